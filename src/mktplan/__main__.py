@@ -1,0 +1,3 @@
+from mktplan.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""The command line: a typer app whose commands parse arguments, call one library function,
+print, and pick the exit code. No domain logic lives here.
+
+Imports of pydantic, pandas, openpyxl and jinja2 happen inside the commands so that
+``mktplan --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from mktplan import __version__
+from mktplan.errors import EXIT_INVALID, MktplanError
+
+app = typer.Typer(
+    add_completion=True,
+    name="mktplan",
+    help=(
+        "Marketing plans as text files: validate the plan, ingest the weekly exports, "
+        "report attainment, pacing, ROI and budget.\n\n"
+        "Example: mktplan validate plans/q3-2023-growth.yaml"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mktplan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Marketing plans as text files: validate, ingest, report."""
+
+
+def _register() -> None:
+    # Each command lives in its own module; importing it adds it to `app`.
+    from mktplan.cli import plan_commands  # noqa: F401
+
+
+_register()
+
+
+def _print_error(exc: MktplanError) -> None:
+    from mktplan.cli.output import error_console, format_error
+
+    error_console().print(format_error(exc), soft_wrap=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run a command and exit with its code; never show a traceback.
+
+    Typer's standalone mode handles --help, usage errors (exit 2) and `typer.Exit`; every
+    other exception is turned into a one-paragraph message here.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="mktplan", standalone_mode=True)
+    except MktplanError as exc:
+        _print_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("mktplan: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_INVALID)
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        if os.environ.get("MKTPLAN_DEBUG"):
+            raise
+        print(
+            f"mktplan: internal error: {type(exc).__name__}: {exc}. This is a bug in mktplan; "
+            "run again with MKTPLAN_DEBUG=1 to see the traceback and report it.",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INVALID)

@@ -1,0 +1,168 @@
+"""The computed report: frozen values that the renderers (terminal, Markdown, Excel, JSON)
+only format. :func:`mktplan.metrics.evaluate` builds it.
+
+Units: money and KPI values are ``Decimal`` in the KPI's own unit (percent KPIs in percent
+points, 2.1 = 2.1 %); attainment, pace, budget_used and shares are fractions (1.2 = 120 %).
+``None`` means unknown (no data, no target, division by zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+KpiStatus = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
+ActionState = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
+Severity = Literal["info", "warning", "critical"]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    id: str
+    name: str
+    owner: str
+    as_of: dt.date
+    currency: str
+    start: dt.date
+    end: dt.date
+    cadence: str
+    days_elapsed: int  # plan start through as_of, inclusive, clipped to the period
+    days_total: int
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    id: str  # qualified: module.kpi, or the bare plan-level id
+    module: str | None  # module id, None at plan level
+    name: str
+    unit: str | None
+    aggregation: str
+    formula: str | None
+    source: str | None
+    definition: str | None
+    better: str  # higher | lower
+    baseline: Decimal | None
+    target: Decimal | None
+    due: dt.date | None
+    actual: Decimal | None
+    attainment: Decimal | None  # actual/target (target/actual when better is lower)
+    variance: Decimal | None  # target − actual (偏差值)
+    expected: Decimal | None  # pace line value at as_of (summed KPIs with a target)
+    pace: Decimal | None  # actual/expected
+    forecast: Decimal | None  # run-rate projection to the due date (summed KPIs)
+    status: KpiStatus
+    stale: bool  # latest observation older than the plan's cadence allows
+    last_date: dt.date | None  # latest observation used
+    observations: int  # observations in the window (0 for formula KPIs)
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    id: str
+    name: str
+    owner: str
+    goal: str
+    budget: Decimal | None
+    planned_actions: Decimal  # Σ action budgets
+    spend: Decimal | None  # Σ role: spend KPIs through as_of (None without such data)
+    revenue: Decimal | None
+    roi: Decimal | None  # revenue ÷ spend
+    budget_used: Decimal | None  # spend ÷ budget
+    spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
+    revenue_share: Decimal | None
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    line: str
+    planned: Decimal | None  # from budget.lines; None for a line only the actuals name
+    spent: Decimal
+    remaining: Decimal | None
+    used: Decimal | None  # spent ÷ planned
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    total: Decimal
+    reserve: Decimal
+    reserve_share: Decimal  # reserve ÷ total
+    allocated: Decimal  # Σ module budgets
+    spent: Decimal  # Σ role: spend KPIs through as_of
+    remaining: Decimal  # total − spent
+    used: Decimal | None  # spent ÷ (total − reserve)
+    lines: list[BudgetLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AlertResult:
+    kpi: str
+    module: str | None
+    rule: str  # below_target | above_target | below_pace | above | below
+    threshold: Decimal
+    actual: Decimal | None
+    severity: Severity
+    message: str
+    owner: str
+    respond_by: dt.datetime
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    module: str
+    name: str
+    owner: str
+    status: ActionState  # delayed automatically when past end and not done
+    start: dt.date
+    end: dt.date
+    finished: dt.date | None
+    budget: Decimal | None
+    issue: str | None
+    days_late: int  # finished (or as_of when open) − end, 0 when on time
+
+
+@dataclass(frozen=True)
+class TrackingRow:
+    """One row of the strategy tracking table (策略跟踪表), one per module."""
+
+    module: str  # module name
+    target: str  # the SMART goal
+    plan: str  # actions with their dates
+    kpis: str  # KPI names
+    source: str  # data sources
+    actual: str  # key KPIs' actual vs target, formatted
+    variance: str  # target − actual of the key KPIs, formatted
+    cause: str  # reviews and ingested notes
+    measure: str
+    owner: str
+    deadline: dt.date | None  # latest KPI due date of the module
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    date: dt.date
+    module: str | None
+    kpi: str | None
+    cause: str | None
+    measure: str | None
+
+
+@dataclass(frozen=True)
+class DailyValue:
+    kpi: str
+    date: dt.date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    plan: PlanSummary
+    kpis: list[KpiResult]
+    modules: list[ModuleResult]
+    budget: BudgetResult
+    alerts: list[AlertResult]
+    actions: list[ActionResult]
+    tracking: list[TrackingRow]
+    reviews: list[ReviewNote]
+    daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it

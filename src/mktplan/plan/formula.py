@@ -1,0 +1,212 @@
+"""The small formula grammar of computed KPIs. Parsed into a tree, evaluated by walking it;
+never ``eval``.
+
+    expr   := term (("+" | "-") term)*
+    term   := factor (("*" | "/") factor)*
+    factor := NUMBER | NAME | "(" expr ")" | "-" factor
+    NAME   := ident ("." ident)?          ident := [A-Za-z_][A-Za-z0-9_]*
+
+``×``, ``÷`` and ``−`` are accepted for ``*``, ``/`` and ``-``. ``spend`` and ``revenue`` are
+names like any other; what they mean is the evaluator's business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+MAX_LENGTH = 500
+MAX_DEPTH = 40
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
+    r"|(?P<op>[-+*/()×÷−]))"
+)
+
+
+class FormulaError(ValueError):
+    """A formula that does not fit the grammar; `position` is a 0-based offset."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Number:
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # one of + - * /
+    left: Node
+    right: Node
+
+
+Node = Number | Name | Negate | Binary
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = _TOKEN.match(text, pos)
+        if not match:
+            char = text[pos]
+            what = "strings are" if char in "'\"" else f"{char!r} is"
+            raise FormulaError(
+                f"{what} not allowed at position {pos + 1}; a formula uses KPI ids, numbers, "
+                "spend, revenue, + - * / and parentheses",
+                pos,
+            )
+        kind = match.lastgroup or ""
+        value = match.group(kind)
+        start = match.start(kind)
+        if kind == "op":
+            value = {"×": "*", "÷": "/", "−": "-"}.get(value, value)
+        if kind == "name":
+            if value.count(".") > 1:
+                raise FormulaError(
+                    f"{value!r}: a KPI is named `kpi` or `module.kpi`; attributes are not allowed",
+                    start,
+                )
+            if any(part.startswith("__") for part in value.split(".")):
+                raise FormulaError(f"{value!r}: names starting with '__' are not allowed", start)
+        out.append((kind, value, start))
+        pos = match.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def expr(self) -> Node:
+        node = self.term()
+        while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
+            self.take()
+            node = Binary(tok[1], node, self.term())
+        return node
+
+    def term(self) -> Node:
+        node = self.factor()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in "*/":
+            self.take()
+            if (nxt := self.peek()) and nxt[1] in "*/" and nxt[0] == "op":
+                raise FormulaError(f"{tok[1]}{nxt[1]} is not an operator here", nxt[2])
+            node = Binary(tok[1], node, self.factor())
+        return node
+
+    def factor(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise FormulaError("the formula ends where a value was expected", len(self.text))
+        kind, value, pos = self.take()
+        if kind == "number":
+            return Number(Decimal(value))
+        if kind == "name":
+            nxt = self.peek()
+            if nxt and nxt[1] == "(":
+                raise FormulaError(f"function calls such as {value}(…) are not allowed", pos)
+            return Name(value)
+        if value == "-":
+            return Negate(self.factor())
+        if value == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise FormulaError(f"parentheses nest deeper than {MAX_DEPTH} levels", pos)
+            node = self.expr()
+            close = self.peek()
+            if close is None or close[1] != ")":
+                where = close[2] if close else len(self.text)
+                raise FormulaError("a '(' is not closed", where)
+            self.take()
+            self.depth -= 1
+            return node
+        raise FormulaError(f"unexpected {value!r} at position {pos + 1}", pos)
+
+
+def parse(text: str) -> Node:
+    """Parse a formula; raise :class:`FormulaError` on anything outside the grammar."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if not text.strip():
+        raise FormulaError("the formula is empty", 0)
+    parser = _Parser(text)
+    node = parser.expr()
+    rest = parser.peek()
+    if rest is not None:
+        raise FormulaError(f"unexpected {rest[1]!r} at position {rest[2] + 1}", rest[2])
+    return node
+
+
+def names(node: Node) -> list[str]:
+    """The names a formula refers to, in order of first appearance."""
+    found: list[str] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Name):
+            if n.name not in found:
+                found.append(n.name)
+        elif isinstance(n, Negate):
+            walk(n.operand)
+        elif isinstance(n, Binary):
+            walk(n.left)
+            walk(n.right)
+
+    walk(node)
+    return found
+
+
+def evaluate(node: Node, resolve: Callable[[str], Decimal | None]) -> Decimal | None:
+    """The value of a formula, or None when an input is unknown or a divisor is zero."""
+    if isinstance(node, Number):
+        return node.value
+    if isinstance(node, Name):
+        return resolve(node.name)
+    if isinstance(node, Negate):
+        inner = evaluate(node.operand, resolve)
+        return None if inner is None else -inner
+    left = evaluate(node.left, resolve)
+    right = evaluate(node.right, resolve)
+    if left is None or right is None:
+        return None
+    try:
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        if right == 0:
+            return None
+        return left / right
+    except (InvalidOperation, DivisionByZero):
+        return None

@@ -1,0 +1,290 @@
+"""Pydantic models of the plan file. Shapes and single-field rules only; checks that look
+across fields (sums, dates, references, SMART) live in :mod:`mktplan.plan.rules`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+Aggregation = Literal["sum", "last", "max", "min", "mean"]
+Role = Literal["spend", "revenue"]
+Better = Literal["higher", "lower"]
+Cadence = Literal["daily", "weekly", "monthly"]
+ActionStatus = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
+AlertSeverity = Literal["info", "warning", "critical"]
+
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+PLAN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=64),
+    Field(description="A short id: letters, digits and underscores, not starting with a digit."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6)]
+
+
+def _one_person(value: Any) -> Any:
+    """An owner is one person: a list, or a name joined with 'and', ',', '/', '、' is two."""
+    if isinstance(value, (list, tuple)):
+        raise ValueError(
+            f"{len(value)} owners given; a module or action has exactly one accountable owner"
+        )
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("the owner is empty; name the one person accountable")
+        if re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
+            raise ValueError(
+                f"{stripped!r} names more than one owner; exactly one person is accountable"
+            )
+        return stripped
+    return value
+
+
+Owner = Annotated[
+    str,
+    BeforeValidator(_one_person),
+    Field(
+        description="The one accountable person (负责人). List helpers under `collaborators`.",
+        examples=["Zhang Min"],
+    ),
+]
+
+
+def _percent(value: Any) -> Any:
+    """`30%`, `30 %` or 30 all mean thirty percent points."""
+    if isinstance(value, str):
+        text = value.strip().replace("％", "%")
+        if text.endswith("%"):
+            text = text[:-1].strip()
+        return text
+    return value
+
+
+PercentPoints = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    Field(ge=0, allow_inf_nan=False, description="Percent points: `30%` or 30 mean 30 %."),
+]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
+    )
+
+
+class Period(StrictModel):
+    start: dt.date = Field(description="First day of the plan, YYYY-MM-DD.")
+    end: dt.date = Field(description="Last day of the plan, inclusive.")
+
+
+class Milestone(StrictModel):
+    date: dt.date
+    name: Text
+
+
+class Approval(StrictModel):
+    role: Text = Field(description="Who approves, e.g. department head (部门负责人), management.")
+    name: Text
+    date: dt.date = Field(description="The day of approval; an undated approval is no approval.")
+
+
+class StatusThresholds(StrictModel):
+    on_track: Decimal = Field(
+        default=Decimal("0.9"), gt=0, description="Pace or attainment at or above: on track."
+    )
+    at_risk: Decimal = Field(
+        default=Decimal("0.7"), gt=0, description="At or above (below on_track): at risk."
+    )
+
+
+class PlanInfo(StrictModel):
+    id: Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN, max_length=80)] = Field(
+        description="The plan's registered id (活动编号); keys its data in the store."
+    )
+    name: Text
+    owner: Owner
+    period: Period
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        default="CNY", description="ISO 4217 code of all money in the plan."
+    )
+    cadence: Cadence = Field(
+        default="weekly", description="How often data arrive; older data are reported stale."
+    )
+    audience: str | None = None
+    background: str | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
+    status_thresholds: StatusThresholds = Field(default_factory=StatusThresholds)
+    alert_response_hours: int = Field(
+        default=24,
+        gt=0,
+        description="Hours after the as-of date by which an alert needs a response.",
+    )
+
+
+class ReserveRange(StrictModel):
+    min: Decimal = Field(default=Decimal(10), ge=0, le=100, description="Percent of total.")
+    max: Decimal = Field(default=Decimal(15), ge=0, le=100, description="Percent of total.")
+
+
+class Budget(StrictModel):
+    total: Money = Field(description="The whole budget, reserve included.")
+    reserve: Money = Field(description="Contingency reserve (应急预备金), 10–15 % of the total.")
+    lines: dict[str, Money] | None = Field(
+        default=None,
+        description="The same money by cost category (labour, materials, …); lines + reserve = total.",
+    )
+    reserve_range: ReserveRange = Field(default_factory=ReserveRange)
+
+
+class Kpi(StrictModel):
+    id: Identifier
+    name: Text
+    unit: str | None = Field(
+        default=None, description='Unit: a currency code, "count", "%" (percent points), "ratio".'
+    )
+    formula: str | None = Field(
+        default=None,
+        description="Computed from other KPIs: ids, numbers, spend, revenue, + - * / and ().",
+    )
+    target: Decimal | None = Field(default=None, allow_inf_nan=False)
+    baseline: Decimal | None = Field(default=None, allow_inf_nan=False)
+    due: dt.date | None = None
+    aggregation: Aggregation = Field(
+        default="sum", description="How daily values combine: sum, last, max, min, mean."
+    )
+    weight: str | None = Field(
+        default=None, description="With aggregation mean: the KPI whose values weight the mean."
+    )
+    source: str | None = Field(default=None, description="Where the data come from (数据来源).")
+    definition: str | None = Field(default=None, description="How it is counted (统计口径).")
+    role: Role | None = Field(
+        default=None, description="spend or revenue: money actually spent or earned."
+    )
+    better: Better = Field(
+        default="higher", description="lower for costs: attainment = target / actual."
+    )
+
+    @property
+    def is_percent(self) -> bool:
+        return (self.unit or "").strip() in {"%", "％", "percent", "pct"}
+
+
+class Action(StrictModel):
+    name: Text
+    owner: Owner
+    collaborators: list[str] = Field(default_factory=list)
+    start: dt.date
+    end: dt.date
+    budget: Money | None = None
+    status: ActionStatus = "planned"
+    finished: dt.date | None = Field(default=None, description="Actual finish date (实际完成时间).")
+    issue: str | None = Field(default=None, description="Problem if delayed (问题描述).")
+
+
+class Module(StrictModel):
+    id: Identifier
+    name: Text
+    owner: Owner
+    collaborators: list[str] = Field(default_factory=list)
+    budget: Money | None = None
+    goal: Text = Field(
+        description="The SMART goal: a metric, a number, a unit and a date.",
+        examples=["Brand keyword searches +30 % by 30 September 2023"],
+    )
+    kpis: list[Kpi] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+
+
+class Source(StrictModel):
+    """How a wide export maps to KPIs: a date column and one column per KPI."""
+
+    date: Text = Field(description="Header of the date column.")
+    columns: dict[str, str] = Field(description="Export header → KPI id (`kpi` or `module.kpi`).")
+    module: Identifier | None = Field(default=None, description="Every row belongs to this module.")
+    module_by: str | None = Field(default=None, description="Header whose value picks the module.")
+    modules: dict[str, Identifier] | None = Field(
+        default=None, description="With module_by: cell value → module id."
+    )
+    channel: str | None = Field(default=None, description="Header of the channel column.")
+    note: str | None = Field(default=None, description="Header of a free-text note column.")
+    line: str | None = Field(default=None, description="Header of a budget-line column.")
+    encoding: str | None = None
+    sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
+
+
+ALERT_CONDITIONS = ("below_target", "above_target", "below_pace", "above", "below")
+
+
+class Alert(StrictModel):
+    kpi: Text
+    below_target: PercentPoints | None = Field(
+        default=None, description="Fires when actual is this many percent below target."
+    )
+    above_target: PercentPoints | None = None
+    below_pace: PercentPoints | None = Field(
+        default=None, description="Fires when actual is this many percent behind the pace line."
+    )
+    above: Decimal | None = Field(default=None, description="Fires when actual exceeds this value.")
+    below: Decimal | None = None
+    severity: AlertSeverity = "warning"
+    message: str | None = None
+
+    def conditions(self) -> list[tuple[str, Decimal]]:
+        return [
+            (name, value) for name in ALERT_CONDITIONS if (value := getattr(self, name)) is not None
+        ]
+
+
+class Review(StrictModel):
+    date: dt.date
+    module: Identifier | None = None
+    kpi: str | None = None
+    cause: str | None = Field(default=None, description="Why actual differs (偏差原因分析).")
+    measure: str | None = Field(default=None, description="What will change (优化措施).")
+
+
+class Plan(StrictModel):
+    """A marketing plan: goals, modules with KPIs and actions, budget, sources, alerts."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra={"title": "mktplan plan"},
+    )
+
+    plan: PlanInfo
+    budget: Budget
+    kpis: list[Kpi] = Field(default_factory=list, description="Plan-level KPIs (bare ids).")
+    modules: list[Module] = Field(min_length=1)
+    sources: dict[str, Source] = Field(default_factory=dict)
+    alerts: list[Alert] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+
+    def kpi_index(self) -> dict[str, tuple[Module | None, Kpi]]:
+        """Every KPI by its qualified id: `module.kpi`, or the bare id at plan level."""
+        index: dict[str, tuple[Module | None, Kpi]] = {}
+        for kpi in self.kpis:
+            index.setdefault(kpi.id, (None, kpi))
+        for module in self.modules:
+            for kpi in module.kpis:
+                index.setdefault(f"{module.id}.{kpi.id}", (module, kpi))
+        return index
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)

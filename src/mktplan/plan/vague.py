@@ -1,0 +1,124 @@
+"""The vague-goal detector: a SMART goal names a metric, a number, a unit and a date.
+
+A goal is vague when, once its dates are taken out, no number is left ("improve brand
+awareness by 2024" names a year, not a target). Known vague phrasings in English and
+Chinese (simplified and traditional) get a message that quotes the phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+
+# Dates and periods: they make a goal time-bound, not measurable.
+_DATE_PATTERNS = [
+    re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"),  # 2023-07-31, 2023/7/31
+    re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"),  # 7/31, 31/07/2023 (not 1.6: a decimal)
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:\s*,?\s*\d{{4}})?\b", re.I),
+    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*\d{{4}})?\b", re.I),
+    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b", re.I),
+    re.compile(r"\b(?:Q[1-4]|H[12]|FY)\s*'?\d{2,4}\b|\b\d{4}\s*(?:Q[1-4]|H[12])\b", re.I),
+    re.compile(r"\bQ[1-4]\b|\bH[12]\b", re.I),
+    re.compile(r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号號])?"),
+    re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?(?:\s*[前底末初中])?"),
+    re.compile(r"第?[一二三四1-4]\s*季度"),
+    re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
+]
+
+_NUMBER = re.compile(
+    r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍|double|triple|half",
+    re.I,
+)
+
+VAGUE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\b(?:improve|raise|increase|boost|enhance|grow|build|strengthen|expand|drive)\b"
+            r"[\w\s'’-]{0,25}\b(?:awareness|visibility|recognition|image|reputation|influence"
+            r"|presence|exposure|mindshare)\b",
+            re.I,
+        ),
+        "raise brand awareness",
+    ),
+    (
+        re.compile(
+            r"\b(?:improve|raise|increase|boost|enhance|deepen)\b[\w\s'’-]{0,25}"
+            r"\b(?:stickiness|engagement|loyalty|retention|satisfaction|experience|activity)\b",
+            re.I,
+        ),
+        "increase user stickiness",
+    ),
+    (
+        re.compile(
+            r"\b(?:grow|increase|boost|improve|lift|drive)\b[\w\s'’-]{0,25}"
+            r"\b(?:sales|revenue|conversions?|traffic|growth|users)\b",
+            re.I,
+        ),
+        "grow sales",
+    ),
+    (
+        re.compile(
+            r"\b(?:significantly|substantially|greatly|dramatically|considerably|a lot|"
+            r"as much as possible|best effort|world[- ]class|market[- ]leading)\b",
+            re.I,
+        ),
+        "significantly / as much as possible",
+    ),
+    (
+        re.compile(
+            r"(?:提升|提高|增强|增強|加强|加強|扩大|擴大|提昇|打造|塑造|强化|強化)[^,，。;；]{0,6}"
+            r"(?:知名度|影响力|影響力|认知度|認知度|美誉度|美譽度|曝光度?|品牌形象|品牌力|存在感)"
+        ),
+        "提升品牌知名度 / 扩大影响力",
+    ),
+    (
+        re.compile(
+            r"(?:提升|提高|增强|增強|加强|加強|改善|优化|優化)[^,，。;；]{0,6}"
+            r"(?:粘性|黏性|活跃度|活躍度|忠诚度|忠誠度|满意度|滿意度|体验|體驗|参与度|參與度)"
+        ),
+        "提高用户粘性",
+    ),
+    (
+        re.compile(
+            r"(?:大幅|显著|顯著|明显|明顯|尽可能|盡可能|尽量|儘量|全面|大力)"
+            r"[^,，。;；]{0,6}(?:提升|提高|增长|增長|增加|扩大|擴大|改善)?"
+        ),
+        "大幅提升 / 尽可能",
+    ),
+    (
+        re.compile(
+            r"(?:提升|提高|增加|增长|增長|拉动|拉動|促进|促進)[^,，。;；]{0,6}(?:销量|銷量|销售|銷售|业绩|業績|转化|轉化|流量|用户|用戶)"
+        ),
+        "提升销量",
+    ),
+]
+
+REWRITE_EXAMPLE = (
+    'e.g. "brand keyword searches +30 % by 30 Sep 2023" or '
+    '"9 月 30 日前品牌词搜索量提升 30%"; the numbers are checked by the module\'s KPIs'
+)
+
+
+def strip_dates(text: str) -> str:
+    for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def vague_reason(goal: str) -> str | None:
+    """Why ``goal`` is not measurable, or None when it names a quantity."""
+    without_dates = strip_dates(goal)
+    if _NUMBER.search(without_dates):
+        return None
+    for pattern, label in VAGUE_PATTERNS:
+        match = pattern.search(goal)
+        if match:
+            return (
+                f"the goal {goal!r} is vague: {match.group(0).strip()!r} is a known unmeasurable "
+                f"phrasing ({label}) and the goal names no number"
+            )
+    return f"the goal {goal!r} is not measurable: it names no number apart from dates"

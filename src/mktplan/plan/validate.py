@@ -1,0 +1,195 @@
+"""Load a plan file and check it: (plan or None, findings), never an exception."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mktplan.errors import Finding, MktplanError, PlanError, Severity
+from mktplan.plan import rules
+from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
+from mktplan.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """The outcome of loading and checking one plan file."""
+
+    file: str
+    plan: Plan | None
+    findings: list[Finding] = field(default_factory=list)
+    loaded: LoadedYaml | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return self.plan is not None and not self.errors
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model whose field set applies at ``loc`` (for 'did you mean')."""
+    current: Any = Plan
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        else:
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin is list and args:
+                current = args[0]
+            elif origin is dict and len(args) == 2:
+                current = args[1]
+            else:
+                return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the type that holds fields."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) == 1:
+                annotation = options[0]
+                continue
+        return annotation
+
+
+_FIELD_HINTS = {
+    "owner": "name exactly one accountable person (负责人); list others under `collaborators`",
+    "goal": "state the module's SMART goal: metric, number, unit and date",
+    "due": "a date in the plan period, written YYYY-MM-DD",
+    "date": "a date written YYYY-MM-DD",
+    "start": "a date written YYYY-MM-DD",
+    "end": "a date written YYYY-MM-DD",
+}
+
+
+def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding]:
+    findings: list[Finding] = []
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        kind = error["type"]
+        field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        hint = _FIELD_HINTS.get(field_name)
+        value = error.get("input")
+        if kind == "extra_forbidden":
+            model = _model_at(loc[:-1])
+            known = sorted(model.model_fields) if model else []
+            close = difflib.get_close_matches(str(field_name), known, n=1, cutoff=0.6)
+            message = f"unknown field {field_name!r}"
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+                hint = f"rename it to {close[0]!r}"
+            else:
+                hint = f"known fields here: {', '.join(known)}" if known else None
+        elif kind == "missing":
+            message = f"missing required field {field_name!r}"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"{value!r} is not allowed for {field_name!r}; use one of {expected}"
+        elif kind.startswith(("date_", "datetime_")):
+            message = f"{value!r} is not a valid date for {field_name!r}"
+            hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20"
+        elif kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
+            message = f"{value!r} is not a number for {field_name!r}"
+            hint = "write a plain number such as 35000 or 12.5, without units or thousands commas"
+        elif kind == "string_pattern_mismatch":
+            message = f"{value!r} is not a valid {field_name!r}"
+            hint = (
+                "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
+            )
+        elif kind == "value_error":
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif kind in ("model_type", "dict_type"):
+            message = f"{field_name or 'the plan'!r} must be a mapping of fields, not {type(value).__name__}"
+            hint = hint or "write `key: value` pairs, indented under this field"
+        elif kind == "list_type":
+            message = f"{field_name!r} must be a list"
+            hint = "write each item on its own line starting with '- '"
+        else:
+            message = f"{field_name!r}: {error['msg']}" if field_name else error["msg"]
+        mark = loaded.mark(loc)
+        findings.append(
+            Finding(
+                message=message,
+                file=loaded.file,
+                path=rules.format_loc(loc),
+                line=mark.line if mark else None,
+                column=mark.column if mark else None,
+                hint=hint,
+                code=kind,
+            )
+        )
+    return findings
+
+
+def check_plan_file(path: Path) -> PlanCheck:
+    """Load and check one plan file. All problems come back as findings."""
+    name = str(path)
+    try:
+        loaded = load_yaml_file(path)
+    except MktplanError as exc:
+        return PlanCheck(name, None, [exc.as_finding()])
+    if not isinstance(loaded.data, dict):
+        return PlanCheck(
+            name,
+            None,
+            [
+                Finding(
+                    "the plan must be a YAML mapping with plan:, budget: and modules:",
+                    file=name,
+                    line=1,
+                    hint="start from `mktplan init plan.yaml` for a commented example",
+                )
+            ],
+            loaded,
+        )
+    try:
+        plan = Plan.model_validate(loaded.data)
+    except ValidationError as exc:
+        return PlanCheck(name, None, _pydantic_findings(exc, loaded), loaded)
+    return PlanCheck(name, plan, rules.check(plan, loaded), loaded)
+
+
+def load_plan(path: Path) -> Plan:
+    """The plan in ``path``, or :class:`PlanError` naming its first errors."""
+    result = check_plan_file(path)
+    if result.plan is None or result.errors:
+        errors = result.errors
+        first = errors[0]
+        more = (
+            f" (and {len(errors) - 1} more; run `mktplan validate {path}`)"
+            if len(errors) > 1
+            else ""
+        )
+        raise PlanError(
+            f"the plan is not valid: {first.message}{more}",
+            file=first.file,
+            line=first.line,
+            path=first.path,
+            hint=first.hint,
+            findings=errors,
+        )
+    return result.plan
