@@ -46,9 +46,18 @@ def _root(
     """Marketing plans as text files: validate, ingest, report."""
 
 
+# Each family of commands lives in its own module; importing it adds its commands to `app`,
+# in this order in `mktplan --help`.
+COMMAND_MODULES = ("plan_commands", "ingest_commands", "report_commands", "diff_commands")
+
+
 def _register() -> None:
-    # Each command lives in its own module; importing it adds it to `app`.
-    from mktplan.cli import plan_commands  # noqa: F401
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(f"mktplan.cli.{name}") is not None:
+            importlib.import_module(f"mktplan.cli.{name}")
 
 
 _register()
