@@ -89,6 +89,12 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self._scalar_loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == "tag:yaml.org,2002:merge":
+            raise self.fail(
+                "merge keys (<<) are not supported in plans",
+                event.start_mark,
+                hint="write the shared fields out in each entry",
+            )
         if not tag.startswith("tag:yaml.org,2002:"):
             raise self.fail(
                 f"the YAML tag {event.tag!r} is not allowed in a plan",

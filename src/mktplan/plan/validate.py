@@ -88,8 +88,24 @@ _FIELD_HINTS = {
 
 def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding]:
     findings: list[Finding] = []
-    for error in exc.errors(include_url=False):
-        loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+    errors = exc.errors(include_url=False)
+    # A typo (`ownr:`) is one mistake, not two: drop the "missing owner" it causes.
+    renamed: set[Loc] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+            model = _model_at(loc[:-1])
+            close = (
+                difflib.get_close_matches(str(loc[-1]), list(model.model_fields), 1, 0.6)
+                if model
+                else []
+            )
+            if close:
+                renamed.add((*loc[:-1], close[0]))
+    for error in errors:
+        loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        if error["type"] == "missing" and loc in renamed:
+            continue
         kind = error["type"]
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         hint = _FIELD_HINTS.get(field_name)
@@ -108,7 +124,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             message = f"missing required field {field_name!r}"
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
-            message = f"{value!r} is not allowed for {field_name!r}; use one of {expected}"
+            message = f"{value!r} is not allowed for {field_name!r}"
+            hint = f"use one of {expected}"
         elif kind.startswith(("date_", "datetime_")):
             message = f"{value!r} is not a valid date for {field_name!r}"
             hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20"

@@ -1,0 +1,356 @@
+"""Each validation rule, broken exactly once in an otherwise valid plan: the finding's code,
+field path and line are asserted, and the CLI's exit code for the broken file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mktplan.errors import Finding, Severity
+from mktplan.plan.validate import check_plan_file
+from tests.conftest import run_cli
+from tests.plan.plans import VALID, line_of, mutate, write
+
+
+def errors_of(tmp_path: Path, text: str) -> list[Finding]:
+    result = check_plan_file(write(tmp_path, text))
+    return result.errors
+
+
+def only_error(tmp_path: Path, text: str) -> Finding:
+    errors = errors_of(tmp_path, text)
+    assert len(errors) == 1, [(e.path, e.message) for e in errors]
+    return errors[0]
+
+
+def test_base_plan_is_valid_without_warnings(tmp_path: Path) -> None:
+    result = check_plan_file(write(tmp_path, VALID))
+    assert result.valid
+    assert result.findings == []
+
+
+# (old, new, code, path, line needle)
+BROKEN: list[tuple[str, str, str, str, str, str]] = [
+    (
+        "vague-goal-en",
+        "goal: Online sales of 500,000 CNY by 31 March 2024",
+        "goal: Improve brand awareness by 31 March 2024",
+        "vague_goal",
+        "modules[0].goal",
+        "Improve brand awareness",
+    ),
+    (
+        "vague-goal-zh",
+        "goal: Brand keyword searches +30 % by 31 March 2024",
+        "goal: 2024年3月31日前提升品牌知名度",
+        "vague_goal",
+        "modules[1].goal",
+        "提升品牌知名度",
+    ),
+    (
+        "no-measurable-kpi",
+        "{id: searches, name: Brand searches, unit: count, target: 130000, baseline: 100000, "
+        "due: 2024-03-31, source: index}",
+        "{id: searches, name: Brand searches, unit: count, source: index}",
+        "no_measurable_kpi",
+        "modules[1].kpis",
+        "    kpis:#2",
+    ),
+    (
+        "reserve-too-low",
+        "reserve: 12000\n  lines:\n    promotion: 60000\n    labour: 28000",
+        "reserve: 5000\n  lines:\n    promotion: 60000\n    labour: 35000",
+        "reserve_out_of_range",
+        "budget.reserve",
+        "reserve: 5000",
+    ),
+    (
+        "reserve-too-high",
+        "total: 100000\n  reserve: 12000\n  lines:\n    promotion: 60000\n    labour: 28000",
+        "total: 100000\n  reserve: 20000\n  lines:\n    promotion: 60000\n    labour: 20000",
+        "reserve_out_of_range",
+        "budget.reserve",
+        "reserve: 20000",
+    ),
+    (
+        "modules-over-total",
+        "    budget: 28000\n",
+        "    budget: 38000\n",
+        "budget_overrun",
+        "budget.total",
+        "total: 100000",
+    ),
+    (
+        "lines-do-not-add-up",
+        "labour: 28000",
+        "labour: 27000",
+        "lines_mismatch",
+        "budget.lines",
+        "  lines:",
+    ),
+    (
+        "actions-over-module-budget",
+        "budget: 50000, status: in_progress}",
+        "budget: 70000, status: in_progress}",
+        "actions_over_budget",
+        "modules[0].actions",
+        "    actions:#1",
+    ),
+    (
+        "kpi-due-outside-period",
+        "target: 500000, due: 2024-03-31",
+        "target: 500000, due: 2024-04-30",
+        "date_outside_period",
+        "modules[0].kpis[0].due",
+        "id: sales",
+    ),
+    (
+        "action-outside-period",
+        "start: 2024-01-10, end: 2024-02-28",
+        "start: 2023-12-10, end: 2024-02-28",
+        "date_outside_period",
+        "modules[1].actions[0].start",
+        "name: KOL posts",
+    ),
+    (
+        "action-ends-before-start",
+        "start: 2024-01-10, end: 2024-02-28",
+        "start: 2024-03-10, end: 2024-02-28",
+        "invalid",
+        "modules[1].actions[0].end",
+        "name: KOL posts",
+    ),
+    (
+        "duplicate-kpi-id",
+        "{id: orders, name: Orders",
+        "{id: visitors, name: Orders",
+        "duplicate_id",
+        "modules[0].kpis[2].id",
+        "name: Orders",
+    ),
+    (
+        "unknown-kpi-in-formula",
+        "formula: orders / visitors",
+        "formula: orders / visits",
+        "unknown_kpi",
+        "modules[0].kpis[3].formula",
+        "id: conversion",
+    ),
+    (
+        "formula-with-call",
+        "formula: orders / visitors",
+        "formula: __import__('os').system('x')",
+        "bad_formula",
+        "modules[0].kpis[3].formula",
+        "id: conversion",
+    ),
+    (
+        "unknown-kpi-in-alert",
+        "{kpi: online.conversion,",
+        "{kpi: online.convrsion,",
+        "unknown_kpi",
+        "alerts[0].kpi",
+        "kpi: online.convrsion",
+    ),
+    (
+        "unknown-kpi-in-source",
+        "columns: {Sales: sales, Visitors: visitors}",
+        "columns: {Sales: sales, Visitors: vistors}",
+        "unknown_kpi",
+        "sources.shop_daily.columns.Visitors",
+        "columns: {Sales",
+    ),
+    (
+        "unknown-module-in-review",
+        "{date: 2024-02-01, module: online,",
+        "{date: 2024-02-01, module: onlin,",
+        "unknown_module",
+        "reviews[0].module",
+        "date: 2024-02-01",
+    ),
+    (
+        "missing-unit",
+        "{id: visitors, name: Visitors, unit: count, source: shop}",
+        "{id: visitors, name: Visitors, source: shop}",
+        "missing_unit",
+        "modules[0].kpis[1]",
+        "id: visitors",
+    ),
+    (
+        "missing-source",
+        "{id: visitors, name: Visitors, unit: count, source: shop}",
+        "{id: visitors, name: Visitors, unit: count}",
+        "missing_source",
+        "modules[0].kpis[1]",
+        "id: visitors",
+    ),
+    (
+        "bad-role",
+        "unit: CNY, role: spend, source: ledger}\n    actions:\n      - {name: Search",
+        "unit: CNY, role: cost, source: ledger}\n    actions:\n      - {name: Search",
+        "literal_error",
+        "modules[0].kpis[4].role",
+        "role: cost",
+    ),
+    (
+        "bad-better",
+        "baseline: 100000,",
+        "baseline: 100000, better: smaller,",
+        "literal_error",
+        "modules[1].kpis[0].better",
+        "better: smaller",
+    ),
+    (
+        "two-owners-list",
+        "owner: Zhao Qiang",
+        "owner: [Zhao Qiang, Sun Li]",
+        "value_error",
+        "modules[0].owner",
+        "owner: [Zhao Qiang",
+    ),
+    (
+        "two-owners-joined",
+        "owner: Zhang Min",
+        "owner: Zhang Min / Li Hua",
+        "value_error",
+        "modules[1].owner",
+        "owner: Zhang Min /",
+    ),
+    (
+        "missing-owner",
+        "    owner: Zhang Min\n",
+        "",
+        "missing",
+        "modules[1].owner",
+        "- id: brand",
+    ),
+    (
+        "action-without-owner",
+        "{name: KOL posts, owner: Li Hua,",
+        "{name: KOL posts,",
+        "missing",
+        "modules[1].actions[0].owner",
+        "name: KOL posts",
+    ),
+    (
+        "undated-approval",
+        "{role: management, name: Liu Yang, date: 2023-12-20}",
+        "{role: management, name: Liu Yang}",
+        "missing",
+        "plan.approvals[0].date",
+        "role: management",
+    ),
+    (
+        "period-reversed",
+        "period: {start: 2024-01-01, end: 2024-03-31}",
+        "period: {start: 2024-04-01, end: 2024-03-31}",
+        "invalid",
+        "plan.period.end",
+        "period:",
+    ),
+    (
+        "typo-field",
+        "    owner: Zhao Qiang\n",
+        "    ownr: Zhao Qiang\n",
+        "extra_forbidden",
+        "modules[0].ownr",
+        "ownr: Zhao Qiang",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "path", "needle"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
+)
+def test_each_rule_breaks_alone(
+    tmp_path: Path, old: str, new: str, code: str, path: str, needle: str
+) -> None:
+    text = mutate(old, new)
+    errors = errors_of(tmp_path, text)
+    matching = [e for e in errors if e.code == code and e.path == path]
+    assert matching, [(e.code, e.path, e.message) for e in errors]
+    finding = matching[0]
+    assert finding.line == line_of(text, needle), (finding.line, finding.message)
+    assert finding.hint, "every error says how to fix it"
+    run = run_cli("validate", write(tmp_path, text, "cli.yaml"))
+    assert run.code == 1
+    assert f"cli.yaml:{finding.line} {path}" in run.stdout
+
+
+def test_typo_suggests_the_known_field(tmp_path: Path) -> None:
+    finding = only_error(tmp_path, mutate("    owner: Zhao Qiang\n", "    ownr: Zhao Qiang\n"))
+    assert "did you mean 'owner'" in finding.message
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    text = mutate("labour: 28000", "labour: 27000")
+    text = mutate("formula: orders / visitors", "formula: orders / visits", text)
+    text = mutate("goal: Brand keyword searches +30 % by 31 March 2024", "goal: 提高用户粘性", text)
+    codes = {e.code for e in errors_of(tmp_path, text)}
+    assert {"lines_mismatch", "unknown_kpi", "vague_goal"} <= codes
+
+
+def test_reserve_bounds_are_configurable(tmp_path: Path) -> None:
+    text = mutate(
+        "reserve: 12000\n  lines:\n    promotion: 60000\n    labour: 28000",
+        "reserve: 5000\n  reserve_range: {min: 5, max: 8}\n  lines:\n    promotion: 60000\n"
+        "    labour: 35000",
+    )
+    assert errors_of(tmp_path, text) == []
+
+
+def test_formula_cycle_is_an_error(tmp_path: Path) -> None:
+    text = mutate(
+        "{id: orders, name: Orders, unit: count, source: shop}",
+        "{id: orders, name: Orders, unit: count, formula: conversion * visitors}",
+    )
+    finding = only_error(tmp_path, text)
+    assert finding.code == "formula_cycle"
+    assert "online.conversion" in finding.message
+    assert "online.orders" in finding.message
+
+
+def test_vague_goal_message_teaches_smart(tmp_path: Path) -> None:
+    finding = only_error(
+        tmp_path,
+        mutate(
+            "goal: Online sales of 500,000 CNY by 31 March 2024", "goal: Grow sales significantly"
+        ),
+    )
+    assert "SMART" in finding.message
+    assert finding.hint is not None
+    assert "+30 %" in finding.hint
+
+
+def warnings_of(tmp_path: Path, text: str) -> list[Finding]:
+    result = check_plan_file(write(tmp_path, text))
+    assert result.errors == []
+    return [f for f in result.findings if f.severity is Severity.WARNING]
+
+
+def test_warning_target_far_beyond_baseline(tmp_path: Path) -> None:
+    warnings = warnings_of(
+        tmp_path, mutate("target: 130000, baseline: 100000", "target: 1300000, baseline: 100000")
+    )
+    assert [w.code for w in warnings] == ["target_far_from_baseline"]
+    assert warnings[0].path == "modules[1].kpis[0].target"
+
+
+def test_warning_budget_mostly_unplanned(tmp_path: Path) -> None:
+    warnings = warnings_of(
+        tmp_path,
+        mutate("budget: 50000, status: in_progress}", "budget: 20000, status: in_progress}"),
+    )
+    assert [w.code for w in warnings] == ["budget_unplanned"]
+
+
+def test_warning_no_approvals_and_strict(tmp_path: Path) -> None:
+    text = mutate("  approvals:\n    - {role: management, name: Liu Yang, date: 2023-12-20}\n", "")
+    warnings = warnings_of(tmp_path, text)
+    assert [w.code for w in warnings] == ["no_approvals"]
+    path = write(tmp_path, text, "w.yaml")
+    assert run_cli("validate", path).code == 0
+    strict = run_cli("validate", "--strict", path)
+    assert strict.code == 1
+    assert "no approvals" in strict.stdout

@@ -1,0 +1,114 @@
+"""`mktplan validate` through the real entry point: formats, exit codes, startup imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PLANS, run_cli
+from tests.plan.plans import VALID, line_of, mutate, write
+
+BROKEN = mutate("labour: 28000", "labour: 27000")
+
+
+def test_json_format_shape(tmp_path: Path) -> None:
+    bad = write(tmp_path, BROKEN, "bad.yaml")
+    run = run_cli("validate", "--format", "json", bad, PLANS / "q3-2023-growth.yaml")
+    assert run.code == 1
+    document = json.loads(run.stdout)
+    assert document["valid"] is False
+    assert document["warnings"] == []
+    [error] = document["errors"]
+    assert error == {
+        "file": str(bad),
+        "path": "budget.lines",
+        "line": line_of(BROKEN, "  lines:"),
+        "column": error["column"],
+        "message": error["message"],
+        "hint": error["hint"],
+        "code": "lines_mismatch",
+    }
+    assert isinstance(error["column"], int)
+    assert "87,000" in error["message"]
+    assert [f["valid"] for f in document["files"]] == [False, True]
+
+
+def test_json_format_valid() -> None:
+    run = run_cli("validate", "-f", "json", PLANS / "2024-06-launch.yaml")
+    assert run.code == 0
+    assert json.loads(run.stdout)["valid"] is True
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    bad = write(tmp_path, BROKEN, "bad.yaml")
+    run = run_cli("validate", "--format", "github", bad)
+    assert run.code == 1
+    line = line_of(BROKEN, "  lines:")
+    assert run.stdout.startswith(f"::error file={bad},line={line},col=")
+    assert "title=budget.lines::budget lines (87%2C000)" not in run.stdout  # data keeps commas
+    assert "::budget lines (87,000)" in run.stdout
+
+
+def test_text_format_groups_file_line_field_and_hint(tmp_path: Path) -> None:
+    bad = write(tmp_path, BROKEN, "bad.yaml")
+    run = run_cli("validate", bad)
+    assert run.code == 1
+    assert f"error {bad}:{line_of(BROKEN, '  lines:')} budget.lines: budget lines" in run.stdout
+    assert "hint: add 1,000 across the lines" in run.stdout
+    assert "1 plan checked: 0 valid, 1 invalid (1 error, 0 warnings)" in run.stdout
+    assert "\x1b[" not in run.stdout  # no colour when not a terminal
+
+
+def test_quiet_prints_only_problems(tmp_path: Path) -> None:
+    good = write(tmp_path, VALID)
+    run = run_cli("validate", "-q", good)
+    assert run.code == 0
+    assert run.stdout == ""
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("validate").code == 2
+    assert run_cli("validate", "--format", "xml", PLANS / "q3-2023-growth.yaml").code == 2
+    assert run_cli("no-such-command").code == 2
+
+
+def test_version_and_help() -> None:
+    version = run_cli("--version")
+    assert version.code == 0
+    assert version.stdout.startswith("mktplan ")
+    for command in ("validate", "schema", "init"):
+        run = run_cli(command, "--help")
+        assert run.code == 0
+        assert "Example:" in run.stdout
+
+
+def test_help_path_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from mktplan.cli import app\n"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'jinja2', 'pydantic', 'numpy') "
+        "if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_validate_path_does_not_import_pandas_or_openpyxl(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from mktplan.cli import main\n"
+        "try:\n"
+        f"    main(['validate', '-q', {str(PLANS / 'q3-2023-growth.yaml')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(','.join(m for m in ('pandas', 'openpyxl', 'jinja2') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
