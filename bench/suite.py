@@ -1,0 +1,539 @@
+"""The benchmark suite behind `bench/run`: whole-process timings of the real `mktplan` entry
+point, median of N runs, with the child's peak resident memory (ru_maxrss from os.wait4).
+
+Usage (through bench/run, which sets up .venv first):
+    bench/run                  full sizes, every benchmark
+    bench/run --quick          small sizes, a smoke run in a minute or two
+    bench/run --only ingest    one benchmark (repeatable)
+    bench/run --runs 3         N runs for the light benchmarks (heavy ones use fewer)
+    bench/run --profile ingest run one benchmark's command once under cProfile
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import generate, stores
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+OUT = ROOT / "bench" / "out"
+BIN = Path(sys.executable).parent
+MKTPLAN = str(BIN / "mktplan")
+GIB = 1024 * 1024  # KiB in a GiB
+GB_IN_KIB = 1_000_000_000 / 1024  # the issue's "1 GB", taken strictly as 10^9 bytes
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Input sizes of one mode (full or quick) and how many runs each benchmark gets."""
+
+    mode: str
+    plan_modules: int
+    export_rows: int
+    export_days: int
+    store_days: int  # store: 200 modules × 10 KPIs × store_days × store_channels
+    store_channels: int
+    xlsx_days: int  # xlsx store: 200 modules × 10 KPIs × xlsx_days, one channel
+    runs: int
+    heavy_runs: int
+
+
+FULL = Sizes("full", 200, 1_000_000, 365, 250, 20, 50, runs=5, heavy_runs=3)
+QUICK = Sizes("quick", 200, 50_000, 365, 10, 5, 5, runs=2, heavy_runs=1)
+
+
+@dataclass
+class Inputs:
+    """Paths of the generated inputs of one mode, created on demand and cached."""
+
+    sizes: Sizes
+    root: Path
+
+    @property
+    def plan(self) -> Path:
+        return self.root / f"plan-{self.sizes.plan_modules}.yaml"
+
+    @property
+    def export(self) -> Path:
+        return self.root / f"ads-{self.sizes.export_rows}.csv"
+
+    @property
+    def report_store(self) -> Path:
+        s = self.sizes
+        return self.root / f"store-{s.plan_modules}x10x{s.store_days}x{s.store_channels}.sqlite"
+
+    @property
+    def xlsx_store(self) -> Path:
+        return self.root / f"store-xlsx-{self.sizes.plan_modules}x10x{self.sizes.xlsx_days}.sqlite"
+
+    @property
+    def work(self) -> Path:
+        return self.root / "work"
+
+    def ensure_plan(self) -> Path:
+        if not self.plan.exists():
+            generate.write_plan(self.plan, self.sizes.plan_modules)
+        return self.plan
+
+    def ensure_export(self) -> Path:
+        if not self.export.exists():
+            tmp = self.export.with_suffix(".tmp")
+            generate.write_ad_export(tmp, self.sizes.export_rows, self.sizes.export_days)
+            tmp.replace(self.export)
+        return self.export
+
+    def ensure_report_store(self) -> Path:
+        s = self.sizes
+        stores.ensure_store(
+            self.report_store, self.ensure_plan(), s.plan_modules, s.store_days, s.store_channels
+        )
+        return self.report_store
+
+    def ensure_xlsx_store(self) -> Path:
+        s = self.sizes
+        stores.ensure_store(self.xlsx_store, self.ensure_plan(), s.plan_modules, s.xlsx_days, 1)
+        return self.xlsx_store
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    seconds: list[float] = field(default_factory=list)
+    peak_kib: list[int] = field(default_factory=list)
+    error: str | None = None
+    note: str = ""
+    verdict: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def best(self) -> float | None:
+        return min(self.seconds) if self.seconds else None
+
+    @property
+    def peak_mib(self) -> float | None:
+        return max(self.peak_kib) / 1024 if self.peak_kib else None
+
+
+Judge = Callable[[Result, dict[str, Result]], str]
+
+
+@dataclass
+class Benchmark:
+    name: str
+    heavy: bool
+    target: str
+    prepare: Callable[[Inputs], list[str]]  # untimed: make inputs, return the command
+    judge: Judge
+    before_each: Callable[[Inputs], None] | None = None  # untimed, before every run
+    check: Callable[[Inputs], str] | None = None  # untimed, after the first run: a note
+
+
+def remove_store(path: Path) -> None:
+    """Delete a SQLite store with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    lock = path.with_name(path.name + ".lock")
+    lock.unlink(missing_ok=True)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every timed process: no colour, no inherited store."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONDONTWRITEBYTECODE": "0"}
+    env.pop("MKTPLAN_STORE", None)
+    return env
+
+
+def timed_run(argv: list[str], log: Path) -> tuple[float, int, int]:
+    """Run ``argv`` to completion: (wall seconds, exit code, peak RSS of the child in KiB).
+
+    stdout and stderr go to ``log`` so pipes never throttle the child.
+    """
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=child_env())
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code  # reaped by wait4 already; keep Popen from waiting again
+    return elapsed, code, usage.ru_maxrss
+
+
+def _tail(log: Path, lines: int = 3) -> str:
+    text = [
+        line.strip()
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip()
+    ]
+    return " / ".join(text[-lines:]) or "(no output)"
+
+
+def run_benchmark(bench: Benchmark, inputs: Inputs, runs: int) -> Result:
+    """Prepare, then time ``runs`` whole-process runs; the first failure ends it loudly."""
+    result = Result(bench.name, bench.target)
+    inputs.work.mkdir(parents=True, exist_ok=True)
+    log = inputs.work / f"{bench.name}.log"
+    try:
+        argv = bench.prepare(inputs)
+    except Exception as exc:  # a missing command or module must show in the table
+        result.error = f"prepare failed: {type(exc).__name__}: {exc}"
+        return result
+    for i in range(runs):
+        if bench.before_each:
+            bench.before_each(inputs)
+        seconds, code, peak = timed_run(argv, log)
+        if code != 0:
+            result.error = f"exit {code}: {_tail(log)}"
+            return result
+        result.seconds.append(seconds)
+        result.peak_kib.append(peak)
+        print(
+            f"  {bench.name} run {i + 1}/{runs}: {seconds:.3f} s, {peak / 1024:.0f} MiB", flush=True
+        )
+        if i == 0 and bench.check:
+            try:
+                result.note = bench.check(inputs)
+            except Exception as exc:
+                result.error = f"output check failed: {type(exc).__name__}: {exc}"
+                return result
+    return result
+
+
+def under(seconds: float) -> Judge:
+    def judge(result: Result, _: dict[str, Result]) -> str:
+        if result.median is None:
+            return "no figure"
+        return "pass" if result.median < seconds else "MISS"
+
+    return judge
+
+
+def info(result: Result, _: dict[str, Result]) -> str:
+    return "info"
+
+
+def judge_ingest(result: Result, results: dict[str, Result]) -> str:
+    if result.median is None or result.peak_mib is None:
+        return "no figure"
+    verdicts = []
+    memory_ok = result.peak_mib * 1024 < GB_IN_KIB
+    verdicts.append("memory ok" if memory_ok else "memory MISS")
+    yard = results.get("duckdb")
+    if yard is None or yard.median is None:
+        verdicts.append("no yardstick in this run")
+        ratio_ok = True
+    else:
+        ratio = result.median / yard.median
+        ratio_ok = ratio <= 2
+        verdicts.append(f"{ratio:.1f}× DuckDB")
+    return ("pass" if memory_ok and ratio_ok else "MISS") + " (" + ", ".join(verdicts) + ")"
+
+
+def judge_reingest(result: Result, results: dict[str, Result]) -> str:
+    first = results.get("ingest")
+    if result.median is None or first is None or first.median is None:
+        return "no ingest figure in this run"
+    return "pass" if result.median <= first.median else "MISS"
+
+
+def ingest_argv(inputs: Inputs, store: Path) -> list[str]:
+    return [
+        MKTPLAN,
+        "ingest",
+        str(inputs.ensure_plan()),
+        str(inputs.ensure_export()),
+        "--source",
+        generate.AD_SOURCE,
+        "--store",
+        str(store),
+        "-q",
+    ]
+
+
+def prepare_reingest(inputs: Inputs) -> list[str]:
+    store = inputs.work / "reingest.sqlite"
+    remove_store(store)
+    argv = ingest_argv(inputs, store)
+    seconds, code, _ = timed_run(argv, inputs.work / "reingest-first.log")
+    if code != 0:
+        raise RuntimeError(f"first ingest exit {code}: {_tail(inputs.work / 'reingest-first.log')}")
+    print(f"  reingest: first ingest (untimed) took {seconds:.1f} s", flush=True)
+    return argv
+
+
+DUCKDB_SCRIPT = """
+import sys, duckdb
+rows = duckdb.sql(
+    "SELECT date, channel, sum(impressions), sum(clicks), sum(conversions), sum(spend), "
+    "sum(revenue), sum(new_users) FROM read_csv_auto('" + sys.argv[1].replace("'", "''") + "') "
+    "GROUP BY date, channel"
+).fetchall()
+print(len(rows), "groups")
+"""
+
+
+def report_argv(inputs: Inputs, fmt: str, store: Path) -> list[str]:
+    return [
+        MKTPLAN,
+        "report",
+        str(inputs.ensure_plan()),
+        "--store",
+        str(store),
+        "--format",
+        fmt,
+        "--as-of",
+        str(generate.PERIOD_END),
+        "--out",
+        str(inputs.work / f"report.{fmt}"),
+        "-q",
+    ]
+
+
+def check_xlsx(inputs: Inputs) -> str:
+    """The largest sheet of the written workbook, so the figure is known to be 100k+ rows."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(inputs.work / "report.xlsx", read_only=True)
+    rows = {sheet.title: sheet.max_row or 0 for sheet in book.worksheets}
+    book.close()
+    title, most = max(rows.items(), key=lambda item: item[1])
+    return f"largest sheet {title!r}: {most:,} rows"
+
+
+def check_nonempty(name: str) -> Callable[[Inputs], str]:
+    def check(inputs: Inputs) -> str:
+        size = (inputs.work / name).stat().st_size
+        if size == 0:
+            raise RuntimeError(f"{name} is empty")
+        return f"{size / 1024:,.0f} KiB written"
+
+    return check
+
+
+def benchmarks(sizes: Sizes) -> list[Benchmark]:
+    rows = f"{sizes.export_rows:,}"
+    s = sizes
+    obs = s.plan_modules * 10 * s.store_days * s.store_channels
+    xlsx_obs = s.plan_modules * 10 * s.xlsx_days
+    return [
+        Benchmark("help", False, "< 0.15 s", lambda i: [MKTPLAN, "--help"], under(0.15)),
+        Benchmark(
+            "validate",
+            False,
+            "< 0.5 s",
+            lambda i: [MKTPLAN, "validate", str(i.ensure_plan()), "-q"],
+            under(0.5),
+        ),
+        Benchmark(
+            "duckdb",
+            True,
+            f"yardstick: {rows} rows",
+            lambda i: [sys.executable, "-c", DUCKDB_SCRIPT, str(i.ensure_export())],
+            info,
+        ),
+        Benchmark(
+            "ingest",
+            True,
+            f"≤ 2× DuckDB, < 1 GB ({rows} rows)",
+            lambda i: ingest_argv(i, i.work / "ingest.sqlite"),
+            judge_ingest,
+            before_each=lambda i: remove_store(i.work / "ingest.sqlite"),
+        ),
+        Benchmark("reingest", True, "≤ ingest", prepare_reingest, judge_reingest),
+        Benchmark(
+            "report-json",
+            True,
+            f"< 2 s ({obs:,} obs)",
+            lambda i: report_argv(i, "json", i.ensure_report_store()),
+            under(2.0),
+            check=check_nonempty("report.json"),
+        ),
+        Benchmark(
+            "report-md",
+            True,
+            f"< 2 s ({obs:,} obs)",
+            lambda i: report_argv(i, "md", i.ensure_report_store()),
+            under(2.0),
+            check=check_nonempty("report.md"),
+        ),
+        Benchmark(
+            "report-xlsx",
+            True,
+            f"none ({xlsx_obs:,} daily rows)",
+            lambda i: report_argv(i, "xlsx", i.ensure_xlsx_store()),
+            info,
+            check=check_xlsx,
+        ),
+    ]
+
+
+def machine() -> str:
+    """nproc, CPU model, RAM and Python version, one line."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
+        ram = f"{mem_kib / GIB:.1f} GiB RAM"
+    except (OSError, StopIteration):
+        ram = "unknown RAM"
+    return f"{os.cpu_count()} CPUs ({cpu}), {ram}, Python {platform.python_version()}, {platform.system()}"
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def table_rows(results: list[Result]) -> list[list[str]]:
+    rows = []
+    for r in results:
+        verdict = f"ERROR: {r.error}" if r.error else r.verdict
+        if r.note:
+            verdict += f"; {r.note}"
+        rows.append(
+            [
+                r.name,
+                _fmt(r.median, 3),
+                _fmt(r.best, 3),
+                _fmt(r.peak_mib, 0),
+                str(len(r.seconds)),
+                r.target,
+                verdict,
+            ]
+        )
+    return rows
+
+
+HEADER = ["benchmark", "median s", "min s", "peak MiB", "runs", "target", "verdict"]
+
+
+def markdown(results: list[Result], sizes: Sizes) -> str:
+    lines = [
+        f"# mktplan benchmarks ({sizes.mode})",
+        "",
+        f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|"
+        + "|".join(
+            "---:" if h in ("median s", "min s", "peak MiB", "runs") else "---" for h in HEADER
+        )
+        + "|",
+    ]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+        for row in table_rows(results)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def text_table(results: list[Result]) -> str:
+    rows = [HEADER, *table_rows(results)]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(HEADER) - 1)]
+    out = []
+    for row in rows:
+        cells = [cell.ljust(widths[c]) for c, cell in enumerate(row[:-1])]
+        out.append("  ".join([*cells, row[-1]]))
+    return "\n".join(out)
+
+
+def profile(bench: Benchmark, inputs: Inputs) -> int:
+    """Run the benchmark's command once under cProfile; print the top functions."""
+    argv = bench.prepare(inputs)
+    if bench.before_each:
+        bench.before_each(inputs)
+    if argv[0] != MKTPLAN:
+        print(f"{bench.name} does not run mktplan; nothing to profile", file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    stats_file = OUT / f"{bench.name}.prof"
+    full = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "mktplan", *argv[1:]]
+    seconds, code, peak = timed_run(full, inputs.work / f"{bench.name}-profile.log")
+    print(f"{bench.name} under cProfile: {seconds:.2f} s, exit {code}, {peak / 1024:.0f} MiB")
+    if code != 0:
+        print(_tail(inputs.work / f"{bench.name}-profile.log", 10), file=sys.stderr)
+        return 1
+    stats = pstats.Stats(str(stats_file))
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run this benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help="runs of the light benchmarks (default 5; heavy ones 3)",
+    )
+    parser.add_argument("--heavy-runs", type=int, default=None, help="runs of the heavy benchmarks")
+    parser.add_argument("--profile", metavar="NAME", help="run one benchmark once under cProfile")
+    parser.add_argument("--clean", action="store_true", help="delete generated data first")
+    args = parser.parse_args(argv)
+
+    sizes = QUICK if args.quick else FULL
+    inputs = Inputs(sizes, DATA / sizes.mode)
+    if args.clean and inputs.root.exists():
+        shutil.rmtree(inputs.root)
+    suite = benchmarks(sizes)
+    names = [b.name for b in suite]
+    unknown = [n for n in [*args.only, *([args.profile] if args.profile else [])] if n not in names]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(names)}")
+    if args.profile:
+        return profile(next(b for b in suite if b.name == args.profile), inputs)
+    selected = [b for b in suite if not args.only or b.name in args.only]
+
+    print(f"mktplan benchmarks, {sizes.mode} sizes, on {machine()}", flush=True)
+    results: dict[str, Result] = {}
+    for bench in selected:
+        runs = (args.heavy_runs or sizes.heavy_runs) if bench.heavy else (args.runs or sizes.runs)
+        print(f"- {bench.name} ({runs} runs)", flush=True)
+        result = run_benchmark(bench, inputs, runs)
+        results[bench.name] = result
+    for result in results.values():
+        if not result.error:
+            bench = next(b for b in suite if b.name == result.name)
+            result.verdict = bench.judge(result, results)
+    ordered = list(results.values())
+    print()
+    print(text_table(ordered))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "latest.md").write_text(markdown(ordered, sizes), encoding="utf-8")
+    print(f"\nwritten: {(OUT / 'latest.md').relative_to(ROOT)}")
+    return 1 if any(r.error for r in ordered) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
