@@ -72,6 +72,7 @@ class ModuleResult:
     budget_used: Decimal | None  # spend ÷ budget
     spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
     revenue_share: Decimal | None
+    roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,616 @@
+"""The numbers of a report: a plan, its observations and an as-of date → :class:`Evaluation`.
+
+A pure function (:func:`evaluate`): no I/O, no printing, no floats. Every formula used here
+is written out with a worked example in ``docs/metrics.md``; keep the two in step.
+
+Units: KPI values are ``Decimal`` in the KPI's unit (percent KPIs in percent points);
+attainment, pace, ROI, budget used and shares are fractions quantized to six places.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from mktplan.evaluation import (
+    ActionResult,
+    AlertResult,
+    BudgetLine,
+    BudgetResult,
+    DailyValue,
+    Evaluation,
+    KpiResult,
+    KpiStatus,
+    ModuleResult,
+    PlanSummary,
+    ReviewNote,
+    TrackingRow,
+)
+from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
+from mktplan.plan import formula
+from mktplan.plan.model import Action, Kpi, Module, Plan
+from mktplan.plan.rules import KEYWORDS, KpiRef, kpi_refs, resolve_name
+
+QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
+HUNDRED = Decimal(100)
+UNASSIGNED = "unassigned"  # label of spend whose observations name no budget line
+
+# Days an observation may age before it is stale, by the plan's cadence (a month is 31 days).
+STALE_AFTER_DAYS = {"daily": 1, "weekly": 7, "monthly": 31}
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+_EMPTY = AggResult(None, 0, None, None)
+
+
+def quantize(value: Decimal) -> Decimal:
+    """``value`` rounded half-up to six decimal places."""
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def at_most_six(value: Decimal) -> Decimal:
+    """``value`` with at most six decimal places: rounded half-up only when it has more."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        return quantize(value)
+    return value
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator ÷ denominator to six places; None when either is unknown or the divisor is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return quantize(numerator / denominator)
+
+
+def days_inclusive(first: dt.date, last: dt.date) -> int:
+    """Calendar days from ``first`` through ``last``, both counted; 0 when last < first."""
+    return max(0, (last - first).days + 1)
+
+
+def format_number(value: Decimal | None, unit: str | None = None) -> str:
+    """A value as people read it: thousands separators, at most two decimals, ``%`` for
+    percent units, "—" when unknown. Deterministic: the same value gives the same text."""
+    if value is None:
+        return "—"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    if (unit or "").strip() in {"%", "％", "percent", "pct"}:
+        return f"{text}%"
+    return text
+
+
+def roi_label(roi: Decimal | None) -> str | None:
+    """ROI as the templates write it: 3.5 → "1:3.5"; None when unknown."""
+    return None if roi is None else f"1:{format_number(roi)}"
+
+
+def is_summed(kpi: Kpi) -> bool:
+    """A measured KPI whose daily values add up (the only kind with a pace line and forecast)."""
+    return kpi.formula is None and kpi.aggregation == "sum"
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The dates a figure covers: plan start through ``end`` (empty when end < start)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def empty(self) -> bool:
+        return self.end < self.start
+
+
+class _Figures:
+    """Values of KPIs over windows, from one batch of aggregations, memoised.
+
+    Names in formulas mean a KPI's value as a plain number: a percent KPI stands for its
+    ratio (percent points ÷ 100), so ``ctr * impressions`` is clicks.
+    """
+
+    def __init__(self, plan: Plan, refs: dict[str, KpiRef]) -> None:
+        self.plan = plan
+        self.refs = refs
+        self.results: dict[AggRequest, AggResult] = {}
+        self._trees: dict[str, formula.Node] = {}
+        self._leaves: dict[str, tuple[str, ...]] = {}
+        self._values: dict[tuple[str, dt.date], Decimal | None] = {}
+
+    def tree(self, qid: str) -> formula.Node:
+        if qid not in self._trees:
+            text = self.refs[qid].kpi.formula
+            assert text is not None
+            self._trees[qid] = formula.parse(text)
+        return self._trees[qid]
+
+    def role_kpis(self, role: str, module: Module | None) -> list[str]:
+        """Qualified ids of role KPIs in scope: the module's, or the whole plan's."""
+        return [
+            q
+            for q, ref in self.refs.items()
+            if ref.kpi.role == role and (module is None or ref.module is module)
+        ]
+
+    def inputs(self, qid: str) -> list[str]:
+        """What a formula KPI's names resolve to: KPI ids, plus role KPIs for spend/revenue."""
+        ref = self.refs[qid]
+        found: list[str] = []
+        for name in formula.names(self.tree(qid)):
+            resolved = resolve_name(name, ref.module, self.refs)
+            if resolved in KEYWORDS:
+                found.extend(self.role_kpis(resolved, ref.module))
+            elif resolved is not None:
+                found.append(resolved)
+        return found
+
+    def leaves(self, qid: str) -> tuple[str, ...]:
+        """The measured KPIs a KPI's value is computed from (itself when measured)."""
+        if qid not in self._leaves:
+            if self.refs[qid].kpi.formula is None:
+                self._leaves[qid] = (qid,)
+            else:
+                found: dict[str, None] = {}
+                for dep in self.inputs(qid):
+                    found.update(dict.fromkeys(self.leaves(dep)))
+                self._leaves[qid] = tuple(found)
+        return self._leaves[qid]
+
+    def request(self, qid: str, window: _Window) -> AggRequest:
+        kpi = self.refs[qid].kpi
+        weight = None
+        if kpi.weight is not None and kpi.aggregation == "mean":
+            weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
+        return AggRequest(qid, window.start, window.end, kpi.aggregation, weight)
+
+    def requests(self, qid: str, window: _Window) -> list[AggRequest]:
+        """The aggregations needed for ``qid`` over ``window``."""
+        if window.empty:
+            return []
+        return [self.request(leaf, window) for leaf in self.leaves(qid)]
+
+    def result(self, qid: str, window: _Window) -> AggResult:
+        """The aggregation of a measured KPI over the window (empty when out of range)."""
+        if window.empty:
+            return _EMPTY
+        return self.results.get(self.request(qid, window), _EMPTY)
+
+    def value(self, qid: str, window: _Window) -> Decimal | None:
+        """The KPI's value in its own unit over the window; None when unknown."""
+        key = (qid, window.end)
+        if key not in self._values:
+            self._values[key] = self._compute(qid, window)
+        return self._values[key]
+
+    def _compute(self, qid: str, window: _Window) -> Decimal | None:
+        ref = self.refs[qid]
+        if ref.kpi.formula is None:
+            raw = self.result(qid, window).value
+            return None if raw is None else at_most_six(raw)
+
+        def resolve(name: str) -> Decimal | None:
+            resolved = resolve_name(name, ref.module, self.refs)
+            if resolved is None:
+                return None
+            if resolved in KEYWORDS:
+                return self.role_total(resolved, ref.module, window)
+            return self.plain(resolved, window)
+
+        result = formula.evaluate(self.tree(qid), resolve)
+        if result is None:
+            return None
+        return at_most_six(result * HUNDRED if ref.kpi.is_percent else result)
+
+    def plain(self, qid: str, window: _Window) -> Decimal | None:
+        """The value as a formula sees it: percent points become a ratio."""
+        value = self.value(qid, window)
+        if value is None or not self.refs[qid].kpi.is_percent:
+            return value
+        return value / HUNDRED
+
+    def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
+        """Σ of the role KPIs in scope that have data; None when none has any."""
+        values = [
+            v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
+        ]
+        return sum(values, Decimal(0)) if values else None
+
+
+def evaluate(
+    plan: Plan, data: ObservationQuery, as_of: dt.date, *, include_daily: bool = False
+) -> Evaluation:
+    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
+
+    Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
+    ``sums_by_line``, ``notes`` and, with ``include_daily``, ``daily_totals``.
+    """
+    info = plan.plan
+    start, end = info.period.start, info.period.end
+    refs = kpi_refs(plan)
+    figures = _Figures(plan, refs)
+    spend_window = _Window(start, min(as_of, end))
+
+    def kpi_window(kpi: Kpi) -> _Window:
+        return _Window(start, min(as_of, kpi.due or end))
+
+    wanted: dict[AggRequest, None] = {}
+    for qid, ref in refs.items():
+        wanted.update(dict.fromkeys(figures.requests(qid, kpi_window(ref.kpi))))
+    for role in KEYWORDS:
+        for qid in figures.role_kpis(role, None):
+            wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
+    figures.results = data.aggregate(list(wanted)) if wanted else {}
+    latest = data.latest_dates()
+
+    kpis = [
+        _kpi_result(plan, figures, ref, kpi_window(ref.kpi), as_of, latest) for ref in refs.values()
+    ]
+    by_id = {k.id: k for k in kpis}
+    modules = _modules(plan, figures, spend_window)
+    notes = data.notes(start, spend_window.end) if not spend_window.empty else []
+    return Evaluation(
+        plan=PlanSummary(
+            id=info.id,
+            name=info.name,
+            owner=info.owner,
+            as_of=as_of,
+            currency=info.currency,
+            start=start,
+            end=end,
+            cadence=info.cadence,
+            days_elapsed=days_inclusive(start, min(as_of, end)),
+            days_total=days_inclusive(start, end),
+        ),
+        kpis=kpis,
+        modules=modules,
+        budget=_budget(plan, figures, data, spend_window),
+        alerts=_alerts(plan, refs, by_id, as_of),
+        actions=[
+            _action(module, action, as_of) for module in plan.modules for action in module.actions
+        ],
+        tracking=_tracking(plan, refs, by_id, notes, as_of),
+        reviews=[
+            ReviewNote(r.date, r.module, r.kpi, r.cause, r.measure)
+            for r in plan.reviews
+            if r.date <= as_of
+        ],
+        daily=_daily(data, latest, spend_window) if include_daily else [],
+    )
+
+
+def _kpi_result(
+    plan: Plan,
+    figures: _Figures,
+    ref: KpiRef,
+    window: _Window,
+    as_of: dt.date,
+    latest: dict[str, dt.date],
+) -> KpiResult:
+    kpi = ref.kpi
+    start = plan.plan.period.start
+    due = kpi.due or plan.plan.period.end
+    actual = figures.value(ref.qualified, window)
+    target = kpi.target
+    lower = kpi.better == "lower"
+    leaves = figures.leaves(ref.qualified)
+    used = [figures.result(leaf, window) for leaf in leaves]
+    last_date = max((r.last for r in used if r.last is not None), default=None)
+
+    attainment = None
+    variance = None
+    if actual is not None and target is not None:
+        attainment = ratio(target, actual) if lower else ratio(actual, target)
+        variance = target - actual
+
+    expected = pace = forecast = None
+    days_due = days_inclusive(start, due)
+    days_run = days_inclusive(start, min(as_of, due))
+    if is_summed(kpi):
+        if target is not None and days_due:
+            elapsed = days_inclusive(start, min(as_of, plan.plan.period.end))
+            expected = at_most_six(min(target * elapsed / days_due, target))
+            if actual is not None:
+                pace = ratio(expected, actual) if lower else ratio(actual, expected)
+        if actual is not None and days_run:
+            forecast = at_most_six(actual * days_due / days_run)
+
+    status: KpiStatus
+    if target is None:
+        status = "no_target"
+    elif actual is None:
+        status = "no_data"
+    elif expected is not None and as_of < due:
+        status = _grade(plan, pace, actual, expected, lower)
+    else:
+        status = _grade(plan, attainment, actual, target, lower)
+
+    stale = start <= as_of <= due and any(
+        _aged(plan, figures.refs[leaf].kpi, latest.get(leaf), as_of) for leaf in leaves
+    )
+    return KpiResult(
+        id=ref.qualified,
+        module=ref.module.id if ref.module else None,
+        name=kpi.name,
+        unit=kpi.unit,
+        aggregation=kpi.aggregation,
+        formula=kpi.formula,
+        source=kpi.source,
+        definition=kpi.definition,
+        better=kpi.better,
+        baseline=kpi.baseline,
+        target=target,
+        due=kpi.due,
+        actual=actual,
+        attainment=attainment,
+        variance=variance,
+        expected=expected,
+        pace=pace,
+        forecast=forecast,
+        status=status,
+        stale=stale,
+        last_date=last_date,
+        observations=used[0].count if kpi.formula is None else 0,
+    )
+
+
+def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
+    """A measured KPI still running at ``as_of`` whose latest observation is older than the
+    plan's cadence allows; a KPI that never had data is no_data, not stale."""
+    if latest is None or as_of > (kpi.due or plan.plan.period.end):
+        return False
+    return (as_of - latest).days > STALE_AFTER_DAYS[plan.plan.cadence]
+
+
+def _grade(
+    plan: Plan, score: Decimal | None, actual: Decimal, reference: Decimal, lower: bool
+) -> KpiStatus:
+    """on_track / at_risk / off_track from a score (attainment or pace); without a score
+    (a zero divisor) the plain comparison decides: meeting the reference is on track."""
+    thresholds = plan.plan.status_thresholds
+    if score is None:
+        meets = actual <= reference if lower else actual >= reference
+        return "on_track" if meets else "off_track"
+    if score >= thresholds.on_track:
+        return "on_track"
+    if score >= thresholds.at_risk:
+        return "at_risk"
+    return "off_track"
+
+
+def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResult]:
+    plan_spend = figures.role_total("spend", None, window)
+    plan_revenue = figures.role_total("revenue", None, window)
+    out: list[ModuleResult] = []
+    for module in plan.modules:
+        spend = figures.role_total("spend", module, window)
+        revenue = figures.role_total("revenue", module, window)
+        roi = ratio(revenue, spend)
+        out.append(
+            ModuleResult(
+                id=module.id,
+                name=module.name,
+                owner=module.owner,
+                goal=module.goal,
+                budget=module.budget,
+                planned_actions=sum(
+                    (a.budget for a in module.actions if a.budget is not None), Decimal(0)
+                ),
+                spend=spend,
+                revenue=revenue,
+                roi=roi,
+                budget_used=ratio(spend, module.budget),
+                spend_share=ratio(spend, plan_spend),
+                revenue_share=ratio(revenue, plan_revenue),
+                roi_label=roi_label(roi),
+            )
+        )
+    return out
+
+
+def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window) -> BudgetResult:
+    budget = plan.budget
+    spent = figures.role_total("spend", None, window) or Decimal(0)
+    spend_kpis = figures.role_kpis("spend", None)
+    by_line: dict[str, Decimal] = {}
+    if spend_kpis and not window.empty:
+        by_line = data.sums_by_line(spend_kpis, window.start, window.end)
+    lines: list[BudgetLine] = []
+    for name, planned in (budget.lines or {}).items():
+        line_spent = by_line.get(name, Decimal(0))
+        lines.append(
+            BudgetLine(name, planned, line_spent, planned - line_spent, ratio(line_spent, planned))
+        )
+    for name in sorted(set(by_line) - set(budget.lines or {})):
+        lines.append(BudgetLine(name or UNASSIGNED, None, by_line[name], None, None))
+    return BudgetResult(
+        total=budget.total,
+        reserve=budget.reserve,
+        reserve_share=ratio(budget.reserve, budget.total) or Decimal(0),
+        allocated=sum((m.budget for m in plan.modules if m.budget is not None), Decimal(0)),
+        spent=spent,
+        remaining=budget.total - spent,
+        used=ratio(spent, budget.total - budget.reserve),
+        lines=lines,
+    )
+
+
+def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
+    closed = action.status in ("done", "cancelled")
+    status = "delayed" if not closed and as_of > action.end else action.status
+    if action.finished is not None:
+        late = (action.finished - action.end).days
+    elif not closed:
+        late = (as_of - action.end).days
+    else:
+        late = 0
+    return ActionResult(
+        module=module.id,
+        name=action.name,
+        owner=action.owner,
+        status=status,
+        start=action.start,
+        end=action.end,
+        finished=action.finished,
+        budget=action.budget,
+        issue=action.issue,
+        days_late=max(0, late),
+    )
+
+
+def _alerts(
+    plan: Plan, refs: dict[str, KpiRef], kpis: dict[str, KpiResult], as_of: dt.date
+) -> list[AlertResult]:
+    respond_by = dt.datetime.combine(as_of, dt.time()) + dt.timedelta(
+        hours=plan.plan.alert_response_hours
+    )
+    found: list[AlertResult] = []
+    for alert in plan.alerts:
+        result = kpis.get(alert.kpi)
+        ref = refs.get(alert.kpi)
+        if result is None or ref is None or result.actual is None:
+            continue
+        owner = ref.module.owner if ref.module else plan.plan.owner
+        for rule, threshold in alert.conditions():
+            text = _alert_text(rule, threshold, result)
+            if text is None:
+                continue
+            message = f"{alert.message}: {text}" if alert.message else text
+            found.append(
+                AlertResult(
+                    kpi=alert.kpi,
+                    module=result.module,
+                    rule=rule,
+                    threshold=threshold,
+                    actual=result.actual,
+                    severity=alert.severity,
+                    message=message,
+                    owner=owner,
+                    respond_by=respond_by,
+                )
+            )
+    return sorted(found, key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi))
+
+
+def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
+    """The one-line message when ``rule`` fires for ``kpi``, else None. Rules compare values
+    literally whatever `better` says: below means a smaller number."""
+    actual = kpi.actual
+    assert actual is not None
+    unit = kpi.unit
+    shown = f"{kpi.name} ({kpi.id}) is {format_number(actual, unit)}"
+    share = format_number(threshold, "%")
+    if rule in ("below_target", "above_target", "below_pace"):
+        reference = kpi.expected if rule == "below_pace" else kpi.target
+        if reference is None:
+            return None
+        what = "the pace line" if rule == "below_pace" else "target"
+        gap = ratio((actual - reference) * HUNDRED, abs(reference)) if reference else None
+        gap_text = format_number(abs(gap), "%") if gap is not None else "all"
+        if rule == "above_target":
+            if not actual > reference * (1 + threshold / HUNDRED):
+                return None
+            return (
+                f"{shown}, {gap_text} above {what} {format_number(reference, unit)} "
+                f"(alert above {share})"
+            )
+        if not actual < reference * (1 - threshold / HUNDRED):
+            return None
+        return (
+            f"{shown}, {gap_text} below {what} {format_number(reference, unit)} "
+            f"(alert below {share})"
+        )
+    if rule == "above" and actual > threshold:
+        return f"{shown}, above {format_number(threshold, unit)}"
+    if rule == "below" and actual < threshold:
+        return f"{shown}, below {format_number(threshold, unit)}"
+    return None
+
+
+def _tracking(
+    plan: Plan,
+    refs: dict[str, KpiRef],
+    kpis: dict[str, KpiResult],
+    notes: Sequence[Note],
+    as_of: dt.date,
+) -> list[TrackingRow]:
+    rows: list[TrackingRow] = []
+    for module in plan.modules:
+        results = [kpis[f"{module.id}.{k.id}"] for k in module.kpis]
+        targeted = [r for r in results if r.target is not None]
+        reviews = sorted(
+            (
+                r
+                for r in plan.reviews
+                if r.date <= as_of
+                and (
+                    r.module == module.id
+                    or (r.kpi is not None and r.kpi in refs and refs[r.kpi].module is module)
+                )
+            ),
+            key=lambda r: r.date,
+            reverse=True,
+        )
+        module_notes = [
+            n for n in reversed(list(notes)) if n.kpi in refs and refs[n.kpi].module is module
+        ]
+        causes = [f"{r.date}: {r.cause}" for r in reviews if r.cause]
+        causes += [
+            f"{n.date} {refs[n.kpi].kpi.name}{f' ({n.channel})' if n.channel else ''}: {n.note}"
+            for n in module_notes
+        ]
+        dues = [k.due for k in module.kpis if k.due is not None]
+        rows.append(
+            TrackingRow(
+                module=module.name,
+                target=module.goal,
+                plan="; ".join(_action_span(a) for a in module.actions),
+                kpis=", ".join(k.name for k in module.kpis),
+                source=", ".join(_distinct(k.source for k in module.kpis)),
+                actual="; ".join(
+                    f"{r.name}: {format_number(r.actual, r.unit)} / "
+                    f"{format_number(r.target, r.unit)}"
+                    for r in targeted
+                ),
+                variance="; ".join(
+                    f"{r.name}: {format_number(r.variance, r.unit)}" for r in targeted
+                ),
+                cause="; ".join(causes),
+                measure="; ".join(f"{r.date}: {r.measure}" for r in reviews if r.measure),
+                owner=module.owner,
+                deadline=max(dues, default=None),
+            )
+        )
+    return rows
+
+
+def _action_span(action: Action) -> str:
+    return f"{action.name} ({action.start.isoformat()}–{action.end.isoformat()})"
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _daily(data: ObservationQuery, latest: dict[str, dt.date], window: _Window) -> list[DailyValue]:
+    if window.empty or not latest:
+        return []
+    return [
+        DailyValue(kpi, day, value)
+        for kpi, day, value in data.daily_totals(sorted(latest), window.start, window.end)
+    ]
+
+
+__all__ = [
+    "at_most_six",
+    "days_inclusive",
+    "evaluate",
+    "format_number",
+    "is_summed",
+    "quantize",
+    "ratio",
+    "roi_label",
+]
