@@ -120,6 +120,7 @@ class _Figures:
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, dt.date], Decimal | None] = {}
+        self._roles: dict[tuple[str, str | None], list[str]] = {}
 
     def tree(self, qid: str) -> formula.Node:
         if qid not in self._trees:
@@ -130,11 +131,14 @@ class _Figures:
 
     def role_kpis(self, role: str, module: Module | None) -> list[str]:
         """Qualified ids of role KPIs in scope: the module's, or the whole plan's."""
-        return [
-            q
-            for q, ref in self.refs.items()
-            if ref.kpi.role == role and (module is None or ref.module is module)
-        ]
+        key = (role, module.id if module else None)
+        if key not in self._roles:
+            self._roles[key] = [
+                q
+                for q, ref in self.refs.items()
+                if ref.kpi.role == role and (module is None or ref.module is module)
+            ]
+        return self._roles[key]
 
     def inputs(self, qid: str) -> list[str]:
         """What a formula KPI's names resolve to: KPI ids, plus role KPIs for spend/revenue."""
@@ -537,6 +541,11 @@ def _tracking(
     notes: Sequence[Note],
     as_of: dt.date,
 ) -> list[TrackingRow]:
+    notes_by_module: dict[str, list[Note]] = {}
+    for note in reversed(notes):  # latest first
+        ref = refs.get(note.kpi)
+        if ref is not None and ref.module is not None:
+            notes_by_module.setdefault(ref.module.id, []).append(note)
     rows: list[TrackingRow] = []
     for module in plan.modules:
         results = [kpis[f"{module.id}.{k.id}"] for k in module.kpis]
@@ -554,9 +563,7 @@ def _tracking(
             key=lambda r: r.date,
             reverse=True,
         )
-        module_notes = [
-            n for n in reversed(list(notes)) if n.kpi in refs and refs[n.kpi].module is module
-        ]
+        module_notes = notes_by_module.get(module.id, [])
         causes = [f"{r.date}: {r.cause}" for r in reviews if r.cause]
         causes += [
             f"{n.date} {refs[n.kpi].kpi.name}{f' ({n.channel})' if n.channel else ''}: {n.note}"
