@@ -1,0 +1,90 @@
+"""`mktplan diff`: what changed between two versions of a plan, for review."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from mktplan.cli import app
+from mktplan.cli.output import console, error_console, format_finding
+from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(
+        ..., help="The old plan file (or, with --rev, the plan to compare).", show_default=False
+    ),
+    new: Path | None = typer.Argument(None, help="The new plan file.", show_default=False),
+    rev: str | None = typer.Option(
+        None, "--rev", help="Compare the plan with its version at this git revision."
+    ),
+    output_format: DiffFormat = typer.Option(
+        DiffFormat.text, "--format", "-f", help="text (a table), md (a PR comment), or json."
+    ),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Exit 1 when the plans differ, like git diff --exit-code."
+    ),
+) -> None:
+    """Show changes in targets, due dates, budgets, owners, reserve, KPIs, modules, actions.
+
+    Prints nothing and exits 0 when the plans are the same; a plan that does not validate
+    on either side exits 1 with its errors.
+
+    Examples: mktplan diff old.yaml new.yaml;
+    mktplan diff plans/q3.yaml --rev origin/main --format md
+    """
+    from mktplan.plan import diff as plan_diff
+
+    if (new is None) == (rev is None):
+        raise UsageError(
+            "give either two plan files or one plan and --rev",
+            hint="mktplan diff OLD.yaml NEW.yaml, or mktplan diff PLAN.yaml --rev HEAD~1",
+        )
+    try:
+        if new is not None:
+            old_plan = plan_diff.load_side(old)
+            new_plan = plan_diff.load_side(new)
+            labels = (str(old), str(new))
+        else:
+            assert rev is not None  # checked above; narrows the type
+            version = plan_diff.read_at_rev(old, rev)
+            old_plan = plan_diff.load_text_side(version.text, version.label, old.name)
+            new_plan = plan_diff.load_side(old)
+            labels = (version.label, str(old))
+    except plan_diff.InvalidSide as exc:
+        err = error_console()
+        err.print(f"mktplan: {exc.message}", soft_wrap=True)
+        for finding in plan_diff.findings_of(exc):
+            err.print(format_finding(finding))
+        raise typer.Exit(EXIT_INVALID) from None
+
+    result = plan_diff.compare(old_plan, new_plan, *labels)
+    if not result.changed:
+        raise typer.Exit(EXIT_OK)
+    if output_format is DiffFormat.json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    elif output_format is DiffFormat.md:
+        typer.echo(plan_diff.to_markdown(result), nl=False)
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{result.old_label} → {result.new_label}", title_justify="left")
+        for header in plan_diff.HEADERS:
+            numeric = header == "change"
+            table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
+        for change in result.changes:
+            table.add_row(*plan_diff.render_cells(change))
+        out = console()
+        out.print(table)
+        out.print(plan_diff.summary(result))
+    raise typer.Exit(EXIT_INVALID if exit_code else EXIT_OK)

@@ -1,0 +1,450 @@
+"""`mktplan diff`: the comparison on crafted plan pairs, its renderings, and the CLI with
+two files or a real git repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from mktplan.plan.diff import (
+    Area,
+    Change,
+    InvalidSide,
+    Kind,
+    compare,
+    diff_plans,
+    load_side,
+    load_text_side,
+    to_markdown,
+)
+from mktplan.plan.loader import load_yaml_text
+from mktplan.plan.model import Plan
+from tests.conftest import PLANS, run_cli
+
+BASE = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+
+
+def edit(*pairs: tuple[str, str], base: str = BASE) -> str:
+    """Apply text replacements, each anchor matching exactly once."""
+    text = base
+    for old, new in pairs:
+        assert text.count(old) == 1, f"anchor {old!r} found {text.count(old)} times"
+        text = text.replace(old, new)
+    return text
+
+
+def plan_of(text: str) -> Plan:
+    return Plan.model_validate(load_yaml_text(text, "plan.yaml").data)
+
+
+def changes(*pairs: tuple[str, str]) -> list[Change]:
+    return diff_plans(plan_of(BASE), plan_of(edit(*pairs)))
+
+
+def keyed(found: list[Change]) -> dict[tuple[str, str, str], Change]:
+    return {(c.area.value, c.item, c.field): c for c in found}
+
+
+def test_identical_plans_have_no_changes() -> None:
+    assert diff_plans(plan_of(BASE), plan_of(BASE)) == []
+
+
+def test_comments_and_layout_are_not_changes() -> None:
+    reformatted = edit(
+        ("reserve: 45000            # 12 % contingency, held back for shocks", "reserve: 45_000"),
+        (
+            "period: {start: 2023-07-01, end: 2023-09-30}",
+            "period:\n    start: 2023-07-01\n    end: 2023-09-30",
+        ),
+    )
+    assert diff_plans(plan_of(BASE), plan_of(reformatted)) == []
+
+
+def test_budget_total_reserve_and_lines() -> None:
+    found = keyed(
+        changes(
+            ("total: 375000", "total: 385000"),
+            ("reserve: 45000 ", "reserve: 50000 "),
+            ("    labour: 60000\n", "    labour: 65000\n"),
+            ("    third_party: 30000\n", "    agency: 30000\n"),
+        )
+    )
+    total = found[("budget", "budget", "total")]
+    assert (total.old, total.new, total.delta) == (Decimal(375000), Decimal(385000), 10000)
+    assert total.delta_text() == "+10,000 (+2.7 %)"
+    assert found[("budget", "budget", "reserve")].new == Decimal(50000)
+    assert found[("budget", "line labour", "amount")].delta == Decimal(5000)
+    removed = found[("budget", "line third_party", "amount")]
+    assert (removed.kind, removed.old, removed.new) == (Kind.removed, Decimal(30000), None)
+    added = found[("budget", "line agency", "amount")]
+    assert (added.kind, added.new) == (Kind.added, Decimal(30000))
+    assert len(found) == 5
+
+
+def test_reserve_range_change() -> None:
+    text = edit(("  reserve: 45000 ", "  reserve_range: {min: 5, max: 15}\n  reserve: 45000 "))
+    found = keyed(diff_plans(plan_of(BASE), plan_of(text)))
+    change = found[("budget", "reserve_range", "min")]
+    assert (change.old, change.new) == (Decimal(10), Decimal(5))
+
+
+def test_target_and_due_date_of_a_module_kpi() -> None:
+    found = changes(
+        ("target: 1300000, due: 2023-08-31", "target: 1200000, due: 2023-09-07"),
+    )
+    assert [(c.item, c.field) for c in found] == [
+        ("online.sales", "target"),
+        ("online.sales", "due"),
+    ]
+    target, due = found
+    assert target.delta == Decimal(-100000)
+    assert target.delta_text() == "-100,000 (-7.7 %)"
+    assert (due.old, due.new, due.delta) == (dt.date(2023, 8, 31), dt.date(2023, 9, 7), 7)
+    assert due.delta_text() == "+7 days"
+
+
+def test_plan_level_kpi_keeps_its_bare_id() -> None:
+    found = changes(("    target: 3               # 1:3", "    target: 3.5"))
+    assert [(c.area, c.item, c.field, c.new) for c in found] == [
+        (Area.kpi, "roi", "target", Decimal("3.5"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("{id: visitors, name: Visitors, unit: count", "{id: visitors, name: Visitors, unit: visits", "unit"),
+        ("formula: sales / orders}", "formula: sales / visitors}", "formula"),
+        ('{id: follower_growth, name: Follower growth, unit: "%", aggregation: last',
+         '{id: follower_growth, name: Follower growth, unit: "%", aggregation: max', "aggregation"),
+        ("due: 2023-07-20, source: sign-up sheets}", "due: 2023-07-20, source: CRM}", "source"),
+        ("{id: spend, name: Brand spend, unit: CNY, role: spend, source: finance ledger}",
+         "{id: spend, name: Brand spend, unit: CNY, source: finance ledger}", "role"),
+        ("unit: count, better: lower, source: third-party monitor}",
+         "unit: count, source: third-party monitor}", "better"),
+    ],
+)  # fmt: skip
+def test_kpi_definition_changes(old: str, new: str, field: str) -> None:
+    found = changes((old, new))
+    assert len(found) == 1
+    assert found[0].area is Area.kpi
+    assert found[0].field == field
+    assert found[0].kind is Kind.changed
+
+
+def test_role_removed_shows_none_as_new() -> None:
+    (change,) = changes(
+        (
+            "{id: spend, name: Content spend, unit: CNY, role: spend,",
+            "{id: spend, name: Content spend, unit: CNY,",
+        )
+    )
+    assert (change.item, change.old, change.new) == ("content.spend", "spend", None)
+
+
+def test_kpis_added_and_removed() -> None:
+    found = changes(
+        (
+            "      - {id: leads, name: Leads, unit: count, source: e-mail system}\n",
+            "      - {id: leads, name: Leads, unit: count, source: e-mail system}\n"
+            "      - {id: webinars, name: Webinars, unit: count, target: 4, due: 2023-07-30,"
+            " source: events}\n",
+        ),
+        (
+            "      - {id: engagements, name: Engagements, unit: count, source: Weibo back end}\n",
+            "",
+        ),
+        ("formula: engagements / topic_reads", "formula: topic_reads / topic_reads"),
+    )
+    found_keys = keyed(found)
+    added = found_keys[("kpi", "content.webinars", "")]
+    assert added.kind is Kind.added
+    assert added.new == "Webinars, target 4 count, due 2023-07-30"
+    removed = found_keys[("kpi", "brand.engagements", "")]
+    assert (removed.kind, removed.old) == (Kind.removed, "Engagements")
+
+
+def test_module_owner_budget_and_goal() -> None:
+    found = keyed(
+        changes(
+            ("    owner: Wu Fang\n    budget: 20000", "    owner: Sun Li\n    budget: 25000"),
+            ("budget: 200000\n", "budget: 195000\n"),
+        )
+    )
+    owner = found[("module", "content", "owner")]
+    assert (owner.old, owner.new) == ("Wu Fang", "Sun Li")
+    assert found[("module", "content", "budget")].delta == Decimal(5000)
+    assert found[("module", "online", "budget")].delta == Decimal(-5000)
+
+
+def test_modules_added_and_removed() -> None:
+    start = BASE.index("  - id: content\n")
+    end = BASE.index("\nalerts:")
+    without_content = BASE[:start] + BASE[end:]
+    renamed = BASE[:start] + BASE[start:end].replace("id: content", "id: events") + BASE[end:]
+    removed = keyed(diff_plans(plan_of(BASE), plan_of(without_content)))
+    assert removed[("module", "content", "")].kind is Kind.removed
+    assert removed[("module", "content", "")].old == (
+        "Content marketing, owner Wu Fang, budget 20,000, 4 KPIs, 1 actions"
+    )
+    # A removed module is one line, not one per KPI: the reviewer reads the module row.
+    assert len(removed) == 1
+    both = keyed(diff_plans(plan_of(BASE), plan_of(renamed)))
+    assert both[("module", "content", "")].kind is Kind.removed
+    assert both[("module", "events", "")].kind is Kind.added
+    assert both[("kpi", "events.downloads", "")].kind is Kind.added
+    assert both[("action", "events: Publish 3 industry reports by e-mail and community", "")]
+
+
+def test_actions_added_removed_and_rescheduled() -> None:
+    found = keyed(
+        changes(
+            (
+                "start: 2023-07-15, end: 2023-07-20, budget: 30000, status: planned}",
+                "start: 2023-07-18, end: 2023-07-24, budget: 30000, status: in_progress}",
+            ),
+            (
+                "    actions:\n      - {name: Rework",
+                "    actions:\n      - {name: Search ads, owner: Sun Li, start: 2023-08-01,"
+                " end: 2023-08-31, budget: 5000}\n      - {name: Rework",
+            ),
+            (
+                "      - {name: KOL partnerships (5 KOLs with at least 500k followers), owner: Li Hua,"
+                " start: 2023-07-15, end: 2023-08-15, budget: 50000, status: in_progress}\n",
+                "",
+            ),
+        )
+    )
+    booth = "offline: Booths in 3 business districts"
+    assert found[("action", booth, "start")].delta == 3
+    assert found[("action", booth, "end")].delta == 4
+    assert found[("action", booth, "status")].new == "in_progress"
+    added = found[("action", "online: Search ads", "")]
+    assert added.new == "Sun Li, 2023-08-01 – 2023-08-31, budget 5,000"
+    kol = "brand: KOL partnerships (5 KOLs with at least 500k followers)"
+    assert found[("action", kol, "")].kind is Kind.removed
+
+
+def test_plan_owner_period_and_alerts() -> None:
+    found_list = changes(
+            ("  owner: Chen Jing\n", "  owner: Liu Yang\n"),
+            ("end: 2023-09-30}", "end: 2023-10-31}"),
+            ("{kpi: offline.cac, above_target: 20%, severity: warning}",
+             "{kpi: offline.cac, above_target: 10%, severity: critical}"),
+    )  # fmt: skip
+    found = keyed(found_list)
+    assert found[("plan", "plan", "owner")].new == "Liu Yang"
+    assert found[("plan", "period", "end")].delta == 31
+    alerts = [c for c in found_list if c.area is Area.alert]
+    assert {(c.kind, c.old or c.new) for c in alerts} == {
+        (Kind.removed, "above_target 20 (warning)"),
+        (Kind.added, "above_target 10 (critical)"),
+    }
+
+
+def test_json_document_uses_numbers_and_iso_dates() -> None:
+    new = plan_of(
+        edit(("total: 375000", "total: 375000.5"), ("end: 2023-09-30}", "end: 2023-10-01}"))
+    )
+    document = compare(plan_of(BASE), new, "a.yaml", "b.yaml").as_dict()
+    text = json.dumps(document)
+    assert json.loads(text) == {
+        "old": "a.yaml",
+        "new": "b.yaml",
+        "changed": True,
+        "changes": [
+            {"area": "plan", "item": "period", "field": "end", "kind": "changed",
+             "old": "2023-09-30", "new": "2023-10-01", "delta": 1},
+            {"area": "budget", "item": "budget", "field": "total", "kind": "changed",
+             "old": 375000, "new": 375000.5, "delta": 0.5},
+        ],
+    }  # fmt: skip
+
+
+def test_markdown_escapes_pipes_and_summarises() -> None:
+    new = plan_of(edit(("  owner: Wu Fang\n", "  owner: Wu Fang | Content\n")))
+    text = to_markdown(compare(plan_of(BASE), new, "HEAD:plans/q3.yaml", "plans/q3.yaml"))
+    assert text.splitlines() == [
+        "### mktplan diff: `HEAD:plans/q3.yaml` → `plans/q3.yaml`",
+        "",
+        "1 change: 1 module",
+        "",
+        "| area | item | field | old | new | change |",
+        "|---|---|---|---|---|---|",
+        "| module | content | owner | Wu Fang | Wu Fang \\| Content |  |",
+    ]
+
+
+def test_load_text_side_names_the_revision_in_findings() -> None:
+    broken = edit(("reserve: 45000 ", "reserve: 5000 "))
+    with pytest.raises(InvalidSide) as info:
+        load_text_side(broken, "HEAD~1:plans/q3.yaml", "q3.yaml")
+    assert info.value.findings
+    assert {f.file for f in info.value.findings} == {"HEAD~1:plans/q3.yaml"}
+    assert any(f.path == "budget.reserve" for f in info.value.findings)
+
+
+def test_load_side_of_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidSide) as info:
+        load_side(tmp_path / "nope.yaml")
+    assert "not found" in info.value.findings[0].message
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    old = write(tmp_path / "old.yaml", BASE)
+    new = write(
+        tmp_path / "new.yaml",
+        edit(("target: 1300000, due: 2023-08-31", "target: 1400000, due: 2023-08-31")),
+    )
+    return old, new
+
+
+def test_cli_unchanged_prints_nothing(tmp_path: Path) -> None:
+    old = write(tmp_path / "a.yaml", BASE)
+    new = write(tmp_path / "b.yaml", BASE)
+    for extra in ([], ["--exit-code"], ["--format", "json"], ["--format", "md"]):
+        result = run_cli("diff", old, new, *extra)
+        assert (result.code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_cli_changed_table_and_exit_codes(pair: tuple[Path, Path]) -> None:
+    result = run_cli("diff", *pair)
+    assert result.code == 0
+    assert "online.sales" in result.stdout
+    assert "1,300,000" in result.stdout
+    assert "1,400,000" in result.stdout
+    assert "1 change: 1 kpi" in result.stdout
+    assert run_cli("diff", *pair, "--exit-code").code == 1
+
+
+def test_cli_json_and_md(pair: tuple[Path, Path]) -> None:
+    result = run_cli("diff", *pair, "--format", "json")
+    assert result.code == 0
+    document = json.loads(result.stdout)
+    assert document["changes"] == [
+        {"area": "kpi", "item": "online.sales", "field": "target", "kind": "changed",
+         "old": 1300000, "new": 1400000, "delta": 100000},
+    ]  # fmt: skip
+    md = run_cli("diff", *pair, "--format", "md")
+    assert (
+        "| kpi | online.sales | target | 1,300,000 | 1,400,000 | +100,000 (+7.7 %) |" in md.stdout
+    )
+
+
+def test_cli_invalid_side_exits_1_with_all_errors(tmp_path: Path) -> None:
+    old = write(tmp_path / "old.yaml", BASE)
+    bad = write(
+        tmp_path / "bad.yaml",
+        edit(("total: 375000", "total: lots"), ("  owner: Wu Fang\n", "  owner: A and B\n")),
+    )
+    result = run_cli("diff", old, bad)
+    assert result.code == 1
+    assert result.stdout == ""
+    assert "bad.yaml is not a valid plan" in result.stderr
+    assert "(2 errors)" in result.stderr
+    assert "budget.total" in result.stderr
+    assert "modules[3].owner" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "a.yaml"],
+        ["diff", "a.yaml", "b.yaml", "--rev", "HEAD"],
+        ["diff", "a.yaml", "-f", "xml"],
+    ],
+)
+def test_cli_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
+    write(tmp_path / "a.yaml", BASE)
+    write(tmp_path / "b.yaml", BASE)
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.code == 2
+    assert "Traceback" not in result.output
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root / "plans" / "q3.yaml", BASE)
+    git(root, "add", "plans/q3.yaml")
+    git(root, "commit", "-q", "-m", "plan")
+    return root
+
+
+def test_cli_rev_compares_with_git_show(repo: Path) -> None:
+    plan = repo / "plans" / "q3.yaml"
+    write(plan, edit(("  owner: Zhou Yun\n", "  owner: Li Na\n")))
+    # Run from a subfolder with a relative path: the path in git is taken from the repo top.
+    result = run_cli("diff", "q3.yaml", "--rev", "HEAD", "--format", "json", cwd=repo / "plans")
+    assert result.code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["old"] == "HEAD:plans/q3.yaml"
+    assert document["new"] == "q3.yaml"
+    assert [(c["item"], c["field"], c["old"], c["new"]) for c in document["changes"]] == [
+        ("offline", "owner", "Zhou Yun", "Li Na")
+    ]
+    assert run_cli("diff", plan, "--rev", "HEAD", "--exit-code").code == 1
+
+
+def test_cli_rev_unchanged_prints_nothing(repo: Path) -> None:
+    result = run_cli("diff", repo / "plans" / "q3.yaml", "--rev", "main", "--exit-code")
+    assert (result.code, result.output) == (0, "")
+
+
+def test_cli_rev_unknown_revision(repo: Path) -> None:
+    result = run_cli("diff", repo / "plans" / "q3.yaml", "--rev", "no-such-branch")
+    assert result.code == 2
+    assert "unknown revision 'no-such-branch'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_rev_path_not_at_revision(repo: Path) -> None:
+    newer = write(repo / "plans" / "new.yaml", BASE)
+    result = run_cli("diff", newer, "--rev", "HEAD")
+    assert result.code == 2
+    assert "plans/new.yaml does not exist at revision 'HEAD'" in result.stderr
+
+
+def test_cli_rev_outside_git(tmp_path: Path) -> None:
+    plan = write(tmp_path / "alone" / "q3.yaml", BASE)
+    result = run_cli("diff", plan, "--rev", "HEAD", env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert result.code == 2
+    assert "not inside a git repository" in result.stderr
+
+
+def test_cli_rev_invalid_old_version(repo: Path) -> None:
+    plan = repo / "plans" / "q3.yaml"
+    write(plan, edit(("reserve: 45000 ", "reserve: 5000 ")))
+    git(repo, "commit", "-q", "-am", "broken reserve")
+    write(plan, BASE)
+    result = run_cli("diff", plan, "--rev", "HEAD")
+    assert result.code == 1
+    assert "HEAD:plans/q3.yaml is not a valid plan" in result.stderr
+    assert "HEAD:plans/q3.yaml" in result.stderr.split("not a valid plan", 1)[1]
