@@ -353,9 +353,10 @@ def store_observations(
     rng = random.Random(seed)
     channel_names = [f"ch{c + 1:02d}" for c in range(channels)] if channels > 1 else [""]
     dates = [PERIOD_START + dt.timedelta(days=d) for d in range(days)]
+    kpi_ids = sorted(kpi[0] for kpi in MODULE_KPIS)  # primary-key order makes bulk inserts fast
     for m in range(modules):
         mid = module_id(m)
-        for kid, *_ in MODULE_KPIS:
+        for kid in kpi_ids:
             qualified = f"{mid}.{kid}"
             base = rng.randrange(10, 5000)
             for day in dates:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bench import generate
 from mktplan.plan.validate import check_plan_file
@@ -66,3 +69,22 @@ def test_store_observations_cover_every_kpi_day_and_channel() -> None:
     assert len(rows) == 2 * 10 * 3 * 4
     assert len({(kpi, day, channel) for kpi, day, channel, _ in rows}) == len(rows)
     assert all(value > 0 for *_, value in rows)
+
+
+def test_built_store_holds_every_observation_in_micro_units(tmp_path: Path) -> None:
+    pytest.importorskip("mktplan.store.schema")
+    from bench import stores
+
+    path = tmp_path / "store.sqlite"
+    count = stores.build_store(path, modules=2, days=3, channels=2)
+
+    expected = list(generate.store_observations(2, 3, 2, stores.BUILD_SEED))
+    con = sqlite3.connect(path)
+    try:
+        stored = con.execute(
+            "SELECT count(*), sum(value) FROM observation WHERE plan_id = ?", (generate.PLAN_ID,)
+        ).fetchone()
+    finally:
+        con.close()
+    assert count == len(expected) == 2 * 10 * 3 * 2
+    assert stored == (count, sum(v for *_, v in expected) * stores.MICRO)
