@@ -1,0 +1,270 @@
+"""The SQLite store of observations: where ingest writes and report reads.
+
+One file holds any number of plans, keyed by plan id. An observation's key is
+(plan_id, kpi, date, channel); its value is stored as INTEGER micro-units (value × 10^6),
+so SQL sums are exact. Every ``ingest`` call is one ``BEGIN IMMEDIATE`` transaction: all its
+files land or none does, and a concurrent ingest waits for the lock (up to ``lock_timeout``
+seconds) instead of failing.
+
+Decisions:
+* Re-ingesting a file already ingested for the plan with the same mapping (same sha256 and
+  config_digest) rewrites nothing; the call is still logged as a run whose file is marked
+  ``already_ingested`` with every observation counted unchanged, so `mktplan log` shows it.
+* A later file with the same key and a different value, note or budget line replaces the
+  current row and keeps the replaced one in ``observation_history``; a file repeating the
+  same content leaves the row (and its provenance) as it was.
+* Values are rounded half-even to 6 decimals (``observations.SCALE``) when stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from mktplan.errors import StoreError
+from mktplan.observations import Observation
+from mktplan.store import schema, upsert
+from mktplan.store.query import SqlObservations
+from mktplan.store.records import (
+    FileBatch,
+    FileOutcome,
+    IngestOutcome,
+    IngestRun,
+    StoredObservation,
+    from_micro,
+    to_micro,
+)
+
+__all__ = [
+    "FileBatch",
+    "FileOutcome",
+    "IngestOutcome",
+    "IngestRun",
+    "SqlObservations",
+    "Store",
+    "StoredObservation",
+    "from_micro",
+    "resolve_store_path",
+    "to_micro",
+]
+
+STORE_ENV = "MKTPLAN_STORE"
+
+
+def resolve_store_path(cli_value: Path | None, plan_path: Path) -> Path:
+    """``--store PATH``, else the environment variable MKTPLAN_STORE, else
+    ``.mktplan/store.sqlite`` in the plan file's directory."""
+    if cli_value is not None:
+        return cli_value.expanduser()
+    from_env = os.environ.get(STORE_ENV, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    return plan_path.parent / ".mktplan" / "store.sqlite"
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """An open store file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, lock_timeout: float) -> None:
+        self._conn = conn
+        self.path = path
+        self.lock_timeout = lock_timeout
+
+    @classmethod
+    def open(cls, path: Path, *, lock_timeout: float = 600.0) -> Store:
+        """Open (creating its directory and schema if needed) the store at ``path``.
+
+        Raises StoreError when the file is not a mktplan store, was written by a newer
+        mktplan, or stays locked longer than ``lock_timeout`` seconds.
+        """
+        conn = schema.connect(path, lock_timeout)
+        try:
+            schema.migrate(conn, path)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise cls._error(path, exc, lock_timeout) from None
+        return cls(conn, path, lock_timeout)
+
+    @staticmethod
+    def _error(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
+        if _locked(exc):
+            return StoreError(
+                f"another ingest holds the store {path}; gave up after waiting {lock_timeout:g} s",
+                file=str(path),
+                hint="wait for the other `mktplan ingest` to finish, then run again",
+            )
+        if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
+            return StoreError(
+                f"the store {path} is damaged: {exc}",
+                file=str(path),
+                hint="restore it from a backup, or re-ingest the exports into a new store",
+            )
+        return StoreError(
+            f"cannot use the store {path}: {exc}",
+            file=str(path),
+            hint="check free disk space and that the store file is writable",
+        )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection, for read-only inspection (tests, diagnostics)."""
+        return self._conn
+
+    def schema_version(self) -> int:
+        return schema.current_version(self._conn, self.path)
+
+    def ingest(
+        self,
+        plan_id: str,
+        batches: Sequence[FileBatch],
+        *,
+        dry_run: bool = False,
+        command: str = "",
+    ) -> IngestOutcome:
+        """Write every batch in one transaction and say per file what was new, changed and
+        unchanged. With ``dry_run`` the same counts are computed and everything is rolled back.
+
+        Raises StoreError (nothing written) on a value that cannot be stored, a key repeated
+        within one batch, or a lock held longer than ``lock_timeout`` seconds.
+        """
+        if not plan_id:
+            raise StoreError("cannot ingest without a plan id", hint="give the plan an `id:`")
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock now: concurrent ingests queue
+        except sqlite3.Error as exc:
+            raise self._error(self.path, exc, self.lock_timeout) from None
+        try:
+            started = schema.utc_now()
+            run_id = upsert.start_run(conn, plan_id, started, command)
+            files = tuple(upsert.apply_batch(conn, plan_id, run_id, batch) for batch in batches)
+            upsert.finish_run(conn, run_id, schema.utc_now())
+            conn.execute("ROLLBACK" if dry_run else "COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._error(self.path, exc, self.lock_timeout) from None
+        except BaseException:
+            self._rollback()
+            raise
+        return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
+        """The latest ``limit`` ingest runs (of ``plan_id``, or of every plan), newest first."""
+        where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
+        rows = self._conn.execute(
+            f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
+            "ORDER BY id DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        files = upsert.file_outcomes(self._conn, [int(r[0]) for r in rows])
+        return [
+            IngestRun(
+                id=int(run_id),
+                plan_id=str(plan),
+                started_at=dt.datetime.fromisoformat(started),
+                files=tuple(files[int(run_id)]),
+                command=str(command),
+            )
+            for run_id, plan, started, command in rows
+        ]
+
+    def plans(self) -> list[str]:
+        """Ids of the plans that have observations or ingest runs, sorted."""
+        cur = self._conn.execute(
+            "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
+            "ORDER BY 1"
+        )
+        return [str(r[0]) for r in cur]
+
+    def query(self, plan_id: str) -> SqlObservations:
+        """The plan's observations as an :class:`~mktplan.observations.ObservationQuery`."""
+        return SqlObservations(self._conn, plan_id)
+
+    def observations(self, plan_id: str) -> list[StoredObservation]:
+        """Every current observation of the plan with its provenance, in key order."""
+        cur = self._conn.execute(
+            "SELECT kpi, date, channel, value, note, line, file_name, file_sha256, row_number, "
+            "source, run_id, ingested_at FROM observation_provenance WHERE plan_id = ? "
+            "ORDER BY kpi, date, channel",
+            (plan_id,),
+        )
+        return [
+            StoredObservation(
+                plan_id=plan_id,
+                observation=Observation(
+                    kpi=kpi,
+                    date=dt.date.fromisoformat(day),
+                    value=from_micro(value),
+                    channel=channel,
+                    note=note,
+                    line=line,
+                ),
+                file_name=name,
+                file_sha256=sha,
+                row_number=row,
+                source=source,
+                run_id=run_id,
+                ingested_at=dt.datetime.fromisoformat(at),
+            )
+            for kpi, day, channel, value, note, line, name, sha, row, source, run_id, at in cur
+        ]
+
+    def history_count(self, plan_id: str | None = None) -> int:
+        """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""
+        where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
+        row = self._conn.execute(
+            f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
+            params,
+        ).fetchone()
+        return int(row[0])
+
+    def content_digest(self, plan_id: str | None = None) -> str:
+        """sha256 over every current observation (key, value, note, line, provenance) in key
+        order, then every history row in insertion order; equal digests mean an unchanged store
+        for that plan (or all plans)."""
+        where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
+        digest = hashlib.sha256()
+        for table, order in (
+            ("observation", "plan_id, kpi, date, channel"),
+            ("observation_history", "id"),
+        ):
+            digest.update(f"\x1d{table}\x1d".encode())
+            cur = self._conn.execute(
+                f"SELECT plan_id, kpi, date, channel, value, note, line, file_id, row_number "  # noqa: S608
+                f"FROM {table} {where} ORDER BY {order}",
+                params,
+            )
+            for row in cur:
+                digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
+        return digest.hexdigest()

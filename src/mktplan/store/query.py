@@ -1,0 +1,241 @@
+"""The :class:`~mktplan.observations.ObservationQuery` of one plan, answered in SQL.
+
+Semantics are exactly those of :class:`~mktplan.observations.MemoryObservations`. Every
+distinct (KPI, window) is scanned once by primary-key range whatever the number of requests
+on it; sums, last, max and min are exact integer micro-units turned into ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from mktplan.errors import StoreError
+from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.store.records import MICRO, from_micro
+
+Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
+
+
+@dataclass(frozen=True)
+class _Stats:
+    total: int  # Σ micro-units
+    count: int
+    low: int
+    high: int
+    first: dt.date
+    last: dt.date
+
+
+def _is_overflow(exc: sqlite3.Error) -> bool:
+    return "integer overflow" in str(exc)
+
+
+class SqlObservations:
+    """Observations of ``plan_id`` in an open store connection."""
+
+    def __init__(self, conn: sqlite3.Connection, plan_id: str) -> None:
+        self._conn = conn
+        self._plan = plan_id
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction, so every answer of a call sees the same store."""
+        conn = self._conn
+        own = not conn.in_transaction
+        try:
+            if own:
+                conn.execute("BEGIN")
+            yield conn
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot read the store: {exc}", hint="run `PRAGMA integrity_check` on the store"
+            ) from None
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def _sum(self, conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> int:
+        """Exact Σ value in micro-units of the rows matching ``where``."""
+        try:
+            row = conn.execute(
+                f"SELECT sum(value) FROM observation WHERE {where}",  # noqa: S608
+                params,
+            ).fetchone()
+        except sqlite3.OperationalError as exc:
+            if not _is_overflow(exc):
+                raise
+            # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
+            row = conn.execute(
+                f"SELECT sum(value / {MICRO}) * {MICRO}, sum(value % {MICRO}) "  # noqa: S608
+                f"FROM observation WHERE {where}",
+                params,
+            ).fetchone()
+            return int(row[0] or 0) + int(row[1] or 0)
+        return int(row[0] or 0)
+
+    def _stats(self, conn: sqlite3.Connection, window: Window) -> _Stats | None:
+        kpi, start, end = window
+        params = (self._plan, kpi, start.isoformat(), end.isoformat())
+        head = "SELECT count(*), min(value), max(value), min(date), max(date)"
+        where = "FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?"
+        try:
+            row = conn.execute(f"{head}, sum(value), 0 {where}", params).fetchone()
+        except sqlite3.OperationalError as exc:
+            if not _is_overflow(exc):
+                raise
+            # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
+            row = conn.execute(
+                f"{head}, sum(value / {MICRO}) * {MICRO}, sum(value % {MICRO}) {where}", params
+            ).fetchone()
+        if not row or not row[0]:
+            return None
+        count, low, high, first, last, total, rest = row
+        return _Stats(
+            int(total) + int(rest), int(count), int(low), int(high),
+            dt.date.fromisoformat(first), dt.date.fromisoformat(last),
+        )  # fmt: skip
+
+    def _weighted(
+        self, conn: sqlite3.Connection, kpi: str, weight: str, start: dt.date, end: dt.date
+    ) -> Decimal | None:
+        """Σ v·w ÷ Σ w over (date, channel) pairs where both KPIs have a value."""
+        join = (
+            "FROM observation o JOIN observation w ON w.plan_id = o.plan_id AND w.kpi = ? "
+            "AND w.date = o.date AND w.channel = o.channel "
+            "WHERE o.plan_id = ? AND o.kpi = ? AND o.date BETWEEN ? AND ?"
+        )
+        params = (weight, self._plan, kpi, start.isoformat(), end.isoformat())
+        m = MICRO
+        # v·w split into whole units and micro remainders stays within 64 bits for realistic
+        # figures, so the answer is exact; past that, fall back to REAL products
+        exact = (
+            f"SELECT count(*), sum(w.value / {m}), sum(w.value % {m}), "
+            f"sum((o.value / {m}) * (w.value / {m})), sum((o.value / {m}) * (w.value % {m})), "
+            f"sum((o.value % {m}) * (w.value / {m})), sum((o.value % {m}) * (w.value % {m})) "
+            f"{join}"
+        )
+        parts: tuple[object, ...] | None
+        try:
+            parts = tuple(conn.execute(exact, params).fetchone())
+        except sqlite3.OperationalError as exc:
+            if not _is_overflow(exc):
+                raise
+            parts = None
+        if parts is not None:
+            if not parts[0]:
+                return None  # no (date, channel) where both have a value
+            ints = [p for p in parts if isinstance(p, int)]
+            if len(ints) == len(parts):
+                _, wh, wl, hh, hl, lh, ll = ints
+                den = wh * m + wl  # micro-units
+                num = Decimal(hh * m * m + (hl + lh) * m + ll)  # micro² units
+                return num / Decimal(den * m) if den else None
+        approx, wh, wl = conn.execute(
+            f"SELECT total(CAST(o.value AS REAL) * w.value), sum(w.value / {m}), "
+            f"sum(w.value % {m}) {join}",
+            params,
+        ).fetchone()
+        den = int(wh or 0) * m + int(wl or 0)
+        return Decimal(repr(approx)) / Decimal(den * m) if den else None
+
+    def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
+        """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
+        out: dict[AggRequest, AggResult] = {}
+        with self._snapshot() as conn:
+            stats: dict[Window, _Stats | None] = {}
+            lasts: dict[Window, Decimal] = {}
+            for req in requests:
+                window = (req.kpi, req.start, req.end)
+                if window not in stats:
+                    stats[window] = self._stats(conn, window)
+                st = stats[window]
+                if st is None:
+                    out[req] = AggResult(None, 0, None, None)
+                    continue
+                value: Decimal | None
+                if req.how == "sum":
+                    value = from_micro(st.total)
+                elif req.how == "last":
+                    if window not in lasts:
+                        lasts[window] = from_micro(
+                            self._sum(
+                                conn,
+                                "plan_id = ? AND kpi = ? AND date = ?",
+                                (self._plan, req.kpi, st.last.isoformat()),
+                            )
+                        )
+                    value = lasts[window]
+                elif req.how == "max":
+                    value = from_micro(st.high)
+                elif req.how == "min":
+                    value = from_micro(st.low)
+                elif req.weight is None:
+                    value = from_micro(st.total) / st.count
+                else:
+                    value = self._weighted(conn, req.kpi, req.weight, req.start, req.end)
+                out[req] = AggResult(value, st.count, st.first, st.last)
+        return out
+
+    def latest_dates(self) -> dict[str, dt.date]:
+        """The latest observation date of every KPI of the plan (one index seek per KPI)."""
+        with self._snapshot() as conn:
+            # walk the distinct KPIs through the primary key instead of scanning every row
+            cur = conn.execute(
+                "WITH RECURSIVE k(kpi) AS ("
+                " SELECT min(kpi) FROM observation WHERE plan_id = :plan"
+                " UNION ALL"
+                " SELECT (SELECT min(kpi) FROM observation WHERE plan_id = :plan AND kpi > k.kpi)"
+                " FROM k WHERE k.kpi IS NOT NULL)"
+                " SELECT kpi, (SELECT max(date) FROM observation"
+                "  WHERE plan_id = :plan AND kpi = k.kpi) FROM k WHERE kpi IS NOT NULL",
+                {"plan": self._plan},
+            )
+            return {str(kpi): dt.date.fromisoformat(day) for kpi, day in cur}
+
+    def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
+        """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
+        sums: dict[str, int] = {}
+        with self._snapshot() as conn:
+            for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
+                cur = conn.execute(
+                    "SELECT coalesce(line, ''), sum(value / 1000000), sum(value % 1000000) "
+                    "FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ? "
+                    "GROUP BY coalesce(line, '')",
+                    (self._plan, kpi, start.isoformat(), end.isoformat()),
+                )
+                for line, whole, rest in cur:
+                    sums[line] = sums.get(line, 0) + int(whole) * MICRO + int(rest)
+        return {line: from_micro(total) for line, total in sums.items()}
+
+    def daily_totals(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> list[tuple[str, dt.date, Decimal]]:
+        """(kpi, date, Σ value over channels), sorted by kpi then date."""
+        totals: dict[tuple[str, dt.date], int] = {}
+        with self._snapshot() as conn:
+            for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
+                cur = conn.execute(
+                    "SELECT date, sum(value) FROM observation "
+                    "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ? GROUP BY date",
+                    (self._plan, kpi, start.isoformat(), end.isoformat()),
+                )
+                for day, total in cur:
+                    key = (kpi, dt.date.fromisoformat(day))
+                    totals[key] = totals.get(key, 0) + int(total)
+        return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def notes(self, start: dt.date, end: dt.date) -> list[Note]:
+        """Non-empty notes in the window, sorted by date, kpi, channel."""
+        with self._snapshot() as conn:
+            cur = conn.execute(
+                "SELECT kpi, date, channel, note FROM observation "
+                "WHERE plan_id = ? AND date BETWEEN ? AND ? AND note IS NOT NULL AND note <> '' "
+                "ORDER BY date, kpi, channel",
+                (self._plan, start.isoformat(), end.isoformat()),
+            )
+            return [Note(kpi, dt.date.fromisoformat(day), ch, note) for kpi, day, ch, note in cur]

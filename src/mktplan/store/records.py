@@ -1,0 +1,107 @@
+"""The values that cross the store's boundary: what ingest hands in, what it gets back.
+
+All dataclasses are frozen. Dates are ``datetime.date``; times are timezone-aware UTC
+``datetime``; counts are numbers of observations (one per KPI × date × channel), except
+``rows_read`` which counts source rows of the input file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from mktplan.observations import QUANTUM, SCALE, Observation
+
+MICRO = 10**SCALE  # micro-units per value unit: values are stored as value × 10^6
+MAX_MICRO = 2**63 - 1  # SQLite INTEGER is a signed 64-bit number
+
+
+def to_micro(value: Decimal) -> int | None:
+    """``value`` in integer micro-units (rounded half-even to 6 decimals); None if it does
+    not fit a 64-bit integer or is not a finite number."""
+    try:
+        micro = int(value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN).scaleb(SCALE))
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+    return micro if -MAX_MICRO <= micro <= MAX_MICRO else None
+
+
+def from_micro(micro: int) -> Decimal:
+    """The exact ``Decimal`` of an integer number of micro-units, without trailing zeros
+    (10 not 10.000000, 2.5 not 2.500000) so renderers print what the export said."""
+    places = SCALE
+    rest = abs(micro) % MICRO
+    if rest == 0:
+        return Decimal(micro // MICRO)
+    while rest % 10 == 0:
+        rest //= 10
+        places -= 1
+    exact = Decimal(micro).scaleb(-SCALE)
+    try:
+        return exact.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than the context's precision: keep as is
+        return exact
+
+
+@dataclass(frozen=True)
+class FileBatch:
+    """One input file, parsed and already aggregated within the file."""
+
+    name: str  # the path as the user gave it
+    sha256: str  # of the file's bytes
+    source: str  # "long" or the plan source's name
+    config_digest: str  # digest of the mapping used (source config + plan id)
+    rows_read: int
+    observations: Sequence[Observation]  # unique per (kpi, date, channel) within the batch
+    row_numbers: Sequence[int]  # parallel to observations: first source row (1-based line)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What one file did to the store (or would do, in a dry run)."""
+
+    name: str
+    sha256: str
+    source: str
+    rows_read: int
+    new: int  # observations whose key was not stored before
+    changed: int  # stored keys whose value, note or budget line this file replaced
+    unchanged: int  # stored keys this file repeats exactly (all of them when already_ingested)
+    already_ingested: bool  # same sha256 + config_digest + plan seen before: nothing re-written
+    first_date: dt.date | None
+    last_date: dt.date | None
+    kpis: tuple[str, ...]  # sorted qualified KPI ids the file touches
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    run_id: int | None  # None for a dry run
+    dry_run: bool
+    files: tuple[FileOutcome, ...]
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """One recorded ingest call, for `mktplan log` / `ingest --history`."""
+
+    id: int
+    plan_id: str
+    started_at: dt.datetime  # UTC
+    files: tuple[FileOutcome, ...]
+    command: str
+
+
+@dataclass(frozen=True)
+class StoredObservation:
+    """A current observation with where it came from."""
+
+    plan_id: str
+    observation: Observation
+    file_name: str  # the input path as the user gave it
+    file_sha256: str
+    row_number: int  # first source row (1-based line) behind the value
+    source: str  # "long" or the plan source's name
+    run_id: int
+    ingested_at: dt.datetime  # UTC

@@ -1,0 +1,226 @@
+"""Opening a store file: connection settings, schema version and migrations.
+
+The schema is an ordered list of migrations; ``schema_version`` records each one applied.
+Migrations run inside one ``BEGIN IMMEDIATE`` transaction, so two processes opening a new
+store at once cannot both create it, and a failed migration leaves the previous version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from mktplan.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+# Values are INTEGER micro-units (value × 10^6) so SQL SUM is exact; dates are ISO TEXT,
+# times ISO TEXT in UTC. Provenance lives in ingest_file (one row per input file) and is
+# referenced by file_id, which keeps observation rows narrow for fast window scans.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "observations with provenance, correction history, ingest log",
+        (
+            """CREATE TABLE ingest_run (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plan_id TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                command TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX ingest_run_plan ON ingest_run (plan_id, id)",
+            """CREATE TABLE ingest_file (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL REFERENCES ingest_run (id),
+                name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                source TEXT NOT NULL,
+                config_digest TEXT NOT NULL,
+                rows_read INTEGER NOT NULL,
+                new INTEGER NOT NULL DEFAULT 0,
+                changed INTEGER NOT NULL DEFAULT 0,
+                unchanged INTEGER NOT NULL DEFAULT 0,
+                already_ingested INTEGER NOT NULL CHECK (already_ingested IN (0, 1)),
+                first_date TEXT,
+                last_date TEXT,
+                kpis TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX ingest_file_run ON ingest_file (run_id)",
+            "CREATE INDEX ingest_file_content ON ingest_file (sha256, config_digest)",
+            """CREATE TABLE observation (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                date TEXT NOT NULL,
+                channel TEXT NOT NULL DEFAULT '',
+                value INTEGER NOT NULL,
+                note TEXT,
+                line TEXT,
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                row_number INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, date, channel)
+            ) WITHOUT ROWID""",
+            # notes are rare: a partial index answers "notes in a window" without a full scan
+            """CREATE INDEX observation_notes ON observation (plan_id, date)
+                WHERE note IS NOT NULL AND note <> ''""",
+            """CREATE TABLE observation_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                date TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                value INTEGER NOT NULL,
+                note TEXT,
+                line TEXT,
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                row_number INTEGER NOT NULL,
+                replaced_by INTEGER NOT NULL REFERENCES ingest_file (id)
+            )""",
+            "CREATE INDEX observation_history_key ON observation_history (plan_id, kpi, date, channel)",
+            """CREATE VIEW observation_provenance AS
+                SELECT o.plan_id, o.kpi, o.date, o.channel, o.value, o.note, o.line,
+                       f.name AS file_name, f.sha256 AS file_sha256, o.row_number,
+                       f.source, f.run_id, r.started_at AS ingested_at
+                FROM observation o
+                JOIN ingest_file f ON f.id = o.file_id
+                JOIN ingest_run r ON r.id = f.run_id""",
+        ),
+    ),
+)
+
+
+def latest_version(migrations: tuple[Migration, ...] | None = None) -> int:
+    migrations = MIGRATIONS if migrations is None else migrations
+    return migrations[-1].version if migrations else 0
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _not_a_store(path: Path, detail: str) -> StoreError:
+    return StoreError(
+        f"{path} is not a mktplan store ({detail})",
+        file=str(path),
+        hint="point --store or MKTPLAN_STORE at a mktplan store file, or move this file away "
+        "so a new store can be created",
+    )
+
+
+def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
+    """An autocommit connection to ``path`` (created with its directory if missing) in WAL
+    mode with foreign keys on; ``lock_timeout`` seconds is how long a write waits for a lock."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the store directory {path.parent}: {exc.strerror or exc}",
+            file=str(path),
+            hint="choose a writable place with --store or MKTPLAN_STORE",
+        ) from None
+    if path.is_dir():
+        raise StoreError(
+            f"the store path {path} is a directory",
+            file=str(path),
+            hint="give the path of a file, e.g. .mktplan/store.sqlite",
+        )
+    try:
+        # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes)
+        conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot open the store {path}: {exc}",
+            file=str(path),
+            hint="check that the directory exists and is writable",
+        ) from None
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL mode
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise _not_a_store(path, "not an SQLite database") from None
+        raise StoreError(
+            f"cannot open the store {path}: {exc}", file=str(path), hint=_lock_hint()
+        ) from None
+    if mode is None or str(mode[0]).lower() != "wal":
+        conn.close()
+        raise StoreError(
+            f"cannot switch the store {path} to WAL mode (got {mode and mode[0]!r})",
+            file=str(path),
+            hint="keep the store on a local disk; network file systems do not support WAL",
+        )
+    return conn
+
+
+def _lock_hint() -> str:
+    return "another mktplan ingest may hold the store; wait for it to finish and run again"
+
+
+def current_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The highest applied migration, 0 for an empty database."""
+    tables = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if "schema_version" not in tables:
+        user_tables = {t for t in tables if not t.startswith("sqlite_")}
+        if user_tables:
+            raise _not_a_store(path, f"an SQLite database with other tables: {sorted(user_tables)}")
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(
+    conn: sqlite3.Connection, path: Path, migrations: tuple[Migration, ...] | None = None
+) -> int:
+    """Bring the store at ``path`` to the latest schema version and return it.
+
+    Raises StoreError when the store was written by a newer mktplan.
+    """
+    migrations = MIGRATIONS if migrations is None else migrations  # read late: tests extend it
+    newest = latest_version(migrations)
+    version = current_version(conn, path)
+    if version == newest:
+        return version  # the common case takes no write lock
+    if version < newest:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = current_version(conn, path)  # another process may have migrated meanwhile
+            if version == 0:
+                conn.execute(
+                    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                    "description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+            for migration in migrations:
+                if migration.version <= version:
+                    continue
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.description, utc_now().isoformat()),
+                )
+                version = migration.version
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    if version > newest:
+        raise StoreError(
+            f"the store {path} was written by a newer mktplan (schema version {version}; "
+            f"this mktplan knows versions up to {newest})",
+            file=str(path),
+            hint="upgrade mktplan, or point --store at another store",
+        )
+    return version
