@@ -1,0 +1,260 @@
+"""`mktplan ingest` and `mktplan log`: exports into the store, and the record of ingest runs."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from mktplan.cli import app
+from mktplan.cli.output import console, error_console, format_error, format_finding
+from mktplan.errors import EXIT_INVALID, EXIT_OK, IngestError, UsageError
+
+if TYPE_CHECKING:
+    from mktplan.ingest.pipeline import IngestResult, Progress
+    from mktplan.store import FileOutcome, IngestRun
+
+MAX_LISTED = 50  # rejected rows printed; the total is always given
+PROGRESS_BYTES = 20 << 20  # files this large get a progress bar on a terminal
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _progress_bar(files: list[Path]) -> tuple[Progress | None, object]:
+    """A rich progress bar over the files when on a terminal and the input is large."""
+    try:
+        total = sum(p.stat().st_size for p in files if p.is_file())
+    except OSError:
+        return None, None
+    if not sys.stdout.isatty() or total < PROGRESS_BYTES:
+        return None, None
+    from rich.progress import Progress as RichProgress
+
+    bar = RichProgress(transient=True, console=console())
+    task = bar.add_task("reading", total=len(files))
+
+    def advance(name: str, done: int, count: int) -> None:
+        bar.update(task, completed=done, total=count, description=f"reading {name}")
+
+    return advance, bar
+
+
+def _file_line(f: FileOutcome) -> str:
+    if f.already_ingested:
+        return f"{f.name}: already ingested (same content and mapping); nothing changed"
+    span = f"{f.first_date} … {f.last_date}" if f.first_date else "no dates"
+    kpis = len(f.kpis)
+    return (
+        f"{f.name} ({f.source}): {f.rows_read} row{'s' * (f.rows_read != 1)} read; "
+        f"{f.new} new, {f.changed} changed, {f.unchanged} unchanged; {span}; "
+        f"{kpis} KPI{'s' * (kpis != 1)}: {', '.join(f.kpis)}"
+    )
+
+
+def _print_summary(result: IngestResult) -> None:
+    out = console()
+    for f in result.outcome.files:
+        out.print(_file_line(f), markup=False)
+    if result.rejected_rows:
+        where = ", ".join(map(str, result.rejects_files)) or "not written (dry run)"
+        out.print(
+            f"{result.rejected_rows} row{'s' * (result.rejected_rows != 1)} rejected and "
+            f"skipped; listed in {where}",
+            markup=False,
+        )
+    if result.outcome.dry_run:
+        out.print(f"dry run: nothing written to {result.store}", markup=False)
+    else:
+        out.print(f"ingest run {result.outcome.run_id} stored in {result.store}", markup=False)
+
+
+def _print_rejections(exc: IngestError) -> None:
+    err = error_console()
+    for finding in exc.findings[:MAX_LISTED]:
+        err.print(format_finding(finding), soft_wrap=True)
+    hidden = len(exc.findings) - MAX_LISTED
+    if hidden > 0:
+        err.print(f"… and {hidden} more problem{'s' * (hidden != 1)} not listed", markup=False)
+    err.print(format_error(exc), soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    files: list[Path] = typer.Argument(
+        None, help="Export files: CSV (any of , ; TAB) or .xlsx.", show_default=False
+    ),
+    source: str | None = typer.Option(
+        None, "--source", "-s", help="The plan's `sources:` entry that maps a wide export."
+    ),
+    store: Path | None = typer.Option(
+        None,
+        "--store",
+        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+    ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Text encoding of CSV files (default: detect utf-8 / gb18030)."
+    ),
+    sheet: str | None = typer.Option(
+        None, "--sheet", help="Sheet of .xlsx files (default: first)."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Report what would be new / changed / unchanged; write nothing."
+    ),
+    skip_invalid: bool = typer.Option(
+        False,
+        "--skip-invalid",
+        help="Store the good rows; write rejected ones to <file>.rejects.csv beside the input.",
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
+    lock_timeout: float = typer.Option(
+        600.0, "--lock-timeout", help="Seconds to wait for another ingest holding the store."
+    ),
+    history: bool = typer.Option(
+        False, "--history", help="List the plan's ingest runs instead (same as `mktplan log`)."
+    ),
+) -> None:
+    """Merge exports into the store: all files in one transaction, or none on a bad row.
+
+    Long format (date,kpi,value[,channel,note,line]) is recognised by its header; wide
+    exports go through a plan source with --source. Re-ingesting a file changes nothing; a
+    later value for the same KPI, date and channel replaces the earlier one.
+    Exit 0 stored, 1 rejected rows or unreadable input, 2 usage.
+
+    Example: mktplan ingest plans/2024-06-launch.yaml plans/2024-06-launch.daily.gbk.csv
+    --source daily_report
+    """
+    if history:
+        _show_log(plan, store, LogFormat.text)
+        return
+    if not files:
+        raise UsageError(
+            "no export files given", hint="mktplan ingest PLAN FILE... (or --history to list runs)"
+        )
+    if lock_timeout < 0:
+        raise UsageError("--lock-timeout must be 0 or more seconds")
+    from mktplan.ingest.pipeline import ingest_files
+
+    progress, bar = (None, None) if quiet else _progress_bar(files)
+    command = shlex.join(["mktplan", "ingest", *sys.argv[2:]]) if len(sys.argv) > 1 else "ingest"
+    try:
+        if bar is not None:
+            with bar:  # type: ignore[attr-defined]
+                result = ingest_files(
+                    plan,
+                    files,
+                    store=store,
+                    source=source,
+                    encoding=encoding,
+                    sheet=sheet,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    lock_timeout=lock_timeout,
+                    command=command,
+                    progress=progress,
+                )
+        else:
+            result = ingest_files(
+                plan,
+                files,
+                store=store,
+                source=source,
+                encoding=encoding,
+                sheet=sheet,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                lock_timeout=lock_timeout,
+                command=command,
+            )
+    except IngestError as exc:
+        if not exc.findings:
+            raise
+        _print_rejections(exc)
+        raise typer.Exit(EXIT_INVALID) from None
+    if not quiet:
+        _print_summary(result)
+    raise typer.Exit(EXIT_OK)
+
+
+def _run_document(run: IngestRun) -> dict[str, object]:
+    return {
+        "id": run.id,
+        "plan": run.plan_id,
+        "started_at": run.started_at.isoformat(),
+        "command": run.command,
+        "files": [
+            {
+                "name": f.name,
+                "sha256": f.sha256,
+                "source": f.source,
+                "rows_read": f.rows_read,
+                "new": f.new,
+                "changed": f.changed,
+                "unchanged": f.unchanged,
+                "already_ingested": f.already_ingested,
+                "first_date": f.first_date.isoformat() if f.first_date else None,
+                "last_date": f.last_date.isoformat() if f.last_date else None,
+                "kpis": list(f.kpis),
+            }
+            for f in run.files
+        ],
+    }
+
+
+def _show_log(plan_path: Path, store: Path | None, output_format: LogFormat) -> None:
+    from mktplan.plan.validate import load_plan
+    from mktplan.store import Store, resolve_store_path
+
+    plan = load_plan(plan_path)
+    path = resolve_store_path(store, plan_path)
+    if not path.exists():
+        raise IngestError(
+            "no store yet: nothing has been ingested for this plan",
+            file=str(path),
+            hint=f"run `mktplan ingest {plan_path} FILE...` first, or pass --store",
+        )
+    with Store.open(path) as opened:
+        runs = opened.runs(plan.plan.id)
+    out = console()
+    if output_format is LogFormat.json:
+        document = {
+            "plan": plan.plan.id,
+            "store": str(path),
+            "runs": [_run_document(r) for r in runs],
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    if not runs:
+        out.print(f"no ingest runs for plan {plan.plan.id} in {path}", markup=False)
+        return
+    for run in runs:
+        when = run.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        out.print(f"run {run.id}  {when}  {run.command}", markup=False)
+        for f in run.files:
+            out.print("    " + _file_line(f), markup=False)
+
+
+@app.command()
+def log(
+    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    store: Path | None = typer.Option(
+        None, "--store", help="SQLite store (default: as for ingest)."
+    ),
+    output_format: LogFormat = typer.Option(
+        LogFormat.text, "--format", "-f", help="text (readable) or json."
+    ),
+) -> None:
+    """List the plan's ingest runs, newest first: when, which files, rows new/changed/unchanged.
+
+    Example: mktplan log plans/2024-06-launch.yaml --format json
+    """
+    _show_log(plan, store, output_format)
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,5 @@
+"""Ingest: exports (CSV, .xlsx; long format or plan-mapped wide) → observations → store.
+
+:mod:`~mktplan.ingest.readers` reads files and parses values, :mod:`~mktplan.ingest.sources`
+maps rows to observations, :mod:`~mktplan.ingest.pipeline` runs files into the store.
+"""

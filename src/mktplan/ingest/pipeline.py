@@ -1,0 +1,179 @@
+"""Files → observations → store, as one call: parse every file first, refuse them all if any
+row is rejected (unless ``skip_invalid``), then hand the batches to the store in one
+transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mktplan.errors import IngestError
+from mktplan.ingest.readers import read_header
+from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
+from mktplan.plan.model import Plan
+
+if TYPE_CHECKING:
+    from mktplan.store import FileBatch, IngestOutcome
+
+# Progress callback: (file name, files done, files in all).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One input file parsed against a plan: its observations and its rejected rows."""
+
+    path: Path
+    sha256: str  # of the file's bytes
+    mapped: MappedFile
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def batch(self) -> FileBatch:
+        from mktplan.store import FileBatch
+
+        return FileBatch(
+            name=self.name,
+            sha256=self.sha256,
+            source=self.mapped.layout,
+            config_digest=self.mapped.config_digest,
+            rows_read=self.mapped.rows_read,
+            observations=self.mapped.observations,
+            row_numbers=self.mapped.row_numbers,
+        )
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest call did: the store's outcome, rejected rows per file (only with
+    ``skip_invalid``), the rejects files written, and the store used."""
+
+    outcome: IngestOutcome
+    files: tuple[ParsedFile, ...]
+    rejects_files: tuple[Path, ...]
+    store: Path
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(f.mapped.rejected_rows for f in self.files)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise IngestError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    return digest.hexdigest()
+
+
+def parse_file(
+    plan: Plan,
+    path: Path,
+    *,
+    source: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> ParsedFile:
+    """Read and map one export. ``encoding``/``sheet`` override the source's settings."""
+    source_config = plan.sources.get(source) if source else None
+    header = read_header(
+        path,
+        encoding=encoding or (source_config.encoding if source_config else None),
+        sheet=sheet or (source_config.sheet if source_config else None),
+    )
+    layout = choose_layout(plan, header, source)
+    mapped = map_table(plan, header, layout)
+    return ParsedFile(path, file_sha256(path), mapped)
+
+
+def rejects_path(path: Path) -> Path:
+    """Where the rejected rows of ``path`` are written: `<stem>.rejects.csv` beside it."""
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
+    """file,line,column,value,reason — UTF-8 with BOM so spreadsheet tools open it right."""
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(("file", "line", "column", "value", "reason"))
+            for r in rejects:
+                writer.writerow((r.file, r.line, r.column, r.value, r.reason))
+    except OSError as exc:
+        raise IngestError(
+            f"cannot write the rejects file: {exc.strerror}",
+            file=str(path),
+            hint="make the input's folder writable, or ingest without --skip-invalid",
+        ) from None
+
+
+def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
+    """One error carrying every rejected row of every file as findings."""
+    rows = [r for f in files for r in f.mapped.rejects]
+    lines = sum(f.mapped.rejected_rows for f in files)
+    bad_files = [f.name for f in files if f.mapped.rejects]
+    return IngestError(
+        f"{lines} row{'s' * (lines != 1)} rejected in {', '.join(bad_files)}; nothing was stored",
+        file=bad_files[0] if len(bad_files) == 1 else None,
+        hint="fix the rows listed above, or pass --skip-invalid to store the good rows and "
+        "write the rejected ones to <file>.rejects.csv",
+        findings=[r.as_finding() for r in rows],
+    )
+
+
+def ingest_files(
+    plan_path: Path,
+    files: Sequence[Path],
+    *,
+    store: Path | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    lock_timeout: float = 600.0,
+    command: str = "",
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest ``files`` into the store of ``plan_path`` as one transaction.
+
+    Raises :class:`IngestError` (with every rejected row as findings) when a row is bad and
+    ``skip_invalid`` is off; the store is not opened then. With ``dry_run`` the store reports
+    what would change and nothing is written, rejects files included.
+    """
+    from mktplan.plan.validate import load_plan
+    from mktplan.store import Store, resolve_store_path
+
+    plan = load_plan(plan_path)
+    parsed: list[ParsedFile] = []
+    for i, path in enumerate(files):
+        if progress is not None:
+            progress(str(path), i, len(files))
+        parsed.append(parse_file(plan, path, source=source, encoding=encoding, sheet=sheet))
+    if progress is not None:
+        progress("", len(files), len(files))
+    if not skip_invalid and any(f.mapped.rejects for f in parsed):
+        raise rejection_error(parsed)
+    store_path = resolve_store_path(store, plan_path)
+    with Store.open(store_path, lock_timeout=lock_timeout) as opened:
+        outcome = opened.ingest(
+            plan.plan.id, [f.batch() for f in parsed], dry_run=dry_run, command=command
+        )
+    written: list[Path] = []
+    if skip_invalid and not dry_run:
+        for f in parsed:
+            if f.mapped.rejects:
+                target = rejects_path(f.path)
+                write_rejects(target, f.mapped.rejects)
+                written.append(target)
+    return IngestResult(outcome, tuple(parsed), tuple(written), store_path)

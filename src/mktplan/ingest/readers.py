@@ -1,0 +1,497 @@
+"""Reading exports: encoding and delimiter sniffing, CSV and .xlsx tables, value parsing.
+
+Numbers become integer micro-units (value × 10^6, ``int64``) so money stays exact; the
+vectorised :func:`parse_numbers` takes a fast path for clean numeric cells and sends only
+odd cells ("1,234", "￥35,000", "2.1%") through :func:`parse_value`, once per distinct text.
+Dates likewise: :func:`parse_dates` parses each distinct text once with :func:`parse_date`.
+
+pandas and openpyxl are imported inside the functions that use them, so importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mktplan.errors import IngestError
+from mktplan.observations import SCALE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MICRO = 10**SCALE
+# Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
+MAX_VALUE = Decimal(10) ** 12
+SAMPLE_BYTES = 1 << 20
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# Texts meaning "no value": not zero, and not stored.
+NO_VALUE = frozenset(
+    {"", "-", "--", "—", "——", "–", "/", "n/a", "na", "#n/a", "null", "none", "nan"}
+)
+
+_CURRENCY_PREFIXES = ("¥", "$", "€", "£", "rmb", "cny", "usd", "eur")
+_CURRENCY_SUFFIXES = ("元", "rmb", "cny", "usd", "eur")
+_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's leap-year bug
+
+
+def normalize_text(raw: str) -> str:
+    """NFKC-folded and stripped: full-width digits, ￥, ％ and （） become ASCII forms."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def header_key(raw: str) -> str:
+    """How headers are compared: NFKC, stripped, case-folded, BOM removed."""
+    return normalize_text(raw.replace("\ufeff", "")).casefold()
+
+
+def is_no_value(raw: str) -> bool:
+    return normalize_text(raw).casefold() in NO_VALUE
+
+
+# --- single values ---------------------------------------------------------------------
+
+
+def parse_value(raw: str) -> tuple[Decimal | None, bool]:
+    """The number a cell means and whether it was written as a percentage.
+
+    Returns ``(None, False)`` for no value (empty, "-", "—", "N/A", "/"). The number is
+    quantized to six decimals. Raises ``ValueError`` with a reason for anything else.
+    """
+    text = normalize_text(raw).replace("\u2212", "-")
+    if text.casefold() in NO_VALUE:
+        return None, False
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative = True
+        text = text[1:-1].strip()
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    currency = False
+    for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
+        if text[:1] in "+-":
+            negative ^= text[0] == "-"
+            text = text[1:].strip()
+        lowered = text.casefold()
+        for prefix in _CURRENCY_PREFIXES:
+            if lowered.startswith(prefix):
+                text, currency = text[len(prefix) :].strip(), True
+                break
+        lowered = text.casefold()
+        for suffix in _CURRENCY_SUFFIXES:
+            if lowered.endswith(suffix):
+                text, currency = text[: -len(suffix)].strip(), True
+                break
+    if percent and currency:
+        raise ValueError("a value cannot be both money and a percentage")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(
+            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
+        )
+    try:
+        value = Decimal(text.replace(",", "")).quantize(Decimal(1).scaleb(-SCALE))
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if abs(value) >= MAX_VALUE:
+        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+    return (-value if negative else value), percent
+
+
+def parse_date(raw: str, *, excel: bool = False) -> dt.date:
+    """A calendar date from 2024-06-10, 2024/6/10, 2024.6.10, 2024年6月10日 or 20240610
+    (a time of day after it is ignored); with ``excel``, also a 5-digit Excel serial number.
+    Raises ``ValueError`` with a reason."""
+    text = normalize_text(raw)
+    if not text:
+        raise ValueError("no date")
+    match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueError(f"not a calendar date ({exc})") from None
+    if excel and (serial := _EXCEL_SERIAL.fullmatch(text)):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
+    raise ValueError("not a date; write 2024-06-10, 2024/6/10, 2024.6.10 or 2024年6月10日")
+
+
+# --- columns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """A column of numbers: ``micro`` (value × 10^6) where ``present``; ``percent`` marks
+    cells written with a % sign; ``errors`` maps row positions to the reason a cell failed."""
+
+    micro: npt.NDArray[np.int64]
+    present: npt.NDArray[np.bool_]
+    percent: npt.NDArray[np.bool_]
+    errors: dict[int, str]
+
+
+def _exact_micro(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], Any]:
+    """Micro-units of floats and the mask where rint(x·10^6) is provably the exact decimal.
+
+    Below 10^9 the float error of x·10^6 stays under 0.13, so a result within 10^-3 of an
+    integer can only come from a decimal with at most six places: that integer is exact.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * MICRO
+        rounded = np.rint(scaled)
+        ok = np.isfinite(values) & (np.abs(values) < 1e9) & (np.abs(scaled - rounded) < 1e-3)
+    micro = np.where(ok, rounded, 0).astype(np.int64)
+    return micro, ok
+
+
+def parse_numbers(column: pd.Series[Any]) -> ParsedNumbers:
+    """Parse one export column (ints, floats or texts as read) into micro-units."""
+    import pandas as pd
+
+    size = len(column)
+    micro = np.zeros(size, dtype=np.int64)
+    present = np.zeros(size, dtype=np.bool_)
+    percent = np.zeros(size, dtype=np.bool_)
+    errors: dict[int, str] = {}
+    if size == 0:
+        return ParsedNumbers(micro, present, percent, errors)
+    if pd.api.types.is_integer_dtype(column.dtype):
+        ints = column.to_numpy(dtype=np.int64)
+        if np.abs(ints).max() < int(MAX_VALUE):
+            return ParsedNumbers(ints * MICRO, np.ones(size, dtype=np.bool_), percent, errors)
+        texts = column.astype(str)
+    elif pd.api.types.is_float_dtype(column.dtype):
+        floats = column.to_numpy(dtype=np.float64)
+        micro, ok = _exact_micro(floats)
+        present = ok.copy()
+        # A float the C parser read is shown back by repr, the shortest text that round-trips.
+        texts = pd.Series([repr(x) if np.isfinite(x) else "" for x in floats[~ok]], dtype=object)
+        rest = np.flatnonzero(~ok)
+        _parse_rest(texts, rest, micro, present, percent, errors)
+        return ParsedNumbers(micro, present, percent, errors)
+    else:
+        texts = column
+    floats = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    micro, ok = _exact_micro(floats)
+    present = ok.copy()
+    rest = np.flatnonzero(~ok)
+    _parse_rest(texts.iloc[rest], rest, micro, present, percent, errors)
+    return ParsedNumbers(micro, present, percent, errors)
+
+
+def _parse_rest(
+    texts: pd.Series[Any],
+    positions: npt.NDArray[np.intp],
+    micro: npt.NDArray[np.int64],
+    present: npt.NDArray[np.bool_],
+    percent: npt.NDArray[np.bool_],
+    errors: dict[int, str],
+) -> None:
+    """The slow path: each distinct odd text parsed once, results spread back by code."""
+    import pandas as pd
+
+    if len(positions) == 0:
+        return
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
+    u_micro = np.zeros(len(uniques), dtype=np.int64)
+    u_present = np.zeros(len(uniques), dtype=np.bool_)
+    u_percent = np.zeros(len(uniques), dtype=np.bool_)
+    u_error: list[str | None] = [None] * len(uniques)
+    for i, raw in enumerate(uniques):
+        try:
+            value, pct = parse_value(str(raw))
+        except ValueError as exc:
+            u_error[i] = str(exc)
+            continue
+        if value is not None:
+            u_micro[i] = int(value.scaleb(SCALE))
+            u_present[i] = True
+            u_percent[i] = pct
+    micro[positions] = u_micro[codes]
+    present[positions] = u_present[codes]
+    percent[positions] = u_percent[codes]
+    bad_codes = {i for i, e in enumerate(u_error) if e is not None}
+    if bad_codes:
+        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
+            if code in bad_codes:
+                errors[position] = u_error[code] or ""
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Dates as ``datetime64[D]`` where ``ok``; ``errors`` maps row positions to reasons."""
+
+    days: npt.NDArray[np.datetime64]
+    ok: npt.NDArray[np.bool_]
+    errors: dict[int, str]
+
+
+def parse_dates(column: pd.Series[Any], *, excel: bool = False) -> ParsedDates:
+    """Parse a date column; each distinct text is parsed once."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    u_days = np.zeros(len(uniques), dtype="datetime64[D]")
+    u_ok = np.zeros(len(uniques), dtype=np.bool_)
+    u_error: list[str | None] = [None] * len(uniques)
+    for i, raw in enumerate(uniques):
+        try:
+            u_days[i] = np.datetime64(parse_date(str(raw), excel=excel), "D")
+            u_ok[i] = True
+        except ValueError as exc:
+            u_error[i] = str(exc)
+    ok = u_ok[codes]
+    errors: dict[int, str] = {}
+    if not ok.all():
+        for position in np.flatnonzero(~ok).tolist():
+            errors[position] = u_error[codes[position]] or ""
+    return ParsedDates(u_days[codes], ok, errors)
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    """What sniffing found out about a file before its body is read."""
+
+    file: str  # the path as the user gave it
+    headers: tuple[str, ...]  # as written, stripped
+    encoding: str  # codec used for CSV ('' for Excel)
+    delimiter: str  # ',' ';' or '\t' ('' for Excel)
+    excel: bool
+    sheet: str | None = None
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The codec of a CSV sample: utf-8-sig (BOM), utf-16 (BOM), utf-8, else gb18030."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # final=False: the sample may end in the middle of a character
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"  # never fails; the hint says to pass --encoding
+
+
+def detect_delimiter(lines: list[str]) -> str:
+    """Comma, semicolon or tab: the one that splits the first lines into the most,
+    equally many fields (comma when nothing splits)."""
+    best, best_fields = ",", 1
+    for delimiter in (",", ";", "\t"):
+        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
+            best, best_fields = delimiter, fields
+    return best
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise IngestError("the file does not exist", file=str(path), hint="check the path")
+    if path.is_dir():
+        raise IngestError("this is a directory, not an export", file=str(path))
+
+
+def read_header(
+    path: Path, *, encoding: str | None = None, sheet: str | None = None
+) -> TableHeader:
+    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row)."""
+    _check_readable(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        frame, _, chosen = _excel_rows(path, sheet, header_only=True)
+        return TableHeader(str(path), frame, "", "", True, chosen)
+    if path.suffix.lower() == ".xls":
+        raise IngestError(
+            "old .xls workbooks are not supported",
+            file=str(path),
+            hint="save the export as .xlsx or CSV",
+        )
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise IngestError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise IngestError(
+                f"unknown encoding {encoding!r}",
+                file=str(path),
+                hint="use utf-8, utf-8-sig, gbk or gb18030",
+            ) from None
+    chosen_encoding = encoding or detect_encoding(sample)
+    text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines()[:6]
+    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last sampled line may be cut off
+    if not lines or not lines[0].strip():
+        raise IngestError(
+            "the file is empty or has no header row",
+            file=str(path),
+            line=1,
+            hint="the first line names the columns, e.g. date,kpi,value",
+        )
+    if "\ufffd" in lines[0] and not encoding:
+        raise IngestError(
+            "cannot tell the file's encoding",
+            file=str(path),
+            hint="pass --encoding, e.g. --encoding gb18030",
+        )
+    delimiter = detect_delimiter(lines)
+    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    return TableHeader(
+        str(path), tuple(h.strip() for h in header), chosen_encoding, delimiter, False, None
+    )
+
+
+def read_columns(
+    header: TableHeader, positions: list[int], text_positions: set[int]
+) -> tuple[pd.DataFrame, int]:
+    """The body of the file: the columns at ``positions`` (0-based) named by position, and the
+    line (1-based) of the first data row. Columns in ``text_positions`` are read as text;
+    the others as pandas infers (clean numbers arrive as int64/float64)."""
+    import pandas as pd
+
+    path = Path(header.file)
+    if header.excel:
+        rows, start, _ = _excel_rows(path, header.sheet, header_only=False)
+        width = len(header.headers)
+        body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
+        frame = pd.DataFrame(body, columns=positions, dtype=object)
+        for position in positions:
+            frame[position] = frame[position].astype(str)
+        del width
+        return frame, start
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=header.delimiter,
+            encoding=header.encoding,
+            header=None,
+            skiprows=1,
+            names=list(range(len(header.headers))),
+            usecols=positions,
+            dtype=dict.fromkeys(text_positions, str),
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            on_bad_lines="error",
+        )
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"the file is not valid {header.encoding} (byte {exc.start} of a chunk)",
+            file=header.file,
+            hint="pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8",
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise IngestError(
+            f"cannot read the CSV: {exc}".rstrip("\n"),
+            file=header.file,
+            hint="every row needs as many fields as the header; quote values that hold the "
+            f"delimiter {header.delimiter!r}",
+        ) from None
+    except (pd.errors.EmptyDataError, ValueError) as exc:
+        if isinstance(exc, pd.errors.EmptyDataError):
+            return pd.DataFrame({p: pd.Series([], dtype=object) for p in positions}), 2
+        raise IngestError(f"cannot read the CSV: {exc}", file=header.file) from None
+    return frame, 2
+
+
+def _excel_cell_text(value: Any, number_format: str) -> str:
+    """A cell as the text a CSV export would hold: dates ISO, percent cells with %."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        exact = Decimal(repr(value))
+        if "%" in (number_format or ""):
+            return f"{exact * 100:f}%"
+        return f"{exact:f}"
+    return str(value)
+
+
+def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:
+    """Header row (``header_only``) or the data rows of a sheet, as texts, and the 1-based
+    row of the first data row, and the sheet name."""
+    try:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise IngestError("reading .xlsx needs openpyxl", file=str(path)) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise IngestError(
+            f"not a readable .xlsx workbook ({type(exc).__name__})",
+            file=str(path),
+            hint="open it in Excel and save it again as .xlsx, or export CSV",
+        ) from None
+    import zipfile
+
+    try:
+        if sheet is not None:
+            if sheet not in workbook.sheetnames:
+                raise IngestError(
+                    f"the workbook has no sheet {sheet!r}",
+                    file=str(path),
+                    hint=f"sheets: {', '.join(workbook.sheetnames)}",
+                )
+            worksheet = workbook[sheet]
+        else:
+            worksheet = workbook.worksheets[0]
+        name = str(worksheet.title)
+        rows = worksheet.iter_rows()
+        first = next(rows, None)
+        headers = tuple(
+            _excel_cell_text(c.value, getattr(c, "number_format", "")).strip() for c in first or ()
+        )
+        while headers and not headers[-1]:
+            headers = headers[:-1]
+        if not headers:
+            raise IngestError(
+                "the sheet is empty or has no header row", file=str(path), path=name, line=1
+            )
+        if header_only:
+            return headers, 2, name
+        body = [
+            tuple(_excel_cell_text(c.value, getattr(c, "number_format", "")) for c in row)
+            for row in rows
+        ]
+        return body, 2, name
+    except zipfile.BadZipFile:
+        raise IngestError("not a readable .xlsx workbook", file=str(path)) from None
+    finally:
+        workbook.close()

@@ -1,0 +1,727 @@
+"""From a read table to observations: long format (date, kpi, value) and plan-mapped wide
+exports (a plan `sources:` entry), with every rejected cell reported by line and column.
+
+Within one file, rows that land on the same (kpi, date, channel) are combined by the KPI's
+aggregation before they reach the store:
+
+* sum — summed;  max / min — the largest / smallest;
+* last — the value of the last such row in the file (the latest reading wins);
+* mean — a rate is never averaged: with a ``weight:`` KPI given in the same rows it is the
+  weighted mean Σ(value×weight) ÷ Σweight, otherwise the rows are rejected as too fine.
+
+Percent signs: "2.1%" on a percent KPI means 2.1 (percent points); on a ``ratio`` KPI it
+means 0.021; on any other unit it is rejected. A plain number on a percent KPI is taken
+as percent points.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mktplan.errors import Finding, IngestError, UsageError
+from mktplan.ingest.readers import (
+    MICRO,
+    TableHeader,
+    header_key,
+    is_no_value,
+    parse_dates,
+    parse_numbers,
+    read_columns,
+)
+from mktplan.observations import SCALE, Observation
+from mktplan.plan.model import Kpi, Module, Plan, Source
+from mktplan.plan.rules import KpiRef, kpi_refs, resolve_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LONG_FORMAT = "long"
+LONG_REQUIRED = ("date", "kpi", "value")
+LONG_OPTIONAL = ("channel", "note", "line")
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """One reason a row was not taken: where (file, 1-based line, column header), the raw
+    cell text and why."""
+
+    file: str
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def as_finding(self) -> Finding:
+        return Finding(
+            message=f"{self.value!r}: {self.reason}" if self.value else self.reason,
+            file=self.file,
+            line=self.line,
+            path=self.column,
+            code="rejected_row",
+        )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns (0-based positions) of a file mean what."""
+
+    name: str  # "long" or the source's name
+    date: int
+    kpi: int | None = None  # long format
+    value: int | None = None  # long format
+    metrics: tuple[tuple[int, str], ...] = ()  # wide: (position, KPI id as the source writes it)
+    channel: int | None = None
+    note: int | None = None
+    line: int | None = None
+    route: int | None = None  # wide: the module_by column
+    routes: dict[str, str] = field(default_factory=dict)  # header_key(cell) → module id
+    module: str | None = None  # wide: the fixed module
+    source: Source | None = None
+
+    @property
+    def positions(self) -> list[int]:
+        found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.route]
+        found += [p for p, _ in self.metrics]
+        return sorted({p for p in found if p is not None})
+
+    @property
+    def text_positions(self) -> set[int]:
+        found = {self.date, self.kpi, self.channel, self.note, self.line, self.route}
+        return {p for p in found if p is not None}
+
+    def digest(self, plan: Plan) -> str:
+        """What else than the bytes decides the observations: layout and KPI definitions."""
+        kpis = {
+            ref_id: [ref.kpi.unit, ref.kpi.aggregation, ref.kpi.weight, bool(ref.kpi.formula)]
+            for ref_id, ref in sorted(kpi_refs(plan).items())
+        }
+        document = {
+            "layout": self.name,
+            "source": self.source.model_dump(mode="json") if self.source else None,
+            "period": [plan.plan.period.start.isoformat(), plan.plan.period.end.isoformat()],
+            "kpis": kpis,
+        }
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class MappedFile:
+    """A file's rows as observations unique per (kpi, date, channel), with the 1-based line
+    of each observation's first row, and every rejected row."""
+
+    layout: str
+    rows_read: int
+    observations: tuple[Observation, ...]
+    row_numbers: tuple[int, ...]
+    rejects: tuple[RejectedRow, ...]
+    rejected_rows: int  # distinct lines rejected
+    config_digest: str
+
+
+# --- choosing a layout ------------------------------------------------------------------
+
+
+def _positions(headers: tuple[str, ...]) -> dict[str, int]:
+    """header_key → position; the first of duplicated headers wins."""
+    found: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        found.setdefault(header_key(header), i)
+    return found
+
+
+def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
+    wanted = [source.date, *source.columns]
+    wanted += [h for h in (source.module_by, source.channel, source.note, source.line) if h]
+    return [h for h in wanted if header_key(h) not in found]
+
+
+def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
+    """The layout of a file: the named source (a long-format file that lacks the source's
+    columns stays long, so one call can mix both), else long format by its header; otherwise an
+    :class:`IngestError` naming the sources whose headers match (or all of them)."""
+    found = _positions(header.headers)
+    is_long = all(name in found for name in LONG_REQUIRED)
+    if source_name is not None:
+        source = plan.sources.get(source_name)
+        if source is None:
+            known = ", ".join(sorted(plan.sources)) or "none; the plan has no `sources:`"
+            raise UsageError(
+                f"the plan has no source {source_name!r}",
+                hint=f"sources in the plan: {known}",
+            )
+        missing = _source_missing(source, found)
+        if missing and not is_long:
+            raise IngestError(
+                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
+                f"{', '.join(map(repr, missing))}, which the file lacks",
+                file=header.file,
+                line=1,
+                hint=f"the file's header: {', '.join(header.headers)}",
+            )
+        if not missing:
+            return _source_layout(source_name, source, found)
+    if is_long:
+        return Layout(
+            name=LONG_FORMAT,
+            date=found["date"],
+            kpi=found["kpi"],
+            value=found["value"],
+            channel=found.get("channel"),
+            note=found.get("note"),
+            line=found.get("line"),
+        )
+    matching = [name for name, src in plan.sources.items() if not _source_missing(src, found)]
+    if matching:
+        hint = "pass " + " or ".join(f"--source {name}" for name in sorted(matching))
+    elif plan.sources:
+        hint = (
+            f"no source of the plan matches its header; sources: {', '.join(sorted(plan.sources))}"
+        )
+    else:
+        hint = "write it as date,kpi,value[,channel,note], or declare a `sources:` entry"
+    raise IngestError(
+        "not long format (date,kpi,value) and no --source given",
+        file=header.file,
+        line=1,
+        hint=hint,
+    )
+
+
+def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
+    def at(h: str | None) -> int | None:
+        return found[header_key(h)] if h else None
+
+    return Layout(
+        name=name,
+        date=found[header_key(source.date)],
+        metrics=tuple((found[header_key(h)], kpi) for h, kpi in source.columns.items()),
+        channel=at(source.channel),
+        note=at(source.note),
+        line=at(source.line),
+        route=at(source.module_by),
+        routes={header_key(v): m for v, m in (source.modules or {}).items()},
+        module=source.module,
+        source=source,
+    )
+
+
+# --- mapping ----------------------------------------------------------------------------
+
+
+def _did_you_mean(name: str, refs: dict[str, KpiRef]) -> str:
+    same_tail = sorted(q for q in refs if q.endswith(f".{name}"))
+    close = same_tail or difflib.get_close_matches(name, list(refs), n=2, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+
+def _resolve_long(name: str, refs: dict[str, KpiRef]) -> tuple[str | None, str]:
+    """A long-format KPI cell → (qualified id, '') or (None, reason)."""
+    text = name.strip()
+    if not text:
+        return None, "no KPI id"
+    ref = refs.get(text)
+    if ref is None or ("." not in text and ref.module is not None):
+        return None, f"unknown KPI {text!r}{_did_you_mean(text, refs)}"
+    if ref.kpi.formula:
+        return None, f"{text!r} is a formula KPI ({ref.kpi.formula}); ingest its inputs instead"
+    return text, ""
+
+
+@dataclass
+class _Cells:
+    """Accumulated value cells of one file, per qualified KPI: row positions and micro-units."""
+
+    pos: dict[str, list[npt.NDArray[np.int64]]] = field(default_factory=dict)
+    micro: dict[str, list[npt.NDArray[np.int64]]] = field(default_factory=dict)
+
+    def add(self, kpi: str, pos: npt.NDArray[np.int64], micro: npt.NDArray[np.int64]) -> None:
+        if len(pos):
+            self.pos.setdefault(kpi, []).append(pos)
+            self.micro.setdefault(kpi, []).append(micro)
+
+
+class _Rejects:
+    def __init__(self, file: str, first_line: int, size: int) -> None:
+        self.file = file
+        self.first_line = first_line
+        self.items: list[tuple[int, str, str, str]] = []  # (pos, column, value, reason)
+        self.bad = np.zeros(size, dtype=np.bool_)
+
+    def add(self, pos: int, column: str, value: str, reason: str) -> None:
+        self.items.append((pos, column, value, reason))
+        self.bad[pos] = True
+
+    def rows(self) -> tuple[RejectedRow, ...]:
+        ordered = sorted(self.items, key=lambda item: item[0])
+        return tuple(RejectedRow(self.file, self.first_line + p, c, v, r) for p, c, v, r in ordered)
+
+
+def _texts(frame: pd.DataFrame, position: int | None) -> npt.NDArray[Any] | None:
+    if position is None:
+        return None
+    return frame[position].astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _percent_rule(kpi: Kpi) -> str:
+    """'points' keeps 2.1% as 2.1, 'fraction' makes it 0.021, 'reject' refuses it."""
+    if kpi.is_percent:
+        return "points"
+    return "fraction" if (kpi.unit or "").strip().lower() == "ratio" else "reject"
+
+
+def _apply_percent(
+    kpi: Kpi,
+    qid: str,
+    header: str,
+    pos: npt.NDArray[np.int64],
+    micro: npt.NDArray[np.int64],
+    pct: npt.NDArray[np.bool_],
+    raw: Callable[[int], str],
+    rejects: _Rejects,
+) -> npt.NDArray[np.int64]:
+    if not pct.any():
+        return micro
+    rule = _percent_rule(kpi)
+    if rule == "points":
+        return micro
+    if rule == "fraction":
+        return np.where(pct, np.rint(micro / 100), micro).astype(np.int64)
+    for p in pos[pct].tolist():
+        rejects.add(
+            p,
+            header,
+            raw(p),
+            f"a percentage for {qid!r}, whose unit is {kpi.unit or 'not set'}; "
+            "write the number in the KPI's unit",
+        )
+    return micro
+
+
+def map_table(plan: Plan, header: TableHeader, layout: Layout) -> MappedFile:
+    """Read the body of ``header``'s file through ``layout`` into observations."""
+    frame, first_line = read_columns(header, layout.positions, layout.text_positions)
+    return map_frame(plan, header, layout, frame, first_line)
+
+
+def map_frame(
+    plan: Plan, header: TableHeader, layout: Layout, frame: pd.DataFrame, first_line: int
+) -> MappedFile:
+    """Map an already-read body (columns named by position) into observations."""
+    size = len(frame)
+    refs = kpi_refs(plan)
+    names = header.headers
+
+    # Blank lines (every used text cell empty, no numbers) are not rows.
+    blank = np.ones(size, dtype=np.bool_)
+    for position in layout.positions:
+        column = frame[position]
+        if column.dtype.kind in "iuf":
+            blank[:] = False
+            break
+        blank &= (column.astype(str).str.strip() == "").to_numpy(dtype=np.bool_)
+    rows_read = int(size - blank.sum())
+    rejects = _Rejects(header.file, first_line, size)
+
+    def raw_of(position: int) -> Callable[[int], str]:
+        column = frame[position]
+        return lambda p: str(column.iat[p])
+
+    dates = parse_dates(frame[layout.date], excel=header.excel)
+    date_header = names[layout.date]
+    for p, reason in dates.errors.items():
+        if not blank[p]:
+            rejects.add(p, date_header, str(frame[layout.date].iat[p]), reason)
+    start = np.datetime64(plan.plan.period.start, "D")
+    end = np.datetime64(plan.plan.period.end, "D")
+    outside = dates.ok & ~blank & ((dates.days < start) | (dates.days > end))
+    for p in np.flatnonzero(outside).tolist():
+        rejects.add(
+            p,
+            date_header,
+            str(frame[layout.date].iat[p]),
+            f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
+        )
+
+    channels = _texts(frame, layout.channel)
+    if channels is not None:
+        channels = np.array(["" if is_no_value(c) else c for c in channels], dtype=object)
+    notes = _texts(frame, layout.note)
+    lines = _texts(frame, layout.line)
+
+    cells = _Cells()
+    kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
+    if layout.kpi is not None and layout.value is not None:
+        _map_long(frame, layout, names, refs, blank, rejects, cells)
+    else:
+        _map_wide(plan, frame, layout, names, refs, blank, rejects, cells)
+
+    valid = dates.ok & ~blank
+    observations, row_numbers = _combine(
+        cells,
+        kpis_by_id,
+        refs,
+        dates.days,
+        valid,
+        channels,
+        notes,
+        lines,
+        rejects,
+        first_line,
+        layout,
+        names,
+    )
+    rejected_rows = len({item[0] for item in rejects.items})
+    return MappedFile(
+        layout=layout.name,
+        rows_read=rows_read,
+        observations=tuple(observations),
+        row_numbers=tuple(row_numbers),
+        rejects=rejects.rows(),
+        rejected_rows=rejected_rows,
+        config_digest=layout.digest(plan),
+    )
+
+
+def _map_long(
+    frame: pd.DataFrame,
+    layout: Layout,
+    names: tuple[str, ...],
+    refs: dict[str, KpiRef],
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+    cells: _Cells,
+) -> None:
+    import pandas as pd
+
+    if layout.kpi is None or layout.value is None:
+        raise ValueError("long format needs kpi and value columns")
+    kpi_texts = frame[layout.kpi].astype(str).str.strip().to_numpy(dtype=object)
+    codes, uniques = pd.factorize(kpi_texts, use_na_sentinel=False)
+    resolved = [_resolve_long(str(u), refs) for u in uniques]
+    numbers = parse_numbers(frame[layout.value])
+    value_header = names[layout.value]
+    value_raw = raw_of_column(frame, layout.value)
+    for p, reason in numbers.errors.items():
+        if not blank[p]:
+            rejects.add(p, value_header, value_raw(p), reason)
+    kpi_header = names[layout.kpi]
+    for code, (qid, reason) in enumerate(resolved):
+        rows = np.flatnonzero((codes == code) & ~blank)
+        if not len(rows):
+            continue
+        if qid is None:
+            for p in rows.tolist():
+                rejects.add(p, kpi_header, str(kpi_texts[p]), reason)
+            continue
+        rows = rows[numbers.present[rows]]
+        pos = rows.astype(np.int64)
+        micro = _apply_percent(
+            refs[qid].kpi,
+            qid,
+            value_header,
+            pos,
+            numbers.micro[rows],
+            numbers.percent[rows],
+            value_raw,
+            rejects,
+        )
+        cells.add(qid, pos, micro)
+
+
+def raw_of_column(frame: pd.DataFrame, position: int) -> Callable[[int], str]:
+    column = frame[position]
+    return lambda p: str(column.iat[p])
+
+
+def _map_wide(
+    plan: Plan,
+    frame: pd.DataFrame,
+    layout: Layout,
+    names: tuple[str, ...],
+    refs: dict[str, KpiRef],
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+    cells: _Cells,
+) -> None:
+    import pandas as pd
+
+    size = len(frame)
+    modules: list[Module | None]
+    route_code = np.zeros(size, dtype=np.int64)
+    if layout.route is not None:
+        module_ids = sorted(set(layout.routes.values()))
+        modules = [plan.module(m) for m in module_ids]
+        texts = frame[layout.route].astype(str).to_numpy(dtype=object)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        mapping = np.array(
+            [
+                module_ids.index(layout.routes[k])
+                if (k := _route_key(str(u))) in layout.routes
+                else -1
+                for u in uniques
+            ],
+            dtype=np.int64,
+        )
+        route_code = mapping[codes] if len(uniques) else route_code
+        known = ", ".join(sorted((layout.source.modules or {}) if layout.source else {}))
+        for p in np.flatnonzero((route_code < 0) & ~blank).tolist():
+            rejects.add(
+                p,
+                names[layout.route],
+                str(texts[p]),
+                f"no module for this value; the source routes: {known}",
+            )
+    elif layout.module is not None:
+        modules = [plan.module(layout.module)]
+    else:
+        modules = [None]
+    for position, kpi_id in layout.metrics:
+        numbers = parse_numbers(frame[position])
+        header = names[position]
+        raw = raw_of_column(frame, position)
+        for p, reason in numbers.errors.items():
+            if not blank[p]:
+                rejects.add(p, header, raw(p), reason)
+        for code, module in enumerate(modules):
+            in_module = ~blank & numbers.present
+            if len(modules) > 1 or layout.route is not None:
+                in_module &= route_code == code
+            rows = np.flatnonzero(in_module)
+            if not len(rows):
+                continue
+            qid = resolve_name(kpi_id, module, refs)
+            if qid is None or qid not in refs or refs[qid].kpi.formula:
+                where = f"module {module.id!r}" if module else "the plan"
+                reason = (
+                    f"{where} has no KPI {kpi_id!r} to take this column"
+                    if qid is None or qid not in refs
+                    else f"{qid!r} is a formula KPI; it cannot be ingested"
+                )
+                for p in rows.tolist():
+                    rejects.add(p, header, raw(p), reason)
+                continue
+            pos = rows.astype(np.int64)
+            micro = _apply_percent(
+                refs[qid].kpi,
+                qid,
+                header,
+                pos,
+                numbers.micro[rows],
+                numbers.percent[rows],
+                raw,
+                rejects,
+            )
+            cells.add(qid, pos, micro)
+
+
+def _route_key(raw: str) -> str:
+    return header_key(raw)
+
+
+# --- combining to the plan's grain ------------------------------------------------------
+
+
+def _combine(
+    cells: _Cells,
+    kpis: dict[str, Kpi],
+    refs: dict[str, KpiRef],
+    days: npt.NDArray[np.datetime64],
+    valid: npt.NDArray[np.bool_],
+    channels: npt.NDArray[Any] | None,
+    notes: npt.NDArray[Any] | None,
+    lines: npt.NDArray[Any] | None,
+    rejects: _Rejects,
+    first_line: int,
+    layout: Layout,
+    names: tuple[str, ...],
+) -> tuple[list[Observation], list[int]]:
+    """Group cells by (kpi, date, channel) with each KPI's aggregation; rejected rows are
+    left out. A grain rejection (a rate without weight) drops its rows and regroups."""
+    import pandas as pd
+
+    if channels is not None:
+        channel_codes, channel_names = pd.factorize(channels, use_na_sentinel=False)
+    else:
+        channel_codes, channel_names = np.zeros(len(days), dtype=np.int64), np.array([""])
+    width = max(len(channel_names), 1)
+    day_numbers = days.astype(np.int64)
+    keys_all = day_numbers * width + channel_codes.astype(np.int64)
+
+    for _ in range(2):
+        observations: list[Observation] = []
+        row_numbers: list[int] = []
+        grain_rejects = 0
+        for qid in sorted(cells.pos):
+            kpi = kpis[qid]
+            pos = np.concatenate(cells.pos[qid])
+            micro = np.concatenate(cells.micro[qid])
+            keep = valid[pos] & ~rejects.bad[pos]
+            pos, micro = pos[keep], micro[keep]
+            if not len(pos):
+                continue
+            table = pd.DataFrame({"key": keys_all[pos], "pos": pos, "micro": micro})
+            table = table.sort_values("pos", kind="stable")
+            grouped = table.groupby("key", sort=True)
+            first_pos = grouped["pos"].min()
+            count = grouped["pos"].size()
+            values: pd.Series[Any]
+            if kpi.aggregation == "sum":
+                values = grouped["micro"].sum()
+            elif kpi.aggregation == "max":
+                values = grouped["micro"].max()
+            elif kpi.aggregation == "min":
+                values = grouped["micro"].min()
+            elif kpi.aggregation == "last":
+                values = grouped["micro"].last()
+            else:
+                values, bad_keys = _weighted(qid, kpi, refs, table, count, cells, valid, rejects)
+                if bad_keys:
+                    for key in bad_keys:
+                        for p in table.loc[table["key"] == key, "pos"].tolist():
+                            header = _value_header(layout, names, qid)
+                            rejects.add(
+                                p,
+                                header,
+                                "",
+                                f"{int(count[key])} rows for rate {qid!r} on the same date and "
+                                "channel: a rate is not averaged; export one row per date and "
+                                "channel, or give the KPI a `weight:` exported in the same rows",
+                            )
+                    grain_rejects += 1
+                    continue
+            group_notes = _group_texts(table, notes, "; ")
+            group_lines = _group_texts(table, lines, None)
+            keys = values.index.to_numpy(dtype=np.int64)
+            day_part, channel_part = np.divmod(keys, width)
+            dates = day_part.astype("datetime64[D]").tolist()
+            for key, day, ch, value, first in zip(
+                keys.tolist(),
+                dates,
+                channel_part.tolist(),
+                values.to_numpy().tolist(),
+                first_pos.to_numpy().tolist(),
+                strict=True,
+            ):
+                observations.append(
+                    Observation(
+                        kpi=qid,
+                        date=day,
+                        value=_decimal(value),
+                        channel=str(channel_names[ch]) if channels is not None else "",
+                        note=group_notes.get(key),
+                        line=group_lines.get(key),
+                    )
+                )
+                row_numbers.append(first_line + int(first))
+        if not grain_rejects:
+            return observations, row_numbers
+    return observations, row_numbers
+
+
+def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:
+    if layout.value is not None:
+        return names[layout.value]
+    bare = qid.rsplit(".", 1)[-1]
+    for position, kpi_id in layout.metrics:
+        if kpi_id in (qid, bare):
+            return names[position]
+    return ""
+
+
+def _decimal(micro: Any) -> Decimal:
+    if isinstance(micro, Decimal):
+        return micro
+    return Decimal(int(micro)).scaleb(-SCALE)
+
+
+def _group_texts(
+    table: pd.DataFrame, texts: npt.NDArray[Any] | None, joiner: str | None
+) -> dict[int, str]:
+    """Per group key: the distinct non-empty texts in file order joined (or the first)."""
+    if texts is None:
+        return {}
+    picked = texts[table["pos"].to_numpy()]
+    has = np.array([bool(t) and not is_no_value(t) for t in picked], dtype=np.bool_)
+    found: dict[int, list[str]] = {}
+    for key, text in zip(table["key"].to_numpy()[has].tolist(), picked[has].tolist(), strict=True):
+        bucket = found.setdefault(key, [])
+        if text not in bucket:
+            bucket.append(text)
+    if joiner is None:
+        return {k: v[0] for k, v in found.items()}
+    return {k: joiner.join(v) for k, v in found.items()}
+
+
+def _weighted(
+    qid: str,
+    kpi: Kpi,
+    refs: dict[str, KpiRef],
+    table: pd.DataFrame,
+    count: pd.Series[Any],
+    cells: _Cells,
+    valid: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+) -> tuple[pd.Series[Any], list[int]]:
+    """Mean KPIs: single rows as they are; several rows weighted by the weight KPI's value in
+    the same rows. Returns values by key and the keys that cannot be combined."""
+    import pandas as pd
+
+    single = table.groupby("key", sort=True)["micro"].last()
+    multi_keys = count[count > 1].index.tolist()
+    if not multi_keys:
+        return single, []
+    weight_id = resolve_name(kpi.weight, refs[qid].module, refs) if kpi.weight is not None else None
+    weights: dict[int, int] = {}
+    if weight_id is not None and weight_id in cells.pos:
+        w_pos = np.concatenate(cells.pos[weight_id])
+        w_micro = np.concatenate(cells.micro[weight_id])
+        weights = dict(zip(w_pos.tolist(), w_micro.tolist(), strict=True))
+    out: dict[int, int] = {}
+    partial: dict[int, list[int]] = {}
+    bad: list[int] = []
+    multi = table[table["key"].isin(multi_keys)]
+    for key, pos, micro in zip(
+        multi["key"].tolist(), multi["pos"].tolist(), multi["micro"].tolist(), strict=True
+    ):
+        weight = weights.get(pos)
+        if weight is None:
+            bad.append(key)
+            continue
+        sums = partial.setdefault(key, [0, 0])
+        sums[0] += micro * weight
+        sums[1] += weight
+    for key, (num, den) in partial.items():
+        if den == 0:
+            bad.append(key)
+        elif key not in bad:
+            mean = (Decimal(num) / Decimal(den)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+            out[key] = int(mean)
+    merged = dict(zip(single.index.tolist(), single.tolist(), strict=True))
+    merged.update(out)
+    bad = sorted(set(bad))
+    for key in bad:
+        merged.pop(key, None)
+    del valid, rejects
+    return pd.Series(merged, dtype=object), bad
+
+
+__all__ = [
+    "LONG_FORMAT",
+    "MICRO",
+    "Layout",
+    "MappedFile",
+    "RejectedRow",
+    "choose_layout",
+    "map_frame",
+    "map_table",
+]
