@@ -530,7 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text_table(ordered))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "latest.md").write_text(markdown(ordered, sizes), encoding="utf-8")
+    text = markdown(ordered, sizes)
+    (OUT / "latest.md").write_text(text, encoding="utf-8")
+    # keep every run too: a later `--only` run must not lose the figures of a full one
+    (OUT / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{sizes.mode}.md").write_text(text, encoding="utf-8")
     print(f"\nwritten: {(OUT / 'latest.md').relative_to(ROOT)}")
     return 1 if any(r.error for r in ordered) else 0
 
