@@ -1,0 +1,72 @@
+"""Building real batches for store tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from mktplan.observations import Observation
+from mktplan.store import FileBatch
+
+
+def batch(
+    observations: Sequence[Observation],
+    *,
+    name: str = "export.csv",
+    config: str = "cfg",
+    source: str = "long",
+    sha256: str | None = None,
+) -> FileBatch:
+    """A batch whose sha256 is derived from its content unless given."""
+    digest = sha256 or hashlib.sha256(repr(list(observations)).encode()).hexdigest()
+    return FileBatch(
+        name=name,
+        sha256=digest,
+        source=source,
+        config_digest=config,
+        rows_read=len(observations),
+        observations=list(observations),
+        row_numbers=list(range(2, len(observations) + 2)),
+    )
+
+
+def obs(
+    kpi: str,
+    day: int,
+    value: str,
+    channel: str = "",
+    note: str | None = None,
+    line: str | None = None,
+) -> Observation:
+    """An observation on 2024-06-``day``."""
+    return Observation(kpi, dt.date(2024, 6, day), Decimal(value), channel, note, line)
+
+
+def read_long_csv(path: Path) -> FileBatch:
+    """The bundled long-format example, read with the csv module (no aggregation needed:
+    its rows are unique per kpi, date and channel)."""
+    raw = path.read_bytes()
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    observations = [
+        Observation(
+            r["kpi"],
+            dt.date.fromisoformat(r["date"]),
+            Decimal(r["value"]),
+            r.get("channel") or "",
+            r.get("note") or None,
+        )
+        for r in rows
+    ]
+    return FileBatch(
+        name=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        source="long",
+        config_digest="long",
+        rows_read=len(rows),
+        observations=observations,
+        row_numbers=list(range(2, len(rows) + 2)),
+    )

@@ -1,0 +1,150 @@
+"""Opening stores: creation, settings, migrations, and every way opening can fail."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mktplan.errors import EXIT_INVALID, StoreError
+from mktplan.store import Store, resolve_store_path, schema
+
+
+def test_open_creates_directories_schema_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "store.sqlite"
+    with Store.open(path) as store:
+        conn = store.connection
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        versions = conn.execute("SELECT version, description FROM schema_version").fetchall()
+        assert [v for v, _ in versions] == [m.version for m in schema.MIGRATIONS]
+        assert all(description for _, description in versions)
+        ddl = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'observation'").fetchone()[0]
+        assert "WITHOUT ROWID" in ddl
+        assert "PRIMARY KEY (plan_id, kpi, date, channel)" in ddl
+        assert store.schema_version() == schema.latest_version()
+    assert path.is_file()
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    Store.open(path).close()
+    with Store.open(path) as store:
+        count = store.connection.execute("SELECT count(*) FROM schema_version").fetchone()[0]
+    assert count == len(schema.MIGRATIONS)
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store, pytest.raises(sqlite3.IntegrityError):
+        store.connection.execute(
+            "INSERT INTO observation (plan_id, kpi, date, channel, value, file_id, row_number) "
+            "VALUES ('p', 'k', '2024-06-01', '', 1, 999, 2)"
+        )
+
+
+def test_pending_migrations_run_in_order_and_are_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    extra = (
+        schema.Migration(2, "add a table", ("CREATE TABLE extra (x INTEGER)",)),
+        schema.Migration(3, "fill it", ("INSERT INTO extra (x) VALUES (42)",)),
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + extra)
+    with Store.open(path) as store:
+        conn = store.connection
+        rows = conn.execute("SELECT version, description FROM schema_version ORDER BY 1").fetchall()
+        assert rows[-2:] == [(2, "add a table"), (3, "fill it")]
+        assert conn.execute("SELECT x FROM extra").fetchall() == [(42,)]
+        assert store.schema_version() == 3
+
+
+def test_a_failing_migration_leaves_the_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    broken = schema.Migration(
+        2, "half done", ("CREATE TABLE extra (x INTEGER)", "INSERT INTO nowhere VALUES (1)")
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
+    with pytest.raises(StoreError, match="cannot use the store"):
+        Store.open(path)
+    monkeypatch.undo()
+    with Store.open(path) as store:
+        conn = store.connection
+        assert store.schema_version() == 1
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "extra" not in names
+
+
+def test_a_store_from_a_newer_mktplan_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01T00:00:00+00:00')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as info:
+        Store.open(path)
+    err = info.value
+    assert "newer mktplan" in err.message
+    assert "schema version 99" in err.message
+    assert err.hint
+    assert "upgrade" in err.hint
+    assert err.file == str(path)
+    assert err.exit_code == EXIT_INVALID
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"date,kpi,value\n2024-06-01,a,1\n", bytes(range(256)) * 64],
+    ids=["csv", "binary"],
+)
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="is not a mktplan store") as info:
+        Store.open(path)
+    assert info.value.exit_code == EXIT_INVALID
+    assert info.value.hint
+    assert path.read_bytes() == content  # never overwritten
+
+
+def test_an_sqlite_database_of_something_else_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=r"other tables: \['customers'\]"):
+        Store.open(path)
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory"):
+        Store.open(tmp_path)
+
+
+def test_an_uncreatable_directory_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the store directory") as info:
+        Store.open(blocker / "store.sqlite")
+    assert info.value.hint
+    assert "--store" in info.value.hint
+
+
+def test_store_path_prefers_the_option_then_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "plans" / "q3.yaml"
+    monkeypatch.delenv("MKTPLAN_STORE", raising=False)
+    assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
+    monkeypatch.setenv("MKTPLAN_STORE", str(tmp_path / "env.sqlite"))
+    assert resolve_store_path(None, plan) == tmp_path / "env.sqlite"
+    assert resolve_store_path(tmp_path / "cli.sqlite", plan) == tmp_path / "cli.sqlite"
+    monkeypatch.setenv("MKTPLAN_STORE", "")
+    assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
