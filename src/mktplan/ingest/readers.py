@@ -183,7 +183,9 @@ def parse_numbers(column: pd.Series[Any]) -> ParsedNumbers:
         micro, ok = _exact_micro(floats)
         present = ok.copy()
         # A float the C parser read is shown back by repr, the shortest text that round-trips.
-        texts = pd.Series([repr(x) if np.isfinite(x) else "" for x in floats[~ok]], dtype=object)
+        texts = pd.Series(
+            [repr(float(x)) if np.isfinite(x) else "" for x in floats[~ok]], dtype=object
+        )
         rest = np.flatnonzero(~ok)
         _parse_rest(texts, rest, micro, present, percent, errors)
         return ParsedNumbers(micro, present, percent, errors)
@@ -380,12 +382,10 @@ def read_columns(
     path = Path(header.file)
     if header.excel:
         rows, start, _ = _excel_rows(path, header.sheet, header_only=False)
-        width = len(header.headers)
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
         frame = pd.DataFrame(body, columns=positions, dtype=object)
         for position in positions:
             frame[position] = frame[position].astype(str)
-        del width
         return frame, start
     try:
         frame = pd.read_csv(
@@ -446,6 +446,8 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
 def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:
     """Header row (``header_only``) or the data rows of a sheet, as texts, and the 1-based
     row of the first data row, and the sheet name."""
+    import zipfile
+
     try:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
@@ -453,14 +455,12 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         raise IngestError("reading .xlsx needs openpyxl", file=str(path)) from None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise IngestError(
             f"not a readable .xlsx workbook ({type(exc).__name__})",
             file=str(path),
             hint="open it in Excel and save it again as .xlsx, or export CSV",
         ) from None
-    import zipfile
-
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:

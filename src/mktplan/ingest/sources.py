@@ -267,9 +267,14 @@ class _Rejects:
 
 
 def _texts(frame: pd.DataFrame, position: int | None) -> npt.NDArray[Any] | None:
+    """A text column stripped, with "-", "N/A" and the like as ''; each distinct text once."""
+    import pandas as pd
+
     if position is None:
         return None
-    return frame[position].astype(str).str.strip().to_numpy(dtype=object)
+    codes, uniques = pd.factorize(frame[position].to_numpy(dtype=object), use_na_sentinel=False)
+    cleaned = ["" if is_no_value(str(u)) else str(u).strip() for u in uniques]
+    return np.array(cleaned or [""], dtype=object)[codes]
 
 
 def _percent_rule(kpi: Kpi) -> str:
@@ -317,18 +322,23 @@ def map_frame(
     plan: Plan, header: TableHeader, layout: Layout, frame: pd.DataFrame, first_line: int
 ) -> MappedFile:
     """Map an already-read body (columns named by position) into observations."""
+    import pandas as pd
+
     size = len(frame)
     refs = kpi_refs(plan)
     names = header.headers
 
     # Blank lines (every used text cell empty, no numbers) are not rows.
     blank = np.ones(size, dtype=np.bool_)
+    if any(frame[p].dtype.kind in "iuf" for p in layout.positions):
+        blank[:] = False  # a numeric column has no empty cell
     for position in layout.positions:
-        column = frame[position]
-        if column.dtype.kind in "iuf":
-            blank[:] = False
+        rows = np.flatnonzero(blank)
+        if not len(rows):
             break
-        blank &= (column.astype(str).str.strip() == "").to_numpy(dtype=np.bool_)
+        codes, uniques = pd.factorize(frame[position].to_numpy(dtype=object), use_na_sentinel=False)
+        empty = np.array([not str(u).strip() for u in uniques] or [True], dtype=np.bool_)
+        blank[rows] = empty[codes[rows]]
     rows_read = int(size - blank.sum())
     rejects = _Rejects(header.file, first_line, size)
 
@@ -353,8 +363,6 @@ def map_frame(
         )
 
     channels = _texts(frame, layout.channel)
-    if channels is not None:
-        channels = np.array(["" if is_no_value(c) else c for c in channels], dtype=object)
     notes = _texts(frame, layout.note)
     lines = _texts(frame, layout.line)
 
@@ -405,7 +413,7 @@ def _map_long(
 
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
-    kpi_texts = frame[layout.kpi].astype(str).str.strip().to_numpy(dtype=object)
+    kpi_texts = frame[layout.kpi].astype(str).to_numpy(dtype=object)
     codes, uniques = pd.factorize(kpi_texts, use_na_sentinel=False)
     resolved = [_resolve_long(str(u), refs) for u in uniques]
     numbers = parse_numbers(frame[layout.value])
@@ -651,7 +659,7 @@ def _group_texts(
     if texts is None:
         return {}
     picked = texts[table["pos"].to_numpy()]
-    has = np.array([bool(t) and not is_no_value(t) for t in picked], dtype=np.bool_)
+    has = picked != ""
     found: dict[int, list[str]] = {}
     for key, text in zip(table["key"].to_numpy()[has].tolist(), picked[has].tolist(), strict=True):
         bucket = found.setdefault(key, [])

@@ -1,0 +1,162 @@
+"""Unit tests of value, date, encoding and delimiter parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mktplan.errors import IngestError
+from mktplan.ingest.readers import (
+    detect_delimiter,
+    detect_encoding,
+    parse_date,
+    parse_dates,
+    parse_numbers,
+    parse_value,
+    read_header,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "percent"),
+    [
+        ("1,234", "1234", False),
+        ("1,234.50", "1234.5", False),
+        ("2.1%", "2.1", True),
+        ("2.1 ％", "2.1", True),
+        ("￥35,000", "35000", False),
+        ("¥35,000", "35000", False),
+        ("35000元", "35000", False),
+        ("(1,200)", "-1200", False),
+        ("(¥1,200)", "-1200", False),
+        ("-¥1,200", "-1200", False),
+        (" 300 ", "300", False),
+        ("１２３", "123", False),
+        ("１，２３４．５", "1234.5", False),
+        (".5", "0.5", False),
+        ("0.1234567", "0.123457", False),  # quantized to six places
+        ("0.0000005", "0.000000", False),  # half-even
+    ],
+)
+def test_parse_value_forms(raw: str, value: str, percent: bool) -> None:
+    parsed, pct = parse_value(raw)
+    assert parsed == Decimal(value)
+    assert pct is percent
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "-", "—", "–", "N/A", "n/a", "/", "--"])
+def test_parse_value_no_value(raw: str) -> None:
+    assert parse_value(raw) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("abc", "not a number"),
+        ("1,23", "not a number"),
+        ("1.2.3", "not a number"),
+        ("¥12%", "both money and a percentage"),
+        ("1e5", "not a number"),
+        ("1000000000000", "too large"),
+    ],
+)
+def test_parse_value_rejects(raw: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        parse_value(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2024-06-10",
+        "2024/6/10",
+        "2024.6.10",
+        "2024年6月10日",
+        "２０２４年６月１０日",
+        "2024-06-10 00:00:00",
+        "2024/6/10 0:00",
+        "20240610",
+    ],
+)
+def test_parse_date_forms(raw: str) -> None:
+    assert parse_date(raw) == dt.date(2024, 6, 10)
+
+
+def test_parse_date_excel_serial_only_for_excel() -> None:
+    assert parse_date("45453", excel=True) == dt.date(2024, 6, 10)
+    with pytest.raises(ValueError, match="not a date"):
+        parse_date("45453")
+
+
+@pytest.mark.parametrize(("raw", "why"), [("2024-02-30", "calendar"), ("June 10", "not a date")])
+def test_parse_date_rejects(raw: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        parse_date(raw)
+
+
+def test_parse_numbers_fast_and_slow_paths_agree() -> None:
+    texts = pd.Series(["1", "2.5", "1,234.56", "-", "2.1%", "x", "0.1234567", "999999999.99"])
+    parsed = parse_numbers(texts)
+    assert parsed.micro[:3].tolist() == [1_000_000, 2_500_000, 1_234_560_000]
+    assert parsed.present.tolist() == [True, True, True, False, True, False, True, True]
+    assert parsed.percent.tolist() == [False, False, False, False, True, False, False, False]
+    assert parsed.micro[4] == 2_100_000
+    assert parsed.micro[6] == 123_457
+    assert parsed.micro[7] == 999_999_999_990_000
+    assert set(parsed.errors) == {5}
+
+
+def test_parse_numbers_int_and_float_columns() -> None:
+    ints = parse_numbers(pd.Series([1, 2, 3], dtype="int64"))
+    assert ints.micro.tolist() == [1_000_000, 2_000_000, 3_000_000]
+    floats = parse_numbers(pd.Series([0.1, 24586.06, 0.12345678, np.nan]))
+    assert floats.micro[:3].tolist() == [100_000, 24_586_060_000, 123_457]
+    assert floats.present.tolist() == [True, True, True, False]
+
+
+def test_parse_dates_maps_unique_values() -> None:
+    parsed = parse_dates(pd.Series(["2024-06-10", "2024/6/10", "bad", "2024-06-10"]))
+    assert parsed.ok.tolist() == [True, True, False, True]
+    assert parsed.days[1] == np.datetime64("2024-06-10")
+    assert list(parsed.errors) == [2]
+
+
+def test_detect_encoding() -> None:
+    assert detect_encoding("日期,渠道\n".encode()) == "utf-8"
+    assert detect_encoding(b"\xef\xbb\xbfdate,kpi\n") == "utf-8-sig"
+    assert detect_encoding("日期,渠道\n".encode("gbk")) == "gb18030"
+    # a sample cut in the middle of a character is still UTF-8
+    assert detect_encoding("日期".encode()[:4]) == "utf-8"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_detect_delimiter(delimiter: str) -> None:
+    lines = [delimiter.join(["date", "kpi", "value"]), delimiter.join(["2024-06-10", "a", "1,5"])]
+    if delimiter == ",":
+        lines[1] = '2024-06-10,a,"1,5"'
+    assert detect_delimiter(lines) == delimiter
+
+
+def test_read_header_errors(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="does not exist"):
+        read_header(tmp_path / "missing.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(IngestError, match="no header row") as info:
+        read_header(empty)
+    assert info.value.line == 1
+    with pytest.raises(IngestError, match="unknown encoding"):
+        read_header(tmp_path / "empty.csv", encoding="klingon")
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"x")
+    with pytest.raises(IngestError, match=r"\.xls"):
+        read_header(old)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(IngestError, match="not a readable"):
+        read_header(bad)
