@@ -1,0 +1,657 @@
+"""The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
+
+Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, Daily. Each has a bold, frozen header
+row, column widths from its content, number formats (money in the plan currency, fractions
+as percentages, percent-point KPIs as percentages), red/amber/green conditional fills on
+status and attainment, and native bar charts (attainment by KPI, spend vs budget by module).
+Text from plans and exports is always written as text: a leading = + - @ tab or CR gets a
+quote prefix and never becomes a formula. Workbook properties and zip timestamps are fixed,
+so the same evaluation gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from mktplan.evaluation import Evaluation, KpiResult
+from mktplan.i18n import labels
+from mktplan.render import numbers
+
+Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
+# Cell starts that spreadsheet programs read as a formula or a command (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry timestamp: the earliest a zip can hold
+GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
+HEADER_FILL = "D9E1F2"
+DAILY_WIDTH_SAMPLE = 1000  # rows looked at to size columns; the rest are alike
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    sample: Sequence[Sequence[Any]]  # rows used to size the columns
+
+
+def money_format(currency: str) -> str:
+    """An Excel number format for money in ``currency``: ``"¥"#,##0.00``, else a code suffix."""
+    symbol = _SYMBOLS.get(currency)
+    if symbol is not None:
+        return f'"{symbol}"#,##0.00'
+    return f'#,##0.00 "{currency}"'
+
+
+def _number(value: Decimal | int | float | None) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _display_text(value: object) -> str:
+    return numbers.text(value) if not isinstance(value, str) else value
+
+
+class _Writer:
+    """Writes :class:`Sheet` descriptions into a write-only workbook."""
+
+    def __init__(self, currency: str, words: dict[str, str]) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.wb = Workbook(write_only=True)
+        self.words = words
+        self.money = money_format(currency)
+        self.bold = Font(bold=True)
+        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+
+    def text_cell(self, ws: Any, value: object) -> Any:
+        """A cell that holds ``value`` as text, whatever it starts with."""
+        from openpyxl.cell import WriteOnlyCell
+
+        text = _ILLEGAL.sub("", _display_text(value) if value is not None else "")
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"  # a leading "=" made openpyxl guess a formula; it is text
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited too
+        return cell
+
+    def cell(self, ws: Any, column: Column, value: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        if value is None:
+            return None
+        if column.kind in ("text", "label") or isinstance(value, str):
+            return self.text_cell(ws, value)
+        if column.kind == "kpi":
+            amount, unit = value
+            if amount is None:
+                return None
+            if unit == "%":  # percent points → a real Excel percentage
+                cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
+                cell.number_format = "0.0%"
+            elif numbers.is_currency(unit):
+                cell = WriteOnlyCell(ws, value=_number(amount))
+                cell.number_format = self.money
+            else:
+                cell = WriteOnlyCell(ws, value=_number(amount))
+                cell.number_format = "#,##0.00" if unit == "ratio" else "#,##0.##"
+            return cell
+        if column.kind == "money":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = self.money
+        elif column.kind == "fraction":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = "0.0%"
+        elif column.kind == "int":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = "#,##0"
+        elif column.kind == "number":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = "#,##0.##"
+        elif column.kind == "date":
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "yyyy-mm-dd"
+        else:  # datetime
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+
+    def add(self, sheet: Sheet) -> Any:
+        """Write one sheet: widths, frozen bold header, rows; returns the worksheet."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet(sheet.title)
+        for index, column in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = _width(
+                column, [row[index - 1] for row in sheet.sample]
+            )
+        ws.freeze_panes = "A2"
+        header = []
+        for column in sheet.columns:
+            cell = WriteOnlyCell(ws, value=column.header)
+            cell.data_type = "s"
+            cell.font = self.bold
+            cell.fill = self.header_fill
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append([self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)])
+        return ws
+
+
+def _width(column: Column, values: Sequence[Any]) -> float:
+    """Characters wide enough for the header and the sampled values, between 8 and 60."""
+
+    def length(value: Any) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, str):
+            # CJK characters take two columns in Excel's default font
+            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in max(value.split("\n"), key=len))
+        if column.kind == "kpi":
+            return len(numbers.kpi_value(value[0], value[1])) + 2
+        if column.kind in ("money", "number", "int"):
+            return len(numbers.money(value)) + 3
+        if column.kind == "fraction":
+            return 8
+        if column.kind in ("date", "datetime"):
+            return 16 if column.kind == "datetime" else 11
+        return len(str(value))
+
+    widest = max([length(v) for v in values] + [0])
+    return float(min(60, max(8, length(column.header) + 2, widest + 1)))
+
+
+def _status_rules(
+    ws: Any, col: str, last_row: int, words: dict[str, str], keys: dict[str, str]
+) -> None:
+    """Fill a status column green/amber/red by its (translated) text."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+
+    if last_row < 2:
+        return
+    area = f"{col}2:{col}{last_row}"
+    for key, colour in keys.items():
+        label = words[key].replace('"', '""')
+        ws.conditional_formatting.add(
+            area,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{label}"'],
+                fill=PatternFill("solid", start_color=colour, end_color=colour),
+            ),
+        )
+
+
+def _fraction_rules(ws: Any, col: str, last_row: int) -> None:
+    """Fill an attainment column: ≥ 90 % green, ≥ 70 % amber, below red; blanks stay white."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    if last_row < 2:
+        return
+    area = f"{col}2:{col}{last_row}"
+    first = f"{col}2"
+    for formula, colour in (
+        (f"AND(ISNUMBER({first}),{first}>=0.9)", GREEN),
+        (f"AND(ISNUMBER({first}),{first}>=0.7,{first}<0.9)", AMBER),
+        (f"AND(ISNUMBER({first}),{first}<0.7)", RED),
+    ):
+        ws.conditional_formatting.add(
+            area,
+            FormulaRule(
+                formula=[formula], fill=PatternFill("solid", start_color=colour, end_color=colour)
+            ),
+        )
+
+
+def _bar_chart(title: str, y_format: str) -> Any:
+    from openpyxl.chart import BarChart
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.numFmt = y_format
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False  # openpyxl hides axes by default; Excel then shows no labels
+    chart.y_axis.delete = False
+    chart.width = 18
+    return chart
+
+
+def _module_name(ev: Evaluation, words: dict[str, str]) -> dict[str | None, str]:
+    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
+    names[None] = words["plan_level"]
+    return names
+
+
+def _kpi_status(kpi: KpiResult, words: dict[str, str]) -> str:
+    return words[f"status_{kpi.status}"]
+
+
+def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
+    """The report as an openpyxl write-only Workbook (not yet saved) and its daily rows."""
+    from openpyxl.chart import Reference
+
+    w = labels(lang)
+    writer = _Writer(ev.plan.currency, w)
+    names = _module_name(ev, w)
+    status_colours = {"status_on_track": GREEN, "status_at_risk": AMBER, "status_off_track": RED}
+    action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
+    p, b = ev.plan, ev.budget
+
+    # Summary: the evaluation table, then the plan facts and budget totals under it.
+    summary_kpis = [k for k in ev.kpis if k.module is None] or [
+        k for k in ev.kpis if k.target is not None
+    ]
+    summary_rows: list[list[Any]] = [
+        [k.name, (k.target, k.unit), (k.actual, k.unit), k.attainment, _kpi_status(k, w)]
+        for k in summary_kpis
+    ]
+    facts: list[list[Any]] = [
+        [w["plan_id"], None, None, None, p.id],
+        [w["plan_name"], None, None, None, p.name],
+        [w["plan_owner"], None, None, None, p.owner],
+        [w["period"], None, None, None, f"{p.start.isoformat()} – {p.end.isoformat()}"],
+        [w["as_of"], None, None, None, p.as_of.isoformat()],
+        [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
+        [w["currency"], None, None, None, p.currency],
+        [w["total"], (b.total, p.currency), None, None, None],
+        [w["spent"], None, (b.spent, p.currency), b.used, None],
+        [w["remaining"], None, (b.remaining, p.currency), None, None],
+    ]
+    summary_cols = [
+        Column(w["dimension"], "text"),
+        Column(w["target"], "kpi"),
+        Column(w["actual"], "kpi"),
+        Column(w["attainment"], "fraction"),
+        Column(w["comment"], "text"),
+    ]
+    ws = writer.add(
+        Sheet(
+            "Summary",
+            summary_cols,
+            [*summary_rows, [None] * 5, *facts],
+            [*summary_rows, *facts],
+        )
+    )
+    _fraction_rules(ws, "D", len(summary_rows) + 1)
+    _status_rules(ws, "E", len(summary_rows) + 1, w, status_colours)
+
+    tracking_rows = [
+        [
+            t.module,
+            t.target,
+            t.plan,
+            t.kpis,
+            t.source,
+            t.actual,
+            t.variance,
+            t.cause,
+            t.measure,
+            t.owner,
+            t.deadline,
+        ]
+        for t in ev.tracking
+    ]
+    tracking_cols = [
+        Column(w[key], "date" if key == "deadline" else "text")
+        for key in (
+            "module",
+            "smart_target",
+            "plan",
+            "kpi",
+            "source",
+            "actual",
+            "variance",
+            "cause",
+            "measure",
+            "owner",
+            "deadline",
+        )
+    ]
+    writer.add(Sheet("Tracking", tracking_cols, tracking_rows, tracking_rows))
+
+    kpi_rows = [
+        [
+            names.get(k.module, k.module),
+            k.id,
+            k.name,
+            k.unit,
+            (k.target, k.unit),
+            (k.actual, k.unit),
+            k.attainment,
+            (k.variance, k.unit),
+            (k.expected, k.unit),
+            k.pace,
+            (k.forecast, k.unit),
+            _kpi_status(k, w),
+            w["stale"] if k.stale else None,
+            k.last_date,
+            k.source,
+        ]
+        for k in ev.kpis
+    ]
+    kpi_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["unit"], "text"),
+        Column(w["target"], "kpi"),
+        Column(w["actual"], "kpi"),
+        Column(w["attainment"], "fraction"),
+        Column(w["variance"], "kpi"),
+        Column(w["expected"], "kpi"),
+        Column(w["pace"], "fraction"),
+        Column(w["forecast"], "kpi"),
+        Column(w["status"], "label"),
+        Column(w["stale"], "label"),
+        Column(w["last_data"], "date"),
+        Column(w["source"], "text"),
+    ]
+    ws = writer.add(Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows))
+    last = len(kpi_rows) + 1
+    _fraction_rules(ws, "G", last)
+    _fraction_rules(ws, "J", last)
+    _status_rules(ws, "L", last, w, status_colours)
+    if kpi_rows:
+        chart = _bar_chart(w["chart_attainment"], "0%")
+        chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=last))
+        chart.height = max(7.5, 0.6 * len(kpi_rows))
+        ws.add_chart(chart, "Q2")
+
+    module_rows = [
+        [
+            m.name,
+            m.owner,
+            m.budget,
+            m.spend,
+            m.budget_used,
+            m.revenue,
+            m.roi,
+            None if m.roi is None else numbers.roi_label(m.roi),
+            m.spend_share,
+            m.revenue_share,
+        ]
+        for m in ev.modules
+    ]
+    line_rows: list[list[Any]] = [
+        [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], *[None] * 5]
+    ] + [
+        [line.line, line.planned, line.spent, line.remaining, line.used, *[None] * 5]
+        for line in b.lines
+    ]
+    total_rows: list[list[Any]] = [
+        [w["plan_totals"], w["amount"], *[None] * 8],
+        [w["total"], b.total, *[None] * 8],
+        [w["reserve"], b.reserve, b.reserve_share, *[None] * 7],
+        [w["allocated"], b.allocated, *[None] * 8],
+        [w["spent"], b.spent, b.used, *[None] * 7],
+        [w["remaining"], b.remaining, *[None] * 8],
+    ]
+    budget_cols = [
+        Column(w["module"], "text"),
+        Column(w["owner"], "text"),
+        Column(w["budget_col"], "money"),
+        Column(w["spend"], "money"),
+        Column(w["budget_used"], "fraction"),
+        Column(w["revenue"], "money"),
+        Column(w["roi"], "number"),
+        Column(w["roi"], "text"),
+        Column(w["spend_share"], "fraction"),
+        Column(w["revenue_share"], "fraction"),
+    ]
+    # The lines and totals blocks sit under the module table with their own header rows;
+    # their labels are strings, which the writer always writes as text.
+    rows: list[list[Any]] = [*module_rows, [None] * 10, *line_rows, [None] * 10, *total_rows]
+    ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
+    last = len(module_rows) + 1
+    _fraction_rules(ws, "E", last)
+    if module_rows:
+        chart = _bar_chart(w["chart_spend"], writer.money)
+        chart.add_data(
+            Reference(ws, min_col=3, max_col=4, min_row=1, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.height = max(7.5, 1.0 * len(module_rows))
+        ws.add_chart(chart, "L2")
+
+    task_rows = [
+        [
+            names.get(a.module, a.module),
+            a.name,
+            a.owner,
+            a.start,
+            a.end,
+            a.finished,
+            w[f"action_{a.status}"],
+            a.days_late,
+            a.issue,
+            a.budget,
+        ]
+        for a in ev.actions
+    ]
+    task_cols = [
+        Column(w["module"], "text"),
+        Column(w["task"], "text"),
+        Column(w["owner"], "text"),
+        Column(w["start"], "date"),
+        Column(w["planned_finish"], "date"),
+        Column(w["actual_finish"], "date"),
+        Column(w["status"], "label"),
+        Column(w["days_late"], "int"),
+        Column(w["issue"], "text"),
+        Column(w["budget_col"], "money"),
+    ]
+    ws = writer.add(Sheet("Tasks", task_cols, task_rows, task_rows))
+    _status_rules(ws, "G", len(task_rows) + 1, w, action_colours)
+
+    alert_rows = [
+        [
+            w[f"severity_{a.severity}"],
+            a.kpi,
+            names.get(a.module, a.module),
+            a.rule,
+            a.threshold,
+            a.actual,
+            a.message,
+            a.owner,
+            a.respond_by,
+        ]
+        for a in ev.alerts
+    ]
+    alert_cols = [
+        Column(w["severity"], "label"),
+        Column(w["kpi"], "text"),
+        Column(w["module"], "text"),
+        Column(w["rule"], "text"),
+        Column(w["threshold"], "number"),
+        Column(w["actual"], "number"),
+        Column(w["message"], "text"),
+        Column(w["owner"], "text"),
+        Column(w["respond_by"], "datetime"),
+    ]
+    ws = writer.add(Sheet("Alerts", alert_cols, alert_rows, alert_rows))
+    _status_rules(
+        ws,
+        "A",
+        len(alert_rows) + 1,
+        w,
+        {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},
+    )
+
+    daily = _add_daily(writer, ev, w)
+    props = writer.wb.properties
+    stamp = dt.datetime.combine(p.as_of, dt.time())
+    props.created = stamp
+    props.modified = stamp
+    props.creator = "mktplan"
+    props.lastModifiedBy = "mktplan"
+    props.title = _ILLEGAL.sub("", f"{p.id} {p.as_of.isoformat()}")
+    return writer.wb, daily
+
+
+@dataclass(frozen=True)
+class _DailyRows:
+    """The Daily sheet's data rows, written as XML after openpyxl saved the probe rows.
+
+    openpyxl needs about 50 µs a row; the data rows are instead generated as sheet XML that
+    reuses the style ids openpyxl gave to one probe row per number format.
+    """
+
+    sheet_index: int  # 1-based position of the Daily sheet in the workbook
+    formats: tuple[str, ...]  # number format of probe row 2, 3, …
+    rows: Sequence[tuple[str, str, int, float | int, str]]  # id, name, serial, value, format
+
+
+def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows:
+    """The Daily sheet: header and probe rows now, one row per KPI and date at save time."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    kpi_names = {k.id: k.name for k in ev.kpis}
+    units = {k.id: k.unit for k in ev.kpis}
+    ws = writer.wb.create_sheet("Daily")
+    headers = (w["kpi_id"], w["kpi"], w["date"], w["value"])
+    sample = ev.daily[:DAILY_WIDTH_SAMPLE]
+    widths = (
+        max([len(d.kpi) for d in sample] + [len(headers[0])]) + 2,
+        max([len(kpi_names.get(d.kpi, "")) * 2 for d in sample] + [len(headers[1])]) + 2,
+        12,
+        16,
+    )
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = min(60, max(8, width))
+    ws.freeze_panes = "A2"
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = writer.bold
+        cell.fill = writer.header_fill
+        header.append(cell)
+    ws.append(header)
+
+    def unit_format(unit: str | None) -> str:
+        if unit == "%":
+            return "0.0%"
+        return writer.money if numbers.is_currency(unit) else "#,##0.##"
+
+    formats = {kid: unit_format(unit) for kid, unit in units.items()}
+    epoch = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
+    rows = [
+        (
+            _xml_text(d.kpi),
+            _xml_text(kpi_names.get(d.kpi, "")),
+            (d.date - epoch).days,
+            _number(d.value / 100 if units.get(d.kpi) == "%" else d.value) or 0,
+            formats.get(d.kpi, "#,##0.##"),
+        )
+        for d in ev.daily
+    ]
+    used = tuple(sorted({r[4] for r in rows}))
+    for fmt in used:  # probe rows, replaced by the data rows when the file is saved
+        date = WriteOnlyCell(ws, value=epoch)
+        date.number_format = "yyyy-mm-dd"
+        value = WriteOnlyCell(ws, value=0)
+        value.number_format = fmt
+        ws.append([writer.text_cell(ws, "x"), writer.text_cell(ws, "=x"), date, value])
+    return _DailyRows(len(writer.wb.worksheets), used, rows)
+
+
+def _xml_text(value: str) -> str:
+    """Text escaped for an inline string, with Excel's quote prefix flag as a leading \x00."""
+    text = _ILLEGAL.sub("", value)
+    flag = "\0" if text.startswith(FORMULA_STARTS) else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return flag + text
+
+
+_PROBE_CELL = re.compile(r'<c r="([A-D])(\d+)"(?: s="(\d+)")?')
+
+
+def _daily_sheet_xml(xml: str, daily: _DailyRows) -> str:
+    """The Daily sheet XML with its probe rows replaced by the data rows."""
+    styles: dict[tuple[str, int], str] = {}
+    for col, row, style in _PROBE_CELL.findall(xml):
+        styles[(col, int(row))] = f' s="{style}"' if style else ""
+    plain, quoted = styles.get(("A", 2), ""), styles.get(("B", 2), "")
+    date_style = styles.get(("C", 2), "")
+    value_style = {fmt: styles.get(("D", i + 2), "") for i, fmt in enumerate(daily.formats)}
+    parts: list[str] = []
+    for r, (kid, name, serial, value, fmt) in enumerate(daily.rows, start=2):
+        parts.append(
+            f'<row r="{r}">{_inline("A", r, kid, plain, quoted)}{_inline("B", r, name, plain, quoted)}'
+            f'<c r="C{r}"{date_style} t="n"><v>{serial}</v></c>'
+            f'<c r="D{r}"{value_style[fmt]} t="n"><v>{value!r}</v></c></row>'
+        )
+    start = xml.index("<sheetData>") + len("<sheetData>")
+    end = xml.index("</sheetData>")
+    head = xml[start:end]
+    first_row_end = head.index("</row>") + len("</row>")
+    last = len(daily.rows) + 1
+    top = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:D{last}"/>', xml[:start])
+    return top + head[:first_row_end] + "".join(parts) + xml[end:]
+
+
+def _inline(col: str, row: int, text: str, plain: str, quoted: str) -> str:
+    if not text:
+        return ""
+    style = plain
+    if text.startswith("\0"):
+        text, style = text[1:], quoted
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{col}{row}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def render_xlsx(ev: Evaluation, lang: str = "en") -> bytes:
+    """The report workbook as .xlsx bytes, identical for identical evaluations."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb, daily = build_workbook(ev, lang)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        # ExcelWriter, not save_workbook: the latter stamps "modified" with the current time
+        ExcelWriter(wb, archive).save()
+    return _fixed_zip(raw.getvalue(), daily)
+
+
+def _fixed_zip(data: bytes, daily: _DailyRows) -> bytes:
+    """The same zip with every entry's timestamp fixed, so output bytes are reproducible,
+    and the Daily sheet's data rows in place of its probe rows."""
+    daily_name = f"xl/worksheets/sheet{daily.sheet_index}.xml"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            content = source.read(info.filename)
+            if info.filename == daily_name:
+                content = _daily_sheet_xml(content.decode("utf-8"), daily).encode("utf-8")
+            target.writestr(entry, content)
+    return out.getvalue()

@@ -1,0 +1,192 @@
+"""The stable JSON document of a report.
+
+Top-level keys (stable names; fields may be added): ``plan``, ``kpis``, ``modules``,
+``budget``, ``alerts``, ``actions``, plus ``tracking``, ``reviews`` and ``daily`` (the
+latter only when the evaluation carries daily values). Numbers are JSON numbers (``Decimal``
+→ int when integral, else float), ``null`` means unknown, dates are ISO strings, keys sorted.
+Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from mktplan.evaluation import Evaluation
+from mktplan.render import numbers
+
+
+class ReportEncoder(json.JSONEncoder):
+    """Decimal → int or float, dates and datetimes → ISO 8601 strings."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Decimal):
+            return decimal_number(o)
+        if isinstance(o, dt.datetime):
+            return o.isoformat(timespec="seconds")
+        if isinstance(o, dt.date):
+            return o.isoformat()
+        return super().default(o)
+
+
+def decimal_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: int when integral, else the nearest float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def report_document(ev: Evaluation) -> dict[str, Any]:
+    """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
+    p = ev.plan
+    b = ev.budget
+    doc: dict[str, Any] = {
+        "plan": {
+            "id": p.id,
+            "name": p.name,
+            "owner": p.owner,
+            "as_of": p.as_of,
+            "currency": p.currency,
+            "start": p.start,
+            "end": p.end,
+            "cadence": p.cadence,
+            "days_elapsed": p.days_elapsed,
+            "days_total": p.days_total,
+        },
+        "kpis": [
+            {
+                "id": k.id,
+                "module": k.module,
+                "name": k.name,
+                "unit": k.unit,
+                "aggregation": k.aggregation,
+                "formula": k.formula,
+                "source": k.source,
+                "better": k.better,
+                "baseline": k.baseline,
+                "target": k.target,
+                "due": k.due,
+                "actual": k.actual,
+                "attainment": k.attainment,
+                "variance": k.variance,
+                "expected": k.expected,
+                "pace": k.pace,
+                "forecast": k.forecast,
+                "status": k.status,
+                "stale": k.stale,
+                "last_date": k.last_date,
+                "observations": k.observations,
+            }
+            for k in ev.kpis
+        ],
+        "modules": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "owner": m.owner,
+                "goal": m.goal,
+                "budget": m.budget,
+                "planned_actions": m.planned_actions,
+                "spend": m.spend,
+                "revenue": m.revenue,
+                "roi": m.roi,
+                "roi_label": None if m.roi is None else numbers.roi_label(m.roi),
+                "budget_used": m.budget_used,
+                "spend_share": m.spend_share,
+                "revenue_share": m.revenue_share,
+            }
+            for m in ev.modules
+        ],
+        "budget": {
+            "total": b.total,
+            "reserve": b.reserve,
+            "reserve_share": b.reserve_share,
+            "allocated": b.allocated,
+            "spent": b.spent,
+            "remaining": b.remaining,
+            "used": b.used,
+            "lines": [
+                {
+                    "line": line.line,
+                    "planned": line.planned,
+                    "spent": line.spent,
+                    "remaining": line.remaining,
+                    "used": line.used,
+                }
+                for line in b.lines
+            ],
+        },
+        "alerts": [
+            {
+                "kpi": a.kpi,
+                "module": a.module,
+                "rule": a.rule,
+                "threshold": a.threshold,
+                "actual": a.actual,
+                "severity": a.severity,
+                "message": a.message,
+                "owner": a.owner,
+                "respond_by": a.respond_by,
+            }
+            for a in ev.alerts
+        ],
+        "actions": [
+            {
+                "module": a.module,
+                "name": a.name,
+                "owner": a.owner,
+                "status": a.status,
+                "start": a.start,
+                "end": a.end,
+                "finished": a.finished,
+                "budget": a.budget,
+                "issue": a.issue,
+                "days_late": a.days_late,
+            }
+            for a in ev.actions
+        ],
+        "tracking": [
+            {
+                "module": t.module,
+                "target": t.target,
+                "plan": t.plan,
+                "kpis": t.kpis,
+                "source": t.source,
+                "actual": t.actual,
+                "variance": t.variance,
+                "cause": t.cause,
+                "measure": t.measure,
+                "owner": t.owner,
+                "deadline": t.deadline,
+            }
+            for t in ev.tracking
+        ],
+        "reviews": [
+            {
+                "date": r.date,
+                "module": r.module,
+                "kpi": r.kpi,
+                "cause": r.cause,
+                "measure": r.measure,
+            }
+            for r in ev.reviews
+        ],
+    }
+    if ev.daily:
+        doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
+    return doc
+
+
+def render_json(ev: Evaluation) -> str:
+    """The report as indented JSON text with sorted keys and a final newline."""
+    text = json.dumps(
+        report_document(ev),
+        cls=ReportEncoder,
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+        allow_nan=False,
+    )
+    return text + "\n"

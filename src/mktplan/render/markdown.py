@@ -1,0 +1,164 @@
+"""Markdown reports from Jinja2 templates.
+
+The bundled templates live in ``mktplan/templates`` (``report.md.j2`` and its partials). A
+team may pass its own template file; it is loaded from its own folder only (includes cannot
+leave that folder, symlinks included) in a sandboxed environment. Autoescaping is off for
+Markdown and on for ``.html``/``.xml`` templates. Numbers go through fixed filters, so the
+same evaluation always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mktplan.errors import ReportError
+from mktplan.evaluation import Evaluation, KpiResult
+from mktplan.i18n import labels
+from mktplan.render import numbers
+
+if TYPE_CHECKING:
+    import jinja2
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+REPORT_TEMPLATE = "report.md.j2"
+# Extensions whose output is HTML-like and must be autoescaped (with or without .j2).
+ESCAPED_EXTENSIONS = ("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2")
+
+
+def _folder_loader(folder: Path) -> jinja2.BaseLoader:
+    """A FileSystemLoader that refuses any file whose real path leaves ``folder``."""
+    import jinja2
+
+    root = os.path.realpath(folder)
+
+    class FolderLoader(jinja2.FileSystemLoader):
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = os.path.realpath(filename)
+            if os.path.commonpath([root, real]) != root:
+                raise jinja2.TemplateNotFound(template)
+            return source, filename, uptodate
+
+    return FolderLoader(str(folder), encoding="utf-8", followlinks=False)
+
+
+def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
+    """The formatting filters templates use; labels are resolved in ``lang``."""
+    words = labels(lang)
+
+    def status(value: str) -> str:
+        return words.get(f"status_{value}", value)
+
+    def comment(kpi: KpiResult) -> str:
+        text = status(kpi.status)
+        return f"{text}, {words['stale']}" if kpi.stale else text
+
+    return {
+        "num": numbers.number,
+        "money": numbers.money,
+        "pct": numbers.fraction,
+        "points": numbers.points,
+        "kv": numbers.kpi_value,
+        "roi": numbers.roi_label,
+        "date": numbers.date,
+        "ts": numbers.timestamp,
+        "text": numbers.text,
+        "cell": numbers.md_cell,
+        "status": status,
+        "comment": comment,
+        "action_status": lambda value: words.get(f"action_{value}", str(value)),
+        "severity": lambda value: words.get(f"severity_{value}", str(value)),
+    }
+
+
+def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=ESCAPED_EXTENSIONS,
+            disabled_extensions=(),
+            default_for_string=False,
+            default=False,
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(markdown_filters(lang))
+    return env
+
+
+def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
+    """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
+    ``summary_kpis`` (plan-level KPIs, else every KPI with a target) and ``module_name``."""
+    summary = [k for k in ev.kpis if k.module is None] or [
+        k for k in ev.kpis if k.target is not None
+    ]
+    return {"ev": ev, "plan": ev.plan, "L": labels(lang), "lang": lang, "summary_kpis": summary}
+
+
+def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = None) -> str:
+    """The report rendered by the bundled template, or by ``template`` (a file path).
+
+    Raises :class:`ReportError` with the template's file and line when it cannot be read,
+    has a syntax error, uses an unknown name or tries to include a file outside its folder.
+    """
+    import jinja2
+
+    folder, name = (
+        (BUILTIN_TEMPLATES, REPORT_TEMPLATE)
+        if template is None
+        else (template.parent, template.name)
+    )
+    env = _environment(_folder_loader(folder), lang)
+    module_names = {m.id: m.name for m in ev.modules}
+    plan_label = labels(lang)["plan_level"]
+    env.filters["module_name"] = lambda value: (
+        plan_label if value is None else module_names.get(value, value)
+    )
+    where = str(template) if template is not None else name
+    try:
+        return env.get_template(name).render(template_context(ev, lang))
+    except jinja2.TemplateNotFound as exc:
+        raise ReportError(
+            f"template not found: {exc.name}",
+            file=where,
+            hint="a template may include only files in its own folder",
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ReportError(
+            f"template syntax error: {exc.message}",
+            file=exc.filename or where,
+            line=exc.lineno,
+            hint="see https://jinja.palletsprojects.com/templates/",
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise ReportError(
+            f"the template tried something unsafe: {exc}",
+            file=where,
+            hint="templates may only read the report values",
+        ) from None
+    except (jinja2.UndefinedError, TypeError) as exc:
+        raise ReportError(
+            f"template error: {exc}",
+            file=where,
+            hint="template values: ev, plan, L, lang, summary_kpis; see the bundled report.md.j2",
+        ) from None
+    except UnicodeDecodeError:
+        raise ReportError(
+            "the template is not UTF-8 text", file=where, hint="save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ReportError(
+            f"cannot read the template: {exc.strerror}", file=where, hint="name a readable file"
+        ) from None
