@@ -71,11 +71,11 @@ class SqlObservations:
                 raise
             # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
             row = conn.execute(
-                f"SELECT sum(value / {MICRO}) * {MICRO}, sum(value % {MICRO}) "  # noqa: S608
+                f"SELECT sum(value / {MICRO}), sum(value % {MICRO}) "  # noqa: S608
                 f"FROM observation WHERE {where}",
                 params,
             ).fetchone()
-            return int(row[0] or 0) + int(row[1] or 0)
+            return int(row[0] or 0) * MICRO + int(row[1] or 0)
         return int(row[0] or 0)
 
     def _stats(self, conn: sqlite3.Connection, window: Window) -> _Stats | None:
@@ -85,18 +85,20 @@ class SqlObservations:
         where = "FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?"
         try:
             row = conn.execute(f"{head}, sum(value), 0 {where}", params).fetchone()
+            scale = 1
         except sqlite3.OperationalError as exc:
             if not _is_overflow(exc):
                 raise
             # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
             row = conn.execute(
-                f"{head}, sum(value / {MICRO}) * {MICRO}, sum(value % {MICRO}) {where}", params
+                f"{head}, sum(value / {MICRO}), sum(value % {MICRO}) {where}", params
             ).fetchone()
+            scale = MICRO
         if not row or not row[0]:
             return None
-        count, low, high, first, last, total, rest = row
+        count, low, high, first, last, whole, rest = row
         return _Stats(
-            int(total) + int(rest), int(count), int(low), int(high),
+            int(whole) * scale + int(rest), int(count), int(low), int(high),
             dt.date.fromisoformat(first), dt.date.fromisoformat(last),
         )  # fmt: skip
 

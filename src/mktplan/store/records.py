@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from mktplan.observations import QUANTUM, SCALE, Observation
 
-MICRO = 10**SCALE  # micro-units per value unit: values are stored as value × 10^6
+MICRO: int = 10**SCALE  # micro-units per value unit: values are stored as value × 10^6
 MAX_MICRO = 2**63 - 1  # SQLite INTEGER is a signed 64-bit number
 
 

@@ -1,0 +1,125 @@
+"""The SQL answers equal the reference MemoryObservations, for any observations and requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mktplan.observations import AggRequest, MemoryObservations, Observation
+from mktplan.store import Store
+from tests.store.helpers import batch, obs
+
+KPIS = ("a", "b", "c")
+DAY0 = dt.date(2024, 6, 1)
+
+values = st.decimals(
+    min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=6, allow_nan=False
+)
+observations = st.builds(
+    Observation,
+    kpi=st.sampled_from(KPIS),
+    date=st.integers(0, 9).map(lambda n: DAY0 + dt.timedelta(days=n)),
+    value=values,
+    channel=st.sampled_from(("", "web", "shop")),
+    note=st.one_of(st.none(), st.sampled_from(("late", "低于预期"))),
+    line=st.one_of(st.none(), st.sampled_from(("promotion", "labour"))),
+)
+windows = st.tuples(st.integers(-1, 10), st.integers(0, 11)).map(
+    lambda w: (DAY0 + dt.timedelta(days=w[0]), DAY0 + dt.timedelta(days=w[0] + w[1]))
+)
+requests = st.builds(
+    lambda kpi, window, how, weight: AggRequest(kpi, *window, how=how, weight=weight),
+    st.sampled_from((*KPIS, "missing")),
+    windows,
+    st.sampled_from(("sum", "last", "max", "min", "mean")),
+    st.one_of(st.none(), st.sampled_from(KPIS)),
+)
+
+
+def unique(items: list[Observation]) -> list[Observation]:
+    """One observation per key (a file is aggregated before it reaches the store)."""
+    return list({(o.kpi, o.date, o.channel): o for o in items}.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.lists(observations, max_size=40),
+    second=st.lists(observations, max_size=20),
+    asked=st.lists(requests, min_size=1, max_size=12),
+    window=windows,
+    kpis=st.lists(st.sampled_from((*KPIS, "missing")), max_size=3, unique=True),
+)
+def test_sql_answers_equal_the_reference(
+    first: list[Observation],
+    second: list[Observation],
+    asked: list[AggRequest],
+    window: tuple[dt.date, dt.date],
+    kpis: list[str],
+) -> None:
+    first, second = unique(first), unique(second)
+    memory = MemoryObservations([*first, *second])  # the later file wins, as in the store
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv"), batch(second, name="2.csv")])
+        store.ingest("other", [batch(second, name="noise.csv")])  # another plan is invisible
+        sql = store.query("p")
+        assert sql.aggregate(asked) == memory.aggregate(asked)
+        assert sql.latest_dates() == memory.latest_dates()
+        assert sql.sums_by_line(kpis, *window) == memory.sums_by_line(kpis, *window)
+        assert sql.daily_totals(kpis, *window) == memory.daily_totals(kpis, *window)
+        assert sql.notes(*window) == memory.notes(*window)
+
+
+def test_weighted_mean_joins_on_date_and_channel(tmp_path: Path) -> None:
+    data = [
+        obs("rate", 1, "2.5", "web"),
+        obs("rate", 1, "5", "shop"),
+        obs("rate", 2, "4", "web"),  # no weight on this date and channel: left out
+        obs("visits", 1, "100", "web"),
+        obs("visits", 1, "300", "shop"),
+        obs("visits", 3, "999", "web"),
+    ]
+    request = AggRequest("rate", DAY0, DAY0 + dt.timedelta(days=9), "mean", weight="visits")
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(data)])
+        result = store.query("p").aggregate([request])[request]
+    assert result.value == Decimal("4.375")  # (2.5·100 + 5·300) ÷ 400
+    assert result.count == 3
+    assert result == MemoryObservations(data).aggregate([request])[request]
+
+
+def test_sums_beyond_64_bits_stay_exact(tmp_path: Path) -> None:
+    big = "4000000000000.000001"  # 4·10^18 micro-units each; three overflow a 64-bit sum
+    data = [obs("gmv", 1, big, ch) for ch in ("a", "b", "c")] + [obs("gmv", 2, "-1", "a")]
+    asked = [
+        AggRequest("gmv", DAY0, DAY0 + dt.timedelta(days=1), how)
+        for how in ("sum", "last", "mean", "max", "min")
+    ]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(data)])
+        answers = store.query("p").aggregate(asked)
+        by_line = store.query("p").sums_by_line(["gmv"], DAY0, DAY0 + dt.timedelta(days=1))
+    assert answers == MemoryObservations(data).aggregate(asked)
+    assert answers[asked[0]].value == Decimal("11999999999999.000003")
+    assert by_line == {"": Decimal("11999999999999.000003")}
+
+
+def test_weighted_mean_beyond_64_bits_is_close(tmp_path: Path) -> None:
+    data = [obs("v", d, "3000000000000", "x") for d in (1, 2)] + [
+        obs("w", 1, "5000000000000", "x"),
+        obs("w", 2, "1000000000000", "x"),
+    ]
+    data[1] = obs("v", 2, "6000000000000", "x")
+    request = AggRequest("v", DAY0, DAY0 + dt.timedelta(days=1), "mean", weight="w")
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(data)])
+        value = store.query("p").aggregate([request])[request].value
+    expected = MemoryObservations(data).aggregate([request])[request].value
+    assert value is not None
+    assert expected == Decimal("3500000000000")
+    assert value == pytest.approx(expected, rel=Decimal("1e-12"))
