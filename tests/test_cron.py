@@ -1,0 +1,195 @@
+"""scripts/mktplan-cron on a real temp inbox: ingest, move, reject with a reason, report."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.machinery
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import PLANS, ROOT, run_cli
+
+SCRIPT = ROOT / "scripts" / "mktplan-cron"
+
+
+def load_script() -> ModuleType:
+    loader = importlib.machinery.SourceFileLoader("mktplan_cron", str(SCRIPT))
+    spec = importlib.util.spec_from_loader("mktplan_cron", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+cron = load_script()
+
+
+def run_cron(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("MKTPLAN_STORE", None)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+class Folders:
+    def __init__(self, root: Path) -> None:
+        self.inbox = root / "inbox"
+        self.done = root / "done"
+        self.rejected = root / "rejected"
+        self.reports = root / "reports"
+        self.store = root / "store.sqlite"
+        self.inbox.mkdir()
+
+    def args(self, plan: Path, as_of: str) -> list[str | Path]:
+        return [
+            plan,
+            self.inbox,
+            self.done,
+            self.rejected,
+            self.reports,
+            "--store",
+            self.store,
+            "--as-of",
+            as_of,
+        ]
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> Folders:
+    return Folders(tmp_path)
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def critical_alerts(plan: Path, store: Path, as_of: str) -> int:
+    result = run_cli("report", plan, "--format", "json", "--store", store, "--as-of", as_of)
+    assert result.code in (0, 3), result.output
+    return sum(a["severity"] == "critical" for a in json.loads(result.stdout)["alerts"])
+
+
+def test_source_is_picked_from_the_file_name() -> None:
+    sources = {"daily_report", "ads"}
+    assert cron.source_for("week23.daily_report.csv", sources) == "daily_report"
+    assert cron.source_for("x.daily_report.gbk.csv", sources) == "daily_report"
+    assert cron.source_for("daily_report.csv", sources) is None  # no dots around it
+    assert cron.source_for("week23.finance.csv", sources) is None
+    assert cron.source_for("week23.csv", sources) is None
+
+
+def test_inbox_skips_hidden_and_partial_files(tmp_path: Path) -> None:
+    for name in ("b.csv", "a.xlsx", ".lock", "c.csv.part", "d.tmp"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    assert [p.name for p in cron.inbox_files(tmp_path)] == ["a.xlsx", "b.csv"]
+
+
+def test_free_name_never_overwrites(tmp_path: Path) -> None:
+    assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv"
+    (tmp_path / "a.csv").write_text("old", encoding="utf-8")
+    assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv.1"
+
+
+def test_weekly_run_on_the_launch_exports(folders: Folders) -> None:
+    plan = PLANS / "2024-06-launch.yaml"
+    # The GBK daily report is a wide export: the `.daily_report.` in its name picks the source.
+    shutil.copy(PLANS / "2024-06-launch.daily.gbk.csv", folders.inbox / "w23.daily_report.csv")
+    shutil.copy(PLANS / "2024-06-launch.finance.csv", folders.inbox / "w23.finance.csv")
+    (folders.inbox / ".hidden").write_text("ignored", encoding="utf-8")
+    as_of = "2024-06-15"
+
+    result = run_cron(*folders.args(plan, as_of))
+
+    assert names(folders.done) == ["w23.daily_report.csv", "w23.finance.csv"]
+    assert names(folders.rejected) == []
+    assert names(folders.inbox) == [".hidden", ".mktplan-cron.lock"]
+    assert names(folders.reports) == [f"2024-06-launch-{as_of}.md", f"2024-06-launch-{as_of}.xlsx"]
+    assert result.stdout == ""
+    critical = critical_alerts(plan, folders.store, as_of)
+    if critical:
+        assert result.returncode == 3
+        assert "critical alerts" in result.stderr
+    else:
+        assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_rejected_file_moves_aside_with_its_error(folders: Folders) -> None:
+    plan = PLANS / "q3-2023-growth.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a-week.csv")
+    (folders.inbox / "b-broken.csv").write_text(
+        "date,kpi,value\n2023-07-03,online.sales,lots\n2023-07-04,online.salez,10\n",
+        encoding="utf-8",
+    )
+
+    result = run_cron(*folders.args(plan, "2023-07-31"))
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert names(folders.done) == ["a-week.csv"]
+    assert names(folders.rejected) == ["b-broken.csv", "b-broken.csv.error.txt"]
+    error = (folders.rejected / "b-broken.csv.error.txt").read_text(encoding="utf-8")
+    assert "lots" in error
+    assert "online.salez" in error
+    assert "rejected" in result.stderr
+    assert "b-broken.csv" in result.stderr
+    # The good file landed and the reports were still written.
+    assert names(folders.reports) == [
+        "q3-2023-growth-2023-07-31.md",
+        "q3-2023-growth-2023-07-31.xlsx",
+    ]
+
+
+def test_second_run_with_an_empty_inbox_rewrites_the_reports(folders: Folders) -> None:
+    plan = PLANS / "q3-2023-growth.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    first = run_cron(*folders.args(plan, "2023-08-31"))
+    again = run_cron(*folders.args(plan, "2023-08-31"))
+    assert first.returncode == again.returncode
+    assert first.returncode in (0, 3)
+    assert names(folders.done) == ["a.csv"]
+    assert again.stdout == ""
+
+
+def test_invalid_plan_leaves_the_inbox_alone(folders: Folders, tmp_path: Path) -> None:
+    plan = tmp_path / "bad.yaml"
+    text = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+    plan.write_text(text.replace("reserve: 45000 ", "reserve: 1 "), encoding="utf-8")
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    result = run_cron(*folders.args(plan, "2023-07-31"))
+    assert result.returncode == 1
+    assert "not valid" in result.stderr
+    assert names(folders.inbox) == ["a.csv"]
+    assert names(folders.done) == []
+
+
+def test_overlapping_run_is_refused(folders: Folders) -> None:
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    with open(folders.inbox / ".mktplan-cron.lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    assert result.returncode == 1
+    assert "another run" in result.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "a.csv"]
+
+
+def test_missing_inbox_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cron(PLANS / "q3-2023-growth.yaml", tmp_path / "nope", tmp_path / "d",
+                      tmp_path / "r", tmp_path / "o")  # fmt: skip
+    assert result.returncode == 2
+    assert "not a folder" in result.stderr
+    assert run_cron().returncode == 2
