@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -388,28 +389,33 @@ def read_columns(
             frame[position] = frame[position].astype(str)
         return frame, start
     try:
-        frame = pd.read_csv(
-            path,
-            sep=header.delimiter,
-            encoding=header.encoding,
-            header=None,
-            skiprows=1,
-            names=list(range(len(header.headers))),
-            usecols=positions,
-            dtype=dict.fromkeys(text_positions, str),
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            on_bad_lines="error",
-        )
+        with warnings.catch_warnings():
+            # a too-long first row only warns; it is as wrong as any other too-long row
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                sep=header.delimiter,
+                encoding=header.encoding,
+                header=None,
+                skiprows=1,
+                names=list(range(len(header.headers))),
+                # all columns, no usecols: only then does the C parser refuse a row with extra
+                # fields (an unquoted "1,234") instead of silently dropping them
+                index_col=False,
+                dtype=dict.fromkeys(text_positions, str),
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                on_bad_lines="error",
+            )
     except UnicodeDecodeError as exc:
         raise IngestError(
             f"the file is not valid {header.encoding} (byte {exc.start} of a chunk)",
             file=header.file,
             hint="pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8",
         ) from None
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise IngestError(
             f"cannot read the CSV: {exc}".rstrip("\n"),
             file=header.file,
