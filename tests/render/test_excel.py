@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import dataclasses
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from mktplan.render.excel import money_format, render_xlsx
+from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
+
+SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
+
+
+def _load(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def workbook() -> Any:
+    return _load(render_xlsx(sample_evaluation()))
+
+
+def _header(ws: Any) -> list[Any]:
+    return [c.value for c in ws[1]]
+
+
+def test_sheets_in_order_with_frozen_headers(workbook: Any) -> None:
+    assert workbook.sheetnames == SHEETS
+    for ws in workbook:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws["A1"].font.b, ws.title
+
+
+def test_header_values(workbook: Any) -> None:
+    assert _header(workbook["Tracking"]) == [
+        "Module",
+        "SMART target",
+        "Plan",
+        "KPI",
+        "Data source",
+        "Actual",
+        "Variance (target − actual)",
+        "Cause",
+        "Measure",
+        "Owner",
+        "Deadline",
+    ]
+    assert _header(workbook["KPIs"])[:7] == [
+        "Module",
+        "KPI id",
+        "KPI",
+        "Unit",
+        "Target",
+        "Actual",
+        "Attainment",
+    ]
+    assert _header(workbook["Daily"]) == ["KPI id", "KPI", "Date", "Value"]
+
+
+def test_chinese_headers() -> None:
+    wb = _load(render_xlsx(sample_evaluation(), "zh"))
+    assert _header(wb["Tracking"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
+    assert wb["Tasks"]["G3"].value == "已完成"
+
+
+def test_numbers_and_formats(workbook: Any) -> None:
+    kpis = workbook["KPIs"]
+    sales = next(r for r in kpis.iter_rows(min_row=2) if r[1].value == "online.sales")
+    assert sales[4].value == 1300000
+    assert sales[4].number_format == money_format("CNY") == '"¥"#,##0.00'
+    assert sales[5].value == pytest.approx(412345.678)
+    assert sales[6].value == pytest.approx(0.317189)
+    assert sales[6].number_format == "0.0%"
+    rate = next(r for r in kpis.iter_rows(min_row=2) if r[1].value == "online.conversion_rate")
+    assert rate[5].value == pytest.approx(0.021)  # 2.1 percent points as an Excel percentage
+    assert rate[5].number_format == "0.0%"
+    assert kpis["N2"].number_format == "yyyy-mm-dd"
+    budget = workbook["Budget"]
+    assert budget["C3"].value == 200000
+    assert budget["C3"].number_format == '"¥"#,##0.00'
+    assert budget["G3"].value == 3.5
+    assert budget["H3"].value == "1:3.5"
+    alerts = workbook["Alerts"]
+    assert alerts["I2"].number_format == "yyyy-mm-dd hh:mm"
+    assert alerts["H2"].value == "Zhao Qiang"
+
+
+def test_column_widths_are_set(workbook: Any) -> None:
+    widths = workbook["Tracking"].column_dimensions
+    assert widths["A"].width >= 8
+    assert widths["B"].width > widths["K"].width  # the SMART target is wider than a date
+
+
+def test_conditional_fills_and_charts(workbook: Any) -> None:
+    kpis = workbook["KPIs"]
+    ranges = {str(cf.sqref) for cf in kpis.conditional_formatting}
+    assert {"G2:G7", "J2:J7", "L2:L7"} <= ranges
+    fills = {
+        rule.dxf.fill.fgColor.rgb[-6:]
+        for cf in kpis.conditional_formatting
+        for rule in cf.rules
+        if rule.dxf is not None and rule.dxf.fill is not None
+    }
+    assert {"C6EFCE", "FFEB9C", "FFC7CE"} <= fills
+    assert len(workbook["Tasks"].conditional_formatting) >= 1
+    assert len(kpis._charts) == 1
+    assert len(workbook["Budget"]._charts) == 1
+
+
+def test_charts_are_native_bar_charts() -> None:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(render_xlsx(sample_evaluation()))) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = archive.read(charts[0]).decode()
+    assert "<barChart>" in xml
+    assert "<f>'KPIs'!$G$2:$G$7</f>" in xml  # attainment of the six KPIs
+    assert "<f>'KPIs'!$C$2:$C$7</f>" in xml  # by KPI name  # attainment column of the KPI sheet
+
+
+def test_daily_sheet_rows(workbook: Any) -> None:
+    rows = list(workbook["Daily"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 6
+    assert rows[0][0] == "online.sales"
+    assert rows[0][1] == "Online sales"
+    assert rows[0][2].date().isoformat() == "2023-07-01"
+    assert rows[0][3] == 250
+    assert rows[1][3] == 250.25
+    assert workbook["Daily"]["C2"].number_format == "yyyy-mm-dd"
+    assert workbook["Daily"]["D2"].number_format == '"¥"#,##0.00'
+
+
+def _hostile_evaluation() -> Any:
+    ev = sample_evaluation(hostile=True)
+    kpis = [
+        dataclasses.replace(k, name=HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)], source="=1+2")
+        for i, k in enumerate(ev.kpis)
+    ]
+    return dataclasses.replace(ev, kpis=kpis)
+
+
+def test_text_from_plans_and_exports_never_becomes_a_formula() -> None:
+    wb = _load(render_xlsx(_hostile_evaluation()))
+    seen: set[str] = set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} = {cell.value!r}"
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@\t\r":
+                    assert cell.data_type == "s"
+                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate}"
+                    seen.add(cell.value)
+    assert HYPERLINK in seen
+    assert "+cmd" in seen
+    assert "=A1" in seen  # a daily KPI id
+    assert {"@SUM(A1:A2)", "-2+3", "=1+2"} <= seen
+
+
+def test_same_evaluation_gives_the_same_bytes() -> None:
+    assert render_xlsx(sample_evaluation()) == render_xlsx(sample_evaluation())
+
+
+def test_workbook_properties_are_fixed(workbook: Any) -> None:
+    assert workbook.properties.creator == "mktplan"
+    assert workbook.properties.created.isoformat() == "2023-07-31T00:00:00"
+    assert workbook.properties.modified.isoformat() == "2023-07-31T00:00:00"
+
+
+def test_empty_evaluation_still_has_every_sheet() -> None:
+    ev = dataclasses.replace(
+        sample_evaluation(), kpis=[], modules=[], alerts=[], actions=[], tracking=[], daily=[]
+    )
+    wb = _load(render_xlsx(ev))
+    assert wb.sheetnames == SHEETS
+    assert wb["Daily"].max_row == 1
+
+
+@pytest.mark.parametrize(("currency", "fmt"), [("USD", '"$"#,##0.00'), ("SEK", '#,##0.00 "SEK"')])
+def test_money_format_follows_the_plan_currency(currency: str, fmt: str) -> None:
+    assert money_format(currency) == fmt
+
+
+def test_hundred_thousand_daily_rows_are_fast(tmp_path: Path) -> None:
+    ev = sample_evaluation(daily_rows=100_000)
+    started = time.perf_counter()
+    data = render_xlsx(ev)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 15, f"{elapsed:.1f} s for 100,000 daily rows"
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    rows = list(wb["Daily"].iter_rows(values_only=True))
+    assert len(rows) == 100_001
+    assert rows[-1][0] == "brand.spend"
+    assert rows[-1][3] == pytest.approx((1000 + 99_999) / 4)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal as D
+
+from mktplan.render.json import decimal_number, render_json, report_document
+from tests.render.sample import sample_evaluation
+
+SHAPE = {
+    "plan": {"id", "name", "as_of", "currency"},
+    "kpis": {
+        "id",
+        "module",
+        "name",
+        "unit",
+        "target",
+        "actual",
+        "attainment",
+        "variance",
+        "expected",
+        "pace",
+        "forecast",
+        "status",
+    },
+    "modules": {"id", "name", "owner", "budget", "spend", "revenue", "roi"},
+    "budget": {"total", "reserve", "allocated", "spent", "remaining"},
+    "alerts": {"kpi", "severity", "message", "owner", "respond_by"},
+    "actions": {"module", "name", "owner", "status", "start", "end", "finished", "budget"},
+}
+
+
+def test_document_has_the_issue_shape() -> None:
+    doc = json.loads(render_json(sample_evaluation()))
+    assert SHAPE.keys() <= doc.keys()
+    assert SHAPE["plan"] <= doc["plan"].keys()
+    assert SHAPE["budget"] <= doc["budget"].keys()
+    for key in ("kpis", "modules", "alerts", "actions"):
+        assert doc[key], key
+        for item in doc[key]:
+            assert SHAPE[key] <= item.keys(), key
+
+
+def test_numbers_are_json_numbers_and_unknowns_null() -> None:
+    doc = json.loads(render_json(sample_evaluation()))
+    sales = next(k for k in doc["kpis"] if k["id"] == "online.sales")
+    assert sales["target"] == 1300000
+    assert type(sales["target"]) is int
+    assert sales["actual"] == 412345.678
+    assert type(sales["actual"]) is float
+    assert sales["attainment"] == 0.317189
+    reads = next(k for k in doc["kpis"] if k["id"] == "brand.reads")
+    assert reads["actual"] is None
+    assert reads["attainment"] is None
+    assert reads["status"] == "no_data"
+    assert doc["budget"]["total"] == 375000
+    assert doc["budget"]["lines"][1]["planned"] is None
+    online = next(m for m in doc["modules"] if m["id"] == "online")
+    assert online["roi"] == 3.5
+    assert online["roi_label"] == "1:3.5"
+    assert doc["actions"][0]["budget"] == 40000
+    assert doc["actions"][0]["finished"] is None
+
+
+def test_dates_are_iso_strings() -> None:
+    doc = json.loads(render_json(sample_evaluation()))
+    assert doc["plan"]["as_of"] == "2023-07-31"
+    assert doc["alerts"][0]["respond_by"] == "2023-08-01T00:00:00"
+    assert doc["actions"][1]["finished"] == "2023-07-31"
+
+
+def test_no_number_is_a_string() -> None:
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+        elif isinstance(value, str):
+            try:
+                float(value.replace(",", ""))
+            except ValueError:
+                return
+            raise AssertionError(f"{path} is a number written as a string: {value!r}")
+
+    walk(json.loads(render_json(sample_evaluation())), "$")
+
+
+def test_keys_are_sorted_and_output_is_stable() -> None:
+    text = render_json(sample_evaluation())
+    assert text == render_json(sample_evaluation())
+    assert text.endswith("}\n")
+    top = list(json.loads(text))
+    assert top == sorted(top)
+
+
+def test_daily_values_appear_only_when_present() -> None:
+    with_daily = report_document(sample_evaluation(daily_rows=2))
+    without = report_document(dataclasses.replace(sample_evaluation(), daily=[]))
+    assert len(with_daily["daily"]) == 2
+    assert "daily" not in without
+
+
+def test_decimal_number() -> None:
+    assert decimal_number(D("5.000000")) == 5
+    assert type(decimal_number(D("5.000000"))) is int
+    assert decimal_number(D("1E+2")) == 100
+    assert decimal_number(D("0.1")) == 0.1

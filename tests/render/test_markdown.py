@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from mktplan.errors import ReportError
+from mktplan.i18n import LANGS, labels
+from mktplan.render.markdown import render_markdown
+from tests.render.golden_files import assert_golden
+from tests.render.sample import sample_evaluation
+
+SECTIONS = ("summary", "tracking", "kpis", "budget", "tasks", "alerts")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sample_report_matches_golden(lang: str) -> None:
+    assert_golden(f"sample.{lang}.md", render_markdown(sample_evaluation(), lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_section_has_its_heading(lang: str) -> None:
+    text = render_markdown(sample_evaluation(), lang)
+    words = labels(lang)
+    for key in SECTIONS:
+        assert re.search(rf"^## {re.escape(words[key])}", text, re.M), key
+
+
+def test_same_input_gives_the_same_bytes() -> None:
+    assert render_markdown(sample_evaluation()) == render_markdown(sample_evaluation())
+
+
+def _table_rows(text: str, heading: str) -> list[str]:
+    block = text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return [line for line in block.splitlines() if line.startswith("|")]
+
+
+def _cells(row: str) -> list[str]:
+    return re.split(r"(?<!\\)\|", row.strip())[1:-1]
+
+
+def test_tracking_table_has_eleven_columns_on_every_row() -> None:
+    rows = _table_rows(render_markdown(sample_evaluation()), "Strategy tracking")
+    assert len(rows) == 4  # header, rule, two modules
+    assert {len(_cells(row)) for row in rows} == {11}
+    assert _cells(rows[0])[6].strip() == "Variance (target − actual)"
+
+
+def test_pipes_and_line_breaks_stay_inside_their_cell() -> None:
+    text = render_markdown(sample_evaluation())
+    assert "Brand \\| promotion<br>line two" in text
+    assert "Design agency slipped<br>one week" in text
+    for heading in ("Strategy tracking", "KPIs", "Tasks"):
+        rows = _table_rows(text, heading)
+        assert len({len(_cells(row)) for row in rows}) == 1, heading
+
+
+def test_numbers_are_formatted_by_unit() -> None:
+    text = render_markdown(sample_evaluation())
+    assert (
+        "| Online channel conversion | Online sales | 1,300,000.00 | 412,345.68 | 31.7% |" in text
+    )
+    assert "| 5.0% | 2.1% | 42.0% |" in text  # percent KPIs are in points
+    assert "| 1:3.5 |" in text
+    assert "| Contingency reserve | 45,000.00 (12.0%) |" in text
+    assert "| Zhao Qiang | 2023-08-01 00:00 |" in text  # alert owner and respond-by
+
+
+def test_stale_kpis_say_so_and_plan_level_kpis_are_marked() -> None:
+    text = render_markdown(sample_evaluation())
+    assert "| at risk, stale |" in text
+    assert "| (plan) | Return on marketing spend |" in text
+
+
+def test_no_alerts_and_no_tasks_print_a_sentence() -> None:
+    ev = dataclasses.replace(sample_evaluation(), alerts=[], actions=[])
+    text = render_markdown(ev, "zh")
+    assert "无预警。" in text
+    assert "## 任务跟踪表\n\n无。" in text
+
+
+def test_chinese_report_uses_chinese_labels_and_status() -> None:
+    text = render_markdown(sample_evaluation(), "zh")
+    assert "| 策略模块 | 具体目标(SMART) | 执行计划 | 关键指标(KPI) | 数据来源 |" in text
+    assert "| 延期 |" in text
+    assert "| 严重 |" in text
+
+
+# --- team templates -----------------------------------------------------------------------
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_team_template_renders_with_partials_from_its_folder(tmp_path: Path) -> None:
+    _write(tmp_path / "team" / "part.md.j2", "{{ plan.id }} {{ ev.budget.total | money }}\n")
+    main = _write(
+        tmp_path / "team" / "weekly.md.j2", "# {{ L.summary }}\n{% include 'part.md.j2' %}"
+    )
+    assert render_markdown(sample_evaluation(), "zh", main) == "# 效果评估\nq3-sample 375,000.00\n"
+
+
+@pytest.mark.parametrize("name", ["../secret.txt", "/etc/hostname", "sub/../../secret.txt"])
+def test_includes_cannot_leave_the_template_folder(tmp_path: Path, name: str) -> None:
+    _write(tmp_path / "secret.txt", "TOP SECRET")
+    main = _write(tmp_path / "team" / "weekly.md.j2", f"{{% include '{name}' %}}")
+    with pytest.raises(ReportError, match="template not found") as caught:
+        render_markdown(sample_evaluation(), "en", main)
+    assert caught.value.hint is not None
+    assert "own folder" in caught.value.hint
+
+
+def test_symlinks_out_of_the_template_folder_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path / "secret.txt", "TOP SECRET")
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "leak.md.j2").symlink_to(tmp_path / "secret.txt")
+    main = _write(tmp_path / "team" / "weekly.md.j2", "{% include 'leak.md.j2' %}")
+    with pytest.raises(ReportError, match="template not found"):
+        render_markdown(sample_evaluation(), "en", main)
+
+
+def test_templates_are_sandboxed(tmp_path: Path) -> None:
+    main = _write(tmp_path / "evil.md.j2", "{{ ev.__class__.__init__.__globals__ }}")
+    with pytest.raises(ReportError, match="template"):
+        render_markdown(sample_evaluation(), "en", main)
+
+
+def test_markdown_is_not_escaped_but_html_is(tmp_path: Path) -> None:
+    ev = dataclasses.replace(
+        sample_evaluation(),
+        plan=dataclasses.replace(sample_evaluation().plan, name="<b>Q3 & more</b>"),
+    )
+    md = _write(tmp_path / "r.md.j2", "{{ plan.name }}")
+    html = _write(tmp_path / "r.html.j2", "{{ plan.name }}")
+    plain_html = _write(tmp_path / "r.html", "{{ plan.name }}")
+    assert render_markdown(ev, "en", md) == "<b>Q3 & more</b>"
+    assert render_markdown(ev, "en", html) == "&lt;b&gt;Q3 &amp; more&lt;/b&gt;"
+    assert render_markdown(ev, "en", plain_html) == "&lt;b&gt;Q3 &amp; more&lt;/b&gt;"
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    main = _write(tmp_path / "bad.md.j2", "line one\n{% for x in %}\n")
+    with pytest.raises(ReportError, match="syntax error") as caught:
+        render_markdown(sample_evaluation(), "en", main)
+    assert caught.value.line == 2
+    assert caught.value.file is not None
+    assert caught.value.file.endswith("bad.md.j2")
+
+
+def test_unknown_name_in_template_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    main = _write(tmp_path / "typo.md.j2", "{{ evaluation.plan }}")
+    with pytest.raises(ReportError, match="evaluation"):
+        render_markdown(sample_evaluation(), "en", main)
+
+
+def test_template_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    main = tmp_path / "gbk.md.j2"
+    main.write_bytes("计划 {{ plan.id }}".encode("gbk"))
+    with pytest.raises(ReportError, match="UTF-8"):
+        render_markdown(sample_evaluation(), "en", main)

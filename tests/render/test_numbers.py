@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from mktplan.render import numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (D("1234"), "1,234"),
+        (D("1234.5"), "1,234.50"),
+        (D("0.005"), "0.01"),
+        (None, "-"),
+        (D("-1234567.125"), "-1,234,567.13"),
+        (D("1E+3"), "1,000"),
+    ],
+)
+def test_number(value: D | None, expected: str) -> None:
+    assert numbers.number(value) == expected
+
+
+def test_money_fraction_points() -> None:
+    assert numbers.money(D("375000")) == "375,000.00"
+    assert numbers.money(D("0.125")) == "0.13"  # half-up, not banker's rounding
+    assert numbers.fraction(D("1.2")) == "120.0%"
+    assert numbers.fraction(D("0.70849")) == "70.8%"
+    assert numbers.fraction(None) == "-"
+    assert numbers.points(D("2.15")) == "2.2%"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (D("2.1"), "%", "2.1%"),
+        (D("35000"), "CNY", "35,000.00"),
+        (D("3"), "ratio", "3.00"),
+        (D("175"), "count", "175"),
+        (D("12.5"), None, "12.50"),
+        (None, "CNY", "-"),
+    ],
+)
+def test_kpi_value_by_unit(value: D | None, unit: str | None, expected: str) -> None:
+    assert numbers.kpi_value(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("roi", "expected"),
+    [
+        (D("3.5"), "1:3.5"),
+        (D("3"), "1:3"),
+        (D("12.8125"), "1:12.81"),
+        (D("0.1"), "1:0.1"),
+        (None, "-"),
+    ],
+)
+def test_roi_label(roi: D | None, expected: str) -> None:
+    assert numbers.roi_label(roi) == expected
+
+
+def test_dates_and_timestamps() -> None:
+    assert numbers.date(dt.date(2023, 7, 31)) == "2023-07-31"
+    assert numbers.timestamp(dt.datetime(2023, 8, 1, 9, 5)) == "2023-08-01 09:05"
+    assert numbers.date(None) == numbers.timestamp(None) == "-"
+
+
+def test_md_cell_escapes_pipes_and_line_breaks() -> None:
+    assert numbers.md_cell("a | b\nc\r\nd\re") == "a \\| b<br>c<br>d<br>e"
+    assert numbers.md_cell("C:\\x|y") == "C:\\\\x\\|y"
+    assert numbers.md_cell(None) == numbers.md_cell("  ") == "-"
