@@ -1,0 +1,206 @@
+"""`mktplan ingest` and `mktplan log` through the real entry point, with tmp_path stores."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from mktplan.store import Store
+from tests.conftest import PLANS, run_cli
+from tests.ingest.helpers import write, write_plan
+
+DAILY = PLANS / "2024-06-launch.daily.gbk.csv"
+FINANCE = PLANS / "2024-06-launch.finance.csv"
+ACTUALS = PLANS / "q3-2023-growth.actuals.csv"
+
+
+def stored(store: Path, plan_id: str) -> dict[tuple[str, str, str], Decimal]:
+    with Store.open(store) as opened:
+        return {
+            (s.observation.kpi, s.observation.date.isoformat(), s.observation.channel): (
+                s.observation.value
+            )
+            for s in opened.observations(plan_id)
+        }
+
+
+def digest(store: Path) -> str:
+    with Store.open(store) as opened:
+        return opened.content_digest()
+
+
+def test_examples_land_exactly(tmp_path: Path, launch_plan: Path, q3_plan: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    run = run_cli(
+        "ingest", launch_plan, DAILY, FINANCE, "--source", "daily_report", "--store", store
+    )
+    assert run.code == 0, run.output
+    assert "22 rows read; 88 new, 0 changed, 0 unchanged; 2024-06-05 … 2024-06-15" in run.stdout
+    assert "34 rows read; 34 new" in run.stdout
+    values = stored(store, "2024-06-launch")
+    assert values[("online.sales", "2024-06-05", "")] == Decimal(69155)
+    assert values[("offline.sales", "2024-06-06", "")] == Decimal(32015)
+    assert values[("online.ctr", "2024-06-05", "")] == Decimal("2.2")
+    assert values[("online.spend", "2024-06-05", "")] == Decimal("10799.26")
+    assert ("offline.impressions", "2024-06-05", "") not in values
+    assert not any(k[0] == "offline.ctr" for k in values)
+
+    run = run_cli("ingest", q3_plan, ACTUALS, "--store", store, "-q")
+    assert run.code == 0, run.output
+    assert run.stdout == ""
+    with ACTUALS.open(encoding="utf-8-sig") as fh:
+        hand = sum(Decimal(r["value"]) for r in csv.DictReader(fh) if r["kpi"] == "online.sales")
+    q3 = stored(store, "q3-2023-growth")
+    assert sum(v for k, v in q3.items() if k[0] == "online.sales") == hand
+    assert q3[("online.sales", "2023-07-01", "tmall")] == Decimal("24586.06")
+
+
+def test_reingest_is_idempotent_and_a_later_value_corrects(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    first = write(
+        tmp_path, "w1.csv", "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,nps,5\n"
+    )
+    assert run_cli("ingest", plan, first, "--store", store).code == 0
+    before = digest(store)
+    again = run_cli("ingest", plan, first, "--store", store)
+    assert again.code == 0, again.output
+    assert "already ingested" in again.stdout
+    assert stored(store, "ingest-test") == {
+        ("web.sales", "2024-06-02", ""): Decimal(100),
+        ("nps", "2024-06-03", ""): Decimal(5),
+    }
+    later = write(
+        tmp_path, "w2.csv", "date,kpi,value\n2024-06-02,web.sales,120\n2024-06-03,nps,5\n"
+    )
+    run = run_cli("ingest", plan, later, "--store", store)
+    assert run.code == 0, run.output
+    assert "0 new, 1 changed, 1 unchanged" in run.stdout
+    assert stored(store, "ingest-test")[("web.sales", "2024-06-02", "")] == Decimal(120)
+    assert digest(store) != before
+
+
+def test_rejected_rows_leave_the_store_untouched(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    good = write(tmp_path, "good.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    assert run_cli("ingest", plan, good, "--store", store).code == 0
+    before = digest(store)
+    lines = "".join(f"2024-06-{d:02d},web.sales,x{d}\n" for d in range(1, 31))
+    bad = write(tmp_path, "bad.csv", "date,kpi,value\n2024-06-02,web.sales,999\n" + lines * 3)
+    run = run_cli("ingest", plan, good, bad, "--store", store)
+    assert run.code == 1
+    assert "bad.csv:3 value: 'x1': not a number" in run.stderr
+    assert "… and 40 more problems not listed" in run.stderr
+    assert "90 rows rejected in" in run.stderr
+    assert "nothing was stored" in run.stderr
+    assert "Traceback" not in run.output
+    assert digest(store) == before
+    assert not (tmp_path / "bad.rejects.csv").exists()
+
+
+def test_skip_invalid_stores_good_rows_and_writes_rejects(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    bad = write(
+        tmp_path,
+        "mixed.csv",
+        "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-40,web.sales,1\n2024-06-03,web.sale,7\n",
+    )
+    run = run_cli("ingest", plan, bad, "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    assert "2 rows rejected and skipped; listed in" in run.stdout
+    assert stored(store, "ingest-test") == {("web.sales", "2024-06-02", ""): Decimal(100)}
+    with (tmp_path / "mixed.rejects.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["line"], r["column"], r["value"]) for r in rows] == [
+        ("3", "date", "2024-06-40"),
+        ("4", "kpi", "web.sale"),
+    ]
+    assert rows[0]["file"] == str(bad)
+    assert "did you mean 'web.sales'" in rows[1]["reason"]
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    first = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    assert run_cli("ingest", plan, first, "--store", store).code == 0
+    before = digest(store)
+    second = write(
+        tmp_path,
+        "b.csv",
+        "date,kpi,value\n2024-06-02,web.sales,150\n2024-06-03,web.sales,1\n2024-06-04,web.sales,-\n",
+    )
+    run = run_cli("ingest", plan, second, "--store", store, "--dry-run", "--skip-invalid")
+    assert run.code == 0, run.output
+    assert "3 rows read; 1 new, 1 changed, 0 unchanged" in run.stdout
+    assert "dry run: nothing written" in run.stdout
+    assert digest(store) == before
+    log = run_cli("log", plan, "--store", store, "--format", "json")
+    assert len(json.loads(log.stdout)["runs"]) == 1
+
+
+def test_log_and_history(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    missing = run_cli("log", plan, "--store", store)
+    assert missing.code == 1
+    assert "no store yet" in missing.stderr
+    data = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    assert run_cli("ingest", plan, data, "--store", store).code == 0
+    text = run_cli("log", plan, "--store", store)
+    assert text.code == 0, text.output
+    assert "run 1" in text.stdout
+    assert "a.csv (long): 1 row read; 1 new, 0 changed, 0 unchanged" in text.stdout
+    document = json.loads(run_cli("log", plan, "--store", store, "-f", "json").stdout)
+    assert document["runs"][0]["files"][0]["kpis"] == ["web.sales"]
+    history = run_cli("ingest", plan, "--history", "--store", store)
+    assert history.code == 0
+    assert "run 1" in history.stdout
+
+
+def test_store_defaults_to_env_then_beside_plan(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    data = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    env_store = tmp_path / "env.sqlite"
+    assert run_cli("ingest", plan, data, env={"MKTPLAN_STORE": str(env_store)}).code == 0
+    assert env_store.exists()
+    assert run_cli("ingest", plan, data).code == 0
+    assert (tmp_path / ".mktplan" / "store.sqlite").exists()
+
+
+def test_usage_and_input_errors(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    data = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    no_files = run_cli("ingest", plan, "--store", store)
+    assert no_files.code == 2
+    assert "no export files given" in no_files.stderr
+    unknown = run_cli("ingest", plan, data, "--source", "nope", "--store", store)
+    assert unknown.code == 2
+    assert "no source 'nope'" in unknown.stderr
+    assert "daily, web_only" in unknown.stderr
+    missing = run_cli("ingest", plan, tmp_path / "gone.csv", "--store", store)
+    assert missing.code == 1
+    assert "gone.csv: the file does not exist" in missing.stderr
+    wide = write(tmp_path, "w.csv", "day,Sales,Visits\n2024-06-02,1,2\n")
+    guess = run_cli("ingest", plan, wide, "--store", store)
+    assert guess.code == 1
+    assert "pass --source web_only" in guess.stderr
+    bad_plan = write(tmp_path, "bad.yaml", "plan: {}\n")
+    invalid = run_cli("ingest", bad_plan, data, "--store", store)
+    assert invalid.code == 1
+    assert "the plan is not valid" in invalid.stderr
+    for run in (no_files, unknown, missing, guess, invalid):
+        assert "Traceback" not in run.output
+    assert not store.exists()
+
+
+def test_help_has_an_example() -> None:
+    run = run_cli("ingest", "--help")
+    assert run.code == 0
+    assert "Example: mktplan ingest" in run.stdout
+    assert "--skip-invalid" in run.stdout
