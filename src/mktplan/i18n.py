@@ -103,6 +103,10 @@ EN: dict[str, str] = {
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
+    # tracking cycle
+    "cadence_daily": "daily",
+    "cadence_weekly": "weekly",
+    "cadence_monthly": "monthly",
     # KPI status
     "status_on_track": "on track",
     "status_at_risk": "at risk",
@@ -204,6 +208,9 @@ ZH: dict[str, str] = {
     "plan_level": "(计划)",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
+    "cadence_daily": "每日",
+    "cadence_weekly": "每周",
+    "cadence_monthly": "每月",
     "status_on_track": "正常",
     "status_at_risk": "有风险",
     "status_off_track": "偏离",

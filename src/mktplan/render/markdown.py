@@ -73,6 +73,7 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         "comment": comment,
         "action_status": lambda value: words.get(f"action_{value}", str(value)),
         "severity": lambda value: words.get(f"severity_{value}", str(value)),
+        "cadence": lambda value: words.get(f"cadence_{value}", str(value)),
     }
 
 
