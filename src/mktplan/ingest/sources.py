@@ -565,6 +565,7 @@ def _combine(
     day_numbers = days.astype(np.int64)
     keys_all = day_numbers * width + channel_codes.astype(np.int64)
 
+    cache: dict[str, Any] = {}
     for _ in range(2):
         observations: list[Observation] = []
         row_numbers: list[int] = []
@@ -577,22 +578,29 @@ def _combine(
             pos, micro = pos[keep], micro[keep]
             if not len(pos):
                 continue
-            table = pd.DataFrame({"key": keys_all[pos], "pos": pos, "micro": micro})
-            table = table.sort_values("pos", kind="stable")
-            grouped = table.groupby("key", sort=True)
-            first_pos = grouped["pos"].min()
-            count = grouped["pos"].size()
-            values: pd.Series[Any]
+            # pos ascending within each key, so "first row" and "last row" are file order
+            order = _group_order(keys_all[pos], pos, cache)
+            sorted_keys = keys_all[pos][order]
+            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+            sorted_micro = micro[order]
+            first_pos = pos[order][starts]
+            count = np.diff(np.r_[starts, len(order)])
+            group_keys = sorted_keys[starts]
+            values: npt.NDArray[Any]
             if kpi.aggregation == "sum":
-                values = grouped["micro"].sum()
+                if np.abs(sorted_micro).max() >= (2**63 - 1) // len(sorted_micro):
+                    sorted_micro = sorted_micro.astype(object)  # Python ints cannot overflow
+                values = np.add.reduceat(sorted_micro, starts)
             elif kpi.aggregation == "max":
-                values = grouped["micro"].max()
+                values = np.maximum.reduceat(sorted_micro, starts)
             elif kpi.aggregation == "min":
-                values = grouped["micro"].min()
+                values = np.minimum.reduceat(sorted_micro, starts)
             elif kpi.aggregation == "last":
-                values = grouped["micro"].last()
+                values = sorted_micro[np.r_[starts[1:], len(order)] - 1]
             else:
-                values, bad_keys = _weighted(qid, kpi, refs, table, count, cells, valid, rejects)
+                table = pd.DataFrame({"key": keys_all[pos], "pos": pos, "micro": micro})
+                counts = pd.Series(count, index=group_keys)
+                weighted, bad_keys = _weighted(qid, kpi, refs, table, counts, cells, valid, rejects)
                 if bad_keys:
                     for key in bad_keys:
                         for p in table.loc[table["key"] == key, "pos"].tolist():
@@ -601,23 +609,24 @@ def _combine(
                                 p,
                                 header,
                                 "",
-                                f"{int(count[key])} rows for rate {qid!r} on the same date and "
+                                f"{int(counts[key])} rows for rate {qid!r} on the same date and "
                                 "channel: a rate is not averaged; export one row per date and "
                                 "channel, or give the KPI a `weight:` exported in the same rows",
                             )
                     grain_rejects += 1
                     continue
-            group_notes = _group_texts(table, notes, "; ")
-            group_lines = _group_texts(table, lines, None)
-            keys = values.index.to_numpy(dtype=np.int64)
+                values = weighted.reindex(group_keys).to_numpy(dtype=object)
+            group_notes = _group_texts(keys_all[pos][order], pos[order], notes, "; ")
+            group_lines = _group_texts(keys_all[pos][order], pos[order], lines, None)
+            keys = group_keys
             day_part, channel_part = np.divmod(keys, width)
             dates = day_part.astype("datetime64[D]").tolist()
             for key, day, ch, value, first in zip(
                 keys.tolist(),
                 dates,
                 channel_part.tolist(),
-                values.to_numpy().tolist(),
-                first_pos.to_numpy().tolist(),
+                values.tolist(),
+                first_pos.tolist(),
                 strict=True,
             ):
                 observations.append(
@@ -652,16 +661,34 @@ def _decimal(micro: Any) -> Decimal:
     return Decimal(int(micro)).scaleb(-SCALE)
 
 
+def _group_order(
+    keys: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], cache: dict[str, Any]
+) -> npt.NDArray[np.intp]:
+    """Indices sorting cells by (key, pos); reused while KPIs share the same rows (the
+    columns of one wide export usually do)."""
+    previous = cache.get("pos")
+    if previous is not None and len(previous) == len(pos) and np.array_equal(previous, pos):
+        order: npt.NDArray[np.intp] = cache["order"]
+        return order
+    order = np.lexsort((pos, keys))
+    cache["pos"], cache["order"] = pos, order
+    return order
+
+
 def _group_texts(
-    table: pd.DataFrame, texts: npt.NDArray[Any] | None, joiner: str | None
+    keys: npt.NDArray[np.int64],
+    pos: npt.NDArray[np.int64],
+    texts: npt.NDArray[Any] | None,
+    joiner: str | None,
 ) -> dict[int, str]:
-    """Per group key: the distinct non-empty texts in file order joined (or the first)."""
+    """Per group key: the distinct non-empty texts in file order joined (or the first).
+    ``keys`` and ``pos`` are sorted by (key, pos)."""
     if texts is None:
         return {}
-    picked = texts[table["pos"].to_numpy()]
+    picked = texts[pos]
     has = picked != ""
     found: dict[int, list[str]] = {}
-    for key, text in zip(table["key"].to_numpy()[has].tolist(), picked[has].tolist(), strict=True):
+    for key, text in zip(keys[has].tolist(), picked[has].tolist(), strict=True):
         bucket = found.setdefault(key, [])
         if text not in bucket:
             bucket.append(text)
