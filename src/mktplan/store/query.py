@@ -23,12 +23,12 @@ Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 
 @dataclass(frozen=True)
 class _Stats:
-    total: int  # Σ micro-units
     count: int
-    low: int
-    high: int
     first: dt.date
     last: dt.date
+    total: int | None  # Σ micro-units, when asked for
+    low: int | None  # min micro-units, when asked for
+    high: int | None
 
 
 def _is_overflow(exc: sqlite3.Error) -> bool:
@@ -78,29 +78,41 @@ class SqlObservations:
             return int(row[0] or 0) * MICRO + int(row[1] or 0)
         return int(row[0] or 0)
 
-    def _stats(self, conn: sqlite3.Connection, window: Window) -> _Stats | None:
+    def _stats(
+        self, conn: sqlite3.Connection, window: Window, total: bool, low: bool, high: bool
+    ) -> _Stats | None:
+        """Count, first and last date of a window, and only the aggregates asked for: each
+        aggregate costs a step per row, the dates are two index seeks."""
         kpi, start, end = window
         params = (self._plan, kpi, start.isoformat(), end.isoformat())
-        head = "SELECT count(*), min(value), max(value), min(date), max(date)"
         where = "FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?"
+        first = conn.execute(f"SELECT date {where} ORDER BY date LIMIT 1", params).fetchone()
+        if first is None:
+            return None
+        last = conn.execute(f"SELECT date {where} ORDER BY date DESC LIMIT 1", params).fetchone()
+        head = "SELECT count(*), {}, {}".format(
+            "min(value)" if low else "NULL", "max(value)" if high else "NULL"
+        )
+        sums = ("sum(value), 0", f"sum(value / {MICRO}), sum(value % {MICRO})")
+        scale = 1
         try:
-            row = conn.execute(f"{head}, sum(value), 0 {where}", params).fetchone()
-            scale = 1
+            row = conn.execute(f"{head}, {sums[0] if total else 'NULL, NULL'} {where}", params)
+            count, lowest, highest, whole, rest = row.fetchone()
         except sqlite3.OperationalError as exc:
             if not _is_overflow(exc):
                 raise
             # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
-            row = conn.execute(
-                f"{head}, sum(value / {MICRO}), sum(value % {MICRO}) {where}", params
-            ).fetchone()
+            row = conn.execute(f"{head}, {sums[1]} {where}", params)
+            count, lowest, highest, whole, rest = row.fetchone()
             scale = MICRO
-        if not row or not row[0]:
-            return None
-        count, low, high, first, last, whole, rest = row
         return _Stats(
-            int(whole) * scale + int(rest), int(count), int(low), int(high),
-            dt.date.fromisoformat(first), dt.date.fromisoformat(last),
-        )  # fmt: skip
+            count=int(count),
+            first=dt.date.fromisoformat(first[0]),
+            last=dt.date.fromisoformat(last[0]),
+            total=int(whole) * scale + int(rest) if total else None,
+            low=None if lowest is None else int(lowest),
+            high=None if highest is None else int(highest),
+        )
 
     def _weighted(
         self, conn: sqlite3.Connection, kpi: str, weight: str, start: dt.date, end: dt.date
@@ -147,20 +159,25 @@ class SqlObservations:
 
     def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
         """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
+        hows: dict[Window, set[str]] = {}
+        for req in requests:
+            how = "sum" if req.how == "mean" and req.weight is None else req.how
+            hows.setdefault((req.kpi, req.start, req.end), set()).add(how)
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as conn:
-            stats: dict[Window, _Stats | None] = {}
+            stats = {
+                window: self._stats(conn, window, "sum" in asked, "min" in asked, "max" in asked)
+                for window, asked in hows.items()
+            }
             lasts: dict[Window, Decimal] = {}
             for req in requests:
                 window = (req.kpi, req.start, req.end)
-                if window not in stats:
-                    stats[window] = self._stats(conn, window)
                 st = stats[window]
                 if st is None:
                     out[req] = AggResult(None, 0, None, None)
                     continue
                 value: Decimal | None
-                if req.how == "sum":
+                if req.how == "sum" and st.total is not None:
                     value = from_micro(st.total)
                 elif req.how == "last":
                     if window not in lasts:
@@ -172,14 +189,16 @@ class SqlObservations:
                             )
                         )
                     value = lasts[window]
-                elif req.how == "max":
+                elif req.how == "max" and st.high is not None:
                     value = from_micro(st.high)
-                elif req.how == "min":
+                elif req.how == "min" and st.low is not None:
                     value = from_micro(st.low)
-                elif req.weight is None:
+                elif req.how == "mean" and req.weight is None and st.total is not None:
                     value = from_micro(st.total) / st.count
-                else:
+                elif req.how == "mean" and req.weight is not None:
                     value = self._weighted(conn, req.kpi, req.weight, req.start, req.end)
+                else:  # every aggregate a request needs was computed above
+                    raise AssertionError(f"unhandled request {req}")
                 out[req] = AggResult(value, st.count, st.first, st.last)
         return out
 
