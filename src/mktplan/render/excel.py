@@ -65,29 +65,24 @@ def _number(value: Decimal | int | float | None) -> float | int | None:
     return value
 
 
-def _display_text(value: object) -> str:
-    return numbers.text(value) if not isinstance(value, str) else value
-
-
 class _Writer:
     """Writes :class:`Sheet` descriptions into a write-only workbook."""
 
     def __init__(self, currency: str, words: dict[str, str]) -> None:
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.styles import Font, PatternFill
 
         self.wb = Workbook(write_only=True)
         self.words = words
         self.money = money_format(currency)
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
 
     def text_cell(self, ws: Any, value: object) -> Any:
         """A cell that holds ``value`` as text, whatever it starts with."""
         from openpyxl.cell import WriteOnlyCell
 
-        text = _ILLEGAL.sub("", _display_text(value) if value is not None else "")
+        text = _ILLEGAL.sub("", value if isinstance(value, str) else numbers.text(value))
         cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"  # a leading "=" made openpyxl guess a formula; it is text
         if text.startswith(FORMULA_STARTS):
@@ -379,7 +374,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         chart = _bar_chart(w["chart_attainment"], "0%")
         chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=last))
-        chart.height = max(7.5, 0.6 * len(kpi_rows))
+        chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
         ws.add_chart(chart, "Q2")
 
     module_rows = [
@@ -435,7 +430,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
             Reference(ws, min_col=3, max_col=4, min_row=1, max_row=last), titles_from_data=True
         )
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-        chart.height = max(7.5, 1.0 * len(module_rows))
+        chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
         ws.add_chart(chart, "L2")
 
     task_rows = [
