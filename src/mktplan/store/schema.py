@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,10 +143,7 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
             hint="check that the directory exists and is writable",
         ) from None
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL mode
+        mode = _setup(conn, lock_timeout)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc) or "malformed" in str(exc):
@@ -153,14 +151,34 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
         raise StoreError(
             f"cannot open the store {path}: {exc}", file=str(path), hint=_lock_hint()
         ) from None
-    if mode is None or str(mode[0]).lower() != "wal":
+    if mode != "wal":
         conn.close()
         raise StoreError(
-            f"cannot switch the store {path} to WAL mode (got {mode and mode[0]!r})",
+            f"cannot switch the store {path} to WAL mode (got {mode!r})",
             file=str(path),
             hint="keep the store on a local disk; network file systems do not support WAL",
         )
     return conn
+
+
+def _setup(conn: sqlite3.Connection, lock_timeout: float) -> str:
+    """Apply the connection settings; return the journal mode now in force."""
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            # switching a new file to WAL can report "locked" at once, without the busy
+            # handler, while another process does the same: retry until lock_timeout
+            row = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe in WAL
+            return str(row[0]).lower() if row else ""
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _lock_hint() -> str:
