@@ -71,7 +71,10 @@ def _choose_format(
 def report(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
     as_of: str | None = typer.Option(
-        None, "--as-of", help="Cut the data at this date, YYYY-MM-DD (default: today)."
+        None,
+        "--as-of",
+        metavar="DATE",
+        help="Cut the data at this date, YYYY-MM-DD (default: today).",
     ),
     output_format: ReportFormatOption | None = typer.Option(
         None,
@@ -85,6 +88,7 @@ def report(
         None,
         "--out",
         "-o",
+        metavar="PATH",
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
