@@ -93,6 +93,7 @@ def test_column_widths_are_set(workbook: Any) -> None:
     widths = workbook["Tracking"].column_dimensions
     assert widths["A"].width >= 8
     assert widths["B"].width > widths["K"].width  # the SMART target is wider than a date
+    assert workbook["Tracking"]["B2"].alignment.wrap_text
 
 
 def test_conditional_fills_and_charts(workbook: Any) -> None:

@@ -39,6 +39,7 @@ DAILY_WIDTH_SAMPLE = 1000  # rows looked at to size columns; the rest are alike
 class Column:
     header: str
     kind: Kind
+    wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,14 @@ class _Writer:
 
     def __init__(self, currency: str, words: dict[str, str]) -> None:
         from openpyxl import Workbook
-        from openpyxl.styles import Font, PatternFill
+        from openpyxl.styles import Alignment, Font, PatternFill
 
         self.wb = Workbook(write_only=True)
         self.words = words
         self.money = money_format(currency)
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
 
     def text_cell(self, ws: Any, value: object) -> Any:
         """A cell that holds ``value`` as text, whatever it starts with."""
@@ -95,7 +97,10 @@ class _Writer:
         if value is None:
             return None
         if column.kind in ("text", "label") or isinstance(value, str):
-            return self.text_cell(ws, value)
+            cell = self.text_cell(ws, value)
+            if column.wrap:
+                cell.alignment = self.wrap
+            return cell
         if column.kind == "kpi":
             amount, unit = value
             if amount is None:
@@ -311,7 +316,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         for t in ev.tracking
     ]
     tracking_cols = [
-        Column(w[key], "date" if key == "deadline" else "text")
+        Column(w[key], "date" if key == "deadline" else "text", wrap=True)
         for key in (
             "module",
             "smart_target",
