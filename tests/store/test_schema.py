@@ -48,17 +48,18 @@ def test_pending_migrations_run_in_order_and_are_recorded(
 ) -> None:
     path = tmp_path / "s.sqlite"
     Store.open(path).close()
+    base = schema.latest_version()
     extra = (
-        schema.Migration(2, "add a table", ("CREATE TABLE extra (x INTEGER)",)),
-        schema.Migration(3, "fill it", ("INSERT INTO extra (x) VALUES (42)",)),
+        schema.Migration(base + 1, "add a table", ("CREATE TABLE extra (x INTEGER)",)),
+        schema.Migration(base + 2, "fill it", ("INSERT INTO extra (x) VALUES (42)",)),
     )
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + extra)
     with Store.open(path) as store:
         conn = store.connection
         rows = conn.execute("SELECT version, description FROM schema_version ORDER BY 1").fetchall()
-        assert rows[-2:] == [(2, "add a table"), (3, "fill it")]
+        assert rows[-2:] == [(base + 1, "add a table"), (base + 2, "fill it")]
         assert conn.execute("SELECT x FROM extra").fetchall() == [(42,)]
-        assert store.schema_version() == 3
+        assert store.schema_version() == base + 2
 
 
 def test_a_failing_migration_leaves_the_previous_version(
@@ -66,8 +67,9 @@ def test_a_failing_migration_leaves_the_previous_version(
 ) -> None:
     path = tmp_path / "s.sqlite"
     Store.open(path).close()
+    base = schema.latest_version()
     broken = schema.Migration(
-        2, "half done", ("CREATE TABLE extra (x INTEGER)", "INSERT INTO nowhere VALUES (1)")
+        base + 1, "half done", ("CREATE TABLE extra (x INTEGER)", "INSERT INTO nowhere VALUES (1)")
     )
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
     with pytest.raises(StoreError, match="cannot use the store"):
@@ -75,7 +77,7 @@ def test_a_failing_migration_leaves_the_previous_version(
     monkeypatch.undo()
     with Store.open(path) as store:
         conn = store.connection
-        assert store.schema_version() == 1
+        assert store.schema_version() == base
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "extra" not in names
 
@@ -148,3 +150,42 @@ def test_store_path_prefers_the_option_then_the_environment(
     assert resolve_store_path(tmp_path / "cli.sqlite", plan) == tmp_path / "cli.sqlite"
     monkeypatch.setenv("MKTPLAN_STORE", "")
     assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
+
+
+ROLLUP_FROM_ROWS = (
+    "SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000), "
+    "min(value), max(value) FROM observation GROUP BY plan_id, kpi, date ORDER BY 1, 2, 3"
+)
+
+
+def test_daily_rollup_follows_inserts_and_corrections(tmp_path: Path) -> None:
+    from tests.store.helpers import batch, obs
+
+    first = [obs("k", 1, "5", "a"), obs("k", 1, "9", "b"), obs("k", 2, "-1.5", "a")]
+    corrected = [obs("k", 1, "2", "b"), obs("k", 3, "7", "")]  # 9 was the day's max
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv")])
+        store.ingest("p", [batch(corrected, name="2.csv")])
+        conn = store.connection
+        rollup = conn.execute("SELECT * FROM observation_day ORDER BY 1, 2, 3").fetchall()
+        assert rollup == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+        assert rollup[0][3:] == (2, 7, 0, 2_000_000, 5_000_000)  # 5 + 2, min 2, max 5
+
+
+def test_migration_2_backfills_the_rollup_of_an_older_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.store.helpers import batch, obs
+
+    path = tmp_path / "s.sqlite"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    with Store.open(path) as store:
+        store.ingest("p", [batch([obs("k", 1, "5", "a"), obs("k", 1, "3", "b")])])
+    monkeypatch.undo()
+    with Store.open(path) as store:
+        conn = store.connection
+        assert store.schema_version() == schema.latest_version()
+        assert (
+            conn.execute("SELECT * FROM observation_day").fetchall()
+            == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+        )

@@ -1,8 +1,9 @@
 """The :class:`~mktplan.observations.ObservationQuery` of one plan, answered in SQL.
 
-Semantics are exactly those of :class:`~mktplan.observations.MemoryObservations`. Every
-distinct (KPI, window) is scanned once by primary-key range whatever the number of requests
-on it; sums, last, max and min are exact integer micro-units turned into ``Decimal``.
+Semantics are exactly those of :class:`~mktplan.observations.MemoryObservations`. Windows
+are answered from the daily rollup ``observation_day`` (kept by triggers), all in one
+statement; sums, last, max and min are exact integer micro-units turned into ``Decimal``.
+Only weighted means and budget lines read the observation rows themselves.
 """
 
 from __future__ import annotations
@@ -157,6 +158,53 @@ class SqlObservations:
         den = int(wh or 0) * m + int(wl or 0)
         return Decimal(repr(approx)) / Decimal(den * m) if den else None
 
+    def _day_stats(
+        self, conn: sqlite3.Connection, windows: Sequence[Window]
+    ) -> dict[Window, _Stats | None] | None:
+        """Stats of every window in one statement over the daily rollup (observation_day):
+        a window costs a range scan over its days, not its rows. None when a sum would pass
+        64 bits (the caller then scans the rows)."""
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS mk_window "
+            "(id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, start TEXT NOT NULL, stop TEXT NOT NULL)"
+        )
+        conn.execute("DELETE FROM mk_window")
+        conn.executemany(
+            "INSERT INTO mk_window (id, kpi, start, stop) VALUES (?, ?, ?, ?)",
+            [(i, kpi, a.isoformat(), b.isoformat()) for i, (kpi, a, b) in enumerate(windows)],
+        )
+        try:
+            rows = conn.execute(
+                "SELECT w.id, sum(d.n), min(d.date), max(d.date), sum(d.whole), sum(d.rest), "
+                "min(d.low), max(d.high) FROM mk_window w JOIN observation_day d "
+                "ON d.plan_id = ? AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
+                "GROUP BY w.id",
+                (self._plan,),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _is_overflow(exc):
+                raise
+            return None
+        stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
+        for wid, count, first, last, whole, rest, low, high in rows:
+            stats[windows[wid]] = _Stats(
+                count=int(count),
+                first=dt.date.fromisoformat(first),
+                last=dt.date.fromisoformat(last),
+                total=int(whole) * MICRO + int(rest),
+                low=int(low),
+                high=int(high),
+            )
+        return stats
+
+    def _day_total(self, conn: sqlite3.Connection, kpi: str, day: dt.date) -> int:
+        """Σ value over channels of one KPI on one day, from the rollup."""
+        row = conn.execute(
+            "SELECT whole, rest FROM observation_day WHERE plan_id = ? AND kpi = ? AND date = ?",
+            (self._plan, kpi, day.isoformat()),
+        ).fetchone()
+        return 0 if row is None else int(row[0]) * MICRO + int(row[1])
+
     def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
         """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
         hows: dict[Window, set[str]] = {}
@@ -165,10 +213,15 @@ class SqlObservations:
             hows.setdefault((req.kpi, req.start, req.end), set()).add(how)
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as conn:
-            stats = {
-                window: self._stats(conn, window, "sum" in asked, "min" in asked, "max" in asked)
-                for window, asked in hows.items()
-            }
+            windows = list(hows)
+            stats = self._day_stats(conn, windows)
+            if stats is None:
+                stats = {
+                    window: self._stats(
+                        conn, window, "sum" in asked, "min" in asked, "max" in asked
+                    )
+                    for window, asked in hows.items()
+                }
             lasts: dict[Window, Decimal] = {}
             for req in requests:
                 window = (req.kpi, req.start, req.end)
@@ -181,13 +234,7 @@ class SqlObservations:
                     value = from_micro(st.total)
                 elif req.how == "last":
                     if window not in lasts:
-                        lasts[window] = from_micro(
-                            self._sum(
-                                conn,
-                                "plan_id = ? AND kpi = ? AND date = ?",
-                                (self._plan, req.kpi, st.last.isoformat()),
-                            )
-                        )
+                        lasts[window] = from_micro(self._day_total(conn, req.kpi, st.last))
                     value = lasts[window]
                 elif req.how == "max" and st.high is not None:
                     value = from_micro(st.high)
@@ -208,11 +255,12 @@ class SqlObservations:
             # walk the distinct KPIs through the primary key instead of scanning every row
             cur = conn.execute(
                 "WITH RECURSIVE k(kpi) AS ("
-                " SELECT min(kpi) FROM observation WHERE plan_id = :plan"
+                " SELECT min(kpi) FROM observation_day WHERE plan_id = :plan"
                 " UNION ALL"
-                " SELECT (SELECT min(kpi) FROM observation WHERE plan_id = :plan AND kpi > k.kpi)"
+                " SELECT (SELECT min(kpi) FROM observation_day"
+                "  WHERE plan_id = :plan AND kpi > k.kpi)"
                 " FROM k WHERE k.kpi IS NOT NULL)"
-                " SELECT kpi, (SELECT max(date) FROM observation"
+                " SELECT kpi, (SELECT max(date) FROM observation_day"
                 "  WHERE plan_id = :plan AND kpi = k.kpi) FROM k WHERE kpi IS NOT NULL",
                 {"plan": self._plan},
             )
@@ -241,13 +289,13 @@ class SqlObservations:
         with self._snapshot() as conn:
             for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
                 cur = conn.execute(
-                    "SELECT date, sum(value) FROM observation "
-                    "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ? GROUP BY date",
+                    "SELECT date, whole, rest FROM observation_day "
+                    "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?",
                     (self._plan, kpi, start.isoformat(), end.isoformat()),
                 )
-                for day, total in cur:
+                for day, whole, rest in cur:
                     key = (kpi, dt.date.fromisoformat(day))
-                    totals[key] = totals.get(key, 0) + int(total)
+                    totals[key] = totals.get(key, 0) + int(whole) * MICRO + int(rest)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:

@@ -95,6 +95,57 @@ MIGRATIONS: tuple[Migration, ...] = (
                 JOIN ingest_run r ON r.id = f.run_id""",
         ),
     ),
+    Migration(
+        2,
+        "daily rollup of observations, kept by triggers, so report windows scan days not rows",
+        (
+            # whole units and micro remainders are summed apart so a day's total never
+            # overflows 64 bits; low/high are micro-units
+            """CREATE TABLE observation_day (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                date TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                whole INTEGER NOT NULL,
+                rest INTEGER NOT NULL,
+                low INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, date)
+            ) WITHOUT ROWID""",
+            """INSERT INTO observation_day
+                SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000),
+                       min(value), max(value)
+                FROM observation GROUP BY plan_id, kpi, date""",
+            """CREATE TRIGGER observation_day_insert AFTER INSERT ON observation BEGIN
+                INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high)
+                VALUES (NEW.plan_id, NEW.kpi, NEW.date, 1, NEW.value / 1000000,
+                        NEW.value % 1000000, NEW.value, NEW.value)
+                ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
+                    n = n + 1, whole = whole + excluded.whole, rest = rest + excluded.rest,
+                    low = min(low, excluded.low), high = max(high, excluded.high);
+            END""",
+            # a corrected value may have been the day's min or max: recount the day
+            """CREATE TRIGGER observation_day_update AFTER UPDATE OF value ON observation BEGIN
+                UPDATE observation_day SET (n, whole, rest, low, high) = (
+                    SELECT count(*), sum(value / 1000000), sum(value % 1000000),
+                           min(value), max(value)
+                    FROM observation
+                    WHERE plan_id = NEW.plan_id AND kpi = NEW.kpi AND date = NEW.date)
+                WHERE plan_id = NEW.plan_id AND kpi = NEW.kpi AND date = NEW.date;
+            END""",
+            """CREATE TRIGGER observation_day_delete AFTER DELETE ON observation BEGIN
+                UPDATE observation_day SET (n, whole, rest, low, high) = (
+                    SELECT count(*), coalesce(sum(value / 1000000), 0),
+                           coalesce(sum(value % 1000000), 0),
+                           coalesce(min(value), 0), coalesce(max(value), 0)
+                    FROM observation
+                    WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date)
+                WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date;
+                DELETE FROM observation_day
+                WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date AND n = 0;
+            END""",
+        ),
+    ),
 )
 
 
