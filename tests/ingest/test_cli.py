@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from mktplan.store import Store
 from tests.conftest import PLANS, run_cli
 from tests.ingest.helpers import write, write_plan
@@ -204,3 +206,32 @@ def test_help_has_an_example() -> None:
     assert run.code == 0
     assert "Example: mktplan ingest" in run.stdout
     assert "--skip-invalid" in run.stdout
+
+
+def test_reingest_of_a_known_file_skips_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mktplan.ingest import pipeline
+
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(
+        tmp_path, "w.csv", "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,nps,5\n"
+    )
+    first = pipeline.ingest_files(plan, [export], store=store)
+    [earlier] = first.outcome.files
+
+    def must_not_parse(*_: object, **__: object) -> object:
+        raise AssertionError("a file the store already holds was parsed again")
+
+    monkeypatch.setattr(pipeline, "map_table", must_not_parse)
+    again = pipeline.ingest_files(plan, [export], store=store)
+    [outcome] = again.outcome.files
+    assert outcome.already_ingested
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, 2)
+    assert outcome.rows_read == earlier.rows_read == 2
+    assert (outcome.first_date, outcome.last_date, outcome.kpis) == (
+        earlier.first_date,
+        earlier.last_date,
+        earlier.kpis,
+    )

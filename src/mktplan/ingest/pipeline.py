@@ -76,6 +76,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Asks the store whether (sha256, config digest) was ingested for this plan before.
+KnownFile = Callable[[str, str], bool]
+
+
 def parse_file(
     plan: Plan,
     path: Path,
@@ -83,8 +87,11 @@ def parse_file(
     source: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    known: KnownFile | None = None,
 ) -> ParsedFile:
-    """Read and map one export. ``encoding``/``sheet`` override the source's settings."""
+    """Read and map one export. ``encoding``/``sheet`` override the source's settings. When
+    ``known`` says the store already holds these bytes under this mapping, the rows are not
+    parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing."""
     source_config = plan.sources.get(source) if source else None
     header = read_header(
         path,
@@ -92,8 +99,12 @@ def parse_file(
         sheet=sheet or (source_config.sheet if source_config else None),
     )
     layout = choose_layout(plan, header, source)
-    mapped = map_table(plan, header, layout)
-    return ParsedFile(path, file_sha256(path), mapped)
+    sha256 = file_sha256(path)
+    digest = layout.digest(plan)
+    if known is not None and known(sha256, digest):
+        skipped = MappedFile(layout.name, 0, (), (), (), 0, digest)
+        return ParsedFile(path, sha256, skipped)
+    return ParsedFile(path, sha256, map_table(plan, header, layout))
 
 
 def rejects_path(path: Path) -> Path:
@@ -155,16 +166,32 @@ def ingest_files(
     from mktplan.store import Store, resolve_store_path
 
     plan = load_plan(plan_path)
+    store_path = resolve_store_path(store, plan_path)
+    # an existing store is asked, file by file, whether it holds the file already
+    existing = Store.open(store_path, lock_timeout=lock_timeout) if store_path.is_file() else None
+    known: KnownFile | None = None
+    if existing is not None:
+        plan_id = plan.plan.id
+        store_seen = existing
+
+        def known(sha256: str, digest: str) -> bool:
+            return store_seen.already_ingested(plan_id, sha256, digest)
+
     parsed: list[ParsedFile] = []
-    for i, path in enumerate(files):
-        if progress is not None:
-            progress(str(path), i, len(files))
-        parsed.append(parse_file(plan, path, source=source, encoding=encoding, sheet=sheet))
+    try:
+        for i, path in enumerate(files):
+            if progress is not None:
+                progress(str(path), i, len(files))
+            parsed.append(
+                parse_file(plan, path, source=source, encoding=encoding, sheet=sheet, known=known)
+            )
+    finally:
+        if existing is not None:
+            existing.close()
     if progress is not None:
         progress("", len(files), len(files))
     if not skip_invalid and any(f.mapped.rejects for f in parsed):
         raise rejection_error(parsed)
-    store_path = resolve_store_path(store, plan_path)
     with Store.open(store_path, lock_timeout=lock_timeout) as opened:
         outcome = opened.ingest(
             plan.plan.id, [f.batch() for f in parsed], dry_run=dry_run, command=command

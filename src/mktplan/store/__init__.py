@@ -179,6 +179,14 @@ class Store:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 
+    def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
+        """True when these bytes were stored with this mapping for this plan before, so a
+        reader may skip parsing them (re-ingest changes nothing)."""
+        try:
+            return upsert.previous_ingest(self._conn, plan_id, sha256, config_digest) is not None
+        except sqlite3.Error as exc:
+            raise self._error(self.path, exc, self.lock_timeout) from None
+
     def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
         """The latest ``limit`` ingest runs (of ``plan_id``, or of every plan), newest first."""
         where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])

@@ -86,14 +86,19 @@ def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str
     return rows, dates
 
 
-def _seen_before(conn: sqlite3.Connection, plan_id: str, batch: FileBatch) -> bool:
+def previous_ingest(
+    conn: sqlite3.Connection, plan_id: str, sha256: str, config_digest: str
+) -> tuple[int, str | None, str | None, str, int] | None:
+    """(observations, first date, last date, kpis, rows read) of the earlier ingest that stored these
+    bytes with this mapping for this plan, or None when there was none."""
     row = conn.execute(
-        "SELECT 1 FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id "
+        "SELECT f.new + f.changed + f.unchanged, f.first_date, f.last_date, f.kpis, f.rows_read "
+        "FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id "
         "WHERE f.sha256 = ? AND f.config_digest = ? AND r.plan_id = ? AND f.already_ingested = 0 "
-        "LIMIT 1",
-        (batch.sha256, batch.config_digest, plan_id),
+        "ORDER BY f.id LIMIT 1",
+        (sha256, config_digest, plan_id),
     ).fetchone()
-    return row is not None
+    return None if row is None else (int(row[0]), row[1], row[2], str(row[3]), int(row[4]))
 
 
 def _stored(
@@ -151,7 +156,14 @@ def apply_batch(
     first = dt.date.fromisoformat(min(all_days)) if all_days else None
     last = dt.date.fromisoformat(max(all_days)) if all_days else None
     kpis = tuple(sorted(dates))
-    already = _seen_before(conn, plan_id, batch)
+    earlier = previous_ingest(conn, plan_id, batch.sha256, batch.config_digest)
+    already = earlier is not None
+    if earlier is not None and not rows:
+        # the reader skipped parsing a file it knew: the earlier ingest says what it held
+        first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
+        last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
+        kpis = tuple(k for k in earlier[3].split("\n") if k)
+    rows_read = earlier[4] if earlier is not None and not rows else batch.rows_read
     cur = conn.execute(
         "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
         "already_ingested, first_date, last_date, kpis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -161,7 +173,7 @@ def apply_batch(
             batch.sha256,
             batch.source,
             batch.config_digest,
-            batch.rows_read,
+            rows_read,
             int(already),
             first and first.isoformat(),
             last and last.isoformat(),
@@ -170,8 +182,8 @@ def apply_batch(
     )
     file_id = int(cur.lastrowid or 0)
     new = changed = unchanged = 0
-    if already:
-        unchanged = len(rows)
+    if earlier is not None:
+        unchanged = len(rows) if rows else earlier[0]
     else:
         stored = _stored(conn, plan_id, dates)
         inserts: list[tuple[object, ...]] = []
@@ -211,7 +223,7 @@ def apply_batch(
         name=batch.name,
         sha256=batch.sha256,
         source=batch.source,
-        rows_read=batch.rows_read,
+        rows_read=rows_read,
         new=new,
         changed=changed,
         unchanged=unchanged,
