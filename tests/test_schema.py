@@ -167,11 +167,6 @@ def test_wrong_types_are_rejected(schema: dict[str, Any]) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src/mktplan/plan/schema.py lets any string stand for a number (pydantic's Decimal "
-    "schema); needs the pattern patch named in the issue-6 report",
-)
 def test_string_budget_is_rejected(schema: dict[str, Any]) -> None:
     data = load(PLANS / "q3-2023-growth.yaml")
     data["budget"]["total"] = "a lot"

@@ -8,6 +8,26 @@ from mktplan.plan.model import Plan
 
 SCHEMA_ID = "https://mktplan.invalid/schema/plan.json"
 
+# pydantic lets a string stand for a Decimal ("12.5"); editors should still flag `total: lots`.
+NUMBER_TEXT = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*[%％]?\s*$"
+
+
+def _numbers_as_text(node: Any) -> None:
+    """Give every `string` alternative of a number a pattern that only numbers match."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list) and any(
+            isinstance(o, dict) and o.get("type") == "number" for o in options
+        ):
+            for option in options:
+                if option == {"type": "string"}:
+                    option["pattern"] = NUMBER_TEXT
+        for value in node.values():
+            _numbers_as_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numbers_as_text(value)
+
 
 def plan_json_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema(mode="validation")
@@ -16,4 +36,5 @@ def plan_json_schema() -> dict[str, Any]:
         "A mktplan marketing plan: plan metadata, budget with a 10–15 % reserve, modules with "
         "one owner, a SMART goal, KPIs and actions, export sources, alerts and reviews."
     )
+    _numbers_as_text(schema)
     return schema
