@@ -565,9 +565,17 @@ def _tracking(
         )
         module_notes = notes_by_module.get(module.id, [])
         causes = [f"{r.date}: {r.cause}" for r in reviews if r.cause]
+        # a wide export's row note lands on every KPI of the row: say it once per row
+        grouped: dict[tuple[object, str, str], list[str]] = {}
+        for n in module_notes:
+            names = grouped.setdefault((n.date, n.channel, n.note), [])
+            if refs[n.kpi].kpi.name not in names:
+                names.append(refs[n.kpi].kpi.name)
+        order = {k.name: i for i, k in enumerate(module.kpis)}
         causes += [
-            f"{n.date} {refs[n.kpi].kpi.name}{f' ({n.channel})' if n.channel else ''}: {n.note}"
-            for n in module_notes
+            f"{day} {', '.join(sorted(names, key=lambda n: order.get(n, len(order))))}"
+            f"{f' ({channel})' if channel else ''}: {note}"
+            for (day, channel, note), names in grouped.items()
         ]
         dues = [k.due for k in module.kpis if k.due is not None]
         rows.append(
