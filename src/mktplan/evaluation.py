@@ -167,3 +167,10 @@ class Evaluation:
     tracking: list[TrackingRow]
     reviews: list[ReviewNote]
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
+
+    def summary_kpis(self) -> list[KpiResult]:
+        """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI
+        with a target, in plan order."""
+        return [k for k in self.kpis if k.module is None] + [
+            k for k in self.kpis if k.module is not None and k.target is not None
+        ]

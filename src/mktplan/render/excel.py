@@ -262,9 +262,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     p, b = ev.plan, ev.budget
 
     # Summary: the evaluation table, then the plan facts and budget totals under it.
-    summary_kpis = [k for k in ev.kpis if k.module is None] or [
-        k for k in ev.kpis if k.target is not None
-    ]
+    summary_kpis = ev.summary_kpis()
     summary_rows: list[list[Any]] = [
         [k.name, (k.target, k.unit), (k.actual, k.unit), k.attainment, _kpi_status(k, w)]
         for k in summary_kpis

@@ -101,10 +101,8 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
 
 def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
     """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
-    ``summary_kpis`` (plan-level KPIs, else every KPI with a target) and ``module_name``."""
-    summary = [k for k in ev.kpis if k.module is None] or [
-        k for k in ev.kpis if k.target is not None
-    ]
+    ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``module_name``."""
+    summary = ev.summary_kpis()
     return {"ev": ev, "plan": ev.plan, "L": labels(lang), "lang": lang, "summary_kpis": summary}
 
 

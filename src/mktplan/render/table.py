@@ -66,9 +66,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     )
     out: list[RenderableType] = [header]
 
-    summary = [k for k in ev.kpis if k.module is None] or [
-        k for k in ev.kpis if k.target is not None
-    ]
+    summary = ev.summary_kpis()
     t = _table(
         w["summary"],
         [w["dimension"], w["target"], w["actual"], w["attainment"], w["comment"]],
