@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,14 +29,15 @@ class LogFormat(StrEnum):
     json = "json"
 
 
-def _progress_bar(files: list[Path]) -> tuple[Progress | None, object]:
-    """A rich progress bar over the files when on a terminal and the input is large."""
+def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextManager[object]]:
+    """A rich progress bar over the files when on a terminal and the input is large; else no
+    callback and a context that does nothing."""
     try:
         total = sum(p.stat().st_size for p in files if p.is_file())
     except OSError:
-        return None, None
+        return None, nullcontext()
     if not sys.stdout.isatty() or total < PROGRESS_BYTES:
-        return None, None
+        return None, nullcontext()
     from rich.progress import Progress as RichProgress
 
     bar = RichProgress(transient=True, console=console())
@@ -143,25 +145,10 @@ def ingest(
         raise UsageError("--lock-timeout must be 0 or more seconds")
     from mktplan.ingest.pipeline import ingest_files
 
-    progress, bar = (None, None) if quiet else _progress_bar(files)
+    progress, bar = (None, nullcontext()) if quiet else _progress_bar(files)
     command = shlex.join(["mktplan", "ingest", *sys.argv[2:]]) if len(sys.argv) > 1 else "ingest"
     try:
-        if bar is not None:
-            with bar:  # type: ignore[attr-defined]
-                result = ingest_files(
-                    plan,
-                    files,
-                    store=store,
-                    source=source,
-                    encoding=encoding,
-                    sheet=sheet,
-                    dry_run=dry_run,
-                    skip_invalid=skip_invalid,
-                    lock_timeout=lock_timeout,
-                    command=command,
-                    progress=progress,
-                )
-        else:
+        with bar:
             result = ingest_files(
                 plan,
                 files,
@@ -173,6 +160,7 @@ def ingest(
                 skip_invalid=skip_invalid,
                 lock_timeout=lock_timeout,
                 command=command,
+                progress=progress,
             )
     except IngestError as exc:
         if not exc.findings:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mktplan.evaluation import Evaluation, KpiResult
-from mktplan.i18n import labels
+from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import numbers
 
 Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
@@ -315,19 +315,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     ]
     tracking_cols = [
         Column(w[key], "date" if key == "deadline" else "text", wrap=True)
-        for key in (
-            "module",
-            "smart_target",
-            "plan",
-            "kpi",
-            "source",
-            "actual",
-            "variance",
-            "cause",
-            "measure",
-            "owner",
-            "deadline",
-        )
+        for key in TRACKING_COLUMNS
     ]
     writer.add(Sheet("Tracking", tracking_cols, tracking_rows, tracking_rows))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mktplan.evaluation import Evaluation, KpiResult
-from mktplan.i18n import labels
+from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import numbers
 
 if TYPE_CHECKING:
@@ -84,22 +84,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
 
     t = _table(
         w["tracking"],
-        [
-            w[key]
-            for key in (
-                "module",
-                "smart_target",
-                "plan",
-                "kpi",
-                "source",
-                "actual",
-                "variance",
-                "cause",
-                "measure",
-                "owner",
-                "deadline",
-            )
-        ],
+        [w[key] for key in TRACKING_COLUMNS],
     )
     for r in ev.tracking:
         t.add_row(
