@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from mktplan.cli import app
 from mktplan.cli.output import console, format_finding
@@ -91,10 +92,15 @@ def validate(
         for r in results:
             if not r.findings:
                 if not quiet:
-                    out.print(f"[green]ok[/green] {r.file}")
+                    out.print(Text.assemble(("ok", "green"), f" {r.file}"))
                 continue
+            # grouped by file: a header with the counts, then one line a finding
+            head = f"{len(r.errors)} error{'s' * (len(r.errors) != 1)}"
+            if r.warnings:
+                head += f", {len(r.warnings)} warning{'s' * (len(r.warnings) != 1)}"
+            out.print(Text.assemble((r.file, "bold underline"), f" ({head})"))
             for finding in r.findings:
-                out.print(format_finding(finding))
+                out.print(Text("  ").append_text(format_finding(finding)))
         if not quiet:
             errors = sum(len(r.errors) for r in results)
             warnings = sum(len(r.warnings) for r in results)

@@ -122,6 +122,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
                 hint = f"known fields here: {', '.join(known)}" if known else None
         elif kind == "missing":
             message = f"missing required field {field_name!r}"
+            parent = rules.format_loc(loc[:-1]) or "the top level"
+            hint = hint or f"add `{field_name}:` under {parent}; see docs/plan-format.md"
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
             message = f"{value!r} is not allowed for {field_name!r}"
