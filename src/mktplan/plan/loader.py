@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -31,8 +31,9 @@ Loc = tuple[str | int, ...]
 YamlMark = Any
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    """Where a key or value starts; a tuple because a plan has tens of thousands of them."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -121,7 +122,7 @@ class _Builder:
         value with a comma in it: PyYAML would make `organic and paid` a key with no value.
         Fold such a colon-less, digit-free plain key back into the text value before it."""
         container, loc, key = frame[0], frame[1], frame[2]
-        if not (isinstance(container, dict) and frame[6] and key is not _NO_KEY):
+        if not (type(container) is dict and frame[6] and key is not _NO_KEY):
             return False
         if event.value != "" or event.style not in (None, "") or not container:  # plain: C gives ""
             return False
@@ -155,7 +156,7 @@ class _Builder:
                 return
             frame = stack[-1]
             container, loc = frame[0], frame[1]
-            if isinstance(container, list):
+            if type(container) is list:
                 item_loc = (*loc, len(container))
                 container.append(value)
                 self.marks[item_loc] = Mark(start.line + 1, start.column + 1)
@@ -197,26 +198,28 @@ class _Builder:
 
         event: Any
         for event in events:
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent)):
-                continue
-            if isinstance(event, yaml.DocumentEndEvent):
-                break
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in self.anchors:
-                    raise self.fail(f"unknown alias *{event.anchor}", event.start_mark)
-                value, size = self.anchors[event.anchor]
-                self.count(size, event.start_mark)
-                place(value, event.start_mark, size)
-                continue
-            if isinstance(event, yaml.ScalarEvent):
+            kind = type(event)
+            # scalars are most events: test for them first
+            if kind is yaml.ScalarEvent:
                 self.count(1, event.start_mark)
                 value = self.scalar(event)
-                if stack and self._continues_text(stack[-1], event):
+                if stack and stack[-1][6] and self._continues_text(stack[-1], event):
                     continue
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 end: YamlMark = event.end_mark
                 place(value, event.start_mark, 1, end.index)
+                continue
+            if kind is yaml.StreamStartEvent or kind is yaml.DocumentStartEvent:
+                continue
+            if kind is yaml.DocumentEndEvent:
+                break
+            if kind is yaml.AliasEvent:
+                if event.anchor not in self.anchors:
+                    raise self.fail(f"unknown alias *{event.anchor}", event.start_mark)
+                value, size = self.anchors[event.anchor]
+                self.count(size, event.start_mark)
+                place(value, event.start_mark, size)
                 continue
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
