@@ -579,11 +579,13 @@ def _combine(
             if not len(pos):
                 continue
             # pos ascending within each key, so "first row" and "last row" are file order
-            order = _group_order(keys_all[pos], pos, cache)
-            sorted_keys = keys_all[pos][order]
+            pos_keys = keys_all[pos]
+            order = _group_order(pos_keys, pos, cache)
+            sorted_keys = pos_keys[order]
+            sorted_pos = pos[order]
             starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
             sorted_micro = micro[order]
-            first_pos = pos[order][starts]
+            first_pos = sorted_pos[starts]
             count = np.diff(np.r_[starts, len(order)])
             group_keys = sorted_keys[starts]
             values: npt.NDArray[Any]
@@ -616,8 +618,11 @@ def _combine(
                     grain_rejects += 1
                     continue
                 values = weighted.reindex(group_keys).to_numpy(dtype=object)
-            group_notes = _group_texts(keys_all[pos][order], pos[order], notes, "; ")
-            group_lines = _group_texts(keys_all[pos][order], pos[order], lines, None)
+            group_notes: dict[int, str] = {}
+            group_lines: dict[int, str] = {}
+            if notes is not None or lines is not None:  # most exports carry neither
+                group_notes = _group_texts(sorted_keys, sorted_pos, notes, "; ")
+                group_lines = _group_texts(sorted_keys, sorted_pos, lines, None)
             keys = group_keys
             day_part, channel_part = np.divmod(keys, width)
             dates = day_part.astype("datetime64[D]").tolist()
