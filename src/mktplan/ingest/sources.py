@@ -31,6 +31,7 @@ from mktplan.errors import Finding, IngestError, UsageError
 from mktplan.ingest.readers import (
     MICRO,
     TableHeader,
+    factorize_text,
     header_key,
     is_no_value,
     parse_dates,
@@ -268,11 +269,10 @@ class _Rejects:
 
 def _texts(frame: pd.DataFrame, position: int | None) -> npt.NDArray[Any] | None:
     """A text column stripped, with "-", "N/A" and the like as ''; each distinct text once."""
-    import pandas as pd
 
     if position is None:
         return None
-    codes, uniques = pd.factorize(frame[position].to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = factorize_text(frame[position])
     cleaned = ["" if is_no_value(str(u)) else str(u).strip() for u in uniques]
     return np.array(cleaned or [""], dtype=object)[codes]
 
@@ -322,7 +322,6 @@ def map_frame(
     plan: Plan, header: TableHeader, layout: Layout, frame: pd.DataFrame, first_line: int
 ) -> MappedFile:
     """Map an already-read body (columns named by position) into observations."""
-    import pandas as pd
 
     size = len(frame)
     refs = kpi_refs(plan)
@@ -336,7 +335,7 @@ def map_frame(
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        codes, uniques = pd.factorize(frame[position].to_numpy(dtype=object), use_na_sentinel=False)
+        codes, uniques = factorize_text(frame[position])
         empty = np.array([not str(u).strip() for u in uniques] or [True], dtype=np.bool_)
         blank[rows] = empty[codes[rows]]
     rows_read = int(size - blank.sum())
@@ -409,12 +408,10 @@ def _map_long(
     rejects: _Rejects,
     cells: _Cells,
 ) -> None:
-    import pandas as pd
 
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
-    kpi_texts = frame[layout.kpi].astype(str).to_numpy(dtype=object)
-    codes, uniques = pd.factorize(kpi_texts, use_na_sentinel=False)
+    codes, uniques = factorize_text(frame[layout.kpi])
     resolved = [_resolve_long(str(u), refs) for u in uniques]
     numbers = parse_numbers(frame[layout.value])
     value_header = names[layout.value]
@@ -429,7 +426,7 @@ def _map_long(
             continue
         if qid is None:
             for p in rows.tolist():
-                rejects.add(p, kpi_header, str(kpi_texts[p]), reason)
+                rejects.add(p, kpi_header, str(uniques[code]), reason)
             continue
         rows = rows[numbers.present[rows]]
         pos = rows.astype(np.int64)
@@ -461,7 +458,6 @@ def _map_wide(
     rejects: _Rejects,
     cells: _Cells,
 ) -> None:
-    import pandas as pd
 
     size = len(frame)
     modules: list[Module | None]
@@ -469,8 +465,7 @@ def _map_wide(
     if layout.route is not None:
         module_ids = sorted(set(layout.routes.values()))
         modules = [plan.module(m) for m in module_ids]
-        texts = frame[layout.route].astype(str).to_numpy(dtype=object)
-        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        codes, uniques = factorize_text(frame[layout.route])
         mapping = np.array(
             [
                 module_ids.index(layout.routes[k])
@@ -486,7 +481,7 @@ def _map_wide(
             rejects.add(
                 p,
                 names[layout.route],
-                str(texts[p]),
+                str(uniques[codes[p]]),
                 f"no module for this value; the source routes: {known}",
             )
     elif layout.module is not None:
