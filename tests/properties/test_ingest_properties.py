@@ -474,7 +474,9 @@ def fresh_store(seed: Path, folder: Path) -> Path:
 
 
 def report_actuals(plan: Path, store: Path) -> dict[str, Decimal | None]:
-    run = run_main("report", plan, "--store", store, "--format", "json", "--as-of", AS_OF)
+    run = run_main(
+        "report", plan, "--store", store, "--format", "json", "--as-of", AS_OF.isoformat()
+    )
     assert run.code == 0, run.output
     document = json.loads(run.stdout, parse_float=Decimal)
     return {k["id"]: k["actual"] for k in document["kpis"]}
@@ -605,7 +607,9 @@ def test_rows_split_over_files_report_as_one_file(
         assert stored_values(single) == stored_values(split) == expected
         documents = []
         for store in (single, split):
-            run = run_main("report", plan, "--store", store, "--format", "json", "--as-of", AS_OF)
+            run = run_main(
+                "report", plan, "--store", store, "--format", "json", "--as-of", AS_OF.isoformat()
+            )
             assert run.code == 0, run.output
             documents.append(json.loads(run.stdout, parse_float=Decimal))
         assert documents[0] == documents[1]
