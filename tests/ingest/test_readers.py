@@ -160,3 +160,19 @@ def test_read_header_errors(tmp_path: Path) -> None:
     bad.write_bytes(b"not a zip")
     with pytest.raises(IngestError, match="not a readable"):
         read_header(bad)
+
+
+def test_gbk_that_is_also_valid_utf8_is_read_as_gbk() -> None:
+    # 元 in GBK is D4 AA, which UTF-8 reads as "Ԫ": only the GB18030 reading gives Chinese
+    sample = "date,kpi,value\n2024-06-01,web.sales,35000元\n".encode("gb18030")
+    assert detect_encoding(sample) == "gb18030"
+    assert detect_encoding("日期,渠道\n".encode()) == "utf-8"
+    assert detect_encoding(b"date,kpi,value\n") == "utf-8"
+
+
+def test_an_excel_percent_cell_holding_a_whole_number_keeps_its_percent() -> None:
+    from mktplan.ingest.readers import _excel_cell_text
+
+    assert _excel_cell_text(1, "0%") == "100%"  # 100 % is stored as 1 and read back as an int
+    assert _excel_cell_text(0.021, "0.0%") == "2.1%"
+    assert _excel_cell_text(1, "General") == "1"

@@ -88,7 +88,7 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
         text = text[:-1].strip()
     currency = False
     for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
-        if text[:1] in "+-":
+        if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
             negative ^= text[0] == "-"
             text = text[1:].strip()
         lowered = text.casefold()
@@ -298,22 +298,45 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if sample.isascii():
+        return "utf-8"
+    decoded: dict[str, str] = {}
     for encoding in ("utf-8", "gb18030"):
         try:
             # final=False: the sample may end in the middle of a character
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            decoded[encoding] = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
-        return encoding
-    return "latin-1"  # never fails; the hint says to pass --encoding
+    if "utf-8" in decoded and "gb18030" in decoded:
+        # a few GBK characters can also be valid UTF-8 (元 is D4 AA, UTF-8 for "Ԫ"): when
+        # only the GB18030 reading gives Chinese, the file is GB18030
+        if _cjk(decoded["gb18030"]) > 0 and _cjk(decoded["utf-8"]) == 0:
+            return "gb18030"
+        return "utf-8"
+    return next(iter(decoded), "latin-1")  # latin-1 never fails; the hint says --encoding
+
+
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _cjk(text: str) -> int:
+    """How many CJK ideographs ``text`` holds."""
+    return len(_CJK.findall(text))
 
 
 def detect_delimiter(lines: list[str]) -> str:
     """Comma, semicolon or tab: the one that splits the first lines into the most,
     equally many fields (comma when nothing splits)."""
     best, best_fields = ",", 1
+    # csv.reader refuses fields over its size limit; pandas, which reads the body, does not,
+    # so a long note in the sample must not decide (or crash) the sniffing
+    limit = csv.field_size_limit()
+    sample = [line for line in lines if len(line) < limit] or lines[:1]
     for delimiter in (",", ";", "\t"):
-        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+        try:
+            counts = {len(row) for row in csv.reader(sample, delimiter=delimiter) if row}
+        except csv.Error:
+            continue
         if len(counts) == 1 and (fields := counts.pop()) > best_fields:
             best, best_fields = delimiter, fields
     return best
@@ -374,7 +397,15 @@ def read_header(
             hint="pass --encoding, e.g. --encoding gb18030",
         )
     delimiter = detect_delimiter(lines)
-    header = next(csv.reader([lines[0]], delimiter=delimiter))
+    try:
+        header = next(csv.reader([lines[0]], delimiter=delimiter))
+    except csv.Error as exc:
+        raise IngestError(
+            f"cannot read the header row: {exc}",
+            file=str(path),
+            line=1,
+            hint="the first line must name the columns, e.g. date,kpi,value",
+        ) from None
     return TableHeader(
         str(path), tuple(h.strip() for h in header), chosen_encoding, delimiter, False, None
     )
@@ -404,8 +435,9 @@ def read_columns(
                 path,
                 sep=header.delimiter,
                 encoding=header.encoding,
-                header=None,
-                skiprows=1,
+                # header=0 with names, not header=None + skiprows=1: after a line ended by a
+                # bare CR, skiprows swallows the next character (an empty first cell)
+                header=0,
                 names=list(range(len(header.headers))),
                 # all columns, no usecols: only then does the C parser refuse a row with extra
                 # fields (an unquoted "1,234") instead of silently dropping them
@@ -449,12 +481,11 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        exact = Decimal(repr(value))
+    if isinstance(value, (int, float)):
+        # a 100 % cell is stored as 1 and read back as an int: the format decides, not the type
+        exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
         if "%" in (number_format or ""):
-            return f"{exact * 100:f}%"
+            return f"{(exact * 100).normalize():f}%"
         return f"{exact:f}"
     return str(value)
 
