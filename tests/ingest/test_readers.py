@@ -162,12 +162,14 @@ def test_read_header_errors(tmp_path: Path) -> None:
         read_header(bad)
 
 
-def test_gbk_that_is_also_valid_utf8_is_read_as_gbk() -> None:
-    # 元 in GBK is D4 AA, which UTF-8 reads as "Ԫ": only the GB18030 reading gives Chinese
+def test_bytes_valid_as_utf8_and_gbk_are_read_as_utf8(tmp_path: Path) -> None:
+    # 元 in GBK is D4 AA, which UTF-8 reads as "Ԫ": guessing GB18030 could garble real UTF-8
+    # (full-width digits read as GB18030 become ideographs), so UTF-8 wins and --encoding
+    # settles it; a GBK file with a Chinese header is never valid UTF-8
     sample = "date,kpi,value\n2024-06-01,web.sales,35000元\n".encode("gb18030")
-    assert detect_encoding(sample) == "gb18030"
-    assert detect_encoding("日期,渠道\n".encode()) == "utf-8"
-    assert detect_encoding(b"date,kpi,value\n") == "utf-8"
+    assert detect_encoding(sample) == "utf-8"
+    assert detect_encoding("日期,渠道\n".encode("gb18030")) == "gb18030"
+    assert detect_encoding("０．３４,４\n".encode()) == "utf-8"
 
 
 def test_an_excel_percent_cell_holding_a_whole_number_keeps_its_percent() -> None:

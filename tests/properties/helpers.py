@@ -211,7 +211,17 @@ def csv_bytes(
         parts.append(line)
         if i < len(lines) - 1 or final_newline:
             parts.append(endings[i % len(endings)])
-    return "".join(parts).encode(encoding)
+    text = "".join(parts)
+    data = text.encode(encoding)
+    if encoding == "gb18030" and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data
+        # bytes valid as both are read as UTF-8 by design (readers.detect_encoding, where a
+        # guess could garble real UTF-8): such a rare draw is written as the UTF-8 it reads as
+        return text.encode("utf-8")
+    return data
 
 
 # --- expected figures -----------------------------------------------------------------

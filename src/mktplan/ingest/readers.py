@@ -298,30 +298,17 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if sample.isascii():
-        return "utf-8"
-    decoded: dict[str, str] = {}
     for encoding in ("utf-8", "gb18030"):
         try:
             # final=False: the sample may end in the middle of a character
-            decoded[encoding] = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
-    if "utf-8" in decoded and "gb18030" in decoded:
-        # a few GBK characters can also be valid UTF-8 (元 is D4 AA, UTF-8 for "Ԫ"): when
-        # only the GB18030 reading gives Chinese, the file is GB18030
-        if _cjk(decoded["gb18030"]) > 0 and _cjk(decoded["utf-8"]) == 0:
-            return "gb18030"
-        return "utf-8"
-    return next(iter(decoded), "latin-1")  # latin-1 never fails; the hint says --encoding
-
-
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def _cjk(text: str) -> int:
-    """How many CJK ideographs ``text`` holds."""
-    return len(_CJK.findall(text))
+        # bytes valid as both are read as UTF-8: a guess at GB18030 could garble a UTF-8 file
+        # silently, while a GBK file that happens to be valid UTF-8 (only "元", D4 AA, say)
+        # fails with a clear error that names --encoding
+        return encoding
+    return "latin-1"  # never fails; the hint says to pass --encoding
 
 
 def detect_delimiter(lines: list[str]) -> str:
