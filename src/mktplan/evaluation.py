@@ -30,6 +30,8 @@ class PlanSummary:
     cadence: str
     days_elapsed: int  # plan start through as_of, inclusive, clipped to the period
     days_total: int
+    on_track: Decimal = Decimal("0.9")  # the plan's status thresholds (fractions)
+    at_risk: Decimal = Decimal("0.7")
 
 
 @dataclass(frozen=True)

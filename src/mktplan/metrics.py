@@ -268,6 +268,8 @@ def evaluate(
             cadence=info.cadence,
             days_elapsed=days_inclusive(start, min(as_of, end)),
             days_total=days_inclusive(start, end),
+            on_track=info.status_thresholds.on_track,
+            at_risk=info.status_thresholds.at_risk,
         ),
         kpis=kpis,
         modules=modules,

@@ -197,3 +197,22 @@ def test_hundred_thousand_daily_rows_are_fast(tmp_path: Path) -> None:
     assert len(rows) == 100_001
     assert rows[-1][0] == "brand.spend"
     assert rows[-1][3] == pytest.approx((1000 + 99_999) / 4)
+
+
+def test_attainment_fills_follow_the_plans_thresholds() -> None:
+    from decimal import Decimal
+
+    ev = sample_evaluation()
+    strict = dataclasses.replace(
+        ev, plan=dataclasses.replace(ev.plan, on_track=Decimal("0.95"), at_risk=Decimal("0.8"))
+    )
+    for evaluation, green, amber in ((ev, "0.9", "0.7"), (strict, "0.95", "0.8")):
+        kpis = _load(render_xlsx(evaluation))["KPIs"]
+        formulas = [
+            rule.formula[0]
+            for cf in kpis.conditional_formatting
+            if str(cf.sqref) == "G2:G7"
+            for rule in cf.rules
+        ]
+        assert f"AND(ISNUMBER(G2),G2>={green})" in formulas
+        assert f"AND(ISNUMBER(G2),G2<{amber})" in formulas

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from mktplan.evaluation import Evaluation, KpiResult
+from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import numbers
 
@@ -204,8 +204,9 @@ def _status_rules(
         )
 
 
-def _fraction_rules(ws: Any, col: str, last_row: int) -> None:
-    """Fill an attainment column: ≥ 90 % green, ≥ 70 % amber, below red; blanks stay white."""
+def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
+    """Fill an attainment column by the plan's thresholds (default ≥ 90 % green, ≥ 70 %
+    amber, below red); blanks stay white."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
@@ -213,10 +214,11 @@ def _fraction_rules(ws: Any, col: str, last_row: int) -> None:
         return
     area = f"{col}2:{col}{last_row}"
     first = f"{col}2"
+    green, amber = plan.on_track.normalize(), plan.at_risk.normalize()
     for formula, colour in (
-        (f"AND(ISNUMBER({first}),{first}>=0.9)", GREEN),
-        (f"AND(ISNUMBER({first}),{first}>=0.7,{first}<0.9)", AMBER),
-        (f"AND(ISNUMBER({first}),{first}<0.7)", RED),
+        (f"AND(ISNUMBER({first}),{first}>={green})", GREEN),
+        (f"AND(ISNUMBER({first}),{first}>={amber},{first}<{green})", AMBER),
+        (f"AND(ISNUMBER({first}),{first}<{amber})", RED),
     ):
         ws.conditional_formatting.add(
             area,
@@ -294,7 +296,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
             [*summary_rows, *facts],
         )
     )
-    _fraction_rules(ws, "D", len(summary_rows) + 1)
+    _fraction_rules(ws, "D", len(summary_rows) + 1, ev.plan)
     _status_rules(ws, "E", len(summary_rows) + 1, w, status_colours)
 
     tracking_rows = [
@@ -358,8 +360,8 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     ]
     ws = writer.add(Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows))
     last = len(kpi_rows) + 1
-    _fraction_rules(ws, "G", last)
-    _fraction_rules(ws, "J", last)
+    _fraction_rules(ws, "G", last, ev.plan)
+    _fraction_rules(ws, "J", last, ev.plan)
     _status_rules(ws, "L", last, w, status_colours)
     if kpi_rows:
         chart = _bar_chart(w["chart_attainment"], "0%")
@@ -414,7 +416,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     rows: list[list[Any]] = [*module_rows, [None] * 10, *line_rows, [None] * 10, *total_rows]
     ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
     last = len(module_rows) + 1
-    _fraction_rules(ws, "E", last)
+    _fraction_rules(ws, "E", last, ev.plan)
     if module_rows:
         chart = _bar_chart(w["chart_spend"], writer.money)
         chart.add_data(
