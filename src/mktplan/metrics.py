@@ -447,7 +447,9 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
 def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
     closed = action.status in ("done", "cancelled")
     status = "delayed" if not closed and as_of > action.end else action.status
-    if action.finished is not None:
+    if action.status == "cancelled":
+        late = 0  # a cancelled action has no finish to be late for
+    elif action.finished is not None:
         late = (action.finished - action.end).days
     elif not closed:
         late = (as_of - action.end).days

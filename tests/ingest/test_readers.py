@@ -178,3 +178,39 @@ def test_an_excel_percent_cell_holding_a_whole_number_keeps_its_percent() -> Non
     assert _excel_cell_text(1, "0%") == "100%"  # 100 % is stored as 1 and read back as an int
     assert _excel_cell_text(0.021, "0.0%") == "2.1%"
     assert _excel_cell_text(1, "General") == "1"
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "text"),
+    [
+        (2.1, '0.0"%"', "2.1%"),  # the % is quoted text: Excel shows 2.1 as "2.1%"
+        (3.5, "0.0\\%", "3.5%"),  # escaped: likewise not scaled
+        (0.045, "0.0%", "4.5%"),  # a real percent format: Excel shows 0.045 as 4.5%
+        (0.5, '[Red]0%;"-"', "50%"),
+        (7, '"pcs"0', "7"),
+    ],
+)
+def test_excel_percent_formats_scale_only_when_excel_does(
+    value: float, number_format: str, text: str
+) -> None:
+    from mktplan.ingest.readers import _excel_cell_text
+
+    assert _excel_cell_text(value, number_format) == text
+
+
+@pytest.mark.parametrize("raw", ["--5", "(−5)", "-+5", "(-1,200)"])
+def test_more_than_one_sign_is_refused(raw: str) -> None:
+    with pytest.raises(ValueError, match="more than one sign"):
+        parse_value(raw)
+
+
+def test_a_mapped_column_named_twice_is_refused(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+    from tests.ingest.helpers import write, write_plan
+
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "dup.csv", "date,kpi,value,value\n2024-06-02,web.sales,1,5\n")
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "'value' appears twice (columns 3 and 4)" in run.stderr
+    assert not (tmp_path / "s.sqlite").exists()

@@ -189,6 +189,7 @@ def small_plan(**plan_info: Any) -> Plan:
                             "start": "2024-01-01",
                             "end": "2024-01-02",
                             "status": "cancelled",
+                            "finished": "2024-01-08",  # called off late: still not "late"
                         },
                     ],
                 },

@@ -180,3 +180,17 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: 1\n")
     assert load_yaml_file(path).data == {"a": 1}
+
+
+def test_an_impossible_date_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(PlanError) as info:
+        load_yaml_text("plan:\n  period: {start: 2024-02-30, end: 2024-03-31}\n", "d.yaml")
+    assert info.value.line == 2
+    assert "day is out of range" in info.value.message
+    path = tmp_path / "d.yaml"
+    path.write_text("plan:\n  period: {start: 2024-02-30, end: 2024-03-31}\n")
+    run = run_cli("validate", path, tmp_path / "missing.yaml")
+    assert run.code == 1
+    assert "internal error" not in run.output
+    assert f"{path}:2" in run.stdout
+    assert "missing.yaml" in run.stdout  # the other file is still checked

@@ -146,6 +146,14 @@ BROKEN: list[tuple[str, str, str, str, str, str]] = [
         "id: conversion",
     ),
     (
+        "weight-is-a-formula-kpi",
+        "{id: orders, name: Orders, unit: count, source: shop}",
+        "{id: orders, name: Orders, unit: count, aggregation: mean, weight: conversion, source: shop}",
+        "unknown_kpi",
+        "modules[0].kpis[2].weight",
+        "id: orders",
+    ),
+    (
         "unknown-kpi-in-alert",
         "{kpi: online.conversion,",
         "{kpi: online.convrsion,",

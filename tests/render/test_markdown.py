@@ -163,3 +163,10 @@ def test_template_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     main.write_bytes("计划 {{ plan.id }}".encode("gbk"))
     with pytest.raises(ReportError, match="UTF-8"):
         render_markdown(sample_evaluation(), "en", main)
+
+
+def test_an_error_inside_a_team_template_is_the_templates(tmp_path: Path) -> None:
+    broken = _write(tmp_path / "broken.md.j2", "{{ 1 / 0 }}")
+    with pytest.raises(ReportError, match="the template failed: ZeroDivisionError") as info:
+        render_markdown(sample_evaluation(), "en", broken)
+    assert info.value.file == str(broken)

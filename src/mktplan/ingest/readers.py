@@ -87,9 +87,13 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
     if percent:
         text = text[:-1].strip()
     currency = False
+    signed = False
     for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
         if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
-            negative ^= text[0] == "-"
+            if signed or negative:  # --5 or (-5): which sign was meant is anyone's guess
+                raise ValueError("more than one sign; write -5 or (5) for a negative")
+            signed = True
+            negative = text[0] == "-"
             text = text[1:].strip()
         lowered = text.casefold()
         for prefix in _CURRENCY_PREFIXES:
@@ -471,10 +475,24 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
     if isinstance(value, (int, float)):
         # a 100 % cell is stored as 1 and read back as an int: the format decides, not the type
         exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-        if "%" in (number_format or ""):
+        percent = _percent_format(number_format or "")
+        if percent == "scaled":
             return f"{(exact * 100).normalize():f}%"
+        if percent == "literal":
+            return f"{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
         return f"{exact:f}"
     return str(value)
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_format(number_format: str) -> str:
+    """'scaled' when Excel multiplies by 100 for the format (a bare %), 'literal' when the %
+    is only quoted or escaped text (0.0"%" or 0.0\\%), else ''."""
+    if "%" not in number_format:
+        return ""
+    return "scaled" if "%" in _FORMAT_LITERALS.sub("", number_format) else "literal"
 
 
 def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:

@@ -147,6 +147,25 @@ def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
 
 
 def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
+    """The layout of a file (see :func:`_choose_layout`), refusing a file in which a column
+    the layout reads is named twice: which of the two was meant is anyone's guess."""
+    layout = _choose_layout(plan, header, source_name)
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header.headers):
+        key = header_key(name)
+        if key in seen and (seen[key] in layout.positions or position in layout.positions):
+            raise IngestError(
+                f"the column {name!r} appears twice (columns {seen[key] + 1} and {position + 1})",
+                file=header.file,
+                line=1,
+                path=name,
+                hint="rename or remove one of them so each mapped column is named once",
+            )
+        seen.setdefault(key, position)
+    return layout
+
+
+def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
     """The layout of a file: the named source (a long-format file that lacks the source's
     columns stays long, so one call can mix both), else long format by its header; otherwise an
     :class:`IngestError` naming the sources whose headers match (or all of them)."""

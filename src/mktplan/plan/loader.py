@@ -112,9 +112,13 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self._scalar_loader.construct_object(node)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2024-02-30
             raise self.fail(
-                f"cannot read the value {event.value!r}: {exc}", event.start_mark
+                f"cannot read the value {event.value!r}: {exc}",
+                event.start_mark,
+                hint="dates are YYYY-MM-DD and must exist in the calendar"
+                if tag.endswith(":timestamp")
+                else None,
             ) from None
 
     def _continues_text(self, frame: list[Any], event: Any) -> bool:

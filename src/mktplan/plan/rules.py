@@ -318,7 +318,15 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                 )
         if kpi.weight is not None:
             target = resolve_name(kpi.weight, ref.module, ctx.refs)
-            if target is None or target in KEYWORDS:
+            if target is not None and target not in KEYWORDS and ctx.refs[target].kpi.formula:
+                yield ctx.finding(
+                    (*ref.loc, "weight"),
+                    f"KPI {ref.qualified!r} is weighted by {kpi.weight!r}, a formula KPI: "
+                    "weights come from stored rows, and formula KPIs have none",
+                    "weight by a measured KPI exported in the same rows (e.g. impressions)",
+                    code="unknown_kpi",
+                )
+            elif target is None or target in KEYWORDS:
                 yield ctx.finding(
                     (*ref.loc, "weight"),
                     f"KPI {ref.qualified!r} is weighted by {kpi.weight!r}, which is not a KPI"

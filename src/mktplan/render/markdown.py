@@ -161,3 +161,9 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
         raise ReportError(
             f"cannot read the template: {exc.strerror}", file=where, hint="name a readable file"
         ) from None
+    except Exception as exc:  # anything else a template's own expressions raise is its error
+        raise ReportError(
+            f"the template failed: {type(exc).__name__}: {exc}",
+            file=where,
+            hint="check the expression in the template; the bundled report.md.j2 is an example",
+        ) from None
