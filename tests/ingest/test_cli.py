@@ -235,3 +235,19 @@ def test_reingest_of_a_known_file_skips_parsing(
         earlier.last_date,
         earlier.kpis,
     )
+
+
+def test_force_reapplies_a_known_file_to_undo_a_later_correction(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    original = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    correction = write(tmp_path, "b.csv", "date,kpi,value\n2024-06-02,web.sales,120\n")
+    for export in (original, correction):
+        assert run_cli("ingest", plan, export, "--store", store).code == 0
+    again = run_cli("ingest", plan, original, "--store", store)
+    assert "already ingested" in again.stdout
+    assert stored(store, "ingest-test")[("web.sales", "2024-06-02", "")] == Decimal(120)
+    forced = run_cli("ingest", plan, original, "--store", store, "--force")
+    assert forced.code == 0, forced.output
+    assert "0 new, 1 changed, 0 unchanged" in forced.stdout
+    assert stored(store, "ingest-test")[("web.sales", "2024-06-02", "")] == Decimal(100)

@@ -116,6 +116,11 @@ def ingest(
         "--skip-invalid",
         help="Store the good rows; write rejected ones to <file>.rejects.csv beside the input.",
     ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Re-apply files ingested before (normally a no-op), e.g. to undo a later correction.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
     lock_timeout: float = typer.Option(
         600.0, "--lock-timeout", help="Seconds to wait for another ingest holding the store."
@@ -161,6 +166,7 @@ def ingest(
                 lock_timeout=lock_timeout,
                 command=command,
                 progress=progress,
+                force=force,
             )
     except IngestError as exc:
         if not exc.findings:

@@ -155,6 +155,7 @@ def ingest_files(
     lock_timeout: float = 600.0,
     command: str = "",
     progress: Progress | None = None,
+    force: bool = False,
 ) -> IngestResult:
     """Ingest ``files`` into the store of ``plan_path`` as one transaction.
 
@@ -168,7 +169,8 @@ def ingest_files(
     plan = load_plan(plan_path)
     store_path = resolve_store_path(store, plan_path)
     # an existing store is asked, file by file, whether it holds the file already
-    existing = Store.open(store_path, lock_timeout=lock_timeout) if store_path.is_file() else None
+    known_files = store_path.is_file() and not force
+    existing = Store.open(store_path, lock_timeout=lock_timeout) if known_files else None
     known: KnownFile | None = None
     if existing is not None:
         plan_id = plan.plan.id
@@ -194,7 +196,11 @@ def ingest_files(
         raise rejection_error(parsed)
     with Store.open(store_path, lock_timeout=lock_timeout) as opened:
         outcome = opened.ingest(
-            plan.plan.id, [f.batch() for f in parsed], dry_run=dry_run, command=command
+            plan.plan.id,
+            [f.batch() for f in parsed],
+            dry_run=dry_run,
+            command=command,
+            force=force,
         )
     written: list[Path] = []
     if skip_invalid and not dry_run:

@@ -147,9 +147,12 @@ class Store:
         *,
         dry_run: bool = False,
         command: str = "",
+        force: bool = False,
     ) -> IngestOutcome:
         """Write every batch in one transaction and say per file what was new, changed and
         unchanged. With ``dry_run`` the same counts are computed and everything is rolled back.
+        A file ingested before is left alone (it changes nothing) unless ``force`` re-applies
+        its values, e.g. to undo a later correction.
 
         Raises StoreError (nothing written) on a value that cannot be stored, a key repeated
         within one batch, or a lock held longer than ``lock_timeout`` seconds.
@@ -164,7 +167,9 @@ class Store:
         try:
             started = schema.utc_now()
             run_id = upsert.start_run(conn, plan_id, started, command)
-            files = tuple(upsert.apply_batch(conn, plan_id, run_id, batch) for batch in batches)
+            files = tuple(
+                upsert.apply_batch(conn, plan_id, run_id, batch, force=force) for batch in batches
+            )
             upsert.finish_run(conn, run_id, schema.utc_now())
             conn.execute("ROLLBACK" if dry_run else "COMMIT")
         except sqlite3.Error as exc:

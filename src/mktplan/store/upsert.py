@@ -148,7 +148,7 @@ def replace_changed(
 
 
 def apply_batch(
-    conn: sqlite3.Connection, plan_id: str, run_id: int, batch: FileBatch
+    conn: sqlite3.Connection, plan_id: str, run_id: int, batch: FileBatch, *, force: bool = False
 ) -> FileOutcome:
     """Write one file's observations inside the caller's transaction and say what changed."""
     rows, dates = _prepare(batch)
@@ -156,7 +156,7 @@ def apply_batch(
     first = dt.date.fromisoformat(min(all_days)) if all_days else None
     last = dt.date.fromisoformat(max(all_days)) if all_days else None
     kpis = tuple(sorted(dates))
-    earlier = previous_ingest(conn, plan_id, batch.sha256, batch.config_digest)
+    earlier = None if force else previous_ingest(conn, plan_id, batch.sha256, batch.config_digest)
     already = earlier is not None
     if earlier is not None and not rows:
         # the reader skipped parsing a file it knew: the earlier ingest says what it held
