@@ -214,3 +214,23 @@ def test_a_mapped_column_named_twice_is_refused(tmp_path: Path) -> None:
     assert run.code == 1
     assert "'value' appears twice (columns 3 and 4)" in run.stderr
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_an_xlsx_formula_without_a_saved_result_is_a_rejected_row(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.conftest import run_cli
+    from tests.ingest.helpers import write_plan
+
+    plan = write_plan(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["date", "kpi", "value"])
+    sheet.append(["2024-06-02", "web.sales", 10])
+    sheet.append(["2024-06-03", "web.sales", "=C2*2"])  # openpyxl saves no cached result
+    export = tmp_path / "calc.xlsx"
+    book.save(export)
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "calc.xlsx:3 value: '=C2*2': a formula without a saved result" in run.stderr

@@ -107,6 +107,11 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
                 break
     if percent and currency:
         raise ValueError("a value cannot be both money and a percentage")
+    if text.startswith("="):
+        raise ValueError(
+            "a formula without a saved result; open the file in Excel and save it, so the "
+            "value is stored"
+        )
     if not _NUMBER.fullmatch(text):
         raise ValueError(
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
@@ -495,6 +500,40 @@ def _percent_format(number_format: str) -> str:
     return "scaled" if "%" in _FORMAT_LITERALS.sub("", number_format) else "literal"
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (a cheap look at the sheet XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f>" in xml or b"<f " in xml:
+                    return True
+    return False
+
+
+def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
+    """``body`` with the formula text in place of empty cells whose formula has no saved
+    result (files written by scripts): a value that is not there must not pass for "no value"."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = workbook[sheet].iter_rows(min_row=2)
+        out: list[Any] = []
+        for texts, cells in zip(body, rows, strict=False):
+            fixed = list(texts)
+            for i, cell in enumerate(cells):
+                value = cell.value
+                if i < len(fixed) and not fixed[i] and isinstance(value, str) and value[:1] == "=":
+                    fixed[i] = value
+            out.append(tuple(fixed))
+        return out
+    finally:
+        workbook.close()
+
+
 def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:
     """Header row (``header_only``) or the data rows of a sheet, as texts, and the 1-based
     row of the first data row, and the sheet name."""
@@ -542,6 +581,8 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
             tuple(_excel_cell_text(c.value, getattr(c, "number_format", "")) for c in row)
             for row in rows
         ]
+        if _has_formulas(path):
+            body = _uncalculated_formulas(path, name, body)
         return body, 2, name
     except zipfile.BadZipFile:
         raise IngestError("not a readable .xlsx workbook", file=str(path)) from None
