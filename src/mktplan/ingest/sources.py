@@ -360,10 +360,6 @@ def map_frame(
     rows_read = int(size - blank.sum())
     rejects = _Rejects(header.file, first_line, size)
 
-    def raw_of(position: int) -> Callable[[int], str]:
-        column = frame[position]
-        return lambda p: str(column.iat[p])
-
     dates = parse_dates(frame[layout.date], excel=header.excel)
     date_header = names[layout.date]
     for p, reason in dates.errors.items():
@@ -427,7 +423,6 @@ def _map_long(
     rejects: _Rejects,
     cells: _Cells,
 ) -> None:
-
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
     codes, uniques = factorize_text(frame[layout.kpi])
@@ -477,7 +472,6 @@ def _map_wide(
     rejects: _Rejects,
     cells: _Cells,
 ) -> None:
-
     size = len(frame)
     modules: list[Module | None]
     route_code = np.zeros(size, dtype=np.int64)

@@ -185,10 +185,8 @@ class _Builder:
             key = frame[2]
             container[key] = value
             frame[2] = _NO_KEY
-            if isinstance(value, (dict, list)):
-                # Point a container value at its key's line: that is where a reader looks.
-                pass
-            else:
+            # a container value keeps the mark of its key's line: that is where a reader looks
+            if not isinstance(value, (dict, list)):
                 self.marks[(*loc, key)] = Mark(start.line + 1, start.column + 1)
 
         def child_loc() -> Loc:
@@ -258,13 +256,7 @@ class _Builder:
                         start,
                         hint="write the shared fields out in each entry",
                     )
-                if stack:
-                    loc_mark = self.marks.get(frame[1])
-                    place(container, start, size)
-                    if loc_mark is not None:
-                        self.marks[frame[1]] = loc_mark
-                else:
-                    place(container, start, size)
+                place(container, start, size)
                 continue
         if not have_root:
             return None

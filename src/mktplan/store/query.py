@@ -60,25 +60,6 @@ class SqlObservations:
             if own and conn.in_transaction:
                 conn.execute("COMMIT")
 
-    def _sum(self, conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> int:
-        """Exact Σ value in micro-units of the rows matching ``where``."""
-        try:
-            row = conn.execute(
-                f"SELECT sum(value) FROM observation WHERE {where}",  # noqa: S608
-                params,
-            ).fetchone()
-        except sqlite3.OperationalError as exc:
-            if not _is_overflow(exc):
-                raise
-            # beyond 64 bits: sum whole units and micro remainders apart, join them in Python
-            row = conn.execute(
-                f"SELECT sum(value / {MICRO}), sum(value % {MICRO}) "  # noqa: S608
-                f"FROM observation WHERE {where}",
-                params,
-            ).fetchone()
-            return int(row[0] or 0) * MICRO + int(row[1] or 0)
-        return int(row[0] or 0)
-
     def _stats(
         self, conn: sqlite3.Connection, window: Window, total: bool, low: bool, high: bool
     ) -> _Stats | None:
