@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from mktplan.errors import IngestError
+from mktplan.ingest.columns import PandasColumn
 from mktplan.ingest.readers import (
     detect_delimiter,
     detect_encoding,
@@ -101,7 +102,7 @@ def test_parse_date_rejects(raw: str, why: str) -> None:
 
 def test_parse_numbers_fast_and_slow_paths_agree() -> None:
     texts = pd.Series(["1", "2.5", "1,234.56", "-", "2.1%", "x", "0.1234567", "999999999.99"])
-    parsed = parse_numbers(texts)
+    parsed = parse_numbers(PandasColumn(texts))
     assert parsed.micro[:3].tolist() == [1_000_000, 2_500_000, 1_234_560_000]
     assert parsed.present.tolist() == [True, True, True, False, True, False, True, True]
     assert parsed.percent.tolist() == [False, False, False, False, True, False, False, False]
@@ -112,15 +113,15 @@ def test_parse_numbers_fast_and_slow_paths_agree() -> None:
 
 
 def test_parse_numbers_int_and_float_columns() -> None:
-    ints = parse_numbers(pd.Series([1, 2, 3], dtype="int64"))
+    ints = parse_numbers(PandasColumn(pd.Series([1, 2, 3], dtype="int64")))
     assert ints.micro.tolist() == [1_000_000, 2_000_000, 3_000_000]
-    floats = parse_numbers(pd.Series([0.1, 24586.06, 0.12345678, np.nan]))
+    floats = parse_numbers(PandasColumn(pd.Series([0.1, 24586.06, 0.12345678, np.nan])))
     assert floats.micro[:3].tolist() == [100_000, 24_586_060_000, 123_457]
     assert floats.present.tolist() == [True, True, True, False]
 
 
 def test_parse_dates_maps_unique_values() -> None:
-    parsed = parse_dates(pd.Series(["2024-06-10", "2024/6/10", "bad", "2024-06-10"]))
+    parsed = parse_dates(PandasColumn(pd.Series(["2024-06-10", "2024/6/10", "bad", "2024-06-10"])))
     assert parsed.ok.tolist() == [True, True, False, True]
     assert parsed.days[1] == np.datetime64("2024-06-10")
     assert list(parsed.errors) == [2]

@@ -44,8 +44,7 @@ class ParsedFile:
             source=self.mapped.layout,
             config_digest=self.mapped.config_digest,
             rows_read=self.mapped.rows_read,
-            observations=self.mapped.observations,
-            row_numbers=self.mapped.row_numbers,
+            rows=self.mapped.rows,
         )
 
 
@@ -102,7 +101,7 @@ def parse_file(
     sha256 = file_sha256(path)
     digest = layout.digest(plan)
     if known is not None and known(sha256, digest):
-        skipped = MappedFile(layout.name, 0, (), (), (), 0, digest)
+        skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)
     return ParsedFile(path, sha256, map_table(plan, header, layout))
 

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import IngestError
+from mktplan.ingest.columns import Body, Column, arrow_body, factorize_objects, pandas_body
 from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
@@ -163,54 +164,62 @@ def _exact_micro(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64]
 
     Below 10^9 the float error of x·10^6 stays under 0.13, so a result within 10^-3 of an
     integer can only come from a decimal with at most six places: that integer is exact.
+    NaN and infinities are never exact. (In-place steps: this runs on every float cell.)
     """
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = values * MICRO
+        scaled = np.multiply(values, MICRO)
         rounded = np.rint(scaled)
-        ok = np.isfinite(values) & (np.abs(values) < 1e9) & (np.abs(scaled - rounded) < 1e-3)
-    micro = np.where(ok, rounded, 0).astype(np.int64)
-    return micro, ok
+        error = np.abs(np.subtract(scaled, rounded, out=scaled), out=scaled)
+        ok = error < 1e-3  # False for NaN and ±inf
+        highest = np.fmax.reduce(rounded, initial=0)  # fmax/fmin skip NaN
+        lowest = np.fmin.reduce(rounded, initial=0)
+        if highest >= 1e15 or lowest <= -1e15:
+            ok &= np.abs(rounded) < 1e15
+        if not ok.all():
+            rounded[~ok] = 0
+    return rounded.astype(np.int64), ok
 
 
-def parse_numbers(column: pd.Series[Any]) -> ParsedNumbers:
-    """Parse one export column (ints, floats or texts as read) into micro-units."""
-    import pandas as pd
+def _float_text(value: float) -> str:
+    """A float as the decimal text it was read from: the shortest text that round-trips,
+    without an exponent (so 1e+20 reads as "too large", not "not a number"); NaN and empty
+    cells are ""."""
+    if np.isnan(value):
+        return ""
+    text = repr(value)
+    return f"{Decimal(text):f}" if "e" in text and np.isfinite(value) else text
 
+
+def parse_numbers(column: Column) -> ParsedNumbers:
+    """Parse one export column (inferred ints, floats, or texts) into micro-units."""
     size = len(column)
-    micro = np.zeros(size, dtype=np.int64)
-    present = np.zeros(size, dtype=np.bool_)
     percent = np.zeros(size, dtype=np.bool_)
     errors: dict[int, str] = {}
-    if size == 0:
-        return ParsedNumbers(micro, present, percent, errors)
-    if pd.api.types.is_integer_dtype(column.dtype):
-        ints = column.to_numpy(dtype=np.int64)
-        if np.abs(ints).max() < int(MAX_VALUE):
-            return ParsedNumbers(ints * MICRO, np.ones(size, dtype=np.bool_), percent, errors)
-        texts = column.astype(str)
-    elif pd.api.types.is_float_dtype(column.dtype):
-        floats = column.to_numpy(dtype=np.float64)
-        micro, ok = _exact_micro(floats)
-        present = ok.copy()
-        # A float the C parser read is shown back by repr, the shortest text that round-trips.
-        texts = pd.Series(
-            [repr(float(x)) if np.isfinite(x) else "" for x in floats[~ok]], dtype=object
-        )
-        rest = np.flatnonzero(~ok)
-        _parse_rest(texts, rest, micro, present, percent, errors)
-        return ParsedNumbers(micro, present, percent, errors)
+    if column.kind == "int":
+        ints = column.values()  # empty cells are 0 here
+        present = ~column.nulls()
+        if not size or (ints.max() < int(MAX_VALUE) and ints.min() > -int(MAX_VALUE)):
+            return ParsedNumbers(np.multiply(ints, MICRO), present, percent, errors)
+        micro = np.zeros(size, dtype=np.int64)
+        present[:] = False
+        rest = np.arange(size)  # too large for micro-units: each says so through parse_value
+        empty = column.nulls().tolist()
+        texts = ["" if e else str(v) for v, e in zip(ints.tolist(), empty, strict=True)]
+    elif column.kind == "float":
+        floats = column.values()
+        micro, present = _exact_micro(floats)
+        rest = np.flatnonzero(~present)
+        texts = [_float_text(x) for x in floats[rest].tolist()]
     else:
-        texts = column
-    floats = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    micro, ok = _exact_micro(floats)
-    present = ok.copy()
-    rest = np.flatnonzero(~ok)
-    _parse_rest(texts.iloc[rest], rest, micro, present, percent, errors)
+        micro, present = _exact_micro(column.plain_numbers())
+        rest = np.flatnonzero(~present)
+        texts = column.texts(rest)
+    _parse_rest(texts, rest, micro, present, percent, errors)
     return ParsedNumbers(micro, present, percent, errors)
 
 
 def _parse_rest(
-    texts: pd.Series[Any],
+    texts: list[str],
     positions: npt.NDArray[np.intp],
     micro: npt.NDArray[np.int64],
     present: npt.NDArray[np.bool_],
@@ -218,18 +227,16 @@ def _parse_rest(
     errors: dict[int, str],
 ) -> None:
     """The slow path: each distinct odd text parsed once, results spread back by code."""
-    import pandas as pd
-
     if len(positions) == 0:
         return
-    codes, uniques = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = factorize_objects(texts)
     u_micro = np.zeros(len(uniques), dtype=np.int64)
     u_present = np.zeros(len(uniques), dtype=np.bool_)
     u_percent = np.zeros(len(uniques), dtype=np.bool_)
     u_error: list[str | None] = [None] * len(uniques)
     for i, raw in enumerate(uniques):
         try:
-            value, pct = parse_value(str(raw))
+            value, pct = parse_value(raw)
         except ValueError as exc:
             u_error[i] = str(exc)
             continue
@@ -256,25 +263,15 @@ class ParsedDates:
     errors: dict[int, str]
 
 
-def factorize_text(column: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
-    """(codes, distinct texts) of a column read as text, so per-text work runs once per
-    distinct value rather than once per row."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object), use_na_sentinel=False)
-    text_codes: npt.NDArray[np.intp] = np.asarray(codes, dtype=np.intp)
-    return text_codes, np.asarray(uniques, dtype=object)
-
-
-def parse_dates(column: pd.Series[Any], *, excel: bool = False) -> ParsedDates:
+def parse_dates(column: Column, *, excel: bool = False) -> ParsedDates:
     """Parse a date column; each distinct text is parsed once."""
-    codes, uniques = factorize_text(column)
+    codes, uniques = column.factorize()
     u_days = np.zeros(len(uniques), dtype="datetime64[D]")
     u_ok = np.zeros(len(uniques), dtype=np.bool_)
     u_error: list[str | None] = [None] * len(uniques)
     for i, raw in enumerate(uniques):
         try:
-            u_days[i] = np.datetime64(parse_date(str(raw), excel=excel), "D")
+            u_days[i] = np.datetime64(parse_date(raw, excel=excel), "D")
             u_ok[i] = True
         except ValueError as exc:
             u_error[i] = str(exc)
@@ -407,22 +404,35 @@ def read_header(
     )
 
 
-def read_columns(
-    header: TableHeader, positions: list[int], text_positions: set[int]
-) -> tuple[pd.DataFrame, int]:
-    """The body of the file: the columns at ``positions`` (0-based) named by position, and the
-    line (1-based) of the first data row. Columns in ``text_positions`` are read as text;
-    the others as pandas infers (clean numbers arrive as int64/float64)."""
-    import pandas as pd
+def read_columns(header: TableHeader, positions: list[int], text_positions: set[int]) -> Body:
+    """The body of the file: the columns at ``positions`` (0-based). Columns in
+    ``text_positions`` are read as text; the others as the reader infers (clean numbers
+    arrive as int64/float64).
 
+    A UTF-8 CSV is read by pyarrow when it reads cleanly; anything else (other encodings, a
+    ragged row, a line break inside quotes) by pandas, whose errors name the line."""
     path = Path(header.file)
     if header.excel:
+        import pandas as pd
+
         rows, start, _ = _excel_rows(path, header.sheet, header_only=False)
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
         frame = pd.DataFrame(body, columns=positions, dtype=object)
-        for position in positions:
-            frame[position] = frame[position].astype(str)
-        return frame, start
+        return pandas_body(frame, positions, start)
+    if header.encoding in ("utf-8", "utf-8-sig"):
+        fast = arrow_body(
+            header.file, header.delimiter, len(header.headers), positions, text_positions
+        )
+        if fast is not None:
+            return fast
+    return pandas_body(_read_csv_pandas(header, text_positions), positions, 2)
+
+
+def _read_csv_pandas(header: TableHeader, text_positions: set[int]) -> pd.DataFrame:
+    """The whole CSV body by pandas' C parser, columns named by position."""
+    import pandas as pd
+
+    path = Path(header.file)
     try:
         with warnings.catch_warnings():
             # a too-long first row only warns; it is as wrong as any other too-long row
@@ -462,9 +472,10 @@ def read_columns(
         ) from None
     except (pd.errors.EmptyDataError, ValueError) as exc:
         if isinstance(exc, pd.errors.EmptyDataError):
-            return pd.DataFrame({p: pd.Series([], dtype=object) for p in positions}), 2
+            width = range(len(header.headers))
+            return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
         raise IngestError(f"cannot read the CSV: {exc}", file=header.file) from None
-    return frame, 2
+    return frame
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:

@@ -18,29 +18,32 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError
+from mktplan.ingest.columns import Body, factorize_objects
 from mktplan.ingest.readers import (
     MICRO,
     TableHeader,
-    factorize_text,
     header_key,
     is_no_value,
     parse_dates,
     parse_numbers,
     read_columns,
 )
-from mktplan.observations import SCALE, Observation
+from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.rules import KpiRef, kpi_refs, resolve_name
+from mktplan.store.records import Row, observation_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,16 +120,24 @@ class Layout:
 
 @dataclass(frozen=True)
 class MappedFile:
-    """A file's rows as observations unique per (kpi, date, channel), with the 1-based line
-    of each observation's first row, and every rejected row."""
+    """A file's rows as observations unique per (kpi, date, channel), each with the 1-based
+    line of its first row (as store :data:`~mktplan.store.records.Row` tuples), and every
+    rejected row."""
 
     layout: str
     rows_read: int
-    observations: tuple[Observation, ...]
-    row_numbers: tuple[int, ...]
+    rows: tuple[Row, ...]
     rejects: tuple[RejectedRow, ...]
     rejected_rows: int  # distinct lines rejected
     config_digest: str
+
+    @cached_property
+    def observations(self) -> tuple[Observation, ...]:
+        return tuple(observation_of(row) for row in self.rows)
+
+    @cached_property
+    def row_numbers(self) -> tuple[int, ...]:
+        return tuple(row[6] for row in self.rows)
 
 
 # --- choosing a layout ------------------------------------------------------------------
@@ -286,14 +297,27 @@ class _Rejects:
         return tuple(RejectedRow(self.file, self.first_line + p, c, v, r) for p, c, v, r in ordered)
 
 
-def _texts(frame: pd.DataFrame, position: int | None) -> npt.NDArray[Any] | None:
-    """A text column stripped, with "-", "N/A" and the like as ''; each distinct text once."""
+TextCodes = tuple[npt.NDArray[np.intp], list[str]]
 
+
+def _text_codes(body: Body, position: int | None) -> TextCodes | None:
+    """A text column stripped, with "-", "N/A" and the like as '': (code per row, distinct
+    cleaned texts); each distinct cell is cleaned once."""
     if position is None:
         return None
-    codes, uniques = factorize_text(frame[position])
-    cleaned = ["" if is_no_value(str(u)) else str(u).strip() for u in uniques]
-    return np.array(cleaned or [""], dtype=object)[codes]
+    codes, uniques = body[position].factorize()
+    cleaned = ["" if is_no_value(u) else u.strip() for u in uniques]
+    clean_codes, names = factorize_objects(cleaned)
+    return clean_codes[codes], names or [""]
+
+
+def _texts(body: Body, position: int | None) -> npt.NDArray[Any] | None:
+    """The cleaned text of every row (see :func:`_text_codes`)."""
+    found = _text_codes(body, position)
+    if found is None:
+        return None
+    codes, names = found
+    return np.array(names, dtype=object)[codes]
 
 
 def _percent_rule(kpi: Kpi) -> str:
@@ -333,38 +357,40 @@ def _apply_percent(
 
 def map_table(plan: Plan, header: TableHeader, layout: Layout) -> MappedFile:
     """Read the body of ``header``'s file through ``layout`` into observations."""
-    frame, first_line = read_columns(header, layout.positions, layout.text_positions)
-    return map_frame(plan, header, layout, frame, first_line)
+    body = read_columns(header, layout.positions, layout.text_positions)
+    return map_body(plan, header, layout, body)
 
 
-def map_frame(
-    plan: Plan, header: TableHeader, layout: Layout, frame: pd.DataFrame, first_line: int
-) -> MappedFile:
-    """Map an already-read body (columns named by position) into observations."""
+def map_body(plan: Plan, header: TableHeader, layout: Layout, body: Body) -> MappedFile:
+    """Map an already-read body into observations."""
 
-    size = len(frame)
+    size = body.size
+    first_line = body.first_line
     refs = kpi_refs(plan)
     names = header.headers
 
-    # Blank lines (every used text cell empty, no numbers) are not rows.
+    # Blank lines (every used cell empty) are not rows.
     blank = np.ones(size, dtype=np.bool_)
-    if any(frame[p].dtype.kind in "iuf" for p in layout.positions):
-        blank[:] = False  # a numeric column has no empty cell
     for position in layout.positions:
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        codes, uniques = factorize_text(frame[position])
-        empty = np.array([not str(u).strip() for u in uniques] or [True], dtype=np.bool_)
+        column = body[position]
+        if column.kind != "text":
+            blank[rows] = column.nulls()[rows]
+            continue
+        codes, uniques = column.factorize()
+        empty = np.array([not u.strip() for u in uniques] or [True], dtype=np.bool_)
         blank[rows] = empty[codes[rows]]
     rows_read = int(size - blank.sum())
     rejects = _Rejects(header.file, first_line, size)
 
-    dates = parse_dates(frame[layout.date], excel=header.excel)
+    date_column = body[layout.date]
+    dates = parse_dates(date_column, excel=header.excel)
     date_header = names[layout.date]
     for p, reason in dates.errors.items():
         if not blank[p]:
-            rejects.add(p, date_header, str(frame[layout.date].iat[p]), reason)
+            rejects.add(p, date_header, date_column.raw(p), reason)
     start = np.datetime64(plan.plan.period.start, "D")
     end = np.datetime64(plan.plan.period.end, "D")
     outside = dates.ok & ~blank & ((dates.days < start) | (dates.days > end))
@@ -372,23 +398,23 @@ def map_frame(
         rejects.add(
             p,
             date_header,
-            str(frame[layout.date].iat[p]),
+            date_column.raw(p),
             f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
         )
 
-    channels = _texts(frame, layout.channel)
-    notes = _texts(frame, layout.note)
-    lines = _texts(frame, layout.line)
+    channels = _text_codes(body, layout.channel)
+    notes = _texts(body, layout.note)
+    lines = _texts(body, layout.line)
 
     cells = _Cells()
     kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
     if layout.kpi is not None and layout.value is not None:
-        _map_long(frame, layout, names, refs, blank, rejects, cells)
+        _map_long(body, layout, names, refs, blank, rejects, cells)
     else:
-        _map_wide(plan, frame, layout, names, refs, blank, rejects, cells)
+        _map_wide(plan, body, layout, names, refs, blank, rejects, cells)
 
     valid = dates.ok & ~blank
-    observations, row_numbers = _combine(
+    combined = _combine(
         cells,
         kpis_by_id,
         refs,
@@ -406,8 +432,7 @@ def map_frame(
     return MappedFile(
         layout=layout.name,
         rows_read=rows_read,
-        observations=tuple(observations),
-        row_numbers=tuple(row_numbers),
+        rows=tuple(combined),
         rejects=rejects.rows(),
         rejected_rows=rejected_rows,
         config_digest=layout.digest(plan),
@@ -415,7 +440,7 @@ def map_frame(
 
 
 def _map_long(
-    frame: pd.DataFrame,
+    body: Body,
     layout: Layout,
     names: tuple[str, ...],
     refs: dict[str, KpiRef],
@@ -425,11 +450,11 @@ def _map_long(
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
-    codes, uniques = factorize_text(frame[layout.kpi])
-    resolved = [_resolve_long(str(u), refs) for u in uniques]
-    numbers = parse_numbers(frame[layout.value])
+    codes, uniques = body[layout.kpi].factorize()
+    resolved = [_resolve_long(u, refs) for u in uniques]
+    numbers = parse_numbers(body[layout.value])
     value_header = names[layout.value]
-    value_raw = raw_of_column(frame, layout.value)
+    value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():
         if not blank[p]:
             rejects.add(p, value_header, value_raw(p), reason)
@@ -440,7 +465,7 @@ def _map_long(
             continue
         if qid is None:
             for p in rows.tolist():
-                rejects.add(p, kpi_header, str(uniques[code]), reason)
+                rejects.add(p, kpi_header, uniques[code], reason)
             continue
         rows = rows[numbers.present[rows]]
         pos = rows.astype(np.int64)
@@ -457,14 +482,9 @@ def _map_long(
         cells.add(qid, pos, micro)
 
 
-def raw_of_column(frame: pd.DataFrame, position: int) -> Callable[[int], str]:
-    column = frame[position]
-    return lambda p: str(column.iat[p])
-
-
 def _map_wide(
     plan: Plan,
-    frame: pd.DataFrame,
+    body: Body,
     layout: Layout,
     names: tuple[str, ...],
     refs: dict[str, KpiRef],
@@ -472,18 +492,16 @@ def _map_wide(
     rejects: _Rejects,
     cells: _Cells,
 ) -> None:
-    size = len(frame)
+    size = body.size
     modules: list[Module | None]
     route_code = np.zeros(size, dtype=np.int64)
     if layout.route is not None:
         module_ids = sorted(set(layout.routes.values()))
         modules = [plan.module(m) for m in module_ids]
-        codes, uniques = factorize_text(frame[layout.route])
+        codes, uniques = body[layout.route].factorize()
         mapping = np.array(
             [
-                module_ids.index(layout.routes[k])
-                if (k := _route_key(str(u))) in layout.routes
-                else -1
+                module_ids.index(layout.routes[k]) if (k := _route_key(u)) in layout.routes else -1
                 for u in uniques
             ],
             dtype=np.int64,
@@ -494,7 +512,7 @@ def _map_wide(
             rejects.add(
                 p,
                 names[layout.route],
-                str(uniques[codes[p]]),
+                uniques[codes[p]],
                 f"no module for this value; the source routes: {known}",
             )
     elif layout.module is not None:
@@ -502,9 +520,9 @@ def _map_wide(
     else:
         modules = [None]
     for position, kpi_id in layout.metrics:
-        numbers = parse_numbers(frame[position])
+        numbers = parse_numbers(body[position])
         header = names[position]
-        raw = raw_of_column(frame, position)
+        raw = body[position].raw
         for p, reason in numbers.errors.items():
             if not blank[p]:
                 rejects.add(p, header, raw(p), reason)
@@ -553,63 +571,42 @@ def _combine(
     refs: dict[str, KpiRef],
     days: npt.NDArray[np.datetime64],
     valid: npt.NDArray[np.bool_],
-    channels: npt.NDArray[Any] | None,
+    channels: TextCodes | None,
     notes: npt.NDArray[Any] | None,
     lines: npt.NDArray[Any] | None,
     rejects: _Rejects,
     first_line: int,
     layout: Layout,
     names: tuple[str, ...],
-) -> tuple[list[Observation], list[int]]:
+) -> list[Row]:
     """Group cells by (kpi, date, channel) with each KPI's aggregation; rejected rows are
     left out. A grain rejection (a rate without weight) drops its rows and regroups."""
-    import pandas as pd
-
-    if channels is not None:
-        channel_codes, channel_names = pd.factorize(channels, use_na_sentinel=False)
-    else:
-        channel_codes, channel_names = np.zeros(len(days), dtype=np.int64), np.array([""])
+    channel_codes, channel_names = channels or (np.zeros(len(days), dtype=np.intp), [""])
     width = max(len(channel_names), 1)
-    day_numbers = days.astype(np.int64)
-    keys_all = day_numbers * width + channel_codes.astype(np.int64)
+    keys_all = days.astype(np.int64) * width + channel_codes.astype(np.int64)
 
-    cache: dict[str, Any] = {}
+    cache: list[_Groups] = []
     for _ in range(2):
-        observations: list[Observation] = []
-        row_numbers: list[int] = []
+        rows: list[Row] = []
         grain_rejects = 0
+        usable = valid & ~rejects.bad
+        every_row_usable = bool(usable.all())
         for qid in sorted(cells.pos):
             kpi = kpis[qid]
-            pos = np.concatenate(cells.pos[qid])
-            micro = np.concatenate(cells.micro[qid])
-            keep = valid[pos] & ~rejects.bad[pos]
-            pos, micro = pos[keep], micro[keep]
+            pos = _joined(cells.pos[qid])
+            micro = _joined(cells.micro[qid])
+            if not every_row_usable:
+                keep = usable[pos]
+                pos, micro = pos[keep], micro[keep]
             if not len(pos):
                 continue
-            # pos ascending within each key, so "first row" and "last row" are file order
-            pos_keys = keys_all[pos]
-            order = _group_order(pos_keys, pos, cache)
-            sorted_keys = pos_keys[order]
-            sorted_pos = pos[order]
-            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            sorted_micro = micro[order]
-            first_pos = sorted_pos[starts]
-            count = np.diff(np.r_[starts, len(order)])
-            group_keys = sorted_keys[starts]
+            groups = _grouping(pos, keys_all, cache)
             values: npt.NDArray[Any]
-            if kpi.aggregation == "sum":
-                if np.abs(sorted_micro).max() >= (2**63 - 1) // len(sorted_micro):
-                    sorted_micro = sorted_micro.astype(object)  # Python ints cannot overflow
-                values = np.add.reduceat(sorted_micro, starts)
-            elif kpi.aggregation == "max":
-                values = np.maximum.reduceat(sorted_micro, starts)
-            elif kpi.aggregation == "min":
-                values = np.minimum.reduceat(sorted_micro, starts)
-            elif kpi.aggregation == "last":
-                values = sorted_micro[np.r_[starts[1:], len(order)] - 1]
-            else:
+            if kpi.aggregation == "mean":
+                import pandas as pd  # rates combined by weight: rare, and not worth the import
+
                 table = pd.DataFrame({"key": keys_all[pos], "pos": pos, "micro": micro})
-                counts = pd.Series(count, index=group_keys)
+                counts = pd.Series(groups.count, index=groups.keys)
                 weighted, bad_keys = _weighted(qid, kpi, refs, table, counts, cells, valid, rejects)
                 if bad_keys:
                     for key in bad_keys:
@@ -625,37 +622,40 @@ def _combine(
                             )
                     grain_rejects += 1
                     continue
-                values = weighted.reindex(group_keys).to_numpy(dtype=object)
-            group_notes: dict[int, str] = {}
-            group_lines: dict[int, str] = {}
+                values = weighted.reindex(groups.keys).to_numpy(dtype=object)
+            else:
+                values = groups.aggregate(kpi.aggregation, micro)
+            day_part, channel_part = np.divmod(groups.keys, width)
+            iso_days = np.datetime_as_string(day_part.astype("datetime64[D]"), unit="D").tolist()
+            channel_of = [channel_names[c] for c in channel_part.tolist()]
+            group_notes: list[str | None] | dict[int, str] = [None] * len(groups.keys)
+            group_lines: list[str | None] | dict[int, str] = group_notes
             if notes is not None or lines is not None:  # most exports carry neither
-                group_notes = _group_texts(sorted_keys, sorted_pos, notes, "; ")
-                group_lines = _group_texts(sorted_keys, sorted_pos, lines, None)
-            keys = group_keys
-            day_part, channel_part = np.divmod(keys, width)
-            dates = day_part.astype("datetime64[D]").tolist()
-            for key, day, ch, value, first in zip(
-                keys.tolist(),
-                dates,
-                channel_part.tolist(),
-                values.tolist(),
-                first_pos.tolist(),
-                strict=True,
-            ):
-                observations.append(
-                    Observation(
-                        kpi=qid,
-                        date=day,
-                        value=_decimal(value),
-                        channel=str(channel_names[ch]) if channels is not None else "",
-                        note=group_notes.get(key),
-                        line=group_lines.get(key),
-                    )
+                order = np.lexsort((pos, keys_all[pos]))
+                sorted_keys, sorted_pos = keys_all[pos][order], pos[order]
+                by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, "; ")
+                by_key_lines = _group_texts(sorted_keys, sorted_pos, lines, None)
+                group_notes = [by_key_notes.get(k) for k in groups.keys.tolist()]
+                group_lines = [by_key_lines.get(k) for k in groups.keys.tolist()]
+            rows.extend(
+                zip(
+                    itertools.repeat(qid),
+                    iso_days,
+                    channel_of,
+                    [int(v) for v in values.tolist()],
+                    group_notes,
+                    group_lines,
+                    (groups.first + first_line).tolist(),
+                    strict=False,
                 )
-                row_numbers.append(first_line + int(first))
+            )
         if not grain_rejects:
-            return observations, row_numbers
-    return observations, row_numbers
+            return rows
+    return rows
+
+
+def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:
@@ -668,24 +668,76 @@ def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:
     return ""
 
 
-def _decimal(micro: Any) -> Decimal:
-    if isinstance(micro, Decimal):
-        return micro
-    return Decimal(int(micro)).scaleb(-SCALE)
+_INT64_MAX = np.iinfo(np.int64).max
+_INT64_MIN = np.iinfo(np.int64).min
 
 
-def _group_order(
-    keys: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], cache: dict[str, Any]
-) -> npt.NDArray[np.intp]:
-    """Indices sorting cells by (key, pos); reused while KPIs share the same rows (the
-    columns of one wide export usually do)."""
-    previous = cache.get("pos")
-    if previous is not None and len(previous) == len(pos) and np.array_equal(previous, pos):
-        order: npt.NDArray[np.intp] = cache["order"]
-        return order
-    order = np.lexsort((pos, keys))
-    cache["pos"], cache["order"] = pos, order
-    return order
+@dataclass(frozen=True)
+class _Groups:
+    """Cells (by row position ``pos``) grouped by (date, channel) key: the group of each cell,
+    the keys in ascending order, and per group the cell count and the first row position."""
+
+    pos: npt.NDArray[np.int64]
+    code: npt.NDArray[np.intp]
+    keys: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]
+    first: npt.NDArray[np.int64]
+
+    def aggregate(self, how: str, micro: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        """Per group: the sum, max, min, or the value of the last row in the file."""
+        size = len(self.keys)
+        if how == "sum":
+            if np.abs(micro).max() >= _INT64_MAX // max(int(self.count.max()), 1):
+                sums = np.zeros(size, dtype=object)  # Python ints cannot overflow
+                np.add.at(sums, self.code, micro.astype(object))
+                return sums
+            out = np.zeros(size, dtype=np.int64)
+            np.add.at(out, self.code, micro)
+            return out
+        if how == "max":
+            out = np.full(size, _INT64_MIN, dtype=np.int64)
+            np.maximum.at(out, self.code, micro)
+            return out
+        if how == "min":
+            out = np.full(size, _INT64_MAX, dtype=np.int64)
+            np.minimum.at(out, self.code, micro)
+            return out
+        if how == "last":
+            last = np.full(size, -1, dtype=np.int64)
+            np.maximum.at(last, self.code, self.pos)
+            chosen = self.pos == last[self.code]
+            out = np.zeros(size, dtype=np.int64)
+            out[self.code[chosen]] = micro[chosen]
+            return out
+        raise ValueError(f"no aggregation {how!r} here")  # pragma: no cover - mean is weighted
+
+
+def _grouping(
+    pos: npt.NDArray[np.int64], keys_all: npt.NDArray[np.int64], cache: list[_Groups]
+) -> _Groups:
+    """Group the cells at ``pos`` by their key without sorting the rows: keys are dense
+    (days × channels), so a count per key finds the occupied ones. Reused while KPIs share
+    the same rows, as the columns of one wide export usually do."""
+    for groups in cache:
+        if len(groups.pos) == len(pos) and np.array_equal(groups.pos, pos):
+            return groups
+    keys = keys_all[pos]
+    low = int(keys.min())
+    span = int(keys.max()) - low + 1
+    if span <= max(4 * len(keys), 1 << 16):
+        occupied = np.bincount(keys - low, minlength=span) > 0
+        dense = np.cumsum(occupied) - 1
+        code = dense[keys - low].astype(np.intp)
+        group_keys = np.flatnonzero(occupied).astype(np.int64) + low
+    else:  # sparse keys (very many channels): sort them instead
+        group_keys, inverse = np.unique(keys, return_inverse=True)
+        code = inverse.astype(np.intp)
+    count = np.bincount(code, minlength=len(group_keys)).astype(np.int64)
+    first = np.full(len(group_keys), _INT64_MAX, dtype=np.int64)
+    np.minimum.at(first, code, pos)
+    groups = _Groups(pos, code, group_keys, count, first)
+    cache.append(groups)
+    return groups
 
 
 def _group_texts(
@@ -770,6 +822,6 @@ __all__ = [
     "MappedFile",
     "RejectedRow",
     "choose_layout",
-    "map_frame",
+    "map_body",
     "map_table",
 ]

@@ -45,17 +45,38 @@ def from_micro(micro: int) -> Decimal:
         return exact
 
 
+# One observation as ingest hands it to the store, without a Decimal in between:
+# (kpi, ISO date, channel, value in micro-units, note, budget line, first source row).
+Row = tuple[str, str, str, int, str | None, str | None, int]
+
+
+def observation_of(row: Row) -> Observation:
+    """The :class:`Observation` a :data:`Row` stands for."""
+    kpi, day, channel, micro, note, line, _ = row
+    return Observation(
+        kpi=kpi,
+        date=dt.date.fromisoformat(day),
+        value=Decimal(micro).scaleb(-SCALE),
+        channel=channel,
+        note=note,
+        line=line,
+    )
+
+
 @dataclass(frozen=True)
 class FileBatch:
-    """One input file, parsed and already aggregated within the file."""
+    """One input file, parsed and already aggregated within the file: its observations with
+    their first source rows, or the same as :data:`Row` tuples in ``rows`` (ingest's fast
+    form; ``observations`` and ``row_numbers`` are then ignored)."""
 
     name: str  # the path as the user gave it
     sha256: str  # of the file's bytes
     source: str  # "long" or the plan source's name
     config_digest: str  # digest of the mapping used (source config + plan id)
     rows_read: int
-    observations: Sequence[Observation]  # unique per (kpi, date, channel) within the batch
-    row_numbers: Sequence[int]  # parallel to observations: first source row (1-based line)
+    observations: Sequence[Observation] = ()  # unique per (kpi, date, channel) in the batch
+    row_numbers: Sequence[int] = ()  # parallel to observations: first source row (1-based)
+    rows: Sequence[Row] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import TypeVar
 
 from mktplan.errors import StoreError
-from mktplan.store.records import FileBatch, FileOutcome, to_micro
+from mktplan.store.records import MAX_MICRO, FileBatch, FileOutcome, observation_of, to_micro
 
 CHUNK = 10_000  # rows per executemany: bounded memory for statement parameters
 
@@ -50,7 +51,7 @@ def finish_run(conn: sqlite3.Connection, run_id: int, finished: dt.datetime) -> 
 def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str, list[str]]]:
     """The batch as {key: (content, row number)} and the dates per KPI; raises StoreError on a
     value that cannot be stored exactly or a key that appears twice."""
-    if len(batch.observations) != len(batch.row_numbers):
+    if batch.rows is None and len(batch.observations) != len(batch.row_numbers):
         raise StoreError(
             f"{batch.name}: {len(batch.observations)} observations but "
             f"{len(batch.row_numbers)} row numbers",
@@ -59,6 +60,19 @@ def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str
         )
     rows: dict[Key, tuple[Content, int]] = {}
     dates: dict[str, list[str]] = {}
+    if batch.rows is not None:
+        for kpi, day, channel, value, note, line, row in batch.rows:
+            key = (kpi, day, channel)
+            if key in rows or not -MAX_MICRO <= value <= MAX_MICRO:
+                break  # the slow path below says what is wrong
+            rows[key] = ((value, note or None, line or None), row)
+            dates.setdefault(kpi, []).append(day)
+        else:
+            return rows, dates
+        observations = [observation_of(r) for r in batch.rows]
+        batch = replace(batch, observations=observations, row_numbers=[r[6] for r in batch.rows])
+        batch = replace(batch, rows=None)
+        rows, dates = {}, {}
     for obs, row in zip(batch.observations, batch.row_numbers, strict=True):
         micro = to_micro(obs.value)
         if micro is None:
