@@ -42,6 +42,10 @@ from mktplan.ingest.readers import (
         (".5", "0.5", False),
         ("0.1234567", "0.123457", False),  # quantized to six places
         ("0.0000005", "0.000000", False),  # half-even
+        ("1e5", "100000", False),  # spreadsheets write big numbers so; pandas and pyarrow read it
+        ("1.2E+5", "120000", False),
+        ("5.", "5", False),
+        ("1e-999999999999", "0", False),
     ],
 )
 def test_parse_value_forms(raw: str, value: str, percent: bool) -> None:
@@ -62,7 +66,9 @@ def test_parse_value_no_value(raw: str) -> None:
         ("1,23", "not a number"),
         ("1.2.3", "not a number"),
         ("¥12%", "both money and a percentage"),
-        ("1e5", "not a number"),
+        ("1e999999999999", "too large"),  # no arithmetic on the exponent: no overflow
+        ("999999999999.9999999", "too large"),  # rounds up to the limit
+        ("1,234e5", "not a number"),
         ("1000000000000", "too large"),
     ],
 )

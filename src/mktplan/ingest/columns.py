@@ -14,7 +14,10 @@ a number never depends on the reader.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import numpy as np
@@ -44,7 +47,7 @@ def _small_pages() -> None:
 _small_pages()
 
 # A text cell that is a plain decimal number: parsed in bulk, everything else by parse_value.
-PLAIN_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"  # [0-9]: \d also matches "１"
+PLAIN_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # [0-9]: \d matches "１"
 
 
 class Column(Protocol):
@@ -102,6 +105,16 @@ def factorize_objects(values: list[str]) -> tuple[Codes, list[str]]:
     return codes, list(index)
 
 
+def _float_text(value: float) -> str:
+    """A float read by pandas as the decimal text it came from: the shortest text that round-trips,
+    without an exponent (so 1e+20 reads as "too large", not "not a number"); NaN and empty
+    cells are ""."""
+    if np.isnan(value):
+        return ""
+    text = repr(value)
+    return f"{Decimal(text):f}" if "e" in text and np.isfinite(value) else text
+
+
 class PandasColumn:
     """A column of a pandas frame (CSV read by pandas, or an .xlsx body of texts)."""
 
@@ -146,23 +159,34 @@ class PandasColumn:
         return floats
 
     def texts(self, positions: npt.NDArray[np.intp]) -> list[str]:
-        return [str(v) for v in self._series.iloc[positions].tolist()]
+        values = self._series.iloc[positions].tolist()
+        if self._kind == "float":
+            return [_float_text(float(v)) for v in values]
+        return [str(v) for v in values]
 
     def raw(self, position: int) -> str:
         return str(self._series.iat[position])
 
 
 class ArrowColumn:
-    """A column read by pyarrow's CSV reader: int64, double or string."""
+    """A column read by pyarrow's CSV reader: float64 numbers or (dictionary-coded) text.
 
-    def __init__(self, data: pa.ChunkedArray[Any]) -> None:
+    A number column keeps a way to read its cells again as written (``text_source``), for the
+    rare cells whose float is not provably the decimal written (more than six decimals,
+    10^9 and up, nan, inf): those are parsed from their text, exactly as the pandas path
+    would."""
+
+    def __init__(
+        self,
+        data: pa.ChunkedArray[Any],
+        text_source: Callable[[], pa.ChunkedArray[Any]] | None = None,
+    ) -> None:
         import pyarrow as pa
 
         self._data = data
-        kind = data.type
-        self._kind: Kind = (
-            "int" if pa.types.is_int64(kind) else "float" if pa.types.is_float64(kind) else "text"
-        )
+        self._kind: Kind = "float" if pa.types.is_floating(data.type) else "text"
+        self._text_source = text_source
+        self._as_written: pa.ChunkedArray[Any] | None = None
         self._factorized: tuple[Codes, list[str]] | None = None
 
     @property
@@ -173,12 +197,20 @@ class ArrowColumn:
         return len(self._data)
 
     def values(self) -> npt.NDArray[Any]:
-        if self._kind == "int":
-            return _numpy(self._data, np.int64, 0)
         return _numpy(self._data, np.float64, np.nan)
 
     def nulls(self) -> npt.NDArray[np.bool_]:
         return _nulls(self._data)
+
+    def _written(self) -> pa.ChunkedArray[Any]:
+        """The cells as written: the text itself, or the numbers read again as text."""
+        if self._kind == "text":
+            return self._data
+        if self._as_written is None:
+            if self._text_source is None:  # pragma: no cover - arrow_body always gives one
+                raise ValueError("this number column cannot be read again as text")
+            self._as_written = self._text_source()
+        return self._as_written
 
     def factorize(self) -> tuple[Codes, list[str]]:
         if self._factorized is None:
@@ -191,10 +223,12 @@ class ArrowColumn:
     def _encode(self) -> tuple[Codes, list[str]]:
         """Dictionary-encode chunk by chunk and merge the (small) dictionaries in Python:
         cheaper than combining the chunks of a long text column first."""
+        import pyarrow as pa
+
         index: dict[str, int] = {}
         parts: list[Codes] = []
         for chunk in _chunks(self._data):
-            encoded = chunk.dictionary_encode()
+            encoded = chunk if isinstance(chunk, pa.DictionaryArray) else chunk.dictionary_encode()
             local = np.fromiter(
                 (index.setdefault(str(u), len(index)) for u in encoded.dictionary.to_pylist()),
                 dtype=np.intp,
@@ -214,8 +248,10 @@ class ArrowColumn:
     def texts(self, positions: npt.NDArray[np.intp]) -> list[str]:
         import pyarrow as pa
 
+        if not len(positions):
+            return []
         indices = np.ascontiguousarray(positions, dtype=np.int64)
-        taken = self._data.take(
+        taken = self._written().take(
             pa.Array.from_buffers(
                 pa.int64(), len(indices), [None, pa.py_buffer(cast(Any, indices))]
             )
@@ -223,7 +259,7 @@ class ArrowColumn:
         return ["" if v is None else str(v) for v in taken.to_pylist()]
 
     def raw(self, position: int) -> str:
-        value = self._data[position].as_py()
+        value = self._written()[position].as_py()
         return "" if value is None else str(value)
 
 
@@ -280,56 +316,65 @@ def arrow_body(
     path: str, delimiter: str, width: int, positions: list[int], text_positions: set[int]
 ) -> Body | None:
     """Read a UTF-8 CSV body with pyarrow, or None when pyarrow cannot read it cleanly (ragged
-    rows, a quoted line break, invalid UTF-8, ...): the pandas reader then reads it and says
-    what is wrong, with the line. Columns other than ``positions`` are read as text only to
-    check them; numeric columns of ``positions`` outside ``text_positions`` are inferred."""
+    rows, a quoted line break across blocks, invalid UTF-8, ...): the pandas reader then reads
+    it and says what is wrong, with the line.
+
+    Columns in ``text_positions`` are read as dictionary-coded text; the other ``positions``
+    (values) as float64 when every cell is a number pyarrow reads, else as text (a column
+    with "1,234" or "-" in it is found from pyarrow's error and read again as text). Columns
+    outside ``positions`` are read as text only to check them."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pcsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
     names = [f"c{i}" for i in range(width)]
-    inferred = {p for p in positions if p not in text_positions}
-    for _ in range(2):
-        types = {name: pa.string() for i, name in enumerate(names) if i not in inferred}
+    numbers = {p for p in positions if p not in text_positions}
+    coded = pa.dictionary(pa.int32(), pa.string())
+
+    def read(types: dict[str, Any], include: list[str] | None = None) -> pa.Table:
+        return pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                skip_rows=1, column_names=names, use_threads=True, block_size=1 << 22
+            ),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=False
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types,
+                include_columns=include or [],
+                null_values=[""],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+
+    def as_written(name: str) -> Callable[[], pa.ChunkedArray[Any]]:
+        return lambda: read({name: pa.string()}, [name]).column(name)
+
+    for _ in range(len(numbers) + 1):
+        types = {
+            name: pa.float64() if i in numbers else coded if i in text_positions else pa.string()
+            for i, name in enumerate(names)
+        }
         try:
-            table = pcsv.read_csv(
-                path,
-                read_options=pcsv.ReadOptions(
-                    skip_rows=1, column_names=names, use_threads=True, block_size=1 << 22
-                ),
-                parse_options=pcsv.ParseOptions(
-                    delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=False
-                ),
-                convert_options=pcsv.ConvertOptions(
-                    column_types=types,
-                    null_values=[""],
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                    check_utf8=True,
-                ),
-            )
+            table = read(types)
+        except pa.ArrowInvalid as exc:
+            # "In CSV column #5: CSV conversion error to double: invalid value '1,234'"
+            found = _FAILED_COLUMN.search(str(exc))
+            if found is None or int(found.group(1)) not in numbers:
+                return None
+            numbers.discard(int(found.group(1)))
+            continue
         except (pa.ArrowException, OSError):
             return None
-        # an inferred bool, date, time or binary column is read again as text: "true" or
-        # "2024-06-10" in a metric column is a bad number, reported as such
-        odd = {
-            p
-            for p in inferred
-            if not (
-                pa.types.is_int64(kind := table.column(names[p]).type)
-                or pa.types.is_float64(kind)
-                or pa.types.is_null(kind)
-            )
+        columns: dict[int, Column] = {
+            p: ArrowColumn(table.column(names[p]), as_written(names[p])) for p in positions
         }
-        empty = {p for p in inferred if pa.types.is_null(table.column(names[p]).type)}
-        if not odd:
-            columns: dict[int, Column] = {}
-            for p in positions:
-                data = table.column(names[p])
-                if p in empty:  # every cell empty: numbers with no values
-                    data = data.cast(pa.int64())
-                columns[p] = ArrowColumn(data)
-            return Body(columns, table.num_rows, 2)
-        inferred -= odd
-    return None  # pragma: no cover - the second read forces every odd column to text
+        return Body(columns, table.num_rows, 2)
+    return None  # pragma: no cover - every number column has become text by then
+
+
+_FAILED_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error")

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 MICRO = 10**SCALE
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
-MAX_VALUE = Decimal(10) ** 12
+MAX_DIGITS = 12
+MAX_VALUE = Decimal(10) ** MAX_DIGITS
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # Texts meaning "no value": not zero, and not stored.
@@ -44,7 +45,9 @@ NO_VALUE = frozenset(
 
 _CURRENCY_PREFIXES = ("¥", "$", "€", "£", "rmb", "cny", "usd", "eur")
 _CURRENCY_SUFFIXES = ("元", "rmb", "cny", "usd", "eur")
-_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
+# 1,234.50 with thousands separators, or a plain 1234.5 / .5 / 5. / 1.2E+5 (as spreadsheets
+# write big numbers; the same text pandas and pyarrow read as a number)
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -118,10 +121,17 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
         )
     try:
-        value = Decimal(text.replace(",", "")).quantize(Decimal(1).scaleb(-SCALE))
+        value = Decimal(text.replace(",", ""))
+        # adjusted() is the power of ten of the first digit: no arithmetic, so an exponent
+        # such as 1e999999999999 cannot overflow the decimal context
+        if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
+            raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+        if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
+            value = Decimal(0)
+        value = value.quantize(Decimal(1).scaleb(-SCALE))
     except InvalidOperation:
         raise ValueError("not a number") from None
-    if abs(value) >= MAX_VALUE:
+    if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
         raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
     return (-value if negative else value), percent
 
@@ -180,16 +190,6 @@ def _exact_micro(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64]
     return rounded.astype(np.int64), ok
 
 
-def _float_text(value: float) -> str:
-    """A float as the decimal text it was read from: the shortest text that round-trips,
-    without an exponent (so 1e+20 reads as "too large", not "not a number"); NaN and empty
-    cells are ""."""
-    if np.isnan(value):
-        return ""
-    text = repr(value)
-    return f"{Decimal(text):f}" if "e" in text and np.isfinite(value) else text
-
-
 def parse_numbers(column: Column) -> ParsedNumbers:
     """Parse one export column (inferred ints, floats, or texts) into micro-units."""
     size = len(column)
@@ -205,11 +205,10 @@ def parse_numbers(column: Column) -> ParsedNumbers:
         rest = np.arange(size)  # too large for micro-units: each says so through parse_value
         empty = column.nulls().tolist()
         texts = ["" if e else str(v) for v, e in zip(ints.tolist(), empty, strict=True)]
-    elif column.kind == "float":
-        floats = column.values()
-        micro, present = _exact_micro(floats)
-        rest = np.flatnonzero(~present)
-        texts = [_float_text(x) for x in floats[rest].tolist()]
+    elif column.kind == "float":  # empty cells are NaN here, and no value
+        micro, present = _exact_micro(column.values())
+        rest = np.flatnonzero(~present & ~column.nulls())
+        texts = column.texts(rest)  # as written: the float may not be the decimal written
     else:
         micro, present = _exact_micro(column.plain_numbers())
         rest = np.flatnonzero(~present)
@@ -425,11 +424,12 @@ def read_columns(header: TableHeader, positions: list[int], text_positions: set[
         )
         if fast is not None:
             return fast
-    return pandas_body(_read_csv_pandas(header, text_positions), positions, 2)
+    return pandas_body(_read_csv_pandas(header), positions, 2)
 
 
-def _read_csv_pandas(header: TableHeader, text_positions: set[int]) -> pd.DataFrame:
-    """The whole CSV body by pandas' C parser, columns named by position."""
+def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
+    """The whole CSV body by pandas' C parser as text, columns named by position: values are
+    parsed by :func:`parse_numbers` from the text as written, never from pandas' floats."""
     import pandas as pd
 
     path = Path(header.file)
@@ -448,9 +448,7 @@ def _read_csv_pandas(header: TableHeader, text_positions: set[int]) -> pd.DataFr
                 # all columns, no usecols: only then does the C parser refuse a row with extra
                 # fields (an unquoted "1,234") instead of silently dropping them
                 index_col=False,
-                # str, not "category": pandas 3 builds the strings first either way (measured
-                # twice as slow on the 1M-row bench export)
-                dtype=dict.fromkeys(text_positions, str),
+                dtype=str,
                 keep_default_na=False,
                 na_filter=False,
                 skip_blank_lines=False,
