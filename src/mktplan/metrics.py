@@ -31,7 +31,7 @@ from mktplan.evaluation import (
 from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
 from mktplan.plan.model import Action, Kpi, Module, Plan
-from mktplan.plan.rules import KEYWORDS, KpiRef, kpi_refs, resolve_name
+from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 HUNDRED = Decimal(100)

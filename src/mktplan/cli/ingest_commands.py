@@ -204,7 +204,7 @@ def _run_document(run: IngestRun) -> dict[str, object]:
 
 
 def _show_log(plan_path: Path, store: Path | None, output_format: LogFormat) -> None:
-    from mktplan.plan.validate import load_plan
+    from mktplan.plan.cache import load_plan
     from mktplan.store import Store, resolve_store_path
 
     plan = load_plan(plan_path)

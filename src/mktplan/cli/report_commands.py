@@ -135,7 +135,7 @@ def report(
 
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
-    from mktplan.plan.validate import load_plan
+    from mktplan.plan.cache import load_plan
     from mktplan.render import output_path, render_report, write_atomic
     from mktplan.store import Store, resolve_store_path
 

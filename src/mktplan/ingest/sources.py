@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError
-from mktplan.ingest.columns import Body, factorize_objects
+from mktplan.ingest.columns import Body
 from mktplan.ingest.readers import (
     MICRO,
     TableHeader,
@@ -42,7 +42,7 @@ from mktplan.ingest.readers import (
 )
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
-from mktplan.plan.rules import KpiRef, kpi_refs, resolve_name
+from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.store.records import Row, observation_of
 
 if TYPE_CHECKING:
@@ -302,13 +302,16 @@ TextCodes = tuple[npt.NDArray[np.intp], list[str]]
 
 def _text_codes(body: Body, position: int | None) -> TextCodes | None:
     """A text column stripped, with "-", "N/A" and the like as '': (code per row, distinct
-    cleaned texts); each distinct cell is cleaned once."""
+    cleaned texts in sorted order); each distinct cell is cleaned once. Sorted, so that
+    observations grouped by (date, code) reach the store in its key order."""
     if position is None:
         return None
     codes, uniques = body[position].factorize()
     cleaned = ["" if is_no_value(u) else u.strip() for u in uniques]
-    clean_codes, names = factorize_objects(cleaned)
-    return clean_codes[codes], names or [""]
+    names = sorted(set(cleaned)) or [""]
+    index = {name: i for i, name in enumerate(names)}
+    clean_codes = np.array([index[c] for c in cleaned], dtype=np.intp)
+    return clean_codes[codes], names
 
 
 def _texts(body: Body, position: int | None) -> npt.NDArray[Any] | None:
@@ -519,6 +522,7 @@ def _map_wide(
         modules = [plan.module(layout.module)]
     else:
         modules = [None]
+    every_row: npt.NDArray[np.int64] | None = None
     for position, kpi_id in layout.metrics:
         numbers = parse_numbers(body[position])
         header = names[position]
@@ -530,7 +534,11 @@ def _map_wide(
             in_module = ~blank & numbers.present
             if len(modules) > 1 or layout.route is not None:
                 in_module &= route_code == code
-            rows = np.flatnonzero(in_module)
+            if in_module.all():  # the usual export: every row has this value
+                rows = every_row if every_row is not None else np.arange(size, dtype=np.int64)
+                every_row = rows  # one shared array, so grouping is computed once
+            else:
+                rows = np.flatnonzero(in_module).astype(np.int64, copy=False)
             if not len(rows):
                 continue
             qid = resolve_name(kpi_id, module, refs)
@@ -544,18 +552,18 @@ def _map_wide(
                 for p in rows.tolist():
                     rejects.add(p, header, raw(p), reason)
                 continue
-            pos = rows.astype(np.int64)
+            whole = rows is every_row
             micro = _apply_percent(
                 refs[qid].kpi,
                 qid,
                 header,
-                pos,
-                numbers.micro[rows],
-                numbers.percent[rows],
+                rows,
+                numbers.micro if whole else numbers.micro[rows],
+                numbers.percent if whole else numbers.percent[rows],
                 raw,
                 rejects,
             )
-            cells.add(qid, pos, micro)
+            cells.add(qid, rows, micro)
 
 
 def _route_key(raw: str) -> str:
@@ -719,7 +727,7 @@ def _grouping(
     (days × channels), so a count per key finds the occupied ones. Reused while KPIs share
     the same rows, as the columns of one wide export usually do."""
     for groups in cache:
-        if len(groups.pos) == len(pos) and np.array_equal(groups.pos, pos):
+        if groups.pos is pos or (len(groups.pos) == len(pos) and np.array_equal(groups.pos, pos)):
             return groups
     keys = keys_all[pos]
     low = int(keys.min())

@@ -7,16 +7,14 @@ and one line.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 from mktplan.errors import Finding, Severity
 from mktplan.plan import formula
 from mktplan.plan.loader import LoadedYaml, Loc
-from mktplan.plan.model import Kpi, Module, Plan
+from mktplan.plan.model import Module, Plan
+from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import REWRITE_EXAMPLE, vague_reason
-
-KEYWORDS = ("spend", "revenue")
 
 
 def format_loc(loc: Loc) -> str:
@@ -28,45 +26,6 @@ def format_loc(loc: Loc) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-@dataclass(frozen=True)
-class KpiRef:
-    """A KPI with where it stands in the plan."""
-
-    qualified: str
-    module: Module | None
-    kpi: Kpi
-    loc: Loc
-
-
-def kpi_refs(plan: Plan) -> dict[str, KpiRef]:
-    refs: dict[str, KpiRef] = {}
-    for k, kpi in enumerate(plan.kpis):
-        refs.setdefault(kpi.id, KpiRef(kpi.id, None, kpi, ("kpis", k)))
-    for m, module in enumerate(plan.modules):
-        for k, kpi in enumerate(module.kpis):
-            qid = f"{module.id}.{kpi.id}"
-            refs.setdefault(qid, KpiRef(qid, module, kpi, ("modules", m, "kpis", k)))
-    return refs
-
-
-def resolve_name(name: str, module: Module | None, refs: dict[str, KpiRef]) -> str | None:
-    """The qualified KPI id a formula name means in its scope, the keyword itself for
-    `spend`/`revenue`, or None when it names nothing.
-
-    In a module: its own KPI, then `spend`/`revenue`, then a plan-level KPI.
-    At plan level: a plan-level KPI, then `spend`/`revenue`. `module.kpi` is always absolute.
-    """
-    if "." in name:
-        return name if name in refs else None
-    if module is not None and f"{module.id}.{name}" in refs:
-        return f"{module.id}.{name}"
-    if name in KEYWORDS:
-        return name
-    if name in refs and refs[name].module is None:
-        return name
-    return None
 
 
 class Context:

@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from mktplan.errors import Finding, MktplanError, PlanError, Severity
+from mktplan.errors import Finding, MktplanError, Severity
 from mktplan.plan import rules
+from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
 
@@ -192,23 +193,4 @@ def check_plan_file(path: Path) -> PlanCheck:
     return PlanCheck(name, plan, rules.check(plan, loaded), loaded)
 
 
-def load_plan(path: Path) -> Plan:
-    """The plan in ``path``, or :class:`PlanError` naming its first errors."""
-    result = check_plan_file(path)
-    if result.plan is None or result.errors:
-        errors = result.errors
-        first = errors[0]
-        more = (
-            f" (and {len(errors) - 1} more; run `mktplan validate {path}`)"
-            if len(errors) > 1
-            else ""
-        )
-        raise PlanError(
-            f"the plan is not valid: {first.message}{more}",
-            file=first.file,
-            line=first.line,
-            path=first.path,
-            hint=first.hint,
-            findings=errors,
-        )
-    return result.plan
+__all__ = ["PlanCheck", "check_plan_file", "load_plan"]

@@ -1,0 +1,109 @@
+"""The validated-plan cache: hits only for the same bytes and the same plan code, never
+changes what load_plan returns or refuses, and never makes a load fail."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mktplan.errors import PlanError
+from mktplan.plan import cache
+from mktplan.plan.validate import check_plan_file, load_plan
+from tests.conftest import PLANS
+
+EXAMPLES = sorted(PLANS.glob("*.yaml"))
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    target = tmp_path / "plan.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.yaml", target)
+    return target
+
+
+def entries(plan: Path) -> list[Path]:
+    return sorted((plan.parent / ".mktplan" / "cache").glob("plan-*.json"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_cached_plan_equals_a_fresh_load(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    plan_path = tmp_path / example.name
+    shutil.copy(example, plan_path)
+    fresh = check_plan_file(plan_path).plan
+    first = load_plan(plan_path)
+    assert len(entries(plan_path)) == 1
+    cached = cache.lookup(plan_path, plan_path.read_bytes())
+    assert cached is not None
+    assert cached == first == fresh
+    assert load_plan(plan_path) == fresh
+
+
+def test_an_edited_plan_is_checked_afresh(plan_copy: Path) -> None:
+    load_plan(plan_copy)
+    text = plan_copy.read_text(encoding="utf-8")
+    plan_copy.write_text(text.replace("reserve: 45000", "reserve: 150000"), encoding="utf-8")
+    assert "reserve: 150000" in plan_copy.read_text(encoding="utf-8")
+    with pytest.raises(PlanError, match="reserve"):
+        load_plan(plan_copy)
+    assert len(entries(plan_copy)) == 1  # the invalid plan was not cached
+    plan_copy.write_text(text, encoding="utf-8")  # back to the valid bytes: a hit again
+    assert load_plan(plan_copy) == check_plan_file(plan_copy).plan
+
+
+def test_changed_plan_code_misses(plan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_plan(plan_copy)
+    monkeypatch.setattr(cache, "_code_fingerprint", lambda: b"another mktplan")
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) is None
+    load_plan(plan_copy)
+    assert len(entries(plan_copy)) == 2
+
+
+def test_empty_cache_dir_turns_the_cache_off(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_ENV, "")
+    load_plan(plan_copy)
+    assert not (plan_copy.parent / ".mktplan").exists()
+
+
+def test_cache_dir_from_the_environment(
+    plan_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "elsewhere"))
+    load_plan(plan_copy)
+    assert len(list((tmp_path / "elsewhere").glob("plan-*.json"))) == 1
+    assert not (plan_copy.parent / ".mktplan").exists()
+
+
+def test_a_corrupt_entry_is_ignored_and_replaced(plan_copy: Path) -> None:
+    expected = load_plan(plan_copy)
+    (entry,) = entries(plan_copy)
+    entry.write_text('{"plan": "not a plan"}', encoding="utf-8")
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) is None
+    assert load_plan(plan_copy) == expected
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) == expected  # rewritten
+
+
+def test_an_unusable_cache_dir_never_fails_a_load(
+    plan_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    assert load_plan(plan_copy) == check_plan_file(plan_copy).plan
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_old_entries_are_pruned(plan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "KEEP", 3)
+    text = plan_copy.read_text(encoding="utf-8")
+    for i in range(5):  # five different valid plans: a comment changes the bytes
+        plan_copy.write_text(f"{text}\n# edit {i}\n", encoding="utf-8")
+        load_plan(plan_copy)
+    assert len(entries(plan_copy)) == 3
