@@ -179,6 +179,10 @@ def test_migration_2_backfills_the_rollup_of_an_older_store(
 
     path = tmp_path / "s.sqlite"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    # a version-1 mktplan kept no rollup at all
+    monkeypatch.setattr(
+        schema, "ROLLUP_DAYS", "DELETE FROM observation WHERE 0 AND ? AND ? AND ? AND ?"
+    )
     with Store.open(path) as store:
         store.ingest("p", [batch([obs("k", 1, "5", "a"), obs("k", 1, "3", "b")])])
     monkeypatch.undo()

@@ -146,7 +146,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             END""",
         ),
     ),
+    Migration(
+        3,
+        "the rollup of inserted observations is recounted once per file, not once per row",
+        # a trigger step per inserted row was a third of a big ingest's store time; inserts
+        # happen only in upsert.insert_new, which recounts the days it touched (ROLLUP_DAYS)
+        ("DROP TRIGGER observation_day_insert",),
+    ),
 )
+
+# Recount the daily rollup of one KPI over a date range from its observations: what
+# upsert.insert_new runs after inserting (parameters: plan id, kpi, first and last date).
+ROLLUP_DAYS = """
+    INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high)
+    SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000),
+           min(value), max(value)
+    FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?
+    GROUP BY plan_id, kpi, date
+    ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
+        n = excluded.n, whole = excluded.whole, rest = excluded.rest,
+        low = excluded.low, high = excluded.high
+"""
 
 
 def latest_version(migrations: tuple[Migration, ...] | None = None) -> int:

@@ -13,10 +13,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import TypeVar
 
 from mktplan.errors import StoreError
+from mktplan.store import schema
 from mktplan.store.records import MAX_MICRO, FileBatch, FileOutcome, observation_of, to_micro
 
 CHUNK = 10_000  # rows per executemany: bounded memory for statement parameters
@@ -24,6 +26,8 @@ CHUNK = 10_000  # rows per executemany: bounded memory for statement parameters
 # (value micro-units, note, line) — what "unchanged" compares
 Content = tuple[int, str | None, str | None]
 Key = tuple[str, str, str]  # (kpi, ISO date, channel)
+# (plan_id, kpi, date, channel, value, note, line, file_id, row_number)
+Inserted = tuple[str, str, str, str, int, str | None, str | None, int, int]
 
 T = TypeVar("T")
 
@@ -131,14 +135,21 @@ def _stored(
     return found
 
 
-def insert_new(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]) -> None:
-    """Insert new observations: (plan_id, kpi, date, channel, value, note, line, file, row)."""
-    for chunk in chunked(rows):
+def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
+    """Insert new observations, in key order (cheapest for the table's B-tree), then recount
+    the daily rollup of the days they fall on, one statement per KPI."""
+    ordered = sorted(rows)  # ingest hands them over in this order already: a linear check
+    for chunk in chunked(ordered):
         conn.executemany(
             "INSERT INTO observation (plan_id, kpi, date, channel, value, note, line, file_id, "
             "row_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             chunk,
         )
+    spans = []
+    for (plan_id, kpi), group in groupby(ordered, key=itemgetter(0, 1)):
+        days = [row[2] for row in group]
+        spans.append((plan_id, kpi, days[0], days[-1]))
+    conn.executemany(schema.ROLLUP_DAYS, spans)
 
 
 def replace_changed(
@@ -200,7 +211,7 @@ def apply_batch(
         unchanged = len(rows) if rows else earlier[0]
     else:
         stored = _stored(conn, plan_id, dates)
-        inserts: list[tuple[object, ...]] = []
+        inserts: list[Inserted] = []
         history: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         for (kpi, day, channel), ((micro, note, line), row) in rows.items():
