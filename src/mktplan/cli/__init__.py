@@ -7,11 +7,16 @@ Imports of pydantic, pandas, openpyxl and jinja2 happen inside the commands so t
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
 
-import typer
+# mktplan's pydantic models are its own; looking up installed pydantic plugins (entry points
+# through importlib.metadata) costs every command 15 ms for nothing. Set it to "" to look.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # after the setting above: typer imports pydantic
 
 from mktplan import __version__
 from mktplan.errors import EXIT_INVALID, MktplanError
@@ -76,6 +81,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     other exception is turned into a one-paragraph message here.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _run(args)
+    finally:
+        if argv is None:  # the process ends here: skip the garbage collector's last full
+            gc.freeze()  # pass over every object (0.1 s after a 2,000-KPI ingest)
+
+
+def _run(args: list[str]) -> None:
     try:
         app(args=args, prog_name="mktplan", standalone_mode=True)
     except MktplanError as exc:

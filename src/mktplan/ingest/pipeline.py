@@ -5,8 +5,10 @@ transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,6 +143,20 @@ def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
     )
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: ingest makes many small objects and no cycles, so
+    its passes would only rescan them and the plan (0.06 s of a 1M-row ingest)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_no_cyclic_gc()
 def ingest_files(
     plan_path: Path,
     files: Sequence[Path],
@@ -162,7 +178,7 @@ def ingest_files(
     ``skip_invalid`` is off; the store is not opened then. With ``dry_run`` the store reports
     what would change and nothing is written, rejects files included.
     """
-    from mktplan.plan.validate import load_plan
+    from mktplan.plan.cache import load_plan
     from mktplan.store import Store, resolve_store_path
 
     plan = load_plan(plan_path)
