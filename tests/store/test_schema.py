@@ -193,3 +193,32 @@ def test_migration_2_backfills_the_rollup_of_an_older_store(
             conn.execute("SELECT * FROM observation_day").fetchall()
             == conn.execute(ROLLUP_FROM_ROWS).fetchall()
         )
+
+
+def test_migration_3_keeps_the_rollup_right_without_the_insert_trigger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.store.helpers import batch, obs
+
+    path = tmp_path / "s.sqlite"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+    with Store.open(path) as store:  # a version-2 store, rollup kept by the insert trigger
+        store.ingest("p", [batch([obs("k", 1, "5", "a"), obs("k", 3, "3", "b")], name="1.csv")])
+    monkeypatch.undo()
+    with Store.open(path) as store:
+        conn = store.connection
+        assert store.schema_version() == schema.latest_version()
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert "observation_day_insert" not in triggers
+        # new days, a day that already had a channel, and a day between two stored ones
+        more = [obs("k", 1, "2", "b"), obs("k", 2, "4", "a"), obs("j", 2, "-1.25", "a")]
+        store.ingest("p", [batch(more, name="2.csv")])
+        rollup = conn.execute("SELECT * FROM observation_day ORDER BY 1, 2, 3").fetchall()
+        assert rollup == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+        assert [r[2:4] for r in rollup if r[1] == "k"] == [
+            ("2024-06-01", 2),
+            ("2024-06-02", 1),
+            ("2024-06-03", 1),
+        ]
