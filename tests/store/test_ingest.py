@@ -15,6 +15,7 @@ import pytest
 from mktplan.errors import StoreError
 from mktplan.observations import AggRequest, MemoryObservations, Observation
 from mktplan.store import FileBatch, Store, upsert
+from mktplan.store.records import observation_of
 from tests.conftest import PLANS
 from tests.store.helpers import batch, obs, read_long_csv
 
@@ -243,6 +244,60 @@ def test_mismatched_row_numbers_are_refused(store: Store) -> None:
     broken = FileBatch("x.csv", "s", "long", "c", 2, [obs("a", 1, "1")], [2, 3])
     with pytest.raises(StoreError, match="1 observations but 2 row numbers"):
         store.ingest("p", [broken])
+
+
+def rows_batch(name: str, rows: list[tuple[Any, ...]]) -> FileBatch:
+    """A batch in ingest's own form: (kpi, date, channel, micro-units, note, line, row)."""
+    return FileBatch(name, f"sha-{name}", "long", "c", len(rows), rows=rows)
+
+
+def test_row_tuples_store_the_same_as_observations(store: Store, tmp_path: Path) -> None:
+    rows = [
+        ("a", "2024-06-01", "", 1_500_000, None, None, 2),
+        ("a", "2024-06-02", "web", -250_000, "promo", "labour", 3),
+        ("b", "2024-06-01", "", 7_000_000, None, None, 4),
+    ]
+    store.ingest("p", [rows_batch("fast.csv", rows)])  # nothing stored yet: the direct insert
+    with Store.open(tmp_path / "other.sqlite") as other:
+        observations = [observation_of(r) for r in rows]
+        other.ingest(
+            "p",
+            [FileBatch("fast.csv", "x", "long", "c", 3, observations, [r[6] for r in rows])],
+        )
+        assert [s.observation for s in store.observations("p")] == [
+            s.observation for s in other.observations("p")
+        ]
+    # against stored keys: compared one by one (one changed, one unchanged, one new)
+    again = [
+        ("a", "2024-06-01", "", 1_500_000, None, None, 2),
+        ("a", "2024-06-02", "web", -200_000, "promo", "labour", 3),
+        ("a", "2024-06-03", "", 1_000_000, None, None, 4),
+    ]
+    (outcome,) = store.ingest("p", [rows_batch("again.csv", again)]).files
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("stored_first", [False, True])
+def test_a_key_twice_in_row_tuples_is_refused(store: Store, stored_first: bool) -> None:
+    if stored_first:  # the comparing path
+        store.ingest("p", [rows_batch("first.csv", [("a", "2024-06-01", "", 1, None, None, 2)])])
+    digest = store.content_digest()
+    twice = [
+        ("a", "2024-06-01", "web", 1_000_000, None, None, 2),
+        ("a", "2024-06-01", "web", 2_000_000, None, None, 5),
+    ]
+    with pytest.raises(StoreError, match="appears twice in one file") as info:
+        store.ingest("p", [rows_batch("twice.csv", twice)])
+    assert (info.value.file, info.value.line) == ("twice.csv", 5)
+    assert store.content_digest() == digest
+
+
+def test_a_row_tuple_too_large_to_store_is_refused(store: Store) -> None:
+    huge = [("a", "2024-06-01", "", 2**63, None, None, 7)]
+    with pytest.raises(StoreError, match="cannot be stored exactly") as info:
+        store.ingest("p", [rows_batch("huge.csv", huge)])
+    assert (info.value.file, info.value.line) == ("huge.csv", 7)
+    assert store.observations("p") == []
 
 
 def test_an_empty_plan_id_is_refused(store: Store) -> None:

@@ -12,14 +12,21 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import TypeVar
 
 from mktplan.errors import StoreError
 from mktplan.store import schema
-from mktplan.store.records import MAX_MICRO, FileBatch, FileOutcome, observation_of, to_micro
+from mktplan.store.records import (
+    MAX_MICRO,
+    FileBatch,
+    FileOutcome,
+    Row,
+    observation_of,
+    to_micro,
+)
 
 CHUNK = 10_000  # rows per executemany: bounded memory for statement parameters
 
@@ -52,10 +59,70 @@ def finish_run(conn: sqlite3.Connection, run_id: int, finished: dt.datetime) -> 
     )
 
 
-def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str, list[str]]]:
-    """The batch as {key: (content, row number)} and the dates per KPI; raises StoreError on a
-    value that cannot be stored exactly or a key that appears twice."""
-    if batch.rows is None and len(batch.observations) != len(batch.row_numbers):
+@dataclass(frozen=True)
+class Prepared:
+    """A batch ready to compare with the store: ``rows`` keyed for comparison, or for a batch
+    of :data:`Row` tuples the tuples themselves (``fresh``; keyed only if the store holds some
+    of their keys), and each KPI's first and last date."""
+
+    rows: dict[Key, tuple[Content, int]] | None
+    fresh: Sequence[Row] | None
+    spans: dict[str, tuple[str, str]]
+
+    def __len__(self) -> int:
+        return len(self.fresh) if self.fresh is not None else len(self.rows or {})
+
+    def keyed(self, name: str) -> dict[Key, tuple[Content, int]]:
+        if self.rows is not None:
+            return self.rows
+        keyed: dict[Key, tuple[Content, int]] = {}
+        for kpi, day, channel, value, note, line, row in self.fresh or ():
+            key = (kpi, day, channel)
+            if key in keyed:
+                raise _twice(name, kpi, day, channel, keyed[key][1], row)
+            keyed[key] = ((value, note or None, line or None), row)
+        return keyed
+
+
+def _twice(name: str, kpi: str, day: str, channel: str, first: int, row: int) -> StoreError:
+    return StoreError(
+        f"{kpi} on {day}{f' in channel {channel}' if channel else ''} "
+        f"appears twice in one file (rows {first} and {row})",
+        file=name,
+        line=row,
+        path=kpi,
+        hint="rows of one file are combined per KPI, date and channel before storing; "
+        "this is a bug in the reader of this file format",
+    )
+
+
+def _spans(rows: Sequence[Row]) -> dict[str, tuple[str, str]] | None:
+    """First and last date per KPI of :data:`Row` tuples, or None when a value cannot be
+    stored exactly (the observation path then says which)."""
+    spans: dict[str, tuple[str, str]] = {}
+    for kpi, group in groupby(rows, key=itemgetter(0)):  # runs of one KPI: usually one each
+        run = list(group)
+        days = [row[1] for row in run]
+        if not all(-MAX_MICRO <= row[3] <= MAX_MICRO for row in run):
+            return None
+        first, last = min(days), max(days)
+        if kpi in spans:
+            first, last = min(first, spans[kpi][0]), max(last, spans[kpi][1])
+        spans[kpi] = (first, last)
+    return spans
+
+
+def _prepare(batch: FileBatch) -> Prepared:
+    """The batch ready to compare with the store; raises StoreError on a value that cannot
+    be stored exactly or (for observations) a key that appears twice."""
+    if batch.rows is not None:
+        spans = _spans(batch.rows)
+        if spans is not None:
+            return Prepared(None, batch.rows, spans)
+        observations = [observation_of(r) for r in batch.rows]
+        batch = replace(batch, observations=observations, row_numbers=[r[6] for r in batch.rows])
+        batch = replace(batch, rows=None)
+    if len(batch.observations) != len(batch.row_numbers):
         raise StoreError(
             f"{batch.name}: {len(batch.observations)} observations but "
             f"{len(batch.row_numbers)} row numbers",
@@ -63,20 +130,7 @@ def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str
             hint="this is a bug in the reader of this file format; please report it",
         )
     rows: dict[Key, tuple[Content, int]] = {}
-    dates: dict[str, list[str]] = {}
-    if batch.rows is not None:
-        for kpi, day, channel, value, note, line, row in batch.rows:
-            key = (kpi, day, channel)
-            if key in rows or not -MAX_MICRO <= value <= MAX_MICRO:
-                break  # the slow path below says what is wrong
-            rows[key] = ((value, note or None, line or None), row)
-            dates.setdefault(kpi, []).append(day)
-        else:
-            return rows, dates
-        observations = [observation_of(r) for r in batch.rows]
-        batch = replace(batch, observations=observations, row_numbers=[r[6] for r in batch.rows])
-        batch = replace(batch, rows=None)
-        rows, dates = {}, {}
+    spans = {}
     for obs, row in zip(batch.observations, batch.row_numbers, strict=True):
         micro = to_micro(obs.value)
         if micro is None:
@@ -90,18 +144,11 @@ def _prepare(batch: FileBatch) -> tuple[dict[Key, tuple[Content, int]], dict[str
         day = obs.date.isoformat()
         key = (obs.kpi, day, obs.channel)
         if key in rows:
-            raise StoreError(
-                f"{obs.kpi} on {day}{f' in channel {obs.channel}' if obs.channel else ''} "
-                f"appears twice in one file (rows {rows[key][1]} and {row})",
-                file=batch.name,
-                line=row,
-                path=obs.kpi,
-                hint="rows of one file are combined per KPI, date and channel before storing; "
-                "this is a bug in the reader of this file format",
-            )
+            raise _twice(batch.name, obs.kpi, day, obs.channel, rows[key][1], row)
         rows[key] = ((micro, obs.note or None, obs.line or None), row)
-        dates.setdefault(obs.kpi, []).append(day)
-    return rows, dates
+        first, last = spans.get(obs.kpi, (day, day))
+        spans[obs.kpi] = (min(first, day), max(last, day))
+    return Prepared(rows, None, spans)
 
 
 def previous_ingest(
@@ -120,15 +167,15 @@ def previous_ingest(
 
 
 def _stored(
-    conn: sqlite3.Connection, plan_id: str, dates: dict[str, list[str]]
+    conn: sqlite3.Connection, plan_id: str, spans: dict[str, tuple[str, str]]
 ) -> dict[Key, tuple[Content, int, int]]:
     """Stored (content, file id, row number) of the batch's KPIs within its date range."""
     found: dict[Key, tuple[Content, int, int]] = {}
-    for kpi, days in dates.items():
+    for kpi, (first, last) in spans.items():
         cur = conn.execute(
             "SELECT date, channel, value, note, line, file_id, row_number FROM observation "
             "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?",
-            (plan_id, kpi, min(days), max(days)),
+            (plan_id, kpi, first, last),
         )
         for day, channel, value, note, line, file_id, row_number in cur:
             found[(kpi, day, channel)] = ((value, note, line), file_id, row_number)
@@ -176,19 +223,20 @@ def apply_batch(
     conn: sqlite3.Connection, plan_id: str, run_id: int, batch: FileBatch, *, force: bool = False
 ) -> FileOutcome:
     """Write one file's observations inside the caller's transaction and say what changed."""
-    rows, dates = _prepare(batch)
-    all_days = [d for days in dates.values() for d in days]
-    first = dt.date.fromisoformat(min(all_days)) if all_days else None
-    last = dt.date.fromisoformat(max(all_days)) if all_days else None
-    kpis = tuple(sorted(dates))
+    prepared = _prepare(batch)
+    spans = prepared.spans
+    first = dt.date.fromisoformat(min(f for f, _ in spans.values())) if spans else None
+    last = dt.date.fromisoformat(max(la for _, la in spans.values())) if spans else None
+    kpis = tuple(sorted(spans))
     earlier = None if force else previous_ingest(conn, plan_id, batch.sha256, batch.config_digest)
     already = earlier is not None
-    if earlier is not None and not rows:
+    count = len(prepared)
+    if earlier is not None and not count:
         # the reader skipped parsing a file it knew: the earlier ingest says what it held
         first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
         last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
         kpis = tuple(k for k in earlier[3].split("\n") if k)
-    rows_read = earlier[4] if earlier is not None and not rows else batch.rows_read
+    rows_read = earlier[4] if earlier is not None and not count else batch.rows_read
     cur = conn.execute(
         "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
         "already_ingested, first_date, last_date, kpis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -208,9 +256,24 @@ def apply_batch(
     file_id = int(cur.lastrowid or 0)
     new = changed = unchanged = 0
     if earlier is not None:
-        unchanged = len(rows) if rows else earlier[0]
+        unchanged = count or earlier[0]
+    elif prepared.fresh is not None and not (stored := _stored(conn, plan_id, spans)):
+        # the common weekly case: nothing of this file's KPIs and dates is stored yet
+        try:
+            insert_new(
+                conn,
+                [
+                    (plan_id, kpi, day, channel, value, note or None, line or None, file_id, row)
+                    for kpi, day, channel, value, note, line, row in prepared.fresh
+                ],
+            )
+        except sqlite3.IntegrityError:
+            prepared.keyed(batch.name)  # names the key the file holds twice
+            raise
+        new = count
     else:
-        stored = _stored(conn, plan_id, dates)
+        rows = prepared.keyed(batch.name)
+        stored = _stored(conn, plan_id, spans)
         inserts: list[Inserted] = []
         history: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
