@@ -7,7 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.text import Text
 
 from mktplan.cli import app
 from mktplan.cli.output import console, format_finding
@@ -88,6 +87,8 @@ def validate(
                 message = finding.message + (f". Hint: {finding.hint}" if finding.hint else "")
                 typer.echo(f"::{level} {','.join(props)}::{_gh_escape(message, prop=False)}")
     else:
+        from rich.text import Text
+
         out = console()
         for r in results:
             if not r.findings:
