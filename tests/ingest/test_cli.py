@@ -145,6 +145,19 @@ def test_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
     assert len(json.loads(log.stdout)["runs"]) == 1
 
 
+def test_dry_run_without_a_store_creates_none(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    run = run_cli("ingest", plan, export, "--dry-run")  # the default store beside the plan
+    assert run.code == 0, run.output
+    assert "1 new, 0 changed, 0 unchanged" in run.stdout
+    assert "dry run: nothing written" in run.stdout
+    assert not (tmp_path / ".mktplan" / "store.sqlite").exists()
+    store = tmp_path / "named" / "s.sqlite"
+    assert run_cli("ingest", plan, export, "--store", store, "--dry-run").code == 0
+    assert not store.parent.exists()
+
+
 def test_log_and_history(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"

@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -209,7 +210,13 @@ def ingest_files(
         progress("", len(files), len(files))
     if not skip_invalid and any(f.mapped.rejects for f in parsed):
         raise rejection_error(parsed)
-    with Store.open(store_path, lock_timeout=lock_timeout) as opened:
+    with ExitStack() as stack:
+        target_store = store_path
+        if dry_run and not store_path.exists():
+            # a dry run creates nothing: against no store, everything would be new, which a
+            # throw-away store in a temporary directory says with the same counts
+            target_store = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
+        opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
             [f.batch() for f in parsed],
