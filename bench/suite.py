@@ -114,6 +114,7 @@ class Result:
     target: str
     seconds: list[float] = field(default_factory=list)
     peak_kib: list[int] = field(default_factory=list)
+    paired: list[float] = field(default_factory=list)  # the yardstick, run just before each
     error: str | None = None
     note: str = ""
     verdict: str = ""
@@ -121,6 +122,13 @@ class Result:
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def paired_ratio(self) -> float | None:
+        """Median of run ÷ the yardstick run just before it: a busy spell of a shared machine
+        slows both, so the ratio holds where separate medians would drift."""
+        pairs = [s / y for s, y in zip(self.seconds, self.paired, strict=False) if y > 0]
+        return statistics.median(pairs) if pairs else None
 
     @property
     def best(self) -> float | None:
@@ -142,6 +150,7 @@ class Benchmark:
     prepare: Callable[[Inputs], list[str]]  # untimed: make inputs, return the command
     judge: Judge
     before_each: Callable[[Inputs], None] | None = None  # untimed, before every run
+    pair: Callable[[Inputs], list[str]] | None = None  # a yardstick timed before every run
     check: Callable[[Inputs], str] | None = None  # untimed, after the first run: a note
 
 
@@ -197,7 +206,12 @@ def run_benchmark(bench: Benchmark, inputs: Inputs, runs: int) -> Result:
     except Exception as exc:  # a missing command or module must show in the table
         result.error = f"prepare failed: {type(exc).__name__}: {exc}"
         return result
+    pair_argv = bench.pair(inputs) if bench.pair else None
     for i in range(runs):
+        if pair_argv is not None:
+            yard, yard_code, _ = timed_run(pair_argv, inputs.work / f"{bench.name}.pair.log")
+            if yard_code == 0:
+                result.paired.append(yard)
         if bench.before_each:
             bench.before_each(inputs)
         seconds, code, peak = timed_run(argv, log)
@@ -206,8 +220,10 @@ def run_benchmark(bench: Benchmark, inputs: Inputs, runs: int) -> Result:
             return result
         result.seconds.append(seconds)
         result.peak_kib.append(peak)
+        paired = f" (DuckDB just before: {result.paired[-1]:.3f} s)" if pair_argv else ""
         print(
-            f"  {bench.name} run {i + 1}/{runs}: {seconds:.3f} s, {peak / 1024:.0f} MiB", flush=True
+            f"  {bench.name} run {i + 1}/{runs}: {seconds:.3f} s, {peak / 1024:.0f} MiB{paired}",
+            flush=True,
         )
         if i == 0 and bench.check:
             try:
@@ -238,21 +254,27 @@ def judge_ingest(result: Result, results: dict[str, Result]) -> str:
     memory_ok = result.peak_mib * 1024 < GB_IN_KIB
     verdicts.append("memory ok" if memory_ok else "memory MISS")
     yard = results.get("duckdb")
-    if yard is None or yard.median is None:
+    paired = result.paired_ratio
+    if paired is not None:
+        ratio_ok = paired <= 2
+        verdicts.append(f"{paired:.2f}× DuckDB run by run")
+    elif yard is None or yard.median is None:
         verdicts.append("no yardstick in this run")
         ratio_ok = True
     else:
         ratio = result.median / yard.median
         ratio_ok = ratio <= 2
-        verdicts.append(f"{ratio:.1f}× DuckDB")
+        verdicts.append(f"{ratio:.2f}× DuckDB")
     return ("pass" if memory_ok and ratio_ok else "MISS") + " (" + ", ".join(verdicts) + ")"
 
 
 def judge_cold_ingest(result: Result, results: dict[str, Result]) -> str:
-    yard = results.get("duckdb")
-    if result.median is None or yard is None or yard.median is None:
-        return "info"
-    return f"info ({result.median / yard.median:.1f}× DuckDB)"
+    paired = result.paired_ratio
+    return "info" if paired is None else f"info ({paired:.2f}× DuckDB run by run)"
+
+
+def duckdb_argv(inputs: Inputs) -> list[str]:
+    return [sys.executable, "-c", DUCKDB_SCRIPT, str(inputs.ensure_export())]
 
 
 def warm_ingest_argv(inputs: Inputs, store: Path) -> list[str]:
@@ -382,7 +404,7 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             "duckdb",
             True,
             f"yardstick: {rows} rows",
-            lambda i: [sys.executable, "-c", DUCKDB_SCRIPT, str(i.ensure_export())],
+            duckdb_argv,
             info,
         ),
         Benchmark(
@@ -393,6 +415,7 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             judge_ingest,
             before_each=lambda i: remove_store(i.work / "ingest.sqlite"),
             check=check_ingested,
+            pair=duckdb_argv,
         ),
         Benchmark(
             "ingest-cold",
@@ -401,6 +424,7 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             lambda i: ["env", "MKTPLAN_CACHE_DIR=", *ingest_argv(i, i.work / "ingest.sqlite")],
             judge_cold_ingest,
             before_each=lambda i: remove_store(i.work / "ingest.sqlite"),
+            pair=duckdb_argv,
         ),
         Benchmark("reingest", True, "≤ ingest", prepare_reingest, judge_reingest),
         Benchmark(
