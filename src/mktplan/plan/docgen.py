@@ -20,52 +20,6 @@ from pydantic_core import PydanticUndefined
 
 from mktplan.plan.model import Plan
 
-# Meanings for fields whose model gives no description yet; the model's own description
-# wins when there is one (it also reaches editors through `mktplan schema`).
-EXTRA_MEANINGS: dict[str, str] = {
-    "Plan.plan": "Who, what and when: the plan's registration, owner, period and approvals.",
-    "Plan.budget": "Total budget, contingency reserve and the split by cost category.",
-    "Plan.modules": "Strategy modules (策略模块), each with one owner, a SMART goal, KPIs, actions.",
-    "Plan.sources": "Named mappings of wide exports to KPIs, for `mktplan ingest --source NAME`.",
-    "Plan.alerts": "Alert rules (风险预警) checked by `mktplan report`.",
-    "Plan.reviews": "Weekly review notes: cause (偏差原因分析) and measure (优化措施).",
-    "PlanInfo.name": "The plan's title, shown in reports.",
-    "PlanInfo.period": "The plan period; every due date, action and review falls inside it.",
-    "PlanInfo.audience": "Who the plan is for: age, region, spend, pain points.",
-    "PlanInfo.background": "Why the plan exists: strategy, market, competitors, last results.",
-    "PlanInfo.milestones": "Dated checkpoints (时间节点) inside the period.",
-    "PlanInfo.approvals": "Sign-offs (审批); a plan without any is reported with a warning.",
-    "PlanInfo.status_thresholds": "Where a KPI turns from on track to at risk to off track.",
-    "Milestone.date": "The day of the milestone, inside the plan period.",
-    "Milestone.name": "What is reached on that day.",
-    "Approval.name": "The approver's name.",
-    "Budget.reserve_range": "Allowed reserve as percent of the total (default 10–15).",
-    "Kpi.name": "The KPI's display name.",
-    "Kpi.target": "The number to reach by `due`, in the KPI's unit (percent points for %).",
-    "Kpi.baseline": "Where the KPI stood before the plan; a target over 10× it is a warning.",
-    "Kpi.due": "The deadline (完成时限) for the target, inside the plan period.",
-    "Module.name": "The strategy module's display name (策略模块).",
-    "Module.collaborators": "Helpers and collaborating teams (协作部门); not owners.",
-    "Module.budget": "The module's share of the budget; modules + reserve ≤ total.",
-    "Module.kpis": "The module's KPIs; at least one has a numeric target and a due date.",
-    "Module.actions": "What will be done (行动), by whom, when and with which money.",
-    "Action.name": "What is done (任务名称).",
-    "Action.collaborators": "Helpers and collaborating teams (协作部门).",
-    "Action.start": "Planned start, inside the plan period.",
-    "Action.end": "Planned finish (计划完成时间), inside the plan period.",
-    "Action.budget": "Money for this action; the actions of a module stay within its budget.",
-    "Action.status": "Task status (状态); past `end` and not done is reported as delayed.",
-    "Source.encoding": "The export's text encoding when detection guesses wrong (e.g. gbk).",
-    "Alert.kpi": "The KPI watched, as `module.kpi` or a plan-level id.",
-    "Alert.above_target": "Fires when actual is this many percent above target.",
-    "Alert.below": "Fires when actual falls below this value.",
-    "Alert.severity": "info, warning or critical; `report --fail-on` exits 3 at that level.",
-    "Alert.message": "Text shown with the alert; a default is built from the condition.",
-    "Review.date": "The day of the review meeting, inside the plan period.",
-    "Review.module": "The module reviewed.",
-    "Review.kpi": "The KPI discussed, as `module.kpi`.",
-}
-
 INTRO = """\
 # Plan format reference
 
@@ -199,12 +153,9 @@ def default_text(field: FieldInfo) -> str:
 
 
 def meaning(model: type[BaseModel], name: str, field: FieldInfo) -> str:
-    """The model's description of a field, else EXTRA_MEANINGS, else its type's."""
+    """The model's description of a field, else its type's."""
     if field.description:
         return field.description
-    extra = EXTRA_MEANINGS.get(f"{model.__name__}.{name}")
-    if extra:
-        return extra
     annotation, _ = _unwrap_optional(field.annotation)
     _, inner = _split_annotated(annotation)
     for item in inner:

@@ -92,13 +92,13 @@ class Period(StrictModel):
 
 
 class Milestone(StrictModel):
-    date: dt.date
-    name: Text
+    date: dt.date = Field(description="The day of the milestone, inside the plan period.")
+    name: Text = Field(description="What is reached on that day.")
 
 
 class Approval(StrictModel):
     role: Text = Field(description="Who approves, e.g. department head (部门负责人), management.")
-    name: Text
+    name: Text = Field(description="The approver's name.")
     date: dt.date = Field(description="The day of approval; an undated approval is no approval.")
 
 
@@ -115,20 +115,35 @@ class PlanInfo(StrictModel):
     id: Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN, max_length=80)] = Field(
         description="The plan's registered id (活动编号); keys its data in the store."
     )
-    name: Text
+    name: Text = Field(description="The plan's title, shown in reports.")
     owner: Owner
-    period: Period
+    period: Period = Field(
+        description="The plan period; every due date, action and review falls inside it."
+    )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
         default="CNY", description="ISO 4217 code of all money in the plan."
     )
     cadence: Cadence = Field(
         default="weekly", description="How often data arrive; older data are reported stale."
     )
-    audience: str | None = None
-    background: str | None = None
-    milestones: list[Milestone] = Field(default_factory=list)
-    approvals: list[Approval] = Field(default_factory=list)
-    status_thresholds: StatusThresholds = Field(default_factory=StatusThresholds)
+    audience: str | None = Field(
+        default=None, description="Who the plan is for: age, region, spend, pain points."
+    )
+    background: str | None = Field(
+        default=None,
+        description="Why the plan exists: strategy, market, competitors, last results.",
+    )
+    milestones: list[Milestone] = Field(
+        default_factory=list, description="Dated checkpoints (时间节点) inside the period."
+    )
+    approvals: list[Approval] = Field(
+        default_factory=list,
+        description="Sign-offs (审批); a plan without any is reported with a warning.",
+    )
+    status_thresholds: StatusThresholds = Field(
+        default_factory=StatusThresholds,
+        description="Where a KPI turns from on track to at risk to off track.",
+    )
     alert_response_hours: int = Field(
         default=24,
         gt=0,
@@ -148,12 +163,15 @@ class Budget(StrictModel):
         default=None,
         description="The same money by cost category (labour, materials, …); lines + reserve = total.",
     )
-    reserve_range: ReserveRange = Field(default_factory=ReserveRange)
+    reserve_range: ReserveRange = Field(
+        default_factory=ReserveRange,
+        description="Allowed reserve as percent of the total (default 10–15).",
+    )
 
 
 class Kpi(StrictModel):
     id: Identifier
-    name: Text
+    name: Text = Field(description="The KPI's display name.")
     unit: str | None = Field(
         default=None, description='Unit: a currency code, "count", "%" (percent points), "ratio".'
     )
@@ -161,9 +179,19 @@ class Kpi(StrictModel):
         default=None,
         description="Computed from other KPIs: ids, numbers, spend, revenue, + - * / and ().",
     )
-    target: Decimal | None = Field(default=None, allow_inf_nan=False)
-    baseline: Decimal | None = Field(default=None, allow_inf_nan=False)
-    due: dt.date | None = None
+    target: Decimal | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="The number to reach by `due`, in the KPI's unit (percent points for %).",
+    )
+    baseline: Decimal | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="Where the KPI stood before the plan; a target over 10× it is a warning.",
+    )
+    due: dt.date | None = Field(
+        default=None, description="The deadline (完成时限) for the target, inside the plan period."
+    )
     aggregation: Aggregation = Field(
         default="sum", description="How daily values combine: sum, last, max, min, mean."
     )
@@ -185,29 +213,47 @@ class Kpi(StrictModel):
 
 
 class Action(StrictModel):
-    name: Text
+    name: Text = Field(description="What is done (任务名称).")
     owner: Owner
-    collaborators: list[str] = Field(default_factory=list)
-    start: dt.date
-    end: dt.date
-    budget: Money | None = None
-    status: ActionStatus = "planned"
+    collaborators: list[str] = Field(
+        default_factory=list, description="Helpers and collaborating teams (协作部门)."
+    )
+    start: dt.date = Field(description="Planned start, inside the plan period.")
+    end: dt.date = Field(description="Planned finish (计划完成时间), inside the plan period.")
+    budget: Money | None = Field(
+        default=None,
+        description="Money for this action; the actions of a module stay within its budget.",
+    )
+    status: ActionStatus = Field(
+        default="planned",
+        description="Task status (状态); past `end` and not done is reported as delayed.",
+    )
     finished: dt.date | None = Field(default=None, description="Actual finish date (实际完成时间).")
     issue: str | None = Field(default=None, description="Problem if delayed (问题描述).")
 
 
 class Module(StrictModel):
     id: Identifier
-    name: Text
+    name: Text = Field(description="The strategy module's display name (策略模块).")
     owner: Owner
-    collaborators: list[str] = Field(default_factory=list)
-    budget: Money | None = None
+    collaborators: list[str] = Field(
+        default_factory=list, description="Helpers and collaborating teams (协作部门); not owners."
+    )
+    budget: Money | None = Field(
+        default=None, description="The module's share of the budget; modules + reserve ≤ total."
+    )
     goal: Text = Field(
         description="The SMART goal: a metric, a number, a unit and a date.",
         examples=["Brand keyword searches +30 % by 30 September 2023"],
     )
-    kpis: list[Kpi] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(
+        default_factory=list,
+        description="The module's KPIs; at least one has a numeric target and a due date.",
+    )
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="What will be done (行动), by whom, when and with which money.",
+    )
 
 
 class Source(StrictModel):
@@ -223,7 +269,10 @@ class Source(StrictModel):
     channel: str | None = Field(default=None, description="Header of the channel column.")
     note: str | None = Field(default=None, description="Header of a free-text note column.")
     line: str | None = Field(default=None, description="Header of a budget-line column.")
-    encoding: str | None = None
+    encoding: str | None = Field(
+        default=None,
+        description="The export's text encoding when detection guesses wrong (e.g. gbk).",
+    )
     sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
 
 
@@ -231,18 +280,28 @@ ALERT_CONDITIONS = ("below_target", "above_target", "below_pace", "above", "belo
 
 
 class Alert(StrictModel):
-    kpi: Text
+    kpi: Text = Field(description="The KPI watched, as `module.kpi` or a plan-level id.")
     below_target: PercentPoints | None = Field(
         default=None, description="Fires when actual is this many percent below target."
     )
-    above_target: PercentPoints | None = None
+    above_target: PercentPoints | None = Field(
+        default=None, description="Fires when actual is this many percent above target."
+    )
     below_pace: PercentPoints | None = Field(
         default=None, description="Fires when actual is this many percent behind the pace line."
     )
     above: Decimal | None = Field(default=None, description="Fires when actual exceeds this value.")
-    below: Decimal | None = None
-    severity: AlertSeverity = "warning"
-    message: str | None = None
+    below: Decimal | None = Field(
+        default=None, description="Fires when actual falls below this value."
+    )
+    severity: AlertSeverity = Field(
+        default="warning",
+        description="info, warning or critical; `report --fail-on` exits 3 at that level.",
+    )
+    message: str | None = Field(
+        default=None,
+        description="Text shown with the alert; a default is built from the condition.",
+    )
 
     def conditions(self) -> list[tuple[str, Decimal]]:
         return [
@@ -251,9 +310,9 @@ class Alert(StrictModel):
 
 
 class Review(StrictModel):
-    date: dt.date
-    module: Identifier | None = None
-    kpi: str | None = None
+    date: dt.date = Field(description="The day of the review meeting, inside the plan period.")
+    module: Identifier | None = Field(default=None, description="The module reviewed.")
+    kpi: str | None = Field(default=None, description="The KPI discussed, as `module.kpi`.")
     cause: str | None = Field(default=None, description="Why actual differs (偏差原因分析).")
     measure: str | None = Field(default=None, description="What will change (优化措施).")
 
@@ -268,13 +327,28 @@ class Plan(StrictModel):
         json_schema_extra={"title": "mktplan plan"},
     )
 
-    plan: PlanInfo
-    budget: Budget
+    plan: PlanInfo = Field(
+        description="Who, what and when: the plan's registration, owner, period and approvals."
+    )
+    budget: Budget = Field(
+        description="Total budget, contingency reserve and the split by cost category."
+    )
     kpis: list[Kpi] = Field(default_factory=list, description="Plan-level KPIs (bare ids).")
-    modules: list[Module] = Field(min_length=1)
-    sources: dict[str, Source] = Field(default_factory=dict)
-    alerts: list[Alert] = Field(default_factory=list)
-    reviews: list[Review] = Field(default_factory=list)
+    modules: list[Module] = Field(
+        min_length=1,
+        description="Strategy modules (策略模块), each with one owner, a SMART goal, KPIs, actions.",
+    )
+    sources: dict[str, Source] = Field(
+        default_factory=dict,
+        description="Named mappings of wide exports to KPIs, for `mktplan ingest --source NAME`.",
+    )
+    alerts: list[Alert] = Field(
+        default_factory=list, description="Alert rules (风险预警) checked by `mktplan report`."
+    )
+    reviews: list[Review] = Field(
+        default_factory=list,
+        description="Weekly review notes: cause (偏差原因分析) and measure (优化措施).",
+    )
 
     def kpi_index(self) -> dict[str, tuple[Module | None, Kpi]]:
         """Every KPI by its qualified id: `module.kpi`, or the bare id at plan level."""
