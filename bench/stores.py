@@ -63,6 +63,8 @@ def create_schema(path: Path) -> None:
 def build_store(path: Path, modules: int, days: int, channels: int) -> int:
     """Write modules × 10 KPIs × days × channels observations of the generated plan into a
     new store at ``path``; return the number of observations."""
+    from mktplan.store import schema
+
     _remove(path)
     create_schema(path)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -107,6 +109,7 @@ def build_store(path: Path, modules: int, days: int, channels: int) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        conn.execute(schema.ROLLUP_ALL)  # mktplan's own inserts keep the daily rollup; so must we
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")  # as mktplan leaves its stores
     finally:
