@@ -400,24 +400,66 @@ def test_a_quoted_line_break_in_a_small_file_is_read_by_pyarrow_alike(tmp_path: 
         assert row_texts(arrow[2])[0] in ("a\nb", "a\r\nb")
 
 
-def test_a_quoted_line_break_across_a_block_boundary_falls_back(tmp_path: Path) -> None:
+def test_a_quoted_line_break_across_a_block_boundary(tmp_path: Path) -> None:
+    """A file with quotes is split into blocks only outside them (once it was split inside
+    and the lines of a note became rows)."""
     row = b"2024-06-01,1,plain text\n"
     block = 1 << 22  # arrow_body's block_size
     head = b"date,m,n\n" + row * ((block - 600) // len(row))
     # a quoted note of ten lines, straddling the 4 MiB boundary: the last line break before
     # the boundary is inside the quotes, wherever exactly pyarrow cuts
-    note = "\n".join(["x" * 99] * 10)
+    note = "\n".join(["2024-06-09,999,x" * 6] * 10)  # lines that look like rows, too
     tail = b'2024-06-02,2,"' + note.encode() + b'"\n' + row * 3
     path = tmp_path / "big.csv"
     path.write_bytes(head + tail)
     assert len(head) < block < len(head) + len(tail)
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
-    body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
-    assert isinstance(body[2], PandasColumn)
     rows = (len(head) - len(b"date,m,n\n")) // len(row) + 1 + 3
-    assert body.size == rows
-    assert body[2].texts(np.array([rows - 4]))[0] == note
-    assert readers.parse_numbers(body[1]).present.all()
+    arrow = arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2})
+    assert arrow is not None
+    pandas = pandas_body(readers._read_csv_pandas(readers.read_header(path)), [0, 1, 2], 2)
+    for body in (arrow, pandas):
+        assert body.size == rows
+        assert body[2].texts(np.array([rows - 4]))[0] == note
+        assert readers.parse_numbers(body[1]).micro.sum() == (rows + 1) * 1_000_000
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'date,m,n\n2024-06-01,1,"oops\n2024-06-02,3,\n2024-06-03,4,\n',
+        b'date,m,n\n2024-06-01,1,a\n2024-06-02,3,"never closed',
+        b'date,m,n\n2024-06-01,"1\n2024-06-02,3,b\n',
+    ],
+    ids=["in-a-note-mid-file", "in-the-last-row", "in-a-value"],
+)
+def test_a_quote_that_never_closes_is_refused_not_read_to_the_end(
+    tmp_path: Path, data: bytes
+) -> None:
+    """pyarrow lets an unclosed quote run to the end of the file, swallowing the rows after
+    it; such a file goes to pandas, which refuses it with the line."""
+    path = tmp_path / "open-quote.csv"
+    path.write_bytes(data)
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    with pytest.raises(IngestError, match="cannot read the CSV"):
+        readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
+
+
+def test_a_column_both_text_and_value_reads_in_both_roles(tmp_path: Path) -> None:
+    """A source may name one column as the note and map it to a KPI too."""
+    path = tmp_path / "both.csv"
+    path.write_bytes(b"day,clicks\n2024-06-01,5\n2024-06-02,1,234\n".replace(b"1,234", b'"7"'))
+    body = readers.read_columns(readers.read_header(path), [0, 1], {0, 1})
+    assert isinstance(body[1], ArrowColumn)
+    assert readers.parse_numbers(body[1]).micro.tolist() == [5_000_000, 7_000_000]
+    assert body[1].factorize()[1] == ["5", "7"]
+
+
+def test_a_number_too_long_for_a_float_is_too_large_on_both_paths(tmp_path: Path) -> None:
+    arrow, pandas = both_metric(tmp_path, ["1" * 400, "2"])
+    for column in (arrow, pandas):
+        parsed = readers.parse_numbers(column)
+        assert parsed.errors[0].startswith(TOO_LARGE)
+        assert parsed.micro[1] == 2_000_000
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 import numpy as np
 import numpy.typing as npt
 
+from mktplan.errors import IngestError
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -47,7 +49,9 @@ def _small_pages() -> None:
 _small_pages()
 
 # A text cell that is a plain decimal number: parsed in bulk, everything else by parse_value.
-PLAIN_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # [0-9]: \d matches "１"
+# [0-9], not \d, which matches "１" too. Bounded: no backtracking blow-up on a long cell, and
+# no float overflow for pandas (a longer number is "too large" anyway, said by parse_value).
+PLAIN_NUMBER = r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})(?:[eE][+-]?[0-9]{1,3})?"
 
 
 class Column(Protocol):
@@ -241,8 +245,11 @@ class ArrowColumn:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        plain = pc.match_substring_regex(self._data, f"^{PLAIN_NUMBER}$")
-        kept = pc.if_else(plain, self._data, pa.nulls(1, pa.string())[0])
+        data = self._data
+        if pa.types.is_dictionary(data.type):  # a text column also mapped as a value
+            data = data.cast(pa.string())
+        plain = pc.match_substring_regex(data, f"^{PLAIN_NUMBER}$")
+        kept = pc.if_else(plain, data, pa.nulls(1, pa.string())[0])
         return _numpy(kept.cast(pa.float64()), np.float64, np.nan)
 
     def texts(self, positions: npt.NDArray[np.intp]) -> list[str]:
@@ -312,12 +319,32 @@ def pandas_body(frame: pd.DataFrame, positions: list[int], first_line: int) -> B
     return Body({p: PandasColumn(frame[p]) for p in positions}, len(frame), first_line)
 
 
+def count_quotes(path: str) -> int:
+    """How many double quotes the file holds (read in blocks)."""
+    count = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            count += block.count(b'"')
+    return count
+
+
 def arrow_body(
-    path: str, delimiter: str, width: int, positions: list[int], text_positions: set[int]
+    path: str,
+    delimiter: str,
+    width: int,
+    positions: list[int],
+    text_positions: set[int],
+    quotes: int | None = None,
 ) -> Body | None:
     """Read a UTF-8 CSV body with pyarrow, or None when pyarrow cannot read it cleanly (ragged
-    rows, a quoted line break across blocks, invalid UTF-8, ...): the pandas reader then reads
-    it and says what is wrong, with the line.
+    rows, invalid UTF-8, an odd number of double quotes, ...): the pandas reader then reads it
+    and says what is wrong, with the line.
+
+    ``quotes`` is the number of double quotes in the file (counted here when not given). An
+    odd number means a quote that never closes, which pyarrow would let run to the end of the
+    file, swallowing every row after it; pandas refuses such a file. With no quotes at all,
+    no value can hold a line break and pyarrow splits the file into blocks at any newline;
+    otherwise it splits only outside quotes (a little slower).
 
     Columns in ``text_positions`` are read as dictionary-coded text; the other ``positions``
     (values) as float64 when every cell is a number pyarrow reads, else as text (a column
@@ -327,6 +354,12 @@ def arrow_body(
         import pyarrow as pa
         import pyarrow.csv as pcsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    try:
+        quotes = count_quotes(path) if quotes is None else quotes
+    except OSError:
+        return None
+    if quotes % 2:
         return None
     names = [f"c{i}" for i in range(width)]
     numbers = {p for p in positions if p not in text_positions}
@@ -339,7 +372,7 @@ def arrow_body(
                 skip_rows=1, column_names=names, use_threads=True, block_size=1 << 22
             ),
             parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=False
+                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=quotes > 0
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types=types,
@@ -351,8 +384,21 @@ def arrow_body(
             ),
         )
 
-    def as_written(name: str) -> Callable[[], pa.ChunkedArray[Any]]:
-        return lambda: read({name: pa.string()}, [name]).column(name)
+    def as_written(name: str, rows: int) -> Callable[[], pa.ChunkedArray[Any]]:
+        def reread() -> pa.ChunkedArray[Any]:
+            try:
+                column = read({name: pa.string()}, [name]).column(name)
+            except (pa.ArrowException, OSError):
+                column = None
+            if column is None or len(column) != rows:
+                raise IngestError(
+                    "the file changed while it was being read",
+                    file=path,
+                    hint="ingest it again once whatever writes it has finished",
+                )
+            return column
+
+        return reread
 
     for _ in range(len(numbers) + 1):
         types = {
@@ -371,7 +417,8 @@ def arrow_body(
         except (pa.ArrowException, OSError):
             return None
         columns: dict[int, Column] = {
-            p: ArrowColumn(table.column(names[p]), as_written(names[p])) for p in positions
+            p: ArrowColumn(table.column(names[p]), as_written(names[p], table.num_rows))
+            for p in positions
         }
         return Body(columns, table.num_rows, 2)
     return None  # pragma: no cover - every number column has become text by then
