@@ -593,7 +593,7 @@ def _combine(
     width = max(len(channel_names), 1)
     keys_all = days.astype(np.int64) * width + channel_codes.astype(np.int64)
 
-    cache: list[_Groups] = []
+    cache: dict[int, _Groups] = {}
     for _ in range(2):
         rows: list[Row] = []
         grain_rejects = 0
@@ -721,14 +721,20 @@ class _Groups:
 
 
 def _grouping(
-    pos: npt.NDArray[np.int64], keys_all: npt.NDArray[np.int64], cache: list[_Groups]
+    pos: npt.NDArray[np.int64], keys_all: npt.NDArray[np.int64], cache: dict[int, _Groups]
 ) -> _Groups:
     """Group the cells at ``pos`` by their key without sorting the rows: keys are dense
     (days × channels), so a count per key finds the occupied ones. Reused while KPIs share
     the same rows, as the columns of one wide export usually do."""
-    for groups in cache:
-        if groups.pos is pos or (len(groups.pos) == len(pos) and np.array_equal(groups.pos, pos)):
-            return groups
+    # the same array (a complete wide column), or equal to the last cells grouped (a wide
+    # export's columns with the same empty cells); comparing with every earlier KPI would make
+    # a long export of thousands of KPIs quadratic
+    same = cache.get(id(pos))
+    if same is not None and same.pos is pos:
+        return same
+    last = cache.get(-1)
+    if last is not None and len(last.pos) == len(pos) and np.array_equal(last.pos, pos):
+        return last
     keys = keys_all[pos]
     low = int(keys.min())
     span = int(keys.max()) - low + 1
@@ -744,7 +750,7 @@ def _grouping(
     first = np.full(len(group_keys), _INT64_MAX, dtype=np.int64)
     np.minimum.at(first, code, pos)
     groups = _Groups(pos, code, group_keys, count, first)
-    cache.append(groups)
+    cache[id(pos)] = cache[-1] = groups
     return groups
 
 
