@@ -107,3 +107,29 @@ def test_old_entries_are_pruned(plan_copy: Path, monkeypatch: pytest.MonkeyPatch
         plan_copy.write_text(f"{text}\n# edit {i}\n", encoding="utf-8")
         load_plan(plan_copy)
     assert len(entries(plan_copy)) == 3
+
+
+def test_a_plan_saved_again_during_a_load_cannot_poison_the_cache(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bytes read first are the bytes checked and the key: an editor saving another
+    version while the plan is checked (A→B→A) cannot put B under A's key."""
+    from mktplan.plan import validate
+
+    original = plan_copy.read_bytes()
+    other = original.replace(b"reserve: 45000", b"reserve: 40000")
+    real_check = validate.check_plan_file
+
+    def check_while_saving(path: Path, data: bytes | None = None) -> validate.PlanCheck:
+        plan_copy.write_bytes(other)  # saved meanwhile
+        try:
+            return real_check(path, data)
+        finally:
+            plan_copy.write_bytes(original)  # and back
+
+    monkeypatch.setattr(validate, "check_plan_file", check_while_saving)
+    loaded = load_plan(plan_copy)
+    monkeypatch.undo()
+    assert loaded.budget.reserve == 45000
+    assert cache.lookup(plan_copy, original) == loaded
+    assert cache.lookup(plan_copy, other) is None

@@ -16,9 +16,10 @@ the way in, never pickles.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import secrets
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +42,13 @@ def _code_fingerprint() -> bytes:
     for module in sorted(package.glob("*.py")):
         digest.update(module.name.encode())
         digest.update(module.read_bytes())
+    # PyYAML parses the plan: which one is installed, without importing it (a hit never does)
+    yaml = importlib.util.find_spec("yaml")
+    for location in (yaml.submodule_search_locations or []) if yaml else []:
+        for part in sorted(Path(location).iterdir()):
+            if part.is_file():
+                stat = part.stat()
+                digest.update(f"{part.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.digest()
 
 
@@ -81,11 +89,16 @@ def store(plan_path: Path, data: bytes, plan: Plan) -> None:
         if Plan.model_validate_json(text) != plan:  # pragma: no cover - a model that does
             return  # not round-trip through JSON is never cached
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=entry.parent, suffix=".tmp", delete=False
-        ) as fh:
-            fh.write(text)
-        os.replace(fh.name, entry)
+        # a private temporary name, created with the umask's permissions (not 0600), so a
+        # cache folder shared by a team stays readable to it; renamed into place atomically
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(temporary, entry)
+        finally:
+            temporary.unlink(missing_ok=True)
         _prune(entry.parent)
     except (OSError, ValidationError, ValueError):
         return
@@ -98,9 +111,10 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def load_plan(path: Path) -> Plan:
+def load_plan(path: Path, *, remember: bool = True) -> Plan:
     """The plan in ``path``, or :class:`PlanError` naming its first errors. A plan that was
-    valid before, byte for byte, comes from the cache."""
+    valid before, byte for byte, comes from the cache; a valid plan is remembered there unless
+    ``remember`` is off (a dry run writes nothing)."""
     try:
         data: bytes | None = path.read_bytes()
     except OSError:
@@ -109,7 +123,9 @@ def load_plan(path: Path) -> Plan:
         return cached
     from mktplan.plan.validate import check_plan_file  # a miss needs the loader and the rules
 
-    result = check_plan_file(path)
+    # the bytes just read are what is checked and what the entry is keyed by: a file saved
+    # again meanwhile cannot put one plan under another's key
+    result = check_plan_file(path, data)
     if result.plan is None or result.errors:
         errors = result.errors
         first = errors[0]
@@ -126,14 +142,6 @@ def load_plan(path: Path) -> Plan:
             hint=first.hint,
             findings=errors,
         )
-    if data is not None and _unchanged(path, data):
+    if data is not None and remember:
         store(path, data, result.plan)
     return result.plan
-
-
-def _unchanged(path: Path, data: bytes) -> bool:
-    """Whether ``path`` still holds ``data`` (an editor may have saved it meanwhile)."""
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False

@@ -319,6 +319,13 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanError(f"cannot read the {what} file: {exc.strerror}", file=name) from None
+    return decode_text(raw, name, what=what)
+
+
+def decode_text(raw: bytes, name: str, *, what: str = "plan") -> str:
+    """The text of a file's bytes (UTF-8, BOM dropped), or a PlanError a user can act on."""
+    if len(raw) > MAX_BYTES:
+        raise PlanError(f"{what} file is {len(raw):,} bytes, larger than any plan", file=name)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -336,8 +343,9 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
     return text
 
 
-def load_yaml_file(path: Path) -> LoadedYaml:
-    text = read_text_file(path)
+def load_yaml_file(path: Path, data: bytes | None = None) -> LoadedYaml:
+    """The YAML document in ``path``, or in ``data`` (its bytes, already read)."""
+    text = read_text_file(path) if data is None else decode_text(data, str(path))
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):

@@ -165,11 +165,12 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     return findings
 
 
-def check_plan_file(path: Path) -> PlanCheck:
-    """Load and check one plan file. All problems come back as findings."""
+def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
+    """Load and check one plan file (or ``data``, its bytes already read). All problems come
+    back as findings."""
     name = str(path)
     try:
-        loaded = load_yaml_file(path)
+        loaded = load_yaml_file(path, data)
     except MktplanError as exc:
         return PlanCheck(name, None, [exc.as_finding()])
     if not isinstance(loaded.data, dict):
