@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,6 +159,37 @@ def test_dry_run_without_a_store_creates_none(tmp_path: Path) -> None:
     assert not store.parent.exists()
 
 
+def test_dry_run_writes_no_plan_cache_and_does_not_upgrade_an_older_store(
+    tmp_path: Path,
+) -> None:
+    from mktplan.store import Store, schema
+
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    store = tmp_path / "old.sqlite"
+    with Store.open(store) as opened:  # a store as the previous mktplan left it: version 2
+        conn = opened.connection
+        conn.execute("DELETE FROM schema_version WHERE version > 2")
+        conn.execute(schema.MIGRATIONS[1].statements[2])  # its per-row rollup trigger
+    files = sorted(tmp_path.glob("old.sqlite*"))
+    before = [f.read_bytes() for f in files]
+    run = run_cli("ingest", plan, export, "--store", store, "--dry-run")
+    assert run.code == 0, run.output
+    assert "1 new, 0 changed, 0 unchanged" in run.stdout
+    assert sorted(tmp_path.glob("old.sqlite*")) == files  # no WAL file left behind either
+    assert [f.read_bytes() for f in files] == before
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone() == (2,)
+    assert not (tmp_path / ".mktplan" / "cache").exists()
+    # a real run upgrades it and keeps the plan for next time
+    assert run_cli("ingest", plan, export, "--store", store).code == 0
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone() == (
+            schema.latest_version(),
+        )
+    assert list((tmp_path / ".mktplan" / "cache").glob("plan-*.json"))
+
+
 def test_log_and_history(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"
@@ -264,3 +296,16 @@ def test_force_reapplies_a_known_file_to_undo_a_later_correction(tmp_path: Path)
     assert forced.code == 0, forced.output
     assert "0 new, 1 changed, 0 unchanged" in forced.stdout
     assert stored(store, "ingest-test")[("web.sales", "2024-06-02", "")] == Decimal(100)
+
+
+def test_the_summary_names_a_dozen_kpis_then_counts_the_rest(tmp_path: Path) -> None:
+    from mktplan.cli.ingest_commands import KPIS_NAMED, _file_line
+    from mktplan.store import FileOutcome
+
+    kpis = tuple(f"m.k{i:04d}" for i in range(4000))
+    outcome = FileOutcome("a.csv", "s", "long", 4000, 4000, 0, 0, False, None, None, kpis)
+    line = _file_line(outcome)
+    assert "4000 KPIs: m.k0000, m.k0001" in line
+    assert f"m.k{KPIS_NAMED - 1:04d} and {4000 - KPIS_NAMED} more" in line
+    assert f"m.k{KPIS_NAMED:04d}" not in line
+    assert len(line) < 400

@@ -49,15 +49,21 @@ def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextMa
     return advance, bar
 
 
+KPIS_NAMED = 12  # KPI ids named per file in the summary
+
+
 def _file_line(f: FileOutcome) -> str:
     if f.already_ingested:
         return f"{f.name}: already ingested (same content and mapping); nothing changed"
     span = f"{f.first_date} … {f.last_date}" if f.first_date else "no dates"
     kpis = len(f.kpis)
+    named = ", ".join(f.kpis[:KPIS_NAMED])
+    if kpis > KPIS_NAMED:  # a file of thousands of KPIs must not print a wall of ids
+        named += f" and {kpis - KPIS_NAMED} more (`mktplan log PLAN --format json` lists all)"
     return (
         f"{f.name} ({f.source}): {f.rows_read} row{'s' * (f.rows_read != 1)} read; "
         f"{f.new} new, {f.changed} changed, {f.unchanged} unchanged; {span}; "
-        f"{kpis} KPI{'s' * (kpis != 1)}: {', '.join(f.kpis)}"
+        f"{kpis} KPI{'s' * (kpis != 1)}: {named}"
     )
 
 

@@ -157,6 +157,46 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _parse_files(
+    plan: Plan,
+    files: Sequence[Path],
+    *,
+    store: Path | None,
+    lock_timeout: float,
+    source: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    progress: Progress | None,
+) -> list[ParsedFile]:
+    """Parse every file; ``store``, when given, is asked file by file whether it holds the
+    file already (then its rows are not even parsed)."""
+    from mktplan.store import Store
+
+    existing = Store.open(store, lock_timeout=lock_timeout) if store is not None else None
+    known: KnownFile | None = None
+    if existing is not None:
+        plan_id = plan.plan.id
+        store_seen = existing
+
+        def known(sha256: str, digest: str) -> bool:
+            return store_seen.already_ingested(plan_id, sha256, digest)
+
+    parsed: list[ParsedFile] = []
+    try:
+        for i, path in enumerate(files):
+            if progress is not None:
+                progress(str(path), i, len(files))
+            parsed.append(
+                parse_file(plan, path, source=source, encoding=encoding, sheet=sheet, known=known)
+            )
+    finally:
+        if existing is not None:
+            existing.close()
+    if progress is not None:
+        progress("", len(files), len(files))
+    return parsed
+
+
 @_no_cyclic_gc()
 def ingest_files(
     plan_path: Path,
@@ -180,42 +220,33 @@ def ingest_files(
     what would change and nothing is written, rejects files included.
     """
     from mktplan.plan.cache import load_plan
-    from mktplan.store import Store, resolve_store_path
+    from mktplan.store import Store, dry_run_copy, resolve_store_path
 
-    plan = load_plan(plan_path)
+    plan = load_plan(plan_path, remember=not dry_run)
     store_path = resolve_store_path(store, plan_path)
-    # an existing store is asked, file by file, whether it holds the file already
-    known_files = store_path.is_file() and not force
-    existing = Store.open(store_path, lock_timeout=lock_timeout) if known_files else None
-    known: KnownFile | None = None
-    if existing is not None:
-        plan_id = plan.plan.id
-        store_seen = existing
-
-        def known(sha256: str, digest: str) -> bool:
-            return store_seen.already_ingested(plan_id, sha256, digest)
-
-    parsed: list[ParsedFile] = []
-    try:
-        for i, path in enumerate(files):
-            if progress is not None:
-                progress(str(path), i, len(files))
-            parsed.append(
-                parse_file(plan, path, source=source, encoding=encoding, sheet=sheet, known=known)
-            )
-    finally:
-        if existing is not None:
-            existing.close()
-    if progress is not None:
-        progress("", len(files), len(files))
-    if not skip_invalid and any(f.mapped.rejects for f in parsed):
-        raise rejection_error(parsed)
     with ExitStack() as stack:
         target_store = store_path
-        if dry_run and not store_path.exists():
-            # a dry run creates nothing: against no store, everything would be new, which a
-            # throw-away store in a temporary directory says with the same counts
-            target_store = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
+        if dry_run:
+            # a dry run writes nothing: against no store, everything would be new, which a
+            # throw-away store says with the same counts; a store from an older mktplan is
+            # upgraded in a copy, not in place
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
+            if not store_path.exists():
+                target_store = scratch
+            elif store_path.is_file():
+                target_store = dry_run_copy(store_path, scratch) or store_path
+        parsed = _parse_files(
+            plan,
+            files,
+            store=target_store if target_store.is_file() and not force else None,
+            lock_timeout=lock_timeout,
+            source=source,
+            encoding=encoding,
+            sheet=sheet,
+            progress=progress,
+        )
+        if not skip_invalid and any(f.mapped.rejects for f in parsed):
+            raise rejection_error(parsed)
         opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,

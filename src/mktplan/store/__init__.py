@@ -67,6 +67,30 @@ def resolve_store_path(cli_value: Path | None, plan_path: Path) -> Path:
     return plan_path.parent / ".mktplan" / "store.sqlite"
 
 
+def dry_run_copy(path: Path, target: Path) -> Path | None:
+    """For a dry run against the store at ``path``: ``target`` holding a copy of it when
+    opening it would upgrade its schema (a write, and one an older mktplan cannot undo), else
+    None (the store can be used as it is). Raises StoreError when it cannot be read."""
+    try:
+        # a plain connection, not mode=ro: a read-only one leaves the WAL's side files behind
+        source = sqlite3.connect(path, timeout=30.0)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the store {path}: {exc}", file=str(path)) from None
+    try:
+        if schema.current_version(source, path) >= schema.latest_version():
+            return None
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        return target
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the store {path}: {exc}", file=str(path)) from None
+    finally:
+        source.close()
+
+
 def _locked(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
