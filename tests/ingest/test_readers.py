@@ -46,6 +46,7 @@ from mktplan.ingest.readers import (
         ("1.2E+5", "120000", False),
         ("5.", "5", False),
         ("1e-999999999999", "0", False),
+        ("1e-999999999999999999999", "0", False),
     ],
 )
 def test_parse_value_forms(raw: str, value: str, percent: bool) -> None:
@@ -67,6 +68,7 @@ def test_parse_value_no_value(raw: str) -> None:
         ("1.2.3", "not a number"),
         ("¥12%", "both money and a percentage"),
         ("1e999999999999", "too large"),  # no arithmetic on the exponent: no overflow
+        ("1e999999999999999999999", "too large"),  # beyond what Decimal takes at all
         ("999999999999.9999999", "too large"),  # rounds up to the limit
         ("1,234e5", "not a number"),
         ("1000000000000", "too large"),

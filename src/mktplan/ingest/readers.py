@@ -120,10 +120,15 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
         raise ValueError(
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
         )
+    mantissa, _, exponent = text.replace(",", "").lower().partition("e")
+    if len(exponent.lstrip("+-")) > 6:  # beyond what Decimal takes: 1e99999999999999999999
+        if exponent.startswith("-") or not mantissa.strip("0."):
+            return Decimal(0).quantize(Decimal(1).scaleb(-SCALE)), percent  # rounds to zero
+        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
     try:
         value = Decimal(text.replace(",", ""))
         # adjusted() is the power of ten of the first digit: no arithmetic, so an exponent
-        # such as 1e999999999999 cannot overflow the decimal context
+        # such as 1e999999 cannot overflow the decimal context
         if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
             raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
         if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
