@@ -343,6 +343,24 @@ def write_ad_export(path: Path, rows: int = 1_000_000, days: int = 365, seed: in
     return path
 
 
+def write_long_export(path: Path, modules: int = 200, days: int = 30, seed: int = 3) -> Path:
+    """Write a long-format export (date,kpi,channel,value) with a row for every module KPI,
+    day and two channels: many KPIs with few rows each, the shape of a merged weekly sheet."""
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(("date", "kpi", "channel", "value"))
+        for offset in range(days):
+            day = (PERIOD_START + dt.timedelta(days=offset)).isoformat()
+            for index in range(modules):
+                for kid, *_ in MODULE_KPIS:
+                    for channel in CHANNELS[:2]:
+                        value = rng.randrange(0, 100_000)
+                        writer.writerow((day, f"{module_id(index)}.{kid}", channel, value))
+    return path
+
+
 def store_observations(
     modules: int, days: int, channels: int, seed: int = 3
 ) -> Iterator[tuple[str, dt.date, str, int]]:

@@ -47,12 +47,13 @@ class Sizes:
     store_days: int  # store: 200 modules × 10 KPIs × store_days × store_channels
     store_channels: int
     xlsx_days: int  # xlsx store: 200 modules × 10 KPIs × xlsx_days, one channel
+    long_days: int  # long export: 200 modules × 10 KPIs × long_days × 2 channels
     runs: int
     heavy_runs: int
 
 
-FULL = Sizes("full", 200, 1_000_000, 365, 250, 20, 50, runs=5, heavy_runs=3)
-QUICK = Sizes("quick", 200, 50_000, 365, 10, 5, 5, runs=2, heavy_runs=1)
+FULL = Sizes("full", 200, 1_000_000, 365, 250, 20, 50, 30, runs=5, heavy_runs=3)
+QUICK = Sizes("quick", 200, 50_000, 365, 10, 5, 5, 3, runs=2, heavy_runs=1)
 
 
 @dataclass
@@ -69,6 +70,17 @@ class Inputs:
     @property
     def export(self) -> Path:
         return self.root / f"ads-{self.sizes.export_rows}.csv"
+
+    @property
+    def long_export(self) -> Path:
+        return self.root / f"long-{self.sizes.plan_modules}x10x{self.sizes.long_days}.csv"
+
+    def ensure_long_export(self) -> Path:
+        if not self.long_export.exists():
+            tmp = self.long_export.with_suffix(".tmp")
+            generate.write_long_export(tmp, self.sizes.plan_modules, self.sizes.long_days)
+            tmp.replace(self.long_export)
+        return self.long_export
 
     @property
     def report_store(self) -> Path:
@@ -444,6 +456,22 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             pair=duckdb_argv,
         ),
         Benchmark("reingest", True, "≤ ingest", prepare_reingest, judge_reingest),
+        Benchmark(
+            "ingest-long",
+            True,
+            f"none: long format, 2,000 KPIs × {s.long_days} days × 2 channels",
+            lambda i: [
+                MKTPLAN,
+                "ingest",
+                str(i.ensure_plan()),
+                str(i.ensure_long_export()),
+                "--store",
+                str(i.work / "long.sqlite"),
+                "-q",
+            ],
+            info,
+            before_each=lambda i: remove_store(i.work / "long.sqlite"),
+        ),
         Benchmark(
             "report-json",
             True,
