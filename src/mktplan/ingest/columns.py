@@ -24,12 +24,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import IngestError
+from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
 Kind = Literal["int", "float", "text"]
+MICRO = 10**SCALE  # micro-units per value unit
 Codes = npt.NDArray[np.intp]
 
 
@@ -54,6 +56,45 @@ _small_pages()
 PLAIN_NUMBER = r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})(?:[eE][+-]?[0-9]{1,3})?"
 
 
+def exact_micro(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], Any]:
+    """Micro-units of floats and the mask where rint(x·10^6) is provably the exact decimal.
+
+    Below 10^9 the float error of x·10^6 stays under 0.13, so a result within 10^-3 of an
+    integer can only come from a decimal with at most six places: that integer is exact.
+    NaN and infinities are never exact. (In-place steps: this runs on every float cell.)
+    """
+    micro = np.empty(len(values), dtype=np.int64)
+    ok = np.empty(len(values), dtype=np.bool_)
+    _exact_into(values, micro, ok)
+    return micro, ok
+
+
+def _exact_into(
+    values: npt.NDArray[np.float64],
+    micro: npt.NDArray[np.int64],
+    ok: npt.NDArray[np.bool_],
+    scratch: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> None:
+    """:func:`exact_micro` of ``values`` written into ``micro`` and ``ok`` (same length),
+    using ``scratch`` float buffers at least as long when given."""
+    size = len(values)
+    scaled, rounded = scratch or (np.empty(size), np.empty(size))
+    scaled, rounded = scaled[:size], rounded[:size]
+    with np.errstate(invalid="ignore", over="ignore"):
+        np.multiply(values, MICRO, out=scaled)
+        np.rint(scaled, out=rounded)
+        np.subtract(scaled, rounded, out=scaled)
+        np.abs(scaled, out=scaled)
+        np.less(scaled, 1e-3, out=ok)  # False for NaN and ±inf
+        highest = np.fmax.reduce(rounded, initial=0)  # fmax/fmin skip NaN
+        lowest = np.fmin.reduce(rounded, initial=0)
+        if highest >= 1e15 or lowest <= -1e15:
+            ok &= np.abs(rounded) < 1e15
+        if not ok.all():
+            rounded[~ok] = 0
+        np.copyto(micro, rounded, casting="unsafe")
+
+
 class Column(Protocol):
     """One column of a body, rows in file order."""
 
@@ -68,6 +109,12 @@ class Column(Protocol):
 
     def nulls(self) -> npt.NDArray[np.bool_]:
         """Empty cells of a numeric column (none for text)."""
+        ...
+
+    def micro_units(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """A float column as (micro-units, exact, empty): see :func:`exact_micro`."""
         ...
 
     def factorize(self) -> tuple[Codes, list[str]]:
@@ -143,6 +190,12 @@ class PandasColumn:
     def nulls(self) -> npt.NDArray[np.bool_]:
         return np.zeros(len(self._series), dtype=np.bool_)
 
+    def micro_units(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        micro, exact = exact_micro(self.values())
+        return micro, exact, self.nulls()
+
     def factorize(self) -> tuple[Codes, list[str]]:
         if self._factorized is None:
             import pandas as pd
@@ -205,6 +258,36 @@ class ArrowColumn:
 
     def nulls(self) -> npt.NDArray[np.bool_]:
         return _nulls(self._data)
+
+    def micro_units(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Block by block straight from pyarrow's buffers, through two small scratch buffers
+        that stay in the CPU cache: no column-long temporaries."""
+        size = len(self._data)
+        micro = np.empty(size, dtype=np.int64)
+        exact = np.empty(size, dtype=np.bool_)
+        empty = np.zeros(size, dtype=np.bool_)
+        chunks = _chunks(self._data)
+        longest = max((len(c) for c in chunks), default=0)
+        scratch = (np.empty(longest), np.empty(longest))
+        start = 0
+        for chunk in chunks:
+            end = start + len(chunk)
+            values = np.frombuffer(
+                cast(Any, chunk.buffers()[1]),
+                dtype=np.float64,
+                count=len(chunk),
+                offset=chunk.offset * 8,
+            )
+            _exact_into(values, micro[start:end], exact[start:end], scratch)
+            nulls = _chunk_nulls(chunk)
+            if nulls is not None:  # a null's slot holds any number: neither exact nor a value
+                empty[start:end] = nulls
+                exact[start:end] &= ~nulls
+                micro[start:end][nulls] = 0
+            start = end
+        return micro, exact, empty
 
     def _written(self) -> pa.ChunkedArray[Any]:
         """The cells as written: the text itself, or the numbers read again as text."""

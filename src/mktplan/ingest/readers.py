@@ -26,13 +26,20 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import IngestError
-from mktplan.ingest.columns import Body, Column, arrow_body, factorize_objects, pandas_body
+from mktplan.ingest.columns import (
+    MICRO,
+    Body,
+    Column,
+    arrow_body,
+    exact_micro,
+    factorize_objects,
+    pandas_body,
+)
 from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MICRO = 10**SCALE
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
 MAX_VALUE = Decimal(10) ** MAX_DIGITS
@@ -174,27 +181,6 @@ class ParsedNumbers:
     errors: dict[int, str]
 
 
-def _exact_micro(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], Any]:
-    """Micro-units of floats and the mask where rint(x·10^6) is provably the exact decimal.
-
-    Below 10^9 the float error of x·10^6 stays under 0.13, so a result within 10^-3 of an
-    integer can only come from a decimal with at most six places: that integer is exact.
-    NaN and infinities are never exact. (In-place steps: this runs on every float cell.)
-    """
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.multiply(values, MICRO)
-        rounded = np.rint(scaled)
-        error = np.abs(np.subtract(scaled, rounded, out=scaled), out=scaled)
-        ok = error < 1e-3  # False for NaN and ±inf
-        highest = np.fmax.reduce(rounded, initial=0)  # fmax/fmin skip NaN
-        lowest = np.fmin.reduce(rounded, initial=0)
-        if highest >= 1e15 or lowest <= -1e15:
-            ok &= np.abs(rounded) < 1e15
-        if not ok.all():
-            rounded[~ok] = 0
-    return rounded.astype(np.int64), ok
-
-
 def parse_numbers(column: Column) -> ParsedNumbers:
     """Parse one export column (inferred ints, floats, or texts) into micro-units."""
     size = len(column)
@@ -211,11 +197,11 @@ def parse_numbers(column: Column) -> ParsedNumbers:
         empty = column.nulls().tolist()
         texts = ["" if e else str(v) for v, e in zip(ints.tolist(), empty, strict=True)]
     elif column.kind == "float":  # empty cells are NaN here, and no value
-        micro, present = _exact_micro(column.values())
-        rest = np.flatnonzero(~present & ~column.nulls())
+        micro, present, empty = column.micro_units()
+        rest = np.flatnonzero(~present & ~empty)
         texts = column.texts(rest)  # as written: the float may not be the decimal written
     else:
-        micro, present = _exact_micro(column.plain_numbers())
+        micro, present = exact_micro(column.plain_numbers())
         rest = np.flatnonzero(~present)
         texts = column.texts(rest)
     _parse_rest(texts, rest, micro, present, percent, errors)

@@ -30,9 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError
-from mktplan.ingest.columns import Body
+from mktplan.ingest.columns import MICRO, Body
 from mktplan.ingest.readers import (
-    MICRO,
     TableHeader,
     header_key,
     is_no_value,
@@ -372,9 +371,10 @@ def map_body(plan: Plan, header: TableHeader, layout: Layout, body: Body) -> Map
     refs = kpi_refs(plan)
     names = header.headers
 
-    # Blank lines (every used cell empty) are not rows.
+    # Blank lines (every used cell empty) are not rows. Number columns first: one without
+    # empty cells settles it at once.
     blank = np.ones(size, dtype=np.bool_)
-    for position in layout.positions:
+    for position in sorted(layout.positions, key=lambda p: body[p].kind == "text"):
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
