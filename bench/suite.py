@@ -56,6 +56,16 @@ FULL = Sizes("full", 200, 1_000_000, 365, 250, 20, 50, 30, runs=5, heavy_runs=3)
 QUICK = Sizes("quick", 200, 50_000, 365, 10, 5, 5, 3, runs=2, heavy_runs=1)
 
 
+def _generated(path: Path, write: Callable[[Path], object]) -> Path:
+    """``path``, written by ``write`` to a temporary name first if it is missing, so an
+    interrupted generation never leaves a half file that later runs would trust."""
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        write(tmp)
+        tmp.replace(path)
+    return path
+
+
 @dataclass
 class Inputs:
     """Paths of the generated inputs of one mode, created on demand and cached."""
@@ -76,11 +86,11 @@ class Inputs:
         return self.root / f"long-{self.sizes.plan_modules}x10x{self.sizes.long_days}.csv"
 
     def ensure_long_export(self) -> Path:
-        if not self.long_export.exists():
-            tmp = self.long_export.with_suffix(".tmp")
-            generate.write_long_export(tmp, self.sizes.plan_modules, self.sizes.long_days)
-            tmp.replace(self.long_export)
-        return self.long_export
+        s = self.sizes
+        return _generated(
+            self.long_export,
+            lambda tmp: generate.write_long_export(tmp, s.plan_modules, s.long_days),
+        )
 
     @property
     def report_store(self) -> Path:
@@ -101,11 +111,10 @@ class Inputs:
         return self.plan
 
     def ensure_export(self) -> Path:
-        if not self.export.exists():
-            tmp = self.export.with_suffix(".tmp")
-            generate.write_ad_export(tmp, self.sizes.export_rows, self.sizes.export_days)
-            tmp.replace(self.export)
-        return self.export
+        s = self.sizes
+        return _generated(
+            self.export, lambda tmp: generate.write_ad_export(tmp, s.export_rows, s.export_days)
+        )
 
     def ensure_report_store(self) -> Path:
         s = self.sizes
