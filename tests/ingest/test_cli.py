@@ -190,6 +190,41 @@ def test_dry_run_writes_no_plan_cache_and_does_not_upgrade_an_older_store(
     assert list((tmp_path / ".mktplan" / "cache").glob("plan-*.json"))
 
 
+def test_dry_run_leaves_a_rollback_journal_store_byte_for_byte(tmp_path: Path) -> None:
+    """A `VACUUM INTO` backup is in rollback-journal mode: opening it as a store switches it to
+    WAL, which a dry run must not do (found in review)."""
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    live = tmp_path / "live.sqlite"
+    assert run_cli("ingest", plan, export, "--store", live).code == 0
+    backup = tmp_path / "backup.sqlite"
+    with sqlite3.connect(live) as conn:
+        conn.execute("VACUUM INTO ?", (str(backup),))
+    before = backup.read_bytes()
+    second = write(tmp_path, "b.csv", "date,kpi,value\n2024-06-02,web.sales,150\n")
+    run = run_cli("ingest", plan, second, "--store", backup, "--dry-run")
+    assert run.code == 0, run.output
+    assert "0 new, 1 changed, 0 unchanged" in run.stdout
+    assert backup.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("backup.sqlite*")) == ["backup.sqlite"]
+
+
+def test_a_store_path_the_system_refuses_is_a_plain_error(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
+    too_long = tmp_path / ("x" * 300)
+    for args in (
+        ("ingest", plan, export, "--store", too_long),
+        ("ingest", plan, export, "--store", too_long, "--dry-run"),
+        ("report", plan, "--store", too_long, "--format", "json"),
+        ("log", plan, "--store", too_long),
+    ):
+        run = run_cli(*args)
+        assert run.code == 1, run.output
+        assert "internal error" not in run.output
+        assert "too long" in run.output
+
+
 def test_log_and_history(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"

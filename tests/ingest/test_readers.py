@@ -47,6 +47,8 @@ from mktplan.ingest.readers import (
         ("5.", "5", False),
         ("1e-999999999999", "0", False),
         ("1e-999999999999999999999", "0", False),
+        ("1e0000001", "10", False),  # leading zeros in the exponent are just zeros
+        ("1e-0000001", "0.1", False),
     ],
 )
 def test_parse_value_forms(raw: str, value: str, percent: bool) -> None:

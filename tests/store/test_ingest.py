@@ -282,9 +282,9 @@ def test_a_key_twice_in_row_tuples_is_refused(store: Store, stored_first: bool) 
     if stored_first:  # the comparing path
         store.ingest("p", [rows_batch("first.csv", [("a", "2024-06-01", "", 1, None, None, 2)])])
     digest = store.content_digest()
-    twice = [
+    twice = [  # the same value, a note on one only: sorting must not compare None with text
         ("a", "2024-06-01", "web", 1_000_000, None, None, 2),
-        ("a", "2024-06-01", "web", 2_000_000, None, None, 5),
+        ("a", "2024-06-01", "web", 1_000_000, "promo", None, 5),
     ]
     with pytest.raises(StoreError, match="appears twice in one file") as info:
         store.ingest("p", [rows_batch("twice.csv", twice)])

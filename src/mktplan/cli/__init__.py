@@ -99,6 +99,14 @@ def _run(args: list[str]) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_INVALID)
+    except OSError as exc:  # the system refused a path: too long, no permission, disk full
+        where = f"{str(exc.filename)[:200]}: " if exc.filename else ""
+        print(
+            f"mktplan: {where}{exc.strerror or exc}. Hint: check the path, its permissions and "
+            "the free disk space.",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INVALID)
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("MKTPLAN_DEBUG"):
             raise

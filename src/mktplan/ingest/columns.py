@@ -402,13 +402,30 @@ def pandas_body(frame: pd.DataFrame, positions: list[int], first_line: int) -> B
     return Body({p: PandasColumn(frame[p]) for p in positions}, len(frame), first_line)
 
 
-def count_quotes(path: str) -> int:
-    """How many double quotes the file holds (read in blocks)."""
+def count_quotes(path: str) -> tuple[int, int]:
+    """How many double quotes the file holds, and how many its first line (read in blocks)."""
     count = 0
     with open(path, "rb") as fh:
+        first = fh.readline().count(b'"')
+        count = first
         for block in iter(lambda: fh.read(1 << 20), b""):
             count += block.count(b'"')
-    return count
+    return count, first
+
+
+def _holds_line_break(column: pa.ChunkedArray[Any]) -> bool:
+    """Whether any cell of a text column holds a line break: a dictionary column's distinct
+    values, a plain text column's cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for chunk in _chunks(column):
+        values = chunk.dictionary if isinstance(chunk, pa.DictionaryArray) else chunk
+        if pa.types.is_string(values.type) and (
+            pc.any(pc.match_substring_regex(values, "[\r\n]")).as_py()
+        ):
+            return True
+    return False
 
 
 def arrow_body(
@@ -417,17 +434,20 @@ def arrow_body(
     width: int,
     positions: list[int],
     text_positions: set[int],
-    quotes: int | None = None,
+    quotes: tuple[int, int] | None = None,
 ) -> Body | None:
     """Read a UTF-8 CSV body with pyarrow, or None when pyarrow cannot read it cleanly (ragged
     rows, invalid UTF-8, an odd number of double quotes, ...): the pandas reader then reads it
     and says what is wrong, with the line.
 
-    ``quotes`` is the number of double quotes in the file (counted here when not given). An
-    odd number means a quote that never closes, which pyarrow would let run to the end of the
-    file, swallowing every row after it; pandas refuses such a file. With no quotes at all,
-    no value can hold a line break and pyarrow splits the file into blocks at any newline;
-    otherwise it splits only outside quotes (a little slower).
+    Quotes decide how much pyarrow is trusted. ``quotes`` is (double quotes in the file, in its
+    first line), counted here when not given. With none, no value can hold a line break and
+    pyarrow splits the file into blocks at any newline. Otherwise it splits only outside
+    quotes (a little slower), and the file goes to pandas when the count is odd, the header
+    line's count is odd (a header cell over two lines), or any text read holds a line break.
+    A quote that never closes makes pyarrow run the cell on to the end of the file or to the
+    next stray quote, swallowing the rows between; pandas refuses the first and, for quoted
+    line breaks, is the reference whose line numbers the rejects report.
 
     Columns in ``text_positions`` are read as dictionary-coded text; the other ``positions``
     (values) as float64 when every cell is a number pyarrow reads, else as text (a column
@@ -439,10 +459,10 @@ def arrow_body(
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
     try:
-        quotes = count_quotes(path) if quotes is None else quotes
+        total, in_header = count_quotes(path) if quotes is None else quotes
     except OSError:
         return None
-    if quotes % 2:
+    if total % 2 or in_header % 2:
         return None
     names = [f"c{i}" for i in range(width)]
     numbers = {p for p in positions if p not in text_positions}
@@ -455,7 +475,7 @@ def arrow_body(
                 skip_rows=1, column_names=names, use_threads=True, block_size=1 << 22
             ),
             parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=quotes > 0
+                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=total > 0
             ),
             convert_options=pcsv.ConvertOptions(
                 column_types=types,
@@ -503,6 +523,12 @@ def arrow_body(
             p: ArrowColumn(table.column(names[p]), as_written(names[p], table.num_rows))
             for p in positions
         }
+        if total and any(
+            _holds_line_break(table.column(name))
+            for i, name in enumerate(names)
+            if i not in numbers
+        ):
+            return None
         return Body(columns, table.num_rows, 2)
     return None  # pragma: no cover - every number column has become text by then
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mktplan.errors import IngestError
+from mktplan.errors import IngestError, StoreError
 from mktplan.ingest.readers import read_header
 from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
 from mktplan.plan.model import Plan
@@ -157,6 +157,18 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _is_file(path: Path) -> bool:
+    """Whether a store file is there; a path the system refuses to look at is an error."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise StoreError(
+            f"cannot use the store path {str(path)[:200]}: {exc.strerror or exc}",
+            file=str(path)[:200],
+            hint="give a shorter path in a folder you can read, with --store or MKTPLAN_STORE",
+        ) from None
+
+
 def _parse_files(
     plan: Plan,
     files: Sequence[Path],
@@ -226,19 +238,21 @@ def ingest_files(
     store_path = resolve_store_path(store, plan_path)
     with ExitStack() as stack:
         target_store = store_path
+        store_exists = _is_file(store_path)
         if dry_run:
             # a dry run writes nothing: against no store, everything would be new, which a
-            # throw-away store says with the same counts; a store from an older mktplan is
-            # upgraded in a copy, not in place
+            # throw-away store says with the same counts; a store that opening would change
+            # (an older schema, a rollback journal) is used through a copy
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
-            if not store_path.exists():
+            if not store_exists and not store_path.is_dir():
                 target_store = scratch
-            elif store_path.is_file():
-                target_store = dry_run_copy(store_path, scratch) or store_path
+            elif store_exists:
+                copy = dry_run_copy(store_path, scratch, lock_timeout=lock_timeout)
+                target_store = copy or store_path
         parsed = _parse_files(
             plan,
             files,
-            store=target_store if target_store.is_file() and not force else None,
+            store=target_store if _is_file(target_store) and not force else None,
             lock_timeout=lock_timeout,
             source=source,
             encoding=encoding,

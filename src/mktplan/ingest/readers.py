@@ -128,7 +128,7 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
         )
     mantissa, _, exponent = text.replace(",", "").lower().partition("e")
-    if len(exponent.lstrip("+-")) > 6:  # beyond what Decimal takes: 1e99999999999999999999
+    if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999
         if exponent.startswith("-") or not mantissa.strip("0."):
             return Decimal(0).quantize(Decimal(1).scaleb(-SCALE)), percent  # rounds to zero
         raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")

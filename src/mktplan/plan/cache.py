@@ -20,6 +20,7 @@ import importlib.util
 import os
 import secrets
 import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -105,10 +106,15 @@ def store(plan_path: Path, data: bytes, plan: Plan) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest :data:`KEEP` entries."""
+    """Keep the newest :data:`KEEP` entries; drop temporary files a killed process left
+    (older than an hour, so a write in progress is never touched)."""
     entries = sorted(folder.glob("plan-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
+    stale = time.time() - 3600
+    for leftover in folder.glob(".plan-*.tmp"):
+        if leftover.stat().st_mtime < stale:
+            leftover.unlink(missing_ok=True)
 
 
 def load_plan(path: Path, *, remember: bool = True) -> Plan:

@@ -67,26 +67,37 @@ def resolve_store_path(cli_value: Path | None, plan_path: Path) -> Path:
     return plan_path.parent / ".mktplan" / "store.sqlite"
 
 
-def dry_run_copy(path: Path, target: Path) -> Path | None:
+def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Path | None:
     """For a dry run against the store at ``path``: ``target`` holding a copy of it when
-    opening it would upgrade its schema (a write, and one an older mktplan cannot undo), else
+    opening it would write to it (a schema upgrade, which an older mktplan cannot undo, or the
+    switch of a store in rollback-journal mode to WAL, as a `VACUUM INTO` backup is), else
     None (the store can be used as it is). Raises StoreError when it cannot be read."""
     try:
         # a plain connection, not mode=ro: a read-only one leaves the WAL's side files behind
-        source = sqlite3.connect(path, timeout=30.0)
+        source = sqlite3.connect(path, timeout=lock_timeout)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the store {path}: {exc}", file=str(path)) from None
+        raise Store._error(path, exc, lock_timeout) from None
     try:
-        if schema.current_version(source, path) >= schema.latest_version():
+        version = schema.current_version(source, path)
+        mode = str(source.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if version >= schema.latest_version() and mode == "wal":
             return None
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
+        except sqlite3.Error as exc:
+            if _locked(exc):
+                raise
+            raise StoreError(
+                f"cannot copy the store {path} for the dry run: {exc}",
+                file=str(path),
+                hint="check the free space in the temporary directory (TMPDIR)",
+            ) from None
         finally:
             copy.close()
         return target
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the store {path}: {exc}", file=str(path)) from None
+        raise Store._error(path, exc, lock_timeout) from None
     finally:
         source.close()
 

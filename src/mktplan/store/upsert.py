@@ -185,7 +185,9 @@ def _stored(
 def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     """Insert new observations, in key order (cheapest for the table's B-tree), then recount
     the daily rollup of the days they fall on, one statement per KPI."""
-    ordered = sorted(rows)  # ingest hands them over in this order already: a linear check
+    # key order (ingest hands them over so already: a linear check); by key alone, so a key
+    # given twice fails on the primary key below, not on comparing a note with None
+    ordered = sorted(rows, key=itemgetter(0, 1, 2, 3))
     for chunk in chunked(ordered):
         conn.executemany(
             "INSERT INTO observation (plan_id, kpi, date, channel, value, note, line, file_id, "
