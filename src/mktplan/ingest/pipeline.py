@@ -106,7 +106,7 @@ def parse_file(
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)
-    return ParsedFile(path, sha256, map_table(plan, header, layout))
+    return ParsedFile(path, sha256, map_table(plan, header, layout, digest))
 
 
 def rejects_path(path: Path) -> Path:

@@ -357,13 +357,22 @@ def _apply_percent(
     return micro
 
 
-def map_table(plan: Plan, header: TableHeader, layout: Layout) -> MappedFile:
-    """Read the body of ``header``'s file through ``layout`` into observations."""
+def map_table(
+    plan: Plan, header: TableHeader, layout: Layout, config_digest: str | None = None
+) -> MappedFile:
+    """Read the body of ``header``'s file through ``layout`` into observations
+    (``config_digest``: ``layout.digest(plan)``, when the caller has it already)."""
     body = read_columns(header, layout.positions, layout.text_positions)
-    return map_body(plan, header, layout, body)
+    return map_body(plan, header, layout, body, config_digest)
 
 
-def map_body(plan: Plan, header: TableHeader, layout: Layout, body: Body) -> MappedFile:
+def map_body(
+    plan: Plan,
+    header: TableHeader,
+    layout: Layout,
+    body: Body,
+    config_digest: str | None = None,
+) -> MappedFile:
     """Map an already-read body into observations."""
 
     size = body.size
@@ -438,7 +447,7 @@ def map_body(plan: Plan, header: TableHeader, layout: Layout, body: Body) -> Map
         rows=tuple(combined),
         rejects=rejects.rows(),
         rejected_rows=rejected_rows,
-        config_digest=layout.digest(plan),
+        config_digest=config_digest or layout.digest(plan),
     )
 
 

@@ -25,7 +25,21 @@ class KpiRef:
     loc: Loc
 
 
+_last: tuple[Plan, dict[str, KpiRef]] | None = None
+
+
 def kpi_refs(plan: Plan) -> dict[str, KpiRef]:
+    """Every KPI of the plan by qualified id (``module.kpi`` or a plan-level id). The last
+    plan's map is kept: ingest and the metrics ask for the same plan many times."""
+    global _last
+    if _last is not None and _last[0] is plan:
+        return dict(_last[1])
+    refs = _build_refs(plan)
+    _last = (plan, refs)
+    return dict(refs)
+
+
+def _build_refs(plan: Plan) -> dict[str, KpiRef]:
     refs: dict[str, KpiRef] = {}
     for k, kpi in enumerate(plan.kpis):
         refs.setdefault(kpi.id, KpiRef(kpi.id, None, kpi, ("kpis", k)))
