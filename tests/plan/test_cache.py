@@ -133,3 +133,15 @@ def test_a_plan_saved_again_during_a_load_cannot_poison_the_cache(
     assert loaded.budget.reserve == 45000
     assert cache.lookup(plan_copy, original) == loaded
     assert cache.lookup(plan_copy, other) is None
+
+
+def test_validate_remembers_a_valid_plan_for_ingest_and_report(plan_copy: Path) -> None:
+    from tests.conftest import run_cli
+
+    run = run_cli("validate", plan_copy)
+    assert run.code == 0, run.output
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) == check_plan_file(plan_copy).plan
+    broken = plan_copy.read_text(encoding="utf-8").replace("reserve: 45000", "reserve: 150000")
+    plan_copy.write_text(broken, encoding="utf-8")
+    assert run_cli("validate", plan_copy).code == 1
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) is None

@@ -51,9 +51,9 @@ def validate(
 
     Example: mktplan validate plans/q3-2023-growth.yaml plans/2024-06-launch.yaml
     """
-    from mktplan.plan.validate import check_plan_file
+    from mktplan.plan.cache import check_and_remember
 
-    results = [check_plan_file(path) for path in plans]
+    results = [check_and_remember(path) for path in plans]
     failed = [r for r in results if not r.valid or (strict and r.warnings)]
 
     if output_format is ValidateFormat.json:

@@ -23,11 +23,15 @@ import sys
 import time
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from mktplan.errors import PlanError
 from mktplan.plan.model import Plan
+
+if TYPE_CHECKING:
+    from mktplan.plan.validate import PlanCheck
 
 CACHE_ENV = "MKTPLAN_CACHE_DIR"
 KEEP = 32  # newest entries kept in a cache directory
@@ -115,6 +119,21 @@ def _prune(folder: Path) -> None:
     for leftover in folder.glob(".plan-*.tmp"):
         if leftover.stat().st_mtime < stale:
             leftover.unlink(missing_ok=True)
+
+
+def check_and_remember(path: Path) -> PlanCheck:
+    """``validate``'s check of one file; a valid plan is remembered too, so the first ingest
+    or report after a reviewed edit does not parse it again."""
+    from mktplan.plan.validate import check_plan_file
+
+    try:
+        data: bytes | None = path.read_bytes()
+    except OSError:
+        data = None
+    result: PlanCheck = check_plan_file(path, data)
+    if data is not None and result.plan is not None and not result.errors:
+        store(path, data, result.plan)
+    return result
 
 
 def load_plan(path: Path, *, remember: bool = True) -> Plan:
