@@ -471,10 +471,18 @@ def _map_long(
         if not blank[p]:
             rejects.add(p, value_header, value_raw(p), reason)
     kpi_header = names[layout.kpi]
-    for code, (qid, reason) in enumerate(resolved):
-        rows = np.flatnonzero((codes == code) & ~blank)
-        if not len(rows):
-            continue
+    # the rows of each KPI, in file order: one stable sort, not a pass over the file per KPI
+    # (a long export holds thousands of KPIs)
+    candidates = np.flatnonzero(~blank)
+    if not len(candidates):
+        return
+    order = candidates[np.argsort(codes[candidates], kind="stable")]
+    by_code = codes[order]
+    bounds = np.flatnonzero(np.r_[True, by_code[1:] != by_code[:-1], True])
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        code = int(by_code[start])
+        qid, reason = resolved[code]
+        rows = order[start:end]
         if qid is None:
             for p in rows.tolist():
                 rejects.add(p, kpi_header, uniques[code], reason)
