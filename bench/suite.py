@@ -498,6 +498,14 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             check=check_nonempty("report.md"),
         ),
         Benchmark(
+            "report-table",
+            True,
+            f"none (terminal tables, {obs:,} obs)",
+            lambda i: report_argv(i, "table", i.ensure_report_store()),
+            info,
+            check=check_nonempty("report.table"),
+        ),
+        Benchmark(
             "report-xlsx",
             True,
             f"none ({xlsx_obs:,} daily rows)",

@@ -9,8 +9,10 @@ from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import numbers
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
-    from rich.table import Table
+    from collections.abc import Iterator
+
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.text import Text
 
 _STATUS_STYLE = {
     "on_track": "green",
@@ -24,27 +26,128 @@ _STATUS_STYLE = {
 }
 
 
-def _table(title: str, headers: list[str], right: set[int] | None = None) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
-    for index, header in enumerate(headers):
-        table.add_column(header, justify="right" if right and index in right else "left")
-    return table
+# Tables longer than this are drawn by _AlignedTable: rich measures and wraps every cell,
+# which takes seconds for a 2,000-KPI plan; aligned rows take a fraction of that.
+RICH_ROWS = 100
 
 
-def _styled(text: str, key: str) -> str:
-    from rich.markup import escape
+class _Section:
+    """One table of the report: its rows as styled texts, drawn as a rich table when short
+    and as aligned lines when long."""
 
-    style = _STATUS_STYLE.get(key)
-    return f"[{style}]{escape(text)}[/{style}]" if style else escape(text)
+    def __init__(self, title: str, headers: list[str], right: set[int] | None = None) -> None:
+        self.title = title
+        self.headers = headers
+        self.right = right or set()
+        self.rows: list[list[Text]] = []
+        self.breaks: set[int] = set()  # a rule before these rows
+
+    def add_row(self, *cells: str | Text) -> None:
+        from rich.text import Text
+
+        self.rows.append([c if isinstance(c, Text) else Text(c) for c in cells])
+
+    def add_section(self) -> None:
+        self.breaks.add(len(self.rows))
+
+    def renderable(self) -> RenderableType:
+        if len(self.rows) > RICH_ROWS:
+            return _AlignedTable(self)
+        from rich import box
+        from rich.table import Table
+
+        table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+        for index, header in enumerate(self.headers):
+            table.add_column(header, justify="right" if index in self.right else "left")
+        for index, row in enumerate(self.rows):
+            if index in self.breaks and index:
+                table.add_section()
+            table.add_row(*row)
+        return table
+
+
+class _AlignedTable:
+    """A long table as aligned lines: columns as wide as their widest cell, text columns
+    narrowed (cut with …) until the table fits the console; numbers right-aligned."""
+
+    def __init__(self, section: _Section) -> None:
+        self.section = section
+
+    def _widths(self, width: int) -> list[int]:
+        from rich.cells import cell_len
+
+        section = self.section
+        widths = [cell_len(h) for h in section.headers]
+        for row in section.rows:
+            for index, cell in enumerate(row):
+                widths[index] = max(widths[index], cell_len(_one_line(cell.plain)))
+        narrowable = [i for i in range(len(widths)) if i not in section.right]
+        while sum(widths) + 2 * (len(widths) - 1) > width:
+            widest = max(narrowable, key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= 8:
+                break
+            widths[widest] -= 1
+        return widths
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Segments, not Texts: rich then only writes them (no wrapping to work out)."""
+        from rich.cells import cell_len, set_cell_size
+        from rich.segment import Segment
+        from rich.style import Style
+
+        section = self.section
+        widths = self._widths(options.max_width)
+        styles: dict[str, Style] = {}
+
+        def style_of(name: str) -> Style:
+            if name not in styles:
+                styles[name] = console.get_style(name) if name else Style.null()
+            return styles[name]
+
+        def fit(text: str, width: int, right: bool) -> str:
+            text = _one_line(text)
+            if cell_len(text) > width:
+                return set_cell_size(text, width - 1) + "…"
+            pad = " " * (width - cell_len(text))
+            return pad + text if right else text + pad
+
+        def line(cells: list[tuple[str, str]]) -> Iterator[Segment]:
+            for index, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
+                if index:
+                    yield Segment("  ")
+                yield Segment(fit(text, width, index in section.right), style_of(style))
+            yield Segment.line()
+
+        def cells_of(row: list[Text]) -> list[tuple[str, str]]:
+            return [(cell.plain, str(cell.style or "")) for cell in row]
+
+        rule = [
+            Segment("─" * (sum(widths) + 2 * (len(widths) - 1)), style_of("dim")),
+            Segment.line(),
+        ]
+        yield Segment(section.title, style_of("italic"))
+        yield Segment.line()
+        yield from line([(header, "bold") for header in section.headers])
+        yield from rule
+        for index, row in enumerate(section.rows):
+            if index in section.breaks and index:
+                yield from rule
+            yield from line(cells_of(row))
+        yield Segment.line()
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _styled(text: str, key: str) -> Text:
+    from rich.text import Text
+
+    return Text(text, style=_STATUS_STYLE.get(key, ""))
 
 
 def _plain(value: object) -> str:
-    from rich.markup import escape
-
-    return escape(numbers.text(value))
+    return numbers.text(value)
 
 
 def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
@@ -54,20 +157,23 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
     names[None] = w["plan_level"]
 
-    def status(k: KpiResult) -> str:
+    def status(k: KpiResult) -> Text:
         text = w[f"status_{k.status}"] + (f", {w['stale']}" if k.stale else "")
         return _styled(text, k.status)
 
-    header = (
-        f"[bold]{_plain(w['report_title'])}: {_plain(p.name)}[/bold]\n"
+    from rich.text import Text
+
+    header = Text.assemble(
+        (f"{w['report_title']}: {_plain(p.name)}", "bold"),
+        "\n",
         f"{w['plan_id']} {_plain(p.id)} · {w['plan_owner']} {_plain(p.owner)} · "
         f"{w['period']} {p.start.isoformat()} – {p.end.isoformat()} · "
-        f"{w['as_of']} {p.as_of.isoformat()} ({p.days_elapsed}/{p.days_total})"
+        f"{w['as_of']} {p.as_of.isoformat()} ({p.days_elapsed}/{p.days_total})",
     )
     out: list[RenderableType] = [header]
 
     summary = ev.summary_kpis()
-    t = _table(
+    t = _Section(
         w["summary"],
         [w["dimension"], w["target"], w["actual"], w["attainment"], w["comment"]],
         {1, 2, 3},
@@ -80,9 +186,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             numbers.fraction(k.attainment),
             status(k),
         )
-    out.append(t)
+    out.append(t.renderable())
 
-    t = _table(
+    t = _Section(
         w["tracking"],
         [w[key] for key in TRACKING_COLUMNS],
     )
@@ -105,9 +211,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             ),
             numbers.date(r.deadline),
         )
-    out.append(t)
+    out.append(t.renderable())
 
-    t = _table(
+    t = _Section(
         w["kpis"],
         [
             w["module"],
@@ -136,9 +242,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             numbers.kpi_value(k.forecast, k.unit),
             status(k),
         )
-    out.append(t)
+    out.append(t.renderable())
 
-    t = _table(
+    t = _Section(
         f"{w['budget']} ({_plain(p.currency)})",
         [
             w["module"],
@@ -167,7 +273,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         )
     t.add_section()
     t.add_row(
-        f"[bold]{w['total']}[/bold]",
+        Text(w["total"], style="bold"),
         "",
         numbers.money(b.total),
         numbers.money(b.spent),
@@ -179,9 +285,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     )
     t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "")
     t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "")
-    out.append(t)
+    out.append(t.renderable())
     if b.lines:
-        t = _table(
+        t = _Section(
             w["budget_lines"],
             [w["line"], w["planned"], w["spent"], w["remaining"], w["used"]],
             {1, 2, 3, 4},
@@ -194,9 +300,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
                 numbers.money(line.remaining),
                 numbers.fraction(line.used),
             )
-        out.append(t)
+        out.append(t.renderable())
 
-    t = _table(
+    t = _Section(
         w["tasks"],
         [
             w["module"],
@@ -221,10 +327,10 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             str(a.days_late),
             _plain(a.issue),
         )
-    out.append(t)
+    out.append(t.renderable())
 
     if ev.alerts:
-        t = _table(
+        t = _Section(
             w["alerts"],
             [w["severity"], w["kpi"], w["message"], w["owner"], w["respond_by"]],
         )
@@ -236,7 +342,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
                 _plain(al.owner),
                 numbers.timestamp(al.respond_by),
             )
-        out.append(t)
+        out.append(t.renderable())
     else:
         out.append(f"[bold]{w['alerts']}[/bold]: {w['no_alerts']}")
     return out
