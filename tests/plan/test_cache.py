@@ -145,3 +145,21 @@ def test_validate_remembers_a_valid_plan_for_ingest_and_report(plan_copy: Path) 
     plan_copy.write_text(broken, encoding="utf-8")
     assert run_cli("validate", plan_copy).code == 1
     assert cache.lookup(plan_copy, plan_copy.read_bytes()) is None
+
+
+def test_a_file_too_large_to_be_a_plan_is_not_read_into_memory(
+    plan_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mktplan.plan import validate
+
+    monkeypatch.setattr(cache, "MAX_PLAN_BYTES", 100)
+    seen: list[bytes | None] = []
+    real_check = validate.check_plan_file
+
+    def spy(path: Path, data: bytes | None = None) -> validate.PlanCheck:
+        seen.append(data)
+        return real_check(path, data)
+
+    monkeypatch.setattr(validate, "check_plan_file", spy)
+    cache.check_and_remember(plan_copy)
+    assert seen == [None]  # the loader's own size check then refuses the file

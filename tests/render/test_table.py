@@ -64,13 +64,59 @@ def test_long_tables_are_drawn_as_aligned_lines_with_the_same_content(
     assert all(line[target_end - 1] != " " for line in rows)
 
 
-def test_long_tables_fit_a_narrow_console_by_cutting_text_columns(
+def _terminal_text(ev: object, lang: str, width: int) -> str:
+    """The report as a terminal of ``width`` columns shows it (no colours)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=True, color_system=None)
+    table.print_report(ev, console, lang)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def _section(text: str, title: str) -> list[str]:
+    return text.split(f"\n{title}\n", 1)[1].split("\n\n", 1)[0].splitlines()
+
+
+def test_long_tables_fit_a_terminal_by_cutting_text_columns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from rich.cells import cell_len
 
     monkeypatch.setattr(table, "RICH_ROWS", 0)
-    text = table.render_table_text(sample_evaluation(), "zh", width=100)
-    tracking = text.split("\n策略跟踪表\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert all(cell_len(line) <= 100 for line in tracking[2:])
-    assert any("…" in line for line in tracking)
+    ev = sample_evaluation()
+    kpis = _section(_terminal_text(ev, "en", 140), "KPIs")
+    assert all(cell_len(line) <= 140 for line in kpis)
+    assert any("…" in line for line in kpis)
+    assert "824,691.36" in "\n".join(kpis)  # numbers are never cut
+
+
+def test_long_tables_keep_every_text_where_they_cannot_fit_or_go_to_a_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Too narrow a terminal to fit: cutting text would lose it for nothing, so lines wrap.
+    A file (or a pipe) has no width to fit: nothing is cut or cropped there either."""
+    monkeypatch.setattr(table, "RICH_ROWS", 0)
+    ev = sample_evaluation()
+    narrow = "\n".join(_section(_terminal_text(ev, "zh", 60), "关键指标(KPI)"))
+    whole = table.render_table_text(ev, "zh", width=60)
+    for text in (narrow, whole):
+        assert "…" not in text
+        assert "824,691.36" in text
+        assert "状态" in text
+
+
+def test_tabs_and_control_characters_do_not_break_the_alignment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.cells import cell_len
+
+    monkeypatch.setattr(table, "RICH_ROWS", 0)
+    ev = sample_evaluation()
+    kpi = dataclasses.replace(ev.kpis[1], name="tab\there\rreturn")
+    ev = dataclasses.replace(ev, kpis=[ev.kpis[0], kpi, *ev.kpis[2:]])
+    lines = _section(table.render_table_text(ev, "en", width=400), "KPIs")
+    assert "tab herereturn" in "\n".join(lines)  # rich drops \r; the tab becomes a space
+    assert len({cell_len(line) for line in lines[2:]}) == 1

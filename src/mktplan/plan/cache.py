@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from mktplan.errors import PlanError
+from mktplan.plan import MAX_PLAN_BYTES
 from mktplan.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -121,16 +122,24 @@ def _prune(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _read_plan(path: Path) -> bytes | None:
+    """The plan file's bytes, or None when it cannot be read or is too large to be a plan:
+    check_plan_file then says what is wrong (without reading a huge file into memory)."""
+    try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def check_and_remember(path: Path) -> PlanCheck:
     """``validate``'s check of one file; a valid plan is remembered too, so the first ingest
     or report after a reviewed edit does not parse it again."""
     from mktplan.plan.validate import check_plan_file
 
-    try:
-        data: bytes | None = path.read_bytes()
-    except OSError:
-        data = None
-    result: PlanCheck = check_plan_file(path, data)
+    data = _read_plan(path)
+    result = check_plan_file(path, data)
     if data is not None and result.plan is not None and not result.errors:
         store(path, data, result.plan)
     return result
@@ -140,10 +149,7 @@ def load_plan(path: Path, *, remember: bool = True) -> Plan:
     """The plan in ``path``, or :class:`PlanError` naming its first errors. A plan that was
     valid before, byte for byte, comes from the cache; a valid plan is remembered there unless
     ``remember`` is off (a dry run writes nothing)."""
-    try:
-        data: bytes | None = path.read_bytes()
-    except OSError:
-        data = None  # check_plan_file says what is wrong with the file
+    data = _read_plan(path)
     if data is not None and (cached := lookup(path, data)) is not None:
         return cached
     from mktplan.plan.validate import check_plan_file  # a miss needs the loader and the rules

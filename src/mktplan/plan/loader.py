@@ -20,10 +20,11 @@ from typing import Any, NamedTuple
 import yaml
 
 from mktplan.errors import PlanError
+from mktplan.plan import MAX_PLAN_BYTES
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = MAX_PLAN_BYTES
 
 Loc = tuple[str | int, ...]
 # PyYAML's stubs type event marks as a union of its pure and C marks, or None; both have

@@ -73,7 +73,10 @@ class _AlignedTable:
     def __init__(self, section: _Section) -> None:
         self.section = section
 
-    def _widths(self, width: int) -> list[int]:
+    def _widths(self, width: int | None) -> list[int]:
+        """Each column as wide as its widest cell. Given a console ``width``, text columns are
+        narrowed (never below 8) to fit it, and only if they can: a table that cannot fit
+        anyway keeps its text whole rather than lose it for nothing."""
         from rich.cells import cell_len
 
         section = self.section
@@ -81,11 +84,16 @@ class _AlignedTable:
         for row in section.rows:
             for index, cell in enumerate(row):
                 widths[index] = max(widths[index], cell_len(_one_line(cell.plain)))
+        if width is None:
+            return widths
         narrowable = [i for i in range(len(widths)) if i not in section.right]
+        narrowest = sum(min(w, 8) if i in narrowable else w for i, w in enumerate(widths)) + 2 * (
+            len(widths) - 1
+        )
+        if narrowest > width:
+            return widths
         while sum(widths) + 2 * (len(widths) - 1) > width:
-            widest = max(narrowable, key=lambda i: widths[i], default=None)
-            if widest is None or widths[widest] <= 8:
-                break
+            widest = max(narrowable, key=lambda i: widths[i])
             widths[widest] -= 1
         return widths
 
@@ -96,7 +104,8 @@ class _AlignedTable:
         from rich.style import Style
 
         section = self.section
-        widths = self._widths(options.max_width)
+        # a terminal gets the table narrowed to its width; a file or a pipe gets every text whole
+        widths = self._widths(options.max_width if console.is_terminal else None)
         styles: dict[str, Style] = {}
 
         def style_of(name: str) -> Style:
@@ -136,8 +145,12 @@ class _AlignedTable:
         yield Segment.line()
 
 
+# line breaks, tabs and other control characters as spaces: they would break the alignment
+_CONTROLS = dict.fromkeys([*range(32), 127], " ")
+
+
 def _one_line(text: str) -> str:
-    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return text.replace("\r\n", " ").translate(_CONTROLS)
 
 
 def _styled(text: str, key: str) -> Text:
@@ -351,7 +364,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
 def print_report(ev: Evaluation, console: Console, lang: str = "en") -> None:
     """Print the report's tables on ``console``."""
     for renderable in report_renderables(ev, lang):
-        console.print(renderable)
+        console.print(renderable, crop=False)  # a line wider than the console wraps, not lost
 
 
 def render_table_text(ev: Evaluation, lang: str = "en", width: int = 160) -> str:
