@@ -402,15 +402,34 @@ def pandas_body(frame: pd.DataFrame, positions: list[int], first_line: int) -> B
     return Body({p: PandasColumn(frame[p]) for p in positions}, len(frame), first_line)
 
 
+class QuoteCount:
+    """The double quotes of a file fed block by block: (in all, in its first line). The
+    pipeline feeds it from the pass that hashes the file, so the file is read once."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.first_line = 0
+        self._in_first_line = True
+
+    def feed(self, block: bytes) -> None:
+        self.total += block.count(b'"')
+        if self._in_first_line:
+            end = block.find(b"\n")
+            self.first_line += block[: None if end < 0 else end].count(b'"')
+            self._in_first_line = end < 0
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return self.total, self.first_line
+
+
 def count_quotes(path: str) -> tuple[int, int]:
-    """How many double quotes the file holds, and how many its first line (read in blocks)."""
-    count = 0
+    """:class:`QuoteCount` of a file read here, for a caller that has not read it."""
+    counter = QuoteCount()
     with open(path, "rb") as fh:
-        first = fh.readline().count(b'"')
-        count = first
         for block in iter(lambda: fh.read(1 << 20), b""):
-            count += block.count(b'"')
-    return count, first
+            counter.feed(block)
+    return counter.counts
 
 
 def _holds_line_break(column: pa.ChunkedArray[Any]) -> bool:
@@ -519,16 +538,16 @@ def arrow_body(
             continue
         except (pa.ArrowException, OSError):
             return None
-        columns: dict[int, Column] = {
-            p: ArrowColumn(table.column(names[p]), as_written(names[p], table.num_rows))
-            for p in positions
-        }
         if total and any(
             _holds_line_break(table.column(name))
             for i, name in enumerate(names)
             if i not in numbers
         ):
             return None
+        columns: dict[int, Column] = {
+            p: ArrowColumn(table.column(names[p]), as_written(names[p], table.num_rows))
+            for p in positions
+        }
         return Body(columns, table.num_rows, 2)
     return None  # pragma: no cover - every number column has become text by then
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mktplan.errors import IngestError, StoreError
+from mktplan.errors import IngestError
+from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.readers import read_header
 from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
 from mktplan.plan.model import Plan
@@ -66,16 +67,19 @@ class IngestResult:
         return sum(f.mapped.rejected_rows for f in self.files)
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
+def scan_file(path: Path) -> tuple[str, tuple[int, int]]:
+    """One read of a file's bytes: their hex sha256, and their double quotes (for the CSV
+    reader, see :class:`~mktplan.ingest.columns.QuoteCount`)."""
     digest = hashlib.sha256()
+    quotes = QuoteCount()
     try:
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
+                quotes.feed(chunk)
     except OSError as exc:
         raise IngestError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    return digest.hexdigest()
+    return digest.hexdigest(), quotes.counts
 
 
 # Asks the store whether (sha256, config digest) was ingested for this plan before.
@@ -101,12 +105,12 @@ def parse_file(
         sheet=sheet or (source_config.sheet if source_config else None),
     )
     layout = choose_layout(plan, header, source)
-    sha256 = file_sha256(path)
+    sha256, quotes = scan_file(path)
     digest = layout.digest(plan)
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)
-    return ParsedFile(path, sha256, map_table(plan, header, layout, digest))
+    return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes))
 
 
 def rejects_path(path: Path) -> Path:
@@ -155,18 +159,6 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _is_file(path: Path) -> bool:
-    """Whether a store file is there; a path the system refuses to look at is an error."""
-    try:
-        return path.is_file()
-    except OSError as exc:
-        raise StoreError(
-            f"cannot use the store path {str(path)[:200]}: {exc.strerror or exc}",
-            file=str(path)[:200],
-            hint="give a shorter path in a folder you can read, with --store or MKTPLAN_STORE",
-        ) from None
 
 
 def _parse_files(
@@ -238,7 +230,7 @@ def ingest_files(
     store_path = resolve_store_path(store, plan_path)
     with ExitStack() as stack:
         target_store = store_path
-        store_exists = _is_file(store_path)
+        store_exists = store_path.is_file()
         if dry_run:
             # a dry run writes nothing: against no store, everything would be new, which a
             # throw-away store says with the same counts; a store that opening would change
@@ -252,7 +244,7 @@ def ingest_files(
         parsed = _parse_files(
             plan,
             files,
-            store=target_store if _is_file(target_store) and not force else None,
+            store=target_store if target_store.is_file() and not force else None,
             lock_timeout=lock_timeout,
             source=source,
             encoding=encoding,

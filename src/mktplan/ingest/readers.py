@@ -394,13 +394,19 @@ def read_header(
     )
 
 
-def read_columns(header: TableHeader, positions: list[int], text_positions: set[int]) -> Body:
+def read_columns(
+    header: TableHeader,
+    positions: list[int],
+    text_positions: set[int],
+    quotes: tuple[int, int] | None = None,
+) -> Body:
     """The body of the file: the columns at ``positions`` (0-based). Columns in
-    ``text_positions`` are read as text; the others as the reader infers (clean numbers
-    arrive as int64/float64).
+    ``text_positions`` are text; the others values, parsed by :func:`parse_numbers`.
 
     A UTF-8 CSV is read by pyarrow when it reads cleanly; anything else (other encodings, a
-    ragged row, a line break inside quotes) by pandas, whose errors name the line."""
+    ragged row, a line break inside quotes) by pandas, whose errors name the line.
+    ``quotes`` is the file's :class:`~mktplan.ingest.columns.QuoteCount`, when the caller
+    counted them already."""
     path = Path(header.file)
     if header.excel:
         import pandas as pd
@@ -411,7 +417,7 @@ def read_columns(header: TableHeader, positions: list[int], text_positions: set[
         return pandas_body(frame, positions, start)
     if header.encoding in ("utf-8", "utf-8-sig"):
         fast = arrow_body(
-            header.file, header.delimiter, len(header.headers), positions, text_positions
+            header.file, header.delimiter, len(header.headers), positions, text_positions, quotes
         )
         if fast is not None:
             return fast

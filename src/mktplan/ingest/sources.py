@@ -358,11 +358,16 @@ def _apply_percent(
 
 
 def map_table(
-    plan: Plan, header: TableHeader, layout: Layout, config_digest: str | None = None
+    plan: Plan,
+    header: TableHeader,
+    layout: Layout,
+    config_digest: str | None = None,
+    quotes: tuple[int, int] | None = None,
 ) -> MappedFile:
     """Read the body of ``header``'s file through ``layout`` into observations
-    (``config_digest``: ``layout.digest(plan)``, when the caller has it already)."""
-    body = read_columns(header, layout.positions, layout.text_positions)
+    (``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
+    when the caller has them already)."""
+    body = read_columns(header, layout.positions, layout.text_positions, quotes)
     return map_body(plan, header, layout, body, config_digest)
 
 
