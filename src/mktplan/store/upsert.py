@@ -119,9 +119,12 @@ def _prepare(batch: FileBatch) -> Prepared:
         spans = _spans(batch.rows)
         if spans is not None:
             return Prepared(None, batch.rows, spans)
-        observations = [observation_of(r) for r in batch.rows]
-        batch = replace(batch, observations=observations, row_numbers=[r[6] for r in batch.rows])
-        batch = replace(batch, rows=None)
+        batch = replace(  # the observation path says which value cannot be stored
+            batch,
+            observations=[observation_of(r) for r in batch.rows],
+            row_numbers=[r[6] for r in batch.rows],
+            rows=None,
+        )
     if len(batch.observations) != len(batch.row_numbers):
         raise StoreError(
             f"{batch.name}: {len(batch.observations)} observations but "
