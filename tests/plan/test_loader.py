@@ -10,6 +10,7 @@ import pytest
 from mktplan.errors import PlanError
 from mktplan.plan.loader import MAX_DEPTH, load_yaml_file, load_yaml_text
 from tests.conftest import run_cli
+from tests.plan.plans import VALID, mutate, write
 
 
 def test_marks_point_at_keys_and_values() -> None:
@@ -23,12 +24,10 @@ def test_marks_point_at_keys_and_values() -> None:
     assert loaded.mark(("b", 1, "nope")) == loaded.marks[("b", 1)]
 
 
-def test_values_are_typed_like_safe_load() -> None:
-    import datetime as dt
-
+def test_values_are_typed_by_the_core_schema() -> None:
     loaded = load_yaml_text("d: 2024-06-01\nn: 12.5\ni: 3\nt: true\nz: ~\ns: '2024-06-01'\n", "f")
     assert loaded.data == {
-        "d": dt.date(2024, 6, 1),
+        "d": "2024-06-01",
         "n": 12.5,
         "i": 3,
         "t": True,
@@ -134,14 +133,134 @@ def test_two_documents_are_refused() -> None:
     assert "more than one YAML document" in info.value.message
 
 
-def test_flow_mapping_text_with_a_comma_stays_one_value() -> None:
+def test_a_comma_in_a_flow_mapping_separates_entries_as_in_every_yaml_tool() -> None:
     loaded = load_yaml_text("k: {definition: paid / all, organic and paid, unit: count}\n", "f")
-    assert loaded.data == {"k": {"definition": "paid / all, organic and paid", "unit": "count"}}
+    assert loaded.data == {
+        "k": {"definition": "paid / all", "organic and paid": None, "unit": "count"}
+    }
 
 
-def test_flow_mapping_continuation_never_swallows_a_keyed_field() -> None:
-    loaded = load_yaml_text("k: {name: x, target 5}\n", "f")
-    assert loaded.data == {"k": {"name": "x", "target 5": None}}
+def test_a_comma_in_a_flow_mapping_is_an_unknown_field_not_folded_text(tmp_path: Path) -> None:
+    text = mutate(
+        "{id: visitors, name: Visitors, unit: count, source: shop}",
+        "{id: visitors, name: Visitors, unit: count, source: shop, all visits}",
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "unknown field 'all visits'" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1:3.5", "1:3.5"),  # YAML 1.1: sexagesimal 63.5
+        ("1:30:00", "1:30:00"),
+        ("0100000", 100000),  # YAML 1.1: octal 32768
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("0b101", "0b101"),  # YAML 1.1: binary 5
+        ("1_000", "1_000"),  # YAML 1.1: 1000
+        ("-42", -42),
+        ("+7", 7),
+        ("12.5", 12.5),
+        (".5", 0.5),
+        ("1e27", 1e27),  # YAML 1.1: text (no dot)
+        ("1E-3", 0.001),
+        ("yes", "yes"),  # YAML 1.1: true
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("true", True),
+        ("True", True),
+        ("TRUE", True),
+        ("false", False),
+        ("FALSE", False),
+        ("tRUE", "tRUE"),
+        ("null", None),
+        ("Null", None),
+        ("~", None),
+        ("", None),
+        ("2024-06-01", "2024-06-01"),  # YAML 1.1: a date; the model reads it as one
+        ("2024-06-01 10:00:00", "2024-06-01 10:00:00"),
+        ("'0100000'", "0100000"),
+        ('"true"', "true"),
+    ],
+)
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(text: str, value: object) -> None:
+    loaded = load_yaml_text(f"k: {text}\n", "f")
+    assert loaded.data == {"k": value}
+    assert type(loaded.data["k"]) is type(value)
+
+
+def test_inf_and_nan_are_floats_by_the_core_schema() -> None:
+    import math
+
+    data = load_yaml_text("k: [.inf, -.Inf, +.INF, .nan, .NaN]\n", "f").data["k"]
+    assert data[:3] == [math.inf, -math.inf, math.inf]
+    assert all(math.isnan(v) for v in data[3:])
+
+
+def test_explicit_core_tags_and_other_tags() -> None:
+    assert load_yaml_text("k: !!str 12\nf: !!float 3\ni: !!int '7'\n", "f").data == {
+        "k": "12",
+        "f": 3.0,
+        "i": 7,
+    }
+    with pytest.raises(PlanError) as info:
+        load_yaml_text("k: !!int yes\n", "f")
+    assert "'yes' does not match its tag !!int" in info.value.message
+    with pytest.raises(PlanError) as info:
+        load_yaml_text("k: !!timestamp 2024-01-01\n", "f")
+    assert "not allowed" in info.value.message
+
+
+def test_a_number_of_thousands_of_digits_is_a_plan_error_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(PlanError) as info:
+        load_yaml_text("k: " + "9" * 5000 + "\n", "f")
+    assert "5,000 digits" in info.value.message
+    assert info.value.line == 1
+
+
+def test_keys_follow_the_core_schema_too() -> None:
+    assert load_yaml_text("yes: 1\non: 2\n2024: 3\n", "f").data == {"yes": 1, "on": 2, 2024: 3}
+
+
+def test_a_sexagesimal_roi_target_is_an_error_with_the_number_to_write(tmp_path: Path) -> None:
+    text = mutate(
+        "formula: revenue / spend, target: 3,", "formula: revenue / spend, target: 1:3.5,"
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert ":19 kpis[0].target: '1:3.5' is not a number for 'target'" in run.stdout
+    assert "ROI targets are written as the return per 1 spent: write 3.5 for 1:3.5" in run.stdout
+
+
+def test_a_leading_zero_budget_is_the_decimal_number(tmp_path: Path) -> None:
+    # 0100000 is 100000 by YAML 1.2 (1.1: octal 32768, which broke the reserve share)
+    text = mutate("total: 100000", "total: 0100000")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 0, run.stdout
+    assert "1 valid" in run.stdout
+
+
+def test_yes_as_an_owner_is_a_name_not_a_boolean(tmp_path: Path) -> None:
+    text = mutate("owner: Sun Li", "owner: yes")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 0, run.stdout
+
+
+def test_unquoted_dates_keep_their_meaning(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from mktplan.plan.cache import load_plan
+
+    plan = load_plan(write(tmp_path, VALID), remember=False)
+    assert plan.plan.period.start == dt.date(2024, 1, 1)
+    assert plan.modules[0].kpis[0].due == dt.date(2024, 3, 31)
+    assert plan.plan.approvals[0].date == dt.date(2023, 12, 20)
+    assert plan.modules[0].actions[0].end == dt.date(2024, 3, 20)
+    assert plan.reviews[0].date == dt.date(2024, 2, 1)
 
 
 @pytest.mark.parametrize(
@@ -189,14 +308,15 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 
 
 def test_an_impossible_date_is_a_finding_not_a_crash(tmp_path: Path) -> None:
-    with pytest.raises(PlanError) as info:
-        load_yaml_text("plan:\n  period: {start: 2024-02-30, end: 2024-03-31}\n", "d.yaml")
-    assert info.value.line == 2
-    assert "day is out of range" in info.value.message
-    path = tmp_path / "d.yaml"
-    path.write_text("plan:\n  period: {start: 2024-02-30, end: 2024-03-31}\n")
+    path = write(
+        tmp_path,
+        mutate("{start: 2024-01-01, end: 2024-03-31}", "{start: 2024-02-30, end: 2024-03-31}"),
+    )
     run = run_cli("validate", path, tmp_path / "missing.yaml")
     assert run.code == 1
     assert "internal error" not in run.output
-    assert f"{path}:2" in run.stdout
+    assert (
+        f"{path}:5 plan.period.start: '2024-02-30' is not a valid date for 'start' "
+        "(day value is outside expected range)"
+    ) in run.stdout
     assert "missing.yaml" in run.stdout  # the other file is still checked

@@ -39,6 +39,9 @@ Conventions:
 - Ids use letters, digits and underscores and do not start with a digit. A module's KPI is
   written `module.kpi` from outside its module; plan-level KPIs keep their bare id.
 - A percent KPI (`unit: "%"`) is written in percent points: `target: 5` means 5 %.
+- Plans are read by the YAML 1.2 core schema, as editors read them: `yes`/`no`/`on`/`off`
+  are text, `0100000` is 100000, `1e6` is a number, and `1:3.5` is text (an ROI target is
+  written `3.5`). Unquoted dates are read as dates wherever the field is a date.
 - Unknown fields are errors (with a "did you mean" for near misses); what `mktplan validate`
   checks across fields (SMART goals, sums, dates, references) is listed at the end.
 """

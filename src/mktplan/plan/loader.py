@@ -8,11 +8,17 @@ safe loader accepts silently or slowly:
   document is refused once it would expand past ``MAX_NODES`` nodes;
 * deep nesting: refused past ``MAX_DEPTH`` levels, before any recursion can blow the stack.
 
-Only the tags of YAML's core schema are built (the same as ``yaml.safe_load``).
+Plain scalars are read by the YAML 1.2 core schema, like yaml-language-server and most
+editors and tools, not by PyYAML's YAML 1.1 rules: ``1:3.5`` is text (1.1 reads it as the
+sexagesimal 63.5), ``0100000`` is the decimal 100000 (1.1: octal 32768), ``yes``/``no``/
+``on``/``off`` are text, ``1e27`` is a number, and an unquoted date stays text until the
+model reads it as a date. A plan means to mktplan exactly what it means to every YAML tool.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -59,15 +65,11 @@ class LoadedYaml:
 
 
 class _Builder:
-    def __init__(self, file: str, text: str = "") -> None:
+    def __init__(self, file: str) -> None:
         self.file = file
-        self.text = text
         self.marks: dict[Loc, Mark] = {}
         self.nodes = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
-        # A throwaway loader gives us PyYAML's own tag resolution and scalar construction.
-        self._scalar_loader = yaml.SafeLoader("")
-        self._tags: dict[tuple[str, Any], str] = {}
 
     def fail(self, message: str, mark: YamlMark, hint: str | None = None) -> PlanError:
         return PlanError(
@@ -91,69 +93,54 @@ class _Builder:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            key = (event.value, event.implicit)
-            tag = self._tags.get(key)
-            if tag is None:
-                tag = self._scalar_loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-                self._tags[key] = tag
-        if tag == _STR_TAG:  # most values are text: skip building a node for them
+            # a plain scalar is resolved by the core schema; quoted or `!`-tagged is text
+            if event.implicit[0] and event.style in (None, ""):  # plain: C gives ""
+                return self._core_value(event)
             return event.value
+        if tag == _STR_TAG:
+            return event.value
+        if tag in _CORE_TAGS:
+            value: Any = self._core_value(event)
+            if tag == _FLOAT_TAG and type(value) is int:
+                value = float(value)
+            if _CORE_TAGS[tag] is not type(value):
+                raise self.fail(
+                    f"the value {event.value!r} does not match its tag !!{tag.rsplit(':', 1)[1]}",
+                    event.start_mark,
+                    hint="remove the tag and write the value plainly",
+                )
+            return value
         if tag == "tag:yaml.org,2002:merge":
             raise self.fail(
                 "merge keys (<<) are not supported in plans",
                 event.start_mark,
                 hint="write the shared fields out in each entry",
             )
-        if not tag.startswith("tag:yaml.org,2002:"):
-            raise self.fail(
-                f"the YAML tag {event.tag!r} is not allowed in a plan",
-                event.start_mark,
-                hint="remove the tag; plans use plain YAML values only",
-            )
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        try:
-            return self._scalar_loader.construct_object(node)
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2024-02-30
-            raise self.fail(
-                f"cannot read the value {event.value!r}: {exc}",
-                event.start_mark,
-                hint="dates are YYYY-MM-DD and must exist in the calendar"
-                if tag.endswith(":timestamp")
-                else None,
-            ) from None
+        raise self.fail(
+            f"the YAML tag {event.tag!r} is not allowed in a plan",
+            event.start_mark,
+            hint="remove the tag; plans use plain YAML values only",
+        )
 
-    def _continues_text(self, frame: list[Any], event: Any) -> bool:
-        """In a flow mapping, `{definition: paid / all, organic and paid}` means one text
-        value with a comma in it: PyYAML would make `organic and paid` a key with no value.
-        Fold such a colon-less, digit-free plain key back into the text value before it."""
-        container, loc, key = frame[0], frame[1], frame[2]
-        if not (type(container) is dict and frame[6] and key is not _NO_KEY):
-            return False
-        if event.value != "" or event.style not in (None, "") or not container:  # plain: C gives ""
-            return False
-        if not isinstance(key, str) or any(ch.isdigit() for ch in key):
-            return False
-        key_mark = self.marks.get((*loc, key))
-        between = self.text[frame[7] : event.start_mark.index] if self.text else ":"
-        if ":" in between or key_mark is None:
-            return False
-        last_key = next(reversed(container))
-        last_value = container[last_key]
-        if not isinstance(last_value, str):
-            return False
-        container[last_key] = f"{last_value}, {key}"
-        del self.marks[(*loc, key)]
-        frame[2] = _NO_KEY
-        return True
+    def _core_value(self, event: Any) -> Any:
+        try:
+            return _core_value(event.value)
+        except ValueError:  # an integer of more digits than Python converts
+            raise self.fail(
+                f"the number {event.value[:40]}… has {len(event.value):,} digits, more than "
+                "any plan value",
+                event.start_mark,
+                hint="write the number the plan means; money and targets are far shorter",
+            ) from None
 
     def build(self, events: Any) -> Any:
         """Consume the events of one document and return its value."""
-        # Each frame: [container, loc, pending_key, anchor, start_index_of_nodes, key_mark]
+        # Each frame: [container, loc, pending_key, anchor, start_index_of_nodes, start_mark]
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
 
-        def place(value: Any, start: YamlMark, size: int, end_index: int = 0) -> None:
+        def place(value: Any, start: YamlMark, size: int) -> None:
             nonlocal root, have_root
             if not stack:
                 root, have_root = value, True
@@ -181,7 +168,6 @@ class _Builder:
                     )
                 frame[2] = value
                 self.marks[(*loc, value)] = Mark(start.line + 1, start.column + 1)
-                frame[7] = end_index
                 return
             key = frame[2]
             container[key] = value
@@ -206,12 +192,9 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 self.count(1, event.start_mark)
                 value = self.scalar(event)
-                if stack and stack[-1][6] and self._continues_text(stack[-1], event):
-                    continue
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
-                end: YamlMark = event.end_mark
-                place(value, event.start_mark, 1, end.index)
+                place(value, event.start_mark, 1)
                 continue
             if kind is yaml.StreamStartEvent or kind is yaml.DocumentStartEvent:
                 continue
@@ -240,10 +223,7 @@ class _Builder:
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 begin: YamlMark = event.start_mark
                 self.marks.setdefault(loc, Mark(begin.line + 1, begin.column + 1))
-                flow = bool(event.flow_style) and isinstance(event, yaml.MappingStartEvent)
-                stack.append(
-                    [container, loc, _NO_KEY, event.anchor, self.nodes, event.start_mark, flow, 0]
-                )
+                stack.append([container, loc, _NO_KEY, event.anchor, self.nodes, event.start_mark])
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = stack.pop()
@@ -266,6 +246,50 @@ class _Builder:
 
 _NO_KEY = object()
 _STR_TAG = "tag:yaml.org,2002:str"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_CORE_TAGS: dict[str, type] = {
+    "tag:yaml.org,2002:null": type(None),
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:int": int,
+    _FLOAT_TAG: float,
+}
+
+# The YAML 1.2.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema), in full.
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_INT_OCTAL = re.compile(r"0o[0-7]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = frozenset({".nan", ".NaN", ".NAN"})
+# only a plain scalar starting with one of these can be anything but text
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
+def _core_value(text: str) -> Any:
+    """A plain scalar's value by the YAML 1.2 core schema: None, bool, int, float or text."""
+    if text and text[0] not in _MAYBE_NOT_TEXT:
+        return text
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT_DECIMAL.fullmatch(text):
+        return int(text)  # 0100000 is the decimal 100000 (YAML 1.1 read it as octal)
+    if _INT_OCTAL.fullmatch(text):
+        return int(text[2:], 8)
+    if _INT_HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INF.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if text in _NAN:
+        return math.nan
+    return text
+
+
 # libyaml's parser emits the same events and marks (character offsets) 20× faster.
 _PARSER: Any = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 _PARSER = _PARSER or yaml.SafeLoader
@@ -273,7 +297,7 @@ _PARSER = _PARSER or yaml.SafeLoader
 
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document; raise :class:`PlanError` with a location on any problem."""
-    builder = _Builder(file, text)
+    builder = _Builder(file)
     try:
         events = yaml.parse(text, Loader=_PARSER)
         data = builder.build(events)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,56 @@ _FIELD_HINTS = {
 }
 
 
+_RATIO = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)\s*")
+_SCALED = re.compile(
+    r"\s*([-+]?\d+(?:\.\d+)?)\s*(万|萬|亿|億|千|百万|百萬|k|K|w|W)\s*(?:元|块|人|次|单|個|个)?\s*"
+)
+_SCALES = {
+    "千": 1_000, "k": 1_000, "K": 1_000, "万": 10_000, "萬": 10_000, "w": 10_000, "W": 10_000,
+    "百万": 1_000_000, "百萬": 1_000_000, "亿": 100_000_000, "億": 100_000_000,
+}  # fmt: skip
+_PERCENT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
+_GROUPED = re.compile(
+    r"\s*[¥￥$€£]?\s*([-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)\s*"
+)
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def number_hint(value: object) -> str:
+    """How to write ``value`` (text a person meant as a number) as the number mktplan reads."""
+    generic = "write a plain number such as 35000 or 12.5, without units or thousands commas"
+    if not isinstance(value, str):
+        return generic
+    if ratio := _RATIO.fullmatch(value):
+        left, right = Decimal(ratio[1]), Decimal(ratio[2])
+        if left == 1:
+            return (
+                f"ROI targets are written as the return per 1 spent: write {_plain(right)} "
+                f"for {value.strip()} (a plain number, no colon)"
+            )
+        if left:
+            per_one = _plain((right / left).quantize(Decimal("0.0001")))
+            return f"write the ratio {value.strip()} as one number: {per_one} (1:{per_one})"
+    if scaled := _SCALED.fullmatch(value):
+        number = Decimal(scaled[1]) * _SCALES[scaled[2]]
+        return (
+            f"write {_plain(number)} for {value.strip()}: numbers are written out in full, "
+            "and the unit belongs in the KPI's `unit:`"
+        )
+    if percent := _PERCENT.fullmatch(value):
+        return (
+            f"write {_plain(Decimal(percent[1]))} for {value.strip()}: a KPI with "
+            '`unit: "%"` counts in percent points'
+        )
+    if grouped := _GROUPED.fullmatch(value):
+        number = Decimal(grouped[1].replace(",", "").replace("，", ""))
+        return f"write {_plain(number)}: no currency sign and no thousands separators"
+    return generic
+
+
 def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding]:
     findings: list[Finding] = []
     errors = exc.errors(include_url=False)
@@ -130,11 +182,17 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             message = f"{value!r} is not allowed for {field_name!r}"
             hint = f"use one of {expected}"
         elif kind.startswith(("date_", "datetime_")):
-            message = f"{value!r} is not a valid date for {field_name!r}"
-            hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20"
+            reason = str(error["msg"]).partition(", ")[2]
+            message = f"{value!r} is not a valid date for {field_name!r}" + (
+                f" ({reason})" if reason else ""
+            )
+            hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
+        elif kind == "finite_number":
+            message = f"{value!r} is not a finite number for {field_name!r}"
+            hint = "write a plain number such as 35000 or 12.5"
         elif kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
             message = f"{value!r} is not a number for {field_name!r}"
-            hint = "write a plain number such as 35000 or 12.5, without units or thousands commas"
+            hint = number_hint(value)
         elif kind == "string_pattern_mismatch":
             message = f"{value!r} is not a valid {field_name!r}"
             hint = (
