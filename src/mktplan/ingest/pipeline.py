@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
-from mktplan.ingest.readers import read_header
+from mktplan.ingest.readers import TableHeader, read_header
 from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
 from mktplan.plan.model import Plan
 
@@ -82,6 +83,15 @@ def scan_file(path: Path) -> tuple[str, tuple[int, int]]:
     return digest.hexdigest(), quotes.counts
 
 
+def ingest_digest(mapping_digest: str, header: TableHeader) -> str:
+    """The identity of an ingest besides the file's bytes: the mapping (source, KPI
+    definitions) and how the bytes were read (encoding, delimiter, sheet). Another --sheet or
+    --encoding reads other rows from the same bytes, so it is never "already ingested"."""
+    document = {"mapping": mapping_digest, **header.reading()}
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 # Asks the store whether (sha256, config digest) was ingested for this plan before.
 KnownFile = Callable[[str, str], bool]
 
@@ -106,7 +116,7 @@ def parse_file(
     )
     layout = choose_layout(plan, header, source)
     sha256, quotes = scan_file(path)
-    digest = layout.digest(plan)
+    digest = ingest_digest(layout.digest(plan), header)
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)

@@ -287,6 +287,15 @@ class TableHeader:
     excel: bool
     sheet: str | None = None
 
+    def reading(self) -> dict[str, str]:
+        """Everything besides the bytes that decides what is read from them: the codec,
+        delimiter and sheet actually used (detected or given)."""
+        return {
+            "encoding": codecs.lookup(self.encoding).name if self.encoding else "",
+            "delimiter": self.delimiter,
+            "sheet": self.sheet or "",
+        }
+
 
 def detect_encoding(sample: bytes) -> str:
     """The codec of a CSV sample: utf-8-sig (BOM), utf-16 (BOM), utf-8, else gb18030."""
