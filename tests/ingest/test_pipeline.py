@@ -74,3 +74,61 @@ def test_reingest_with_the_right_encoding_replaces_garbled_notes(tmp_path: Path)
     assert "already ingested" not in right.stdout
     assert "0 new, 1 changed" in right.stdout
     assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低于预期"
+
+
+# --- the rejects file -------------------------------------------------------------------
+
+MIXED = "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,web.sale,7\n"
+
+
+def test_an_unwritable_rejects_file_stores_nothing_and_a_rerun_lists_them(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "mixed.csv", MIXED)
+    blocker = tmp_path / "mixed.rejects.csv"
+    blocker.mkdir()  # a folder where the file should go: no rename can replace it
+    run = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert run.code == 1, run.output
+    assert "cannot write the rejects file" in run.stderr
+    assert "nothing was stored" in run.stderr
+    assert "Traceback" not in run.output
+    assert not store.exists() or stored_values(store) == {}
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    blocker.rmdir()
+    again = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert again.code == 0, again.output
+    assert "already ingested" not in again.stdout
+    assert "1 row rejected and skipped" in again.stdout
+    assert "web.sale" in blocker.read_text(encoding="utf-8-sig")
+    assert stored_values(store) == {("web.sales", "2024-06-02"): "100"}
+
+
+def test_the_rejects_file_defuses_formulas(tmp_path: Path) -> None:
+    import csv
+
+    plan = write_plan(tmp_path)
+    cells = ["=cmd|' /C calc'!A0", "+1+1", "-2-2", "@SUM(A1)", "\tx", "\rx"]
+    rows = "".join(f'2024-06-03,"{c}",5\n' for c in cells)
+    export = write(tmp_path, "evil.csv", "date,kpi,value\n2024-06-02,web.sales,1\n" + rows)
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite", "--skip-invalid")
+    assert run.code == 0, run.output
+    with (tmp_path / "evil.rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = list(csv.DictReader(fh))
+    assert [r["value"] for r in listed] == ["'" + c for c in cells]
+    assert not any(v.startswith(tuple("=+-@\t\r")) for r in listed for v in r.values())
+
+
+def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
+    tmp_path: Path,
+) -> None:
+    plan = write_plan(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    export = write(tmp_path, "mixed.csv", MIXED)
+    link = tmp_path / "mixed.rejects.csv"
+    link.symlink_to(victim)
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite", "--skip-invalid")
+    assert run.code == 0, run.output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not link.is_symlink()
+    assert "web.sale" in link.read_text(encoding="utf-8-sig")

@@ -58,8 +58,7 @@ def test_a_dimension_record_that_understates_the_rows_is_ignored(tmp_path: Path)
 
 def damaged_parts(sheet: bytes) -> dict[str, dict[str, bytes | None]]:
     laughs = "".join(
-        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' if i else '<!ENTITY l0 "lol">'
-        for i in range(10)
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' if i else '<!ENTITY l0 "lol">' for i in range(10)
     )
     bomb = (
         f'<?xml version="1.0"?><!DOCTYPE w [{laughs}]>'

@@ -4,7 +4,6 @@ transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
 import json
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.readers import TableHeader, read_header
-from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
+from mktplan.ingest.rejects import rejects_path, write_rejects
+from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -123,27 +123,6 @@ def parse_file(
     return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes))
 
 
-def rejects_path(path: Path) -> Path:
-    """Where the rejected rows of ``path`` are written: `<stem>.rejects.csv` beside it."""
-    return path.with_name(f"{path.stem}.rejects.csv")
-
-
-def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
-    """file,line,column,value,reason — UTF-8 with BOM so spreadsheet tools open it right."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(("file", "line", "column", "value", "reason"))
-            for r in rejects:
-                writer.writerow((r.file, r.line, r.column, r.value, r.reason))
-    except OSError as exc:
-        raise IngestError(
-            f"cannot write the rejects file: {exc.strerror}",
-            file=str(path),
-            hint="make the input's folder writable, or ingest without --skip-invalid",
-        ) from None
-
-
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
     """One error carrying every rejected row of every file as findings."""
     rows = [r for f in files for r in f.mapped.rejects]
@@ -211,6 +190,17 @@ def _parse_files(
     return parsed
 
 
+def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
+    """Each file's rejected rows into its rejects file; the files written."""
+    written: list[Path] = []
+    for f in parsed:
+        if f.mapped.rejects:
+            target = rejects_path(f.path)
+            write_rejects(target, f.mapped.rejects)
+            written.append(target)
+    return written
+
+
 @_no_cyclic_gc()
 def ingest_files(
     plan_path: Path,
@@ -263,6 +253,9 @@ def ingest_files(
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
             raise rejection_error(parsed)
+        # before the commit: rows stored while their rejects are lost would never be listed
+        # again, as a re-run finds the file already ingested
+        written = [] if dry_run else _write_rejects_files(parsed)
         opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
@@ -271,11 +264,4 @@ def ingest_files(
             command=command,
             force=force,
         )
-    written: list[Path] = []
-    if skip_invalid and not dry_run:
-        for f in parsed:
-            if f.mapped.rejects:
-                target = rejects_path(f.path)
-                write_rejects(target, f.mapped.rejects)
-                written.append(target)
     return IngestResult(outcome, tuple(parsed), tuple(written), store_path)
