@@ -111,3 +111,14 @@ class UsageError(MktplanError):
     """The command line itself is wrong."""
 
     exit_code = EXIT_USAGE
+
+
+# Longest cell text echoed in a message: enough to recognise it, never a wall of text.
+ECHO_LIMIT = 80
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to about ``limit`` characters for a message, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"

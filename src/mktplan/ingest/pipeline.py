@@ -4,9 +4,9 @@ transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
-from mktplan.ingest.readers import read_header
-from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
+from mktplan.ingest.readers import TableHeader, read_header
+from mktplan.ingest.rejects import rejects_path, write_rejects
+from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -82,6 +83,15 @@ def scan_file(path: Path) -> tuple[str, tuple[int, int]]:
     return digest.hexdigest(), quotes.counts
 
 
+def ingest_digest(mapping_digest: str, header: TableHeader) -> str:
+    """The identity of an ingest besides the file's bytes: the mapping (source, KPI
+    definitions) and how the bytes were read (encoding, delimiter, sheet). Another --sheet or
+    --encoding reads other rows from the same bytes, so it is never "already ingested"."""
+    document = {"mapping": mapping_digest, **header.reading()}
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 # Asks the store whether (sha256, config digest) was ingested for this plan before.
 KnownFile = Callable[[str, str], bool]
 
@@ -106,32 +116,11 @@ def parse_file(
     )
     layout = choose_layout(plan, header, source)
     sha256, quotes = scan_file(path)
-    digest = layout.digest(plan)
+    digest = ingest_digest(layout.digest(plan), header)
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)
     return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes))
-
-
-def rejects_path(path: Path) -> Path:
-    """Where the rejected rows of ``path`` are written: `<stem>.rejects.csv` beside it."""
-    return path.with_name(f"{path.stem}.rejects.csv")
-
-
-def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
-    """file,line,column,value,reason — UTF-8 with BOM so spreadsheet tools open it right."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(("file", "line", "column", "value", "reason"))
-            for r in rejects:
-                writer.writerow((r.file, r.line, r.column, r.value, r.reason))
-    except OSError as exc:
-        raise IngestError(
-            f"cannot write the rejects file: {exc.strerror}",
-            file=str(path),
-            hint="make the input's folder writable, or ingest without --skip-invalid",
-        ) from None
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
@@ -201,6 +190,17 @@ def _parse_files(
     return parsed
 
 
+def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
+    """Each file's rejected rows into its rejects file; the files written."""
+    written: list[Path] = []
+    for f in parsed:
+        if f.mapped.rejects:
+            target = rejects_path(f.path)
+            write_rejects(target, f.mapped.rejects)
+            written.append(target)
+    return written
+
+
 @_no_cyclic_gc()
 def ingest_files(
     plan_path: Path,
@@ -253,6 +253,9 @@ def ingest_files(
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
             raise rejection_error(parsed)
+        # before the commit: rows stored while their rejects are lost would never be listed
+        # again, as a re-run finds the file already ingested
+        written = [] if dry_run else _write_rejects_files(parsed)
         opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
@@ -261,11 +264,4 @@ def ingest_files(
             command=command,
             force=force,
         )
-    written: list[Path] = []
-    if skip_invalid and not dry_run:
-        for f in parsed:
-            if f.mapped.rejects:
-                target = rejects_path(f.path)
-                write_rejects(target, f.mapped.rejects)
-                written.append(target)
     return IngestResult(outcome, tuple(parsed), tuple(written), store_path)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mktplan.errors import IngestError
+from mktplan.errors import IngestError, shorten
 from mktplan.ingest.columns import (
     MICRO,
     Body,
@@ -287,6 +287,15 @@ class TableHeader:
     excel: bool
     sheet: str | None = None
 
+    def reading(self) -> dict[str, str]:
+        """Everything besides the bytes that decides what is read from them: the codec,
+        delimiter and sheet actually used (detected or given)."""
+        return {
+            "encoding": codecs.lookup(self.encoding).name if self.encoding else "",
+            "delimiter": self.delimiter,
+            "sheet": self.sheet or "",
+        }
+
 
 def detect_encoding(sample: bytes) -> str:
     """The codec of a CSV sample: utf-8-sig (BOM), utf-16 (BOM), utf-8, else gb18030."""
@@ -506,16 +515,73 @@ def _percent_format(number_format: str) -> str:
     return "scaled" if "%" in _FORMAT_LITERALS.sub("", number_format) else "literal"
 
 
+# A workbook's parts may inflate to at most this in all (a zip bomb is refused before any
+# part is read); real exports stay far below it: a 200,000-row sheet is about 35 MB of XML.
+MAX_XLSX_INFLATED = 1 << 30
+# A part larger than XLSX_RATIO_FLOOR may inflate at most this many times: sheet XML, however
+# repetitive, compresses about 12:1; a bomb of one repeated byte about 1000:1.
+MAX_XLSX_RATIO = 100
+XLSX_RATIO_FLOOR = 16 << 20
+_XLSX_HINT = "open it in Excel and save it again as .xlsx, or export CSV"
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a workbook whose parts would inflate beyond :data:`MAX_XLSX_INFLATED`, or a
+    large part packed more densely than any spreadsheet: the sizes are the zip directory's,
+    and zipfile never inflates a part beyond its recorded size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError(
+            f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
+        ) from None
+    total = sum(part.file_size for part in parts)
+    dense = [
+        p
+        for p in parts
+        if p.file_size > XLSX_RATIO_FLOOR and p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1)
+    ]
+    if total > MAX_XLSX_INFLATED or dense:
+        why = (
+            f"its parts inflate to {total:,} bytes, more than the {MAX_XLSX_INFLATED:,} read"
+            if total > MAX_XLSX_INFLATED
+            else f"its part {dense[0].filename} inflates {dense[0].file_size:,} bytes from "
+            f"{dense[0].compress_size:,}, more than {MAX_XLSX_RATIO} times (a zip bomb)"
+        )
+        raise IngestError(
+            f"refused: {why}",
+            file=str(path),
+            hint="a real export is far smaller; export the data as CSV, or split the workbook",
+        )
+
+
+def _damage(exc: BaseException) -> str:
+    """What is wrong with a damaged workbook, in a few words."""
+    import zlib
+
+    if isinstance(exc, zlib.error):
+        return "its compressed data is corrupt"
+    text = shorten(str(exc), 200)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _has_formulas(path: Path) -> bool:
-    """Whether any sheet of the workbook holds a formula (a cheap look at the sheet XML)."""
+    """Whether any sheet of the workbook holds a formula (a streamed look at the sheet XML)."""
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = archive.read(name)
-                if b"<f>" in xml or b"<f " in xml:
-                    return True
+                with archive.open(name) as part:
+                    tail = b""
+                    for chunk in iter(lambda: part.read(1 << 20), b""):
+                        window = tail + chunk
+                        if b"<f>" in window or b"<f " in window:
+                            return True
+                        tail = chunk[-3:]
     return False
 
 
@@ -526,7 +592,9 @@ def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) 
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        rows = workbook[sheet].iter_rows(min_row=2)
+        worksheet = workbook[sheet]
+        worksheet.reset_dimensions()  # never trust the dimension record (see _read_sheet)
+        rows = worksheet.iter_rows(min_row=2)
         out: list[Any] = []
         for texts, cells in zip(body, rows, strict=False):
             fixed = list(texts)
@@ -542,23 +610,45 @@ def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) 
 
 def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:
     """Header row (``header_only``) or the data rows of a sheet, as texts, and the 1-based
-    row of the first data row, and the sheet name."""
+    row of the first data row, and the sheet name. A damaged workbook (bad XML, corrupt
+    compressed data, an entity bomb, a missing part) is an :class:`IngestError`."""
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
     try:
-        import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise IngestError("reading .xlsx needs openpyxl", file=str(path)) from None
+    _check_inflated_size(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        return _read_sheet(path, sheet, header_only=header_only)
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        ParseError,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+    ) as exc:
         raise IngestError(
-            f"not a readable .xlsx workbook ({type(exc).__name__})",
-            file=str(path),
-            hint="open it in Excel and save it again as .xlsx, or export CSV",
+            f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
         ) from None
+
+
+def _read_sheet(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
+        if not workbook.sheetnames:
+            raise IngestError(
+                "the workbook has no readable sheet (its sheet parts are missing)",
+                file=str(path),
+                hint=_XLSX_HINT,
+            )
         if sheet is not None:
             if sheet not in workbook.sheetnames:
                 raise IngestError(
@@ -569,6 +659,9 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
+        # read-only mode stops at the sheet's <dimension> record, which some writers leave
+        # at A1:C2 whatever the sheet holds; Excel ignores it, and so do we
+        worksheet.reset_dimensions()
         name = str(worksheet.title)
         rows = worksheet.iter_rows()
         first = next(rows, None)
@@ -590,7 +683,5 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         if _has_formulas(path):
             body = _uncalculated_formulas(path, name, body)
         return body, 2, name
-    except zipfile.BadZipFile:
-        raise IngestError("not a readable .xlsx workbook", file=str(path)) from None
     finally:
         workbook.close()

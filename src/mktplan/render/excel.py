@@ -23,10 +23,9 @@ from typing import Any, Literal
 from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import numbers
+from mktplan.spreadsheet_text import FORMULA_STARTS
 
 Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
-# Cell starts that spreadsheet programs read as a formula or a command (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry timestamp: the earliest a zip can hold

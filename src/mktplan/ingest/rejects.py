@@ -1,0 +1,59 @@
+"""The rejects file: rows ``--skip-invalid`` left out, written beside the input as
+`<stem>.rejects.csv` for a person to open in a spreadsheet program."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from mktplan.errors import IngestError
+from mktplan.ingest.sources import RejectedRow
+from mktplan.spreadsheet_text import defused
+
+
+def rejects_path(path: Path) -> Path:
+    """Where the rejected rows of ``path`` are written: `<stem>.rejects.csv` beside it."""
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
+    """file,line,column,value,reason — UTF-8 with BOM so spreadsheet programs open it right.
+
+    Cells that a spreadsheet would run as a formula (``=cmd|…``) are written as text. The file
+    is written to a temporary file in the same folder and renamed over ``path``: a reader
+    never sees half a file, and a symlink at ``path`` is replaced, never written through."""
+    folder = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(("file", "line", "column", "value", "reason"))
+            for r in rejects:
+                writer.writerow(
+                    (
+                        defused(r.file),
+                        r.line,
+                        defused(r.column),
+                        defused(r.value),
+                        defused(r.reason),
+                    )
+                )
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> IngestError:
+    return IngestError(
+        f"cannot write the rejects file: {exc.strerror or exc}; nothing was stored",
+        file=str(path),
+        hint="make the input's folder writable (and the rejects path a plain file), or ingest "
+        "without --skip-invalid",
+    )

@@ -1,0 +1,134 @@
+"""The ingest pipeline through the real CLI: what makes an ingest "already ingested", the
+rejects file, exports given as pipes, and the joining of notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from mktplan.store import Store
+from tests.conftest import run_cli
+from tests.ingest.helpers import write, write_plan
+
+
+def stored_notes(store: Path) -> dict[tuple[str, str], str | None]:
+    with Store.open(store) as opened:
+        return {
+            (s.observation.kpi, s.observation.date.isoformat()): s.observation.note
+            for s in opened.observations("ingest-test")
+        }
+
+
+def stored_values(store: Path) -> dict[tuple[str, str], str]:
+    with Store.open(store) as opened:
+        return {
+            (s.observation.kpi, s.observation.date.isoformat()): str(s.observation.value)
+            for s in opened.observations("ingest-test")
+        }
+
+
+# --- the identity of an ingest: the bytes and how they are read ------------------------
+
+
+def test_another_sheet_of_the_same_workbook_is_not_already_ingested(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    book = openpyxl.Workbook()
+    week1 = book.active
+    week1.title = "Week1"
+    week1.append(["date", "kpi", "value"])
+    week1.append(["2024-06-03", "web.sales", 100])
+    week2 = book.create_sheet("Week2")
+    week2.append(["date", "kpi", "value"])
+    week2.append(["2024-06-10", "web.sales", 200])
+    export = tmp_path / "book.xlsx"
+    book.save(export)
+
+    first = run_cli("ingest", plan, export, "--sheet", "Week1", "--store", store)
+    assert first.code == 0, first.output
+    second = run_cli("ingest", plan, export, "--sheet", "Week2", "--store", store)
+    assert second.code == 0, second.output
+    assert "already ingested" not in second.stdout
+    assert "1 new" in second.stdout
+    assert stored_values(store) == {
+        ("web.sales", "2024-06-03"): "100",
+        ("web.sales", "2024-06-10"): "200",
+    }
+    # the first sheet by default is Week1 read the same way: that one is known
+    again = run_cli("ingest", plan, export, "--store", store)
+    assert "already ingested" in again.stdout
+
+
+def test_reingest_with_the_right_encoding_replaces_garbled_notes(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(
+        tmp_path, "gbk.csv", "date,kpi,value,note\n2024-06-03,web.sales,100,客流低于预期\n", "gbk"
+    )
+    wrong = run_cli("ingest", plan, export, "--encoding", "latin-1", "--store", store)
+    assert wrong.code == 0, wrong.output
+    assert stored_notes(store)[("web.sales", "2024-06-03")] != "客流低于预期"
+    right = run_cli("ingest", plan, export, "--encoding", "gbk", "--store", store)
+    assert right.code == 0, right.output
+    assert "already ingested" not in right.stdout
+    assert "0 new, 1 changed" in right.stdout
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低于预期"
+
+
+# --- the rejects file -------------------------------------------------------------------
+
+MIXED = "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,web.sale,7\n"
+
+
+def test_an_unwritable_rejects_file_stores_nothing_and_a_rerun_lists_them(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "mixed.csv", MIXED)
+    blocker = tmp_path / "mixed.rejects.csv"
+    blocker.mkdir()  # a folder where the file should go: no rename can replace it
+    run = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert run.code == 1, run.output
+    assert "cannot write the rejects file" in run.stderr
+    assert "nothing was stored" in run.stderr
+    assert "Traceback" not in run.output
+    assert not store.exists() or stored_values(store) == {}
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    blocker.rmdir()
+    again = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert again.code == 0, again.output
+    assert "already ingested" not in again.stdout
+    assert "1 row rejected and skipped" in again.stdout
+    assert "web.sale" in blocker.read_text(encoding="utf-8-sig")
+    assert stored_values(store) == {("web.sales", "2024-06-02"): "100"}
+
+
+def test_the_rejects_file_defuses_formulas(tmp_path: Path) -> None:
+    import csv
+
+    plan = write_plan(tmp_path)
+    cells = ["=cmd|' /C calc'!A0", "+1+1", "-2-2", "@SUM(A1)", "\tx", "\rx"]
+    rows = "".join(f'2024-06-03,"{c}",5\n' for c in cells)
+    export = write(tmp_path, "evil.csv", "date,kpi,value\n2024-06-02,web.sales,1\n" + rows)
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite", "--skip-invalid")
+    assert run.code == 0, run.output
+    with (tmp_path / "evil.rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = list(csv.DictReader(fh))
+    assert [r["value"] for r in listed] == ["'" + c for c in cells]
+    assert not any(v.startswith(tuple("=+-@\t\r")) for r in listed for v in r.values())
+
+
+def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
+    tmp_path: Path,
+) -> None:
+    plan = write_plan(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    export = write(tmp_path, "mixed.csv", MIXED)
+    link = tmp_path / "mixed.rejects.csv"
+    link.symlink_to(victim)
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite", "--skip-invalid")
+    assert run.code == 0, run.output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not link.is_symlink()
+    assert "web.sale" in link.read_text(encoding="utf-8-sig")
