@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import numbers
+from mktplan.render import XLSX_KEYWORDS, numbers
 
 Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
 # Cell starts that spreadsheet programs read as a formula or a command (CSV/formula injection).
@@ -497,6 +497,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.modified = stamp
     props.creator = "mktplan"
     props.lastModifiedBy = "mktplan"
+    props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = _ILLEGAL.sub("", f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
 
