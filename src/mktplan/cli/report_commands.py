@@ -149,10 +149,10 @@ def report(
     include_daily = fmt is ReportFormatOption.xlsx
     store_path = resolve_store_path(store, plan)
     if store_path.is_file():
-        with Store.open(store_path) as opened:
-            evaluation = evaluate(
-                loaded, opened.query(loaded.plan.id), cut, include_daily=include_daily
-            )
+        # one read transaction for every query, so an ingest committing meanwhile cannot
+        # mix two states of the store into one report
+        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
+            evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
     else:
         if not quiet:
             error_console().print(
