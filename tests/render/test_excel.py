@@ -216,3 +216,64 @@ def test_attainment_fills_follow_the_plans_thresholds() -> None:
         ]
         assert f"AND(ISNUMBER(G2),G2>={green})" in formulas
         assert f"AND(ISNUMBER(G2),G2<{amber})" in formulas
+
+
+# --- characters XML 1.0 forbids (issue 14, item 10) ---------------------------------------
+
+XML_FORBIDDEN = "\uffff\ufffe\x01\x1b\x0b\ud800"
+KEYS = {"status", "severity", "aggregation", "better", "cadence", "unit"}  # codes, not text
+
+
+def _poisoned(value: Any) -> Any:
+    """``value`` with every text field (plan, module, KPI and line names, notes, messages…)
+    carrying characters that XML 1.0 forbids."""
+    if isinstance(value, str):
+        return f"{value}{XML_FORBIDDEN}x"
+    if isinstance(value, list):
+        return [_poisoned(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _poisoned(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in KEYS
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def test_characters_xml_forbids_never_reach_the_workbook() -> None:
+    ev = _poisoned(sample_evaluation())
+    book = _load(render_xlsx(ev))  # openpyxl refuses a sheet with such characters
+    texts = [
+        cell.value
+        for ws in book
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert texts
+    assert not [t for t in texts if set(t) & set(XML_FORBIDDEN)]
+    facts = {row[0].value: row[4].value for row in book["Summary"].iter_rows() if row[0].value}
+    assert facts["Plan"] == "Q3 sample plan\ufffd\ufffd\ufffdx"  # noncharacters → U+FFFD
+    daily = book["Daily"]
+    assert daily["A2"].value.endswith("\ufffd\ufffd\ufffdx")
+    assert book.properties.title.startswith("q3-sample")
+
+
+def test_an_export_note_with_a_noncharacter_gives_a_readable_workbook(tmp_path: Path) -> None:
+    from tests.conftest import PLANS, run_cli
+
+    plan = PLANS / "q3-2023-growth.yaml"
+    export = tmp_path / "notes.csv"
+    export.write_text(
+        "date,kpi,value,channel,note\n2023-07-03,brand.topic_reads,10,weibo,bad\uffffday\x1b[2J\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.sqlite"
+    assert run_cli("ingest", plan, export, "--store", store, "-q").code == 0
+    out = tmp_path / "r.xlsx"
+    result = run_cli("report", plan, "--as-of", "2023-07-31", "--store", store, "--out", out)
+    assert result.code == 0, result.output
+    book = _load(out.read_bytes())
+    causes = [row[7].value for row in book["Tracking"].iter_rows(min_row=2)]
+    assert any("bad\ufffdday[2J" in (c or "") for c in causes), causes

@@ -107,6 +107,12 @@ def report(
         help="Exit 3 after writing when an alert of this severity or worse exists.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace an existing --out file even when it is not a report mktplan wrote "
+        "(never the plan, the store or the template).",
+    ),
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
@@ -136,17 +142,17 @@ def report(
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
     from mktplan.plan.cache import load_plan
-    from mktplan.render import output_path, render_report, write_atomic
+    from mktplan.render import check_target, output_path, render_report, write_atomic
     from mktplan.store import Store, resolve_store_path
 
     loaded = load_plan(plan)
     include_daily = fmt is ReportFormatOption.xlsx
     store_path = resolve_store_path(store, plan)
     if store_path.is_file():
-        with Store.open(store_path) as opened:
-            evaluation = evaluate(
-                loaded, opened.query(loaded.plan.id), cut, include_daily=include_daily
-            )
+        # one read transaction for every query, so an ingest committing meanwhile cannot
+        # mix two states of the store into one report
+        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
+            evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
     else:
         if not quiet:
             error_console().print(
@@ -168,6 +174,14 @@ def report(
             sys.stdout.flush()
         else:
             target = output_path(out, evaluation, fmt.value)
+            protected = [("the plan", plan), ("the store", store_path)]
+            protected += [
+                ("the store's journal", Path(f"{store_path}{suffix}"))
+                for suffix in ("-wal", "-shm", "-journal")
+            ]
+            if template is not None:
+                protected.append(("the template", template))
+            check_target(target, protected, force=force)
             write_atomic(target, data)
             if not quiet:
                 console().print(f"wrote {target}", markup=False)

@@ -22,11 +22,14 @@ from typing import Any, Literal
 
 from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import numbers
+from mktplan.render import XLSX_KEYWORDS, numbers
 from mktplan.spreadsheet_text import FORMULA_STARTS
 
 Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# What XML 1.0 forbids: C0 controls but tab, LF and CR (removed), and the noncharacters
+# U+FFFE/U+FFFF and lone surrogates (each replaced by U+FFFD so the reader sees a gap).
+_XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_NONCHARACTERS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 _SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry timestamp: the earliest a zip can hold
 GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
@@ -49,12 +52,18 @@ class Sheet:
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
 
 
+def xml_safe(text: str) -> str:
+    """``text`` as XML 1.0 may hold it: the one filter every text bound for the workbook
+    (cells, headers, number formats, properties, rules, the Daily sheet's XML) goes through."""
+    return _XML_NONCHARACTERS.sub("\ufffd", _XML_CONTROLS.sub("", text))
+
+
 def money_format(currency: str) -> str:
     """An Excel number format for money in ``currency``: ``"¥"#,##0.00``, else a code suffix."""
     symbol = _SYMBOLS.get(currency)
     if symbol is not None:
         return f'"{symbol}"#,##0.00'
-    return f'#,##0.00 "{currency}"'
+    return '#,##0.00 "{}"'.format(xml_safe(currency).replace('"', "'"))
 
 
 def _number(value: Decimal | int | float | None) -> float | int | None:
@@ -83,7 +92,7 @@ class _Writer:
         """A cell that holds ``value`` as text, whatever it starts with."""
         from openpyxl.cell import WriteOnlyCell
 
-        text = _ILLEGAL.sub("", value if isinstance(value, str) else numbers.text(value))
+        text = xml_safe(value if isinstance(value, str) else numbers.text(value))
         cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"  # a leading "=" made openpyxl guess a formula; it is text
         if text.startswith(FORMULA_STARTS):
@@ -147,7 +156,7 @@ class _Writer:
         ws.freeze_panes = "A2"
         header = []
         for column in sheet.columns:
-            cell = WriteOnlyCell(ws, value=column.header)
+            cell = WriteOnlyCell(ws, value=xml_safe(column.header))
             cell.data_type = "s"
             cell.font = self.bold
             cell.fill = self.header_fill
@@ -192,7 +201,7 @@ def _status_rules(
         return
     area = f"{col}2:{col}{last_row}"
     for key, colour in keys.items():
-        label = words[key].replace('"', '""')
+        label = xml_safe(words[key]).replace('"', '""')
         ws.conditional_formatting.add(
             area,
             CellIsRule(
@@ -232,7 +241,7 @@ def _bar_chart(title: str, y_format: str) -> Any:
 
     chart = BarChart()
     chart.type = "bar"
-    chart.title = title
+    chart.title = xml_safe(title)
     chart.y_axis.numFmt = y_format
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False  # openpyxl hides axes by default; Excel then shows no labels
@@ -496,7 +505,8 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.modified = stamp
     props.creator = "mktplan"
     props.lastModifiedBy = "mktplan"
-    props.title = _ILLEGAL.sub("", f"{p.id} {p.as_of.isoformat()}")
+    props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
+    props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
 
 
@@ -534,7 +544,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     ws.freeze_panes = "A2"
     header = []
     for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
+        cell = WriteOnlyCell(ws, value=xml_safe(text))
         cell.font = writer.bold
         cell.fill = writer.header_fill
         header.append(cell)
@@ -569,7 +579,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
 
 def _xml_text(value: str) -> str:
     """Text escaped for an inline string, with Excel's quote prefix flag as a leading \x00."""
-    text = _ILLEGAL.sub("", value)
+    text = xml_safe(value)
     flag = "\0" if text.startswith(FORMULA_STARTS) else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return flag + text

@@ -1,6 +1,7 @@
 """The stable JSON document of a report.
 
-Top-level keys (stable names; fields may be added): ``plan``, ``kpis``, ``modules``,
+Top-level keys (stable names; fields may be added): ``generator`` ("mktplan report", the
+mark that lets mktplan overwrite the file later), ``plan``, ``kpis``, ``modules``,
 ``budget``, ``alerts``, ``actions``, plus ``tracking``, ``reviews`` and ``daily`` (the
 latter only when the evaluation carries daily values). Numbers are JSON numbers (``Decimal``
 → int when integral, else float), ``null`` means unknown, dates are ISO strings, keys sorted.
@@ -42,7 +43,10 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
     """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
     p = ev.plan
     b = ev.budget
+    from mktplan.render import GENERATOR
+
     doc: dict[str, Any] = {
+        "generator": GENERATOR,
         "plan": {
             "id": p.id,
             "name": p.name,

@@ -37,11 +37,36 @@ def _is_overflow(exc: sqlite3.Error) -> bool:
 
 
 class SqlObservations:
-    """Observations of ``plan_id`` in an open store connection."""
+    """Observations of ``plan_id`` in an open store connection.
+
+    Used as a context manager, every answer inside the ``with`` block comes from one read
+    transaction, so a report sees one state of the store even while an ingest commits
+    (WAL readers keep their snapshot); outside a ``with`` each call is its own snapshot.
+    """
 
     def __init__(self, conn: sqlite3.Connection, plan_id: str) -> None:
         self._conn = conn
         self._plan = plan_id
+
+    def __enter__(self) -> SqlObservations:
+        if self._conn.in_transaction:
+            raise StoreError("cannot start a read snapshot inside another transaction")
+        try:
+            self._conn.execute("BEGIN")
+            # a deferred BEGIN takes its snapshot at the first read: read now, not at the
+            # first query of the report, which may come after an ingest committed
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise StoreError(
+                f"cannot read the store: {exc}", hint="run `PRAGMA integrity_check` on the store"
+            ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")  # it only read (and filled temp tables)
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
