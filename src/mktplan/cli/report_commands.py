@@ -142,7 +142,7 @@ def report(
     loaded = load_plan(plan)
     include_daily = fmt is ReportFormatOption.xlsx
     store_path = resolve_store_path(store, plan)
-    if store_path.is_file():
+    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
         with Store.open(store_path) as opened:
             evaluation = evaluate(
                 loaded, opened.query(loaded.plan.id), cut, include_daily=include_daily
