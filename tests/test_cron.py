@@ -193,3 +193,79 @@ def test_missing_inbox_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "not a folder" in result.stderr
     assert run_cron().returncode == 2
+
+
+BROKEN = "date,kpi,value\n2023-07-03,online.sales,lots\n"
+
+
+def fill_inbox(folders: Folders) -> None:
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a-week.csv")
+    (folders.inbox / "b-broken.csv").write_text(BROKEN, encoding="utf-8")
+    (folders.inbox / "c-week.csv").write_text(
+        "date,kpi,value\n2023-07-03,online.orders,7\n", encoding="utf-8"
+    )
+
+
+def assert_rest_of_the_run_happened(
+    result: subprocess.CompletedProcess[str], folders: Folders
+) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert names(folders.reports) == [
+        "q3-2023-growth-2023-07-31.md",
+        "q3-2023-growth-2023-07-31.xlsx",
+    ]
+    # every good file was ingested, the last one included
+    log = run_cli("log", PLANS / "q3-2023-growth.yaml", "--store", folders.store)
+    assert "a-week.csv" in log.stdout
+    assert "c-week.csv" in log.stdout
+
+
+def test_a_done_folder_that_is_a_file_is_a_message_and_the_run_goes_on(folders: Folders) -> None:
+    fill_inbox(folders)
+    folders.done.write_text("not a folder", encoding="utf-8")
+    result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    assert_rest_of_the_run_happened(result, folders)
+    assert f"the done folder {folders.done} is not a folder" in result.stderr
+    for name in ("a-week.csv", "c-week.csv"):
+        assert f"{folders.inbox / name} was ingested but stays in the inbox" in result.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "a-week.csv", "c-week.csv"]
+    assert names(folders.rejected) == ["b-broken.csv", "b-broken.csv.error.txt"]
+    assert folders.done.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_unwritable_done_folder_is_a_message_and_the_run_goes_on(folders: Folders) -> None:
+    folders.done.mkdir()
+    # root ignores permission bits: a read-only mount is unwritable for everyone
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folders.done)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        os.chmod(folders.done, 0o500)
+        if os.access(folders.done, os.W_OK):
+            pytest.skip("cannot make a folder unwritable here")
+    try:
+        fill_inbox(folders)
+        result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    finally:
+        if mounted.returncode == 0:
+            subprocess.run(["umount", "-l", str(folders.done)], check=False)
+        else:
+            os.chmod(folders.done, 0o700)
+    assert_rest_of_the_run_happened(result, folders)
+    assert f"{folders.inbox / 'a-week.csv'} was ingested but stays in the inbox" in result.stderr
+    assert f"cannot move it to {folders.done}" in result.stderr
+    assert names(folders.rejected) == ["b-broken.csv", "b-broken.csv.error.txt"]
+
+
+def test_a_rejected_folder_that_is_a_file_keeps_the_file_and_its_message(folders: Folders) -> None:
+    fill_inbox(folders)
+    folders.rejected.write_text("not a folder", encoding="utf-8")
+    result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    assert_rest_of_the_run_happened(result, folders)
+    assert f"{folders.inbox / 'b-broken.csv'} was rejected and stays in the inbox" in result.stderr
+    assert "lots" in result.stderr  # mktplan's reason is not lost
+    assert names(folders.done) == ["a-week.csv", "c-week.csv"]
+    assert names(folders.inbox) == [".mktplan-cron.lock", "b-broken.csv"]

@@ -148,7 +148,7 @@ def report(
     loaded = load_plan(plan)
     include_daily = fmt is ReportFormatOption.xlsx
     store_path = resolve_store_path(store, plan)
-    if store_path.is_file():
+    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
         with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:

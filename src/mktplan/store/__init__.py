@@ -18,18 +18,20 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 
 from mktplan.errors import StoreError, UsageError
 from mktplan.observations import Observation
-from mktplan.store import schema, upsert
+from mktplan.store import failures, schema, upsert
 from mktplan.store.query import SqlObservations
 from mktplan.store.records import (
     FileBatch,
@@ -98,11 +100,11 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
     opening it would write to it (a schema upgrade, which an older mktplan cannot undo, or the
     switch of a store in rollback-journal mode to WAL, as a `VACUUM INTO` backup is), else
     None (the store can be used as it is). Raises StoreError when it cannot be read."""
-    try:
+    if path.exists() and not path.is_file():
+        raise failures.not_a_regular_file(path)
+    with failures.translated(path, lock_timeout):
         # a plain connection, not mode=ro: a read-only one leaves the WAL's side files behind
         source = sqlite3.connect(path, timeout=lock_timeout)
-    except sqlite3.Error as exc:
-        raise Store._error(path, exc, lock_timeout) from None
     try:
         version = schema.current_version(source, path)
         mode = str(source.execute("PRAGMA journal_mode").fetchone()[0]).lower()
@@ -112,7 +114,7 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
         try:
             source.backup(copy)
         except sqlite3.Error as exc:
-            if _locked(exc):
+            if isinstance(failures.explain(path, exc, lock_timeout), failures.StoreLocked):
                 raise
             raise StoreError(
                 f"cannot copy the store {path} for the dry run: {exc}",
@@ -123,14 +125,9 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
             copy.close()
         return target
     except sqlite3.Error as exc:
-        raise Store._error(path, exc, lock_timeout) from None
+        raise failures.explain(path, exc, lock_timeout) from None
     finally:
         source.close()
-
-
-def _locked(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 class Store:
@@ -150,34 +147,17 @@ class Store:
         """
         conn = schema.connect(path, lock_timeout)
         try:
-            schema.migrate(conn, path)
+            with failures.translated(path, lock_timeout):
+                schema.migrate(conn, path)
         except StoreError:
             conn.close()
             raise
-        except sqlite3.Error as exc:
-            conn.close()
-            raise cls._error(path, exc, lock_timeout) from None
         return cls(conn, path, lock_timeout)
 
-    @staticmethod
-    def _error(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
-        if _locked(exc):
-            return StoreError(
-                f"another ingest holds the store {path}; gave up after waiting {lock_timeout:g} s",
-                file=str(path),
-                hint="wait for the other `mktplan ingest` to finish, then run again",
-            )
-        if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):
-            return StoreError(
-                f"the store {path} is damaged: {exc}",
-                file=str(path),
-                hint="restore it from a backup, or re-ingest the exports into a new store",
-            )
-        return StoreError(
-            f"cannot use the store {path}: {exc}",
-            file=str(path),
-            hint="check free disk space and that the store file is writable",
-        )
+    def _translated(self, *, reading: bool = True) -> AbstractContextManager[None]:
+        """Every use of the connection runs in this: SQLite errors and undecodable stored
+        values become a StoreError naming the store file."""
+        return failures.translated(self.path, self.lock_timeout, reading=reading)
 
     def close(self) -> None:
         self._conn.close()
@@ -221,10 +201,8 @@ class Store:
         if not plan_id:
             raise StoreError("cannot ingest without a plan id", hint="give the plan an `id:`")
         conn = self._conn
-        try:
+        with self._translated():
             conn.execute("BEGIN IMMEDIATE")  # take the write lock now: concurrent ingests queue
-        except sqlite3.Error as exc:
-            raise self._error(self.path, exc, self.lock_timeout) from None
         try:
             started = schema.utc_now()
             run_id = upsert.start_run(conn, plan_id, started, command)
@@ -235,7 +213,7 @@ class Store:
             conn.execute("ROLLBACK" if dry_run else "COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
-            raise self._error(self.path, exc, self.lock_timeout) from None
+            raise failures.explain(self.path, exc, self.lock_timeout) from None
         except BaseException:
             self._rollback()
             raise
@@ -243,102 +221,106 @@ class Store:
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # the cause is what the user must see
+                self._conn.execute("ROLLBACK")
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
         """True when these bytes were stored with this mapping for this plan before, so a
         reader may skip parsing them (re-ingest changes nothing)."""
-        try:
+        with self._translated():
             return upsert.previous_ingest(self._conn, plan_id, sha256, config_digest) is not None
-        except sqlite3.Error as exc:
-            raise self._error(self.path, exc, self.lock_timeout) from None
 
     def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
         """The latest ``limit`` ingest runs (of ``plan_id``, or of every plan), newest first."""
-        where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
-        rows = self._conn.execute(
-            f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
-            "ORDER BY id DESC LIMIT ?",
-            (*params, limit),
-        ).fetchall()
-        files = upsert.file_outcomes(self._conn, [int(r[0]) for r in rows])
-        return [
-            IngestRun(
-                id=int(run_id),
-                plan_id=str(plan),
-                started_at=dt.datetime.fromisoformat(started),
-                files=tuple(files[int(run_id)]),
-                command=str(command),
-            )
-            for run_id, plan, started, command in rows
-        ]
+        with self._translated():
+            where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
+            rows = self._conn.execute(
+                f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
+                "ORDER BY id DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+            files = upsert.file_outcomes(self._conn, [int(r[0]) for r in rows])
+            return [
+                IngestRun(
+                    id=int(run_id),
+                    plan_id=str(plan),
+                    started_at=dt.datetime.fromisoformat(started),
+                    files=tuple(files[int(run_id)]),
+                    command=str(command),
+                )
+                for run_id, plan, started, command in rows
+            ]
 
     def plans(self) -> list[str]:
         """Ids of the plans that have observations or ingest runs, sorted."""
-        cur = self._conn.execute(
-            "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
-            "ORDER BY 1"
-        )
-        return [str(r[0]) for r in cur]
+        with self._translated():
+            cur = self._conn.execute(
+                "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
+                "ORDER BY 1"
+            )
+            return [str(r[0]) for r in cur]
 
     def query(self, plan_id: str) -> SqlObservations:
         """The plan's observations as an :class:`~mktplan.observations.ObservationQuery`."""
-        return SqlObservations(self._conn, plan_id)
+        return SqlObservations(self._conn, plan_id, self.path)
 
     def observations(self, plan_id: str) -> list[StoredObservation]:
         """Every current observation of the plan with its provenance, in key order."""
-        cur = self._conn.execute(
-            "SELECT kpi, date, channel, value, note, line, file_name, file_sha256, row_number, "
-            "source, run_id, ingested_at FROM observation_provenance WHERE plan_id = ? "
-            "ORDER BY kpi, date, channel",
-            (plan_id,),
-        )
-        return [
-            StoredObservation(
-                plan_id=plan_id,
-                observation=Observation(
-                    kpi=kpi,
-                    date=dt.date.fromisoformat(day),
-                    value=from_micro(value),
-                    channel=channel,
-                    note=note,
-                    line=line,
-                ),
-                file_name=name,
-                file_sha256=sha,
-                row_number=row,
-                source=source,
-                run_id=run_id,
-                ingested_at=dt.datetime.fromisoformat(at),
+        with self._translated():
+            cur = self._conn.execute(
+                "SELECT kpi, date, channel, value, note, line, file_name, file_sha256, row_number, "
+                "source, run_id, ingested_at FROM observation_provenance WHERE plan_id = ? "
+                "ORDER BY kpi, date, channel",
+                (plan_id,),
             )
-            for kpi, day, channel, value, note, line, name, sha, row, source, run_id, at in cur
-        ]
+            return [
+                StoredObservation(
+                    plan_id=plan_id,
+                    observation=Observation(
+                        kpi=kpi,
+                        date=dt.date.fromisoformat(day),
+                        value=from_micro(value),
+                        channel=channel,
+                        note=note,
+                        line=line,
+                    ),
+                    file_name=name,
+                    file_sha256=sha,
+                    row_number=row,
+                    source=source,
+                    run_id=run_id,
+                    ingested_at=dt.datetime.fromisoformat(at),
+                )
+                for kpi, day, channel, value, note, line, name, sha, row, source, run_id, at in cur
+            ]
 
     def history_count(self, plan_id: str | None = None) -> int:
         """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""
-        where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
-        row = self._conn.execute(
-            f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
-            params,
-        ).fetchone()
-        return int(row[0])
+        with self._translated():
+            where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
+            row = self._conn.execute(
+                f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
+                params,
+            ).fetchone()
+            return int(row[0])
 
     def content_digest(self, plan_id: str | None = None) -> str:
         """sha256 over every current observation (key, value, note, line, provenance) in key
         order, then every history row in insertion order; equal digests mean an unchanged store
         for that plan (or all plans)."""
-        where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
-        digest = hashlib.sha256()
-        for table, order in (
-            ("observation", "plan_id, kpi, date, channel"),
-            ("observation_history", "id"),
-        ):
-            digest.update(f"\x1d{table}\x1d".encode())
-            cur = self._conn.execute(
-                f"SELECT plan_id, kpi, date, channel, value, note, line, file_id, row_number "  # noqa: S608
-                f"FROM {table} {where} ORDER BY {order}",
-                params,
-            )
-            for row in cur:
-                digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
-        return digest.hexdigest()
+        with self._translated():
+            where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
+            digest = hashlib.sha256()
+            for table, order in (
+                ("observation", "plan_id, kpi, date, channel"),
+                ("observation_history", "id"),
+            ):
+                digest.update(f"\x1d{table}\x1d".encode())
+                cur = self._conn.execute(
+                    f"SELECT plan_id, kpi, date, channel, value, note, line, file_id, row_number "  # noqa: S608
+                    f"FROM {table} {where} ORDER BY {order}",
+                    params,
+                )
+                for row in cur:
+                    digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
+            return digest.hexdigest()

@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
-from mktplan.errors import StoreError
 from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.store import failures
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
@@ -32,6 +33,11 @@ class _Stats:
     high: int | None
 
 
+def _file_of(conn: sqlite3.Connection) -> Path:
+    """The file of the connection's main database, to name in errors."""
+    return Path(str(conn.execute("PRAGMA database_list").fetchone()[2]))
+
+
 def _is_overflow(exc: sqlite3.Error) -> bool:
     return "integer overflow" in str(exc)
 
@@ -44,9 +50,12 @@ class SqlObservations:
     (WAL readers keep their snapshot); outside a ``with`` each call is its own snapshot.
     """
 
-    def __init__(self, conn: sqlite3.Connection, plan_id: str) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, plan_id: str, store_path: Path | None = None
+    ) -> None:
         self._conn = conn
         self._plan = plan_id
+        self._path = store_path or _file_of(conn)
 
     def __enter__(self) -> SqlObservations:
         if self._conn.in_transaction:
@@ -73,17 +82,14 @@ class SqlObservations:
         """One read transaction, so every answer of a call sees the same store."""
         conn = self._conn
         own = not conn.in_transaction
-        try:
-            if own:
-                conn.execute("BEGIN")
-            yield conn
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot read the store: {exc}", hint="run `PRAGMA integrity_check` on the store"
-            ) from None
-        finally:
-            if own and conn.in_transaction:
-                conn.execute("COMMIT")
+        with failures.translated(self._path):
+            try:
+                if own:
+                    conn.execute("BEGIN")
+                yield conn
+            finally:
+                if own and conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def _stats(
         self, conn: sqlite3.Connection, window: Window, total: bool, low: bool, high: bool

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import StoreError
+from mktplan.store import failures
 
 
 @dataclass(frozen=True)
@@ -182,15 +183,6 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _not_a_store(path: Path, detail: str) -> StoreError:
-    return StoreError(
-        f"{path} is not a mktplan store ({detail})",
-        file=str(path),
-        hint="point --store or MKTPLAN_STORE at a mktplan store file, or move this file away "
-        "so a new store can be created",
-    )
-
-
 def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
     """An autocommit connection to ``path`` (created with its directory if missing) in WAL
     mode with foreign keys on; ``lock_timeout`` seconds is how long a write waits for a lock."""
@@ -208,24 +200,17 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
             file=str(path),
             hint="give the path of a file, e.g. .mktplan/store.sqlite",
         )
-    try:
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite would say "I/O error"
+        raise failures.not_a_regular_file(path)
+    with failures.translated(path, lock_timeout):
         # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes)
         conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"cannot open the store {path}: {exc}",
-            file=str(path),
-            hint="check that the directory exists and is writable",
-        ) from None
     try:
-        mode = _setup(conn, lock_timeout)
-    except sqlite3.DatabaseError as exc:
+        with failures.translated(path, lock_timeout):
+            mode = _setup(conn, lock_timeout)
+    except StoreError:
         conn.close()
-        if "not a database" in str(exc) or "malformed" in str(exc):
-            raise _not_a_store(path, "not an SQLite database") from None
-        raise StoreError(
-            f"cannot open the store {path}: {exc}", file=str(path), hint=_lock_hint()
-        ) from None
+        raise
     if mode != "wal":
         conn.close()
         raise StoreError(
@@ -256,10 +241,6 @@ def _setup(conn: sqlite3.Connection, lock_timeout: float) -> str:
             time.sleep(0.02)
 
 
-def _lock_hint() -> str:
-    return "another mktplan ingest may hold the store; wait for it to finish and run again"
-
-
 def current_version(conn: sqlite3.Connection, path: Path) -> int:
     """The highest applied migration, 0 for an empty database."""
     tables = {
@@ -268,7 +249,9 @@ def current_version(conn: sqlite3.Connection, path: Path) -> int:
     if "schema_version" not in tables:
         user_tables = {t for t in tables if not t.startswith("sqlite_")}
         if user_tables:
-            raise _not_a_store(path, f"an SQLite database with other tables: {sorted(user_tables)}")
+            raise failures.not_a_store(
+                path, f"an SQLite database with other tables: {sorted(user_tables)}"
+            )
         return 0
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
@@ -307,7 +290,10 @@ def migrate(
                 version = migration.version
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): do not hide
+            # the cause behind "cannot rollback - no transaction is active"
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
     if version > newest:
         raise StoreError(
