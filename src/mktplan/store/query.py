@@ -59,18 +59,19 @@ class SqlObservations:
 
     def __enter__(self) -> SqlObservations:
         if self._conn.in_transaction:
-            raise StoreError("cannot start a read snapshot inside another transaction")
+            raise failures.StoreUnusable(
+                "cannot start a read snapshot inside another transaction", file=str(self._path)
+            )
         try:
-            self._conn.execute("BEGIN")
-            # a deferred BEGIN takes its snapshot at the first read: read now, not at the
-            # first query of the report, which may come after an ingest committed
-            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as exc:
+            with failures.translated(self._path):
+                self._conn.execute("BEGIN")
+                # a deferred BEGIN takes its snapshot at the first read: read now, not at the
+                # first query of the report, which may come after an ingest committed
+                self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
-            raise StoreError(
-                f"cannot read the store: {exc}", hint="run `PRAGMA integrity_check` on the store"
-            ) from None
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
