@@ -18,7 +18,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer  # after the setting above: typer imports pydantic
 
-from mktplan import __version__
+from mktplan import __version__, interrupt
 from mktplan.errors import EXIT_INVALID, MktplanError
 
 app = typer.Typer(
@@ -81,8 +81,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     other exception is turned into a one-paragraph message here.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        interrupt.install()  # already done by mktplan.__main__; not by an older entry script
     try:
-        _run(args)
+        with interrupt.armed:
+            _run(args)
+    except interrupt.Interrupted:
+        print(interrupt.MESSAGE, file=sys.stderr)
+        sys.exit(interrupt.EXIT_INTERRUPTED)
     finally:
         if argv is None:  # the process ends here: skip the garbage collector's last full
             gc.freeze()  # pass over every object (0.1 s after a 2,000-KPI ingest)
@@ -94,9 +100,9 @@ def _run(args: list[str]) -> None:
     except MktplanError as exc:
         _print_error(exc)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        print("mktplan: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except KeyboardInterrupt:  # in a process whose SIGINT handler is Python's default
+        print(interrupt.MESSAGE, file=sys.stderr)
+        sys.exit(interrupt.EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(EXIT_INVALID)
     except OSError as exc:  # the system refused a path: too long, no permission, disk full

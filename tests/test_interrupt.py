@@ -1,0 +1,55 @@
+"""Ctrl-C at any moment of a command: one line, exit 130, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import PLANS, ROOT
+
+# CPython's own start (site, runpy, the package's parent import) runs before the first line
+# of mktplan: a SIGINT there is reported by the interpreter, with frames of its own only
+# ("<frozen runpy>", "Fatal Python error: init_import_site"); no program can handle it
+
+
+def traceback_in_mktplan(stderr: str) -> bool:
+    """A traceback through mktplan's own files (not only the interpreter's start-up)."""
+    return "Traceback" in stderr and f"{os.sep}mktplan{os.sep}" in stderr
+
+
+def test_an_interrupt_at_any_moment_exits_130_with_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    export = PLANS / "q3-2023-growth.actuals.csv"
+    plan = PLANS / "q3-2023-growth.yaml"
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("MKTPLAN_STORE", None)
+    ingest = [sys.executable, "-m", "mktplan", "ingest", plan, export, "--store", store]
+    assert subprocess.run(ingest, capture_output=True, env=env, check=False).returncode == 0
+    report = [sys.executable, "-m", "mktplan", "report", plan, "--format", "json"]
+    report += ["--as-of", "2023-07-20", "--store", store]
+    rng = random.Random(20261130)  # noqa: S311  (delays, not secrets)
+    outcomes: list[tuple[float, int, str]] = []
+    for _ in range(30):
+        delay = rng.uniform(0.0, 0.5)
+        proc = subprocess.Popen(
+            report, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        outcomes.append((delay, proc.returncode, stderr))
+    for delay, code, stderr in outcomes:
+        assert not traceback_in_mktplan(stderr), f"after {delay:.3f} s:\n{stderr}"
+        if "Traceback" in stderr or "Fatal Python error" in stderr:
+            continue  # the interpreter's start, before mktplan (see above)
+        assert "Aborted" not in stderr, f"after {delay:.3f} s:\n{stderr}"
+        if code == 130:
+            assert stderr == "mktplan: interrupted\n", f"after {delay:.3f} s:\n{stderr}"
+        else:  # finished first, or killed before the interpreter had set up any handler
+            assert code in (0, 1, -signal.SIGINT), f"after {delay:.3f} s: exit {code}\n{stderr}"
+    assert sum(code == 130 for _, code, _ in outcomes) >= 10  # most tries did interrupt it
