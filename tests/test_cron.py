@@ -1,42 +1,26 @@
-"""scripts/mktplan-cron on a real temp inbox: ingest, move, reject with a reason, report."""
+"""`mktplan cron` on a real temp inbox: ingest, move, reject with a reason, report."""
 
 from __future__ import annotations
 
 import fcntl
-import importlib.machinery
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.conftest import PLANS, ROOT, run_cli
-
-SCRIPT = ROOT / "scripts" / "mktplan-cron"
-
-
-def load_script() -> ModuleType:
-    loader = importlib.machinery.SourceFileLoader("mktplan_cron", str(SCRIPT))
-    spec = importlib.util.spec_from_loader("mktplan_cron", loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-cron = load_script()
+from mktplan import cron
+from tests.conftest import PLANS, run_cli
 
 
 def run_cron(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("MKTPLAN_STORE", None)
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)],
+        [sys.executable, "-m", "mktplan", "cron", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
@@ -118,12 +102,16 @@ def test_weekly_run_on_the_launch_exports(folders: Folders) -> None:
     assert names(folders.done) == ["w23.daily_report.csv", "w23.finance.csv"]
     assert names(folders.rejected) == []
     assert names(folders.inbox) == [".hidden", ".mktplan-cron.lock"]
-    assert names(folders.reports) == [f"2024-06-launch-{as_of}.md", f"2024-06-launch-{as_of}.xlsx"]
+    assert names(folders.reports) == [
+        f"2024-06-launch-{as_of}.{ext}" for ext in ("json", "md", "xlsx")
+    ]
     assert result.stdout == ""
     critical = critical_alerts(plan, folders.store, as_of)
     if critical:
         assert result.returncode == 3
-        assert "critical alerts" in result.stderr
+        assert "alerts at critical or worse" in result.stderr
+        assert result.stderr.count("critical: ") == critical  # one line per alert
+        assert str(folders.reports / f"2024-06-launch-{as_of}.xlsx") in result.stderr
     else:
         assert (result.returncode, result.stderr) == (0, "")
 
@@ -149,8 +137,7 @@ def test_rejected_file_moves_aside_with_its_error(folders: Folders) -> None:
     assert "b-broken.csv" in result.stderr
     # The good file landed and the reports were still written.
     assert names(folders.reports) == [
-        "q3-2023-growth-2023-07-31.md",
-        "q3-2023-growth-2023-07-31.xlsx",
+        f"q3-2023-growth-2023-07-31.{ext}" for ext in ("json", "md", "xlsx")
     ]
 
 
@@ -212,8 +199,7 @@ def assert_rest_of_the_run_happened(
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert names(folders.reports) == [
-        "q3-2023-growth-2023-07-31.md",
-        "q3-2023-growth-2023-07-31.xlsx",
+        f"q3-2023-growth-2023-07-31.{ext}" for ext in ("json", "md", "xlsx")
     ]
     # every good file was ingested, the last one included
     log = run_cli("log", PLANS / "q3-2023-growth.yaml", "--store", folders.store)
@@ -269,3 +255,34 @@ def test_a_rejected_folder_that_is_a_file_keeps_the_file_and_its_message(folders
     assert "lots" in result.stderr  # mktplan's reason is not lost
     assert names(folders.done) == ["a-week.csv", "c-week.csv"]
     assert names(folders.inbox) == [".mktplan-cron.lock", "b-broken.csv"]
+
+
+def test_default_as_of_is_yesterday_and_lang_reaches_the_reports(folders: Folders) -> None:
+    import datetime as dt
+
+    plan = PLANS / "q3-2023-growth.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    args = folders.args(plan, "x")[:-2]  # without --as-of
+    result = run_cron(*args, "--lang", "zh")
+    assert result.returncode in (0, 3), result.stderr
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert names(folders.reports) == [
+        f"q3-2023-growth-{yesterday}.{ext}" for ext in ("json", "md", "xlsx")
+    ]
+    markdown = (folders.reports / f"q3-2023-growth-{yesterday}.md").read_text(encoding="utf-8")
+    assert "负责人" in markdown
+
+
+def test_fail_on_warning_prints_each_alert_with_kpi_and_owner(folders: Folders) -> None:
+    plan = PLANS / "q3-2023-growth.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    result = run_cron(*folders.args(plan, "2023-07-31"), "--fail-on", "warning")
+    report = json.loads(
+        (folders.reports / "q3-2023-growth-2023-07-31.json").read_text(encoding="utf-8")
+    )
+    expected = [a for a in report["alerts"] if a["severity"] in ("warning", "critical")]
+    assert expected, "the example plan has alerts at 2023-07-31"
+    assert result.returncode == 3
+    for alert in expected:
+        assert f"{alert['severity']}: {alert['kpi']} (owner {alert['owner']}" in result.stderr
+    assert "mktplan cron: alerts at warning or worse; reports: " in result.stderr

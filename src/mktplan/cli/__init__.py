@@ -53,7 +53,13 @@ def _root(
 
 # Each family of commands lives in its own module; importing it adds its commands to `app`,
 # in this order in `mktplan --help`.
-COMMAND_MODULES = ("plan_commands", "ingest_commands", "report_commands", "diff_commands")
+COMMAND_MODULES = (
+    "plan_commands",
+    "ingest_commands",
+    "report_commands",
+    "diff_commands",
+    "cron_commands",
+)
 
 
 def _register() -> None:

@@ -1,26 +1,23 @@
-#!/usr/bin/env python3
-"""Unattended weekly run: ingest every new export in an inbox, then write the reports.
-
-Usage: mktplan-cron PLAN INBOX DONE REJECTED REPORTS [--store PATH] [--as-of DATE]
+"""`mktplan cron`: the unattended weekly run. Ingest every new export in an inbox, then write
+the reports.
 
 - Each file in INBOX (sorted by name; hidden and *.part/*.tmp files are left alone) is
-  ingested on its own with `mktplan ingest -q`: with `--source NAME` when the file name
+  ingested on its own by `mktplan ingest -q` in a process of its own, so one bad or huge
+  file cannot take the rest of the run down: with `--source NAME` when the file name
   contains `.NAME.` for a source NAME declared in the plan (`week23.daily_report.csv`),
   otherwise as long format. Ingested files move to DONE; rejected ones move to REJECTED
   beside `<file>.error.txt` with mktplan's message.
-- Then `mktplan report --format md` and `--format xlsx` write `<plan-id>-<as-of>.*` into
-  REPORTS with `--fail-on critical`.
+- Then `mktplan report` writes `<plan-id>-<as-of>.md`, `.xlsx` and `.json` into REPORTS.
 - Prints nothing on success. Exit 0 all well; 1 a file was rejected or a step failed;
-  3 the reports were written but a critical alert exists; 2 usage.
+  3 the reports were written but an alert at `--fail-on` or worse exists (each such alert
+  and the report files are printed); 2 usage.
 
-Runs mktplan with the Python interpreter that runs this script (a venv's python, or the
-one on PATH); set MKTPLAN to another command (e.g. "/opt/mktplan/.venv/bin/mktplan") to
-override.
+The steps run this interpreter's `-m mktplan`; set MKTPLAN to another command (e.g.
+"/opt/mktplan/.venv/bin/mktplan") to override.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import fcntl
@@ -30,9 +27,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ALERTS = 0, 1, 2, 3
+from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
+EXIT_FAILED = EXIT_INVALID
+REPORT_FORMATS = ("md", "xlsx", "json")
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 SKIPPED_SUFFIXES = (".part", ".tmp", ".crdownload", ".error.txt")
 
 
@@ -47,13 +50,6 @@ def run(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603  (our own command, no shell)
         [*mktplan_command(), *args], capture_output=True, text=True, env=env, check=False
     )
-
-
-def plan_sources(plan: Path) -> set[str]:
-    """Names under the plan's `sources:` (the plan has been validated already)."""
-    from mktplan.plan.validate import load_plan
-
-    return set(load_plan(plan).sources)
 
 
 def source_for(name: str, sources: set[str]) -> str | None:
@@ -99,19 +95,19 @@ def exclusive(inbox: Path) -> Iterator[bool | str]:
         yield True
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="mktplan-cron",
-        description="Ingest every new export in INBOX, then write the weekly reports.",
-    )
-    parser.add_argument("plan", type=Path, help="the plan YAML file")
-    parser.add_argument("inbox", type=Path, help="folder where new exports arrive")
-    parser.add_argument("done", type=Path, help="ingested files are moved here")
-    parser.add_argument("rejected", type=Path, help="rejected files and their .error.txt")
-    parser.add_argument("reports", type=Path, help="folder for the .md and .xlsx reports")
-    parser.add_argument("--store", help="SQLite store (default: mktplan's own default)")
-    parser.add_argument("--as-of", help="report date YYYY-MM-DD (default: today)")
-    return parser.parse_args(argv)
+@dataclass(frozen=True)
+class CronJob:
+    """What one weekly run works on; the paths as the user gave them."""
+
+    plan: Path
+    inbox: Path
+    done: Path
+    rejected: Path
+    reports: Path
+    as_of: dt.date  # the last day the reports count
+    store: str | None = None
+    lang: str | None = None
+    fail_on: str = "critical"
 
 
 def reason(exc: OSError) -> str:
@@ -123,11 +119,11 @@ def reason(exc: OSError) -> str:
 def prepare_folder(folder: Path, role: str) -> str | None:
     """Create ``folder`` if needed; a message when it cannot be used (None when it can)."""
     if folder.exists() and not folder.is_dir():
-        return f"mktplan-cron: the {role} folder {folder} is not a folder"
+        return f"mktplan cron: the {role} folder {folder} is not a folder"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return f"mktplan-cron: the {role} folder {folder} cannot be used: {reason(exc)}"
+        return f"mktplan cron: the {role} folder {folder} cannot be used: {reason(exc)}"
     return None
 
 
@@ -141,7 +137,7 @@ def move_to(file: Path, folder: Path) -> Path | str:
     return target
 
 
-def ingest_inbox(args: argparse.Namespace, store: list[str], sources: set[str]) -> list[str]:
+def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> list[str]:
     """Ingest every inbox file on its own and move it aside; the problems, one message each.
     A file that cannot be moved stays in the inbox: ingesting it again changes nothing."""
     problems: list[str] = []
@@ -153,7 +149,7 @@ def ingest_inbox(args: argparse.Namespace, store: list[str], sources: set[str]) 
             moved = move_to(file, args.done)
             if isinstance(moved, str):
                 problems.append(
-                    f"mktplan-cron: {file} was ingested but stays in the inbox: cannot move it "
+                    f"mktplan cron: {file} was ingested but stays in the inbox: cannot move it "
                     f"to {args.done}: {moved}"
                 )
             continue
@@ -161,7 +157,7 @@ def ingest_inbox(args: argparse.Namespace, store: list[str], sources: set[str]) 
         moved = move_to(file, args.rejected)
         if isinstance(moved, str):
             problems.append(
-                f"mktplan-cron: {file} was rejected and stays in the inbox: cannot move it to "
+                f"mktplan cron: {file} was rejected and stays in the inbox: cannot move it to "
                 f"{args.rejected}: {moved}\n{message.rstrip()}"
             )
             continue
@@ -175,18 +171,19 @@ def ingest_inbox(args: argparse.Namespace, store: list[str], sources: set[str]) 
             )
         except OSError as exc:
             problems.append(
-                f"mktplan-cron: rejected {moved}; cannot write its .error.txt: {reason(exc)}"
+                f"mktplan cron: rejected {moved}; cannot write its .error.txt: {reason(exc)}"
                 f"\n{message.rstrip()}"
             )
             continue
-        problems.append(f"mktplan-cron: rejected {moved} (see {moved}.error.txt)")
+        problems.append(f"mktplan cron: rejected {moved} (see {moved}.error.txt)")
     return problems
 
 
-def main(argv: Sequence[str]) -> int:
-    args = parse_args(argv)
+def run_cron(job: CronJob) -> int:
+    """Run the weekly job; messages go to standard error. Returns the exit code."""
+    args = job
     if not args.inbox.is_dir():
-        print(f"mktplan-cron: inbox {args.inbox} is not a folder", file=sys.stderr)
+        print(f"mktplan cron: inbox {args.inbox} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     # an unusable folder is reported and the rest of the run still happens
     problems = [
@@ -204,47 +201,79 @@ def main(argv: Sequence[str]) -> int:
     checked = run(["validate", "-q", str(args.plan)])
     if checked.returncode != 0:
         sys.stderr.write(checked.stdout + checked.stderr)
-        print(f"mktplan-cron: the plan {args.plan} is not valid; nothing ingested", file=sys.stderr)
+        print(f"mktplan cron: the plan {args.plan} is not valid; nothing ingested", file=sys.stderr)
         return EXIT_FAILED
 
+    from mktplan.plan.validate import load_plan
+
+    loaded = load_plan(args.plan)  # valid: checked just above
     with exclusive(args.inbox) as locked:
         if locked is False:
-            print("mktplan-cron: another run holds the inbox lock; skipped", file=sys.stderr)
+            print("mktplan cron: another run holds the inbox lock; skipped", file=sys.stderr)
             return EXIT_FAILED
         if isinstance(locked, str):  # a read-only inbox: nothing could be moved out of it
             problems.append(
-                f"mktplan-cron: cannot lock the inbox {args.inbox}, so nothing was ingested: "
+                f"mktplan cron: cannot lock the inbox {args.inbox}, so nothing was ingested: "
                 f"{locked}"
             )
         else:
-            problems += ingest_inbox(args, store, plan_sources(args.plan))
+            problems += ingest_inbox(args, store, set(loaded.sources))
 
     status = EXIT_FAILED if problems else EXIT_OK
     for message in problems:
         print(message, file=sys.stderr)
 
-    as_of = ["--as-of", args.as_of] if args.as_of else []
+    options = [*store, "--fail-on", args.fail_on, "-q", "--as-of", args.as_of.isoformat()]
+    if args.lang is not None:
+        options += ["--lang", args.lang]
     alerts = False
-    for fmt in ("md", "xlsx"):
+    written: list[Path] = []
+    for fmt in REPORT_FORMATS:
         out = f"{args.reports}{os.sep}"
-        result = run(
-            [
-                *("report", str(args.plan), "--format", fmt, "--out", out),
-                *("--fail-on", "critical", "-q", *store, *as_of),
-            ]
-        )
+        result = run(["report", str(args.plan), "--format", fmt, "--out", out, *options])
         if result.returncode == EXIT_ALERTS:
             alerts = True
-        elif result.returncode != 0:
+        elif result.returncode != EXIT_OK:
             sys.stderr.write(result.stdout + result.stderr)
-            print(f"mktplan-cron: the {fmt} report failed", file=sys.stderr)
+            print(f"mktplan cron: the {fmt} report failed", file=sys.stderr)
             status = EXIT_FAILED
+            continue
+        written += report_files(args, loaded.plan.id, fmt)
     if alerts:
-        print(f"mktplan-cron: critical alerts in the report; see {args.reports}", file=sys.stderr)
+        for line in alert_lines(written, args.fail_on):
+            print(line, file=sys.stderr)
+        print(
+            f"mktplan cron: alerts at {args.fail_on} or worse; reports: "
+            + ", ".join(str(p) for p in written),
+            file=sys.stderr,
+        )
         if status == EXIT_OK:
             status = EXIT_ALERTS
     return status
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def report_files(job: CronJob, plan_id: str, fmt: str) -> list[Path]:
+    """The report of ``fmt`` written into the reports folder: `<plan-id>-<as-of>.<fmt>`."""
+    written = job.reports / f"{plan_id}-{job.as_of.isoformat()}.{fmt}"
+    return [written] if written.is_file() else []
+
+
+def alert_lines(written: Sequence[Path], fail_on: str) -> list[str]:
+    """One line per alert at ``fail_on`` or worse, read from the JSON report just written:
+    severity, KPI, owner, respond-by and the report's own sentence."""
+    import json
+
+    reports = [p for p in written if p.suffix == ".json"]
+    if not reports:
+        return []
+    try:
+        data: dict[str, Any] = json.loads(reports[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    floor = SEVERITY_RANK[fail_on]
+    return [
+        f"{a['severity']}: {a['kpi']} (owner {a['owner']}, respond by {a['respond_by']}): "
+        f"{a['message']}"
+        for a in data.get("alerts", [])
+        if SEVERITY_RANK.get(a.get("severity", ""), 0) >= floor
+    ]

@@ -1,0 +1,65 @@
+"""`mktplan cron`: the weekly run for a crontab (ingest an inbox, write the reports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from mktplan.cli import app
+from mktplan.cli.report_commands import FailOn, ReportLang, parse_as_of
+
+
+@app.command()
+def cron(
+    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    inbox: Path = typer.Argument(..., help="Folder where new exports arrive.", show_default=False),
+    done: Path = typer.Argument(..., help="Ingested files are moved here.", show_default=False),
+    rejected: Path = typer.Argument(
+        ..., help="Rejected files and their .error.txt go here.", show_default=False
+    ),
+    reports: Path = typer.Argument(
+        ..., help="Folder for the .md, .xlsx and .json reports.", show_default=False
+    ),
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+    ),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        metavar="DATE",
+        help="Report date YYYY-MM-DD (default: yesterday, the last complete day).",
+    ),
+    lang: ReportLang | None = typer.Option(None, "--lang", help="Report language, en or zh."),
+    fail_on: FailOn = typer.Option(
+        FailOn.critical,
+        "--fail-on",
+        help="Exit 3, printing each such alert, when an alert of this severity or worse exists.",
+    ),
+) -> None:
+    """Ingest every new export in INBOX, move it to DONE or REJECTED, then write the reports.
+
+    Prints nothing when all went well. Exit 0 all well, 1 a file was rejected or a step
+    failed, 2 usage, 3 reports written with alerts at --fail-on or worse.
+
+    Example (crontab, Mondays 07:00): mktplan cron plans/q1.yaml inbox/ inbox/done/
+    inbox/rejected/ reports/ --store data/store.sqlite
+    """
+    from mktplan.cron import CronJob, run_cron
+
+    cut = parse_as_of(as_of) if as_of is not None else dt.date.today() - dt.timedelta(days=1)
+    job = CronJob(
+        plan=plan,
+        inbox=inbox,
+        done=done,
+        rejected=rejected,
+        reports=reports,
+        store=store,
+        as_of=cut,
+        lang=lang.value if lang is not None else None,
+        fail_on=fail_on.value,
+    )
+    raise typer.Exit(run_cron(job))
