@@ -222,3 +222,23 @@ def test_migration_3_keeps_the_rollup_right_without_the_insert_trigger(tmp_path:
             ("2024-06-02", 1),
             ("2024-06-03", 1),
         ]
+
+
+def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path: Path) -> None:
+    """The rollup is recounted once per file after its corrections (no per-row trigger)."""
+    from tests.store.helpers import batch, obs
+
+    first = [obs(k, d, str(d * 10), ch) for k in ("a", "b") for d in (1, 2, 5) for ch in "xy"]
+    restated = [obs(k, d, str(d), "x") for k in ("a", "b") for d in (1, 5)]  # were the maxima
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv")])
+        (outcome,) = store.ingest("p", [batch(restated, name="2.csv")]).files
+        assert outcome.changed == 4
+        conn = store.connection
+        rollup = conn.execute("SELECT * FROM observation_day ORDER BY 1, 2, 3").fetchall()
+        assert rollup == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+        assert rollup[2][3:] == (2, 55, 0, 5_000_000, 50_000_000)  # a on day 5: 5 + 50
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert triggers == {"observation_day_delete"}

@@ -47,7 +47,7 @@ ROLLUP_ALL = "INSERT INTO observation_day " + _DAY_OF_CHANNELS.format(
     by_channel=_BY_CHANNEL.format(where="")
 )
 
-# Recount one day of the rollup inside a trigger (NEW or OLD is the changed observation).
+# Recount one day of the rollup inside a trigger (OLD is the deleted observation).
 _RECOUNT_DAY = """UPDATE observation_day SET (n, whole, rest, low, high) = (
         SELECT count(*), coalesce(sum(v / 1000000), 0), coalesce(sum(v % 1000000), 0),
                coalesce(min(v), 0), coalesce(max(v), 0)
@@ -189,7 +189,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         4,
         "an observation is keyed by (kpi, date, channel, budget line, ref): lines and the refs "
-        "of a ledger add up instead of replacing each other; tables are STRICT",
+        "of a ledger add up instead of replacing each other; tables are STRICT; corrections "
+        "recount the rollup once per file",
         (
             "DROP VIEW observation_provenance",
             "DROP TRIGGER observation_day_update",
@@ -238,10 +239,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "DROP TABLE observation_day",
             "ALTER TABLE observation_day_v4 RENAME TO observation_day",
             ROLLUP_ALL,
-            # a corrected value may have been the day's min or max: recount the day
-            "CREATE TRIGGER observation_day_update AFTER UPDATE OF value ON observation BEGIN "
-            + _RECOUNT_DAY.format(row="NEW")
-            + " END",
+            # no update trigger: recounting the day per corrected row made a file that
+            # restates a month quadratic; upsert.replace_changed recounts once per file
             "CREATE TRIGGER observation_day_delete AFTER DELETE ON observation BEGIN "  # noqa: S608
             + _RECOUNT_DAY.format(row="OLD")
             + """ DELETE FROM observation_day

@@ -216,9 +216,10 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
 def replace_changed(
     conn: sqlite3.Connection,
     history: Iterable[tuple[object, ...]],
-    updates: Iterable[tuple[object, ...]],
+    updates: Sequence[tuple[object, ...]],
 ) -> None:
-    """Keep the replaced rows in observation_history, then overwrite them."""
+    """Keep the replaced rows in observation_history, overwrite them, then recount the daily
+    rollup of the days they fall on, one statement per KPI (as :func:`insert_new` does)."""
     for chunk in chunked(history):
         conn.executemany(
             "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
@@ -231,6 +232,12 @@ def replace_changed(
             "WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ? AND line = ? AND ref = ?",
             chunk,
         )
+    spans: dict[tuple[object, object], tuple[str, str]] = {}
+    for update in updates:  # (value, note, file, row, plan_id, kpi, date, …)
+        key, day = (update[4], update[5]), str(update[6])
+        first, last = spans.get(key, (day, day))
+        spans[key] = (min(first, day), max(last, day))
+    conn.executemany(schema.ROLLUP_DAYS, [(*key, *span) for key, span in spans.items()])
 
 
 def apply_batch(
