@@ -1,7 +1,7 @@
 """The :class:`~mktplan.observations.ObservationQuery` of one plan, answered in SQL.
 
 Semantics are exactly those of :class:`~mktplan.observations.MemoryObservations`. Windows
-are answered from the daily rollup ``observation_day`` (kept by triggers), all in one
+are answered from the daily rollup ``observation_day`` (recounted by every write), all in one
 statement; sums, last, max and min are exact integer micro-units turned into ``Decimal``.
 Only weighted means and budget lines read the observation rows themselves. The budget lines
 and refs of one date and channel are summed before any aggregation: max, min, mean and the
