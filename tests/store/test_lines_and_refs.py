@@ -201,3 +201,18 @@ def test_upgrading_a_store_of_the_previous_schema_keeps_its_data_and_rollup(
         ("2024-06-05", 1, 1500, 0, 1_500_000_000, 1_500_000_000),
         ("2024-06-06", 2, 350, 500_000, 100_000_000, 250_500_000),
     ]
+
+
+def test_lines_adding_up_beyond_64_bits_are_refused_clearly(tmp_path: Path) -> None:
+    # each value is below ingest's limit (10^12); ten invoices of one day and channel pass
+    # 9,223,372,036,854 together
+    rows = "".join(f"2024-06-05,online.spend,999999999999,INV-{i}\n" for i in range(10))
+    export = write(tmp_path, "big.csv", "date,kpi,value,ref\n" + rows)
+    store = tmp_path / "store.sqlite"
+    ran = run_cli("ingest", LAUNCH, export, "--store", store)
+    assert ran.code == 1, ran.output
+    assert "Traceback" not in ran.output
+    assert "add up beyond what the store" in ran.stderr
+    assert "disk" not in ran.stderr
+    with Store.open(store) as opened:
+        assert opened.observations("2024-06-launch") == []

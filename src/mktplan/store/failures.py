@@ -86,6 +86,14 @@ def explain(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
             file=str(path),
             hint="wait for the other `mktplan ingest` to finish, then run again",
         )
+    if "integer overflow" in text:  # SQLite's error (code 1) for a SUM past 64 bits
+        return StoreError(
+            f"the values of one KPI, day and channel add up beyond what the store {path} can "
+            "sum exactly (9,223,372,036,854 in absolute size); nothing was written",
+            file=str(path),
+            hint="check the export for a value in the wrong unit (cents as units, a "
+            "duplicated digit) and ingest it again",
+        )
     if primary == _CORRUPT or code in (_CONSTRAINT_DATATYPE, _CONSTRAINT_CHECK):
         return damaged(path, text)
     if primary == _NOTADB:
