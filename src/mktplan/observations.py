@@ -32,6 +32,7 @@ class Observation:
     channel: str = ""
     note: str | None = None
     line: str | None = None  # budget line (labour, promotion, …) for spend
+    ref: str | None = None  # a document such as an invoice: refs of one key add up
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,17 @@ def aggregate_rows(
 ) -> AggResult:
     """The reference semantics of one aggregation over ``rows`` (already one KPI, in window).
 
+    The budget lines and refs of one date and channel are summed first: every rule below
+    sees one value per date × channel, and ``count`` counts those.
+
     * sum  — Σ value.
     * last — Σ value over channels on the latest date that has observations.
-    * max / min — over the individual observations (date × channel).
+    * max / min — over the date × channel values.
     * mean — Σ value ÷ count; with a weight KPI: Σ value×weight ÷ Σ weight over the
       (date, channel) pairs where both have a value (None when Σ weight is 0).
     """
+    rows = by_date_and_channel(rows)
+    weights = by_date_and_channel(weights)
     if not rows:
         return AggResult(None, 0, None, None)
     first = min(r.date for r in rows)
@@ -126,13 +132,28 @@ def aggregate_rows(
     return AggResult(value, len(rows), first, last)
 
 
+def by_date_and_channel(rows: Sequence[Observation]) -> list[Observation]:
+    """One observation per (date, channel): the values of its budget lines and refs summed."""
+    summed: dict[tuple[dt.date, str], Observation] = {}
+    for r in rows:
+        seen = summed.get((r.date, r.channel))
+        if seen is None:
+            summed[(r.date, r.channel)] = Observation(r.kpi, r.date, r.value, r.channel)
+        else:
+            summed[(r.date, r.channel)] = Observation(
+                r.kpi, r.date, seen.value + r.value, r.channel
+            )
+    return list(summed.values())
+
+
 class MemoryObservations:
-    """The reference :class:`ObservationQuery` over a list of observations (latest wins)."""
+    """The reference :class:`ObservationQuery` over a list of observations: the latest one
+    of each (kpi, date, channel, line, ref) wins, as in the store."""
 
     def __init__(self, observations: Iterable[Observation]) -> None:
-        latest: dict[tuple[str, dt.date, str], Observation] = {}
+        latest: dict[tuple[str, dt.date, str, str, str], Observation] = {}
         for obs in observations:
-            latest[(obs.kpi, obs.date, obs.channel)] = obs
+            latest[(obs.kpi, obs.date, obs.channel, obs.line or "", obs.ref or "")] = obs
         self._by_kpi: dict[str, list[Observation]] = defaultdict(list)
         for obs in latest.values():
             self._by_kpi[obs.kpi].append(obs)

@@ -162,15 +162,13 @@ def test_dry_run_without_a_store_creates_none(tmp_path: Path) -> None:
 def test_dry_run_writes_no_plan_cache_and_does_not_upgrade_an_older_store(
     tmp_path: Path,
 ) -> None:
-    from mktplan.store import Store, schema
+    from mktplan.store import schema
+    from tests.store.helpers import old_store
 
     plan = write_plan(tmp_path)
     export = write(tmp_path, "a.csv", "date,kpi,value\n2024-06-02,web.sales,100\n")
     store = tmp_path / "old.sqlite"
-    with Store.open(store) as opened:  # a store as the previous mktplan left it: version 2
-        conn = opened.connection
-        conn.execute("DELETE FROM schema_version WHERE version > 2")
-        conn.execute(schema.MIGRATIONS[1].statements[2])  # its per-row rollup trigger
+    old_store(store, 2, [])  # a store as an older mktplan left it: version 2
     files = sorted(tmp_path.glob("old.sqlite*"))
     before = [f.read_bytes() for f in files]
     run = run_cli("ingest", plan, export, "--store", store, "--dry-run")

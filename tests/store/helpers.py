@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from mktplan.observations import Observation
-from mktplan.store import FileBatch
+from mktplan.store import FileBatch, schema
 
 
 def batch(
@@ -70,3 +70,32 @@ def read_long_csv(path: Path) -> FileBatch:
         observations=observations,
         row_numbers=list(range(2, len(rows) + 2)),
     )
+
+
+def old_store(path: Path, version: int, rows: list[tuple[str, str, str, int, str | None]]) -> None:
+    """A store as mktplan at schema ``version`` left it: ``rows`` are (kpi, date, channel,
+    micro-units, budget line), all from one ingested file, with that version's rollup."""
+    conn = schema.connect(path, 5.0)
+    schema.migrate(conn, path, schema.MIGRATIONS[:version])
+    conn.execute(
+        "INSERT INTO ingest_run (plan_id, started_at, finished_at, command) "
+        "VALUES ('p', '2024-06-30T00:00:00+00:00', '2024-06-30T00:00:01+00:00', '')"
+    )
+    conn.execute(
+        "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, new, "
+        "already_ingested) VALUES (1, 'old.csv', 'sha-old', 'long', 'c', ?, ?, 0)",
+        (len(rows), len(rows)),
+    )
+    conn.executemany(
+        "INSERT INTO observation (plan_id, kpi, date, channel, value, note, line, file_id, "
+        "row_number) VALUES ('p', ?, ?, ?, ?, NULL, ?, 1, 2)",
+        rows,
+    )
+    if version == 3:  # version 3 recounted the rollup of inserted rows itself, one per row
+        conn.execute("DELETE FROM observation_day")
+        conn.execute(
+            "INSERT INTO observation_day SELECT plan_id, kpi, date, count(*), "
+            "sum(value / 1000000), sum(value % 1000000), min(value), max(value) "
+            "FROM observation GROUP BY plan_id, kpi, date"
+        )
+    conn.close()

@@ -83,10 +83,38 @@ def test_a_hand_edited_run_date_is_a_damaged_store(tmp_path: Path) -> None:
     assert "yesterday" in ran.stderr
 
 
-def test_a_hand_edited_value_of_the_wrong_type_is_a_damaged_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE observation SET value = 'abc'",
+        "UPDATE observation SET value = 1e300",
+        "UPDATE observation SET date = 'yesterday'",
+        "UPDATE observation_day SET whole = 'x'",
+    ],
+)
+def test_sqlite_itself_refuses_a_hand_edit_of_the_wrong_type(
+    tmp_path: Path, statement: str
+) -> None:
     store, export = build_store(tmp_path)
-    edit(store, "UPDATE observation SET value = 'abc' WHERE kpi = 'brand.spend'")
-    assert_damaged(run_cli(*commands(store, export)["report"]), store)
+    with pytest.raises(sqlite3.IntegrityError):
+        edit(store, statement)
+    assert run_cli(*commands(store, export)["report"]).code == 0
+
+
+@pytest.mark.parametrize("command", ["ingest", "report", "log"])
+def test_a_wrong_type_in_a_store_from_before_strict_tables_is_damage(
+    tmp_path: Path, command: str
+) -> None:
+    from tests.store.helpers import old_store
+
+    store = tmp_path / "store.sqlite"
+    old_store(store, 3, [("brand.spend", "2023-07-01", "", 1_000_000, None)])
+    edit(store, "UPDATE observation SET value = 'abc'")
+    export = tmp_path / "week.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    assert_damaged(run_cli(*commands(store, export)[command]), store)
+    with sqlite3.connect(store) as conn:  # the failed upgrade left the store as it was
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
 
 
 def test_a_header_that_is_not_sqlite_names_both_causes(tmp_path: Path) -> None:

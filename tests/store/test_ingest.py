@@ -247,15 +247,15 @@ def test_mismatched_row_numbers_are_refused(store: Store) -> None:
 
 
 def rows_batch(name: str, rows: list[tuple[Any, ...]]) -> FileBatch:
-    """A batch in ingest's own form: (kpi, date, channel, micro-units, note, line, row)."""
+    """A batch in ingest's own form: (kpi, date, channel, micro-units, note, line, row, ref)."""
     return FileBatch(name, f"sha-{name}", "long", "c", len(rows), rows=rows)
 
 
 def test_row_tuples_store_the_same_as_observations(store: Store, tmp_path: Path) -> None:
     rows = [
-        ("a", "2024-06-01", "", 1_500_000, None, None, 2),
-        ("a", "2024-06-02", "web", -250_000, "promo", "labour", 3),
-        ("b", "2024-06-01", "", 7_000_000, None, None, 4),
+        ("a", "2024-06-01", "", 1_500_000, None, None, 2, None),
+        ("a", "2024-06-02", "web", -250_000, "promo", "labour", 3, None),
+        ("b", "2024-06-01", "", 7_000_000, None, None, 4, None),
     ]
     store.ingest("p", [rows_batch("fast.csv", rows)])  # nothing stored yet: the direct insert
     with Store.open(tmp_path / "other.sqlite") as other:
@@ -269,9 +269,9 @@ def test_row_tuples_store_the_same_as_observations(store: Store, tmp_path: Path)
         ]
     # against stored keys: compared one by one (one changed, one unchanged, one new)
     again = [
-        ("a", "2024-06-01", "", 1_500_000, None, None, 2),
-        ("a", "2024-06-02", "web", -200_000, "promo", "labour", 3),
-        ("a", "2024-06-03", "", 1_000_000, None, None, 4),
+        ("a", "2024-06-01", "", 1_500_000, None, None, 2, None),
+        ("a", "2024-06-02", "web", -200_000, "promo", "labour", 3, None),
+        ("a", "2024-06-03", "", 1_000_000, None, None, 4, None),
     ]
     (outcome,) = store.ingest("p", [rows_batch("again.csv", again)]).files
     assert (outcome.new, outcome.changed, outcome.unchanged) == (1, 1, 1)
@@ -280,11 +280,13 @@ def test_row_tuples_store_the_same_as_observations(store: Store, tmp_path: Path)
 @pytest.mark.parametrize("stored_first", [False, True])
 def test_a_key_twice_in_row_tuples_is_refused(store: Store, stored_first: bool) -> None:
     if stored_first:  # the comparing path
-        store.ingest("p", [rows_batch("first.csv", [("a", "2024-06-01", "", 1, None, None, 2)])])
+        store.ingest(
+            "p", [rows_batch("first.csv", [("a", "2024-06-01", "", 1, None, None, 2, None)])]
+        )
     digest = store.content_digest()
     twice = [  # the same value, a note on one only: sorting must not compare None with text
-        ("a", "2024-06-01", "web", 1_000_000, None, None, 2),
-        ("a", "2024-06-01", "web", 1_000_000, "promo", None, 5),
+        ("a", "2024-06-01", "web", 1_000_000, None, None, 2, None),
+        ("a", "2024-06-01", "web", 1_000_000, "promo", None, 5, None),
     ]
     with pytest.raises(StoreError, match="appears twice in one file") as info:
         store.ingest("p", [rows_batch("twice.csv", twice)])
@@ -293,7 +295,7 @@ def test_a_key_twice_in_row_tuples_is_refused(store: Store, stored_first: bool) 
 
 
 def test_a_row_tuple_too_large_to_store_is_refused(store: Store) -> None:
-    huge = [("a", "2024-06-01", "", 2**63, None, None, 7)]
+    huge = [("a", "2024-06-01", "", 2**63, None, None, 7, None)]
     with pytest.raises(StoreError, match="cannot be stored exactly") as info:
         store.ingest("p", [rows_batch("huge.csv", huge)])
     assert (info.value.file, info.value.line) == ("huge.csv", 7)

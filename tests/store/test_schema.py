@@ -9,6 +9,7 @@ import pytest
 
 from mktplan.errors import EXIT_INVALID, StoreError
 from mktplan.store import Store, resolve_store_path, schema
+from tests.store.helpers import old_store
 
 
 def test_open_creates_directories_schema_and_wal(tmp_path: Path) -> None:
@@ -22,7 +23,8 @@ def test_open_creates_directories_schema_and_wal(tmp_path: Path) -> None:
         assert all(description for _, description in versions)
         ddl = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'observation'").fetchone()[0]
         assert "WITHOUT ROWID" in ddl
-        assert "PRIMARY KEY (plan_id, kpi, date, channel)" in ddl
+        assert "PRIMARY KEY (plan_id, kpi, date, channel, line, ref)" in ddl
+        assert "STRICT" in ddl
         assert store.schema_version() == schema.latest_version()
     assert path.is_file()
 
@@ -152,9 +154,12 @@ def test_store_path_prefers_the_option_then_the_environment(
     assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
 
 
+# the rollup as defined: one value per date × channel (its lines and refs summed), counted,
+# summed (whole units and micro remainders apart), min and max per day
 ROLLUP_FROM_ROWS = (
-    "SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000), "
-    "min(value), max(value) FROM observation GROUP BY plan_id, kpi, date ORDER BY 1, 2, 3"
+    "SELECT plan_id, kpi, date, count(*), sum(v / 1000000), sum(v % 1000000), min(v), max(v) "
+    "FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation "
+    "GROUP BY plan_id, kpi, date, channel) GROUP BY plan_id, kpi, date ORDER BY 1, 2, 3"
 )
 
 
@@ -172,39 +177,34 @@ def test_daily_rollup_follows_inserts_and_corrections(tmp_path: Path) -> None:
         assert rollup[0][3:] == (2, 7, 0, 2_000_000, 5_000_000)  # 5 + 2, min 2, max 5
 
 
-def test_migration_2_backfills_the_rollup_of_an_older_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tests.store.helpers import batch, obs
-
+def test_migration_2_backfills_the_rollup_of_an_older_store(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
     # a version-1 mktplan kept no rollup at all
-    monkeypatch.setattr(
-        schema, "ROLLUP_DAYS", "DELETE FROM observation WHERE 0 AND ? AND ? AND ? AND ?"
+    old_store(
+        path,
+        1,
+        [("k", "2024-06-01", "a", 5_000_000, None), ("k", "2024-06-01", "b", 3_000_000, None)],
     )
-    with Store.open(path) as store:
-        store.ingest("p", [batch([obs("k", 1, "5", "a"), obs("k", 1, "3", "b")])])
-    monkeypatch.undo()
     with Store.open(path) as store:
         conn = store.connection
         assert store.schema_version() == schema.latest_version()
         assert (
             conn.execute("SELECT * FROM observation_day").fetchall()
             == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+            == [("p", "k", "2024-06-01", 2, 8, 0, 3_000_000, 5_000_000)]
         )
 
 
-def test_migration_3_keeps_the_rollup_right_without_the_insert_trigger(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_migration_3_keeps_the_rollup_right_without_the_insert_trigger(tmp_path: Path) -> None:
     from tests.store.helpers import batch, obs
 
     path = tmp_path / "s.sqlite"
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-    with Store.open(path) as store:  # a version-2 store, rollup kept by the insert trigger
-        store.ingest("p", [batch([obs("k", 1, "5", "a"), obs("k", 3, "3", "b")], name="1.csv")])
-    monkeypatch.undo()
+    # a version-2 store, rollup kept by the insert trigger
+    old_store(
+        path,
+        2,
+        [("k", "2024-06-01", "a", 5_000_000, None), ("k", "2024-06-03", "b", 3_000_000, None)],
+    )
     with Store.open(path) as store:
         conn = store.connection
         assert store.schema_version() == schema.latest_version()
@@ -222,3 +222,23 @@ def test_migration_3_keeps_the_rollup_right_without_the_insert_trigger(
             ("2024-06-02", 1),
             ("2024-06-03", 1),
         ]
+
+
+def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path: Path) -> None:
+    """The rollup is recounted once per file after its corrections (no per-row trigger)."""
+    from tests.store.helpers import batch, obs
+
+    first = [obs(k, d, str(d * 10), ch) for k in ("a", "b") for d in (1, 2, 5) for ch in "xy"]
+    restated = [obs(k, d, str(d), "x") for k in ("a", "b") for d in (1, 5)]  # were the maxima
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv")])
+        (outcome,) = store.ingest("p", [batch(restated, name="2.csv")]).files
+        assert outcome.changed == 4
+        conn = store.connection
+        rollup = conn.execute("SELECT * FROM observation_day ORDER BY 1, 2, 3").fetchall()
+        assert rollup == conn.execute(ROLLUP_FROM_ROWS).fetchall()
+        assert rollup[2][3:] == (2, 55, 0, 5_000_000, 50_000_000)  # a on day 5: 5 + 50
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert triggers == {"observation_day_delete"}

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 LONG_FORMAT = "long"
 LONG_REQUIRED = ("date", "kpi", "value")
-LONG_OPTIONAL = ("channel", "note", "line")
+LONG_OPTIONAL = ("channel", "note", "line", "ref")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class Layout:
     channel: int | None = None
     note: int | None = None
     line: int | None = None
+    ref: int | None = None  # a document (invoice) id: rows with different refs add up
     route: int | None = None  # wide: the module_by column
     routes: dict[str, str] = field(default_factory=dict)  # header_key(cell) → module id
     module: str | None = None  # wide: the fixed module
@@ -92,13 +93,14 @@ class Layout:
 
     @property
     def positions(self) -> list[int]:
-        found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.route]
+        found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.ref]
+        found.append(self.route)
         found += [p for p, _ in self.metrics]
         return sorted({p for p in found if p is not None})
 
     @property
     def text_positions(self) -> set[int]:
-        found = {self.date, self.kpi, self.channel, self.note, self.line, self.route}
+        found = {self.date, self.kpi, self.channel, self.note, self.line, self.ref, self.route}
         return {p for p in found if p is not None}
 
     def digest(self, plan: Plan) -> str:
@@ -152,7 +154,8 @@ def _positions(headers: tuple[str, ...]) -> dict[str, int]:
 
 def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
     wanted = [source.date, *source.columns]
-    wanted += [h for h in (source.module_by, source.channel, source.note, source.line) if h]
+    optional = (source.module_by, source.channel, source.note, source.line, source.ref)
+    wanted += [h for h in optional if h]
     return [h for h in wanted if header_key(h) not in found]
 
 
@@ -209,6 +212,7 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
             channel=found.get("channel"),
             note=found.get("note"),
             line=found.get("line"),
+            ref=found.get("ref"),
         )
     matching = [name for name, src in plan.sources.items() if not _source_missing(src, found)]
     if matching:
@@ -238,6 +242,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
         channel=at(source.channel),
         note=at(source.note),
         line=at(source.line),
+        ref=at(source.ref),
         route=at(source.module_by),
         routes={header_key(v): m for v, m in (source.modules or {}).items()},
         module=source.module,
@@ -421,7 +426,8 @@ def map_body(
 
     channels = _text_codes(body, layout.channel)
     notes = _texts(body, layout.note)
-    lines = _texts(body, layout.line)
+    lines = _text_codes(body, layout.line)
+    documents = _text_codes(body, layout.ref)
 
     cells = _Cells()
     kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
@@ -440,6 +446,7 @@ def map_body(
         channels,
         notes,
         lines,
+        documents,
         rejects,
         first_line,
         layout,
@@ -603,19 +610,29 @@ def _combine(
     valid: npt.NDArray[np.bool_],
     channels: TextCodes | None,
     notes: npt.NDArray[Any] | None,
-    lines: npt.NDArray[Any] | None,
+    lines: TextCodes | None,
+    documents: TextCodes | None,
     rejects: _Rejects,
     first_line: int,
     layout: Layout,
     names: tuple[str, ...],
 ) -> list[Row]:
-    """Group cells by (kpi, date, channel) with each KPI's aggregation; rejected rows are
-    left out. A grain rejection (a rate without weight) drops its rows and regroups."""
-    channel_codes, channel_names = channels or (np.zeros(len(days), dtype=np.intp), [""])
+    """Group cells by (kpi, date, channel, budget line, ref) with each KPI's aggregation;
+    rejected rows are left out. Rows that differ in line or ref stay apart (they add up in
+    the store); a rate (mean) has neither and is combined per date and channel by weight.
+    A grain rejection (a rate without weight) drops its rows and regroups."""
+    none = (np.zeros(len(days), dtype=np.intp), [""])
+    channel_codes, channel_names = channels or none
+    line_codes, line_names = lines or none
+    ref_codes, ref_names = documents or none
     width = max(len(channel_names), 1)
-    keys_all = days.astype(np.int64) * width + channel_codes.astype(np.int64)
+    per_line = len(ref_names)
+    per_channel = len(line_names) * per_line
+    # key = ((day × channels + channel) × lines + line) × refs + ref, in the store's key order
+    keys_plain = (days.astype(np.int64) * width + channel_codes.astype(np.int64)) * per_channel
+    keys_all = keys_plain + line_codes.astype(np.int64) * per_line + ref_codes.astype(np.int64)
 
-    cache: dict[int, _Groups] = {}
+    caches: tuple[dict[int, _Groups], dict[int, _Groups]] = ({}, {})
     for _ in range(2):
         rows: list[Row] = []
         grain_rejects = 0
@@ -623,6 +640,8 @@ def _combine(
         every_row_usable = bool(usable.all())
         for qid in sorted(cells.pos):
             kpi = kpis[qid]
+            is_rate = kpi.aggregation == "mean"
+            keys, cache = (keys_plain, caches[1]) if is_rate else (keys_all, caches[0])
             pos = _joined(cells.pos[qid])
             micro = _joined(cells.micro[qid])
             if not every_row_usable:
@@ -630,12 +649,12 @@ def _combine(
                 pos, micro = pos[keep], micro[keep]
             if not len(pos):
                 continue
-            groups = _grouping(pos, keys_all, cache)
+            groups = _grouping(pos, keys, cache)
             values: npt.NDArray[Any]
-            if kpi.aggregation == "mean":
+            if is_rate:
                 import pandas as pd  # rates combined by weight: rare, and not worth the import
 
-                table = pd.DataFrame({"key": keys_all[pos], "pos": pos, "micro": micro})
+                table = pd.DataFrame({"key": keys[pos], "pos": pos, "micro": micro})
                 counts = pd.Series(groups.count, index=groups.keys)
                 weighted, bad_keys = _weighted(qid, kpi, refs, table, counts, cells, valid, rejects)
                 if bad_keys:
@@ -655,18 +674,18 @@ def _combine(
                 values = weighted.reindex(groups.keys).to_numpy(dtype=object)
             else:
                 values = groups.aggregate(kpi.aggregation, micro)
-            day_part, channel_part = np.divmod(groups.keys, width)
+            day_part, rest = np.divmod(groups.keys, width * per_channel)
+            channel_part, rest = np.divmod(rest, per_channel)
+            line_part, ref_part = np.divmod(rest, per_line)
             iso_days = np.datetime_as_string(day_part.astype("datetime64[D]"), unit="D").tolist()
             channel_of = [channel_names[c] for c in channel_part.tolist()]
-            group_notes: list[str | None] | dict[int, str] = [None] * len(groups.keys)
-            group_lines: list[str | None] | dict[int, str] = group_notes
-            if notes is not None or lines is not None:  # most exports carry neither
-                order = np.lexsort((pos, keys_all[pos]))
-                sorted_keys, sorted_pos = keys_all[pos][order], pos[order]
+            none_of: list[str | None] = [None] * len(groups.keys)
+            group_notes = none_of
+            if notes is not None:  # most exports carry none
+                order = np.lexsort((pos, keys[pos]))
+                sorted_keys, sorted_pos = keys[pos][order], pos[order]
                 by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, "; ")
-                by_key_lines = _group_texts(sorted_keys, sorted_pos, lines, None)
                 group_notes = [by_key_notes.get(k) for k in groups.keys.tolist()]
-                group_lines = [by_key_lines.get(k) for k in groups.keys.tolist()]
             rows.extend(
                 zip(
                     itertools.repeat(qid),
@@ -674,8 +693,9 @@ def _combine(
                     channel_of,
                     [int(v) for v in values.tolist()],
                     group_notes,
-                    group_lines,
+                    none_of if is_rate else [line_names[c] or None for c in line_part.tolist()],
                     (groups.first + first_line).tolist(),
+                    none_of if is_rate else [ref_names[c] or None for c in ref_part.tolist()],
                     strict=False,
                 )
             )

@@ -269,6 +269,11 @@ class Source(StrictModel):
     channel: str | None = Field(default=None, description="Header of the channel column.")
     note: str | None = Field(default=None, description="Header of a free-text note column.")
     line: str | None = Field(default=None, description="Header of a budget-line column.")
+    ref: str | None = Field(
+        default=None,
+        description="Header of a document (invoice) id column: different refs on one day add "
+        "up, the same ref in a later file replaces it.",
+    )
     encoding: str | None = Field(
         default=None,
         description="The export's text encoding when detection guesses wrong (e.g. gbk).",

@@ -1,18 +1,21 @@
 """The SQLite store of observations: where ingest writes and report reads.
 
 One file holds any number of plans, keyed by plan id. An observation's key is
-(plan_id, kpi, date, channel); its value is stored as INTEGER micro-units (value × 10^6),
-so SQL sums are exact. Every ``ingest`` call is one ``BEGIN IMMEDIATE`` transaction: all its
-files land or none does, and a concurrent ingest waits for the lock (up to ``lock_timeout``
-seconds) instead of failing.
+(plan_id, kpi, date, channel, budget line, ref), '' for a missing channel, line or ref; its
+value is stored as INTEGER micro-units (value × 10^6), so SQL sums are exact. Rows of one
+date and channel that differ in line or ref (the invoices of a ledger) add up when read.
+Every ``ingest`` call is one ``BEGIN IMMEDIATE`` transaction: all its files land or none
+does, and a concurrent ingest waits for the lock (up to ``lock_timeout`` seconds) instead
+of failing.
 
 Decisions:
 * Re-ingesting a file already ingested for the plan with the same mapping (same sha256 and
   config_digest) rewrites nothing; the call is still logged as a run whose file is marked
   ``already_ingested`` with every observation counted unchanged, so `mktplan log` shows it.
-* A later file with the same key and a different value, note or budget line replaces the
-  current row and keeps the replaced one in ``observation_history``; a file repeating the
-  same content leaves the row (and its provenance) as it was.
+* A later file with the same key and a different value or note replaces the current row
+  (a restatement, or a corrected invoice: the same ref again) and keeps the replaced one in
+  ``observation_history``; a file repeating the same content leaves the row (and its
+  provenance) as it was.
 * Values are rounded half-even to 6 decimals (``observations.SCALE``) when stored.
 """
 
@@ -268,9 +271,9 @@ class Store:
         """Every current observation of the plan with its provenance, in key order."""
         with self._translated():
             cur = self._conn.execute(
-                "SELECT kpi, date, channel, value, note, line, file_name, file_sha256, row_number, "
-                "source, run_id, ingested_at FROM observation_provenance WHERE plan_id = ? "
-                "ORDER BY kpi, date, channel",
+                "SELECT kpi, date, channel, value, note, line, ref, file_name, file_sha256, "
+                "row_number, source, run_id, ingested_at FROM observation_provenance "
+                "WHERE plan_id = ? ORDER BY kpi, date, channel, line, ref",
                 (plan_id,),
             )
             return [
@@ -282,7 +285,8 @@ class Store:
                         value=from_micro(value),
                         channel=channel,
                         note=note,
-                        line=line,
+                        line=line or None,
+                        ref=ref or None,
                     ),
                     file_name=name,
                     file_sha256=sha,
@@ -291,7 +295,7 @@ class Store:
                     run_id=run_id,
                     ingested_at=dt.datetime.fromisoformat(at),
                 )
-                for kpi, day, channel, value, note, line, name, sha, row, source, run_id, at in cur
+                for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
             ]
 
     def history_count(self, plan_id: str | None = None) -> int:
@@ -305,20 +309,20 @@ class Store:
             return int(row[0])
 
     def content_digest(self, plan_id: str | None = None) -> str:
-        """sha256 over every current observation (key, value, note, line, provenance) in key
+        """sha256 over every current observation (key, value, note, provenance) in key
         order, then every history row in insertion order; equal digests mean an unchanged store
         for that plan (or all plans)."""
         with self._translated():
             where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
             digest = hashlib.sha256()
             for table, order in (
-                ("observation", "plan_id, kpi, date, channel"),
+                ("observation", "plan_id, kpi, date, channel, line, ref"),
                 ("observation_history", "id"),
             ):
                 digest.update(f"\x1d{table}\x1d".encode())
                 cur = self._conn.execute(
-                    f"SELECT plan_id, kpi, date, channel, value, note, line, file_id, row_number "  # noqa: S608
-                    f"FROM {table} {where} ORDER BY {order}",
+                    "SELECT plan_id, kpi, date, channel, line, ref, value, note, file_id, "  # noqa: S608
+                    f"row_number FROM {table} {where} ORDER BY {order}",
                     params,
                 )
                 for row in cur:

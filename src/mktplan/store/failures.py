@@ -21,7 +21,9 @@ from mktplan.errors import StoreError
 # in their low byte
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 5, 6, 8, 10, 11
 _FULL, _CANTOPEN, _CONSTRAINT, _NOTADB = 13, 14, 19, 26
-_CONSTRAINT_DATATYPE = 3091  # a STRICT column refused a value of another type
+# a STRICT column refused a value of another type; a CHECK refused a value (a date that is
+# not ISO): mktplan writes neither, so the row was edited by hand
+_CONSTRAINT_DATATYPE, _CONSTRAINT_CHECK = 3091, 275
 
 
 class StoreLocked(StoreError):
@@ -84,7 +86,15 @@ def explain(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
             file=str(path),
             hint="wait for the other `mktplan ingest` to finish, then run again",
         )
-    if primary == _CORRUPT or code == _CONSTRAINT_DATATYPE:
+    if "integer overflow" in text:  # SQLite's error (code 1) for a SUM past 64 bits
+        return StoreError(
+            f"the values of one KPI, day and channel add up beyond what the store {path} can "
+            "sum exactly (9,223,372,036,854 in absolute size); nothing was written",
+            file=str(path),
+            hint="check the export for a value in the wrong unit (cents as units, a "
+            "duplicated digit) and ingest it again",
+        )
+    if primary == _CORRUPT or code in (_CONSTRAINT_DATATYPE, _CONSTRAINT_CHECK):
         return damaged(path, text)
     if primary == _NOTADB:
         return StoreDamaged(

@@ -1,9 +1,11 @@
 """The :class:`~mktplan.observations.ObservationQuery` of one plan, answered in SQL.
 
 Semantics are exactly those of :class:`~mktplan.observations.MemoryObservations`. Windows
-are answered from the daily rollup ``observation_day`` (kept by triggers), all in one
+are answered from the daily rollup ``observation_day`` (recounted by every write), all in one
 statement; sums, last, max and min are exact integer micro-units turned into ``Decimal``.
-Only weighted means and budget lines read the observation rows themselves.
+Only weighted means and budget lines read the observation rows themselves. The budget lines
+and refs of one date and channel are summed before any aggregation: max, min, mean and the
+count see one value per date × channel.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ class SqlObservations:
         if first is None:
             return None
         last = conn.execute(f"SELECT date {where} ORDER BY date DESC LIMIT 1", params).fetchone()
+        # one value per date × channel: its budget lines and refs summed
+        where = f"FROM (SELECT sum(value) AS value {where} GROUP BY date, channel)"
         head = "SELECT count(*), {}, {}".format(
             "min(value)" if low else "NULL", "max(value)" if high else "NULL"
         )
@@ -131,13 +135,17 @@ class SqlObservations:
     def _weighted(
         self, conn: sqlite3.Connection, kpi: str, weight: str, start: dt.date, end: dt.date
     ) -> Decimal | None:
-        """Σ v·w ÷ Σ w over (date, channel) pairs where both KPIs have a value."""
-        join = (
-            "FROM observation o JOIN observation w ON w.plan_id = o.plan_id AND w.kpi = ? "
-            "AND w.date = o.date AND w.channel = o.channel "
-            "WHERE o.plan_id = ? AND o.kpi = ? AND o.date BETWEEN ? AND ?"
+        """Σ v·w ÷ Σ w over (date, channel) pairs where both KPIs have a value (each the sum
+        of its budget lines and refs)."""
+        by_channel = (
+            "(SELECT date, channel, sum(value) AS value FROM observation "
+            "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ? GROUP BY date, channel)"
         )
-        params = (weight, self._plan, kpi, start.isoformat(), end.isoformat())
+        join = (
+            f"FROM {by_channel} o JOIN {by_channel} w ON w.date = o.date AND w.channel = o.channel"
+        )
+        window = (start.isoformat(), end.isoformat())
+        params = (self._plan, kpi, *window, self._plan, weight, *window)
         m = MICRO
         # v·w split into whole units and micro remainders stays within 64 bits for realistic
         # figures, so the answer is exact; past that, fall back to REAL products

@@ -2,7 +2,8 @@
 
 All dataclasses are frozen. Dates are ``datetime.date``; times are timezone-aware UTC
 ``datetime``; counts are numbers of observations (one per KPI × date × channel), except
-``rows_read`` which counts source rows of the input file.
+``rows_read`` which counts source rows of the input file. An observation's key is (kpi,
+date, channel, budget line, ref).
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ def from_micro(micro: int) -> Decimal:
 
 
 # One observation as ingest hands it to the store, without a Decimal in between:
-# (kpi, ISO date, channel, value in micro-units, note, budget line, first source row).
-Row = tuple[str, str, str, int, str | None, str | None, int]
+# (kpi, ISO date, channel, value in micro-units, note, budget line, first source row, ref).
+# The ref (a document such as an invoice) comes last so that row[6] stays the source row.
+Row = tuple[str, str, str, int, str | None, str | None, int, str | None]
 
 
 def observation_of(row: Row) -> Observation:
     """The :class:`Observation` a :data:`Row` stands for."""
-    kpi, day, channel, micro, note, line, _ = row
+    kpi, day, channel, micro, note, line, _, ref = row
     return Observation(
         kpi=kpi,
         date=dt.date.fromisoformat(day),
@@ -60,6 +62,7 @@ def observation_of(row: Row) -> Observation:
         channel=channel,
         note=note,
         line=line,
+        ref=ref,
     )
 
 
@@ -74,7 +77,7 @@ class FileBatch:
     source: str  # "long" or the plan source's name
     config_digest: str  # digest of the mapping used (source config + plan id)
     rows_read: int
-    observations: Sequence[Observation] = ()  # unique per (kpi, date, channel) in the batch
+    observations: Sequence[Observation] = ()  # unique per (kpi, date, channel, line, ref)
     row_numbers: Sequence[int] = ()  # parallel to observations: first source row (1-based)
     rows: Sequence[Row] | None = None
 
@@ -88,7 +91,7 @@ class FileOutcome:
     source: str
     rows_read: int
     new: int  # observations whose key was not stored before
-    changed: int  # stored keys whose value, note or budget line this file replaced
+    changed: int  # stored keys whose value or note this file replaced
     unchanged: int  # stored keys this file repeats exactly (all of them when already_ingested)
     already_ingested: bool  # same sha256 + config_digest + plan seen before: nothing re-written
     first_date: dt.date | None

@@ -24,12 +24,40 @@ class Migration:
     statements: tuple[str, ...]
 
 
-# The daily rollup counted afresh from every observation: migration 2's back-fill, and what a
-# bulk writer outside upsert.insert_new (the benchmark's store builder) runs after inserting.
-ROLLUP_ALL = """INSERT INTO observation_day
+# Migration 2's back-fill of the daily rollup, one row per observation (before version 4 an
+# observation was one date × channel).
+_ROLLUP_ALL_V2 = """INSERT INTO observation_day
     SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000),
            min(value), max(value)
     FROM observation GROUP BY plan_id, kpi, date"""
+
+# The rollup counts one value per date × channel: the budget lines and refs (invoices) of a
+# date and channel are summed first, so n, low and high (count, min, max, mean) see what a
+# channel did that day, not how many documents it took. The inner GROUP BY follows the
+# primary key, so it streams.
+_BY_CHANNEL = """SELECT plan_id, kpi, date, sum(value) AS v FROM observation {where}
+    GROUP BY plan_id, kpi, date, channel"""
+_DAY_OF_CHANNELS = """SELECT plan_id, kpi, date, count(*), sum(v / 1000000), sum(v % 1000000),
+           min(v), max(v)
+    FROM ({by_channel}) GROUP BY plan_id, kpi, date"""
+
+# The daily rollup counted afresh from every observation: migration 4's back-fill, and what a
+# bulk writer outside upsert.insert_new (the benchmark's store builder) runs after inserting.
+ROLLUP_ALL = "INSERT INTO observation_day " + _DAY_OF_CHANNELS.format(
+    by_channel=_BY_CHANNEL.format(where="")
+)
+
+# Recount one day of the rollup inside a trigger (OLD is the deleted observation).
+_RECOUNT_DAY = """UPDATE observation_day SET (n, whole, rest, low, high) = (
+        SELECT count(*), coalesce(sum(v / 1000000), 0), coalesce(sum(v % 1000000), 0),
+               coalesce(min(v), 0), coalesce(max(v), 0)
+        FROM (SELECT sum(value) AS v FROM observation
+              WHERE plan_id = {row}.plan_id AND kpi = {row}.kpi AND date = {row}.date
+              GROUP BY channel))
+    WHERE plan_id = {row}.plan_id AND kpi = {row}.kpi AND date = {row}.date;"""
+
+# ISO dates only: mktplan writes nothing else, so anything else is a hand edit
+_ISO_DATE = "CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 
 # Values are INTEGER micro-units (value × 10^6) so SQL SUM is exact; dates are ISO TEXT,
 # times ISO TEXT in UTC. Provenance lives in ingest_file (one row per input file) and is
@@ -120,7 +148,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 high INTEGER NOT NULL,
                 PRIMARY KEY (plan_id, kpi, date)
             ) WITHOUT ROWID""",
-            ROLLUP_ALL,
+            _ROLLUP_ALL_V2,
             """CREATE TRIGGER observation_day_insert AFTER INSERT ON observation BEGIN
                 INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high)
                 VALUES (NEW.plan_id, NEW.kpi, NEW.date, 1, NEW.value / 1000000,
@@ -158,20 +186,84 @@ MIGRATIONS: tuple[Migration, ...] = (
         # happen only in upsert.insert_new, which recounts the days it touched (ROLLUP_DAYS)
         ("DROP TRIGGER observation_day_insert",),
     ),
+    Migration(
+        4,
+        "an observation is keyed by (kpi, date, channel, budget line, ref): lines and the refs "
+        "of a ledger add up instead of replacing each other; tables are STRICT; corrections "
+        "recount the rollup once per file",
+        (
+            "DROP VIEW observation_provenance",
+            "DROP TRIGGER observation_day_update",
+            "DROP TRIGGER observation_day_delete",
+            f"""CREATE TABLE observation_v4 (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                date TEXT NOT NULL {_ISO_DATE},
+                channel TEXT NOT NULL DEFAULT '',
+                line TEXT NOT NULL DEFAULT '',
+                ref TEXT NOT NULL DEFAULT '',
+                value INTEGER NOT NULL,
+                note TEXT,
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                row_number INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, date, channel, line, ref)
+            ) STRICT, WITHOUT ROWID""",
+            """INSERT INTO observation_v4 (plan_id, kpi, date, channel, line, ref, value, note,
+                                          file_id, row_number)
+                SELECT plan_id, kpi, date, channel, coalesce(line, ''), '', value, note,
+                       file_id, row_number
+                FROM observation ORDER BY plan_id, kpi, date, channel""",
+            "DROP TABLE observation",
+            "ALTER TABLE observation_v4 RENAME TO observation",
+            """CREATE INDEX observation_notes ON observation (plan_id, date)
+                WHERE note IS NOT NULL AND note <> ''""",
+            "ALTER TABLE observation_history ADD COLUMN ref TEXT NOT NULL DEFAULT ''",
+            """CREATE VIEW observation_provenance AS
+                SELECT o.plan_id, o.kpi, o.date, o.channel, o.line, o.ref, o.value, o.note,
+                       f.name AS file_name, f.sha256 AS file_sha256, o.row_number,
+                       f.source, f.run_id, r.started_at AS ingested_at
+                FROM observation o
+                JOIN ingest_file f ON f.id = o.file_id
+                JOIN ingest_run r ON r.id = f.run_id""",
+            f"""CREATE TABLE observation_day_v4 (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                date TEXT NOT NULL {_ISO_DATE},
+                n INTEGER NOT NULL,
+                whole INTEGER NOT NULL,
+                rest INTEGER NOT NULL,
+                low INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, date)
+            ) STRICT, WITHOUT ROWID""",
+            "DROP TABLE observation_day",
+            "ALTER TABLE observation_day_v4 RENAME TO observation_day",
+            ROLLUP_ALL,
+            # no update trigger: recounting the day per corrected row made a file that
+            # restates a month quadratic; upsert.replace_changed recounts once per file
+            "CREATE TRIGGER observation_day_delete AFTER DELETE ON observation BEGIN "  # noqa: S608
+            + _RECOUNT_DAY.format(row="OLD")
+            + """ DELETE FROM observation_day
+                WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date AND n = 0;
+            END""",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what
 # upsert.insert_new runs after inserting (parameters: plan id, kpi, first and last date).
-ROLLUP_DAYS = """
-    INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high)
-    SELECT plan_id, kpi, date, count(*), sum(value / 1000000), sum(value % 1000000),
-           min(value), max(value)
-    FROM observation WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?
-    GROUP BY plan_id, kpi, date
+ROLLUP_DAYS = (
+    "INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high) "
+    + _DAY_OF_CHANNELS.format(
+        by_channel=_BY_CHANNEL.format(
+            where="WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?"
+        )
+    )
+    + """
     ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
         n = excluded.n, whole = excluded.whole, rest = excluded.rest,
-        low = excluded.low, high = excluded.high
-"""
+        low = excluded.low, high = excluded.high"""
+)
 
 
 def latest_version(migrations: tuple[Migration, ...] | None = None) -> int:

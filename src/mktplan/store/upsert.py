@@ -1,5 +1,8 @@
 """Writing one ingest call: every file of the call in one transaction, counted as it goes.
 
+An observation's key is (kpi, date, channel, budget line, ref): rows that differ in line or
+ref are kept apart and add up when read; a later file giving the same key replaces it.
+
 Each file's observations are compared with the stored ones of the same KPIs in the file's
 date range (fetched by key range, not the whole store): new keys are inserted, changed ones
 are copied to ``observation_history`` and replaced, unchanged ones are left alone (they keep
@@ -30,11 +33,12 @@ from mktplan.store.records import (
 
 CHUNK = 10_000  # rows per executemany: bounded memory for statement parameters
 
-# (value micro-units, note, line) — what "unchanged" compares
-Content = tuple[int, str | None, str | None]
-Key = tuple[str, str, str]  # (kpi, ISO date, channel)
-# (plan_id, kpi, date, channel, value, note, line, file_id, row_number)
-Inserted = tuple[str, str, str, str, int, str | None, str | None, int, int]
+# (value micro-units, note) — what "unchanged" compares
+Content = tuple[int, str | None]
+# (kpi, ISO date, channel, budget line, ref); '' when a row has no line or ref
+Key = tuple[str, str, str, str, str]
+# (plan_id, kpi, date, channel, line, ref, value, note, file_id, row_number)
+Inserted = tuple[str, str, str, str, str, str, int, str | None, int, int]
 
 T = TypeVar("T")
 
@@ -76,23 +80,28 @@ class Prepared:
         if self.rows is not None:
             return self.rows
         keyed: dict[Key, tuple[Content, int]] = {}
-        for kpi, day, channel, value, note, line, row in self.fresh or ():
-            key = (kpi, day, channel)
+        for kpi, day, channel, value, note, line, row, ref in self.fresh or ():
+            key = (kpi, day, channel, line or "", ref or "")
             if key in keyed:
-                raise _twice(name, kpi, day, channel, keyed[key][1], row)
-            keyed[key] = ((value, note or None, line or None), row)
+                raise _twice(name, key, keyed[key][1], row)
+            keyed[key] = ((value, note or None), row)
         return keyed
 
 
-def _twice(name: str, kpi: str, day: str, channel: str, first: int, row: int) -> StoreError:
+def _twice(name: str, key: Key, first: int, row: int) -> StoreError:
+    kpi, day, channel, line, ref = key
+    where = "".join(
+        f" {what} {text}"
+        for what, text in (("in channel", channel), ("on line", line), ("with ref", ref))
+        if text
+    )
     return StoreError(
-        f"{kpi} on {day}{f' in channel {channel}' if channel else ''} "
-        f"appears twice in one file (rows {first} and {row})",
+        f"{kpi} on {day}{where} appears twice in one file (rows {first} and {row})",
         file=name,
         line=row,
         path=kpi,
-        hint="rows of one file are combined per KPI, date and channel before storing; "
-        "this is a bug in the reader of this file format",
+        hint="rows of one file are combined per KPI, date, channel, line and ref before "
+        "storing; this is a bug in the reader of this file format",
     )
 
 
@@ -122,7 +131,7 @@ def _prepare(batch: FileBatch) -> Prepared:
         batch = replace(  # the observation path says which value cannot be stored
             batch,
             observations=[observation_of(r) for r in batch.rows],
-            row_numbers=[r[6] for r in batch.rows],
+            row_numbers=[r[6] for r in batch.rows],  # the source row (see Row)
             rows=None,
         )
     if len(batch.observations) != len(batch.row_numbers):
@@ -145,10 +154,10 @@ def _prepare(batch: FileBatch) -> Prepared:
                 hint="values must be finite and below 9,223,372,036,854 in absolute size",
             )
         day = obs.date.isoformat()
-        key = (obs.kpi, day, obs.channel)
+        key = (obs.kpi, day, obs.channel, obs.line or "", obs.ref or "")
         if key in rows:
-            raise _twice(batch.name, obs.kpi, day, obs.channel, rows[key][1], row)
-        rows[key] = ((micro, obs.note or None, obs.line or None), row)
+            raise _twice(batch.name, key, rows[key][1], row)
+        rows[key] = ((micro, obs.note or None), row)
         first, last = spans.get(obs.kpi, (day, day))
         spans[obs.kpi] = (min(first, day), max(last, day))
     return Prepared(rows, None, spans)
@@ -176,12 +185,12 @@ def _stored(
     found: dict[Key, tuple[Content, int, int]] = {}
     for kpi, (first, last) in spans.items():
         cur = conn.execute(
-            "SELECT date, channel, value, note, line, file_id, row_number FROM observation "
+            "SELECT date, channel, line, ref, value, note, file_id, row_number FROM observation "
             "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ?",
             (plan_id, kpi, first, last),
         )
-        for day, channel, value, note, line, file_id, row_number in cur:
-            found[(kpi, day, channel)] = ((value, note, line), file_id, row_number)
+        for day, channel, line, ref, value, note, file_id, row_number in cur:
+            found[(kpi, day, channel, line, ref)] = ((value, note), file_id, row_number)
     return found
 
 
@@ -190,11 +199,11 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     the daily rollup of the days they fall on, one statement per KPI."""
     # key order (ingest hands them over so already: a linear check); by key alone, so a key
     # given twice fails on the primary key below, not on comparing a note with None
-    ordered = sorted(rows, key=itemgetter(0, 1, 2, 3))
+    ordered = sorted(rows, key=itemgetter(0, 1, 2, 3, 4, 5))
     for chunk in chunked(ordered):
         conn.executemany(
-            "INSERT INTO observation (plan_id, kpi, date, channel, value, note, line, file_id, "
-            "row_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO observation (plan_id, kpi, date, channel, line, ref, value, note, "
+            "file_id, row_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             chunk,
         )
     spans = []
@@ -207,21 +216,28 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
 def replace_changed(
     conn: sqlite3.Connection,
     history: Iterable[tuple[object, ...]],
-    updates: Iterable[tuple[object, ...]],
+    updates: Sequence[tuple[object, ...]],
 ) -> None:
-    """Keep the replaced rows in observation_history, then overwrite them."""
+    """Keep the replaced rows in observation_history, overwrite them, then recount the daily
+    rollup of the days they fall on, one statement per KPI (as :func:`insert_new` does)."""
     for chunk in chunked(history):
         conn.executemany(
-            "INSERT INTO observation_history (plan_id, kpi, date, channel, value, note, line, "
-            "file_id, row_number, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
+            "note, file_id, row_number, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             chunk,
         )
     for chunk in chunked(updates):
         conn.executemany(
-            "UPDATE observation SET value = ?, note = ?, line = ?, file_id = ?, row_number = ? "
-            "WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ?",
+            "UPDATE observation SET value = ?, note = ?, file_id = ?, row_number = ? "
+            "WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ? AND line = ? AND ref = ?",
             chunk,
         )
+    spans: dict[tuple[object, object], tuple[str, str]] = {}
+    for update in updates:  # (value, note, file, row, plan_id, kpi, date, …)
+        key, day = (update[4], update[5]), str(update[6])
+        first, last = spans.get(key, (day, day))
+        spans[key] = (min(first, day), max(last, day))
+    conn.executemany(schema.ROLLUP_DAYS, [(*key, *span) for key, span in spans.items()])
 
 
 def apply_batch(
@@ -268,8 +284,19 @@ def apply_batch(
             insert_new(
                 conn,
                 [
-                    (plan_id, kpi, day, channel, value, note or None, line or None, file_id, row)
-                    for kpi, day, channel, value, note, line, row in prepared.fresh
+                    (
+                        plan_id,
+                        kpi,
+                        day,
+                        channel,
+                        line or "",
+                        ref or "",
+                        value,
+                        note or None,
+                        file_id,
+                        row,
+                    )
+                    for kpi, day, channel, value, note, line, row, ref in prepared.fresh
                 ],
             )
         except sqlite3.IntegrityError:
@@ -282,29 +309,16 @@ def apply_batch(
         inserts: list[Inserted] = []
         history: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
-        for (kpi, day, channel), ((micro, note, line), row) in rows.items():
-            old = stored.get((kpi, day, channel))
+        for key, ((micro, note), row) in rows.items():
+            old = stored.get(key)
             if old is None:
-                inserts.append((plan_id, kpi, day, channel, micro, note, line, file_id, row))
-            elif old[0] == (micro, note, line):
+                inserts.append((plan_id, *key, micro, note, file_id, row))
+            elif old[0] == (micro, note):
                 unchanged += 1
             else:
-                (old_value, old_note, old_line), old_file, old_row = old
-                history.append(
-                    (
-                        plan_id,
-                        kpi,
-                        day,
-                        channel,
-                        old_value,
-                        old_note,
-                        old_line,
-                        old_file,
-                        old_row,
-                        file_id,
-                    )
-                )
-                updates.append((micro, note, line, file_id, row, plan_id, kpi, day, channel))
+                (old_value, old_note), old_file, old_row = old
+                history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
+                updates.append((micro, note, file_id, row, plan_id, *key))
         new, changed = len(inserts), len(updates)
         insert_new(conn, inserts)
         replace_changed(conn, history, updates)
