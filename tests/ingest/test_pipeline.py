@@ -3,6 +3,9 @@ rejects file, exports given as pipes, and the joining of notes."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -132,3 +135,92 @@ def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert not link.is_symlink()
     assert "web.sale" in link.read_text(encoding="utf-8-sig")
+
+
+# --- pipes, devices and binary junk ----------------------------------------------------
+
+WEEK = "date,kpi,value,note\n2024-06-03,web.sales,100,a\n2024-06-04,web.sales,7,b\n"
+
+
+def run_with_stdin(data: bytes, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("MKTPLAN_STORE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "mktplan", *map(str, args)],
+        input=data.decode("latin-1"),
+        capture_output=True,
+        text=True,
+        encoding="latin-1",
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_an_export_piped_to_stdin_is_read_once_and_stored(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    run = run_with_stdin(WEEK.encode(), "ingest", plan, "/dev/stdin", "--store", store)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "/dev/stdin (long): 2 rows read; 2 new" in run.stdout
+    assert stored_values(store) == {
+        ("web.sales", "2024-06-03"): "100",
+        ("web.sales", "2024-06-04"): "7",
+    }
+
+
+def test_a_process_substitution_is_read_like_a_file(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "week.gbk.csv", WEEK.replace(",a\n", ",客流低\n"), "gbk")
+    script = f'"{sys.executable}" -m mktplan ingest "{plan}" <(cat "{export}") --store "{store}"'
+    run = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 rows read; 2 new" in run.stdout
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低"
+
+
+def test_rejects_from_a_pipe_store_nothing(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    data = (WEEK + "2024-06-05,web.sale,1,c\n").encode()
+    run = run_with_stdin(data, "ingest", plan, "/dev/stdin", "--store", store, "--skip-invalid")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "a pipe has no folder for its rejects file; nothing was stored" in run.stderr
+    assert not store.exists() or stored_values(store) == {}
+
+
+def test_a_device_of_endless_zeros_stops_at_once(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    run = run_cli("ingest", plan, "/dev/zero", "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output
+    assert "not a text export: it holds binary data (a NUL character at byte 0)" in run.stderr
+    validate = run_cli("validate", "/dev/zero")
+    assert validate.code == 1, validate.output
+    assert "larger than any plan" in validate.output
+    assert "Traceback" not in run.output + validate.output
+
+
+def test_an_export_padded_with_nul_bytes_is_one_message(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    rows = "".join(f"2024-06-{d % 28 + 1:02d},web.sales,{d}\n" for d in range(60_000))
+    text = ("date,kpi,value\n" + rows).encode()
+    assert len(text) > 1 << 20  # the padding starts past the sniffed sample
+    export = tmp_path / "padded.csv"
+    export.write_bytes(text + b"\0" * (8 << 20))
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 1, run.output
+    assert f"a NUL character at byte {len(text):,}" in run.stderr
+    assert len(run.stderr) < 1000
+    assert not store.exists()
+
+
+def test_utf16_zero_bytes_are_not_binary_junk(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "u16.csv", "\ufeff" + WEEK, "utf-16-le")
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 0, run.output
+    assert "2 rows read; 2 new" in run.stdout

@@ -17,7 +17,9 @@ import datetime as dt
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -286,6 +288,11 @@ class TableHeader:
     delimiter: str  # ',' ';' or '\t' ('' for Excel)
     excel: bool
     sheet: str | None = None
+    location: str = ""  # where the bytes are read, when not at ``file`` (a pipe's copy)
+
+    @property
+    def readable(self) -> Path:
+        return Path(self.location or self.file)
 
     def reading(self) -> dict[str, str]:
         """Everything besides the bytes that decides what is read from them: the codec,
@@ -295,6 +302,43 @@ class TableHeader:
             "delimiter": self.delimiter,
             "sheet": self.sheet or "",
         }
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def binary_offset(chunk: bytes, *, utf16: bool, start: int = 0) -> int | None:
+    """The file offset of the first NUL character in ``chunk`` (read from file offset
+    ``start``), or None. A text export holds none: in UTF-16 a NUL is a zero code unit (zero
+    bytes are ordinary there), in any other encoding a zero byte. Counted in C, at the speed
+    of the read."""
+    if not utf16:
+        found = chunk.find(b"\0")
+        return None if found < 0 else start + found
+    units = np.frombuffer(chunk[: len(chunk) // 2 * 2], dtype=np.uint16)
+    zeros = np.flatnonzero(units == 0)
+    return None if not len(zeros) else start + 2 * int(zeros[0])
+
+
+def is_utf16(encoding: str) -> bool:
+    """Whether a (known) codec reads two-byte units, where zero bytes are ordinary."""
+    return codecs.lookup(encoding).name.startswith("utf-16")
+
+
+def binary_error(file: str, offset: int, head: bytes) -> IngestError:
+    """The one message for an export that is not text (NUL padding, a binary file)."""
+    if head.startswith(ZIP_MAGIC):
+        return IngestError(
+            "this is a zip file (an .xlsx workbook?), not a CSV export",
+            file=file,
+            hint="give an .xlsx workbook its .xlsx name, or export CSV",
+        )
+    return IngestError(
+        f"not a text export: it holds binary data (a NUL character at byte {offset:,})",
+        file=file,
+        hint="a file padded with NUL bytes was cut off or damaged while being saved or copied; "
+        "download or export it again",
+    )
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -342,9 +386,33 @@ def _check_readable(path: Path) -> None:
 
 
 def read_header(
-    path: Path, *, encoding: str | None = None, sheet: str | None = None
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
 ) -> TableHeader:
-    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row)."""
+    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row).
+    ``name`` is the file as messages name it, when ``path`` is a copy (of a pipe)."""
+    if name is None:
+        return _read_header(path, encoding=encoding, sheet=sheet)
+    with _named(str(path), name):
+        found = _read_header(path, encoding=encoding, sheet=sheet)
+    return replace(found, file=name, location=str(path))
+
+
+@contextmanager
+def _named(location: str, name: str) -> Iterator[None]:
+    """Errors about ``location`` (a pipe's copy) name the file as the user gave it."""
+    try:
+        yield
+    except IngestError as exc:
+        if exc.file == location:
+            exc.file = name
+        raise
+
+
+def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> TableHeader:
     _check_readable(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame, _, chosen = _excel_rows(path, sheet, header_only=True)
@@ -370,6 +438,9 @@ def read_header(
                 hint="use utf-8, utf-8-sig, gbk or gb18030",
             ) from None
     chosen_encoding = encoding or detect_encoding(sample)
+    offset = binary_offset(sample, utf16=is_utf16(chosen_encoding))
+    if offset is not None:
+        raise binary_error(str(path), offset, sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()[:6]
@@ -416,7 +487,17 @@ def read_columns(
     ragged row, a line break inside quotes) by pandas, whose errors name the line.
     ``quotes`` is the file's :class:`~mktplan.ingest.columns.QuoteCount`, when the caller
     counted them already."""
-    path = Path(header.file)
+    with _named(header.location, header.file) if header.location else nullcontext():
+        return _read_columns(header, positions, text_positions, quotes)
+
+
+def _read_columns(
+    header: TableHeader,
+    positions: list[int],
+    text_positions: set[int],
+    quotes: tuple[int, int] | None,
+) -> Body:
+    path = header.readable
     if header.excel:
         import pandas as pd
 
@@ -426,7 +507,7 @@ def read_columns(
         return pandas_body(frame, positions, start)
     if header.encoding in ("utf-8", "utf-8-sig"):
         fast = arrow_body(
-            header.file, header.delimiter, len(header.headers), positions, text_positions, quotes
+            str(path), header.delimiter, len(header.headers), positions, text_positions, quotes
         )
         if fast is not None:
             return fast
@@ -438,7 +519,7 @@ def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
     parsed by :func:`parse_numbers` from the text as written, never from pandas' floats."""
     import pandas as pd
 
-    path = Path(header.file)
+    path = header.readable
     try:
         with warnings.catch_warnings():
             # a too-long first row only warns; it is as wrong as any other too-long row
