@@ -224,3 +224,36 @@ def test_utf16_zero_bytes_are_not_binary_junk(tmp_path: Path) -> None:
     run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
     assert run.code == 0, run.output
     assert "2 rows read; 2 new" in run.stdout
+
+
+# --- messages echo cells cut to a readable length --------------------------------------
+
+
+def test_huge_bad_cells_are_echoed_cut_short(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    huge_value = "x" * (10 << 20)
+    huge_kpi = "k" * (1 << 20)
+    huge_date = "2024-06-" + "9" * (1 << 20)
+    export = write(
+        tmp_path,
+        "huge.csv",
+        f"date,kpi,value\n2024-06-03,web.sales,{huge_value}\n2024-06-04,{huge_kpi},5\n"
+        f"{huge_date},web.sales,5\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output[:2000]
+    assert len(run.stderr) < 3000, run.stderr[:3000]
+    assert "huge.csv:2 value: 'xxxxxxxx" in run.stderr
+    assert f"({len(huge_value):,} characters)" in run.stderr
+    assert "huge.csv:3 kpi: 'kkkk" in run.stderr
+    assert "huge.csv:4 date: '2024-06-9999" in run.stderr
+    assert "3 rows rejected" in run.stderr
+
+
+def test_a_huge_header_cell_is_echoed_cut_short(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "wide.csv", f"day,{'H' * 100_000}\n2024-06-03,5\n")
+    run = run_cli("ingest", plan, export, "--source", "web_only", "--store", tmp_path / "s")
+    assert run.code == 1, run.output[:2000]
+    assert "needs columns 'Sales', 'Visits'" in run.stderr
+    assert len(run.stderr) < 2000, run.stderr[:3000]

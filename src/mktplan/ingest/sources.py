@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mktplan.errors import Finding, IngestError, UsageError
+from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.ingest.columns import MICRO, Body
 from mktplan.ingest.readers import (
     TableHeader,
@@ -65,10 +65,10 @@ class RejectedRow:
 
     def as_finding(self) -> Finding:
         return Finding(
-            message=f"{self.value!r}: {self.reason}" if self.value else self.reason,
+            message=f"{shorten(self.value)!r}: {self.reason}" if self.value else self.reason,
             file=self.file,
             line=self.line,
-            path=self.column,
+            path=shorten(self.column),
             code="rejected_row",
         )
 
@@ -165,10 +165,11 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
         key = header_key(name)
         if key in seen and (seen[key] in layout.positions or position in layout.positions):
             raise IngestError(
-                f"the column {name!r} appears twice (columns {seen[key] + 1} and {position + 1})",
+                f"the column {shorten(name)!r} appears twice "
+                f"(columns {seen[key] + 1} and {position + 1})",
                 file=header.file,
                 line=1,
-                path=name,
+                path=shorten(name),
                 hint="rename or remove one of them so each mapped column is named once",
             )
         seen.setdefault(key, position)
@@ -196,7 +197,7 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
                 f"{', '.join(map(repr, missing))}, which the file lacks",
                 file=header.file,
                 line=1,
-                hint=f"the file's header: {', '.join(header.headers)}",
+                hint=f"the file's header: {', '.join(map(shorten, header.headers))}",
             )
         if not missing:
             return _source_layout(source_name, source, found)
@@ -261,7 +262,7 @@ def _resolve_long(name: str, refs: dict[str, KpiRef]) -> tuple[str | None, str]:
         return None, "no KPI id"
     ref = refs.get(text)
     if ref is None or ("." not in text and ref.module is not None):
-        return None, f"unknown KPI {text!r}{_did_you_mean(text, refs)}"
+        return None, f"unknown KPI {shorten(text)!r}{_did_you_mean(text, refs)}"
     if ref.kpi.formula:
         return None, f"{text!r} is a formula KPI ({ref.kpi.formula}); ingest its inputs instead"
     return text, ""
