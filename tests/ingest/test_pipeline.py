@@ -257,3 +257,20 @@ def test_a_huge_header_cell_is_echoed_cut_short(tmp_path: Path) -> None:
     assert run.code == 1, run.output[:2000]
     assert "needs columns 'Sales', 'Visits'" in run.stderr
     assert len(run.stderr) < 2000, run.stderr[:3000]
+
+
+# --- notes of many rows on one key ------------------------------------------------------
+
+
+def test_many_notes_on_one_key_are_joined_once_each_in_file_order(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    notes = [f"note {i}" for i in range(5000)]
+    # every note twice, the second time in reverse: only the first occurrence counts
+    rows = [*notes, *reversed(notes), ""]
+    body = "".join(f"2024-06-03,web.sales,1,{n}\n" for n in rows)
+    export = write(tmp_path, "many.csv", "date,kpi,value,note\n" + body)
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored_values(store) == {("web.sales", "2024-06-03"): str(len(rows))}
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "; ".join(notes)
