@@ -274,3 +274,15 @@ def test_many_notes_on_one_key_are_joined_once_each_in_file_order(tmp_path: Path
     assert run.code == 0, run.output
     assert stored_values(store) == {("web.sales", "2024-06-03"): str(len(rows))}
     assert stored_notes(store)[("web.sales", "2024-06-03")] == "; ".join(notes)
+
+
+def test_utf16_without_a_bom_is_named_with_the_encoding_to_pass(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "u16.csv", WEEK, "utf-16-le")
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output
+    assert "UTF-16 without a byte-order mark" in run.stderr
+    assert "--encoding utf-16-le" in run.stderr
+    again = run_cli("ingest", plan, export, "--encoding", "utf-16-le", "--store", tmp_path / "s")
+    assert again.code == 0, again.output
+    assert "2 rows read; 2 new" in again.stdout

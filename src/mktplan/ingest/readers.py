@@ -320,6 +320,16 @@ def binary_offset(chunk: bytes, *, utf16: bool, start: int = 0) -> int | None:
     return None if not len(zeros) else start + 2 * int(zeros[0])
 
 
+def _bomless_utf16(head: bytes) -> bool:
+    """Whether text starts as UTF-16 does: zero bytes on one side of each pair only."""
+    sample = head[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return False
+    zeros = sorted((even.count(0) / len(even), odd.count(0) / len(odd)))
+    return zeros[0] < 0.05 and zeros[1] > 0.4
+
+
 def is_utf16(encoding: str) -> bool:
     """Whether a (known) codec reads two-byte units, where zero bytes are ordinary."""
     return codecs.lookup(encoding).name.startswith("utf-16")
@@ -332,6 +342,12 @@ def binary_error(file: str, offset: int, head: bytes) -> IngestError:
             "this is a zip file (an .xlsx workbook?), not a CSV export",
             file=file,
             hint="give an .xlsx workbook its .xlsx name, or export CSV",
+        )
+    if _bomless_utf16(head):
+        return IngestError(
+            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)",
+            file=file,
+            hint="pass --encoding utf-16-le (or utf-16-be)",
         )
     return IngestError(
         f"not a text export: it holds binary data (a NUL character at byte {offset:,})",
