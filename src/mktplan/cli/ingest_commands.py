@@ -98,7 +98,9 @@ def _print_rejections(exc: IngestError) -> None:
 def ingest(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
     files: list[Path] = typer.Argument(
-        None, help="Export files: CSV (any of , ; TAB) or .xlsx.", show_default=False
+        None,
+        help="Export files: CSV (any of , ; TAB) or .xlsx; /dev/stdin or <(...) for a pipe.",
+        show_default=False,
     ),
     source: str | None = typer.Option(
         None, "--source", "-s", help="The plan's `sources:` entry that maps a wide export."

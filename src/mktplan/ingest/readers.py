@@ -729,6 +729,8 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         EOFError,
         KeyError,
         ValueError,
+        TypeError,  # openpyxl's typed attributes refuse a damaged value so
+        IndexError,  # a shared-string index past the table
     ) as exc:
         raise IngestError(
             f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
