@@ -140,8 +140,9 @@ def ingest(
     """Merge exports into the store: all files in one transaction, or none on a bad row.
 
     Long format (date,kpi,value[,channel,note,line]) is recognised by its header; wide
-    exports go through a plan source with --source. Re-ingesting a file changes nothing; a
-    later value for the same KPI, date and channel replaces the earlier one.
+    exports go through a plan source with --source. Re-ingesting a file read the same way
+    (same --sheet, --encoding, --source) changes nothing; a later value for the same KPI,
+    date and channel replaces the earlier one.
     Exit 0 stored, 1 rejected rows or unreadable input, 2 usage.
 
     Example: mktplan ingest plans/2024-06-launch.yaml plans/2024-06-launch.daily.gbk.csv
