@@ -135,6 +135,9 @@ def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert not link.is_symlink()
     assert "web.sale" in link.read_text(encoding="utf-8-sig")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert link.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 # --- pipes, devices and binary junk ----------------------------------------------------
