@@ -199,7 +199,10 @@ def test_a_device_of_endless_zeros_stops_at_once(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     run = run_cli("ingest", plan, "/dev/zero", "--store", tmp_path / "s.sqlite")
     assert run.code == 1, run.output
-    assert "not a text export: it holds binary data (a NUL character at byte 0)" in run.stderr
+    assert (
+        "not a text export: it holds binary data (256 or more zero bytes in a row from byte 0)"
+        in run.stderr
+    )
     validate = run_cli("validate", "/dev/zero")
     assert validate.code == 1, validate.output
     assert "larger than any plan" in validate.output
@@ -216,7 +219,7 @@ def test_an_export_padded_with_nul_bytes_is_one_message(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     run = run_cli("ingest", plan, export, "--store", store)
     assert run.code == 1, run.output
-    assert f"a NUL character at byte {len(text):,}" in run.stderr
+    assert f"zero bytes in a row from byte {len(text):,}" in run.stderr
     assert len(run.stderr) < 1000
     assert not store.exists()
 
@@ -289,3 +292,12 @@ def test_utf16_without_a_bom_is_named_with_the_encoding_to_pass(tmp_path: Path) 
     again = run_cli("ingest", plan, export, "--encoding", "utf-16-le", "--store", tmp_path / "s")
     assert again.code == 0, again.output
     assert "2 rows read; 2 new" in again.stdout
+
+
+def test_a_few_nul_characters_in_a_note_are_text(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "nul.csv", "date,kpi,value,note\n2024-06-03,web.sales,1,a\0\0b\n")
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "a\0\0b"

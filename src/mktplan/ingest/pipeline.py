@@ -4,7 +4,6 @@ transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
 
 from __future__ import annotations
 
-import codecs
 import gc
 import hashlib
 import json
@@ -20,10 +19,9 @@ from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.readers import (
     ZIP_MAGIC,
+    NulRun,
     TableHeader,
     binary_error,
-    binary_offset,
-    is_utf16,
     read_header,
 )
 from mktplan.ingest.rejects import rejects_path, write_rejects
@@ -78,26 +76,18 @@ class IngestResult:
         return sum(f.mapped.rejected_rows for f in self.files)
 
 
-def scan_file(
-    path: Path, *, text: str | None, name: str | None = None
-) -> tuple[str, tuple[int, int]]:
+def scan_file(path: Path, *, text: bool, name: str | None = None) -> tuple[str, tuple[int, int]]:
     """One read of a file's bytes: their hex sha256, and their double quotes (for the CSV
-    reader, see :class:`~mktplan.ingest.columns.QuoteCount`). ``text`` is a CSV's codec: its
-    bytes are checked for binary junk (NUL padding) on the way, before anything parses them."""
+    reader, see :class:`~mktplan.ingest.columns.QuoteCount`). With ``text`` (a CSV), NUL
+    padding or binary data is refused on the way, before anything parses the rows."""
     digest = hashlib.sha256()
     quotes = QuoteCount()
-    utf16 = text is not None and is_utf16(text)
-    offset = 0
-    head = b""
+    nuls = NulRun()
     try:
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
-                if text is not None:
-                    head = head or chunk[:8]
-                    found = binary_offset(chunk, utf16=utf16, start=offset)
-                    if found is not None:
-                        raise binary_error(name or str(path), found, head)
-                    offset += len(chunk)
+                if text and (found := nuls.feed(chunk)) is not None:
+                    raise binary_error(name or str(path), found, b"")
                 digest.update(chunk)
                 quotes.feed(chunk)
     except OSError as exc:
@@ -123,10 +113,7 @@ def copy_stream(path: Path, folder: Path) -> Path | None:
     try:
         with path.open("rb") as source:
             first = source.read(1 << 20)
-            utf16 = first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-            if (found := binary_offset(first, utf16=utf16)) is not None and not first.startswith(
-                ZIP_MAGIC
-            ):
+            if not first.startswith(ZIP_MAGIC) and (found := NulRun().feed(first)) is not None:
                 raise binary_error(str(path), found, first)
             # a workbook streamed in keeps its format: read it as .xlsx whatever its name
             suffix = ".xlsx" if first.startswith(ZIP_MAGIC) else path.suffix
@@ -187,8 +174,7 @@ def parse_file(
         name=str(path) if copy is not None else None,
     )
     layout = choose_layout(plan, header, source)
-    text = None if header.excel else header.encoding
-    sha256, quotes = scan_file(bytes_at, text=text, name=header.file)
+    sha256, quotes = scan_file(bytes_at, text=not header.excel, name=header.file)
     digest = ingest_digest(layout.digest(plan), header)
     streamed = copy is not None
     if known is not None and known(sha256, digest):

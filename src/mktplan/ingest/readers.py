@@ -307,32 +307,44 @@ class TableHeader:
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def binary_offset(chunk: bytes, *, utf16: bool, start: int = 0) -> int | None:
-    """The file offset of the first NUL character in ``chunk`` (read from file offset
-    ``start``), or None. A text export holds none: in UTF-16 a NUL is a zero code unit (zero
-    bytes are ordinary there), in any other encoding a zero byte. Counted in C, at the speed
-    of the read."""
-    if not utf16:
-        found = chunk.find(b"\0")
-        return None if found < 0 else start + found
-    units = np.frombuffer(chunk[: len(chunk) // 2 * 2], dtype=np.uint16)
-    zeros = np.flatnonzero(units == 0)
-    return None if not len(zeros) else start + 2 * int(zeros[0])
+# This many zero bytes in a row are padding or binary data, never text: a NUL character or a
+# few in a note are kept as written, and UTF-16 text has at most two zero bytes in a row.
+NUL_RUN = 256
+_NULS = b"\0" * NUL_RUN
+
+
+class NulRun:
+    """Finds the first run of :data:`NUL_RUN` zero bytes in a file fed chunk by chunk (runs
+    across chunks included), at the speed of ``bytes.find``."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.tail = b""
+        self.offset: int | None = None  # the file offset where the first run starts
+
+    def feed(self, chunk: bytes) -> int | None:
+        """Take the next chunk; the offset of the first run found so far, or None."""
+        if self.offset is None:
+            window = self.tail + chunk
+            found = window.find(_NULS)
+            if found >= 0:
+                self.offset = self.seen - len(self.tail) + found
+            self.tail = window[-(NUL_RUN - 1) :]
+        self.seen += len(chunk)
+        return self.offset
 
 
 def _bomless_utf16(head: bytes) -> bool:
-    """Whether text starts as UTF-16 does: zero bytes on one side of each pair only."""
+    """Whether text starts as UTF-16 without its BOM does: zero bytes on one side of each
+    pair only."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
     sample = head[:4096]
     even, odd = sample[0::2], sample[1::2]
     if len(odd) < 8:
         return False
     zeros = sorted((even.count(0) / len(even), odd.count(0) / len(odd)))
     return zeros[0] < 0.05 and zeros[1] > 0.4
-
-
-def is_utf16(encoding: str) -> bool:
-    """Whether a (known) codec reads two-byte units, where zero bytes are ordinary."""
-    return codecs.lookup(encoding).name.startswith("utf-16")
 
 
 def binary_error(file: str, offset: int, head: bytes) -> IngestError:
@@ -343,14 +355,9 @@ def binary_error(file: str, offset: int, head: bytes) -> IngestError:
             file=file,
             hint="give an .xlsx workbook its .xlsx name, or export CSV",
         )
-    if _bomless_utf16(head):
-        return IngestError(
-            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)",
-            file=file,
-            hint="pass --encoding utf-16-le (or utf-16-be)",
-        )
     return IngestError(
-        f"not a text export: it holds binary data (a NUL character at byte {offset:,})",
+        f"not a text export: it holds binary data ({NUL_RUN} or more zero bytes in a row "
+        f"from byte {offset:,})",
         file=file,
         hint="a file padded with NUL bytes was cut off or damaged while being saved or copied; "
         "download or export it again",
@@ -453,10 +460,16 @@ def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> Tabl
                 file=str(path),
                 hint="use utf-8, utf-8-sig, gbk or gb18030",
             ) from None
+    offset = NulRun().feed(sample)
+    if offset is not None or sample.startswith(ZIP_MAGIC):
+        raise binary_error(str(path), offset or 0, sample)
+    if not encoding and _bomless_utf16(sample):
+        raise IngestError(
+            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)",
+            file=str(path),
+            hint="pass --encoding utf-16-le (or utf-16-be)",
+        )
     chosen_encoding = encoding or detect_encoding(sample)
-    offset = binary_offset(sample, utf16=is_utf16(chosen_encoding))
-    if offset is not None:
-        raise binary_error(str(path), offset, sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()[:6]
