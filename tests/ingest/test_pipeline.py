@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from mktplan.store import Store
 from tests.conftest import run_cli
@@ -63,20 +64,29 @@ def test_another_sheet_of_the_same_workbook_is_not_already_ingested(tmp_path: Pa
     assert "already ingested" in again.stdout
 
 
-def test_reingest_with_the_right_encoding_replaces_garbled_notes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("note", "first"),
+    [
+        ("客流低于预期", ["--encoding", "latin-1"]),  # told the wrong encoding
+        ("元", []),  # GBK bytes D4 AA that are valid UTF-8 too: detected as UTF-8
+    ],
+)
+def test_reingest_with_the_right_encoding_replaces_garbled_notes(
+    tmp_path: Path, note: str, first: list[str]
+) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"
     export = write(
-        tmp_path, "gbk.csv", "date,kpi,value,note\n2024-06-03,web.sales,100,客流低于预期\n", "gbk"
+        tmp_path, "gbk.csv", f"date,kpi,value,note\n2024-06-03,web.sales,100,{note}\n", "gbk"
     )
-    wrong = run_cli("ingest", plan, export, "--encoding", "latin-1", "--store", store)
+    wrong = run_cli("ingest", plan, export, *first, "--store", store)
     assert wrong.code == 0, wrong.output
-    assert stored_notes(store)[("web.sales", "2024-06-03")] != "客流低于预期"
+    assert stored_notes(store)[("web.sales", "2024-06-03")] != note
     right = run_cli("ingest", plan, export, "--encoding", "gbk", "--store", store)
     assert right.code == 0, right.output
     assert "already ingested" not in right.stdout
     assert "0 new, 1 changed" in right.stdout
-    assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低于预期"
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == note
 
 
 # --- the rejects file -------------------------------------------------------------------
