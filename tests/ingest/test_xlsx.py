@@ -153,3 +153,14 @@ def test_a_workbook_declaring_more_than_the_inflated_limit_is_refused(tmp_path: 
     assert run.code == 1, run.output
     assert f"more than the {MAX_XLSX_INFLATED:,} read" in run.stderr
     assert "Traceback" not in run.output
+
+
+def test_openpyxl_warnings_about_styles_do_not_reach_the_user(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    good = workbook(tmp_path / "good.xlsx")
+    bare = b"<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'/>"
+    plain = rewrite(good, tmp_path / "plain.xlsx", {"xl/styles.xml": bare})
+    run = run_cli("ingest", plan, plain, "--store", tmp_path / "s.sqlite")
+    assert run.code == 0, run.output
+    assert "3 rows read; 3 new" in run.stdout
+    assert run.stderr == ""

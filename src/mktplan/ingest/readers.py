@@ -695,12 +695,21 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+def _load_workbook(path: Path, *, data_only: bool) -> Any:
+    """A read-only workbook, without openpyxl's warnings about styles and extensions it
+    ignores (they say nothing about the data and would reach the user's terminal)."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+
+
 def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
     """``body`` with the formula text in place of empty cells whose formula has no saved
     result (files written by scripts): a value that is not there must not pass for "no value"."""
-    import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    workbook = _load_workbook(path, data_only=False)
     try:
         worksheet = workbook[sheet]
         worksheet.reset_dimensions()  # never trust the dimension record (see _read_sheet)
@@ -751,9 +760,8 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
 
 
 def _read_sheet(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str]:
-    import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    workbook = _load_workbook(path, data_only=True)
     try:
         if not workbook.sheetnames:
             raise IngestError(
