@@ -3,6 +3,7 @@ rejects file, exports given as pipes, and the joining of notes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -156,17 +157,19 @@ WEEK = "date,kpi,value,note\n2024-06-03,web.sales,100,a\n2024-06-04,web.sales,7,
 
 
 def run_with_stdin(data: bytes, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point with ``data`` on its standard input, a pipe."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     env.pop("MKTPLAN_STORE", None)
-    return subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-m", "mktplan", *map(str, args)],
-        input=data.decode("latin-1"),
+        input=data,
         capture_output=True,
-        text=True,
-        encoding="latin-1",
         env=env,
         timeout=300,
         check=False,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
     )
 
 
@@ -311,3 +314,30 @@ def test_a_few_nul_characters_in_a_note_are_text(tmp_path: Path) -> None:
     run = run_cli("ingest", plan, export, "--store", store)
     assert run.code == 0, run.output
     assert stored_notes(store)[("web.sales", "2024-06-03")] == "a\0\0b"
+
+
+def test_a_stream_longer_than_the_limit_is_cut_off_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from mktplan.errors import IngestError
+    from mktplan.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_STREAM_BYTES", 1 << 20)  # the real one is 2 GiB
+    plan = write_plan(tmp_path)
+    read_end, write_end = os.pipe()
+
+    def endless() -> None:  # like `yes 2024-06-03,web.sales,1 | mktplan ingest …`
+        with contextlib.suppress(BrokenPipeError), os.fdopen(write_end, "wb") as out:
+            out.write(b"date,kpi,value\n" + b"2024-06-03,web.sales,1\n" * 200_000)
+
+    writer = threading.Thread(target=endless)
+    writer.start()
+    try:
+        with pytest.raises(IngestError, match="the stream goes on past 1,048,576 bytes"):
+            pipeline.ingest_files(plan, [Path(f"/dev/fd/{read_end}")], store=tmp_path / "s")
+    finally:
+        os.close(read_end)
+        writer.join()
+    assert not (tmp_path / "s").exists()
