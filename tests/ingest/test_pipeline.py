@@ -3,9 +3,14 @@ rejects file, exports given as pipes, and the joining of notes."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from mktplan.store import Store
 from tests.conftest import run_cli
@@ -60,20 +65,29 @@ def test_another_sheet_of_the_same_workbook_is_not_already_ingested(tmp_path: Pa
     assert "already ingested" in again.stdout
 
 
-def test_reingest_with_the_right_encoding_replaces_garbled_notes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("note", "first"),
+    [
+        ("客流低于预期", ["--encoding", "latin-1"]),  # told the wrong encoding
+        ("元", []),  # GBK bytes D4 AA that are valid UTF-8 too: detected as UTF-8
+    ],
+)
+def test_reingest_with_the_right_encoding_replaces_garbled_notes(
+    tmp_path: Path, note: str, first: list[str]
+) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"
     export = write(
-        tmp_path, "gbk.csv", "date,kpi,value,note\n2024-06-03,web.sales,100,客流低于预期\n", "gbk"
+        tmp_path, "gbk.csv", f"date,kpi,value,note\n2024-06-03,web.sales,100,{note}\n", "gbk"
     )
-    wrong = run_cli("ingest", plan, export, "--encoding", "latin-1", "--store", store)
+    wrong = run_cli("ingest", plan, export, *first, "--store", store)
     assert wrong.code == 0, wrong.output
-    assert stored_notes(store)[("web.sales", "2024-06-03")] != "客流低于预期"
+    assert stored_notes(store)[("web.sales", "2024-06-03")] != note
     right = run_cli("ingest", plan, export, "--encoding", "gbk", "--store", store)
     assert right.code == 0, right.output
     assert "already ingested" not in right.stdout
     assert "0 new, 1 changed" in right.stdout
-    assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低于预期"
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == note
 
 
 # --- the rejects file -------------------------------------------------------------------
@@ -132,3 +146,198 @@ def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert not link.is_symlink()
     assert "web.sale" in link.read_text(encoding="utf-8-sig")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert link.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# --- pipes, devices and binary junk ----------------------------------------------------
+
+WEEK = "date,kpi,value,note\n2024-06-03,web.sales,100,a\n2024-06-04,web.sales,7,b\n"
+
+
+def run_with_stdin(data: bytes, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The real entry point with ``data`` on its standard input, a pipe."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("MKTPLAN_STORE", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mktplan", *map(str, args)],
+        input=data,
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
+
+
+def test_an_export_piped_to_stdin_is_read_once_and_stored(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    run = run_with_stdin(WEEK.encode(), "ingest", plan, "/dev/stdin", "--store", store)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "/dev/stdin (long): 2 rows read; 2 new" in run.stdout
+    assert stored_values(store) == {
+        ("web.sales", "2024-06-03"): "100",
+        ("web.sales", "2024-06-04"): "7",
+    }
+
+
+def test_a_process_substitution_is_read_like_a_file(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "week.gbk.csv", WEEK.replace(",a\n", ",客流低\n"), "gbk")
+    script = f'"{sys.executable}" -m mktplan ingest "{plan}" <(cat "{export}") --store "{store}"'
+    run = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 rows read; 2 new" in run.stdout
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "客流低"
+
+
+def test_rejects_from_a_pipe_store_nothing(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    data = (WEEK + "2024-06-05,web.sale,1,c\n").encode()
+    run = run_with_stdin(data, "ingest", plan, "/dev/stdin", "--store", store, "--skip-invalid")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "a pipe has no folder for its rejects file; nothing was stored" in run.stderr
+    assert not store.exists() or stored_values(store) == {}
+
+
+def test_a_device_of_endless_zeros_stops_at_once(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    run = run_cli("ingest", plan, "/dev/zero", "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output
+    assert (
+        "not a text export: it holds binary data (256 or more zero bytes in a row from byte 0)"
+        in run.stderr
+    )
+    validate = run_cli("validate", "/dev/zero")
+    assert validate.code == 1, validate.output
+    assert "larger than any plan" in validate.output
+    assert "Traceback" not in run.output + validate.output
+
+
+def test_an_export_padded_with_nul_bytes_is_one_message(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    rows = "".join(f"2024-06-{d % 28 + 1:02d},web.sales,{d}\n" for d in range(60_000))
+    text = ("date,kpi,value\n" + rows).encode()
+    assert len(text) > 1 << 20  # the padding starts past the sniffed sample
+    export = tmp_path / "padded.csv"
+    export.write_bytes(text + b"\0" * (8 << 20))
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 1, run.output
+    assert f"zero bytes in a row from byte {len(text):,}" in run.stderr
+    assert len(run.stderr) < 1000
+    assert not store.exists()
+
+
+def test_utf16_zero_bytes_are_not_binary_junk(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "u16.csv", "\ufeff" + WEEK, "utf-16-le")
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 0, run.output
+    assert "2 rows read; 2 new" in run.stdout
+
+
+# --- messages echo cells cut to a readable length --------------------------------------
+
+
+def test_huge_bad_cells_are_echoed_cut_short(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    huge_value = "x" * (10 << 20)
+    huge_kpi = "k" * (1 << 20)
+    huge_date = "2024-06-" + "9" * (1 << 20)
+    export = write(
+        tmp_path,
+        "huge.csv",
+        f"date,kpi,value\n2024-06-03,web.sales,{huge_value}\n2024-06-04,{huge_kpi},5\n"
+        f"{huge_date},web.sales,5\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output[:2000]
+    assert len(run.stderr) < 3000, run.stderr[:3000]
+    assert "huge.csv:2 value: 'xxxxxxxx" in run.stderr
+    assert f"({len(huge_value):,} characters)" in run.stderr
+    assert "huge.csv:3 kpi: 'kkkk" in run.stderr
+    assert "huge.csv:4 date: '2024-06-9999" in run.stderr
+    assert "3 rows rejected" in run.stderr
+
+
+def test_a_huge_header_cell_is_echoed_cut_short(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "wide.csv", f"day,{'H' * 100_000}\n2024-06-03,5\n")
+    run = run_cli("ingest", plan, export, "--source", "web_only", "--store", tmp_path / "s")
+    assert run.code == 1, run.output[:2000]
+    assert "needs columns 'Sales', 'Visits'" in run.stderr
+    assert len(run.stderr) < 2000, run.stderr[:3000]
+
+
+# --- notes of many rows on one key ------------------------------------------------------
+
+
+def test_many_notes_on_one_key_are_joined_once_each_in_file_order(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    notes = [f"note {i}" for i in range(5000)]
+    # every note twice, the second time in reverse: only the first occurrence counts
+    rows = [*notes, *reversed(notes), ""]
+    body = "".join(f"2024-06-03,web.sales,1,{n}\n" for n in rows)
+    export = write(tmp_path, "many.csv", "date,kpi,value,note\n" + body)
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored_values(store) == {("web.sales", "2024-06-03"): str(len(rows))}
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "; ".join(notes)
+
+
+def test_utf16_without_a_bom_is_named_with_the_encoding_to_pass(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "u16.csv", WEEK, "utf-16-le")
+    run = run_cli("ingest", plan, export, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output
+    assert "UTF-16 without a byte-order mark" in run.stderr
+    assert "--encoding utf-16-le" in run.stderr
+    again = run_cli("ingest", plan, export, "--encoding", "utf-16-le", "--store", tmp_path / "s")
+    assert again.code == 0, again.output
+    assert "2 rows read; 2 new" in again.stdout
+
+
+def test_a_few_nul_characters_in_a_note_are_text(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "nul.csv", "date,kpi,value,note\n2024-06-03,web.sales,1,a\0\0b\n")
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored_notes(store)[("web.sales", "2024-06-03")] == "a\0\0b"
+
+
+def test_a_stream_longer_than_the_limit_is_cut_off_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from mktplan.errors import IngestError
+    from mktplan.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_STREAM_BYTES", 1 << 20)  # the real one is 2 GiB
+    plan = write_plan(tmp_path)
+    read_end, write_end = os.pipe()
+
+    def endless() -> None:  # like `yes 2024-06-03,web.sales,1 | mktplan ingest …`
+        with contextlib.suppress(BrokenPipeError), os.fdopen(write_end, "wb") as out:
+            out.write(b"date,kpi,value\n" + b"2024-06-03,web.sales,1\n" * 200_000)
+
+    writer = threading.Thread(target=endless)
+    writer.start()
+    try:
+        with pytest.raises(IngestError, match="the stream goes on past 1,048,576 bytes"):
+            pipeline.ingest_files(plan, [Path(f"/dev/fd/{read_end}")], store=tmp_path / "s")
+    finally:
+        os.close(read_end)
+        writer.join()
+    assert not (tmp_path / "s").exists()

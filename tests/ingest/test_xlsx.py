@@ -72,6 +72,13 @@ def damaged_parts(sheet: bytes) -> dict[str, dict[str, bytes | None]]:
         "undefined entity": {SHEET: sheet.replace(b"<v>100</v>", b"<v>&undefined;</v>")},
         "missing sheet part": {SHEET: None},
         "broken workbook.xml": {"xl/workbook.xml": b"<workbook><sheets><sheet"},
+        "a number format id that is no number": {
+            "xl/styles.xml": b"<styleSheet xmlns='http://schemas.openxmlformats.org/"
+            b"spreadsheetml/2006/main'><numFmts><numFmt numFmtId='abc'/></numFmts></styleSheet>"
+        },
+        "a shared string past the table": {
+            SHEET: sheet.replace(b"<v>100</v>", b'<v>100</v></c><c r="D2" t="s"><v>99</v>')
+        },
     }
 
 
@@ -83,6 +90,8 @@ def damaged_parts(sheet: bytes) -> dict[str, dict[str, bytes | None]]:
         "undefined entity",
         "missing sheet part",
         "broken workbook.xml",
+        "a number format id that is no number",
+        "a shared string past the table",
         "corrupt compressed data",
     ],
 )
@@ -124,3 +133,34 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path: Path) -> None:
     assert "Traceback" not in run.output
     assert "zip bomb" in run.stderr
     assert "xl/worksheets/sheet1.xml" in run.stderr
+
+
+def test_a_workbook_declaring_more_than_the_inflated_limit_is_refused(tmp_path: Path) -> None:
+    from mktplan.ingest.readers import MAX_XLSX_INFLATED
+
+    plan = write_plan(tmp_path)
+    raw = bytearray(workbook(tmp_path / "good.xlsx").read_bytes())
+    # the central directory's record of the sheet says it inflates to 3.5 GiB; zipfile would
+    # stop there, so the sum of recorded sizes bounds what reading could cost
+    record = raw.index(b"PK\x01\x02")
+    while not raw[record + 46 :].startswith(SHEET.encode()):
+        record = raw.index(b"PK\x01\x02", record + 4)
+    raw[record + 24 : record + 28] = (3_500 << 20).to_bytes(4, "little")
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(bytes(raw))
+    assert sum(i.file_size for i in zipfile.ZipFile(big).infolist()) > MAX_XLSX_INFLATED
+    run = run_cli("ingest", plan, big, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1, run.output
+    assert f"more than the {MAX_XLSX_INFLATED:,} read" in run.stderr
+    assert "Traceback" not in run.output
+
+
+def test_openpyxl_warnings_about_styles_do_not_reach_the_user(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    good = workbook(tmp_path / "good.xlsx")
+    bare = b"<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'/>"
+    plain = rewrite(good, tmp_path / "plain.xlsx", {"xl/styles.xml": bare})
+    run = run_cli("ingest", plan, plain, "--store", tmp_path / "s.sqlite")
+    assert run.code == 0, run.output
+    assert "3 rows read; 3 new" in run.stdout
+    assert run.stderr == ""

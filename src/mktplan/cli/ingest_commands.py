@@ -98,7 +98,9 @@ def _print_rejections(exc: IngestError) -> None:
 def ingest(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
     files: list[Path] = typer.Argument(
-        None, help="Export files: CSV (any of , ; TAB) or .xlsx.", show_default=False
+        None,
+        help="Export files: CSV (any of , ; TAB) or .xlsx; /dev/stdin or <(...) for a pipe.",
+        show_default=False,
     ),
     source: str | None = typer.Option(
         None, "--source", "-s", help="The plan's `sources:` entry that maps a wide export."
@@ -138,8 +140,9 @@ def ingest(
     """Merge exports into the store: all files in one transaction, or none on a bad row.
 
     Long format (date,kpi,value[,channel,note,line]) is recognised by its header; wide
-    exports go through a plan source with --source. Re-ingesting a file changes nothing; a
-    later value for the same KPI, date and channel replaces the earlier one.
+    exports go through a plan source with --source. Re-ingesting a file read the same way
+    (same --sheet, --encoding, --source) changes nothing; a later value for the same KPI,
+    date and channel replaces the earlier one.
     Exit 0 stored, 1 rejected rows or unreadable input, 2 usage.
 
     Example: mktplan ingest plans/2024-06-launch.yaml plans/2024-06-launch.daily.gbk.csv

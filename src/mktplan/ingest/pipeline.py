@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -16,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
-from mktplan.ingest.readers import TableHeader, read_header
+from mktplan.ingest.readers import (
+    ZIP_MAGIC,
+    NulRun,
+    TableHeader,
+    binary_error,
+    read_header,
+)
 from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
@@ -35,6 +42,7 @@ class ParsedFile:
     path: Path
     sha256: str  # of the file's bytes
     mapped: MappedFile
+    streamed: bool = False  # read from a pipe or device: no folder to write rejects beside
 
     @property
     def name(self) -> str:
@@ -68,19 +76,66 @@ class IngestResult:
         return sum(f.mapped.rejected_rows for f in self.files)
 
 
-def scan_file(path: Path) -> tuple[str, tuple[int, int]]:
+def scan_file(path: Path, *, text: bool, name: str | None = None) -> tuple[str, tuple[int, int]]:
     """One read of a file's bytes: their hex sha256, and their double quotes (for the CSV
-    reader, see :class:`~mktplan.ingest.columns.QuoteCount`)."""
+    reader, see :class:`~mktplan.ingest.columns.QuoteCount`). With ``text`` (a CSV), NUL
+    padding or binary data is refused on the way, before anything parses the rows."""
     digest = hashlib.sha256()
     quotes = QuoteCount()
+    nuls = NulRun()
     try:
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if text and (found := nuls.feed(chunk)) is not None:
+                    raise binary_error(name or str(path), found, b"")
                 digest.update(chunk)
                 quotes.feed(chunk)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        raise IngestError(f"cannot read the file: {exc.strerror}", file=name or str(path)) from None
     return digest.hexdigest(), quotes.counts
+
+
+# A pipe or device given as an export (`cat week.csv | mktplan ingest plan /dev/stdin`) is
+# copied once to a temporary file, up to this size, and read from there.
+MAX_STREAM_BYTES = 2 << 30
+
+
+def copy_stream(path: Path, folder: Path) -> Path | None:
+    """A pipe's or device's bytes copied into ``folder``, or None for a regular file (read
+    where it is). A stream can be read only once, while the pipeline reads a file several
+    times (sniff, hash, body); binary junk (/dev/zero) stops the copy at its first block."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # read_header says what is wrong with it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    try:
+        with path.open("rb") as source:
+            first = source.read(1 << 20)
+            if not first.startswith(ZIP_MAGIC) and (found := NulRun().feed(first)) is not None:
+                raise binary_error(str(path), found, first)
+            # a workbook streamed in keeps its format: read it as .xlsx whatever its name
+            suffix = ".xlsx" if first.startswith(ZIP_MAGIC) else path.suffix
+            copy = folder / f"stream-{len(list(folder.iterdir()))}{suffix}"
+            with copy.open("wb") as target:
+                size = 0
+                chunk = first
+                while chunk:
+                    size += len(chunk)
+                    if size > MAX_STREAM_BYTES:
+                        raise IngestError(
+                            f"the stream goes on past {MAX_STREAM_BYTES:,} bytes; stopped there",
+                            file=str(path),
+                            hint="save the export to a file and ingest the file",
+                        )
+                    target.write(chunk)
+                    chunk = source.read(1 << 20)
+    except OSError as exc:
+        raise IngestError(
+            f"cannot read the stream: {exc.strerror or exc}", file=str(path)
+        ) from None
+    return copy
 
 
 def ingest_digest(mapping_digest: str, header: TableHeader) -> str:
@@ -104,23 +159,28 @@ def parse_file(
     encoding: str | None = None,
     sheet: str | None = None,
     known: KnownFile | None = None,
+    copy: Path | None = None,
 ) -> ParsedFile:
     """Read and map one export. ``encoding``/``sheet`` override the source's settings. When
     ``known`` says the store already holds these bytes under this mapping, the rows are not
-    parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing."""
+    parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing.
+    ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`)."""
     source_config = plan.sources.get(source) if source else None
+    bytes_at = copy or path
     header = read_header(
-        path,
+        bytes_at,
         encoding=encoding or (source_config.encoding if source_config else None),
         sheet=sheet or (source_config.sheet if source_config else None),
+        name=str(path) if copy is not None else None,
     )
     layout = choose_layout(plan, header, source)
-    sha256, quotes = scan_file(path)
+    sha256, quotes = scan_file(bytes_at, text=not header.excel, name=header.file)
     digest = ingest_digest(layout.digest(plan), header)
+    streamed = copy is not None
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
-        return ParsedFile(path, sha256, skipped)
-    return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes))
+        return ParsedFile(path, sha256, skipped, streamed)
+    return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes), streamed)
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
@@ -176,12 +236,24 @@ def _parse_files(
 
     parsed: list[ParsedFile] = []
     try:
-        for i, path in enumerate(files):
-            if progress is not None:
-                progress(str(path), i, len(files))
-            parsed.append(
-                parse_file(plan, path, source=source, encoding=encoding, sheet=sheet, known=known)
-            )
+        with tempfile.TemporaryDirectory(prefix="mktplan-stream-") as streams:
+            for i, path in enumerate(files):
+                if progress is not None:
+                    progress(str(path), i, len(files))
+                copy = copy_stream(path, Path(streams))
+                parsed.append(
+                    parse_file(
+                        plan,
+                        path,
+                        source=source,
+                        encoding=encoding,
+                        sheet=sheet,
+                        known=known,
+                        copy=copy,
+                    )
+                )
+                if copy is not None:
+                    copy.unlink()
     finally:
         if existing is not None:
             existing.close()
@@ -195,6 +267,13 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
     written: list[Path] = []
     for f in parsed:
         if f.mapped.rejects:
+            if f.streamed:
+                raise IngestError(
+                    "rows were rejected in a pipe, and a pipe has no folder for its rejects "
+                    "file; nothing was stored",
+                    file=f.name,
+                    hint="save the export to a file and ingest the file with --skip-invalid",
+                )
             target = rejects_path(f.path)
             write_rejects(target, f.mapped.rejects)
             written.append(target)

@@ -17,7 +17,9 @@ import datetime as dt
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -286,6 +288,11 @@ class TableHeader:
     delimiter: str  # ',' ';' or '\t' ('' for Excel)
     excel: bool
     sheet: str | None = None
+    location: str = ""  # where the bytes are read, when not at ``file`` (a pipe's copy)
+
+    @property
+    def readable(self) -> Path:
+        return Path(self.location or self.file)
 
     def reading(self) -> dict[str, str]:
         """Everything besides the bytes that decides what is read from them: the codec,
@@ -295,6 +302,66 @@ class TableHeader:
             "delimiter": self.delimiter,
             "sheet": self.sheet or "",
         }
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+# This many zero bytes in a row are padding or binary data, never text: a NUL character or a
+# few in a note are kept as written, and UTF-16 text has at most two zero bytes in a row.
+NUL_RUN = 256
+_NULS = b"\0" * NUL_RUN
+
+
+class NulRun:
+    """Finds the first run of :data:`NUL_RUN` zero bytes in a file fed chunk by chunk (runs
+    across chunks included), at the speed of ``bytes.find``."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.tail = b""
+        self.offset: int | None = None  # the file offset where the first run starts
+
+    def feed(self, chunk: bytes) -> int | None:
+        """Take the next chunk; the offset of the first run found so far, or None."""
+        if self.offset is None:
+            window = self.tail + chunk
+            found = window.find(_NULS)
+            if found >= 0:
+                self.offset = self.seen - len(self.tail) + found
+            self.tail = window[-(NUL_RUN - 1) :]
+        self.seen += len(chunk)
+        return self.offset
+
+
+def _bomless_utf16(head: bytes) -> bool:
+    """Whether text starts as UTF-16 without its BOM does: zero bytes on one side of each
+    pair only."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = head[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return False
+    zeros = sorted((even.count(0) / len(even), odd.count(0) / len(odd)))
+    return zeros[0] < 0.05 and zeros[1] > 0.4
+
+
+def binary_error(file: str, offset: int, head: bytes) -> IngestError:
+    """The one message for an export that is not text (NUL padding, a binary file)."""
+    if head.startswith(ZIP_MAGIC):
+        return IngestError(
+            "this is a zip file (an .xlsx workbook?), not a CSV export",
+            file=file,
+            hint="give an .xlsx workbook its .xlsx name, or export CSV",
+        )
+    return IngestError(
+        f"not a text export: it holds binary data ({NUL_RUN} or more zero bytes in a row "
+        f"from byte {offset:,})",
+        file=file,
+        hint="a file padded with NUL bytes was cut off or damaged while being saved or copied; "
+        "download or export it again",
+    )
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -342,9 +409,33 @@ def _check_readable(path: Path) -> None:
 
 
 def read_header(
-    path: Path, *, encoding: str | None = None, sheet: str | None = None
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
 ) -> TableHeader:
-    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row)."""
+    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row).
+    ``name`` is the file as messages name it, when ``path`` is a copy (of a pipe)."""
+    if name is None:
+        return _read_header(path, encoding=encoding, sheet=sheet)
+    with _named(str(path), name):
+        found = _read_header(path, encoding=encoding, sheet=sheet)
+    return replace(found, file=name, location=str(path))
+
+
+@contextmanager
+def _named(location: str, name: str) -> Iterator[None]:
+    """Errors about ``location`` (a pipe's copy) name the file as the user gave it."""
+    try:
+        yield
+    except IngestError as exc:
+        if exc.file == location:
+            exc.file = name
+        raise
+
+
+def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> TableHeader:
     _check_readable(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame, _, chosen = _excel_rows(path, sheet, header_only=True)
@@ -369,6 +460,15 @@ def read_header(
                 file=str(path),
                 hint="use utf-8, utf-8-sig, gbk or gb18030",
             ) from None
+    offset = NulRun().feed(sample)
+    if offset is not None or sample.startswith(ZIP_MAGIC):
+        raise binary_error(str(path), offset or 0, sample)
+    if not encoding and _bomless_utf16(sample):
+        raise IngestError(
+            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)",
+            file=str(path),
+            hint="pass --encoding utf-16-le (or utf-16-be)",
+        )
     chosen_encoding = encoding or detect_encoding(sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
@@ -416,7 +516,17 @@ def read_columns(
     ragged row, a line break inside quotes) by pandas, whose errors name the line.
     ``quotes`` is the file's :class:`~mktplan.ingest.columns.QuoteCount`, when the caller
     counted them already."""
-    path = Path(header.file)
+    with _named(header.location, header.file) if header.location else nullcontext():
+        return _read_columns(header, positions, text_positions, quotes)
+
+
+def _read_columns(
+    header: TableHeader,
+    positions: list[int],
+    text_positions: set[int],
+    quotes: tuple[int, int] | None,
+) -> Body:
+    path = header.readable
     if header.excel:
         import pandas as pd
 
@@ -426,7 +536,7 @@ def read_columns(
         return pandas_body(frame, positions, start)
     if header.encoding in ("utf-8", "utf-8-sig"):
         fast = arrow_body(
-            header.file, header.delimiter, len(header.headers), positions, text_positions, quotes
+            str(path), header.delimiter, len(header.headers), positions, text_positions, quotes
         )
         if fast is not None:
             return fast
@@ -438,7 +548,7 @@ def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
     parsed by :func:`parse_numbers` from the text as written, never from pandas' floats."""
     import pandas as pd
 
-    path = Path(header.file)
+    path = header.readable
     try:
         with warnings.catch_warnings():
             # a too-long first row only warns; it is as wrong as any other too-long row
@@ -585,12 +695,21 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+def _load_workbook(path: Path, *, data_only: bool) -> Any:
+    """A read-only workbook, without openpyxl's warnings about styles and extensions it
+    ignores (they say nothing about the data and would reach the user's terminal)."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+
+
 def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
     """``body`` with the formula text in place of empty cells whose formula has no saved
     result (files written by scripts): a value that is not there must not pass for "no value"."""
-    import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    workbook = _load_workbook(path, data_only=False)
     try:
         worksheet = workbook[sheet]
         worksheet.reset_dimensions()  # never trust the dimension record (see _read_sheet)
@@ -632,6 +751,8 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         EOFError,
         KeyError,
         ValueError,
+        TypeError,  # openpyxl's typed attributes refuse a damaged value so
+        IndexError,  # a shared-string index past the table
     ) as exc:
         raise IngestError(
             f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
@@ -639,9 +760,8 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
 
 
 def _read_sheet(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str]:
-    import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    workbook = _load_workbook(path, data_only=True)
     try:
         if not workbook.sheetnames:
             raise IngestError(

@@ -32,6 +32,9 @@ def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
         raise _unwritable(path, exc) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as fh:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fh.fileno(), 0o666 & ~umask)  # an ordinary new file, not mkstemp's 0600
             writer = csv.writer(fh)
             writer.writerow(("file", "line", "column", "value", "reason"))
             for r in rejects:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mktplan.errors import Finding, IngestError, UsageError
+from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.ingest.columns import MICRO, Body
 from mktplan.ingest.readers import (
     TableHeader,
@@ -65,10 +65,10 @@ class RejectedRow:
 
     def as_finding(self) -> Finding:
         return Finding(
-            message=f"{self.value!r}: {self.reason}" if self.value else self.reason,
+            message=f"{shorten(self.value)!r}: {self.reason}" if self.value else self.reason,
             file=self.file,
             line=self.line,
-            path=self.column,
+            path=shorten(self.column),
             code="rejected_row",
         )
 
@@ -168,10 +168,11 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
         key = header_key(name)
         if key in seen and (seen[key] in layout.positions or position in layout.positions):
             raise IngestError(
-                f"the column {name!r} appears twice (columns {seen[key] + 1} and {position + 1})",
+                f"the column {shorten(name)!r} appears twice "
+                f"(columns {seen[key] + 1} and {position + 1})",
                 file=header.file,
                 line=1,
-                path=name,
+                path=shorten(name),
                 hint="rename or remove one of them so each mapped column is named once",
             )
         seen.setdefault(key, position)
@@ -199,7 +200,7 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
                 f"{', '.join(map(repr, missing))}, which the file lacks",
                 file=header.file,
                 line=1,
-                hint=f"the file's header: {', '.join(header.headers)}",
+                hint=f"the file's header: {', '.join(map(shorten, header.headers))}",
             )
         if not missing:
             return _source_layout(source_name, source, found)
@@ -266,7 +267,7 @@ def _resolve_long(name: str, refs: dict[str, KpiRef]) -> tuple[str | None, str]:
         return None, "no KPI id"
     ref = refs.get(text)
     if ref is None or ("." not in text and ref.module is not None):
-        return None, f"unknown KPI {text!r}{_did_you_mean(text, refs)}"
+        return None, f"unknown KPI {shorten(text)!r}{_did_you_mean(text, refs)}"
     if ref.kpi.formula:
         return None, f"{text!r} is a formula KPI ({ref.kpi.formula}); ingest its inputs instead"
     return text, ""
@@ -808,13 +809,13 @@ def _group_texts(
         return {}
     picked = texts[pos]
     has = picked != ""
-    found: dict[int, list[str]] = {}
+    # a dict per key, not a list: "seen before?" is one lookup, so many distinct notes on one
+    # key stay linear (a list made 80,000 notes on one day 39 s)
+    found: dict[int, dict[str, None]] = {}
     for key, text in zip(keys[has].tolist(), picked[has].tolist(), strict=True):
-        bucket = found.setdefault(key, [])
-        if text not in bucket:
-            bucket.append(text)
+        found.setdefault(key, {})[text] = None  # the first occurrence keeps its place
     if joiner is None:
-        return {k: v[0] for k, v in found.items()}
+        return {k: next(iter(v)) for k, v in found.items()}
     return {k: joiner.join(v) for k, v in found.items()}
 
 

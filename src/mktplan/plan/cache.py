@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from mktplan.errors import PlanError
-from mktplan.plan import MAX_PLAN_BYTES
+from mktplan.plan import MAX_PLAN_BYTES, read_at_most
 from mktplan.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -128,7 +128,8 @@ def _read_plan(path: Path) -> bytes | None:
     try:
         if path.stat().st_size > MAX_PLAN_BYTES:
             return None
-        return path.read_bytes()
+        data = read_at_most(path, MAX_PLAN_BYTES)
+        return None if len(data) > MAX_PLAN_BYTES else data
     except OSError:
         return None
 

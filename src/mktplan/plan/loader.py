@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from mktplan.errors import PlanError
-from mktplan.plan import MAX_PLAN_BYTES
+from mktplan.plan import MAX_PLAN_BYTES, read_at_most
 
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -341,7 +341,7 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise PlanError(f"{what} file is {size:,} bytes, larger than any plan", file=name)
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_BYTES)  # a device or pipe has no size to check first
     except OSError as exc:
         raise PlanError(f"cannot read the {what} file: {exc.strerror}", file=name) from None
     return decode_text(raw, name, what=what)
@@ -350,7 +350,7 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
 def decode_text(raw: bytes, name: str, *, what: str = "plan") -> str:
     """The text of a file's bytes (UTF-8, BOM dropped), or a PlanError a user can act on."""
     if len(raw) > MAX_BYTES:
-        raise PlanError(f"{what} file is {len(raw):,} bytes, larger than any plan", file=name)
+        raise PlanError(f"{what} file is over {MAX_BYTES:,} bytes, larger than any plan", file=name)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
