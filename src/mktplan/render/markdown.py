@@ -67,7 +67,7 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         "roi": numbers.roi_label,
         "date": numbers.date,
         "ts": numbers.timestamp,
-        "text": numbers.text,
+        "text": numbers.md_text,
         "cell": numbers.md_cell,
         "status": status,
         "comment": comment,
