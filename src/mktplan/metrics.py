@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from mktplan.evaluation import (
     ActionResult,
@@ -34,6 +34,9 @@ from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
+# Rounding to six places needs as many digits as the number has: enough for any value a
+# float can hold (10^308) and six places more; the default context (28 digits) is not.
+WIDE = Context(prec=400)
 HUNDRED = Decimal(100)
 UNASSIGNED = "unassigned"  # label of spend whose observations name no budget line
 
@@ -47,7 +50,7 @@ _EMPTY = AggResult(None, 0, None, None)
 
 def quantize(value: Decimal) -> Decimal:
     """``value`` rounded half-up to six decimal places."""
-    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def at_most_six(value: Decimal) -> Decimal:
@@ -56,6 +59,38 @@ def at_most_six(value: Decimal) -> Decimal:
     if isinstance(exponent, int) and exponent < -6:
         return quantize(value)
     return value
+
+
+# The magnitudes a report computes with: money and targets beyond them (a slipped exponent)
+# would need numbers wider than any renderer or spreadsheet holds.
+LARGEST = Decimal("1e300")
+SMALLEST = Decimal("1e-300")
+
+
+def unreportable_numbers(plan: Plan) -> list[tuple[str, Decimal]]:
+    """(field path, value) of every number in the plan above 10^300 or, other than 0, below
+    10^-300 in magnitude, e.g. ``("modules[1].kpis[0].target", Decimal("1e400"))``."""
+    from pydantic import BaseModel
+
+    found: list[tuple[str, Decimal]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, Decimal):
+            size = abs(value)
+            if value.is_finite() and (size > LARGEST or (size and size < SMALLEST)):
+                found.append((path, value))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+
+    walk(plan, "")
+    return found
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -75,7 +110,7 @@ def format_number(value: Decimal | None, unit: str | None = None) -> str:
     percent units, "—" when unknown. Deterministic: the same value gives the same text."""
     if value is None:
         return "—"
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP, context=WIDE):,.2f}"
     text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
@@ -472,9 +507,7 @@ def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
 def _alerts(
     plan: Plan, refs: dict[str, KpiRef], kpis: dict[str, KpiResult], as_of: dt.date
 ) -> list[AlertResult]:
-    respond_by = dt.datetime.combine(as_of, dt.time()) + dt.timedelta(
-        hours=plan.plan.alert_response_hours
-    )
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
     found: list[AlertResult] = []
     for alert in plan.alerts:
         result = kpis.get(alert.kpi)
@@ -501,6 +534,15 @@ def _alerts(
                 )
             )
     return sorted(found, key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi))
+
+
+def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
+    """The start of ``as_of`` plus the plan's response hours; the last minute of the
+    calendar (9999-12-31 23:59) when that lies beyond it."""
+    try:
+        return dt.datetime.combine(as_of, dt.time()) + dt.timedelta(hours=hours)
+    except OverflowError:
+        return dt.datetime.max.replace(second=0, microsecond=0)
 
 
 def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
@@ -624,6 +666,8 @@ def _daily(data: ObservationQuery, latest: dict[str, dt.date], window: _Window) 
 
 
 __all__ = [
+    "LARGEST",
+    "SMALLEST",
     "at_most_six",
     "days_inclusive",
     "evaluate",
@@ -632,4 +676,5 @@ __all__ = [
     "quantize",
     "ratio",
     "roi_label",
+    "unreportable_numbers",
 ]

@@ -67,6 +67,13 @@ def money_format(currency: str) -> str:
     return '#,##0.00 "{}"'.format(xml_safe(currency).replace('"', "'"))
 
 
+EXCEL_LARGEST = Decimal("1e300")  # Excel's numbers stop near 1.8e308; larger ones go as text
+
+
+def _beyond_excel(value: Decimal | int | float) -> bool:
+    return abs(Decimal(value)) > EXCEL_LARGEST
+
+
 def _number(value: Decimal | int | float | None) -> float | int | None:
     if value is None:
         return None
@@ -105,6 +112,10 @@ class _Writer:
 
         if value is None:
             return None
+        if column.kind == "kpi" and value[0] is not None and _beyond_excel(value[0]):
+            return self.text_cell(ws, numbers.kpi_value(value[0], value[1]))
+        if isinstance(value, Decimal) and _beyond_excel(value):
+            return self.text_cell(ws, numbers.number(value))
         if column.kind in ("text", "label") or isinstance(value, str):
             cell = self.text_cell(ws, value)
             if column.wrap:

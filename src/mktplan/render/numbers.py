@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+# enough digits to round any value a float can hold (10^308) to a few places
+_WIDE = Context(prec=400)
+
+
 def _quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
