@@ -51,9 +51,9 @@ class KpiResult:
     actual: Decimal | None
     attainment: Decimal | None  # actual/target (target/actual when better is lower)
     variance: Decimal | None  # target − actual (偏差值)
-    expected: Decimal | None  # pace line value at as_of (summed KPIs with a target)
+    expected: Decimal | None  # target curve at as_of (cumulative), the target (levels)
     pace: Decimal | None  # actual/expected
-    forecast: Decimal | None  # run-rate projection to the due date (summed KPIs)
+    forecast: Decimal | None  # recent run rate along the curve to due; a level's actual
     status: KpiStatus
     stale: bool  # latest observation older than the plan's cadence allows
     last_date: dt.date | None  # latest observation used

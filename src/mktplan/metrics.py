@@ -30,6 +30,7 @@ from mktplan.evaluation import (
 )
 from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
+from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 
@@ -124,9 +125,41 @@ def roi_label(roi: Decimal | None) -> str | None:
     return None if roi is None else f"1:{format_number(roi)}"
 
 
-def is_summed(kpi: Kpi) -> bool:
-    """A measured KPI whose daily values add up (the only kind with a pace line and forecast)."""
-    return kpi.formula is None and kpi.aggregation == "sum"
+RECENT_DAYS = 7  # the forecast's run rate looks at this many days up to as-of
+
+
+def day_number(start: dt.date, day: dt.date) -> int:
+    """Days from the start of ``start`` to the end of ``day`` (1 for the end of the first)."""
+    return (day - start).days + 1
+
+
+@dataclass(frozen=True)
+class TargetCurve:
+    """The cumulative value planned by the end of each day: piecewise linear through
+    (start of the plan, 0), the checkpoints and (end of the due date, target), flat after.
+    Points are (day number, value); see docs/metrics.md, "Target curve"."""
+
+    points: tuple[tuple[int, Decimal], ...]
+
+    @classmethod
+    def of(
+        cls,
+        start: dt.date,
+        due: dt.date,
+        target: Decimal,
+        checkpoints: Sequence[tuple[dt.date, Decimal]] = (),
+    ) -> TargetCurve:
+        inside = [(day_number(start, d), v) for d, v in checkpoints if start <= d < due]
+        return cls(((0, Decimal(0)), *inside, (day_number(start, due), target)))
+
+    def at(self, day: int) -> Decimal:
+        """The planned cumulative value at the end of day number ``day``."""
+        if day <= 0:
+            return Decimal(0)
+        for (x0, y0), (x1, y1) in zip(self.points, self.points[1:], strict=False):
+            if day <= x1:
+                return y0 + (y1 - y0) * (day - x0) / (x1 - x0) if x1 > x0 else y1
+        return self.points[-1][1]
 
 
 @dataclass(frozen=True)
@@ -154,7 +187,7 @@ class _Figures:
         self.results: dict[AggRequest, AggResult] = {}
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
-        self._values: dict[tuple[str, dt.date], Decimal | None] = {}
+        self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
 
     def tree(self, qid: str) -> formula.Node:
@@ -220,7 +253,7 @@ class _Figures:
 
     def value(self, qid: str, window: _Window) -> Decimal | None:
         """The KPI's value in its own unit over the window; None when unknown."""
-        key = (qid, window.end)
+        key = (qid, window.start, window.end)
         if key not in self._values:
             self._values[key] = self._compute(qid, window)
         return self._values[key]
@@ -276,9 +309,13 @@ def evaluate(
     def kpi_window(kpi: Kpi) -> _Window:
         return _Window(start, min(as_of, kpi.due or end))
 
+    cumulative = cumulative_ids(plan, refs)
     wanted: dict[AggRequest, None] = {}
     for qid, ref in refs.items():
-        wanted.update(dict.fromkeys(figures.requests(qid, kpi_window(ref.kpi))))
+        window = kpi_window(ref.kpi)
+        wanted.update(dict.fromkeys(figures.requests(qid, window)))
+        if qid in cumulative:
+            wanted.update(dict.fromkeys(figures.requests(qid, _recent(window))))
     for role in KEYWORDS:
         for qid in figures.role_kpis(role, None):
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
@@ -286,7 +323,10 @@ def evaluate(
     latest = data.latest_dates()
 
     kpis = [
-        _kpi_result(plan, figures, ref, kpi_window(ref.kpi), as_of, latest) for ref in refs.values()
+        _kpi_result(
+            plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+        )
+        for ref in refs.values()
     ]
     by_id = {k.id: k for k in kpis}
     modules = _modules(plan, figures, spend_window)
@@ -323,6 +363,16 @@ def evaluate(
     )
 
 
+def _recent(window: _Window) -> _Window:
+    """The last RECENT_DAYS days of ``window`` (all of it when shorter)."""
+    return _Window(max(window.start, window.end - dt.timedelta(days=RECENT_DAYS - 1)), window.end)
+
+
+def is_count(unit: str | None) -> bool:
+    """A unit of whole things (sign-ups, orders): forecasts of it are whole numbers."""
+    return (unit or "").strip().lower() == "count"
+
+
 def _kpi_result(
     plan: Plan,
     figures: _Figures,
@@ -330,6 +380,7 @@ def _kpi_result(
     window: _Window,
     as_of: dt.date,
     latest: dict[str, dt.date],
+    cumulative: bool,
 ) -> KpiResult:
     kpi = ref.kpi
     start = plan.plan.period.start
@@ -348,23 +399,32 @@ def _kpi_result(
         variance = target - actual
 
     expected = pace = forecast = None
-    days_due = days_inclusive(start, due)
-    days_run = days_inclusive(start, min(as_of, due))
-    if is_summed(kpi):
-        if target is not None and days_due:
-            elapsed = days_inclusive(start, min(as_of, plan.plan.period.end))
-            expected = at_most_six(min(target * elapsed / days_due, target))
-            if actual is not None:
-                pace = ratio(expected, actual) if lower else ratio(actual, expected)
-        if actual is not None and days_run:
-            forecast = at_most_six(actual * days_due / days_run)
+    curve = None
+    if cumulative and day_number(start, due) > 0:
+        shape = target if target is not None else Decimal(1)  # the forecast needs only a shape
+        curve = TargetCurve.of(start, due, shape, checkpoint_values(kpi))
+    if target is not None:
+        if curve is not None:
+            elapsed = day_number(start, min(as_of, plan.plan.period.end))
+            expected = at_most_six(curve.at(elapsed))
+        elif not cumulative:
+            expected = target  # a level is graded against the target itself, never prorated
+    if actual is not None and expected is not None:
+        pace = ratio(expected, actual) if lower else ratio(actual, expected)
+    if actual is not None and not window.empty:
+        if curve is None:
+            forecast = actual if not cumulative else None
+        else:
+            forecast = _forecast(figures, ref.qualified, window, actual, curve, due, start)
+            if forecast is not None and is_count(kpi.unit):
+                forecast = forecast.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=WIDE)
 
     status: KpiStatus
     if target is None:
         status = "no_target"
     elif actual is None:
         status = "no_data"
-    elif expected is not None and as_of < due:
+    elif cumulative and expected is not None and as_of < due:
         status = _grade(plan, pace, actual, expected, lower)
     else:
         status = _grade(plan, attainment, actual, target, lower)
@@ -396,6 +456,30 @@ def _kpi_result(
         last_date=last_date,
         observations=used[0].count if kpi.formula is None else 0,
     )
+
+
+def _forecast(
+    figures: _Figures,
+    qid: str,
+    window: _Window,
+    actual: Decimal,
+    curve: TargetCurve,
+    due: dt.date,
+    start: dt.date,
+) -> Decimal | None:
+    """actual + (increase over the recent days ÷ the curve's planned increase over them) ×
+    the curve's remaining increase to due; on a flat stretch of the curve, the plain run
+    rate × the days left. The actual itself once due."""
+    recent = _recent(window)
+    last, first = day_number(start, recent.end), day_number(start, recent.start) - 1
+    end = day_number(start, due)
+    if last >= end:
+        return actual
+    increase = figures.value(qid, recent) or Decimal(0)  # no data lately: no increase
+    planned = curve.at(last) - curve.at(first)
+    if planned > 0:
+        return at_most_six(actual + increase * (curve.at(end) - curve.at(last)) / planned)
+    return at_most_six(actual + increase * (end - last) / (last - first))
 
 
 def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
@@ -672,7 +756,6 @@ __all__ = [
     "days_inclusive",
     "evaluate",
     "format_number",
-    "is_summed",
     "quantize",
     "ratio",
     "roi_label",

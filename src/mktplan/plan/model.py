@@ -134,7 +134,9 @@ class PlanInfo(StrictModel):
         description="Why the plan exists: strategy, market, competitors, last results.",
     )
     milestones: list[Milestone] = Field(
-        default_factory=list, description="Dated checkpoints (时间节点) inside the period."
+        default_factory=list,
+        description="Dated events (时间节点) inside the period, for the record: they set no "
+        "number; phase a KPI's target with its `checkpoints`.",
     )
     approvals: list[Approval] = Field(
         default_factory=list,
@@ -205,6 +207,11 @@ class Kpi(StrictModel):
     )
     better: Better = Field(
         default="higher", description="lower for costs: attainment = target / actual."
+    )
+    checkpoints: dict[dt.date, Decimal | str] | None = Field(
+        default=None,
+        description="Phased target of a cumulative KPI: date → cumulative value, or share of "
+        'the target ("15%"), reached by the end of that date.',
     )
 
     @property
