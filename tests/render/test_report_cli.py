@@ -15,6 +15,7 @@ from tests.render.golden_files import assert_golden
 
 Q3 = PLANS / "q3-2023-growth.yaml"
 LAUNCH = PLANS / "2024-06-launch.yaml"
+DOUBLE11 = PLANS / "2025-11-double11.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (Q3, PLANS / "q3-2023-growth.actuals.csv"),
         (LAUNCH, PLANS / "2024-06-launch.daily.gbk.csv", "--source", "daily_report"),
         (LAUNCH, PLANS / "2024-06-launch.finance.csv"),
+        (DOUBLE11, PLANS / "2025-11-double11.actuals.csv"),
     ):
         result = run_cli("ingest", *args, "--store", path, "-q")
         assert result.code == 0, result.output
@@ -224,7 +226,7 @@ def test_team_template_from_the_command_line(tmp_path: Path, store: Path) -> Non
 
 # --- both example plans, end to end -------------------------------------------------------
 
-EXAMPLES = [(Q3, "2023-07-31"), (LAUNCH, "2024-06-15")]
+EXAMPLES = [(Q3, "2023-07-31"), (LAUNCH, "2024-06-15"), (DOUBLE11, "2025-11-02")]
 
 
 @pytest.mark.parametrize(("plan", "as_of"), EXAMPLES)
@@ -244,6 +246,25 @@ def test_example_json(plan: Path, as_of: str, store: Path) -> None:
     assert doc["plan"]["id"] == plan.stem
     assert any(k["actual"] is not None for k in doc["kpis"])
     assert all(isinstance(m["budget"], int | float) for m in doc["modules"])
+
+
+def test_phased_example_is_paced_along_its_checkpoints(store: Path) -> None:
+    result = run_cli(
+        "report", DOUBLE11, "--as-of", "2025-11-02", "--format", "json", "--store", store
+    )
+    assert result.code == 0, result.output
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    gmv = kpis["gmv"]
+    # 12 days at 120,000 (Oct 20–31) + 1,200,000 (Nov 1) + 1,050,000 (Nov 2)
+    assert gmv["actual"] == 3690000
+    # curve: 15 % of 10 M by the end of Oct 31 (day 12), 50 % by Nov 3 (day 15); Nov 2 is
+    # day 14: 1,500,000 + 3,500,000 × 2 ÷ 3 = 3,833,333.33
+    assert gmv["expected"] == 3833333.333333
+    assert gmv["pace"] == 0.962609  # on track, where a straight line said 71 % (at risk)
+    assert gmv["status"] == "on_track"
+    douyin = kpis["douyin.sales"]  # checkpoints as values: 600,000 → 2,000,000
+    assert douyin["expected"] == 1533333.333333  # 600,000 + 1,400,000 × 2 ÷ 3
+    assert douyin["status"] == "at_risk"  # 1,290,000 ÷ 1,533,333.33 = 84.1 %
 
 
 @pytest.mark.parametrize(("plan", "as_of"), EXAMPLES)

@@ -442,11 +442,13 @@ def references(ctx: Context) -> Iterator[Finding]:
                         f"alert {name} on {alert.kpi!r}, which has no target",
                         "give the KPI a target, or use `above:`/`below:` with a value",
                     )
-                if name == "below_pace" and (ref.kpi.aggregation != "sum" or ref.kpi.formula):
+                if name == "below_pace" and not _is_cumulative(ctx, alert.kpi):
                     yield ctx.finding(
                         (*loc, name),
-                        f"alert below_pace on {alert.kpi!r}: pace is defined for summed KPIs only",
-                        "use below_target for levels, rates and formulas",
+                        f"alert below_pace on {alert.kpi!r}: a level has no pace line (its "
+                        "pace is its attainment)",
+                        "use below_target for levels, rates and ratio formulas; below_pace "
+                        "fits KPIs that add up (sum, or formulas adding such KPIs)",
                     )
     for i, review in enumerate(ctx.plan.reviews):
         if review.module is not None and review.module not in module_ids:
@@ -628,3 +630,9 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 
 
 RULES.append(checkpoints)
+
+
+def _is_cumulative(ctx: Context, qid: str) -> bool:
+    from mktplan.plan.cumulative import cumulative_ids
+
+    return qid in cumulative_ids(ctx.plan, ctx.refs)
