@@ -75,6 +75,7 @@ class ModuleResult:
     spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
     revenue_share: Decimal | None
     roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
+    spend_forecast: Decimal | None = None  # spend projected to the plan end (recent run rate)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class BudgetLine:
     spent: Decimal
     remaining: Decimal | None
     used: Decimal | None  # spent ÷ planned
+    forecast: Decimal | None = None  # spent projected to the plan end (recent run rate)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class BudgetResult:
 class AlertResult:
     kpi: str
     module: str | None
-    rule: str  # below_target | above_target | below_pace | above | below
+    # below_target | above_target | below_pace | above | below, or the budget rules
+    # over_budget | forecast_over_budget, whose kpi is budget.modules.<id> / budget.lines.<name>
+    rule: str
     threshold: Decimal
     actual: Decimal | None
     severity: Severity

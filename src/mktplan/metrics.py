@@ -298,7 +298,8 @@ def evaluate(
     """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
-    ``sums_by_line``, ``notes`` and, with ``include_daily``, ``daily_totals``.
+    ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
+    ``include_daily``, ``daily_totals``.
     """
     info = plan.plan
     start, end = info.period.start, info.period.end
@@ -319,6 +320,8 @@ def evaluate(
     for role in KEYWORDS:
         for qid in figures.role_kpis(role, None):
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
+    for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
+        wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     latest = data.latest_dates()
 
@@ -330,6 +333,7 @@ def evaluate(
     ]
     by_id = {k.id: k for k in kpis}
     modules = _modules(plan, figures, spend_window)
+    budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
     return Evaluation(
         plan=PlanSummary(
@@ -348,8 +352,11 @@ def evaluate(
         ),
         kpis=kpis,
         modules=modules,
-        budget=_budget(plan, figures, data, spend_window),
-        alerts=_alerts(plan, refs, by_id, as_of),
+        budget=budget,
+        alerts=sorted(
+            _alerts(plan, refs, by_id, as_of) + _budget_alerts(plan, modules, budget, as_of),
+            key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi),
+        ),
         actions=[
             _action(module, action, as_of) for module in plan.modules for action in module.actions
         ],
@@ -514,6 +521,7 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
         spend = figures.role_total("spend", module, window)
         revenue = figures.role_total("revenue", module, window)
         roi = ratio(revenue, spend)
+        recent = figures.role_total("spend", module, _recent(window)) if spend is not None else None
         out.append(
             ModuleResult(
                 id=module.id,
@@ -531,9 +539,28 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
                 spend_share=ratio(spend, plan_spend),
                 revenue_share=ratio(revenue, plan_revenue),
                 roi_label=roi_label(roi),
+                spend_forecast=_spend_forecast(plan, window, spend, recent),
             )
         )
     return out
+
+
+def _spend_forecast(
+    plan: Plan, window: _Window, spent: Decimal | None, recent: Decimal | None
+) -> Decimal | None:
+    """Spend projected to the plan end: spent + the recent days' spend × days left ÷ recent
+    days (the forecast rule on a straight curve); the spend itself once the plan is over."""
+    if spent is None or window.empty:
+        return None
+    start, end = plan.plan.period.start, plan.plan.period.end
+    last, left = (
+        day_number(start, window.end),
+        day_number(start, end) - day_number(start, window.end),
+    )
+    if left <= 0:
+        return spent
+    days = last - (day_number(start, _recent(window).start) - 1)
+    return at_most_six(spent + (recent or Decimal(0)) * left / days)
 
 
 def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window) -> BudgetResult:
@@ -541,16 +568,34 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     spent = figures.role_total("spend", None, window) or Decimal(0)
     spend_kpis = figures.role_kpis("spend", None)
     by_line: dict[str, Decimal] = {}
+    recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
         by_line = data.sums_by_line(spend_kpis, window.start, window.end)
+        last_days = _recent(window)
+        recent = data.sums_by_line(spend_kpis, last_days.start, last_days.end)
+
+    def forecast(name: str, line_spent: Decimal) -> Decimal | None:
+        return _spend_forecast(plan, window, line_spent, recent.get(name, Decimal(0)))
+
     lines: list[BudgetLine] = []
     for name, planned in (budget.lines or {}).items():
         line_spent = by_line.get(name, Decimal(0))
         lines.append(
-            BudgetLine(name, planned, line_spent, planned - line_spent, ratio(line_spent, planned))
+            BudgetLine(
+                name,
+                planned,
+                line_spent,
+                planned - line_spent,
+                ratio(line_spent, planned),
+                forecast(name, line_spent),
+            )
         )
     for name in sorted(set(by_line) - set(budget.lines or {})):
-        lines.append(BudgetLine(name or UNASSIGNED, None, by_line[name], None, None))
+        lines.append(
+            BudgetLine(
+                name or UNASSIGNED, None, by_line[name], None, None, forecast(name, by_line[name])
+            )
+        )
     return BudgetResult(
         total=budget.total,
         reserve=budget.reserve,
@@ -561,6 +606,82 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
         used=ratio(spent, budget.total - budget.reserve),
         lines=lines,
     )
+
+
+def _budget_alerts(
+    plan: Plan, modules: Sequence[ModuleResult], budget: BudgetResult, as_of: dt.date
+) -> list[AlertResult]:
+    """over_budget (spend > budget) and, when not over yet, forecast_over_budget (spend
+    forecast to the plan end > budget) for every module with a budget and every budget line,
+    at the severities of ``budget_alerts:`` (an ``off`` rule raises nothing)."""
+    levels = plan.budget_alerts
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
+    end = plan.plan.period.end.isoformat()
+    found: list[AlertResult] = []
+
+    def check(
+        subject: str,
+        what: str,
+        module: str | None,
+        owner: str,
+        budget_: Decimal | None,
+        spent: Decimal | None,
+        forecast: Decimal | None,
+    ) -> None:
+        if budget_ is None or spent is None:
+            return
+        if spent > budget_:
+            rule, level, value = "over_budget", levels.over_budget, spent
+            text = (
+                f"{what} spent {format_number(spent)} of its budget {format_number(budget_)} "
+                f"({format_number(ratio(spent * HUNDRED, budget_), '%')})"
+            )
+        elif forecast is not None and forecast > budget_:
+            rule, level, value = "forecast_over_budget", levels.forecast_over_budget, forecast
+            text = (
+                f"{what} is forecast to spend {format_number(forecast)} by {end}, over its "
+                f"budget {format_number(budget_)} (spent {format_number(spent)} so far)"
+            )
+        else:
+            return
+        if level == "off":
+            return
+        found.append(
+            AlertResult(
+                kpi=subject,
+                module=module,
+                rule=rule,
+                threshold=budget_,
+                actual=value,
+                severity=level,
+                message=text,
+                owner=owner,
+                respond_by=respond_by,
+            )
+        )
+
+    owners = {m.id: m.owner for m in plan.modules}
+    for m in modules:
+        check(
+            f"budget.modules.{m.id}",
+            f"Module {m.name} ({m.id})",
+            m.id,
+            owners[m.id],
+            m.budget,
+            m.spend,
+            m.spend_forecast,
+        )
+    for line in budget.lines:
+        check(
+            f"budget.lines.{line.line}",
+            f"Budget line {line.line}",
+            None,
+            plan.plan.owner,
+            line.planned,
+            line.spent,
+            line.forecast,
+        )
+    return found
 
 
 def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
@@ -617,7 +738,7 @@ def _alerts(
                     respond_by=respond_by,
                 )
             )
-    return sorted(found, key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi))
+    return found
 
 
 def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:

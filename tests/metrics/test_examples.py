@@ -70,8 +70,18 @@ def test_q3_spot_checks_on_july_31() -> None:
     online = ev.modules[1]
     assert online.roi == D("12.805239")  # 1761176.29 / 137535.60
     assert online.revenue_share == D(1)  # the only revenue module
-    assert [a.kpi for a in ev.alerts] == ["brand.negative_comments"]  # 65 > 50
+    assert [(a.kpi, a.rule) for a in ev.alerts] == [
+        ("brand.negative_comments", "above"),  # 65 > 50
+        # spend of Jul 25–31 × 61 days left ÷ 7 on top of the spend so far passes the
+        # budget: brand 62,325.12 + 15,078.85 × 61 ÷ 7 = 193,726.53 > 80,000
+        ("budget.modules.brand", "forecast_over_budget"),
+        ("budget.modules.content", "forecast_over_budget"),
+        ("budget.modules.online", "forecast_over_budget"),
+    ]
     assert ev.alerts[0].owner == "Zhang Min"
+    brand = ev.alerts[1]
+    assert (brand.threshold, brand.actual) == (D(80000), D("193726.527143"))
+    assert (brand.severity, brand.owner, brand.module) == ("warning", "Zhang Min", "brand")
     statuses = {a.name: a.status for a in ev.actions}
     assert statuses["Booths in 3 business districts"] == "delayed"  # planned, ended Jul 20
 
@@ -86,7 +96,8 @@ def test_q3_mid_july_pace_alert() -> None:
     assert reads.status == "on_track"
     # Σ topic reads Jul 4–10 = 1,188,964; 21 days left: 1,622,487 + 1,188,964 × 21 ÷ 7
     assert reads.forecast == D(5189379)
-    assert ev.alerts == []  # ahead of the pace line: below_pace does not fire
+    # ahead of the pace line: below_pace does not fire (only the budget forecasts do)
+    assert [a.kpi for a in ev.alerts if not a.kpi.startswith("budget.")] == []
 
 
 def launch_rows() -> list[Observation]:

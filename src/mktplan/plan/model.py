@@ -324,6 +324,21 @@ class Review(StrictModel):
     measure: str | None = Field(default=None, description="What will change (优化措施).")
 
 
+BudgetAlertLevel = Literal["info", "warning", "critical", "off"]
+
+
+class BudgetAlerts(StrictModel):
+    """The built-in budget alerts on modules and budget lines, each a severity or `off`."""
+
+    over_budget: BudgetAlertLevel = Field(
+        default="warning", description="A module or budget line whose spend exceeds its budget."
+    )
+    forecast_over_budget: BudgetAlertLevel = Field(
+        default="warning",
+        description="A module or budget line whose spend forecast to the plan end exceeds it.",
+    )
+
+
 class Plan(StrictModel):
     """A marketing plan: goals, modules with KPIs and actions, budget, sources, alerts."""
 
@@ -355,6 +370,11 @@ class Plan(StrictModel):
     reviews: list[Review] = Field(
         default_factory=list,
         description="Weekly review notes: cause (偏差原因分析) and measure (优化措施).",
+    )
+    budget_alerts: BudgetAlerts = Field(
+        default_factory=BudgetAlerts,
+        description="Severity (or `off`) of the built-in over_budget and forecast_over_budget "
+        "alerts.",
     )
 
     def kpi_index(self) -> dict[str, tuple[Module | None, Kpi]]:

@@ -319,7 +319,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
         [w["currency"], None, None, None, p.currency],
         [w["total"], (b.total, p.currency), None, None, None],
-        [w["spent"], None, (b.spent, p.currency), b.used, None],
+        [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
         [w["remaining"], None, (b.remaining, p.currency), None, None],
     ]
     summary_cols = [
@@ -435,7 +435,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["total"], b.total, *[None] * 8],
         [w["reserve"], b.reserve, b.reserve_share, *[None] * 7],
         [w["allocated"], b.allocated, *[None] * 8],
-        [w["spent"], b.spent, b.used, *[None] * 7],
+        [w["spent"], b.spent, b.used, w["spent_share_of"], *[None] * 6],
         [w["remaining"], b.remaining, *[None] * 8],
     ]
     budget_cols = [

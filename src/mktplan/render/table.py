@@ -306,7 +306,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         "",
         numbers.money(b.total),
         numbers.money(b.spent),
-        numbers.fraction(b.used),
+        f"{numbers.fraction(b.used)} {w['spent_share_of']}",
         "",
         "",
         "",
