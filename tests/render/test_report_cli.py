@@ -79,11 +79,41 @@ def test_a_file_that_is_not_a_store_is_invalid_input(tmp_path: Path) -> None:
 # --- no store yet -------------------------------------------------------------------------
 
 
-def test_without_a_store_every_kpi_has_no_data_and_a_note_says_why(tmp_path: Path) -> None:
+def test_without_a_store_no_report_is_written(tmp_path: Path) -> None:
+    """A wrong --store in a crontab wrote an all-"no data" report with exit 0 (issue 10)."""
     missing = tmp_path / "none.sqlite"
-    result = run_cli("report", Q3, "--as-of", "2023-07-31", "--format", "json", "--store", missing)
+    out = tmp_path / "r.md"
+    result = run_cli("report", Q3, "--as-of", "2023-07-31", "--store", missing, "--out", out)
+    assert result.code == 1, result.output
+    assert f"there is no store at {missing}, so every KPI would show no data" in result.stderr
+    assert "--allow-empty" in result.stderr
+    assert not out.exists()
+    assert not missing.exists()  # reporting never creates a store
+
+
+def test_a_store_without_the_plans_data_is_refused(tmp_path: Path, store: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        Q3.read_text(encoding="utf-8").replace("id: q3-2023-growth", "id: q3-other", 1),
+        encoding="utf-8",
+    )
+    result = run_cli("report", other, "--as-of", "2023-07-31", "--store", store, "-q")
+    assert result.code == 1, result.output
+    assert f"the store {store} holds no observation of plan 'q3-other'" in result.stderr
+    allowed = run_cli(
+        "report", other, "--as-of", "2023-07-31", "--store", store, "--allow-empty", "-q"
+    )
+    assert allowed.code == 0, allowed.output
+    assert allowed.stdout.startswith("# Marketing plan report")
+
+
+def test_allow_empty_reports_no_data_and_a_note_says_why(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite"
+    result = run_cli(
+        "report", Q3, "--as-of", "2023-07-31", "-f", "json", "--store", missing, "--allow-empty"
+    )
     assert result.code == 0, result.output
-    assert f"no store at {missing}" in result.stderr
+    assert f"note: there is no store at {missing}" in result.stderr
     doc = json.loads(result.stdout)
     assert all(k["actual"] is None for k in doc["kpis"])
     assert {k["status"] for k in doc["kpis"] if k["target"] is not None} == {"no_data"}
@@ -101,6 +131,7 @@ def test_quiet_prints_nothing_but_the_requested_output(tmp_path: Path) -> None:
         "-q",
         "--store",
         tmp_path / "none.sqlite",
+        "--allow-empty",
     )
     assert result.code == 0
     assert result.stdout == ""
@@ -198,6 +229,7 @@ def test_fail_on_without_such_alerts_exits_0(tmp_path: Path) -> None:
         "warning",
         "--store",
         tmp_path / "none.sqlite",
+        "--allow-empty",
         "-q",
     )
     assert result.code == 0, result.output

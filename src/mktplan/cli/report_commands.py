@@ -97,8 +97,10 @@ def _evaluate(
     cut: dt.date,
     fmt: ReportFormatOption,
     quiet: bool,
+    allow_empty: bool,
 ) -> Evaluation:
-    """The plan evaluated against its observations in the store at ``store_path``."""
+    """The plan evaluated against its observations in the store at ``store_path``; a
+    ReportError when there are none, unless ``allow_empty``."""
     from mktplan.cli.output import error_console
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
@@ -109,11 +111,24 @@ def _evaluate(
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
         with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
-            return evaluate(loaded, observations, cut, include_daily=include_daily)
+            if not observations.is_empty():
+                return evaluate(loaded, observations, cut, include_daily=include_daily)
+            why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
+    else:
+        why = f"there is no store at {store_path}"
+    if not allow_empty:
+        from mktplan.errors import ReportError
+
+        raise ReportError(
+            f"{why}, so every KPI would show no data; no report written",
+            file=str(store_path),
+            hint=f"check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} "
+            "FILE…`, or add --allow-empty to report the plan without data",
+        )
     if not quiet:
         error_console().print(
-            f"note: no store at {store_path} yet, so every KPI shows no data; "
-            f"load exports with: mktplan ingest {plan} FILE…",
+            f"note: {why}, so every KPI shows no data; load exports with: "
+            f"mktplan ingest {plan} FILE…",
             soft_wrap=True,
             markup=False,
         )
@@ -192,6 +207,11 @@ def report(
         help="Exit 3 after writing when an alert of this severity or worse exists.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Report even when the store holds no observation of the plan (else exit 1).",
+    ),
     force: bool = typer.Option(
         False,
         "--force",
@@ -201,7 +221,8 @@ def report(
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
-    Exit 0 written, 1 invalid plan or store, 2 usage, 3 alerts at --fail-on level.
+    Exit 0 written, 1 invalid plan or store (or no data of the plan in it, unless
+    --allow-empty), 2 usage, 3 alerts at --fail-on level.
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
@@ -238,7 +259,7 @@ def report(
     if template is not None:
         protected.append(("the template", template))
     try:
-        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet)
+        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty)
         _write(evaluation, fmt, out, lang, template, protected, quiet=quiet, force=force)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
