@@ -71,26 +71,33 @@ SMALLEST = Decimal("1e-300")
 def unreportable_numbers(plan: Plan) -> list[tuple[str, Decimal]]:
     """(field path, value) of every number in the plan above 10^300 or, other than 0, below
     10^-300 in magnitude, e.g. ``("modules[1].kpis[0].target", Decimal("1e400"))``."""
-    from pydantic import BaseModel
+    numbers: list[tuple[str, object]] = [
+        ("budget.total", plan.budget.total),
+        ("budget.reserve", plan.budget.reserve),
+        *((f"budget.lines.{k}", v) for k, v in (plan.budget.lines or {}).items()),
+    ]
 
+    def kpi_numbers(where: str, kpi: Kpi) -> None:
+        numbers.extend(((f"{where}.target", kpi.target), (f"{where}.baseline", kpi.baseline)))
+        for day, raw in (kpi.checkpoints or {}).items():
+            numbers.append((f"{where}.checkpoints.{day}", raw))
+
+    for i, kpi in enumerate(plan.kpis):
+        kpi_numbers(f"kpis[{i}]", kpi)
+    for m, module in enumerate(plan.modules):
+        numbers.append((f"modules[{m}].budget", module.budget))
+        for i, kpi in enumerate(module.kpis):
+            kpi_numbers(f"modules[{m}].kpis[{i}]", kpi)
+        for a, action in enumerate(module.actions):
+            numbers.append((f"modules[{m}].actions[{a}].budget", action.budget))
+    for i, alert in enumerate(plan.alerts):
+        numbers.extend((f"alerts[{i}].{name}", value) for name, value in alert.conditions())
     found: list[tuple[str, Decimal]] = []
-
-    def walk(value: object, path: str) -> None:
-        if isinstance(value, Decimal):
+    for path, value in numbers:
+        if isinstance(value, Decimal) and value.is_finite():
             size = abs(value)
-            if value.is_finite() and (size > LARGEST or (size and size < SMALLEST)):
+            if size > LARGEST or (size and size < SMALLEST):
                 found.append((path, value))
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), f"{path}.{name}" if path else name)
-        elif isinstance(value, list | tuple):
-            for index, item in enumerate(value):
-                walk(item, f"{path}[{index}]")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{path}.{key}")
-
-    walk(plan, "")
     return found
 
 
@@ -199,14 +206,15 @@ class _Figures:
 
     def role_kpis(self, role: str, module: Module | None) -> list[str]:
         """Qualified ids of role KPIs in scope: the module's, or the whole plan's."""
-        key = (role, module.id if module else None)
-        if key not in self._roles:
-            self._roles[key] = [
-                q
-                for q, ref in self.refs.items()
-                if ref.kpi.role == role and (module is None or ref.module is module)
-            ]
-        return self._roles[key]
+        if not self._roles:  # one pass over the KPIs indexes every scope (2,000 KPIs)
+            for q, ref in self.refs.items():
+                if ref.kpi.role is None:
+                    continue
+                self._roles.setdefault((ref.kpi.role, None), []).append(q)
+                if ref.module is not None:
+                    self._roles.setdefault((ref.kpi.role, ref.module.id), []).append(q)
+            self._roles.setdefault(("", ""), [])  # indexed, even without any role KPI
+        return self._roles.get((role, module.id if module else None), [])
 
     def inputs(self, qid: str) -> list[str]:
         """What a formula KPI's names resolve to: KPI ids, plus role KPIs for spend/revenue."""

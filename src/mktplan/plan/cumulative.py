@@ -34,13 +34,15 @@ def cumulative_ids(plan: Plan, refs: dict[str, KpiRef]) -> set[str]:
     """Qualified ids of the plan's cumulative KPIs (a formula that does not parse, or names
     something unknown or circular, is a level)."""
     known: dict[str, bool] = {}
+    scopes: dict[tuple[str, str | None], list[str]] = {}
+    for q, ref in refs.items():
+        if ref.kpi.role is not None:
+            scopes.setdefault((ref.kpi.role, None), []).append(q)
+            if ref.module is not None:
+                scopes.setdefault((ref.kpi.role, ref.module.id), []).append(q)
 
     def roles(role: str, module: Module | None) -> list[str]:
-        return [
-            q
-            for q, ref in refs.items()
-            if ref.kpi.role == role and (module is None or ref.module is module)
-        ]
+        return scopes.get((role, module.id if module else None), [])
 
     def cumulative(qid: str, seen: frozenset[str]) -> bool:
         if qid in known:

@@ -6,6 +6,7 @@ and one line.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -632,7 +633,13 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 RULES.append(checkpoints)
 
 
+_CUMULATIVE: weakref.WeakKeyDictionary[Context, set[str]] = weakref.WeakKeyDictionary()
+
+
 def _is_cumulative(ctx: Context, qid: str) -> bool:
+    """Whether ``qid`` is cumulative, working the plan's cumulative KPIs out once per check."""
     from mktplan.plan.cumulative import cumulative_ids
 
-    return qid in cumulative_ids(ctx.plan, ctx.refs)
+    if ctx not in _CUMULATIVE:
+        _CUMULATIVE[ctx] = cumulative_ids(ctx.plan, ctx.refs)
+    return qid in _CUMULATIVE[ctx]
