@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 from mktplan.evaluation import AlertResult, Evaluation
 from mktplan.metrics import evaluate
 from mktplan.observations import MemoryObservations, Observation
 from mktplan.plan.model import Plan
+from tests.conftest import PLANS, run_cli
 
 AS_OF = dt.date(2024, 1, 5)  # day 5 of 10
 
@@ -93,3 +95,15 @@ def test_within_budget_and_on_course_raises_nothing() -> None:
     assert found["budget.modules.a"].rule == "forecast_over_budget"
     quiet = evaluate(plan(), MemoryObservations([]), AS_OF)
     assert budget_alerts(quiet) == {}
+
+
+def test_validate_names_a_bad_budget_alert_level(tmp_path: Path) -> None:
+    text = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text + "\nbudget_alerts: {over_budget: loud}\n", encoding="utf-8")
+    result = run_cli("validate", plan_file)
+    assert result.code == 1, result.output
+    assert "budget_alerts.over_budget" in result.output
+    assert "Traceback" not in result.output
+    plan_file.write_text(text + "\nbudget_alerts: {forecast_over_budget: off}\n", "utf-8")
+    assert run_cli("validate", plan_file).code == 0

@@ -324,7 +324,11 @@ class Review(StrictModel):
     measure: str | None = Field(default=None, description="What will change (优化措施).")
 
 
-BudgetAlertLevel = Literal["info", "warning", "critical", "off"]
+# `off` written unquoted is the boolean false to a YAML 1.1 reader: it still means off
+BudgetAlertLevel = Annotated[
+    Literal["info", "warning", "critical", "off"],
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
 
 
 class BudgetAlerts(StrictModel):
