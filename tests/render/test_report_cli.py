@@ -320,6 +320,10 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
     assert wb["Tracking"]["A1"].value == "策略模块"
+    budget = wb["Budget"]
+    assert budget["K1"].value == "花费预测"
+    spend, forecast = budget["D2"].value, budget["K2"].value
+    assert spend is None or forecast >= spend  # spend only grows to the plan end
     assert wb["Daily"].max_row > 10
     for ws in wb:
         for row in ws.iter_rows():

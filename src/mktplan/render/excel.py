@@ -421,22 +421,39 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
             None if m.roi is None else numbers.roi_label(m.roi),
             m.spend_share,
             m.revenue_share,
+            m.spend_forecast,
         ]
         for m in ev.modules
     ]
     line_rows: list[list[Any]] = [
-        [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], *[None] * 5]
+        [
+            w["line"],
+            w["planned"],
+            w["spent"],
+            w["remaining"],
+            w["used"],
+            *([None] * 5),
+            w["spend_forecast"],
+        ]
     ] + [
-        [line.line, line.planned, line.spent, line.remaining, line.used, *[None] * 5]
+        [
+            line.line,
+            line.planned,
+            line.spent,
+            line.remaining,
+            line.used,
+            *([None] * 5),
+            line.forecast,
+        ]
         for line in b.lines
     ]
     total_rows: list[list[Any]] = [
-        [w["plan_totals"], w["amount"], *[None] * 8],
-        [w["total"], b.total, *[None] * 8],
-        [w["reserve"], b.reserve, b.reserve_share, *[None] * 7],
-        [w["allocated"], b.allocated, *[None] * 8],
-        [w["spent"], b.spent, b.used, w["spent_share_of"], *[None] * 6],
-        [w["remaining"], b.remaining, *[None] * 8],
+        [w["plan_totals"], w["amount"], *[None] * 9],
+        [w["total"], b.total, *[None] * 9],
+        [w["reserve"], b.reserve, b.reserve_share, *[None] * 8],
+        [w["allocated"], b.allocated, *[None] * 9],
+        [w["spent"], b.spent, b.used, w["spent_share_of"], *[None] * 7],
+        [w["remaining"], b.remaining, *[None] * 9],
     ]
     budget_cols = [
         Column(w["module"], "text"),
@@ -449,10 +466,11 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         Column(w["roi"], "text"),
         Column(w["spend_share"], "fraction"),
         Column(w["revenue_share"], "fraction"),
+        Column(w["spend_forecast"], "money"),
     ]
     # The lines and totals blocks sit under the module table with their own header rows;
     # their labels are strings, which the writer always writes as text.
-    rows: list[list[Any]] = [*module_rows, [None] * 10, *line_rows, [None] * 10, *total_rows]
+    rows: list[list[Any]] = [*module_rows, [None] * 11, *line_rows, [None] * 11, *total_rows]
     ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
     last = len(module_rows) + 1
     _fraction_rules(ws, "E", last, ev.plan)
@@ -463,7 +481,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         )
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
-        ws.add_chart(chart, "L2")
+        ws.add_chart(chart, "M2")
 
     task_rows = [
         [

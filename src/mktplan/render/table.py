@@ -285,8 +285,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             w["roi"],
             w["spend_share"],
             w["revenue_share"],
+            w["spend_forecast"],
         ],
-        {2, 3, 4, 5, 6, 7, 8},
+        {2, 3, 4, 5, 6, 7, 8, 9},
     )
     for m in ev.modules:
         t.add_row(
@@ -299,6 +300,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             numbers.roi_label(m.roi),
             numbers.fraction(m.spend_share),
             numbers.fraction(m.revenue_share),
+            numbers.money(m.spend_forecast),
         )
     t.add_section()
     t.add_row(
@@ -311,15 +313,16 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         "",
         "",
         "",
+        "",
     )
-    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "")
-    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "")
+    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "", "")
+    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "", "")
     out.append(t.renderable())
     if b.lines:
         t = _Section(
             w["budget_lines"],
-            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"]],
-            {1, 2, 3, 4},
+            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], w["spend_forecast"]],
+            {1, 2, 3, 4, 5},
         )
         for line in b.lines:
             t.add_row(
@@ -328,6 +331,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
                 numbers.money(line.spent),
                 numbers.money(line.remaining),
                 numbers.fraction(line.used),
+                numbers.money(line.forecast),
             )
         out.append(t.renderable())
 
