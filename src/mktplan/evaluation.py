@@ -51,9 +51,9 @@ class KpiResult:
     actual: Decimal | None
     attainment: Decimal | None  # actual/target (target/actual when better is lower)
     variance: Decimal | None  # target − actual (偏差值)
-    expected: Decimal | None  # pace line value at as_of (summed KPIs with a target)
+    expected: Decimal | None  # target curve at as_of (cumulative), the target (levels)
     pace: Decimal | None  # actual/expected
-    forecast: Decimal | None  # run-rate projection to the due date (summed KPIs)
+    forecast: Decimal | None  # recent run rate along the curve to due; a level's actual
     status: KpiStatus
     stale: bool  # latest observation older than the plan's cadence allows
     last_date: dt.date | None  # latest observation used
@@ -75,6 +75,7 @@ class ModuleResult:
     spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
     revenue_share: Decimal | None
     roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
+    spend_forecast: Decimal | None = None  # spend projected to the plan end (recent run rate)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class BudgetLine:
     spent: Decimal
     remaining: Decimal | None
     used: Decimal | None  # spent ÷ planned
+    forecast: Decimal | None = None  # spent projected to the plan end (recent run rate)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class BudgetResult:
 class AlertResult:
     kpi: str
     module: str | None
-    rule: str  # below_target | above_target | below_pace | above | below
+    # below_target | above_target | below_pace | above | below, or the budget rules
+    # over_budget | forecast_over_budget, whose kpi is budget.modules.<id> / budget.lines.<name>
+    rule: str
     threshold: Decimal
     actual: Decimal | None
     severity: Severity

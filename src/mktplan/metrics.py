@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from mktplan.evaluation import (
     ActionResult,
@@ -30,10 +30,14 @@ from mktplan.evaluation import (
 )
 from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
+from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
+# Rounding to six places needs as many digits as the number has: enough for any value a
+# float can hold (10^308) and six places more; the default context (28 digits) is not.
+WIDE = Context(prec=400)
 HUNDRED = Decimal(100)
 UNASSIGNED = "unassigned"  # label of spend whose observations name no budget line
 
@@ -47,7 +51,7 @@ _EMPTY = AggResult(None, 0, None, None)
 
 def quantize(value: Decimal) -> Decimal:
     """``value`` rounded half-up to six decimal places."""
-    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def at_most_six(value: Decimal) -> Decimal:
@@ -56,6 +60,45 @@ def at_most_six(value: Decimal) -> Decimal:
     if isinstance(exponent, int) and exponent < -6:
         return quantize(value)
     return value
+
+
+# The magnitudes a report computes with: money and targets beyond them (a slipped exponent)
+# would need numbers wider than any renderer or spreadsheet holds.
+LARGEST = Decimal("1e300")
+SMALLEST = Decimal("1e-300")
+
+
+def unreportable_numbers(plan: Plan) -> list[tuple[str, Decimal]]:
+    """(field path, value) of every number in the plan above 10^300 or, other than 0, below
+    10^-300 in magnitude, e.g. ``("modules[1].kpis[0].target", Decimal("1e400"))``."""
+    numbers: list[tuple[str, object]] = [
+        ("budget.total", plan.budget.total),
+        ("budget.reserve", plan.budget.reserve),
+        *((f"budget.lines.{k}", v) for k, v in (plan.budget.lines or {}).items()),
+    ]
+
+    def kpi_numbers(where: str, kpi: Kpi) -> None:
+        numbers.extend(((f"{where}.target", kpi.target), (f"{where}.baseline", kpi.baseline)))
+        for day, raw in (kpi.checkpoints or {}).items():
+            numbers.append((f"{where}.checkpoints.{day}", raw))
+
+    for i, kpi in enumerate(plan.kpis):
+        kpi_numbers(f"kpis[{i}]", kpi)
+    for m, module in enumerate(plan.modules):
+        numbers.append((f"modules[{m}].budget", module.budget))
+        for i, kpi in enumerate(module.kpis):
+            kpi_numbers(f"modules[{m}].kpis[{i}]", kpi)
+        for a, action in enumerate(module.actions):
+            numbers.append((f"modules[{m}].actions[{a}].budget", action.budget))
+    for i, alert in enumerate(plan.alerts):
+        numbers.extend((f"alerts[{i}].{name}", value) for name, value in alert.conditions())
+    found: list[tuple[str, Decimal]] = []
+    for path, value in numbers:
+        if isinstance(value, Decimal) and value.is_finite():
+            size = abs(value)
+            if size > LARGEST or (size and size < SMALLEST):
+                found.append((path, value))
+    return found
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -75,7 +118,7 @@ def format_number(value: Decimal | None, unit: str | None = None) -> str:
     percent units, "—" when unknown. Deterministic: the same value gives the same text."""
     if value is None:
         return "—"
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP, context=WIDE):,.2f}"
     text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
@@ -89,9 +132,41 @@ def roi_label(roi: Decimal | None) -> str | None:
     return None if roi is None else f"1:{format_number(roi)}"
 
 
-def is_summed(kpi: Kpi) -> bool:
-    """A measured KPI whose daily values add up (the only kind with a pace line and forecast)."""
-    return kpi.formula is None and kpi.aggregation == "sum"
+RECENT_DAYS = 7  # the forecast's run rate looks at this many days up to as-of
+
+
+def day_number(start: dt.date, day: dt.date) -> int:
+    """Days from the start of ``start`` to the end of ``day`` (1 for the end of the first)."""
+    return (day - start).days + 1
+
+
+@dataclass(frozen=True)
+class TargetCurve:
+    """The cumulative value planned by the end of each day: piecewise linear through
+    (start of the plan, 0), the checkpoints and (end of the due date, target), flat after.
+    Points are (day number, value); see docs/metrics.md, "Target curve"."""
+
+    points: tuple[tuple[int, Decimal], ...]
+
+    @classmethod
+    def of(
+        cls,
+        start: dt.date,
+        due: dt.date,
+        target: Decimal,
+        checkpoints: Sequence[tuple[dt.date, Decimal]] = (),
+    ) -> TargetCurve:
+        inside = [(day_number(start, d), v) for d, v in checkpoints if start <= d < due]
+        return cls(((0, Decimal(0)), *inside, (day_number(start, due), target)))
+
+    def at(self, day: int) -> Decimal:
+        """The planned cumulative value at the end of day number ``day``."""
+        if day <= 0:
+            return Decimal(0)
+        for (x0, y0), (x1, y1) in zip(self.points, self.points[1:], strict=False):
+            if day <= x1:
+                return y0 + (y1 - y0) * (day - x0) / (x1 - x0) if x1 > x0 else y1
+        return self.points[-1][1]
 
 
 @dataclass(frozen=True)
@@ -119,7 +194,7 @@ class _Figures:
         self.results: dict[AggRequest, AggResult] = {}
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
-        self._values: dict[tuple[str, dt.date], Decimal | None] = {}
+        self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
 
     def tree(self, qid: str) -> formula.Node:
@@ -131,14 +206,15 @@ class _Figures:
 
     def role_kpis(self, role: str, module: Module | None) -> list[str]:
         """Qualified ids of role KPIs in scope: the module's, or the whole plan's."""
-        key = (role, module.id if module else None)
-        if key not in self._roles:
-            self._roles[key] = [
-                q
-                for q, ref in self.refs.items()
-                if ref.kpi.role == role and (module is None or ref.module is module)
-            ]
-        return self._roles[key]
+        if not self._roles:  # one pass over the KPIs indexes every scope (2,000 KPIs)
+            for q, ref in self.refs.items():
+                if ref.kpi.role is None:
+                    continue
+                self._roles.setdefault((ref.kpi.role, None), []).append(q)
+                if ref.module is not None:
+                    self._roles.setdefault((ref.kpi.role, ref.module.id), []).append(q)
+            self._roles.setdefault(("", ""), [])  # indexed, even without any role KPI
+        return self._roles.get((role, module.id if module else None), [])
 
     def inputs(self, qid: str) -> list[str]:
         """What a formula KPI's names resolve to: KPI ids, plus role KPIs for spend/revenue."""
@@ -185,7 +261,7 @@ class _Figures:
 
     def value(self, qid: str, window: _Window) -> Decimal | None:
         """The KPI's value in its own unit over the window; None when unknown."""
-        key = (qid, window.end)
+        key = (qid, window.start, window.end)
         if key not in self._values:
             self._values[key] = self._compute(qid, window)
         return self._values[key]
@@ -230,7 +306,8 @@ def evaluate(
     """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
-    ``sums_by_line``, ``notes`` and, with ``include_daily``, ``daily_totals``.
+    ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
+    ``include_daily``, ``daily_totals``.
     """
     info = plan.plan
     start, end = info.period.start, info.period.end
@@ -241,20 +318,30 @@ def evaluate(
     def kpi_window(kpi: Kpi) -> _Window:
         return _Window(start, min(as_of, kpi.due or end))
 
+    cumulative = cumulative_ids(plan, refs)
     wanted: dict[AggRequest, None] = {}
     for qid, ref in refs.items():
-        wanted.update(dict.fromkeys(figures.requests(qid, kpi_window(ref.kpi))))
+        window = kpi_window(ref.kpi)
+        wanted.update(dict.fromkeys(figures.requests(qid, window)))
+        if qid in cumulative:
+            wanted.update(dict.fromkeys(figures.requests(qid, _recent(window))))
     for role in KEYWORDS:
         for qid in figures.role_kpis(role, None):
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
+    for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
+        wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     latest = data.latest_dates()
 
     kpis = [
-        _kpi_result(plan, figures, ref, kpi_window(ref.kpi), as_of, latest) for ref in refs.values()
+        _kpi_result(
+            plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+        )
+        for ref in refs.values()
     ]
     by_id = {k.id: k for k in kpis}
     modules = _modules(plan, figures, spend_window)
+    budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
     return Evaluation(
         plan=PlanSummary(
@@ -273,8 +360,11 @@ def evaluate(
         ),
         kpis=kpis,
         modules=modules,
-        budget=_budget(plan, figures, data, spend_window),
-        alerts=_alerts(plan, refs, by_id, as_of),
+        budget=budget,
+        alerts=sorted(
+            _alerts(plan, refs, by_id, as_of) + _budget_alerts(plan, modules, budget, as_of),
+            key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi),
+        ),
         actions=[
             _action(module, action, as_of) for module in plan.modules for action in module.actions
         ],
@@ -288,6 +378,16 @@ def evaluate(
     )
 
 
+def _recent(window: _Window) -> _Window:
+    """The last RECENT_DAYS days of ``window`` (all of it when shorter)."""
+    return _Window(max(window.start, window.end - dt.timedelta(days=RECENT_DAYS - 1)), window.end)
+
+
+def is_count(unit: str | None) -> bool:
+    """A unit of whole things (sign-ups, orders): forecasts of it are whole numbers."""
+    return (unit or "").strip().lower() == "count"
+
+
 def _kpi_result(
     plan: Plan,
     figures: _Figures,
@@ -295,6 +395,7 @@ def _kpi_result(
     window: _Window,
     as_of: dt.date,
     latest: dict[str, dt.date],
+    cumulative: bool,
 ) -> KpiResult:
     kpi = ref.kpi
     start = plan.plan.period.start
@@ -313,23 +414,32 @@ def _kpi_result(
         variance = target - actual
 
     expected = pace = forecast = None
-    days_due = days_inclusive(start, due)
-    days_run = days_inclusive(start, min(as_of, due))
-    if is_summed(kpi):
-        if target is not None and days_due:
-            elapsed = days_inclusive(start, min(as_of, plan.plan.period.end))
-            expected = at_most_six(min(target * elapsed / days_due, target))
-            if actual is not None:
-                pace = ratio(expected, actual) if lower else ratio(actual, expected)
-        if actual is not None and days_run:
-            forecast = at_most_six(actual * days_due / days_run)
+    curve = None
+    if cumulative and day_number(start, due) > 0:
+        shape = target if target is not None else Decimal(1)  # the forecast needs only a shape
+        curve = TargetCurve.of(start, due, shape, checkpoint_values(kpi))
+    if target is not None:
+        if curve is not None:
+            elapsed = day_number(start, min(as_of, plan.plan.period.end))
+            expected = at_most_six(curve.at(elapsed))
+        elif not cumulative:
+            expected = target  # a level is graded against the target itself, never prorated
+    if actual is not None and expected is not None:
+        pace = ratio(expected, actual) if lower else ratio(actual, expected)
+    if actual is not None and not window.empty:
+        if curve is None:
+            forecast = actual if not cumulative else None
+        else:
+            forecast = _forecast(figures, ref.qualified, window, actual, curve, due, start)
+            if forecast is not None and is_count(kpi.unit):
+                forecast = forecast.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=WIDE)
 
     status: KpiStatus
     if target is None:
         status = "no_target"
     elif actual is None:
         status = "no_data"
-    elif expected is not None and as_of < due:
+    elif cumulative and expected is not None and as_of < due:
         status = _grade(plan, pace, actual, expected, lower)
     else:
         status = _grade(plan, attainment, actual, target, lower)
@@ -361,6 +471,30 @@ def _kpi_result(
         last_date=last_date,
         observations=used[0].count if kpi.formula is None else 0,
     )
+
+
+def _forecast(
+    figures: _Figures,
+    qid: str,
+    window: _Window,
+    actual: Decimal,
+    curve: TargetCurve,
+    due: dt.date,
+    start: dt.date,
+) -> Decimal | None:
+    """actual + (increase over the recent days ÷ the curve's planned increase over them) ×
+    the curve's remaining increase to due; on a flat stretch of the curve, the plain run
+    rate × the days left. The actual itself once due."""
+    recent = _recent(window)
+    last, first = day_number(start, recent.end), day_number(start, recent.start) - 1
+    end = day_number(start, due)
+    if last >= end:
+        return actual
+    increase = figures.value(qid, recent) or Decimal(0)  # no data lately: no increase
+    planned = curve.at(last) - curve.at(first)
+    if planned > 0:
+        return at_most_six(actual + increase * (curve.at(end) - curve.at(last)) / planned)
+    return at_most_six(actual + increase * (end - last) / (last - first))
 
 
 def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
@@ -395,6 +529,7 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
         spend = figures.role_total("spend", module, window)
         revenue = figures.role_total("revenue", module, window)
         roi = ratio(revenue, spend)
+        recent = figures.role_total("spend", module, _recent(window)) if spend is not None else None
         out.append(
             ModuleResult(
                 id=module.id,
@@ -412,9 +547,28 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
                 spend_share=ratio(spend, plan_spend),
                 revenue_share=ratio(revenue, plan_revenue),
                 roi_label=roi_label(roi),
+                spend_forecast=_spend_forecast(plan, window, spend, recent),
             )
         )
     return out
+
+
+def _spend_forecast(
+    plan: Plan, window: _Window, spent: Decimal | None, recent: Decimal | None
+) -> Decimal | None:
+    """Spend projected to the plan end: spent + the recent days' spend × days left ÷ recent
+    days (the forecast rule on a straight curve); the spend itself once the plan is over."""
+    if spent is None or window.empty:
+        return None
+    start, end = plan.plan.period.start, plan.plan.period.end
+    last, left = (
+        day_number(start, window.end),
+        day_number(start, end) - day_number(start, window.end),
+    )
+    if left <= 0:
+        return spent
+    days = last - (day_number(start, _recent(window).start) - 1)
+    return at_most_six(spent + (recent or Decimal(0)) * left / days)
 
 
 def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window) -> BudgetResult:
@@ -422,16 +576,34 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     spent = figures.role_total("spend", None, window) or Decimal(0)
     spend_kpis = figures.role_kpis("spend", None)
     by_line: dict[str, Decimal] = {}
+    recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
         by_line = data.sums_by_line(spend_kpis, window.start, window.end)
+        last_days = _recent(window)
+        recent = data.sums_by_line(spend_kpis, last_days.start, last_days.end)
+
+    def forecast(name: str, line_spent: Decimal) -> Decimal | None:
+        return _spend_forecast(plan, window, line_spent, recent.get(name, Decimal(0)))
+
     lines: list[BudgetLine] = []
     for name, planned in (budget.lines or {}).items():
         line_spent = by_line.get(name, Decimal(0))
         lines.append(
-            BudgetLine(name, planned, line_spent, planned - line_spent, ratio(line_spent, planned))
+            BudgetLine(
+                name,
+                planned,
+                line_spent,
+                planned - line_spent,
+                ratio(line_spent, planned),
+                forecast(name, line_spent),
+            )
         )
     for name in sorted(set(by_line) - set(budget.lines or {})):
-        lines.append(BudgetLine(name or UNASSIGNED, None, by_line[name], None, None))
+        lines.append(
+            BudgetLine(
+                name or UNASSIGNED, None, by_line[name], None, None, forecast(name, by_line[name])
+            )
+        )
     return BudgetResult(
         total=budget.total,
         reserve=budget.reserve,
@@ -442,6 +614,82 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
         used=ratio(spent, budget.total - budget.reserve),
         lines=lines,
     )
+
+
+def _budget_alerts(
+    plan: Plan, modules: Sequence[ModuleResult], budget: BudgetResult, as_of: dt.date
+) -> list[AlertResult]:
+    """over_budget (spend > budget) and, when not over yet, forecast_over_budget (spend
+    forecast to the plan end > budget) for every module with a budget and every budget line,
+    at the severities of ``budget_alerts:`` (an ``off`` rule raises nothing)."""
+    levels = plan.budget_alerts
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
+    end = plan.plan.period.end.isoformat()
+    found: list[AlertResult] = []
+
+    def check(
+        subject: str,
+        what: str,
+        module: str | None,
+        owner: str,
+        budget_: Decimal | None,
+        spent: Decimal | None,
+        forecast: Decimal | None,
+    ) -> None:
+        if budget_ is None or spent is None:
+            return
+        if spent > budget_:
+            rule, level, value = "over_budget", levels.over_budget, spent
+            text = (
+                f"{what} spent {format_number(spent)} of its budget {format_number(budget_)} "
+                f"({format_number(ratio(spent * HUNDRED, budget_), '%')})"
+            )
+        elif forecast is not None and forecast > budget_:
+            rule, level, value = "forecast_over_budget", levels.forecast_over_budget, forecast
+            text = (
+                f"{what} is forecast to spend {format_number(forecast)} by {end}, over its "
+                f"budget {format_number(budget_)} (spent {format_number(spent)} so far)"
+            )
+        else:
+            return
+        if level == "off":
+            return
+        found.append(
+            AlertResult(
+                kpi=subject,
+                module=module,
+                rule=rule,
+                threshold=budget_,
+                actual=value,
+                severity=level,
+                message=text,
+                owner=owner,
+                respond_by=respond_by,
+            )
+        )
+
+    owners = {m.id: m.owner for m in plan.modules}
+    for m in modules:
+        check(
+            f"budget.modules.{m.id}",
+            f"Module {m.name} ({m.id})",
+            m.id,
+            owners[m.id],
+            m.budget,
+            m.spend,
+            m.spend_forecast,
+        )
+    for line in budget.lines:
+        check(
+            f"budget.lines.{line.line}",
+            f"Budget line {line.line}",
+            None,
+            plan.plan.owner,
+            line.planned,
+            line.spent,
+            line.forecast,
+        )
+    return found
 
 
 def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
@@ -472,9 +720,7 @@ def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
 def _alerts(
     plan: Plan, refs: dict[str, KpiRef], kpis: dict[str, KpiResult], as_of: dt.date
 ) -> list[AlertResult]:
-    respond_by = dt.datetime.combine(as_of, dt.time()) + dt.timedelta(
-        hours=plan.plan.alert_response_hours
-    )
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
     found: list[AlertResult] = []
     for alert in plan.alerts:
         result = kpis.get(alert.kpi)
@@ -500,7 +746,16 @@ def _alerts(
                     respond_by=respond_by,
                 )
             )
-    return sorted(found, key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi))
+    return found
+
+
+def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
+    """The start of ``as_of`` plus the plan's response hours; the last minute of the
+    calendar (9999-12-31 23:59) when that lies beyond it."""
+    try:
+        return dt.datetime.combine(as_of, dt.time()) + dt.timedelta(hours=hours)
+    except OverflowError:
+        return dt.datetime.max.replace(second=0, microsecond=0)
 
 
 def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
@@ -624,12 +879,14 @@ def _daily(data: ObservationQuery, latest: dict[str, dt.date], window: _Window) 
 
 
 __all__ = [
+    "LARGEST",
+    "SMALLEST",
     "at_most_six",
     "days_inclusive",
     "evaluate",
     "format_number",
-    "is_summed",
     "quantize",
     "ratio",
     "roi_label",
+    "unreportable_numbers",
 ]

@@ -44,8 +44,10 @@ def test_ratio_kpi_is_ratio_of_sums_not_mean_of_daily_ratios(ev: Evaluation) -> 
     assert cr.actual == D("2.571429")
     assert cr.attainment == D("0.514286")  # 2.571429 / 5
     assert cr.variance == D("2.428571")  # 5 − 2.571429
-    assert cr.status == "off_track"  # formula: attainment 0.51 < 0.7
-    assert (cr.expected, cr.pace, cr.forecast) == (None, None, None)
+    assert cr.status == "off_track"  # a level: attainment 0.51 < 0.7
+    # a level is graded against its target, never prorated: expected = target, pace =
+    # attainment, forecast = the current value
+    assert (cr.expected, cr.pace, cr.forecast) == (D(5), D("0.514286"), D("2.571429"))
     assert cr.observations == 0
     assert cr.last_date == day(3)
 

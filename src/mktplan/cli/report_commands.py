@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from mktplan.cli import app
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from mktplan.evaluation import Evaluation
+    from mktplan.plan.model import Plan
 
 
 class ReportFormatOption(StrEnum):
@@ -67,6 +73,100 @@ def _choose_format(
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
 
 
+def _check_magnitudes(loaded: Plan, path: Path) -> None:
+    """A ReportError naming the plan's numbers too large or too small to report."""
+    from mktplan.errors import ReportError
+    from mktplan.metrics import unreportable_numbers
+
+    found = unreportable_numbers(loaded)
+    if found:
+        fields = ", ".join(f"{where} = {value:E}" for where, value in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise ReportError(
+            f"cannot report numbers this large or small: {fields}{more}",
+            file=str(path),
+            hint="a report works with magnitudes between 1E-300 and 1E+300; check these "
+            "fields for a slipped exponent",
+        )
+
+
+def _evaluate(
+    loaded: Plan,
+    plan: Path,
+    store_path: Path,
+    cut: dt.date,
+    fmt: ReportFormatOption,
+    quiet: bool,
+    allow_empty: bool,
+) -> Evaluation:
+    """The plan evaluated against its observations in the store at ``store_path``; a
+    ReportError when there are none, unless ``allow_empty``."""
+    from mktplan.cli.output import error_console
+    from mktplan.metrics import evaluate
+    from mktplan.observations import MemoryObservations
+    from mktplan.store import Store
+
+    include_daily = fmt is ReportFormatOption.xlsx
+    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
+        # one read transaction for every query, so an ingest committing meanwhile cannot
+        # mix two states of the store into one report
+        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
+            if not observations.is_empty():
+                return evaluate(loaded, observations, cut, include_daily=include_daily)
+            why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
+    else:
+        why = f"there is no store at {store_path}"
+    if not allow_empty:
+        from mktplan.errors import ReportError
+
+        raise ReportError(
+            f"{why}, so every KPI would show no data; no report written",
+            file=str(store_path),
+            hint=f"check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} "
+            "FILE…`, or add --allow-empty to report the plan without data",
+        )
+    if not quiet:
+        error_console().print(
+            f"note: {why}, so every KPI shows no data; load exports with: "
+            f"mktplan ingest {plan} FILE…",
+            soft_wrap=True,
+            markup=False,
+        )
+    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily)
+
+
+def _write(
+    evaluation: Evaluation,
+    fmt: ReportFormatOption,
+    out: str | None,
+    lang: ReportLang,
+    template: Path | None,
+    protected: list[tuple[str, Path]],
+    *,
+    quiet: bool,
+    force: bool,
+) -> None:
+    """Print the report, or write it to ``out`` unless that would destroy another file."""
+    from mktplan.cli.output import console
+    from mktplan.render import check_target, output_path, render_report, write_atomic
+
+    if fmt is ReportFormatOption.table and out is None:
+        from mktplan.render.table import print_report
+
+        print_report(evaluation, console(), lang.value)
+        return
+    data = render_report(evaluation, fmt.value, lang=lang.value, template=template)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    target = output_path(out, evaluation, fmt.value)
+    check_target(target, protected, force=force)
+    write_atomic(target, data)
+    if not quiet:
+        console().print(f"wrote {target}", markup=False)
+
+
 @app.command()
 def report(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
@@ -107,6 +207,11 @@ def report(
         help="Exit 3 after writing when an alert of this severity or worse exists.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Report even when the store holds no observation of the plan (else exit 1).",
+    ),
     force: bool = typer.Option(
         False,
         "--force",
@@ -116,11 +221,12 @@ def report(
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
-    Exit 0 written, 1 invalid plan or store, 2 usage, 3 alerts at --fail-on level.
+    Exit 0 written, 1 invalid plan or store (or no data of the plan in it, unless
+    --allow-empty), 2 usage, 3 alerts at --fail-on level.
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
-    from mktplan.cli.output import console, error_console
+    from mktplan.cli.output import error_console
 
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
@@ -139,52 +245,31 @@ def report(
                 "the template file does not exist", file=str(template), hint="name a .md.j2 file"
             )
 
-    from mktplan.metrics import evaluate
-    from mktplan.observations import MemoryObservations
     from mktplan.plan.cache import load_plan
-    from mktplan.render import check_target, output_path, render_report, write_atomic
-    from mktplan.store import Store, resolve_store_path
+    from mktplan.store import resolve_store_path
 
     loaded = load_plan(plan)
-    include_daily = fmt is ReportFormatOption.xlsx
+    _check_magnitudes(loaded, plan)
     store_path = resolve_store_path(store, plan)
-    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
-        # one read transaction for every query, so an ingest committing meanwhile cannot
-        # mix two states of the store into one report
-        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
-            evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
-    else:
-        if not quiet:
-            error_console().print(
-                f"note: no store at {store_path} yet, so every KPI shows no data; "
-                f"load exports with: mktplan ingest {plan} FILE…",
-                soft_wrap=True,
-                markup=False,
-            )
-        evaluation = evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily)
+    protected = [("the plan", plan), ("the store", store_path)]
+    protected += [
+        ("the store's journal", Path(f"{store_path}{suffix}"))
+        for suffix in ("-wal", "-shm", "-journal")
+    ]
+    if template is not None:
+        protected.append(("the template", template))
+    try:
+        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty)
+        _write(evaluation, fmt, out, lang, template, protected, quiet=quiet, force=force)
+    except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
+        from mktplan.errors import ReportError
 
-    if fmt is ReportFormatOption.table and out is None:
-        from mktplan.render.table import print_report
-
-        print_report(evaluation, console(), lang.value)
-    else:
-        data = render_report(evaluation, fmt.value, lang=lang.value, template=template)
-        if out is None:
-            sys.stdout.write(data.decode("utf-8"))
-            sys.stdout.flush()
-        else:
-            target = output_path(out, evaluation, fmt.value)
-            protected = [("the plan", plan), ("the store", store_path)]
-            protected += [
-                ("the store's journal", Path(f"{store_path}{suffix}"))
-                for suffix in ("-wal", "-shm", "-journal")
-            ]
-            if template is not None:
-                protected.append(("the template", template))
-            check_target(target, protected, force=force)
-            write_atomic(target, data)
-            if not quiet:
-                console().print(f"wrote {target}", markup=False)
+        raise ReportError(
+            f"cannot compute or format a number of this report ({type(exc).__name__})",
+            file=str(plan),
+            hint="check the plan's targets and budgets for a slipped exponent "
+            "(magnitudes between 1E-300 and 1E+300 work)",
+        ) from None
 
     if fail_on is not None:
         floor = SEVERITY_RANK[fail_on.value]

@@ -66,6 +66,11 @@ RULES = """\
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
+- **Checkpoints** (phased targets, `checkpoints: {2025-10-31: 15%, 2025-11-10: 650000}`):
+  only on cumulative KPIs (`aggregation: sum`, or a formula that only adds or subtracts
+  such KPIs) that have a `target`; each a cumulative value or a share of the target, dated
+  from the plan start to the KPI's `due`, never decreasing, at most the target. The report
+  paces the KPI along the piecewise-linear curve through them (see metrics.md).
 - **Warnings** (exit 0 unless `--strict`): a target more than 10× its baseline, a module
   whose actions leave more than half its budget unplanned, a plan without approvals.
 """

@@ -134,7 +134,9 @@ class PlanInfo(StrictModel):
         description="Why the plan exists: strategy, market, competitors, last results.",
     )
     milestones: list[Milestone] = Field(
-        default_factory=list, description="Dated checkpoints (时间节点) inside the period."
+        default_factory=list,
+        description="Dated events (时间节点) inside the period, for the record: they set no "
+        "number; phase a KPI's target with its `checkpoints`.",
     )
     approvals: list[Approval] = Field(
         default_factory=list,
@@ -205,6 +207,11 @@ class Kpi(StrictModel):
     )
     better: Better = Field(
         default="higher", description="lower for costs: attainment = target / actual."
+    )
+    checkpoints: dict[dt.date, Decimal | str] | None = Field(
+        default=None,
+        description="Phased target of a cumulative KPI: date → cumulative value, or share of "
+        'the target ("15%"), reached by the end of that date.',
     )
 
     @property
@@ -322,6 +329,25 @@ class Review(StrictModel):
     measure: str | None = Field(default=None, description="What will change (优化措施).")
 
 
+# `off` written unquoted is the boolean false to a YAML 1.1 reader: it still means off
+BudgetAlertLevel = Annotated[
+    Literal["info", "warning", "critical", "off"],
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
+
+
+class BudgetAlerts(StrictModel):
+    """The built-in budget alerts on modules and budget lines, each a severity or `off`."""
+
+    over_budget: BudgetAlertLevel = Field(
+        default="warning", description="A module or budget line whose spend exceeds its budget."
+    )
+    forecast_over_budget: BudgetAlertLevel = Field(
+        default="warning",
+        description="A module or budget line whose spend forecast to the plan end exceeds it.",
+    )
+
+
 class Plan(StrictModel):
     """A marketing plan: goals, modules with KPIs and actions, budget, sources, alerts."""
 
@@ -353,6 +379,11 @@ class Plan(StrictModel):
     reviews: list[Review] = Field(
         default_factory=list,
         description="Weekly review notes: cause (偏差原因分析) and measure (优化措施).",
+    )
+    budget_alerts: BudgetAlerts = Field(
+        default_factory=BudgetAlerts,
+        description="Severity (or `off`) of the built-in over_budget and forecast_over_budget "
+        "alerts.",
     )
 
     def kpi_index(self) -> dict[str, tuple[Module | None, Kpi]]:

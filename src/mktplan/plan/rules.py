@@ -6,6 +6,7 @@ and one line.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -442,11 +443,13 @@ def references(ctx: Context) -> Iterator[Finding]:
                         f"alert {name} on {alert.kpi!r}, which has no target",
                         "give the KPI a target, or use `above:`/`below:` with a value",
                     )
-                if name == "below_pace" and (ref.kpi.aggregation != "sum" or ref.kpi.formula):
+                if name == "below_pace" and not _is_cumulative(ctx, alert.kpi):
                     yield ctx.finding(
                         (*loc, name),
-                        f"alert below_pace on {alert.kpi!r}: pace is defined for summed KPIs only",
-                        "use below_target for levels, rates and formulas",
+                        f"alert below_pace on {alert.kpi!r}: a level has no pace line (its "
+                        "pace is its attainment)",
+                        "use below_target for levels, rates and ratio formulas; below_pace "
+                        "fits KPIs that add up (sum, or formulas adding such KPIs)",
                     )
     for i, review in enumerate(ctx.plan.reviews):
         if review.module is not None and review.module not in module_ids:
@@ -551,3 +554,92 @@ def check(plan: Plan, loaded: LoadedYaml) -> list[Finding]:
     for rule in RULES:
         findings.extend(rule(ctx))
     return findings
+
+
+def checkpoints(ctx: Context) -> Iterator[Finding]:
+    """Phased targets: only on cumulative KPIs with a target, inside the KPI's window, each
+    a value or a share of the target, never decreasing, never above the target."""
+    from mktplan.plan.cumulative import checkpoint_share, cumulative_ids
+
+    cumulative: set[str] | None = None
+    start = ctx.plan.plan.period.start
+    for ref in ctx.refs.values():
+        kpi = ref.kpi
+        if not kpi.checkpoints:
+            continue
+        loc = (*ref.loc, "checkpoints")
+        if cumulative is None:
+            cumulative = cumulative_ids(ctx.plan, ctx.refs)
+        if ref.qualified not in cumulative:
+            yield ctx.finding(
+                loc,
+                f"KPI {ref.qualified!r} has checkpoints but is a level, not cumulative",
+                "checkpoints phase a target that adds up over time: a KPI with aggregation "
+                "sum, or a formula that only adds or subtracts such KPIs; drop them here",
+                code="invalid_checkpoints",
+            )
+            continue
+        if kpi.target is None:
+            yield ctx.finding(
+                loc,
+                f"KPI {ref.qualified!r} has checkpoints but no target",
+                "add `target:`; checkpoints are steps towards it",
+                code="invalid_checkpoints",
+            )
+            continue
+        due = kpi.due or ctx.plan.plan.period.end
+        previous: tuple[object, Decimal] | None = None
+        for day, raw in sorted(kpi.checkpoints.items()):
+            try:
+                share = checkpoint_share(raw)
+            except ValueError:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} is {raw!r}, neither a number "
+                    "nor a share of the target",
+                    "write a cumulative value (150000) or a share of the target (15%)",
+                    code="invalid_checkpoints",
+                )
+                continue
+            value = Decimal(raw) if share is None else kpi.target * share / 100
+            if not start <= day <= due:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} lies outside its window "
+                    f"{start} … {due}",
+                    "date checkpoints between the plan start and the KPI's due date",
+                    code="invalid_checkpoints",
+                )
+            if value < 0 or value > kpi.target:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} is {value.normalize():f}, "
+                    f"outside 0 … the target {kpi.target.normalize():f}",
+                    "a checkpoint is the cumulative value planned by that date, at most the "
+                    "target (at most 100%)",
+                    code="invalid_checkpoints",
+                )
+            if previous is not None and value < previous[1]:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} ({value.normalize():f}) is "
+                    f"below the one of {previous[0]} ({previous[1].normalize():f})",
+                    "checkpoints are cumulative: each is at least the one before it",
+                    code="invalid_checkpoints",
+                )
+            previous = (day, value)
+
+
+RULES.append(checkpoints)
+
+
+_CUMULATIVE: weakref.WeakKeyDictionary[Context, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _is_cumulative(ctx: Context, qid: str) -> bool:
+    """Whether ``qid`` is cumulative, working the plan's cumulative KPIs out once per check."""
+    from mktplan.plan.cumulative import cumulative_ids
+
+    if ctx not in _CUMULATIVE:
+        _CUMULATIVE[ctx] = cumulative_ids(ctx.plan, ctx.refs)
+    return qid in _CUMULATIVE[ctx]

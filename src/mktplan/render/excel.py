@@ -2,8 +2,9 @@
 
 Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, Daily. Each has a bold, frozen header
 row, column widths from its content, number formats (money in the plan currency, fractions
-as percentages, percent-point KPIs as percentages), red/amber/green conditional fills on
-status and attainment, and native bar charts (attainment by KPI, spend vs budget by module).
+as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
+attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
+their own values), and native bar charts (attainment by KPI, spend vs budget by module).
 Text from plans and exports is always written as text: a leading = + - @ tab or CR gets a
 quote prefix and never becomes a formula. Workbook properties and zip timestamps are fixed,
 so the same evaluation gives the same bytes.
@@ -42,6 +43,12 @@ class Column:
     header: str
     kind: Kind
     wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
+    status_fill: bool = False  # filled with the colour of its row's status
+
+
+# The colour of each KPI status: a row's status, attainment and pace cells all take it, so
+# no cell contradicts the status beside it (the score behind it is pace or attainment).
+STATUS_COLOURS = {"on_track": GREEN, "at_risk": AMBER, "off_track": RED}
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Sheet:
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
+    row_fills: Sequence[str | None] = ()  # colour of the status_fill cells of row 1, 2, …
 
 
 def xml_safe(text: str) -> str:
@@ -64,6 +72,13 @@ def money_format(currency: str) -> str:
     if symbol is not None:
         return f'"{symbol}"#,##0.00'
     return '#,##0.00 "{}"'.format(xml_safe(currency).replace('"', "'"))
+
+
+EXCEL_LARGEST = Decimal("1e300")  # Excel's numbers stop near 1.8e308; larger ones go as text
+
+
+def _beyond_excel(value: Decimal | int | float) -> bool:
+    return abs(Decimal(value)) > EXCEL_LARGEST
 
 
 def _number(value: Decimal | int | float | None) -> float | int | None:
@@ -87,6 +102,7 @@ class _Writer:
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.fills: dict[str, Any] = {}
 
     def text_cell(self, ws: Any, value: object) -> Any:
         """A cell that holds ``value`` as text, whatever it starts with."""
@@ -104,6 +120,10 @@ class _Writer:
 
         if value is None:
             return None
+        if column.kind == "kpi" and value[0] is not None and _beyond_excel(value[0]):
+            return self.text_cell(ws, numbers.kpi_value(value[0], value[1]))
+        if isinstance(value, Decimal) and _beyond_excel(value):
+            return self.text_cell(ws, numbers.number(value))
         if column.kind in ("text", "label") or isinstance(value, str):
             cell = self.text_cell(ws, value)
             if column.wrap:
@@ -162,9 +182,22 @@ class _Writer:
             cell.fill = self.header_fill
             header.append(cell)
         ws.append(header)
-        for row in sheet.rows:
-            ws.append([self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)])
+        for index, row in enumerate(sheet.rows):
+            cells = [self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)]
+            colour = sheet.row_fills[index] if index < len(sheet.row_fills) else None
+            if colour is not None:
+                for column, cell in zip(sheet.columns, cells, strict=True):
+                    if column.status_fill and cell is not None:
+                        cell.fill = self.fill(colour)
+            ws.append(cells)
         return ws
+
+    def fill(self, colour: str) -> Any:
+        from openpyxl.styles import PatternFill
+
+        if colour not in self.fills:
+            self.fills[colour] = PatternFill("solid", start_color=colour, end_color=colour)
+        return self.fills[colour]
 
 
 def _width(column: Column, values: Sequence[Any]) -> float:
@@ -267,7 +300,6 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     w = labels(lang)
     writer = _Writer(ev.plan.currency, w)
     names = _module_name(ev, w)
-    status_colours = {"status_on_track": GREEN, "status_at_risk": AMBER, "status_off_track": RED}
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
@@ -286,26 +318,25 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
         [w["currency"], None, None, None, p.currency],
         [w["total"], (b.total, p.currency), None, None, None],
-        [w["spent"], None, (b.spent, p.currency), b.used, None],
+        [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
         [w["remaining"], None, (b.remaining, p.currency), None, None],
     ]
     summary_cols = [
         Column(w["dimension"], "text"),
         Column(w["target"], "kpi"),
         Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction"),
-        Column(w["comment"], "text"),
+        Column(w["attainment"], "fraction", status_fill=True),
+        Column(w["comment"], "text", status_fill=True),
     ]
-    ws = writer.add(
+    writer.add(
         Sheet(
             "Summary",
             summary_cols,
             [*summary_rows, [None] * 5, *facts],
             [*summary_rows, *facts],
+            [STATUS_COLOURS.get(k.status) for k in summary_kpis],
         )
     )
-    _fraction_rules(ws, "D", len(summary_rows) + 1, ev.plan)
-    _status_rules(ws, "E", len(summary_rows) + 1, w, status_colours)
 
     tracking_rows = [
         [
@@ -356,21 +387,20 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         Column(w["unit"], "text"),
         Column(w["target"], "kpi"),
         Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction"),
+        Column(w["attainment"], "fraction", status_fill=True),
         Column(w["variance"], "kpi"),
         Column(w["expected"], "kpi"),
-        Column(w["pace"], "fraction"),
+        Column(w["pace"], "fraction", status_fill=True),
         Column(w["forecast"], "kpi"),
-        Column(w["status"], "label"),
+        Column(w["status"], "label", status_fill=True),
         Column(w["stale"], "label"),
         Column(w["last_data"], "date"),
         Column(w["source"], "text"),
     ]
-    ws = writer.add(Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows))
+    ws = writer.add(
+        Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows, [STATUS_COLOURS.get(k.status) for k in ev.kpis])
+    )
     last = len(kpi_rows) + 1
-    _fraction_rules(ws, "G", last, ev.plan)
-    _fraction_rules(ws, "J", last, ev.plan)
-    _status_rules(ws, "L", last, w, status_colours)
     if kpi_rows:
         chart = _bar_chart(w["chart_attainment"], "0%")
         chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=last), titles_from_data=True)
@@ -390,22 +420,39 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
             None if m.roi is None else numbers.roi_label(m.roi),
             m.spend_share,
             m.revenue_share,
+            m.spend_forecast,
         ]
         for m in ev.modules
     ]
     line_rows: list[list[Any]] = [
-        [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], *[None] * 5]
+        [
+            w["line"],
+            w["planned"],
+            w["spent"],
+            w["remaining"],
+            w["used"],
+            *([None] * 5),
+            w["spend_forecast"],
+        ]
     ] + [
-        [line.line, line.planned, line.spent, line.remaining, line.used, *[None] * 5]
+        [
+            line.line,
+            line.planned,
+            line.spent,
+            line.remaining,
+            line.used,
+            *([None] * 5),
+            line.forecast,
+        ]
         for line in b.lines
     ]
     total_rows: list[list[Any]] = [
-        [w["plan_totals"], w["amount"], *[None] * 8],
-        [w["total"], b.total, *[None] * 8],
-        [w["reserve"], b.reserve, b.reserve_share, *[None] * 7],
-        [w["allocated"], b.allocated, *[None] * 8],
-        [w["spent"], b.spent, b.used, *[None] * 7],
-        [w["remaining"], b.remaining, *[None] * 8],
+        [w["plan_totals"], w["amount"], *[None] * 9],
+        [w["total"], b.total, *[None] * 9],
+        [w["reserve"], b.reserve, b.reserve_share, *[None] * 8],
+        [w["allocated"], b.allocated, *[None] * 9],
+        [w["spent"], b.spent, b.used, w["spent_share_of"], *[None] * 7],
+        [w["remaining"], b.remaining, *[None] * 9],
     ]
     budget_cols = [
         Column(w["module"], "text"),
@@ -418,10 +465,11 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         Column(w["roi"], "text"),
         Column(w["spend_share"], "fraction"),
         Column(w["revenue_share"], "fraction"),
+        Column(w["spend_forecast"], "money"),
     ]
     # The lines and totals blocks sit under the module table with their own header rows;
     # their labels are strings, which the writer always writes as text.
-    rows: list[list[Any]] = [*module_rows, [None] * 10, *line_rows, [None] * 10, *total_rows]
+    rows: list[list[Any]] = [*module_rows, [None] * 11, *line_rows, [None] * 11, *total_rows]
     ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
     last = len(module_rows) + 1
     _fraction_rules(ws, "E", last, ev.plan)
@@ -432,7 +480,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         )
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
-        ws.add_chart(chart, "L2")
+        ws.add_chart(chart, "M2")
 
     task_rows = [
         [

@@ -100,6 +100,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "budget_used": m.budget_used,
                 "spend_share": m.spend_share,
                 "revenue_share": m.revenue_share,
+                "spend_forecast": m.spend_forecast,
             }
             for m in ev.modules
         ],
@@ -118,6 +119,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                     "spent": line.spent,
                     "remaining": line.remaining,
                     "used": line.used,
+                    "forecast": line.forecast,
                 }
                 for line in b.lines
             ],

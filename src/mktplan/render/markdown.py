@@ -9,6 +9,7 @@ same evaluation always gives the same bytes.
 
 from __future__ import annotations
 
+import decimal
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,7 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         "roi": numbers.roi_label,
         "date": numbers.date,
         "ts": numbers.timestamp,
-        "text": numbers.text,
+        "text": numbers.md_text,
         "cell": numbers.md_cell,
         "status": status,
         "comment": comment,
@@ -161,6 +162,8 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
         raise ReportError(
             f"cannot read the template: {exc.strerror}", file=where, hint="name a readable file"
         ) from None
+    except decimal.DecimalException:
+        raise  # a number the filters cannot format is the data's problem, not the template's
     except Exception as exc:  # anything else a template's own expressions raise is its error
         raise ReportError(
             f"the template failed: {type(exc).__name__}: {exc}",

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+# enough digits to round any value a float can hold (10^308) to a few places
+_WIDE = Context(prec=400)
+
+
 def _quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
@@ -93,8 +97,35 @@ def text(value: object) -> str:
     return out if out.strip() else MISSING
 
 
+# Markdown reports are rendered as HTML (GitHub, GitLab, wikis): text from plans and exports
+# must not become markup. &, < and > become entities (no tag, no autolink); [ and ] are
+# backslash-escaped (no link or image, so no `javascript:` link and no remote image).
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
+# C0 and C1 control characters but line breaks: in a terminal ESC and CSI start commands
+# (clear the screen, set the title, hide text), in Markdown they are never meant.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value: str) -> str:
+    """``value`` without control characters; tabs become spaces, CR and CR LF become LF."""
+    out = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROLS.sub("", out)
+
+
+def md_text(value: object) -> str:
+    """Text from a plan or an export as literal Markdown text (``text`` filter): HTML and
+    link syntax escaped, control characters removed, ``-`` for None."""
+    out = without_controls(text(value)).replace("\\", "\\\\")
+    return out.translate(_MD_ESCAPES)
+
+
 def md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: ``|`` escaped, line breaks as ``<br>``."""
-    out = text(value).replace("\\", "\\\\").replace("|", "\\|")
-    out = out.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Text safe inside a Markdown table cell: as :func:`md_text`, ``|`` escaped, line breaks
+    as ``<br>``."""
+    out = md_text(value).replace("|", "\\|").strip()
     return out.replace("\n", "<br>")
+
+
+def terminal_text(value: object) -> str:
+    """Any value as text for a terminal: as :func:`text`, without control characters."""
+    return without_controls(text(value))

@@ -45,7 +45,16 @@ class _Section:
     def add_row(self, *cells: str | Text) -> None:
         from rich.text import Text
 
-        self.rows.append([c if isinstance(c, Text) else Text(c) for c in cells])
+        # every cell, whatever built it, loses control characters: ESC in an export note
+        # would otherwise reach the terminal as a command
+        self.rows.append(
+            [
+                Text(numbers.without_controls(c.plain), style=c.style)
+                if isinstance(c, Text)
+                else Text(numbers.without_controls(c))
+                for c in cells
+            ]
+        )
 
     def add_section(self) -> None:
         self.breaks.add(len(self.rows))
@@ -55,8 +64,15 @@ class _Section:
             return _AlignedTable(self)
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+        # a Text, not a str: rich would read [brackets] from the plan's text as markup
+        table = Table(
+            title=Text(self.title, style="italic"),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_lines=False,
+        )
         for index, header in enumerate(self.headers):
             table.add_column(header, justify="right" if index in self.right else "left")
         for index, row in enumerate(self.rows):
@@ -160,7 +176,7 @@ def _styled(text: str, key: str) -> Text:
 
 
 def _plain(value: object) -> str:
-    return numbers.text(value)
+    return numbers.terminal_text(value)
 
 
 def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
@@ -269,8 +285,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             w["roi"],
             w["spend_share"],
             w["revenue_share"],
+            w["spend_forecast"],
         ],
-        {2, 3, 4, 5, 6, 7, 8},
+        {2, 3, 4, 5, 6, 7, 8, 9},
     )
     for m in ev.modules:
         t.add_row(
@@ -283,6 +300,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
             numbers.roi_label(m.roi),
             numbers.fraction(m.spend_share),
             numbers.fraction(m.revenue_share),
+            numbers.money(m.spend_forecast),
         )
     t.add_section()
     t.add_row(
@@ -290,20 +308,21 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         "",
         numbers.money(b.total),
         numbers.money(b.spent),
-        numbers.fraction(b.used),
+        f"{numbers.fraction(b.used)} {w['spent_share_of']}",
+        "",
         "",
         "",
         "",
         "",
     )
-    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "")
-    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "")
+    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "", "")
+    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "", "")
     out.append(t.renderable())
     if b.lines:
         t = _Section(
             w["budget_lines"],
-            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"]],
-            {1, 2, 3, 4},
+            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], w["spend_forecast"]],
+            {1, 2, 3, 4, 5},
         )
         for line in b.lines:
             t.add_row(
@@ -312,6 +331,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
                 numbers.money(line.spent),
                 numbers.money(line.remaining),
                 numbers.fraction(line.used),
+                numbers.money(line.forecast),
             )
         out.append(t.renderable())
 

@@ -270,6 +270,14 @@ class SqlObservations:
                 out[req] = AggResult(value, st.count, st.first, st.last)
         return out
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no observation of the plan at all (one index seek)."""
+        with self._snapshot() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM observation_day WHERE plan_id = ? LIMIT 1", (self._plan,)
+            ).fetchone()
+            return row is None
+
     def latest_dates(self) -> dict[str, dt.date]:
         """The latest observation date of every KPI of the plan (one index seek per KPI)."""
         with self._snapshot() as conn:
