@@ -66,6 +66,10 @@ RULES = """\
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
+- **Ranges**: every amount, target, baseline and alert value lies within ±1,000,000,000,000
+  (a trillion: the store keeps values as 64-bit integers of millionths and reports add
+  them up) and is 0 or at least 0.000001; every date lies in 2000–2099;
+  `alert_response_hours` is at most 8784 (a year).
 - **Warnings** (exit 0 unless `--strict`): a target more than 10× its baseline, a module
   whose actions leave more than half its budget unplanned, a plan without approvals.
 """

@@ -14,7 +14,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
+
+from mktplan.plan import bounds
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -85,6 +88,12 @@ class StrictModel(BaseModel):
         extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
     )
 
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Any:
+        """Every number and date a report can handle (see :mod:`mktplan.plan.bounds`)."""
+        bounds.check_model(self)
+        return self
+
 
 class Period(StrictModel):
     start: dt.date = Field(description="First day of the plan, YYYY-MM-DD.")
@@ -147,6 +156,7 @@ class PlanInfo(StrictModel):
     alert_response_hours: int = Field(
         default=24,
         gt=0,
+        le=24 * 366,
         description="Hours after the as-of date by which an alert needs a response.",
     )
 

@@ -157,6 +157,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
                 renamed.add((*loc[:-1], close[0]))
     for error in errors:
         loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        if error["type"] == "out_of_range":  # raised for a whole model: add its field
+            loc = (*loc, *str(error.get("ctx", {}).get("field", "")).split("\x00"))
         if error["type"] == "missing" and loc in renamed:
             continue
         kind = error["type"]
@@ -198,6 +200,9 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             hint = (
                 "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
             )
+        elif kind == "out_of_range":
+            message = str(error["msg"])
+            hint = str(error.get("ctx", {}).get("hint", "")) or None
         elif kind == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
         elif kind in ("model_type", "dict_type"):
