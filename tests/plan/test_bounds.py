@@ -62,7 +62,9 @@ def test_a_budget_of_1e30_is_refused_with_the_reason(tmp_path: Path) -> None:
     lines = write(tmp_path, mutate("promotion: 60000", "promotion: 6e29"), "lines.yaml")
     run = run_cli("validate", lines)
     assert run.code == 1
-    assert f"{lines}:15 budget.lines.promotion: lines 'promotion': 6E+29 is out of range" in run.stdout
+    assert (
+        f"{lines}:15 budget.lines.promotion: lines 'promotion': 6E+29 is out of range" in run.stdout
+    )
 
 
 @pytest.mark.parametrize("case", [0, 2, 5])

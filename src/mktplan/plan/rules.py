@@ -15,6 +15,7 @@ from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import REWRITE_EXAMPLE, vague_reason
+from mktplan.suggest import Suggester
 
 
 def format_loc(loc: Loc) -> str:
@@ -33,6 +34,7 @@ class Context:
         self.plan = plan
         self.loaded = loaded
         self.refs = kpi_refs(plan)
+        self.suggester: Suggester | None = None
 
     def finding(
         self,
@@ -312,13 +314,20 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
 
 
 def _did_you_mean(name: str, module: Module | None, ctx: Context) -> str:
+    if ctx.suggester is None:  # built on first use: most plans have no unknown id
+        ctx.suggester = Suggester(ctx.refs)
+    close = ctx.suggester.suggest(name)
+    if module is not None:  # the module's own bare ids are candidates too
+        local = Suggester(k.id for k in module.kpis).suggest(name)
+        if local and (not close or _similarity(name, local[0]) > _similarity(name, close[0])):
+            close = local
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _similarity(a: str, b: str) -> float:
     import difflib
 
-    candidates = list(ctx.refs)
-    if module is not None:
-        candidates += [k.id for k in module.kpis]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def formulas(ctx: Context) -> Iterator[Finding]:

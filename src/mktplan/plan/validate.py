@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -18,6 +17,7 @@ from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
+from mktplan.suggest import Suggester
 
 
 @dataclass(frozen=True)
@@ -148,11 +148,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         if error["type"] == "extra_forbidden":
             loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
             model = _model_at(loc[:-1])
-            close = (
-                difflib.get_close_matches(str(loc[-1]), list(model.model_fields), 1, 0.6)
-                if model
-                else []
-            )
+            close = Suggester(model.model_fields).suggest(str(loc[-1])) if model else []
             if close:
                 renamed.add((*loc[:-1], close[0]))
     for error in errors:
@@ -168,7 +164,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         if kind == "extra_forbidden":
             model = _model_at(loc[:-1])
             known = sorted(model.model_fields) if model else []
-            close = difflib.get_close_matches(str(field_name), known, n=1, cutoff=0.6)
+            close = Suggester(known).suggest(str(field_name))
             message = f"unknown field {field_name!r}"
             if close:
                 message += f"; did you mean {close[0]!r}?"
