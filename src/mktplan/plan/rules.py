@@ -523,13 +523,16 @@ def references(ctx: Context) -> Iterator[Finding]:
                     "map to a KPI id of the routed modules, or `module.kpi`",
                     code="unknown_kpi",
                 )
-            for qualified in targets:
-                if ctx.refs[qualified].kpi.formula:
-                    yield ctx.finding(
-                        (*loc, "columns", header),
-                        f"source {name!r} maps column {header!r} to {qualified!r}, a formula KPI",
-                        "formula KPIs are computed from their inputs; map the inputs instead",
-                    )
+            # one finding per column, however many routed modules it reaches
+            computed = sorted({q for q in targets if ctx.refs[q].kpi.formula})
+            if computed:
+                yield ctx.finding(
+                    (*loc, "columns", header),
+                    f"source {name!r} maps column {header!r} to "
+                    f"{' and '.join(map(repr, computed))}, "
+                    f"{'a formula KPI' if len(computed) == 1 else 'formula KPIs'}",
+                    "formula KPIs are computed from their inputs; map the inputs instead",
+                )
 
 
 def approvals(ctx: Context) -> Iterator[Finding]:

@@ -17,6 +17,7 @@ from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
+from mktplan.plan.partial import error_loc, partial_findings
 from mktplan.suggest import Suggester
 
 
@@ -152,9 +153,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             if close:
                 renamed.add((*loc[:-1], close[0]))
     for error in errors:
-        loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-        if error["type"] == "out_of_range":  # raised for a whole model: add its field
-            loc = (*loc, *str(error.get("ctx", {}).get("field", "")).split("\x00"))
+        loc = error_loc(error)
         if error["type"] == "missing" and loc in renamed:
             continue
         kind = error["type"]
@@ -224,6 +223,10 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     return findings
 
 
+def _reading_order(finding: Finding) -> tuple[int, int]:
+    return (finding.line or 0, finding.column or 0)
+
+
 def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
     """Load and check one plan file (or ``data``, its bytes already read). All problems come
     back as findings."""
@@ -249,7 +252,10 @@ def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
     try:
         plan = Plan.model_validate(loaded.data)
     except ValidationError as exc:
-        return PlanCheck(name, None, _pydantic_findings(exc, loaded), loaded)
+        # every problem at once: the rules still run on the parts that did parse
+        errors = exc.errors(include_url=False)
+        findings = _pydantic_findings(exc, loaded) + partial_findings(loaded.data, errors, loaded)
+        return PlanCheck(name, None, sorted(findings, key=_reading_order), loaded)
     return PlanCheck(name, plan, rules.check(plan, loaded), loaded)
 
 
