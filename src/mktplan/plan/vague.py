@@ -29,6 +29,24 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
 ]
 
+# Shopping festivals and other events named by numbers: 双11 is a date, not a target.
+_EVENT_PATTERNS = [
+    re.compile(r"双\s*(?:11|12|十一|十二)|双旦"),
+    re.compile(
+        r"(?<![\d.,])(?:618|520|1111|1212|11\.11|12\.12|6\.18|5\.20)(?![\d.,])"
+        r"(?!\s*(?:[%％万萬亿億千元块人次个個单單件位倍]|个百分点"
+        r"|(?!festival|sale|shopping|day|event|campaign)[a-z]))",
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\d.])3\s*[.·]\s*8(?![\d])\s*(?=节|女王|妇女|婦女|大促|购物|活动|期间|sale|day)", re.I
+    ),
+    # a bare year; "2000 new registrations" is a quantity
+    re.compile(
+        r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%％])(?!\s*(?:[万萬亿億元人次个個单件位倍]|[a-z]))", re.I
+    ),
+]
+
 _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍|double|triple|half",
     re.I,
@@ -104,7 +122,10 @@ REWRITE_EXAMPLE = (
 
 
 def strip_dates(text: str) -> str:
+    """``text`` without its dates, periods and number-named events (双11, 618, Q3, 2025)."""
     for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    for pattern in _EVENT_PATTERNS:
         text = pattern.sub(" ", text)
     return text
 
@@ -121,4 +142,7 @@ def vague_reason(goal: str) -> str | None:
                 f"the goal {goal!r} is vague: {match.group(0).strip()!r} is a known unmeasurable "
                 f"phrasing ({label}) and the goal names no number"
             )
-    return f"the goal {goal!r} is not measurable: it names no number apart from dates"
+    return (
+        f"the goal {goal!r} is not measurable: it names no number apart from dates and "
+        "event names (双11, 618, Q3, 2025 say when, not how much)"
+    )
