@@ -51,11 +51,13 @@ RULES = """\
 
 `mktplan validate` runs these on top of the types above; all problems are reported at once.
 
-- **SMART goals**: every module's `goal` has a number and is not a known vague phrase
+- **SMART goals**: every module's `goal` has a number that is not part of a date or an
+  event name (双11, 618, 520, Q3 and 2025 say when, not how much), is not a known vague phrase
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,
-  a list: all refused); helpers go under `collaborators`.
+  `周云 王芳`, a list: all refused; `渠道组 孙丽` is one person of a team); helpers go under
+  `collaborators`. A department or team as the owner (`市场部`, `Marketing`) is a warning.
 - **Budget**: `reserve` within `reserve_range` percent of `total`; module budgets +
   reserve ≤ total; `lines` + reserve = total when lines are given; a module's action budgets
   within its budget. Warning when actions plan less than half a module's budget.

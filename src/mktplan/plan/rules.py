@@ -6,6 +6,7 @@ and one line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -535,6 +536,35 @@ def references(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+_DEPARTMENT = re.compile(
+    r"(?:部|部门|部門|中心|团队|團隊|小组|小組|事业部|委员会|办公室)$"
+    r"|\b(?:marketing|sales|team|department|dept|division|office|group|committee|agency)\b",
+    re.I,
+)
+
+
+def owners_are_people(ctx: Context) -> Iterator[Finding]:
+    """A department (市场部, Marketing) owning a module or an action: a person answers for it."""
+    for m, module in enumerate(ctx.plan.modules):
+        owned: list[tuple[Loc, str, str]] = [
+            (("modules", m, "owner"), module.owner, f"module {module.id!r}")
+        ]
+        owned += [
+            (("modules", m, "actions", a, "owner"), action.owner, f"action {action.name!r}")
+            for a, action in enumerate(module.actions)
+        ]
+        for loc, owner, what in owned:
+            if _DEPARTMENT.search(owner):
+                yield ctx.warning(
+                    loc,
+                    f"{what} is owned by {owner!r}, which looks like a department or team, not a "
+                    "person",
+                    "name the one person who answers for it (负责人); list the team under "
+                    "`collaborators`",
+                    code="department_owner",
+                )
+
+
 def approvals(ctx: Context) -> Iterator[Finding]:
     if not ctx.plan.plan.approvals:
         yield ctx.warning(
@@ -554,6 +584,7 @@ RULES: list[Rule] = [
     formulas,
     references,
     approvals,
+    owners_are_people,
 ]
 
 
