@@ -320,3 +320,62 @@ def test_an_impossible_date_is_a_finding_not_a_crash(tmp_path: Path) -> None:
         "(day value is outside expected range)"
     ) in run.stdout
     assert "missing.yaml" in run.stdout  # the other file is still checked
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message", "hint"),
+    [
+        (
+            "  cadence: weekly\n",
+            "  cadence: weekly\n  description: %\n",
+            8,
+            "the value '%' starts with '%', which YAML reserves",
+            'quote it: `description: "%"`',
+        ),
+        (
+            "  currency: CNY\n",
+            "\tcurrency: CNY\n",
+            6,
+            "line 6 is indented with a tab; YAML indents with spaces only",
+            "replace the tab at the start of the line with spaces",
+        ),
+        (
+            "  currency: CNY\n",
+            "  currency:CNY\n",
+            6,
+            "missing space after the colon in `currency:CNY`",
+            "write it with a space after the colon: `currency: CNY`",
+        ),
+        (
+            "{id: visitors, name: Visitors,",
+            "{id:visitors, name: Visitors,",
+            29,
+            "unknown field 'id:visitors': a missing space after the colon",
+            "write it with a space after the colon: `id: visitors`",
+        ),
+        (
+            "formula: revenue / spend, target: 3,",
+            'formula: revenue / spend, target: "1:6",',
+            19,
+            "'1:6' is not a number for 'target'",
+            "ROI targets are written as the return per 1 spent: write 6 for 1:6",
+        ),
+        (
+            "target: 500000,",
+            "target: 1200万,",
+            28,
+            "'1200万' is not a number for 'target'",
+            "write 12000000 for 1200万",
+        ),
+    ],
+)
+def test_yaml_mistakes_people_make_are_explained(
+    tmp_path: Path, old: str, new: str, line: int, message: str, hint: str
+) -> None:
+    plan = write(tmp_path, mutate(old, new))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:{line}" in run.stdout
+    assert message in run.stdout
+    assert f"hint: {hint}" in run.stdout
+    assert "missing required field" not in run.stdout  # one finding per mistake

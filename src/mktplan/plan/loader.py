@@ -295,6 +295,48 @@ _PARSER: Any = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else 
 _PARSER = _PARSER or yaml.SafeLoader
 
 
+_TAB_INDENT = re.compile(r"^ *\t")
+_NO_SPACE_AFTER_COLON = re.compile(
+    r"^(\s*(?:-\s+)?)([A-Za-z_\u4e00-\u9fff][\w.\-]*):(?![/\s])(\S.*)$"
+)
+_RESERVED_START = re.compile(r"^(\s*(?:-\s+)?[\w.\-]+:\s+)([%@`*&!|>].*?)\s*$")
+
+
+def explain_mistake(text: str, line: int) -> tuple[int, str, str] | None:
+    """(line, message, hint) for a YAML mistake people make, found at or just before the
+    ``line`` where the parser gave up; None when it is none of them."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        source = lines[number - 1]
+        if _TAB_INDENT.match(source):
+            return (
+                number,
+                f"line {number} is indented with a tab; YAML indents with spaces only",
+                "replace the tab at the start of the line with spaces (two per level, as the "
+                "lines around it)",
+            )
+        if colon := _NO_SPACE_AFTER_COLON.match(source):
+            fixed = f"{colon[1]}{colon[2]}: {colon[3]}"
+            return (
+                number,
+                f"missing space after the colon in `{source.strip()}`: YAML reads "
+                "`key:value` as one piece of text",
+                f"write it with a space after the colon: `{fixed.strip()}`",
+            )
+        if reserved := _RESERVED_START.match(source):
+            value = reserved[2]
+            quote = "'" if '"' in value else '"'
+            return (
+                number,
+                f"the value {value!r} starts with {value[0]!r}, which YAML reserves: a value "
+                "starting with %, @, `, *, &, !, | or > must be quoted",
+                f"quote it: `{(reserved[1] + quote + value + quote).strip()}`",
+            )
+    return None
+
+
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document; raise :class:`PlanError` with a location on any problem."""
     builder = _Builder(file)
@@ -314,6 +356,10 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         problem = exc.problem or "malformed YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
+        explained = explain_mistake(text, mark.line + 1) if mark else None
+        if explained is not None:
+            line, message, hint = explained
+            raise PlanError(message, file=file, line=line, hint=hint) from None
         raise builder.fail(
             f"not valid YAML: {problem}",
             mark,

@@ -150,6 +150,9 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
             model = _model_at(loc[:-1])
             close = Suggester(model.model_fields).suggest(str(loc[-1])) if model else []
+            key = str(loc[-1]).partition(":")[0]  # `id:visitors` is `id` without its space
+            if model and key in model.model_fields:
+                close = [key]
             if close:
                 renamed.add((*loc[:-1], close[0]))
     for error in errors:
@@ -165,7 +168,11 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             known = sorted(model.model_fields) if model else []
             close = Suggester(known).suggest(str(field_name))
             message = f"unknown field {field_name!r}"
-            if close:
+            key, colon, rest = str(field_name).partition(":")
+            if colon and rest and not rest.startswith(" ") and value is None:
+                message += ": a missing space after the colon makes `key:value` one piece of text"
+                close, hint = [], f"write it with a space after the colon: `{key}: {rest}`"
+            elif close:
                 message += f"; did you mean {close[0]!r}?"
                 hint = f"rename it to {close[0]!r}"
             else:
