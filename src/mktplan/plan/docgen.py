@@ -73,7 +73,11 @@ RULES = """\
   them up) and is 0 or at least 0.000001; every date lies in 2000–2099;
   `alert_response_hours` is at most 8784 (a year).
 - **Warnings** (exit 0 unless `--strict`): a target more than 10× its baseline, a module
-  whose actions leave more than half its budget unplanned, a plan without approvals.
+  whose actions leave more than half its budget unplanned, a plan without approvals, a
+  department as an owner, a percent KPI whose target looks like a fraction (`0.28` where 28
+  was meant), a goal whose numbers (read with 万/亿, million and %: "70 万元" is 700,000)
+  match none of its module's KPI targets nor their change over the baseline, and an approval
+  dated after the plan started.
 """
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from mktplan.errors import Finding, Severity
-from mktplan.plan import formula
+from mktplan.plan import formula, plausible
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
@@ -585,6 +585,9 @@ RULES: list[Rule] = [
     references,
     approvals,
     owners_are_people,
+    plausible.percent_targets,
+    plausible.goals_match_targets,
+    plausible.approvals_before_start,
 ]
 
 
