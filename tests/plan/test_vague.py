@@ -112,3 +112,13 @@ def test_an_event_named_goal_fails_validate_with_the_reason(tmp_path: Path) -> N
         in (run.stdout)
     )
     assert "双11, 618, Q3, 2025 say when, not how much" in run.stdout
+
+
+def test_a_bare_number_is_a_quantity_only_when_it_is_a_kpi_target() -> None:
+    from decimal import Decimal
+
+    assert vague_reason("Reach NPS 60") is not None
+    assert vague_reason("冲刺第 1") is not None
+    assert vague_reason("Reach NPS 60", [Decimal(60)]) is None
+    assert vague_reason("NPS 60 points") is None
+    assert vague_reason("GMV +30") is None

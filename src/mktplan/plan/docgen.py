@@ -51,8 +51,10 @@ RULES = """\
 
 `mktplan validate` runs these on top of the types above; all problems are reported at once.
 
-- **SMART goals**: every module's `goal` has a number that is not part of a date or an
-  event name (双11, 618, 520, Q3 and 2025 say when, not how much), is not a known vague phrase
+- **SMART goals**: every module's `goal` names a quantity — a number with its unit or noun
+  (`5 %`, `70 万元`, `2,000 registrations`), a sign (`+30`) or one of the module's KPI
+  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025) say
+  when, not how much — and is not a known vague phrase
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,

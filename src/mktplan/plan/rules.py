@@ -77,7 +77,7 @@ def _money(value: Decimal) -> str:
 
 def smart_goals(ctx: Context) -> Iterator[Finding]:
     for m, module in enumerate(ctx.plan.modules):
-        reason = vague_reason(module.goal)
+        reason = vague_reason(module.goal, (k.target for k in module.kpis if k.target is not None))
         if reason:
             yield ctx.finding(
                 ("modules", m, "goal"),

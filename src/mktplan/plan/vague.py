@@ -8,6 +8,8 @@ Chinese (simplified and traditional) get a message that quotes the phrase.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from decimal import Decimal
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -130,10 +132,30 @@ def strip_dates(text: str) -> str:
     return text
 
 
-def vague_reason(goal: str) -> str | None:
-    """Why ``goal`` is not measurable, or None when it names a quantity."""
+_DIGITS = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
+_SIGNS = frozenset("+-±×xX¥￥$€£")
+
+
+def names_quantity(text: str, targets: Iterable[Decimal] = ()) -> bool:
+    """Whether ``text`` (dates and events taken out) names a quantity: a number with its unit
+    or noun ("5 %", "70 万元", "2,000 registrations"), a sign or currency ("+30", "¥500"), a
+    number equal to one of ``targets`` (the module's KPI targets), or a number in words."""
+    wanted = set(targets)
+    for match in _DIGITS.finditer(text):
+        after = text[match.end() :].lstrip()[:1]
+        before = text[: match.start()].rstrip()[-1:]
+        if (after and (after.isalnum() or after in "%％")) or (before and before in _SIGNS):
+            return True
+        if wanted and Decimal(match.group(0).replace(",", "").replace("，", "")) in wanted:
+            return True
+    return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
+
+
+def vague_reason(goal: str, targets: Iterable[Decimal] = ()) -> str | None:
+    """Why ``goal`` is not measurable, or None when it names a quantity (see
+    :func:`names_quantity`; ``targets`` are the module's KPI targets)."""
     without_dates = strip_dates(goal)
-    if _NUMBER.search(without_dates):
+    if names_quantity(without_dates, targets):
         return None
     for pattern, label in VAGUE_PATTERNS:
         match = pattern.search(goal)
