@@ -70,6 +70,7 @@ class _Builder:
         self.marks: dict[Loc, Mark] = {}
         self.nodes = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self._plain: dict[str, Any] = {}  # plain scalar -> its core-schema value (immutable)
 
     def fail(self, message: str, mark: YamlMark, hint: str | None = None) -> PlanError:
         return PlanError(
@@ -95,7 +96,13 @@ class _Builder:
         if tag is None or tag == "!":
             # a plain scalar is resolved by the core schema; quoted or `!`-tagged is text
             if event.implicit[0] and event.style in (None, ""):  # plain: C gives ""
-                return self._core_value(event)
+                text = event.value
+                if text and text[0] not in _MAYBE_NOT_TEXT:  # most values are text
+                    return text
+                found = self._plain.get(text, _NO_KEY)
+                if found is _NO_KEY:  # values repeat (units, dates): resolve each once
+                    found = self._plain[text] = self._core_value(event)
+                return found
             return event.value
         if tag == _STR_TAG:
             return event.value
