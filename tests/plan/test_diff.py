@@ -619,3 +619,31 @@ def test_budget_totals_before_and_after(tmp_path: Path) -> None:
     table = run_cli("diff", old, new)
     assert "budget totals" in table.stdout
     assert "allocated to modules" in table.stdout
+
+
+def test_a_list_field_added_to_a_model_later_is_diffed_entry_by_entry() -> None:
+    """The KPI model will gain `checkpoints:`; the walk covers such a field unchanged."""
+    from pydantic import create_model
+
+    from mktplan.plan.model import Kpi, Milestone
+
+    kpi_with_checkpoints = create_model(
+        "KpiWithCheckpoints", __base__=Kpi, checkpoints=(list[Milestone], [])
+    )
+    base = plan_of(BASE)
+    module = base.modules[1]
+    kpi = module.kpis[0]
+
+    def with_checkpoints(*days: int) -> Plan:
+        points = [{"date": dt.date(2023, 7, d), "name": f"day {d}"} for d in days]
+        new_kpi = kpi_with_checkpoints.model_validate({**kpi.model_dump(), "checkpoints": points})
+        new_module = module.model_copy(update={"kpis": [new_kpi, *module.kpis[1:]]})
+        return base.model_copy(update={"modules": [base.modules[0], new_module, *base.modules[2:]]})
+
+    found = diff_plans(with_checkpoints(10, 20), with_checkpoints(10, 25))
+    assert {(c.item, c.field, c.kind) for c in found} == {
+        ("online.sales", "checkpoints[day 20]", Kind.removed),
+        ("online.sales", "checkpoints[day 25]", Kind.added),
+    }
+    assert all(c.careful and c.group.value == "grading rules" for c in found)
+    assert diff_plans(with_checkpoints(10, 20), with_checkpoints(10, 20)) == []

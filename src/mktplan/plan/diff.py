@@ -411,12 +411,34 @@ def _walk(
             yield from _walk(
                 area, nested, before, after, "" if nested == name else f"{prefix}{name}."
             )
+        elif _is_entries(before) and _is_entries(after):
+            yield from _sublist(area, item, f"{prefix}{name}", before, after)
         elif isinstance(before, dict) or isinstance(after, dict):
             yield from _mapping(area, item, f"{prefix}{name}", before or {}, after or {})
         else:
             yield Change(
                 area, item, f"{prefix}{name}", Kind.changed, _as_value(before), _as_value(after)
             )
+
+
+def _is_entries(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, BaseModel) for v in value)
+
+
+def _sublist(
+    area: Area, item: str, field: str, old: Sequence[BaseModel], new: Sequence[BaseModel]
+) -> Iterator[Change]:
+    """A list of entries inside an entry (a KPI's checkpoints, …): matched by key, each
+    change named `field[key].subfield`."""
+    old_by_key, new_by_key = _keyed(old), _keyed(new)
+    for key in _union_order(list(old_by_key), list(new_by_key)):
+        before, after = old_by_key.get(key), new_by_key.get(key)
+        if before is None and after is not None:
+            yield Change(area, item, f"{field}[{key}]", Kind.added, None, _describe(after))
+        elif after is None and before is not None:
+            yield Change(area, item, f"{field}[{key}]", Kind.removed, _describe(before), None)
+        elif before is not None and after is not None:
+            yield from _walk(area, item, before, after, f"{field}[{key}].")
 
 
 def _mapping(
@@ -459,6 +481,8 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
             changes.extend(_entries(_LIST_AREAS[name], "", before, after))
         elif name in _DICT_AREAS:
             changes.extend(_named(_DICT_AREAS[name], before, after))
+        elif _is_entries(before) and _is_entries(after):  # a new list of entries
+            changes.extend(_sublist(Area.plan, name, name, before, after))
         else:  # a new top-level field of the plan: compared as a value
             changes.append(
                 Change(Area.plan, name, "", Kind.changed, _as_value(before), _as_value(after))
@@ -572,6 +596,8 @@ def render_cells(change: Change) -> tuple[str, str, str, str, str, str]:
     """(area, item, field, old, new, change) as display text, shared by table and Markdown;
     a change to review carefully has its field marked ⚠."""
     what = change.field if change.kind is Kind.changed else change.kind.value
+    if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
+        what = f"{change.field} {change.kind.value}"
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old)
