@@ -35,13 +35,48 @@ def error_loc(error: Any) -> Loc:
     return loc
 
 
+def model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model whose field set applies at ``loc`` (for 'did you mean')."""
+    current: Any = Plan
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        else:
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin is list and args:
+                current = args[0]
+            elif origin is dict and len(args) == 2:
+                current = args[1]
+            else:
+                return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the type that holds fields."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) == 1:
+                annotation = options[0]
+                continue
+        return annotation
+
+
 def _field_at(loc: Loc) -> tuple[type[BaseModel] | None, Any]:
     """The model holding the field at ``loc`` and that field's info (or None, None)."""
-    from mktplan.plan.validate import _model_at
-
     if not loc or not isinstance(loc[-1], str):
         return None, None
-    model = _model_at(loc[:-1])
+    model = model_at(loc[:-1])
     if model is None or loc[-1] not in model.model_fields:
         return model, None
     return model, model.model_fields[loc[-1]]

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from mktplan.errors import Finding, MktplanError, Severity
 from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
-from mktplan.plan.partial import error_loc, partial_findings
+from mktplan.plan.partial import error_loc, model_at, partial_findings
 from mktplan.suggest import Suggester
 
 
@@ -41,43 +38,6 @@ class PlanCheck:
     @property
     def valid(self) -> bool:
         return self.plan is not None and not self.errors
-
-
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """The pydantic model whose field set applies at ``loc`` (for 'did you mean')."""
-    current: Any = Plan
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin is list and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional[...] and Annotated[...] down to the type that holds fields."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        if origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(options) == 1:
-                annotation = options[0]
-                continue
-        return annotation
 
 
 _FIELD_HINTS = {
@@ -148,7 +108,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-            model = _model_at(loc[:-1])
+            model = model_at(loc[:-1])
             close = Suggester(model.model_fields).suggest(str(loc[-1])) if model else []
             key = str(loc[-1]).partition(":")[0]  # `id:visitors` is `id` without its space
             if model and key in model.model_fields:
@@ -164,7 +124,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         hint = _FIELD_HINTS.get(field_name)
         value = error.get("input")
         if kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
+            model = model_at(loc[:-1])
             known = sorted(model.model_fields) if model else []
             close = Suggester(known).suggest(str(field_name))
             message = f"unknown field {field_name!r}"
