@@ -240,11 +240,15 @@ def test_plan_owner_period_and_alerts() -> None:
     found = keyed(found_list)
     assert found[("plan", "plan", "owner")].new == "Liu Yang"
     assert found[("plan", "period", "end")].delta == 31
-    alerts = [c for c in found_list if c.area is Area.alert]
-    assert {(c.kind, c.old or c.new) for c in alerts} == {
-        (Kind.removed, "above_target 20 (warning)"),
-        (Kind.added, "above_target 10 (critical)"),
-    }
+    # an alert is matched by its KPI: a new threshold is a change, with its delta
+    threshold = found[("alert", "offline.cac", "above_target")]
+    assert (threshold.old, threshold.new, threshold.delta) == (
+        Decimal(20),
+        Decimal(10),
+        Decimal(-10),
+    )
+    assert found[("alert", "offline.cac", "severity")].new == "critical"
+    assert threshold.group.value == "grading rules"
 
 
 def test_json_document_uses_numbers_and_iso_dates() -> None:
@@ -533,9 +537,13 @@ def test_every_kind_of_change_is_shown_in_its_group(
 
 def test_alert_changes_are_grading_rules() -> None:
     found = changes(
-        ("{kpi: brand.negative_comments, above: 50,", "{kpi: brand.negative_comments, above: 80,")
+        ("{kpi: brand.negative_comments, above: 50,", "{kpi: brand.negative_comments, above: 80,"),
+        ("  - {kpi: brand.topic_reads, below_pace: 20%, severity: warning}", ""),
     )
-    assert {c.kind for c in found} == {Kind.added, Kind.removed}
+    assert {(c.item, c.field, c.kind) for c in found} == {
+        ("brand.negative_comments", "above", Kind.changed),
+        ("brand.topic_reads", "", Kind.removed),
+    }
     assert {c.group.value for c in found} == {"grading rules"}
 
 

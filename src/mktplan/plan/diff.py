@@ -340,8 +340,6 @@ _DICT_AREAS = {"sources": Area.source}
 def _entry_key(model: BaseModel) -> str:
     """What identifies an entry across versions: its id, else its name, else its kpi, else
     its date; the n-th repetition is told apart by the caller."""
-    if isinstance(model, Alert):
-        return f"{model.kpi}: {_describe_alert(model)}"
     for name in ("id", "name", "kpi", "date"):
         value = getattr(model, name, None)
         if value is not None:
