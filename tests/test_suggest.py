@@ -83,3 +83,15 @@ def test_the_same_typo_is_looked_up_once_and_suggested_everywhere(tmp_path: Path
     run = run_cli("validate", _plan_with_formula_typos(tmp_path, names))
     assert run.code == 1
     assert run.stdout.count("did you mean 'online.sales'?") == MAX_LOOKUPS + 20
+
+
+def test_a_bare_kpi_id_suggests_every_module_kpi_it_names() -> None:
+    from mktplan.suggest import close_kpis
+
+    refs = [f"m{i:03d}.{kpi}" for i in range(300) for kpi in ("sales", "orders", "visitors")]
+    assert Suggester(refs).same_tail("orders") == sorted(r for r in refs if r.endswith(".orders"))
+    assert close_kpis("sales", refs)[:2] == ["m000.sales", "m001.sales"]
+    found = close_kpis("m007.salse", refs)
+    assert found[0] == "m007.sales"
+    assert found[0] == difflib.get_close_matches("m007.salse", refs, 1, 0.6)[0]
+    assert close_kpis("zzzz", refs) == []

@@ -33,6 +33,7 @@ class Suggester:
         self.lookups_left = max_lookups
         self._memo: dict[tuple[str, int], list[str]] = {}
         self._index: dict[str, list[int]] | None = None
+        self._tails: dict[str, list[str]] | None = None
 
     def _postings(self) -> dict[str, list[int]]:
         if self._index is None:
@@ -57,6 +58,18 @@ class Suggester:
             read += len(postings)
         return [self.candidates[number] for number, _ in shared.most_common(SHORTLIST)]
 
+    def same_tail(self, name: str) -> list[str]:
+        """Qualified ids ending in ``.name`` (`sales` → `online.sales`), sorted; an index
+        lookup, not a scan."""
+        if self._tails is None:
+            tails: dict[str, list[str]] = {}
+            for candidate in self.candidates:
+                head, dot, tail = candidate.rpartition(".")
+                if dot and head:
+                    tails.setdefault(tail, []).append(candidate)
+            self._tails = {tail: sorted(found) for tail, found in tails.items()}
+        return self._tails.get(name, [])
+
     def suggest(self, name: str, n: int = 1) -> list[str]:
         """Up to ``n`` candidates close to ``name``, best first; [] once the budget is spent."""
         key = (name, n)
@@ -73,11 +86,23 @@ class Suggester:
 _shared: tuple[tuple[str, ...], Suggester] | None = None
 
 
-def close_matches(name: str, candidates: Iterable[str], n: int = 1) -> list[str]:
-    """:meth:`Suggester.suggest` against ``candidates``, reusing the index (and the budget)
-    while the candidates stay the same, as they do for every row of one ingest."""
+def _suggester_for(candidates: Iterable[str]) -> Suggester:
+    """One Suggester per candidate set, reused (with its budget) while the candidates stay
+    the same, as they do for every row of one ingest."""
     global _shared
     key = tuple(candidates)
     if _shared is None or _shared[0] != key:
         _shared = (key, Suggester(key))
-    return _shared[1].suggest(name, n)
+    return _shared[1]
+
+
+def close_matches(name: str, candidates: Iterable[str], n: int = 1) -> list[str]:
+    """:meth:`Suggester.suggest` against ``candidates``."""
+    return _suggester_for(candidates).suggest(name, n)
+
+
+def close_kpis(name: str, candidates: Iterable[str], n: int = 2) -> list[str]:
+    """For an unknown KPI id: the qualified ids it is the bare id of (`sales` →
+    `online.sales`, every module's), else up to ``n`` close matches."""
+    suggester = _suggester_for(candidates)
+    return suggester.same_tail(name) or suggester.suggest(name, n)
