@@ -12,14 +12,15 @@ Plain scalars are read by the YAML 1.2 core schema, like yaml-language-server an
 editors and tools, not by PyYAML's YAML 1.1 rules: ``1:3.5`` is text (1.1 reads it as the
 sexagesimal 63.5), ``0100000`` is the decimal 100000 (1.1: octal 32768), ``yes``/``no``/
 ``on``/``off`` are text, ``1e27`` is a number, and an unquoted date stays text until the
-model reads it as a date. A plan means to mktplan exactly what it means to every YAML tool.
+model reads it as a date. Floats are built as exact :class:`~decimal.Decimal` values. A plan
+means to mktplan exactly what it means to every YAML tool.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -109,7 +110,7 @@ class _Builder:
         if tag in _CORE_TAGS:
             value: Any = self._core_value(event)
             if tag == _FLOAT_TAG and type(value) is int:
-                value = float(value)
+                value = Decimal(value)
             if _CORE_TAGS[tag] is not type(value):
                 raise self.fail(
                     f"the value {event.value!r} does not match its tag !!{tag.rsplit(':', 1)[1]}",
@@ -258,7 +259,7 @@ _CORE_TAGS: dict[str, type] = {
     "tag:yaml.org,2002:null": type(None),
     "tag:yaml.org,2002:bool": bool,
     "tag:yaml.org,2002:int": int,
-    _FLOAT_TAG: float,
+    _FLOAT_TAG: Decimal,
 }
 
 # The YAML 1.2.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema), in full.
@@ -275,7 +276,8 @@ _MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
 
 
 def _core_value(text: str) -> Any:
-    """A plain scalar's value by the YAML 1.2 core schema: None, bool, int, float or text."""
+    """A plain scalar's value by the YAML 1.2 core schema: None, bool, int, a float as an
+    exact Decimal, or text."""
     if text and text[0] not in _MAYBE_NOT_TEXT:
         return text
     if text in _NULL:
@@ -289,11 +291,11 @@ def _core_value(text: str) -> Any:
     if _INT_HEX.fullmatch(text):
         return int(text[2:], 16)
     if _FLOAT.fullmatch(text):
-        return float(text)
+        return Decimal(text)  # exact: money is never a binary float (0.1 stays 0.1)
     if _INF.fullmatch(text):
-        return -math.inf if text.startswith("-") else math.inf
+        return Decimal("-Infinity") if text.startswith("-") else Decimal("Infinity")
     if text in _NAN:
-        return math.nan
+        return Decimal("NaN")
     return text
 
 

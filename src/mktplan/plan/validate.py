@@ -68,6 +68,11 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
+def _shown(value: object) -> str:
+    """A value as the plan wrote it: numbers plain (12.5, 1E+27), text quoted."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
+
+
 def number_hint(value: object) -> str:
     """How to write ``value`` (text a person meant as a number) as the number mktplan reads."""
     generic = "write a plain number such as 35000 or 12.5, without units or thousands commas"
@@ -143,22 +148,22 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             hint = hint or f"add `{field_name}:` under {parent}; see docs/plan-format.md"
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
-            message = f"{value!r} is not allowed for {field_name!r}"
+            message = f"{_shown(value)} is not allowed for {field_name!r}"
             hint = f"use one of {expected}"
         elif kind.startswith(("date_", "datetime_")):
             reason = str(error["msg"]).partition(", ")[2]
-            message = f"{value!r} is not a valid date for {field_name!r}" + (
+            message = f"{_shown(value)} is not a valid date for {field_name!r}" + (
                 f" ({reason})" if reason else ""
             )
             hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
         elif kind == "finite_number":
-            message = f"{value!r} is not a finite number for {field_name!r}"
+            message = f"{_shown(value)} is not a finite number for {field_name!r}"
             hint = "write a plain number such as 35000 or 12.5"
         elif kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
-            message = f"{value!r} is not a number for {field_name!r}"
+            message = f"{_shown(value)} is not a number for {field_name!r}"
             hint = number_hint(value)
         elif kind == "string_pattern_mismatch":
-            message = f"{value!r} is not a valid {field_name!r}"
+            message = f"{_shown(value)} is not a valid {field_name!r}"
             hint = (
                 "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
             )
