@@ -16,7 +16,6 @@ as percent points.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -43,6 +42,7 @@ from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.store.records import Row, observation_of
+from mktplan.suggest import close_kpis
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -255,8 +255,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
 
 
 def _did_you_mean(name: str, refs: dict[str, KpiRef]) -> str:
-    same_tail = sorted(q for q in refs if q.endswith(f".{name}"))
-    close = same_tail or difflib.get_close_matches(name, list(refs), n=2, cutoff=0.6)
+    close = close_kpis(name, refs, n=2)
     return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 

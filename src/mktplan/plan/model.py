@@ -14,7 +14,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
+
+from mktplan.plan import bounds
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -35,6 +38,9 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6)]
 
 
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
+
+
 def _one_person(value: Any) -> Any:
     """An owner is one person: a list, or a name joined with 'and', ',', '/', '、' is two."""
     if isinstance(value, (list, tuple)):
@@ -45,7 +51,9 @@ def _one_person(value: Any) -> Any:
         stripped = value.strip()
         if not stripped:
             raise ValueError("the owner is empty; name the one person accountable")
-        if re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
+        # 周云 王芳: two Chinese names side by side are two people (渠道组 孙丽 is one, of a team)
+        names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
+        if len(names) > 1 or re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
             raise ValueError(
                 f"{stripped!r} names more than one owner; exactly one person is accountable"
             )
@@ -84,6 +92,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
     )
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Any:
+        """Every number and date a report can handle (see :mod:`mktplan.plan.bounds`)."""
+        bounds.check_model(self)
+        return self
 
 
 class Period(StrictModel):
@@ -149,6 +163,7 @@ class PlanInfo(StrictModel):
     alert_response_hours: int = Field(
         default=24,
         gt=0,
+        le=24 * 366,
         description="Hours after the as-of date by which an alert needs a response.",
     )
 

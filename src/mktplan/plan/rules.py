@@ -6,16 +6,18 @@ and one line.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from mktplan.errors import Finding, Severity
-from mktplan.plan import formula
+from mktplan.plan import formula, plausible
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import REWRITE_EXAMPLE, vague_reason
+from mktplan.suggest import Suggester
 
 
 def format_loc(loc: Loc) -> str:
@@ -34,6 +36,7 @@ class Context:
         self.plan = plan
         self.loaded = loaded
         self.refs = kpi_refs(plan)
+        self.suggester: Suggester | None = None
 
     def finding(
         self,
@@ -75,7 +78,7 @@ def _money(value: Decimal) -> str:
 
 def smart_goals(ctx: Context) -> Iterator[Finding]:
     for m, module in enumerate(ctx.plan.modules):
-        reason = vague_reason(module.goal)
+        reason = vague_reason(module.goal, (k.target for k in module.kpis if k.target is not None))
         if reason:
             yield ctx.finding(
                 ("modules", m, "goal"),
@@ -313,13 +316,20 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
 
 
 def _did_you_mean(name: str, module: Module | None, ctx: Context) -> str:
+    if ctx.suggester is None:  # built on first use: most plans have no unknown id
+        ctx.suggester = Suggester(ctx.refs)
+    close = ctx.suggester.suggest(name)
+    if module is not None:  # the module's own bare ids are candidates too
+        local = Suggester(k.id for k in module.kpis).suggest(name)
+        if local and (not close or _similarity(name, local[0]) > _similarity(name, close[0])):
+            close = local
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _similarity(a: str, b: str) -> float:
     import difflib
 
-    candidates = list(ctx.refs)
-    if module is not None:
-        candidates += [k.id for k in module.kpis]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def formulas(ctx: Context) -> Iterator[Finding]:
@@ -517,13 +527,45 @@ def references(ctx: Context) -> Iterator[Finding]:
                     "map to a KPI id of the routed modules, or `module.kpi`",
                     code="unknown_kpi",
                 )
-            for qualified in targets:
-                if ctx.refs[qualified].kpi.formula:
-                    yield ctx.finding(
-                        (*loc, "columns", header),
-                        f"source {name!r} maps column {header!r} to {qualified!r}, a formula KPI",
-                        "formula KPIs are computed from their inputs; map the inputs instead",
-                    )
+            # one finding per column, however many routed modules it reaches
+            computed = sorted({q for q in targets if ctx.refs[q].kpi.formula})
+            if computed:
+                yield ctx.finding(
+                    (*loc, "columns", header),
+                    f"source {name!r} maps column {header!r} to "
+                    f"{' and '.join(map(repr, computed))}, "
+                    f"{'a formula KPI' if len(computed) == 1 else 'formula KPIs'}",
+                    "formula KPIs are computed from their inputs; map the inputs instead",
+                )
+
+
+_DEPARTMENT = re.compile(
+    r"(?:部|部门|部門|中心|团队|團隊|小组|小組|事业部|委员会|办公室)$"
+    r"|\b(?:marketing|sales|team|department|dept|division|office|group|committee|agency)\b",
+    re.I,
+)
+
+
+def owners_are_people(ctx: Context) -> Iterator[Finding]:
+    """A department (市场部, Marketing) owning a module or an action: a person answers for it."""
+    for m, module in enumerate(ctx.plan.modules):
+        owned: list[tuple[Loc, str, str]] = [
+            (("modules", m, "owner"), module.owner, f"module {module.id!r}")
+        ]
+        owned += [
+            (("modules", m, "actions", a, "owner"), action.owner, f"action {action.name!r}")
+            for a, action in enumerate(module.actions)
+        ]
+        for loc, owner, what in owned:
+            if _DEPARTMENT.search(owner):
+                yield ctx.warning(
+                    loc,
+                    f"{what} is owned by {owner!r}, which looks like a department or team, not a "
+                    "person",
+                    "name the one person who answers for it (负责人); list the team under "
+                    "`collaborators`",
+                    code="department_owner",
+                )
 
 
 def approvals(ctx: Context) -> Iterator[Finding]:
@@ -545,6 +587,10 @@ RULES: list[Rule] = [
     formulas,
     references,
     approvals,
+    owners_are_people,
+    plausible.percent_targets,
+    plausible.goals_match_targets,
+    plausible.approvals_before_start,
 ]
 
 
