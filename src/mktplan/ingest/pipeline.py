@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
-from mktplan.ingest.readers import read_header
+from mktplan.ingest.sniff import sniff
 from mktplan.ingest.sources import MappedFile, RejectedRow, choose_layout, map_table
 from mktplan.plan.model import Plan
 
@@ -49,6 +49,7 @@ class ParsedFile:
             config_digest=self.mapped.config_digest,
             rows_read=self.mapped.rows_read,
             rows=self.mapped.rows,
+            skipped=self.mapped.skipped,
         )
 
 
@@ -99,18 +100,19 @@ def parse_file(
     ``known`` says the store already holds these bytes under this mapping, the rows are not
     parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing."""
     source_config = plan.sources.get(source) if source else None
-    header = read_header(
+    dialect = sniff(
         path,
+        source_config,
         encoding=encoding or (source_config.encoding if source_config else None),
         sheet=sheet or (source_config.sheet if source_config else None),
     )
-    layout = choose_layout(plan, header, source)
+    layout = choose_layout(plan, dialect.header, source, dialect.header_line)
     sha256, quotes = scan_file(path)
     digest = layout.digest(plan)
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped)
-    return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes))
+    return ParsedFile(path, sha256, map_table(plan, dialect, layout, digest, quotes))
 
 
 def rejects_path(path: Path) -> Path:

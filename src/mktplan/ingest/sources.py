@@ -21,8 +21,9 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +31,24 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError
-from mktplan.ingest.columns import MICRO, Body
-from mktplan.ingest.readers import (
-    TableHeader,
-    header_key,
+from mktplan.ingest.cells import (
+    ParsedNumbers,
+    currency_of,
+    header_unit,
     is_no_value,
+    is_totals_label,
     parse_dates,
     parse_numbers,
-    read_columns,
+    scale_factor,
 )
+from mktplan.ingest.columns import MICRO, Body
+from mktplan.ingest.readers import TableHeader, header_key
+from mktplan.ingest.sniff import Dialect, read_body
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
-from mktplan.store.records import Row, observation_of
+from mktplan.render.numbers import is_currency
+from mktplan.store.records import Row, SkippedRows, observation_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,16 +95,17 @@ class Layout:
     routes: dict[str, str] = field(default_factory=dict)  # header_key(cell) → module id
     module: str | None = None  # wide: the fixed module
     source: Source | None = None
+    currency: int | None = None  # wide: a column naming each row's currency
 
     @property
     def positions(self) -> list[int]:
         found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.route]
-        found += [p for p, _ in self.metrics]
+        found += [p for p, _ in self.metrics] + [self.currency]
         return sorted({p for p in found if p is not None})
 
     @property
     def text_positions(self) -> set[int]:
-        found = {self.date, self.kpi, self.channel, self.note, self.line, self.route}
+        found = {self.date, self.kpi, self.channel, self.note, self.line, self.route, self.currency}
         return {p for p in found if p is not None}
 
     def digest(self, plan: Plan) -> str:
@@ -129,6 +136,7 @@ class MappedFile:
     rejects: tuple[RejectedRow, ...]
     rejected_rows: int  # distinct lines rejected
     config_digest: str
+    skipped: tuple[SkippedRows, ...] = ()  # totals rows and lines above the header
 
     @cached_property
     def observations(self) -> tuple[Observation, ...]:
@@ -152,14 +160,21 @@ def _positions(headers: tuple[str, ...]) -> dict[str, int]:
 
 def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
     wanted = [source.date, *source.columns]
-    wanted += [h for h in (source.module_by, source.channel, source.note, source.line) if h]
+    wanted += [
+        h
+        for h in (source.module_by, source.channel, source.note, source.line, source.currency)
+        if h
+    ]
     return [h for h in wanted if header_key(h) not in found]
 
 
-def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
-    """The layout of a file (see :func:`_choose_layout`), refusing a file in which a column
-    the layout reads is named twice: which of the two was meant is anyone's guess."""
-    layout = _choose_layout(plan, header, source_name)
+def choose_layout(
+    plan: Plan, header: TableHeader, source_name: str | None, header_line: int = 1
+) -> Layout:
+    """The layout of a file whose header is on ``header_line`` (see :func:`_choose_layout`),
+    refusing a file in which a column the layout reads is named twice: which of the two was
+    meant is anyone's guess."""
+    layout = _choose_layout(plan, header, source_name, header_line)
     seen: dict[str, int] = {}
     for position, name in enumerate(header.headers):
         key = header_key(name)
@@ -167,7 +182,7 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
             raise IngestError(
                 f"the column {name!r} appears twice (columns {seen[key] + 1} and {position + 1})",
                 file=header.file,
-                line=1,
+                line=header_line,
                 path=name,
                 hint="rename or remove one of them so each mapped column is named once",
             )
@@ -175,7 +190,9 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
     return layout
 
 
-def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
+def _choose_layout(
+    plan: Plan, header: TableHeader, source_name: str | None, header_line: int
+) -> Layout:
     """The layout of a file: the named source (a long-format file that lacks the source's
     columns stays long, so one call can mix both), else long format by its header; otherwise an
     :class:`IngestError` naming the sources whose headers match (or all of them)."""
@@ -193,10 +210,12 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
         if missing and not is_long:
             raise IngestError(
                 f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
-                f"{', '.join(map(repr, missing))}, which the file lacks",
+                f"{', '.join(map(repr, missing))}, which the file lacks (line {header_line} was "
+                f"taken as the header: no line within the first 50 holds all the columns)",
                 file=header.file,
-                line=1,
-                hint=f"the file's header: {', '.join(header.headers)}",
+                line=header_line,
+                hint=f"the header on line {header_line}: {', '.join(header.headers)}; fix the "
+                "source's column names, or set `header_row:` to the header's line",
             )
         if not missing:
             return _source_layout(source_name, source, found)
@@ -222,7 +241,7 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
     raise IngestError(
         "not long format (date,kpi,value) and no --source given",
         file=header.file,
-        line=1,
+        line=header_line,
         hint=hint,
     )
 
@@ -242,6 +261,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
         routes={header_key(v): m for v, m in (source.modules or {}).items()},
         module=source.module,
         source=source,
+        currency=at(source.currency),
     )
 
 
@@ -287,9 +307,12 @@ class _Rejects:
         self.items: list[tuple[int, str, str, str]] = []  # (pos, column, value, reason)
         self.bad = np.zeros(size, dtype=np.bool_)
 
-    def add(self, pos: int, column: str, value: str, reason: str) -> None:
+    def add(self, pos: int, column: str, value: str, reason: str, *, row: bool = True) -> None:
+        """A rejected cell; ``row``: the whole row goes (its date or routing is bad), else
+        only this cell (a value), so --skip-invalid keeps the row's good cells."""
         self.items.append((pos, column, value, reason))
-        self.bad[pos] = True
+        if row:
+            self.bad[pos] = True
 
     def rows(self) -> tuple[RejectedRow, ...]:
         ordered = sorted(self.items, key=lambda item: item[0])
@@ -338,14 +361,15 @@ def _apply_percent(
     pct: npt.NDArray[np.bool_],
     raw: Callable[[int], str],
     rejects: _Rejects,
-) -> npt.NDArray[np.int64]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(positions, micro-units) of the cells kept: percentages rescaled or rejected."""
     if not pct.any():
-        return micro
+        return pos, micro
     rule = _percent_rule(kpi)
     if rule == "points":
-        return micro
+        return pos, micro
     if rule == "fraction":
-        return np.where(pct, np.rint(micro / 100), micro).astype(np.int64)
+        return pos, np.where(pct, np.rint(micro / 100), micro).astype(np.int64)
     for p in pos[pct].tolist():
         rejects.add(
             p,
@@ -353,22 +377,27 @@ def _apply_percent(
             raw(p),
             f"a percentage for {qid!r}, whose unit is {kpi.unit or 'not set'}; "
             "write the number in the KPI's unit",
+            row=False,
         )
-    return micro
+    return pos[~pct], micro[~pct]
 
 
 def map_table(
     plan: Plan,
-    header: TableHeader,
+    dialect: Dialect,
     layout: Layout,
     config_digest: str | None = None,
     quotes: tuple[int, int] | None = None,
 ) -> MappedFile:
-    """Read the body of ``header``'s file through ``layout`` into observations
+    """Read the body of the dialect's table through ``layout`` into observations
     (``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
     when the caller has them already)."""
-    body = read_columns(header, layout.positions, layout.text_positions, quotes)
-    return map_body(plan, header, layout, body, config_digest)
+    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+    mapped = map_body(plan, dialect.header, layout, body, config_digest)
+    if not dialect.skipped_above:
+        return mapped
+    above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
+    return replace(mapped, skipped=(above, *mapped.skipped))
 
 
 def map_body(
@@ -399,12 +428,44 @@ def map_body(
         codes, uniques = column.factorize()
         empty = np.array([not u.strip() for u in uniques] or [True], dtype=np.bool_)
         blank[rows] = empty[codes[rows]]
-    rows_read = int(size - blank.sum())
     rejects = _Rejects(header.file, first_line, size)
+    source = layout.source
+    period = (plan.plan.period.start, plan.plan.period.end)
+
+    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said
+    skip = np.zeros(size, dtype=np.bool_)
+    skipped: list[tuple[int, str]] = []
+    for labelled in (layout.date, layout.kpi, layout.route, layout.channel):
+        if labelled is None or body[labelled].kind != "text":
+            continue
+        position = labelled
+        codes, uniques = body[position].factorize()
+        labels = np.array([is_totals_label(u) for u in uniques] or [False], dtype=np.bool_)
+        hit = labels[codes] & ~blank & ~skip
+        for p in np.flatnonzero(hit).tolist():
+            skipped.append((p, f"a totals row ({names[position]}: {uniques[codes[p]].strip()!r})"))
+        skip |= hit
 
     date_column = body[layout.date]
-    dates = parse_dates(date_column, excel=header.excel)
+    dates = parse_dates(
+        date_column,
+        excel=header.excel,
+        date_format=source.date_format if source else None,
+        period=period,
+    )
     date_header = names[layout.date]
+    parsed: dict[int, ParsedNumbers] = {}
+    if layout.kpi is None:
+        parsed = _parse_metrics(plan, header, layout, body, refs)
+        summary = _summary_rows(
+            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip
+        )
+        for p in np.flatnonzero(summary).tolist():
+            skipped.append((p, "a summary row: its values are the sum of the other rows"))
+        skip |= summary
+    blank |= skip
+    rows_read = int(size - blank.sum())
+
     for p, reason in dates.errors.items():
         if not blank[p]:
             rejects.add(p, date_header, date_column.raw(p), reason)
@@ -418,17 +479,24 @@ def map_body(
             date_column.raw(p),
             f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
         )
+    if layout.currency is not None:
+        _check_currency_column(plan, body, layout.currency, names, blank, rejects)
 
+    fixed = source.fixed if source else None
     channels = _text_codes(body, layout.channel)
+    if fixed is not None and fixed.channel is not None:
+        channels = (np.zeros(size, dtype=np.intp), [fixed.channel])
     notes = _texts(body, layout.note)
     lines = _texts(body, layout.line)
+    if fixed is not None and fixed.line is not None:
+        lines = np.full(size, fixed.line, dtype=object)
 
     cells = _Cells()
     kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
     if layout.kpi is not None and layout.value is not None:
-        _map_long(body, layout, names, refs, blank, rejects, cells)
+        _map_long(body, layout, names, refs, blank, rejects, cells, plan.plan.currency)
     else:
-        _map_wide(plan, body, layout, names, refs, blank, rejects, cells)
+        _map_wide(plan, body, layout, names, refs, blank, rejects, cells, parsed)
 
     valid = dates.ok & ~blank
     combined = _combine(
@@ -453,7 +521,157 @@ def map_body(
         rejects=rejects.rows(),
         rejected_rows=rejected_rows,
         config_digest=config_digest or layout.digest(plan),
+        skipped=tuple(
+            SkippedRows(first_line + p, first_line + p, reason) for p, reason in sorted(skipped)
+        ),
     )
+
+
+def _column_kpi(
+    plan: Plan, layout: Layout, kpi_id: str, refs: dict[str, KpiRef]
+) -> tuple[str, Kpi] | None:
+    """The first KPI a wide column lands on (of the routed or fixed module, or the plan)."""
+    module_ids: list[str | None] = [*sorted(set(layout.routes.values()))] or [layout.module]
+    for module_id in module_ids:
+        module = plan.module(module_id) if module_id else None
+        qid = resolve_name(kpi_id, module, refs)
+        if qid is not None and qid in refs:
+            return qid, refs[qid].kpi
+    return None
+
+
+def _parse_metrics(
+    plan: Plan, header: TableHeader, layout: Layout, body: Body, refs: dict[str, KpiRef]
+) -> dict[int, ParsedNumbers]:
+    """Every value column of a wide layout parsed, in its KPI's currency and at its scale (a
+    unit in the header such as (万元), or the source's `scale:`). A money column whose header
+    names another currency refuses the file."""
+    source = layout.source
+    scales = {header_key(h): f for h, f in ((source.scale or {}) if source else {}).items()}
+    header_line = body.first_line - 1
+    parsed: dict[int, ParsedNumbers] = {}
+    for position, kpi_id in layout.metrics:
+        name = header.headers[position]
+        found = _column_kpi(plan, layout, kpi_id, refs)
+        unit = found[1].unit if found else None
+        currency = unit if unit and is_currency(unit) else plan.plan.currency
+        declared = header_unit(name, currency)
+        if found and is_currency(unit) and declared.currency not in (None, currency):
+            raise IngestError(
+                f"the column {name!r} is in {declared.currency}, but {found[0]!r} is in {currency}",
+                file=header.file,
+                line=header_line,
+                path=name,
+                hint=f"export the report in {currency}, or map the column to a KPI whose unit "
+                f"is {declared.currency}",
+            )
+        factor = Fraction(declared.scale)
+        if header_key(name) in scales:
+            try:
+                factor = scale_factor(scales[header_key(name)])
+            except ValueError as exc:
+                raise UsageError(
+                    f"source {layout.name!r}: {exc}",
+                    hint="write scale: {Header: 1000} or K, M, 千, 万, 亿",
+                ) from None
+        parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
+    return parsed
+
+
+def _summary_rows(
+    plan: Plan,
+    layout: Layout,
+    body: Body,
+    parsed: dict[int, ParsedNumbers],
+    refs: dict[str, KpiRef],
+    days: npt.NDArray[np.datetime64],
+    dates_ok: npt.NDArray[np.bool_],
+    blank: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Unlabelled summary rows (Meta's: identifying cells empty): a candidate row whose
+    non-zero values of `sum` KPIs equal the sum of at least two other rows of its day or of
+    the file (a value below that sum, such as a de-duplicated reach, does not count against
+    it, but one value must equal its sum). Candidates: rows whose channel, routing and line
+    cells are all empty while others' are not; without such columns, the first and last row
+    of a day or of the file."""
+    size = body.size
+    summary = np.zeros(size, dtype=np.bool_)
+    sums = []
+    for position, kpi_id in layout.metrics:
+        found = _column_kpi(plan, layout, kpi_id, refs)
+        if found and found[1].aggregation == "sum" and not found[1].formula:
+            sums.append(parsed[position])
+    live = ~blank & dates_ok
+    if not sums or live.sum() < 3:
+        return summary
+    ident = [p for p in (layout.channel, layout.route, layout.line) if p is not None]
+    if ident:
+        empty = np.ones(size, dtype=np.bool_)
+        for position in ident:
+            codes, uniques = body[position].factorize()
+            none = np.array([is_no_value(u) for u in uniques] or [True], dtype=np.bool_)
+            empty &= none[codes]
+        candidates = live & empty
+        if candidates.all() or not candidates.any():
+            return summary
+    else:
+        candidates = np.zeros(size, dtype=np.bool_)
+        rows = np.flatnonzero(live)
+        candidates[rows[0]] = candidates[rows[-1]] = True
+        day_of = days[rows]
+        edges = np.flatnonzero(day_of[1:] != day_of[:-1])
+        candidates[rows[edges]] = candidates[rows[edges + 1]] = True
+    for c in np.flatnonzero(candidates).tolist():
+        others = live & ~summary
+        others[c] = False
+        for scope in (others & (days == days[c]), others):
+            count = int(scope.sum())
+            if count >= 2 and _sums_up(sums, c, scope, count):
+                summary[c] = True
+                break
+    return summary
+
+
+def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
+    equal = False
+    for numbers in sums:
+        value = int(numbers.micro[row]) if numbers.present[row] else 0
+        if value == 0:
+            continue
+        total = sum(numbers.micro[scope & numbers.present].tolist())
+        # exports that round each row to more decimals than six: a micro-unit per row
+        if abs(value - total) <= count:
+            equal = True
+        elif not 0 < value < total:
+            return False
+    return equal
+
+
+def _check_currency_column(
+    plan: Plan,
+    body: Body,
+    position: int,
+    names: tuple[str, ...],
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+) -> None:
+    """A row whose currency column names another currency than the plan's is rejected."""
+    expected = plan.plan.currency
+    codes, uniques = body[position].factorize()
+    for code, text in enumerate(uniques):
+        if is_no_value(text):
+            continue
+        found = currency_of(text, expected)
+        if found == expected:
+            continue
+        reason = (
+            f"a row in {found}, but the plan's money is in {expected}; export the report in "
+            f"{expected}"
+            if found
+            else f"not a currency; the plan's money is in {expected}"
+        )
+        for p in np.flatnonzero((codes == code) & ~blank).tolist():
+            rejects.add(p, names[position], text, reason)
 
 
 def _map_long(
@@ -464,17 +682,18 @@ def _map_long(
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
     cells: _Cells,
+    currency: str,
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
     codes, uniques = body[layout.kpi].factorize()
     resolved = [_resolve_long(u, refs) for u in uniques]
-    numbers = parse_numbers(body[layout.value])
+    numbers = parse_numbers(body[layout.value], currency=currency)
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():
         if not blank[p]:
-            rejects.add(p, value_header, value_raw(p), reason)
+            rejects.add(p, value_header, value_raw(p), reason, row=False)
     kpi_header = names[layout.kpi]
     # the rows of each KPI, in file order: one stable sort, not a pass over the file per KPI
     # (a long export holds thousands of KPIs)
@@ -494,7 +713,7 @@ def _map_long(
             continue
         rows = rows[numbers.present[rows]]
         pos = rows.astype(np.int64)
-        micro = _apply_percent(
+        pos, micro = _apply_percent(
             refs[qid].kpi,
             qid,
             value_header,
@@ -516,6 +735,7 @@ def _map_wide(
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
     cells: _Cells,
+    parsed: dict[int, ParsedNumbers],
 ) -> None:
     size = body.size
     modules: list[Module | None]
@@ -546,12 +766,12 @@ def _map_wide(
         modules = [None]
     every_row: npt.NDArray[np.int64] | None = None
     for position, kpi_id in layout.metrics:
-        numbers = parse_numbers(body[position])
+        numbers = parsed[position]
         header = names[position]
         raw = body[position].raw
         for p, reason in numbers.errors.items():
             if not blank[p]:
-                rejects.add(p, header, raw(p), reason)
+                rejects.add(p, header, raw(p), reason, row=False)
         for code, module in enumerate(modules):
             in_module = ~blank & numbers.present
             if len(modules) > 1 or layout.route is not None:
@@ -572,10 +792,10 @@ def _map_wide(
                     else f"{qid!r} is a formula KPI; it cannot be ingested"
                 )
                 for p in rows.tolist():
-                    rejects.add(p, header, raw(p), reason)
+                    rejects.add(p, header, raw(p), reason, row=False)
                 continue
             whole = rows is every_row
-            micro = _apply_percent(
+            rows, micro = _apply_percent(
                 refs[qid].kpi,
                 qid,
                 header,

@@ -157,6 +157,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         # happen only in upsert.insert_new, which recounts the days it touched (ROLLUP_DAYS)
         ("DROP TRIGGER observation_day_insert",),
     ),
+    Migration(
+        4,
+        "the lines each ingested file skipped on purpose (totals rows, titles above the header)",
+        (
+            """CREATE TABLE IF NOT EXISTS ingest_skipped (
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                first_line INTEGER NOT NULL,
+                last_line INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS ingest_skipped_file ON ingest_skipped (file_id)",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what

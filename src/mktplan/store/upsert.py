@@ -24,6 +24,7 @@ from mktplan.store.records import (
     FileBatch,
     FileOutcome,
     Row,
+    SkippedRows,
     observation_of,
     to_micro,
 )
@@ -259,6 +260,12 @@ def apply_batch(
         ),
     )
     file_id = int(cur.lastrowid or 0)
+    if batch.skipped:
+        conn.executemany(
+            "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
+            "VALUES (?, ?, ?, ?)",
+            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+        )
     new = changed = unchanged = 0
     if earlier is not None:
         unchanged = count or earlier[0]
@@ -324,6 +331,7 @@ def apply_batch(
         first_date=first,
         last_date=last,
         kpis=kpis,
+        skipped=batch.skipped,
     )
 
 
@@ -332,12 +340,22 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
     cur = conn.execute(
         "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis FROM ingest_file "
+        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
         "WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (json.dumps(list(run_ids)),),
     )
-    for row in cur:
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row
+    rows = cur.fetchall()
+    skipped: dict[int, tuple[SkippedRows, ...]] = {}
+    for file_id, first, last, reason in conn.execute(
+        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
+        "WHERE file_id IN (SELECT value FROM json_each(?)) ORDER BY file_id, first_line",
+        (json.dumps([r[12] for r in rows]),),
+    ):
+        skipped[file_id] = (*skipped.get(file_id, ()), SkippedRows(first, last, reason))
+    for row in rows:
+        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
+            :12
+        ]
         found[run_id].append(
             FileOutcome(
                 name=name,
@@ -351,6 +369,7 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
                 first_date=dt.date.fromisoformat(first) if first else None,
                 last_date=dt.date.fromisoformat(last) if last else None,
                 kpis=tuple(kpis.split("\n")) if kpis else (),
+                skipped=skipped.get(row[12], ()),
             )
         )
     return found
