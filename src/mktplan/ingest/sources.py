@@ -589,11 +589,10 @@ def _summary_rows(
     blank: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
     """Unlabelled summary rows (Meta's: identifying cells empty): a candidate row whose
-    non-zero values of `sum` KPIs equal the sum of at least two other rows of its day or of
-    the file (a value below that sum, such as a de-duplicated reach, does not count against
-    it, but one value must equal its sum). Candidates: rows whose channel, routing and line
-    cells are all empty while others' are not; without such columns, the first and last row
-    of a day or of the file."""
+    non-zero values of `sum` KPIs equal the sums of at least two other rows of its day or of
+    the file (see :func:`_sums_up`). Candidates: rows whose channel, routing and line cells
+    are all empty while others' are not; without such columns, the first and last row of a
+    day or of the file."""
     size = body.size
     summary = np.zeros(size, dtype=np.bool_)
     sums = []
@@ -633,18 +632,22 @@ def _summary_rows(
 
 
 def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
-    equal = False
+    """Whether ``row``'s non-zero values equal the sums over ``scope``: at least half of them
+    exactly (a micro-unit per row of slack, for exports that round to more decimals), the
+    others below their sums (de-duplicated counts such as reach)."""
+    equal = below = 0
     for numbers in sums:
         value = int(numbers.micro[row]) if numbers.present[row] else 0
         if value == 0:
             continue
         total = sum(numbers.micro[scope & numbers.present].tolist())
-        # exports that round each row to more decimals than six: a micro-unit per row
         if abs(value - total) <= count:
-            equal = True
-        elif not 0 < value < total:
+            equal += 1
+        elif 0 < value < total:
+            below += 1
+        else:
             return False
-    return equal
+    return equal > 0 and equal >= below
 
 
 def _check_currency_column(
