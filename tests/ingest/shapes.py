@@ -70,7 +70,15 @@ sources:
   plain:
     date: date
     module: ads
-    columns: {spend: spend, sales: sales, clicks: clicks, roi: roi}
+    columns: {spend: spend}
+  plain_sales:
+    date: date
+    module: ads
+    columns: {sales: sales}
+  spend_sales:
+    date: date
+    module: ads
+    columns: {spend: spend, sales: sales}
 """
 
 

@@ -265,9 +265,10 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
     return cell.value, cell.percent
 
 
-def parse_cell(raw: str, currency: str = "") -> CellValue:
+def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> CellValue:
     """The number a cell means, as :class:`CellValue`; ``currency`` is the code that bare
-    symbols such as ¥ stand for first.
+    symbols such as ¥ stand for first; ``scale`` the column's factor, for a cell without a
+    unit of its own (applied before rounding to six decimals).
 
     No value (empty, "-", "—", "N/A", "/") is ``CellValue(None)``. The number is quantized to
     six decimals, after its own scale (``1.2万`` is 12,000 exactly). Raises ``ValueError``
@@ -307,10 +308,10 @@ def parse_cell(raw: str, currency: str = "") -> CellValue:
                 )
             found, text = code, text[lead.end() :]
         if trail := _TRAILING_UNIT.search(text):
-            scale, code = _suffix_unit(trail.group(1), currency)
-            if (code is not None and found is not None) or (scale != 1 and factor != 1):
+            own, code = _suffix_unit(trail.group(1), currency)
+            if (code is not None and found is not None) or (own != 1 and factor != 1):
                 raise ValueError("more than one unit in one value")
-            factor = max(factor, scale)
+            factor = max(factor, own)
             found = code or found
             text = text[: trail.start()]
     if percent and found:
@@ -332,7 +333,10 @@ def parse_cell(raw: str, currency: str = "") -> CellValue:
         # such as 1e999999 cannot overflow the decimal context
         if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
             raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
-        value *= factor
+        if factor != 1:
+            value *= factor
+        elif scale != 1:
+            value = value * scale.numerator / scale.denominator
         if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
             value = Decimal(0)
         value = value.quantize(Decimal(1).scaleb(-SCALE))
@@ -388,7 +392,7 @@ def parse_numbers(
         rest = np.flatnonzero(~present)
         texts = column.texts(rest)
     own_unit = np.zeros(size, dtype=np.bool_)
-    _parse_rest(texts, rest, micro, present, percent, errors, own_unit, currency)
+    _parse_rest(texts, rest, micro, present, percent, errors, own_unit, currency, scale)
     return _scaled(ParsedNumbers(micro, present, percent, errors), scale, ~own_unit)
 
 
@@ -422,8 +426,10 @@ def _parse_rest(
     errors: dict[int, str],
     own_unit: npt.NDArray[np.bool_],
     currency: str,
+    scale: Fraction,
 ) -> None:
-    """The slow path: each distinct odd text parsed once, results spread back by code."""
+    """The slow path: each distinct odd text parsed once, results spread back by code, with
+    the column's ``scale`` applied (``own_unit`` marks them: scaled already)."""
     if len(positions) == 0:
         return
     codes, uniques = factorize_objects(texts)
@@ -434,7 +440,7 @@ def _parse_rest(
     u_error: list[str | None] = [None] * len(uniques)
     for i, raw in enumerate(uniques):
         try:
-            cell = parse_cell(raw, currency)
+            cell = parse_cell(raw, currency, scale)
         except ValueError as exc:
             u_error[i] = str(exc)
             continue
@@ -448,7 +454,7 @@ def _parse_rest(
             u_micro[i] = int(cell.value.scaleb(SCALE))
             u_present[i] = True
             u_percent[i] = cell.percent
-            u_scaled[i] = cell.scaled
+            u_scaled[i] = True
     micro[positions] = u_micro[codes]
     present[positions] = u_present[codes]
     percent[positions] = u_percent[codes]
