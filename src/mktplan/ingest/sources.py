@@ -247,6 +247,14 @@ def _choose_layout(
 
 
 def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
+    fixed = source.fixed
+    for kind, column in (("channel", source.channel), ("line", source.line)):
+        if fixed is not None and getattr(fixed, kind) is not None and column is not None:
+            raise UsageError(
+                f"source {name!r} gives both a {kind} column ({column!r}) and a fixed {kind}",
+                hint=f"keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` "
+                "gives every row the same",
+            )
     def at(h: str | None) -> int | None:
         return found[header_key(h)] if h else None
 

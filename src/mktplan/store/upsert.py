@@ -312,6 +312,8 @@ def apply_batch(
                     )
                 )
                 updates.append((micro, note, line, file_id, row, plan_id, kpi, day, channel))
+        if history and not force:
+            _check_owners(conn, batch, history)
         new, changed = len(inserts), len(updates)
         insert_new(conn, inserts)
         replace_changed(conn, history, updates)
@@ -332,6 +334,41 @@ def apply_batch(
         last_date=last,
         kpis=kpis,
         skipped=batch.skipped,
+    )
+
+
+OWNERS_NAMED = 3  # replaced keys named in the message
+
+
+def _check_owners(
+    conn: sqlite3.Connection, batch: FileBatch, history: Sequence[tuple[object, ...]]
+) -> None:
+    """A stored value is replaced only by the source that stored it (a restatement); another
+    source writing the same key is refused, naming both (``--force`` replaces on purpose)."""
+    file_ids = sorted({int(str(row[7])) for row in history})
+    owners = dict(
+        conn.execute(
+            "SELECT id, source FROM ingest_file WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(file_ids),),
+        ).fetchall()
+    )
+    clashes = [row for row in history if owners.get(row[7]) != batch.source]
+    if not clashes:
+        return
+    other = str(owners.get(clashes[0][7]))
+    named = ", ".join(
+        f"{kpi} on {day}" + (f" in channel {channel}" if channel else "")
+        for _, kpi, day, channel, *_ in clashes[:OWNERS_NAMED]
+    )
+    more = f" and {len(clashes) - OWNERS_NAMED} more" if len(clashes) > OWNERS_NAMED else ""
+    raise StoreError(
+        f"source {batch.source!r} would replace {len(clashes)} value"
+        f"{'s' * (len(clashes) != 1)} stored by source {other!r} ({named}{more}); "
+        "nothing was stored",
+        file=batch.name,
+        hint=f"if both sources are right, give each its own channel (in the plan: "
+        f"sources: {{{batch.source}: {{fixed: {{channel: ...}}}}}}) so their values sit side "
+        "by side; to replace them on purpose, ingest again with --force",
     )
 
 
