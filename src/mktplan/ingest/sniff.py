@@ -99,6 +99,26 @@ def _records_csv(path: Path, header: TableHeader) -> tuple[list[Record], str, st
     return [], text, hint.group(1) if hint else ""
 
 
+def _head(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text``."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t,;\r]*\n")
+
+
+def _one_table(text: str, header: tuple[str, ...]) -> bool:
+    """A cheap look at the sample: no blank line and the header's first cell only once, so
+    no table can start after the header (else the lines are split and looked at)."""
+    first = header[0] if header else ""
+    return bool(first) and not _BLANK_LINE.search(text) and text.count(first) == 1
+
+
 def _split(text: str, delimiter: str) -> list[Record]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[Record] = []
@@ -270,14 +290,20 @@ def sniff(
         body, _, _ = _excel_rows(path, header.sheet, header_only=False)
         rows = (header.headers, *(tuple(str(c).strip() for c in r) for r in body))
         candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
+        order, text = [""], ""
     else:
         _, text, hinted = _records_csv(path, header)
-        order = [hinted] if hinted else [header.delimiter, ",", "\t", ";"]
-        candidates = [(d, _split(text, d)) for d in dict.fromkeys(order)]
-    # the first delimiter under which some line holds the wanted columns (else long format's)
+        order = list(dict.fromkeys([hinted] if hinted else [header.delimiter, ",", "\t", ";"]))
+        candidates = []
+    # the first delimiter under which some line holds the wanted columns (else long format's);
+    # split lazily: a plain file is found under its sniffed delimiter at once
     found: tuple[str, list[Record], int] | None = None
-    for names in (wanted, list(LONG_COLUMNS)):
-        for delimiter, split in candidates:
+    window = max(HEADER_WINDOW, header_row or 0) + 1
+    for names in (wanted, list(LONG_COLUMNS)) if wanted else (list(LONG_COLUMNS),):
+        for n, delimiter in enumerate(order):
+            if n == len(candidates):  # the lines the header may be on; the rest if needed
+                candidates.append((delimiter, _split(_head(text, window), delimiter)))
+            split = candidates[n][1]
             line = _find_header(split, names, header_row, header.file)
             if line is not None:
                 found = (delimiter, split, line)
@@ -298,7 +324,16 @@ def sniff(
         line = -best[2]
     else:
         delimiter, records, line = found
-    tables = _tables(records, line) if records else []
+    if not header.excel:
+        by_line = dict(records)
+        if line in by_line and _one_table(text, by_line[line]):
+            title = _title_above(records, line)
+            tables = [Table(title, line, None, by_line[line])]
+        else:
+            records = _split(text, delimiter)
+            tables = _tables(records, line) if records else []
+    else:
+        tables = _tables(records, line) if records else []
     chosen, label = (
         _pick(tables, source.table if source else None, header.file)
         if tables

@@ -255,6 +255,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
                 hint=f"keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` "
                 "gives every row the same",
             )
+
     def at(h: str | None) -> int | None:
         return found[header_key(h)] if h else None
 
