@@ -105,3 +105,39 @@ def test_parse_date_of_a_full_date() -> None:
     assert parse_date("2023-04-09 19:46:45 -0700") == dt.date(2023, 4, 9)
     with pytest.raises(ValueError, match="not a date on its own"):
         parse_date("10/21")
+
+
+WEEKLY = PLAN + ("  weekly:\n    date: Week\n    module: ads\n    columns: {Sessions: clicks}\n")
+
+
+def test_weekly_rows_are_refused_unless_the_source_says_period_week(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, WEEKLY), tmp_path / "s.sqlite"
+    export = write(tmp_path, "w.csv", '"Week","Sessions"\n"2025-10-06",2797\n"2025-10-13",3037\n')
+    run = run_cli("ingest", plan, export, "--source", "weekly", "--store", store)
+    assert run.code == 1
+    assert "the date column 'Week' holds weeks or months" in run.stderr
+    assert "period: week" in run.stderr
+    declared = write_plan(tmp_path, WEEKLY + "    period: week\n")
+    run = run_cli("ingest", declared, export, "--source", "weekly", "--store", store)
+    assert run.code == 0, run.output
+    assert {d for _, d, _ in stored(store)} == {"2025-10-06", "2025-10-13"}
+
+
+def test_a_monthly_range_row_is_stored_on_its_first_day_with_period_month(tmp_path: Path) -> None:
+    monthly = PLAN + (
+        "  monthly:\n    date: Month\n    module: ads\n    channel: Region\n"
+        "    columns: {Amount spent (CNY): spend}\n    period: month\n"
+    )
+    plan, store = write_plan(tmp_path, monthly), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "m.csv",
+        "Region,Month,Amount spent (CNY)\n"
+        "Kyiv,2025-10-01 - 2025-10-31,10.5\nLviv,2025-11-01 - 2025-11-30,2\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "monthly", "--store", store)
+    assert run.code == 0, run.output
+    assert set(stored(store)) == {
+        ("ads.spend", "2025-10-01", "Kyiv"),
+        ("ads.spend", "2025-11-01", "Lviv"),
+    }

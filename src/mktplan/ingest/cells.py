@@ -505,7 +505,7 @@ _MONTHS = {
 _MONTH = r"([a-z]+)\.?"
 _MONTH_FIRST = re.compile(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", re.I)
 _DAY_FIRST = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+{_MONTH}(?:,?[\s-]+(\d{{4}}))?", re.I)
-_RANGE = re.compile(r".+\d\s+[-–—~至到]\s+.*\d.*|.+\s+to\s+.+", re.I)
+_RANGE = re.compile(r"(.+?\d)\s*(?:\s[-–—]\s|[~至到]|\sto\s)\s*(.*\d.*)", re.I)
 DATE_HINT = (
     "write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or 6/10 (the order "
     "read from the column), or set the source's `date_format:`"
@@ -531,8 +531,9 @@ def _calendar(year: int, month: int, day: int) -> dt.date:
         raise ValueError(f"not a calendar date ({exc})") from None
 
 
-def _read_date(text: str, excel: bool) -> dt.date | _DayMonth:
-    """One date text, or what is left open about it; raises ValueError with a reason."""
+def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMonth:
+    """One date text, or what is left open about it; raises ValueError with a reason. With
+    ``ranges`` (a week or month source) a range `2024-03-01 - 2024-03-31` is its first day."""
     match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
     if match:
         year, month, day = (int(part) for part in match.groups())
@@ -549,9 +550,12 @@ def _read_date(text: str, excel: bool) -> dt.date | _DayMonth:
             month = _MONTHS[match.group(month_at).lower()]
             given = int(match.group(3)) if match.group(3) else None
             return _DayMonth(month, int(match.group(day_at)), given, False)
-    if _RANGE.fullmatch(text):
+    if ranged := _RANGE.fullmatch(text):
+        if ranges:
+            return _read_date(ranged.group(1).strip(), excel)
         raise ValueError(
-            "a date range: a row standing for a week or a month is not a day's value; export by day"
+            "a date range: a row standing for a week or a month is not a day's value; export by "
+            "day, or declare the source's `period: week` or `period: month`"
         )
     raise ValueError(f"not a date; {DATE_HINT}")
 
@@ -638,6 +642,7 @@ def parse_dates(
     excel: bool = False,
     date_format: str | None = None,
     period: Period | None = None,
+    ranges: bool = False,
 ) -> ParsedDates:
     """Parse a date column; each distinct text is read once. ``date_format`` (strftime) reads
     every cell; otherwise numeric day/month dates take their order from the column as a
@@ -659,7 +664,7 @@ def parse_dates(
                 u_error[i] = f"does not match the source's date_format {date_format!r}"
             continue
         try:
-            found[i] = _read_date(text, excel)
+            found[i] = _read_date(text, excel, ranges)
         except ValueError as exc:
             u_error[i] = str(exc)
     month_first, reason = _month_first([d for d in found.values() if isinstance(d, _DayMonth)])

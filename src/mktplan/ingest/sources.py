@@ -218,6 +218,7 @@ def _choose_layout(
                 "source's column names, or set `header_row:` to the header's line",
             )
         if not missing:
+            _check_period(source_name, source, header, header_line)
             return _source_layout(source_name, source, found)
     if is_long:
         return Layout(
@@ -244,6 +245,41 @@ def _choose_layout(
         line=header_line,
         hint=hint,
     )
+
+
+# A date column named so holds weeks or months, not days.
+PERIOD_HEADERS = frozenset(
+    {
+        "week",
+        "weeks",
+        "week of",
+        "week starting",
+        "month",
+        "months",
+        "month of",
+        "周",
+        "周次",
+        "月",
+        "月份",
+        "年月",
+        "统计周",
+        "统计月份",
+    }
+)
+
+
+def _check_period(name: str, source: Source, header: TableHeader, header_line: int) -> None:
+    """A source whose date column names weeks or months must say so with `period:`."""
+    if source.period == "day" and header_key(source.date) in PERIOD_HEADERS:
+        raise IngestError(
+            f"the date column {source.date!r} holds weeks or months, and source {name!r} "
+            "reads days",
+            file=header.file,
+            line=header_line,
+            path=source.date,
+            hint="declare `period: week` (or month) in the source to store each row's value on "
+            "the day the export names for it; weekly values then count in the week they start",
+        )
 
 
 def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
@@ -461,6 +497,7 @@ def map_body(
         excel=header.excel,
         date_format=source.date_format if source else None,
         period=period,
+        ranges=source is not None and source.period != "day",
     )
     date_header = names[layout.date]
     parsed: dict[int, ParsedNumbers] = {}

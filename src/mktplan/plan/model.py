@@ -308,6 +308,11 @@ class Source(StrictModel):
         description="Header of a currency column; a row in another currency than the plan's "
         "is refused.",
     )
+    period: Literal["day", "week", "month"] = Field(
+        default="day",
+        description="What one row stands for; week or month rows are stored on the day the "
+        "export names for the row (a range's first day).",
+    )
     fixed: FixedValues | None = Field(
         default=None,
         description="A channel and/or budget line given to every row (e.g. {channel: 京东}).",
