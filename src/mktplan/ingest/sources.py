@@ -663,10 +663,17 @@ def _summary_rows(
         candidates = np.zeros(size, dtype=np.bool_)
         rows = np.flatnonzero(live)
         candidates[rows[0]] = candidates[rows[-1]] = True
-        day_of = days[rows]
-        edges = np.flatnonzero(day_of[1:] != day_of[:-1])
-        candidates[rows[edges]] = candidates[rows[edges + 1]] = True
-    for c in np.flatnonzero(candidates).tolist():
+        key, width = _day_keys(days, live)
+        first = np.full(width, size, dtype=np.int64)
+        last = np.full(width, -1, dtype=np.int64)
+        np.minimum.at(first, key[rows], rows)
+        np.maximum.at(last, key[rows], rows)
+        candidates[first[first < size]] = candidates[last[last >= 0]] = True
+    # a float pass over every candidate at once finds the few that may be sums; each of
+    # those is then checked exactly, against the rows of its day and then of the file
+    likely = _may_sum_up(sums, live, days, candidates, by_day=True)
+    likely |= _may_sum_up(sums, live, days, candidates, by_day=False)
+    for c in np.flatnonzero(likely).tolist():
         others = live & ~summary
         others[c] = False
         for scope in (others & (days == days[c]), others):
@@ -675,6 +682,51 @@ def _summary_rows(
                 summary[c] = True
                 break
     return summary
+
+
+def _day_keys(
+    days: npt.NDArray[np.datetime64], live: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Each row's day as a dense key from 0 (rows not ``live`` get 0), and the key count."""
+    raw = days.astype(np.int64)
+    low = int(raw[live].min()) if live.any() else 0
+    key = np.where(live, raw - low, 0)
+    return key, int(key.max()) + 1 if len(key) else 1
+
+
+def _may_sum_up(
+    sums: list[ParsedNumbers],
+    live: npt.NDArray[np.bool_],
+    days: npt.NDArray[np.datetime64],
+    candidates: npt.NDArray[np.bool_],
+    *,
+    by_day: bool,
+) -> npt.NDArray[np.bool_]:
+    """:func:`_sums_up` in floats for every candidate at once (generous tolerances): which
+    rows are worth the exact check."""
+    if by_day:
+        key, width = _day_keys(days, live)
+    else:
+        key, width = np.zeros(len(days), dtype=np.int64), 1
+    idx = np.flatnonzero(candidates)
+    count = np.bincount(key[live], minlength=width)[key[idx]] - 1
+    equal = np.zeros(len(idx), dtype=np.int64)
+    below = np.zeros(len(idx), dtype=np.int64)
+    bad = np.zeros(len(idx), dtype=np.bool_)
+    for numbers in sums:
+        kept = live & numbers.present
+        group = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
+        value = np.where(numbers.present[idx], numbers.micro[idx], 0).astype(np.float64)
+        total = group[key[idx]] - np.where(kept[idx], value, 0)
+        slack = count + 1e-9 * np.abs(total) + 1
+        is_equal = (value != 0) & (np.abs(value - total) <= slack)
+        is_below = (value != 0) & ~is_equal & (value > 0) & (value < total + slack)
+        equal += is_equal
+        below += is_below
+        bad |= (value != 0) & ~is_equal & ~is_below
+    likely = np.zeros(len(days), dtype=np.bool_)
+    likely[idx[(count >= 2) & ~bad & (equal > 0) & (equal >= below)]] = True
+    return likely
 
 
 def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
