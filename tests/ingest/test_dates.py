@@ -141,3 +141,23 @@ def test_a_monthly_range_row_is_stored_on_its_first_day_with_period_month(tmp_pa
         ("ads.spend", "2025-10-01", "Kyiv"),
         ("ads.spend", "2025-11-01", "Lviv"),
     }
+
+
+def test_metas_monthly_summary_row_without_a_month_is_skipped(tmp_path: Path) -> None:
+    monthly = PLAN + (
+        "  monthly:\n    date: Month\n    module: ads\n    channel: Region\n"
+        "    columns: {Amount spent (CNY): spend, Reach: reach}\n    period: month\n"
+    )
+    plan, store = write_plan(tmp_path, monthly), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "m.csv",
+        "Region,Month,Amount spent (CNY),Reach\n"
+        ",,12.5,100\n"  # Meta's summary row: no region, no month
+        "Kyiv,2025-10-01 - 2025-10-31,10.5,80\n"
+        "Lviv,2025-11-01 - 2025-11-30,2,30\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "monthly", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 2: a summary row" in run.stdout
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == 12.5

@@ -503,8 +503,11 @@ def map_body(
     parsed: dict[int, ParsedNumbers] = {}
     if layout.kpi is None:
         parsed = _parse_metrics(plan, header, layout, body, refs)
+        date_codes, date_texts = date_column.factorize()
+        no_date = np.array([is_no_value(t) for t in date_texts] or [True], dtype=np.bool_)
+        undated = no_date[date_codes] & ~dates.ok
         summary = _summary_rows(
-            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip
+            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip, undated
         )
         for p in np.flatnonzero(summary).tolist():
             skipped.append((p, "a summary row: its values are the sum of the other rows"))
@@ -633,12 +636,13 @@ def _summary_rows(
     days: npt.NDArray[np.datetime64],
     dates_ok: npt.NDArray[np.bool_],
     blank: npt.NDArray[np.bool_],
+    undated: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
     """Unlabelled summary rows (Meta's: identifying cells empty): a candidate row whose
     non-zero values of `sum` KPIs equal the sums of at least two other rows of its day or of
     the file (see :func:`_sums_up`). Candidates: rows whose channel, routing and line cells
-    are all empty while others' are not; without such columns, the first and last row of a
-    day or of the file."""
+    are all empty while others' are not (their date may be empty too: then they are compared
+    with the file); without such columns, the first and last row of a day or of the file."""
     size = body.size
     summary = np.zeros(size, dtype=np.bool_)
     sums = []
@@ -647,7 +651,7 @@ def _summary_rows(
         if found and found[1].aggregation == "sum" and not found[1].formula:
             sums.append(parsed[position])
     live = ~blank & dates_ok
-    if not sums or live.sum() < 3:
+    if not sums or live.sum() < 2:
         return summary
     ident = [p for p in (layout.channel, layout.route, layout.line) if p is not None]
     if ident:
@@ -656,7 +660,8 @@ def _summary_rows(
             codes, uniques = body[position].factorize()
             none = np.array([is_no_value(u) for u in uniques] or [True], dtype=np.bool_)
             empty &= none[codes]
-        candidates = live & empty
+        # Meta's monthly summary row has no month either: it may sum up the whole file
+        candidates = (live | (undated & ~blank)) & empty
         if candidates.all() or not candidates.any():
             return summary
     else:
@@ -671,12 +676,12 @@ def _summary_rows(
         candidates[first[first < size]] = candidates[last[last >= 0]] = True
     # a float pass over every candidate at once finds the few that may be sums; each of
     # those is then checked exactly, against the rows of its day and then of the file
-    likely = _may_sum_up(sums, live, days, candidates, by_day=True)
+    likely = _may_sum_up(sums, live, days, candidates & live, by_day=True)
     likely |= _may_sum_up(sums, live, days, candidates, by_day=False)
     for c in np.flatnonzero(likely).tolist():
         others = live & ~summary
         others[c] = False
-        for scope in (others & (days == days[c]), others):
+        for scope in (others & (days == days[c]) if live[c] else others, others):
             count = int(scope.sum())
             if count >= 2 and _sums_up(sums, c, scope, count):
                 summary[c] = True
@@ -709,7 +714,7 @@ def _may_sum_up(
     else:
         key, width = np.zeros(len(days), dtype=np.int64), 1
     idx = np.flatnonzero(candidates)
-    count = np.bincount(key[live], minlength=width)[key[idx]] - 1
+    count = np.bincount(key[live], minlength=width)[key[idx]] - live[idx]
     equal = np.zeros(len(idx), dtype=np.int64)
     below = np.zeros(len(idx), dtype=np.int64)
     bad = np.zeros(len(idx), dtype=np.bool_)
