@@ -206,3 +206,45 @@ def test_an_xlsx_with_title_rows_above_the_header(tmp_path: Path) -> None:
     }
     assert "skipped lines 1–2: above the header on line 3" in run.stdout
     assert "skipped line 6: a totals row" in run.stdout
+
+
+TWO_LEVEL = PLAN + (
+    "  two_level:\n    date: 日期\n    module: ads\n"
+    "    columns: {推广/消耗: spend, 成交金额: sales, 点击: clicks}\n"
+)
+
+
+def test_a_two_level_header_of_merged_cells(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, TWO_LEVEL), tmp_path / "s.sqlite"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["千川 日报"])
+    sheet.append(["日期", "推广", None, "成交", None])
+    sheet.append([None, "消耗", "点击", "成交金额", "消耗"])  # 消耗 twice: only 推广/消耗 names it
+    sheet.append(["2025-10-01", 10, 3, 30, 99])
+    sheet.append(["合计", 10, 3, 30, 99])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:C2")
+    sheet.merge_cells("D2:E2")
+    export = tmp_path / "qc.xlsx"
+    workbook.save(export)
+    run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", ""): Decimal(10),
+        ("ads.sales", "2025-10-01", ""): Decimal(30),
+        ("ads.clicks", "2025-10-01", ""): Decimal(3),
+    }
+
+
+def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, TWO_LEVEL), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "qc.csv",
+        "日期,推广,,成交,\n,消耗,点击,成交金额,消耗\n2025-10-01,10,3,30,99\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(10)

@@ -106,7 +106,7 @@ def parse_file(
         encoding=encoding or (source_config.encoding if source_config else None),
         sheet=sheet or (source_config.sheet if source_config else None),
     )
-    layout = choose_layout(plan, dialect.header, source, dialect.header_line)
+    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
     sha256, quotes = scan_file(path)
     digest = layout.digest(plan)
     if known is not None and known(sha256, digest):

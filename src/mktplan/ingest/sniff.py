@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,6 +65,7 @@ class Dialect:
     skipped_above: str = ""  # what the lines above the header were, for the summary
     table: str = ""  # the chosen table's label when the file holds several
     rows: tuple[tuple[str, ...], ...] | None = None  # xlsx: every row of the sheet as text
+    aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
 
     @property
     def plain(self) -> bool:
@@ -177,6 +179,53 @@ def _find_header(
     for line, cells in records[:HEADER_WINDOW]:
         if wanted and _holds(cells, wanted) == len(set(map(header_key, wanted))):
             return line
+    return None
+
+
+@dataclass(frozen=True)
+class TwoLevel:
+    """A header over two lines (merged cells above): the lower line, a name per column
+    (`上级/下级` where both are written, else the one written), and the lower names that are
+    unique, by which a column may be mapped too."""
+
+    line: int
+    names: tuple[str, ...]
+    aliases: tuple[tuple[str, int], ...]
+
+
+def _two_level(upper: tuple[str, ...], lower: tuple[str, ...], line: int) -> TwoLevel:
+    width = max(len(upper), len(lower))
+    filled: list[str] = []
+    last = ""
+    for i in range(width):  # a merged cell is written once, in its first column
+        cell = upper[i] if i < len(upper) else ""
+        last = cell or last
+        filled.append(last)
+    below = [lower[i] if i < len(lower) else "" for i in range(width)]
+    names = tuple(
+        f"{up}/{low}" if up and low and up != low else (low or up)
+        for up, low in zip(filled, below, strict=True)
+    )
+    keys = [header_key(low) for low in below]
+    aliases = tuple(
+        (low, i) for i, low in enumerate(below) if low and keys.count(header_key(low)) == 1
+    )
+    return TwoLevel(line, names, aliases)
+
+
+def _find_two_level(records: list[Record], wanted: list[str]) -> TwoLevel | None:
+    """The first pair of lines within the window whose names (literal, `上级/下级`, or a
+    unique lower name) hold every wanted column."""
+    keys = set(map(header_key, wanted))
+    window = records[:HEADER_WINDOW]
+    for (_, upper), (line, lower) in itertools.pairwise(window):
+        if not any(upper) or not any(lower):
+            continue
+        found = _two_level(upper, lower, line)
+        names = {header_key(n) for n in found.names} | {header_key(a) for a, _ in found.aliases}
+        names |= {header_key(c) for c in upper if c}
+        if keys <= names:
+            return found
     return None
 
 
@@ -310,6 +359,13 @@ def sniff(
                 break
         if found is not None or header_row is not None:
             break
+    two_level = None
+    if found is None and wanted and header_row is None:
+        for delimiter, split in candidates:
+            two_level = _find_two_level(split, wanted)
+            if two_level is not None:
+                found = (delimiter, split, two_level.line)
+                break
     if found is None:
         # the closest line: what a missing-columns message names as taken for the header
         scored = [
@@ -340,6 +396,9 @@ def sniff(
         else (Table("", line, None, header.headers), "")
     )
     headers = chosen.headers
+    aliases: tuple[tuple[str, int], ...] = ()
+    if two_level is not None and chosen.header_line == two_level.line:
+        headers, aliases = two_level.names, two_level.aliases
     while headers and not headers[-1]:
         headers = headers[:-1]
     table_header = replace(header, headers=headers, delimiter=delimiter or header.delimiter)
@@ -350,6 +409,7 @@ def sniff(
         skipped_above=_describe(records, chosen.header_line) if chosen.header_line > 1 else "",
         table=label,
         rows=rows,
+        aliases=aliases,
     )
 
 

@@ -150,12 +150,18 @@ class MappedFile:
 # --- choosing a layout ------------------------------------------------------------------
 
 
-def _positions(headers: tuple[str, ...]) -> dict[str, int]:
-    """header_key → position; the first of duplicated headers wins."""
+def _positions(headers: tuple[str, ...], aliases: Aliases = ()) -> dict[str, int]:
+    """header_key → position; the first of duplicated headers wins, and a literal header
+    wins over an alias (a two-level header's unique lower name)."""
     found: dict[str, int] = {}
     for i, header in enumerate(headers):
         found.setdefault(header_key(header), i)
+    for name, i in aliases:
+        found.setdefault(header_key(name), i)
     return found
+
+
+Aliases = tuple[tuple[str, int], ...]
 
 
 def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
@@ -169,12 +175,16 @@ def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
 
 
 def choose_layout(
-    plan: Plan, header: TableHeader, source_name: str | None, header_line: int = 1
+    plan: Plan,
+    header: TableHeader,
+    source_name: str | None,
+    header_line: int = 1,
+    aliases: Aliases = (),
 ) -> Layout:
     """The layout of a file whose header is on ``header_line`` (see :func:`_choose_layout`),
     refusing a file in which a column the layout reads is named twice: which of the two was
     meant is anyone's guess."""
-    layout = _choose_layout(plan, header, source_name, header_line)
+    layout = _choose_layout(plan, header, source_name, header_line, aliases)
     seen: dict[str, int] = {}
     for position, name in enumerate(header.headers):
         key = header_key(name)
@@ -191,12 +201,12 @@ def choose_layout(
 
 
 def _choose_layout(
-    plan: Plan, header: TableHeader, source_name: str | None, header_line: int
+    plan: Plan, header: TableHeader, source_name: str | None, header_line: int, aliases: Aliases
 ) -> Layout:
     """The layout of a file: the named source (a long-format file that lacks the source's
     columns stays long, so one call can mix both), else long format by its header; otherwise an
     :class:`IngestError` naming the sources whose headers match (or all of them)."""
-    found = _positions(header.headers)
+    found = _positions(header.headers, aliases)
     is_long = all(name in found for name in LONG_REQUIRED)
     if source_name is not None:
         source = plan.sources.get(source_name)
