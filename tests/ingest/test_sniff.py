@@ -248,3 +248,11 @@ def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
     run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
     assert run.code == 0, run.output
     assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(10)
+
+
+def test_a_trailing_delimiter_on_every_line_keeps_the_file_readable(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "t.csv", "Note\ndate,spend,\n2025-10-01,4,\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {("ads.spend", "2025-10-01", ""): Decimal(4)}

@@ -399,7 +399,8 @@ def sniff(
     aliases: tuple[tuple[str, int], ...] = ()
     if two_level is not None and chosen.header_line == two_level.line:
         headers, aliases = two_level.names, two_level.aliases
-    while headers and not headers[-1]:
+    # a sheet's rows run to its widest column; a CSV's width is what its lines hold
+    while header.excel and headers and not headers[-1]:
         headers = headers[:-1]
     table_header = replace(header, headers=headers, delimiter=delimiter or header.delimiter)
     return Dialect(
