@@ -78,15 +78,19 @@ def wanted_columns(source: Source | None) -> list[str]:
     if source is None:
         return []
     wanted = [source.date, *source.columns]
-    wanted += [h for h in (source.module_by, source.channel, source.note, source.line) if h]
+    wanted += [
+        h
+        for h in (source.module_by, source.channel, source.note, source.line, source.currency)
+        if h
+    ]
     return wanted
 
 
 LONG_COLUMNS = ("date", "kpi", "value")
 
 
-def _records_csv(path: Path, header: TableHeader) -> tuple[list[Record], str, str]:
-    """The sampled lines of a CSV as text, with ``sep=`` hint's delimiter ('' when none)."""
+def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
+    """The sampled lines of a CSV as text, and its ``sep=`` hint's delimiter ('' when none)."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
@@ -98,7 +102,7 @@ def _records_csv(path: Path, header: TableHeader) -> tuple[list[Record], str, st
         text = text[: text.rfind("\n") + 1] or text
     first = text.split("\n", 1)[0].strip("\r")
     hint = _SEP_HINT.fullmatch(first)
-    return [], text, hint.group(1) if hint else ""
+    return text, hint.group(1) if hint else ""
 
 
 def _head(text: str, lines: int) -> str:
@@ -341,7 +345,7 @@ def sniff(
         candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
         order, text = [""], ""
     else:
-        _, text, hinted = _records_csv(path, header)
+        text, hinted = _sample_text(path, header)
         order = list(dict.fromkeys([hinted] if hinted else [header.delimiter, ",", "\t", ";"]))
         candidates = []
     # the first delimiter under which some line holds the wanted columns (else long format's);

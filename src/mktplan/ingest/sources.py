@@ -43,7 +43,7 @@ from mktplan.ingest.cells import (
 )
 from mktplan.ingest.columns import MICRO, Body
 from mktplan.ingest.readers import TableHeader, header_key
-from mktplan.ingest.sniff import Dialect, read_body
+from mktplan.ingest.sniff import Dialect, read_body, wanted_columns
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
@@ -165,13 +165,7 @@ Aliases = tuple[tuple[str, int], ...]
 
 
 def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
-    wanted = [source.date, *source.columns]
-    wanted += [
-        h
-        for h in (source.module_by, source.channel, source.note, source.line, source.currency)
-        if h
-    ]
-    return [h for h in wanted if header_key(h) not in found]
+    return [h for h in wanted_columns(source) if header_key(h) not in found]
 
 
 def choose_layout(
