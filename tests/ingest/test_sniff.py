@@ -178,6 +178,11 @@ def test_missing_columns_name_the_line_taken_as_the_header(tmp_path: Path) -> No
     assert "m.csv:3" in run.stderr
     assert "needs column 'Clicks'" in run.stderr
     assert "line 3 was taken as the header" in run.stderr
+    no_day = write(tmp_path, "n.csv", "Campaign report\nJuly 2025\nCampaign,Cost,Clicks\nA,3,1\n")
+    run = run_cli("ingest", plan, no_day, "--source", "google", "--store", store)
+    assert run.code == 1
+    assert "needs column 'Day'" in run.stderr
+    assert "export the report by day" in run.stderr
 
 
 def test_an_xlsx_with_title_rows_above_the_header(tmp_path: Path) -> None:

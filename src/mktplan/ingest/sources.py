@@ -219,7 +219,13 @@ def _choose_layout(
                 file=header.file,
                 line=header_line,
                 hint=f"the header on line {header_line}: {', '.join(header.headers)}; fix the "
-                "source's column names, or set `header_row:` to the header's line",
+                "source's column names, or set `header_row:` to the header's line"
+                + (
+                    "; without a date column each row covers the whole report range: export "
+                    "the report by day (Google Ads: Segment > Time > Day)"
+                    if source.date in missing
+                    else ""
+                ),
             )
         if not missing:
             _check_period(source_name, source, header, header_line)
