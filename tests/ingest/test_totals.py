@@ -136,3 +136,20 @@ def test_a_file_of_one_totals_row_is_not_refused(tmp_path: Path) -> None:
     assert run.code == 0, run.output
     assert "0 rows read" in run.stdout
     assert stored(store) == {}
+
+
+def test_long_format_totals_rows_are_skipped(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "long.csv",
+        "date,kpi,value,channel\n"
+        "2025-10-01,ads.spend,5,天猫\n"
+        "2025-10-01,合计,5,\n"
+        "2025-10-01,ads.spend,7,小计\n"
+        "Total,ads.spend,12,\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {("ads.spend", "2025-10-01", "天猫"): Decimal(5)}
+    assert run.stdout.count("a totals row") == 3
