@@ -161,3 +161,9 @@ def test_metas_monthly_summary_row_without_a_month_is_skipped(tmp_path: Path) ->
     assert run.code == 0, run.output
     assert "skipped line 2: a summary row" in run.stdout
     assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == 12.5
+
+
+def test_a_year_in_the_date_column_is_refused_as_no_day(tmp_path: Path) -> None:
+    code, err, _ = _ingest(tmp_path, ["2025"])  # Klaviyo's campaign report grouped by year
+    assert code == 1
+    assert "a year, not a day" in err

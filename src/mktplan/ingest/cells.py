@@ -550,6 +550,8 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
             month = _MONTHS[match.group(month_at).lower()]
             given = int(match.group(3)) if match.group(3) else None
             return _DayMonth(month, int(match.group(day_at)), given, False)
+    if re.fullmatch(r"(19|20)\d\d", text):
+        raise ValueError("a year, not a day: a row standing for a whole year is not a day's value")
     if ranged := _RANGE.fullmatch(text):
         if ranges:
             return _read_date(ranged.group(1).strip(), excel)
