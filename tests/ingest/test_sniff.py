@@ -291,3 +291,16 @@ def test_the_same_bytes_read_with_other_source_options_are_not_already_ingested(
     assert "already ingested" not in changed.stdout
     assert outcome in changed.stdout
     assert stored(store)[("ads.spend", "2025-10-01", "")] == value
+
+
+def test_a_huge_table_title_is_cut_in_the_message(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    title = "x" * 100_000
+    export = write(
+        tmp_path, "t.csv", f"{title}\ndate,spend\n2025-10-01,1\n\nOther\ndate,spend\n2025-10-01,2\n"
+    )
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "the file holds 2 tables" in run.stderr
+    assert "(100,000 characters)" in run.stderr
+    assert len(run.stderr) < 2_000

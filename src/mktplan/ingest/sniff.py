@@ -53,7 +53,7 @@ class Table:
     headers: tuple[str, ...]
 
     def label(self, number: int) -> str:
-        named = f" {self.title!r}" if self.title else ""
+        named = f" {shorten(self.title)!r}" if self.title else ""
         return f"{number}{named} (header on line {self.header_line})"
 
 
@@ -333,7 +333,7 @@ def _pick(tables: list[Table], table: str | int | None, file: str) -> tuple[Tabl
             file=file,
             line=tables[1].header_line,
             hint="pick one with `table:` in the source (its title or its number), e.g. "
-            f"table: {tables[0].title or 1!r}; tables are never summed together",
+            f"table: {shorten(tables[0].title) or 1!r}; tables are never summed together",
         )
     for number, candidate in enumerate(tables, start=1):
         if (isinstance(table, int) and table == number) or (
