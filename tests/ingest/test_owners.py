@@ -73,3 +73,35 @@ def test_a_fixed_channel_beside_a_channel_column_is_a_usage_error(tmp_path: Path
     run = run_cli("ingest", plan, export, "-s", "jd", "--store", tmp_path / "s.sqlite")
     assert run.code == 2
     assert "gives both a channel column ('店铺') and a fixed channel" in run.stderr
+
+
+def test_sources_on_other_budget_lines_sit_side_by_side_and_the_same_line_is_owned(
+    tmp_path: Path,
+) -> None:
+    # the budget line is part of the observation key: another line is another value, the same
+    # line of another source is a clash
+    lines = PLAN + (
+        "  fees:\n    date: 日期\n    module: ads\n    columns: {花费: spend}\n"
+        "    fixed: {line: 推广费}\n"
+        "  rebates:\n    date: 日期\n    module: ads\n    columns: {花费: spend}\n"
+        "    fixed: {line: 返利}\n"
+        "  fees_too:\n    date: 日期\n    module: ads\n    columns: {花费: spend}\n"
+        "    fixed: {line: 推广费}\n"
+    )
+    plan, store = write_plan(tmp_path, lines), tmp_path / "s.sqlite"
+    fees = write(tmp_path, "fees.csv", "日期,花费\n2025-10-01,10\n")
+    rebates = write(tmp_path, "rebates.csv", "日期,花费\n2025-10-01,-3\n")
+    assert run_cli("ingest", plan, fees, "-s", "fees", "--store", store).code == 0
+    run = run_cli("ingest", plan, rebates, "-s", "rebates", "--store", store)
+    assert run.code == 0, run.output
+    assert "1 new, 0 changed" in run.stdout
+    with Store.open(store) as opened:
+        found = {(s.observation.line, s.observation.value) for s in opened.observations("shapes")}
+    assert found == {("推广费", Decimal(10)), ("返利", Decimal(-3))}
+    other = write(tmp_path, "other.csv", "日期,花费\n2025-10-01,12\n")
+    clash = run_cli("ingest", plan, other, "-s", "fees_too", "--store", store)
+    assert clash.code == 1
+    assert "source 'fees_too' would replace 1 value stored by source 'fees'" in clash.stderr
+    restated = run_cli("ingest", plan, other, "-s", "fees", "--store", store)
+    assert restated.code == 0, restated.output
+    assert "0 new, 1 changed" in restated.stdout
