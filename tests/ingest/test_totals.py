@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from mktplan.ingest.cells import is_totals_label
+from mktplan.store import Store
 from tests.conftest import run_cli
-from tests.ingest.shapes import stored, write, write_plan
+from tests.ingest.shapes import PLAN, stored, write, write_plan
 
 QIANCHUAN = (
     "日期,计划名称,消耗,成交金额,点击\n"
@@ -153,3 +154,25 @@ def test_long_format_totals_rows_are_skipped(tmp_path: Path) -> None:
     assert run.code == 0, run.output
     assert stored(store) == {("ads.spend", "2025-10-01", "天猫"): Decimal(5)}
     assert run.stdout.count("a totals row") == 3
+
+
+def test_a_ledger_invoice_equal_to_the_others_of_its_day_is_no_summary_row(
+    tmp_path: Path,
+) -> None:
+    # a row with a ref (an invoice number) names a document: it is data even when its amount
+    # happens to be the sum of the day's other invoices
+    ledger = PLAN + (
+        "  ledger:\n    date: 日期\n    module: ads\n    ref: 发票号\n    columns: {花费: spend}\n"
+    )
+    plan, store = write_plan(tmp_path, ledger), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "ledger.csv",
+        "日期,发票号,花费\n2025-10-01,INV-1,100\n2025-10-01,INV-2,50\n2025-10-01,INV-3,150\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "ledger", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped" not in run.stdout
+    with Store.open(store) as opened:
+        refs = {(s.observation.ref, s.observation.value) for s in opened.observations("shapes")}
+    assert refs == {("INV-1", 100), ("INV-2", 50), ("INV-3", 150)}
