@@ -278,6 +278,15 @@ class Module(StrictModel):
     )
 
 
+class FixedValues(StrictModel):
+    """Values a source gives every row of its files."""
+
+    channel: str | None = Field(
+        default=None, description="The channel of every row (a store, a platform: 天猫)."
+    )
+    line: str | None = Field(default=None, description="The budget line of every row (推广费).")
+
+
 class Source(StrictModel):
     """How a wide export maps to KPIs: a date column and one column per KPI."""
 
@@ -301,6 +310,40 @@ class Source(StrictModel):
         description="The export's text encoding when detection guesses wrong (e.g. gbk).",
     )
     sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
+    header_row: int | None = Field(
+        default=None,
+        ge=1,
+        description="The header's line (CSV) or row (xlsx), when it is not the first line "
+        "within the first 50 that holds the date and mapped columns.",
+    )
+    table: str | int | None = Field(
+        default=None,
+        description="Which table of a file holding several: its title, or its number from 1.",
+    )
+    date_format: str | None = Field(
+        default=None,
+        description="strftime format of the date column (e.g. %m/%d/%Y, %b %d, %Y) when the "
+        "column alone does not settle it.",
+    )
+    scale: dict[str, Decimal | str] | None = Field(
+        default=None,
+        description="Header → factor for columns in thousands or millions: a number, K, M, "
+        "千, 万 or 亿 (units in a header such as (万元) are read without this).",
+    )
+    currency: str | None = Field(
+        default=None,
+        description="Header of a currency column; a row in another currency than the plan's "
+        "is refused.",
+    )
+    period: Literal["day", "week", "month"] = Field(
+        default="day",
+        description="What one row stands for; week or month rows are stored on the day the "
+        "export names for the row (a range's first day).",
+    )
+    fixed: FixedValues | None = Field(
+        default=None,
+        description="A channel and/or budget line given to every row (e.g. {channel: 京东}).",
+    )
 
 
 ALERT_CONDITIONS = ("below_target", "above_target", "below_pace", "above", "below")

@@ -248,6 +248,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             END""",
         ),
     ),
+    Migration(
+        5,
+        "the lines each ingested file skipped on purpose (totals rows, titles above the header)",
+        (
+            """CREATE TABLE IF NOT EXISTS ingest_skipped (
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                first_line INTEGER NOT NULL,
+                last_line INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX IF NOT EXISTS ingest_skipped_file ON ingest_skipped (file_id)",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what

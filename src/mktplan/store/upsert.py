@@ -27,6 +27,7 @@ from mktplan.store.records import (
     FileBatch,
     FileOutcome,
     Row,
+    SkippedRows,
     observation_of,
     to_micro,
 )
@@ -275,6 +276,12 @@ def apply_batch(
         ),
     )
     file_id = int(cur.lastrowid or 0)
+    if batch.skipped:
+        conn.executemany(
+            "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
+            "VALUES (?, ?, ?, ?)",
+            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+        )
     new = changed = unchanged = 0
     if earlier is not None:
         unchanged = count or earlier[0]
@@ -319,6 +326,8 @@ def apply_batch(
                 (old_value, old_note), old_file, old_row = old
                 history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
                 updates.append((micro, note, file_id, row, plan_id, *key))
+        if history and not force:
+            _check_owners(conn, batch, history)
         new, changed = len(inserts), len(updates)
         insert_new(conn, inserts)
         replace_changed(conn, history, updates)
@@ -338,6 +347,45 @@ def apply_batch(
         first_date=first,
         last_date=last,
         kpis=kpis,
+        skipped=batch.skipped,
+    )
+
+
+OWNERS_NAMED = 3  # replaced keys named in the message
+OLD_FILE = 8  # index of the replaced value's file id in a history row
+
+
+def _check_owners(
+    conn: sqlite3.Connection, batch: FileBatch, history: Sequence[tuple[object, ...]]
+) -> None:
+    """A stored value is replaced only by the source that stored it (a restatement); another
+    source writing the same key is refused, naming both (``--force`` replaces on purpose)."""
+    # a history row is (plan, kpi, date, channel, line, ref, old value, old note, old file,
+    # old row, new file): the file that stored the replaced value is at OLD_FILE
+    file_ids = sorted({int(str(row[OLD_FILE])) for row in history})
+    owners = dict(
+        conn.execute(
+            "SELECT id, source FROM ingest_file WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(file_ids),),
+        ).fetchall()
+    )
+    clashes = [row for row in history if owners.get(row[OLD_FILE]) != batch.source]
+    if not clashes:
+        return
+    other = str(owners.get(clashes[0][OLD_FILE]))
+    named = ", ".join(
+        f"{kpi} on {day}" + (f" in channel {channel}" if channel else "")
+        for _, kpi, day, channel, *_ in clashes[:OWNERS_NAMED]
+    )
+    more = f" and {len(clashes) - OWNERS_NAMED} more" if len(clashes) > OWNERS_NAMED else ""
+    raise StoreError(
+        f"source {batch.source!r} would replace {len(clashes)} value"
+        f"{'s' * (len(clashes) != 1)} stored by source {other!r} ({named}{more}); "
+        "nothing was stored",
+        file=batch.name,
+        hint=f"if both sources are right, give each its own channel (in the plan: "
+        f"sources: {{{batch.source}: {{fixed: {{channel: ...}}}}}}) so their values sit side "
+        "by side; to replace them on purpose, ingest again with --force",
     )
 
 
@@ -346,12 +394,22 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
     cur = conn.execute(
         "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis FROM ingest_file "
+        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
         "WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (json.dumps(list(run_ids)),),
     )
-    for row in cur:
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row
+    rows = cur.fetchall()
+    skipped: dict[int, tuple[SkippedRows, ...]] = {}
+    for file_id, first, last, reason in conn.execute(
+        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
+        "WHERE file_id IN (SELECT value FROM json_each(?)) ORDER BY file_id, first_line",
+        (json.dumps([r[12] for r in rows]),),
+    ):
+        skipped[file_id] = (*skipped.get(file_id, ()), SkippedRows(first, last, reason))
+    for row in rows:
+        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
+            :12
+        ]
         found[run_id].append(
             FileOutcome(
                 name=name,
@@ -365,6 +423,7 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
                 first_date=dt.date.fromisoformat(first) if first else None,
                 last_date=dt.date.fromisoformat(last) if last else None,
                 kpis=tuple(kpis.split("\n")) if kpis else (),
+                skipped=skipped.get(row[12], ()),
             )
         )
     return found
