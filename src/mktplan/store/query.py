@@ -44,6 +44,17 @@ def _is_overflow(exc: sqlite3.Error) -> bool:
     return "integer overflow" in str(exc)
 
 
+def _full_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the first whole calendar month inside start … end and the last day
+    of the last one (the first after the second when there is none)."""
+    first = (
+        start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    )
+    after = end + dt.timedelta(days=1)
+    last = end if after.day == 1 else end.replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
 class SqlObservations:
     """Observations of ``plan_id`` in an open store connection.
 
@@ -326,6 +337,45 @@ class SqlObservations:
                     key = (kpi, dt.date.fromisoformat(day))
                     totals[key] = totals.get(key, 0) + int(whole) * MICRO + int(rest)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        """Σ value in the window by KPI, then by channel ('' for observations without one):
+        the whole months inside the window from the channel rollup
+        (``observation_channel_month``), the days before and after them from the rows."""
+        full_first, full_last = _full_months(start, end)
+        parts = [
+            "SELECT channel, whole, rest FROM observation_channel_month "
+            "WHERE plan_id = :plan AND kpi = :kpi AND month BETWEEN :m1 AND :m2",
+            "SELECT channel, value / 1000000, value % 1000000 FROM observation "
+            "WHERE plan_id = :plan AND kpi = :kpi AND date BETWEEN :a1 AND :a2",
+            "SELECT channel, value / 1000000, value % 1000000 FROM observation "
+            "WHERE plan_id = :plan AND kpi = :kpi AND date BETWEEN :b1 AND :b2",
+        ]
+        if full_first > full_last:  # no whole month inside: every day from the rows
+            edges = {"m1": "", "m2": "", "a1": start, "a2": end, "b1": "", "b2": ""}
+        else:
+            edges = {
+                "m1": full_first.isoformat()[:7],
+                "m2": full_last.isoformat()[:7],
+                "a1": start,
+                "a2": full_first - dt.timedelta(days=1),
+                "b1": full_last + dt.timedelta(days=1),
+                "b2": end,
+            }
+        params = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in edges.items()}
+        statement = f"SELECT channel, sum(whole), sum(rest) FROM ({' UNION ALL '.join(parts)}) GROUP BY channel"  # noqa: S608 (constant parts)
+        sums: dict[str, dict[str, Decimal]] = {}
+        with self._snapshot() as conn:
+            for kpi in dict.fromkeys(kpis):
+                cur = conn.execute(statement, {**params, "plan": self._plan, "kpi": kpi})
+                found = {
+                    str(ch): from_micro(int(whole) * MICRO + int(rest)) for ch, whole, rest in cur
+                }
+                if found:
+                    sums[kpi] = found
+        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
