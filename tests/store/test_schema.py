@@ -241,4 +241,4 @@ def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path
         triggers = {
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         }
-        assert triggers == {"observation_day_delete"}
+        assert triggers == {"observation_day_delete", "observation_channel_month_delete"}
