@@ -475,20 +475,20 @@ class _Channels:
         return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
 
     def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:
-        """Per channel spend, revenue and ROI of a module with both; empty otherwise."""
+        """Per channel spend, revenue and ROI of a module whose spend and revenue both have
+        channel data (ROI is a ratio: a side booked without channels cannot be split);
+        empty otherwise."""
         totals: dict[str, list[Decimal]] = {}
         for slot, role in enumerate(("spend", "revenue")):
             kpis = self.figures.role_kpis(role, module)
             if not self.summed(kpis):
                 return []
             found = [s for q in kpis if (s := self.leaf(q, window)) is not None]
-            if not found:
+            if not any(channel for sums in found for channel in sums):
                 return []
             for sums in found:
                 for channel, value in sums.items():
                     totals.setdefault(channel, [Decimal(0), Decimal(0)])[slot] += value
-        if not any(totals):
-            return []
         rows = [
             ModuleChannel(channel, spend, revenue, ratio(revenue, spend))
             for channel, (spend, revenue) in totals.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,13 @@ def test_a_module_has_spend_revenue_and_roi_per_channel(ev: Evaluation) -> None:
         ModuleChannel("", D(0), D(50), None),  # revenue without spend: no ROI
     ]
     assert b.by_channel == [ModuleChannel("x", D(50), D(200), D(4))]
+
+
+def test_a_module_whose_spend_has_no_channels_is_not_split() -> None:
+    booked = [obs if obs.kpi != "a.spend" else replace(obs, channel="") for obs in OBSERVATIONS]
+    a, _ = evaluate(channel_plan(), MemoryObservations(booked), AS_OF).modules
+    assert a.spend == D(200)
+    assert a.by_channel == []
 
 
 def test_the_store_gives_the_same_channel_view(tmp_path: Path) -> None:

@@ -19,10 +19,10 @@ from tests.store.helpers import batch, obs, old_store
 
 D = Decimal
 
-# the rollup as defined: Σ value per plan, KPI, channel and month, whole units and micro
+# the rollup as defined: rows and Σ value per plan, KPI, channel and month, whole units and micro
 # remainders apart
 CHANNEL_MONTHS_FROM_ROWS = (
-    "SELECT plan_id, kpi, channel, substr(date, 1, 7), sum(value / 1000000), "
+    "SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*), sum(value / 1000000), "
     "sum(value % 1000000) FROM observation GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
 )
 ROLLUP = "SELECT * FROM observation_channel_month ORDER BY plan_id, kpi, channel, month"
@@ -44,10 +44,10 @@ def test_rollup_follows_new_rows_and_corrections(tmp_path: Path) -> None:
         store.ingest("p", [batch(first, name="1.csv")])
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
-            ("p", "k", "", "2024-07", 4, 0),
-            ("p", "k", "a", "2024-05", 1, 0),
-            ("p", "k", "a", "2024-06", 7, 500_000),  # 5 + 2.5
-            ("p", "k", "b", "2024-06", 9, 0),
+            ("p", "k", "", "2024-07", 1, 4, 0),
+            ("p", "k", "a", "2024-05", 1, 1, 0),
+            ("p", "k", "a", "2024-06", 2, 7, 500_000),  # 5 + 2.5
+            ("p", "k", "b", "2024-06", 1, 9, 0),
         ]
         # a correction (b 9 → 3), a new row in a month that has rows, a new month
         later = [on("k", "2024-06-02", "3", "b"), on("k", "2024-06-30", "1", "a")]
@@ -57,9 +57,9 @@ def test_rollup_follows_new_rows_and_corrections(tmp_path: Path) -> None:
         rollup = conn.execute(ROLLUP).fetchall()
         assert rollup == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
         assert [r[2:] for r in rollup if r[3] in ("2024-06", "2024-08")] == [
-            ("a", "2024-06", 8, 500_000),  # 5 + 2.5 + 1
-            ("b", "2024-06", 3, 0),
-            ("b", "2024-08", -2, 0),
+            ("a", "2024-06", 3, 8, 500_000),  # 5 + 2.5 + 1
+            ("b", "2024-06", 1, 3, 0),
+            ("b", "2024-08", 1, -2, 0),
         ]
         # a hand delete (the trigger) recounts the month too
         conn.execute("DELETE FROM observation WHERE kpi = 'k' AND date = '2024-06-20'")
@@ -70,7 +70,7 @@ def test_refs_of_a_ledger_add_up_in_the_rollup(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.sqlite") as store:
         store.ingest("p", [batch([on("k", "2024-06-03", "2600", "a", ref="inv-1")], name="1")])
         store.ingest("p", [batch([on("k", "2024-06-03", "800", "a", ref="inv-2")], name="2")])
-        assert store.connection.execute(ROLLUP).fetchall() == [("p", "k", "a", "2024-06", 3400, 0)]
+        assert store.connection.execute(ROLLUP).fetchall() == [("p", "k", "a", "2024-06", 2, 3400, 0)]
         sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 6, 30))
         assert sums == {"k": {"a": D(3400)}}
 
@@ -94,9 +94,9 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         assert store.schema_version() == schema.latest_version() == 5
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
-            ("p", "k", "", "2024-07", 2, 0),
-            ("p", "k", "a", "2024-06", 6, 500_000),
-            ("p", "k", "b", "2024-06", 3, 0),
+            ("p", "k", "", "2024-07", 1, 2, 0),
+            ("p", "k", "a", "2024-06", 2, 6, 500_000),
+            ("p", "k", "b", "2024-06", 1, 3, 0),
         ]
         # and ingest keeps it right afterwards
         store.ingest("p", [batch([obs("k", 15, "4", "b")], name="2.csv")])

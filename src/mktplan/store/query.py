@@ -44,15 +44,49 @@ def _is_overflow(exc: sqlite3.Error) -> bool:
     return "integer overflow" in str(exc)
 
 
-def _full_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The first day of the first whole calendar month inside start … end and the last day
-    of the last one (the first after the second when there is none)."""
-    first = (
-        start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    )
-    after = end + dt.timedelta(days=1)
-    last = end if after.day == 1 else end.replace(day=1) - dt.timedelta(days=1)
-    return first, last
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _channel_pieces(start: dt.date, end: dt.date) -> list[tuple[str, str, str, str]]:
+    """(``months`` or ``days``, first, last, sign) whose signed sums make up start … end:
+    whole months of the rollup, and for a partial month at an edge either its days inside
+    the window from the rows or, when fewer, the month less its days outside."""
+    if end < start:
+        return []
+    pieces: list[tuple[str, str, str, str]] = []
+    month = start.replace(day=1)
+    while month <= end:
+        last = _month_end(month)
+        lo, hi = max(month, start), min(last, end)
+        key = month.isoformat()[:7]
+        if (lo, hi) == (month, last):
+            pieces.append(("months", key, key, ""))
+        elif (hi - lo).days + 1 <= (last - month).days + 1 - ((hi - lo).days + 1):
+            pieces.append(("days", lo.isoformat(), hi.isoformat(), ""))
+        else:
+            pieces.append(("months", key, key, ""))
+            if lo > month:
+                pieces.append(
+                    ("days", month.isoformat(), (lo - dt.timedelta(days=1)).isoformat(), "-")
+                )
+            if hi < last:
+                pieces.append(
+                    ("days", (hi + dt.timedelta(days=1)).isoformat(), last.isoformat(), "-")
+                )
+        month = last + dt.timedelta(days=1)
+    return _merged(pieces)
+
+
+def _merged(pieces: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """Consecutive whole-month pieces joined into one range."""
+    out: list[tuple[str, str, str, str]] = []
+    for piece in pieces:
+        if out and piece[0] == out[-1][0] == "months" and piece[3] == out[-1][3] == "":
+            out[-1] = ("months", out[-1][1], piece[2], "")
+        else:
+            out.append(piece)
+    return out
 
 
 class SqlObservations:
@@ -341,40 +375,46 @@ class SqlObservations:
     def channel_sums(
         self, kpis: Sequence[str], start: dt.date, end: dt.date
     ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one):
-        the whole months inside the window from the channel rollup
-        (``observation_channel_month``), the days before and after them from the rows."""
-        full_first, full_last = _full_months(start, end)
-        parts = [
-            "SELECT channel, whole, rest FROM observation_channel_month "
-            "WHERE plan_id = :plan AND kpi = :kpi AND month BETWEEN :m1 AND :m2",
-            "SELECT channel, value / 1000000, value % 1000000 FROM observation "
-            "WHERE plan_id = :plan AND kpi = :kpi AND date BETWEEN :a1 AND :a2",
-            "SELECT channel, value / 1000000, value % 1000000 FROM observation "
-            "WHERE plan_id = :plan AND kpi = :kpi AND date BETWEEN :b1 AND :b2",
-        ]
-        if full_first > full_last:  # no whole month inside: every day from the rows
-            edges = {"m1": "", "m2": "", "a1": start, "a2": end, "b1": "", "b2": ""}
-        else:
-            edges = {
-                "m1": full_first.isoformat()[:7],
-                "m2": full_last.isoformat()[:7],
-                "a1": start,
-                "a2": full_first - dt.timedelta(days=1),
-                "b1": full_last + dt.timedelta(days=1),
-                "b2": end,
-            }
-        params = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in edges.items()}
-        statement = f"SELECT channel, sum(whole), sum(rest) FROM ({' UNION ALL '.join(parts)}) GROUP BY channel"  # noqa: S608 (constant parts)
+        """Σ value in the window by KPI, then by channel ('' for observations without one),
+        in one statement: months from the channel rollup (``observation_channel_month``),
+        the days of a partial month at either edge from the rows, or, when fewer, that whole
+        month from the rollup less its days outside the window."""
+        parts: list[str] = []
+        params: dict[str, str] = {"plan": self._plan}
+        for n, (what, first, last, sign) in enumerate(_channel_pieces(start, end)):
+            params[f"f{n}"], params[f"l{n}"] = first, last
+            if what == "months":
+                columns = f"{sign}c.n AS n, {sign}c.whole AS whole, {sign}c.rest AS rest"
+                parts.append(
+                    f"SELECT c.kpi AS kpi, c.channel AS channel, {columns} FROM mk_kpi k "  # noqa: S608
+                    "JOIN observation_channel_month c ON c.plan_id = :plan AND c.kpi = k.kpi "
+                    f"AND c.month BETWEEN :f{n} AND :l{n}"
+                )
+            else:
+                columns = (
+                    f"{sign}1 AS n, {sign}(o.value / {MICRO}) AS whole, "
+                    f"{sign}(o.value % {MICRO}) AS rest"
+                )
+                parts.append(
+                    f"SELECT o.kpi AS kpi, o.channel AS channel, {columns} "  # noqa: S608
+                    "FROM mk_kpi k JOIN observation o ON o.plan_id = :plan AND o.kpi = k.kpi "
+                    f"AND o.date BETWEEN :f{n} AND :l{n}"
+                )
+        statement = (
+            "SELECT kpi, channel, sum(n), sum(whole), sum(rest) FROM ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + ") GROUP BY kpi, channel HAVING sum(n) > 0"  # rows inside the window
+        )
         sums: dict[str, dict[str, Decimal]] = {}
         with self._snapshot() as conn:
-            for kpi in dict.fromkeys(kpis):
-                cur = conn.execute(statement, {**params, "plan": self._plan, "kpi": kpi})
-                found = {
-                    str(ch): from_micro(int(whole) * MICRO + int(rest)) for ch, whole, rest in cur
-                }
-                if found:
-                    sums[kpi] = found
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM mk_kpi")
+            conn.executemany("INSERT OR IGNORE INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in kpis])
+            if not parts:
+                return {}
+            for kpi, channel, _, whole, rest in conn.execute(statement, params):
+                total = int(whole) * MICRO + int(rest)
+                sums.setdefault(kpi, {})[channel] = from_micro(total)
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:

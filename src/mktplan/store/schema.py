@@ -57,10 +57,11 @@ _RECOUNT_DAY = """UPDATE observation_day SET (n, whole, rest, low, high) = (
     WHERE plan_id = {row}.plan_id AND kpi = {row}.kpi AND date = {row}.date;"""
 
 # The per-channel rollup (migration 5): per plan, KPI, channel and calendar month ('YYYY-MM')
-# the exact sum of the values, whole units and micro remainders apart like observation_day.
+# the number of observation rows and the exact sum of their values, whole units and micro
+# remainders apart like observation_day.
 # A report's channel view reads whole months from it and only the edge days from the rows.
-_CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), sum(value / 1000000),
-           sum(value % 1000000)
+_CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
+           sum(value / 1000000), sum(value % 1000000)
     FROM observation {where} GROUP BY plan_id, kpi, channel, substr(date, 1, 7)"""
 
 # The channel rollup counted afresh from every observation: migration 5's back-fill, and what
@@ -269,6 +270,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 kpi TEXT NOT NULL,
                 channel TEXT NOT NULL,
                 month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+                n INTEGER NOT NULL,
                 whole INTEGER NOT NULL,
                 rest INTEGER NOT NULL,
                 PRIMARY KEY (plan_id, kpi, month, channel)
@@ -281,8 +283,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                     AND kpi = OLD.kpi AND channel = OLD.channel
                     AND month = substr(OLD.date, 1, 7);
                 INSERT INTO observation_channel_month
-                    SELECT plan_id, kpi, channel, substr(date, 1, 7), sum(value / 1000000),
-                           sum(value % 1000000)
+                    SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
+                           sum(value / 1000000), sum(value % 1000000)
                     FROM observation WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
                         AND channel = OLD.channel
                         AND date BETWEEN substr(OLD.date, 1, 7) || '-01'
