@@ -404,6 +404,8 @@ class _Channels:
         self.figures = figures
         self.data = data
         self.sums: dict[tuple[str, dt.date, dt.date], dict[str, Decimal]] = {}
+        # Σ per channel of the role KPIs in a scope, as formulas see them (see role_sums)
+        self._roles: dict[tuple[str, str | None, dt.date, dt.date], dict[str, Decimal] | None] = {}
 
     def summed(self, leaves: Iterable[str]) -> bool:
         return all(self.figures.refs[q].kpi.aggregation == "sum" for q in leaves)
@@ -442,18 +444,33 @@ class _Channels:
             if resolved is None:
                 return None
             if resolved in KEYWORDS:
-                values = [
-                    v
-                    for q in self.figures.role_kpis(resolved, ref.module)
-                    if (v := plain(q)) is not None
-                ]
-                return sum(values, Decimal(0)) if values else None
+                sums = self.role_sums(resolved, ref.module, window)
+                return None if sums is None else sums.get(channel, Decimal(0))
             return plain(resolved)
 
         result = formula.evaluate(self.figures.tree(qid), resolve)
         if result is None:
             return None
         return result * HUNDRED if ref.kpi.is_percent else result
+
+    def role_sums(
+        self, role: str, module: Module | None, window: _Window
+    ) -> dict[str, Decimal] | None:
+        """Σ per channel of the role KPIs in scope that have data (each as a formula sees
+        it, percent points as a ratio); None when none has any, as for the total."""
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._roles:
+            totals: dict[str, Decimal] | None = None
+            for q in self.figures.role_kpis(role, module):
+                sums = self.leaf(q, window)
+                if sums is None:
+                    continue
+                totals = {} if totals is None else totals
+                scale = HUNDRED if self.figures.refs[q].kpi.is_percent else Decimal(1)
+                for channel, value in sums.items():
+                    totals[channel] = totals.get(channel, Decimal(0)) + value / scale
+            self._roles[key] = totals
+        return self._roles[key]
 
     def kpi_split(self, kpi: KpiResult, window: _Window, cumulative: bool) -> list[ChannelValue]:
         """Per channel actual and share of ``kpi``; empty without channel data. A level (a
@@ -466,12 +483,20 @@ class _Channels:
         named = [any(channel for channel in sums) for sums in with_data]
         if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
             return []
-        rows: list[ChannelValue] = []
-        for channel in sorted({channel for sums in with_data for channel in sums}):
-            value = self.value(kpi.id, window, channel)
-            actual = None if value is None else at_most_six(value)
-            share = ratio(actual, kpi.actual) if cumulative else None
-            rows.append(ChannelValue(channel, actual, share))
+        if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
+            values: dict[str, Decimal | None] = dict(with_data[0])
+        else:
+            channels = {channel for sums in with_data for channel in sums}
+            values = {channel: self.value(kpi.id, window, channel) for channel in channels}
+        total = kpi.actual
+        rows = [
+            ChannelValue(
+                channel,
+                actual := None if value is None else at_most_six(value),
+                ratio(actual, total) if cumulative else None,
+            )
+            for channel, value in values.items()
+        ]
         return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
 
     def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:

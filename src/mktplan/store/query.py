@@ -387,7 +387,8 @@ class SqlObservations:
                 columns = f"{sign}c.n AS n, {sign}c.whole AS whole, {sign}c.rest AS rest"
                 parts.append(
                     f"SELECT c.kpi AS kpi, c.channel AS channel, {columns} FROM mk_kpi k "  # noqa: S608
-                    "JOIN observation_channel_month c ON c.plan_id = :plan AND c.kpi = k.kpi "
+                    "CROSS JOIN observation_channel_month c "  # CROSS: the KPIs are the outer loop
+                    "ON c.plan_id = :plan AND c.kpi = k.kpi "
                     f"AND c.month BETWEEN :f{n} AND :l{n}"
                 )
             else:
@@ -397,7 +398,7 @@ class SqlObservations:
                 )
                 parts.append(
                     f"SELECT o.kpi AS kpi, o.channel AS channel, {columns} "  # noqa: S608
-                    "FROM mk_kpi k JOIN observation o ON o.plan_id = :plan AND o.kpi = k.kpi "
+                    "FROM mk_kpi k CROSS JOIN observation o ON o.plan_id = :plan AND o.kpi = k.kpi "
                     f"AND o.date BETWEEN :f{n} AND :l{n}"
                 )
         statement = (
