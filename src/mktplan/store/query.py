@@ -375,47 +375,45 @@ class SqlObservations:
     def channel_sums(
         self, kpis: Sequence[str], start: dt.date, end: dt.date
     ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one),
-        in one statement: months from the channel rollup (``observation_channel_month``),
-        the days of a partial month at either edge from the rows, or, when fewer, that whole
-        month from the rollup less its days outside the window."""
-        parts: list[str] = []
-        params: dict[str, str] = {"plan": self._plan}
-        for n, (what, first, last, sign) in enumerate(_channel_pieces(start, end)):
-            params[f"f{n}"], params[f"l{n}"] = first, last
-            if what == "months":
-                columns = f"{sign}c.n AS n, {sign}c.whole AS whole, {sign}c.rest AS rest"
-                parts.append(
-                    f"SELECT c.kpi AS kpi, c.channel AS channel, {columns} FROM mk_kpi k "  # noqa: S608
-                    "CROSS JOIN observation_channel_month c "  # CROSS: the KPIs are the outer loop
-                    "ON c.plan_id = :plan AND c.kpi = k.kpi "
-                    f"AND c.month BETWEEN :f{n} AND :l{n}"
-                )
-            else:
-                columns = (
-                    f"{sign}1 AS n, {sign}(o.value / {MICRO}) AS whole, "
-                    f"{sign}(o.value % {MICRO}) AS rest"
-                )
-                parts.append(
-                    f"SELECT o.kpi AS kpi, o.channel AS channel, {columns} "  # noqa: S608
-                    "FROM mk_kpi k CROSS JOIN observation o ON o.plan_id = :plan AND o.kpi = k.kpi "
-                    f"AND o.date BETWEEN :f{n} AND :l{n}"
-                )
-        statement = (
-            "SELECT kpi, channel, sum(n), sum(whole), sum(rest) FROM ("  # noqa: S608
-            + " UNION ALL ".join(parts)
-            + ") GROUP BY kpi, channel HAVING sum(n) > 0"  # rows inside the window
-        )
-        sums: dict[str, dict[str, Decimal]] = {}
+        """Σ value in the window by KPI, then by channel ('' for observations without one):
+        months from the channel rollup (``observation_channel_month``), the days of a
+        partial month at either edge from the rows, or, when fewer, that whole month from the
+        rollup less its days outside the window; one statement per piece, all KPIs at once."""
+        # (rows, whole units, micro remainder) per (kpi, channel), signed pieces added up
+        found: dict[tuple[str, str], list[int]] = {}
         with self._snapshot() as conn:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
             conn.execute("DELETE FROM mk_kpi")
             conn.executemany("INSERT OR IGNORE INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in kpis])
-            if not parts:
-                return {}
-            for kpi, channel, _, whole, rest in conn.execute(statement, params):
-                total = int(whole) * MICRO + int(rest)
-                sums.setdefault(kpi, {})[channel] = from_micro(total)
+            for what, first, last, sign in _channel_pieces(start, end):
+                # CROSS JOIN: the KPIs are the outer loop (the planner chose a full scan)
+                statement = (
+                    "SELECT c.kpi, c.channel, sum(c.n), sum(c.whole), sum(c.rest) "
+                    "FROM mk_kpi k CROSS JOIN observation_channel_month c "
+                    "ON c.plan_id = ? AND c.kpi = k.kpi AND c.month BETWEEN ? AND ? "
+                    "GROUP BY c.kpi, c.channel"
+                    if what == "months"
+                    else f"SELECT o.kpi, o.channel, count(*), sum(o.value / {MICRO}), "  # noqa: S608
+                    f"sum(o.value % {MICRO}) "
+                    "FROM mk_kpi k CROSS JOIN observation o "
+                    "ON o.plan_id = ? AND o.kpi = k.kpi AND o.date BETWEEN ? AND ? "
+                    "GROUP BY o.kpi, o.channel"
+                )
+                step = -1 if sign else 1
+                for kpi, channel, n, whole, rest in conn.execute(
+                    statement, (self._plan, first, last)
+                ):
+                    seen = found.get((kpi, channel))
+                    if seen is None:
+                        found[(kpi, channel)] = [step * n, step * whole, step * rest]
+                    else:
+                        seen[0] += step * n
+                        seen[1] += step * whole
+                        seen[2] += step * rest
+        sums: dict[str, dict[str, Decimal]] = {}
+        for (kpi, channel), (n, whole, rest) in found.items():
+            if n > 0:  # rows inside the window (a month less all its days leaves none)
+                sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
