@@ -35,6 +35,25 @@ class PlanSummary:
 
 
 @dataclass(frozen=True)
+class ChannelValue:
+    """A KPI's actual in one channel over the KPI's window (docs/metrics.md, "By channel")."""
+
+    channel: str  # '' for observations without a channel, shown "(no channel)"
+    actual: Decimal | None  # in the KPI's unit; a rate recomputed from the channel's sums
+    share: Decimal | None  # actual ÷ the KPI's actual, for cumulative KPIs; None for levels
+
+
+@dataclass(frozen=True)
+class ModuleChannel:
+    """A module's spend, revenue and ROI in one channel, plan start through as-of."""
+
+    channel: str  # '' for observations without a channel
+    spend: Decimal
+    revenue: Decimal
+    roi: Decimal | None  # revenue ÷ spend; None when the channel spent nothing
+
+
+@dataclass(frozen=True)
 class KpiResult:
     id: str  # qualified: module.kpi, or the bare plan-level id
     module: str | None  # module id, None at plan level
@@ -58,6 +77,8 @@ class KpiResult:
     stale: bool  # latest observation older than the plan's cadence allows
     last_date: dt.date | None  # latest observation used
     observations: int  # observations in the window (0 for formula KPIs)
+    # per channel, actual descending then channel; empty without channel data
+    by_channel: list[ChannelValue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,8 @@ class ModuleResult:
     revenue_share: Decimal | None
     roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
     spend_forecast: Decimal | None = None  # spend projected to the plan end (recent run rate)
+    # per channel, spend descending then channel; empty without channel data
+    by_channel: list[ModuleChannel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from mktplan.evaluation import (
@@ -19,10 +19,12 @@ from mktplan.evaluation import (
     AlertResult,
     BudgetLine,
     BudgetResult,
+    ChannelValue,
     DailyValue,
     Evaluation,
     KpiResult,
     KpiStatus,
+    ModuleChannel,
     ModuleResult,
     PlanSummary,
     ReviewNote,
@@ -339,8 +341,23 @@ def evaluate(
         )
         for ref in refs.values()
     ]
-    by_id = {k.id: k for k in kpis}
     modules = _modules(plan, figures, spend_window)
+    channels = _Channels(figures, data)
+    channels.fetch(
+        [(ref.qualified, kpi_window(ref.kpi)) for ref in refs.values()]
+        + [(q, spend_window) for role in KEYWORDS for q in figures.role_kpis(role, None)]
+    )
+    kpis = [
+        replace(
+            k, by_channel=channels.kpi_split(k, kpi_window(ref.kpi), ref.qualified in cumulative)
+        )
+        for k, ref in zip(kpis, refs.values(), strict=True)
+    ]
+    modules = [
+        replace(m, by_channel=channels.module_split(module, spend_window))
+        for m, module in zip(modules, plan.modules, strict=True)
+    ]
+    by_id = {k.id: k for k in kpis}
     budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
     return Evaluation(
@@ -376,6 +393,132 @@ def evaluate(
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
     )
+
+
+class _Channels:
+    """The channel view (docs/metrics.md, "By channel"): each KPI's value per channel over its
+    window, from Σ value per channel of its measured inputs. Only KPIs whose measured inputs
+    all aggregate by ``sum`` have one: a channel's sum is the piece of the total it holds."""
+
+    def __init__(self, figures: _Figures, data: ObservationQuery) -> None:
+        self.figures = figures
+        self.data = data
+        self.sums: dict[tuple[str, dt.date, dt.date], dict[str, Decimal]] = {}
+        # Σ per channel of the role KPIs in a scope, as formulas see them (see role_sums)
+        self._roles: dict[tuple[str, str | None, dt.date, dt.date], dict[str, Decimal] | None] = {}
+
+    def summed(self, leaves: Iterable[str]) -> bool:
+        return all(self.figures.refs[q].kpi.aggregation == "sum" for q in leaves)
+
+    def fetch(self, wanted: Sequence[tuple[str, _Window]]) -> None:
+        """Read Σ value per channel of every measured input of ``wanted``, one call per window."""
+        by_window: dict[tuple[dt.date, dt.date], dict[str, None]] = {}
+        for qid, window in wanted:
+            leaves = self.figures.leaves(qid)
+            if window.empty or not self.summed(leaves):
+                continue
+            by_window.setdefault((window.start, window.end), {}).update(dict.fromkeys(leaves))
+        for (start, end), kpis in by_window.items():
+            for kpi, channels in self.data.channel_sums(list(kpis), start, end).items():
+                self.sums[(kpi, start, end)] = channels
+
+    def leaf(self, qid: str, window: _Window) -> dict[str, Decimal] | None:
+        return self.sums.get((qid, window.start, window.end))
+
+    def value(self, qid: str, window: _Window, channel: str) -> Decimal | None:
+        """The KPI's value in one channel, in its own unit, computed as its total is: a
+        measured input's channel sum (0 in a channel where it has no data but others do)."""
+        ref = self.figures.refs[qid]
+        if ref.kpi.formula is None:
+            sums = self.leaf(qid, window)
+            return None if sums is None else sums.get(channel, Decimal(0))
+
+        def plain(q: str) -> Decimal | None:
+            value = self.value(q, window, channel)
+            if value is None or not self.figures.refs[q].kpi.is_percent:
+                return value
+            return value / HUNDRED
+
+        def resolve(name: str) -> Decimal | None:
+            resolved = resolve_name(name, ref.module, self.figures.refs)
+            if resolved is None:
+                return None
+            if resolved in KEYWORDS:
+                sums = self.role_sums(resolved, ref.module, window)
+                return None if sums is None else sums.get(channel, Decimal(0))
+            return plain(resolved)
+
+        result = formula.evaluate(self.figures.tree(qid), resolve)
+        if result is None:
+            return None
+        return result * HUNDRED if ref.kpi.is_percent else result
+
+    def role_sums(
+        self, role: str, module: Module | None, window: _Window
+    ) -> dict[str, Decimal] | None:
+        """Σ per channel of the role KPIs in scope that have data (each as a formula sees
+        it, percent points as a ratio); None when none has any, as for the total."""
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._roles:
+            totals: dict[str, Decimal] | None = None
+            for q in self.figures.role_kpis(role, module):
+                sums = self.leaf(q, window)
+                if sums is None:
+                    continue
+                totals = {} if totals is None else totals
+                scale = HUNDRED if self.figures.refs[q].kpi.is_percent else Decimal(1)
+                for channel, value in sums.items():
+                    totals[channel] = totals.get(channel, Decimal(0)) + value / scale
+            self._roles[key] = totals
+        return self._roles[key]
+
+    def kpi_split(self, kpi: KpiResult, window: _Window, cumulative: bool) -> list[ChannelValue]:
+        """Per channel actual and share of ``kpi``; empty without channel data. A level (a
+        ratio formula) is split only when every measured input has channel data."""
+        leaves = self.figures.leaves(kpi.id)
+        if kpi.actual is None or window.empty or not self.summed(leaves):
+            return []
+        found = [self.leaf(q, window) for q in leaves]
+        with_data = [sums for sums in found if sums is not None]
+        named = [any(channel for channel in sums) for sums in with_data]
+        if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
+            return []
+        if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
+            values: dict[str, Decimal | None] = dict(with_data[0])
+        else:
+            channels = {channel for sums in with_data for channel in sums}
+            values = {channel: self.value(kpi.id, window, channel) for channel in channels}
+        total = kpi.actual
+        rows = [
+            ChannelValue(
+                channel,
+                actual := None if value is None else at_most_six(value),
+                ratio(actual, total) if cumulative else None,
+            )
+            for channel, value in values.items()
+        ]
+        return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
+
+    def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:
+        """Per channel spend, revenue and ROI of a module whose spend and revenue both have
+        channel data (ROI is a ratio: a side booked without channels cannot be split);
+        empty otherwise."""
+        totals: dict[str, list[Decimal]] = {}
+        for slot, role in enumerate(("spend", "revenue")):
+            kpis = self.figures.role_kpis(role, module)
+            if not self.summed(kpis):
+                return []
+            found = [s for q in kpis if (s := self.leaf(q, window)) is not None]
+            if not any(channel for sums in found for channel in sums):
+                return []
+            for sums in found:
+                for channel, value in sums.items():
+                    totals.setdefault(channel, [Decimal(0), Decimal(0)])[slot] += value
+        rows = [
+            ModuleChannel(channel, spend, revenue, ratio(revenue, spend))
+            for channel, (spend, revenue) in totals.items()
+        ]
+        return sorted(rows, key=lambda r: (-r.spend, r.channel))
 
 
 def _recent(window: _Window) -> _Window:

@@ -7,6 +7,7 @@ notes and issues (``=HYPERLINK(...)``, ``+cmd``, ``|`` and line breaks).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal as D
 
 from mktplan.evaluation import (
@@ -14,9 +15,11 @@ from mktplan.evaluation import (
     AlertResult,
     BudgetLine,
     BudgetResult,
+    ChannelValue,
     DailyValue,
     Evaluation,
     KpiResult,
+    ModuleChannel,
     ModuleResult,
     PlanSummary,
     ReviewNote,
@@ -154,6 +157,27 @@ def sample_evaluation(*, hostile: bool = False, daily_rows: int = 6) -> Evaluati
             revenue_share=D("1"),
         ),
     ]
+    # the channel view: a sum KPI (with a share), a rate (no share) and a module's ROI
+    channel = "WeChat | Moments" if not hostile else "=1+1"
+    kpis[1] = replace(
+        kpis[1],
+        by_channel=[
+            ChannelValue(channel, D("300000"), D("0.727545")),
+            ChannelValue("", D("112345.678"), D("0.272455")),
+        ],
+    )
+    kpis[2] = replace(
+        kpis[2],
+        by_channel=[ChannelValue(channel, D("3.2"), None), ChannelValue("tmall", D("1.5"), None)],
+    )
+    modules[1] = replace(
+        modules[1],
+        by_channel=[
+            ModuleChannel(channel, D("50000"), D("200000.25"), D("4.000005")),
+            ModuleChannel("tmall", D("25001.5"), D("62505"), D("2.5")),
+            ModuleChannel("", D("0"), D("0"), None),
+        ],
+    )
     budget = BudgetResult(
         total=D("375000"),
         reserve=D("45000"),

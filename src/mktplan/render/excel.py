@@ -1,7 +1,7 @@
 """The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
 
-Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, Daily. Each has a bold, frozen header
-row, column widths from its content, number formats (money in the plan currency, fractions
+Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, By channel, Daily. Each has a bold,
+frozen header row, column widths from its content, number formats (money in the plan currency, fractions
 as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
 attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
 their own values), and native bar charts (attainment by KPI, spend vs budget by module).
@@ -546,6 +546,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},
     )
 
+    _add_by_channel(writer, ev, w)
     daily = _add_daily(writer, ev, w)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
@@ -556,6 +557,45 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
+
+
+def _add_by_channel(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> None:
+    """The "By channel" sheet (docs/metrics.md, "By channel"): a row per KPI and channel
+    (actual, share), then a row per module and channel (spend, revenue, ROI)."""
+    names = _module_name(ev, w)
+    kpi_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module),
+            k.id,
+            k.name,
+            c.channel or w["no_channel"],
+            (c.actual, k.unit),
+            c.share,
+            None,
+            None,
+            None,
+        ]
+        for k in ev.kpis
+        for c in k.by_channel
+    ]
+    module_rows: list[list[Any]] = [
+        [m.name, None, None, c.channel or w["no_channel"], None, None, c.spend, c.revenue, c.roi]
+        for m in ev.modules
+        for c in m.by_channel
+    ]
+    columns = [
+        Column(w["module"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["channel"], "text"),
+        Column(w["actual"], "kpi"),
+        Column(w["share"], "fraction"),
+        Column(w["spend"], "money"),
+        Column(w["revenue"], "money"),
+        Column(w["roi"], "number"),
+    ]
+    rows = [*kpi_rows, *module_rows]
+    writer.add(Sheet("By channel", columns, rows, rows[:DAILY_WIDTH_SAMPLE]))
 
 
 @dataclass(frozen=True)

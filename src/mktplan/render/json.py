@@ -5,7 +5,10 @@ mark that lets mktplan overwrite the file later), ``plan``, ``kpis``, ``modules`
 ``budget``, ``alerts``, ``actions``, plus ``tracking``, ``reviews`` and ``daily`` (the
 latter only when the evaluation carries daily values). Numbers are JSON numbers (``Decimal``
 → int when integral, else float), ``null`` means unknown, dates are ISO strings, keys sorted.
-Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %.
+Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %. ``kpis[i].by_channel``
+(``channel``, ``actual``, ``share``) and ``modules[i].by_channel`` (``channel``, ``spend``,
+``revenue``, ``roi``) are the channel view, ``[]`` without channel data; ``channel`` is
+``null`` for observations without a channel.
 """
 
 from __future__ import annotations
@@ -82,6 +85,10 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "stale": k.stale,
                 "last_date": k.last_date,
                 "observations": k.observations,
+                "by_channel": [
+                    {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+                    for c in k.by_channel
+                ],
             }
             for k in ev.kpis
         ],
@@ -101,6 +108,15 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "spend_share": m.spend_share,
                 "revenue_share": m.revenue_share,
                 "spend_forecast": m.spend_forecast,
+                "by_channel": [
+                    {
+                        "channel": c.channel or None,
+                        "spend": c.spend,
+                        "revenue": c.revenue,
+                        "roi": c.roi,
+                    }
+                    for c in m.by_channel
+                ],
             }
             for m in ev.modules
         ],

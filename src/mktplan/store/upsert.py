@@ -197,7 +197,8 @@ def _stored(
 
 def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     """Insert new observations, in key order (cheapest for the table's B-tree), then recount
-    the daily rollup of the days they fall on, one statement per KPI."""
+    the daily rollup of the days they fall on and the channel rollup of their months, one
+    statement each per KPI."""
     # key order (ingest hands them over so already: a linear check); by key alone, so a key
     # given twice fails on the primary key below, not on comparing a note with None
     ordered = sorted(rows, key=itemgetter(0, 1, 2, 3, 4, 5))
@@ -211,7 +212,7 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     for (plan_id, kpi), group in groupby(ordered, key=itemgetter(0, 1)):
         days = [row[2] for row in group]
         spans.append((plan_id, kpi, days[0], days[-1]))
-    conn.executemany(schema.ROLLUP_DAYS, spans)
+    recount_rollups(conn, spans)
 
 
 def replace_changed(
@@ -220,7 +221,8 @@ def replace_changed(
     updates: Sequence[tuple[object, ...]],
 ) -> None:
     """Keep the replaced rows in observation_history, overwrite them, then recount the daily
-    rollup of the days they fall on, one statement per KPI (as :func:`insert_new` does)."""
+    and channel rollups of the days they fall on, one statement per KPI (as
+    :func:`insert_new` does)."""
     for chunk in chunked(history):
         conn.executemany(
             "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
@@ -238,7 +240,15 @@ def replace_changed(
         key, day = (update[4], update[5]), str(update[6])
         first, last = spans.get(key, (day, day))
         spans[key] = (min(first, day), max(last, day))
-    conn.executemany(schema.ROLLUP_DAYS, [(*key, *span) for key, span in spans.items()])
+    recount_rollups(conn, [(*key, *span) for key, span in spans.items()])
+
+
+def recount_rollups(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]]) -> None:
+    """Recount the daily rollup over each (plan id, kpi, first date, last date) span and the
+    channel rollup over the whole months that hold it."""
+    conn.executemany(schema.ROLLUP_DAYS, spans)
+    conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
+    conn.executemany(schema.ROLLUP_MONTHS, spans)
 
 
 def apply_batch(
