@@ -1,10 +1,11 @@
 """Markdown reports from Jinja2 templates.
 
-The bundled templates live in ``mktplan/templates`` (``report.md.j2`` and its partials). A
-team may pass its own template file; it is loaded from its own folder only (includes cannot
-leave that folder, symlinks included) in a sandboxed environment. Autoescaping is off for
-Markdown and on for ``.html``/``.xml`` templates. Numbers go through fixed filters, so the
-same evaluation always gives the same bytes.
+The bundled templates (``report.md.j2`` and its partials) live in the repository's top-level
+``templates/`` folder, which the wheel ships as ``mktplan.report_templates``. A team may pass
+its own template file; it is loaded from its own folder only (includes cannot leave that
+folder, symlinks included) in a sandboxed environment. Autoescaping is off for Markdown and
+on for ``.html``/``.xml`` templates. Numbers go through fixed filters, so the same evaluation
+always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,10 +24,28 @@ from mktplan.render import numbers
 if TYPE_CHECKING:
     import jinja2
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 REPORT_TEMPLATE = "report.md.j2"
 # Extensions whose output is HTML-like and must be autoescaped (with or without .j2).
 ESCAPED_EXTENSIONS = ("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2")
+
+
+def builtin_templates() -> Path:
+    """The folder of the bundled report templates: the installed ``mktplan.report_templates``
+    (a wheel), else ``templates/`` beside ``src/`` (a source checkout or editable install)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mktplan.report_templates")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if (Path(location) / REPORT_TEMPLATE).is_file():
+            return Path(location)
+    checkout = Path(__file__).resolve().parents[3] / "templates"
+    if (checkout / REPORT_TEMPLATE).is_file():
+        return checkout
+    raise ReportError(
+        "the bundled report templates are missing from this installation",
+        file=REPORT_TEMPLATE,
+        hint="reinstall mktplan, or pass your own template with --template",
+    )
 
 
 def _folder_loader(folder: Path) -> jinja2.BaseLoader:
@@ -116,7 +135,7 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
     import jinja2
 
     folder, name = (
-        (BUILTIN_TEMPLATES, REPORT_TEMPLATE)
+        (builtin_templates(), REPORT_TEMPLATE)
         if template is None
         else (template.parent, template.name)
     )
