@@ -33,6 +33,7 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
+from mktplan.vocab import is_percent
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 # Rounding to six places needs as many digits as the number has: enough for any value a
@@ -122,7 +123,7 @@ def format_number(value: Decimal | None, unit: str | None = None) -> str:
     text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    if (unit or "").strip() in {"%", "％", "percent", "pct"}:
+    if is_percent(unit):
         return f"{text}%"
     return text
 

@@ -25,6 +25,7 @@ from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
 from mktplan.render import XLSX_KEYWORDS, numbers
 from mktplan.spreadsheet_text import FORMULA_STARTS
+from mktplan.vocab import is_percent
 
 Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
 # What XML 1.0 forbids: C0 controls but tab, LF and CR (removed), and the noncharacters
@@ -133,7 +134,7 @@ class _Writer:
             amount, unit = value
             if amount is None:
                 return None
-            if unit == "%":  # percent points → a real Excel percentage
+            if is_percent(unit):  # percent points → a real Excel percentage
                 cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
                 cell.number_format = "0.0%"
             elif numbers.is_currency(unit):
@@ -599,7 +600,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     ws.append(header)
 
     def unit_format(unit: str | None) -> str:
-        if unit == "%":
+        if is_percent(unit):
             return "0.0%"
         return writer.money if numbers.is_currency(unit) else "#,##0.##"
 
@@ -610,7 +611,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
             _xml_text(d.kpi),
             _xml_text(kpi_names.get(d.kpi, "")),
             (d.date - epoch).days,
-            _number(d.value / 100 if units.get(d.kpi) == "%" else d.value) or 0,
+            _number(d.value / 100 if is_percent(units.get(d.kpi)) else d.value) or 0,
             formats.get(d.kpi, "#,##0.##"),
         )
         for d in ev.daily

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from mktplan.vocab import is_percent
+
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -57,10 +59,11 @@ def is_currency(unit: str | None) -> bool:
 
 
 def kpi_value(value: Decimal | None, unit: str | None) -> str:
-    """A KPI value in its own unit: percent points, money (2 dp), ratio (2 dp) or a count."""
+    """A KPI value in its own unit: percent points (any unit :func:`~mktplan.vocab.is_percent`
+    accepts), money (2 dp), ratio (2 dp) or a count."""
     if value is None:
         return MISSING
-    if unit == "%":
+    if is_percent(unit):
         return points(value)
     if is_currency(unit):
         return money(value)
