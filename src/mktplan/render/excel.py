@@ -23,11 +23,15 @@ from typing import Any, Literal
 
 from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import XLSX_KEYWORDS, numbers
+from mktplan.render import XLSX_KEYWORDS, columns, numbers
+from mktplan.render.columns import Row
 from mktplan.spreadsheet_text import FORMULA_STARTS
 from mktplan.vocab import is_percent
 
-Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
+Kind = Literal[
+    "text", "money", "fraction", "int", "number", "roi", "date", "datetime", "kpi", "label"
+]
+ROI_FORMAT = '"1:"0.0#'  # revenue ÷ spend as the teams write it: 1:3.5, a number still
 # What XML 1.0 forbids: C0 controls but tab, LF and CR (removed), and the noncharacters
 # U+FFFE/U+FFFF and lone surrogates (each replaced by U+FFFD so the reader sees a gap).
 _XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -156,6 +160,9 @@ class _Writer:
         elif column.kind == "number":
             cell = WriteOnlyCell(ws, value=_number(value))
             cell.number_format = "#,##0.##"
+        elif column.kind == "roi":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = ROI_FORMAT
         elif column.kind == "date":
             cell = WriteOnlyCell(ws, value=value)
             cell.number_format = "yyyy-mm-dd"
@@ -212,7 +219,7 @@ def _width(column: Column, values: Sequence[Any]) -> float:
             return sum(2 if ord(ch) > 0x2E80 else 1 for ch in max(value.split("\n"), key=len))
         if column.kind == "kpi":
             return len(numbers.kpi_value(value[0], value[1])) + 2
-        if column.kind in ("money", "number", "int"):
+        if column.kind in ("money", "number", "int", "roi"):
             return len(numbers.money(value)) + 3
         if column.kind == "fraction":
             return 8
@@ -284,10 +291,52 @@ def _bar_chart(title: str, y_format: str) -> Any:
     return chart
 
 
-def _module_name(ev: Evaluation, words: dict[str, str]) -> dict[str | None, str]:
-    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
-    names[None] = words["plan_level"]
-    return names
+_SHEET_KINDS: dict[str, Kind] = {
+    "text": "text",
+    "module": "text",
+    "status": "label",
+    "severity": "label",
+    "action": "label",
+    "flag": "label",
+    "kpi": "kpi",
+    "money": "money",
+    "fraction": "fraction",
+    "roi": "roi",
+    "int": "int",
+    "number": "number",
+    "date": "date",
+    "datetime": "datetime",
+}
+
+
+def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) -> Any:
+    """A cell's value as the sheet stores it: numbers and dates typed, codes as labels."""
+    value = column.get(row)
+    if column.kind == "kpi":
+        return (value, None if column.unit is None else column.unit(row))
+    if column.kind == "module":
+        return shown.module_names.get(value, value)
+    if column.kind == "flag":
+        return shown.words[column.label] if value else None
+    if column.kind in ("status", "severity", "action"):
+        return shown.words.get(f"{column.kind}_{value}", str(value))
+    return value
+
+
+def _spec_sheet(
+    table: columns.Table[Row], rows: Sequence[Row], shown: columns.Display
+) -> tuple[list[Column], list[list[Any]]]:
+    """The sheet columns and rows of a table from its column specification."""
+    spec = table.shown("xlsx")
+    sheet_columns = [
+        Column(shown.words[c.label], _SHEET_KINDS[c.kind], c.wrap, c.status_fill) for c in spec
+    ]
+    return sheet_columns, [[_sheet_value(c, row, shown) for c in spec] for row in rows]
+
+
+def _position(table: columns.Table[Row], key: str) -> int:
+    """The 1-based sheet column of ``key`` in ``table``."""
+    return next(i for i, c in enumerate(table.shown("xlsx"), start=1) if c.key == key)
 
 
 def _kpi_status(kpi: KpiResult, words: dict[str, str]) -> str:
@@ -300,7 +349,8 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
 
     w = labels(lang)
     writer = _Writer(ev.plan.currency, w)
-    names = _module_name(ev, w)
+    shown = columns.display(ev, lang)
+    names = shown.module_names
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
@@ -361,51 +411,20 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     ]
     writer.add(Sheet("Tracking", tracking_cols, tracking_rows, tracking_rows))
 
-    kpi_rows = [
-        [
-            names.get(k.module, k.module),
-            k.id,
-            k.name,
-            k.unit,
-            (k.target, k.unit),
-            (k.actual, k.unit),
-            k.attainment,
-            (k.variance, k.unit),
-            (k.expected, k.unit),
-            k.pace,
-            (k.forecast, k.unit),
-            _kpi_status(k, w),
-            w["stale"] if k.stale else None,
-            k.last_date,
-            k.source,
-        ]
-        for k in ev.kpis
-    ]
-    kpi_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["unit"], "text"),
-        Column(w["target"], "kpi"),
-        Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction", status_fill=True),
-        Column(w["variance"], "kpi"),
-        Column(w["expected"], "kpi"),
-        Column(w["pace"], "fraction", status_fill=True),
-        Column(w["forecast"], "kpi"),
-        Column(w["status"], "label", status_fill=True),
-        Column(w["stale"], "label"),
-        Column(w["last_data"], "date"),
-        Column(w["source"], "text"),
-    ]
+    kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
     ws = writer.add(
         Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows, [STATUS_COLOURS.get(k.status) for k in ev.kpis])
     )
     last = len(kpi_rows) + 1
     if kpi_rows:
         chart = _bar_chart(w["chart_attainment"], "0%")
-        chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=last))
+        attainment = _position(columns.KPIS, "attainment")
+        chart.add_data(
+            Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(
+            Reference(ws, min_col=_position(columns.KPIS, "name"), min_row=2, max_row=last)
+        )
         chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
         ws.add_chart(chart, "Q2")
 

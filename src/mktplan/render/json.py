@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from mktplan.evaluation import Evaluation
-from mktplan.render import numbers
+from mktplan.render import columns, numbers
 
 
 class ReportEncoder(json.JSONEncoder):
@@ -59,32 +59,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "days_elapsed": p.days_elapsed,
             "days_total": p.days_total,
         },
-        "kpis": [
-            {
-                "id": k.id,
-                "module": k.module,
-                "name": k.name,
-                "unit": k.unit,
-                "aggregation": k.aggregation,
-                "formula": k.formula,
-                "source": k.source,
-                "better": k.better,
-                "baseline": k.baseline,
-                "target": k.target,
-                "due": k.due,
-                "actual": k.actual,
-                "attainment": k.attainment,
-                "variance": k.variance,
-                "expected": k.expected,
-                "pace": k.pace,
-                "forecast": k.forecast,
-                "status": k.status,
-                "stale": k.stale,
-                "last_date": k.last_date,
-                "observations": k.observations,
-            }
-            for k in ev.kpis
-        ],
+        "kpis": [columns.KPIS.record(k) for k in ev.kpis],
         "modules": [
             {
                 "id": m.id,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels
-from mktplan.render import numbers
+from mktplan.render import columns, numbers
 
 if TYPE_CHECKING:
     import jinja2
@@ -89,6 +89,7 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         "ts": numbers.timestamp,
         "text": numbers.md_text,
         "cell": numbers.md_cell,
+        "md_table": columns.markdown_table,
         "status": status,
         "comment": comment,
         "action_status": lambda value: words.get(f"action_{value}", str(value)),
@@ -119,11 +120,28 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
     return env
 
 
+def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
+    """Each report table as Markdown-safe texts, from its column specification."""
+    shown = columns.display(ev, lang)
+    return {
+        "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
+    }
+
+
 def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
     """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
-    ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``module_name``."""
+    ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``tables`` (each
+    table's ``headers``, ``right`` alignments and ``rows`` of escaped cell texts; the
+    ``md_table`` filter writes one as a Markdown table)."""
     summary = ev.summary_kpis()
-    return {"ev": ev, "plan": ev.plan, "L": labels(lang), "lang": lang, "summary_kpis": summary}
+    return {
+        "ev": ev,
+        "plan": ev.plan,
+        "L": labels(lang),
+        "lang": lang,
+        "summary_kpis": summary,
+        "tables": report_tables(ev, lang),
+    }
 
 
 def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = None) -> str:

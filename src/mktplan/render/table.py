@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import numbers
+from mktplan.render import columns, numbers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -179,12 +179,25 @@ def _plain(value: object) -> str:
     return numbers.terminal_text(value)
 
 
+def _section(title: str, table: columns.TextTable) -> RenderableType:
+    """A table from its column specification; status-like cells in their colour."""
+    t = _Section(title, table.headers, {i for i, right in enumerate(table.right) if right})
+    for cells, codes in zip(table.rows, table.codes, strict=True):
+        t.add_row(
+            *(
+                cell if code is None else _styled(cell, code)
+                for cell, code in zip(cells, codes, strict=True)
+            )
+        )
+    return t.renderable()
+
+
 def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
     """The report's sections as rich renderables, in the Markdown report's order."""
     w = labels(lang)
     p, b = ev.plan, ev.budget
-    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
-    names[None] = w["plan_level"]
+    shown = columns.display(ev, lang)
+    names = shown.module_names
 
     def status(k: KpiResult) -> Text:
         text = w[f"status_{k.status}"] + (f", {w['stale']}" if k.stale else "")
@@ -242,36 +255,9 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         )
     out.append(t.renderable())
 
-    t = _Section(
-        w["kpis"],
-        [
-            w["module"],
-            w["kpi"],
-            w["target"],
-            w["actual"],
-            w["attainment"],
-            w["variance"],
-            w["expected"],
-            w["pace"],
-            w["forecast"],
-            w["status"],
-        ],
-        {2, 3, 4, 5, 6, 7, 8},
+    out.append(
+        _section(w["kpis"], columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain))
     )
-    for k in ev.kpis:
-        t.add_row(
-            _plain(names.get(k.module, k.module)),
-            _plain(k.name),
-            numbers.kpi_value(k.target, k.unit),
-            numbers.kpi_value(k.actual, k.unit),
-            numbers.fraction(k.attainment),
-            numbers.kpi_value(k.variance, k.unit),
-            numbers.kpi_value(k.expected, k.unit),
-            numbers.fraction(k.pace),
-            numbers.kpi_value(k.forecast, k.unit),
-            status(k),
-        )
-    out.append(t.renderable())
 
     t = _Section(
         f"{w['budget']} ({_plain(p.currency)})",

@@ -1,0 +1,208 @@
+"""One column specification per report table, read by every renderer.
+
+A column says what it holds (``key``: the JSON field name, ``label``: the i18n label key of
+its header), which kind of value it is (``kind``: how it is formatted as text by
+:func:`mktplan.render.numbers.cell_text` and typed in Excel), how to read it from a row
+(``get``: the raw value, a code or a number, as JSON writes it) and which renderers show it
+(``show``). Adding a column to a table is one entry here plus its labels in i18n.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from mktplan.evaluation import Evaluation, KpiResult
+from mktplan.i18n import labels
+from mktplan.render import numbers
+
+Format = Literal["md", "table", "xlsx", "json"]
+# text: prose from the plan or an export; module: a module id shown by its name; status,
+# severity, action: codes shown by their translated label; flag: a bool shown as the
+# column's own label when true; kpi: a value in the row's KPI unit; money: in the plan
+# currency; fraction: 1.2 = 120 %; roi: revenue ÷ spend shown as 1:X; int, number: counts.
+Kind = Literal[
+    "text",
+    "module",
+    "status",
+    "severity",
+    "action",
+    "flag",
+    "kpi",
+    "money",
+    "fraction",
+    "roi",
+    "int",
+    "number",
+    "date",
+    "datetime",
+]
+Row = TypeVar("Row")
+
+EVERYWHERE: frozenset[Format] = frozenset({"md", "table", "xlsx", "json"})
+# Wide formats: a terminal drops these columns to stay readable in 80 columns.
+WIDE: frozenset[Format] = frozenset({"md", "xlsx", "json"})
+SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
+JSON_ONLY: frozenset[Format] = frozenset({"json"})
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    key: str
+    label: str
+    kind: Kind
+    get: Callable[[Row], Any]
+    show: frozenset[Format] = EVERYWHERE
+    unit: Callable[[Row], str | None] | None = None  # the KPI unit of a "kpi" column
+    note: Callable[[Row], bool] | None = None  # "status": adds ", stale" to the text when true
+    wrap: bool = False  # long prose wraps inside its column in Excel
+    status_fill: bool = False  # Excel fills it with the colour of its row's status
+
+    @property
+    def right(self) -> bool:
+        """Numbers are right-aligned in Markdown and the terminal."""
+        return self.kind in ("kpi", "money", "fraction", "roi", "int", "number")
+
+
+@dataclass(frozen=True)
+class Table(Generic[Row]):
+    key: str  # the JSON key of its rows
+    title: str  # label key of its heading
+    columns: Sequence[Column[Row]]
+
+    def shown(self, fmt: Format) -> list[Column[Row]]:
+        return [c for c in self.columns if fmt in c.show]
+
+    def record(self, row: Row) -> dict[str, Any]:
+        """The row as the JSON document writes it: every JSON column's raw value."""
+        return {c.key: c.get(row) for c in self.columns if "json" in c.show}
+
+
+def _unit(k: KpiResult) -> str | None:
+    return k.unit
+
+
+KPIS: Table[KpiResult] = Table(
+    "kpis",
+    "kpis",
+    [
+        Column("module", "module", "module", lambda k: k.module),
+        Column("id", "kpi_id", "text", lambda k: k.id, SHEET_AND_JSON),
+        Column("name", "kpi", "text", lambda k: k.name),
+        Column("unit", "unit", "text", lambda k: k.unit, SHEET_AND_JSON),
+        Column("aggregation", "aggregation", "text", lambda k: k.aggregation, JSON_ONLY),
+        Column("formula", "formula", "text", lambda k: k.formula, JSON_ONLY),
+        Column("better", "better", "text", lambda k: k.better, JSON_ONLY),
+        Column("baseline", "baseline", "kpi", lambda k: k.baseline, JSON_ONLY, _unit),
+        Column("due", "due", "date", lambda k: k.due, JSON_ONLY),
+        Column("target", "target", "kpi", lambda k: k.target, unit=_unit),
+        Column("actual", "actual", "kpi", lambda k: k.actual, unit=_unit),
+        Column("attainment", "attainment", "fraction", lambda k: k.attainment, status_fill=True),
+        Column("variance", "variance", "kpi", lambda k: k.variance, unit=_unit),
+        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit),
+        Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
+        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit),
+        Column(
+            "status",
+            "status",
+            "status",
+            lambda k: k.status,
+            note=lambda k: k.stale,
+            status_fill=True,
+        ),
+        Column("stale", "stale", "flag", lambda k: k.stale, SHEET_AND_JSON),
+        Column("last_date", "last_data", "date", lambda k: k.last_date, WIDE),
+        Column("source", "source", "text", lambda k: k.source, SHEET_AND_JSON),
+        Column("observations", "observations", "int", lambda k: k.observations, JSON_ONLY),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class Display:
+    """What turns codes into words: the report language's labels and the module names."""
+
+    words: dict[str, str]
+    module_names: dict[str | None, str]
+
+
+def display(ev: Evaluation, lang: str) -> Display:
+    words = labels(lang)
+    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
+    names[None] = words["plan_level"]
+    return Display(words, names)
+
+
+def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
+    """The cell as text in the report language: the one place that formats a column's
+    value for Markdown and the terminal (each renderer then escapes it for its medium)."""
+    value = column.get(row)
+    kind = column.kind
+    if kind == "kpi":
+        return numbers.kpi_value(value, None if column.unit is None else column.unit(row))
+    if kind == "module":  # None is the plan level
+        return shown.module_names.get(value, str(value))
+    if value is None:
+        return numbers.MISSING
+    if kind == "money":
+        return numbers.money(value)
+    if kind == "fraction":
+        return numbers.fraction(value)
+    if kind == "roi":
+        return numbers.roi_label(value)
+    if kind in ("int", "number"):
+        return numbers.number(value)
+    if kind == "date":
+        return numbers.date(value)
+    if kind == "datetime":
+        return numbers.timestamp(value)
+    if kind == "flag":
+        return shown.words[column.label] if value else numbers.MISSING
+    if kind in ("status", "severity", "action"):
+        text = shown.words.get(f"{kind}_{value}", str(value))
+        if column.note is not None and column.note(row):
+            text = f"{text}, {shown.words['stale']}"
+        return text
+    return numbers.text(value)
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table as texts: headers, which columns are right-aligned, rows of cells, and the
+    code behind each cell of a status-like column (for colours), else None."""
+
+    headers: list[str]
+    right: list[bool]
+    rows: list[list[str]]
+    codes: list[list[str | None]]
+
+
+def text_table(
+    table: Table[Row],
+    rows: Sequence[Row],
+    fmt: Format,
+    shown: Display,
+    escape: Callable[[str], str],
+) -> TextTable:
+    columns = table.shown(fmt)
+    coded = [c.kind in ("status", "severity", "action") for c in columns]
+    return TextTable(
+        [shown.words[c.label] for c in columns],
+        [c.right for c in columns],
+        [[escape(cell_text(c, row, shown)) for c in columns] for row in rows],
+        [
+            [str(c.get(row)) if k else None for c, k in zip(columns, coded, strict=True)]
+            for row in rows
+        ],
+    )
+
+
+def markdown_table(table: TextTable) -> str:
+    """A Markdown table: header row, alignment row, one line per row."""
+    lines = [
+        "| " + " | ".join(table.headers) + " |",
+        "|" + "|".join("---:" if right else "---" for right in table.right) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in table.rows]
+    return "\n".join(lines)

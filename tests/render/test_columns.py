@@ -1,0 +1,59 @@
+"""The column specifications (mktplan.render.columns) are what every renderer reads: a
+table's headers in Markdown, the terminal and Excel, and its JSON keys, come from one list."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+from mktplan.i18n import LANGS, labels
+from mktplan.render import columns
+from mktplan.render.excel import render_xlsx
+from mktplan.render.json import render_json
+from mktplan.render.markdown import render_markdown
+from mktplan.render.table import render_table_text
+from tests.render.sample import sample_evaluation
+
+TABLES: list[columns.Table] = [columns.KPIS]  # type: ignore[type-arg]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_column_has_a_label_in_every_language(lang: str) -> None:
+    words = labels(lang)
+    for table in TABLES:
+        assert table.title in words
+        for column in table.columns:
+            assert column.label in words, (table.key, column.key)
+
+
+def test_no_table_shows_two_columns_with_one_header() -> None:
+    for lang in LANGS:
+        words = labels(lang)
+        for table in TABLES:
+            for fmt in ("md", "table", "xlsx"):
+                headers = [words[c.label] for c in table.shown(fmt)]
+                assert len(headers) == len(set(headers)), (table.key, fmt, lang)
+
+
+def _md_header(text: str, title: str) -> list[str]:
+    block = text.split(f"## {title}\n\n", 1)[1]
+    return [cell.strip() for cell in block.splitlines()[0].strip("|").split("|")]
+
+
+def test_the_kpi_table_reads_its_columns_in_every_renderer() -> None:
+    ev = sample_evaluation()
+    words = labels("en")
+    md = render_markdown(ev)
+    assert _md_header(md, "KPIs") == [words[c.label] for c in columns.KPIS.shown("md")]
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(ev)))["KPIs"]
+    assert [c.value for c in sheet[1]] == [words[c.label] for c in columns.KPIS.shown("xlsx")]
+    doc = json.loads(render_json(ev))
+    assert set(doc["kpis"][0]) == {c.key for c in columns.KPIS.shown("json")}
+    table = render_table_text(ev)
+    section = table.split("\nKPIs", 1)[1].split(words["budget"], 1)[0]
+    for column in columns.KPIS.shown("table"):
+        assert words[column.label].split()[0] in section
+    assert words["last_data"].split()[0] not in section  # a wide-format column it drops
