@@ -78,6 +78,8 @@ EN: dict[str, str] = {
     "better": "Better when",
     "baseline": "Baseline",
     "due": "Due",
+    "module_id": "Module id",
+    "planned_actions": "Planned actions",
     # budget
     "total": "Total budget",
     "reserve": "Contingency reserve",
@@ -193,6 +195,8 @@ ZH: dict[str, str] = {
     "better": "方向",
     "baseline": "基线值",
     "due": "截止日期",
+    "module_id": "模块编号",
+    "planned_actions": "任务预算合计",
     "total": "总预算",
     "reserve": "应急预备金",
     "reserve_share": "预备金占比",

@@ -13,7 +13,7 @@ import pytest
 from mktplan.render.excel import money_format, render_xlsx
 from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
 
-SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
+SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Budget lines", "Tasks", "Alerts", "Daily"]
 
 
 def _load(data: bytes) -> Any:
@@ -83,11 +83,40 @@ def test_numbers_and_formats(workbook: Any) -> None:
     budget = workbook["Budget"]
     assert budget["C3"].value == 200000
     assert budget["C3"].number_format == '"¥"#,##0.00'
-    assert budget["G3"].value == 3.5
-    assert budget["H3"].value == "1:3.5"
+    assert budget["H3"].value == 3.5  # ROI is a number shown as 1:3.5
+    assert budget["H3"].number_format == '"1:"0.0#'
     alerts = workbook["Alerts"]
     assert alerts["I2"].number_format == "yyyy-mm-dd hh:mm"
     assert alerts["H2"].value == "Zhao Qiang"
+
+
+def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
+    """The plan totals and line amounts were written as text under the Owner column."""
+    lines = workbook["Budget lines"]
+    assert _header(lines) == ["Line", "Planned", "Spent", "Remaining", "Used", "Spend forecast"]
+    for row in lines.iter_rows(min_row=2):
+        assert isinstance(row[2].value, int | float), row[0].value
+        assert row[4].value is None or row[4].number_format == "0.0%"
+    summary = workbook["Summary"]
+    totals = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
+    assert totals["Total budget"][1].value == 375000
+    assert totals["Contingency reserve"][1].value == 45000
+    assert totals["Contingency reserve"][3].value == pytest.approx(0.12)
+    assert totals["Contingency reserve"][3].number_format == "0.0%"
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not cell.value.replace(",", "").replace(".", "").isdigit(), (
+                        ws.title,
+                        cell.coordinate,
+                    )
+
+
+def test_no_sheet_has_two_columns_with_one_header(workbook: Any) -> None:
+    for ws in workbook:
+        header = [h for h in _header(ws) if h is not None]
+        assert len(header) == len(set(header)), ws.title
 
 
 def test_column_widths_are_set(workbook: Any) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from mktplan.evaluation import Evaluation, KpiResult
+from mktplan.evaluation import BudgetLine, Evaluation, KpiResult, ModuleResult
 from mktplan.i18n import labels
 from mktplan.render import numbers
 
@@ -115,6 +115,51 @@ KPIS: Table[KpiResult] = Table(
         Column("last_date", "last_data", "date", lambda k: k.last_date, WIDE),
         Column("source", "source", "text", lambda k: k.source, SHEET_AND_JSON),
         Column("observations", "observations", "int", lambda k: k.observations, JSON_ONLY),
+    ],
+)
+
+
+# Budget by module (按模块). A terminal keeps the money columns and drops owner and shares.
+MODULES: Table[ModuleResult] = Table(
+    "modules",
+    "by_module",
+    [
+        Column("id", "module_id", "text", lambda m: m.id, JSON_ONLY),
+        Column("name", "module", "text", lambda m: m.name),
+        Column("owner", "owner", "text", lambda m: m.owner, WIDE),
+        Column("goal", "smart_target", "text", lambda m: m.goal, JSON_ONLY),
+        Column("budget", "budget_col", "money", lambda m: m.budget),
+        Column(
+            "planned_actions", "planned_actions", "money", lambda m: m.planned_actions, JSON_ONLY
+        ),
+        Column("spend", "spend", "money", lambda m: m.spend),
+        Column("budget_used", "budget_used", "fraction", lambda m: m.budget_used),
+        Column("spend_forecast", "spend_forecast", "money", lambda m: m.spend_forecast),
+        Column("revenue", "revenue", "money", lambda m: m.revenue),
+        Column("roi", "roi", "roi", lambda m: m.roi),
+        Column(
+            "roi_label",
+            "roi",
+            "text",
+            lambda m: None if m.roi is None else numbers.roi_label(m.roi),
+            JSON_ONLY,
+        ),
+        Column("spend_share", "spend_share", "fraction", lambda m: m.spend_share, WIDE),
+        Column("revenue_share", "revenue_share", "fraction", lambda m: m.revenue_share, WIDE),
+    ],
+)
+
+# Budget lines (预算科目): planned against spent per line of budget.lines.
+BUDGET_LINES: Table[BudgetLine] = Table(
+    "lines",
+    "budget_lines",
+    [
+        Column("line", "line", "text", lambda b: b.line),
+        Column("planned", "planned", "money", lambda b: b.planned),
+        Column("spent", "spent", "money", lambda b: b.spent),
+        Column("remaining", "remaining", "money", lambda b: b.remaining),
+        Column("used", "used", "fraction", lambda b: b.used),
+        Column("forecast", "spend_forecast", "money", lambda b: b.forecast),
     ],
 )
 

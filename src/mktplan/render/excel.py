@@ -1,6 +1,6 @@
 """The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
 
-Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, Daily. Each has a bold, frozen header
+Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, Daily. Each has a bold, frozen header
 row, column widths from its content, number formats (money in the plan currency, fractions
 as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
 attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
@@ -339,6 +339,13 @@ def _position(table: columns.Table[Row], key: str) -> int:
     return next(i for i, c in enumerate(table.shown("xlsx"), start=1) if c.key == key)
 
 
+def _letter(table: columns.Table[Row], key: str, after: int = 0) -> str:
+    """The sheet column letter of ``key`` in ``table`` (or ``after`` columns to its right)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(_position(table, key) + after))
+
+
 def _kpi_status(kpi: KpiResult, words: dict[str, str]) -> str:
     return words[f"status_{kpi.status}"]
 
@@ -369,6 +376,8 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
         [w["currency"], None, None, None, p.currency],
         [w["total"], (b.total, p.currency), None, None, None],
+        [w["reserve"], (b.reserve, p.currency), None, b.reserve_share, w["reserve_share"]],
+        [w["allocated"], (b.allocated, p.currency), None, None, None],
         [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
         [w["remaining"], None, (b.remaining, p.currency), None, None],
     ]
@@ -428,79 +437,29 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
         ws.add_chart(chart, "Q2")
 
-    module_rows = [
-        [
-            m.name,
-            m.owner,
-            m.budget,
-            m.spend,
-            m.budget_used,
-            m.revenue,
-            m.roi,
-            None if m.roi is None else numbers.roi_label(m.roi),
-            m.spend_share,
-            m.revenue_share,
-            m.spend_forecast,
-        ]
-        for m in ev.modules
-    ]
-    line_rows: list[list[Any]] = [
-        [
-            w["line"],
-            w["planned"],
-            w["spent"],
-            w["remaining"],
-            w["used"],
-            *([None] * 5),
-            w["spend_forecast"],
-        ]
-    ] + [
-        [
-            line.line,
-            line.planned,
-            line.spent,
-            line.remaining,
-            line.used,
-            *([None] * 5),
-            line.forecast,
-        ]
-        for line in b.lines
-    ]
-    total_rows: list[list[Any]] = [
-        [w["plan_totals"], w["amount"], *[None] * 9],
-        [w["total"], b.total, *[None] * 9],
-        [w["reserve"], b.reserve, b.reserve_share, *[None] * 8],
-        [w["allocated"], b.allocated, *[None] * 9],
-        [w["spent"], b.spent, b.used, w["spent_share_of"], *[None] * 7],
-        [w["remaining"], b.remaining, *[None] * 9],
-    ]
-    budget_cols = [
-        Column(w["module"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["budget_col"], "money"),
-        Column(w["spend"], "money"),
-        Column(w["budget_used"], "fraction"),
-        Column(w["revenue"], "money"),
-        Column(w["roi"], "number"),
-        Column(w["roi"], "text"),
-        Column(w["spend_share"], "fraction"),
-        Column(w["revenue_share"], "fraction"),
-        Column(w["spend_forecast"], "money"),
-    ]
-    # The lines and totals blocks sit under the module table with their own header rows;
-    # their labels are strings, which the writer always writes as text.
-    rows: list[list[Any]] = [*module_rows, [None] * 11, *line_rows, [None] * 11, *total_rows]
-    ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
+    budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
+    ws = writer.add(Sheet("Budget", budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1
-    _fraction_rules(ws, "E", last, ev.plan)
+    _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
         chart = _bar_chart(w["chart_spend"], writer.money)
         chart.add_data(
-            Reference(ws, min_col=3, max_col=4, min_row=1, max_row=last), titles_from_data=True
+            Reference(
+                ws,
+                min_col=_position(columns.MODULES, "budget"),
+                max_col=_position(columns.MODULES, "spend"),
+                min_row=1,
+                max_row=last,
+            ),
+            titles_from_data=True,
         )
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.set_categories(
+            Reference(ws, min_col=_position(columns.MODULES, "name"), min_row=2, max_row=last)
+        )
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
-        ws.add_chart(chart, "M2")
+        ws.add_chart(chart, f"{_letter(columns.MODULES, 'revenue_share', after=2)}2")
+    line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
+    writer.add(Sheet("Budget lines", line_cols, line_rows, line_rows))
 
     task_rows = [
         [

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from mktplan.evaluation import Evaluation
-from mktplan.render import columns, numbers
+from mktplan.render import columns
 
 
 class ReportEncoder(json.JSONEncoder):
@@ -60,25 +60,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "days_total": p.days_total,
         },
         "kpis": [columns.KPIS.record(k) for k in ev.kpis],
-        "modules": [
-            {
-                "id": m.id,
-                "name": m.name,
-                "owner": m.owner,
-                "goal": m.goal,
-                "budget": m.budget,
-                "planned_actions": m.planned_actions,
-                "spend": m.spend,
-                "revenue": m.revenue,
-                "roi": m.roi,
-                "roi_label": None if m.roi is None else numbers.roi_label(m.roi),
-                "budget_used": m.budget_used,
-                "spend_share": m.spend_share,
-                "revenue_share": m.revenue_share,
-                "spend_forecast": m.spend_forecast,
-            }
-            for m in ev.modules
-        ],
+        "modules": [columns.MODULES.record(m) for m in ev.modules],
         "budget": {
             "total": b.total,
             "reserve": b.reserve,
@@ -87,17 +69,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "spent": b.spent,
             "remaining": b.remaining,
             "used": b.used,
-            "lines": [
-                {
-                    "line": line.line,
-                    "planned": line.planned,
-                    "spent": line.spent,
-                    "remaining": line.remaining,
-                    "used": line.used,
-                    "forecast": line.forecast,
-                }
-                for line in b.lines
-            ],
+            "lines": [columns.BUDGET_LINES.record(line) for line in b.lines],
         },
         "alerts": [
             {

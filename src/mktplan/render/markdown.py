@@ -125,6 +125,10 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
     shown = columns.display(ev, lang)
     return {
         "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
+        "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),
+        "lines": columns.text_table(
+            columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
+        ),
     }
 
 

@@ -179,7 +179,7 @@ def _plain(value: object) -> str:
     return numbers.terminal_text(value)
 
 
-def _section(title: str, table: columns.TextTable) -> RenderableType:
+def _section(title: str, table: columns.TextTable) -> _Section:
     """A table from its column specification; status-like cells in their colour."""
     t = _Section(title, table.headers, {i for i, right in enumerate(table.right) if right})
     for cells, codes in zip(table.rows, table.codes, strict=True):
@@ -189,7 +189,7 @@ def _section(title: str, table: columns.TextTable) -> RenderableType:
                 for cell, code in zip(cells, codes, strict=True)
             )
         )
-    return t.renderable()
+    return t
 
 
 def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
@@ -255,71 +255,29 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         )
     out.append(t.renderable())
 
-    out.append(
-        _section(w["kpis"], columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain))
-    )
+    kpis = columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain)
+    out.append(_section(w["kpis"], kpis).renderable())
 
-    t = _Section(
-        f"{w['budget']} ({_plain(p.currency)})",
-        [
-            w["module"],
-            w["owner"],
-            w["budget_col"],
-            w["spend"],
-            w["budget_used"],
-            w["revenue"],
-            w["roi"],
-            w["spend_share"],
-            w["revenue_share"],
-            w["spend_forecast"],
-        ],
-        {2, 3, 4, 5, 6, 7, 8, 9},
-    )
-    for m in ev.modules:
-        t.add_row(
-            _plain(m.name),
-            _plain(m.owner),
-            numbers.money(m.budget),
-            numbers.money(m.spend),
-            numbers.fraction(m.budget_used),
-            numbers.money(m.revenue),
-            numbers.roi_label(m.roi),
-            numbers.fraction(m.spend_share),
-            numbers.fraction(m.revenue_share),
-            numbers.money(m.spend_forecast),
-        )
+    modules = columns.text_table(columns.MODULES, ev.modules, "table", shown, _plain)
+    t = _section(f"{w['budget']} ({_plain(p.currency)})", modules)
+    keys = [c.key for c in columns.MODULES.shown("table")]
+
+    def totals(label: str, **cells: str) -> None:
+        t.add_row(label, *(cells.get(key, "") for key in keys[1:]))
+
     t.add_section()
-    t.add_row(
-        Text(w["total"], style="bold"),
-        "",
-        numbers.money(b.total),
-        numbers.money(b.spent),
-        f"{numbers.fraction(b.used)} {w['spent_share_of']}",
-        "",
-        "",
-        "",
-        "",
-        "",
+    totals(
+        w["total"],
+        budget=numbers.money(b.total),
+        spend=numbers.money(b.spent),
+        budget_used=f"{numbers.fraction(b.used)} {w['spent_share_of']}",
     )
-    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "", "")
-    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "", "")
+    totals(w["reserve"], budget=numbers.money(b.reserve))
+    totals(w["remaining"], budget=numbers.money(b.remaining))
     out.append(t.renderable())
     if b.lines:
-        t = _Section(
-            w["budget_lines"],
-            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], w["spend_forecast"]],
-            {1, 2, 3, 4, 5},
-        )
-        for line in b.lines:
-            t.add_row(
-                _plain(line.line),
-                numbers.money(line.planned),
-                numbers.money(line.spent),
-                numbers.money(line.remaining),
-                numbers.fraction(line.used),
-                numbers.money(line.forecast),
-            )
-        out.append(t.renderable())
+        lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain)
+        out.append(_section(w["budget_lines"], lines).renderable())
 
     t = _Section(
         w["tasks"],
