@@ -110,9 +110,17 @@ class AlertResult:
     threshold: Decimal
     actual: Decimal | None
     severity: Severity
-    message: str
+    message: str  # the sentence in the report language: written by mktplan.render.text only
     owner: str
     respond_by: dt.datetime
+    # What the sentence says, as numbers and codes (metrics writes no sentences):
+    name: str = ""  # the KPI's, module's or budget line's name
+    reference: Decimal | None = None  # the target, the pace line or the budget compared with
+    unit: str | None = None  # the KPI's unit (None for money)
+    gap: Decimal | None = None  # percent beyond the reference (target rules), or spent ÷ budget
+    note: str | None = None  # the plan's own alert message, put before the sentence
+    spent: Decimal | None = None  # forecast_over_budget: spent so far
+    until: dt.date | None = None  # forecast_over_budget: the plan end the forecast runs to
 
 
 @dataclass(frozen=True)

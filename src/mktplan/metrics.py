@@ -625,12 +625,12 @@ def _budget_alerts(
     at the severities of ``budget_alerts:`` (an ``off`` rule raises nothing)."""
     levels = plan.budget_alerts
     respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
-    end = plan.plan.period.end.isoformat()
+    end = plan.plan.period.end
     found: list[AlertResult] = []
 
     def check(
         subject: str,
-        what: str,
+        name: str,
         module: str | None,
         owner: str,
         budget_: Decimal | None,
@@ -639,18 +639,12 @@ def _budget_alerts(
     ) -> None:
         if budget_ is None or spent is None:
             return
+        gap: Decimal | None = None
         if spent > budget_:
             rule, level, value = "over_budget", levels.over_budget, spent
-            text = (
-                f"{what} spent {format_number(spent)} of its budget {format_number(budget_)} "
-                f"({format_number(ratio(spent * HUNDRED, budget_), '%')})"
-            )
+            gap = ratio(spent * HUNDRED, budget_)
         elif forecast is not None and forecast > budget_:
             rule, level, value = "forecast_over_budget", levels.forecast_over_budget, forecast
-            text = (
-                f"{what} is forecast to spend {format_number(forecast)} by {end}, over its "
-                f"budget {format_number(budget_)} (spent {format_number(spent)} so far)"
-            )
         else:
             return
         if level == "off":
@@ -663,9 +657,14 @@ def _budget_alerts(
                 threshold=budget_,
                 actual=value,
                 severity=level,
-                message=text,
+                message="",
                 owner=owner,
                 respond_by=respond_by,
+                name=name,
+                reference=budget_,
+                gap=gap,
+                spent=spent,
+                until=end,
             )
         )
 
@@ -673,7 +672,7 @@ def _budget_alerts(
     for m in modules:
         check(
             f"budget.modules.{m.id}",
-            f"Module {m.name} ({m.id})",
+            m.name,
             m.id,
             owners[m.id],
             m.budget,
@@ -683,7 +682,7 @@ def _budget_alerts(
     for line in budget.lines:
         check(
             f"budget.lines.{line.line}",
-            f"Budget line {line.line}",
+            line.line,
             None,
             plan.plan.owner,
             line.planned,
@@ -730,10 +729,10 @@ def _alerts(
             continue
         owner = ref.module.owner if ref.module else plan.plan.owner
         for rule, threshold in alert.conditions():
-            text = _alert_text(rule, threshold, result)
-            if text is None:
+            fired = _fired(rule, threshold, result)
+            if fired is None:
                 continue
-            message = f"{alert.message}: {text}" if alert.message else text
+            reference, gap = fired
             found.append(
                 AlertResult(
                     kpi=alert.kpi,
@@ -742,9 +741,14 @@ def _alerts(
                     threshold=threshold,
                     actual=result.actual,
                     severity=alert.severity,
-                    message=message,
+                    message="",
                     owner=owner,
                     respond_by=respond_by,
+                    name=result.name,
+                    reference=reference,
+                    unit=result.unit,
+                    gap=gap,
+                    note=alert.message or None,
                 )
             )
     return found
@@ -759,38 +763,30 @@ def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
         return dt.datetime.max.replace(second=0, microsecond=0)
 
 
-def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
-    """The one-line message when ``rule`` fires for ``kpi``, else None. Rules compare values
-    literally whatever `better` says: below means a smaller number."""
+def _fired(
+    rule: str, threshold: Decimal, kpi: KpiResult
+) -> tuple[Decimal | None, Decimal | None] | None:
+    """When ``rule`` fires for ``kpi``: the reference compared with (target or pace line)
+    and the gap to it in percent (None when the reference is 0); else None. Rules compare
+    values literally whatever `better` says: below means a smaller number."""
     actual = kpi.actual
     assert actual is not None
-    unit = kpi.unit
-    shown = f"{kpi.name} ({kpi.id}) is {format_number(actual, unit)}"
-    share = format_number(threshold, "%")
     if rule in ("below_target", "above_target", "below_pace"):
         reference = kpi.expected if rule == "below_pace" else kpi.target
         if reference is None:
             return None
-        what = "the pace line" if rule == "below_pace" else "target"
         gap = ratio((actual - reference) * HUNDRED, abs(reference)) if reference else None
-        gap_text = format_number(abs(gap), "%") if gap is not None else "all"
         if rule == "above_target":
             if not actual > reference * (1 + threshold / HUNDRED):
                 return None
-            return (
-                f"{shown}, {gap_text} above {what} {format_number(reference, unit)} "
-                f"(alert above {share})"
-            )
+            return reference, gap
         if not actual < reference * (1 - threshold / HUNDRED):
             return None
-        return (
-            f"{shown}, {gap_text} below {what} {format_number(reference, unit)} "
-            f"(alert below {share})"
-        )
+        return reference, gap
     if rule == "above" and actual > threshold:
-        return f"{shown}, above {format_number(threshold, unit)}"
+        return None, None
     if rule == "below" and actual < threshold:
-        return f"{shown}, below {format_number(threshold, unit)}"
+        return None, None
     return None
 
 

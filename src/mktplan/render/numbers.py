@@ -58,6 +58,17 @@ def is_currency(unit: str | None) -> bool:
     return unit is not None and bool(_CURRENCY.match(unit))
 
 
+def readable(value: Decimal | None, unit: str | None = None) -> str:
+    """A value inside a sentence: thousands separators, at most two decimals (trailing
+    zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``."""
+    if value is None:
+        return "—"
+    text = f"{_quantize(Decimal(value), 2):,.2f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return f"{text}%" if is_percent(unit) else text
+
+
 def kpi_value(value: Decimal | None, unit: str | None) -> str:
     """A KPI value in its own unit: percent points (any unit :func:`~mktplan.vocab.is_percent`
     accepts), money (2 dp), ratio (2 dp) or a count."""

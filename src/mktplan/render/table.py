@@ -326,8 +326,10 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
 
 
 def print_report(ev: Evaluation, console: Console, lang: str = "en") -> None:
-    """Print the report's tables on ``console``."""
-    for renderable in report_renderables(ev, lang):
+    """Print the report's tables on ``console``, its sentences in ``lang``."""
+    from mktplan.render.text import localize
+
+    for renderable in report_renderables(localize(ev, lang), lang):
         console.print(renderable, crop=False)  # a line wider than the console wraps, not lost
 
 
