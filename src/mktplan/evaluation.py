@@ -116,7 +116,7 @@ class AlertResult:
     # What the sentence says, as numbers and codes (metrics writes no sentences):
     name: str = ""  # the KPI's, module's or budget line's name
     reference: Decimal | None = None  # the target, the pace line or the budget compared with
-    unit: str | None = None  # the KPI's unit (None for money)
+    unit: str | None = None  # the KPI's unit; the plan currency for the budget rules
     gap: Decimal | None = None  # percent beyond the reference (target rules), or spent ÷ budget
     note: str | None = None  # the plan's own alert message, put before the sentence
     spent: Decimal | None = None  # forecast_over_budget: spent so far

@@ -662,6 +662,7 @@ def _budget_alerts(
                 respond_by=respond_by,
                 name=name,
                 reference=budget_,
+                unit=plan.plan.currency,
                 gap=gap,
                 spent=spent,
                 until=end,

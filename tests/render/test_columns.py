@@ -17,7 +17,12 @@ from mktplan.render.markdown import render_markdown
 from mktplan.render.table import render_table_text
 from tests.render.sample import sample_evaluation
 
-TABLES: list[columns.Table] = [columns.KPIS]  # type: ignore[type-arg]
+TABLES: list[columns.Table] = [  # type: ignore[type-arg]
+    columns.KPIS,
+    columns.MODULES,
+    columns.BUDGET_LINES,
+    columns.ALERTS,
+]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -57,3 +62,19 @@ def test_the_kpi_table_reads_its_columns_in_every_renderer() -> None:
     for column in columns.KPIS.shown("table"):
         assert words[column.label].split()[0] in section
     assert words["last_data"].split()[0] not in section  # a wide-format column it drops
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_alerts_name_the_kpi_and_the_rule_in_the_report_language(lang: str) -> None:
+    words = labels(lang)
+    md = render_markdown(sample_evaluation(), lang)
+    alerts = md.split(f"## {words['alerts']}", 1)[1]
+    row = next(line for line in alerts.splitlines() if "online.conversion_rate" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:5] == [
+        "Conversion rate",
+        "online.conversion_rate",
+        words["rule_below_target"],
+        "30.0%",  # a percent rule's threshold is percent, whatever the KPI's unit
+    ]
+    assert "below_target" not in md

@@ -86,8 +86,12 @@ def test_numbers_and_formats(workbook: Any) -> None:
     assert budget["H3"].value == 3.5  # ROI is a number shown as 1:3.5
     assert budget["H3"].number_format == '"1:"0.0#'
     alerts = workbook["Alerts"]
-    assert alerts["I2"].number_format == "yyyy-mm-dd hh:mm"
-    assert alerts["H2"].value == "Zhao Qiang"
+    assert alerts["J2"].number_format == "yyyy-mm-dd hh:mm"
+    assert alerts["I2"].value == "Zhao Qiang"
+    assert alerts["B2"].value == "Conversion rate"  # the name, its id beside it
+    assert alerts["E2"].value == "below target"  # the rule by its name, not below_target
+    assert alerts["F2"].value == pytest.approx(0.3)
+    assert alerts["F2"].number_format == "0.0%"
 
 
 def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:

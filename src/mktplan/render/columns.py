@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from mktplan.evaluation import BudgetLine, Evaluation, KpiResult, ModuleResult
+from mktplan.evaluation import AlertResult, BudgetLine, Evaluation, KpiResult, ModuleResult
 from mktplan.i18n import labels
 from mktplan.render import numbers
 
@@ -28,6 +28,7 @@ Kind = Literal[
     "status",
     "severity",
     "action",
+    "rule",
     "flag",
     "kpi",
     "money",
@@ -164,6 +165,33 @@ BUDGET_LINES: Table[BudgetLine] = Table(
 )
 
 
+# Rules whose threshold is percent points: how far from the target or the pace line.
+PERCENT_RULES = frozenset({"below_target", "above_target", "below_pace"})
+
+
+def _threshold_unit(a: AlertResult) -> str | None:
+    return "%" if a.rule in PERCENT_RULES else a.unit
+
+
+# Alerts (风险预警): the KPI (or budget) by name, its id beside it; rules by their names.
+ALERTS: Table[AlertResult] = Table(
+    "alerts",
+    "alerts",
+    [
+        Column("severity", "severity", "severity", lambda a: a.severity),
+        Column("name", "kpi", "text", lambda a: a.name or a.kpi),
+        Column("kpi", "kpi_id", "text", lambda a: a.kpi, WIDE),
+        Column("module", "module", "module", lambda a: a.module, SHEET_AND_JSON),
+        Column("rule", "rule", "rule", lambda a: a.rule, WIDE),
+        Column("threshold", "threshold", "kpi", lambda a: a.threshold, WIDE, _threshold_unit),
+        Column("actual", "actual", "kpi", lambda a: a.actual, WIDE, lambda a: a.unit),
+        Column("message", "message", "text", lambda a: a.message, wrap=True),
+        Column("owner", "owner", "text", lambda a: a.owner),
+        Column("respond_by", "respond_by", "datetime", lambda a: a.respond_by),
+    ],
+)
+
+
 @dataclass(frozen=True)
 class Display:
     """What turns codes into words: the report language's labels and the module names."""
@@ -204,7 +232,7 @@ def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
         return numbers.timestamp(value)
     if kind == "flag":
         return shown.words[column.label] if value else numbers.MISSING
-    if kind in ("status", "severity", "action"):
+    if kind in ("status", "severity", "action", "rule"):
         text = shown.words.get(f"{kind}_{value}", str(value))
         if column.note is not None and column.note(row):
             text = f"{text}, {shown.words['stale']}"
@@ -231,7 +259,7 @@ def text_table(
     escape: Callable[[str], str],
 ) -> TextTable:
     columns = table.shown(fmt)
-    coded = [c.kind in ("status", "severity", "action") for c in columns]
+    coded = [c.kind in ("status", "severity", "action") for c in columns]  # coloured
     return TextTable(
         [shown.words[c.label] for c in columns],
         [c.right for c in columns],

@@ -297,6 +297,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "status": "label",
     "severity": "label",
     "action": "label",
+    "rule": "label",
     "flag": "label",
     "kpi": "kpi",
     "money": "money",
@@ -318,7 +319,7 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
-    if column.kind in ("status", "severity", "action"):
+    if column.kind in ("status", "severity", "action", "rule"):
         return shown.words.get(f"{column.kind}_{value}", str(value))
     return value
 
@@ -491,35 +492,11 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     ws = writer.add(Sheet("Tasks", task_cols, task_rows, task_rows))
     _status_rules(ws, "G", len(task_rows) + 1, w, action_colours)
 
-    alert_rows = [
-        [
-            w[f"severity_{a.severity}"],
-            a.kpi,
-            names.get(a.module, a.module),
-            a.rule,
-            a.threshold,
-            a.actual,
-            a.message,
-            a.owner,
-            a.respond_by,
-        ]
-        for a in ev.alerts
-    ]
-    alert_cols = [
-        Column(w["severity"], "label"),
-        Column(w["kpi"], "text"),
-        Column(w["module"], "text"),
-        Column(w["rule"], "text"),
-        Column(w["threshold"], "number"),
-        Column(w["actual"], "number"),
-        Column(w["message"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["respond_by"], "datetime"),
-    ]
+    alert_cols, alert_rows = _spec_sheet(columns.ALERTS, ev.alerts, shown)
     ws = writer.add(Sheet("Alerts", alert_cols, alert_rows, alert_rows))
     _status_rules(
         ws,
-        "A",
+        _letter(columns.ALERTS, "severity"),
         len(alert_rows) + 1,
         w,
         {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},

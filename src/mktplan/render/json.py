@@ -71,20 +71,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "used": b.used,
             "lines": [columns.BUDGET_LINES.record(line) for line in b.lines],
         },
-        "alerts": [
-            {
-                "kpi": a.kpi,
-                "module": a.module,
-                "rule": a.rule,
-                "threshold": a.threshold,
-                "actual": a.actual,
-                "severity": a.severity,
-                "message": a.message,
-                "owner": a.owner,
-                "respond_by": a.respond_by,
-            }
-            for a in ev.alerts
-        ],
+        "alerts": [columns.ALERTS.record(a) for a in ev.alerts],
         "actions": [
             {
                 "module": a.module,

@@ -126,6 +126,7 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
     return {
         "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
         "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),
+        "alerts": columns.text_table(columns.ALERTS, ev.alerts, "md", shown, numbers.md_cell),
         "lines": columns.text_table(
             columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
         ),

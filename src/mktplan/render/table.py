@@ -307,19 +307,8 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     out.append(t.renderable())
 
     if ev.alerts:
-        t = _Section(
-            w["alerts"],
-            [w["severity"], w["kpi"], w["message"], w["owner"], w["respond_by"]],
-        )
-        for al in ev.alerts:
-            t.add_row(
-                _styled(w[f"severity_{al.severity}"], al.severity),
-                _plain(al.kpi),
-                _plain(al.message),
-                _plain(al.owner),
-                numbers.timestamp(al.respond_by),
-            )
-        out.append(t.renderable())
+        alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain)
+        out.append(_section(w["alerts"], alerts).renderable())
     else:
         out.append(f"[bold]{w['alerts']}[/bold]: {w['no_alerts']}")
     return out
