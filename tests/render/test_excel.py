@@ -64,8 +64,9 @@ def test_header_values(workbook: Any) -> None:
 
 def test_chinese_headers() -> None:
     wb = _load(render_xlsx(sample_evaluation(), "zh"))
-    assert _header(wb["Tracking"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
-    assert wb["Tasks"]["G3"].value == "已完成"
+    assert wb.sheetnames[:3] == ["效果评估", "策略跟踪表", "关键指标"]
+    assert _header(wb["策略跟踪表"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
+    assert wb["任务跟踪表"]["G3"].value == "已完成"
 
 
 def test_numbers_and_formats(workbook: Any) -> None:
@@ -92,6 +93,36 @@ def test_numbers_and_formats(workbook: Any) -> None:
     assert alerts["E2"].value == "below target"  # the rule by its name, not below_target
     assert alerts["F2"].value == pytest.approx(0.3)
     assert alerts["F2"].number_format == "0.0%"
+
+
+def test_every_sheet_has_an_autofilter_and_prints_landscape_fitted_to_width(
+    workbook: Any,
+) -> None:
+    for ws in workbook:
+        width = len([h for h in _header(ws) if h is not None])
+        assert ws.auto_filter.ref is not None, ws.title
+        first, last = ws.auto_filter.ref.split(":")
+        assert first == "A1", ws.title
+        assert last.rstrip("0123456789") == openpyxl.utils.get_column_letter(width), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    summary = workbook["Summary"]  # the filter covers the KPI table, not the facts under it
+    assert summary.auto_filter.ref == f"A1:E{len(sample_evaluation().summary_kpis()) + 1}"
+
+
+def test_counts_have_no_trailing_dot(workbook: Any) -> None:
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                assert "0.##" not in cell.number_format, (ws.title, cell.coordinate)
+    counted = 0
+    for row in workbook["KPIs"].iter_rows(min_row=2):
+        if row[3].value in (None, "count") and isinstance(row[5].value, int):
+            assert row[5].number_format == "#,##0", row[1].value
+            counted += 1
+    assert counted
 
 
 def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:

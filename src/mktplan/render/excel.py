@@ -63,6 +63,7 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
     row_fills: Sequence[str | None] = ()  # colour of the status_fill cells of row 1, 2, …
+    main_rows: int | None = None  # rows of the sheet's main table (the autofilter), else all
 
 
 def xml_safe(text: str) -> str:
@@ -146,7 +147,7 @@ class _Writer:
                 cell.number_format = self.money
             else:
                 cell = WriteOnlyCell(ws, value=_number(amount))
-                cell.number_format = "#,##0.00" if unit == "ratio" else "#,##0.##"
+                cell.number_format = "#,##0.00" if unit == "ratio" else count_format(amount)
             return cell
         if column.kind == "money":
             cell = WriteOnlyCell(ws, value=_number(value))
@@ -159,7 +160,7 @@ class _Writer:
             cell.number_format = "#,##0"
         elif column.kind == "number":
             cell = WriteOnlyCell(ws, value=_number(value))
-            cell.number_format = "#,##0.##"
+            cell.number_format = count_format(value)
         elif column.kind == "roi":
             cell = WriteOnlyCell(ws, value=_number(value))
             cell.number_format = ROI_FORMAT
@@ -181,7 +182,7 @@ class _Writer:
             ws.column_dimensions[get_column_letter(index)].width = _width(
                 column, [row[index - 1] for row in sheet.sample]
             )
-        ws.freeze_panes = "A2"
+        print_setup(ws)
         header = []
         for column in sheet.columns:
             cell = WriteOnlyCell(ws, value=xml_safe(column.header))
@@ -190,6 +191,7 @@ class _Writer:
             cell.fill = self.header_fill
             header.append(cell)
         ws.append(header)
+        written = 0
         for index, row in enumerate(sheet.rows):
             cells = [self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)]
             colour = sheet.row_fills[index] if index < len(sheet.row_fills) else None
@@ -198,6 +200,9 @@ class _Writer:
                     if column.status_fill and cell is not None:
                         cell.fill = self.fill(colour)
             ws.append(cells)
+            written = index + 1
+        main = written if sheet.main_rows is None else sheet.main_rows
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
         return ws
 
     def fill(self, colour: str) -> Any:
@@ -206,6 +211,27 @@ class _Writer:
         if colour not in self.fills:
             self.fills[colour] = PatternFill("solid", start_color=colour, end_color=colour)
         return self.fills[colour]
+
+
+def print_setup(ws: Any) -> None:
+    """Frozen header row, printed landscape, fitted to the page width, the header row
+    repeated on every page. Set before the first row: a write-only sheet writes its
+    properties then."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.freeze_panes = "A2"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = "1:1"
+
+
+def count_format(value: Any) -> str:
+    """Whole numbers without decimals, others with two: ``#,##0.##`` showed "65,453."."""
+    if isinstance(value, Decimal):
+        return "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    return "#,##0" if float(value).is_integer() else "#,##0.00"
 
 
 def _width(column: Column, values: Sequence[Any]) -> float:
@@ -391,11 +417,12 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     ]
     writer.add(
         Sheet(
-            "Summary",
+            w["sheet_summary"],
             summary_cols,
             [*summary_rows, [None] * 5, *facts],
             [*summary_rows, *facts],
             [STATUS_COLOURS.get(k.status) for k in summary_kpis],
+            main_rows=len(summary_rows),
         )
     )
 
@@ -419,11 +446,11 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         Column(w[key], "date" if key == "deadline" else "text", wrap=True)
         for key in TRACKING_COLUMNS
     ]
-    writer.add(Sheet("Tracking", tracking_cols, tracking_rows, tracking_rows))
+    writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
 
     kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
     ws = writer.add(
-        Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows, [STATUS_COLOURS.get(k.status) for k in ev.kpis])
+        Sheet(w["sheet_kpis"], kpi_cols, kpi_rows, kpi_rows, [STATUS_COLOURS.get(k.status) for k in ev.kpis])
     )
     last = len(kpi_rows) + 1
     if kpi_rows:
@@ -439,7 +466,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         ws.add_chart(chart, "Q2")
 
     budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
-    ws = writer.add(Sheet("Budget", budget_cols, module_rows, module_rows))
+    ws = writer.add(Sheet(w["sheet_budget"], budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1
     _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
@@ -460,7 +487,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
         ws.add_chart(chart, f"{_letter(columns.MODULES, 'revenue_share', after=2)}2")
     line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
-    writer.add(Sheet("Budget lines", line_cols, line_rows, line_rows))
+    writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
 
     task_rows = [
         [
@@ -489,11 +516,11 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         Column(w["issue"], "text"),
         Column(w["budget_col"], "money"),
     ]
-    ws = writer.add(Sheet("Tasks", task_cols, task_rows, task_rows))
+    ws = writer.add(Sheet(w["sheet_tasks"], task_cols, task_rows, task_rows))
     _status_rules(ws, "G", len(task_rows) + 1, w, action_colours)
 
     alert_cols, alert_rows = _spec_sheet(columns.ALERTS, ev.alerts, shown)
-    ws = writer.add(Sheet("Alerts", alert_cols, alert_rows, alert_rows))
+    ws = writer.add(Sheet(w["sheet_alerts"], alert_cols, alert_rows, alert_rows))
     _status_rules(
         ws,
         _letter(columns.ALERTS, "severity"),
@@ -534,7 +561,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
 
     kpi_names = {k.id: k.name for k in ev.kpis}
     units = {k.id: k.unit for k in ev.kpis}
-    ws = writer.wb.create_sheet("Daily")
+    ws = writer.wb.create_sheet(w["sheet_daily"])
     headers = (w["kpi_id"], w["kpi"], w["date"], w["value"])
     sample = ev.daily[:DAILY_WIDTH_SAMPLE]
     widths = (
@@ -545,7 +572,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     )
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = min(60, max(8, width))
-    ws.freeze_panes = "A2"
+    print_setup(ws)
     header = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=xml_safe(text))
@@ -554,12 +581,11 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
         header.append(cell)
     ws.append(header)
 
-    def unit_format(unit: str | None) -> str:
+    def value_format(unit: str | None, value: Decimal) -> str:
         if is_percent(unit):
             return "0.0%"
-        return writer.money if numbers.is_currency(unit) else "#,##0.##"
+        return writer.money if numbers.is_currency(unit) else count_format(value)
 
-    formats = {kid: unit_format(unit) for kid, unit in units.items()}
     epoch = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
     rows = [
         (
@@ -567,10 +593,11 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
             _xml_text(kpi_names.get(d.kpi, "")),
             (d.date - epoch).days,
             _number(d.value / 100 if is_percent(units.get(d.kpi)) else d.value) or 0,
-            formats.get(d.kpi, "#,##0.##"),
+            value_format(units.get(d.kpi), d.value),
         )
         for d in ev.daily
     ]
+    ws.auto_filter.ref = f"A1:D{len(rows) + 1}"
     used = tuple(sorted({r[4] for r in rows}))
     for fmt in used:  # probe rows, replaced by the data rows when the file is saved
         date = WriteOnlyCell(ws, value=epoch)
