@@ -11,21 +11,6 @@ from typing import Literal
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-# The strategy tracking table's 11 columns (策略跟踪表), in order: label keys below.
-TRACKING_COLUMNS: tuple[str, ...] = (
-    "module",
-    "smart_target",
-    "plan",
-    "kpi",
-    "source",
-    "actual",
-    "variance",
-    "cause",
-    "measure",
-    "owner",
-    "deadline",
-)
-
 EN: dict[str, str] = {
     # report and section titles
     "report_title": "Marketing plan report",

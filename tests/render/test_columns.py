@@ -18,7 +18,10 @@ from mktplan.render.table import render_table_text
 from tests.render.sample import sample_evaluation
 
 TABLES: list[columns.Table] = [  # type: ignore[type-arg]
+    columns.SUMMARY,
+    columns.TRACKING,
     columns.KPIS,
+    columns.TASKS,
     columns.MODULES,
     columns.BUDGET_LINES,
     columns.ALERTS,

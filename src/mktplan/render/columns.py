@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from mktplan.evaluation import AlertResult, BudgetLine, Evaluation, KpiResult, ModuleResult
+from mktplan.evaluation import (
+    ActionResult,
+    AlertResult,
+    BudgetLine,
+    Evaluation,
+    KpiResult,
+    ModuleResult,
+    TrackingRow,
+)
 from mktplan.i18n import labels
 from mktplan.render import numbers
 
@@ -46,6 +54,7 @@ EVERYWHERE: frozenset[Format] = frozenset({"md", "table", "xlsx", "json"})
 WIDE: frozenset[Format] = frozenset({"md", "xlsx", "json"})
 SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
+TABLES: frozenset[Format] = frozenset({"md", "table", "xlsx"})  # not in the JSON document
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,72 @@ KPIS: Table[KpiResult] = Table(
     ],
 )
 
+
+# The evaluation table (效果评估): plan-level KPIs, then module KPIs with a target. Its rows
+# are in the JSON document's kpis already.
+SUMMARY: Table[KpiResult] = Table(
+    "summary",
+    "summary",
+    [
+        Column("name", "dimension", "text", lambda k: k.name, TABLES),
+        Column("target", "target", "kpi", lambda k: k.target, TABLES, _unit),
+        Column("actual", "actual", "kpi", lambda k: k.actual, TABLES, _unit),
+        Column(
+            "attainment",
+            "attainment",
+            "fraction",
+            lambda k: k.attainment,
+            TABLES,
+            status_fill=True,
+        ),
+        Column(
+            "status",
+            "comment",
+            "status",
+            lambda k: k.status,
+            TABLES,
+            note=lambda k: k.stale,
+            status_fill=True,
+        ),
+    ],
+)
+
+# The strategy tracking table (策略跟踪表): its 11 columns, all prose but the deadline.
+TRACKING: Table[TrackingRow] = Table(
+    "tracking",
+    "tracking",
+    [
+        Column("module", "module", "text", lambda t: t.module, wrap=True),
+        Column("target", "smart_target", "text", lambda t: t.target, wrap=True),
+        Column("plan", "plan", "text", lambda t: t.plan, wrap=True),
+        Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True),
+        Column("source", "source", "text", lambda t: t.source, wrap=True),
+        Column("actual", "actual", "text", lambda t: t.actual, wrap=True),
+        Column("variance", "variance", "text", lambda t: t.variance, wrap=True),
+        Column("cause", "cause", "text", lambda t: t.cause, wrap=True),
+        Column("measure", "measure", "text", lambda t: t.measure, wrap=True),
+        Column("owner", "owner", "text", lambda t: t.owner, wrap=True),
+        Column("deadline", "deadline", "date", lambda t: t.deadline, wrap=True),
+    ],
+)
+
+# The task tracking table (任务跟踪表). A terminal drops the start date and the budget.
+TASKS: Table[ActionResult] = Table(
+    "actions",
+    "tasks",
+    [
+        Column("module", "module", "module", lambda a: a.module),
+        Column("name", "task", "text", lambda a: a.name),
+        Column("owner", "owner", "text", lambda a: a.owner),
+        Column("start", "start", "date", lambda a: a.start, WIDE),
+        Column("end", "planned_finish", "date", lambda a: a.end),
+        Column("finished", "actual_finish", "date", lambda a: a.finished),
+        Column("status", "status", "action", lambda a: a.status),
+        Column("days_late", "days_late", "int", lambda a: a.days_late),
+        Column("issue", "issue", "text", lambda a: a.issue),
+        Column("budget", "budget_col", "money", lambda a: a.budget, WIDE),
+    ],
+)
 
 # Budget by module (按模块). A terminal keeps the money columns and drops owner and shares.
 MODULES: Table[ModuleResult] = Table(

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
-from mktplan.i18n import TRACKING_COLUMNS, labels
+from mktplan.evaluation import Evaluation, PlanSummary
+from mktplan.i18n import labels
 from mktplan.render import XLSX_KEYWORDS, columns, numbers
 from mktplan.render.columns import Row
 from mktplan.spreadsheet_text import FORMULA_STARTS
@@ -373,10 +373,6 @@ def _letter(table: columns.Table[Row], key: str, after: int = 0) -> str:
     return str(get_column_letter(_position(table, key) + after))
 
 
-def _kpi_status(kpi: KpiResult, words: dict[str, str]) -> str:
-    return words[f"status_{kpi.status}"]
-
-
 def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     """The report as an openpyxl write-only Workbook (not yet saved) and its daily rows."""
     from openpyxl.chart import Reference
@@ -384,16 +380,12 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     w = labels(lang)
     writer = _Writer(ev.plan.currency, w)
     shown = columns.display(ev, lang)
-    names = shown.module_names
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
     # Summary: the evaluation table, then the plan facts and budget totals under it.
     summary_kpis = ev.summary_kpis()
-    summary_rows: list[list[Any]] = [
-        [k.name, (k.target, k.unit), (k.actual, k.unit), k.attainment, _kpi_status(k, w)]
-        for k in summary_kpis
-    ]
+    summary_cols, summary_rows = _spec_sheet(columns.SUMMARY, summary_kpis, shown)
     facts: list[list[Any]] = [
         [w["plan_id"], None, None, None, p.id],
         [w["plan_name"], None, None, None, p.name],
@@ -408,13 +400,6 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
         [w["remaining"], None, (b.remaining, p.currency), None, None],
     ]
-    summary_cols = [
-        Column(w["dimension"], "text"),
-        Column(w["target"], "kpi"),
-        Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction", status_fill=True),
-        Column(w["comment"], "text", status_fill=True),
-    ]
     writer.add(
         Sheet(
             w["sheet_summary"],
@@ -426,26 +411,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         )
     )
 
-    tracking_rows = [
-        [
-            t.module,
-            t.target,
-            t.plan,
-            t.kpis,
-            t.source,
-            t.actual,
-            t.variance,
-            t.cause,
-            t.measure,
-            t.owner,
-            t.deadline,
-        ]
-        for t in ev.tracking
-    ]
-    tracking_cols = [
-        Column(w[key], "date" if key == "deadline" else "text", wrap=True)
-        for key in TRACKING_COLUMNS
-    ]
+    tracking_cols, tracking_rows = _spec_sheet(columns.TRACKING, ev.tracking, shown)
     writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
 
     kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
@@ -489,35 +455,9 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
     writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
 
-    task_rows = [
-        [
-            names.get(a.module, a.module),
-            a.name,
-            a.owner,
-            a.start,
-            a.end,
-            a.finished,
-            w[f"action_{a.status}"],
-            a.days_late,
-            a.issue,
-            a.budget,
-        ]
-        for a in ev.actions
-    ]
-    task_cols = [
-        Column(w["module"], "text"),
-        Column(w["task"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["start"], "date"),
-        Column(w["planned_finish"], "date"),
-        Column(w["actual_finish"], "date"),
-        Column(w["status"], "label"),
-        Column(w["days_late"], "int"),
-        Column(w["issue"], "text"),
-        Column(w["budget_col"], "money"),
-    ]
+    task_cols, task_rows = _spec_sheet(columns.TASKS, ev.actions, shown)
     ws = writer.add(Sheet(w["sheet_tasks"], task_cols, task_rows, task_rows))
-    _status_rules(ws, "G", len(task_rows) + 1, w, action_colours)
+    _status_rules(ws, _letter(columns.TASKS, "status"), len(task_rows) + 1, w, action_colours)
 
     alert_cols, alert_rows = _spec_sheet(columns.ALERTS, ev.alerts, shown)
     ws = writer.add(Sheet(w["sheet_alerts"], alert_cols, alert_rows, alert_rows))

@@ -72,37 +72,8 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "lines": [columns.BUDGET_LINES.record(line) for line in b.lines],
         },
         "alerts": [columns.ALERTS.record(a) for a in ev.alerts],
-        "actions": [
-            {
-                "module": a.module,
-                "name": a.name,
-                "owner": a.owner,
-                "status": a.status,
-                "start": a.start,
-                "end": a.end,
-                "finished": a.finished,
-                "budget": a.budget,
-                "issue": a.issue,
-                "days_late": a.days_late,
-            }
-            for a in ev.actions
-        ],
-        "tracking": [
-            {
-                "module": t.module,
-                "target": t.target,
-                "plan": t.plan,
-                "kpis": t.kpis,
-                "source": t.source,
-                "actual": t.actual,
-                "variance": t.variance,
-                "cause": t.cause,
-                "measure": t.measure,
-                "owner": t.owner,
-                "deadline": t.deadline,
-            }
-            for t in ev.tracking
-        ],
+        "actions": [columns.TASKS.record(a) for a in ev.actions],
+        "tracking": [columns.TRACKING.record(t) for t in ev.tracking],
         "reviews": [
             {
                 "date": r.date,

@@ -124,6 +124,13 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
     """Each report table as Markdown-safe texts, from its column specification."""
     shown = columns.display(ev, lang)
     return {
+        "summary": columns.text_table(
+            columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
+        ),
+        "tracking": columns.text_table(
+            columns.TRACKING, ev.tracking, "md", shown, numbers.md_cell
+        ),
+        "tasks": columns.text_table(columns.TASKS, ev.actions, "md", shown, numbers.md_cell),
         "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
         "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),
         "alerts": columns.text_table(columns.ALERTS, ev.alerts, "md", shown, numbers.md_cell),

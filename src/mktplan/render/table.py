@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mktplan.evaluation import Evaluation, KpiResult
-from mktplan.i18n import TRACKING_COLUMNS, labels
+from mktplan.evaluation import Evaluation
+from mktplan.i18n import labels
 from mktplan.render import columns, numbers
 
 if TYPE_CHECKING:
@@ -197,11 +197,6 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     w = labels(lang)
     p, b = ev.plan, ev.budget
     shown = columns.display(ev, lang)
-    names = shown.module_names
-
-    def status(k: KpiResult) -> Text:
-        text = w[f"status_{k.status}"] + (f", {w['stale']}" if k.stale else "")
-        return _styled(text, k.status)
 
     from rich.text import Text
 
@@ -214,46 +209,10 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     )
     out: list[RenderableType] = [header]
 
-    summary = ev.summary_kpis()
-    t = _Section(
-        w["summary"],
-        [w["dimension"], w["target"], w["actual"], w["attainment"], w["comment"]],
-        {1, 2, 3},
-    )
-    for k in summary:
-        t.add_row(
-            _plain(k.name),
-            numbers.kpi_value(k.target, k.unit),
-            numbers.kpi_value(k.actual, k.unit),
-            numbers.fraction(k.attainment),
-            status(k),
-        )
-    out.append(t.renderable())
-
-    t = _Section(
-        w["tracking"],
-        [w[key] for key in TRACKING_COLUMNS],
-    )
-    for r in ev.tracking:
-        t.add_row(
-            *(
-                _plain(v)
-                for v in (
-                    r.module,
-                    r.target,
-                    r.plan,
-                    r.kpis,
-                    r.source,
-                    r.actual,
-                    r.variance,
-                    r.cause,
-                    r.measure,
-                    r.owner,
-                )
-            ),
-            numbers.date(r.deadline),
-        )
-    out.append(t.renderable())
+    summary = columns.text_table(columns.SUMMARY, ev.summary_kpis(), "table", shown, _plain)
+    out.append(_section(w["summary"], summary).renderable())
+    tracking = columns.text_table(columns.TRACKING, ev.tracking, "table", shown, _plain)
+    out.append(_section(w["tracking"], tracking).renderable())
 
     kpis = columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain)
     out.append(_section(w["kpis"], kpis).renderable())
@@ -279,32 +238,8 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain)
         out.append(_section(w["budget_lines"], lines).renderable())
 
-    t = _Section(
-        w["tasks"],
-        [
-            w["module"],
-            w["task"],
-            w["owner"],
-            w["planned_finish"],
-            w["actual_finish"],
-            w["status"],
-            w["days_late"],
-            w["issue"],
-        ],
-        {6},
-    )
-    for a in ev.actions:
-        t.add_row(
-            _plain(names.get(a.module, a.module)),
-            _plain(a.name),
-            _plain(a.owner),
-            numbers.date(a.end),
-            numbers.date(a.finished),
-            _styled(w[f"action_{a.status}"], a.status),
-            str(a.days_late),
-            _plain(a.issue),
-        )
-    out.append(t.renderable())
+    tasks = columns.text_table(columns.TASKS, ev.actions, "table", shown, _plain)
+    out.append(_section(w["tasks"], tasks).renderable())
 
     if ev.alerts:
         alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain)
