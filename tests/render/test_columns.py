@@ -81,3 +81,22 @@ def test_alerts_name_the_kpi_and_the_rule_in_the_report_language(lang: str) -> N
         "30.0%",  # a percent rule's threshold is percent, whatever the KPI's unit
     ]
     assert "below_target" not in md
+
+
+def test_spend_with_no_budget_line_is_a_translated_row_in_a_chinese_report() -> None:
+    import dataclasses
+    from decimal import Decimal
+
+    from mktplan.evaluation import BudgetLine
+    from mktplan.metrics import UNASSIGNED
+
+    ev = sample_evaluation()
+    line = BudgetLine(UNASSIGNED, None, Decimal(100), None, None)
+    ev = dataclasses.replace(ev, budget=dataclasses.replace(ev.budget, lines=[line]))
+    md = render_markdown(ev, "zh")
+    assert "| 未分配 | - | 100.00 |" in md
+    assert UNASSIGNED not in md
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(ev, "zh")))["预算科目"]
+    assert sheet["A2"].value == "未分配"
+    assert json.loads(render_json(ev))["budget"]["lines"][0]["line"] == UNASSIGNED  # the code
+    assert "未分配" in render_table_text(ev, "zh")

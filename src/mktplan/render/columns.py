@@ -23,6 +23,7 @@ from mktplan.evaluation import (
     TrackingRow,
 )
 from mktplan.i18n import labels
+from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
 
 Format = Literal["md", "table", "xlsx", "json"]
@@ -37,6 +38,7 @@ Kind = Literal[
     "severity",
     "action",
     "rule",
+    "line",
     "flag",
     "kpi",
     "money",
@@ -230,7 +232,7 @@ BUDGET_LINES: Table[BudgetLine] = Table(
     "lines",
     "budget_lines",
     [
-        Column("line", "line", "text", lambda b: b.line),
+        Column("line", "line", "line", lambda b: b.line),
         Column("planned", "planned", "money", lambda b: b.planned),
         Column("spent", "spent", "money", lambda b: b.spent),
         Column("remaining", "remaining", "money", lambda b: b.remaining),
@@ -307,6 +309,8 @@ def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
         return numbers.timestamp(value)
     if kind == "flag":
         return shown.words[column.label] if value else numbers.MISSING
+    if kind == "line":  # spend that names no budget line
+        return shown.words["unassigned"] if value == UNASSIGNED else numbers.text(value)
     if kind in ("status", "severity", "action", "rule"):
         text = shown.words.get(f"{kind}_{value}", str(value))
         if column.note is not None and column.note(row):

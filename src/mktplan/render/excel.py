@@ -324,6 +324,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "severity": "label",
     "action": "label",
     "rule": "label",
+    "line": "text",
     "flag": "label",
     "kpi": "kpi",
     "money": "money",
@@ -345,6 +346,8 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
+    if column.kind == "line":
+        return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):
         return shown.words.get(f"{column.kind}_{value}", str(value))
     return value
