@@ -86,6 +86,7 @@ EN: dict[str, str] = {
     "budget_lines": "Budget lines",
     "line": "Line",
     "unassigned": "unassigned",
+    "percent_points": "{}%",  # a difference of two percentages
     "planned": "Planned",
     "by_module": "By module",
     "plan_totals": "Plan totals",
@@ -220,6 +221,7 @@ ZH: dict[str, str] = {
     "budget_lines": "预算科目",
     "line": "科目",
     "unassigned": "未分配",
+    "percent_points": "{} 个百分点",
     "planned": "计划",
     "by_module": "按模块",
     "plan_totals": "计划总览",

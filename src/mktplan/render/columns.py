@@ -25,6 +25,7 @@ from mktplan.evaluation import (
 from mktplan.i18n import labels
 from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
+from mktplan.vocab import is_percent
 
 Format = Literal["md", "table", "xlsx", "json"]
 # text: prose from the plan or an export; module: a module id shown by its name; status,
@@ -68,6 +69,7 @@ class Column(Generic[Row]):
     show: frozenset[Format] = EVERYWHERE
     unit: Callable[[Row], str | None] | None = None  # the KPI unit of a "kpi" column
     note: Callable[[Row], bool] | None = None  # "status": adds ", stale" to the text when true
+    difference: bool = False  # a difference of two values: percent KPIs in percent points
     wrap: bool = False  # long prose wraps inside its column in Excel
     status_fill: bool = False  # Excel fills it with the colour of its row's status
 
@@ -111,7 +113,7 @@ KPIS: Table[KpiResult] = Table(
         Column("target", "target", "kpi", lambda k: k.target, unit=_unit),
         Column("actual", "actual", "kpi", lambda k: k.actual, unit=_unit),
         Column("attainment", "attainment", "fraction", lambda k: k.attainment, status_fill=True),
-        Column("variance", "variance", "kpi", lambda k: k.variance, unit=_unit),
+        Column("variance", "variance", "kpi", lambda k: k.variance, unit=_unit, difference=True),
         Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit),
         Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
         Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit),
@@ -290,7 +292,10 @@ def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
     value = column.get(row)
     kind = column.kind
     if kind == "kpi":
-        return numbers.kpi_value(value, None if column.unit is None else column.unit(row))
+        unit = None if column.unit is None else column.unit(row)
+        if column.difference and value is not None and is_percent(unit):
+            return shown.words["percent_points"].format(numbers.number(value, 1))
+        return numbers.kpi_value(value, unit)
     if kind == "module":  # None is the plan level
         return shown.module_names.get(value, str(value))
     if value is None:
