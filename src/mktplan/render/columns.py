@@ -113,10 +113,10 @@ KPIS: Table[KpiResult] = Table(
         Column("target", "target", "kpi", lambda k: k.target, unit=_unit),
         Column("actual", "actual", "kpi", lambda k: k.actual, unit=_unit),
         Column("attainment", "attainment", "fraction", lambda k: k.attainment, status_fill=True),
-        Column("variance", "variance", "kpi", lambda k: k.variance, unit=_unit, difference=True),
-        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit),
+        Column("variance", "variance", "kpi", lambda k: k.variance, WIDE, _unit, difference=True),
+        Column("expected", "expected", "kpi", lambda k: k.expected, WIDE, _unit),
         Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
-        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit),
+        Column("forecast", "forecast", "kpi", lambda k: k.forecast, WIDE, _unit),
         Column(
             "status",
             "status",
@@ -162,20 +162,21 @@ SUMMARY: Table[KpiResult] = Table(
     ],
 )
 
-# The strategy tracking table (策略跟踪表): its 11 columns, all prose but the deadline.
+# The strategy tracking table (策略跟踪表): its 11 columns, all prose but the deadline. A
+# terminal keeps the module, KPIs, actuals, variances, causes, owner and deadline.
 TRACKING: Table[TrackingRow] = Table(
     "tracking",
     "tracking",
     [
         Column("module", "module", "text", lambda t: t.module, wrap=True),
-        Column("target", "smart_target", "text", lambda t: t.target, wrap=True),
-        Column("plan", "plan", "text", lambda t: t.plan, wrap=True),
+        Column("target", "smart_target", "text", lambda t: t.target, WIDE, wrap=True),
+        Column("plan", "plan", "text", lambda t: t.plan, WIDE, wrap=True),
         Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True),
-        Column("source", "source", "text", lambda t: t.source, wrap=True),
+        Column("source", "source", "text", lambda t: t.source, WIDE, wrap=True),
         Column("actual", "actual", "text", lambda t: t.actual, wrap=True),
         Column("variance", "variance", "text", lambda t: t.variance, wrap=True),
         Column("cause", "cause", "text", lambda t: t.cause, wrap=True),
-        Column("measure", "measure", "text", lambda t: t.measure, wrap=True),
+        Column("measure", "measure", "text", lambda t: t.measure, WIDE, wrap=True),
         Column("owner", "owner", "text", lambda t: t.owner, wrap=True),
         Column("deadline", "deadline", "date", lambda t: t.deadline, wrap=True),
     ],
@@ -331,6 +332,7 @@ class TextTable:
 
     headers: list[str]
     right: list[bool]
+    whole: list[bool]  # numbers and dates: a terminal never wraps them
     rows: list[list[str]]
     codes: list[list[str | None]]
 
@@ -347,6 +349,7 @@ def text_table(
     return TextTable(
         [shown.words[c.label] for c in columns],
         [c.right for c in columns],
+        [c.right or c.kind in ("date", "datetime") for c in columns],
         [[escape(cell_text(c, row, shown)) for c in columns] for row in rows],
         [
             [str(c.get(row)) if k else None for c, k in zip(columns, coded, strict=True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from mktplan.evaluation import Evaluation
@@ -31,6 +32,10 @@ _STATUS_STYLE = {
 RICH_ROWS = 100
 
 
+# What a header may break between: words of Latin text, or any two CJK characters.
+_WORDS = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+
+
 class _Section:
     """One table of the report: its rows as styled texts, drawn as a rich table when short
     and as aligned lines when long."""
@@ -39,6 +44,7 @@ class _Section:
         self.title = title
         self.headers = headers
         self.right = right or set()
+        self.whole: set[int] = set()  # columns never wrapped or cut (numbers, dates)
         self.rows: list[list[Text]] = []
         self.breaks: set[int] = set()  # a rule before these rows
 
@@ -73,8 +79,19 @@ class _Section:
             box=box.SIMPLE_HEAD,
             show_lines=False,
         )
+        from rich.cells import cell_len
+
         for index, header in enumerate(self.headers):
-            table.add_column(header, justify="right" if index in self.right else "left")
+            # a header never loses letters (its longest word fits) and a number never wraps
+            widest = max((cell_len(word) for word in _WORDS.findall(header)), default=1)
+            if index in self.right or index in self.whole:
+                widest = max([widest] + [cell_len(row[index].plain) for row in self.rows])
+            table.add_column(
+                header,
+                justify="right" if index in self.right else "left",
+                min_width=widest,
+                overflow="fold",  # a long word wraps rather than losing letters to …
+            )
         for index, row in enumerate(self.rows):
             if index in self.breaks and index:
                 table.add_section()
@@ -102,14 +119,18 @@ class _AlignedTable:
                 widths[index] = max(widths[index], cell_len(_one_line(cell.plain)))
         if width is None:
             return widths
-        narrowable = [i for i in range(len(widths)) if i not in section.right]
-        narrowest = sum(min(w, 8) if i in narrowable else w for i, w in enumerate(widths)) + 2 * (
-            len(widths) - 1
-        )
-        if narrowest > width:
+        # a text column narrows to 8 cells, never below its header: headers stay whole
+        floors = [
+            w if i in section.right else min(w, max(8, cell_len(section.headers[i])))
+            for i, w in enumerate(widths)
+        ]
+        if sum(floors) + 2 * (len(widths) - 1) > width:
             return widths
         while sum(widths) + 2 * (len(widths) - 1) > width:
-            widest = max(narrowable, key=lambda i: widths[i])
+            widest = max(
+                (i for i in range(len(widths)) if widths[i] > floors[i]),
+                key=lambda i: widths[i],
+            )
             widths[widest] -= 1
         return widths
 
@@ -182,6 +203,7 @@ def _plain(value: object) -> str:
 def _section(title: str, table: columns.TextTable) -> _Section:
     """A table from its column specification; status-like cells in their colour."""
     t = _Section(title, table.headers, {i for i, right in enumerate(table.right) if right})
+    t.whole = {i for i, whole in enumerate(table.whole) if whole}
     for cells, codes in zip(table.rows, table.codes, strict=True):
         t.add_row(
             *(
@@ -229,7 +251,7 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
         w["total"],
         budget=numbers.money(b.total),
         spend=numbers.money(b.spent),
-        budget_used=f"{numbers.fraction(b.used)} {w['spent_share_of']}",
+        budget_used=numbers.fraction(b.used),
     )
     totals(w["reserve"], budget=numbers.money(b.reserve))
     totals(w["remaining"], budget=numbers.money(b.remaining))
