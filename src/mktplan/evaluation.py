@@ -146,12 +146,13 @@ class TrackingRow:
     plan: str  # actions with their dates
     kpis: str  # KPI names
     source: str  # data sources
-    actual: str  # key KPIs' actual vs target, formatted
-    variance: str  # target − actual of the key KPIs, formatted
+    actual: str  # key KPIs' actual vs target: written by mktplan.render.text
+    variance: str  # target − actual of the key KPIs: written by mktplan.render.text
     cause: str  # reviews and ingested notes
     measure: str
     owner: str
     deadline: dt.date | None  # latest KPI due date of the module
+    key_kpis: tuple[str, ...] = ()  # ids of the module's KPIs with a target, in plan order
 
 
 @dataclass(frozen=True)

@@ -842,18 +842,13 @@ def _tracking(
                 plan="; ".join(_action_span(a) for a in module.actions),
                 kpis=", ".join(k.name for k in module.kpis),
                 source=", ".join(_distinct(k.source for k in module.kpis)),
-                actual="; ".join(
-                    f"{r.name}: {format_number(r.actual, r.unit)} / "
-                    f"{format_number(r.target, r.unit)}"
-                    for r in targeted
-                ),
-                variance="; ".join(
-                    f"{r.name}: {format_number(r.variance, r.unit)}" for r in targeted
-                ),
+                actual="",
+                variance="",
                 cause="; ".join(causes),
                 measure="; ".join(f"{r.date}: {r.measure}" for r in reviews if r.measure),
                 owner=module.owner,
                 deadline=max(dues, default=None),
+                key_kpis=tuple(r.id for r in targeted),
             )
         )
     return rows

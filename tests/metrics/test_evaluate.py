@@ -11,7 +11,7 @@ from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.metrics import evaluate, format_number, roi_label
 from mktplan.observations import AggRequest, AggResult, MemoryObservations, Observation
 from mktplan.plan.model import Alert
-from mktplan.render.text import alert_message
+from mktplan.render.text import alert_message, localize
 
 from .plans import AS_OF, day, obs, small_data, small_plan
 
@@ -239,9 +239,14 @@ def test_tracking_row(ev: Evaluation) -> None:
     assert web.plan.startswith("Launch (2024-01-01–2024-01-03); Ads (2024-01-02–2024-01-04)")
     assert web.kpis.startswith("Visits, Orders, Conversion, Sales")
     assert web.source == "analytics, shop, ledger, social, ads, support, crm"
-    assert web.actual.startswith("Conversion: 2.57% / 5%; Sales: 500 / 1,000; Followers: 180 / 500")
-    assert "Signups: — / 50" in web.actual
-    assert web.variance.startswith("Conversion: 2.43%; Sales: 500; Followers: 320")
+    assert (web.actual, web.variance) == ("", "")  # metrics returns ids; render.text writes
+    assert web.key_kpis[:3] == ("web.cr", "web.sales", "web.followers")
+    (written,) = [r for r in localize(ev, "en").tracking if r.module == "Web shop"]
+    assert written.actual.startswith(
+        "Conversion: 2.57% / 5%; Sales: 500 / 1,000; Followers: 180 / 500"
+    )
+    assert "Signups: — / 50" in written.actual
+    assert written.variance.startswith("Conversion: 2.43%; Sales: 500; Followers: 320")
     # reviews latest first (the Jan 8 one is after as_of), then ingested notes
     assert web.cause == "2024-01-04: cause B; 2024-01-02: cause A; 2024-01-02 Visits (a): outage"
     assert web.measure == "2024-01-02: fix A"

@@ -69,3 +69,18 @@ def test_a_chinese_report_writes_chinese_alert_sentences_everywhere(tmp_path: Pa
     assert out.stdout.splitlines()[: len(messages)] == messages
     table = run_cli(*common, "--format", "table").stdout
     assert messages[0].split("，")[0] in table.replace("\n", "")
+
+
+def test_tracking_texts_are_written_by_the_report_in_its_language(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    ingest = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", store, "-q")
+    assert ingest.code == 0, ingest.output
+    common = ("report", Q3, "--store", store, "--as-of", "2023-07-31", "--format", "json")
+    en = json.loads(run_cli(*common).stdout)["tracking"]
+    zh = json.loads(run_cli(*common, "--lang", "zh").stdout)["tracking"]
+    online = next(i for i, row in enumerate(en) if row["module"] == "Online channel conversion")
+    assert en[online]["actual"] == (
+        "Online sales: 1,761,176.29 / 1,300,000; Conversion rate: 3.54% / 5%"
+    )
+    assert en[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46%"
+    assert zh[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46 个百分点"

@@ -8,14 +8,43 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from mktplan.evaluation import AlertResult, Evaluation
+from mktplan.evaluation import AlertResult, Evaluation, KpiResult
 from mktplan.render import numbers
+from mktplan.vocab import is_percent
 
 
 def localize(ev: Evaluation, lang: str) -> Evaluation:
-    """``ev`` with every alert's ``message`` written in ``lang``."""
+    """``ev`` with every alert's ``message`` and the tracking table's actual and variance
+    texts written in ``lang``. A row that names no key KPIs keeps its texts as they are."""
     alerts = [dataclasses.replace(a, message=alert_message(a, lang)) for a in ev.alerts]
-    return dataclasses.replace(ev, alerts=alerts)
+    kpis = {k.id: k for k in ev.kpis}
+    tracking = [
+        dataclasses.replace(
+            row,
+            actual=tracking_actual([kpis[i] for i in row.key_kpis if i in kpis]),
+            variance=tracking_variance([kpis[i] for i in row.key_kpis if i in kpis], lang),
+        )
+        if row.key_kpis
+        else row
+        for row in ev.tracking
+    ]
+    return dataclasses.replace(ev, alerts=alerts, tracking=tracking)
+
+
+def tracking_actual(kpis: list[KpiResult]) -> str:
+    """"Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
+    return "; ".join(f"{k.name}: {_n(k.actual, k.unit)} / {_n(k.target, k.unit)}" for k in kpis)
+
+
+def tracking_variance(kpis: list[KpiResult], lang: str) -> str:
+    """"Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
+
+    def gap(k: KpiResult) -> str:
+        if lang == "zh" and k.variance is not None and is_percent(k.unit):
+            return f"{_n(k.variance)} 个百分点"
+        return _n(k.variance, k.unit)
+
+    return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
 
 
 def alert_message(a: AlertResult, lang: str) -> str:
