@@ -133,9 +133,17 @@ class AlertResult:
     threshold: Decimal
     actual: Decimal | None
     severity: Severity
-    message: str
+    message: str  # the sentence in the report language: written by mktplan.render.text only
     owner: str
     respond_by: dt.datetime
+    # What the sentence says, as numbers and codes (metrics writes no sentences):
+    name: str = ""  # the KPI's, module's or budget line's name
+    reference: Decimal | None = None  # the target, the pace line or the budget compared with
+    unit: str | None = None  # the KPI's unit; the plan currency for the budget rules
+    gap: Decimal | None = None  # percent beyond the reference (target rules), or spent ÷ budget
+    note: str | None = None  # the plan's own alert message, put before the sentence
+    spent: Decimal | None = None  # forecast_over_budget: spent so far
+    until: dt.date | None = None  # forecast_over_budget: the plan end the forecast runs to
 
 
 @dataclass(frozen=True)
@@ -161,12 +169,13 @@ class TrackingRow:
     plan: str  # actions with their dates
     kpis: str  # KPI names
     source: str  # data sources
-    actual: str  # key KPIs' actual vs target, formatted
-    variance: str  # target − actual of the key KPIs, formatted
+    actual: str  # key KPIs' actual vs target: written by mktplan.render.text
+    variance: str  # target − actual of the key KPIs: written by mktplan.render.text
     cause: str  # reviews and ingested notes
     measure: str
     owner: str
     deadline: dt.date | None  # latest KPI due date of the module
+    key_kpis: tuple[str, ...] = ()  # ids of the module's KPIs with a target, in plan order
 
 
 @dataclass(frozen=True)

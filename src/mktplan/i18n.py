@@ -11,21 +11,6 @@ from typing import Literal
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-# The strategy tracking table's 11 columns (策略跟踪表), in order: label keys below.
-TRACKING_COLUMNS: tuple[str, ...] = (
-    "module",
-    "smart_target",
-    "plan",
-    "kpi",
-    "source",
-    "actual",
-    "variance",
-    "cause",
-    "measure",
-    "owner",
-    "deadline",
-)
-
 EN: dict[str, str] = {
     # report and section titles
     "report_title": "Marketing plan report",
@@ -74,6 +59,12 @@ EN: dict[str, str] = {
     "last_data": "Latest data",
     "stale": "stale",
     "observations": "Observations",
+    "formula": "Formula",
+    "better": "Better when",
+    "baseline": "Baseline",
+    "due": "Due",
+    "module_id": "Module id",
+    "planned_actions": "Planned actions",
     # budget
     "total": "Total budget",
     "reserve": "Contingency reserve",
@@ -94,6 +85,8 @@ EN: dict[str, str] = {
     "contribution": "Contribution",
     "budget_lines": "Budget lines",
     "line": "Line",
+    "unassigned": "unassigned",
+    "percent_points": "{}%",  # a difference of two percentages
     "planned": "Planned",
     "by_module": "By module",
     # channel view
@@ -124,6 +117,16 @@ EN: dict[str, str] = {
     "date": "Date",
     "value": "Value",
     "plan_level": "(plan)",
+    # workbook sheets
+    "sheet_summary": "Summary",
+    "sheet_tracking": "Tracking",
+    "sheet_kpis": "KPIs",
+    "sheet_budget": "Budget",
+    "sheet_budget_lines": "Budget lines",
+    "sheet_tasks": "Tasks",
+    "sheet_alerts": "Alerts",
+    "sheet_by_channel": "By channel",
+    "sheet_daily": "Daily",
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
@@ -143,6 +146,14 @@ EN: dict[str, str] = {
     "action_done": "done",
     "action_delayed": "delayed",
     "action_cancelled": "cancelled",
+    # alert rules
+    "rule_below_target": "below target",
+    "rule_above_target": "above target",
+    "rule_below_pace": "behind pace",
+    "rule_above": "above threshold",
+    "rule_below": "below threshold",
+    "rule_over_budget": "over budget",
+    "rule_forecast_over_budget": "forecast over budget",
     # alert severity
     "severity_info": "info",
     "severity_warning": "warning",
@@ -192,6 +203,12 @@ ZH: dict[str, str] = {
     "last_data": "最新数据",
     "stale": "数据过期",
     "observations": "数据条数",
+    "formula": "计算公式",
+    "better": "方向",
+    "baseline": "基线值",
+    "due": "截止日期",
+    "module_id": "模块编号",
+    "planned_actions": "任务预算合计",
     "total": "总预算",
     "reserve": "应急预备金",
     "reserve_share": "预备金占比",
@@ -211,6 +228,8 @@ ZH: dict[str, str] = {
     "contribution": "贡献度",
     "budget_lines": "预算科目",
     "line": "科目",
+    "unassigned": "未分配",
+    "percent_points": "{} 个百分点",
     "planned": "计划",
     "by_module": "按模块",
     "by_channel": "按渠道",
@@ -238,6 +257,15 @@ ZH: dict[str, str] = {
     "date": "日期",
     "value": "数值",
     "plan_level": "(计划)",
+    "sheet_summary": "效果评估",
+    "sheet_tracking": "策略跟踪表",
+    "sheet_kpis": "关键指标",
+    "sheet_budget": "预算",
+    "sheet_budget_lines": "预算科目",
+    "sheet_tasks": "任务跟踪表",
+    "sheet_alerts": "风险预警",
+    "sheet_by_channel": "分渠道",
+    "sheet_daily": "每日数据",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
     "cadence_daily": "每日",
@@ -253,6 +281,13 @@ ZH: dict[str, str] = {
     "action_done": "已完成",
     "action_delayed": "延期",
     "action_cancelled": "已取消",
+    "rule_below_target": "低于目标",
+    "rule_above_target": "高于目标",
+    "rule_below_pace": "落后进度",
+    "rule_above": "高于阈值",
+    "rule_below": "低于阈值",
+    "rule_over_budget": "超出预算",
+    "rule_forecast_over_budget": "预计超预算",
     "severity_info": "提示",
     "severity_warning": "警告",
     "severity_critical": "严重",

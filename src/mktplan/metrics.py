@@ -35,6 +35,7 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
+from mktplan.vocab import is_percent
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 # Rounding to six places needs as many digits as the number has: enough for any value a
@@ -124,7 +125,7 @@ def format_number(value: Decimal | None, unit: str | None = None) -> str:
     text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    if (unit or "").strip() in {"%", "％", "percent", "pct"}:
+    if is_percent(unit):
         return f"{text}%"
     return text
 
@@ -767,12 +768,12 @@ def _budget_alerts(
     at the severities of ``budget_alerts:`` (an ``off`` rule raises nothing)."""
     levels = plan.budget_alerts
     respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
-    end = plan.plan.period.end.isoformat()
+    end = plan.plan.period.end
     found: list[AlertResult] = []
 
     def check(
         subject: str,
-        what: str,
+        name: str,
         module: str | None,
         owner: str,
         budget_: Decimal | None,
@@ -781,18 +782,12 @@ def _budget_alerts(
     ) -> None:
         if budget_ is None or spent is None:
             return
+        gap: Decimal | None = None
         if spent > budget_:
             rule, level, value = "over_budget", levels.over_budget, spent
-            text = (
-                f"{what} spent {format_number(spent)} of its budget {format_number(budget_)} "
-                f"({format_number(ratio(spent * HUNDRED, budget_), '%')})"
-            )
+            gap = ratio(spent * HUNDRED, budget_)
         elif forecast is not None and forecast > budget_:
             rule, level, value = "forecast_over_budget", levels.forecast_over_budget, forecast
-            text = (
-                f"{what} is forecast to spend {format_number(forecast)} by {end}, over its "
-                f"budget {format_number(budget_)} (spent {format_number(spent)} so far)"
-            )
         else:
             return
         if level == "off":
@@ -805,9 +800,15 @@ def _budget_alerts(
                 threshold=budget_,
                 actual=value,
                 severity=level,
-                message=text,
+                message="",
                 owner=owner,
                 respond_by=respond_by,
+                name=name,
+                reference=budget_,
+                unit=plan.plan.currency,
+                gap=gap,
+                spent=spent,
+                until=end,
             )
         )
 
@@ -815,7 +816,7 @@ def _budget_alerts(
     for m in modules:
         check(
             f"budget.modules.{m.id}",
-            f"Module {m.name} ({m.id})",
+            m.name,
             m.id,
             owners[m.id],
             m.budget,
@@ -825,7 +826,7 @@ def _budget_alerts(
     for line in budget.lines:
         check(
             f"budget.lines.{line.line}",
-            f"Budget line {line.line}",
+            line.line,
             None,
             plan.plan.owner,
             line.planned,
@@ -872,10 +873,10 @@ def _alerts(
             continue
         owner = ref.module.owner if ref.module else plan.plan.owner
         for rule, threshold in alert.conditions():
-            text = _alert_text(rule, threshold, result)
-            if text is None:
+            fired = _fired(rule, threshold, result)
+            if fired is None:
                 continue
-            message = f"{alert.message}: {text}" if alert.message else text
+            reference, gap = fired
             found.append(
                 AlertResult(
                     kpi=alert.kpi,
@@ -884,9 +885,14 @@ def _alerts(
                     threshold=threshold,
                     actual=result.actual,
                     severity=alert.severity,
-                    message=message,
+                    message="",
                     owner=owner,
                     respond_by=respond_by,
+                    name=result.name,
+                    reference=reference,
+                    unit=result.unit,
+                    gap=gap,
+                    note=alert.message or None,
                 )
             )
     return found
@@ -901,38 +907,30 @@ def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
         return dt.datetime.max.replace(second=0, microsecond=0)
 
 
-def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
-    """The one-line message when ``rule`` fires for ``kpi``, else None. Rules compare values
-    literally whatever `better` says: below means a smaller number."""
+def _fired(
+    rule: str, threshold: Decimal, kpi: KpiResult
+) -> tuple[Decimal | None, Decimal | None] | None:
+    """When ``rule`` fires for ``kpi``: the reference compared with (target or pace line)
+    and the gap to it in percent (None when the reference is 0); else None. Rules compare
+    values literally whatever `better` says: below means a smaller number."""
     actual = kpi.actual
     assert actual is not None
-    unit = kpi.unit
-    shown = f"{kpi.name} ({kpi.id}) is {format_number(actual, unit)}"
-    share = format_number(threshold, "%")
     if rule in ("below_target", "above_target", "below_pace"):
         reference = kpi.expected if rule == "below_pace" else kpi.target
         if reference is None:
             return None
-        what = "the pace line" if rule == "below_pace" else "target"
         gap = ratio((actual - reference) * HUNDRED, abs(reference)) if reference else None
-        gap_text = format_number(abs(gap), "%") if gap is not None else "all"
         if rule == "above_target":
             if not actual > reference * (1 + threshold / HUNDRED):
                 return None
-            return (
-                f"{shown}, {gap_text} above {what} {format_number(reference, unit)} "
-                f"(alert above {share})"
-            )
+            return reference, gap
         if not actual < reference * (1 - threshold / HUNDRED):
             return None
-        return (
-            f"{shown}, {gap_text} below {what} {format_number(reference, unit)} "
-            f"(alert below {share})"
-        )
+        return reference, gap
     if rule == "above" and actual > threshold:
-        return f"{shown}, above {format_number(threshold, unit)}"
+        return None, None
     if rule == "below" and actual < threshold:
-        return f"{shown}, below {format_number(threshold, unit)}"
+        return None, None
     return None
 
 
@@ -987,18 +985,13 @@ def _tracking(
                 plan="; ".join(_action_span(a) for a in module.actions),
                 kpis=", ".join(k.name for k in module.kpis),
                 source=", ".join(_distinct(k.source for k in module.kpis)),
-                actual="; ".join(
-                    f"{r.name}: {format_number(r.actual, r.unit)} / "
-                    f"{format_number(r.target, r.unit)}"
-                    for r in targeted
-                ),
-                variance="; ".join(
-                    f"{r.name}: {format_number(r.variance, r.unit)}" for r in targeted
-                ),
+                actual="",
+                variance="",
                 cause="; ".join(causes),
                 measure="; ".join(f"{r.date}: {r.measure}" for r in reviews if r.measure),
                 owner=module.owner,
                 deadline=max(dues, default=None),
+                key_kpis=tuple(r.id for r in targeted),
             )
         )
     return rows

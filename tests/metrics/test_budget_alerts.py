@@ -12,6 +12,7 @@ from mktplan.evaluation import AlertResult, Evaluation
 from mktplan.metrics import evaluate
 from mktplan.observations import MemoryObservations, Observation
 from mktplan.plan.model import Plan
+from mktplan.render.text import alert_message
 from tests.conftest import PLANS, run_cli
 
 AS_OF = dt.date(2024, 1, 5)  # day 5 of 10
@@ -70,10 +71,13 @@ def test_over_budget_and_forecast_over_budget_by_default() -> None:
     assert {a.severity for a in found.values()} == {"warning"}
     a = found["budget.modules.a"]
     assert (a.owner, a.module, a.respond_by) == ("Ann Wu", "a", dt.datetime(2024, 1, 6))
-    assert a.message == "Module Module a (a) spent 500 of its budget 400 (125%)"
+    assert a.message == ""  # metrics writes numbers and codes; render.text the sentence
+    assert (a.name, a.reference, a.gap) == ("Module a", D(400), D(125))
+    assert alert_message(a, "en") == "Module Module a (a) spent 500 of its budget 400 (125%)"
+    assert alert_message(a, "zh") == "模块 Module a(a)已花费 500，超出预算 400(为预算的 125%)"
     line = found["budget.lines.people"]
     assert (line.owner, line.module) == ("Pat Lee", None)
-    assert line.message == (
+    assert alert_message(line, "en") == (
         "Budget line people is forecast to spend 500 by 2024-01-10, over its budget 450 "
         "(spent 250 so far)"
     )

@@ -18,7 +18,7 @@ from tests.render.sample import sample_evaluation
 def _sheet(lang: str = "en", *, hostile: bool = False) -> list[tuple[Any, ...]]:
     data = render_xlsx(sample_evaluation(hostile=hostile), lang)
     book = openpyxl.load_workbook(io.BytesIO(data))
-    ws = book["By channel"]
+    ws = book["By channel" if lang == "en" else "分渠道"]
     return [tuple((c.value, c.number_format) for c in row) for row in ws.iter_rows()]
 
 

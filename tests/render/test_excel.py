@@ -13,7 +13,17 @@ import pytest
 from mktplan.render.excel import money_format, render_xlsx
 from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
 
-SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "By channel", "Daily"]
+SHEETS = [
+    "Summary",
+    "Tracking",
+    "KPIs",
+    "Budget",
+    "Budget lines",
+    "Tasks",
+    "Alerts",
+    "By channel",
+    "Daily",
+]
 
 
 def _load(data: bytes) -> Any:
@@ -64,8 +74,9 @@ def test_header_values(workbook: Any) -> None:
 
 def test_chinese_headers() -> None:
     wb = _load(render_xlsx(sample_evaluation(), "zh"))
-    assert _header(wb["Tracking"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
-    assert wb["Tasks"]["G3"].value == "已完成"
+    assert wb.sheetnames[:3] == ["效果评估", "策略跟踪表", "关键指标"]
+    assert _header(wb["策略跟踪表"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
+    assert wb["任务跟踪表"]["G3"].value == "已完成"
 
 
 def test_numbers_and_formats(workbook: Any) -> None:
@@ -83,11 +94,74 @@ def test_numbers_and_formats(workbook: Any) -> None:
     budget = workbook["Budget"]
     assert budget["C3"].value == 200000
     assert budget["C3"].number_format == '"¥"#,##0.00'
-    assert budget["G3"].value == 3.5
-    assert budget["H3"].value == "1:3.5"
+    assert budget["H3"].value == 3.5  # ROI is a number shown as 1:3.5
+    assert budget["H3"].number_format == '"1:"0.0#'
     alerts = workbook["Alerts"]
-    assert alerts["I2"].number_format == "yyyy-mm-dd hh:mm"
-    assert alerts["H2"].value == "Zhao Qiang"
+    assert alerts["J2"].number_format == "yyyy-mm-dd hh:mm"
+    assert alerts["I2"].value == "Zhao Qiang"
+    assert alerts["B2"].value == "Conversion rate"  # the name, its id beside it
+    assert alerts["E2"].value == "below target"  # the rule by its name, not below_target
+    assert alerts["F2"].value == pytest.approx(0.3)
+    assert alerts["F2"].number_format == "0.0%"
+
+
+def test_every_sheet_has_an_autofilter_and_prints_landscape_fitted_to_width(
+    workbook: Any,
+) -> None:
+    for ws in workbook:
+        width = len([h for h in _header(ws) if h is not None])
+        assert ws.auto_filter.ref is not None, ws.title
+        first, last = ws.auto_filter.ref.split(":")
+        assert first == "A1", ws.title
+        assert last.rstrip("0123456789") == openpyxl.utils.get_column_letter(width), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    summary = workbook["Summary"]  # the filter covers the KPI table, not the facts under it
+    assert summary.auto_filter.ref == f"A1:E{len(sample_evaluation().summary_kpis()) + 1}"
+
+
+def test_counts_have_no_trailing_dot(workbook: Any) -> None:
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                assert "0.##" not in cell.number_format, (ws.title, cell.coordinate)
+    counted = 0
+    for row in workbook["KPIs"].iter_rows(min_row=2):
+        if row[3].value in (None, "count") and isinstance(row[5].value, int):
+            assert row[5].number_format == "#,##0", row[1].value
+            counted += 1
+    assert counted
+
+
+def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
+    """The plan totals and line amounts were written as text under the Owner column."""
+    lines = workbook["Budget lines"]
+    assert _header(lines) == ["Line", "Planned", "Spent", "Remaining", "Used", "Spend forecast"]
+    for row in lines.iter_rows(min_row=2):
+        assert isinstance(row[2].value, int | float), row[0].value
+        assert row[4].value is None or row[4].number_format == "0.0%"
+    summary = workbook["Summary"]
+    totals = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
+    assert totals["Total budget"][1].value == 375000
+    assert totals["Contingency reserve"][1].value == 45000
+    assert totals["Contingency reserve"][3].value == pytest.approx(0.12)
+    assert totals["Contingency reserve"][3].number_format == "0.0%"
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not cell.value.replace(",", "").replace(".", "").isdigit(), (
+                        ws.title,
+                        cell.coordinate,
+                    )
+
+
+def test_no_sheet_has_two_columns_with_one_header(workbook: Any) -> None:
+    for ws in workbook:
+        header = [h for h in _header(ws) if h is not None]
+        assert len(header) == len(set(header)), ws.title
 
 
 def test_column_widths_are_set(workbook: Any) -> None:

@@ -318,22 +318,23 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
     assert result.code == 0, result.output
     data = (tmp_path / f"{plan.stem}-{as_of}.xlsx").read_bytes()
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == [
-        "Summary",
-        "Tracking",
-        "KPIs",
-        "Budget",
-        "Tasks",
-        "Alerts",
-        "By channel",
-        "Daily",
+    assert wb.sheetnames == [  # Chinese sheet names in a Chinese report
+        "效果评估",
+        "策略跟踪表",
+        "关键指标",
+        "预算",
+        "预算科目",
+        "任务跟踪表",
+        "风险预警",
+        "分渠道",
+        "每日数据",
     ]
-    assert wb["Tracking"]["A1"].value == "策略模块"
-    budget = wb["Budget"]
-    assert budget["K1"].value == "花费预测"
-    spend, forecast = budget["D2"].value, budget["K2"].value
+    assert wb["策略跟踪表"]["A1"].value == "策略模块"
+    budget = wb["预算"]
+    assert budget["F1"].value == "花费预测"
+    spend, forecast = budget["D2"].value, budget["F2"].value
     assert spend is None or forecast >= spend  # spend only grows to the plan end
-    assert wb["Daily"].max_row > 10
+    assert wb["每日数据"].max_row > 10
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:

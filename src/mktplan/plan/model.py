@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from mktplan.plan import bounds
+from mktplan.vocab import is_percent
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -231,7 +232,7 @@ class Kpi(StrictModel):
 
     @property
     def is_percent(self) -> bool:
-        return (self.unit or "").strip() in {"%", "％", "percent", "pct"}
+        return is_percent(self.unit)
 
 
 class Action(StrictModel):

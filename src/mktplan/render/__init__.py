@@ -48,6 +48,9 @@ def render_report(
     ev: Evaluation, fmt: ReportFormat, *, lang: str = "en", template: Path | None = None
 ) -> bytes:
     """The report in ``fmt`` as bytes (UTF-8 text for md, json and table)."""
+    from mktplan.render.text import localize
+
+    ev = localize(ev, lang)  # the sentences in the report language, for every format
     if fmt == "md":
         from mktplan.render.markdown import render_markdown
 

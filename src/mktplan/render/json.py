@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from mktplan.evaluation import Evaluation
-from mktplan.render import numbers
+from mktplan.render import columns
 
 
 class ReportEncoder(json.JSONEncoder):
@@ -64,27 +64,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
         },
         "kpis": [
             {
-                "id": k.id,
-                "module": k.module,
-                "name": k.name,
-                "unit": k.unit,
-                "aggregation": k.aggregation,
-                "formula": k.formula,
-                "source": k.source,
-                "better": k.better,
-                "baseline": k.baseline,
-                "target": k.target,
-                "due": k.due,
-                "actual": k.actual,
-                "attainment": k.attainment,
-                "variance": k.variance,
-                "expected": k.expected,
-                "pace": k.pace,
-                "forecast": k.forecast,
-                "status": k.status,
-                "stale": k.stale,
-                "last_date": k.last_date,
-                "observations": k.observations,
+                **columns.KPIS.record(k),
                 "by_channel": [
                     {"channel": c.channel or None, "actual": c.actual, "share": c.share}
                     for c in k.by_channel
@@ -94,20 +74,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
         ],
         "modules": [
             {
-                "id": m.id,
-                "name": m.name,
-                "owner": m.owner,
-                "goal": m.goal,
-                "budget": m.budget,
-                "planned_actions": m.planned_actions,
-                "spend": m.spend,
-                "revenue": m.revenue,
-                "roi": m.roi,
-                "roi_label": None if m.roi is None else numbers.roi_label(m.roi),
-                "budget_used": m.budget_used,
-                "spend_share": m.spend_share,
-                "revenue_share": m.revenue_share,
-                "spend_forecast": m.spend_forecast,
+                **columns.MODULES.record(m),
                 "by_channel": [
                     {
                         "channel": c.channel or None,
@@ -128,63 +95,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "spent": b.spent,
             "remaining": b.remaining,
             "used": b.used,
-            "lines": [
-                {
-                    "line": line.line,
-                    "planned": line.planned,
-                    "spent": line.spent,
-                    "remaining": line.remaining,
-                    "used": line.used,
-                    "forecast": line.forecast,
-                }
-                for line in b.lines
-            ],
+            "lines": [columns.BUDGET_LINES.record(line) for line in b.lines],
         },
-        "alerts": [
-            {
-                "kpi": a.kpi,
-                "module": a.module,
-                "rule": a.rule,
-                "threshold": a.threshold,
-                "actual": a.actual,
-                "severity": a.severity,
-                "message": a.message,
-                "owner": a.owner,
-                "respond_by": a.respond_by,
-            }
-            for a in ev.alerts
-        ],
-        "actions": [
-            {
-                "module": a.module,
-                "name": a.name,
-                "owner": a.owner,
-                "status": a.status,
-                "start": a.start,
-                "end": a.end,
-                "finished": a.finished,
-                "budget": a.budget,
-                "issue": a.issue,
-                "days_late": a.days_late,
-            }
-            for a in ev.actions
-        ],
-        "tracking": [
-            {
-                "module": t.module,
-                "target": t.target,
-                "plan": t.plan,
-                "kpis": t.kpis,
-                "source": t.source,
-                "actual": t.actual,
-                "variance": t.variance,
-                "cause": t.cause,
-                "measure": t.measure,
-                "owner": t.owner,
-                "deadline": t.deadline,
-            }
-            for t in ev.tracking
-        ],
+        "alerts": [columns.ALERTS.record(a) for a in ev.alerts],
+        "actions": [columns.TASKS.record(a) for a in ev.actions],
+        "tracking": [columns.TRACKING.record(t) for t in ev.tracking],
         "reviews": [
             {
                 "date": r.date,

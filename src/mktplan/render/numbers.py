@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from mktplan.vocab import is_percent
+
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -56,11 +58,23 @@ def is_currency(unit: str | None) -> bool:
     return unit is not None and bool(_CURRENCY.match(unit))
 
 
+def readable(value: Decimal | None, unit: str | None = None) -> str:
+    """A value inside a sentence: thousands separators, at most two decimals (trailing
+    zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``."""
+    if value is None:
+        return "—"
+    text = f"{_quantize(Decimal(value), 2):,.2f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return f"{text}%" if is_percent(unit) else text
+
+
 def kpi_value(value: Decimal | None, unit: str | None) -> str:
-    """A KPI value in its own unit: percent points, money (2 dp), ratio (2 dp) or a count."""
+    """A KPI value in its own unit: percent points (any unit :func:`~mktplan.vocab.is_percent`
+    accepts), money (2 dp), ratio (2 dp) or a count."""
     if value is None:
         return MISSING
-    if unit == "%":
+    if is_percent(unit):
         return points(value)
     if is_currency(unit):
         return money(value)
