@@ -16,6 +16,29 @@ from typing import Literal
 KpiStatus = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 ActionState = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
 Severity = Literal["info", "warning", "critical"]
+PeriodKind = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A KPI's value over one period: ``start`` … ``end`` inclusive, clipped to the plan and
+    the KPI's due date. ``actual`` is computed within the window (rates as ratios of sums);
+    ``cumulative`` is the value from the plan start through ``end``."""
+
+    start: dt.date
+    end: dt.date
+    actual: Decimal | None
+    cumulative: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """This period against the previous one: ``absolute`` in the KPI's unit (percent KPIs
+    in percent points), ``relative`` = absolute ÷ |previous| as a fraction (None for percent
+    KPIs, whose change is read in points, and when the previous value is 0 or unknown)."""
+
+    absolute: Decimal | None
+    relative: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +55,9 @@ class PlanSummary:
     days_total: int
     on_track: Decimal = Decimal("0.9")  # the plan's status thresholds (fractions)
     at_risk: Decimal = Decimal("0.7")
+    time_elapsed: Decimal | None = None  # days_elapsed ÷ days_total (时间进度), a fraction
+    period: PeriodKind = "week"  # the comparison period: the cadence or --period
+    period_number: int = 0  # the current period counted from the plan start (1 = first)
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,10 @@ class KpiResult:
     stale: bool  # latest observation older than the plan's cadence allows
     last_date: dt.date | None  # latest observation used
     observations: int  # observations in the window (0 for formula KPIs)
+    period: PeriodValue | None = None  # this period (本期): the days ending at as_of
+    previous_period: PeriodValue | None = None  # the same length before it (上期)
+    change: Change | None = None  # period vs previous_period (环比)
+    trend: list[PeriodValue] = field(default_factory=list)  # oldest first, from the plan start
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,14 @@ from mktplan.evaluation import (
     AlertResult,
     BudgetLine,
     BudgetResult,
+    Change,
     DailyValue,
     Evaluation,
     KpiResult,
     KpiStatus,
     ModuleResult,
+    PeriodKind,
+    PeriodValue,
     PlanSummary,
     ReviewNote,
     TrackingRow,
@@ -301,9 +304,15 @@ class _Figures:
 
 
 def evaluate(
-    plan: Plan, data: ObservationQuery, as_of: dt.date, *, include_daily: bool = False
+    plan: Plan,
+    data: ObservationQuery,
+    as_of: dt.date,
+    *,
+    include_daily: bool = False,
+    period: PeriodKind | None = None,
 ) -> Evaluation:
-    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
+    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md);
+    ``period`` (day, week, month; default: the plan's cadence) sets the comparison periods.
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
     ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
@@ -330,12 +339,26 @@ def evaluate(
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
     for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
         wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
+    kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
+    length = period_length(kind, as_of)
+    steps = period_steps(start, end, as_of, length)
+    trend_windows = {qid: _trend_windows(plan, ref.kpi, steps) for qid, ref in refs.items()}
+    for qid, windows in trend_windows.items():
+        for window in windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
+    _add_running_sums(figures, trend_windows, start)
     latest = data.latest_dates()
 
     kpis = [
-        _kpi_result(
-            plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+        _with_periods(
+            _kpi_result(
+                plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+            ),
+            figures,
+            trend_windows[ref.qualified],
+            steps,
         )
         for ref in refs.values()
     ]
@@ -357,6 +380,11 @@ def evaluate(
             days_total=days_inclusive(start, end),
             on_track=info.status_thresholds.on_track,
             at_risk=info.status_thresholds.at_risk,
+            time_elapsed=ratio(
+                Decimal(days_inclusive(start, min(as_of, end))), Decimal(days_inclusive(start, end))
+            ),
+            period=kind,
+            period_number=period_number(start, as_of, length),
         ),
         kpis=kpis,
         modules=modules,
@@ -376,6 +404,151 @@ def evaluate(
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
     )
+
+
+PERIOD_OF_CADENCE: dict[str, PeriodKind] = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def period_length(kind: PeriodKind, as_of: dt.date) -> int:
+    """Days in a comparison period ending at ``as_of``: 1, 7, or for a month the days after
+    the same day of the previous month through as_of (31 for 2023-07-31, 28 for 2023-03-15)."""
+    if kind == "day":
+        return 1
+    if kind == "week":
+        return 7
+    year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    try:
+        back = dt.date(year, month, min(as_of.day, last_day))
+    except ValueError:  # before year 1: a month of 31 days
+        return 31
+    return (as_of - back).days
+
+
+def period_steps(
+    start: dt.date, end: dt.date, as_of: dt.date, length: int
+) -> list[tuple[dt.date, dt.date]]:
+    """The periods of ``length`` days stepping back from ``as_of``, unclipped: first the
+    current one and the previous one, then on until one reaches the plan ``start``; the
+    periods wholly after the plan ``end`` (past the second) are skipped, as they hold nothing."""
+    skip = max(0, (as_of - end).days // length)
+    steps: list[tuple[dt.date, dt.date]] = []
+    k = 0
+    try:
+        while True:
+            last = as_of - dt.timedelta(days=k * length)
+            first = last - dt.timedelta(days=length - 1)
+            steps.append((first, last))
+            if first <= start and len(steps) >= 2:
+                return steps
+            k = max(k + 1, skip) if k >= 1 else k + 1
+    except OverflowError:  # the calendar's first day: no period before it
+        return steps
+
+
+def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
+    """The current period counted from the plan start (1 = the first, maybe partial, one);
+    0 before the plan starts."""
+    return 0 if as_of < start else (as_of - start).days // length + 1
+
+
+def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]]) -> list[_Window]:
+    """The KPI's trend windows, oldest first: each step clipped to the plan start and the
+    KPI's last counted day (its due date, else the plan end); steps wholly outside dropped."""
+    start = plan.plan.period.start
+    limit = kpi.due or plan.plan.period.end
+    clipped = [_Window(max(first, start), min(last, limit)) for first, last in steps]
+    return [w for w in reversed(clipped) if not w.empty]
+
+
+def _cumulative_requests(
+    figures: _Figures, qid: str, start: dt.date, window: _Window
+) -> list[AggRequest]:
+    """The aggregations of the plan start through ``window.end`` that running sums of the
+    trend cannot give (every leaf not aggregated by sum)."""
+    whole = _Window(start, window.end)
+    return [r for r in figures.requests(qid, whole) if r.how != "sum"]
+
+
+def _add_running_sums(
+    figures: _Figures, trend_windows: dict[str, list[_Window]], start: dt.date
+) -> None:
+    """Results of sum leaves over plan start … each trend window's end, added up from the
+    contiguous trend windows' results, so a long trend costs no wider queries."""
+    for qid, windows in trend_windows.items():
+        for leaf in figures.leaves(qid):
+            running = _EMPTY
+            for window in windows:
+                request = figures.request(leaf, window)
+                if request.how != "sum":
+                    break
+                part = figures.results.get(request, _EMPTY)
+                running = _combine(running, part)
+                whole = figures.request(leaf, _Window(start, window.end))
+                figures.results.setdefault(whole, running)
+
+
+def _combine(a: AggResult, b: AggResult) -> AggResult:
+    """Two sums over adjacent windows as one."""
+    if a.value is None:
+        return b
+    if b.value is None:
+        return a
+    firsts = [d for d in (a.first, b.first) if d is not None]
+    lasts = [d for d in (a.last, b.last) if d is not None]
+    return AggResult(
+        a.value + b.value, a.count + b.count, min(firsts, default=None), max(lasts, default=None)
+    )
+
+
+def _with_periods(
+    result: KpiResult,
+    figures: _Figures,
+    windows: Sequence[_Window],
+    steps: Sequence[tuple[dt.date, dt.date]],
+) -> KpiResult:
+    """``result`` with its trend, this period, the previous one and the change between them."""
+    from dataclasses import replace
+
+    start = figures.plan.plan.period.start
+    trend = [
+        PeriodValue(
+            w.start,
+            w.end,
+            figures.value(result.id, w),
+            figures.value(result.id, _Window(start, w.end)),
+        )
+        for w in windows
+    ]
+    by_end = {(p.end, p.start): p for p in trend}
+
+    def one(first: dt.date, last: dt.date) -> PeriodValue:
+        limit = figures.refs[result.id].kpi.due or figures.plan.plan.period.end
+        window = _Window(max(first, start), min(last, limit))
+        if window.empty:
+            return PeriodValue(first, last, None)
+        found = by_end.get((window.end, window.start))
+        return PeriodValue(window.start, window.end, found.actual if found else None)
+
+    current, previous = one(*steps[0]), one(*steps[1])
+    return replace(
+        result,
+        period=current,
+        previous_period=previous,
+        change=period_change(
+            current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
+        ),
+        trend=trend,
+    )
+
+
+def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:
+    """current − previous, and ÷ |previous| as a fraction (not for percent KPIs: points)."""
+    if current is None or previous is None:
+        return Change(None, None)
+    absolute = current - previous
+    relative = None if percent else ratio(absolute, abs(previous))
+    return Change(absolute, relative)
 
 
 def _recent(window: _Window) -> _Window:

@@ -15,7 +15,7 @@ from mktplan.cli import app
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from mktplan.evaluation import Evaluation
+    from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
 
 
@@ -29,6 +29,12 @@ class ReportFormatOption(StrEnum):
 class ReportLang(StrEnum):
     en = "en"
     zh = "zh"
+
+
+class ReportPeriod(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
 
 
 class FailOn(StrEnum):
@@ -98,6 +104,7 @@ def _evaluate(
     fmt: ReportFormatOption,
     quiet: bool,
     allow_empty: bool,
+    period: ReportPeriod | None = None,
 ) -> Evaluation:
     """The plan evaluated against its observations in the store at ``store_path``; a
     ReportError when there are none, unless ``allow_empty``."""
@@ -107,12 +114,13 @@ def _evaluate(
     from mktplan.store import Store
 
     include_daily = fmt is ReportFormatOption.xlsx
+    kind: PeriodKind | None = None if period is None else period.value
     if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
         with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
             if not observations.is_empty():
-                return evaluate(loaded, observations, cut, include_daily=include_daily)
+                return evaluate(loaded, observations, cut, include_daily=include_daily, period=kind)
             why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
     else:
         why = f"there is no store at {store_path}"
@@ -132,7 +140,7 @@ def _evaluate(
             soft_wrap=True,
             markup=False,
         )
-    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily)
+    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
 
 
 def _write(
@@ -192,7 +200,20 @@ def report(
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
-    lang: ReportLang = typer.Option(ReportLang.en, "--lang", help="Labels in en or zh."),
+    lang: ReportLang | None = typer.Option(
+        None,
+        "--lang",
+        envvar="MKTPLAN_LANG",
+        help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
+        show_default=False,
+    ),
+    period: ReportPeriod | None = typer.Option(
+        None,
+        "--period",
+        help="The period compared with the one before it (本期/上期) and stepped back for the "
+        "trend: day, week or month (default: the plan's cadence).",
+        show_default=False,
+    ),
     template: Path | None = typer.Option(
         None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
     ),
@@ -259,8 +280,9 @@ def report(
     if template is not None:
         protected.append(("the template", template))
     try:
-        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty)
-        _write(evaluation, fmt, out, lang, template, protected, quiet=quiet, force=force)
+        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty, period)
+        chosen = ReportLang(lang or loaded.plan.lang or "en")
+        _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
 

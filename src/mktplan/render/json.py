@@ -15,7 +15,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from mktplan.evaluation import Evaluation
+from mktplan.evaluation import Evaluation, PeriodValue
 from mktplan.render import numbers
 
 
@@ -39,6 +39,13 @@ def decimal_number(value: Decimal) -> int | float:
     return float(value)
 
 
+def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
+    """A period as ``{start, end, actual}``."""
+    if value is None:
+        return None
+    return {"start": value.start, "end": value.end, "actual": value.actual}
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
     """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
     p = ev.plan
@@ -58,6 +65,9 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "cadence": p.cadence,
             "days_elapsed": p.days_elapsed,
             "days_total": p.days_total,
+            "time_elapsed": p.time_elapsed,
+            "period": p.period,
+            "period_number": p.period_number,
         },
         "kpis": [
             {
@@ -82,6 +92,15 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "stale": k.stale,
                 "last_date": k.last_date,
                 "observations": k.observations,
+                "period": period_value(k.period),
+                "previous_period": period_value(k.previous_period),
+                "change": None
+                if k.change is None
+                else {"absolute": k.change.absolute, "relative": k.change.relative},
+                "trend": [
+                    {"start": t.start, "end": t.end, "actual": t.actual, "cumulative": t.cumulative}
+                    for t in k.trend
+                ],
             }
             for k in ev.kpis
         ],
