@@ -58,6 +58,11 @@ class PlanSummary:
     time_elapsed: Decimal | None = None  # days_elapsed ÷ days_total (时间进度), a fraction
     period: PeriodKind = "week"  # the comparison period: the cadence or --period
     period_number: int = 0  # the current period counted from the plan start (1 = first)
+    # this period and the previous one, clipped to the plan period (unclipped when outside)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    previous_start: dt.date | None = None
+    previous_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,46 @@ class DailyValue:
 
 
 @dataclass(frozen=True)
+class ChannelDrop:
+    """The channel whose actual fell most from the previous period to this one."""
+
+    channel: str
+    previous: Decimal  # the KPI's value in that channel, in its unit
+    current: Decimal
+    change: Decimal  # current − previous (negative)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The KPI furthest behind: the lowest pace (attainment once due) below on track."""
+
+    kpi: str
+    name: str
+    module: str | None
+    owner: str
+    unit: str | None
+    status: KpiStatus
+    score: Decimal | None  # pace while the KPI runs, else attainment (fractions)
+    measure: Literal["pace", "attainment"]  # which of the two ``score`` is
+    channel: ChannelDrop | None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the summary paragraph says, as numbers and codes (the sentences are i18n's)."""
+
+    graded: int  # rows of the evaluation table with a status on/at/off track
+    on_track: int
+    gap: Gap | None
+    spent: Decimal
+    budget: Decimal  # total − reserve: what may be spent without the reserve
+    budget_used: Decimal | None  # spent ÷ budget (fraction)
+    time_elapsed: Decimal | None  # fraction
+    spend_forecast: Decimal | None  # spend projected to the plan end
+    overspend: Decimal | None  # spend_forecast − budget when positive
+
+
+@dataclass(frozen=True)
 class Evaluation:
     plan: PlanSummary
     kpis: list[KpiResult]
@@ -203,6 +248,7 @@ class Evaluation:
     tracking: list[TrackingRow]
     reviews: list[ReviewNote]
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
+    summary: ReportSummary | None = None
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

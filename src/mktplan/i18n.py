@@ -6,7 +6,10 @@ The Chinese terms are those of the teams' planning templates (domain.md): 策略
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mktplan.evaluation import Evaluation
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -140,6 +143,20 @@ EN: dict[str, str] = {
     "severity_info": "info",
     "severity_warning": "warning",
     "severity_critical": "critical",
+    # this period vs the last, trend, time elapsed
+    "period_section": "This period vs the last",
+    "this_period": "This period",
+    "previous_period": "Previous period",
+    "change": "Change",
+    "change_relative": "Change %",
+    "trend_section": "Trend",
+    "trend": "Trend",
+    "trend_values": "Per period",
+    "time_elapsed": "Time elapsed",
+    "period_day": "day {n}",
+    "period_week": "week {n}",
+    "period_month": "month {n}",
+    "points_unit": " pt",
 }
 
 ZH: dict[str, str] = {
@@ -243,6 +260,19 @@ ZH: dict[str, str] = {
     "severity_info": "提示",
     "severity_warning": "警告",
     "severity_critical": "严重",
+    "period_section": "本期与上期(环比)",
+    "this_period": "本期",
+    "previous_period": "上期",
+    "change": "环比",
+    "change_relative": "环比增幅",
+    "trend_section": "趋势",
+    "trend": "趋势",
+    "trend_values": "各期实际",
+    "time_elapsed": "时间进度",
+    "period_day": "第{n}天",
+    "period_week": "第{n}周",
+    "period_month": "第{n}月",
+    "points_unit": " 个百分点",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
@@ -254,3 +284,67 @@ def labels(lang: str) -> dict[str, str]:
         if known == lang:
             return LABELS[known]
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def summary_sentences(ev: Evaluation, lang: str) -> list[str]:
+    """The summary paragraph, at most three sentences in ``lang``, from ``ev.summary``:
+    the standing (n of m KPIs on track), the KPI furthest behind with its owner, score and
+    the channel that fell most this period, and the budget burn against the time elapsed."""
+    from mktplan.render import numbers
+
+    summary = ev.summary
+    if summary is None:
+        return []
+    zh = lang == "zh"
+    out: list[str] = []
+    as_of = ev.plan.as_of.isoformat()
+    if summary.graded == 0:
+        out.append(
+            f"截至{as_of}，尚无有数据的目标指标。"
+            if zh
+            else f"As of {as_of} no KPI with a target has data yet."
+        )
+    elif zh:
+        out.append(f"截至{as_of}，{summary.graded}个指标中{summary.on_track}个正常。")
+    else:
+        out.append(f"As of {as_of}, {summary.on_track} of {summary.graded} KPIs are on track.")
+    gap = summary.gap
+    if gap is not None:
+        score = numbers.fraction(gap.score)
+        status = labels(lang)[f"status_{gap.status}"]
+        if zh:
+            measure = "进度达成" if gap.measure == "pace" else "达成率"
+            text = f"差距最大的是{gap.name}（负责人{gap.owner}），{measure}{score}，{status}"
+        else:
+            measure = "of its pace" if gap.measure == "pace" else "of its target"
+            text = (
+                f"Furthest behind is {gap.name} (owner {gap.owner}) at {score} {measure}, {status}"
+            )
+        drop = gap.channel
+        if drop is not None:
+            before = numbers.kpi_value(drop.previous, gap.unit)
+            now = numbers.kpi_value(drop.current, gap.unit)
+            if zh:
+                text += f"；本期降幅最大的渠道是{drop.channel}（{before} → {now}）"
+            else:
+                text += f"; channel {drop.channel} fell most this period ({before} → {now})"
+        out.append(text + ("。" if zh else "."))
+    spent = numbers.money(summary.spent)
+    budget = numbers.money(summary.budget)
+    used = numbers.fraction(summary.budget_used)
+    elapsed = numbers.fraction(summary.time_elapsed)
+    currency = ev.plan.currency
+    if zh:
+        text = f"预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}"
+        if summary.overspend is not None:
+            text += f"；按近期速度预计超支{numbers.money(summary.overspend)} {currency}"
+        out.append(text + "。")
+    else:
+        text = f"Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
+        if summary.overspend is not None:
+            text += (
+                f"; at the recent rate spend is forecast to pass the budget by "
+                f"{numbers.money(summary.overspend)} {currency}"
+            )
+        out.append(text + ".")
+    return out

@@ -20,14 +20,17 @@ from mktplan.evaluation import (
     BudgetLine,
     BudgetResult,
     Change,
+    ChannelDrop,
     DailyValue,
     Evaluation,
+    Gap,
     KpiResult,
     KpiStatus,
     ModuleResult,
     PeriodKind,
     PeriodValue,
     PlanSummary,
+    ReportSummary,
     ReviewNote,
     TrackingRow,
 )
@@ -366,6 +369,7 @@ def evaluate(
     modules = _modules(plan, figures, spend_window)
     budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
+    summary = _summary(plan, figures, data, kpis, budget, spend_window, as_of)
     return Evaluation(
         plan=PlanSummary(
             id=info.id,
@@ -385,6 +389,7 @@ def evaluate(
             ),
             period=kind,
             period_number=period_number(start, as_of, length),
+            **_plan_periods(start, end, steps),
         ),
         kpis=kpis,
         modules=modules,
@@ -403,7 +408,101 @@ def evaluate(
             if r.date <= as_of
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
+        summary=summary,
     )
+
+
+GRADED = ("on_track", "at_risk", "off_track")
+
+
+def _summary(
+    plan: Plan,
+    figures: _Figures,
+    data: ObservationQuery,
+    kpis: Sequence[KpiResult],
+    budget: BudgetResult,
+    spend_window: _Window,
+    as_of: dt.date,
+) -> ReportSummary:
+    """The summary paragraph's numbers: standing of the evaluation table's KPIs, the one
+    furthest behind (with the channel that fell most this period), and the budget burn."""
+    rows = [k for k in kpis if k.module is None] + [
+        k for k in kpis if k.module is not None and k.target is not None
+    ]
+    graded = [k for k in rows if k.status in GRADED]
+    behind = [k for k in graded if k.status != "on_track"]
+
+    def score(k: KpiResult) -> Decimal | None:
+        return k.pace if k.pace is not None else k.attainment
+
+    gap = None
+    if behind:
+        worst = min(behind, key=lambda k: (score(k) is None, score(k) or Decimal(0)))
+        ref = figures.refs[worst.id]
+        gap = Gap(
+            kpi=worst.id,
+            name=worst.name,
+            module=worst.module,
+            owner=ref.module.owner if ref.module else plan.plan.owner,
+            unit=worst.unit,
+            status=worst.status,
+            score=score(worst),
+            measure="pace" if worst.pace is not None else "attainment",
+            channel=_channel_drop(figures, data, worst),
+        )
+    working = budget.total - budget.reserve
+    recent = figures.role_total("spend", None, _recent(spend_window))
+    has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
+    forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
+    over = forecast - working if forecast is not None and forecast > working else None
+    return ReportSummary(
+        graded=len(graded),
+        on_track=sum(1 for k in graded if k.status == "on_track"),
+        gap=gap,
+        spent=budget.spent,
+        budget=working,
+        budget_used=budget.used,
+        time_elapsed=ratio(
+            Decimal(days_inclusive(plan.plan.period.start, min(as_of, plan.plan.period.end))),
+            Decimal(days_inclusive(plan.plan.period.start, plan.plan.period.end)),
+        ),
+        spend_forecast=forecast,
+        overspend=over,
+    )
+
+
+def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> ChannelDrop | None:
+    """The channel whose value of ``kpi`` fell most from the previous period to this one;
+    None when no channel fell, or the KPI is built from other than sums (a channel's level or
+    mean would need the rows themselves)."""
+    periods = (kpi.previous_period, kpi.period)
+    if any(p is None or p.actual is None for p in periods):
+        return None  # without a value in both periods, no channel has one either
+    windows = [_Window(p.start, p.end) for p in periods if p is not None]
+    leaves = figures.leaves(kpi.id)
+    if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
+        return None
+    sums = [data.channel_sums(leaves, w.start, w.end) for w in windows]
+    channels = sorted({c for part in sums for (_, c) in part} - {""})
+    found: ChannelDrop | None = None
+    for channel in channels:
+        values: list[Decimal | None] = []
+        for window, part in zip(windows, sums, strict=True):
+            one = _Figures(figures.plan, figures.refs)
+            one._leaves = figures._leaves
+            one._trees = figures._trees
+            one._roles = figures._roles
+            for leaf in leaves:
+                if (leaf, channel) in part:
+                    total, count = part[(leaf, channel)]
+                    one.results[figures.request(leaf, window)] = AggResult(total, count, None, None)
+            values.append(one.value(kpi.id, window))
+        before, now = values
+        if before is None or now is None or now >= before:
+            continue
+        if found is None or now - before < found.change:
+            found = ChannelDrop(channel, before, now, now - before)
+    return found
 
 
 PERIOD_OF_CADENCE: dict[str, PeriodKind] = {"daily": "day", "weekly": "week", "monthly": "month"}
@@ -450,6 +549,19 @@ def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
     """The current period counted from the plan start (1 = the first, maybe partial, one);
     0 before the plan starts."""
     return 0 if as_of < start else (as_of - start).days // length + 1
+
+
+def _plan_periods(
+    start: dt.date, end: dt.date, steps: Sequence[tuple[dt.date, dt.date]]
+) -> dict[str, dt.date]:
+    """This period's and the previous one's first and last days, clipped to the plan."""
+    found: dict[str, dt.date] = {}
+    for name, (first, last) in zip(("period", "previous"), steps[:2], strict=True):
+        window = _Window(max(first, start), min(last, end))
+        found[f"{name}_start"], found[f"{name}_end"] = (
+            (first, last) if window.empty else (window.start, window.end)
+        )
+    return found
 
 
 def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]]) -> list[_Window]:

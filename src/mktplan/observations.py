@@ -83,6 +83,12 @@ class ObservationQuery(Protocol):
         """(kpi, date, Σ value over channels), sorted by kpi then date."""
         ...
 
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[tuple[str, str], tuple[Decimal, int]]:
+        """(kpi, channel) → (Σ value, date × channel rows) in the window; channel '' is none."""
+        ...
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
         ...
@@ -187,6 +193,16 @@ class MemoryObservations:
             for obs in self._window(kpi, start, end):
                 totals[(kpi, obs.date)] += obs.value
         return [(k, d, v) for (k, d), v in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[tuple[str, str], tuple[Decimal, int]]:
+        sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
+        for kpi in dict.fromkeys(kpis):
+            for obs in by_date_and_channel(self._window(kpi, start, end)):
+                total, count = sums.get((kpi, obs.channel), (Decimal(0), 0))
+                sums[(kpi, obs.channel)] = (total + obs.value, count + 1)
+        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         found = [

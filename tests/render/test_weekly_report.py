@@ -121,3 +121,86 @@ def test_unknown_period_is_a_usage_error(plan: Path) -> None:
     result = run_cli("report", plan, "--as-of", "2024-06-14", "--period", "year")
     assert result.code == 2
     assert "--period" in result.stderr
+
+
+def test_markdown_shows_the_period_table_and_trend_in_english(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "en")
+    assert "This period: week 2 (06-08 – 06-14) · Previous period: week 1 (06-01 – 06-07)" in text
+    assert "| Web | Sales | 600.00 | 400.00 | -200.00 | -33.3% |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 pt | - |" in text
+    assert "| GMV | █▁ | 600.00 → 400.00 | 33.3% | 46.7% |" in text  # 1,000 of 3,000; 14 of 30
+    assert "| Time elapsed | 46.7% |" in text
+
+
+def test_markdown_shows_the_period_table_and_trend_in_chinese(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "zh")
+    assert "本期: 第2周 (06-08 – 06-14) · 上期: 第1周 (06-01 – 06-07)" in text
+    assert "| 上期 | 本期 | 环比 | 环比增幅 |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 个百分点 | - |" in text
+    assert "| 达成率 | 时间进度 |" in text
+
+
+def test_language_comes_from_the_environment_then_the_plan(plan: Path, tmp_path: Path) -> None:
+    assert "## 趋势" in report(plan, "--format", "md", env={"MKTPLAN_LANG": "zh"})
+    assert "## Trend" in report(plan, "--format", "md", env={"MKTPLAN_LANG": "en"})
+    chinese = tmp_path / "plan.yaml"
+    chinese.write_text(PLAN.replace("  cadence: weekly\n", "  cadence: weekly\n  lang: zh\n"))
+    store = plan.parent / ".mktplan" / "store.sqlite"
+    args = ("--as-of", "2024-06-14", "--format", "md", "--store", str(store))
+    assert "## 趋势" in run_cli("report", chinese, *args).stdout
+    assert "## Trend" in run_cli("report", chinese, *args, "--lang", "en").stdout
+    assert "## Trend" in run_cli("report", chinese, *args, env={"MKTPLAN_LANG": "en"}).stdout
+
+
+def test_an_unknown_language_in_the_environment_is_a_usage_error(plan: Path) -> None:
+    result = run_cli("report", plan, "--as-of", "2024-06-14", env={"MKTPLAN_LANG": "fr"})
+    assert result.code == 2
+    assert "MKTPLAN_LANG" in result.stderr or "--lang" in result.stderr
+
+
+def test_brief_prints_the_summary_in_english(plan: Path) -> None:
+    text = report(plan, "--format", "brief", "--lang", "en")
+    # graded: GMV and Sales at pace 1,000 ÷ 1,400 = 71.4 % (at risk), Conversion 2.833 % ÷ 5 %
+    # = 56.7 % (off track, the lowest); app's conversion 40 ÷ 1,000 = 4 % → 10 ÷ 500 = 2 %,
+    # mini's 2 % → 3 %; spent 800 of 10,000 − 1,000, forecast 800 + 400 × 16 ÷ 7 = 1,714.29
+    assert text == (
+        "As of 2024-06-14, 0 of 3 KPIs are on track. Furthest behind is Conversion (owner "
+        "Wang Fang) at 56.7% of its pace, off track; channel app fell most this period "
+        "(4.0% → 2.0%). Spent 800.00 of 9,000.00 CNY (8.9%) with 46.7% of the time elapsed.\n"
+    )
+
+
+def test_brief_prints_the_summary_in_chinese(plan: Path) -> None:
+    text = report(plan, "--format", "brief", "--lang", "zh")
+    assert text == (
+        "截至2024-06-14，3个指标中0个正常。差距最大的是Conversion（负责人Wang Fang），"
+        "进度达成56.7%，偏离；本期降幅最大的渠道是app（4.0% → 2.0%）。"
+        "预算已花费800.00 / 9,000.00 CNY（8.9%），时间进度46.7%。\n"
+    )
+
+
+def test_brief_names_the_forecast_overspend_and_lists_alerts(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    small = PLAN.replace("total: 10000", "total: 1000").replace("reserve: 1000", "reserve: 100")
+    path.write_text(small.replace("budget: 9000", "budget: 900"), encoding="utf-8")
+    (tmp_path / "web.csv").write_text(DATA, encoding="utf-8")
+    assert run_cli("ingest", path, tmp_path / "web.csv", "--source", "web", "-q").code == 0
+    text = report(path, "--format", "brief", "--lang", "en")
+    # forecast 1,714.29 − (1,000 − 100) = 814.29
+    assert "by 814.29 CNY." in text
+    assert "Spent 800.00 of 900.00 CNY (88.9%)" in text
+    assert "\n\nAlerts:\n- [warning] Module Web (web) is forecast to spend 1,714.29" in text
+    zh = report(path, "--format", "brief", "--lang", "zh")
+    assert "按近期速度预计超支814.29 CNY。" in zh
+    assert "\n\n风险预警:\n- [警告] " in zh
+
+
+def test_markdown_opens_with_the_summary_paragraph(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "zh")
+    assert text.startswith("# 营销计划报告: Weekly test\n\n截至2024-06-14，3个指标中0个正常。")
+
+
+def test_brief_cannot_be_written_to_a_file(plan: Path, tmp_path: Path) -> None:
+    result = run_cli("report", plan, "--format", "brief", "--out", tmp_path / "b.txt")
+    assert result.code == 2
+    assert "standard output" in result.stderr

@@ -24,6 +24,7 @@ class ReportFormatOption(StrEnum):
     xlsx = "xlsx"
     json = "json"
     table = "table"
+    brief = "brief"
 
 
 class ReportLang(StrEnum):
@@ -156,19 +157,26 @@ def _write(
 ) -> None:
     """Print the report, or write it to ``out`` unless that would destroy another file."""
     from mktplan.cli.output import console
-    from mktplan.render import check_target, output_path, render_report, write_atomic
+    from mktplan.render import FORMATS, check_target, output_path, render_report, write_atomic
 
+    if fmt is ReportFormatOption.brief:
+        from mktplan.render.weekly import render_brief
+
+        sys.stdout.write(render_brief(evaluation, lang.value))
+        sys.stdout.flush()
+        return
     if fmt is ReportFormatOption.table and out is None:
         from mktplan.render.table import print_report
 
         print_report(evaluation, console(), lang.value)
         return
-    data = render_report(evaluation, fmt.value, lang=lang.value, template=template)
+    kind = next(f for f in FORMATS if f == fmt.value)
+    data = render_report(evaluation, kind, lang=lang.value, template=template)
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
-    target = output_path(out, evaluation, fmt.value)
+    target = output_path(out, evaluation, kind)
     check_target(target, protected, force=force)
     write_atomic(target, data)
     if not quiet:
@@ -188,8 +196,8 @@ def report(
         None,
         "--format",
         "-f",
-        help="md, xlsx, json or table (default: from --out's extension; table on a terminal, "
-        "else md).",
+        help="md, xlsx, json, table, or brief (summary and alerts as short lines) (default: "
+        "from --out's extension; table on a terminal, else md).",
         show_default=False,
     ),
     out: str | None = typer.Option(
@@ -251,6 +259,11 @@ def report(
 
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
+    if fmt is ReportFormatOption.brief and out is not None:
+        raise UsageError(
+            "the brief report prints to standard output only",
+            hint="drop --out and redirect: mktplan report … --format brief > brief.txt",
+        )
     if fmt is ReportFormatOption.xlsx and out is None:
         raise UsageError(
             "an xlsx report needs --out",

@@ -19,6 +19,7 @@ from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels
 from mktplan.render import numbers
+from mktplan.render.weekly import weekly_filters
 
 if TYPE_CHECKING:
     import jinja2
@@ -97,6 +98,7 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(markdown_filters(lang))
+    env.filters.update(weekly_filters(lang))
     return env
 
 

@@ -327,6 +327,24 @@ class SqlObservations:
                     totals[key] = totals.get(key, 0) + int(whole) * MICRO + int(rest)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
 
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[tuple[str, str], tuple[Decimal, int]]:
+        """(kpi, channel) → (Σ value, date × channel rows) in the window; channel '' is none."""
+        sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
+        with self._snapshot() as conn:
+            for kpi in dict.fromkeys(kpis):
+                cur = conn.execute(
+                    "SELECT channel, sum(value / 1000000), sum(value % 1000000), "
+                    "count(DISTINCT date) FROM observation "
+                    "WHERE plan_id = ? AND kpi = ? AND date BETWEEN ? AND ? GROUP BY channel",
+                    (self._plan, kpi, start.isoformat(), end.isoformat()),
+                )
+                for channel, whole, rest, days in cur:
+                    total = from_micro(int(whole) * MICRO + int(rest))
+                    sums[(kpi, channel or "")] = (total, int(days))
+        return sums
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
         with self._snapshot() as conn:
