@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from mktplan.evaluation import Change, Evaluation, KpiResult, PeriodValue
+from mktplan.evaluation import Change, ChannelDrop, Evaluation, KpiResult, PeriodValue
 from mktplan.metrics import evaluate, period_length, period_steps
+from mktplan.observations import MemoryObservations
 
 from .plans import AS_OF, day, small_data, small_plan
 
@@ -114,3 +115,40 @@ def test_month_length_is_the_days_since_the_same_day_a_month_before() -> None:
 def test_steps_reach_the_plan_start() -> None:
     steps = period_steps(day(1), day(10), day(10), 4)
     assert steps == [(day(7), day(10)), (day(3), day(6)), (dt.date(2023, 12, 30), day(2))]
+
+
+def test_summary_counts_the_standing_and_finds_the_kpi_furthest_behind() -> None:
+    summary = evaluate(small_plan(), small_data(), day(3), period="day").summary
+    assert summary is not None
+    # the evaluation table: roi, cr, sales, followers, complaints, cpa, signups, leads,
+    # shop.sales; signups has no data, 4 of the other 8 are on track
+    assert (summary.graded, summary.on_track) == (8, 4)
+    gap = summary.gap
+    assert gap is not None
+    # followers (a level): 120 + 60 = 180 of 500 → 0.36, the lowest score
+    assert (gap.kpi, gap.owner, gap.score, gap.measure) == (
+        "web.followers",
+        "Ann Wu",
+        D("0.36"),
+        "pace",
+    )
+    assert gap.channel is None  # a level's channels are not compared
+    # spend 40 + 60 + 50 + 70 = 220 of 1,000 − 100; forecast 220 + 220 × 7 ÷ 3 = 733.333333
+    assert (summary.spent, summary.budget, summary.budget_used) == (D(220), D(900), D("0.244444"))
+    assert summary.time_elapsed == D("0.3")
+    assert summary.spend_forecast == D("733.333333")
+    assert summary.overspend is None
+
+
+def test_summary_names_the_channel_whose_rate_fell_most() -> None:
+    data = small_data()
+    without = MemoryObservations(
+        o
+        for o in data._by_kpi["web.visits"] + data._by_kpi["web.orders"]
+    )
+    summary = evaluate(small_plan(), without, day(3), period="day").summary
+    assert summary is not None
+    assert summary.gap is not None
+    assert summary.gap.kpi == "web.cr"  # 36 ÷ 1,400 = 2.571429 % of 5 % → 0.514286
+    # channel a: 10 ÷ 100 = 10 % on Jan 2 → 6 ÷ 300 = 2 % on Jan 3; b: 1 % → 2 % (rose)
+    assert summary.gap.channel == ChannelDrop("a", D(10), D(2), D(-8))
