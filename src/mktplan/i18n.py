@@ -157,6 +157,8 @@ EN: dict[str, str] = {
     "period_week": "week {n}",
     "period_month": "month {n}",
     "points_unit": " pt",
+    "trend_cumulative": "Cumulative",
+    "period_end": "End",
 }
 
 ZH: dict[str, str] = {
@@ -273,6 +275,8 @@ ZH: dict[str, str] = {
     "period_week": "第{n}周",
     "period_month": "第{n}月",
     "points_unit": " 个百分点",
+    "trend_cumulative": "累计",
+    "period_end": "结束时间",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -13,7 +13,7 @@ import pytest
 from mktplan.render.excel import money_format, render_xlsx
 from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
 
-SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
+SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily", "Period", "Trend"]
 
 
 def _load(data: bytes) -> Any:

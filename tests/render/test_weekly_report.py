@@ -204,3 +204,33 @@ def test_brief_cannot_be_written_to_a_file(plan: Path, tmp_path: Path) -> None:
     result = run_cli("report", plan, "--format", "brief", "--out", tmp_path / "b.txt")
     assert result.code == 2
     assert "standard output" in result.stderr
+
+
+def test_workbook_has_period_and_trend_sheets_with_numbers(plan: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    result = run_cli("report", plan, "--as-of", "2024-06-14", "--out", out, "--lang", "zh")
+    assert result.code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    period = wb["Period"]
+    header = [c.value for c in period[1]]
+    assert header[3:] == [
+        "上期 第1周 (06-01 – 06-07)",
+        "本期 第2周 (06-08 – 06-14)",
+        "环比",
+        "环比增幅",
+    ]
+    sales = next(r for r in period.iter_rows(min_row=2, values_only=True) if r[2] == "web.sales")
+    assert sales[3:] == (600, 400, -200, -0.333333)
+    assert period.auto_filter.ref == f"A1:G{period.max_row}"
+    trend = wb["Trend"]
+    rows = [r for r in trend.iter_rows(min_row=2, values_only=True) if r[2] == "web.cr"]
+    # percent KPIs are real percentages: 3 % → 0.03; cumulative 85 ÷ 3,000 = 2.833333 %
+    assert [(r[3], r[4], r[5], r[6]) for r in rows] == [
+        (dt.datetime(2024, 6, 1), dt.datetime(2024, 6, 7), 0.03, 0.03),
+        (dt.datetime(2024, 6, 8), dt.datetime(2024, 6, 14), 0.025, 0.02833333),
+    ]
+    assert trend.auto_filter.ref == f"A1:G{trend.max_row}"

@@ -547,6 +547,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     )
 
     daily = _add_daily(writer, ev, w)
+    _add_period_and_trend(writer, ev, lang)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
     props.created = stamp
@@ -556,6 +557,65 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
+
+
+def _add_period_and_trend(writer: _Writer, ev: Evaluation, lang: str) -> None:
+    """The Period sheet (本期 vs 上期 per KPI) and the Trend sheet (each KPI's actual and
+    cumulative value per period, oldest first), each with an autofilter."""
+    from mktplan.render.weekly import period_label
+
+    w = labels(lang)
+    names = _module_name(ev, w)
+    p = ev.plan
+    this = period_label(p, "current", lang, p.period_start, p.period_end)
+    before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
+    period_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            (k.previous_period.actual if k.previous_period else None, k.unit),
+            (k.period.actual if k.period else None, k.unit),
+            (k.change.absolute if k.change else None, k.unit),
+            k.change.relative if k.change else None,
+        ]
+        for k in ev.kpis
+    ]
+    period_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(f"{w['previous_period']} {before}", "kpi"),
+        Column(f"{w['this_period']} {this}", "kpi"),
+        Column(w["change"], "kpi"),
+        Column(w["change_relative"], "fraction"),
+    ]
+    ws = writer.add(Sheet("Period", period_cols, period_rows, period_rows))
+    ws.auto_filter.ref = f"A1:G{len(period_rows) + 1}"
+    trend_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            t.start,
+            t.end,
+            (t.actual, k.unit),
+            (t.cumulative, k.unit),
+        ]
+        for k in ev.kpis
+        for t in k.trend
+    ]
+    trend_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["start"], "date"),
+        Column(w["period_end"], "date"),
+        Column(w["actual"], "kpi"),
+        Column(w["trend_cumulative"], "kpi"),
+    ]
+    ws = writer.add(Sheet("Trend", trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
+    ws.auto_filter.ref = f"A1:G{len(trend_rows) + 1}"
 
 
 @dataclass(frozen=True)
