@@ -318,7 +318,17 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
     assert result.code == 0, result.output
     data = (tmp_path / f"{plan.stem}-{as_of}.xlsx").read_bytes()
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Tracking",
+        "KPIs",
+        "Budget",
+        "Tasks",
+        "Alerts",
+        "Daily",
+        "Period",
+        "Trend",
+    ]
     assert wb["Tracking"]["A1"].value == "策略模块"
     budget = wb["Budget"]
     assert budget["K1"].value == "花费预测"
