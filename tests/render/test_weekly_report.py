@@ -234,3 +234,30 @@ def test_workbook_has_period_and_trend_sheets_with_numbers(plan: Path, tmp_path:
         (dt.datetime(2024, 6, 8), dt.datetime(2024, 6, 14), 0.025, 0.02833333),
     ]
     assert trend.auto_filter.ref == f"A1:G{trend.max_row}"
+
+
+@pytest.mark.parametrize(
+    ("plan_lang", "env", "args", "heading"),
+    [
+        ("zh", {}, (), "## 趋势"),  # the plan's lang:
+        ("zh", {"MKTPLAN_LANG": "en"}, (), "## Trend"),  # the environment over the plan
+        ("en", {"MKTPLAN_LANG": "en"}, ("--lang", "zh"), "## 趋势"),  # --lang over both
+    ],
+)
+def test_cron_reports_in_the_chosen_language(
+    tmp_path: Path, plan_lang: str, env: dict[str, str], args: tuple[str, ...], heading: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        PLAN.replace("  cadence: weekly\n", f"  cadence: weekly\n  lang: {plan_lang}\n"),
+        encoding="utf-8",
+    )
+    inbox, reports = tmp_path / "inbox", tmp_path / "reports"
+    inbox.mkdir()
+    (inbox / "w24.web.csv").write_text(DATA, encoding="utf-8")
+    folders = (inbox, tmp_path / "done", tmp_path / "rejected", reports)
+    result = run_cli(
+        "cron", path, *folders, "--as-of", "2024-06-14", "--fail-on", "critical", *args, env=env
+    )
+    assert result.code == 0, result.output
+    assert heading in (reports / "weekly-test-2024-06-14.md").read_text(encoding="utf-8")
