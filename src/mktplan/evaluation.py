@@ -29,6 +29,9 @@ class PeriodValue:
     end: dt.date
     actual: Decimal | None
     cumulative: Decimal | None = None
+    # the target curve at ``end`` (cumulative KPIs), the target itself (levels), or the
+    # budget less the reserve (spend)
+    planned: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,7 @@ class Evaluation:
     reviews: list[ReviewNote]
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
     summary: ReportSummary | None = None
+    spend_trend: list[PeriodValue] = field(default_factory=list)  # plan spend per period
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

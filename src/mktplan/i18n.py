@@ -159,6 +159,15 @@ EN: dict[str, str] = {
     "points_unit": " pt",
     "trend_cumulative": "Cumulative",
     "period_end": "End",
+    "charts_section": "Charts",
+    "chart_actual": "actual to date",
+    "chart_target": "target curve",
+    "chart_spend_burn": "Spend burn",
+    "chart_spent": "spent to date",
+    "chart_budget": "budget less reserve",
+    "chart_forecast": "forecast",
+    "chart_bars": "bars",
+    "chart_line": "line {n}",
 }
 
 ZH: dict[str, str] = {
@@ -277,6 +286,15 @@ ZH: dict[str, str] = {
     "points_unit": " 个百分点",
     "trend_cumulative": "累计",
     "period_end": "结束时间",
+    "charts_section": "图表",
+    "chart_actual": "累计实际",
+    "chart_target": "目标曲线",
+    "chart_spend_burn": "花费进度",
+    "chart_spent": "累计花费",
+    "chart_budget": "预算(扣除应急预备金)",
+    "chart_forecast": "预测值",
+    "chart_bars": "柱",
+    "chart_line": "线{n}",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -350,6 +350,13 @@ def evaluate(
         for window in windows:
             wanted.update(dict.fromkeys(figures.requests(qid, window)))
             wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+    plan_windows = [
+        w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
+    ]
+    for qid in figures.role_kpis("spend", None):
+        for window in plan_windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            wanted.update(dict.fromkeys(figures.requests(qid, _Window(start, window.end))))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     _add_running_sums(figures, trend_windows, start)
     latest = data.latest_dates()
@@ -362,6 +369,7 @@ def evaluate(
             figures,
             trend_windows[ref.qualified],
             steps,
+            ref.qualified in cumulative,
         )
         for ref in refs.values()
     ]
@@ -409,6 +417,18 @@ def evaluate(
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
         summary=summary,
+        spend_trend=[
+            PeriodValue(
+                w.start,
+                w.end,
+                figures.role_total("spend", None, w),
+                figures.role_total("spend", None, _Window(start, w.end)),
+                budget.total - budget.reserve,
+            )
+            for w in plan_windows
+        ]
+        if figures.role_kpis("spend", None)
+        else [],
     )
 
 
@@ -618,17 +638,30 @@ def _with_periods(
     figures: _Figures,
     windows: Sequence[_Window],
     steps: Sequence[tuple[dt.date, dt.date]],
+    cumulative: bool,
 ) -> KpiResult:
     """``result`` with its trend, this period, the previous one and the change between them."""
     from dataclasses import replace
 
     start = figures.plan.plan.period.start
+    kpi = figures.refs[result.id].kpi
+    due = kpi.due or figures.plan.plan.period.end
+    curve = None
+    if cumulative and kpi.target is not None and day_number(start, due) > 0:
+        curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
+
+    def planned(day: dt.date) -> Decimal | None:
+        if curve is None:
+            return None if cumulative else kpi.target
+        return at_most_six(curve.at(day_number(start, day)))
+
     trend = [
         PeriodValue(
             w.start,
             w.end,
             figures.value(result.id, w),
             figures.value(result.id, _Window(start, w.end)),
+            planned(w.end),
         )
         for w in windows
     ]

@@ -65,8 +65,8 @@ def test_week_trend_steps_back_from_as_of_and_the_first_week_is_partial() -> Non
     assert sales.previous_period == PeriodValue(day(1), day(3), D(450))
     assert sales.change == Change(D(599), D("1.331111"))  # 599 ÷ 450
     assert sales.trend == [
-        PeriodValue(day(1), day(3), D(450), D(450)),
-        PeriodValue(day(4), day(10), D(1049), D(1499)),
+        PeriodValue(day(1), day(3), D(450), D(450), D(300)),  # target curve 1,000 × 3 ÷ 10
+        PeriodValue(day(4), day(10), D(1049), D(1499), D(1000)),
     ]
     assert ev.plan.period_number == 2
 
@@ -75,8 +75,8 @@ def test_trend_stops_at_the_kpi_due_date() -> None:
     ev = evaluate(small_plan(), small_data(), day(10), period="week")
     leads = kpi(ev, "web.leads")  # due Jan 4; the 50 of Jan 5 never counts
     assert leads.trend == [
-        PeriodValue(day(1), day(3), D(60), D(60)),
-        PeriodValue(day(4), day(4), None, D(60)),
+        PeriodValue(day(1), day(3), D(60), D(60), D(75)),  # 100 × 3 ÷ 4
+        PeriodValue(day(4), day(4), None, D(60), D(100)),
     ]
     assert leads.period == PeriodValue(day(4), day(4), None)
 
@@ -152,3 +152,17 @@ def test_summary_names_the_channel_whose_rate_fell_most() -> None:
     assert summary.gap.kpi == "web.cr"  # 36 ÷ 1,400 = 2.571429 % of 5 % → 0.514286
     # channel a: 10 ÷ 100 = 10 % on Jan 2 → 6 ÷ 300 = 2 % on Jan 3; b: 1 % → 2 % (rose)
     assert summary.gap.channel == ChannelDrop("a", D(10), D(2), D(-8))
+
+
+def test_spend_trend_is_the_plan_spend_per_period_against_the_budget() -> None:
+    ev = evaluate(small_plan(), small_data(), day(10), period="week")
+    # Jan 1–3: web 40 + 60 + 50, shop 70; Jan 4–10: web 30; budget 1,000 − 100 reserve
+    assert ev.spend_trend == [
+        PeriodValue(day(1), day(3), D(220), D(220), D(900)),
+        PeriodValue(day(4), day(10), D(30), D(250), D(900)),
+    ]
+
+
+def test_level_kpis_plan_their_target_in_every_period() -> None:
+    ev = evaluate(small_plan(), small_data(), day(10), period="week")
+    assert [p.planned for p in kpi(ev, "web.cr").trend] == [D(5), D(5)]

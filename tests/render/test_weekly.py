@@ -21,3 +21,9 @@ def test_change_is_signed_and_in_points_for_percent_kpis() -> None:
     assert change_value(Change(None, None), "%", "en") == "-"
     assert change_relative(Change(D(400), D("0.5"))) == "+50.0%"
     assert change_relative(Change(D("-0.5"), None)) == "-"
+
+
+def test_mermaid_labels_cannot_break_the_chart_or_the_fence() -> None:
+    from mktplan.render.weekly import mermaid_text
+
+    assert mermaid_text('Sales "Q3"\n```; x\\y') == "Sales 'Q3' ''', x/y"

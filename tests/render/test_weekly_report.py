@@ -261,3 +261,49 @@ def test_cron_reports_in_the_chosen_language(
     )
     assert result.code == 0, result.output
     assert heading in (reports / "weekly-test-2024-06-14.md").read_text(encoding="utf-8")
+
+
+def test_markdown_draws_a_burn_up_chart_with_its_data_table(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "en")
+    # GMV: cumulative 600 then 1,000; target curve 3,000 × 7 ÷ 30 = 700 and × 14 ÷ 30 = 1,400;
+    # forecast at the due date 06-30: the last 7 days' 400 against the curve's 700 planned
+    # for them, over its remaining 1,600: 1,000 + 400 × 1,600 ÷ 700 = 1,914.29
+    assert (
+        "```mermaid\nxychart-beta\n"
+        '    title "GMV: actual to date (bars) · target curve (line 1) · forecast (line 2)"\n'
+        '    x-axis ["06-07", "06-14", "06-30"]\n'
+        '    y-axis "CNY"\n'
+        "    bar [600, 1000, 0]\n"
+        "    line [700, 1400, 3000]\n"
+        "    line [600, 1000, 1914.29]\n"
+        "```\n\n"
+        "| End | actual to date | target curve | forecast |\n"
+        "|---|---:|---:|---:|\n"
+        "| 06-07 | 600 | 700 | 600 |\n"
+        "| 06-14 | 1,000 | 1,400 | 1,000 |\n"
+        "| 06-30 | - | 3,000 | 1,914.29 |\n"
+    ) in text
+    # spend: 300 + 100 in week 1, 200 + 200 in week 2, against 10,000 − 1,000
+    assert "    bar [400, 800]\n    line [9000, 9000]\n" in text
+    assert "| 06-14 | 800 | 9,000 |" in text
+
+
+def test_json_trend_carries_the_planned_curve_and_the_spend_trend(plan: Path) -> None:
+    doc = document(plan)
+    assert [t["planned"] for t in kpi(doc, "gmv")["trend"]] == [700, 1400]
+    assert doc["spend_trend"] == [
+        {
+            "start": "2024-06-01",
+            "end": "2024-06-07",
+            "actual": 400,
+            "cumulative": 400,
+            "planned": 9000,
+        },
+        {
+            "start": "2024-06-08",
+            "end": "2024-06-14",
+            "actual": 400,
+            "cumulative": 800,
+            "planned": 9000,
+        },
+    ]

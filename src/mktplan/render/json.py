@@ -46,6 +46,17 @@ def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
     return {"start": value.start, "end": value.end, "actual": value.actual}
 
 
+def trend_point(value: PeriodValue) -> dict[str, Any]:
+    """One period of a trend: ``{start, end, actual, cumulative, planned}``."""
+    return {
+        "start": value.start,
+        "end": value.end,
+        "actual": value.actual,
+        "cumulative": value.cumulative,
+        "planned": value.planned,
+    }
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
     """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
     p = ev.plan
@@ -97,10 +108,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "change": None
                 if k.change is None
                 else {"absolute": k.change.absolute, "relative": k.change.relative},
-                "trend": [
-                    {"start": t.start, "end": t.end, "actual": t.actual, "cumulative": t.cumulative}
-                    for t in k.trend
-                ],
+                "trend": [trend_point(t) for t in k.trend],
             }
             for k in ev.kpis
         ],
@@ -199,6 +207,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             for r in ev.reviews
         ],
     }
+    doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Literal
 
 from mktplan.evaluation import Change, Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import labels, summary_sentences
@@ -82,7 +84,7 @@ def recent_trend(kpi: KpiResult) -> list[Decimal | None]:
     return [p.actual for p in kpi.trend[-TREND_PERIODS:]]
 
 
-def weekly_filters(lang: str) -> dict[str, Callable[..., str]]:
+def weekly_filters(lang: str) -> dict[str, Callable[..., Any]]:
     """The filters of period.md.j2 and trend.md.j2, in ``lang``."""
 
     def trend_numbers(kpi: KpiResult) -> str:
@@ -90,6 +92,7 @@ def weekly_filters(lang: str) -> dict[str, Callable[..., str]]:
 
     return {
         "summary_paragraph": lambda ev: summary_paragraph(ev, lang),
+        "charts": lambda ev: charts(ev, lang),
         "spark": lambda kpi: sparkline(recent_trend(kpi)),
         "trend_numbers": trend_numbers,
         "change_value": lambda kpi: change_value(kpi.change, kpi.unit, lang),
@@ -123,3 +126,132 @@ def render_brief(ev: Evaluation, lang: str) -> str:
                 f"- [{severity}] {a.message} ({a.owner}, {words['respond_by']} {deadline})"
             )
     return "\n".join(numbers.without_controls(line) for line in lines) + "\n"
+
+
+CHART_KPIS = 8  # burn-up charts: plan-level KPIs with a target, at most this many
+
+
+@dataclass(frozen=True)
+class Series:
+    kind: Literal["bar", "line"]
+    label: str  # what the title says the series is
+    values: list[Decimal | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart's data: what the Mermaid block draws and the table beside it repeats."""
+
+    title: str
+    unit: str
+    x: list[str]  # labels of the period ends
+    series: list[Series]
+    lang: str = "en"
+
+    def mermaid(self) -> str:
+        """An ``xychart-beta`` block (no legend there, so the title names each series:
+        the bars, then line 1, line 2 … in the order Mermaid colours them)."""
+        words = labels(self.lang)
+        names = []
+        lines_seen = 0
+        for s in self.series:
+            if s.kind == "bar":
+                names.append(f"{s.label} ({words['chart_bars']})")
+            else:
+                lines_seen += 1
+                names.append(f"{s.label} ({words['chart_line'].format(n=lines_seen)})")
+        named = " · ".join(names)
+        lines = [
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{mermaid_text(self.title)}: {mermaid_text(named)}"',
+            f"    x-axis [{', '.join(chr(34) + mermaid_text(x) + chr(34) for x in self.x)}]",
+            f'    y-axis "{mermaid_text(self.unit)}"',
+        ]
+        for s in self.series:
+            values = ", ".join(_plain(v) for v in s.values)
+            lines.append(f"    {s.kind} [{values}]")
+        lines.append("```")
+        return "\n".join(lines)
+
+    def rows(self) -> list[list[str]]:
+        """The table under the chart: one row per x label, one column per series."""
+        return [
+            [x, *(numbers.number(s.values[i]) for s in self.series)] for i, x in enumerate(self.x)
+        ]
+
+
+_MERMAID_DROP = str.maketrans({"\n": " ", "\r": " ", "`": "'", '"': "'", "\\": "/", ";": ","})
+
+
+def mermaid_text(value: str) -> str:
+    """Text safe inside a quoted Mermaid label: no quote, backtick (it could end the code
+    fence), backslash, semicolon or line break; control characters removed."""
+    return numbers.without_controls(value).translate(_MERMAID_DROP).strip()
+
+
+def _plain(value: Decimal | None) -> str:
+    """A value as Mermaid reads it: digits, at most two decimals, 0 when unknown."""
+    if value is None:
+        return "0"
+    text = f"{value.quantize(Decimal('0.01'), rounding='ROUND_HALF_UP'):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def chart_kpis(ev: Evaluation) -> list[KpiResult]:
+    """The KPIs that get a burn-up chart: plan-level ones with a target and a trend."""
+    return [k for k in ev.kpis if k.module is None and k.target is not None and k.trend][
+        :CHART_KPIS
+    ]
+
+
+def burnup_chart(ev: Evaluation, kpi: KpiResult, lang: str) -> Chart:
+    """Cumulative actual per period (bars), the target curve and the forecast path (lines:
+    the actual to date, then the forecast at the due date)."""
+    words = labels(lang)
+    x = [f"{p.end:%m-%d}" for p in kpi.trend]
+    actual = [p.cumulative for p in kpi.trend]
+    planned = [p.planned for p in kpi.trend]
+    forecast: list[Decimal | None] = list(actual)
+    due = kpi.due or ev.plan.end
+    if kpi.trend and due > kpi.trend[-1].end:
+        x.append(f"{due:%m-%d}")
+        actual.append(None)
+        planned.append(kpi.target)
+        forecast.append(kpi.forecast)
+    unit = kpi.unit or ""
+    return Chart(
+        title=kpi.name,
+        unit=unit,
+        x=x,
+        series=[
+            Series("bar", words["chart_actual"], actual),
+            Series("line", words["chart_target"], planned),
+            Series("line", words["chart_forecast"], forecast),
+        ],
+        lang=lang,
+    )
+
+
+def spend_chart(ev: Evaluation, lang: str) -> Chart | None:
+    """Cumulative spend per period (bars) against the budget less the reserve (line)."""
+    if not ev.spend_trend:
+        return None
+    words = labels(lang)
+    return Chart(
+        title=words["chart_spend_burn"],
+        unit=ev.plan.currency,
+        x=[f"{p.end:%m-%d}" for p in ev.spend_trend],
+        series=[
+            Series("bar", words["chart_spent"], [p.cumulative for p in ev.spend_trend]),
+            Series("line", words["chart_budget"], [p.planned for p in ev.spend_trend]),
+        ],
+        lang=lang,
+    )
+
+
+def charts(ev: Evaluation, lang: str) -> list[Chart]:
+    """Every chart of the Markdown report: one burn-up per chart KPI, then spend burn."""
+    found = [burnup_chart(ev, k, lang) for k in chart_kpis(ev)]
+    spend = spend_chart(ev, lang)
+    return [*found, spend] if spend is not None else found
