@@ -100,8 +100,20 @@ def test_json_compares_this_week_with_the_last(plan: Path) -> None:
 def test_json_trend_and_time_elapsed(plan: Path) -> None:
     doc = document(plan)
     assert kpi(doc, "gmv")["trend"] == [
-        {"start": "2024-06-01", "end": "2024-06-07", "actual": 600, "cumulative": 600},
-        {"start": "2024-06-08", "end": "2024-06-14", "actual": 400, "cumulative": 1000},
+        {
+            "start": "2024-06-01",
+            "end": "2024-06-07",
+            "actual": 600,
+            "cumulative": 600,
+            "planned": 700,  # the target curve: 3,000 × 7 ÷ 30
+        },
+        {
+            "start": "2024-06-08",
+            "end": "2024-06-14",
+            "actual": 400,
+            "cumulative": 1000,
+            "planned": 1400,
+        },
     ]
     cr = kpi(doc, "web.cr")  # cumulative 85 ÷ 3,000 = 2.833333 %
     assert [t["cumulative"] for t in cr["trend"]] == [3, 2.833333]
