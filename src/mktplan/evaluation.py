@@ -241,6 +241,18 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class DataIssue:
+    """A data-quality problem the report's banner names: a source whose data are stale, or
+    (from the store's log) an input refused or rows skipped since its last accepted ingest."""
+
+    kind: Literal["stale", "refused", "skipped"]
+    source: str  # the plan's data source (KPI `source:`), or the export file's name
+    since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
+    count: int  # stale: KPIs affected; refused/skipped: rows
+    days: int | None = None  # stale: days from the latest data to as_of
+
+
+@dataclass(frozen=True)
 class Evaluation:
     plan: PlanSummary
     kpis: list[KpiResult]
@@ -253,6 +265,7 @@ class Evaluation:
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
     summary: ReportSummary | None = None
     spend_trend: list[PeriodValue] = field(default_factory=list)  # plan spend per period
+    data_issues: list[DataIssue] = field(default_factory=list)
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

@@ -168,6 +168,10 @@ EN: dict[str, str] = {
     "chart_forecast": "forecast",
     "chart_bars": "bars",
     "chart_line": "line {n}",
+    "data_quality": "Data quality",
+    "issue_stale": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
+    "issue_refused": "source {source}: {count} row(s) refused since {since}",
+    "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }
 
 ZH: dict[str, str] = {
@@ -295,6 +299,10 @@ ZH: dict[str, str] = {
     "chart_forecast": "预测值",
     "chart_bars": "柱",
     "chart_line": "线{n}",
+    "data_quality": "数据质量",
+    "issue_stale": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
+    "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
+    "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}

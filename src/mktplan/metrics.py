@@ -22,6 +22,7 @@ from mktplan.evaluation import (
     Change,
     ChannelDrop,
     DailyValue,
+    DataIssue,
     Evaluation,
     Gap,
     KpiResult,
@@ -417,6 +418,7 @@ def evaluate(
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
         summary=summary,
+        data_issues=stale_sources(kpis, as_of),
         spend_trend=[
             PeriodValue(
                 w.start,
@@ -433,6 +435,23 @@ def evaluate(
 
 
 GRADED = ("on_track", "at_risk", "off_track")
+
+
+def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
+    """One issue per data source with stale measured KPIs: since their latest data, how
+    many KPIs, how many days before as_of; sorted by source. A KPI without a `source:` is
+    named by its id."""
+    found: dict[str, list[KpiResult]] = {}
+    for k in kpis:
+        if k.stale and k.formula is None:
+            found.setdefault(k.source or k.id, []).append(k)
+    issues: list[DataIssue] = []
+    for source in sorted(found):
+        dates = [k.last_date for k in found[source] if k.last_date is not None]
+        since = max(dates, default=None)
+        days = None if since is None else (as_of - since).days
+        issues.append(DataIssue("stale", source, since, len(found[source]), days))
+    return issues
 
 
 def _summary(

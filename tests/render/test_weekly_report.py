@@ -319,3 +319,20 @@ def test_json_trend_carries_the_planned_curve_and_the_spend_trend(plan: Path) ->
             "planned": 9000,
         },
     ]
+
+
+def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> None:
+    # weekly cadence: data older than 7 days is stale; the latest is 06-12, 18 days before
+    result = run_cli("report", plan, "--as-of", "2024-06-30", "--format", "md", "--lang", "en")
+    assert result.code == 0, result.output
+    assert result.stdout.startswith(
+        "# Marketing plan report: Weekly test\n\n"
+        "> **Data quality**\n"
+        "> - source export: no new data since 2024-06-12 (18 days before as-of), "
+        "4 KPI(s) stale\n\n"
+    )
+    doc = json.loads(run_cli("report", plan, "--as-of", "2024-06-30", "--format", "json").stdout)
+    assert doc["data_issues"] == [
+        {"kind": "stale", "source": "export", "since": "2024-06-12", "count": 4, "days": 18}
+    ]
+    assert "> **Data quality**" not in report(plan, "--format", "md")  # fresh on 06-14

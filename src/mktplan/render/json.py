@@ -208,6 +208,10 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
         ],
     }
     doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
+    doc["data_issues"] = [
+        {"kind": d.kind, "source": d.source, "since": d.since, "count": d.count, "days": d.days}
+        for d in ev.data_issues
+    ]
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc

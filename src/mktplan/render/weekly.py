@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from mktplan.evaluation import Change, Evaluation, KpiResult, PlanSummary
+from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import labels, summary_sentences
 from mktplan.render import numbers
 
@@ -93,6 +93,7 @@ def weekly_filters(lang: str) -> dict[str, Callable[..., Any]]:
     return {
         "summary_paragraph": lambda ev: summary_paragraph(ev, lang),
         "charts": lambda ev: charts(ev, lang),
+        "data_issue": lambda issue: data_issue_text(issue, lang),
         "spark": lambda kpi: sparkline(recent_trend(kpi)),
         "trend_numbers": trend_numbers,
         "change_value": lambda kpi: change_value(kpi.change, kpi.unit, lang),
@@ -255,3 +256,13 @@ def charts(ev: Evaluation, lang: str) -> list[Chart]:
     found = [burnup_chart(ev, k, lang) for k in chart_kpis(ev)]
     spend = spend_chart(ev, lang)
     return [*found, spend] if spend is not None else found
+
+
+def data_issue_text(issue: DataIssue, lang: str) -> str:
+    """One line of the data-quality banner in ``lang``."""
+    return labels(lang)[f"issue_{issue.kind}"].format(
+        source=issue.source,
+        since=numbers.date(issue.since),
+        days=numbers.text(issue.days),
+        count=issue.count,
+    )
