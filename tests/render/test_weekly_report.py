@@ -336,3 +336,44 @@ def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> No
         {"kind": "stale", "source": "export", "since": "2024-06-12", "count": 4, "days": 18}
     ]
     assert "> **Data quality**" not in report(plan, "--format", "md")  # fresh on 06-14
+
+
+def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import sqlite3
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    good, bad = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    good.write_text(DATA, encoding="utf-8")
+    bad.write_text(
+        "day,channel,Sales,Visits,Orders,Spend\n"
+        "2024-06-13,app,SECRET-VALUE,10,1,1\n"
+        "2024-06-13,mini,5,10,1,1\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / ".mktplan" / "store.sqlite"
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+
+    def banner() -> str:
+        text = report(path, "--format", "md", "--lang", "en")
+        return text.split("\n\n")[1]
+
+    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
+    assert run_cli("ingest", path, bad, "--source", "web", "-q").code == 1  # refused
+    assert banner() == f"> **Data quality**\n> - source web: 1 row(s) refused since {today}"
+    with sqlite3.connect(store) as conn:  # counts and codes only, never the values
+        logged = conn.execute("SELECT file, source, kind, reason, rows FROM input_problem")
+        assert logged.fetchall() == [(str(bad), "web", "refused", "rejected_row", 1)]
+        assert "SECRET" not in str(conn.execute("SELECT * FROM input_problem").fetchall())
+
+    skipped = run_cli("ingest", path, bad, "--source", "web", "--skip-invalid", "-q")
+    assert skipped.code == 0, skipped.output
+    # the accepted ingest clears the refusal; its own skipped row is named instead
+    assert banner() == f"> **Data quality**\n> - source web: 1 row(s) skipped since {today}"
+
+    good.write_text(DATA + "2024-06-14,app,1,1,1,1\n", encoding="utf-8")
+    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
+    assert "Data quality" not in report(path, "--format", "md")

@@ -17,6 +17,7 @@ from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
+    from mktplan.store.records import OpenProblem
 
 
 class ReportFormatOption(StrEnum):
@@ -121,7 +122,10 @@ def _evaluate(
         # mix two states of the store into one report
         with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
             if not observations.is_empty():
-                return evaluate(loaded, observations, cut, include_daily=include_daily, period=kind)
+                found = evaluate(
+                    loaded, observations, cut, include_daily=include_daily, period=kind
+                )
+                return _with_input_problems(found, opened.open_problems(loaded.plan.id))
             why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
     else:
         why = f"there is no store at {store_path}"
@@ -142,6 +146,19 @@ def _evaluate(
             markup=False,
         )
     return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+
+
+def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) -> Evaluation:
+    """The evaluation with the store's refused and skipped rows ahead of its stale sources."""
+    import dataclasses
+
+    from mktplan.evaluation import DataIssue
+
+    logged = [
+        DataIssue("refused" if p.kind == "refused" else "skipped", p.source, p.since.date(), p.rows)
+        for p in problems
+    ]
+    return dataclasses.replace(evaluation, data_issues=[*logged, *evaluation.data_issues])
 
 
 def _write(
