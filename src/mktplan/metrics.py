@@ -35,7 +35,7 @@ from mktplan.evaluation import (
     ReviewNote,
     TrackingRow,
 )
-from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
+from mktplan.observations import Aggregation, AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
@@ -203,6 +203,8 @@ class _Figures:
         self._leaves: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
+        self._how: dict[str, tuple[Aggregation, str | None]] = {}
+        self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
 
     def tree(self, qid: str) -> formula.Node:
         if qid not in self._trees:
@@ -248,11 +250,14 @@ class _Figures:
         return self._leaves[qid]
 
     def request(self, qid: str, window: _Window) -> AggRequest:
-        kpi = self.refs[qid].kpi
-        weight = None
-        if kpi.weight is not None and kpi.aggregation == "mean":
-            weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
-        return AggRequest(qid, window.start, window.end, kpi.aggregation, weight)
+        how = self._how.get(qid)
+        if how is None:  # asked for every window of every trend: resolve the weight once
+            kpi = self.refs[qid].kpi
+            weight = None
+            if kpi.weight is not None and kpi.aggregation == "mean":
+                weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
+            how = self._how[qid] = (kpi.aggregation, weight)
+        return AggRequest(qid, window.start, window.end, how[0], how[1])
 
     def requests(self, qid: str, window: _Window) -> list[AggRequest]:
         """The aggregations needed for ``qid`` over ``window``."""
@@ -301,10 +306,13 @@ class _Figures:
 
     def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
         """Σ of the role KPIs in scope that have data; None when none has any."""
-        values = [
-            v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
-        ]
-        return sum(values, Decimal(0)) if values else None
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._role_totals:  # every formula naming the role shares it
+            values = [
+                v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
+            ]
+            self._role_totals[key] = sum(values, Decimal(0)) if values else None
+        return self._role_totals[key]
 
 
 def evaluate(
@@ -346,11 +354,16 @@ def evaluate(
     kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
     length = period_length(kind, as_of)
     steps = period_steps(start, end, as_of, length)
-    trend_windows = {qid: _trend_windows(plan, ref.kpi, steps) for qid, ref in refs.items()}
+    trended = trend_ids(refs)
+    trend_windows = {
+        qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
+        for qid, ref in refs.items()
+    }
     for qid, windows in trend_windows.items():
         for window in windows:
             wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+            if qid in trended:
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     plan_windows = [
         w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
     ]
@@ -359,7 +372,7 @@ def evaluate(
             wanted.update(dict.fromkeys(figures.requests(qid, window)))
             wanted.update(dict.fromkeys(figures.requests(qid, _Window(start, window.end))))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
-    _add_running_sums(figures, trend_windows, start)
+    _add_running_sums(figures, {q: trend_windows[q] for q in trended}, start)
     latest = data.latest_dates()
 
     kpis = [
@@ -371,6 +384,7 @@ def evaluate(
             trend_windows[ref.qualified],
             steps,
             ref.qualified in cumulative,
+            keep_trend=ref.qualified in trended,
         )
         for ref in refs.values()
     ]
@@ -531,6 +545,7 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
             one._leaves = figures._leaves
             one._trees = figures._trees
             one._roles = figures._roles
+            one._how = figures._how
             for leaf in leaves:
                 if (leaf, channel) in part:
                     total, count = part[(leaf, channel)]
@@ -590,6 +605,18 @@ def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
     return 0 if as_of < start else (as_of - start).days // length + 1
 
 
+TREND_KPIS = 50  # KPIs with a trend: the evaluation table's first 50 rows
+
+
+def trend_ids(refs: dict[str, KpiRef]) -> set[str]:
+    """The KPIs whose trend is computed: the evaluation table's rows (plan-level KPIs, then
+    module KPIs with a target), the first TREND_KPIS of them, so a plan of thousands of KPIs
+    over a year of weeks reports in seconds. Every KPI gets this period and the last."""
+    plan_level = [q for q, r in refs.items() if r.module is None]
+    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
+    return set((plan_level + targeted)[:TREND_KPIS])
+
+
 def _plan_periods(
     start: dt.date, end: dt.date, steps: Sequence[tuple[dt.date, dt.date]]
 ) -> dict[str, dt.date]:
@@ -626,8 +653,12 @@ def _add_running_sums(
 ) -> None:
     """Results of sum leaves over plan start … each trend window's end, added up from the
     contiguous trend windows' results, so a long trend costs no wider queries."""
+    done: set[tuple[str, tuple[_Window, ...]]] = set()
     for qid, windows in trend_windows.items():
         for leaf in figures.leaves(qid):
+            if (leaf, tuple(windows)) in done:  # formulas over one role share their leaves
+                continue
+            done.add((leaf, tuple(windows)))
             running = _EMPTY
             for window in windows:
                 request = figures.request(leaf, window)
@@ -658,6 +689,8 @@ def _with_periods(
     windows: Sequence[_Window],
     steps: Sequence[tuple[dt.date, dt.date]],
     cumulative: bool,
+    *,
+    keep_trend: bool = True,
 ) -> KpiResult:
     """``result`` with its trend, this period, the previous one and the change between them."""
     from dataclasses import replace
@@ -679,12 +712,14 @@ def _with_periods(
             w.start,
             w.end,
             figures.value(result.id, w),
-            figures.value(result.id, _Window(start, w.end)),
+            figures.value(result.id, _Window(start, w.end)) if keep_trend else None,
             planned(w.end),
         )
         for w in windows
     ]
     by_end = {(p.end, p.start): p for p in trend}
+    if not keep_trend:
+        trend = []
 
     def one(first: dt.date, last: dt.date) -> PeriodValue:
         limit = figures.refs[result.id].kpi.due or figures.plan.plan.period.end

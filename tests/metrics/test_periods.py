@@ -142,10 +142,7 @@ def test_summary_counts_the_standing_and_finds_the_kpi_furthest_behind() -> None
 
 def test_summary_names_the_channel_whose_rate_fell_most() -> None:
     data = small_data()
-    without = MemoryObservations(
-        o
-        for o in data._by_kpi["web.visits"] + data._by_kpi["web.orders"]
-    )
+    without = MemoryObservations(o for o in data._by_kpi["web.visits"] + data._by_kpi["web.orders"])
     summary = evaluate(small_plan(), without, day(3), period="day").summary
     assert summary is not None
     assert summary.gap is not None
@@ -166,3 +163,12 @@ def test_spend_trend_is_the_plan_spend_per_period_against_the_budget() -> None:
 def test_level_kpis_plan_their_target_in_every_period() -> None:
     ev = evaluate(small_plan(), small_data(), day(10), period="week")
     assert [p.planned for p in kpi(ev, "web.cr").trend] == [D(5), D(5)]
+
+
+def test_trend_is_kept_for_the_evaluation_table_only_but_every_kpi_has_its_periods() -> None:
+    ev = evaluate(small_plan(), small_data(), day(3), period="day")
+    visits = kpi(ev, "web.visits")  # no target: not a row of the evaluation table
+    assert visits.trend == []
+    assert visits.period == PeriodValue(day(3), day(3), D(400))  # 300 + 100
+    assert visits.change == Change(D(-100), D("-0.2"))  # against 100 + 400 on Jan 2
+    assert len(kpi(ev, "web.sales").trend) == 3
