@@ -585,18 +585,21 @@ def period_steps(
     current one and the previous one, then on until one reaches the plan ``start``; the
     periods wholly after the plan ``end`` (past the second) are skipped, as they hold nothing."""
     skip = max(0, (as_of - end).days // length)
+    lowest = dt.date.min.toordinal()
+
+    def day(ordinal: int) -> dt.date:  # the calendar's first day bounds every period
+        return dt.date.fromordinal(max(lowest, ordinal))
+
     steps: list[tuple[dt.date, dt.date]] = []
     k = 0
-    try:
-        while True:
-            last = as_of - dt.timedelta(days=k * length)
-            first = last - dt.timedelta(days=length - 1)
-            steps.append((first, last))
-            if first <= start and len(steps) >= 2:
-                return steps
-            k = max(k + 1, skip) if k >= 1 else k + 1
-    except OverflowError:  # the calendar's first day: no period before it
-        return steps
+    top = as_of.toordinal()
+    while True:
+        last = top - k * length
+        first = last - length + 1
+        steps.append((day(first), day(last)))
+        if (first <= start.toordinal() or first <= lowest) and len(steps) >= 2:
+            return steps
+        k = max(k + 1, skip) if k >= 1 else k + 1
 
 
 def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
