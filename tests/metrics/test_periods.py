@@ -172,3 +172,10 @@ def test_trend_is_kept_for_the_evaluation_table_only_but_every_kpi_has_its_perio
     assert visits.period == PeriodValue(day(3), day(3), D(400))  # 300 + 100
     assert visits.change == Change(D(-100), D("-0.2"))  # against 100 + 400 on Jan 2
     assert len(kpi(ev, "web.sales").trend) == 3
+
+
+def test_periods_at_the_calendar_edges_do_not_overflow() -> None:
+    first = dt.date.min
+    assert period_steps(first, day(10), first, 7) == [(first, first), (first, first)]
+    last = evaluate(small_plan(), small_data(), dt.date.max, period="month")
+    assert kpi(last, "web.sales").trend[-1].cumulative == D(1499)
