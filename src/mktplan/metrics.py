@@ -367,12 +367,15 @@ def evaluate(
     plan_windows = [
         w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
     ]
-    for qid in figures.role_kpis("spend", None):
+    spend_ids = figures.role_kpis("spend", None)
+    for qid in spend_ids:
         for window in plan_windows:
             wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            wanted.update(dict.fromkeys(figures.requests(qid, _Window(start, window.end))))
+            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
-    _add_running_sums(figures, {q: trend_windows[q] for q in trended}, start)
+    running = {q: trend_windows[q] for q in trended}
+    _add_running_sums(figures, running, start)
+    _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
     kpis = [
