@@ -16,6 +16,32 @@ from typing import Literal
 KpiStatus = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 ActionState = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
 Severity = Literal["info", "warning", "critical"]
+PeriodKind = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A KPI's value over one period: ``start`` … ``end`` inclusive, clipped to the plan and
+    the KPI's due date. ``actual`` is computed within the window (rates as ratios of sums);
+    ``cumulative`` is the value from the plan start through ``end``."""
+
+    start: dt.date
+    end: dt.date
+    actual: Decimal | None
+    cumulative: Decimal | None = None
+    # the target curve at ``end`` (cumulative KPIs), the target itself (levels), or the
+    # budget less the reserve (spend)
+    planned: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """This period against the previous one: ``absolute`` in the KPI's unit (percent KPIs
+    in percent points), ``relative`` = absolute ÷ |previous| as a fraction (None for percent
+    KPIs, whose change is read in points, and when the previous value is 0 or unknown)."""
+
+    absolute: Decimal | None
+    relative: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,14 @@ class PlanSummary:
     days_total: int
     on_track: Decimal = Decimal("0.9")  # the plan's status thresholds (fractions)
     at_risk: Decimal = Decimal("0.7")
+    time_elapsed: Decimal | None = None  # days_elapsed ÷ days_total (时间进度), a fraction
+    period: PeriodKind = "week"  # the comparison period: the cadence or --period
+    period_number: int = 0  # the current period counted from the plan start (1 = first)
+    # this period and the previous one, clipped to the plan period (unclipped when outside)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    previous_start: dt.date | None = None
+    previous_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +113,10 @@ class KpiResult:
     observations: int  # observations in the window (0 for formula KPIs)
     # per channel, actual descending then channel; empty without channel data
     by_channel: list[ChannelValue] = field(default_factory=list)
+    period: PeriodValue | None = None  # this period (本期): the days ending at as_of
+    previous_period: PeriodValue | None = None  # the same length before it (上期)
+    change: Change | None = None  # period vs previous_period (环比)
+    trend: list[PeriodValue] = field(default_factory=list)  # oldest first, from the plan start
 
 
 @dataclass(frozen=True)
@@ -195,6 +233,58 @@ class DailyValue:
 
 
 @dataclass(frozen=True)
+class ChannelDrop:
+    """The channel whose actual fell most from the previous period to this one."""
+
+    channel: str
+    previous: Decimal  # the KPI's value in that channel, in its unit
+    current: Decimal
+    change: Decimal  # current − previous (negative)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The KPI furthest behind: the lowest pace (attainment once due) below on track."""
+
+    kpi: str
+    name: str
+    module: str | None
+    owner: str
+    unit: str | None
+    status: KpiStatus
+    score: Decimal | None  # pace while the KPI runs, else attainment (fractions)
+    measure: Literal["pace", "attainment"]  # which of the two ``score`` is
+    channel: ChannelDrop | None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the summary paragraph says, as numbers and codes (the sentences are i18n's)."""
+
+    graded: int  # rows of the evaluation table with a status on/at/off track
+    on_track: int
+    gap: Gap | None
+    spent: Decimal
+    budget: Decimal  # total − reserve: what may be spent without the reserve
+    budget_used: Decimal | None  # spent ÷ budget (fraction)
+    time_elapsed: Decimal | None  # fraction
+    spend_forecast: Decimal | None  # spend projected to the plan end
+    overspend: Decimal | None  # spend_forecast − budget when positive
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A data-quality problem the report's banner names: a source whose data are stale, or
+    (from the store's log) an input refused or rows skipped since its last accepted ingest."""
+
+    kind: Literal["stale", "refused", "skipped"]
+    source: str  # the plan's data source (KPI `source:`), or the export file's name
+    since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
+    count: int  # stale: KPIs affected; refused/skipped: rows
+    days: int | None = None  # stale: days from the latest data to as_of
+
+
+@dataclass(frozen=True)
 class Evaluation:
     plan: PlanSummary
     kpis: list[KpiResult]
@@ -205,6 +295,9 @@ class Evaluation:
     tracking: list[TrackingRow]
     reviews: list[ReviewNote]
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
+    summary: ReportSummary | None = None
+    spend_trend: list[PeriodValue] = field(default_factory=list)  # plan spend per period
+    data_issues: list[DataIssue] = field(default_factory=list)
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

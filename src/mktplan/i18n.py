@@ -6,7 +6,10 @@ The Chinese terms are those of the teams' planning templates (domain.md): 策略
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mktplan.evaluation import Evaluation
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -127,6 +130,8 @@ EN: dict[str, str] = {
     "sheet_alerts": "Alerts",
     "sheet_by_channel": "By channel",
     "sheet_daily": "Daily",
+    "sheet_period": "Period",
+    "sheet_trend": "Trend",
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
@@ -158,6 +163,35 @@ EN: dict[str, str] = {
     "severity_info": "info",
     "severity_warning": "warning",
     "severity_critical": "critical",
+    # this period vs the last, trend, time elapsed
+    "period_section": "This period vs the last",
+    "this_period": "This period",
+    "previous_period": "Previous period",
+    "change": "Change",
+    "change_relative": "Change %",
+    "trend_section": "Trend",
+    "trend": "Trend",
+    "trend_values": "Per period",
+    "time_elapsed": "Time elapsed",
+    "period_day": "day {n}",
+    "period_week": "week {n}",
+    "period_month": "month {n}",
+    "points_unit": " pt",
+    "trend_cumulative": "Cumulative",
+    "period_end": "End",
+    "charts_section": "Charts",
+    "chart_actual": "actual to date",
+    "chart_target": "target curve",
+    "chart_spend_burn": "Spend burn",
+    "chart_spent": "spent to date",
+    "chart_budget": "budget less reserve",
+    "chart_forecast": "forecast",
+    "chart_bars": "bars",
+    "chart_line": "line {n}",
+    "data_quality": "Data quality",
+    "issue_stale": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
+    "issue_refused": "source {source}: {count} row(s) refused since {since}",
+    "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }
 
 ZH: dict[str, str] = {
@@ -266,6 +300,8 @@ ZH: dict[str, str] = {
     "sheet_alerts": "风险预警",
     "sheet_by_channel": "分渠道",
     "sheet_daily": "每日数据",
+    "sheet_period": "本期对比",
+    "sheet_trend": "趋势",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
     "cadence_daily": "每日",
@@ -291,6 +327,34 @@ ZH: dict[str, str] = {
     "severity_info": "提示",
     "severity_warning": "警告",
     "severity_critical": "严重",
+    "period_section": "本期与上期(环比)",
+    "this_period": "本期",
+    "previous_period": "上期",
+    "change": "环比",
+    "change_relative": "环比增幅",
+    "trend_section": "趋势",
+    "trend": "趋势",
+    "trend_values": "各期实际",
+    "time_elapsed": "时间进度",
+    "period_day": "第{n}天",
+    "period_week": "第{n}周",
+    "period_month": "第{n}月",
+    "points_unit": " 个百分点",
+    "trend_cumulative": "累计",
+    "period_end": "结束时间",
+    "charts_section": "图表",
+    "chart_actual": "累计实际",
+    "chart_target": "目标曲线",
+    "chart_spend_burn": "花费进度",
+    "chart_spent": "累计花费",
+    "chart_budget": "预算(扣除应急预备金)",
+    "chart_forecast": "预测值",
+    "chart_bars": "柱",
+    "chart_line": "线{n}",
+    "data_quality": "数据质量",
+    "issue_stale": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
+    "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
+    "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
@@ -302,3 +366,67 @@ def labels(lang: str) -> dict[str, str]:
         if known == lang:
             return LABELS[known]
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def summary_sentences(ev: Evaluation, lang: str) -> list[str]:
+    """The summary paragraph, at most three sentences in ``lang``, from ``ev.summary``:
+    the standing (n of m KPIs on track), the KPI furthest behind with its owner, score and
+    the channel that fell most this period, and the budget burn against the time elapsed."""
+    from mktplan.render import numbers
+
+    summary = ev.summary
+    if summary is None:
+        return []
+    zh = lang == "zh"
+    out: list[str] = []
+    as_of = ev.plan.as_of.isoformat()
+    if summary.graded == 0:
+        out.append(
+            f"截至{as_of}，尚无有数据的目标指标。"
+            if zh
+            else f"As of {as_of} no KPI with a target has data yet."
+        )
+    elif zh:
+        out.append(f"截至{as_of}，{summary.graded}个指标中{summary.on_track}个正常。")
+    else:
+        out.append(f"As of {as_of}, {summary.on_track} of {summary.graded} KPIs are on track.")
+    gap = summary.gap
+    if gap is not None:
+        score = numbers.fraction(gap.score)
+        status = labels(lang)[f"status_{gap.status}"]
+        if zh:
+            measure = "进度达成" if gap.measure == "pace" else "达成率"
+            text = f"差距最大的是{gap.name}（负责人{gap.owner}），{measure}{score}，{status}"
+        else:
+            measure = "of its pace" if gap.measure == "pace" else "of its target"
+            text = (
+                f"Furthest behind is {gap.name} (owner {gap.owner}) at {score} {measure}, {status}"
+            )
+        drop = gap.channel
+        if drop is not None:
+            before = numbers.kpi_value(drop.previous, gap.unit)
+            now = numbers.kpi_value(drop.current, gap.unit)
+            if zh:
+                text += f"；本期降幅最大的渠道是{drop.channel}（{before} → {now}）"
+            else:
+                text += f"; channel {drop.channel} fell most this period ({before} → {now})"
+        out.append(text + ("。" if zh else "."))
+    spent = numbers.money(summary.spent)
+    budget = numbers.money(summary.budget)
+    used = numbers.fraction(summary.budget_used)
+    elapsed = numbers.fraction(summary.time_elapsed)
+    currency = ev.plan.currency
+    if zh:
+        text = f"预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}"
+        if summary.overspend is not None:
+            text += f"；按近期速度预计超支{numbers.money(summary.overspend)} {currency}"
+        out.append(text + "。")
+    else:
+        text = f"Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
+        if summary.overspend is not None:
+            text += (
+                f"; at the recent rate spend is forecast to pass the budget by "
+                f"{numbers.money(summary.overspend)} {currency}"
+            )
+        out.append(text + ".")
+    return out

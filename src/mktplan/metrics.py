@@ -19,18 +19,25 @@ from mktplan.evaluation import (
     AlertResult,
     BudgetLine,
     BudgetResult,
+    Change,
+    ChannelDrop,
     ChannelValue,
     DailyValue,
+    DataIssue,
     Evaluation,
+    Gap,
     KpiResult,
     KpiStatus,
     ModuleChannel,
     ModuleResult,
+    PeriodKind,
+    PeriodValue,
     PlanSummary,
+    ReportSummary,
     ReviewNote,
     TrackingRow,
 )
-from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
+from mktplan.observations import Aggregation, AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
@@ -199,6 +206,8 @@ class _Figures:
         self._leaves: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
+        self._how: dict[str, tuple[Aggregation, str | None]] = {}
+        self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
 
     def tree(self, qid: str) -> formula.Node:
         if qid not in self._trees:
@@ -244,11 +253,14 @@ class _Figures:
         return self._leaves[qid]
 
     def request(self, qid: str, window: _Window) -> AggRequest:
-        kpi = self.refs[qid].kpi
-        weight = None
-        if kpi.weight is not None and kpi.aggregation == "mean":
-            weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
-        return AggRequest(qid, window.start, window.end, kpi.aggregation, weight)
+        how = self._how.get(qid)
+        if how is None:  # asked for every window of every trend: resolve the weight once
+            kpi = self.refs[qid].kpi
+            weight = None
+            if kpi.weight is not None and kpi.aggregation == "mean":
+                weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
+            how = self._how[qid] = (kpi.aggregation, weight)
+        return AggRequest(qid, window.start, window.end, how[0], how[1])
 
     def requests(self, qid: str, window: _Window) -> list[AggRequest]:
         """The aggregations needed for ``qid`` over ``window``."""
@@ -297,16 +309,25 @@ class _Figures:
 
     def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
         """Σ of the role KPIs in scope that have data; None when none has any."""
-        values = [
-            v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
-        ]
-        return sum(values, Decimal(0)) if values else None
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._role_totals:  # every formula naming the role shares it
+            values = [
+                v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
+            ]
+            self._role_totals[key] = sum(values, Decimal(0)) if values else None
+        return self._role_totals[key]
 
 
 def evaluate(
-    plan: Plan, data: ObservationQuery, as_of: dt.date, *, include_daily: bool = False
+    plan: Plan,
+    data: ObservationQuery,
+    as_of: dt.date,
+    *,
+    include_daily: bool = False,
+    period: PeriodKind | None = None,
 ) -> Evaluation:
-    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
+    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md);
+    ``period`` (day, week, month; default: the plan's cadence) sets the comparison periods.
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
     ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
@@ -333,12 +354,43 @@ def evaluate(
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
     for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
         wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
+    kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
+    length = period_length(kind, as_of)
+    steps = period_steps(start, end, as_of, length)
+    trended = trend_ids(refs)
+    trend_windows = {
+        qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
+        for qid, ref in refs.items()
+    }
+    for qid, windows in trend_windows.items():
+        for window in windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            if qid in trended:
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+    plan_windows = [
+        w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
+    ]
+    spend_ids = figures.role_kpis("spend", None)
+    for qid in spend_ids:
+        for window in plan_windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
+    running = {q: trend_windows[q] for q in trended}
+    _add_running_sums(figures, running, start)
+    _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
     kpis = [
-        _kpi_result(
-            plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+        _with_periods(
+            _kpi_result(
+                plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+            ),
+            figures,
+            trend_windows[ref.qualified],
+            steps,
+            ref.qualified in cumulative,
+            keep_trend=ref.qualified in trended,
         )
         for ref in refs.values()
     ]
@@ -361,6 +413,7 @@ def evaluate(
     by_id = {k.id: k for k in kpis}
     budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
+    summary = _summary(plan, figures, data, kpis, budget, spend_window, as_of)
     return Evaluation(
         plan=PlanSummary(
             id=info.id,
@@ -375,6 +428,12 @@ def evaluate(
             days_total=days_inclusive(start, end),
             on_track=info.status_thresholds.on_track,
             at_risk=info.status_thresholds.at_risk,
+            time_elapsed=ratio(
+                Decimal(days_inclusive(start, min(as_of, end))), Decimal(days_inclusive(start, end))
+            ),
+            period=kind,
+            period_number=period_number(start, as_of, length),
+            **_plan_periods(start, end, steps),
         ),
         kpis=kpis,
         modules=modules,
@@ -393,6 +452,20 @@ def evaluate(
             if r.date <= as_of
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
+        summary=summary,
+        data_issues=stale_sources(kpis, as_of),
+        spend_trend=[
+            PeriodValue(
+                w.start,
+                w.end,
+                figures.role_total("spend", None, w),
+                figures.role_total("spend", None, _Window(start, w.end)),
+                budget.total - budget.reserve,
+            )
+            for w in plan_windows
+        ]
+        if figures.role_kpis("spend", None)
+        else [],
     )
 
 
@@ -520,6 +593,310 @@ class _Channels:
             for channel, (spend, revenue) in totals.items()
         ]
         return sorted(rows, key=lambda r: (-r.spend, r.channel))
+
+
+GRADED = ("on_track", "at_risk", "off_track")
+
+
+def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
+    """One issue per data source with stale measured KPIs: since their latest data, how
+    many KPIs, how many days before as_of; sorted by source. A KPI without a `source:` is
+    named by its id."""
+    found: dict[str, list[KpiResult]] = {}
+    for k in kpis:
+        if k.stale and k.formula is None:
+            found.setdefault(k.source or k.id, []).append(k)
+    issues: list[DataIssue] = []
+    for source in sorted(found):
+        dates = [k.last_date for k in found[source] if k.last_date is not None]
+        since = max(dates, default=None)
+        days = None if since is None else (as_of - since).days
+        issues.append(DataIssue("stale", source, since, len(found[source]), days))
+    return issues
+
+
+def _summary(
+    plan: Plan,
+    figures: _Figures,
+    data: ObservationQuery,
+    kpis: Sequence[KpiResult],
+    budget: BudgetResult,
+    spend_window: _Window,
+    as_of: dt.date,
+) -> ReportSummary:
+    """The summary paragraph's numbers: standing of the evaluation table's KPIs, the one
+    furthest behind (with the channel that fell most this period), and the budget burn."""
+    rows = [k for k in kpis if k.module is None] + [
+        k for k in kpis if k.module is not None and k.target is not None
+    ]
+    graded = [k for k in rows if k.status in GRADED]
+    behind = [k for k in graded if k.status != "on_track"]
+
+    def score(k: KpiResult) -> Decimal | None:
+        return k.pace if k.pace is not None else k.attainment
+
+    gap = None
+    if behind:
+        worst = min(behind, key=lambda k: (score(k) is None, score(k) or Decimal(0)))
+        ref = figures.refs[worst.id]
+        gap = Gap(
+            kpi=worst.id,
+            name=worst.name,
+            module=worst.module,
+            owner=ref.module.owner if ref.module else plan.plan.owner,
+            unit=worst.unit,
+            status=worst.status,
+            score=score(worst),
+            measure="pace" if worst.pace is not None else "attainment",
+            channel=_channel_drop(figures, data, worst),
+        )
+    working = budget.total - budget.reserve
+    recent = figures.role_total("spend", None, _recent(spend_window))
+    has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
+    forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
+    over = forecast - working if forecast is not None and forecast > working else None
+    return ReportSummary(
+        graded=len(graded),
+        on_track=sum(1 for k in graded if k.status == "on_track"),
+        gap=gap,
+        spent=budget.spent,
+        budget=working,
+        budget_used=budget.used,
+        time_elapsed=ratio(
+            Decimal(days_inclusive(plan.plan.period.start, min(as_of, plan.plan.period.end))),
+            Decimal(days_inclusive(plan.plan.period.start, plan.plan.period.end)),
+        ),
+        spend_forecast=forecast,
+        overspend=over,
+    )
+
+
+def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> ChannelDrop | None:
+    """The channel whose value of ``kpi`` fell most from the previous period to this one;
+    None when no channel fell, or the KPI is built from other than sums (a channel's level or
+    mean would need the rows themselves)."""
+    periods = (kpi.previous_period, kpi.period)
+    if any(p is None or p.actual is None for p in periods):
+        return None  # without a value in both periods, no channel has one either
+    windows = [_Window(p.start, p.end) for p in periods if p is not None]
+    leaves = figures.leaves(kpi.id)
+    if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
+        return None
+    sums = [data.channel_sums(leaves, w.start, w.end) for w in windows]
+    channels = sorted({c for part in sums for by in part.values() for c in by} - {""})
+    found: ChannelDrop | None = None
+    for channel in channels:
+        values: list[Decimal | None] = []
+        for window, part in zip(windows, sums, strict=True):
+            one = _Figures(figures.plan, figures.refs)
+            one._leaves = figures._leaves
+            one._trees = figures._trees
+            one._roles = figures._roles
+            one._how = figures._how
+            for leaf in leaves:
+                total = part.get(leaf, {}).get(channel)
+                if total is not None:  # value() reads the sum only, not the row count
+                    one.results[figures.request(leaf, window)] = AggResult(total, 0, None, None)
+            values.append(one.value(kpi.id, window))
+        before, now = values
+        if before is None or now is None or now >= before:
+            continue
+        if found is None or now - before < found.change:
+            found = ChannelDrop(channel, before, now, now - before)
+    return found
+
+
+PERIOD_OF_CADENCE: dict[str, PeriodKind] = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def period_length(kind: PeriodKind, as_of: dt.date) -> int:
+    """Days in a comparison period ending at ``as_of``: 1, 7, or for a month the days after
+    the same day of the previous month through as_of (31 for 2023-07-31, 28 for 2023-03-15)."""
+    if kind == "day":
+        return 1
+    if kind == "week":
+        return 7
+    year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    try:
+        back = dt.date(year, month, min(as_of.day, last_day))
+    except ValueError:  # before year 1: a month of 31 days
+        return 31
+    return (as_of - back).days
+
+
+def period_steps(
+    start: dt.date, end: dt.date, as_of: dt.date, length: int
+) -> list[tuple[dt.date, dt.date]]:
+    """The periods of ``length`` days stepping back from ``as_of``, unclipped: first the
+    current one and the previous one, then on until one reaches the plan ``start``; the
+    periods wholly after the plan ``end`` (past the second) are skipped, as they hold nothing."""
+    skip = max(0, (as_of - end).days // length)
+    lowest = dt.date.min.toordinal()
+
+    def day(ordinal: int) -> dt.date:  # the calendar's first day bounds every period
+        return dt.date.fromordinal(max(lowest, ordinal))
+
+    steps: list[tuple[dt.date, dt.date]] = []
+    k = 0
+    top = as_of.toordinal()
+    while True:
+        last = top - k * length
+        first = last - length + 1
+        steps.append((day(first), day(last)))
+        if (first <= start.toordinal() or first <= lowest) and len(steps) >= 2:
+            return steps
+        k = max(k + 1, skip) if k >= 1 else k + 1
+
+
+def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
+    """The current period counted from the plan start (1 = the first, maybe partial, one);
+    0 before the plan starts."""
+    return 0 if as_of < start else (as_of - start).days // length + 1
+
+
+TREND_KPIS = 50  # KPIs with a trend: the evaluation table's first 50 rows
+
+
+def trend_ids(refs: dict[str, KpiRef]) -> set[str]:
+    """The KPIs whose trend is computed: the evaluation table's rows (plan-level KPIs, then
+    module KPIs with a target), the first TREND_KPIS of them, so a plan of thousands of KPIs
+    over a year of weeks reports in seconds. Every KPI gets this period and the last."""
+    plan_level = [q for q, r in refs.items() if r.module is None]
+    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
+    return set((plan_level + targeted)[:TREND_KPIS])
+
+
+def _plan_periods(
+    start: dt.date, end: dt.date, steps: Sequence[tuple[dt.date, dt.date]]
+) -> dict[str, dt.date]:
+    """This period's and the previous one's first and last days, clipped to the plan."""
+    found: dict[str, dt.date] = {}
+    for name, (first, last) in zip(("period", "previous"), steps[:2], strict=True):
+        window = _Window(max(first, start), min(last, end))
+        found[f"{name}_start"], found[f"{name}_end"] = (
+            (first, last) if window.empty else (window.start, window.end)
+        )
+    return found
+
+
+def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]]) -> list[_Window]:
+    """The KPI's trend windows, oldest first: each step clipped to the plan start and the
+    KPI's last counted day (its due date, else the plan end); steps wholly outside dropped."""
+    start = plan.plan.period.start
+    limit = kpi.due or plan.plan.period.end
+    clipped = [_Window(max(first, start), min(last, limit)) for first, last in steps]
+    return [w for w in reversed(clipped) if not w.empty]
+
+
+def _cumulative_requests(
+    figures: _Figures, qid: str, start: dt.date, window: _Window
+) -> list[AggRequest]:
+    """The aggregations of the plan start through ``window.end`` that running sums of the
+    trend cannot give (every leaf not aggregated by sum)."""
+    whole = _Window(start, window.end)
+    return [r for r in figures.requests(qid, whole) if r.how != "sum"]
+
+
+def _add_running_sums(
+    figures: _Figures, trend_windows: dict[str, list[_Window]], start: dt.date
+) -> None:
+    """Results of sum leaves over plan start … each trend window's end, added up from the
+    contiguous trend windows' results, so a long trend costs no wider queries."""
+    done: set[tuple[str, tuple[_Window, ...]]] = set()
+    for qid, windows in trend_windows.items():
+        for leaf in figures.leaves(qid):
+            if (leaf, tuple(windows)) in done:  # formulas over one role share their leaves
+                continue
+            done.add((leaf, tuple(windows)))
+            running = _EMPTY
+            for window in windows:
+                request = figures.request(leaf, window)
+                if request.how != "sum":
+                    break
+                part = figures.results.get(request, _EMPTY)
+                running = _combine(running, part)
+                whole = figures.request(leaf, _Window(start, window.end))
+                figures.results.setdefault(whole, running)
+
+
+def _combine(a: AggResult, b: AggResult) -> AggResult:
+    """Two sums over adjacent windows as one."""
+    if a.value is None:
+        return b
+    if b.value is None:
+        return a
+    firsts = [d for d in (a.first, b.first) if d is not None]
+    lasts = [d for d in (a.last, b.last) if d is not None]
+    return AggResult(
+        a.value + b.value, a.count + b.count, min(firsts, default=None), max(lasts, default=None)
+    )
+
+
+def _with_periods(
+    result: KpiResult,
+    figures: _Figures,
+    windows: Sequence[_Window],
+    steps: Sequence[tuple[dt.date, dt.date]],
+    cumulative: bool,
+    *,
+    keep_trend: bool = True,
+) -> KpiResult:
+    """``result`` with its trend, this period, the previous one and the change between them."""
+
+    start = figures.plan.plan.period.start
+    kpi = figures.refs[result.id].kpi
+    due = kpi.due or figures.plan.plan.period.end
+    curve = None
+    if cumulative and kpi.target is not None and day_number(start, due) > 0:
+        curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
+
+    def planned(day: dt.date) -> Decimal | None:
+        if curve is None:
+            return None if cumulative else kpi.target
+        return at_most_six(curve.at(day_number(start, day)))
+
+    trend = [
+        PeriodValue(
+            w.start,
+            w.end,
+            figures.value(result.id, w),
+            figures.value(result.id, _Window(start, w.end)) if keep_trend else None,
+            planned(w.end),
+        )
+        for w in windows
+    ]
+    by_end = {(p.end, p.start): p for p in trend}
+    if not keep_trend:
+        trend = []
+
+    def one(first: dt.date, last: dt.date) -> PeriodValue:
+        limit = figures.refs[result.id].kpi.due or figures.plan.plan.period.end
+        window = _Window(max(first, start), min(last, limit))
+        if window.empty:
+            return PeriodValue(first, last, None)
+        found = by_end.get((window.end, window.start))
+        return PeriodValue(window.start, window.end, found.actual if found else None)
+
+    current, previous = one(*steps[0]), one(*steps[1])
+    return replace(
+        result,
+        period=current,
+        previous_period=previous,
+        change=period_change(
+            current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
+        ),
+        trend=trend,
+    )
+
+
+def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:
+    """current − previous, and ÷ |previous| as a fraction (not for percent KPIs: points)."""
+    if current is None or previous is None:
+        return Change(None, None)
+    absolute = current - previous
+    relative = None if percent else ratio(absolute, abs(previous))
+    return Change(absolute, relative)
 
 
 def _recent(window: _Window) -> _Window:

@@ -60,7 +60,13 @@ def test_the_kpi_table_reads_its_columns_in_every_renderer() -> None:
     assert [c.value for c in sheet[1]] == [words[c.label] for c in columns.KPIS.shown("xlsx")]
     doc = json.loads(render_json(ev))
     # every column of the table, plus the KPI's channel split (a nested list, not a column)
-    assert set(doc["kpis"][0]) == {c.key for c in columns.KPIS.shown("json")} | {"by_channel"}
+    assert set(doc["kpis"][0]) == {c.key for c in columns.KPIS.shown("json")} | {
+        "by_channel",
+        "period",
+        "previous_period",
+        "change",
+        "trend",
+    }
     table = render_table_text(ev)
     section = table.split("\nKPIs", 1)[1].split(words["budget"], 1)[0]
     for column in columns.KPIS.shown("table"):

@@ -23,6 +23,8 @@ SHEETS = [
     "Alerts",
     "By channel",
     "Daily",
+    "Period",
+    "Trend",
 ]
 
 

@@ -15,8 +15,9 @@ from mktplan.cli import app
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from mktplan.evaluation import Evaluation
+    from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
+    from mktplan.store.records import OpenProblem
 
 
 class ReportFormatOption(StrEnum):
@@ -24,11 +25,18 @@ class ReportFormatOption(StrEnum):
     xlsx = "xlsx"
     json = "json"
     table = "table"
+    brief = "brief"
 
 
 class ReportLang(StrEnum):
     en = "en"
     zh = "zh"
+
+
+class ReportPeriod(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
 
 
 class FailOn(StrEnum):
@@ -98,6 +106,7 @@ def _evaluate(
     fmt: ReportFormatOption,
     quiet: bool,
     allow_empty: bool,
+    period: ReportPeriod | None = None,
 ) -> Evaluation:
     """The plan evaluated against its observations in the store at ``store_path``; a
     ReportError when there are none, unless ``allow_empty``."""
@@ -107,12 +116,16 @@ def _evaluate(
     from mktplan.store import Store
 
     include_daily = fmt is ReportFormatOption.xlsx
+    kind: PeriodKind | None = None if period is None else period.value
     if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
         with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
             if not observations.is_empty():
-                return evaluate(loaded, observations, cut, include_daily=include_daily)
+                found = evaluate(
+                    loaded, observations, cut, include_daily=include_daily, period=kind
+                )
+                return _with_input_problems(found, opened.open_problems(loaded.plan.id))
             why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
     else:
         why = f"there is no store at {store_path}"
@@ -132,7 +145,20 @@ def _evaluate(
             soft_wrap=True,
             markup=False,
         )
-    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily)
+    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+
+
+def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) -> Evaluation:
+    """The evaluation with the store's refused and skipped rows ahead of its stale sources."""
+    import dataclasses
+
+    from mktplan.evaluation import DataIssue
+
+    logged = [
+        DataIssue("refused" if p.kind == "refused" else "skipped", p.source, p.since.date(), p.rows)
+        for p in problems
+    ]
+    return dataclasses.replace(evaluation, data_issues=[*logged, *evaluation.data_issues])
 
 
 def _write(
@@ -148,19 +174,26 @@ def _write(
 ) -> None:
     """Print the report, or write it to ``out`` unless that would destroy another file."""
     from mktplan.cli.output import console
-    from mktplan.render import check_target, output_path, render_report, write_atomic
+    from mktplan.render import FORMATS, check_target, output_path, render_report, write_atomic
 
+    if fmt is ReportFormatOption.brief:
+        from mktplan.render.weekly import render_brief
+
+        sys.stdout.write(render_brief(evaluation, lang.value))
+        sys.stdout.flush()
+        return
     if fmt is ReportFormatOption.table and out is None:
         from mktplan.render.table import print_report
 
         print_report(evaluation, console(), lang.value)
         return
-    data = render_report(evaluation, fmt.value, lang=lang.value, template=template)
+    kind = next(f for f in FORMATS if f == fmt.value)
+    data = render_report(evaluation, kind, lang=lang.value, template=template)
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
-    target = output_path(out, evaluation, fmt.value)
+    target = output_path(out, evaluation, kind)
     check_target(target, protected, force=force)
     write_atomic(target, data)
     if not quiet:
@@ -180,8 +213,8 @@ def report(
         None,
         "--format",
         "-f",
-        help="md, xlsx, json or table (default: from --out's extension; table on a terminal, "
-        "else md).",
+        help="md, xlsx, json, table, or brief (summary and alerts as short lines) (default: "
+        "from --out's extension; table on a terminal, else md).",
         show_default=False,
     ),
     out: str | None = typer.Option(
@@ -192,7 +225,20 @@ def report(
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
-    lang: ReportLang = typer.Option(ReportLang.en, "--lang", help="Labels in en or zh."),
+    lang: ReportLang | None = typer.Option(
+        None,
+        "--lang",
+        envvar="MKTPLAN_LANG",
+        help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
+        show_default=False,
+    ),
+    period: ReportPeriod | None = typer.Option(
+        None,
+        "--period",
+        help="The period compared with the one before it (本期/上期) and stepped back for the "
+        "trend: day, week or month (default: the plan's cadence).",
+        show_default=False,
+    ),
     template: Path | None = typer.Option(
         None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
     ),
@@ -230,6 +276,11 @@ def report(
 
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
+    if fmt is ReportFormatOption.brief and out is not None:
+        raise UsageError(
+            "the brief report prints to standard output only",
+            hint="drop --out and redirect: mktplan report … --format brief > brief.txt",
+        )
     if fmt is ReportFormatOption.xlsx and out is None:
         raise UsageError(
             "an xlsx report needs --out",
@@ -259,8 +310,9 @@ def report(
     if template is not None:
         protected.append(("the template", template))
     try:
-        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty)
-        _write(evaluation, fmt, out, lang, template, protected, quiet=quiet, force=force)
+        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty, period)
+        chosen = ReportLang(lang or loaded.plan.lang or "en")
+        _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
 

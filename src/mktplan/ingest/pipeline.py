@@ -22,6 +22,7 @@ from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
+from mktplan.store.records import InputProblem
 
 if TYPE_CHECKING:
     from mktplan.store import FileBatch, IngestOutcome
@@ -329,6 +330,9 @@ def ingest_files(
             progress=progress,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
+            if not dry_run and store_exists:  # a refused ingest creates no store
+                with Store.open(store_path, lock_timeout=lock_timeout) as log:
+                    log.record_problems(plan.plan.id, input_problems(parsed, "refused"))
             raise rejection_error(parsed)
         # before the commit: rows stored while their rejects are lost would never be listed
         # again, as a re-run finds the file already ingested
@@ -341,4 +345,21 @@ def ingest_files(
             command=command,
             force=force,
         )
+        if not dry_run:
+            opened.record_problems(plan.plan.id, input_problems(parsed, "skipped"))
     return IngestResult(outcome, tuple(parsed), tuple(written), store_path)
+
+
+def input_problems(files: Sequence[ParsedFile], kind: str) -> list[InputProblem]:
+    """The files with rejected rows as log entries: counts and finding codes, no values."""
+    return [
+        InputProblem(
+            file=f.name,
+            source=f.mapped.layout,
+            kind=kind,
+            reason=",".join(sorted({r.as_finding().code for r in f.mapped.rejects})),
+            rows=f.mapped.rejected_rows,
+        )
+        for f in files
+        if f.mapped.rejects
+    ]

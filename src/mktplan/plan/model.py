@@ -167,6 +167,11 @@ class PlanInfo(StrictModel):
         le=24 * 366,
         description="Hours after the as-of date by which an alert needs a response.",
     )
+    lang: Literal["en", "zh"] | None = Field(
+        default=None,
+        description="Language of the plan's reports and messages (en or zh) when neither "
+        "--lang nor MKTPLAN_LANG says; default en.",
+    )
 
 
 class ReserveRange(StrictModel):

@@ -419,7 +419,13 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
 
     kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
     ws = writer.add(
-        Sheet(w["sheet_kpis"], kpi_cols, kpi_rows, kpi_rows, [STATUS_COLOURS.get(k.status) for k in ev.kpis])
+        Sheet(
+            w["sheet_kpis"],
+            kpi_cols,
+            kpi_rows,
+            kpi_rows,
+            [STATUS_COLOURS.get(k.status) for k in ev.kpis],
+        )
     )
     last = len(kpi_rows) + 1
     if kpi_rows:
@@ -474,6 +480,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
 
     _add_by_channel(writer, ev, w, shown.module_names)
     daily = _add_daily(writer, ev, w)
+    _add_period_and_trend(writer, ev, lang, w, shown.module_names)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
     props.created = stamp
@@ -523,6 +530,63 @@ def _add_by_channel(
     ]
     rows = [*kpi_rows, *module_rows]
     writer.add(Sheet(w["sheet_by_channel"], columns, rows, rows[:DAILY_WIDTH_SAMPLE]))
+
+
+def _add_period_and_trend(
+    writer: _Writer, ev: Evaluation, lang: str, w: dict[str, str], names: dict[str | None, str]
+) -> None:
+    """The Period sheet (本期 vs 上期 per KPI) and the Trend sheet (each KPI's actual and
+    cumulative value per period, oldest first); each gets its autofilter from the writer."""
+    from mktplan.render.weekly import period_label
+
+    p = ev.plan
+    this = period_label(p, "current", lang, p.period_start, p.period_end)
+    before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
+    period_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            (k.previous_period.actual if k.previous_period else None, k.unit),
+            (k.period.actual if k.period else None, k.unit),
+            (k.change.absolute if k.change else None, k.unit),
+            k.change.relative if k.change else None,
+        ]
+        for k in ev.kpis
+    ]
+    period_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(f"{w['previous_period']} {before}", "kpi"),
+        Column(f"{w['this_period']} {this}", "kpi"),
+        Column(w["change"], "kpi"),
+        Column(w["change_relative"], "fraction"),
+    ]
+    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
+    trend_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            t.start,
+            t.end,
+            (t.actual, k.unit),
+            (t.cumulative, k.unit),
+        ]
+        for k in ev.kpis
+        for t in k.trend
+    ]
+    trend_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["start"], "date"),
+        Column(w["period_end"], "date"),
+        Column(w["actual"], "kpi"),
+        Column(w["trend_cumulative"], "kpi"),
+    ]
+    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
 
 
 @dataclass(frozen=True)

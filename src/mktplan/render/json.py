@@ -18,7 +18,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from mktplan.evaluation import Evaluation
+from mktplan.evaluation import Evaluation, PeriodValue
 from mktplan.render import columns
 
 
@@ -42,6 +42,24 @@ def decimal_number(value: Decimal) -> int | float:
     return float(value)
 
 
+def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
+    """A period as ``{start, end, actual}``."""
+    if value is None:
+        return None
+    return {"start": value.start, "end": value.end, "actual": value.actual}
+
+
+def trend_point(value: PeriodValue) -> dict[str, Any]:
+    """One period of a trend: ``{start, end, actual, cumulative, planned}``."""
+    return {
+        "start": value.start,
+        "end": value.end,
+        "actual": value.actual,
+        "cumulative": value.cumulative,
+        "planned": value.planned,
+    }
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
     """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
     p = ev.plan
@@ -61,6 +79,9 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "cadence": p.cadence,
             "days_elapsed": p.days_elapsed,
             "days_total": p.days_total,
+            "time_elapsed": p.time_elapsed,
+            "period": p.period,
+            "period_number": p.period_number,
         },
         "kpis": [
             {
@@ -69,6 +90,12 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                     {"channel": c.channel or None, "actual": c.actual, "share": c.share}
                     for c in k.by_channel
                 ],
+                "period": period_value(k.period),
+                "previous_period": period_value(k.previous_period),
+                "change": None
+                if k.change is None
+                else {"absolute": k.change.absolute, "relative": k.change.relative},
+                "trend": [trend_point(t) for t in k.trend],
             }
             for k in ev.kpis
         ],
@@ -111,6 +138,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             for r in ev.reviews
         ],
     }
+    doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
+    doc["data_issues"] = [
+        {"kind": d.kind, "source": d.source, "since": d.since, "count": d.count, "days": d.days}
+        for d in ev.data_issues
+    ]
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc

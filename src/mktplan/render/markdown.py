@@ -20,6 +20,7 @@ from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels
 from mktplan.render import columns, numbers
+from mktplan.render.weekly import weekly_filters
 
 if TYPE_CHECKING:
     import jinja2
@@ -117,6 +118,7 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(markdown_filters(lang))
+    env.filters.update(weekly_filters(lang))
     return env
 
 
@@ -127,9 +129,7 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
         "summary": columns.text_table(
             columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
         ),
-        "tracking": columns.text_table(
-            columns.TRACKING, ev.tracking, "md", shown, numbers.md_cell
-        ),
+        "tracking": columns.text_table(columns.TRACKING, ev.tracking, "md", shown, numbers.md_cell),
         "tasks": columns.text_table(columns.TASKS, ev.actions, "md", shown, numbers.md_cell),
         "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
         "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),

@@ -147,3 +147,25 @@ class StoredObservation:
     source: str  # "long" or the plan source's name
     run_id: int
     ingested_at: dt.datetime  # UTC
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Rows of one input file that were refused (the whole ingest failed) or skipped
+    (``--skip-invalid``): counts and reason codes only, never the values."""
+
+    file: str  # the input path as the user gave it
+    source: str  # "long" or the plan source's name
+    kind: str  # refused | skipped
+    reason: str  # the rejected rows' finding codes, e.g. "invalid"
+    rows: int
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """Refused or skipped rows of a source since its last accepted ingest."""
+
+    source: str  # the plan source's name, or the file name for long-format files
+    kind: str  # refused | skipped
+    since: dt.datetime  # UTC, the first such ingest
+    rows: int

@@ -306,6 +306,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             END""",
         ),
     ),
+    # numbered 7 on branch weekly: 5 and 6 are taken by branches merged meanwhile
+    Migration(
+        7,
+        "refused and skipped input rows per file, for the report's data-quality banner",
+        (
+            """CREATE TABLE input_problem (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plan_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                file TEXT NOT NULL,
+                source TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('refused', 'skipped')),
+                reason TEXT NOT NULL,
+                rows INTEGER NOT NULL
+            )""",
+            "CREATE INDEX input_problem_plan ON input_problem (plan_id, at)",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what
