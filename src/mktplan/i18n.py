@@ -135,6 +135,8 @@ EN: dict[str, str] = {
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
+    "chart_period_compare": "This period vs the previous one",
+    "sheet_charts": "Charts",
     # tracking cycle
     "cadence_daily": "daily",
     "cadence_weekly": "weekly",
@@ -304,6 +306,8 @@ ZH: dict[str, str] = {
     "sheet_trend": "趋势",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
+    "chart_period_compare": "本期与上期对比",
+    "sheet_charts": "图表",
     "cadence_daily": "每日",
     "cadence_weekly": "每周",
     "cadence_monthly": "每月",

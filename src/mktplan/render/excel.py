@@ -303,12 +303,14 @@ def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None
         )
 
 
-def _bar_chart(title: str, y_format: str) -> Any:
+def _bar_chart(title: str, y_format: str, x_title: str, y_title: str) -> Any:
     from openpyxl.chart import BarChart
 
     chart = BarChart()
     chart.type = "bar"
     chart.title = xml_safe(title)
+    chart.x_axis.title = xml_safe(x_title)
+    chart.y_axis.title = xml_safe(y_title)
     chart.y_axis.numFmt = y_format
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False  # openpyxl hides axes by default; Excel then shows no labels
@@ -380,6 +382,8 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     """The report as an openpyxl write-only Workbook (not yet saved) and its daily rows."""
     from openpyxl.chart import Reference
 
+    from mktplan.render.excel_charts import add_charts_sheet
+
     w = labels(lang)
     writer = _Writer(ev.plan.currency, w)
     shown = columns.display(ev, lang)
@@ -429,7 +433,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     )
     last = len(kpi_rows) + 1
     if kpi_rows:
-        chart = _bar_chart(w["chart_attainment"], "0%")
+        chart = _bar_chart(w["chart_attainment"], "0%", w["kpi"], w["attainment"])
         attainment = _position(columns.KPIS, "attainment")
         chart.add_data(
             Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
@@ -445,7 +449,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     last = len(module_rows) + 1
     _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
-        chart = _bar_chart(w["chart_spend"], writer.money)
+        chart = _bar_chart(w["chart_spend"], writer.money, w["module"], ev.plan.currency)
         chart.add_data(
             Reference(
                 ws,
@@ -481,6 +485,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     _add_by_channel(writer, ev, w, shown.module_names)
     daily = _add_daily(writer, ev, w)
     _add_period_and_trend(writer, ev, lang, w, shown.module_names)
+    add_charts_sheet(writer, ev, lang)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
     props.created = stamp
