@@ -89,7 +89,7 @@ EN: dict[str, str] = {
     "budget_lines": "Budget lines",
     "line": "Line",
     "unassigned": "unassigned",
-    "percent_points": "{}%",  # a difference of two percentages
+    "percent_points": "{} pt",  # a difference of two percentages, in percent points
     "planned": "Planned",
     "by_module": "By module",
     # channel view
@@ -178,7 +178,6 @@ EN: dict[str, str] = {
     "period_day": "day {n}",
     "period_week": "week {n}",
     "period_month": "month {n}",
-    "points_unit": " pt",
     "trend_cumulative": "Cumulative",
     "period_end": "End",
     "charts_section": "Charts",
@@ -343,7 +342,6 @@ ZH: dict[str, str] = {
     "period_day": "第{n}天",
     "period_week": "第{n}周",
     "period_month": "第{n}月",
-    "points_unit": " 个百分点",
     "trend_cumulative": "累计",
     "period_end": "结束时间",
     "charts_section": "图表",

@@ -112,4 +112,4 @@ def test_spend_with_no_budget_line_is_a_translated_row_in_a_chinese_report() -> 
 def test_a_rate_variance_is_in_percent_points_in_chinese() -> None:
     zh = render_markdown(sample_evaluation(), "zh")
     assert "| 5.0% | 2.1% | 42.0% | 2.9 个百分点 |" in zh
-    assert "| 5.0% | 2.1% | 42.0% | 2.9% |" in render_markdown(sample_evaluation(), "en")
+    assert "| 5.0% | 2.1% | 42.0% | 2.9 pt |" in render_markdown(sample_evaluation(), "en")

@@ -10,28 +10,34 @@ its header), which kind of value it is (``kind``: how it is formatted as text by
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
 from mktplan.evaluation import (
     ActionResult,
     AlertResult,
     BudgetLine,
+    ChannelValue,
     Evaluation,
     KpiResult,
+    ModuleChannel,
     ModuleResult,
+    PeriodValue,
     TrackingRow,
 )
 from mktplan.i18n import labels
 from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
+from mktplan.render.weekly import period_label
 from mktplan.vocab import is_percent
 
 Format = Literal["md", "table", "xlsx", "json"]
 # text: prose from the plan or an export; module: a module id shown by its name; status,
 # severity, action: codes shown by their translated label; flag: a bool shown as the
-# column's own label when true; kpi: a value in the row's KPI unit; money: in the plan
-# currency; fraction: 1.2 = 120 %; roi: revenue ÷ spend shown as 1:X; int, number: counts.
+# column's own label when true; channel: a channel, '' shown as "(no channel)"; kpi: a
+# value in the row's KPI unit; money: in the plan currency; fraction: 1.2 = 120 %; roi:
+# revenue ÷ spend shown as 1:X; int, number: counts.
 Kind = Literal[
     "text",
     "module",
@@ -40,6 +46,7 @@ Kind = Literal[
     "action",
     "rule",
     "line",
+    "channel",
     "flag",
     "kpi",
     "money",
@@ -57,6 +64,7 @@ EVERYWHERE: frozenset[Format] = frozenset({"md", "table", "xlsx", "json"})
 WIDE: frozenset[Format] = frozenset({"md", "xlsx", "json"})
 SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
+SHEET: frozenset[Format] = frozenset({"xlsx"})  # a sheet of its own; JSON nests these values
 TABLES: frozenset[Format] = frozenset({"md", "table", "xlsx"})  # not in the JSON document
 
 
@@ -72,6 +80,9 @@ class Column(Generic[Row]):
     difference: bool = False  # a difference of two values: percent KPIs in percent points
     wrap: bool = False  # long prose wraps inside its column in Excel
     status_fill: bool = False  # Excel fills it with the colour of its row's status
+    signed: bool = False  # a change: a leading + on a positive value
+    # "current" / "previous": the header names the period (本期 第2周 (06-08 – 06-14))
+    dated: Literal["current", "previous"] | None = None
 
     @property
     def right(self) -> bool:
@@ -245,6 +256,130 @@ BUDGET_LINES: Table[BudgetLine] = Table(
 )
 
 
+@dataclass(frozen=True)
+class ChannelRow:
+    """A row of the channel view: a KPI's actual in a channel, or a module's money there."""
+
+    module: str | None  # module id, None at plan level
+    kpi: KpiResult | None  # None on a module's row
+    value: ChannelValue | None  # a KPI's row
+    money: ModuleChannel | None  # a module's row
+
+    @property
+    def channel(self) -> str:
+        found = self.value or self.money
+        return found.channel if found is not None else ""
+
+
+def channel_rows(ev: Evaluation) -> list[ChannelRow]:
+    """Every KPI's channels, then every module's, in plan order."""
+    return [ChannelRow(k.module, k, c, None) for k in ev.kpis for c in k.by_channel] + [
+        ChannelRow(m.id, None, None, c) for m in ev.modules for c in m.by_channel
+    ]
+
+
+def _channel_unit(r: ChannelRow) -> str | None:
+    return r.kpi.unit if r.kpi is not None else None
+
+
+# The channel view (分渠道): JSON nests these values in the KPI and module records.
+CHANNELS: Table[ChannelRow] = Table(
+    "by_channel",
+    "by_channel",
+    [
+        Column("module", "module", "module", lambda r: r.module, SHEET),
+        Column("kpi", "kpi_id", "text", lambda r: r.kpi and r.kpi.id, SHEET),
+        Column("name", "kpi", "text", lambda r: r.kpi and r.kpi.name, SHEET),
+        Column("channel", "channel", "channel", lambda r: r.channel, SHEET),
+        Column(
+            "actual", "actual", "kpi", lambda r: r.value and r.value.actual, SHEET, _channel_unit
+        ),
+        Column("share", "share", "fraction", lambda r: r.value and r.value.share, SHEET),
+        Column("spend", "spend", "money", lambda r: r.money and r.money.spend, SHEET),
+        Column("revenue", "revenue", "money", lambda r: r.money and r.money.revenue, SHEET),
+        Column("roi", "roi", "roi", lambda r: r.money and r.money.roi, SHEET),
+    ],
+)
+
+
+def _previous(k: KpiResult) -> Decimal | None:
+    return k.previous_period.actual if k.previous_period is not None else None
+
+
+def _current(k: KpiResult) -> Decimal | None:
+    return k.period.actual if k.period is not None else None
+
+
+# This period vs the previous one (本期对比): JSON has them as kpis[i].period etc.
+PERIOD: Table[KpiResult] = Table(
+    "period",
+    "period_section",
+    [
+        Column("module", "module", "module", lambda k: k.module, TABLES),
+        Column("name", "kpi", "text", lambda k: k.name, TABLES),
+        Column("id", "kpi_id", "text", lambda k: k.id, SHEET),
+        Column("previous", "previous_period", "kpi", _previous, TABLES, _unit, dated="previous"),
+        Column("current", "this_period", "kpi", _current, TABLES, _unit, dated="current"),
+        Column(
+            "change",
+            "change",
+            "kpi",
+            lambda k: k.change and k.change.absolute,
+            TABLES,
+            _unit,
+            difference=True,
+            signed=True,
+        ),
+        Column(
+            "change_relative",
+            "change_relative",
+            "fraction",
+            lambda k: k.change and k.change.relative,
+            TABLES,
+            signed=True,
+        ),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    kpi: KpiResult
+    period: PeriodValue
+
+
+def trend_rows(ev: Evaluation) -> list[TrendRow]:
+    """Each KPI's periods, oldest first, KPIs in plan order."""
+    return [TrendRow(k, t) for k in ev.kpis for t in k.trend]
+
+
+def _trend_unit(r: TrendRow) -> str | None:
+    return r.kpi.unit
+
+
+# The trend sheet (趋势): each KPI's actual and cumulative value per period.
+TREND: Table[TrendRow] = Table(
+    "trend",
+    "trend_section",
+    [
+        Column("module", "module", "module", lambda r: r.kpi.module, SHEET),
+        Column("name", "kpi", "text", lambda r: r.kpi.name, SHEET),
+        Column("id", "kpi_id", "text", lambda r: r.kpi.id, SHEET),
+        Column("start", "start", "date", lambda r: r.period.start, SHEET),
+        Column("end", "period_end", "date", lambda r: r.period.end, SHEET),
+        Column("actual", "actual", "kpi", lambda r: r.period.actual, SHEET, _trend_unit),
+        Column(
+            "cumulative",
+            "trend_cumulative",
+            "kpi",
+            lambda r: r.period.cumulative,
+            SHEET,
+            _trend_unit,
+        ),
+    ],
+)
+
+
 # Rules whose threshold is percent points: how far from the target or the pace line.
 PERCENT_RULES = frozenset({"below_target", "above_target", "below_pace"})
 
@@ -278,18 +413,42 @@ class Display:
 
     words: dict[str, str]
     module_names: dict[str | None, str]
+    periods: dict[str, str] = field(default_factory=dict)  # "current": "week 2 (06-08 – 06-14)"
 
 
 def display(ev: Evaluation, lang: str) -> Display:
     words = labels(lang)
     names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
     names[None] = words["plan_level"]
-    return Display(words, names)
+    p = ev.plan
+    periods = {
+        "current": period_label(p, "current", lang, p.period_start, p.period_end),
+        "previous": period_label(p, "previous", lang, p.previous_start, p.previous_end),
+    }
+    return Display(words, names, periods)
+
+
+def header(column: Column[Row], shown: Display, fmt: Format) -> str:
+    """A column's header: its label, and in a sheet the period it covers (a Markdown or
+    terminal table names the periods in a line above it)."""
+    text = shown.words[column.label]
+    if column.dated is not None and fmt == "xlsx":
+        return f"{text} {shown.periods[column.dated]}"
+    return text
 
 
 def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
     """The cell as text in the report language: the one place that formats a column's
     value for Markdown and the terminal (each renderer then escapes it for its medium)."""
+    text = _cell_text(column, row, shown)
+    if column.signed:
+        value = column.get(row)
+        if value is not None and value > 0:
+            return f"+{text}"
+    return text
+
+
+def _cell_text(column: Column[Row], row: Row, shown: Display) -> str:
     value = column.get(row)
     kind = column.kind
     if kind == "kpi":
@@ -315,6 +474,8 @@ def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
         return numbers.timestamp(value)
     if kind == "flag":
         return shown.words[column.label] if value else numbers.MISSING
+    if kind == "channel":  # '' is data without a channel
+        return numbers.text(value) if value else shown.words["no_channel"]
     if kind == "line":  # spend that names no budget line
         return shown.words["unassigned"] if value == UNASSIGNED else numbers.text(value)
     if kind in ("status", "severity", "action", "rule"):
@@ -347,7 +508,7 @@ def text_table(
     columns = table.shown(fmt)
     coded = [c.kind in ("status", "severity", "action") for c in columns]  # coloured
     return TextTable(
-        [shown.words[c.label] for c in columns],
+        [header(c, shown, fmt) for c in columns],
         [c.right for c in columns],
         [c.right or c.kind in ("date", "datetime") for c in columns],
         [[escape(cell_text(c, row, shown)) for c in columns] for row in rows],

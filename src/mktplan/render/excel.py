@@ -327,6 +327,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "action": "label",
     "rule": "label",
     "line": "text",
+    "channel": "text",
     "flag": "label",
     "kpi": "kpi",
     "money": "money",
@@ -348,7 +349,7 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
-    if column.kind == "line":
+    if column.kind in ("line", "channel"):
         return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):
         return shown.words.get(f"{column.kind}_{value}", str(value))
@@ -361,7 +362,8 @@ def _spec_sheet(
     """The sheet columns and rows of a table from its column specification."""
     spec = table.shown("xlsx")
     sheet_columns = [
-        Column(shown.words[c.label], _SHEET_KINDS[c.kind], c.wrap, c.status_fill) for c in spec
+        Column(columns.header(c, shown, "xlsx"), _SHEET_KINDS[c.kind], c.wrap, c.status_fill)
+        for c in spec
     ]
     return sheet_columns, [[_sheet_value(c, row, shown) for c in spec] for row in rows]
 
@@ -482,9 +484,15 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},
     )
 
-    _add_by_channel(writer, ev, w, shown.module_names)
+    channel_cols, channel_rows = _spec_sheet(columns.CHANNELS, columns.channel_rows(ev), shown)
+    writer.add(
+        Sheet(w["sheet_by_channel"], channel_cols, channel_rows, channel_rows[:DAILY_WIDTH_SAMPLE])
+    )
     daily = _add_daily(writer, ev, w)
-    _add_period_and_trend(writer, ev, lang, w, shown.module_names)
+    period_cols, period_rows = _spec_sheet(columns.PERIOD, ev.kpis, shown)
+    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
+    trend_cols, trend_rows = _spec_sheet(columns.TREND, columns.trend_rows(ev), shown)
+    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
     add_charts_sheet(writer, ev, lang)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
@@ -495,103 +503,6 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
-
-
-def _add_by_channel(
-    writer: _Writer, ev: Evaluation, w: dict[str, str], names: dict[str | None, str]
-) -> None:
-    """The "By channel" sheet (docs/metrics.md, "By channel"): a row per KPI and channel
-    (actual, share), then a row per module and channel (spend, revenue, ROI)."""
-    kpi_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module),
-            k.id,
-            k.name,
-            c.channel or w["no_channel"],
-            (c.actual, k.unit),
-            c.share,
-            None,
-            None,
-            None,
-        ]
-        for k in ev.kpis
-        for c in k.by_channel
-    ]
-    module_rows: list[list[Any]] = [
-        [m.name, None, None, c.channel or w["no_channel"], None, None, c.spend, c.revenue, c.roi]
-        for m in ev.modules
-        for c in m.by_channel
-    ]
-    columns = [
-        Column(w["module"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["channel"], "text"),
-        Column(w["actual"], "kpi"),
-        Column(w["share"], "fraction"),
-        Column(w["spend"], "money"),
-        Column(w["revenue"], "money"),
-        Column(w["roi"], "number"),
-    ]
-    rows = [*kpi_rows, *module_rows]
-    writer.add(Sheet(w["sheet_by_channel"], columns, rows, rows[:DAILY_WIDTH_SAMPLE]))
-
-
-def _add_period_and_trend(
-    writer: _Writer, ev: Evaluation, lang: str, w: dict[str, str], names: dict[str | None, str]
-) -> None:
-    """The Period sheet (本期 vs 上期 per KPI) and the Trend sheet (each KPI's actual and
-    cumulative value per period, oldest first); each gets its autofilter from the writer."""
-    from mktplan.render.weekly import period_label
-
-    p = ev.plan
-    this = period_label(p, "current", lang, p.period_start, p.period_end)
-    before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
-    period_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module or ""),
-            k.name,
-            k.id,
-            (k.previous_period.actual if k.previous_period else None, k.unit),
-            (k.period.actual if k.period else None, k.unit),
-            (k.change.absolute if k.change else None, k.unit),
-            k.change.relative if k.change else None,
-        ]
-        for k in ev.kpis
-    ]
-    period_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(f"{w['previous_period']} {before}", "kpi"),
-        Column(f"{w['this_period']} {this}", "kpi"),
-        Column(w["change"], "kpi"),
-        Column(w["change_relative"], "fraction"),
-    ]
-    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
-    trend_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module or ""),
-            k.name,
-            k.id,
-            t.start,
-            t.end,
-            (t.actual, k.unit),
-            (t.cumulative, k.unit),
-        ]
-        for k in ev.kpis
-        for t in k.trend
-    ]
-    trend_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["start"], "date"),
-        Column(w["period_end"], "date"),
-        Column(w["actual"], "kpi"),
-        Column(w["trend_cumulative"], "kpi"),
-    ]
-    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,9 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
         "lines": columns.text_table(
             columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
         ),
+        "period": columns.text_table(
+            columns.PERIOD, ev.summary_kpis(), "md", shown, numbers.md_cell
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSum
 from mktplan.i18n import labels, summary_sentences
 from mktplan.render import numbers
 from mktplan.render.text import localize
+from mktplan.vocab import is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_GAP = "·"  # a period without data
@@ -47,12 +48,12 @@ def signed(text: str, value: Decimal) -> str:
 
 def change_value(change: Change | None, unit: str | None, lang: str) -> str:
     """The absolute change in the KPI's unit, signed: ``+400``, ``-0.5 pt`` / ``-0.5 个百分点``
-    for percent KPIs."""
+    for percent KPIs (as the Period table writes it)."""
     if change is None or change.absolute is None:
         return numbers.MISSING
     value = change.absolute
-    if unit == "%" or (unit or "").strip() in {"％", "percent", "pct"}:
-        return signed(numbers.number(value, 2), value) + labels(lang)["points_unit"]
+    if is_percent(unit):
+        return signed(labels(lang)["percent_points"].format(numbers.number(value, 1)), value)
     return signed(numbers.kpi_value(value, unit), value)
 
 
