@@ -414,9 +414,10 @@ class Display:
     words: dict[str, str]
     module_names: dict[str | None, str]
     periods: dict[str, str] = field(default_factory=dict)  # "current": "week 2 (06-08 – 06-14)"
+    style: numbers.Style = numbers.PLAIN  # 万/亿 and 1:X
 
 
-def display(ev: Evaluation, lang: str) -> Display:
+def display(ev: Evaluation, lang: str, units: numbers.Units | None = None) -> Display:
     words = labels(lang)
     names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
     names[None] = words["plan_level"]
@@ -425,7 +426,7 @@ def display(ev: Evaluation, lang: str) -> Display:
         "current": period_label(p, "current", lang, p.period_start, p.period_end),
         "previous": period_label(p, "previous", lang, p.previous_start, p.previous_end),
     }
-    return Display(words, names, periods)
+    return Display(words, names, periods, numbers.style(lang, units))
 
 
 def header(column: Column[Row], shown: Display, fmt: Format) -> str:
@@ -455,19 +456,20 @@ def _cell_text(column: Column[Row], row: Row, shown: Display) -> str:
         unit = None if column.unit is None else column.unit(row)
         if column.difference and value is not None and is_percent(unit):
             return shown.words["percent_points"].format(numbers.number(value, 1))
-        return numbers.kpi_value(value, unit)
+        style = shown.style.difference if column.difference else shown.style
+        return numbers.kpi_value(value, unit, style)
     if kind == "module":  # None is the plan level
         return shown.module_names.get(value, str(value))
     if value is None:
         return numbers.MISSING
     if kind == "money":
-        return numbers.money(value)
+        return numbers.money(value, shown.style)
     if kind == "fraction":
         return numbers.fraction(value)
     if kind == "roi":
         return numbers.roi_label(value)
     if kind in ("int", "number"):
-        return numbers.number(value)
+        return numbers.number(value, None, shown.style)
     if kind == "date":
         return numbers.date(value)
     if kind == "datetime":

@@ -124,7 +124,7 @@ def _value_format(writer: _Writer, unit: str | None, values: Sequence[Any]) -> s
     if is_percent(unit):
         return "0.0%"
     if numbers.is_currency(unit):
-        return str(writer.money)
+        return str(writer.plain_money)
     whole = all(v is None or Decimal(v) == Decimal(v).to_integral_value() for v in values)
     return "#,##0" if whole else "#,##0.00"
 

@@ -214,11 +214,14 @@ def _section(title: str, table: columns.TextTable) -> _Section:
     return t
 
 
-def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
+def report_renderables(
+    ev: Evaluation, lang: str = "en", units: numbers.Units | None = None
+) -> list[RenderableType]:
     """The report's sections as rich renderables, in the Markdown report's order."""
     w = labels(lang)
     p, b = ev.plan, ev.budget
-    shown = columns.display(ev, lang)
+    shown = columns.display(ev, lang, units)
+    style = shown.style
 
     from rich.text import Text
 
@@ -249,12 +252,12 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     t.add_section()
     totals(
         w["total"],
-        budget=numbers.money(b.total),
-        spend=numbers.money(b.spent),
+        budget=numbers.money(b.total, style),
+        spend=numbers.money(b.spent, style),
         budget_used=numbers.fraction(b.used),
     )
-    totals(w["reserve"], budget=numbers.money(b.reserve))
-    totals(w["remaining"], budget=numbers.money(b.remaining))
+    totals(w["reserve"], budget=numbers.money(b.reserve, style))
+    totals(w["remaining"], budget=numbers.money(b.remaining, style))
     out.append(t.renderable())
     if b.lines:
         lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain)
@@ -271,15 +274,21 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     return out
 
 
-def print_report(ev: Evaluation, console: Console, lang: str = "en") -> None:
-    """Print the report's tables on ``console``, its sentences in ``lang``."""
+def print_report(
+    ev: Evaluation, console: Console, lang: str = "en", units: numbers.Units | None = None
+) -> None:
+    """Print the report's tables on ``console``, its sentences in ``lang``; ``units``: large
+    money and counts in 万/亿 or plain (default: 万 in Chinese)."""
     from mktplan.render.text import localize
 
-    for renderable in report_renderables(localize(ev, lang), lang):
+    shown = numbers.style(lang, units)
+    for renderable in report_renderables(localize(ev, lang, shown), lang, units):
         console.print(renderable, crop=False)  # a line wider than the console wraps, not lost
 
 
-def render_table_text(ev: Evaluation, lang: str = "en", width: int = 160) -> str:
+def render_table_text(
+    ev: Evaluation, lang: str = "en", width: int = 160, units: numbers.Units | None = None
+) -> str:
     """The terminal report as plain text (no colour), for ``--format table --out FILE``."""
     import io
 
@@ -287,5 +296,5 @@ def render_table_text(ev: Evaluation, lang: str = "en", width: int = 160) -> str
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
-    print_report(ev, console, lang)
+    print_report(ev, console, lang, units)
     return buffer.getvalue()
