@@ -9,6 +9,7 @@ its header), which kind of value it is (``kind``: how it is formatted as text by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,8 +61,6 @@ Kind = Literal[
 Row = TypeVar("Row")
 
 EVERYWHERE: frozenset[Format] = frozenset({"md", "table", "xlsx", "json"})
-# Wide formats: a terminal drops these columns to stay readable in 80 columns.
-WIDE: frozenset[Format] = frozenset({"md", "xlsx", "json"})
 SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
 SHEET: frozenset[Format] = frozenset({"xlsx"})  # a sheet of its own; JSON nests these values
@@ -81,6 +80,9 @@ class Column(Generic[Row]):
     wrap: bool = False  # long prose wraps inside its column in Excel
     status_fill: bool = False  # Excel fills it with the colour of its row's status
     signed: bool = False  # a change: a leading + on a positive value
+    # a terminal too narrow for the whole table drops the column of the highest priority
+    # first, and so on until it fits; 0: always shown
+    priority: int = 0
     # "current" / "previous": the header names the period (本期 第2周 (06-08 – 06-14))
     dated: Literal["current", "previous"] | None = None
 
@@ -124,10 +126,18 @@ KPIS: Table[KpiResult] = Table(
         Column("target", "target", "kpi", lambda k: k.target, unit=_unit),
         Column("actual", "actual", "kpi", lambda k: k.actual, unit=_unit),
         Column("attainment", "attainment", "fraction", lambda k: k.attainment, status_fill=True),
-        Column("variance", "variance", "kpi", lambda k: k.variance, WIDE, _unit, difference=True),
-        Column("expected", "expected", "kpi", lambda k: k.expected, WIDE, _unit),
+        Column(
+            "variance",
+            "variance",
+            "kpi",
+            lambda k: k.variance,
+            unit=_unit,
+            difference=True,
+            priority=2,
+        ),
+        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit, priority=3),
         Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
-        Column("forecast", "forecast", "kpi", lambda k: k.forecast, WIDE, _unit),
+        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit, priority=1),
         Column(
             "status",
             "status",
@@ -137,7 +147,7 @@ KPIS: Table[KpiResult] = Table(
             status_fill=True,
         ),
         Column("stale", "stale", "flag", lambda k: k.stale, SHEET_AND_JSON),
-        Column("last_date", "last_data", "date", lambda k: k.last_date, WIDE),
+        Column("last_date", "last_data", "date", lambda k: k.last_date, priority=4),
         Column("source", "source", "text", lambda k: k.source, SHEET_AND_JSON),
         Column("observations", "observations", "int", lambda k: k.observations, JSON_ONLY),
     ],
@@ -180,14 +190,14 @@ TRACKING: Table[TrackingRow] = Table(
     "tracking",
     [
         Column("module", "module", "text", lambda t: t.module, wrap=True),
-        Column("target", "smart_target", "text", lambda t: t.target, WIDE, wrap=True),
-        Column("plan", "plan", "text", lambda t: t.plan, WIDE, wrap=True),
-        Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True),
-        Column("source", "source", "text", lambda t: t.source, WIDE, wrap=True),
+        Column("target", "smart_target", "text", lambda t: t.target, wrap=True, priority=2),
+        Column("plan", "plan", "text", lambda t: t.plan, wrap=True, priority=3),
+        Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True, priority=5),  # in the texts too
+        Column("source", "source", "text", lambda t: t.source, wrap=True, priority=4),
         Column("actual", "actual", "text", lambda t: t.actual, wrap=True),
         Column("variance", "variance", "text", lambda t: t.variance, wrap=True),
         Column("cause", "cause", "text", lambda t: t.cause, wrap=True),
-        Column("measure", "measure", "text", lambda t: t.measure, WIDE, wrap=True),
+        Column("measure", "measure", "text", lambda t: t.measure, wrap=True, priority=1),
         Column("owner", "owner", "text", lambda t: t.owner, wrap=True),
         Column("deadline", "deadline", "date", lambda t: t.deadline, wrap=True),
     ],
@@ -201,13 +211,13 @@ TASKS: Table[ActionResult] = Table(
         Column("module", "module", "module", lambda a: a.module),
         Column("name", "task", "text", lambda a: a.name),
         Column("owner", "owner", "text", lambda a: a.owner),
-        Column("start", "start", "date", lambda a: a.start, WIDE),
+        Column("start", "start", "date", lambda a: a.start, priority=2),
         Column("end", "planned_finish", "date", lambda a: a.end),
         Column("finished", "actual_finish", "date", lambda a: a.finished),
         Column("status", "status", "action", lambda a: a.status),
         Column("days_late", "days_late", "int", lambda a: a.days_late),
         Column("issue", "issue", "text", lambda a: a.issue),
-        Column("budget", "budget_col", "money", lambda a: a.budget, WIDE),
+        Column("budget", "budget_col", "money", lambda a: a.budget, priority=1),
     ],
 )
 
@@ -218,7 +228,7 @@ MODULES: Table[ModuleResult] = Table(
     [
         Column("id", "module_id", "text", lambda m: m.id, JSON_ONLY),
         Column("name", "module", "text", lambda m: m.name),
-        Column("owner", "owner", "text", lambda m: m.owner, WIDE),
+        Column("owner", "owner", "text", lambda m: m.owner, priority=1),
         Column("goal", "smart_target", "text", lambda m: m.goal, JSON_ONLY),
         Column("budget", "budget_col", "money", lambda m: m.budget),
         Column(
@@ -226,7 +236,7 @@ MODULES: Table[ModuleResult] = Table(
         ),
         Column("spend", "spend", "money", lambda m: m.spend),
         Column("budget_used", "budget_used", "fraction", lambda m: m.budget_used),
-        Column("spend_forecast", "spend_forecast", "money", lambda m: m.spend_forecast),
+        Column("spend_forecast", "spend_forecast", "money", lambda m: m.spend_forecast, priority=4),
         Column("revenue", "revenue", "money", lambda m: m.revenue),
         Column("roi", "roi", "roi", lambda m: m.roi),
         Column(
@@ -236,8 +246,8 @@ MODULES: Table[ModuleResult] = Table(
             lambda m: None if m.roi is None else numbers.roi_label(m.roi),
             JSON_ONLY,
         ),
-        Column("spend_share", "spend_share", "fraction", lambda m: m.spend_share, WIDE),
-        Column("revenue_share", "revenue_share", "fraction", lambda m: m.revenue_share, WIDE),
+        Column("spend_share", "spend_share", "fraction", lambda m: m.spend_share, priority=2),
+        Column("revenue_share", "revenue_share", "fraction", lambda m: m.revenue_share, priority=3),
     ],
 )
 
@@ -395,11 +405,13 @@ ALERTS: Table[AlertResult] = Table(
     [
         Column("severity", "severity", "severity", lambda a: a.severity),
         Column("name", "kpi", "text", lambda a: a.name or a.kpi),
-        Column("kpi", "kpi_id", "text", lambda a: a.kpi, WIDE),
+        Column("kpi", "kpi_id", "text", lambda a: a.kpi, priority=4),
         Column("module", "module", "module", lambda a: a.module, SHEET_AND_JSON),
-        Column("rule", "rule", "rule", lambda a: a.rule, WIDE),
-        Column("threshold", "threshold", "kpi", lambda a: a.threshold, WIDE, _threshold_unit),
-        Column("actual", "actual", "kpi", lambda a: a.actual, WIDE, lambda a: a.unit),
+        Column("rule", "rule", "rule", lambda a: a.rule, priority=3),
+        Column(
+            "threshold", "threshold", "kpi", lambda a: a.threshold, unit=_threshold_unit, priority=2
+        ),
+        Column("actual", "actual", "kpi", lambda a: a.actual, unit=lambda a: a.unit, priority=1),
         Column("message", "message", "text", lambda a: a.message, wrap=True),
         Column("owner", "owner", "text", lambda a: a.owner),
         Column("respond_by", "respond_by", "datetime", lambda a: a.respond_by),
@@ -498,6 +510,24 @@ class TextTable:
     whole: list[bool]  # numbers and dates: a terminal never wraps them
     rows: list[list[str]]
     codes: list[list[str | None]]
+    keys: list[str] = field(default_factory=list)  # each column's key
+    priorities: list[int] = field(default_factory=list)  # each column's priority
+
+    def without(self, index: int) -> TextTable:
+        """The table without its column ``index``."""
+
+        def drop(values: list[Any]) -> list[Any]:
+            return values[:index] + values[index + 1 :]
+
+        return TextTable(
+            drop(self.headers),
+            drop(self.right),
+            drop(self.whole),
+            [drop(row) for row in self.rows],
+            [drop(codes) for codes in self.codes],
+            drop(self.keys),
+            drop(self.priorities),
+        )
 
 
 def text_table(
@@ -506,10 +536,13 @@ def text_table(
     fmt: Format,
     shown: Display,
     escape: Callable[[str], str],
+    width: int | None = None,
 ) -> TextTable:
+    """The table's cells as texts; given a terminal ``width``, without the columns that
+    :func:`fit` drops to make it readable there."""
     columns = table.shown(fmt)
     coded = [c.kind in ("status", "severity", "action") for c in columns]  # coloured
-    return TextTable(
+    out = TextTable(
         [header(c, shown, fmt) for c in columns],
         [c.right for c in columns],
         [c.right or c.kind in ("date", "datetime") for c in columns],
@@ -518,7 +551,57 @@ def text_table(
             [str(c.get(row)) if k else None for c, k in zip(columns, coded, strict=True)]
             for row in rows
         ],
+        [c.key for c in columns],
+        [c.priority for c in columns],
     )
+    return out if width is None else fit(out, width)
+
+
+# A prose column is given room for its longest word up to this; longer words fold.
+PROSE_WIDTH = 12
+# A Chinese header keeps up to this many cells on one line (进度达成, 实际完成值).
+CJK_HEADER = 10
+_CJK = re.compile(r"[\u2e80-\uffff]")
+# Where text may wrap: between words of Latin text, or between any two CJK characters.
+_WORDS = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+
+
+def _longest_word(text: str) -> int:
+    return max((numbers.display_width(w) for w in _WORDS.findall(text)), default=0)
+
+
+def needed_width(table: TextTable, index: int) -> int:
+    """Terminal cells column ``index`` needs: its header's longest word (a header never
+    loses letters), numbers and dates whole (they never wrap), prose its longest word up to
+    PROSE_WIDTH (it wraps between words)."""
+    header = max(1, _longest_word(table.headers[index]))
+    if _CJK.search(table.headers[index]):  # a Chinese header is not cut into characters
+        header = max(header, min(numbers.display_width(table.headers[index]), CJK_HEADER))
+    if table.whole[index]:
+        cells = max((numbers.display_width(row[index]) for row in table.rows), default=0)
+    else:
+        cells = min(PROSE_WIDTH, max((_longest_word(row[index]) for row in table.rows), default=0))
+    return max(header, cells)
+
+
+def frame_width(columns: int) -> int:
+    """Terminal cells a table's frame takes beside its columns' text: two between two
+    columns (padding and a blank separator), one at either edge."""
+    return 2 * columns
+
+
+def fit(table: TextTable, width: int) -> TextTable:
+    """``table`` readable in ``width`` terminal cells: while its columns (each as wide as
+    :func:`needed_width`, and the frame) are wider, drop the column of the highest priority
+    (the rightmost on a tie); columns of priority 0 always stay, and wrap when even they
+    are too wide."""
+    while True:
+        columns = len(table.headers)
+        total = sum(needed_width(table, i) for i in range(columns)) + frame_width(columns)
+        droppable = [i for i, p in enumerate(table.priorities) if p > 0]
+        if total <= width or not droppable:
+            return table
+        table = table.without(max(droppable, key=lambda i: (table.priorities[i], i)))
 
 
 def markdown_table(table: TextTable) -> str:

@@ -151,6 +151,20 @@ def timestamp(value: dt.datetime | None) -> str:
     return MISSING if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
+def display_width(value: str) -> int:
+    """Terminal cells ``value`` takes on its longest line: CJK and other wide characters
+    take two."""
+    import unicodedata
+
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+            for line in value.split("\n")
+        ),
+        default=0,
+    )
+
+
 def text(value: object) -> str:
     """Any value as text, ``-`` for None or an empty string."""
     if value is None:
