@@ -136,3 +136,24 @@ def test_kpis_without_data_get_no_chart(tmp_path: Path) -> None:
     assert result.code == 0, result.output
     wb = openpyxl.load_workbook(wb_path)
     assert "Charts" not in wb.sheetnames  # no data, no chart to draw
+
+
+def test_this_period_vs_last_compares_at_most_eight_kpis() -> None:
+    """A plan of 2,000 KPIs drew one bar pair each: a chart 2,000 cm tall."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from mktplan.evaluation import PeriodValue
+    from mktplan.render.excel_charts import chart_blocks
+    from tests.render.sample import sample_evaluation
+
+    ev = sample_evaluation()
+    week = PeriodValue(dt.date(2023, 7, 25), dt.date(2023, 7, 31), Decimal(5))
+    kpis = [
+        dataclasses.replace(ev.kpis[1], id=f"online.k{i}", name=f"K{i}", period=week)
+        for i in range(12)
+    ]
+    blocks = chart_blocks(dataclasses.replace(ev, kpis=kpis), "en")
+    compared = [b for b in blocks if b.style == "bars"]
+    assert [r[0] for b in compared for r in b.rows] == [f"K{i}" for i in range(8)]

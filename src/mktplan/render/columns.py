@@ -595,13 +595,15 @@ def fit(table: TextTable, width: int) -> TextTable:
     :func:`needed_width`, and the frame) are wider, drop the column of the highest priority
     (the rightmost on a tie); columns of priority 0 always stay, and wrap when even they
     are too wide."""
+    needed = [needed_width(table, i) for i in range(len(table.headers))]  # once: 2,000 rows
     while True:
-        columns = len(table.headers)
-        total = sum(needed_width(table, i) for i in range(columns)) + frame_width(columns)
+        total = sum(needed) + frame_width(len(needed))
         droppable = [i for i, p in enumerate(table.priorities) if p > 0]
         if total <= width or not droppable:
             return table
-        table = table.without(max(droppable, key=lambda i: (table.priorities[i], i)))
+        index = max(droppable, key=lambda i: (table.priorities[i], i))
+        table = table.without(index)
+        del needed[index]
 
 
 def markdown_table(table: TextTable) -> str:

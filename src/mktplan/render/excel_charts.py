@@ -5,7 +5,8 @@ each series references), with the chart anchored to the right of its block. The 
 a burn-up per chart KPI (plan-level KPIs with a target and data, at most 8: cumulative
 actual as bars, the target curve and the forecast as lines, the same data as the Markdown
 charts), the spend burn, and this period against the previous one per summary KPI with
-data, one bar chart per unit (counts, money and percentages do not share an axis).
+data (the first 8), one bar chart per unit (counts, money and percentages do not share an
+axis).
 Titles, axes and headers are in the report language.
 """
 
@@ -20,7 +21,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels
 from mktplan.render import numbers
-from mktplan.render.weekly import Chart, burnup_chart, chart_kpis, period_label, spend_chart
+from mktplan.render.weekly import (
+    CHART_KPIS,
+    Chart,
+    burnup_chart,
+    chart_kpis,
+    period_label,
+    spend_chart,
+)
 from mktplan.vocab import is_percent
 
 if TYPE_CHECKING:
@@ -87,10 +95,13 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
     before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
     this = period_label(p, "current", lang, p.period_start, p.period_end)
     groups: dict[str, list[KpiResult]] = {}
-    for k in ev.summary_kpis():
-        values = (k.previous_period, k.period)
-        if any(v is not None and v.actual is not None for v in values):
-            groups.setdefault(_unit_group(k.unit), []).append(k)
+    compared = [  # plan-level KPIs first; a chart of hundreds of bars is read by nobody
+        k
+        for k in ev.summary_kpis()
+        if any(v is not None and v.actual is not None for v in (k.previous_period, k.period))
+    ][:CHART_KPIS]
+    for k in compared:
+        groups.setdefault(_unit_group(k.unit), []).append(k)
     for group, kpis in groups.items():
         unit = kpis[0].unit if group else None
         shown_unit = "%" if group == "%" else group
