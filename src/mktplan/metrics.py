@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import NamedTuple
 
 from mktplan.evaluation import (
     ActionResult,
@@ -179,9 +180,9 @@ class TargetCurve:
         return self.points[-1][1]
 
 
-@dataclass(frozen=True)
-class _Window:
-    """The dates a figure covers: plan start through ``end`` (empty when end < start)."""
+class _Window(NamedTuple):
+    """The dates a figure covers: ``start`` through ``end`` (empty when end < start); a
+    named tuple, hashed in C, as tens of thousands of them key the memoised values."""
 
     start: dt.date
     end: dt.date

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 
@@ -35,9 +35,11 @@ class Observation:
     ref: str | None = None  # a document such as an invoice: refs of one key add up
 
 
-@dataclass(frozen=True, slots=True)
-class AggRequest:
-    """Aggregate ``kpi`` over observations dated ``start`` … ``end`` (inclusive)."""
+class AggRequest(NamedTuple):
+    """Aggregate ``kpi`` over observations dated ``start`` … ``end`` (inclusive).
+
+    A named tuple, not a dataclass: a report builds and hashes tens of thousands of them
+    (every trend window of every input), and a tuple's hash and equality run in C."""
 
     kpi: str
     start: dt.date
