@@ -10,6 +10,7 @@ attainment, pace, ROI, budget used and shares are fractions quantized to six pla
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -269,6 +270,33 @@ class _Figures:
             return []
         return [self.request(leaf, window) for leaf in self.leaves(qid)]
 
+    def needed(self, qid: str, window: _Window) -> list[AggRequest]:
+        """The aggregations needed for ``qid`` over ``window``: as :meth:`requests`, less the
+        role KPIs whose total over the window is already known (see :func:`_role_sums`)."""
+        if window.empty:
+            return []
+        ref = self.refs[qid]
+        if ref.kpi.formula is None:
+            return [self.request(qid, window)]
+        if not self._role_totals:
+            return self.requests(qid, window)
+        found: list[AggRequest] = []
+        for name in formula.names(self.tree(qid)):
+            resolved = resolve_name(name, ref.module, self.refs)
+            if resolved in KEYWORDS:
+                scope = ref.module.id if ref.module else None
+                if (resolved, scope, window.start, window.end) in self._role_totals:
+                    continue
+                for q in self.role_kpis(resolved, ref.module):
+                    found.extend(self.needed(q, window))
+            elif resolved is not None:
+                found.extend(self.needed(resolved, window))
+        return found
+
+    def needed_leaves(self, qid: str, window: _Window) -> list[str]:
+        """The measured KPIs whose aggregations :meth:`needed` asks for."""
+        return list(dict.fromkeys(r.kpi for r in self.needed(qid, window)))
+
     def result(self, qid: str, window: _Window) -> AggResult:
         """The aggregation of a measured KPI over the window (empty when out of range)."""
         if window.empty:
@@ -363,23 +391,34 @@ def evaluate(
         qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
         for qid, ref in refs.items()
     }
-    for qid, windows in trend_windows.items():
-        for window in windows:
-            wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            if qid in trended:
-                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     plan_windows = [
         w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
     ]
+    # the plan's spend and revenue per period (spend trend, ROI trend) as one grouped read
+    # per role, instead of every role KPI over every period
+    _role_sums(
+        figures,
+        data,
+        [plan_windows] + [trend_windows[q] for q in trended if refs[q].module is None],
+        start,
+    )
+    for qid, windows in trend_windows.items():
+        for window in windows:
+            wanted.update(dict.fromkeys(figures.needed(qid, window)))
+            if qid in trended:
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     spend_ids = figures.role_kpis("spend", None)
-    for qid in spend_ids:
-        for window in plan_windows:
-            wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+    spend_known = bool(plan_windows) and _role_known(figures, "spend", plan_windows, start)
+    if not spend_known:
+        for qid in spend_ids:
+            for window in plan_windows:
+                wanted.update(dict.fromkeys(figures.requests(qid, window)))
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     running = {q: trend_windows[q] for q in trended}
     _add_running_sums(figures, running, start)
-    _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
+    if not spend_known:
+        _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
     kpis = [
@@ -790,13 +829,68 @@ def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]
     return [w for w in reversed(clipped) if not w.empty]
 
 
+def _role_sums(
+    figures: _Figures, data: ObservationQuery, spans: Sequence[Sequence[_Window]], start: dt.date
+) -> None:
+    """Fill the plan-level totals of spend and revenue over every window of ``spans`` (lists
+    of consecutive periods) and over the plan start through each window's end (running sums,
+    or read when a list does not start at the plan start), from one ``window_sums`` read per
+    role. Only for a role whose KPIs are all measured and summed: then the total over a window
+    is the sum of the window's observations, as :meth:`_Figures.role_total` computes it."""
+    windows = list(dict.fromkeys(w for span in spans for w in span if not w.empty))
+    if not windows:
+        return
+    for role in KEYWORDS:
+        kpis = figures.role_kpis(role, None)
+        if not kpis or any(
+            figures.refs[q].kpi.formula is not None or figures.refs[q].kpi.aggregation != "sum"
+            for q in kpis
+        ):
+            continue
+        reads = list(windows)
+        for span in spans:
+            if not _consecutive(span, start):
+                reads.extend(_Window(start, w.end) for w in span if not w.empty)
+        reads = list(dict.fromkeys(reads))
+        totals = dict(zip(reads, data.window_sums(kpis, reads), strict=True))
+        known = figures._role_totals
+        for window, total in totals.items():
+            known[(role, None, window.start, window.end)] = total
+        for span in spans:
+            if not _consecutive(span, start):
+                continue
+            running: Decimal | None = None
+            for window in span:
+                part = totals[window]
+                if part is not None:
+                    running = part if running is None else running + part
+                known.setdefault((role, None, start, window.end), running)
+
+
+def _consecutive(span: Sequence[_Window], start: dt.date) -> bool:
+    """Whether ``span`` runs day after day from ``start`` (its running sums are totals)."""
+    if not span or span[0].start != start:
+        return False
+    return all(b.start == a.end + dt.timedelta(days=1) for a, b in itertools.pairwise(span))
+
+
+def _role_known(figures: _Figures, role: str, windows: Sequence[_Window], start: dt.date) -> bool:
+    """Whether the plan total of ``role`` over each window and each cumulative window is
+    already known (filled by :func:`_role_sums`)."""
+    known = figures._role_totals
+    return all(
+        (role, None, w.start, w.end) in known and (role, None, start, w.end) in known
+        for w in windows
+    )
+
+
 def _cumulative_requests(
     figures: _Figures, qid: str, start: dt.date, window: _Window
 ) -> list[AggRequest]:
     """The aggregations of the plan start through ``window.end`` that running sums of the
     trend cannot give (every leaf not aggregated by sum)."""
     whole = _Window(start, window.end)
-    return [r for r in figures.requests(qid, whole) if r.how != "sum"]
+    return [r for r in figures.needed(qid, whole) if r.how != "sum"]
 
 
 def _add_running_sums(
@@ -806,10 +900,14 @@ def _add_running_sums(
     contiguous trend windows' results, so a long trend costs no wider queries."""
     done: set[tuple[str, tuple[_Window, ...]]] = set()
     for qid, windows in trend_windows.items():
-        for leaf in figures.leaves(qid):
-            if (leaf, tuple(windows)) in done:  # formulas over one role share their leaves
+        if not windows:
+            continue
+        span = tuple(windows)
+        # the leaves asked for over the trend (a role already summed per period has none)
+        for leaf in dict.fromkeys(r.kpi for w in windows for r in figures.needed(qid, w)):
+            if (leaf, span) in done:  # formulas over one role share their leaves
                 continue
-            done.add((leaf, tuple(windows)))
+            done.add((leaf, span))
             running = _EMPTY
             for window in windows:
                 request = figures.request(leaf, window)

@@ -92,6 +92,14 @@ class ObservationQuery(Protocol):
         a KPI without observations in the window is left out."""
         ...
 
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        """Σ value of every observation of ``kpis`` (each KPI once) in each (start, end)
+        window, in the order given; None for a window where none of them has one. The KPIs'
+        sums are added in the order given, as the sum of their ``aggregate`` answers would be."""
+        ...
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
         ...
@@ -206,6 +214,19 @@ class MemoryObservations:
                 channels = sums.setdefault(kpi, {})
                 channels[obs.channel] = channels.get(obs.channel, Decimal(0)) + obs.value
         return sums
+
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        found: list[Decimal | None] = []
+        for start, end in windows:
+            sums = [
+                aggregate_rows(rows, AggRequest(kpi, start, end)).value
+                for kpi in dict.fromkeys(kpis)
+                if (rows := self._window(kpi, start, end))
+            ]
+            found.append(sum((v for v in sums if v is not None), Decimal(0)) if sums else None)
+        return found
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         found = [

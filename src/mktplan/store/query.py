@@ -460,6 +460,43 @@ class SqlObservations:
                 sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
         return sums
 
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        """Σ value of every observation of ``kpis`` (each KPI once) in each window, in order;
+        None for a window where none has one. The KPIs' sums are added in the order given,
+        as ``Decimal`` s, like the sum of their ``aggregate`` answers. One statement over the
+        daily rollup: the weekly spend of 200 modules over a year is 53 windows, not 10,600."""
+        order = {kpi: i for i, kpi in enumerate(dict.fromkeys(kpis))}
+        found: dict[int, list[tuple[int, int]]] = {}
+        with self._snapshot() as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM mk_kpi")
+            conn.executemany("INSERT INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in order])
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS mk_range "
+                "(id INTEGER PRIMARY KEY, start TEXT NOT NULL, stop TEXT NOT NULL)"
+            )
+            conn.execute("DELETE FROM mk_range")
+            conn.executemany(
+                "INSERT INTO mk_range (id, start, stop) VALUES (?, ?, ?)",
+                [(i, a.isoformat(), b.isoformat()) for i, (a, b) in enumerate(windows)],
+            )
+            cur = conn.execute(
+                "SELECT r.id, k.kpi, sum(d.whole), sum(d.rest) FROM mk_range r "
+                "CROSS JOIN mk_kpi k CROSS JOIN observation_day d ON d.plan_id = ? "
+                "AND d.kpi = k.kpi AND d.date BETWEEN r.start AND r.stop GROUP BY r.id, k.kpi",
+                (self._plan,),
+            )
+            for wid, kpi, whole, rest in cur:
+                found.setdefault(wid, []).append((order[kpi], int(whole) * MICRO + int(rest)))
+        return [
+            sum((from_micro(total) for _, total in sorted(found[i])), Decimal(0))
+            if i in found
+            else None
+            for i in range(len(windows))
+        ]
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
         with self._snapshot() as conn:
