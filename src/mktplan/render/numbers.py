@@ -7,6 +7,7 @@ separated by commas, and ``None`` (unknown) prints as ``-`` like the teams' dail
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
@@ -20,15 +21,19 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _WIDE = Context(prec=400)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def _quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
     """``1,234`` for integral values, else ``1,234.57`` (2 dp unless ``places`` is given)."""
     if value is None:
         return MISSING
-    d = Decimal(value)
+    d = value if type(value) is Decimal else Decimal(value)
     if places is None:
         places = 0 if d == d.to_integral_value() else 2
     return f"{_quantize(d, places):,.{places}f}"
@@ -136,8 +141,17 @@ def md_text(value: object) -> str:
 def md_cell(value: object) -> str:
     """Text safe inside a Markdown table cell: as :func:`md_text`, ``|`` escaped, line breaks
     as ``<br>``."""
+    if type(value) is str:  # the same names and words fill thousands of cells
+        return _md_cell_text(value)
+    return _md_cell(value)
+
+
+def _md_cell(value: object) -> str:
     out = md_text(value).replace("|", "\\|").strip()
     return out.replace("\n", "<br>")
+
+
+_md_cell_text = functools.lru_cache(maxsize=8192)(_md_cell)
 
 
 def terminal_text(value: object) -> str:

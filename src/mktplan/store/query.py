@@ -23,6 +23,7 @@ from mktplan.store import failures
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
+READ_CACHE_KIB = 64 * 1024  # page cache of a report's read snapshot
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ class SqlObservations:
             )
         try:
             with failures.translated(self._path):
+                # a report reads the same rollup pages many times over (every window of
+                # 2,000 KPIs): a 64 MiB page cache instead of 2 MiB keeps them in memory
+                self._conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
                 self._conn.execute("BEGIN")
                 # a deferred BEGIN takes its snapshot at the first read: read now, not at the
                 # first query of the report, which may come after an ingest committed
