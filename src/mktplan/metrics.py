@@ -421,31 +421,27 @@ def evaluate(
         _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
-    kpis = [
-        _with_periods(
-            _kpi_result(
-                plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
-            ),
-            figures,
-            trend_windows[ref.qualified],
-            steps,
-            ref.qualified in cumulative,
-            keep_trend=ref.qualified in trended,
-        )
-        for ref in refs.values()
-    ]
-    modules = _modules(plan, figures, spend_window)
     channels = _Channels(figures, data)
     channels.fetch(
         [(ref.qualified, kpi_window(ref.kpi)) for ref in refs.values()]
         + [(q, spend_window) for role in KEYWORDS for q in figures.role_kpis(role, None)]
     )
-    kpis = [
-        replace(
-            k, by_channel=channels.kpi_split(k, kpi_window(ref.kpi), ref.qualified in cumulative)
+    kpis = []
+    for ref in refs.values():
+        qid, window = ref.qualified, kpi_window(ref.kpi)
+        result = _kpi_result(plan, figures, ref, window, as_of, latest, qid in cumulative)
+        kpis.append(
+            _with_periods(
+                result,
+                figures,
+                trend_windows[qid],
+                steps,
+                qid in cumulative,
+                keep_trend=qid in trended,
+                by_channel=channels.kpi_split(result, window, qid in cumulative),
+            )
         )
-        for k, ref in zip(kpis, refs.values(), strict=True)
-    ]
+    modules = _modules(plan, figures, spend_window)
     modules = [
         replace(m, by_channel=channels.module_split(module, spend_window))
         for m, module in zip(modules, plan.modules, strict=True)
@@ -597,20 +593,24 @@ class _Channels:
         named = [any(channel for channel in sums) for sums in with_data]
         if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
             return []
+        total = kpi.actual
         if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
-            values: dict[str, Decimal | None] = dict(with_data[0])
+            # (stored sums, with at most six places already)
+            rows = [
+                ChannelValue(channel, value, ratio(value, total) if cumulative else None)
+                for channel, value in with_data[0].items()
+            ]
         else:
             channels = {channel for sums in with_data for channel in sums}
             values = {channel: self.value(kpi.id, window, channel) for channel in channels}
-        total = kpi.actual
-        rows = [
-            ChannelValue(
-                channel,
-                actual := None if value is None else at_most_six(value),
-                ratio(actual, total) if cumulative else None,
-            )
-            for channel, value in values.items()
-        ]
+            rows = [
+                ChannelValue(
+                    channel,
+                    actual := None if value is None else at_most_six(value),
+                    ratio(actual, total) if cumulative else None,
+                )
+                for channel, value in values.items()
+            ]
         return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
 
     def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:
@@ -940,8 +940,10 @@ def _with_periods(
     cumulative: bool,
     *,
     keep_trend: bool = True,
+    by_channel: list[ChannelValue] | None = None,
 ) -> KpiResult:
-    """``result`` with its trend, this period, the previous one and the change between them."""
+    """``result`` with its trend, this period, the previous one and the change between them
+    (and its channel split, when given: one copy of the result instead of two)."""
 
     start = figures.plan.plan.period.start
     kpi = figures.refs[result.id].kpi
@@ -986,6 +988,7 @@ def _with_periods(
             current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
         ),
         trend=trend,
+        by_channel=result.by_channel if by_channel is None else by_channel,
     )
 
 
