@@ -470,6 +470,8 @@ def evaluate(
             period=kind,
             period_number=period_number(start, as_of, length),
             **_plan_periods(start, end, steps),
+            trend_shown=len(trended),
+            trend_of=len(_evaluation_rows(refs)),
         ),
         kpis=kpis,
         modules=modules,
@@ -798,13 +800,19 @@ def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
 TREND_KPIS = 50  # KPIs with a trend: the evaluation table's first 50 rows
 
 
+def _evaluation_rows(refs: dict[str, KpiRef]) -> list[str]:
+    """The evaluation table's KPIs: plan-level ones, then module KPIs with a target."""
+    plan_level = [q for q, r in refs.items() if r.module is None]
+    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
+    return plan_level + targeted
+
+
 def trend_ids(refs: dict[str, KpiRef]) -> set[str]:
     """The KPIs whose trend is computed: the evaluation table's rows (plan-level KPIs, then
     module KPIs with a target), the first TREND_KPIS of them, so a plan of thousands of KPIs
-    over a year of weeks reports in seconds. Every KPI gets this period and the last."""
-    plan_level = [q for q, r in refs.items() if r.module is None]
-    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
-    return set((plan_level + targeted)[:TREND_KPIS])
+    over a year of weeks reports in seconds (the report says when rows were left out:
+    ``plan.trend_shown`` of ``plan.trend_of``). Every KPI gets this period and the last."""
+    return set(_evaluation_rows(refs)[:TREND_KPIS])
 
 
 def _plan_periods(

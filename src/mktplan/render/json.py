@@ -8,7 +8,8 @@ latter only when the evaluation carries daily values). Numbers are JSON numbers 
 Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %. ``kpis[i].by_channel``
 (``channel``, ``actual``, ``share``) and ``modules[i].by_channel`` (``channel``, ``spend``,
 ``revenue``, ``roi``) are the channel view, ``[]`` without channel data; ``channel`` is
-``null`` for observations without a channel.
+``null`` for observations without a channel. ``plan.trend_shown`` of ``plan.trend_of``: the
+evaluation table's KPIs with a ``trend`` (at most 50), and its rows.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "time_elapsed": p.time_elapsed,
             "period": p.period,
             "period_number": p.period_number,
+            "trend_shown": p.trend_shown,
+            "trend_of": p.trend_of,
         },
         "kpis": [
             {
