@@ -15,6 +15,7 @@ evaluation table's KPIs with a ``trend`` (at most 50), and its rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -28,6 +29,11 @@ class ReportEncoder(json.JSONEncoder):
     """Decimal → int or float, dates and datetimes → ISO 8601 strings."""
 
     def default(self, o: Any) -> Any:
+        kind = type(o)  # exact types first: the encoder asks once per Decimal and date
+        if kind is Decimal:
+            return decimal_number(o)
+        if kind is dt.date:
+            return _iso_date(o)
         if isinstance(o, Decimal):
             return decimal_number(o)
         if isinstance(o, dt.datetime):
@@ -35,6 +41,12 @@ class ReportEncoder(json.JSONEncoder):
         if isinstance(o, dt.date):
             return o.isoformat()
         return super().default(o)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(day: dt.date) -> str:
+    """A date as ISO text; a report repeats the same few hundred dates (every trend)."""
+    return day.isoformat()
 
 
 def decimal_number(value: Decimal) -> int | float:
@@ -206,12 +218,12 @@ def indented_json(doc: Any) -> str:
         if isinstance(value, dict):
             if not value:
                 return "{}"
-            nested = [v for _, v in sorted(value.items()) if isinstance(v, _CONTAINERS)]
-            shallow: Any = (
-                {k: _SLOT if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
-                if nested
-                else value
-            )
+            inside = {k for k, v in value.items() if isinstance(v, _CONTAINERS)}
+            if inside:  # nested containers, in the encoder's (sorted) key order
+                nested = [value[k] for k in sorted(inside)]
+                shallow: Any = {k: _SLOT if k in inside else v for k, v in value.items()}
+            else:
+                nested, shallow = [], value
         elif isinstance(value, (list, tuple)):
             if not value:
                 return "[]"
