@@ -172,8 +172,8 @@ EN: dict[str, str] = {
     "trend_section": "Trend",
     "trend": "Trend",
     "trend_values": "Per period",
-    "trend_capped": "Trends of the first {shown} of the {of} KPIs above: a report computes "
-    "at most {shown}.",
+    "trend_capped": "Trends of the first {shown} of the {of} KPIs of the evaluation table: a "
+    "report computes at most {shown}.",
     "time_elapsed": "Time elapsed",
     "period_day": "day {n}",
     "period_week": "week {n}",

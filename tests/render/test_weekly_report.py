@@ -407,7 +407,11 @@ def test_the_report_says_when_the_trend_is_capped(
     assert (doc["plan"]["trend_shown"], doc["plan"]["trend_of"]) == (min(rows, 50), rows)
     assert sum(1 for k in doc["kpis"] if k["trend"]) == min(rows, 50)
     for lang, sentence in (
-        ("en", f"Trends of the first 50 of the {rows} KPIs above: a report computes at most 50."),
+        (
+            "en",
+            f"Trends of the first 50 of the {rows} KPIs of the evaluation table: a report "
+            "computes at most 50.",
+        ),
         ("zh", f"仅列出效果评估表前 50 个指标的趋势(共 {rows} 个):每份报告最多计算 50 个。"),
     ):
         md = run_cli("report", plan, "--format", "md", "--lang", lang, *common)
