@@ -32,12 +32,12 @@ def localize(ev: Evaluation, lang: str) -> Evaluation:
 
 
 def tracking_actual(kpis: list[KpiResult]) -> str:
-    """ "Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
+    """"Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
     return "; ".join(f"{k.name}: {_n(k.actual, k.unit)} / {_n(k.target, k.unit)}" for k in kpis)
 
 
 def tracking_variance(kpis: list[KpiResult], lang: str) -> str:
-    """ "Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
+    """"Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
 
     def gap(k: KpiResult) -> str:
         if lang == "zh" and k.variance is not None and is_percent(k.unit):
