@@ -10,7 +10,7 @@ from mktplan.evaluation import Change, ChannelDrop, Evaluation, KpiResult, Perio
 from mktplan.metrics import evaluate, period_length, period_steps
 from mktplan.observations import MemoryObservations, Observation
 
-from .plans import AS_OF, day, small_data, small_observations, small_plan
+from .plans import AS_OF, day, small_data, small_plan
 
 D = Decimal
 
@@ -190,7 +190,14 @@ def test_spend_trend_takes_each_kpis_own_aggregation_when_a_spend_kpi_is_not_sum
     shop = shop.model_copy(update={"kpis": [shop.kpis[0], spend]})
     plan = plan.model_copy(update={"modules": [web, shop]})
     data = MemoryObservations(
-        [*small_observations(), Observation("shop.spend", day(3), D(20), "", None, "events")]
+        [
+            Observation("web.spend", day(1), D(40), line="ads"),
+            Observation("web.spend", day(2), D(60), line="ads"),
+            Observation("web.spend", day(3), D(50), line="people"),
+            Observation("web.spend", day(4), D(30)),
+            Observation("shop.spend", day(2), D(70), line="events"),
+            Observation("shop.spend", day(3), D(20), line="events"),
+        ]
     )
     ev = evaluate(plan, data, day(10), period="week")
     # Jan 1–3: web 40 + 60 + 50, shop max(70, 20) = 70; Jan 4–10: web 30; to Jan 10: 180 + 70
