@@ -66,6 +66,10 @@ class PlanSummary:
     period_end: dt.date | None = None
     previous_start: dt.date | None = None
     previous_end: dt.date | None = None
+    # the evaluation table's KPIs with a trend, and how many rows the table has: only the
+    # first TREND_KPIS (metrics) get one, and the report says so when that leaves some out
+    trend_shown: int = 0
+    trend_of: int = 0
 
 
 @dataclass(frozen=True)

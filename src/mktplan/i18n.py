@@ -175,6 +175,8 @@ EN: dict[str, str] = {
     "trend_section": "Trend",
     "trend": "Trend",
     "trend_values": "Per period",
+    "trend_capped": "Trends of the first {shown} of the {of} KPIs of the evaluation table: a "
+    "report computes at most {shown}.",
     "time_elapsed": "Time elapsed",
     "period_day": "day {n}",
     "period_week": "week {n}",
@@ -339,6 +341,7 @@ ZH: dict[str, str] = {
     "trend_section": "趋势",
     "trend": "趋势",
     "trend_values": "各期实际",
+    "trend_capped": "仅列出效果评估表前 {shown} 个指标的趋势(共 {of} 个):每份报告最多计算 {shown} 个。",
     "time_elapsed": "时间进度",
     "period_day": "第{n}天",
     "period_week": "第{n}周",

@@ -10,9 +10,11 @@ attainment, pace, ROI, budget used and shares are fractions quantized to six pla
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import NamedTuple
 
 from mktplan.evaluation import (
     ActionResult,
@@ -179,9 +181,9 @@ class TargetCurve:
         return self.points[-1][1]
 
 
-@dataclass(frozen=True)
-class _Window:
-    """The dates a figure covers: plan start through ``end`` (empty when end < start)."""
+class _Window(NamedTuple):
+    """The dates a figure covers: ``start`` through ``end`` (empty when end < start); a
+    named tuple, hashed in C, as tens of thousands of them key the memoised values."""
 
     start: dt.date
     end: dt.date
@@ -267,6 +269,33 @@ class _Figures:
         if window.empty:
             return []
         return [self.request(leaf, window) for leaf in self.leaves(qid)]
+
+    def needed(self, qid: str, window: _Window) -> list[AggRequest]:
+        """The aggregations needed for ``qid`` over ``window``: as :meth:`requests`, less the
+        role KPIs whose total over the window is already known (see :func:`_role_sums`)."""
+        if window.empty:
+            return []
+        ref = self.refs[qid]
+        if ref.kpi.formula is None:
+            return [self.request(qid, window)]
+        if not self._role_totals:
+            return self.requests(qid, window)
+        found: list[AggRequest] = []
+        for name in formula.names(self.tree(qid)):
+            resolved = resolve_name(name, ref.module, self.refs)
+            if resolved in KEYWORDS:
+                scope = ref.module.id if ref.module else None
+                if (resolved, scope, window.start, window.end) in self._role_totals:
+                    continue
+                for q in self.role_kpis(resolved, ref.module):
+                    found.extend(self.needed(q, window))
+            elif resolved is not None:
+                found.extend(self.needed(resolved, window))
+        return found
+
+    def needed_leaves(self, qid: str, window: _Window) -> list[str]:
+        """The measured KPIs whose aggregations :meth:`needed` asks for."""
+        return list(dict.fromkeys(r.kpi for r in self.needed(qid, window)))
 
     def result(self, qid: str, window: _Window) -> AggResult:
         """The aggregation of a measured KPI over the window (empty when out of range)."""
@@ -362,50 +391,57 @@ def evaluate(
         qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
         for qid, ref in refs.items()
     }
-    for qid, windows in trend_windows.items():
-        for window in windows:
-            wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            if qid in trended:
-                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     plan_windows = [
         w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
     ]
+    # the plan's spend and revenue per period (spend trend, ROI trend) as one grouped read
+    # per role, instead of every role KPI over every period
+    _role_sums(
+        figures,
+        data,
+        [plan_windows] + [trend_windows[q] for q in trended if refs[q].module is None],
+        start,
+    )
+    for qid, windows in trend_windows.items():
+        for window in windows:
+            wanted.update(dict.fromkeys(figures.needed(qid, window)))
+            if qid in trended:
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     spend_ids = figures.role_kpis("spend", None)
-    for qid in spend_ids:
-        for window in plan_windows:
-            wanted.update(dict.fromkeys(figures.requests(qid, window)))
-            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+    spend_known = bool(plan_windows) and _role_known(figures, "spend", plan_windows, start)
+    if not spend_known:
+        for qid in spend_ids:
+            for window in plan_windows:
+                wanted.update(dict.fromkeys(figures.requests(qid, window)))
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     running = {q: trend_windows[q] for q in trended}
     _add_running_sums(figures, running, start)
-    _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
+    if not spend_known:
+        _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
-    kpis = [
-        _with_periods(
-            _kpi_result(
-                plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
-            ),
-            figures,
-            trend_windows[ref.qualified],
-            steps,
-            ref.qualified in cumulative,
-            keep_trend=ref.qualified in trended,
-        )
-        for ref in refs.values()
-    ]
-    modules = _modules(plan, figures, spend_window)
     channels = _Channels(figures, data)
     channels.fetch(
         [(ref.qualified, kpi_window(ref.kpi)) for ref in refs.values()]
         + [(q, spend_window) for role in KEYWORDS for q in figures.role_kpis(role, None)]
     )
-    kpis = [
-        replace(
-            k, by_channel=channels.kpi_split(k, kpi_window(ref.kpi), ref.qualified in cumulative)
+    kpis = []
+    for ref in refs.values():
+        qid, window = ref.qualified, kpi_window(ref.kpi)
+        result = _kpi_result(plan, figures, ref, window, as_of, latest, qid in cumulative)
+        kpis.append(
+            _with_periods(
+                result,
+                figures,
+                trend_windows[qid],
+                steps,
+                qid in cumulative,
+                keep_trend=qid in trended,
+                by_channel=channels.kpi_split(result, window, qid in cumulative),
+            )
         )
-        for k, ref in zip(kpis, refs.values(), strict=True)
-    ]
+    modules = _modules(plan, figures, spend_window)
     modules = [
         replace(m, by_channel=channels.module_split(module, spend_window))
         for m, module in zip(modules, plan.modules, strict=True)
@@ -434,6 +470,8 @@ def evaluate(
             period=kind,
             period_number=period_number(start, as_of, length),
             **_plan_periods(start, end, steps),
+            trend_shown=len(trended),
+            trend_of=len(_evaluation_rows(refs)),
         ),
         kpis=kpis,
         modules=modules,
@@ -557,20 +595,24 @@ class _Channels:
         named = [any(channel for channel in sums) for sums in with_data]
         if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
             return []
+        total = kpi.actual
         if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
-            values: dict[str, Decimal | None] = dict(with_data[0])
+            # (stored sums, with at most six places already)
+            rows = [
+                ChannelValue(channel, value, ratio(value, total) if cumulative else None)
+                for channel, value in with_data[0].items()
+            ]
         else:
             channels = {channel for sums in with_data for channel in sums}
             values = {channel: self.value(kpi.id, window, channel) for channel in channels}
-        total = kpi.actual
-        rows = [
-            ChannelValue(
-                channel,
-                actual := None if value is None else at_most_six(value),
-                ratio(actual, total) if cumulative else None,
-            )
-            for channel, value in values.items()
-        ]
+            rows = [
+                ChannelValue(
+                    channel,
+                    actual := None if value is None else at_most_six(value),
+                    ratio(actual, total) if cumulative else None,
+                )
+                for channel, value in values.items()
+            ]
         return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
 
     def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:
@@ -758,13 +800,19 @@ def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
 TREND_KPIS = 50  # KPIs with a trend: the evaluation table's first 50 rows
 
 
+def _evaluation_rows(refs: dict[str, KpiRef]) -> list[str]:
+    """The evaluation table's KPIs: plan-level ones, then module KPIs with a target."""
+    plan_level = [q for q, r in refs.items() if r.module is None]
+    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
+    return plan_level + targeted
+
+
 def trend_ids(refs: dict[str, KpiRef]) -> set[str]:
     """The KPIs whose trend is computed: the evaluation table's rows (plan-level KPIs, then
     module KPIs with a target), the first TREND_KPIS of them, so a plan of thousands of KPIs
-    over a year of weeks reports in seconds. Every KPI gets this period and the last."""
-    plan_level = [q for q, r in refs.items() if r.module is None]
-    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
-    return set((plan_level + targeted)[:TREND_KPIS])
+    over a year of weeks reports in seconds (the report says when rows were left out:
+    ``plan.trend_shown`` of ``plan.trend_of``). Every KPI gets this period and the last."""
+    return set(_evaluation_rows(refs)[:TREND_KPIS])
 
 
 def _plan_periods(
@@ -789,13 +837,68 @@ def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]
     return [w for w in reversed(clipped) if not w.empty]
 
 
+def _role_sums(
+    figures: _Figures, data: ObservationQuery, spans: Sequence[Sequence[_Window]], start: dt.date
+) -> None:
+    """Fill the plan-level totals of spend and revenue over every window of ``spans`` (lists
+    of consecutive periods) and over the plan start through each window's end (running sums,
+    or read when a list does not start at the plan start), from one ``window_sums`` read per
+    role. Only for a role whose KPIs are all measured and summed: then the total over a window
+    is the sum of the window's observations, as :meth:`_Figures.role_total` computes it."""
+    windows = list(dict.fromkeys(w for span in spans for w in span if not w.empty))
+    if not windows:
+        return
+    for role in KEYWORDS:
+        kpis = figures.role_kpis(role, None)
+        if not kpis or any(
+            figures.refs[q].kpi.formula is not None or figures.refs[q].kpi.aggregation != "sum"
+            for q in kpis
+        ):
+            continue
+        reads = list(windows)
+        for span in spans:
+            if not _consecutive(span, start):
+                reads.extend(_Window(start, w.end) for w in span if not w.empty)
+        reads = list(dict.fromkeys(reads))
+        totals = dict(zip(reads, data.window_sums(kpis, reads), strict=True))
+        known = figures._role_totals
+        for window, total in totals.items():
+            known[(role, None, window.start, window.end)] = total
+        for span in spans:
+            if not _consecutive(span, start):
+                continue
+            running: Decimal | None = None
+            for window in span:
+                part = totals[window]
+                if part is not None:
+                    running = part if running is None else running + part
+                known.setdefault((role, None, start, window.end), running)
+
+
+def _consecutive(span: Sequence[_Window], start: dt.date) -> bool:
+    """Whether ``span`` runs day after day from ``start`` (its running sums are totals)."""
+    if not span or span[0].start != start:
+        return False
+    return all(b.start == a.end + dt.timedelta(days=1) for a, b in itertools.pairwise(span))
+
+
+def _role_known(figures: _Figures, role: str, windows: Sequence[_Window], start: dt.date) -> bool:
+    """Whether the plan total of ``role`` over each window and each cumulative window is
+    already known (filled by :func:`_role_sums`)."""
+    known = figures._role_totals
+    return all(
+        (role, None, w.start, w.end) in known and (role, None, start, w.end) in known
+        for w in windows
+    )
+
+
 def _cumulative_requests(
     figures: _Figures, qid: str, start: dt.date, window: _Window
 ) -> list[AggRequest]:
     """The aggregations of the plan start through ``window.end`` that running sums of the
     trend cannot give (every leaf not aggregated by sum)."""
     whole = _Window(start, window.end)
-    return [r for r in figures.requests(qid, whole) if r.how != "sum"]
+    return [r for r in figures.needed(qid, whole) if r.how != "sum"]
 
 
 def _add_running_sums(
@@ -805,10 +908,14 @@ def _add_running_sums(
     contiguous trend windows' results, so a long trend costs no wider queries."""
     done: set[tuple[str, tuple[_Window, ...]]] = set()
     for qid, windows in trend_windows.items():
-        for leaf in figures.leaves(qid):
-            if (leaf, tuple(windows)) in done:  # formulas over one role share their leaves
+        if not windows:
+            continue
+        span = tuple(windows)
+        # the leaves asked for over the trend (a role already summed per period has none)
+        for leaf in dict.fromkeys(r.kpi for w in windows for r in figures.needed(qid, w)):
+            if (leaf, span) in done:  # formulas over one role share their leaves
                 continue
-            done.add((leaf, tuple(windows)))
+            done.add((leaf, span))
             running = _EMPTY
             for window in windows:
                 request = figures.request(leaf, window)
@@ -841,8 +948,10 @@ def _with_periods(
     cumulative: bool,
     *,
     keep_trend: bool = True,
+    by_channel: list[ChannelValue] | None = None,
 ) -> KpiResult:
-    """``result`` with its trend, this period, the previous one and the change between them."""
+    """``result`` with its trend, this period, the previous one and the change between them
+    (and its channel split, when given: one copy of the result instead of two)."""
 
     start = figures.plan.plan.period.start
     kpi = figures.refs[result.id].kpi
@@ -887,6 +996,7 @@ def _with_periods(
             current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
         ),
         trend=trend,
+        by_channel=result.by_channel if by_channel is None else by_channel,
     )
 
 

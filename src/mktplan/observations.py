@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 
@@ -35,9 +35,11 @@ class Observation:
     ref: str | None = None  # a document such as an invoice: refs of one key add up
 
 
-@dataclass(frozen=True, slots=True)
-class AggRequest:
-    """Aggregate ``kpi`` over observations dated ``start`` … ``end`` (inclusive)."""
+class AggRequest(NamedTuple):
+    """Aggregate ``kpi`` over observations dated ``start`` … ``end`` (inclusive).
+
+    A named tuple, not a dataclass: a report builds and hashes tens of thousands of them
+    (every trend window of every input), and a tuple's hash and equality run in C."""
 
     kpi: str
     start: dt.date
@@ -88,6 +90,14 @@ class ObservationQuery(Protocol):
     ) -> dict[str, dict[str, Decimal]]:
         """Σ value in the window by KPI, then by channel ('' for observations without one);
         a KPI without observations in the window is left out."""
+        ...
+
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        """Σ value of every observation of ``kpis`` (each KPI once) in each (start, end)
+        window, in the order given; None for a window where none of them has one. The KPIs'
+        sums are added in the order given, as the sum of their ``aggregate`` answers would be."""
         ...
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
@@ -204,6 +214,19 @@ class MemoryObservations:
                 channels = sums.setdefault(kpi, {})
                 channels[obs.channel] = channels.get(obs.channel, Decimal(0)) + obs.value
         return sums
+
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        found: list[Decimal | None] = []
+        for start, end in windows:
+            sums = [
+                aggregate_rows(rows, AggRequest(kpi, start, end)).value
+                for kpi in dict.fromkeys(kpis)
+                if (rows := self._window(kpi, start, end))
+            ]
+            found.append(sum((v for v in sums if v is not None), Decimal(0)) if sums else None)
+        return found
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         found = [

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from mktplan.evaluation import Change, ChannelDrop, Evaluation, KpiResult, PeriodValue
 from mktplan.metrics import evaluate, period_length, period_steps
-from mktplan.observations import MemoryObservations
+from mktplan.observations import MemoryObservations, Observation
 
 from .plans import AS_OF, day, small_data, small_plan
 
@@ -179,3 +179,29 @@ def test_periods_at_the_calendar_edges_do_not_overflow() -> None:
     assert period_steps(first, day(10), first, 7) == [(first, first), (first, first)]
     last = evaluate(small_plan(), small_data(), dt.date.max, period="month")
     assert kpi(last, "web.sales").trend[-1].cumulative == D(1499)
+
+
+def test_spend_trend_takes_each_kpis_own_aggregation_when_a_spend_kpi_is_not_summed() -> None:
+    # with every spend KPI summed, the plan's spend per period is one grouped read; a spend
+    # KPI aggregated by max must count its max per period instead (the per-KPI path)
+    plan = small_plan()
+    web, shop = plan.modules
+    spend = shop.kpis[1].model_copy(update={"aggregation": "max"})
+    shop = shop.model_copy(update={"kpis": [shop.kpis[0], spend]})
+    plan = plan.model_copy(update={"modules": [web, shop]})
+    data = MemoryObservations(
+        [
+            Observation("web.spend", day(1), D(40), line="ads"),
+            Observation("web.spend", day(2), D(60), line="ads"),
+            Observation("web.spend", day(3), D(50), line="people"),
+            Observation("web.spend", day(4), D(30)),
+            Observation("shop.spend", day(2), D(70), line="events"),
+            Observation("shop.spend", day(3), D(20), line="events"),
+        ]
+    )
+    ev = evaluate(plan, data, day(10), period="week")
+    # Jan 1–3: web 40 + 60 + 50, shop max(70, 20) = 70; Jan 4–10: web 30; to Jan 10: 180 + 70
+    assert ev.spend_trend == [
+        PeriodValue(day(1), day(3), D(220), D(220), D(900)),
+        PeriodValue(day(4), day(10), D(30), D(250), D(900)),
+    ]

@@ -57,6 +57,12 @@ class IngestAfterFirstQuery:
         self._between()
         return self.inner.channel_sums(kpis, start, end)
 
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        self._between()
+        return self.inner.window_sums(kpis, windows)
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         self._between()
         return self.inner.notes(start, end)

@@ -377,3 +377,43 @@ def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
     good.write_text(DATA + "2024-06-14,app,1,1,1,1\n", encoding="utf-8")
     assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
     assert "Data quality" not in report(path, "--format", "md")
+
+
+def _many_kpis_plan(targeted: int) -> str:
+    kpis = "\n".join(
+        f"      - {{id: k{i:02d}, name: KPI {i}, unit: count, target: 100, due: 2024-06-30, "
+        f"source: export{', role: revenue' if i == 1 else ''}}}"
+        for i in range(1, targeted + 1)
+    )
+    return (
+        PLAN.split("modules:")[0]
+        + "modules:\n  - id: web\n    name: Web\n    owner: Wang Fang\n    budget: 9000\n"
+        "    goal: Web sales reach 3,000 CNY by 30 June 2024\n    kpis:\n" + kpis + "\n"
+    )
+
+
+@pytest.mark.parametrize(("targeted", "capped"), [(49, False), (52, True)])
+def test_the_report_says_when_the_trend_is_capped(
+    tmp_path: Path, targeted: int, capped: bool
+) -> None:
+    # the evaluation table has 1 plan-level KPI + `targeted` module KPIs; trends stop at 50
+    plan = tmp_path / "many.yaml"
+    plan.write_text(_many_kpis_plan(targeted), encoding="utf-8")
+    common = ("--as-of", "2024-06-14", "--store", tmp_path / "none.sqlite", "--allow-empty", "-q")
+    ran = run_cli("report", plan, "--format", "json", *common)
+    assert ran.code in (0, 3), ran.output
+    doc = json.loads(ran.stdout)
+    rows = targeted + 1
+    assert (doc["plan"]["trend_shown"], doc["plan"]["trend_of"]) == (min(rows, 50), rows)
+    assert sum(1 for k in doc["kpis"] if k["trend"]) == min(rows, 50)
+    for lang, sentence in (
+        (
+            "en",
+            f"Trends of the first 50 of the {rows} KPIs of the evaluation table: a report "
+            "computes at most 50.",
+        ),
+        ("zh", f"仅列出效果评估表前 50 个指标的趋势(共 {rows} 个):每份报告最多计算 50 个。"),
+    ):
+        md = run_cli("report", plan, "--format", "md", "--lang", lang, *common)
+        assert md.code in (0, 3), md.output
+        assert (sentence in md.stdout) is capped, md.stdout

@@ -216,3 +216,39 @@ def test_lines_adding_up_beyond_64_bits_are_refused_clearly(tmp_path: Path) -> N
     assert "disk" not in ran.stderr
     with Store.open(store) as opened:
         assert opened.observations("2024-06-launch") == []
+
+
+def test_sums_by_line_read_named_lines_from_rows_and_the_rest_from_the_rollup(
+    tmp_path: Path,
+) -> None:
+    # the rows without a line are the rollup's total less the named lines; a KPI whose rows
+    # all name a line has no '' entry, and rows without one that add up to 0 still have it
+    data = [
+        obs("mixed", 3, "100.25", "web", line="creative"),
+        obs("mixed", 3, "40", "web"),
+        obs("mixed", 4, "7.5", "app"),
+        obs("mixed", 9, "-2.125", "app", line="promotion"),
+        obs("mixed", 20, "999", "web"),  # outside the window
+        obs("named", 3, "10", "web", line="creative"),
+        obs("named", 5, "5", "", line="labour"),
+        obs("zero", 4, "3", "web"),
+        obs("zero", 5, "-3", "web"),
+        obs("plain", 6, "1.000001", "web"),
+    ]
+    window = (dt.date(2024, 6, 1), dt.date(2024, 6, 10))
+    memory = MemoryObservations(data)
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(data)])
+        query = store.query("p")
+        for kpis in (["mixed"], ["named"], ["zero"], ["plain"], ["mixed", "named", "mixed"]):
+            assert query.sums_by_line(kpis, *window) == memory.sums_by_line(kpis, *window), kpis
+        assert query.sums_by_line(["mixed"], *window) == {
+            "creative": Decimal("100.25"),
+            "promotion": Decimal("-2.125"),
+            "": Decimal("47.5"),
+        }
+        assert query.sums_by_line(["named"], *window) == {
+            "creative": Decimal(10),
+            "labour": Decimal(5),
+        }
+        assert query.sums_by_line(["zero"], *window) == {"": Decimal(0)}

@@ -72,6 +72,8 @@ def test_sql_answers_equal_the_reference(
         assert sql.latest_dates() == memory.latest_dates()
         assert sql.sums_by_line(kpis, *window) == memory.sums_by_line(kpis, *window)
         assert sql.daily_totals(kpis, *window) == memory.daily_totals(kpis, *window)
+        spans = [window, (window[0], window[0]), (window[1], window[0])]
+        assert sql.window_sums(kpis, spans) == memory.window_sums(kpis, spans)
         assert sql.notes(*window) == memory.notes(*window)
 
 

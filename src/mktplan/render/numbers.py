@@ -7,6 +7,7 @@ separated by commas, and ``None`` (unknown) prints as ``-`` like the teams' dail
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -52,8 +53,12 @@ def style(lang: str, units: Units | None = None) -> Style:
 _WIDE = Context(prec=400)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def _quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def number(value: Decimal | int | None, places: int | None = None, shown: Style = PLAIN) -> str:
@@ -61,7 +66,7 @@ def number(value: Decimal | int | None, places: int | None = None, shown: Style 
     in 万/亿 style a count from 10,000 up as ``65.45 万`` / ``3.2 亿`` (at most 2 dp)."""
     if value is None:
         return MISSING
-    d = Decimal(value)
+    d = value if type(value) is Decimal else Decimal(value)
     if shown.wan and places is None and abs(d) >= WAN_FROM:
         scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
         return f"{readable(d / scale)} {word}"
@@ -198,8 +203,17 @@ def md_text(value: object) -> str:
 def md_cell(value: object) -> str:
     """Text safe inside a Markdown table cell: as :func:`md_text`, ``|`` escaped, line breaks
     as ``<br>``."""
+    if type(value) is str:  # the same names and words fill thousands of cells
+        return _md_cell_text(value)
+    return _md_cell(value)
+
+
+def _md_cell(value: object) -> str:
     out = md_text(value).replace("|", "\\|").strip()
     return out.replace("\n", "<br>")
+
+
+_md_cell_text = functools.lru_cache(maxsize=8192)(_md_cell)
 
 
 def terminal_text(value: object) -> str:
