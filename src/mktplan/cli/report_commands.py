@@ -96,10 +96,11 @@ def report(
     template: Path | None = typer.Option(
         None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
     ),
-    store: Path | None = typer.Option(
+    store: str | None = typer.Option(
         None,
         "--store",
-        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+        help="SQLite file or postgresql://user@host:port/dbname (default: $MKTPLAN_STORE, "
+        "else .mktplan/store.sqlite beside the plan).",
     ),
     fail_on: FailOn | None = typer.Option(
         None,
@@ -143,15 +144,15 @@ def report(
     from mktplan.observations import MemoryObservations
     from mktplan.plan.cache import load_plan
     from mktplan.render import check_target, output_path, render_report, write_atomic
-    from mktplan.store import Store, resolve_store_path
+    from mktplan.store import resolve_store
 
     loaded = load_plan(plan)
     include_daily = fmt is ReportFormatOption.xlsx
-    store_path = resolve_store_path(store, plan)
-    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
+    store_path = resolve_store(store, plan)
+    if store_path.exists():  # a directory or a device is refused by opening it, not ignored
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
-        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
+        with store_path.open() as opened, opened.query(loaded.plan.id) as observations:
             evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
     else:
         if not quiet:
@@ -174,11 +175,8 @@ def report(
             sys.stdout.flush()
         else:
             target = output_path(out, evaluation, fmt.value)
-            protected = [("the plan", plan), ("the store", store_path)]
-            protected += [
-                ("the store's journal", Path(f"{store_path}{suffix}"))
-                for suffix in ("-wal", "-shm", "-journal")
-            ]
+            protected = [("the plan", plan)]
+            protected += [("the store", file) for file in store_path.files()]
             if template is not None:
                 protected.append(("the template", template))
             check_target(target, protected, force=force)

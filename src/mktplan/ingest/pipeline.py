@@ -29,7 +29,7 @@ from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
 
 if TYPE_CHECKING:
-    from mktplan.store import FileBatch, IngestOutcome
+    from mktplan.store import FileBatch, IngestOutcome, StoreLocation
 
 # Progress callback: (file name, files done, files in all).
 Progress = Callable[[str, int, int], None]
@@ -69,7 +69,7 @@ class IngestResult:
     outcome: IngestOutcome
     files: tuple[ParsedFile, ...]
     rejects_files: tuple[Path, ...]
-    store: Path
+    store: StoreLocation  # str() shows it without a password
 
     @property
     def rejected_rows(self) -> int:
@@ -214,7 +214,7 @@ def _parse_files(
     plan: Plan,
     files: Sequence[Path],
     *,
-    store: Path | None,
+    store: StoreLocation | None,
     lock_timeout: float,
     source: str | None,
     encoding: str | None,
@@ -223,9 +223,7 @@ def _parse_files(
 ) -> list[ParsedFile]:
     """Parse every file; ``store``, when given, is asked file by file whether it holds the
     file already (then its rows are not even parsed)."""
-    from mktplan.store import Store
-
-    existing = Store.open(store, lock_timeout=lock_timeout) if store is not None else None
+    existing = store.open(lock_timeout=lock_timeout) if store is not None else None
     known: KnownFile | None = None
     if existing is not None:
         plan_id = plan.plan.id
@@ -285,7 +283,7 @@ def ingest_files(
     plan_path: Path,
     files: Sequence[Path],
     *,
-    store: Path | None = None,
+    store: str | Path | None = None,
     source: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -303,27 +301,19 @@ def ingest_files(
     what would change and nothing is written, rejects files included.
     """
     from mktplan.plan.cache import load_plan
-    from mktplan.store import Store, dry_run_copy, resolve_store_path
+    from mktplan.store import resolve_store
 
     plan = load_plan(plan_path, remember=not dry_run)
-    store_path = resolve_store_path(store, plan_path)
+    location = resolve_store(store, plan_path)
     with ExitStack() as stack:
-        target_store = store_path
-        store_exists = store_path.is_file()
-        if dry_run:
-            # a dry run writes nothing: against no store, everything would be new, which a
-            # throw-away store says with the same counts; a store that opening would change
-            # (an older schema, a rollback journal) is used through a copy
-            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
-            if not store_exists and not store_path.is_dir():
-                target_store = scratch
-            elif store_exists:
-                copy = dry_run_copy(store_path, scratch, lock_timeout=lock_timeout)
-                target_store = copy or store_path
+        target = location
+        if dry_run:  # a dry run writes nothing: the store says where it may ingest instead
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            target = location.for_dry_run(scratch, lock_timeout=lock_timeout)
         parsed = _parse_files(
             plan,
             files,
-            store=target_store if target_store.is_file() and not force else None,
+            store=target if target.exists() and not force else None,
             lock_timeout=lock_timeout,
             source=source,
             encoding=encoding,
@@ -335,7 +325,7 @@ def ingest_files(
         # before the commit: rows stored while their rejects are lost would never be listed
         # again, as a re-run finds the file already ingested
         written = [] if dry_run else _write_rejects_files(parsed)
-        opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
+        opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
             [f.batch() for f in parsed],
@@ -343,4 +333,4 @@ def ingest_files(
             command=command,
             force=force,
         )
-    return IngestResult(outcome, tuple(parsed), tuple(written), store_path)
+    return IngestResult(outcome, tuple(parsed), tuple(written), location)

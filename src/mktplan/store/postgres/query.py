@@ -1,0 +1,172 @@
+"""The :class:`~mktplan.observations.ObservationQuery` of one plan in a PostgreSQL store.
+
+Semantics are those of :class:`mktplan.store.query.SqlObservations` (and so of
+:class:`~mktplan.observations.MemoryObservations`): windows are answered from the daily
+rollup in one statement; sums are ``numeric`` (exact, no 64-bit limit); the budget lines
+and refs of one date and channel are summed before any aggregation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.store.postgres import failures
+from mktplan.store.records import MICRO, from_micro
+
+Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
+Conn = psycopg.Connection[Any]
+
+
+class PgObservations:
+    """Observations of ``plan_id``; inside ``with`` every answer comes from one REPEATABLE
+    READ snapshot, so an ingest committing meanwhile cannot mix two states into a report."""
+
+    def __init__(self, conn: Conn, plan_id: str, where: str) -> None:
+        self._conn = conn
+        self._plan = plan_id
+        self._where = where
+        self._held: AbstractContextManager[psycopg.Transaction] | None = None
+
+    def __enter__(self) -> PgObservations:
+        with failures.translated(self._where, 0):
+            held = self._conn.transaction()
+            held.__enter__()
+            self._held = held
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(None, None, None)  # it only read
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[psycopg.Cursor[Any]]:
+        with failures.translated(self._where, 0):
+            if self._held is not None:
+                with self._conn.cursor() as cur:
+                    yield cur
+            else:
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    yield cur
+
+    def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
+        """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
+        windows = list(dict.fromkeys((r.kpi, r.start, r.end) for r in requests))
+        out: dict[AggRequest, AggResult] = {}
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT w.id, sum(d.n), min(d.date), max(d.date), sum(d.total), min(d.low), "
+                "max(d.high), (array_agg(d.total ORDER BY d.date DESC))[1] "
+                "FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY "
+                "AS w(kpi, start, stop, id) "
+                "JOIN observation_day d ON d.plan_id = %s AND d.kpi = w.kpi "
+                "AND d.date BETWEEN w.start AND w.stop GROUP BY w.id",
+                (
+                    [w[0] for w in windows],
+                    [w[1] for w in windows],
+                    [w[2] for w in windows],
+                    self._plan,
+                ),
+            )
+            stats = {windows[int(row[0]) - 1]: row[1:] for row in cur.fetchall()}
+            for req in requests:
+                window = (req.kpi, req.start, req.end)
+                found = stats.get(window)
+                if found is None:
+                    out[req] = AggResult(None, 0, None, None)
+                    continue
+                count, first, last, total, low, high, last_total = found
+                value: Decimal | None
+                if req.how == "sum":
+                    value = from_micro(int(total))
+                elif req.how == "last":
+                    value = from_micro(int(last_total))
+                elif req.how == "max":
+                    value = from_micro(int(high))
+                elif req.how == "min":
+                    value = from_micro(int(low))
+                elif req.how == "mean" and req.weight is None:
+                    value = from_micro(int(total)) / int(count)
+                elif req.how == "mean" and req.weight is not None:
+                    value = self._weighted(cur, req.kpi, req.weight, req.start, req.end)
+                else:  # every aggregation of the vocabulary is handled above
+                    raise AssertionError(f"unhandled request {req}")
+                out[req] = AggResult(value, int(count), first, last)
+        return out
+
+    def _weighted(
+        self, cur: psycopg.Cursor[Any], kpi: str, weight: str, start: dt.date, end: dt.date
+    ) -> Decimal | None:
+        """Σ v·w ÷ Σ w over (date, channel) pairs where both KPIs have a value, exact."""
+        by_channel = (
+            "(SELECT date, channel, sum(value) AS value FROM observation "
+            "WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s GROUP BY date, channel)"
+        )
+        row = cur.execute(
+            f"SELECT count(*), sum(o.value * w.value), sum(w.value) FROM {by_channel} o "  # noqa: S608
+            f"JOIN {by_channel} w ON w.date = o.date AND w.channel = o.channel",
+            (self._plan, kpi, start, end, self._plan, weight, start, end),
+        ).fetchone()
+        if row is None or not row[0] or not row[2]:
+            return None
+        num, den = int(row[1]), int(row[2])  # micro² and micro units
+        return Decimal(num) / Decimal(den * MICRO)
+
+    def latest_dates(self) -> dict[str, dt.date]:
+        """The latest observation date of every KPI of the plan."""
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT kpi, max(date) FROM observation_day WHERE plan_id = %s GROUP BY kpi",
+                (self._plan,),
+            )
+            return {str(kpi): day for kpi, day in cur.fetchall()}
+
+    def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
+        """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
+        sums: dict[str, int] = {}
+        with self._snapshot() as cur:
+            for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
+                cur.execute(
+                    "SELECT line, sum(value) FROM observation WHERE plan_id = %s AND kpi = %s "
+                    "AND date BETWEEN %s AND %s GROUP BY line",
+                    (self._plan, kpi, start, end),
+                )
+                for line, total in cur.fetchall():
+                    sums[line] = sums.get(line, 0) + int(total)
+        return {line: from_micro(total) for line, total in sums.items()}
+
+    def daily_totals(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> list[tuple[str, dt.date, Decimal]]:
+        """(kpi, date, Σ value over channels), sorted by kpi then date."""
+        totals: dict[tuple[str, dt.date], int] = {}
+        with self._snapshot() as cur:
+            for kpi in kpis:
+                cur.execute(
+                    "SELECT date, total FROM observation_day "
+                    "WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s",
+                    (self._plan, kpi, start, end),
+                )
+                for day, total in cur.fetchall():
+                    totals[(kpi, day)] = totals.get((kpi, day), 0) + int(total)
+        return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def notes(self, start: dt.date, end: dt.date) -> list[Note]:
+        """Non-empty notes in the window, sorted by date, kpi, channel."""
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT kpi, date, channel, note FROM observation WHERE plan_id = %s "
+                "AND date BETWEEN %s AND %s AND note IS NOT NULL AND note <> '' "
+                "ORDER BY date, kpi, channel",
+                (self._plan, start, end),
+            )
+            return [Note(kpi, day, ch, note) for kpi, day, ch, note in cur.fetchall()]
