@@ -105,6 +105,13 @@ class Backend:
     tmp_path: Path
     server: str | None
     created: list[str]
+    one: str | None = None
+
+    def shared(self) -> str:
+        """The same store on every call (for the examples of a hypothesis test)."""
+        if self.one is None:
+            self.one = self.new("shared")
+        return self.one
 
     def new(self, label: str = "store") -> str:
         if self.server is None:
