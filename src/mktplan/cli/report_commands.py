@@ -6,11 +6,16 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from mktplan.cli import app
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from mktplan.evaluation import Evaluation
+    from mktplan.store import ObservationStore
 
 
 class ReportFormatOption(StrEnum):
@@ -65,6 +70,24 @@ def _choose_format(
             return ReportFormatOption(found)
         return ReportFormatOption.md
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
+
+
+def _record_results(opened: ObservationStore, evaluation: Evaluation, quiet: bool) -> None:
+    """Leave the report's KPI lines in the store for BI views; a store this user may only
+    read keeps the previous ones (the report itself is still written)."""
+    from mktplan.bi_snapshot import kpi_outcomes
+    from mktplan.cli.output import error_console
+    from mktplan.errors import StoreError
+
+    try:
+        opened.record_results(evaluation.plan.id, evaluation.plan.as_of, kpi_outcomes(evaluation))
+    except StoreError as exc:
+        if not quiet:
+            error_console().print(
+                f"note: the KPI results were not saved in the store for BI views: {exc.message}",
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 @app.command()
@@ -152,8 +175,10 @@ def report(
     if store_path.exists():  # a directory or a device is refused by opening it, not ignored
         # one read transaction for every query, so an ingest committing meanwhile cannot
         # mix two states of the store into one report
-        with store_path.open() as opened, opened.query(loaded.plan.id) as observations:
-            evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
+        with store_path.open() as opened:
+            with opened.query(loaded.plan.id) as observations:
+                evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
+            _record_results(opened, evaluation, quiet)
     else:
         if not quiet:
             error_console().print(

@@ -333,4 +333,8 @@ def ingest_files(
             command=command,
             force=force,
         )
+        if not dry_run:  # what BI views name the KPIs by (the plan as it was at ingest)
+            from mktplan.bi_snapshot import plan_definition
+
+            opened.record_plan(plan_definition(plan))
     return IngestResult(outcome, tuple(parsed), tuple(written), location)

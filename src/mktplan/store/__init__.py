@@ -30,14 +30,14 @@ import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 
 from mktplan.errors import StoreError
 from mktplan.observations import Observation
-from mktplan.store import failures, schema, upsert
+from mktplan.store import bi, failures, schema, upsert
 from mktplan.store.locate import STORE_ENV, SqliteLocation, locate, open_store, resolve_store
 from mktplan.store.protocol import ObservationStore, ReadSnapshot, StoreLocation
 from mktplan.store.query import SqlObservations
@@ -270,6 +270,38 @@ class Store:
                 )
                 for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
             ]
+
+    def record_plan(self, plan: bi.PlanDefinition) -> None:
+        """Replace the plan's snapshot of KPI definitions (for BI views)."""
+        head, kpis = bi.plan_rows(plan, schema.utc_now())
+        with self._write() as conn:
+            conn.execute("DELETE FROM kpi_definition WHERE plan_id = ?", (plan.plan_id,))
+            conn.execute(bi.upsert_plan("?"), head)
+            conn.executemany(bi.insert_kpis("?"), kpis)
+
+    def record_results(
+        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+    ) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        rows = bi.result_rows(plan_id, as_of, tuple(results), schema.utc_now())
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM kpi_result WHERE plan_id = ? AND as_of = ?",
+                (plan_id, as_of.isoformat()),
+            )
+            conn.executemany(bi.insert_results("?"), rows)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (waiting for an ingest up to ``lock_timeout``)."""
+        with self._translated(reading=False):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def history_count(self, plan_id: str | None = None) -> int:
         """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""

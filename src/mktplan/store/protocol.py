@@ -8,6 +8,7 @@ never test which engine it is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -15,6 +16,7 @@ from types import TracebackType
 from typing import Protocol
 
 from mktplan.observations import ObservationQuery
+from mktplan.store.bi import KpiOutcome, PlanDefinition
 from mktplan.store.records import FileBatch, IngestOutcome, IngestRun, StoredObservation
 
 
@@ -62,6 +64,14 @@ class ObservationStore(Protocol):
     def observations(self, plan_id: str) -> list[StoredObservation]: ...
 
     def history_count(self, plan_id: str | None = None) -> int: ...
+
+    def record_plan(self, plan: PlanDefinition) -> None:
+        """Replace the plan's snapshot of KPI definitions (for BI views)."""
+        ...
+
+    def record_results(self, plan_id: str, as_of: dt.date, results: Sequence[KpiOutcome]) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        ...
 
     def content_digest(self, plan_id: str | None = None) -> str:
         """sha256 over the current observations and the history, equal across backends for

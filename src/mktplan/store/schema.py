@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import StoreError
-from mktplan.store import failures
+from mktplan.store import bi, failures
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                 WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date AND n = 0;
             END""",
         ),
+    ),
+    Migration(
+        5,
+        "for BI tools: each plan's KPI definitions (written at ingest), the KPI results of "
+        "the latest report per plan and as-of (written by report), and views over them",
+        bi.SQLITE_TABLES,
     ),
 )
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mktplan.store import bi
+
 # pg_advisory_xact_lock(LOCK_SPACE, key): the one lock an ingest or a migration takes
 LOCK_SPACE = 0x6D6B74  # "mkt"
 LOCK_STORE = 1
@@ -132,6 +134,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                 JOIN ingest_file f ON f.id = o.file_id
                 JOIN ingest_run r ON r.id = f.run_id""",
         ),
+    ),
+    Migration(
+        2,
+        "for BI tools: each plan's KPI definitions (written at ingest), the KPI results of "
+        "the latest report per plan and as-of (written by report), and views over them",
+        bi.POSTGRES_TABLES,
     ),
 )
 

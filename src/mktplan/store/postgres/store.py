@@ -14,7 +14,7 @@ from psycopg import errors as pg
 
 from mktplan.errors import StoreError
 from mktplan.observations import Observation
-from mktplan.store import upsert
+from mktplan.store import bi, upsert
 from mktplan.store.locate import mask_password
 from mktplan.store.postgres import failures
 from mktplan.store.postgres.query import PgObservations
@@ -273,6 +273,25 @@ class PostgresStore:
                 )
                 for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
             ]
+
+    def record_plan(self, plan: bi.PlanDefinition) -> None:
+        """Replace the plan's snapshot of KPI definitions (for BI views)."""
+        head, kpis = bi.plan_rows(plan, dt.datetime.now(dt.UTC))
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute("DELETE FROM kpi_definition WHERE plan_id = %s", (plan.plan_id,))
+            cur.execute(bi.upsert_plan("%s"), head)
+            cur.executemany(bi.insert_kpis("%s"), kpis)
+
+    def record_results(
+        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+    ) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        rows = bi.result_rows(plan_id, as_of, tuple(results), dt.datetime.now(dt.UTC))
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute(
+                "DELETE FROM kpi_result WHERE plan_id = %s AND as_of = %s", (plan_id, as_of)
+            )
+            cur.executemany(bi.insert_results("%s"), rows)
 
     def history_count(self, plan_id: str | None = None) -> int:
         with self._translated():
