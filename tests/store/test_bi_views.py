@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from mktplan.store import open_store
 from tests.conftest import PLANS, Backend, run_cli
+from tests.store.helpers import hold_write_lock
 
 PLAN = "q3-2023-growth"
 
@@ -75,3 +77,18 @@ def test_ingest_and_report_leave_what_the_views_show(tmp_path: Path, backend: Ba
     with open_store(env["MKTPLAN_STORE"]) as store:
         assert {str(r[0]) for r in rows(store, "SELECT as_of FROM kpi_latest")} == {"2023-08-31"}
         assert len(rows(store, "SELECT DISTINCT as_of FROM kpi_result")) == 2
+
+
+def test_a_report_during_an_ingest_does_not_wait_for_it(tmp_path: Path, backend: Backend) -> None:
+    url = backend.new()
+    env = {"MKTPLAN_STORE": url}
+    plan = PLANS / f"{PLAN}.yaml"
+    assert run_cli("ingest", plan, PLANS / f"{PLAN}.actuals.csv", env=env).code == 0
+    with hold_write_lock(url):
+        started = time.monotonic()
+        report = run_cli("report", plan, "--as-of", "2023-07-31", "--format", "json", env=env)
+        assert time.monotonic() - started < 60  # not the 600 s lock timeout of an ingest
+    assert report.code == 0, report.output
+    assert json.loads(report.stdout)["kpis"]
+    if backend.name == "sqlite":  # SQLite locks the whole file: the results wait for later
+        assert "the KPI results were not saved in the store" in report.stderr

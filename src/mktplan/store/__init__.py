@@ -284,7 +284,7 @@ class Store:
     ) -> None:
         """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
         rows = bi.result_rows(plan_id, as_of, tuple(results), schema.utc_now())
-        with self._write() as conn:
+        with self._write(wait=min(self.lock_timeout, bi.RESULTS_WAIT)) as conn:
             conn.execute(
                 "DELETE FROM kpi_result WHERE plan_id = ? AND as_of = ?",
                 (plan_id, as_of.isoformat()),
@@ -292,16 +292,24 @@ class Store:
             conn.executemany(bi.insert_results("?"), rows)
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (waiting for an ingest up to ``lock_timeout``)."""
-        with self._translated(reading=False):
-            self._conn.execute("BEGIN IMMEDIATE")
+    def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction, waiting for an ingest up to ``wait`` seconds (default
+        ``lock_timeout``)."""
+        conn = self._conn
+        with failures.translated(self.path, self.lock_timeout if wait is None else wait):
+            if wait is not None:
+                conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
             try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            finally:
+                if wait is not None:
+                    conn.execute(f"PRAGMA busy_timeout = {round(self.lock_timeout * 1000)}")
 
     def history_count(self, plan_id: str | None = None) -> int:
         """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""

@@ -287,7 +287,10 @@ class PostgresStore:
     ) -> None:
         """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
         rows = bi.result_rows(plan_id, as_of, tuple(results), dt.datetime.now(dt.UTC))
-        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+        wait = min(self.lock_timeout, bi.RESULTS_WAIT)
+        with failures.translated(self.where, wait), self._conn.transaction():
+            cur = self._conn.cursor()
+            cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(wait * 1000))}ms'")
             cur.execute(
                 "DELETE FROM kpi_result WHERE plan_id = %s AND as_of = %s", (plan_id, as_of)
             )
