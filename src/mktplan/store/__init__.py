@@ -30,7 +30,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -290,6 +290,29 @@ class Store:
                 (plan_id, as_of.isoformat()),
             )
             conn.executemany(bi.insert_results("?"), rows)
+
+    def export_rows(
+        self, table: str, columns: Sequence[str], order: str
+    ) -> Iterator[tuple[object, ...]]:
+        """Every row of one table, as stored (dates and times are ISO text already)."""
+        with self._translated():
+            cur = self._conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"  # noqa: S608
+            )
+            yield from (tuple(row) for row in cur)
+
+    def import_rows(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
+    ) -> None:
+        """Write exported rows, every table in one transaction, and recount the rollup."""
+        with self._write() as conn:
+            for table, columns, rows in tables:
+                marks = ", ".join("?" * len(columns))
+                insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+                for chunk in upsert.chunked(rows):
+                    conn.executemany(insert, chunk)
+            conn.execute("DELETE FROM observation_day")
+            conn.execute(schema.ROLLUP_ALL)
 
     @contextlib.contextmanager
     def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:

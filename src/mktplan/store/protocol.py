@@ -9,7 +9,7 @@ never test which engine it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -71,6 +71,20 @@ class ObservationStore(Protocol):
 
     def record_results(self, plan_id: str, as_of: dt.date, results: Sequence[KpiOutcome]) -> None:
         """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        ...
+
+    def export_rows(
+        self, table: str, columns: Sequence[str], order: str
+    ) -> Iterator[tuple[object, ...]]:
+        """Every row of one of the store's tables (:data:`mktplan.store.copy.TABLES`), dates
+        and times as ISO text and booleans as 0/1."""
+        ...
+
+    def import_rows(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
+    ) -> None:
+        """Write rows as :meth:`export_rows` gives them, every table in one transaction,
+        then recount the daily rollup (``store copy`` into an empty store)."""
         ...
 
     def content_digest(self, plan_id: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ from mktplan.store.postgres.schema import (
     LOCK_SPACE,
     LOCK_STORE,
     MIGRATIONS,
+    ROLLUP_ALL,
     ROLLUP_DAYS,
     Migration,
     latest_version,
@@ -295,6 +296,40 @@ class PostgresStore:
                 "DELETE FROM kpi_result WHERE plan_id = %s AND as_of = %s", (plan_id, as_of)
             )
             cur.executemany(bi.insert_results("%s"), rows)
+
+    def export_rows(
+        self, table: str, columns: Sequence[str], order: str
+    ) -> Iterator[tuple[object, ...]]:
+        """Every row of one table, dates and times as ISO text, booleans as 0/1."""
+        from mktplan.store.copy import neutral
+
+        with (
+            self._translated(),
+            self._conn.transaction(),
+            self._conn.cursor(name=f"mk_export_{table}") as cur,  # streamed, not loaded
+        ):
+            cur.itersize = 10_000
+            cur.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")  # noqa: S608
+            yield from (tuple(neutral(v) for v in row) for row in cur)
+
+    def import_rows(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
+    ) -> None:
+        """Write exported rows with COPY, every table in one transaction holding the store's
+        lock; then move the id sequences past the copied ids and recount the rollup."""
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            _lock(cur, self.lock_timeout)
+            for table, columns, rows in tables:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            for table in ("ingest_run", "ingest_file", "observation_history"):
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                )
+            cur.execute("DELETE FROM observation_day")
+            cur.execute(ROLLUP_ALL)
 
     def history_count(self, plan_id: str | None = None) -> int:
         with self._translated():
