@@ -65,8 +65,7 @@ class PgObservations:
         with self._snapshot() as cur:
             cur.execute(
                 "SELECT w.id, sum(d.n), min(d.date), max(d.date), sum(d.total), min(d.low), "
-                "max(d.high), (array_agg(d.total ORDER BY d.date DESC))[1] "
-                "FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY "
+                "max(d.high) FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY "
                 "AS w(kpi, start, stop, id) "
                 "JOIN observation_day d ON d.plan_id = %s AND d.kpi = w.kpi "
                 "AND d.date BETWEEN w.start AND w.stop GROUP BY w.id",
@@ -78,18 +77,28 @@ class PgObservations:
                 ),
             )
             stats = {windows[int(row[0]) - 1]: row[1:] for row in cur.fetchall()}
+            lasts = self._last_totals(
+                cur,
+                [
+                    w
+                    for w in dict.fromkeys(
+                        (r.kpi, r.start, r.end) for r in requests if r.how == "last"
+                    )
+                    if w in stats
+                ],
+            )
             for req in requests:
                 window = (req.kpi, req.start, req.end)
                 found = stats.get(window)
                 if found is None:
                     out[req] = AggResult(None, 0, None, None)
                     continue
-                count, first, last, total, low, high, last_total = found
+                count, first, last, total, low, high = found
                 value: Decimal | None
                 if req.how == "sum":
                     value = from_micro(int(total))
                 elif req.how == "last":
-                    value = from_micro(int(last_total))
+                    value = from_micro(lasts[window])
                 elif req.how == "max":
                     value = from_micro(int(high))
                 elif req.how == "min":
@@ -102,6 +111,20 @@ class PgObservations:
                     raise AssertionError(f"unhandled request {req}")
                 out[req] = AggResult(value, int(count), first, last)
         return out
+
+    def _last_totals(self, cur: psycopg.Cursor[Any], windows: list[Window]) -> dict[Window, int]:
+        """Σ value over channels on each window's last day with data (a backward index
+        seek per window, not a sort of its days)."""
+        if not windows:
+            return {}
+        cur.execute(
+            "SELECT w.id, last.total FROM unnest(%s::text[], %s::date[], %s::date[]) "
+            "WITH ORDINALITY AS w(kpi, start, stop, id) CROSS JOIN LATERAL ("
+            "SELECT total FROM observation_day d WHERE d.plan_id = %s AND d.kpi = w.kpi "
+            "AND d.date BETWEEN w.start AND w.stop ORDER BY d.date DESC LIMIT 1) AS last",
+            ([w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows], self._plan),
+        )
+        return {windows[int(wid) - 1]: int(total) for wid, total in cur.fetchall()}
 
     def _weighted(
         self, cur: psycopg.Cursor[Any], kpi: str, weight: str, start: dt.date, end: dt.date
@@ -133,15 +156,18 @@ class PgObservations:
     def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
         """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
         sums: dict[str, int] = {}
-        with self._snapshot() as cur:
-            for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
-                cur.execute(
-                    "SELECT line, sum(value) FROM observation WHERE plan_id = %s AND kpi = %s "
-                    "AND date BETWEEN %s AND %s GROUP BY line",
-                    (self._plan, kpi, start, end),
-                )
-                for line, total in cur.fetchall():
-                    sums[line] = sums.get(line, 0) + int(total)
+        by_kpi: dict[str, list[tuple[str, int]]] = {}
+        with self._snapshot() as cur:  # one statement for every KPI
+            cur.execute(
+                "SELECT kpi, line, sum(value) FROM observation WHERE plan_id = %s "
+                "AND kpi = ANY(%s) AND date BETWEEN %s AND %s GROUP BY kpi, line",
+                (self._plan, list(dict.fromkeys(kpis)), start, end),
+            )
+            for kpi, line, total in cur.fetchall():
+                by_kpi.setdefault(kpi, []).append((line, int(total)))
+        for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
+            for line, total in by_kpi.get(kpi, []):
+                sums[line] = sums.get(line, 0) + total
         return {line: from_micro(total) for line, total in sums.items()}
 
     def daily_totals(
