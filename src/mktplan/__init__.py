@@ -1,3 +1,3 @@
 """mktplan: marketing plans as checked, tracked and reported text files."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

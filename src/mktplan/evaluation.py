@@ -16,6 +16,32 @@ from typing import Literal
 KpiStatus = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 ActionState = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
 Severity = Literal["info", "warning", "critical"]
+PeriodKind = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A KPI's value over one period: ``start`` … ``end`` inclusive, clipped to the plan and
+    the KPI's due date. ``actual`` is computed within the window (rates as ratios of sums);
+    ``cumulative`` is the value from the plan start through ``end``."""
+
+    start: dt.date
+    end: dt.date
+    actual: Decimal | None
+    cumulative: Decimal | None = None
+    # the target curve at ``end`` (cumulative KPIs), the target itself (levels), or the
+    # budget less the reserve (spend)
+    planned: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """This period against the previous one: ``absolute`` in the KPI's unit (percent KPIs
+    in percent points), ``relative`` = absolute ÷ |previous| as a fraction (None for percent
+    KPIs, whose change is read in points, and when the previous value is 0 or unknown)."""
+
+    absolute: Decimal | None
+    relative: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,33 @@ class PlanSummary:
     days_total: int
     on_track: Decimal = Decimal("0.9")  # the plan's status thresholds (fractions)
     at_risk: Decimal = Decimal("0.7")
+    time_elapsed: Decimal | None = None  # days_elapsed ÷ days_total (时间进度), a fraction
+    period: PeriodKind = "week"  # the comparison period: the cadence or --period
+    period_number: int = 0  # the current period counted from the plan start (1 = first)
+    # this period and the previous one, clipped to the plan period (unclipped when outside)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    previous_start: dt.date | None = None
+    previous_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ChannelValue:
+    """A KPI's actual in one channel over the KPI's window (docs/metrics.md, "By channel")."""
+
+    channel: str  # '' for observations without a channel, shown "(no channel)"
+    actual: Decimal | None  # in the KPI's unit; a rate recomputed from the channel's sums
+    share: Decimal | None  # actual ÷ the KPI's actual, for cumulative KPIs; None for levels
+
+
+@dataclass(frozen=True)
+class ModuleChannel:
+    """A module's spend, revenue and ROI in one channel, plan start through as-of."""
+
+    channel: str  # '' for observations without a channel
+    spend: Decimal
+    revenue: Decimal
+    roi: Decimal | None  # revenue ÷ spend; None when the channel spent nothing
 
 
 @dataclass(frozen=True)
@@ -51,13 +104,19 @@ class KpiResult:
     actual: Decimal | None
     attainment: Decimal | None  # actual/target (target/actual when better is lower)
     variance: Decimal | None  # target − actual (偏差值)
-    expected: Decimal | None  # pace line value at as_of (summed KPIs with a target)
+    expected: Decimal | None  # target curve at as_of (cumulative), the target (levels)
     pace: Decimal | None  # actual/expected
-    forecast: Decimal | None  # run-rate projection to the due date (summed KPIs)
+    forecast: Decimal | None  # recent run rate along the curve to due; a level's actual
     status: KpiStatus
     stale: bool  # latest observation older than the plan's cadence allows
     last_date: dt.date | None  # latest observation used
     observations: int  # observations in the window (0 for formula KPIs)
+    # per channel, actual descending then channel; empty without channel data
+    by_channel: list[ChannelValue] = field(default_factory=list)
+    period: PeriodValue | None = None  # this period (本期): the days ending at as_of
+    previous_period: PeriodValue | None = None  # the same length before it (上期)
+    change: Change | None = None  # period vs previous_period (环比)
+    trend: list[PeriodValue] = field(default_factory=list)  # oldest first, from the plan start
 
 
 @dataclass(frozen=True)
@@ -75,6 +134,9 @@ class ModuleResult:
     spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
     revenue_share: Decimal | None
     roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
+    spend_forecast: Decimal | None = None  # spend projected to the plan end (recent run rate)
+    # per channel, spend descending then channel; empty without channel data
+    by_channel: list[ModuleChannel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -84,6 +146,7 @@ class BudgetLine:
     spent: Decimal
     remaining: Decimal | None
     used: Decimal | None  # spent ÷ planned
+    forecast: Decimal | None = None  # spent projected to the plan end (recent run rate)
 
 
 @dataclass(frozen=True)
@@ -102,13 +165,23 @@ class BudgetResult:
 class AlertResult:
     kpi: str
     module: str | None
-    rule: str  # below_target | above_target | below_pace | above | below
+    # below_target | above_target | below_pace | above | below, or the budget rules
+    # over_budget | forecast_over_budget, whose kpi is budget.modules.<id> / budget.lines.<name>
+    rule: str
     threshold: Decimal
     actual: Decimal | None
     severity: Severity
-    message: str
+    message: str  # the sentence in the report language: written by mktplan.render.text only
     owner: str
     respond_by: dt.datetime
+    # What the sentence says, as numbers and codes (metrics writes no sentences):
+    name: str = ""  # the KPI's, module's or budget line's name
+    reference: Decimal | None = None  # the target, the pace line or the budget compared with
+    unit: str | None = None  # the KPI's unit; the plan currency for the budget rules
+    gap: Decimal | None = None  # percent beyond the reference (target rules), or spent ÷ budget
+    note: str | None = None  # the plan's own alert message, put before the sentence
+    spent: Decimal | None = None  # forecast_over_budget: spent so far
+    until: dt.date | None = None  # forecast_over_budget: the plan end the forecast runs to
 
 
 @dataclass(frozen=True)
@@ -134,12 +207,13 @@ class TrackingRow:
     plan: str  # actions with their dates
     kpis: str  # KPI names
     source: str  # data sources
-    actual: str  # key KPIs' actual vs target, formatted
-    variance: str  # target − actual of the key KPIs, formatted
+    actual: str  # key KPIs' actual vs target: written by mktplan.render.text
+    variance: str  # target − actual of the key KPIs: written by mktplan.render.text
     cause: str  # reviews and ingested notes
     measure: str
     owner: str
     deadline: dt.date | None  # latest KPI due date of the module
+    key_kpis: tuple[str, ...] = ()  # ids of the module's KPIs with a target, in plan order
 
 
 @dataclass(frozen=True)
@@ -159,6 +233,58 @@ class DailyValue:
 
 
 @dataclass(frozen=True)
+class ChannelDrop:
+    """The channel whose actual fell most from the previous period to this one."""
+
+    channel: str
+    previous: Decimal  # the KPI's value in that channel, in its unit
+    current: Decimal
+    change: Decimal  # current − previous (negative)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The KPI furthest behind: the lowest pace (attainment once due) below on track."""
+
+    kpi: str
+    name: str
+    module: str | None
+    owner: str
+    unit: str | None
+    status: KpiStatus
+    score: Decimal | None  # pace while the KPI runs, else attainment (fractions)
+    measure: Literal["pace", "attainment"]  # which of the two ``score`` is
+    channel: ChannelDrop | None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the summary paragraph says, as numbers and codes (the sentences are i18n's)."""
+
+    graded: int  # rows of the evaluation table with a status on/at/off track
+    on_track: int
+    gap: Gap | None
+    spent: Decimal
+    budget: Decimal  # total − reserve: what may be spent without the reserve
+    budget_used: Decimal | None  # spent ÷ budget (fraction)
+    time_elapsed: Decimal | None  # fraction
+    spend_forecast: Decimal | None  # spend projected to the plan end
+    overspend: Decimal | None  # spend_forecast − budget when positive
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A data-quality problem the report's banner names: a source whose data are stale, or
+    (from the store's log) an input refused or rows skipped since its last accepted ingest."""
+
+    kind: Literal["stale", "refused", "skipped"]
+    source: str  # the plan's data source (KPI `source:`), or the export file's name
+    since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
+    count: int  # stale: KPIs affected; refused/skipped: rows
+    days: int | None = None  # stale: days from the latest data to as_of
+
+
+@dataclass(frozen=True)
 class Evaluation:
     plan: PlanSummary
     kpis: list[KpiResult]
@@ -169,6 +295,9 @@ class Evaluation:
     tracking: list[TrackingRow]
     reviews: list[ReviewNote]
     daily: list[DailyValue] = field(default_factory=list)  # filled when a renderer asks for it
+    summary: ReportSummary | None = None
+    spend_trend: list[PeriodValue] = field(default_factory=list)  # plan spend per period
+    data_issues: list[DataIssue] = field(default_factory=list)
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

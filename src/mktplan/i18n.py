@@ -6,25 +6,13 @@ The Chinese terms are those of the teams' planning templates (domain.md): 策略
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mktplan.evaluation import Evaluation
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
-
-# The strategy tracking table's 11 columns (策略跟踪表), in order: label keys below.
-TRACKING_COLUMNS: tuple[str, ...] = (
-    "module",
-    "smart_target",
-    "plan",
-    "kpi",
-    "source",
-    "actual",
-    "variance",
-    "cause",
-    "measure",
-    "owner",
-    "deadline",
-)
 
 EN: dict[str, str] = {
     # report and section titles
@@ -74,6 +62,12 @@ EN: dict[str, str] = {
     "last_data": "Latest data",
     "stale": "stale",
     "observations": "Observations",
+    "formula": "Formula",
+    "better": "Better when",
+    "baseline": "Baseline",
+    "due": "Due",
+    "module_id": "Module id",
+    "planned_actions": "Planned actions",
     # budget
     "total": "Total budget",
     "reserve": "Contingency reserve",
@@ -87,13 +81,24 @@ EN: dict[str, str] = {
     "revenue": "Revenue",
     "roi": "ROI",
     "budget_used": "Budget used",
+    "spent_share_of": "of the budget less the reserve",
+    "spend_forecast": "Spend forecast",
     "spend_share": "Share of spend",
     "revenue_share": "Share of revenue",
     "contribution": "Contribution",
     "budget_lines": "Budget lines",
     "line": "Line",
+    "unassigned": "unassigned",
+    "percent_points": "{}%",  # a difference of two percentages
     "planned": "Planned",
     "by_module": "By module",
+    # channel view
+    "by_channel": "By channel",
+    "kpis_by_channel": "KPIs by channel",
+    "modules_by_channel": "Modules by channel",
+    "channel": "Channel",
+    "share": "Share",
+    "no_channel": "(no channel)",
     "plan_totals": "Plan totals",
     "item": "Item",
     "amount": "Amount",
@@ -115,6 +120,18 @@ EN: dict[str, str] = {
     "date": "Date",
     "value": "Value",
     "plan_level": "(plan)",
+    # workbook sheets
+    "sheet_summary": "Summary",
+    "sheet_tracking": "Tracking",
+    "sheet_kpis": "KPIs",
+    "sheet_budget": "Budget",
+    "sheet_budget_lines": "Budget lines",
+    "sheet_tasks": "Tasks",
+    "sheet_alerts": "Alerts",
+    "sheet_by_channel": "By channel",
+    "sheet_daily": "Daily",
+    "sheet_period": "Period",
+    "sheet_trend": "Trend",
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
@@ -134,10 +151,47 @@ EN: dict[str, str] = {
     "action_done": "done",
     "action_delayed": "delayed",
     "action_cancelled": "cancelled",
+    # alert rules
+    "rule_below_target": "below target",
+    "rule_above_target": "above target",
+    "rule_below_pace": "behind pace",
+    "rule_above": "above threshold",
+    "rule_below": "below threshold",
+    "rule_over_budget": "over budget",
+    "rule_forecast_over_budget": "forecast over budget",
     # alert severity
     "severity_info": "info",
     "severity_warning": "warning",
     "severity_critical": "critical",
+    # this period vs the last, trend, time elapsed
+    "period_section": "This period vs the last",
+    "this_period": "This period",
+    "previous_period": "Previous period",
+    "change": "Change",
+    "change_relative": "Change %",
+    "trend_section": "Trend",
+    "trend": "Trend",
+    "trend_values": "Per period",
+    "time_elapsed": "Time elapsed",
+    "period_day": "day {n}",
+    "period_week": "week {n}",
+    "period_month": "month {n}",
+    "points_unit": " pt",
+    "trend_cumulative": "Cumulative",
+    "period_end": "End",
+    "charts_section": "Charts",
+    "chart_actual": "actual to date",
+    "chart_target": "target curve",
+    "chart_spend_burn": "Spend burn",
+    "chart_spent": "spent to date",
+    "chart_budget": "budget less reserve",
+    "chart_forecast": "forecast",
+    "chart_bars": "bars",
+    "chart_line": "line {n}",
+    "data_quality": "Data quality",
+    "issue_stale": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
+    "issue_refused": "source {source}: {count} row(s) refused since {since}",
+    "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }
 
 ZH: dict[str, str] = {
@@ -183,6 +237,12 @@ ZH: dict[str, str] = {
     "last_data": "最新数据",
     "stale": "数据过期",
     "observations": "数据条数",
+    "formula": "计算公式",
+    "better": "方向",
+    "baseline": "基线值",
+    "due": "截止日期",
+    "module_id": "模块编号",
+    "planned_actions": "任务预算合计",
     "total": "总预算",
     "reserve": "应急预备金",
     "reserve_share": "预备金占比",
@@ -195,13 +255,23 @@ ZH: dict[str, str] = {
     "revenue": "收入",
     "roi": "投入产出比(ROI)",
     "budget_used": "预算使用率",
+    "spent_share_of": "占总预算扣除应急预备金",
+    "spend_forecast": "花费预测",
     "spend_share": "花费占比",
     "revenue_share": "收入占比",
     "contribution": "贡献度",
     "budget_lines": "预算科目",
     "line": "科目",
+    "unassigned": "未分配",
+    "percent_points": "{} 个百分点",
     "planned": "计划",
     "by_module": "按模块",
+    "by_channel": "按渠道",
+    "kpis_by_channel": "关键指标按渠道",
+    "modules_by_channel": "策略模块按渠道",
+    "channel": "渠道",
+    "share": "占比",
+    "no_channel": "(未标注渠道)",
     "plan_totals": "计划总览",
     "item": "项目",
     "amount": "金额",
@@ -221,6 +291,17 @@ ZH: dict[str, str] = {
     "date": "日期",
     "value": "数值",
     "plan_level": "(计划)",
+    "sheet_summary": "效果评估",
+    "sheet_tracking": "策略跟踪表",
+    "sheet_kpis": "关键指标",
+    "sheet_budget": "预算",
+    "sheet_budget_lines": "预算科目",
+    "sheet_tasks": "任务跟踪表",
+    "sheet_alerts": "风险预警",
+    "sheet_by_channel": "分渠道",
+    "sheet_daily": "每日数据",
+    "sheet_period": "本期对比",
+    "sheet_trend": "趋势",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
     "cadence_daily": "每日",
@@ -236,9 +317,44 @@ ZH: dict[str, str] = {
     "action_done": "已完成",
     "action_delayed": "延期",
     "action_cancelled": "已取消",
+    "rule_below_target": "低于目标",
+    "rule_above_target": "高于目标",
+    "rule_below_pace": "落后进度",
+    "rule_above": "高于阈值",
+    "rule_below": "低于阈值",
+    "rule_over_budget": "超出预算",
+    "rule_forecast_over_budget": "预计超预算",
     "severity_info": "提示",
     "severity_warning": "警告",
     "severity_critical": "严重",
+    "period_section": "本期与上期(环比)",
+    "this_period": "本期",
+    "previous_period": "上期",
+    "change": "环比",
+    "change_relative": "环比增幅",
+    "trend_section": "趋势",
+    "trend": "趋势",
+    "trend_values": "各期实际",
+    "time_elapsed": "时间进度",
+    "period_day": "第{n}天",
+    "period_week": "第{n}周",
+    "period_month": "第{n}月",
+    "points_unit": " 个百分点",
+    "trend_cumulative": "累计",
+    "period_end": "结束时间",
+    "charts_section": "图表",
+    "chart_actual": "累计实际",
+    "chart_target": "目标曲线",
+    "chart_spend_burn": "花费进度",
+    "chart_spent": "累计花费",
+    "chart_budget": "预算(扣除应急预备金)",
+    "chart_forecast": "预测值",
+    "chart_bars": "柱",
+    "chart_line": "线{n}",
+    "data_quality": "数据质量",
+    "issue_stale": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
+    "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
+    "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
@@ -250,3 +366,67 @@ def labels(lang: str) -> dict[str, str]:
         if known == lang:
             return LABELS[known]
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def summary_sentences(ev: Evaluation, lang: str) -> list[str]:
+    """The summary paragraph, at most three sentences in ``lang``, from ``ev.summary``:
+    the standing (n of m KPIs on track), the KPI furthest behind with its owner, score and
+    the channel that fell most this period, and the budget burn against the time elapsed."""
+    from mktplan.render import numbers
+
+    summary = ev.summary
+    if summary is None:
+        return []
+    zh = lang == "zh"
+    out: list[str] = []
+    as_of = ev.plan.as_of.isoformat()
+    if summary.graded == 0:
+        out.append(
+            f"截至{as_of}，尚无有数据的目标指标。"
+            if zh
+            else f"As of {as_of} no KPI with a target has data yet."
+        )
+    elif zh:
+        out.append(f"截至{as_of}，{summary.graded}个指标中{summary.on_track}个正常。")
+    else:
+        out.append(f"As of {as_of}, {summary.on_track} of {summary.graded} KPIs are on track.")
+    gap = summary.gap
+    if gap is not None:
+        score = numbers.fraction(gap.score)
+        status = labels(lang)[f"status_{gap.status}"]
+        if zh:
+            measure = "进度达成" if gap.measure == "pace" else "达成率"
+            text = f"差距最大的是{gap.name}（负责人{gap.owner}），{measure}{score}，{status}"
+        else:
+            measure = "of its pace" if gap.measure == "pace" else "of its target"
+            text = (
+                f"Furthest behind is {gap.name} (owner {gap.owner}) at {score} {measure}, {status}"
+            )
+        drop = gap.channel
+        if drop is not None:
+            before = numbers.kpi_value(drop.previous, gap.unit)
+            now = numbers.kpi_value(drop.current, gap.unit)
+            if zh:
+                text += f"；本期降幅最大的渠道是{drop.channel}（{before} → {now}）"
+            else:
+                text += f"; channel {drop.channel} fell most this period ({before} → {now})"
+        out.append(text + ("。" if zh else "."))
+    spent = numbers.money(summary.spent)
+    budget = numbers.money(summary.budget)
+    used = numbers.fraction(summary.budget_used)
+    elapsed = numbers.fraction(summary.time_elapsed)
+    currency = ev.plan.currency
+    if zh:
+        text = f"预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}"
+        if summary.overspend is not None:
+            text += f"；按近期速度预计超支{numbers.money(summary.overspend)} {currency}"
+        out.append(text + "。")
+    else:
+        text = f"Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
+        if summary.overspend is not None:
+            text += (
+                f"; at the recent rate spend is forecast to pass the budget by "
+                f"{numbers.money(summary.overspend)} {currency}"
+            )
+        out.append(text + ".")
+    return out

@@ -11,29 +11,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from mktplan.evaluation import (
     ActionResult,
     AlertResult,
     BudgetLine,
     BudgetResult,
+    Change,
+    ChannelDrop,
+    ChannelValue,
     DailyValue,
+    DataIssue,
     Evaluation,
+    Gap,
     KpiResult,
     KpiStatus,
+    ModuleChannel,
     ModuleResult,
+    PeriodKind,
+    PeriodValue,
     PlanSummary,
+    ReportSummary,
     ReviewNote,
     TrackingRow,
 )
-from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
+from mktplan.observations import Aggregation, AggRequest, AggResult, Note, ObservationQuery
 from mktplan.plan import formula
+from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
+from mktplan.vocab import is_percent
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
+# Rounding to six places needs as many digits as the number has: enough for any value a
+# float can hold (10^308) and six places more; the default context (28 digits) is not.
+WIDE = Context(prec=400)
 HUNDRED = Decimal(100)
 UNASSIGNED = "unassigned"  # label of spend whose observations name no budget line
 
@@ -47,7 +61,7 @@ _EMPTY = AggResult(None, 0, None, None)
 
 def quantize(value: Decimal) -> Decimal:
     """``value`` rounded half-up to six decimal places."""
-    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def at_most_six(value: Decimal) -> Decimal:
@@ -56,6 +70,45 @@ def at_most_six(value: Decimal) -> Decimal:
     if isinstance(exponent, int) and exponent < -6:
         return quantize(value)
     return value
+
+
+# The magnitudes a report computes with: money and targets beyond them (a slipped exponent)
+# would need numbers wider than any renderer or spreadsheet holds.
+LARGEST = Decimal("1e300")
+SMALLEST = Decimal("1e-300")
+
+
+def unreportable_numbers(plan: Plan) -> list[tuple[str, Decimal]]:
+    """(field path, value) of every number in the plan above 10^300 or, other than 0, below
+    10^-300 in magnitude, e.g. ``("modules[1].kpis[0].target", Decimal("1e400"))``."""
+    numbers: list[tuple[str, object]] = [
+        ("budget.total", plan.budget.total),
+        ("budget.reserve", plan.budget.reserve),
+        *((f"budget.lines.{k}", v) for k, v in (plan.budget.lines or {}).items()),
+    ]
+
+    def kpi_numbers(where: str, kpi: Kpi) -> None:
+        numbers.extend(((f"{where}.target", kpi.target), (f"{where}.baseline", kpi.baseline)))
+        for day, raw in (kpi.checkpoints or {}).items():
+            numbers.append((f"{where}.checkpoints.{day}", raw))
+
+    for i, kpi in enumerate(plan.kpis):
+        kpi_numbers(f"kpis[{i}]", kpi)
+    for m, module in enumerate(plan.modules):
+        numbers.append((f"modules[{m}].budget", module.budget))
+        for i, kpi in enumerate(module.kpis):
+            kpi_numbers(f"modules[{m}].kpis[{i}]", kpi)
+        for a, action in enumerate(module.actions):
+            numbers.append((f"modules[{m}].actions[{a}].budget", action.budget))
+    for i, alert in enumerate(plan.alerts):
+        numbers.extend((f"alerts[{i}].{name}", value) for name, value in alert.conditions())
+    found: list[tuple[str, Decimal]] = []
+    for path, value in numbers:
+        if isinstance(value, Decimal) and value.is_finite():
+            size = abs(value)
+            if size > LARGEST or (size and size < SMALLEST):
+                found.append((path, value))
+    return found
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -75,11 +128,11 @@ def format_number(value: Decimal | None, unit: str | None = None) -> str:
     percent units, "—" when unknown. Deterministic: the same value gives the same text."""
     if value is None:
         return "—"
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP, context=WIDE):,.2f}"
     text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    if (unit or "").strip() in {"%", "％", "percent", "pct"}:
+    if is_percent(unit):
         return f"{text}%"
     return text
 
@@ -89,9 +142,41 @@ def roi_label(roi: Decimal | None) -> str | None:
     return None if roi is None else f"1:{format_number(roi)}"
 
 
-def is_summed(kpi: Kpi) -> bool:
-    """A measured KPI whose daily values add up (the only kind with a pace line and forecast)."""
-    return kpi.formula is None and kpi.aggregation == "sum"
+RECENT_DAYS = 7  # the forecast's run rate looks at this many days up to as-of
+
+
+def day_number(start: dt.date, day: dt.date) -> int:
+    """Days from the start of ``start`` to the end of ``day`` (1 for the end of the first)."""
+    return (day - start).days + 1
+
+
+@dataclass(frozen=True)
+class TargetCurve:
+    """The cumulative value planned by the end of each day: piecewise linear through
+    (start of the plan, 0), the checkpoints and (end of the due date, target), flat after.
+    Points are (day number, value); see docs/metrics.md, "Target curve"."""
+
+    points: tuple[tuple[int, Decimal], ...]
+
+    @classmethod
+    def of(
+        cls,
+        start: dt.date,
+        due: dt.date,
+        target: Decimal,
+        checkpoints: Sequence[tuple[dt.date, Decimal]] = (),
+    ) -> TargetCurve:
+        inside = [(day_number(start, d), v) for d, v in checkpoints if start <= d < due]
+        return cls(((0, Decimal(0)), *inside, (day_number(start, due), target)))
+
+    def at(self, day: int) -> Decimal:
+        """The planned cumulative value at the end of day number ``day``."""
+        if day <= 0:
+            return Decimal(0)
+        for (x0, y0), (x1, y1) in zip(self.points, self.points[1:], strict=False):
+            if day <= x1:
+                return y0 + (y1 - y0) * (day - x0) / (x1 - x0) if x1 > x0 else y1
+        return self.points[-1][1]
 
 
 @dataclass(frozen=True)
@@ -119,8 +204,10 @@ class _Figures:
         self.results: dict[AggRequest, AggResult] = {}
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
-        self._values: dict[tuple[str, dt.date], Decimal | None] = {}
+        self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
+        self._how: dict[str, tuple[Aggregation, str | None]] = {}
+        self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
 
     def tree(self, qid: str) -> formula.Node:
         if qid not in self._trees:
@@ -131,14 +218,15 @@ class _Figures:
 
     def role_kpis(self, role: str, module: Module | None) -> list[str]:
         """Qualified ids of role KPIs in scope: the module's, or the whole plan's."""
-        key = (role, module.id if module else None)
-        if key not in self._roles:
-            self._roles[key] = [
-                q
-                for q, ref in self.refs.items()
-                if ref.kpi.role == role and (module is None or ref.module is module)
-            ]
-        return self._roles[key]
+        if not self._roles:  # one pass over the KPIs indexes every scope (2,000 KPIs)
+            for q, ref in self.refs.items():
+                if ref.kpi.role is None:
+                    continue
+                self._roles.setdefault((ref.kpi.role, None), []).append(q)
+                if ref.module is not None:
+                    self._roles.setdefault((ref.kpi.role, ref.module.id), []).append(q)
+            self._roles.setdefault(("", ""), [])  # indexed, even without any role KPI
+        return self._roles.get((role, module.id if module else None), [])
 
     def inputs(self, qid: str) -> list[str]:
         """What a formula KPI's names resolve to: KPI ids, plus role KPIs for spend/revenue."""
@@ -165,11 +253,14 @@ class _Figures:
         return self._leaves[qid]
 
     def request(self, qid: str, window: _Window) -> AggRequest:
-        kpi = self.refs[qid].kpi
-        weight = None
-        if kpi.weight is not None and kpi.aggregation == "mean":
-            weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
-        return AggRequest(qid, window.start, window.end, kpi.aggregation, weight)
+        how = self._how.get(qid)
+        if how is None:  # asked for every window of every trend: resolve the weight once
+            kpi = self.refs[qid].kpi
+            weight = None
+            if kpi.weight is not None and kpi.aggregation == "mean":
+                weight = resolve_name(kpi.weight, self.refs[qid].module, self.refs)
+            how = self._how[qid] = (kpi.aggregation, weight)
+        return AggRequest(qid, window.start, window.end, how[0], how[1])
 
     def requests(self, qid: str, window: _Window) -> list[AggRequest]:
         """The aggregations needed for ``qid`` over ``window``."""
@@ -185,7 +276,7 @@ class _Figures:
 
     def value(self, qid: str, window: _Window) -> Decimal | None:
         """The KPI's value in its own unit over the window; None when unknown."""
-        key = (qid, window.end)
+        key = (qid, window.start, window.end)
         if key not in self._values:
             self._values[key] = self._compute(qid, window)
         return self._values[key]
@@ -218,19 +309,29 @@ class _Figures:
 
     def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
         """Σ of the role KPIs in scope that have data; None when none has any."""
-        values = [
-            v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
-        ]
-        return sum(values, Decimal(0)) if values else None
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._role_totals:  # every formula naming the role shares it
+            values = [
+                v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
+            ]
+            self._role_totals[key] = sum(values, Decimal(0)) if values else None
+        return self._role_totals[key]
 
 
 def evaluate(
-    plan: Plan, data: ObservationQuery, as_of: dt.date, *, include_daily: bool = False
+    plan: Plan,
+    data: ObservationQuery,
+    as_of: dt.date,
+    *,
+    include_daily: bool = False,
+    period: PeriodKind | None = None,
 ) -> Evaluation:
-    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md).
+    """Evaluate ``plan`` against ``data`` as of the end of ``as_of`` (see docs/metrics.md);
+    ``period`` (day, week, month; default: the plan's cadence) sets the comparison periods.
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
-    ``sums_by_line``, ``notes`` and, with ``include_daily``, ``daily_totals``.
+    ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
+    ``include_daily``, ``daily_totals``.
     """
     info = plan.plan
     start, end = info.period.start, info.period.end
@@ -241,21 +342,78 @@ def evaluate(
     def kpi_window(kpi: Kpi) -> _Window:
         return _Window(start, min(as_of, kpi.due or end))
 
+    cumulative = cumulative_ids(plan, refs)
     wanted: dict[AggRequest, None] = {}
     for qid, ref in refs.items():
-        wanted.update(dict.fromkeys(figures.requests(qid, kpi_window(ref.kpi))))
+        window = kpi_window(ref.kpi)
+        wanted.update(dict.fromkeys(figures.requests(qid, window)))
+        if qid in cumulative:
+            wanted.update(dict.fromkeys(figures.requests(qid, _recent(window))))
     for role in KEYWORDS:
         for qid in figures.role_kpis(role, None):
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
+    for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
+        wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
+    kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
+    length = period_length(kind, as_of)
+    steps = period_steps(start, end, as_of, length)
+    trended = trend_ids(refs)
+    trend_windows = {
+        qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
+        for qid, ref in refs.items()
+    }
+    for qid, windows in trend_windows.items():
+        for window in windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            if qid in trended:
+                wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+    plan_windows = [
+        w for w in reversed([_Window(max(a, start), min(b, end)) for a, b in steps]) if not w.empty
+    ]
+    spend_ids = figures.role_kpis("spend", None)
+    for qid in spend_ids:
+        for window in plan_windows:
+            wanted.update(dict.fromkeys(figures.requests(qid, window)))
+            wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
+    running = {q: trend_windows[q] for q in trended}
+    _add_running_sums(figures, running, start)
+    _add_running_sums(figures, dict.fromkeys(spend_ids, plan_windows), start)
     latest = data.latest_dates()
 
     kpis = [
-        _kpi_result(plan, figures, ref, kpi_window(ref.kpi), as_of, latest) for ref in refs.values()
+        _with_periods(
+            _kpi_result(
+                plan, figures, ref, kpi_window(ref.kpi), as_of, latest, ref.qualified in cumulative
+            ),
+            figures,
+            trend_windows[ref.qualified],
+            steps,
+            ref.qualified in cumulative,
+            keep_trend=ref.qualified in trended,
+        )
+        for ref in refs.values()
+    ]
+    modules = _modules(plan, figures, spend_window)
+    channels = _Channels(figures, data)
+    channels.fetch(
+        [(ref.qualified, kpi_window(ref.kpi)) for ref in refs.values()]
+        + [(q, spend_window) for role in KEYWORDS for q in figures.role_kpis(role, None)]
+    )
+    kpis = [
+        replace(
+            k, by_channel=channels.kpi_split(k, kpi_window(ref.kpi), ref.qualified in cumulative)
+        )
+        for k, ref in zip(kpis, refs.values(), strict=True)
+    ]
+    modules = [
+        replace(m, by_channel=channels.module_split(module, spend_window))
+        for m, module in zip(modules, plan.modules, strict=True)
     ]
     by_id = {k.id: k for k in kpis}
-    modules = _modules(plan, figures, spend_window)
+    budget = _budget(plan, figures, data, spend_window)
     notes = data.notes(start, spend_window.end) if not spend_window.empty else []
+    summary = _summary(plan, figures, data, kpis, budget, spend_window, as_of)
     return Evaluation(
         plan=PlanSummary(
             id=info.id,
@@ -270,11 +428,20 @@ def evaluate(
             days_total=days_inclusive(start, end),
             on_track=info.status_thresholds.on_track,
             at_risk=info.status_thresholds.at_risk,
+            time_elapsed=ratio(
+                Decimal(days_inclusive(start, min(as_of, end))), Decimal(days_inclusive(start, end))
+            ),
+            period=kind,
+            period_number=period_number(start, as_of, length),
+            **_plan_periods(start, end, steps),
         ),
         kpis=kpis,
         modules=modules,
-        budget=_budget(plan, figures, data, spend_window),
-        alerts=_alerts(plan, refs, by_id, as_of),
+        budget=budget,
+        alerts=sorted(
+            _alerts(plan, refs, by_id, as_of) + _budget_alerts(plan, modules, budget, as_of),
+            key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi),
+        ),
         actions=[
             _action(module, action, as_of) for module in plan.modules for action in module.actions
         ],
@@ -285,7 +452,461 @@ def evaluate(
             if r.date <= as_of
         ],
         daily=_daily(data, latest, spend_window) if include_daily else [],
+        summary=summary,
+        data_issues=stale_sources(kpis, as_of),
+        spend_trend=[
+            PeriodValue(
+                w.start,
+                w.end,
+                figures.role_total("spend", None, w),
+                figures.role_total("spend", None, _Window(start, w.end)),
+                budget.total - budget.reserve,
+            )
+            for w in plan_windows
+        ]
+        if figures.role_kpis("spend", None)
+        else [],
     )
+
+
+class _Channels:
+    """The channel view (docs/metrics.md, "By channel"): each KPI's value per channel over its
+    window, from Σ value per channel of its measured inputs. Only KPIs whose measured inputs
+    all aggregate by ``sum`` have one: a channel's sum is the piece of the total it holds."""
+
+    def __init__(self, figures: _Figures, data: ObservationQuery) -> None:
+        self.figures = figures
+        self.data = data
+        self.sums: dict[tuple[str, dt.date, dt.date], dict[str, Decimal]] = {}
+        # Σ per channel of the role KPIs in a scope, as formulas see them (see role_sums)
+        self._roles: dict[tuple[str, str | None, dt.date, dt.date], dict[str, Decimal] | None] = {}
+
+    def summed(self, leaves: Iterable[str]) -> bool:
+        return all(self.figures.refs[q].kpi.aggregation == "sum" for q in leaves)
+
+    def fetch(self, wanted: Sequence[tuple[str, _Window]]) -> None:
+        """Read Σ value per channel of every measured input of ``wanted``, one call per window."""
+        by_window: dict[tuple[dt.date, dt.date], dict[str, None]] = {}
+        for qid, window in wanted:
+            leaves = self.figures.leaves(qid)
+            if window.empty or not self.summed(leaves):
+                continue
+            by_window.setdefault((window.start, window.end), {}).update(dict.fromkeys(leaves))
+        for (start, end), kpis in by_window.items():
+            for kpi, channels in self.data.channel_sums(list(kpis), start, end).items():
+                self.sums[(kpi, start, end)] = channels
+
+    def leaf(self, qid: str, window: _Window) -> dict[str, Decimal] | None:
+        return self.sums.get((qid, window.start, window.end))
+
+    def value(self, qid: str, window: _Window, channel: str) -> Decimal | None:
+        """The KPI's value in one channel, in its own unit, computed as its total is: a
+        measured input's channel sum (0 in a channel where it has no data but others do)."""
+        ref = self.figures.refs[qid]
+        if ref.kpi.formula is None:
+            sums = self.leaf(qid, window)
+            return None if sums is None else sums.get(channel, Decimal(0))
+
+        def plain(q: str) -> Decimal | None:
+            value = self.value(q, window, channel)
+            if value is None or not self.figures.refs[q].kpi.is_percent:
+                return value
+            return value / HUNDRED
+
+        def resolve(name: str) -> Decimal | None:
+            resolved = resolve_name(name, ref.module, self.figures.refs)
+            if resolved is None:
+                return None
+            if resolved in KEYWORDS:
+                sums = self.role_sums(resolved, ref.module, window)
+                return None if sums is None else sums.get(channel, Decimal(0))
+            return plain(resolved)
+
+        result = formula.evaluate(self.figures.tree(qid), resolve)
+        if result is None:
+            return None
+        return result * HUNDRED if ref.kpi.is_percent else result
+
+    def role_sums(
+        self, role: str, module: Module | None, window: _Window
+    ) -> dict[str, Decimal] | None:
+        """Σ per channel of the role KPIs in scope that have data (each as a formula sees
+        it, percent points as a ratio); None when none has any, as for the total."""
+        key = (role, module.id if module else None, window.start, window.end)
+        if key not in self._roles:
+            totals: dict[str, Decimal] | None = None
+            for q in self.figures.role_kpis(role, module):
+                sums = self.leaf(q, window)
+                if sums is None:
+                    continue
+                totals = {} if totals is None else totals
+                scale = HUNDRED if self.figures.refs[q].kpi.is_percent else Decimal(1)
+                for channel, value in sums.items():
+                    totals[channel] = totals.get(channel, Decimal(0)) + value / scale
+            self._roles[key] = totals
+        return self._roles[key]
+
+    def kpi_split(self, kpi: KpiResult, window: _Window, cumulative: bool) -> list[ChannelValue]:
+        """Per channel actual and share of ``kpi``; empty without channel data. A level (a
+        ratio formula) is split only when every measured input has channel data."""
+        leaves = self.figures.leaves(kpi.id)
+        if kpi.actual is None or window.empty or not self.summed(leaves):
+            return []
+        found = [self.leaf(q, window) for q in leaves]
+        with_data = [sums for sums in found if sums is not None]
+        named = [any(channel for channel in sums) for sums in with_data]
+        if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
+            return []
+        if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
+            values: dict[str, Decimal | None] = dict(with_data[0])
+        else:
+            channels = {channel for sums in with_data for channel in sums}
+            values = {channel: self.value(kpi.id, window, channel) for channel in channels}
+        total = kpi.actual
+        rows = [
+            ChannelValue(
+                channel,
+                actual := None if value is None else at_most_six(value),
+                ratio(actual, total) if cumulative else None,
+            )
+            for channel, value in values.items()
+        ]
+        return sorted(rows, key=lambda r: (r.actual is None, -(r.actual or 0), r.channel))
+
+    def module_split(self, module: Module, window: _Window) -> list[ModuleChannel]:
+        """Per channel spend, revenue and ROI of a module whose spend and revenue both have
+        channel data (ROI is a ratio: a side booked without channels cannot be split);
+        empty otherwise."""
+        totals: dict[str, list[Decimal]] = {}
+        for slot, role in enumerate(("spend", "revenue")):
+            kpis = self.figures.role_kpis(role, module)
+            if not self.summed(kpis):
+                return []
+            found = [s for q in kpis if (s := self.leaf(q, window)) is not None]
+            if not any(channel for sums in found for channel in sums):
+                return []
+            for sums in found:
+                for channel, value in sums.items():
+                    totals.setdefault(channel, [Decimal(0), Decimal(0)])[slot] += value
+        rows = [
+            ModuleChannel(channel, spend, revenue, ratio(revenue, spend))
+            for channel, (spend, revenue) in totals.items()
+        ]
+        return sorted(rows, key=lambda r: (-r.spend, r.channel))
+
+
+GRADED = ("on_track", "at_risk", "off_track")
+
+
+def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
+    """One issue per data source with stale measured KPIs: since their latest data, how
+    many KPIs, how many days before as_of; sorted by source. A KPI without a `source:` is
+    named by its id."""
+    found: dict[str, list[KpiResult]] = {}
+    for k in kpis:
+        if k.stale and k.formula is None:
+            found.setdefault(k.source or k.id, []).append(k)
+    issues: list[DataIssue] = []
+    for source in sorted(found):
+        dates = [k.last_date for k in found[source] if k.last_date is not None]
+        since = max(dates, default=None)
+        days = None if since is None else (as_of - since).days
+        issues.append(DataIssue("stale", source, since, len(found[source]), days))
+    return issues
+
+
+def _summary(
+    plan: Plan,
+    figures: _Figures,
+    data: ObservationQuery,
+    kpis: Sequence[KpiResult],
+    budget: BudgetResult,
+    spend_window: _Window,
+    as_of: dt.date,
+) -> ReportSummary:
+    """The summary paragraph's numbers: standing of the evaluation table's KPIs, the one
+    furthest behind (with the channel that fell most this period), and the budget burn."""
+    rows = [k for k in kpis if k.module is None] + [
+        k for k in kpis if k.module is not None and k.target is not None
+    ]
+    graded = [k for k in rows if k.status in GRADED]
+    behind = [k for k in graded if k.status != "on_track"]
+
+    def score(k: KpiResult) -> Decimal | None:
+        return k.pace if k.pace is not None else k.attainment
+
+    gap = None
+    if behind:
+        worst = min(behind, key=lambda k: (score(k) is None, score(k) or Decimal(0)))
+        ref = figures.refs[worst.id]
+        gap = Gap(
+            kpi=worst.id,
+            name=worst.name,
+            module=worst.module,
+            owner=ref.module.owner if ref.module else plan.plan.owner,
+            unit=worst.unit,
+            status=worst.status,
+            score=score(worst),
+            measure="pace" if worst.pace is not None else "attainment",
+            channel=_channel_drop(figures, data, worst),
+        )
+    working = budget.total - budget.reserve
+    recent = figures.role_total("spend", None, _recent(spend_window))
+    has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
+    forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
+    over = forecast - working if forecast is not None and forecast > working else None
+    return ReportSummary(
+        graded=len(graded),
+        on_track=sum(1 for k in graded if k.status == "on_track"),
+        gap=gap,
+        spent=budget.spent,
+        budget=working,
+        budget_used=budget.used,
+        time_elapsed=ratio(
+            Decimal(days_inclusive(plan.plan.period.start, min(as_of, plan.plan.period.end))),
+            Decimal(days_inclusive(plan.plan.period.start, plan.plan.period.end)),
+        ),
+        spend_forecast=forecast,
+        overspend=over,
+    )
+
+
+def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> ChannelDrop | None:
+    """The channel whose value of ``kpi`` fell most from the previous period to this one;
+    None when no channel fell, or the KPI is built from other than sums (a channel's level or
+    mean would need the rows themselves)."""
+    periods = (kpi.previous_period, kpi.period)
+    if any(p is None or p.actual is None for p in periods):
+        return None  # without a value in both periods, no channel has one either
+    windows = [_Window(p.start, p.end) for p in periods if p is not None]
+    leaves = figures.leaves(kpi.id)
+    if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
+        return None
+    sums = [data.channel_sums(leaves, w.start, w.end) for w in windows]
+    channels = sorted({c for part in sums for by in part.values() for c in by} - {""})
+    found: ChannelDrop | None = None
+    for channel in channels:
+        values: list[Decimal | None] = []
+        for window, part in zip(windows, sums, strict=True):
+            one = _Figures(figures.plan, figures.refs)
+            one._leaves = figures._leaves
+            one._trees = figures._trees
+            one._roles = figures._roles
+            one._how = figures._how
+            for leaf in leaves:
+                total = part.get(leaf, {}).get(channel)
+                if total is not None:  # value() reads the sum only, not the row count
+                    one.results[figures.request(leaf, window)] = AggResult(total, 0, None, None)
+            values.append(one.value(kpi.id, window))
+        before, now = values
+        if before is None or now is None or now >= before:
+            continue
+        if found is None or now - before < found.change:
+            found = ChannelDrop(channel, before, now, now - before)
+    return found
+
+
+PERIOD_OF_CADENCE: dict[str, PeriodKind] = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def period_length(kind: PeriodKind, as_of: dt.date) -> int:
+    """Days in a comparison period ending at ``as_of``: 1, 7, or for a month the days after
+    the same day of the previous month through as_of (31 for 2023-07-31, 28 for 2023-03-15)."""
+    if kind == "day":
+        return 1
+    if kind == "week":
+        return 7
+    year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    try:
+        back = dt.date(year, month, min(as_of.day, last_day))
+    except ValueError:  # before year 1: a month of 31 days
+        return 31
+    return (as_of - back).days
+
+
+def period_steps(
+    start: dt.date, end: dt.date, as_of: dt.date, length: int
+) -> list[tuple[dt.date, dt.date]]:
+    """The periods of ``length`` days stepping back from ``as_of``, unclipped: first the
+    current one and the previous one, then on until one reaches the plan ``start``; the
+    periods wholly after the plan ``end`` (past the second) are skipped, as they hold nothing."""
+    skip = max(0, (as_of - end).days // length)
+    lowest = dt.date.min.toordinal()
+
+    def day(ordinal: int) -> dt.date:  # the calendar's first day bounds every period
+        return dt.date.fromordinal(max(lowest, ordinal))
+
+    steps: list[tuple[dt.date, dt.date]] = []
+    k = 0
+    top = as_of.toordinal()
+    while True:
+        last = top - k * length
+        first = last - length + 1
+        steps.append((day(first), day(last)))
+        if (first <= start.toordinal() or first <= lowest) and len(steps) >= 2:
+            return steps
+        k = max(k + 1, skip) if k >= 1 else k + 1
+
+
+def period_number(start: dt.date, as_of: dt.date, length: int) -> int:
+    """The current period counted from the plan start (1 = the first, maybe partial, one);
+    0 before the plan starts."""
+    return 0 if as_of < start else (as_of - start).days // length + 1
+
+
+TREND_KPIS = 50  # KPIs with a trend: the evaluation table's first 50 rows
+
+
+def trend_ids(refs: dict[str, KpiRef]) -> set[str]:
+    """The KPIs whose trend is computed: the evaluation table's rows (plan-level KPIs, then
+    module KPIs with a target), the first TREND_KPIS of them, so a plan of thousands of KPIs
+    over a year of weeks reports in seconds. Every KPI gets this period and the last."""
+    plan_level = [q for q, r in refs.items() if r.module is None]
+    targeted = [q for q, r in refs.items() if r.module is not None and r.kpi.target is not None]
+    return set((plan_level + targeted)[:TREND_KPIS])
+
+
+def _plan_periods(
+    start: dt.date, end: dt.date, steps: Sequence[tuple[dt.date, dt.date]]
+) -> dict[str, dt.date]:
+    """This period's and the previous one's first and last days, clipped to the plan."""
+    found: dict[str, dt.date] = {}
+    for name, (first, last) in zip(("period", "previous"), steps[:2], strict=True):
+        window = _Window(max(first, start), min(last, end))
+        found[f"{name}_start"], found[f"{name}_end"] = (
+            (first, last) if window.empty else (window.start, window.end)
+        )
+    return found
+
+
+def _trend_windows(plan: Plan, kpi: Kpi, steps: Sequence[tuple[dt.date, dt.date]]) -> list[_Window]:
+    """The KPI's trend windows, oldest first: each step clipped to the plan start and the
+    KPI's last counted day (its due date, else the plan end); steps wholly outside dropped."""
+    start = plan.plan.period.start
+    limit = kpi.due or plan.plan.period.end
+    clipped = [_Window(max(first, start), min(last, limit)) for first, last in steps]
+    return [w for w in reversed(clipped) if not w.empty]
+
+
+def _cumulative_requests(
+    figures: _Figures, qid: str, start: dt.date, window: _Window
+) -> list[AggRequest]:
+    """The aggregations of the plan start through ``window.end`` that running sums of the
+    trend cannot give (every leaf not aggregated by sum)."""
+    whole = _Window(start, window.end)
+    return [r for r in figures.requests(qid, whole) if r.how != "sum"]
+
+
+def _add_running_sums(
+    figures: _Figures, trend_windows: dict[str, list[_Window]], start: dt.date
+) -> None:
+    """Results of sum leaves over plan start … each trend window's end, added up from the
+    contiguous trend windows' results, so a long trend costs no wider queries."""
+    done: set[tuple[str, tuple[_Window, ...]]] = set()
+    for qid, windows in trend_windows.items():
+        for leaf in figures.leaves(qid):
+            if (leaf, tuple(windows)) in done:  # formulas over one role share their leaves
+                continue
+            done.add((leaf, tuple(windows)))
+            running = _EMPTY
+            for window in windows:
+                request = figures.request(leaf, window)
+                if request.how != "sum":
+                    break
+                part = figures.results.get(request, _EMPTY)
+                running = _combine(running, part)
+                whole = figures.request(leaf, _Window(start, window.end))
+                figures.results.setdefault(whole, running)
+
+
+def _combine(a: AggResult, b: AggResult) -> AggResult:
+    """Two sums over adjacent windows as one."""
+    if a.value is None:
+        return b
+    if b.value is None:
+        return a
+    firsts = [d for d in (a.first, b.first) if d is not None]
+    lasts = [d for d in (a.last, b.last) if d is not None]
+    return AggResult(
+        a.value + b.value, a.count + b.count, min(firsts, default=None), max(lasts, default=None)
+    )
+
+
+def _with_periods(
+    result: KpiResult,
+    figures: _Figures,
+    windows: Sequence[_Window],
+    steps: Sequence[tuple[dt.date, dt.date]],
+    cumulative: bool,
+    *,
+    keep_trend: bool = True,
+) -> KpiResult:
+    """``result`` with its trend, this period, the previous one and the change between them."""
+
+    start = figures.plan.plan.period.start
+    kpi = figures.refs[result.id].kpi
+    due = kpi.due or figures.plan.plan.period.end
+    curve = None
+    if cumulative and kpi.target is not None and day_number(start, due) > 0:
+        curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
+
+    def planned(day: dt.date) -> Decimal | None:
+        if curve is None:
+            return None if cumulative else kpi.target
+        return at_most_six(curve.at(day_number(start, day)))
+
+    trend = [
+        PeriodValue(
+            w.start,
+            w.end,
+            figures.value(result.id, w),
+            figures.value(result.id, _Window(start, w.end)) if keep_trend else None,
+            planned(w.end),
+        )
+        for w in windows
+    ]
+    by_end = {(p.end, p.start): p for p in trend}
+    if not keep_trend:
+        trend = []
+
+    def one(first: dt.date, last: dt.date) -> PeriodValue:
+        limit = figures.refs[result.id].kpi.due or figures.plan.plan.period.end
+        window = _Window(max(first, start), min(last, limit))
+        if window.empty:
+            return PeriodValue(first, last, None)
+        found = by_end.get((window.end, window.start))
+        return PeriodValue(window.start, window.end, found.actual if found else None)
+
+    current, previous = one(*steps[0]), one(*steps[1])
+    return replace(
+        result,
+        period=current,
+        previous_period=previous,
+        change=period_change(
+            current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
+        ),
+        trend=trend,
+    )
+
+
+def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:
+    """current − previous, and ÷ |previous| as a fraction (not for percent KPIs: points)."""
+    if current is None or previous is None:
+        return Change(None, None)
+    absolute = current - previous
+    relative = None if percent else ratio(absolute, abs(previous))
+    return Change(absolute, relative)
+
+
+def _recent(window: _Window) -> _Window:
+    """The last RECENT_DAYS days of ``window`` (all of it when shorter)."""
+    return _Window(max(window.start, window.end - dt.timedelta(days=RECENT_DAYS - 1)), window.end)
+
+
+def is_count(unit: str | None) -> bool:
+    """A unit of whole things (sign-ups, orders): forecasts of it are whole numbers."""
+    return (unit or "").strip().lower() == "count"
 
 
 def _kpi_result(
@@ -295,6 +916,7 @@ def _kpi_result(
     window: _Window,
     as_of: dt.date,
     latest: dict[str, dt.date],
+    cumulative: bool,
 ) -> KpiResult:
     kpi = ref.kpi
     start = plan.plan.period.start
@@ -313,23 +935,32 @@ def _kpi_result(
         variance = target - actual
 
     expected = pace = forecast = None
-    days_due = days_inclusive(start, due)
-    days_run = days_inclusive(start, min(as_of, due))
-    if is_summed(kpi):
-        if target is not None and days_due:
-            elapsed = days_inclusive(start, min(as_of, plan.plan.period.end))
-            expected = at_most_six(min(target * elapsed / days_due, target))
-            if actual is not None:
-                pace = ratio(expected, actual) if lower else ratio(actual, expected)
-        if actual is not None and days_run:
-            forecast = at_most_six(actual * days_due / days_run)
+    curve = None
+    if cumulative and day_number(start, due) > 0:
+        shape = target if target is not None else Decimal(1)  # the forecast needs only a shape
+        curve = TargetCurve.of(start, due, shape, checkpoint_values(kpi))
+    if target is not None:
+        if curve is not None:
+            elapsed = day_number(start, min(as_of, plan.plan.period.end))
+            expected = at_most_six(curve.at(elapsed))
+        elif not cumulative:
+            expected = target  # a level is graded against the target itself, never prorated
+    if actual is not None and expected is not None:
+        pace = ratio(expected, actual) if lower else ratio(actual, expected)
+    if actual is not None and not window.empty:
+        if curve is None:
+            forecast = actual if not cumulative else None
+        else:
+            forecast = _forecast(figures, ref.qualified, window, actual, curve, due, start)
+            if forecast is not None and is_count(kpi.unit):
+                forecast = forecast.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=WIDE)
 
     status: KpiStatus
     if target is None:
         status = "no_target"
     elif actual is None:
         status = "no_data"
-    elif expected is not None and as_of < due:
+    elif cumulative and expected is not None and as_of < due:
         status = _grade(plan, pace, actual, expected, lower)
     else:
         status = _grade(plan, attainment, actual, target, lower)
@@ -361,6 +992,30 @@ def _kpi_result(
         last_date=last_date,
         observations=used[0].count if kpi.formula is None else 0,
     )
+
+
+def _forecast(
+    figures: _Figures,
+    qid: str,
+    window: _Window,
+    actual: Decimal,
+    curve: TargetCurve,
+    due: dt.date,
+    start: dt.date,
+) -> Decimal | None:
+    """actual + (increase over the recent days ÷ the curve's planned increase over them) ×
+    the curve's remaining increase to due; on a flat stretch of the curve, the plain run
+    rate × the days left. The actual itself once due."""
+    recent = _recent(window)
+    last, first = day_number(start, recent.end), day_number(start, recent.start) - 1
+    end = day_number(start, due)
+    if last >= end:
+        return actual
+    increase = figures.value(qid, recent) or Decimal(0)  # no data lately: no increase
+    planned = curve.at(last) - curve.at(first)
+    if planned > 0:
+        return at_most_six(actual + increase * (curve.at(end) - curve.at(last)) / planned)
+    return at_most_six(actual + increase * (end - last) / (last - first))
 
 
 def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
@@ -395,6 +1050,7 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
         spend = figures.role_total("spend", module, window)
         revenue = figures.role_total("revenue", module, window)
         roi = ratio(revenue, spend)
+        recent = figures.role_total("spend", module, _recent(window)) if spend is not None else None
         out.append(
             ModuleResult(
                 id=module.id,
@@ -412,9 +1068,28 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
                 spend_share=ratio(spend, plan_spend),
                 revenue_share=ratio(revenue, plan_revenue),
                 roi_label=roi_label(roi),
+                spend_forecast=_spend_forecast(plan, window, spend, recent),
             )
         )
     return out
+
+
+def _spend_forecast(
+    plan: Plan, window: _Window, spent: Decimal | None, recent: Decimal | None
+) -> Decimal | None:
+    """Spend projected to the plan end: spent + the recent days' spend × days left ÷ recent
+    days (the forecast rule on a straight curve); the spend itself once the plan is over."""
+    if spent is None or window.empty:
+        return None
+    start, end = plan.plan.period.start, plan.plan.period.end
+    last, left = (
+        day_number(start, window.end),
+        day_number(start, end) - day_number(start, window.end),
+    )
+    if left <= 0:
+        return spent
+    days = last - (day_number(start, _recent(window).start) - 1)
+    return at_most_six(spent + (recent or Decimal(0)) * left / days)
 
 
 def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window) -> BudgetResult:
@@ -422,16 +1097,34 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     spent = figures.role_total("spend", None, window) or Decimal(0)
     spend_kpis = figures.role_kpis("spend", None)
     by_line: dict[str, Decimal] = {}
+    recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
         by_line = data.sums_by_line(spend_kpis, window.start, window.end)
+        last_days = _recent(window)
+        recent = data.sums_by_line(spend_kpis, last_days.start, last_days.end)
+
+    def forecast(name: str, line_spent: Decimal) -> Decimal | None:
+        return _spend_forecast(plan, window, line_spent, recent.get(name, Decimal(0)))
+
     lines: list[BudgetLine] = []
     for name, planned in (budget.lines or {}).items():
         line_spent = by_line.get(name, Decimal(0))
         lines.append(
-            BudgetLine(name, planned, line_spent, planned - line_spent, ratio(line_spent, planned))
+            BudgetLine(
+                name,
+                planned,
+                line_spent,
+                planned - line_spent,
+                ratio(line_spent, planned),
+                forecast(name, line_spent),
+            )
         )
     for name in sorted(set(by_line) - set(budget.lines or {})):
-        lines.append(BudgetLine(name or UNASSIGNED, None, by_line[name], None, None))
+        lines.append(
+            BudgetLine(
+                name or UNASSIGNED, None, by_line[name], None, None, forecast(name, by_line[name])
+            )
+        )
     return BudgetResult(
         total=budget.total,
         reserve=budget.reserve,
@@ -442,6 +1135,82 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
         used=ratio(spent, budget.total - budget.reserve),
         lines=lines,
     )
+
+
+def _budget_alerts(
+    plan: Plan, modules: Sequence[ModuleResult], budget: BudgetResult, as_of: dt.date
+) -> list[AlertResult]:
+    """over_budget (spend > budget) and, when not over yet, forecast_over_budget (spend
+    forecast to the plan end > budget) for every module with a budget and every budget line,
+    at the severities of ``budget_alerts:`` (an ``off`` rule raises nothing)."""
+    levels = plan.budget_alerts
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
+    end = plan.plan.period.end
+    found: list[AlertResult] = []
+
+    def check(
+        subject: str,
+        name: str,
+        module: str | None,
+        owner: str,
+        budget_: Decimal | None,
+        spent: Decimal | None,
+        forecast: Decimal | None,
+    ) -> None:
+        if budget_ is None or spent is None:
+            return
+        gap: Decimal | None = None
+        if spent > budget_:
+            rule, level, value = "over_budget", levels.over_budget, spent
+            gap = ratio(spent * HUNDRED, budget_)
+        elif forecast is not None and forecast > budget_:
+            rule, level, value = "forecast_over_budget", levels.forecast_over_budget, forecast
+        else:
+            return
+        if level == "off":
+            return
+        found.append(
+            AlertResult(
+                kpi=subject,
+                module=module,
+                rule=rule,
+                threshold=budget_,
+                actual=value,
+                severity=level,
+                message="",
+                owner=owner,
+                respond_by=respond_by,
+                name=name,
+                reference=budget_,
+                unit=plan.plan.currency,
+                gap=gap,
+                spent=spent,
+                until=end,
+            )
+        )
+
+    owners = {m.id: m.owner for m in plan.modules}
+    for m in modules:
+        check(
+            f"budget.modules.{m.id}",
+            m.name,
+            m.id,
+            owners[m.id],
+            m.budget,
+            m.spend,
+            m.spend_forecast,
+        )
+    for line in budget.lines:
+        check(
+            f"budget.lines.{line.line}",
+            line.line,
+            None,
+            plan.plan.owner,
+            line.planned,
+            line.spent,
+            line.forecast,
+        )
+    return found
 
 
 def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
@@ -472,9 +1241,7 @@ def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
 def _alerts(
     plan: Plan, refs: dict[str, KpiRef], kpis: dict[str, KpiResult], as_of: dt.date
 ) -> list[AlertResult]:
-    respond_by = dt.datetime.combine(as_of, dt.time()) + dt.timedelta(
-        hours=plan.plan.alert_response_hours
-    )
+    respond_by = _respond_by(as_of, plan.plan.alert_response_hours)
     found: list[AlertResult] = []
     for alert in plan.alerts:
         result = kpis.get(alert.kpi)
@@ -483,10 +1250,10 @@ def _alerts(
             continue
         owner = ref.module.owner if ref.module else plan.plan.owner
         for rule, threshold in alert.conditions():
-            text = _alert_text(rule, threshold, result)
-            if text is None:
+            fired = _fired(rule, threshold, result)
+            if fired is None:
                 continue
-            message = f"{alert.message}: {text}" if alert.message else text
+            reference, gap = fired
             found.append(
                 AlertResult(
                     kpi=alert.kpi,
@@ -495,46 +1262,52 @@ def _alerts(
                     threshold=threshold,
                     actual=result.actual,
                     severity=alert.severity,
-                    message=message,
+                    message="",
                     owner=owner,
                     respond_by=respond_by,
+                    name=result.name,
+                    reference=reference,
+                    unit=result.unit,
+                    gap=gap,
+                    note=alert.message or None,
                 )
             )
-    return sorted(found, key=lambda a: (SEVERITY_ORDER[a.severity], a.kpi))
+    return found
 
 
-def _alert_text(rule: str, threshold: Decimal, kpi: KpiResult) -> str | None:
-    """The one-line message when ``rule`` fires for ``kpi``, else None. Rules compare values
-    literally whatever `better` says: below means a smaller number."""
+def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
+    """The start of ``as_of`` plus the plan's response hours; the last minute of the
+    calendar (9999-12-31 23:59) when that lies beyond it."""
+    try:
+        return dt.datetime.combine(as_of, dt.time()) + dt.timedelta(hours=hours)
+    except OverflowError:
+        return dt.datetime.max.replace(second=0, microsecond=0)
+
+
+def _fired(
+    rule: str, threshold: Decimal, kpi: KpiResult
+) -> tuple[Decimal | None, Decimal | None] | None:
+    """When ``rule`` fires for ``kpi``: the reference compared with (target or pace line)
+    and the gap to it in percent (None when the reference is 0); else None. Rules compare
+    values literally whatever `better` says: below means a smaller number."""
     actual = kpi.actual
     assert actual is not None
-    unit = kpi.unit
-    shown = f"{kpi.name} ({kpi.id}) is {format_number(actual, unit)}"
-    share = format_number(threshold, "%")
     if rule in ("below_target", "above_target", "below_pace"):
         reference = kpi.expected if rule == "below_pace" else kpi.target
         if reference is None:
             return None
-        what = "the pace line" if rule == "below_pace" else "target"
         gap = ratio((actual - reference) * HUNDRED, abs(reference)) if reference else None
-        gap_text = format_number(abs(gap), "%") if gap is not None else "all"
         if rule == "above_target":
             if not actual > reference * (1 + threshold / HUNDRED):
                 return None
-            return (
-                f"{shown}, {gap_text} above {what} {format_number(reference, unit)} "
-                f"(alert above {share})"
-            )
+            return reference, gap
         if not actual < reference * (1 - threshold / HUNDRED):
             return None
-        return (
-            f"{shown}, {gap_text} below {what} {format_number(reference, unit)} "
-            f"(alert below {share})"
-        )
+        return reference, gap
     if rule == "above" and actual > threshold:
-        return f"{shown}, above {format_number(threshold, unit)}"
+        return None, None
     if rule == "below" and actual < threshold:
-        return f"{shown}, below {format_number(threshold, unit)}"
+        return None, None
     return None
 
 
@@ -589,18 +1362,13 @@ def _tracking(
                 plan="; ".join(_action_span(a) for a in module.actions),
                 kpis=", ".join(k.name for k in module.kpis),
                 source=", ".join(_distinct(k.source for k in module.kpis)),
-                actual="; ".join(
-                    f"{r.name}: {format_number(r.actual, r.unit)} / "
-                    f"{format_number(r.target, r.unit)}"
-                    for r in targeted
-                ),
-                variance="; ".join(
-                    f"{r.name}: {format_number(r.variance, r.unit)}" for r in targeted
-                ),
+                actual="",
+                variance="",
                 cause="; ".join(causes),
                 measure="; ".join(f"{r.date}: {r.measure}" for r in reviews if r.measure),
                 owner=module.owner,
                 deadline=max(dues, default=None),
+                key_kpis=tuple(r.id for r in targeted),
             )
         )
     return rows
@@ -624,12 +1392,14 @@ def _daily(data: ObservationQuery, latest: dict[str, dt.date], window: _Window) 
 
 
 __all__ = [
+    "LARGEST",
+    "SMALLEST",
     "at_most_six",
     "days_inclusive",
     "evaluate",
     "format_number",
-    "is_summed",
     "quantize",
     "ratio",
     "roi_label",
+    "unreportable_numbers",
 ]

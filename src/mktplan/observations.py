@@ -83,6 +83,13 @@ class ObservationQuery(Protocol):
         """(kpi, date, Σ value over channels), sorted by kpi then date."""
         ...
 
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        """Σ value in the window by KPI, then by channel ('' for observations without one);
+        a KPI without observations in the window is left out."""
+        ...
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""
         ...
@@ -187,6 +194,16 @@ class MemoryObservations:
             for obs in self._window(kpi, start, end):
                 totals[(kpi, obs.date)] += obs.value
         return [(k, d, v) for (k, d), v in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        sums: dict[str, dict[str, Decimal]] = {}
+        for kpi in dict.fromkeys(kpis):
+            for obs in self._window(kpi, start, end):
+                channels = sums.setdefault(kpi, {})
+                channels[obs.channel] = channels.get(obs.channel, Decimal(0)) + obs.value
+        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         found = [

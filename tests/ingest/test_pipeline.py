@@ -341,3 +341,20 @@ def test_a_stream_longer_than_the_limit_is_cut_off_with_a_message(
         os.close(read_end)
         writer.join()
     assert not (tmp_path / "s").exists()
+
+
+def test_a_piped_export_with_a_title_above_its_header_is_read_from_the_copy(
+    tmp_path: Path,
+) -> None:
+    # the header is found on line 3, so the body is read by the table reader, not the fast
+    # path: it must read the pipe's copy, as the stream itself can be read only once
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    data = ("Weekly report\nJune 2024\n" + WEEK).encode()
+    run = run_with_stdin(data, "ingest", plan, "/dev/stdin", "--store", store)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "/dev/stdin (long): 2 rows read; 2 new" in run.stdout
+    assert stored_values(store) == {
+        ("web.sales", "2024-06-03"): "100",
+        ("web.sales", "2024-06-04"): "7",
+    }

@@ -11,6 +11,7 @@ from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.metrics import evaluate, format_number, roi_label
 from mktplan.observations import AggRequest, AggResult, MemoryObservations, Observation
 from mktplan.plan.model import Alert
+from mktplan.render.text import alert_message, localize
 
 from .plans import AS_OF, day, obs, small_data, small_plan
 
@@ -44,8 +45,10 @@ def test_ratio_kpi_is_ratio_of_sums_not_mean_of_daily_ratios(ev: Evaluation) -> 
     assert cr.actual == D("2.571429")
     assert cr.attainment == D("0.514286")  # 2.571429 / 5
     assert cr.variance == D("2.428571")  # 5 − 2.571429
-    assert cr.status == "off_track"  # formula: attainment 0.51 < 0.7
-    assert (cr.expected, cr.pace, cr.forecast) == (None, None, None)
+    assert cr.status == "off_track"  # a level: attainment 0.51 < 0.7
+    # a level is graded against its target, never prorated: expected = target, pace =
+    # attainment, forecast = the current value
+    assert (cr.expected, cr.pace, cr.forecast) == (D(5), D("0.514286"), D("2.571429"))
     assert cr.observations == 0
     assert cr.last_date == day(3)
 
@@ -208,10 +211,10 @@ def test_alerts_fire_sorted_with_owner_and_deadline(ev: Evaluation) -> None:
     assert first.owner == "Ann Wu"
     assert first.actual == D("2.571429")
     assert first.respond_by == dt.datetime(2024, 1, 7, 0, 0)  # as_of 00:00 + 48 h
-    assert first.message == (
+    assert alert_message(first, "en") == (
         "Conversion (web.cr) is 2.57%, 48.57% below target 5% (alert below 30%)"
     )
-    assert ev.alerts[3].message == (
+    assert alert_message(ev.alerts[3], "en") == (
         "Leads (web.leads) is 60, 40% below the pace line 100 (alert below 20%)"
     )
 
@@ -220,11 +223,12 @@ def test_plan_level_alert_goes_to_plan_owner() -> None:
     alert = Alert.model_validate({"kpi": "roi", "above": 2})
     plan = small_plan().model_copy(update={"alerts": [alert]})
     (fired,) = evaluate(plan, small_data(), AS_OF).alerts
-    assert (fired.owner, fired.module, fired.message) == (
+    assert (fired.owner, fired.module, alert_message(fired, "en")) == (
         "Pat Lee",
         None,
         "ROI (roi) is 3, above 2",
     )
+    assert alert_message(fired, "zh") == "ROI(roi)为 3，高于 2"
     assert fired.respond_by == dt.datetime(2024, 1, 7)
 
 
@@ -235,9 +239,14 @@ def test_tracking_row(ev: Evaluation) -> None:
     assert web.plan.startswith("Launch (2024-01-01–2024-01-03); Ads (2024-01-02–2024-01-04)")
     assert web.kpis.startswith("Visits, Orders, Conversion, Sales")
     assert web.source == "analytics, shop, ledger, social, ads, support, crm"
-    assert web.actual.startswith("Conversion: 2.57% / 5%; Sales: 500 / 1,000; Followers: 180 / 500")
-    assert "Signups: — / 50" in web.actual
-    assert web.variance.startswith("Conversion: 2.43%; Sales: 500; Followers: 320")
+    assert (web.actual, web.variance) == ("", "")  # metrics returns ids; render.text writes
+    assert web.key_kpis[:3] == ("web.cr", "web.sales", "web.followers")
+    (written,) = [r for r in localize(ev, "en").tracking if r.module == "Web shop"]
+    assert written.actual.startswith(
+        "Conversion: 2.57% / 5%; Sales: 500 / 1,000; Followers: 180 / 500"
+    )
+    assert "Signups: — / 50" in written.actual
+    assert written.variance.startswith("Conversion: 2.43%; Sales: 500; Followers: 320")
     # reviews latest first (the Jan 8 one is after as_of), then ingested notes
     assert web.cause == "2024-01-04: cause B; 2024-01-02: cause A; 2024-01-02 Visits (a): outage"
     assert web.measure == "2024-01-02: fix A"

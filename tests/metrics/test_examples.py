@@ -54,7 +54,9 @@ def test_q3_spot_checks_on_july_31() -> None:
     sales = kpi(ev, "online.sales")
     assert sales.actual == D("1761176.29")
     assert sales.expected == D(650000)  # 1,300,000 × 31 ÷ 62 days (Jul 1 – Aug 31)
-    assert sales.forecast == D("3522352.58")  # 1,761,176.29 × 62 ÷ 31
+    # run rate of the last 7 days: Σ online.sales Jul 25–31 = 436,196.81 on a straight line,
+    # so 1,761,176.29 + 436,196.81 × 31 days left ÷ 7 = 1,761,176.29 + 1,931,728.73
+    assert sales.forecast == D("3692905.02")
     # follower_growth is a level: the value of the latest day (Jul 31)
     assert kpi(ev, "brand.follower_growth").actual == D("14.69")
     # cac = offline spend ÷ registrations, both through the KPI's due date Jul 20
@@ -68,8 +70,18 @@ def test_q3_spot_checks_on_july_31() -> None:
     online = ev.modules[1]
     assert online.roi == D("12.805239")  # 1761176.29 / 137535.60
     assert online.revenue_share == D(1)  # the only revenue module
-    assert [a.kpi for a in ev.alerts] == ["brand.negative_comments"]  # 65 > 50
+    assert [(a.kpi, a.rule) for a in ev.alerts] == [
+        ("brand.negative_comments", "above"),  # 65 > 50
+        # spend of Jul 25–31 × 61 days left ÷ 7 on top of the spend so far passes the
+        # budget: brand 62,325.12 + 15,078.85 × 61 ÷ 7 = 193,726.53 > 80,000
+        ("budget.modules.brand", "forecast_over_budget"),
+        ("budget.modules.content", "forecast_over_budget"),
+        ("budget.modules.online", "forecast_over_budget"),
+    ]
     assert ev.alerts[0].owner == "Zhang Min"
+    brand = ev.alerts[1]
+    assert (brand.threshold, brand.actual) == (D(80000), D("193726.527143"))
+    assert (brand.severity, brand.owner, brand.module) == ("warning", "Zhang Min", "brand")
     statuses = {a.name: a.status for a in ev.actions}
     assert statuses["Booths in 3 business districts"] == "delayed"  # planned, ended Jul 20
 
@@ -82,8 +94,10 @@ def test_q3_mid_july_pace_alert() -> None:
     assert reads.actual == D(1622487)  # Σ weibo + douyin rows of Jul 1–10
     assert reads.pace == D("1.005942")  # 1622487 / 1612903.225806
     assert reads.status == "on_track"
-    assert reads.forecast == D("5029709.7")  # 1622487 × 31 ÷ 10
-    assert ev.alerts == []  # ahead of the pace line: below_pace does not fire
+    # Σ topic reads Jul 4–10 = 1,188,964; 21 days left: 1,622,487 + 1,188,964 × 21 ÷ 7
+    assert reads.forecast == D(5189379)
+    # ahead of the pace line: below_pace does not fire (only the budget forecasts do)
+    assert [a.kpi for a in ev.alerts if not a.kpi.startswith("budget.")] == []
 
 
 def launch_rows() -> list[Observation]:

@@ -51,6 +51,12 @@ class IngestAfterFirstQuery:
         self._between()
         return self.inner.daily_totals(kpis, start, end)
 
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        self._between()
+        return self.inner.channel_sums(kpis, start, end)
+
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         self._between()
         return self.inner.notes(start, end)

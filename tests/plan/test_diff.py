@@ -240,11 +240,15 @@ def test_plan_owner_period_and_alerts() -> None:
     found = keyed(found_list)
     assert found[("plan", "plan", "owner")].new == "Liu Yang"
     assert found[("plan", "period", "end")].delta == 31
-    alerts = [c for c in found_list if c.area is Area.alert]
-    assert {(c.kind, c.old or c.new) for c in alerts} == {
-        (Kind.removed, "above_target 20 (warning)"),
-        (Kind.added, "above_target 10 (critical)"),
-    }
+    # an alert is matched by its KPI: a new threshold is a change, with its delta
+    threshold = found[("alert", "offline.cac", "above_target")]
+    assert (threshold.old, threshold.new, threshold.delta) == (
+        Decimal(20),
+        Decimal(10),
+        Decimal(-10),
+    )
+    assert found[("alert", "offline.cac", "severity")].new == "critical"
+    assert threshold.group.value == "grading rules"
 
 
 def test_json_document_uses_numbers_and_iso_dates() -> None:
@@ -254,30 +258,44 @@ def test_json_document_uses_numbers_and_iso_dates() -> None:
     document = compare(plan_of(BASE), new, "a.yaml", "b.yaml").as_dict()
     text = json.dumps(document)
     assert json.loads(text) == {
+        "format_version": 2,
         "old": "a.yaml",
         "new": "b.yaml",
         "changed": True,
+        "review_carefully": 0,
         "changes": [
             {"area": "plan", "item": "period", "field": "end", "kind": "changed",
-             "old": "2023-09-30", "new": "2023-10-01", "delta": 1},
+             "old": "2023-09-30", "new": "2023-10-01", "delta": 1,
+             "group": "targets and dates", "careful": False},
             {"area": "budget", "item": "budget", "field": "total", "kind": "changed",
-             "old": 375000, "new": 375000.5, "delta": 0.5},
+             "old": 375000, "new": 375000.5, "delta": 0.5, "group": "money", "careful": False},
+        ],
+        "totals": [
+            {"name": "total budget", "old": 375000, "new": 375000.5, "delta": 0.5},
+            {"name": "reserve", "old": 45000, "new": 45000, "delta": 0},
+            {"name": "reserve %", "old": 12, "new": 12, "delta": 0},
+            {"name": "allocated to modules", "old": 330000, "new": 330000, "delta": 0},
+            {"name": "unallocated", "old": 0, "new": 0.5, "delta": 0.5},
         ],
     }  # fmt: skip
 
 
-def test_markdown_escapes_pipes_and_summarises() -> None:
+def test_markdown_escapes_pipes_groups_and_summarises() -> None:
     new = plan_of(edit(("  owner: Wu Fang\n", "  owner: Wu Fang | Content\n")))
     text = to_markdown(compare(plan_of(BASE), new, "HEAD:plans/q3.yaml", "plans/q3.yaml"))
-    assert text.splitlines() == [
+    assert text.splitlines()[:10] == [
         "### mktplan diff: `HEAD:plans/q3.yaml` → `plans/q3.yaml`",
         "",
         "1 change: 1 module",
         "",
+        "#### People",
+        "",
         "| area | item | field | old | new | change |",
         "|---|---|---|---|---|---|",
         "| module | content | owner | Wu Fang | Wu Fang \\| Content |  |",
+        "",
     ]
+    assert "| total budget | 375,000 | 375,000 |  |" in text
 
 
 def test_load_text_side_names_the_revision_in_findings() -> None:
@@ -338,7 +356,8 @@ def test_cli_json_and_md(pair: tuple[Path, Path]) -> None:
     document = json.loads(result.stdout)
     assert document["changes"] == [
         {"area": "kpi", "item": "online.sales", "field": "target", "kind": "changed",
-         "old": 1300000, "new": 1400000, "delta": 100000},
+         "old": 1300000, "new": 1400000, "delta": 100000, "group": "targets and dates",
+         "careful": False},
     ]  # fmt: skip
     md = run_cli("diff", *pair, "--format", "md")
     assert (
@@ -448,3 +467,191 @@ def test_cli_rev_invalid_old_version(repo: Path) -> None:
     assert result.code == 1
     assert "HEAD:plans/q3.yaml is not a valid plan" in result.stderr
     assert "HEAD:plans/q3.yaml" in result.stderr.split("not a valid plan", 1)[1]
+
+
+# --- every field, grouped, with what to review carefully (issue 15) ----------------------
+
+SOURCE = """
+sources:
+  shop:
+    date: Date
+    module: online
+    columns: {Revenue: sales, Orders: orders}
+"""
+
+
+def test_a_swapped_column_mapping_is_a_change_to_review_carefully(tmp_path: Path) -> None:
+    old_text = BASE + SOURCE
+    new_text = old_text.replace(
+        "{Revenue: sales, Orders: orders}", "{Revenue: orders, Orders: sales}"
+    )
+    found = keyed(diff_plans(plan_of(old_text), plan_of(new_text)))
+    revenue = found[("source", "shop", "columns.Revenue")]
+    assert (revenue.old, revenue.new, revenue.careful) == ("sales", "orders", True)
+    assert revenue.group.value == "data mapping"
+    assert found[("source", "shop", "columns.Orders")].careful
+    old, new = write(tmp_path / "old.yaml", old_text), write(tmp_path / "new.yaml", new_text)
+    run = run_cli("diff", old, new, "--format", "md", "--exit-code")
+    assert run.code == 1
+    assert "#### Data mapping" in run.stdout
+    assert "| source | shop | ⚠ columns.Revenue | sales | orders |  |" in run.stdout
+    assert "⚠ 2 to review carefully" in run.stdout
+
+
+def test_status_thresholds_are_grading_rules_to_review_carefully() -> None:
+    found = keyed(
+        changes(("  cadence: weekly", "  cadence: weekly\n  status_thresholds: {on_track: 0.5}"))
+    )
+    change = found[("plan", "status_thresholds", "on_track")]
+    assert (change.old, change.new) == (Decimal("0.9"), Decimal("0.5"))
+    assert change.careful
+    assert change.group.value == "grading rules"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "group", "careful"),
+    [
+        ("aggregation: last, target: 15", "aggregation: max, target: 15",
+         ("kpi", "brand.follower_growth", "aggregation"), "data mapping", True),
+        ("formula: orders / visitors,", "formula: orders / visitors * 100,",
+         ("kpi", "online.conversion_rate", "formula"), "data mapping", True),
+        ("- {role: management, name: Liu Yang, date: 2023-06-25}",
+         "- {role: management, name: Liu Yang, date: 2023-06-28}",
+         ("approval", "Liu Yang", "date"), "people", False),
+        ("    module: online\n    cause:", "    module: offline\n    cause:",
+         ("review", "2023-07-14", "module"), "descriptions", False),
+        ("  cadence: weekly", "  cadence: weekly\n  alert_response_hours: 48",
+         ("plan", "plan", "alert_response_hours"), "grading rules", False),
+        ("  cadence: weekly", "  cadence: weekly\n  milestones: [{date: 2023-08-01, name: Midterm}]",
+         ("milestone", "Midterm", ""), "targets and dates", False),
+    ],
+)  # fmt: skip
+def test_every_kind_of_change_is_shown_in_its_group(
+    old: str, new: str, key: tuple[str, str, str], group: str, careful: bool
+) -> None:
+    found = keyed(changes((old, new)))
+    assert key in found, sorted(found)
+    assert found[key].group.value == group
+    assert found[key].careful is careful
+
+
+def test_alert_changes_are_grading_rules() -> None:
+    found = changes(
+        ("{kpi: brand.negative_comments, above: 50,", "{kpi: brand.negative_comments, above: 80,"),
+        ("  - {kpi: brand.topic_reads, below_pace: 20%, severity: warning}", ""),
+    )
+    assert {(c.item, c.field, c.kind) for c in found} == {
+        ("brand.negative_comments", "above", Kind.changed),
+        ("brand.topic_reads", "", Kind.removed),
+    }
+    assert {c.group.value for c in found} == {"grading rules"}
+
+
+def test_every_field_of_every_entry_is_compared_without_field_lists() -> None:
+    """A field added to a model is diffed with no new diff code: every field of a KPI, an
+    action, a module, the plan info and an alert is changed in turn and must show up."""
+    base = plan_of(BASE)
+    module = base.modules[1]
+    kpi, action = module.kpis[0], module.actions[0]
+    samples: dict[type, object] = {
+        str: "changed",
+        Decimal: Decimal(7),
+        dt.date: dt.date(2023, 8, 8),
+    }
+
+    def other(model: object, name: str) -> object:
+        value = getattr(model, name)
+        annotation = str(type(model).model_fields[name].annotation)  # type: ignore[attr-defined]
+        if isinstance(value, list):
+            return [*value, "Extra"] if "str" in annotation else value
+        if "date" in annotation:
+            return dt.date(2023, 8, 8)
+        if "Decimal" in annotation:
+            return Decimal(7)
+        if "int" in annotation:
+            return 99
+        if "Literal" in annotation:
+            import typing
+
+            inner = type(model).model_fields[name].annotation  # type: ignore[attr-defined]
+            options = [
+                a
+                for arg in typing.get_args(inner) or [inner]
+                for a in typing.get_args(arg) or [arg]
+            ]
+            return next(o for o in options if o != value and isinstance(o, str))
+        return samples[str]
+
+    checked = 0
+    for name in type(kpi).model_fields:
+        if name == "id":
+            continue
+        new_kpi = kpi.model_copy(update={name: other(kpi, name)})
+        new_module = module.model_copy(update={"kpis": [new_kpi, *module.kpis[1:]]})
+        new = base.model_copy(update={"modules": [base.modules[0], new_module, *base.modules[2:]]})
+        fields = {c.field for c in diff_plans(base, new)}
+        assert name in fields, name
+        checked += 1
+    for name in type(action).model_fields:
+        if name == "name":
+            continue
+        new_action = action.model_copy(update={name: other(action, name)})
+        new_module = module.model_copy(update={"actions": [new_action, *module.actions[1:]]})
+        new = base.model_copy(update={"modules": [base.modules[0], new_module, *base.modules[2:]]})
+        assert name in {c.field for c in diff_plans(base, new)}, name
+        checked += 1
+    info = base.plan
+    for name in type(info).model_fields:
+        if isinstance(getattr(info, name), (list, Decimal)) or name in (
+            "period",
+            "status_thresholds",
+        ):
+            continue
+        new = base.model_copy(update={"plan": info.model_copy(update={name: other(info, name)})})
+        assert name in {c.field for c in diff_plans(base, new)}, name
+        checked += 1
+    assert checked > 25
+
+
+def test_budget_totals_before_and_after(tmp_path: Path) -> None:
+    old = write(tmp_path / "old.yaml", BASE)
+    new_text = edit(("reserve: 45000 ", "reserve: 50000 "), ("total: 375000", "total: 380000"))
+    new = write(tmp_path / "new.yaml", new_text)
+    run = run_cli("diff", old, new, "--format", "md")
+    assert run.code == 0
+    assert "| total budget | 375,000 | 380,000 | +5,000 |" in run.stdout
+    assert "| reserve | 45,000 | 50,000 | +5,000 |" in run.stdout
+    assert "| reserve % | 12 % | 13.2 % | +1.2 % |" in run.stdout
+    assert "| allocated to modules | 330,000 | 330,000 |  |" in run.stdout
+    assert "| unallocated | 0 | 0 |  |" in run.stdout
+    table = run_cli("diff", old, new)
+    assert "budget totals" in table.stdout
+    assert "allocated to modules" in table.stdout
+
+
+def test_a_list_field_added_to_a_model_later_is_diffed_entry_by_entry() -> None:
+    """The KPI model will gain `checkpoints:`; the walk covers such a field unchanged."""
+    from pydantic import create_model
+
+    from mktplan.plan.model import Kpi, Milestone
+
+    kpi_with_checkpoints = create_model(
+        "KpiWithCheckpoints", __base__=Kpi, checkpoints=(list[Milestone], [])
+    )
+    base = plan_of(BASE)
+    module = base.modules[1]
+    kpi = module.kpis[0]
+
+    def with_checkpoints(*days: int) -> Plan:
+        points = [{"date": dt.date(2023, 7, d), "name": f"day {d}"} for d in days]
+        new_kpi = kpi_with_checkpoints.model_validate({**kpi.model_dump(), "checkpoints": points})
+        new_module = module.model_copy(update={"kpis": [new_kpi, *module.kpis[1:]]})
+        return base.model_copy(update={"modules": [base.modules[0], new_module, *base.modules[2:]]})
+
+    found = diff_plans(with_checkpoints(10, 20), with_checkpoints(10, 25))
+    assert {(c.item, c.field, c.kind) for c in found} == {
+        ("online.sales", "checkpoints[day 20]", Kind.removed),
+        ("online.sales", "checkpoints[day 25]", Kind.added),
+    }
+    assert all(c.careful and c.group.value == "grading rules" for c in found)
+    assert diff_plans(with_checkpoints(10, 20), with_checkpoints(10, 20)) == []

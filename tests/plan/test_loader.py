@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_values_are_typed_by_the_core_schema() -> None:
     loaded = load_yaml_text("d: 2024-06-01\nn: 12.5\ni: 3\nt: true\nz: ~\ns: '2024-06-01'\n", "f")
     assert loaded.data == {
         "d": "2024-06-01",
-        "n": 12.5,
+        "n": Decimal("12.5"),
         "i": 3,
         "t": True,
         "z": None,
@@ -162,10 +163,12 @@ def test_a_comma_in_a_flow_mapping_is_an_unknown_field_not_folded_text(tmp_path:
         ("1_000", "1_000"),  # YAML 1.1: 1000
         ("-42", -42),
         ("+7", 7),
-        ("12.5", 12.5),
-        (".5", 0.5),
-        ("1e27", 1e27),  # YAML 1.1: text (no dot)
-        ("1E-3", 0.001),
+        ("12.5", Decimal("12.5")),
+        (".5", Decimal("0.5")),
+        ("1e27", Decimal("1e27")),  # YAML 1.1: text (no dot)
+        ("1E-3", Decimal("0.001")),
+        ("0.1", Decimal("0.1")),  # exact, never the binary float 0.1000000000000000055…
+        ("999999999999.999999", Decimal("999999999999.999999")),
         ("yes", "yes"),  # YAML 1.1: true
         ("no", "no"),
         ("on", "on"),
@@ -193,20 +196,22 @@ def test_plain_scalars_follow_the_yaml_1_2_core_schema(text: str, value: object)
     assert type(loaded.data["k"]) is type(value)
 
 
-def test_inf_and_nan_are_floats_by_the_core_schema() -> None:
-    import math
-
+def test_inf_and_nan_are_numbers_by_the_core_schema() -> None:
     data = load_yaml_text("k: [.inf, -.Inf, +.INF, .nan, .NaN]\n", "f").data["k"]
-    assert data[:3] == [math.inf, -math.inf, math.inf]
-    assert all(math.isnan(v) for v in data[3:])
+    assert data[:3] == [Decimal("Infinity"), Decimal("-Infinity"), Decimal("Infinity")]
+    assert all(v.is_nan() for v in data[3:])
+
+
+def test_an_infinite_budget_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    run = run_cli("validate", write(tmp_path, mutate("total: 100000", "total: .inf")))
+    assert run.code == 1
+    assert ":12 budget.total: Infinity is not a finite number for 'total'" in run.stdout
 
 
 def test_explicit_core_tags_and_other_tags() -> None:
-    assert load_yaml_text("k: !!str 12\nf: !!float 3\ni: !!int '7'\n", "f").data == {
-        "k": "12",
-        "f": 3.0,
-        "i": 7,
-    }
+    data = load_yaml_text("k: !!str 12\nf: !!float 3\ni: !!int '7'\n", "f").data
+    assert data == {"k": "12", "f": Decimal(3), "i": 7}
+    assert type(data["f"]) is Decimal
     with pytest.raises(PlanError) as info:
         load_yaml_text("k: !!int yes\n", "f")
     assert "'yes' does not match its tag !!int" in info.value.message
@@ -320,3 +325,62 @@ def test_an_impossible_date_is_a_finding_not_a_crash(tmp_path: Path) -> None:
         "(day value is outside expected range)"
     ) in run.stdout
     assert "missing.yaml" in run.stdout  # the other file is still checked
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message", "hint"),
+    [
+        (
+            "  cadence: weekly\n",
+            "  cadence: weekly\n  description: %\n",
+            8,
+            "the value '%' starts with '%', which YAML reserves",
+            'quote it: `description: "%"`',
+        ),
+        (
+            "  currency: CNY\n",
+            "\tcurrency: CNY\n",
+            6,
+            "line 6 is indented with a tab; YAML indents with spaces only",
+            "replace the tab at the start of the line with spaces",
+        ),
+        (
+            "  currency: CNY\n",
+            "  currency:CNY\n",
+            6,
+            "missing space after the colon in `currency:CNY`",
+            "write it with a space after the colon: `currency: CNY`",
+        ),
+        (
+            "{id: visitors, name: Visitors,",
+            "{id:visitors, name: Visitors,",
+            29,
+            "unknown field 'id:visitors': a missing space after the colon",
+            "write it with a space after the colon: `id: visitors`",
+        ),
+        (
+            "formula: revenue / spend, target: 3,",
+            'formula: revenue / spend, target: "1:6",',
+            19,
+            "'1:6' is not a number for 'target'",
+            "ROI targets are written as the return per 1 spent: write 6 for 1:6",
+        ),
+        (
+            "target: 500000,",
+            "target: 1200万,",
+            28,
+            "'1200万' is not a number for 'target'",
+            "write 12000000 for 1200万",
+        ),
+    ],
+)
+def test_yaml_mistakes_people_make_are_explained(
+    tmp_path: Path, old: str, new: str, line: int, message: str, hint: str
+) -> None:
+    plan = write(tmp_path, mutate(old, new))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:{line}" in run.stdout
+    assert message in run.stdout
+    assert f"hint: {hint}" in run.stdout
+    assert "missing required field" not in run.stdout  # one finding per mistake

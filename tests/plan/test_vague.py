@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mktplan.plan.vague import vague_reason
+from tests.conftest import run_cli
+from tests.plan.plans import mutate, write
 
 VAGUE = [
     "Improve brand awareness",
@@ -60,3 +64,61 @@ def test_dates_alone_do_not_make_a_goal_measurable() -> None:
     reason = vague_reason("Improve our marketing by 31 July 2023")
     assert reason is not None
     assert "no number apart from dates" in reason
+
+
+EVENT_NAMED = [
+    "双11 期间提升品牌声量",
+    "全力冲刺双11,打造爆款",
+    "双十二 大促冲刺",
+    "618 大促冲刺",
+    "备战 520",
+    "3.8 女王节活动",
+    "Q3 brand relaunch",
+    "Brand relaunch for 2025",
+    "2025 品牌焕新",
+    "Win the 11.11 festival",
+]
+
+
+@pytest.mark.parametrize("goal", EVENT_NAMED)
+def test_numbers_in_event_and_date_names_do_not_make_a_goal_measurable(goal: str) -> None:
+    reason = vague_reason(goal)
+    assert reason is not None
+    assert "not measurable" in reason or "vague" in reason
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "双11 GMV 2000 万",
+        "618 期间销售额 300 万元",
+        "ROI 3.8 by Q3",
+        "618 orders by 30 June",
+        "双12 新增会员 5000 人",
+    ],
+)
+def test_event_goals_with_a_quantity_pass(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+def test_an_event_named_goal_fails_validate_with_the_reason(tmp_path: Path) -> None:
+    text = mutate(
+        "goal: Brand keyword searches +30 % by 31 March 2024", "goal: 全力冲刺双11,打造爆款"
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert (
+        "modules[1].goal: module 'brand': the goal '全力冲刺双11,打造爆款' is not measurable"
+        in (run.stdout)
+    )
+    assert "双11, 618, Q3, 2025 say when, not how much" in run.stdout
+
+
+def test_a_bare_number_is_a_quantity_only_when_it_is_a_kpi_target() -> None:
+    from decimal import Decimal
+
+    assert vague_reason("Reach NPS 60") is not None
+    assert vague_reason("冲刺第 1") is not None
+    assert vague_reason("Reach NPS 60", [Decimal(60)]) is None
+    assert vague_reason("NPS 60 points") is None
+    assert vague_reason("GMV +30") is None

@@ -7,6 +7,7 @@ notes and issues (``=HYPERLINK(...)``, ``+cmd``, ``|`` and line breaks).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal as D
 
 from mktplan.evaluation import (
@@ -14,9 +15,11 @@ from mktplan.evaluation import (
     AlertResult,
     BudgetLine,
     BudgetResult,
+    ChannelValue,
     DailyValue,
     Evaluation,
     KpiResult,
+    ModuleChannel,
     ModuleResult,
     PlanSummary,
     ReviewNote,
@@ -154,6 +157,27 @@ def sample_evaluation(*, hostile: bool = False, daily_rows: int = 6) -> Evaluati
             revenue_share=D("1"),
         ),
     ]
+    # the channel view: a sum KPI (with a share), a rate (no share) and a module's ROI
+    channel = "WeChat | Moments" if not hostile else "=1+1"
+    kpis[1] = replace(
+        kpis[1],
+        by_channel=[
+            ChannelValue(channel, D("300000"), D("0.727545")),
+            ChannelValue("", D("112345.678"), D("0.272455")),
+        ],
+    )
+    kpis[2] = replace(
+        kpis[2],
+        by_channel=[ChannelValue(channel, D("3.2"), None), ChannelValue("tmall", D("1.5"), None)],
+    )
+    modules[1] = replace(
+        modules[1],
+        by_channel=[
+            ModuleChannel(channel, D("50000"), D("200000.25"), D("4.000005")),
+            ModuleChannel("tmall", D("25001.5"), D("62505"), D("2.5")),
+            ModuleChannel("", D("0"), D("0"), None),
+        ],
+    )
     budget = BudgetResult(
         total=D("375000"),
         reserve=D("45000"),
@@ -172,24 +196,32 @@ def sample_evaluation(*, hostile: bool = False, daily_rows: int = 6) -> Evaluati
             kpi="online.conversion_rate",
             module="online",
             rule="below_target",
-            threshold=D("0.3"),
+            threshold=D("30"),
             actual=D("2.1"),
             severity="critical",
             message="Conversion rate 2.1 is 58 % below the target 5"
             + (" | +cmd" if hostile else ""),
             owner="Zhao Qiang",
             respond_by=dt.datetime(2023, 8, 1, 0, 0),
+            name="Conversion rate",
+            reference=D("5"),
+            unit="%",
+            gap=D("-58"),
         ),
         AlertResult(
             kpi="offline.cac",
             module="offline",
             rule="above_target",
-            threshold=D("0.2"),
+            threshold=D("20"),
             actual=D("18.5"),
             severity="warning",
             message="Cost per new user 18.5 is 23 % above the target 15",
             owner=owner,
             respond_by=dt.datetime(2023, 8, 1, 0, 0),
+            name="Cost per new user",
+            reference=D("15"),
+            unit="CNY",
+            gap=D("23.33"),
         ),
     ]
     actions = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,19 @@ import pytest
 from mktplan.render.excel import money_format, render_xlsx
 from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
 
-SHEETS = ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
+SHEETS = [
+    "Summary",
+    "Tracking",
+    "KPIs",
+    "Budget",
+    "Budget lines",
+    "Tasks",
+    "Alerts",
+    "By channel",
+    "Daily",
+    "Period",
+    "Trend",
+]
 
 
 def _load(data: bytes) -> Any:
@@ -63,8 +76,9 @@ def test_header_values(workbook: Any) -> None:
 
 def test_chinese_headers() -> None:
     wb = _load(render_xlsx(sample_evaluation(), "zh"))
-    assert _header(wb["Tracking"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
-    assert wb["Tasks"]["G3"].value == "已完成"
+    assert wb.sheetnames[:3] == ["效果评估", "策略跟踪表", "关键指标"]
+    assert _header(wb["策略跟踪表"])[:3] == ["策略模块", "具体目标(SMART)", "执行计划"]
+    assert wb["任务跟踪表"]["G3"].value == "已完成"
 
 
 def test_numbers_and_formats(workbook: Any) -> None:
@@ -82,11 +96,74 @@ def test_numbers_and_formats(workbook: Any) -> None:
     budget = workbook["Budget"]
     assert budget["C3"].value == 200000
     assert budget["C3"].number_format == '"¥"#,##0.00'
-    assert budget["G3"].value == 3.5
-    assert budget["H3"].value == "1:3.5"
+    assert budget["H3"].value == 3.5  # ROI is a number shown as 1:3.5
+    assert budget["H3"].number_format == '"1:"0.0#'
     alerts = workbook["Alerts"]
-    assert alerts["I2"].number_format == "yyyy-mm-dd hh:mm"
-    assert alerts["H2"].value == "Zhao Qiang"
+    assert alerts["J2"].number_format == "yyyy-mm-dd hh:mm"
+    assert alerts["I2"].value == "Zhao Qiang"
+    assert alerts["B2"].value == "Conversion rate"  # the name, its id beside it
+    assert alerts["E2"].value == "below target"  # the rule by its name, not below_target
+    assert alerts["F2"].value == pytest.approx(0.3)
+    assert alerts["F2"].number_format == "0.0%"
+
+
+def test_every_sheet_has_an_autofilter_and_prints_landscape_fitted_to_width(
+    workbook: Any,
+) -> None:
+    for ws in workbook:
+        width = len([h for h in _header(ws) if h is not None])
+        assert ws.auto_filter.ref is not None, ws.title
+        first, last = ws.auto_filter.ref.split(":")
+        assert first == "A1", ws.title
+        assert last.rstrip("0123456789") == openpyxl.utils.get_column_letter(width), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    summary = workbook["Summary"]  # the filter covers the KPI table, not the facts under it
+    assert summary.auto_filter.ref == f"A1:E{len(sample_evaluation().summary_kpis()) + 1}"
+
+
+def test_counts_have_no_trailing_dot(workbook: Any) -> None:
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                assert "0.##" not in cell.number_format, (ws.title, cell.coordinate)
+    counted = 0
+    for row in workbook["KPIs"].iter_rows(min_row=2):
+        if row[3].value in (None, "count") and isinstance(row[5].value, int):
+            assert row[5].number_format == "#,##0", row[1].value
+            counted += 1
+    assert counted
+
+
+def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
+    """The plan totals and line amounts were written as text under the Owner column."""
+    lines = workbook["Budget lines"]
+    assert _header(lines) == ["Line", "Planned", "Spent", "Remaining", "Used", "Spend forecast"]
+    for row in lines.iter_rows(min_row=2):
+        assert isinstance(row[2].value, int | float), row[0].value
+        assert row[4].value is None or row[4].number_format == "0.0%"
+    summary = workbook["Summary"]
+    totals = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
+    assert totals["Total budget"][1].value == 375000
+    assert totals["Contingency reserve"][1].value == 45000
+    assert totals["Contingency reserve"][3].value == pytest.approx(0.12)
+    assert totals["Contingency reserve"][3].number_format == "0.0%"
+    for ws in workbook:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not cell.value.replace(",", "").replace(".", "").isdigit(), (
+                        ws.title,
+                        cell.coordinate,
+                    )
+
+
+def test_no_sheet_has_two_columns_with_one_header(workbook: Any) -> None:
+    for ws in workbook:
+        header = [h for h in _header(ws) if h is not None]
+        assert len(header) == len(set(header)), ws.title
 
 
 def test_column_widths_are_set(workbook: Any) -> None:
@@ -96,20 +173,50 @@ def test_column_widths_are_set(workbook: Any) -> None:
     assert workbook["Tracking"]["B2"].alignment.wrap_text
 
 
-def test_conditional_fills_and_charts(workbook: Any) -> None:
-    kpis = workbook["KPIs"]
-    ranges = {str(cf.sqref) for cf in kpis.conditional_formatting}
-    assert {"G2:G7", "J2:J7", "L2:L7"} <= ranges
-    fills = {
-        rule.dxf.fill.fgColor.rgb[-6:]
-        for cf in kpis.conditional_formatting
-        for rule in cf.rules
-        if rule.dxf is not None and rule.dxf.fill is not None
-    }
-    assert {"C6EFCE", "FFEB9C", "FFC7CE"} <= fills
+def test_status_fills_and_charts(workbook: Any) -> None:
     assert len(workbook["Tasks"].conditional_formatting) >= 1
-    assert len(kpis._charts) == 1
+    assert len(workbook["KPIs"]._charts) == 1
     assert len(workbook["Budget"]._charts) == 1
+
+
+STATUS_FILL = {"on_track": "C6EFCE", "at_risk": "FFEB9C", "off_track": "FFC7CE"}
+
+
+def _fill(cell: Any) -> str | None:
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid":
+        return None
+    return str(fill.fgColor.rgb)[-6:]
+
+
+def test_every_coloured_cell_agrees_with_the_status_of_its_row() -> None:
+    """A formula KPI at 137 % of its pace line but 45 % attainment mid-campaign is on track:
+    its attainment cell was filled red beside a green status."""
+    ev = sample_evaluation()
+    ahead = dataclasses.replace(
+        ev.kpis[0], attainment=Decimal("0.45"), pace=Decimal("1.37"), status="on_track"
+    )
+    behind = dataclasses.replace(
+        ev.kpis[1], attainment=Decimal("0.95"), pace=Decimal("0.5"), status="off_track"
+    )
+    ev = dataclasses.replace(ev, kpis=[ahead, behind, *ev.kpis[2:]])
+    book = _load(render_xlsx(ev))
+    kpis = book["KPIs"]
+    for row, k in enumerate(ev.kpis, start=2):
+        expected = STATUS_FILL.get(k.status)
+        for col in ("G", "J", "L"):
+            cell = kpis[f"{col}{row}"]
+            if cell.value is not None:
+                assert _fill(cell) == expected, (k.id, col, k.status)
+    assert _fill(kpis["G2"]) == "C6EFCE"  # 45 % attainment, on track: green
+    assert _fill(kpis["G3"]) == "FFC7CE"  # 95 % attainment, off track: red
+    summary = book["Summary"]
+    for row, k in enumerate(ev.summary_kpis(), start=2):
+        for col in ("D", "E"):
+            cell = summary[f"{col}{row}"]
+            if cell.value is not None:
+                assert _fill(cell) == STATUS_FILL.get(k.status), (k.id, col)
+    assert not summary.conditional_formatting  # no rule of its own that could disagree
 
 
 def test_charts_are_native_bar_charts() -> None:
@@ -197,25 +304,6 @@ def test_hundred_thousand_daily_rows_are_fast(tmp_path: Path) -> None:
     assert len(rows) == 100_001
     assert rows[-1][0] == "brand.spend"
     assert rows[-1][3] == pytest.approx((1000 + 99_999) / 4)
-
-
-def test_attainment_fills_follow_the_plans_thresholds() -> None:
-    from decimal import Decimal
-
-    ev = sample_evaluation()
-    strict = dataclasses.replace(
-        ev, plan=dataclasses.replace(ev.plan, on_track=Decimal("0.95"), at_risk=Decimal("0.8"))
-    )
-    for evaluation, green, amber in ((ev, "0.9", "0.7"), (strict, "0.95", "0.8")):
-        kpis = _load(render_xlsx(evaluation))["KPIs"]
-        formulas = [
-            rule.formula[0]
-            for cf in kpis.conditional_formatting
-            if str(cf.sqref) == "G2:G7"
-            for rule in cf.rules
-        ]
-        assert f"AND(ISNUMBER(G2),G2>={green})" in formulas
-        assert f"AND(ISNUMBER(G2),G2<{amber})" in formulas
 
 
 # --- characters XML 1.0 forbids (issue 14, item 10) ---------------------------------------

@@ -56,6 +56,7 @@ def test_cli_write_error_is_a_message_with_exit_1(tmp_path: Path) -> None:
         tmp_path / "file" / "r.md",
         "--store",
         tmp_path / "none.sqlite",
+        "--allow-empty",
         "-q",
     )
     assert result.code == 1

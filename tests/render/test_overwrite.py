@@ -123,3 +123,29 @@ def test_a_file_only_mentioning_the_mark_is_not_a_report(workspace: tuple[Path, 
     code, _ = report(plan, "--out", target)
     assert code == 1
     assert target.read_text(encoding="utf-8") == '{"notes": "generator: mktplan report"}\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("old.md", "# Marketing plan report: Q3 2023 online growth\n\n| Item | Value |\n"),
+        ("old.zh.md", "# 营销计划报告: 新品上市推广活动\n"),
+        ("old.txt", "Marketing plan report: Q3 2023 online growth\nPlan id q3-2023-growth\n"),
+        (
+            "old.json",
+            '{"actions": [], "alerts": [], "budget": {}, "kpis": [], "modules": [],\n'
+            ' "plan": {"as_of": "2023-07-24", "id": "q3-2023-growth"}}\n',
+        ),
+    ],
+)
+def test_reports_written_before_the_mark_are_still_ours(
+    workspace: tuple[Path, Path], name: str, content: str
+) -> None:
+    """Last week's reports in a cron or demo folder predate the mark: they are rewritten."""
+    plan, _ = workspace
+    target = plan.parent / name
+    target.write_text(content, encoding="utf-8")
+    fmt = {"md": "md", "txt": "table", "json": "json"}[name.rsplit(".", 1)[1]]
+    code, err = report(plan, "--format", fmt, "--out", target)
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8") != content

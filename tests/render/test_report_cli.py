@@ -15,6 +15,7 @@ from tests.render.golden_files import assert_golden
 
 Q3 = PLANS / "q3-2023-growth.yaml"
 LAUNCH = PLANS / "2024-06-launch.yaml"
+DOUBLE11 = PLANS / "2025-11-double11.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (Q3, PLANS / "q3-2023-growth.actuals.csv"),
         (LAUNCH, PLANS / "2024-06-launch.daily.gbk.csv", "--source", "daily_report"),
         (LAUNCH, PLANS / "2024-06-launch.finance.csv"),
+        (DOUBLE11, PLANS / "2025-11-double11.actuals.csv"),
     ):
         result = run_cli("ingest", *args, "--store", path, "-q")
         assert result.code == 0, result.output
@@ -77,11 +79,41 @@ def test_a_file_that_is_not_a_store_is_invalid_input(tmp_path: Path) -> None:
 # --- no store yet -------------------------------------------------------------------------
 
 
-def test_without_a_store_every_kpi_has_no_data_and_a_note_says_why(tmp_path: Path) -> None:
+def test_without_a_store_no_report_is_written(tmp_path: Path) -> None:
+    """A wrong --store in a crontab wrote an all-"no data" report with exit 0 (issue 10)."""
     missing = tmp_path / "none.sqlite"
-    result = run_cli("report", Q3, "--as-of", "2023-07-31", "--format", "json", "--store", missing)
+    out = tmp_path / "r.md"
+    result = run_cli("report", Q3, "--as-of", "2023-07-31", "--store", missing, "--out", out)
+    assert result.code == 1, result.output
+    assert f"there is no store at {missing}, so every KPI would show no data" in result.stderr
+    assert "--allow-empty" in result.stderr
+    assert not out.exists()
+    assert not missing.exists()  # reporting never creates a store
+
+
+def test_a_store_without_the_plans_data_is_refused(tmp_path: Path, store: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        Q3.read_text(encoding="utf-8").replace("id: q3-2023-growth", "id: q3-other", 1),
+        encoding="utf-8",
+    )
+    result = run_cli("report", other, "--as-of", "2023-07-31", "--store", store, "-q")
+    assert result.code == 1, result.output
+    assert f"the store {store} holds no observation of plan 'q3-other'" in result.stderr
+    allowed = run_cli(
+        "report", other, "--as-of", "2023-07-31", "--store", store, "--allow-empty", "-q"
+    )
+    assert allowed.code == 0, allowed.output
+    assert allowed.stdout.startswith("# Marketing plan report")
+
+
+def test_allow_empty_reports_no_data_and_a_note_says_why(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite"
+    result = run_cli(
+        "report", Q3, "--as-of", "2023-07-31", "-f", "json", "--store", missing, "--allow-empty"
+    )
     assert result.code == 0, result.output
-    assert f"no store at {missing}" in result.stderr
+    assert f"note: there is no store at {missing}" in result.stderr
     doc = json.loads(result.stdout)
     assert all(k["actual"] is None for k in doc["kpis"])
     assert {k["status"] for k in doc["kpis"] if k["target"] is not None} == {"no_data"}
@@ -99,6 +131,7 @@ def test_quiet_prints_nothing_but_the_requested_output(tmp_path: Path) -> None:
         "-q",
         "--store",
         tmp_path / "none.sqlite",
+        "--allow-empty",
     )
     assert result.code == 0
     assert result.stdout == ""
@@ -196,6 +229,7 @@ def test_fail_on_without_such_alerts_exits_0(tmp_path: Path) -> None:
         "warning",
         "--store",
         tmp_path / "none.sqlite",
+        "--allow-empty",
         "-q",
     )
     assert result.code == 0, result.output
@@ -224,7 +258,7 @@ def test_team_template_from_the_command_line(tmp_path: Path, store: Path) -> Non
 
 # --- both example plans, end to end -------------------------------------------------------
 
-EXAMPLES = [(Q3, "2023-07-31"), (LAUNCH, "2024-06-15")]
+EXAMPLES = [(Q3, "2023-07-31"), (LAUNCH, "2024-06-15"), (DOUBLE11, "2025-11-02")]
 
 
 @pytest.mark.parametrize(("plan", "as_of"), EXAMPLES)
@@ -246,6 +280,25 @@ def test_example_json(plan: Path, as_of: str, store: Path) -> None:
     assert all(isinstance(m["budget"], int | float) for m in doc["modules"])
 
 
+def test_phased_example_is_paced_along_its_checkpoints(store: Path) -> None:
+    result = run_cli(
+        "report", DOUBLE11, "--as-of", "2025-11-02", "--format", "json", "--store", store
+    )
+    assert result.code == 0, result.output
+    kpis = {k["id"]: k for k in json.loads(result.stdout)["kpis"]}
+    gmv = kpis["gmv"]
+    # 12 days at 120,000 (Oct 20–31) + 1,200,000 (Nov 1) + 1,050,000 (Nov 2)
+    assert gmv["actual"] == 3690000
+    # curve: 15 % of 10 M by the end of Oct 31 (day 12), 50 % by Nov 3 (day 15); Nov 2 is
+    # day 14: 1,500,000 + 3,500,000 × 2 ÷ 3 = 3,833,333.33
+    assert gmv["expected"] == 3833333.333333
+    assert gmv["pace"] == 0.962609  # on track, where a straight line said 71 % (at risk)
+    assert gmv["status"] == "on_track"
+    douyin = kpis["douyin.sales"]  # checkpoints as values: 600,000 → 2,000,000
+    assert douyin["expected"] == 1533333.333333  # 600,000 + 1,400,000 × 2 ÷ 3
+    assert douyin["status"] == "at_risk"  # 1,290,000 ÷ 1,533,333.33 = 84.1 %
+
+
 @pytest.mark.parametrize(("plan", "as_of"), EXAMPLES)
 def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> None:
     result = run_cli(
@@ -265,9 +318,25 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
     assert result.code == 0, result.output
     data = (tmp_path / f"{plan.stem}-{as_of}.xlsx").read_bytes()
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Summary", "Tracking", "KPIs", "Budget", "Tasks", "Alerts", "Daily"]
-    assert wb["Tracking"]["A1"].value == "策略模块"
-    assert wb["Daily"].max_row > 10
+    assert wb.sheetnames == [  # Chinese sheet names in a Chinese report
+        "效果评估",
+        "策略跟踪表",
+        "关键指标",
+        "预算",
+        "预算科目",
+        "任务跟踪表",
+        "风险预警",
+        "分渠道",
+        "每日数据",
+        "本期对比",
+        "趋势",
+    ]
+    assert wb["策略跟踪表"]["A1"].value == "策略模块"
+    budget = wb["预算"]
+    assert budget["F1"].value == "花费预测"
+    spend, forecast = budget["D2"].value, budget["F2"].value
+    assert spend is None or forecast >= spend  # spend only grows to the plan end
+    assert wb["每日数据"].max_row > 10
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:

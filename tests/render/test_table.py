@@ -87,10 +87,11 @@ def test_long_tables_fit_a_terminal_by_cutting_text_columns(
 
     monkeypatch.setattr(table, "RICH_ROWS", 0)
     ev = sample_evaluation()
-    kpis = _section(_terminal_text(ev, "en", 140), "KPIs")
-    assert all(cell_len(line) <= 140 for line in kpis)
+    kpis = _section(_terminal_text(ev, "en", 75), "KPIs")
+    assert all(cell_len(line) <= 75 for line in kpis)
     assert any("…" in line for line in kpis)
-    assert "824,691.36" in "\n".join(kpis)  # numbers are never cut
+    assert "412,345.68" in "\n".join(kpis)  # numbers are never cut
+    assert "Attainment" in "\n".join(kpis)  # nor headers
 
 
 def test_long_tables_keep_every_text_where_they_cannot_fit_or_go_to_a_file(
@@ -104,7 +105,7 @@ def test_long_tables_keep_every_text_where_they_cannot_fit_or_go_to_a_file(
     whole = table.render_table_text(ev, "zh", width=60)
     for text in (narrow, whole):
         assert "…" not in text
-        assert "824,691.36" in text
+        assert "412,345.68" in text
         assert "状态" in text
 
 
@@ -118,5 +119,26 @@ def test_tabs_and_control_characters_do_not_break_the_alignment(
     kpi = dataclasses.replace(ev.kpis[1], name="tab\there\rreturn")
     ev = dataclasses.replace(ev, kpis=[ev.kpis[0], kpi, *ev.kpis[2:]])
     lines = _section(table.render_table_text(ev, "en", width=400), "KPIs")
-    assert "tab herereturn" in "\n".join(lines)  # rich drops \r; the tab becomes a space
+    # a CR is a line break, drawn as a space on an aligned line; the tab becomes a space
+    assert "tab here return" in "\n".join(lines)
     assert len({cell_len(line) for line in lines[2:]}) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_at_80_columns_no_header_or_number_is_cut(lang: str) -> None:
+    """Headers were cut to "Mod… SMA…" and numbers to "200,0…" in an 80-column terminal."""
+    from mktplan.i18n import labels
+    from mktplan.render import columns
+    from mktplan.render.table import render_table_text
+
+    text = render_table_text(sample_evaluation(), lang, width=80)
+    assert "…" not in text
+    words = labels(lang)
+    for spec in (columns.SUMMARY, columns.KPIS, columns.MODULES, columns.TASKS):
+        for column in spec.shown("table"):  # a header may wrap onto lines, never lose letters
+            assert set(words[column.label]) <= set(text), column.key
+    assert "1,300,000.00" in text
+    assert "412,345.68" in text
+    shown_kpis = [c.key for c in columns.KPIS.shown("table")]
+    assert "forecast" not in shown_kpis
+    assert "expected" not in shown_kpis

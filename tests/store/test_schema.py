@@ -242,4 +242,23 @@ def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path
         triggers = {
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         }
-        assert triggers == {"observation_day_delete"}
+        assert triggers == {"observation_day_delete", "observation_channel_month_delete"}
+
+
+def test_a_version_4_store_gets_the_skipped_lines_table_and_keeps_its_observations(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite"
+    # a store as mktplan left it at version 4 (the observation key with line and ref)
+    old_store(path, 4, [("k", "2024-06-01", "a", 5_000_000, "creative")])
+    with Store.open(path) as store:
+        conn = store.connection
+        assert store.schema_version() == schema.latest_version() == 8
+        ddl = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'ingest_skipped'"
+        ).fetchone()[0]
+        assert "STRICT" in ddl
+        assert conn.execute(
+            "SELECT kpi, date, channel, line, ref, value FROM observation"
+        ).fetchall() == [("k", "2024-06-01", "a", "creative", "", 5_000_000)]
+        assert [r.files[0].skipped for r in store.runs("p")] == [()]

@@ -33,7 +33,13 @@ def cron(
         metavar="DATE",
         help="Report date YYYY-MM-DD (default: yesterday, the last complete day).",
     ),
-    lang: ReportLang | None = typer.Option(None, "--lang", help="Report language, en or zh."),
+    lang: ReportLang | None = typer.Option(
+        None,
+        "--lang",
+        envvar="MKTPLAN_LANG",
+        help="Report language, en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
+        show_default=False,
+    ),
     fail_on: FailOn = typer.Option(
         FailOn.critical,
         "--fail-on",

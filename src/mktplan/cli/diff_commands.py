@@ -35,10 +35,14 @@ def diff(
         False, "--exit-code", help="Exit 1 when the plans differ, like git diff --exit-code."
     ),
 ) -> None:
-    """Show changes in targets, due dates, budgets, owners, reserve, KPIs, modules, actions.
+    """Show every change between two versions of a plan, grouped by what it affects.
 
-    Prints nothing and exits 0 when the plans are the same; a plan that does not validate
-    on either side exits 1 with its errors.
+    Every field of the plan is compared (targets, dates, money, source mappings, status
+    thresholds, alerts, reviews, milestones, approvals, owners); changes that alter numbers
+    or grades already reported are marked ⚠ review carefully; budget totals are shown
+    before and after. Prints nothing and exits 0 when the plans are the same; a plan that
+    does not validate on either side exits 1 with its errors. The JSON document is
+    described in docs/review.md.
 
     Examples: mktplan diff old.yaml new.yaml;
     mktplan diff plans/q3.yaml --rev origin/main --format md
@@ -78,13 +82,21 @@ def diff(
     else:
         from rich.table import Table
 
-        table = Table(title=f"{result.old_label} → {result.new_label}", title_justify="left")
-        for header in plan_diff.HEADERS:
-            numeric = header == "change"
-            table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-        for change in result.changes:
-            table.add_row(*plan_diff.render_cells(change))
         out = console()
-        out.print(table)
-        out.print(plan_diff.summary(result))
+        out.print(f"{result.old_label} → {result.new_label}", soft_wrap=True)
+        for group, found in plan_diff.groups(result):
+            table = Table(title=group.value, title_justify="left")
+            for header in plan_diff.HEADERS:
+                numeric = header == "change"
+                table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
+            for change in found:
+                table.add_row(*plan_diff.render_cells(change))
+            out.print(table)
+        totals = Table(title="budget totals", title_justify="left")
+        for header in plan_diff.TOTAL_HEADERS:
+            totals.add_column(header, justify="left" if header == "budget" else "right")
+        for total in result.totals:
+            totals.add_row(*plan_diff.render_total(total))
+        out.print(totals)
+        out.print(plan_diff.summary(result), soft_wrap=True)
     raise typer.Exit(EXIT_INVALID if exit_code else EXIT_OK)

@@ -60,11 +60,18 @@ def _file_line(f: FileOutcome) -> str:
     named = ", ".join(f.kpis[:KPIS_NAMED])
     if kpis > KPIS_NAMED:  # a file of thousands of KPIs must not print a wall of ids
         named += f" and {kpis - KPIS_NAMED} more (`mktplan log PLAN --format json` lists all)"
-    return (
+    line = (
         f"{f.name} ({f.source}): {f.rows_read} row{'s' * (f.rows_read != 1)} read; "
         f"{f.new} new, {f.changed} changed, {f.unchanged} unchanged; {span}; "
         f"{kpis} KPI{'s' * (kpis != 1)}: {named}"
     )
+    for skipped in f.skipped[:KPIS_NAMED]:  # totals rows and lines above the header
+        line += f"\n    skipped {skipped.text()}"
+    if len(f.skipped) > KPIS_NAMED:
+        line += (
+            f"\n    … and {len(f.skipped) - KPIS_NAMED} more skipped (`--format json` lists all)"
+        )
+    return line
 
 
 def _print_summary(result: IngestResult) -> None:
@@ -207,6 +214,10 @@ def _run_document(run: IngestRun) -> dict[str, object]:
                 "first_date": f.first_date.isoformat() if f.first_date else None,
                 "last_date": f.last_date.isoformat() if f.last_date else None,
                 "kpis": list(f.kpis),
+                "skipped": [
+                    {"first_line": s.first, "last_line": s.last, "reason": s.reason}
+                    for s in f.skipped
+                ],
             }
             for f in run.files
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -14,8 +15,10 @@ from mktplan.cli import app
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from mktplan.evaluation import Evaluation
-    from mktplan.store import ObservationStore
+    from mktplan.evaluation import Evaluation, PeriodKind
+    from mktplan.plan.model import Plan
+    from mktplan.store import ObservationStore, StoreLocation
+    from mktplan.store.records import OpenProblem
 
 
 class ReportFormatOption(StrEnum):
@@ -23,11 +26,18 @@ class ReportFormatOption(StrEnum):
     xlsx = "xlsx"
     json = "json"
     table = "table"
+    brief = "brief"
 
 
 class ReportLang(StrEnum):
     en = "en"
     zh = "zh"
+
+
+class ReportPeriod(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
 
 
 class FailOn(StrEnum):
@@ -90,6 +100,129 @@ def _record_results(opened: ObservationStore, evaluation: Evaluation, quiet: boo
             )
 
 
+def _check_magnitudes(loaded: Plan, path: Path) -> None:
+    """A ReportError naming the plan's numbers too large or too small to report."""
+    from mktplan.errors import ReportError
+    from mktplan.metrics import unreportable_numbers
+
+    found = unreportable_numbers(loaded)
+    if found:
+        fields = ", ".join(f"{where} = {value:E}" for where, value in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise ReportError(
+            f"cannot report numbers this large or small: {fields}{more}",
+            file=str(path),
+            hint="a report works with magnitudes between 1E-300 and 1E+300; check these "
+            "fields for a slipped exponent",
+        )
+
+
+def _evaluate(
+    loaded: Plan,
+    plan: Path,
+    location: StoreLocation,
+    cut: dt.date,
+    fmt: ReportFormatOption,
+    quiet: bool,
+    allow_empty: bool,
+    period: ReportPeriod | None = None,
+) -> Evaluation:
+    """The plan evaluated against its observations in the store at ``location``; a
+    ReportError when there are none, unless ``allow_empty``. The KPI results are left in
+    the store for BI views."""
+    from mktplan.cli.output import error_console
+    from mktplan.metrics import evaluate
+    from mktplan.observations import MemoryObservations
+
+    include_daily = fmt is ReportFormatOption.xlsx
+    kind: PeriodKind | None = None if period is None else period.value
+    if location.exists():  # a directory or a device is refused by opening it, not ignored
+        with location.open() as opened:
+            # one read transaction for every query, so an ingest committing meanwhile cannot
+            # mix two states of the store into one report
+            with opened.query(loaded.plan.id) as observations:
+                found = None
+                if not observations.is_empty():
+                    found = evaluate(
+                        loaded, observations, cut, include_daily=include_daily, period=kind
+                    )
+            if found is not None:
+                _record_results(opened, found, quiet)
+                return _with_input_problems(found, opened.open_problems(loaded.plan.id))
+            why = f"the store {location} holds no observation of plan {loaded.plan.id!r}"
+    else:
+        why = f"there is no store at {location}"
+    if not allow_empty:
+        from mktplan.errors import ReportError
+
+        raise ReportError(
+            f"{why}, so every KPI would show no data; no report written",
+            file=str(location),
+            hint=f"check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} "
+            "FILE…`, or add --allow-empty to report the plan without data",
+        )
+    if not quiet:
+        error_console().print(
+            f"note: {why}, so every KPI shows no data; load exports with: "
+            f"mktplan ingest {plan} FILE…",
+            soft_wrap=True,
+            markup=False,
+        )
+    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+
+
+def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) -> Evaluation:
+    """The evaluation with the store's refused and skipped rows ahead of its stale sources."""
+    import dataclasses
+
+    from mktplan.evaluation import DataIssue
+
+    logged = [
+        DataIssue("refused" if p.kind == "refused" else "skipped", p.source, p.since.date(), p.rows)
+        for p in problems
+    ]
+    return dataclasses.replace(evaluation, data_issues=[*logged, *evaluation.data_issues])
+
+
+def _write(
+    evaluation: Evaluation,
+    fmt: ReportFormatOption,
+    out: str | None,
+    lang: ReportLang,
+    template: Path | None,
+    protected: list[tuple[str, Path]],
+    *,
+    quiet: bool,
+    force: bool,
+) -> None:
+    """Print the report, or write it to ``out`` unless that would destroy another file."""
+    from mktplan.cli.output import console
+    from mktplan.render import FORMATS, check_target, output_path, render_report, write_atomic
+
+    if fmt is ReportFormatOption.brief:
+        from mktplan.render.weekly import render_brief
+
+        sys.stdout.write(render_brief(evaluation, lang.value))
+        sys.stdout.flush()
+        return
+    if fmt is ReportFormatOption.table and out is None:
+        from mktplan.render.table import print_report
+
+        print_report(evaluation, console(), lang.value)
+        return
+    kind = next(f for f in FORMATS if f == fmt.value)
+    data = render_report(evaluation, kind, lang=lang.value, template=template)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    target = output_path(out, evaluation, kind)
+    check_target(target, protected, force=force)
+    write_atomic(target, data)
+    if not quiet:
+        console().print(f"wrote {target}", markup=False)
+
+
 @app.command()
 def report(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
@@ -103,8 +236,8 @@ def report(
         None,
         "--format",
         "-f",
-        help="md, xlsx, json or table (default: from --out's extension; table on a terminal, "
-        "else md).",
+        help="md, xlsx, json, table, or brief (summary and alerts as short lines) (default: "
+        "from --out's extension; table on a terminal, else md).",
         show_default=False,
     ),
     out: str | None = typer.Option(
@@ -115,7 +248,20 @@ def report(
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
-    lang: ReportLang = typer.Option(ReportLang.en, "--lang", help="Labels in en or zh."),
+    lang: ReportLang | None = typer.Option(
+        None,
+        "--lang",
+        envvar="MKTPLAN_LANG",
+        help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
+        show_default=False,
+    ),
+    period: ReportPeriod | None = typer.Option(
+        None,
+        "--period",
+        help="The period compared with the one before it (本期/上期) and stepped back for the "
+        "trend: day, week or month (default: the plan's cadence).",
+        show_default=False,
+    ),
     template: Path | None = typer.Option(
         None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
     ),
@@ -131,6 +277,11 @@ def report(
         help="Exit 3 after writing when an alert of this severity or worse exists.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Report even when the store holds no observation of the plan (else exit 1).",
+    ),
     force: bool = typer.Option(
         False,
         "--force",
@@ -140,14 +291,20 @@ def report(
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
-    Exit 0 written, 1 invalid plan or store, 2 usage, 3 alerts at --fail-on level.
+    Exit 0 written, 1 invalid plan or store (or no data of the plan in it, unless
+    --allow-empty), 2 usage, 3 alerts at --fail-on level.
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
-    from mktplan.cli.output import console, error_console
+    from mktplan.cli.output import error_console
 
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
+    if fmt is ReportFormatOption.brief and out is not None:
+        raise UsageError(
+            "the brief report prints to standard output only",
+            hint="drop --out and redirect: mktplan report … --format brief > brief.txt",
+        )
     if fmt is ReportFormatOption.xlsx and out is None:
         raise UsageError(
             "an xlsx report needs --out",
@@ -163,51 +320,29 @@ def report(
                 "the template file does not exist", file=str(template), hint="name a .md.j2 file"
             )
 
-    from mktplan.metrics import evaluate
-    from mktplan.observations import MemoryObservations
     from mktplan.plan.cache import load_plan
-    from mktplan.render import check_target, output_path, render_report, write_atomic
     from mktplan.store import resolve_store
 
     loaded = load_plan(plan)
-    include_daily = fmt is ReportFormatOption.xlsx
-    store_path = resolve_store(store, plan)
-    if store_path.exists():  # a directory or a device is refused by opening it, not ignored
-        # one read transaction for every query, so an ingest committing meanwhile cannot
-        # mix two states of the store into one report
-        with store_path.open() as opened:
-            with opened.query(loaded.plan.id) as observations:
-                evaluation = evaluate(loaded, observations, cut, include_daily=include_daily)
-            _record_results(opened, evaluation, quiet)
-    else:
-        if not quiet:
-            error_console().print(
-                f"note: no store at {store_path} yet, so every KPI shows no data; "
-                f"load exports with: mktplan ingest {plan} FILE…",
-                soft_wrap=True,
-                markup=False,
-            )
-        evaluation = evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily)
+    _check_magnitudes(loaded, plan)
+    location = resolve_store(store, plan)
+    protected = [("the plan", plan)]
+    protected += [("the store", file) for file in location.files()]
+    if template is not None:
+        protected.append(("the template", template))
+    try:
+        evaluation = _evaluate(loaded, plan, location, cut, fmt, quiet, allow_empty, period)
+        chosen = ReportLang(lang or loaded.plan.lang or "en")
+        _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
+    except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
+        from mktplan.errors import ReportError
 
-    if fmt is ReportFormatOption.table and out is None:
-        from mktplan.render.table import print_report
-
-        print_report(evaluation, console(), lang.value)
-    else:
-        data = render_report(evaluation, fmt.value, lang=lang.value, template=template)
-        if out is None:
-            sys.stdout.write(data.decode("utf-8"))
-            sys.stdout.flush()
-        else:
-            target = output_path(out, evaluation, fmt.value)
-            protected = [("the plan", plan)]
-            protected += [("the store", file) for file in store_path.files()]
-            if template is not None:
-                protected.append(("the template", template))
-            check_target(target, protected, force=force)
-            write_atomic(target, data)
-            if not quiet:
-                console().print(f"wrote {target}", markup=False)
+        raise ReportError(
+            f"cannot compute or format a number of this report ({type(exc).__name__})",
+            file=str(plan),
+            hint="check the plan's targets and budgets for a slipped exponent "
+            "(magnitudes between 1E-300 and 1E+300 work)",
+        ) from None
 
     if fail_on is not None:
         floor = SEVERITY_RANK[fail_on.value]

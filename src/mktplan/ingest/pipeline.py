@@ -17,16 +17,12 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
-from mktplan.ingest.readers import (
-    ZIP_MAGIC,
-    NulRun,
-    TableHeader,
-    binary_error,
-    read_header,
-)
+from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
+from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.ingest.sources import MappedFile, choose_layout, map_table
 from mktplan.plan.model import Plan
+from mktplan.store.records import InputProblem
 
 if TYPE_CHECKING:
     from mktplan.store import FileBatch, IngestOutcome, StoreLocation
@@ -58,6 +54,7 @@ class ParsedFile:
             config_digest=self.mapped.config_digest,
             rows_read=self.mapped.rows_read,
             rows=self.mapped.rows,
+            skipped=self.mapped.skipped,
         )
 
 
@@ -138,11 +135,12 @@ def copy_stream(path: Path, folder: Path) -> Path | None:
     return copy
 
 
-def ingest_digest(mapping_digest: str, header: TableHeader) -> str:
-    """The identity of an ingest besides the file's bytes: the mapping (source, KPI
-    definitions) and how the bytes were read (encoding, delimiter, sheet). Another --sheet or
-    --encoding reads other rows from the same bytes, so it is never "already ingested"."""
-    document = {"mapping": mapping_digest, **header.reading()}
+def ingest_digest(mapping_digest: str, dialect: Dialect) -> str:
+    """The identity of an ingest besides the file's bytes: the mapping (source with all its
+    reading options, KPI definitions) and how the bytes were read (encoding, delimiter, sheet,
+    the header's line and the table chosen). Another --sheet or --encoding reads other rows
+    from the same bytes, so it is never "already ingested"."""
+    document = {"mapping": mapping_digest, **dialect.reading()}
     text = json.dumps(document, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -167,20 +165,21 @@ def parse_file(
     ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`)."""
     source_config = plan.sources.get(source) if source else None
     bytes_at = copy or path
-    header = read_header(
+    dialect = sniff(
         bytes_at,
+        source_config,
         encoding=encoding or (source_config.encoding if source_config else None),
         sheet=sheet or (source_config.sheet if source_config else None),
         name=str(path) if copy is not None else None,
     )
-    layout = choose_layout(plan, header, source)
-    sha256, quotes = scan_file(bytes_at, text=not header.excel, name=header.file)
-    digest = ingest_digest(layout.digest(plan), header)
+    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    sha256, quotes = scan_file(bytes_at, text=not dialect.header.excel, name=dialect.header.file)
+    digest = ingest_digest(layout.digest(plan), dialect)
     streamed = copy is not None
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
-    return ParsedFile(path, sha256, map_table(plan, header, layout, digest, quotes), streamed)
+    return ParsedFile(path, sha256, map_table(plan, dialect, layout, digest, quotes), streamed)
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
@@ -321,6 +320,8 @@ def ingest_files(
             progress=progress,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
+            if not dry_run and location.exists():  # a refused ingest creates no store
+                _log_refusal(location, plan.plan.id, parsed, lock_timeout)
             raise rejection_error(parsed)
         # before the commit: rows stored while their rejects are lost would never be listed
         # again, as a re-run finds the file already ingested
@@ -333,8 +334,40 @@ def ingest_files(
             command=command,
             force=force,
         )
-        if not dry_run:  # what BI views name the KPIs by (the plan as it was at ingest)
+        if not dry_run:
+            opened.record_problems(plan.plan.id, input_problems(parsed, "skipped"))
+            # what BI views name the KPIs by (the plan as it was at ingest)
             from mktplan.bi_snapshot import plan_definition
 
             opened.record_plan(plan_definition(plan))
     return IngestResult(outcome, tuple(parsed), tuple(written), location)
+
+
+def _log_refusal(
+    location: StoreLocation, plan_id: str, parsed: Sequence[ParsedFile], lock_timeout: float
+) -> None:
+    """Log the refused files for the report's data-quality banner; a store that cannot be
+    opened (a folder in its place, a server down) logs nothing: the rejection is what the
+    user must see."""
+    from mktplan.errors import StoreError
+
+    try:
+        with location.open(lock_timeout=lock_timeout) as log:
+            log.record_problems(plan_id, input_problems(parsed, "refused"))
+    except StoreError:
+        pass
+
+
+def input_problems(files: Sequence[ParsedFile], kind: str) -> list[InputProblem]:
+    """The files with rejected rows as log entries: counts and finding codes, no values."""
+    return [
+        InputProblem(
+            file=f.name,
+            source=f.mapped.layout,
+            kind=kind,
+            reason=",".join(sorted({r.as_finding().code for r in f.mapped.rejects})),
+            rows=f.mapped.rejected_rows,
+        )
+        for f in files
+        if f.mapped.rejects
+    ]

@@ -1,9 +1,5 @@
-"""Reading exports: encoding and delimiter sniffing, CSV and .xlsx tables, value parsing.
-
-Numbers become integer micro-units (value × 10^6, ``int64``) so money stays exact; the
-vectorised :func:`parse_numbers` takes a fast path for clean numeric cells and sends only
-odd cells ("1,234", "￥35,000", "2.1%") through :func:`parse_value`, once per distinct text.
-Dates likewise: :func:`parse_dates` parses each distinct text once with :func:`parse_date`.
+"""Reading exports: encoding and delimiter sniffing, CSV and .xlsx tables. Cell values are
+parsed in :mod:`mktplan.ingest.cells`.
 
 pandas and openpyxl are imported inside the functions that use them, so importing this
 module stays cheap.
@@ -15,264 +11,43 @@ import codecs
 import csv
 import datetime as dt
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
 from mktplan.errors import IngestError, shorten
+
+# value parsing lives in cells.py; re-exported for the callers that read it from here
+from mktplan.ingest.cells import MAX_VALUE as MAX_VALUE
+from mktplan.ingest.cells import NO_VALUE as NO_VALUE
+from mktplan.ingest.cells import ParsedDates as ParsedDates
+from mktplan.ingest.cells import ParsedNumbers as ParsedNumbers
+from mktplan.ingest.cells import is_no_value as is_no_value
+from mktplan.ingest.cells import normalize_text
+from mktplan.ingest.cells import parse_date as parse_date
+from mktplan.ingest.cells import parse_dates as parse_dates
+from mktplan.ingest.cells import parse_numbers as parse_numbers
+from mktplan.ingest.cells import parse_value as parse_value
 from mktplan.ingest.columns import (
-    MICRO,
     Body,
-    Column,
     arrow_body,
-    exact_micro,
-    factorize_objects,
     pandas_body,
 )
-from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
-MAX_DIGITS = 12
-MAX_VALUE = Decimal(10) ** MAX_DIGITS
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-# Texts meaning "no value": not zero, and not stored.
-NO_VALUE = frozenset(
-    {"", "-", "--", "—", "——", "–", "/", "n/a", "na", "#n/a", "null", "none", "nan"}
-)
-
-_CURRENCY_PREFIXES = ("¥", "$", "€", "£", "rmb", "cny", "usd", "eur")
-_CURRENCY_SUFFIXES = ("元", "rmb", "cny", "usd", "eur")
-# 1,234.50 with thousands separators, or a plain 1234.5 / .5 / 5. / 1.2E+5 (as spreadsheets
-# write big numbers; the same text pandas and pyarrow read as a number)
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_DATE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's leap-year bug
-
-
-def normalize_text(raw: str) -> str:
-    """NFKC-folded and stripped: full-width digits, ￥, ％ and （） become ASCII forms."""
-    return unicodedata.normalize("NFKC", raw).strip()
 
 
 def header_key(raw: str) -> str:
     """How headers are compared: NFKC, stripped, case-folded, BOM removed."""
     return normalize_text(raw.replace("\ufeff", "")).casefold()
-
-
-def is_no_value(raw: str) -> bool:
-    return normalize_text(raw).casefold() in NO_VALUE
-
-
-# --- single values ---------------------------------------------------------------------
-
-
-def parse_value(raw: str) -> tuple[Decimal | None, bool]:
-    """The number a cell means and whether it was written as a percentage.
-
-    Returns ``(None, False)`` for no value (empty, "-", "—", "N/A", "/"). The number is
-    quantized to six decimals. Raises ``ValueError`` with a reason for anything else.
-    """
-    text = normalize_text(raw).replace("\u2212", "-")
-    if text.casefold() in NO_VALUE:
-        return None, False
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative = True
-        text = text[1:-1].strip()
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1].strip()
-    currency = False
-    signed = False
-    for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
-        if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
-            if signed or negative:  # --5 or (-5): which sign was meant is anyone's guess
-                raise ValueError("more than one sign; write -5 or (5) for a negative")
-            signed = True
-            negative = text[0] == "-"
-            text = text[1:].strip()
-        lowered = text.casefold()
-        for prefix in _CURRENCY_PREFIXES:
-            if lowered.startswith(prefix):
-                text, currency = text[len(prefix) :].strip(), True
-                break
-        lowered = text.casefold()
-        for suffix in _CURRENCY_SUFFIXES:
-            if lowered.endswith(suffix):
-                text, currency = text[: -len(suffix)].strip(), True
-                break
-    if percent and currency:
-        raise ValueError("a value cannot be both money and a percentage")
-    if text.startswith("="):
-        raise ValueError(
-            "a formula without a saved result; open the file in Excel and save it, so the "
-            "value is stored"
-        )
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(
-            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000 or (1,200) for a negative"
-        )
-    mantissa, _, exponent = text.replace(",", "").lower().partition("e")
-    if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999
-        if exponent.startswith("-") or not mantissa.strip("0."):
-            return Decimal(0).quantize(Decimal(1).scaleb(-SCALE)), percent  # rounds to zero
-        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
-    try:
-        value = Decimal(text.replace(",", ""))
-        # adjusted() is the power of ten of the first digit: no arithmetic, so an exponent
-        # such as 1e999999 cannot overflow the decimal context
-        if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
-            raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
-        if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
-            value = Decimal(0)
-        value = value.quantize(Decimal(1).scaleb(-SCALE))
-    except InvalidOperation:
-        raise ValueError("not a number") from None
-    if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
-        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
-    return (-value if negative else value), percent
-
-
-def parse_date(raw: str, *, excel: bool = False) -> dt.date:
-    """A calendar date from 2024-06-10, 2024/6/10, 2024.6.10, 2024年6月10日 or 20240610
-    (a time of day after it is ignored); with ``excel``, also a 5-digit Excel serial number.
-    Raises ``ValueError`` with a reason."""
-    text = normalize_text(raw)
-    if not text:
-        raise ValueError("no date")
-    match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError as exc:
-            raise ValueError(f"not a calendar date ({exc})") from None
-    if excel and (serial := _EXCEL_SERIAL.fullmatch(text)):
-        return _EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
-    raise ValueError("not a date; write 2024-06-10, 2024/6/10, 2024.6.10 or 2024年6月10日")
-
-
-# --- columns ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParsedNumbers:
-    """A column of numbers: ``micro`` (value × 10^6) where ``present``; ``percent`` marks
-    cells written with a % sign; ``errors`` maps row positions to the reason a cell failed."""
-
-    micro: npt.NDArray[np.int64]
-    present: npt.NDArray[np.bool_]
-    percent: npt.NDArray[np.bool_]
-    errors: dict[int, str]
-
-
-def parse_numbers(column: Column) -> ParsedNumbers:
-    """Parse one export column (inferred ints, floats, or texts) into micro-units."""
-    size = len(column)
-    percent = np.zeros(size, dtype=np.bool_)
-    errors: dict[int, str] = {}
-    if column.kind == "int":
-        ints = column.values()  # empty cells are 0 here
-        present = ~column.nulls()
-        if not size or (ints.max() < int(MAX_VALUE) and ints.min() > -int(MAX_VALUE)):
-            return ParsedNumbers(np.multiply(ints, MICRO), present, percent, errors)
-        micro = np.zeros(size, dtype=np.int64)
-        present[:] = False
-        rest = np.arange(size)  # too large for micro-units: each says so through parse_value
-        empty = column.nulls().tolist()
-        texts = ["" if e else str(v) for v, e in zip(ints.tolist(), empty, strict=True)]
-    elif column.kind == "float":  # empty cells are NaN here, and no value
-        micro, present, empty = column.micro_units()
-        rest = np.flatnonzero(~present & ~empty)
-        texts = column.texts(rest)  # as written: the float may not be the decimal written
-    else:
-        micro, present = exact_micro(column.plain_numbers())
-        rest = np.flatnonzero(~present)
-        texts = column.texts(rest)
-    _parse_rest(texts, rest, micro, present, percent, errors)
-    return ParsedNumbers(micro, present, percent, errors)
-
-
-def _parse_rest(
-    texts: list[str],
-    positions: npt.NDArray[np.intp],
-    micro: npt.NDArray[np.int64],
-    present: npt.NDArray[np.bool_],
-    percent: npt.NDArray[np.bool_],
-    errors: dict[int, str],
-) -> None:
-    """The slow path: each distinct odd text parsed once, results spread back by code."""
-    if len(positions) == 0:
-        return
-    codes, uniques = factorize_objects(texts)
-    u_micro = np.zeros(len(uniques), dtype=np.int64)
-    u_present = np.zeros(len(uniques), dtype=np.bool_)
-    u_percent = np.zeros(len(uniques), dtype=np.bool_)
-    u_error: list[str | None] = [None] * len(uniques)
-    for i, raw in enumerate(uniques):
-        try:
-            value, pct = parse_value(raw)
-        except ValueError as exc:
-            u_error[i] = str(exc)
-            continue
-        if value is not None:
-            u_micro[i] = int(value.scaleb(SCALE))
-            u_present[i] = True
-            u_percent[i] = pct
-    micro[positions] = u_micro[codes]
-    present[positions] = u_present[codes]
-    percent[positions] = u_percent[codes]
-    bad_codes = {i for i, e in enumerate(u_error) if e is not None}
-    if bad_codes:
-        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
-            if code in bad_codes:
-                errors[position] = u_error[code] or ""
-
-
-@dataclass(frozen=True)
-class ParsedDates:
-    """Dates as ``datetime64[D]`` where ``ok``; ``errors`` maps row positions to reasons."""
-
-    days: npt.NDArray[np.datetime64]
-    ok: npt.NDArray[np.bool_]
-    errors: dict[int, str]
-
-
-def parse_dates(column: Column, *, excel: bool = False) -> ParsedDates:
-    """Parse a date column; each distinct text is parsed once."""
-    codes, uniques = column.factorize()
-    u_days = np.zeros(len(uniques), dtype="datetime64[D]")
-    u_ok = np.zeros(len(uniques), dtype=np.bool_)
-    u_error: list[str | None] = [None] * len(uniques)
-    for i, raw in enumerate(uniques):
-        try:
-            u_days[i] = np.datetime64(parse_date(raw, excel=excel), "D")
-            u_ok[i] = True
-        except ValueError as exc:
-            u_error[i] = str(exc)
-    ok = u_ok[codes]
-    errors: dict[int, str] = {}
-    if not ok.all():
-        for position in np.flatnonzero(~ok).tolist():
-            errors[position] = u_error[codes[position]] or ""
-    return ParsedDates(u_days[codes], ok, errors)
 
 
 # --- files -----------------------------------------------------------------------------

@@ -16,13 +16,13 @@ as percent points.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +30,25 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError, shorten
-from mktplan.ingest.columns import MICRO, Body
-from mktplan.ingest.readers import (
-    TableHeader,
-    header_key,
+from mktplan.ingest.cells import (
+    ParsedNumbers,
+    currency_of,
+    header_unit,
     is_no_value,
+    is_totals_label,
     parse_dates,
     parse_numbers,
-    read_columns,
+    scale_factor,
 )
+from mktplan.ingest.columns import MICRO, Body
+from mktplan.ingest.readers import TableHeader, header_key
+from mktplan.ingest.sniff import Dialect, read_body, wanted_columns
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
-from mktplan.store.records import Row, observation_of
+from mktplan.render.numbers import is_currency
+from mktplan.store.records import Row, SkippedRows, observation_of
+from mktplan.suggest import close_kpis
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,17 +96,19 @@ class Layout:
     routes: dict[str, str] = field(default_factory=dict)  # header_key(cell) → module id
     module: str | None = None  # wide: the fixed module
     source: Source | None = None
+    currency: int | None = None  # wide: a column naming each row's currency
 
     @property
     def positions(self) -> list[int]:
         found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.ref]
         found.append(self.route)
-        found += [p for p, _ in self.metrics]
+        found += [p for p, _ in self.metrics] + [self.currency]
         return sorted({p for p in found if p is not None})
 
     @property
     def text_positions(self) -> set[int]:
         found = {self.date, self.kpi, self.channel, self.note, self.line, self.ref, self.route}
+        found.add(self.currency)
         return {p for p in found if p is not None}
 
     def digest(self, plan: Plan) -> str:
@@ -131,6 +139,7 @@ class MappedFile:
     rejects: tuple[RejectedRow, ...]
     rejected_rows: int  # distinct lines rejected
     config_digest: str
+    skipped: tuple[SkippedRows, ...] = ()  # totals rows and lines above the header
 
     @cached_property
     def observations(self) -> tuple[Observation, ...]:
@@ -144,25 +153,35 @@ class MappedFile:
 # --- choosing a layout ------------------------------------------------------------------
 
 
-def _positions(headers: tuple[str, ...]) -> dict[str, int]:
-    """header_key → position; the first of duplicated headers wins."""
+def _positions(headers: tuple[str, ...], aliases: Aliases = ()) -> dict[str, int]:
+    """header_key → position; the first of duplicated headers wins, and a literal header
+    wins over an alias (a two-level header's unique lower name)."""
     found: dict[str, int] = {}
     for i, header in enumerate(headers):
         found.setdefault(header_key(header), i)
+    for name, i in aliases:
+        found.setdefault(header_key(name), i)
     return found
 
 
+Aliases = tuple[tuple[str, int], ...]
+
+
 def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
-    wanted = [source.date, *source.columns]
-    optional = (source.module_by, source.channel, source.note, source.line, source.ref)
-    wanted += [h for h in optional if h]
-    return [h for h in wanted if header_key(h) not in found]
+    return [h for h in wanted_columns(source) if header_key(h) not in found]
 
 
-def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
-    """The layout of a file (see :func:`_choose_layout`), refusing a file in which a column
-    the layout reads is named twice: which of the two was meant is anyone's guess."""
-    layout = _choose_layout(plan, header, source_name)
+def choose_layout(
+    plan: Plan,
+    header: TableHeader,
+    source_name: str | None,
+    header_line: int = 1,
+    aliases: Aliases = (),
+) -> Layout:
+    """The layout of a file whose header is on ``header_line`` (see :func:`_choose_layout`),
+    refusing a file in which a column the layout reads is named twice: which of the two was
+    meant is anyone's guess."""
+    layout = _choose_layout(plan, header, source_name, header_line, aliases)
     seen: dict[str, int] = {}
     for position, name in enumerate(header.headers):
         key = header_key(name)
@@ -171,7 +190,7 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
                 f"the column {shorten(name)!r} appears twice "
                 f"(columns {seen[key] + 1} and {position + 1})",
                 file=header.file,
-                line=1,
+                line=header_line,
                 path=shorten(name),
                 hint="rename or remove one of them so each mapped column is named once",
             )
@@ -179,11 +198,13 @@ def choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> L
     return layout
 
 
-def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> Layout:
+def _choose_layout(
+    plan: Plan, header: TableHeader, source_name: str | None, header_line: int, aliases: Aliases
+) -> Layout:
     """The layout of a file: the named source (a long-format file that lacks the source's
     columns stays long, so one call can mix both), else long format by its header; otherwise an
     :class:`IngestError` naming the sources whose headers match (or all of them)."""
-    found = _positions(header.headers)
+    found = _positions(header.headers, aliases)
     is_long = all(name in found for name in LONG_REQUIRED)
     if source_name is not None:
         source = plan.sources.get(source_name)
@@ -197,12 +218,22 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
         if missing and not is_long:
             raise IngestError(
                 f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
-                f"{', '.join(map(repr, missing))}, which the file lacks",
+                f"{', '.join(map(repr, missing))}, which the file lacks (line {header_line} was "
+                f"taken as the header: no line within the first 50 holds all the columns)",
                 file=header.file,
-                line=1,
-                hint=f"the file's header: {', '.join(map(shorten, header.headers))}",
+                line=header_line,
+                hint=f"the header on line {header_line}: "
+                f"{', '.join(map(shorten, header.headers))}; fix the "
+                "source's column names, or set `header_row:` to the header's line"
+                + (
+                    "; without a date column each row covers the whole report range: export "
+                    "the report by day (Google Ads: Segment > Time > Day)"
+                    if source.date in missing
+                    else ""
+                ),
             )
         if not missing:
+            _check_period(source_name, source, header, header_line)
             return _source_layout(source_name, source, found)
     if is_long:
         return Layout(
@@ -227,12 +258,56 @@ def _choose_layout(plan: Plan, header: TableHeader, source_name: str | None) -> 
     raise IngestError(
         "not long format (date,kpi,value) and no --source given",
         file=header.file,
-        line=1,
+        line=header_line,
         hint=hint,
     )
 
 
+# A date column named so holds weeks or months, not days.
+PERIOD_HEADERS = frozenset(
+    {
+        "week",
+        "weeks",
+        "week of",
+        "week starting",
+        "month",
+        "months",
+        "month of",
+        "周",
+        "周次",
+        "月",
+        "月份",
+        "年月",
+        "统计周",
+        "统计月份",
+    }
+)
+
+
+def _check_period(name: str, source: Source, header: TableHeader, header_line: int) -> None:
+    """A source whose date column names weeks or months must say so with `period:`."""
+    if source.period == "day" and header_key(source.date) in PERIOD_HEADERS:
+        raise IngestError(
+            f"the date column {source.date!r} holds weeks or months, and source {name!r} "
+            "reads days",
+            file=header.file,
+            line=header_line,
+            path=source.date,
+            hint="declare `period: week` (or month) in the source to store each row's value on "
+            "the day the export names for it; weekly values then count in the week they start",
+        )
+
+
 def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
+    fixed = source.fixed
+    for kind, column in (("channel", source.channel), ("line", source.line)):
+        if fixed is not None and getattr(fixed, kind) is not None and column is not None:
+            raise UsageError(
+                f"source {name!r} gives both a {kind} column ({column!r}) and a fixed {kind}",
+                hint=f"keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` "
+                "gives every row the same",
+            )
+
     def at(h: str | None) -> int | None:
         return found[header_key(h)] if h else None
 
@@ -248,6 +323,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
         routes={header_key(v): m for v, m in (source.modules or {}).items()},
         module=source.module,
         source=source,
+        currency=at(source.currency),
     )
 
 
@@ -255,8 +331,7 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
 
 
 def _did_you_mean(name: str, refs: dict[str, KpiRef]) -> str:
-    same_tail = sorted(q for q in refs if q.endswith(f".{name}"))
-    close = same_tail or difflib.get_close_matches(name, list(refs), n=2, cutoff=0.6)
+    close = close_kpis(name, refs, n=2)
     return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 
@@ -293,9 +368,12 @@ class _Rejects:
         self.items: list[tuple[int, str, str, str]] = []  # (pos, column, value, reason)
         self.bad = np.zeros(size, dtype=np.bool_)
 
-    def add(self, pos: int, column: str, value: str, reason: str) -> None:
+    def add(self, pos: int, column: str, value: str, reason: str, *, row: bool = True) -> None:
+        """A rejected cell; ``row``: the whole row goes (its date or routing is bad), else
+        only this cell (a value), so --skip-invalid keeps the row's good cells."""
         self.items.append((pos, column, value, reason))
-        self.bad[pos] = True
+        if row:
+            self.bad[pos] = True
 
     def rows(self) -> tuple[RejectedRow, ...]:
         ordered = sorted(self.items, key=lambda item: item[0])
@@ -344,14 +422,15 @@ def _apply_percent(
     pct: npt.NDArray[np.bool_],
     raw: Callable[[int], str],
     rejects: _Rejects,
-) -> npt.NDArray[np.int64]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(positions, micro-units) of the cells kept: percentages rescaled or rejected."""
     if not pct.any():
-        return micro
+        return pos, micro
     rule = _percent_rule(kpi)
     if rule == "points":
-        return micro
+        return pos, micro
     if rule == "fraction":
-        return np.where(pct, np.rint(micro / 100), micro).astype(np.int64)
+        return pos, np.where(pct, np.rint(micro / 100), micro).astype(np.int64)
     for p in pos[pct].tolist():
         rejects.add(
             p,
@@ -359,22 +438,27 @@ def _apply_percent(
             raw(p),
             f"a percentage for {qid!r}, whose unit is {kpi.unit or 'not set'}; "
             "write the number in the KPI's unit",
+            row=False,
         )
-    return micro
+    return pos[~pct], micro[~pct]
 
 
 def map_table(
     plan: Plan,
-    header: TableHeader,
+    dialect: Dialect,
     layout: Layout,
     config_digest: str | None = None,
     quotes: tuple[int, int] | None = None,
 ) -> MappedFile:
-    """Read the body of ``header``'s file through ``layout`` into observations
+    """Read the body of the dialect's table through ``layout`` into observations
     (``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
     when the caller has them already)."""
-    body = read_columns(header, layout.positions, layout.text_positions, quotes)
-    return map_body(plan, header, layout, body, config_digest)
+    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+    mapped = map_body(plan, dialect.header, layout, body, config_digest)
+    if not dialect.skipped_above:
+        return mapped
+    above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
+    return replace(mapped, skipped=(above, *mapped.skipped))
 
 
 def map_body(
@@ -405,12 +489,49 @@ def map_body(
         codes, uniques = column.factorize()
         empty = np.array([not u.strip() for u in uniques] or [True], dtype=np.bool_)
         blank[rows] = empty[codes[rows]]
-    rows_read = int(size - blank.sum())
     rejects = _Rejects(header.file, first_line, size)
+    source = layout.source
+    period = (plan.plan.period.start, plan.plan.period.end)
+
+    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said
+    skip = np.zeros(size, dtype=np.bool_)
+    skipped: list[tuple[int, str]] = []
+    for labelled in (layout.date, layout.kpi, layout.route, layout.channel):
+        if labelled is None or body[labelled].kind != "text":
+            continue
+        position = labelled
+        codes, uniques = body[position].factorize()
+        labels = np.array([is_totals_label(u) for u in uniques] or [False], dtype=np.bool_)
+        hit = labels[codes] & ~blank & ~skip
+        for p in np.flatnonzero(hit).tolist():
+            label = shorten(uniques[codes[p]].strip())
+            skipped.append((p, f"a totals row ({shorten(names[position])}: {label!r})"))
+        skip |= hit
 
     date_column = body[layout.date]
-    dates = parse_dates(date_column, excel=header.excel)
+    dates = parse_dates(
+        date_column,
+        excel=header.excel,
+        date_format=source.date_format if source else None,
+        period=period,
+        ranges=source is not None and source.period != "day",
+    )
     date_header = names[layout.date]
+    parsed: dict[int, ParsedNumbers] = {}
+    if layout.kpi is None:
+        parsed = _parse_metrics(plan, header, layout, body, refs)
+        date_codes, date_texts = date_column.factorize()
+        no_date = np.array([is_no_value(t) for t in date_texts] or [True], dtype=np.bool_)
+        undated = no_date[date_codes] & ~dates.ok
+        summary = _summary_rows(
+            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip, undated
+        )
+        for p in np.flatnonzero(summary).tolist():
+            skipped.append((p, "a summary row: its values are the sum of the other rows"))
+        skip |= summary
+    blank |= skip
+    rows_read = int(size - blank.sum())
+
     for p, reason in dates.errors.items():
         if not blank[p]:
             rejects.add(p, date_header, date_column.raw(p), reason)
@@ -424,18 +545,25 @@ def map_body(
             date_column.raw(p),
             f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
         )
+    if layout.currency is not None:
+        _check_currency_column(plan, body, layout.currency, names, blank, rejects)
 
+    fixed = source.fixed if source else None
     channels = _text_codes(body, layout.channel)
+    if fixed is not None and fixed.channel is not None:
+        channels = (np.zeros(size, dtype=np.intp), [fixed.channel])
     notes = _texts(body, layout.note)
     lines = _text_codes(body, layout.line)
+    if fixed is not None and fixed.line is not None:
+        lines = (np.zeros(size, dtype=np.intp), [fixed.line])
     documents = _text_codes(body, layout.ref)
 
     cells = _Cells()
     kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
     if layout.kpi is not None and layout.value is not None:
-        _map_long(body, layout, names, refs, blank, rejects, cells)
+        _map_long(body, layout, names, refs, blank, rejects, cells, plan.plan.currency)
     else:
-        _map_wide(plan, body, layout, names, refs, blank, rejects, cells)
+        _map_wide(plan, body, layout, names, refs, blank, rejects, cells, parsed)
 
     valid = dates.ok & ~blank
     combined = _combine(
@@ -461,7 +589,216 @@ def map_body(
         rejects=rejects.rows(),
         rejected_rows=rejected_rows,
         config_digest=config_digest or layout.digest(plan),
+        skipped=tuple(
+            SkippedRows(first_line + p, first_line + p, reason) for p, reason in sorted(skipped)
+        ),
     )
+
+
+def _column_kpi(
+    plan: Plan, layout: Layout, kpi_id: str, refs: dict[str, KpiRef]
+) -> tuple[str, Kpi] | None:
+    """The first KPI a wide column lands on (of the routed or fixed module, or the plan)."""
+    module_ids: list[str | None] = [*sorted(set(layout.routes.values()))] or [layout.module]
+    for module_id in module_ids:
+        module = plan.module(module_id) if module_id else None
+        qid = resolve_name(kpi_id, module, refs)
+        if qid is not None and qid in refs:
+            return qid, refs[qid].kpi
+    return None
+
+
+def _parse_metrics(
+    plan: Plan, header: TableHeader, layout: Layout, body: Body, refs: dict[str, KpiRef]
+) -> dict[int, ParsedNumbers]:
+    """Every value column of a wide layout parsed, in its KPI's currency and at its scale (a
+    unit in the header such as (万元), or the source's `scale:`). A money column whose header
+    names another currency refuses the file."""
+    source = layout.source
+    scales = {header_key(h): f for h, f in ((source.scale or {}) if source else {}).items()}
+    header_line = body.first_line - 1
+    parsed: dict[int, ParsedNumbers] = {}
+    for position, kpi_id in layout.metrics:
+        name = header.headers[position]
+        found = _column_kpi(plan, layout, kpi_id, refs)
+        unit = found[1].unit if found else None
+        currency = unit if unit and is_currency(unit) else plan.plan.currency
+        declared = header_unit(name, currency)
+        if found and is_currency(unit) and declared.currency not in (None, currency):
+            raise IngestError(
+                f"the column {shorten(name)!r} is in {declared.currency}, but {found[0]!r} is in "
+                f"{currency}",
+                file=header.file,
+                line=header_line,
+                path=shorten(name),
+                hint=f"export the report in {currency}, or map the column to a KPI whose unit "
+                f"is {declared.currency}",
+            )
+        factor = Fraction(declared.scale)
+        if header_key(name) in scales:
+            try:
+                factor = scale_factor(scales[header_key(name)])
+            except ValueError as exc:
+                raise UsageError(
+                    f"source {layout.name!r}: {exc}",
+                    hint="write scale: {Header: 1000} or K, M, 千, 万, 亿",
+                ) from None
+        parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
+    return parsed
+
+
+def _summary_rows(
+    plan: Plan,
+    layout: Layout,
+    body: Body,
+    parsed: dict[int, ParsedNumbers],
+    refs: dict[str, KpiRef],
+    days: npt.NDArray[np.datetime64],
+    dates_ok: npt.NDArray[np.bool_],
+    blank: npt.NDArray[np.bool_],
+    undated: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Unlabelled summary rows (Meta's: identifying cells empty): a candidate row whose
+    non-zero values of `sum` KPIs equal the sums of at least two other rows of its day or of
+    the file (see :func:`_sums_up`). Candidates: rows whose channel, routing, line and ref
+    cells are all empty while others' are not (their date may be empty too: then they are
+    compared with the file); without such columns, the first and last row of a day or of the
+    file."""
+    size = body.size
+    summary = np.zeros(size, dtype=np.bool_)
+    sums = []
+    for position, kpi_id in layout.metrics:
+        found = _column_kpi(plan, layout, kpi_id, refs)
+        if found and found[1].aggregation == "sum" and not found[1].formula:
+            sums.append(parsed[position])
+    live = ~blank & dates_ok
+    if not sums or live.sum() < 2:
+        return summary
+    ident = [p for p in (layout.channel, layout.route, layout.line, layout.ref) if p is not None]
+    if ident:
+        empty = np.ones(size, dtype=np.bool_)
+        for position in ident:
+            codes, uniques = body[position].factorize()
+            none = np.array([is_no_value(u) for u in uniques] or [True], dtype=np.bool_)
+            empty &= none[codes]
+        # Meta's monthly summary row has no month either: it may sum up the whole file
+        candidates = (live | (undated & ~blank)) & empty
+        if candidates.all() or not candidates.any():
+            return summary
+    else:
+        candidates = np.zeros(size, dtype=np.bool_)
+        rows = np.flatnonzero(live)
+        candidates[rows[0]] = candidates[rows[-1]] = True
+        key, width = _day_keys(days, live)
+        first = np.full(width, size, dtype=np.int64)
+        last = np.full(width, -1, dtype=np.int64)
+        np.minimum.at(first, key[rows], rows)
+        np.maximum.at(last, key[rows], rows)
+        candidates[first[first < size]] = candidates[last[last >= 0]] = True
+    # a float pass over every candidate at once finds the few that may be sums; each of
+    # those is then checked exactly, against the rows of its day and then of the file
+    likely = _may_sum_up(sums, live, days, candidates & live, by_day=True)
+    likely |= _may_sum_up(sums, live, days, candidates, by_day=False)
+    for c in np.flatnonzero(likely).tolist():
+        others = live & ~summary
+        others[c] = False
+        for scope in (others & (days == days[c]) if live[c] else others, others):
+            count = int(scope.sum())
+            if count >= 2 and _sums_up(sums, c, scope, count):
+                summary[c] = True
+                break
+    return summary
+
+
+def _day_keys(
+    days: npt.NDArray[np.datetime64], live: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Each row's day as a dense key from 0 (rows not ``live`` get 0), and the key count."""
+    raw = days.astype(np.int64)
+    low = int(raw[live].min()) if live.any() else 0
+    key = np.where(live, raw - low, 0)
+    return key, int(key.max()) + 1 if len(key) else 1
+
+
+def _may_sum_up(
+    sums: list[ParsedNumbers],
+    live: npt.NDArray[np.bool_],
+    days: npt.NDArray[np.datetime64],
+    candidates: npt.NDArray[np.bool_],
+    *,
+    by_day: bool,
+) -> npt.NDArray[np.bool_]:
+    """:func:`_sums_up` in floats for every candidate at once (generous tolerances): which
+    rows are worth the exact check."""
+    if by_day:
+        key, width = _day_keys(days, live)
+    else:
+        key, width = np.zeros(len(days), dtype=np.int64), 1
+    idx = np.flatnonzero(candidates)
+    count = np.bincount(key[live], minlength=width)[key[idx]] - live[idx]
+    equal = np.zeros(len(idx), dtype=np.int64)
+    below = np.zeros(len(idx), dtype=np.int64)
+    bad = np.zeros(len(idx), dtype=np.bool_)
+    for numbers in sums:
+        kept = live & numbers.present
+        group = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
+        value = np.where(numbers.present[idx], numbers.micro[idx], 0).astype(np.float64)
+        total = group[key[idx]] - np.where(kept[idx], value, 0)
+        slack = count + 1e-9 * np.abs(total) + 1
+        is_equal = (value != 0) & (np.abs(value - total) <= slack)
+        is_below = (value != 0) & ~is_equal & (value > 0) & (value < total + slack)
+        equal += is_equal
+        below += is_below
+        bad |= (value != 0) & ~is_equal & ~is_below
+    likely = np.zeros(len(days), dtype=np.bool_)
+    likely[idx[(count >= 2) & ~bad & (equal > 0) & (equal >= below)]] = True
+    return likely
+
+
+def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
+    """Whether ``row``'s non-zero values equal the sums over ``scope``: at least half of them
+    exactly (a micro-unit per row of slack, for exports that round to more decimals), the
+    others below their sums (de-duplicated counts such as reach)."""
+    equal = below = 0
+    for numbers in sums:
+        value = int(numbers.micro[row]) if numbers.present[row] else 0
+        if value == 0:
+            continue
+        total = sum(numbers.micro[scope & numbers.present].tolist())
+        if abs(value - total) <= count:
+            equal += 1
+        elif 0 < value < total:
+            below += 1
+        else:
+            return False
+    return equal > 0 and equal >= below
+
+
+def _check_currency_column(
+    plan: Plan,
+    body: Body,
+    position: int,
+    names: tuple[str, ...],
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+) -> None:
+    """A row whose currency column names another currency than the plan's is rejected."""
+    expected = plan.plan.currency
+    codes, uniques = body[position].factorize()
+    for code, text in enumerate(uniques):
+        if is_no_value(text):
+            continue
+        found = currency_of(text, expected)
+        if found == expected:
+            continue
+        reason = (
+            f"a row in {found}, but the plan's money is in {expected}; export the report in "
+            f"{expected}"
+            if found
+            else f"not a currency; the plan's money is in {expected}"
+        )
+        for p in np.flatnonzero((codes == code) & ~blank).tolist():
+            rejects.add(p, names[position], text, reason)
 
 
 def _map_long(
@@ -472,17 +809,18 @@ def _map_long(
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
     cells: _Cells,
+    currency: str,
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
     codes, uniques = body[layout.kpi].factorize()
     resolved = [_resolve_long(u, refs) for u in uniques]
-    numbers = parse_numbers(body[layout.value])
+    numbers = parse_numbers(body[layout.value], currency=currency)
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():
         if not blank[p]:
-            rejects.add(p, value_header, value_raw(p), reason)
+            rejects.add(p, value_header, value_raw(p), reason, row=False)
     kpi_header = names[layout.kpi]
     # the rows of each KPI, in file order: one stable sort, not a pass over the file per KPI
     # (a long export holds thousands of KPIs)
@@ -502,7 +840,7 @@ def _map_long(
             continue
         rows = rows[numbers.present[rows]]
         pos = rows.astype(np.int64)
-        micro = _apply_percent(
+        pos, micro = _apply_percent(
             refs[qid].kpi,
             qid,
             value_header,
@@ -524,6 +862,7 @@ def _map_wide(
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
     cells: _Cells,
+    parsed: dict[int, ParsedNumbers],
 ) -> None:
     size = body.size
     modules: list[Module | None]
@@ -554,12 +893,12 @@ def _map_wide(
         modules = [None]
     every_row: npt.NDArray[np.int64] | None = None
     for position, kpi_id in layout.metrics:
-        numbers = parse_numbers(body[position])
+        numbers = parsed[position]
         header = names[position]
         raw = body[position].raw
         for p, reason in numbers.errors.items():
             if not blank[p]:
-                rejects.add(p, header, raw(p), reason)
+                rejects.add(p, header, raw(p), reason, row=False)
         for code, module in enumerate(modules):
             in_module = ~blank & numbers.present
             if len(modules) > 1 or layout.route is not None:
@@ -580,10 +919,10 @@ def _map_wide(
                     else f"{qid!r} is a formula KPI; it cannot be ingested"
                 )
                 for p in rows.tolist():
-                    rejects.add(p, header, raw(p), reason)
+                    rejects.add(p, header, raw(p), reason, row=False)
                 continue
             whole = rows is every_row
-            micro = _apply_percent(
+            rows, micro = _apply_percent(
                 refs[qid].kpi,
                 qid,
                 header,

@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import BaseModel
+
 from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
@@ -36,6 +38,42 @@ class Area(StrEnum):
     kpi = "kpi"
     action = "action"
     alert = "alert"
+    source = "source"
+    review = "review"
+    milestone = "milestone"
+    approval = "approval"
+
+
+class Group(StrEnum):
+    """What a change affects, for review: the sections of the Markdown comment, in order."""
+
+    grading = "grading rules"
+    mapping = "data mapping"
+    targets = "targets and dates"
+    money = "money"
+    people = "people"
+    text = "descriptions"
+
+
+_MONEY = frozenset({"total", "reserve", "budget", "amount"})
+_TARGETS = frozenset({"target", "due", "baseline", "start", "end", "finished", "date", "status"})
+_MAPPING = frozenset(
+    {
+        "unit",
+        "formula",
+        "aggregation",
+        "weight",
+        "role",
+        "source",
+        "definition",
+        "currency",
+        "cadence",
+    }
+)
+_GRADING = frozenset({"better", "alert_response_hours", "status_thresholds", "reserve_range"})
+_PEOPLE = frozenset({"owner", "collaborators"})
+# Changes that alter past numbers or grades: a reviewer must look twice.
+_CAREFUL = frozenset({"formula", "aggregation", "weight", "role", "unit", "better"})
 
 
 class Kind(StrEnum):
@@ -57,6 +95,41 @@ class Change:
     kind: Kind
     old: Value
     new: Value
+
+    @property
+    def group(self) -> Group:
+        """What the change affects: grading, data mapping, targets and dates, money, people."""
+        head = self.field.split(".")[0]
+        if self.area is Area.source:
+            return Group.mapping
+        if self.area is Area.alert or "checkpoint" in self.field:
+            return Group.grading
+        if self.area is Area.approval:
+            return Group.people
+        if self.area is Area.milestone:
+            return Group.targets
+        if self.item in _GRADING or head in _GRADING:
+            return Group.grading
+        if self.area is Area.budget or head in _MONEY:
+            return Group.money
+        if head in _TARGETS:
+            return Group.targets
+        if head in _MAPPING:
+            return Group.mapping
+        if head in _PEOPLE:
+            return Group.people
+        return Group.text
+
+    @property
+    def careful(self) -> bool:
+        """Whether the change alters numbers or grades already reported (mappings, thresholds,
+        aggregation, formulas, checkpoints): marked "review carefully"."""
+        head = self.field.split(".")[0]
+        if self.area is Area.source or "checkpoint" in self.field or "checkpoint" in self.item:
+            return True
+        if self.item == "status_thresholds":
+            return True
+        return self.area is Area.kpi and self.kind is Kind.changed and head in _CAREFUL
 
     @property
     def delta(self) -> Decimal | int | None:
@@ -89,7 +162,47 @@ class Change:
             "old": json_value(self.old),
             "new": json_value(self.new),
             "delta": json_value(self.delta),
+            "group": self.group.value,
+            "careful": self.careful,
         }
+
+
+@dataclass(frozen=True)
+class Total:
+    """A budget figure a reviewer needs, before and after (money, or percent for the share)."""
+
+    name: str
+    old: Decimal
+    new: Decimal
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "old": json_value(self.old),
+            "new": json_value(self.new),
+            "delta": json_value(self.new - self.old),
+        }
+
+
+def budget_totals(plan: Plan) -> dict[str, Decimal]:
+    """Total, reserve (amount and % of the total), allocated to modules and unallocated."""
+    budget = plan.budget
+    allocated = sum((m.budget or Decimal(0) for m in plan.modules), Decimal(0))
+    share = (
+        (budget.reserve * 100 / budget.total).quantize(Decimal("0.1"))
+        if budget.total
+        else Decimal(0)
+    )
+    return {
+        "total budget": budget.total,
+        "reserve": budget.reserve,
+        "reserve %": share,
+        "allocated to modules": allocated,
+        "unallocated": budget.total - budget.reserve - allocated,
+    }
+
+
+FORMAT_VERSION = 2  # of the JSON document; see docs/review.md
 
 
 @dataclass(frozen=True)
@@ -99,17 +212,25 @@ class PlanDiff:
     old_label: str
     new_label: str
     changes: tuple[Change, ...]
+    totals: tuple[Total, ...] = ()
 
     @property
     def changed(self) -> bool:
         return bool(self.changes)
 
+    @property
+    def careful(self) -> int:
+        return sum(c.careful for c in self.changes)
+
     def as_dict(self) -> dict[str, object]:
         return {
+            "format_version": FORMAT_VERSION,
             "old": self.old_label,
             "new": self.new_label,
             "changed": self.changed,
+            "review_carefully": self.careful,
             "changes": [c.as_dict() for c in self.changes],
+            "totals": [t.as_dict() for t in self.totals],
         }
 
 
@@ -135,38 +256,14 @@ def json_value(value: Value | int) -> str | int | float | None:
     return value
 
 
-# KPI fields compared, in display order; target and due get their own area in reviews.
-KPI_FIELDS = (
-    "name",
-    "target",
-    "due",
-    "baseline",
-    "unit",
-    "formula",
-    "aggregation",
-    "weight",
-    "source",
-    "definition",
-    "role",
-    "better",
-)
-ACTION_FIELDS = ("owner", "start", "end", "budget", "status", "finished")
-MODULE_FIELDS = ("name", "owner", "goal", "budget")
-
-
 def _as_value(value: object) -> Value:
     if value is None or isinstance(value, (str, Decimal, dt.date)):
         return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def _fields(
-    area: Area, item: str, old: object, new: object, names: Sequence[str]
-) -> Iterator[Change]:
-    for name in names:
-        before, after = _as_value(getattr(old, name)), _as_value(getattr(new, name))
-        if before != after:
-            yield Change(area, item, name, Kind.changed, before, after)
 
 
 def _describe_kpi(kpi: Kpi) -> str:
@@ -184,50 +281,11 @@ def _unit_suffix(kpi: Kpi) -> str:
     return f" {kpi.unit}" if kpi.unit else ""
 
 
-def _kpis(prefix: str, old: Sequence[Kpi], new: Sequence[Kpi]) -> Iterator[Change]:
-    old_by_id = {k.id: k for k in old}
-    new_by_id = {k.id: k for k in new}
-    for kid in _union_order(list(old_by_id), list(new_by_id)):
-        item = f"{prefix}{kid}"
-        before, after = old_by_id.get(kid), new_by_id.get(kid)
-        if before is None and after is not None:
-            yield Change(Area.kpi, item, "", Kind.added, None, _describe_kpi(after))
-        elif after is None and before is not None:
-            yield Change(Area.kpi, item, "", Kind.removed, _describe_kpi(before), None)
-        elif before is not None and after is not None:
-            yield from _fields(Area.kpi, item, before, after, KPI_FIELDS)
-
-
-def _action_keys(actions: Sequence[Action]) -> dict[tuple[str, int], Action]:
-    """Actions by (name, n-th occurrence): names are not unique, order breaks ties."""
-    seen: dict[str, int] = {}
-    keyed: dict[tuple[str, int], Action] = {}
-    for action in actions:
-        n = seen.get(action.name, 0)
-        seen[action.name] = n + 1
-        keyed[(action.name, n)] = action
-    return keyed
-
-
 def _describe_action(action: Action) -> str:
     text = f"{action.owner}, {action.start.isoformat()} – {action.end.isoformat()}"
     if action.budget is not None:
         text += f", budget {format_value(action.budget)}"
     return text
-
-
-def _actions(module_id: str, old: Sequence[Action], new: Sequence[Action]) -> Iterator[Change]:
-    old_by_key, new_by_key = _action_keys(old), _action_keys(new)
-    for key in _union_order(list(old_by_key), list(new_by_key)):
-        name, n = key
-        item = f"{module_id}: {name}" + (f" (#{n + 1})" if n else "")
-        before, after = old_by_key.get(key), new_by_key.get(key)
-        if before is None and after is not None:
-            yield Change(Area.action, item, "", Kind.added, None, _describe_action(after))
-        elif after is None and before is not None:
-            yield Change(Area.action, item, "", Kind.removed, _describe_action(before), None)
-        elif before is not None and after is not None:
-            yield from _fields(Area.action, item, before, after, ACTION_FIELDS)
 
 
 def _describe_module(module: Module) -> str:
@@ -242,15 +300,22 @@ def _describe_alert(alert: Alert) -> str:
     return f"{conditions} ({alert.severity})"
 
 
-def _alerts(old: Sequence[Alert], new: Sequence[Alert]) -> Iterator[Change]:
-    old_by_key = {(a.kpi, _describe_alert(a)): a for a in old}
-    new_by_key = {(a.kpi, _describe_alert(a)): a for a in new}
-    for key in _union_order(list(old_by_key), list(new_by_key)):
-        kpi, text = key
-        if key not in new_by_key:
-            yield Change(Area.alert, kpi, "", Kind.removed, text, None)
-        elif key not in old_by_key:
-            yield Change(Area.alert, kpi, "", Kind.added, None, text)
+def _describe(model: BaseModel) -> str:
+    """A one-line description of an added or removed entry."""
+    if isinstance(model, Kpi):
+        return _describe_kpi(model)
+    if isinstance(model, Action):
+        return _describe_action(model)
+    if isinstance(model, Module):
+        return _describe_module(model)
+    if isinstance(model, Alert):
+        return _describe_alert(model)
+    parts = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value not in (None, [], {}) and not isinstance(value, BaseModel):
+            parts.append(f"{name} {format_value(_as_value(value))}")
+    return ", ".join(parts)
 
 
 def _union_order(old: list[_K], new: list[_K]) -> list[_K]:
@@ -259,59 +324,174 @@ def _union_order(old: list[_K], new: list[_K]) -> list[_K]:
     return old + [k for k in new if k not in known]
 
 
-def diff_plans(old: Plan, new: Plan) -> list[Change]:
-    """Every change from ``old`` to ``new`` that a reviewer of a plan needs to see."""
-    changes: list[Change] = []
-    info_old, info_new = old.plan, new.plan
-    for name in ("id", "name", "owner", "currency", "cadence"):
-        before, after = getattr(info_old, name), getattr(info_new, name)
-        if before != after:
-            changes.append(Change(Area.plan, "plan", name, Kind.changed, before, after))
-    for name in ("start", "end"):
-        before, after = getattr(info_old.period, name), getattr(info_new.period, name)
-        if before != after:
-            changes.append(Change(Area.plan, "period", name, Kind.changed, before, after))
+# Entries of these lists are matched by a key, not by position, and shown in this area.
+_LIST_AREAS = {
+    "modules": Area.module,
+    "kpis": Area.kpi,
+    "actions": Area.action,
+    "alerts": Area.alert,
+    "reviews": Area.review,
+    "milestones": Area.milestone,
+    "approvals": Area.approval,
+}
+_DICT_AREAS = {"sources": Area.source}
 
-    changes.extend(_fields(Area.budget, "budget", old.budget, new.budget, ("total", "reserve")))
-    for name in ("min", "max"):
-        before, after = (
-            getattr(old.budget.reserve_range, name),
-            getattr(new.budget.reserve_range, name),
-        )
-        if before != after:
-            changes.append(Change(Area.budget, "reserve_range", name, Kind.changed, before, after))
-    lines_old, lines_new = old.budget.lines or {}, new.budget.lines or {}
-    for line in _union_order(list(lines_old), list(lines_new)):
-        before, after = lines_old.get(line), lines_new.get(line)
-        if before != after:
-            kind = Kind.added if before is None else Kind.removed if after is None else Kind.changed
-            changes.append(Change(Area.budget, f"line {line}", "amount", kind, before, after))
 
-    changes.extend(_kpis("", old.kpis, new.kpis))
+def _entry_key(model: BaseModel) -> str:
+    """What identifies an entry across versions: its id, else its name, else its kpi, else
+    its date; the n-th repetition is told apart by the caller."""
+    for name in ("id", "name", "kpi", "date"):
+        value = getattr(model, name, None)
+        if value is not None:
+            return format_value(_as_value(value))
+    return type(model).__name__.lower()
 
-    old_modules = {m.id: m for m in old.modules}
-    new_modules = {m.id: m for m in new.modules}
-    for mid in _union_order(list(old_modules), list(new_modules)):
-        before, after = old_modules.get(mid), new_modules.get(mid)
+
+def _keyed(entries: Sequence[BaseModel]) -> dict[str, BaseModel]:
+    seen: dict[str, int] = {}
+    keyed: dict[str, BaseModel] = {}
+    for entry in entries:
+        key = _entry_key(entry)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        keyed[key + (f" (#{n + 1})" if n else "")] = entry
+    return keyed
+
+
+def _entry_item(area: Area, parent: str, key: str) -> str:
+    if area is Area.kpi:
+        return f"{parent}.{key}" if parent else key
+    if area is Area.action:
+        return f"{parent}: {key}"
+    return key
+
+
+def _entries(
+    area: Area, parent: str, old: Sequence[BaseModel], new: Sequence[BaseModel]
+) -> Iterator[Change]:
+    old_by_key, new_by_key = _keyed(old), _keyed(new)
+    for key in _union_order(list(old_by_key), list(new_by_key)):
+        item = _entry_item(area, parent, key)
+        before, after = old_by_key.get(key), new_by_key.get(key)
         if before is None and after is not None:
-            changes.append(Change(Area.module, mid, "", Kind.added, None, _describe_module(after)))
-            changes.extend(_kpis(f"{mid}.", [], after.kpis))
-            changes.extend(_actions(mid, [], after.actions))
+            yield Change(area, item, "", Kind.added, None, _describe(after))
+            yield from _added_children(after, item)
         elif after is None and before is not None:
-            changes.append(
-                Change(Area.module, mid, "", Kind.removed, _describe_module(before), None)
-            )
+            yield Change(area, item, "", Kind.removed, _describe(before), None)
         elif before is not None and after is not None:
-            changes.extend(_fields(Area.module, mid, before, after, MODULE_FIELDS))
-            changes.extend(_kpis(f"{mid}.", before.kpis, after.kpis))
-            changes.extend(_actions(mid, before.actions, after.actions))
+            yield from _walk(area, item, before, after)
 
-    changes.extend(_alerts(old.alerts, new.alerts))
-    return changes
+
+def _added_children(model: BaseModel, item: str) -> Iterator[Change]:
+    """A new module brings its KPIs and actions: each is listed as added."""
+    if isinstance(model, Module):
+        yield from _entries(Area.kpi, model.id, [], model.kpis)
+        yield from _entries(Area.action, model.id, [], model.actions)
+
+
+def _walk(
+    area: Area, item: str, old: BaseModel, new: BaseModel, prefix: str = ""
+) -> Iterator[Change]:
+    """Every field of two versions of one model, generically: a field added to the model is
+    compared without new code. Nested models extend the field name (`status_thresholds.on_track`),
+    lists of entries and named mappings are matched by key."""
+    for name in type(new).model_fields:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        if name in _LIST_AREAS and isinstance(after, list) and isinstance(before, list):
+            parent = item if area is Area.module else ""
+            yield from _entries(_LIST_AREAS[name], parent, before, after)
+        elif name in _DICT_AREAS:
+            yield from _named(_DICT_AREAS[name], before or {}, after or {})
+        elif isinstance(before, BaseModel) and isinstance(after, BaseModel):
+            nested = name if item in ("plan", "budget") and not prefix else item
+            yield from _walk(
+                area, nested, before, after, "" if nested == name else f"{prefix}{name}."
+            )
+        elif _is_entries(before) and _is_entries(after):
+            yield from _sublist(area, item, f"{prefix}{name}", before, after)
+        elif isinstance(before, dict) or isinstance(after, dict):
+            yield from _mapping(area, item, f"{prefix}{name}", before or {}, after or {})
+        else:
+            yield Change(
+                area, item, f"{prefix}{name}", Kind.changed, _as_value(before), _as_value(after)
+            )
+
+
+def _is_entries(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, BaseModel) for v in value)
+
+
+def _sublist(
+    area: Area, item: str, field: str, old: Sequence[BaseModel], new: Sequence[BaseModel]
+) -> Iterator[Change]:
+    """A list of entries inside an entry (a KPI's checkpoints, …): matched by key, each
+    change named `field[key].subfield`."""
+    old_by_key, new_by_key = _keyed(old), _keyed(new)
+    for key in _union_order(list(old_by_key), list(new_by_key)):
+        before, after = old_by_key.get(key), new_by_key.get(key)
+        if before is None and after is not None:
+            yield Change(area, item, f"{field}[{key}]", Kind.added, None, _describe(after))
+        elif after is None and before is not None:
+            yield Change(area, item, f"{field}[{key}]", Kind.removed, _describe(before), None)
+        elif before is not None and after is not None:
+            yield from _walk(area, item, before, after, f"{field}[{key}].")
+
+
+def _mapping(
+    area: Area, item: str, field: str, old: dict[str, object], new: dict[str, object]
+) -> Iterator[Change]:
+    for key in _union_order(list(old), list(new)):
+        before, after = _as_value(old.get(key)), _as_value(new.get(key))
+        if before == after:
+            continue
+        kind = Kind.added if key not in old else Kind.removed if key not in new else Kind.changed
+        if area is Area.budget and field == "lines":  # a budget line reads as an item
+            yield Change(area, f"line {key}", "amount", kind, before, after)
+        else:
+            yield Change(area, item, f"{field}.{key}", Kind.changed, before, after)
+
+
+def _named(area: Area, old: dict[str, BaseModel], new: dict[str, BaseModel]) -> Iterator[Change]:
+    for key in _union_order(list(old), list(new)):
+        before, after = old.get(key), new.get(key)
+        if before is None and after is not None:
+            yield Change(area, key, "", Kind.added, None, _describe(after))
+        elif after is None and before is not None:
+            yield Change(area, key, "", Kind.removed, _describe(before), None)
+        elif before is not None and after is not None:
+            yield from _walk(area, key, before, after)
+
+
+def diff_plans(old: Plan, new: Plan) -> list[Change]:
+    """Every change from ``old`` to ``new``: every field of the plan model, walked generically."""
+    changes: list[Change] = []
+    for name in type(new).model_fields:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        if name == "plan":
+            changes.extend(_walk(Area.plan, "plan", before, after))
+        elif name == "budget":
+            changes.extend(_walk(Area.budget, "budget", before, after))
+        elif name in _LIST_AREAS:
+            changes.extend(_entries(_LIST_AREAS[name], "", before, after))
+        elif name in _DICT_AREAS:
+            changes.extend(_named(_DICT_AREAS[name], before, after))
+        elif _is_entries(before) and _is_entries(after):  # a new list of entries
+            changes.extend(_sublist(Area.plan, name, name, before, after))
+        else:  # a new top-level field of the plan: compared as a value
+            changes.append(
+                Change(Area.plan, name, "", Kind.changed, _as_value(before), _as_value(after))
+            )
+    return sorted(changes, key=lambda c: list(Group).index(c.group))
 
 
 def compare(old: Plan, new: Plan, old_label: str, new_label: str) -> PlanDiff:
-    return PlanDiff(old_label, new_label, tuple(diff_plans(old, new)))
+    before, after = budget_totals(old), budget_totals(new)
+    totals = tuple(Total(name, before[name], after[name]) for name in before)
+    return PlanDiff(old_label, new_label, tuple(diff_plans(old, new)), totals)
 
 
 class InvalidSide(PlanError):
@@ -407,37 +587,84 @@ def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
+CAREFUL_MARK = "⚠"
+
+
 def render_cells(change: Change) -> tuple[str, str, str, str, str, str]:
-    """(area, item, field, old, new, change) as display text, shared by table and Markdown."""
+    """(area, item, field, old, new, change) as display text, shared by table and Markdown;
+    a change to review carefully has its field marked ⚠."""
     what = change.field if change.kind is Kind.changed else change.kind.value
+    if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
+        what = f"{change.field} {change.kind.value}"
+    if change.careful:
+        what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old)
     new = "" if change.new is None and change.kind is Kind.removed else format_value(change.new)
     return (change.area.value, change.item, what, old, new, change.delta_text())
 
 
 HEADERS = ("area", "item", "field", "old", "new", "change")
+TOTAL_HEADERS = ("budget", "old", "new", "change")
+
+
+def render_total(total: Total) -> tuple[str, str, str, str]:
+    unit = " %" if total.name.endswith("%") else ""
+    delta = total.new - total.old
+    change = "" if not delta else f"{'+' if delta > 0 else '-'}{format_value(abs(delta))}{unit}"
+    return (
+        total.name,
+        format_value(total.old) + unit,
+        format_value(total.new) + unit,
+        change,
+    )
 
 
 def summary(diff: PlanDiff) -> str:
-    """`3 changes: 1 budget, 2 kpi`, the counts per area in area order."""
+    """`3 changes: 1 budget, 2 kpi`, the counts per area in area order, and how many to
+    review carefully."""
     counts = {area: sum(c.area is area for c in diff.changes) for area in Area}
     parts = [f"{n} {area.value}" for area, n in counts.items() if n]
     total = len(diff.changes)
-    return f"{total} change{'s' * (total != 1)}: {', '.join(parts)}"
+    text = f"{total} change{'s' * (total != 1)}: {', '.join(parts)}"
+    if diff.careful:
+        text += (
+            f"; {CAREFUL_MARK} {diff.careful} to review carefully (they change numbers or "
+            "grades already reported)"
+        )
+    return text
+
+
+def groups(diff: PlanDiff) -> list[tuple[Group, list[Change]]]:
+    """The changes by what they affect, in :class:`Group` order."""
+    return [
+        (group, found)
+        for group in Group
+        if (found := [c for c in diff.changes if c.group is group])
+    ]
 
 
 def to_markdown(diff: PlanDiff) -> str:
-    """A pull-request comment: a heading, a summary line and one table row per change."""
-    lines = [
-        f"### mktplan diff: `{diff.old_label}` → `{diff.new_label}`",
-        "",
-        summary(diff),
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "---|" * len(HEADERS),
-    ]
-    for change in diff.changes:
-        lines.append("| " + " | ".join(_cell(c) for c in render_cells(change)) + " |")
+    """A pull-request comment: a heading, a summary line, one table per group of changes
+    (what they affect), and the budget totals before and after."""
+    lines = [f"### mktplan diff: `{diff.old_label}` → `{diff.new_label}`", "", summary(diff)]
+    for group, found in groups(diff):
+        lines += [
+            "",
+            f"#### {group.value.capitalize()}",
+            "",
+            "| " + " | ".join(HEADERS) + " |",
+            "|" + "---|" * len(HEADERS),
+        ]
+        lines += ["| " + " | ".join(_cell(c) for c in render_cells(ch)) + " |" for ch in found]
+    if diff.totals:
+        lines += [
+            "",
+            "#### Budget totals",
+            "",
+            "| " + " | ".join(TOTAL_HEADERS) + " |",
+            "|" + "---|" * len(TOTAL_HEADERS),
+        ]
+        lines += ["| " + " | ".join(_cell(c) for c in render_total(t)) + " |" for t in diff.totals]
     return "\n".join(lines) + "\n"
 
 

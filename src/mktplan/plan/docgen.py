@@ -51,11 +51,15 @@ RULES = """\
 
 `mktplan validate` runs these on top of the types above; all problems are reported at once.
 
-- **SMART goals**: every module's `goal` has a number and is not a known vague phrase
+- **SMART goals**: every module's `goal` names a quantity — a number with its unit or noun
+  (`5 %`, `70 万元`, `2,000 registrations`), a sign (`+30`) or one of the module's KPI
+  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025) say
+  when, not how much — and is not a known vague phrase
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,
-  a list: all refused); helpers go under `collaborators`.
+  `周云 王芳`, a list: all refused; `渠道组 孙丽` is one person of a team); helpers go under
+  `collaborators`. A department or team as the owner (`市场部`, `Marketing`) is a warning.
 - **Budget**: `reserve` within `reserve_range` percent of `total`; module budgets +
   reserve ≤ total; `lines` + reserve = total when lines are given; a module's action budgets
   within its budget. Warning when actions plan less than half a module's budget.
@@ -66,8 +70,21 @@ RULES = """\
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
+- **Checkpoints** (phased targets, `checkpoints: {2025-10-31: 15%, 2025-11-10: 650000}`):
+  only on cumulative KPIs (`aggregation: sum`, or a formula that only adds or subtracts
+  such KPIs) that have a `target`; each a cumulative value or a share of the target, dated
+  from the plan start to the KPI's `due`, never decreasing, at most the target. The report
+  paces the KPI along the piecewise-linear curve through them (see metrics.md).
+- **Ranges**: every amount, target, baseline and alert value lies within ±1,000,000,000,000
+  (a trillion: the store keeps values as 64-bit integers of millionths and reports add
+  them up) and is 0 or at least 0.000001; every date lies in 2000–2099;
+  `alert_response_hours` is at most 8784 (a year).
 - **Warnings** (exit 0 unless `--strict`): a target more than 10× its baseline, a module
-  whose actions leave more than half its budget unplanned, a plan without approvals.
+  whose actions leave more than half its budget unplanned, a plan without approvals, a
+  department as an owner, a percent KPI whose target looks like a fraction (`0.28` where 28
+  was meant), a goal whose numbers (read with 万/亿, million and %: "70 万元" is 700,000)
+  match none of its module's KPI targets nor their change over the baseline, and an approval
+  dated after the plan started.
 """
 
 

@@ -12,14 +12,15 @@ Plain scalars are read by the YAML 1.2 core schema, like yaml-language-server an
 editors and tools, not by PyYAML's YAML 1.1 rules: ``1:3.5`` is text (1.1 reads it as the
 sexagesimal 63.5), ``0100000`` is the decimal 100000 (1.1: octal 32768), ``yes``/``no``/
 ``on``/``off`` are text, ``1e27`` is a number, and an unquoted date stays text until the
-model reads it as a date. A plan means to mktplan exactly what it means to every YAML tool.
+model reads it as a date. Floats are built as exact :class:`~decimal.Decimal` values. A plan
+means to mktplan exactly what it means to every YAML tool.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -70,6 +71,7 @@ class _Builder:
         self.marks: dict[Loc, Mark] = {}
         self.nodes = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self._plain: dict[str, Any] = {}  # plain scalar -> its core-schema value (immutable)
 
     def fail(self, message: str, mark: YamlMark, hint: str | None = None) -> PlanError:
         return PlanError(
@@ -95,14 +97,20 @@ class _Builder:
         if tag is None or tag == "!":
             # a plain scalar is resolved by the core schema; quoted or `!`-tagged is text
             if event.implicit[0] and event.style in (None, ""):  # plain: C gives ""
-                return self._core_value(event)
+                text = event.value
+                if text and text[0] not in _MAYBE_NOT_TEXT:  # most values are text
+                    return text
+                found = self._plain.get(text, _NO_KEY)
+                if found is _NO_KEY:  # values repeat (units, dates): resolve each once
+                    found = self._plain[text] = self._core_value(event)
+                return found
             return event.value
         if tag == _STR_TAG:
             return event.value
         if tag in _CORE_TAGS:
             value: Any = self._core_value(event)
             if tag == _FLOAT_TAG and type(value) is int:
-                value = float(value)
+                value = Decimal(value)
             if _CORE_TAGS[tag] is not type(value):
                 raise self.fail(
                     f"the value {event.value!r} does not match its tag !!{tag.rsplit(':', 1)[1]}",
@@ -251,7 +259,7 @@ _CORE_TAGS: dict[str, type] = {
     "tag:yaml.org,2002:null": type(None),
     "tag:yaml.org,2002:bool": bool,
     "tag:yaml.org,2002:int": int,
-    _FLOAT_TAG: float,
+    _FLOAT_TAG: Decimal,
 }
 
 # The YAML 1.2.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema), in full.
@@ -268,7 +276,8 @@ _MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
 
 
 def _core_value(text: str) -> Any:
-    """A plain scalar's value by the YAML 1.2 core schema: None, bool, int, float or text."""
+    """A plain scalar's value by the YAML 1.2 core schema: None, bool, int, a float as an
+    exact Decimal, or text."""
     if text and text[0] not in _MAYBE_NOT_TEXT:
         return text
     if text in _NULL:
@@ -282,17 +291,59 @@ def _core_value(text: str) -> Any:
     if _INT_HEX.fullmatch(text):
         return int(text[2:], 16)
     if _FLOAT.fullmatch(text):
-        return float(text)
+        return Decimal(text)  # exact: money is never a binary float (0.1 stays 0.1)
     if _INF.fullmatch(text):
-        return -math.inf if text.startswith("-") else math.inf
+        return Decimal("-Infinity") if text.startswith("-") else Decimal("Infinity")
     if text in _NAN:
-        return math.nan
+        return Decimal("NaN")
     return text
 
 
 # libyaml's parser emits the same events and marks (character offsets) 20× faster.
 _PARSER: Any = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 _PARSER = _PARSER or yaml.SafeLoader
+
+
+_TAB_INDENT = re.compile(r"^ *\t")
+_NO_SPACE_AFTER_COLON = re.compile(
+    r"^(\s*(?:-\s+)?)([A-Za-z_\u4e00-\u9fff][\w.\-]*):(?![/\s])(\S.*)$"
+)
+_RESERVED_START = re.compile(r"^(\s*(?:-\s+)?[\w.\-]+:\s+)([%@`*&!|>].*?)\s*$")
+
+
+def explain_mistake(text: str, line: int) -> tuple[int, str, str] | None:
+    """(line, message, hint) for a YAML mistake people make, found at or just before the
+    ``line`` where the parser gave up; None when it is none of them."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        source = lines[number - 1]
+        if _TAB_INDENT.match(source):
+            return (
+                number,
+                f"line {number} is indented with a tab; YAML indents with spaces only",
+                "replace the tab at the start of the line with spaces (two per level, as the "
+                "lines around it)",
+            )
+        if colon := _NO_SPACE_AFTER_COLON.match(source):
+            fixed = f"{colon[1]}{colon[2]}: {colon[3]}"
+            return (
+                number,
+                f"missing space after the colon in `{source.strip()}`: YAML reads "
+                "`key:value` as one piece of text",
+                f"write it with a space after the colon: `{fixed.strip()}`",
+            )
+        if reserved := _RESERVED_START.match(source):
+            value = reserved[2]
+            quote = "'" if '"' in value else '"'
+            return (
+                number,
+                f"the value {value!r} starts with {value[0]!r}, which YAML reserves: a value "
+                "starting with %, @, `, *, &, !, | or > must be quoted",
+                f"quote it: `{(reserved[1] + quote + value + quote).strip()}`",
+            )
+    return None
 
 
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
@@ -314,6 +365,10 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         problem = exc.problem or "malformed YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
+        explained = explain_mistake(text, mark.line + 1) if mark else None
+        if explained is not None:
+            line, message, hint = explained
+            raise PlanError(message, file=file, line=line, hint=hint) from None
         raise builder.fail(
             f"not valid YAML: {problem}",
             mark,

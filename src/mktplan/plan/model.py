@@ -14,7 +14,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
+
+from mktplan.plan import bounds
+from mktplan.vocab import is_percent
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -35,6 +39,9 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6)]
 
 
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
+
+
 def _one_person(value: Any) -> Any:
     """An owner is one person: a list, or a name joined with 'and', ',', '/', '、' is two."""
     if isinstance(value, (list, tuple)):
@@ -45,7 +52,9 @@ def _one_person(value: Any) -> Any:
         stripped = value.strip()
         if not stripped:
             raise ValueError("the owner is empty; name the one person accountable")
-        if re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
+        # 周云 王芳: two Chinese names side by side are two people (渠道组 孙丽 is one, of a team)
+        names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
+        if len(names) > 1 or re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
             raise ValueError(
                 f"{stripped!r} names more than one owner; exactly one person is accountable"
             )
@@ -84,6 +93,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True
     )
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Any:
+        """Every number and date a report can handle (see :mod:`mktplan.plan.bounds`)."""
+        bounds.check_model(self)
+        return self
 
 
 class Period(StrictModel):
@@ -134,7 +149,9 @@ class PlanInfo(StrictModel):
         description="Why the plan exists: strategy, market, competitors, last results.",
     )
     milestones: list[Milestone] = Field(
-        default_factory=list, description="Dated checkpoints (时间节点) inside the period."
+        default_factory=list,
+        description="Dated events (时间节点) inside the period, for the record: they set no "
+        "number; phase a KPI's target with its `checkpoints`.",
     )
     approvals: list[Approval] = Field(
         default_factory=list,
@@ -147,7 +164,13 @@ class PlanInfo(StrictModel):
     alert_response_hours: int = Field(
         default=24,
         gt=0,
+        le=24 * 366,
         description="Hours after the as-of date by which an alert needs a response.",
+    )
+    lang: Literal["en", "zh"] | None = Field(
+        default=None,
+        description="Language of the plan's reports and messages (en or zh) when neither "
+        "--lang nor MKTPLAN_LANG says; default en.",
     )
 
 
@@ -206,10 +229,15 @@ class Kpi(StrictModel):
     better: Better = Field(
         default="higher", description="lower for costs: attainment = target / actual."
     )
+    checkpoints: dict[dt.date, Decimal | str] | None = Field(
+        default=None,
+        description="Phased target of a cumulative KPI: date → cumulative value, or share of "
+        'the target ("15%"), reached by the end of that date.',
+    )
 
     @property
     def is_percent(self) -> bool:
-        return (self.unit or "").strip() in {"%", "％", "percent", "pct"}
+        return is_percent(self.unit)
 
 
 class Action(StrictModel):
@@ -256,6 +284,15 @@ class Module(StrictModel):
     )
 
 
+class FixedValues(StrictModel):
+    """Values a source gives every row of its files."""
+
+    channel: str | None = Field(
+        default=None, description="The channel of every row (a store, a platform: 天猫)."
+    )
+    line: str | None = Field(default=None, description="The budget line of every row (推广费).")
+
+
 class Source(StrictModel):
     """How a wide export maps to KPIs: a date column and one column per KPI."""
 
@@ -279,6 +316,40 @@ class Source(StrictModel):
         description="The export's text encoding when detection guesses wrong (e.g. gbk).",
     )
     sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
+    header_row: int | None = Field(
+        default=None,
+        ge=1,
+        description="The header's line (CSV) or row (xlsx), when it is not the first line "
+        "within the first 50 that holds the date and mapped columns.",
+    )
+    table: str | int | None = Field(
+        default=None,
+        description="Which table of a file holding several: its title, or its number from 1.",
+    )
+    date_format: str | None = Field(
+        default=None,
+        description="strftime format of the date column (e.g. %m/%d/%Y, %b %d, %Y) when the "
+        "column alone does not settle it.",
+    )
+    scale: dict[str, Decimal | str] | None = Field(
+        default=None,
+        description="Header → factor for columns in thousands or millions: a number, K, M, "
+        "千, 万 or 亿 (units in a header such as (万元) are read without this).",
+    )
+    currency: str | None = Field(
+        default=None,
+        description="Header of a currency column; a row in another currency than the plan's "
+        "is refused.",
+    )
+    period: Literal["day", "week", "month"] = Field(
+        default="day",
+        description="What one row stands for; week or month rows are stored on the day the "
+        "export names for the row (a range's first day).",
+    )
+    fixed: FixedValues | None = Field(
+        default=None,
+        description="A channel and/or budget line given to every row (e.g. {channel: 京东}).",
+    )
 
 
 ALERT_CONDITIONS = ("below_target", "above_target", "below_pace", "above", "below")
@@ -322,6 +393,25 @@ class Review(StrictModel):
     measure: str | None = Field(default=None, description="What will change (优化措施).")
 
 
+# `off` written unquoted is the boolean false to a YAML 1.1 reader: it still means off
+BudgetAlertLevel = Annotated[
+    Literal["info", "warning", "critical", "off"],
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
+
+
+class BudgetAlerts(StrictModel):
+    """The built-in budget alerts on modules and budget lines, each a severity or `off`."""
+
+    over_budget: BudgetAlertLevel = Field(
+        default="warning", description="A module or budget line whose spend exceeds its budget."
+    )
+    forecast_over_budget: BudgetAlertLevel = Field(
+        default="warning",
+        description="A module or budget line whose spend forecast to the plan end exceeds it.",
+    )
+
+
 class Plan(StrictModel):
     """A marketing plan: goals, modules with KPIs and actions, budget, sources, alerts."""
 
@@ -353,6 +443,11 @@ class Plan(StrictModel):
     reviews: list[Review] = Field(
         default_factory=list,
         description="Weekly review notes: cause (偏差原因分析) and measure (优化措施).",
+    )
+    budget_alerts: BudgetAlerts = Field(
+        default_factory=BudgetAlerts,
+        description="Severity (or `off`) of the built-in over_budget and forecast_over_budget "
+        "alerts.",
     )
 
     def kpi_index(self) -> dict[str, tuple[Module | None, Kpi]]:

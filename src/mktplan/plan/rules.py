@@ -6,15 +6,18 @@ and one line.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from mktplan.errors import Finding, Severity
-from mktplan.plan import formula
+from mktplan.plan import formula, plausible
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import REWRITE_EXAMPLE, vague_reason
+from mktplan.suggest import Suggester
 
 
 def format_loc(loc: Loc) -> str:
@@ -33,6 +36,7 @@ class Context:
         self.plan = plan
         self.loaded = loaded
         self.refs = kpi_refs(plan)
+        self.suggester: Suggester | None = None
 
     def finding(
         self,
@@ -74,7 +78,7 @@ def _money(value: Decimal) -> str:
 
 def smart_goals(ctx: Context) -> Iterator[Finding]:
     for m, module in enumerate(ctx.plan.modules):
-        reason = vague_reason(module.goal)
+        reason = vague_reason(module.goal, (k.target for k in module.kpis if k.target is not None))
         if reason:
             yield ctx.finding(
                 ("modules", m, "goal"),
@@ -312,13 +316,20 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
 
 
 def _did_you_mean(name: str, module: Module | None, ctx: Context) -> str:
+    if ctx.suggester is None:  # built on first use: most plans have no unknown id
+        ctx.suggester = Suggester(ctx.refs)
+    close = ctx.suggester.suggest(name)
+    if module is not None:  # the module's own bare ids are candidates too
+        local = Suggester(k.id for k in module.kpis).suggest(name)
+        if local and (not close or _similarity(name, local[0]) > _similarity(name, close[0])):
+            close = local
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _similarity(a: str, b: str) -> float:
     import difflib
 
-    candidates = list(ctx.refs)
-    if module is not None:
-        candidates += [k.id for k in module.kpis]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def formulas(ctx: Context) -> Iterator[Finding]:
@@ -442,11 +453,13 @@ def references(ctx: Context) -> Iterator[Finding]:
                         f"alert {name} on {alert.kpi!r}, which has no target",
                         "give the KPI a target, or use `above:`/`below:` with a value",
                     )
-                if name == "below_pace" and (ref.kpi.aggregation != "sum" or ref.kpi.formula):
+                if name == "below_pace" and not _is_cumulative(ctx, alert.kpi):
                     yield ctx.finding(
                         (*loc, name),
-                        f"alert below_pace on {alert.kpi!r}: pace is defined for summed KPIs only",
-                        "use below_target for levels, rates and formulas",
+                        f"alert below_pace on {alert.kpi!r}: a level has no pace line (its "
+                        "pace is its attainment)",
+                        "use below_target for levels, rates and ratio formulas; below_pace "
+                        "fits KPIs that add up (sum, or formulas adding such KPIs)",
                     )
     for i, review in enumerate(ctx.plan.reviews):
         if review.module is not None and review.module not in module_ids:
@@ -514,13 +527,45 @@ def references(ctx: Context) -> Iterator[Finding]:
                     "map to a KPI id of the routed modules, or `module.kpi`",
                     code="unknown_kpi",
                 )
-            for qualified in targets:
-                if ctx.refs[qualified].kpi.formula:
-                    yield ctx.finding(
-                        (*loc, "columns", header),
-                        f"source {name!r} maps column {header!r} to {qualified!r}, a formula KPI",
-                        "formula KPIs are computed from their inputs; map the inputs instead",
-                    )
+            # one finding per column, however many routed modules it reaches
+            computed = sorted({q for q in targets if ctx.refs[q].kpi.formula})
+            if computed:
+                yield ctx.finding(
+                    (*loc, "columns", header),
+                    f"source {name!r} maps column {header!r} to "
+                    f"{' and '.join(map(repr, computed))}, "
+                    f"{'a formula KPI' if len(computed) == 1 else 'formula KPIs'}",
+                    "formula KPIs are computed from their inputs; map the inputs instead",
+                )
+
+
+_DEPARTMENT = re.compile(
+    r"(?:部|部门|部門|中心|团队|團隊|小组|小組|事业部|委员会|办公室)$"
+    r"|\b(?:marketing|sales|team|department|dept|division|office|group|committee|agency)\b",
+    re.I,
+)
+
+
+def owners_are_people(ctx: Context) -> Iterator[Finding]:
+    """A department (市场部, Marketing) owning a module or an action: a person answers for it."""
+    for m, module in enumerate(ctx.plan.modules):
+        owned: list[tuple[Loc, str, str]] = [
+            (("modules", m, "owner"), module.owner, f"module {module.id!r}")
+        ]
+        owned += [
+            (("modules", m, "actions", a, "owner"), action.owner, f"action {action.name!r}")
+            for a, action in enumerate(module.actions)
+        ]
+        for loc, owner, what in owned:
+            if _DEPARTMENT.search(owner):
+                yield ctx.warning(
+                    loc,
+                    f"{what} is owned by {owner!r}, which looks like a department or team, not a "
+                    "person",
+                    "name the one person who answers for it (负责人); list the team under "
+                    "`collaborators`",
+                    code="department_owner",
+                )
 
 
 def approvals(ctx: Context) -> Iterator[Finding]:
@@ -542,6 +587,10 @@ RULES: list[Rule] = [
     formulas,
     references,
     approvals,
+    owners_are_people,
+    plausible.percent_targets,
+    plausible.goals_match_targets,
+    plausible.approvals_before_start,
 ]
 
 
@@ -551,3 +600,92 @@ def check(plan: Plan, loaded: LoadedYaml) -> list[Finding]:
     for rule in RULES:
         findings.extend(rule(ctx))
     return findings
+
+
+def checkpoints(ctx: Context) -> Iterator[Finding]:
+    """Phased targets: only on cumulative KPIs with a target, inside the KPI's window, each
+    a value or a share of the target, never decreasing, never above the target."""
+    from mktplan.plan.cumulative import checkpoint_share, cumulative_ids
+
+    cumulative: set[str] | None = None
+    start = ctx.plan.plan.period.start
+    for ref in ctx.refs.values():
+        kpi = ref.kpi
+        if not kpi.checkpoints:
+            continue
+        loc = (*ref.loc, "checkpoints")
+        if cumulative is None:
+            cumulative = cumulative_ids(ctx.plan, ctx.refs)
+        if ref.qualified not in cumulative:
+            yield ctx.finding(
+                loc,
+                f"KPI {ref.qualified!r} has checkpoints but is a level, not cumulative",
+                "checkpoints phase a target that adds up over time: a KPI with aggregation "
+                "sum, or a formula that only adds or subtracts such KPIs; drop them here",
+                code="invalid_checkpoints",
+            )
+            continue
+        if kpi.target is None:
+            yield ctx.finding(
+                loc,
+                f"KPI {ref.qualified!r} has checkpoints but no target",
+                "add `target:`; checkpoints are steps towards it",
+                code="invalid_checkpoints",
+            )
+            continue
+        due = kpi.due or ctx.plan.plan.period.end
+        previous: tuple[object, Decimal] | None = None
+        for day, raw in sorted(kpi.checkpoints.items()):
+            try:
+                share = checkpoint_share(raw)
+            except ValueError:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} is {raw!r}, neither a number "
+                    "nor a share of the target",
+                    "write a cumulative value (150000) or a share of the target (15%)",
+                    code="invalid_checkpoints",
+                )
+                continue
+            value = Decimal(raw) if share is None else kpi.target * share / 100
+            if not start <= day <= due:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} lies outside its window "
+                    f"{start} … {due}",
+                    "date checkpoints between the plan start and the KPI's due date",
+                    code="invalid_checkpoints",
+                )
+            if value < 0 or value > kpi.target:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} is {value.normalize():f}, "
+                    f"outside 0 … the target {kpi.target.normalize():f}",
+                    "a checkpoint is the cumulative value planned by that date, at most the "
+                    "target (at most 100%)",
+                    code="invalid_checkpoints",
+                )
+            if previous is not None and value < previous[1]:
+                yield ctx.finding(
+                    loc,
+                    f"checkpoint {day} of KPI {ref.qualified!r} ({value.normalize():f}) is "
+                    f"below the one of {previous[0]} ({previous[1].normalize():f})",
+                    "checkpoints are cumulative: each is at least the one before it",
+                    code="invalid_checkpoints",
+                )
+            previous = (day, value)
+
+
+RULES.append(checkpoints)
+
+
+_CUMULATIVE: weakref.WeakKeyDictionary[Context, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _is_cumulative(ctx: Context, qid: str) -> bool:
+    """Whether ``qid`` is cumulative, working the plan's cumulative KPIs out once per check."""
+    from mktplan.plan.cumulative import cumulative_ids
+
+    if ctx not in _CUMULATIVE:
+        _CUMULATIVE[ctx] = cumulative_ids(ctx.plan, ctx.refs)
+    return qid in _CUMULATIVE[ctx]

@@ -8,6 +8,8 @@ Chinese (simplified and traditional) get a message that quotes the phrase.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from decimal import Decimal
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -27,6 +29,24 @@ _DATE_PATTERNS = [
     re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?(?:\s*[前底末初中])?"),
     re.compile(r"第?[一二三四1-4]\s*季度"),
     re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
+]
+
+# Shopping festivals and other events named by numbers: 双11 is a date, not a target.
+_EVENT_PATTERNS = [
+    re.compile(r"双\s*(?:11|12|十一|十二)|双旦"),
+    re.compile(
+        r"(?<![\d.,])(?:618|520|1111|1212|11\.11|12\.12|6\.18|5\.20)(?![\d.,])"
+        r"(?!\s*(?:[%％万萬亿億千元块人次个個单單件位倍]|个百分点"
+        r"|(?!festival|sale|shopping|day|event|campaign)[a-z]))",
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\d.])3\s*[.·]\s*8(?![\d])\s*(?=节|女王|妇女|婦女|大促|购物|活动|期间|sale|day)", re.I
+    ),
+    # a bare year; "2000 new registrations" is a quantity
+    re.compile(
+        r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%％])(?!\s*(?:[万萬亿億元人次个個单件位倍]|[a-z]))", re.I
+    ),
 ]
 
 _NUMBER = re.compile(
@@ -104,15 +124,38 @@ REWRITE_EXAMPLE = (
 
 
 def strip_dates(text: str) -> str:
+    """``text`` without its dates, periods and number-named events (双11, 618, Q3, 2025)."""
     for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    for pattern in _EVENT_PATTERNS:
         text = pattern.sub(" ", text)
     return text
 
 
-def vague_reason(goal: str) -> str | None:
-    """Why ``goal`` is not measurable, or None when it names a quantity."""
+_DIGITS = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
+_SIGNS = frozenset("+-±×xX¥￥$€£")
+
+
+def names_quantity(text: str, targets: Iterable[Decimal] = ()) -> bool:
+    """Whether ``text`` (dates and events taken out) names a quantity: a number with its unit
+    or noun ("5 %", "70 万元", "2,000 registrations"), a sign or currency ("+30", "¥500"), a
+    number equal to one of ``targets`` (the module's KPI targets), or a number in words."""
+    wanted = set(targets)
+    for match in _DIGITS.finditer(text):
+        after = text[match.end() :].lstrip()[:1]
+        before = text[: match.start()].rstrip()[-1:]
+        if (after and (after.isalnum() or after in "%％")) or (before and before in _SIGNS):
+            return True
+        if wanted and Decimal(match.group(0).replace(",", "").replace("，", "")) in wanted:
+            return True
+    return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
+
+
+def vague_reason(goal: str, targets: Iterable[Decimal] = ()) -> str | None:
+    """Why ``goal`` is not measurable, or None when it names a quantity (see
+    :func:`names_quantity`; ``targets`` are the module's KPI targets)."""
     without_dates = strip_dates(goal)
-    if _NUMBER.search(without_dates):
+    if names_quantity(without_dates, targets):
         return None
     for pattern, label in VAGUE_PATTERNS:
         match = pattern.search(goal)
@@ -121,4 +164,7 @@ def vague_reason(goal: str) -> str | None:
                 f"the goal {goal!r} is vague: {match.group(0).strip()!r} is a known unmeasurable "
                 f"phrasing ({label}) and the goal names no number"
             )
-    return f"the goal {goal!r} is not measurable: it names no number apart from dates"
+    return (
+        f"the goal {goal!r} is not measurable: it names no number apart from dates and "
+        "event names (双11, 618, Q3, 2025 say when, not how much)"
+    )

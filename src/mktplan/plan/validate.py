@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from mktplan.errors import Finding, MktplanError, Severity
 from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
+from mktplan.plan.partial import error_loc, model_at, partial_findings
+from mktplan.suggest import Suggester
 
 
 @dataclass(frozen=True)
@@ -40,43 +38,6 @@ class PlanCheck:
     @property
     def valid(self) -> bool:
         return self.plan is not None and not self.errors
-
-
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """The pydantic model whose field set applies at ``loc`` (for 'did you mean')."""
-    current: Any = Plan
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin is list and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional[...] and Annotated[...] down to the type that holds fields."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        if origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(options) == 1:
-                annotation = options[0]
-                continue
-        return annotation
 
 
 _FIELD_HINTS = {
@@ -105,6 +66,11 @@ _GROUPED = re.compile(
 
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
+
+
+def _shown(value: object) -> str:
+    """A value as the plan wrote it: numbers plain (12.5, 1E+27), text quoted."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
 
 
 def number_hint(value: object) -> str:
@@ -147,16 +113,15 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     for error in errors:
         if error["type"] == "extra_forbidden":
             loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-            model = _model_at(loc[:-1])
-            close = (
-                difflib.get_close_matches(str(loc[-1]), list(model.model_fields), 1, 0.6)
-                if model
-                else []
-            )
+            model = model_at(loc[:-1])
+            close = Suggester(model.model_fields).suggest(str(loc[-1])) if model else []
+            key = str(loc[-1]).partition(":")[0]  # `id:visitors` is `id` without its space
+            if model and key in model.model_fields:
+                close = [key]
             if close:
                 renamed.add((*loc[:-1], close[0]))
     for error in errors:
-        loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        loc = error_loc(error)
         if error["type"] == "missing" and loc in renamed:
             continue
         kind = error["type"]
@@ -164,11 +129,15 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         hint = _FIELD_HINTS.get(field_name)
         value = error.get("input")
         if kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
+            model = model_at(loc[:-1])
             known = sorted(model.model_fields) if model else []
-            close = difflib.get_close_matches(str(field_name), known, n=1, cutoff=0.6)
+            close = Suggester(known).suggest(str(field_name))
             message = f"unknown field {field_name!r}"
-            if close:
+            key, colon, rest = str(field_name).partition(":")
+            if colon and rest and not rest.startswith(" ") and value is None:
+                message += ": a missing space after the colon makes `key:value` one piece of text"
+                close, hint = [], f"write it with a space after the colon: `{key}: {rest}`"
+            elif close:
                 message += f"; did you mean {close[0]!r}?"
                 hint = f"rename it to {close[0]!r}"
             else:
@@ -179,25 +148,28 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             hint = hint or f"add `{field_name}:` under {parent}; see docs/plan-format.md"
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
-            message = f"{value!r} is not allowed for {field_name!r}"
+            message = f"{_shown(value)} is not allowed for {field_name!r}"
             hint = f"use one of {expected}"
         elif kind.startswith(("date_", "datetime_")):
             reason = str(error["msg"]).partition(", ")[2]
-            message = f"{value!r} is not a valid date for {field_name!r}" + (
+            message = f"{_shown(value)} is not a valid date for {field_name!r}" + (
                 f" ({reason})" if reason else ""
             )
             hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
         elif kind == "finite_number":
-            message = f"{value!r} is not a finite number for {field_name!r}"
+            message = f"{_shown(value)} is not a finite number for {field_name!r}"
             hint = "write a plain number such as 35000 or 12.5"
         elif kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
-            message = f"{value!r} is not a number for {field_name!r}"
+            message = f"{_shown(value)} is not a number for {field_name!r}"
             hint = number_hint(value)
         elif kind == "string_pattern_mismatch":
-            message = f"{value!r} is not a valid {field_name!r}"
+            message = f"{_shown(value)} is not a valid {field_name!r}"
             hint = (
                 "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
             )
+        elif kind == "out_of_range":
+            message = str(error["msg"])
+            hint = str(error.get("ctx", {}).get("hint", "")) or None
         elif kind == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
         elif kind in ("model_type", "dict_type"):
@@ -221,6 +193,10 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             )
         )
     return findings
+
+
+def _reading_order(finding: Finding) -> tuple[int, int]:
+    return (finding.line or 0, finding.column or 0)
 
 
 def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
@@ -248,7 +224,10 @@ def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
     try:
         plan = Plan.model_validate(loaded.data)
     except ValidationError as exc:
-        return PlanCheck(name, None, _pydantic_findings(exc, loaded), loaded)
+        # every problem at once: the rules still run on the parts that did parse
+        errors = exc.errors(include_url=False)
+        findings = _pydantic_findings(exc, loaded) + partial_findings(loaded.data, errors, loaded)
+        return PlanCheck(name, None, sorted(findings, key=_reading_order), loaded)
     return PlanCheck(name, plan, rules.check(plan, loaded), loaded)
 
 

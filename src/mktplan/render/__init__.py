@@ -48,6 +48,9 @@ def render_report(
     ev: Evaluation, fmt: ReportFormat, *, lang: str = "en", template: Path | None = None
 ) -> bytes:
     """The report in ``fmt`` as bytes (UTF-8 text for md, json and table)."""
+    from mktplan.render.text import localize
+
+    ev = localize(ev, lang)  # the sentences in the report language, for every format
     if fmt == "md":
         from mktplan.render.markdown import render_markdown
 
@@ -99,13 +102,33 @@ def is_own_report(path: Path) -> bool:
             tail = handle.read()
             if tail.rstrip().endswith((MARKDOWN_MARK.encode(), TEXT_MARK.encode())):
                 return True
+            handle.seek(0)
+            if _is_legacy_text(handle.readline(1024)):
+                return True
             if head.lstrip()[:1] != b"{" or size > _JSON_LIMIT:
                 return False
             handle.seek(0)
             doc = _json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(doc, dict) and doc.get("generator") == GENERATOR
+    if not isinstance(doc, dict):
+        return False
+    # reports written before the mark: the stable document's own top-level keys
+    legacy = set(doc) >= _LEGACY_JSON_KEYS and isinstance(doc["plan"], dict)
+    return doc.get("generator") == GENERATOR or (legacy and "as_of" in doc["plan"])
+
+
+_LEGACY_JSON_KEYS = {"plan", "kpis", "modules", "budget", "alerts", "actions"}
+
+
+def _is_legacy_text(first_line: bytes) -> bool:
+    """A Markdown or text report of the bundled template written before reports carried
+    the mark: its first line is the report title, "# Marketing plan report: …"."""
+    from mktplan.i18n import LANGS, labels
+
+    line = first_line.decode("utf-8", "replace").removeprefix("\ufeff")
+    titles = tuple(f"{labels(lang)['report_title']}: " for lang in LANGS)
+    return line.startswith(titles) or line.startswith(tuple(f"# {t}" for t in titles))
 
 
 def _is_own_workbook(path: Path) -> bool:

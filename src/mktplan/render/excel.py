@@ -1,9 +1,10 @@
 """The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
 
-Sheets: Summary, Tracking, KPIs, Budget, Tasks, Alerts, Daily. Each has a bold, frozen header
-row, column widths from its content, number formats (money in the plan currency, fractions
-as percentages, percent-point KPIs as percentages), red/amber/green conditional fills on
-status and attainment, and native bar charts (attainment by KPI, spend vs budget by module).
+Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, By channel, Daily. Each
+has a bold, frozen header row, column widths from its content, number formats (money in the
+plan currency, fractions as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
+attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
+their own values), and native bar charts (attainment by KPI, spend vs budget by module).
 Text from plans and exports is always written as text: a leading = + - @ tab or CR gets a
 quote prefix and never becomes a formula. Workbook properties and zip timestamps are fixed,
 so the same evaluation gives the same bytes.
@@ -20,12 +21,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from mktplan.evaluation import Evaluation, KpiResult, PlanSummary
-from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import XLSX_KEYWORDS, numbers
+from mktplan.evaluation import Evaluation, PlanSummary
+from mktplan.i18n import labels
+from mktplan.render import XLSX_KEYWORDS, columns, numbers
+from mktplan.render.columns import Row
 from mktplan.spreadsheet_text import FORMULA_STARTS
+from mktplan.vocab import is_percent
 
-Kind = Literal["text", "money", "fraction", "int", "number", "date", "datetime", "kpi", "label"]
+Kind = Literal[
+    "text", "money", "fraction", "int", "number", "roi", "date", "datetime", "kpi", "label"
+]
+ROI_FORMAT = '"1:"0.0#'  # revenue ÷ spend as the teams write it: 1:3.5, a number still
 # What XML 1.0 forbids: C0 controls but tab, LF and CR (removed), and the noncharacters
 # U+FFFE/U+FFFF and lone surrogates (each replaced by U+FFFD so the reader sees a gap).
 _XML_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -42,6 +48,12 @@ class Column:
     header: str
     kind: Kind
     wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
+    status_fill: bool = False  # filled with the colour of its row's status
+
+
+# The colour of each KPI status: a row's status, attainment and pace cells all take it, so
+# no cell contradicts the status beside it (the score behind it is pace or attainment).
+STATUS_COLOURS = {"on_track": GREEN, "at_risk": AMBER, "off_track": RED}
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class Sheet:
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
+    row_fills: Sequence[str | None] = ()  # colour of the status_fill cells of row 1, 2, …
+    main_rows: int | None = None  # rows of the sheet's main table (the autofilter), else all
 
 
 def xml_safe(text: str) -> str:
@@ -64,6 +78,13 @@ def money_format(currency: str) -> str:
     if symbol is not None:
         return f'"{symbol}"#,##0.00'
     return '#,##0.00 "{}"'.format(xml_safe(currency).replace('"', "'"))
+
+
+EXCEL_LARGEST = Decimal("1e300")  # Excel's numbers stop near 1.8e308; larger ones go as text
+
+
+def _beyond_excel(value: Decimal | int | float) -> bool:
+    return abs(Decimal(value)) > EXCEL_LARGEST
 
 
 def _number(value: Decimal | int | float | None) -> float | int | None:
@@ -87,6 +108,7 @@ class _Writer:
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.fills: dict[str, Any] = {}
 
     def text_cell(self, ws: Any, value: object) -> Any:
         """A cell that holds ``value`` as text, whatever it starts with."""
@@ -104,6 +126,10 @@ class _Writer:
 
         if value is None:
             return None
+        if column.kind == "kpi" and value[0] is not None and _beyond_excel(value[0]):
+            return self.text_cell(ws, numbers.kpi_value(value[0], value[1]))
+        if isinstance(value, Decimal) and _beyond_excel(value):
+            return self.text_cell(ws, numbers.number(value))
         if column.kind in ("text", "label") or isinstance(value, str):
             cell = self.text_cell(ws, value)
             if column.wrap:
@@ -113,7 +139,7 @@ class _Writer:
             amount, unit = value
             if amount is None:
                 return None
-            if unit == "%":  # percent points → a real Excel percentage
+            if is_percent(unit):  # percent points → a real Excel percentage
                 cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
                 cell.number_format = "0.0%"
             elif numbers.is_currency(unit):
@@ -121,7 +147,7 @@ class _Writer:
                 cell.number_format = self.money
             else:
                 cell = WriteOnlyCell(ws, value=_number(amount))
-                cell.number_format = "#,##0.00" if unit == "ratio" else "#,##0.##"
+                cell.number_format = "#,##0.00" if unit == "ratio" else count_format(amount)
             return cell
         if column.kind == "money":
             cell = WriteOnlyCell(ws, value=_number(value))
@@ -134,7 +160,10 @@ class _Writer:
             cell.number_format = "#,##0"
         elif column.kind == "number":
             cell = WriteOnlyCell(ws, value=_number(value))
-            cell.number_format = "#,##0.##"
+            cell.number_format = count_format(value)
+        elif column.kind == "roi":
+            cell = WriteOnlyCell(ws, value=_number(value))
+            cell.number_format = ROI_FORMAT
         elif column.kind == "date":
             cell = WriteOnlyCell(ws, value=value)
             cell.number_format = "yyyy-mm-dd"
@@ -153,7 +182,7 @@ class _Writer:
             ws.column_dimensions[get_column_letter(index)].width = _width(
                 column, [row[index - 1] for row in sheet.sample]
             )
-        ws.freeze_panes = "A2"
+        print_setup(ws)
         header = []
         for column in sheet.columns:
             cell = WriteOnlyCell(ws, value=xml_safe(column.header))
@@ -162,9 +191,47 @@ class _Writer:
             cell.fill = self.header_fill
             header.append(cell)
         ws.append(header)
-        for row in sheet.rows:
-            ws.append([self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)])
+        written = 0
+        for index, row in enumerate(sheet.rows):
+            cells = [self.cell(ws, c, v) for c, v in zip(sheet.columns, row, strict=True)]
+            colour = sheet.row_fills[index] if index < len(sheet.row_fills) else None
+            if colour is not None:
+                for column, cell in zip(sheet.columns, cells, strict=True):
+                    if column.status_fill and cell is not None:
+                        cell.fill = self.fill(colour)
+            ws.append(cells)
+            written = index + 1
+        main = written if sheet.main_rows is None else sheet.main_rows
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
         return ws
+
+    def fill(self, colour: str) -> Any:
+        from openpyxl.styles import PatternFill
+
+        if colour not in self.fills:
+            self.fills[colour] = PatternFill("solid", start_color=colour, end_color=colour)
+        return self.fills[colour]
+
+
+def print_setup(ws: Any) -> None:
+    """Frozen header row, printed landscape, fitted to the page width, the header row
+    repeated on every page. Set before the first row: a write-only sheet writes its
+    properties then."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.freeze_panes = "A2"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = "1:1"
+
+
+def count_format(value: Any) -> str:
+    """Whole numbers without decimals, others with two: ``#,##0.##`` showed "65,453."."""
+    if isinstance(value, Decimal):
+        return "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    return "#,##0" if float(value).is_integer() else "#,##0.00"
 
 
 def _width(column: Column, values: Sequence[Any]) -> float:
@@ -178,7 +245,7 @@ def _width(column: Column, values: Sequence[Any]) -> float:
             return sum(2 if ord(ch) > 0x2E80 else 1 for ch in max(value.split("\n"), key=len))
         if column.kind == "kpi":
             return len(numbers.kpi_value(value[0], value[1])) + 2
-        if column.kind in ("money", "number", "int"):
+        if column.kind in ("money", "number", "int", "roi"):
             return len(numbers.money(value)) + 3
         if column.kind == "fraction":
             return 8
@@ -250,14 +317,63 @@ def _bar_chart(title: str, y_format: str) -> Any:
     return chart
 
 
-def _module_name(ev: Evaluation, words: dict[str, str]) -> dict[str | None, str]:
-    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
-    names[None] = words["plan_level"]
-    return names
+_SHEET_KINDS: dict[str, Kind] = {
+    "text": "text",
+    "module": "text",
+    "status": "label",
+    "severity": "label",
+    "action": "label",
+    "rule": "label",
+    "line": "text",
+    "flag": "label",
+    "kpi": "kpi",
+    "money": "money",
+    "fraction": "fraction",
+    "roi": "roi",
+    "int": "int",
+    "number": "number",
+    "date": "date",
+    "datetime": "datetime",
+}
 
 
-def _kpi_status(kpi: KpiResult, words: dict[str, str]) -> str:
-    return words[f"status_{kpi.status}"]
+def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) -> Any:
+    """A cell's value as the sheet stores it: numbers and dates typed, codes as labels."""
+    value = column.get(row)
+    if column.kind == "kpi":
+        return (value, None if column.unit is None else column.unit(row))
+    if column.kind == "module":
+        return shown.module_names.get(value, value)
+    if column.kind == "flag":
+        return shown.words[column.label] if value else None
+    if column.kind == "line":
+        return columns.cell_text(column, row, shown)
+    if column.kind in ("status", "severity", "action", "rule"):
+        return shown.words.get(f"{column.kind}_{value}", str(value))
+    return value
+
+
+def _spec_sheet(
+    table: columns.Table[Row], rows: Sequence[Row], shown: columns.Display
+) -> tuple[list[Column], list[list[Any]]]:
+    """The sheet columns and rows of a table from its column specification."""
+    spec = table.shown("xlsx")
+    sheet_columns = [
+        Column(shown.words[c.label], _SHEET_KINDS[c.kind], c.wrap, c.status_fill) for c in spec
+    ]
+    return sheet_columns, [[_sheet_value(c, row, shown) for c in spec] for row in rows]
+
+
+def _position(table: columns.Table[Row], key: str) -> int:
+    """The 1-based sheet column of ``key`` in ``table``."""
+    return next(i for i, c in enumerate(table.shown("xlsx"), start=1) if c.key == key)
+
+
+def _letter(table: columns.Table[Row], key: str, after: int = 0) -> str:
+    """The sheet column letter of ``key`` in ``table`` (or ``after`` columns to its right)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(_position(table, key) + after))
 
 
 def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
@@ -266,17 +382,13 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
 
     w = labels(lang)
     writer = _Writer(ev.plan.currency, w)
-    names = _module_name(ev, w)
-    status_colours = {"status_on_track": GREEN, "status_at_risk": AMBER, "status_off_track": RED}
+    shown = columns.display(ev, lang)
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
     # Summary: the evaluation table, then the plan facts and budget totals under it.
     summary_kpis = ev.summary_kpis()
-    summary_rows: list[list[Any]] = [
-        [k.name, (k.target, k.unit), (k.actual, k.unit), k.attainment, _kpi_status(k, w)]
-        for k in summary_kpis
-    ]
+    summary_cols, summary_rows = _spec_sheet(columns.SUMMARY, summary_kpis, shown)
     facts: list[list[Any]] = [
         [w["plan_id"], None, None, None, p.id],
         [w["plan_name"], None, None, None, p.name],
@@ -286,219 +398,89 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
         [w["currency"], None, None, None, p.currency],
         [w["total"], (b.total, p.currency), None, None, None],
-        [w["spent"], None, (b.spent, p.currency), b.used, None],
+        [w["reserve"], (b.reserve, p.currency), None, b.reserve_share, w["reserve_share"]],
+        [w["allocated"], (b.allocated, p.currency), None, None, None],
+        [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
         [w["remaining"], None, (b.remaining, p.currency), None, None],
     ]
-    summary_cols = [
-        Column(w["dimension"], "text"),
-        Column(w["target"], "kpi"),
-        Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction"),
-        Column(w["comment"], "text"),
-    ]
-    ws = writer.add(
+    writer.add(
         Sheet(
-            "Summary",
+            w["sheet_summary"],
             summary_cols,
             [*summary_rows, [None] * 5, *facts],
             [*summary_rows, *facts],
+            [STATUS_COLOURS.get(k.status) for k in summary_kpis],
+            main_rows=len(summary_rows),
         )
     )
-    _fraction_rules(ws, "D", len(summary_rows) + 1, ev.plan)
-    _status_rules(ws, "E", len(summary_rows) + 1, w, status_colours)
 
-    tracking_rows = [
-        [
-            t.module,
-            t.target,
-            t.plan,
-            t.kpis,
-            t.source,
-            t.actual,
-            t.variance,
-            t.cause,
-            t.measure,
-            t.owner,
-            t.deadline,
-        ]
-        for t in ev.tracking
-    ]
-    tracking_cols = [
-        Column(w[key], "date" if key == "deadline" else "text", wrap=True)
-        for key in TRACKING_COLUMNS
-    ]
-    writer.add(Sheet("Tracking", tracking_cols, tracking_rows, tracking_rows))
+    tracking_cols, tracking_rows = _spec_sheet(columns.TRACKING, ev.tracking, shown)
+    writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
 
-    kpi_rows = [
-        [
-            names.get(k.module, k.module),
-            k.id,
-            k.name,
-            k.unit,
-            (k.target, k.unit),
-            (k.actual, k.unit),
-            k.attainment,
-            (k.variance, k.unit),
-            (k.expected, k.unit),
-            k.pace,
-            (k.forecast, k.unit),
-            _kpi_status(k, w),
-            w["stale"] if k.stale else None,
-            k.last_date,
-            k.source,
-        ]
-        for k in ev.kpis
-    ]
-    kpi_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["unit"], "text"),
-        Column(w["target"], "kpi"),
-        Column(w["actual"], "kpi"),
-        Column(w["attainment"], "fraction"),
-        Column(w["variance"], "kpi"),
-        Column(w["expected"], "kpi"),
-        Column(w["pace"], "fraction"),
-        Column(w["forecast"], "kpi"),
-        Column(w["status"], "label"),
-        Column(w["stale"], "label"),
-        Column(w["last_data"], "date"),
-        Column(w["source"], "text"),
-    ]
-    ws = writer.add(Sheet("KPIs", kpi_cols, kpi_rows, kpi_rows))
+    kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
+    ws = writer.add(
+        Sheet(
+            w["sheet_kpis"],
+            kpi_cols,
+            kpi_rows,
+            kpi_rows,
+            [STATUS_COLOURS.get(k.status) for k in ev.kpis],
+        )
+    )
     last = len(kpi_rows) + 1
-    _fraction_rules(ws, "G", last, ev.plan)
-    _fraction_rules(ws, "J", last, ev.plan)
-    _status_rules(ws, "L", last, w, status_colours)
     if kpi_rows:
         chart = _bar_chart(w["chart_attainment"], "0%")
-        chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=last))
+        attainment = _position(columns.KPIS, "attainment")
+        chart.add_data(
+            Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
+        )
+        chart.set_categories(
+            Reference(ws, min_col=_position(columns.KPIS, "name"), min_row=2, max_row=last)
+        )
         chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
         ws.add_chart(chart, "Q2")
 
-    module_rows = [
-        [
-            m.name,
-            m.owner,
-            m.budget,
-            m.spend,
-            m.budget_used,
-            m.revenue,
-            m.roi,
-            None if m.roi is None else numbers.roi_label(m.roi),
-            m.spend_share,
-            m.revenue_share,
-        ]
-        for m in ev.modules
-    ]
-    line_rows: list[list[Any]] = [
-        [w["line"], w["planned"], w["spent"], w["remaining"], w["used"], *[None] * 5]
-    ] + [
-        [line.line, line.planned, line.spent, line.remaining, line.used, *[None] * 5]
-        for line in b.lines
-    ]
-    total_rows: list[list[Any]] = [
-        [w["plan_totals"], w["amount"], *[None] * 8],
-        [w["total"], b.total, *[None] * 8],
-        [w["reserve"], b.reserve, b.reserve_share, *[None] * 7],
-        [w["allocated"], b.allocated, *[None] * 8],
-        [w["spent"], b.spent, b.used, *[None] * 7],
-        [w["remaining"], b.remaining, *[None] * 8],
-    ]
-    budget_cols = [
-        Column(w["module"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["budget_col"], "money"),
-        Column(w["spend"], "money"),
-        Column(w["budget_used"], "fraction"),
-        Column(w["revenue"], "money"),
-        Column(w["roi"], "number"),
-        Column(w["roi"], "text"),
-        Column(w["spend_share"], "fraction"),
-        Column(w["revenue_share"], "fraction"),
-    ]
-    # The lines and totals blocks sit under the module table with their own header rows;
-    # their labels are strings, which the writer always writes as text.
-    rows: list[list[Any]] = [*module_rows, [None] * 10, *line_rows, [None] * 10, *total_rows]
-    ws = writer.add(Sheet("Budget", budget_cols, rows, module_rows))
+    budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
+    ws = writer.add(Sheet(w["sheet_budget"], budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1
-    _fraction_rules(ws, "E", last, ev.plan)
+    _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
         chart = _bar_chart(w["chart_spend"], writer.money)
         chart.add_data(
-            Reference(ws, min_col=3, max_col=4, min_row=1, max_row=last), titles_from_data=True
+            Reference(
+                ws,
+                min_col=_position(columns.MODULES, "budget"),
+                max_col=_position(columns.MODULES, "spend"),
+                min_row=1,
+                max_row=last,
+            ),
+            titles_from_data=True,
         )
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.set_categories(
+            Reference(ws, min_col=_position(columns.MODULES, "name"), min_row=2, max_row=last)
+        )
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
-        ws.add_chart(chart, "L2")
+        ws.add_chart(chart, f"{_letter(columns.MODULES, 'revenue_share', after=2)}2")
+    line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
+    writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
 
-    task_rows = [
-        [
-            names.get(a.module, a.module),
-            a.name,
-            a.owner,
-            a.start,
-            a.end,
-            a.finished,
-            w[f"action_{a.status}"],
-            a.days_late,
-            a.issue,
-            a.budget,
-        ]
-        for a in ev.actions
-    ]
-    task_cols = [
-        Column(w["module"], "text"),
-        Column(w["task"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["start"], "date"),
-        Column(w["planned_finish"], "date"),
-        Column(w["actual_finish"], "date"),
-        Column(w["status"], "label"),
-        Column(w["days_late"], "int"),
-        Column(w["issue"], "text"),
-        Column(w["budget_col"], "money"),
-    ]
-    ws = writer.add(Sheet("Tasks", task_cols, task_rows, task_rows))
-    _status_rules(ws, "G", len(task_rows) + 1, w, action_colours)
+    task_cols, task_rows = _spec_sheet(columns.TASKS, ev.actions, shown)
+    ws = writer.add(Sheet(w["sheet_tasks"], task_cols, task_rows, task_rows))
+    _status_rules(ws, _letter(columns.TASKS, "status"), len(task_rows) + 1, w, action_colours)
 
-    alert_rows = [
-        [
-            w[f"severity_{a.severity}"],
-            a.kpi,
-            names.get(a.module, a.module),
-            a.rule,
-            a.threshold,
-            a.actual,
-            a.message,
-            a.owner,
-            a.respond_by,
-        ]
-        for a in ev.alerts
-    ]
-    alert_cols = [
-        Column(w["severity"], "label"),
-        Column(w["kpi"], "text"),
-        Column(w["module"], "text"),
-        Column(w["rule"], "text"),
-        Column(w["threshold"], "number"),
-        Column(w["actual"], "number"),
-        Column(w["message"], "text"),
-        Column(w["owner"], "text"),
-        Column(w["respond_by"], "datetime"),
-    ]
-    ws = writer.add(Sheet("Alerts", alert_cols, alert_rows, alert_rows))
+    alert_cols, alert_rows = _spec_sheet(columns.ALERTS, ev.alerts, shown)
+    ws = writer.add(Sheet(w["sheet_alerts"], alert_cols, alert_rows, alert_rows))
     _status_rules(
         ws,
-        "A",
+        _letter(columns.ALERTS, "severity"),
         len(alert_rows) + 1,
         w,
         {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},
     )
 
+    _add_by_channel(writer, ev, w, shown.module_names)
     daily = _add_daily(writer, ev, w)
+    _add_period_and_trend(writer, ev, lang, w, shown.module_names)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
     props.created = stamp
@@ -508,6 +490,103 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
+
+
+def _add_by_channel(
+    writer: _Writer, ev: Evaluation, w: dict[str, str], names: dict[str | None, str]
+) -> None:
+    """The "By channel" sheet (docs/metrics.md, "By channel"): a row per KPI and channel
+    (actual, share), then a row per module and channel (spend, revenue, ROI)."""
+    kpi_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module),
+            k.id,
+            k.name,
+            c.channel or w["no_channel"],
+            (c.actual, k.unit),
+            c.share,
+            None,
+            None,
+            None,
+        ]
+        for k in ev.kpis
+        for c in k.by_channel
+    ]
+    module_rows: list[list[Any]] = [
+        [m.name, None, None, c.channel or w["no_channel"], None, None, c.spend, c.revenue, c.roi]
+        for m in ev.modules
+        for c in m.by_channel
+    ]
+    columns = [
+        Column(w["module"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["channel"], "text"),
+        Column(w["actual"], "kpi"),
+        Column(w["share"], "fraction"),
+        Column(w["spend"], "money"),
+        Column(w["revenue"], "money"),
+        Column(w["roi"], "number"),
+    ]
+    rows = [*kpi_rows, *module_rows]
+    writer.add(Sheet(w["sheet_by_channel"], columns, rows, rows[:DAILY_WIDTH_SAMPLE]))
+
+
+def _add_period_and_trend(
+    writer: _Writer, ev: Evaluation, lang: str, w: dict[str, str], names: dict[str | None, str]
+) -> None:
+    """The Period sheet (本期 vs 上期 per KPI) and the Trend sheet (each KPI's actual and
+    cumulative value per period, oldest first); each gets its autofilter from the writer."""
+    from mktplan.render.weekly import period_label
+
+    p = ev.plan
+    this = period_label(p, "current", lang, p.period_start, p.period_end)
+    before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
+    period_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            (k.previous_period.actual if k.previous_period else None, k.unit),
+            (k.period.actual if k.period else None, k.unit),
+            (k.change.absolute if k.change else None, k.unit),
+            k.change.relative if k.change else None,
+        ]
+        for k in ev.kpis
+    ]
+    period_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(f"{w['previous_period']} {before}", "kpi"),
+        Column(f"{w['this_period']} {this}", "kpi"),
+        Column(w["change"], "kpi"),
+        Column(w["change_relative"], "fraction"),
+    ]
+    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
+    trend_rows: list[list[Any]] = [
+        [
+            names.get(k.module, k.module or ""),
+            k.name,
+            k.id,
+            t.start,
+            t.end,
+            (t.actual, k.unit),
+            (t.cumulative, k.unit),
+        ]
+        for k in ev.kpis
+        for t in k.trend
+    ]
+    trend_cols = [
+        Column(w["module"], "text"),
+        Column(w["kpi"], "text"),
+        Column(w["kpi_id"], "text"),
+        Column(w["start"], "date"),
+        Column(w["period_end"], "date"),
+        Column(w["actual"], "kpi"),
+        Column(w["trend_cumulative"], "kpi"),
+    ]
+    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
 
 
 @dataclass(frozen=True)
@@ -530,7 +609,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
 
     kpi_names = {k.id: k.name for k in ev.kpis}
     units = {k.id: k.unit for k in ev.kpis}
-    ws = writer.wb.create_sheet("Daily")
+    ws = writer.wb.create_sheet(w["sheet_daily"])
     headers = (w["kpi_id"], w["kpi"], w["date"], w["value"])
     sample = ev.daily[:DAILY_WIDTH_SAMPLE]
     widths = (
@@ -541,7 +620,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     )
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = min(60, max(8, width))
-    ws.freeze_panes = "A2"
+    print_setup(ws)
     header = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=xml_safe(text))
@@ -550,23 +629,23 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
         header.append(cell)
     ws.append(header)
 
-    def unit_format(unit: str | None) -> str:
-        if unit == "%":
+    def value_format(unit: str | None, value: Decimal) -> str:
+        if is_percent(unit):
             return "0.0%"
-        return writer.money if numbers.is_currency(unit) else "#,##0.##"
+        return writer.money if numbers.is_currency(unit) else count_format(value)
 
-    formats = {kid: unit_format(unit) for kid, unit in units.items()}
     epoch = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
     rows = [
         (
             _xml_text(d.kpi),
             _xml_text(kpi_names.get(d.kpi, "")),
             (d.date - epoch).days,
-            _number(d.value / 100 if units.get(d.kpi) == "%" else d.value) or 0,
-            formats.get(d.kpi, "#,##0.##"),
+            _number(d.value / 100 if is_percent(units.get(d.kpi)) else d.value) or 0,
+            value_format(units.get(d.kpi), d.value),
         )
         for d in ev.daily
     ]
+    ws.auto_filter.ref = f"A1:D{len(rows) + 1}"
     used = tuple(sorted({r[4] for r in rows}))
     for fmt in used:  # probe rows, replaced by the data rows when the file is saved
         date = WriteOnlyCell(ws, value=epoch)

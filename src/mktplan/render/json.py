@@ -5,7 +5,10 @@ mark that lets mktplan overwrite the file later), ``plan``, ``kpis``, ``modules`
 ``budget``, ``alerts``, ``actions``, plus ``tracking``, ``reviews`` and ``daily`` (the
 latter only when the evaluation carries daily values). Numbers are JSON numbers (``Decimal``
 → int when integral, else float), ``null`` means unknown, dates are ISO strings, keys sorted.
-Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %.
+Fractions (attainment, pace, shares, used) are fractions: 1.2 = 120 %. ``kpis[i].by_channel``
+(``channel``, ``actual``, ``share``) and ``modules[i].by_channel`` (``channel``, ``spend``,
+``revenue``, ``roi``) are the channel view, ``[]`` without channel data; ``channel`` is
+``null`` for observations without a channel.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from mktplan.evaluation import Evaluation
-from mktplan.render import numbers
+from mktplan.evaluation import Evaluation, PeriodValue
+from mktplan.render import columns
 
 
 class ReportEncoder(json.JSONEncoder):
@@ -39,6 +42,24 @@ def decimal_number(value: Decimal) -> int | float:
     return float(value)
 
 
+def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
+    """A period as ``{start, end, actual}``."""
+    if value is None:
+        return None
+    return {"start": value.start, "end": value.end, "actual": value.actual}
+
+
+def trend_point(value: PeriodValue) -> dict[str, Any]:
+    """One period of a trend: ``{start, end, actual, cumulative, planned}``."""
+    return {
+        "start": value.start,
+        "end": value.end,
+        "actual": value.actual,
+        "cumulative": value.cumulative,
+        "planned": value.planned,
+    }
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
     """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
     p = ev.plan
@@ -58,48 +79,38 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "cadence": p.cadence,
             "days_elapsed": p.days_elapsed,
             "days_total": p.days_total,
+            "time_elapsed": p.time_elapsed,
+            "period": p.period,
+            "period_number": p.period_number,
         },
         "kpis": [
             {
-                "id": k.id,
-                "module": k.module,
-                "name": k.name,
-                "unit": k.unit,
-                "aggregation": k.aggregation,
-                "formula": k.formula,
-                "source": k.source,
-                "better": k.better,
-                "baseline": k.baseline,
-                "target": k.target,
-                "due": k.due,
-                "actual": k.actual,
-                "attainment": k.attainment,
-                "variance": k.variance,
-                "expected": k.expected,
-                "pace": k.pace,
-                "forecast": k.forecast,
-                "status": k.status,
-                "stale": k.stale,
-                "last_date": k.last_date,
-                "observations": k.observations,
+                **columns.KPIS.record(k),
+                "by_channel": [
+                    {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+                    for c in k.by_channel
+                ],
+                "period": period_value(k.period),
+                "previous_period": period_value(k.previous_period),
+                "change": None
+                if k.change is None
+                else {"absolute": k.change.absolute, "relative": k.change.relative},
+                "trend": [trend_point(t) for t in k.trend],
             }
             for k in ev.kpis
         ],
         "modules": [
             {
-                "id": m.id,
-                "name": m.name,
-                "owner": m.owner,
-                "goal": m.goal,
-                "budget": m.budget,
-                "planned_actions": m.planned_actions,
-                "spend": m.spend,
-                "revenue": m.revenue,
-                "roi": m.roi,
-                "roi_label": None if m.roi is None else numbers.roi_label(m.roi),
-                "budget_used": m.budget_used,
-                "spend_share": m.spend_share,
-                "revenue_share": m.revenue_share,
+                **columns.MODULES.record(m),
+                "by_channel": [
+                    {
+                        "channel": c.channel or None,
+                        "spend": c.spend,
+                        "revenue": c.revenue,
+                        "roi": c.roi,
+                    }
+                    for c in m.by_channel
+                ],
             }
             for m in ev.modules
         ],
@@ -111,62 +122,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "spent": b.spent,
             "remaining": b.remaining,
             "used": b.used,
-            "lines": [
-                {
-                    "line": line.line,
-                    "planned": line.planned,
-                    "spent": line.spent,
-                    "remaining": line.remaining,
-                    "used": line.used,
-                }
-                for line in b.lines
-            ],
+            "lines": [columns.BUDGET_LINES.record(line) for line in b.lines],
         },
-        "alerts": [
-            {
-                "kpi": a.kpi,
-                "module": a.module,
-                "rule": a.rule,
-                "threshold": a.threshold,
-                "actual": a.actual,
-                "severity": a.severity,
-                "message": a.message,
-                "owner": a.owner,
-                "respond_by": a.respond_by,
-            }
-            for a in ev.alerts
-        ],
-        "actions": [
-            {
-                "module": a.module,
-                "name": a.name,
-                "owner": a.owner,
-                "status": a.status,
-                "start": a.start,
-                "end": a.end,
-                "finished": a.finished,
-                "budget": a.budget,
-                "issue": a.issue,
-                "days_late": a.days_late,
-            }
-            for a in ev.actions
-        ],
-        "tracking": [
-            {
-                "module": t.module,
-                "target": t.target,
-                "plan": t.plan,
-                "kpis": t.kpis,
-                "source": t.source,
-                "actual": t.actual,
-                "variance": t.variance,
-                "cause": t.cause,
-                "measure": t.measure,
-                "owner": t.owner,
-                "deadline": t.deadline,
-            }
-            for t in ev.tracking
-        ],
+        "alerts": [columns.ALERTS.record(a) for a in ev.alerts],
+        "actions": [columns.TASKS.record(a) for a in ev.actions],
+        "tracking": [columns.TRACKING.record(t) for t in ev.tracking],
         "reviews": [
             {
                 "date": r.date,
@@ -178,6 +138,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             for r in ev.reviews
         ],
     }
+    doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
+    doc["data_issues"] = [
+        {"kind": d.kind, "source": d.source, "since": d.since, "count": d.count, "days": d.days}
+        for d in ev.data_issues
+    ]
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc

@@ -1,14 +1,16 @@
 """Markdown reports from Jinja2 templates.
 
-The bundled templates live in ``mktplan/templates`` (``report.md.j2`` and its partials). A
-team may pass its own template file; it is loaded from its own folder only (includes cannot
-leave that folder, symlinks included) in a sandboxed environment. Autoescaping is off for
-Markdown and on for ``.html``/``.xml`` templates. Numbers go through fixed filters, so the
-same evaluation always gives the same bytes.
+The bundled templates (``report.md.j2`` and its partials) live in the repository's top-level
+``templates/`` folder, which the wheel ships as ``mktplan.report_templates``. A team may pass
+its own template file; it is loaded from its own folder only (includes cannot leave that
+folder, symlinks included) in a sandboxed environment. Autoescaping is off for Markdown and
+on for ``.html``/``.xml`` templates. Numbers go through fixed filters, so the same evaluation
+always gives the same bytes.
 """
 
 from __future__ import annotations
 
+import decimal
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,15 +19,34 @@ from typing import TYPE_CHECKING, Any
 from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels
-from mktplan.render import numbers
+from mktplan.render import columns, numbers
+from mktplan.render.weekly import weekly_filters
 
 if TYPE_CHECKING:
     import jinja2
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 REPORT_TEMPLATE = "report.md.j2"
 # Extensions whose output is HTML-like and must be autoescaped (with or without .j2).
 ESCAPED_EXTENSIONS = ("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2")
+
+
+def builtin_templates() -> Path:
+    """The folder of the bundled report templates: the installed ``mktplan.report_templates``
+    (a wheel), else ``templates/`` beside ``src/`` (a source checkout or editable install)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mktplan.report_templates")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if (Path(location) / REPORT_TEMPLATE).is_file():
+            return Path(location)
+    checkout = Path(__file__).resolve().parents[3] / "templates"
+    if (checkout / REPORT_TEMPLATE).is_file():
+        return checkout
+    raise ReportError(
+        "the bundled report templates are missing from this installation",
+        file=REPORT_TEMPLATE,
+        hint="reinstall mktplan, or pass your own template with --template",
+    )
 
 
 def _folder_loader(folder: Path) -> jinja2.BaseLoader:
@@ -67,8 +88,9 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         "roi": numbers.roi_label,
         "date": numbers.date,
         "ts": numbers.timestamp,
-        "text": numbers.text,
+        "text": numbers.md_text,
         "cell": numbers.md_cell,
+        "md_table": columns.markdown_table,
         "status": status,
         "comment": comment,
         "action_status": lambda value: words.get(f"action_{value}", str(value)),
@@ -96,14 +118,42 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(markdown_filters(lang))
+    env.filters.update(weekly_filters(lang))
     return env
+
+
+def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
+    """Each report table as Markdown-safe texts, from its column specification."""
+    shown = columns.display(ev, lang)
+    return {
+        "summary": columns.text_table(
+            columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
+        ),
+        "tracking": columns.text_table(columns.TRACKING, ev.tracking, "md", shown, numbers.md_cell),
+        "tasks": columns.text_table(columns.TASKS, ev.actions, "md", shown, numbers.md_cell),
+        "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
+        "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),
+        "alerts": columns.text_table(columns.ALERTS, ev.alerts, "md", shown, numbers.md_cell),
+        "lines": columns.text_table(
+            columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
+        ),
+    }
 
 
 def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
     """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
-    ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``module_name``."""
+    ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``tables`` (each
+    table's ``headers``, ``right`` alignments and ``rows`` of escaped cell texts; the
+    ``md_table`` filter writes one as a Markdown table)."""
     summary = ev.summary_kpis()
-    return {"ev": ev, "plan": ev.plan, "L": labels(lang), "lang": lang, "summary_kpis": summary}
+    return {
+        "ev": ev,
+        "plan": ev.plan,
+        "L": labels(lang),
+        "lang": lang,
+        "summary_kpis": summary,
+        "tables": report_tables(ev, lang),
+    }
 
 
 def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = None) -> str:
@@ -115,7 +165,7 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
     import jinja2
 
     folder, name = (
-        (BUILTIN_TEMPLATES, REPORT_TEMPLATE)
+        (builtin_templates(), REPORT_TEMPLATE)
         if template is None
         else (template.parent, template.name)
     )
@@ -161,6 +211,8 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
         raise ReportError(
             f"cannot read the template: {exc.strerror}", file=where, hint="name a readable file"
         ) from None
+    except decimal.DecimalException:
+        raise  # a number the filters cannot format is the data's problem, not the template's
     except Exception as exc:  # anything else a template's own expressions raise is its error
         raise ReportError(
             f"the template failed: {type(exc).__name__}: {exc}",

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+from mktplan.vocab import is_percent
 
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+# enough digits to round any value a float can hold (10^308) to a few places
+_WIDE = Context(prec=400)
+
+
 def _quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
@@ -52,11 +58,23 @@ def is_currency(unit: str | None) -> bool:
     return unit is not None and bool(_CURRENCY.match(unit))
 
 
+def readable(value: Decimal | None, unit: str | None = None) -> str:
+    """A value inside a sentence: thousands separators, at most two decimals (trailing
+    zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``."""
+    if value is None:
+        return "—"
+    text = f"{_quantize(Decimal(value), 2):,.2f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return f"{text}%" if is_percent(unit) else text
+
+
 def kpi_value(value: Decimal | None, unit: str | None) -> str:
-    """A KPI value in its own unit: percent points, money (2 dp), ratio (2 dp) or a count."""
+    """A KPI value in its own unit: percent points (any unit :func:`~mktplan.vocab.is_percent`
+    accepts), money (2 dp), ratio (2 dp) or a count."""
     if value is None:
         return MISSING
-    if unit == "%":
+    if is_percent(unit):
         return points(value)
     if is_currency(unit):
         return money(value)
@@ -93,8 +111,35 @@ def text(value: object) -> str:
     return out if out.strip() else MISSING
 
 
+# Markdown reports are rendered as HTML (GitHub, GitLab, wikis): text from plans and exports
+# must not become markup. &, < and > become entities (no tag, no autolink); [ and ] are
+# backslash-escaped (no link or image, so no `javascript:` link and no remote image).
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
+# C0 and C1 control characters but line breaks: in a terminal ESC and CSI start commands
+# (clear the screen, set the title, hide text), in Markdown they are never meant.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value: str) -> str:
+    """``value`` without control characters; tabs become spaces, CR and CR LF become LF."""
+    out = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROLS.sub("", out)
+
+
+def md_text(value: object) -> str:
+    """Text from a plan or an export as literal Markdown text (``text`` filter): HTML and
+    link syntax escaped, control characters removed, ``-`` for None."""
+    out = without_controls(text(value)).replace("\\", "\\\\")
+    return out.translate(_MD_ESCAPES)
+
+
 def md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: ``|`` escaped, line breaks as ``<br>``."""
-    out = text(value).replace("\\", "\\\\").replace("|", "\\|")
-    out = out.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Text safe inside a Markdown table cell: as :func:`md_text`, ``|`` escaped, line breaks
+    as ``<br>``."""
+    out = md_text(value).replace("|", "\\|").strip()
     return out.replace("\n", "<br>")
+
+
+def terminal_text(value: object) -> str:
+    """Any value as text for a terminal: as :func:`text`, without control characters."""
+    return without_controls(text(value))

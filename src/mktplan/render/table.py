@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from mktplan.evaluation import Evaluation, KpiResult
-from mktplan.i18n import TRACKING_COLUMNS, labels
-from mktplan.render import numbers
+from mktplan.evaluation import Evaluation
+from mktplan.i18n import labels
+from mktplan.render import columns, numbers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,6 +32,10 @@ _STATUS_STYLE = {
 RICH_ROWS = 100
 
 
+# What a header may break between: words of Latin text, or any two CJK characters.
+_WORDS = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+
+
 class _Section:
     """One table of the report: its rows as styled texts, drawn as a rich table when short
     and as aligned lines when long."""
@@ -39,13 +44,23 @@ class _Section:
         self.title = title
         self.headers = headers
         self.right = right or set()
+        self.whole: set[int] = set()  # columns never wrapped or cut (numbers, dates)
         self.rows: list[list[Text]] = []
         self.breaks: set[int] = set()  # a rule before these rows
 
     def add_row(self, *cells: str | Text) -> None:
         from rich.text import Text
 
-        self.rows.append([c if isinstance(c, Text) else Text(c) for c in cells])
+        # every cell, whatever built it, loses control characters: ESC in an export note
+        # would otherwise reach the terminal as a command
+        self.rows.append(
+            [
+                Text(numbers.without_controls(c.plain), style=c.style)
+                if isinstance(c, Text)
+                else Text(numbers.without_controls(c))
+                for c in cells
+            ]
+        )
 
     def add_section(self) -> None:
         self.breaks.add(len(self.rows))
@@ -55,10 +70,28 @@ class _Section:
             return _AlignedTable(self)
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+        # a Text, not a str: rich would read [brackets] from the plan's text as markup
+        table = Table(
+            title=Text(self.title, style="italic"),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_lines=False,
+        )
+        from rich.cells import cell_len
+
         for index, header in enumerate(self.headers):
-            table.add_column(header, justify="right" if index in self.right else "left")
+            # a header never loses letters (its longest word fits) and a number never wraps
+            widest = max((cell_len(word) for word in _WORDS.findall(header)), default=1)
+            if index in self.right or index in self.whole:
+                widest = max([widest] + [cell_len(row[index].plain) for row in self.rows])
+            table.add_column(
+                header,
+                justify="right" if index in self.right else "left",
+                min_width=widest,
+                overflow="fold",  # a long word wraps rather than losing letters to …
+            )
         for index, row in enumerate(self.rows):
             if index in self.breaks and index:
                 table.add_section()
@@ -86,14 +119,18 @@ class _AlignedTable:
                 widths[index] = max(widths[index], cell_len(_one_line(cell.plain)))
         if width is None:
             return widths
-        narrowable = [i for i in range(len(widths)) if i not in section.right]
-        narrowest = sum(min(w, 8) if i in narrowable else w for i, w in enumerate(widths)) + 2 * (
-            len(widths) - 1
-        )
-        if narrowest > width:
+        # a text column narrows to 8 cells, never below its header: headers stay whole
+        floors = [
+            w if i in section.right else min(w, max(8, cell_len(section.headers[i])))
+            for i, w in enumerate(widths)
+        ]
+        if sum(floors) + 2 * (len(widths) - 1) > width:
             return widths
         while sum(widths) + 2 * (len(widths) - 1) > width:
-            widest = max(narrowable, key=lambda i: widths[i])
+            widest = max(
+                (i for i in range(len(widths)) if widths[i] > floors[i]),
+                key=lambda i: widths[i],
+            )
             widths[widest] -= 1
         return widths
 
@@ -160,19 +197,28 @@ def _styled(text: str, key: str) -> Text:
 
 
 def _plain(value: object) -> str:
-    return numbers.text(value)
+    return numbers.terminal_text(value)
+
+
+def _section(title: str, table: columns.TextTable) -> _Section:
+    """A table from its column specification; status-like cells in their colour."""
+    t = _Section(title, table.headers, {i for i, right in enumerate(table.right) if right})
+    t.whole = {i for i, whole in enumerate(table.whole) if whole}
+    for cells, codes in zip(table.rows, table.codes, strict=True):
+        t.add_row(
+            *(
+                cell if code is None else _styled(cell, code)
+                for cell, code in zip(cells, codes, strict=True)
+            )
+        )
+    return t
 
 
 def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
     """The report's sections as rich renderables, in the Markdown report's order."""
     w = labels(lang)
     p, b = ev.plan, ev.budget
-    names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
-    names[None] = w["plan_level"]
-
-    def status(k: KpiResult) -> Text:
-        text = w[f"status_{k.status}"] + (f", {w['stale']}" if k.stale else "")
-        return _styled(text, k.status)
+    shown = columns.display(ev, lang)
 
     from rich.text import Text
 
@@ -185,185 +231,51 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     )
     out: list[RenderableType] = [header]
 
-    summary = ev.summary_kpis()
-    t = _Section(
-        w["summary"],
-        [w["dimension"], w["target"], w["actual"], w["attainment"], w["comment"]],
-        {1, 2, 3},
-    )
-    for k in summary:
-        t.add_row(
-            _plain(k.name),
-            numbers.kpi_value(k.target, k.unit),
-            numbers.kpi_value(k.actual, k.unit),
-            numbers.fraction(k.attainment),
-            status(k),
-        )
-    out.append(t.renderable())
+    summary = columns.text_table(columns.SUMMARY, ev.summary_kpis(), "table", shown, _plain)
+    out.append(_section(w["summary"], summary).renderable())
+    tracking = columns.text_table(columns.TRACKING, ev.tracking, "table", shown, _plain)
+    out.append(_section(w["tracking"], tracking).renderable())
 
-    t = _Section(
-        w["tracking"],
-        [w[key] for key in TRACKING_COLUMNS],
-    )
-    for r in ev.tracking:
-        t.add_row(
-            *(
-                _plain(v)
-                for v in (
-                    r.module,
-                    r.target,
-                    r.plan,
-                    r.kpis,
-                    r.source,
-                    r.actual,
-                    r.variance,
-                    r.cause,
-                    r.measure,
-                    r.owner,
-                )
-            ),
-            numbers.date(r.deadline),
-        )
-    out.append(t.renderable())
+    kpis = columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain)
+    out.append(_section(w["kpis"], kpis).renderable())
 
-    t = _Section(
-        w["kpis"],
-        [
-            w["module"],
-            w["kpi"],
-            w["target"],
-            w["actual"],
-            w["attainment"],
-            w["variance"],
-            w["expected"],
-            w["pace"],
-            w["forecast"],
-            w["status"],
-        ],
-        {2, 3, 4, 5, 6, 7, 8},
-    )
-    for k in ev.kpis:
-        t.add_row(
-            _plain(names.get(k.module, k.module)),
-            _plain(k.name),
-            numbers.kpi_value(k.target, k.unit),
-            numbers.kpi_value(k.actual, k.unit),
-            numbers.fraction(k.attainment),
-            numbers.kpi_value(k.variance, k.unit),
-            numbers.kpi_value(k.expected, k.unit),
-            numbers.fraction(k.pace),
-            numbers.kpi_value(k.forecast, k.unit),
-            status(k),
-        )
-    out.append(t.renderable())
+    modules = columns.text_table(columns.MODULES, ev.modules, "table", shown, _plain)
+    t = _section(f"{w['budget']} ({_plain(p.currency)})", modules)
+    keys = [c.key for c in columns.MODULES.shown("table")]
 
-    t = _Section(
-        f"{w['budget']} ({_plain(p.currency)})",
-        [
-            w["module"],
-            w["owner"],
-            w["budget_col"],
-            w["spend"],
-            w["budget_used"],
-            w["revenue"],
-            w["roi"],
-            w["spend_share"],
-            w["revenue_share"],
-        ],
-        {2, 3, 4, 5, 6, 7, 8},
-    )
-    for m in ev.modules:
-        t.add_row(
-            _plain(m.name),
-            _plain(m.owner),
-            numbers.money(m.budget),
-            numbers.money(m.spend),
-            numbers.fraction(m.budget_used),
-            numbers.money(m.revenue),
-            numbers.roi_label(m.roi),
-            numbers.fraction(m.spend_share),
-            numbers.fraction(m.revenue_share),
-        )
+    def totals(label: str, **cells: str) -> None:
+        t.add_row(label, *(cells.get(key, "") for key in keys[1:]))
+
     t.add_section()
-    t.add_row(
-        Text(w["total"], style="bold"),
-        "",
-        numbers.money(b.total),
-        numbers.money(b.spent),
-        numbers.fraction(b.used),
-        "",
-        "",
-        "",
-        "",
+    totals(
+        w["total"],
+        budget=numbers.money(b.total),
+        spend=numbers.money(b.spent),
+        budget_used=numbers.fraction(b.used),
     )
-    t.add_row(w["reserve"], "", numbers.money(b.reserve), "", "", "", "", "", "")
-    t.add_row(w["remaining"], "", numbers.money(b.remaining), "", "", "", "", "", "")
+    totals(w["reserve"], budget=numbers.money(b.reserve))
+    totals(w["remaining"], budget=numbers.money(b.remaining))
     out.append(t.renderable())
     if b.lines:
-        t = _Section(
-            w["budget_lines"],
-            [w["line"], w["planned"], w["spent"], w["remaining"], w["used"]],
-            {1, 2, 3, 4},
-        )
-        for line in b.lines:
-            t.add_row(
-                _plain(line.line),
-                numbers.money(line.planned),
-                numbers.money(line.spent),
-                numbers.money(line.remaining),
-                numbers.fraction(line.used),
-            )
-        out.append(t.renderable())
+        lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain)
+        out.append(_section(w["budget_lines"], lines).renderable())
 
-    t = _Section(
-        w["tasks"],
-        [
-            w["module"],
-            w["task"],
-            w["owner"],
-            w["planned_finish"],
-            w["actual_finish"],
-            w["status"],
-            w["days_late"],
-            w["issue"],
-        ],
-        {6},
-    )
-    for a in ev.actions:
-        t.add_row(
-            _plain(names.get(a.module, a.module)),
-            _plain(a.name),
-            _plain(a.owner),
-            numbers.date(a.end),
-            numbers.date(a.finished),
-            _styled(w[f"action_{a.status}"], a.status),
-            str(a.days_late),
-            _plain(a.issue),
-        )
-    out.append(t.renderable())
+    tasks = columns.text_table(columns.TASKS, ev.actions, "table", shown, _plain)
+    out.append(_section(w["tasks"], tasks).renderable())
 
     if ev.alerts:
-        t = _Section(
-            w["alerts"],
-            [w["severity"], w["kpi"], w["message"], w["owner"], w["respond_by"]],
-        )
-        for al in ev.alerts:
-            t.add_row(
-                _styled(w[f"severity_{al.severity}"], al.severity),
-                _plain(al.kpi),
-                _plain(al.message),
-                _plain(al.owner),
-                numbers.timestamp(al.respond_by),
-            )
-        out.append(t.renderable())
+        alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain)
+        out.append(_section(w["alerts"], alerts).renderable())
     else:
         out.append(f"[bold]{w['alerts']}[/bold]: {w['no_alerts']}")
     return out
 
 
 def print_report(ev: Evaluation, console: Console, lang: str = "en") -> None:
-    """Print the report's tables on ``console``."""
-    for renderable in report_renderables(ev, lang):
+    """Print the report's tables on ``console``, its sentences in ``lang``."""
+    from mktplan.render.text import localize
+
+    for renderable in report_renderables(localize(ev, lang), lang):
         console.print(renderable, crop=False)  # a line wider than the console wraps, not lost
 
 

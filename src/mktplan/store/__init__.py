@@ -46,6 +46,8 @@ from mktplan.store.records import (
     FileOutcome,
     IngestOutcome,
     IngestRun,
+    InputProblem,
+    OpenProblem,
     StoredObservation,
     from_micro,
     to_micro,
@@ -195,6 +197,44 @@ class Store:
             raise
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
 
+    def record_problems(self, plan_id: str, problems: Sequence[InputProblem]) -> None:
+        """Log refused or skipped rows of input files (counts and codes, never values)."""
+        if not problems:
+            return
+        conn = self._conn
+        with self._translated(reading=False):
+            at = schema.utc_now().isoformat()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def open_problems(self, plan_id: str) -> list[OpenProblem]:
+        """Refused and skipped rows per source (the file name for long-format files) logged
+        at or after the source's last accepted ingest, oldest first per source and kind."""
+        with self._translated():
+            rows = self._conn.execute(
+                "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "
+                "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
+                "WHERE p.plan_id = ? AND p.at >= coalesce(("
+                " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
+                " WHERE r.plan_id = p.plan_id AND f.source = p.source"
+                " AND (p.source <> 'long' OR f.name = p.file)"
+                "), '') GROUP BY label, p.kind ORDER BY label, p.kind",
+                (plan_id,),
+            ).fetchall()
+        return [
+            OpenProblem(label, kind, dt.datetime.fromisoformat(at), int(count))
+            for label, kind, at, count in rows
+        ]
+
     def _rollback(self) -> None:
         if self._conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):  # the cause is what the user must see
@@ -304,7 +344,8 @@ class Store:
     def import_rows(
         self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
     ) -> None:
-        """Write exported rows, every table in one transaction, and recount the rollup."""
+        """Write exported rows, every table in one transaction, and recount the daily and
+        channel rollups."""
         with self._write() as conn:
             for table, columns, rows in tables:
                 marks = ", ".join("?" * len(columns))
@@ -313,6 +354,8 @@ class Store:
                     conn.executemany(insert, chunk)
             conn.execute("DELETE FROM observation_day")
             conn.execute(schema.ROLLUP_ALL)
+            conn.execute("DELETE FROM observation_channel_month")
+            conn.execute(schema.ROLLUP_CHANNEL_ALL)
 
     @contextlib.contextmanager
     def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:

@@ -3,8 +3,9 @@ the backends (a team leaving its laptop SQLite file for PostgreSQL, or a local c
 team's store), then a comparison of both stores' contents.
 
 Rows travel in one neutral form: dates and times as ISO text, booleans as 0/1, values as
-integer micro-units; ids are kept, so provenance and history links survive. The daily rollup
-is recounted by the destination. A column added by a later migration goes into ``TABLES``.
+integer micro-units; ids are kept, so provenance and history links survive. The daily and
+the per-channel monthly rollups are recounted by the destination. A column added by a later
+migration goes into ``TABLES``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "id", "plan_id", "kpi", "date", "channel", "line", "ref", "value", "note",
             "file_id", "row_number", "replaced_by",
         ),
+        "id",
+    ),
+    (
+        "ingest_skipped",
+        ("file_id", "first_line", "last_line", "reason"),
+        "file_id, first_line, last_line, reason",
+    ),
+    (
+        "input_problem",
+        ("id", "plan_id", "at", "file", "source", "kind", "reason", "rows"),
         "id",
     ),
     (

@@ -17,11 +17,26 @@ from typing import Protocol
 
 from mktplan.observations import ObservationQuery
 from mktplan.store.bi import KpiOutcome, PlanDefinition
-from mktplan.store.records import FileBatch, IngestOutcome, IngestRun, StoredObservation
+from mktplan.store.records import (
+    FileBatch,
+    IngestOutcome,
+    IngestRun,
+    InputProblem,
+    OpenProblem,
+    StoredObservation,
+)
 
 
 class ReadSnapshot(ObservationQuery, AbstractContextManager["ReadSnapshot"], Protocol):
-    """A plan's observations; inside ``with`` every answer comes from one state of the store."""
+    """A plan's observations; inside ``with`` every answer comes from one state of the store.
+
+    Besides :class:`~mktplan.observations.ObservationQuery` (aggregate, latest_dates,
+    sums_by_line, daily_totals, channel_sums, notes: what the metrics read), a report asks
+    :meth:`is_empty` first."""
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no observation of the plan at all."""
+        ...
 
 
 class ObservationStore(Protocol):
@@ -64,6 +79,16 @@ class ObservationStore(Protocol):
     def observations(self, plan_id: str) -> list[StoredObservation]: ...
 
     def history_count(self, plan_id: str | None = None) -> int: ...
+
+    def record_problems(self, plan_id: str, problems: Sequence[InputProblem]) -> None:
+        """Log refused or skipped rows of input files (counts and codes, never values), in
+        a transaction of its own."""
+        ...
+
+    def open_problems(self, plan_id: str) -> list[OpenProblem]:
+        """Refused and skipped rows per source (the file name for long-format files) logged
+        at or after the source's last accepted ingest (the report's data-quality banner)."""
+        ...
 
     def record_plan(self, plan: PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""

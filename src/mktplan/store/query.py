@@ -44,6 +44,51 @@ def _is_overflow(exc: sqlite3.Error) -> bool:
     return "integer overflow" in str(exc)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _channel_pieces(start: dt.date, end: dt.date) -> list[tuple[str, str, str, str]]:
+    """(``months`` or ``days``, first, last, sign) whose signed sums make up start … end:
+    whole months of the rollup, and for a partial month at an edge either its days inside
+    the window from the rows or, when fewer, the month less its days outside."""
+    if end < start:
+        return []
+    pieces: list[tuple[str, str, str, str]] = []
+    month = start.replace(day=1)
+    while month <= end:
+        last = _month_end(month)
+        lo, hi = max(month, start), min(last, end)
+        key = month.isoformat()[:7]
+        if (lo, hi) == (month, last):
+            pieces.append(("months", key, key, ""))
+        elif (hi - lo).days + 1 <= (last - month).days + 1 - ((hi - lo).days + 1):
+            pieces.append(("days", lo.isoformat(), hi.isoformat(), ""))
+        else:
+            pieces.append(("months", key, key, ""))
+            if lo > month:
+                pieces.append(
+                    ("days", month.isoformat(), (lo - dt.timedelta(days=1)).isoformat(), "-")
+                )
+            if hi < last:
+                pieces.append(
+                    ("days", (hi + dt.timedelta(days=1)).isoformat(), last.isoformat(), "-")
+                )
+        month = last + dt.timedelta(days=1)
+    return _merged(pieces)
+
+
+def _merged(pieces: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """Consecutive whole-month pieces joined into one range."""
+    out: list[tuple[str, str, str, str]] = []
+    for piece in pieces:
+        if out and piece[0] == out[-1][0] == "months" and piece[3] == out[-1][3] == "":
+            out[-1] = ("months", out[-1][1], piece[2], "")
+        else:
+            out.append(piece)
+    return out
+
+
 class SqlObservations:
     """Observations of ``plan_id`` in an open store connection.
 
@@ -270,6 +315,14 @@ class SqlObservations:
                 out[req] = AggResult(value, st.count, st.first, st.last)
         return out
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no observation of the plan at all (one index seek)."""
+        with self._snapshot() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM observation_day WHERE plan_id = ? LIMIT 1", (self._plan,)
+            ).fetchone()
+            return row is None
+
     def latest_dates(self) -> dict[str, dt.date]:
         """The latest observation date of every KPI of the plan (one index seek per KPI)."""
         with self._snapshot() as conn:
@@ -318,6 +371,50 @@ class SqlObservations:
                     key = (kpi, dt.date.fromisoformat(day))
                     totals[key] = totals.get(key, 0) + int(whole) * MICRO + int(rest)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        """Σ value in the window by KPI, then by channel ('' for observations without one):
+        months from the channel rollup (``observation_channel_month``), the days of a
+        partial month at either edge from the rows, or, when fewer, that whole month from the
+        rollup less its days outside the window; one statement per piece, all KPIs at once."""
+        # (rows, whole units, micro remainder) per (kpi, channel), signed pieces added up
+        found: dict[tuple[str, str], list[int]] = {}
+        with self._snapshot() as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM mk_kpi")
+            conn.executemany("INSERT OR IGNORE INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in kpis])
+            for what, first, last, sign in _channel_pieces(start, end):
+                # CROSS JOIN: the KPIs are the outer loop (the planner chose a full scan)
+                statement = (
+                    "SELECT c.kpi, c.channel, sum(c.n), sum(c.whole), sum(c.rest) "
+                    "FROM mk_kpi k CROSS JOIN observation_channel_month c "
+                    "ON c.plan_id = ? AND c.kpi = k.kpi AND c.month BETWEEN ? AND ? "
+                    "GROUP BY c.kpi, c.channel"
+                    if what == "months"
+                    else f"SELECT o.kpi, o.channel, count(*), sum(o.value / {MICRO}), "  # noqa: S608
+                    f"sum(o.value % {MICRO}) "
+                    "FROM mk_kpi k CROSS JOIN observation o "
+                    "ON o.plan_id = ? AND o.kpi = k.kpi AND o.date BETWEEN ? AND ? "
+                    "GROUP BY o.kpi, o.channel"
+                )
+                step = -1 if sign else 1
+                for kpi, channel, n, whole, rest in conn.execute(
+                    statement, (self._plan, first, last)
+                ):
+                    seen = found.get((kpi, channel))
+                    if seen is None:
+                        found[(kpi, channel)] = [step * n, step * whole, step * rest]
+                    else:
+                        seen[0] += step * n
+                        seen[1] += step * whole
+                        seen[2] += step * rest
+        sums: dict[str, dict[str, Decimal]] = {}
+        for (kpi, channel), (n, whole, rest) in found.items():
+            if n > 0:  # rows inside the window (a month less all its days leaves none)
+                sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
+        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""

@@ -67,6 +67,22 @@ def observation_of(row: Row) -> Observation:
 
 
 @dataclass(frozen=True)
+class SkippedRows:
+    """Lines of an input file left out on purpose (a totals row, the title lines above the
+    header): 1-based first and last line, and why."""
+
+    first: int
+    last: int
+    reason: str
+
+    def text(self) -> str:
+        where = (
+            f"line {self.first}" if self.first == self.last else f"lines {self.first}–{self.last}"
+        )
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class FileBatch:
     """One input file, parsed and already aggregated within the file: its observations with
     their first source rows, or the same as :data:`Row` tuples in ``rows`` (ingest's fast
@@ -80,6 +96,7 @@ class FileBatch:
     observations: Sequence[Observation] = ()  # unique per (kpi, date, channel, line, ref)
     row_numbers: Sequence[int] = ()  # parallel to observations: first source row (1-based)
     rows: Sequence[Row] | None = None
+    skipped: tuple[SkippedRows, ...] = ()  # totals rows and lines above the header
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,7 @@ class FileOutcome:
     first_date: dt.date | None
     last_date: dt.date | None
     kpis: tuple[str, ...]  # sorted qualified KPI ids the file touches
+    skipped: tuple[SkippedRows, ...] = ()  # totals rows and lines above the header
 
 
 @dataclass(frozen=True)
@@ -129,3 +147,25 @@ class StoredObservation:
     source: str  # "long" or the plan source's name
     run_id: int
     ingested_at: dt.datetime  # UTC
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Rows of one input file that were refused (the whole ingest failed) or skipped
+    (``--skip-invalid``): counts and reason codes only, never the values."""
+
+    file: str  # the input path as the user gave it
+    source: str  # "long" or the plan source's name
+    kind: str  # refused | skipped
+    reason: str  # the rejected rows' finding codes, e.g. "invalid"
+    rows: int
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """Refused or skipped rows of a source since its last accepted ingest."""
+
+    source: str  # the plan source's name, or the file name for long-format files
+    kind: str  # refused | skipped
+    since: dt.datetime  # UTC, the first such ingest
+    rows: int

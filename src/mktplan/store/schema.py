@@ -56,6 +56,18 @@ _RECOUNT_DAY = """UPDATE observation_day SET (n, whole, rest, low, high) = (
               GROUP BY channel))
     WHERE plan_id = {row}.plan_id AND kpi = {row}.kpi AND date = {row}.date;"""
 
+# The per-channel rollup (migration 6): per plan, KPI, channel and calendar month ('YYYY-MM')
+# the number of observation rows and the exact sum of their values, whole units and micro
+# remainders apart like observation_day.
+# A report's channel view reads whole months from it and only the edge days from the rows.
+_CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
+           sum(value / 1000000), sum(value % 1000000)
+    FROM observation {where} GROUP BY plan_id, kpi, channel, substr(date, 1, 7)"""
+
+# The channel rollup counted afresh from every observation: migration 6's back-fill, and what
+# a bulk writer outside upsert.insert_new (the benchmark's store builder) runs after inserting.
+ROLLUP_CHANNEL_ALL = "INSERT INTO observation_channel_month " + _CHANNEL_MONTHS.format(where="")
+
 # ISO dates only: mktplan writes nothing else, so anything else is a hand edit
 _ISO_DATE = "CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 
@@ -250,6 +262,71 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         5,
+        "the lines each ingested file skipped on purpose (totals rows, titles above the header)",
+        (
+            """CREATE TABLE IF NOT EXISTS ingest_skipped (
+                file_id INTEGER NOT NULL REFERENCES ingest_file (id),
+                first_line INTEGER NOT NULL,
+                last_line INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX IF NOT EXISTS ingest_skipped_file ON ingest_skipped (file_id)",
+        ),
+    ),
+    Migration(
+        6,
+        "per-channel monthly rollup of observations, so a report's channel view scans months "
+        "and edge days instead of every row",
+        (
+            """CREATE TABLE observation_channel_month (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+                n INTEGER NOT NULL,
+                whole INTEGER NOT NULL,
+                rest INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, month, channel)
+            ) STRICT, WITHOUT ROWID""",
+            ROLLUP_CHANNEL_ALL,
+            # deletes happen only by hand or in tests: recount the deleted row's month there;
+            # inserts and corrections are recounted once per file by upsert (ROLLUP_MONTHS)
+            """CREATE TRIGGER observation_channel_month_delete AFTER DELETE ON observation BEGIN
+                DELETE FROM observation_channel_month WHERE plan_id = OLD.plan_id
+                    AND kpi = OLD.kpi AND channel = OLD.channel
+                    AND month = substr(OLD.date, 1, 7);
+                INSERT INTO observation_channel_month
+                    SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
+                           sum(value / 1000000), sum(value % 1000000)
+                    FROM observation WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
+                        AND channel = OLD.channel
+                        AND date BETWEEN substr(OLD.date, 1, 7) || '-01'
+                                     AND substr(OLD.date, 1, 7) || '-31'
+                    GROUP BY plan_id, kpi, channel, substr(date, 1, 7);
+            END""",
+        ),
+    ),
+    # numbered 7 on branch weekly: 5 and 6 are taken by branches merged meanwhile
+    Migration(
+        7,
+        "refused and skipped input rows per file, for the report's data-quality banner",
+        (
+            """CREATE TABLE input_problem (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                plan_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                file TEXT NOT NULL,
+                source TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('refused', 'skipped')),
+                reason TEXT NOT NULL,
+                rows INTEGER NOT NULL
+            )""",
+            "CREATE INDEX input_problem_plan ON input_problem (plan_id, at)",
+        ),
+    ),
+    # numbered 5 on branch pg: 5-7 are taken by branches merged meanwhile
+    Migration(
+        8,
         "for BI tools: each plan's KPI definitions (written at ingest), the KPI results of "
         "the latest report per plan and as-of (written by report), and views over them",
         bi.SQLITE_TABLES,
@@ -269,6 +346,17 @@ ROLLUP_DAYS = (
     ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
         n = excluded.n, whole = excluded.whole, rest = excluded.rest,
         low = excluded.low, high = excluded.high"""
+)
+
+
+# Recount the channel rollup of one KPI over whole months from its observations: what
+# upsert runs after inserting or correcting (parameters: plan id, kpi, first and last date;
+# the months that hold them are recounted whole, so a month's rows are never half counted).
+ROLLUP_MONTHS_CLEAR = """DELETE FROM observation_channel_month
+    WHERE plan_id = ?1 AND kpi = ?2 AND month BETWEEN substr(?3, 1, 7) AND substr(?4, 1, 7)"""
+ROLLUP_MONTHS = "INSERT INTO observation_channel_month " + _CHANNEL_MONTHS.format(
+    where="WHERE plan_id = ?1 AND kpi = ?2 "
+    "AND date BETWEEN substr(?3, 1, 7) || '-01' AND substr(?4, 1, 7) || '-31'"
 )
 
 

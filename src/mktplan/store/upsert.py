@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from operator import itemgetter
@@ -27,6 +27,7 @@ from mktplan.store.records import (
     FileBatch,
     FileOutcome,
     Row,
+    SkippedRows,
     observation_of,
     to_micro,
 )
@@ -196,7 +197,8 @@ def _stored(
 
 def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     """Insert new observations, in key order (cheapest for the table's B-tree), then recount
-    the daily rollup of the days they fall on, one statement per KPI."""
+    the daily rollup of the days they fall on and the channel rollup of their months, one
+    statement each per KPI."""
     # key order (ingest hands them over so already: a linear check); by key alone, so a key
     # given twice fails on the primary key below, not on comparing a note with None
     ordered = sorted(rows, key=itemgetter(0, 1, 2, 3, 4, 5))
@@ -210,7 +212,7 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     for (plan_id, kpi), group in groupby(ordered, key=itemgetter(0, 1)):
         days = [row[2] for row in group]
         spans.append((plan_id, kpi, days[0], days[-1]))
-    conn.executemany(schema.ROLLUP_DAYS, spans)
+    recount_rollups(conn, spans)
 
 
 def replace_changed(
@@ -219,7 +221,8 @@ def replace_changed(
     updates: Sequence[tuple[object, ...]],
 ) -> None:
     """Keep the replaced rows in observation_history, overwrite them, then recount the daily
-    rollup of the days they fall on, one statement per KPI (as :func:`insert_new` does)."""
+    and channel rollups of the days they fall on, one statement per KPI (as
+    :func:`insert_new` does)."""
     for chunk in chunked(history):
         conn.executemany(
             "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
@@ -237,7 +240,15 @@ def replace_changed(
         key, day = (update[4], update[5]), str(update[6])
         first, last = spans.get(key, (day, day))
         spans[key] = (min(first, day), max(last, day))
-    conn.executemany(schema.ROLLUP_DAYS, [(*key, *span) for key, span in spans.items()])
+    recount_rollups(conn, [(*key, *span) for key, span in spans.items()])
+
+
+def recount_rollups(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]]) -> None:
+    """Recount the daily rollup over each (plan id, kpi, first date, last date) span and the
+    channel rollup over the whole months that hold it."""
+    conn.executemany(schema.ROLLUP_DAYS, spans)
+    conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
+    conn.executemany(schema.ROLLUP_MONTHS, spans)
 
 
 def apply_batch(
@@ -275,6 +286,12 @@ def apply_batch(
         ),
     )
     file_id = int(cur.lastrowid or 0)
+    if batch.skipped:
+        conn.executemany(
+            "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
+            "VALUES (?, ?, ?, ?)",
+            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+        )
     new = changed = unchanged = 0
     if earlier is not None:
         unchanged = count or earlier[0]
@@ -319,6 +336,8 @@ def apply_batch(
                 (old_value, old_note), old_file, old_row = old
                 history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
                 updates.append((micro, note, file_id, row, plan_id, *key))
+        if history and not force:
+            _check_owners(conn, batch, history)
         new, changed = len(inserts), len(updates)
         insert_new(conn, inserts)
         replace_changed(conn, history, updates)
@@ -338,6 +357,61 @@ def apply_batch(
         first_date=first,
         last_date=last,
         kpis=kpis,
+        skipped=batch.skipped,
+    )
+
+
+OWNERS_NAMED = 3  # replaced keys named in the message
+OLD_FILE = 8  # index of the replaced value's file id in a history row
+
+
+def _check_owners(
+    conn: sqlite3.Connection, batch: FileBatch, history: Sequence[tuple[object, ...]]
+) -> None:
+    """Refuse the batch when it would replace values another source stored (see
+    :func:`owner_clash`)."""
+    file_ids = replaced_files(history)
+    owners = dict(
+        conn.execute(
+            "SELECT id, source FROM ingest_file WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(file_ids),),
+        ).fetchall()
+    )
+    clash = owner_clash(batch, history, owners)
+    if clash is not None:
+        raise clash
+
+
+def replaced_files(history: Sequence[tuple[object, ...]]) -> list[int]:
+    """The ids of the files that stored the values a batch replaces, sorted."""
+    # a history row is (plan, kpi, date, channel, line, ref, old value, old note, old file,
+    # old row, new file): the file that stored the replaced value is at OLD_FILE
+    return sorted({int(str(row[OLD_FILE])) for row in history})
+
+
+def owner_clash(
+    batch: FileBatch, history: Sequence[tuple[object, ...]], owners: Mapping[int, str]
+) -> StoreError | None:
+    """A stored value is replaced only by the source that stored it (a restatement); another
+    source writing the same key is refused, naming both (``--force`` replaces on purpose).
+    ``owners`` maps the ids of :func:`replaced_files` to their sources."""
+    clashes = [row for row in history if owners.get(int(str(row[OLD_FILE]))) != batch.source]
+    if not clashes:
+        return None
+    other = str(owners.get(int(str(clashes[0][OLD_FILE]))))
+    named = ", ".join(
+        f"{kpi} on {day}" + (f" in channel {channel}" if channel else "")
+        for _, kpi, day, channel, *_ in clashes[:OWNERS_NAMED]
+    )
+    more = f" and {len(clashes) - OWNERS_NAMED} more" if len(clashes) > OWNERS_NAMED else ""
+    return StoreError(
+        f"source {batch.source!r} would replace {len(clashes)} value"
+        f"{'s' * (len(clashes) != 1)} stored by source {other!r} ({named}{more}); "
+        "nothing was stored",
+        file=batch.name,
+        hint=f"if both sources are right, give each its own channel (in the plan: "
+        f"sources: {{{batch.source}: {{fixed: {{channel: ...}}}}}}) so their values sit side "
+        "by side; to replace them on purpose, ingest again with --force",
     )
 
 
@@ -346,12 +420,22 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
     cur = conn.execute(
         "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis FROM ingest_file "
+        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
         "WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (json.dumps(list(run_ids)),),
     )
-    for row in cur:
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row
+    rows = cur.fetchall()
+    skipped: dict[int, tuple[SkippedRows, ...]] = {}
+    for file_id, first, last, reason in conn.execute(
+        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
+        "WHERE file_id IN (SELECT value FROM json_each(?)) ORDER BY file_id, first_line",
+        (json.dumps([r[12] for r in rows]),),
+    ):
+        skipped[file_id] = (*skipped.get(file_id, ()), SkippedRows(first, last, reason))
+    for row in rows:
+        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
+            :12
+        ]
         found[run_id].append(
             FileOutcome(
                 name=name,
@@ -365,6 +449,7 @@ def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int,
                 first_date=dt.date.fromisoformat(first) if first else None,
                 last_date=dt.date.fromisoformat(last) if last else None,
                 kpis=tuple(kpis.split("\n")) if kpis else (),
+                skipped=skipped.get(row[12], ()),
             )
         )
     return found

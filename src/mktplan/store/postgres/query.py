@@ -18,10 +18,15 @@ import psycopg
 
 from mktplan.observations import AggRequest, AggResult, Note
 from mktplan.store.postgres import failures
+from mktplan.store.query import _channel_pieces
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
 
 
 class PgObservations:
@@ -144,6 +149,12 @@ class PgObservations:
         num, den = int(row[1]), int(row[2])  # micro² and micro units
         return Decimal(num) / Decimal(den * MICRO)
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no observation of the plan at all (one index seek)."""
+        with self._snapshot() as cur:
+            cur.execute("SELECT 1 FROM observation_day WHERE plan_id = %s LIMIT 1", (self._plan,))
+            return cur.fetchone() is None
+
     def latest_dates(self) -> dict[str, dt.date]:
         """The latest observation date of every KPI of the plan."""
         with self._snapshot() as cur:
@@ -185,6 +196,42 @@ class PgObservations:
                 for day, total in cur.fetchall():
                     totals[(kpi, day)] = totals.get((kpi, day), 0) + int(total)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        """Σ value in the window by KPI, then by channel ('' for observations without one):
+        the pieces of :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months
+        from ``observation_channel_month``, edge days from the rows, or a whole edge month
+        less its days outside), one statement per piece, all KPIs at once."""
+        wanted = list(dict.fromkeys(kpis))
+        found: dict[tuple[str, str], list[int]] = {}  # (rows, Σ micro-units), signed pieces
+        with self._snapshot() as cur:
+            for what, first, last, sign in _channel_pieces(start, end):
+                if what == "months":
+                    cur.execute(
+                        "SELECT kpi, channel, sum(n), sum(total) FROM observation_channel_month "
+                        "WHERE plan_id = %s AND kpi = ANY(%s) AND month BETWEEN %s AND %s "
+                        "GROUP BY kpi, channel",
+                        (self._plan, wanted, _day(f"{first}-01"), _day(f"{last}-01")),
+                    )
+                else:
+                    cur.execute(
+                        "SELECT kpi, channel, count(*), sum(value) FROM observation "
+                        "WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s "
+                        "GROUP BY kpi, channel",
+                        (self._plan, wanted, _day(first), _day(last)),
+                    )
+                step = -1 if sign else 1
+                for kpi, channel, n, total in cur.fetchall():
+                    seen = found.setdefault((str(kpi), str(channel)), [0, 0])
+                    seen[0] += step * int(n)
+                    seen[1] += step * int(total)
+        sums: dict[str, dict[str, Decimal]] = {}
+        for (kpi, channel), (n, total) in found.items():
+            if n > 0:  # rows inside the window (a month less all its days leaves none)
+                sums.setdefault(kpi, {})[channel] = from_micro(total)
+        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel."""

@@ -23,7 +23,10 @@ from mktplan.store.postgres.schema import (
     LOCK_STORE,
     MIGRATIONS,
     ROLLUP_ALL,
+    ROLLUP_CHANNEL_ALL,
     ROLLUP_DAYS,
+    ROLLUP_MONTHS,
+    ROLLUP_MONTHS_CLEAR,
     Migration,
     latest_version,
 )
@@ -32,6 +35,9 @@ from mktplan.store.records import (
     FileOutcome,
     IngestOutcome,
     IngestRun,
+    InputProblem,
+    OpenProblem,
+    SkippedRows,
     StoredObservation,
     from_micro,
 )
@@ -65,15 +71,16 @@ def _lock(cur: Cursor, lock_timeout: float) -> None:
 
 def current_version(conn: Conn, where: str) -> int:
     """The highest applied migration, 0 for an empty schema."""
-    row = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
-    if row is None or not row[0]:
-        tables = [
-            str(r[0])
-            for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = current_schema() ORDER BY 1"
-            )
-        ]
+    # one statement, one snapshot: a process migrating meanwhile commits its tables together
+    # with schema_version, so they are seen all or none
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() ORDER BY 1"
+        )
+    ]
+    if "schema_version" not in tables:
         if tables:
             from mktplan.store.failures import StoreUnusable
 
@@ -275,6 +282,38 @@ class PostgresStore:
                 for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
             ]
 
+    def record_problems(self, plan_id: str, problems: Sequence[InputProblem]) -> None:
+        """Log refused or skipped rows of input files (counts and codes, never values)."""
+        if not problems:
+            return
+        at = dt.datetime.now(dt.UTC)
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
+            )
+
+    def open_problems(self, plan_id: str) -> list[OpenProblem]:
+        """Refused and skipped rows per source (the file name for long-format files) logged
+        at or after the source's last accepted ingest, oldest first per source and kind."""
+        with self._translated():
+            rows = self._conn.execute(
+                "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "
+                "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
+                "WHERE p.plan_id = %s AND p.at >= coalesce(("
+                " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
+                " WHERE r.plan_id = p.plan_id AND f.source = p.source"
+                " AND (p.source <> 'long' OR f.name = p.file)"
+                "), '-infinity') GROUP BY label, p.kind "
+                "ORDER BY label, p.kind",
+                (plan_id,),
+            ).fetchall()
+        return [
+            OpenProblem(str(label), str(kind), _utc(at), int(count))
+            for label, kind, at, count in rows
+        ]
+
     def record_plan(self, plan: bi.PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
         head, kpis = bi.plan_rows(plan, dt.datetime.now(dt.UTC))
@@ -325,13 +364,15 @@ class PostgresStore:
                 with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-            for table in ("ingest_run", "ingest_file", "observation_history"):
+            for table in ("ingest_run", "ingest_file", "observation_history", "input_problem"):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"coalesce(max(id), 0) + 1, false) FROM {table}"
                 )
             cur.execute("DELETE FROM observation_day")
             cur.execute(ROLLUP_ALL)
+            cur.execute("DELETE FROM observation_channel_month")
+            cur.execute(ROLLUP_CHANNEL_ALL)
 
     def history_count(self, plan_id: str | None = None) -> int:
         with self._translated():
@@ -452,6 +493,12 @@ def _apply_batch(
         ),
     ).fetchone()
     file_id = int(row[0]) if row else 0
+    if batch.skipped:
+        cur.executemany(
+            "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
+            "VALUES (%s, %s, %s, %s)",
+            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+        )
     new = changed = unchanged = 0
     if earlier is not None:
         unchanged = count or earlier[0]
@@ -485,6 +532,8 @@ def _apply_batch(
                 (old_value, old_note), old_file, old_row = old
                 history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
                 updates.append((micro, note, file_id, source_row, plan_id, *key))
+        if history and not force:
+            _check_owners(cur, batch, history)
         new, changed = len(inserts), len(updates)
         _copy_observations(cur, inserts)
         if history:
@@ -502,6 +551,11 @@ def _apply_batch(
             )
     if new or changed:
         cur.executemany(ROLLUP_DAYS, [(plan_id, kpi, a, b) for kpi, (a, b) in spans.items()])
+        months = [
+            {"plan": plan_id, "kpi": kpi, "first": a, "last": b} for kpi, (a, b) in spans.items()
+        ]
+        cur.executemany(ROLLUP_MONTHS_CLEAR, months)
+        cur.executemany(ROLLUP_MONTHS, months)
     cur.execute(
         "UPDATE ingest_file SET new = %s, changed = %s, unchanged = %s WHERE id = %s",
         (new, changed, unchanged, file_id),
@@ -518,19 +572,44 @@ def _apply_batch(
         first_date=first,
         last_date=last,
         kpis=kpis,
+        skipped=batch.skipped,
     )
+
+
+def _check_owners(cur: Cursor, batch: FileBatch, history: Sequence[tuple[object, ...]]) -> None:
+    """Refuse the batch when it would replace values another source stored
+    (:func:`mktplan.store.upsert.owner_clash`)."""
+    cur.execute(
+        "SELECT id, source FROM ingest_file WHERE id = ANY(%s)",
+        (upsert.replaced_files(history),),
+    )
+    clash = upsert.owner_clash(batch, history, {int(i): str(s) for i, s in cur.fetchall()})
+    if clash is not None:
+        raise clash
 
 
 def _file_outcomes(cur: Cursor, run_ids: Sequence[int]) -> dict[int, list[FileOutcome]]:
     found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
     cur.execute(
         "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis FROM ingest_file "
+        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
         "WHERE run_id = ANY(%s) ORDER BY id",
         (list(run_ids),),
     )
-    for row in cur.fetchall():
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row
+    rows = cur.fetchall()
+    skipped: dict[int, tuple[SkippedRows, ...]] = {}
+    cur.execute(
+        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
+        "WHERE file_id = ANY(%s) ORDER BY file_id, first_line",
+        ([int(r[12]) for r in rows],),
+    )
+    for file_id, first_line, last_line, reason in cur.fetchall():
+        found_skips = skipped.get(int(file_id), ())
+        skipped[int(file_id)] = (*found_skips, SkippedRows(first_line, last_line, reason))
+    for row in rows:
+        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
+            :12
+        ]
         found[int(run_id)].append(
             FileOutcome(
                 name=name,
@@ -544,6 +623,7 @@ def _file_outcomes(cur: Cursor, run_ids: Sequence[int]) -> dict[int, list[FileOu
                 first_date=first,
                 last_date=last,
                 kpis=tuple(kpis.split("\n")) if kpis else (),
+                skipped=skipped.get(int(row[12]), ()),
             )
         )
     return found

@@ -1,0 +1,695 @@
+"""Cell text → values, without I/O: numbers as exact micro-units (value × 10^6, ``int64``)
+with their currency and scale, calendar dates, and the labels of totals rows.
+
+The vectorised :func:`parse_numbers` takes a fast path for clean numeric cells and sends only
+odd cells ("1,234", "￥35,000", "1.2万", "2.1%") through :func:`parse_value`, once per
+distinct text. Dates likewise: :func:`parse_dates` reads each distinct text once, and decides
+a column's day/month order from the column as a whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
+from mktplan.observations import SCALE
+
+# Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
+MAX_DIGITS = 12
+MAX_VALUE = Decimal(10) ** MAX_DIGITS
+# Texts meaning "no value": not zero, and not stored.
+NO_VALUE = frozenset(
+    {"", "-", "--", "—", "——", "–", "/", "n/a", "na", "#n/a", "null", "none", "nan"}
+)
+
+
+def normalize_text(raw: str) -> str:
+    """NFKC-folded and stripped: full-width digits, ￥, ％ and （） become ASCII forms."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def is_no_value(raw: str) -> bool:
+    return normalize_text(raw).casefold() in NO_VALUE
+
+
+# --- totals rows -------------------------------------------------------------------------
+
+# Matched by prefix, case-insensitively: "Total: Search", "Grand total", "合计(6/5)". A Latin
+# label must end there or go on with a non-letter, so "Totally Fit" stays a campaign.
+TOTALS_LATIN = ("grand total", "totals", "total", "summary")
+TOTALS_CJK = ("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總")
+
+
+def is_totals_label(raw: str) -> bool:
+    """Whether a cell labels a totals or subtotal row (Total, Total: Search, 合计, 小计 …)."""
+    text = normalize_text(raw).casefold()
+    if text.startswith(TOTALS_CJK):
+        return True
+    for prefix in TOTALS_LATIN:
+        if text.startswith(prefix):
+            rest = text[len(prefix) :]
+            if not rest or not rest[0].isalpha():
+                return True
+    return False
+
+
+# --- currencies and scale ----------------------------------------------------------------
+
+# The usual spellings of a currency in exports (NFKC-folded and case-folded: ￥ is ¥, US$ us$).
+# "¥" is both CNY and JPY: it means the plan's currency when that is one of them.
+CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "CNY": ("¥", "元", "cny", "cn¥", "rmb", "rmb¥", "人民币", "yuan"),
+    "USD": ("$", "us$", "usd", "us dollar"),
+    "EUR": ("€", "eur"),
+    "GBP": ("£", "gbp"),
+    "JPY": ("¥", "円", "jpy", "jp¥"),
+    "HKD": ("hk$", "hkd", "港币", "港元"),
+    "TWD": ("nt$", "twd"),
+    "INR": ("₹", "inr", "rs", "rs."),
+    "UAH": ("₴", "uah", "грн"),
+    "KRW": ("₩", "krw"),
+}
+# ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
+# not money in ABC
+ISO_CODES = frozenset(
+    [
+        "AED",
+        "ARS",
+        "AUD",
+        "BDT",
+        "BGN",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CZK",
+        "DKK",
+        "EGP",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JPY",
+        "KES",
+        "KRW",
+        "KZT",
+        "MOP",
+        "MXN",
+        "MYR",
+        "NGN",
+        "NOK",
+        "NZD",
+        "PEN",
+        "PHP",
+        "PKR",
+        "PLN",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TRY",
+        "TWD",
+        "UAH",
+        "USD",
+        "VND",
+        "ZAR",
+    ]
+)
+# Cell units: 1.2万 = 12,000, 0.12亿 = 12,000,000, 3w = 30,000.
+CELL_SCALES: dict[str, int] = {"万": 10**4, "w": 10**4, "亿": 10**8}
+# Header units inside brackets: 销售额(万元), 花费(千元), (亿元), 曝光(万).
+HEADER_SCALES: dict[str, int] = {
+    "千": 10**3,
+    "万": 10**4,
+    "十万": 10**5,
+    "百万": 10**6,
+    "千万": 10**7,
+    "亿": 10**8,
+}
+# `scale:` words of a source column, besides plain numbers.
+SCALE_WORDS: dict[str, int] = {"k": 10**3, "m": 10**6, "mm": 10**6, "b": 10**9, **HEADER_SCALES}
+
+
+def currency_of(token: str, expected: str) -> str | None:
+    """The ISO code a currency token stands for (the ``expected`` currency when it is one of
+    its spellings), or None when the token is no currency."""
+    text = normalize_text(token).casefold()
+    if not text:
+        return None
+    if text in CURRENCY_SPELLINGS.get(expected, ()) or text == expected.casefold():
+        return expected
+    for code, spellings in CURRENCY_SPELLINGS.items():
+        if text in spellings:
+            return code
+    return text.upper() if text.upper() in ISO_CODES else None
+
+
+def _suffix_unit(token: str, expected: str) -> tuple[int, str | None]:
+    """A unit after a number: (scale, currency) of 万, 万元, 亿元, w, 元, usd …; raises
+    ValueError for anything else."""
+    text = normalize_text(token).casefold()
+    if text in CELL_SCALES:
+        return CELL_SCALES[text], None
+    for word, factor in CELL_SCALES.items():
+        if text.startswith(word) and (found := currency_of(text[len(word) :], expected)):
+            return factor, found
+    found = currency_of(text, expected)
+    if found is None:
+        raise ValueError(
+            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
+            "negative"
+        )
+    return 1, found
+
+
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+@dataclass(frozen=True)
+class HeaderUnit:
+    """What a column header says about its values: a scale (销售额(万元) → 10,000) and a
+    currency (Amount spent (USD) → USD), from a bracketed unit."""
+
+    scale: int = 1
+    currency: str | None = None
+    text: str = ""  # the bracketed unit as written, for messages
+
+
+def header_unit(header: str, expected: str) -> HeaderUnit:
+    """The unit a header declares in brackets, the last such bracket winning: `(万元)`,
+    `(千元)`, `(元)`, `(USD)`, `(万)`. Brackets holding anything else (`(cost per 1,000
+    impressions)`) declare nothing."""
+    found = HeaderUnit()
+    for match in _BRACKETED.finditer(normalize_text(header)):
+        inner = match.group(1).strip()
+        text = inner.casefold()
+        scale, rest = 1, text
+        for word in sorted(HEADER_SCALES, key=len, reverse=True):
+            if text.startswith(word):
+                scale, rest = HEADER_SCALES[word], text[len(word) :]
+                break
+        known = any(rest in spellings for spellings in CURRENCY_SPELLINGS.values())
+        # a bare code must be written in capitals: "Clicks (all)" names no currency
+        code = rest.upper() in ISO_CODES and inner[-3:].isupper()
+        if rest and not (known or code):
+            continue
+        found = HeaderUnit(scale, currency_of(rest, expected) if rest else None, inner)
+    return found
+
+
+def scale_factor(word: str | int | float | Decimal) -> Fraction:
+    """A source's `scale:` value as an exact factor: a number (1000, 0.01) or K, M, 千, 万, 亿.
+    Raises ValueError with a reason."""
+    if isinstance(word, (int, Decimal)) and not isinstance(word, bool):
+        factor = Fraction(word)
+    elif isinstance(word, float):
+        factor = Fraction(Decimal(repr(word)))
+    else:
+        text = normalize_text(str(word)).casefold()
+        if text in SCALE_WORDS:
+            factor = Fraction(SCALE_WORDS[text])
+        else:
+            try:
+                factor = Fraction(Decimal(text))
+            except (InvalidOperation, ValueError):
+                raise ValueError(
+                    f"scale {word!r} is not a number or one of K, M, 千, 万, 亿"
+                ) from None
+    if factor <= 0:
+        raise ValueError(f"scale {word!r} must be above 0")
+    return factor
+
+
+# --- single values -------------------------------------------------------------------------
+
+# 1,234.50 with thousands separators, or a plain 1234.5 / .5 / 5. / 1.2E+5 (as spreadsheets
+# write big numbers; the same text pandas and pyarrow read as a number)
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_LEADING_UNIT = re.compile(r"([^\d\s.,+\-]+)\s*")
+_TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+)$")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A number cell read: its value (None: no value), whether it was a percentage, the
+    currency written in it (None: none), and whether it carried its own scale (万, 亿, w)."""
+
+    value: Decimal | None
+    percent: bool = False
+    currency: str | None = None
+    scaled: bool = False
+
+
+def parse_value(raw: str) -> tuple[Decimal | None, bool]:
+    """The number a cell means and whether it was written as a percentage (see
+    :func:`parse_cell`; any currency is accepted here)."""
+    cell = parse_cell(raw)
+    return cell.value, cell.percent
+
+
+def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> CellValue:
+    """The number a cell means, as :class:`CellValue`; ``currency`` is the code that bare
+    symbols such as ¥ stand for first; ``scale`` the column's factor, for a cell without a
+    unit of its own (applied before rounding to six decimals).
+
+    No value (empty, "-", "—", "N/A", "/") is ``CellValue(None)``. The number is quantized to
+    six decimals, after its own scale (``1.2万`` is 12,000 exactly). Raises ``ValueError``
+    with a reason for anything else.
+    """
+    text = normalize_text(raw).replace("\u2212", "-")
+    if text.casefold() in NO_VALUE:
+        return CellValue(None)
+    if text.startswith("="):
+        raise ValueError(
+            "a formula without a saved result; open the file in Excel and save it, so the "
+            "value is stored"
+        )
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative = True
+        text = text[1:-1].strip()
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    found: str | None = None
+    factor = 1
+    signed = False
+    for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
+        if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
+            if signed or negative:  # --5 or (-5): which sign was meant is anyone's guess
+                raise ValueError("more than one sign; write -5 or (5) for a negative")
+            signed = True
+            negative = text[0] == "-"
+            text = text[1:].strip()
+        if lead := _LEADING_UNIT.match(text):
+            code = currency_of(lead.group(1), currency)
+            if code is None or found is not None:
+                raise ValueError(
+                    "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) "
+                    "for a negative"
+                )
+            found, text = code, text[lead.end() :]
+        if trail := _TRAILING_UNIT.search(text):
+            own, code = _suffix_unit(trail.group(1), currency)
+            if (code is not None and found is not None) or (own != 1 and factor != 1):
+                raise ValueError("more than one unit in one value")
+            factor = max(factor, own)
+            found = code or found
+            text = text[: trail.start()]
+    if percent and found:
+        raise ValueError("a value cannot be both money and a percentage")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(
+            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
+            "negative"
+        )
+    mantissa, _, exponent = text.replace(",", "").lower().partition("e")
+    if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999
+        if exponent.startswith("-") or not mantissa.strip("0."):
+            zero = Decimal(0).quantize(Decimal(1).scaleb(-SCALE))  # rounds to zero
+            return CellValue(zero, percent, found, factor != 1)
+        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+    try:
+        value = Decimal(text.replace(",", ""))
+        # adjusted() is the power of ten of the first digit: no arithmetic, so an exponent
+        # such as 1e999999 cannot overflow the decimal context
+        if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
+            raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+        if factor != 1:
+            value *= factor
+        elif scale != 1:
+            value = value * scale.numerator / scale.denominator
+        if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
+            value = Decimal(0)
+        value = value.quantize(Decimal(1).scaleb(-SCALE))
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
+        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+    return CellValue(-value if negative else value, percent, found, factor != 1)
+
+
+# --- number columns ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """A column of numbers: ``micro`` (value × 10^6) where ``present``; ``percent`` marks
+    cells written with a % sign; ``errors`` maps row positions to the reason a cell failed."""
+
+    micro: npt.NDArray[np.int64]
+    present: npt.NDArray[np.bool_]
+    percent: npt.NDArray[np.bool_]
+    errors: dict[int, str]
+
+
+def parse_numbers(
+    column: Column, *, currency: str = "", scale: Fraction = Fraction(1)
+) -> ParsedNumbers:
+    """Parse one export column (inferred ints, floats, or texts) into micro-units.
+
+    ``currency``: the code this column's money is in; a cell written in another currency is
+    an error naming both (none given: any currency passes). ``scale``: the column's factor
+    (from its header or the source), applied exactly to cells without a unit of their own."""
+    size = len(column)
+    percent = np.zeros(size, dtype=np.bool_)
+    errors: dict[int, str] = {}
+    if column.kind == "int":
+        ints = column.values()  # empty cells are 0 here
+        present = ~column.nulls()
+        if not size or (ints.max() < int(MAX_VALUE) and ints.min() > -int(MAX_VALUE)):
+            parsed = ParsedNumbers(np.multiply(ints, MICRO), present, percent, errors)
+            return _scaled(parsed, scale, np.ones(size, dtype=np.bool_))
+        micro = np.zeros(size, dtype=np.int64)
+        present[:] = False
+        rest = np.arange(size)  # too large for micro-units: each says so through parse_value
+        empty = column.nulls().tolist()
+        texts = ["" if e else str(v) for v, e in zip(ints.tolist(), empty, strict=True)]
+    elif column.kind == "float":  # empty cells are NaN here, and no value
+        micro, present, empty_cells = column.micro_units()
+        rest = np.flatnonzero(~present & ~empty_cells)
+        texts = column.texts(rest)  # as written: the float may not be the decimal written
+    else:
+        micro, present = exact_micro(column.plain_numbers())
+        rest = np.flatnonzero(~present)
+        texts = column.texts(rest)
+    own_unit = np.zeros(size, dtype=np.bool_)
+    _parse_rest(texts, rest, micro, present, percent, errors, own_unit, currency, scale)
+    return _scaled(ParsedNumbers(micro, present, percent, errors), scale, ~own_unit)
+
+
+def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]) -> ParsedNumbers:
+    """The column's scale applied exactly to the present cells in ``apply``; a product that
+    is too large, or not a whole micro-unit, becomes an error."""
+    if scale == 1:
+        return parsed
+    micro = parsed.micro.copy()
+    present = parsed.present.copy()
+    errors = dict(parsed.errors)
+    limit = int(MAX_VALUE) * MICRO
+    for p in np.flatnonzero(present & apply).tolist():
+        value = Fraction(int(micro[p])) * scale
+        whole = round(value)  # half-even, as Decimal quantizing
+        if abs(whole) >= limit:
+            errors[p] = f"too large after scaling by {scale}: values must stay below {MAX_VALUE:,}"
+            present[p] = False
+            micro[p] = 0
+            continue
+        micro[p] = whole
+    return ParsedNumbers(micro, present, parsed.percent, errors)
+
+
+def _parse_rest(
+    texts: list[str],
+    positions: npt.NDArray[np.intp],
+    micro: npt.NDArray[np.int64],
+    present: npt.NDArray[np.bool_],
+    percent: npt.NDArray[np.bool_],
+    errors: dict[int, str],
+    own_unit: npt.NDArray[np.bool_],
+    currency: str,
+    scale: Fraction,
+) -> None:
+    """The slow path: each distinct odd text parsed once, results spread back by code, with
+    the column's ``scale`` applied (``own_unit`` marks them: scaled already)."""
+    if len(positions) == 0:
+        return
+    codes, uniques = factorize_objects(texts)
+    u_micro = np.zeros(len(uniques), dtype=np.int64)
+    u_present = np.zeros(len(uniques), dtype=np.bool_)
+    u_percent = np.zeros(len(uniques), dtype=np.bool_)
+    u_scaled = np.zeros(len(uniques), dtype=np.bool_)
+    u_error: list[str | None] = [None] * len(uniques)
+    for i, raw in enumerate(uniques):
+        try:
+            cell = parse_cell(raw, currency, scale)
+        except ValueError as exc:
+            u_error[i] = str(exc)
+            continue
+        if currency and cell.currency is not None and cell.currency != currency:
+            u_error[i] = (
+                f"a value in {cell.currency}, but this column's KPI is in {currency}; convert "
+                f"it to {currency} first, or map the column to a KPI in {cell.currency}"
+            )
+            continue
+        if cell.value is not None:
+            u_micro[i] = int(cell.value.scaleb(SCALE))
+            u_present[i] = True
+            u_percent[i] = cell.percent
+            u_scaled[i] = True
+    micro[positions] = u_micro[codes]
+    present[positions] = u_present[codes]
+    percent[positions] = u_percent[codes]
+    own_unit[positions] = u_scaled[codes]
+    bad_codes = {i for i, e in enumerate(u_error) if e is not None}
+    if bad_codes:
+        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
+            if code in bad_codes:
+                errors[position] = u_error[code] or ""
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+# 2024-06-10, 2024/6/10, 2024.6.10, 2024年6月10日, with an optional time of day and offset
+# (2023-04-09 19:46:45 -0700, 2023-07-08T00:00:00Z): the date as written is taken.
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
+    re.IGNORECASE,
+)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's leap-year bug
+# 11/17/2025 or 17/11/2025 (also with . or -), and 10/21 without a year
+_NUMERIC_DMY = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}))?")
+_CJK_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"([a-z]+)\.?"
+_MONTH_FIRST = re.compile(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", re.I)
+_DAY_FIRST = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+{_MONTH}(?:,?[\s-]+(\d{{4}}))?", re.I)
+_RANGE = re.compile(r"(.+?\d)\s*(?:\s[-–—]\s|[~至到]|\sto\s)\s*(.*\d.*)", re.I)
+DATE_HINT = (
+    "write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or 6/10 (the order "
+    "read from the column), or set the source's `date_format:`"
+)
+
+Period = tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
+class _DayMonth:
+    """A date whose order (day/month) or year is still open: numbers as written."""
+
+    first: int
+    second: int
+    year: int | None
+    numeric: bool  # 11/17 (order open) rather than Oct 17 or 10月17日 (order known)
+
+
+def _calendar(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date ({exc})") from None
+
+
+def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMonth:
+    """One date text, or what is left open about it; raises ValueError with a reason. With
+    ``ranges`` (a week or month source) a range `2024-03-01 - 2024-03-31` is its first day."""
+    match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        return _calendar(year, month, day)
+    if excel and (serial := _EXCEL_SERIAL.fullmatch(text)):
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
+    if match := _NUMERIC_DMY.fullmatch(text):
+        written = int(match.group(4)) if match.group(4) else None
+        return _DayMonth(int(match.group(1)), int(match.group(3)), written, True)
+    if match := _CJK_MONTH_DAY.fullmatch(text):
+        return _DayMonth(int(match.group(1)), int(match.group(2)), None, False)
+    for pattern, month_at, day_at in ((_MONTH_FIRST, 1, 2), (_DAY_FIRST, 2, 1)):
+        if (match := pattern.fullmatch(text)) and match.group(month_at).lower() in _MONTHS:
+            month = _MONTHS[match.group(month_at).lower()]
+            given = int(match.group(3)) if match.group(3) else None
+            return _DayMonth(month, int(match.group(day_at)), given, False)
+    if re.fullmatch(r"(19|20)\d\d", text):
+        raise ValueError("a year, not a day: a row standing for a whole year is not a day's value")
+    if ranged := _RANGE.fullmatch(text):
+        if ranges:
+            return _read_date(ranged.group(1).strip(), excel)
+        raise ValueError(
+            "a date range: a row standing for a week or a month is not a day's value; export by "
+            "day, or declare the source's `period: week` or `period: month`"
+        )
+    raise ValueError(f"not a date; {DATE_HINT}")
+
+
+def parse_date(raw: str, *, excel: bool = False) -> dt.date:
+    """A calendar date from a text that names one fully (2024-06-10, 2024/6/10, 2024.6.10,
+    2024年6月10日, 20240610, Oct 1, 2023, a timestamp with an offset); with ``excel``, also
+    a 5-digit Excel serial number. Raises ``ValueError`` with a reason."""
+    text = normalize_text(raw)
+    if not text:
+        raise ValueError("no date")
+    found = _read_date(text, excel)
+    if isinstance(found, dt.date):
+        return found
+    if not found.numeric and found.year is not None:
+        return _calendar(found.year, found.first, found.second)
+    raise ValueError(
+        "not a date on its own: its year or its day/month order is missing (a column of "
+        "such dates is read against the plan period)"
+    )
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Dates as ``datetime64[D]`` where ``ok``; ``errors`` maps row positions to reasons."""
+
+    days: npt.NDArray[np.datetime64]
+    ok: npt.NDArray[np.bool_]
+    errors: dict[int, str]
+
+
+def _month_first(open_dates: list[_DayMonth]) -> tuple[bool | None, str]:
+    """Whether a column's numeric dates are month-first (11/17/2025), from the column as a
+    whole: a part above 12 settles it. (None, reason) when it stays open or is mixed."""
+    numeric = [d for d in open_dates if d.numeric]
+    if not numeric:
+        return True, ""
+    day_first = any(d.first > 12 for d in numeric)
+    month_first = any(d.second > 12 for d in numeric)
+    if day_first and month_first:
+        return None, (
+            "the column mixes day-first and month-first dates (one has a day above 12 first, "
+            "another second); set the source's `date_format:`"
+        )
+    if day_first or month_first:
+        return month_first, ""
+    if all(d.first == d.second for d in numeric):
+        return True, ""
+    return None, (
+        "day/month order cannot be told: no day in this column is above 12; set the source's "
+        "`date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
+    )
+
+
+def _in_period(month: int, day: int, period: Period | None) -> dt.date:
+    """A month-day without a year in the year that puts it inside the plan period."""
+    if period is None:
+        raise ValueError("a date without a year")
+    start, end = period
+    fits = []
+    for year in range(start.year, end.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if start <= candidate <= end:
+            fits.append(candidate)
+    if not fits:
+        raise ValueError(
+            f"a date without a year, and {month:02d}-{day:02d} falls in no year of the plan "
+            f"period {start} … {end}"
+        )
+    if len(fits) > 1:
+        raise ValueError(
+            f"a date without a year that could be in {fits[0].year} or {fits[1].year} of the "
+            "plan period; export the year too"
+        )
+    return fits[0]
+
+
+def parse_dates(
+    column: Column,
+    *,
+    excel: bool = False,
+    date_format: str | None = None,
+    period: Period | None = None,
+    ranges: bool = False,
+) -> ParsedDates:
+    """Parse a date column; each distinct text is read once. ``date_format`` (strftime) reads
+    every cell; otherwise numeric day/month dates take their order from the column as a
+    whole, and dates without a year the year inside ``period``."""
+    codes, uniques = column.factorize()
+    u_days = np.zeros(len(uniques), dtype="datetime64[D]")
+    u_ok = np.zeros(len(uniques), dtype=np.bool_)
+    u_error: list[str | None] = [None] * len(uniques)
+    found: dict[int, dt.date | _DayMonth] = {}
+    for i, raw in enumerate(uniques):
+        text = normalize_text(raw)
+        if not text:
+            u_error[i] = "no date"
+            continue
+        if date_format:
+            try:
+                found[i] = dt.datetime.strptime(text, date_format).date()
+            except ValueError:
+                u_error[i] = f"does not match the source's date_format {date_format!r}"
+            continue
+        try:
+            found[i] = _read_date(text, excel, ranges)
+        except ValueError as exc:
+            u_error[i] = str(exc)
+    month_first, reason = _month_first([d for d in found.values() if isinstance(d, _DayMonth)])
+    for i, value in found.items():
+        try:
+            if isinstance(value, _DayMonth):
+                if month_first is None and value.numeric:
+                    raise ValueError(reason)
+                month, day = value.first, value.second
+                if value.numeric and not month_first:
+                    month, day = day, month
+                value = (
+                    _calendar(value.year, month, day)
+                    if value.year is not None
+                    else _in_period(month, day, period)
+                )
+            u_days[i] = np.datetime64(value, "D")
+            u_ok[i] = True
+        except ValueError as exc:
+            u_error[i] = str(exc)
+    ok = u_ok[codes]
+    errors: dict[int, str] = {}
+    if not ok.all():
+        for position in np.flatnonzero(~ok).tolist():
+            errors[position] = u_error[codes[position]] or ""
+    return ParsedDates(u_days[codes], ok, errors)

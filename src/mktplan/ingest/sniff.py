@@ -1,0 +1,496 @@
+"""Where a file's table is: the header found, not assumed on line 1, and which of several
+tables to read. One :class:`Dialect` per file, the same for CSV and .xlsx.
+
+The header is the first line within the first :data:`HEADER_WINDOW` that holds the wanted
+columns (a source's date and mapped columns, else long format's date,kpi,value); the lines
+above it (titles, date ranges, ``#`` comments, Excel's ``sep=`` hint) are skipped and said.
+A file holding several tables (a repeated header, or a blank line and a new title above
+another header) is refused unless the source picks one with ``table:``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import json
+import re
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mktplan.errors import IngestError, shorten
+from mktplan.ingest.columns import Body, pandas_body
+from mktplan.ingest.readers import (
+    SAMPLE_BYTES,
+    TableHeader,
+    _excel_rows,
+    _named,
+    header_key,
+    read_columns,
+    read_header,
+)
+
+if TYPE_CHECKING:
+    from mktplan.plan.model import Source
+
+HEADER_WINDOW = 50  # lines searched for the header
+_SEP_HINT = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
+
+Record = tuple[int, tuple[str, ...]]  # (1-based line or row, cells)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a file: its title (the line above its header, '' when none), its header's
+    line, and the line after its last row (None: the end of the file)."""
+
+    title: str
+    header_line: int
+    end_line: int | None
+    headers: tuple[str, ...]
+
+    def label(self, number: int) -> str:
+        named = f" {shorten(self.title)!r}" if self.title else ""
+        return f"{number}{named} (header on line {self.header_line})"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How to read one file: what :class:`TableHeader` says (encoding, delimiter, sheet) plus
+    where its table is and what was skipped above it."""
+
+    header: TableHeader  # headers of the chosen table
+    header_line: int = 1
+    end_line: int | None = None
+    skipped_above: str = ""  # what the lines above the header were, for the summary
+    table: str = ""  # the chosen table's label when the file holds several
+    rows: tuple[tuple[str, ...], ...] | None = None  # xlsx: every row of the sheet as text
+    aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
+
+    @property
+    def plain(self) -> bool:
+        """Header on line 1 and one table: today's fast readers apply unchanged."""
+        return self.header_line == 1 and self.end_line is None
+
+    def reading(self) -> dict[str, str]:
+        """Everything besides the bytes and the source's options that decides what is read:
+        the header's reading (codec, delimiter, sheet) and where the table was found."""
+        return {
+            **self.header.reading(),
+            "header_line": str(self.header_line),
+            "end_line": "" if self.end_line is None else str(self.end_line),
+            "table": self.table,
+            "aliases": json.dumps(self.aliases, ensure_ascii=False),
+        }
+
+
+def wanted_columns(source: Source | None) -> list[str]:
+    """The headers a source needs (date, mapped and routing columns)."""
+    if source is None:
+        return []
+    wanted = [source.date, *source.columns]
+    wanted += [
+        h
+        for h in (
+            source.module_by,
+            source.channel,
+            source.note,
+            source.line,
+            source.ref,
+            source.currency,
+        )
+        if h
+    ]
+    return wanted
+
+
+LONG_COLUMNS = ("date", "kpi", "value")
+
+
+def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
+    """The sampled lines of a CSV as text, and its ``sep=`` hint's delimiter ('' when none)."""
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise IngestError(f"cannot read the file: {exc.strerror}", file=header.file) from None
+    text = codecs.getincrementaldecoder(header.encoding)(errors="replace").decode(sample)
+    text = text.removeprefix("\ufeff")
+    if len(sample) == SAMPLE_BYTES:  # the last sampled line may be cut off
+        text = text[: text.rfind("\n") + 1] or text
+    first = text.split("\n", 1)[0].strip("\r")
+    hint = _SEP_HINT.fullmatch(first)
+    return text, hint.group(1) if hint else ""
+
+
+def _head(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text``."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t,;\r]*\n")
+
+
+def _one_table(text: str, header: tuple[str, ...]) -> bool:
+    """A cheap look at the sample: no blank line and the header's first cell only once, so
+    no table can start after the header (else the lines are split and looked at)."""
+    first = header[0] if header else ""
+    return bool(first) and not _BLANK_LINE.search(text) and text.count(first) == 1
+
+
+def _split(text: str, delimiter: str) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[Record] = []
+    line = 1
+    try:
+        for cells in reader:
+            records.append((line, tuple(c.strip() for c in cells)))
+            line = reader.line_num + 1
+    except csv.Error:
+        pass  # a broken quote late in the sample: the readers say what is wrong
+    return records
+
+
+def _holds(cells: tuple[str, ...], wanted: list[str]) -> int:
+    keys = {header_key(c) for c in cells}
+    return sum(header_key(w) in keys for w in wanted)
+
+
+def _is_title(cells: tuple[str, ...]) -> bool:
+    """A line that names a table or a range, not a row: at most one non-empty cell."""
+    return sum(bool(c) for c in cells) <= 1
+
+
+def _describe(records: list[Record], header_line: int) -> str:
+    kinds: list[str] = []
+    for line, cells in records:
+        if line >= header_line:
+            break
+        first = cells[0] if cells else ""
+        if line == 1 and _SEP_HINT.fullmatch(",".join(cells)):
+            kind = "Excel's sep= hint"
+        elif first.startswith("#"):
+            kind = "# comments"
+        elif not any(cells):
+            kind = "blank lines"
+        else:
+            kind = "titles or date ranges"
+        if kind not in kinds:
+            kinds.append(kind)
+    return f"above the header on line {header_line} ({', '.join(kinds)})"
+
+
+def _find_header(
+    records: list[Record], wanted: list[str], header_row: int | None, file: str
+) -> int | None:
+    """The line of the header: ``header_row``, else the first line within the window that
+    holds every wanted column; None when no line does."""
+    if header_row is not None:
+        if not any(line == header_row for line, _ in records):
+            raise IngestError(
+                f"header_row {header_row} is beyond the end of the file",
+                file=file,
+                hint="give the line number of the header row as a text editor shows it",
+            )
+        return header_row
+    for line, cells in records[:HEADER_WINDOW]:
+        if wanted and _holds(cells, wanted) == len(set(map(header_key, wanted))):
+            return line
+    return None
+
+
+@dataclass(frozen=True)
+class TwoLevel:
+    """A header over two lines (merged cells above): the lower line, a name per column
+    (`上级/下级` where both are written, else the one written), and the lower names that are
+    unique, by which a column may be mapped too."""
+
+    line: int
+    names: tuple[str, ...]
+    aliases: tuple[tuple[str, int], ...]
+
+
+def _two_level(upper: tuple[str, ...], lower: tuple[str, ...], line: int) -> TwoLevel:
+    width = max(len(upper), len(lower))
+    filled: list[str] = []
+    last = ""
+    for i in range(width):  # a merged cell is written once, in its first column
+        cell = upper[i] if i < len(upper) else ""
+        last = cell or last
+        filled.append(last)
+    below = [lower[i] if i < len(lower) else "" for i in range(width)]
+    names = tuple(
+        f"{up}/{low}" if up and low and up != low else (low or up)
+        for up, low in zip(filled, below, strict=True)
+    )
+    keys = [header_key(low) for low in below]
+    aliases = tuple(
+        (low, i) for i, low in enumerate(below) if low and keys.count(header_key(low)) == 1
+    )
+    return TwoLevel(line, names, aliases)
+
+
+def _find_two_level(records: list[Record], wanted: list[str]) -> TwoLevel | None:
+    """The first pair of lines within the window whose names (literal, `上级/下级`, or a
+    unique lower name) hold every wanted column."""
+    keys = set(map(header_key, wanted))
+    window = records[:HEADER_WINDOW]
+    for (_, upper), (line, lower) in itertools.pairwise(window):
+        if not any(upper) or not any(lower):
+            continue
+        found = _two_level(upper, lower, line)
+        names = {header_key(n) for n in found.names} | {header_key(a) for a, _ in found.aliases}
+        names |= {header_key(c) for c in upper if c}
+        if keys <= names:
+            return found
+    return None
+
+
+def _looks_like_header(cells: tuple[str, ...]) -> bool:
+    """At least two non-empty cells, none of them a number: a header, not a data row."""
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and not any(re.fullmatch(r"[\d.,%$¥ -]+", c) for c in filled)
+
+
+def _breaks(after: list[Record], i: int, width: int) -> bool:
+    """Whether the blank line ``after[i]`` ends a table: the next line has another width
+    (a CSV title), or is a title above a header."""
+    if i + 1 >= len(after) or not any(after[i + 1][1]):
+        return False
+    following = after[i + 1][1]
+    if len(following) != width:
+        return True
+    return _is_title(following) and i + 2 < len(after) and _looks_like_header(after[i + 2][1])
+
+
+def _tables(records: list[Record], header_line: int) -> list[Table]:
+    """The tables from ``header_line`` on: a new one starts at a repeated header, or at a
+    blank line followed by a title or by a line of another width than the header."""
+    by_line = dict(records)
+    header = by_line[header_line]
+    keys = tuple(header_key(c) for c in header)
+    tables: list[Table] = []
+    start, start_title, start_headers = header_line, _title_above(records, header_line), header
+    after = [(line, cells) for line, cells in records if line > header_line]
+    i = 0
+    while i < len(after):
+        line, cells = after[i]
+        repeated = tuple(header_key(c) for c in cells) == keys
+        if repeated or (not any(cells) and _breaks(after, i, len(header))):
+            end = line  # the table ends before the blank or title lines above the next header
+            if repeated:
+                j = i - 1
+                while j >= 0 and _is_title(after[j][1]):
+                    end = after[j][0]
+                    j -= 1
+            tables.append(Table(start_title, start, end, start_headers))
+            k = i if repeated else i + 1  # the next header: the repeated line, or after titles
+            while k < len(after) and _is_title(after[k][1]):
+                k += 1
+            if k >= len(after):
+                return tables
+            start, start_headers = after[k][0], after[k][1]
+            start_title = _title_above(records, start)
+            i = k + 1
+            continue
+        i += 1
+    tables.append(Table(start_title, start, None, start_headers))
+    return tables
+
+
+def _title_above(records: list[Record], header_line: int) -> str:
+    """The nearest titled line above a header (not a comment, not a sep= hint)."""
+    above = [(line, cells) for line, cells in records if line < header_line]
+    for line, cells in reversed(above):
+        text = next((c for c in cells if c), "")
+        if not text:
+            continue
+        if (
+            not _is_title(cells)
+            or text.startswith("#")
+            or (line == 1 and _SEP_HINT.fullmatch(text))
+        ):
+            return ""
+        return text
+    return ""
+
+
+def _pick(tables: list[Table], table: str | int | None, file: str) -> tuple[Table, str]:
+    if table is None:
+        if len(tables) == 1:
+            return tables[0], ""
+        found = "; ".join(t.label(n) for n, t in enumerate(tables, start=1))
+        raise IngestError(
+            f"the file holds {len(tables)} tables: {found}",
+            file=file,
+            line=tables[1].header_line,
+            hint="pick one with `table:` in the source (its title or its number), e.g. "
+            f"table: {shorten(tables[0].title) or 1!r}; tables are never summed together",
+        )
+    for number, candidate in enumerate(tables, start=1):
+        if (isinstance(table, int) and table == number) or (
+            isinstance(table, str) and header_key(table) == header_key(candidate.title)
+        ):
+            return candidate, candidate.label(number) if len(tables) > 1 else ""
+    found = "; ".join(t.label(n) for n, t in enumerate(tables, start=1))
+    raise IngestError(
+        f"the source's table {table!r} is not in the file; it holds: {found}",
+        file=file,
+        hint="give `table:` as one of these titles or numbers",
+    )
+
+
+def sniff(
+    path: Path,
+    source: Source | None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+) -> Dialect:
+    """Find the header and the table of a file for ``source`` (None: long format). ``name``
+    is the file as messages name it, when ``path`` is a copy (of a pipe)."""
+    header = read_header(path, encoding=encoding, sheet=sheet, name=name)
+    with _named(str(path), header.file) if name is not None else nullcontext():
+        return _sniff(header, source)
+
+
+def _sniff(header: TableHeader, source: Source | None) -> Dialect:
+    path = header.readable
+    rows: tuple[tuple[str, ...], ...] | None = None
+    header_row = source.header_row if source else None
+    wanted = wanted_columns(source)
+    if header.excel:
+        body, _, _ = _excel_rows(path, header.sheet, header_only=False)
+        rows = (header.headers, *(tuple(str(c).strip() for c in r) for r in body))
+        candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
+        order, text = [""], ""
+    else:
+        text, hinted = _sample_text(path, header)
+        order = list(dict.fromkeys([hinted] if hinted else [header.delimiter, ",", "\t", ";"]))
+        candidates = []
+    # the first delimiter under which some line holds the wanted columns (else long format's);
+    # split lazily: a plain file is found under its sniffed delimiter at once
+    found: tuple[str, list[Record], int] | None = None
+    window = max(HEADER_WINDOW, header_row or 0) + 1
+    for names in (wanted, list(LONG_COLUMNS)) if wanted else (list(LONG_COLUMNS),):
+        for n, delimiter in enumerate(order):
+            if n == len(candidates):  # the lines the header may be on; the rest if needed
+                candidates.append((delimiter, _split(_head(text, window), delimiter)))
+            split = candidates[n][1]
+            line = _find_header(split, names, header_row, header.file)
+            if line is not None:
+                found = (delimiter, split, line)
+                break
+        if found is not None or header_row is not None:
+            break
+    two_level = None
+    if found is None and wanted and header_row is None:
+        for delimiter, split in candidates:
+            two_level = _find_two_level(split, wanted)
+            if two_level is not None:
+                found = (delimiter, split, two_level.line)
+                break
+    if found is None:
+        # the closest line: what a missing-columns message names as taken for the header
+        scored = [
+            (_holds(cells, wanted), len(cells), -ln, n)
+            for n, (_, split) in enumerate(candidates)
+            for ln, cells in split[:HEADER_WINDOW]
+        ]
+        best = max(scored, default=(0, 0, -1, 0))
+        if not best[0] or best[2] == -1:
+            return Dialect(header, rows=rows)
+        delimiter, records = candidates[best[3]]
+        line = -best[2]
+    else:
+        delimiter, records, line = found
+    if not header.excel:
+        by_line = dict(records)
+        if line in by_line and _one_table(text, by_line[line]):
+            title = _title_above(records, line)
+            tables = [Table(title, line, None, by_line[line])]
+        else:
+            records = _split(text, delimiter)
+            tables = _tables(records, line) if records else []
+    else:
+        tables = _tables(records, line) if records else []
+    chosen, label = (
+        _pick(tables, source.table if source else None, header.file)
+        if tables
+        else (Table("", line, None, header.headers), "")
+    )
+    headers = chosen.headers
+    aliases: tuple[tuple[str, int], ...] = ()
+    if two_level is not None and chosen.header_line == two_level.line:
+        headers, aliases = two_level.names, two_level.aliases
+    # a sheet's rows run to its widest column; a CSV's width is what its lines hold
+    while header.excel and headers and not headers[-1]:
+        headers = headers[:-1]
+    table_header = replace(header, headers=headers, delimiter=delimiter or header.delimiter)
+    return Dialect(
+        table_header,
+        header_line=chosen.header_line,
+        end_line=chosen.end_line,
+        skipped_above=_describe(records, chosen.header_line) if chosen.header_line > 1 else "",
+        table=label,
+        rows=rows,
+        aliases=aliases,
+    )
+
+
+def read_body(
+    dialect: Dialect,
+    positions: list[int],
+    text_positions: set[int],
+    quotes: tuple[int, int] | None = None,
+) -> Body:
+    """The body of the dialect's table: the readers' fast paths for a plain file, else the
+    lines of the table read as text by pandas (line numbers as in the file)."""
+    header = dialect.header
+    if dialect.plain and dialect.rows is None:
+        return read_columns(header, positions, text_positions, quotes)
+    import pandas as pd
+
+    first = dialect.header_line + 1
+    if dialect.rows is not None:
+        stop = None if dialect.end_line is None else dialect.end_line - 1
+        selected = dialect.rows[dialect.header_line : stop]
+        cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
+        return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)
+    width = len(header.headers)
+    try:
+        frame = pd.read_csv(
+            header.readable,
+            sep=header.delimiter,
+            encoding=header.encoding,
+            header=None,
+            skiprows=dialect.header_line,
+            nrows=None if dialect.end_line is None else dialect.end_line - first,
+            names=list(range(width)),
+            index_col=False,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            on_bad_lines="error",
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise IngestError(
+            f"cannot read the table below line {dialect.header_line}: "
+            + shorten(str(exc).rstrip("\n")),
+            file=header.file,
+            hint="every row needs as many fields as the header; quote values that hold the "
+            f"delimiter {header.delimiter!r}",
+        ) from None
+    frame = frame.fillna("")
+    return pandas_body(frame, positions, first)

@@ -1,0 +1,113 @@
+"""Plausibility warnings: plans that are valid but probably not what was meant.
+
+Warnings only (exit 0 unless ``validate --strict``): a percent target written as a fraction,
+a goal whose numbers match none of its module's KPI targets, an approval dated after the
+plan started.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from mktplan.errors import Finding
+from mktplan.plan.model import Module
+from mktplan.plan.vague import strip_dates
+
+if TYPE_CHECKING:
+    from mktplan.plan.rules import Context
+
+_SCALES = {
+    "万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(10) ** 8, "億": Decimal(10) ** 8,
+    "千": Decimal(1_000), "k": Decimal(1_000), "thousand": Decimal(1_000),
+    "million": Decimal(10) ** 6, "m": Decimal(10) ** 6, "mn": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9,
+}  # fmt: skip
+_QUANTITY = re.compile(
+    r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(万|萬|亿|億|千|thousand|million|billion|mn|bn|m|k)?"
+    r"(?![a-z])\s*([%％])?",
+    re.I,
+)
+TOLERANCE = Decimal("0.005")  # "1.3 million" for 1,296,000 is the same number
+
+
+def goal_numbers(goal: str) -> list[Decimal]:
+    """The quantities a goal names, in units: "70 万元" is 700000, "1.6 万" 16000, "5 %" 5.
+    Dates and event names (by 31 July 2023, 双11) are not quantities."""
+    numbers: list[Decimal] = []
+    for match in _QUANTITY.finditer(strip_dates(goal)):
+        try:
+            value = Decimal(match[1].replace(",", "").replace("，", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+            continue
+        scale = _SCALES.get((match[2] or "").lower(), Decimal(1))
+        numbers.append(value * scale)
+    return numbers
+
+
+def _module_targets(module: Module) -> list[Decimal]:
+    """The numbers a goal may name for this module: each KPI's target, and its change over
+    the baseline in percent ("+30 %" for 1,300,000 over 1,000,000)."""
+    found: list[Decimal] = []
+    for kpi in module.kpis:
+        if kpi.target is None:
+            continue
+        found.append(kpi.target)
+        if kpi.baseline:
+            found.append(abs(kpi.target - kpi.baseline) * 100 / abs(kpi.baseline))
+    return found
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.quantize(Decimal('0.01')).normalize():f}"
+
+
+def _close(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= TOLERANCE * max(abs(a), abs(b))
+
+
+def goals_match_targets(ctx: Context) -> Iterator[Finding]:
+    for m, module in enumerate(ctx.plan.modules):
+        said = goal_numbers(module.goal)
+        targets = _module_targets(module)
+        if not said or not targets:
+            continue  # a goal without numbers is the SMART rule's finding
+        if not any(_close(number, target) for number in said for target in targets):
+            shown = ", ".join(_plain(t) for t in targets[:5])
+            yield ctx.warning(
+                ("modules", m, "goal"),
+                f"module {module.id!r}: the goal names "
+                f"{', '.join(_plain(n) for n in said)}, which matches none of its "
+                f"KPI targets ({shown})",
+                "bring the goal and the targets back in line: one of them was changed alone",
+                code="goal_target_mismatch",
+            )
+
+
+def percent_targets(ctx: Context) -> Iterator[Finding]:
+    for ref in ctx.refs.values():
+        target = ref.kpi.target
+        if ref.kpi.is_percent and target is not None and 0 < target < 1:
+            yield ctx.warning(
+                (*ref.loc, "target"),
+                f"KPI {ref.qualified!r} is in percent points but targets {_plain(target)}: that "
+                f"is {_plain(target)} %, not {_plain(target * 100)} %",
+                f"write {_plain(target * 100)} for {_plain(target * 100)} % (a percent KPI "
+                "counts in percent points)",
+                code="percent_as_fraction",
+            )
+
+
+def approvals_before_start(ctx: Context) -> Iterator[Finding]:
+    period = ctx.plan.plan.period
+    for i, approval in enumerate(ctx.plan.plan.approvals):
+        if period.start < approval.date <= period.end:
+            yield ctx.warning(
+                ("plan", "approvals", i, "date"),
+                f"approval by {approval.name} is dated {approval.date}, after the plan started "
+                f"on {period.start}",
+                "a plan is approved before it starts; check the date, or record why it was late",
+                code="late_approval",
+            )

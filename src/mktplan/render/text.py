@@ -1,0 +1,117 @@
+"""The report's sentences, per language: the one place that turns the codes and numbers of
+an :class:`~mktplan.evaluation.Evaluation` into prose (alert messages). Renderers call
+:func:`localize` first, so the JSON, the Markdown template context (``a.message``), the
+terminal and Excel all carry the same sentence in the report language."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from mktplan.evaluation import AlertResult, Evaluation, KpiResult
+from mktplan.render import numbers
+from mktplan.vocab import is_percent
+
+
+def localize(ev: Evaluation, lang: str) -> Evaluation:
+    """``ev`` with every alert's ``message`` and the tracking table's actual and variance
+    texts written in ``lang``. A row that names no key KPIs keeps its texts as they are."""
+    alerts = [dataclasses.replace(a, message=alert_message(a, lang)) for a in ev.alerts]
+    kpis = {k.id: k for k in ev.kpis}
+    tracking = [
+        dataclasses.replace(
+            row,
+            actual=tracking_actual([kpis[i] for i in row.key_kpis if i in kpis]),
+            variance=tracking_variance([kpis[i] for i in row.key_kpis if i in kpis], lang),
+        )
+        if row.key_kpis
+        else row
+        for row in ev.tracking
+    ]
+    return dataclasses.replace(ev, alerts=alerts, tracking=tracking)
+
+
+def tracking_actual(kpis: list[KpiResult]) -> str:
+    """"Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
+    return "; ".join(f"{k.name}: {_n(k.actual, k.unit)} / {_n(k.target, k.unit)}" for k in kpis)
+
+
+def tracking_variance(kpis: list[KpiResult], lang: str) -> str:
+    """"Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
+
+    def gap(k: KpiResult) -> str:
+        if lang == "zh" and k.variance is not None and is_percent(k.unit):
+            return f"{_n(k.variance)} 个百分点"
+        return _n(k.variance, k.unit)
+
+    return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
+
+
+def alert_message(a: AlertResult, lang: str) -> str:
+    """One line saying why the alert fired, in ``lang`` (en or zh), after the plan's own
+    alert message when it has one."""
+    text = _chinese(a) if lang == "zh" else _english(a)
+    if a.note:
+        return f"{a.note}：{text}" if lang == "zh" else f"{a.note}: {text}"
+    return text
+
+
+def _n(value: Decimal | None, unit: str | None = None) -> str:
+    return numbers.readable(value, unit)
+
+
+def _budget_subject(a: AlertResult, lang: str) -> str:
+    if a.kpi.startswith("budget.lines."):
+        return f"预算科目 {a.name} " if lang == "zh" else f"Budget line {a.name}"
+    code = a.kpi.removeprefix("budget.modules.")
+    return f"模块 {a.name}({code})" if lang == "zh" else f"Module {a.name} ({code})"
+
+
+def _english(a: AlertResult) -> str:
+    if a.rule == "over_budget":
+        return (
+            f"{_budget_subject(a, 'en')} spent {_n(a.actual)} of its budget {_n(a.reference)} "
+            f"({_n(a.gap, '%')})"
+        )
+    if a.rule == "forecast_over_budget":
+        end = numbers.date(a.until)
+        return (
+            f"{_budget_subject(a, 'en')} is forecast to spend {_n(a.actual)} by {end}, over its "
+            f"budget {_n(a.reference)} (spent {_n(a.spent)} so far)"
+        )
+    shown = f"{a.name} ({a.kpi}) is {_n(a.actual, a.unit)}"
+    if a.rule in ("below_target", "above_target", "below_pace"):
+        what = "the pace line" if a.rule == "below_pace" else "target"
+        gap = _n(abs(a.gap), "%") if a.gap is not None else "all"
+        side = "above" if a.rule == "above_target" else "below"
+        return (
+            f"{shown}, {gap} {side} {what} {_n(a.reference, a.unit)} "
+            f"(alert {side} {_n(a.threshold, '%')})"
+        )
+    side = "above" if a.rule == "above" else "below"
+    return f"{shown}, {side} {_n(a.threshold, a.unit)}"
+
+
+def _chinese(a: AlertResult) -> str:
+    if a.rule == "over_budget":
+        return (
+            f"{_budget_subject(a, 'zh')}已花费 {_n(a.actual)}，超出预算 {_n(a.reference)}"
+            f"(为预算的 {_n(a.gap, '%')})"
+        )
+    if a.rule == "forecast_over_budget":
+        end = numbers.date(a.until)
+        return (
+            f"{_budget_subject(a, 'zh')}预计到 {end} 花费 {_n(a.actual)}，超出预算 "
+            f"{_n(a.reference)}(目前已花费 {_n(a.spent)})"
+        )
+    shown = f"{a.name}({a.kpi})为 {_n(a.actual, a.unit)}"
+    if a.rule in ("below_target", "above_target", "below_pace"):
+        what = "进度线" if a.rule == "below_pace" else "目标"
+        gap = _n(abs(a.gap), "%") if a.gap is not None else "全部"
+        side = "高" if a.rule == "above_target" else "低"
+        return (
+            f"{shown}，比{what} {_n(a.reference, a.unit)} {side} {gap}"
+            f"(预警线：{side}于{what} {_n(a.threshold, '%')})"
+        )
+    side = "高于" if a.rule == "above" else "低于"
+    return f"{shown}，{side} {_n(a.threshold, a.unit)}"

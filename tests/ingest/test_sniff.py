@@ -1,0 +1,306 @@
+"""The header is found, not assumed on line 1; a file of several tables needs `table:`."""
+
+from __future__ import annotations
+
+import codecs
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import run_cli
+from tests.ingest.shapes import PLAN, stored, write, write_plan
+
+GOOGLE = (
+    "Campaign report\n"
+    '"October 1, 2025 - October 2, 2025"\n'
+    "Day,Campaign,Cost,Clicks\n"
+    "2025-10-01,Brand,12.00,3\n"
+    "2025-10-02,Brand,8.00,2\n"
+    "Total: Account,,20.00,5\n"
+)
+
+
+def test_title_and_date_range_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "g.csv", GOOGLE)
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-02", "Brand")] == Decimal(8)
+    assert "skipped lines 1–2: above the header on line 3 (titles or date ranges)" in run.stdout
+    assert "2 rows read" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)],
+)
+def test_utf16_with_tabs_like_googles_excel_csv(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    text = GOOGLE.replace(",", "\t").replace('"October 1\t 2025 - October 2\t 2025"', "x")
+    export = tmp_path / "g.csv"
+    export.write_bytes(bom + text.replace("\n", "\r\n").encode(encoding))
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.clicks", "2025-10-01", "Brand")] == Decimal(3)
+
+
+def test_ga4_comment_block_and_semicolons(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "ga4.csv",
+        "# ----------------------------------------\n"
+        "# Report CSV Export\n"
+        "# Start date: 20251001\n"
+        "#\n"
+        "date;spend\n"
+        "20251001;1,5\n"  # a semicolon file may write a decimal comma: refused, not misread
+        "20251002;2\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "ga4.csv:6 spend" in run.stderr
+    fixed = write(tmp_path, "ga4b.csv", "# Report\n#\ndate;spend\n20251001;1.5\n20251002;2\n")
+    run = run_cli("ingest", plan, fixed, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal("1.5")
+    assert "skipped lines 1–2: above the header on line 3 (# comments)" in run.stdout
+
+
+META_SUITE = (
+    "sep=,\n"
+    '"Facebook visits"\n'
+    '"Date","Primary"\n'
+    '"2025-10-01T00:00:00","138"\n'
+    '"2025-10-02T00:00:00","117"\n'
+    "\n"
+    '"Instagram profile visits"\n'
+    '"Date","Primary"\n'
+    '"2025-10-01T00:00:00","5"\n'
+    '"2025-10-02T00:00:00","10"\n'
+)
+SUITE_PLAN = PLAN + ("  visits:\n    date: Date\n    module: ads\n    columns: {Primary: clicks}\n")
+
+
+def _suite(tmp_path: Path) -> Path:
+    path = tmp_path / "visits.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + META_SUITE.replace("\n", "\r\n").encode("utf-16-le"))
+    return path
+
+
+def test_two_tables_are_refused_naming_them(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, SUITE_PLAN), tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, _suite(tmp_path), "--source", "visits", "--store", store)
+    assert run.code == 1
+    assert (
+        "the file holds 2 tables: 1 'Facebook visits' (header on line 3); "
+        "2 'Instagram profile visits' (header on line 8)" in run.stderr
+    )
+    assert "`table:`" in run.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        ("Facebook visits", (138, 117)),
+        ("1", (138, 117)),
+        ("Instagram profile visits", (5, 10)),
+        ("2", (5, 10)),
+    ],
+)
+def test_a_table_is_picked_by_title_or_number(
+    tmp_path: Path, table: str, values: tuple[int, int]
+) -> None:
+    plan_text = SUITE_PLAN.replace(
+        "    columns: {Primary: clicks}\n",
+        f"    columns: {{Primary: clicks}}\n    table: {table}\n",
+    )
+    plan, store = write_plan(tmp_path, plan_text), tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, _suite(tmp_path), "--source", "visits", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.clicks", "2025-10-01", ""): Decimal(values[0]),
+        ("ads.clicks", "2025-10-02", ""): Decimal(values[1]),
+    }
+
+
+def test_an_unknown_table_is_refused(tmp_path: Path) -> None:
+    plan_text = SUITE_PLAN.replace(
+        "    columns: {Primary: clicks}\n", "    columns: {Primary: clicks}\n    table: 3\n"
+    )
+    plan, store = write_plan(tmp_path, plan_text), tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, _suite(tmp_path), "--source", "visits", "--store", store)
+    assert run.code == 1
+    assert "the source's table 3 is not in the file" in run.stderr
+
+
+def test_a_repeated_header_starts_a_second_table(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "twice.csv",
+        "date,spend\n2025-10-01,1\ndate,spend\n2025-10-01,2\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "the file holds 2 tables" in run.stderr
+    assert "(header on line 3)" in run.stderr
+
+
+def test_a_blank_line_inside_the_data_is_no_new_table(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "b.csv", "date,spend\n2025-10-01,1\n\n2025-10-02,2\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert len(stored(store)) == 2
+
+
+def test_header_row_overrides_the_search(tmp_path: Path) -> None:
+    plan_text = PLAN.replace(
+        "    columns: {spend: spend}\n", "    columns: {spend: spend}\n    header_row: 3\n", 1
+    )
+    plan, store = write_plan(tmp_path, plan_text), tmp_path / "s.sqlite"
+    # line 1 would match too; the source says the header is on line 3
+    export = write(tmp_path, "h.csv", "date,spend\nnotes\ndate,spend\n2025-10-01,4\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(4)
+
+
+def test_missing_columns_name_the_line_taken_as_the_header(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "m.csv", "Campaign report\nJuly 2025\nDay,Campaign,Cost\n1,2,3\n")
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 1
+    assert "m.csv:3" in run.stderr
+    assert "needs column 'Clicks'" in run.stderr
+    assert "line 3 was taken as the header" in run.stderr
+    no_day = write(tmp_path, "n.csv", "Campaign report\nJuly 2025\nCampaign,Cost,Clicks\nA,3,1\n")
+    run = run_cli("ingest", plan, no_day, "--source", "google", "--store", store)
+    assert run.code == 1
+    assert "needs column 'Day'" in run.stderr
+    assert "export the report by day" in run.stderr
+
+
+def test_an_xlsx_with_title_rows_above_the_header(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (
+        ["生意参谋 店铺数据"],
+        ["统计时间 2025-10-01 ~ 2025-10-02"],
+        ["日期", "销售额(万元)", "花费(千元)"],
+        ["2025-10-01", 1.5, 2],
+        ["2025-10-02", 0.5, 1],
+        ["合计", 2, 3],
+    ):
+        sheet.append(row)
+    export = tmp_path / "sycm.xlsx"
+    workbook.save(export)
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.sales", "2025-10-01", ""): Decimal(15000),
+        ("ads.sales", "2025-10-02", ""): Decimal(5000),
+        ("ads.spend", "2025-10-01", ""): Decimal(2000),
+        ("ads.spend", "2025-10-02", ""): Decimal(1000),
+    }
+    assert "skipped lines 1–2: above the header on line 3" in run.stdout
+    assert "skipped line 6: a totals row" in run.stdout
+
+
+TWO_LEVEL = PLAN + (
+    "  two_level:\n    date: 日期\n    module: ads\n"
+    "    columns: {推广/消耗: spend, 成交金额: sales, 点击: clicks}\n"
+)
+
+
+def test_a_two_level_header_of_merged_cells(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, TWO_LEVEL), tmp_path / "s.sqlite"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["千川 日报"])
+    sheet.append(["日期", "推广", None, "成交", None])
+    sheet.append([None, "消耗", "点击", "成交金额", "消耗"])  # 消耗 twice: only 推广/消耗 names it
+    sheet.append(["2025-10-01", 10, 3, 30, 99])
+    sheet.append(["合计", 10, 3, 30, 99])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:C2")
+    sheet.merge_cells("D2:E2")
+    export = tmp_path / "qc.xlsx"
+    workbook.save(export)
+    run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", ""): Decimal(10),
+        ("ads.sales", "2025-10-01", ""): Decimal(30),
+        ("ads.clicks", "2025-10-01", ""): Decimal(3),
+    }
+
+
+def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, TWO_LEVEL), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "qc.csv",
+        "日期,推广,,成交,\n,消耗,点击,成交金额,消耗\n2025-10-01,10,3,30,99\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(10)
+
+
+def test_a_trailing_delimiter_on_every_line_keeps_the_file_readable(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "t.csv", "date,spend,,\n2025-10-01,4,,\n2025-10-02,5,,\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(4)
+
+
+@pytest.mark.parametrize(
+    ("option", "other", "outcome", "value"),
+    [
+        ("    table: 1\n", "    table: 2\n", "0 new, 1 changed", Decimal(2)),
+        ("    table: 2\n", "    table: 2\n    date_format: '%Y-%m-%d'\n", "1 unchanged", 2),
+        ("    table: 2\n", "    table: 2\n    scale: {spend: K}\n", "1 changed", 2000),
+    ],
+)
+def test_the_same_bytes_read_with_other_source_options_are_not_already_ingested(
+    tmp_path: Path, option: str, other: str, outcome: str, value: Decimal
+) -> None:
+    # an ingest's identity is the bytes and how they are read: the table, the header's line,
+    # the date format and the scale are part of it, like --sheet and --encoding
+    def plan_with(extra: str) -> Path:
+        anchor = "    columns: {spend: spend}\n"
+        return write_plan(tmp_path, PLAN.replace(anchor, anchor + extra, 1))
+
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "two.csv", "date,spend\n2025-10-01,1\ndate,spend\n2025-10-01,2\n")
+    first = run_cli("ingest", plan_with(option), export, "-s", "plain", "--store", store)
+    assert first.code == 0, first.output
+    again = run_cli("ingest", plan_with(option), export, "-s", "plain", "--store", store)
+    assert "already ingested" in again.stdout
+    changed = run_cli("ingest", plan_with(other), export, "-s", "plain", "--store", store)
+    assert changed.code == 0, changed.output
+    assert "already ingested" not in changed.stdout
+    assert outcome in changed.stdout
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == value
+
+
+def test_a_huge_table_title_is_cut_in_the_message(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    title = "x" * 100_000
+    export = write(
+        tmp_path, "t.csv", f"{title}\ndate,spend\n2025-10-01,1\n\nOther\ndate,spend\n2025-10-01,2\n"
+    )
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "the file holds 2 tables" in run.stderr
+    assert "(100,000 characters)" in run.stderr
+    assert len(run.stderr) < 2_000

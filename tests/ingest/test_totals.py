@@ -1,0 +1,178 @@
+"""Totals and subtotal rows never become data and never make a file fail."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from mktplan.ingest.cells import is_totals_label
+from mktplan.store import Store
+from tests.conftest import run_cli
+from tests.ingest.shapes import PLAN, stored, write, write_plan
+
+QIANCHUAN = (
+    "日期,计划名称,消耗,成交金额,点击\n"
+    "2025-10-21,计划A,100.50,300,10\n"
+    "2025-10-21,计划B,50,200,5\n"
+    "2025-10-21,合计,150.50,500,15\n"
+    "2025-10-22,计划A,10,30,1\n"
+    "合计,,10,30,1\n"
+)
+
+
+def test_a_totals_row_after_each_day_is_skipped_not_stored_as_a_channel(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "qc.csv", QIANCHUAN)
+    run = run_cli("ingest", plan, export, "--source", "qianchuan", "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    assert values[("ads.spend", "2025-10-21", "计划A")] == Decimal("100.5")
+    assert sum(v for (k, d, _), v in values.items() if k == "ads.spend") == Decimal("160.5")
+    assert not any(channel == "合计" for _, _, channel in values)
+    assert "3 rows read" in run.stdout
+    assert "skipped line 4: a totals row (计划名称: '合计')" in run.stdout
+    assert "skipped line 6: a totals row (日期: '合计')" in run.stdout
+    log = run_cli("log", plan, "--store", store, "--format", "json")
+    [file] = json.loads(log.stdout)["runs"][0]["files"]
+    assert [(s["first_line"], s["reason"]) for s in file["skipped"]] == [
+        (4, "a totals row (计划名称: '合计')"),
+        (6, "a totals row (日期: '合计')"),
+    ]
+    text_log = run_cli("log", plan, "--store", store)
+    assert "skipped line 4" in text_log.stdout
+
+
+def test_google_total_rows_including_subtotals_are_skipped(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "g.csv",
+        "Day,Campaign,Cost,Clicks\n"
+        "2025-10-01,Search | Brand,12.00,3\n"
+        "2025-10-01,Totally Fit,8.00,2\n"
+        "Total: Search,,12.00,3\n"
+        "Total: Account,,20.00,5\n"
+        "2025-10-02,GRAND TOTAL,99,9\n"
+        "2025-10-02,Summary,99,9\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", "Search | Brand"): Decimal(12),
+        ("ads.clicks", "2025-10-01", "Search | Brand"): Decimal(3),
+        ("ads.spend", "2025-10-01", "Totally Fit"): Decimal(8),
+        ("ads.clicks", "2025-10-01", "Totally Fit"): Decimal(2),
+    }
+    assert run.stdout.count("a totals row") == 4
+
+
+@pytest.mark.parametrize(
+    ("label", "is_total"),
+    [
+        ("Total", True),
+        ("Totals", True),
+        ("total:", True),
+        ("Total: Demand Gen", True),
+        ("Grand total", True),
+        ("SUMMARY", True),
+        ("合计", True),
+        ("总计:", True),
+        ("小计(华东)", True),
+        ("汇总", True),
+        ("Totally Fit", False),
+        ("Summary Sale Campaign", True),  # matched by prefix, as documented
+        ("Summer", False),
+        ("天猫", False),
+    ],
+)
+def test_totals_labels(label: str, is_total: bool) -> None:
+    assert is_totals_label(label) is is_total
+
+
+META = (
+    "Reporting starts,Ad name,Amount spent (CNY),Reach,Link clicks\n"
+    "2025-10-05,,30.50,900,7\n"  # Meta's summary row: names empty, reach de-duplicated
+    "2025-10-05,Ad one,10.25,500,3\n"
+    "2025-10-05,Ad two,20.25,600,4\n"
+    "2025-10-06,Ad one,1,1,1\n"
+)
+
+
+@pytest.mark.parametrize("source", ["meta", "meta_no_names"])
+def test_meta_summary_row_is_skipped_not_doubled(tmp_path: Path, source: str) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "meta.csv", META)
+    run = run_cli("ingest", plan, export, "--source", source, "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    spend = sum(v for (k, d, _), v in values.items() if k == "ads.spend" and d == "2025-10-05")
+    reach = sum(v for (k, d, _), v in values.items() if k == "ads.reach" and d == "2025-10-05")
+    assert (spend, reach) == (Decimal("30.5"), Decimal(1100))
+    assert "skipped line 2: a summary row" in run.stdout
+
+
+def test_a_row_with_empty_names_that_is_no_sum_is_kept(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "meta.csv",
+        "Reporting starts,Ad name,Amount spent (CNY),Reach,Link clicks\n"
+        "2025-10-05,,5,900,7\n"  # unnamed, but not the sum of the others
+        "2025-10-05,Ad one,10.25,500,3\n"
+        "2025-10-05,Ad two,20.25,600,4\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-05", "")] == Decimal(5)
+    assert "skipped" not in run.stdout
+
+
+def test_a_file_of_one_totals_row_is_not_refused(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "qc.csv", "日期,计划名称,消耗,成交金额,点击\n2025-10-21,合计,1,2,3\n")
+    run = run_cli("ingest", plan, export, "--source", "qianchuan", "--store", store)
+    assert run.code == 0, run.output
+    assert "0 rows read" in run.stdout
+    assert stored(store) == {}
+
+
+def test_long_format_totals_rows_are_skipped(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "long.csv",
+        "date,kpi,value,channel\n"
+        "2025-10-01,ads.spend,5,天猫\n"
+        "2025-10-01,合计,5,\n"
+        "2025-10-01,ads.spend,7,小计\n"
+        "Total,ads.spend,12,\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {("ads.spend", "2025-10-01", "天猫"): Decimal(5)}
+    assert run.stdout.count("a totals row") == 3
+
+
+def test_a_ledger_invoice_equal_to_the_others_of_its_day_is_no_summary_row(
+    tmp_path: Path,
+) -> None:
+    # a row with a ref (an invoice number) names a document: it is data even when its amount
+    # happens to be the sum of the day's other invoices
+    ledger = PLAN + (
+        "  ledger:\n    date: 日期\n    module: ads\n    ref: 发票号\n    columns: {花费: spend}\n"
+    )
+    plan, store = write_plan(tmp_path, ledger), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "ledger.csv",
+        "日期,发票号,花费\n2025-10-01,INV-1,100\n2025-10-01,INV-2,50\n2025-10-01,INV-3,150\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "ledger", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped" not in run.stdout
+    with Store.open(store) as opened:
+        refs = {(s.observation.ref, s.observation.value) for s in opened.observations("shapes")}
+    assert refs == {("INV-1", 100), ("INV-2", 50), ("INV-3", 150)}

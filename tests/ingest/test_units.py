@@ -1,0 +1,146 @@
+"""Currency and scale: the plan's currency in any spelling passes, another one is an error
+naming both; 万, 亿, w in cells and (万元), (千元) in headers scale exactly; `scale:` for K, M."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from mktplan.ingest.cells import header_unit, parse_cell, scale_factor
+from tests.conftest import run_cli
+from tests.ingest.shapes import PLAN, stored, write, write_plan
+
+
+@pytest.mark.parametrize(
+    "cell", ["¥5", "￥5", "5元", "CNY 5", "CN¥5", "RMB5", "5 rmb", "人民币5", "-¥5", "¥-5"]
+)
+def test_the_plans_currency_in_any_usual_spelling_is_accepted(tmp_path: Path, cell: str) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "p.csv", f"date,spend\n2025-10-01,{cell}\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    value = stored(store)[("ads.spend", "2025-10-01", "")]
+    assert abs(value) == Decimal(5)
+
+
+@pytest.mark.parametrize(
+    ("cell", "other"),
+    [("$5", "USD"), ("US$5", "USD"), ("5 usd", "USD"), ("€5", "EUR"), ("$1,234.56", "USD")],
+)
+def test_another_currency_in_a_money_cell_is_an_error_naming_both(
+    tmp_path: Path, cell: str, other: str
+) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "p.csv", f'date,spend\n2025-10-01,"{cell}"\n')
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert f"a value in {other}, but this column's KPI is in CNY" in run.stderr
+    assert "p.csv:2 spend" in run.stderr
+    assert not store.exists()
+
+
+def test_a_usd_plan_takes_dollars(tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path,
+        PLAN.replace("unit: CNY", "unit: USD")
+        .replace("owner: Li Na\n", "owner: Li Na\n  currency: USD\n", 1)
+        .replace("100,000 CNY", "100,000 USD"),
+    )
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "p.csv", 'date,spend,sales\n2025-10-01,"US$1,234.56",$5\n')
+    run = run_cli("ingest", plan, export, "--source", "spend_sales", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal("1234.56")
+    refused = write(tmp_path, "q.csv", "date,spend\n2025-10-02,¥5\n")
+    run = run_cli("ingest", plan, refused, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "a value in CNY, but this column's KPI is in USD" in run.stderr
+
+
+def test_a_money_column_header_in_another_currency_refuses_the_file(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "m.csv", "date,Amount spent (USD)\n2025-10-01,5\n")
+    run = run_cli("ingest", plan, export, "--source", "usd_header", "--store", store)
+    assert run.code == 1
+    assert "the column 'Amount spent (USD)' is in USD, but 'ads.spend' is in CNY" in run.stderr
+    assert "m.csv:1" in run.stderr
+    assert "Traceback" not in run.output
+
+
+def test_a_currency_column_in_another_currency_rejects_the_row(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "c.csv", "date,Currency,Spend\n2025-10-01,CNY,5\n2025-10-02,USD,7\n")
+    run = run_cli("ingest", plan, export, "--source", "with_currency", "--store", store)
+    assert run.code == 1
+    assert "c.csv:3 Currency: 'USD': a row in USD, but the plan's money is in CNY" in run.stderr
+    ok = write(tmp_path, "d.csv", "date,Currency,Spend\n2025-10-01,RMB,5\n2025-10-02,,7\n")
+    run = run_cli("ingest", plan, ok, "--source", "with_currency", "--store", store)
+    assert run.code == 0, run.output
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("1.2万", Decimal(12000)),
+        ("0.12亿", Decimal(12000000)),
+        ("3w", Decimal(30000)),
+        ("3W", Decimal(30000)),
+        ("1.2万元", Decimal(12000)),
+        ("0.000001万", Decimal("0.01")),
+    ],
+)
+def test_chinese_units_in_a_cell_scale_exactly(tmp_path: Path, cell: str, value: Decimal) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "p.csv", f"date,sales\n2025-10-01,{cell}\n")
+    run = run_cli("ingest", plan, export, "--source", "plain_sales", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.sales", "2025-10-01", "")] == value
+
+
+def test_a_unit_in_the_header_scales_the_column(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "store.csv",
+        "日期,销售额（万元）,花费(千元)\n2025-10-01,3.9,1.5\n2025-10-02,0.0001234,2\n"
+        "2025-10-03,2万,-\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    assert values[("ads.sales", "2025-10-01", "")] == Decimal(39000)
+    assert values[("ads.sales", "2025-10-02", "")] == Decimal("1.234")
+    assert values[("ads.sales", "2025-10-03", "")] == Decimal(20000)  # its own unit wins
+    assert values[("ads.spend", "2025-10-01", "")] == Decimal(1500)
+
+
+def test_a_source_scale_multiplies_a_column(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "k.csv", "date,Clicks (K),Spend\n2025-10-01,1.25,3\n")
+    run = run_cli("ingest", plan, export, "--source", "scaled", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.clicks", "2025-10-01", "")] == Decimal(1250)
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(3)
+
+
+def test_a_bad_scale_is_a_usage_error(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path, PLAN.replace("scale: {Clicks (K): K}", "scale: {Clicks (K): lots}"))
+    export = write(tmp_path, "k.csv", "date,Clicks (K),Spend\n2025-10-01,1.25,3\n")
+    run = run_cli("ingest", plan, export, "--source", "scaled", "--store", tmp_path / "s")
+    assert run.code == 2
+    assert "scale 'lots' is not a number or one of K, M, 千, 万, 亿" in run.stderr
+
+
+def test_units_read_from_headers_and_cells() -> None:
+    assert header_unit("销售额(亿元)", "CNY").scale == 10**8
+    assert header_unit("CPM (cost per 1,000 impressions) (USD)", "CNY").currency == "USD"
+    assert header_unit("Clicks (all)", "CNY").currency is None
+    assert scale_factor("M") == Fraction(10**6)
+    assert scale_factor("0.01") == Fraction(1, 100)
+    with pytest.raises(ValueError, match="not a number"):
+        parse_cell("12abc", "CNY")
+    with pytest.raises(ValueError, match="both money and a percentage"):
+        parse_cell("¥5%", "CNY")

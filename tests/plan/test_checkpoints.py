@@ -1,0 +1,73 @@
+"""`checkpoints:` on a KPI (issue 10): phased cumulative targets, checked by validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PLANS, run_cli
+
+Q3 = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+SALES = "target: 1300000, due: 2023-08-31,"
+CONVERSION = "target: 5, due: 2023-08-31,"
+
+
+def plan_with(tmp_path: Path, anchor: str, checkpoints: str) -> Path:
+    assert anchor in Q3
+    path = tmp_path / "plan.yaml"
+    path.write_text(Q3.replace(anchor, f"{anchor} checkpoints: {checkpoints},", 1), "utf-8")
+    return path
+
+
+def test_checkpoints_as_values_and_shares_validate(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path, SALES, "{2023-07-15: 15%, 2023-08-10: 900000}")
+    result = run_cli("validate", plan)
+    assert result.code == 0, result.output
+    assert "(0 errors, 0 warnings)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("anchor", "checkpoints", "message"),
+    [
+        (
+            CONVERSION,
+            "{2023-07-15: 1}",
+            "KPI 'online.conversion_rate' has checkpoints but is a level",
+        ),
+        (
+            SALES,
+            "{2023-09-15: 50%}",
+            "checkpoint 2023-09-15 of KPI 'online.sales' lies outside its window 2023-07-01 … 2023-08-31",
+        ),
+        (
+            SALES,
+            "{2023-06-30: 0}",
+            "checkpoint 2023-06-30 of KPI 'online.sales' lies outside its window",
+        ),
+        (
+            SALES,
+            "{2023-07-15: 50%, 2023-08-10: 40%}",
+            "checkpoint 2023-08-10 of KPI 'online.sales' (520000) is below the one of 2023-07-15 (650000)",
+        ),
+        (
+            SALES,
+            "{2023-08-10: 110%}",
+            "checkpoint 2023-08-10 of KPI 'online.sales' is 1430000, outside 0 … the target 1300000",
+        ),
+        (SALES, "{2023-08-10: 1400000}", "is 1400000, outside 0 … the target 1300000"),
+        (
+            SALES,
+            "{2023-08-10: lots}",
+            "checkpoint 2023-08-10 of KPI 'online.sales' is 'lots', neither a number nor a share",
+        ),
+    ],
+)
+def test_invalid_checkpoints_are_errors(
+    tmp_path: Path, anchor: str, checkpoints: str, message: str
+) -> None:
+    result = run_cli("validate", plan_with(tmp_path, anchor, checkpoints))
+    assert result.code == 1, result.output
+    assert message in result.output
+    assert "plan.yaml:" in result.output  # with the line
+    assert "Traceback" not in result.output

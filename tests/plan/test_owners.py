@@ -1,0 +1,68 @@
+"""One person owns a module or an action: two names are an error, a department a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.plan.plans import mutate, write
+
+
+@pytest.mark.parametrize("owner", ["周云 王芳", "张三/李四", "Li Hua and Zhao Qiang", "王芳、李雷"])
+def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
+    plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:24 modules[0].owner: {owner!r} names more than one owner" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "owner", ["周云", "Zhao Qiang", "欧阳娜娜", "Mary-Jane O'Neil", "渠道组 孙丽"]
+)
+def test_one_person_is_fine(tmp_path: Path, owner: str) -> None:
+    run = run_cli(
+        "validate", write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    )
+    assert run.code == 0, run.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "what"),
+    [
+        (
+            "    owner: Zhao Qiang\n",
+            "    owner: 市场部\n",
+            24,
+            "module 'online' is owned by '市场部'",
+        ),
+        (
+            "    owner: Zhang Min\n",
+            "    owner: Marketing\n",
+            38,
+            "module 'brand' is owned by 'Marketing'",
+        ),
+        (
+            "owner: Sun Li,",
+            "owner: 电商运营中心,",
+            34,
+            "action 'Search ads' is owned by '电商运营中心'",
+        ),
+        (
+            "owner: Li Hua,",
+            "owner: Content team,",
+            45,
+            "action 'KOL posts' is owned by 'Content team'",
+        ),
+    ],
+)
+def test_a_department_as_owner_is_a_warning(
+    tmp_path: Path, old: str, new: str, line: int, what: str
+) -> None:
+    plan = write(tmp_path, mutate(old, new))
+    run = run_cli("validate", plan)
+    assert run.code == 0
+    assert f"warning {plan}:{line} " in run.stdout
+    assert f"{what}, which looks like a department or team, not a person" in run.stdout
+    assert run_cli("validate", "--strict", plan).code == 1

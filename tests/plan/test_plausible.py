@@ -1,0 +1,83 @@
+"""Plausibility warnings: valid plans that are probably not what was meant (issue 15)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from mktplan.plan.plausible import goal_numbers
+from tests.conftest import PLANS, run_cli
+from tests.plan.plans import mutate, write
+
+
+def _warns(tmp_path: Path, text: str, expected: str) -> None:
+    plan = write(tmp_path, text)
+    run = run_cli("validate", plan)
+    assert run.code == 0, run.stdout
+    assert expected in run.stdout
+    assert "(0 errors, 1 warning)" in run.stdout
+    assert run_cli("validate", "--strict", plan).code == 1
+
+
+def test_a_percent_target_written_as_a_fraction(tmp_path: Path) -> None:
+    text = mutate(
+        "formula: orders / visitors, target: 4,", "formula: orders / visitors, target: 0.28,"
+    )
+    _warns(
+        tmp_path,
+        text,
+        "modules[0].kpis[3].target: KPI 'online.conversion' is in percent points but targets "
+        "0.28: that is 0.28 %, not 28 %",
+    )
+
+
+def test_a_goal_that_names_the_old_target(tmp_path: Path) -> None:
+    text = mutate("role: revenue, target: 500000,", "role: revenue, target: 450000,")
+    _warns(
+        tmp_path,
+        text,
+        "modules[0].goal: module 'online': the goal names 500000, which matches none of its KPI "
+        "targets (450000, 4)",
+    )
+
+
+def test_a_goal_in_chinese_units_matches_its_target(tmp_path: Path) -> None:
+    text = mutate(
+        "goal: Online sales of 500,000 CNY by 31 March 2024",
+        "goal: 2024 年 3 月 31 日前线上销售额达到 50 万元",
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 0
+    assert "(0 errors, 0 warnings)" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("goal", "numbers"),
+    [
+        ("6 月 20 日前线上销售额达到 70 万元,新增用户 1.6 万", [Decimal(700000), Decimal(16000)]),
+        ("Social followers +15 % and topic reads above 5 million by 31 July 2023", [15, 5000000]),
+        ("2,000 new registrations by 20 July 2023", [2000]),
+        ("双11 GMV 2000 万", [20000000]),
+    ],
+)
+def test_goal_numbers_read_wan_yi_million_and_percent(goal: str, numbers: list[int]) -> None:
+    assert goal_numbers(goal) == [Decimal(n) for n in numbers]
+
+
+def test_an_approval_dated_after_the_plan_started(tmp_path: Path) -> None:
+    text = mutate("name: Liu Yang, date: 2023-12-20}", "name: Liu Yang, date: 2024-01-15}")
+    _warns(
+        tmp_path,
+        text,
+        "plan.approvals[0].date: approval by Liu Yang is dated 2024-01-15, after the plan "
+        "started on 2024-01-01",
+    )
+
+
+def test_the_contract_plans_are_free_of_warnings() -> None:
+    for plan in sorted(PLANS.glob("*.yaml")):
+        run = run_cli("validate", "--strict", plan)
+        assert run.code == 0, run.stdout
+        assert "0 warnings" in run.stdout

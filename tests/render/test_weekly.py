@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from mktplan.evaluation import Change
+from mktplan.render.weekly import change_relative, change_value, sparkline
+
+
+def test_sparkline_spans_lowest_to_highest() -> None:
+    assert sparkline([D(1), D(2), D(3)]) == "▁▅█"  # (2−1)×7÷2 = 3.5 → 4 → ▅
+    assert sparkline([D(0), D(7), None, D(14)]) == "▁▅·█"
+    assert sparkline([D(5), D(5)]) == "▄▄"
+    assert sparkline([None, None]) == "··"
+    assert sparkline([]) == ""
+
+
+def test_change_is_signed_and_in_points_for_percent_kpis() -> None:
+    assert change_value(Change(D(400), D("0.5")), "CNY", "en") == "+400.00"
+    assert change_value(Change(D(-35), D("-0.583333")), "count", "en") == "-35"
+    assert change_value(Change(D("-0.5"), None), "%", "zh") == "-0.50 个百分点"
+    assert change_value(Change(None, None), "%", "en") == "-"
+    assert change_relative(Change(D(400), D("0.5"))) == "+50.0%"
+    assert change_relative(Change(D("-0.5"), None)) == "-"
+
+
+def test_mermaid_labels_cannot_break_the_chart_or_the_fence() -> None:
+    from mktplan.render.weekly import mermaid_text
+
+    assert mermaid_text('Sales "Q3"\n```; x\\y') == "Sales 'Q3' ''', x/y"

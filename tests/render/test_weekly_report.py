@@ -1,0 +1,379 @@
+"""The weekly report's new numbers through the real CLI: this period vs the last, the trend,
+time elapsed, the summary and the language setting, on a small plan whose every number is
+worked out by hand below.
+
+Data (two channels, two weeks up to as-of 2024-06-14, weekly cadence, plan of 30 days):
+week 1 (06-01 – 06-07): app 400 sales / 1,000 visits / 40 orders / 300 spend,
+                        mini 200 / 1,000 / 20 / 100
+week 2 (06-08 – 06-14): app 100 / 500 / 10 / 200, mini 300 / 500 / 15 / 200
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+
+PLAN = """\
+plan:
+  id: weekly-test
+  name: Weekly test
+  owner: Li Na
+  period: {start: 2024-06-01, end: 2024-06-30}
+  cadence: weekly
+budget:
+  total: 10000
+  reserve: 1000
+kpis:
+  - {id: gmv, name: GMV, unit: CNY, formula: revenue, target: 3000, due: 2024-06-30}
+modules:
+  - id: web
+    name: Web
+    owner: Wang Fang
+    budget: 9000
+    goal: Web sales reach 3,000 CNY by 30 June 2024
+    kpis:
+      - {id: sales, name: Sales, unit: CNY, role: revenue, target: 3000, due: 2024-06-30, source: export}
+      - {id: visits, name: Visits, unit: count, source: export}
+      - {id: orders, name: Orders, unit: count, source: export}
+      - {id: cr, name: Conversion, unit: "%", formula: orders / visits, target: 5, due: 2024-06-30}
+      - {id: spend, name: Spend, unit: CNY, role: spend, source: export}
+sources:
+  web:
+    date: day
+    module: web
+    channel: channel
+    columns: {Sales: sales, Visits: visits, Orders: orders, Spend: spend}
+"""
+
+DATA = """\
+day,channel,Sales,Visits,Orders,Spend
+2024-06-03,app,400,1000,40,300
+2024-06-05,mini,200,1000,20,100
+2024-06-10,app,100,500,10,200
+2024-06-12,mini,300,500,15,200
+"""
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("weekly")
+    path = folder / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    (folder / "web.csv").write_text(DATA, encoding="utf-8")
+    result = run_cli("ingest", path, folder / "web.csv", "--source", "web", "-q")
+    assert result.code == 0, result.output
+    return path
+
+
+def report(plan: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli("report", plan, "--as-of", "2024-06-14", *args, env=env)
+    assert result.code == 0, result.output
+    return result.stdout
+
+
+def document(plan: Path, *args: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(report(plan, "--format", "json", *args))
+    return data
+
+
+def kpi(doc: dict[str, Any], qid: str) -> dict[str, Any]:
+    return next(k for k in doc["kpis"] if k["id"] == qid)
+
+
+def test_json_compares_this_week_with_the_last(plan: Path) -> None:
+    doc = document(plan)
+    sales = kpi(doc, "web.sales")
+    assert sales["period"] == {"start": "2024-06-08", "end": "2024-06-14", "actual": 400}
+    assert sales["previous_period"] == {"start": "2024-06-01", "end": "2024-06-07", "actual": 600}
+    assert sales["change"] == {"absolute": -200, "relative": -0.333333}  # −200 ÷ 600
+    cr = kpi(doc, "web.cr")  # 25 ÷ 1,000 = 2.5 % against 60 ÷ 2,000 = 3 %
+    assert (cr["period"]["actual"], cr["previous_period"]["actual"]) == (2.5, 3)
+    assert cr["change"] == {"absolute": -0.5, "relative": None}  # points
+    assert (doc["plan"]["period"], doc["plan"]["period_number"]) == ("week", 2)
+
+
+def test_json_trend_and_time_elapsed(plan: Path) -> None:
+    doc = document(plan)
+    assert kpi(doc, "gmv")["trend"] == [
+        {
+            "start": "2024-06-01",
+            "end": "2024-06-07",
+            "actual": 600,
+            "cumulative": 600,
+            "planned": 700,  # the target curve: 3,000 × 7 ÷ 30
+        },
+        {
+            "start": "2024-06-08",
+            "end": "2024-06-14",
+            "actual": 400,
+            "cumulative": 1000,
+            "planned": 1400,
+        },
+    ]
+    cr = kpi(doc, "web.cr")  # cumulative 85 ÷ 3,000 = 2.833333 %
+    assert [t["cumulative"] for t in cr["trend"]] == [3, 2.833333]
+    assert doc["plan"]["time_elapsed"] == 0.466667  # 14 of 30 days
+
+
+def test_period_option_overrides_the_cadence(plan: Path) -> None:
+    doc = document(plan, "--period", "day")
+    sales = kpi(doc, "web.sales")
+    assert sales["period"] == {"start": "2024-06-14", "end": "2024-06-14", "actual": None}
+    assert sales["previous_period"]["end"] == "2024-06-13"
+    assert len(sales["trend"]) == 14
+    assert doc["plan"]["period"] == "day"
+
+
+def test_unknown_period_is_a_usage_error(plan: Path) -> None:
+    result = run_cli("report", plan, "--as-of", "2024-06-14", "--period", "year")
+    assert result.code == 2
+    assert "--period" in result.stderr
+
+
+def test_markdown_shows_the_period_table_and_trend_in_english(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "en")
+    assert "This period: week 2 (06-08 – 06-14) · Previous period: week 1 (06-01 – 06-07)" in text
+    assert "| Web | Sales | 600.00 | 400.00 | -200.00 | -33.3% |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 pt | - |" in text
+    assert "| GMV | █▁ | 600.00 → 400.00 | 33.3% | 46.7% |" in text  # 1,000 of 3,000; 14 of 30
+    assert "| Time elapsed | 46.7% |" in text
+
+
+def test_markdown_shows_the_period_table_and_trend_in_chinese(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "zh")
+    assert "本期: 第2周 (06-08 – 06-14) · 上期: 第1周 (06-01 – 06-07)" in text
+    assert "| 上期 | 本期 | 环比 | 环比增幅 |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 个百分点 | - |" in text
+    assert "| 达成率 | 时间进度 |" in text
+
+
+def test_language_comes_from_the_environment_then_the_plan(plan: Path, tmp_path: Path) -> None:
+    assert "## 趋势" in report(plan, "--format", "md", env={"MKTPLAN_LANG": "zh"})
+    assert "## Trend" in report(plan, "--format", "md", env={"MKTPLAN_LANG": "en"})
+    chinese = tmp_path / "plan.yaml"
+    chinese.write_text(PLAN.replace("  cadence: weekly\n", "  cadence: weekly\n  lang: zh\n"))
+    store = plan.parent / ".mktplan" / "store.sqlite"
+    args = ("--as-of", "2024-06-14", "--format", "md", "--store", str(store))
+    assert "## 趋势" in run_cli("report", chinese, *args).stdout
+    assert "## Trend" in run_cli("report", chinese, *args, "--lang", "en").stdout
+    assert "## Trend" in run_cli("report", chinese, *args, env={"MKTPLAN_LANG": "en"}).stdout
+
+
+def test_an_unknown_language_in_the_environment_is_a_usage_error(plan: Path) -> None:
+    result = run_cli("report", plan, "--as-of", "2024-06-14", env={"MKTPLAN_LANG": "fr"})
+    assert result.code == 2
+    assert "MKTPLAN_LANG" in result.stderr or "--lang" in result.stderr
+
+
+def test_brief_prints_the_summary_in_english(plan: Path) -> None:
+    text = report(plan, "--format", "brief", "--lang", "en")
+    # graded: GMV and Sales at pace 1,000 ÷ 1,400 = 71.4 % (at risk), Conversion 2.833 % ÷ 5 %
+    # = 56.7 % (off track, the lowest); app's conversion 40 ÷ 1,000 = 4 % → 10 ÷ 500 = 2 %,
+    # mini's 2 % → 3 %; spent 800 of 10,000 − 1,000, forecast 800 + 400 × 16 ÷ 7 = 1,714.29
+    assert text == (
+        "As of 2024-06-14, 0 of 3 KPIs are on track. Furthest behind is Conversion (owner "
+        "Wang Fang) at 56.7% of its pace, off track; channel app fell most this period "
+        "(4.0% → 2.0%). Spent 800.00 of 9,000.00 CNY (8.9%) with 46.7% of the time elapsed.\n"
+    )
+
+
+def test_brief_prints_the_summary_in_chinese(plan: Path) -> None:
+    text = report(plan, "--format", "brief", "--lang", "zh")
+    assert text == (
+        "截至2024-06-14，3个指标中0个正常。差距最大的是Conversion（负责人Wang Fang），"
+        "进度达成56.7%，偏离；本期降幅最大的渠道是app（4.0% → 2.0%）。"
+        "预算已花费800.00 / 9,000.00 CNY（8.9%），时间进度46.7%。\n"
+    )
+
+
+def test_brief_names_the_forecast_overspend_and_lists_alerts(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    small = PLAN.replace("total: 10000", "total: 1000").replace("reserve: 1000", "reserve: 100")
+    path.write_text(small.replace("budget: 9000", "budget: 900"), encoding="utf-8")
+    (tmp_path / "web.csv").write_text(DATA, encoding="utf-8")
+    assert run_cli("ingest", path, tmp_path / "web.csv", "--source", "web", "-q").code == 0
+    text = report(path, "--format", "brief", "--lang", "en")
+    # forecast 1,714.29 − (1,000 − 100) = 814.29
+    assert "by 814.29 CNY." in text
+    assert "Spent 800.00 of 900.00 CNY (88.9%)" in text
+    assert "\n\nAlerts:\n- [warning] Module Web (web) is forecast to spend 1,714.29" in text
+    zh = report(path, "--format", "brief", "--lang", "zh")
+    assert "按近期速度预计超支814.29 CNY。" in zh
+    assert "\n\n风险预警:\n- [警告] " in zh
+
+
+def test_markdown_opens_with_the_summary_paragraph(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "zh")
+    assert text.startswith("# 营销计划报告: Weekly test\n\n截至2024-06-14，3个指标中0个正常。")
+
+
+def test_brief_cannot_be_written_to_a_file(plan: Path, tmp_path: Path) -> None:
+    result = run_cli("report", plan, "--format", "brief", "--out", tmp_path / "b.txt")
+    assert result.code == 2
+    assert "standard output" in result.stderr
+
+
+def test_workbook_has_period_and_trend_sheets_with_numbers(plan: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    result = run_cli("report", plan, "--as-of", "2024-06-14", "--out", out, "--lang", "zh")
+    assert result.code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    period = wb["本期对比"]  # a Chinese report names its sheets in Chinese
+    header = [c.value for c in period[1]]
+    assert header[3:] == [
+        "上期 第1周 (06-01 – 06-07)",
+        "本期 第2周 (06-08 – 06-14)",
+        "环比",
+        "环比增幅",
+    ]
+    sales = next(r for r in period.iter_rows(min_row=2, values_only=True) if r[2] == "web.sales")
+    assert sales[3:] == (600, 400, -200, -0.333333)
+    assert period.auto_filter.ref == f"A1:G{period.max_row}"
+    trend = wb["趋势"]
+    rows = [r for r in trend.iter_rows(min_row=2, values_only=True) if r[2] == "web.cr"]
+    # percent KPIs are real percentages: 3 % → 0.03; cumulative 85 ÷ 3,000 = 2.833333 %
+    assert [(r[3], r[4], r[5], r[6]) for r in rows] == [
+        (dt.datetime(2024, 6, 1), dt.datetime(2024, 6, 7), 0.03, 0.03),
+        (dt.datetime(2024, 6, 8), dt.datetime(2024, 6, 14), 0.025, 0.02833333),
+    ]
+    assert trend.auto_filter.ref == f"A1:G{trend.max_row}"
+
+
+@pytest.mark.parametrize(
+    ("plan_lang", "env", "args", "heading"),
+    [
+        ("zh", {}, (), "## 趋势"),  # the plan's lang:
+        ("zh", {"MKTPLAN_LANG": "en"}, (), "## Trend"),  # the environment over the plan
+        ("en", {"MKTPLAN_LANG": "en"}, ("--lang", "zh"), "## 趋势"),  # --lang over both
+    ],
+)
+def test_cron_reports_in_the_chosen_language(
+    tmp_path: Path, plan_lang: str, env: dict[str, str], args: tuple[str, ...], heading: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        PLAN.replace("  cadence: weekly\n", f"  cadence: weekly\n  lang: {plan_lang}\n"),
+        encoding="utf-8",
+    )
+    inbox, reports = tmp_path / "inbox", tmp_path / "reports"
+    inbox.mkdir()
+    (inbox / "w24.web.csv").write_text(DATA, encoding="utf-8")
+    folders = (inbox, tmp_path / "done", tmp_path / "rejected", reports)
+    result = run_cli(
+        "cron", path, *folders, "--as-of", "2024-06-14", "--fail-on", "critical", *args, env=env
+    )
+    assert result.code == 0, result.output
+    assert heading in (reports / "weekly-test-2024-06-14.md").read_text(encoding="utf-8")
+
+
+def test_markdown_draws_a_burn_up_chart_with_its_data_table(plan: Path) -> None:
+    text = report(plan, "--format", "md", "--lang", "en")
+    # GMV: cumulative 600 then 1,000; target curve 3,000 × 7 ÷ 30 = 700 and × 14 ÷ 30 = 1,400;
+    # forecast at the due date 06-30: the last 7 days' 400 against the curve's 700 planned
+    # for them, over its remaining 1,600: 1,000 + 400 × 1,600 ÷ 700 = 1,914.29
+    assert (
+        "```mermaid\nxychart-beta\n"
+        '    title "GMV: actual to date (bars) · target curve (line 1) · forecast (line 2)"\n'
+        '    x-axis ["06-07", "06-14", "06-30"]\n'
+        '    y-axis "CNY"\n'
+        "    bar [600, 1000, 0]\n"
+        "    line [700, 1400, 3000]\n"
+        "    line [600, 1000, 1914.29]\n"
+        "```\n\n"
+        "| End | actual to date | target curve | forecast |\n"
+        "|---|---:|---:|---:|\n"
+        "| 06-07 | 600 | 700 | 600 |\n"
+        "| 06-14 | 1,000 | 1,400 | 1,000 |\n"
+        "| 06-30 | - | 3,000 | 1,914.29 |\n"
+    ) in text
+    # spend: 300 + 100 in week 1, 200 + 200 in week 2, against 10,000 − 1,000
+    assert "    bar [400, 800]\n    line [9000, 9000]\n" in text
+    assert "| 06-14 | 800 | 9,000 |" in text
+
+
+def test_json_trend_carries_the_planned_curve_and_the_spend_trend(plan: Path) -> None:
+    doc = document(plan)
+    assert [t["planned"] for t in kpi(doc, "gmv")["trend"]] == [700, 1400]
+    assert doc["spend_trend"] == [
+        {
+            "start": "2024-06-01",
+            "end": "2024-06-07",
+            "actual": 400,
+            "cumulative": 400,
+            "planned": 9000,
+        },
+        {
+            "start": "2024-06-08",
+            "end": "2024-06-14",
+            "actual": 400,
+            "cumulative": 800,
+            "planned": 9000,
+        },
+    ]
+
+
+def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> None:
+    # weekly cadence: data older than 7 days is stale; the latest is 06-12, 18 days before
+    result = run_cli("report", plan, "--as-of", "2024-06-30", "--format", "md", "--lang", "en")
+    assert result.code == 0, result.output
+    assert result.stdout.startswith(
+        "# Marketing plan report: Weekly test\n\n"
+        "> **Data quality**\n"
+        "> - source export: no new data since 2024-06-12 (18 days before as-of), "
+        "4 KPI(s) stale\n\n"
+    )
+    doc = json.loads(run_cli("report", plan, "--as-of", "2024-06-30", "--format", "json").stdout)
+    assert doc["data_issues"] == [
+        {"kind": "stale", "source": "export", "since": "2024-06-12", "count": 4, "days": 18}
+    ]
+    assert "> **Data quality**" not in report(plan, "--format", "md")  # fresh on 06-14
+
+
+def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import sqlite3
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    good, bad = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    good.write_text(DATA, encoding="utf-8")
+    bad.write_text(
+        "day,channel,Sales,Visits,Orders,Spend\n"
+        "2024-06-13,app,SECRET-VALUE,10,1,1\n"
+        "2024-06-13,mini,5,10,1,1\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / ".mktplan" / "store.sqlite"
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+
+    def banner() -> str:
+        text = report(path, "--format", "md", "--lang", "en")
+        return text.split("\n\n")[1]
+
+    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
+    assert run_cli("ingest", path, bad, "--source", "web", "-q").code == 1  # refused
+    assert banner() == f"> **Data quality**\n> - source web: 1 row(s) refused since {today}"
+    with sqlite3.connect(store) as conn:  # counts and codes only, never the values
+        logged = conn.execute("SELECT file, source, kind, reason, rows FROM input_problem")
+        assert logged.fetchall() == [(str(bad), "web", "refused", "rejected_row", 1)]
+        assert "SECRET" not in str(conn.execute("SELECT * FROM input_problem").fetchall())
+
+    skipped = run_cli("ingest", path, bad, "--source", "web", "--skip-invalid", "-q")
+    assert skipped.code == 0, skipped.output
+    # the accepted ingest clears the refusal; its own skipped row is named instead
+    assert banner() == f"> **Data quality**\n> - source web: 1 row(s) skipped since {today}"
+
+    good.write_text(DATA + "2024-06-14,app,1,1,1,1\n", encoding="utf-8")
+    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
+    assert "Data quality" not in report(path, "--format", "md")

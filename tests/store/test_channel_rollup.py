@@ -1,0 +1,163 @@
+"""The per-channel monthly rollup (migration 6) and ``channel_sums``: kept right by every
+write, back-filled on upgrade, and answering exactly as MemoryObservations does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import tempfile
+from contextlib import closing
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mktplan.observations import MemoryObservations, Observation
+from mktplan.store import Store, schema
+from tests.store.helpers import batch, obs, old_store
+
+D = Decimal
+
+# the rollup as defined: rows and Σ value per plan, KPI, channel and month, whole units and micro
+# remainders apart
+CHANNEL_MONTHS_FROM_ROWS = (
+    "SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*), sum(value / 1000000), "
+    "sum(value % 1000000) FROM observation GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+)
+ROLLUP = "SELECT * FROM observation_channel_month ORDER BY plan_id, kpi, channel, month"
+
+
+def on(kpi: str, date: str, value: str, channel: str = "", ref: str | None = None) -> Observation:
+    return Observation(kpi, dt.date.fromisoformat(date), D(value), channel, ref=ref)
+
+
+def test_rollup_follows_new_rows_and_corrections(tmp_path: Path) -> None:
+    first = [
+        on("k", "2024-05-31", "1", "a"),
+        on("k", "2024-06-01", "5", "a"),
+        on("k", "2024-06-20", "2.5", "a"),
+        on("k", "2024-06-02", "9", "b"),
+        on("k", "2024-07-01", "4", ""),
+    ]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv")])
+        conn = store.connection
+        assert conn.execute(ROLLUP).fetchall() == [
+            ("p", "k", "", "2024-07", 1, 4, 0),
+            ("p", "k", "a", "2024-05", 1, 1, 0),
+            ("p", "k", "a", "2024-06", 2, 7, 500_000),  # 5 + 2.5
+            ("p", "k", "b", "2024-06", 1, 9, 0),
+        ]
+        # a correction (b 9 → 3), a new row in a month that has rows, a new month
+        later = [on("k", "2024-06-02", "3", "b"), on("k", "2024-06-30", "1", "a")]
+        later.append(on("k", "2024-08-15", "-2", "b"))
+        (outcome,) = store.ingest("p", [batch(later, name="2.csv")]).files
+        assert (outcome.new, outcome.changed) == (2, 1)
+        rollup = conn.execute(ROLLUP).fetchall()
+        assert rollup == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+        assert [r[2:] for r in rollup if r[3] in ("2024-06", "2024-08")] == [
+            ("a", "2024-06", 3, 8, 500_000),  # 5 + 2.5 + 1
+            ("b", "2024-06", 1, 3, 0),
+            ("b", "2024-08", 1, -2, 0),
+        ]
+        # a hand delete (the trigger) recounts the month too
+        conn.execute("DELETE FROM observation WHERE kpi = 'k' AND date = '2024-06-20'")
+        assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+
+
+def test_refs_of_a_ledger_add_up_in_the_rollup(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch([on("k", "2024-06-03", "2600", "a", ref="inv-1")], name="1")])
+        store.ingest("p", [batch([on("k", "2024-06-03", "800", "a", ref="inv-2")], name="2")])
+        assert store.connection.execute(ROLLUP).fetchall() == [("p", "k", "a", "2024-06", 2, 3400, 0)]
+        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        assert sums == {"k": {"a": D(3400)}}
+
+
+def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    old_store(
+        path,
+        4,
+        [
+            ("k", "2024-06-01", "a", 5_000_000, "promotion"),
+            ("k", "2024-06-01", "a", 1_500_000, "labour"),
+            ("k", "2024-06-30", "b", 3_000_000, ""),
+            ("k", "2024-07-01", "", 2_000_000, ""),
+        ],
+    )
+    with closing(sqlite3.connect(path)) as conn:  # version 4 recounted its daily rollup itself
+        conn.execute(schema.ROLLUP_ALL)
+        conn.commit()
+    with Store.open(path) as store:
+        assert store.schema_version() == schema.latest_version() == 8
+        conn = store.connection
+        assert conn.execute(ROLLUP).fetchall() == [
+            ("p", "k", "", "2024-07", 1, 2, 0),
+            ("p", "k", "a", "2024-06", 2, 6, 500_000),
+            ("p", "k", "b", "2024-06", 1, 3, 0),
+        ]
+        # and ingest keeps it right afterwards
+        store.ingest("p", [batch([obs("k", 15, "4", "b")], name="2.csv")])
+        assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 1))
+        assert sums == {"k": {"a": D("6.5"), "b": D(7), "": D(2)}}
+
+
+def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(tmp_path: Path) -> None:
+    # one value a day in channel a from 2024-01-30 to 2024-04-02 (64 days), day n worth n
+    days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
+    rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(rows)])
+        sql = store.query("p")
+        # Jan 31 (day 2) … Apr 1 (day 63): 2 + 3 + … + 63 = 2015
+        assert sql.channel_sums(["k"], dt.date(2024, 1, 31), dt.date(2024, 4, 1)) == {
+            "k": {"a": D(2015)}
+        }
+        # the whole of February (days 3 … 31 of the run): 3 + … + 31 = 493
+        assert sql.channel_sums(["k"], dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == {
+            "k": {"a": D(493)}
+        }
+        assert sql.channel_sums(["k", "none"], dt.date(2024, 5, 1), dt.date(2024, 5, 2)) == {}
+
+
+DAY0 = dt.date(2024, 1, 20)
+observations = st.builds(
+    Observation,
+    kpi=st.sampled_from(("a", "b")),
+    date=st.integers(0, 80).map(lambda n: DAY0 + dt.timedelta(days=n)),
+    value=st.decimals(min_value=D(-1000), max_value=D(1000), places=6, allow_nan=False),
+    channel=st.sampled_from(("", "web", "shop")),
+    line=st.one_of(st.none(), st.sampled_from(("promotion", "labour"))),
+)
+windows = st.tuples(st.integers(-5, 85), st.integers(0, 90)).map(
+    lambda w: (DAY0 + dt.timedelta(days=w[0]), DAY0 + dt.timedelta(days=w[0] + w[1]))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(observations, max_size=30),
+    st.lists(observations, max_size=15),
+    st.lists(windows, min_size=1, max_size=4),
+)
+def test_channel_sums_agree_with_memory(
+    first: list[Observation], second: list[Observation], asked: list[tuple[dt.date, dt.date]]
+) -> None:
+    def unique(rows: list[Observation]) -> list[Observation]:
+        return list({(o.kpi, o.date, o.channel, o.line): o for o in rows}.values())
+
+    first, second = unique(first), unique(second)
+    memory = MemoryObservations(first + second)
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite") as store:
+        store.ingest("p", [batch(first, name="1.csv")])
+        store.ingest("p", [batch(second, name="2.csv")])  # new rows and corrections
+        conn = store.connection
+        assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+        sql = store.query("p")
+        for start, end in asked:
+            assert sql.channel_sums(["a", "b", "c"], start, end) == memory.channel_sums(
+                ["a", "b", "c"], start, end
+            )
