@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -74,3 +76,35 @@ def test_many_plans_share_one_database(url: str) -> None:
         assert store.plans() == ["alpha", "beta", "gamma"]
         assert [o.observation.value for o in store.observations("beta")] == [4]
         assert [r.plan_id for r in store.runs("gamma")] == ["gamma"]
+
+
+
+def test_a_version_2_store_gets_the_channel_rollup_back_filled(url: str) -> None:
+    from mktplan.store.postgres.store import migrate
+
+    # a store as the first PostgreSQL release left it: observations, no channel rollup
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert migrate(conn, "test", 5.0, schema.MIGRATIONS[:2]) == 2
+        conn.execute("INSERT INTO ingest_run (plan_id, started_at) VALUES ('p', now())")
+        conn.execute(
+            "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
+            "already_ingested) SELECT max(id), 'old.csv', 'sha', 'long', 'c', 3, false "
+            "FROM ingest_run"
+        )
+        conn.execute(
+            "INSERT INTO observation (plan_id, kpi, date, channel, line, value, file_id, "
+            "row_number) SELECT 'p', 'k', d::date, c, l, v, (SELECT max(id) FROM ingest_file), 2 "
+            "FROM (VALUES ('2024-06-01', 'a', 'promotion', 5000000), "
+            "('2024-06-01', 'a', 'labour', 1500000), ('2024-07-01', '', '', 2000000)) "
+            "AS rows (d, c, l, v)"
+        )
+    with open_store(url) as store:
+        assert store.schema_version() == schema.latest_version()
+        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 31))
+        assert sums == {"k": {"a": Decimal("6.5"), "": Decimal(2)}}
+        assert store.runs("p")[0].files[0].skipped == ()
+        assert store.open_problems("p") == []
+    with psycopg.connect(url) as conn:
+        assert conn.execute(
+            "SELECT channel, month::text, n, total FROM observation_channel_month ORDER BY 1"
+        ).fetchall() == [("", "2024-07-01", 1, 2_000_000), ("a", "2024-06-01", 2, 6_500_000)]
