@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,17 @@ def old_store(path: Path, version: int, rows: list[tuple[str, str, str, int, str
             "FROM observation GROUP BY plan_id, kpi, date"
         )
     conn.close()
+
+
+def select(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a read-only statement, run on the store at ``url`` (either backend)."""
+    if "://" not in url:
+        with closing(sqlite3.connect(url)) as conn:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+    import psycopg
+
+    with psycopg.connect(url) as pg:
+        return [tuple(r) for r in pg.execute(sql).fetchall()]  # type: ignore[arg-type]
 
 
 def in_transaction(store: Any) -> bool:

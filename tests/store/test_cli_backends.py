@@ -15,8 +15,17 @@ INGESTS = [
     ("q3-2023-growth.yaml", ["q3-2023-growth.actuals.csv"]),
     ("2024-06-launch.yaml", ["2024-06-launch.finance.csv"]),
     ("2024-06-launch.yaml", ["2024-06-launch.daily.gbk.csv", "--source", "daily_report"]),
+    ("2025-11-double11.yaml", ["2025-11-double11.actuals.csv"]),
 ]
-REPORTS = [("q3-2023-growth.yaml", "2023-07-31"), ("2024-06-launch.yaml", "2024-06-15")]
+# (plan, as-of, --period): the period windows, trend, channel view, spend forecast and
+# data-quality banner of the JSON report all come from the store
+REPORTS = [
+    ("q3-2023-growth.yaml", "2023-07-31", "week"),
+    ("q3-2023-growth.yaml", "2023-08-20", "month"),
+    ("2024-06-launch.yaml", "2024-06-15", "week"),
+    ("2025-11-double11.yaml", "2025-11-02", "day"),
+    ("2025-11-double11.yaml", "2025-11-12", "week"),
+]
 
 
 def _copy_plans(tmp_path: Path) -> Path:
@@ -35,8 +44,11 @@ def _ingest_and_report(plans: Path, env: dict[str, str]) -> tuple[list[str], lis
             assert run.code == 0, run.output
             summaries.append(run.stdout.splitlines()[0])
     reports = []
-    for plan, as_of in REPORTS:
-        run = run_cli("report", plans / plan, "--as-of", as_of, "--format", "json", env=env)
+    for plan, as_of, period in REPORTS:
+        run = run_cli(
+            "report", plans / plan, "--as-of", as_of, "--period", period, "--format", "json",
+            env=env,
+        )
         assert run.code == 0, run.output
         reports.append(json.loads(run.stdout))
     return summaries, reports
