@@ -82,3 +82,24 @@ def test_the_examples_report_the_same_numbers_from_postgres(
         assert len(json.loads(again.stdout)["runs"]) == 2  # the dry run left no run behind
     finally:
         pg.drop_all()
+
+
+def test_a_store_without_the_plans_data_is_refused(tmp_path: Path, backend: Backend) -> None:
+    store = backend.new()
+    plan = PLANS / "q3-2023-growth.yaml"
+    ingested = run_cli("ingest", plan, PLANS / "q3-2023-growth.actuals.csv", "--store", store)
+    assert ingested.code == 0, ingested.output
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        plan.read_text(encoding="utf-8").replace("id: q3-2023-growth", "id: q3-other", 1),
+        encoding="utf-8",
+    )
+    refused = run_cli("report", other, "--as-of", "2023-07-31", "--store", store, "-q")
+    assert refused.code == 1, refused.output
+    assert "holds no observation of plan 'q3-other'" in refused.stderr
+    assert "Traceback" not in refused.output
+    allowed = run_cli(
+        "report", other, "--as-of", "2023-07-31", "--store", store, "--allow-empty", "-q"
+    )
+    assert allowed.code == 0, allowed.output
+    assert allowed.stdout.startswith("# Marketing plan report")
