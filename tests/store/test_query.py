@@ -80,6 +80,8 @@ def test_sql_answers_equal_the_reference(
         assert sql.sums_by_line(kpis, *window) == memory.sums_by_line(kpis, *window)
         assert sql.daily_totals(kpis, *window) == memory.daily_totals(kpis, *window)
         assert sql.notes(*window) == memory.notes(*window)
+        assert sql.channel_sums(kpis, *window) == memory.channel_sums(kpis, *window)
+        assert sql.is_empty() == (not first and not second)
 
 
 def test_weighted_mean_joins_on_date_and_channel(backend: Backend) -> None:
