@@ -73,7 +73,10 @@ PG_URL_ENV = "MKTPLAN_TEST_PG_URL"
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """A PostgreSQL server for the whole session: ``MKTPLAN_TEST_PG_URL`` (any database of a
-    server where the user may CREATE DATABASE), else one pgserver starts in a temp folder."""
+    server where the user may CREATE DATABASE), else one pgserver starts in a temp folder.
+    Under pytest-xdist every worker is a session of its own, so each starts its own server
+    in its own folder (a unix socket there, no port to share); tests make databases with
+    random names, so workers sharing MKTPLAN_TEST_PG_URL's server never meet either."""
     given = os.environ.get(PG_URL_ENV, "").strip()
     if given:
         yield given
