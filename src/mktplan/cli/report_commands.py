@@ -17,7 +17,7 @@ from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
-    from mktplan.store import ObservationStore, StoreLocation
+    from mktplan.store import StoreLocation
     from mktplan.store.records import OpenProblem
 
 
@@ -82,15 +82,17 @@ def _choose_format(
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
 
 
-def _record_results(opened: ObservationStore, evaluation: Evaluation, quiet: bool) -> None:
-    """Leave the report's KPI lines in the store for BI views; a store this user may only
-    read keeps the previous ones (the report itself is still written)."""
+def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool) -> None:
+    """Leave the written report's KPI lines in the store for BI views; a store this user may
+    only read keeps the previous ones (the report itself is written)."""
     from mktplan.bi_snapshot import kpi_outcomes
     from mktplan.cli.output import error_console
     from mktplan.errors import StoreError
 
+    results = kpi_outcomes(evaluation)
     try:
-        opened.record_results(evaluation.plan.id, evaluation.plan.as_of, kpi_outcomes(evaluation))
+        with location.open() as opened:
+            opened.record_results(evaluation.plan.id, evaluation.plan.as_of, results)
     except StoreError as exc:
         if not quiet:
             error_console().print(
@@ -126,10 +128,9 @@ def _evaluate(
     quiet: bool,
     allow_empty: bool,
     period: ReportPeriod | None = None,
-) -> Evaluation:
-    """The plan evaluated against its observations in the store at ``location``; a
-    ReportError when there are none, unless ``allow_empty``. The KPI results are left in
-    the store for BI views."""
+) -> tuple[Evaluation, bool]:
+    """The plan evaluated against its observations in the store at ``location``, and
+    whether there were any; a ReportError when there are none, unless ``allow_empty``."""
     from mktplan.cli.output import error_console
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
@@ -147,8 +148,7 @@ def _evaluate(
                         loaded, observations, cut, include_daily=include_daily, period=kind
                     )
             if found is not None:
-                _record_results(opened, found, quiet)
-                return _with_input_problems(found, opened.open_problems(loaded.plan.id))
+                return _with_input_problems(found, opened.open_problems(loaded.plan.id)), True
             why = f"the store {location} holds no observation of plan {loaded.plan.id!r}"
     else:
         why = f"there is no store at {location}"
@@ -168,7 +168,8 @@ def _evaluate(
             soft_wrap=True,
             markup=False,
         )
-    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+    empty = evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+    return empty, False
 
 
 def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) -> Evaluation:
@@ -327,13 +328,19 @@ def report(
     _check_magnitudes(loaded, plan)
     location = resolve_store(store, plan)
     protected = [("the plan", plan)]
-    protected += [("the store", file) for file in location.files()]
+    store_files = location.files()  # the store file first, then its journal's
+    protected += [("the store", f) for f in store_files[:1]]
+    protected += [("the store's journal", f) for f in store_files[1:]]
     if template is not None:
         protected.append(("the template", template))
     try:
-        evaluation = _evaluate(loaded, plan, location, cut, fmt, quiet, allow_empty, period)
+        evaluation, from_store = _evaluate(
+            loaded, plan, location, cut, fmt, quiet, allow_empty, period
+        )
         chosen = ReportLang(lang or loaded.plan.lang or "en")
         _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
+        if from_store:  # after writing: a refused or failed report leaves the store as it was
+            _record_results(location, evaluation, quiet)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
 

@@ -135,6 +135,7 @@ class StoreLocation(Protocol):
         ...
 
     def files(self) -> list[Path]:
-        """Files the store occupies on this machine, which a report must never overwrite."""
+        """Files the store occupies on this machine, which a report must never overwrite: the
+        store file first, then its journal's (none for a database server)."""
         ...
 
