@@ -6,10 +6,11 @@ Everything else about the project is in pyproject.toml."""
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages("src"), "mktplan.report_templates"],
+    packages=[*find_packages("src"), "mktplan.templates", "mktplan.report_templates"],
     package_dir={"": "src", "mktplan.report_templates": "templates"},
     package_data={
-        "mktplan": ["templates/*.yaml", "py.typed"],
+        "mktplan": ["py.typed"],
+        "mktplan.templates": ["*.yaml"],
         "mktplan.report_templates": ["*.md.j2"],
     },
 )

@@ -107,6 +107,7 @@ class CronJob:
     as_of: dt.date  # the last day the reports count
     store: str | None = None
     lang: str | None = None
+    units: str | None = None  # wan | plain (default: wan in Chinese)
     fail_on: str = "critical"
 
 
@@ -226,6 +227,8 @@ def run_cron(job: CronJob) -> int:
     options = [*store, "--fail-on", args.fail_on, "-q", "--as-of", args.as_of.isoformat()]
     if args.lang is not None:
         options += ["--lang", args.lang]
+    if args.units is not None:
+        options += ["--units", args.units]
     alerts = False
     written: list[Path] = []
     for fmt in REPORT_FORMATS:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation
+    from mktplan.render.numbers import Style
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -89,7 +90,7 @@ EN: dict[str, str] = {
     "budget_lines": "Budget lines",
     "line": "Line",
     "unassigned": "unassigned",
-    "percent_points": "{}%",  # a difference of two percentages
+    "percent_points": "{} pt",  # a difference of two percentages, in percent points
     "planned": "Planned",
     "by_module": "By module",
     # channel view
@@ -135,6 +136,8 @@ EN: dict[str, str] = {
     # charts
     "chart_attainment": "Attainment by KPI",
     "chart_spend": "Spend vs budget by module",
+    "chart_period_compare": "This period vs the previous one",
+    "sheet_charts": "Charts",
     # tracking cycle
     "cadence_daily": "daily",
     "cadence_weekly": "weekly",
@@ -176,7 +179,6 @@ EN: dict[str, str] = {
     "period_day": "day {n}",
     "period_week": "week {n}",
     "period_month": "month {n}",
-    "points_unit": " pt",
     "trend_cumulative": "Cumulative",
     "period_end": "End",
     "charts_section": "Charts",
@@ -304,6 +306,8 @@ ZH: dict[str, str] = {
     "sheet_trend": "趋势",
     "chart_attainment": "各指标达成率",
     "chart_spend": "各模块花费与预算",
+    "chart_period_compare": "本期与上期对比",
+    "sheet_charts": "图表",
     "cadence_daily": "每日",
     "cadence_weekly": "每周",
     "cadence_monthly": "每月",
@@ -339,7 +343,6 @@ ZH: dict[str, str] = {
     "period_day": "第{n}天",
     "period_week": "第{n}周",
     "period_month": "第{n}月",
-    "points_unit": " 个百分点",
     "trend_cumulative": "累计",
     "period_end": "结束时间",
     "charts_section": "图表",
@@ -368,12 +371,14 @@ def labels(lang: str) -> dict[str, str]:
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
 
 
-def summary_sentences(ev: Evaluation, lang: str) -> list[str]:
+def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> list[str]:
     """The summary paragraph, at most three sentences in ``lang``, from ``ev.summary``:
     the standing (n of m KPIs on track), the KPI furthest behind with its owner, score and
-    the channel that fell most this period, and the budget burn against the time elapsed."""
+    the channel that fell most this period, and the budget burn against the time elapsed.
+    Numbers in the ``shown`` style (万, 1:X), plain by default."""
     from mktplan.render import numbers
 
+    shown = shown or numbers.PLAIN
     summary = ev.summary
     if summary is None:
         return []
@@ -404,29 +409,29 @@ def summary_sentences(ev: Evaluation, lang: str) -> list[str]:
             )
         drop = gap.channel
         if drop is not None:
-            before = numbers.kpi_value(drop.previous, gap.unit)
-            now = numbers.kpi_value(drop.current, gap.unit)
+            before = numbers.kpi_value(drop.previous, gap.unit, shown)
+            now = numbers.kpi_value(drop.current, gap.unit, shown)
             if zh:
                 text += f"；本期降幅最大的渠道是{drop.channel}（{before} → {now}）"
             else:
                 text += f"; channel {drop.channel} fell most this period ({before} → {now})"
         out.append(text + ("。" if zh else "."))
-    spent = numbers.money(summary.spent)
-    budget = numbers.money(summary.budget)
+    spent = numbers.money(summary.spent, shown)
+    budget = numbers.money(summary.budget, shown)
     used = numbers.fraction(summary.budget_used)
     elapsed = numbers.fraction(summary.time_elapsed)
     currency = ev.plan.currency
     if zh:
         text = f"预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}"
         if summary.overspend is not None:
-            text += f"；按近期速度预计超支{numbers.money(summary.overspend)} {currency}"
+            text += f"；按近期速度预计超支{numbers.money(summary.overspend, shown)} {currency}"
         out.append(text + "。")
     else:
         text = f"Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
         if summary.overspend is not None:
             text += (
                 f"; at the recent rate spend is forecast to pass the budget by "
-                f"{numbers.money(summary.overspend)} {currency}"
+                f"{numbers.money(summary.overspend, shown)} {currency}"
             )
         out.append(text + ".")
     return out

@@ -365,3 +365,29 @@ def test_an_export_note_with_a_noncharacter_gives_a_readable_workbook(tmp_path: 
     book = _load(out.read_bytes())
     causes = [row[7].value for row in book["Tracking"].iter_rows(min_row=2)]
     assert any("bad\ufffdday[2J" in (c or "") for c in causes), causes
+
+
+def test_channel_sheet_reads_its_column_specification(workbook: Any) -> None:
+    """The By channel sheet was built by hand: its ROI was a plain number (2.5), not 1:2.5,
+    and a column added to the specification did not reach it."""
+    from mktplan.render import columns
+
+    ws = workbook["By channel"]
+    assert _header(ws) == [
+        "Module",
+        "KPI id",
+        "KPI",
+        "Channel",
+        "Actual",
+        "Share",
+        "Spend",
+        "Revenue",
+        "ROI",
+    ]
+    assert len(_header(ws)) == len(columns.CHANNELS.shown("xlsx"))
+    tmall = next(r for r in ws.iter_rows(min_row=2) if r[3].value == "tmall" and r[6].value)
+    assert tmall[8].value == 2.5
+    assert tmall[8].number_format == '"1:"0.0#'  # ROI as the teams write it, still a number
+    assert tmall[0].value == "Online channel conversion"  # the module by its name
+    plan_level = [r for r in ws.iter_rows(min_row=2) if r[1].value == "roi"]
+    assert all(r[0].value == "(plan)" for r in plan_level)

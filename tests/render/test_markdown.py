@@ -102,7 +102,9 @@ def test_team_template_renders_with_partials_from_its_folder(tmp_path: Path) -> 
     main = _write(
         tmp_path / "team" / "weekly.md.j2", "# {{ L.summary }}\n{% include 'part.md.j2' %}"
     )
-    assert render_markdown(sample_evaluation(), "zh", main) == "# 效果评估\nq3-sample 375,000.00\n"
+    assert render_markdown(sample_evaluation(), "zh", main) == "# 效果评估\nq3-sample 37.50 万\n"
+    plain = render_markdown(sample_evaluation(), "zh", main, units="plain")
+    assert plain == "# 效果评估\nq3-sample 375,000.00\n"
 
 
 @pytest.mark.parametrize("name", ["../secret.txt", "/etc/hostname", "sub/../../secret.txt"])

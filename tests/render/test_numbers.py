@@ -71,3 +71,28 @@ def test_md_cell_escapes_pipes_and_line_breaks() -> None:
     assert numbers.md_cell("a | b\nc\r\nd\re") == "a \\| b<br>c<br>d<br>e"
     assert numbers.md_cell("C:\\x|y") == "C:\\\\x\\|y"
     assert numbers.md_cell(None) == numbers.md_cell("  ") == "-"
+
+
+def test_wan_and_yi_from_ten_thousand_up() -> None:
+    from mktplan.render.numbers import money, number, style
+
+    zh = style("zh")
+    assert money(D("12000000"), zh) == "1,200.00 万"  # 12,000,000 ÷ 10,000
+    assert money(D("320000000"), zh) == "3.20 亿"  # 320,000,000 ÷ 100,000,000
+    assert number(D(320000000), None, zh) == "3.2 亿"  # counts: at most 2 decimals
+    assert number(D(654532), None, zh) == "65.45 万"
+    assert money(D("9999.5"), zh) == "9,999.50"  # below 1 万: as it is
+    assert money(D("-250000"), zh) == "-25.00 万"
+    assert money(D("12000000"), style("zh", "plain")) == "12,000,000.00"
+    assert money(D("12000000"), style("en")) == "12,000,000.00"
+    assert money(D("12000000"), style("en", "wan")) == "1,200.00 万"
+
+
+def test_roi_is_one_to_x_in_chinese_but_not_its_change() -> None:
+    from mktplan.render.numbers import kpi_value, readable, style
+
+    zh = style("zh")
+    assert kpi_value(D("9.8412"), "ratio", zh) == "1:9.84"
+    assert readable(D("2.5"), "ratio", zh) == "1:2.5"
+    assert kpi_value(D("-2.04"), "ratio", zh.difference) == "-2.04"
+    assert kpi_value(D("9.8412"), "ratio", style("en")) == "9.84"

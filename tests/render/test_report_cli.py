@@ -330,6 +330,7 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
         "每日数据",
         "本期对比",
         "趋势",
+        "图表",
     ]
     assert wb["策略跟踪表"]["A1"].value == "策略模块"
     budget = wb["预算"]

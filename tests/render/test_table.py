@@ -105,7 +105,7 @@ def test_long_tables_keep_every_text_where_they_cannot_fit_or_go_to_a_file(
     whole = table.render_table_text(ev, "zh", width=60)
     for text in (narrow, whole):
         assert "…" not in text
-        assert "412,345.68" in text
+        assert "41.23 万" in text  # 412,345.68 in 万, the Chinese default
         assert "状态" in text
 
 
@@ -124,21 +124,57 @@ def test_tabs_and_control_characters_do_not_break_the_alignment(
     assert len({cell_len(line) for line in lines[2:]}) == 1
 
 
+def _headers(text: str, first: str, second: str) -> str:
+    """The header lines of the table titled ``first`` (up to the title ``second``)."""
+    part = text.split(f"\n{first}", 1)[1].split(f"\n{second}", 1)[0]
+    return part.split("─", 1)[0]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_at_80_columns_no_header_or_number_is_cut(lang: str) -> None:
-    """Headers were cut to "Mod… SMA…" and numbers to "200,0…" in an 80-column terminal."""
+@pytest.mark.parametrize("width", [80, 120])
+def test_every_line_fits_the_console_and_no_header_or_number_is_cut(lang: str, width: int) -> None:
+    """Headers were cut to "Mod… SMA…" and numbers to "200,0…" in an 80-column terminal,
+    and tables ran past its edge."""
+    from rich.cells import cell_len
+
     from mktplan.i18n import labels
     from mktplan.render import columns
     from mktplan.render.table import render_table_text
 
-    text = render_table_text(sample_evaluation(), lang, width=80)
+    ev = sample_evaluation()
+    text = render_table_text(ev, lang, width=width)
     assert "…" not in text
+    body = text.splitlines()[3:]  # the header lines wrap as prose
+    assert max(cell_len(line.rstrip()) for line in body) <= width
     words = labels(lang)
-    for spec in (columns.SUMMARY, columns.KPIS, columns.MODULES, columns.TASKS):
-        for column in spec.shown("table"):  # a header may wrap onto lines, never lose letters
-            assert set(words[column.label]) <= set(text), column.key
-    assert "1,300,000.00" in text
-    assert "412,345.68" in text
-    shown_kpis = [c.key for c in columns.KPIS.shown("table")]
-    assert "forecast" not in shown_kpis
-    assert "expected" not in shown_kpis
+    shown = columns.display(ev, lang)
+    for spec, rows in ((columns.KPIS, ev.kpis), (columns.MODULES, ev.modules)):
+        fitted = columns.text_table(spec, rows, "table", shown, str, width)
+        for header in fitted.headers:  # a header may wrap onto lines, never lose letters
+            assert set(header.replace(" ", "")) <= set(text), header
+    if lang == "en":
+        assert "1,300,000.00" in text
+        assert "412,345.68" in text
+    else:  # in 万, the Chinese default
+        assert "130.00 万" in text
+        assert "41.23 万" in text
+    kpis = _headers(text, words["kpis"], words["budget"])
+    assert words["pace"] in kpis  # priority 0: always there
+    if width == 80:  # the lowest-value columns go first: last data, expected, variance
+        assert words["forecast"] not in kpis
+        assert words["expected"] not in kpis
+    else:  # 120 columns have room for the forecast
+        assert words["forecast"] in kpis
+
+
+def test_priorities_drop_the_highest_first_until_the_table_fits() -> None:
+    from mktplan.render import columns
+
+    ev = sample_evaluation()
+    shown = columns.display(ev, "en")
+    every = columns.text_table(columns.KPIS, ev.kpis, "table", shown, str)
+    assert every.keys[-2:] == ["status", "last_date"]  # no width: every terminal column
+    wide = columns.text_table(columns.KPIS, ev.kpis, "table", shown, str, 1000)
+    assert wide.keys == every.keys
+    narrow = columns.text_table(columns.KPIS, ev.kpis, "table", shown, str, 20)
+    assert narrow.keys == ["module", "name", "target", "actual", "attainment", "pace", "status"]

@@ -56,7 +56,9 @@ def test_a_chinese_report_writes_chinese_alert_sentences_everywhere(tmp_path: Pa
     store = tmp_path / "store.sqlite"
     ingest = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", store, "-q")
     assert ingest.code == 0, ingest.output
+    # JSON keeps exact numbers in its sentences too; the other formats follow --units
     common = ("report", Q3, "--store", store, "--as-of", "2023-07-31", "--lang", "zh")
+    common += ("--units", "plain")
     doc = json.loads(run_cli(*common, "--format", "json").stdout)
     messages = [a["message"] for a in doc["alerts"]]
     assert messages

@@ -17,7 +17,8 @@ def test_sparkline_spans_lowest_to_highest() -> None:
 def test_change_is_signed_and_in_points_for_percent_kpis() -> None:
     assert change_value(Change(D(400), D("0.5")), "CNY", "en") == "+400.00"
     assert change_value(Change(D(-35), D("-0.583333")), "count", "en") == "-35"
-    assert change_value(Change(D("-0.5"), None), "%", "zh") == "-0.50 个百分点"
+    assert change_value(Change(D("-0.5"), None), "%", "zh") == "-0.5 个百分点"
+    assert change_value(Change(D("2.25"), None), "pct", "en") == "+2.3 pt"  # every percent unit
     assert change_value(Change(None, None), "%", "en") == "-"
     assert change_relative(Change(D(400), D("0.5"))) == "+50.0%"
     assert change_relative(Change(D("-0.5"), None)) == "-"

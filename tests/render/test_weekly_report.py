@@ -139,7 +139,7 @@ def test_markdown_shows_the_period_table_and_trend_in_english(plan: Path) -> Non
     text = report(plan, "--format", "md", "--lang", "en")
     assert "This period: week 2 (06-08 – 06-14) · Previous period: week 1 (06-01 – 06-07)" in text
     assert "| Web | Sales | 600.00 | 400.00 | -200.00 | -33.3% |" in text
-    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 pt | - |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.5 pt | - |" in text
     assert "| GMV | █▁ | 600.00 → 400.00 | 33.3% | 46.7% |" in text  # 1,000 of 3,000; 14 of 30
     assert "| Time elapsed | 46.7% |" in text
 
@@ -148,7 +148,7 @@ def test_markdown_shows_the_period_table_and_trend_in_chinese(plan: Path) -> Non
     text = report(plan, "--format", "md", "--lang", "zh")
     assert "本期: 第2周 (06-08 – 06-14) · 上期: 第1周 (06-01 – 06-07)" in text
     assert "| 上期 | 本期 | 环比 | 环比增幅 |" in text
-    assert "| Web | Conversion | 3.0% | 2.5% | -0.50 个百分点 | - |" in text
+    assert "| Web | Conversion | 3.0% | 2.5% | -0.5 个百分点 | - |" in text
     assert "| 达成率 | 时间进度 |" in text
 
 

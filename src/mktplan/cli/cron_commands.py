@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.report_commands import FailOn, ReportLang, parse_as_of
+from mktplan.cli.report_commands import FailOn, ReportLang, ReportUnits, parse_as_of
 
 
 @app.command()
@@ -41,6 +41,12 @@ def cron(
         help="Report language, en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
         show_default=False,
     ),
+    units: ReportUnits | None = typer.Option(
+        None,
+        "--units",
+        help="Large money and counts in wan (万/亿) or plain (default: wan in zh, else plain).",
+        show_default=False,
+    ),
     fail_on: FailOn = typer.Option(
         FailOn.critical,
         "--fail-on",
@@ -67,6 +73,7 @@ def cron(
         store=store,
         as_of=cut,
         lang=lang.value if lang is not None else None,
+        units=units.value if units is not None else None,
         fail_on=fail_on.value,
     )
     raise typer.Exit(run_cron(job))

@@ -17,6 +17,7 @@ from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
+    from mktplan.render.numbers import Units
     from mktplan.store import StoreLocation
     from mktplan.store.records import OpenProblem
 
@@ -32,6 +33,11 @@ class ReportFormatOption(StrEnum):
 class ReportLang(StrEnum):
     en = "en"
     zh = "zh"
+
+
+class ReportUnits(StrEnum):
+    wan = "wan"
+    plain = "plain"
 
 
 class ReportPeriod(StrEnum):
@@ -195,24 +201,29 @@ def _write(
     *,
     quiet: bool,
     force: bool,
+    units: ReportUnits | None = None,
 ) -> None:
     """Print the report, or write it to ``out`` unless that would destroy another file."""
     from mktplan.cli.output import console
     from mktplan.render import FORMATS, check_target, output_path, render_report, write_atomic
 
+    chosen_units: Units | None = None
+    if units is not None:
+        chosen_units = "wan" if units is ReportUnits.wan else "plain"
+
     if fmt is ReportFormatOption.brief:
         from mktplan.render.weekly import render_brief
 
-        sys.stdout.write(render_brief(evaluation, lang.value))
+        sys.stdout.write(render_brief(evaluation, lang.value, chosen_units))
         sys.stdout.flush()
         return
     if fmt is ReportFormatOption.table and out is None:
         from mktplan.render.table import print_report
 
-        print_report(evaluation, console(), lang.value)
+        print_report(evaluation, console(), lang.value, chosen_units)
         return
     kind = next(f for f in FORMATS if f == fmt.value)
-    data = render_report(evaluation, kind, lang=lang.value, template=template)
+    data = render_report(evaluation, kind, lang=lang.value, template=template, units=chosen_units)
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -254,6 +265,14 @@ def report(
         "--lang",
         envvar="MKTPLAN_LANG",
         help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
+        show_default=False,
+    ),
+    units: ReportUnits | None = typer.Option(
+        None,
+        "--units",
+        help="Large money and counts in wan (1,200.00 万, 3.2 亿) or plain, in Markdown, the "
+        "terminal and brief; Excel shows 万 by number format; JSON stays exact "
+        "(default: wan in zh, else plain).",
         show_default=False,
     ),
     period: ReportPeriod | None = typer.Option(
@@ -338,7 +357,17 @@ def report(
             loaded, plan, location, cut, fmt, quiet, allow_empty, period
         )
         chosen = ReportLang(lang or loaded.plan.lang or "en")
-        _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
+        _write(
+            evaluation,
+            fmt,
+            out,
+            chosen,
+            template,
+            protected,
+            quiet=quiet,
+            force=force,
+            units=units,
+        )
         if from_store:  # after writing: a refused or failed report leaves the store as it was
             _record_results(location, evaluation, quiet)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold

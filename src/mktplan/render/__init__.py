@@ -15,10 +15,13 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation
+
+if TYPE_CHECKING:
+    from mktplan.render.numbers import Units
 
 ReportFormat = Literal["md", "xlsx", "json", "table"]
 FORMATS: tuple[ReportFormat, ...] = ("md", "xlsx", "json", "table")
@@ -45,16 +48,24 @@ _XLSX_CORE = "docProps/core.xml"
 
 
 def render_report(
-    ev: Evaluation, fmt: ReportFormat, *, lang: str = "en", template: Path | None = None
+    ev: Evaluation,
+    fmt: ReportFormat,
+    *,
+    lang: str = "en",
+    template: Path | None = None,
+    units: Units | None = None,
 ) -> bytes:
-    """The report in ``fmt`` as bytes (UTF-8 text for md, json and table)."""
+    """The report in ``fmt`` as bytes (UTF-8 text for md, json and table). ``units``: large
+    money and counts in 万/亿 or plain (default: 万 in Chinese); JSON keeps exact numbers."""
+    from mktplan.render import numbers
     from mktplan.render.text import localize
 
-    ev = localize(ev, lang)  # the sentences in the report language, for every format
+    shown = numbers.PLAIN if fmt == "json" else numbers.style(lang, units)
+    ev = localize(ev, lang, shown)  # the sentences in the report language, for every format
     if fmt == "md":
         from mktplan.render.markdown import render_markdown
 
-        text = render_markdown(ev, lang, template).rstrip("\n")
+        text = render_markdown(ev, lang, template, units).rstrip("\n")
         # after a blank line, so no renderer reads the mark as part of the last table
         return f"{text}\n\n{MARKDOWN_MARK}\n".encode() if text else f"{MARKDOWN_MARK}\n".encode()
     if fmt == "json":
@@ -64,10 +75,10 @@ def render_report(
     if fmt == "xlsx":
         from mktplan.render.excel import render_xlsx
 
-        return render_xlsx(ev, lang)
+        return render_xlsx(ev, lang, units)
     from mktplan.render.table import render_table_text
 
-    return f"{render_table_text(ev, lang)}{TEXT_MARK}\n".encode()
+    return f"{render_table_text(ev, lang, units=units)}{TEXT_MARK}\n".encode()
 
 
 def report_filename(ev: Evaluation, fmt: ReportFormat) -> str:

@@ -9,29 +9,36 @@ its header), which kind of value it is (``kind``: how it is formatted as text by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
 from mktplan.evaluation import (
     ActionResult,
     AlertResult,
     BudgetLine,
+    ChannelValue,
     Evaluation,
     KpiResult,
+    ModuleChannel,
     ModuleResult,
+    PeriodValue,
     TrackingRow,
 )
 from mktplan.i18n import labels
 from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
+from mktplan.render.weekly import period_label
 from mktplan.vocab import is_percent
 
 Format = Literal["md", "table", "xlsx", "json"]
 # text: prose from the plan or an export; module: a module id shown by its name; status,
 # severity, action: codes shown by their translated label; flag: a bool shown as the
-# column's own label when true; kpi: a value in the row's KPI unit; money: in the plan
-# currency; fraction: 1.2 = 120 %; roi: revenue ÷ spend shown as 1:X; int, number: counts.
+# column's own label when true; channel: a channel, '' shown as "(no channel)"; kpi: a
+# value in the row's KPI unit; money: in the plan currency; fraction: 1.2 = 120 %; roi:
+# revenue ÷ spend shown as 1:X; int, number: counts.
 Kind = Literal[
     "text",
     "module",
@@ -40,6 +47,7 @@ Kind = Literal[
     "action",
     "rule",
     "line",
+    "channel",
     "flag",
     "kpi",
     "money",
@@ -53,10 +61,9 @@ Kind = Literal[
 Row = TypeVar("Row")
 
 EVERYWHERE: frozenset[Format] = frozenset({"md", "table", "xlsx", "json"})
-# Wide formats: a terminal drops these columns to stay readable in 80 columns.
-WIDE: frozenset[Format] = frozenset({"md", "xlsx", "json"})
 SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
+SHEET: frozenset[Format] = frozenset({"xlsx"})  # a sheet of its own; JSON nests these values
 TABLES: frozenset[Format] = frozenset({"md", "table", "xlsx"})  # not in the JSON document
 
 
@@ -72,6 +79,12 @@ class Column(Generic[Row]):
     difference: bool = False  # a difference of two values: percent KPIs in percent points
     wrap: bool = False  # long prose wraps inside its column in Excel
     status_fill: bool = False  # Excel fills it with the colour of its row's status
+    signed: bool = False  # a change: a leading + on a positive value
+    # a terminal too narrow for the whole table drops the column of the highest priority
+    # first, and so on until it fits; 0: always shown
+    priority: int = 0
+    # "current" / "previous": the header names the period (本期 第2周 (06-08 – 06-14))
+    dated: Literal["current", "previous"] | None = None
 
     @property
     def right(self) -> bool:
@@ -113,10 +126,18 @@ KPIS: Table[KpiResult] = Table(
         Column("target", "target", "kpi", lambda k: k.target, unit=_unit),
         Column("actual", "actual", "kpi", lambda k: k.actual, unit=_unit),
         Column("attainment", "attainment", "fraction", lambda k: k.attainment, status_fill=True),
-        Column("variance", "variance", "kpi", lambda k: k.variance, WIDE, _unit, difference=True),
-        Column("expected", "expected", "kpi", lambda k: k.expected, WIDE, _unit),
+        Column(
+            "variance",
+            "variance",
+            "kpi",
+            lambda k: k.variance,
+            unit=_unit,
+            difference=True,
+            priority=2,
+        ),
+        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit, priority=3),
         Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
-        Column("forecast", "forecast", "kpi", lambda k: k.forecast, WIDE, _unit),
+        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit, priority=1),
         Column(
             "status",
             "status",
@@ -126,7 +147,7 @@ KPIS: Table[KpiResult] = Table(
             status_fill=True,
         ),
         Column("stale", "stale", "flag", lambda k: k.stale, SHEET_AND_JSON),
-        Column("last_date", "last_data", "date", lambda k: k.last_date, WIDE),
+        Column("last_date", "last_data", "date", lambda k: k.last_date, priority=4),
         Column("source", "source", "text", lambda k: k.source, SHEET_AND_JSON),
         Column("observations", "observations", "int", lambda k: k.observations, JSON_ONLY),
     ],
@@ -169,14 +190,14 @@ TRACKING: Table[TrackingRow] = Table(
     "tracking",
     [
         Column("module", "module", "text", lambda t: t.module, wrap=True),
-        Column("target", "smart_target", "text", lambda t: t.target, WIDE, wrap=True),
-        Column("plan", "plan", "text", lambda t: t.plan, WIDE, wrap=True),
-        Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True),
-        Column("source", "source", "text", lambda t: t.source, WIDE, wrap=True),
+        Column("target", "smart_target", "text", lambda t: t.target, wrap=True, priority=2),
+        Column("plan", "plan", "text", lambda t: t.plan, wrap=True, priority=3),
+        Column("kpis", "kpi", "text", lambda t: t.kpis, wrap=True, priority=5),  # in the texts too
+        Column("source", "source", "text", lambda t: t.source, wrap=True, priority=4),
         Column("actual", "actual", "text", lambda t: t.actual, wrap=True),
         Column("variance", "variance", "text", lambda t: t.variance, wrap=True),
         Column("cause", "cause", "text", lambda t: t.cause, wrap=True),
-        Column("measure", "measure", "text", lambda t: t.measure, WIDE, wrap=True),
+        Column("measure", "measure", "text", lambda t: t.measure, wrap=True, priority=1),
         Column("owner", "owner", "text", lambda t: t.owner, wrap=True),
         Column("deadline", "deadline", "date", lambda t: t.deadline, wrap=True),
     ],
@@ -190,13 +211,13 @@ TASKS: Table[ActionResult] = Table(
         Column("module", "module", "module", lambda a: a.module),
         Column("name", "task", "text", lambda a: a.name),
         Column("owner", "owner", "text", lambda a: a.owner),
-        Column("start", "start", "date", lambda a: a.start, WIDE),
+        Column("start", "start", "date", lambda a: a.start, priority=2),
         Column("end", "planned_finish", "date", lambda a: a.end),
         Column("finished", "actual_finish", "date", lambda a: a.finished),
         Column("status", "status", "action", lambda a: a.status),
         Column("days_late", "days_late", "int", lambda a: a.days_late),
         Column("issue", "issue", "text", lambda a: a.issue),
-        Column("budget", "budget_col", "money", lambda a: a.budget, WIDE),
+        Column("budget", "budget_col", "money", lambda a: a.budget, priority=1),
     ],
 )
 
@@ -207,7 +228,7 @@ MODULES: Table[ModuleResult] = Table(
     [
         Column("id", "module_id", "text", lambda m: m.id, JSON_ONLY),
         Column("name", "module", "text", lambda m: m.name),
-        Column("owner", "owner", "text", lambda m: m.owner, WIDE),
+        Column("owner", "owner", "text", lambda m: m.owner, priority=1),
         Column("goal", "smart_target", "text", lambda m: m.goal, JSON_ONLY),
         Column("budget", "budget_col", "money", lambda m: m.budget),
         Column(
@@ -215,7 +236,7 @@ MODULES: Table[ModuleResult] = Table(
         ),
         Column("spend", "spend", "money", lambda m: m.spend),
         Column("budget_used", "budget_used", "fraction", lambda m: m.budget_used),
-        Column("spend_forecast", "spend_forecast", "money", lambda m: m.spend_forecast),
+        Column("spend_forecast", "spend_forecast", "money", lambda m: m.spend_forecast, priority=4),
         Column("revenue", "revenue", "money", lambda m: m.revenue),
         Column("roi", "roi", "roi", lambda m: m.roi),
         Column(
@@ -225,8 +246,8 @@ MODULES: Table[ModuleResult] = Table(
             lambda m: None if m.roi is None else numbers.roi_label(m.roi),
             JSON_ONLY,
         ),
-        Column("spend_share", "spend_share", "fraction", lambda m: m.spend_share, WIDE),
-        Column("revenue_share", "revenue_share", "fraction", lambda m: m.revenue_share, WIDE),
+        Column("spend_share", "spend_share", "fraction", lambda m: m.spend_share, priority=2),
+        Column("revenue_share", "revenue_share", "fraction", lambda m: m.revenue_share, priority=3),
     ],
 )
 
@@ -241,6 +262,130 @@ BUDGET_LINES: Table[BudgetLine] = Table(
         Column("remaining", "remaining", "money", lambda b: b.remaining),
         Column("used", "used", "fraction", lambda b: b.used),
         Column("forecast", "spend_forecast", "money", lambda b: b.forecast),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """A row of the channel view: a KPI's actual in a channel, or a module's money there."""
+
+    module: str | None  # module id, None at plan level
+    kpi: KpiResult | None  # None on a module's row
+    value: ChannelValue | None  # a KPI's row
+    money: ModuleChannel | None  # a module's row
+
+    @property
+    def channel(self) -> str:
+        found = self.value or self.money
+        return found.channel if found is not None else ""
+
+
+def channel_rows(ev: Evaluation) -> list[ChannelRow]:
+    """Every KPI's channels, then every module's, in plan order."""
+    return [ChannelRow(k.module, k, c, None) for k in ev.kpis for c in k.by_channel] + [
+        ChannelRow(m.id, None, None, c) for m in ev.modules for c in m.by_channel
+    ]
+
+
+def _channel_unit(r: ChannelRow) -> str | None:
+    return r.kpi.unit if r.kpi is not None else None
+
+
+# The channel view (分渠道): JSON nests these values in the KPI and module records.
+CHANNELS: Table[ChannelRow] = Table(
+    "by_channel",
+    "by_channel",
+    [
+        Column("module", "module", "module", lambda r: r.module, SHEET),
+        Column("kpi", "kpi_id", "text", lambda r: r.kpi and r.kpi.id, SHEET),
+        Column("name", "kpi", "text", lambda r: r.kpi and r.kpi.name, SHEET),
+        Column("channel", "channel", "channel", lambda r: r.channel, SHEET),
+        Column(
+            "actual", "actual", "kpi", lambda r: r.value and r.value.actual, SHEET, _channel_unit
+        ),
+        Column("share", "share", "fraction", lambda r: r.value and r.value.share, SHEET),
+        Column("spend", "spend", "money", lambda r: r.money and r.money.spend, SHEET),
+        Column("revenue", "revenue", "money", lambda r: r.money and r.money.revenue, SHEET),
+        Column("roi", "roi", "roi", lambda r: r.money and r.money.roi, SHEET),
+    ],
+)
+
+
+def _previous(k: KpiResult) -> Decimal | None:
+    return k.previous_period.actual if k.previous_period is not None else None
+
+
+def _current(k: KpiResult) -> Decimal | None:
+    return k.period.actual if k.period is not None else None
+
+
+# This period vs the previous one (本期对比): JSON has them as kpis[i].period etc.
+PERIOD: Table[KpiResult] = Table(
+    "period",
+    "period_section",
+    [
+        Column("module", "module", "module", lambda k: k.module, TABLES),
+        Column("name", "kpi", "text", lambda k: k.name, TABLES),
+        Column("id", "kpi_id", "text", lambda k: k.id, SHEET),
+        Column("previous", "previous_period", "kpi", _previous, TABLES, _unit, dated="previous"),
+        Column("current", "this_period", "kpi", _current, TABLES, _unit, dated="current"),
+        Column(
+            "change",
+            "change",
+            "kpi",
+            lambda k: k.change and k.change.absolute,
+            TABLES,
+            _unit,
+            difference=True,
+            signed=True,
+        ),
+        Column(
+            "change_relative",
+            "change_relative",
+            "fraction",
+            lambda k: k.change and k.change.relative,
+            TABLES,
+            signed=True,
+        ),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    kpi: KpiResult
+    period: PeriodValue
+
+
+def trend_rows(ev: Evaluation) -> list[TrendRow]:
+    """Each KPI's periods, oldest first, KPIs in plan order."""
+    return [TrendRow(k, t) for k in ev.kpis for t in k.trend]
+
+
+def _trend_unit(r: TrendRow) -> str | None:
+    return r.kpi.unit
+
+
+# The trend sheet (趋势): each KPI's actual and cumulative value per period.
+TREND: Table[TrendRow] = Table(
+    "trend",
+    "trend_section",
+    [
+        Column("module", "module", "module", lambda r: r.kpi.module, SHEET),
+        Column("name", "kpi", "text", lambda r: r.kpi.name, SHEET),
+        Column("id", "kpi_id", "text", lambda r: r.kpi.id, SHEET),
+        Column("start", "start", "date", lambda r: r.period.start, SHEET),
+        Column("end", "period_end", "date", lambda r: r.period.end, SHEET),
+        Column("actual", "actual", "kpi", lambda r: r.period.actual, SHEET, _trend_unit),
+        Column(
+            "cumulative",
+            "trend_cumulative",
+            "kpi",
+            lambda r: r.period.cumulative,
+            SHEET,
+            _trend_unit,
+        ),
     ],
 )
 
@@ -260,11 +405,13 @@ ALERTS: Table[AlertResult] = Table(
     [
         Column("severity", "severity", "severity", lambda a: a.severity),
         Column("name", "kpi", "text", lambda a: a.name or a.kpi),
-        Column("kpi", "kpi_id", "text", lambda a: a.kpi, WIDE),
+        Column("kpi", "kpi_id", "text", lambda a: a.kpi, priority=4),
         Column("module", "module", "module", lambda a: a.module, SHEET_AND_JSON),
-        Column("rule", "rule", "rule", lambda a: a.rule, WIDE),
-        Column("threshold", "threshold", "kpi", lambda a: a.threshold, WIDE, _threshold_unit),
-        Column("actual", "actual", "kpi", lambda a: a.actual, WIDE, lambda a: a.unit),
+        Column("rule", "rule", "rule", lambda a: a.rule, priority=3),
+        Column(
+            "threshold", "threshold", "kpi", lambda a: a.threshold, unit=_threshold_unit, priority=2
+        ),
+        Column("actual", "actual", "kpi", lambda a: a.actual, unit=lambda a: a.unit, priority=1),
         Column("message", "message", "text", lambda a: a.message, wrap=True),
         Column("owner", "owner", "text", lambda a: a.owner),
         Column("respond_by", "respond_by", "datetime", lambda a: a.respond_by),
@@ -278,43 +425,71 @@ class Display:
 
     words: dict[str, str]
     module_names: dict[str | None, str]
+    periods: dict[str, str] = field(default_factory=dict)  # "current": "week 2 (06-08 – 06-14)"
+    style: numbers.Style = numbers.PLAIN  # 万/亿 and 1:X
 
 
-def display(ev: Evaluation, lang: str) -> Display:
+def display(ev: Evaluation, lang: str, units: numbers.Units | None = None) -> Display:
     words = labels(lang)
     names: dict[str | None, str] = {m.id: m.name for m in ev.modules}
     names[None] = words["plan_level"]
-    return Display(words, names)
+    p = ev.plan
+    periods = {
+        "current": period_label(p, "current", lang, p.period_start, p.period_end),
+        "previous": period_label(p, "previous", lang, p.previous_start, p.previous_end),
+    }
+    return Display(words, names, periods, numbers.style(lang, units))
+
+
+def header(column: Column[Row], shown: Display, fmt: Format) -> str:
+    """A column's header: its label, and in a sheet the period it covers (a Markdown or
+    terminal table names the periods in a line above it)."""
+    text = shown.words[column.label]
+    if column.dated is not None and fmt == "xlsx":
+        return f"{text} {shown.periods[column.dated]}"
+    return text
 
 
 def cell_text(column: Column[Row], row: Row, shown: Display) -> str:
     """The cell as text in the report language: the one place that formats a column's
     value for Markdown and the terminal (each renderer then escapes it for its medium)."""
+    text = _cell_text(column, row, shown)
+    if column.signed:
+        value = column.get(row)
+        if value is not None and value > 0:
+            return f"+{text}"
+    return text
+
+
+def _cell_text(column: Column[Row], row: Row, shown: Display) -> str:
     value = column.get(row)
     kind = column.kind
     if kind == "kpi":
         unit = None if column.unit is None else column.unit(row)
         if column.difference and value is not None and is_percent(unit):
             return shown.words["percent_points"].format(numbers.number(value, 1))
-        return numbers.kpi_value(value, unit)
+        style = shown.style.difference if column.difference else shown.style
+        return numbers.kpi_value(value, unit, style)
     if kind == "module":  # None is the plan level
         return shown.module_names.get(value, str(value))
     if value is None:
         return numbers.MISSING
     if kind == "money":
-        return numbers.money(value)
+        return numbers.money(value, shown.style)
     if kind == "fraction":
         return numbers.fraction(value)
     if kind == "roi":
         return numbers.roi_label(value)
     if kind in ("int", "number"):
-        return numbers.number(value)
+        return numbers.number(value, None, shown.style)
     if kind == "date":
         return numbers.date(value)
     if kind == "datetime":
         return numbers.timestamp(value)
     if kind == "flag":
         return shown.words[column.label] if value else numbers.MISSING
+    if kind == "channel":  # '' is data without a channel
+        return numbers.text(value) if value else shown.words["no_channel"]
     if kind == "line":  # spend that names no budget line
         return shown.words["unassigned"] if value == UNASSIGNED else numbers.text(value)
     if kind in ("status", "severity", "action", "rule"):
@@ -335,6 +510,24 @@ class TextTable:
     whole: list[bool]  # numbers and dates: a terminal never wraps them
     rows: list[list[str]]
     codes: list[list[str | None]]
+    keys: list[str] = field(default_factory=list)  # each column's key
+    priorities: list[int] = field(default_factory=list)  # each column's priority
+
+    def without(self, index: int) -> TextTable:
+        """The table without its column ``index``."""
+
+        def drop(values: list[Any]) -> list[Any]:
+            return values[:index] + values[index + 1 :]
+
+        return TextTable(
+            drop(self.headers),
+            drop(self.right),
+            drop(self.whole),
+            [drop(row) for row in self.rows],
+            [drop(codes) for codes in self.codes],
+            drop(self.keys),
+            drop(self.priorities),
+        )
 
 
 def text_table(
@@ -343,11 +536,14 @@ def text_table(
     fmt: Format,
     shown: Display,
     escape: Callable[[str], str],
+    width: int | None = None,
 ) -> TextTable:
+    """The table's cells as texts; given a terminal ``width``, without the columns that
+    :func:`fit` drops to make it readable there."""
     columns = table.shown(fmt)
     coded = [c.kind in ("status", "severity", "action") for c in columns]  # coloured
-    return TextTable(
-        [shown.words[c.label] for c in columns],
+    out = TextTable(
+        [header(c, shown, fmt) for c in columns],
         [c.right for c in columns],
         [c.right or c.kind in ("date", "datetime") for c in columns],
         [[escape(cell_text(c, row, shown)) for c in columns] for row in rows],
@@ -355,7 +551,59 @@ def text_table(
             [str(c.get(row)) if k else None for c, k in zip(columns, coded, strict=True)]
             for row in rows
         ],
+        [c.key for c in columns],
+        [c.priority for c in columns],
     )
+    return out if width is None else fit(out, width)
+
+
+# A prose column is given room for its longest word up to this; longer words fold.
+PROSE_WIDTH = 12
+# A Chinese header keeps up to this many cells on one line (进度达成, 实际完成值).
+CJK_HEADER = 10
+_CJK = re.compile(r"[\u2e80-\uffff]")
+# Where text may wrap: between words of Latin text, or between any two CJK characters.
+_WORDS = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+
+
+def _longest_word(text: str) -> int:
+    return max((numbers.display_width(w) for w in _WORDS.findall(text)), default=0)
+
+
+def needed_width(table: TextTable, index: int) -> int:
+    """Terminal cells column ``index`` needs: its header's longest word (a header never
+    loses letters), numbers and dates whole (they never wrap), prose its longest word up to
+    PROSE_WIDTH (it wraps between words)."""
+    header = max(1, _longest_word(table.headers[index]))
+    if _CJK.search(table.headers[index]):  # a Chinese header is not cut into characters
+        header = max(header, min(numbers.display_width(table.headers[index]), CJK_HEADER))
+    if table.whole[index]:
+        cells = max((numbers.display_width(row[index]) for row in table.rows), default=0)
+    else:
+        cells = min(PROSE_WIDTH, max((_longest_word(row[index]) for row in table.rows), default=0))
+    return max(header, cells)
+
+
+def frame_width(columns: int) -> int:
+    """Terminal cells a table's frame takes beside its columns' text: two between two
+    columns (padding and a blank separator), one at either edge."""
+    return 2 * columns
+
+
+def fit(table: TextTable, width: int) -> TextTable:
+    """``table`` readable in ``width`` terminal cells: while its columns (each as wide as
+    :func:`needed_width`, and the frame) are wider, drop the column of the highest priority
+    (the rightmost on a tie); columns of priority 0 always stay, and wrap when even they
+    are too wide."""
+    needed = [needed_width(table, i) for i in range(len(table.headers))]  # once: 2,000 rows
+    while True:
+        total = sum(needed) + frame_width(len(needed))
+        droppable = [i for i, p in enumerate(table.priorities) if p > 0]
+        if total <= width or not droppable:
+            return table
+        index = max(droppable, key=lambda i: (table.priorities[i], i))
+        table = table.without(index)
+        del needed[index]
 
 
 def markdown_table(table: TextTable) -> str:

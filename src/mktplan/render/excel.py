@@ -49,6 +49,7 @@ class Column:
     kind: Kind
     wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
     status_fill: bool = False  # filled with the colour of its row's status
+    difference: bool = False  # a difference of two values: a change of ROI is no 1:X
 
 
 # The colour of each KPI status: a row's status, attainment and pace cells all take it, so
@@ -72,12 +73,25 @@ def xml_safe(text: str) -> str:
     return _XML_NONCHARACTERS.sub("\ufffd", _XML_CONTROLS.sub("", text))
 
 
-def money_format(currency: str) -> str:
-    """An Excel number format for money in ``currency``: ``"¥"#,##0.00``, else a code suffix."""
+def money_format(currency: str, wan: bool = False) -> str:
+    """An Excel number format for money in ``currency``: ``"¥"#,##0.00``, else a code suffix;
+    with ``wan`` values from 10,000 up are shown in 万 (the cell keeps the exact value)."""
     symbol = _SYMBOLS.get(currency)
     if symbol is not None:
-        return f'"{symbol}"#,##0.00'
-    return '#,##0.00 "{}"'.format(xml_safe(currency).replace('"', "'"))
+        plain = f'"{symbol}"#,##0.00'
+        return wan_format(plain, prefix=f'"{symbol}"') if wan else plain
+    code = xml_safe(currency).replace('"', "'")
+    plain = f'#,##0.00 "{code}"'
+    return wan_format(plain, suffix=f' "{code}"') if wan else plain
+
+
+def wan_format(plain: str, prefix: str = "", suffix: str = "") -> str:
+    """``plain`` below 10,000 in size, 万 from there: Excel cannot divide by 10,000, but
+    ``0!.0,`` divides by 1,000 and puts a literal point before the last digit, so 12,345,678
+    shows as 1234.6万 while the cell keeps 12345678."""
+    scaled = f'{prefix}0!.0,"万"{suffix}'
+    limit = int(numbers.WAN_FROM)
+    return f"[>={limit}]{scaled};[<=-{limit}]-{scaled};{plain}"
 
 
 EXCEL_LARGEST = Decimal("1e300")  # Excel's numbers stop near 1.8e308; larger ones go as text
@@ -98,13 +112,15 @@ def _number(value: Decimal | int | float | None) -> float | int | None:
 class _Writer:
     """Writes :class:`Sheet` descriptions into a write-only workbook."""
 
-    def __init__(self, currency: str, words: dict[str, str]) -> None:
+    def __init__(self, currency: str, words: dict[str, str], shown: numbers.Style) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.wb = Workbook(write_only=True)
         self.words = words
-        self.money = money_format(currency)
+        self.money = money_format(currency, shown.wan)
+        self.plain_money = money_format(currency)  # chart axes
+        self.style = shown
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
@@ -147,7 +163,11 @@ class _Writer:
                 cell.number_format = self.money
             else:
                 cell = WriteOnlyCell(ws, value=_number(amount))
-                cell.number_format = "#,##0.00" if unit == "ratio" else count_format(amount)
+                cell.number_format = (
+                    (ROI_FORMAT if self.style.roi and not column.difference else "#,##0.00")
+                    if unit == "ratio"
+                    else self.count_format(amount)
+                )
             return cell
         if column.kind == "money":
             cell = WriteOnlyCell(ws, value=_number(value))
@@ -160,7 +180,7 @@ class _Writer:
             cell.number_format = "#,##0"
         elif column.kind == "number":
             cell = WriteOnlyCell(ws, value=_number(value))
-            cell.number_format = count_format(value)
+            cell.number_format = self.count_format(value)
         elif column.kind == "roi":
             cell = WriteOnlyCell(ws, value=_number(value))
             cell.number_format = ROI_FORMAT
@@ -204,6 +224,11 @@ class _Writer:
         main = written if sheet.main_rows is None else sheet.main_rows
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
         return ws
+
+    def count_format(self, value: Any) -> str:
+        """:func:`count_format`, in 万 from 10,000 up in that style."""
+        plain = count_format(value)
+        return wan_format(plain) if self.style.wan else plain
 
     def fill(self, colour: str) -> Any:
         from openpyxl.styles import PatternFill
@@ -303,12 +328,14 @@ def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None
         )
 
 
-def _bar_chart(title: str, y_format: str) -> Any:
+def _bar_chart(title: str, y_format: str, x_title: str, y_title: str) -> Any:
     from openpyxl.chart import BarChart
 
     chart = BarChart()
     chart.type = "bar"
     chart.title = xml_safe(title)
+    chart.x_axis.title = xml_safe(x_title)
+    chart.y_axis.title = xml_safe(y_title)
     chart.y_axis.numFmt = y_format
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False  # openpyxl hides axes by default; Excel then shows no labels
@@ -325,6 +352,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "action": "label",
     "rule": "label",
     "line": "text",
+    "channel": "text",
     "flag": "label",
     "kpi": "kpi",
     "money": "money",
@@ -346,7 +374,7 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
-    if column.kind == "line":
+    if column.kind in ("line", "channel"):
         return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):
         return shown.words.get(f"{column.kind}_{value}", str(value))
@@ -359,7 +387,14 @@ def _spec_sheet(
     """The sheet columns and rows of a table from its column specification."""
     spec = table.shown("xlsx")
     sheet_columns = [
-        Column(shown.words[c.label], _SHEET_KINDS[c.kind], c.wrap, c.status_fill) for c in spec
+        Column(
+            columns.header(c, shown, "xlsx"),
+            _SHEET_KINDS[c.kind],
+            c.wrap,
+            c.status_fill,
+            c.difference,
+        )
+        for c in spec
     ]
     return sheet_columns, [[_sheet_value(c, row, shown) for c in spec] for row in rows]
 
@@ -376,13 +411,17 @@ def _letter(table: columns.Table[Row], key: str, after: int = 0) -> str:
     return str(get_column_letter(_position(table, key) + after))
 
 
-def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
+def build_workbook(
+    ev: Evaluation, lang: str = "en", units: numbers.Units | None = None
+) -> tuple[Any, _DailyRows]:
     """The report as an openpyxl write-only Workbook (not yet saved) and its daily rows."""
     from openpyxl.chart import Reference
 
+    from mktplan.render.excel_charts import add_charts_sheet
+
     w = labels(lang)
-    writer = _Writer(ev.plan.currency, w)
-    shown = columns.display(ev, lang)
+    shown = columns.display(ev, lang, units)
+    writer = _Writer(ev.plan.currency, w, shown.style)
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
@@ -429,7 +468,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     )
     last = len(kpi_rows) + 1
     if kpi_rows:
-        chart = _bar_chart(w["chart_attainment"], "0%")
+        chart = _bar_chart(w["chart_attainment"], "0%", w["kpi"], w["attainment"])
         attainment = _position(columns.KPIS, "attainment")
         chart.add_data(
             Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
@@ -445,7 +484,7 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     last = len(module_rows) + 1
     _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
-        chart = _bar_chart(w["chart_spend"], writer.money)
+        chart = _bar_chart(w["chart_spend"], writer.plain_money, w["module"], ev.plan.currency)
         chart.add_data(
             Reference(
                 ws,
@@ -478,9 +517,16 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
         {"severity_info": GREEN, "severity_warning": AMBER, "severity_critical": RED},
     )
 
-    _add_by_channel(writer, ev, w, shown.module_names)
+    channel_cols, channel_rows = _spec_sheet(columns.CHANNELS, columns.channel_rows(ev), shown)
+    writer.add(
+        Sheet(w["sheet_by_channel"], channel_cols, channel_rows, channel_rows[:DAILY_WIDTH_SAMPLE])
+    )
     daily = _add_daily(writer, ev, w)
-    _add_period_and_trend(writer, ev, lang, w, shown.module_names)
+    period_cols, period_rows = _spec_sheet(columns.PERIOD, ev.kpis, shown)
+    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
+    trend_cols, trend_rows = _spec_sheet(columns.TREND, columns.trend_rows(ev), shown)
+    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
+    add_charts_sheet(writer, ev, lang)
     props = writer.wb.properties
     stamp = dt.datetime.combine(p.as_of, dt.time())
     props.created = stamp
@@ -490,103 +536,6 @@ def build_workbook(ev: Evaluation, lang: str = "en") -> tuple[Any, _DailyRows]:
     props.keywords = XLSX_KEYWORDS  # the mark that lets mktplan overwrite its own workbook
     props.title = xml_safe(f"{p.id} {p.as_of.isoformat()}")
     return writer.wb, daily
-
-
-def _add_by_channel(
-    writer: _Writer, ev: Evaluation, w: dict[str, str], names: dict[str | None, str]
-) -> None:
-    """The "By channel" sheet (docs/metrics.md, "By channel"): a row per KPI and channel
-    (actual, share), then a row per module and channel (spend, revenue, ROI)."""
-    kpi_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module),
-            k.id,
-            k.name,
-            c.channel or w["no_channel"],
-            (c.actual, k.unit),
-            c.share,
-            None,
-            None,
-            None,
-        ]
-        for k in ev.kpis
-        for c in k.by_channel
-    ]
-    module_rows: list[list[Any]] = [
-        [m.name, None, None, c.channel or w["no_channel"], None, None, c.spend, c.revenue, c.roi]
-        for m in ev.modules
-        for c in m.by_channel
-    ]
-    columns = [
-        Column(w["module"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["channel"], "text"),
-        Column(w["actual"], "kpi"),
-        Column(w["share"], "fraction"),
-        Column(w["spend"], "money"),
-        Column(w["revenue"], "money"),
-        Column(w["roi"], "number"),
-    ]
-    rows = [*kpi_rows, *module_rows]
-    writer.add(Sheet(w["sheet_by_channel"], columns, rows, rows[:DAILY_WIDTH_SAMPLE]))
-
-
-def _add_period_and_trend(
-    writer: _Writer, ev: Evaluation, lang: str, w: dict[str, str], names: dict[str | None, str]
-) -> None:
-    """The Period sheet (本期 vs 上期 per KPI) and the Trend sheet (each KPI's actual and
-    cumulative value per period, oldest first); each gets its autofilter from the writer."""
-    from mktplan.render.weekly import period_label
-
-    p = ev.plan
-    this = period_label(p, "current", lang, p.period_start, p.period_end)
-    before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
-    period_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module or ""),
-            k.name,
-            k.id,
-            (k.previous_period.actual if k.previous_period else None, k.unit),
-            (k.period.actual if k.period else None, k.unit),
-            (k.change.absolute if k.change else None, k.unit),
-            k.change.relative if k.change else None,
-        ]
-        for k in ev.kpis
-    ]
-    period_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(f"{w['previous_period']} {before}", "kpi"),
-        Column(f"{w['this_period']} {this}", "kpi"),
-        Column(w["change"], "kpi"),
-        Column(w["change_relative"], "fraction"),
-    ]
-    writer.add(Sheet(w["sheet_period"], period_cols, period_rows, period_rows))
-    trend_rows: list[list[Any]] = [
-        [
-            names.get(k.module, k.module or ""),
-            k.name,
-            k.id,
-            t.start,
-            t.end,
-            (t.actual, k.unit),
-            (t.cumulative, k.unit),
-        ]
-        for k in ev.kpis
-        for t in k.trend
-    ]
-    trend_cols = [
-        Column(w["module"], "text"),
-        Column(w["kpi"], "text"),
-        Column(w["kpi_id"], "text"),
-        Column(w["start"], "date"),
-        Column(w["period_end"], "date"),
-        Column(w["actual"], "kpi"),
-        Column(w["trend_cumulative"], "kpi"),
-    ]
-    writer.add(Sheet(w["sheet_trend"], trend_cols, trend_rows, trend_rows[:DAILY_WIDTH_SAMPLE]))
 
 
 @dataclass(frozen=True)
@@ -632,7 +581,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     def value_format(unit: str | None, value: Decimal) -> str:
         if is_percent(unit):
             return "0.0%"
-        return writer.money if numbers.is_currency(unit) else count_format(value)
+        return writer.money if numbers.is_currency(unit) else writer.count_format(value)
 
     epoch = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
     rows = [
@@ -701,11 +650,12 @@ def _inline(col: str, row: int, text: str, plain: str, quoted: str) -> str:
     return f'<c r="{col}{row}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def render_xlsx(ev: Evaluation, lang: str = "en") -> bytes:
-    """The report workbook as .xlsx bytes, identical for identical evaluations."""
+def render_xlsx(ev: Evaluation, lang: str = "en", units: numbers.Units | None = None) -> bytes:
+    """The report workbook as .xlsx bytes, identical for identical evaluations; ``units``:
+    万 number formats or plain (default: 万 in Chinese), the cells keep exact values."""
     from openpyxl.writer.excel import ExcelWriter
 
-    wb, daily = build_workbook(ev, lang)
+    wb, daily = build_workbook(ev, lang, units)
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         # ExcelWriter, not save_workbook: the latter stamps "modified" with the current time

@@ -68,8 +68,11 @@ def _folder_loader(folder: Path) -> jinja2.BaseLoader:
     return FolderLoader(str(folder), encoding="utf-8", followlinks=False)
 
 
-def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
-    """The formatting filters templates use; labels are resolved in ``lang``."""
+def markdown_filters(
+    lang: str, shown: numbers.Style = numbers.PLAIN
+) -> dict[str, Callable[..., str]]:
+    """The formatting filters templates use; labels are resolved in ``lang``, numbers are
+    written in the ``shown`` style (万/亿, 1:X)."""
     words = labels(lang)
 
     def status(value: str) -> str:
@@ -80,11 +83,11 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
         return f"{text}, {words['stale']}" if kpi.stale else text
 
     return {
-        "num": numbers.number,
-        "money": numbers.money,
+        "num": lambda value, places=None: numbers.number(value, places, shown),
+        "money": lambda value: numbers.money(value, shown),
         "pct": numbers.fraction,
         "points": numbers.points,
-        "kv": numbers.kpi_value,
+        "kv": lambda value, unit: numbers.kpi_value(value, unit, shown),
         "roi": numbers.roi_label,
         "date": numbers.date,
         "ts": numbers.timestamp,
@@ -99,7 +102,9 @@ def markdown_filters(lang: str) -> dict[str, Callable[..., str]]:
     }
 
 
-def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
+def _environment(
+    loader: jinja2.BaseLoader, lang: str, shown: numbers.Style = numbers.PLAIN
+) -> jinja2.Environment:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -117,14 +122,16 @@ def _environment(loader: jinja2.BaseLoader, lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(markdown_filters(lang))
-    env.filters.update(weekly_filters(lang))
+    env.filters.update(markdown_filters(lang, shown))
+    env.filters.update(weekly_filters(lang, shown))
     return env
 
 
-def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
+def report_tables(
+    ev: Evaluation, lang: str, units: numbers.Units | None = None
+) -> dict[str, columns.TextTable]:
     """Each report table as Markdown-safe texts, from its column specification."""
-    shown = columns.display(ev, lang)
+    shown = columns.display(ev, lang, units)
     return {
         "summary": columns.text_table(
             columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
@@ -137,10 +144,15 @@ def report_tables(ev: Evaluation, lang: str) -> dict[str, columns.TextTable]:
         "lines": columns.text_table(
             columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
         ),
+        "period": columns.text_table(
+            columns.PERIOD, ev.summary_kpis(), "md", shown, numbers.md_cell
+        ),
     }
 
 
-def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
+def template_context(
+    ev: Evaluation, lang: str, units: numbers.Units | None = None
+) -> dict[str, Any]:
     """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
     ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``tables`` (each
     table's ``headers``, ``right`` alignments and ``rows`` of escaped cell texts; the
@@ -152,12 +164,18 @@ def template_context(ev: Evaluation, lang: str) -> dict[str, Any]:
         "L": labels(lang),
         "lang": lang,
         "summary_kpis": summary,
-        "tables": report_tables(ev, lang),
+        "tables": report_tables(ev, lang, units),
     }
 
 
-def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = None) -> str:
-    """The report rendered by the bundled template, or by ``template`` (a file path).
+def render_markdown(
+    ev: Evaluation,
+    lang: str = "en",
+    template: Path | None = None,
+    units: numbers.Units | None = None,
+) -> str:
+    """The report rendered by the bundled template, or by ``template`` (a file path);
+    ``units``: large money and counts in 万/亿 or plain (default: 万 in Chinese).
 
     Raises :class:`ReportError` with the template's file and line when it cannot be read,
     has a syntax error, uses an unknown name or tries to include a file outside its folder.
@@ -169,7 +187,7 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
         if template is None
         else (template.parent, template.name)
     )
-    env = _environment(_folder_loader(folder), lang)
+    env = _environment(_folder_loader(folder), lang, numbers.style(lang, units))
     module_names = {m.id: m.name for m in ev.modules}
     plan_label = labels(lang)["plan_level"]
     env.filters["module_name"] = lambda value: (
@@ -177,7 +195,7 @@ def render_markdown(ev: Evaluation, lang: str = "en", template: Path | None = No
     )
     where = str(template) if template is not None else name
     try:
-        return env.get_template(name).render(template_context(ev, lang))
+        return env.get_template(name).render(template_context(ev, lang, units))
     except jinja2.TemplateNotFound as exc:
         raise ReportError(
             f"template not found: {exc.name}",

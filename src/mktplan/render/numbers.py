@@ -8,12 +8,44 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Literal
 
 from mktplan.vocab import is_percent
 
 MISSING = "-"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+Units = Literal["wan", "plain"]
+UNITS: tuple[Units, ...] = ("wan", "plain")
+WAN = Decimal(10_000)  # 万
+YI = Decimal(100_000_000)  # 亿
+WAN_FROM = WAN  # smaller values stay as they are: 9,999.00, not 1.00 万
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a report writes its numbers: ``wan``: large money and counts in 万/亿
+    ("1,200.00 万", "3.2 亿"); ``roi``: ratio KPIs as 1:X (投入产出比 1:3.5)."""
+
+    wan: bool = False
+    roi: bool = False
+
+    @property
+    def difference(self) -> Style:
+        """The style of a difference of two values: a change of ROI is no ratio 1:X."""
+        return Style(wan=self.wan)
+
+
+PLAIN = Style()
+
+
+def style(lang: str, units: Units | None = None) -> Style:
+    """The number style of a report in ``lang``: 万 by default in Chinese (``units``
+    overrides), ratios as 1:X in Chinese."""
+    chosen = units if units is not None else ("wan" if lang == "zh" else "plain")
+    return Style(wan=chosen == "wan", roi=lang == "zh")
 
 
 # enough digits to round any value a float can hold (10^308) to a few places
@@ -24,18 +56,27 @@ def _quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
-def number(value: Decimal | int | None, places: int | None = None) -> str:
-    """``1,234`` for integral values, else ``1,234.57`` (2 dp unless ``places`` is given)."""
+def number(value: Decimal | int | None, places: int | None = None, shown: Style = PLAIN) -> str:
+    """``1,234`` for integral values, else ``1,234.57`` (2 dp unless ``places`` is given);
+    in 万/亿 style a count from 10,000 up as ``65.45 万`` / ``3.2 亿`` (at most 2 dp)."""
     if value is None:
         return MISSING
     d = Decimal(value)
+    if shown.wan and places is None and abs(d) >= WAN_FROM:
+        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
+        return f"{readable(d / scale)} {word}"
     if places is None:
         places = 0 if d == d.to_integral_value() else 2
     return f"{_quantize(d, places):,.{places}f}"
 
 
-def money(value: Decimal | int | None) -> str:
-    """Money with thousands separators and 2 decimal places: ``375,000.00``."""
+def money(value: Decimal | int | None, shown: Style = PLAIN) -> str:
+    """Money with thousands separators and 2 decimal places: ``375,000.00``; in 万/亿 style
+    from 10,000 up: ``1,200.00 万``, ``3.20 亿``."""
+    if value is not None and shown.wan and abs(Decimal(value)) >= WAN_FROM:
+        d = Decimal(value)
+        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
+        return f"{number(d / scale, 2)} {word}"
     return number(value, 2)
 
 
@@ -58,29 +99,36 @@ def is_currency(unit: str | None) -> bool:
     return unit is not None and bool(_CURRENCY.match(unit))
 
 
-def readable(value: Decimal | None, unit: str | None = None) -> str:
+def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAIN) -> str:
     """A value inside a sentence: thousands separators, at most two decimals (trailing
-    zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``."""
+    zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``; in
+    万/亿 style from 10,000 up (``1,200 万``), ratios as 1:X in the 1:X style."""
     if value is None:
         return "—"
+    if unit == "ratio" and shown.roi:
+        return roi_label(value)
+    if shown.wan and not is_percent(unit) and abs(Decimal(value)) >= WAN_FROM:
+        d = Decimal(value)
+        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
+        return f"{readable(d / scale)} {word}"
     text = f"{_quantize(Decimal(value), 2):,.2f}".rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     return f"{text}%" if is_percent(unit) else text
 
 
-def kpi_value(value: Decimal | None, unit: str | None) -> str:
+def kpi_value(value: Decimal | None, unit: str | None, shown: Style = PLAIN) -> str:
     """A KPI value in its own unit: percent points (any unit :func:`~mktplan.vocab.is_percent`
-    accepts), money (2 dp), ratio (2 dp) or a count."""
+    accepts), money (2 dp), ratio (2 dp, or 1:X in that style) or a count."""
     if value is None:
         return MISSING
     if is_percent(unit):
         return points(value)
     if is_currency(unit):
-        return money(value)
+        return money(value, shown)
     if unit == "ratio":
-        return number(value, 2)
-    return number(value)
+        return roi_label(value) if shown.roi else number(value, 2)
+    return number(value, None, shown)
 
 
 def roi_label(roi: Decimal | None) -> str:
@@ -101,6 +149,20 @@ def date(value: dt.date | None) -> str:
 def timestamp(value: dt.datetime | None) -> str:
     """``2023-08-01 00:00``: minutes are precise enough for a response deadline."""
     return MISSING if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def display_width(value: str) -> int:
+    """Terminal cells ``value`` takes on its longest line: CJK and other wide characters
+    take two."""
+    import unicodedata
+
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+            for line in value.split("\n")
+        ),
+        default=0,
+    )
 
 
 def text(value: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,8 @@ class _Section:
         self.headers = headers
         self.right = right or set()
         self.whole: set[int] = set()  # columns never wrapped or cut (numbers, dates)
+        self.least: list[int] = []  # each column's least width (columns.needed_width)
+        self.width: int | None = None  # the console's, when the table was fitted to it
         self.rows: list[list[Text]] = []
         self.breaks: set[int] = set()  # a rule before these rows
 
@@ -78,9 +81,12 @@ class _Section:
             title_justify="left",
             box=box.SIMPLE_HEAD,
             show_lines=False,
+            collapse_padding=True,  # two cells between columns, none at the edges:
+            pad_edge=False,  # columns.frame_width
         )
         from rich.cells import cell_len
 
+        fixed = self._widths()
         for index, header in enumerate(self.headers):
             # a header never loses letters (its longest word fits) and a number never wraps
             widest = max((cell_len(word) for word in _WORDS.findall(header)), default=1)
@@ -90,6 +96,7 @@ class _Section:
                 header,
                 justify="right" if index in self.right else "left",
                 min_width=widest,
+                width=None if fixed is None else fixed[index],
                 overflow="fold",  # a long word wraps rather than losing letters to …
             )
         for index, row in enumerate(self.rows):
@@ -97,6 +104,44 @@ class _Section:
                 table.add_section()
             table.add_row(*row)
         return table
+
+    def _widths(self) -> list[int] | None:
+        """Column widths that fit the console: each column its least width (what
+        columns.fit counted on), the room left shared one cell at a time among the columns
+        whose text is wider; None when even the least widths do not fit (rich wraps)."""
+        from rich.cells import cell_len
+
+        if self.width is None or len(self.least) != len(self.headers):
+            return None
+        frame = columns.frame_width(len(self.headers))
+        widths = [  # numbers whole, those of rows added since (the budget totals) too
+            max([least] + [cell_len(r[i].plain) for r in self.rows])
+            if i in self.whole or i in self.right
+            else least
+            for i, least in enumerate(self.least)
+        ]
+        if sum(widths) + frame > self.width:
+            return None
+        wanted = [
+            max(
+                [cell_len(h)]
+                + [cell_len(line) for r in self.rows for line in r[i].plain.split("\n")]
+            )
+            for i, h in enumerate(self.headers)
+        ]
+        spare = self.width - frame - sum(widths)
+        while spare > 0:
+            # the nearest to whole first: a short status stays on one line
+            short = sorted(
+                (i for i in range(len(widths)) if widths[i] < wanted[i]),
+                key=lambda i: wanted[i] - widths[i],
+            )
+            if not short:
+                break
+            for i in short[:spare]:
+                widths[i] += 1
+            spare -= min(spare, len(short))
+        return widths
 
 
 class _AlignedTable:
@@ -200,10 +245,13 @@ def _plain(value: object) -> str:
     return numbers.terminal_text(value)
 
 
-def _section(title: str, table: columns.TextTable) -> _Section:
-    """A table from its column specification; status-like cells in their colour."""
+def _section(title: str, table: columns.TextTable, width: int | None = None) -> _Section:
+    """A table from its column specification; status-like cells in their colour; given the
+    console ``width`` it was fitted to, its columns share that width."""
     t = _Section(title, table.headers, {i for i, right in enumerate(table.right) if right})
     t.whole = {i for i, whole in enumerate(table.whole) if whole}
+    t.least = [columns.needed_width(table, i) for i in range(len(table.headers))]
+    t.width = width
     for cells, codes in zip(table.rows, table.codes, strict=True):
         t.add_row(
             *(
@@ -214,11 +262,18 @@ def _section(title: str, table: columns.TextTable) -> _Section:
     return t
 
 
-def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]:
-    """The report's sections as rich renderables, in the Markdown report's order."""
+def report_renderables(
+    ev: Evaluation,
+    lang: str = "en",
+    units: numbers.Units | None = None,
+    width: int | None = None,
+) -> list[RenderableType]:
+    """The report's sections as rich renderables, in the Markdown report's order; given a
+    console ``width``, each table without the columns it cannot fit (by their priority)."""
     w = labels(lang)
     p, b = ev.plan, ev.budget
-    shown = columns.display(ev, lang)
+    shown = columns.display(ev, lang, units)
+    style = shown.style
 
     from rich.text import Text
 
@@ -231,55 +286,72 @@ def report_renderables(ev: Evaluation, lang: str = "en") -> list[RenderableType]
     )
     out: list[RenderableType] = [header]
 
-    summary = columns.text_table(columns.SUMMARY, ev.summary_kpis(), "table", shown, _plain)
-    out.append(_section(w["summary"], summary).renderable())
-    tracking = columns.text_table(columns.TRACKING, ev.tracking, "table", shown, _plain)
-    out.append(_section(w["tracking"], tracking).renderable())
+    summary = columns.text_table(columns.SUMMARY, ev.summary_kpis(), "table", shown, _plain, width)
+    out.append(_section(w["summary"], summary, width).renderable())
+    tracking = columns.text_table(columns.TRACKING, ev.tracking, "table", shown, _plain, width)
+    out.append(_section(w["tracking"], tracking, width).renderable())
 
-    kpis = columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain)
-    out.append(_section(w["kpis"], kpis).renderable())
+    kpis = columns.text_table(columns.KPIS, ev.kpis, "table", shown, _plain, width)
+    out.append(_section(w["kpis"], kpis, width).renderable())
 
     modules = columns.text_table(columns.MODULES, ev.modules, "table", shown, _plain)
-    t = _section(f"{w['budget']} ({_plain(p.currency)})", modules)
-    keys = [c.key for c in columns.MODULES.shown("table")]
-
-    def totals(label: str, **cells: str) -> None:
-        t.add_row(label, *(cells.get(key, "") for key in keys[1:]))
-
-    t.add_section()
-    totals(
-        w["total"],
-        budget=numbers.money(b.total),
-        spend=numbers.money(b.spent),
-        budget_used=numbers.fraction(b.used),
+    totals = [  # the plan totals under the modules, fitted to the width with them
+        {
+            "budget": numbers.money(b.total, style),
+            "spend": numbers.money(b.spent, style),
+            "budget_used": numbers.fraction(b.used),
+        },
+        {"budget": numbers.money(b.reserve, style)},
+        {"budget": numbers.money(b.remaining, style)},
+    ]
+    blank: list[str | None] = [None] * len(modules.keys)
+    totals_labels = (w["total"], w["reserve"], w["remaining"])
+    with_totals = dataclasses.replace(
+        modules,
+        rows=[
+            *modules.rows,
+            *(
+                [label, *(cells.get(key, "") for key in modules.keys[1:])]
+                for label, cells in zip(totals_labels, totals, strict=True)
+            ),
+        ],
+        codes=[*modules.codes, *(list(blank) for _ in totals)],
     )
-    totals(w["reserve"], budget=numbers.money(b.reserve))
-    totals(w["remaining"], budget=numbers.money(b.remaining))
+    fitted = with_totals if width is None else columns.fit(with_totals, width)
+    t = _section(f"{w['budget']} ({_plain(p.currency)})", fitted, width)
+    t.breaks.add(len(modules.rows))  # a rule between the modules and the totals
     out.append(t.renderable())
     if b.lines:
-        lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain)
-        out.append(_section(w["budget_lines"], lines).renderable())
+        lines = columns.text_table(columns.BUDGET_LINES, b.lines, "table", shown, _plain, width)
+        out.append(_section(w["budget_lines"], lines, width).renderable())
 
-    tasks = columns.text_table(columns.TASKS, ev.actions, "table", shown, _plain)
-    out.append(_section(w["tasks"], tasks).renderable())
+    tasks = columns.text_table(columns.TASKS, ev.actions, "table", shown, _plain, width)
+    out.append(_section(w["tasks"], tasks, width).renderable())
 
     if ev.alerts:
-        alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain)
-        out.append(_section(w["alerts"], alerts).renderable())
+        alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain, width)
+        out.append(_section(w["alerts"], alerts, width).renderable())
     else:
         out.append(f"[bold]{w['alerts']}[/bold]: {w['no_alerts']}")
     return out
 
 
-def print_report(ev: Evaluation, console: Console, lang: str = "en") -> None:
-    """Print the report's tables on ``console``, its sentences in ``lang``."""
+def print_report(
+    ev: Evaluation, console: Console, lang: str = "en", units: numbers.Units | None = None
+) -> None:
+    """Print the report's tables on ``console``, its sentences in ``lang``; ``units``: large
+    money and counts in 万/亿 or plain (default: 万 in Chinese)."""
     from mktplan.render.text import localize
 
-    for renderable in report_renderables(localize(ev, lang), lang):
+    shown = numbers.style(lang, units)
+    localized = localize(ev, lang, shown)
+    for renderable in report_renderables(localized, lang, units, console.width):
         console.print(renderable, crop=False)  # a line wider than the console wraps, not lost
 
 
-def render_table_text(ev: Evaluation, lang: str = "en", width: int = 160) -> str:
+def render_table_text(
+    ev: Evaluation, lang: str = "en", width: int = 160, units: numbers.Units | None = None
+) -> str:
     """The terminal report as plain text (no colour), for ``--format table --out FILE``."""
     import io
 
@@ -287,5 +359,5 @@ def render_table_text(ev: Evaluation, lang: str = "en", width: int = 160) -> str
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
-    print_report(ev, console, lang)
+    print_report(ev, console, lang, units)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ terminal and Excel all carry the same sentence in the report language."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from decimal import Decimal
 
 from mktplan.evaluation import AlertResult, Evaluation, KpiResult
@@ -13,16 +14,17 @@ from mktplan.render import numbers
 from mktplan.vocab import is_percent
 
 
-def localize(ev: Evaluation, lang: str) -> Evaluation:
+def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> Evaluation:
     """``ev`` with every alert's ``message`` and the tracking table's actual and variance
-    texts written in ``lang``. A row that names no key KPIs keeps its texts as they are."""
-    alerts = [dataclasses.replace(a, message=alert_message(a, lang)) for a in ev.alerts]
+    texts written in ``lang``, numbers in the ``shown`` style (万, 1:X). A row that names no
+    key KPIs keeps its texts as they are."""
+    alerts = [dataclasses.replace(a, message=alert_message(a, lang, shown)) for a in ev.alerts]
     kpis = {k.id: k for k in ev.kpis}
     tracking = [
         dataclasses.replace(
             row,
-            actual=tracking_actual([kpis[i] for i in row.key_kpis if i in kpis]),
-            variance=tracking_variance([kpis[i] for i in row.key_kpis if i in kpis], lang),
+            actual=tracking_actual([kpis[i] for i in row.key_kpis if i in kpis], shown),
+            variance=tracking_variance([kpis[i] for i in row.key_kpis if i in kpis], lang, shown),
         )
         if row.key_kpis
         else row
@@ -31,33 +33,38 @@ def localize(ev: Evaluation, lang: str) -> Evaluation:
     return dataclasses.replace(ev, alerts=alerts, tracking=tracking)
 
 
-def tracking_actual(kpis: list[KpiResult]) -> str:
-    """"Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
-    return "; ".join(f"{k.name}: {_n(k.actual, k.unit)} / {_n(k.target, k.unit)}" for k in kpis)
+def tracking_actual(kpis: list[KpiResult], shown: numbers.Style = numbers.PLAIN) -> str:
+    """ "Sales: 412,345.68 / 1,300,000; …": each key KPI's actual against its target."""
+    return "; ".join(
+        f"{k.name}: {_n(k.actual, k.unit, shown=shown)} / {_n(k.target, k.unit, shown=shown)}"
+        for k in kpis
+    )
 
 
-def tracking_variance(kpis: list[KpiResult], lang: str) -> str:
-    """"Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
+def tracking_variance(
+    kpis: list[KpiResult], lang: str, shown: numbers.Style = numbers.PLAIN
+) -> str:
+    """ "Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
 
     def gap(k: KpiResult) -> str:
         if lang == "zh" and k.variance is not None and is_percent(k.unit):
-            return f"{_n(k.variance)} 个百分点"
-        return _n(k.variance, k.unit)
+            return f"{_n(k.variance, shown=shown)} 个百分点"
+        return _n(k.variance, k.unit, shown=shown.difference)
 
     return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
 
 
-def alert_message(a: AlertResult, lang: str) -> str:
+def alert_message(a: AlertResult, lang: str, shown: numbers.Style = numbers.PLAIN) -> str:
     """One line saying why the alert fired, in ``lang`` (en or zh), after the plan's own
     alert message when it has one."""
-    text = _chinese(a) if lang == "zh" else _english(a)
+    text = _chinese(a, shown) if lang == "zh" else _english(a, shown)
     if a.note:
         return f"{a.note}：{text}" if lang == "zh" else f"{a.note}: {text}"
     return text
 
 
-def _n(value: Decimal | None, unit: str | None = None) -> str:
-    return numbers.readable(value, unit)
+def _n(value: Decimal | None, unit: str | None = None, *, shown: numbers.Style) -> str:
+    return numbers.readable(value, unit, shown)
 
 
 def _budget_subject(a: AlertResult, lang: str) -> str:
@@ -67,51 +74,53 @@ def _budget_subject(a: AlertResult, lang: str) -> str:
     return f"模块 {a.name}({code})" if lang == "zh" else f"Module {a.name} ({code})"
 
 
-def _english(a: AlertResult) -> str:
+def _english(a: AlertResult, shown: numbers.Style) -> str:
+    n = functools.partial(_n, shown=shown)
     if a.rule == "over_budget":
         return (
-            f"{_budget_subject(a, 'en')} spent {_n(a.actual)} of its budget {_n(a.reference)} "
-            f"({_n(a.gap, '%')})"
+            f"{_budget_subject(a, 'en')} spent {n(a.actual)} of its budget {n(a.reference)} "
+            f"({n(a.gap, '%')})"
         )
     if a.rule == "forecast_over_budget":
         end = numbers.date(a.until)
         return (
-            f"{_budget_subject(a, 'en')} is forecast to spend {_n(a.actual)} by {end}, over its "
-            f"budget {_n(a.reference)} (spent {_n(a.spent)} so far)"
+            f"{_budget_subject(a, 'en')} is forecast to spend {n(a.actual)} by {end}, over its "
+            f"budget {n(a.reference)} (spent {n(a.spent)} so far)"
         )
-    shown = f"{a.name} ({a.kpi}) is {_n(a.actual, a.unit)}"
+    subject = f"{a.name} ({a.kpi}) is {n(a.actual, a.unit)}"
     if a.rule in ("below_target", "above_target", "below_pace"):
         what = "the pace line" if a.rule == "below_pace" else "target"
-        gap = _n(abs(a.gap), "%") if a.gap is not None else "all"
+        gap = n(abs(a.gap), "%") if a.gap is not None else "all"
         side = "above" if a.rule == "above_target" else "below"
         return (
-            f"{shown}, {gap} {side} {what} {_n(a.reference, a.unit)} "
-            f"(alert {side} {_n(a.threshold, '%')})"
+            f"{subject}, {gap} {side} {what} {n(a.reference, a.unit)} "
+            f"(alert {side} {n(a.threshold, '%')})"
         )
     side = "above" if a.rule == "above" else "below"
-    return f"{shown}, {side} {_n(a.threshold, a.unit)}"
+    return f"{subject}, {side} {n(a.threshold, a.unit)}"
 
 
-def _chinese(a: AlertResult) -> str:
+def _chinese(a: AlertResult, shown: numbers.Style) -> str:
+    n = functools.partial(_n, shown=shown)
     if a.rule == "over_budget":
         return (
-            f"{_budget_subject(a, 'zh')}已花费 {_n(a.actual)}，超出预算 {_n(a.reference)}"
-            f"(为预算的 {_n(a.gap, '%')})"
+            f"{_budget_subject(a, 'zh')}已花费 {n(a.actual)}，超出预算 {n(a.reference)}"
+            f"(为预算的 {n(a.gap, '%')})"
         )
     if a.rule == "forecast_over_budget":
         end = numbers.date(a.until)
         return (
-            f"{_budget_subject(a, 'zh')}预计到 {end} 花费 {_n(a.actual)}，超出预算 "
-            f"{_n(a.reference)}(目前已花费 {_n(a.spent)})"
+            f"{_budget_subject(a, 'zh')}预计到 {end} 花费 {n(a.actual)}，超出预算 "
+            f"{n(a.reference)}(目前已花费 {n(a.spent)})"
         )
-    shown = f"{a.name}({a.kpi})为 {_n(a.actual, a.unit)}"
+    subject = f"{a.name}({a.kpi})为 {n(a.actual, a.unit)}"
     if a.rule in ("below_target", "above_target", "below_pace"):
         what = "进度线" if a.rule == "below_pace" else "目标"
-        gap = _n(abs(a.gap), "%") if a.gap is not None else "全部"
+        gap = n(abs(a.gap), "%") if a.gap is not None else "全部"
         side = "高" if a.rule == "above_target" else "低"
         return (
-            f"{shown}，比{what} {_n(a.reference, a.unit)} {side} {gap}"
-            f"(预警线：{side}于{what} {_n(a.threshold, '%')})"
+            f"{subject}，比{what} {n(a.reference, a.unit)} {side} {gap}"
+            f"(预警线：{side}于{what} {n(a.threshold, '%')})"
         )
     side = "高于" if a.rule == "above" else "低于"
-    return f"{shown}，{side} {_n(a.threshold, a.unit)}"
+    return f"{subject}，{side} {n(a.threshold, a.unit)}"

@@ -4,6 +4,7 @@ their Markdown templates use. Numbers only; labels come from :mod:`mktplan.i18n`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSum
 from mktplan.i18n import labels, summary_sentences
 from mktplan.render import numbers
 from mktplan.render.text import localize
+from mktplan.vocab import is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_GAP = "·"  # a period without data
@@ -45,15 +47,17 @@ def signed(text: str, value: Decimal) -> str:
     return f"+{text}" if value > 0 else text
 
 
-def change_value(change: Change | None, unit: str | None, lang: str) -> str:
+def change_value(
+    change: Change | None, unit: str | None, lang: str, shown: numbers.Style = numbers.PLAIN
+) -> str:
     """The absolute change in the KPI's unit, signed: ``+400``, ``-0.5 pt`` / ``-0.5 个百分点``
-    for percent KPIs."""
+    for percent KPIs (as the Period table writes it)."""
     if change is None or change.absolute is None:
         return numbers.MISSING
     value = change.absolute
-    if unit == "%" or (unit or "").strip() in {"％", "percent", "pct"}:
-        return signed(numbers.number(value, 2), value) + labels(lang)["points_unit"]
-    return signed(numbers.kpi_value(value, unit), value)
+    if is_percent(unit):
+        return signed(labels(lang)["percent_points"].format(numbers.number(value, 1)), value)
+    return signed(numbers.kpi_value(value, unit, shown.difference), value)
 
 
 def change_relative(change: Change | None) -> str:
@@ -85,19 +89,21 @@ def recent_trend(kpi: KpiResult) -> list[Decimal | None]:
     return [p.actual for p in kpi.trend[-TREND_PERIODS:]]
 
 
-def weekly_filters(lang: str) -> dict[str, Callable[..., Any]]:
-    """The filters of period.md.j2 and trend.md.j2, in ``lang``."""
+def weekly_filters(
+    lang: str, shown: numbers.Style = numbers.PLAIN
+) -> dict[str, Callable[..., Any]]:
+    """The filters of period.md.j2 and trend.md.j2, in ``lang``, numbers in ``shown``."""
 
     def trend_numbers(kpi: KpiResult) -> str:
-        return " → ".join(numbers.kpi_value(v, kpi.unit) for v in recent_trend(kpi))
+        return " → ".join(numbers.kpi_value(v, kpi.unit, shown) for v in recent_trend(kpi))
 
     return {
-        "summary_paragraph": lambda ev: summary_paragraph(ev, lang),
-        "charts": lambda ev: charts(ev, lang),
+        "summary_paragraph": lambda ev: summary_paragraph(ev, lang, shown),
+        "charts": lambda ev: charts(ev, lang, shown),
         "data_issue": lambda issue: data_issue_text(issue, lang),
         "spark": lambda kpi: sparkline(recent_trend(kpi)),
         "trend_numbers": trend_numbers,
-        "change_value": lambda kpi: change_value(kpi.change, kpi.unit, lang),
+        "change_value": lambda kpi: change_value(kpi.change, kpi.unit, lang, shown),
         "change_relative": lambda kpi: change_relative(kpi.change),
         "this_period": lambda plan: period_label(
             plan, "current", lang, plan.period_start, plan.period_end
@@ -108,17 +114,18 @@ def weekly_filters(lang: str) -> dict[str, Callable[..., Any]]:
     }
 
 
-def summary_paragraph(ev: Evaluation, lang: str) -> str:
+def summary_paragraph(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> str:
     """The summary sentences as one paragraph (no spaces between Chinese sentences)."""
-    return ("" if lang == "zh" else " ").join(summary_sentences(ev, lang))
+    return ("" if lang == "zh" else " ").join(summary_sentences(ev, lang, shown))
 
 
-def render_brief(ev: Evaluation, lang: str) -> str:
+def render_brief(ev: Evaluation, lang: str, units: numbers.Units | None = None) -> str:
     """The summary paragraph and one short line per alert, no tables: for pasting into
-    企业微信, DingTalk or Slack."""
-    ev = localize(ev, lang)  # the alert messages in the report language
+    企业微信, DingTalk or Slack. ``units``: 万/亿 or plain (default: 万 in Chinese)."""
+    shown = numbers.style(lang, units)
+    ev = localize(ev, lang, shown)  # the alert messages in the report language
     words = labels(lang)
-    lines = [summary_paragraph(ev, lang)]
+    lines = [summary_paragraph(ev, lang, shown)]
     if ev.alerts:
         lines.append("")
         lines.append(f"{words['alerts']}:")
@@ -150,6 +157,7 @@ class Chart:
     x: list[str]  # labels of the period ends
     series: list[Series]
     lang: str = "en"
+    style: numbers.Style = numbers.PLAIN  # of the table under the chart (万/亿)
 
     def mermaid(self) -> str:
         """An ``xychart-beta`` block (no legend there, so the title names each series:
@@ -180,7 +188,8 @@ class Chart:
     def rows(self) -> list[list[str]]:
         """The table under the chart: one row per x label, one column per series."""
         return [
-            [x, *(numbers.number(s.values[i]) for s in self.series)] for i, x in enumerate(self.x)
+            [x, *(numbers.number(s.values[i], None, self.style) for s in self.series)]
+            for i, x in enumerate(self.x)
         ]
 
 
@@ -253,11 +262,13 @@ def spend_chart(ev: Evaluation, lang: str) -> Chart | None:
     )
 
 
-def charts(ev: Evaluation, lang: str) -> list[Chart]:
-    """Every chart of the Markdown report: one burn-up per chart KPI, then spend burn."""
+def charts(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> list[Chart]:
+    """Every chart of the Markdown report: one burn-up per chart KPI, then spend burn; the
+    tables under them in the ``shown`` style."""
     found = [burnup_chart(ev, k, lang) for k in chart_kpis(ev)]
     spend = spend_chart(ev, lang)
-    return [*found, spend] if spend is not None else found
+    every = [*found, spend] if spend is not None else found
+    return [dataclasses.replace(c, style=shown) for c in every]
 
 
 def data_issue_text(issue: DataIssue, lang: str) -> str:

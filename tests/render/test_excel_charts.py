@@ -1,0 +1,159 @@
+"""The workbook's native charts, read back with openpyxl: each series references cells of
+the workbook, and those cells hold the numbers worked out by hand in test_weekly_report.py
+(GMV: cumulative 600 then 1,000 against the curve's 700 and 1,400, forecast 1,914.29 at
+06-30; spend 400 then 800 against 9,000; week 1 against week 2)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import run_cli
+from tests.render.test_weekly_report import DATA, PLAN
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("charts")
+    path = folder / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    (folder / "web.csv").write_text(DATA, encoding="utf-8")
+    result = run_cli("ingest", path, folder / "web.csv", "--source", "web", "-q")
+    assert result.code == 0, result.output
+    return path
+
+
+def workbook(plan: Path, tmp_path: Path, lang: str) -> Any:
+    out = tmp_path / f"r.{lang}.xlsx"
+    result = run_cli("report", plan, "--as-of", "2024-06-14", "--out", out, "--lang", lang)
+    assert result.code == 0, result.output
+    return openpyxl.load_workbook(out)
+
+
+def text(title: Any) -> str:
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+
+
+def category_ref(s: Any) -> str:
+    return str((s.cat.numRef or s.cat.strRef).f)
+
+
+def cells(wb: Any, ref: str) -> list[Any]:
+    """The values of a chart reference such as 'Charts'!$B$4:$B$6."""
+    sheet, area = ref.rsplit("!", 1)
+    ws = wb[sheet.strip("'")]
+    found = ws[area.replace("$", "")]
+    if not isinstance(found, tuple):
+        return [found.value]
+    return [c.value for row in found for c in (row if isinstance(row, tuple) else (row,))]
+
+
+def series(wb: Any, chart: Any) -> list[tuple[str, list[Any]]]:
+    """Every series of a (possibly combined) chart: its name and its values."""
+    return [
+        (cells(wb, s.tx.strRef.f)[0], cells(wb, s.val.numRef.f))
+        for part in chart._charts
+        for s in part.series
+    ]
+
+
+def charts_by_title(wb: Any, sheet: str) -> dict[str, Any]:
+    return {text(c.title): c for c in wb[sheet]._charts}
+
+
+def test_burn_up_spend_and_period_charts_read_cells_with_the_right_numbers(
+    plan: Path, tmp_path: Path
+) -> None:
+    wb = workbook(plan, tmp_path, "en")
+    assert wb.sheetnames[-1] == "Charts"
+    charts = charts_by_title(wb, "Charts")
+    # GMV is the only plan-level KPI with a target; Sales and Conversion are summary KPIs
+    assert list(charts) == [
+        "GMV",
+        "Spend burn",
+        "This period vs the previous one (CNY)",
+        "This period vs the previous one (%)",
+    ]
+    gmv = charts["GMV"]
+    assert [type(part).__name__ for part in gmv._charts] == ["BarChart", "LineChart"]
+    assert series(wb, gmv) == [
+        ("actual to date", [600, 1000, None]),
+        ("target curve", [700, 1400, 3000]),
+        ("forecast", [600, 1000, pytest.approx(1914.285714)]),
+    ]
+    assert cells(wb, category_ref(gmv.series[0])) == ["06-07", "06-14", "06-30"]
+    assert text(gmv.x_axis.title) == "End"
+    assert text(gmv.y_axis.title) == "CNY"
+    assert series(wb, charts["Spend burn"]) == [
+        ("spent to date", [400, 800]),
+        ("budget less reserve", [9000, 9000]),
+    ]
+    money = charts["This period vs the previous one (CNY)"]
+    assert series(wb, money) == [
+        ("Previous period week 1 (06-01 – 06-07)", [600, 600]),
+        ("This period week 2 (06-08 – 06-14)", [400, 400]),
+    ]
+    assert cells(wb, category_ref(money.series[0])) == ["GMV", "Sales"]
+    # 60 ÷ 2,000 = 3 % and 25 ÷ 1,000 = 2.5 %, as Excel percentages
+    assert series(wb, charts["This period vs the previous one (%)"]) == [
+        ("Previous period week 1 (06-01 – 06-07)", [0.03]),
+        ("This period week 2 (06-08 – 06-14)", [0.025]),
+    ]
+    for chart in charts.values():
+        assert chart.width >= 15
+        assert chart.height >= 7.5
+
+
+def test_chart_titles_and_axes_are_in_chinese(plan: Path, tmp_path: Path) -> None:
+    wb = workbook(plan, tmp_path, "zh")
+    charts = charts_by_title(wb, "图表")
+    assert list(charts) == ["GMV", "花费进度", "本期与上期对比 (CNY)", "本期与上期对比 (%)"]
+    assert [name for name, _ in series(wb, charts["GMV"])] == ["累计实际", "目标曲线", "预测值"]
+    assert text(charts["GMV"].x_axis.title) == "结束时间"
+    spend = charts_by_title(wb, "预算")["各模块花费与预算"]
+    assert text(spend.x_axis.title) == "策略模块"
+    names = [name for name, _ in series(wb, spend)]
+    assert names == ["预算", "花费"]
+    assert [values for _, values in series(wb, spend)] == [[9000], [800]]
+
+
+def test_charts_do_not_overlap_the_next_block(plan: Path, tmp_path: Path) -> None:
+    wb = workbook(plan, tmp_path, "en")
+    anchors = sorted(c.anchor._from.row for c in wb["Charts"]._charts)  # 0-based rows
+    for upper, lower in itertools.pairwise(anchors):
+        assert (lower - upper) * 0.53 >= 9.0  # a 9 cm chart ends before the next one starts
+
+
+def test_kpis_without_data_get_no_chart(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    wb_path = tmp_path / "r.xlsx"
+    result = run_cli("report", path, "--as-of", "2024-06-14", "--out", wb_path, "--allow-empty")
+    assert result.code == 0, result.output
+    wb = openpyxl.load_workbook(wb_path)
+    assert "Charts" not in wb.sheetnames  # no data, no chart to draw
+
+
+def test_this_period_vs_last_compares_at_most_eight_kpis() -> None:
+    """A plan of 2,000 KPIs drew one bar pair each: a chart 2,000 cm tall."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from mktplan.evaluation import PeriodValue
+    from mktplan.render.excel_charts import chart_blocks
+    from tests.render.sample import sample_evaluation
+
+    ev = sample_evaluation()
+    week = PeriodValue(dt.date(2023, 7, 25), dt.date(2023, 7, 31), Decimal(5))
+    kpis = [
+        dataclasses.replace(ev.kpis[1], id=f"online.k{i}", name=f"K{i}", period=week)
+        for i in range(12)
+    ]
+    blocks = chart_blocks(dataclasses.replace(ev, kpis=kpis), "en")
+    compared = [b for b in blocks if b.style == "bars"]
+    assert [r[0] for b in compared for r in b.rows] == [f"K{i}" for i in range(8)]
