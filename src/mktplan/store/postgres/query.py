@@ -234,12 +234,12 @@ class PgObservations:
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
-        """Non-empty notes in the window, sorted by date, kpi, channel."""
+        """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
         with self._snapshot() as cur:
             cur.execute(
                 "SELECT kpi, date, channel, note FROM observation WHERE plan_id = %s "
                 "AND date BETWEEN %s AND %s AND note IS NOT NULL AND note <> '' "
-                "ORDER BY date, kpi, channel",
+                'ORDER BY date, kpi, channel, note COLLATE "C"',
                 (self._plan, start, end),
             )
             return [Note(kpi, day, ch, note) for kpi, day, ch, note in cur.fetchall()]
