@@ -298,7 +298,7 @@ def duckdb_argv(inputs: Inputs) -> list[str]:
     return [sys.executable, "-c", DUCKDB_SCRIPT, str(inputs.ensure_export())]
 
 
-def warm_ingest_argv(inputs: Inputs, store: Path) -> list[str]:
+def warm_ingest_argv(inputs: Inputs, store: Path | str) -> list[str]:
     """The ingest command, with the plan already in mktplan's plan cache: a weekly ingest
     meets an unchanged plan (``ingest-cold`` times the first run after a plan edit)."""
     from mktplan.plan.validate import load_plan
@@ -314,7 +314,32 @@ def judge_reingest(result: Result, results: dict[str, Result]) -> str:
     return "pass" if result.median <= first.median else "MISS"
 
 
-def ingest_argv(inputs: Inputs, store: Path) -> list[str]:
+def judge_pg_ingest(result: Result, results: dict[str, Result]) -> str:
+    sqlite = results.get("ingest")
+    if result.median is None or sqlite is None or sqlite.median is None:
+        return "no SQLite ingest figure in this run"
+    ratio = result.median / sqlite.median
+    return f"{'pass' if ratio <= 2 else 'MISS'} ({ratio:.2f}× SQLite)"
+
+
+def pg_ingest_database(inputs: Inputs) -> str:
+    from bench import postgres
+
+    return postgres.fresh_database(inputs.root, f"mk_bench_ingest_{inputs.sizes.mode}")
+
+
+def reset_pg_ingest(inputs: Inputs) -> None:
+    pg_ingest_database(inputs)
+
+
+def pg_report_database(inputs: Inputs) -> str:
+    from bench import postgres
+
+    name = f"mk_bench_report_{inputs.sizes.mode}"
+    return postgres.copied_database(inputs.root, name, inputs.ensure_report_store(), MKTPLAN)
+
+
+def ingest_argv(inputs: Inputs, store: Path | str) -> list[str]:
     return [
         MKTPLAN,
         "ingest",
@@ -350,7 +375,7 @@ print(len(rows), "groups")
 """
 
 
-def report_argv(inputs: Inputs, fmt: str, store: Path) -> list[str]:
+def report_argv(inputs: Inputs, fmt: str, store: Path | str) -> list[str]:
     return [
         MKTPLAN,
         "report",
@@ -464,6 +489,14 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             before_each=lambda i: remove_store(i.work / "ingest.sqlite"),
             pair=duckdb_argv,
         ),
+        Benchmark(
+            "ingest-pg",
+            True,
+            f"≤ 2× SQLite ingest, PostgreSQL store ({rows} rows)",
+            lambda i: warm_ingest_argv(i, pg_ingest_database(i)),
+            judge_pg_ingest,
+            before_each=reset_pg_ingest,
+        ),
         Benchmark("reingest", True, "≤ ingest", prepare_reingest, judge_reingest),
         Benchmark(
             "ingest-long",
@@ -487,6 +520,14 @@ def benchmarks(sizes: Sizes) -> list[Benchmark]:
             f"< 2 s ({obs:,} obs)",
             lambda i: report_argv(i, "json", i.ensure_report_store()),
             under(2.0),
+            check=check_report_json,
+        ),
+        Benchmark(
+            "report-json-pg",
+            True,
+            f"< 3 s, PostgreSQL store ({obs:,} obs)",
+            lambda i: report_argv(i, "json", pg_report_database(i)),
+            under(3.0),
             check=check_report_json,
         ),
         Benchmark(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -58,3 +63,86 @@ def q3_plan() -> Path:
 @pytest.fixture
 def launch_plan() -> Path:
     return PLANS / "2024-06-launch.yaml"
+
+
+# --- stores on both backends -------------------------------------------------------------
+
+PG_URL_ENV = "MKTPLAN_TEST_PG_URL"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server for the whole session: ``MKTPLAN_TEST_PG_URL`` (any database of a
+    server where the user may CREATE DATABASE), else one pgserver starts in a temp folder.
+    Under pytest-xdist every worker is a session of its own, so each starts its own server
+    in its own folder (a unix socket there, no port to share); tests make databases with
+    random names, so workers sharing MKTPLAN_TEST_PG_URL's server never meet either."""
+    given = os.environ.get(PG_URL_ENV, "").strip()
+    if given:
+        yield given
+        return
+    import pgserver  # the dev extra installs it; scripts/bootstrap installs the dev extra
+
+    # not under pytest's basetemp: a concurrent pytest session prunes old numbered folders
+    # there, which would delete the data directory under the running server
+    data = Path(tempfile.mkdtemp(prefix="mktplan-test-pg-"))
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` instead."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@dataclass
+class Backend:
+    """Where a test's stores live: ``new()`` gives the --store value of an empty store."""
+
+    name: str
+    tmp_path: Path
+    server: str | None
+    created: list[str]
+    one: str | None = None
+
+    def shared(self) -> str:
+        """The same store on every call (for the examples of a hypothesis test)."""
+        if self.one is None:
+            self.one = self.new("shared")
+        return self.one
+
+    def new(self, label: str = "store") -> str:
+        if self.server is None:
+            return str(self.tmp_path / f"{label}-{len(self.created)}.sqlite")
+        import psycopg
+
+        database = f"mk_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        return with_database(self.server, database)
+
+    def drop_all(self) -> None:
+        if self.server is None or not self.created:
+            return
+        import psycopg
+
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            for database in self.created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Each test that asks for it runs on a SQLite file and on a fresh PostgreSQL database."""
+    server = request.getfixturevalue("pg_server_url") if request.param == "postgres" else None
+    chosen = Backend(str(request.param), tmp_path, server, [])
+    try:
+        yield chosen
+    finally:
+        chosen.drop_all()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mktplan import cron
-from tests.conftest import PLANS, run_cli
+from tests.conftest import PLANS, Backend, run_cli
 
 
 def run_cron(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -35,7 +35,7 @@ class Folders:
         self.done = root / "done"
         self.rejected = root / "rejected"
         self.reports = root / "reports"
-        self.store = root / "store.sqlite"
+        self.store: Path | str = root / "store.sqlite"
         self.inbox.mkdir()
 
     def args(self, plan: Path, as_of: str) -> list[str | Path]:
@@ -61,7 +61,7 @@ def names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def critical_alerts(plan: Path, store: Path, as_of: str) -> int:
+def critical_alerts(plan: Path, store: Path | str, as_of: str) -> int:
     result = run_cli("report", plan, "--format", "json", "--store", store, "--as-of", as_of)
     assert result.code in (0, 3), result.output
     return sum(a["severity"] == "critical" for a in json.loads(result.stdout)["alerts"])
@@ -89,7 +89,8 @@ def test_free_name_never_overwrites(tmp_path: Path) -> None:
     assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv.1"
 
 
-def test_weekly_run_on_the_launch_exports(folders: Folders) -> None:
+def test_weekly_run_on_the_launch_exports(folders: Folders, backend: Backend) -> None:
+    folders.store = backend.new()  # cron hands --store to each step: a file or a database
     plan = PLANS / "2024-06-launch.yaml"
     # The GBK daily report is a wide export: the `.daily_report.` in its name picks the source.
     shutil.copy(PLANS / "2024-06-launch.daily.gbk.csv", folders.inbox / "w23.daily_report.csv")

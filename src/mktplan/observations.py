@@ -101,7 +101,7 @@ class ObservationQuery(Protocol):
         ...
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
-        """Non-empty notes in the window, sorted by date, kpi, channel."""
+        """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
         ...
 
 
@@ -235,4 +235,4 @@ class MemoryObservations:
             for o in rows
             if o.note and start <= o.date <= end
         ]
-        return sorted(found, key=lambda n: (n.date, n.kpi, n.channel))
+        return sorted(found, key=lambda n: (n.date, n.kpi, n.channel, n.note))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from mktplan.store import Store
+from mktplan.store import open_store
 
 PLAN = """\
 plan:
@@ -94,8 +94,8 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     return path
 
 
-def stored(store: Path) -> dict[tuple[str, str, str], Decimal]:
-    with Store.open(store) as opened:
+def stored(store: Path | str) -> dict[tuple[str, str, str], Decimal]:
+    with open_store(str(store)) as opened:
         return {
             (s.observation.kpi, s.observation.date.isoformat(), s.observation.channel): (
                 s.observation.value

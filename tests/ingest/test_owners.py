@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from mktplan.store import Store
-from tests.conftest import run_cli
+from tests.conftest import Backend, run_cli
 from tests.ingest.shapes import PLAN, stored, write, write_plan
 
 SHOPS = PLAN + (
@@ -36,8 +36,10 @@ def test_fixed_channels_keep_two_shops_side_by_side(tmp_path: Path) -> None:
     assert lines == {("天猫", "推广费"), ("京东", None)}
 
 
-def test_another_source_writing_the_same_key_is_refused_naming_both(tmp_path: Path) -> None:
-    plan, store = write_plan(tmp_path, SHOPS), tmp_path / "s.sqlite"
+def test_another_source_writing_the_same_key_is_refused_naming_both(
+    tmp_path: Path, backend: Backend
+) -> None:
+    plan, store = write_plan(tmp_path, SHOPS), backend.new()
     tmall, jd = write(tmp_path, "tmall.csv", DAYS), write(tmp_path, "jd.csv", JD_DAYS)
     assert run_cli("ingest", plan, tmall, "-s", "tmall_bare", "--store", store).code == 0
     before = stored(store)

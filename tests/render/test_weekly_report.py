@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import Backend, run_cli
 
 PLAN = """\
 plan:
@@ -339,10 +339,11 @@ def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> No
 
 
 def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
-    tmp_path: Path,
+    tmp_path: Path, backend: Backend
 ) -> None:
     import datetime as dt
-    import sqlite3
+
+    from tests.store.helpers import select
 
     path = tmp_path / "plan.yaml"
     path.write_text(PLAN, encoding="utf-8")
@@ -354,29 +355,30 @@ def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
         "2024-06-13,mini,5,10,1,1\n",
         encoding="utf-8",
     )
-    store = tmp_path / ".mktplan" / "store.sqlite"
+    store = backend.new()
+    env = {"MKTPLAN_STORE": store}
     today = dt.datetime.now(dt.UTC).date().isoformat()
 
     def banner() -> str:
-        text = report(path, "--format", "md", "--lang", "en")
+        text = report(path, "--format", "md", "--lang", "en", env=env)
         return text.split("\n\n")[1]
 
-    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
-    assert run_cli("ingest", path, bad, "--source", "web", "-q").code == 1  # refused
+    assert run_cli("ingest", path, good, "--source", "web", "-q", env=env).code == 0
+    assert run_cli("ingest", path, bad, "--source", "web", "-q", env=env).code == 1  # refused
     assert banner() == f"> **Data quality**\n> - source web: 1 row(s) refused since {today}"
-    with sqlite3.connect(store) as conn:  # counts and codes only, never the values
-        logged = conn.execute("SELECT file, source, kind, reason, rows FROM input_problem")
-        assert logged.fetchall() == [(str(bad), "web", "refused", "rejected_row", 1)]
-        assert "SECRET" not in str(conn.execute("SELECT * FROM input_problem").fetchall())
+    # counts and codes only, never the values
+    logged = select(store, "SELECT file, source, kind, reason, rows FROM input_problem")
+    assert logged == [(str(bad), "web", "refused", "rejected_row", 1)]
+    assert "SECRET" not in str(select(store, "SELECT * FROM input_problem"))
 
-    skipped = run_cli("ingest", path, bad, "--source", "web", "--skip-invalid", "-q")
+    skipped = run_cli("ingest", path, bad, "--source", "web", "--skip-invalid", "-q", env=env)
     assert skipped.code == 0, skipped.output
     # the accepted ingest clears the refusal; its own skipped row is named instead
     assert banner() == f"> **Data quality**\n> - source web: 1 row(s) skipped since {today}"
 
     good.write_text(DATA + "2024-06-14,app,1,1,1,1\n", encoding="utf-8")
-    assert run_cli("ingest", path, good, "--source", "web", "-q").code == 0
-    assert "Data quality" not in report(path, "--format", "md")
+    assert run_cli("ingest", path, good, "--source", "web", "-q", env=env).code == 0
+    assert "Data quality" not in report(path, "--format", "md", env=env)
 
 
 def _many_kpis_plan(targeted: int) -> str:

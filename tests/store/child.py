@@ -1,6 +1,6 @@
 """A separate process that ingests a generated batch into a store (run by test_processes).
 
-Usage: python child.py STORE PLAN_ID COUNT NAME [GO_FILE]
+Usage: python child.py STORE (a path or a PostgreSQL URI) PLAN_ID COUNT NAME [GO_FILE]
 Waits until GO_FILE exists (if given), prints "ingesting", then ingests COUNT observations
 (10 KPIs × 365 days × as many channels as needed) and prints the outcome's counts.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mktplan.errors import MktplanError
 from mktplan.observations import Observation
-from mktplan.store import FileBatch, Store
+from mktplan.store import FileBatch, open_store
 
 
 def generated(count: int) -> list[Observation]:
@@ -40,7 +40,7 @@ def main() -> int:
         while not go.exists():
             time.sleep(0.01)
     try:
-        with Store.open(Path(store_path)) as store:
+        with open_store(store_path) as store:
             print("ingesting", flush=True)
             (outcome,) = store.ingest(plan_id, [batch]).files
     except MktplanError as exc:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from mktplan.observations import Observation
 from mktplan.store import FileBatch, schema
@@ -99,3 +102,50 @@ def old_store(path: Path, version: int, rows: list[tuple[str, str, str, int, str
             "FROM observation GROUP BY plan_id, kpi, date"
         )
     conn.close()
+
+
+def select(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of a read-only statement, run on the store at ``url`` (either backend)."""
+    if "://" not in url:
+        with closing(sqlite3.connect(url)) as conn:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+    import psycopg
+
+    with psycopg.connect(url) as pg:
+        return [tuple(r) for r in pg.execute(sql).fetchall()]  # type: ignore[arg-type]
+
+
+def in_transaction(store: Any) -> bool:
+    """True when the store's connection has a transaction open (either backend)."""
+    conn = store.connection
+    if isinstance(conn, sqlite3.Connection):
+        return conn.in_transaction
+    import psycopg
+
+    return bool(conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+
+@contextmanager
+def hold_write_lock(url: str) -> Iterator[Any]:
+    """Another connection holding the store's write lock (SQLite's, or the PostgreSQL
+    store's advisory lock) in an open transaction, rolled back at the end; it is yielded so
+    a test can write in that transaction."""
+    if "://" not in url:
+        holder = sqlite3.connect(url, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield holder
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    import psycopg
+
+    from mktplan.store.postgres.schema import LOCK_SPACE, LOCK_STORE
+
+    with psycopg.connect(url) as holder:  # not autocommit: one transaction until rollback
+        holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, LOCK_STORE))
+        try:
+            yield holder
+        finally:
+            holder.rollback()

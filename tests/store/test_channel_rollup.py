@@ -1,20 +1,23 @@
-"""The per-channel monthly rollup (migration 6) and ``channel_sums``: kept right by every
-write, back-filled on upgrade, and answering exactly as MemoryObservations does."""
+"""The per-channel monthly rollup (SQLite migration 6, PostgreSQL migration 4) and
+``channel_sums``: kept right by every write, back-filled on upgrade, and answering exactly as
+MemoryObservations does, on both backends."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
-import tempfile
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mktplan.observations import MemoryObservations, Observation
-from mktplan.store import Store, schema
+from mktplan.store import ObservationStore, Store, open_store, schema
+from tests.conftest import Backend
 from tests.store.helpers import batch, obs, old_store
 
 D = Decimal
@@ -27,12 +30,48 @@ CHANNEL_MONTHS_FROM_ROWS = (
 )
 ROLLUP = "SELECT * FROM observation_channel_month ORDER BY plan_id, kpi, channel, month"
 
+# both backends' rollup as (plan, kpi, channel, 'YYYY-MM', rows, Σ micro-units)
+SQLITE_ROLLUP = (
+    "SELECT plan_id, kpi, channel, month, n, whole * 1000000 + rest FROM observation_channel_month"
+)
+SQLITE_FROM_ROWS = (
+    "SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*), sum(value) FROM observation "
+    "GROUP BY 1, 2, 3, 4"
+)
+PG_ROLLUP = (
+    "SELECT plan_id, kpi, channel, to_char(month, 'YYYY-MM'), n, total FROM "
+    "observation_channel_month"
+)
+PG_FROM_ROWS = (
+    "SELECT plan_id, kpi, channel, to_char(date, 'YYYY-MM'), count(*), sum(value) FROM "
+    "observation GROUP BY 1, 2, 3, 4"
+)
+
+
+def rollup(store: ObservationStore, plan: str | None = None) -> list[tuple[Any, ...]]:
+    """The stored channel rollup (of ``plan``), in key order."""
+    return _rows(store, SQLITE_ROLLUP, PG_ROLLUP, plan)
+
+
+def from_rows(store: ObservationStore, plan: str | None = None) -> list[tuple[Any, ...]]:
+    """The channel rollup as defined, counted from the observations."""
+    return _rows(store, SQLITE_FROM_ROWS, PG_FROM_ROWS, plan)
+
+
+def _rows(
+    store: ObservationStore, sqlite_sql: str, pg_sql: str, plan: str | None
+) -> list[tuple[Any, ...]]:
+    conn = store.connection  # type: ignore[attr-defined]
+    sql = sqlite_sql if isinstance(conn, sqlite3.Connection) else pg_sql
+    rows = [(*r[:4], int(r[4]), int(r[5])) for r in conn.execute(sql).fetchall()]
+    return sorted(r for r in rows if plan is None or r[0] == plan)
+
 
 def on(kpi: str, date: str, value: str, channel: str = "", ref: str | None = None) -> Observation:
     return Observation(kpi, dt.date.fromisoformat(date), D(value), channel, ref=ref)
 
 
-def test_rollup_follows_new_rows_and_corrections(tmp_path: Path) -> None:
+def test_rollup_follows_new_rows_and_corrections(backend: Backend) -> None:
     first = [
         on("k", "2024-05-31", "1", "a"),
         on("k", "2024-06-01", "5", "a"),
@@ -40,37 +79,39 @@ def test_rollup_follows_new_rows_and_corrections(tmp_path: Path) -> None:
         on("k", "2024-06-02", "9", "b"),
         on("k", "2024-07-01", "4", ""),
     ]
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(first, name="1.csv")])
-        conn = store.connection
-        assert conn.execute(ROLLUP).fetchall() == [
-            ("p", "k", "", "2024-07", 1, 4, 0),
-            ("p", "k", "a", "2024-05", 1, 1, 0),
-            ("p", "k", "a", "2024-06", 2, 7, 500_000),  # 5 + 2.5
-            ("p", "k", "b", "2024-06", 1, 9, 0),
+        assert rollup(store) == [
+            ("p", "k", "", "2024-07", 1, 4_000_000),
+            ("p", "k", "a", "2024-05", 1, 1_000_000),
+            ("p", "k", "a", "2024-06", 2, 7_500_000),  # 5 + 2.5
+            ("p", "k", "b", "2024-06", 1, 9_000_000),
         ]
         # a correction (b 9 → 3), a new row in a month that has rows, a new month
         later = [on("k", "2024-06-02", "3", "b"), on("k", "2024-06-30", "1", "a")]
         later.append(on("k", "2024-08-15", "-2", "b"))
         (outcome,) = store.ingest("p", [batch(later, name="2.csv")]).files
         assert (outcome.new, outcome.changed) == (2, 1)
-        rollup = conn.execute(ROLLUP).fetchall()
-        assert rollup == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
-        assert [r[2:] for r in rollup if r[3] in ("2024-06", "2024-08")] == [
-            ("a", "2024-06", 3, 8, 500_000),  # 5 + 2.5 + 1
-            ("b", "2024-06", 1, 3, 0),
-            ("b", "2024-08", 1, -2, 0),
+        found = rollup(store)
+        assert found == from_rows(store)
+        assert [r[2:] for r in found if r[3] in ("2024-06", "2024-08")] == [
+            ("a", "2024-06", 3, 8_500_000),  # 5 + 2.5 + 1
+            ("b", "2024-06", 1, 3_000_000),
+            ("b", "2024-08", 1, -2_000_000),
         ]
         # a hand delete (the trigger) recounts the month too
-        conn.execute("DELETE FROM observation WHERE kpi = 'k' AND date = '2024-06-20'")
-        assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+        store.connection.execute(  # type: ignore[attr-defined]
+            "DELETE FROM observation WHERE kpi = 'k' AND date = '2024-06-20'"
+        )
+        assert rollup(store) == from_rows(store)
+        assert ("p", "k", "a", "2024-06", 2, 6_000_000) in rollup(store)
 
 
-def test_refs_of_a_ledger_add_up_in_the_rollup(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.sqlite") as store:
+def test_refs_of_a_ledger_add_up_in_the_rollup(backend: Backend) -> None:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch([on("k", "2024-06-03", "2600", "a", ref="inv-1")], name="1")])
         store.ingest("p", [batch([on("k", "2024-06-03", "800", "a", ref="inv-2")], name="2")])
-        assert store.connection.execute(ROLLUP).fetchall() == [("p", "k", "a", "2024-06", 2, 3400, 0)]
+        assert rollup(store) == [("p", "k", "a", "2024-06", 2, 3_400_000_000)]
         sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 6, 30))
         assert sums == {"k": {"a": D(3400)}}
 
@@ -91,7 +132,7 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         conn.execute(schema.ROLLUP_ALL)
         conn.commit()
     with Store.open(path) as store:
-        assert store.schema_version() == schema.latest_version() == 7
+        assert store.schema_version() == schema.latest_version() == 8
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
             ("p", "k", "", "2024-07", 1, 2, 0),
@@ -105,11 +146,11 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         assert sums == {"k": {"a": D("6.5"), "b": D(7), "": D(2)}}
 
 
-def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(tmp_path: Path) -> None:
+def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(backend: Backend) -> None:
     # one value a day in channel a from 2024-01-30 to 2024-04-02 (64 days), day n worth n
     days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
     rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(rows)])
         sql = store.query("p")
         # Jan 31 (day 2) … Apr 1 (day 63): 2 + 3 + … + 63 = 2015
@@ -137,26 +178,34 @@ windows = st.tuples(st.integers(-5, 85), st.integers(0, 90)).map(
 )
 
 
-@settings(max_examples=60, deadline=None)
+EXAMPLES = itertools.count()
+
+
+# one store for every example (a fresh database per example would cost more than the
+# example); each example writes a plan of its own
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(observations, max_size=30),
     st.lists(observations, max_size=15),
     st.lists(windows, min_size=1, max_size=4),
 )
 def test_channel_sums_agree_with_memory(
-    first: list[Observation], second: list[Observation], asked: list[tuple[dt.date, dt.date]]
+    backend: Backend,
+    first: list[Observation],
+    second: list[Observation],
+    asked: list[tuple[dt.date, dt.date]],
 ) -> None:
     def unique(rows: list[Observation]) -> list[Observation]:
         return list({(o.kpi, o.date, o.channel, o.line): o for o in rows}.values())
 
     first, second = unique(first), unique(second)
     memory = MemoryObservations(first + second)
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite") as store:
-        store.ingest("p", [batch(first, name="1.csv")])
-        store.ingest("p", [batch(second, name="2.csv")])  # new rows and corrections
-        conn = store.connection
-        assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
-        sql = store.query("p")
+    plan = f"p{next(EXAMPLES)}"
+    with open_store(backend.shared()) as store:
+        store.ingest(plan, [batch(first, name="1.csv")])
+        store.ingest(plan, [batch(second, name="2.csv")])  # new rows and corrections
+        assert rollup(store, plan) == from_rows(store, plan)
+        sql = store.query(plan)
         for start, end in asked:
             assert sql.channel_sums(["a", "b", "c"], start, end) == memory.channel_sums(
                 ["a", "b", "c"], start, end

@@ -1,30 +1,32 @@
-"""Writing: counts, corrections with history, idempotence, atomicity, dry runs, isolation."""
+"""Writing: counts, corrections with history, idempotence, atomicity, dry runs, isolation,
+on both backends (the ``backend`` fixture: a SQLite file, a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mktplan.errors import StoreError
 from mktplan.observations import AggRequest, MemoryObservations, Observation
-from mktplan.store import FileBatch, Store, upsert
+from mktplan.store import FileBatch, ObservationStore, open_store, upsert
+from mktplan.store.postgres import store as pg_store
 from mktplan.store.records import observation_of
-from tests.conftest import PLANS
-from tests.store.helpers import batch, obs, read_long_csv
+from tests.conftest import PLANS, Backend
+from tests.store.helpers import batch, hold_write_lock, in_transaction, obs, read_long_csv
+
+Store = ObservationStore
 
 JUNE = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "store.sqlite") as opened:
+def store(backend: Backend) -> Iterator[Store]:
+    with open_store(backend.new()) as opened:
         yield opened
 
 
@@ -33,7 +35,7 @@ def total(store: Store, kpi: str, plan: str = "p", how: str = "sum") -> Decimal 
     return store.query(plan).aggregate([request])[request].value
 
 
-def run_count(store: Store) -> int:
+def run_count(store: Any) -> int:
     return int(store.connection.execute("SELECT count(*) FROM ingest_run").fetchone()[0])
 
 
@@ -73,7 +75,7 @@ def test_second_file_counts_new_changed_unchanged(store: Store) -> None:
     assert total(store, "a") == Decimal(10 + 25 + 30 + 40 + 1)
 
 
-def test_a_correction_keeps_the_replaced_row_and_queries_use_the_latest(store: Store) -> None:
+def test_a_correction_keeps_the_replaced_row_and_queries_use_the_latest(store: Any) -> None:
     first = store.ingest("p", [batch([obs("spend", 5, "100.10", line="promotion")], name="a.csv")])
     store.ingest("p", [batch([obs("spend", 5, "90.05", line="promotion")], name="b.csv")])
     assert total(store, "spend") == Decimal("90.05")
@@ -139,7 +141,7 @@ def test_a_later_file_in_the_same_call_corrects_an_earlier_one(store: Store) -> 
     assert store.history_count() == 1
 
 
-def test_values_keep_six_decimals_exactly(store: Store) -> None:
+def test_values_keep_six_decimals_exactly(store: Any) -> None:
     values = [obs("a", d, "0.1", channel=str(c)) for d in range(1, 31) for c in range(10)]
     store.ingest("p", [batch(values)])
     assert total(store, "a") == Decimal("30")  # 300 × 0.1, no float drift
@@ -251,14 +253,14 @@ def rows_batch(name: str, rows: list[tuple[Any, ...]]) -> FileBatch:
     return FileBatch(name, f"sha-{name}", "long", "c", len(rows), rows=rows)
 
 
-def test_row_tuples_store_the_same_as_observations(store: Store, tmp_path: Path) -> None:
+def test_row_tuples_store_the_same_as_observations(store: Store, backend: Backend) -> None:
     rows = [
         ("a", "2024-06-01", "", 1_500_000, None, None, 2, None),
         ("a", "2024-06-02", "web", -250_000, "promo", "labour", 3, None),
         ("b", "2024-06-01", "", 7_000_000, None, None, 4, None),
     ]
     store.ingest("p", [rows_batch("fast.csv", rows)])  # nothing stored yet: the direct insert
-    with Store.open(tmp_path / "other.sqlite") as other:
+    with open_store(backend.new("other")) as other:
         observations = [observation_of(r) for r in rows]
         other.ingest(
             "p",
@@ -308,23 +310,27 @@ def test_an_empty_plan_id_is_refused(store: Store) -> None:
 
 
 def test_an_exception_in_the_middle_of_writing_rolls_everything_back(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.ingest("p", [batch([obs("a", d, "1") for d in range(1, 11)])])
     digest, runs = store.content_digest(), run_count(store)
-    real = upsert.replace_changed
+    # the step that writes the corrections' rows in each backend
+    module, step = (upsert, "replace_changed") if backend.name == "sqlite" else (
+        pg_store, "_copy_observations"
+    )
+    real = getattr(module, step)
 
-    def crash_after_writing(conn: sqlite3.Connection, *args: Any) -> None:
-        real(conn, *args)  # history and updates are written, then the process "fails"
+    def crash_after_writing(conn: Any, *args: Any) -> None:
+        real(conn, *args)  # rows are written, then the process "fails"
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(upsert, "replace_changed", crash_after_writing)
+    monkeypatch.setattr(module, step, crash_after_writing)
     corrections = batch([obs("a", d, "2") for d in range(1, 11)] + [obs("z", 1, "1")])
     with pytest.raises(RuntimeError, match="disk pulled out"):
         store.ingest("p", [batch([obs("n", 1, "1")], name="first.csv"), corrections])
     assert store.content_digest() == digest
     assert run_count(store) == runs
-    assert not store.connection.in_transaction
+    assert not in_transaction(store)
     monkeypatch.undo()
     (file,) = store.ingest("p", [corrections]).files  # the store is still usable
     assert (file.new, file.changed) == (1, 10)
@@ -361,38 +367,27 @@ def test_a_failing_batch_after_written_ones_rolls_them_back(store: Store) -> Non
     assert run_count(store) == 0
 
 
-def test_a_held_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite"
-    Store.open(path).close()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        with Store.open(path, lock_timeout=0.3) as store:
-            started = time.monotonic()
-            with pytest.raises(StoreError, match="another ingest holds the store") as info:
-                store.ingest("p", [batch([obs("a", 1, "1")])])
-            assert time.monotonic() - started >= 0.25
-            assert info.value.hint
-            assert "wait" in info.value.hint
-            assert info.value.exit_code == 1
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+def test_a_held_lock_times_out_with_a_clear_error(backend: Backend) -> None:
+    url = backend.new()
+    open_store(url).close()
+    with hold_write_lock(url), open_store(url, lock_timeout=0.3) as store:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="another ingest holds the store") as info:
+            store.ingest("p", [batch([obs("a", 1, "1")])])
+        assert time.monotonic() - started >= 0.25
+        assert info.value.hint
+        assert "wait" in info.value.hint
+        assert info.value.exit_code == 1
 
 
-def test_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite"
-    with Store.open(path) as store:
+def test_reads_do_not_wait_for_a_writer(backend: Backend) -> None:
+    url = backend.new()
+    with open_store(url) as store:
         store.ingest("p", [batch([obs("a", 1, "4")])])
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    holder.execute("UPDATE observation SET value = 0")
-    try:
-        with Store.open(path, lock_timeout=0.1) as store:
-            assert total(store, "a") == Decimal(4)  # WAL: readers see the last commit
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    with hold_write_lock(url) as holder:
+        holder.execute("UPDATE observation SET value = 0")
+        with open_store(url, lock_timeout=0.1) as store:
+            assert total(store, "a") == Decimal(4)  # readers see the last commit
 
 
 def test_the_bundled_long_export_lands_exactly(store: Store) -> None:

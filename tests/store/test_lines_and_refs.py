@@ -14,21 +14,21 @@ from typing import Any
 import pytest
 
 from mktplan.observations import AggRequest, MemoryObservations
-from mktplan.store import Store, schema
-from tests.conftest import PLANS, run_cli
+from mktplan.store import Store, open_store, schema
+from tests.conftest import PLANS, Backend, run_cli
 from tests.store.helpers import batch, obs, old_store
 
 LAUNCH = PLANS / "2024-06-launch.yaml"
 JUNE = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
 
 
-def ingest(store: Path, *files: Path, plan: Path = LAUNCH, extra: tuple[str, ...] = ()) -> str:
+def ingest(store: Path | str, *files: Path, plan: Path = LAUNCH, extra: tuple[str, ...] = ()) -> str:
     ran = run_cli("ingest", plan, *files, "--store", store, *extra)
     assert ran.code == 0, ran.output
     return ran.stdout
 
 
-def budget_lines(store: Path, plan: Path = LAUNCH) -> dict[str, Any]:
+def budget_lines(store: Path | str, plan: Path = LAUNCH) -> dict[str, Any]:
     ran = run_cli("report", plan, "--format", "json", "--as-of", "2024-06-10", "--store", store)
     assert ran.code in (0, 3), ran.output
     return {line["line"]: line["spent"] for line in json.loads(ran.stdout)["budget"]["lines"]}
@@ -40,7 +40,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_two_lines_on_one_day_stay_apart(tmp_path: Path) -> None:
+def test_two_lines_on_one_day_stay_apart(tmp_path: Path, backend: Backend) -> None:
     export = write(
         tmp_path,
         "spend.csv",
@@ -48,30 +48,30 @@ def test_two_lines_on_one_day_stay_apart(tmp_path: Path) -> None:
         "2024-06-05,online.spend,1000,promotion\n"
         "2024-06-05,online.spend,500,materials\n",
     )
-    store = tmp_path / "store.sqlite"
+    store = backend.new()
     assert "2 new" in ingest(store, export)
     lines = budget_lines(store)
     assert Decimal(str(lines["promotion"])) == 1000  # was 1,500: the rows were merged
     assert Decimal(str(lines["materials"])) == 500  # was 0
-    with Store.open(store) as opened:
+    with open_store(store) as opened:
         request = AggRequest("online.spend", *JUNE)
         assert opened.query("2024-06-launch").aggregate([request])[request].value == 1500
 
 
 def test_a_ledger_adds_different_refs_and_a_later_file_corrects_the_same_ref(
-    tmp_path: Path,
+    tmp_path: Path, backend: Backend
 ) -> None:
     head = "date,kpi,value,line,ref\n"
     first = write(tmp_path, "w1.csv", head + "2024-06-05,offline.spend,2600,promotion,INV-1\n")
     second = write(tmp_path, "w2.csv", head + "2024-06-05,offline.spend,800,promotion,INV-2\n")
     fixed = write(tmp_path, "w3.csv", head + "2024-06-05,offline.spend,2500,promotion,INV-1\n")
-    store = tmp_path / "store.sqlite"
+    store = backend.new()
     ingest(store, first)
     assert "1 new, 0 changed" in ingest(store, second)
     assert Decimal(str(budget_lines(store)["promotion"])) == 3400  # was 800: replaced
     assert "0 new, 1 changed" in ingest(store, fixed)
     assert Decimal(str(budget_lines(store)["promotion"])) == 3300
-    with Store.open(store) as opened:
+    with open_store(store) as opened:
         assert opened.history_count() == 1
         refs = {
             (o.observation.ref, o.observation.value) for o in opened.observations("2024-06-launch")

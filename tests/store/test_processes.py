@@ -1,4 +1,5 @@
-"""Real processes against one store: concurrent ingests queue, a killed ingest leaves no trace."""
+"""Real processes against one store: concurrent ingests queue, a killed ingest leaves no trace
+(on both backends)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from mktplan.store import Store
+from mktplan.store import open_store
+from tests.conftest import Backend
 from tests.store.helpers import batch, obs
 
 CHILD = Path(__file__).with_name("child.py")
@@ -30,9 +33,24 @@ def spawn(*args: str | Path) -> subprocess.Popen[str]:
     )
 
 
+def writing(store_path: str, store: Any) -> bool:
+    """True once another process's ingest has written uncommitted rows: SQLite pages spilling
+    into the WAL, or a PostgreSQL transaction holding the store's lock that has been COPYing
+    for a while."""
+    if "://" not in store_path:
+        wal = Path(store_path + "-wal")
+        return (wal.stat().st_size if wal.exists() else 0) > 1_000_000
+    row = store.connection.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND query LIKE 'COPY observation%' "
+        "AND now() - query_start > interval '200 milliseconds'"
+    ).fetchone()
+    return bool(row[0])
+
+
 @pytest.mark.slow
-def test_two_processes_ingesting_at_once_both_land(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite"
+def test_two_processes_ingesting_at_once_both_land(tmp_path: Path, backend: Backend) -> None:
+    store_path = backend.new()
     go = tmp_path / "go"
     count = 60_000
     children = [spawn(store_path, plan, count, f"{plan}.csv", go) for plan in ("alpha", "beta")]
@@ -44,36 +62,35 @@ def test_two_processes_ingesting_at_once_both_land(tmp_path: Path) -> None:
         assert f"new={count}" in out
         assert "locked" not in out + err
         assert "Traceback" not in err
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         assert sorted(r.plan_id for r in store.runs()) == ["alpha", "beta"]
         for plan in ("alpha", "beta"):
             assert len(store.observations(plan)) == count
-        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if backend.name == "sqlite":
+            assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 @pytest.mark.slow
-def test_a_killed_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite"
-    with Store.open(store_path) as store:
+def test_a_killed_ingest_leaves_the_store_as_it_was(backend: Backend) -> None:
+    store_path = backend.new()
+    with open_store(store_path) as store:
         store.ingest("p", [batch([obs("k1", 1, "5", "ch0"), obs("other", 2, "7")])])
         before = store.content_digest()
         runs_before = len(store.runs())
-    wal = store_path.with_name(store_path.name + "-wal")
-    wal_start = wal.stat().st_size if wal.exists() else 0
-    child = spawn(store_path, "p", 400_000, "huge.csv")
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "ingesting"
-    deadline = time.monotonic() + 120
-    # kill once uncommitted pages are spilling into the WAL: the write is under way
-    while (wal.stat().st_size if wal.exists() else 0) < wal_start + 1_000_000:
-        assert child.poll() is None, "the child finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
+        child = spawn(store_path, "p", 400_000, "huge.csv")
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ingesting"
+        deadline = time.monotonic() + 120
+        while not writing(store_path, store):  # kill once the write is under way
+            assert child.poll() is None, "the child finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    with Store.open(store_path) as store:
-        assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with open_store(store_path) as store:
+        if backend.name == "sqlite":
+            assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.content_digest() == before
         assert len(store.runs()) == runs_before
         assert [o.observation.value for o in store.observations("p")] == [Decimal(5), Decimal(7)]

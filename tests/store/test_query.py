@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
+import itertools
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mktplan.observations import AggRequest, MemoryObservations, Observation
-from mktplan.store import Store
+from mktplan.store import open_store
+from tests.conftest import Backend
 from tests.store.helpers import batch, obs
 
 KPIS = ("a", "b", "c")
@@ -47,7 +47,12 @@ def unique(items: list[Observation]) -> list[Observation]:
     return list({(o.kpi, o.date, o.channel): o for o in items}.values())
 
 
-@settings(max_examples=60, deadline=None)
+EXAMPLES = itertools.count()
+
+
+# one store for every example (a fresh database per example would cost more than the
+# example); each example writes plans of its own
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     first=st.lists(observations, max_size=40),
     second=st.lists(observations, max_size=20),
@@ -56,6 +61,7 @@ def unique(items: list[Observation]) -> list[Observation]:
     kpis=st.lists(st.sampled_from((*KPIS, "missing")), max_size=3, unique=True),
 )
 def test_sql_answers_equal_the_reference(
+    backend: Backend,
     first: list[Observation],
     second: list[Observation],
     asked: list[AggRequest],
@@ -64,10 +70,11 @@ def test_sql_answers_equal_the_reference(
 ) -> None:
     first, second = unique(first), unique(second)
     memory = MemoryObservations([*first, *second])  # the later file wins, as in the store
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite") as store:
-        store.ingest("p", [batch(first, name="1.csv"), batch(second, name="2.csv")])
-        store.ingest("other", [batch(second, name="noise.csv")])  # another plan is invisible
-        sql = store.query("p")
+    plan = f"p{next(EXAMPLES)}"
+    with open_store(backend.shared()) as store:
+        store.ingest(plan, [batch(first, name="1.csv"), batch(second, name="2.csv")])
+        store.ingest(f"{plan}-other", [batch(second, name="noise.csv")])  # invisible to plan
+        sql = store.query(plan)
         assert sql.aggregate(asked) == memory.aggregate(asked)
         assert sql.latest_dates() == memory.latest_dates()
         assert sql.sums_by_line(kpis, *window) == memory.sums_by_line(kpis, *window)
@@ -75,9 +82,11 @@ def test_sql_answers_equal_the_reference(
         spans = [window, (window[0], window[0]), (window[1], window[0])]
         assert sql.window_sums(kpis, spans) == memory.window_sums(kpis, spans)
         assert sql.notes(*window) == memory.notes(*window)
+        assert sql.channel_sums(kpis, *window) == memory.channel_sums(kpis, *window)
+        assert sql.is_empty() == (not first and not second)
 
 
-def test_weighted_mean_joins_on_date_and_channel(tmp_path: Path) -> None:
+def test_weighted_mean_joins_on_date_and_channel(backend: Backend) -> None:
     data = [
         obs("rate", 1, "2.5", "web"),
         obs("rate", 1, "5", "shop"),
@@ -87,7 +96,7 @@ def test_weighted_mean_joins_on_date_and_channel(tmp_path: Path) -> None:
         obs("visits", 3, "999", "web"),
     ]
     request = AggRequest("rate", DAY0, DAY0 + dt.timedelta(days=9), "mean", weight="visits")
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(data)])
         result = store.query("p").aggregate([request])[request]
     assert result.value == Decimal("4.375")  # (2.5·100 + 5·300) ÷ 400
@@ -95,14 +104,14 @@ def test_weighted_mean_joins_on_date_and_channel(tmp_path: Path) -> None:
     assert result == MemoryObservations(data).aggregate([request])[request]
 
 
-def test_sums_beyond_64_bits_stay_exact(tmp_path: Path) -> None:
+def test_sums_beyond_64_bits_stay_exact(backend: Backend) -> None:
     big = "4000000000000.000001"  # 4·10^18 micro-units each; three overflow a 64-bit sum
     data = [obs("gmv", 1, big, ch) for ch in ("a", "b", "c")] + [obs("gmv", 2, "-1", "a")]
     asked = [
         AggRequest("gmv", DAY0, DAY0 + dt.timedelta(days=1), how)
         for how in ("sum", "last", "mean", "max", "min")
     ]
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(data)])
         answers = store.query("p").aggregate(asked)
         by_line = store.query("p").sums_by_line(["gmv"], DAY0, DAY0 + dt.timedelta(days=1))
@@ -111,14 +120,14 @@ def test_sums_beyond_64_bits_stay_exact(tmp_path: Path) -> None:
     assert by_line == {"": Decimal("11999999999999.000003")}
 
 
-def test_weighted_mean_beyond_64_bits_is_close(tmp_path: Path) -> None:
+def test_weighted_mean_beyond_64_bits_is_close(backend: Backend) -> None:
     data = [obs("v", d, "3000000000000", "x") for d in (1, 2)] + [
         obs("w", 1, "5000000000000", "x"),
         obs("w", 2, "1000000000000", "x"),
     ]
     data[1] = obs("v", 2, "6000000000000", "x")
     request = AggRequest("v", DAY0, DAY0 + dt.timedelta(days=1), "mean", weight="w")
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(data)])
         value = store.query("p").aggregate([request])[request].value
     expected = MemoryObservations(data).aggregate([request])[request].value

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mktplan.errors import EXIT_INVALID, StoreError
-from mktplan.store import Store, resolve_store_path, schema
+from mktplan.store import SqliteLocation, Store, resolve_store, schema
 from tests.store.helpers import old_store
 
 
@@ -146,12 +146,13 @@ def test_store_path_prefers_the_option_then_the_environment(
 ) -> None:
     plan = tmp_path / "plans" / "q3.yaml"
     monkeypatch.delenv("MKTPLAN_STORE", raising=False)
-    assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
+    default = SqliteLocation(tmp_path / "plans" / ".mktplan" / "store.sqlite")
+    assert resolve_store(None, plan) == default
     monkeypatch.setenv("MKTPLAN_STORE", str(tmp_path / "env.sqlite"))
-    assert resolve_store_path(None, plan) == tmp_path / "env.sqlite"
-    assert resolve_store_path(tmp_path / "cli.sqlite", plan) == tmp_path / "cli.sqlite"
+    assert resolve_store(None, plan) == SqliteLocation(tmp_path / "env.sqlite")
+    assert resolve_store(tmp_path / "cli.sqlite", plan) == SqliteLocation(tmp_path / "cli.sqlite")
     monkeypatch.setenv("MKTPLAN_STORE", "")
-    assert resolve_store_path(None, plan) == tmp_path / "plans" / ".mktplan" / "store.sqlite"
+    assert resolve_store(None, plan) == default
 
 
 # the rollup as defined: one value per date × channel (its lines and refs summed), counted,
@@ -252,7 +253,7 @@ def test_a_version_4_store_gets_the_skipped_lines_table_and_keeps_its_observatio
     old_store(path, 4, [("k", "2024-06-01", "a", 5_000_000, "creative")])
     with Store.open(path) as store:
         conn = store.connection
-        assert store.schema_version() == schema.latest_version() == 7
+        assert store.schema_version() == schema.latest_version() == 8
         ddl = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'ingest_skipped'"
         ).fetchone()[0]

@@ -59,6 +59,7 @@ COMMAND_MODULES = (
     "report_commands",
     "diff_commands",
     "cron_commands",
+    "store_commands",
 )
 
 

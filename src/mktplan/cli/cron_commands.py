@@ -25,7 +25,8 @@ def cron(
     store: str | None = typer.Option(
         None,
         "--store",
-        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+        help="SQLite file or postgresql://user@host:port/dbname (default: $MKTPLAN_STORE, "
+        "else .mktplan/store.sqlite beside the plan).",
     ),
     as_of: str | None = typer.Option(
         None,

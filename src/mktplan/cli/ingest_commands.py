@@ -112,10 +112,11 @@ def ingest(
     source: str | None = typer.Option(
         None, "--source", "-s", help="The plan's `sources:` entry that maps a wide export."
     ),
-    store: Path | None = typer.Option(
+    store: str | None = typer.Option(
         None,
         "--store",
-        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+        help="SQLite file or postgresql://user@host:port/dbname (default: $MKTPLAN_STORE, "
+        "else .mktplan/store.sqlite beside the plan).",
     ),
     encoding: str | None = typer.Option(
         None, "--encoding", help="Text encoding of CSV files (default: detect utf-8 / gb18030)."
@@ -223,19 +224,19 @@ def _run_document(run: IngestRun) -> dict[str, object]:
     }
 
 
-def _show_log(plan_path: Path, store: Path | None, output_format: LogFormat) -> None:
+def _show_log(plan_path: Path, store: str | None, output_format: LogFormat) -> None:
     from mktplan.plan.cache import load_plan
-    from mktplan.store import Store, resolve_store_path
+    from mktplan.store import resolve_store
 
     plan = load_plan(plan_path)
-    path = resolve_store_path(store, plan_path)
+    path = resolve_store(store, plan_path)
     if not path.exists():
         raise IngestError(
             "no store yet: nothing has been ingested for this plan",
             file=str(path),
             hint=f"run `mktplan ingest {plan_path} FILE...` first, or pass --store",
         )
-    with Store.open(path) as opened:
+    with path.open() as opened:
         runs = opened.runs(plan.plan.id)
     out = console()
     if output_format is LogFormat.json:
@@ -259,8 +260,8 @@ def _show_log(plan_path: Path, store: Path | None, output_format: LogFormat) -> 
 @app.command()
 def log(
     plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
-    store: Path | None = typer.Option(
-        None, "--store", help="SQLite store (default: as for ingest)."
+    store: str | None = typer.Option(
+        None, "--store", help="SQLite file or PostgreSQL URI (default: as for ingest)."
     ),
     output_format: LogFormat = typer.Option(
         LogFormat.text, "--format", "-f", help="text (readable) or json."

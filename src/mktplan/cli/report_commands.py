@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
     from mktplan.render.numbers import Units
+    from mktplan.store import StoreLocation
     from mktplan.store.records import OpenProblem
 
 
@@ -87,6 +88,26 @@ def _choose_format(
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
 
 
+def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool) -> None:
+    """Leave the written report's KPI lines in the store for BI views; a store this user may
+    only read keeps the previous ones (the report itself is written)."""
+    from mktplan.bi_snapshot import kpi_outcomes
+    from mktplan.cli.output import error_console
+    from mktplan.errors import StoreError
+
+    results = kpi_outcomes(evaluation)
+    try:
+        with location.open() as opened:
+            opened.record_results(evaluation.plan.id, evaluation.plan.as_of, results)
+    except StoreError as exc:
+        if not quiet:
+            error_console().print(
+                f"note: the KPI results were not saved in the store for BI views: {exc.message}",
+                soft_wrap=True,
+                markup=False,
+            )
+
+
 def _check_magnitudes(loaded: Plan, path: Path) -> None:
     """A ReportError naming the plan's numbers too large or too small to report."""
     from mktplan.errors import ReportError
@@ -107,40 +128,42 @@ def _check_magnitudes(loaded: Plan, path: Path) -> None:
 def _evaluate(
     loaded: Plan,
     plan: Path,
-    store_path: Path,
+    location: StoreLocation,
     cut: dt.date,
     fmt: ReportFormatOption,
     quiet: bool,
     allow_empty: bool,
     period: ReportPeriod | None = None,
-) -> Evaluation:
-    """The plan evaluated against its observations in the store at ``store_path``; a
-    ReportError when there are none, unless ``allow_empty``."""
+) -> tuple[Evaluation, bool]:
+    """The plan evaluated against its observations in the store at ``location``, and
+    whether there were any; a ReportError when there are none, unless ``allow_empty``."""
     from mktplan.cli.output import error_console
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
-    from mktplan.store import Store
 
     include_daily = fmt is ReportFormatOption.xlsx
     kind: PeriodKind | None = None if period is None else period.value
-    if store_path.exists():  # a directory or a device is refused by Store.open, not ignored
-        # one read transaction for every query, so an ingest committing meanwhile cannot
-        # mix two states of the store into one report
-        with Store.open(store_path) as opened, opened.query(loaded.plan.id) as observations:
-            if not observations.is_empty():
-                found = evaluate(
-                    loaded, observations, cut, include_daily=include_daily, period=kind
-                )
-                return _with_input_problems(found, opened.open_problems(loaded.plan.id))
-            why = f"the store {store_path} holds no observation of plan {loaded.plan.id!r}"
+    if location.exists():  # a directory or a device is refused by opening it, not ignored
+        with location.open() as opened:
+            # one read transaction for every query, so an ingest committing meanwhile cannot
+            # mix two states of the store into one report
+            with opened.query(loaded.plan.id) as observations:
+                found = None
+                if not observations.is_empty():
+                    found = evaluate(
+                        loaded, observations, cut, include_daily=include_daily, period=kind
+                    )
+            if found is not None:
+                return _with_input_problems(found, opened.open_problems(loaded.plan.id)), True
+            why = f"the store {location} holds no observation of plan {loaded.plan.id!r}"
     else:
-        why = f"there is no store at {store_path}"
+        why = f"there is no store at {location}"
     if not allow_empty:
         from mktplan.errors import ReportError
 
         raise ReportError(
             f"{why}, so every KPI would show no data; no report written",
-            file=str(store_path),
+            file=str(location),
             hint=f"check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} "
             "FILE…`, or add --allow-empty to report the plan without data",
         )
@@ -151,7 +174,8 @@ def _evaluate(
             soft_wrap=True,
             markup=False,
         )
-    return evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+    empty = evaluate(loaded, MemoryObservations([]), cut, include_daily=include_daily, period=kind)
+    return empty, False
 
 
 def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) -> Evaluation:
@@ -261,10 +285,11 @@ def report(
     template: Path | None = typer.Option(
         None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
     ),
-    store: Path | None = typer.Option(
+    store: str | None = typer.Option(
         None,
         "--store",
-        help="SQLite store (default: $MKTPLAN_STORE, else .mktplan/store.sqlite beside the plan).",
+        help="SQLite file or postgresql://user@host:port/dbname (default: $MKTPLAN_STORE, "
+        "else .mktplan/store.sqlite beside the plan).",
     ),
     fail_on: FailOn | None = typer.Option(
         None,
@@ -316,20 +341,21 @@ def report(
             )
 
     from mktplan.plan.cache import load_plan
-    from mktplan.store import resolve_store_path
+    from mktplan.store import resolve_store
 
     loaded = load_plan(plan)
     _check_magnitudes(loaded, plan)
-    store_path = resolve_store_path(store, plan)
-    protected = [("the plan", plan), ("the store", store_path)]
-    protected += [
-        ("the store's journal", Path(f"{store_path}{suffix}"))
-        for suffix in ("-wal", "-shm", "-journal")
-    ]
+    location = resolve_store(store, plan)
+    protected = [("the plan", plan)]
+    store_files = location.files()  # the store file first, then its journal's
+    protected += [("the store", f) for f in store_files[:1]]
+    protected += [("the store's journal", f) for f in store_files[1:]]
     if template is not None:
         protected.append(("the template", template))
     try:
-        evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty, period)
+        evaluation, from_store = _evaluate(
+            loaded, plan, location, cut, fmt, quiet, allow_empty, period
+        )
         chosen = ReportLang(lang or loaded.plan.lang or "en")
         _write(
             evaluation,
@@ -342,6 +368,8 @@ def report(
             force=force,
             units=units,
         )
+        if from_store:  # after writing: a refused or failed report leaves the store as it was
+            _record_results(location, evaluation, quiet)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
 

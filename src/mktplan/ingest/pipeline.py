@@ -25,7 +25,7 @@ from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
 
 if TYPE_CHECKING:
-    from mktplan.store import FileBatch, IngestOutcome
+    from mktplan.store import FileBatch, IngestOutcome, StoreLocation
 
 # Progress callback: (file name, files done, files in all).
 Progress = Callable[[str, int, int], None]
@@ -66,7 +66,7 @@ class IngestResult:
     outcome: IngestOutcome
     files: tuple[ParsedFile, ...]
     rejects_files: tuple[Path, ...]
-    store: Path
+    store: StoreLocation  # str() shows it without a password
 
     @property
     def rejected_rows(self) -> int:
@@ -213,7 +213,7 @@ def _parse_files(
     plan: Plan,
     files: Sequence[Path],
     *,
-    store: Path | None,
+    store: StoreLocation | None,
     lock_timeout: float,
     source: str | None,
     encoding: str | None,
@@ -222,9 +222,7 @@ def _parse_files(
 ) -> list[ParsedFile]:
     """Parse every file; ``store``, when given, is asked file by file whether it holds the
     file already (then its rows are not even parsed)."""
-    from mktplan.store import Store
-
-    existing = Store.open(store, lock_timeout=lock_timeout) if store is not None else None
+    existing = store.open(lock_timeout=lock_timeout) if store is not None else None
     known: KnownFile | None = None
     if existing is not None:
         plan_id = plan.plan.id
@@ -284,7 +282,7 @@ def ingest_files(
     plan_path: Path,
     files: Sequence[Path],
     *,
-    store: Path | None = None,
+    store: str | Path | None = None,
     source: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -302,27 +300,19 @@ def ingest_files(
     what would change and nothing is written, rejects files included.
     """
     from mktplan.plan.cache import load_plan
-    from mktplan.store import Store, dry_run_copy, resolve_store_path
+    from mktplan.store import resolve_store
 
     plan = load_plan(plan_path, remember=not dry_run)
-    store_path = resolve_store_path(store, plan_path)
+    location = resolve_store(store, plan_path)
     with ExitStack() as stack:
-        target_store = store_path
-        store_exists = store_path.is_file()
-        if dry_run:
-            # a dry run writes nothing: against no store, everything would be new, which a
-            # throw-away store says with the same counts; a store that opening would change
-            # (an older schema, a rollback journal) is used through a copy
-            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry.sqlite"
-            if not store_exists and not store_path.is_dir():
-                target_store = scratch
-            elif store_exists:
-                copy = dry_run_copy(store_path, scratch, lock_timeout=lock_timeout)
-                target_store = copy or store_path
+        target = location
+        if dry_run:  # a dry run writes nothing: the store says where it may ingest instead
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            target = location.for_dry_run(scratch, lock_timeout=lock_timeout)
         parsed = _parse_files(
             plan,
             files,
-            store=target_store if target_store.is_file() and not force else None,
+            store=target if target.exists() and not force else None,
             lock_timeout=lock_timeout,
             source=source,
             encoding=encoding,
@@ -330,14 +320,13 @@ def ingest_files(
             progress=progress,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
-            if not dry_run and store_exists:  # a refused ingest creates no store
-                with Store.open(store_path, lock_timeout=lock_timeout) as log:
-                    log.record_problems(plan.plan.id, input_problems(parsed, "refused"))
+            if not dry_run and location.exists():  # a refused ingest creates no store
+                _log_refusal(location, plan.plan.id, parsed, lock_timeout)
             raise rejection_error(parsed)
         # before the commit: rows stored while their rejects are lost would never be listed
         # again, as a re-run finds the file already ingested
         written = [] if dry_run else _write_rejects_files(parsed)
-        opened = stack.enter_context(Store.open(target_store, lock_timeout=lock_timeout))
+        opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
             [f.batch() for f in parsed],
@@ -347,7 +336,26 @@ def ingest_files(
         )
         if not dry_run:
             opened.record_problems(plan.plan.id, input_problems(parsed, "skipped"))
-    return IngestResult(outcome, tuple(parsed), tuple(written), store_path)
+            # what BI views name the KPIs by (the plan as it was at ingest)
+            from mktplan.bi_snapshot import plan_definition
+
+            opened.record_plan(plan_definition(plan))
+    return IngestResult(outcome, tuple(parsed), tuple(written), location)
+
+
+def _log_refusal(
+    location: StoreLocation, plan_id: str, parsed: Sequence[ParsedFile], lock_timeout: float
+) -> None:
+    """Log the refused files for the report's data-quality banner; a store that cannot be
+    opened (a folder in its place, a server down) logs nothing: the rejection is what the
+    user must see."""
+    from mktplan.errors import StoreError
+
+    try:
+        with location.open(lock_timeout=lock_timeout) as log:
+            log.record_problems(plan_id, input_problems(parsed, "refused"))
+    except StoreError:
+        pass
 
 
 def input_problems(files: Sequence[ParsedFile], kind: str) -> list[InputProblem]:

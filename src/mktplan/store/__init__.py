@@ -1,4 +1,9 @@
-"""The SQLite store of observations: where ingest writes and report reads.
+"""The store of observations: where ingest writes and report reads.
+
+:func:`resolve_store` / :func:`open_store` give a store behind one interface
+(:class:`~mktplan.store.protocol.ObservationStore`): this module's SQLite file, the embedded
+default, or a PostgreSQL database (:mod:`mktplan.store.postgres`). What follows describes
+the SQLite file; the PostgreSQL store keeps the same guarantees.
 
 One file holds any number of plans, keyed by plan id. An observation's key is
 (plan_id, kpi, date, channel, budget line, ref), '' for a missing channel, line or ref; its
@@ -24,17 +29,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
-import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 
-from mktplan.errors import StoreError, UsageError
+from mktplan.errors import StoreError
 from mktplan.observations import Observation
-from mktplan.store import failures, schema, upsert
+from mktplan.store import bi, failures, schema, upsert
+from mktplan.store.locate import STORE_ENV, SqliteLocation, locate, open_store, resolve_store
+from mktplan.store.protocol import ObservationStore, ReadSnapshot, StoreLocation
 from mktplan.store.query import SqlObservations
 from mktplan.store.records import (
     FileBatch,
@@ -49,56 +54,24 @@ from mktplan.store.records import (
 )
 
 __all__ = [
+    "STORE_ENV",
     "FileBatch",
     "FileOutcome",
     "IngestOutcome",
     "IngestRun",
+    "ObservationStore",
+    "ReadSnapshot",
     "SqlObservations",
+    "SqliteLocation",
     "Store",
+    "StoreLocation",
     "StoredObservation",
     "from_micro",
-    "resolve_store_path",
+    "locate",
+    "open_store",
+    "resolve_store",
     "to_micro",
 ]
-
-STORE_ENV = "MKTPLAN_STORE"
-
-
-# A scheme then ":/" (pathlib folds "//" into "/"); two letters at least, so "C:/" stays a path.
-_URI = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):/")
-_URI_PASSWORD = re.compile(r"^(?P<lead>[^:]+:/+[^:/@]*):[^@/]*@|(?P<key>password=)[^&]*")
-
-
-def resolve_store_path(cli_value: Path | None, plan_path: Path) -> Path:
-    """``--store PATH``, else the environment variable MKTPLAN_STORE, else
-    ``.mktplan/store.sqlite`` in the plan file's directory.
-
-    Raises UsageError for a value that looks like a URI: it is never taken as a file name
-    (``postgresql://host/db`` used to create a folder named ``postgresql:``)."""
-    if cli_value is not None:
-        _refuse_uri(str(cli_value), "--store")
-        return cli_value.expanduser()
-    from_env = os.environ.get(STORE_ENV, "").strip()
-    if from_env:
-        _refuse_uri(from_env, STORE_ENV)
-        return Path(from_env).expanduser()
-    return plan_path.parent / ".mktplan" / "store.sqlite"
-
-
-def _refuse_uri(value: str, where: str) -> None:
-    found = _URI.match(value)
-    if found is None:
-        return
-    shown = _URI_PASSWORD.sub(
-        lambda m: f"{m['lead']}:***@" if m["lead"] is not None else f"{m['key']}***", value
-    )
-    raise UsageError(
-        f"{where} {shown!r} looks like a URI ({found['scheme']}:), but the store is a SQLite "
-        "file: this version of mktplan reads and writes SQLite stores only",
-        hint="give the path of a SQLite file (default .mktplan/store.sqlite beside the plan); "
-        "a folder whose name ends in ':' can be given by its absolute path (/.../NAME:/store.sqlite)",
-    )
-
 
 def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Path | None:
     """For a dry run against the store at ``path``: ``target`` holding a copy of it when
@@ -337,6 +310,72 @@ class Store:
                 )
                 for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
             ]
+
+    def record_plan(self, plan: bi.PlanDefinition) -> None:
+        """Replace the plan's snapshot of KPI definitions (for BI views)."""
+        head, kpis = bi.plan_rows(plan, schema.utc_now())
+        with self._write() as conn:
+            conn.execute("DELETE FROM kpi_definition WHERE plan_id = ?", (plan.plan_id,))
+            conn.execute(bi.upsert_plan("?"), head)
+            conn.executemany(bi.insert_kpis("?"), kpis)
+
+    def record_results(
+        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+    ) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        rows = bi.result_rows(plan_id, as_of, tuple(results), schema.utc_now())
+        with self._write(wait=min(self.lock_timeout, bi.RESULTS_WAIT)) as conn:
+            conn.execute(
+                "DELETE FROM kpi_result WHERE plan_id = ? AND as_of = ?",
+                (plan_id, as_of.isoformat()),
+            )
+            conn.executemany(bi.insert_results("?"), rows)
+
+    def export_rows(
+        self, table: str, columns: Sequence[str], order: str
+    ) -> Iterator[tuple[object, ...]]:
+        """Every row of one table, as stored (dates and times are ISO text already)."""
+        with self._translated():
+            cur = self._conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"  # noqa: S608
+            )
+            yield from (tuple(row) for row in cur)
+
+    def import_rows(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
+    ) -> None:
+        """Write exported rows, every table in one transaction, and recount the daily and
+        channel rollups."""
+        with self._write() as conn:
+            for table, columns, rows in tables:
+                marks = ", ".join("?" * len(columns))
+                insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+                for chunk in upsert.chunked(rows):
+                    conn.executemany(insert, chunk)
+            conn.execute("DELETE FROM observation_day")
+            conn.execute(schema.ROLLUP_ALL)
+            conn.execute("DELETE FROM observation_channel_month")
+            conn.execute(schema.ROLLUP_CHANNEL_ALL)
+
+    @contextlib.contextmanager
+    def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction, waiting for an ingest up to ``wait`` seconds (default
+        ``lock_timeout``)."""
+        conn = self._conn
+        with failures.translated(self.path, self.lock_timeout if wait is None else wait):
+            if wait is not None:
+                conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            finally:
+                if wait is not None:
+                    conn.execute(f"PRAGMA busy_timeout = {round(self.lock_timeout * 1000)}")
 
     def history_count(self, plan_id: str | None = None) -> int:
         """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""

@@ -502,12 +502,12 @@ class SqlObservations:
         ]
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
-        """Non-empty notes in the window, sorted by date, kpi, channel."""
+        """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
         with self._snapshot() as conn:
             cur = conn.execute(
                 "SELECT kpi, date, channel, note FROM observation "
                 "WHERE plan_id = ? AND date BETWEEN ? AND ? AND note IS NOT NULL AND note <> '' "
-                "ORDER BY date, kpi, channel",
+                "ORDER BY date, kpi, channel, note",
                 (self._plan, start.isoformat(), end.isoformat()),
             )
             return [Note(kpi, dt.date.fromisoformat(day), ch, note) for kpi, day, ch, note in cur]

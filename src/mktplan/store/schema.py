@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import StoreError
-from mktplan.store import failures
+from mktplan.store import bi, failures
 
 
 @dataclass(frozen=True)
@@ -323,6 +323,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
             "CREATE INDEX input_problem_plan ON input_problem (plan_id, at)",
         ),
+    ),
+    # numbered 5 on branch pg: 5-7 are taken by branches merged meanwhile
+    Migration(
+        8,
+        "for BI tools: each plan's KPI definitions (written at ingest), the KPI results of "
+        "the latest report per plan and as-of (written by report), and views over them",
+        bi.SQLITE_TABLES,
     ),
 )
 

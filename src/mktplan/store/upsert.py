@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from operator import itemgetter
@@ -368,27 +368,43 @@ OLD_FILE = 8  # index of the replaced value's file id in a history row
 def _check_owners(
     conn: sqlite3.Connection, batch: FileBatch, history: Sequence[tuple[object, ...]]
 ) -> None:
-    """A stored value is replaced only by the source that stored it (a restatement); another
-    source writing the same key is refused, naming both (``--force`` replaces on purpose)."""
-    # a history row is (plan, kpi, date, channel, line, ref, old value, old note, old file,
-    # old row, new file): the file that stored the replaced value is at OLD_FILE
-    file_ids = sorted({int(str(row[OLD_FILE])) for row in history})
+    """Refuse the batch when it would replace values another source stored (see
+    :func:`owner_clash`)."""
+    file_ids = replaced_files(history)
     owners = dict(
         conn.execute(
             "SELECT id, source FROM ingest_file WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(file_ids),),
         ).fetchall()
     )
-    clashes = [row for row in history if owners.get(row[OLD_FILE]) != batch.source]
+    clash = owner_clash(batch, history, owners)
+    if clash is not None:
+        raise clash
+
+
+def replaced_files(history: Sequence[tuple[object, ...]]) -> list[int]:
+    """The ids of the files that stored the values a batch replaces, sorted."""
+    # a history row is (plan, kpi, date, channel, line, ref, old value, old note, old file,
+    # old row, new file): the file that stored the replaced value is at OLD_FILE
+    return sorted({int(str(row[OLD_FILE])) for row in history})
+
+
+def owner_clash(
+    batch: FileBatch, history: Sequence[tuple[object, ...]], owners: Mapping[int, str]
+) -> StoreError | None:
+    """A stored value is replaced only by the source that stored it (a restatement); another
+    source writing the same key is refused, naming both (``--force`` replaces on purpose).
+    ``owners`` maps the ids of :func:`replaced_files` to their sources."""
+    clashes = [row for row in history if owners.get(int(str(row[OLD_FILE]))) != batch.source]
     if not clashes:
-        return
-    other = str(owners.get(clashes[0][OLD_FILE]))
+        return None
+    other = str(owners.get(int(str(clashes[0][OLD_FILE]))))
     named = ", ".join(
         f"{kpi} on {day}" + (f" in channel {channel}" if channel else "")
         for _, kpi, day, channel, *_ in clashes[:OWNERS_NAMED]
     )
     more = f" and {len(clashes) - OWNERS_NAMED} more" if len(clashes) > OWNERS_NAMED else ""
-    raise StoreError(
+    return StoreError(
         f"source {batch.source!r} would replace {len(clashes)} value"
         f"{'s' * (len(clashes) != 1)} stored by source {other!r} ({named}{more}); "
         "nothing was stored",

@@ -1,0 +1,272 @@
+"""The :class:`~mktplan.observations.ObservationQuery` of one plan in a PostgreSQL store.
+
+Semantics are those of :class:`mktplan.store.query.SqlObservations` (and so of
+:class:`~mktplan.observations.MemoryObservations`): windows are answered from the daily
+rollup in one statement; sums are ``numeric`` (exact, no 64-bit limit); the budget lines
+and refs of one date and channel are summed before any aggregation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.store.postgres import failures
+from mktplan.store.query import _channel_pieces
+from mktplan.store.records import MICRO, from_micro
+
+Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
+Conn = psycopg.Connection[Any]
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
+
+
+class PgObservations:
+    """Observations of ``plan_id``; inside ``with`` every answer comes from one REPEATABLE
+    READ snapshot, so an ingest committing meanwhile cannot mix two states into a report."""
+
+    def __init__(self, conn: Conn, plan_id: str, where: str) -> None:
+        self._conn = conn
+        self._plan = plan_id
+        self._where = where
+        self._held: AbstractContextManager[psycopg.Transaction] | None = None
+
+    def __enter__(self) -> PgObservations:
+        with failures.translated(self._where, 0):
+            held = self._conn.transaction()
+            held.__enter__()
+            self._held = held
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(None, None, None)  # it only read
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[psycopg.Cursor[Any]]:
+        with failures.translated(self._where, 0):
+            if self._held is not None:
+                with self._conn.cursor() as cur:
+                    yield cur
+            else:
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    yield cur
+
+    def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
+        """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
+        windows = list(dict.fromkeys((r.kpi, r.start, r.end) for r in requests))
+        out: dict[AggRequest, AggResult] = {}
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT w.id, sum(d.n), min(d.date), max(d.date), sum(d.total), min(d.low), "
+                "max(d.high) FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY "
+                "AS w(kpi, start, stop, id) "
+                "JOIN observation_day d ON d.plan_id = %s AND d.kpi = w.kpi "
+                "AND d.date BETWEEN w.start AND w.stop GROUP BY w.id",
+                (
+                    [w[0] for w in windows],
+                    [w[1] for w in windows],
+                    [w[2] for w in windows],
+                    self._plan,
+                ),
+            )
+            stats = {windows[int(row[0]) - 1]: row[1:] for row in cur.fetchall()}
+            lasts = self._last_totals(
+                cur,
+                [
+                    w
+                    for w in dict.fromkeys(
+                        (r.kpi, r.start, r.end) for r in requests if r.how == "last"
+                    )
+                    if w in stats
+                ],
+            )
+            for req in requests:
+                window = (req.kpi, req.start, req.end)
+                found = stats.get(window)
+                if found is None:
+                    out[req] = AggResult(None, 0, None, None)
+                    continue
+                count, first, last, total, low, high = found
+                value: Decimal | None
+                if req.how == "sum":
+                    value = from_micro(int(total))
+                elif req.how == "last":
+                    value = from_micro(lasts[window])
+                elif req.how == "max":
+                    value = from_micro(int(high))
+                elif req.how == "min":
+                    value = from_micro(int(low))
+                elif req.how == "mean" and req.weight is None:
+                    value = from_micro(int(total)) / int(count)
+                elif req.how == "mean" and req.weight is not None:
+                    value = self._weighted(cur, req.kpi, req.weight, req.start, req.end)
+                else:  # every aggregation of the vocabulary is handled above
+                    raise AssertionError(f"unhandled request {req}")
+                out[req] = AggResult(value, int(count), first, last)
+        return out
+
+    def _last_totals(self, cur: psycopg.Cursor[Any], windows: list[Window]) -> dict[Window, int]:
+        """Σ value over channels on each window's last day with data (a backward index
+        seek per window, not a sort of its days)."""
+        if not windows:
+            return {}
+        cur.execute(
+            "SELECT w.id, last.total FROM unnest(%s::text[], %s::date[], %s::date[]) "
+            "WITH ORDINALITY AS w(kpi, start, stop, id) CROSS JOIN LATERAL ("
+            "SELECT total FROM observation_day d WHERE d.plan_id = %s AND d.kpi = w.kpi "
+            "AND d.date BETWEEN w.start AND w.stop ORDER BY d.date DESC LIMIT 1) AS last",
+            ([w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows], self._plan),
+        )
+        return {windows[int(wid) - 1]: int(total) for wid, total in cur.fetchall()}
+
+    def _weighted(
+        self, cur: psycopg.Cursor[Any], kpi: str, weight: str, start: dt.date, end: dt.date
+    ) -> Decimal | None:
+        """Σ v·w ÷ Σ w over (date, channel) pairs where both KPIs have a value, exact."""
+        by_channel = (
+            "(SELECT date, channel, sum(value) AS value FROM observation "
+            "WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s GROUP BY date, channel)"
+        )
+        row = cur.execute(
+            f"SELECT count(*), sum(o.value * w.value), sum(w.value) FROM {by_channel} o "  # noqa: S608
+            f"JOIN {by_channel} w ON w.date = o.date AND w.channel = o.channel",
+            (self._plan, kpi, start, end, self._plan, weight, start, end),
+        ).fetchone()
+        if row is None or not row[0] or not row[2]:
+            return None
+        num, den = int(row[1]), int(row[2])  # micro² and micro units
+        return Decimal(num) / Decimal(den * MICRO)
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no observation of the plan at all (one index seek)."""
+        with self._snapshot() as cur:
+            cur.execute("SELECT 1 FROM observation_day WHERE plan_id = %s LIMIT 1", (self._plan,))
+            return cur.fetchone() is None
+
+    def latest_dates(self) -> dict[str, dt.date]:
+        """The latest observation date of every KPI of the plan."""
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT kpi, max(date) FROM observation_day WHERE plan_id = %s GROUP BY kpi",
+                (self._plan,),
+            )
+            return {str(kpi): day for kpi, day in cur.fetchall()}
+
+    def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
+        """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
+        sums: dict[str, int] = {}
+        by_kpi: dict[str, list[tuple[str, int]]] = {}
+        with self._snapshot() as cur:  # one statement for every KPI
+            cur.execute(
+                "SELECT kpi, line, sum(value) FROM observation WHERE plan_id = %s "
+                "AND kpi = ANY(%s) AND date BETWEEN %s AND %s GROUP BY kpi, line",
+                (self._plan, list(dict.fromkeys(kpis)), start, end),
+            )
+            for kpi, line, total in cur.fetchall():
+                by_kpi.setdefault(kpi, []).append((line, int(total)))
+        for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
+            for line, total in by_kpi.get(kpi, []):
+                sums[line] = sums.get(line, 0) + total
+        return {line: from_micro(total) for line, total in sums.items()}
+
+    def window_sums(
+        self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
+    ) -> list[Decimal | None]:
+        """Σ value of every observation of ``kpis`` (each KPI once) in each window, in order;
+        None for a window where none has one; the KPIs' sums added in the order given (the
+        semantics of :meth:`mktplan.store.query.SqlObservations.window_sums`). One statement
+        over the daily rollup for every window."""
+        order = {kpi: i for i, kpi in enumerate(dict.fromkeys(kpis))}
+        found: dict[int, list[tuple[int, int]]] = {}
+        if order and windows:
+            with self._snapshot() as cur:
+                cur.execute(
+                    "SELECT w.id, d.kpi, sum(d.total) FROM unnest(%s::date[], %s::date[]) "
+                    "WITH ORDINALITY AS w(start, stop, id) JOIN observation_day d "
+                    "ON d.plan_id = %s AND d.kpi = ANY(%s) AND d.date BETWEEN w.start AND w.stop "
+                    "GROUP BY w.id, d.kpi",
+                    ([w[0] for w in windows], [w[1] for w in windows], self._plan, list(order)),
+                )
+                for wid, kpi, total in cur.fetchall():
+                    found.setdefault(int(wid) - 1, []).append((order[kpi], int(total)))
+        return [
+            sum((from_micro(total) for _, total in sorted(found[i])), Decimal(0))
+            if i in found
+            else None
+            for i in range(len(windows))
+        ]
+
+    def daily_totals(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> list[tuple[str, dt.date, Decimal]]:
+        """(kpi, date, Σ value over channels), sorted by kpi then date."""
+        totals: dict[tuple[str, dt.date], int] = {}
+        with self._snapshot() as cur:
+            for kpi in kpis:
+                cur.execute(
+                    "SELECT date, total FROM observation_day "
+                    "WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s",
+                    (self._plan, kpi, start, end),
+                )
+                for day, total in cur.fetchall():
+                    totals[(kpi, day)] = totals.get((kpi, day), 0) + int(total)
+        return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
+
+    def channel_sums(
+        self, kpis: Sequence[str], start: dt.date, end: dt.date
+    ) -> dict[str, dict[str, Decimal]]:
+        """Σ value in the window by KPI, then by channel ('' for observations without one):
+        the pieces of :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months
+        from ``observation_channel_month``, edge days from the rows, or a whole edge month
+        less its days outside), one statement per piece, all KPIs at once."""
+        wanted = list(dict.fromkeys(kpis))
+        found: dict[tuple[str, str], list[int]] = {}  # (rows, Σ micro-units), signed pieces
+        with self._snapshot() as cur:
+            for what, first, last, sign in _channel_pieces(start, end):
+                if what == "months":
+                    cur.execute(
+                        "SELECT kpi, channel, sum(n), sum(total) FROM observation_channel_month "
+                        "WHERE plan_id = %s AND kpi = ANY(%s) AND month BETWEEN %s AND %s "
+                        "GROUP BY kpi, channel",
+                        (self._plan, wanted, _day(f"{first}-01"), _day(f"{last}-01")),
+                    )
+                else:
+                    cur.execute(
+                        "SELECT kpi, channel, count(*), sum(value) FROM observation "
+                        "WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s "
+                        "GROUP BY kpi, channel",
+                        (self._plan, wanted, _day(first), _day(last)),
+                    )
+                step = -1 if sign else 1
+                for kpi, channel, n, total in cur.fetchall():
+                    seen = found.setdefault((str(kpi), str(channel)), [0, 0])
+                    seen[0] += step * int(n)
+                    seen[1] += step * int(total)
+        sums: dict[str, dict[str, Decimal]] = {}
+        for (kpi, channel), (n, total) in found.items():
+            if n > 0:  # rows inside the window (a month less all its days leaves none)
+                sums.setdefault(kpi, {})[channel] = from_micro(total)
+        return sums
+
+    def notes(self, start: dt.date, end: dt.date) -> list[Note]:
+        """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
+        with self._snapshot() as cur:
+            cur.execute(
+                "SELECT kpi, date, channel, note FROM observation WHERE plan_id = %s "
+                "AND date BETWEEN %s AND %s AND note IS NOT NULL AND note <> '' "
+                'ORDER BY date, kpi, channel, note COLLATE "C"',
+                (self._plan, start, end),
+            )
+            return [Note(kpi, day, ch, note) for kpi, day, ch, note in cur.fetchall()]

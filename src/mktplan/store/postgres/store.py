@@ -1,0 +1,629 @@
+"""An open PostgreSQL store: migrations on open, ingest in one locked transaction, reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg
+
+from mktplan.errors import StoreError
+from mktplan.observations import Observation
+from mktplan.store import bi, upsert
+from mktplan.store.locate import mask_password
+from mktplan.store.postgres import failures
+from mktplan.store.postgres.query import PgObservations
+from mktplan.store.postgres.schema import (
+    LOCK_SPACE,
+    LOCK_STORE,
+    MIGRATIONS,
+    ROLLUP_ALL,
+    ROLLUP_CHANNEL_ALL,
+    ROLLUP_DAYS,
+    ROLLUP_MONTHS,
+    ROLLUP_MONTHS_CLEAR,
+    Migration,
+    latest_version,
+)
+from mktplan.store.records import (
+    FileBatch,
+    FileOutcome,
+    IngestOutcome,
+    IngestRun,
+    InputProblem,
+    OpenProblem,
+    SkippedRows,
+    StoredObservation,
+    from_micro,
+)
+
+Conn = psycopg.Connection[Any]
+Cursor = psycopg.Cursor[Any]
+_OBSERVATION_COLUMNS = "plan_id, kpi, date, channel, line, ref, value, note, file_id, row_number"
+
+
+class _DryRunDone(Exception):
+    """Raised inside the ingest transaction to roll a dry run back."""
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
+
+
+def _lock(cur: Cursor, lock_timeout: float) -> None:
+    """Take the store's advisory lock for the rest of the transaction, waiting at most
+    ``lock_timeout`` seconds (0: not at all)."""
+    if lock_timeout <= 0:
+        got = cur.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_SPACE, LOCK_STORE))
+        row = got.fetchone()
+        if not row or not row[0]:
+            raise pg.LockNotAvailable("the store's advisory lock is held")
+        return
+    cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(lock_timeout * 1000))}ms'")
+    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, LOCK_STORE))
+    cur.execute("SET LOCAL lock_timeout = 0")  # the lock is ours: nothing else should wait
+
+
+def current_version(conn: Conn, where: str) -> int:
+    """The highest applied migration, 0 for an empty schema."""
+    # one statement, one snapshot: a process migrating meanwhile commits its tables together
+    # with schema_version, so they are seen all or none
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() ORDER BY 1"
+        )
+    ]
+    if "schema_version" not in tables:
+        if tables:
+            from mktplan.store.failures import StoreUnusable
+
+            raise StoreUnusable(
+                f"the store {where} is not a mktplan store: its schema holds other tables "
+                f"({', '.join(tables[:5])}{', …' if len(tables) > 5 else ''})",
+                file=where,
+                hint="give mktplan its own database, or its own schema with "
+                "?options=-csearch_path%3Dmktplan in the URI",
+            )
+        return 0
+    found = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(found[0]) if found and found[0] is not None else 0
+
+
+def migrate(
+    conn: Conn, where: str, lock_timeout: float, migrations: tuple[Migration, ...] | None = None
+) -> int:
+    """Bring the store to the latest schema version and return it; StoreError when it was
+    written by a newer mktplan."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    newest = latest_version(migrations)
+    version = current_version(conn, where)
+    if version < newest:
+        with conn.transaction(), conn.cursor() as cur:
+            _lock(cur, lock_timeout)
+            version = current_version(conn, where)  # another process may have migrated
+            if version == 0:
+                cur.execute(
+                    "CREATE TABLE schema_version (version integer PRIMARY KEY, "
+                    "description text NOT NULL, applied_at timestamptz NOT NULL)"
+                )
+            for migration in migrations:
+                if migration.version <= version:
+                    continue
+                for statement in migration.statements:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_version (version, description, applied_at) "
+                    "VALUES (%s, %s, now())",
+                    (migration.version, migration.description),
+                )
+                version = migration.version
+    if version > newest:
+        raise StoreError(
+            f"the store {where} was written by a newer mktplan (PostgreSQL schema version "
+            f"{version}; this mktplan knows versions up to {newest})",
+            file=where,
+            hint="upgrade mktplan, or point --store at another store",
+        )
+    return version
+
+
+class PostgresStore:
+    """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, conn: Conn, where: str, lock_timeout: float) -> None:
+        self._conn = conn
+        self.where = where  # the URI without its password
+        self.lock_timeout = lock_timeout
+
+    @classmethod
+    def open(cls, url: str, *, lock_timeout: float = 600.0) -> PostgresStore:
+        where = mask_password(url)
+        with failures.translated(where, lock_timeout):
+            conn = psycopg.connect(url, autocommit=True, application_name="mktplan")
+        try:
+            with failures.translated(where, lock_timeout):
+                migrate(conn, where, lock_timeout)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, where, lock_timeout)
+
+    def _translated(self) -> AbstractContextManager[None]:
+        return failures.translated(self.where, self.lock_timeout)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> Conn:
+        """The underlying connection, for read-only inspection (tests, diagnostics)."""
+        return self._conn
+
+    def schema_version(self) -> int:
+        with self._translated():
+            return current_version(self._conn, self.where)
+
+    def ingest(
+        self,
+        plan_id: str,
+        batches: Sequence[FileBatch],
+        *,
+        dry_run: bool = False,
+        command: str = "",
+        force: bool = False,
+    ) -> IngestOutcome:
+        """Write every batch in one transaction holding the store's advisory lock and say per
+        file what was new, changed and unchanged; ``dry_run`` rolls it back."""
+        if not plan_id:
+            raise StoreError("cannot ingest without a plan id", hint="give the plan an `id:`")
+        files: tuple[FileOutcome, ...] = ()
+        run_id = 0
+        with self._translated():
+            try:
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    _lock(cur, self.lock_timeout)
+                    row = cur.execute(
+                        "INSERT INTO ingest_run (plan_id, started_at, command) "
+                        "VALUES (%s, %s, %s) RETURNING id",
+                        (plan_id, dt.datetime.now(dt.UTC), command),
+                    ).fetchone()
+                    run_id = int(row[0]) if row else 0
+                    files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
+                    cur.execute(
+                        "UPDATE ingest_run SET finished_at = %s WHERE id = %s",
+                        (dt.datetime.now(dt.UTC), run_id),
+                    )
+                    if dry_run:
+                        raise _DryRunDone
+            except _DryRunDone:
+                pass
+        return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
+
+    def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
+        with self._translated(), self._conn.cursor() as cur:
+            return _previous(cur, plan_id, sha256, config_digest) is not None
+
+    def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
+        with self._translated(), self._conn.cursor() as cur:
+            where, params = ("WHERE plan_id = %s", [plan_id]) if plan_id is not None else ("", [])
+            rows = cur.execute(
+                f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
+                "ORDER BY id DESC LIMIT %s",
+                (*params, limit),
+            ).fetchall()
+            files = _file_outcomes(cur, [int(r[0]) for r in rows])
+            return [
+                IngestRun(
+                    id=int(run_id),
+                    plan_id=str(plan),
+                    started_at=_utc(started),
+                    files=tuple(files[int(run_id)]),
+                    command=str(command),
+                )
+                for run_id, plan, started, command in rows
+            ]
+
+    def plans(self) -> list[str]:
+        with self._translated():
+            cur = self._conn.execute(
+                "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
+                "ORDER BY 1"
+            )
+            return [str(r[0]) for r in cur]
+
+    def query(self, plan_id: str) -> PgObservations:
+        return PgObservations(self._conn, plan_id, self.where)
+
+    def observations(self, plan_id: str) -> list[StoredObservation]:
+        with self._translated():
+            cur = self._conn.execute(
+                "SELECT kpi, date, channel, value, note, line, ref, file_name, file_sha256, "
+                "row_number, source, run_id, ingested_at FROM observation_provenance "
+                "WHERE plan_id = %s ORDER BY kpi, date, channel, line, ref",
+                (plan_id,),
+            )
+            return [
+                StoredObservation(
+                    plan_id=plan_id,
+                    observation=Observation(
+                        kpi=kpi,
+                        date=day,
+                        value=from_micro(value),
+                        channel=channel,
+                        note=note,
+                        line=line or None,
+                        ref=ref or None,
+                    ),
+                    file_name=name,
+                    file_sha256=sha,
+                    row_number=int(row),
+                    source=source,
+                    run_id=int(run_id),
+                    ingested_at=_utc(at),
+                )
+                for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
+            ]
+
+    def record_problems(self, plan_id: str, problems: Sequence[InputProblem]) -> None:
+        """Log refused or skipped rows of input files (counts and codes, never values)."""
+        if not problems:
+            return
+        at = dt.datetime.now(dt.UTC)
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
+            )
+
+    def open_problems(self, plan_id: str) -> list[OpenProblem]:
+        """Refused and skipped rows per source (the file name for long-format files) logged
+        at or after the source's last accepted ingest, oldest first per source and kind."""
+        with self._translated():
+            rows = self._conn.execute(
+                "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "
+                "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
+                "WHERE p.plan_id = %s AND p.at >= coalesce(("
+                " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
+                " WHERE r.plan_id = p.plan_id AND f.source = p.source"
+                " AND (p.source <> 'long' OR f.name = p.file)"
+                "), '-infinity') GROUP BY label, p.kind "
+                "ORDER BY label, p.kind",
+                (plan_id,),
+            ).fetchall()
+        return [
+            OpenProblem(str(label), str(kind), _utc(at), int(count))
+            for label, kind, at, count in rows
+        ]
+
+    def record_plan(self, plan: bi.PlanDefinition) -> None:
+        """Replace the plan's snapshot of KPI definitions (for BI views)."""
+        head, kpis = bi.plan_rows(plan, dt.datetime.now(dt.UTC))
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute("DELETE FROM kpi_definition WHERE plan_id = %s", (plan.plan_id,))
+            cur.execute(bi.upsert_plan("%s"), head)
+            with cur.copy(f"COPY kpi_definition ({bi.KPI_COLUMNS}) FROM STDIN") as copy:
+                for row in kpis:  # a plan of 2,000 KPIs: COPY, not 2,000 INSERTs
+                    copy.write_row(row)
+
+    def record_results(
+        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+    ) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+        rows = bi.result_rows(plan_id, as_of, tuple(results), dt.datetime.now(dt.UTC))
+        wait = min(self.lock_timeout, bi.RESULTS_WAIT)
+        with failures.translated(self.where, wait), self._conn.transaction():
+            cur = self._conn.cursor()
+            cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(wait * 1000))}ms'")
+            cur.execute(
+                "DELETE FROM kpi_result WHERE plan_id = %s AND as_of = %s", (plan_id, as_of)
+            )
+            cur.executemany(bi.insert_results("%s"), rows)
+
+    def export_rows(
+        self, table: str, columns: Sequence[str], order: str
+    ) -> Iterator[tuple[object, ...]]:
+        """Every row of one table, dates and times as ISO text, booleans as 0/1."""
+        from mktplan.store.copy import neutral
+
+        with (
+            self._translated(),
+            self._conn.transaction(),
+            self._conn.cursor(name=f"mk_export_{table}") as cur,  # streamed, not loaded
+        ):
+            cur.itersize = 10_000
+            cur.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")  # noqa: S608
+            yield from (tuple(neutral(v) for v in row) for row in cur)
+
+    def import_rows(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
+    ) -> None:
+        """Write exported rows with COPY, every table in one transaction holding the store's
+        lock; then move the id sequences past the copied ids and recount the rollup."""
+        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
+            _lock(cur, self.lock_timeout)
+            for table, columns, rows in tables:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            for table in ("ingest_run", "ingest_file", "observation_history", "input_problem"):
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                )
+            cur.execute("DELETE FROM observation_day")
+            cur.execute(ROLLUP_ALL)
+            cur.execute("DELETE FROM observation_channel_month")
+            cur.execute(ROLLUP_CHANNEL_ALL)
+
+    def history_count(self, plan_id: str | None = None) -> int:
+        with self._translated():
+            where, params = ("WHERE plan_id = %s", (plan_id,)) if plan_id is not None else ("", ())
+            row = self._conn.execute(
+                f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
+                params,
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+    def content_digest(self, plan_id: str | None = None) -> str:
+        """sha256 over every current observation then every history row, computed exactly as
+        the SQLite store computes it (dates as ISO text), so equal contents digest equal."""
+        with self._translated(), self._conn.transaction():
+            where, params = ("WHERE plan_id = %s", (plan_id,)) if plan_id is not None else ("", ())
+            digest = hashlib.sha256()
+            for table, order in (
+                ("observation", "plan_id, kpi, date, channel, line, ref"),
+                ("observation_history", "id"),
+            ):
+                digest.update(f"\x1d{table}\x1d".encode())
+                with self._conn.cursor(name=f"mk_digest_{table}") as cur:  # streamed
+                    cur.execute(
+                        "SELECT plan_id, kpi, to_char(date, 'YYYY-MM-DD'), channel, line, ref, "  # noqa: S608
+                        f"value, note, file_id, row_number FROM {table} {where} ORDER BY {order}",
+                        params,
+                    )
+                    for row in cur:
+                        digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
+            return digest.hexdigest()
+
+
+def _previous(
+    cur: Cursor, plan_id: str, sha256: str, config_digest: str
+) -> tuple[int, str | None, str | None, str, int] | None:
+    """As :func:`mktplan.store.upsert.previous_ingest`."""
+    row = cur.execute(
+        "SELECT f.new + f.changed + f.unchanged, f.first_date, f.last_date, f.kpis, f.rows_read "
+        "FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id "
+        "WHERE f.sha256 = %s AND f.config_digest = %s AND r.plan_id = %s "
+        "AND NOT f.already_ingested ORDER BY f.id LIMIT 1",
+        (sha256, config_digest, plan_id),
+    ).fetchone()
+    if row is None:
+        return None
+    first, last = (d.isoformat() if d else None for d in (row[1], row[2]))
+    return int(row[0]), first, last, str(row[3]), int(row[4])
+
+
+def _copy_observations(cur: Cursor, rows: Sequence[tuple[object, ...]]) -> None:
+    if not rows:
+        return
+    with cur.copy(f"COPY observation ({_OBSERVATION_COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _stored(
+    cur: Cursor, plan_id: str, spans: dict[str, tuple[str, str]]
+) -> dict[upsert.Key, tuple[upsert.Content, int, int]]:
+    found: dict[upsert.Key, tuple[upsert.Content, int, int]] = {}
+    for kpi, (first, last) in spans.items():
+        cur.execute(
+            "SELECT date, channel, line, ref, value, note, file_id, row_number FROM observation "
+            "WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s",
+            (plan_id, kpi, first, last),
+        )
+        for day, channel, line, ref, value, note, file_id, row_number in cur:
+            key = (kpi, day.isoformat(), channel, line, ref)
+            found[key] = ((int(value), note), int(file_id), int(row_number))
+    return found
+
+
+def _any_stored(cur: Cursor, plan_id: str, spans: dict[str, tuple[str, str]]) -> bool:
+    for kpi, (first, last) in spans.items():
+        row = cur.execute(
+            "SELECT 1 FROM observation WHERE plan_id = %s AND kpi = %s "
+            "AND date BETWEEN %s AND %s LIMIT 1",
+            (plan_id, kpi, first, last),
+        ).fetchone()
+        if row is not None:
+            return True
+    return False
+
+
+def _apply_batch(
+    cur: Cursor, plan_id: str, run_id: int, batch: FileBatch, force: bool
+) -> FileOutcome:
+    """One file's observations inside the caller's transaction (the logic and counts of
+    :func:`mktplan.store.upsert.apply_batch`)."""
+    prepared = upsert._prepare(batch)  # one definition of a storable batch
+    spans = prepared.spans
+    first = dt.date.fromisoformat(min(f for f, _ in spans.values())) if spans else None
+    last = dt.date.fromisoformat(max(la for _, la in spans.values())) if spans else None
+    kpis = tuple(sorted(spans))
+    earlier = None if force else _previous(cur, plan_id, batch.sha256, batch.config_digest)
+    count = len(prepared)
+    if earlier is not None and not count:
+        first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
+        last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
+        kpis = tuple(k for k in earlier[3].split("\n") if k)
+    rows_read = earlier[4] if earlier is not None and not count else batch.rows_read
+    row = cur.execute(
+        "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
+        "already_ingested, first_date, last_date, kpis) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (
+            run_id,
+            batch.name,
+            batch.sha256,
+            batch.source,
+            batch.config_digest,
+            rows_read,
+            earlier is not None,
+            first,
+            last,
+            "\n".join(kpis),
+        ),
+    ).fetchone()
+    file_id = int(row[0]) if row else 0
+    if batch.skipped:
+        cur.executemany(
+            "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
+            "VALUES (%s, %s, %s, %s)",
+            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+        )
+    new = changed = unchanged = 0
+    if earlier is not None:
+        unchanged = count or earlier[0]
+    elif prepared.fresh is not None and not _any_stored(cur, plan_id, spans):
+        # the common weekly case: nothing of this file's KPIs and dates is stored yet
+        try:
+            _copy_observations(
+                cur,
+                [
+                    (plan_id, kpi, day, channel, line or "", ref or "", value, note or None, file_id, r)
+                    for kpi, day, channel, value, note, line, r, ref in prepared.fresh
+                ],
+            )
+        except pg.UniqueViolation:
+            prepared.keyed(batch.name)  # names the key the file holds twice
+            raise
+        new = count
+    else:
+        rows = prepared.keyed(batch.name)
+        stored = _stored(cur, plan_id, spans) if rows else {}
+        inserts: list[tuple[object, ...]] = []
+        history: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        for key, ((micro, note), source_row) in rows.items():
+            old = stored.get(key)
+            if old is None:
+                inserts.append((plan_id, *key, micro, note, file_id, source_row))
+            elif old[0] == (micro, note):
+                unchanged += 1
+            else:
+                (old_value, old_note), old_file, old_row = old
+                history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
+                updates.append((micro, note, file_id, source_row, plan_id, *key))
+        if history and not force:
+            _check_owners(cur, batch, history)
+        new, changed = len(inserts), len(updates)
+        _copy_observations(cur, inserts)
+        if history:
+            cur.executemany(
+                "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
+                "note, file_id, row_number, replaced_by) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                history,
+            )
+            cur.executemany(
+                "UPDATE observation SET value = %s, note = %s, file_id = %s, row_number = %s "
+                "WHERE plan_id = %s AND kpi = %s AND date = %s AND channel = %s AND line = %s "
+                "AND ref = %s",
+                updates,
+            )
+    if new or changed:
+        cur.executemany(ROLLUP_DAYS, [(plan_id, kpi, a, b) for kpi, (a, b) in spans.items()])
+        months = [
+            {"plan": plan_id, "kpi": kpi, "first": a, "last": b} for kpi, (a, b) in spans.items()
+        ]
+        cur.executemany(ROLLUP_MONTHS_CLEAR, months)
+        cur.executemany(ROLLUP_MONTHS, months)
+    cur.execute(
+        "UPDATE ingest_file SET new = %s, changed = %s, unchanged = %s WHERE id = %s",
+        (new, changed, unchanged, file_id),
+    )
+    return FileOutcome(
+        name=batch.name,
+        sha256=batch.sha256,
+        source=batch.source,
+        rows_read=rows_read,
+        new=new,
+        changed=changed,
+        unchanged=unchanged,
+        already_ingested=earlier is not None,
+        first_date=first,
+        last_date=last,
+        kpis=kpis,
+        skipped=batch.skipped,
+    )
+
+
+def _check_owners(cur: Cursor, batch: FileBatch, history: Sequence[tuple[object, ...]]) -> None:
+    """Refuse the batch when it would replace values another source stored
+    (:func:`mktplan.store.upsert.owner_clash`)."""
+    cur.execute(
+        "SELECT id, source FROM ingest_file WHERE id = ANY(%s)",
+        (upsert.replaced_files(history),),
+    )
+    clash = upsert.owner_clash(batch, history, {int(i): str(s) for i, s in cur.fetchall()})
+    if clash is not None:
+        raise clash
+
+
+def _file_outcomes(cur: Cursor, run_ids: Sequence[int]) -> dict[int, list[FileOutcome]]:
+    found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
+    cur.execute(
+        "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
+        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
+        "WHERE run_id = ANY(%s) ORDER BY id",
+        (list(run_ids),),
+    )
+    rows = cur.fetchall()
+    skipped: dict[int, tuple[SkippedRows, ...]] = {}
+    cur.execute(
+        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
+        "WHERE file_id = ANY(%s) ORDER BY file_id, first_line",
+        ([int(r[12]) for r in rows],),
+    )
+    for file_id, first_line, last_line, reason in cur.fetchall():
+        found_skips = skipped.get(int(file_id), ())
+        skipped[int(file_id)] = (*found_skips, SkippedRows(first_line, last_line, reason))
+    for row in rows:
+        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
+            :12
+        ]
+        found[int(run_id)].append(
+            FileOutcome(
+                name=name,
+                sha256=sha,
+                source=source,
+                rows_read=int(rows_read),
+                new=int(new),
+                changed=int(changed),
+                unchanged=int(same),
+                already_ingested=bool(already),
+                first_date=first,
+                last_date=last,
+                kpis=tuple(kpis.split("\n")) if kpis else (),
+                skipped=skipped.get(int(row[12]), ()),
+            )
+        )
+    return found

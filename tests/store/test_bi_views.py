@@ -1,0 +1,94 @@
+"""The tables and views a BI tool reads, on both backends: KPI definitions written by
+ingest, KPI results written by report, and the three documented views."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from mktplan.store import open_store
+from tests.conftest import PLANS, Backend, run_cli
+from tests.store.helpers import hold_write_lock
+
+PLAN = "q3-2023-growth"
+
+
+def rows(store: Any, sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.connection.execute(sql).fetchall()]
+
+
+def test_ingest_and_report_leave_what_the_views_show(tmp_path: Path, backend: Backend) -> None:
+    for name in (f"{PLAN}.yaml", f"{PLAN}.actuals.csv"):
+        shutil.copy(PLANS / name, tmp_path / name)
+    env = {"MKTPLAN_STORE": backend.new()}
+    plan = tmp_path / f"{PLAN}.yaml"
+    dry = run_cli("ingest", plan, tmp_path / f"{PLAN}.actuals.csv", "--dry-run", env=env)
+    assert dry.code == 0, dry.output
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        assert rows(store, "SELECT count(*) FROM kpi_definition") == [(0,)]  # a dry run
+    assert run_cli("ingest", plan, tmp_path / f"{PLAN}.actuals.csv", env=env).code == 0
+    report = run_cli("report", plan, "--as-of", "2023-07-31", "--format", "json", env=env)
+    assert report.code == 0, report.output
+    kpis = {k["id"]: k for k in json.loads(report.stdout)["kpis"]}
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        stored = store.observations(PLAN)
+        named = rows(
+            store,
+            "SELECT plan_name, module_name, kpi_name, unit, value FROM observation_named "
+            "WHERE kpi = 'brand.engagements' ORDER BY date, channel",
+        )
+        expected = [o.observation.value for o in stored if o.observation.kpi == "brand.engagements"]
+        assert [Decimal(str(r[4])) for r in named] == expected
+        assert {r[:4] for r in named} == {
+            ("Q3 2023 online growth", "Brand promotion", "Engagements", "count")
+        }
+        assert rows(store, "SELECT count(*) FROM observation_named WHERE kpi_name IS NULL") == [
+            (0,)
+        ]
+        daily = rows(
+            store,
+            "SELECT sum(value) FROM kpi_daily WHERE kpi = 'brand.engagements'",
+        )
+        assert Decimal(str(daily[0][0])) == sum(expected)
+        latest = rows(
+            store,
+            "SELECT kpi, actual, target, attainment, pace, status FROM kpi_latest ORDER BY kpi",
+        )
+        assert [r[0] for r in latest] == sorted(kpis)
+        for kpi, actual, target, attainment, pace, status in latest:
+            shown = kpis[kpi]
+            assert status == shown["status"]
+            for value, key in (
+                (actual, "actual"),
+                (target, "target"),
+                (attainment, "attainment"),
+                (pace, "pace"),
+            ):
+                if shown[key] is None:
+                    assert value is None, (kpi, key)
+                else:  # the report rounds its JSON to 6 places, as the store keeps them
+                    assert Decimal(str(value)) == Decimal(str(shown[key])), (kpi, key)
+    # a later report of the plan becomes the latest; the earlier one is kept
+    assert run_cli("report", plan, "--as-of", "2023-08-31", "--format", "json", env=env).code == 0
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        assert {str(r[0]) for r in rows(store, "SELECT as_of FROM kpi_latest")} == {"2023-08-31"}
+        assert len(rows(store, "SELECT DISTINCT as_of FROM kpi_result")) == 2
+
+
+def test_a_report_during_an_ingest_does_not_wait_for_it(tmp_path: Path, backend: Backend) -> None:
+    url = backend.new()
+    env = {"MKTPLAN_STORE": url}
+    plan = PLANS / f"{PLAN}.yaml"
+    assert run_cli("ingest", plan, PLANS / f"{PLAN}.actuals.csv", env=env).code == 0
+    with hold_write_lock(url):
+        started = time.monotonic()
+        report = run_cli("report", plan, "--as-of", "2023-07-31", "--format", "json", env=env)
+        assert time.monotonic() - started < 60  # not the 600 s lock timeout of an ingest
+    assert report.code == 0, report.output
+    assert json.loads(report.stdout)["kpis"]
+    if backend.name == "sqlite":  # SQLite locks the whole file: the results wait for later
+        assert "the KPI results were not saved in the store" in report.stderr

@@ -1,0 +1,110 @@
+"""The PostgreSQL store's schema: created on first use, refused when newer or foreign."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from mktplan.errors import StoreError
+from mktplan.store import open_store
+from mktplan.store.postgres import schema
+from tests.conftest import Backend
+from tests.store.helpers import batch, obs
+
+
+@pytest.fixture
+def url(pg_server_url: str, tmp_path: Path) -> Iterator[str]:
+    databases = Backend("postgres", tmp_path, pg_server_url, [])
+    try:
+        yield databases.new()
+    finally:
+        databases.drop_all()
+
+
+def test_first_use_creates_every_version_once(url: str) -> None:
+    for _ in range(2):
+        with open_store(url) as store:
+            assert store.schema_version() == schema.latest_version()
+    with psycopg.connect(url) as conn:
+        versions = conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+    assert [v for (v,) in versions] == [m.version for m in schema.MIGRATIONS]
+
+
+def test_a_store_from_a_newer_mktplan_is_refused_and_left_alone(url: str) -> None:
+    with open_store(url) as store:
+        store.ingest("p", [batch([obs("a", 1, "1")])])
+        digest = store.content_digest()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO schema_version VALUES (%s, 'from the future', now())",
+            (schema.latest_version() + 1,),
+        )
+    with pytest.raises(StoreError, match="written by a newer mktplan") as info:
+        open_store(url)
+    assert "upgrade mktplan" in (info.value.hint or "")
+    assert "password" not in info.value.message
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DELETE FROM schema_version WHERE description = 'from the future'")
+    with open_store(url) as store:
+        assert store.content_digest() == digest
+
+
+def test_a_database_holding_other_tables_is_not_taken_over(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE customers (id int)")
+    with pytest.raises(StoreError, match="not a mktplan store") as info:
+        open_store(url)
+    assert "customers" in info.value.message
+    assert "search_path" in (info.value.hint or "")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA mktplan")
+    # its own schema in the same database: the hint's way out works
+    with open_store(f"{url}&options=-csearch_path%3Dmktplan") as store:
+        store.ingest("p", [batch([obs("a", 1, "1")])])
+        assert store.plans() == ["p"]
+
+
+def test_many_plans_share_one_database(url: str) -> None:
+    with open_store(url) as store:
+        for plan in ("alpha", "beta", "gamma"):
+            store.ingest(plan, [batch([obs("a", 1, str(len(plan)))], name=f"{plan}.csv")])
+        assert store.plans() == ["alpha", "beta", "gamma"]
+        assert [o.observation.value for o in store.observations("beta")] == [4]
+        assert [r.plan_id for r in store.runs("gamma")] == ["gamma"]
+
+
+
+def test_a_version_2_store_gets_the_channel_rollup_back_filled(url: str) -> None:
+    from mktplan.store.postgres.store import migrate
+
+    # a store as the first PostgreSQL release left it: observations, no channel rollup
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert migrate(conn, "test", 5.0, schema.MIGRATIONS[:2]) == 2
+        conn.execute("INSERT INTO ingest_run (plan_id, started_at) VALUES ('p', now())")
+        conn.execute(
+            "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
+            "already_ingested) SELECT max(id), 'old.csv', 'sha', 'long', 'c', 3, false "
+            "FROM ingest_run"
+        )
+        conn.execute(
+            "INSERT INTO observation (plan_id, kpi, date, channel, line, value, file_id, "
+            "row_number) SELECT 'p', 'k', d::date, c, l, v, (SELECT max(id) FROM ingest_file), 2 "
+            "FROM (VALUES ('2024-06-01', 'a', 'promotion', 5000000), "
+            "('2024-06-01', 'a', 'labour', 1500000), ('2024-07-01', '', '', 2000000)) "
+            "AS rows (d, c, l, v)"
+        )
+    with open_store(url) as store:
+        assert store.schema_version() == schema.latest_version()
+        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 31))
+        assert sums == {"k": {"a": Decimal("6.5"), "": Decimal(2)}}
+        assert store.runs("p")[0].files[0].skipped == ()
+        assert store.open_problems("p") == []
+    with psycopg.connect(url) as conn:
+        assert conn.execute(
+            "SELECT channel, month::text, n, total FROM observation_channel_month ORDER BY 1"
+        ).fetchall() == [("", "2024-07-01", 1, 2_000_000), ("a", "2024-06-01", 2, 6_500_000)]
