@@ -6,6 +6,9 @@ The Chinese terms are those of the teams' planning templates (domain.md): 策略
 
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -366,6 +369,55 @@ def labels(lang: str) -> dict[str, str]:
         if known == lang:
             return LABELS[known]
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence of the message catalogue: its stable key and the values it names, written
+    out in a language by :meth:`render`. A value may itself be a Msg (a clause)."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str = "en") -> str:
+        return message(self.key, lang, **dict(self.params))
+
+
+def msg(key: str, /, **params: object) -> Msg:
+    """The catalogue sentence ``key`` naming ``params``, to be rendered in any language."""
+    return Msg(key, tuple(params.items()))
+
+
+class _Formatter(string.Formatter):
+    """str.format plus ``{n:plural/error/errors}``, the English plural of a count."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural/"):
+            _, one, many = format_spec.split("/")
+            return one if value == 1 else many
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _Formatter()
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every text of ``lang``: the report labels and the messages of every command, keyed by
+    a stable code (``validate.vague_goal``, ``diff.summary``, …)."""
+    from mktplan.messages import en, zh
+
+    messages = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+    return {**labels(lang), **messages[lang if lang in messages else "en"]}
+
+
+def message(key: str, lang: str = "en", /, **params: object) -> str:
+    """The sentence ``key`` in ``lang`` with ``params`` filled in (clauses rendered in the
+    same language); a key missing in ``lang`` falls back to English."""
+    texts = catalogue(lang)
+    template = texts.get(key) or catalogue("en")[key]
+    values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    return _FORMATTER.format(template, **values)
 
 
 def summary_sentences(ev: Evaluation, lang: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from mktplan.cli import app
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -28,9 +29,7 @@ class ReportFormatOption(StrEnum):
     brief = "brief"
 
 
-class ReportLang(StrEnum):
-    en = "en"
-    zh = "zh"
+ReportLang = LangChoice  # the one language setting of every command
 
 
 class ReportPeriod(StrEnum):
@@ -225,13 +224,7 @@ def report(
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
-    lang: ReportLang | None = typer.Option(
-        None,
-        "--lang",
-        envvar="MKTPLAN_LANG",
-        help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
-        show_default=False,
-    ),
+    lang: LangChoice | None = lang_option(),
     period: ReportPeriod | None = typer.Option(
         None,
         "--period",
@@ -272,8 +265,9 @@ def report(
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
-    from mktplan.cli.output import error_console
+    from mktplan.cli.output import error_console, speak
 
+    speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
@@ -311,7 +305,7 @@ def report(
         protected.append(("the template", template))
     try:
         evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty, period)
-        chosen = ReportLang(lang or loaded.plan.lang or "en")
+        chosen = LangChoice(speak(choose_lang(lang, loaded.plan.lang)))
         _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
