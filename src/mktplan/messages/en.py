@@ -432,6 +432,7 @@ MESSAGES.update(
         "diff.md_heading": "### mktplan diff: `{old}` → `{new}`",
         "diff.summary": "{n} {n:plural/change/changes}: {areas}",
         "diff.area_count": "{n} {area}",
+        "diff.list_separator": ", ",
         "diff.summary_careful": (
             "; {mark} {n} to review carefully (they change numbers or grades already reported)"
         ),

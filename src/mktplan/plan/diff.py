@@ -657,7 +657,8 @@ def summary(diff: PlanDiff, lang: str = "en") -> str:
         for area, n in counts.items()
         if n
     ]
-    text = message("diff.summary", lang, n=len(diff.changes), areas=", ".join(parts))
+    areas = message("diff.list_separator", lang).join(parts)
+    text = message("diff.summary", lang, n=len(diff.changes), areas=areas)
     if diff.careful:
         text += message("diff.summary_careful", lang, mark=CAREFUL_MARK, n=diff.careful)
     return text
