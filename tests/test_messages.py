@@ -14,7 +14,7 @@ from mktplan.messages import en, zh
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "mktplan"
 NAMESPACES = ("validate", "yaml", "file", "bounds", "formula", "plan", "diff", "cli", "init")
-NAMESPACES += ("ingest", "log")
+NAMESPACES += ("ingest", "log", "weekly")
 _CODE = re.compile(r'"((?:' + "|".join(NAMESPACES) + r')\.[a-z0-9_.]+)"')
 
 
@@ -62,3 +62,16 @@ def test_clauses_and_plurals_are_rendered_in_the_same_language() -> None:
 def test_report_labels_are_part_of_the_catalogue() -> None:
     assert catalogue("zh")["status_on_track"] == "正常"
     assert catalogue("en")["validate.missing_unit"] == "KPI {kpi!r} has no unit"
+
+
+def test_every_code_built_from_a_name_has_both_texts() -> None:
+    from mktplan.plan import diff, history
+
+    built = [f"diff.area.{a.value}" for a in diff.Area]
+    built += [f"diff.kind.{k.value}" for k in diff.Kind]
+    built += [f"diff.group.{g.name}" for g in diff.Group]
+    built += [f"diff.header.{h}" for h in diff.HEADERS]
+    built += [f"diff.total_header.{h}" for h in diff.TOTAL_HEADERS]
+    built += [f"weekly.change_field.{f}" for f in history.CHANGE_FIELDS]
+    assert sorted(c for c in built if c not in en.MESSAGES or c not in zh.MESSAGES) == []
+    assert {k for k in en.MESSAGES if k.startswith("diff.total.")} == set(diff.TOTAL_KEYS.values())

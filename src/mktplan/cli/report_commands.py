@@ -160,6 +160,24 @@ def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) ->
     return dataclasses.replace(evaluation, data_issues=[*logged, *evaluation.data_issues])
 
 
+def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Evaluation:
+    """The evaluation with the plan's changes of targets, budgets, owners and due dates
+    during the current period, when the plan is in git (else as it is)."""
+    import dataclasses
+
+    from mktplan.evaluation import PlanChange
+    from mktplan.plan.history import plan_changes
+
+    start = evaluation.plan.period_start
+    if start is None:
+        return evaluation
+    found = [
+        PlanChange(c.area.value, c.item, c.field, c.old, c.new, c.delta)
+        for c in plan_changes(path, loaded, start)
+    ]
+    return dataclasses.replace(evaluation, plan_changes=found) if found else evaluation
+
+
 def _write(
     evaluation: Evaluation,
     fmt: ReportFormatOption,
@@ -305,6 +323,7 @@ def report(
         protected.append(("the template", template))
     try:
         evaluation = _evaluate(loaded, plan, store_path, cut, fmt, quiet, allow_empty, period)
+        evaluation = _with_plan_changes(evaluation, loaded, plan)
         chosen = LangChoice(speak(choose_lang(lang, loaded.plan.lang)))
         _write(evaluation, fmt, out, chosen, template, protected, quiet=quiet, force=force)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold

@@ -511,3 +511,18 @@ MESSAGES.update(
         "log.run": "run {id}  {when}  {command}",
     }
 )
+
+MESSAGES.update(
+    {
+        # the weekly report's plan changes
+        "weekly.plan_change": "{subject}: {field} {old} → {new}",
+        "weekly.plan_change_delta": "{subject}: {field} {old} → {new} ({delta})",
+        "weekly.change_field.target": "target",
+        "weekly.change_field.due": "due",
+        "weekly.change_field.owner": "owner",
+        "weekly.change_field.budget": "budget",
+        "weekly.change_field.total": "total budget",
+        "weekly.change_field.reserve": "reserve",
+        "weekly.change_field.amount": "amount",
+    }
+)

@@ -388,3 +388,18 @@ MESSAGES.update(
         "log.run": "批次 {id}  {when}  {command}",
     }
 )
+
+MESSAGES.update(
+    {
+        # the weekly report's plan changes
+        "weekly.plan_change": "{subject}：{field} {old} → {new}",
+        "weekly.plan_change_delta": "{subject}：{field} {old} → {new}（{delta}）",
+        "weekly.change_field.target": "目标值",
+        "weekly.change_field.due": "截止日期",
+        "weekly.change_field.owner": "负责人",
+        "weekly.change_field.budget": "预算",
+        "weekly.change_field.total": "总预算",
+        "weekly.change_field.reserve": "应急预备金",
+        "weekly.change_field.amount": "金额",
+    }
+)

@@ -524,7 +524,7 @@ class GitVersion:
     label: str  # REV:path/from/repo/top
 
 
-def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
         raise UsageError("git is not installed or not on PATH", hint="install git to use --rev")
@@ -541,7 +541,7 @@ def read_at_rev(path: Path, rev: str) -> GitVersion:
     directory = absolute.parent
     if not directory.is_dir():
         raise UsageError("the plan's folder does not exist", file=str(path))
-    top = _git(["rev-parse", "--show-toplevel"], directory)
+    top = run_git(["rev-parse", "--show-toplevel"], directory)
     if top.returncode != 0:
         raise UsageError(
             "not inside a git repository, so --rev has nothing to compare with",
@@ -550,13 +550,13 @@ def read_at_rev(path: Path, rev: str) -> GitVersion:
         )
     root = Path(top.stdout.decode("utf-8", "replace").strip()).resolve()
     relative = absolute.relative_to(root).as_posix()
-    resolved = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+    resolved = run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
     if resolved.returncode != 0:
         raise UsageError(
             f"unknown revision {rev!r}",
             hint="name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main",
         )
-    shown = _git(["show", f"{rev}:{relative}"], root)
+    shown = run_git(["show", f"{rev}:{relative}"], root)
     label = f"{rev}:{relative}"
     if shown.returncode != 0:
         raise UsageError(
@@ -626,7 +626,7 @@ def group_label(group: Group, lang: str = "en") -> str:
     return message(f"diff.group.{group.name}", lang)
 
 
-_TOTAL_KEYS = {
+TOTAL_KEYS = {
     "total budget": "diff.total.total",
     "reserve": "diff.total.reserve",
     "reserve %": "diff.total.reserve_share",
@@ -639,7 +639,7 @@ def render_total(total: Total, lang: str = "en") -> tuple[str, str, str, str]:
     unit = " %" if total.name.endswith("%") else ""
     delta = total.new - total.old
     change = "" if not delta else f"{'+' if delta > 0 else '-'}{format_value(abs(delta))}{unit}"
-    key = _TOTAL_KEYS.get(total.name)
+    key = TOTAL_KEYS.get(total.name)
     return (
         message(key, lang) if key else total.name,
         format_value(total.old) + unit,

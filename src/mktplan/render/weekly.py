@@ -13,7 +13,7 @@ from typing import Any, Literal
 from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import labels, summary_sentences
 from mktplan.render import numbers
-from mktplan.render.text import localize
+from mktplan.render.text import localize, plan_change_line
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_GAP = "·"  # a period without data
@@ -92,6 +92,7 @@ def weekly_filters(lang: str) -> dict[str, Callable[..., Any]]:
         return " → ".join(numbers.kpi_value(v, kpi.unit) for v in recent_trend(kpi))
 
     return {
+        "plan_change": lambda change: plan_change_line(change, lang),
         "summary_paragraph": lambda ev: summary_paragraph(ev, lang),
         "charts": lambda ev: charts(ev, lang),
         "data_issue": lambda issue: data_issue_text(issue, lang),
@@ -119,6 +120,10 @@ def render_brief(ev: Evaluation, lang: str) -> str:
     ev = localize(ev, lang)  # the alert messages in the report language
     words = labels(lang)
     lines = [summary_paragraph(ev, lang)]
+    if ev.plan_changes:
+        lines.append("")
+        lines.append(f"{words['plan_changes']}:")
+        lines += [f"- {plan_change_line(c, lang)}" for c in ev.plan_changes]
     if ev.alerts:
         lines.append("")
         lines.append(f"{words['alerts']}:")
