@@ -68,6 +68,13 @@ def test_yaml_mistakes_are_explained_in_the_plans_language(tmp_path: Path) -> No
     assert "提示：50万 写作 500000：数字要完整写出，单位写在 KPI 的 `unit:` 中" in out
 
 
+def test_limits_and_types_of_values_are_explained_in_chinese(tmp_path: Path) -> None:
+    hours = mutate("  cadence: weekly\n", "  cadence: weekly\n  alert_response_hours: 0\n", CHINESE)
+    out = _validate(tmp_path, hours)
+    assert "'alert_response_hours' 的值 0 太小：必须大于 0" in out
+    assert "Input should" not in out
+
+
 def test_github_annotations_follow_the_language(tmp_path: Path) -> None:
     out = _validate(tmp_path, BROKEN, "--format", "github", "--lang", "zh")
     assert "。提示：" in out

@@ -65,7 +65,7 @@ def test_report_labels_are_part_of_the_catalogue() -> None:
 
 
 def test_every_code_built_from_a_name_has_both_texts() -> None:
-    from mktplan.plan import diff, history
+    from mktplan.plan import diff, history, validate
 
     built = [f"diff.area.{a.value}" for a in diff.Area]
     built += [f"diff.kind.{k.value}" for k in diff.Kind]
@@ -73,5 +73,6 @@ def test_every_code_built_from_a_name_has_both_texts() -> None:
     built += [f"diff.header.{h}" for h in diff.HEADERS]
     built += [f"diff.total_header.{h}" for h in diff.TOTAL_HEADERS]
     built += [f"weekly.change_field.{f}" for f in history.CHANGE_FIELDS]
+    built += [f"validate.{kind}" for kind in validate.TYPE_ERRORS]
     assert sorted(c for c in built if c not in en.MESSAGES or c not in zh.MESSAGES) == []
     assert {k for k in en.MESSAGES if k.startswith("diff.total.")} == set(diff.TOTAL_KEYS.values())

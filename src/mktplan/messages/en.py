@@ -526,3 +526,17 @@ MESSAGES.update(
         "weekly.change_field.amount": "amount",
     }
 )
+
+MESSAGES.update(
+    {
+        # pydantic's checks of single values
+        "validate.greater_than": "{value} is too small for {field!r}: it must be more than {limit}",
+        "validate.greater_than_equal": "{value} is too small for {field!r}: it must be at least {limit}",
+        "validate.less_than": "{value} is too large for {field!r}: it must be less than {limit}",
+        "validate.less_than_equal": "{value} is too large for {field!r}: it must be at most {limit}",
+        "validate.string_type": "{value} is not text for {field!r}",
+        "validate.bool_type": "{value} is not true or false for {field!r}",
+        "validate.bool_parsing": "{value} is not true or false for {field!r}",
+        "validate.int_type": "{value} is not a whole number for {field!r}",
+    }
+)

@@ -403,3 +403,17 @@ MESSAGES.update(
         "weekly.change_field.amount": "金额",
     }
 )
+
+MESSAGES.update(
+    {
+        # pydantic's checks of single values
+        "validate.greater_than": "{field!r} 的值 {value} 太小：必须大于 {limit}",
+        "validate.greater_than_equal": "{field!r} 的值 {value} 太小：至少为 {limit}",
+        "validate.less_than": "{field!r} 的值 {value} 太大：必须小于 {limit}",
+        "validate.less_than_equal": "{field!r} 的值 {value} 太大：最多为 {limit}",
+        "validate.string_type": "{field!r} 的值 {value} 不是文字",
+        "validate.bool_type": "{field!r} 的值 {value} 不是 true 或 false",
+        "validate.bool_parsing": "{field!r} 的值 {value} 不是 true 或 false",
+        "validate.int_type": "{field!r} 的值 {value} 不是整数",
+    }
+)

@@ -140,6 +140,19 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     return findings
 
 
+# pydantic's limits on numbers: the catalogue code and the context entry naming the limit
+_LIMITS = {
+    "greater_than": ("validate.greater_than", "gt"),
+    "greater_than_equal": ("validate.greater_than_equal", "ge"),
+    "less_than": ("validate.less_than", "lt"),
+    "less_than_equal": ("validate.less_than_equal", "le"),
+}
+
+
+# pydantic error types explained by the catalogue code `validate.<type>`
+TYPE_ERRORS = ("string_type", "bool_type", "bool_parsing", "int_type")
+
+
 def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     """The message and hint of one pydantic error at ``loc``, as catalogue sentences."""
     kind = error["type"]
@@ -215,6 +228,14 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
         )
     if kind == "list_type":
         return msg("validate.not_list", field=field_name), msg("validate.hint_list")
+    if kind in _LIMITS:
+        code, name = _LIMITS[kind]
+        return msg(code, value=_shown(value), field=field_name, limit=context.get(name)), hint
+    if kind in TYPE_ERRORS:
+        return (
+            msg("validate." + kind, value=_shown(value), field=field_name),
+            hint,
+        )
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
