@@ -165,3 +165,17 @@ def test_init_speaks_the_language_it_writes(tmp_path: Path) -> None:
     again = run_cli("init", "p.yaml", "--lang", "zh", cwd=tmp_path)
     assert again.code == 2
     assert "文件已存在" in again.stderr
+
+
+def test_diff_refusals_speak_the_plans_language(tmp_path: Path) -> None:
+    write(tmp_path, CHINESE.replace("reserve: 2000", "reserve: 12000"))
+    env = {"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}
+    run = run_cli("diff", "plan.yaml", "--rev", "HEAD", cwd=tmp_path, env=env)
+    assert run.code == 2
+    assert run.stderr == (
+        "mktplan: plan.yaml: 不在 git 仓库中，--rev 无从比较 提示：改为比较两个文件："
+        "mktplan diff OLD.yaml NEW.yaml。\n"
+    )
+    usage = run_cli("diff", "plan.yaml", cwd=tmp_path, env={"MKTPLAN_LANG": "zh"})
+    assert usage.code == 2
+    assert "请给出两个计划文件，或一个计划加 --rev" in usage.stderr

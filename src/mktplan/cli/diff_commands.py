@@ -12,7 +12,7 @@ from mktplan.cli import app
 from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
 from mktplan.cli.output import console, error_console, format_finding, speak
 from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
-from mktplan.i18n import message
+from mktplan.i18n import message, msg
 
 
 class DiffFormat(StrEnum):
@@ -55,10 +55,7 @@ def diff(
     # the language of the plan under review (the new side), unless --lang or MKTPLAN_LANG says
     chosen = speak(choose_lang(lang, declared_lang(new if new is not None else old)))
     if (new is None) == (rev is None):
-        raise UsageError(
-            "give either two plan files or one plan and --rev",
-            hint="mktplan diff OLD.yaml NEW.yaml, or mktplan diff PLAN.yaml --rev HEAD~1",
-        )
+        raise UsageError(msg("diff.usage"), hint=msg("diff.usage.hint"))
     try:
         if new is not None:
             old_plan = plan_diff.load_side(old)

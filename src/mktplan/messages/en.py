@@ -540,3 +540,28 @@ MESSAGES.update(
         "validate.int_type": "{value} is not a whole number for {field!r}",
     }
 )
+
+MESSAGES.update(
+    {
+        # mktplan diff: the command line and git
+        "diff.usage": "give either two plan files or one plan and --rev",
+        "diff.usage.hint": "mktplan diff OLD.yaml NEW.yaml, or mktplan diff PLAN.yaml --rev HEAD~1",
+        "diff.no_git": "git is not installed or not on PATH",
+        "diff.no_git.hint": "install git to use --rev",
+        "diff.not_a_rev": "{rev!r} is not a revision",
+        "diff.not_a_rev.hint": "name a commit, e.g. --rev HEAD~1",
+        "diff.no_folder": "the plan's folder does not exist",
+        "diff.not_a_repo": "not inside a git repository, so --rev has nothing to compare with",
+        "diff.not_a_repo.hint": "compare two files instead: mktplan diff OLD.yaml NEW.yaml",
+        "diff.unknown_rev": "unknown revision {rev!r}",
+        "diff.unknown_rev.hint": (
+            "name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main"
+        ),
+        "diff.not_at_rev": "{path} does not exist at revision {rev!r}",
+        "diff.not_at_rev.hint": (
+            "the plan was added later; pick a later revision or compare two files"
+        ),
+        "diff.not_utf8": "{label} is not UTF-8",
+        "diff.not_utf8.hint": "plans are UTF-8 text files",
+    }
+)

@@ -417,3 +417,24 @@ MESSAGES.update(
         "validate.int_type": "{field!r} 的值 {value} 不是整数",
     }
 )
+
+MESSAGES.update(
+    {
+        # mktplan diff: the command line and git
+        "diff.usage": "请给出两个计划文件，或一个计划加 --rev",
+        "diff.usage.hint": "mktplan diff OLD.yaml NEW.yaml，或 mktplan diff PLAN.yaml --rev HEAD~1",
+        "diff.no_git": "没有安装 git，或 git 不在 PATH 中",
+        "diff.no_git.hint": "安装 git 后才能使用 --rev",
+        "diff.not_a_rev": "{rev!r} 不是一个版本",
+        "diff.not_a_rev.hint": "写出一个提交，例如 --rev HEAD~1",
+        "diff.no_folder": "计划所在的文件夹不存在",
+        "diff.not_a_repo": "不在 git 仓库中，--rev 无从比较",
+        "diff.not_a_repo.hint": "改为比较两个文件：mktplan diff OLD.yaml NEW.yaml",
+        "diff.unknown_rev": "未知的版本 {rev!r}",
+        "diff.unknown_rev.hint": "写出存在的提交、分支或标签，例如 --rev HEAD~1 或 --rev main",
+        "diff.not_at_rev": "版本 {rev!r} 中不存在 {path}",
+        "diff.not_at_rev.hint": "计划是后来才添加的；选择更晚的版本，或比较两个文件",
+        "diff.not_utf8": "{label} 不是 UTF-8 编码",
+        "diff.not_utf8.hint": "计划是 UTF-8 文本文件",
+    }
+)

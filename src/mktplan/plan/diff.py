@@ -527,7 +527,7 @@ class GitVersion:
 def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
-        raise UsageError("git is not installed or not on PATH", hint="install git to use --rev")
+        raise UsageError(msg("diff.no_git"), hint=msg("diff.no_git.hint"))
     return subprocess.run(  # noqa: S603  (fixed git binary, arguments are not shell-parsed)
         [git, *args], cwd=cwd, capture_output=True, check=False
     )
@@ -536,39 +536,32 @@ def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes
 def read_at_rev(path: Path, rev: str) -> GitVersion:
     """``git show REV:PATH`` for the plan at ``path``, with the path taken from the repo top."""
     if rev.startswith("-"):
-        raise UsageError(f"{rev!r} is not a revision", hint="name a commit, e.g. --rev HEAD~1")
+        raise UsageError(msg("diff.not_a_rev", rev=rev), hint=msg("diff.not_a_rev.hint"))
     absolute = path.resolve()
     directory = absolute.parent
     if not directory.is_dir():
-        raise UsageError("the plan's folder does not exist", file=str(path))
+        raise UsageError(msg("diff.no_folder"), file=str(path))
     top = run_git(["rev-parse", "--show-toplevel"], directory)
     if top.returncode != 0:
-        raise UsageError(
-            "not inside a git repository, so --rev has nothing to compare with",
-            file=str(path),
-            hint="compare two files instead: mktplan diff OLD.yaml NEW.yaml",
-        )
+        raise UsageError(msg("diff.not_a_repo"), file=str(path), hint=msg("diff.not_a_repo.hint"))
     root = Path(top.stdout.decode("utf-8", "replace").strip()).resolve()
     relative = absolute.relative_to(root).as_posix()
     resolved = run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
     if resolved.returncode != 0:
-        raise UsageError(
-            f"unknown revision {rev!r}",
-            hint="name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main",
-        )
+        raise UsageError(msg("diff.unknown_rev", rev=rev), hint=msg("diff.unknown_rev.hint"))
     shown = run_git(["show", f"{rev}:{relative}"], root)
     label = f"{rev}:{relative}"
     if shown.returncode != 0:
         raise UsageError(
-            f"{relative} does not exist at revision {rev!r}",
+            msg("diff.not_at_rev", path=relative, rev=rev),
             file=str(path),
-            hint="the plan was added later; pick a later revision or compare two files",
+            hint=msg("diff.not_at_rev.hint"),
         )
     try:
         text = shown.stdout.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PlanError(
-            f"{label} is not UTF-8", file=label, hint="plans are UTF-8 text files"
+            msg("diff.not_utf8", label=label), file=label, hint=msg("diff.not_utf8.hint")
         ) from None
     return GitVersion(text, label)
 
