@@ -147,14 +147,24 @@ def test_ingest_summary_and_log_in_chinese(tmp_path: Path) -> None:
 
 def test_rejected_rows_are_refused_in_chinese(tmp_path: Path) -> None:
     write(tmp_path, mutate("  cadence: weekly\n", "  cadence: weekly\n  lang: zh\n"))
-    (tmp_path / "bad.csv").write_text(LONG + "2024-01-10,online.sales,abc\n", encoding="utf-8")
+    bad = LONG + "2024-01-10,online.sales,abc\n2024-01-11,online.sale,5\n"
+    (tmp_path / "bad.csv").write_text(bad + "2024-01-3x,online.sales,5\n", encoding="utf-8")
     run = run_cli("ingest", "plan.yaml", "bad.csv", "--store", "s.sqlite", cwd=tmp_path)
     assert run.code == 1
-    assert (
-        "mktplan: bad.csv: bad.csv 中 1 行被拒收；没有存入任何数据 提示：修正上面列出的行"
-        in run.stderr
+    assert "mktplan: bad.csv: bad.csv 中 3 行被拒收；没有存入任何数据 提示：修正上面列出的行" in (
+        run.stderr
     )
-    assert not (tmp_path / "s.sqlite").exists() or "导入批次" not in run.stdout
+    assert (
+        "错误 bad.csv:4 value: 'abc'：不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，"
+        "负数写作 (1,200)\n" in run.stderr
+    )
+    assert "错误 bad.csv:5 kpi: 'online.sale'：未知指标 'online.sale'；是不是想写" in run.stderr
+    assert "错误 bad.csv:6 date: '2024-01-3x'：不是日期；请写作 2024-06-10" in run.stderr
+    assert not (tmp_path / "s.sqlite").exists()
+    english = run_cli("ingest", "plan.yaml", "bad.csv", "--lang", "en", cwd=tmp_path)
+    assert "error bad.csv:5 kpi: 'online.sale': unknown KPI 'online.sale'; did you mean" in (
+        english.stderr
+    )
 
 
 def test_init_speaks_the_language_it_writes(tmp_path: Path) -> None:

@@ -384,6 +384,9 @@ class Msg:
     def render(self, lang: str = "en") -> str:
         return message(self.key, lang, **dict(self.params))
 
+    def __str__(self) -> str:  # where text is expected, the English sentence
+        return self.render("en")
+
 
 def msg(key: str, /, **params: object) -> Msg:
     """The catalogue sentence ``key`` naming ``params``, to be rendered in any language."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -51,14 +50,13 @@ def declared_lang(plan: Path, data: object = None) -> str | None:
             return lang if lang in ("en", "zh") else None
         return None
     try:
-        text = plan.read_text(encoding="utf-8", errors="replace")[: 1 << 20]
+        if not plan.is_file():  # a pipe read here would be gone for the command itself
+            return None
+        with plan.open("rb") as fh:
+            text = fh.read(1 << 20).decode("utf-8", errors="replace")
     except OSError:
         return None
     found = _DECLARED.search(text)
     return found[1] if found else None
 
 
-def env_lang() -> str | None:
-    """$MKTPLAN_LANG when it names a language (for messages printed before options parse)."""
-    value = os.environ.get(LANG_ENV)
-    return value if value in ("en", "zh") else None

@@ -565,3 +565,22 @@ MESSAGES.update(
         "diff.not_utf8.hint": "plans are UTF-8 text files",
     }
 )
+
+MESSAGES.update(
+    {
+        # ingest: the most common reasons a row or cell is refused
+        "ingest.rejected_cell": "{value!r}: {why}",
+        "ingest.not_a_number": (
+            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
+            "negative"
+        ),
+        "ingest.no_date": "no date",
+        "ingest.not_a_date": "not a date; {hint}",
+        "ingest.not_calendar_date": "not a calendar date ({why})",
+        "ingest.no_kpi_id": "no KPI id",
+        "ingest.unknown_kpi": "unknown KPI {kpi!r}",
+        "ingest.unknown_kpi_close": "unknown KPI {kpi!r}; did you mean {close!r}?",
+        "ingest.unknown_kpi_two": "unknown KPI {kpi!r}; did you mean {first!r} or {second!r}?",
+        "ingest.formula_kpi": "{kpi!r} is a formula KPI ({formula}); ingest its inputs instead",
+    }
+)

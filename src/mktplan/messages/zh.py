@@ -438,3 +438,19 @@ MESSAGES.update(
         "diff.not_utf8.hint": "计划是 UTF-8 文本文件",
     }
 )
+
+MESSAGES.update(
+    {
+        # ingest: the most common reasons a row or cell is refused
+        "ingest.rejected_cell": "{value!r}：{why}",
+        "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
+        "ingest.no_date": "没有日期",
+        "ingest.not_a_date": "不是日期；请写作 2024-06-10、2024/6/10 或 2024年6月10日",
+        "ingest.not_calendar_date": "日历上不存在这一天（{why}）",
+        "ingest.no_kpi_id": "没有指标编号",
+        "ingest.unknown_kpi": "未知指标 {kpi!r}",
+        "ingest.unknown_kpi_close": "未知指标 {kpi!r}；是不是想写 {close!r}？",
+        "ingest.unknown_kpi_two": "未知指标 {kpi!r}；是不是想写 {first!r} 或 {second!r}？",
+        "ingest.formula_kpi": "{kpi!r} 是公式指标（{formula}）；请导入它的输入指标",
+    }
+)
