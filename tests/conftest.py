@@ -36,6 +36,7 @@ def run_cli(
     """Run the real entry point in a subprocess, as a user would."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     full_env.pop("MKTPLAN_STORE", None)
+    full_env.pop("MKTPLAN_LANG", None)  # a test names the language it expects
     if env:
         full_env.update(env)
     proc = subprocess.run(

@@ -7,8 +7,13 @@ file, line and field, and an exit code. Nothing else may reach the user.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mktplan.i18n import Msg
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -33,6 +38,49 @@ class Finding:
     hint: str | None = None
     severity: Severity = Severity.ERROR
     code: str = "invalid"
+    # the catalogue sentences behind message and hint, rendered again by in_lang
+    text: Msg | None = dataclasses.field(default=None, compare=False, repr=False)
+    hint_text: Msg | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        message: str | Msg,
+        hint: str | Msg | None = None,
+        *,
+        file: str | None = None,
+        path: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        severity: Severity = Severity.ERROR,
+        code: str = "invalid",
+    ) -> Finding:
+        """A finding whose message and hint may be catalogue sentences (shown in English
+        until :meth:`in_lang` picks another language)."""
+        text, shown = _rendered(message)
+        hint_text, hint_shown = _rendered(hint)
+        return cls(
+            message=shown or "",
+            file=file,
+            path=path,
+            line=line,
+            column=column,
+            hint=hint_shown,
+            severity=severity,
+            code=code,
+            text=text,
+            hint_text=hint_text,
+        )
+
+    def in_lang(self, lang: str) -> Finding:
+        """This finding with its message and hint in ``lang`` (codes stay as they are)."""
+        if self.text is None and self.hint_text is None:
+            return self
+        return dataclasses.replace(
+            self,
+            message=self.text.render(lang) if self.text is not None else self.message,
+            hint=self.hint_text.render(lang) if self.hint_text is not None else self.hint,
+        )
 
     def location(self) -> str:
         """`file:line path` as far as it is known."""
@@ -55,6 +103,16 @@ class Finding:
         }
 
 
+class InvalidValue(ValueError):
+    """A value a model validator refuses, with the catalogue sentence saying why (pydantic
+    hands the exception on in its error's context, so the finding can be written in any
+    language)."""
+
+    def __init__(self, text: Msg) -> None:
+        super().__init__(text.render("en"))
+        self.text = text
+
+
 class MktplanError(Exception):
     """An error meant for the user; carries a location and an exit code."""
 
@@ -62,22 +120,23 @@ class MktplanError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         *,
         file: str | None = None,
         line: int | None = None,
         column: int | None = None,
         path: str = "",
-        hint: str | None = None,
+        hint: str | Msg | None = None,
         findings: list[Finding] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.text, shown = _rendered(message)
+        self.hint_text, self.hint = _rendered(hint)
+        self.message: str = shown or ""
+        super().__init__(self.message)
         self.file = file
         self.line = line
         self.column = column
         self.path = path
-        self.hint = hint
         self.findings = findings or []
 
     def as_finding(self) -> Finding:
@@ -88,7 +147,21 @@ class MktplanError(Exception):
             line=self.line,
             column=self.column,
             hint=self.hint,
+            text=self.text,
+            hint_text=self.hint_text,
         )
+
+    def in_lang(self, lang: str) -> MktplanError:
+        """A copy of this error with its message, hint and findings in ``lang``."""
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.args = self.args
+        if self.text is not None:
+            copy.message = self.text.render(lang)
+        if self.hint_text is not None:
+            copy.hint = self.hint_text.render(lang)
+        copy.findings = [f.in_lang(lang) for f in self.findings]
+        return copy
 
 
 class PlanError(MktplanError):
@@ -111,6 +184,13 @@ class UsageError(MktplanError):
     """The command line itself is wrong."""
 
     exit_code = EXIT_USAGE
+
+
+def _rendered(value: str | Msg | None) -> tuple[Msg | None, str | None]:
+    """(the catalogue sentence or None, the text shown in English)."""
+    if value is None or isinstance(value, str):
+        return None, value
+    return value, value.render("en")
 
 
 # Longest cell text echoed in a message: enough to recognise it, never a wall of text.

@@ -289,6 +289,19 @@ class DataIssue:
 
 
 @dataclass(frozen=True)
+class PlanChange:
+    """A change of the plan during the current period (from git): a target, budget, owner
+    or due date of ``item``, from ``old`` to ``new``; ``delta`` is new − old (days for dates)."""
+
+    area: str  # kpi, module, budget, action (as mktplan diff names them)
+    item: str  # e.g. online.sales, brand, line promotion
+    field: str  # target, due, owner, budget, total, reserve, amount
+    old: str | Decimal | dt.date | None
+    new: str | Decimal | dt.date | None
+    delta: Decimal | int | None = None
+
+
+@dataclass(frozen=True)
 class Evaluation:
     plan: PlanSummary
     kpis: list[KpiResult]
@@ -302,6 +315,7 @@ class Evaluation:
     summary: ReportSummary | None = None
     spend_trend: list[PeriodValue] = field(default_factory=list)  # plan spend per period
     data_issues: list[DataIssue] = field(default_factory=list)
+    plan_changes: list[PlanChange] = field(default_factory=list)  # filled from git by report
 
     def summary_kpis(self) -> list[KpiResult]:
         """The evaluation table's rows (效果评估): plan-level KPIs, then every module KPI

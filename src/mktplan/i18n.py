@@ -6,6 +6,9 @@ The Chinese terms are those of the teams' planning templates (domain.md): 策略
 
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -193,6 +196,7 @@ EN: dict[str, str] = {
     "chart_bars": "bars",
     "chart_line": "line {n}",
     "data_quality": "Data quality",
+    "plan_changes": "Plan changes this period",
     "issue_stale": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
     "issue_refused": "source {source}: {count} row(s) refused since {since}",
     "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
@@ -358,6 +362,7 @@ ZH: dict[str, str] = {
     "chart_bars": "柱",
     "chart_line": "线{n}",
     "data_quality": "数据质量",
+    "plan_changes": "本期计划变更",
     "issue_stale": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
     "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
     "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
@@ -372,6 +377,58 @@ def labels(lang: str) -> dict[str, str]:
         if known == lang:
             return LABELS[known]
     raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence of the message catalogue: its stable key and the values it names, written
+    out in a language by :meth:`render`. A value may itself be a Msg (a clause)."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str = "en") -> str:
+        return message(self.key, lang, **dict(self.params))
+
+    def __str__(self) -> str:  # where text is expected, the English sentence
+        return self.render("en")
+
+
+def msg(key: str, /, **params: object) -> Msg:
+    """The catalogue sentence ``key`` naming ``params``, to be rendered in any language."""
+    return Msg(key, tuple(params.items()))
+
+
+class _Formatter(string.Formatter):
+    """str.format plus ``{n:plural/error/errors}``, the English plural of a count."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural/"):
+            _, one, many = format_spec.split("/")
+            return one if value == 1 else many
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _Formatter()
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every text of ``lang``: the report labels and the messages of every command, keyed by
+    a stable code (``validate.vague_goal``, ``diff.summary``, …)."""
+    from mktplan.messages import en, zh
+
+    messages = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+    return {**labels(lang), **messages[lang if lang in messages else "en"]}
+
+
+def message(key: str, lang: str = "en", /, **params: object) -> str:
+    """The sentence ``key`` in ``lang`` with ``params`` filled in (clauses rendered in the
+    same language); a key missing in ``lang`` falls back to English."""
+    texts = catalogue(lang)
+    template = texts.get(key) or catalogue("en")[key]
+    values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    return _FORMATTER.format(template, **values)
 
 
 def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> list[str]:

@@ -265,9 +265,9 @@ def test_spot_checks_name_the_reasons(tmp_path: Path) -> None:
         assert parsed.micro[0] == 1_234_000_000
         assert parsed.present.tolist() == [True, False, False, False, False]
         assert sorted(parsed.errors) == [2, 3, 4]  # "-" is no value, not an error
-        assert parsed.errors[2].startswith(NOT_A_NUMBER)
-        assert parsed.errors[3].startswith(TOO_LARGE)
-        assert parsed.errors[4].startswith(NOT_A_NUMBER)
+        assert str(parsed.errors[2]).startswith(NOT_A_NUMBER)
+        assert str(parsed.errors[3]).startswith(TOO_LARGE)
+        assert str(parsed.errors[4]).startswith(NOT_A_NUMBER)
         assert column.raw(2) == "abc"
     # the column holds text, so pyarrow did not decide it was numbers
     assert isinstance(arrow, ArrowColumn)

@@ -625,7 +625,7 @@ def test_budget_totals_before_and_after(tmp_path: Path) -> None:
     assert "| allocated to modules | 330,000 | 330,000 |  |" in run.stdout
     assert "| unallocated | 0 | 0 |  |" in run.stdout
     table = run_cli("diff", old, new)
-    assert "budget totals" in table.stdout
+    assert "Budget totals" in table.stdout
     assert "allocated to modules" in table.stdout
 
 

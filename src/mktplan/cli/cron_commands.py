@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.report_commands import FailOn, ReportLang, ReportUnits, parse_as_of
+from mktplan.cli.options import LangChoice, lang_option
+from mktplan.cli.report_commands import FailOn, ReportUnits, parse_as_of
 
 
 @app.command()
@@ -34,13 +35,7 @@ def cron(
         metavar="DATE",
         help="Report date YYYY-MM-DD (default: yesterday, the last complete day).",
     ),
-    lang: ReportLang | None = typer.Option(
-        None,
-        "--lang",
-        envvar="MKTPLAN_LANG",
-        help="Report language, en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
-        show_default=False,
-    ),
+    lang: LangChoice | None = lang_option(),
     units: ReportUnits | None = typer.Option(
         None,
         "--units",

@@ -9,8 +9,10 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.output import console, error_console, format_finding
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.output import console, error_console, format_finding, speak
 from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
+from mktplan.i18n import message, msg
 
 
 class DiffFormat(StrEnum):
@@ -34,6 +36,7 @@ def diff(
     exit_code: bool = typer.Option(
         False, "--exit-code", help="Exit 1 when the plans differ, like git diff --exit-code."
     ),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """Show every change between two versions of a plan, grouped by what it affects.
 
@@ -49,11 +52,10 @@ def diff(
     """
     from mktplan.plan import diff as plan_diff
 
+    # the language of the plan under review (the new side), unless --lang or MKTPLAN_LANG says
+    chosen = speak(choose_lang(lang, declared_lang(new if new is not None else old)))
     if (new is None) == (rev is None):
-        raise UsageError(
-            "give either two plan files or one plan and --rev",
-            hint="mktplan diff OLD.yaml NEW.yaml, or mktplan diff PLAN.yaml --rev HEAD~1",
-        )
+        raise UsageError(msg("diff.usage"), hint=msg("diff.usage.hint"))
     try:
         if new is not None:
             old_plan = plan_diff.load_side(old)
@@ -67,9 +69,9 @@ def diff(
             labels = (version.label, str(old))
     except plan_diff.InvalidSide as exc:
         err = error_console()
-        err.print(f"mktplan: {exc.message}", soft_wrap=True)
+        err.print(f"mktplan: {exc.in_lang(chosen).message}", soft_wrap=True, markup=False)
         for finding in plan_diff.findings_of(exc):
-            err.print(format_finding(finding))
+            err.print(format_finding(finding, chosen))
         raise typer.Exit(EXIT_INVALID) from None
 
     result = plan_diff.compare(old_plan, new_plan, *labels)
@@ -78,25 +80,27 @@ def diff(
     if output_format is DiffFormat.json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     elif output_format is DiffFormat.md:
-        typer.echo(plan_diff.to_markdown(result), nl=False)
+        typer.echo(plan_diff.to_markdown(result, chosen), nl=False)
     else:
         from rich.table import Table
 
         out = console()
         out.print(f"{result.old_label} → {result.new_label}", soft_wrap=True)
         for group, found in plan_diff.groups(result):
-            table = Table(title=group.value, title_justify="left")
-            for header in plan_diff.HEADERS:
+            table = Table(title=plan_diff.group_label(group, chosen), title_justify="left")
+            for header, label in zip(plan_diff.HEADERS, plan_diff.headers(chosen), strict=True):
                 numeric = header == "change"
-                table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
+                table.add_column(label, justify="right" if numeric else "left", no_wrap=numeric)
             for change in found:
-                table.add_row(*plan_diff.render_cells(change))
+                table.add_row(*plan_diff.render_cells(change, chosen))
             out.print(table)
-        totals = Table(title="budget totals", title_justify="left")
-        for header in plan_diff.TOTAL_HEADERS:
-            totals.add_column(header, justify="left" if header == "budget" else "right")
+        totals = Table(title=message("diff.budget_totals", chosen), title_justify="left")
+        for header, label in zip(
+            plan_diff.TOTAL_HEADERS, plan_diff.total_headers(chosen), strict=True
+        ):
+            totals.add_column(label, justify="left" if header == "budget" else "right")
         for total in result.totals:
-            totals.add_row(*plan_diff.render_total(total))
+            totals.add_row(*plan_diff.render_total(total, chosen))
         out.print(totals)
-        out.print(plan_diff.summary(result), soft_wrap=True)
+        out.print(plan_diff.summary(result, chosen), soft_wrap=True)
     raise typer.Exit(EXIT_INVALID if exit_code else EXIT_OK)

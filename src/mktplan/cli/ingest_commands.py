@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.output import console, error_console, format_error, format_finding
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.output import console, error_console, format_error, format_finding, speak, spoken
 from mktplan.errors import EXIT_INVALID, EXIT_OK, IngestError, UsageError
+from mktplan.i18n import message, msg
 
 if TYPE_CHECKING:
     from mktplan.ingest.pipeline import IngestResult, Progress
@@ -52,43 +54,57 @@ def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextMa
 KPIS_NAMED = 12  # KPI ids named per file in the summary
 
 
-def _file_line(f: FileOutcome) -> str:
+def _file_line(f: FileOutcome, lang: str = "en") -> str:
+    """One file's outcome in ``lang``: rows read, new/changed/unchanged, dates, KPIs."""
     if f.already_ingested:
-        return f"{f.name}: already ingested (same content and mapping); nothing changed"
-    span = f"{f.first_date} … {f.last_date}" if f.first_date else "no dates"
+        return message("ingest.already_ingested", lang, name=f.name)
+    span = f"{f.first_date} … {f.last_date}" if f.first_date else message("ingest.no_dates", lang)
     kpis = len(f.kpis)
     named = ", ".join(f.kpis[:KPIS_NAMED])
     if kpis > KPIS_NAMED:  # a file of thousands of KPIs must not print a wall of ids
-        named += f" and {kpis - KPIS_NAMED} more (`mktplan log PLAN --format json` lists all)"
-    line = (
-        f"{f.name} ({f.source}): {f.rows_read} row{'s' * (f.rows_read != 1)} read; "
-        f"{f.new} new, {f.changed} changed, {f.unchanged} unchanged; {span}; "
-        f"{kpis} KPI{'s' * (kpis != 1)}: {named}"
+        named += message("ingest.more_kpis", lang, n=kpis - KPIS_NAMED)
+    line = message(
+        "ingest.file_line",
+        lang,
+        name=f.name,
+        source=f.source,
+        rows=f.rows_read,
+        new=f.new,
+        changed=f.changed,
+        unchanged=f.unchanged,
+        span=span,
+        kpis=kpis,
+        named=named,
     )
     for skipped in f.skipped[:KPIS_NAMED]:  # totals rows and lines above the header
-        line += f"\n    skipped {skipped.text()}"
-    if len(f.skipped) > KPIS_NAMED:
-        line += (
-            f"\n    … and {len(f.skipped) - KPIS_NAMED} more skipped (`--format json` lists all)"
+        where = (
+            message("ingest.line", lang, first=skipped.first)
+            if skipped.first == skipped.last
+            else message("ingest.lines", lang, first=skipped.first, last=skipped.last)
         )
+        line += "\n    " + message("ingest.skipped", lang, where=where, reason=skipped.reason)
+    if len(f.skipped) > KPIS_NAMED:
+        line += "\n    " + message("ingest.more_skipped", lang, n=len(f.skipped) - KPIS_NAMED)
     return line
 
 
-def _print_summary(result: IngestResult) -> None:
+def _print_summary(result: IngestResult, lang: str) -> None:
     out = console()
     for f in result.outcome.files:
-        out.print(_file_line(f), markup=False)
+        out.print(_file_line(f, lang), markup=False)
     if result.rejected_rows:
-        where = ", ".join(map(str, result.rejects_files)) or "not written (dry run)"
+        where = ", ".join(map(str, result.rejects_files)) or message("ingest.not_written", lang)
         out.print(
-            f"{result.rejected_rows} row{'s' * (result.rejected_rows != 1)} rejected and "
-            f"skipped; listed in {where}",
+            message("ingest.rejected_skipped", lang, rows=result.rejected_rows, where=where),
             markup=False,
         )
     if result.outcome.dry_run:
-        out.print(f"dry run: nothing written to {result.store}", markup=False)
+        out.print(message("ingest.dry_run", lang, store=str(result.store)), markup=False)
     else:
-        out.print(f"ingest run {result.outcome.run_id} stored in {result.store}", markup=False)
+        out.print(
+            message("ingest.stored", lang, run=result.outcome.run_id, store=str(result.store)),
+            markup=False,
+        )
 
 
 def _print_rejections(exc: IngestError) -> None:
@@ -97,7 +113,7 @@ def _print_rejections(exc: IngestError) -> None:
         err.print(format_finding(finding), soft_wrap=True)
     hidden = len(exc.findings) - MAX_LISTED
     if hidden > 0:
-        err.print(f"… and {hidden} more problem{'s' * (hidden != 1)} not listed", markup=False)
+        err.print(message("ingest.more_problems", spoken(), n=hidden), markup=False)
     err.print(format_error(exc), soft_wrap=True)
 
 
@@ -144,6 +160,7 @@ def ingest(
     history: bool = typer.Option(
         False, "--history", help="List the plan's ingest runs instead (same as `mktplan log`)."
     ),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """Merge exports into the store: all files in one transaction, or none on a bad row.
 
@@ -156,8 +173,9 @@ def ingest(
     Example: mktplan ingest plans/2024-06-launch.yaml plans/2024-06-launch.daily.gbk.csv
     --source daily_report
     """
+    chosen = speak(choose_lang(lang, declared_lang(plan)))
     if history:
-        _show_log(plan, store, LogFormat.text)
+        _show_log(plan, store, LogFormat.text, chosen)
         return
     if not files:
         raise UsageError(
@@ -191,7 +209,7 @@ def ingest(
         _print_rejections(exc)
         raise typer.Exit(EXIT_INVALID) from None
     if not quiet:
-        _print_summary(result)
+        _print_summary(result, chosen)
     raise typer.Exit(EXIT_OK)
 
 
@@ -224,7 +242,7 @@ def _run_document(run: IngestRun) -> dict[str, object]:
     }
 
 
-def _show_log(plan_path: Path, store: str | None, output_format: LogFormat) -> None:
+def _show_log(plan_path: Path, store: str | None, output_format: LogFormat, lang: str) -> None:
     from mktplan.plan.cache import load_plan
     from mktplan.store import resolve_store
 
@@ -232,9 +250,7 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat) -> N
     path = resolve_store(store, plan_path)
     if not path.exists():
         raise IngestError(
-            "no store yet: nothing has been ingested for this plan",
-            file=str(path),
-            hint=f"run `mktplan ingest {plan_path} FILE...` first, or pass --store",
+            msg("log.no_store"), file=str(path), hint=msg("log.no_store.hint", plan=str(plan_path))
         )
     with path.open() as opened:
         runs = opened.runs(plan.plan.id)
@@ -248,13 +264,13 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat) -> N
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
         return
     if not runs:
-        out.print(f"no ingest runs for plan {plan.plan.id} in {path}", markup=False)
+        out.print(message("log.no_runs", lang, plan=plan.plan.id, store=str(path)), markup=False)
         return
     for run in runs:
         when = run.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        out.print(f"run {run.id}  {when}  {run.command}", markup=False)
+        out.print(message("log.run", lang, id=run.id, when=when, command=run.command), markup=False)
         for f in run.files:
-            out.print("    " + _file_line(f), markup=False)
+            out.print("    " + _file_line(f, lang), markup=False)
 
 
 @app.command()
@@ -266,10 +282,11 @@ def log(
     output_format: LogFormat = typer.Option(
         LogFormat.text, "--format", "-f", help="text (readable) or json."
     ),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """List the plan's ingest runs, newest first: when, which files, rows new/changed/unchanged.
 
     Example: mktplan log plans/2024-06-launch.yaml --format json
     """
-    _show_log(plan, store, output_format)
+    _show_log(plan, store, output_format, speak(choose_lang(lang, declared_lang(plan))))
     raise typer.Exit(EXIT_OK)

@@ -16,6 +16,20 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
+_SPOKEN: list[str] = ["en"]  # the language the running command speaks; set once it is known
+
+
+def speak(lang: str) -> str:
+    """Make ``lang`` the language of this command's messages (errors included); returns it."""
+    _SPOKEN[0] = lang
+    return lang
+
+
+def spoken() -> str:
+    """The language this command speaks (en until :func:`speak` says otherwise)."""
+    return _SPOKEN[0]
+
+
 @cache
 def console() -> Console:
     from rich.console import Console
@@ -30,28 +44,39 @@ def error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def format_finding(finding: Finding) -> Text:
-    """`file:line path: message` and an indented hint, as one styled block."""
+def format_finding(finding: Finding, lang: str | None = None) -> Text:
+    """`file:line path: message` and an indented hint, as one styled block, in ``lang`` (the
+    command's language when not given)."""
     from rich.text import Text
 
+    from mktplan.i18n import message
+
+    lang = lang or spoken()
+    finding = finding.in_lang(lang)
     text = Text()
     if finding.severity is Severity.ERROR:
-        text.append("error ", style="bold red")
+        text.append(message("cli.error", lang) + " ", style="bold red")
     else:
-        text.append("warning ", style="bold yellow")
+        text.append(message("cli.warning", lang) + " ", style="bold yellow")
     where = finding.location()
     if where:
         text.append(f"{where}: ", style="bold")
     text.append(finding.message)
     if finding.hint:
-        text.append("\n    hint: ", style="cyan")
+        text.append("\n    " + message("cli.hint_label", lang), style="cyan")
         text.append(finding.hint)
     return text
 
 
-def format_error(exc: MktplanError) -> Text:
+def format_error(exc: MktplanError, lang: str | None = None) -> Text:
+    """`mktplan: file:line: message Hint: ….` in ``lang`` (the command's language when not
+    given)."""
     from rich.text import Text
 
+    from mktplan.i18n import message
+
+    lang = lang or spoken()
+    exc = exc.in_lang(lang)
     text = Text("mktplan: ", style="bold red")
     finding = exc.as_finding()
     where = finding.location()
@@ -59,5 +84,5 @@ def format_error(exc: MktplanError) -> Text:
         text.append(f"{where}: ", style="bold")
     text.append(exc.message)
     if exc.hint:
-        text.append(f" Hint: {exc.hint}.", style="cyan")
+        text.append(message("cli.error_hint", lang, hint=exc.hint), style="cyan")
     return text

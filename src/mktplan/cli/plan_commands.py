@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -9,19 +10,16 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.output import console, format_finding
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.output import console, format_finding, speak
 from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
+from mktplan.i18n import message, msg
 
 
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
-
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
 
 
 def _gh_escape(value: str, *, prop: bool) -> str:
@@ -44,6 +42,7 @@ def validate(
     ),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors (exit 1)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only, no summary."),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """Check plan files: SMART goals, owners, budget and reserve, dates, references, formulas.
 
@@ -53,7 +52,17 @@ def validate(
     """
     from mktplan.plan.cache import check_and_remember
 
-    results = [check_and_remember(path) for path in plans]
+    checked = [check_and_remember(path) for path in plans]
+    # each file's findings in its own language; the summary in the one they share
+    langs = [
+        choose_lang(lang, declared_lang(path, r.loaded.data if r.loaded else None))
+        for path, r in zip(plans, checked, strict=True)
+    ]
+    results = [
+        dataclasses.replace(r, findings=[f.in_lang(chosen) for f in r.findings])
+        for r, chosen in zip(checked, langs, strict=True)
+    ]
+    summary_lang = speak(langs[0] if len(set(langs)) == 1 else choose_lang(lang))
     failed = [r for r in results if not r.valid or (strict and r.warnings)]
 
     if output_format is ValidateFormat.json:
@@ -84,32 +93,40 @@ def validate(
                     props.append(f"col={finding.column}")
                 if finding.path:
                     props.append(f"title={_gh_escape(finding.path, prop=True)}")
-                message = finding.message + (f". Hint: {finding.hint}" if finding.hint else "")
-                typer.echo(f"::{level} {','.join(props)}::{_gh_escape(message, prop=False)}")
+                shown = finding.message
+                if finding.hint:
+                    shown += message("validate.github_hint", summary_lang, hint=finding.hint)
+                typer.echo(f"::{level} {','.join(props)}::{_gh_escape(shown, prop=False)}")
     else:
         from rich.text import Text
 
         out = console()
-        for r in results:
+        for r, chosen in zip(results, langs, strict=True):
             if not r.findings:
                 if not quiet:
-                    out.print(Text.assemble(("ok", "green"), f" {r.file}"))
+                    out.print(Text.assemble((message("cli.ok", chosen), "green"), f" {r.file}"))
                 continue
             # grouped by file: a header with the counts, then one line a finding
-            head = f"{len(r.errors)} error{'s' * (len(r.errors) != 1)}"
-            if r.warnings:
-                head += f", {len(r.warnings)} warning{'s' * (len(r.warnings) != 1)}"
+            head = message(
+                "validate.file_counts_warnings" if r.warnings else "validate.file_counts",
+                chosen,
+                errors=len(r.errors),
+                warnings=len(r.warnings),
+            )
             out.print(Text.assemble((r.file, "bold underline"), f" ({head})"))
             for finding in r.findings:
-                out.print(Text("  ").append_text(format_finding(finding)))
+                out.print(Text("  ").append_text(format_finding(finding, chosen)))
         if not quiet:
-            errors = sum(len(r.errors) for r in results)
-            warnings = sum(len(r.warnings) for r in results)
-            valid = len(results) - len(failed)
             out.print(
-                f"{len(results)} plan{'s' * (len(results) != 1)} checked: {valid} valid, "
-                f"{len(failed)} invalid ({errors} error{'s' * (errors != 1)}, "
-                f"{warnings} warning{'s' * (warnings != 1)})"
+                message(
+                    "validate.summary",
+                    summary_lang,
+                    plans=len(results),
+                    valid=len(results) - len(failed),
+                    invalid=len(failed),
+                    errors=sum(len(r.errors) for r in results),
+                    warnings=sum(len(r.warnings) for r in results),
+                )
             )
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 
@@ -130,8 +147,8 @@ def schema() -> None:
 @app.command()
 def init(
     path: Path = typer.Argument(..., help="Where to write the starter plan.", show_default=False),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of names and comments: en or zh."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """Write a commented starter plan that validates, to edit into your own.
 
@@ -139,17 +156,18 @@ def init(
     """
     from importlib.resources import files
 
+    chosen = speak(choose_lang(lang))
     if path.exists() and not force:
-        raise UsageError(
-            "the file exists already", file=str(path), hint="pick another path or pass --force"
-        )
+        raise UsageError(msg("init.exists"), file=str(path), hint=msg("init.exists.hint"))
     if path.is_dir():
-        raise UsageError("this is a directory", file=str(path), hint="name the file to write")
-    text = files("mktplan").joinpath("templates", f"starter.{lang.value}.yaml").read_text("utf-8")
+        raise UsageError(msg("init.directory"), file=str(path), hint=msg("init.directory.hint"))
+    text = files("mktplan").joinpath("templates", f"starter.{chosen}.yaml").read_text("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write the plan: {exc.strerror}", file=str(path)) from None
-    console().print(f"wrote {path}; check it with: mktplan validate {path}")
+        raise UsageError(
+            msg("init.unwritable", why=exc.strerror or str(exc)), file=str(path)
+        ) from None
+    console().print(message("init.wrote", chosen, path=str(path)), markup=False)
     raise typer.Exit(EXIT_OK)

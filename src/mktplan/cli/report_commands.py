@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from mktplan.cli import app
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -30,9 +31,7 @@ class ReportFormatOption(StrEnum):
     brief = "brief"
 
 
-class ReportLang(StrEnum):
-    en = "en"
-    zh = "zh"
+ReportLang = LangChoice  # the one language setting of every command
 
 
 class ReportUnits(StrEnum):
@@ -191,6 +190,24 @@ def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) ->
     return dataclasses.replace(evaluation, data_issues=[*logged, *evaluation.data_issues])
 
 
+def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Evaluation:
+    """The evaluation with the plan's changes of targets, budgets, owners and due dates
+    during the current period, when the plan is in git (else as it is)."""
+    import dataclasses
+
+    from mktplan.evaluation import PlanChange
+    from mktplan.plan.history import plan_changes
+
+    start = evaluation.plan.period_start
+    if start is None:
+        return evaluation
+    found = [
+        PlanChange(c.area.value, c.item, c.field, c.old, c.new, c.delta)
+        for c in plan_changes(path, loaded, start)
+    ]
+    return dataclasses.replace(evaluation, plan_changes=found) if found else evaluation
+
+
 def _write(
     evaluation: Evaluation,
     fmt: ReportFormatOption,
@@ -260,13 +277,7 @@ def report(
         help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
         "Default: standard output (required for xlsx).",
     ),
-    lang: ReportLang | None = typer.Option(
-        None,
-        "--lang",
-        envvar="MKTPLAN_LANG",
-        help="Labels in en or zh (default: $MKTPLAN_LANG, else the plan's lang:, else en).",
-        show_default=False,
-    ),
+    lang: LangChoice | None = lang_option(),
     units: ReportUnits | None = typer.Option(
         None,
         "--units",
@@ -316,8 +327,9 @@ def report(
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
-    from mktplan.cli.output import error_console
+    from mktplan.cli.output import error_console, speak
 
+    speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
@@ -356,7 +368,8 @@ def report(
         evaluation, from_store = _evaluate(
             loaded, plan, location, cut, fmt, quiet, allow_empty, period
         )
-        chosen = ReportLang(lang or loaded.plan.lang or "en")
+        evaluation = _with_plan_changes(evaluation, loaded, plan)
+        chosen = LangChoice(speak(choose_lang(lang, loaded.plan.lang)))
         _write(
             evaluation,
             fmt,

@@ -19,6 +19,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from mktplan.errors import InvalidValue
+from mktplan.i18n import Msg, msg
 from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
 
@@ -173,10 +175,7 @@ def _suffix_unit(token: str, expected: str) -> tuple[int, str | None]:
             return factor, found
     found = currency_of(text, expected)
     if found is None:
-        raise ValueError(
-            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
-            "negative"
-        )
+        raise InvalidValue(msg("ingest.not_a_number"))
     return 1, found
 
 
@@ -302,10 +301,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
         if lead := _LEADING_UNIT.match(text):
             code = currency_of(lead.group(1), currency)
             if code is None or found is not None:
-                raise ValueError(
-                    "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) "
-                    "for a negative"
-                )
+                raise InvalidValue(msg("ingest.not_a_number"))
             found, text = code, text[lead.end() :]
         if trail := _TRAILING_UNIT.search(text):
             own, code = _suffix_unit(trail.group(1), currency)
@@ -317,10 +313,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     if percent and found:
         raise ValueError("a value cannot be both money and a percentage")
     if not _NUMBER.fullmatch(text):
-        raise ValueError(
-            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
-            "negative"
-        )
+        raise InvalidValue(msg("ingest.not_a_number"))
     mantissa, _, exponent = text.replace(",", "").lower().partition("e")
     if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999
         if exponent.startswith("-") or not mantissa.strip("0."):
@@ -358,7 +351,7 @@ class ParsedNumbers:
     micro: npt.NDArray[np.int64]
     present: npt.NDArray[np.bool_]
     percent: npt.NDArray[np.bool_]
-    errors: dict[int, str]
+    errors: dict[int, str | Msg]
 
 
 def parse_numbers(
@@ -371,7 +364,7 @@ def parse_numbers(
     (from its header or the source), applied exactly to cells without a unit of their own."""
     size = len(column)
     percent = np.zeros(size, dtype=np.bool_)
-    errors: dict[int, str] = {}
+    errors: dict[int, str | Msg] = {}
     if column.kind == "int":
         ints = column.values()  # empty cells are 0 here
         present = ~column.nulls()
@@ -423,7 +416,7 @@ def _parse_rest(
     micro: npt.NDArray[np.int64],
     present: npt.NDArray[np.bool_],
     percent: npt.NDArray[np.bool_],
-    errors: dict[int, str],
+    errors: dict[int, str | Msg],
     own_unit: npt.NDArray[np.bool_],
     currency: str,
     scale: Fraction,
@@ -437,12 +430,12 @@ def _parse_rest(
     u_present = np.zeros(len(uniques), dtype=np.bool_)
     u_percent = np.zeros(len(uniques), dtype=np.bool_)
     u_scaled = np.zeros(len(uniques), dtype=np.bool_)
-    u_error: list[str | None] = [None] * len(uniques)
+    u_error: list[str | Msg | None] = [None] * len(uniques)
     for i, raw in enumerate(uniques):
         try:
             cell = parse_cell(raw, currency, scale)
         except ValueError as exc:
-            u_error[i] = str(exc)
+            u_error[i] = reason_of(exc)
             continue
         if currency and cell.currency is not None and cell.currency != currency:
             u_error[i] = (
@@ -524,11 +517,16 @@ class _DayMonth:
     numeric: bool  # 11/17 (order open) rather than Oct 17 or 10月17日 (order known)
 
 
+def reason_of(exc: ValueError) -> str | Msg:
+    """Why a cell failed: the catalogue sentence when there is one, else the text."""
+    return exc.text if isinstance(exc, InvalidValue) else str(exc)
+
+
 def _calendar(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"not a calendar date ({exc})") from None
+        raise InvalidValue(msg("ingest.not_calendar_date", why=str(exc))) from None
 
 
 def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMonth:
@@ -559,7 +557,7 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
             "a date range: a row standing for a week or a month is not a day's value; export by "
             "day, or declare the source's `period: week` or `period: month`"
         )
-    raise ValueError(f"not a date; {DATE_HINT}")
+    raise InvalidValue(msg("ingest.not_a_date", hint=DATE_HINT))
 
 
 def parse_date(raw: str, *, excel: bool = False) -> dt.date:
@@ -568,7 +566,7 @@ def parse_date(raw: str, *, excel: bool = False) -> dt.date:
     a 5-digit Excel serial number. Raises ``ValueError`` with a reason."""
     text = normalize_text(raw)
     if not text:
-        raise ValueError("no date")
+        raise InvalidValue(msg("ingest.no_date"))
     found = _read_date(text, excel)
     if isinstance(found, dt.date):
         return found
@@ -586,7 +584,7 @@ class ParsedDates:
 
     days: npt.NDArray[np.datetime64]
     ok: npt.NDArray[np.bool_]
-    errors: dict[int, str]
+    errors: dict[int, str | Msg]
 
 
 def _month_first(open_dates: list[_DayMonth]) -> tuple[bool | None, str]:
@@ -652,12 +650,12 @@ def parse_dates(
     codes, uniques = column.factorize()
     u_days = np.zeros(len(uniques), dtype="datetime64[D]")
     u_ok = np.zeros(len(uniques), dtype=np.bool_)
-    u_error: list[str | None] = [None] * len(uniques)
+    u_error: list[str | Msg | None] = [None] * len(uniques)
     found: dict[int, dt.date | _DayMonth] = {}
     for i, raw in enumerate(uniques):
         text = normalize_text(raw)
         if not text:
-            u_error[i] = "no date"
+            u_error[i] = msg("ingest.no_date")
             continue
         if date_format:
             try:
@@ -668,7 +666,7 @@ def parse_dates(
         try:
             found[i] = _read_date(text, excel, ranges)
         except ValueError as exc:
-            u_error[i] = str(exc)
+            u_error[i] = reason_of(exc)
     month_first, reason = _month_first([d for d in found.values() if isinstance(d, _DayMonth)])
     for i, value in found.items():
         try:
@@ -686,9 +684,9 @@ def parse_dates(
             u_days[i] = np.datetime64(value, "D")
             u_ok[i] = True
         except ValueError as exc:
-            u_error[i] = str(exc)
+            u_error[i] = reason_of(exc)
     ok = u_ok[codes]
-    errors: dict[int, str] = {}
+    errors: dict[int, str | Msg] = {}
     if not ok.all():
         for position in np.flatnonzero(~ok).tolist():
             errors[position] = u_error[codes[position]] or ""

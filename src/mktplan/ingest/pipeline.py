@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
+from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
@@ -188,10 +189,9 @@ def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
     lines = sum(f.mapped.rejected_rows for f in files)
     bad_files = [f.name for f in files if f.mapped.rejects]
     return IngestError(
-        f"{lines} row{'s' * (lines != 1)} rejected in {', '.join(bad_files)}; nothing was stored",
+        msg("ingest.rows_rejected", rows=lines, files=", ".join(bad_files)),
         file=bad_files[0] if len(bad_files) == 1 else None,
-        hint="fix the rows listed above, or pass --skip-invalid to store the good rows and "
-        "write the rejected ones to <file>.rejects.csv",
+        hint=msg("ingest.rows_rejected.hint"),
         findings=[r.as_finding() for r in rows],
     )
 

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import Finding, IngestError, UsageError, shorten
+from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import (
     ParsedNumbers,
     currency_of,
@@ -67,11 +68,14 @@ class RejectedRow:
     line: int
     column: str
     value: str
-    reason: str
+    reason: str  # in English, as the rejects file and the store's log keep it
+    text: Msg | None = field(default=None, compare=False)  # the reason in the catalogue
 
     def as_finding(self) -> Finding:
-        return Finding(
-            message=f"{shorten(self.value)!r}: {self.reason}" if self.value else self.reason,
+        why: str | Msg = self.text or self.reason
+        shown = msg("ingest.rejected_cell", value=shorten(self.value), why=why)
+        return Finding.of(
+            shown if self.value else why,
             file=self.file,
             line=self.line,
             path=shorten(self.column),
@@ -330,21 +334,23 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
 # --- mapping ----------------------------------------------------------------------------
 
 
-def _did_you_mean(name: str, refs: dict[str, KpiRef]) -> str:
-    close = close_kpis(name, refs, n=2)
-    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-
-
-def _resolve_long(name: str, refs: dict[str, KpiRef]) -> tuple[str | None, str]:
+def _resolve_long(name: str, refs: dict[str, KpiRef]) -> tuple[str | None, str | Msg]:
     """A long-format KPI cell → (qualified id, '') or (None, reason)."""
     text = name.strip()
     if not text:
-        return None, "no KPI id"
+        return None, msg("ingest.no_kpi_id")
     ref = refs.get(text)
     if ref is None or ("." not in text and ref.module is not None):
-        return None, f"unknown KPI {shorten(text)!r}{_did_you_mean(text, refs)}"
+        close = close_kpis(text, refs, n=2)
+        if len(close) > 1:
+            return None, msg(
+                "ingest.unknown_kpi_two", kpi=shorten(text), first=close[0], second=close[1]
+            )
+        if close:
+            return None, msg("ingest.unknown_kpi_close", kpi=shorten(text), close=close[0])
+        return None, msg("ingest.unknown_kpi", kpi=shorten(text))
     if ref.kpi.formula:
-        return None, f"{text!r} is a formula KPI ({ref.kpi.formula}); ingest its inputs instead"
+        return None, msg("ingest.formula_kpi", kpi=text, formula=ref.kpi.formula)
     return text, ""
 
 
@@ -365,10 +371,13 @@ class _Rejects:
     def __init__(self, file: str, first_line: int, size: int) -> None:
         self.file = file
         self.first_line = first_line
-        self.items: list[tuple[int, str, str, str]] = []  # (pos, column, value, reason)
+        # (pos, column, value, reason)
+        self.items: list[tuple[int, str, str, str | Msg]] = []
         self.bad = np.zeros(size, dtype=np.bool_)
 
-    def add(self, pos: int, column: str, value: str, reason: str, *, row: bool = True) -> None:
+    def add(
+        self, pos: int, column: str, value: str, reason: str | Msg, *, row: bool = True
+    ) -> None:
         """A rejected cell; ``row``: the whole row goes (its date or routing is bad), else
         only this cell (a value), so --skip-invalid keeps the row's good cells."""
         self.items.append((pos, column, value, reason))
@@ -377,7 +386,12 @@ class _Rejects:
 
     def rows(self) -> tuple[RejectedRow, ...]:
         ordered = sorted(self.items, key=lambda item: item[0])
-        return tuple(RejectedRow(self.file, self.first_line + p, c, v, r) for p, c, v, r in ordered)
+        return tuple(
+            RejectedRow(self.file, self.first_line + p, c, v, r)
+            if isinstance(r, str)
+            else RejectedRow(self.file, self.first_line + p, c, v, r.render("en"), r)
+            for p, c, v, r in ordered
+        )
 
 
 TextCodes = tuple[npt.NDArray[np.intp], list[str]]

@@ -14,6 +14,8 @@ from decimal import Decimal
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
+from mktplan.i18n import Msg, msg
+
 # The store keeps values as 64-bit integers of millionths (at most 9.2 × 10^12 units), and a
 # report sums a module's values: one value is at most a trillion, and at least a millionth.
 MAX_AMOUNT = Decimal(10) ** 12
@@ -24,8 +26,13 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 
-def _refuse(message: str, hint: str) -> PydanticCustomError:
-    return PydanticCustomError("out_of_range", message, {"hint": hint, "field": ""})
+def _refuse(message: Msg, hint: Msg) -> PydanticCustomError:
+    """The error pydantic reports, carrying the catalogue sentences for the finding."""
+    return PydanticCustomError(
+        "out_of_range",
+        message.render("en"),
+        {"hint": hint.render("en"), "field": "", "text": message, "hint_text": hint},
+    )
 
 
 def check_number(name: str, value: Decimal) -> None:
@@ -33,15 +40,13 @@ def check_number(name: str, value: Decimal) -> None:
     size = abs(value)
     if size > MAX_AMOUNT:
         raise _refuse(
-            f"{name} {value.normalize()} is out of range: mktplan stores values up to a "
-            f"trillion ({MAX_AMOUNT:,}) either way, so a report could not add it up",
-            "check for extra zeros or an exponent such as 1e27; write the number the plan means",
+            msg("bounds.too_large", name=name, value=value.normalize(), max=f"{MAX_AMOUNT:,}"),
+            msg("bounds.too_large.hint"),
         )
     if 0 < size < MIN_AMOUNT:
         raise _refuse(
-            f"{name} {value.normalize()} is smaller than a millionth, the finest step mktplan stores, so "
-            "it would read as 0",
-            "write 0 for nothing, or the value in a larger unit (e.g. percent points)",
+            msg("bounds.too_small", name=name, value=value.normalize()),
+            msg("bounds.too_small.hint"),
         )
 
 
@@ -49,9 +54,14 @@ def check_date(name: str, value: dt.date) -> None:
     """Refuse a date outside the years plans are written for."""
     if not FIRST_DAY <= value <= LAST_DAY:
         raise _refuse(
-            f"{name} {value.isoformat()} is outside {FIRST_DAY.year}–{LAST_DAY.year}, the years "
-            "a plan can cover",
-            "check the year; dates are written YYYY-MM-DD, e.g. 2024-06-20",
+            msg(
+                "bounds.date_outside",
+                name=name,
+                value=value.isoformat(),
+                first=FIRST_DAY.year,
+                last=LAST_DAY.year,
+            ),
+            msg("bounds.date_outside.hint"),
         )
 
 

@@ -161,17 +161,17 @@ def load_plan(path: Path, *, remember: bool = True) -> Plan:
     if result.plan is None or result.errors:
         errors = result.errors
         first = errors[0]
-        more = (
-            f" (and {len(errors) - 1} more; run `mktplan validate {path}`)"
-            if len(errors) > 1
-            else ""
-        )
+        from mktplan.i18n import msg
+
+        first_text = first.text or first.message
         raise PlanError(
-            f"the plan is not valid: {first.message}{more}",
+            msg("plan.not_valid_more", first=first_text, more=len(errors) - 1, plan=str(path))
+            if len(errors) > 1
+            else msg("plan.not_valid", first=first_text),
             file=first.file,
             line=first.line,
             path=first.path,
-            hint=first.hint,
+            hint=first.hint_text or first.hint,
             findings=errors,
         )
     if data is not None and remember:

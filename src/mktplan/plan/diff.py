@@ -22,6 +22,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
+from mktplan.i18n import message, msg
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 
@@ -140,13 +141,13 @@ class Change:
             return (self.new - self.old).days
         return None
 
-    def delta_text(self) -> str:
+    def delta_text(self, lang: str = "en") -> str:
         """`+30,000 (+10.0 %)` for numbers, `+7 days` for dates, empty otherwise."""
         delta = self.delta
         if delta is None:
             return ""
         if isinstance(delta, int):
-            return f"{delta:+d} day{'s' * (abs(delta) != 1)}"
+            return message("diff.days", lang, days=f"{delta:+d}", n=abs(delta))
         text = f"{'+' if delta >= 0 else '-'}{format_value(abs(delta))}"
         if isinstance(self.old, Decimal) and self.old != 0:
             share = delta / self.old * 100
@@ -502,9 +503,9 @@ def _plan_or_raise(result: PlanCheck, label: str) -> Plan:
     if result.plan is None or result.errors:
         errors = result.errors
         raise InvalidSide(
-            f"{label} is not a valid plan ({len(errors)} error{'s' * (len(errors) != 1)})",
+            msg("diff.invalid_side", label=label, errors=len(errors)),
             file=label,
-            hint="fix the errors listed, or compare with another revision",
+            hint=msg("diff.invalid_side.hint"),
             findings=errors,
         )
     return result.plan
@@ -523,10 +524,10 @@ class GitVersion:
     label: str  # REV:path/from/repo/top
 
 
-def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
-        raise UsageError("git is not installed or not on PATH", hint="install git to use --rev")
+        raise UsageError(msg("diff.no_git"), hint=msg("diff.no_git.hint"))
     return subprocess.run(  # noqa: S603  (fixed git binary, arguments are not shell-parsed)
         [git, *args], cwd=cwd, capture_output=True, check=False
     )
@@ -535,39 +536,32 @@ def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
 def read_at_rev(path: Path, rev: str) -> GitVersion:
     """``git show REV:PATH`` for the plan at ``path``, with the path taken from the repo top."""
     if rev.startswith("-"):
-        raise UsageError(f"{rev!r} is not a revision", hint="name a commit, e.g. --rev HEAD~1")
+        raise UsageError(msg("diff.not_a_rev", rev=rev), hint=msg("diff.not_a_rev.hint"))
     absolute = path.resolve()
     directory = absolute.parent
     if not directory.is_dir():
-        raise UsageError("the plan's folder does not exist", file=str(path))
-    top = _git(["rev-parse", "--show-toplevel"], directory)
+        raise UsageError(msg("diff.no_folder"), file=str(path))
+    top = run_git(["rev-parse", "--show-toplevel"], directory)
     if top.returncode != 0:
-        raise UsageError(
-            "not inside a git repository, so --rev has nothing to compare with",
-            file=str(path),
-            hint="compare two files instead: mktplan diff OLD.yaml NEW.yaml",
-        )
+        raise UsageError(msg("diff.not_a_repo"), file=str(path), hint=msg("diff.not_a_repo.hint"))
     root = Path(top.stdout.decode("utf-8", "replace").strip()).resolve()
     relative = absolute.relative_to(root).as_posix()
-    resolved = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+    resolved = run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
     if resolved.returncode != 0:
-        raise UsageError(
-            f"unknown revision {rev!r}",
-            hint="name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main",
-        )
-    shown = _git(["show", f"{rev}:{relative}"], root)
+        raise UsageError(msg("diff.unknown_rev", rev=rev), hint=msg("diff.unknown_rev.hint"))
+    shown = run_git(["show", f"{rev}:{relative}"], root)
     label = f"{rev}:{relative}"
     if shown.returncode != 0:
         raise UsageError(
-            f"{relative} does not exist at revision {rev!r}",
+            msg("diff.not_at_rev", path=relative, rev=rev),
             file=str(path),
-            hint="the plan was added later; pick a later revision or compare two files",
+            hint=msg("diff.not_at_rev.hint"),
         )
     try:
         text = shown.stdout.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PlanError(
-            f"{label} is not UTF-8", file=label, hint="plans are UTF-8 text files"
+            msg("diff.not_utf8", label=label), file=label, hint=msg("diff.not_utf8.hint")
         ) from None
     return GitVersion(text, label)
 
@@ -590,47 +584,76 @@ def _cell(value: str) -> str:
 CAREFUL_MARK = "⚠"
 
 
-def render_cells(change: Change) -> tuple[str, str, str, str, str, str]:
-    """(area, item, field, old, new, change) as display text, shared by table and Markdown;
-    a change to review carefully has its field marked ⚠."""
-    what = change.field if change.kind is Kind.changed else change.kind.value
+def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, str, str]:
+    """(area, item, field, old, new, change) as display text in ``lang``, shared by table
+    and Markdown; a change to review carefully has its field marked ⚠. Field names stay as
+    the plan's YAML writes them."""
+    kind = message(f"diff.kind.{change.kind.value}", lang)
+    what = change.field if change.kind is Kind.changed else kind
     if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
-        what = f"{change.field} {change.kind.value}"
+        what = f"{change.field} {kind}"
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old)
     new = "" if change.new is None and change.kind is Kind.removed else format_value(change.new)
-    return (change.area.value, change.item, what, old, new, change.delta_text())
+    area = message(f"diff.area.{change.area.value}", lang)
+    return (area, change.item, what, old, new, change.delta_text(lang))
 
 
 HEADERS = ("area", "item", "field", "old", "new", "change")
 TOTAL_HEADERS = ("budget", "old", "new", "change")
 
 
-def render_total(total: Total) -> tuple[str, str, str, str]:
+def headers(lang: str = "en") -> tuple[str, ...]:
+    """The column labels of a group's table in ``lang``."""
+    return tuple(message(f"diff.header.{h}", lang) for h in HEADERS)
+
+
+def total_headers(lang: str = "en") -> tuple[str, ...]:
+    """The column labels of the budget totals in ``lang``."""
+    return tuple(message(f"diff.total_header.{h}", lang) for h in TOTAL_HEADERS)
+
+
+def group_label(group: Group, lang: str = "en") -> str:
+    """What a group of changes affects, in ``lang``."""
+    return message(f"diff.group.{group.name}", lang)
+
+
+TOTAL_KEYS = {
+    "total budget": "diff.total.total",
+    "reserve": "diff.total.reserve",
+    "reserve %": "diff.total.reserve_share",
+    "allocated to modules": "diff.total.allocated",
+    "unallocated": "diff.total.unallocated",
+}
+
+
+def render_total(total: Total, lang: str = "en") -> tuple[str, str, str, str]:
     unit = " %" if total.name.endswith("%") else ""
     delta = total.new - total.old
     change = "" if not delta else f"{'+' if delta > 0 else '-'}{format_value(abs(delta))}{unit}"
+    key = TOTAL_KEYS.get(total.name)
     return (
-        total.name,
+        message(key, lang) if key else total.name,
         format_value(total.old) + unit,
         format_value(total.new) + unit,
         change,
     )
 
 
-def summary(diff: PlanDiff) -> str:
+def summary(diff: PlanDiff, lang: str = "en") -> str:
     """`3 changes: 1 budget, 2 kpi`, the counts per area in area order, and how many to
-    review carefully."""
+    review carefully, in ``lang``."""
     counts = {area: sum(c.area is area for c in diff.changes) for area in Area}
-    parts = [f"{n} {area.value}" for area, n in counts.items() if n]
-    total = len(diff.changes)
-    text = f"{total} change{'s' * (total != 1)}: {', '.join(parts)}"
+    parts = [
+        message("diff.area_count", lang, n=n, area=message(f"diff.area.{area.value}", lang))
+        for area, n in counts.items()
+        if n
+    ]
+    areas = message("diff.list_separator", lang).join(parts)
+    text = message("diff.summary", lang, n=len(diff.changes), areas=areas)
     if diff.careful:
-        text += (
-            f"; {CAREFUL_MARK} {diff.careful} to review carefully (they change numbers or "
-            "grades already reported)"
-        )
+        text += message("diff.summary_careful", lang, mark=CAREFUL_MARK, n=diff.careful)
     return text
 
 
@@ -643,28 +666,33 @@ def groups(diff: PlanDiff) -> list[tuple[Group, list[Change]]]:
     ]
 
 
-def to_markdown(diff: PlanDiff) -> str:
-    """A pull-request comment: a heading, a summary line, one table per group of changes
-    (what they affect), and the budget totals before and after."""
-    lines = [f"### mktplan diff: `{diff.old_label}` → `{diff.new_label}`", "", summary(diff)]
+def to_markdown(diff: PlanDiff, lang: str = "en") -> str:
+    """A pull-request comment in ``lang``: a heading, a summary line, one table per group of
+    changes (what they affect), and the budget totals before and after."""
+    heading = message("diff.md_heading", lang, old=diff.old_label, new=diff.new_label)
+    lines = [heading, "", summary(diff, lang)]
     for group, found in groups(diff):
         lines += [
             "",
-            f"#### {group.value.capitalize()}",
+            f"#### {group_label(group, lang)}",
             "",
-            "| " + " | ".join(HEADERS) + " |",
+            "| " + " | ".join(headers(lang)) + " |",
             "|" + "---|" * len(HEADERS),
         ]
-        lines += ["| " + " | ".join(_cell(c) for c in render_cells(ch)) + " |" for ch in found]
+        lines += [
+            "| " + " | ".join(_cell(c) for c in render_cells(ch, lang)) + " |" for ch in found
+        ]
     if diff.totals:
         lines += [
             "",
-            "#### Budget totals",
+            "#### " + message("diff.budget_totals", lang),
             "",
-            "| " + " | ".join(TOTAL_HEADERS) + " |",
+            "| " + " | ".join(total_headers(lang)) + " |",
             "|" + "---|" * len(TOTAL_HEADERS),
         ]
-        lines += ["| " + " | ".join(_cell(c) for c in render_total(t)) + " |" for t in diff.totals]
+        lines += [
+            "| " + " | ".join(_cell(c) for c in render_total(t, lang)) + " |" for t in diff.totals
+        ]
     return "\n".join(lines) + "\n"
 
 

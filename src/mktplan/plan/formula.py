@@ -17,6 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
+from mktplan.errors import InvalidValue
+from mktplan.i18n import Msg, msg
+
 MAX_LENGTH = 500
 MAX_DEPTH = 40
 
@@ -26,11 +29,12 @@ _TOKEN = re.compile(
 )
 
 
-class FormulaError(ValueError):
-    """A formula that does not fit the grammar; `position` is a 0-based offset."""
+class FormulaError(InvalidValue):
+    """A formula that does not fit the grammar; `position` is a 0-based offset, ``text`` the
+    catalogue sentence saying why."""
 
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(message)
+    def __init__(self, text: Msg, position: int) -> None:
+        super().__init__(text)
         self.position = position
 
 
@@ -69,10 +73,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         match = _TOKEN.match(text, pos)
         if not match:
             char = text[pos]
-            what = "strings are" if char in "'\"" else f"{char!r} is"
             raise FormulaError(
-                f"{what} not allowed at position {pos + 1}; a formula uses KPI ids, numbers, "
-                "spend, revenue, + - * / and parentheses",
+                msg("formula.string_not_allowed", position=pos + 1)
+                if char in "'\""
+                else msg("formula.char_not_allowed", char=char, position=pos + 1),
                 pos,
             )
         kind = match.lastgroup or ""
@@ -82,12 +86,9 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             value = {"×": "*", "÷": "/", "−": "-"}.get(value, value)
         if kind == "name":
             if value.count(".") > 1:
-                raise FormulaError(
-                    f"{value!r}: a KPI is named `kpi` or `module.kpi`; attributes are not allowed",
-                    start,
-                )
+                raise FormulaError(msg("formula.attribute", name=value), start)
             if any(part.startswith("__") for part in value.split(".")):
-                raise FormulaError(f"{value!r}: names starting with '__' are not allowed", start)
+                raise FormulaError(msg("formula.dunder", name=value), start)
         out.append((kind, value, start))
         pos = match.end()
     return out
@@ -120,50 +121,50 @@ class _Parser:
         while (tok := self.peek()) and tok[0] == "op" and tok[1] in "*/":
             self.take()
             if (nxt := self.peek()) and nxt[1] in "*/" and nxt[0] == "op":
-                raise FormulaError(f"{tok[1]}{nxt[1]} is not an operator here", nxt[2])
+                raise FormulaError(msg("formula.not_operator", op=f"{tok[1]}{nxt[1]}"), nxt[2])
             node = Binary(tok[1], node, self.factor())
         return node
 
     def factor(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise FormulaError("the formula ends where a value was expected", len(self.text))
+            raise FormulaError(msg("formula.ends_early"), len(self.text))
         kind, value, pos = self.take()
         if kind == "number":
             return Number(Decimal(value))
         if kind == "name":
             nxt = self.peek()
             if nxt and nxt[1] == "(":
-                raise FormulaError(f"function calls such as {value}(…) are not allowed", pos)
+                raise FormulaError(msg("formula.call", name=value), pos)
             return Name(value)
         if value == "-":
             return Negate(self.factor())
         if value == "(":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise FormulaError(f"parentheses nest deeper than {MAX_DEPTH} levels", pos)
+                raise FormulaError(msg("formula.too_deep", depth=MAX_DEPTH), pos)
             node = self.expr()
             close = self.peek()
             if close is None or close[1] != ")":
                 where = close[2] if close else len(self.text)
-                raise FormulaError("a '(' is not closed", where)
+                raise FormulaError(msg("formula.unclosed"), where)
             self.take()
             self.depth -= 1
             return node
-        raise FormulaError(f"unexpected {value!r} at position {pos + 1}", pos)
+        raise FormulaError(msg("formula.unexpected", token=value, position=pos + 1), pos)
 
 
 def parse(text: str) -> Node:
     """Parse a formula; raise :class:`FormulaError` on anything outside the grammar."""
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        raise FormulaError(msg("formula.too_long", length=MAX_LENGTH), MAX_LENGTH)
     if not text.strip():
-        raise FormulaError("the formula is empty", 0)
+        raise FormulaError(msg("formula.empty"), 0)
     parser = _Parser(text)
     node = parser.expr()
     rest = parser.peek()
     if rest is not None:
-        raise FormulaError(f"unexpected {rest[1]!r} at position {rest[2] + 1}", rest[2])
+        raise FormulaError(msg("formula.unexpected", token=rest[1], position=rest[2] + 1), rest[2])
     return node
 
 

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from mktplan.errors import PlanError
+from mktplan.i18n import Msg, msg
 from mktplan.plan import MAX_PLAN_BYTES, read_at_most
 
 MAX_NODES = 200_000
@@ -73,7 +74,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self._plain: dict[str, Any] = {}  # plain scalar -> its core-schema value (immutable)
 
-    def fail(self, message: str, mark: YamlMark, hint: str | None = None) -> PlanError:
+    def fail(self, message: Msg, mark: YamlMark, hint: Msg | None = None) -> PlanError:
         return PlanError(
             message,
             file=self.file,
@@ -86,10 +87,9 @@ class _Builder:
         self.nodes += n
         if self.nodes > MAX_NODES:
             raise self.fail(
-                f"the document expands to more than {MAX_NODES:,} values "
-                "(an alias bomb or a file far larger than any plan)",
+                msg("yaml.too_many_values", max=f"{MAX_NODES:,}"),
                 mark,
-                hint="write the values out instead of nesting anchors and aliases",
+                hint=msg("yaml.too_many_values.hint"),
             )
 
     def scalar(self, event: Any) -> Any:
@@ -113,21 +113,19 @@ class _Builder:
                 value = Decimal(value)
             if _CORE_TAGS[tag] is not type(value):
                 raise self.fail(
-                    f"the value {event.value!r} does not match its tag !!{tag.rsplit(':', 1)[1]}",
+                    msg("yaml.tag_mismatch", value=event.value, tag=tag.rsplit(":", 1)[1]),
                     event.start_mark,
-                    hint="remove the tag and write the value plainly",
+                    hint=msg("yaml.tag_mismatch.hint"),
                 )
             return value
         if tag == "tag:yaml.org,2002:merge":
             raise self.fail(
-                "merge keys (<<) are not supported in plans",
-                event.start_mark,
-                hint="write the shared fields out in each entry",
+                msg("yaml.merge_key"), event.start_mark, hint=msg("yaml.merge_key.hint")
             )
         raise self.fail(
-            f"the YAML tag {event.tag!r} is not allowed in a plan",
+            msg("yaml.tag_not_allowed", tag=event.tag),
             event.start_mark,
-            hint="remove the tag; plans use plain YAML values only",
+            hint=msg("yaml.tag_not_allowed.hint"),
         )
 
     def _core_value(self, event: Any) -> Any:
@@ -135,10 +133,9 @@ class _Builder:
             return _core_value(event.value)
         except ValueError:  # an integer of more digits than Python converts
             raise self.fail(
-                f"the number {event.value[:40]}… has {len(event.value):,} digits, more than "
-                "any plan value",
+                msg("yaml.too_many_digits", start=event.value[:40], digits=f"{len(event.value):,}"),
                 event.start_mark,
-                hint="write the number the plan means; money and targets are far shorter",
+                hint=msg("yaml.too_many_digits.hint"),
             ) from None
 
     def build(self, events: Any) -> Any:
@@ -163,16 +160,15 @@ class _Builder:
                 return
             if frame[2] is _NO_KEY:
                 if isinstance(value, (dict, list)):
-                    raise self.fail(
-                        "a mapping key must be a plain value, not a list or mapping", start
-                    )
+                    raise self.fail(msg("yaml.complex_key"), start)
                 if value in container:
                     first = self.marks.get((*loc, value))
-                    where = f" (first at line {first.line})" if first else ""
                     raise self.fail(
-                        f"duplicate key {value!r}{where}",
+                        msg("yaml.duplicate_key_at", key=value, first=first.line)
+                        if first
+                        else msg("yaml.duplicate_key", key=value),
                         start,
-                        hint="each key may appear once in a mapping; merge the two entries",
+                        hint=msg("yaml.duplicate_key.hint"),
                     )
                 frame[2] = value
                 self.marks[(*loc, value)] = Mark(start.line + 1, start.column + 1)
@@ -210,7 +206,7 @@ class _Builder:
                 break
             if kind is yaml.AliasEvent:
                 if event.anchor not in self.anchors:
-                    raise self.fail(f"unknown alias *{event.anchor}", event.start_mark)
+                    raise self.fail(msg("yaml.unknown_alias", alias=event.anchor), event.start_mark)
                 value, size = self.anchors[event.anchor]
                 self.count(size, event.start_mark)
                 place(value, event.start_mark, size)
@@ -218,14 +214,12 @@ class _Builder:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise self.fail(
-                        f"the document nests deeper than {MAX_DEPTH} levels",
+                        msg("yaml.too_deep", depth=MAX_DEPTH),
                         event.start_mark,
-                        hint="a plan is a few levels deep; check the indentation",
+                        hint=msg("yaml.too_deep.hint"),
                     )
                 if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise self.fail(
-                        f"the YAML tag {event.tag!r} is not allowed in a plan", event.start_mark
-                    )
+                    raise self.fail(msg("yaml.tag_not_allowed", tag=event.tag), event.start_mark)
                 self.count(1, event.start_mark)
                 loc = child_loc()
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -240,11 +234,7 @@ class _Builder:
                 if anchor:
                     self.anchors[anchor] = (container, size)
                 if isinstance(container, dict) and "<<" in container:
-                    raise self.fail(
-                        "merge keys (<<) are not supported in plans",
-                        start,
-                        hint="write the shared fields out in each entry",
-                    )
+                    raise self.fail(msg("yaml.merge_key"), start, hint=msg("yaml.merge_key.hint"))
                 place(container, start, size)
                 continue
         if not have_root:
@@ -311,7 +301,7 @@ _NO_SPACE_AFTER_COLON = re.compile(
 _RESERVED_START = re.compile(r"^(\s*(?:-\s+)?[\w.\-]+:\s+)([%@`*&!|>].*?)\s*$")
 
 
-def explain_mistake(text: str, line: int) -> tuple[int, str, str] | None:
+def explain_mistake(text: str, line: int) -> tuple[int, Msg, Msg] | None:
     """(line, message, hint) for a YAML mistake people make, found at or just before the
     ``line`` where the parser gave up; None when it is none of them."""
     lines = text.splitlines()
@@ -320,28 +310,23 @@ def explain_mistake(text: str, line: int) -> tuple[int, str, str] | None:
             continue
         source = lines[number - 1]
         if _TAB_INDENT.match(source):
-            return (
-                number,
-                f"line {number} is indented with a tab; YAML indents with spaces only",
-                "replace the tab at the start of the line with spaces (two per level, as the "
-                "lines around it)",
-            )
+            return (number, msg("yaml.tab", line=number), msg("yaml.tab.hint"))
         if colon := _NO_SPACE_AFTER_COLON.match(source):
             fixed = f"{colon[1]}{colon[2]}: {colon[3]}"
             return (
                 number,
-                f"missing space after the colon in `{source.strip()}`: YAML reads "
-                "`key:value` as one piece of text",
-                f"write it with a space after the colon: `{fixed.strip()}`",
+                msg("yaml.no_space_after_colon", source=source.strip()),
+                msg("validate.hint_space_after_colon", fixed=fixed.strip()),
             )
         if reserved := _RESERVED_START.match(source):
             value = reserved[2]
             quote = "'" if '"' in value else '"'
             return (
                 number,
-                f"the value {value!r} starts with {value[0]!r}, which YAML reserves: a value "
-                "starting with %, @, `, *, &, !, | or > must be quoted",
-                f"quote it: `{(reserved[1] + quote + value + quote).strip()}`",
+                msg("yaml.reserved_start", value=value, char=value[0]),
+                msg(
+                    "yaml.reserved_start.hint", fixed=(reserved[1] + quote + value + quote).strip()
+                ),
             )
     return None
 
@@ -356,9 +341,9 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         for event in events:
             if isinstance(event, yaml.DocumentStartEvent):
                 raise builder.fail(
-                    "the file holds more than one YAML document",
+                    msg("yaml.two_documents"),
                     event.start_mark,
-                    hint="a plan file holds one plan; remove the '---' separator",
+                    hint=msg("yaml.two_documents.hint"),
                 )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -370,14 +355,12 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
             line, message, hint = explained
             raise PlanError(message, file=file, line=line, hint=hint) from None
         raise builder.fail(
-            f"not valid YAML: {problem}",
-            mark,
-            hint="check indentation, colons and quotes on this line and the one before",
+            msg("yaml.invalid", problem=problem), mark, hint=msg("yaml.invalid.hint")
         ) from None
     except yaml.YAMLError as exc:
-        raise PlanError(f"not valid YAML: {exc}", file=file) from None
+        raise PlanError(msg("yaml.invalid", problem=str(exc)), file=file) from None
     except RecursionError:
-        raise PlanError(f"the document nests deeper than {MAX_DEPTH} levels", file=file) from None
+        raise PlanError(msg("yaml.too_deep", depth=MAX_DEPTH), file=file) from None
     return LoadedYaml(data=data, file=file, marks=builder.marks)
 
 
@@ -385,27 +368,29 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
     """Read a UTF-8 text file with errors a user can act on."""
     name = str(path)
     if not path.exists():
-        raise PlanError(f"{what} file not found", file=name, hint="check the path and spelling")
+        raise PlanError(
+            msg("file.not_found", what=what), file=name, hint=msg("file.not_found.hint")
+        )
     if path.is_dir():
         raise PlanError(
-            f"this is a directory, not a {what} file",
-            file=name,
-            hint="name the YAML file itself, e.g. plans/q3.yaml",
+            msg("file.is_directory", what=what), file=name, hint=msg("file.is_directory.hint")
         )
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise PlanError(f"{what} file is {size:,} bytes, larger than any plan", file=name)
+            raise PlanError(msg("file.too_large", what=what, size=f"{size:,}"), file=name)
         raw = read_at_most(path, MAX_BYTES)  # a device or pipe has no size to check first
     except OSError as exc:
-        raise PlanError(f"cannot read the {what} file: {exc.strerror}", file=name) from None
+        raise PlanError(
+            msg("file.unreadable", what=what, why=exc.strerror or str(exc)), file=name
+        ) from None
     return decode_text(raw, name, what=what)
 
 
 def decode_text(raw: bytes, name: str, *, what: str = "plan") -> str:
     """The text of a file's bytes (UTF-8, BOM dropped), or a PlanError a user can act on."""
     if len(raw) > MAX_BYTES:
-        raise PlanError(f"{what} file is over {MAX_BYTES:,} bytes, larger than any plan", file=name)
+        raise PlanError(msg("file.over_limit", what=what, max=f"{MAX_BYTES:,}"), file=name)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -413,13 +398,13 @@ def decode_text(raw: bytes, name: str, *, what: str = "plan") -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PlanError(
-            f"the {what} file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            msg("file.not_utf8", what=what, byte=f"0x{raw[exc.start]:02x}", offset=exc.start),
             file=name,
             line=line,
-            hint="save the file as UTF-8; most editors offer it under 'Save with encoding'",
+            hint=msg("file.not_utf8.hint"),
         ) from None
     if "\x00" in text:
-        raise PlanError(f"the {what} file contains NUL bytes; it is not a text file", file=name)
+        raise PlanError(msg("file.nul_bytes", what=what), file=name)
     return text
 
 
@@ -429,9 +414,5 @@ def load_yaml_file(path: Path, data: bytes | None = None) -> LoadedYaml:
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise PlanError(
-            "the plan file is empty",
-            file=str(path),
-            hint="start from `mktplan init plan.yaml`, which writes a commented starter plan",
-        )
+        raise PlanError(msg("file.empty"), file=str(path), hint=msg("file.empty.hint"))
     return load_yaml_text(text, str(path))

@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from mktplan.errors import InvalidValue
+from mktplan.i18n import msg
 from mktplan.plan import bounds
 from mktplan.vocab import is_percent
 
@@ -45,19 +47,15 @@ _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队�
 def _one_person(value: Any) -> Any:
     """An owner is one person: a list, or a name joined with 'and', ',', '/', '、' is two."""
     if isinstance(value, (list, tuple)):
-        raise ValueError(
-            f"{len(value)} owners given; a module or action has exactly one accountable owner"
-        )
+        raise InvalidValue(msg("validate.owner_list", n=len(value)))
     if isinstance(value, str):
         stripped = value.strip()
         if not stripped:
-            raise ValueError("the owner is empty; name the one person accountable")
+            raise InvalidValue(msg("validate.owner_empty"))
         # 周云 王芳: two Chinese names side by side are two people (渠道组 孙丽 is one, of a team)
         names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
         if len(names) > 1 or re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
-            raise ValueError(
-                f"{stripped!r} names more than one owner; exactly one person is accountable"
-            )
+            raise InvalidValue(msg("validate.owner_several", owner=stripped))
         return stripped
     return value
 

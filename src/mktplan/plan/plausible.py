@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from mktplan.errors import Finding
+from mktplan.i18n import msg
 from mktplan.plan.model import Module
 from mktplan.plan.vague import strip_dates
 
@@ -78,10 +79,13 @@ def goals_match_targets(ctx: Context) -> Iterator[Finding]:
             shown = ", ".join(_plain(t) for t in targets[:5])
             yield ctx.warning(
                 ("modules", m, "goal"),
-                f"module {module.id!r}: the goal names "
-                f"{', '.join(_plain(n) for n in said)}, which matches none of its "
-                f"KPI targets ({shown})",
-                "bring the goal and the targets back in line: one of them was changed alone",
+                msg(
+                    "validate.goal_target_mismatch",
+                    module=module.id,
+                    said=", ".join(_plain(n) for n in said),
+                    targets=shown,
+                ),
+                msg("validate.goal_target_mismatch.hint"),
                 code="goal_target_mismatch",
             )
 
@@ -92,10 +96,13 @@ def percent_targets(ctx: Context) -> Iterator[Finding]:
         if ref.kpi.is_percent and target is not None and 0 < target < 1:
             yield ctx.warning(
                 (*ref.loc, "target"),
-                f"KPI {ref.qualified!r} is in percent points but targets {_plain(target)}: that "
-                f"is {_plain(target)} %, not {_plain(target * 100)} %",
-                f"write {_plain(target * 100)} for {_plain(target * 100)} % (a percent KPI "
-                "counts in percent points)",
+                msg(
+                    "validate.percent_as_fraction",
+                    kpi=ref.qualified,
+                    target=_plain(target),
+                    meant=_plain(target * 100),
+                ),
+                msg("validate.percent_as_fraction.hint", meant=_plain(target * 100)),
                 code="percent_as_fraction",
             )
 
@@ -106,8 +113,12 @@ def approvals_before_start(ctx: Context) -> Iterator[Finding]:
         if period.start < approval.date <= period.end:
             yield ctx.warning(
                 ("plan", "approvals", i, "date"),
-                f"approval by {approval.name} is dated {approval.date}, after the plan started "
-                f"on {period.start}",
-                "a plan is approved before it starts; check the date, or record why it was late",
+                msg(
+                    "validate.late_approval",
+                    name=approval.name,
+                    date=approval.date,
+                    start=period.start,
+                ),
+                msg("validate.late_approval.hint"),
                 code="late_approval",
             )

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from mktplan.errors import Finding, Severity
+from mktplan.i18n import Msg, msg
 from mktplan.plan import formula, plausible
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
-from mktplan.plan.vague import REWRITE_EXAMPLE, vague_reason
+from mktplan.plan.vague import vague_message
 from mktplan.suggest import Suggester
 
 
@@ -41,15 +42,15 @@ class Context:
     def finding(
         self,
         loc: Loc,
-        message: str,
-        hint: str | None = None,
+        message: str | Msg,
+        hint: str | Msg | None = None,
         *,
         severity: Severity = Severity.ERROR,
         code: str = "invalid",
     ) -> Finding:
         mark = self.loaded.mark(loc)
-        return Finding(
-            message=message,
+        return Finding.of(
+            message,
             file=self.loaded.file,
             path=format_loc(loc),
             line=mark.line if mark else None,
@@ -60,7 +61,7 @@ class Context:
         )
 
     def warning(
-        self, loc: Loc, message: str, hint: str | None = None, code: str = "warning"
+        self, loc: Loc, message: str | Msg, hint: str | Msg | None = None, code: str = "warning"
     ) -> Finding:
         return self.finding(loc, message, hint, severity=Severity.WARNING, code=code)
 
@@ -78,22 +79,20 @@ def _money(value: Decimal) -> str:
 
 def smart_goals(ctx: Context) -> Iterator[Finding]:
     for m, module in enumerate(ctx.plan.modules):
-        reason = vague_reason(module.goal, (k.target for k in module.kpis if k.target is not None))
+        reason = vague_message(module.goal, (k.target for k in module.kpis if k.target is not None))
         if reason:
             yield ctx.finding(
                 ("modules", m, "goal"),
-                f"module {module.id!r}: {reason}. A SMART goal is specific, measurable, "
-                "achievable, relevant and time-bound: a metric, a number, a unit and a date",
-                f"rewrite it measurably, {REWRITE_EXAMPLE}",
+                msg("validate.vague_goal", module=module.id, reason=reason),
+                msg("validate.vague_goal.hint"),
                 code="vague_goal",
             )
         if not any(k.target is not None and k.due is not None for k in module.kpis):
             loc: Loc = ("modules", m, "kpis") if module.kpis else ("modules", m)
             yield ctx.finding(
                 loc,
-                f"module {module.id!r} has no KPI with a numeric target and a due date, so its "
-                "goal cannot be measured",
-                "give at least one KPI `target:` (a number) and `due:` (a date in the plan period)",
+                msg("validate.no_measurable_kpi", module=module.id),
+                msg("validate.no_measurable_kpi.hint"),
                 code="no_measurable_kpi",
             )
 
@@ -105,8 +104,8 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
     if low > high:
         yield ctx.finding(
             ("budget", "reserve_range"),
-            f"reserve_range min {low} % is above max {high} %",
-            "swap the two bounds",
+            msg("validate.reserve_range_inverted", low=low, high=high),
+            msg("validate.reserve_range_inverted.hint"),
         )
     elif total > 0:
         share = reserve * 100 / total
@@ -114,19 +113,33 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
             lo_amount, hi_amount = total * low / 100, total * high / 100
             yield ctx.finding(
                 ("budget", "reserve"),
-                f"the reserve is {_pct(reserve, total)} % of the total; it must be between "
-                f"{low} % and {high} %",
-                f"set reserve between {_money(lo_amount)} and {_money(hi_amount)} "
-                f"(应急预备金 {low}–{high} %)",
+                msg(
+                    "validate.reserve_out_of_range",
+                    share=_pct(reserve, total),
+                    low=low,
+                    high=high,
+                ),
+                msg(
+                    "validate.reserve_out_of_range.hint",
+                    low_amount=_money(lo_amount),
+                    high_amount=_money(hi_amount),
+                    low=low,
+                    high=high,
+                ),
                 code="reserve_out_of_range",
             )
     allocated = sum((mod.budget or Decimal(0) for mod in ctx.plan.modules), Decimal(0))
     if allocated + reserve > total:
         yield ctx.finding(
             ("budget", "total"),
-            f"module budgets ({_money(allocated)}) plus the reserve ({_money(reserve)}) come to "
-            f"{_money(allocated + reserve)}, more than the total {_money(total)}",
-            f"cut module budgets by {_money(allocated + reserve - total)} or raise the total",
+            msg(
+                "validate.budget_overrun",
+                allocated=_money(allocated),
+                reserve=_money(reserve),
+                sum=_money(allocated + reserve),
+                total=_money(total),
+            ),
+            msg("validate.budget_overrun.hint", cut=_money(allocated + reserve - total)),
             code="budget_overrun",
         )
     if budget.lines is not None:
@@ -135,9 +148,19 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
             gap = total - reserve - lines
             yield ctx.finding(
                 ("budget", "lines"),
-                f"budget lines ({_money(lines)}) plus the reserve ({_money(reserve)}) come to "
-                f"{_money(lines + reserve)}, not the total {_money(total)}",
-                f"{'add' if gap > 0 else 'remove'} {_money(abs(gap))} across the lines",
+                msg(
+                    "validate.lines_mismatch",
+                    lines=_money(lines),
+                    reserve=_money(reserve),
+                    sum=_money(lines + reserve),
+                    total=_money(total),
+                ),
+                msg(
+                    "validate.lines_mismatch.hint_add"
+                    if gap > 0
+                    else "validate.lines_mismatch.hint_remove",
+                    amount=_money(abs(gap)),
+                ),
                 code="lines_mismatch",
             )
     for m, module in enumerate(ctx.plan.modules):
@@ -146,24 +169,34 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
             if planned > 0:
                 yield ctx.finding(
                     ("modules", m, "budget"),
-                    f"module {module.id!r} has no budget but its actions plan {_money(planned)}",
-                    "give the module a `budget:` at least as large as its actions' budgets",
+                    msg(
+                        "validate.module_without_budget", module=module.id, planned=_money(planned)
+                    ),
+                    msg("validate.module_without_budget.hint"),
                 )
             continue
         if planned > module.budget:
             yield ctx.finding(
                 ("modules", m, "actions"),
-                f"actions of module {module.id!r} plan {_money(planned)}, more than its budget "
-                f"{_money(module.budget)}",
-                f"cut action budgets by {_money(planned - module.budget)} or raise the module budget",
+                msg(
+                    "validate.actions_over_budget",
+                    module=module.id,
+                    planned=_money(planned),
+                    budget=_money(module.budget),
+                ),
+                msg("validate.actions_over_budget.hint", cut=_money(planned - module.budget)),
                 code="actions_over_budget",
             )
         elif module.budget > 0 and (module.budget - planned) * 2 > module.budget:
             yield ctx.warning(
                 ("modules", m, "budget"),
-                f"actions of module {module.id!r} plan {_money(planned)} of its "
-                f"{_money(module.budget)}; more than half the budget is unplanned",
-                "add the actions the rest of the money is for, or lower the budget",
+                msg(
+                    "validate.budget_unplanned",
+                    module=module.id,
+                    planned=_money(planned),
+                    budget=_money(module.budget),
+                ),
+                msg("validate.budget_unplanned.hint"),
                 code="budget_unplanned",
             )
 
@@ -174,11 +207,12 @@ def dates_in_period(ctx: Context) -> Iterator[Finding]:
     if start > end:
         yield ctx.finding(
             ("plan", "period", "end"),
-            f"the plan ends ({end}) before it starts ({start})",
-            "swap start and end",
+            msg("validate.period_inverted", start=start, end=end),
+            msg("validate.swap_start_end"),
         )
         return
-    span = f"the plan period {start} – {end}"
+    span = msg("validate.plan_period", start=start, end=end)
+    between = msg("validate.move_between", start=start, end=end)
 
     def outside(day: object) -> bool:
         return not (start <= day <= end)  # type: ignore[operator]
@@ -187,8 +221,8 @@ def dates_in_period(ctx: Context) -> Iterator[Finding]:
         if ref.kpi.due is not None and outside(ref.kpi.due):
             yield ctx.finding(
                 (*ref.loc, "due"),
-                f"KPI {ref.qualified!r} is due {ref.kpi.due}, outside {span}",
-                f"set a due date between {start} and {end}",
+                msg("validate.kpi_due_outside", kpi=ref.qualified, due=ref.kpi.due, span=span),
+                msg("validate.kpi_due_outside.hint", start=start, end=end),
                 code="date_outside_period",
             )
     for m, module in enumerate(ctx.plan.modules):
@@ -199,66 +233,96 @@ def dates_in_period(ctx: Context) -> Iterator[Finding]:
                 if outside(day):
                     yield ctx.finding(
                         (*loc, name),
-                        f"action {action.name!r} {name}s {day}, outside {span}",
-                        f"move it between {start} and {end}",
+                        msg(
+                            "validate.action_start_outside"
+                            if name == "start"
+                            else "validate.action_end_outside",
+                            action=action.name,
+                            day=day,
+                            span=span,
+                        ),
+                        between,
                         code="date_outside_period",
                     )
             if action.start > action.end:
                 yield ctx.finding(
                     (*loc, "end"),
-                    f"action {action.name!r} ends ({action.end}) before it starts ({action.start})",
-                    "swap start and end",
+                    msg(
+                        "validate.action_inverted",
+                        action=action.name,
+                        start=action.start,
+                        end=action.end,
+                    ),
+                    msg("validate.swap_start_end"),
                 )
             if action.finished is not None and action.finished < action.start:
                 yield ctx.finding(
                     (*loc, "finished"),
-                    f"action {action.name!r} finished ({action.finished}) before it started "
-                    f"({action.start})",
-                    "check the actual finish date",
+                    msg(
+                        "validate.action_finished_early",
+                        action=action.name,
+                        finished=action.finished,
+                        start=action.start,
+                    ),
+                    msg("validate.action_finished_early.hint"),
                 )
     for i, milestone in enumerate(ctx.plan.plan.milestones):
         if outside(milestone.date):
             yield ctx.finding(
                 ("plan", "milestones", i, "date"),
-                f"milestone {milestone.name!r} on {milestone.date} is outside {span}",
-                f"move it between {start} and {end}",
+                msg(
+                    "validate.milestone_outside",
+                    milestone=milestone.name,
+                    date=milestone.date,
+                    span=span,
+                ),
+                between,
                 code="date_outside_period",
             )
     for i, review in enumerate(ctx.plan.reviews):
         if outside(review.date):
             yield ctx.finding(
                 ("reviews", i, "date"),
-                f"review of {review.date} is outside {span}",
-                f"date it between {start} and {end}",
+                msg("validate.review_outside", date=review.date, span=span),
+                msg("validate.review_outside.hint", start=start, end=end),
                 code="date_outside_period",
             )
     for i, approval in enumerate(ctx.plan.plan.approvals):
         if approval.date > end:
             yield ctx.finding(
                 ("plan", "approvals", i, "date"),
-                f"approval by {approval.name} is dated {approval.date}, after the plan ends",
-                "an approval comes before or during the plan",
+                msg("validate.approval_after_end", name=approval.name, date=approval.date),
+                msg("validate.approval_after_end.hint"),
             )
 
 
 def unique_ids(ctx: Context) -> Iterator[Finding]:
-    def dupes(ids: list[str], base: Loc, what: str) -> Iterator[Finding]:
+    def dupes(ids: list[str], base: Loc, what: Msg) -> Iterator[Finding]:
         seen: dict[str, int] = {}
         for i, kid in enumerate(ids):
             if kid in seen:
                 yield ctx.finding(
                     (*base, i, "id"),
-                    f"{what} id {kid!r} is used twice (first at {format_loc((*base, seen[kid]))})",
-                    "ids must be unique; rename one of them",
+                    msg(
+                        "validate.duplicate_id",
+                        what=what,
+                        id=kid,
+                        first=format_loc((*base, seen[kid])),
+                    ),
+                    msg("validate.duplicate_id.hint"),
                     code="duplicate_id",
                 )
             else:
                 seen[kid] = i
 
-    yield from dupes([m.id for m in ctx.plan.modules], ("modules",), "module")
-    yield from dupes([k.id for k in ctx.plan.kpis], ("kpis",), "plan-level KPI")
+    yield from dupes([m.id for m in ctx.plan.modules], ("modules",), msg("validate.what_module"))
+    yield from dupes([k.id for k in ctx.plan.kpis], ("kpis",), msg("validate.what_plan_kpi"))
     for m, module in enumerate(ctx.plan.modules):
-        yield from dupes([k.id for k in module.kpis], ("modules", m, "kpis"), f"{module.id} KPI")
+        yield from dupes(
+            [k.id for k in module.kpis],
+            ("modules", m, "kpis"),
+            msg("validate.what_module_kpi", module=module.id),
+        )
 
 
 def kpi_fields(ctx: Context) -> Iterator[Finding]:
@@ -268,15 +332,15 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
             if not (kpi.unit or "").strip():
                 yield ctx.finding(
                     ref.loc,
-                    f"KPI {ref.qualified!r} has no unit",
-                    'add `unit:` such as count, CNY or "%"',
+                    msg("validate.missing_unit", kpi=ref.qualified),
+                    msg("validate.missing_unit.hint"),
                     code="missing_unit",
                 )
             if not (kpi.source or "").strip():
                 yield ctx.finding(
                     ref.loc,
-                    f"KPI {ref.qualified!r} has no data source (数据来源)",
-                    "add `source:` naming the system or sheet its numbers come from",
+                    msg("validate.missing_source", kpi=ref.qualified),
+                    msg("validate.missing_source.hint"),
                     code="missing_source",
                 )
         if kpi.weight is not None:
@@ -284,38 +348,45 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
             if target is not None and target not in KEYWORDS and ctx.refs[target].kpi.formula:
                 yield ctx.finding(
                     (*ref.loc, "weight"),
-                    f"KPI {ref.qualified!r} is weighted by {kpi.weight!r}, a formula KPI: "
-                    "weights come from stored rows, and formula KPIs have none",
-                    "weight by a measured KPI exported in the same rows (e.g. impressions)",
+                    msg("validate.weight_formula", kpi=ref.qualified, weight=kpi.weight),
+                    msg("validate.weight_formula.hint"),
                     code="unknown_kpi",
                 )
             elif target is None or target in KEYWORDS:
                 yield ctx.finding(
                     (*ref.loc, "weight"),
-                    f"KPI {ref.qualified!r} is weighted by {kpi.weight!r}, which is not a KPI"
-                    + _did_you_mean(kpi.weight, ref.module, ctx),
-                    "name a KPI of the same module (or `module.kpi`) whose values weight the mean",
+                    msg(
+                        "validate.weight_unknown",
+                        kpi=ref.qualified,
+                        weight=kpi.weight,
+                        suggestion=_did_you_mean(kpi.weight, ref.module, ctx),
+                    ),
+                    msg("validate.weight_unknown.hint"),
                     code="unknown_kpi",
                 )
             if kpi.aggregation != "mean":
                 yield ctx.finding(
                     (*ref.loc, "weight"),
-                    f"KPI {ref.qualified!r} has a weight but aggregation {kpi.aggregation!r}",
-                    "a weight applies to `aggregation: mean` only",
+                    msg("validate.weight_not_mean", kpi=ref.qualified, aggregation=kpi.aggregation),
+                    msg("validate.weight_not_mean.hint"),
                 )
         if kpi.target is not None and kpi.baseline not in (None, Decimal(0)):
             assert kpi.baseline is not None
             if abs(kpi.target) > abs(kpi.baseline) * 10:
                 yield ctx.warning(
                     (*ref.loc, "target"),
-                    f"KPI {ref.qualified!r} targets {kpi.target}, more than 10× its baseline "
-                    f"{kpi.baseline}",
-                    "check for a slipped digit; an achievable target is part of SMART",
+                    msg(
+                        "validate.target_far_from_baseline",
+                        kpi=ref.qualified,
+                        target=kpi.target,
+                        baseline=kpi.baseline,
+                    ),
+                    msg("validate.target_far_from_baseline.hint"),
                     code="target_far_from_baseline",
                 )
 
 
-def _did_you_mean(name: str, module: Module | None, ctx: Context) -> str:
+def _did_you_mean(name: str, module: Module | None, ctx: Context) -> Msg | str:
     if ctx.suggester is None:  # built on first use: most plans have no unknown id
         ctx.suggester = Suggester(ctx.refs)
     close = ctx.suggester.suggest(name)
@@ -323,7 +394,7 @@ def _did_you_mean(name: str, module: Module | None, ctx: Context) -> str:
         local = Suggester(k.id for k in module.kpis).suggest(name)
         if local and (not close or _similarity(name, local[0]) > _similarity(name, close[0])):
             close = local
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return msg("validate.did_you_mean", name=close[0]) if close else ""
 
 
 def _similarity(a: str, b: str) -> float:
@@ -344,8 +415,8 @@ def formulas(ctx: Context) -> Iterator[Finding]:
         except formula.FormulaError as exc:
             yield ctx.finding(
                 loc,
-                f"KPI {ref.qualified!r}: formula {text!r}: {exc}",
-                "a formula uses KPI ids, numbers, spend, revenue, + - * / and parentheses",
+                msg("validate.bad_formula", kpi=ref.qualified, formula=text, reason=exc.text),
+                msg("validate.bad_formula.hint"),
                 code="bad_formula",
             )
             continue
@@ -355,9 +426,13 @@ def formulas(ctx: Context) -> Iterator[Finding]:
             if resolved is None:
                 yield ctx.finding(
                     loc,
-                    f"KPI {ref.qualified!r}: formula refers to {name!r}, which is not a KPI"
-                    + _did_you_mean(name, ref.module, ctx),
-                    "use a KPI id of this module, `module.kpi`, a plan-level id, spend or revenue",
+                    msg(
+                        "validate.formula_unknown",
+                        kpi=ref.qualified,
+                        name=name,
+                        suggestion=_did_you_mean(name, ref.module, ctx),
+                    ),
+                    msg("validate.formula_unknown.hint"),
                     code="unknown_kpi",
                 )
             elif resolved not in KEYWORDS:
@@ -369,12 +444,20 @@ def formulas(ctx: Context) -> Iterator[Finding]:
                     else [k for mod in ctx.plan.modules for k in mod.kpis]
                 )
                 if not any(k.role == resolved for k in scope):
-                    where = f"module {ref.module.id!r}" if ref.module else "the plan"
+                    where = (
+                        msg("validate.what_module_named", module=ref.module.id)
+                        if ref.module
+                        else msg("validate.what_the_plan")
+                    )
                     yield ctx.finding(
                         loc,
-                        f"KPI {ref.qualified!r}: formula uses {resolved!r} but {where} has no KPI "
-                        f"with role: {resolved}",
-                        f"mark the KPI that records it with `role: {resolved}`",
+                        msg(
+                            "validate.formula_no_role",
+                            kpi=ref.qualified,
+                            role=resolved,
+                            where=where,
+                        ),
+                        msg("validate.formula_no_role.hint", role=resolved),
                         code="unknown_kpi",
                     )
                 # spend/revenue depend on every role KPI in scope
@@ -412,8 +495,8 @@ def _cycles(ctx: Context, graph: dict[str, list[str]]) -> Iterator[Finding]:
                     reported.add(key)
                     yield ctx.finding(
                         (*ctx.refs[child].loc, "formula"),
-                        "formulas refer to each other in a circle: " + " → ".join(cycle),
-                        "one KPI of the circle must be measured, not computed",
+                        msg("validate.formula_cycle", cycle=" → ".join(cycle)),
+                        msg("validate.formula_cycle.hint"),
                         code="formula_cycle",
                     )
             elif not state.get(child) and child in graph:
@@ -430,17 +513,20 @@ def references(ctx: Context) -> Iterator[Finding]:
         if ref is None:
             yield ctx.finding(
                 (*loc, "kpi"),
-                f"alert refers to KPI {alert.kpi!r}, which does not exist"
-                + _did_you_mean(alert.kpi, None, ctx),
-                "name the KPI as `module.kpi`, or by its bare id at plan level",
+                msg(
+                    "validate.alert_unknown_kpi",
+                    kpi=alert.kpi,
+                    suggestion=_did_you_mean(alert.kpi, None, ctx),
+                ),
+                msg("validate.alert_unknown_kpi.hint"),
                 code="unknown_kpi",
             )
         conditions = alert.conditions()
         if not conditions:
             yield ctx.finding(
                 loc,
-                "alert has no condition",
-                "add one of below_target, above_target, below_pace (percent) or above, below (value)",
+                msg("validate.alert_no_condition"),
+                msg("validate.alert_no_condition.hint"),
             )
         if ref is not None:
             for name, _ in conditions:
@@ -450,31 +536,32 @@ def references(ctx: Context) -> Iterator[Finding]:
                 ):
                     yield ctx.finding(
                         (*loc, name),
-                        f"alert {name} on {alert.kpi!r}, which has no target",
-                        "give the KPI a target, or use `above:`/`below:` with a value",
+                        msg("validate.alert_no_target", condition=name, kpi=alert.kpi),
+                        msg("validate.alert_no_target.hint"),
                     )
                 if name == "below_pace" and not _is_cumulative(ctx, alert.kpi):
                     yield ctx.finding(
                         (*loc, name),
-                        f"alert below_pace on {alert.kpi!r}: a level has no pace line (its "
-                        "pace is its attainment)",
-                        "use below_target for levels, rates and ratio formulas; below_pace "
-                        "fits KPIs that add up (sum, or formulas adding such KPIs)",
+                        msg("validate.alert_pace_on_level", kpi=alert.kpi),
+                        msg("validate.alert_pace_on_level.hint"),
                     )
     for i, review in enumerate(ctx.plan.reviews):
         if review.module is not None and review.module not in module_ids:
             yield ctx.finding(
                 ("reviews", i, "module"),
-                f"review refers to module {review.module!r}, which does not exist",
-                f"use one of: {', '.join(sorted(module_ids))}",
+                msg("validate.review_unknown_module", module=review.module),
+                msg("validate.use_one_of", ids=", ".join(sorted(module_ids))),
                 code="unknown_module",
             )
         if review.kpi is not None and review.kpi not in ctx.refs:
             yield ctx.finding(
                 ("reviews", i, "kpi"),
-                f"review refers to KPI {review.kpi!r}, which does not exist"
-                + _did_you_mean(review.kpi, None, ctx),
-                "name the KPI as `module.kpi`",
+                msg(
+                    "validate.review_unknown_kpi",
+                    kpi=review.kpi,
+                    suggestion=_did_you_mean(review.kpi, None, ctx),
+                ),
+                msg("validate.review_unknown_kpi.hint"),
                 code="unknown_kpi",
             )
     for name, source in ctx.plan.sources.items():
@@ -483,22 +570,22 @@ def references(ctx: Context) -> Iterator[Finding]:
         if source.module_by and not source.modules:
             yield ctx.finding(
                 (*loc, "module_by"),
-                f"source {name!r} routes rows by {source.module_by!r} but has no `modules:` map",
-                "add `modules: {cell value: module id}`",
+                msg("validate.source_without_map", source=name, column=source.module_by),
+                msg("validate.source_without_map.hint"),
             )
         if source.modules and not source.module_by:
             yield ctx.finding(
                 (*loc, "modules"),
-                f"source {name!r} has a `modules:` map but no `module_by:` column",
-                "name the column whose value picks the module",
+                msg("validate.source_without_module_by", source=name),
+                msg("validate.source_without_module_by.hint"),
             )
         if source.module is not None:
             mod = ctx.plan.module(source.module)
             if mod is None:
                 yield ctx.finding(
                     (*loc, "module"),
-                    f"source {name!r}: module {source.module!r} does not exist",
-                    f"use one of: {', '.join(sorted(module_ids))}",
+                    msg("validate.source_unknown_module", source=name, module=source.module),
+                    msg("validate.use_one_of", ids=", ".join(sorted(module_ids))),
                     code="unknown_module",
                 )
             else:
@@ -508,8 +595,13 @@ def references(ctx: Context) -> Iterator[Finding]:
             if mod is None:
                 yield ctx.finding(
                     (*loc, "modules", value),
-                    f"source {name!r} routes {value!r} to module {module_id!r}, which does not exist",
-                    f"use one of: {', '.join(sorted(module_ids))}",
+                    msg(
+                        "validate.source_routes_unknown",
+                        source=name,
+                        value=value,
+                        module=module_id,
+                    ),
+                    msg("validate.use_one_of", ids=", ".join(sorted(module_ids))),
                     code="unknown_module",
                 )
             else:
@@ -522,9 +614,14 @@ def references(ctx: Context) -> Iterator[Finding]:
             if not targets:
                 yield ctx.finding(
                     (*loc, "columns", header),
-                    f"source {name!r} maps column {header!r} to {kpi_id!r}, which is not a KPI"
-                    + _did_you_mean(kpi_id, routed[0] if routed else None, ctx),
-                    "map to a KPI id of the routed modules, or `module.kpi`",
+                    msg(
+                        "validate.source_column_unknown",
+                        source=name,
+                        column=header,
+                        kpi=kpi_id,
+                        suggestion=_did_you_mean(kpi_id, routed[0] if routed else None, ctx),
+                    ),
+                    msg("validate.source_column_unknown.hint"),
                     code="unknown_kpi",
                 )
             # one finding per column, however many routed modules it reaches
@@ -532,10 +629,14 @@ def references(ctx: Context) -> Iterator[Finding]:
             if computed:
                 yield ctx.finding(
                     (*loc, "columns", header),
-                    f"source {name!r} maps column {header!r} to "
-                    f"{' and '.join(map(repr, computed))}, "
-                    f"{'a formula KPI' if len(computed) == 1 else 'formula KPIs'}",
-                    "formula KPIs are computed from their inputs; map the inputs instead",
+                    msg(
+                        "validate.source_column_formula",
+                        source=name,
+                        column=header,
+                        kpis=", ".join(map(repr, computed)),
+                        n=len(computed),
+                    ),
+                    msg("validate.source_column_formula.hint"),
                 )
 
 
@@ -549,21 +650,27 @@ _DEPARTMENT = re.compile(
 def owners_are_people(ctx: Context) -> Iterator[Finding]:
     """A department (市场部, Marketing) owning a module or an action: a person answers for it."""
     for m, module in enumerate(ctx.plan.modules):
-        owned: list[tuple[Loc, str, str]] = [
-            (("modules", m, "owner"), module.owner, f"module {module.id!r}")
+        owned: list[tuple[Loc, str, Msg]] = [
+            (
+                ("modules", m, "owner"),
+                module.owner,
+                msg("validate.what_module_named", module=module.id),
+            )
         ]
         owned += [
-            (("modules", m, "actions", a, "owner"), action.owner, f"action {action.name!r}")
+            (
+                ("modules", m, "actions", a, "owner"),
+                action.owner,
+                msg("validate.what_action_named", action=action.name),
+            )
             for a, action in enumerate(module.actions)
         ]
         for loc, owner, what in owned:
             if _DEPARTMENT.search(owner):
                 yield ctx.warning(
                     loc,
-                    f"{what} is owned by {owner!r}, which looks like a department or team, not a "
-                    "person",
-                    "name the one person who answers for it (负责人); list the team under "
-                    "`collaborators`",
+                    msg("validate.department_owner", what=what, owner=owner),
+                    msg("validate.department_owner.hint"),
                     code="department_owner",
                 )
 
@@ -572,8 +679,8 @@ def approvals(ctx: Context) -> Iterator[Finding]:
     if not ctx.plan.plan.approvals:
         yield ctx.warning(
             ("plan",),
-            "the plan has no approvals (审批); it has not been signed off",
-            "add `approvals:` with role, name and date for the department head and management",
+            msg("validate.no_approvals"),
+            msg("validate.no_approvals.hint"),
             code="no_approvals",
         )
 
@@ -619,17 +726,16 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
         if ref.qualified not in cumulative:
             yield ctx.finding(
                 loc,
-                f"KPI {ref.qualified!r} has checkpoints but is a level, not cumulative",
-                "checkpoints phase a target that adds up over time: a KPI with aggregation "
-                "sum, or a formula that only adds or subtracts such KPIs; drop them here",
+                msg("validate.checkpoints_on_level", kpi=ref.qualified),
+                msg("validate.checkpoints_on_level.hint"),
                 code="invalid_checkpoints",
             )
             continue
         if kpi.target is None:
             yield ctx.finding(
                 loc,
-                f"KPI {ref.qualified!r} has checkpoints but no target",
-                "add `target:`; checkpoints are steps towards it",
+                msg("validate.checkpoints_without_target", kpi=ref.qualified),
+                msg("validate.checkpoints_without_target.hint"),
                 code="invalid_checkpoints",
             )
             continue
@@ -641,9 +747,8 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             except ValueError:
                 yield ctx.finding(
                     loc,
-                    f"checkpoint {day} of KPI {ref.qualified!r} is {raw!r}, neither a number "
-                    "nor a share of the target",
-                    "write a cumulative value (150000) or a share of the target (15%)",
+                    msg("validate.checkpoint_not_number", day=day, kpi=ref.qualified, raw=raw),
+                    msg("validate.checkpoint_not_number.hint"),
                     code="invalid_checkpoints",
                 )
                 continue
@@ -651,26 +756,41 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             if not start <= day <= due:
                 yield ctx.finding(
                     loc,
-                    f"checkpoint {day} of KPI {ref.qualified!r} lies outside its window "
-                    f"{start} … {due}",
-                    "date checkpoints between the plan start and the KPI's due date",
+                    msg(
+                        "validate.checkpoint_outside",
+                        day=day,
+                        kpi=ref.qualified,
+                        start=start,
+                        due=due,
+                    ),
+                    msg("validate.checkpoint_outside.hint"),
                     code="invalid_checkpoints",
                 )
             if value < 0 or value > kpi.target:
                 yield ctx.finding(
                     loc,
-                    f"checkpoint {day} of KPI {ref.qualified!r} is {value.normalize():f}, "
-                    f"outside 0 … the target {kpi.target.normalize():f}",
-                    "a checkpoint is the cumulative value planned by that date, at most the "
-                    "target (at most 100%)",
+                    msg(
+                        "validate.checkpoint_out_of_range",
+                        day=day,
+                        kpi=ref.qualified,
+                        value=f"{value.normalize():f}",
+                        target=f"{kpi.target.normalize():f}",
+                    ),
+                    msg("validate.checkpoint_out_of_range.hint"),
                     code="invalid_checkpoints",
                 )
             if previous is not None and value < previous[1]:
                 yield ctx.finding(
                     loc,
-                    f"checkpoint {day} of KPI {ref.qualified!r} ({value.normalize():f}) is "
-                    f"below the one of {previous[0]} ({previous[1].normalize():f})",
-                    "checkpoints are cumulative: each is at least the one before it",
+                    msg(
+                        "validate.checkpoint_decreasing",
+                        day=day,
+                        kpi=ref.qualified,
+                        value=f"{value.normalize():f}",
+                        previous_day=previous[0],
+                        previous=f"{previous[1].normalize():f}",
+                    ),
+                    msg("validate.checkpoint_decreasing.hint"),
                     code="invalid_checkpoints",
                 )
             previous = (day, value)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from mktplan.i18n import Msg, msg
+
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -117,11 +119,6 @@ VAGUE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
-REWRITE_EXAMPLE = (
-    'e.g. "brand keyword searches +30 % by 30 Sep 2023" or '
-    '"9 月 30 日前品牌词搜索量提升 30%"; the numbers are checked by the module\'s KPIs'
-)
-
 
 def strip_dates(text: str) -> str:
     """``text`` without its dates, periods and number-named events (双11, 618, Q3, 2025)."""
@@ -151,20 +148,22 @@ def names_quantity(text: str, targets: Iterable[Decimal] = ()) -> bool:
     return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
 
 
-def vague_reason(goal: str, targets: Iterable[Decimal] = ()) -> str | None:
-    """Why ``goal`` is not measurable, or None when it names a quantity (see
-    :func:`names_quantity`; ``targets`` are the module's KPI targets)."""
+def vague_message(goal: str, targets: Iterable[Decimal] = ()) -> Msg | None:
+    """Why ``goal`` is not measurable, as a catalogue sentence, or None when it names a
+    quantity (see :func:`names_quantity`; ``targets`` are the module's KPI targets)."""
     without_dates = strip_dates(goal)
     if names_quantity(without_dates, targets):
         return None
     for pattern, label in VAGUE_PATTERNS:
         match = pattern.search(goal)
         if match:
-            return (
-                f"the goal {goal!r} is vague: {match.group(0).strip()!r} is a known unmeasurable "
-                f"phrasing ({label}) and the goal names no number"
+            return msg(
+                "validate.vague_phrase", goal=goal, phrase=match.group(0).strip(), label=label
             )
-    return (
-        f"the goal {goal!r} is not measurable: it names no number apart from dates and "
-        "event names (双11, 618, Q3, 2025 say when, not how much)"
-    )
+    return msg("validate.no_quantity", goal=goal)
+
+
+def vague_reason(goal: str, targets: Iterable[Decimal] = ()) -> str | None:
+    """:func:`vague_message` in English."""
+    found = vague_message(goal, targets)
+    return None if found is None else found.render("en")

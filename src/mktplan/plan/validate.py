@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from mktplan.errors import Finding, MktplanError, Severity
+from mktplan.errors import Finding, InvalidValue, MktplanError, Severity
+from mktplan.i18n import Msg, msg
 from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
@@ -41,12 +43,12 @@ class PlanCheck:
 
 
 _FIELD_HINTS = {
-    "owner": "name exactly one accountable person (负责人); list others under `collaborators`",
-    "goal": "state the module's SMART goal: metric, number, unit and date",
-    "due": "a date in the plan period, written YYYY-MM-DD",
-    "date": "a date written YYYY-MM-DD",
-    "start": "a date written YYYY-MM-DD",
-    "end": "a date written YYYY-MM-DD",
+    "owner": "validate.hint_owner",
+    "goal": "validate.hint_goal",
+    "due": "validate.hint_due",
+    "date": "validate.hint_date",
+    "start": "validate.hint_date",
+    "end": "validate.hint_date",
 }
 
 
@@ -73,36 +75,33 @@ def _shown(value: object) -> str:
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
-def number_hint(value: object) -> str:
+def number_message(value: object) -> Msg:
     """How to write ``value`` (text a person meant as a number) as the number mktplan reads."""
-    generic = "write a plain number such as 35000 or 12.5, without units or thousands commas"
+    generic = msg("validate.hint_plain_number")
     if not isinstance(value, str):
         return generic
+    written = value.strip()
     if ratio := _RATIO.fullmatch(value):
         left, right = Decimal(ratio[1]), Decimal(ratio[2])
         if left == 1:
-            return (
-                f"ROI targets are written as the return per 1 spent: write {_plain(right)} "
-                f"for {value.strip()} (a plain number, no colon)"
-            )
+            return msg("validate.hint_roi", number=_plain(right), written=written)
         if left:
             per_one = _plain((right / left).quantize(Decimal("0.0001")))
-            return f"write the ratio {value.strip()} as one number: {per_one} (1:{per_one})"
+            return msg("validate.hint_ratio", number=per_one, written=written)
     if scaled := _SCALED.fullmatch(value):
         number = Decimal(scaled[1]) * _SCALES[scaled[2]]
-        return (
-            f"write {_plain(number)} for {value.strip()}: numbers are written out in full, "
-            "and the unit belongs in the KPI's `unit:`"
-        )
+        return msg("validate.hint_scaled", number=_plain(number), written=written)
     if percent := _PERCENT.fullmatch(value):
-        return (
-            f"write {_plain(Decimal(percent[1]))} for {value.strip()}: a KPI with "
-            '`unit: "%"` counts in percent points'
-        )
+        return msg("validate.hint_percent", number=_plain(Decimal(percent[1])), written=written)
     if grouped := _GROUPED.fullmatch(value):
         number = Decimal(grouped[1].replace(",", "").replace("，", ""))
-        return f"write {_plain(number)}: no currency sign and no thousands separators"
+        return msg("validate.hint_grouped", number=_plain(number))
     return generic
+
+
+def number_hint(value: object) -> str:
+    """:func:`number_message` in English."""
+    return number_message(value).render("en")
 
 
 def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding]:
@@ -125,74 +124,121 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         if error["type"] == "missing" and loc in renamed:
             continue
         kind = error["type"]
-        field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-        hint = _FIELD_HINTS.get(field_name)
-        value = error.get("input")
-        if kind == "extra_forbidden":
-            model = model_at(loc[:-1])
-            known = sorted(model.model_fields) if model else []
-            close = Suggester(known).suggest(str(field_name))
-            message = f"unknown field {field_name!r}"
-            key, colon, rest = str(field_name).partition(":")
-            if colon and rest and not rest.startswith(" ") and value is None:
-                message += ": a missing space after the colon makes `key:value` one piece of text"
-                close, hint = [], f"write it with a space after the colon: `{key}: {rest}`"
-            elif close:
-                message += f"; did you mean {close[0]!r}?"
-                hint = f"rename it to {close[0]!r}"
-            else:
-                hint = f"known fields here: {', '.join(known)}" if known else None
-        elif kind == "missing":
-            message = f"missing required field {field_name!r}"
-            parent = rules.format_loc(loc[:-1]) or "the top level"
-            hint = hint or f"add `{field_name}:` under {parent}; see docs/plan-format.md"
-        elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
-            message = f"{_shown(value)} is not allowed for {field_name!r}"
-            hint = f"use one of {expected}"
-        elif kind.startswith(("date_", "datetime_")):
-            reason = str(error["msg"]).partition(", ")[2]
-            message = f"{_shown(value)} is not a valid date for {field_name!r}" + (
-                f" ({reason})" if reason else ""
-            )
-            hint = "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
-        elif kind == "finite_number":
-            message = f"{_shown(value)} is not a finite number for {field_name!r}"
-            hint = "write a plain number such as 35000 or 12.5"
-        elif kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
-            message = f"{_shown(value)} is not a number for {field_name!r}"
-            hint = number_hint(value)
-        elif kind == "string_pattern_mismatch":
-            message = f"{_shown(value)} is not a valid {field_name!r}"
-            hint = (
-                "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
-            )
-        elif kind == "out_of_range":
-            message = str(error["msg"])
-            hint = str(error.get("ctx", {}).get("hint", "")) or None
-        elif kind == "value_error":
-            message = str(error.get("ctx", {}).get("error", error["msg"]))
-        elif kind in ("model_type", "dict_type"):
-            message = f"{field_name or 'the plan'!r} must be a mapping of fields, not {type(value).__name__}"
-            hint = hint or "write `key: value` pairs, indented under this field"
-        elif kind == "list_type":
-            message = f"{field_name!r} must be a list"
-            hint = "write each item on its own line starting with '- '"
-        else:
-            message = f"{field_name!r}: {error['msg']}" if field_name else error["msg"]
+        message, hint = _explain(error, loc)
         mark = loaded.mark(loc)
         findings.append(
-            Finding(
-                message=message,
+            Finding.of(
+                message,
+                hint,
                 file=loaded.file,
                 path=rules.format_loc(loc),
                 line=mark.line if mark else None,
                 column=mark.column if mark else None,
-                hint=hint,
                 code=kind,
             )
         )
     return findings
+
+
+# pydantic's limits on numbers: the catalogue code and the context entry naming the limit
+_LIMITS = {
+    "greater_than": ("validate.greater_than", "gt"),
+    "greater_than_equal": ("validate.greater_than_equal", "ge"),
+    "less_than": ("validate.less_than", "lt"),
+    "less_than_equal": ("validate.less_than_equal", "le"),
+}
+
+
+# pydantic error types explained by the catalogue code `validate.<type>`
+TYPE_ERRORS = ("string_type", "bool_type", "bool_parsing", "int_type")
+
+
+def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
+    """The message and hint of one pydantic error at ``loc``, as catalogue sentences."""
+    kind = error["type"]
+    field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    hint_key = _FIELD_HINTS.get(field_name)
+    hint: Msg | str | None = msg(hint_key) if hint_key else None
+    value = error.get("input")
+    context = error.get("ctx", {})
+    if kind == "extra_forbidden":
+        model = model_at(loc[:-1])
+        known = sorted(model.model_fields) if model else []
+        close = Suggester(known).suggest(str(field_name))
+        key, colon, rest = str(field_name).partition(":")
+        if colon and rest and not rest.startswith(" ") and value is None:
+            return (
+                msg("validate.unknown_field_no_space", field=field_name),
+                msg("validate.hint_space_after_colon", fixed=f"{key}: {rest}"),
+            )
+        if close:
+            return (
+                msg("validate.unknown_field_close", field=field_name, close=close[0]),
+                msg("validate.hint_rename", close=close[0]),
+            )
+        hint = msg("validate.hint_known_fields", fields=", ".join(known)) if known else None
+        return msg("validate.unknown_field", field=field_name), hint
+    if kind == "missing":
+        parent = rules.format_loc(loc[:-1])
+        return msg("validate.missing_field", field=field_name), hint or (
+            msg("validate.hint_add_field", field=field_name, parent=parent)
+            if parent
+            else msg("validate.hint_add_field_top", field=field_name)
+        )
+    if kind == "literal_error":
+        return (
+            msg("validate.not_allowed", value=_shown(value), field=field_name),
+            msg("validate.hint_use_one_of", expected=context.get("expected", "")),
+        )
+    if kind.startswith(("date_", "datetime_")):
+        reason = str(error["msg"]).partition(", ")[2]
+        if reason:
+            text = msg("validate.bad_date_why", value=_shown(value), field=field_name, why=reason)
+        else:
+            text = msg("validate.bad_date", value=_shown(value), field=field_name)
+        return text, msg("validate.hint_dates")
+    if kind == "finite_number":
+        return (
+            msg("validate.not_finite", value=_shown(value), field=field_name),
+            msg("validate.hint_plain_number"),
+        )
+    if kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
+        return (
+            msg("validate.not_a_number", value=_shown(value), field=field_name),
+            number_message(value),
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            msg("validate.bad_id", value=_shown(value), field=field_name),
+            msg("validate.hint_ids"),
+        )
+    if kind == "out_of_range":
+        text = context.get("text")
+        shown_hint = context.get("hint_text") or str(context.get("hint", "")) or None
+        return (text if isinstance(text, Msg) else str(error["msg"])), shown_hint
+    if kind == "value_error":
+        cause = context.get("error")
+        if isinstance(cause, InvalidValue):
+            return cause.text, hint
+        return str(cause if cause is not None else error["msg"]), hint
+    if kind in ("model_type", "dict_type"):
+        return (
+            msg("validate.not_mapping", field=field_name or "the plan", type=type(value).__name__),
+            hint or msg("validate.hint_mapping"),
+        )
+    if kind == "list_type":
+        return msg("validate.not_list", field=field_name), msg("validate.hint_list")
+    if kind in _LIMITS:
+        code, name = _LIMITS[kind]
+        return msg(code, value=_shown(value), field=field_name, limit=context.get(name)), hint
+    if kind in TYPE_ERRORS:
+        return (
+            msg("validate." + kind, value=_shown(value), field=field_name),
+            hint,
+        )
+    if field_name:
+        return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
+    return str(error["msg"]), hint
 
 
 def _reading_order(finding: Finding) -> tuple[int, int]:
@@ -212,11 +258,11 @@ def check_plan_file(path: Path, data: bytes | None = None) -> PlanCheck:
             name,
             None,
             [
-                Finding(
-                    "the plan must be a YAML mapping with plan:, budget: and modules:",
+                Finding.of(
+                    msg("validate.not_a_plan_mapping"),
+                    msg("validate.not_a_plan_mapping.hint"),
                     file=name,
                     line=1,
-                    hint="start from `mktplan init plan.yaml` for a commented example",
                 )
             ],
             loaded,

@@ -159,6 +159,17 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
         {"kind": d.kind, "source": d.source, "since": d.since, "count": d.count, "days": d.days}
         for d in ev.data_issues
     ]
+    doc["plan_changes"] = [
+        {
+            "area": c.area,
+            "item": c.item,
+            "field": c.field,
+            "old": c.old,
+            "new": c.new,
+            "delta": c.delta,
+        }
+        for c in ev.plan_changes
+    ]
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc

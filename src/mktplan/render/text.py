@@ -6,10 +6,12 @@ terminal and Excel all carry the same sentence in the report language."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 from decimal import Decimal
 
-from mktplan.evaluation import AlertResult, Evaluation, KpiResult
+from mktplan.evaluation import AlertResult, Evaluation, KpiResult, PlanChange
+from mktplan.i18n import message
 from mktplan.render import numbers
 from mktplan.vocab import is_percent
 
@@ -52,6 +54,37 @@ def tracking_variance(
         return _n(k.variance, k.unit, shown=shown.difference)
 
     return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
+
+
+def plan_change_line(
+    change: PlanChange, lang: str, shown: numbers.Style = numbers.PLAIN
+) -> str:
+    """"kpi brand.searches: target 130,000 → 150,000 (+20,000)": one change of the plan
+    during the period, in ``lang``."""
+    area = message(f"diff.area.{change.area}", lang) if change.area != "budget" else ""
+    field = message(f"weekly.change_field.{change.field}", lang)
+    delta = ""
+    if isinstance(change.delta, int):
+        delta = message("diff.days", lang, days=f"{change.delta:+d}", n=abs(change.delta))
+    elif isinstance(change.delta, Decimal):
+        delta = ("+" if change.delta >= 0 else "-") + _n(abs(change.delta), shown=shown)
+    return message(
+        "weekly.plan_change_delta" if delta else "weekly.plan_change",
+        lang,
+        subject=f"{area} {change.item}".strip(),
+        field=field,
+        old=_shown(change.old, shown),
+        new=_shown(change.new, shown),
+        delta=delta,
+    )
+
+
+def _shown(value: object, shown: numbers.Style) -> str:
+    if isinstance(value, Decimal):
+        return _n(value, shown=shown)
+    if value is None:
+        return "—"
+    return numbers.date(value) if isinstance(value, dt.date) else str(value)
 
 
 def alert_message(a: AlertResult, lang: str, shown: numbers.Style = numbers.PLAIN) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSummary
 from mktplan.i18n import labels, summary_sentences
 from mktplan.render import numbers
-from mktplan.render.text import localize
+from mktplan.render.text import localize, plan_change_line
 from mktplan.vocab import is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -98,6 +98,7 @@ def weekly_filters(
         return " → ".join(numbers.kpi_value(v, kpi.unit, shown) for v in recent_trend(kpi))
 
     return {
+        "plan_change": lambda change: plan_change_line(change, lang, shown),
         "summary_paragraph": lambda ev: summary_paragraph(ev, lang, shown),
         "charts": lambda ev: charts(ev, lang, shown),
         "data_issue": lambda issue: data_issue_text(issue, lang),
@@ -126,6 +127,10 @@ def render_brief(ev: Evaluation, lang: str, units: numbers.Units | None = None) 
     ev = localize(ev, lang, shown)  # the alert messages in the report language
     words = labels(lang)
     lines = [summary_paragraph(ev, lang, shown)]
+    if ev.plan_changes:
+        lines.append("")
+        lines.append(f"{words['plan_changes']}:")
+        lines += [f"- {plan_change_line(c, lang, shown)}" for c in ev.plan_changes]
     if ev.alerts:
         lines.append("")
         lines.append(f"{words['alerts']}:")

@@ -1,0 +1,586 @@
+"""Every message of every command in English, keyed by stable codes; zh.py holds the same keys.
+
+``{name}`` fills in a value, ``{name!r}`` quotes it, ``{n:plural/row/rows}`` picks the English
+plural of a count. A key ending in ``.hint`` is the hint shown under its message.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # files and YAML
+    "file.not_found": "{what} file not found",
+    "file.not_found.hint": "check the path and spelling",
+    "file.is_directory": "this is a directory, not a {what} file",
+    "file.is_directory.hint": "name the YAML file itself, e.g. plans/q3.yaml",
+    "file.too_large": "{what} file is {size} bytes, larger than any plan",
+    "file.over_limit": "{what} file is over {max} bytes, larger than any plan",
+    "file.unreadable": "cannot read the {what} file: {why}",
+    "file.not_utf8": "the {what} file is not UTF-8 (byte {byte} at offset {offset})",
+    "file.not_utf8.hint": "save the file as UTF-8; most editors offer it under 'Save with encoding'",
+    "file.nul_bytes": "the {what} file contains NUL bytes; it is not a text file",
+    "file.empty": "the plan file is empty",
+    "file.empty.hint": "start from `mktplan init plan.yaml`, which writes a commented starter plan",
+    "yaml.too_many_values": (
+        "the document expands to more than {max} values "
+        "(an alias bomb or a file far larger than any plan)"
+    ),
+    "yaml.too_many_values.hint": "write the values out instead of nesting anchors and aliases",
+    "yaml.tag_mismatch": "the value {value!r} does not match its tag !!{tag}",
+    "yaml.tag_mismatch.hint": "remove the tag and write the value plainly",
+    "yaml.merge_key": "merge keys (<<) are not supported in plans",
+    "yaml.merge_key.hint": "write the shared fields out in each entry",
+    "yaml.tag_not_allowed": "the YAML tag {tag!r} is not allowed in a plan",
+    "yaml.tag_not_allowed.hint": "remove the tag; plans use plain YAML values only",
+    "yaml.too_many_digits": "the number {start}… has {digits} digits, more than any plan value",
+    "yaml.too_many_digits.hint": (
+        "write the number the plan means; money and targets are far shorter"
+    ),
+    "yaml.complex_key": "a mapping key must be a plain value, not a list or mapping",
+    "yaml.duplicate_key": "duplicate key {key!r}",
+    "yaml.duplicate_key_at": "duplicate key {key!r} (first at line {first})",
+    "yaml.duplicate_key.hint": "each key may appear once in a mapping; merge the two entries",
+    "yaml.unknown_alias": "unknown alias *{alias}",
+    "yaml.too_deep": "the document nests deeper than {depth} levels",
+    "yaml.too_deep.hint": "a plan is a few levels deep; check the indentation",
+    "yaml.tab": "line {line} is indented with a tab; YAML indents with spaces only",
+    "yaml.tab.hint": (
+        "replace the tab at the start of the line with spaces (two per level, as the "
+        "lines around it)"
+    ),
+    "yaml.no_space_after_colon": (
+        "missing space after the colon in `{source}`: YAML reads `key:value` as one piece of text"
+    ),
+    "yaml.reserved_start": (
+        "the value {value!r} starts with {char!r}, which YAML reserves: a value "
+        "starting with %, @, `, *, &, !, | or > must be quoted"
+    ),
+    "yaml.reserved_start.hint": "quote it: `{fixed}`",
+    "yaml.two_documents": "the file holds more than one YAML document",
+    "yaml.two_documents.hint": "a plan file holds one plan; remove the '---' separator",
+    "yaml.invalid": "not valid YAML: {problem}",
+    "yaml.invalid.hint": "check indentation, colons and quotes on this line and the one before",
+    # the plan model
+    "validate.not_a_plan_mapping": "the plan must be a YAML mapping with plan:, budget: and modules:",
+    "validate.not_a_plan_mapping.hint": "start from `mktplan init plan.yaml` for a commented example",
+    "validate.unknown_field": "unknown field {field!r}",
+    "validate.unknown_field_close": "unknown field {field!r}; did you mean {close!r}?",
+    "validate.unknown_field_no_space": (
+        "unknown field {field!r}: a missing space after the colon makes `key:value` one piece "
+        "of text"
+    ),
+    "validate.hint_space_after_colon": "write it with a space after the colon: `{fixed}`",
+    "validate.hint_rename": "rename it to {close!r}",
+    "validate.hint_known_fields": "known fields here: {fields}",
+    "validate.missing_field": "missing required field {field!r}",
+    "validate.hint_add_field": "add `{field}:` under {parent}; see docs/plan-format.md",
+    "validate.hint_add_field_top": "add `{field}:` under the top level; see docs/plan-format.md",
+    "validate.not_allowed": "{value} is not allowed for {field!r}",
+    "validate.hint_use_one_of": "use one of {expected}",
+    "validate.bad_date": "{value} is not a valid date for {field!r}",
+    "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
+    "validate.hint_dates": (
+        "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
+    ),
+    "validate.not_finite": "{value} is not a finite number for {field!r}",
+    "validate.not_a_number": "{value} is not a number for {field!r}",
+    "validate.hint_plain_number": (
+        "write a plain number such as 35000 or 12.5, without units or thousands commas"
+    ),
+    "validate.hint_roi": (
+        "ROI targets are written as the return per 1 spent: write {number} for {written} "
+        "(a plain number, no colon)"
+    ),
+    "validate.hint_ratio": "write the ratio {written} as one number: {number} (1:{number})",
+    "validate.hint_scaled": (
+        "write {number} for {written}: numbers are written out in full, and the unit belongs "
+        "in the KPI's `unit:`"
+    ),
+    "validate.hint_percent": (
+        'write {number} for {written}: a KPI with `unit: "%"` counts in percent points'
+    ),
+    "validate.hint_grouped": "write {number}: no currency sign and no thousands separators",
+    "validate.bad_id": "{value} is not a valid {field!r}",
+    "validate.hint_ids": (
+        "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
+    ),
+    "validate.not_mapping": "{field!r} must be a mapping of fields, not {type}",
+    "validate.hint_mapping": "write `key: value` pairs, indented under this field",
+    "validate.not_list": "{field!r} must be a list",
+    "validate.hint_list": "write each item on its own line starting with '- '",
+    "validate.pydantic_field": "{field!r}: {why}",
+    "validate.hint_owner": (
+        "name exactly one accountable person (负责人); list others under `collaborators`"
+    ),
+    "validate.hint_goal": "state the module's SMART goal: metric, number, unit and date",
+    "validate.hint_due": "a date in the plan period, written YYYY-MM-DD",
+    "validate.hint_date": "a date written YYYY-MM-DD",
+    "validate.owner_list": (
+        "{n} owners given; a module or action has exactly one accountable owner"
+    ),
+    "validate.owner_empty": "the owner is empty; name the one person accountable",
+    "validate.owner_several": (
+        "{owner!r} names more than one owner; exactly one person is accountable"
+    ),
+    "bounds.too_large": (
+        "{name} {value} is out of range: mktplan stores values up to a trillion ({max}) either "
+        "way, so a report could not add it up"
+    ),
+    "bounds.too_large.hint": (
+        "check for extra zeros or an exponent such as 1e27; write the number the plan means"
+    ),
+    "bounds.too_small": (
+        "{name} {value} is smaller than a millionth, the finest step mktplan stores, so it "
+        "would read as 0"
+    ),
+    "bounds.too_small.hint": (
+        "write 0 for nothing, or the value in a larger unit (e.g. percent points)"
+    ),
+    "bounds.date_outside": "{name} {value} is outside {first}–{last}, the years a plan can cover",
+    "bounds.date_outside.hint": "check the year; dates are written YYYY-MM-DD, e.g. 2024-06-20",
+    "formula.string_not_allowed": (
+        "strings are not allowed at position {position}; a formula uses KPI ids, numbers, "
+        "spend, revenue, + - * / and parentheses"
+    ),
+    "formula.char_not_allowed": (
+        "{char!r} is not allowed at position {position}; a formula uses KPI ids, numbers, "
+        "spend, revenue, + - * / and parentheses"
+    ),
+    "formula.attribute": (
+        "{name!r}: a KPI is named `kpi` or `module.kpi`; attributes are not allowed"
+    ),
+    "formula.dunder": "{name!r}: names starting with '__' are not allowed",
+    "formula.not_operator": "{op} is not an operator here",
+    "formula.ends_early": "the formula ends where a value was expected",
+    "formula.call": "function calls such as {name}(…) are not allowed",
+    "formula.too_deep": "parentheses nest deeper than {depth} levels",
+    "formula.unclosed": "a '(' is not closed",
+    "formula.unexpected": "unexpected {token!r} at position {position}",
+    "formula.too_long": "the formula is longer than {length} characters",
+    "formula.empty": "the formula is empty",
+    # the rules
+    "validate.vague_goal": (
+        "module {module!r}: {reason}. A SMART goal is specific, measurable, achievable, "
+        "relevant and time-bound: a metric, a number, a unit and a date"
+    ),
+    "validate.vague_goal.hint": (
+        'rewrite it measurably, e.g. "brand keyword searches +30 % by 30 Sep 2023" or '
+        '"9 月 30 日前品牌词搜索量提升 30%"; the numbers are checked by the module\'s KPIs'
+    ),
+    "validate.vague_phrase": (
+        "the goal {goal!r} is vague: {phrase!r} is a known unmeasurable phrasing ({label}) "
+        "and the goal names no number"
+    ),
+    "validate.no_quantity": (
+        "the goal {goal!r} is not measurable: it names no number apart from dates and "
+        "event names (双11, 618, Q3, 2025 say when, not how much)"
+    ),
+    "validate.no_measurable_kpi": (
+        "module {module!r} has no KPI with a numeric target and a due date, so its goal "
+        "cannot be measured"
+    ),
+    "validate.no_measurable_kpi.hint": (
+        "give at least one KPI `target:` (a number) and `due:` (a date in the plan period)"
+    ),
+    "validate.reserve_range_inverted": "reserve_range min {low} % is above max {high} %",
+    "validate.reserve_range_inverted.hint": "swap the two bounds",
+    "validate.reserve_out_of_range": (
+        "the reserve is {share} % of the total; it must be between {low} % and {high} %"
+    ),
+    "validate.reserve_out_of_range.hint": (
+        "set reserve between {low_amount} and {high_amount} (应急预备金 {low}–{high} %)"
+    ),
+    "validate.budget_overrun": (
+        "module budgets ({allocated}) plus the reserve ({reserve}) come to {sum}, more than "
+        "the total {total}"
+    ),
+    "validate.budget_overrun.hint": "cut module budgets by {cut} or raise the total",
+    "validate.lines_mismatch": (
+        "budget lines ({lines}) plus the reserve ({reserve}) come to {sum}, not the total {total}"
+    ),
+    "validate.lines_mismatch.hint_add": "add {amount} across the lines",
+    "validate.lines_mismatch.hint_remove": "remove {amount} across the lines",
+    "validate.module_without_budget": (
+        "module {module!r} has no budget but its actions plan {planned}"
+    ),
+    "validate.module_without_budget.hint": (
+        "give the module a `budget:` at least as large as its actions' budgets"
+    ),
+    "validate.actions_over_budget": (
+        "actions of module {module!r} plan {planned}, more than its budget {budget}"
+    ),
+    "validate.actions_over_budget.hint": ("cut action budgets by {cut} or raise the module budget"),
+    "validate.budget_unplanned": (
+        "actions of module {module!r} plan {planned} of its {budget}; more than half the "
+        "budget is unplanned"
+    ),
+    "validate.budget_unplanned.hint": (
+        "add the actions the rest of the money is for, or lower the budget"
+    ),
+    "validate.period_inverted": "the plan ends ({end}) before it starts ({start})",
+    "validate.swap_start_end": "swap start and end",
+    "validate.plan_period": "the plan period {start} – {end}",
+    "validate.move_between": "move it between {start} and {end}",
+    "validate.kpi_due_outside": "KPI {kpi!r} is due {due}, outside {span}",
+    "validate.kpi_due_outside.hint": "set a due date between {start} and {end}",
+    "validate.action_start_outside": "action {action!r} starts {day}, outside {span}",
+    "validate.action_end_outside": "action {action!r} ends {day}, outside {span}",
+    "validate.action_inverted": "action {action!r} ends ({end}) before it starts ({start})",
+    "validate.action_finished_early": (
+        "action {action!r} finished ({finished}) before it started ({start})"
+    ),
+    "validate.action_finished_early.hint": "check the actual finish date",
+    "validate.milestone_outside": "milestone {milestone!r} on {date} is outside {span}",
+    "validate.review_outside": "review of {date} is outside {span}",
+    "validate.review_outside.hint": "date it between {start} and {end}",
+    "validate.approval_after_end": "approval by {name} is dated {date}, after the plan ends",
+    "validate.approval_after_end.hint": "an approval comes before or during the plan",
+    "validate.what_module": "module",
+    "validate.what_plan_kpi": "plan-level KPI",
+    "validate.what_module_kpi": "{module} KPI",
+    "validate.what_module_named": "module {module!r}",
+    "validate.what_action_named": "action {action!r}",
+    "validate.what_the_plan": "the plan",
+    "validate.duplicate_id": "{what} id {id!r} is used twice (first at {first})",
+    "validate.duplicate_id.hint": "ids must be unique; rename one of them",
+    "validate.missing_unit": "KPI {kpi!r} has no unit",
+    "validate.missing_unit.hint": 'add `unit:` such as count, CNY or "%"',
+    "validate.missing_source": "KPI {kpi!r} has no data source (数据来源)",
+    "validate.missing_source.hint": (
+        "add `source:` naming the system or sheet its numbers come from"
+    ),
+    "validate.weight_formula": (
+        "KPI {kpi!r} is weighted by {weight!r}, a formula KPI: weights come from stored rows, "
+        "and formula KPIs have none"
+    ),
+    "validate.weight_formula.hint": (
+        "weight by a measured KPI exported in the same rows (e.g. impressions)"
+    ),
+    "validate.did_you_mean": "; did you mean {name!r}?",
+    "validate.weight_unknown": "KPI {kpi!r} is weighted by {weight!r}, which is not a KPI{suggestion}",
+    "validate.weight_unknown.hint": (
+        "name a KPI of the same module (or `module.kpi`) whose values weight the mean"
+    ),
+    "validate.weight_not_mean": "KPI {kpi!r} has a weight but aggregation {aggregation!r}",
+    "validate.weight_not_mean.hint": "a weight applies to `aggregation: mean` only",
+    "validate.target_far_from_baseline": (
+        "KPI {kpi!r} targets {target}, more than 10× its baseline {baseline}"
+    ),
+    "validate.target_far_from_baseline.hint": (
+        "check for a slipped digit; an achievable target is part of SMART"
+    ),
+    "validate.bad_formula": "KPI {kpi!r}: formula {formula!r}: {reason}",
+    "validate.bad_formula.hint": (
+        "a formula uses KPI ids, numbers, spend, revenue, + - * / and parentheses"
+    ),
+    "validate.formula_unknown": (
+        "KPI {kpi!r}: formula refers to {name!r}, which is not a KPI{suggestion}"
+    ),
+    "validate.formula_unknown.hint": (
+        "use a KPI id of this module, `module.kpi`, a plan-level id, spend or revenue"
+    ),
+    "validate.formula_no_role": (
+        "KPI {kpi!r}: formula uses {role!r} but {where} has no KPI with role: {role}"
+    ),
+    "validate.formula_no_role.hint": "mark the KPI that records it with `role: {role}`",
+    "validate.formula_cycle": "formulas refer to each other in a circle: {cycle}",
+    "validate.formula_cycle.hint": "one KPI of the circle must be measured, not computed",
+    "validate.alert_unknown_kpi": ("alert refers to KPI {kpi!r}, which does not exist{suggestion}"),
+    "validate.alert_unknown_kpi.hint": (
+        "name the KPI as `module.kpi`, or by its bare id at plan level"
+    ),
+    "validate.alert_no_condition": "alert has no condition",
+    "validate.alert_no_condition.hint": (
+        "add one of below_target, above_target, below_pace (percent) or above, below (value)"
+    ),
+    "validate.alert_no_target": "alert {condition} on {kpi!r}, which has no target",
+    "validate.alert_no_target.hint": (
+        "give the KPI a target, or use `above:`/`below:` with a value"
+    ),
+    "validate.alert_pace_on_level": (
+        "alert below_pace on {kpi!r}: a level has no pace line (its pace is its attainment)"
+    ),
+    "validate.alert_pace_on_level.hint": (
+        "use below_target for levels, rates and ratio formulas; below_pace fits KPIs that "
+        "add up (sum, or formulas adding such KPIs)"
+    ),
+    "validate.use_one_of": "use one of: {ids}",
+    "validate.review_unknown_module": "review refers to module {module!r}, which does not exist",
+    "validate.review_unknown_kpi": (
+        "review refers to KPI {kpi!r}, which does not exist{suggestion}"
+    ),
+    "validate.review_unknown_kpi.hint": "name the KPI as `module.kpi`",
+    "validate.source_without_map": (
+        "source {source!r} routes rows by {column!r} but has no `modules:` map"
+    ),
+    "validate.source_without_map.hint": "add `modules: {{cell value: module id}}`",
+    "validate.source_without_module_by": (
+        "source {source!r} has a `modules:` map but no `module_by:` column"
+    ),
+    "validate.source_without_module_by.hint": "name the column whose value picks the module",
+    "validate.source_unknown_module": "source {source!r}: module {module!r} does not exist",
+    "validate.source_routes_unknown": (
+        "source {source!r} routes {value!r} to module {module!r}, which does not exist"
+    ),
+    "validate.source_column_unknown": (
+        "source {source!r} maps column {column!r} to {kpi!r}, which is not a KPI{suggestion}"
+    ),
+    "validate.source_column_unknown.hint": (
+        "map to a KPI id of the routed modules, or `module.kpi`"
+    ),
+    "validate.source_column_formula": (
+        "source {source!r} maps column {column!r} to {kpis}, {n:plural/a formula KPI/formula KPIs}"
+    ),
+    "validate.source_column_formula.hint": (
+        "formula KPIs are computed from their inputs; map the inputs instead"
+    ),
+    "validate.department_owner": (
+        "{what} is owned by {owner!r}, which looks like a department or team, not a person"
+    ),
+    "validate.department_owner.hint": (
+        "name the one person who answers for it (负责人); list the team under `collaborators`"
+    ),
+    "validate.no_approvals": "the plan has no approvals (审批); it has not been signed off",
+    "validate.no_approvals.hint": (
+        "add `approvals:` with role, name and date for the department head and management"
+    ),
+    "validate.checkpoints_on_level": ("KPI {kpi!r} has checkpoints but is a level, not cumulative"),
+    "validate.checkpoints_on_level.hint": (
+        "checkpoints phase a target that adds up over time: a KPI with aggregation sum, or a "
+        "formula that only adds or subtracts such KPIs; drop them here"
+    ),
+    "validate.checkpoints_without_target": "KPI {kpi!r} has checkpoints but no target",
+    "validate.checkpoints_without_target.hint": "add `target:`; checkpoints are steps towards it",
+    "validate.checkpoint_not_number": (
+        "checkpoint {day} of KPI {kpi!r} is {raw!r}, neither a number nor a share of the target"
+    ),
+    "validate.checkpoint_not_number.hint": (
+        "write a cumulative value (150000) or a share of the target (15%)"
+    ),
+    "validate.checkpoint_outside": (
+        "checkpoint {day} of KPI {kpi!r} lies outside its window {start} … {due}"
+    ),
+    "validate.checkpoint_outside.hint": (
+        "date checkpoints between the plan start and the KPI's due date"
+    ),
+    "validate.checkpoint_out_of_range": (
+        "checkpoint {day} of KPI {kpi!r} is {value}, outside 0 … the target {target}"
+    ),
+    "validate.checkpoint_out_of_range.hint": (
+        "a checkpoint is the cumulative value planned by that date, at most the target "
+        "(at most 100%)"
+    ),
+    "validate.checkpoint_decreasing": (
+        "checkpoint {day} of KPI {kpi!r} ({value}) is below the one of {previous_day} ({previous})"
+    ),
+    "validate.checkpoint_decreasing.hint": (
+        "checkpoints are cumulative: each is at least the one before it"
+    ),
+    "validate.goal_target_mismatch": (
+        "module {module!r}: the goal names {said}, which matches none of its KPI targets "
+        "({targets})"
+    ),
+    "validate.goal_target_mismatch.hint": (
+        "bring the goal and the targets back in line: one of them was changed alone"
+    ),
+    "validate.percent_as_fraction": (
+        "KPI {kpi!r} is in percent points but targets {target}: that is {target} %, not {meant} %"
+    ),
+    "validate.percent_as_fraction.hint": (
+        "write {meant} for {meant} % (a percent KPI counts in percent points)"
+    ),
+    "validate.late_approval": (
+        "approval by {name} is dated {date}, after the plan started on {start}"
+    ),
+    "validate.late_approval.hint": (
+        "a plan is approved before it starts; check the date, or record why it was late"
+    ),
+    "plan.not_valid": "the plan is not valid: {first}",
+    "plan.not_valid_more": (
+        "the plan is not valid: {first} (and {more} more; run `mktplan validate {plan}`)"
+    ),
+}
+
+MESSAGES.update(
+    {
+        # the command line
+        "cli.error": "error",
+        "cli.warning": "warning",
+        "cli.hint_label": "hint: ",
+        "cli.error_hint": " Hint: {hint}.",
+        "cli.ok": "ok",
+        "validate.file_counts": "{errors} {errors:plural/error/errors}",
+        "validate.file_counts_warnings": (
+            "{errors} {errors:plural/error/errors}, {warnings} {warnings:plural/warning/warnings}"
+        ),
+        "validate.summary": (
+            "{plans} {plans:plural/plan/plans} checked: {valid} valid, {invalid} invalid "
+            "({errors} {errors:plural/error/errors}, {warnings} {warnings:plural/warning/warnings})"
+        ),
+        "validate.github_hint": ". Hint: {hint}",
+        "init.wrote": "wrote {path}; check it with: mktplan validate {path}",
+        "init.exists": "the file exists already",
+        "init.exists.hint": "pick another path or pass --force",
+        "init.directory": "this is a directory",
+        "init.directory.hint": "name the file to write",
+        "init.unwritable": "cannot write the plan: {why}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan diff
+        "diff.md_heading": "### mktplan diff: `{old}` → `{new}`",
+        "diff.summary": "{n} {n:plural/change/changes}: {areas}",
+        "diff.area_count": "{n} {area}",
+        "diff.list_separator": ", ",
+        "diff.summary_careful": (
+            "; {mark} {n} to review carefully (they change numbers or grades already reported)"
+        ),
+        "diff.budget_totals": "Budget totals",
+        "diff.days": "{days} {n:plural/day/days}",
+        "diff.invalid_side": "{label} is not a valid plan ({errors} {errors:plural/error/errors})",
+        "diff.invalid_side.hint": "fix the errors listed, or compare with another revision",
+        "diff.kind.added": "added",
+        "diff.kind.removed": "removed",
+        "diff.kind.changed": "changed",
+        "diff.area.plan": "plan",
+        "diff.area.budget": "budget",
+        "diff.area.module": "module",
+        "diff.area.kpi": "kpi",
+        "diff.area.action": "action",
+        "diff.area.alert": "alert",
+        "diff.area.source": "source",
+        "diff.area.review": "review",
+        "diff.area.milestone": "milestone",
+        "diff.area.approval": "approval",
+        "diff.group.grading": "Grading rules",
+        "diff.group.mapping": "Data mapping",
+        "diff.group.targets": "Targets and dates",
+        "diff.group.money": "Money",
+        "diff.group.people": "People",
+        "diff.group.text": "Descriptions",
+        "diff.header.area": "area",
+        "diff.header.item": "item",
+        "diff.header.field": "field",
+        "diff.header.old": "old",
+        "diff.header.new": "new",
+        "diff.header.change": "change",
+        "diff.total_header.budget": "budget",
+        "diff.total_header.old": "old",
+        "diff.total_header.new": "new",
+        "diff.total_header.change": "change",
+        "diff.total.total": "total budget",
+        "diff.total.reserve": "reserve",
+        "diff.total.reserve_share": "reserve %",
+        "diff.total.allocated": "allocated to modules",
+        "diff.total.unallocated": "unallocated",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan ingest and mktplan log
+        "ingest.already_ingested": "{name}: already ingested (same content and mapping); nothing changed",
+        "ingest.no_dates": "no dates",
+        "ingest.more_kpis": " and {n} more (`mktplan log PLAN --format json` lists all)",
+        "ingest.file_line": (
+            "{name} ({source}): {rows} {rows:plural/row/rows} read; {new} new, {changed} changed, "
+            "{unchanged} unchanged; {span}; {kpis} {kpis:plural/KPI/KPIs}: {named}"
+        ),
+        "ingest.line": "line {first}",
+        "ingest.lines": "lines {first}–{last}",
+        "ingest.skipped": "skipped {where}: {reason}",
+        "ingest.more_skipped": "… and {n} more skipped (`--format json` lists all)",
+        "ingest.not_written": "not written (dry run)",
+        "ingest.rejected_skipped": (
+            "{rows} {rows:plural/row/rows} rejected and skipped; listed in {where}"
+        ),
+        "ingest.dry_run": "dry run: nothing written to {store}",
+        "ingest.stored": "ingest run {run} stored in {store}",
+        "ingest.more_problems": "… and {n} more {n:plural/problem/problems} not listed",
+        "ingest.rows_rejected": (
+            "{rows} {rows:plural/row/rows} rejected in {files}; nothing was stored"
+        ),
+        "ingest.rows_rejected.hint": (
+            "fix the rows listed above, or pass --skip-invalid to store the good rows and "
+            "write the rejected ones to <file>.rejects.csv"
+        ),
+        "log.no_store": "no store yet: nothing has been ingested for this plan",
+        "log.no_store.hint": "run `mktplan ingest {plan} FILE...` first, or pass --store",
+        "log.no_runs": "no ingest runs for plan {plan} in {store}",
+        "log.run": "run {id}  {when}  {command}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # the weekly report's plan changes
+        "weekly.plan_change": "{subject}: {field} {old} → {new}",
+        "weekly.plan_change_delta": "{subject}: {field} {old} → {new} ({delta})",
+        "weekly.change_field.target": "target",
+        "weekly.change_field.due": "due",
+        "weekly.change_field.owner": "owner",
+        "weekly.change_field.budget": "budget",
+        "weekly.change_field.total": "total budget",
+        "weekly.change_field.reserve": "reserve",
+        "weekly.change_field.amount": "amount",
+    }
+)
+
+MESSAGES.update(
+    {
+        # pydantic's checks of single values
+        "validate.greater_than": "{value} is too small for {field!r}: it must be more than {limit}",
+        "validate.greater_than_equal": "{value} is too small for {field!r}: it must be at least {limit}",
+        "validate.less_than": "{value} is too large for {field!r}: it must be less than {limit}",
+        "validate.less_than_equal": "{value} is too large for {field!r}: it must be at most {limit}",
+        "validate.string_type": "{value} is not text for {field!r}",
+        "validate.bool_type": "{value} is not true or false for {field!r}",
+        "validate.bool_parsing": "{value} is not true or false for {field!r}",
+        "validate.int_type": "{value} is not a whole number for {field!r}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan diff: the command line and git
+        "diff.usage": "give either two plan files or one plan and --rev",
+        "diff.usage.hint": "mktplan diff OLD.yaml NEW.yaml, or mktplan diff PLAN.yaml --rev HEAD~1",
+        "diff.no_git": "git is not installed or not on PATH",
+        "diff.no_git.hint": "install git to use --rev",
+        "diff.not_a_rev": "{rev!r} is not a revision",
+        "diff.not_a_rev.hint": "name a commit, e.g. --rev HEAD~1",
+        "diff.no_folder": "the plan's folder does not exist",
+        "diff.not_a_repo": "not inside a git repository, so --rev has nothing to compare with",
+        "diff.not_a_repo.hint": "compare two files instead: mktplan diff OLD.yaml NEW.yaml",
+        "diff.unknown_rev": "unknown revision {rev!r}",
+        "diff.unknown_rev.hint": (
+            "name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main"
+        ),
+        "diff.not_at_rev": "{path} does not exist at revision {rev!r}",
+        "diff.not_at_rev.hint": (
+            "the plan was added later; pick a later revision or compare two files"
+        ),
+        "diff.not_utf8": "{label} is not UTF-8",
+        "diff.not_utf8.hint": "plans are UTF-8 text files",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest: the most common reasons a row or cell is refused
+        "ingest.rejected_cell": "{value!r}: {why}",
+        "ingest.not_a_number": (
+            "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
+            "negative"
+        ),
+        "ingest.no_date": "no date",
+        "ingest.not_a_date": "not a date; {hint}",
+        "ingest.not_calendar_date": "not a calendar date ({why})",
+        "ingest.no_kpi_id": "no KPI id",
+        "ingest.unknown_kpi": "unknown KPI {kpi!r}",
+        "ingest.unknown_kpi_close": "unknown KPI {kpi!r}; did you mean {close!r}?",
+        "ingest.unknown_kpi_two": "unknown KPI {kpi!r}; did you mean {first!r} or {second!r}?",
+        "ingest.formula_kpi": "{kpi!r} is a formula KPI ({formula}); ingest its inputs instead",
+    }
+)

@@ -1,0 +1,456 @@
+"""Every message of every command in Chinese, keyed as en.py (tests/test_messages.py checks
+that both hold the same keys and that no Chinese text names a value the English lacks)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # files and YAML
+    "file.not_found": "找不到计划文件",
+    "file.not_found.hint": "检查路径和拼写",
+    "file.is_directory": "这是一个文件夹，不是计划文件",
+    "file.is_directory.hint": "写出 YAML 文件本身，例如 plans/q3.yaml",
+    "file.too_large": "计划文件有 {size} 字节，超过任何计划的大小",
+    "file.over_limit": "计划文件超过 {max} 字节，超过任何计划的大小",
+    "file.unreadable": "无法读取计划文件：{why}",
+    "file.not_utf8": "计划文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）",
+    "file.not_utf8.hint": "把文件另存为 UTF-8；多数编辑器在“编码保存”中提供此选项",
+    "file.nul_bytes": "计划文件含有 NUL 字节，不是文本文件",
+    "file.empty": "计划文件是空的",
+    "file.empty.hint": "从 `mktplan init plan.yaml --lang zh` 开始，它会写出带注释的示例计划",
+    "yaml.too_many_values": "文档展开后超过 {max} 个值（别名炸弹，或文件远大于任何计划）",
+    "yaml.too_many_values.hint": "把值直接写出来，不要嵌套锚点和别名",
+    "yaml.tag_mismatch": "值 {value!r} 与它的标签 !!{tag} 不符",
+    "yaml.tag_mismatch.hint": "去掉标签，直接写值",
+    "yaml.merge_key": "计划不支持合并键（<<）",
+    "yaml.merge_key.hint": "在每个条目中把共同字段写出来",
+    "yaml.tag_not_allowed": "计划中不允许使用 YAML 标签 {tag!r}",
+    "yaml.tag_not_allowed.hint": "去掉标签；计划只使用普通 YAML 值",
+    "yaml.too_many_digits": "数字 {start}… 有 {digits} 位，超过任何计划值",
+    "yaml.too_many_digits.hint": "写出计划真正要的数字；金额和目标值远没有这么长",
+    "yaml.complex_key": "映射的键必须是普通值，不能是列表或映射",
+    "yaml.duplicate_key": "键 {key!r} 重复",
+    "yaml.duplicate_key_at": "键 {key!r} 重复（第一次出现在第 {first} 行）",
+    "yaml.duplicate_key.hint": "同一映射中每个键只能出现一次；把两个条目合并",
+    "yaml.unknown_alias": "未知的别名 *{alias}",
+    "yaml.too_deep": "文档嵌套超过 {depth} 层",
+    "yaml.too_deep.hint": "计划只有几层深；检查缩进",
+    "yaml.tab": "第 {line} 行用制表符（Tab）缩进；YAML 只能用空格缩进",
+    "yaml.tab.hint": "把行首的制表符换成空格（每层两个，与上下行一致）",
+    "yaml.no_space_after_colon": "`{source}` 中冒号后缺少空格：YAML 会把 `键:值` 读成一整段文字",
+    "yaml.reserved_start": (
+        "值 {value!r} 以 YAML 保留字符 {char!r} 开头：以 %、@、`、*、&、!、| 或 > 开头的值"
+        "必须加引号"
+    ),
+    "yaml.reserved_start.hint": "加上引号：`{fixed}`",
+    "yaml.two_documents": "文件中有不止一个 YAML 文档",
+    "yaml.two_documents.hint": "一个计划文件只放一个计划；删除 '---' 分隔线",
+    "yaml.invalid": "不是有效的 YAML：{problem}",
+    "yaml.invalid.hint": "检查这一行和上一行的缩进、冒号和引号",
+    # the plan model
+    "validate.not_a_plan_mapping": "计划必须是包含 plan:、budget: 和 modules: 的 YAML 映射",
+    "validate.not_a_plan_mapping.hint": "用 `mktplan init plan.yaml --lang zh` 生成带注释的示例",
+    "validate.unknown_field": "未知字段 {field!r}",
+    "validate.unknown_field_close": "未知字段 {field!r}；是不是想写 {close!r}？",
+    "validate.unknown_field_no_space": "未知字段 {field!r}：冒号后缺少空格，`键:值` 成了一整段文字",
+    "validate.hint_space_after_colon": "在冒号后加一个空格：`{fixed}`",
+    "validate.hint_rename": "改名为 {close!r}",
+    "validate.hint_known_fields": "此处可用的字段：{fields}",
+    "validate.missing_field": "缺少必填字段 {field!r}",
+    "validate.hint_add_field": "在 {parent} 下添加 `{field}:`；参见 docs/plan-format.md",
+    "validate.hint_add_field_top": "在最外层添加 `{field}:`；参见 docs/plan-format.md",
+    "validate.not_allowed": "{field!r} 不允许取值 {value}",
+    "validate.hint_use_one_of": "可选值：{expected}",
+    "validate.bad_date": "{value} 不是 {field!r} 的有效日期",
+    "validate.bad_date_why": "{value} 不是 {field!r} 的有效日期（{why}）",
+    "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",
+    "validate.not_finite": "{value} 不是 {field!r} 的有限数值",
+    "validate.not_a_number": "{value} 不是 {field!r} 的数字",
+    "validate.hint_plain_number": "写一个纯数字，例如 35000 或 12.5，不带单位和千位分隔符",
+    "validate.hint_roi": "ROI 目标写作每投入 1 的回报：{written} 写作 {number}（纯数字，不带冒号）",
+    "validate.hint_ratio": "把比例 {written} 写成一个数：{number}（即 1:{number}）",
+    "validate.hint_scaled": "{written} 写作 {number}：数字要完整写出，单位写在 KPI 的 `unit:` 中",
+    "validate.hint_percent": '{written} 写作 {number}：`unit: "%"` 的 KPI 以百分点计数',
+    "validate.hint_grouped": "写作 {number}：不带货币符号和千位分隔符",
+    "validate.bad_id": "{value} 不是有效的 {field!r}",
+    "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",
+    "validate.not_mapping": "{field!r} 必须是字段映射，而不是 {type}",
+    "validate.hint_mapping": "在此字段下缩进写出 `键: 值`",
+    "validate.not_list": "{field!r} 必须是列表",
+    "validate.hint_list": "每一项单独一行，以 '- ' 开头",
+    "validate.pydantic_field": "{field!r}：{why}",
+    "validate.hint_owner": "写出唯一负责的一个人（负责人）；其他人列在 `collaborators` 下",
+    "validate.hint_goal": "写出模块的 SMART 目标：指标、数值、单位和日期",
+    "validate.hint_due": "计划周期内的日期，写作 YYYY-MM-DD",
+    "validate.hint_date": "日期写作 YYYY-MM-DD",
+    "validate.owner_list": "给出了 {n} 个负责人；一个模块或任务只有一个负责人",
+    "validate.owner_empty": "负责人为空；写出唯一负责的那个人",
+    "validate.owner_several": "{owner!r} 写了不止一个负责人；只能有一个人负责",
+    "bounds.too_large": (
+        "{name} {value} 超出范围：mktplan 存储的数值正负都不超过一万亿（{max}），报告无法汇总"
+    ),
+    "bounds.too_large.hint": "检查是否多写了零或用了 1e27 这样的指数；写出计划真正要的数字",
+    "bounds.too_small": "{name} {value} 小于百万分之一（mktplan 存储的最小步长），会被读作 0",
+    "bounds.too_small.hint": "没有就写 0，或者换用更大的单位（例如百分点）",
+    "bounds.date_outside": "{name} {value} 不在 {first}–{last} 年之间，超出计划能覆盖的年份",
+    "bounds.date_outside.hint": "检查年份；日期写作 YYYY-MM-DD，例如 2024-06-20",
+    "formula.string_not_allowed": (
+        "第 {position} 个字符处不允许出现字符串；公式只能使用 KPI 编号、数字、spend、revenue、"
+        "+ - * / 和括号"
+    ),
+    "formula.char_not_allowed": (
+        "第 {position} 个字符处不允许出现 {char!r}；公式只能使用 KPI 编号、数字、spend、revenue、"
+        "+ - * / 和括号"
+    ),
+    "formula.attribute": "{name!r}：KPI 写作 `kpi` 或 `module.kpi`，不允许更多层级",
+    "formula.dunder": "{name!r}：不允许以 '__' 开头的名称",
+    "formula.not_operator": "{op} 在这里不是运算符",
+    "formula.ends_early": "公式在应有数值处结束了",
+    "formula.call": "不允许 {name}(…) 这样的函数调用",
+    "formula.too_deep": "括号嵌套超过 {depth} 层",
+    "formula.unclosed": "有一个 '(' 没有闭合",
+    "formula.unexpected": "第 {position} 个字符处出现意外的 {token!r}",
+    "formula.too_long": "公式超过 {length} 个字符",
+    "formula.empty": "公式为空",
+    # the rules
+    "validate.vague_goal": (
+        "模块 {module!r}：{reason}。SMART 目标应具体、可衡量、可实现、相关且有时限："
+        "包含指标、数值、单位和日期"
+    ),
+    "validate.vague_goal.hint": (
+        '改写为可衡量的目标，例如 "9 月 30 日前品牌词搜索量提升 30%" 或 '
+        '"brand keyword searches +30 % by 30 Sep 2023"；其中的数值由模块的 KPI 检验'
+    ),
+    "validate.vague_phrase": (
+        "目标 {goal!r} 含糊：{phrase!r} 是常见的不可衡量说法（{label}），且目标中没有数值"
+    ),
+    "validate.no_quantity": (
+        "目标 {goal!r} 不可衡量：除了日期和活动名称外没有任何数值"
+        "（双11、618、Q3、2025 说明的是时间，不是多少）"
+    ),
+    "validate.no_measurable_kpi": "模块 {module!r} 没有同时带数值目标和截止日期的 KPI，目标无法衡量",
+    "validate.no_measurable_kpi.hint": (
+        "至少给一个 KPI 写上 `target:`（数字）和 `due:`（计划周期内的日期）"
+    ),
+    "validate.reserve_range_inverted": "reserve_range 的下限 {low} % 高于上限 {high} %",
+    "validate.reserve_range_inverted.hint": "交换上下限",
+    "validate.reserve_out_of_range": (
+        "应急预备金占总预算的 {share} %，应在 {low} % 到 {high} % 之间"
+    ),
+    "validate.reserve_out_of_range.hint": (
+        "把 reserve 设在 {low_amount} 到 {high_amount} 之间（应急预备金 {low}–{high} %）"
+    ),
+    "validate.budget_overrun": (
+        "各模块预算（{allocated}）加应急预备金（{reserve}）共 {sum}，超过总预算 {total}"
+    ),
+    "validate.budget_overrun.hint": "把模块预算削减 {cut}，或提高总预算",
+    "validate.lines_mismatch": (
+        "预算科目（{lines}）加应急预备金（{reserve}）共 {sum}，不等于总预算 {total}"
+    ),
+    "validate.lines_mismatch.hint_add": "在各科目中共增加 {amount}",
+    "validate.lines_mismatch.hint_remove": "在各科目中共减少 {amount}",
+    "validate.module_without_budget": "模块 {module!r} 没有预算，但其任务计划花费 {planned}",
+    "validate.module_without_budget.hint": "给模块写上 `budget:`，至少等于其任务预算之和",
+    "validate.actions_over_budget": (
+        "模块 {module!r} 的任务计划花费 {planned}，超过模块预算 {budget}"
+    ),
+    "validate.actions_over_budget.hint": "把任务预算削减 {cut}，或提高模块预算",
+    "validate.budget_unplanned": (
+        "模块 {module!r} 的任务只计划了预算 {budget} 中的 {planned}；一半以上的预算没有安排"
+    ),
+    "validate.budget_unplanned.hint": "补上其余资金要用于的任务，或降低预算",
+    "validate.period_inverted": "计划的结束日期（{end}）早于开始日期（{start}）",
+    "validate.swap_start_end": "交换开始和结束日期",
+    "validate.plan_period": "计划周期 {start} – {end}",
+    "validate.move_between": "移到 {start} 与 {end} 之间",
+    "validate.kpi_due_outside": "KPI {kpi!r} 的截止日期 {due} 不在{span}内",
+    "validate.kpi_due_outside.hint": "把截止日期设在 {start} 与 {end} 之间",
+    "validate.action_start_outside": "任务 {action!r} 开始于 {day}，不在{span}内",
+    "validate.action_end_outside": "任务 {action!r} 结束于 {day}，不在{span}内",
+    "validate.action_inverted": "任务 {action!r} 的结束日期（{end}）早于开始日期（{start}）",
+    "validate.action_finished_early": (
+        "任务 {action!r} 的实际完成日期（{finished}）早于开始日期（{start}）"
+    ),
+    "validate.action_finished_early.hint": "检查实际完成日期",
+    "validate.milestone_outside": "里程碑 {milestone!r}（{date}）不在{span}内",
+    "validate.review_outside": "{date} 的复盘不在{span}内",
+    "validate.review_outside.hint": "把日期设在 {start} 与 {end} 之间",
+    "validate.approval_after_end": "{name} 的审批日期为 {date}，晚于计划结束",
+    "validate.approval_after_end.hint": "审批应在计划开始前或执行期间",
+    "validate.what_module": "模块",
+    "validate.what_plan_kpi": "计划级 KPI",
+    "validate.what_module_kpi": "{module} 的 KPI",
+    "validate.what_module_named": "模块 {module!r}",
+    "validate.what_action_named": "任务 {action!r}",
+    "validate.what_the_plan": "计划",
+    "validate.duplicate_id": "{what} 编号 {id!r} 重复使用（第一次在 {first}）",
+    "validate.duplicate_id.hint": "编号必须唯一；给其中一个改名",
+    "validate.missing_unit": "KPI {kpi!r} 没有单位",
+    "validate.missing_unit.hint": '添加 `unit:`，例如 count、CNY 或 "%"',
+    "validate.missing_source": "KPI {kpi!r} 没有数据来源",
+    "validate.missing_source.hint": "添加 `source:`，写明数据来自哪个系统或表格",
+    "validate.weight_formula": (
+        "KPI {kpi!r} 以公式 KPI {weight!r} 加权：权重来自存储的数据行，而公式 KPI 没有数据行"
+    ),
+    "validate.weight_formula.hint": "改用同一行导出的实测 KPI 加权（例如 impressions）",
+    "validate.did_you_mean": "；是不是想写 {name!r}？",
+    "validate.weight_unknown": "KPI {kpi!r} 以 {weight!r} 加权，但它不是 KPI{suggestion}",
+    "validate.weight_unknown.hint": "写出同一模块（或 `module.kpi`）中用于加权平均的 KPI",
+    "validate.weight_not_mean": "KPI {kpi!r} 设置了权重，但汇总方式是 {aggregation!r}",
+    "validate.weight_not_mean.hint": "权重只适用于 `aggregation: mean`",
+    "validate.target_far_from_baseline": "KPI {kpi!r} 的目标 {target} 超过基线值 {baseline} 的 10 倍",
+    "validate.target_far_from_baseline.hint": "检查是否多写了一位；可实现的目标也是 SMART 的一部分",
+    "validate.bad_formula": "KPI {kpi!r}：公式 {formula!r}：{reason}",
+    "validate.bad_formula.hint": "公式只能使用 KPI 编号、数字、spend、revenue、+ - * / 和括号",
+    "validate.formula_unknown": "KPI {kpi!r}：公式引用了 {name!r}，但它不是 KPI{suggestion}",
+    "validate.formula_unknown.hint": (
+        "使用本模块的 KPI 编号、`module.kpi`、计划级编号、spend 或 revenue"
+    ),
+    "validate.formula_no_role": (
+        "KPI {kpi!r}：公式使用了 {role!r}，但{where}中没有 role: {role} 的 KPI"
+    ),
+    "validate.formula_no_role.hint": "给记录它的 KPI 标上 `role: {role}`",
+    "validate.formula_cycle": "公式之间循环引用：{cycle}",
+    "validate.formula_cycle.hint": "循环中至少有一个 KPI 必须是实测的，而不是计算的",
+    "validate.alert_unknown_kpi": "预警引用的 KPI {kpi!r} 不存在{suggestion}",
+    "validate.alert_unknown_kpi.hint": "KPI 写作 `module.kpi`，计划级 KPI 直接写编号",
+    "validate.alert_no_condition": "预警没有条件",
+    "validate.alert_no_condition.hint": (
+        "添加 below_target、above_target、below_pace（百分比）或 above、below（数值）之一"
+    ),
+    "validate.alert_no_target": "预警 {condition} 针对 {kpi!r}，但它没有目标值",
+    "validate.alert_no_target.hint": "给该 KPI 设目标值，或改用带数值的 `above:`/`below:`",
+    "validate.alert_pace_on_level": (
+        "预警 below_pace 针对 {kpi!r}：存量指标没有进度线（它的进度就是达成率）"
+    ),
+    "validate.alert_pace_on_level.hint": (
+        "存量、比率和比值公式用 below_target；below_pace 适用于可累加的 KPI"
+        "（sum，或累加这类 KPI 的公式）"
+    ),
+    "validate.use_one_of": "可选：{ids}",
+    "validate.review_unknown_module": "复盘引用的模块 {module!r} 不存在",
+    "validate.review_unknown_kpi": "复盘引用的 KPI {kpi!r} 不存在{suggestion}",
+    "validate.review_unknown_kpi.hint": "KPI 写作 `module.kpi`",
+    "validate.source_without_map": "数据来源 {source!r} 按 {column!r} 分配行，但没有 `modules:` 映射",
+    "validate.source_without_map.hint": "添加 `modules: {{单元格值: 模块编号}}`",
+    "validate.source_without_module_by": "数据来源 {source!r} 有 `modules:` 映射，但没有 `module_by:` 列",
+    "validate.source_without_module_by.hint": "写出用来决定模块的那一列",
+    "validate.source_unknown_module": "数据来源 {source!r}：模块 {module!r} 不存在",
+    "validate.source_routes_unknown": "数据来源 {source!r} 把 {value!r} 分配给不存在的模块 {module!r}",
+    "validate.source_column_unknown": (
+        "数据来源 {source!r} 把列 {column!r} 映射到 {kpi!r}，但它不是 KPI{suggestion}"
+    ),
+    "validate.source_column_unknown.hint": "映射到所分配模块的 KPI 编号，或 `module.kpi`",
+    "validate.source_column_formula": "数据来源 {source!r} 把列 {column!r} 映射到公式 KPI {kpis}",
+    "validate.source_column_formula.hint": "公式 KPI 由其输入计算得出；请映射输入指标",
+    "validate.department_owner": "{what} 的负责人是 {owner!r}，看起来是部门或团队，而不是个人",
+    "validate.department_owner.hint": "写出对此负责的那一个人（负责人）；团队列在 `collaborators` 下",
+    "validate.no_approvals": "计划没有审批记录；尚未签批",
+    "validate.no_approvals.hint": "添加 `approvals:`，写明部门负责人和管理层的角色、姓名和日期",
+    "validate.checkpoints_on_level": "KPI {kpi!r} 设置了阶段目标，但它是存量指标，不可累加",
+    "validate.checkpoints_on_level.hint": (
+        "阶段目标用于随时间累加的目标：aggregation 为 sum 的 KPI，或只加减这类 KPI 的公式；"
+        "请删除此处的阶段目标"
+    ),
+    "validate.checkpoints_without_target": "KPI {kpi!r} 设置了阶段目标，但没有目标值",
+    "validate.checkpoints_without_target.hint": "添加 `target:`；阶段目标是通往它的台阶",
+    "validate.checkpoint_not_number": (
+        "KPI {kpi!r} 在 {day} 的阶段目标是 {raw!r}，既不是数字，也不是目标值的比例"
+    ),
+    "validate.checkpoint_not_number.hint": "写累计值（150000）或目标值的比例（15%）",
+    "validate.checkpoint_outside": (
+        "KPI {kpi!r} 在 {day} 的阶段目标不在其时间窗 {start} … {due} 内"
+    ),
+    "validate.checkpoint_outside.hint": "阶段目标的日期应在计划开始与 KPI 截止日期之间",
+    "validate.checkpoint_out_of_range": (
+        "KPI {kpi!r} 在 {day} 的阶段目标为 {value}，不在 0 … 目标值 {target} 之间"
+    ),
+    "validate.checkpoint_out_of_range.hint": (
+        "阶段目标是到该日期计划达到的累计值，最多等于目标值（最多 100%）"
+    ),
+    "validate.checkpoint_decreasing": (
+        "KPI {kpi!r} 在 {day} 的阶段目标（{value}）低于 {previous_day} 的（{previous}）"
+    ),
+    "validate.checkpoint_decreasing.hint": "阶段目标是累计值：每一个都不小于前一个",
+    "validate.goal_target_mismatch": (
+        "模块 {module!r}：目标中写的 {said} 与其任何 KPI 目标值（{targets}）都不一致"
+    ),
+    "validate.goal_target_mismatch.hint": "让目标描述与目标值重新一致：其中一个被单独改过",
+    "validate.percent_as_fraction": (
+        "KPI {kpi!r} 以百分点计数，但目标值为 {target}：即 {target} %，而不是 {meant} %"
+    ),
+    "validate.percent_as_fraction.hint": "{meant} % 写作 {meant}（百分比 KPI 以百分点计数）",
+    "validate.late_approval": "{name} 的审批日期为 {date}，晚于计划开始日期 {start}",
+    "validate.late_approval.hint": "计划应在开始前获批；检查日期，或记录延迟审批的原因",
+    "plan.not_valid": "计划无效：{first}",
+    "plan.not_valid_more": "计划无效：{first}（另有 {more} 个问题；运行 `mktplan validate {plan}`）",
+}
+
+MESSAGES.update(
+    {
+        # the command line
+        "cli.error": "错误",
+        "cli.warning": "警告",
+        "cli.hint_label": "提示：",
+        "cli.error_hint": " 提示：{hint}。",
+        "cli.ok": "通过",
+        "validate.file_counts": "{errors} 个错误",
+        "validate.file_counts_warnings": "{errors} 个错误，{warnings} 个警告",
+        "validate.summary": (
+            "检查了 {plans} 个计划：{valid} 个有效，{invalid} 个无效"
+            "（{errors} 个错误，{warnings} 个警告）"
+        ),
+        "validate.github_hint": "。提示：{hint}",
+        "init.wrote": "已写入 {path}；用以下命令检查：mktplan validate {path}",
+        "init.exists": "文件已存在",
+        "init.exists.hint": "换一个路径，或加 --force 覆盖",
+        "init.directory": "这是一个文件夹",
+        "init.directory.hint": "写出要生成的文件名",
+        "init.unwritable": "无法写入计划：{why}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan diff
+        "diff.md_heading": "### mktplan 计划变更：`{old}` → `{new}`",
+        "diff.summary": "{n} 处变更：{areas}",
+        "diff.area_count": "{area} {n}",
+        "diff.list_separator": "、",
+        "diff.summary_careful": "；{mark} {n} 处需仔细审阅（会改变已报告的数值或评级）",
+        "diff.budget_totals": "预算总览",
+        "diff.days": "{days} 天",
+        "diff.invalid_side": "{label} 不是有效的计划（{errors} 个错误）",
+        "diff.invalid_side.hint": "修正列出的错误，或与其他版本比较",
+        "diff.kind.added": "新增",
+        "diff.kind.removed": "删除",
+        "diff.kind.changed": "修改",
+        "diff.area.plan": "计划",
+        "diff.area.budget": "预算",
+        "diff.area.module": "策略模块",
+        "diff.area.kpi": "关键指标",
+        "diff.area.action": "任务",
+        "diff.area.alert": "预警",
+        "diff.area.source": "数据来源",
+        "diff.area.review": "复盘",
+        "diff.area.milestone": "里程碑",
+        "diff.area.approval": "审批",
+        "diff.group.grading": "评级规则",
+        "diff.group.mapping": "数据映射",
+        "diff.group.targets": "目标与日期",
+        "diff.group.money": "资金",
+        "diff.group.people": "人员",
+        "diff.group.text": "描述",
+        "diff.header.area": "类别",
+        "diff.header.item": "项目",
+        "diff.header.field": "字段",
+        "diff.header.old": "原值",
+        "diff.header.new": "新值",
+        "diff.header.change": "变化",
+        "diff.total_header.budget": "预算",
+        "diff.total_header.old": "原值",
+        "diff.total_header.new": "新值",
+        "diff.total_header.change": "变化",
+        "diff.total.total": "总预算",
+        "diff.total.reserve": "应急预备金",
+        "diff.total.reserve_share": "应急预备金占比",
+        "diff.total.allocated": "已分配至模块",
+        "diff.total.unallocated": "未分配",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan ingest and mktplan log
+        "ingest.already_ingested": "{name}：已导入过（内容和映射相同）；没有变化",
+        "ingest.no_dates": "无日期",
+        "ingest.more_kpis": " 等另外 {n} 个（`mktplan log PLAN --format json` 列出全部）",
+        "ingest.file_line": (
+            "{name}（{source}）：读取 {rows} 行；新增 {new}，修改 {changed}，未变 {unchanged}；"
+            "{span}；{kpis} 个指标：{named}"
+        ),
+        "ingest.line": "第 {first} 行",
+        "ingest.lines": "第 {first}–{last} 行",
+        "ingest.skipped": "跳过{where}：{reason}",
+        "ingest.more_skipped": "… 另外跳过 {n} 处（`--format json` 列出全部）",
+        "ingest.not_written": "未写入（试运行）",
+        "ingest.rejected_skipped": "{rows} 行被拒收并跳过；列在 {where}",
+        "ingest.dry_run": "试运行：没有写入 {store}",
+        "ingest.stored": "导入批次 {run} 已存入 {store}",
+        "ingest.more_problems": "… 另有 {n} 个问题未列出",
+        "ingest.rows_rejected": "{files} 中 {rows} 行被拒收；没有存入任何数据",
+        "ingest.rows_rejected.hint": (
+            "修正上面列出的行，或加 --skip-invalid 只存入正确的行，并把被拒收的行写入 "
+            "<文件>.rejects.csv"
+        ),
+        "log.no_store": "还没有数据库：此计划尚未导入任何数据",
+        "log.no_store.hint": "先运行 `mktplan ingest {plan} FILE...`，或用 --store 指定",
+        "log.no_runs": "{store} 中没有计划 {plan} 的导入记录",
+        "log.run": "批次 {id}  {when}  {command}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # the weekly report's plan changes
+        "weekly.plan_change": "{subject}：{field} {old} → {new}",
+        "weekly.plan_change_delta": "{subject}：{field} {old} → {new}（{delta}）",
+        "weekly.change_field.target": "目标值",
+        "weekly.change_field.due": "截止日期",
+        "weekly.change_field.owner": "负责人",
+        "weekly.change_field.budget": "预算",
+        "weekly.change_field.total": "总预算",
+        "weekly.change_field.reserve": "应急预备金",
+        "weekly.change_field.amount": "金额",
+    }
+)
+
+MESSAGES.update(
+    {
+        # pydantic's checks of single values
+        "validate.greater_than": "{field!r} 的值 {value} 太小：必须大于 {limit}",
+        "validate.greater_than_equal": "{field!r} 的值 {value} 太小：至少为 {limit}",
+        "validate.less_than": "{field!r} 的值 {value} 太大：必须小于 {limit}",
+        "validate.less_than_equal": "{field!r} 的值 {value} 太大：最多为 {limit}",
+        "validate.string_type": "{field!r} 的值 {value} 不是文字",
+        "validate.bool_type": "{field!r} 的值 {value} 不是 true 或 false",
+        "validate.bool_parsing": "{field!r} 的值 {value} 不是 true 或 false",
+        "validate.int_type": "{field!r} 的值 {value} 不是整数",
+    }
+)
+
+MESSAGES.update(
+    {
+        # mktplan diff: the command line and git
+        "diff.usage": "请给出两个计划文件，或一个计划加 --rev",
+        "diff.usage.hint": "mktplan diff OLD.yaml NEW.yaml，或 mktplan diff PLAN.yaml --rev HEAD~1",
+        "diff.no_git": "没有安装 git，或 git 不在 PATH 中",
+        "diff.no_git.hint": "安装 git 后才能使用 --rev",
+        "diff.not_a_rev": "{rev!r} 不是一个版本",
+        "diff.not_a_rev.hint": "写出一个提交，例如 --rev HEAD~1",
+        "diff.no_folder": "计划所在的文件夹不存在",
+        "diff.not_a_repo": "不在 git 仓库中，--rev 无从比较",
+        "diff.not_a_repo.hint": "改为比较两个文件：mktplan diff OLD.yaml NEW.yaml",
+        "diff.unknown_rev": "未知的版本 {rev!r}",
+        "diff.unknown_rev.hint": "写出存在的提交、分支或标签，例如 --rev HEAD~1 或 --rev main",
+        "diff.not_at_rev": "版本 {rev!r} 中不存在 {path}",
+        "diff.not_at_rev.hint": "计划是后来才添加的；选择更晚的版本，或比较两个文件",
+        "diff.not_utf8": "{label} 不是 UTF-8 编码",
+        "diff.not_utf8.hint": "计划是 UTF-8 文本文件",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest: the most common reasons a row or cell is refused
+        "ingest.rejected_cell": "{value!r}：{why}",
+        "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
+        "ingest.no_date": "没有日期",
+        "ingest.not_a_date": "不是日期；请写作 2024-06-10、2024/6/10 或 2024年6月10日",
+        "ingest.not_calendar_date": "日历上不存在这一天（{why}）",
+        "ingest.no_kpi_id": "没有指标编号",
+        "ingest.unknown_kpi": "未知指标 {kpi!r}",
+        "ingest.unknown_kpi_close": "未知指标 {kpi!r}；是不是想写 {close!r}？",
+        "ingest.unknown_kpi_two": "未知指标 {kpi!r}；是不是想写 {first!r} 或 {second!r}？",
+        "ingest.formula_kpi": "{kpi!r} 是公式指标（{formula}）；请导入它的输入指标",
+    }
+)

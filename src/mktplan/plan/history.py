@@ -1,0 +1,49 @@
+"""What changed in a plan during a period, from git: the plan as committed before the period
+started against the working plan, through `mktplan diff --rev`'s machinery. Anything that
+stops the look-up (no git, not a repository, no commit that old, an invalid old version)
+means no changes to tell, never an error: the weekly report goes out regardless."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from mktplan.errors import MktplanError
+from mktplan.plan import diff
+from mktplan.plan.model import Plan
+
+# the changes a weekly report names: targets, budgets, owners and due dates
+CHANGE_FIELDS = frozenset({"target", "due", "owner", "budget", "total", "reserve", "amount"})
+
+
+def _commit_before(path: Path, day: dt.date) -> str | None:
+    """The last commit made before ``day`` began, or None (no git, no repository, none)."""
+    try:
+        found = diff.run_git(
+            ["rev-list", "-1", f"--before={day.isoformat()} 00:00:00", "HEAD"], path.parent
+        )
+    except MktplanError:
+        return None
+    sha = found.stdout.decode("ascii", "replace").strip()
+    return sha if found.returncode == 0 and sha else None
+
+
+def plan_changes(path: Path, plan: Plan, since: dt.date) -> list[diff.Change]:
+    """Changes of targets, budgets, owners and due dates from the plan at ``path`` as
+    committed before ``since`` to ``plan`` (the working version); [] when git cannot say."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        return []
+    commit = _commit_before(path.resolve(), since)
+    if commit is None:
+        return []
+    try:
+        version = diff.read_at_rev(path, commit)
+        before = diff.load_text_side(version.text, version.label, path.name)
+    except MktplanError:  # the plan did not exist then, or that version does not validate
+        return []
+    return [
+        c
+        for c in diff.diff_plans(before, plan)
+        if c.kind is diff.Kind.changed and c.field in CHANGE_FIELDS
+    ]

@@ -1,0 +1,146 @@
+"""The weekly report lists the plan's changes of targets, budgets, owners and due dates during
+the current period, from git: the plan as committed before the period started against the
+working plan. No git or no repository: nothing, silently."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.plan.plans import VALID, mutate
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+AS_OF = "2024-02-25"  # weekly: the current period is 2024-02-19 … 2024-02-25
+
+
+def _git(repo: Path, *args: str, when: str = "2024-01-01T12:00:00") -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _commit(repo: Path, text: str, when: str) -> None:
+    (repo / "plan.yaml").write_text(text, encoding="utf-8")
+    _git(repo, "add", "plan.yaml", when=when)
+    _git(repo, "commit", "-q", "-m", "plan", when=when)
+
+
+# before the period: the version the report compares with (its own edits are not news)
+EARLIER = mutate("target: 500000,", "target: 520000,")
+# during the period, committed or still in the working tree
+LATER = mutate("target: 130000", "target: 150000", EARLIER)
+LATER = mutate("owner: Zhang Min", "owner: Wang Fang", LATER)
+LATER = mutate("reserve: 12000", "reserve: 13000", LATER)
+LATER = mutate("promotion: 60000", "promotion: 59000", LATER)
+LATER = mutate("budget: 60000", "budget: 59000", LATER)
+LATER = mutate("target: 4, due: 2024-03-31", "target: 4, due: 2024-03-15", LATER)
+LATER = mutate("name: Test plan", "name: Test plan (renamed)", LATER)  # not a listed kind
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git(tmp_path, "init", "-q")
+    _commit(tmp_path, VALID, "2024-01-01T12:00:00")
+    _commit(tmp_path, EARLIER, "2024-02-10T12:00:00")
+    _commit(tmp_path, LATER, "2024-02-20T12:00:00")
+    return tmp_path
+
+
+def _report(where: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    run = run_cli(
+        "report", "plan.yaml", "--as-of", AS_OF, "--allow-empty", "-q", *args, cwd=where, env=env
+    )
+    assert run.code == 0, run.output
+    return run.stdout
+
+
+EN_LINES = [
+    "- kpi brand.searches: target 130,000 → 150,000 (+20,000)",
+    "- kpi online.conversion: due 2024-03-31 → 2024-03-15 (-16 days)",
+    "- module online: budget 60,000 → 59,000 (-1,000)",
+    "- module brand: owner Zhang Min → Wang Fang",
+    "- budget: reserve 12,000 → 13,000 (+1,000)",
+    "- line promotion: amount 60,000 → 59,000 (-1,000)",
+]
+
+
+def test_markdown_and_brief_list_the_changes_of_this_period(repo: Path) -> None:
+    markdown = _report(repo, "--format", "md")
+    section = markdown.split("## Plan changes this period\n\n", 1)[1].split("\n\n", 1)[0]
+    assert sorted(section.splitlines()) == sorted(EN_LINES)
+    assert "520,000" not in section  # changed before the period began
+    brief = _report(repo, "--format", "brief")
+    assert "Plan changes this period:\n" in brief
+    assert sorted(line for line in brief.splitlines() if line in EN_LINES) == sorted(EN_LINES)
+
+
+def test_json_lists_the_changes_with_stable_codes(repo: Path) -> None:
+    document = json.loads(_report(repo, "--format", "json", "--lang", "zh"))
+    found = {(c["area"], c["item"], c["field"]): c for c in document["plan_changes"]}
+    assert found[("kpi", "brand.searches", "target")] == {
+        "area": "kpi",
+        "item": "brand.searches",
+        "field": "target",
+        "old": 130000,
+        "new": 150000,
+        "delta": 20000,
+    }
+    assert found[("kpi", "online.conversion", "due")]["delta"] == -16
+    assert found[("module", "brand", "owner")]["new"] == "Wang Fang"
+    assert len(found) == 6
+
+
+def test_chinese_report_names_the_changes_in_chinese(repo: Path) -> None:
+    markdown = _report(repo, "--format", "md", env={"MKTPLAN_LANG": "zh"})
+    assert "## 本期计划变更\n\n" in markdown
+    assert "- 关键指标 brand.searches：目标值 130,000 → 150,000（+20,000）\n" in markdown
+    assert "- 关键指标 online.conversion：截止日期 2024-03-31 → 2024-03-15（-16 天）\n" in markdown
+    assert "- 策略模块 brand：负责人 Zhang Min → Wang Fang\n" in markdown
+
+
+def test_uncommitted_edits_count_as_the_working_plan(repo: Path) -> None:
+    (repo / "plan.yaml").write_text(
+        mutate("target: 150000", "target: 160000", LATER), encoding="utf-8"
+    )
+    markdown = _report(repo, "--format", "md")
+    assert "- kpi brand.searches: target 130,000 → 160,000 (+30,000)\n" in markdown
+
+
+def test_no_section_when_nothing_changed_in_the_period(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    _commit(tmp_path, VALID, "2024-01-01T12:00:00")
+    assert "Plan changes" not in _report(tmp_path, "--format", "md")
+    assert json.loads(_report(tmp_path, "--format", "json"))["plan_changes"] == []
+
+
+def test_no_repository_or_no_git_means_silently_nothing(tmp_path: Path, repo: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "plan.yaml").write_text(LATER, encoding="utf-8")
+    env = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    assert "Plan changes" not in _report(outside, "--format", "md", env=env)
+    no_git = run_cli(
+        "report", "plan.yaml", "--as-of", AS_OF, "--allow-empty", "-q", "--format", "md",
+        cwd=repo, env={"PATH": str(tmp_path / "empty")},
+    )  # fmt: skip
+    assert no_git.code == 0
+    assert no_git.stderr == ""
+    assert "Plan changes" not in no_git.stdout
