@@ -37,6 +37,7 @@ from mktplan.ingest.columns import (
     arrow_body,
     pandas_body,
 )
+from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +65,12 @@ class TableHeader:
     excel: bool
     sheet: str | None = None
     location: str = ""  # where the bytes are read, when not at ``file`` (a pipe's copy)
+    parquet: bool = False  # a Parquet table: no lines, no encoding, columns typed
+
+    @property
+    def text(self) -> bool:
+        """Whether the file is text (a CSV), read line by line."""
+        return not (self.excel or self.parquet)
 
     @property
     def readable(self) -> Path:
@@ -215,6 +222,9 @@ def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> Tabl
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame, _, chosen = _excel_rows(path, sheet, header_only=True)
         return TableHeader(str(path), frame, "", "", True, chosen)
+    if is_parquet(path):
+        headers = parquet_header(path, str(path))
+        return TableHeader(str(path), headers, "", "", False, None, parquet=True)
     if path.suffix.lower() == ".xls":
         raise IngestError(
             "old .xls workbooks are not supported",
@@ -309,6 +319,8 @@ def _read_columns(
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
         frame = pd.DataFrame(body, columns=positions, dtype=object)
         return pandas_body(frame, positions, start)
+    if header.parquet:
+        return parquet_body(path, header.headers, positions, text_positions, header.file)
     if header.encoding in ("utf-8", "utf-8-sig"):
         fast = arrow_body(
             str(path), header.delimiter, len(header.headers), positions, text_positions, quotes

@@ -364,6 +364,8 @@ def sniff(
 
 
 def _sniff(header: TableHeader, source: Source | None) -> Dialect:
+    if header.parquet:  # a table with named columns: no lines above it, one table
+        return Dialect(header)
     path = header.readable
     rows: tuple[tuple[str, ...], ...] | None = None
     header_row = source.header_row if source else None

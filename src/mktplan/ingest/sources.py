@@ -215,6 +215,14 @@ def _choose_layout(
                 hint=f"sources in the plan: {known}",
             )
         missing = _source_missing(source, found)
+        if missing and not is_long and header.parquet:
+            raise IngestError(
+                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
+                f"{', '.join(map(repr, missing))}, which the Parquet file lacks",
+                file=header.file,
+                hint=f"its columns: {', '.join(map(shorten, header.headers))}; fix the "
+                "source's column names",
+            )
         if missing and not is_long:
             raise IngestError(
                 f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
