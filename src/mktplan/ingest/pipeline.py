@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.ingest.columns import QuoteCount
+from mktplan.ingest.combine import map_table
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sniff import Dialect, sniff
-from mktplan.ingest.sources import MappedFile, choose_layout, map_table
+from mktplan.ingest.sources import MappedFile, choose_layout
 from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
 
