@@ -196,10 +196,17 @@ def _map_blocks(
     rejects: list[RejectedRow] = []
     skipped: list[SkippedRows] = []
     orders: list[DateOrder] = []
+    first: tuple[Row, ...] = ()  # the first block's rows: a one-block table needs no merging
+    number = -1
     summaries: list[SummaryFacts] = []
     for number, body in enumerate(blocks):
         mapped, facts = map_block(plan, dialect.header, layout, body, digest, whole=False)
-        combined.add(mapped.rows, number)
+        if number == 1:  # a second block: the first one's rows are combined with it
+            combined.add(first, 0)
+        if number == 0:
+            first = mapped.rows
+        else:
+            combined.add(mapped.rows, number)
         rows_read += mapped.rows_read
         rejected_rows += mapped.rejected_rows
         rejects.extend(mapped.rejects)
@@ -217,11 +224,30 @@ def _map_blocks(
     return MappedFile(
         layout=layout.name,
         rows_read=rows_read,
-        rows=combined.rows(),
+        rows=combined.rows() if number > 0 else _joined_notes(first),
         rejects=tuple(rejects),
         rejected_rows=rejected_rows,
         config_digest=digest,
         skipped=tuple(skipped),
+    )
+
+
+def _joined_notes(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """A block's rows with their distinct notes joined, as a table's rows have them."""
+    if not any(row[4] for row in rows):
+        return rows
+    return tuple(
+        (
+            kpi,
+            day,
+            channel,
+            value,
+            "; ".join(cast(tuple[str, ...], note)) if note else None,
+            line,
+            first_line,
+            ref,
+        )
+        for kpi, day, channel, value, note, line, first_line, ref in rows
     )
 
 
