@@ -181,11 +181,17 @@ def test_a_summary_row_in_a_late_block_hands_over_to_the_whole_read(tmp_path: Pa
     same(whole, blocks)
     assert any("summary row" in s.reason for s in whole.skipped)
     assert not streams(plan, export, "ads", 1024)
-    # a candidate (blank channel) that is no summary streams on
-    plan, export = setup(tmp_path, HEADER + "".join(rows) + "2025-01-01,,,1.00,1,1,1,1.5,1,\n")
+    # a candidate (blank channel) that is no summary streams on from the first block, where
+    # every block then sums its days; found late, the blocks before did not: read whole
+    candidate = "2025-01-01,,,1.00,1,1,1,1.5,1,\n"
+    plan, export = setup(tmp_path, HEADER + candidate + "".join(rows))
     whole, blocks = both(plan, export, "ads", 1024)
     same(whole, blocks)
     assert streams(plan, export, "ads", 1024)
+    plan, export = setup(tmp_path, HEADER + "".join(rows) + candidate)
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert not streams(plan, export, "ads", 1024)
 
 
 def test_a_summary_row_first_in_its_day_without_identifying_columns(tmp_path: Path) -> None:

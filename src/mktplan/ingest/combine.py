@@ -12,7 +12,10 @@ whole table can decide is decided from facts each block hands on, and checked:
   column would makes the table be mapped whole;
 * unlabelled summary rows (Meta's) are looked for with every day's totals, with the float
   tolerances of the whole table's first look: when a row may be one, the table is mapped
-  whole, where it is checked exactly, skipped and said as usual;
+  whole, where it is checked exactly, skipped and said as usual. Where candidates are rows
+  with empty identifying cells, blocks sum their days only from the first candidate on (the
+  sums are a fifth of the map's time); a candidate whose day has rows in an earlier block
+  then makes the table be mapped whole;
 * a rate (a `mean` KPI) whose day and channel spread over two blocks needs every row's
   weight: the table is mapped whole.
 
@@ -197,10 +200,13 @@ def _map_blocks(
     skipped: list[SkippedRows] = []
     orders: list[DateOrder] = []
     first: tuple[Row, ...] = ()  # the first block's rows: a one-block table needs no merging
+    candidates_seen = False
     number = -1
     summaries: list[SummaryFacts] = []
     for number, body in enumerate(blocks):
-        mapped, facts = map_block(plan, dialect.header, layout, body, digest, whole=False)
+        mapped, facts = map_block(
+            plan, dialect.header, layout, body, digest, whole=False, day_totals=candidates_seen
+        )
         if number == 1:  # a second block: the first one's rows are combined with it
             combined.add(first, 0)
         if number == 0:
@@ -217,6 +223,9 @@ def _map_blocks(
             if facts.summary.candidate_count > len(facts.summary.candidates):
                 raise NotStreamable
             summaries.append(facts.summary)
+            # from the first candidate on, every block sums its days (what a candidate's day
+            # needs; blocks before it are then not known per day, see _summary_found)
+            candidates_seen = candidates_seen or facts.summary.candidate_count > 0
     if len(orders) > 1 and not _orders_agree(orders):
         raise NotStreamable
     if summaries and _summary_found(summaries):
@@ -261,19 +270,24 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     """Whether a candidate of any block may be a summary row of the whole table: its non-zero
     values near the totals of the other rows of its day or of the file, with the generous
     float tolerances of :func:`~mktplan.ingest.sources._may_sum_up` (the whole read then
-    checks it exactly)."""
+    checks it exactly). A candidate whose day has rows in a block that did not sum its days
+    may be one too."""
     day_counts: dict[int, int] = {}
     day_totals: dict[int, list[float]] = {}
+    unsummed: set[int] = set()  # days with rows in a block that did not sum its days
+    width = len(blocks[0].file_totals)
     for facts in blocks:
         for day, count in facts.day_counts.items():
             day_counts[day] = day_counts.get(day, 0) + count
+        if facts.day_totals is None:
+            unsummed.update(facts.day_counts)
+            continue
         for day, totals in facts.day_totals.items():
-            known = day_totals.setdefault(day, [0.0] * len(totals))
+            known = day_totals.setdefault(day, [0.0] * width)
             for i, total in enumerate(totals):
                 known[i] += total
-    width = len(next(iter(day_totals.values()), []))
     file_count = sum(day_counts.values())
-    file_totals = [sum(t[i] for t in day_totals.values()) for i in range(width)]
+    file_totals = [sum(f.file_totals[i] for f in blocks) for i in range(width)]
     candidates = [c for facts in blocks for c in facts.candidates]
     if blocks[0].labelled:
         rows = sum(facts.rows for facts in blocks)
@@ -296,6 +310,8 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     for c in candidates:
         scopes = [(file_count, file_totals)]
         if c.day is not None:
+            if c.day in unsummed:
+                return True
             scopes.insert(0, (day_counts.get(c.day, 0), day_totals.get(c.day, [0.0] * width)))
         for count, totals in scopes:
             others = count - (c.day is not None)

@@ -480,10 +480,12 @@ def map_block(
     config_digest: str | None = None,
     *,
     whole: bool,
+    day_totals: bool = True,
 ) -> tuple[MappedFile, BlockFacts]:
     """Map a body into observations. With ``whole`` the body is the table, and unlabelled
     summary rows are found and skipped; else it is one block of it, and the facts to find
-    them across blocks are returned beside the block's observations."""
+    them across blocks are returned beside the block's observations (the sums per day only
+    with ``day_totals``, or when the block has candidates: they are what costs)."""
 
     size = body.size
     first_line = body.first_line
@@ -546,7 +548,7 @@ def map_block(
             summary = _summary_rows(found, dates.days, size)
         else:
             summary = np.zeros(size, dtype=np.bool_)
-            summary_facts = _summary_facts(found, dates.days, body.first_line, size)
+            summary_facts = _summary_facts(found, dates.days, body.first_line, size, day_totals)
         for p in np.flatnonzero(summary).tolist():
             skipped.append((p, "a summary row: its values are the sum of the other rows"))
         skip |= summary
@@ -777,13 +779,18 @@ class SummaryFacts:
     rows: int
     labelled: bool
     day_counts: dict[int, int]
-    day_totals: dict[int, list[float]]
+    day_totals: dict[int, list[float]] | None  # None: not summed (see map_block)
+    file_totals: list[float]
     candidates: tuple[SummaryCandidate, ...]
     candidate_count: int
 
 
 def _summary_facts(
-    found: _Candidates | None, days: npt.NDArray[np.datetime64], first_line: int, size: int
+    found: _Candidates | None,
+    days: npt.NDArray[np.datetime64],
+    first_line: int,
+    size: int,
+    by_day: bool,
 ) -> SummaryFacts | None:
     if found is None:
         return None
@@ -798,17 +805,25 @@ def _summary_facts(
         key, width = _day_keys(days, live)
         low = int(day_of[live].min()) if live.any() else 0
     counts = np.bincount(key if every else key[live], minlength=width)
+    rows = np.flatnonzero(found.candidates)
+    by_day = by_day or not found.labelled or bool(len(rows))
     totals: list[list[float]] = [[] for _ in range(width)]
+    file_totals: list[float] = []
     for numbers in found.sums:
         kept = numbers.present if every else live & numbers.present
-        if kept.all():
-            sums = np.bincount(key, weights=numbers.micro, minlength=width)
+        whole_column = bool(kept.all())
+        if by_day:
+            if whole_column:
+                sums = np.bincount(key, weights=numbers.micro, minlength=width)
+            else:
+                sums = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
+            for i, total in enumerate(sums.tolist()):
+                totals[i].append(total)
+            file_totals.append(float(sum(sums.tolist())))
         else:
-            sums = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
-        for i, total in enumerate(sums.tolist()):
-            totals[i].append(total)
+            values = numbers.micro if whole_column else numbers.micro[kept]
+            file_totals.append(float(np.add.reduce(values, dtype=np.float64)))
     occupied = np.flatnonzero(counts).tolist()
-    rows = np.flatnonzero(found.candidates)
     candidates = tuple(
         SummaryCandidate(
             first_line + p,
@@ -822,7 +837,8 @@ def _summary_facts(
         size,
         found.labelled,
         {low + k: int(counts[k]) for k in occupied},
-        {low + k: totals[k] for k in occupied},
+        {low + k: totals[k] for k in occupied} if by_day else None,
+        file_totals,
         candidates,
         len(rows),
     )
