@@ -579,35 +579,64 @@ def parse_date(raw: str, *, excel: bool = False) -> dt.date:
 
 
 @dataclass(frozen=True)
+class DateOrder:
+    """What a column's numeric day/month dates say about their order: whether there are any,
+    whether one has a part above 12 first (day-first) or second (month-first), and whether
+    all have both parts equal. Facts of several blocks of a column add up (:meth:`merge`),
+    so a column read block by block decides as the whole column would."""
+
+    numeric: bool = False
+    day_first: bool = False
+    month_first: bool = False
+    all_equal: bool = True
+
+    @classmethod
+    def of(cls, open_dates: list[_DayMonth]) -> DateOrder:
+        numeric = [d for d in open_dates if d.numeric]
+        return cls(
+            bool(numeric),
+            any(d.first > 12 for d in numeric),
+            any(d.second > 12 for d in numeric),
+            all(d.first == d.second for d in numeric),
+        )
+
+    def merge(self, other: DateOrder) -> DateOrder:
+        return DateOrder(
+            self.numeric or other.numeric,
+            self.day_first or other.day_first,
+            self.month_first or other.month_first,
+            self.all_equal and other.all_equal,
+        )
+
+    def decide(self) -> tuple[bool | None, str]:
+        """Whether the dates are month-first (11/17/2025), from the column as a whole: a part
+        above 12 settles it. (None, reason) when it stays open or is mixed."""
+        if not self.numeric:
+            return True, ""
+        if self.day_first and self.month_first:
+            return None, (
+                "the column mixes day-first and month-first dates (one has a day above 12 "
+                "first, another second); set the source's `date_format:`"
+            )
+        if self.day_first or self.month_first:
+            return self.month_first, ""
+        if self.all_equal:
+            return True, ""
+        return None, (
+            "day/month order cannot be told: no day in this column is above 12; set the "
+            "source's `date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
+        )
+
+
+@dataclass(frozen=True)
 class ParsedDates:
-    """Dates as ``datetime64[D]`` where ``ok``; ``errors`` maps row positions to reasons."""
+    """Dates as ``datetime64[D]`` where ``ok``; ``errors`` maps row positions to reasons;
+    ``order``: what the column said about day/month order."""
 
     days: npt.NDArray[np.datetime64]
     ok: npt.NDArray[np.bool_]
     errors: dict[int, str | Msg]
-
-
-def _month_first(open_dates: list[_DayMonth]) -> tuple[bool | None, str]:
-    """Whether a column's numeric dates are month-first (11/17/2025), from the column as a
-    whole: a part above 12 settles it. (None, reason) when it stays open or is mixed."""
-    numeric = [d for d in open_dates if d.numeric]
-    if not numeric:
-        return True, ""
-    day_first = any(d.first > 12 for d in numeric)
-    month_first = any(d.second > 12 for d in numeric)
-    if day_first and month_first:
-        return None, (
-            "the column mixes day-first and month-first dates (one has a day above 12 first, "
-            "another second); set the source's `date_format:`"
-        )
-    if day_first or month_first:
-        return month_first, ""
-    if all(d.first == d.second for d in numeric):
-        return True, ""
-    return None, (
-        "day/month order cannot be told: no day in this column is above 12; set the source's "
-        "`date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
-    )
+    order: DateOrder = DateOrder()
 
 
 def _in_period(month: int, day: int, period: Period | None) -> dt.date:
@@ -667,7 +696,8 @@ def parse_dates(
             found[i] = _read_date(text, excel, ranges)
         except ValueError as exc:
             u_error[i] = reason_of(exc)
-    month_first, reason = _month_first([d for d in found.values() if isinstance(d, _DayMonth)])
+    order = DateOrder.of([d for d in found.values() if isinstance(d, _DayMonth)])
+    month_first, reason = order.decide()
     for i, value in found.items():
         try:
             if isinstance(value, _DayMonth):
@@ -690,4 +720,4 @@ def parse_dates(
     if not ok.all():
         for position in np.flatnonzero(~ok).tolist():
             errors[position] = u_error[codes[position]] or ""
-    return ParsedDates(u_days[codes], ok, errors)
+    return ParsedDates(u_days[codes], ok, errors, order)

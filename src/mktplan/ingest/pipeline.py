@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
+from mktplan.ingest.combine import map_table
+from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sniff import Dialect, sniff
-from mktplan.ingest.sources import MappedFile, choose_layout, map_table
+from mktplan.ingest.sources import MappedFile, choose_layout
 from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
 
@@ -111,10 +113,17 @@ def copy_stream(path: Path, folder: Path) -> Path | None:
     try:
         with path.open("rb") as source:
             first = source.read(1 << 20)
-            if not first.startswith(ZIP_MAGIC) and (found := NulRun().feed(first)) is not None:
+            binary = first.startswith((ZIP_MAGIC, PARQUET_MAGIC))
+            if not binary and (found := NulRun().feed(first)) is not None:
                 raise binary_error(str(path), found, first)
             # a workbook streamed in keeps its format: read it as .xlsx whatever its name
-            suffix = ".xlsx" if first.startswith(ZIP_MAGIC) else path.suffix
+            suffix = (
+                ".xlsx"
+                if first.startswith(ZIP_MAGIC)
+                else ".parquet"
+                if first.startswith(PARQUET_MAGIC)
+                else path.suffix
+            )
             copy = folder / f"stream-{len(list(folder.iterdir()))}{suffix}"
             with copy.open("wb") as target:
                 size = 0
@@ -174,7 +183,7 @@ def parse_file(
         name=str(path) if copy is not None else None,
     )
     layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
-    sha256, quotes = scan_file(bytes_at, text=not dialect.header.excel, name=dialect.header.file)
+    sha256, quotes = scan_file(bytes_at, text=dialect.header.text, name=dialect.header.file)
     digest = ingest_digest(layout.digest(plan), dialect)
     streamed = copy is not None
     if known is not None and known(sha256, digest):

@@ -37,6 +37,7 @@ from mktplan.ingest.columns import (
     arrow_body,
     pandas_body,
 )
+from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +65,12 @@ class TableHeader:
     excel: bool
     sheet: str | None = None
     location: str = ""  # where the bytes are read, when not at ``file`` (a pipe's copy)
+    parquet: bool = False  # a Parquet table: no lines, no encoding, columns typed
+
+    @property
+    def text(self) -> bool:
+        """Whether the file is text (a CSV), read line by line."""
+        return not (self.excel or self.parquet)
 
     @property
     def readable(self) -> Path:
@@ -99,12 +106,14 @@ class NulRun:
 
     def feed(self, chunk: bytes) -> int | None:
         """Take the next chunk; the offset of the first run found so far, or None."""
-        if self.offset is None:
+        if self.offset is None and b"\0" in chunk:
             window = self.tail + chunk
             found = window.find(_NULS)
             if found >= 0:
                 self.offset = self.seen - len(self.tail) + found
             self.tail = window[-(NUL_RUN - 1) :]
+        elif self.offset is None:  # no zero byte here (memchr): a run cannot span it
+            self.tail = b""
         self.seen += len(chunk)
         return self.offset
 
@@ -215,6 +224,9 @@ def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> Tabl
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame, _, chosen = _excel_rows(path, sheet, header_only=True)
         return TableHeader(str(path), frame, "", "", True, chosen)
+    if is_parquet(path):
+        headers = parquet_header(path, str(path))
+        return TableHeader(str(path), headers, "", "", False, None, parquet=True)
     if path.suffix.lower() == ".xls":
         raise IngestError(
             "old .xls workbooks are not supported",
@@ -309,6 +321,8 @@ def _read_columns(
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
         frame = pd.DataFrame(body, columns=positions, dtype=object)
         return pandas_body(frame, positions, start)
+    if header.parquet:
+        return parquet_body(path, header.headers, positions, text_positions, header.file)
     if header.encoding in ("utf-8", "utf-8-sig"):
         fast = arrow_body(
             str(path), header.delimiter, len(header.headers), positions, text_positions, quotes
@@ -318,34 +332,51 @@ def _read_columns(
     return pandas_body(_read_csv_pandas(header), positions, 2)
 
 
+def pandas_csv(
+    header: TableHeader,
+    *,
+    header_row: int | None = None,
+    skiprows: int | None = None,
+    nrows: int | None = None,
+) -> pd.DataFrame:
+    """pandas' C parser over a CSV with the options every CSV read here shares: cells as
+    text as written (values are parsed by :func:`parse_numbers`, never from pandas' floats),
+    columns named by position, blank lines kept (line numbers stay file lines), and a row
+    with more fields than the header refused, never cut. The caller maps pandas' errors."""
+    import pandas as pd
+
+    return pd.read_csv(
+        header.readable,
+        sep=header.delimiter,
+        encoding=header.encoding,
+        header=header_row,
+        skiprows=skiprows,
+        nrows=nrows,
+        names=list(range(len(header.headers))),
+        # all columns, no usecols: only then does the C parser refuse a row with extra
+        # fields (an unquoted "1,234") instead of silently dropping them
+        index_col=False,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+        on_bad_lines="error",
+    )
+
+
 def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
     """The whole CSV body by pandas' C parser as text, columns named by position: values are
     parsed by :func:`parse_numbers` from the text as written, never from pandas' floats."""
     import pandas as pd
 
-    path = header.readable
     try:
         with warnings.catch_warnings():
             # a too-long first row only warns; it is as wrong as any other too-long row
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                path,
-                sep=header.delimiter,
-                encoding=header.encoding,
-                # header=0 with names, not header=None + skiprows=1: after a line ended by a
-                # bare CR, skiprows swallows the next character (an empty first cell)
-                header=0,
-                names=list(range(len(header.headers))),
-                # all columns, no usecols: only then does the C parser refuse a row with extra
-                # fields (an unquoted "1,234") instead of silently dropping them
-                index_col=False,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                engine="c",
-                on_bad_lines="error",
-            )
+            # header=0 with names, not header=None + skiprows=1: after a line ended by a
+            # bare CR, skiprows swallows the next character (an empty first cell)
+            frame = pandas_csv(header, header_row=0)
     except UnicodeDecodeError as exc:
         raise IngestError(
             f"the file is not valid {header.encoding} (byte {exc.start} of a chunk)",

@@ -29,6 +29,7 @@ from mktplan.ingest.readers import (
     _excel_rows,
     _named,
     header_key,
+    pandas_csv,
     read_columns,
     read_header,
 )
@@ -364,6 +365,8 @@ def sniff(
 
 
 def _sniff(header: TableHeader, source: Source | None) -> Dialect:
+    if header.parquet:  # a table with named columns: no lines above it, one table
+        return Dialect(header)
     path = header.readable
     rows: tuple[tuple[str, ...], ...] | None = None
     header_row = source.header_row if source else None
@@ -466,23 +469,11 @@ def read_body(
         selected = dialect.rows[dialect.header_line : stop]
         cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
         return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)
-    width = len(header.headers)
     try:
-        frame = pd.read_csv(
-            header.readable,
-            sep=header.delimiter,
-            encoding=header.encoding,
-            header=None,
+        frame = pandas_csv(
+            header,
             skiprows=dialect.header_line,
             nrows=None if dialect.end_line is None else dialect.end_line - first,
-            names=list(range(width)),
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            on_bad_lines="error",
         )
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise IngestError(

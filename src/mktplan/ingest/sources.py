@@ -20,11 +20,11 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,7 @@ import numpy.typing as npt
 from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import (
+    DateOrder,
     ParsedNumbers,
     currency_of,
     header_unit,
@@ -43,7 +44,7 @@ from mktplan.ingest.cells import (
 )
 from mktplan.ingest.columns import MICRO, Body
 from mktplan.ingest.readers import TableHeader, header_key
-from mktplan.ingest.sniff import Dialect, read_body, wanted_columns
+from mktplan.ingest.sniff import wanted_columns
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan, Source
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
@@ -219,6 +220,14 @@ def _choose_layout(
                 hint=f"sources in the plan: {known}",
             )
         missing = _source_missing(source, found)
+        if missing and not is_long and header.parquet:
+            raise IngestError(
+                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
+                f"{', '.join(map(repr, missing))}, which the Parquet file lacks",
+                file=header.file,
+                hint=f"its columns: {', '.join(map(shorten, header.headers))}; fix the "
+                "source's column names",
+            )
         if missing and not is_long:
             raise IngestError(
                 f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
@@ -457,24 +466,6 @@ def _apply_percent(
     return pos[~pct], micro[~pct]
 
 
-def map_table(
-    plan: Plan,
-    dialect: Dialect,
-    layout: Layout,
-    config_digest: str | None = None,
-    quotes: tuple[int, int] | None = None,
-) -> MappedFile:
-    """Read the body of the dialect's table through ``layout`` into observations
-    (``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
-    when the caller has them already)."""
-    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
-    mapped = map_body(plan, dialect.header, layout, body, config_digest)
-    if not dialect.skipped_above:
-        return mapped
-    above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
-    return replace(mapped, skipped=(above, *mapped.skipped))
-
-
 def map_body(
     plan: Plan,
     header: TableHeader,
@@ -482,7 +473,33 @@ def map_body(
     body: Body,
     config_digest: str | None = None,
 ) -> MappedFile:
-    """Map an already-read body into observations."""
+    """Map an already-read body (the whole table) into observations."""
+    return map_block(plan, header, layout, body, config_digest, whole=True)[0]
+
+
+@dataclass(frozen=True)
+class BlockFacts:
+    """What a block of a table says that only the whole table can decide: the day/month
+    order its dates suggest, and its sums and summary-row candidates (wide layouts)."""
+
+    order: DateOrder
+    summary: SummaryFacts | None
+
+
+def map_block(
+    plan: Plan,
+    header: TableHeader,
+    layout: Layout,
+    body: Body,
+    config_digest: str | None = None,
+    *,
+    whole: bool,
+    day_totals: bool = True,
+) -> tuple[MappedFile, BlockFacts]:
+    """Map a body into observations. With ``whole`` the body is the table, and unlabelled
+    summary rows are found and skipped; else it is one block of it, and the facts to find
+    them across blocks are returned beside the block's observations (the sums per day only
+    with ``day_totals``, or when the block has candidates: they are what costs)."""
 
     size = body.size
     first_line = body.first_line
@@ -532,14 +549,20 @@ def map_body(
     )
     date_header = names[layout.date]
     parsed: dict[int, ParsedNumbers] = {}
+    summary_facts: SummaryFacts | None = None
     if layout.kpi is None:
         parsed = _parse_metrics(plan, header, layout, body, refs)
         date_codes, date_texts = date_column.factorize()
         no_date = np.array([is_no_value(t) for t in date_texts] or [True], dtype=np.bool_)
         undated = no_date[date_codes] & ~dates.ok
-        summary = _summary_rows(
-            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip, undated
+        found = _summary_candidates(
+            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip, undated, whole
         )
+        if whole:
+            summary = _summary_rows(found, dates.days, size)
+        else:
+            summary = np.zeros(size, dtype=np.bool_)
+            summary_facts = _summary_facts(found, dates.days, body.first_line, size, day_totals)
         for p in np.flatnonzero(summary).tolist():
             skipped.append((p, "a summary row: its values are the sum of the other rows"))
         skip |= summary
@@ -594,9 +617,10 @@ def map_body(
         first_line,
         layout,
         names,
+        "; " if whole else _DISTINCT,
     )
     rejected_rows = len({item[0] for item in rejects.items})
-    return MappedFile(
+    mapped = MappedFile(
         layout=layout.name,
         rows_read=rows_read,
         rows=tuple(combined),
@@ -607,6 +631,7 @@ def map_body(
             SkippedRows(first_line + p, first_line + p, reason) for p, reason in sorted(skipped)
         ),
     )
+    return mapped, BlockFacts(dates.order, summary_facts)
 
 
 def _column_kpi(
@@ -661,7 +686,18 @@ def _parse_metrics(
     return parsed
 
 
-def _summary_rows(
+@dataclass(frozen=True)
+class _Candidates:
+    """The sum columns of a wide body, its live rows (dated, not blank) and the rows that may
+    be an unlabelled summary row (see :func:`_summary_candidates`)."""
+
+    sums: list[ParsedNumbers]
+    live: npt.NDArray[np.bool_]
+    candidates: npt.NDArray[np.bool_]
+    labelled: bool  # candidates found by empty identifying cells, not by place
+
+
+def _summary_candidates(
     plan: Plan,
     layout: Layout,
     body: Body,
@@ -671,23 +707,22 @@ def _summary_rows(
     dates_ok: npt.NDArray[np.bool_],
     blank: npt.NDArray[np.bool_],
     undated: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.bool_]:
-    """Unlabelled summary rows (Meta's: identifying cells empty): a candidate row whose
-    non-zero values of `sum` KPIs equal the sums of at least two other rows of its day or of
-    the file (see :func:`_sums_up`). Candidates: rows whose channel, routing, line and ref
-    cells are all empty while others' are not (their date may be empty too: then they are
-    compared with the file); without such columns, the first and last row of a day or of the
-    file."""
+    whole: bool,
+) -> _Candidates | None:
+    """Candidates for unlabelled summary rows (Meta's: identifying cells empty): rows whose
+    channel, routing, line and ref cells are all empty while others' are not (their date may
+    be empty too: then they are compared with the file); without such columns, the first and
+    last row of a day or of the file (of the block, when not ``whole``). None: no row of the
+    table can be one."""
     size = body.size
-    summary = np.zeros(size, dtype=np.bool_)
     sums = []
     for position, kpi_id in layout.metrics:
         found = _column_kpi(plan, layout, kpi_id, refs)
         if found and found[1].aggregation == "sum" and not found[1].formula:
             sums.append(parsed[position])
     live = ~blank & dates_ok
-    if not sums or live.sum() < 2:
-        return summary
+    if not sums or (whole and live.sum() < 2):
+        return None
     ident = [p for p in (layout.channel, layout.route, layout.line, layout.ref) if p is not None]
     if ident:
         empty = np.ones(size, dtype=np.bool_)
@@ -697,11 +732,12 @@ def _summary_rows(
             empty &= none[codes]
         # Meta's monthly summary row has no month either: it may sum up the whole file
         candidates = (live | (undated & ~blank)) & empty
-        if candidates.all() or not candidates.any():
-            return summary
-    else:
-        candidates = np.zeros(size, dtype=np.bool_)
-        rows = np.flatnonzero(live)
+        if whole and (candidates.all() or not candidates.any()):
+            return None
+        return _Candidates(sums, live, candidates, labelled=True)
+    candidates = np.zeros(size, dtype=np.bool_)
+    rows = np.flatnonzero(live)
+    if len(rows):
         candidates[rows[0]] = candidates[rows[-1]] = True
         key, width = _day_keys(days, live)
         first = np.full(width, size, dtype=np.int64)
@@ -709,6 +745,19 @@ def _summary_rows(
         np.minimum.at(first, key[rows], rows)
         np.maximum.at(last, key[rows], rows)
         candidates[first[first < size]] = candidates[last[last >= 0]] = True
+    return _Candidates(sums, live, candidates, labelled=False)
+
+
+def _summary_rows(
+    found: _Candidates | None, days: npt.NDArray[np.datetime64], size: int
+) -> npt.NDArray[np.bool_]:
+    """Unlabelled summary rows of a whole table: a candidate whose non-zero values of `sum`
+    KPIs equal the sums of at least two other rows of its day or of the file (see
+    :func:`_sums_up`)."""
+    summary = np.zeros(size, dtype=np.bool_)
+    if found is None:
+        return summary
+    sums, live, candidates = found.sums, found.live, found.candidates
     # a float pass over every candidate at once finds the few that may be sums; each of
     # those is then checked exactly, against the rows of its day and then of the file
     likely = _may_sum_up(sums, live, days, candidates & live, by_day=True)
@@ -722,6 +771,96 @@ def _summary_rows(
                 summary[c] = True
                 break
     return summary
+
+
+@dataclass(frozen=True)
+class SummaryCandidate:
+    """One row that may be an unlabelled summary row: its line, its day (None: not a live
+    row), and per sum column its value (0 when empty) and whether it is present."""
+
+    line: int
+    day: int | None
+    values: tuple[int, ...]
+    present: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """A block's share of the summary-row check: rows in all, live rows and the totals of
+    the sum columns per day (floats: a first look, see :func:`_may_sum_up`), and its
+    candidates (see :func:`_summary_candidates`)."""
+
+    rows: int
+    labelled: bool
+    day_counts: dict[int, int]
+    day_totals: dict[int, list[float]] | None  # None: not summed (see map_block)
+    file_totals: list[float]
+    candidates: tuple[SummaryCandidate, ...]
+    candidate_count: int
+
+
+def _summary_facts(
+    found: _Candidates | None,
+    days: npt.NDArray[np.datetime64],
+    first_line: int,
+    size: int,
+    by_day: bool,
+) -> SummaryFacts | None:
+    if found is None:
+        return None
+    live = found.live
+    day_of = days.astype(np.int64)
+    every = bool(live.all())
+    if every and size:
+        low = int(day_of.min())
+        key = day_of - low
+        width = int(key.max()) + 1
+    else:
+        key, width = _day_keys(days, live)
+        low = int(day_of[live].min()) if live.any() else 0
+    counts = np.bincount(key if every else key[live], minlength=width)
+    rows = np.flatnonzero(found.candidates)
+    by_day = by_day or not found.labelled or bool(len(rows))
+    totals: list[list[float]] = [[] for _ in range(width)]
+    file_totals: list[float] = []
+    for numbers in found.sums:
+        kept = numbers.present if every else live & numbers.present
+        whole_column = bool(kept.all())
+        if by_day:
+            if whole_column:
+                sums = np.bincount(key, weights=numbers.micro, minlength=width)
+            else:
+                sums = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
+            for i, total in enumerate(sums.tolist()):
+                totals[i].append(total)
+            file_totals.append(float(sum(sums.tolist())))
+        else:
+            values = numbers.micro if whole_column else numbers.micro[kept]
+            file_totals.append(float(np.add.reduce(values, dtype=np.float64)))
+    occupied = np.flatnonzero(counts).tolist()
+    candidates = tuple(
+        SummaryCandidate(
+            first_line + p,
+            int(day_of[p]) if live[p] else None,
+            tuple(int(n.micro[p]) if n.present[p] else 0 for n in found.sums),
+            tuple(bool(n.present[p]) for n in found.sums),
+        )
+        for p in rows[:MAX_SUMMARY_CANDIDATES].tolist()
+    )
+    return SummaryFacts(
+        size,
+        found.labelled,
+        {low + k: int(counts[k]) for k in occupied},
+        {low + k: totals[k] for k in occupied} if by_day else None,
+        file_totals,
+        candidates,
+        len(rows),
+    )
+
+
+# A table read in blocks keeps at most this many summary-row candidates per block; more (a
+# channel column left empty) and it is mapped whole instead.
+MAX_SUMMARY_CANDIDATES = 20_000
 
 
 def _day_keys(
@@ -970,6 +1109,7 @@ def _combine(
     first_line: int,
     layout: Layout,
     names: tuple[str, ...],
+    notes_joiner: str = "; ",
 ) -> list[Row]:
     """Group cells by (kpi, date, channel, budget line, ref) with each KPI's aggregation;
     rejected rows are left out. Rows that differ in line or ref stay apart (they add up in
@@ -1038,7 +1178,7 @@ def _combine(
             if notes is not None:  # most exports carry none
                 order = np.lexsort((pos, keys[pos]))
                 sorted_keys, sorted_pos = keys[pos][order], pos[order]
-                by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, "; ")
+                by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, notes_joiner)
                 group_notes = [by_key_notes.get(k) for k in groups.keys.tolist()]
             rows.extend(
                 zip(
@@ -1150,6 +1290,10 @@ def _grouping(
     return groups
 
 
+# A block hands its groups' distinct notes on as a tuple in the note's place (see combine.py).
+_DISTINCT = "distinct"
+
+
 def _group_texts(
     keys: npt.NDArray[np.int64],
     pos: npt.NDArray[np.int64],
@@ -1169,6 +1313,8 @@ def _group_texts(
         found.setdefault(key, {})[text] = None  # the first occurrence keeps its place
     if joiner is None:
         return {k: next(iter(v)) for k, v in found.items()}
+    if joiner == _DISTINCT:  # a block's notes: kept apart, so blocks join them as one table
+        return {k: cast(str, tuple(v)) for k, v in found.items()}
     return {k: joiner.join(v) for k, v in found.items()}
 
 
@@ -1232,6 +1378,6 @@ __all__ = [
     "MappedFile",
     "RejectedRow",
     "choose_layout",
+    "map_block",
     "map_body",
-    "map_table",
 ]

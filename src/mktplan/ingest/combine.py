@@ -1,0 +1,340 @@
+"""The combine stage: a table mapped block by block, its blocks' observations combined to the
+plan's grain exactly, so memory stays flat however long the file.
+
+Each block is mapped as a table of its own (:func:`~mktplan.ingest.sources.map_block`), then
+its rows are merged by (KPI, day, channel, budget line, ref) with the KPI's aggregation: sums
+add up (Python ints, exact), max and min keep the largest and smallest, `last` keeps the later
+block's value (blocks are in file order), a value's line is its first row's. What only the
+whole table can decide is decided from facts each block hands on, and checked:
+
+* the day/month order of numeric dates (11/17 or 17/11) comes from the column as a whole:
+  the blocks' evidence is merged, and a block that read its dates otherwise than the whole
+  column would makes the table be mapped whole;
+* unlabelled summary rows (Meta's) are looked for with every day's totals, with the float
+  tolerances of the whole table's first look: when a row may be one, the table is mapped
+  whole, where it is checked exactly, skipped and said as usual. Where candidates are rows
+  with empty identifying cells, blocks sum their days only from the first candidate on (the
+  sums are a fifth of the map's time); a candidate whose day has rows in an earlier block
+  then makes the table be mapped whole;
+* a rate (a `mean` KPI) whose day and channel spread over two blocks needs every row's
+  weight: the table is mapped whole.
+
+Mapping whole (reading the file again with the readers of :mod:`mktplan.ingest.readers`)
+gives the same observations and rejects: blocks are a way to read, never a different answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import reduce
+from typing import cast
+
+from mktplan.ingest.cells import DateOrder
+from mktplan.ingest.columns import Body
+from mktplan.ingest.read import ColumnIsText, NotStreamable
+from mktplan.ingest.read.csv_arrow import csv_blocks
+from mktplan.ingest.read.parquet import parquet_blocks
+from mktplan.ingest.sniff import Dialect, read_body
+from mktplan.ingest.sources import (
+    Layout,
+    MappedFile,
+    RejectedRow,
+    SummaryFacts,
+    map_block,
+    map_body,
+)
+from mktplan.plan.model import Plan
+from mktplan.plan.refs import kpi_refs
+from mktplan.store.records import Row, SkippedRows
+
+# Bytes of CSV per block (pyarrow parses blocks on both cores while the last one is mapped),
+# and rows per Parquet block: about 250,000 rows of a typical ad export either way.
+BLOCK_BYTES = 1 << 24
+BLOCK_ROWS = 1 << 18
+
+Blocks = Callable[[set[int]], Iterator[Body]]  # columns to read as text → blocks
+
+
+def map_table(
+    plan: Plan,
+    dialect: Dialect,
+    layout: Layout,
+    config_digest: str | None = None,
+    quotes: tuple[int, int] | None = None,
+    *,
+    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = BLOCK_ROWS,
+) -> MappedFile:
+    """Read the dialect's table through ``layout`` into observations: block by block where
+    the format allows it (a UTF-8 CSV pyarrow reads cleanly, a Parquet file), else whole.
+    ``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
+    when the caller has them already."""
+    digest = config_digest or layout.digest(plan)
+    blocks = _block_reader(dialect, layout, quotes, block_bytes, block_rows)
+    mapped = None
+    if blocks is not None:
+        try:
+            mapped = map_blocks(plan, dialect, layout, digest, blocks)
+        except NotStreamable:
+            mapped = None
+    if mapped is None:
+        body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+        mapped = map_body(plan, dialect.header, layout, body, digest)
+    if not dialect.skipped_above:
+        return mapped
+    above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
+    return replace(mapped, skipped=(above, *mapped.skipped))
+
+
+def _block_reader(
+    dialect: Dialect,
+    layout: Layout,
+    quotes: tuple[int, int] | None,
+    block_bytes: int,
+    block_rows: int,
+) -> Blocks | None:
+    header = dialect.header
+    positions, text_positions = layout.positions, layout.text_positions
+    if header.parquet:
+        return lambda _: parquet_blocks(
+            header.readable, header.headers, positions, text_positions, header.file, block_rows
+        )
+    if (
+        header.excel
+        or dialect.rows is not None
+        or dialect.end_line is not None
+        or header.encoding not in ("utf-8", "utf-8-sig")
+        or quotes is None
+    ):
+        return None
+    return lambda as_text: csv_blocks(
+        header,
+        dialect.header_line,
+        positions,
+        text_positions | as_text,
+        quotes,
+        block_bytes,
+    )
+
+
+def map_blocks(
+    plan: Plan, dialect: Dialect, layout: Layout, digest: str, blocks: Blocks
+) -> MappedFile:
+    """Map the table block by block and combine; :class:`NotStreamable` when it must be
+    mapped whole. A number column found to hold text on the way is read again as text from
+    the start."""
+    as_text: set[int] = set()
+    while True:
+        try:
+            return _map_blocks(plan, dialect, layout, digest, blocks(as_text))
+        except ColumnIsText as exc:
+            if exc.position in as_text:  # pragma: no cover - a text column is never re-read
+                raise NotStreamable from None
+            as_text.add(exc.position)
+
+
+@dataclass
+class _Group:
+    value: int
+    notes: tuple[str, ...]  # distinct, in file order
+    first_line: int
+    block: int
+
+
+@dataclass
+class _Combined:
+    """Observations of the blocks so far, by (kpi, day, channel, line, ref)."""
+
+    aggregation: dict[str, str]
+    groups: dict[tuple[str, str, str, str | None, str | None], _Group] = field(default_factory=dict)
+
+    def add(self, rows: tuple[Row, ...], block: int) -> None:
+        groups = self.groups
+        for kpi, day, channel, value, note, line, first_line, ref in rows:
+            # '' for no line or ref: keys then sort as tuples of text, in the store's order
+            key = (kpi, day, channel, line or "", ref or "")
+            found = groups.get(key)
+            notes: tuple[str, ...] = cast(tuple[str, ...], note) if note else ()
+            if found is None:
+                groups[key] = _Group(value, notes, first_line, block)
+                continue
+            how = self.aggregation[kpi]
+            if how == "sum":
+                found.value += value
+            elif how == "max":
+                found.value = max(found.value, value)
+            elif how == "min":
+                found.value = min(found.value, value)
+            elif how == "last":
+                found.value = value
+            else:  # a rate over two blocks: its rows' weights are gone
+                raise NotStreamable
+            if notes:
+                found.notes = tuple(dict.fromkeys(found.notes + notes))
+            found.block = block
+
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(
+            (
+                kpi,
+                day,
+                channel,
+                g.value,
+                "; ".join(g.notes) or None,
+                line or None,
+                g.first_line,
+                ref or None,
+            )
+            for (kpi, day, channel, line, ref), g in sorted(self.groups.items())
+        )
+
+
+def _map_blocks(
+    plan: Plan, dialect: Dialect, layout: Layout, digest: str, blocks: Iterator[Body]
+) -> MappedFile:
+    refs = kpi_refs(plan)
+    combined = _Combined({qid: ref.kpi.aggregation for qid, ref in refs.items()})
+    rows_read = rejected_rows = 0
+    rejects: list[RejectedRow] = []
+    skipped: list[SkippedRows] = []
+    orders: list[DateOrder] = []
+    first: tuple[Row, ...] = ()  # the first block's rows: a one-block table needs no merging
+    candidates_seen = False
+    number = -1
+    summaries: list[SummaryFacts] = []
+    for number, body in enumerate(blocks):
+        mapped, facts = map_block(
+            plan, dialect.header, layout, body, digest, whole=False, day_totals=candidates_seen
+        )
+        if number == 1:  # a second block: the first one's rows are combined with it
+            combined.add(first, 0)
+        if number == 0:
+            first = mapped.rows
+        else:
+            combined.add(mapped.rows, number)
+        rows_read += mapped.rows_read
+        rejected_rows += mapped.rejected_rows
+        rejects.extend(mapped.rejects)
+        skipped.extend(mapped.skipped)
+        if facts.order.numeric:
+            orders.append(facts.order)
+        if facts.summary is not None:
+            if facts.summary.candidate_count > len(facts.summary.candidates):
+                raise NotStreamable
+            summaries.append(facts.summary)
+            # from the first candidate on, every block sums its days (what a candidate's day
+            # needs; blocks before it are then not known per day, see _summary_found)
+            candidates_seen = candidates_seen or facts.summary.candidate_count > 0
+    if len(orders) > 1 and not _orders_agree(orders):
+        raise NotStreamable
+    if summaries and _summary_found(summaries):
+        raise NotStreamable
+    return MappedFile(
+        layout=layout.name,
+        rows_read=rows_read,
+        rows=combined.rows() if number > 0 else _joined_notes(first),
+        rejects=tuple(rejects),
+        rejected_rows=rejected_rows,
+        config_digest=digest,
+        skipped=tuple(skipped),
+    )
+
+
+def _joined_notes(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """A block's rows with their distinct notes joined, as a table's rows have them."""
+    if not any(row[4] for row in rows):
+        return rows
+    return tuple(
+        (
+            kpi,
+            day,
+            channel,
+            value,
+            "; ".join(cast(tuple[str, ...], note)) if note else None,
+            line,
+            first_line,
+            ref,
+        )
+        for kpi, day, channel, value, note, line, first_line, ref in rows
+    )
+
+
+def _orders_agree(orders: list[DateOrder]) -> bool:
+    """Whether every block read its numeric dates in the order the whole column gives."""
+    whole = reduce(DateOrder.merge, orders).decide()
+    return all(order.decide() == whole for order in orders)
+
+
+def _summary_found(blocks: list[SummaryFacts]) -> bool:
+    """Whether a candidate of any block may be a summary row of the whole table: its non-zero
+    values near the totals of the other rows of its day or of the file, with the generous
+    float tolerances of :func:`~mktplan.ingest.sources._may_sum_up` (the whole read then
+    checks it exactly). A candidate whose day has rows in a block that did not sum its days
+    may be one too."""
+    day_counts: dict[int, int] = {}
+    day_totals: dict[int, list[float]] = {}
+    unsummed: set[int] = set()  # days with rows in a block that did not sum its days
+    width = len(blocks[0].file_totals)
+    for facts in blocks:
+        for day, count in facts.day_counts.items():
+            day_counts[day] = day_counts.get(day, 0) + count
+        if facts.day_totals is None:
+            unsummed.update(facts.day_counts)
+            continue
+        for day, totals in facts.day_totals.items():
+            known = day_totals.setdefault(day, [0.0] * width)
+            for i, total in enumerate(totals):
+                known[i] += total
+    file_count = sum(day_counts.values())
+    file_totals = [sum(f.file_totals[i] for f in blocks) for i in range(width)]
+    candidates = [c for facts in blocks for c in facts.candidates]
+    if blocks[0].labelled:
+        rows = sum(facts.rows for facts in blocks)
+        if len(candidates) == rows:  # every row: no row stands out as the summary
+            return False
+    else:  # the first and last live row of each day and of the file
+        live = sorted((c for c in candidates if c.day is not None), key=lambda c: c.line)
+        if not live:
+            return False
+        firsts: dict[int, int] = {}
+        lasts: dict[int, int] = {}
+        for c in live:
+            if c.day is not None:
+                firsts.setdefault(c.day, c.line)
+                lasts[c.day] = c.line
+        ends = {live[0].line, live[-1].line, *firsts.values(), *lasts.values()}
+        candidates = [c for c in live if c.line in ends]
+    if file_count < 2:
+        return False
+    for c in candidates:
+        scopes = [(file_count, file_totals)]
+        if c.day is not None:
+            if c.day in unsummed:
+                return True
+            scopes.insert(0, (day_counts.get(c.day, 0), day_totals.get(c.day, [0.0] * width)))
+        for count, totals in scopes:
+            others = count - (c.day is not None)
+            own = [
+                v if c.day is not None and p else 0
+                for v, p in zip(c.values, c.present, strict=True)
+            ]
+            rest = [t - o for t, o in zip(totals, own, strict=True)]
+            if others >= 2 and _may_sum_up(c.values, rest, others):
+                return True
+    return False
+
+
+def _may_sum_up(values: tuple[int, ...], totals: list[float], count: int) -> bool:
+    equal = below = 0
+    for value, total in zip(values, totals, strict=True):
+        if value == 0:
+            continue
+        slack = count + 1e-9 * abs(total) + 1
+        if abs(value - total) <= slack:
+            equal += 1
+        elif 0 < value < total + slack:
+            below += 1
+        else:
+            return False
+    return equal > 0 and equal >= below

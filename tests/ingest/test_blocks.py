@@ -1,0 +1,270 @@
+"""A table read block by block gives the same observations, rejects and skipped rows as the
+table read whole; where only the whole table can decide (a summary row, the day/month order
+of dates, a rate over two blocks), the blocks hand over to the whole read."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+
+from mktplan.ingest.combine import map_blocks, map_table
+from mktplan.ingest.pipeline import scan_file
+from mktplan.ingest.read import NotStreamable
+from mktplan.ingest.read.csv_arrow import csv_blocks
+from mktplan.ingest.read.parquet import parquet_blocks
+from mktplan.ingest.sniff import read_body, sniff
+from mktplan.ingest.sources import MappedFile, choose_layout, map_body
+from mktplan.plan.cache import load_plan
+from mktplan.store.records import SkippedRows
+
+PLAN = """\
+plan:
+  id: blocks
+  name: Blocks
+  owner: Li Na
+  period: {start: 2025-01-01, end: 2025-03-31}
+budget: {total: 100000, reserve: 10000}
+modules:
+  - id: ads
+    name: Ads
+    owner: Wang Fang
+    budget: 90000
+    goal: Sales reach 100,000 CNY by 31 March 2025
+    kpis:
+      - {id: spend, name: Spend, unit: CNY, role: spend, source: export}
+      - {id: sales, name: Sales, unit: CNY, role: revenue, target: 100000, due: 2025-03-31, source: export}
+      - {id: clicks, name: Clicks, unit: count, source: export}
+      - {id: peak, name: Peak, unit: count, aggregation: max, source: export}
+      - {id: floor, name: Floor, unit: CNY, aggregation: min, source: export}
+      - {id: rank, name: Rank, unit: count, aggregation: last, source: export}
+      - {id: ctr, name: CTR, unit: "%", aggregation: mean, weight: clicks, source: export}
+sources:
+  ads:
+    date: date
+    module: ads
+    channel: channel
+    note: note
+    columns: {spend: spend, sales: sales, clicks: clicks, peak: peak, floor: floor, rank: rank}
+  rates:
+    date: date
+    module: ads
+    channel: channel
+    columns: {clicks: clicks, ctr: ctr}
+  bare:
+    date: date
+    module: ads
+    columns: {spend: spend, clicks: clicks}
+"""
+
+HEADER = "date,campaign,channel,spend,sales,clicks,peak,floor,rank,note\n"
+
+
+def export_rows(rows: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    lines = []
+    for i in range(rows):
+        day = f"2025-0{1 + i * 3 // rows}-{1 + (i * 7) % 28:02d}"
+        channel = rng.choice(["search", "social", "", "video"])
+        note = rng.choice(["", "", "promo", "promo; late", "outage"])
+        spend = f"{rng.randrange(0, 100000) / 100:.2f}"
+        lines.append(
+            f"{day},c{i % 13},{channel},{spend},{rng.randrange(0, 900)},{rng.randrange(0, 50)},"
+            f"{rng.randrange(0, 999)},{rng.randrange(1, 500)}.5,{i % 17},{note}\n"
+        )
+    return lines
+
+
+def setup(tmp_path: Path, text: str, name: str = "e.csv") -> tuple[object, Path]:
+    plan_path = tmp_path / "plan.yaml"
+    plan_path.write_text(PLAN, encoding="utf-8")
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    return load_plan(plan_path), export
+
+
+def both(plan: object, path: Path, source: str, size: int) -> tuple[MappedFile, MappedFile]:
+    """(read whole, read in blocks of ``size`` bytes or rows)."""
+    from mktplan.plan.model import Plan
+
+    assert isinstance(plan, Plan)
+    dialect = sniff(path, plan.sources[source])
+    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    _, quotes = scan_file(path, text=dialect.header.text)
+    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+    whole = map_body(plan, dialect.header, layout, body)
+    if dialect.skipped_above:  # said by map_table, whichever way it reads
+        above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
+        whole = replace(whole, skipped=(above, *whole.skipped))
+    blocks = map_table(plan, dialect, layout, None, quotes, block_bytes=size, block_rows=size)
+    return whole, blocks
+
+
+def streams(plan: object, path: Path, source: str, size: int) -> bool:
+    """Whether the table maps block by block without handing over to the whole read."""
+    from mktplan.plan.model import Plan
+
+    assert isinstance(plan, Plan)
+    dialect = sniff(path, plan.sources[source])
+    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    _, quotes = scan_file(path, text=dialect.header.text)
+    header = dialect.header
+
+    def blocks(as_text: set[int]):  # type: ignore[no-untyped-def]
+        if header.parquet:
+            return parquet_blocks(
+                path, header.headers, layout.positions, layout.text_positions, header.file, size
+            )
+        return csv_blocks(
+            header,
+            dialect.header_line,
+            layout.positions,
+            layout.text_positions | as_text,
+            quotes,
+            size,
+        )
+
+    try:
+        map_blocks(plan, dialect, layout, "digest", blocks)
+    except NotStreamable:
+        return False
+    return True
+
+
+def same(whole: MappedFile, blocks: MappedFile) -> None:
+    assert blocks.rows == whole.rows
+    assert blocks.rejects == whole.rejects
+    assert blocks.skipped == whole.skipped
+    assert blocks.rows_read == whole.rows_read
+    assert blocks.rejected_rows == whole.rejected_rows
+
+
+@pytest.mark.parametrize("size", [512, 4096, 1 << 20])
+def test_blocks_give_the_observations_of_the_whole_table(tmp_path: Path, size: int) -> None:
+    lines = export_rows(3000)
+    lines[2500] = "2025-03-01,c1,search,1,1,1,1,1.5,1,\n".replace("2025-03-01", "2019-03-01")
+    lines[2600] = "2025-03-02,c1,search,abc,1,1,1,1.5,1,\n"
+    lines[1000] = "Total,,,5,5,5,5,5,5,\n"
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "ads", size)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", size)
+    lines_of = {r.line for r in whole.rejects}
+    assert lines_of == {2502, 2602}
+    assert [s.first for s in whole.skipped] == [1002]
+
+
+def test_a_number_column_with_text_late_in_the_file_is_read_again_as_text(tmp_path: Path) -> None:
+    lines = export_rows(2000)
+    lines[1900] = '2025-03-03,c1,search,"1,234.50",1,1,1,1.5,1,\n'
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "ads", 2048)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 2048)
+    assert any(r[3] == 1_234_500_000 or r[0] == "ads.spend" for r in blocks.rows)
+
+
+def test_a_summary_row_in_a_late_block_hands_over_to_the_whole_read(tmp_path: Path) -> None:
+    rows = [
+        f"2025-01-{1 + i % 3:02d},c{i},ch{i % 5},{i}.00,{i},{i % 7},1,1.5,1,\n" for i in range(600)
+    ]
+    day_one = [i for i in range(600) if i % 3 == 0]
+    summary = (
+        f"2025-01-01,,,{sum(day_one)}.00,{sum(day_one)},{sum(i % 7 for i in day_one)},1,1.5,1,\n"
+    )
+    plan, export = setup(tmp_path, HEADER + "".join(rows) + summary)
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert any("summary row" in s.reason for s in whole.skipped)
+    assert not streams(plan, export, "ads", 1024)
+    # a candidate (blank channel) that is no summary streams on from the first block, where
+    # every block then sums its days; found late, the blocks before did not: read whole
+    candidate = "2025-01-01,,,1.00,1,1,1,1.5,1,\n"
+    plan, export = setup(tmp_path, HEADER + candidate + "".join(rows))
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 1024)
+    plan, export = setup(tmp_path, HEADER + "".join(rows) + candidate)
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert not streams(plan, export, "ads", 1024)
+
+
+def test_a_summary_row_first_in_its_day_without_identifying_columns(tmp_path: Path) -> None:
+    body = "".join(
+        f"2025-01-{1 + i // 100:02d},c{i},x,{i % 10},0,{i % 3},1,1.5,1,\n" for i in range(300)
+    )
+    day_two = range(100, 200)
+    summary = f"2025-01-02,all,x,{sum(i % 10 for i in day_two)},0,{sum(i % 3 for i in day_two)},1,1.5,1,\n"
+    lines = body.splitlines(keepends=True)
+    lines.insert(100, summary)
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "bare", 700)
+    same(whole, blocks)
+    assert [s.first for s in whole.skipped] == [102]
+    assert not streams(plan, export, "bare", 700)
+
+
+def test_day_month_order_is_read_from_the_whole_column(tmp_path: Path) -> None:
+    early = "".join(f"0{1 + i % 2}/0{1 + i % 2}/2025,c,x,1,1,1,1,1.5,1,\n" for i in range(300))
+    early += "".join("02/03/2025,c,x,1,1,1,1,1.5,1,\n" for _ in range(5))
+    late = "".join("25/03/2025,c,x,2,2,2,2,2.5,2,\n" for _ in range(5))
+    plan, export = setup(tmp_path, HEADER + early + late)
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert ("ads.spend", "2025-03-02", "x") in {r[:3] for r in whole.rows}  # day-first
+    assert not streams(plan, export, "ads", 1024)
+
+
+def test_a_rate_over_two_blocks_is_weighted_by_the_whole_read(tmp_path: Path) -> None:
+    lines = "".join(f"2025-01-01,c{i},search,,,{1 + i},,,,\n" for i in range(100))
+    header = "date,campaign,channel,spend,sales,clicks,peak,floor,rank,note,ctr\n"
+    text = header + "".join(
+        line.rstrip("\n") + f",{i % 10}.5%\n" for i, line in enumerate(lines.splitlines(True))
+    )
+    plan, export = setup(tmp_path, text)
+    whole, blocks = both(plan, export, "rates", 512)
+    same(whole, blocks)
+    assert not streams(plan, export, "rates", 512)
+
+
+def test_quoted_cells_and_title_lines_stream_with_file_line_numbers(tmp_path: Path) -> None:
+    lines = export_rows(800)
+    lines[700] = '2025-03-03,"c,1",search,1.00,1,1,1,1.5,1,"x"\n'
+    lines[750] = '2025-03-03,c1,search,2.00,1,1,1,1.5,1,"bad\nbreak"\n'
+    plan, export = setup(
+        tmp_path, "Campaign report\n2025-01-01 - 2025-03-31\n" + HEADER + "".join(lines)
+    )
+    whole, blocks = both(plan, export, "ads", 2048)
+    same(whole, blocks)
+    assert not streams(plan, export, "ads", 2048)  # a line break inside a value
+    lines[750] = '2025-03-03,c1,search,2.00,1,1,1,1.5,1,"fine"\n'
+    lines[760] = "2025-03-03,c1,search,2.00,1,1,1,1.5,1,2019-01-01\n".replace(
+        "2025-03-03", "2019-03-03"
+    )
+    plan, export = setup(
+        tmp_path, "Campaign report\n2025-01-01 - 2025-03-31\n" + HEADER + "".join(lines)
+    )
+    whole, blocks = both(plan, export, "ads", 2048)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 2048)
+    assert [r.line for r in blocks.rejects] == [764]
+
+
+def test_parquet_blocks_give_the_whole_tables_observations(tmp_path: Path) -> None:
+    lines = export_rows(1000)
+    plan, csv_export = setup(tmp_path, HEADER + "".join(lines))
+    table = pcsv.read_csv(
+        csv_export, convert_options=pcsv.ConvertOptions(strings_can_be_null=False)
+    )
+    export = tmp_path / "e.parquet"
+    pq.write_table(table, export, row_group_size=128)
+    whole, blocks = both(plan, export, "ads", 100)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 100)
+    from_csv, _ = both(plan, csv_export, "ads", 1 << 20)
+    assert blocks.rows == from_csv.rows
