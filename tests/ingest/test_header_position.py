@@ -121,3 +121,15 @@ def test_read_header_of_an_xlsx_takes_the_first_non_empty_row_or_header_row(
     body = readers.read_columns(header, [0, 1], {0})
     assert (body.first_line, body.size) == (5, 2)
     assert [body[1].raw(i) for i in range(2)] == ["1.5", "0.5"]
+
+
+def test_a_header_not_found_is_named_by_its_first_non_blank_line(tmp_path: Path) -> None:
+    # no line holds a mapped column: the message names the line taken as the header, the
+    # first with something on it, never a blank line 1
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "x.csv"
+    export.write_text("\n\nfoo,bar\n1,2\n", encoding="utf-8")
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 1
+    assert "x.csv:3" in run.stderr
+    assert "line 3 was taken as the header" in run.stderr
