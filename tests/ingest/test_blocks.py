@@ -13,12 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from mktplan.ingest.combine import map_blocks, map_table
+from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.pipeline import scan_file
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
 from mktplan.ingest.sniff import read_body, sniff
-from mktplan.ingest.sources import MappedFile, choose_layout, map_body
+from mktplan.ingest.sources import MappedFile, map_body
 from mktplan.plan.cache import load_plan
 from mktplan.store.records import SkippedRows
 
@@ -93,7 +94,7 @@ def both(plan: object, path: Path, source: str, size: int) -> tuple[MappedFile, 
 
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
-    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    layout = choose_layout(plan, dialect, source)
     _, quotes = scan_file(path, text=dialect.header.text)
     body = read_body(dialect, layout.positions, layout.text_positions, quotes)
     whole = map_body(plan, dialect.header, layout, body)
@@ -110,7 +111,7 @@ def streams(plan: object, path: Path, source: str, size: int) -> bool:
 
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
-    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    layout = choose_layout(plan, dialect, source)
     _, quotes = scan_file(path, text=dialect.header.text)
     header = dialect.header
 

@@ -53,7 +53,9 @@ def write_csv(
 def bodies(path: Path, positions: list[int], text_positions: set[int]) -> tuple[Body, Body]:
     """The file's body read by pyarrow (which must read it) and by pandas."""
     header = readers.read_header(path)
-    arrow = arrow_body(str(path), header.delimiter, len(header.headers), positions, text_positions)
+    arrow = arrow_body(
+        str(path), header.delimiter, len(header.headers), positions, text_positions, header_line=1
+    )
     assert arrow is not None, "pyarrow should read this file cleanly"
     pandas = pandas_body(readers._read_csv_pandas(header), positions, 2)
     return arrow, pandas
@@ -356,7 +358,7 @@ def test_a_wide_table_agrees_column_by_column(
 def test_too_many_fields_is_refused_with_the_line(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_bytes(b"date,m,n\n2024-06-01,1,a\n2024-06-02,2,b,extra\n")
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     header = readers.read_header(path)
     with pytest.raises(IngestError, match="cannot read the CSV") as info:
         readers.read_columns(header, [0, 1, 2], {0, 2})
@@ -367,7 +369,7 @@ def test_too_many_fields_is_refused_with_the_line(tmp_path: Path) -> None:
 def test_too_many_fields_in_the_first_row_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_bytes(b"date,m,n\n2024-06-01,1,a,extra\n2024-06-02,2,b\n")
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     with pytest.raises(IngestError, match="cannot read the CSV"):
         readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
 
@@ -375,7 +377,7 @@ def test_too_many_fields_in_the_first_row_is_refused(tmp_path: Path) -> None:
 def test_too_few_fields_fall_back_to_pandas_which_pads_them(tmp_path: Path) -> None:
     path = tmp_path / "short.csv"
     path.write_bytes(b"date,m,n\n2024-06-01,1,a\n2024-06-02,2\n2024-06-03\n")
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
     assert isinstance(body[1], PandasColumn)
     assert body.size == 3
@@ -394,7 +396,7 @@ def test_a_quoted_line_break_goes_to_pandas(tmp_path: Path) -> None:
     }.items():
         path = tmp_path / name
         path.write_bytes(data)
-        assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+        assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
         body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
         assert isinstance(body[2], PandasColumn)
         assert body.size == 2
@@ -416,7 +418,7 @@ def test_a_quoted_line_break_across_a_block_boundary(tmp_path: Path) -> None:
     path.write_bytes(head + tail)
     assert len(head) < block < len(head) + len(tail)
     rows = (len(head) - len(b"date,m,n\n")) // len(row) + 1 + 3
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
     assert isinstance(body[2], PandasColumn)
     assert body.size == rows
@@ -442,7 +444,7 @@ def test_a_quote_that_never_closes_is_refused_not_read_to_the_end(
     it; such a file goes to pandas, which refuses it with the line."""
     path = tmp_path / "open-quote.csv"
     path.write_bytes(data)
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     with pytest.raises(IngestError, match="cannot read the CSV"):
         readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
 
@@ -452,7 +454,7 @@ def test_a_header_cell_over_two_lines_is_one_record_as_pandas_reads_it(tmp_path:
     inside the header's quotes became a row)."""
     path = tmp_path / "header.csv"
     path.write_bytes(b'date,m,"n\n2024-06-01,999,zz"\n2024-06-02,3,b\n')
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
     assert body.size == 1
     assert readers.parse_numbers(body[1]).micro.tolist() == [3_000_000]
@@ -487,7 +489,7 @@ def test_a_number_too_long_for_a_float_is_too_large_on_both_paths(tmp_path: Path
 def test_invalid_utf8_is_not_read_by_pyarrow(tmp_path: Path, data: bytes, column: int) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(data)
-    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}) is None
+    assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     # sniffed: neither UTF-8 nor GB18030, so latin-1, read by pandas
     sniffed = readers.read_header(path)
     assert sniffed.encoding == "latin-1"

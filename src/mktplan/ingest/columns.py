@@ -141,7 +141,7 @@ class Body:
 
     columns: dict[int, Column]
     size: int
-    first_line: int = 2
+    first_line: int  # the file line (or sheet row) of the first row
 
     def __getitem__(self, position: int) -> Column:
         return self.columns[position]
@@ -457,10 +457,12 @@ def arrow_body(
     positions: list[int],
     text_positions: set[int],
     quotes: tuple[int, int] | None = None,
+    *,
+    header_line: int,
 ) -> Body | None:
-    """Read a UTF-8 CSV body with pyarrow, or None when pyarrow cannot read it cleanly (ragged
-    rows, invalid UTF-8, an odd number of double quotes, ...): the pandas reader then reads it
-    and says what is wrong, with the line.
+    """Read a UTF-8 CSV body below the header on ``header_line`` with pyarrow, or None when
+    pyarrow cannot read it cleanly (ragged rows, invalid UTF-8, an odd number of double
+    quotes, ...): the pandas reader then reads it and says what is wrong, with the line.
 
     Quotes decide how much pyarrow is trusted. ``quotes`` is (double quotes in the file, in its
     first line), counted here when not given. With none, no value can hold a line break and
@@ -494,7 +496,7 @@ def arrow_body(
         return pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(
-                skip_rows=1, column_names=names, use_threads=True, block_size=1 << 22
+                skip_rows=header_line, column_names=names, use_threads=True, block_size=1 << 22
             ),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=total > 0
@@ -551,7 +553,7 @@ def arrow_body(
             p: ArrowColumn(table.column(names[p]), as_written(names[p], table.num_rows))
             for p in positions
         }
-        return Body(columns, table.num_rows, 2)
+        return Body(columns, table.num_rows, header_line + 1)
     return None  # pragma: no cover - every number column has become text by then
 
 

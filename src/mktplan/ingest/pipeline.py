@@ -1,6 +1,22 @@
 """Files → observations → store, as one call: parse every file first, refuse them all if any
 row is rejected (unless ``skip_invalid``), then hand the batches to the store in one
-transaction. Nothing here prints; the CLI renders :class:`IngestResult`."""
+transaction. Nothing here prints; the CLI renders :class:`IngestResult`.
+
+Each file goes through the stages in order (:func:`parse_file`), each taking one thing and
+handing on the next:
+
+1. **sniff** (:mod:`~mktplan.ingest.sniff`): bytes → :class:`Dialect` (format, encoding,
+   delimiter or sheet, the header's line, the table);
+2. **layout** (:mod:`~mktplan.ingest.layout`): header + plan → :class:`Layout`;
+3. **read** (:mod:`~mktplan.ingest.read`, :mod:`~mktplan.ingest.readers`): blocks of
+   columns with file line numbers;
+4. **cells** (:mod:`~mktplan.ingest.cells`): text → exact micro-units and dates;
+5. **map** (:mod:`~mktplan.ingest.sources`): columns → KPI values, rejects returned;
+6. **combine** (:mod:`~mktplan.ingest.combine`): to the plan's grain, block by block;
+
+then **store**: every file's batch in one transaction (:func:`ingest_files`). Stages 3–6 run
+block by block inside :func:`~mktplan.ingest.combine.map_table`, so memory holds a few
+blocks, never the file."""
 
 from __future__ import annotations
 
@@ -19,11 +35,12 @@ from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.combine import map_table
+from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sniff import Dialect, sniff
-from mktplan.ingest.sources import MappedFile, choose_layout
+from mktplan.ingest.sources import MappedFile
 from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
 
@@ -175,21 +192,26 @@ def parse_file(
     ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`)."""
     source_config = plan.sources.get(source) if source else None
     bytes_at = copy or path
+    streamed = copy is not None
+    # sniff: bytes → where the table is and how to read it
     dialect = sniff(
         bytes_at,
         source_config,
         encoding=encoding or (source_config.encoding if source_config else None),
         sheet=sheet or (source_config.sheet if source_config else None),
-        name=str(path) if copy is not None else None,
+        name=str(path) if streamed else None,
     )
-    layout = choose_layout(plan, dialect.header, source, dialect.header_line, dialect.aliases)
+    # layout: header + plan → which columns mean what
+    layout = choose_layout(plan, dialect, source)
+    # identity: the bytes' hash and the reading's digest; known ones are not read again
     sha256, quotes = scan_file(bytes_at, text=dialect.header.text, name=dialect.header.file)
     digest = ingest_digest(layout.digest(plan), dialect)
-    streamed = copy is not None
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
-    return ParsedFile(path, sha256, map_table(plan, dialect, layout, digest, quotes), streamed)
+    # read → cells → map → combine, block by block
+    mapped = map_table(plan, dialect, layout, digest, quotes)
+    return ParsedFile(path, sha256, mapped, streamed)
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:

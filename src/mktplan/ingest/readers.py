@@ -12,12 +12,12 @@ import csv
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mktplan.errors import IngestError, shorten
 
@@ -66,6 +66,10 @@ class TableHeader:
     sheet: str | None = None
     location: str = ""  # where the bytes are read, when not at ``file`` (a pipe's copy)
     parquet: bool = False  # a Parquet table: no lines, no encoding, columns typed
+    # the header's file line (CSV) or sheet row (xlsx), 1-based: ``header_row`` when given,
+    # else the first non-blank line until sniff finds the table's header (Parquet: 1, the
+    # rows numbered as a sheet of the table would number them)
+    line: int = field(kw_only=True)
 
     @property
     def text(self) -> bool:
@@ -198,13 +202,16 @@ def read_header(
     encoding: str | None = None,
     sheet: str | None = None,
     name: str | None = None,
+    header_row: int | None = None,
 ) -> TableHeader:
-    """Sniff a file: its encoding, delimiter and header row (or the Excel sheet's first row).
+    """Sniff a file's format: its encoding and delimiter (or sheet), and a first header: the
+    line (CSV) or row (xlsx) ``header_row`` when given, else the first non-blank one (titles
+    included: :func:`~mktplan.ingest.sniff.sniff` finds the table's header from here).
     ``name`` is the file as messages name it, when ``path`` is a copy (of a pipe)."""
     if name is None:
-        return _read_header(path, encoding=encoding, sheet=sheet)
+        return _read_header(path, encoding=encoding, sheet=sheet, header_row=header_row)
     with _named(str(path), name):
-        found = _read_header(path, encoding=encoding, sheet=sheet)
+        found = _read_header(path, encoding=encoding, sheet=sheet, header_row=header_row)
     return replace(found, file=name, location=str(path))
 
 
@@ -219,14 +226,16 @@ def _named(location: str, name: str) -> Iterator[None]:
         raise
 
 
-def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> TableHeader:
+def _read_header(
+    path: Path, *, encoding: str | None, sheet: str | None, header_row: int | None
+) -> TableHeader:
     _check_readable(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        frame, _, chosen = _excel_rows(path, sheet, header_only=True)
-        return TableHeader(str(path), frame, "", "", True, chosen)
+        line, found, chosen = _excel_guard(path, lambda: _sheet_header(path, sheet, header_row))
+        return TableHeader(str(path), found, "", "", True, chosen, line=line)
     if is_parquet(path):
         headers = parquet_header(path, str(path))
-        return TableHeader(str(path), headers, "", "", False, None, parquet=True)
+        return TableHeader(str(path), headers, "", "", False, None, parquet=True, line=1)
     if path.suffix.lower() == ".xls":
         raise IngestError(
             "old .xls workbooks are not supported",
@@ -259,16 +268,24 @@ def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> Tabl
     chosen_encoding = encoding or detect_encoding(sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines()[:6]
-    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the last sampled line may be cut off
-    if not lines or not lines[0].strip():
+    all_lines = _LINE_END.split(text)
+    if len(sample) == SAMPLE_BYTES and len(all_lines) > 1:
+        all_lines = all_lines[:-1]  # the last sampled line may be cut off
+    # file lines, numbered from 1: ``header_row``, else the first with something on it
+    starts = [header_row - 1] if header_row is not None else range(len(all_lines))
+    start = next((i for i in starts if i < len(all_lines) and all_lines[i].strip()), None)
+    if start is None:
         raise IngestError(
-            "the file is empty or has no header row",
+            "the file is empty or has no header row"
+            if header_row is None
+            else f"header_row {header_row} is blank or beyond the end of the file",
             file=str(path),
-            line=1,
-            hint="the first line names the columns, e.g. date,kpi,value",
+            line=1 if header_row is None else header_row,
+            hint="the first line names the columns, e.g. date,kpi,value"
+            if header_row is None
+            else "give the line number of the header row as a text editor shows it",
         )
+    lines = all_lines[start : start + 6]
     if "\ufffd" in lines[0] and not encoding:
         raise IngestError(
             "cannot tell the file's encoding",
@@ -282,12 +299,22 @@ def _read_header(path: Path, *, encoding: str | None, sheet: str | None) -> Tabl
         raise IngestError(
             f"cannot read the header row: {exc}",
             file=str(path),
-            line=1,
-            hint="the first line must name the columns, e.g. date,kpi,value",
+            line=start + 1,
+            hint="the header line must name the columns, e.g. date,kpi,value",
         ) from None
     return TableHeader(
-        str(path), tuple(h.strip() for h in header), chosen_encoding, delimiter, False, None
+        str(path),
+        tuple(h.strip() for h in header),
+        chosen_encoding,
+        delimiter,
+        False,
+        None,
+        line=start + 1,
     )
+
+
+# what ends a line, as the CSV readers count lines (CRLF, LF, or a bare CR)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def read_columns(
@@ -295,16 +322,18 @@ def read_columns(
     positions: list[int],
     text_positions: set[int],
     quotes: tuple[int, int] | None = None,
+    end_line: int | None = None,
 ) -> Body:
-    """The body of the file: the columns at ``positions`` (0-based). Columns in
-    ``text_positions`` are text; the others values, parsed by :func:`parse_numbers`.
+    """The body of the file below its header (``header.line``) up to ``end_line`` (None: the
+    end of the file): the columns at ``positions`` (0-based). Columns in ``text_positions``
+    are text; the others values, parsed by :func:`parse_numbers`.
 
     A UTF-8 CSV is read by pyarrow when it reads cleanly; anything else (other encodings, a
     ragged row, a line break inside quotes) by pandas, whose errors name the line.
     ``quotes`` is the file's :class:`~mktplan.ingest.columns.QuoteCount`, when the caller
     counted them already."""
     with _named(header.location, header.file) if header.location else nullcontext():
-        return _read_columns(header, positions, text_positions, quotes)
+        return _read_columns(header, positions, text_positions, quotes, end_line)
 
 
 def _read_columns(
@@ -312,24 +341,35 @@ def _read_columns(
     positions: list[int],
     text_positions: set[int],
     quotes: tuple[int, int] | None,
+    end_line: int | None,
 ) -> Body:
     path = header.readable
     if header.excel:
         import pandas as pd
 
-        rows, start, _ = _excel_rows(path, header.sheet, header_only=False)
-        body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in rows]
+        rows, _ = excel_rows(path, header.sheet)
+        below = rows[header.line : None if end_line is None else end_line - 1]  # [0]: row 1
+        body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in below]
         frame = pd.DataFrame(body, columns=positions, dtype=object)
-        return pandas_body(frame, positions, start)
+        return pandas_body(frame, positions, header.line + 1)
     if header.parquet:
         return parquet_body(path, header.headers, positions, text_positions, header.file)
-    if header.encoding in ("utf-8", "utf-8-sig"):
+    if header.encoding in ("utf-8", "utf-8-sig") and end_line is None:
         fast = arrow_body(
-            str(path), header.delimiter, len(header.headers), positions, text_positions, quotes
+            str(path),
+            header.delimiter,
+            len(header.headers),
+            positions,
+            text_positions,
+            quotes,
+            header_line=header.line,
         )
         if fast is not None:
             return fast
-    return pandas_body(_read_csv_pandas(header), positions, 2)
+    # a header on line 1 is read with pandas' header=0: see _read_csv_pandas
+    plain = header.line == 1 and end_line is None
+    frame = _read_csv_pandas(header) if plain else _read_table_pandas(header, end_line)
+    return pandas_body(frame, positions, header.line + 1)
 
 
 def pandas_csv(
@@ -396,6 +436,31 @@ def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
             return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
         raise IngestError(f"cannot read the CSV: {exc}", file=header.file) from None
     return frame
+
+
+def _read_table_pandas(header: TableHeader, end_line: int | None) -> pd.DataFrame:
+    """The lines of a CSV's table below its header on ``header.line``, up to ``end_line``,
+    by pandas' C parser as text (the lines above are skipped unparsed)."""
+    import pandas as pd
+
+    first = header.line + 1
+    try:
+        frame = pandas_csv(
+            header,
+            skiprows=header.line,
+            nrows=None if end_line is None else end_line - first,
+        )
+    except pd.errors.EmptyDataError:
+        width = range(len(header.headers))
+        return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise IngestError(
+            f"cannot read the table below line {header.line}: " + shorten(str(exc).rstrip("\n")),
+            file=header.file,
+            hint="every row needs as many fields as the header; quote values that hold the "
+            f"delimiter {header.delimiter!r}",
+        ) from None
+    return frame.fillna("")
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:
@@ -512,14 +577,15 @@ def _load_workbook(path: Path, *, data_only: bool) -> Any:
 
 
 def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
-    """``body`` with the formula text in place of empty cells whose formula has no saved
-    result (files written by scripts): a value that is not there must not pass for "no value"."""
+    """``body`` (every row from row 1) with the formula text in place of empty cells whose
+    formula has no saved result (files written by scripts): a value that is not there must
+    not pass for "no value"."""
 
     workbook = _load_workbook(path, data_only=False)
     try:
         worksheet = workbook[sheet]
-        worksheet.reset_dimensions()  # never trust the dimension record (see _read_sheet)
-        rows = worksheet.iter_rows(min_row=2)
+        worksheet.reset_dimensions()  # never trust the dimension record (see _open_sheet)
+        rows = worksheet.iter_rows()
         out: list[Any] = []
         for texts, cells in zip(body, rows, strict=False):
             fixed = list(texts)
@@ -533,10 +599,13 @@ def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) 
         workbook.close()
 
 
-def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str | None]:
-    """Header row (``header_only``) or the data rows of a sheet, as texts, and the 1-based
-    row of the first data row, and the sheet name. A damaged workbook (bad XML, corrupt
-    compressed data, an entity bomb, a missing part) is an :class:`IngestError`."""
+_T = TypeVar("_T")
+
+
+def _excel_guard(path: Path, read: Callable[[], _T]) -> _T:
+    """``read()`` of a workbook, whose damage (bad XML, corrupt compressed data, an entity
+    bomb, a missing part) is an :class:`IngestError`; a zip bomb is refused before any part
+    is read."""
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
@@ -547,7 +616,7 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         raise IngestError("reading .xlsx needs openpyxl", file=str(path)) from None
     _check_inflated_size(path)
     try:
-        return _read_sheet(path, sheet, header_only=header_only)
+        return read()
     except (
         InvalidFileException,
         zipfile.BadZipFile,
@@ -565,49 +634,80 @@ def _excel_rows(path: Path, sheet: str | None, *, header_only: bool) -> tuple[An
         ) from None
 
 
-def _read_sheet(path: Path, sheet: str | None, *, header_only: bool) -> tuple[Any, int, str]:
+def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+    """Every row of a sheet as texts, row 1 first (blank rows kept: ``rows[n - 1]`` is row
+    ``n``), and the sheet's name. Where the header is, is sniff's to find."""
+    return _excel_guard(path, lambda: _read_sheet(path, sheet))
 
+
+def _open_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
+    if not workbook.sheetnames:
+        raise IngestError(
+            "the workbook has no readable sheet (its sheet parts are missing)",
+            file=str(path),
+            hint=_XLSX_HINT,
+        )
+    if sheet is not None:
+        if sheet not in workbook.sheetnames:
+            raise IngestError(
+                f"the workbook has no sheet {sheet!r}",
+                file=str(path),
+                hint=f"sheets: {', '.join(workbook.sheetnames)}",
+            )
+        worksheet = workbook[sheet]
+    else:
+        worksheet = workbook.worksheets[0]
+    # read-only mode stops at the sheet's <dimension> record, which some writers leave
+    # at A1:C2 whatever the sheet holds; Excel ignores it, and so do we
+    worksheet.reset_dimensions()
+    return worksheet
+
+
+def _row_texts(row: Any) -> tuple[str, ...]:
+    return tuple(_excel_cell_text(c.value, getattr(c, "number_format", "")) for c in row)
+
+
+def _sheet_header(
+    path: Path, sheet: str | None, header_row: int | None
+) -> tuple[int, tuple[str, ...], str]:
+    """The first header of a sheet: its row (``header_row``, else the first non-empty row),
+    its cells stripped without the empty ones at its end, and the sheet's name."""
     workbook = _load_workbook(path, data_only=True)
     try:
-        if not workbook.sheetnames:
-            raise IngestError(
-                "the workbook has no readable sheet (its sheet parts are missing)",
-                file=str(path),
-                hint=_XLSX_HINT,
-            )
-        if sheet is not None:
-            if sheet not in workbook.sheetnames:
-                raise IngestError(
-                    f"the workbook has no sheet {sheet!r}",
-                    file=str(path),
-                    hint=f"sheets: {', '.join(workbook.sheetnames)}",
-                )
-            worksheet = workbook[sheet]
-        else:
-            worksheet = workbook.worksheets[0]
-        # read-only mode stops at the sheet's <dimension> record, which some writers leave
-        # at A1:C2 whatever the sheet holds; Excel ignores it, and so do we
-        worksheet.reset_dimensions()
+        worksheet = _open_sheet(workbook, path, sheet)
         name = str(worksheet.title)
-        rows = worksheet.iter_rows()
-        first = next(rows, None)
-        headers = tuple(
-            _excel_cell_text(c.value, getattr(c, "number_format", "")).strip() for c in first or ()
-        )
-        while headers and not headers[-1]:
-            headers = headers[:-1]
+        for number, row in enumerate(worksheet.iter_rows(), start=1):
+            if header_row is not None and number < header_row:
+                continue
+            headers = tuple(t.strip() for t in _row_texts(row))
+            while headers and not headers[-1]:
+                headers = headers[:-1]
+            if headers or header_row is not None:
+                break
+        else:
+            headers, number = (), header_row or 1
         if not headers:
             raise IngestError(
-                "the sheet is empty or has no header row", file=str(path), path=name, line=1
+                "the sheet is empty or has no header row"
+                if header_row is None
+                else f"header_row {header_row} is empty or beyond the end of the sheet",
+                file=str(path),
+                path=name,
+                line=number,
             )
-        if header_only:
-            return headers, 2, name
-        body = [
-            tuple(_excel_cell_text(c.value, getattr(c, "number_format", "")) for c in row)
-            for row in rows
-        ]
+        return number, headers, name
+    finally:
+        workbook.close()
+
+
+def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+    workbook = _load_workbook(path, data_only=True)
+    try:
+        worksheet = _open_sheet(workbook, path, sheet)
+        name = str(worksheet.title)
+        rows = [_row_texts(row) for row in worksheet.iter_rows()]
         if _has_formulas(path):
-            body = _uncalculated_formulas(path, name, body)
-        return body, 2, name
+            rows = _uncalculated_formulas(path, name, rows)
+        return rows, name
     finally:
         workbook.close()

@@ -26,10 +26,9 @@ from mktplan.ingest.columns import Body, pandas_body
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
     TableHeader,
-    _excel_rows,
     _named,
+    excel_rows,
     header_key,
-    pandas_csv,
     read_columns,
     read_header,
 )
@@ -63,8 +62,7 @@ class Dialect:
     """How to read one file: what :class:`TableHeader` says (encoding, delimiter, sheet) plus
     where its table is and what was skipped above it."""
 
-    header: TableHeader  # headers of the chosen table
-    header_line: int = 1
+    header: TableHeader  # headers of the chosen table, and their line
     end_line: int | None = None
     skipped_above: str = ""  # what the lines above the header were, for the summary
     table: str = ""  # the chosen table's label when the file holds several
@@ -72,9 +70,9 @@ class Dialect:
     aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
 
     @property
-    def plain(self) -> bool:
-        """Header on line 1 and one table: today's fast readers apply unchanged."""
-        return self.header_line == 1 and self.end_line is None
+    def header_line(self) -> int:
+        """The header's file line (CSV) or sheet row (xlsx)."""
+        return self.header.line
 
     def reading(self) -> dict[str, str]:
         """Everything besides the bytes and the source's options that decides what is read:
@@ -359,7 +357,8 @@ def sniff(
 ) -> Dialect:
     """Find the header and the table of a file for ``source`` (None: long format). ``name``
     is the file as messages name it, when ``path`` is a copy (of a pipe)."""
-    header = read_header(path, encoding=encoding, sheet=sheet, name=name)
+    header_row = source.header_row if source else None
+    header = read_header(path, encoding=encoding, sheet=sheet, name=name, header_row=header_row)
     with _named(str(path), header.file) if name is not None else nullcontext():
         return _sniff(header, source)
 
@@ -372,8 +371,8 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     header_row = source.header_row if source else None
     wanted = wanted_columns(source)
     if header.excel:
-        body, _, _ = _excel_rows(path, header.sheet, header_only=False)
-        rows = (header.headers, *(tuple(str(c).strip() for c in r) for r in body))
+        sheet_rows, _ = excel_rows(path, header.sheet)
+        rows = tuple(tuple(c.strip() for c in r) for r in sheet_rows)
         candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
         order, text = [""], ""
     else:
@@ -410,7 +409,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
             for ln, cells in split[:HEADER_WINDOW]
         ]
         best = max(scored, default=(0, 0, -1, 0))
-        if not best[0] or best[2] == -1:
+        if not best[0] or best[2] == -1:  # the layout names what is missing from the header
             return Dialect(header, rows=rows)
         delimiter, records = candidates[best[3]]
         line = -best[2]
@@ -438,10 +437,14 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     # a sheet's rows run to its widest column; a CSV's width is what its lines hold
     while header.excel and headers and not headers[-1]:
         headers = headers[:-1]
-    table_header = replace(header, headers=headers, delimiter=delimiter or header.delimiter)
+    table_header = replace(
+        header,
+        headers=headers,
+        delimiter=delimiter or header.delimiter,
+        line=chosen.header_line,
+    )
     return Dialect(
         table_header,
-        header_line=chosen.header_line,
         end_line=chosen.end_line,
         skipped_above=_describe(records, chosen.header_line) if chosen.header_line > 1 else "",
         table=label,
@@ -456,32 +459,15 @@ def read_body(
     text_positions: set[int],
     quotes: tuple[int, int] | None = None,
 ) -> Body:
-    """The body of the dialect's table: the readers' fast paths for a plain file, else the
-    lines of the table read as text by pandas (line numbers as in the file)."""
-    header = dialect.header
-    if dialect.plain and dialect.rows is None:
-        return read_columns(header, positions, text_positions, quotes)
+    """The body of the dialect's table, line numbers as in the file: a sheet's rows from
+    what sniffing read, a CSV's or Parquet file's by the readers (from the header's line to
+    the table's end)."""
+    if dialect.rows is None:
+        return read_columns(dialect.header, positions, text_positions, quotes, dialect.end_line)
     import pandas as pd
 
     first = dialect.header_line + 1
-    if dialect.rows is not None:
-        stop = None if dialect.end_line is None else dialect.end_line - 1
-        selected = dialect.rows[dialect.header_line : stop]
-        cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
-        return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)
-    try:
-        frame = pandas_csv(
-            header,
-            skiprows=dialect.header_line,
-            nrows=None if dialect.end_line is None else dialect.end_line - first,
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise IngestError(
-            f"cannot read the table below line {dialect.header_line}: "
-            + shorten(str(exc).rstrip("\n")),
-            file=header.file,
-            hint="every row needs as many fields as the header; quote values that hold the "
-            f"delimiter {header.delimiter!r}",
-        ) from None
-    frame = frame.fillna("")
-    return pandas_body(frame, positions, first)
+    stop = None if dialect.end_line is None else dialect.end_line - 1
+    selected = dialect.rows[dialect.header_line : stop]
+    cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
+    return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)

@@ -1,0 +1,247 @@
+"""The layout stage: a table's header and the plan → which columns mean what. Long format
+(date, kpi, value[, channel, note, line, ref]) or a plan `sources:` entry's wide mapping; a
+file whose header fits neither is refused here, before any row is read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from mktplan.errors import IngestError, UsageError, shorten
+from mktplan.ingest.readers import TableHeader, header_key
+from mktplan.ingest.sniff import Dialect, wanted_columns
+from mktplan.plan.model import Plan, Source
+from mktplan.plan.refs import kpi_refs
+
+LONG_FORMAT = "long"
+LONG_REQUIRED = ("date", "kpi", "value")
+LONG_OPTIONAL = ("channel", "note", "line", "ref")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns (0-based positions) of a file mean what."""
+
+    name: str  # "long" or the source's name
+    date: int
+    kpi: int | None = None  # long format
+    value: int | None = None  # long format
+    metrics: tuple[tuple[int, str], ...] = ()  # wide: (position, KPI id as the source writes it)
+    channel: int | None = None
+    note: int | None = None
+    line: int | None = None
+    ref: int | None = None  # a document (invoice) id: rows with different refs add up
+    route: int | None = None  # wide: the module_by column
+    routes: dict[str, str] = field(default_factory=dict)  # header_key(cell) → module id
+    module: str | None = None  # wide: the fixed module
+    source: Source | None = None
+    currency: int | None = None  # wide: a column naming each row's currency
+
+    @property
+    def positions(self) -> list[int]:
+        found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.ref]
+        found.append(self.route)
+        found += [p for p, _ in self.metrics] + [self.currency]
+        return sorted({p for p in found if p is not None})
+
+    @property
+    def text_positions(self) -> set[int]:
+        found = {self.date, self.kpi, self.channel, self.note, self.line, self.ref, self.route}
+        found.add(self.currency)
+        return {p for p in found if p is not None}
+
+    def digest(self, plan: Plan) -> str:
+        """What else than the bytes decides the observations: layout and KPI definitions."""
+        kpis = {
+            ref_id: [ref.kpi.unit, ref.kpi.aggregation, ref.kpi.weight, bool(ref.kpi.formula)]
+            for ref_id, ref in sorted(kpi_refs(plan).items())
+        }
+        document = {
+            "layout": self.name,
+            "source": self.source.model_dump(mode="json") if self.source else None,
+            "period": [plan.plan.period.start.isoformat(), plan.plan.period.end.isoformat()],
+            "kpis": kpis,
+        }
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- choosing a layout ------------------------------------------------------------------
+
+
+def _positions(headers: tuple[str, ...], aliases: Aliases = ()) -> dict[str, int]:
+    """header_key → position; the first of duplicated headers wins, and a literal header
+    wins over an alias (a two-level header's unique lower name)."""
+    found: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        found.setdefault(header_key(header), i)
+    for name, i in aliases:
+        found.setdefault(header_key(name), i)
+    return found
+
+
+Aliases = tuple[tuple[str, int], ...]
+
+
+def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
+    return [h for h in wanted_columns(source) if header_key(h) not in found]
+
+
+def choose_layout(plan: Plan, dialect: Dialect, source_name: str | None) -> Layout:
+    """The layout of the dialect's table (see :func:`_choose_layout`), refusing a file in
+    which a column the layout reads is named twice: which of the two was meant is anyone's
+    guess."""
+    header, header_line = dialect.header, dialect.header_line
+    layout = _choose_layout(plan, header, source_name, header_line, dialect.aliases)
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header.headers):
+        key = header_key(name)
+        if key in seen and (seen[key] in layout.positions or position in layout.positions):
+            raise IngestError(
+                f"the column {shorten(name)!r} appears twice "
+                f"(columns {seen[key] + 1} and {position + 1})",
+                file=header.file,
+                line=header_line,
+                path=shorten(name),
+                hint="rename or remove one of them so each mapped column is named once",
+            )
+        seen.setdefault(key, position)
+    return layout
+
+
+def _choose_layout(
+    plan: Plan, header: TableHeader, source_name: str | None, header_line: int, aliases: Aliases
+) -> Layout:
+    """The layout of a file: the named source (a long-format file that lacks the source's
+    columns stays long, so one call can mix both), else long format by its header; otherwise an
+    :class:`IngestError` naming the sources whose headers match (or all of them)."""
+    found = _positions(header.headers, aliases)
+    is_long = all(name in found for name in LONG_REQUIRED)
+    if source_name is not None:
+        source = plan.sources.get(source_name)
+        if source is None:
+            known = ", ".join(sorted(plan.sources)) or "none; the plan has no `sources:`"
+            raise UsageError(
+                f"the plan has no source {source_name!r}",
+                hint=f"sources in the plan: {known}",
+            )
+        missing = _source_missing(source, found)
+        if missing and not is_long and header.parquet:
+            raise IngestError(
+                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
+                f"{', '.join(map(repr, missing))}, which the Parquet file lacks",
+                file=header.file,
+                hint=f"its columns: {', '.join(map(shorten, header.headers))}; fix the "
+                "source's column names",
+            )
+        if missing and not is_long:
+            raise IngestError(
+                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
+                f"{', '.join(map(repr, missing))}, which the file lacks (line {header_line} was "
+                f"taken as the header: no line within the first 50 holds all the columns)",
+                file=header.file,
+                line=header_line,
+                hint=f"the header on line {header_line}: "
+                f"{', '.join(map(shorten, header.headers))}; fix the "
+                "source's column names, or set `header_row:` to the header's line"
+                + (
+                    "; without a date column each row covers the whole report range: export "
+                    "the report by day (Google Ads: Segment > Time > Day)"
+                    if source.date in missing
+                    else ""
+                ),
+            )
+        if not missing:
+            _check_period(source_name, source, header, header_line)
+            return _source_layout(source_name, source, found)
+    if is_long:
+        return Layout(
+            name=LONG_FORMAT,
+            date=found["date"],
+            kpi=found["kpi"],
+            value=found["value"],
+            channel=found.get("channel"),
+            note=found.get("note"),
+            line=found.get("line"),
+            ref=found.get("ref"),
+        )
+    matching = [name for name, src in plan.sources.items() if not _source_missing(src, found)]
+    if matching:
+        hint = "pass " + " or ".join(f"--source {name}" for name in sorted(matching))
+    elif plan.sources:
+        hint = (
+            f"no source of the plan matches its header; sources: {', '.join(sorted(plan.sources))}"
+        )
+    else:
+        hint = "write it as date,kpi,value[,channel,note], or declare a `sources:` entry"
+    raise IngestError(
+        "not long format (date,kpi,value) and no --source given",
+        file=header.file,
+        line=header_line,
+        hint=hint,
+    )
+
+
+# A date column named so holds weeks or months, not days.
+PERIOD_HEADERS = frozenset(
+    {
+        "week",
+        "weeks",
+        "week of",
+        "week starting",
+        "month",
+        "months",
+        "month of",
+        "周",
+        "周次",
+        "月",
+        "月份",
+        "年月",
+        "统计周",
+        "统计月份",
+    }
+)
+
+
+def _check_period(name: str, source: Source, header: TableHeader, header_line: int) -> None:
+    """A source whose date column names weeks or months must say so with `period:`."""
+    if source.period == "day" and header_key(source.date) in PERIOD_HEADERS:
+        raise IngestError(
+            f"the date column {source.date!r} holds weeks or months, and source {name!r} "
+            "reads days",
+            file=header.file,
+            line=header_line,
+            path=source.date,
+            hint="declare `period: week` (or month) in the source to store each row's value on "
+            "the day the export names for it; weekly values then count in the week they start",
+        )
+
+
+def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
+    fixed = source.fixed
+    for kind, column in (("channel", source.channel), ("line", source.line)):
+        if fixed is not None and getattr(fixed, kind) is not None and column is not None:
+            raise UsageError(
+                f"source {name!r} gives both a {kind} column ({column!r}) and a fixed {kind}",
+                hint=f"keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` "
+                "gives every row the same",
+            )
+
+    def at(h: str | None) -> int | None:
+        return found[header_key(h)] if h else None
+
+    return Layout(
+        name=name,
+        date=found[header_key(source.date)],
+        metrics=tuple((found[header_key(h)], kpi) for h, kpi in source.columns.items()),
+        channel=at(source.channel),
+        note=at(source.note),
+        line=at(source.line),
+        ref=at(source.ref),
+        route=at(source.module_by),
+        routes={header_key(v): m for v, m in (source.modules or {}).items()},
+        module=source.module,
+        source=source,
+        currency=at(source.currency),
+    )

@@ -1,0 +1,135 @@
+"""The header's position is the one sniff finds (or `header_row:` gives) in every reader:
+blank lines and titles above it never make a file look empty or put rows on wrong lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mktplan.ingest import readers
+from mktplan.ingest.columns import ArrowColumn, PandasColumn
+from tests.conftest import run_cli
+from tests.ingest.shapes import PLAN, stored, write_plan
+
+STORE_SHEET_ROWS = (
+    None,  # row 1 left blank, as many hand-kept sheets do
+    ["生意参谋 店铺数据"],
+    None,
+    ["日期", "销售额(万元)", "花费(千元)"],
+    ["2025-10-01", 1.5, 2],
+    ["2025-10-02", 0.5, 1],
+)
+STORED = {
+    ("ads.sales", "2025-10-01", ""): Decimal(15000),
+    ("ads.sales", "2025-10-02", ""): Decimal(5000),
+    ("ads.spend", "2025-10-01", ""): Decimal(2000),
+    ("ads.spend", "2025-10-02", ""): Decimal(1000),
+}
+
+
+def _workbook(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for number, row in enumerate(STORE_SHEET_ROWS, start=1):
+        for column, value in enumerate(row or (), start=1):
+            sheet.cell(row=number, column=column, value=value)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("header_row", [None, 4])
+def test_an_xlsx_with_a_blank_first_row_and_a_title_above_its_header(
+    tmp_path: Path, header_row: int | None
+) -> None:
+    text = PLAN
+    if header_row is not None:
+        text = PLAN.replace(
+            "    columns: {销售额(万元): sales, 花费(千元): spend}\n",
+            f"    columns: {{销售额(万元): sales, 花费(千元): spend}}\n    header_row: {header_row}\n",
+            1,
+        )
+        assert text != PLAN
+    plan, store = write_plan(tmp_path, text), tmp_path / "s.sqlite"
+    export = _workbook(tmp_path / "sycm.xlsx")
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == STORED
+    assert "skipped lines 1–3: above the header on line 4" in run.stdout
+    assert "2 rows read" in run.stdout
+
+
+def test_an_xlsx_header_row_on_a_blank_row_names_the_row(tmp_path: Path) -> None:
+    text = PLAN.replace(
+        "    columns: {销售额(万元): sales, 花费(千元): spend}\n",
+        "    columns: {销售额(万元): sales, 花费(千元): spend}\n    header_row: 3\n",
+        1,
+    )
+    plan, store = write_plan(tmp_path, text), tmp_path / "s.sqlite"
+    export = _workbook(tmp_path / "sycm.xlsx")
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 1
+    assert "header_row 3 is empty" in run.stderr
+    assert not store.exists()
+
+
+CSV_WITH_TITLE = "\n生意参谋 店铺数据\n\n日期,销售额(万元),花费(千元)\n2025-10-01,1.5,2\n2025-10-02,0.5,1\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_a_csv_with_a_blank_first_line_and_a_title_above_its_header(
+    tmp_path: Path, encoding: str
+) -> None:
+    # UTF-8 is read in blocks by pyarrow, GBK by pandas: both below the header on line 4
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "sycm.csv"
+    export.write_bytes(CSV_WITH_TITLE.encode(encoding))
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == STORED
+    assert "skipped lines 1–3: above the header on line 4" in run.stdout
+
+
+@pytest.mark.parametrize(("encoding", "kind"), [("utf-8", ArrowColumn), ("gbk", PandasColumn)])
+def test_read_columns_start_below_the_header_line_in_every_csv_reader(
+    tmp_path: Path, encoding: str, kind: type
+) -> None:
+    export = tmp_path / "t.csv"
+    export.write_bytes(CSV_WITH_TITLE.encode(encoding))
+    first = readers.read_header(export)
+    assert first.line == 2  # the first non-blank line (the title), until sniff finds more
+    header = readers.read_header(export, header_row=4)
+    assert (header.line, header.headers) == (4, ("日期", "销售额(万元)", "花费(千元)"))
+    body = readers.read_columns(header, [0, 1, 2], {0})
+    assert isinstance(body[1], kind)
+    assert (body.first_line, body.size) == (5, 2)
+    assert [body[0].raw(i) for i in range(2)] == ["2025-10-01", "2025-10-02"]
+    assert [body[2].raw(i) for i in range(2)] == ["2", "1"]
+
+
+def test_read_header_of_an_xlsx_takes_the_first_non_empty_row_or_header_row(
+    tmp_path: Path,
+) -> None:
+    export = _workbook(tmp_path / "sycm.xlsx")
+    first = readers.read_header(export)
+    assert (first.line, first.headers) == (2, ("生意参谋 店铺数据",))
+    header = readers.read_header(export, header_row=4)
+    assert (header.line, header.headers) == (4, ("日期", "销售额(万元)", "花费(千元)"))
+    body = readers.read_columns(header, [0, 1], {0})
+    assert (body.first_line, body.size) == (5, 2)
+    assert [body[1].raw(i) for i in range(2)] == ["1.5", "0.5"]
+
+
+def test_a_header_not_found_is_named_by_its_first_non_blank_line(tmp_path: Path) -> None:
+    # no line holds a mapped column: the message names the line taken as the header, the
+    # first with something on it, never a blank line 1
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "x.csv"
+    export.write_text("\n\nfoo,bar\n1,2\n", encoding="utf-8")
+    run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
+    assert run.code == 1
+    assert "x.csv:3" in run.stderr
+    assert "line 3 was taken as the header" in run.stderr
