@@ -269,7 +269,7 @@ def apply_batch(
         conn.executemany(
             "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
             "VALUES (?, ?, ?, ?)",
-            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+            skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
     if earlier is not None:
@@ -277,24 +277,7 @@ def apply_batch(
     elif prepared.fresh is not None and not _stored(conn, plan_id, spans):
         # the common weekly case: nothing of this file's KPIs and dates is stored yet
         try:
-            insert_new(
-                conn,
-                [
-                    (
-                        plan_id,
-                        kpi,
-                        day,
-                        channel,
-                        line or "",
-                        ref or "",
-                        value,
-                        note or None,
-                        file_id,
-                        row,
-                    )
-                    for kpi, day, channel, value, note, line, row, ref in prepared.fresh
-                ],
-            )
+            insert_new(conn, fresh_rows(plan_id, file_id, prepared.fresh))
         except sqlite3.IntegrityError:
             prepared.keyed(batch.name)  # names the key the file holds twice
             raise
@@ -311,6 +294,19 @@ def apply_batch(
         (new, changed, unchanged, file_id),
     )
     return outcome(batch, (first, last, kpis, rows_read), new, changed, unchanged, already=already)
+
+
+def fresh_rows(plan_id: str, file_id: int, fresh: Iterable[Row]) -> list[Inserted]:
+    """A batch's :data:`Row` tuples as observation rows of the file ``file_id``."""
+    return [
+        (plan_id, kpi, day, channel, line or "", ref or "", value, note or None, file_id, row)
+        for kpi, day, channel, value, note, line, row, ref in fresh
+    ]
+
+
+def skipped_rows(file_id: int, batch: FileBatch) -> list[tuple[int, int, int, str]]:
+    """The lines the reader skipped in the batch's file, as ingest_skipped rows."""
+    return [(file_id, s.first, s.last, s.reason) for s in batch.skipped]
 
 
 def extent(

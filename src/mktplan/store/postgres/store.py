@@ -25,7 +25,6 @@ from mktplan.store.postgres.schema import (
     ROLLUP_DAYS,
     ROLLUP_MONTHS,
     ROLLUP_MONTHS_CLEAR,
-    Migration,
     latest_version,
 )
 from mktplan.store.reads import POSTGRES
@@ -38,6 +37,7 @@ from mktplan.store.records import (
     OpenProblem,
     StoredObservation,
 )
+from mktplan.store.schema import Migration
 
 Conn = psycopg.Connection[Any]
 Cursor = psycopg.Cursor[Any]
@@ -396,7 +396,7 @@ def _apply_batch(
         cur.executemany(
             "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
             "VALUES (%s, %s, %s, %s)",
-            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+            upsert.skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
     if earlier is not None:
@@ -404,13 +404,7 @@ def _apply_batch(
     elif prepared.fresh is not None and not _any_stored(cur, plan_id, spans):
         # the common weekly case: nothing of this file's KPIs and dates is stored yet
         try:
-            _copy_observations(
-                cur,
-                [
-                    (plan_id, kpi, day, channel, line or "", ref or "", value, note or None, file_id, r)
-                    for kpi, day, channel, value, note, line, r, ref in prepared.fresh
-                ],
-            )
+            _copy_observations(cur, upsert.fresh_rows(plan_id, file_id, prepared.fresh))
         except pg.UniqueViolation:
             prepared.keyed(batch.name)  # names the key the file holds twice
             raise
