@@ -32,12 +32,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from types import TracebackType
 
 from mktplan.errors import StoreError
 from mktplan.store import bi, failures, reads, schema, upsert
 from mktplan.store.locate import STORE_ENV, SqliteLocation, locate, open_store, resolve_store
-from mktplan.store.protocol import ObservationStore, ReadSnapshot, StoreLocation
+from mktplan.store.protocol import ClosesConnection, ObservationStore, ReadSnapshot, StoreLocation
 from mktplan.store.query import SqlObservations
 from mktplan.store.records import (
     FileBatch,
@@ -106,8 +105,10 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
         source.close()
 
 
-class Store:
+class Store(ClosesConnection):
     """An open store file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    _conn: sqlite3.Connection
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock_timeout: float) -> None:
         self._conn = conn
@@ -134,20 +135,6 @@ class Store:
         """Every use of the connection runs in this: SQLite errors and undecodable stored
         values become a StoreError naming the store file."""
         return failures.translated(self.path, self.lock_timeout, reading=reading)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def connection(self) -> sqlite3.Connection:

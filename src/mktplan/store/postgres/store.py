@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from types import TracebackType
 from typing import Any
 
 import psycopg
@@ -27,6 +26,7 @@ from mktplan.store.postgres.schema import (
     ROLLUP_MONTHS_CLEAR,
     latest_version,
 )
+from mktplan.store.protocol import ClosesConnection
 from mktplan.store.reads import POSTGRES
 from mktplan.store.records import (
     FileBatch,
@@ -127,8 +127,10 @@ def migrate(
     return version
 
 
-class PostgresStore:
+class PostgresStore(ClosesConnection):
     """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    _conn: Conn
 
     def __init__(self, conn: Conn, where: str, lock_timeout: float) -> None:
         self._conn = conn
@@ -150,20 +152,6 @@ class PostgresStore:
 
     def _translated(self) -> AbstractContextManager[None]:
         return failures.translated(self.where, self.lock_timeout)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def connection(self) -> Conn:
