@@ -14,6 +14,9 @@ from mktplan.render.json import render_json
 from mktplan.render.markdown import render_markdown
 from tests.render.sample import sample_evaluation
 
+# the By channel sheet's header row in English, in the order of render/columns.py
+CHANNEL_HEADERS = ["Module", "KPI id", "KPI", "Channel", "Actual", "Share", "Spend", "Revenue", "ROI"]
+
 
 def _sheet(lang: str = "en", *, hostile: bool = False) -> list[tuple[Any, ...]]:
     data = render_xlsx(sample_evaluation(hostile=hostile), lang)
@@ -55,17 +58,7 @@ def test_markdown_names_the_rows_without_a_channel_in_each_language() -> None:
 
 def test_workbook_sheet_holds_numbers_with_formats() -> None:
     rows = _sheet()
-    assert [value for value, _ in rows[0]] == [
-        "Module",
-        "KPI id",
-        "KPI",
-        "Channel",
-        "Actual",
-        "Share",
-        "Spend",
-        "Revenue",
-        "ROI",
-    ]
+    assert [value for value, _ in rows[0]] == CHANNEL_HEADERS
     sales = rows[1]
     assert sales[1][0] == "online.sales"
     assert sales[3][0] == "WeChat | Moments"

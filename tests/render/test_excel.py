@@ -12,6 +12,7 @@ import pytest
 
 from mktplan.render.excel import money_format, render_xlsx
 from tests.render.sample import HOSTILE_TEXTS, HYPERLINK, sample_evaluation
+from tests.render.test_by_channel import CHANNEL_HEADERS
 
 SHEETS = [
     "Summary",
@@ -373,17 +374,7 @@ def test_channel_sheet_reads_its_column_specification(workbook: Any) -> None:
     from mktplan.render import columns
 
     ws = workbook["By channel"]
-    assert _header(ws) == [
-        "Module",
-        "KPI id",
-        "KPI",
-        "Channel",
-        "Actual",
-        "Share",
-        "Spend",
-        "Revenue",
-        "ROI",
-    ]
+    assert _header(ws) == CHANNEL_HEADERS
     assert len(_header(ws)) == len(columns.CHANNELS.shown("xlsx"))
     tmall = next(r for r in ws.iter_rows(min_row=2) if r[3].value == "tmall" and r[6].value)
     assert tmall[8].value == 2.5

@@ -13,18 +13,13 @@ import openpyxl
 import pytest
 
 from tests.conftest import run_cli
+from tests.render.ingested import ingested_plan
 from tests.render.test_weekly_report import DATA, PLAN
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("charts")
-    path = folder / "plan.yaml"
-    path.write_text(PLAN, encoding="utf-8")
-    (folder / "web.csv").write_text(DATA, encoding="utf-8")
-    result = run_cli("ingest", path, folder / "web.csv", "--source", "web", "-q")
-    assert result.code == 0, result.output
-    return path
+    return ingested_plan(tmp_path_factory.mktemp("charts"), PLAN, DATA)
 
 
 def workbook(plan: Path, tmp_path: Path, lang: str) -> Any:

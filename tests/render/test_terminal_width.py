@@ -9,18 +9,13 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import run_cli
+from tests.render.ingested import ingested_plan
 from tests.render.test_units import DATA, PLAN
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("width")
-    path = folder / "plan.yaml"
-    path.write_text(PLAN, encoding="utf-8")
-    (folder / "web.csv").write_text(DATA, encoding="utf-8")
-    result = run_cli("ingest", path, folder / "web.csv", "--source", "web", "-q")
-    assert result.code == 0, result.output
-    return path
+    return ingested_plan(tmp_path_factory.mktemp("width"), PLAN, DATA)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

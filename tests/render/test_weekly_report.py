@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Backend, run_cli
+from tests.render.ingested import ingested_plan
 
 PLAN = """\
 plan:
@@ -61,13 +62,7 @@ day,channel,Sales,Visits,Orders,Spend
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("weekly")
-    path = folder / "plan.yaml"
-    path.write_text(PLAN, encoding="utf-8")
-    (folder / "web.csv").write_text(DATA, encoding="utf-8")
-    result = run_cli("ingest", path, folder / "web.csv", "--source", "web", "-q")
-    assert result.code == 0, result.output
-    return path
+    return ingested_plan(tmp_path_factory.mktemp("weekly"), PLAN, DATA)
 
 
 def report(plan: Path, *args: str, env: dict[str, str] | None = None) -> str:

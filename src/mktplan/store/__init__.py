@@ -28,18 +28,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from types import TracebackType
 
 from mktplan.errors import StoreError
-from mktplan.observations import Observation
-from mktplan.store import bi, failures, schema, upsert
+from mktplan.store import bi, failures, reads, schema, upsert
 from mktplan.store.locate import STORE_ENV, SqliteLocation, locate, open_store, resolve_store
-from mktplan.store.protocol import ObservationStore, ReadSnapshot, StoreLocation
+from mktplan.store.protocol import ClosesConnection, ObservationStore, ReadSnapshot, StoreLocation
 from mktplan.store.query import SqlObservations
 from mktplan.store.records import (
     FileBatch,
@@ -108,8 +105,10 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
         source.close()
 
 
-class Store:
+class Store(ClosesConnection):
     """An open store file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    _conn: sqlite3.Connection
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock_timeout: float) -> None:
         self._conn = conn
@@ -136,20 +135,6 @@ class Store:
         """Every use of the connection runs in this: SQLite errors and undecodable stored
         values become a StoreError naming the store file."""
         return failures.translated(self.path, self.lock_timeout, reading=reading)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -220,20 +205,7 @@ class Store:
         """Refused and skipped rows per source (the file name for long-format files) logged
         at or after the source's last accepted ingest, oldest first per source and kind."""
         with self._translated():
-            rows = self._conn.execute(
-                "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "
-                "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
-                "WHERE p.plan_id = ? AND p.at >= coalesce(("
-                " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
-                " WHERE r.plan_id = p.plan_id AND f.source = p.source"
-                " AND (p.source <> 'long' OR f.name = p.file)"
-                "), '') GROUP BY label, p.kind ORDER BY label, p.kind",
-                (plan_id,),
-            ).fetchall()
-        return [
-            OpenProblem(label, kind, dt.datetime.fromisoformat(at), int(count))
-            for label, kind, at, count in rows
-        ]
+            return reads.open_problems(self._conn, reads.SQLITE, plan_id)
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
@@ -244,37 +216,18 @@ class Store:
         """True when these bytes were stored with this mapping for this plan before, so a
         reader may skip parsing them (re-ingest changes nothing)."""
         with self._translated():
-            return upsert.previous_ingest(self._conn, plan_id, sha256, config_digest) is not None
+            found = reads.previous_ingest(self._conn, reads.SQLITE, plan_id, sha256, config_digest)
+            return found is not None
 
     def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
         """The latest ``limit`` ingest runs (of ``plan_id``, or of every plan), newest first."""
         with self._translated():
-            where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
-            rows = self._conn.execute(
-                f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
-                "ORDER BY id DESC LIMIT ?",
-                (*params, limit),
-            ).fetchall()
-            files = upsert.file_outcomes(self._conn, [int(r[0]) for r in rows])
-            return [
-                IngestRun(
-                    id=int(run_id),
-                    plan_id=str(plan),
-                    started_at=dt.datetime.fromisoformat(started),
-                    files=tuple(files[int(run_id)]),
-                    command=str(command),
-                )
-                for run_id, plan, started, command in rows
-            ]
+            return reads.runs(self._conn, reads.SQLITE, plan_id, limit)
 
     def plans(self) -> list[str]:
         """Ids of the plans that have observations or ingest runs, sorted."""
         with self._translated():
-            cur = self._conn.execute(
-                "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
-                "ORDER BY 1"
-            )
-            return [str(r[0]) for r in cur]
+            return reads.plans(self._conn)
 
     def query(self, plan_id: str) -> SqlObservations:
         """The plan's observations as an :class:`~mktplan.observations.ObservationQuery`."""
@@ -283,33 +236,7 @@ class Store:
     def observations(self, plan_id: str) -> list[StoredObservation]:
         """Every current observation of the plan with its provenance, in key order."""
         with self._translated():
-            cur = self._conn.execute(
-                "SELECT kpi, date, channel, value, note, line, ref, file_name, file_sha256, "
-                "row_number, source, run_id, ingested_at FROM observation_provenance "
-                "WHERE plan_id = ? ORDER BY kpi, date, channel, line, ref",
-                (plan_id,),
-            )
-            return [
-                StoredObservation(
-                    plan_id=plan_id,
-                    observation=Observation(
-                        kpi=kpi,
-                        date=dt.date.fromisoformat(day),
-                        value=from_micro(value),
-                        channel=channel,
-                        note=note,
-                        line=line or None,
-                        ref=ref or None,
-                    ),
-                    file_name=name,
-                    file_sha256=sha,
-                    row_number=row,
-                    source=source,
-                    run_id=run_id,
-                    ingested_at=dt.datetime.fromisoformat(at),
-                )
-                for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
-            ]
+            return reads.observations(self._conn, reads.SQLITE, plan_id)
 
     def record_plan(self, plan: bi.PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
@@ -380,30 +307,13 @@ class Store:
     def history_count(self, plan_id: str | None = None) -> int:
         """How many replaced observation rows are kept (of ``plan_id``, or of every plan)."""
         with self._translated():
-            where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
-            row = self._conn.execute(
-                f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
-                params,
-            ).fetchone()
-            return int(row[0])
+            return reads.history_count(self._conn, reads.SQLITE, plan_id)
 
     def content_digest(self, plan_id: str | None = None) -> str:
         """sha256 over every current observation (key, value, note, provenance) in key
         order, then every history row in insertion order; equal digests mean an unchanged store
         for that plan (or all plans)."""
         with self._translated():
-            where, params = ("WHERE plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
-            digest = hashlib.sha256()
-            for table, order in (
-                ("observation", "plan_id, kpi, date, channel, line, ref"),
-                ("observation_history", "id"),
-            ):
-                digest.update(f"\x1d{table}\x1d".encode())
-                cur = self._conn.execute(
-                    "SELECT plan_id, kpi, date, channel, line, ref, value, note, file_id, "  # noqa: S608
-                    f"row_number FROM {table} {where} ORDER BY {order}",
-                    params,
-                )
-                for row in cur:
-                    digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
-            return digest.hexdigest()
+            return reads.content_digest(
+                lambda sql, params, _name: self._conn.execute(sql, params), reads.SQLITE, plan_id
+            )

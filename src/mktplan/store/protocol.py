@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from mktplan.observations import ObservationQuery
 from mktplan.store.bi import KpiOutcome, PlanDefinition
@@ -37,6 +37,31 @@ class ReadSnapshot(ObservationQuery, AbstractContextManager["ReadSnapshot"], Pro
     def is_empty(self) -> bool:
         """Whether the store holds no observation of the plan at all."""
         ...
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class ClosesConnection:
+    """What both stores do with their one connection when done: :meth:`close`, also at the
+    end of a ``with`` block."""
+
+    _conn: _Closable
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class ObservationStore(Protocol):

@@ -12,7 +12,6 @@ the provenance of the file that first gave that value).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,13 +20,12 @@ from operator import itemgetter
 from typing import TypeVar
 
 from mktplan.errors import StoreError
-from mktplan.store import schema
+from mktplan.store import reads, schema
 from mktplan.store.records import (
     MAX_MICRO,
     FileBatch,
     FileOutcome,
     Row,
-    SkippedRows,
     observation_of,
     to_micro,
 )
@@ -164,21 +162,6 @@ def _prepare(batch: FileBatch) -> Prepared:
     return Prepared(rows, None, spans)
 
 
-def previous_ingest(
-    conn: sqlite3.Connection, plan_id: str, sha256: str, config_digest: str
-) -> tuple[int, str | None, str | None, str, int] | None:
-    """(observations, first date, last date, kpis, rows read) of the earlier ingest that stored these
-    bytes with this mapping for this plan, or None when there was none."""
-    row = conn.execute(
-        "SELECT f.new + f.changed + f.unchanged, f.first_date, f.last_date, f.kpis, f.rows_read "
-        "FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id "
-        "WHERE f.sha256 = ? AND f.config_digest = ? AND r.plan_id = ? AND f.already_ingested = 0 "
-        "ORDER BY f.id LIMIT 1",
-        (sha256, config_digest, plan_id),
-    ).fetchone()
-    return None if row is None else (int(row[0]), row[1], row[2], str(row[3]), int(row[4]))
-
-
 def _stored(
     conn: sqlite3.Connection, plan_id: str, spans: dict[str, tuple[str, str]]
 ) -> dict[Key, tuple[Content, int, int]]:
@@ -257,18 +240,14 @@ def apply_batch(
     """Write one file's observations inside the caller's transaction and say what changed."""
     prepared = _prepare(batch)
     spans = prepared.spans
-    first = dt.date.fromisoformat(min(f for f, _ in spans.values())) if spans else None
-    last = dt.date.fromisoformat(max(la for _, la in spans.values())) if spans else None
-    kpis = tuple(sorted(spans))
-    earlier = None if force else previous_ingest(conn, plan_id, batch.sha256, batch.config_digest)
+    earlier = (
+        None
+        if force
+        else reads.previous_ingest(conn, reads.SQLITE, plan_id, batch.sha256, batch.config_digest)
+    )
     already = earlier is not None
     count = len(prepared)
-    if earlier is not None and not count:
-        # the reader skipped parsing a file it knew: the earlier ingest says what it held
-        first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
-        last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
-        kpis = tuple(k for k in earlier[3].split("\n") if k)
-    rows_read = earlier[4] if earlier is not None and not count else batch.rows_read
+    first, last, kpis, rows_read = extent(batch, prepared, earlier)
     cur = conn.execute(
         "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
         "already_ingested, first_date, last_date, kpis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,61 +269,109 @@ def apply_batch(
         conn.executemany(
             "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
             "VALUES (?, ?, ?, ?)",
-            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+            skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
     if earlier is not None:
         unchanged = count or earlier[0]
-    elif prepared.fresh is not None and not (stored := _stored(conn, plan_id, spans)):
+    elif prepared.fresh is not None and not _stored(conn, plan_id, spans):
         # the common weekly case: nothing of this file's KPIs and dates is stored yet
         try:
-            insert_new(
-                conn,
-                [
-                    (
-                        plan_id,
-                        kpi,
-                        day,
-                        channel,
-                        line or "",
-                        ref or "",
-                        value,
-                        note or None,
-                        file_id,
-                        row,
-                    )
-                    for kpi, day, channel, value, note, line, row, ref in prepared.fresh
-                ],
-            )
+            insert_new(conn, fresh_rows(plan_id, file_id, prepared.fresh))
         except sqlite3.IntegrityError:
             prepared.keyed(batch.name)  # names the key the file holds twice
             raise
         new = count
     else:
-        rows = prepared.keyed(batch.name)
-        stored = _stored(conn, plan_id, spans)
-        inserts: list[Inserted] = []
-        history: list[tuple[object, ...]] = []
-        updates: list[tuple[object, ...]] = []
-        for key, ((micro, note), row) in rows.items():
-            old = stored.get(key)
-            if old is None:
-                inserts.append((plan_id, *key, micro, note, file_id, row))
-            elif old[0] == (micro, note):
-                unchanged += 1
-            else:
-                (old_value, old_note), old_file, old_row = old
-                history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
-                updates.append((micro, note, file_id, row, plan_id, *key))
-        if history and not force:
-            _check_owners(conn, batch, history)
-        new, changed = len(inserts), len(updates)
-        insert_new(conn, inserts)
-        replace_changed(conn, history, updates)
+        diff = compare(plan_id, file_id, prepared.keyed(batch.name), _stored(conn, plan_id, spans))
+        if diff.history and not force:
+            check_owners(conn, reads.SQLITE, batch, diff.history)
+        new, changed, unchanged = len(diff.inserts), len(diff.updates), diff.unchanged
+        insert_new(conn, diff.inserts)
+        replace_changed(conn, diff.history, diff.updates)
     conn.execute(
         "UPDATE ingest_file SET new = ?, changed = ?, unchanged = ? WHERE id = ?",
         (new, changed, unchanged, file_id),
     )
+    return outcome(batch, (first, last, kpis, rows_read), new, changed, unchanged, already=already)
+
+
+def fresh_rows(plan_id: str, file_id: int, fresh: Iterable[Row]) -> list[Inserted]:
+    """A batch's :data:`Row` tuples as observation rows of the file ``file_id``."""
+    return [
+        (plan_id, kpi, day, channel, line or "", ref or "", value, note or None, file_id, row)
+        for kpi, day, channel, value, note, line, row, ref in fresh
+    ]
+
+
+def skipped_rows(file_id: int, batch: FileBatch) -> list[tuple[int, int, int, str]]:
+    """The lines the reader skipped in the batch's file, as ingest_skipped rows."""
+    return [(file_id, s.first, s.last, s.reason) for s in batch.skipped]
+
+
+def extent(
+    batch: FileBatch,
+    prepared: Prepared,
+    earlier: tuple[int, str | None, str | None, str, int] | None,
+) -> tuple[dt.date | None, dt.date | None, tuple[str, ...], int]:
+    """(first date, last date, KPIs, rows read) of a batch: its own, or for a file the reader
+    skipped parsing because it knew it, what the earlier ingest of it recorded."""
+    spans = prepared.spans
+    if earlier is not None and not len(prepared):
+        first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
+        last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
+        return first, last, tuple(k for k in earlier[3].split("\n") if k), earlier[4]
+    first = dt.date.fromisoformat(min(f for f, _ in spans.values())) if spans else None
+    last = dt.date.fromisoformat(max(la for _, la in spans.values())) if spans else None
+    return first, last, tuple(sorted(spans)), batch.rows_read
+
+
+@dataclass(frozen=True)
+class Changes:
+    """A batch compared with what the store holds of its keys."""
+
+    inserts: list[Inserted]  # new keys, as observation rows
+    history: list[tuple[object, ...]]  # replaced rows, as observation_history rows
+    updates: list[tuple[object, ...]]  # (value, note, file id, row number, plan id, *key)
+    unchanged: int
+
+
+def compare(
+    plan_id: str,
+    file_id: int,
+    rows: Mapping[Key, tuple[Content, int]],
+    stored: Mapping[Key, tuple[Content, int, int]],
+) -> Changes:
+    """Which of a file's keyed rows are new, changed (with the row they replace) or
+    unchanged against ``stored`` (:func:`_stored`: content, file id, row number by key)."""
+    inserts: list[Inserted] = []
+    history: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
+    unchanged = 0
+    for key, ((micro, note), row) in rows.items():
+        old = stored.get(key)
+        if old is None:
+            inserts.append((plan_id, *key, micro, note, file_id, row))
+        elif old[0] == (micro, note):
+            unchanged += 1
+        else:
+            (old_value, old_note), old_file, old_row = old
+            history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
+            updates.append((micro, note, file_id, row, plan_id, *key))
+    return Changes(inserts, history, updates, unchanged)
+
+
+def outcome(
+    batch: FileBatch,
+    extent: tuple[dt.date | None, dt.date | None, tuple[str, ...], int],
+    new: int,
+    changed: int,
+    unchanged: int,
+    *,
+    already: bool,
+) -> FileOutcome:
+    """What :func:`apply_batch` says of one file."""
+    first, last, kpis, rows_read = extent
     return FileOutcome(
         name=batch.name,
         sha256=batch.sha256,
@@ -365,18 +392,22 @@ OWNERS_NAMED = 3  # replaced keys named in the message
 OLD_FILE = 8  # index of the replaced value's file id in a history row
 
 
-def _check_owners(
-    conn: sqlite3.Connection, batch: FileBatch, history: Sequence[tuple[object, ...]]
+def check_owners(
+    db: reads.Executes,
+    d: reads.Dialect,
+    batch: FileBatch,
+    history: Sequence[tuple[object, ...]],
 ) -> None:
     """Refuse the batch when it would replace values another source stored (see
     :func:`owner_clash`)."""
-    file_ids = replaced_files(history)
-    owners = dict(
-        conn.execute(
-            "SELECT id, source FROM ingest_file WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(file_ids),),
-        ).fetchall()
-    )
+    in_files, param = d.ids(replaced_files(history))
+    owners = {
+        int(i): str(s)
+        for i, s in db.execute(
+            f"SELECT id, source FROM ingest_file WHERE id {in_files}",  # noqa: S608
+            (param,),
+        )
+    }
     clash = owner_clash(batch, history, owners)
     if clash is not None:
         raise clash
@@ -413,43 +444,3 @@ def owner_clash(
         f"sources: {{{batch.source}: {{fixed: {{channel: ...}}}}}}) so their values sit side "
         "by side; to replace them on purpose, ingest again with --force",
     )
-
-
-def file_outcomes(conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int, list[FileOutcome]]:
-    """The recorded file outcomes of the given runs, by run id, in ingest order."""
-    found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
-    cur = conn.execute(
-        "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
-        "WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-        (json.dumps(list(run_ids)),),
-    )
-    rows = cur.fetchall()
-    skipped: dict[int, tuple[SkippedRows, ...]] = {}
-    for file_id, first, last, reason in conn.execute(
-        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
-        "WHERE file_id IN (SELECT value FROM json_each(?)) ORDER BY file_id, first_line",
-        (json.dumps([r[12] for r in rows]),),
-    ):
-        skipped[file_id] = (*skipped.get(file_id, ()), SkippedRows(first, last, reason))
-    for row in rows:
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
-            :12
-        ]
-        found[run_id].append(
-            FileOutcome(
-                name=name,
-                sha256=sha,
-                source=source,
-                rows_read=rows_read,
-                new=new,
-                changed=changed,
-                unchanged=same,
-                already_ingested=bool(already),
-                first_date=dt.date.fromisoformat(first) if first else None,
-                last_date=dt.date.fromisoformat(last) if last else None,
-                kpis=tuple(kpis.split("\n")) if kpis else (),
-                skipped=skipped.get(row[12], ()),
-            )
-        )
-    return found

@@ -15,20 +15,12 @@ name their columns, so they keep working and are recreated only to show it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mktplan.store import bi
+from mktplan.store.schema import Migration  # one kind of migration for both backends
 
 # pg_advisory_xact_lock(LOCK_SPACE, key): the one lock an ingest or a migration takes
 LOCK_SPACE = 0x6D6B74  # "mkt"
 LOCK_STORE = 1
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
 
 
 # Recount the daily rollup of one KPI over a date range (parameters: plan, kpi, first, last):

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from types import TracebackType
 from typing import Any
 
 import psycopg
 from psycopg import errors as pg
 
 from mktplan.errors import StoreError
-from mktplan.observations import Observation
-from mktplan.store import bi, upsert
+from mktplan.store import bi, reads, upsert
 from mktplan.store.locate import mask_password
 from mktplan.store.postgres import failures
 from mktplan.store.postgres.query import PgObservations
@@ -27,9 +24,10 @@ from mktplan.store.postgres.schema import (
     ROLLUP_DAYS,
     ROLLUP_MONTHS,
     ROLLUP_MONTHS_CLEAR,
-    Migration,
     latest_version,
 )
+from mktplan.store.protocol import ClosesConnection
+from mktplan.store.reads import POSTGRES
 from mktplan.store.records import (
     FileBatch,
     FileOutcome,
@@ -37,10 +35,9 @@ from mktplan.store.records import (
     IngestRun,
     InputProblem,
     OpenProblem,
-    SkippedRows,
     StoredObservation,
-    from_micro,
 )
+from mktplan.store.schema import Migration
 
 Conn = psycopg.Connection[Any]
 Cursor = psycopg.Cursor[Any]
@@ -49,10 +46,6 @@ _OBSERVATION_COLUMNS = "plan_id, kpi, date, channel, line, ref, value, note, fil
 
 class _DryRunDone(Exception):
     """Raised inside the ingest transaction to roll a dry run back."""
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC)
 
 
 def _lock(cur: Cursor, lock_timeout: float) -> None:
@@ -134,8 +127,10 @@ def migrate(
     return version
 
 
-class PostgresStore:
+class PostgresStore(ClosesConnection):
     """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    _conn: Conn
 
     def __init__(self, conn: Conn, where: str, lock_timeout: float) -> None:
         self._conn = conn
@@ -157,20 +152,6 @@ class PostgresStore:
 
     def _translated(self) -> AbstractContextManager[None]:
         return failures.translated(self.where, self.lock_timeout)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def connection(self) -> Conn:
@@ -218,69 +199,24 @@ class PostgresStore:
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
-        with self._translated(), self._conn.cursor() as cur:
-            return _previous(cur, plan_id, sha256, config_digest) is not None
+        with self._translated():
+            earlier = reads.previous_ingest(self._conn, POSTGRES, plan_id, sha256, config_digest)
+            return earlier is not None
 
     def runs(self, plan_id: str | None = None, limit: int = 50) -> list[IngestRun]:
         with self._translated(), self._conn.cursor() as cur:
-            where, params = ("WHERE plan_id = %s", [plan_id]) if plan_id is not None else ("", [])
-            rows = cur.execute(
-                f"SELECT id, plan_id, started_at, command FROM ingest_run {where} "  # noqa: S608
-                "ORDER BY id DESC LIMIT %s",
-                (*params, limit),
-            ).fetchall()
-            files = _file_outcomes(cur, [int(r[0]) for r in rows])
-            return [
-                IngestRun(
-                    id=int(run_id),
-                    plan_id=str(plan),
-                    started_at=_utc(started),
-                    files=tuple(files[int(run_id)]),
-                    command=str(command),
-                )
-                for run_id, plan, started, command in rows
-            ]
+            return reads.runs(cur, POSTGRES, plan_id, limit)
 
     def plans(self) -> list[str]:
         with self._translated():
-            cur = self._conn.execute(
-                "SELECT plan_id FROM ingest_run UNION SELECT DISTINCT plan_id FROM observation "
-                "ORDER BY 1"
-            )
-            return [str(r[0]) for r in cur]
+            return reads.plans(self._conn)
 
     def query(self, plan_id: str) -> PgObservations:
         return PgObservations(self._conn, plan_id, self.where)
 
     def observations(self, plan_id: str) -> list[StoredObservation]:
         with self._translated():
-            cur = self._conn.execute(
-                "SELECT kpi, date, channel, value, note, line, ref, file_name, file_sha256, "
-                "row_number, source, run_id, ingested_at FROM observation_provenance "
-                "WHERE plan_id = %s ORDER BY kpi, date, channel, line, ref",
-                (plan_id,),
-            )
-            return [
-                StoredObservation(
-                    plan_id=plan_id,
-                    observation=Observation(
-                        kpi=kpi,
-                        date=day,
-                        value=from_micro(value),
-                        channel=channel,
-                        note=note,
-                        line=line or None,
-                        ref=ref or None,
-                    ),
-                    file_name=name,
-                    file_sha256=sha,
-                    row_number=int(row),
-                    source=source,
-                    run_id=int(run_id),
-                    ingested_at=_utc(at),
-                )
-                for kpi, day, channel, value, note, line, ref, name, sha, row, source, run_id, at in cur
-            ]
+            return reads.observations(self._conn, POSTGRES, plan_id)
 
     def record_problems(self, plan_id: str, problems: Sequence[InputProblem]) -> None:
         """Log refused or skipped rows of input files (counts and codes, never values)."""
@@ -298,21 +234,7 @@ class PostgresStore:
         """Refused and skipped rows per source (the file name for long-format files) logged
         at or after the source's last accepted ingest, oldest first per source and kind."""
         with self._translated():
-            rows = self._conn.execute(
-                "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "
-                "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
-                "WHERE p.plan_id = %s AND p.at >= coalesce(("
-                " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
-                " WHERE r.plan_id = p.plan_id AND f.source = p.source"
-                " AND (p.source <> 'long' OR f.name = p.file)"
-                "), '-infinity') GROUP BY label, p.kind "
-                "ORDER BY label, p.kind",
-                (plan_id,),
-            ).fetchall()
-        return [
-            OpenProblem(str(label), str(kind), _utc(at), int(count))
-            for label, kind, at, count in rows
-        ]
+            return reads.open_problems(self._conn, POSTGRES, plan_id)
 
     def record_plan(self, plan: bi.PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
@@ -376,50 +298,18 @@ class PostgresStore:
 
     def history_count(self, plan_id: str | None = None) -> int:
         with self._translated():
-            where, params = ("WHERE plan_id = %s", (plan_id,)) if plan_id is not None else ("", ())
-            row = self._conn.execute(
-                f"SELECT count(*) FROM observation_history {where}",  # noqa: S608
-                params,
-            ).fetchone()
-            return int(row[0]) if row else 0
+            return reads.history_count(self._conn, POSTGRES, plan_id)
 
     def content_digest(self, plan_id: str | None = None) -> str:
         """sha256 over every current observation then every history row, computed exactly as
         the SQLite store computes it (dates as ISO text), so equal contents digest equal."""
-        with self._translated(), self._conn.transaction():
-            where, params = ("WHERE plan_id = %s", (plan_id,)) if plan_id is not None else ("", ())
-            digest = hashlib.sha256()
-            for table, order in (
-                ("observation", "plan_id, kpi, date, channel, line, ref"),
-                ("observation_history", "id"),
-            ):
-                digest.update(f"\x1d{table}\x1d".encode())
-                with self._conn.cursor(name=f"mk_digest_{table}") as cur:  # streamed
-                    cur.execute(
-                        "SELECT plan_id, kpi, to_char(date, 'YYYY-MM-DD'), channel, line, ref, "  # noqa: S608
-                        f"value, note, file_id, row_number FROM {table} {where} ORDER BY {order}",
-                        params,
-                    )
-                    for row in cur:
-                        digest.update(("\x1f".join(map(repr, row)) + "\x1e").encode())
-            return digest.hexdigest()
+        with self._translated(), self._conn.transaction():  # one snapshot for both tables
+            return reads.content_digest(self._streamed, POSTGRES, plan_id)
 
-
-def _previous(
-    cur: Cursor, plan_id: str, sha256: str, config_digest: str
-) -> tuple[int, str | None, str | None, str, int] | None:
-    """As :func:`mktplan.store.upsert.previous_ingest`."""
-    row = cur.execute(
-        "SELECT f.new + f.changed + f.unchanged, f.first_date, f.last_date, f.kpis, f.rows_read "
-        "FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id "
-        "WHERE f.sha256 = %s AND f.config_digest = %s AND r.plan_id = %s "
-        "AND NOT f.already_ingested ORDER BY f.id LIMIT 1",
-        (sha256, config_digest, plan_id),
-    ).fetchone()
-    if row is None:
-        return None
-    first, last = (d.isoformat() if d else None for d in (row[1], row[2]))
-    return int(row[0]), first, last, str(row[3]), int(row[4])
+    def _streamed(self, sql: str, params: Sequence[Any], name: str) -> Iterator[tuple[Any, ...]]:
+        with self._conn.cursor(name=name) as cur:  # streamed, not loaded
+            cur.execute(sql, params)
+            yield from cur
 
 
 def _copy_observations(cur: Cursor, rows: Sequence[tuple[object, ...]]) -> None:
@@ -465,16 +355,13 @@ def _apply_batch(
     :func:`mktplan.store.upsert.apply_batch`)."""
     prepared = upsert._prepare(batch)  # one definition of a storable batch
     spans = prepared.spans
-    first = dt.date.fromisoformat(min(f for f, _ in spans.values())) if spans else None
-    last = dt.date.fromisoformat(max(la for _, la in spans.values())) if spans else None
-    kpis = tuple(sorted(spans))
-    earlier = None if force else _previous(cur, plan_id, batch.sha256, batch.config_digest)
+    earlier = (
+        None
+        if force
+        else reads.previous_ingest(cur, POSTGRES, plan_id, batch.sha256, batch.config_digest)
+    )
     count = len(prepared)
-    if earlier is not None and not count:
-        first = dt.date.fromisoformat(earlier[1]) if earlier[1] else None
-        last = dt.date.fromisoformat(earlier[2]) if earlier[2] else None
-        kpis = tuple(k for k in earlier[3].split("\n") if k)
-    rows_read = earlier[4] if earlier is not None and not count else batch.rows_read
+    first, last, kpis, rows_read = upsert.extent(batch, prepared, earlier)
     row = cur.execute(
         "INSERT INTO ingest_file (run_id, name, sha256, source, config_digest, rows_read, "
         "already_ingested, first_date, last_date, kpis) "
@@ -497,7 +384,7 @@ def _apply_batch(
         cur.executemany(
             "INSERT INTO ingest_skipped (file_id, first_line, last_line, reason) "
             "VALUES (%s, %s, %s, %s)",
-            [(file_id, s.first, s.last, s.reason) for s in batch.skipped],
+            upsert.skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
     if earlier is not None:
@@ -505,13 +392,7 @@ def _apply_batch(
     elif prepared.fresh is not None and not _any_stored(cur, plan_id, spans):
         # the common weekly case: nothing of this file's KPIs and dates is stored yet
         try:
-            _copy_observations(
-                cur,
-                [
-                    (plan_id, kpi, day, channel, line or "", ref or "", value, note or None, file_id, r)
-                    for kpi, day, channel, value, note, line, r, ref in prepared.fresh
-                ],
-            )
+            _copy_observations(cur, upsert.fresh_rows(plan_id, file_id, prepared.fresh))
         except pg.UniqueViolation:
             prepared.keyed(batch.name)  # names the key the file holds twice
             raise
@@ -519,23 +400,12 @@ def _apply_batch(
     else:
         rows = prepared.keyed(batch.name)
         stored = _stored(cur, plan_id, spans) if rows else {}
-        inserts: list[tuple[object, ...]] = []
-        history: list[tuple[object, ...]] = []
-        updates: list[tuple[object, ...]] = []
-        for key, ((micro, note), source_row) in rows.items():
-            old = stored.get(key)
-            if old is None:
-                inserts.append((plan_id, *key, micro, note, file_id, source_row))
-            elif old[0] == (micro, note):
-                unchanged += 1
-            else:
-                (old_value, old_note), old_file, old_row = old
-                history.append((plan_id, *key, old_value, old_note, old_file, old_row, file_id))
-                updates.append((micro, note, file_id, source_row, plan_id, *key))
+        diff = upsert.compare(plan_id, file_id, rows, stored)
+        history, updates = diff.history, diff.updates
         if history and not force:
-            _check_owners(cur, batch, history)
-        new, changed = len(inserts), len(updates)
-        _copy_observations(cur, inserts)
+            upsert.check_owners(cur, POSTGRES, batch, history)
+        new, changed, unchanged = len(diff.inserts), len(updates), diff.unchanged
+        _copy_observations(cur, diff.inserts)
         if history:
             cur.executemany(
                 "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
@@ -560,70 +430,6 @@ def _apply_batch(
         "UPDATE ingest_file SET new = %s, changed = %s, unchanged = %s WHERE id = %s",
         (new, changed, unchanged, file_id),
     )
-    return FileOutcome(
-        name=batch.name,
-        sha256=batch.sha256,
-        source=batch.source,
-        rows_read=rows_read,
-        new=new,
-        changed=changed,
-        unchanged=unchanged,
-        already_ingested=earlier is not None,
-        first_date=first,
-        last_date=last,
-        kpis=kpis,
-        skipped=batch.skipped,
+    return upsert.outcome(
+        batch, (first, last, kpis, rows_read), new, changed, unchanged, already=earlier is not None
     )
-
-
-def _check_owners(cur: Cursor, batch: FileBatch, history: Sequence[tuple[object, ...]]) -> None:
-    """Refuse the batch when it would replace values another source stored
-    (:func:`mktplan.store.upsert.owner_clash`)."""
-    cur.execute(
-        "SELECT id, source FROM ingest_file WHERE id = ANY(%s)",
-        (upsert.replaced_files(history),),
-    )
-    clash = upsert.owner_clash(batch, history, {int(i): str(s) for i, s in cur.fetchall()})
-    if clash is not None:
-        raise clash
-
-
-def _file_outcomes(cur: Cursor, run_ids: Sequence[int]) -> dict[int, list[FileOutcome]]:
-    found: dict[int, list[FileOutcome]] = {run_id: [] for run_id in run_ids}
-    cur.execute(
-        "SELECT run_id, name, sha256, source, rows_read, new, changed, unchanged, "
-        "already_ingested, first_date, last_date, kpis, id FROM ingest_file "
-        "WHERE run_id = ANY(%s) ORDER BY id",
-        (list(run_ids),),
-    )
-    rows = cur.fetchall()
-    skipped: dict[int, tuple[SkippedRows, ...]] = {}
-    cur.execute(
-        "SELECT file_id, first_line, last_line, reason FROM ingest_skipped "
-        "WHERE file_id = ANY(%s) ORDER BY file_id, first_line",
-        ([int(r[12]) for r in rows],),
-    )
-    for file_id, first_line, last_line, reason in cur.fetchall():
-        found_skips = skipped.get(int(file_id), ())
-        skipped[int(file_id)] = (*found_skips, SkippedRows(first_line, last_line, reason))
-    for row in rows:
-        run_id, name, sha, source, rows_read, new, changed, same, already, first, last, kpis = row[
-            :12
-        ]
-        found[int(run_id)].append(
-            FileOutcome(
-                name=name,
-                sha256=sha,
-                source=source,
-                rows_read=int(rows_read),
-                new=int(new),
-                changed=int(changed),
-                unchanged=int(same),
-                already_ingested=bool(already),
-                first_date=first,
-                last_date=last,
-                kpis=tuple(kpis.split("\n")) if kpis else (),
-                skipped=skipped.get(int(row[12]), ()),
-            )
-        )
-    return found
