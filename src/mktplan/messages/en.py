@@ -584,3 +584,100 @@ MESSAGES.update(
         "ingest.formula_kpi": "{kpi!r} is a formula KPI ({formula}); ingest its inputs instead",
     }
 )
+
+MESSAGES.update(
+    {
+        # report: its own usage errors, refusals and lines
+        "report.bad_as_of": "--as-of must be a date like 2023-07-31, not {value!r}",
+        "report.bad_as_of.hint": "write the date as YYYY-MM-DD",
+        "report.format_from_name": "cannot tell the format from the file name {out!r}",
+        "report.format_from_name.hint": (
+            "pass --format md|xlsx|json|table or use .md, .xlsx, .json or .txt"
+        ),
+        "report.brief_stdout_only": "the brief report prints to standard output only",
+        "report.brief_stdout_only.hint": (
+            "drop --out and redirect: mktplan report … --format brief > brief.txt"
+        ),
+        "report.xlsx_needs_out": "an xlsx report needs --out",
+        "report.xlsx_needs_out.hint": "add --out reports/ or --out report.xlsx",
+        "report.template_md_only": "--template applies to --format md only",
+        "report.template_md_only.hint": "drop --template or use --format md",
+        "report.template_missing": "the template file does not exist",
+        "report.template_missing.hint": "name a .md.j2 file",
+        "report.no_store": "there is no store at {store}",
+        "report.store_empty": "the store {store} holds no observation of plan {plan!r}",
+        "report.empty_refused": "{why}, so every KPI would show no data; no report written",
+        "report.empty_refused.hint": (
+            "check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} FILE…`, "
+            "or add --allow-empty to report the plan without data"
+        ),
+        "report.empty_note": (
+            "note: {why}, so every KPI shows no data; load exports with: "
+            "mktplan ingest {plan} FILE…"
+        ),
+        "report.results_not_saved": (
+            "note: the KPI results were not saved in the store for BI views: {why}"
+        ),
+        "report.numbers_out_of_range": "cannot report numbers this large or small: {fields}",
+        "report.numbers_out_of_range_more": (
+            "cannot report numbers this large or small: {fields} and {more} more"
+        ),
+        "report.numbers_out_of_range.hint": (
+            "a report works with magnitudes between 1E-300 and 1E+300; check these fields for "
+            "a slipped exponent"
+        ),
+        "report.number_overflow": "cannot compute or format a number of this report ({kind})",
+        "report.number_overflow.hint": (
+            "check the plan's targets and budgets for a slipped exponent (magnitudes between "
+            "1E-300 and 1E+300 work)"
+        ),
+        "report.wrote": "wrote {path}",
+        "report.alerts_at": "{n} {n:plural/alert/alerts} at {level} or worse",
+        "report.out_protected": (
+            "--out names {what} ({other}); writing the report there would destroy it"
+        ),
+        "report.out_protected.hint": "choose another file name, or a folder such as reports/",
+        "report.protected.plan": "the plan",
+        "report.protected.store": "the store",
+        "report.protected.journal": "the store's journal",
+        "report.protected.template": "the template",
+        "report.out_not_own": (
+            "--out names an existing file that is not a report written by mktplan; it is left "
+            "as it was"
+        ),
+        "report.out_not_own.hint": (
+            "choose another file name or a folder such as reports/, or add --force to replace "
+            "the file"
+        ),
+        "report.out_is_directory": "the output path is a directory",
+        "report.out_is_directory.hint": "end it with / or name a file",
+        "report.cannot_write": "cannot write the report: {why}",
+        "report.cannot_write.hint": "check the folder exists and is writable",
+        "report.cannot_finish.hint": "check there is space and the folder is writable",
+        # cron: the weekly run's own lines (each after `mktplan cron: `)
+        "cron.inbox_not_folder": "inbox {inbox} is not a folder",
+        "cron.role.done": "done",
+        "cron.role.rejected": "rejected",
+        "cron.role.reports": "reports",
+        "cron.folder_not_folder": "the {role} folder {folder} is not a folder",
+        "cron.folder_unusable": "the {role} folder {folder} cannot be used: {why}",
+        "cron.ingested_not_moved": (
+            "{file} was ingested but stays in the inbox: cannot move it to {folder}: {why}"
+        ),
+        "cron.rejected_not_moved": (
+            "{file} was rejected and stays in the inbox: cannot move it to {folder}: {why}"
+        ),
+        "cron.error_file_head": (
+            "{name}: rejected by mktplan ingest ({how}, exit {code}) at {stamp}"
+        ),
+        "cron.long_format": "long format",
+        "cron.error_file_failed": "rejected {file}; cannot write its .error.txt: {why}",
+        "cron.rejected": "rejected {file} (see {file}.error.txt)",
+        "cron.plan_invalid": "the plan {plan} is not valid; nothing ingested",
+        "cron.locked": "another run holds the inbox lock; skipped",
+        "cron.cannot_lock": "cannot lock the inbox {inbox}, so nothing was ingested: {why}",
+        "cron.report_failed": "the {format} report failed",
+        "cron.alerts": "alerts at {level} or worse; reports: {files}",
+        "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
+    }
+)

@@ -454,3 +454,81 @@ MESSAGES.update(
         "ingest.formula_kpi": "{kpi!r} 是公式指标（{formula}）；请导入它的输入指标",
     }
 )
+
+MESSAGES.update(
+    {
+        # report：命令本身的用法错误、拒绝和输出行
+        "report.bad_as_of": "--as-of 必须是 2023-07-31 这样的日期，而不是 {value!r}",
+        "report.bad_as_of.hint": "日期写作 YYYY-MM-DD",
+        "report.format_from_name": "无法从文件名 {out!r} 判断报告格式",
+        "report.format_from_name.hint": (
+            "加上 --format md|xlsx|json|table，或使用 .md、.xlsx、.json、.txt 扩展名"
+        ),
+        "report.brief_stdout_only": "简报只输出到标准输出",
+        "report.brief_stdout_only.hint": (
+            "去掉 --out，改用重定向：mktplan report … --format brief > brief.txt"
+        ),
+        "report.xlsx_needs_out": "xlsx 报告需要 --out",
+        "report.xlsx_needs_out.hint": "加上 --out reports/ 或 --out report.xlsx",
+        "report.template_md_only": "--template 只适用于 --format md",
+        "report.template_md_only.hint": "去掉 --template，或使用 --format md",
+        "report.template_missing": "模板文件不存在",
+        "report.template_missing.hint": "指定一个 .md.j2 文件",
+        "report.no_store": "{store} 处没有数据库",
+        "report.store_empty": "数据库 {store} 中没有计划 {plan!r} 的任何数据",
+        "report.empty_refused": "{why}，所有指标都会显示无数据；未写出报告",
+        "report.empty_refused.hint": (
+            "检查 --store 或 MKTPLAN_STORE，用 `mktplan ingest {plan} FILE…` 导入数据，"
+            "或加上 --allow-empty 输出无数据的计划报告"
+        ),
+        "report.empty_note": (
+            "注意：{why}，所有指标都显示无数据；导入数据：mktplan ingest {plan} FILE…"
+        ),
+        "report.results_not_saved": "注意：指标结果没有存入数据库供 BI 视图使用：{why}",
+        "report.numbers_out_of_range": "无法报告这么大或这么小的数字：{fields}",
+        "report.numbers_out_of_range_more": (
+            "无法报告这么大或这么小的数字：{fields}，另有 {more} 处"
+        ),
+        "report.numbers_out_of_range.hint": (
+            "报告能处理 1E-300 到 1E+300 之间的数量级；检查这些字段的指数是否写错"
+        ),
+        "report.number_overflow": "无法计算或格式化本报告中的一个数字（{kind}）",
+        "report.number_overflow.hint": (
+            "检查计划的目标值和预算的指数是否写错（1E-300 到 1E+300 之间的数量级可用）"
+        ),
+        "report.wrote": "已写入 {path}",
+        "report.alerts_at": "{n} 条{level}及以上级别的预警",
+        "report.out_protected": "--out 指向{what}（{other}）；把报告写到那里会毁掉它",
+        "report.out_protected.hint": "换一个文件名，或指定文件夹，例如 reports/",
+        "report.protected.plan": "计划文件",
+        "report.protected.store": "数据库",
+        "report.protected.journal": "数据库的日志文件",
+        "report.protected.template": "模板文件",
+        "report.out_not_own": "--out 指向一个已存在、但不是 mktplan 写出的报告的文件；已保持原样",
+        "report.out_not_own.hint": "换一个文件名或指定文件夹（例如 reports/），或加上 --force 替换该文件",
+        "report.out_is_directory": "输出路径是一个文件夹",
+        "report.out_is_directory.hint": "以 / 结尾，或写出文件名",
+        "report.cannot_write": "无法写出报告：{why}",
+        "report.cannot_write.hint": "检查文件夹是否存在且可写",
+        "report.cannot_finish.hint": "检查磁盘空间，以及文件夹是否可写",
+        # cron：每周任务自己的输出行（都跟在 `mktplan cron: ` 之后）
+        "cron.inbox_not_folder": "收件文件夹 {inbox} 不是文件夹",
+        "cron.role.done": "已导入",
+        "cron.role.rejected": "被拒收",
+        "cron.role.reports": "报告",
+        "cron.folder_not_folder": "{role}文件夹 {folder} 不是文件夹",
+        "cron.folder_unusable": "{role}文件夹 {folder} 无法使用：{why}",
+        "cron.ingested_not_moved": "{file} 已导入但仍留在收件文件夹：无法移到 {folder}：{why}",
+        "cron.rejected_not_moved": "{file} 被拒收且仍留在收件文件夹：无法移到 {folder}：{why}",
+        "cron.error_file_head": "{name}：被 mktplan ingest 拒收（{how}，退出码 {code}），时间 {stamp}",
+        "cron.long_format": "长表格式",
+        "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
+        "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
+        "cron.plan_invalid": "计划 {plan} 无效；没有导入任何文件",
+        "cron.locked": "另一次运行持有收件文件夹的锁；本次跳过",
+        "cron.cannot_lock": "无法锁定收件文件夹 {inbox}，因此没有导入任何文件：{why}",
+        "cron.report_failed": "{format} 报告生成失败",
+        "cron.alerts": "存在{level}及以上级别的预警；报告：{files}",
+        "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
+    }
+)
