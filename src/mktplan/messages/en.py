@@ -681,3 +681,17 @@ MESSAGES.update(
         "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
     }
 )
+
+MESSAGES.update(
+    {
+        # diff: the one-line description of an added or removed entry, and budget line items
+        "diff.describe.target": "target {value}",
+        "diff.describe.due": "due {date}",
+        "diff.describe.budget": "budget {value}",
+        "diff.describe.owner": "owner {owner}",
+        "diff.describe.kpis": "{n} {n:plural/KPI/KPIs}",
+        "diff.describe.actions": "{n} {n:plural/action/actions}",
+        "diff.describe.alert": "{conditions} ({severity})",
+        "diff.budget_line": "line {line}",
+    }
+)

@@ -532,3 +532,17 @@ MESSAGES.update(
         "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
     }
 )
+
+MESSAGES.update(
+    {
+        # diff：新增或删除条目的一行说明，以及预算行的名称
+        "diff.describe.target": "目标 {value}",
+        "diff.describe.due": "截止 {date}",
+        "diff.describe.budget": "预算 {value}",
+        "diff.describe.owner": "负责人 {owner}",
+        "diff.describe.kpis": "{n} 个指标",
+        "diff.describe.actions": "{n} 项行动",
+        "diff.describe.alert": "{conditions}（{severity}）",
+        "diff.budget_line": "预算行 {line}",
+    }
+)
