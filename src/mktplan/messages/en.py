@@ -695,3 +695,84 @@ MESSAGES.update(
         "diff.budget_line": "line {line}",
     }
 )
+
+MESSAGES.update(
+    {
+        # ingest: the less common reasons a cell is refused
+        "ingest.too_large": "too large: values must stay below {max}",
+        "ingest.too_large_scaled": (
+            "too large after scaling by {scale}: values must stay below {max}"
+        ),
+        "ingest.currency_mismatch": (
+            "a value in {found}, but this column's KPI is in {currency}; convert it to "
+            "{currency} first, or map the column to a KPI in {found}"
+        ),
+        "ingest.year_not_day": (
+            "a year, not a day: a row standing for a whole year is not a day's value"
+        ),
+        "ingest.date_range": (
+            "a date range: a row standing for a week or a month is not a day's value; export by "
+            "day, or declare the source's `period: week` or `period: month`"
+        ),
+        "ingest.date_incomplete": (
+            "not a date on its own: its year or its day/month order is missing (a column of "
+            "such dates is read against the plan period)"
+        ),
+        "ingest.date_order_mixed": (
+            "the column mixes day-first and month-first dates (one has a day above 12 first, "
+            "another second); set the source's `date_format:`"
+        ),
+        "ingest.date_order_unknown": (
+            "day/month order cannot be told: no day in this column is above 12; set the "
+            "source's `date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
+        ),
+        "ingest.no_year": "a date without a year",
+        "ingest.year_outside_period": (
+            "a date without a year, and {day} falls in no year of the plan period "
+            "{start} … {end}"
+        ),
+        "ingest.year_ambiguous": (
+            "a date without a year that could be in {first} or {second} of the plan period; "
+            "export the year too"
+        ),
+        "ingest.date_format_mismatch": "does not match the source's date_format {format!r}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest: Parquet files and the tables of a file
+        "ingest.parquet.hint": (
+            "write the file again with pyarrow, pandas (to_parquet), DuckDB or Spark, or export "
+            "CSV"
+        ),
+        "ingest.parquet.unreadable": "not a readable Parquet file ({why})",
+        "ingest.parquet.no_columns": "the Parquet file has no columns",
+        "ingest.parquet.nested_column": (
+            "the column {column!r} holds {kind} values, which are not cells of a table"
+        ),
+        "ingest.parquet.nested_column.hint": (
+            "map a column of numbers, text or dates, or flatten the column before exporting"
+        ),
+        "ingest.parquet.broken_near": "cannot read the Parquet file near row {row} ({why})",
+        "ingest.parquet.broken": "cannot read the Parquet file ({why})",
+        "ingest.header_row_beyond": "header_row {row} is beyond the end of the file",
+        "ingest.header_row_beyond.hint": (
+            "give the line number of the header row as a text editor shows it"
+        ),
+        "ingest.table_label": "{number}{named} (header on line {line})",
+        "ingest.table_list": "{first}; {rest}",
+        "ingest.several_tables": "the file holds {n} tables: {found}",
+        "ingest.several_tables.hint": (
+            "pick one with `table:` in the source (its title or its number), e.g. "
+            "table: {example}; tables are never summed together"
+        ),
+        "ingest.table_not_found": "the source's table {table!r} is not in the file; it holds: {found}",
+        "ingest.table_not_found.hint": "give `table:` as one of these titles or numbers",
+        "ingest.table_unreadable": "cannot read the table below line {line}: {why}",
+        "ingest.table_unreadable.hint": (
+            "every row needs as many fields as the header; quote values that hold the "
+            "delimiter {delimiter!r}"
+        ),
+    }
+)

@@ -546,3 +546,61 @@ MESSAGES.update(
         "diff.budget_line": "预算行 {line}",
     }
 )
+
+MESSAGES.update(
+    {
+        # ingest：较少见的单元格拒收原因
+        "ingest.too_large": "数值太大：必须小于 {max}",
+        "ingest.too_large_scaled": "按 {scale} 换算后数值太大：必须小于 {max}",
+        "ingest.currency_mismatch": (
+            "这是 {found} 金额，但此列的指标以 {currency} 计；请先换算成 {currency}，"
+            "或把此列映射到以 {found} 计的指标"
+        ),
+        "ingest.year_not_day": "这是年份，不是日期：代表全年的一行不是某一天的数值",
+        "ingest.date_range": (
+            "这是日期区间：代表一周或一个月的一行不是某一天的数值；请按天导出，"
+            "或在数据来源中声明 `period: week` 或 `period: month`"
+        ),
+        "ingest.date_incomplete": (
+            "单独无法确定日期：缺少年份或日/月顺序（整列这样的日期会按计划周期来读）"
+        ),
+        "ingest.date_order_mixed": (
+            "此列混用了日在前和月在前的日期（有的第一个数大于 12，有的第二个数大于 12）；"
+            "请设置数据来源的 `date_format:`"
+        ),
+        "ingest.date_order_unknown": (
+            "无法判断日/月顺序：此列没有大于 12 的日；请设置数据来源的 `date_format:`，"
+            "例如 %m/%d/%Y 或 %d/%m/%Y"
+        ),
+        "ingest.no_year": "日期没有年份",
+        "ingest.year_outside_period": "日期没有年份，且 {day} 不在计划周期 {start} … {end} 的任何一年内",
+        "ingest.year_ambiguous": "日期没有年份，可能在计划周期的 {first} 年或 {second} 年；请连年份一起导出",
+        "ingest.date_format_mismatch": "与数据来源的 date_format {format!r} 不符",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest：Parquet 文件和文件中的多个表格
+        "ingest.parquet.hint": "用 pyarrow、pandas（to_parquet）、DuckDB 或 Spark 重新写出文件，或导出为 CSV",
+        "ingest.parquet.unreadable": "不是可读取的 Parquet 文件（{why}）",
+        "ingest.parquet.no_columns": "Parquet 文件没有任何列",
+        "ingest.parquet.nested_column": "列 {column!r} 存放的是 {kind} 类型的值，不是表格的单元格",
+        "ingest.parquet.nested_column.hint": "映射数字、文字或日期列，或在导出前把此列展开",
+        "ingest.parquet.broken_near": "无法读取 Parquet 文件第 {row} 行附近的数据（{why}）",
+        "ingest.parquet.broken": "无法读取 Parquet 文件（{why}）",
+        "ingest.header_row_beyond": "header_row {row} 超出了文件末尾",
+        "ingest.header_row_beyond.hint": "写出表头所在的行号，与文本编辑器显示的一致",
+        "ingest.table_label": "{number}{named}（表头在第 {line} 行）",
+        "ingest.table_list": "{first}；{rest}",
+        "ingest.several_tables": "文件中有 {n} 个表格：{found}",
+        "ingest.several_tables.hint": (
+            "在数据来源中用 `table:` 选择其一（标题或序号），例如 table: {example}；"
+            "多个表格不会相加"
+        ),
+        "ingest.table_not_found": "文件中没有数据来源指定的表格 {table!r}；文件中有：{found}",
+        "ingest.table_not_found.hint": "`table:` 写作上面列出的标题或序号之一",
+        "ingest.table_unreadable": "无法读取第 {line} 行以下的表格：{why}",
+        "ingest.table_unreadable.hint": "每行的字段数必须与表头相同；含有分隔符 {delimiter!r} 的值要加引号",
+    }
+)
