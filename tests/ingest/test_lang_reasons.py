@@ -111,3 +111,17 @@ def test_parquet_and_table_refusals_in_the_language(tmp_path: Path) -> None:
         "(header on line 6) Hint: pick one with `table:` in the source (its title or its "
         "number), e.g. table: 'Shop A'; tables are never summed together.\n"
     )
+
+
+def test_missing_and_unreadable_exports_in_the_language(tmp_path: Path) -> None:
+    write(tmp_path, VALID)
+    (tmp_path / "dir.csv").mkdir()
+    expected = {
+        ("nope.csv", "zh"): "mktplan: nope.csv: 文件不存在 提示：检查路径。\n",
+        ("nope.csv", "en"): "mktplan: nope.csv: the file does not exist Hint: check the path.\n",
+        ("dir.csv", "zh"): "mktplan: dir.csv: 这是一个文件夹，不是导出文件\n",
+        ("dir.csv", "en"): "mktplan: dir.csv: this is a directory, not an export\n",
+    }
+    for (name, lang), text in expected.items():
+        run = run_cli("ingest", "plan.yaml", name, "--lang", lang, cwd=tmp_path)
+        assert (run.code, run.stderr) == (1, text)

@@ -132,7 +132,9 @@ def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", file=header.file) from None
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.strerror), file=header.file
+        ) from None
     text = codecs.getincrementaldecoder(header.encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
     if len(sample) == SAMPLE_BYTES:  # the last sampled line may be cut off

@@ -776,3 +776,8 @@ MESSAGES.update(
         ),
     }
 )
+
+MESSAGES["ingest.cannot_read_file"] = "cannot read the file: {why}"
+MESSAGES["ingest.export_missing"] = "the file does not exist"
+MESSAGES["ingest.export_missing.hint"] = "check the path"
+MESSAGES["ingest.export_is_directory"] = "this is a directory, not an export"

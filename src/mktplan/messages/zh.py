@@ -604,3 +604,8 @@ MESSAGES.update(
         "ingest.table_unreadable.hint": "每行的字段数必须与表头相同；含有分隔符 {delimiter!r} 的值要加引号",
     }
 )
+
+MESSAGES["ingest.cannot_read_file"] = "无法读取文件：{why}"
+MESSAGES["ingest.export_missing"] = "文件不存在"
+MESSAGES["ingest.export_missing.hint"] = "检查路径"
+MESSAGES["ingest.export_is_directory"] = "这是一个文件夹，不是导出文件"
