@@ -506,7 +506,7 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
         if name == "plan":
             changes.extend(_walk(Area.plan, "plan", before, after))
         elif name == "budget":
-            changes.extend(_walk(Area.budget, "budget", before, after))
+            changes.extend(_walk(Area.budget, BUDGET_ITEM, before, after))
         elif name in _LIST_AREAS:
             changes.extend(_entries(_LIST_AREAS[name], "", before, after))
         elif name in _DICT_AREAS:
@@ -632,12 +632,15 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
 
 
 LINE_PREFIX = "line "  # a budget line's item: `line promotion` (JSON keeps it so)
+BUDGET_ITEM = "budget"  # the plan's budget block itself (total, reserve)
 
 
 def item_label(item: str, lang: str = "en") -> str:
     """The item a change names, in ``lang``: a budget line reads `预算行 promotion` in zh."""
     if item.startswith(LINE_PREFIX):
         return message("diff.budget_line", lang, line=item.removeprefix(LINE_PREFIX))
+    if item == BUDGET_ITEM:
+        return message("diff.budget_item", lang)
     return item
 
 
