@@ -189,3 +189,55 @@ def test_diff_refusals_speak_the_plans_language(tmp_path: Path) -> None:
     usage = run_cli("diff", "plan.yaml", cwd=tmp_path, env={"MKTPLAN_LANG": "zh"})
     assert usage.code == 2
     assert "请给出两个计划文件，或一个计划加 --rev" in usage.stderr
+
+
+def test_diff_describes_added_and_removed_entries_in_the_language(tmp_path: Path) -> None:
+    old = write(tmp_path, VALID, "old.yaml")
+    changed = mutate(
+        "source: ledger}\n    actions:\n      - {name: KOL",
+        "source: ledger}\n      - {id: mentions, name: Mentions, unit: count, target: 1000, "
+        "due: 2024-03-31, source: index}\n    actions:\n      - {name: KOL",
+        VALID,
+    )
+    changed = mutate("    labour: 28000", "    staff: 28000", changed)
+    changed = mutate(
+        "{kpi: online.conversion, below_target: 30%, severity: critical}",
+        "{kpi: brand.searches, below_target: 20%, severity: warning}",
+        changed,
+    )
+    changed = mutate(
+        "budget: 50000, status: in_progress}\n",
+        "budget: 50000, status: in_progress}\n      - {name: Banner, owner: Sun Li, "
+        "start: 2024-02-01, end: 2024-02-10, budget: 1000}\n",
+        changed,
+    )
+    new = write(tmp_path, changed, "new.yaml")
+    rows = {
+        "en": [
+            "| alert | online.conversion | removed | below_target 30 (critical) |  |  |",
+            "| alert | brand.searches | added |  | below_target 20 (warning) |  |",
+            "| budget | line labour | removed | 28,000 |  |  |",
+            "| budget | line staff | added |  | 28,000 |  |",
+            "| action | online: Banner | added |  | Sun Li, 2024-02-01 – 2024-02-10, budget 1,000 |  |",
+            "| kpi | brand.mentions | added |  | Mentions, target 1,000 count, due 2024-03-31 |  |",
+        ],
+        "zh": [
+            "| 预警 | online.conversion | 删除 | below_target 30（严重） |  |  |",
+            "| 预警 | brand.searches | 新增 |  | below_target 20（警告） |  |",
+            "| 预算 | 预算行 labour | 删除 | 28,000 |  |  |",
+            "| 预算 | 预算行 staff | 新增 |  | 28,000 |  |",
+            "| 任务 | online: Banner | 新增 |  | Sun Li，2024-02-01 – 2024-02-10，预算 1,000 |  |",
+            "| 关键指标 | brand.mentions | 新增 |  | Mentions，目标 1,000 count，截止 2024-03-31 |  |",
+        ],
+    }
+    for lang, expected in rows.items():
+        run = run_cli("diff", old.name, new.name, "-f", "md", "--lang", lang, cwd=tmp_path)
+        assert run.code == 0, run.output
+        assert [line for line in run.stdout.splitlines() if line in expected] == expected
+    # JSON keeps the stable English item and description whatever the language
+    document = json.loads(
+        run_cli("diff", old.name, new.name, "-f", "json", "--lang", "zh", cwd=tmp_path).stdout
+    )
+    by_item = {c["item"]: c for c in document["changes"]}
+    assert by_item["line staff"]["new"] == 28000
+    assert by_item["brand.mentions"]["new"] == "Mentions, target 1,000 count, due 2024-03-31"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from mktplan.i18n import message
 
 EXIT_FAILED = EXIT_INVALID
 REPORT_FORMATS = ("md", "xlsx", "json")
@@ -106,7 +107,8 @@ class CronJob:
     reports: Path
     as_of: dt.date  # the last day the reports count
     store: str | None = None
-    lang: str | None = None
+    lang: str | None = None  # --lang passed on to every step (None: each step's own choice)
+    speaks: str = "en"  # the language of the run's own lines
     units: str | None = None  # wan | plain (default: wan in Chinese)
     fail_on: str = "critical"
 
@@ -117,14 +119,21 @@ def reason(exc: OSError) -> str:
     return f"{exc.strerror or exc}{where}"
 
 
-def prepare_folder(folder: Path, role: str) -> str | None:
-    """Create ``folder`` if needed; a message when it cannot be used (None when it can)."""
+def said(lang: str, key: str, /, **params: object) -> str:
+    """One line of the run, ``mktplan cron: `` and the catalogue sentence ``key`` in ``lang``."""
+    return "mktplan cron: " + message(key, lang, **params)
+
+
+def prepare_folder(folder: Path, role: str, lang: str = "en") -> str | None:
+    """Create ``folder`` (``role`` done, rejected or reports) if needed; a message in ``lang``
+    when it cannot be used (None when it can)."""
+    named = message(f"cron.role.{role}", lang)
     if folder.exists() and not folder.is_dir():
-        return f"mktplan cron: the {role} folder {folder} is not a folder"
+        return said(lang, "cron.folder_not_folder", role=named, folder=folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return f"mktplan cron: the {role} folder {folder} cannot be used: {reason(exc)}"
+        return said(lang, "cron.folder_unusable", role=named, folder=folder, why=reason(exc))
     return None
 
 
@@ -142,67 +151,66 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> list[str
     """Ingest every inbox file on its own and move it aside; the problems, one message each.
     A file that cannot be moved stays in the inbox: ingesting it again changes nothing."""
     problems: list[str] = []
+    lang = args.speaks
+    told = ["--lang", args.lang] if args.lang is not None else []
     for file in inbox_files(args.inbox):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
-        result = run(["ingest", "-q", *store, *extra, str(args.plan), str(file)])
+        result = run(["ingest", "-q", *store, *extra, *told, str(args.plan), str(file)])
         if result.returncode == 0:
             moved = move_to(file, args.done)
             if isinstance(moved, str):
                 problems.append(
-                    f"mktplan cron: {file} was ingested but stays in the inbox: cannot move it "
-                    f"to {args.done}: {moved}"
+                    said(lang, "cron.ingested_not_moved", file=file, folder=args.done, why=moved)
                 )
             continue
-        message = f"{result.stdout}{result.stderr}"
+        output = f"{result.stdout}{result.stderr}"
         moved = move_to(file, args.rejected)
         if isinstance(moved, str):
-            problems.append(
-                f"mktplan cron: {file} was rejected and stays in the inbox: cannot move it to "
-                f"{args.rejected}: {moved}\n{message.rstrip()}"
-            )
+            line = said(lang, "cron.rejected_not_moved", file=file, folder=args.rejected, why=moved)
+            problems.append(f"{line}\n{output.rstrip()}")
             continue
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        how = f"--source {source}" if source else "long format"
+        how = f"--source {source}" if source else message("cron.long_format", lang)
+        head = message(
+            "cron.error_file_head", lang, name=file.name, how=how, code=result.returncode,
+            stamp=stamp,
+        )
         try:
-            Path(f"{moved}.error.txt").write_text(
-                f"{file.name}: rejected by mktplan ingest ({how}, exit {result.returncode}) "
-                f"at {stamp}\n\n{message}",
-                encoding="utf-8",
-            )
+            Path(f"{moved}.error.txt").write_text(f"{head}\n\n{output}", encoding="utf-8")
         except OSError as exc:
-            problems.append(
-                f"mktplan cron: rejected {moved}; cannot write its .error.txt: {reason(exc)}"
-                f"\n{message.rstrip()}"
-            )
+            line = said(lang, "cron.error_file_failed", file=moved, why=reason(exc))
+            problems.append(f"{line}\n{output.rstrip()}")
             continue
-        problems.append(f"mktplan cron: rejected {moved} (see {moved}.error.txt)")
+        problems.append(said(lang, "cron.rejected", file=moved))
     return problems
 
 
 def run_cron(job: CronJob) -> int:
     """Run the weekly job; messages go to standard error. Returns the exit code."""
     args = job
+    lang = job.speaks
     if not args.inbox.is_dir():
-        print(f"mktplan cron: inbox {args.inbox} is not a folder", file=sys.stderr)
+        print(said(lang, "cron.inbox_not_folder", inbox=args.inbox), file=sys.stderr)
         return EXIT_USAGE
     # an unusable folder is reported and the rest of the run still happens
     problems = [
-        message
+        problem
         for folder, role in (
             (args.done, "done"),
             (args.rejected, "rejected"),
             (args.reports, "reports"),
         )
-        if (message := prepare_folder(folder, role)) is not None
+        if (problem := prepare_folder(folder, role, lang)) is not None
     ]
     store = ["--store", args.store] if args.store else []
+    told = ["--lang", args.lang] if args.lang is not None else []
 
     # A broken plan would reject every file; say so once and leave the inbox alone.
-    checked = run(["validate", "-q", str(args.plan)])
+    checked = run(["validate", "-q", *told, str(args.plan)])
     if checked.returncode != 0:
         sys.stderr.write(checked.stdout + checked.stderr)
-        print(f"mktplan cron: the plan {args.plan} is not valid; nothing ingested", file=sys.stderr)
+        print(said(lang, "cron.plan_invalid", plan=args.plan), file=sys.stderr)
         return EXIT_FAILED
 
     from mktplan.plan.validate import load_plan
@@ -210,23 +218,19 @@ def run_cron(job: CronJob) -> int:
     loaded = load_plan(args.plan)  # valid: checked just above
     with exclusive(args.inbox) as locked:
         if locked is False:
-            print("mktplan cron: another run holds the inbox lock; skipped", file=sys.stderr)
+            print(said(lang, "cron.locked"), file=sys.stderr)
             return EXIT_FAILED
         if isinstance(locked, str):  # a read-only inbox: nothing could be moved out of it
-            problems.append(
-                f"mktplan cron: cannot lock the inbox {args.inbox}, so nothing was ingested: "
-                f"{locked}"
-            )
+            problems.append(said(lang, "cron.cannot_lock", inbox=args.inbox, why=locked))
         else:
             problems += ingest_inbox(args, store, set(loaded.sources))
 
     status = EXIT_FAILED if problems else EXIT_OK
-    for message in problems:
-        print(message, file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
 
     options = [*store, "--fail-on", args.fail_on, "-q", "--as-of", args.as_of.isoformat()]
-    if args.lang is not None:
-        options += ["--lang", args.lang]
+    options += told
     if args.units is not None:
         options += ["--units", args.units]
     alerts = False
@@ -238,18 +242,16 @@ def run_cron(job: CronJob) -> int:
             alerts = True
         elif result.returncode != EXIT_OK:
             sys.stderr.write(result.stdout + result.stderr)
-            print(f"mktplan cron: the {fmt} report failed", file=sys.stderr)
+            print(said(lang, "cron.report_failed", format=fmt), file=sys.stderr)
             status = EXIT_FAILED
             continue
         written += report_files(args, loaded.plan.id, fmt)
     if alerts:
-        for line in alert_lines(written, args.fail_on):
+        for line in alert_lines(written, args.fail_on, lang):
             print(line, file=sys.stderr)
-        print(
-            f"mktplan cron: alerts at {args.fail_on} or worse; reports: "
-            + ", ".join(str(p) for p in written),
-            file=sys.stderr,
-        )
+        level = message(f"severity_{args.fail_on}", lang)
+        files = ", ".join(str(p) for p in written)
+        print(said(lang, "cron.alerts", level=level, files=files), file=sys.stderr)
         if status == EXIT_OK:
             status = EXIT_ALERTS
     return status
@@ -261,9 +263,9 @@ def report_files(job: CronJob, plan_id: str, fmt: str) -> list[Path]:
     return [written] if written.is_file() else []
 
 
-def alert_lines(written: Sequence[Path], fail_on: str) -> list[str]:
+def alert_lines(written: Sequence[Path], fail_on: str, lang: str = "en") -> list[str]:
     """One line per alert at ``fail_on`` or worse, read from the JSON report just written:
-    severity, KPI, owner, respond-by and the report's own sentence."""
+    severity, KPI, owner, respond-by and the report's own sentence, in ``lang``."""
     import json
 
     reports = [p for p in written if p.suffix == ".json"]
@@ -275,8 +277,15 @@ def alert_lines(written: Sequence[Path], fail_on: str) -> list[str]:
         return []
     floor = SEVERITY_RANK[fail_on]
     return [
-        f"{a['severity']}: {a['kpi']} (owner {a['owner']}, respond by {a['respond_by']}): "
-        f"{a['message']}"
+        message(
+            "cron.alert_line",
+            lang,
+            severity=message(f"severity_{a['severity']}", lang),
+            kpi=a["kpi"],
+            owner=a["owner"],
+            respond_by=a["respond_by"],
+            text=a["message"],
+        )
         for a in data.get("alerts", [])
         if SEVERITY_RANK.get(a.get("severity", ""), 0) >= floor
     ]

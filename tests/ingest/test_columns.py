@@ -474,7 +474,7 @@ def test_a_number_too_long_for_a_float_is_too_large_on_both_paths(tmp_path: Path
     arrow, pandas = both_metric(tmp_path, ["1" * 400, "2"])
     for column in (arrow, pandas):
         parsed = readers.parse_numbers(column)
-        assert parsed.errors[0].startswith(TOO_LARGE)
+        assert str(parsed.errors[0]).startswith(TOO_LARGE)
         assert parsed.micro[1] == 2_000_000
 
 

@@ -14,6 +14,7 @@ import pytest
 from mktplan.plan.diff import (
     Area,
     Change,
+    Description,
     InvalidSide,
     Kind,
     compare,
@@ -164,9 +165,9 @@ def test_kpis_added_and_removed() -> None:
     found_keys = keyed(found)
     added = found_keys[("kpi", "content.webinars", "")]
     assert added.kind is Kind.added
-    assert added.new == "Webinars, target 4 count, due 2023-07-30"
+    assert str(added.new) == "Webinars, target 4 count, due 2023-07-30"
     removed = found_keys[("kpi", "brand.engagements", "")]
-    assert (removed.kind, removed.old) == (Kind.removed, "Engagements")
+    assert (removed.kind, str(removed.old)) == (Kind.removed, "Engagements")
 
 
 def test_module_owner_budget_and_goal() -> None:
@@ -189,9 +190,12 @@ def test_modules_added_and_removed() -> None:
     renamed = BASE[:start] + BASE[start:end].replace("id: content", "id: events") + BASE[end:]
     removed = keyed(diff_plans(plan_of(BASE), plan_of(without_content)))
     assert removed[("module", "content", "")].kind is Kind.removed
-    assert removed[("module", "content", "")].old == (
-        "Content marketing, owner Wu Fang, budget 20,000, 4 KPIs, 1 actions"
+    described = removed[("module", "content", "")].old
+    assert isinstance(described, Description)
+    assert described.render("en") == (
+        "Content marketing, owner Wu Fang, budget 20,000, 4 KPIs, 1 action"
     )
+    assert described.render("zh") == "Content marketing，负责人 Wu Fang，预算 20,000，4 个指标，1 项行动"
     # A removed module is one line, not one per KPI: the reviewer reads the module row.
     assert len(removed) == 1
     both = keyed(diff_plans(plan_of(BASE), plan_of(renamed)))
@@ -225,7 +229,7 @@ def test_actions_added_removed_and_rescheduled() -> None:
     assert found[("action", booth, "end")].delta == 4
     assert found[("action", booth, "status")].new == "in_progress"
     added = found[("action", "online: Search ads", "")]
-    assert added.new == "Sun Li, 2023-08-01 – 2023-08-31, budget 5,000"
+    assert str(added.new) == "Sun Li, 2023-08-01 – 2023-08-31, budget 5,000"
     kol = "brand: KOL partnerships (5 KOLs with at least 500k followers)"
     assert found[("action", kol, "")].kind is Kind.removed
 

@@ -115,6 +115,8 @@ def test_chinese_report_names_the_changes_in_chinese(repo: Path) -> None:
     assert "- 关键指标 brand.searches：目标值 13 万 → 15 万（+2 万）\n" in markdown
     plain = _report(repo, "--format", "md", "--units", "plain", env={"MKTPLAN_LANG": "zh"})
     assert "- 关键指标 brand.searches：目标值 130,000 → 150,000（+20,000）\n" in plain
+    assert "- 预算行 promotion：金额 6 万 → 5.9 万（-1,000）\n" in markdown
+    assert "- 总预算：应急预备金 1.2 万 → 1.3 万（+1,000）\n" in markdown
     assert "- 关键指标 online.conversion：截止日期 2024-03-31 → 2024-03-15（-16 天）\n" in markdown
     assert "- 策略模块 brand：负责人 Zhang Min → Wang Fang\n" in markdown
 

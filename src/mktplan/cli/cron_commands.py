@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.options import LangChoice, lang_option
+from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
 from mktplan.cli.report_commands import FailOn, ReportUnits, parse_as_of
 
 
@@ -68,6 +68,7 @@ def cron(
         store=store,
         as_of=cut,
         lang=lang.value if lang is not None else None,
+        speaks=choose_lang(lang, declared_lang(plan)),
         units=units.value if units is not None else None,
         fail_on=fail_on.value,
     )

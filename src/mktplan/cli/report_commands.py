@@ -14,6 +14,7 @@ import typer
 from mktplan.cli import app
 from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
+from mktplan.i18n import message, msg
 
 if TYPE_CHECKING:
     from mktplan.evaluation import Evaluation, PeriodKind
@@ -61,8 +62,7 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
-            f"--as-of must be a date like 2023-07-31, not {value!r}",
-            hint="write the date as YYYY-MM-DD",
+            msg("report.bad_as_of", value=value), hint=msg("report.bad_as_of.hint")
         ) from None
 
 
@@ -79,8 +79,8 @@ def _choose_format(
             found = FORMAT_OF_SUFFIX.get(Path(out).suffix.lower())
             if found is None:
                 raise UsageError(
-                    f"cannot tell the format from the file name {out!r}",
-                    hint="pass --format md|xlsx|json|table or use .md, .xlsx, .json or .txt",
+                    msg("report.format_from_name", out=out),
+                    hint=msg("report.format_from_name.hint"),
                 )
             return ReportFormatOption(found)
         return ReportFormatOption.md
@@ -91,7 +91,7 @@ def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool
     """Leave the written report's KPI lines in the store for BI views; a store this user may
     only read keeps the previous ones (the report itself is written)."""
     from mktplan.bi_snapshot import kpi_outcomes
-    from mktplan.cli.output import error_console
+    from mktplan.cli.output import error_console, spoken
     from mktplan.errors import StoreError
 
     results = kpi_outcomes(evaluation)
@@ -101,7 +101,7 @@ def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool
     except StoreError as exc:
         if not quiet:
             error_console().print(
-                f"note: the KPI results were not saved in the store for BI views: {exc.message}",
+                message("report.results_not_saved", spoken(), why=exc.in_lang(spoken()).message),
                 soft_wrap=True,
                 markup=False,
             )
@@ -115,13 +115,12 @@ def _check_magnitudes(loaded: Plan, path: Path) -> None:
     found = unreportable_numbers(loaded)
     if found:
         fields = ", ".join(f"{where} = {value:E}" for where, value in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        raise ReportError(
-            f"cannot report numbers this large or small: {fields}{more}",
-            file=str(path),
-            hint="a report works with magnitudes between 1E-300 and 1E+300; check these "
-            "fields for a slipped exponent",
+        text = (
+            msg("report.numbers_out_of_range_more", fields=fields, more=len(found) - 5)
+            if len(found) > 5
+            else msg("report.numbers_out_of_range", fields=fields)
         )
+        raise ReportError(text, file=str(path), hint=msg("report.numbers_out_of_range.hint"))
 
 
 def _evaluate(
@@ -136,7 +135,7 @@ def _evaluate(
 ) -> tuple[Evaluation, bool]:
     """The plan evaluated against its observations in the store at ``location``, and
     whether there were any; a ReportError when there are none, unless ``allow_empty``."""
-    from mktplan.cli.output import error_console
+    from mktplan.cli.output import error_console, spoken
     from mktplan.metrics import evaluate
     from mktplan.observations import MemoryObservations
 
@@ -154,22 +153,20 @@ def _evaluate(
                     )
             if found is not None:
                 return _with_input_problems(found, opened.open_problems(loaded.plan.id)), True
-            why = f"the store {location} holds no observation of plan {loaded.plan.id!r}"
+            why = msg("report.store_empty", store=str(location), plan=loaded.plan.id)
     else:
-        why = f"there is no store at {location}"
+        why = msg("report.no_store", store=str(location))
     if not allow_empty:
         from mktplan.errors import ReportError
 
         raise ReportError(
-            f"{why}, so every KPI would show no data; no report written",
+            msg("report.empty_refused", why=why),
             file=str(location),
-            hint=f"check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} "
-            "FILE…`, or add --allow-empty to report the plan without data",
+            hint=msg("report.empty_refused.hint", plan=str(plan)),
         )
     if not quiet:
         error_console().print(
-            f"note: {why}, so every KPI shows no data; load exports with: "
-            f"mktplan ingest {plan} FILE…",
+            message("report.empty_note", spoken(), why=why, plan=str(plan)),
             soft_wrap=True,
             markup=False,
         )
@@ -196,13 +193,14 @@ def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Eval
     import dataclasses
 
     from mktplan.evaluation import PlanChange
+    from mktplan.plan.diff import plain
     from mktplan.plan.history import plan_changes
 
     start = evaluation.plan.period_start
     if start is None:
         return evaluation
     found = [
-        PlanChange(c.area.value, c.item, c.field, c.old, c.new, c.delta)
+        PlanChange(c.area.value, c.item, c.field, plain(c.old), plain(c.new), c.delta)
         for c in plan_changes(path, loaded, start)
     ]
     return dataclasses.replace(evaluation, plan_changes=found) if found else evaluation
@@ -249,7 +247,7 @@ def _write(
     check_target(target, protected, force=force)
     write_atomic(target, data)
     if not quiet:
-        console().print(f"wrote {target}", markup=False)
+        console().print(message("report.wrote", lang.value, path=str(target)), markup=False)
 
 
 @app.command()
@@ -334,22 +332,20 @@ def report(
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
         raise UsageError(
-            "the brief report prints to standard output only",
-            hint="drop --out and redirect: mktplan report … --format brief > brief.txt",
+            msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint")
         )
     if fmt is ReportFormatOption.xlsx and out is None:
-        raise UsageError(
-            "an xlsx report needs --out",
-            hint="add --out reports/ or --out report.xlsx",
-        )
+        raise UsageError(msg("report.xlsx_needs_out"), hint=msg("report.xlsx_needs_out.hint"))
     if template is not None:
         if fmt is not ReportFormatOption.md:
             raise UsageError(
-                "--template applies to --format md only", hint="drop --template or use --format md"
+                msg("report.template_md_only"), hint=msg("report.template_md_only.hint")
             )
         if not template.is_file():
             raise UsageError(
-                "the template file does not exist", file=str(template), hint="name a .md.j2 file"
+                msg("report.template_missing"),
+                file=str(template),
+                hint=msg("report.template_missing.hint"),
             )
 
     from mktplan.plan.cache import load_plan
@@ -358,12 +354,12 @@ def report(
     loaded = load_plan(plan)
     _check_magnitudes(loaded, plan)
     location = resolve_store(store, plan)
-    protected = [("the plan", plan)]
+    protected = [("plan", plan)]  # report.protected.<what>
     store_files = location.files()  # the store file first, then its journal's
-    protected += [("the store", f) for f in store_files[:1]]
-    protected += [("the store's journal", f) for f in store_files[1:]]
+    protected += [("store", f) for f in store_files[:1]]
+    protected += [("journal", f) for f in store_files[1:]]
     if template is not None:
-        protected.append(("the template", template))
+        protected.append(("template", template))
     try:
         evaluation, from_store = _evaluate(
             loaded, plan, location, cut, fmt, quiet, allow_empty, period
@@ -387,10 +383,9 @@ def report(
         from mktplan.errors import ReportError
 
         raise ReportError(
-            f"cannot compute or format a number of this report ({type(exc).__name__})",
+            msg("report.number_overflow", kind=type(exc).__name__),
             file=str(plan),
-            hint="check the plan's targets and budgets for a slipped exponent "
-            "(magnitudes between 1E-300 and 1E+300 work)",
+            hint=msg("report.number_overflow.hint"),
         ) from None
 
     if fail_on is not None:
@@ -398,8 +393,9 @@ def report(
         hits = [a for a in evaluation.alerts if SEVERITY_RANK[a.severity] >= floor]
         if hits:
             if not quiet:
+                level = message(f"severity_{fail_on.value}", chosen.value)
                 error_console().print(
-                    f"{len(hits)} alert{'s' * (len(hits) != 1)} at {fail_on.value} or worse",
+                    message("report.alerts_at", chosen.value, n=len(hits), level=level),
                     markup=False,
                 )
             raise typer.Exit(EXIT_ALERTS)

@@ -319,13 +319,13 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
         if exponent.startswith("-") or not mantissa.strip("0."):
             zero = Decimal(0).quantize(Decimal(1).scaleb(-SCALE))  # rounds to zero
             return CellValue(zero, percent, found, factor != 1)
-        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+        raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
     try:
         value = Decimal(text.replace(",", ""))
         # adjusted() is the power of ten of the first digit: no arithmetic, so an exponent
         # such as 1e999999 cannot overflow the decimal context
         if not value.is_zero() and value.adjusted() >= MAX_DIGITS:
-            raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+            raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
         if factor != 1:
             value *= factor
         elif scale != 1:
@@ -336,7 +336,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     except InvalidOperation:
         raise ValueError("not a number") from None
     if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
-        raise ValueError(f"too large: values must stay below {MAX_VALUE:,}")
+        raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
     return CellValue(-value if negative else value, percent, found, factor != 1)
 
 
@@ -402,7 +402,7 @@ def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]
         value = Fraction(int(micro[p])) * scale
         whole = round(value)  # half-even, as Decimal quantizing
         if abs(whole) >= limit:
-            errors[p] = f"too large after scaling by {scale}: values must stay below {MAX_VALUE:,}"
+            errors[p] = msg("ingest.too_large_scaled", scale=str(scale), max=f"{MAX_VALUE:,}")
             present[p] = False
             micro[p] = 0
             continue
@@ -438,10 +438,7 @@ def _parse_rest(
             u_error[i] = reason_of(exc)
             continue
         if currency and cell.currency is not None and cell.currency != currency:
-            u_error[i] = (
-                f"a value in {cell.currency}, but this column's KPI is in {currency}; convert "
-                f"it to {currency} first, or map the column to a KPI in {cell.currency}"
-            )
+            u_error[i] = msg("ingest.currency_mismatch", found=cell.currency, currency=currency)
             continue
         if cell.value is not None:
             u_micro[i] = int(cell.value.scaleb(SCALE))
@@ -549,14 +546,11 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
             given = int(match.group(3)) if match.group(3) else None
             return _DayMonth(month, int(match.group(day_at)), given, False)
     if re.fullmatch(r"(19|20)\d\d", text):
-        raise ValueError("a year, not a day: a row standing for a whole year is not a day's value")
+        raise InvalidValue(msg("ingest.year_not_day"))
     if ranged := _RANGE.fullmatch(text):
         if ranges:
             return _read_date(ranged.group(1).strip(), excel)
-        raise ValueError(
-            "a date range: a row standing for a week or a month is not a day's value; export by "
-            "day, or declare the source's `period: week` or `period: month`"
-        )
+        raise InvalidValue(msg("ingest.date_range"))
     raise InvalidValue(msg("ingest.not_a_date", hint=DATE_HINT))
 
 
@@ -572,10 +566,7 @@ def parse_date(raw: str, *, excel: bool = False) -> dt.date:
         return found
     if not found.numeric and found.year is not None:
         return _calendar(found.year, found.first, found.second)
-    raise ValueError(
-        "not a date on its own: its year or its day/month order is missing (a column of "
-        "such dates is read against the plan period)"
-    )
+    raise InvalidValue(msg("ingest.date_incomplete"))
 
 
 @dataclass(frozen=True)
@@ -608,24 +599,18 @@ class DateOrder:
             self.all_equal and other.all_equal,
         )
 
-    def decide(self) -> tuple[bool | None, str]:
+    def decide(self) -> tuple[bool | None, Msg | None]:
         """Whether the dates are month-first (11/17/2025), from the column as a whole: a part
         above 12 settles it. (None, reason) when it stays open or is mixed."""
         if not self.numeric:
-            return True, ""
+            return True, None
         if self.day_first and self.month_first:
-            return None, (
-                "the column mixes day-first and month-first dates (one has a day above 12 "
-                "first, another second); set the source's `date_format:`"
-            )
+            return None, msg("ingest.date_order_mixed")
         if self.day_first or self.month_first:
-            return self.month_first, ""
+            return self.month_first, None
         if self.all_equal:
-            return True, ""
-        return None, (
-            "day/month order cannot be told: no day in this column is above 12; set the "
-            "source's `date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
-        )
+            return True, None
+        return None, msg("ingest.date_order_unknown")
 
 
 @dataclass(frozen=True)
@@ -642,7 +627,7 @@ class ParsedDates:
 def _in_period(month: int, day: int, period: Period | None) -> dt.date:
     """A month-day without a year in the year that puts it inside the plan period."""
     if period is None:
-        raise ValueError("a date without a year")
+        raise InvalidValue(msg("ingest.no_year"))
     start, end = period
     fits = []
     for year in range(start.year, end.year + 1):
@@ -653,15 +638,11 @@ def _in_period(month: int, day: int, period: Period | None) -> dt.date:
         if start <= candidate <= end:
             fits.append(candidate)
     if not fits:
-        raise ValueError(
-            f"a date without a year, and {month:02d}-{day:02d} falls in no year of the plan "
-            f"period {start} … {end}"
+        raise InvalidValue(
+            msg("ingest.year_outside_period", day=f"{month:02d}-{day:02d}", start=start, end=end)
         )
     if len(fits) > 1:
-        raise ValueError(
-            f"a date without a year that could be in {fits[0].year} or {fits[1].year} of the "
-            "plan period; export the year too"
-        )
+        raise InvalidValue(msg("ingest.year_ambiguous", first=fits[0].year, second=fits[1].year))
     return fits[0]
 
 
@@ -690,7 +671,7 @@ def parse_dates(
             try:
                 found[i] = dt.datetime.strptime(text, date_format).date()
             except ValueError:
-                u_error[i] = f"does not match the source's date_format {date_format!r}"
+                u_error[i] = msg("ingest.date_format_mismatch", format=date_format)
             continue
         try:
             found[i] = _read_date(text, excel, ranges)
@@ -702,7 +683,7 @@ def parse_dates(
         try:
             if isinstance(value, _DayMonth):
                 if month_first is None and value.numeric:
-                    raise ValueError(reason)
+                    raise InvalidValue(reason or msg("ingest.date_order_unknown"))
                 month, day = value.first, value.second
                 if value.numeric and not month_first:
                     month, day = day, month

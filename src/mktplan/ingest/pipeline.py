@@ -108,7 +108,9 @@ def scan_file(path: Path, *, text: bool, name: str | None = None) -> tuple[str, 
                 digest.update(chunk)
                 quotes.feed(chunk)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", file=name or str(path)) from None
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.strerror), file=name or str(path)
+        ) from None
     return digest.hexdigest(), quotes.counts
 
 

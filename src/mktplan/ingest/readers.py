@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mktplan.errors import IngestError, shorten
+from mktplan.i18n import msg
 
 # value parsing lives in cells.py; re-exported for the callers that read it from here
 from mktplan.ingest.cells import MAX_VALUE as MAX_VALUE
@@ -191,9 +192,11 @@ def detect_delimiter(lines: list[str]) -> str:
 
 def _check_readable(path: Path) -> None:
     if not path.exists():
-        raise IngestError("the file does not exist", file=str(path), hint="check the path")
+        raise IngestError(
+            msg("ingest.export_missing"), file=str(path), hint=msg("ingest.export_missing.hint")
+        )
     if path.is_dir():
-        raise IngestError("this is a directory, not an export", file=str(path))
+        raise IngestError(msg("ingest.export_is_directory"), file=str(path))
 
 
 def read_header(
@@ -246,7 +249,9 @@ def _read_header(
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.strerror), file=str(path)
+        ) from None
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -455,10 +460,9 @@ def _read_table_pandas(header: TableHeader, end_line: int | None) -> pd.DataFram
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise IngestError(
-            f"cannot read the table below line {header.line}: " + shorten(str(exc).rstrip("\n")),
+            msg("ingest.table_unreadable", line=header.line, why=shorten(str(exc).rstrip("\n"))),
             file=header.file,
-            hint="every row needs as many fields as the header; quote values that hold the "
-            f"delimiter {header.delimiter!r}",
+            hint=msg("ingest.table_unreadable.hint", delimiter=header.delimiter),
         ) from None
     return frame.fillna("")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError, shorten
+from mktplan.i18n import Msg, msg
 from mktplan.ingest.columns import Body, pandas_body
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
@@ -55,6 +56,20 @@ class Table:
     def label(self, number: int) -> str:
         named = f" {shorten(self.title)!r}" if self.title else ""
         return f"{number}{named} (header on line {self.header_line})"
+
+    def label_text(self, number: int) -> Msg:
+        """:meth:`label` as a catalogue sentence, for a refusal in the reader's language."""
+        named = f" {shorten(self.title)!r}" if self.title else ""
+        return msg("ingest.table_label", number=number, named=named, line=self.header_line)
+
+
+def _listed(tables: list[Table]) -> Msg:
+    """The tables' labels as one sentence: `1 … ; 2 …` (`；` in zh)."""
+    labels = [t.label_text(n) for n, t in enumerate(tables, start=1)]
+    listed = labels[-1]
+    for label in reversed(labels[:-1]):
+        listed = msg("ingest.table_list", first=label, rest=listed)
+    return listed
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,9 @@ def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", file=header.file) from None
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.strerror), file=header.file
+        ) from None
     text = codecs.getincrementaldecoder(header.encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
     if len(sample) == SAMPLE_BYTES:  # the last sampled line may be cut off
@@ -195,9 +212,9 @@ def _find_header(
     if header_row is not None:
         if not any(line == header_row for line, _ in records):
             raise IngestError(
-                f"header_row {header_row} is beyond the end of the file",
+                msg("ingest.header_row_beyond", row=header_row),
                 file=file,
-                hint="give the line number of the header row as a text editor shows it",
+                hint=msg("ingest.header_row_beyond.hint"),
             )
         return header_row
     for line, cells in records[:HEADER_WINDOW]:
@@ -326,24 +343,21 @@ def _pick(tables: list[Table], table: str | int | None, file: str) -> tuple[Tabl
     if table is None:
         if len(tables) == 1:
             return tables[0], ""
-        found = "; ".join(t.label(n) for n, t in enumerate(tables, start=1))
         raise IngestError(
-            f"the file holds {len(tables)} tables: {found}",
+            msg("ingest.several_tables", n=len(tables), found=_listed(tables)),
             file=file,
             line=tables[1].header_line,
-            hint="pick one with `table:` in the source (its title or its number), e.g. "
-            f"table: {shorten(tables[0].title) or 1!r}; tables are never summed together",
+            hint=msg("ingest.several_tables.hint", example=repr(shorten(tables[0].title) or 1)),
         )
     for number, candidate in enumerate(tables, start=1):
         if (isinstance(table, int) and table == number) or (
             isinstance(table, str) and header_key(table) == header_key(candidate.title)
         ):
             return candidate, candidate.label(number) if len(tables) > 1 else ""
-    found = "; ".join(t.label(n) for n, t in enumerate(tables, start=1))
     raise IngestError(
-        f"the source's table {table!r} is not in the file; it holds: {found}",
+        msg("ingest.table_not_found", table=table, found=_listed(tables)),
         file=file,
-        hint="give `table:` as one of these titles or numbers",
+        hint=msg("ingest.table_not_found.hint"),
     )
 
 

@@ -584,3 +584,201 @@ MESSAGES.update(
         "ingest.formula_kpi": "{kpi!r} is a formula KPI ({formula}); ingest its inputs instead",
     }
 )
+
+MESSAGES.update(
+    {
+        # report: its own usage errors, refusals and lines
+        "report.bad_as_of": "--as-of must be a date like 2023-07-31, not {value!r}",
+        "report.bad_as_of.hint": "write the date as YYYY-MM-DD",
+        "report.format_from_name": "cannot tell the format from the file name {out!r}",
+        "report.format_from_name.hint": (
+            "pass --format md|xlsx|json|table or use .md, .xlsx, .json or .txt"
+        ),
+        "report.brief_stdout_only": "the brief report prints to standard output only",
+        "report.brief_stdout_only.hint": (
+            "drop --out and redirect: mktplan report … --format brief > brief.txt"
+        ),
+        "report.xlsx_needs_out": "an xlsx report needs --out",
+        "report.xlsx_needs_out.hint": "add --out reports/ or --out report.xlsx",
+        "report.template_md_only": "--template applies to --format md only",
+        "report.template_md_only.hint": "drop --template or use --format md",
+        "report.template_missing": "the template file does not exist",
+        "report.template_missing.hint": "name a .md.j2 file",
+        "report.no_store": "there is no store at {store}",
+        "report.store_empty": "the store {store} holds no observation of plan {plan!r}",
+        "report.empty_refused": "{why}, so every KPI would show no data; no report written",
+        "report.empty_refused.hint": (
+            "check --store or MKTPLAN_STORE, load exports with `mktplan ingest {plan} FILE…`, "
+            "or add --allow-empty to report the plan without data"
+        ),
+        "report.empty_note": (
+            "note: {why}, so every KPI shows no data; load exports with: "
+            "mktplan ingest {plan} FILE…"
+        ),
+        "report.results_not_saved": (
+            "note: the KPI results were not saved in the store for BI views: {why}"
+        ),
+        "report.numbers_out_of_range": "cannot report numbers this large or small: {fields}",
+        "report.numbers_out_of_range_more": (
+            "cannot report numbers this large or small: {fields} and {more} more"
+        ),
+        "report.numbers_out_of_range.hint": (
+            "a report works with magnitudes between 1E-300 and 1E+300; check these fields for "
+            "a slipped exponent"
+        ),
+        "report.number_overflow": "cannot compute or format a number of this report ({kind})",
+        "report.number_overflow.hint": (
+            "check the plan's targets and budgets for a slipped exponent (magnitudes between "
+            "1E-300 and 1E+300 work)"
+        ),
+        "report.wrote": "wrote {path}",
+        "report.alerts_at": "{n} {n:plural/alert/alerts} at {level} or worse",
+        "report.out_protected": (
+            "--out names {what} ({other}); writing the report there would destroy it"
+        ),
+        "report.out_protected.hint": "choose another file name, or a folder such as reports/",
+        "report.protected.plan": "the plan",
+        "report.protected.store": "the store",
+        "report.protected.journal": "the store's journal",
+        "report.protected.template": "the template",
+        "report.out_not_own": (
+            "--out names an existing file that is not a report written by mktplan; it is left "
+            "as it was"
+        ),
+        "report.out_not_own.hint": (
+            "choose another file name or a folder such as reports/, or add --force to replace "
+            "the file"
+        ),
+        "report.out_is_directory": "the output path is a directory",
+        "report.out_is_directory.hint": "end it with / or name a file",
+        "report.cannot_write": "cannot write the report: {why}",
+        "report.cannot_write.hint": "check the folder exists and is writable",
+        "report.cannot_finish.hint": "check there is space and the folder is writable",
+        # cron: the weekly run's own lines (each after `mktplan cron: `)
+        "cron.inbox_not_folder": "inbox {inbox} is not a folder",
+        "cron.role.done": "done",
+        "cron.role.rejected": "rejected",
+        "cron.role.reports": "reports",
+        "cron.folder_not_folder": "the {role} folder {folder} is not a folder",
+        "cron.folder_unusable": "the {role} folder {folder} cannot be used: {why}",
+        "cron.ingested_not_moved": (
+            "{file} was ingested but stays in the inbox: cannot move it to {folder}: {why}"
+        ),
+        "cron.rejected_not_moved": (
+            "{file} was rejected and stays in the inbox: cannot move it to {folder}: {why}"
+        ),
+        "cron.error_file_head": (
+            "{name}: rejected by mktplan ingest ({how}, exit {code}) at {stamp}"
+        ),
+        "cron.long_format": "long format",
+        "cron.error_file_failed": "rejected {file}; cannot write its .error.txt: {why}",
+        "cron.rejected": "rejected {file} (see {file}.error.txt)",
+        "cron.plan_invalid": "the plan {plan} is not valid; nothing ingested",
+        "cron.locked": "another run holds the inbox lock; skipped",
+        "cron.cannot_lock": "cannot lock the inbox {inbox}, so nothing was ingested: {why}",
+        "cron.report_failed": "the {format} report failed",
+        "cron.alerts": "alerts at {level} or worse; reports: {files}",
+        "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # diff: the one-line description of an added or removed entry, and budget line items
+        "diff.describe.target": "target {value}",
+        "diff.describe.due": "due {date}",
+        "diff.describe.budget": "budget {value}",
+        "diff.describe.owner": "owner {owner}",
+        "diff.describe.kpis": "{n} {n:plural/KPI/KPIs}",
+        "diff.describe.actions": "{n} {n:plural/action/actions}",
+        "diff.describe.alert": "{conditions} ({severity})",
+        "diff.budget_line": "line {line}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest: the less common reasons a cell is refused
+        "ingest.too_large": "too large: values must stay below {max}",
+        "ingest.too_large_scaled": (
+            "too large after scaling by {scale}: values must stay below {max}"
+        ),
+        "ingest.currency_mismatch": (
+            "a value in {found}, but this column's KPI is in {currency}; convert it to "
+            "{currency} first, or map the column to a KPI in {found}"
+        ),
+        "ingest.year_not_day": (
+            "a year, not a day: a row standing for a whole year is not a day's value"
+        ),
+        "ingest.date_range": (
+            "a date range: a row standing for a week or a month is not a day's value; export by "
+            "day, or declare the source's `period: week` or `period: month`"
+        ),
+        "ingest.date_incomplete": (
+            "not a date on its own: its year or its day/month order is missing (a column of "
+            "such dates is read against the plan period)"
+        ),
+        "ingest.date_order_mixed": (
+            "the column mixes day-first and month-first dates (one has a day above 12 first, "
+            "another second); set the source's `date_format:`"
+        ),
+        "ingest.date_order_unknown": (
+            "day/month order cannot be told: no day in this column is above 12; set the "
+            "source's `date_format:`, e.g. %m/%d/%Y or %d/%m/%Y"
+        ),
+        "ingest.no_year": "a date without a year",
+        "ingest.year_outside_period": (
+            "a date without a year, and {day} falls in no year of the plan period "
+            "{start} … {end}"
+        ),
+        "ingest.year_ambiguous": (
+            "a date without a year that could be in {first} or {second} of the plan period; "
+            "export the year too"
+        ),
+        "ingest.date_format_mismatch": "does not match the source's date_format {format!r}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest: Parquet files and the tables of a file
+        "ingest.parquet.hint": (
+            "write the file again with pyarrow, pandas (to_parquet), DuckDB or Spark, or export "
+            "CSV"
+        ),
+        "ingest.parquet.unreadable": "not a readable Parquet file ({why})",
+        "ingest.parquet.no_columns": "the Parquet file has no columns",
+        "ingest.parquet.nested_column": (
+            "the column {column!r} holds {kind} values, which are not cells of a table"
+        ),
+        "ingest.parquet.nested_column.hint": (
+            "map a column of numbers, text or dates, or flatten the column before exporting"
+        ),
+        "ingest.parquet.broken_near": "cannot read the Parquet file near row {row} ({why})",
+        "ingest.parquet.broken": "cannot read the Parquet file ({why})",
+        "ingest.header_row_beyond": "header_row {row} is beyond the end of the file",
+        "ingest.header_row_beyond.hint": (
+            "give the line number of the header row as a text editor shows it"
+        ),
+        "ingest.table_label": "{number}{named} (header on line {line})",
+        "ingest.table_list": "{first}; {rest}",
+        "ingest.several_tables": "the file holds {n} tables: {found}",
+        "ingest.several_tables.hint": (
+            "pick one with `table:` in the source (its title or its number), e.g. "
+            "table: {example}; tables are never summed together"
+        ),
+        "ingest.table_not_found": "the source's table {table!r} is not in the file; it holds: {found}",
+        "ingest.table_not_found.hint": "give `table:` as one of these titles or numbers",
+        "ingest.table_unreadable": "cannot read the table below line {line}: {why}",
+        "ingest.table_unreadable.hint": (
+            "every row needs as many fields as the header; quote values that hold the "
+            "delimiter {delimiter!r}"
+        ),
+    }
+)
+
+MESSAGES["ingest.cannot_read_file"] = "cannot read the file: {why}"
+MESSAGES["ingest.export_missing"] = "the file does not exist"
+MESSAGES["ingest.export_missing.hint"] = "check the path"
+MESSAGES["ingest.export_is_directory"] = "this is a directory, not an export"
+MESSAGES["diff.budget_item"] = "budget"

@@ -454,3 +454,159 @@ MESSAGES.update(
         "ingest.formula_kpi": "{kpi!r} 是公式指标（{formula}）；请导入它的输入指标",
     }
 )
+
+MESSAGES.update(
+    {
+        # report：命令本身的用法错误、拒绝和输出行
+        "report.bad_as_of": "--as-of 必须是 2023-07-31 这样的日期，而不是 {value!r}",
+        "report.bad_as_of.hint": "日期写作 YYYY-MM-DD",
+        "report.format_from_name": "无法从文件名 {out!r} 判断报告格式",
+        "report.format_from_name.hint": (
+            "加上 --format md|xlsx|json|table，或使用 .md、.xlsx、.json、.txt 扩展名"
+        ),
+        "report.brief_stdout_only": "简报只输出到标准输出",
+        "report.brief_stdout_only.hint": (
+            "去掉 --out，改用重定向：mktplan report … --format brief > brief.txt"
+        ),
+        "report.xlsx_needs_out": "xlsx 报告需要 --out",
+        "report.xlsx_needs_out.hint": "加上 --out reports/ 或 --out report.xlsx",
+        "report.template_md_only": "--template 只适用于 --format md",
+        "report.template_md_only.hint": "去掉 --template，或使用 --format md",
+        "report.template_missing": "模板文件不存在",
+        "report.template_missing.hint": "指定一个 .md.j2 文件",
+        "report.no_store": "{store} 处没有数据库",
+        "report.store_empty": "数据库 {store} 中没有计划 {plan!r} 的任何数据",
+        "report.empty_refused": "{why}，所有指标都会显示无数据；未写出报告",
+        "report.empty_refused.hint": (
+            "检查 --store 或 MKTPLAN_STORE，用 `mktplan ingest {plan} FILE…` 导入数据，"
+            "或加上 --allow-empty 输出无数据的计划报告"
+        ),
+        "report.empty_note": (
+            "注意：{why}，所有指标都显示无数据；导入数据：mktplan ingest {plan} FILE…"
+        ),
+        "report.results_not_saved": "注意：指标结果没有存入数据库供 BI 视图使用：{why}",
+        "report.numbers_out_of_range": "无法报告这么大或这么小的数字：{fields}",
+        "report.numbers_out_of_range_more": (
+            "无法报告这么大或这么小的数字：{fields}，另有 {more} 处"
+        ),
+        "report.numbers_out_of_range.hint": (
+            "报告能处理 1E-300 到 1E+300 之间的数量级；检查这些字段的指数是否写错"
+        ),
+        "report.number_overflow": "无法计算或格式化本报告中的一个数字（{kind}）",
+        "report.number_overflow.hint": (
+            "检查计划的目标值和预算的指数是否写错（1E-300 到 1E+300 之间的数量级可用）"
+        ),
+        "report.wrote": "已写入 {path}",
+        "report.alerts_at": "{n} 条{level}及以上级别的预警",
+        "report.out_protected": "--out 指向{what}（{other}）；把报告写到那里会毁掉它",
+        "report.out_protected.hint": "换一个文件名，或指定文件夹，例如 reports/",
+        "report.protected.plan": "计划文件",
+        "report.protected.store": "数据库",
+        "report.protected.journal": "数据库的日志文件",
+        "report.protected.template": "模板文件",
+        "report.out_not_own": "--out 指向一个已存在、但不是 mktplan 写出的报告的文件；已保持原样",
+        "report.out_not_own.hint": "换一个文件名或指定文件夹（例如 reports/），或加上 --force 替换该文件",
+        "report.out_is_directory": "输出路径是一个文件夹",
+        "report.out_is_directory.hint": "以 / 结尾，或写出文件名",
+        "report.cannot_write": "无法写出报告：{why}",
+        "report.cannot_write.hint": "检查文件夹是否存在且可写",
+        "report.cannot_finish.hint": "检查磁盘空间，以及文件夹是否可写",
+        # cron：每周任务自己的输出行（都跟在 `mktplan cron: ` 之后）
+        "cron.inbox_not_folder": "收件文件夹 {inbox} 不是文件夹",
+        "cron.role.done": "已导入",
+        "cron.role.rejected": "被拒收",
+        "cron.role.reports": "报告",
+        "cron.folder_not_folder": "{role}文件夹 {folder} 不是文件夹",
+        "cron.folder_unusable": "{role}文件夹 {folder} 无法使用：{why}",
+        "cron.ingested_not_moved": "{file} 已导入但仍留在收件文件夹：无法移到 {folder}：{why}",
+        "cron.rejected_not_moved": "{file} 被拒收且仍留在收件文件夹：无法移到 {folder}：{why}",
+        "cron.error_file_head": "{name}：被 mktplan ingest 拒收（{how}，退出码 {code}），时间 {stamp}",
+        "cron.long_format": "长表格式",
+        "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
+        "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
+        "cron.plan_invalid": "计划 {plan} 无效；没有导入任何文件",
+        "cron.locked": "另一次运行持有收件文件夹的锁；本次跳过",
+        "cron.cannot_lock": "无法锁定收件文件夹 {inbox}，因此没有导入任何文件：{why}",
+        "cron.report_failed": "{format} 报告生成失败",
+        "cron.alerts": "存在{level}及以上级别的预警；报告：{files}",
+        "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # diff：新增或删除条目的一行说明，以及预算行的名称
+        "diff.describe.target": "目标 {value}",
+        "diff.describe.due": "截止 {date}",
+        "diff.describe.budget": "预算 {value}",
+        "diff.describe.owner": "负责人 {owner}",
+        "diff.describe.kpis": "{n} 个指标",
+        "diff.describe.actions": "{n} 项行动",
+        "diff.describe.alert": "{conditions}（{severity}）",
+        "diff.budget_line": "预算行 {line}",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest：较少见的单元格拒收原因
+        "ingest.too_large": "数值太大：必须小于 {max}",
+        "ingest.too_large_scaled": "按 {scale} 换算后数值太大：必须小于 {max}",
+        "ingest.currency_mismatch": (
+            "这是 {found} 金额，但此列的指标以 {currency} 计；请先换算成 {currency}，"
+            "或把此列映射到以 {found} 计的指标"
+        ),
+        "ingest.year_not_day": "这是年份，不是日期：代表全年的一行不是某一天的数值",
+        "ingest.date_range": (
+            "这是日期区间：代表一周或一个月的一行不是某一天的数值；请按天导出，"
+            "或在数据来源中声明 `period: week` 或 `period: month`"
+        ),
+        "ingest.date_incomplete": (
+            "单独无法确定日期：缺少年份或日/月顺序（整列这样的日期会按计划周期来读）"
+        ),
+        "ingest.date_order_mixed": (
+            "此列混用了日在前和月在前的日期（有的第一个数大于 12，有的第二个数大于 12）；"
+            "请设置数据来源的 `date_format:`"
+        ),
+        "ingest.date_order_unknown": (
+            "无法判断日/月顺序：此列没有大于 12 的日；请设置数据来源的 `date_format:`，"
+            "例如 %m/%d/%Y 或 %d/%m/%Y"
+        ),
+        "ingest.no_year": "日期没有年份",
+        "ingest.year_outside_period": "日期没有年份，且 {day} 不在计划周期 {start} … {end} 的任何一年内",
+        "ingest.year_ambiguous": "日期没有年份，可能在计划周期的 {first} 年或 {second} 年；请连年份一起导出",
+        "ingest.date_format_mismatch": "与数据来源的 date_format {format!r} 不符",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest：Parquet 文件和文件中的多个表格
+        "ingest.parquet.hint": "用 pyarrow、pandas（to_parquet）、DuckDB 或 Spark 重新写出文件，或导出为 CSV",
+        "ingest.parquet.unreadable": "不是可读取的 Parquet 文件（{why}）",
+        "ingest.parquet.no_columns": "Parquet 文件没有任何列",
+        "ingest.parquet.nested_column": "列 {column!r} 存放的是 {kind} 类型的值，不是表格的单元格",
+        "ingest.parquet.nested_column.hint": "映射数字、文字或日期列，或在导出前把此列展开",
+        "ingest.parquet.broken_near": "无法读取 Parquet 文件第 {row} 行附近的数据（{why}）",
+        "ingest.parquet.broken": "无法读取 Parquet 文件（{why}）",
+        "ingest.header_row_beyond": "header_row {row} 超出了文件末尾",
+        "ingest.header_row_beyond.hint": "写出表头所在的行号，与文本编辑器显示的一致",
+        "ingest.table_label": "{number}{named}（表头在第 {line} 行）",
+        "ingest.table_list": "{first}；{rest}",
+        "ingest.several_tables": "文件中有 {n} 个表格：{found}",
+        "ingest.several_tables.hint": (
+            "在数据来源中用 `table:` 选择其一（标题或序号），例如 table: {example}；"
+            "多个表格不会相加"
+        ),
+        "ingest.table_not_found": "文件中没有数据来源指定的表格 {table!r}；文件中有：{found}",
+        "ingest.table_not_found.hint": "`table:` 写作上面列出的标题或序号之一",
+        "ingest.table_unreadable": "无法读取第 {line} 行以下的表格：{why}",
+        "ingest.table_unreadable.hint": "每行的字段数必须与表头相同；含有分隔符 {delimiter!r} 的值要加引号",
+    }
+)
+
+MESSAGES["ingest.cannot_read_file"] = "无法读取文件：{why}"
+MESSAGES["ingest.export_missing"] = "文件不存在"
+MESSAGES["ingest.export_missing.hint"] = "检查路径"
+MESSAGES["ingest.export_is_directory"] = "这是一个文件夹，不是导出文件"
+MESSAGES["diff.budget_item"] = "总预算"

@@ -22,11 +22,29 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
-from mktplan.i18n import message, msg
+from mktplan.i18n import Msg, message, msg
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 
 Value = str | Decimal | dt.date | None
+
+
+@dataclass(frozen=True)
+class Description:
+    """The one-line description of an added or removed entry: catalogue clauses (and plain
+    ``field value`` pairs, named as the YAML writes them), joined in the reader's language."""
+
+    parts: tuple[Msg | str, ...]
+
+    def render(self, lang: str = "en") -> str:
+        sep = "，" if lang == "zh" else ", "
+        return sep.join(p.render(lang) if isinstance(p, Msg) else p for p in self.parts)
+
+    def __str__(self) -> str:  # the JSON and other stable places keep the English
+        return self.render("en")
+
+
+Shown = Value | Description  # what a change shows as its old or new side
 _K = TypeVar("_K")
 
 
@@ -94,8 +112,8 @@ class Change:
     item: str
     field: str
     kind: Kind
-    old: Value
-    new: Value
+    old: Shown
+    new: Shown
 
     @property
     def group(self) -> Group:
@@ -235,10 +253,13 @@ class PlanDiff:
         }
 
 
-def format_value(value: Value | int) -> str:
-    """Numbers with thousands separators and no trailing zeros; dates ISO; None as '–'."""
+def format_value(value: Shown | int, lang: str = "en") -> str:
+    """Numbers with thousands separators and no trailing zeros; dates ISO; None as '–'; a
+    description in ``lang``."""
     if value is None:
         return "–"
+    if isinstance(value, Description):
+        return value.render(lang)
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return f"{int(value):,}"
@@ -248,8 +269,11 @@ def format_value(value: Value | int) -> str:
     return str(value)
 
 
-def json_value(value: Value | int) -> str | int | float | None:
-    """A JSON-ready scalar: integral numbers as int, others as float, dates ISO."""
+def json_value(value: Shown | int) -> str | int | float | None:
+    """A JSON-ready scalar: integral numbers as int, others as float, dates ISO, a
+    description in English (JSON keeps stable text; the terminal and Markdown translate)."""
+    if isinstance(value, Description):
+        return str(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.date):
@@ -267,13 +291,14 @@ def _as_value(value: object) -> Value:
     return str(value)
 
 
-def _describe_kpi(kpi: Kpi) -> str:
-    parts = [kpi.name]
+def _describe_kpi(kpi: Kpi) -> Description:
+    parts: list[Msg | str] = [kpi.name]
     if kpi.target is not None:
-        parts.append(f"target {format_value(kpi.target)}{_unit_suffix(kpi)}")
+        target = f"{format_value(kpi.target)}{_unit_suffix(kpi)}"
+        parts.append(msg("diff.describe.target", value=target))
     if kpi.due is not None:
-        parts.append(f"due {kpi.due.isoformat()}")
-    return ", ".join(parts)
+        parts.append(msg("diff.describe.due", date=kpi.due.isoformat()))
+    return Description(tuple(parts))
 
 
 def _unit_suffix(kpi: Kpi) -> str:
@@ -282,26 +307,32 @@ def _unit_suffix(kpi: Kpi) -> str:
     return f" {kpi.unit}" if kpi.unit else ""
 
 
-def _describe_action(action: Action) -> str:
-    text = f"{action.owner}, {action.start.isoformat()} – {action.end.isoformat()}"
+def _describe_action(action: Action) -> Description:
+    parts: list[Msg | str] = [
+        action.owner,
+        f"{action.start.isoformat()} – {action.end.isoformat()}",
+    ]
     if action.budget is not None:
-        text += f", budget {format_value(action.budget)}"
-    return text
+        parts.append(msg("diff.describe.budget", value=format_value(action.budget)))
+    return Description(tuple(parts))
 
 
-def _describe_module(module: Module) -> str:
-    text = f"{module.name}, owner {module.owner}"
+def _describe_module(module: Module) -> Description:
+    parts: list[Msg | str] = [module.name, msg("diff.describe.owner", owner=module.owner)]
     if module.budget is not None:
-        text += f", budget {format_value(module.budget)}"
-    return text + f", {len(module.kpis)} KPIs, {len(module.actions)} actions"
+        parts.append(msg("diff.describe.budget", value=format_value(module.budget)))
+    parts.append(msg("diff.describe.kpis", n=len(module.kpis)))
+    parts.append(msg("diff.describe.actions", n=len(module.actions)))
+    return Description(tuple(parts))
 
 
-def _describe_alert(alert: Alert) -> str:
+def _describe_alert(alert: Alert) -> Description:
     conditions = ", ".join(f"{name} {format_value(value)}" for name, value in alert.conditions())
-    return f"{conditions} ({alert.severity})"
+    severity = msg(f"severity_{alert.severity}")
+    return Description((msg("diff.describe.alert", conditions=conditions, severity=severity),))
 
 
-def _describe(model: BaseModel) -> str:
+def _describe(model: BaseModel) -> Description:
     """A one-line description of an added or removed entry."""
     if isinstance(model, Kpi):
         return _describe_kpi(model)
@@ -311,12 +342,12 @@ def _describe(model: BaseModel) -> str:
         return _describe_module(model)
     if isinstance(model, Alert):
         return _describe_alert(model)
-    parts = []
+    parts: list[Msg | str] = []
     for name in type(model).model_fields:
         value = getattr(model, name)
         if value not in (None, [], {}) and not isinstance(value, BaseModel):
             parts.append(f"{name} {format_value(_as_value(value))}")
-    return ", ".join(parts)
+    return Description(tuple(parts))
 
 
 def _union_order(old: list[_K], new: list[_K]) -> list[_K]:
@@ -449,7 +480,7 @@ def _mapping(
             continue
         kind = Kind.added if key not in old else Kind.removed if key not in new else Kind.changed
         if area is Area.budget and field == "lines":  # a budget line reads as an item
-            yield Change(area, f"line {key}", "amount", kind, before, after)
+            yield Change(area, f"{LINE_PREFIX}{key}", "amount", kind, before, after)
         else:
             yield Change(area, item, f"{field}.{key}", Kind.changed, before, after)
 
@@ -475,7 +506,7 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
         if name == "plan":
             changes.extend(_walk(Area.plan, "plan", before, after))
         elif name == "budget":
-            changes.extend(_walk(Area.budget, "budget", before, after))
+            changes.extend(_walk(Area.budget, BUDGET_ITEM, before, after))
         elif name in _LIST_AREAS:
             changes.extend(_entries(_LIST_AREAS[name], "", before, after))
         elif name in _DICT_AREAS:
@@ -594,10 +625,28 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
         what = f"{change.field} {kind}"
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
-    old = "" if change.old is None and change.kind is Kind.added else format_value(change.old)
-    new = "" if change.new is None and change.kind is Kind.removed else format_value(change.new)
+    old = "" if change.old is None and change.kind is Kind.added else format_value(change.old, lang)
+    new = "" if change.new is None and change.kind is Kind.removed else format_value(change.new, lang)
     area = message(f"diff.area.{change.area.value}", lang)
-    return (area, change.item, what, old, new, change.delta_text(lang))
+    return (area, item_label(change.item, lang), what, old, new, change.delta_text(lang))
+
+
+LINE_PREFIX = "line "  # a budget line's item: `line promotion` (JSON keeps it so)
+BUDGET_ITEM = "budget"  # the plan's budget block itself (total, reserve)
+
+
+def item_label(item: str, lang: str = "en") -> str:
+    """The item a change names, in ``lang``: a budget line reads `预算行 promotion` in zh."""
+    if item.startswith(LINE_PREFIX):
+        return message("diff.budget_line", lang, line=item.removeprefix(LINE_PREFIX))
+    if item == BUDGET_ITEM:
+        return message("diff.budget_item", lang)
+    return item
+
+
+def plain(value: Shown) -> Value:
+    """A change's side as a plain value (a description in English)."""
+    return str(value) if isinstance(value, Description) else value
 
 
 HEADERS = ("area", "item", "field", "old", "new", "change")

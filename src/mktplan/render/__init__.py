@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation
+from mktplan.i18n import msg
 
 if TYPE_CHECKING:
     from mktplan.render.numbers import Units
@@ -163,24 +164,21 @@ def _is_own_workbook(path: Path) -> bool:
 
 def check_target(path: Path, protected: Sequence[tuple[str, Path]], *, force: bool) -> None:
     """Refuse to write the report to ``path`` when it is one of the ``protected`` files
-    (what, path: the store, the plan, the template), even with ``force``; or, without
-    ``force``, when it exists and is not a report mktplan wrote. Raises ReportError."""
+    (what, path; what is plan, store, journal or template: a report.protected.* code), even
+    with ``force``; or, without ``force``, when it exists and is not a report mktplan wrote.
+    Raises ReportError."""
     for what, other in protected:
         if _same_file(path, other):
             raise ReportError(
-                f"--out names {what} ({other}); writing the report there would destroy it",
+                msg("report.out_protected", what=msg(f"report.protected.{what}"), other=other),
                 file=str(path),
-                hint="choose another file name, or a folder such as reports/",
+                hint=msg("report.out_protected.hint"),
             )
     if force or not (path.exists() or path.is_symlink()) or path.is_dir():
         return
     if not path.is_file() or not is_own_report(path):
         raise ReportError(
-            "--out names an existing file that is not a report written by mktplan; "
-            "it is left as it was",
-            file=str(path),
-            hint="choose another file name or a folder such as reports/, or add --force "
-            "to replace the file",
+            msg("report.out_not_own"), file=str(path), hint=msg("report.out_not_own.hint")
         )
 
 
@@ -199,16 +197,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
             raise ReportError(
-                "the output path is a directory",
+                msg("report.out_is_directory"),
                 file=str(path),
-                hint="end it with / or name a file",
+                hint=msg("report.out_is_directory.hint"),
             )
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise ReportError(
-            f"cannot write the report: {exc.strerror}",
+            msg("report.cannot_write", why=exc.strerror),
             file=str(path),
-            hint="check the folder exists and is writable",
+            hint=msg("report.cannot_write.hint"),
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -223,7 +221,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise ReportError(
-            f"cannot write the report: {exc.strerror}",
+            msg("report.cannot_write", why=exc.strerror),
             file=str(path),
-            hint="check there is space and the folder is writable",
+            hint=msg("report.cannot_finish.hint"),
         ) from None

@@ -61,6 +61,8 @@ def plan_change_line(
 ) -> str:
     """"kpi brand.searches: target 130,000 → 150,000 (+20,000)": one change of the plan
     during the period, in ``lang``."""
+    from mktplan.plan.diff import item_label
+
     area = message(f"diff.area.{change.area}", lang) if change.area != "budget" else ""
     field = message(f"weekly.change_field.{change.field}", lang)
     delta = ""
@@ -71,7 +73,7 @@ def plan_change_line(
     return message(
         "weekly.plan_change_delta" if delta else "weekly.plan_change",
         lang,
-        subject=f"{area} {change.item}".strip(),
+        subject=f"{area} {item_label(change.item, lang)}".strip(),
         field=field,
         old=_shown(change.old, shown),
         new=_shown(change.new, shown),

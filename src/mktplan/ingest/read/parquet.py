@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktplan.errors import IngestError, shorten
+from mktplan.i18n import msg
 from mktplan.ingest.columns import ArrowColumn, Body, Column
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 PARQUET_MAGIC = b"PAR1"
-_HINT = "write the file again with pyarrow, pandas (to_parquet), DuckDB or Spark, or export CSV"
+_HINT = msg("ingest.parquet.hint")
 
 
 def is_parquet(path: Path) -> bool:
@@ -37,7 +38,7 @@ def _open(path: Path, file: str) -> Any:
         return pq.ParquetFile(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise IngestError(
-            f"not a readable Parquet file ({shorten(str(exc), 200)})", file=file, hint=_HINT
+            msg("ingest.parquet.unreadable", why=shorten(str(exc), 200)), file=file, hint=_HINT
         ) from None
 
 
@@ -45,7 +46,7 @@ def parquet_header(path: Path, file: str) -> tuple[str, ...]:
     """The column names of a Parquet file (its header)."""
     names = tuple(str(n) for n in _open(path, file).schema_arrow.names)
     if not names:
-        raise IngestError("the Parquet file has no columns", file=file, hint=_HINT)
+        raise IngestError(msg("ingest.parquet.no_columns"), file=file, hint=_HINT)
     return names
 
 
@@ -68,10 +69,10 @@ def _texts(data: Any, header: str, file: str) -> Any:
         texts = data.cast(pa.string())
     except (pa.ArrowException, ValueError):
         raise IngestError(
-            f"the column {shorten(header)!r} holds {kind} values, which are not cells of a table",
+            msg("ingest.parquet.nested_column", column=shorten(header), kind=str(kind)),
             file=file,
             path=shorten(header),
-            hint="map a column of numbers, text or dates, or flatten the column before exporting",
+            hint=msg("ingest.parquet.nested_column.hint"),
         ) from None
     return pc.fill_null(texts, "")
 
@@ -135,7 +136,7 @@ def parquet_blocks(
             first_line += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise IngestError(
-            f"cannot read the Parquet file near row {first_line - 1:,} ({shorten(str(exc), 200)})",
+            msg("ingest.parquet.broken_near", row=f"{first_line - 1:,}", why=shorten(str(exc), 200)),
             file=file,
             hint=_HINT,
         ) from None
@@ -156,6 +157,6 @@ def parquet_body(
         table = parquet.read(columns=[headers[p] for p in positions], use_threads=True)
     except (pa.ArrowException, OSError) as exc:
         raise IngestError(
-            f"cannot read the Parquet file ({shorten(str(exc), 200)})", file=file, hint=_HINT
+            msg("ingest.parquet.broken", why=shorten(str(exc), 200)), file=file, hint=_HINT
         ) from None
     return _body(table, headers, positions, text_positions, file, 2)
