@@ -782,3 +782,25 @@ MESSAGES["ingest.export_missing"] = "the file does not exist"
 MESSAGES["ingest.export_missing.hint"] = "check the path"
 MESSAGES["ingest.export_is_directory"] = "this is a directory, not an export"
 MESSAGES["diff.budget_item"] = "budget"
+
+MESSAGES.update(
+    {
+        # alert sentences of the report (render/text.py)
+        "alert.budget_line": "Budget line {name}",
+        "alert.module": "Module {name} ({code})",
+        "alert.over_budget": "{subject} spent {actual} of its budget {budget} ({share})",
+        "alert.forecast_over_budget": (
+            "{subject} is forecast to spend {actual} by {end}, over its budget {budget} "
+            "(spent {spent} so far)"
+        ),
+        "alert.subject": "{name} ({kpi}) is {actual}",
+        "alert.gap_all": "all",
+        "alert.below_target": "{subject}, {gap} below target {reference} (alert below {threshold})",
+        "alert.above_target": "{subject}, {gap} above target {reference} (alert above {threshold})",
+        "alert.below_pace": (
+            "{subject}, {gap} below the pace line {reference} (alert below {threshold})"
+        ),
+        "alert.above": "{subject}, above {threshold}",
+        "alert.below": "{subject}, below {threshold}",
+    }
+)

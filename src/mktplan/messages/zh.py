@@ -610,3 +610,24 @@ MESSAGES["ingest.export_missing"] = "文件不存在"
 MESSAGES["ingest.export_missing.hint"] = "检查路径"
 MESSAGES["ingest.export_is_directory"] = "这是一个文件夹，不是导出文件"
 MESSAGES["diff.budget_item"] = "总预算"
+
+MESSAGES.update(
+    {
+        # 报告中的预警句子(render/text.py)
+        "alert.budget_line": "预算科目 {name} ",
+        "alert.module": "模块 {name}({code})",
+        "alert.over_budget": "{subject}已花费 {actual}，超出预算 {budget}(为预算的 {share})",
+        "alert.forecast_over_budget": (
+            "{subject}预计到 {end} 花费 {actual}，超出预算 {budget}(目前已花费 {spent})"
+        ),
+        "alert.subject": "{name}({kpi})为 {actual}",
+        "alert.gap_all": "全部",
+        "alert.below_target": "{subject}，比目标 {reference} 低 {gap}(预警线：低于目标 {threshold})",
+        "alert.above_target": "{subject}，比目标 {reference} 高 {gap}(预警线：高于目标 {threshold})",
+        "alert.below_pace": (
+            "{subject}，比进度线 {reference} 低 {gap}(预警线：低于进度线 {threshold})"
+        ),
+        "alert.above": "{subject}，高于 {threshold}",
+        "alert.below": "{subject}，低于 {threshold}",
+    }
+)

@@ -92,7 +92,7 @@ def _shown(value: object, shown: numbers.Style) -> str:
 def alert_message(a: AlertResult, lang: str, shown: numbers.Style = numbers.PLAIN) -> str:
     """One line saying why the alert fired, in ``lang`` (en or zh), after the plan's own
     alert message when it has one."""
-    text = _chinese(a, shown) if lang == "zh" else _english(a, shown)
+    text = _alert_sentence(a, lang, shown)
     if a.note:
         return f"{a.note}：{text}" if lang == "zh" else f"{a.note}: {text}"
     return text
@@ -102,60 +102,42 @@ def _n(value: Decimal | None, unit: str | None = None, *, shown: numbers.Style) 
     return numbers.readable(value, unit, shown)
 
 
-def _budget_subject(a: AlertResult, lang: str) -> str:
-    if a.kpi.startswith("budget.lines."):
-        return f"预算科目 {a.name} " if lang == "zh" else f"Budget line {a.name}"
-    code = a.kpi.removeprefix("budget.modules.")
-    return f"模块 {a.name}({code})" if lang == "zh" else f"Module {a.name} ({code})"
+_GAP_RULES = ("below_target", "above_target", "below_pace")  # threshold in %
+_ALERT_KEYS = {
+    "below_target": "alert.below_target",
+    "above_target": "alert.above_target",
+    "below_pace": "alert.below_pace",
+    "above": "alert.above",
+    "below": "alert.below",
+}
 
 
-def _english(a: AlertResult, shown: numbers.Style) -> str:
+def _alert_sentence(a: AlertResult, lang: str, shown: numbers.Style) -> str:
+    """Why the alert fired, from the message catalogue in ``lang``."""
     n = functools.partial(_n, shown=shown)
-    if a.rule == "over_budget":
-        return (
-            f"{_budget_subject(a, 'en')} spent {n(a.actual)} of its budget {n(a.reference)} "
-            f"({n(a.gap, '%')})"
+    if a.rule in ("over_budget", "forecast_over_budget"):
+        code = a.kpi.removeprefix("budget.modules.")
+        subject = (
+            message("alert.budget_line", lang, name=a.name)
+            if a.kpi.startswith("budget.lines.")
+            else message("alert.module", lang, name=a.name, code=code)
         )
-    if a.rule == "forecast_over_budget":
-        end = numbers.date(a.until)
-        return (
-            f"{_budget_subject(a, 'en')} is forecast to spend {n(a.actual)} by {end}, over its "
-            f"budget {n(a.reference)} (spent {n(a.spent)} so far)"
+        return message(
+            f"alert.{a.rule}",
+            lang,
+            subject=subject,
+            actual=n(a.actual),
+            budget=n(a.reference),
+            share=n(a.gap, "%"),
+            end=numbers.date(a.until),
+            spent=n(a.spent),
         )
-    subject = f"{a.name} ({a.kpi}) is {n(a.actual, a.unit)}"
-    if a.rule in ("below_target", "above_target", "below_pace"):
-        what = "the pace line" if a.rule == "below_pace" else "target"
-        gap = n(abs(a.gap), "%") if a.gap is not None else "all"
-        side = "above" if a.rule == "above_target" else "below"
-        return (
-            f"{subject}, {gap} {side} {what} {n(a.reference, a.unit)} "
-            f"(alert {side} {n(a.threshold, '%')})"
-        )
-    side = "above" if a.rule == "above" else "below"
-    return f"{subject}, {side} {n(a.threshold, a.unit)}"
+    return message(
+        _ALERT_KEYS[a.rule],
+        lang,
+        subject=message("alert.subject", lang, name=a.name, kpi=a.kpi, actual=n(a.actual, a.unit)),
+        gap=n(abs(a.gap), "%") if a.gap is not None else message("alert.gap_all", lang),
+        reference=n(a.reference, a.unit),
+        threshold=n(a.threshold, "%" if a.rule in _GAP_RULES else a.unit),
+    )
 
-
-def _chinese(a: AlertResult, shown: numbers.Style) -> str:
-    n = functools.partial(_n, shown=shown)
-    if a.rule == "over_budget":
-        return (
-            f"{_budget_subject(a, 'zh')}已花费 {n(a.actual)}，超出预算 {n(a.reference)}"
-            f"(为预算的 {n(a.gap, '%')})"
-        )
-    if a.rule == "forecast_over_budget":
-        end = numbers.date(a.until)
-        return (
-            f"{_budget_subject(a, 'zh')}预计到 {end} 花费 {n(a.actual)}，超出预算 "
-            f"{n(a.reference)}(目前已花费 {n(a.spent)})"
-        )
-    subject = f"{a.name}({a.kpi})为 {n(a.actual, a.unit)}"
-    if a.rule in ("below_target", "above_target", "below_pace"):
-        what = "进度线" if a.rule == "below_pace" else "目标"
-        gap = n(abs(a.gap), "%") if a.gap is not None else "全部"
-        side = "高" if a.rule == "above_target" else "低"
-        return (
-            f"{subject}，比{what} {n(a.reference, a.unit)} {side} {gap}"
-            f"(预警线：{side}于{what} {n(a.threshold, '%')})"
-        )
-    side = "高于" if a.rule == "above" else "低于"
-    return f"{subject}，{side} {n(a.threshold, a.unit)}"
