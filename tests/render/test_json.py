@@ -140,6 +140,16 @@ def test_the_fast_writer_writes_the_bytes_of_json_dumps_indent_2() -> None:
         [dt.datetime(2020, 1, 1, 5, 6, 7), dt.date(1, 1, 1)],
         # a text equal to the writer's placeholder for nested containers
         {"a": _SLOT, "b": [1], "c": [_SLOT, [_SLOT]], _SLOT: {"x": _SLOT}},
+        # lists of flat records (the channel rows), written in one call and laid out after:
+        # texts that look like the layout's seams, one record, one key, nested deeper
+        [{"a": 1}],
+        [{"b": "x", "a": None}, {"a": D("2.5")}],
+        {"k": [{"a": "},\n    {", "b": "}", "c": "{"}, {"a": "]", "b": "[{"}]},
+        [[{"z": dt.date(2020, 1, 2), "y": True}, {"x": "},"}], [{"a": _SLOT}]],
+        {"x": {"y": [{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"a": 5, "b": 6}]}},
+        [{"a": 1}, {}],  # an empty record: not flat-records, the general path
+        [{"a": 1}, {"b": [1]}],
+        [{"a": 1}, 2],
     ]
     for doc in docs:
         assert indented_json(doc) == _plain_dumps(doc), doc

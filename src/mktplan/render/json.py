@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -238,6 +239,8 @@ def indented_json(doc: Any) -> str:
         elif isinstance(value, (list, tuple)):
             if not value:
                 return "[]"
+            if _flat_dicts(value):
+                return _flat_records(encoder(depth + 1)(value), depth)
             nested = [v for v in value if isinstance(v, _CONTAINERS)]
             shallow = (
                 [_SLOT if isinstance(v, _CONTAINERS) else v for v in value] if nested else value
@@ -259,6 +262,30 @@ def indented_json(doc: Any) -> str:
         return "".join(parts)
 
     return text(doc, 0)
+
+
+def _flat_dicts(items: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether ``items`` are all non-empty dicts without a container among their values
+    (checked by C loops: this runs for 40,000 channel rows)."""
+    if set(map(type, items)) != {dict} or not all(items):
+        return False
+    values = itertools.chain.from_iterable(map(dict.values, items))
+    return not any(map(isinstance, values, itertools.repeat(_CONTAINERS)))
+
+
+def _flat_records(body: str, depth: int) -> str:
+    """A list of non-empty flat dicts (the channel rows: most of a report's containers), as
+    the C encoder wrote it in one call with the item separator of the dicts' items, laid out
+    as ``json.dumps(indent=2)`` does.
+
+    The text is ``[{"k": v,<sep>"k": v},<sep>{"k": v}]``. Encoded strings never hold a raw
+    newline, a dict item starts with a quoted key and a scalar never ends with ``}``, so
+    ``},<sep>{`` appears only between two dicts, and the only other brackets to open up are
+    the first and the last."""
+    outer, inner = "\n" + "  " * depth, "\n" + "  " * (depth + 1)
+    item = inner + "  "
+    middle = body[2:-2].replace("}," + item + "{", inner + "}," + inner + "{" + item)
+    return "[" + inner + "{" + item + middle + inner + "}" + outer + "]"
 
 
 def _walked(value: Any, depth: int, text: Callable[[Any, int], str]) -> str:
