@@ -1,6 +1,6 @@
-"""The per-channel monthly rollup (SQLite migration 6, PostgreSQL migration 4) and
-``channel_sums``: kept right by every write, back-filled on upgrade, and answering exactly as
-MemoryObservations does, on both backends."""
+"""The per-channel monthly rollup (SQLite migration 6, PostgreSQL migration 4), SQLite's
+per-channel totals (migration 9) and ``channel_sums``: kept right by every write, back-filled
+on upgrade, and answering exactly as MemoryObservations does, on both backends."""
 
 from __future__ import annotations
 
@@ -46,6 +46,22 @@ PG_FROM_ROWS = (
     "SELECT plan_id, kpi, channel, to_char(date, 'YYYY-MM'), count(*), sum(value) FROM "
     "observation GROUP BY 1, 2, 3, 4"
 )
+
+
+# SQLite's per-channel totals, stored and as defined: (plan, kpi, channel, rows, whole, rest)
+TOTALS = "SELECT * FROM observation_channel_total ORDER BY plan_id, kpi, channel"
+TOTALS_FROM_ROWS = (
+    "SELECT plan_id, kpi, channel, count(*), sum(value / 1000000), sum(value % 1000000) "
+    "FROM observation GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+)
+
+
+def totals_agree(store: ObservationStore) -> bool:
+    """Whether SQLite's channel totals are those of the rows (PostgreSQL has none: true)."""
+    conn = store.connection  # type: ignore[attr-defined]
+    if not isinstance(conn, sqlite3.Connection):
+        return True
+    return bool(conn.execute(TOTALS).fetchall() == conn.execute(TOTALS_FROM_ROWS).fetchall())
 
 
 def rollup(store: ObservationStore, plan: str | None = None) -> list[tuple[Any, ...]]:
@@ -94,6 +110,7 @@ def test_rollup_follows_new_rows_and_corrections(backend: Backend) -> None:
         assert (outcome.new, outcome.changed) == (2, 1)
         found = rollup(store)
         assert found == from_rows(store)
+        assert totals_agree(store)
         assert [r[2:] for r in found if r[3] in ("2024-06", "2024-08")] == [
             ("a", "2024-06", 3, 8_500_000),  # 5 + 2.5 + 1
             ("b", "2024-06", 1, 3_000_000),
@@ -105,6 +122,13 @@ def test_rollup_follows_new_rows_and_corrections(backend: Backend) -> None:
         )
         assert rollup(store) == from_rows(store)
         assert ("p", "k", "a", "2024-06", 2, 6_000_000) in rollup(store)
+        assert totals_agree(store)
+        # the last row of a channel deleted by hand: its totals row goes too
+        store.connection.execute(  # type: ignore[attr-defined]
+            "DELETE FROM observation WHERE kpi = 'k' AND channel = ''"
+        )
+        assert totals_agree(store)
+        assert rollup(store) == from_rows(store)
 
 
 def test_refs_of_a_ledger_add_up_in_the_rollup(backend: Backend) -> None:
@@ -132,7 +156,7 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         conn.execute(schema.ROLLUP_ALL)
         conn.commit()
     with Store.open(path) as store:
-        assert store.schema_version() == schema.latest_version() == 8
+        assert store.schema_version() == schema.latest_version() == 9
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
             ("p", "k", "", "2024-07", 1, 2, 0),
@@ -142,6 +166,11 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         # and ingest keeps it right afterwards
         store.ingest("p", [batch([obs("k", 15, "4", "b")], name="2.csv")])
         assert conn.execute(ROLLUP).fetchall() == conn.execute(CHANNEL_MONTHS_FROM_ROWS).fetchall()
+        assert conn.execute(TOTALS).fetchall() == [  # migration 9's back-fill, then the ingest
+            ("p", "k", "", 1, 2, 0),
+            ("p", "k", "a", 2, 6, 500_000),
+            ("p", "k", "b", 2, 7, 0),
+        ]
         sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 1))
         assert sums == {"k": {"a": D("6.5"), "b": D(7), "": D(2)}}
 
@@ -162,6 +191,30 @@ def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(backend: B
             "k": {"a": D(493)}
         }
         assert sql.channel_sums(["k", "none"], dt.date(2024, 5, 1), dt.date(2024, 5, 2)) == {}
+        # a window holding every day of the data: 1 + … + 64 = 2080
+        everything = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        assert sql.channel_sums(["k"], *everything) == {"k": {"a": D(2080)}}
+        assert sql.channel_sums(["k"], days[0], days[-1]) == {"k": {"a": D(2080)}}
+
+
+def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(tmp_path: Path) -> None:
+    days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
+    rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
+    rows += [Observation("j", d, D(1), "b") for d in days[10:20]]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(rows)])
+        # mark the stored totals (a hand edit), to see which windows read them
+        store.connection.execute("UPDATE observation_channel_total SET whole = whole + 1000")
+        sql = store.query("p")
+        assert sql.channel_sums(["k", "j"], days[0], days[-1]) == {
+            "k": {"a": D(3080)},  # all of k's days: its totals
+            "j": {"b": D(1010)},
+        }
+        # one day short of k's data: k from months and days; j still wholly inside
+        assert sql.channel_sums(["k", "j"], days[1], days[-1]) == {
+            "k": {"a": D(2079)},
+            "j": {"b": D(1010)},
+        }
 
 
 DAY0 = dt.date(2024, 1, 20)
@@ -183,7 +236,9 @@ EXAMPLES = itertools.count()
 
 # one store for every example (a fresh database per example would cost more than the
 # example); each example writes a plan of its own
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(observations, max_size=30),
     st.lists(observations, max_size=15),
@@ -205,6 +260,7 @@ def test_channel_sums_agree_with_memory(
         store.ingest(plan, [batch(first, name="1.csv")])
         store.ingest(plan, [batch(second, name="2.csv")])  # new rows and corrections
         assert rollup(store, plan) == from_rows(store, plan)
+        assert totals_agree(store)
         sql = store.query(plan)
         for start, end in asked:
             assert sql.channel_sums(["a", "b", "c"], start, end) == memory.channel_sums(

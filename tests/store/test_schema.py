@@ -242,7 +242,11 @@ def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path
         triggers = {
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         }
-        assert triggers == {"observation_day_delete", "observation_channel_month_delete"}
+        assert triggers == {
+            "observation_day_delete",
+            "observation_channel_month_delete",
+            "observation_channel_total_delete",
+        }
 
 
 def test_a_version_4_store_gets_the_skipped_lines_table_and_keeps_its_observations(
@@ -253,7 +257,7 @@ def test_a_version_4_store_gets_the_skipped_lines_table_and_keeps_its_observatio
     old_store(path, 4, [("k", "2024-06-01", "a", 5_000_000, "creative")])
     with Store.open(path) as store:
         conn = store.connection
-        assert store.schema_version() == schema.latest_version() == 8
+        assert store.schema_version() == schema.latest_version() == 9
         ddl = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'ingest_skipped'"
         ).fetchone()[0]

@@ -283,6 +283,8 @@ class Store(ClosesConnection):
             conn.execute(schema.ROLLUP_ALL)
             conn.execute("DELETE FROM observation_channel_month")
             conn.execute(schema.ROLLUP_CHANNEL_ALL)
+            conn.execute("DELETE FROM observation_channel_total")
+            conn.execute(schema.ROLLUP_TOTALS_ALL)
 
     @contextlib.contextmanager
     def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:

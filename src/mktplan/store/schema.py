@@ -68,6 +68,17 @@ _CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
 # a bulk writer outside upsert.insert_new (the benchmark's store builder) runs after inserting.
 ROLLUP_CHANNEL_ALL = "INSERT INTO observation_channel_month " + _CHANNEL_MONTHS.format(where="")
 
+# The per-channel totals (migration 9): per plan, KPI and channel the rows and Σ value of all
+# its observations, summed from the monthly channel rollup. A window that holds every day of
+# a KPI's data (a report's to-date window, once the data stops before as-of) reads its channel
+# split here: one row per channel instead of a row per channel and month.
+_CHANNEL_TOTALS = """SELECT plan_id, kpi, channel, sum(n), sum(whole), sum(rest)
+    FROM observation_channel_month {where} GROUP BY plan_id, kpi, channel"""
+
+# The totals counted afresh: migration 9's back-fill, and what a bulk writer runs after
+# counting the monthly channel rollup (ROLLUP_CHANNEL_ALL).
+ROLLUP_TOTALS_ALL = "INSERT INTO observation_channel_total " + _CHANNEL_TOTALS.format(where="")
+
 # ISO dates only: mktplan writes nothing else, so anything else is a hand edit
 _ISO_DATE = "CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 
@@ -331,6 +342,36 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the latest report per plan and as-of (written by report), and views over them",
         bi.SQLITE_TABLES,
     ),
+    Migration(
+        9,
+        "per-channel totals of every KPI, so a report's channel split of a window that holds "
+        "all of a KPI's data is a row per channel",
+        (
+            """CREATE TABLE observation_channel_total (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                whole INTEGER NOT NULL,
+                rest INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi, channel)
+            ) STRICT, WITHOUT ROWID""",
+            ROLLUP_TOTALS_ALL,
+            # deletes happen only by hand or in tests: recount the deleted row's channel from
+            # the rows (the month trigger may not have run yet); inserts and corrections are
+            # recounted once per file by upsert (ROLLUP_TOTALS)
+            """CREATE TRIGGER observation_channel_total_delete AFTER DELETE ON observation BEGIN
+                DELETE FROM observation_channel_total WHERE plan_id = OLD.plan_id
+                    AND kpi = OLD.kpi AND channel = OLD.channel;
+                INSERT INTO observation_channel_total
+                    SELECT plan_id, kpi, channel, count(*), sum(value / 1000000),
+                           sum(value % 1000000)
+                    FROM observation WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
+                        AND channel = OLD.channel
+                    GROUP BY plan_id, kpi, channel;
+            END""",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what
@@ -489,3 +530,11 @@ def migrate(
             hint="upgrade mktplan, or point --store at another store",
         )
     return version
+
+
+# Recount the per-channel totals of one KPI from its monthly channel rollup, after that was
+# recounted (parameters: plan id, kpi).
+ROLLUP_TOTALS_CLEAR = "DELETE FROM observation_channel_total WHERE plan_id = ? AND kpi = ?"
+ROLLUP_TOTALS = "INSERT INTO observation_channel_total " + _CHANNEL_TOTALS.format(
+    where="WHERE plan_id = ? AND kpi = ?"
+)
