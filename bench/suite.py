@@ -21,7 +21,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,19 +220,46 @@ def child_env() -> dict[str, str]:
     return env
 
 
+# Runs the command in argv[2:] as its own child and writes "seconds exit-code KiB" to the file
+# descriptor argv[1]. Linux counts a process's peak RSS from before its exec too (a forked copy
+# of this harness, which may hold a store it just built: 550 MiB), so the timed command is
+# spawned by this small process instead of by the harness.
+_LAUNCHER = """
+import os, sys, time
+fd = int(sys.argv[1])
+os.set_inheritable(fd, False)
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+os.write(fd, f"{elapsed!r} {os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}".encode())
+"""
+
+
 def timed_run(argv: list[str], log: Path) -> tuple[float, int, int]:
     """Run ``argv`` to completion: (wall seconds, exit code, peak RSS of the child in KiB).
 
-    stdout and stderr go to ``log`` so pipes never throttle the child.
-    """
-    with log.open("wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=child_env())
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    proc.returncode = code  # reaped by wait4 already; keep Popen from waiting again
-    return elapsed, code, usage.ru_maxrss
+    stdout and stderr go to ``log`` so pipes never throttle the child, which a small launcher
+    process starts and times (see ``_LAUNCHER``)."""
+    program = shutil.which(argv[0]) or argv[0]
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as report, log.open("wb") as out:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _LAUNCHER, str(write), program, *argv[1:]],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=child_env(),
+                pass_fds=(write,),
+            )
+        finally:
+            os.close(write)
+        text = report.read().decode()
+    proc.wait()
+    if not text:  # the launcher failed to start the command (its error is in the log)
+        return 0.0, proc.returncode or 1, 0
+    elapsed, code, peak = text.split()
+    return float(elapsed), int(code), int(peak)
 
 
 def _tail(log: Path, lines: int = 3) -> str:
