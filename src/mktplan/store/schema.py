@@ -372,6 +372,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             END""",
         ),
     ),
+    Migration(
+        10,
+        "an index of the observations booked to a budget line, so the budget's per-line "
+        "spend reads those rows instead of every spend row",
+        (
+            """CREATE INDEX observation_lines ON observation (plan_id, kpi, date)
+                WHERE line <> ''""",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what
