@@ -112,6 +112,7 @@ def build_store(path: Path, modules: int, days: int, channels: int) -> int:
         conn.execute(schema.ROLLUP_ALL)  # mktplan's own inserts keep the daily rollup; so must we
         conn.execute(schema.ROLLUP_CHANNEL_ALL)  # and the per-channel monthly one
         conn.execute(schema.ROLLUP_TOTALS_ALL)  # and the per-channel totals
+        conn.execute(schema.ROLLUP_KPI_TOTALS_ALL)  # and the KPI totals
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")  # as mktplan leaves its stores
     finally:

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mktplan.observations import MemoryObservations, Observation
+from mktplan.observations import AggRequest, MemoryObservations, Observation
 from mktplan.store import ObservationStore, Store, open_store, schema
 from tests.conftest import Backend
 from tests.store.helpers import batch, obs, old_store
@@ -56,12 +56,25 @@ TOTALS_FROM_ROWS = (
 )
 
 
+# and its KPI totals (migration 11): first and last day, then the daily rollup's n, whole,
+# rest, low and high summed over all days (a day-channel's lines and refs added up first)
+KPI_TOTALS = "SELECT * FROM observation_kpi_total ORDER BY plan_id, kpi"
+KPI_TOTALS_FROM_ROWS = (
+    "SELECT plan_id, kpi, min(date), max(date), count(*), sum(v / 1000000), sum(v % 1000000), "
+    "min(v), max(v) FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation "
+    "GROUP BY plan_id, kpi, date, channel) GROUP BY 1, 2 ORDER BY 1, 2"
+)
+
+
 def totals_agree(store: ObservationStore) -> bool:
-    """Whether SQLite's channel totals are those of the rows (PostgreSQL has none: true)."""
+    """Whether SQLite's channel and KPI totals are those of the rows (PostgreSQL has none)."""
     conn = store.connection  # type: ignore[attr-defined]
     if not isinstance(conn, sqlite3.Connection):
         return True
-    return bool(conn.execute(TOTALS).fetchall() == conn.execute(TOTALS_FROM_ROWS).fetchall())
+    return bool(
+        conn.execute(TOTALS).fetchall() == conn.execute(TOTALS_FROM_ROWS).fetchall()
+        and conn.execute(KPI_TOTALS).fetchall() == conn.execute(KPI_TOTALS_FROM_ROWS).fetchall()
+    )
 
 
 def rollup(store: ObservationStore, plan: str | None = None) -> list[tuple[Any, ...]]:
@@ -156,7 +169,7 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         conn.execute(schema.ROLLUP_ALL)
         conn.commit()
     with Store.open(path) as store:
-        assert store.schema_version() == schema.latest_version() == 10
+        assert store.schema_version() == schema.latest_version() == 11
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
             ("p", "k", "", "2024-07", 1, 2, 0),
@@ -171,6 +184,14 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
             ("p", "k", "a", 2, 6, 500_000),
             ("p", "k", "b", 2, 7, 0),
         ]
+        assert totals_agree(store)  # and migration 11's KPI totals
+        assert conn.execute(KPI_TOTALS).fetchall()[0][:5] == (
+            "p",
+            "k",
+            "2024-06-01",
+            "2024-07-01",
+            4,
+        )
         sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 1))
         assert sums == {"k": {"a": D("6.5"), "b": D(7), "": D(2)}}
 
@@ -215,6 +236,27 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(tmp_path: 
             "k": {"a": D(2079)},
             "j": {"b": D(1010)},
         }
+
+
+def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(tmp_path: Path) -> None:
+    days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
+    rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.ingest("p", [batch(rows)])
+        # mark the stored totals (a hand edit), to see which windows read them
+        store.connection.execute(
+            "UPDATE observation_kpi_total SET whole = whole + 1000, high = high + 5000000"
+        )
+        sql = store.query("p")
+        asked = [
+            AggRequest("k", dt.date(2024, 1, 1), dt.date(2024, 12, 31), how)
+            for how in ("sum", "max")
+        ] + [AggRequest("k", days[1], days[-1], how) for how in ("sum", "max")]
+        found = sql.aggregate(asked)
+        assert [found[a].value for a in asked] == [D(3080), D(69), D(2079), D(64)]
+        assert [found[a].count for a in asked] == [64, 64, 63, 63]
+        assert found[asked[0]].first == days[0]
+        assert found[asked[0]].last == days[-1]
 
 
 DAY0 = dt.date(2024, 1, 20)

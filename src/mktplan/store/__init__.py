@@ -285,6 +285,8 @@ class Store(ClosesConnection):
             conn.execute(schema.ROLLUP_CHANNEL_ALL)
             conn.execute("DELETE FROM observation_channel_total")
             conn.execute(schema.ROLLUP_TOTALS_ALL)
+            conn.execute("DELETE FROM observation_kpi_total")
+            conn.execute(schema.ROLLUP_KPI_TOTALS_ALL)
 
     @contextlib.contextmanager
     def _write(self, wait: float | None = None) -> Iterator[sqlite3.Connection]:

@@ -235,11 +235,13 @@ class SqlObservations:
         range scan over its days, not its rows. One statement sums every window and finds its
         first and last dates by two index seeks (not a step per day row), and min and max are
         read only for the windows in ``extremes``: each aggregate is a step per day row, and a
-        2,000-KPI report has about 27,000 windows over 970,000 day rows. None when a sum
-        would pass 64 bits (the caller then scans the rows)."""
+        2,000-KPI report has about 27,000 windows over 970,000 day rows. A window that holds
+        every day of its KPI's data reads the KPI's totals (``observation_kpi_total``) instead.
+        None when a sum would pass 64 bits (the caller then scans the rows)."""
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS mk_span (id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, "
-            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL)"
+            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL, "
+            "inside INTEGER NOT NULL DEFAULT 0)"
         )
         conn.execute("DELETE FROM mk_span")
         conn.executemany(
@@ -249,9 +251,23 @@ class SqlObservations:
                 for i, w in enumerate(windows)
             ],
         )
+        # a window holding every day of its KPI's data is the KPI's totals row
+        conn.execute(
+            "UPDATE mk_span AS w SET inside = 1 WHERE EXISTS (SELECT 1 FROM "
+            "observation_kpi_total t WHERE t.plan_id = ?1 AND t.kpi = w.kpi "
+            "AND t.first >= w.start AND t.last <= w.stop)",
+            (self._plan,),
+        )
+        whole_kpis = conn.execute(
+            "SELECT w.id, t.n, t.whole, t.rest, t.first, t.last, t.low, t.high "
+            "FROM mk_span w JOIN observation_kpi_total t ON t.plan_id = ?1 AND t.kpi = w.kpi "
+            "WHERE w.inside",
+            (self._plan,),
+        ).fetchall()
         join = (
             "FROM mk_span w JOIN observation_day d "
-            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop"
+            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
+            "AND NOT w.inside"
         )
         seek = (
             "(SELECT {} FROM observation_day x "
@@ -277,6 +293,16 @@ class SqlObservations:
                 )
             }
         stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
+        for wid, count, whole, rest, first, last, low, high in whole_kpis:
+            window = windows[wid]
+            stats[window] = _Stats(
+                count=int(count),
+                first=dt.date.fromisoformat(first),
+                last=dt.date.fromisoformat(last),
+                total=int(whole) * MICRO + int(rest),
+                low=int(low) if window in extremes else None,
+                high=int(high) if window in extremes else None,
+            )
         for wid, count, whole, rest, first, last in sums:
             window = windows[wid]
             low, high = bounds.get(wid, (None, None))

@@ -79,6 +79,14 @@ _CHANNEL_TOTALS = """SELECT plan_id, kpi, channel, sum(n), sum(whole), sum(rest)
 # counting the monthly channel rollup (ROLLUP_CHANNEL_ALL).
 ROLLUP_TOTALS_ALL = "INSERT INTO observation_channel_total " + _CHANNEL_TOTALS.format(where="")
 
+# The totals of every KPI (migration 11): its first and last days and the daily rollup's
+# counts summed over all its days, so a window that holds all of a KPI's data (the to-date
+# window of a report whose data stops before as-of) is one row, not a row per day.
+_KPI_TOTALS = """SELECT plan_id, kpi, min(date), max(date), sum(n), sum(whole), sum(rest),
+           min(low), max(high)
+    FROM observation_day {where} GROUP BY plan_id, kpi"""
+ROLLUP_KPI_TOTALS_ALL = "INSERT INTO observation_kpi_total " + _KPI_TOTALS.format(where="")
+
 # ISO dates only: mktplan writes nothing else, so anything else is a hand edit
 _ISO_DATE = "CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')"
 
@@ -381,6 +389,38 @@ MIGRATIONS: tuple[Migration, ...] = (
                 WHERE line <> ''""",
         ),
     ),
+    Migration(
+        11,
+        "totals of every KPI over all its days, so a report's window that holds all of a KPI's "
+        "data reads one row instead of a row per day",
+        (
+            f"""CREATE TABLE observation_kpi_total (
+                plan_id TEXT NOT NULL,
+                kpi TEXT NOT NULL,
+                first TEXT NOT NULL {_ISO_DATE.replace("date", "first")},
+                last TEXT NOT NULL {_ISO_DATE.replace("date", "last")},
+                n INTEGER NOT NULL,
+                whole INTEGER NOT NULL,
+                rest INTEGER NOT NULL,
+                low INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                PRIMARY KEY (plan_id, kpi)
+            ) STRICT, WITHOUT ROWID""",
+            ROLLUP_KPI_TOTALS_ALL,
+            # deletes happen only by hand or in tests: recount the KPI from its rows, grouped as
+            # the daily rollup groups them (the day trigger may not have run yet)
+            """CREATE TRIGGER observation_kpi_total_delete AFTER DELETE ON observation BEGIN
+                DELETE FROM observation_kpi_total WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi;
+                INSERT INTO observation_kpi_total
+                    SELECT plan_id, kpi, min(date), max(date), count(*), sum(v / 1000000),
+                           sum(v % 1000000), min(v), max(v)
+                    FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation
+                          WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
+                          GROUP BY plan_id, kpi, date, channel)
+                    GROUP BY plan_id, kpi;
+            END""",
+        ),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what
@@ -545,5 +585,13 @@ def migrate(
 # recounted (parameters: plan id, kpi).
 ROLLUP_TOTALS_CLEAR = "DELETE FROM observation_channel_total WHERE plan_id = ? AND kpi = ?"
 ROLLUP_TOTALS = "INSERT INTO observation_channel_total " + _CHANNEL_TOTALS.format(
+    where="WHERE plan_id = ? AND kpi = ?"
+)
+
+
+# Recount the totals of one KPI from its daily rollup, after that was recounted (parameters:
+# plan id, kpi).
+ROLLUP_KPI_TOTALS_CLEAR = "DELETE FROM observation_kpi_total WHERE plan_id = ? AND kpi = ?"
+ROLLUP_KPI_TOTALS = "INSERT INTO observation_kpi_total " + _KPI_TOTALS.format(
     where="WHERE plan_id = ? AND kpi = ?"
 )

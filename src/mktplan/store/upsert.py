@@ -228,13 +228,17 @@ def replace_changed(
 
 def recount_rollups(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]]) -> None:
     """Recount the daily rollup over each (plan id, kpi, first date, last date) span, the
-    channel rollup over the whole months that hold it, and the KPI's channel totals."""
+    channel rollup over the whole months that hold it, and the KPI's totals and channel
+    totals."""
     conn.executemany(schema.ROLLUP_DAYS, spans)
     conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
     conn.executemany(schema.ROLLUP_MONTHS, spans)
     kpis = list(dict.fromkeys((span[0], span[1]) for span in spans))
+    # (a total passes 64 bits only past 9 million values of the largest size ingest takes)
     conn.executemany(schema.ROLLUP_TOTALS_CLEAR, kpis)
     conn.executemany(schema.ROLLUP_TOTALS, kpis)
+    conn.executemany(schema.ROLLUP_KPI_TOTALS_CLEAR, kpis)
+    conn.executemany(schema.ROLLUP_KPI_TOTALS, kpis)
 
 
 def apply_batch(
