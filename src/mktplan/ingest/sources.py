@@ -49,7 +49,7 @@ from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.render.numbers import is_currency
-from mktplan.store.records import Row, SkippedRows, observation_of
+from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
 
 if TYPE_CHECKING:
@@ -299,7 +299,8 @@ def map_block(
         hit = labels[codes] & ~blank & ~skip
         for p in np.flatnonzero(hit).tolist():
             label = shorten(uniques[codes[p]].strip())
-            skipped.append((p, f"a totals row ({shorten(names[position])}: {label!r})"))
+            named = shorten(names[position])
+            skipped.append((p, skip_reason("ingest.skip.totals_row", column=named, label=label)))
         skip |= hit
 
     date_column = body[layout.date]
@@ -327,7 +328,7 @@ def map_block(
             summary = np.zeros(size, dtype=np.bool_)
             summary_facts = _summary_facts(found, dates.days, body.first_line, size, day_totals)
         for p in np.flatnonzero(summary).tolist():
-            skipped.append((p, "a summary row: its values are the sum of the other rows"))
+            skipped.append((p, skip_reason("ingest.skip.summary_row")))
         skip |= summary
     blank |= skip
     rows_read = int(size - blank.sum())

@@ -804,3 +804,18 @@ MESSAGES.update(
         "alert.below": "{subject}, below {threshold}",
     }
 )
+
+MESSAGES.update(
+    {
+        # why rows of an input were skipped (stored as codes, see store/records.skip_reason)
+        "ingest.skip.totals_row": "a totals row ({column}: {label!r})",
+        "ingest.skip.summary_row": "a summary row: its values are the sum of the other rows",
+        "ingest.skip.above_header": "above the header on line {line} ({kinds})",
+        "ingest.skip.list": "{first}, {rest}",
+        "ingest.skip.kind.sep_hint": "Excel's sep= hint",
+        "ingest.skip.kind.comments": "# comments",
+        "ingest.skip.kind.blank": "blank lines",
+        "ingest.skip.kind.other_table": "another table",
+        "ingest.skip.kind.titles": "titles or date ranges",
+    }
+)

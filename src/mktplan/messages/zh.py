@@ -631,3 +631,18 @@ MESSAGES.update(
         "alert.below": "{subject}，低于 {threshold}",
     }
 )
+
+MESSAGES.update(
+    {
+        # 跳过输入行的原因(以代码存储，见 store/records.skip_reason)
+        "ingest.skip.totals_row": "合计行（{column}：{label!r}）",
+        "ingest.skip.summary_row": "汇总行：其数值是其他各行之和",
+        "ingest.skip.above_header": "位于第 {line} 行表头之上（{kinds}）",
+        "ingest.skip.list": "{first}、{rest}",
+        "ingest.skip.kind.sep_hint": "Excel 的 sep= 提示",
+        "ingest.skip.kind.comments": "# 注释",
+        "ingest.skip.kind.blank": "空行",
+        "ingest.skip.kind.other_table": "另一个表格",
+        "ingest.skip.kind.titles": "标题或日期范围",
+    }
+)
