@@ -180,11 +180,9 @@ def ingest(
         _show_log(plan, store, LogFormat.text, chosen)
         return
     if not files:
-        raise UsageError(
-            "no export files given", hint="mktplan ingest PLAN FILE... (or --history to list runs)"
-        )
+        raise UsageError(msg("ingest.no_files"), hint=msg("ingest.no_files.hint"))
     if lock_timeout < 0:
-        raise UsageError("--lock-timeout must be 0 or more seconds")
+        raise UsageError(msg("ingest.negative_lock_timeout"))
     from mktplan.ingest.pipeline import ingest_files
 
     progress, bar = (None, nullcontext()) if quiet else _progress_bar(files)

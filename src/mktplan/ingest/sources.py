@@ -344,7 +344,11 @@ def map_block(
             p,
             date_header,
             date_column.raw(p),
-            f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
+            msg(
+                "ingest.outside_period",
+                start=str(plan.plan.period.start),
+                end=str(plan.plan.period.end),
+            ),
         )
     if layout.currency is not None:
         _check_currency_column(plan, body, layout.currency, names, blank, rejects)
@@ -429,13 +433,17 @@ def _parse_metrics(
         declared = header_unit(name, currency)
         if found and is_currency(unit) and declared.currency not in (None, currency):
             raise IngestError(
-                f"the column {shorten(name)!r} is in {declared.currency}, but {found[0]!r} is in "
-                f"{currency}",
+                msg(
+                    "ingest.column_currency",
+                    column=shorten(name),
+                    found=declared.currency,
+                    kpi=found[0],
+                    currency=currency,
+                ),
                 file=header.file,
                 line=header_line,
                 path=shorten(name),
-                hint=f"export the report in {currency}, or map the column to a KPI whose unit "
-                f"is {declared.currency}",
+                hint=msg("ingest.column_currency.hint", found=declared.currency, currency=currency),
             )
         factor = Fraction(declared.scale)
         if header_key(name) in scales:
@@ -443,8 +451,8 @@ def _parse_metrics(
                 factor = scale_factor(scales[header_key(name)])
             except ValueError as exc:
                 raise UsageError(
-                    f"source {layout.name!r}: {exc}",
-                    hint="write scale: {Header: 1000} or K, M, 千, 万, 亿",
+                    msg("ingest.bad_scale", source=layout.name, why=str(exc)),
+                    hint=msg("ingest.bad_scale.hint"),
                 ) from None
         parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
     return parsed
