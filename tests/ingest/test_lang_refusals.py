@@ -4,6 +4,7 @@ command's language, and say the same English as before in English."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,57 @@ def test_ingest_without_files_says_so_in_the_language(
     run = run_cli("ingest", "plan.yaml", "--lang", lang, cwd=tmp_path)
     assert run.code == 2
     assert run.stderr.strip() == expected
+
+
+CELLS = (
+    "date,kpi,value\n"
+    "2024-01-02,online.orders,5%\n"
+    "2024-01-03,online.orders,--5\n"
+    "2024-01-04,online.sales,¥5%\n"
+    "2024-01-05,online.sales,5 USD CNY\n"
+    "2024-01-06,online.sales,=A1\n"
+)
+CELL_REASONS = {
+    "en": [
+        "error a.csv:2 value: '5%': a percentage for 'online.orders', whose unit is count; write "
+        "the number in the KPI's unit",
+        "error a.csv:3 value: '--5': more than one sign; write -5 or (5) for a negative",
+        "error a.csv:4 value: '¥5%': a value cannot be both money and a percentage",
+        "error a.csv:5 value: '5 USD CNY': more than one unit in one value",
+        "error a.csv:6 value: '=A1': a formula without a saved result; open the file in Excel "
+        "and save it, so the value is stored",
+    ],
+    "zh": [
+        "错误 a.csv:2 value: '5%'：这是百分比，但 'online.orders' 的单位是 count；请按指标的单位写数值",
+        "错误 a.csv:3 value: '--5'：有多个正负号；负数写作 -5 或 (5)",
+        "错误 a.csv:4 value: '¥5%'：一个数值不能既是金额又是百分比",
+        "错误 a.csv:5 value: '5 USD CNY'：一个数值中有多个单位",
+        "错误 a.csv:6 value: '=A1'：公式没有保存的结果；请在 Excel 中打开并保存文件，使数值被存下来",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rejected_cells_are_explained_in_the_language(tmp_path: Path, lang: str) -> None:
+    write(tmp_path, VALID)
+    (tmp_path / "a.csv").write_text(CELLS, encoding="utf-8")
+    run = run_cli(
+        "ingest", "plan.yaml", "a.csv", "--store", "s.sqlite", "--lang", lang, cwd=tmp_path
+    )
+    assert run.code == 1, run.output
+    assert run.stderr.splitlines()[:5] == CELL_REASONS[lang]
+    kept = run_cli(
+        "ingest",
+        "plan.yaml",
+        "a.csv",
+        "--store",
+        "s.sqlite",
+        "--lang",
+        lang,
+        "--skip-invalid",
+        cwd=tmp_path,
+    )
+    assert kept.code == 0, kept.output
+    with (tmp_path / "a.rejects.csv").open(encoding="utf-8") as fh:
+        reasons = [row["reason"] for row in csv.DictReader(fh)]
+    assert reasons[1] == "more than one sign; write -5 or (5) for a negative"  # English, stable

@@ -222,8 +222,7 @@ def _apply_percent(
             p,
             header,
             raw(p),
-            f"a percentage for {qid!r}, whose unit is {kpi.unit or 'not set'}; "
-            "write the number in the KPI's unit",
+            msg("ingest.percent_for_unit", kpi=qid, unit=kpi.unit or msg("ingest.unit_not_set")),
             row=False,
         )
     return pos[~pct], micro[~pct]
@@ -717,10 +716,9 @@ def _check_currency_column(
         if found == expected:
             continue
         reason = (
-            f"a row in {found}, but the plan's money is in {expected}; export the report in "
-            f"{expected}"
+            msg("ingest.row_currency", found=found, expected=expected)
             if found
-            else f"not a currency; the plan's money is in {expected}"
+            else msg("ingest.not_a_currency", expected=expected)
         )
         for p in np.flatnonzero((codes == code) & ~blank).tolist():
             rejects.add(p, names[position], text, reason)
@@ -810,7 +808,7 @@ def _map_wide(
                 p,
                 names[layout.route],
                 uniques[codes[p]],
-                f"no module for this value; the source routes: {known}",
+                msg("ingest.no_route", known=known),
             )
     elif layout.module is not None:
         modules = [plan.module(layout.module)]
@@ -837,11 +835,13 @@ def _map_wide(
                 continue
             qid = resolve_name(kpi_id, module, refs)
             if qid is None or qid not in refs or refs[qid].kpi.formula:
-                where = f"module {module.id!r}" if module else "the plan"
+                where = (
+                    msg("ingest.in_module", module=module.id) if module else msg("ingest.in_plan")
+                )
                 reason = (
-                    f"{where} has no KPI {kpi_id!r} to take this column"
+                    msg("ingest.no_kpi_for_column", where=where, kpi=kpi_id)
                     if qid is None or qid not in refs
-                    else f"{qid!r} is a formula KPI; it cannot be ingested"
+                    else msg("ingest.formula_column", kpi=qid)
                 )
                 for p in rows.tolist():
                     rejects.add(p, header, raw(p), reason, row=False)

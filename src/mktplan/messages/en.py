@@ -962,3 +962,31 @@ MESSAGES.update(
         "ingest.changed_while_read.hint": "ingest it again once whatever writes it has finished",
     }
 )
+
+MESSAGES.update(
+    {
+        # why a cell or row of an export was rejected (ingest/cells.py, ingest/sources.py)
+        "ingest.unsaved_formula": (
+            "a formula without a saved result; open the file in Excel and save it, so the value "
+            "is stored"
+        ),
+        "ingest.two_signs": "more than one sign; write -5 or (5) for a negative",
+        "ingest.two_units": "more than one unit in one value",
+        "ingest.money_and_percent": "a value cannot be both money and a percentage",
+        "ingest.invalid_number": "not a number",
+        "ingest.percent_for_unit": (
+            "a percentage for {kpi!r}, whose unit is {unit}; write the number in the KPI's unit"
+        ),
+        "ingest.unit_not_set": "not set",
+        "ingest.row_currency": (
+            "a row in {found}, but the plan's money is in {expected}; export the report in "
+            "{expected}"
+        ),
+        "ingest.not_a_currency": "not a currency; the plan's money is in {expected}",
+        "ingest.no_route": "no module for this value; the source routes: {known}",
+        "ingest.in_module": "module {module!r}",
+        "ingest.in_plan": "the plan",
+        "ingest.no_kpi_for_column": "{where} has no KPI {kpi!r} to take this column",
+        "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
+    }
+)

@@ -748,3 +748,23 @@ MESSAGES.update(
         "ingest.changed_while_read.hint": "等写入它的程序完成后再导入一次",
     }
 )
+
+MESSAGES.update(
+    {
+        # 导出文件中单元格或行被拒收的原因(ingest/cells.py、ingest/sources.py)
+        "ingest.unsaved_formula": "公式没有保存的结果；请在 Excel 中打开并保存文件，使数值被存下来",
+        "ingest.two_signs": "有多个正负号；负数写作 -5 或 (5)",
+        "ingest.two_units": "一个数值中有多个单位",
+        "ingest.money_and_percent": "一个数值不能既是金额又是百分比",
+        "ingest.invalid_number": "不是数字",
+        "ingest.percent_for_unit": "这是百分比，但 {kpi!r} 的单位是 {unit}；请按指标的单位写数值",
+        "ingest.unit_not_set": "未设置",
+        "ingest.row_currency": "这一行以 {found} 计，但计划的金额以 {expected} 计；请以 {expected} 导出报表",
+        "ingest.not_a_currency": "不是货币；计划的金额以 {expected} 计",
+        "ingest.no_route": "此值没有对应的模块；数据来源的模块分配：{known}",
+        "ingest.in_module": "模块 {module!r}",
+        "ingest.in_plan": "计划",
+        "ingest.no_kpi_for_column": "{where}中没有可接收此列的指标 {kpi!r}",
+        "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
+    }
+)
