@@ -33,7 +33,9 @@ class LogFormat(StrEnum):
     json = "json"
 
 
-def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextManager[object]]:
+def _progress_bar(
+    files: list[Path], lang: str
+) -> tuple[Progress | None, AbstractContextManager[object]]:
     """A rich progress bar over the files when on a terminal and the input is large; else no
     callback and a context that does nothing."""
     try:
@@ -45,10 +47,11 @@ def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextMa
     from rich.progress import Progress as RichProgress
 
     bar = RichProgress(transient=True, console=console())
-    task = bar.add_task("reading", total=len(files))
+    task = bar.add_task(message("ingest.reading", lang, name="").rstrip(), total=len(files))
 
     def advance(name: str, done: int, count: int) -> None:
-        bar.update(task, completed=done, total=count, description=f"reading {name}")
+        description = message("ingest.reading", lang, name=name)
+        bar.update(task, completed=done, total=count, description=description)
 
     return advance, bar
 
@@ -185,7 +188,7 @@ def ingest(
         raise UsageError(msg("ingest.negative_lock_timeout"))
     from mktplan.ingest.pipeline import ingest_files
 
-    progress, bar = (None, nullcontext()) if quiet else _progress_bar(files)
+    progress, bar = (None, nullcontext()) if quiet else _progress_bar(files, chosen)
     command = shlex.join(["mktplan", "ingest", *sys.argv[2:]]) if len(sys.argv) > 1 else "ingest"
     try:
         with bar:

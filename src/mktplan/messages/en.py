@@ -990,3 +990,4 @@ MESSAGES.update(
         "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
     }
 )
+MESSAGES["ingest.reading"] = "reading {name}"

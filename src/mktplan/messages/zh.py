@@ -768,3 +768,4 @@ MESSAGES.update(
         "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
     }
 )
+MESSAGES["ingest.reading"] = "正在读取 {name}"
