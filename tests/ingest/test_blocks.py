@@ -180,7 +180,7 @@ def test_a_summary_row_in_a_late_block_hands_over_to_the_whole_read(tmp_path: Pa
     plan, export = setup(tmp_path, HEADER + "".join(rows) + summary)
     whole, blocks = both(plan, export, "ads", 1024)
     same(whole, blocks)
-    assert any("summary row" in s.reason for s in whole.skipped)
+    assert any("summary row" in s.why() for s in whole.skipped)
     assert not streams(plan, export, "ads", 1024)
     # a candidate (blank channel) that is no summary streams on from the first block, where
     # every block then sums its days; found late, the blocks before did not: read whole

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+import textwrap
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ from mktplan.i18n import message, msg
 if TYPE_CHECKING:
     from mktplan.ingest.pipeline import IngestResult, Progress
     from mktplan.store import FileOutcome, IngestRun
+    from mktplan.store.records import SkippedRows
 
 MAX_LISTED = 50  # rejected rows printed; the total is always given
 PROGRESS_BYTES = 20 << 20  # files this large get a progress bar on a terminal
@@ -31,7 +33,9 @@ class LogFormat(StrEnum):
     json = "json"
 
 
-def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextManager[object]]:
+def _progress_bar(
+    files: list[Path], lang: str
+) -> tuple[Progress | None, AbstractContextManager[object]]:
     """A rich progress bar over the files when on a terminal and the input is large; else no
     callback and a context that does nothing."""
     try:
@@ -43,10 +47,11 @@ def _progress_bar(files: list[Path]) -> tuple[Progress | None, AbstractContextMa
     from rich.progress import Progress as RichProgress
 
     bar = RichProgress(transient=True, console=console())
-    task = bar.add_task("reading", total=len(files))
+    task = bar.add_task(message("ingest.reading", lang, name="").rstrip(), total=len(files))
 
     def advance(name: str, done: int, count: int) -> None:
-        bar.update(task, completed=done, total=count, description=f"reading {name}")
+        description = message("ingest.reading", lang, name=name)
+        bar.update(task, completed=done, total=count, description=description)
 
     return advance, bar
 
@@ -82,7 +87,7 @@ def _file_line(f: FileOutcome, lang: str = "en") -> str:
             if skipped.first == skipped.last
             else message("ingest.lines", lang, first=skipped.first, last=skipped.last)
         )
-        line += "\n    " + message("ingest.skipped", lang, where=where, reason=skipped.reason)
+        line += "\n    " + message("ingest.skipped", lang, where=where, reason=skipped.why(lang))
     if len(f.skipped) > KPIS_NAMED:
         line += "\n    " + message("ingest.more_skipped", lang, n=len(f.skipped) - KPIS_NAMED)
     return line
@@ -178,14 +183,12 @@ def ingest(
         _show_log(plan, store, LogFormat.text, chosen)
         return
     if not files:
-        raise UsageError(
-            "no export files given", hint="mktplan ingest PLAN FILE... (or --history to list runs)"
-        )
+        raise UsageError(msg("ingest.no_files"), hint=msg("ingest.no_files.hint"))
     if lock_timeout < 0:
-        raise UsageError("--lock-timeout must be 0 or more seconds")
+        raise UsageError(msg("ingest.negative_lock_timeout"))
     from mktplan.ingest.pipeline import ingest_files
 
-    progress, bar = (None, nullcontext()) if quiet else _progress_bar(files)
+    progress, bar = (None, nullcontext()) if quiet else _progress_bar(files, chosen)
     command = shlex.join(["mktplan", "ingest", *sys.argv[2:]]) if len(sys.argv) > 1 else "ingest"
     try:
         with bar:
@@ -213,6 +216,19 @@ def ingest(
     raise typer.Exit(EXIT_OK)
 
 
+def _skipped_document(skipped: SkippedRows) -> dict[str, object]:
+    """A skipped line range: the reason in English (stable, like the rejects file), and its
+    catalogue code and parameters (null and {} for a reason an older version stored as text)."""
+    code, params = skipped.code()
+    return {
+        "first_line": skipped.first,
+        "last_line": skipped.last,
+        "reason": skipped.why("en"),
+        "code": code,
+        "params": params,
+    }
+
+
 def _run_document(run: IngestRun) -> dict[str, object]:
     return {
         "id": run.id,
@@ -232,10 +248,7 @@ def _run_document(run: IngestRun) -> dict[str, object]:
                 "first_date": f.first_date.isoformat() if f.first_date else None,
                 "last_date": f.last_date.isoformat() if f.last_date else None,
                 "kpis": list(f.kpis),
-                "skipped": [
-                    {"first_line": s.first, "last_line": s.last, "reason": s.reason}
-                    for s in f.skipped
-                ],
+                "skipped": [_skipped_document(s) for s in f.skipped],
             }
             for f in run.files
         ],
@@ -270,7 +283,7 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat, lang
         when = run.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
         out.print(message("log.run", lang, id=run.id, when=when, command=run.command), markup=False)
         for f in run.files:
-            out.print("    " + _file_line(f, lang), markup=False)
+            out.print(textwrap.indent(_file_line(f, lang), "    "), markup=False)
 
 
 @app.command()

@@ -277,10 +277,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     if text.casefold() in NO_VALUE:
         return CellValue(None)
     if text.startswith("="):
-        raise ValueError(
-            "a formula without a saved result; open the file in Excel and save it, so the "
-            "value is stored"
-        )
+        raise InvalidValue(msg("ingest.unsaved_formula"))
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative = True
@@ -294,7 +291,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
         if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
             if signed or negative:  # --5 or (-5): which sign was meant is anyone's guess
-                raise ValueError("more than one sign; write -5 or (5) for a negative")
+                raise InvalidValue(msg("ingest.two_signs"))
             signed = True
             negative = text[0] == "-"
             text = text[1:].strip()
@@ -306,12 +303,12 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
         if trail := _TRAILING_UNIT.search(text):
             own, code = _suffix_unit(trail.group(1), currency)
             if (code is not None and found is not None) or (own != 1 and factor != 1):
-                raise ValueError("more than one unit in one value")
+                raise InvalidValue(msg("ingest.two_units"))
             factor = max(factor, own)
             found = code or found
             text = text[: trail.start()]
     if percent and found:
-        raise ValueError("a value cannot be both money and a percentage")
+        raise InvalidValue(msg("ingest.money_and_percent"))
     if not _NUMBER.fullmatch(text):
         raise InvalidValue(msg("ingest.not_a_number"))
     mantissa, _, exponent = text.replace(",", "").lower().partition("e")
@@ -334,7 +331,7 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
             value = Decimal(0)
         value = value.quantize(Decimal(1).scaleb(-SCALE))
     except InvalidOperation:
-        raise ValueError("not a number") from None
+        raise InvalidValue(msg("ingest.invalid_number")) from None
     if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
         raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
     return CellValue(-value if negative else value, percent, found, factor != 1)

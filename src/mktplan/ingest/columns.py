@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mktplan.errors import IngestError
+from mktplan.i18n import msg
 from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
@@ -519,9 +520,9 @@ def arrow_body(
                 column = None
             if column is None or len(column) != rows:
                 raise IngestError(
-                    "the file changed while it was being read",
+                    msg("ingest.changed_while_read"),
                     file=path,
-                    hint="ingest it again once whatever writes it has finished",
+                    hint=msg("ingest.changed_while_read.hint"),
                 )
             return column
 

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 from mktplan.errors import IngestError, UsageError, shorten
+from mktplan.i18n import Msg, msg
 from mktplan.ingest.readers import TableHeader, header_key
 from mktplan.ingest.sniff import Dialect, wanted_columns
 from mktplan.plan.model import Plan, Source
@@ -99,12 +100,16 @@ def choose_layout(plan: Plan, dialect: Dialect, source_name: str | None) -> Layo
         key = header_key(name)
         if key in seen and (seen[key] in layout.positions or position in layout.positions):
             raise IngestError(
-                f"the column {shorten(name)!r} appears twice "
-                f"(columns {seen[key] + 1} and {position + 1})",
+                msg(
+                    "ingest.duplicate_column",
+                    column=shorten(name),
+                    first=seen[key] + 1,
+                    second=position + 1,
+                ),
                 file=header.file,
                 line=header_line,
                 path=shorten(name),
-                hint="rename or remove one of them so each mapped column is named once",
+                hint=msg("ingest.duplicate_column.hint"),
             )
         seen.setdefault(key, position)
     return layout
@@ -121,35 +126,35 @@ def _choose_layout(
     if source_name is not None:
         source = plan.sources.get(source_name)
         if source is None:
-            known = ", ".join(sorted(plan.sources)) or "none; the plan has no `sources:`"
+            known = ", ".join(sorted(plan.sources)) or msg("ingest.no_sources")
             raise UsageError(
-                f"the plan has no source {source_name!r}",
-                hint=f"sources in the plan: {known}",
+                msg("ingest.no_such_source", source=source_name),
+                hint=msg("ingest.no_such_source.hint", known=known),
             )
         missing = _source_missing(source, found)
+        lacking = {
+            "source": source_name,
+            "n": len(missing),
+            "missing": ", ".join(map(repr, missing)),
+        }
+        columns = ", ".join(map(shorten, header.headers))
         if missing and not is_long and header.parquet:
             raise IngestError(
-                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
-                f"{', '.join(map(repr, missing))}, which the Parquet file lacks",
+                msg("ingest.parquet_lacks_columns", **lacking),
                 file=header.file,
-                hint=f"its columns: {', '.join(map(shorten, header.headers))}; fix the "
-                "source's column names",
+                hint=msg("ingest.parquet_lacks_columns.hint", columns=columns),
             )
         if missing and not is_long:
+            undated = msg("ingest.file_lacks_columns.no_date") if source.date in missing else ""
             raise IngestError(
-                f"source {source_name!r} needs column{'s' * (len(missing) > 1)} "
-                f"{', '.join(map(repr, missing))}, which the file lacks (line {header_line} was "
-                f"taken as the header: no line within the first 50 holds all the columns)",
+                msg("ingest.file_lacks_columns", line=header_line, **lacking),
                 file=header.file,
                 line=header_line,
-                hint=f"the header on line {header_line}: "
-                f"{', '.join(map(shorten, header.headers))}; fix the "
-                "source's column names, or set `header_row:` to the header's line"
-                + (
-                    "; without a date column each row covers the whole report range: export "
-                    "the report by day (Google Ads: Segment > Time > Day)"
-                    if source.date in missing
-                    else ""
+                hint=msg(
+                    "ingest.file_lacks_columns.hint",
+                    line=header_line,
+                    columns=columns,
+                    undated=undated,
                 ),
             )
         if not missing:
@@ -168,15 +173,17 @@ def _choose_layout(
         )
     matching = [name for name, src in plan.sources.items() if not _source_missing(src, found)]
     if matching:
-        hint = "pass " + " or ".join(f"--source {name}" for name in sorted(matching))
+        options: str | Msg = ""
+        for name in sorted(matching, reverse=True):
+            option = f"--source {name}"
+            options = msg("ingest.either", first=option, rest=options) if options else option
+        hint = msg("ingest.pass_source", options=options)
     elif plan.sources:
-        hint = (
-            f"no source of the plan matches its header; sources: {', '.join(sorted(plan.sources))}"
-        )
+        hint = msg("ingest.no_source_matches", sources=", ".join(sorted(plan.sources)))
     else:
-        hint = "write it as date,kpi,value[,channel,note], or declare a `sources:` entry"
+        hint = msg("ingest.write_long_format")
     raise IngestError(
-        "not long format (date,kpi,value) and no --source given",
+        msg("ingest.not_long_format"),
         file=header.file,
         line=header_line,
         hint=hint,
@@ -208,13 +215,11 @@ def _check_period(name: str, source: Source, header: TableHeader, header_line: i
     """A source whose date column names weeks or months must say so with `period:`."""
     if source.period == "day" and header_key(source.date) in PERIOD_HEADERS:
         raise IngestError(
-            f"the date column {source.date!r} holds weeks or months, and source {name!r} "
-            "reads days",
+            msg("ingest.period_column", column=source.date, source=name),
             file=header.file,
             line=header_line,
             path=source.date,
-            hint="declare `period: week` (or month) in the source to store each row's value on "
-            "the day the export names for it; weekly values then count in the week they start",
+            hint=msg("ingest.period_column.hint"),
         )
 
 
@@ -223,9 +228,8 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
     for kind, column in (("channel", source.channel), ("line", source.line)):
         if fixed is not None and getattr(fixed, kind) is not None and column is not None:
             raise UsageError(
-                f"source {name!r} gives both a {kind} column ({column!r}) and a fixed {kind}",
-                hint=f"keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` "
-                "gives every row the same",
+                msg("ingest.column_and_fixed", source=name, kind=kind, column=column),
+                hint=msg("ingest.column_and_fixed.hint", kind=kind),
             )
 
     def at(h: str | None) -> int | None:

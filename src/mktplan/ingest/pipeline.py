@@ -151,15 +151,15 @@ def copy_stream(path: Path, folder: Path) -> Path | None:
                     size += len(chunk)
                     if size > MAX_STREAM_BYTES:
                         raise IngestError(
-                            f"the stream goes on past {MAX_STREAM_BYTES:,} bytes; stopped there",
+                            msg("ingest.stream_too_long", max=f"{MAX_STREAM_BYTES:,}"),
                             file=str(path),
-                            hint="save the export to a file and ingest the file",
+                            hint=msg("ingest.stream_too_long.hint"),
                         )
                     target.write(chunk)
                     chunk = source.read(1 << 20)
     except OSError as exc:
         raise IngestError(
-            f"cannot read the stream: {exc.strerror or exc}", file=str(path)
+            msg("ingest.stream_unreadable", why=str(exc.strerror or exc)), file=str(path)
         ) from None
     return copy
 
@@ -299,10 +299,9 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
         if f.mapped.rejects:
             if f.streamed:
                 raise IngestError(
-                    "rows were rejected in a pipe, and a pipe has no folder for its rejects "
-                    "file; nothing was stored",
+                    msg("ingest.rejects_in_pipe"),
                     file=f.name,
-                    hint="save the export to a file and ingest the file with --skip-invalid",
+                    hint=msg("ingest.rejects_in_pipe.hint"),
                 )
             target = rejects_path(f.path)
             write_rejects(target, f.mapped.rejects)

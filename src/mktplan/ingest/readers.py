@@ -140,16 +140,12 @@ def binary_error(file: str, offset: int, head: bytes) -> IngestError:
     """The one message for an export that is not text (NUL padding, a binary file)."""
     if head.startswith(ZIP_MAGIC):
         return IngestError(
-            "this is a zip file (an .xlsx workbook?), not a CSV export",
-            file=file,
-            hint="give an .xlsx workbook its .xlsx name, or export CSV",
+            msg("ingest.zip_not_csv"), file=file, hint=msg("ingest.zip_not_csv.hint")
         )
     return IngestError(
-        f"not a text export: it holds binary data ({NUL_RUN} or more zero bytes in a row "
-        f"from byte {offset:,})",
+        msg("ingest.binary", run=NUL_RUN, offset=f"{offset:,}"),
         file=file,
-        hint="a file padded with NUL bytes was cut off or damaged while being saved or copied; "
-        "download or export it again",
+        hint=msg("ingest.binary.hint"),
     )
 
 
@@ -240,11 +236,7 @@ def _read_header(
         headers = parquet_header(path, str(path))
         return TableHeader(str(path), headers, "", "", False, None, parquet=True, line=1)
     if path.suffix.lower() == ".xls":
-        raise IngestError(
-            "old .xls workbooks are not supported",
-            file=str(path),
-            hint="save the export as .xlsx or CSV",
-        )
+        raise IngestError(msg("ingest.xls"), file=str(path), hint=msg("ingest.xls.hint"))
     try:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
@@ -257,19 +249,15 @@ def _read_header(
             codecs.lookup(encoding)
         except LookupError:
             raise IngestError(
-                f"unknown encoding {encoding!r}",
+                msg("ingest.unknown_encoding", encoding=encoding),
                 file=str(path),
-                hint="use utf-8, utf-8-sig, gbk or gb18030",
+                hint=msg("ingest.unknown_encoding.hint"),
             ) from None
     offset = NulRun().feed(sample)
     if offset is not None or sample.startswith(ZIP_MAGIC):
         raise binary_error(str(path), offset or 0, sample)
     if not encoding and _bomless_utf16(sample):
-        raise IngestError(
-            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)",
-            file=str(path),
-            hint="pass --encoding utf-16-le (or utf-16-be)",
-        )
+        raise IngestError(msg("ingest.utf16"), file=str(path), hint=msg("ingest.utf16.hint"))
     chosen_encoding = encoding or detect_encoding(sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
@@ -281,31 +269,31 @@ def _read_header(
     start = next((i for i in starts if i < len(all_lines) and all_lines[i].strip()), None)
     if start is None:
         raise IngestError(
-            "the file is empty or has no header row"
+            msg("ingest.empty_file")
             if header_row is None
-            else f"header_row {header_row} is blank or beyond the end of the file",
+            else msg("ingest.header_row_blank", row=header_row),
             file=str(path),
             line=1 if header_row is None else header_row,
-            hint="the first line names the columns, e.g. date,kpi,value"
+            hint=msg("ingest.empty_file.hint")
             if header_row is None
-            else "give the line number of the header row as a text editor shows it",
+            else msg("ingest.header_row_blank.hint"),
         )
     lines = all_lines[start : start + 6]
     if "\ufffd" in lines[0] and not encoding:
         raise IngestError(
-            "cannot tell the file's encoding",
+            msg("ingest.unknown_file_encoding"),
             file=str(path),
-            hint="pass --encoding, e.g. --encoding gb18030",
+            hint=msg("ingest.unknown_file_encoding.hint"),
         )
     delimiter = detect_delimiter(lines)
     try:
         header = next(csv.reader([lines[0]], delimiter=delimiter))
     except csv.Error as exc:
         raise IngestError(
-            f"cannot read the header row: {exc}",
+            msg("ingest.header_unreadable", why=str(exc)),
             file=str(path),
             line=start + 1,
-            hint="the header line must name the columns, e.g. date,kpi,value",
+            hint=msg("ingest.header_unreadable.hint"),
         ) from None
     return TableHeader(
         str(path),
@@ -424,22 +412,21 @@ def _read_csv_pandas(header: TableHeader) -> pd.DataFrame:
             frame = pandas_csv(header, header_row=0)
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"the file is not valid {header.encoding} (byte {exc.start} of a chunk)",
+            msg("ingest.invalid_encoding", encoding=header.encoding, byte=exc.start),
             file=header.file,
-            hint="pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8",
+            hint=msg("ingest.invalid_encoding.hint"),
         ) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise IngestError(
-            f"cannot read the CSV: {exc}".rstrip("\n"),
+            msg("ingest.csv_unreadable", why=str(exc).rstrip("\n")),
             file=header.file,
-            hint="every row needs as many fields as the header; quote values that hold the "
-            f"delimiter {header.delimiter!r}",
+            hint=msg("ingest.table_unreadable.hint", delimiter=header.delimiter),
         ) from None
     except (pd.errors.EmptyDataError, ValueError) as exc:
         if isinstance(exc, pd.errors.EmptyDataError):
             width = range(len(header.headers))
             return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
-        raise IngestError(f"cannot read the CSV: {exc}", file=header.file) from None
+        raise IngestError(msg("ingest.csv_unreadable", why=str(exc)), file=header.file) from None
     return frame
 
 
@@ -507,7 +494,7 @@ MAX_XLSX_INFLATED = 1 << 30
 # repetitive, compresses about 12:1; a bomb of one repeated byte about 1000:1.
 MAX_XLSX_RATIO = 100
 XLSX_RATIO_FLOOR = 16 << 20
-_XLSX_HINT = "open it in Excel and save it again as .xlsx, or export CSV"
+_XLSX_HINT = msg("ingest.xlsx_unreadable.hint")
 
 
 def _check_inflated_size(path: Path) -> None:
@@ -521,7 +508,7 @@ def _check_inflated_size(path: Path) -> None:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(
-            f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
+            msg("ingest.xlsx_unreadable", why=_damage(exc)), file=str(path), hint=_XLSX_HINT
         ) from None
     total = sum(part.file_size for part in parts)
     dense = [
@@ -531,15 +518,20 @@ def _check_inflated_size(path: Path) -> None:
     ]
     if total > MAX_XLSX_INFLATED or dense:
         why = (
-            f"its parts inflate to {total:,} bytes, more than the {MAX_XLSX_INFLATED:,} read"
+            msg("ingest.xlsx_too_large", size=f"{total:,}", max=f"{MAX_XLSX_INFLATED:,}")
             if total > MAX_XLSX_INFLATED
-            else f"its part {dense[0].filename} inflates {dense[0].file_size:,} bytes from "
-            f"{dense[0].compress_size:,}, more than {MAX_XLSX_RATIO} times (a zip bomb)"
+            else msg(
+                "ingest.xlsx_zip_bomb",
+                part=dense[0].filename,
+                size=f"{dense[0].file_size:,}",
+                packed=f"{dense[0].compress_size:,}",
+                ratio=MAX_XLSX_RATIO,
+            )
         )
         raise IngestError(
-            f"refused: {why}",
+            msg("ingest.xlsx_refused", why=why),
             file=str(path),
-            hint="a real export is far smaller; export the data as CSV, or split the workbook",
+            hint=msg("ingest.xlsx_refused.hint"),
         )
 
 
@@ -634,7 +626,7 @@ def _excel_guard(path: Path, read: Callable[[], _T]) -> _T:
         IndexError,  # a shared-string index past the table
     ) as exc:
         raise IngestError(
-            f"not a readable .xlsx workbook ({_damage(exc)})", file=str(path), hint=_XLSX_HINT
+            msg("ingest.xlsx_unreadable", why=_damage(exc)), file=str(path), hint=_XLSX_HINT
         ) from None
 
 
@@ -646,17 +638,13 @@ def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], st
 
 def _open_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
     if not workbook.sheetnames:
-        raise IngestError(
-            "the workbook has no readable sheet (its sheet parts are missing)",
-            file=str(path),
-            hint=_XLSX_HINT,
-        )
+        raise IngestError(msg("ingest.no_readable_sheet"), file=str(path), hint=_XLSX_HINT)
     if sheet is not None:
         if sheet not in workbook.sheetnames:
             raise IngestError(
-                f"the workbook has no sheet {sheet!r}",
+                msg("ingest.no_such_sheet", sheet=sheet),
                 file=str(path),
-                hint=f"sheets: {', '.join(workbook.sheetnames)}",
+                hint=msg("ingest.no_such_sheet.hint", sheets=", ".join(workbook.sheetnames)),
             )
         worksheet = workbook[sheet]
     else:
@@ -692,9 +680,9 @@ def _sheet_header(
             headers, number = (), header_row or 1
         if not headers:
             raise IngestError(
-                "the sheet is empty or has no header row"
+                msg("ingest.empty_sheet")
                 if header_row is None
-                else f"header_row {header_row} is empty or beyond the end of the sheet",
+                else msg("ingest.header_row_beyond_sheet", row=header_row),
                 file=str(path),
                 path=name,
                 line=number,

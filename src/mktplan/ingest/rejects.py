@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mktplan.errors import IngestError
+from mktplan.i18n import msg
 from mktplan.ingest.sources import RejectedRow
 from mktplan.spreadsheet_text import defused
 
@@ -55,8 +56,7 @@ def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
 
 def _unwritable(path: Path, exc: OSError) -> IngestError:
     return IngestError(
-        f"cannot write the rejects file: {exc.strerror or exc}; nothing was stored",
+        msg("ingest.rejects_unwritable", why=str(exc.strerror or exc)),
         file=str(path),
-        hint="make the input's folder writable (and the rejects path a plain file), or ingest "
-        "without --skip-invalid",
+        hint=msg("ingest.rejects_unwritable.hint"),
     )

@@ -33,6 +33,7 @@ from mktplan.ingest.readers import (
     read_columns,
     read_header,
 )
+from mktplan.store.records import skip_reason
 
 if TYPE_CHECKING:
     from mktplan.plan.model import Source
@@ -54,6 +55,9 @@ class Table:
     headers: tuple[str, ...]
 
     def label(self, number: int) -> str:
+        """The table's identity in the ingest digest (:meth:`Dialect.reading`), never shown:
+        it must not change, or a file read before would no longer be "already ingested".
+        Users read :meth:`label_text`."""
         named = f" {shorten(self.title)!r}" if self.title else ""
         return f"{number}{named} (header on line {self.header_line})"
 
@@ -79,8 +83,8 @@ class Dialect:
 
     header: TableHeader  # headers of the chosen table, and their line
     end_line: int | None = None
-    skipped_above: str = ""  # what the lines above the header were, for the summary
-    table: str = ""  # the chosen table's label when the file holds several
+    skipped_above: str = ""  # what the lines above the header were (records.skip_reason)
+    table: str = ""  # the chosen table's Table.label when the file holds several (digest only)
     rows: tuple[tuple[str, ...], ...] | None = None  # xlsx: every row of the sheet as text
     aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
 
@@ -185,23 +189,28 @@ def _is_title(cells: tuple[str, ...]) -> bool:
     return sum(bool(c) for c in cells) <= 1
 
 
-def _describe(records: list[Record], header_line: int) -> str:
+def _describe(records: list[Record], header_line: int, tables: list[Table]) -> str:
+    """What the lines above the header are (``tables``: the file's, one of them the chosen
+    one), in the stored form of a skipped row's reason."""
     kinds: list[str] = []
+    others = [t for t in tables if t.header_line < header_line]
     for line, cells in records:
         if line >= header_line:
             break
         first = cells[0] if cells else ""
-        if line == 1 and _SEP_HINT.fullmatch(",".join(cells)):
-            kind = "Excel's sep= hint"
+        if any(t.header_line <= line < (t.end_line or header_line) for t in others):
+            kind = "ingest.skip.kind.other_table"
+        elif line == 1 and _SEP_HINT.fullmatch(",".join(cells)):
+            kind = "ingest.skip.kind.sep_hint"
         elif first.startswith("#"):
-            kind = "# comments"
+            kind = "ingest.skip.kind.comments"
         elif not any(cells):
-            kind = "blank lines"
+            kind = "ingest.skip.kind.blank"
         else:
-            kind = "titles or date ranges"
+            kind = "ingest.skip.kind.titles"
         if kind not in kinds:
             kinds.append(kind)
-    return f"above the header on line {header_line} ({', '.join(kinds)})"
+    return skip_reason("ingest.skip.above_header", line=header_line, kinds=kinds)
 
 
 def _find_header(
@@ -460,7 +469,9 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     return Dialect(
         table_header,
         end_line=chosen.end_line,
-        skipped_above=_describe(records, chosen.header_line) if chosen.header_line > 1 else "",
+        skipped_above=(
+            _describe(records, chosen.header_line, tables) if chosen.header_line > 1 else ""
+        ),
         table=label,
         rows=rows,
         aliases=aliases,

@@ -49,7 +49,7 @@ from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.render.numbers import is_currency
-from mktplan.store.records import Row, SkippedRows, observation_of
+from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
 
 if TYPE_CHECKING:
@@ -222,8 +222,7 @@ def _apply_percent(
             p,
             header,
             raw(p),
-            f"a percentage for {qid!r}, whose unit is {kpi.unit or 'not set'}; "
-            "write the number in the KPI's unit",
+            msg("ingest.percent_for_unit", kpi=qid, unit=kpi.unit or msg("ingest.unit_not_set")),
             row=False,
         )
     return pos[~pct], micro[~pct]
@@ -299,7 +298,8 @@ def map_block(
         hit = labels[codes] & ~blank & ~skip
         for p in np.flatnonzero(hit).tolist():
             label = shorten(uniques[codes[p]].strip())
-            skipped.append((p, f"a totals row ({shorten(names[position])}: {label!r})"))
+            named = shorten(names[position])
+            skipped.append((p, skip_reason("ingest.skip.totals_row", column=named, label=label)))
         skip |= hit
 
     date_column = body[layout.date]
@@ -327,7 +327,7 @@ def map_block(
             summary = np.zeros(size, dtype=np.bool_)
             summary_facts = _summary_facts(found, dates.days, body.first_line, size, day_totals)
         for p in np.flatnonzero(summary).tolist():
-            skipped.append((p, "a summary row: its values are the sum of the other rows"))
+            skipped.append((p, skip_reason("ingest.skip.summary_row")))
         skip |= summary
     blank |= skip
     rows_read = int(size - blank.sum())
@@ -343,7 +343,11 @@ def map_block(
             p,
             date_header,
             date_column.raw(p),
-            f"outside the plan period {plan.plan.period.start} … {plan.plan.period.end}",
+            msg(
+                "ingest.outside_period",
+                start=str(plan.plan.period.start),
+                end=str(plan.plan.period.end),
+            ),
         )
     if layout.currency is not None:
         _check_currency_column(plan, body, layout.currency, names, blank, rejects)
@@ -428,13 +432,17 @@ def _parse_metrics(
         declared = header_unit(name, currency)
         if found and is_currency(unit) and declared.currency not in (None, currency):
             raise IngestError(
-                f"the column {shorten(name)!r} is in {declared.currency}, but {found[0]!r} is in "
-                f"{currency}",
+                msg(
+                    "ingest.column_currency",
+                    column=shorten(name),
+                    found=declared.currency,
+                    kpi=found[0],
+                    currency=currency,
+                ),
                 file=header.file,
                 line=header_line,
                 path=shorten(name),
-                hint=f"export the report in {currency}, or map the column to a KPI whose unit "
-                f"is {declared.currency}",
+                hint=msg("ingest.column_currency.hint", found=declared.currency, currency=currency),
             )
         factor = Fraction(declared.scale)
         if header_key(name) in scales:
@@ -442,8 +450,8 @@ def _parse_metrics(
                 factor = scale_factor(scales[header_key(name)])
             except ValueError as exc:
                 raise UsageError(
-                    f"source {layout.name!r}: {exc}",
-                    hint="write scale: {Header: 1000} or K, M, 千, 万, 亿",
+                    msg("ingest.bad_scale", source=layout.name, why=str(exc)),
+                    hint=msg("ingest.bad_scale.hint"),
                 ) from None
         parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
     return parsed
@@ -708,10 +716,9 @@ def _check_currency_column(
         if found == expected:
             continue
         reason = (
-            f"a row in {found}, but the plan's money is in {expected}; export the report in "
-            f"{expected}"
+            msg("ingest.row_currency", found=found, expected=expected)
             if found
-            else f"not a currency; the plan's money is in {expected}"
+            else msg("ingest.not_a_currency", expected=expected)
         )
         for p in np.flatnonzero((codes == code) & ~blank).tolist():
             rejects.add(p, names[position], text, reason)
@@ -801,7 +808,7 @@ def _map_wide(
                 p,
                 names[layout.route],
                 uniques[codes[p]],
-                f"no module for this value; the source routes: {known}",
+                msg("ingest.no_route", known=known),
             )
     elif layout.module is not None:
         modules = [plan.module(layout.module)]
@@ -828,11 +835,13 @@ def _map_wide(
                 continue
             qid = resolve_name(kpi_id, module, refs)
             if qid is None or qid not in refs or refs[qid].kpi.formula:
-                where = f"module {module.id!r}" if module else "the plan"
+                where = (
+                    msg("ingest.in_module", module=module.id) if module else msg("ingest.in_plan")
+                )
                 reason = (
-                    f"{where} has no KPI {kpi_id!r} to take this column"
+                    msg("ingest.no_kpi_for_column", where=where, kpi=kpi_id)
                     if qid is None or qid not in refs
-                    else f"{qid!r} is a formula KPI; it cannot be ingested"
+                    else msg("ingest.formula_column", kpi=qid)
                 )
                 for p in rows.tolist():
                     rejects.add(p, header, raw(p), reason, row=False)

@@ -804,3 +804,190 @@ MESSAGES.update(
         "alert.below": "{subject}, below {threshold}",
     }
 )
+
+MESSAGES.update(
+    {
+        # why rows of an input were skipped (stored as codes, see store/records.skip_reason)
+        "ingest.skip.totals_row": "a totals row ({column}: {label!r})",
+        "ingest.skip.summary_row": "a summary row: its values are the sum of the other rows",
+        "ingest.skip.above_header": "above the header on line {line} ({kinds})",
+        "ingest.skip.list": "{first}, {rest}",
+        "ingest.skip.kind.sep_hint": "Excel's sep= hint",
+        "ingest.skip.kind.comments": "# comments",
+        "ingest.skip.kind.blank": "blank lines",
+        "ingest.skip.kind.other_table": "another table",
+        "ingest.skip.kind.titles": "titles or date ranges",
+    }
+)
+
+MESSAGES.update(
+    {
+        # ingest refusals of the layout stage (ingest/layout.py) and of a wide file's columns
+        "ingest.duplicate_column": "the column {column!r} appears twice (columns {first} and {second})",
+        "ingest.duplicate_column.hint": "rename or remove one of them so each mapped column is named once",
+        "ingest.no_such_source": "the plan has no source {source!r}",
+        "ingest.no_such_source.hint": "sources in the plan: {known}",
+        "ingest.no_sources": "none; the plan has no `sources:`",
+        "ingest.parquet_lacks_columns": (
+            "source {source!r} needs {n:plural/column/columns} {missing}, which the Parquet file lacks"
+        ),
+        "ingest.parquet_lacks_columns.hint": "its columns: {columns}; fix the source's column names",
+        "ingest.file_lacks_columns": (
+            "source {source!r} needs {n:plural/column/columns} {missing}, which the file lacks "
+            "(line {line} was taken as the header: no line within the first 50 holds all the columns)"
+        ),
+        "ingest.file_lacks_columns.hint": (
+            "the header on line {line}: {columns}; fix the source's column names, or set "
+            "`header_row:` to the header's line{undated}"
+        ),
+        "ingest.file_lacks_columns.no_date": (
+            "; without a date column each row covers the whole report range: export the report "
+            "by day (Google Ads: Segment > Time > Day)"
+        ),
+        "ingest.not_long_format": "not long format (date,kpi,value) and no --source given",
+        "ingest.pass_source": "pass {options}",
+        "ingest.either": "{first} or {rest}",
+        "ingest.no_source_matches": "no source of the plan matches its header; sources: {sources}",
+        "ingest.write_long_format": (
+            "write it as date,kpi,value[,channel,note], or declare a `sources:` entry"
+        ),
+        "ingest.period_column": (
+            "the date column {column!r} holds weeks or months, and source {source!r} reads days"
+        ),
+        "ingest.period_column.hint": (
+            "declare `period: week` (or month) in the source to store each row's value on the day "
+            "the export names for it; weekly values then count in the week they start"
+        ),
+        "ingest.column_and_fixed": (
+            "source {source!r} gives both a {kind} column ({column!r}) and a fixed {kind}"
+        ),
+        "ingest.column_and_fixed.hint": (
+            "keep one: `{kind}: COLUMN` reads it per row, `fixed: {{{kind}: ...}}` gives every "
+            "row the same"
+        ),
+        "ingest.column_currency": "the column {column!r} is in {found}, but {kpi!r} is in {currency}",
+        "ingest.column_currency.hint": (
+            "export the report in {currency}, or map the column to a KPI whose unit is {found}"
+        ),
+        "ingest.bad_scale": "source {source!r}: {why}",
+        "ingest.bad_scale.hint": "write scale: {{Header: 1000}} or K, M, 千, 万, 亿",
+        "ingest.outside_period": "outside the plan period {start} … {end}",
+    }
+)
+
+MESSAGES["ingest.no_files"] = "no export files given"
+MESSAGES["ingest.no_files.hint"] = "mktplan ingest PLAN FILE... (or --history to list runs)"
+MESSAGES["ingest.negative_lock_timeout"] = "--lock-timeout must be 0 or more seconds"
+
+MESSAGES.update(
+    {
+        # files an export reader refuses (ingest/readers.py)
+        "ingest.zip_not_csv": "this is a zip file (an .xlsx workbook?), not a CSV export",
+        "ingest.zip_not_csv.hint": "give an .xlsx workbook its .xlsx name, or export CSV",
+        "ingest.binary": (
+            "not a text export: it holds binary data ({run} or more zero bytes in a row from "
+            "byte {offset})"
+        ),
+        "ingest.binary.hint": (
+            "a file padded with NUL bytes was cut off or damaged while being saved or copied; "
+            "download or export it again"
+        ),
+        "ingest.xls": "old .xls workbooks are not supported",
+        "ingest.xls.hint": "save the export as .xlsx or CSV",
+        "ingest.unknown_encoding": "unknown encoding {encoding!r}",
+        "ingest.unknown_encoding.hint": "use utf-8, utf-8-sig, gbk or gb18030",
+        "ingest.utf16": (
+            "the file looks like UTF-16 without a byte-order mark (every other byte is zero)"
+        ),
+        "ingest.utf16.hint": "pass --encoding utf-16-le (or utf-16-be)",
+        "ingest.empty_file": "the file is empty or has no header row",
+        "ingest.empty_file.hint": "the first line names the columns, e.g. date,kpi,value",
+        "ingest.header_row_blank": "header_row {row} is blank or beyond the end of the file",
+        "ingest.header_row_blank.hint": (
+            "give the line number of the header row as a text editor shows it"
+        ),
+        "ingest.unknown_file_encoding": "cannot tell the file's encoding",
+        "ingest.unknown_file_encoding.hint": "pass --encoding, e.g. --encoding gb18030",
+        "ingest.header_unreadable": "cannot read the header row: {why}",
+        "ingest.header_unreadable.hint": (
+            "the header line must name the columns, e.g. date,kpi,value"
+        ),
+        "ingest.invalid_encoding": "the file is not valid {encoding} (byte {byte} of a chunk)",
+        "ingest.invalid_encoding.hint": (
+            "pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8"
+        ),
+        "ingest.csv_unreadable": "cannot read the CSV: {why}",
+        "ingest.xlsx_unreadable": "not a readable .xlsx workbook ({why})",
+        "ingest.xlsx_unreadable.hint": "open it in Excel and save it again as .xlsx, or export CSV",
+        "ingest.xlsx_too_large": "its parts inflate to {size} bytes, more than the {max} read",
+        "ingest.xlsx_zip_bomb": (
+            "its part {part} inflates {size} bytes from {packed}, more than {ratio} times "
+            "(a zip bomb)"
+        ),
+        "ingest.xlsx_refused": "refused: {why}",
+        "ingest.xlsx_refused.hint": (
+            "a real export is far smaller; export the data as CSV, or split the workbook"
+        ),
+        "ingest.no_readable_sheet": (
+            "the workbook has no readable sheet (its sheet parts are missing)"
+        ),
+        "ingest.no_such_sheet": "the workbook has no sheet {sheet!r}",
+        "ingest.no_such_sheet.hint": "sheets: {sheets}",
+        "ingest.empty_sheet": "the sheet is empty or has no header row",
+        "ingest.header_row_beyond_sheet": (
+            "header_row {row} is empty or beyond the end of the sheet"
+        ),
+    }
+)
+
+MESSAGES.update(
+    {
+        # pipes, the rejects file, a file that changes while read
+        "ingest.stream_too_long": "the stream goes on past {max} bytes; stopped there",
+        "ingest.stream_too_long.hint": "save the export to a file and ingest the file",
+        "ingest.stream_unreadable": "cannot read the stream: {why}",
+        "ingest.rejects_in_pipe": (
+            "rows were rejected in a pipe, and a pipe has no folder for its rejects file; "
+            "nothing was stored"
+        ),
+        "ingest.rejects_in_pipe.hint": (
+            "save the export to a file and ingest the file with --skip-invalid"
+        ),
+        "ingest.rejects_unwritable": "cannot write the rejects file: {why}; nothing was stored",
+        "ingest.rejects_unwritable.hint": (
+            "make the input's folder writable (and the rejects path a plain file), or ingest "
+            "without --skip-invalid"
+        ),
+        "ingest.changed_while_read": "the file changed while it was being read",
+        "ingest.changed_while_read.hint": "ingest it again once whatever writes it has finished",
+    }
+)
+
+MESSAGES.update(
+    {
+        # why a cell or row of an export was rejected (ingest/cells.py, ingest/sources.py)
+        "ingest.unsaved_formula": (
+            "a formula without a saved result; open the file in Excel and save it, so the value "
+            "is stored"
+        ),
+        "ingest.two_signs": "more than one sign; write -5 or (5) for a negative",
+        "ingest.two_units": "more than one unit in one value",
+        "ingest.money_and_percent": "a value cannot be both money and a percentage",
+        "ingest.invalid_number": "not a number",
+        "ingest.percent_for_unit": (
+            "a percentage for {kpi!r}, whose unit is {unit}; write the number in the KPI's unit"
+        ),
+        "ingest.unit_not_set": "not set",
+        "ingest.row_currency": (
+            "a row in {found}, but the plan's money is in {expected}; export the report in "
+            "{expected}"
+        ),
+        "ingest.not_a_currency": "not a currency; the plan's money is in {expected}",
+        "ingest.no_route": "no module for this value; the source routes: {known}",
+        "ingest.in_module": "module {module!r}",
+        "ingest.in_plan": "the plan",
+        "ingest.no_kpi_for_column": "{where} has no KPI {kpi!r} to take this column",
+        "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
+    }
+)
+MESSAGES["ingest.reading"] = "reading {name}"

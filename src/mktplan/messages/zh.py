@@ -631,3 +631,141 @@ MESSAGES.update(
         "alert.below": "{subject}，低于 {threshold}",
     }
 )
+
+MESSAGES.update(
+    {
+        # 跳过输入行的原因(以代码存储，见 store/records.skip_reason)
+        "ingest.skip.totals_row": "合计行（{column}：{label!r}）",
+        "ingest.skip.summary_row": "汇总行：其数值是其他各行之和",
+        "ingest.skip.above_header": "位于第 {line} 行表头之上（{kinds}）",
+        "ingest.skip.list": "{first}、{rest}",
+        "ingest.skip.kind.sep_hint": "Excel 的 sep= 提示",
+        "ingest.skip.kind.comments": "# 注释",
+        "ingest.skip.kind.blank": "空行",
+        "ingest.skip.kind.other_table": "另一个表格",
+        "ingest.skip.kind.titles": "标题或日期范围",
+    }
+)
+
+MESSAGES.update(
+    {
+        # 导入时布局阶段(ingest/layout.py)和宽表各列的拒收
+        "ingest.duplicate_column": "列 {column!r} 出现了两次（第 {first} 列和第 {second} 列）",
+        "ingest.duplicate_column.hint": "重命名或删除其中一列，使每个映射的列名只出现一次",
+        "ingest.no_such_source": "计划中没有数据来源 {source!r}",
+        "ingest.no_such_source.hint": "计划中的数据来源：{known}",
+        "ingest.no_sources": "无；计划中没有 `sources:`",
+        "ingest.parquet_lacks_columns": "数据来源 {source!r} 需要列 {missing}，但 Parquet 文件中没有",
+        "ingest.parquet_lacks_columns.hint": "文件中的列：{columns}；请修正数据来源中的列名",
+        "ingest.file_lacks_columns": (
+            "数据来源 {source!r} 需要列 {missing}，但文件中没有（第 {line} 行被当作表头："
+            "前 50 行中没有一行包含所有这些列）"
+        ),
+        "ingest.file_lacks_columns.hint": (
+            "第 {line} 行的表头：{columns}；请修正数据来源中的列名，或把 `header_row:` 设为表头"
+            "所在的行{undated}"
+        ),
+        "ingest.file_lacks_columns.no_date": (
+            "；没有日期列时每一行代表整个报表时段：请按天导出报表（Google Ads：细分 > 时间 > 天）"
+        ),
+        "ingest.not_long_format": "不是长格式（date,kpi,value），也没有给出 --source",
+        "ingest.pass_source": "请加上 {options}",
+        "ingest.either": "{first} 或 {rest}",
+        "ingest.no_source_matches": "计划中没有与其表头相符的数据来源；数据来源：{sources}",
+        "ingest.write_long_format": "请写成 date,kpi,value[,channel,note]，或在计划中声明 `sources:` 条目",
+        "ingest.period_column": "日期列 {column!r} 是周或月，但数据来源 {source!r} 按天读取",
+        "ingest.period_column.hint": (
+            "在数据来源中声明 `period: week`（或 month），每行的数值记在导出所标的那一天；"
+            "周数值计入其开始的那一周"
+        ),
+        "ingest.column_and_fixed": "数据来源 {source!r} 既给了 {kind} 列（{column!r}），又给了固定的 {kind}",
+        "ingest.column_and_fixed.hint": (
+            "只保留一个：`{kind}: 列名` 逐行读取，`fixed: {{{kind}: ...}}` 给每一行相同的值"
+        ),
+        "ingest.column_currency": "列 {column!r} 以 {found} 计，但 {kpi!r} 以 {currency} 计",
+        "ingest.column_currency.hint": "请以 {currency} 导出报表，或把此列映射到单位为 {found} 的指标",
+        "ingest.bad_scale": "数据来源 {source!r}：{why}",
+        "ingest.bad_scale.hint": "写作 scale: {{表头: 1000}}，或 K、M、千、万、亿",
+        "ingest.outside_period": "不在计划周期 {start} … {end} 之内",
+    }
+)
+
+MESSAGES["ingest.no_files"] = "没有给出导出文件"
+MESSAGES["ingest.no_files.hint"] = "mktplan ingest 计划 文件...（或用 --history 列出导入批次）"
+MESSAGES["ingest.negative_lock_timeout"] = "--lock-timeout 必须是 0 或更多秒"
+
+MESSAGES.update(
+    {
+        # 读取导出文件时的拒收(ingest/readers.py)
+        "ingest.zip_not_csv": "这是 zip 文件（.xlsx 工作簿？），不是 CSV 导出文件",
+        "ingest.zip_not_csv.hint": "把 .xlsx 工作簿命名为 .xlsx，或导出 CSV",
+        "ingest.binary": "不是文本导出文件：从第 {offset} 字节起含有二进制数据（连续 {run} 个或更多零字节）",
+        "ingest.binary.hint": "以 NUL 字节填充的文件在保存或复制时被截断或损坏；请重新下载或导出",
+        "ingest.xls": "不支持旧的 .xls 工作簿",
+        "ingest.xls.hint": "把导出文件另存为 .xlsx 或 CSV",
+        "ingest.unknown_encoding": "未知编码 {encoding!r}",
+        "ingest.unknown_encoding.hint": "请用 utf-8、utf-8-sig、gbk 或 gb18030",
+        "ingest.utf16": "文件看起来是没有字节顺序标记的 UTF-16（每隔一个字节为零）",
+        "ingest.utf16.hint": "加上 --encoding utf-16-le（或 utf-16-be）",
+        "ingest.empty_file": "文件是空的，或没有表头行",
+        "ingest.empty_file.hint": "第一行写出各列的名称，例如 date,kpi,value",
+        "ingest.header_row_blank": "header_row {row} 是空行，或超出了文件末尾",
+        "ingest.header_row_blank.hint": "给出表头行在文本编辑器中显示的行号",
+        "ingest.unknown_file_encoding": "无法判断文件的编码",
+        "ingest.unknown_file_encoding.hint": "加上 --encoding，例如 --encoding gb18030",
+        "ingest.header_unreadable": "无法读取表头行：{why}",
+        "ingest.header_unreadable.hint": "表头行必须写出各列的名称，例如 date,kpi,value",
+        "ingest.invalid_encoding": "文件不是有效的 {encoding}（数据块中第 {byte} 字节）",
+        "ingest.invalid_encoding.hint": "加上正确的 --encoding，例如 --encoding gb18030 或 --encoding utf-8",
+        "ingest.csv_unreadable": "无法读取 CSV：{why}",
+        "ingest.xlsx_unreadable": "不是可读的 .xlsx 工作簿（{why}）",
+        "ingest.xlsx_unreadable.hint": "在 Excel 中打开并重新另存为 .xlsx，或导出 CSV",
+        "ingest.xlsx_too_large": "其各部分解压后有 {size} 字节，超过可读取的 {max} 字节",
+        "ingest.xlsx_zip_bomb": "其部分 {part} 从 {packed} 字节解压为 {size} 字节，超过 {ratio} 倍（zip 炸弹）",
+        "ingest.xlsx_refused": "拒收：{why}",
+        "ingest.xlsx_refused.hint": "真实的导出文件小得多；请把数据导出为 CSV，或拆分工作簿",
+        "ingest.no_readable_sheet": "工作簿中没有可读的工作表（缺少工作表部分）",
+        "ingest.no_such_sheet": "工作簿中没有工作表 {sheet!r}",
+        "ingest.no_such_sheet.hint": "工作表：{sheets}",
+        "ingest.empty_sheet": "工作表是空的，或没有表头行",
+        "ingest.header_row_beyond_sheet": "header_row {row} 是空行，或超出了工作表末尾",
+    }
+)
+
+MESSAGES.update(
+    {
+        # 管道、拒收文件、读取期间被改动的文件
+        "ingest.stream_too_long": "数据流超过 {max} 字节；已在此处停止",
+        "ingest.stream_too_long.hint": "把导出内容存成文件，再导入该文件",
+        "ingest.stream_unreadable": "无法读取数据流：{why}",
+        "ingest.rejects_in_pipe": "管道中有行被拒收，而管道没有可写拒收文件的文件夹；没有存入任何数据",
+        "ingest.rejects_in_pipe.hint": "把导出内容存成文件，再用 --skip-invalid 导入该文件",
+        "ingest.rejects_unwritable": "无法写入拒收文件：{why}；没有存入任何数据",
+        "ingest.rejects_unwritable.hint": (
+            "让输入文件所在的文件夹可写（拒收文件路径须是普通文件），或不加 --skip-invalid 导入"
+        ),
+        "ingest.changed_while_read": "文件在读取期间被改动了",
+        "ingest.changed_while_read.hint": "等写入它的程序完成后再导入一次",
+    }
+)
+
+MESSAGES.update(
+    {
+        # 导出文件中单元格或行被拒收的原因(ingest/cells.py、ingest/sources.py)
+        "ingest.unsaved_formula": "公式没有保存的结果；请在 Excel 中打开并保存文件，使数值被存下来",
+        "ingest.two_signs": "有多个正负号；负数写作 -5 或 (5)",
+        "ingest.two_units": "一个数值中有多个单位",
+        "ingest.money_and_percent": "一个数值不能既是金额又是百分比",
+        "ingest.invalid_number": "不是数字",
+        "ingest.percent_for_unit": "这是百分比，但 {kpi!r} 的单位是 {unit}；请按指标的单位写数值",
+        "ingest.unit_not_set": "未设置",
+        "ingest.row_currency": "这一行以 {found} 计，但计划的金额以 {expected} 计；请以 {expected} 导出报表",
+        "ingest.not_a_currency": "不是货币；计划的金额以 {expected} 计",
+        "ingest.no_route": "此值没有对应的模块；数据来源的模块分配：{known}",
+        "ingest.in_module": "模块 {module!r}",
+        "ingest.in_plan": "计划",
+        "ingest.no_kpi_for_column": "{where}中没有可接收此列的指标 {kpi!r}",
+        "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
+    }
+)
+MESSAGES["ingest.reading"] = "正在读取 {name}"

@@ -9,10 +9,12 @@ date, channel, budget line, ref).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from mktplan.i18n import Msg, catalogue, msg
 from mktplan.observations import QUANTUM, SCALE, Observation
 
 MICRO: int = 10**SCALE  # micro-units per value unit: values are stored as value × 10^6
@@ -66,20 +68,83 @@ def observation_of(row: Row) -> Observation:
     )
 
 
+# A skipped row's reason is stored (ingest_skipped.reason, a TEXT column) as a catalogue
+# sentence in JSON: {"code": "ingest.skip.totals_row", "params": {"column": "日期",
+# "label": "合计"}}, so `log` writes it in the language of the day. A parameter is a string,
+# an integer or a list of catalogue codes (said as one list). Older stores hold English
+# free text, shown as it is.
+SkipParam = str | int | list[str]
+
+
+def skip_reason(code: str, **params: SkipParam) -> str:
+    """The stored form of a skipped row's reason: catalogue ``code`` naming ``params``."""
+    return json.dumps(
+        {"code": code, "params": params}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+def _list_of(codes: list[str]) -> Msg:
+    """Catalogue ``codes`` as one list sentence: `a, b, c` (`a、b、c` in zh)."""
+    listed = msg(codes[-1])
+    for code in reversed(codes[:-1]):
+        listed = msg("ingest.skip.list", first=msg(code), rest=listed)
+    return listed
+
+
+def _stored_sentence(reason: str) -> Msg | None:
+    """The catalogue sentence of a stored reason; None for free text (or a code this
+    version does not know), which is then shown as it is."""
+    if not reason.startswith("{"):
+        return None
+    try:
+        stored = json.loads(reason)
+    except ValueError:
+        return None
+    known = catalogue("en")
+    if not isinstance(stored, dict) or stored.get("code") not in known:
+        return None
+    params = stored.get("params", {})
+    if not isinstance(params, dict):
+        return None
+    values: dict[str, object] = {}
+    for name, value in params.items():
+        if isinstance(value, list):
+            if not all(isinstance(c, str) and c in known for c in value):
+                return None
+            values[name] = _list_of(value) if value else ""
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            values[name] = value
+        else:
+            return None
+    sentence = msg(stored["code"], **values)
+    try:
+        sentence.render("en")
+    except (KeyError, IndexError, ValueError):  # its parameters do not fit the sentence
+        return None
+    return sentence
+
+
 @dataclass(frozen=True)
 class SkippedRows:
     """Lines of an input file left out on purpose (a totals row, the title lines above the
-    header): 1-based first and last line, and why."""
+    header): 1-based first and last line, and why (the stored form of :func:`skip_reason`,
+    or an older store's English text)."""
 
     first: int
     last: int
     reason: str
 
-    def text(self) -> str:
-        where = (
-            f"line {self.first}" if self.first == self.last else f"lines {self.first}–{self.last}"
-        )
-        return f"{where}: {self.reason}"
+    def why(self, lang: str = "en") -> str:
+        """The reason in ``lang`` (an older store's free text as it is)."""
+        sentence = _stored_sentence(self.reason)
+        return self.reason if sentence is None else sentence.render(lang)
+
+    def code(self) -> tuple[str | None, dict[str, SkipParam]]:
+        """The reason's catalogue code and parameters ((None, {}) for free text)."""
+        if _stored_sentence(self.reason) is None:
+            return None, {}
+        stored = json.loads(self.reason)
+        return str(stored["code"]), dict(stored.get("params", {}))
 
 
 @dataclass(frozen=True)
