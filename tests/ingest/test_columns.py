@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from mktplan.errors import IngestError
 from mktplan.ingest import readers
 from mktplan.ingest.columns import ArrowColumn, Body, Column, PandasColumn, arrow_body, pandas_body
+from mktplan.ingest.read import csv_pandas
 from tests.ingest.helpers import write_plan
 
 NOT_A_NUMBER = "not a number"
@@ -57,7 +58,7 @@ def bodies(path: Path, positions: list[int], text_positions: set[int]) -> tuple[
         str(path), header.delimiter, len(header.headers), positions, text_positions, header_line=1
     )
     assert arrow is not None, "pyarrow should read this file cleanly"
-    pandas = pandas_body(readers._read_csv_pandas(header), positions, 2)
+    pandas = pandas_body(csv_pandas.read_csv_pandas(header), positions, 2)
     return arrow, pandas
 
 

@@ -184,7 +184,7 @@ def test_bytes_valid_as_utf8_and_gbk_are_read_as_utf8(tmp_path: Path) -> None:
 
 
 def test_an_excel_percent_cell_holding_a_whole_number_keeps_its_percent() -> None:
-    from mktplan.ingest.readers import _excel_cell_text
+    from mktplan.ingest.read.xlsx import _excel_cell_text
 
     assert _excel_cell_text(1, "0%") == "100%"  # 100 % is stored as 1 and read back as an int
     assert _excel_cell_text(0.021, "0.0%") == "2.1%"
@@ -204,7 +204,7 @@ def test_an_excel_percent_cell_holding_a_whole_number_keeps_its_percent() -> Non
 def test_excel_percent_formats_scale_only_when_excel_does(
     value: float, number_format: str, text: str
 ) -> None:
-    from mktplan.ingest.readers import _excel_cell_text
+    from mktplan.ingest.read.xlsx import _excel_cell_text
 
     assert _excel_cell_text(value, number_format) == text
 

@@ -136,7 +136,7 @@ def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path: Path) -> None:
 
 
 def test_a_workbook_declaring_more_than_the_inflated_limit_is_refused(tmp_path: Path) -> None:
-    from mktplan.ingest.readers import MAX_XLSX_INFLATED
+    from mktplan.ingest.read.xlsx import MAX_XLSX_INFLATED
 
     plan = write_plan(tmp_path)
     raw = bytearray(workbook(tmp_path / "good.xlsx").read_bytes())

@@ -1,7 +1,7 @@
 """The combine stage: a table mapped block by block, its blocks' observations combined to the
 plan's grain exactly, so memory stays flat however long the file.
 
-Each block is mapped as a table of its own (:func:`~mktplan.ingest.sources.map_block`), then
+Each block is mapped as a table of its own (:func:`~mktplan.ingest.mapping.map_block`), then
 its rows are merged by (KPI, day, channel, budget line, ref) with the KPI's aggregation: sums
 add up (Python ints, exact), max and min keep the largest and smallest, `last` keeps the later
 block's value (blocks are in file order), a value's line is its first row's. What only the
@@ -32,11 +32,7 @@ from typing import cast
 
 from mktplan.ingest.cells import DateOrder
 from mktplan.ingest.columns import Body
-from mktplan.ingest.read import ColumnIsText, NotStreamable
-from mktplan.ingest.read.csv_arrow import csv_blocks
-from mktplan.ingest.read.parquet import parquet_blocks
-from mktplan.ingest.sniff import Dialect, read_body
-from mktplan.ingest.sources import (
+from mktplan.ingest.mapping import (
     Layout,
     MappedFile,
     RejectedRow,
@@ -44,6 +40,10 @@ from mktplan.ingest.sources import (
     map_block,
     map_body,
 )
+from mktplan.ingest.read import ColumnIsText, NotStreamable
+from mktplan.ingest.read.csv_arrow import csv_blocks
+from mktplan.ingest.read.parquet import parquet_blocks
+from mktplan.ingest.sniff import Dialect, read_body
 from mktplan.plan.model import Plan
 from mktplan.plan.refs import kpi_refs
 from mktplan.store.records import Row, SkippedRows
@@ -269,7 +269,7 @@ def _orders_agree(orders: list[DateOrder]) -> bool:
 def _summary_found(blocks: list[SummaryFacts]) -> bool:
     """Whether a candidate of any block may be a summary row of the whole table: its non-zero
     values near the totals of the other rows of its day or of the file, with the generous
-    float tolerances of :func:`~mktplan.ingest.sources._may_sum_up` (the whole read then
+    float tolerances of :func:`~mktplan.ingest.mapping._may_sum_up` (the whole read then
     checks it exactly). A candidate whose day has rows in a block that did not sum its days
     may be one too."""
     day_counts: dict[int, int] = {}

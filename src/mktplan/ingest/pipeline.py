@@ -8,10 +8,11 @@ handing on the next:
 1. **sniff** (:mod:`~mktplan.ingest.sniff`): bytes → :class:`Dialect` (format, encoding,
    delimiter or sheet, the header's line, the table);
 2. **layout** (:mod:`~mktplan.ingest.layout`): header + plan → :class:`Layout`;
-3. **read** (:mod:`~mktplan.ingest.read`, :mod:`~mktplan.ingest.readers`): blocks of
-   columns with file line numbers;
+3. **read** (:func:`~mktplan.ingest.readers.read_columns` and :mod:`~mktplan.ingest.read`:
+   ``csv_arrow``, ``csv_pandas``, ``xlsx``, ``parquet``): blocks of columns with file line
+   numbers;
 4. **cells** (:mod:`~mktplan.ingest.cells`): text → exact micro-units and dates;
-5. **map** (:mod:`~mktplan.ingest.sources`): columns → KPI values, rejects returned;
+5. **map** (:mod:`~mktplan.ingest.mapping`): columns → KPI values, rejects returned;
 6. **combine** (:mod:`~mktplan.ingest.combine`): to the plan's grain, block by block;
 
 then **store**: every file's batch in one transaction (:func:`ingest_files`). Stages 3–6 run
@@ -36,11 +37,11 @@ from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.combine import map_table
 from mktplan.ingest.layout import choose_layout
+from mktplan.ingest.mapping import MappedFile
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.sniff import Dialect, sniff
-from mktplan.ingest.sources import MappedFile
 from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
 

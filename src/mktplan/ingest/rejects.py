@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mktplan.errors import IngestError
 from mktplan.i18n import msg
-from mktplan.ingest.sources import RejectedRow
+from mktplan.ingest.mapping import RejectedRow
 from mktplan.spreadsheet_text import defused
 
 

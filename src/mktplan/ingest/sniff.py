@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.columns import Body, pandas_body
+from mktplan.ingest.read.xlsx import excel_rows
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
     TableHeader,
     _named,
-    excel_rows,
     header_key,
     read_columns,
     read_header,

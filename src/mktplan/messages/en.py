@@ -965,7 +965,7 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
-        # why a cell or row of an export was rejected (ingest/cells.py, ingest/sources.py)
+        # why a cell or row of an export was rejected (ingest/cells.py, ingest/mapping.py)
         "ingest.unsaved_formula": (
             "a formula without a saved result; open the file in Excel and save it, so the value "
             "is stored"

@@ -751,7 +751,7 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
-        # 导出文件中单元格或行被拒收的原因(ingest/cells.py、ingest/sources.py)
+        # 导出文件中单元格或行被拒收的原因(ingest/cells.py、ingest/mapping.py)
         "ingest.unsaved_formula": "公式没有保存的结果；请在 Excel 中打开并保存文件，使数值被存下来",
         "ingest.two_signs": "有多个正负号；负数写作 -5 或 (5)",
         "ingest.two_units": "一个数值中有多个单位",

@@ -1,0 +1,272 @@
+"""The read stage for .xlsx workbooks: a sheet's rows as the texts Excel shows, with the
+guards against damaged workbooks, zip bombs and uncalculated formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mktplan.errors import IngestError, shorten
+from mktplan.i18n import msg
+
+
+def _excel_cell_text(value: Any, number_format: str) -> str:
+    """A cell as the text a CSV export would hold: dates ISO, percent cells with %."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        # a 100 % cell is stored as 1 and read back as an int: the format decides, not the type
+        exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        percent = _percent_format(number_format or "")
+        if percent == "scaled":
+            return f"{(exact * 100).normalize():f}%"
+        if percent == "literal":
+            return f"{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
+        return f"{exact:f}"
+    return str(value)
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_format(number_format: str) -> str:
+    """'scaled' when Excel multiplies by 100 for the format (a bare %), 'literal' when the %
+    is only quoted or escaped text (0.0"%" or 0.0\\%), else ''."""
+    if "%" not in number_format:
+        return ""
+    return "scaled" if "%" in _FORMAT_LITERALS.sub("", number_format) else "literal"
+
+
+# A workbook's parts may inflate to at most this in all (a zip bomb is refused before any
+# part is read); real exports stay far below it: a 200,000-row sheet is about 35 MB of XML.
+MAX_XLSX_INFLATED = 1 << 30
+
+
+# A part larger than XLSX_RATIO_FLOOR may inflate at most this many times: sheet XML, however
+# repetitive, compresses about 12:1; a bomb of one repeated byte about 1000:1.
+MAX_XLSX_RATIO = 100
+
+
+XLSX_RATIO_FLOOR = 16 << 20
+
+
+_XLSX_HINT = msg("ingest.xlsx_unreadable.hint")
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a workbook whose parts would inflate beyond :data:`MAX_XLSX_INFLATED`, or a
+    large part packed more densely than any spreadsheet: the sizes are the zip directory's,
+    and zipfile never inflates a part beyond its recorded size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError(
+            msg("ingest.xlsx_unreadable", why=_damage(exc)), file=str(path), hint=_XLSX_HINT
+        ) from None
+    total = sum(part.file_size for part in parts)
+    dense = [
+        p
+        for p in parts
+        if p.file_size > XLSX_RATIO_FLOOR and p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1)
+    ]
+    if total > MAX_XLSX_INFLATED or dense:
+        why = (
+            msg("ingest.xlsx_too_large", size=f"{total:,}", max=f"{MAX_XLSX_INFLATED:,}")
+            if total > MAX_XLSX_INFLATED
+            else msg(
+                "ingest.xlsx_zip_bomb",
+                part=dense[0].filename,
+                size=f"{dense[0].file_size:,}",
+                packed=f"{dense[0].compress_size:,}",
+                ratio=MAX_XLSX_RATIO,
+            )
+        )
+        raise IngestError(
+            msg("ingest.xlsx_refused", why=why),
+            file=str(path),
+            hint=msg("ingest.xlsx_refused.hint"),
+        )
+
+
+def _damage(exc: BaseException) -> str:
+    """What is wrong with a damaged workbook, in a few words."""
+    import zlib
+
+    if isinstance(exc, zlib.error):
+        return "its compressed data is corrupt"
+    text = shorten(str(exc), 200)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (a streamed look at the sheet XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as part:
+                    tail = b""
+                    for chunk in iter(lambda: part.read(1 << 20), b""):
+                        window = tail + chunk
+                        if b"<f>" in window or b"<f " in window:
+                            return True
+                        tail = chunk[-3:]
+    return False
+
+
+def _load_workbook(path: Path, *, data_only: bool) -> Any:
+    """A read-only workbook, without openpyxl's warnings about styles and extensions it
+    ignores (they say nothing about the data and would reach the user's terminal)."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+
+
+def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
+    """``body`` (every row from row 1) with the formula text in place of empty cells whose
+    formula has no saved result (files written by scripts): a value that is not there must
+    not pass for "no value"."""
+
+    workbook = _load_workbook(path, data_only=False)
+    try:
+        worksheet = workbook[sheet]
+        worksheet.reset_dimensions()  # never trust the dimension record (see _open_sheet)
+        rows = worksheet.iter_rows()
+        out: list[Any] = []
+        for texts, cells in zip(body, rows, strict=False):
+            fixed = list(texts)
+            for i, cell in enumerate(cells):
+                value = cell.value
+                if i < len(fixed) and not fixed[i] and isinstance(value, str) and value[:1] == "=":
+                    fixed[i] = value
+            out.append(tuple(fixed))
+        return out
+    finally:
+        workbook.close()
+
+
+_T = TypeVar("_T")
+
+
+def excel_guard(path: Path, read: Callable[[], _T]) -> _T:
+    """``read()`` of a workbook, whose damage (bad XML, corrupt compressed data, an entity
+    bomb, a missing part) is an :class:`IngestError`; a zip bomb is refused before any part
+    is read."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise IngestError("reading .xlsx needs openpyxl", file=str(path)) from None
+    _check_inflated_size(path)
+    try:
+        return read()
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        ParseError,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        TypeError,  # openpyxl's typed attributes refuse a damaged value so
+        IndexError,  # a shared-string index past the table
+    ) as exc:
+        raise IngestError(
+            msg("ingest.xlsx_unreadable", why=_damage(exc)), file=str(path), hint=_XLSX_HINT
+        ) from None
+
+
+def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+    """Every row of a sheet as texts, row 1 first (blank rows kept: ``rows[n - 1]`` is row
+    ``n``), and the sheet's name. Where the header is, is sniff's to find."""
+    return excel_guard(path, lambda: _read_sheet(path, sheet))
+
+
+def _open_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
+    if not workbook.sheetnames:
+        raise IngestError(msg("ingest.no_readable_sheet"), file=str(path), hint=_XLSX_HINT)
+    if sheet is not None:
+        if sheet not in workbook.sheetnames:
+            raise IngestError(
+                msg("ingest.no_such_sheet", sheet=sheet),
+                file=str(path),
+                hint=msg("ingest.no_such_sheet.hint", sheets=", ".join(workbook.sheetnames)),
+            )
+        worksheet = workbook[sheet]
+    else:
+        worksheet = workbook.worksheets[0]
+    # read-only mode stops at the sheet's <dimension> record, which some writers leave
+    # at A1:C2 whatever the sheet holds; Excel ignores it, and so do we
+    worksheet.reset_dimensions()
+    return worksheet
+
+
+def _row_texts(row: Any) -> tuple[str, ...]:
+    return tuple(_excel_cell_text(c.value, getattr(c, "number_format", "")) for c in row)
+
+
+def sheet_header(
+    path: Path, sheet: str | None, header_row: int | None
+) -> tuple[int, tuple[str, ...], str]:
+    """The first header of a sheet: its row (``header_row``, else the first non-empty row),
+    its cells stripped without the empty ones at its end, and the sheet's name."""
+    workbook = _load_workbook(path, data_only=True)
+    try:
+        worksheet = _open_sheet(workbook, path, sheet)
+        name = str(worksheet.title)
+        for number, row in enumerate(worksheet.iter_rows(), start=1):
+            if header_row is not None and number < header_row:
+                continue
+            headers = tuple(t.strip() for t in _row_texts(row))
+            while headers and not headers[-1]:
+                headers = headers[:-1]
+            if headers or header_row is not None:
+                break
+        else:
+            headers, number = (), header_row or 1
+        if not headers:
+            raise IngestError(
+                msg("ingest.empty_sheet")
+                if header_row is None
+                else msg("ingest.header_row_beyond_sheet", row=header_row),
+                file=str(path),
+                path=name,
+                line=number,
+            )
+        return number, headers, name
+    finally:
+        workbook.close()
+
+
+def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+    workbook = _load_workbook(path, data_only=True)
+    try:
+        worksheet = _open_sheet(workbook, path, sheet)
+        name = str(worksheet.title)
+        rows = [_row_texts(row) for row in worksheet.iter_rows()]
+        if _has_formulas(path):
+            rows = _uncalculated_formulas(path, name, rows)
+        return rows, name
+    finally:
+        workbook.close()
