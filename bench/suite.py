@@ -241,17 +241,18 @@ def timed_run(argv: list[str], log: Path) -> tuple[float, int, int]:
 
     stdout and stderr go to ``log`` so pipes never throttle the child, which a small launcher
     process starts and times (see ``_LAUNCHER``)."""
-    program = shutil.which(argv[0]) or argv[0]
+    program = shutil.which(argv[0], path=child_env().get("PATH")) or argv[0]
     read, write = os.pipe()
-    with os.fdopen(read, "rb") as report, log.open("wb") as out:
+    with os.fdopen(read, "rb") as report:
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-c", _LAUNCHER, str(write), program, *argv[1:]],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=child_env(),
-                pass_fds=(write,),
-            )
+            with log.open("wb") as out:
+                proc = subprocess.Popen(
+                    [sys.executable, "-c", _LAUNCHER, str(write), program, *argv[1:]],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=child_env(),
+                    pass_fds=(write,),
+                )
         finally:
             os.close(write)
         text = report.read().decode()

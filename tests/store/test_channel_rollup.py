@@ -142,6 +142,21 @@ def test_rollup_follows_new_rows_and_corrections(backend: Backend) -> None:
         )
         assert totals_agree(store)
         assert rollup(store) == from_rows(store)
+        # a ledger's refs and a budget line on one day and channel, then every row of k deleted
+        more = [
+            on("k", "2024-06-03", "2", "a", ref="inv-1"),
+            on("k", "2024-06-03", "5", "a", ref="inv-2"),
+        ]
+        store.ingest("p", [batch(more, name="3.csv"), batch([on("j", "2024-06-01", "1", "a")])])
+        assert totals_agree(store)
+        store.connection.execute(  # type: ignore[attr-defined]
+            "DELETE FROM observation WHERE kpi = 'k' AND ref = 'inv-1'"
+        )
+        assert totals_agree(store)
+        store.connection.execute("DELETE FROM observation WHERE kpi = 'k'")  # type: ignore[attr-defined]
+        assert totals_agree(store)
+        assert rollup(store) == from_rows(store)
+        assert [r[1] for r in rollup(store)] == ["j"]
 
 
 def test_refs_of_a_ledger_add_up_in_the_rollup(backend: Backend) -> None:
@@ -249,12 +264,21 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(tmp_path: Path
         )
         sql = store.query("p")
         asked = [
-            AggRequest("k", dt.date(2024, 1, 1), dt.date(2024, 12, 31), how)
+            AggRequest("k", first, last, how)
+            for first, last in (
+                (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+                (days[0], days[-1]),  # exactly the data's days: its totals
+                (days[1], days[-1]),  # a day short at either end: its days
+                (days[0], days[-2]),
+            )
             for how in ("sum", "max")
-        ] + [AggRequest("k", days[1], days[-1], how) for how in ("sum", "max")]
+        ]
         found = sql.aggregate(asked)
-        assert [found[a].value for a in asked] == [D(3080), D(69), D(2079), D(64)]
-        assert [found[a].count for a in asked] == [64, 64, 63, 63]
+        assert [found[a].value for a in asked] == [
+            *(D(3080), D(69), D(3080), D(69)),
+            *(D(2079), D(64), D(2016), D(63)),
+        ]
+        assert [found[a].count for a in asked] == [64, 64, 64, 64, 63, 63, 63, 63]
         assert found[asked[0]].first == days[0]
         assert found[asked[0]].last == days[-1]
 

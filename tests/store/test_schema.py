@@ -246,7 +246,6 @@ def test_corrections_recount_the_rollup_of_every_day_and_kpi_they_touch(tmp_path
             "observation_day_delete",
             "observation_channel_month_delete",
             "observation_channel_total_delete",
-            "observation_kpi_total_delete",
         }
 
 

@@ -365,18 +365,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (plan_id, kpi, channel)
             ) STRICT, WITHOUT ROWID""",
             ROLLUP_TOTALS_ALL,
-            # deletes happen only by hand or in tests: recount the deleted row's channel from
-            # the rows (the month trigger may not have run yet); inserts and corrections are
-            # recounted once per file by upsert (ROLLUP_TOTALS)
+            # deletes happen only by hand or in tests: the deleted row's whole units and micro
+            # remainder come off its channel's totals (exact: they are summed row by row);
+            # inserts and corrections are recounted once per file by upsert (ROLLUP_TOTALS)
             """CREATE TRIGGER observation_channel_total_delete AFTER DELETE ON observation BEGIN
+                UPDATE observation_channel_total SET n = n - 1,
+                    whole = whole - OLD.value / 1000000, rest = rest - OLD.value % 1000000
+                WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND channel = OLD.channel;
                 DELETE FROM observation_channel_total WHERE plan_id = OLD.plan_id
-                    AND kpi = OLD.kpi AND channel = OLD.channel;
-                INSERT INTO observation_channel_total
-                    SELECT plan_id, kpi, channel, count(*), sum(value / 1000000),
-                           sum(value % 1000000)
-                    FROM observation WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
-                        AND channel = OLD.channel
-                    GROUP BY plan_id, kpi, channel;
+                    AND kpi = OLD.kpi AND channel = OLD.channel AND n = 0;
             END""",
         ),
     ),
@@ -407,18 +404,19 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (plan_id, kpi)
             ) STRICT, WITHOUT ROWID""",
             ROLLUP_KPI_TOTALS_ALL,
-            # deletes happen only by hand or in tests: recount the KPI from its rows, grouped as
-            # the daily rollup groups them (the day trigger may not have run yet)
-            """CREATE TRIGGER observation_kpi_total_delete AFTER DELETE ON observation BEGIN
+            # deletes happen only by hand or in tests: the day trigger recounts the KPI's
+            # totals from its days after recounting the deleted row's day (a pass over the
+            # KPI's days per deleted row); inserts and corrections are recounted once per file
+            # by upsert (ROLLUP_KPI_TOTALS)
+            "DROP TRIGGER observation_day_delete",
+            "CREATE TRIGGER observation_day_delete AFTER DELETE ON observation BEGIN "  # noqa: S608
+            + _RECOUNT_DAY.format(row="OLD")
+            + """ DELETE FROM observation_day
+                WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi AND date = OLD.date AND n = 0;
                 DELETE FROM observation_kpi_total WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi;
-                INSERT INTO observation_kpi_total
-                    SELECT plan_id, kpi, min(date), max(date), count(*), sum(v / 1000000),
-                           sum(v % 1000000), min(v), max(v)
-                    FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation
-                          WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi
-                          GROUP BY plan_id, kpi, date, channel)
-                    GROUP BY plan_id, kpi;
-            END""",
+                INSERT INTO observation_kpi_total """
+            + _KPI_TOTALS.format(where="WHERE plan_id = OLD.plan_id AND kpi = OLD.kpi")
+            + "; END",
         ),
     ),
 )

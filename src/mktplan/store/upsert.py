@@ -234,7 +234,8 @@ def recount_rollups(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]
     conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
     conn.executemany(schema.ROLLUP_MONTHS, spans)
     kpis = list(dict.fromkeys((span[0], span[1]) for span in spans))
-    # (a total passes 64 bits only past 9 million values of the largest size ingest takes)
+    # (a total passes 64 bits only past about a million values of the largest size the store
+    # takes; the ingest then fails whole with the store's overflow message)
     conn.executemany(schema.ROLLUP_TOTALS_CLEAR, kpis)
     conn.executemany(schema.ROLLUP_TOTALS, kpis)
     conn.executemany(schema.ROLLUP_KPI_TOTALS_CLEAR, kpis)
