@@ -226,7 +226,9 @@ class PandasColumn:
 
 
 class ArrowColumn:
-    """A column read by pyarrow's CSV reader: float64 numbers or (dictionary-coded) text.
+    """A column read by pyarrow's CSV reader: float64 or int64 numbers, or (dictionary-coded)
+    text. int64 comes from the block reader only, for columns of whole numbers (their
+    micro-units are exact without the float check).
 
     A number column keeps a way to read its cells again as written (``text_source``), for the
     rare cells whose float is not provably the decimal written (more than six decimals,
@@ -241,7 +243,13 @@ class ArrowColumn:
         import pyarrow as pa
 
         self._data = data
-        self._kind: Kind = "float" if pa.types.is_floating(data.type) else "text"
+        self._kind: Kind = (
+            "float"
+            if pa.types.is_floating(data.type)
+            else "int"
+            if pa.types.is_integer(data.type)
+            else "text"
+        )
         self._text_source = text_source
         self._as_written: pa.ChunkedArray[Any] | None = None
         self._factorized: tuple[Codes, list[str]] | None = None
@@ -254,6 +262,8 @@ class ArrowColumn:
         return len(self._data)
 
     def values(self) -> npt.NDArray[Any]:
+        if self._kind == "int":
+            return _numpy(self._data, np.int64, 0)
         return _numpy(self._data, np.float64, np.nan)
 
     def nulls(self) -> npt.NDArray[np.bool_]:
