@@ -64,11 +64,18 @@ def csv_blocks(
     first_line = header_line + 1
     pieces = _pieces(header.readable, header_line, block_bytes, quoted=total > 0)
 
-    def read_next(ints: frozenset[int]) -> tuple[Any, frozenset[int]] | None:
-        # in the worker: reading the bytes is off the mapping thread too (one worker, so
-        # the generator is never run by two threads at once)
+    def read_next(ints: frozenset[int]) -> tuple[Any, frozenset[int], dict[int, Column]] | None:
+        # In the worker: reading the bytes, and the numbers and codes mapping will ask for
+        # (numpy's loops run beside the mapping of the block before). One worker, so the
+        # generator is never run by two threads at once.
         piece = next(pieces, None)
-        return None if piece is None else parse(piece, ints)
+        if piece is None:
+            return None
+        table, ints = parse(piece, ints)
+        columns = {p: ArrowColumn(table.column(_name(p)), _as_text(p)) for p in positions}
+        for column in columns.values():
+            column.prepare()
+        return table, ints, cast(dict[int, Column], columns)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-csv") as ahead:
         pending = ahead.submit(read_next, ints)
@@ -82,7 +89,7 @@ def csv_blocks(
                 raise NotStreamable from None
             if done is None:
                 return
-            table, ints = done
+            table, ints, columns = done
             if first:  # the columns of whole numbers: int64 from the next piece on
                 ints = _whole_numbers(table, numbers)
                 first = False
@@ -91,9 +98,6 @@ def csv_blocks(
                 _holds_line_break(table.column(_name(i))) for i in range(width) if i not in numbers
             ):
                 raise NotStreamable  # a value over several lines: lines are not rows
-            columns: dict[int, Column] = {
-                p: ArrowColumn(table.column(_name(p)), _as_text(p)) for p in positions
-            }
             yield Body(columns, table.num_rows, first_line)
             first_line += table.num_rows
 
