@@ -221,16 +221,14 @@ def _pieces(
 ) -> Iterator[memoryview]:
     """The bytes below line ``header_line``, cut at line ends (outside quotes when the file
     has quotes) into pieces of about ``block_bytes``, each read into a buffer of its own
-    (the one before is still being parsed). The first piece is an eighth of that: mapping
-    waits for it, so it should parse quickly. Lines ended by a bare CR are not cut here:
+    (the one before is still being parsed). Lines ended by a bare CR are not cut here:
     :class:`NotStreamable`."""
     try:
         with path.open("rb") as fh:
             rest = b""
             skip = header_line
-            want = max(block_bytes // 8, 1)
             while True:
-                buffer = bytearray(len(rest) + want)
+                buffer = bytearray(len(rest) + block_bytes)
                 buffer[: len(rest)] = rest
                 read = fh.readinto(memoryview(buffer)[len(rest) :])
                 size = len(rest) + read
@@ -252,7 +250,6 @@ def _pieces(
                     rest = bytes(buffer[start:size])
                     continue
                 rest = bytes(buffer[cut:size])
-                want = block_bytes
                 yield memoryview(buffer)[start:cut]
     except OSError:
         raise NotStreamable from None
