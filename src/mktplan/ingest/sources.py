@@ -272,11 +272,14 @@ def map_block(
     # Blank lines (every used cell empty) are not rows. Number columns first: one without
     # empty cells settles it at once.
     blank = np.ones(size, dtype=np.bool_)
-    for position in sorted(layout.positions, key=lambda p: body[p].kind == "text"):
+    for i, position in enumerate(sorted(layout.positions, key=lambda p: body[p].kind == "text")):
+        column = body[position]
+        if i == 0 and column.kind != "text":  # every row still blank: no gather and scatter
+            blank = np.array(column.nulls(), dtype=np.bool_)
+            continue
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        column = body[position]
         if column.kind != "text":
             blank[rows] = column.nulls()[rows]
             continue
