@@ -740,6 +740,7 @@ def profile(bench: Benchmark, inputs: Inputs) -> int:
         print(f"{bench.name} does not run mktplan; nothing to profile", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
+    inputs.work.mkdir(parents=True, exist_ok=True)
     stats_file = OUT / f"{bench.name}.prof"
     full = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "mktplan", *argv[1:]]
     seconds, code, peak = timed_run(full, inputs.work / f"{bench.name}-profile.log")

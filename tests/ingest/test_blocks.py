@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
+from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile, map_body
@@ -22,6 +24,7 @@ from mktplan.ingest.read.parquet import parquet_blocks
 from mktplan.ingest.sniff import read_body, sniff
 from mktplan.plan.cache import load_plan
 from mktplan.store.records import SkippedRows
+from tests.conftest import run_cli
 
 PLAN = """\
 plan:
@@ -269,3 +272,104 @@ def test_parquet_blocks_give_the_whole_tables_observations(tmp_path: Path) -> No
     assert streams(plan, export, "ads", 100)
     from_csv, _ = both(plan, csv_export, "ads", 1 << 20)
     assert blocks.rows == from_csv.rows
+
+
+# --- what the block reader converts ------------------------------------------------------
+
+
+def block_kinds(
+    plan: object, path: Path, source: str, size: int
+) -> list[tuple[int, dict[str, str]]]:
+    """(first line, {value column header: kind}) of each block the CSV block reader gives."""
+    from mktplan.plan.model import Plan
+
+    assert isinstance(plan, Plan)
+    dialect = sniff(path, plan.sources[source])
+    layout = choose_layout(plan, dialect, source)
+    _, quotes = scan_file(path, text=dialect.header.text)
+    names = dialect.header.headers
+    numbers = [p for p in layout.positions if p not in layout.text_positions]
+    bodies = csv_blocks(
+        dialect.header, dialect.header_line, layout.positions, layout.text_positions, quotes, size
+    )
+    return [(body.first_line, {names[p]: body[p].kind for p in numbers}) for body in bodies]
+
+
+def with_cell(line: str, column: int, value: str) -> str:
+    cells = line.split(",")
+    cells[column] = value
+    return ",".join(cells)
+
+
+SALES = HEADER.split(",").index("sales")
+
+
+def test_whole_number_columns_are_read_as_int64_until_a_decimal_comes(tmp_path: Path) -> None:
+    lines = export_rows(3000)
+    lines[2500] = with_cell(lines[2500], SALES, "12.25")  # sales: whole numbers until here
+    lines[2700] = with_cell(lines[2700], SALES, "1e3")  # pyarrow reads no int64 from this
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "ads", 4096)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 4096)
+    expected = sum(Decimal(line.split(",")[SALES]) for line in lines) * 10**6
+    assert sum(r[3] for r in blocks.rows if r[0] == "ads.sales") == expected
+    kinds = block_kinds(plan, export, "ads", 4096)
+    assert kinds[0][1]["sales"] == "float"  # the first piece decides which columns are whole
+    assert kinds[1][1] == {
+        "spend": "float",
+        "sales": "int",
+        "clicks": "int",
+        "peak": "int",
+        "floor": "float",
+        "rank": "int",
+    }
+    decimal_at = max(i for i, (first, _) in enumerate(kinds) if first <= 2502)
+    assert [k["sales"] for _, k in kinds[1:decimal_at]] == ["int"] * (decimal_at - 1)
+    assert {k["sales"] for _, k in kinds[decimal_at:]} == {"float"}  # from then on
+    assert kinds[-1][1]["clicks"] == "int"
+
+
+def test_a_hex_cell_in_a_whole_number_column_is_no_number(tmp_path: Path) -> None:
+    # pyarrow reads 0x1F as the int64 31, but as no float: the block reader must not take it
+    lines = export_rows(3000)
+    lines[2500] = with_cell(lines[2500], SALES, "0x1F")
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "ads", 4096)
+    same(whole, blocks)
+    assert [(r.line, r.column, r.value) for r in blocks.rejects] == [(2502, "sales", "0x1F")]
+
+
+def test_columns_the_source_does_not_map_are_checked_not_converted(tmp_path: Path) -> None:
+    lines = export_rows(30000)  # 1.4 MB: the sniffer's sample (1 MiB) ends before line 28000
+    lines[100] = lines[100].replace(",c", ",1.5 café €", 1)  # any text in an unmapped column
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "ads", 1 << 16)
+    same(whole, blocks)
+    assert streams(plan, export, "ads", 1 << 16)
+    # a ragged row, with an extra cell in the unmapped column: as the whole read says
+    ragged = [*lines[:28000], lines[28000].replace(",c", ",c,extra", 1), *lines[28001:]]
+    plan, export = setup(tmp_path, HEADER + "".join(ragged))
+    assert not streams(plan, export, "ads", 1 << 16)  # the blocks hand over to the whole read
+    with pytest.raises(IngestError, match="Expected 10 fields in line 28002"):
+        both(plan, export, "ads", 1 << 16)
+
+
+def test_invalid_utf8_in_an_unmapped_column_refuses_the_file(tmp_path: Path) -> None:
+    """Bytes that are not the file's encoding may misread any cell: the file is refused as
+    before, though the column is not converted."""
+    lines = export_rows(30000)
+    lines[28000] = lines[28000].replace(",c", ",c\udcff", 1)
+    plan_path = tmp_path / "plan.yaml"
+    plan_path.write_text(PLAN, encoding="utf-8")
+    export = tmp_path / "e.csv"
+    export.write_bytes((HEADER + "".join(lines)).encode("utf-8", "surrogateescape"))
+    plan = load_plan(plan_path)
+    assert sniff(export, plan.sources["ads"]).header.encoding == "utf-8"
+    assert not streams(plan, export, "ads", 1 << 16)
+    run = run_cli("ingest", plan_path, export, "--source", "ads", "--store", tmp_path / "s.db")
+    assert run.code == 1
+    assert "e.csv" in run.stderr
+    assert "not valid utf-8" in run.stderr
+    assert "Traceback" not in run.output
+    assert not (tmp_path / "s.db").exists()

@@ -367,7 +367,7 @@ def parse_numbers(
         present = ~column.nulls()
         if not size or (ints.max() < int(MAX_VALUE) and ints.min() > -int(MAX_VALUE)):
             parsed = ParsedNumbers(np.multiply(ints, MICRO), present, percent, errors)
-            return _scaled(parsed, scale, np.ones(size, dtype=np.bool_))
+            return parsed if scale == 1 else _scaled(parsed, scale, np.ones(size, dtype=np.bool_))
         micro = np.zeros(size, dtype=np.int64)
         present[:] = False
         rest = np.arange(size)  # too large for micro-units: each says so through parse_value

@@ -271,11 +271,14 @@ def map_block(
     # Blank lines (every used cell empty) are not rows. Number columns first: one without
     # empty cells settles it at once.
     blank = np.ones(size, dtype=np.bool_)
-    for position in sorted(layout.positions, key=lambda p: body[p].kind == "text"):
+    for i, position in enumerate(sorted(layout.positions, key=lambda p: body[p].kind == "text")):
+        column = body[position]
+        if i == 0 and column.kind != "text":  # every row still blank: no gather and scatter
+            blank = np.array(column.nulls(), dtype=np.bool_)
+            continue
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        column = body[position]
         if column.kind != "text":
             blank[rows] = column.nulls()[rows]
             continue
@@ -580,7 +583,7 @@ def _summary_facts(
     if found is None:
         return None
     live = found.live
-    day_of = days.astype(np.int64)
+    day_of = days.view(np.int64)  # the same numbers, without a copy
     every = bool(live.all())
     if every and size:
         low = int(day_of.min())
@@ -638,7 +641,7 @@ def _day_keys(
     days: npt.NDArray[np.datetime64], live: npt.NDArray[np.bool_]
 ) -> tuple[npt.NDArray[np.int64], int]:
     """Each row's day as a dense key from 0 (rows not ``live`` get 0), and the key count."""
-    raw = days.astype(np.int64)
+    raw = days.view(np.int64)
     low = int(raw[live].min()) if live.any() else 0
     key = np.where(live, raw - low, 0)
     return key, int(key.max()) + 1 if len(key) else 1
@@ -895,8 +898,13 @@ def _combine(
     per_line = len(ref_names)
     per_channel = len(line_names) * per_line
     # key = ((day × channels + channel) × lines + line) × refs + ref, in the store's key order
-    keys_plain = (days.astype(np.int64) * width + channel_codes.astype(np.int64)) * per_channel
-    keys_all = keys_plain + line_codes.astype(np.int64) * per_line + ref_codes.astype(np.int64)
+    keys_plain = days.view(np.int64) * width
+    keys_plain += channel_codes
+    if per_channel == 1:  # one line and one ref (none): their codes are all 0
+        keys_all = keys_plain
+    else:
+        keys_plain *= per_channel
+        keys_all = keys_plain + line_codes * per_line + ref_codes
 
     caches: tuple[dict[int, _Groups], dict[int, _Groups]] = ({}, {})
     for _ in range(2):
@@ -1049,7 +1057,7 @@ def _grouping(
     if span <= max(4 * len(keys), 1 << 16):
         occupied = np.bincount(keys - low, minlength=span) > 0
         dense = np.cumsum(occupied) - 1
-        code = dense[keys - low].astype(np.intp)
+        code = dense[keys - low].astype(np.intp, copy=False)
         group_keys = np.flatnonzero(occupied).astype(np.int64) + low
     else:  # sparse keys (very many channels): sort them instead
         group_keys, inverse = np.unique(keys, return_inverse=True)

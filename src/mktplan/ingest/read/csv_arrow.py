@@ -7,6 +7,7 @@ the file is read whole by the reader that says what is wrong, with the line."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +30,12 @@ def csv_blocks(
     block_bytes: int,
 ) -> Iterator[Body]:
     """The columns at ``positions`` of the table below ``header_line``, in blocks; the other
-    columns are read as text only to check them. :class:`ColumnIsText` when a number column
-    is not numbers throughout; :class:`NotStreamable` when pyarrow cannot read the file.
+    columns are only checked (split into cells, valid UTF-8, no line break in a value).
+    :class:`ColumnIsText` when a number column is not numbers throughout; :class:`NotStreamable`
+    when pyarrow cannot read the file. Number columns are float64, or int64 from the second
+    piece on where the first held whole numbers only; a decimal in such a column turns it
+    back to float64, and an x anywhere in a piece (pyarrow reads 0x1F as the int 31, but as
+    no float) all of them, from that piece on.
 
     The file is cut into pieces of about ``block_bytes`` at line ends outside quotes, and
     each piece is parsed by pyarrow on both cores while the one before it is mapped: one piece
@@ -43,41 +48,83 @@ def csv_blocks(
         raise NotStreamable
     width = len(header.headers)
     numbers = {p for p in positions if p not in text_positions}
-    parse = _parser(header.delimiter, width, numbers, text_positions, quoted=total > 0)
+    # Without quotes no value holds a line break, so the columns the layout does not read
+    # are not converted: pyarrow still splits every row into all its cells (a ragged row
+    # still fails), and each piece's bytes are checked as UTF-8 at once instead of cell by
+    # cell (invalid UTF-8 anywhere hands over to the whole read, as before).
+    only_mapped = not total and len(positions) < width
+    parse = _parser(
+        header.delimiter,
+        width,
+        positions,
+        numbers,
+        text_positions,
+        quoted=total > 0,
+        only_mapped=only_mapped,
+    )
+    ints: frozenset[int] = frozenset()  # number columns read as int64 (see _whole_numbers)
     first_line = header_line + 1
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-csv") as ahead:
-        pieces = _pieces(header.readable, header_line, block_bytes, quoted=total > 0)
-        pending = None
+    pieces = _pieces(header.readable, header_line, block_bytes, quoted=total > 0)
+
+    def read_next(ints: frozenset[int]) -> tuple[Any, frozenset[int], dict[int, Column]] | None:
+        # In the worker: reading the bytes, and the numbers and codes mapping will ask for
+        # (numpy's loops run beside the mapping of the block before). One worker, so the
+        # generator is never run by two threads at once.
         piece = next(pieces, None)
-        if piece is not None:
-            pending = ahead.submit(parse, piece)
-        while pending is not None:
+        if piece is None:
+            return None
+        table, ints = parse(piece, ints)
+        columns = {p: ArrowColumn(table.column(_name(p)), _as_text(p)) for p in positions}
+        for column in columns.values():
+            column.prepare()
+        return table, ints, cast(dict[int, Column], columns)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-csv") as ahead:
+        pending = ahead.submit(read_next, ints)
+        first = True
+        while True:
             try:
-                table = pending.result()
+                done = pending.result()
             except pa.ArrowInvalid as exc:
                 _raise_for(exc, numbers)
             except (pa.ArrowException, OSError):
                 raise NotStreamable from None
-            piece = next(pieces, None)
-            pending = ahead.submit(parse, piece) if piece is not None else None
+            if done is None:
+                return
+            table, ints, columns = done
+            if first:  # the columns of whole numbers: int64 from the next piece on
+                ints = _whole_numbers(table, numbers)
+                first = False
+            pending = ahead.submit(read_next, ints)
             if total and any(
-                _holds_line_break(table.column(i)) for i in range(width) if i not in numbers
+                _holds_line_break(table.column(_name(i))) for i in range(width) if i not in numbers
             ):
                 raise NotStreamable  # a value over several lines: lines are not rows
-            columns: dict[int, Column] = {
-                p: ArrowColumn(table.column(p), _as_text(p)) for p in positions
-            }
             yield Body(columns, table.num_rows, first_line)
             first_line += table.num_rows
 
 
+def _name(position: int) -> str:
+    return f"c{position}"
+
+
 def _parser(
-    delimiter: str, width: int, numbers: set[int], text_positions: set[int], *, quoted: bool
-) -> Callable[[memoryview], Any]:
+    delimiter: str,
+    width: int,
+    positions: list[int],
+    numbers: set[int],
+    text_positions: set[int],
+    *,
+    quoted: bool,
+    only_mapped: bool,
+) -> Callable[[memoryview, frozenset[int]], tuple[Any, frozenset[int]]]:
+    """A function that parses a piece with pyarrow, the number columns in ``ints`` as int64
+    (the others float64): (table, the columns it read as int64). A column of whole numbers
+    that holds a decimal in this piece is read as float64 here and from now on."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    names = [f"c{i}" for i in range(width)]
+    names = [_name(i) for i in range(width)]
     coded = pa.dictionary(pa.int32(), pa.string())
     types = {
         name: pa.float64() if i in numbers else coded if i in text_positions else pa.string()
@@ -87,23 +134,86 @@ def _parser(
     parse_options = pcsv.ParseOptions(
         delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=quoted
     )
-    convert_options = pcsv.ConvertOptions(
-        column_types=types,
-        null_values=[""],
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        check_utf8=True,
-    )
+    include = [names[p] for p in positions] if only_mapped else []
 
-    def parse(piece: memoryview) -> Any:
-        return pcsv.read_csv(
-            cast(Any, pa.BufferReader(piece)),
-            read_options=read_options,
-            parse_options=parse_options,
-            convert_options=convert_options,
+    def convert(ints: frozenset[int]) -> Any:
+        return pcsv.ConvertOptions(
+            column_types={**types, **{names[p]: pa.int64() for p in ints}},
+            include_columns=include,
+            null_values=[""],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=not only_mapped,  # only_mapped: the piece is checked whole
         )
 
+    def parse(piece: memoryview, ints: frozenset[int]) -> tuple[Any, frozenset[int]]:
+        if only_mapped:
+            _check_utf8(piece)
+        if ints and _may_hold_hex(piece):
+            ints = frozenset()  # pyarrow reads 0x1F as the int 31, and no float: floats
+        while True:
+            try:
+                table = pcsv.read_csv(
+                    cast(Any, pa.BufferReader(piece)),
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert(ints),
+                )
+            except pa.ArrowInvalid as exc:
+                found = _FAILED_COLUMN.search(str(exc))
+                if found is None or int(found.group(1)) not in ints:
+                    raise
+                ints = ints - {int(found.group(1))}  # a decimal: read as float64 again
+                continue
+            return table, ints
+
     return parse
+
+
+def _whole_numbers(table: Any, numbers: set[int]) -> frozenset[int]:
+    """The float64 columns of ``table`` whose present values are all whole numbers of at
+    most 15 digits: pyarrow reads them as int64 exactly, and whole micro-units of an int64
+    column cost a multiplication (not the exactness check of floats)."""
+    import numpy as np
+
+    from mktplan.ingest.columns import _chunks, _numpy
+
+    whole = set()
+    for p in numbers:
+        column = table.column(_name(p))
+        if not _chunks(column):
+            continue
+        values = _numpy(column, np.float64, 0.0)
+        with np.errstate(invalid="ignore"):
+            if np.all(np.abs(values) < 1e15) and np.array_equal(values, np.rint(values)):
+                whole.add(p)
+    return frozenset(whole)
+
+
+def _check_utf8(piece: memoryview) -> None:
+    """:class:`NotStreamable` when the piece is not valid UTF-8. An ASCII buffer is (one
+    pass, about a millisecond); else the piece is decoded a MiB at a time. Not pyarrow's
+    cast, which imports pyarrow.compute (40 ms)."""
+    data = piece.obj
+    if isinstance(data, bytes | bytearray) and data.isascii():
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    try:
+        for start in range(0, len(piece), step):
+            decoder.decode(piece[start : start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise NotStreamable from None
+
+
+def _may_hold_hex(piece: memoryview) -> bool:
+    """Whether the piece's buffer holds an x or X anywhere, as a hex cell (0x1F) would:
+    memchr, about a millisecond a piece. Looking for "0x" itself costs 15 ms with bytes.find
+    (zeros are everywhere in numbers) and 6.5 ms with pyarrow.compute, whose import alone
+    costs 40 ms; the int64 columns save about 10 ms a piece."""
+    data = piece.obj if isinstance(piece.obj, bytes | bytearray) else bytes(piece)
+    return data.find(b"x") >= 0 or data.find(b"X") >= 0
 
 
 def _pieces(

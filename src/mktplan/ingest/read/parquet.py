@@ -136,7 +136,9 @@ def parquet_blocks(
             first_line += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise IngestError(
-            msg("ingest.parquet.broken_near", row=f"{first_line - 1:,}", why=shorten(str(exc), 200)),
+            msg(
+                "ingest.parquet.broken_near", row=f"{first_line - 1:,}", why=shorten(str(exc), 200)
+            ),
             file=file,
             hint=_HINT,
         ) from None
