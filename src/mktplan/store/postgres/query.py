@@ -25,6 +25,33 @@ Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
 
 
+# The latest date of each KPI: a loose index scan of the rollup's key, one seek per KPI.
+LATEST_DATES = """
+WITH RECURSIVE k(kpi) AS (
+    SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s
+    UNION ALL
+    SELECT (SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s AND kpi > k.kpi)
+    FROM k WHERE k.kpi IS NOT NULL)
+SELECT kpi, (SELECT max(date) FROM observation_day WHERE plan_id = %(plan)s AND kpi = k.kpi)
+FROM k WHERE kpi IS NOT NULL"""
+
+# Σ value by KPI and budget line of the rows that name a line (the partial index
+# observation_lines holds only those).
+NAMED_LINES = """
+SELECT kpi, line, sum(value) FROM observation
+WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s AND line <> ''
+GROUP BY kpi, line"""
+
+# Each KPI's total from the daily rollup, for the KPIs with a row without a line in the
+# window (found by the first such row of the primary key, not by reading them all).
+UNNAMED_TOTALS = """
+SELECT k.kpi, (SELECT sum(d.total) FROM observation_day d WHERE d.plan_id = %(plan)s
+               AND d.kpi = k.kpi AND d.date BETWEEN %(start)s AND %(end)s)
+FROM unnest(%(kpis)s::text[]) AS k(kpi)
+WHERE EXISTS (SELECT 1 FROM observation o WHERE o.plan_id = %(plan)s AND o.kpi = k.kpi
+              AND o.date BETWEEN %(start)s AND %(end)s AND o.line = '')"""
+
+
 def _day(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
 
@@ -156,29 +183,37 @@ class PgObservations:
             return cur.fetchone() is None
 
     def latest_dates(self) -> dict[str, dt.date]:
-        """The latest observation date of every KPI of the plan."""
+        """The latest observation date of every KPI of the plan: the distinct KPIs walked
+        through the rollup's key (a seek per KPI, not a scan of every day row)."""
         with self._snapshot() as cur:
-            cur.execute(
-                "SELECT kpi, max(date) FROM observation_day WHERE plan_id = %s GROUP BY kpi",
-                (self._plan,),
-            )
+            cur.execute(LATEST_DATES, {"plan": self._plan})
             return {str(kpi): day for kpi, day in cur.fetchall()}
 
     def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
-        """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
-        sums: dict[str, int] = {}
-        by_kpi: dict[str, list[tuple[str, int]]] = {}
-        with self._snapshot() as cur:  # one statement for every KPI
-            cur.execute(
-                "SELECT kpi, line, sum(value) FROM observation WHERE plan_id = %s "
-                "AND kpi = ANY(%s) AND date BETWEEN %s AND %s GROUP BY kpi, line",
-                (self._plan, list(dict.fromkeys(kpis)), start, end),
-            )
+        """Σ value of ``kpis`` in the window by budget line ('' for observations without one).
+
+        The rows that name a line are read through their own index (``observation_lines``;
+        spend booked by line is the exception); the rest, often every row, is each KPI's
+        total from the daily rollup less them, and the rows without a line are only looked
+        at to see that there is one (as :meth:`SqlObservations.sums_by_line` does)."""
+        wanted = list(dict.fromkeys(kpis))
+        named: dict[str, list[tuple[str, int]]] = {}
+        unnamed: dict[str, int] = {}  # the rollup total less the named lines, per KPI
+        with self._snapshot() as cur:  # two statements for every KPI
+            cur.execute(NAMED_LINES, (self._plan, wanted, start, end))
             for kpi, line, total in cur.fetchall():
-                by_kpi.setdefault(kpi, []).append((line, int(total)))
+                named.setdefault(kpi, []).append((line, int(total)))
+            cur.execute(
+                UNNAMED_TOTALS, {"plan": self._plan, "kpis": wanted, "start": start, "end": end}
+            )
+            for kpi, total in cur.fetchall():
+                unnamed[kpi] = int(total) - sum(t for _, t in named.get(kpi, []))
+        sums: dict[str, int] = {}
         for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
-            for line, total in by_kpi.get(kpi, []):
+            for line, total in named.get(kpi, []):
                 sums[line] = sums.get(line, 0) + total
+            if kpi in unnamed:
+                sums[""] = sums.get("", 0) + unnamed[kpi]
         return {line: from_micro(total) for line, total in sums.items()}
 
     def window_sums(
