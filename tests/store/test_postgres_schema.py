@@ -167,3 +167,16 @@ def test_a_version_5_store_gets_the_line_index_and_its_rollups_in_key_order(url:
         ):
             by_page = conn.execute(f"SELECT {key} FROM {table} ORDER BY ctid").fetchall()  # noqa: S608
             assert by_page == sorted(by_page), table
+
+
+def test_a_report_snapshot_groups_in_memory_and_gives_the_memory_back(url: str) -> None:
+    with open_store(url) as store:
+        store.ingest("p", [batch([obs("a", 1, "1", "web")])])
+        conn = store.connection
+        default = conn.execute("SHOW work_mem").fetchone()
+        with store.query("p") as query:
+            assert query.channel_sums(["a"], dt.date(2024, 6, 1), dt.date(2024, 6, 30)) == {
+                "a": {"web": Decimal(1)}
+            }
+            assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
+        assert conn.execute("SHOW work_mem").fetchone() == default != ("64MB",)
