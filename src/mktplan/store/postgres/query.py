@@ -296,34 +296,41 @@ class PgObservations:
         """Σ value in the window by KPI, then by channel ('' for observations without one):
         the pieces of :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months
         from ``observation_channel_month``, edge days from the rows, or a whole edge month
-        less its days outside), one statement per piece, all KPIs at once."""
-        wanted = list(dict.fromkeys(kpis))
-        found: dict[tuple[str, str], list[int]] = {}  # (rows, Σ micro-units), signed pieces
-        with self._snapshot() as cur:
-            for what, first, last, sign in _channel_pieces(start, end):
-                if what == "months":
-                    cur.execute(
-                        "SELECT kpi, channel, sum(n), sum(total) FROM observation_channel_month "
-                        "WHERE plan_id = %s AND kpi = ANY(%s) AND month BETWEEN %s AND %s "
-                        "GROUP BY kpi, channel",
-                        (self._plan, wanted, _day(f"{first}-01"), _day(f"{last}-01")),
-                    )
-                else:
-                    cur.execute(
-                        "SELECT kpi, channel, count(*), sum(value) FROM observation "
-                        "WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s "
-                        "GROUP BY kpi, channel",
-                        (self._plan, wanted, _day(first), _day(last)),
-                    )
-                step = -1 if sign else 1
-                for kpi, channel, n, total in cur.fetchall():
-                    seen = found.setdefault((str(kpi), str(channel)), [0, 0])
-                    seen[0] += step * int(n)
-                    seen[1] += step * int(total)
+        less its days outside), added up with their signs by the server in one statement."""
+        pieces = _channel_pieces(start, end)
+        if not pieces:
+            return {}
+        parts: list[str] = []
+        params: dict[str, object] = {"plan": self._plan, "kpis": list(dict.fromkeys(kpis))}
+        for i, (what, first, last, sign) in enumerate(pieces):
+            step = "-1" if sign else "1"
+            if what == "months":
+                params[f"a{i}"], params[f"b{i}"] = _day(f"{first}-01"), _day(f"{last}-01")
+                parts.append(
+                    f"SELECT kpi, channel, {step} * sum(n) AS n, {step} * sum(total) AS total "  # noqa: S608
+                    "FROM observation_channel_month WHERE plan_id = %(plan)s "
+                    f"AND kpi = ANY(%(kpis)s) AND month BETWEEN %(a{i})s AND %(b{i})s "
+                    "GROUP BY kpi, channel"
+                )
+            else:
+                params[f"a{i}"], params[f"b{i}"] = _day(first), _day(last)
+                parts.append(
+                    f"SELECT kpi, channel, {step} * count(*) AS n, {step} * sum(value) AS total "  # noqa: S608
+                    "FROM observation WHERE plan_id = %(plan)s "
+                    f"AND kpi = ANY(%(kpis)s) AND date BETWEEN %(a{i})s AND %(b{i})s "
+                    "GROUP BY kpi, channel"
+                )
+        # rows inside the window only: a month less all its days leaves none
+        statement = (
+            "SELECT kpi, channel, sum(total) FROM ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + ") AS piece GROUP BY kpi, channel HAVING sum(n) > 0"
+        )
         sums: dict[str, dict[str, Decimal]] = {}
-        for (kpi, channel), (n, total) in found.items():
-            if n > 0:  # rows inside the window (a month less all its days leaves none)
-                sums.setdefault(kpi, {})[channel] = from_micro(total)
+        with self._snapshot() as cur:
+            cur.execute(statement, params)
+            for kpi, channel, total in cur.fetchall():
+                sums.setdefault(kpi, {})[channel] = from_micro(int(total))
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
