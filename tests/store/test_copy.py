@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
+
 from mktplan.store import open_store
 from mktplan.store.copy import contents_digest
 from tests.conftest import PLANS, Backend, run_cli
@@ -38,6 +40,12 @@ def test_a_store_copied_to_postgres_and_back_keeps_everything(
         assert copied.code == 0, copied.output
         assert "copied 2 plans into postgresql://" in copied.stdout
         assert "both stores compare equal" in copied.stdout
+        with psycopg.connect(team) as conn:  # analyzed: a report right after plans well
+            analyzed = conn.execute(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE tablename IN "
+                "('observation', 'observation_day', 'observation_channel_month')"
+            ).fetchall()
+        assert len(analyzed) == 3
         with open_store(laptop) as a, open_store(team) as b:
             assert contents_digest(a) == contents_digest(b)
             assert a.content_digest() == b.content_digest()

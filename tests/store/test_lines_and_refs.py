@@ -219,7 +219,7 @@ def test_lines_adding_up_beyond_64_bits_are_refused_clearly(tmp_path: Path) -> N
 
 
 def test_sums_by_line_read_named_lines_from_rows_and_the_rest_from_the_rollup(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
     # the rows without a line are the rollup's total less the named lines; a KPI whose rows
     # all name a line has no '' entry, and rows without one that add up to 0 still have it
@@ -237,7 +237,7 @@ def test_sums_by_line_read_named_lines_from_rows_and_the_rest_from_the_rollup(
     ]
     window = (dt.date(2024, 6, 1), dt.date(2024, 6, 10))
     memory = MemoryObservations(data)
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(data)])
         query = store.query("p")
         for kpis in (["mixed"], ["named"], ["zero"], ["plain"], ["mixed", "named", "mixed"]):

@@ -78,7 +78,6 @@ def test_many_plans_share_one_database(url: str) -> None:
         assert [r.plan_id for r in store.runs("gamma")] == ["gamma"]
 
 
-
 def test_a_version_2_store_gets_the_channel_rollup_back_filled(url: str) -> None:
     from mktplan.store.postgres.store import migrate
 
@@ -108,3 +107,76 @@ def test_a_version_2_store_gets_the_channel_rollup_back_filled(url: str) -> None
         assert conn.execute(
             "SELECT channel, month::text, n, total FROM observation_channel_month ORDER BY 1"
         ).fetchall() == [("", "2024-07-01", 1, 2_000_000), ("a", "2024-06-01", 2, 6_500_000)]
+
+
+def test_named_budget_lines_are_read_through_their_own_index(url: str) -> None:
+    from mktplan.store.postgres.query import NAMED_LINES
+
+    data = [
+        obs("spend", d, "10", "web", line="creative" if d % 5 == 0 else None) for d in range(1, 28)
+    ]
+    with open_store(url) as store:
+        store.ingest("p", [batch(data)])
+        assert store.query("p").sums_by_line(
+            ["spend"], dt.date(2024, 6, 1), dt.date(2024, 6, 30)
+        ) == {
+            "creative": Decimal(50),
+            "": Decimal(220),
+        }
+    with psycopg.connect(url) as conn:
+        conn.execute("SET enable_seqscan = off")  # tiny tables: ask which index could serve
+        plan = "\n".join(
+            str(row[0])
+            for row in conn.execute(
+                f"EXPLAIN {NAMED_LINES}",
+                ("p", ["spend"], dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
+            )
+        )
+    assert "observation_lines" in plan, plan
+
+
+def test_a_version_5_store_gets_the_line_index_and_its_rollups_in_key_order(url: str) -> None:
+    with open_store(url) as store:  # a store grown by ingests, then taken back to version 5
+        for day in (20, 3, 11, 1):
+            store.ingest(
+                "p",
+                [batch([obs(k, day, "1", ch) for k in "zya" for ch in "cab"], name=f"{day}.csv")],
+            )
+    with psycopg.connect(url, autocommit=True) as conn:
+        # as the hash-ordered back-fill left them: every rollup row in reverse key order
+        for table, key in (
+            ("observation_day", "plan_id, kpi, date"),
+            ("observation_channel_month", "plan_id, kpi, month, channel"),
+        ):
+            conn.execute(f"CREATE TEMP TABLE saved AS SELECT * FROM {table} ORDER BY {key} DESC")  # noqa: S608
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608
+            conn.execute(f"INSERT INTO {table} SELECT * FROM saved")  # noqa: S608
+            conn.execute("DROP TABLE saved")
+        conn.execute("DELETE FROM schema_version WHERE version > 5")
+        conn.execute("DROP INDEX IF EXISTS observation_lines")
+    with open_store(url) as store:
+        assert store.schema_version() == schema.latest_version()
+        assert store.query("p").latest_dates() == dict.fromkeys("ayz", dt.date(2024, 6, 20))
+    with psycopg.connect(url) as conn:
+        assert conn.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'observation_lines'"
+        ).fetchone()
+        for table, key in (
+            ("observation_day", "plan_id, kpi, date"),
+            ("observation_channel_month", "plan_id, kpi, month, channel"),
+        ):
+            by_page = conn.execute(f"SELECT {key} FROM {table} ORDER BY ctid").fetchall()  # noqa: S608
+            assert by_page == sorted(by_page), table
+
+
+def test_a_report_snapshot_groups_in_memory_and_gives_the_memory_back(url: str) -> None:
+    with open_store(url) as store:
+        store.ingest("p", [batch([obs("a", 1, "1", "web")])])
+        conn = store.connection
+        default = conn.execute("SHOW work_mem").fetchone()
+        with store.query("p") as query:
+            assert query.channel_sums(["a"], dt.date(2024, 6, 1), dt.date(2024, 6, 30)) == {
+                "a": {"web": Decimal(1)}
+            }
+            assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
+        assert conn.execute("SHOW work_mem").fetchone() == default != ("64MB",)

@@ -75,4 +75,3 @@ class PostgresLocation:
 
     def files(self) -> list[Path]:
         return []
-

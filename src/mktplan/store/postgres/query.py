@@ -24,6 +24,65 @@ from mktplan.store.records import MICRO, from_micro
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
 
+# A report groups up to 28,000 (kpi, channel) sums of 250,000 rollup rows in one statement:
+# with the default 4 MB that hash spilled into sorted runs on disk; 64 MB keeps it in memory
+# (for this read transaction only, like the SQLite reader's larger page cache).
+READ_WORK_MEM = "SET LOCAL work_mem = '64MB'"
+
+
+# The latest date of each KPI: a loose index scan of the rollup's key, one seek per KPI.
+LATEST_DATES = """
+WITH RECURSIVE k(kpi) AS (
+    SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s
+    UNION ALL
+    SELECT (SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s AND kpi > k.kpi)
+    FROM k WHERE k.kpi IS NOT NULL)
+SELECT kpi, (SELECT max(date) FROM observation_day WHERE plan_id = %(plan)s AND kpi = k.kpi)
+FROM k WHERE kpi IS NOT NULL"""
+
+# Σ value by KPI and budget line of the rows that name a line (the partial index
+# observation_lines holds only those).
+NAMED_LINES = """
+SELECT kpi, line, sum(value) FROM observation
+WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s AND line <> ''
+GROUP BY kpi, line"""
+
+# Each KPI's total from the daily rollup, for the KPIs with a row without a line in the
+# window (found by the first such row of the primary key, not by reading them all).
+UNNAMED_TOTALS = """
+SELECT k.kpi, (SELECT sum(d.total) FROM observation_day d WHERE d.plan_id = %(plan)s
+               AND d.kpi = k.kpi AND d.date BETWEEN %(start)s AND %(end)s)
+FROM unnest(%(kpis)s::text[]) AS k(kpi)
+WHERE EXISTS (SELECT 1 FROM observation o WHERE o.plan_id = %(plan)s AND o.kpi = k.kpi
+              AND o.date BETWEEN %(start)s AND %(end)s AND o.line = '')"""
+
+
+# Count, first and last date and Σ value of each (kpi, start, stop) window over the daily
+# rollup: one index range scan and aggregate per window, cheaper than grouping the joined
+# day rows by window id (600,000 day rows in the bench report).
+WINDOW_STATS = """
+SELECT w.id, s.n, s.first, s.last, s.total
+FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS w(kpi, start, stop, id)
+CROSS JOIN LATERAL (
+    SELECT sum(d.n) AS n, min(d.date) AS first, max(d.date) AS last, sum(d.total) AS total
+    FROM observation_day d
+    WHERE d.plan_id = %s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop) AS s
+WHERE s.n IS NOT NULL"""
+
+# The lowest and highest daily value of each window that asks for min or max.
+WINDOW_EXTREMES = """
+SELECT w.id, s.low, s.high
+FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS w(kpi, start, stop, id)
+CROSS JOIN LATERAL (
+    SELECT min(d.low) AS low, max(d.high) AS high FROM observation_day d
+    WHERE d.plan_id = %s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop) AS s
+WHERE s.low IS NOT NULL"""
+
+
+def _columns(windows: Sequence[Window]) -> tuple[list[str], list[dt.date], list[dt.date]]:
+    """(kpi, start, stop) windows as three arrays, to unnest WITH ORDINALITY (ids from 1)."""
+    return [w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows]
+
 
 def _day(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
@@ -45,6 +104,7 @@ class PgObservations:
             held.__enter__()
             self._held = held
             self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._conn.execute(READ_WORK_MEM)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -61,27 +121,23 @@ class PgObservations:
             else:
                 with self._conn.transaction(), self._conn.cursor() as cur:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    cur.execute(READ_WORK_MEM)
                     yield cur
 
     def aggregate(self, requests: Sequence[AggRequest]) -> dict[AggRequest, AggResult]:
         """Answer every request (semantics of :func:`mktplan.observations.aggregate_rows`)."""
         windows = list(dict.fromkeys((r.kpi, r.start, r.end) for r in requests))
+        extremes = list(
+            dict.fromkeys((r.kpi, r.start, r.end) for r in requests if r.how in ("min", "max"))
+        )
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as cur:
-            cur.execute(
-                "SELECT w.id, sum(d.n), min(d.date), max(d.date), sum(d.total), min(d.low), "
-                "max(d.high) FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY "
-                "AS w(kpi, start, stop, id) "
-                "JOIN observation_day d ON d.plan_id = %s AND d.kpi = w.kpi "
-                "AND d.date BETWEEN w.start AND w.stop GROUP BY w.id",
-                (
-                    [w[0] for w in windows],
-                    [w[1] for w in windows],
-                    [w[2] for w in windows],
-                    self._plan,
-                ),
-            )
+            cur.execute(WINDOW_STATS, (*_columns(windows), self._plan))
             stats = {windows[int(row[0]) - 1]: row[1:] for row in cur.fetchall()}
+            bounds: dict[Window, tuple[Any, Any]] = {}
+            if extremes:  # min and max cost a numeric comparison per day row: only if asked
+                cur.execute(WINDOW_EXTREMES, (*_columns(extremes), self._plan))
+                bounds = {extremes[int(wid) - 1]: (low, high) for wid, low, high in cur.fetchall()}
             lasts = self._last_totals(
                 cur,
                 [
@@ -98,7 +154,8 @@ class PgObservations:
                 if found is None:
                     out[req] = AggResult(None, 0, None, None)
                     continue
-                count, first, last, total, low, high = found
+                count, first, last, total = found
+                low, high = bounds.get(window, (None, None))
                 value: Decimal | None
                 if req.how == "sum":
                     value = from_micro(int(total))
@@ -127,7 +184,7 @@ class PgObservations:
             "WITH ORDINALITY AS w(kpi, start, stop, id) CROSS JOIN LATERAL ("
             "SELECT total FROM observation_day d WHERE d.plan_id = %s AND d.kpi = w.kpi "
             "AND d.date BETWEEN w.start AND w.stop ORDER BY d.date DESC LIMIT 1) AS last",
-            ([w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows], self._plan),
+            (*_columns(windows), self._plan),
         )
         return {windows[int(wid) - 1]: int(total) for wid, total in cur.fetchall()}
 
@@ -156,29 +213,37 @@ class PgObservations:
             return cur.fetchone() is None
 
     def latest_dates(self) -> dict[str, dt.date]:
-        """The latest observation date of every KPI of the plan."""
+        """The latest observation date of every KPI of the plan: the distinct KPIs walked
+        through the rollup's key (a seek per KPI, not a scan of every day row)."""
         with self._snapshot() as cur:
-            cur.execute(
-                "SELECT kpi, max(date) FROM observation_day WHERE plan_id = %s GROUP BY kpi",
-                (self._plan,),
-            )
+            cur.execute(LATEST_DATES, {"plan": self._plan})
             return {str(kpi): day for kpi, day in cur.fetchall()}
 
     def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
-        """Σ value of ``kpis`` in the window by budget line ('' for observations without one)."""
-        sums: dict[str, int] = {}
-        by_kpi: dict[str, list[tuple[str, int]]] = {}
-        with self._snapshot() as cur:  # one statement for every KPI
-            cur.execute(
-                "SELECT kpi, line, sum(value) FROM observation WHERE plan_id = %s "
-                "AND kpi = ANY(%s) AND date BETWEEN %s AND %s GROUP BY kpi, line",
-                (self._plan, list(dict.fromkeys(kpis)), start, end),
-            )
+        """Σ value of ``kpis`` in the window by budget line ('' for observations without one).
+
+        The rows that name a line are read through their own index (``observation_lines``;
+        spend booked by line is the exception); the rest, often every row, is each KPI's
+        total from the daily rollup less them, and the rows without a line are only looked
+        at to see that there is one (as :meth:`SqlObservations.sums_by_line` does)."""
+        wanted = list(dict.fromkeys(kpis))
+        named: dict[str, list[tuple[str, int]]] = {}
+        unnamed: dict[str, int] = {}  # the rollup total less the named lines, per KPI
+        with self._snapshot() as cur:  # two statements for every KPI
+            cur.execute(NAMED_LINES, (self._plan, wanted, start, end))
             for kpi, line, total in cur.fetchall():
-                by_kpi.setdefault(kpi, []).append((line, int(total)))
+                named.setdefault(kpi, []).append((line, int(total)))
+            cur.execute(
+                UNNAMED_TOTALS, {"plan": self._plan, "kpis": wanted, "start": start, "end": end}
+            )
+            for kpi, total in cur.fetchall():
+                unnamed[kpi] = int(total) - sum(t for _, t in named.get(kpi, []))
+        sums: dict[str, int] = {}
         for kpi in kpis:  # as given: a KPI listed twice counts twice, as in memory
-            for line, total in by_kpi.get(kpi, []):
+            for line, total in named.get(kpi, []):
                 sums[line] = sums.get(line, 0) + total
+            if kpi in unnamed:
+                sums[""] = sums.get("", 0) + unnamed[kpi]
         return {line: from_micro(total) for line, total in sums.items()}
 
     def window_sums(
@@ -187,17 +252,18 @@ class PgObservations:
         """Σ value of every observation of ``kpis`` (each KPI once) in each window, in order;
         None for a window where none has one; the KPIs' sums added in the order given (the
         semantics of :meth:`mktplan.store.query.SqlObservations.window_sums`). One statement
-        over the daily rollup for every window."""
+        over the daily rollup for every window: a range scan per KPI and window."""
         order = {kpi: i for i, kpi in enumerate(dict.fromkeys(kpis))}
         found: dict[int, list[tuple[int, int]]] = {}
         if order and windows:
             with self._snapshot() as cur:
                 cur.execute(
-                    "SELECT w.id, d.kpi, sum(d.total) FROM unnest(%s::date[], %s::date[]) "
-                    "WITH ORDINALITY AS w(start, stop, id) JOIN observation_day d "
-                    "ON d.plan_id = %s AND d.kpi = ANY(%s) AND d.date BETWEEN w.start AND w.stop "
-                    "GROUP BY w.id, d.kpi",
-                    ([w[0] for w in windows], [w[1] for w in windows], self._plan, list(order)),
+                    "SELECT w.id, k.kpi, s.total FROM unnest(%s::date[], %s::date[]) "
+                    "WITH ORDINALITY AS w(start, stop, id) CROSS JOIN unnest(%s::text[]) AS k(kpi) "
+                    "CROSS JOIN LATERAL (SELECT sum(d.total) AS total FROM observation_day d "
+                    "WHERE d.plan_id = %s AND d.kpi = k.kpi AND d.date BETWEEN w.start AND w.stop"
+                    ") AS s WHERE s.total IS NOT NULL",
+                    ([w[0] for w in windows], [w[1] for w in windows], list(order), self._plan),
                 )
                 for wid, kpi, total in cur.fetchall():
                     found.setdefault(int(wid) - 1, []).append((order[kpi], int(total)))
@@ -230,34 +296,41 @@ class PgObservations:
         """Σ value in the window by KPI, then by channel ('' for observations without one):
         the pieces of :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months
         from ``observation_channel_month``, edge days from the rows, or a whole edge month
-        less its days outside), one statement per piece, all KPIs at once."""
-        wanted = list(dict.fromkeys(kpis))
-        found: dict[tuple[str, str], list[int]] = {}  # (rows, Σ micro-units), signed pieces
-        with self._snapshot() as cur:
-            for what, first, last, sign in _channel_pieces(start, end):
-                if what == "months":
-                    cur.execute(
-                        "SELECT kpi, channel, sum(n), sum(total) FROM observation_channel_month "
-                        "WHERE plan_id = %s AND kpi = ANY(%s) AND month BETWEEN %s AND %s "
-                        "GROUP BY kpi, channel",
-                        (self._plan, wanted, _day(f"{first}-01"), _day(f"{last}-01")),
-                    )
-                else:
-                    cur.execute(
-                        "SELECT kpi, channel, count(*), sum(value) FROM observation "
-                        "WHERE plan_id = %s AND kpi = ANY(%s) AND date BETWEEN %s AND %s "
-                        "GROUP BY kpi, channel",
-                        (self._plan, wanted, _day(first), _day(last)),
-                    )
-                step = -1 if sign else 1
-                for kpi, channel, n, total in cur.fetchall():
-                    seen = found.setdefault((str(kpi), str(channel)), [0, 0])
-                    seen[0] += step * int(n)
-                    seen[1] += step * int(total)
+        less its days outside), added up with their signs by the server in one statement."""
+        pieces = _channel_pieces(start, end)
+        if not pieces:
+            return {}
+        parts: list[str] = []
+        params: dict[str, object] = {"plan": self._plan, "kpis": list(dict.fromkeys(kpis))}
+        for i, (what, first, last, sign) in enumerate(pieces):
+            step = "-1" if sign else "1"
+            if what == "months":
+                params[f"a{i}"], params[f"b{i}"] = _day(f"{first}-01"), _day(f"{last}-01")
+                parts.append(
+                    f"SELECT kpi, channel, {step} * sum(n) AS n, {step} * sum(total) AS total "  # noqa: S608
+                    "FROM observation_channel_month WHERE plan_id = %(plan)s "
+                    f"AND kpi = ANY(%(kpis)s) AND month BETWEEN %(a{i})s AND %(b{i})s "
+                    "GROUP BY kpi, channel"
+                )
+            else:
+                params[f"a{i}"], params[f"b{i}"] = _day(first), _day(last)
+                parts.append(
+                    f"SELECT kpi, channel, {step} * count(*) AS n, {step} * sum(value) AS total "  # noqa: S608
+                    "FROM observation WHERE plan_id = %(plan)s "
+                    f"AND kpi = ANY(%(kpis)s) AND date BETWEEN %(a{i})s AND %(b{i})s "
+                    "GROUP BY kpi, channel"
+                )
+        # rows inside the window only: a month less all its days leaves none
+        statement = (
+            "SELECT kpi, channel, sum(total) FROM ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + ") AS piece GROUP BY kpi, channel HAVING sum(n) > 0"
+        )
         sums: dict[str, dict[str, Decimal]] = {}
-        for (kpi, channel), (n, total) in found.items():
-            if n > 0:  # rows inside the window (a month less all its days leaves none)
-                sums.setdefault(kpi, {})[channel] = from_micro(total)
+        with self._snapshot() as cur:
+            cur.execute(statement, params)
+            for kpi, channel, total in cur.fetchall():
+                sums.setdefault(kpi, {})[channel] = from_micro(int(total))
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:

@@ -32,16 +32,20 @@ FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation
       WHERE plan_id = %s AND kpi = %s AND date BETWEEN %s AND %s
       GROUP BY plan_id, kpi, date, channel) AS by_channel
 GROUP BY plan_id, kpi, date
+ORDER BY plan_id, kpi, date
 ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
     n = excluded.n, total = excluded.total, low = excluded.low, high = excluded.high"""
 
 # The rollup counted afresh from every observation (a bulk writer such as `store copy`).
+# Both rollups are written in key order, so the rows a window reads lie in neighbouring
+# pages: written in hash order, a KPI's 12 months × 20 channels were 240 page reads.
 ROLLUP_ALL = """
 INSERT INTO observation_day (plan_id, kpi, date, n, total, low, high)
 SELECT plan_id, kpi, date, count(*), sum(v), min(v), max(v)
 FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation
       GROUP BY plan_id, kpi, date, channel) AS by_channel
 GROUP BY plan_id, kpi, date
+ORDER BY plan_id, kpi, date
 ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
     n = excluded.n, total = excluded.total, low = excluded.low, high = excluded.high"""
 
@@ -52,7 +56,8 @@ _CHANNEL_MONTHS = """
 INSERT INTO observation_channel_month (plan_id, kpi, channel, month, n, total)
 SELECT plan_id, kpi, channel, date_trunc('month', date)::date, count(*), sum(value)
 FROM observation {where}
-GROUP BY plan_id, kpi, channel, date_trunc('month', date)::date"""
+GROUP BY plan_id, kpi, channel, date_trunc('month', date)::date
+ORDER BY plan_id, kpi, date_trunc('month', date)::date, channel"""
 
 # The channel rollup counted afresh from every observation (the migration's back-fill and a
 # bulk writer such as `store copy` or the benchmark's store builder).
@@ -223,6 +228,20 @@ MIGRATIONS: tuple[Migration, ...] = (
                 rows bigint NOT NULL
             )""",
             "CREATE INDEX input_problem_plan ON input_problem (plan_id, at)",
+        ),
+    ),
+    Migration(
+        6,
+        "an index of the observations that name a budget line, so a report's budget lines "
+        "read those rows only (the rest is the daily rollup less them); both rollups "
+        "rewritten in key order",
+        (
+            # small: spend booked by line is the exception; maintained by every write
+            """CREATE INDEX observation_lines ON observation (plan_id, kpi, date)
+                WHERE line <> ''""",
+            # once: rollups back-filled or grown in hash order spread a window over many pages
+            "CLUSTER observation_day USING observation_day_pkey",
+            "CLUSTER observation_channel_month USING observation_channel_month_pkey",
         ),
     ),
 )

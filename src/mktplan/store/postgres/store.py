@@ -279,13 +279,16 @@ class PostgresStore(ClosesConnection):
         self, tables: Iterable[tuple[str, Sequence[str], Iterable[tuple[object, ...]]]]
     ) -> None:
         """Write exported rows with COPY, every table in one transaction holding the store's
-        lock; then move the id sequences past the copied ids and recount the rollup."""
+        lock; then move the id sequences past the copied ids, recount the rollups and
+        ANALYZE what was written."""
+        written: list[str] = []
         with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
             _lock(cur, self.lock_timeout)
             for table, columns, rows in tables:
                 with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
+                written.append(table)
             for table in ("ingest_run", "ingest_file", "observation_history", "input_problem"):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
@@ -295,6 +298,10 @@ class PostgresStore(ClosesConnection):
             cur.execute(ROLLUP_ALL)
             cur.execute("DELETE FROM observation_channel_month")
             cur.execute(ROLLUP_CHANNEL_ALL)
+            # statistics for the planner now, not when autovacuum next passes: a report right
+            # after a copy would plan against an empty table (ANALYZE is transactional)
+            for table in (*written, "observation_day", "observation_channel_month"):
+                cur.execute(f"ANALYZE {table}")
 
     def history_count(self, plan_id: str | None = None) -> int:
         with self._translated():
