@@ -1,6 +1,7 @@
-"""The per-channel monthly rollup (SQLite migration 6, PostgreSQL migration 4), SQLite's
-per-channel totals (migration 9) and ``channel_sums``: kept right by every write, back-filled
-on upgrade, and answering exactly as MemoryObservations does, on both backends."""
+"""The per-channel monthly rollup (SQLite migration 6, PostgreSQL migration 4), the
+per-channel and KPI totals (SQLite migrations 9 and 11, PostgreSQL migration 7) and
+``channel_sums``: kept right by every write, back-filled on upgrade, and answering exactly as
+MemoryObservations does, on both backends."""
 
 from __future__ import annotations
 
@@ -66,14 +67,44 @@ KPI_TOTALS_FROM_ROWS = (
 )
 
 
+# PostgreSQL's (migration 7), stored and as defined: Σ value as one numeric, not whole and rest
+PG_TOTALS = "SELECT plan_id, kpi, channel, n, total FROM observation_channel_total ORDER BY 1, 2, 3"
+PG_TOTALS_FROM_ROWS = (
+    "SELECT plan_id, kpi, channel, count(*), sum(value) FROM observation GROUP BY 1, 2, 3 "
+    "ORDER BY 1, 2, 3"
+)
+PG_KPI_TOTALS = (
+    "SELECT plan_id, kpi, first, last, n, total, low, high FROM observation_kpi_total ORDER BY 1, 2"
+)
+PG_KPI_TOTALS_FROM_ROWS = (
+    "SELECT plan_id, kpi, min(date), max(date), count(*), sum(v), min(v), max(v) "
+    "FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation "
+    "GROUP BY plan_id, kpi, date, channel) AS by_channel GROUP BY 1, 2 ORDER BY 1, 2"
+)
+# and its daily rollup, which a hand delete recounts since migration 7
+PG_DAYS = "SELECT plan_id, kpi, date, n, total, low, high FROM observation_day ORDER BY 1, 2, 3"
+PG_DAYS_FROM_ROWS = (
+    "SELECT plan_id, kpi, date, count(*), sum(v), min(v), max(v) "
+    "FROM (SELECT plan_id, kpi, date, sum(value) AS v FROM observation "
+    "GROUP BY plan_id, kpi, date, channel) AS by_channel GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+)
+
+
 def totals_agree(store: ObservationStore) -> bool:
-    """Whether SQLite's channel and KPI totals are those of the rows (PostgreSQL has none)."""
+    """Whether the channel and KPI totals (and in PostgreSQL the daily rollup) are those of
+    the rows."""
     conn = store.connection  # type: ignore[attr-defined]
-    if not isinstance(conn, sqlite3.Connection):
-        return True
-    return bool(
-        conn.execute(TOTALS).fetchall() == conn.execute(TOTALS_FROM_ROWS).fetchall()
-        and conn.execute(KPI_TOTALS).fetchall() == conn.execute(KPI_TOTALS_FROM_ROWS).fetchall()
+    if isinstance(conn, sqlite3.Connection):
+        pairs = [(TOTALS, TOTALS_FROM_ROWS), (KPI_TOTALS, KPI_TOTALS_FROM_ROWS)]
+    else:
+        pairs = [
+            (PG_TOTALS, PG_TOTALS_FROM_ROWS),
+            (PG_KPI_TOTALS, PG_KPI_TOTALS_FROM_ROWS),
+            (PG_DAYS, PG_DAYS_FROM_ROWS),
+        ]
+    return all(
+        conn.execute(stored).fetchall() == conn.execute(counted).fetchall()
+        for stored, counted in pairs
     )
 
 
@@ -233,14 +264,18 @@ def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(backend: B
         assert sql.channel_sums(["k"], days[0], days[-1]) == {"k": {"a": D(2080)}}
 
 
-def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(tmp_path: Path) -> None:
+def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: Backend) -> None:
     days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
     rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
     rows += [Observation("j", d, D(1), "b") for d in days[10:20]]
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(rows)])
         # mark the stored totals (a hand edit), to see which windows read them
-        store.connection.execute("UPDATE observation_channel_total SET whole = whole + 1000")
+        store.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE observation_channel_total SET whole = whole + 1000"
+            if backend.name == "sqlite"
+            else "UPDATE observation_channel_total SET total = total + 1000000000"
+        )
         sql = store.query("p")
         assert sql.channel_sums(["k", "j"], days[0], days[-1]) == {
             "k": {"a": D(3080)},  # all of k's days: its totals
@@ -253,14 +288,16 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(tmp_path: 
         }
 
 
-def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(tmp_path: Path) -> None:
+def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backend) -> None:
     days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
     rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]
-    with Store.open(tmp_path / "s.sqlite") as store:
+    with open_store(backend.new()) as store:
         store.ingest("p", [batch(rows)])
         # mark the stored totals (a hand edit), to see which windows read them
-        store.connection.execute(
+        store.connection.execute(  # type: ignore[attr-defined]
             "UPDATE observation_kpi_total SET whole = whole + 1000, high = high + 5000000"
+            if backend.name == "sqlite"
+            else "UPDATE observation_kpi_total SET total = total + 1000000000, high = high + 5000000"
         )
         sql = store.query("p")
         asked = [

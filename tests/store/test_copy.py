@@ -11,6 +11,7 @@ from mktplan.store import open_store
 from mktplan.store.copy import contents_digest
 from tests.conftest import PLANS, Backend, run_cli
 from tests.store.helpers import batch, obs
+from tests.store.test_channel_rollup import totals_agree
 
 PLAN = PLANS / "q3-2023-growth.yaml"
 
@@ -43,10 +44,12 @@ def test_a_store_copied_to_postgres_and_back_keeps_everything(
         with psycopg.connect(team) as conn:  # analyzed: a report right after plans well
             analyzed = conn.execute(
                 "SELECT DISTINCT tablename FROM pg_stats WHERE tablename IN "
-                "('observation', 'observation_day', 'observation_channel_month')"
+                "('observation', 'observation_day', 'observation_channel_month', "
+                "'observation_channel_total', 'observation_kpi_total')"
             ).fetchall()
-        assert len(analyzed) == 3
+        assert len(analyzed) == 5
         with open_store(laptop) as a, open_store(team) as b:
+            assert totals_agree(b)  # the bulk write counted the totals too
             assert contents_digest(a) == contents_digest(b)
             assert a.content_digest() == b.content_digest()
             assert a.runs() == b.runs()

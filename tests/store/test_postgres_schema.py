@@ -15,6 +15,7 @@ from mktplan.store import open_store
 from mktplan.store.postgres import schema
 from tests.conftest import Backend
 from tests.store.helpers import batch, obs
+from tests.store.test_channel_rollup import PG_KPI_TOTALS, totals_agree
 
 
 @pytest.fixture
@@ -97,6 +98,7 @@ def test_a_version_2_store_gets_the_channel_rollup_back_filled(url: str) -> None
             "('2024-06-01', 'a', 'labour', 1500000), ('2024-07-01', '', '', 2000000)) "
             "AS rows (d, c, l, v)"
         )
+        conn.execute(schema.ROLLUP_ALL)  # ingest at version 2 kept the daily rollup
     with open_store(url) as store:
         assert store.schema_version() == schema.latest_version()
         sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 31))
@@ -154,6 +156,9 @@ def test_a_version_5_store_gets_the_line_index_and_its_rollups_in_key_order(url:
             conn.execute("DROP TABLE saved")
         conn.execute("DELETE FROM schema_version WHERE version > 5")
         conn.execute("DROP INDEX IF EXISTS observation_lines")
+        conn.execute("DROP TRIGGER observation_totals_delete ON observation")  # version 7's
+        conn.execute("DROP FUNCTION observation_totals_recount()")
+        conn.execute("DROP TABLE observation_channel_total, observation_kpi_total")
     with open_store(url) as store:
         assert store.schema_version() == schema.latest_version()
         assert store.query("p").latest_dates() == dict.fromkeys("ayz", dt.date(2024, 6, 20))
@@ -180,3 +185,82 @@ def test_a_report_snapshot_groups_in_memory_and_gives_the_memory_back(url: str) 
             }
             assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
         assert conn.execute("SHOW work_mem").fetchone() == default != ("64MB",)
+
+
+def test_a_version_6_store_gets_its_channel_and_kpi_totals_back_filled(url: str) -> None:
+    rows = [obs(k, d, str(d), ch) for k in "ab" for d in (1, 2, 30) for ch in ("web", "")]
+    rows += [obs("a", 3, "2.5", "web", line="promotion"), obs("a", 3, "-1", "web", line="labour")]
+    with open_store(url) as store:  # a store grown by ingests, then taken back to version 6
+        store.ingest("p", [batch(rows)])
+        store.ingest("q", [batch([obs("a", 9, "4")])])
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TRIGGER observation_totals_delete ON observation")
+        conn.execute("DROP FUNCTION observation_totals_recount()")
+        conn.execute("DROP TABLE observation_channel_total, observation_kpi_total")
+        conn.execute("DELETE FROM schema_version WHERE version > 6")
+    with open_store(url) as store:
+        assert store.schema_version() == schema.latest_version() == 7
+        assert totals_agree(store)
+        assert store.connection.execute(PG_KPI_TOTALS).fetchall() == [
+            # first and last day, day-channel rows, Σ value, lowest and highest of them
+            (
+                "p",
+                "a",
+                dt.date(2024, 6, 1),
+                dt.date(2024, 6, 30),
+                7,
+                67_500_000,
+                1_000_000,
+                30_000_000,
+            ),
+            (
+                "p",
+                "b",
+                dt.date(2024, 6, 1),
+                dt.date(2024, 6, 30),
+                6,
+                66_000_000,
+                1_000_000,
+                30_000_000,
+            ),
+            (
+                "q",
+                "a",
+                dt.date(2024, 6, 9),
+                dt.date(2024, 6, 9),
+                1,
+                4_000_000,
+                4_000_000,
+                4_000_000,
+            ),
+        ]
+        june = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        assert store.query("p").channel_sums(["a", "b"], *june) == {
+            "a": {"web": Decimal("34.5"), "": Decimal(33)},
+            "b": {"web": Decimal(33), "": Decimal(33)},
+        }
+        # and a later ingest and a hand delete keep them right
+        store.ingest("p", [batch([obs("a", 2, "9", "web"), obs("c", 5, "1")], name="2.csv")])
+        assert totals_agree(store)
+        store.connection.execute("DELETE FROM observation WHERE date = '2024-06-30'")
+        assert totals_agree(store)
+
+
+def test_a_hand_delete_recounts_the_totals_once_per_statement(url: str) -> None:
+    rows = [obs("a", d, "1", ch) for d in range(1, 31) for ch in ("web", "shop", "app", "")]
+    with open_store(url) as store:
+        store.ingest("p", [batch(rows)])
+        conn = store.connection
+        with conn.transaction():
+            conn.execute("SET LOCAL track_functions = 'pl'")
+            gone = conn.execute("DELETE FROM observation WHERE channel <> 'app'").rowcount
+            (calls,) = conn.execute(
+                "SELECT calls FROM pg_stat_xact_user_functions "
+                "WHERE funcname = 'observation_totals_recount'"
+            ).fetchone() or (None,)
+        # 90 rows deleted, their days and KPI recounted once, not once per row
+        assert (gone, calls) == (90, 1)
+        assert totals_agree(store)
+        assert store.query("p").channel_sums(["a"], dt.date(2024, 1, 1), dt.date(2024, 12, 31)) == {
+            "a": {"app": Decimal(30)}
+        }

@@ -79,6 +79,18 @@ CROSS JOIN LATERAL (
 WHERE s.low IS NOT NULL"""
 
 
+# Each KPI's totals over all its days (migration 7): first and last day, rows of the daily
+# rollup, Σ value, lowest and highest daily value. A window holding every day of a KPI's
+# data is that row; a KPI without a row has no data.
+KPI_TOTALS = """
+SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total
+WHERE plan_id = %s AND kpi = ANY(%s)"""
+
+# Σ value by channel of KPIs whose data lies wholly inside a window (the per-channel totals).
+CHANNEL_TOTALS = """
+SELECT kpi, channel, total FROM observation_channel_total WHERE plan_id = %s AND kpi = ANY(%s)"""
+
+
 def _columns(windows: Sequence[Window]) -> tuple[list[str], list[dt.date], list[dt.date]]:
     """(kpi, start, stop) windows as three arrays, to unnest WITH ORDINALITY (ids from 1)."""
     return [w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows]
@@ -132,12 +144,32 @@ class PgObservations:
         )
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as cur:
-            cur.execute(WINDOW_STATS, (*_columns(windows), self._plan))
-            stats = {windows[int(row[0]) - 1]: row[1:] for row in cur.fetchall()}
+            totals = self._kpi_totals(cur, [w[0] for w in windows])
+            # a window holding every day of its KPI's data is the KPI's totals row; the
+            # others (of KPIs with data) are a range scan of their days
+            stats: dict[Window, tuple[Any, ...]] = {}
             bounds: dict[Window, tuple[Any, Any]] = {}
+            scanned: list[Window] = []
+            for window in windows:
+                kpi_totals = totals.get(window[0])
+                if kpi_totals is None:
+                    continue
+                first, last, count, total, low, high = kpi_totals
+                if window[1] <= first and last <= window[2]:
+                    stats[window] = (count, first, last, total)
+                    bounds[window] = (low, high)
+                else:
+                    scanned.append(window)
+            if scanned:
+                cur.execute(WINDOW_STATS, (*_columns(scanned), self._plan))
+                stats.update((scanned[int(row[0]) - 1], row[1:]) for row in cur.fetchall())
+            wanted = set(extremes)
+            extremes = [w for w in scanned if w in wanted]
             if extremes:  # min and max cost a numeric comparison per day row: only if asked
                 cur.execute(WINDOW_EXTREMES, (*_columns(extremes), self._plan))
-                bounds = {extremes[int(wid) - 1]: (low, high) for wid, low, high in cur.fetchall()}
+                bounds.update(
+                    (extremes[int(wid) - 1], (low, high)) for wid, low, high in cur.fetchall()
+                )
             lasts = self._last_totals(
                 cur,
                 [
@@ -173,6 +205,16 @@ class PgObservations:
                     raise AssertionError(f"unhandled request {req}")
                 out[req] = AggResult(value, int(count), first, last)
         return out
+
+    def _kpi_totals(
+        self, cur: psycopg.Cursor[Any], kpis: Sequence[str]
+    ) -> dict[str, tuple[dt.date, dt.date, int, Any, Any, Any]]:
+        """(first, last, rows, Σ value, low, high) of each of ``kpis`` that has data."""
+        cur.execute(KPI_TOTALS, (self._plan, list(dict.fromkeys(kpis))))
+        return {
+            str(kpi): (first, last, int(n), total, low, high)
+            for kpi, first, last, n, total, low, high in cur.fetchall()
+        }
 
     def _last_totals(self, cur: psycopg.Cursor[Any], windows: list[Window]) -> dict[Window, int]:
         """Σ value over channels on each window's last day with data (a backward index
@@ -293,15 +335,38 @@ class PgObservations:
     def channel_sums(
         self, kpis: Sequence[str], start: dt.date, end: dt.date
     ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one):
-        the pieces of :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months
-        from ``observation_channel_month``, edge days from the rows, or a whole edge month
-        less its days outside), added up with their signs by the server in one statement."""
+        """Σ value in the window by KPI, then by channel ('' for observations without one).
+
+        A KPI whose data all lies inside the window (its first and last days from
+        ``observation_kpi_total``) is read from its channel totals
+        (``observation_channel_total``). The others from the pieces of
+        :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months from
+        ``observation_channel_month``, edge days from the rows, or a whole edge month less its
+        days outside), added up with their signs by the server in one statement."""
+        sums: dict[str, dict[str, Decimal]] = {}
         pieces = _channel_pieces(start, end)
         if not pieces:
-            return {}
+            return sums
+        with self._snapshot() as cur:
+            totals = self._kpi_totals(cur, kpis)
+            inside = {k for k, (a, b, *_) in totals.items() if start <= a and b <= end}
+            rest = [k for k in totals if k not in inside]
+            if inside:
+                cur.execute(CHANNEL_TOTALS, (self._plan, sorted(inside)))
+                for kpi, channel, total in cur.fetchall():
+                    sums.setdefault(kpi, {})[channel] = from_micro(int(total))
+            if rest:
+                cur.execute(*self._pieces(rest, pieces))
+                for kpi, channel, total in cur.fetchall():
+                    sums.setdefault(kpi, {})[channel] = from_micro(int(total))
+        return sums
+
+    def _pieces(
+        self, kpis: list[str], pieces: list[tuple[str, str, str, str]]
+    ) -> tuple[str, dict[str, object]]:
+        """One statement adding up the signed month and edge-day pieces of ``kpis``."""
         parts: list[str] = []
-        params: dict[str, object] = {"plan": self._plan, "kpis": list(dict.fromkeys(kpis))}
+        params: dict[str, object] = {"plan": self._plan, "kpis": kpis}
         for i, (what, first, last, sign) in enumerate(pieces):
             step = "-1" if sign else "1"
             if what == "months":
@@ -326,12 +391,7 @@ class PgObservations:
             + " UNION ALL ".join(parts)
             + ") AS piece GROUP BY kpi, channel HAVING sum(n) > 0"
         )
-        sums: dict[str, dict[str, Decimal]] = {}
-        with self._snapshot() as cur:
-            cur.execute(statement, params)
-            for kpi, channel, total in cur.fetchall():
-                sums.setdefault(kpi, {})[channel] = from_micro(int(total))
-        return sums
+        return statement, params
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""

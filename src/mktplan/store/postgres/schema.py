@@ -75,6 +75,77 @@ ROLLUP_MONTHS = _CHANNEL_MONTHS.format(
     "AND date < (date_trunc('month', %(last)s::date) + interval '1 month')::date"
 )
 
+# The per-channel totals (SQLite's migration 9): per plan, KPI and channel the rows and Σ
+# value of all its observations, summed from the monthly channel rollup. A window that holds
+# every day of a KPI's data (a report's to-date window, once the data stops before as-of)
+# reads its channel split here: a row per channel instead of a row per channel and month.
+_CHANNEL_TOTALS = """
+INSERT INTO observation_channel_total (plan_id, kpi, channel, n, total)
+SELECT plan_id, kpi, channel, sum(n), sum(total) FROM observation_channel_month {where}
+GROUP BY plan_id, kpi, channel
+ORDER BY plan_id, kpi, channel"""
+
+# The totals of every KPI (SQLite's migration 11): its first and last days and the daily
+# rollup's counts summed over all its days, so a window that holds all of a KPI's data is
+# one row, not a row per day.
+_KPI_TOTALS = """
+INSERT INTO observation_kpi_total (plan_id, kpi, first, last, n, total, low, high)
+SELECT plan_id, kpi, min(date), max(date), sum(n), sum(total), min(low), max(high)
+FROM observation_day {where}
+GROUP BY plan_id, kpi
+ORDER BY plan_id, kpi"""
+
+# Both counted afresh: migration 7's back-fill, and what a bulk writer (`store copy`) runs
+# after counting the rollups (ROLLUP_ALL, ROLLUP_CHANNEL_ALL).
+ROLLUP_TOTALS_ALL = _CHANNEL_TOTALS.format(where="")
+ROLLUP_KPI_TOTALS_ALL = _KPI_TOTALS.format(where="")
+
+# Recount both totals of one KPI from its rollups, after those were recounted (parameters:
+# plan, kpi), as upsert.recount_rollups does in SQLite after each file.
+ROLLUP_TOTALS_CLEAR = "DELETE FROM observation_channel_total WHERE plan_id = %s AND kpi = %s"
+ROLLUP_TOTALS = _CHANNEL_TOTALS.format(where="WHERE plan_id = %s AND kpi = %s")
+ROLLUP_KPI_TOTALS_CLEAR = "DELETE FROM observation_kpi_total WHERE plan_id = %s AND kpi = %s"
+ROLLUP_KPI_TOTALS = _KPI_TOTALS.format(where="WHERE plan_id = %s AND kpi = %s")
+
+# Deletes happen only by hand (or in tests). Once per DELETE statement, over the rows it
+# deleted (a transition table): they come off their channels' totals in place; their days
+# are recounted from the rows left on those days (the daily rollup had no delete trigger
+# before migration 7: a hand delete left its days stale); then the touched KPIs' totals are
+# recounted from their days. Linear: a statement deleting 2,000 rows of one KPI recounts its
+# days once, not once per row. Inserts and corrections are recounted once per file by the
+# store (ROLLUP_DAYS, ROLLUP_TOTALS, ROLLUP_KPI_TOTALS).
+_DELETE_RECOUNT = """CREATE FUNCTION observation_totals_recount() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE observation_channel_total t SET n = t.n - g.n, total = t.total - g.total
+    FROM (SELECT plan_id, kpi, channel, count(*) AS n, sum(value) AS total FROM gone
+          GROUP BY plan_id, kpi, channel) AS g
+    WHERE t.plan_id = g.plan_id AND t.kpi = g.kpi AND t.channel = g.channel;
+    DELETE FROM observation_channel_total t
+    USING (SELECT DISTINCT plan_id, kpi, channel FROM gone) AS g
+    WHERE t.plan_id = g.plan_id AND t.kpi = g.kpi AND t.channel = g.channel AND t.n = 0;
+
+    DELETE FROM observation_day d USING (SELECT DISTINCT plan_id, kpi, date FROM gone) AS g
+    WHERE d.plan_id = g.plan_id AND d.kpi = g.kpi AND d.date = g.date;
+    INSERT INTO observation_day (plan_id, kpi, date, n, total, low, high)
+    SELECT plan_id, kpi, date, count(*), sum(v), min(v), max(v)
+    FROM (SELECT o.plan_id, o.kpi, o.date, sum(o.value) AS v
+          FROM (SELECT DISTINCT plan_id, kpi, date FROM gone) AS g
+          JOIN observation o ON o.plan_id = g.plan_id AND o.kpi = g.kpi AND o.date = g.date
+          GROUP BY o.plan_id, o.kpi, o.date, o.channel) AS by_channel
+    GROUP BY plan_id, kpi, date;
+
+    DELETE FROM observation_kpi_total t USING (SELECT DISTINCT plan_id, kpi FROM gone) AS g
+    WHERE t.plan_id = g.plan_id AND t.kpi = g.kpi;
+    INSERT INTO observation_kpi_total (plan_id, kpi, first, last, n, total, low, high)
+    SELECT d.plan_id, d.kpi, min(d.date), max(d.date), sum(d.n), sum(d.total), min(d.low),
+           max(d.high)
+    FROM (SELECT DISTINCT plan_id, kpi FROM gone) AS g
+    JOIN observation_day d ON d.plan_id = g.plan_id AND d.kpi = g.kpi
+    GROUP BY d.plan_id, d.kpi;
+    RETURN NULL;
+END $$"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -242,6 +313,39 @@ MIGRATIONS: tuple[Migration, ...] = (
             # once: rollups back-filled or grown in hash order spread a window over many pages
             "CLUSTER observation_day USING observation_day_pkey",
             "CLUSTER observation_channel_month USING observation_channel_month_pkey",
+        ),
+    ),
+    Migration(
+        7,
+        "per-channel totals and totals of every KPI over all its days, so a report's window "
+        "that holds all of a KPI's data reads a row per channel, and one row, instead of its "
+        "months and days; a hand delete recounts its days",
+        (
+            """CREATE TABLE observation_channel_total (
+                plan_id text COLLATE "C" NOT NULL,
+                kpi text COLLATE "C" NOT NULL,
+                channel text COLLATE "C" NOT NULL,
+                n bigint NOT NULL,
+                total numeric NOT NULL,
+                PRIMARY KEY (plan_id, kpi, channel)
+            )""",
+            """CREATE TABLE observation_kpi_total (
+                plan_id text COLLATE "C" NOT NULL,
+                kpi text COLLATE "C" NOT NULL,
+                first date NOT NULL,
+                last date NOT NULL,
+                n bigint NOT NULL,
+                total numeric NOT NULL,
+                low numeric NOT NULL,
+                high numeric NOT NULL,
+                PRIMARY KEY (plan_id, kpi)
+            )""",
+            ROLLUP_TOTALS_ALL,
+            ROLLUP_KPI_TOTALS_ALL,
+            _DELETE_RECOUNT,
+            """CREATE TRIGGER observation_totals_delete AFTER DELETE ON observation
+                REFERENCING OLD TABLE AS gone
+                FOR EACH STATEMENT EXECUTE FUNCTION observation_totals_recount()""",
         ),
     ),
 )

@@ -22,8 +22,14 @@ from mktplan.store.postgres.schema import (
     ROLLUP_ALL,
     ROLLUP_CHANNEL_ALL,
     ROLLUP_DAYS,
+    ROLLUP_KPI_TOTALS,
+    ROLLUP_KPI_TOTALS_ALL,
+    ROLLUP_KPI_TOTALS_CLEAR,
     ROLLUP_MONTHS,
     ROLLUP_MONTHS_CLEAR,
+    ROLLUP_TOTALS,
+    ROLLUP_TOTALS_ALL,
+    ROLLUP_TOTALS_CLEAR,
     latest_version,
 )
 from mktplan.store.protocol import ClosesConnection
@@ -41,6 +47,13 @@ from mktplan.store.schema import Migration
 
 Conn = psycopg.Connection[Any]
 Cursor = psycopg.Cursor[Any]
+# every table a bulk writer recounts from the observations
+_ROLLUPS = (
+    "observation_day",
+    "observation_channel_month",
+    "observation_channel_total",
+    "observation_kpi_total",
+)
 _OBSERVATION_COLUMNS = "plan_id, kpi, date, channel, line, ref, value, note, file_id, row_number"
 
 
@@ -298,9 +311,13 @@ class PostgresStore(ClosesConnection):
             cur.execute(ROLLUP_ALL)
             cur.execute("DELETE FROM observation_channel_month")
             cur.execute(ROLLUP_CHANNEL_ALL)
+            cur.execute("DELETE FROM observation_channel_total")
+            cur.execute(ROLLUP_TOTALS_ALL)
+            cur.execute("DELETE FROM observation_kpi_total")
+            cur.execute(ROLLUP_KPI_TOTALS_ALL)
             # statistics for the planner now, not when autovacuum next passes: a report right
             # after a copy would plan against an empty table (ANALYZE is transactional)
-            for table in (*written, "observation_day", "observation_channel_month"):
+            for table in (*written, *_ROLLUPS):
                 cur.execute(f"ANALYZE {table}")
 
     def history_count(self, plan_id: str | None = None) -> int:
@@ -433,6 +450,12 @@ def _apply_batch(
         ]
         cur.executemany(ROLLUP_MONTHS_CLEAR, months)
         cur.executemany(ROLLUP_MONTHS, months)
+        # then the touched KPIs' totals from their rollups (numeric: no overflow)
+        touched = [(plan_id, kpi) for kpi in spans]
+        cur.executemany(ROLLUP_TOTALS_CLEAR, touched)
+        cur.executemany(ROLLUP_TOTALS, touched)
+        cur.executemany(ROLLUP_KPI_TOTALS_CLEAR, touched)
+        cur.executemany(ROLLUP_KPI_TOTALS, touched)
     cur.execute(
         "UPDATE ingest_file SET new = %s, changed = %s, unchanged = %s WHERE id = %s",
         (new, changed, unchanged, file_id),
