@@ -286,6 +286,13 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: B
             "k": {"a": D(2079)},
             "j": {"b": D(1010)},
         }
+        with sql as held:  # inside a report's snapshot (PostgreSQL reads the spans once)
+            assert held.channel_sums(["j"], days[1], days[-1]) == {"j": {"b": D(1010)}}
+            assert held.channel_sums(["k", "j"], days[1], days[-1]) == {
+                "k": {"a": D(2079)},
+                "j": {"b": D(1010)},
+            }
+            assert held.channel_sums(["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
 
 
 def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backend) -> None:

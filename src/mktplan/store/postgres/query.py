@@ -86,9 +86,23 @@ KPI_TOTALS = """
 SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total
 WHERE plan_id = %s AND kpi = ANY(%s)"""
 
-# Σ value by channel of KPIs whose data lies wholly inside a window (the per-channel totals).
-CHANNEL_TOTALS = """
-SELECT kpi, channel, total FROM observation_channel_total WHERE plan_id = %s AND kpi = ANY(%s)"""
+
+
+# Σ value by channel of the KPIs whose data lies wholly inside a window (per-channel totals),
+# followed by the pieces of the others
+INSIDE_CHANNEL_TOTALS = """
+SELECT kpi, channel, total FROM observation_channel_total
+WHERE plan_id = %(plan)s AND kpi = ANY(%(inside)s) UNION ALL """
+
+PLAN_KPI_TOTALS = """
+SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total WHERE plan_id = %s"""
+
+# (first, last, rows, Σ value, low, high) of one KPI
+_KpiTotals = tuple[dt.date, dt.date, int, Any, Any, Any]
+
+
+def _by_kpi(rows: Sequence[tuple[Any, ...]]) -> dict[str, _KpiTotals]:
+    return {str(r[0]): (r[1], r[2], int(r[3]), r[4], r[5], r[6]) for r in rows}
 
 
 def _columns(windows: Sequence[Window]) -> tuple[list[str], list[dt.date], list[dt.date]]:
@@ -109,6 +123,8 @@ class PgObservations:
         self._plan = plan_id
         self._where = where
         self._held: AbstractContextManager[psycopg.Transaction] | None = None
+        # every KPI's totals row, read once per held snapshot (a report asks 127 times)
+        self._totals: dict[str, _KpiTotals] | None = None
 
     def __enter__(self) -> PgObservations:
         with failures.translated(self._where, 0):
@@ -121,6 +137,7 @@ class PgObservations:
 
     def __exit__(self, *exc: object) -> None:
         held, self._held = self._held, None
+        self._totals = None
         if held is not None:
             held.__exit__(None, None, None)  # it only read
 
@@ -206,15 +223,17 @@ class PgObservations:
                 out[req] = AggResult(value, int(count), first, last)
         return out
 
-    def _kpi_totals(
-        self, cur: psycopg.Cursor[Any], kpis: Sequence[str]
-    ) -> dict[str, tuple[dt.date, dt.date, int, Any, Any, Any]]:
-        """(first, last, rows, Σ value, low, high) of each of ``kpis`` that has data."""
-        cur.execute(KPI_TOTALS, (self._plan, list(dict.fromkeys(kpis))))
-        return {
-            str(kpi): (first, last, int(n), total, low, high)
-            for kpi, first, last, n, total, low, high in cur.fetchall()
-        }
+    def _kpi_totals(self, cur: psycopg.Cursor[Any], kpis: Sequence[str]) -> dict[str, _KpiTotals]:
+        """(first, last, rows, Σ value, low, high) of each of ``kpis`` that has data; inside
+        a held snapshot, every KPI's read once."""
+        wanted = list(dict.fromkeys(kpis))
+        if self._held is None:
+            cur.execute(KPI_TOTALS, (self._plan, wanted))
+            return _by_kpi(cur.fetchall())
+        if self._totals is None:
+            cur.execute(PLAN_KPI_TOTALS, (self._plan,))
+            self._totals = _by_kpi(cur.fetchall())
+        return {k: self._totals[k] for k in wanted if k in self._totals}
 
     def _last_totals(self, cur: psycopg.Cursor[Any], windows: list[Window]) -> dict[Window, int]:
         """Σ value over channels on each window's last day with data (a backward index
@@ -349,16 +368,16 @@ class PgObservations:
             return sums
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, kpis)
+            if not totals:  # none of the KPIs has data
+                return sums
             inside = {k for k, (a, b, *_) in totals.items() if start <= a and b <= end}
             rest = [k for k in totals if k not in inside]
-            if inside:
-                cur.execute(CHANNEL_TOTALS, (self._plan, sorted(inside)))
-                for kpi, channel, total in cur.fetchall():
-                    sums.setdefault(kpi, {})[channel] = from_micro(int(total))
-            if rest:
-                cur.execute(*self._pieces(rest, pieces))
-                for kpi, channel, total in cur.fetchall():
-                    sums.setdefault(kpi, {})[channel] = from_micro(int(total))
+            # one statement: the channel totals of the KPIs inside, the pieces of the rest
+            statement, params = self._pieces(rest, pieces)
+            params["inside"] = sorted(inside)
+            cur.execute(INSIDE_CHANNEL_TOTALS + statement, params)
+            for kpi, channel, total in cur.fetchall():
+                sums.setdefault(kpi, {})[channel] = from_micro(int(total))
         return sums
 
     def _pieces(
