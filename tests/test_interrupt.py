@@ -53,3 +53,40 @@ def test_an_interrupt_at_any_moment_exits_130_with_one_line(tmp_path: Path) -> N
         else:  # finished first, or killed before the interpreter had set up any handler
             assert code in (0, 1, -signal.SIGINT), f"after {delay:.3f} s: exit {code}\n{stderr}"
     assert sum(code == 130 for _, code, _ in outcomes) >= 10  # most tries did interrupt it
+
+
+# An interrupt that lands where Python cannot raise it (here a __del__; in the wild a callback
+# from C code, as pydantic-core compiling a pattern was seen to be) was printed as "Exception
+# ignored in …" with a traceback, and the command went on as if nothing had happened.
+_LOST_INTERRUPT = """
+import os, signal
+from mktplan import interrupt
+interrupt.install()
+
+class SendsInterrupt:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))  # Python code runs: the handler raises here, inside __del__
+
+try:
+    with interrupt.armed:
+        gone = SendsInterrupt()
+        del gone
+        for _ in range(10_000_000):
+            pass
+    print("not interrupted")
+except interrupt.Interrupted:
+    print("interrupted")
+"""
+
+
+def test_an_interrupt_inside_a_finalizer_still_ends_the_command() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", _LOST_INTERRUPT],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert ran.stdout == "interrupted\n"
+    assert ran.stderr == ""

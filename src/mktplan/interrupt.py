@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # the C module behind `signal`: no stubs
 import os
+import sys
 import types  # loaded by the interpreter's start already, unlike typing
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -49,6 +50,21 @@ def _on_interrupt(signum: int, frame: types.FrameType | None) -> None:
     os._exit(EXIT_INTERRUPTED)
 
 
+def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An :class:`Interrupted` raised where it cannot propagate (a ``__del__``, a callback
+    from C code such as pydantic-core compiling a pattern) would be printed as "Exception
+    ignored in …" with a traceback and lost: deliver the interrupt again a millisecond later
+    (a timer's SIGALRM, handled as SIGINT), so it is raised where it can travel up from (a
+    signal sent from here would be handled inside this hook, where it is lost the same way).
+    Anything else goes to the usual hook."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        _signal.signal(_signal.SIGALRM, _on_interrupt)
+        _signal.setitimer(_signal.ITIMER_REAL, 0.001)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def install() -> None:
     """Handle SIGINT from now on (in the main thread of the mktplan process only)."""
     _signal.signal(_signal.SIGINT, _on_interrupt)
+    sys.unraisablehook = _on_unraisable
