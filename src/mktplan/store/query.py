@@ -454,36 +454,27 @@ class SqlObservations:
     ) -> dict[str, dict[str, Decimal]]:
         """Σ value in the window by KPI, then by channel ('' for observations without one).
 
-        A KPI whose data all lies inside the window (its first and last days, two seeks in
-        the daily rollup) is read from its channel totals (``observation_channel_total``).
-        The others from pieces: months from the channel rollup (``observation_channel_month``),
-        the days of a partial month at either edge from the rows, or, when fewer, that whole
-        month from the rollup less its days outside the window; one statement per piece, all
-        KPIs at once."""
+        A KPI whose data all lies inside the window (its first and last days, from its
+        totals ``observation_kpi_total``) is read from its channel totals
+        (``observation_channel_total``). The others from pieces: months from the channel
+        rollup (``observation_channel_month``), the days of a partial month at either edge
+        from the rows, or, when fewer, that whole month from the rollup less its days outside
+        the window; one statement per piece, all KPIs at once."""
         sums: dict[str, dict[str, Decimal]] = {}
         # (rows, whole units, micro remainder) per (kpi, channel), signed pieces added up
         found: dict[tuple[str, str], list[int]] = {}
-        window = (start.isoformat(), end.isoformat())
         with self._snapshot() as conn:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS mk_kpi_span "
                 "(kpi TEXT PRIMARY KEY, inside INTEGER NOT NULL)"
             )
             conn.execute("DELETE FROM mk_kpi_span")
+            # the KPIs with data (a totals row), marked when all of it lies inside the window
             conn.executemany(
-                "INSERT OR IGNORE INTO mk_kpi_span (kpi, inside) VALUES (?, 0)",
-                [(k,) for k in kpis],
-            )
-            # a KPI without any data drops out; one with all of it inside the window is marked
-            first, last = (
-                f"(SELECT {edge}(date) FROM observation_day d "  # noqa: S608
-                "WHERE d.plan_id = ?1 AND d.kpi = k.kpi)"
-                for edge in ("min", "max")
-            )
-            conn.execute(f"DELETE FROM mk_kpi_span AS k WHERE {first} IS NULL", (self._plan,))  # noqa: S608
-            conn.execute(
-                f"UPDATE mk_kpi_span AS k SET inside = 1 WHERE {first} >= ?2 AND {last} <= ?3",  # noqa: S608
-                (self._plan, *window),
+                "INSERT OR IGNORE INTO mk_kpi_span (kpi, inside) "
+                "SELECT kpi, first >= ?3 AND last <= ?4 FROM observation_kpi_total "
+                "WHERE plan_id = ?1 AND kpi = ?2",
+                [(self._plan, kpi, start.isoformat(), end.isoformat()) for kpi in kpis],
             )
             for kpi, channel, whole, rest in conn.execute(
                 "SELECT t.kpi, t.channel, t.whole, t.rest "
@@ -492,25 +483,25 @@ class SqlObservations:
                 (self._plan,),
             ):
                 sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM mk_kpi")
-            conn.execute("INSERT INTO mk_kpi (kpi) SELECT kpi FROM mk_kpi_span WHERE NOT inside")
             pieces = _channel_pieces(start, end)
-            if conn.execute("SELECT 1 FROM mk_kpi LIMIT 1").fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM mk_kpi_span WHERE NOT inside LIMIT 1").fetchone()
+                is None
+            ):
                 pieces = []
             for what, first, last, sign in pieces:
                 # CROSS JOIN: the KPIs are the outer loop (the planner chose a full scan)
                 statement = (
                     "SELECT c.kpi, c.channel, sum(c.n), sum(c.whole), sum(c.rest) "
-                    "FROM mk_kpi k CROSS JOIN observation_channel_month c "
+                    "FROM mk_kpi_span k CROSS JOIN observation_channel_month c "
                     "ON c.plan_id = ? AND c.kpi = k.kpi AND c.month BETWEEN ? AND ? "
-                    "GROUP BY c.kpi, c.channel"
+                    "WHERE NOT k.inside GROUP BY c.kpi, c.channel"
                     if what == "months"
                     else f"SELECT o.kpi, o.channel, count(*), sum(o.value / {MICRO}), "  # noqa: S608
                     f"sum(o.value % {MICRO}) "
-                    "FROM mk_kpi k CROSS JOIN observation o "
+                    "FROM mk_kpi_span k CROSS JOIN observation o "
                     "ON o.plan_id = ? AND o.kpi = k.kpi AND o.date BETWEEN ? AND ? "
-                    "GROUP BY o.kpi, o.channel"
+                    "WHERE NOT k.inside GROUP BY o.kpi, o.channel"
                 )
                 step = -1 if sign else 1
                 for kpi, channel, n, whole, rest in conn.execute(
