@@ -15,6 +15,7 @@ from mktplan.messages import en, zh
 SRC = Path(__file__).resolve().parents[1] / "src" / "mktplan"
 NAMESPACES = ("validate", "yaml", "file", "bounds", "formula", "plan", "diff", "cli", "init")
 NAMESPACES += ("ingest", "log", "weekly", "report", "cron")
+NAMESPACES += ("store", "template")
 _CODE = re.compile(r'"((?:' + "|".join(NAMESPACES) + r')\.[a-z0-9_.]+)"')
 
 
@@ -31,7 +32,7 @@ def _codes_in_source() -> set[str]:
     return {c for c in found if not c.endswith(FILE_NAMES)}  # report.md.j2 names a template
 
 
-FILE_NAMES = (".j2", ".md", ".json", ".xlsx", ".yaml", ".csv")
+FILE_NAMES = (".j2", ".md", ".json", ".xlsx", ".yaml", ".csv", ".sqlite")
 
 
 def test_both_languages_hold_the_same_codes() -> None:

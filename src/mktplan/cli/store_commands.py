@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from mktplan.cli import app
+from mktplan.cli.options import LangChoice, choose_lang, lang_option
 from mktplan.errors import EXIT_OK
 
 store_app = typer.Typer(help="Work on a whole store: copy it to another backend.")
@@ -18,6 +19,7 @@ def copy(
         ..., help="An empty store to copy into (a new file, or a new database)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    lang: LangChoice | None = lang_option(),
 ) -> None:
     """Copy every plan, ingest run, observation, correction and BI table of SOURCE into the
     empty store TARGET in one transaction, then compare both stores' contents.
@@ -26,18 +28,27 @@ def copy(
 
     Example: mktplan store copy plans/.mktplan/store.sqlite postgresql://mk@db/marketing
     """
-    from mktplan.cli.output import console
+    from mktplan.cli.output import console, speak
+    from mktplan.i18n import message
     from mktplan.store import locate
     from mktplan.store.copy import copy_store
 
+    chosen = speak(choose_lang(lang))  # no plan here: --lang or MKTPLAN_LANG, else English
     outcome = copy_store(locate(source, "SOURCE"), locate(target, "TARGET"))
     if not quiet:
         out = console()
         shown = locate(target, "TARGET")
         counts = ", ".join(f"{n} {table}" for table, n in outcome.rows.items())
+        text = message(
+            "store.copy.done",
+            chosen,
+            n=len(outcome.plans),
+            store=shown,
+            counts=counts,
+            digest=outcome.digest[:12],
+        )
         out.print(
-            f"copied {len(outcome.plans)} plan{'s' * (len(outcome.plans) != 1)} into {shown} "
-            f"({counts}); both stores compare equal (sha256 {outcome.digest[:12]})",
+            text,
             markup=False,
             soft_wrap=True,
         )

@@ -991,3 +991,188 @@ MESSAGES.update(
     }
 )
 MESSAGES["ingest.reading"] = "reading {name}"
+
+MESSAGES.update(
+    {
+        # store: opening, locking and damage (store/failures.py, store/schema.py)
+        "store.recovery.hint": (
+            "check it with `sqlite3 {path} 'PRAGMA integrity_check'`; restore the file from a "
+            "backup, or move it away and ingest the exports again into a new store"
+        ),
+        "store.damaged": "the store {path} is damaged ({detail}); mktplan cannot use it",
+        "store.unreadable_value": "a stored value cannot be read: {why}",
+        "store.not_a_store": "{path} is not a mktplan store ({detail})",
+        "store.not_a_store.hint": (
+            "point --store or MKTPLAN_STORE at a mktplan store file, or move this file away "
+            "so a new store can be created"
+        ),
+        "store.other_tables": "an SQLite database with other tables: {tables}",
+        "store.not_a_regular_file": (
+            "the store path {path} is not a regular file (a device, pipe or socket), so it "
+            "cannot hold a database"
+        ),
+        "store.not_a_regular_file.hint": (
+            "give the path of a file, e.g. .mktplan/store.sqlite, with --store or MKTPLAN_STORE"
+        ),
+        "store.locked": (
+            "another ingest holds the store {store}; gave up after waiting {seconds} s"
+        ),
+        "store.locked.hint": "wait for the other `mktplan ingest` to finish, then run again",
+        "store.sum_overflow": (
+            "the values of one KPI, day and channel add up beyond what the store {path} can "
+            "sum exactly (9,223,372,036,854 in absolute size); nothing was written"
+        ),
+        "store.sum_overflow.hint": (
+            "check the export for a value in the wrong unit (cents as units, a "
+            "duplicated digit) and ingest it again"
+        ),
+        "store.not_sqlite": (
+            "{path} is not a mktplan store: it is not an SQLite database, or a store whose "
+            "first page is damaged ({detail})"
+        ),
+        "store.not_sqlite.hint": (
+            "if it is not a store, point --store or MKTPLAN_STORE at one; if it was a "
+            "store, {recovery}"
+        ),
+        "store.disk_full": "the disk holding the store {path} is full; nothing was written",
+        "store.disk_full.hint": (
+            "free some space on that disk (or move the store with --store) and run again"
+        ),
+        "store.read_only": "the store {path} cannot be written: {detail}",
+        "store.read_only.hint": (
+            "check the permissions of the file and of its folder (SQLite writes a -wal "
+            "and a -shm file beside it)"
+        ),
+        "store.file_size_limit": (
+            "the store {path} cannot grow: a file size limit of {limit} bytes "
+            "(`ulimit -f`) stops it ({detail})"
+        ),
+        "store.file_size_limit.hint": (
+            "raise the limit for this job (ulimit -f unlimited) or move the store"
+        ),
+        "store.io_error": "the disk refused to read or write the store {path} ({detail})",
+        "store.io_error.hint": (
+            "check that the disk is present and has free space, and keep the store on a "
+            "local disk"
+        ),
+        "store.cannot_open": "cannot open the store {path}: {detail}",
+        "store.cannot_open.hint": "check that its folder exists and is writable",
+        "store.failed": "cannot use the store {path}: {detail}",
+        "store.failed.hint": "check free disk space and that the store file is writable",
+        "store.cannot_create_folder": "cannot create the store directory {folder}: {why}",
+        "store.cannot_create_folder.hint": (
+            "choose a writable place with --store or MKTPLAN_STORE"
+        ),
+        "store.is_directory": "the store path {path} is a directory",
+        "store.is_directory.hint": "give the path of a file, e.g. .mktplan/store.sqlite",
+        "store.no_wal": "cannot switch the store {path} to WAL mode (got {mode!r})",
+        "store.no_wal.hint": (
+            "keep the store on a local disk; network file systems do not support WAL"
+        ),
+        "store.newer_schema": (
+            "the store {store} was written by a newer mktplan (schema version {version}; "
+            "this mktplan knows versions up to {newest})"
+        ),
+        "store.newer_schema.hint": "upgrade mktplan, or point --store at another store",
+        "store.no_plan_id": "cannot ingest without a plan id",
+        "store.no_plan_id.hint": "give the plan an `id:`",
+        "store.dry_run_copy": "cannot copy the store {path} for the dry run: {detail}",
+        "store.dry_run_copy.hint": "check the free space in the temporary directory (TMPDIR)",
+        # store: where it is (store/locate.py, store/postgres/__init__.py)
+        "store.unknown_uri": (
+            "{where} {value!r} looks like a URI ({scheme}:), which mktplan cannot open: a "
+            "store is a SQLite file or a PostgreSQL database"
+        ),
+        "store.unknown_uri.hint": (
+            "give the path of a SQLite file (default .mktplan/store.sqlite beside the plan) or "
+            "postgresql://user@host:port/dbname; a folder whose name ends in ':' can be given "
+            "by its absolute path (/.../NAME:/store.sqlite)"
+        ),
+        "store.pg.no_driver": (
+            "{where} {value!r} is a PostgreSQL store, but the PostgreSQL driver (psycopg) is "
+            "not installed"
+        ),
+        "store.pg.no_driver.hint": (
+            "install the PostgreSQL driver with: pip install 'mktplan[postgres]'"
+        ),
+        "store.pg.bad_uri": "{where} {value!r} is not a PostgreSQL URI libpq can read ({detail})",
+        "store.pg.bad_uri.hint": (
+            "write it as postgresql://user@host:port/dbname, or "
+            "postgresql://user@/dbname?host=/run/postgresql for a local socket"
+        ),
+        # store: PostgreSQL's own failures (store/postgres/)
+        "store.pg.refused_role": "the store {store} refused this role: {detail}",
+        "store.pg.refused_role.hint": (
+            "ingest and report need a writer role (docs/team-store.md shows the GRANTs); "
+            "a read-only role is for BI tools"
+        ),
+        "store.pg.disk_full": (
+            "the PostgreSQL server of the store {store} has no disk space left; nothing was "
+            "written"
+        ),
+        "store.pg.disk_full.hint": "free space on the database server, then run again",
+        "store.pg.unreachable": "cannot reach the store {store}: {detail}",
+        "store.pg.unreachable.hint": (
+            "check the host, port, database name and user in the URI; the password "
+            "comes from PGPASSWORD or ~/.pgpass"
+        ),
+        "store.pg.failed": "the store {store} failed: {detail}",
+        "store.pg.failed.hint": "nothing was written; check the server's log for the cause",
+        "store.pg.other_tables": (
+            "the store {store} is not a mktplan store: its schema holds other tables ({tables})"
+        ),
+        "store.pg.other_tables.hint": (
+            "give mktplan its own database, or its own schema with "
+            "?options=-csearch_path%3Dmktplan in the URI"
+        ),
+        "store.pg.newer_schema": (
+            "the store {store} was written by a newer mktplan (PostgreSQL schema version "
+            "{version}; this mktplan knows versions up to {newest})"
+        ),
+        # store copy (store/copy.py, mktplan store copy)
+        "store.copy.same": "the source and destination are the same store {store}",
+        "store.copy.same.hint": "name another store as the destination",
+        "store.copy.no_source": "there is no store at {store}",
+        "store.copy.no_source.hint": "check SRC",
+        "store.copy.not_empty": (
+            "the destination store {store} already holds plans ({plans}); nothing was copied"
+        ),
+        "store.copy.not_empty.hint": (
+            "copy into a new, empty store (a new file, or a new database)"
+        ),
+        "store.copy.differs": "the copy in {target} differs from {source} after copying",
+        "store.copy.differs.hint": (
+            "drop the destination and copy again; report it if it happens twice"
+        ),
+        "store.copy.done": (
+            "copied {n} {n:plural/plan/plans} into {store} ({counts}); both stores compare "
+            "equal (sha256 {digest})"
+        ),
+    }
+)
+
+MESSAGES.update(
+    {
+        # templates: a report's Jinja2 template (render/markdown.py)
+        "template.bundled_missing": "the bundled report templates are missing from this installation",
+        "template.bundled_missing.hint": "reinstall mktplan, or pass your own template with --template",
+        "template.not_found": "template not found: {name}",
+        "template.not_found.hint": "a template may include only files in its own folder",
+        "template.syntax": "template syntax error: {detail}",
+        "template.syntax.hint": "see https://jinja.palletsprojects.com/templates/",
+        "template.unsafe": "the template tried something unsafe: {detail}",
+        "template.unsafe.hint": "templates may only read the report values",
+        "template.error": "template error: {detail}",
+        "template.error.hint": (
+            "template values: ev, plan, L, lang, summary_kpis; see the bundled report.md.j2"
+        ),
+        "template.not_utf8": "the template is not UTF-8 text",
+        "template.not_utf8.hint": "save it as UTF-8",
+        "template.unreadable": "cannot read the template: {why}",
+        "template.unreadable.hint": "name a readable file",
+        "template.failed": "the template failed: {kind}: {detail}",
+        "template.failed.hint": (
+            "check the expression in the template; the bundled report.md.j2 is an example"
+        ),
+    }
+)

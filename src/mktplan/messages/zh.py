@@ -769,3 +769,149 @@ MESSAGES.update(
     }
 )
 MESSAGES["ingest.reading"] = "正在读取 {name}"
+
+MESSAGES.update(
+    {
+        # store：打开、锁定和损坏(store/failures.py、store/schema.py)
+        "store.recovery.hint": (
+            "用 `sqlite3 {path} 'PRAGMA integrity_check'` 检查它；从备份恢复该文件，"
+            "或把它移走，再把导出文件重新导入一个新数据库"
+        ),
+        "store.damaged": "数据库 {path} 已损坏（{detail}）；mktplan 无法使用",
+        "store.unreadable_value": "有一个存储的数值无法读取：{why}",
+        "store.not_a_store": "{path} 不是 mktplan 数据库（{detail}）",
+        "store.not_a_store.hint": (
+            "用 --store 或 MKTPLAN_STORE 指向一个 mktplan 数据库文件，或把这个文件移走，"
+            "以便新建数据库"
+        ),
+        "store.other_tables": "这是一个含有其他表的 SQLite 数据库：{tables}",
+        "store.not_a_regular_file": (
+            "数据库路径 {path} 不是普通文件（而是设备、管道或套接字），无法存放数据库"
+        ),
+        "store.not_a_regular_file.hint": (
+            "用 --store 或 MKTPLAN_STORE 指定一个文件路径，例如 .mktplan/store.sqlite"
+        ),
+        "store.locked": "另一次导入正在占用数据库 {store}；已等待 {seconds} 秒，放弃",
+        "store.locked.hint": "等另一个 `mktplan ingest` 完成后再运行一次",
+        "store.sum_overflow": (
+            "同一指标、同一天、同一渠道的数值之和超出了数据库 {path} 能精确求和的范围"
+            "（绝对值 9,223,372,036,854）；没有写入任何数据"
+        ),
+        "store.sum_overflow.hint": (
+            "检查导出文件中是否有单位写错的数值（把分当成元、多写了一位数字），修正后重新导入"
+        ),
+        "store.not_sqlite": (
+            "{path} 不是 mktplan 数据库：它不是 SQLite 数据库，或是首页已损坏的数据库（{detail}）"
+        ),
+        "store.not_sqlite.hint": (
+            "如果它不是数据库，请用 --store 或 MKTPLAN_STORE 指向一个数据库；"
+            "如果它原本是数据库：{recovery}"
+        ),
+        "store.disk_full": "数据库 {path} 所在的磁盘已满；没有写入任何数据",
+        "store.disk_full.hint": "在该磁盘上腾出一些空间（或用 --store 把数据库移到别处）后再运行",
+        "store.read_only": "数据库 {path} 无法写入：{detail}",
+        "store.read_only.hint": (
+            "检查该文件及其所在文件夹的权限（SQLite 会在旁边写入 -wal 和 -shm 文件）"
+        ),
+        "store.file_size_limit": (
+            "数据库 {path} 无法增大：文件大小上限 {limit} 字节（`ulimit -f`）阻止了它（{detail}）"
+        ),
+        "store.file_size_limit.hint": "为此任务提高上限（ulimit -f unlimited），或把数据库移到别处",
+        "store.io_error": "磁盘拒绝读写数据库 {path}（{detail}）",
+        "store.io_error.hint": "检查磁盘是否在位、是否有剩余空间，并把数据库放在本地磁盘上",
+        "store.cannot_open": "无法打开数据库 {path}：{detail}",
+        "store.cannot_open.hint": "检查其所在文件夹是否存在且可写",
+        "store.failed": "无法使用数据库 {path}：{detail}",
+        "store.failed.hint": "检查磁盘剩余空间，以及数据库文件是否可写",
+        "store.cannot_create_folder": "无法创建数据库所在的文件夹 {folder}：{why}",
+        "store.cannot_create_folder.hint": "用 --store 或 MKTPLAN_STORE 指定一个可写的位置",
+        "store.is_directory": "数据库路径 {path} 是一个文件夹",
+        "store.is_directory.hint": "指定一个文件路径，例如 .mktplan/store.sqlite",
+        "store.no_wal": "无法把数据库 {path} 切换到 WAL 模式（得到 {mode!r}）",
+        "store.no_wal.hint": "把数据库放在本地磁盘上；网络文件系统不支持 WAL",
+        "store.newer_schema": (
+            "数据库 {store} 由更新版本的 mktplan 写入（结构版本 {version}；"
+            "当前 mktplan 只支持到版本 {newest}）"
+        ),
+        "store.newer_schema.hint": "升级 mktplan，或用 --store 指向另一个数据库",
+        "store.no_plan_id": "没有计划编号，无法导入",
+        "store.no_plan_id.hint": "在计划中写上 `id:`",
+        "store.dry_run_copy": "无法为试运行复制数据库 {path}：{detail}",
+        "store.dry_run_copy.hint": "检查临时文件夹（TMPDIR）的剩余空间",
+        # store：数据库的位置(store/locate.py、store/postgres/__init__.py)
+        "store.unknown_uri": (
+            "{where} {value!r} 看起来是一个 URI（{scheme}:），mktplan 无法打开："
+            "数据库只能是 SQLite 文件或 PostgreSQL 数据库"
+        ),
+        "store.unknown_uri.hint": (
+            "指定一个 SQLite 文件路径（默认是计划旁边的 .mktplan/store.sqlite）或 "
+            "postgresql://user@host:port/dbname；名称以 ':' 结尾的文件夹可用绝对路径指定"
+            "（/.../NAME:/store.sqlite）"
+        ),
+        "store.pg.no_driver": (
+            "{where} {value!r} 是 PostgreSQL 数据库，但没有安装 PostgreSQL 驱动（psycopg）"
+        ),
+        "store.pg.no_driver.hint": "安装 PostgreSQL 驱动：pip install 'mktplan[postgres]'",
+        "store.pg.bad_uri": "{where} {value!r} 不是 libpq 能读取的 PostgreSQL URI（{detail}）",
+        "store.pg.bad_uri.hint": (
+            "写成 postgresql://user@host:port/dbname；本机套接字写成 "
+            "postgresql://user@/dbname?host=/run/postgresql"
+        ),
+        # store：PostgreSQL 自身的错误(store/postgres/)
+        "store.pg.refused_role": "数据库 {store} 拒绝了此角色：{detail}",
+        "store.pg.refused_role.hint": (
+            "导入和报告需要有写权限的角色（GRANT 语句见 docs/team-store.md）；只读角色供 BI 工具使用"
+        ),
+        "store.pg.disk_full": "数据库 {store} 的 PostgreSQL 服务器磁盘已满；没有写入任何数据",
+        "store.pg.disk_full.hint": "在数据库服务器上腾出空间后再运行",
+        "store.pg.unreachable": "无法连接数据库 {store}：{detail}",
+        "store.pg.unreachable.hint": (
+            "检查 URI 中的主机、端口、数据库名和用户；密码取自 PGPASSWORD 或 ~/.pgpass"
+        ),
+        "store.pg.failed": "数据库 {store} 出错：{detail}",
+        "store.pg.failed.hint": "没有写入任何数据；请查看服务器日志了解原因",
+        "store.pg.other_tables": "数据库 {store} 不是 mktplan 数据库：其 schema 中有其他表（{tables}）",
+        "store.pg.other_tables.hint": (
+            "给 mktplan 一个独立的数据库，或在 URI 中加上 ?options=-csearch_path%3Dmktplan "
+            "使用独立的 schema"
+        ),
+        "store.pg.newer_schema": (
+            "数据库 {store} 由更新版本的 mktplan 写入（PostgreSQL 结构版本 {version}；"
+            "当前 mktplan 只支持到版本 {newest}）"
+        ),
+        # store copy(store/copy.py、mktplan store copy)
+        "store.copy.same": "源数据库和目标数据库是同一个：{store}",
+        "store.copy.same.hint": "指定另一个数据库作为目标",
+        "store.copy.no_source": "{store} 处没有数据库",
+        "store.copy.no_source.hint": "检查 SRC",
+        "store.copy.not_empty": "目标数据库 {store} 中已有计划（{plans}）；没有复制任何数据",
+        "store.copy.not_empty.hint": "复制到一个新的空数据库（新文件或新建的数据库）",
+        "store.copy.differs": "复制完成后，{target} 中的副本与 {source} 不一致",
+        "store.copy.differs.hint": "删除目标数据库后重新复制；如果再次出现，请报告此问题",
+        "store.copy.done": (
+            "已将 {n} 个计划复制到 {store}（{counts}）；两个数据库内容一致（sha256 {digest}）"
+        ),
+    }
+)
+
+MESSAGES.update(
+    {
+        # templates：报告的 Jinja2 模板(render/markdown.py)
+        "template.bundled_missing": "此安装中缺少内置的报告模板",
+        "template.bundled_missing.hint": "重新安装 mktplan，或用 --template 指定自己的模板",
+        "template.not_found": "找不到模板：{name}",
+        "template.not_found.hint": "模板只能引用其所在文件夹中的文件",
+        "template.syntax": "模板语法错误：{detail}",
+        "template.syntax.hint": "参见 https://jinja.palletsprojects.com/templates/",
+        "template.unsafe": "模板尝试了不安全的操作：{detail}",
+        "template.unsafe.hint": "模板只能读取报告中的数值",
+        "template.error": "模板错误：{detail}",
+        "template.error.hint": "模板可用的值：ev、plan、L、lang、summary_kpis；参见内置的 report.md.j2",
+        "template.not_utf8": "模板不是 UTF-8 文本",
+        "template.not_utf8.hint": "请把它存为 UTF-8",
+        "template.unreadable": "无法读取模板：{why}",
+        "template.unreadable.hint": "指定一个可读取的文件",
+        "template.failed": "模板运行失败：{kind}：{detail}",
+        "template.failed.hint": "检查模板中的表达式；内置的 report.md.j2 可作参考",
+    }
+)

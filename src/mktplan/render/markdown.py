@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mktplan.errors import ReportError
 from mktplan.evaluation import Evaluation, KpiResult, ModuleResult
-from mktplan.i18n import labels
+from mktplan.i18n import labels, msg
 from mktplan.render import columns, numbers
 from mktplan.render.weekly import weekly_filters
 
@@ -43,9 +43,9 @@ def builtin_templates() -> Path:
     if (checkout / REPORT_TEMPLATE).is_file():
         return checkout
     raise ReportError(
-        "the bundled report templates are missing from this installation",
+        msg("template.bundled_missing"),
         file=REPORT_TEMPLATE,
-        hint="reinstall mktplan, or pass your own template with --template",
+        hint=msg("template.bundled_missing.hint"),
     )
 
 
@@ -248,42 +248,42 @@ def render_markdown(
         return env.get_template(name).render(template_context(ev, lang, units))
     except jinja2.TemplateNotFound as exc:
         raise ReportError(
-            f"template not found: {exc.name}",
+            msg("template.not_found", name=str(exc.name)),
             file=where,
-            hint="a template may include only files in its own folder",
+            hint=msg("template.not_found.hint"),
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise ReportError(
-            f"template syntax error: {exc.message}",
+            msg("template.syntax", detail=str(exc.message)),
             file=exc.filename or where,
             line=exc.lineno,
-            hint="see https://jinja.palletsprojects.com/templates/",
+            hint=msg("template.syntax.hint"),
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise ReportError(
-            f"the template tried something unsafe: {exc}",
+            msg("template.unsafe", detail=str(exc)),
             file=where,
-            hint="templates may only read the report values",
+            hint=msg("template.unsafe.hint"),
         ) from None
     except (jinja2.UndefinedError, TypeError) as exc:
         raise ReportError(
-            f"template error: {exc}",
-            file=where,
-            hint="template values: ev, plan, L, lang, summary_kpis; see the bundled report.md.j2",
+            msg("template.error", detail=str(exc)), file=where, hint=msg("template.error.hint")
         ) from None
     except UnicodeDecodeError:
         raise ReportError(
-            "the template is not UTF-8 text", file=where, hint="save it as UTF-8"
+            msg("template.not_utf8"), file=where, hint=msg("template.not_utf8.hint")
         ) from None
     except OSError as exc:
         raise ReportError(
-            f"cannot read the template: {exc.strerror}", file=where, hint="name a readable file"
+            msg("template.unreadable", why=str(exc.strerror)),
+            file=where,
+            hint=msg("template.unreadable.hint"),
         ) from None
     except decimal.DecimalException:
         raise  # a number the filters cannot format is the data's problem, not the template's
     except Exception as exc:  # anything else a template's own expressions raise is its error
         raise ReportError(
-            f"the template failed: {type(exc).__name__}: {exc}",
+            msg("template.failed", kind=type(exc).__name__, detail=str(exc)),
             file=where,
-            hint="check the expression in the template; the bundled report.md.j2 is an example",
+            hint=msg("template.failed.hint"),
         ) from None

@@ -34,6 +34,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from mktplan.errors import StoreError
+from mktplan.i18n import msg
 from mktplan.store import bi, failures, reads, schema, upsert
 from mktplan.store.locate import STORE_ENV, SqliteLocation, locate, open_store, resolve_store
 from mktplan.store.protocol import ClosesConnection, ObservationStore, ReadSnapshot, StoreLocation
@@ -92,9 +93,9 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
             if isinstance(failures.explain(path, exc, lock_timeout), failures.StoreLocked):
                 raise
             raise StoreError(
-                f"cannot copy the store {path} for the dry run: {exc}",
+                msg("store.dry_run_copy", path=path, detail=str(exc)),
                 file=str(path),
-                hint="check the free space in the temporary directory (TMPDIR)",
+                hint=msg("store.dry_run_copy.hint"),
             ) from None
         finally:
             copy.close()
@@ -162,7 +163,7 @@ class Store(ClosesConnection):
         within one batch, or a lock held longer than ``lock_timeout`` seconds.
         """
         if not plan_id:
-            raise StoreError("cannot ingest without a plan id", hint="give the plan an `id:`")
+            raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         conn = self._conn
         with self._translated():
             conn.execute("BEGIN IMMEDIATE")  # take the write lock now: concurrent ingests queue

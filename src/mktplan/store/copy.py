@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mktplan.errors import StoreError
+from mktplan.i18n import msg
 from mktplan.store.protocol import ObservationStore, StoreLocation
 
 # (table, columns, order): parents before children, so references hold at every step
@@ -123,27 +124,29 @@ def copy_store(source: StoreLocation, target: StoreLocation) -> CopyOutcome:
     transaction, then compare both; StoreError when the target is not empty or differs."""
     if str(source) == str(target):
         raise StoreError(
-            f"the source and destination are the same store {source}",
-            hint="name another store as the destination",
+            msg("store.copy.same", store=str(source)), hint=msg("store.copy.same.hint")
         )
     if not source.exists():
-        raise StoreError(f"there is no store at {source}", file=str(source), hint="check SRC")
+        raise StoreError(
+            msg("store.copy.no_source", store=str(source)),
+            file=str(source),
+            hint=msg("store.copy.no_source.hint"),
+        )
     with source.open() as src, target.open() as dst:
         held = dst.plans()
         if held:
             raise StoreError(
-                f"the destination store {target} already holds plans ({', '.join(held[:5])}); "
-                "nothing was copied",
+                msg("store.copy.not_empty", store=str(target), plans=", ".join(held[:5])),
                 file=str(target),
-                hint="copy into a new, empty store (a new file, or a new database)",
+                hint=msg("store.copy.not_empty.hint"),
             )
         dst.import_rows(_rows(src))
         expected, counts = contents_digest(src)
         got, _ = contents_digest(dst)
         if got != expected:  # every table, observations and history included
             raise StoreError(
-                f"the copy in {target} differs from {source} after copying",
+                msg("store.copy.differs", target=str(target), source=str(source)),
                 file=str(target),
-                hint="drop the destination and copy again; report it if it happens twice",
+                hint=msg("store.copy.differs.hint"),
             )
         return CopyOutcome(tuple(src.plans()), counts, expected)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mktplan.errors import StoreError
+from mktplan.i18n import Msg, msg
 
 # SQLite primary result codes (https://sqlite.org/rescode.html); extended codes keep them
 # in their low byte
@@ -42,36 +43,40 @@ class StoreUnusable(StoreError):
     """The store path cannot hold a database: not a regular file, read-only, unreachable."""
 
 
-def recovery_hint(path: Path) -> str:
-    return (
-        f"check it with `sqlite3 {path} 'PRAGMA integrity_check'`; restore the file from a "
-        "backup, or move it away and ingest the exports again into a new store"
-    )
+def recovery_hint(path: Path) -> Msg:
+    return msg("store.recovery.hint", path=path)
 
 
-def damaged(path: Path, detail: str) -> StoreDamaged:
+def damaged(path: Path, detail: str | Msg) -> StoreDamaged:
     return StoreDamaged(
-        f"the store {path} is damaged ({detail}); mktplan cannot use it",
+        msg("store.damaged", path=path, detail=detail),
         file=str(path),
         hint=recovery_hint(path),
     )
 
 
-def not_a_store(path: Path, detail: str) -> StoreUnusable:
+def not_a_store(path: Path, detail: str | Msg) -> StoreUnusable:
     return StoreUnusable(
-        f"{path} is not a mktplan store ({detail})",
+        msg("store.not_a_store", path=path, detail=detail),
         file=str(path),
-        hint="point --store or MKTPLAN_STORE at a mktplan store file, or move this file away "
-        "so a new store can be created",
+        hint=msg("store.not_a_store.hint"),
     )
 
 
 def not_a_regular_file(path: Path) -> StoreUnusable:
     return StoreUnusable(
-        f"the store path {path} is not a regular file (a device, pipe or socket), so it "
-        "cannot hold a database",
+        msg("store.not_a_regular_file", path=path),
         file=str(path),
-        hint="give the path of a file, e.g. .mktplan/store.sqlite, with --store or MKTPLAN_STORE",
+        hint=msg("store.not_a_regular_file.hint"),
+    )
+
+
+def locked(where: object, lock_timeout: float) -> StoreLocked:
+    """Another process held the lock of the store at ``where`` (a path or a masked URI)."""
+    return StoreLocked(
+        msg("store.locked", store=where, seconds=f"{lock_timeout:g}"),
+        file=str(where),
+        hint=msg("store.locked.hint"),
     )
 
 
@@ -80,70 +85,58 @@ def explain(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc)
+    where = str(path)
     if primary in (_BUSY, _LOCKED) or (primary is None and ("locked" in text or "busy" in text)):
-        return StoreLocked(
-            f"another ingest holds the store {path}; gave up after waiting {lock_timeout:g} s",
-            file=str(path),
-            hint="wait for the other `mktplan ingest` to finish, then run again",
-        )
+        return locked(path, lock_timeout)
     if "integer overflow" in text:  # SQLite's error (code 1) for a SUM past 64 bits
         return StoreError(
-            f"the values of one KPI, day and channel add up beyond what the store {path} can "
-            "sum exactly (9,223,372,036,854 in absolute size); nothing was written",
-            file=str(path),
-            hint="check the export for a value in the wrong unit (cents as units, a "
-            "duplicated digit) and ingest it again",
+            msg("store.sum_overflow", path=path),
+            file=where,
+            hint=msg("store.sum_overflow.hint"),
         )
     if primary == _CORRUPT or code in (_CONSTRAINT_DATATYPE, _CONSTRAINT_CHECK):
         return damaged(path, text)
     if primary == _NOTADB:
         return StoreDamaged(
-            f"{path} is not a mktplan store: it is not an SQLite database, or a store whose "
-            f"first page is damaged ({text})",
-            file=str(path),
-            hint="if it is not a store, point --store or MKTPLAN_STORE at one; if it was a "
-            f"store, {recovery_hint(path)}",
+            msg("store.not_sqlite", path=path, detail=text),
+            file=where,
+            hint=msg("store.not_sqlite.hint", recovery=recovery_hint(path)),
         )
     if primary == _FULL or (primary == _IOERR and _disk_nearly_full(path)):
         # a full disk often shows as an I/O error: SQLite cannot grow the -shm or -wal file
         return StoreDiskFull(
-            f"the disk holding the store {path} is full; nothing was written",
-            file=str(path),
-            hint="free some space on that disk (or move the store with --store) and run again",
+            msg("store.disk_full", path=path), file=where, hint=msg("store.disk_full.hint")
         )
     if path.exists() and not path.is_file() and not path.is_dir():
         return not_a_regular_file(path)
     if primary == _READONLY:
         return StoreUnusable(
-            f"the store {path} cannot be written: {text}",
-            file=str(path),
-            hint="check the permissions of the file and of its folder (SQLite writes a -wal "
-            "and a -shm file beside it)",
+            msg("store.read_only", path=path, detail=text),
+            file=where,
+            hint=msg("store.read_only.hint"),
         )
     if primary == _IOERR and (limit := _file_size_limit()) is not None:
         return StoreUnusable(
-            f"the store {path} cannot grow: a file size limit of {limit:,} bytes "
-            f"(`ulimit -f`) stops it ({text})",
-            file=str(path),
-            hint="raise the limit for this job (ulimit -f unlimited) or move the store",
+            msg("store.file_size_limit", path=path, limit=f"{limit:,}", detail=text),
+            file=where,
+            hint=msg("store.file_size_limit.hint"),
         )
     if primary == _IOERR:
         return StoreUnusable(
-            f"the disk refused to read or write the store {path} ({text})",
-            file=str(path),
-            hint="check that the disk is present and has free space, and keep the store on a "
-            "local disk",
+            msg("store.io_error", path=path, detail=text),
+            file=where,
+            hint=msg("store.io_error.hint"),
         )
     if primary == _CANTOPEN:
         return StoreUnusable(
-            f"cannot open the store {path}: {text}",
-            file=str(path),
-            hint="check that its folder exists and is writable",
+            msg("store.cannot_open", path=path, detail=text),
+            file=where,
+            hint=msg("store.cannot_open.hint"),
         )
     return StoreError(
-        f"cannot use the store {path}: {text}",
-        file=str(path),
-        hint="check free disk space and that the store file is writable",
+        msg("store.failed", path=path, detail=text),
+        file=where,
+        hint=msg("store.failed.hint"),
     )
 
 
@@ -180,4 +173,4 @@ def translated(path: Path, lock_timeout: float = 0.0, *, reading: bool = True) -
     except (ValueError, TypeError, ArithmeticError) as exc:
         if not reading:
             raise
-        raise damaged(path, f"a stored value cannot be read: {exc}") from None
+        raise damaged(path, msg("store.unreadable_value", why=str(exc))) from None

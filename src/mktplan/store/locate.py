@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import UsageError
+from mktplan.i18n import msg
 from mktplan.store.protocol import ObservationStore, StoreLocation
 
 STORE_ENV = "MKTPLAN_STORE"
@@ -76,11 +77,8 @@ def locate(value: str, where: str = "--store") -> StoreLocation:
 
         return PostgresLocation.parse(value, where)
     raise UsageError(
-        f"{where} {mask_password(value)!r} looks like a URI ({found['scheme']}:), which mktplan "
-        "cannot open: a store is a SQLite file or a PostgreSQL database",
-        hint="give the path of a SQLite file (default .mktplan/store.sqlite beside the plan) or "
-        "postgresql://user@host:port/dbname; a folder whose name ends in ':' can be given by "
-        "its absolute path (/.../NAME:/store.sqlite)",
+        msg("store.unknown_uri", where=where, value=mask_password(value), scheme=found["scheme"]),
+        hint=msg("store.unknown_uri.hint"),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import StoreError
+from mktplan.i18n import msg
 from mktplan.store import bi, failures
 
 
@@ -464,15 +465,15 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"cannot create the store directory {path.parent}: {exc.strerror or exc}",
+            msg("store.cannot_create_folder", folder=path.parent, why=str(exc.strerror or exc)),
             file=str(path),
-            hint="choose a writable place with --store or MKTPLAN_STORE",
+            hint=msg("store.cannot_create_folder.hint"),
         ) from None
     if path.is_dir():
         raise StoreError(
-            f"the store path {path} is a directory",
+            msg("store.is_directory", path=path),
             file=str(path),
-            hint="give the path of a file, e.g. .mktplan/store.sqlite",
+            hint=msg("store.is_directory.hint"),
         )
     if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite would say "I/O error"
         raise failures.not_a_regular_file(path)
@@ -488,9 +489,9 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
     if mode != "wal":
         conn.close()
         raise StoreError(
-            f"cannot switch the store {path} to WAL mode (got {mode!r})",
+            msg("store.no_wal", path=path, mode=mode),
             file=str(path),
-            hint="keep the store on a local disk; network file systems do not support WAL",
+            hint=msg("store.no_wal.hint"),
         )
     return conn
 
@@ -524,7 +525,7 @@ def current_version(conn: sqlite3.Connection, path: Path) -> int:
         user_tables = {t for t in tables if not t.startswith("sqlite_")}
         if user_tables:
             raise failures.not_a_store(
-                path, f"an SQLite database with other tables: {sorted(user_tables)}"
+                path, msg("store.other_tables", tables=str(sorted(user_tables)))
             )
         return 0
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
@@ -571,10 +572,9 @@ def migrate(
             raise
     if version > newest:
         raise StoreError(
-            f"the store {path} was written by a newer mktplan (schema version {version}; "
-            f"this mktplan knows versions up to {newest})",
+            msg("store.newer_schema", store=path, version=version, newest=newest),
             file=str(path),
-            hint="upgrade mktplan, or point --store at another store",
+            hint=msg("store.newer_schema.hint"),
         )
     return version
 

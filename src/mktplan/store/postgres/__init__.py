@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mktplan.errors import UsageError
+from mktplan.i18n import msg
 from mktplan.store.locate import mask_password
 from mktplan.store.protocol import ObservationStore, StoreLocation
 
@@ -25,8 +26,6 @@ try:
     import psycopg
 except ImportError:  # the optional extra is not installed: PostgresLocation.parse says so
     psycopg = None  # type: ignore[assignment]
-
-INSTALL_HINT = "install the PostgreSQL driver with: pip install 'mktplan[postgres]'"
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,8 @@ class PostgresLocation:
         not one libpq understands."""
         if psycopg is None:
             raise UsageError(
-                f"{where} {mask_password(value)!r} is a PostgreSQL store, but the PostgreSQL "
-                "driver (psycopg) is not installed",
-                hint=INSTALL_HINT,
+                msg("store.pg.no_driver", where=where, value=mask_password(value)),
+                hint=msg("store.pg.no_driver.hint"),
             )
         from psycopg.conninfo import conninfo_to_dict
 
@@ -52,10 +50,8 @@ class PostgresLocation:
         except psycopg.ProgrammingError as exc:
             detail = mask_password(str(exc).strip().splitlines()[0]) if str(exc) else ""
             raise UsageError(
-                f"{where} {mask_password(value)!r} is not a PostgreSQL URI libpq can read "
-                f"({detail})",
-                hint="write it as postgresql://user@host:port/dbname, or "
-                "postgresql://user@/dbname?host=/run/postgresql for a local socket",
+                msg("store.pg.bad_uri", where=where, value=mask_password(value), detail=detail),
+                hint=msg("store.pg.bad_uri.hint"),
             ) from None
         return cls(value)
 

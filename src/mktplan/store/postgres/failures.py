@@ -13,7 +13,8 @@ import psycopg
 from psycopg import errors as pg
 
 from mktplan.errors import StoreError
-from mktplan.store.failures import StoreDiskFull, StoreLocked, StoreUnusable
+from mktplan.i18n import msg
+from mktplan.store.failures import StoreDiskFull, StoreUnusable, locked
 
 
 def _first_line(exc: BaseException) -> str:
@@ -24,36 +25,29 @@ def _first_line(exc: BaseException) -> str:
 def explain(where: str, exc: psycopg.Error, lock_timeout: float) -> StoreError:
     """The StoreError that says what ``exc`` means for the store at ``where``."""
     if isinstance(exc, pg.LockNotAvailable):
-        return StoreLocked(
-            f"another ingest holds the store {where}; gave up after waiting {lock_timeout:g} s",
-            file=where,
-            hint="wait for the other `mktplan ingest` to finish, then run again",
-        )
+        return locked(where, lock_timeout)
     if isinstance(exc, pg.InsufficientPrivilege):
         return StoreUnusable(
-            f"the store {where} refused this role: {_first_line(exc)}",
+            msg("store.pg.refused_role", store=where, detail=_first_line(exc)),
             file=where,
-            hint="ingest and report need a writer role (docs/team-store.md shows the GRANTs); "
-            "a read-only role is for BI tools",
+            hint=msg("store.pg.refused_role.hint"),
         )
     if isinstance(exc, pg.DiskFull):
         return StoreDiskFull(
-            f"the PostgreSQL server of the store {where} has no disk space left; nothing was "
-            "written",
+            msg("store.pg.disk_full", store=where),
             file=where,
-            hint="free space on the database server, then run again",
+            hint=msg("store.pg.disk_full.hint"),
         )
     if isinstance(exc, psycopg.OperationalError):
         return StoreUnusable(
-            f"cannot reach the store {where}: {_first_line(exc)}",
+            msg("store.pg.unreachable", store=where, detail=_first_line(exc)),
             file=where,
-            hint="check the host, port, database name and user in the URI; the password "
-            "comes from PGPASSWORD or ~/.pgpass",
+            hint=msg("store.pg.unreachable.hint"),
         )
     return StoreError(
-        f"the store {where} failed: {_first_line(exc)}",
+        msg("store.pg.failed", store=where, detail=_first_line(exc)),
         file=where,
-        hint="nothing was written; check the server's log for the cause",
+        hint=msg("store.pg.failed.hint"),
     )
 
 

@@ -11,6 +11,7 @@ import psycopg
 from psycopg import errors as pg
 
 from mktplan.errors import StoreError
+from mktplan.i18n import msg
 from mktplan.store import bi, reads, upsert
 from mktplan.store.locate import mask_password
 from mktplan.store.postgres import failures
@@ -90,12 +91,11 @@ def current_version(conn: Conn, where: str) -> int:
         if tables:
             from mktplan.store.failures import StoreUnusable
 
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
             raise StoreUnusable(
-                f"the store {where} is not a mktplan store: its schema holds other tables "
-                f"({', '.join(tables[:5])}{', …' if len(tables) > 5 else ''})",
+                msg("store.pg.other_tables", store=where, tables=shown),
                 file=where,
-                hint="give mktplan its own database, or its own schema with "
-                "?options=-csearch_path%3Dmktplan in the URI",
+                hint=msg("store.pg.other_tables.hint"),
             )
         return 0
     found = conn.execute("SELECT max(version) FROM schema_version").fetchone()
@@ -132,10 +132,9 @@ def migrate(
                 version = migration.version
     if version > newest:
         raise StoreError(
-            f"the store {where} was written by a newer mktplan (PostgreSQL schema version "
-            f"{version}; this mktplan knows versions up to {newest})",
+            msg("store.pg.newer_schema", store=where, version=version, newest=newest),
             file=where,
-            hint="upgrade mktplan, or point --store at another store",
+            hint=msg("store.newer_schema.hint"),
         )
     return version
 
@@ -187,7 +186,7 @@ class PostgresStore(ClosesConnection):
         """Write every batch in one transaction holding the store's advisory lock and say per
         file what was new, changed and unchanged; ``dry_run`` rolls it back."""
         if not plan_id:
-            raise StoreError("cannot ingest without a plan id", hint="give the plan an `id:`")
+            raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         files: tuple[FileOutcome, ...] = ()
         run_id = 0
         with self._translated():
