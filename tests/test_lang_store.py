@@ -201,3 +201,28 @@ def test_a_template_syntax_error_is_reported_in_chinese(tmp_path: Path, plan: Pa
         "block' 提示：参见 https://jinja.palletsprojects.com/templates/。\n"
     )
     assert english.stderr.startswith(f"mktplan: {template}:4: template syntax error: Expected")
+
+
+def test_the_cron_job_meets_a_store_from_a_newer_mktplan_in_chinese(
+    tmp_path: Path, plan: Path
+) -> None:
+    store = tmp_path / "store.sqlite"
+    assert run_cli("ingest", plan, ACTUALS, "--store", store, "--quiet").code == 0
+    with sqlite3.connect(store) as conn:
+        conn.execute(
+            "INSERT INTO schema_version VALUES (99, 'future', '2030-01-01T00:00:00+00:00')"
+        )
+    conn.close()
+    folders = [tmp_path / name for name in ("inbox", "done", "rejected", "reports")]
+    for folder in folders:
+        folder.mkdir()
+    shutil.copy(ACTUALS, folders[0] / "week.csv")
+    ran = run_cli("cron", plan, *folders, "--store", store, "--as-of", "2023-07-31", env=ZH)
+    assert ran.code == 1, ran.output
+    refusal = (
+        f"mktplan: {store}: 数据库 {store} 由更新版本的 mktplan 写入（结构版本 99；当前 mktplan "
+        f"只支持到版本 {schema.latest_version()}） 提示：升级 mktplan，或用 --store 指向另一个数据库。"
+    )
+    assert refusal in ran.stderr
+    assert "newer mktplan" not in ran.output
+    assert "Hint" not in ran.output
