@@ -142,14 +142,13 @@ def kpi_channel_rows(
     for k in kpis:
         module = plan_label if k.module is None else module_names.get(k.module, k.module)
         head = f"| {numbers.md_cell(module)} | {numbers.md_cell(k.name)} | "
-        unit = k.unit
+        value = numbers.kpi_formatter(k.unit, shown)
         for c in k.by_channel:
             name = channels.get(c.channel)
             if name is None:
                 name = channels[c.channel] = numbers.md_cell(c.channel) if c.channel else ""
             lines.append(
-                f"{head}{name or no_channel} | {numbers.kpi_value(c.actual, unit, shown)} | "
-                f"{numbers.fraction(c.share)} |"
+                f"{head}{name or no_channel} | {value(c.actual)} | {numbers.fraction(c.share)} |"
             )
     return "\n".join(lines)
 
