@@ -44,9 +44,7 @@ def test_an_edited_template_compiles_afresh(temp: Path, tmp_path: Path) -> None:
     assert render_markdown(sample_evaluation(), "en", template).startswith("second ")
 
 
-def test_no_cache_when_the_cache_is_turned_off(
-    temp: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_cache_when_the_cache_is_turned_off(temp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MKTPLAN_CACHE_DIR", "")
     render_markdown(sample_evaluation(), "en")
     assert _entries(temp) == []
