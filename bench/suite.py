@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import platform
 import pstats
@@ -21,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -674,6 +676,34 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), {ram}, Python {platform.python_version()}, {platform.system()}"
 
 
+# The pure-Python loop that measures the machine's speed at the time of a run.
+YARDSTICK_LOOP = 5_000_000
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """How fast this machine ran plain Python at the time (best of 3 runs of a fixed loop)
+    and its load: a shared host's speed varies from day to day, and absolute seconds compare
+    across runs only beside it (ratios to DuckDB compare regardless)."""
+
+    seconds: float
+    load: float
+
+    @classmethod
+    def measure(cls) -> Yardstick:
+        best = math.inf
+        for _ in range(3):
+            started = time.perf_counter()
+            total = 0
+            for i in range(YARDSTICK_LOOP):
+                total += i
+            best = min(best, time.perf_counter() - started)
+        return cls(best, os.getloadavg()[0])
+
+    def text(self) -> str:
+        return f"{self.seconds:.3f} s (load {self.load:.2f})"
+
+
 def _fmt(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -701,12 +731,22 @@ def table_rows(results: list[Result]) -> list[list[str]]:
 HEADER = ["benchmark", "median s", "min s", "peak MiB", "runs", "target", "verdict"]
 
 
-def markdown(results: list[Result], sizes: Sizes) -> str:
+def markdown(
+    results: list[Result], sizes: Sizes, speed: tuple[Yardstick, Yardstick] | None = None
+) -> str:
     lines = [
         f"# mktplan benchmarks ({sizes.mode})",
         "",
         f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
         "",
+    ]
+    if speed is not None:
+        lines += [
+            f"Machine speed: a pure-Python loop of {YARDSTICK_LOOP:,} additions took "
+            f"{speed[0].text()} before the run and {speed[1].text()} after it.",
+            "",
+        ]
+    lines += [
         "| " + " | ".join(HEADER) + " |",
         "|"
         + "|".join(
@@ -792,6 +832,8 @@ def main(argv: list[str] | None = None) -> int:
     selected = [b for b in suite if not args.only or b.name in args.only]
 
     print(f"mktplan benchmarks, {sizes.mode} sizes, on {machine()}", flush=True)
+    before = Yardstick.measure()
+    print(f"machine speed: {YARDSTICK_LOOP:,} additions in {before.text()}", flush=True)
     results: dict[str, Result] = {}
     for bench in selected:
         runs = (args.heavy_runs or sizes.heavy_runs) if bench.heavy else (args.runs or sizes.runs)
@@ -803,10 +845,12 @@ def main(argv: list[str] | None = None) -> int:
             bench = next(b for b in suite if b.name == result.name)
             result.verdict = bench.judge(result, results)
     ordered = list(results.values())
+    after = Yardstick.measure()
     print()
     print(text_table(ordered))
+    print(f"machine speed: {before.text()} before, {after.text()} after")
     OUT.mkdir(parents=True, exist_ok=True)
-    text = markdown(ordered, sizes)
+    text = markdown(ordered, sizes, (before, after))
     (OUT / "latest.md").write_text(text, encoding="utf-8")
     # keep every run too: a later `--only` run must not lose the figures of a full one
     (OUT / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{sizes.mode}.md").write_text(text, encoding="utf-8")

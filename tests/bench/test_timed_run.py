@@ -26,3 +26,17 @@ def test_the_exit_code_and_output_of_the_command(tmp_path: Path) -> None:
     assert code == 3
     assert log.read_text().strip() == "out"
     assert peak_kib > 150 * 1024  # the command's own memory is counted
+
+
+def test_the_report_states_the_machine_speed_beside_the_figures() -> None:
+    from bench.suite import QUICK, Result, Yardstick, markdown
+
+    before, after = Yardstick(0.5, 1.25), Yardstick(0.75, 2.0)
+    text = markdown([Result("help", "< 0.15 s")], QUICK, (before, after))
+    assert (
+        "Machine speed: a pure-Python loop of 5,000,000 additions took 0.500 s (load 1.25) "
+        "before the run and 0.750 s (load 2.00) after it." in text
+    )
+    measured = Yardstick.measure()
+    assert 0 < measured.seconds < 60
+    assert measured.load >= 0

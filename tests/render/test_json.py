@@ -111,6 +111,32 @@ def test_decimal_number() -> None:
     assert decimal_number(D("0.1")) == 0.1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "-0",
+        "5.000000",
+        "-12.5",
+        "1E+2",
+        "1E+400",
+        "-1E+400",
+        "1E-400",
+        "123456789012345678.5",  # whole as a float, not as a decimal
+        "9007199254740993",  # past 2**53: exact as an int, not as a float
+        "0.000001",
+        "2.1",
+        "-3.333333",
+    ],
+)
+def test_decimal_number_is_int_exactly_when_the_decimal_is_whole(text: str) -> None:
+    value = D(text)
+    whole = value == value.to_integral_value()
+    number = decimal_number(value)
+    assert type(number) is (int if whole else float)
+    assert number == (int(value) if whole else float(value))
+
+
 def _plain_dumps(doc: object) -> str:
     from mktplan.render.json import ReportEncoder
 

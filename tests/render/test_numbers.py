@@ -96,3 +96,41 @@ def test_roi_is_one_to_x_in_chinese_but_not_its_change() -> None:
     assert readable(D("2.5"), "ratio", zh) == "1:2.5"
     assert kpi_value(D("-2.04"), "ratio", zh.difference) == "-2.04"
     assert kpi_value(D("9.8412"), "ratio", style("en")) == "9.84"
+
+
+def _every_format(value: D) -> list[str]:
+    """The value through every formatting function, in every style."""
+    texts = []
+    for shown in (numbers.PLAIN, numbers.Style(wan=True, roi=True)):
+        texts += [numbers.number(value, None, shown), numbers.money(value, shown)]
+        texts += [numbers.readable(value, unit, shown) for unit in (None, "pct", "ratio")]
+        texts += [numbers.kpi_value(value, unit, shown) for unit in (None, "CNY", "pct", "ratio")]
+    return [
+        *texts,
+        numbers.number(value, 1),
+        numbers.number(value, 4),
+        numbers.fraction(value),
+        numbers.points(value),
+        numbers.roi_label(value),
+    ]
+
+
+def test_the_rounding_context_changes_no_text() -> None:
+    """Inside ``numbers.rounding()`` a value is formatted in one step (the context rounds
+    half-up); outside, it is quantized first: the same texts either way, ties included."""
+    import random
+    from decimal import ROUND_HALF_EVEN, localcontext
+
+    rng = random.Random(20261130)  # noqa: S311  (test values, not secrets)
+    values = [D(t) for t in ("0.005", "-0.005", "0.125", "-0.125", "2.5", "-2.5", "0.05")]
+    values += [D("0.0049999"), D("-0.0000001"), D("1E+5"), D("1E+300"), D("12345678.995")]
+    values += [D(rng.randint(-(10**12), 10**12)).scaleb(-rng.randint(0, 8)) for _ in range(400)]
+    with localcontext() as plain:
+        plain.rounding = ROUND_HALF_EVEN  # the default outside: it must not leak into a text
+        outside = [_every_format(v) for v in values]
+    with numbers.rounding():
+        inside = [_every_format(v) for v in values]
+    assert inside == outside
+    assert numbers.number(D("0.125"), 2) == "0.13"  # half-up, not the context's half-even
+    with numbers.rounding():
+        assert numbers.number(D("0.125"), 2) == "0.13"

@@ -129,6 +129,30 @@ def test_uncommitted_edits_count_as_the_working_plan(repo: Path) -> None:
     assert "- kpi brand.searches: target 130,000 → 160,000 (+30,000)\n" in markdown
 
 
+def test_later_commits_of_other_files_do_not_hide_the_plan_before_the_period(
+    tmp_path: Path,
+) -> None:
+    """The plan as it was when the period began is the plan at its own last commit before
+    then, however many commits of other files came after it."""
+    _git(tmp_path, "init", "-q")
+    _commit(tmp_path, EARLIER, "2024-02-10T12:00:00")
+    (tmp_path / "notes.txt").write_text("minutes\n", encoding="utf-8")
+    _git(tmp_path, "add", "notes.txt", when="2024-02-15T12:00:00")
+    _git(tmp_path, "commit", "-q", "-m", "notes", when="2024-02-15T12:00:00")
+    (tmp_path / "plan.yaml").write_text(LATER, encoding="utf-8")
+    section = _report(tmp_path, "--format", "md").split("## Plan changes this period\n\n", 1)[1]
+    assert sorted(section.split("\n\n", 1)[0].splitlines()) == sorted(EN_LINES)
+
+
+def test_a_plan_committed_only_during_the_period_has_no_changes(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "notes.txt").write_text("minutes\n", encoding="utf-8")
+    _git(tmp_path, "add", "notes.txt", when="2024-02-01T12:00:00")
+    _git(tmp_path, "commit", "-q", "-m", "notes", when="2024-02-01T12:00:00")
+    _commit(tmp_path, LATER, "2024-02-20T12:00:00")
+    assert "Plan changes" not in _report(tmp_path, "--format", "md")
+
+
 def test_no_section_when_nothing_changed_in_the_period(tmp_path: Path) -> None:
     _git(tmp_path, "init", "-q")
     _commit(tmp_path, VALID, "2024-01-01T12:00:00")

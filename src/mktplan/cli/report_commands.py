@@ -193,17 +193,21 @@ def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Eval
     import dataclasses
 
     from mktplan.evaluation import PlanChange
-    from mktplan.plan.diff import plain
     from mktplan.plan.history import plan_changes
 
     start = evaluation.plan.period_start
     if start is None:
         return evaluation
+    changes = plan_changes(path, loaded, start)
+    if not changes:
+        return evaluation
+    from mktplan.plan.diff import plain
+
     found = [
         PlanChange(c.area.value, c.item, c.field, plain(c.old), plain(c.new), c.delta)
-        for c in plan_changes(path, loaded, start)
+        for c in changes
     ]
-    return dataclasses.replace(evaluation, plan_changes=found) if found else evaluation
+    return dataclasses.replace(evaluation, plan_changes=found)
 
 
 def _write(

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.i18n import Msg, message, msg
+from mktplan.plan.git import run_git
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 
@@ -553,15 +552,6 @@ class GitVersion:
 
     text: str
     label: str  # REV:path/from/repo/top
-
-
-def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    git = shutil.which("git")
-    if git is None:
-        raise UsageError(msg("diff.no_git"), hint=msg("diff.no_git.hint"))
-    return subprocess.run(  # noqa: S603  (fixed git binary, arguments are not shell-parsed)
-        [git, *args], cwd=cwd, capture_output=True, check=False
-    )
 
 
 def read_at_rev(path: Path, rev: str) -> GitVersion:

@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mktplan.errors import MktplanError
-from mktplan.plan import diff
-from mktplan.plan.model import Plan
+from mktplan.plan.git import run_git
+
+if TYPE_CHECKING:
+    from mktplan.plan import diff
+    from mktplan.plan.model import Plan
 
 # the changes a weekly report names: targets, budgets, owners and due dates
 CHANGE_FIELDS = frozenset({"target", "due", "owner", "budget", "total", "reserve", "amount"})
 
 
 def _commit_before(path: Path, day: dt.date) -> str | None:
-    """The last commit made before ``day`` began, or None (no git, no repository, none)."""
+    """The last commit made before ``day`` began that touched the plan, or None (no git, no
+    repository, the plan not committed then): the plan as committed before ``day`` is the
+    plan at that commit."""
     try:
-        found = diff.run_git(
-            ["rev-list", "-1", f"--before={day.isoformat()} 00:00:00", "HEAD"], path.parent
+        found = run_git(
+            ["rev-list", "-1", f"--before={day.isoformat()} 00:00:00", "HEAD", "--", path.name],
+            path.parent,
         )
     except MktplanError:
         return None
@@ -37,6 +44,8 @@ def plan_changes(path: Path, plan: Plan, since: dt.date) -> list[diff.Change]:
     commit = _commit_before(path.resolve(), since)
     if commit is None:
         return []
+    from mktplan.plan import diff  # only now: most reports find no older plan to compare
+
     try:
         version = diff.read_at_rev(path, commit)
         before = diff.load_text_side(version.text, version.label, path.name)

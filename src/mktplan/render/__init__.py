@@ -66,7 +66,8 @@ def render_report(
     if fmt == "md":
         from mktplan.render.markdown import render_markdown
 
-        text = render_markdown(ev, lang, template, units).rstrip("\n")
+        with numbers.rounding():
+            text = render_markdown(ev, lang, template, units).rstrip("\n")
         # after a blank line, so no renderer reads the mark as part of the last table
         return f"{text}\n\n{MARKDOWN_MARK}\n".encode() if text else f"{MARKDOWN_MARK}\n".encode()
     if fmt == "json":
@@ -79,7 +80,9 @@ def render_report(
         return render_xlsx(ev, lang, units)
     from mktplan.render.table import render_table_text
 
-    return f"{render_table_text(ev, lang, units=units)}{TEXT_MARK}\n".encode()
+    with numbers.rounding():
+        table = render_table_text(ev, lang, units=units)
+    return f"{table}{TEXT_MARK}\n".encode()
 
 
 def report_filename(ev: Evaluation, fmt: ReportFormat) -> str:

@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,9 @@ def _iso_date(day: dt.date) -> str:
 
 def decimal_number(value: Decimal) -> int | float:
     """A Decimal as a JSON number: int when integral, else the nearest float."""
+    number = float(value)  # first: most values of a report are not whole, and then it is
+    if not number.is_integer() and math.isfinite(number):
+        return number
     if value == value.to_integral_value():
         return int(value)
     return float(value)
