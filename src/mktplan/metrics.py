@@ -39,7 +39,14 @@ from mktplan.evaluation import (
     ReviewNote,
     TrackingRow,
 )
-from mktplan.observations import Aggregation, AggRequest, AggResult, Note, ObservationQuery
+from mktplan.observations import (
+    Aggregation,
+    AggRequest,
+    AggResult,
+    Note,
+    ObservationQuery,
+    Span,
+)
 from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
@@ -523,16 +530,16 @@ class _Channels:
         return all(self.figures.refs[q].kpi.aggregation == "sum" for q in leaves)
 
     def fetch(self, wanted: Sequence[tuple[str, _Window]]) -> None:
-        """Read Σ value per channel of every measured input of ``wanted``, one call per window."""
-        by_window: dict[tuple[dt.date, dt.date], dict[str, None]] = {}
+        """Read Σ value per channel of every measured input of ``wanted`` in its window, in
+        one call for every window."""
+        spans: dict[Span, None] = {}
         for qid, window in wanted:
             leaves = self.figures.leaves(qid)
             if window.empty or not self.summed(leaves):
                 continue
-            by_window.setdefault((window.start, window.end), {}).update(dict.fromkeys(leaves))
-        for (start, end), kpis in by_window.items():
-            for kpi, channels in self.data.channel_sums(list(kpis), start, end).items():
-                self.sums[(kpi, start, end)] = channels
+            spans.update(dict.fromkeys(Span(leaf, window.start, window.end) for leaf in leaves))
+        for span, channels in self.data.channel_sums(list(spans)).items():
+            self.sums[span] = channels
 
     def leaf(self, qid: str, window: _Window) -> dict[str, Decimal] | None:
         return self.sums.get((qid, window.start, window.end))
@@ -724,7 +731,11 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
     leaves = figures.leaves(kpi.id)
     if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
         return None
-    sums = [data.channel_sums(leaves, w.start, w.end) for w in windows]
+    read = data.channel_sums([Span(leaf, w.start, w.end) for w in windows for leaf in leaves])
+    sums = [
+        {leaf: read[span] for leaf in leaves if (span := Span(leaf, w.start, w.end)) in read}
+        for w in windows
+    ]
     channels = sorted({c for part in sums for by in part.values() for c in by} - {""})
     found: ChannelDrop | None = None
     for channel in channels:

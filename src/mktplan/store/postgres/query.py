@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store.postgres import failures
 from mktplan.store.query import _channel_pieces
 from mktplan.store.records import MICRO, from_micro
@@ -88,11 +88,26 @@ WHERE plan_id = %s AND kpi = ANY(%s)"""
 
 
 
-# Σ value by channel of the KPIs whose data lies wholly inside a window (per-channel totals),
-# followed by the pieces of the others
-INSIDE_CHANNEL_TOTALS = """
-SELECT kpi, channel, total FROM observation_channel_total
-WHERE plan_id = %(plan)s AND kpi = ANY(%(inside)s) UNION ALL """
+# Σ value by channel of spans (kpi, start, end): the channel totals of the spans holding
+# all their KPI's data, and the signed month and edge-day pieces of the others, one range
+# scan each, added up per span and channel. Rows inside the window only: a month less all
+# its days leaves none.
+CHANNEL_SUMS = """
+SELECT i.id, t.channel, t.total
+FROM unnest(%(inside)s::int[], %(inside_kpis)s::text[]) AS i(id, kpi)
+JOIN observation_channel_total t ON t.plan_id = %(plan)s AND t.kpi = i.kpi
+UNION ALL
+SELECT p.id, s.channel, sum(s.total * p.sign)
+FROM unnest(%(id)s::int[], %(kpi)s::text[], %(months)s::bool[], %(a)s::date[], %(b)s::date[],
+            %(sign)s::int[]) AS p(id, kpi, months, a, b, sign)
+CROSS JOIN LATERAL (
+    SELECT c.channel, c.n, c.total FROM observation_channel_month c
+    WHERE p.months AND c.plan_id = %(plan)s AND c.kpi = p.kpi AND c.month BETWEEN p.a AND p.b
+    UNION ALL
+    SELECT o.channel, 1, o.value FROM observation o
+    WHERE NOT p.months AND o.plan_id = %(plan)s AND o.kpi = p.kpi AND o.date BETWEEN p.a AND p.b
+) AS s
+GROUP BY p.id, s.channel HAVING sum(s.n * p.sign) > 0"""
 
 PLAN_KPI_TOTALS = """
 SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total WHERE plan_id = %s"""
@@ -351,66 +366,57 @@ class PgObservations:
                     totals[(kpi, day)] = totals.get((kpi, day), 0) + int(total)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
 
-    def channel_sums(
-        self, kpis: Sequence[str], start: dt.date, end: dt.date
-    ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one).
+    def channel_sums(self, spans: Sequence[Span]) -> dict[Span, dict[str, Decimal]]:
+        """Σ value of each (kpi, start, end) span by channel ('' for observations without
+        one); a span without observations is left out.
 
-        A KPI whose data all lies inside the window (its first and last days from
-        ``observation_kpi_total``) is read from its channel totals
-        (``observation_channel_total``). The others from the pieces of
-        :meth:`mktplan.store.query.SqlObservations.channel_sums` (whole months from
+        A span holding all its KPI's data (its first and last days from
+        ``observation_kpi_total``) is read from the channel totals
+        (``observation_channel_total``). The others from the pieces of their window (see
+        :meth:`mktplan.store.query.SqlObservations.channel_sums`: whole months from
         ``observation_channel_month``, edge days from the rows, or a whole edge month less its
-        days outside), added up with their signs by the server in one statement."""
-        sums: dict[str, dict[str, Decimal]] = {}
-        pieces = _channel_pieces(start, end)
-        if not pieces:
+        days outside), added up with their signs by the server: one statement for every span
+        of a report, however many windows."""
+        wanted = list(dict.fromkeys(spans))
+        sums: dict[Span, dict[str, Decimal]] = {}
+        if not wanted:
             return sums
         with self._snapshot() as cur:
-            totals = self._kpi_totals(cur, kpis)
-            if not totals:  # none of the KPIs has data
+            totals = self._kpi_totals(cur, [s.kpi for s in wanted])
+            inside: list[int] = []
+            # (span, kpi, months?, first, last, sign) of each piece of the other spans
+            pieces: list[tuple[int, str, bool, dt.date, dt.date, int]] = []
+            cut: dict[tuple[dt.date, dt.date], list[tuple[str, str, str, str]]] = {}
+            for i, (kpi, start, end) in enumerate(wanted):
+                kpi_totals = totals.get(kpi)
+                if kpi_totals is None:  # no data at all
+                    continue
+                if start <= kpi_totals[0] and kpi_totals[1] <= end:
+                    inside.append(i)
+                    continue
+                if (start, end) not in cut:
+                    cut[(start, end)] = _channel_pieces(start, end)
+                for what, first, last, sign in cut[(start, end)]:
+                    months = what == "months"
+                    a, b = (f"{first}-01", f"{last}-01") if months else (first, last)
+                    pieces.append((i, kpi, months, _day(a), _day(b), -1 if sign else 1))
+            if not inside and not pieces:
                 return sums
-            inside = {k for k, (a, b, *_) in totals.items() if start <= a and b <= end}
-            rest = [k for k in totals if k not in inside]
-            # one statement: the channel totals of the KPIs inside, the pieces of the rest
-            statement, params = self._pieces(rest, pieces)
-            params["inside"] = sorted(inside)
-            cur.execute(INSIDE_CHANNEL_TOTALS + statement, params)
-            for kpi, channel, total in cur.fetchall():
-                sums.setdefault(kpi, {})[channel] = from_micro(int(total))
+            cur.execute(
+                CHANNEL_SUMS,
+                {
+                    "plan": self._plan,
+                    "inside": inside,
+                    "inside_kpis": [wanted[i].kpi for i in inside],
+                    **{
+                        name: [p[k] for p in pieces]
+                        for k, name in enumerate(("id", "kpi", "months", "a", "b", "sign"))
+                    },
+                },
+            )
+            for sid, channel, total in cur.fetchall():
+                sums.setdefault(wanted[int(sid)], {})[channel] = from_micro(int(total))
         return sums
-
-    def _pieces(
-        self, kpis: list[str], pieces: list[tuple[str, str, str, str]]
-    ) -> tuple[str, dict[str, object]]:
-        """One statement adding up the signed month and edge-day pieces of ``kpis``."""
-        parts: list[str] = []
-        params: dict[str, object] = {"plan": self._plan, "kpis": kpis}
-        for i, (what, first, last, sign) in enumerate(pieces):
-            step = "-1" if sign else "1"
-            if what == "months":
-                params[f"a{i}"], params[f"b{i}"] = _day(f"{first}-01"), _day(f"{last}-01")
-                parts.append(
-                    f"SELECT kpi, channel, {step} * sum(n) AS n, {step} * sum(total) AS total "  # noqa: S608
-                    "FROM observation_channel_month WHERE plan_id = %(plan)s "
-                    f"AND kpi = ANY(%(kpis)s) AND month BETWEEN %(a{i})s AND %(b{i})s "
-                    "GROUP BY kpi, channel"
-                )
-            else:
-                params[f"a{i}"], params[f"b{i}"] = _day(first), _day(last)
-                parts.append(
-                    f"SELECT kpi, channel, {step} * count(*) AS n, {step} * sum(value) AS total "  # noqa: S608
-                    "FROM observation WHERE plan_id = %(plan)s "
-                    f"AND kpi = ANY(%(kpis)s) AND date BETWEEN %(a{i})s AND %(b{i})s "
-                    "GROUP BY kpi, channel"
-                )
-        # rows inside the window only: a month less all its days leaves none
-        statement = (
-            "SELECT kpi, channel, sum(total) FROM ("  # noqa: S608
-            + " UNION ALL ".join(parts)
-            + ") AS piece GROUP BY kpi, channel HAVING sum(n) > 0"
-        )
-        return statement, params
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
