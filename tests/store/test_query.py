@@ -83,6 +83,14 @@ def test_sql_answers_equal_the_reference(
         assert sql.daily_totals(kpis, *window) == memory.daily_totals(kpis, *window)
         spans = [window, (window[0], window[0]), (window[1], window[0])]
         assert sql.window_sums(kpis, spans) == memory.window_sums(kpis, spans)
+        # windows that do not overlap, with a day between them, out of order, and an empty one
+        day = dt.timedelta(days=1)
+        apart = [
+            (window[0] + n * day, min(window[1], window[0] + (n + 1) * day))
+            for n in range(0, (window[1] - window[0]).days + 1, 3)
+        ]
+        apart = [*reversed(apart), (window[1] + day, window[0])]
+        assert sql.window_sums(kpis, apart) == memory.window_sums(kpis, apart)
         assert sql.notes(*window) == memory.notes(*window)
         assert channel_sums(sql, kpis, *window) == channel_sums(memory, kpis, *window)
         assert sql.is_empty() == (not first and not second)

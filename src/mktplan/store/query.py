@@ -458,8 +458,8 @@ class SqlObservations:
         (``observation_channel_total``). The others from pieces of their window: months from
         the channel rollup (``observation_channel_month``), the days of a partial month at
         either edge from the rows, or, when fewer, that whole month from the rollup less its
-        days outside the window. Three statements for every span of a report, however many
-        windows: the spans and pieces go to temporary tables."""
+        days outside the window. The same few statements for all the spans of a report,
+        however many windows they have: the spans and pieces go to temporary tables."""
         wanted = list(dict.fromkeys(spans))
         ranges = {window: i for i, window in enumerate(dict.fromkeys(s[1:] for s in wanted))}
         sums: dict[Span, dict[str, Decimal]] = {}
