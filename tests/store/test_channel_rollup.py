@@ -295,6 +295,25 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: B
             assert channel_sums(held, ["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
 
 
+def test_latest_dates_are_the_last_days_of_the_kpi_totals(backend: Backend) -> None:
+    june = [dt.date(2024, 6, n) for n in (1, 5, 3)]
+    rows = [Observation("k", june[0], D(1), "a"), Observation("k", june[1], D(2), "b")]
+    with open_store(backend.new()) as store:
+        store.ingest("p", [batch([*rows, Observation("j", june[2], D(3))])])
+        store.ingest("q", [batch([Observation("k", dt.date(2024, 7, 1), D(4))], name="q.csv")])
+        assert store.query("p").latest_dates() == {"k": june[1], "j": june[2]}
+        # mark the stored totals (a hand edit), to see that a report reads them: one row
+        # per KPI, not a seek into each KPI's days
+        store.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE observation_kpi_total SET last = '2024-06-09' WHERE plan_id = 'p' AND kpi = 'k'"
+        )
+        expected = {"k": dt.date(2024, 6, 9), "j": june[2]}
+        assert store.query("p").latest_dates() == expected
+        with store.query("p") as held:  # PostgreSQL: the totals read once for the snapshot
+            assert held.aggregate([AggRequest("j", june[0], june[2])])
+            assert held.latest_dates() == expected
+
+
 def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backend) -> None:
     days = [dt.date(2024, 1, 30) + dt.timedelta(days=n) for n in range(64)]
     rows = [Observation("k", d, D(n + 1), "a") for n, d in enumerate(days)]

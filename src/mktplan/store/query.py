@@ -380,19 +380,11 @@ class SqlObservations:
             return row is None
 
     def latest_dates(self) -> dict[str, dt.date]:
-        """The latest observation date of every KPI of the plan (one index seek per KPI)."""
+        """The latest observation date of every KPI of the plan: the last day of its totals
+        (``observation_kpi_total``, a row per KPI with data), one range of the key."""
         with self._snapshot() as conn:
-            # walk the distinct KPIs through the primary key instead of scanning every row
             cur = conn.execute(
-                "WITH RECURSIVE k(kpi) AS ("
-                " SELECT min(kpi) FROM observation_day WHERE plan_id = :plan"
-                " UNION ALL"
-                " SELECT (SELECT min(kpi) FROM observation_day"
-                "  WHERE plan_id = :plan AND kpi > k.kpi)"
-                " FROM k WHERE k.kpi IS NOT NULL)"
-                " SELECT kpi, (SELECT max(date) FROM observation_day"
-                "  WHERE plan_id = :plan AND kpi = k.kpi) FROM k WHERE kpi IS NOT NULL",
-                {"plan": self._plan},
+                "SELECT kpi, last FROM observation_kpi_total WHERE plan_id = ?", (self._plan,)
             )
             return {str(kpi): dt.date.fromisoformat(day) for kpi, day in cur}
 

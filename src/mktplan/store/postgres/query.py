@@ -31,16 +31,6 @@ Conn = psycopg.Connection[Any]
 READ_WORK_MEM = "SET LOCAL work_mem = '64MB'"
 
 
-# The latest date of each KPI: a loose index scan of the rollup's key, one seek per KPI.
-LATEST_DATES = """
-WITH RECURSIVE k(kpi) AS (
-    SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s
-    UNION ALL
-    SELECT (SELECT min(kpi) FROM observation_day WHERE plan_id = %(plan)s AND kpi > k.kpi)
-    FROM k WHERE k.kpi IS NOT NULL)
-SELECT kpi, (SELECT max(date) FROM observation_day WHERE plan_id = %(plan)s AND kpi = k.kpi)
-FROM k WHERE kpi IS NOT NULL"""
-
 # Σ value by KPI and budget line of the rows that name a line (the partial index
 # observation_lines holds only those).
 NAMED_LINES = """
@@ -161,7 +151,8 @@ class PgObservations:
         self._plan = plan_id
         self._where = where
         self._held: AbstractContextManager[psycopg.Transaction] | None = None
-        # every KPI's totals row, read once per held snapshot (a report asks 127 times)
+        # every KPI's totals row, read once per held snapshot (aggregate, channel_sums and
+        # latest_dates ask)
         self._totals: dict[str, _KpiTotals] | None = None
 
     def __enter__(self) -> PgObservations:
@@ -268,10 +259,18 @@ class PgObservations:
         if self._held is None:
             cur.execute(KPI_TOTALS, (self._plan, wanted))
             return _by_kpi(cur.fetchall())
+        totals = self._plan_totals(cur)
+        return {k: totals[k] for k in wanted if k in totals}
+
+    def _plan_totals(self, cur: psycopg.Cursor[Any]) -> dict[str, _KpiTotals]:
+        """The totals of every KPI of the plan with data; read once per held snapshot."""
+        if self._held is None:
+            cur.execute(PLAN_KPI_TOTALS, (self._plan,))
+            return _by_kpi(cur.fetchall())
         if self._totals is None:
             cur.execute(PLAN_KPI_TOTALS, (self._plan,))
             self._totals = _by_kpi(cur.fetchall())
-        return {k: self._totals[k] for k in wanted if k in self._totals}
+        return self._totals
 
     def _last_totals(self, cur: psycopg.Cursor[Any], windows: list[Window]) -> dict[Window, int]:
         """Σ value over channels on each window's last day with data (a backward index
@@ -312,11 +311,10 @@ class PgObservations:
             return cur.fetchone() is None
 
     def latest_dates(self) -> dict[str, dt.date]:
-        """The latest observation date of every KPI of the plan: the distinct KPIs walked
-        through the rollup's key (a seek per KPI, not a scan of every day row)."""
+        """The latest observation date of every KPI of the plan: the last day of its totals
+        (``observation_kpi_total``, a row per KPI with data), read once per held snapshot."""
         with self._snapshot() as cur:
-            cur.execute(LATEST_DATES, {"plan": self._plan})
-            return {str(kpi): day for kpi, day in cur.fetchall()}
+            return {kpi: totals[1] for kpi, totals in self._plan_totals(cur).items()}
 
     def sums_by_line(self, kpis: Sequence[str], start: dt.date, end: dt.date) -> dict[str, Decimal]:
         """Σ value of ``kpis`` in the window by budget line ('' for observations without one).
