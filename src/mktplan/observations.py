@@ -48,6 +48,14 @@ class AggRequest(NamedTuple):
     weight: str | None = None  # qualified id of the weighting KPI, with how="mean"
 
 
+class Span(NamedTuple):
+    """The observations of ``kpi`` dated ``start`` … ``end`` (inclusive)."""
+
+    kpi: str
+    start: dt.date
+    end: dt.date
+
+
 @dataclass(frozen=True, slots=True)
 class AggResult:
     value: Decimal | None  # None when there is no observation in the window
@@ -85,11 +93,10 @@ class ObservationQuery(Protocol):
         """(kpi, date, Σ value over channels), sorted by kpi then date."""
         ...
 
-    def channel_sums(
-        self, kpis: Sequence[str], start: dt.date, end: dt.date
-    ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one);
-        a KPI without observations in the window is left out."""
+    def channel_sums(self, spans: Sequence[Span]) -> dict[Span, dict[str, Decimal]]:
+        """Σ value of each span by channel ('' for observations without one); a span
+        without observations is left out. All the spans of a report in one call: they may
+        have as many windows as there are due dates."""
         ...
 
     def window_sums(
@@ -205,13 +212,11 @@ class MemoryObservations:
                 totals[(kpi, obs.date)] += obs.value
         return [(k, d, v) for (k, d), v in sorted(totals.items())]
 
-    def channel_sums(
-        self, kpis: Sequence[str], start: dt.date, end: dt.date
-    ) -> dict[str, dict[str, Decimal]]:
-        sums: dict[str, dict[str, Decimal]] = {}
-        for kpi in dict.fromkeys(kpis):
-            for obs in self._window(kpi, start, end):
-                channels = sums.setdefault(kpi, {})
+    def channel_sums(self, spans: Sequence[Span]) -> dict[Span, dict[str, Decimal]]:
+        sums: dict[Span, dict[str, Decimal]] = {}
+        for span in dict.fromkeys(spans):
+            for obs in self._window(*span):
+                channels = sums.setdefault(span, {})
                 channels[obs.channel] = channels.get(obs.channel, Decimal(0)) + obs.value
         return sums
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mktplan.evaluation import ChannelValue, Evaluation, KpiResult, ModuleChannel
-from mktplan.metrics import evaluate
+from mktplan.metrics import evaluate, ratio, shares
 from mktplan.observations import MemoryObservations, Observation
 from mktplan.plan.model import Plan
 from mktplan.store import Store
@@ -110,6 +113,66 @@ def test_a_sum_kpi_splits_into_channels_with_shares(ev: Evaluation) -> None:
         ChannelValue("x", D(300), D("0.666667")),
         ChannelValue("y", D(100), D("0.222222")),
         ChannelValue("", D(50), D("0.111111")),
+    ]
+
+
+six_places = st.decimals(
+    min_value=D(-(10**12)), max_value=D(10**12), places=6, allow_nan=False, allow_infinity=False
+)
+# a formula KPI's actual may carry all 28 digits of a quotient
+any_places = st.decimals(
+    min_value=D(-(10**15)), max_value=D(10**15), allow_nan=False, allow_infinity=False
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(six_places, any_places), max_size=25), total=any_places)
+# the quotient rounds to 28 digits (…5000…) before the half-up rounding to six places
+@example(values=[D("0.12345649999999999999999999999")], total=D(1))
+@example(values=[D(1), D(2)], total=D(3))
+@example(values=[D(1)], total=D(0))
+@example(values=[D("1E+20")], total=D("3E-6"))
+def test_shares_are_the_ratio_of_each_value(values: list[Decimal], total: Decimal) -> None:
+    # the same digits and exponent, not only an equal number
+    expected = [ratio(value, total) for value in values]
+    assert [None if s is None else s.as_tuple() for s in shares(values, total)] == [
+        None if s is None else s.as_tuple() for s in expected
+    ]
+
+
+def test_shares_of_many_random_values_are_their_ratios() -> None:
+    draw = random.Random(20261130)  # noqa: S311 (reproducible test data)
+    for _ in range(2000):
+        total = D(draw.randint(-(10**15), 10**15)).scaleb(-draw.randint(0, 12))
+        values = [D(draw.randint(-(10**12), 10**12)).scaleb(-6) for _ in range(20)]
+        expected = [ratio(value, total) for value in values]
+        assert [None if s is None else s.as_tuple() for s in shares(values, total)] == [
+            None if s is None else s.as_tuple() for s in expected
+        ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["", "a", "b", "c", "d", "e"]),
+        st.sampled_from([D(-3), D(0), D("0.5"), D("2.50"), D("2.5"), D(7), D(10**6)]),
+        min_size=1,
+    )
+)
+def test_a_measured_split_is_largest_first_then_by_channel(values: dict[str, Decimal]) -> None:
+    # ties (2.5 and 2.50), zeros and negatives: the order and shares the evaluation table
+    # documents, worked out here the plain way
+    rows = [o("a.sales", 1, str(value), channel) for channel, value in values.items()]
+    if not any(values):  # no named channel: no split
+        return
+    found = kpi(evaluate(channel_plan(), MemoryObservations(rows), AS_OF), "a.sales")
+    assert found.actual is not None
+    expected = sorted(
+        (ChannelValue(c, v, ratio(v, found.actual)) for c, v in values.items()),
+        key=lambda r: (-(r.actual or 0), r.channel),
+    )
+    assert [(r.channel, str(r.actual), str(r.share)) for r in found.by_channel] == [
+        (r.channel, str(r.actual), str(r.share)) for r in expected
     ]
 
 

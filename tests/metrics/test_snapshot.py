@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mktplan.evaluation import Evaluation
 from mktplan.metrics import evaluate
-from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery
+from mktplan.observations import AggRequest, AggResult, Note, ObservationQuery, Span
 from mktplan.plan.cache import load_plan
 from mktplan.store import Store
 from tests.conftest import PLANS, run_cli
@@ -51,11 +51,9 @@ class IngestAfterFirstQuery:
         self._between()
         return self.inner.daily_totals(kpis, start, end)
 
-    def channel_sums(
-        self, kpis: Sequence[str], start: dt.date, end: dt.date
-    ) -> dict[str, dict[str, Decimal]]:
+    def channel_sums(self, spans: Sequence[Span]) -> dict[Span, dict[str, Decimal]]:
         self._between()
-        return self.inner.channel_sums(kpis, start, end)
+        return self.inner.channel_sums(spans)
 
     def window_sums(
         self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mktplan.observations import Observation
+from mktplan.observations import Observation, ObservationQuery, Span
 from mktplan.store import FileBatch, schema
 
 
@@ -35,6 +35,14 @@ def batch(
         observations=list(observations),
         row_numbers=list(range(2, len(observations) + 2)),
     )
+
+
+def channel_sums(
+    query: ObservationQuery, kpis: Sequence[str], start: dt.date, end: dt.date
+) -> dict[str, dict[str, Decimal]]:
+    """The channel sums of ``kpis`` over one window, by KPI."""
+    found = query.channel_sums([Span(kpi, start, end) for kpi in kpis])
+    return {span.kpi: sums for span, sums in found.items()}
 
 
 def obs(

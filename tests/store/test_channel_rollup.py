@@ -16,10 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mktplan.observations import AggRequest, MemoryObservations, Observation
+from mktplan.observations import AggRequest, MemoryObservations, Observation, Span
 from mktplan.store import ObservationStore, Store, open_store, schema
 from tests.conftest import Backend
-from tests.store.helpers import batch, obs, old_store
+from tests.store.helpers import batch, channel_sums, obs, old_store
 
 D = Decimal
 
@@ -195,7 +195,7 @@ def test_refs_of_a_ledger_add_up_in_the_rollup(backend: Backend) -> None:
         store.ingest("p", [batch([on("k", "2024-06-03", "2600", "a", ref="inv-1")], name="1")])
         store.ingest("p", [batch([on("k", "2024-06-03", "800", "a", ref="inv-2")], name="2")])
         assert rollup(store) == [("p", "k", "a", "2024-06", 2, 3_400_000_000)]
-        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        sums = channel_sums(store.query("p"), ["k"], dt.date(2024, 6, 1), dt.date(2024, 6, 30))
         assert sums == {"k": {"a": D(3400)}}
 
 
@@ -238,7 +238,7 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
             "2024-07-01",
             4,
         )
-        sums = store.query("p").channel_sums(["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 1))
+        sums = channel_sums(store.query("p"), ["k"], dt.date(2024, 6, 1), dt.date(2024, 7, 1))
         assert sums == {"k": {"a": D("6.5"), "b": D(7), "": D(2)}}
 
 
@@ -250,18 +250,18 @@ def test_window_edges_come_from_rows_and_whole_months_from_the_rollup(backend: B
         store.ingest("p", [batch(rows)])
         sql = store.query("p")
         # Jan 31 (day 2) … Apr 1 (day 63): 2 + 3 + … + 63 = 2015
-        assert sql.channel_sums(["k"], dt.date(2024, 1, 31), dt.date(2024, 4, 1)) == {
+        assert channel_sums(sql, ["k"], dt.date(2024, 1, 31), dt.date(2024, 4, 1)) == {
             "k": {"a": D(2015)}
         }
         # the whole of February (days 3 … 31 of the run): 3 + … + 31 = 493
-        assert sql.channel_sums(["k"], dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == {
+        assert channel_sums(sql, ["k"], dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == {
             "k": {"a": D(493)}
         }
-        assert sql.channel_sums(["k", "none"], dt.date(2024, 5, 1), dt.date(2024, 5, 2)) == {}
+        assert channel_sums(sql, ["k", "none"], dt.date(2024, 5, 1), dt.date(2024, 5, 2)) == {}
         # a window holding every day of the data: 1 + … + 64 = 2080
         everything = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
-        assert sql.channel_sums(["k"], *everything) == {"k": {"a": D(2080)}}
-        assert sql.channel_sums(["k"], days[0], days[-1]) == {"k": {"a": D(2080)}}
+        assert channel_sums(sql, ["k"], *everything) == {"k": {"a": D(2080)}}
+        assert channel_sums(sql, ["k"], days[0], days[-1]) == {"k": {"a": D(2080)}}
 
 
 def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: Backend) -> None:
@@ -277,22 +277,41 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: B
             else "UPDATE observation_channel_total SET total = total + 1000000000"
         )
         sql = store.query("p")
-        assert sql.channel_sums(["k", "j"], days[0], days[-1]) == {
+        assert channel_sums(sql, ["k", "j"], days[0], days[-1]) == {
             "k": {"a": D(3080)},  # all of k's days: its totals
             "j": {"b": D(1010)},
         }
         # one day short of k's data: k from months and days; j still wholly inside
-        assert sql.channel_sums(["k", "j"], days[1], days[-1]) == {
+        assert channel_sums(sql, ["k", "j"], days[1], days[-1]) == {
             "k": {"a": D(2079)},
             "j": {"b": D(1010)},
         }
         with sql as held:  # inside a report's snapshot (PostgreSQL reads the spans once)
-            assert held.channel_sums(["j"], days[1], days[-1]) == {"j": {"b": D(1010)}}
-            assert held.channel_sums(["k", "j"], days[1], days[-1]) == {
+            assert channel_sums(held, ["j"], days[1], days[-1]) == {"j": {"b": D(1010)}}
+            assert channel_sums(held, ["k", "j"], days[1], days[-1]) == {
                 "k": {"a": D(2079)},
                 "j": {"b": D(1010)},
             }
-            assert held.channel_sums(["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
+            assert channel_sums(held, ["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
+
+
+def test_latest_dates_are_the_last_days_of_the_kpi_totals(backend: Backend) -> None:
+    june = [dt.date(2024, 6, n) for n in (1, 5, 3)]
+    rows = [Observation("k", june[0], D(1), "a"), Observation("k", june[1], D(2), "b")]
+    with open_store(backend.new()) as store:
+        store.ingest("p", [batch([*rows, Observation("j", june[2], D(3))])])
+        store.ingest("q", [batch([Observation("k", dt.date(2024, 7, 1), D(4))], name="q.csv")])
+        assert store.query("p").latest_dates() == {"k": june[1], "j": june[2]}
+        # mark the stored totals (a hand edit), to see that a report reads them: one row
+        # per KPI, not a seek into each KPI's days
+        store.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE observation_kpi_total SET last = '2024-06-09' WHERE plan_id = 'p' AND kpi = 'k'"
+        )
+        expected = {"k": dt.date(2024, 6, 9), "j": june[2]}
+        assert store.query("p").latest_dates() == expected
+        with store.query("p") as held:  # PostgreSQL: the totals read once for the snapshot
+            assert held.aggregate([AggRequest("j", june[0], june[2])])
+            assert held.latest_dates() == expected
 
 
 def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backend) -> None:
@@ -352,13 +371,17 @@ EXAMPLES = itertools.count()
 @given(
     st.lists(observations, max_size=30),
     st.lists(observations, max_size=15),
-    st.lists(windows, min_size=1, max_size=4),
+    st.lists(
+        st.tuples(windows, st.lists(st.sampled_from(("a", "b", "c")), min_size=1, max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
 )
 def test_channel_sums_agree_with_memory(
     backend: Backend,
     first: list[Observation],
     second: list[Observation],
-    asked: list[tuple[dt.date, dt.date]],
+    asked: list[tuple[tuple[dt.date, dt.date], list[str]]],
 ) -> None:
     def unique(rows: list[Observation]) -> list[Observation]:
         return list({(o.kpi, o.date, o.channel, o.line): o for o in rows}.values())
@@ -372,7 +395,8 @@ def test_channel_sums_agree_with_memory(
         assert rollup(store, plan) == from_rows(store, plan)
         assert totals_agree(store)
         sql = store.query(plan)
-        for start, end in asked:
-            assert sql.channel_sums(["a", "b", "c"], start, end) == memory.channel_sums(
-                ["a", "b", "c"], start, end
-            )
+        for (start, end), kpis in asked:
+            assert channel_sums(sql, kpis, start, end) == channel_sums(memory, kpis, start, end)
+        # every window in one call, each with KPIs of its own (some asked twice)
+        spans = [Span(kpi, start, end) for (start, end), kpis in asked for kpi in kpis]
+        assert sql.channel_sums(spans) == memory.channel_sums(spans)

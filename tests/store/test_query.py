@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mktplan.observations import AggRequest, MemoryObservations, Observation
 from mktplan.store import open_store
 from tests.conftest import Backend
-from tests.store.helpers import batch, obs
+from tests.store.helpers import batch, channel_sums, obs
 
 KPIS = ("a", "b", "c")
 DAY0 = dt.date(2024, 6, 1)
@@ -52,7 +52,9 @@ EXAMPLES = itertools.count()
 
 # one store for every example (a fresh database per example would cost more than the
 # example); each example writes plans of its own
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     first=st.lists(observations, max_size=40),
     second=st.lists(observations, max_size=20),
@@ -81,8 +83,16 @@ def test_sql_answers_equal_the_reference(
         assert sql.daily_totals(kpis, *window) == memory.daily_totals(kpis, *window)
         spans = [window, (window[0], window[0]), (window[1], window[0])]
         assert sql.window_sums(kpis, spans) == memory.window_sums(kpis, spans)
+        # windows that do not overlap, with a day between them, out of order, and an empty one
+        day = dt.timedelta(days=1)
+        apart = [
+            (window[0] + n * day, min(window[1], window[0] + (n + 1) * day))
+            for n in range(0, (window[1] - window[0]).days + 1, 3)
+        ]
+        apart = [*reversed(apart), (window[1] + day, window[0])]
+        assert sql.window_sums(kpis, apart) == memory.window_sums(kpis, apart)
         assert sql.notes(*window) == memory.notes(*window)
-        assert sql.channel_sums(kpis, *window) == memory.channel_sums(kpis, *window)
+        assert channel_sums(sql, kpis, *window) == channel_sums(memory, kpis, *window)
         assert sql.is_empty() == (not first and not second)
 
 

@@ -14,11 +14,11 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
-from mktplan.observations import AggRequest, AggResult, Note
+from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store import failures
 from mktplan.store.records import MICRO, from_micro
 
@@ -26,9 +26,11 @@ Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 READ_CACHE_KIB = 64 * 1024  # page cache of a report's read snapshot
 
 
-@dataclass(frozen=True)
-class _Stats:
-    count: int
+class _Stats(NamedTuple):
+    """A window's statistics (a named tuple: a report builds one for each of its 7,000
+    windows, and a frozen dataclass's ``__init__`` costs three times as much)."""
+
+    rows: int  # observations (date × channel values) in the window
     first: dt.date
     last: dt.date
     total: int | None  # Σ micro-units, when asked for
@@ -173,7 +175,7 @@ class SqlObservations:
             count, lowest, highest, whole, rest = row.fetchone()
             scale = MICRO
         return _Stats(
-            count=int(count),
+            rows=int(count),
             first=dt.date.fromisoformat(first[0]),
             last=dt.date.fromisoformat(last[0]),
             total=int(whole) * scale + int(rest) if total else None,
@@ -296,7 +298,7 @@ class SqlObservations:
         for wid, count, whole, rest, first, last, low, high in whole_kpis:
             window = windows[wid]
             stats[window] = _Stats(
-                count=int(count),
+                rows=int(count),
                 first=dt.date.fromisoformat(first),
                 last=dt.date.fromisoformat(last),
                 total=int(whole) * MICRO + int(rest),
@@ -307,7 +309,7 @@ class SqlObservations:
             window = windows[wid]
             low, high = bounds.get(wid, (None, None))
             stats[window] = _Stats(
-                count=int(count),
+                rows=int(count),
                 first=dt.date.fromisoformat(first),
                 last=dt.date.fromisoformat(last),
                 total=int(whole) * MICRO + int(rest),
@@ -361,12 +363,12 @@ class SqlObservations:
                 elif req.how == "min" and st.low is not None:
                     value = from_micro(st.low)
                 elif req.how == "mean" and req.weight is None and st.total is not None:
-                    value = from_micro(st.total) / st.count
+                    value = from_micro(st.total) / st.rows
                 elif req.how == "mean" and req.weight is not None:
                     value = self._weighted(conn, req.kpi, req.weight, req.start, req.end)
                 else:  # every aggregate a request needs was computed above
                     raise AssertionError(f"unhandled request {req}")
-                out[req] = AggResult(value, st.count, st.first, st.last)
+                out[req] = AggResult(value, st.rows, st.first, st.last)
         return out
 
     def is_empty(self) -> bool:
@@ -378,19 +380,11 @@ class SqlObservations:
             return row is None
 
     def latest_dates(self) -> dict[str, dt.date]:
-        """The latest observation date of every KPI of the plan (one index seek per KPI)."""
+        """The latest observation date of every KPI of the plan: the last day of its totals
+        (``observation_kpi_total``, a row per KPI with data), one range of the key."""
         with self._snapshot() as conn:
-            # walk the distinct KPIs through the primary key instead of scanning every row
             cur = conn.execute(
-                "WITH RECURSIVE k(kpi) AS ("
-                " SELECT min(kpi) FROM observation_day WHERE plan_id = :plan"
-                " UNION ALL"
-                " SELECT (SELECT min(kpi) FROM observation_day"
-                "  WHERE plan_id = :plan AND kpi > k.kpi)"
-                " FROM k WHERE k.kpi IS NOT NULL)"
-                " SELECT kpi, (SELECT max(date) FROM observation_day"
-                "  WHERE plan_id = :plan AND kpi = k.kpi) FROM k WHERE kpi IS NOT NULL",
-                {"plan": self._plan},
+                "SELECT kpi, last FROM observation_kpi_total WHERE plan_id = ?", (self._plan,)
             )
             return {str(kpi): dt.date.fromisoformat(day) for kpi, day in cur}
 
@@ -449,74 +443,91 @@ class SqlObservations:
                     totals[key] = totals.get(key, 0) + int(whole) * MICRO + int(rest)
         return [(kpi, day, from_micro(total)) for (kpi, day), total in sorted(totals.items())]
 
-    def channel_sums(
-        self, kpis: Sequence[str], start: dt.date, end: dt.date
-    ) -> dict[str, dict[str, Decimal]]:
-        """Σ value in the window by KPI, then by channel ('' for observations without one).
+    def channel_sums(self, spans: Sequence[Span]) -> dict[Span, dict[str, Decimal]]:
+        """Σ value of each (kpi, start, end) span by channel ('' for observations without
+        one); a span without observations is left out.
 
-        A KPI whose data all lies inside the window (its first and last days, from its
-        totals ``observation_kpi_total``) is read from its channel totals
-        (``observation_channel_total``). The others from pieces: months from the channel
-        rollup (``observation_channel_month``), the days of a partial month at either edge
-        from the rows, or, when fewer, that whole month from the rollup less its days outside
-        the window; one statement per piece, all KPIs at once."""
-        sums: dict[str, dict[str, Decimal]] = {}
-        # (rows, whole units, micro remainder) per (kpi, channel), signed pieces added up
-        found: dict[tuple[str, str], list[int]] = {}
+        A span holding all its KPI's data (its first and last days, from the KPI's totals
+        ``observation_kpi_total``) is read from the channel totals
+        (``observation_channel_total``). The others from pieces of their window: months from
+        the channel rollup (``observation_channel_month``), the days of a partial month at
+        either edge from the rows, or, when fewer, that whole month from the rollup less its
+        days outside the window. The same few statements for all the spans of a report,
+        however many windows they have: the spans and pieces go to temporary tables."""
+        wanted = list(dict.fromkeys(spans))
+        ranges = {window: i for i, window in enumerate(dict.fromkeys(s[1:] for s in wanted))}
+        sums: dict[Span, dict[str, Decimal]] = {}
+        found: list[tuple[int, str, int, int]] = []  # (span id, channel, whole, rest)
         with self._snapshot() as conn:
             conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS mk_kpi_span "
-                "(kpi TEXT PRIMARY KEY, inside INTEGER NOT NULL)"
+                "CREATE TEMP TABLE IF NOT EXISTS mk_chan_span (id INTEGER PRIMARY KEY, "
+                "kpi TEXT NOT NULL, range INTEGER NOT NULL, inside INTEGER NOT NULL)"
             )
-            conn.execute("DELETE FROM mk_kpi_span")
-            # the KPIs with data (a totals row), marked when all of it lies inside the window
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS mk_chan_piece (range INTEGER NOT NULL, "
+                "months INTEGER NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, "
+                "sign INTEGER NOT NULL)"
+            )
+            conn.execute(
+                "CREATE INDEX IF NOT EXISTS temp.mk_chan_piece_range ON mk_chan_piece (range)"
+            )
+            conn.execute("DELETE FROM mk_chan_span")
+            conn.execute("DELETE FROM mk_chan_piece")
+            # the spans of KPIs with data (a totals row), marked when all of it lies inside
             conn.executemany(
-                "INSERT OR IGNORE INTO mk_kpi_span (kpi, inside) "
-                "SELECT kpi, first >= ?3 AND last <= ?4 FROM observation_kpi_total "
-                "WHERE plan_id = ?1 AND kpi = ?2",
-                [(self._plan, kpi, start.isoformat(), end.isoformat()) for kpi in kpis],
+                "INSERT INTO mk_chan_span (id, kpi, range, inside) "
+                "SELECT ?1, kpi, ?3, first >= ?4 AND last <= ?5 FROM observation_kpi_total "
+                "WHERE plan_id = ?6 AND kpi = ?2",
+                [
+                    (i, kpi, ranges[(start, end)], start.isoformat(), end.isoformat(), self._plan)
+                    for i, (kpi, start, end) in enumerate(wanted)
+                ],
             )
-            for kpi, channel, whole, rest in conn.execute(
-                "SELECT t.kpi, t.channel, t.whole, t.rest "
-                "FROM mk_kpi_span k CROSS JOIN observation_channel_total t "
-                "ON t.plan_id = ? AND t.kpi = k.kpi WHERE k.inside",
-                (self._plan,),
-            ):
-                sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
-            pieces = _channel_pieces(start, end)
-            if (
-                conn.execute("SELECT 1 FROM mk_kpi_span WHERE NOT inside LIMIT 1").fetchone()
-                is None
-            ):
-                pieces = []
-            for what, first, last, sign in pieces:
-                # CROSS JOIN: the KPIs are the outer loop (the planner chose a full scan)
-                statement = (
-                    "SELECT c.kpi, c.channel, sum(c.n), sum(c.whole), sum(c.rest) "
-                    "FROM mk_kpi_span k CROSS JOIN observation_channel_month c "
-                    "ON c.plan_id = ? AND c.kpi = k.kpi AND c.month BETWEEN ? AND ? "
-                    "WHERE NOT k.inside GROUP BY c.kpi, c.channel"
-                    if what == "months"
-                    else f"SELECT o.kpi, o.channel, count(*), sum(o.value / {MICRO}), "  # noqa: S608
-                    f"sum(o.value % {MICRO}) "
-                    "FROM mk_kpi_span k CROSS JOIN observation o "
-                    "ON o.plan_id = ? AND o.kpi = k.kpi AND o.date BETWEEN ? AND ? "
-                    "WHERE NOT k.inside GROUP BY o.kpi, o.channel"
+            found.extend(
+                conn.execute(
+                    "SELECT s.id, t.channel, t.whole, t.rest "
+                    "FROM mk_chan_span s CROSS JOIN observation_channel_total t "
+                    "ON t.plan_id = ? AND t.kpi = s.kpi WHERE s.inside",
+                    (self._plan,),
                 )
-                step = -1 if sign else 1
-                for kpi, channel, n, whole, rest in conn.execute(
-                    statement, (self._plan, first, last)
-                ):
-                    seen = found.get((kpi, channel))
-                    if seen is None:
-                        found[(kpi, channel)] = [step * n, step * whole, step * rest]
-                    else:
-                        seen[0] += step * n
-                        seen[1] += step * whole
-                        seen[2] += step * rest
-        for (kpi, channel), (n, whole, rest) in found.items():
-            if n > 0:  # rows inside the window (a month less all its days leaves none)
-                sums.setdefault(kpi, {})[channel] = from_micro(whole * MICRO + rest)
+            )
+            windows = list(ranges)
+            conn.executemany(
+                "INSERT INTO mk_chan_piece (range, months, first, last, sign) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (r, what == "months", first, last, -1 if sign else 1)
+                    for (r,) in conn.execute(
+                        "SELECT DISTINCT range FROM mk_chan_span WHERE NOT inside"
+                    ).fetchall()
+                    for what, first, last, sign in _channel_pieces(*windows[r])
+                ],
+            )
+            # the signed pieces of every other span added up; CROSS JOIN: spans, then their
+            # pieces, then a range of the rollup or rows (the planner chose full scans)
+            found.extend(
+                (sid, channel, whole, rest)
+                for sid, channel, _, whole, rest in conn.execute(
+                    "SELECT id, channel, sum(n), sum(whole), sum(rest) FROM ("  # noqa: S608
+                    "SELECT s.id, c.channel, p.sign * c.n AS n, p.sign * c.whole AS whole, "
+                    "p.sign * c.rest AS rest FROM mk_chan_span s "
+                    "CROSS JOIN mk_chan_piece p ON p.range = s.range AND p.months "
+                    "CROSS JOIN observation_channel_month c ON c.plan_id = ?1 "
+                    "AND c.kpi = s.kpi AND c.month BETWEEN p.first AND p.last "
+                    "WHERE NOT s.inside UNION ALL "
+                    f"SELECT s.id, o.channel, p.sign, p.sign * (o.value / {MICRO}), "
+                    f"p.sign * (o.value % {MICRO}) FROM mk_chan_span s "
+                    "CROSS JOIN mk_chan_piece p ON p.range = s.range AND NOT p.months "
+                    "CROSS JOIN observation o ON o.plan_id = ?1 "
+                    "AND o.kpi = s.kpi AND o.date BETWEEN p.first AND p.last "
+                    "WHERE NOT s.inside) "
+                    # rows inside the window only: a month less all its days leaves none
+                    "GROUP BY id, channel HAVING sum(n) > 0",
+                    (self._plan,),
+                )
+            )
+        for sid, channel, whole, rest in found:
+            sums.setdefault(wanted[sid], {})[channel] = from_micro(whole * MICRO + rest)
         return sums
 
     def window_sums(
