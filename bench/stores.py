@@ -23,10 +23,41 @@ BUILD_SEED = 3
 MICRO = 10**6  # the store keeps values as integer micro-units (value × 10^6)
 
 
+# The statements of mktplan's schema module the build below runs itself.
+BUILD_STATEMENTS = (
+    "ROLLUP_ALL",
+    "ROLLUP_CHANNEL_ALL",
+    "ROLLUP_TOTALS_ALL",
+    "ROLLUP_KPI_TOTALS_ALL",
+)
+
+
 def _schema_digest() -> str:
-    """Digest of the store schema source: a cached store is rebuilt when the schema changes."""
+    """Digest of what shapes a built store: the schema an empty store gets (its tables,
+    indexes, triggers and version, read back from one), the rollup statements the build runs
+    and this module. A cached store is rebuilt when any of them changes, and only then: a
+    reworded error message in the schema module keeps the 10M-row store (minutes to build)."""
+    import tempfile
+
+    from mktplan.store import schema
+
     digest = hashlib.sha256()
-    digest.update((ROOT / "src" / "mktplan" / "store" / "schema.py").read_bytes())
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Path(folder) / "empty.sqlite"
+        create_schema(empty)
+        conn = sqlite3.connect(empty)
+        try:
+            versions = conn.execute("SELECT version FROM schema_version ORDER BY version")
+            digest.update(repr(versions.fetchall()).encode())
+            for row in conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+            ):
+                digest.update(repr(row).encode())
+        finally:
+            conn.close()
+    for name in BUILD_STATEMENTS:
+        digest.update(getattr(schema, name).encode())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -109,10 +140,10 @@ def build_store(path: Path, modules: int, days: int, channels: int) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        conn.execute(schema.ROLLUP_ALL)  # mktplan's own inserts keep the daily rollup; so must we
-        conn.execute(schema.ROLLUP_CHANNEL_ALL)  # and the per-channel monthly one
-        conn.execute(schema.ROLLUP_TOTALS_ALL)  # and the per-channel totals
-        conn.execute(schema.ROLLUP_KPI_TOTALS_ALL)  # and the KPI totals
+        # mktplan's own inserts keep the daily rollup, the per-channel monthly one, the
+        # per-channel totals and the KPI totals; so must we
+        for name in BUILD_STATEMENTS:
+            conn.execute(getattr(schema, name))
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")  # as mktplan leaves its stores
     finally:
