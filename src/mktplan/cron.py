@@ -175,14 +175,14 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
     untouched, and no further ingest is tried: each would meet the same store."""
     problems: list[str] = []
     lang = args.speaks
-    told = ["--lang", args.lang] if args.lang is not None else []
+    handed = ["--lang", args.lang] if args.lang is not None else []
     if args.lock_timeout is not None:
-        told += ["--lock-timeout", f"{args.lock_timeout:g}"]
+        handed += ["--lock-timeout", f"{args.lock_timeout:g}"]
     files = inbox_files(args.inbox)
     for index, file in enumerate(files):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
-        result = run(["ingest", "-q", *store, *extra, *told, str(args.plan), str(file)])
+        result = run(["ingest", "-q", *store, *extra, *handed, str(args.plan), str(file)])
         if result.returncode == EXIT_STORE:
             after = len(files) - index - 1
             key = "cron.store_unavailable_more" if after else "cron.store_unavailable"
