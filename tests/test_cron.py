@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from mktplan import cron
+from mktplan.store.locate import mask_password
 from tests.conftest import PLANS, Backend, run_cli
+from tests.ingest.shapes import PLAN as SHAPES_PLAN
+from tests.store.helpers import hold_write_lock
 
 
 def run_cron(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -287,3 +291,137 @@ def test_fail_on_warning_prints_each_alert_with_kpi_and_owner(folders: Folders) 
     for alert in expected:
         assert f"{alert['severity']}: {alert['kpi']} (owner {alert['owner']}" in result.stderr
     assert "mktplan cron: alerts at warning or worse; reports: " in result.stderr
+
+
+# --- a store that cannot be used: the exports are fine and wait in the inbox -------------
+
+Q3 = PLANS / "q3-2023-growth.yaml"
+
+
+def store_with_q3(folders: Folders, backend: Backend) -> str:
+    """A store already holding the Q3 plan's data, so its reports can be written."""
+    store = backend.new()
+    folders.store = store
+    ingested = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", store, "-q")
+    assert ingested.code == 0, ingested.output
+    return store
+
+
+def test_a_locked_store_keeps_the_exports_in_the_inbox_for_the_next_run(
+    folders: Folders, backend: Backend
+) -> None:
+    """An analyst's ingest holds the store when cron fires: nothing is judged, so nothing is
+    rejected; the run stops ingesting at the first file, still writes the reports, exits 4,
+    and the next run ingests the files."""
+    store = store_with_q3(folders, backend)
+    (folders.inbox / "a-week.csv").write_text(
+        "date,kpi,value\n2023-07-31,online.orders,7\n", encoding="utf-8"
+    )
+    (folders.inbox / "b-broken.csv").write_text(BROKEN, encoding="utf-8")
+    (folders.inbox / "c-week.csv").write_text(
+        "date,kpi,value\n2023-07-30,online.orders,9\n", encoding="utf-8"
+    )
+    with hold_write_lock(store):
+        locked = run_cron(*folders.args(Q3, "2023-07-31"), "--lock-timeout", "0.3")
+
+    assert locked.returncode == 4, locked.stderr
+    where = mask_password(store)
+    assert locked.stderr.splitlines()[0] == (
+        f"mktplan cron: the store could not be used, so {folders.inbox / 'a-week.csv'} and the "
+        f"2 files after it stay in the inbox for the next run: {where}: another ingest holds "
+        f"the store {where}; gave up after waiting 0.3 s Hint: wait for the other `mktplan "
+        "ingest` to finish, then run again."
+    )
+    assert "rejected" not in locked.stderr  # b-broken.csv was not judged either
+    assert names(folders.inbox) == [
+        ".mktplan-cron.lock", "a-week.csv", "b-broken.csv", "c-week.csv"
+    ]  # fmt: skip
+    assert names(folders.done) == names(folders.rejected) == []
+    assert names(folders.reports) == [
+        f"q3-2023-growth-2023-07-31.{ext}" for ext in ("json", "md", "xlsx")
+    ]
+
+    again = run_cron(*folders.args(Q3, "2023-07-31"))
+
+    assert again.returncode == 1, again.stderr  # now judged, b-broken.csv is rejected
+    assert names(folders.done) == ["a-week.csv", "c-week.csv"]
+    assert names(folders.rejected) == ["b-broken.csv", "b-broken.csv.error.txt"]
+    assert names(folders.inbox) == [".mktplan-cron.lock"]
+    assert "the store could not be used" not in again.stderr
+    log = run_cli("log", Q3, "--store", store)
+    assert "a-week.csv" in log.stdout
+    assert "c-week.csv" in log.stdout
+
+
+def test_a_rejected_file_wins_over_a_store_that_could_not_be_used(folders: Folders) -> None:
+    """1 (a file needs a human) is the run's code even when the store then could not be used."""
+    store = str(folders.store)
+    ingested = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", store, "-q")
+    assert ingested.code == 0, ingested.output
+    (folders.inbox / "a-broken.csv").write_text(BROKEN, encoding="utf-8")
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "b-week.csv")
+    with hold_write_lock(store):
+        result = run_cron(*folders.args(Q3, "2023-07-31"), "--lock-timeout", "0")
+    assert result.returncode == 1, result.stderr
+    assert f"rejected {folders.rejected / 'a-broken.csv'}" in result.stderr
+    assert (
+        f"the store could not be used, so {folders.inbox / 'b-week.csv'} stays in the inbox "
+        f"for the next run: {store}: another ingest holds the store {store}"
+    ) in result.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "b-week.csv"]
+
+
+def test_a_store_from_a_newer_mktplan_keeps_the_inbox_and_exits_4(
+    folders: Folders, backend: Backend
+) -> None:
+    store = store_with_q3(folders, backend)
+    bump = "INSERT INTO schema_version VALUES (99, 'future', '2030-01-01T00:00:00+00:00')"
+    if backend.name == "sqlite":
+        with sqlite3.connect(store) as conn:
+            conn.execute(bump)
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(store, autocommit=True) as pg:
+            pg.execute(bump)
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "week.csv")
+    result = run_cron(*folders.args(Q3, "2023-07-31"))
+    assert result.returncode == 4, result.stderr
+    assert (
+        f"mktplan cron: the store could not be used, so {folders.inbox / 'week.csv'} stays in "
+        f"the inbox for the next run: {mask_password(store)}: the store"
+    ) in result.stderr
+    assert result.stderr.count("report failed") == 3  # each report says so on its own
+    assert names(folders.inbox) == [".mktplan-cron.lock", "week.csv"]
+    assert names(folders.rejected) == []
+
+
+SHOPS = SHAPES_PLAN + (
+    "  tmall_bare:\n    date: 日期\n    module: ads\n    columns: {成交金额: sales}\n"
+    "  jd_bare:\n    date: 日期\n    module: ads\n    columns: {成交金额: sales}\n"
+)
+
+
+def test_an_export_the_store_refuses_is_still_rejected(
+    folders: Folders, backend: Backend, tmp_path: Path
+) -> None:
+    """The store refusing the input (another source's values) is the file's fault: exit 1 from
+    ingest, and cron rejects the file as before."""
+    folders.store = backend.new()
+    plan = tmp_path / "shops.yaml"
+    plan.write_text(SHOPS, encoding="utf-8")
+    (folders.inbox / "a.tmall_bare.csv").write_text(
+        "日期,成交金额\n2025-10-01,100\n", encoding="utf-8"
+    )
+    (folders.inbox / "b.jd_bare.csv").write_text(
+        "日期,成交金额\n2025-10-01,300\n", encoding="utf-8"
+    )
+    result = run_cron(*folders.args(plan, "2025-10-31"))
+    assert result.returncode == 1, result.stderr
+    assert names(folders.done) == ["a.tmall_bare.csv"]
+    assert names(folders.rejected) == ["b.jd_bare.csv", "b.jd_bare.csv.error.txt"]
+    error = (folders.rejected / "b.jd_bare.csv.error.txt").read_text(encoding="utf-8")
+    assert "(--source jd_bare, exit 1)" in error
+    assert "source 'jd_bare' would replace 1 value stored by source 'tmall_bare'" in error
+    assert "the store could not be used" not in result.stderr

@@ -78,9 +78,9 @@ def test_a_store_from_a_newer_mktplan_is_refused_in_chinese(plan: Path, backend:
         "log --lang zh": run_cli("log", plan, "--store", store, "--lang", "zh"),
     }
     for label, ran in runs.items():
-        assert (ran.code, ran.stderr) == (1, expected), label
+        assert (ran.code, ran.stderr) == (4, expected), label
     english = run_cli("log", plan, "--store", store)
-    assert english.code == 1
+    assert english.code == 4
     assert english.stderr.startswith(f"mktplan: {where}: the store {where} was written by a newer")
 
 
@@ -92,7 +92,7 @@ def test_a_locked_store_times_out_in_chinese(plan: Path, backend: Backend) -> No
             "ingest", plan, ACTUALS, "--force", "--store", store, "--lock-timeout", "0.3", env=ZH
         )
     assert (ran.code, ran.stderr) == (
-        1,
+        4,
         f"mktplan: {where}: 另一次导入正在占用数据库 {where}；已等待 0.3 秒，放弃 "
         "提示：等另一个 `mktplan ingest` 完成后再运行一次。\n",
     )
@@ -104,7 +104,7 @@ def test_a_full_disk_is_named_in_chinese(tmp_path: Path, chinese_plan: Path) -> 
         store = disk / "store.sqlite"
         ran = run_cli("ingest", chinese_plan, ACTUALS, "--store", store)
     assert (ran.code, ran.stderr) == (
-        1,
+        4,
         f"mktplan: {store}: 数据库 {store} 所在的磁盘已满；没有写入任何数据 "
         "提示：在该磁盘上腾出一些空间（或用 --store 把数据库移到别处）后再运行。\n",
     )
@@ -129,10 +129,10 @@ def test_a_file_that_is_not_sqlite_is_refused_in_chinese(
         "log MKTPLAN_LANG=zh": run_cli("log", plan, "--store", store, env=ZH),
     }
     for label, ran in runs.items():
-        assert (ran.code, ran.stderr) == (1, expected), label
+        assert (ran.code, ran.stderr) == (4, expected), label
     assert store.read_bytes().startswith(b"these are meeting notes")  # left as it was
     english = run_cli("log", plan, "--store", store)
-    assert english.code == 1
+    assert english.code == 4
     assert english.stderr.startswith(f"mktplan: {store}: {store} is not a mktplan store: it is")
 
 
@@ -218,11 +218,18 @@ def test_the_cron_job_meets_a_store_from_a_newer_mktplan_in_chinese(
         folder.mkdir()
     shutil.copy(ACTUALS, folders[0] / "week.csv")
     ran = run_cli("cron", plan, *folders, "--store", store, "--as-of", "2023-07-31", env=ZH)
-    assert ran.code == 1, ran.output
+    assert ran.code == 4, ran.output  # the store could not be used: the export is fine
     refusal = (
         f"mktplan: {store}: 数据库 {store} 由更新版本的 mktplan 写入（结构版本 99；当前 mktplan "
         f"只支持到版本 {schema.latest_version()}） 提示：升级 mktplan，或用 --store 指向另一个数据库。"
     )
-    assert refusal in ran.stderr
+    assert refusal in ran.stderr  # each report says it too
+    inbox = folders[0]
+    assert (
+        f"mktplan cron: 数据库无法使用，{inbox / 'week.csv'} 留在收件文件夹，下次运行时再导入："
+        f"{refusal.removeprefix('mktplan: ')}\n"
+    ) in ran.stderr
+    assert [p.name for p in inbox.iterdir() if not p.name.startswith(".")] == ["week.csv"]
+    assert list(folders[2].iterdir()) == []  # nothing rejected
     assert "newer mktplan" not in ran.output
     assert "Hint" not in ran.output

@@ -6,11 +6,16 @@ the reports.
   file cannot take the rest of the run down: with `--source NAME` when the file name
   contains `.NAME.` for a source NAME declared in the plan (`week23.daily_report.csv`),
   otherwise as long format. Ingested files move to DONE; rejected ones move to REJECTED
-  beside `<file>.error.txt` with mktplan's message.
-- Then `mktplan report` writes `<plan-id>-<as-of>.md`, `.xlsx` and `.json` into REPORTS.
+  beside `<file>.error.txt` with mktplan's message. An ingest that exits 4 (the store
+  could not be used: locked past `--lock-timeout`, disk full, server down, damaged, newer)
+  judged nothing: that file and every later one stay in the inbox for the next run (they
+  would meet the same store), in one line saying so.
+- Then `mktplan report` writes `<plan-id>-<as-of>.md`, `.xlsx` and `.json` into REPORTS
+  (also after the store could not be used: a report fails on its own if it cannot read).
 - Prints nothing on success. Exit 0 all well; 1 a file was rejected or a step failed;
-  3 the reports were written but an alert at `--fail-on` or worse exists (each such alert
-  and the report files are printed); 2 usage.
+  4 the store could not be used (by an ingest or a report) and nothing else failed; 3 the
+  reports were written but an alert at `--fail-on` or worse exists (each such alert and
+  the report files are printed); 2 usage. 1 wins over 4, and 4 over 3.
 
 The steps run this interpreter's `-m mktplan`; set MKTPLAN to another command (e.g.
 "/opt/mktplan/.venv/bin/mktplan") to override.
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from mktplan.i18n import message
 
 EXIT_FAILED = EXIT_INVALID
@@ -111,6 +116,16 @@ class CronJob:
     speaks: str = "en"  # the language of the run's own lines
     units: str | None = None  # wan | plain (default: wan in Chinese)
     fail_on: str = "critical"
+    lock_timeout: float | None = None  # --lock-timeout of every ingest (None: ingest's own)
+
+
+@dataclass(frozen=True)
+class InboxRun:
+    """What ingesting the inbox left to say: one message per problem, and the line saying
+    that the store could not be used (the files from then on stay in the inbox), if so."""
+
+    problems: list[str]
+    store_unavailable: str | None = None
 
 
 def reason(exc: OSError) -> str:
@@ -147,16 +162,32 @@ def move_to(file: Path, folder: Path) -> Path | str:
     return target
 
 
-def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> list[str]:
+def one_line(output: str) -> str:
+    """mktplan's message on one line, without its leading `mktplan: `."""
+    text = " ".join(output.split())
+    return text.removeprefix("mktplan: ")
+
+
+def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun:
     """Ingest every inbox file on its own and move it aside; the problems, one message each.
-    A file that cannot be moved stays in the inbox: ingesting it again changes nothing."""
+    A file that cannot be moved stays in the inbox: ingesting it again changes nothing.
+    When the store cannot be used (exit 4) the file and all later ones stay in the inbox,
+    untouched, and no further ingest is tried: each would meet the same store."""
     problems: list[str] = []
     lang = args.speaks
-    told = ["--lang", args.lang] if args.lang is not None else []
-    for file in inbox_files(args.inbox):
+    handed = ["--lang", args.lang] if args.lang is not None else []
+    if args.lock_timeout is not None:
+        handed += ["--lock-timeout", f"{args.lock_timeout:g}"]
+    files = inbox_files(args.inbox)
+    for index, file in enumerate(files):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
-        result = run(["ingest", "-q", *store, *extra, *told, str(args.plan), str(file)])
+        result = run(["ingest", "-q", *store, *extra, *handed, str(args.plan), str(file)])
+        if result.returncode == EXIT_STORE:
+            after = len(files) - index - 1
+            key = "cron.store_unavailable_more" if after else "cron.store_unavailable"
+            why = one_line(f"{result.stdout}{result.stderr}")
+            return InboxRun(problems, said(lang, key, file=file, after=after, why=why))
         if result.returncode == 0:
             moved = move_to(file, args.done)
             if isinstance(moved, str):
@@ -173,7 +204,11 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> list[str
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         how = f"--source {source}" if source else message("cron.long_format", lang)
         head = message(
-            "cron.error_file_head", lang, name=file.name, how=how, code=result.returncode,
+            "cron.error_file_head",
+            lang,
+            name=file.name,
+            how=how,
+            code=result.returncode,
             stamp=stamp,
         )
         try:
@@ -183,7 +218,7 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> list[str
             problems.append(f"{line}\n{output.rstrip()}")
             continue
         problems.append(said(lang, "cron.rejected", file=moved))
-    return problems
+    return InboxRun(problems)
 
 
 def run_cron(job: CronJob) -> int:
@@ -216,6 +251,7 @@ def run_cron(job: CronJob) -> int:
     from mktplan.plan.validate import load_plan
 
     loaded = load_plan(args.plan)  # valid: checked just above
+    stopped: str | None = None  # the line saying the store could not be used
     with exclusive(args.inbox) as locked:
         if locked is False:
             print(said(lang, "cron.locked"), file=sys.stderr)
@@ -223,10 +259,14 @@ def run_cron(job: CronJob) -> int:
         if isinstance(locked, str):  # a read-only inbox: nothing could be moved out of it
             problems.append(said(lang, "cron.cannot_lock", inbox=args.inbox, why=locked))
         else:
-            problems += ingest_inbox(args, store, set(loaded.sources))
+            ingested = ingest_inbox(args, store, set(loaded.sources))
+            problems += ingested.problems
+            stopped = ingested.store_unavailable
 
-    status = EXIT_FAILED if problems else EXIT_OK
-    for problem in problems:
+    # 1 (a file or a step needs a human) wins over 4 (the store: try again), 4 over 3
+    failed = bool(problems)
+    store_unavailable = stopped is not None
+    for problem in [*problems, *([stopped] if stopped else [])]:
         print(problem, file=sys.stderr)
 
     options = [*store, "--fail-on", args.fail_on, "-q", "--as-of", args.as_of.isoformat()]
@@ -243,7 +283,10 @@ def run_cron(job: CronJob) -> int:
         elif result.returncode != EXIT_OK:
             sys.stderr.write(result.stdout + result.stderr)
             print(said(lang, "cron.report_failed", format=fmt), file=sys.stderr)
-            status = EXIT_FAILED
+            if result.returncode == EXIT_STORE:
+                store_unavailable = True
+            else:
+                failed = True
             continue
         written += report_files(args, loaded.plan.id, fmt)
     if alerts:
@@ -252,9 +295,11 @@ def run_cron(job: CronJob) -> int:
         level = message(f"severity_{args.fail_on}", lang)
         files = ", ".join(str(p) for p in written)
         print(said(lang, "cron.alerts", level=level, files=files), file=sys.stderr)
-        if status == EXIT_OK:
-            status = EXIT_ALERTS
-    return status
+    if failed:
+        return EXIT_FAILED
+    if store_unavailable:
+        return EXIT_STORE
+    return EXIT_ALERTS if alerts else EXIT_OK
 
 
 def report_files(job: CronJob, plan_id: str, fmt: str) -> list[Path]:

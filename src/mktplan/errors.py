@@ -19,6 +19,9 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_ALERTS = 3
+# the store could not be used (locked too long, disk full, server down, damaged, newer):
+# nothing was written and the input was not judged, so running again later may succeed
+EXIT_STORE = 4
 
 
 class Severity(StrEnum):
@@ -173,7 +176,17 @@ class IngestError(MktplanError):
 
 
 class StoreError(MktplanError):
-    """The store cannot be opened, is locked too long, or is from a newer mktplan."""
+    """The store refused what the input asks of it (a KPI and day twice in one file, values
+    that cannot be stored or summed exactly): the input's fault, exit 1. A store that
+    cannot be used at all raises :class:`StoreUnavailable`."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not be used (locked past the lock timeout, disk full, server
+    unreachable, damaged, from a newer mktplan, no permission): nothing was written and the
+    input was not judged, so the same command may succeed later. Exit 4."""
+
+    exit_code = EXIT_STORE
 
 
 class ReportError(MktplanError):

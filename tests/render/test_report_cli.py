@@ -67,11 +67,11 @@ def test_missing_plan_is_invalid_input(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_a_file_that_is_not_a_store_is_invalid_input(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_store_means_the_store_could_not_be_used(tmp_path: Path) -> None:
     bad = tmp_path / "store.sqlite"
     bad.write_text("not a database", encoding="utf-8")
     result = run_cli("report", Q3, "--as-of", "2023-07-31", "--store", bad)
-    assert result.code == 1
+    assert result.code == 4
     assert "Traceback" not in result.output
     assert "store.sqlite" in result.stderr
 

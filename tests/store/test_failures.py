@@ -60,7 +60,7 @@ def edit(store: Path, *statements: str) -> None:
 
 
 def assert_damaged(ran: Run, store: Path) -> None:
-    assert ran.code == 1, ran.output
+    assert ran.code == 4, ran.output
     assert "Traceback" not in ran.output
     assert "internal error" not in ran.output
     assert f"the store {store} is damaged" in ran.stderr
@@ -123,7 +123,7 @@ def test_a_header_that_is_not_sqlite_names_both_causes(tmp_path: Path) -> None:
         handle.write(b"garbage" * 4)
     for command in ("report", "log", "ingest"):
         ran = run_cli(*commands(store, export)[command])
-        assert ran.code == 1, ran.output
+        assert ran.code == 4, ran.output
         assert "Traceback" not in ran.output
         assert f"{store} is not a mktplan store" in ran.stderr
         assert "damaged" in ran.stderr
@@ -135,7 +135,7 @@ def test_dev_null_is_not_a_database(tmp_path: Path, command: str) -> None:
     export = tmp_path / "week.csv"
     export.write_text(EXPORT, encoding="utf-8")
     ran = run_cli(*commands(Path("/dev/null"), export)[command])
-    assert ran.code == 1, ran.output
+    assert ran.code == 4, ran.output
     assert "Traceback" not in ran.output
     assert "the store path /dev/null is not a regular file" in ran.stderr
     assert "another" not in ran.stderr  # not blamed on a concurrent ingest
@@ -165,7 +165,7 @@ def fill(disk: Path, leave: int) -> None:
 
 
 def assert_disk_full(ran: Run, store: Path) -> None:
-    assert ran.code == 1, ran.output
+    assert ran.code == 4, ran.output
     assert "Traceback" not in ran.output
     assert f"the disk holding the store {store} is full" in ran.stderr
     assert "another" not in ran.stderr
@@ -219,7 +219,7 @@ def test_a_file_size_limit_is_named(tmp_path: Path) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails with EFBIG instead
 
     ran = _run_with(cap, "ingest", PLAN, big, "--store", store)
-    assert ran.code == 1, ran.output
+    assert ran.code == 4, ran.output
     assert "Traceback" not in ran.output
     assert "another" not in ran.stderr
     assert f"the store {store} cannot grow: a file size limit of {limit:,} bytes" in ran.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from mktplan.errors import StoreError
+from mktplan.errors import EXIT_STORE, StoreError
 from mktplan.store import open_store
 from mktplan.store.postgres import schema
 from tests.conftest import Backend
@@ -48,6 +48,7 @@ def test_a_store_from_a_newer_mktplan_is_refused_and_left_alone(url: str) -> Non
     with pytest.raises(StoreError, match="written by a newer mktplan") as info:
         open_store(url)
     assert "upgrade mktplan" in (info.value.hint or "")
+    assert info.value.exit_code == EXIT_STORE
     assert "password" not in info.value.message
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DELETE FROM schema_version WHERE description = 'from the future'")
@@ -61,6 +62,7 @@ def test_a_database_holding_other_tables_is_not_taken_over(url: str) -> None:
     with pytest.raises(StoreError, match="not a mktplan store") as info:
         open_store(url)
     assert "customers" in info.value.message
+    assert info.value.exit_code == EXIT_STORE
     assert "search_path" in (info.value.hint or "")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA mktplan")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mktplan.errors import EXIT_INVALID, StoreError
+from mktplan.errors import EXIT_STORE, StoreError, StoreUnavailable
 from mktplan.store import SqliteLocation, Store, resolve_store, schema
 from tests.store.helpers import old_store
 
@@ -74,7 +74,7 @@ def test_a_failing_migration_leaves_the_previous_version(
         base + 1, "half done", ("CREATE TABLE extra (x INTEGER)", "INSERT INTO nowhere VALUES (1)")
     )
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="cannot use the store"):
+    with pytest.raises(StoreUnavailable, match="cannot use the store"):
         Store.open(path)
     monkeypatch.undo()
     with Store.open(path) as store:
@@ -99,7 +99,7 @@ def test_a_store_from_a_newer_mktplan_is_refused(tmp_path: Path) -> None:
     assert err.hint
     assert "upgrade" in err.hint
     assert err.file == str(path)
-    assert err.exit_code == EXIT_INVALID
+    assert err.exit_code == EXIT_STORE  # the input was not judged: retry elsewhere or later
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, content: bytes) ->
     path.write_bytes(content)
     with pytest.raises(StoreError, match="is not a mktplan store") as info:
         Store.open(path)
-    assert info.value.exit_code == EXIT_INVALID
+    assert info.value.exit_code == EXIT_STORE
     assert info.value.hint
     assert path.read_bytes() == content  # never overwritten
 
@@ -123,19 +123,19 @@ def test_an_sqlite_database_of_something_else_is_refused(tmp_path: Path) -> None
     conn.execute("CREATE TABLE customers (id INTEGER)")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match=r"other tables: \['customers'\]"):
+    with pytest.raises(StoreUnavailable, match=r"other tables: \['customers'\]"):
         Store.open(path)
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="is a directory"):
+    with pytest.raises(StoreUnavailable, match="is a directory"):
         Store.open(tmp_path)
 
 
 def test_an_uncreatable_directory_is_refused(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(StoreError, match="cannot create the store directory") as info:
+    with pytest.raises(StoreUnavailable, match="cannot create the store directory") as info:
         Store.open(blocker / "store.sqlite")
     assert info.value.hint
     assert "--store" in info.value.hint

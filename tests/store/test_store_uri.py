@@ -77,7 +77,7 @@ def test_an_unreachable_server_is_one_message_without_the_password(tmp_path: Pat
         "ingest", inputs / "q3-2023-growth.yaml", inputs / "q3-2023-growth.actuals.csv",
         "--store", url, cwd=work,
     )
-    assert run.code == 1, run.output
+    assert run.code == 4, run.output
     assert "cannot reach the store postgresql://mk:***@/marketing" in run.output
     assert "s3cret" not in run.output
     assert "Traceback" not in run.output

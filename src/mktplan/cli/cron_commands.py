@@ -9,7 +9,10 @@ import typer
 
 from mktplan.cli import app
 from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.output import speak
 from mktplan.cli.report_commands import FailOn, ReportUnits, parse_as_of
+from mktplan.errors import UsageError
+from mktplan.i18n import msg
 
 
 @app.command()
@@ -47,17 +50,29 @@ def cron(
         "--fail-on",
         help="Exit 3, printing each such alert, when an alert of this severity or worse exists.",
     ),
+    lock_timeout: float | None = typer.Option(
+        None,
+        "--lock-timeout",
+        metavar="SECONDS",
+        help="Seconds each ingest waits for another one holding the store (default: 600); "
+        "past it the rest of the inbox waits for the next run.",
+        show_default=False,
+    ),
 ) -> None:
     """Ingest every new export in INBOX, move it to DONE or REJECTED, then write the reports.
 
     Prints nothing when all went well. Exit 0 all well, 1 a file was rejected or a step
-    failed, 2 usage, 3 reports written with alerts at --fail-on or worse.
+    failed, 2 usage, 3 reports written with alerts at --fail-on or worse, 4 the store could
+    not be used (the files not yet ingested stay in INBOX for the next run).
 
     Example (crontab, Mondays 07:00): mktplan cron plans/q1.yaml inbox/ inbox/done/
     inbox/rejected/ reports/ --store data/store.sqlite
     """
     from mktplan.cron import CronJob, run_cron
 
+    speaks = speak(choose_lang(lang, declared_lang(plan)))
+    if lock_timeout is not None and lock_timeout < 0:
+        raise UsageError(msg("ingest.negative_lock_timeout"))
     cut = parse_as_of(as_of) if as_of is not None else dt.date.today() - dt.timedelta(days=1)
     job = CronJob(
         plan=plan,
@@ -68,8 +83,9 @@ def cron(
         store=store,
         as_of=cut,
         lang=lang.value if lang is not None else None,
-        speaks=choose_lang(lang, declared_lang(plan)),
+        speaks=speaks,
         units=units.value if units is not None else None,
         fail_on=fail_on.value,
+        lock_timeout=lock_timeout,
     )
     raise typer.Exit(run_cron(job))

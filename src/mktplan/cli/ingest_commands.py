@@ -173,7 +173,8 @@ def ingest(
     exports go through a plan source with --source. Re-ingesting a file read the same way
     (same --sheet, --encoding, --source) changes nothing; a later value for the same KPI,
     date and channel replaces the earlier one.
-    Exit 0 stored, 1 rejected rows or unreadable input, 2 usage.
+    Exit 0 stored, 1 rejected rows or unreadable input, 2 usage, 4 the store could not be
+    used (locked past --lock-timeout, full, damaged, newer): nothing stored, run again later.
 
     Example: mktplan ingest plans/2024-06-launch.yaml plans/2024-06-launch.daily.gbk.csv
     --source daily_report

@@ -324,8 +324,8 @@ def report(
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
-    Exit 0 written, 1 invalid plan or store (or no data of the plan in it, unless
-    --allow-empty), 2 usage, 3 alerts at --fail-on level.
+    Exit 0 written, 1 invalid plan (or no data of the plan in the store, unless
+    --allow-empty), 2 usage, 3 alerts at --fail-on level, 4 the store could not be used.
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """

@@ -24,7 +24,8 @@ def copy(
     """Copy every plan, ingest run, observation, correction and BI table of SOURCE into the
     empty store TARGET in one transaction, then compare both stores' contents.
 
-    Exit 0 copied and identical, 1 a store cannot be used or the copy differs, 2 usage.
+    Exit 0 copied and identical, 1 TARGET is not empty or the copy differs, 2 usage, 4 a
+    store cannot be used (locked, damaged, unreachable, from a newer mktplan).
 
     Example: mktplan store copy plans/.mktplan/store.sqlite postgresql://mk@db/marketing
     """

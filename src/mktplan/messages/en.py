@@ -679,6 +679,13 @@ MESSAGES.update(
         "cron.report_failed": "the {format} report failed",
         "cron.alerts": "alerts at {level} or worse; reports: {files}",
         "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
+        "cron.store_unavailable": (
+            "the store could not be used, so {file} stays in the inbox for the next run: {why}"
+        ),
+        "cron.store_unavailable_more": (
+            "the store could not be used, so {file} and the {after} "
+            "{after:plural/file/files} after it stay in the inbox for the next run: {why}"
+        ),
     }
 )
 
@@ -1118,6 +1125,10 @@ MESSAGES.update(
         ),
         "store.pg.failed": "the store {store} failed: {detail}",
         "store.pg.failed.hint": "nothing was written; check the server's log for the cause",
+        "store.pg.refused_value": "the store {store} refused a value of the input: {detail}",
+        "store.pg.refused_value.hint": (
+            "nothing was written; correct that value in the export and ingest it again"
+        ),
         "store.pg.other_tables": (
             "the store {store} is not a mktplan store: its schema holds other tables ({tables})"
         ),

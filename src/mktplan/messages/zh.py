@@ -530,6 +530,10 @@ MESSAGES.update(
         "cron.report_failed": "{format} 报告生成失败",
         "cron.alerts": "存在{level}及以上级别的预警；报告：{files}",
         "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
+        "cron.store_unavailable": "数据库无法使用，{file} 留在收件文件夹，下次运行时再导入：{why}",
+        "cron.store_unavailable_more": (
+            "数据库无法使用，{file} 及其后的 {after} 个文件留在收件文件夹，下次运行时再导入：{why}"
+        ),
     }
 )
 
@@ -870,6 +874,8 @@ MESSAGES.update(
         ),
         "store.pg.failed": "数据库 {store} 出错：{detail}",
         "store.pg.failed.hint": "没有写入任何数据；请查看服务器日志了解原因",
+        "store.pg.refused_value": "数据库 {store} 拒收了导入文件中的一个值：{detail}",
+        "store.pg.refused_value.hint": "没有写入任何数据；请在导出文件中改正该值后重新导入",
         "store.pg.other_tables": "数据库 {store} 不是 mktplan 数据库：其 schema 中有其他表（{tables}）",
         "store.pg.other_tables.hint": (
             "给 mktplan 一个独立的数据库，或在 URI 中加上 ?options=-csearch_path%3Dmktplan "

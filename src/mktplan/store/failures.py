@@ -1,5 +1,9 @@
 """What a failed store operation means to the user: one :class:`StoreError` per cause.
 
+A store that cannot be used (locked, damaged, full, unusable) is a :class:`StoreUnavailable`
+(exit 4: nothing written, the input not judged); only a failure the input caused (its values
+add up past 64 bits) stays a plain :class:`StoreError` (exit 1).
+
 Every store operation runs inside :func:`translated`, which turns SQLite's errors (by their
 result code, not their wording) and the errors of decoding a stored value (a hand-edited
 date, a text where micro-units belong) into one of the classes below, naming the store file
@@ -15,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mktplan.errors import StoreError
+from mktplan.errors import StoreError, StoreUnavailable
 from mktplan.i18n import Msg, msg
 
 # SQLite primary result codes (https://sqlite.org/rescode.html); extended codes keep them
@@ -27,20 +31,21 @@ _FULL, _CANTOPEN, _CONSTRAINT, _NOTADB = 13, 14, 19, 26
 _CONSTRAINT_DATATYPE, _CONSTRAINT_CHECK = 3091, 275
 
 
-class StoreLocked(StoreError):
+class StoreLocked(StoreUnavailable):
     """Another process held the store's lock longer than the lock timeout."""
 
 
-class StoreDamaged(StoreError):
+class StoreDamaged(StoreUnavailable):
     """The store file's pages or values are not what mktplan wrote: restore it."""
 
 
-class StoreDiskFull(StoreError):
+class StoreDiskFull(StoreUnavailable):
     """The disk holding the store (or its write-ahead log) has no space left."""
 
 
-class StoreUnusable(StoreError):
-    """The store path cannot hold a database: not a regular file, read-only, unreachable."""
+class StoreUnusable(StoreUnavailable):
+    """The store path cannot hold a database (not a regular file, a folder, read-only,
+    unreachable), or the store is from a newer mktplan."""
 
 
 def recovery_hint(path: Path) -> Msg:
@@ -133,7 +138,7 @@ def explain(path: Path, exc: sqlite3.Error, lock_timeout: float) -> StoreError:
             file=where,
             hint=msg("store.cannot_open.hint"),
         )
-    return StoreError(
+    return StoreUnavailable(
         msg("store.failed", path=path, detail=text),
         file=where,
         hint=msg("store.failed.hint"),

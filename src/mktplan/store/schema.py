@@ -464,13 +464,13 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(
+        raise failures.StoreUnusable(
             msg("store.cannot_create_folder", folder=path.parent, why=str(exc.strerror or exc)),
             file=str(path),
             hint=msg("store.cannot_create_folder.hint"),
         ) from None
     if path.is_dir():
-        raise StoreError(
+        raise failures.StoreUnusable(
             msg("store.is_directory", path=path),
             file=str(path),
             hint=msg("store.is_directory.hint"),
@@ -488,7 +488,7 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
         raise
     if mode != "wal":
         conn.close()
-        raise StoreError(
+        raise failures.StoreUnusable(
             msg("store.no_wal", path=path, mode=mode),
             file=str(path),
             hint=msg("store.no_wal.hint"),
@@ -537,7 +537,7 @@ def migrate(
 ) -> int:
     """Bring the store at ``path`` to the latest schema version and return it.
 
-    Raises StoreError when the store was written by a newer mktplan.
+    Raises StoreUnusable (exit 4) when the store was written by a newer mktplan.
     """
     migrations = MIGRATIONS if migrations is None else migrations  # read late: tests extend it
     newest = latest_version(migrations)
@@ -571,7 +571,7 @@ def migrate(
                 conn.execute("ROLLBACK")
             raise
     if version > newest:
-        raise StoreError(
+        raise failures.StoreUnusable(
             msg("store.newer_schema", store=path, version=version, newest=newest),
             file=str(path),
             hint=msg("store.newer_schema.hint"),

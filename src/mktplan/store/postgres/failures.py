@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import errors as pg
 
-from mktplan.errors import StoreError
+from mktplan.errors import StoreError, StoreUnavailable
 from mktplan.i18n import msg
 from mktplan.store.failures import StoreDiskFull, StoreUnusable, locked
 
@@ -23,7 +23,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def explain(where: str, exc: psycopg.Error, lock_timeout: float) -> StoreError:
-    """The StoreError that says what ``exc`` means for the store at ``where``."""
+    """The StoreError that says what ``exc`` means for the store at ``where``: a
+    StoreUnavailable (exit 4) unless the server refused a value of the input."""
     if isinstance(exc, pg.LockNotAvailable):
         return locked(where, lock_timeout)
     if isinstance(exc, pg.InsufficientPrivilege):
@@ -38,13 +39,21 @@ def explain(where: str, exc: psycopg.Error, lock_timeout: float) -> StoreError:
             file=where,
             hint=msg("store.pg.disk_full.hint"),
         )
+    if isinstance(exc, psycopg.DataError):
+        # SQLSTATE class 22: the server refused a value of the input (a NUL in a note), so
+        # the file is at fault, not the store; a retry would meet the same refusal
+        return StoreError(
+            msg("store.pg.refused_value", store=where, detail=_first_line(exc)),
+            file=where,
+            hint=msg("store.pg.refused_value.hint"),
+        )
     if isinstance(exc, psycopg.OperationalError):
         return StoreUnusable(
             msg("store.pg.unreachable", store=where, detail=_first_line(exc)),
             file=where,
             hint=msg("store.pg.unreachable.hint"),
         )
-    return StoreError(
+    return StoreUnavailable(
         msg("store.pg.failed", store=where, detail=_first_line(exc)),
         file=where,
         hint=msg("store.pg.failed.hint"),

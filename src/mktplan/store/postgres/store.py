@@ -13,6 +13,7 @@ from psycopg import errors as pg
 from mktplan.errors import StoreError
 from mktplan.i18n import msg
 from mktplan.store import bi, reads, upsert
+from mktplan.store.failures import StoreUnusable
 from mktplan.store.locate import mask_password
 from mktplan.store.postgres import failures
 from mktplan.store.postgres.query import PgObservations
@@ -89,8 +90,6 @@ def current_version(conn: Conn, where: str) -> int:
     ]
     if "schema_version" not in tables:
         if tables:
-            from mktplan.store.failures import StoreUnusable
-
             shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
             raise StoreUnusable(
                 msg("store.pg.other_tables", store=where, tables=shown),
@@ -131,7 +130,7 @@ def migrate(
                 )
                 version = migration.version
     if version > newest:
-        raise StoreError(
+        raise StoreUnusable(
             msg("store.pg.newer_schema", store=where, version=version, newest=newest),
             file=where,
             hint=msg("store.newer_schema.hint"),
