@@ -9,6 +9,7 @@ its header), which kind of value it is (``kind``: how it is formatted as text by
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -101,9 +102,13 @@ class Table(Generic[Row]):
     def shown(self, fmt: Format) -> list[Column[Row]]:
         return [c for c in self.columns if fmt in c.show]
 
+    @functools.cached_property
+    def _json(self) -> tuple[tuple[str, Callable[[Row], Any]], ...]:
+        return tuple((c.key, c.get) for c in self.columns if "json" in c.show)
+
     def record(self, row: Row) -> dict[str, Any]:
         """The row as the JSON document writes it: every JSON column's raw value."""
-        return {c.key: c.get(row) for c in self.columns if "json" in c.show}
+        return {key: get(row) for key, get in self._json}
 
 
 def _unit(k: KpiResult) -> str | None:
