@@ -92,7 +92,7 @@ def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Pa
         except sqlite3.Error as exc:
             if isinstance(failures.explain(path, exc, lock_timeout), failures.StoreLocked):
                 raise
-            raise StoreError(
+            raise failures.StoreUnusable(  # the temporary folder's fault, not the input's
                 msg("store.dry_run_copy", path=path, detail=str(exc)),
                 file=str(path),
                 hint=msg("store.dry_run_copy.hint"),
