@@ -26,7 +26,9 @@ import hashlib
 import json
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +38,7 @@ from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.combine import map_table
-from mktplan.ingest.layout import choose_layout
+from mktplan.ingest.layout import Layout, choose_layout
 from mktplan.ingest.mapping import MappedFile
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
@@ -94,8 +96,11 @@ class IngestResult:
         return sum(f.mapped.rejected_rows for f in self.files)
 
 
-def scan_file(path: Path, *, text: bool, name: str | None = None) -> tuple[str, tuple[int, int]]:
-    """One read of a file's bytes: their hex sha256, and their double quotes (for the CSV
+def scan_file(
+    path: Path, *, text: bool, name: str | None = None, hashed: bool = True
+) -> tuple[str, tuple[int, int]]:
+    """One read of a file's bytes: their hex sha256 ('' without ``hashed``: the caller
+    hashes them elsewhere, see :func:`file_sha256`), and their double quotes (for the CSV
     reader, see :class:`~mktplan.ingest.columns.QuoteCount`). With ``text`` (a CSV), NUL
     padding or binary data is refused on the way, before anything parses the rows."""
     digest = hashlib.sha256()
@@ -106,13 +111,32 @@ def scan_file(path: Path, *, text: bool, name: str | None = None) -> tuple[str, 
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 if text and (found := nuls.feed(chunk)) is not None:
                     raise binary_error(name or str(path), found, b"")
-                digest.update(chunk)
+                if hashed:
+                    digest.update(chunk)
                 quotes.feed(chunk)
     except OSError as exc:
-        raise IngestError(
-            msg("ingest.cannot_read_file", why=exc.strerror), file=name or str(path)
-        ) from None
-    return digest.hexdigest(), quotes.counts
+        raise _unreadable(exc, name or str(path)) from None
+    return digest.hexdigest() if hashed else "", quotes.counts
+
+
+def file_sha256(path: Path, name: str, stop: threading.Event) -> str:
+    """The hex sha256 of a file's bytes, read a MiB at a time ('' once ``stop`` is set: the
+    ingest failed meanwhile). hashlib lets go of the GIL for each chunk, so this runs on the
+    other core while the rows are read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if stop.is_set():
+                    return ""
+                digest.update(chunk)
+    except OSError as exc:
+        raise _unreadable(exc, name) from None
+    return digest.hexdigest()
+
+
+def _unreadable(exc: OSError, name: str) -> IngestError:
+    return IngestError(msg("ingest.cannot_read_file", why=exc.strerror), file=name)
 
 
 # A pipe or device given as an export (`cat week.csv | mktplan ingest plan /dev/stdin`) is
@@ -207,14 +231,36 @@ def parse_file(
     # layout: header + plan → which columns mean what
     layout = choose_layout(plan, dialect, source)
     # identity: the bytes' hash and the reading's digest; known ones are not read again
-    sha256, quotes = scan_file(bytes_at, text=dialect.header.text, name=dialect.header.file)
     digest = ingest_digest(layout.digest(plan), dialect)
-    if known is not None and known(sha256, digest):
+    text, file = dialect.header.text, dialect.header.file
+    if known is None:  # no store to ask: the bytes are hashed while the rows are read
+        return _parse_while_hashing(plan, path, dialect, layout, digest, copy)
+    sha256, quotes = scan_file(bytes_at, text=text, name=file)
+    if known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
     # read → cells → map → combine, block by block
     mapped = map_table(plan, dialect, layout, digest, quotes)
     return ParsedFile(path, sha256, mapped, streamed)
+
+
+def _parse_while_hashing(
+    plan: Plan, path: Path, dialect: Dialect, layout: Layout, digest: str, copy: Path | None
+) -> ParsedFile:
+    """:func:`parse_file`'s read, map and combine with the file hashed beside them in a
+    thread (the hash is needed first only to ask a store whether it knows the file)."""
+    bytes_at = copy or path
+    text, file = dialect.header.text, dialect.header.file
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-hash") as hashing:
+        sha256 = hashing.submit(file_sha256, bytes_at, file or str(bytes_at), stop)
+        try:
+            _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
+            mapped = map_table(plan, dialect, layout, digest, quotes)
+        except BaseException:
+            stop.set()
+            raise
+        return ParsedFile(path, sha256.result(), mapped, copy is not None)
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
