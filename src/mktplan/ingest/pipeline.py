@@ -28,7 +28,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +139,41 @@ def _unreadable(exc: OSError, name: str) -> IngestError:
     return IngestError(msg("ingest.cannot_read_file", why=exc.strerror), file=name)
 
 
+class FileHashes:
+    """The sha256 of a call's regular files, hashed one after the other in a thread from the
+    start of the call, beside the plan's loading, the sniffing and the reading (hashlib lets
+    go of the GIL). Pipes and devices are hashed from their copies in :func:`parse_file`.
+    Closing stops the thread at its next MiB (a call that failed)."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-hash")
+        self._hashes: dict[Path, Future[str]] = {}
+        for path in files:
+            if path not in self._hashes and _regular(path):
+                self._hashes[path] = self._pool.submit(file_sha256, path, str(path), self._stop)
+
+    def of(self, path: Path) -> Future[str] | None:
+        return self._hashes.get(path)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> FileHashes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False  # read_header says what is wrong with it
+
+
 # A pipe or device given as an export (`cat week.csv | mktplan ingest plan /dev/stdin`) is
 # copied once to a temporary file, up to this size, and read from there.
 MAX_STREAM_BYTES = 2 << 30
@@ -212,11 +247,13 @@ def parse_file(
     sheet: str | None = None,
     known: KnownFile | None = None,
     copy: Path | None = None,
+    hashed: Future[str] | None = None,
 ) -> ParsedFile:
     """Read and map one export. ``encoding``/``sheet`` override the source's settings. When
     ``known`` says the store already holds these bytes under this mapping, the rows are not
     parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing.
-    ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`)."""
+    ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`); ``hashed``
+    their sha256 when :class:`FileHashes` is hashing them already."""
     source_config = plan.sources.get(source) if source else None
     bytes_at = copy or path
     streamed = copy is not None
@@ -234,8 +271,16 @@ def parse_file(
     digest = ingest_digest(layout.digest(plan), dialect)
     text, file = dialect.header.text, dialect.header.file
     if known is None:  # no store to ask: the bytes are hashed while the rows are read
-        return _parse_while_hashing(plan, path, dialect, layout, digest, copy)
-    sha256, quotes = scan_file(bytes_at, text=text, name=file)
+        if hashed is None:
+            return _parse_while_hashing(plan, path, dialect, layout, digest, copy)
+        _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
+        mapped = map_table(plan, dialect, layout, digest, quotes)
+        return ParsedFile(path, hashed.result(), mapped, streamed)
+    if hashed is None:
+        sha256, quotes = scan_file(bytes_at, text=text, name=file)
+    else:
+        _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
+        sha256 = hashed.result()
     if known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
@@ -299,6 +344,7 @@ def _parse_files(
     encoding: str | None,
     sheet: str | None,
     progress: Progress | None,
+    hashes: FileHashes,
 ) -> list[ParsedFile]:
     """Parse every file; ``store``, when given, is asked file by file whether it holds the
     file already (then its rows are not even parsed)."""
@@ -327,6 +373,7 @@ def _parse_files(
                         sheet=sheet,
                         known=known,
                         copy=copy,
+                        hashed=hashes.of(path) if copy is None else None,
                     )
                 )
                 if copy is not None:
@@ -381,9 +428,10 @@ def ingest_files(
     from mktplan.plan.cache import load_plan
     from mktplan.store import resolve_store
 
-    plan = load_plan(plan_path, remember=not dry_run)
-    location = resolve_store(store, plan_path)
     with ExitStack() as stack:
+        hashes = stack.enter_context(FileHashes(files))  # beside everything below
+        plan = load_plan(plan_path, remember=not dry_run)
+        location = resolve_store(store, plan_path)
         target = location
         if dry_run:  # a dry run writes nothing: the store says where it may ingest instead
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -397,6 +445,7 @@ def ingest_files(
             encoding=encoding,
             sheet=sheet,
             progress=progress,
+            hashes=hashes,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
             if not dry_run and location.exists():  # a refused ingest creates no store
