@@ -31,7 +31,7 @@ from functools import reduce
 from typing import cast
 
 from mktplan.ingest.cells import DateOrder
-from mktplan.ingest.columns import Body
+from mktplan.ingest.columns import Body, keep_freed_memory
 from mktplan.ingest.mapping import (
     Layout,
     MappedFile,
@@ -71,6 +71,7 @@ def map_table(
     ``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
     when the caller has them already."""
     digest = config_digest or layout.digest(plan)
+    keep_freed_memory()  # each block's arrays reuse the last one's memory
     blocks = _block_reader(dialect, layout, quotes, block_bytes, block_rows)
     mapped = None
     if blocks is not None:
