@@ -405,3 +405,17 @@ def test_a_piped_export_with_a_title_above_its_header_is_read_from_the_copy(
         ("web.sales", "2024-06-03"): "100",
         ("web.sales", "2024-06-04"): "7",
     }
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_ingest_starts_no_blas_threads() -> None:
+    # numpy's OpenBLAS would start a polling thread per core for work mktplan never gives it
+    code = (
+        "import os; import mktplan.ingest.columns; import numpy; "
+        "print(len(os.listdir('/proc/self/task')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    ran = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.strip() == "1"
