@@ -68,11 +68,12 @@ def test_another_sheet_of_the_same_workbook_is_not_already_ingested(tmp_path: Pa
 
 
 @pytest.mark.parametrize("store_first", [False, True])
-def test_a_file_hashed_while_it_is_read_is_known_by_its_bytes(
+def test_a_file_hashed_beside_the_plans_loading_is_known_by_its_bytes(
     tmp_path: Path, store_first: bool
 ) -> None:
-    # With no store to ask (a new one, or --force) the bytes are hashed beside the read;
-    # the hash stored must still be the bytes' sha256, so the next ingest knows the file
+    # The bytes are hashed in a thread from the start of the call (a new store, --force, or
+    # a store to ask); the hash stored must be the bytes' sha256, so the next ingest knows
+    # the file
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"
     rows = "".join(f"2024-06-{d % 28 + 1:02d},web.sales,{d}\n" for d in range(60_000))

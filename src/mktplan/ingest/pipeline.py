@@ -38,7 +38,7 @@ from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.combine import map_table
-from mktplan.ingest.layout import Layout, choose_layout
+from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
@@ -122,7 +122,7 @@ def scan_file(
 def file_sha256(path: Path, name: str, stop: threading.Event) -> str:
     """The hex sha256 of a file's bytes, read a MiB at a time ('' once ``stop`` is set: the
     ingest failed meanwhile). hashlib lets go of the GIL for each chunk, so this runs on the
-    other core while the rows are read."""
+    other core while the plan loads and the file is sniffed."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as fh:
@@ -141,9 +141,10 @@ def _unreadable(exc: OSError, name: str) -> IngestError:
 
 class FileHashes:
     """The sha256 of a call's regular files, hashed one after the other in a thread from the
-    start of the call, beside the plan's loading, the sniffing and the reading (hashlib lets
-    go of the GIL). Pipes and devices are hashed from their copies in :func:`parse_file`.
-    Closing stops the thread at its next MiB (a call that failed)."""
+    start of the call, beside the plan's loading, the store's opening and the sniffing
+    (hashlib lets go of the GIL); :func:`parse_file` waits for a file's hash before reading
+    its rows. Pipes and devices are hashed from their copies in :func:`parse_file`. Closing
+    stops the thread at its next MiB (a call that failed)."""
 
     def __init__(self, files: Sequence[Path]) -> None:
         self._stop = threading.Event()
@@ -270,42 +271,19 @@ def parse_file(
     # identity: the bytes' hash and the reading's digest; known ones are not read again
     digest = ingest_digest(layout.digest(plan), dialect)
     text, file = dialect.header.text, dialect.header.file
-    if known is None:  # no store to ask: the bytes are hashed while the rows are read
-        if hashed is None:
-            return _parse_while_hashing(plan, path, dialect, layout, digest, copy)
-        _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
-        mapped = map_table(plan, dialect, layout, digest, quotes)
-        return ParsedFile(path, hashed.result(), mapped, streamed)
+    # the hash is taken before the rows are read: a hash beside the read slowed it (one more
+    # thread at the GIL and the memory bus), measured at 5M rows
     if hashed is None:
         sha256, quotes = scan_file(bytes_at, text=text, name=file)
-    else:
+    else:  # hashed beside the plan's loading and the sniffing (FileHashes)
         _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
         sha256 = hashed.result()
-    if known(sha256, digest):
+    if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
     # read → cells → map → combine, block by block
     mapped = map_table(plan, dialect, layout, digest, quotes)
     return ParsedFile(path, sha256, mapped, streamed)
-
-
-def _parse_while_hashing(
-    plan: Plan, path: Path, dialect: Dialect, layout: Layout, digest: str, copy: Path | None
-) -> ParsedFile:
-    """:func:`parse_file`'s read, map and combine with the file hashed beside them in a
-    thread (the hash is needed first only to ask a store whether it knows the file)."""
-    bytes_at = copy or path
-    text, file = dialect.header.text, dialect.header.file
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-hash") as hashing:
-        sha256 = hashing.submit(file_sha256, bytes_at, file or str(bytes_at), stop)
-        try:
-            _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
-            mapped = map_table(plan, dialect, layout, digest, quotes)
-        except BaseException:
-            stop.set()
-            raise
-        return ParsedFile(path, sha256.result(), mapped, copy is not None)
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
