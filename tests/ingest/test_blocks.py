@@ -259,6 +259,21 @@ def test_quoted_cells_and_title_lines_stream_with_file_line_numbers(tmp_path: Pa
     assert [r.line for r in blocks.rejects] == [764]
 
 
+def test_pieces_read_into_one_buffer_keep_no_bytes_of_the_piece_before(tmp_path: Path) -> None:
+    # Pieces reuse one buffer: a line longer than its spare room (a 3 KB campaign cell) makes
+    # a bigger one mid-file, short pieces leave bytes of longer ones behind them, and a note
+    # in Chinese sits in some pieces only; every piece must read as its own bytes
+    lines = export_rows(2000)
+    lines[900] = lines[900].replace(",c", "," + "c" * 3000, 1)
+    for i in range(0, 2000, 97):
+        lines[i] = lines[i].rstrip("\n") + "促销\n"
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    for size in (700, 1024, 5000):
+        whole, blocks = both(plan, export, "ads", size)
+        same(whole, blocks)
+        assert streams(plan, export, "ads", size)
+
+
 def test_parquet_blocks_give_the_whole_tables_observations(tmp_path: Path) -> None:
     lines = export_rows(1000)
     plan, csv_export = setup(tmp_path, HEADER + "".join(lines))

@@ -4,9 +4,11 @@ rejects file, exports given as pipes, and the joining of notes."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -63,6 +65,52 @@ def test_another_sheet_of_the_same_workbook_is_not_already_ingested(tmp_path: Pa
     # the first sheet by default is Week1 read the same way: that one is known
     again = run_cli("ingest", plan, export, "--store", store)
     assert "already ingested" in again.stdout
+
+
+@pytest.mark.parametrize("store_first", [False, True])
+def test_a_file_hashed_beside_the_plans_loading_is_known_by_its_bytes(
+    tmp_path: Path, store_first: bool
+) -> None:
+    # The bytes are hashed in a thread from the start of the call (a new store, --force, or
+    # a store to ask); the hash stored must be the bytes' sha256, so the next ingest knows
+    # the file
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    rows = "".join(f"2024-06-{d % 28 + 1:02d},web.sales,{d}\n" for d in range(60_000))
+    export = write(tmp_path, "week.csv", "date,kpi,value\n" + rows)  # more than one MiB
+    if store_first:  # an existing store, told to ingest again anyway
+        assert run_cli("ingest", plan, export, "--store", store).code == 0
+        first = run_cli("ingest", plan, export, "--store", store, "--force")
+    else:
+        first = run_cli("ingest", plan, export, "--store", store)
+    assert first.code == 0, first.output
+    with Store.open(store) as opened:
+        hashes = {
+            str(row[0]) for row in opened.connection.execute("SELECT sha256 FROM ingest_file")
+        }
+    assert hashes == {hashlib.sha256(export.read_bytes()).hexdigest()}
+    again = run_cli("ingest", plan, export, "--store", store)
+    assert again.code == 0, again.output
+    assert "already ingested" in again.stdout
+
+
+def test_a_refused_file_leaves_no_hashing_thread_behind(tmp_path: Path) -> None:
+    from mktplan.errors import IngestError, MktplanError
+    from mktplan.ingest.pipeline import ingest_files
+
+    plan = write_plan(tmp_path)
+    rows = "".join(f"2024-06-{d % 28 + 1:02d},web.sales,{d}\n" for d in range(60_000))
+    export = tmp_path / "padded.csv"
+    export.write_bytes(("date,kpi,value\n" + rows).encode() + b"\0" * (4 << 20))
+    with pytest.raises(IngestError, match="zero bytes in a row"):
+        ingest_files(plan, [export], store=tmp_path / "s.sqlite")
+    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-hash")]
+    # files are hashed from the start of the call: a plan that does not load stops that too
+    broken = write(tmp_path, "broken.yaml", "plan: [\n")
+    big = write(tmp_path, "big.csv", "date,kpi,value\n" + "2024-06-03,web.sales,1\n" * 2_000_000)
+    with pytest.raises(MktplanError):
+        ingest_files(broken, [big], store=tmp_path / "s.sqlite")
+    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-hash")]
 
 
 @pytest.mark.parametrize(
@@ -358,3 +406,17 @@ def test_a_piped_export_with_a_title_above_its_header_is_read_from_the_copy(
         ("web.sales", "2024-06-03"): "100",
         ("web.sales", "2024-06-04"): "7",
     }
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_ingest_starts_no_blas_threads() -> None:
+    # numpy's OpenBLAS would start a polling thread per core for work mktplan never gives it
+    code = (
+        "import os; import mktplan.ingest.columns; import numpy; "
+        "print(len(os.listdir('/proc/self/task')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    ran = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.strip() == "1"

@@ -51,6 +51,25 @@ def _small_pages() -> None:
 
 _small_pages()
 
+
+def keep_freed_memory() -> None:
+    """Have glibc's malloc serve arrays up to 32 MiB from its heap and keep what is freed
+    there (up to 512 MiB) for the next block, instead of mapping each block's arrays afresh
+    and unmapping them: those were 170,000 page faults, about 0.8 s of system time and a
+    fifth of the CPU of reading a 5M-row export; peak memory stays the same (the next block
+    reuses the last one's memory). Process-wide and for the rest of the process: ingest calls
+    it when it starts reading. Without glibc (musl, macOS) it does nothing."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 32 << 20)  # its upper limit on 64-bit systems
+    mallopt(m_trim_threshold, 512 << 20)
+
+
 # A text cell that is a plain decimal number: parsed in bulk, everything else by parse_value.
 # [0-9], not \d, which matches "１" too. Bounded: no backtracking blow-up on a long cell, and
 # no float overflow for pandas (a longer number is "too large" anyway, said by parse_value).

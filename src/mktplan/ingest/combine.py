@@ -31,7 +31,7 @@ from functools import reduce
 from typing import cast
 
 from mktplan.ingest.cells import DateOrder
-from mktplan.ingest.columns import Body
+from mktplan.ingest.columns import Body, keep_freed_memory
 from mktplan.ingest.mapping import (
     Layout,
     MappedFile,
@@ -71,6 +71,7 @@ def map_table(
     ``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
     when the caller has them already."""
     digest = config_digest or layout.digest(plan)
+    keep_freed_memory()  # each block's arrays reuse the last one's memory
     blocks = _block_reader(dialect, layout, quotes, block_bytes, block_rows)
     mapped = None
     if blocks is not None:
@@ -134,60 +135,53 @@ def map_blocks(
             as_text.add(exc.position)
 
 
-@dataclass
-class _Group:
-    value: int
-    notes: tuple[str, ...]  # distinct, in file order
-    first_line: int
-    block: int
+# (kpi, day, channel, line, ref) of a row, '' for no line or ref: keys then sort as tuples of
+# text, in the store's order
+_Key = tuple[str, str, str, str, str]
 
 
 @dataclass
 class _Combined:
-    """Observations of the blocks so far, by (kpi, day, channel, line, ref)."""
+    """Observations of the blocks so far, by (kpi, day, channel, line, ref): each a block's
+    row (its note a tuple of distinct notes in file order, or None), merged with the rows of
+    later blocks that share its key."""
 
     aggregation: dict[str, str]
-    groups: dict[tuple[str, str, str, str | None, str | None], _Group] = field(default_factory=dict)
+    groups: dict[_Key, Row] = field(default_factory=dict)
 
-    def add(self, rows: tuple[Row, ...], block: int) -> None:
+    def add(self, rows: tuple[Row, ...]) -> None:
+        """Merge a block's rows (blocks come in file order)."""
+        keyed = {(r[0], r[1], r[2], r[5] or "", r[7] or ""): r for r in rows}
         groups = self.groups
-        for kpi, day, channel, value, note, line, first_line, ref in rows:
-            # '' for no line or ref: keys then sort as tuples of text, in the store's order
-            key = (kpi, day, channel, line or "", ref or "")
-            found = groups.get(key)
-            notes: tuple[str, ...] = cast(tuple[str, ...], note) if note else ()
-            if found is None:
-                groups[key] = _Group(value, notes, first_line, block)
-                continue
-            how = self.aggregation[kpi]
-            if how == "sum":
-                found.value += value
-            elif how == "max":
-                found.value = max(found.value, value)
-            elif how == "min":
-                found.value = min(found.value, value)
-            elif how == "last":
-                found.value = value
-            else:  # a rate over two blocks: its rows' weights are gone
-                raise NotStreamable
-            if notes:
-                found.notes = tuple(dict.fromkeys(found.notes + notes))
-            found.block = block
+        # keys of one block are distinct: only those an earlier block had are merged one by
+        # one (the days where two blocks meet, in a file sorted by date)
+        for key in keyed.keys() & groups.keys():
+            keyed[key] = self._merged(groups[key], keyed[key])
+        groups.update(keyed)
+
+    def _merged(self, found: Row, row: Row) -> Row:
+        kpi, _, _, value, notes, _, _, _ = row
+        how = self.aggregation[kpi]
+        if how == "sum":
+            value = found[3] + value
+        elif how == "max":
+            value = max(found[3], value)
+        elif how == "min":
+            value = min(found[3], value)
+        elif how != "last":  # a rate over two blocks: its rows' weights are gone
+            raise NotStreamable
+        if notes:
+            earlier = cast(tuple[str, ...], found[4] or ())
+            # a block's notes travel as a tuple in the note's place (mapping._DISTINCT)
+            notes = cast(str, tuple(dict.fromkeys(earlier + cast(tuple[str, ...], notes))))
+        else:
+            notes = found[4]
+        # the first row's line number, the later block's value for `last`
+        return (kpi, found[1], found[2], value, notes, found[5], found[6], found[7])
 
     def rows(self) -> tuple[Row, ...]:
-        return tuple(
-            (
-                kpi,
-                day,
-                channel,
-                g.value,
-                "; ".join(g.notes) or None,
-                line or None,
-                g.first_line,
-                ref or None,
-            )
-            for (kpi, day, channel, line, ref), g in sorted(self.groups.items())
-        )
+        ordered = tuple(row for _, row in sorted(self.groups.items()))
+        return _joined_notes(ordered)
 
 
 def _map_blocks(
@@ -208,11 +202,11 @@ def _map_blocks(
             plan, dialect.header, layout, body, digest, whole=False, day_totals=candidates_seen
         )
         if number == 1:  # a second block: the first one's rows are combined with it
-            combined.add(first, 0)
+            combined.add(first)
         if number == 0:
             first = mapped.rows
         else:
-            combined.add(mapped.rows, number)
+            combined.add(mapped.rows)
         rows_read += mapped.rows_read
         rejected_rows += mapped.rejected_rows
         rejects.extend(mapped.rejects)

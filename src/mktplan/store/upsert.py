@@ -23,6 +23,7 @@ from mktplan.errors import StoreError
 from mktplan.store import reads, schema
 from mktplan.store.records import (
     MAX_MICRO,
+    MICRO,
     FileBatch,
     FileOutcome,
     Row,
@@ -178,10 +179,13 @@ def _stored(
     return found
 
 
-def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
+def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted], *, alone: bool = False) -> None:
     """Insert new observations, in key order (cheapest for the table's B-tree), then recount
     the daily rollup of the days they fall on and the channel rollup of their months, one
-    statement each per KPI."""
+    statement each per KPI. ``alone``: the store held no observation of these rows' KPIs
+    between each KPI's first and last date (a new week's file), so those days hold these rows
+    only and their rollups are counted from the rows in memory, not read back (see
+    :func:`count_fresh_rollups`)."""
     # key order (ingest hands them over so already: a linear check); by key alone, so a key
     # given twice fails on the primary key below, not on comparing a note with None
     ordered = sorted(rows, key=itemgetter(0, 1, 2, 3, 4, 5))
@@ -195,7 +199,97 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted]) -> None:
     for (plan_id, kpi), group in groupby(ordered, key=itemgetter(0, 1)):
         days = [row[2] for row in group]
         spans.append((plan_id, kpi, days[0], days[-1]))
+    if alone and count_fresh_rollups(conn, ordered, spans):
+        return
     recount_rollups(conn, spans)
+
+
+# SQLite's INTEGER range: a sum beyond it is SQLite's "integer overflow" (the recount in SQL
+# then raises it, and the store names it)
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
+
+
+def count_fresh_rollups(
+    conn: sqlite3.Connection,
+    ordered: Sequence[Inserted],
+    spans: Sequence[tuple[str, str, str, str]],
+) -> bool:
+    """Write the daily rollup, channel rollup and totals of rows just inserted into days that
+    held none of their KPIs' observations before (rows in key order, spans per KPI as
+    :func:`insert_new` makes them): the same rows as :func:`recount_rollups` writes, counted
+    from the rows in memory instead of read back, plus the stored rows of the edge months
+    outside the spans. False (nothing written) when a sum leaves SQLite's INTEGER range: the
+    recount in SQL then fails as it always did."""
+    days: list[tuple[str, str, str, int, int, int, int, int]] = []
+    # (plan, kpi, channel, month) -> [rows, Σ whole units, Σ micro remainders]
+    months: dict[tuple[str, str, str, str], list[int]] = {}
+    for (plan_id, kpi, day), group in groupby(ordered, key=itemgetter(0, 1, 2)):
+        month = day[:7]
+        # the day's channels: their values summed over lines and refs (adjacent in key order)
+        sums: list[int] = []
+        channel: str | None = None
+        for row in group:
+            value = row[6]
+            # SQLite's value / 10^6 and value % 10^6: truncated toward zero, the remainder
+            # with the value's sign (Python's // and % floor instead)
+            whole = value // MICRO if value >= 0 else -(-value // MICRO)
+            counts = months.setdefault((plan_id, kpi, row[3], month), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += whole
+            counts[2] += value - whole * MICRO
+            if row[3] != channel:
+                channel = row[3]
+                sums.append(value)
+                continue
+            sums[-1] += value
+            if not _LOWEST <= sums[-1] <= _HIGHEST:
+                return False
+        wholes = [v // MICRO if v >= 0 else -(-v // MICRO) for v in sums]
+        whole_sum = sum(wholes)
+        rest_sum = sum(sums) - whole_sum * MICRO
+        days.append((plan_id, kpi, day, len(sums), whole_sum, rest_sum, min(sums), max(sums)))
+    for span in spans:  # stored rows of the edge months, outside the span
+        plan_id, kpi = span[0], span[1]
+        for channel, month, n, whole, rest in conn.execute(_EDGE_MONTHS, span):
+            counts = months.setdefault((plan_id, kpi, channel, month), [0, 0, 0])
+            counts[0] += n
+            counts[1] += whole
+            counts[2] += rest
+    if any(not _LOWEST <= x <= _HIGHEST for day_row in days for x in day_row[4:6]) or any(
+        not _LOWEST <= x <= _HIGHEST for counts in months.values() for x in counts[1:]
+    ):
+        return False
+    conn.executemany(_DAY_ROW, days)
+    conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
+    conn.executemany(
+        "INSERT INTO observation_channel_month (plan_id, kpi, channel, month, n, whole, rest) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*key, *counts) for key, counts in sorted(months.items())],
+    )
+    _recount_totals(conn, spans)
+    return True
+
+
+# A day of the daily rollup as counted in Python (as schema.ROLLUP_DAYS writes it).
+_DAY_ROW = """INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, low, high)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (plan_id, kpi, date) DO UPDATE SET
+        n = excluded.n, whole = excluded.whole, rest = excluded.rest,
+        low = excluded.low, high = excluded.high"""
+
+# The channel rollup of a KPI's stored rows in the days of the span's first month before it,
+# then in those of its last month after it (parameters: plan id, kpi, first, last date).
+_EDGE_MONTH = """SELECT channel, substr(date, 1, 7), count(*), sum(value / 1000000),
+        sum(value % 1000000)
+    FROM observation WHERE plan_id = ?1 AND kpi = ?2 AND {days}
+    GROUP BY channel, substr(date, 1, 7)"""
+_EDGE_MONTHS = " UNION ALL ".join(
+    _EDGE_MONTH.format(days=days)
+    for days in (
+        "date >= substr(?3, 1, 7) || '-01' AND date < ?3",
+        "date > ?4 AND date <= substr(?4, 1, 7) || '-31'",
+    )
+)
 
 
 def replace_changed(
@@ -233,6 +327,11 @@ def recount_rollups(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]
     conn.executemany(schema.ROLLUP_DAYS, spans)
     conn.executemany(schema.ROLLUP_MONTHS_CLEAR, spans)
     conn.executemany(schema.ROLLUP_MONTHS, spans)
+    _recount_totals(conn, spans)
+
+
+def _recount_totals(conn: sqlite3.Connection, spans: Sequence[tuple[object, ...]]) -> None:
+    """Recount the channel totals and KPI totals of the spans' KPIs from their rollups."""
     kpis = list(dict.fromkeys((span[0], span[1]) for span in spans))
     # (a total passes 64 bits only past about a million values of the largest size the store
     # takes; the ingest then fails whole with the store's overflow message)
@@ -285,7 +384,7 @@ def apply_batch(
     elif prepared.fresh is not None and not _stored(conn, plan_id, spans):
         # the common weekly case: nothing of this file's KPIs and dates is stored yet
         try:
-            insert_new(conn, fresh_rows(plan_id, file_id, prepared.fresh))
+            insert_new(conn, fresh_rows(plan_id, file_id, prepared.fresh), alone=True)
         except sqlite3.IntegrityError:
             prepared.keyed(batch.name)  # names the key the file holds twice
             raise

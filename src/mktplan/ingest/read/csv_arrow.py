@@ -192,8 +192,9 @@ def _whole_numbers(table: Any, numbers: set[int]) -> frozenset[int]:
 
 def _check_utf8(piece: memoryview) -> None:
     """:class:`NotStreamable` when the piece is not valid UTF-8. An ASCII buffer is (one
-    pass, about a millisecond); else the piece is decoded a MiB at a time. Not pyarrow's
-    cast, which imports pyarrow.compute (40 ms)."""
+    pass, about a millisecond: the whole buffer the piece lies in, so a piece whose buffer
+    holds other bytes beside it is decoded); else the piece is decoded a MiB at a time. Not
+    pyarrow's cast, which imports pyarrow.compute (40 ms)."""
     data = piece.obj
     if isinstance(data, bytes | bytearray) and data.isascii():
         return
@@ -211,7 +212,8 @@ def _may_hold_hex(piece: memoryview) -> bool:
     """Whether the piece's buffer holds an x or X anywhere, as a hex cell (0x1F) would:
     memchr, about a millisecond a piece. Looking for "0x" itself costs 15 ms with bytes.find
     (zeros are everywhere in numbers) and 6.5 ms with pyarrow.compute, whose import alone
-    costs 40 ms; the int64 columns save about 10 ms a piece."""
+    costs 40 ms; the int64 columns save about 10 ms a piece. (The whole buffer: bytes beside
+    the piece can only make it say yes.)"""
     data = piece.obj if isinstance(piece.obj, bytes | bytearray) else bytes(piece)
     return data.find(b"x") >= 0 or data.find(b"X") >= 0
 
@@ -220,17 +222,21 @@ def _pieces(
     path: Path, header_line: int, block_bytes: int, *, quoted: bool
 ) -> Iterator[memoryview]:
     """The bytes below line ``header_line``, cut at line ends (outside quotes when the file
-    has quotes) into pieces of about ``block_bytes``, each read into a buffer of its own
-    (the one before is still being parsed). Lines ended by a bare CR are not cut here:
-    :class:`NotStreamable`."""
+    has quotes) into pieces of about ``block_bytes``. Each piece is read into the buffer of
+    the one before: ask for the next piece only when done with the last (pyarrow copies what
+    it parses). A fresh 16 MiB buffer a piece cost 6 ms of page faults and zeroing, a third of
+    the read. Lines ended by a bare CR are not cut here: :class:`NotStreamable`."""
     try:
         with path.open("rb") as fh:
             rest = b""
             skip = header_line
+            buffer = bytearray()
             while True:
-                buffer = bytearray(len(rest) + block_bytes)
+                if len(buffer) < len(rest) + block_bytes:  # the first, or a long line
+                    # room for the piece's unfinished last line too, so the buffer is reused
+                    buffer = bytearray(len(rest) + block_bytes + (block_bytes >> 4))
                 buffer[: len(rest)] = rest
-                read = fh.readinto(memoryview(buffer)[len(rest) :])
+                read = fh.readinto(memoryview(buffer)[len(rest) : len(rest) + block_bytes])
                 size = len(rest) + read
                 if _bare_cr(buffer, len(rest), size):
                     raise NotStreamable
