@@ -269,7 +269,9 @@ class PostgresStore(ClosesConnection):
             cur.execute(
                 "DELETE FROM kpi_result WHERE plan_id = %s AND as_of = %s", (plan_id, as_of)
             )
-            cur.executemany(bi.insert_results("%s"), rows)
+            with cur.copy(f"COPY kpi_result ({bi.RESULT_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:  # 2,000 KPIs a report: COPY, not 2,000 INSERTs
+                    copy.write_row(row)
 
     def export_rows(
         self, table: str, columns: Sequence[str], order: str
