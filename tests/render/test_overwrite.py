@@ -149,3 +149,27 @@ def test_reports_written_before_the_mark_are_still_ours(
     code, err = report(plan, "--format", fmt, "--out", target)
     assert code == 0, err
     assert target.read_text(encoding="utf-8") != content
+
+
+def test_a_json_report_is_known_by_its_mark_line_and_nested_keys_are_not_the_mark(
+    tmp_path: Path,
+) -> None:
+    """A report's JSON is recognised by the top-level line the writer lays out (two spaces,
+    more keys after it) without parsing the document: a report cut short by a full disk is
+    still ours. The same key deeper in another file is not the mark."""
+    from mktplan.render import is_own_report
+
+    cut = tmp_path / "cut.json"
+    cut.write_text(
+        '{\n  "alerts": [],\n  "generator": "mktplan report",\n  "kpis": [\n    {', "utf-8"
+    )
+    assert is_own_report(cut)
+    nested = tmp_path / "nested.json"
+    nested.write_text(
+        '{\n  "data": {\n    "generator": "mktplan report",\n    "x": 1\n  },\n  "y": 2\n}\n',
+        "utf-8",
+    )
+    assert not is_own_report(nested)
+    minified = tmp_path / "minified.json"  # another layout of a report: parsed, still ours
+    minified.write_text('{"generator": "mktplan report", "plan": {}}', "utf-8")
+    assert is_own_report(minified)
