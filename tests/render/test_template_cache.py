@@ -53,3 +53,27 @@ def test_no_cache_when_the_cache_is_turned_off(temp: Path, monkeypatch: pytest.M
 def test_an_unsafe_cache_folder_is_not_used_and_the_report_is_written(temp: Path) -> None:
     (temp / f"_jinja2-cache-{os.getuid()}").write_text("not a folder", encoding="utf-8")
     assert render_markdown(sample_evaluation(), "en").startswith("#")
+
+
+def test_a_full_temporary_disk_only_means_compiling_again(tmp_path: Path) -> None:
+    from tests.store.test_failures import fill, small_disk
+
+    with small_disk(tmp_path / "disk", "64k") as disk:
+        fill(disk, 4096)
+        previous = tempfile.tempdir
+        tempfile.tempdir = str(disk)
+        try:
+            text = render_markdown(sample_evaluation(), "en")
+        finally:
+            tempfile.tempdir = previous
+    assert text == render_markdown(sample_evaluation(), "en")
+
+
+def test_a_damaged_entry_is_compiled_again(temp: Path) -> None:
+    first = render_markdown(sample_evaluation(), "en")
+    for entry in _entries(temp):
+        entry.write_bytes(entry.read_bytes()[:40])  # cut short: magic and a torn checksum
+    assert render_markdown(sample_evaluation(), "en") == first
+    for entry in _entries(temp):
+        entry.write_bytes(b"not a cache entry")
+    assert render_markdown(sample_evaluation(), "en") == first

@@ -10,6 +10,7 @@ always gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import os
 from collections.abc import Callable
@@ -134,8 +135,22 @@ def _bytecode_cache(environment: type[jinja2.Environment]) -> jinja2.BytecodeCac
             )
         ).encode()
     ).hexdigest()[:16]
+
+    class BestEffort(jinja2.FileSystemBytecodeCache):
+        """A full, unwritable or damaged cache only means compiling the template again."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # an unreadable entry, whatever its error
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):  # a full disk: the next report compiles again
+                super().dump_bytecode(bucket)
+
     try:
-        return jinja2.FileSystemBytecodeCache(pattern=f"__mktplan_{mark}_%s.cache")
+        return BestEffort(pattern=f"__mktplan_{mark}_%s.cache")
     except (OSError, RuntimeError):  # no temporary folder, or not a private one
         return None
 
