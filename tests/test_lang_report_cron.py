@@ -142,7 +142,12 @@ def test_out_refusals_name_the_protected_file_in_the_language(plan: Path) -> Non
 
 def test_written_files_and_alert_counts_in_both_languages(plan: Path) -> None:
     ingest = run_cli(
-        "ingest", "plan.yaml", PLANS / "q3-2023-growth.actuals.csv", "--store", "s.sqlite", "-q",
+        "ingest",
+        "plan.yaml",
+        PLANS / "q3-2023-growth.actuals.csv",
+        "--store",
+        "s.sqlite",
+        "-q",
         cwd=plan.parent,
     )
     assert ingest.code == 0, ingest.output
@@ -157,8 +162,18 @@ def test_written_files_and_alert_counts_in_both_languages(plan: Path) -> None:
 
 def _cron(root: Path, *args: str) -> tuple[int, str]:
     run = run_cli(
-        "cron", "plan.yaml", "inbox", "done", "rejected", "reports", "--store", "s.sqlite",
-        "--as-of", "2023-07-31", *args, cwd=root,
+        "cron",
+        "plan.yaml",
+        "inbox",
+        "done",
+        "rejected",
+        "reports",
+        "--store",
+        "s.sqlite",
+        "--as-of",
+        "2023-07-31",
+        *args,
+        cwd=root,
     )
     return run.code, run.stderr
 

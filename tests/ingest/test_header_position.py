@@ -76,7 +76,9 @@ def test_an_xlsx_header_row_on_a_blank_row_names_the_row(tmp_path: Path) -> None
     assert not store.exists()
 
 
-CSV_WITH_TITLE = "\n生意参谋 店铺数据\n\n日期,销售额(万元),花费(千元)\n2025-10-01,1.5,2\n2025-10-02,0.5,1\n"
+CSV_WITH_TITLE = (
+    "\n生意参谋 店铺数据\n\n日期,销售额(万元),花费(千元)\n2025-10-01,1.5,2\n2025-10-02,0.5,1\n"
+)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])

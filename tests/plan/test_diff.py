@@ -195,7 +195,10 @@ def test_modules_added_and_removed() -> None:
     assert described.render("en") == (
         "Content marketing, owner Wu Fang, budget 20,000, 4 KPIs, 1 action"
     )
-    assert described.render("zh") == "Content marketing，负责人 Wu Fang，预算 20,000，4 个指标，1 项行动"
+    assert (
+        described.render("zh")
+        == "Content marketing，负责人 Wu Fang，预算 20,000，4 个指标，1 项行动"
+    )
     # A removed module is one line, not one per KPI: the reviewer reads the module row.
     assert len(removed) == 1
     both = keyed(diff_plans(plan_of(BASE), plan_of(renamed)))

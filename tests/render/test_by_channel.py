@@ -15,7 +15,17 @@ from mktplan.render.markdown import render_markdown
 from tests.render.sample import sample_evaluation
 
 # the By channel sheet's header row in English, in the order of render/columns.py
-CHANNEL_HEADERS = ["Module", "KPI id", "KPI", "Channel", "Actual", "Share", "Spend", "Revenue", "ROI"]
+CHANNEL_HEADERS = [
+    "Module",
+    "KPI id",
+    "KPI",
+    "Channel",
+    "Actual",
+    "Share",
+    "Spend",
+    "Revenue",
+    "ROI",
+]
 
 
 def _sheet(lang: str = "en", *, hostile: bool = False) -> list[tuple[Any, ...]]:

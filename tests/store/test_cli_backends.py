@@ -40,13 +40,25 @@ def _ingest_and_report(plans: Path, env: dict[str, str]) -> tuple[list[str], lis
     summaries = []
     for _ in range(2):
         for plan, args in INGESTS:
-            run = run_cli("ingest", plans / plan, *(plans / a if a.endswith(".csv") else a for a in args), env=env)
+            run = run_cli(
+                "ingest",
+                plans / plan,
+                *(plans / a if a.endswith(".csv") else a for a in args),
+                env=env,
+            )
             assert run.code == 0, run.output
             summaries.append(run.stdout.splitlines()[0])
     reports = []
     for plan, as_of, period in REPORTS:
         run = run_cli(
-            "report", plans / plan, "--as-of", as_of, "--period", period, "--format", "json",
+            "report",
+            plans / plan,
+            "--as-of",
+            as_of,
+            "--period",
+            period,
+            "--format",
+            "json",
             env=env,
         )
         assert run.code == 0, run.output
@@ -73,8 +85,12 @@ def test_the_examples_report_the_same_numbers_from_postgres(
         assert log.code == 0, log.output
         assert len(json.loads(log.stdout)["runs"]) == 4
         dry = run_cli(
-            "ingest", pg_plans / "q3-2023-growth.yaml", pg_plans / "q3-2023-growth.actuals.csv",
-            "--dry-run", "--force", env=pg_env,
+            "ingest",
+            pg_plans / "q3-2023-growth.yaml",
+            pg_plans / "q3-2023-growth.actuals.csv",
+            "--dry-run",
+            "--force",
+            env=pg_env,
         )
         assert dry.code == 0, dry.output
         assert "dry run: nothing written to postgresql://" in dry.output

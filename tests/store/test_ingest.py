@@ -315,8 +315,10 @@ def test_an_exception_in_the_middle_of_writing_rolls_everything_back(
     store.ingest("p", [batch([obs("a", d, "1") for d in range(1, 11)])])
     digest, runs = store.content_digest(), run_count(store)
     # the step that writes the corrections' rows in each backend
-    module, step = (upsert, "replace_changed") if backend.name == "sqlite" else (
-        pg_store, "_copy_observations"
+    module, step = (
+        (upsert, "replace_changed")
+        if backend.name == "sqlite"
+        else (pg_store, "_copy_observations")
     )
     real = getattr(module, step)
 

@@ -22,7 +22,9 @@ LAUNCH = PLANS / "2024-06-launch.yaml"
 JUNE = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
 
 
-def ingest(store: Path | str, *files: Path, plan: Path = LAUNCH, extra: tuple[str, ...] = ()) -> str:
+def ingest(
+    store: Path | str, *files: Path, plan: Path = LAUNCH, extra: tuple[str, ...] = ()
+) -> str:
     ran = run_cli("ingest", plan, *files, "--store", store, *extra)
     assert ran.code == 0, ran.output
     return ran.stdout

@@ -47,9 +47,13 @@ def test_another_source_replaces_nothing_unless_forced(store: ObservationStore) 
         assert "--force" in (info.value.hint or "")
     assert (store.content_digest(), len(store.runs())) == (digest, runs)
     # the same source restates its own value; another channel sits beside it
-    (restated,) = store.ingest("p", [batch([obs("a", 1, "7")], source="tmall", name="t2.csv")]).files
+    (restated,) = store.ingest(
+        "p", [batch([obs("a", 1, "7")], source="tmall", name="t2.csv")]
+    ).files
     assert (restated.new, restated.changed) == (0, 1)
-    (beside,) = store.ingest("p", [batch([obs("a", 1, "3", "jd")], source="jd", name="j2.csv")]).files
+    (beside,) = store.ingest(
+        "p", [batch([obs("a", 1, "3", "jd")], source="jd", name="j2.csv")]
+    ).files
     assert (beside.new, beside.changed) == (1, 0)
     assert value(store, "a", 1) == Decimal(10)
     (forced,) = store.ingest("p", [clash], force=True).files

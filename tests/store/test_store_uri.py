@@ -39,7 +39,10 @@ def test_unknown_uri_like_store_values_are_refused(
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("postgresql://mk:s3cret@db.example:5433/marketing", "postgresql://mk:***@db.example:5433/marketing"),
+        (
+            "postgresql://mk:s3cret@db.example:5433/marketing",
+            "postgresql://mk:***@db.example:5433/marketing",
+        ),
         ("postgres://db.example/marketing", "postgres://db.example/marketing"),
         (
             "postgresql://mk@/marketing?host=/run/postgresql&password=s3cret",
@@ -74,8 +77,12 @@ def test_an_unreachable_server_is_one_message_without_the_password(tmp_path: Pat
     # a socket folder where no server listens: refused at once, no network needed
     url = f"postgresql://mk:s3cret@/marketing?host={tmp_path}&connect_timeout=2"
     run = run_cli(
-        "ingest", inputs / "q3-2023-growth.yaml", inputs / "q3-2023-growth.actuals.csv",
-        "--store", url, cwd=work,
+        "ingest",
+        inputs / "q3-2023-growth.yaml",
+        inputs / "q3-2023-growth.actuals.csv",
+        "--store",
+        url,
+        cwd=work,
     )
     assert run.code == 4, run.output
     assert "cannot reach the store postgresql://mk:***@/marketing" in run.output
@@ -92,7 +99,10 @@ def test_without_the_driver_the_message_says_what_to_install(tmp_path: Path) -> 
         "raise ImportError('psycopg is not installed')\n", encoding="utf-8"
     )
     run = run_cli(
-        "log", PLANS / "q3-2023-growth.yaml", "--store", "postgresql://mk:s3cret@db/marketing",
+        "log",
+        PLANS / "q3-2023-growth.yaml",
+        "--store",
+        "postgresql://mk:s3cret@db/marketing",
         env={"PYTHONPATH": str(blocker)},
     )
     assert run.code == 2, run.output
@@ -102,7 +112,9 @@ def test_without_the_driver_the_message_says_what_to_install(tmp_path: Path) -> 
 
 
 def test_windows_drive_and_plain_paths_stay_paths(tmp_path: Path) -> None:
-    assert resolve_store("C:/stores/a.sqlite", tmp_path) == SqliteLocation(Path("C:/stores/a.sqlite"))
+    assert resolve_store("C:/stores/a.sqlite", tmp_path) == SqliteLocation(
+        Path("C:/stores/a.sqlite")
+    )
     absolute = tmp_path / "backup:" / "s.sqlite"
     assert resolve_store(absolute, tmp_path) == SqliteLocation(absolute)
     assert resolve_store(None, tmp_path / "plan.yaml") == SqliteLocation(

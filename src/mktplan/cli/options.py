@@ -58,5 +58,3 @@ def declared_lang(plan: Path, data: object = None) -> str | None:
         return None
     found = _DECLARED.search(text)
     return found[1] if found else None
-
-

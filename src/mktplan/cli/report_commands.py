@@ -335,9 +335,7 @@ def report(
     cut = parse_as_of(as_of)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
-        raise UsageError(
-            msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint")
-        )
+        raise UsageError(msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint"))
     if fmt is ReportFormatOption.xlsx and out is None:
         raise UsageError(msg("report.xlsx_needs_out"), hint=msg("report.xlsx_needs_out.hint"))
     if template is not None:

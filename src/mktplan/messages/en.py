@@ -735,8 +735,7 @@ MESSAGES.update(
         ),
         "ingest.no_year": "a date without a year",
         "ingest.year_outside_period": (
-            "a date without a year, and {day} falls in no year of the plan period "
-            "{start} … {end}"
+            "a date without a year, and {day} falls in no year of the plan period {start} … {end}"
         ),
         "ingest.year_ambiguous": (
             "a date without a year that could be in {first} or {second} of the plan period; "
@@ -750,8 +749,7 @@ MESSAGES.update(
     {
         # ingest: Parquet files and the tables of a file
         "ingest.parquet.hint": (
-            "write the file again with pyarrow, pandas (to_parquet), DuckDB or Spark, or export "
-            "CSV"
+            "write the file again with pyarrow, pandas (to_parquet), DuckDB or Spark, or export CSV"
         ),
         "ingest.parquet.unreadable": "not a readable Parquet file ({why})",
         "ingest.parquet.no_columns": "the Parquet file has no columns",
@@ -1059,8 +1057,7 @@ MESSAGES.update(
         ),
         "store.io_error": "the disk refused to read or write the store {path} ({detail})",
         "store.io_error.hint": (
-            "check that the disk is present and has free space, and keep the store on a "
-            "local disk"
+            "check that the disk is present and has free space, and keep the store on a local disk"
         ),
         "store.cannot_open": "cannot open the store {path}: {detail}",
         "store.cannot_open.hint": "check that its folder exists and is writable",
@@ -1114,8 +1111,7 @@ MESSAGES.update(
             "a read-only role is for BI tools"
         ),
         "store.pg.disk_full": (
-            "the PostgreSQL server of the store {store} has no disk space left; nothing was "
-            "written"
+            "the PostgreSQL server of the store {store} has no disk space left; nothing was written"
         ),
         "store.pg.disk_full.hint": "free space on the database server, then run again",
         "store.pg.unreachable": "cannot reach the store {store}: {detail}",

@@ -616,7 +616,9 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old, lang)
-    new = "" if change.new is None and change.kind is Kind.removed else format_value(change.new, lang)
+    new = (
+        "" if change.new is None and change.kind is Kind.removed else format_value(change.new, lang)
+    )
     area = message(f"diff.area.{change.area.value}", lang)
     return (area, item_label(change.item, lang), what, old, new, change.delta_text(lang))
 

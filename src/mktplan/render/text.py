@@ -56,10 +56,8 @@ def tracking_variance(
     return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
 
 
-def plan_change_line(
-    change: PlanChange, lang: str, shown: numbers.Style = numbers.PLAIN
-) -> str:
-    """"kpi brand.searches: target 130,000 → 150,000 (+20,000)": one change of the plan
+def plan_change_line(change: PlanChange, lang: str, shown: numbers.Style = numbers.PLAIN) -> str:
+    """ "kpi brand.searches: target 130,000 → 150,000 (+20,000)": one change of the plan
     during the period, in ``lang``."""
     from mktplan.plan.diff import item_label
 
@@ -140,4 +138,3 @@ def _alert_sentence(a: AlertResult, lang: str, shown: numbers.Style) -> str:
         reference=n(a.reference, a.unit),
         threshold=n(a.threshold, "%" if a.rule in _GAP_RULES else a.unit),
     )
-

@@ -71,6 +71,7 @@ __all__ = [
     "to_micro",
 ]
 
+
 def dry_run_copy(path: Path, target: Path, *, lock_timeout: float = 600.0) -> Path | None:
     """For a dry run against the store at ``path``: ``target`` holding a copy of it when
     opening it would write to it (a schema upgrade, which an older mktplan cannot undo, or the

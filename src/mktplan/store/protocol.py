@@ -163,4 +163,3 @@ class StoreLocation(Protocol):
         """Files the store occupies on this machine, which a report must never overwrite: the
         store file first, then its journal's (none for a database server)."""
         ...
-

@@ -100,7 +100,6 @@ SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total
 WHERE plan_id = %s AND kpi = ANY(%s)"""
 
 
-
 # Σ value by channel of spans (kpi, start, end): the channel totals of the spans holding
 # all their KPI's data, and the signed month and edge-day pieces of the others, one range
 # scan each, added up per span and channel. Rows inside the window only: a month less all
