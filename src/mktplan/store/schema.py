@@ -61,13 +61,15 @@ _RECOUNT_DAY = """UPDATE observation_day SET (n, whole, rest, low, high) = (
 # the number of observation rows and the exact sum of their values, whole units and micro
 # remainders apart like observation_day.
 # A report's channel view reads whole months from it and only the edge days from the rows.
-_CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
+# The channel rollup of the observations ``where`` selects, one row per KPI, channel and month
+# (also read by upsert.count_fresh_rollups for the stored days of a new file's edge months).
+CHANNEL_MONTHS = """SELECT plan_id, kpi, channel, substr(date, 1, 7), count(*),
            sum(value / 1000000), sum(value % 1000000)
     FROM observation {where} GROUP BY plan_id, kpi, channel, substr(date, 1, 7)"""
 
 # The channel rollup counted afresh from every observation: migration 6's back-fill, and what
 # a bulk writer outside upsert.insert_new (the benchmark's store builder) runs after inserting.
-ROLLUP_CHANNEL_ALL = "INSERT INTO observation_channel_month " + _CHANNEL_MONTHS.format(where="")
+ROLLUP_CHANNEL_ALL = "INSERT INTO observation_channel_month " + CHANNEL_MONTHS.format(where="")
 
 # The per-channel totals (migration 9): per plan, KPI and channel the rows and Σ value of all
 # its observations, summed from the monthly channel rollup. A window that holds every day of
@@ -443,7 +445,7 @@ ROLLUP_DAYS = (
 # the months that hold them are recounted whole, so a month's rows are never half counted).
 ROLLUP_MONTHS_CLEAR = """DELETE FROM observation_channel_month
     WHERE plan_id = ?1 AND kpi = ?2 AND month BETWEEN substr(?3, 1, 7) AND substr(?4, 1, 7)"""
-ROLLUP_MONTHS = "INSERT INTO observation_channel_month " + _CHANNEL_MONTHS.format(
+ROLLUP_MONTHS = "INSERT INTO observation_channel_month " + CHANNEL_MONTHS.format(
     where="WHERE plan_id = ?1 AND kpi = ?2 "
     "AND date BETWEEN substr(?3, 1, 7) || '-01' AND substr(?4, 1, 7) || '-31'"
 )

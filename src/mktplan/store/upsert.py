@@ -209,6 +209,16 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted], *, alone: boo
 _LOWEST, _HIGHEST = -(2**63), 2**63 - 1
 
 
+def _fits(total: int) -> bool:
+    return _LOWEST <= total <= _HIGHEST
+
+
+def _whole_units(value: int) -> int:
+    """SQLite's ``value / 1000000`` of a micro-unit value: truncated toward zero (Python's
+    ``//`` floors), so that ``value - whole * MICRO`` is SQLite's ``value % 1000000``."""
+    return value // MICRO if value >= 0 else -(-value // MICRO)
+
+
 def count_fresh_rollups(
     conn: sqlite3.Connection,
     ordered: Sequence[Inserted],
@@ -230,9 +240,7 @@ def count_fresh_rollups(
         channel: str | None = None
         for row in group:
             value = row[6]
-            # SQLite's value / 10^6 and value % 10^6: truncated toward zero, the remainder
-            # with the value's sign (Python's // and % floor instead)
-            whole = value // MICRO if value >= 0 else -(-value // MICRO)
+            whole = _whole_units(value)
             counts = months.setdefault((plan_id, kpi, row[3], month), [0, 0, 0])
             counts[0] += 1
             counts[1] += whole
@@ -242,21 +250,20 @@ def count_fresh_rollups(
                 sums.append(value)
                 continue
             sums[-1] += value
-            if not _LOWEST <= sums[-1] <= _HIGHEST:
+            if not _fits(sums[-1]):
                 return False
-        wholes = [v // MICRO if v >= 0 else -(-v // MICRO) for v in sums]
+        wholes = [_whole_units(v) for v in sums]
         whole_sum = sum(wholes)
         rest_sum = sum(sums) - whole_sum * MICRO
         days.append((plan_id, kpi, day, len(sums), whole_sum, rest_sum, min(sums), max(sums)))
     for span in spans:  # stored rows of the edge months, outside the span
-        plan_id, kpi = span[0], span[1]
-        for channel, month, n, whole, rest in conn.execute(_EDGE_MONTHS, span):
+        for plan_id, kpi, channel, month, n, whole, rest in conn.execute(_EDGE_MONTHS, span):
             counts = months.setdefault((plan_id, kpi, channel, month), [0, 0, 0])
             counts[0] += n
             counts[1] += whole
             counts[2] += rest
-    if any(not _LOWEST <= x <= _HIGHEST for day_row in days for x in day_row[4:6]) or any(
-        not _LOWEST <= x <= _HIGHEST for counts in months.values() for x in counts[1:]
+    if not all(_fits(x) for day_row in days for x in day_row[4:6]) or not all(
+        _fits(x) for counts in months.values() for x in counts[1:]
     ):
         return False
     conn.executemany(_DAY_ROW, days)
@@ -279,12 +286,8 @@ _DAY_ROW = """INSERT INTO observation_day (plan_id, kpi, date, n, whole, rest, l
 
 # The channel rollup of a KPI's stored rows in the days of the span's first month before it,
 # then in those of its last month after it (parameters: plan id, kpi, first, last date).
-_EDGE_MONTH = """SELECT channel, substr(date, 1, 7), count(*), sum(value / 1000000),
-        sum(value % 1000000)
-    FROM observation WHERE plan_id = ?1 AND kpi = ?2 AND {days}
-    GROUP BY channel, substr(date, 1, 7)"""
 _EDGE_MONTHS = " UNION ALL ".join(
-    _EDGE_MONTH.format(days=days)
+    schema.CHANNEL_MONTHS.format(where=f"WHERE plan_id = ?1 AND kpi = ?2 AND {days}")
     for days in (
         "date >= substr(?3, 1, 7) || '-01' AND date < ?3",
         "date > ?4 AND date <= substr(?4, 1, 7) || '-31'",
