@@ -58,12 +58,18 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
+def caching_off() -> bool:
+    """Whether ``MKTPLAN_CACHE_DIR`` is set empty: no plan cache, no template cache."""
+    configured = os.environ.get(CACHE_ENV)
+    return configured is not None and not configured.strip()
+
+
 def cache_dir(plan_path: Path) -> Path | None:
     """The cache directory for ``plan_path``, or None when caching is off."""
+    if caching_off():
+        return None
     configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    return plan_path.resolve().parent / ".mktplan" / "cache"
+    return Path(configured) if configured else plan_path.resolve().parent / ".mktplan" / "cache"
 
 
 def _entry(plan_path: Path, data: bytes) -> Path | None:

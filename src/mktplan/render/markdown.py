@@ -120,10 +120,9 @@ def _bytecode_cache(environment: type[jinja2.Environment]) -> jinja2.BytecodeCac
 
     import jinja2
 
-    from mktplan.plan.cache import CACHE_ENV
+    from mktplan.plan.cache import caching_off
 
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None and not configured.strip():
+    if caching_off():
         return None
     mark = hashlib.sha256(
         repr(
