@@ -12,22 +12,41 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 
 from mktplan.i18n import Msg, catalogue, msg
-from mktplan.observations import QUANTUM, SCALE, Observation
+from mktplan.observations import SCALE, Observation
 
 MICRO: int = 10**SCALE  # micro-units per value unit: values are stored as value × 10^6
 MAX_MICRO = 2**63 - 1  # SQLite INTEGER is a signed 64-bit number
+# the largest power of ten (Decimal.adjusted) a value below MAX_MICRO / MICRO can have
+_MAX_ADJUSTED = len(str(MAX_MICRO)) - 1 - SCALE
+# shifting the decimal point never rounds in this context, whatever the value's digits
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def to_micro(value: Decimal) -> int | None:
     """``value`` in integer micro-units (rounded half-even to 6 decimals); None if it does
-    not fit a 64-bit integer or is not a finite number."""
-    try:
-        micro = int(value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN).scaleb(SCALE))
-    except (InvalidOperation, ValueError, OverflowError):
+    not fit a 64-bit integer or is not a finite number.
+
+    The point is shifted exactly and the result rounded once to an integer: the same
+    number as ``int(value.quantize(QUANTUM, ROUND_HALF_EVEN).scaleb(SCALE))`` (a property
+    test compares them), in a third of the time (2,000 KPI results per report, every value
+    of a long-format ingest). A value too large to fit is refused before any big integer
+    is made of it."""
+    if not value.is_finite():
         return None
+    if value.adjusted() > _MAX_ADJUSTED:
+        return 0 if value.is_zero() else None  # 0E+13 is a zero all the same
+    micro = int(value.scaleb(SCALE, _EXACT).to_integral_value(ROUND_HALF_EVEN))
     return micro if -MAX_MICRO <= micro <= MAX_MICRO else None
 
 
