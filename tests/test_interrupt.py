@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -96,16 +97,54 @@ def test_the_entry_point_runs_the_garbage_collector_rarely() -> None:
     """A command's process collects cycles every 200,000 new objects, not every 700 (a fifth
     of a big report's CPU time went to collector passes), from before the first import."""
     probe = (
-        "import gc, sys\n"
+        "import gc, os, sys\n"
         "from mktplan import __main__ as entry\n"
+        "real_exit = os._exit\n"
+        "def leave(code):\n"
+        "    print(gc.get_threshold(), code, flush=True)\n"
+        "    real_exit(code)\n"
+        "os._exit = leave\n"
         "sys.argv = ['mktplan', '--version']\n"
-        "try:\n"
-        "    entry.main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(gc.get_threshold())\n"
+        "entry.main()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    assert done.stdout.strip().splitlines()[-1] == "(200000, 30, 30)"
+    assert done.stdout.strip().splitlines()[-1] == "(200000, 30, 30) 0"
+
+
+def test_the_process_ends_without_teardown_after_flushing_everything(tmp_path: Path) -> None:
+    """The entry point leaves by os._exit once the output is flushed: a report to a pipe
+    arrives whole, and every exit code is the command's."""
+    store = tmp_path / "store.sqlite"
+    plan = PLANS / "q3-2023-growth.yaml"
+    ingest = [sys.executable, "-m", "mktplan", "ingest", plan, PLANS / "q3-2023-growth.actuals.csv"]
+    done = subprocess.run([*ingest, "--store", store], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    report = [sys.executable, "-m", "mktplan", "report", plan, "--store", store, "--as-of"]
+    done = subprocess.run(
+        [*report, "2023-07-31", "--format", "json"], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["plan"]["id"] == "q3-2023-growth"
+    done = subprocess.run([*report, "2023-07-31", "--format", "md"], capture_output=True)
+    assert done.stdout.decode().endswith("\n")
+    assert done.returncode == 0
+    # 1: invalid input, 2: usage, 3: alerts at --fail-on level, each with its message
+    done = subprocess.run([*report, "2023-13-45"], capture_output=True, check=False)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert b"2023-13-45" in done.stderr
+    assert b"Traceback" not in done.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "mktplan", "validate", tmp_path / "none.yaml"],
+        capture_output=True,
+        check=False,
+    )
+    assert missing.returncode == 1
+    assert b"not found" in missing.stdout + missing.stderr
+    alerts = subprocess.run(
+        [*report, "2023-07-31", "--format", "json", "--fail-on", "warning", "--out", tmp_path],
+        capture_output=True,
+        check=False,
+    )
+    assert alerts.returncode == 3, alerts.stderr
