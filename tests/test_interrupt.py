@@ -148,3 +148,16 @@ def test_the_process_ends_without_teardown_after_flushing_everything(tmp_path: P
         check=False,
     )
     assert alerts.returncode == 3, alerts.stderr
+
+
+def test_under_a_profiler_the_process_exits_the_usual_way(tmp_path: Path) -> None:
+    """cProfile (bench/run --profile) writes its file as Python exits: no fast exit then."""
+    stats = tmp_path / "version.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", stats, "-m", "mktplan", "--version"],
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0

@@ -13,7 +13,8 @@ the passes over the plan, the evaluation and the imported modules were a fifth o
 Once the command is done and its output flushed, the process ends without tearing the
 interpreter down (:func:`os._exit`, as mypy's ``hard_exit``): freeing a big report's objects
 one by one took 0.07 s, and nothing is left to close (files, stores and threads end with their
-commands).
+commands). Under a profiler, a coverage tool or a debugger, which write their findings as
+Python exits, the process exits the usual way.
 """
 
 import _signal  # type: ignore[import-not-found]  # the C module behind `signal`: no stubs
@@ -43,9 +44,16 @@ def main() -> None:
         run_command_line()
     except SystemExit as done:
         code = 0 if done.code is None else done.code
-        if isinstance(code, int) and _flushed():
+        if isinstance(code, int) and _observed_by_nobody() and _flushed():
             os._exit(code)
         raise  # a message for an exit code, or a stream that cannot take more: Python's way
+
+
+def _observed_by_nobody() -> bool:
+    """Whether no profiler, tracer or debugger is set (cProfile writes its file at exit)."""
+    import sys
+
+    return sys.getprofile() is None and sys.gettrace() is None
 
 
 def _flushed() -> bool:
