@@ -92,3 +92,40 @@ def test_a_report_during_an_ingest_does_not_wait_for_it(tmp_path: Path, backend:
     assert json.loads(report.stdout)["kpis"]
     if backend.name == "sqlite":  # SQLite locks the whole file: the results wait for later
         assert "the KPI results were not saved in the store" in report.stderr
+
+
+def test_a_refused_or_failed_report_leaves_the_results_as_they_were(
+    tmp_path: Path, backend: Backend
+) -> None:
+    """The results are written only once the report's file is: a report that may not
+    overwrite its --out, or whose template fails, leaves the store's results as they were."""
+    env = {"MKTPLAN_STORE": backend.new()}
+    plan = PLANS / f"{PLAN}.yaml"
+    assert run_cli("ingest", plan, PLANS / f"{PLAN}.actuals.csv", env=env).code == 0
+    precious = tmp_path / "notes.json"
+    precious.write_text('{"mine": true}\n', encoding="utf-8")
+    refused = run_cli("report", plan, "--as-of", "2023-07-31", "--out", precious, env=env)
+    assert refused.code == 1, refused.output
+    assert precious.read_text(encoding="utf-8") == '{"mine": true}\n'
+    broken = tmp_path / "broken.md.j2"
+    broken.write_text("{{ plan.name }} {{ 1 / 0 }}\n", encoding="utf-8")
+    failed = run_cli(
+        "report", plan, "--as-of", "2023-07-31", "--template", broken, "--out", tmp_path, env=env
+    )
+    assert failed.code == 1, failed.output
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        assert rows(store, "SELECT count(*) FROM kpi_result") == [(0,)]
+    written = run_cli("report", plan, "--as-of", "2023-07-31", "--out", tmp_path, env=env)
+    assert written.code == 0, written.output
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        (count,) = rows(store, "SELECT count(*) FROM kpi_result")[0]
+    assert count == len(
+        json.loads(
+            run_cli("report", plan, "--as-of", "2023-07-31", "--format", "json", env=env).stdout
+        )["kpis"]
+    )
+    # and an Excel report's too
+    xlsx = run_cli("report", plan, "--as-of", "2023-08-31", "--out", tmp_path / "r.xlsx", env=env)
+    assert xlsx.code == 0, xlsx.output
+    with open_store(env["MKTPLAN_STORE"]) as store:
+        assert rows(store, "SELECT count(DISTINCT as_of) FROM kpi_result") == [(2,)]

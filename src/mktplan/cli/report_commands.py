@@ -123,6 +123,42 @@ def _check_magnitudes(loaded: Plan, path: Path) -> None:
         raise ReportError(text, file=str(path), hint=msg("report.numbers_out_of_range.hint"))
 
 
+# What each format's renderer imports (0.03 s for JSON, 0.1–0.2 s for Markdown's Jinja, 0.3 s
+# for Excel's openpyxl on a slow machine); the KPI results for BI come after every format.
+_RENDERER_MODULES: dict[ReportFormatOption, tuple[str, ...]] = {
+    ReportFormatOption.md: ("mktplan.render.markdown", "jinja2.sandbox"),
+    ReportFormatOption.json: ("mktplan.render.json",),
+    ReportFormatOption.xlsx: ("mktplan.render.excel", "mktplan.render.excel_charts"),
+    ReportFormatOption.table: ("mktplan.render.table",),
+    ReportFormatOption.brief: ("mktplan.render.weekly",),
+}
+
+
+def _import_quietly(modules: tuple[str, ...]) -> None:
+    """Import ``modules``; a failure is left for the renderer's own import to report."""
+    import importlib
+
+    for name in (*modules, "mktplan.bi_snapshot"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112  # the same import on the main thread raises it again
+            continue
+
+
+def _warm_renderer(fmt: ReportFormatOption) -> None:
+    """Import the renderer on a second thread while the store is read: SQLite and PostgreSQL
+    answer without holding Python's lock, so on a machine with two cores the imports cost
+    almost nothing instead of following the evaluation (the 10M-observation Markdown report's
+    time after its evaluation: 0.77 s → 0.51 s, median of 8). The modules the renderers
+    share with the evaluation are imported before it starts, and Python's import locks keep
+    a module the main thread asks for meanwhile imported once."""
+    import threading
+
+    threading.Thread(
+        target=_import_quietly, args=(_RENDERER_MODULES[fmt],), name="mktplan-warm", daemon=True
+    ).start()
+
+
 def _evaluate(
     loaded: Plan,
     plan: Path,
@@ -148,6 +184,7 @@ def _evaluate(
             with opened.query(loaded.plan.id) as observations:
                 found = None
                 if not observations.is_empty():
+                    _warm_renderer(fmt)
                     found = evaluate(
                         loaded, observations, cut, include_daily=include_daily, period=kind
                     )
