@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mktplan.observations import AggRequest, MemoryObservations, Observation, Span
 from mktplan.store import ObservationStore, Store, open_store, schema
+from mktplan.store.query import Piece, channel_pieces
 from tests.conftest import Backend
 from tests.store.helpers import batch, channel_sums, obs, old_store
 
@@ -281,18 +282,61 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: B
             "k": {"a": D(3080)},  # all of k's days: its totals
             "j": {"b": D(1010)},
         }
-        # one day short of k's data: k from months and days; j still wholly inside
+        # one day short of k's data: k's totals less that day; j still wholly inside
         assert channel_sums(sql, ["k", "j"], days[1], days[-1]) == {
-            "k": {"a": D(2079)},
+            "k": {"a": D(3079)},
+            "j": {"b": D(1010)},
+        }
+        # February and March: two months of k's rollup, fewer than its totals less the
+        # months around them (3 + … + 62 = 1950); all of j's days, its totals
+        assert channel_sums(sql, ["k", "j"], days[2], days[61]) == {
+            "k": {"a": D(1950)},
             "j": {"b": D(1010)},
         }
         with sql as held:  # inside a report's snapshot (PostgreSQL reads the spans once)
             assert channel_sums(held, ["j"], days[1], days[-1]) == {"j": {"b": D(1010)}}
             assert channel_sums(held, ["k", "j"], days[1], days[-1]) == {
-                "k": {"a": D(2079)},
+                "k": {"a": D(3079)},
                 "j": {"b": D(1010)},
             }
             assert channel_sums(held, ["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
+
+
+def test_a_span_is_cut_into_the_fewest_rollup_rows() -> None:
+    first, last = dt.date(2025, 1, 1), dt.date(2025, 9, 7)  # a KPI's data days
+
+    def cut(start: str, end: str) -> list[Piece]:
+        return channel_pieces(dt.date.fromisoformat(start), dt.date.fromisoformat(end), first, last)
+
+    assert cut("2024-12-01", "2025-12-31") == [("total", "", "", 1)]  # all of the data
+    assert cut("2025-01-01", "2025-09-07") == [("total", "", "", 1)]
+    assert cut("2025-09-08", "2025-12-31") == []  # none of it
+    # a due date early in the data: the months before it, then its days
+    assert cut("2025-01-01", "2025-03-04") == [
+        ("months", "2025-01", "2025-02", 1),
+        ("days", "2025-03-01", "2025-03-04", 1),
+    ]
+    # late in the data: the totals less the rest of its month (August less its first
+    # 20 days would be 21 rows) and less September, whose seven days of data are all in
+    # its month of the rollup
+    assert cut("2025-01-01", "2025-08-20") == [
+        ("total", "", "", 1),
+        ("months", "2025-09", "2025-09", -1),
+        ("days", "2025-08-21", "2025-08-31", -1),
+    ]
+    # September's days are those up to the last day of data: 3 inside, 4 after
+    assert cut("2025-01-01", "2025-09-03") == [
+        ("total", "", "", 1),
+        ("days", "2025-09-04", "2025-09-07", -1),
+    ]
+    # a week in the middle: its days
+    assert cut("2025-05-12", "2025-05-18") == [("days", "2025-05-12", "2025-05-18", 1)]
+    # most of a month: the month less its other days
+    assert cut("2025-05-02", "2025-05-30") == [
+        ("months", "2025-05", "2025-05", 1),
+        ("days", "2025-05-01", "2025-05-01", -1),
+        ("days", "2025-05-31", "2025-05-31", -1),
+    ]
 
 
 def test_latest_dates_are_the_last_days_of_the_kpi_totals(backend: Backend) -> None:

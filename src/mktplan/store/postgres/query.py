@@ -19,7 +19,7 @@ import psycopg
 
 from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store.postgres import failures
-from mktplan.store.query import _channel_pieces
+from mktplan.store.query import TOTAL, Piece, channel_pieces
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
@@ -101,23 +101,29 @@ WHERE plan_id = %s AND kpi = ANY(%s)"""
 
 
 # Σ value by channel of spans (kpi, start, end): the channel totals of the spans holding
-# all their KPI's data, and the signed month and edge-day pieces of the others, one range
-# scan each, added up per span and channel. Rows inside the window only: a month less all
-# its days leaves none.
+# all their KPI's data, and the signed pieces of the others (the KPI's channel totals, months
+# of the channel rollup, days of the rows: see mktplan.store.query.channel_pieces), one
+# range scan each, added up per span and channel. Rows inside the window only: a month less
+# all its days leaves none.
 CHANNEL_SUMS = """
 SELECT i.id, t.channel, t.total
 FROM unnest(%(inside)s::int[], %(inside_kpis)s::text[]) AS i(id, kpi)
 JOIN observation_channel_total t ON t.plan_id = %(plan)s AND t.kpi = i.kpi
 UNION ALL
 SELECT p.id, s.channel, sum(s.total * p.sign)
-FROM unnest(%(id)s::int[], %(kpi)s::text[], %(months)s::bool[], %(a)s::date[], %(b)s::date[],
-            %(sign)s::int[]) AS p(id, kpi, months, a, b, sign)
+FROM unnest(%(id)s::int[], %(kpi)s::text[], %(kind)s::text[], %(a)s::date[], %(b)s::date[],
+            %(sign)s::int[]) AS p(id, kpi, kind, a, b, sign)
 CROSS JOIN LATERAL (
+    SELECT t.channel, t.n, t.total FROM observation_channel_total t
+    WHERE p.kind = 'total' AND t.plan_id = %(plan)s AND t.kpi = p.kpi
+    UNION ALL
     SELECT c.channel, c.n, c.total FROM observation_channel_month c
-    WHERE p.months AND c.plan_id = %(plan)s AND c.kpi = p.kpi AND c.month BETWEEN p.a AND p.b
+    WHERE p.kind = 'months' AND c.plan_id = %(plan)s AND c.kpi = p.kpi
+        AND c.month BETWEEN p.a AND p.b
     UNION ALL
     SELECT o.channel, 1, o.value FROM observation o
-    WHERE NOT p.months AND o.plan_id = %(plan)s AND o.kpi = p.kpi AND o.date BETWEEN p.a AND p.b
+    WHERE p.kind = 'days' AND o.plan_id = %(plan)s AND o.kpi = p.kpi
+        AND o.date BETWEEN p.a AND p.b
 ) AS s
 GROUP BY p.id, s.channel HAVING sum(s.n * p.sign) > 0"""
 
@@ -135,6 +141,16 @@ def _by_kpi(rows: Sequence[tuple[Any, ...]]) -> dict[str, _KpiTotals]:
 def _columns(windows: Sequence[Window]) -> tuple[list[str], list[dt.date], list[dt.date]]:
     """(kpi, start, stop) windows as three arrays, to unnest WITH ORDINALITY (ids from 1)."""
     return [w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows]
+
+
+def _piece_dates(piece: Piece) -> tuple[str, dt.date | None, dt.date | None]:
+    """A piece's kind and first and last days as the statement takes them (a month as its
+    first day, the totals without days)."""
+    if piece.kind == "total":
+        return piece.kind, None, None
+    if piece.kind == "months":
+        return piece.kind, _day(f"{piece.first}-01"), _day(f"{piece.last}-01")
+    return piece.kind, _day(piece.first), _day(piece.last)
 
 
 def _day(iso: str) -> dt.date:
@@ -406,12 +422,11 @@ class PgObservations:
         """Σ value of each (kpi, start, end) span by channel ('' for observations without
         one); a span without observations is left out.
 
-        A span holding all its KPI's data (its first and last days from
-        ``observation_kpi_total``) is read from the channel totals
-        (``observation_channel_total``). The others from the pieces of their window (see
-        :meth:`mktplan.store.query.SqlObservations.channel_sums`: whole months from
-        ``observation_channel_month``, edge days from the rows, or a whole edge month less its
-        days outside), added up with their signs by the server: one statement for every span
+        Each span is cut into signed pieces by :func:`mktplan.store.query.channel_pieces`,
+        knowing its KPI's first and last days (``observation_kpi_total``): a span holding
+        all the KPI's data is its channel totals (``observation_channel_total``); the others
+        add up totals, months of ``observation_channel_month`` and days of the rows,
+        whichever are fewer, with their signs, on the server: one statement for every span
         of a report, however many windows."""
         wanted = list(dict.fromkeys(spans))
         sums: dict[Span, dict[str, Decimal]] = {}
@@ -420,22 +435,20 @@ class PgObservations:
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [s.kpi for s in wanted])
             inside: list[int] = []
-            # (span, kpi, months?, first, last, sign) of each piece of the other spans
-            pieces: list[tuple[int, str, bool, dt.date, dt.date, int]] = []
-            cut: dict[tuple[dt.date, dt.date], list[tuple[str, str, str, str]]] = {}
+            # (span, kpi, kind, first, last, sign) of each piece of the other spans
+            pieces: list[tuple[int, str, str, dt.date | None, dt.date | None, int]] = []
+            cut: dict[tuple[dt.date, dt.date, dt.date, dt.date], list[Piece]] = {}
             for i, (kpi, start, end) in enumerate(wanted):
                 kpi_totals = totals.get(kpi)
                 if kpi_totals is None:  # no data at all
                     continue
-                if start <= kpi_totals[0] and kpi_totals[1] <= end:
+                key = (start, end, kpi_totals[0], kpi_totals[1])
+                if key not in cut:
+                    cut[key] = channel_pieces(*key)
+                if cut[key] == [TOTAL]:
                     inside.append(i)
                     continue
-                if (start, end) not in cut:
-                    cut[(start, end)] = _channel_pieces(start, end)
-                for what, first, last, sign in cut[(start, end)]:
-                    months = what == "months"
-                    a, b = (f"{first}-01", f"{last}-01") if months else (first, last)
-                    pieces.append((i, kpi, months, _day(a), _day(b), -1 if sign else 1))
+                pieces.extend((i, kpi, *_piece_dates(piece), piece.sign) for piece in cut[key])
             if not inside and not pieces:
                 return sums
             cur.execute(
@@ -446,7 +459,7 @@ class PgObservations:
                     "inside_kpis": [wanted[i].kpi for i in inside],
                     **{
                         name: [p[k] for p in pieces]
-                        for k, name in enumerate(("id", "kpi", "months", "a", "b", "sign"))
+                        for k, name in enumerate(("id", "kpi", "kind", "a", "b", "sign"))
                     },
                 },
             )
