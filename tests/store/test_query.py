@@ -96,6 +96,23 @@ def test_sql_answers_equal_the_reference(
         assert sql.is_empty() == (not first and not second)
 
 
+def test_window_sums_add_the_kpis_sums_as_decimals_in_the_order_given(backend: Backend) -> None:
+    day = dt.date(2024, 6, 1)
+    rows = [
+        Observation("a", day, Decimal("1.5"), "web"),
+        Observation("a", day, Decimal(1), "shop"),
+        Observation("b", day, Decimal("2.5"), "web"),
+        Observation("c", day + dt.timedelta(days=1), Decimal(3)),
+    ]
+    with open_store(backend.new()) as store:
+        store.ingest("p", [batch(rows)])
+        windows = [(day, day), (day, day + dt.timedelta(days=6)), (day - dt.timedelta(days=1),) * 2]
+        found = store.query("p").window_sums(["b", "a", "b", "missing"], windows)
+        # Σ of each KPI (2.5 and 2.5), added as Decimals: 5.0, as the metrics add a role's
+        # KPIs; c is not asked for; no data the day before
+        assert [str(v) for v in found] == ["5.0", "5.0", "None"]
+
+
 def test_weighted_mean_joins_on_date_and_channel(backend: Backend) -> None:
     data = [
         obs("rate", 1, "2.5", "web"),

@@ -25,6 +25,7 @@ from mktplan.store.records import MICRO, from_micro
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 READ_CACHE_KIB = 64 * 1024  # page cache of a report's read snapshot
 DAY = dt.timedelta(days=1)
+ZERO = Decimal(0)  # the start of a sum of Decimals, as sum() starts
 
 
 class _Stats(NamedTuple):
@@ -647,13 +648,20 @@ class SqlObservations:
         """Σ value of every observation of ``kpis`` (each KPI once) in each window, in order;
         None for a window where none has one. The KPIs' sums are added in the order given,
         as ``Decimal`` s, like the sum of their ``aggregate`` answers. One statement over the
-        daily rollup: the weekly spend of 200 modules over a year is 53 windows, not 10,600."""
-        order = {kpi: i for i, kpi in enumerate(dict.fromkeys(kpis))}
-        found: dict[int, list[tuple[int, int]]] = {}
+        daily rollup: the weekly spend of 200 modules over a year is 53 windows, not 10,600;
+        its rows come by KPI in the order given, then by window (the order of the loops, no
+        sort), so each window's sum is added up as they arrive."""
+        totals: dict[int, Decimal] = {}
         with self._snapshot() as conn:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS mk_kpi "
+                "(position INTEGER PRIMARY KEY, kpi TEXT NOT NULL)"
+            )
             conn.execute("DELETE FROM mk_kpi")
-            conn.executemany("INSERT INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in order])
+            conn.executemany(
+                "INSERT INTO mk_kpi (position, kpi) VALUES (?, ?)",
+                enumerate(dict.fromkeys(kpis)),
+            )
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS mk_range "
                 "(id INTEGER PRIMARY KEY, start TEXT NOT NULL, stop TEXT NOT NULL)"
@@ -664,19 +672,16 @@ class SqlObservations:
                 [(i, a.isoformat(), b.isoformat()) for i, (a, b) in enumerate(windows)],
             )
             cur = conn.execute(
-                "SELECT r.id, k.kpi, sum(d.whole), sum(d.rest) FROM mk_range r "
-                "CROSS JOIN mk_kpi k CROSS JOIN observation_day d ON d.plan_id = ? "
-                "AND d.kpi = k.kpi AND d.date BETWEEN r.start AND r.stop GROUP BY r.id, k.kpi",
+                "SELECT r.id, sum(d.whole), sum(d.rest) FROM mk_kpi k CROSS JOIN mk_range r "
+                "CROSS JOIN observation_day d ON d.plan_id = ? AND d.kpi = k.kpi "
+                "AND d.date BETWEEN r.start AND r.stop "
+                "GROUP BY k.position, r.id ORDER BY k.position, r.id",
                 (self._plan,),
             )
-            for wid, kpi, whole, rest in cur:
-                found.setdefault(wid, []).append((order[kpi], int(whole) * MICRO + int(rest)))
-        return [
-            sum((from_micro(total) for _, total in sorted(found[i])), Decimal(0))
-            if i in found
-            else None
-            for i in range(len(windows))
-        ]
+            for wid, whole, rest in cur:
+                total = from_micro(int(whole) * MICRO + int(rest))
+                totals[wid] = totals.get(wid, ZERO) + total
+        return [totals.get(i) for i in range(len(windows))]
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
