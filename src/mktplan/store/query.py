@@ -150,6 +150,12 @@ def _range_pieces(
     return ranges + days
 
 
+def _decimal(whole: int, rest: int) -> Decimal:
+    """The ``Decimal`` of a sum kept as whole units and micro-unit remainders, as
+    :func:`from_micro` gives it (directly when a whole number: most channel sums are counts)."""
+    return Decimal(whole) if rest == 0 else from_micro(whole * MICRO + rest)
+
+
 class SqlObservations:
     """Observations of ``plan_id`` in an open store connection.
 
@@ -514,7 +520,6 @@ class SqlObservations:
         (window, data days) go to temporary tables."""
         wanted = list(dict.fromkeys(spans))
         sums: dict[Span, dict[str, Decimal]] = {}
-        found: list[tuple[int, str, int, int]] = []  # (span id, channel, whole, rest)
         with self._snapshot() as conn:
             bounds = {
                 str(kpi): (str(first), str(last))
@@ -523,11 +528,12 @@ class SqlObservations:
                     (self._plan,),
                 )
             }
-            whole: list[tuple[int, str]] = []  # (span id, kpi) of the spans of all the data
+            whole: dict[str, list[Span]] = {}  # the spans holding all their KPI's data
             cut: list[tuple[int, str, int]] = []  # (span id, kpi, cut id) of the others
             # the pieces of each distinct (window, first and last day of data), numbered
             cuts: dict[tuple[dt.date, dt.date, str, str], tuple[int, list[Piece]]] = {}
-            for i, (kpi, start, end) in enumerate(wanted):
+            for i, span in enumerate(wanted):
+                kpi, start, end = span
                 held = bounds.get(kpi)
                 if held is None:  # no data at all
                     continue
@@ -537,40 +543,40 @@ class SqlObservations:
                     cuts[key] = (len(cuts), channel_pieces(start, end, *days))
                 number, pieces = cuts[key]
                 if pieces == [TOTAL]:
-                    whole.append((i, kpi))
+                    whole.setdefault(kpi, []).append(span)
                 elif pieces:
                     cut.append((i, kpi, number))
             if whole:
-                conn.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS mk_whole_span "
-                    "(id INTEGER PRIMARY KEY, kpi TEXT NOT NULL)"
-                )
-                conn.execute("DELETE FROM mk_whole_span")
-                conn.executemany("INSERT INTO mk_whole_span (id, kpi) VALUES (?, ?)", whole)
-                found.extend(
-                    conn.execute(
-                        "SELECT s.id, t.channel, t.whole, t.rest "
-                        "FROM mk_whole_span s CROSS JOIN observation_channel_total t "
-                        "ON t.plan_id = ? AND t.kpi = s.kpi",
-                        (self._plan,),
-                    )
-                )
+                # each KPI's totals read once, however many of its spans hold all its data
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_whole_kpi (kpi TEXT PRIMARY KEY)")
+                conn.execute("DELETE FROM mk_whole_kpi")
+                conn.executemany("INSERT INTO mk_whole_kpi (kpi) VALUES (?)", [(k,) for k in whole])
+                totals: dict[str, dict[str, Decimal]] = {}
+                for kpi, channel, whole_units, rest in conn.execute(
+                    "SELECT k.kpi, t.channel, t.whole, t.rest "
+                    "FROM mk_whole_kpi k CROSS JOIN observation_channel_total t "
+                    "ON t.plan_id = ? AND t.kpi = k.kpi",
+                    (self._plan,),
+                ):
+                    totals.setdefault(kpi, {})[channel] = _decimal(whole_units, rest)
+                for kpi, kpi_spans in whole.items():
+                    for span in kpi_spans:
+                        sums[span] = dict(totals[kpi])
             if cut:
-                found.extend(
-                    self._pieces_summed(
-                        conn,
-                        cut,
-                        [
-                            (number, PIECE_KINDS[p.kind], p.first, p.last, p.sign)
-                            for number, pieces in cuts.values()
-                            if pieces != [TOTAL]
-                            for p in pieces
-                        ],
-                    )
+                found = self._pieces_summed(
+                    conn,
+                    cut,
+                    [
+                        (number, PIECE_KINDS[p.kind], p.first, p.last, p.sign)
+                        for number, pieces in cuts.values()
+                        if pieces != [TOTAL]
+                        for p in pieces
+                    ],
                 )
-        for sid, channel, whole_units, rest in found:
-            sums.setdefault(wanted[sid], {})[channel] = from_micro(whole_units * MICRO + rest)
-        return sums
+                for sid, channel, whole_units, rest in found:
+                    sums.setdefault(wanted[sid], {})[channel] = _decimal(whole_units, rest)
+        # in the order asked (the statements answer by kind of span)
+        return {span: sums[span] for span in wanted if span in sums}
 
     def _pieces_summed(
         self,
