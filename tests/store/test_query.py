@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from mktplan.observations import AggRequest, MemoryObservations, Observation
 from mktplan.store import open_store
+from mktplan.store.query import _decimal
+from mktplan.store.records import MICRO, from_micro
 from tests.conftest import Backend
 from tests.store.helpers import batch, channel_sums, obs
 
@@ -161,3 +163,14 @@ def test_weighted_mean_beyond_64_bits_is_close(backend: Backend) -> None:
     assert value is not None
     assert expected == Decimal("3500000000000")
     assert value == pytest.approx(expected, rel=Decimal("1e-12"))
+
+
+@given(st.integers(-(10**30), 10**30), st.one_of(st.just(0), st.integers(-(10**9), 10**9)))
+def test_a_sum_in_whole_units_and_remainders_is_the_decimal_from_micro_gives(
+    whole: int, rest: int
+) -> None:
+    found = _decimal(whole, rest)
+    assert (str(found), found.as_tuple()) == (
+        str(expected := from_micro(whole * MICRO + rest)),
+        expected.as_tuple(),
+    )
