@@ -388,6 +388,17 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backe
         assert [found[a].count for a in asked] == [64, 64, 64, 64, 63, 63, 63, 63]
         assert found[asked[0]].first == days[0]
         assert found[asked[0]].last == days[-1]
+        # a window after the last day of the totals (moved back by hand) holds none of the
+        # KPI's data: no statement looks for its days
+        store.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE observation_kpi_total SET last = '2024-03-31'"
+            if backend.name == "sqlite"
+            else "UPDATE observation_kpi_total SET last = DATE '2024-03-31'"
+        )
+        after = [AggRequest("k", days[-2], days[-1], how) for how in ("sum", "last", "max")]
+        found = sql.aggregate(after)
+        assert [found[a].value for a in after] == [None, None, None]
+        assert [found[a].count for a in after] == [0, 0, 0]
 
 
 DAY0 = dt.date(2024, 1, 20)

@@ -298,42 +298,60 @@ class SqlObservations:
         self, conn: sqlite3.Connection, windows: Sequence[Window], extremes: set[Window]
     ) -> dict[Window, _Stats | None] | None:
         """Stats of every window over the daily rollup (observation_day): a window costs a
-        range scan over its days, not its rows. One statement sums every window and finds its
-        first and last dates by two index seeks (not a step per day row), and min and max are
-        read only for the windows in ``extremes``: each aggregate is a step per day row, and a
-        2,000-KPI report has about 27,000 windows over 970,000 day rows. A window that holds
-        every day of its KPI's data reads the KPI's totals (``observation_kpi_total``) instead.
-        None when a sum would pass 64 bits (the caller then scans the rows)."""
+        range scan over its days, not its rows. Each KPI's totals (``observation_kpi_total``:
+        first and last day, count, Σ, lowest and highest daily value) are read first: a window
+        holding none of its KPI's data days has no stats and one holding all of them is its
+        KPI's totals row, without a statement (in a report as of the plan end, most windows
+        are one or the other). One statement sums every other window and finds its first and
+        last dates by two index seeks (not a step per day row), and min and max are read only
+        for the windows in ``extremes``: each aggregate is a step per day row. None when a sum
+        would pass 64 bits (the caller then scans the rows)."""
+        totals = {
+            str(kpi): (dt.date.fromisoformat(first), dt.date.fromisoformat(last), *figures)
+            for kpi, first, last, *figures in conn.execute(
+                "SELECT kpi, first, last, n, whole, rest, low, high FROM observation_kpi_total "
+                "WHERE plan_id = ?",
+                (self._plan,),
+            )
+        }
+        stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
+        scanned: list[Window] = []
+        for window in windows:
+            found = totals.get(window[0])
+            if found is None:  # no data at all
+                continue
+            first, last, count, whole, rest, low, high = found
+            if window[2] < first or window[1] > last:  # none of its data
+                continue
+            if window[1] <= first and last <= window[2]:  # all of it
+                asked = window in extremes
+                stats[window] = _Stats(
+                    rows=int(count),
+                    first=first,
+                    last=last,
+                    total=int(whole) * MICRO + int(rest),
+                    low=int(low) if asked else None,
+                    high=int(high) if asked else None,
+                )
+            else:
+                scanned.append(window)
+        if not scanned:
+            return stats
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS mk_span (id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, "
-            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL, "
-            "inside INTEGER NOT NULL DEFAULT 0)"
+            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL)"
         )
         conn.execute("DELETE FROM mk_span")
         conn.executemany(
             "INSERT INTO mk_span (id, kpi, start, stop, extremes) VALUES (?, ?, ?, ?, ?)",
             [
                 (i, w[0], w[1].isoformat(), w[2].isoformat(), w in extremes)
-                for i, w in enumerate(windows)
+                for i, w in enumerate(scanned)
             ],
         )
-        # a window holding every day of its KPI's data is the KPI's totals row
-        conn.execute(
-            "UPDATE mk_span AS w SET inside = 1 WHERE EXISTS (SELECT 1 FROM "
-            "observation_kpi_total t WHERE t.plan_id = ?1 AND t.kpi = w.kpi "
-            "AND t.first >= w.start AND t.last <= w.stop)",
-            (self._plan,),
-        )
-        whole_kpis = conn.execute(
-            "SELECT w.id, t.n, t.whole, t.rest, t.first, t.last, t.low, t.high "
-            "FROM mk_span w JOIN observation_kpi_total t ON t.plan_id = ?1 AND t.kpi = w.kpi "
-            "WHERE w.inside",
-            (self._plan,),
-        ).fetchall()
         join = (
             "FROM mk_span w JOIN observation_day d "
-            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
-            "AND NOT w.inside"
+            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop"
         )
         seek = (
             "(SELECT {} FROM observation_day x "
@@ -358,21 +376,9 @@ class SqlObservations:
                     (self._plan,),
                 )
             }
-        stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
-        for wid, count, whole, rest, first, last, low, high in whole_kpis:
-            window = windows[wid]
-            stats[window] = _Stats(
-                rows=int(count),
-                first=dt.date.fromisoformat(first),
-                last=dt.date.fromisoformat(last),
-                total=int(whole) * MICRO + int(rest),
-                low=int(low) if window in extremes else None,
-                high=int(high) if window in extremes else None,
-            )
         for wid, count, whole, rest, first, last in sums:
-            window = windows[wid]
             low, high = bounds.get(wid, (None, None))
-            stats[window] = _Stats(
+            stats[scanned[wid]] = _Stats(
                 rows=int(count),
                 first=dt.date.fromisoformat(first),
                 last=dt.date.fromisoformat(last),

@@ -206,8 +206,8 @@ class PgObservations:
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [w[0] for w in windows])
-            # a window holding every day of its KPI's data is the KPI's totals row; the
-            # others (of KPIs with data) are a range scan of their days
+            # a window holding every day of its KPI's data is the KPI's totals row, one
+            # holding none of them has no stats; the others are a range scan of their days
             stats: dict[Window, tuple[Any, ...]] = {}
             bounds: dict[Window, tuple[Any, Any]] = {}
             scanned: list[Window] = []
@@ -216,6 +216,8 @@ class PgObservations:
                 if kpi_totals is None:
                     continue
                 first, last, count, total, low, high = kpi_totals
+                if window[2] < first or window[1] > last:  # none of its data
+                    continue
                 if window[1] <= first and last <= window[2]:
                     stats[window] = (count, first, last, total)
                     bounds[window] = (low, high)
