@@ -567,7 +567,8 @@ class SqlObservations:
                     totals.setdefault(kpi, {})[channel] = _decimal(whole_units, rest)
                 for kpi, kpi_spans in whole.items():
                     for span in kpi_spans:
-                        sums[span] = dict(totals[kpi])
+                        if kpi in totals:
+                            sums[span] = dict(totals[kpi])
             if cut:
                 found = self._pieces_summed(
                     conn,

@@ -100,14 +100,14 @@ SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total
 WHERE plan_id = %s AND kpi = ANY(%s)"""
 
 
-# Σ value by channel of spans (kpi, start, end): the channel totals of the spans holding
-# all their KPI's data, and the signed pieces of the others (the KPI's channel totals, months
-# of the channel rollup, days of the rows: see mktplan.store.query.channel_pieces), one
-# range scan each, added up per span and channel. Rows inside the window only: a month less
-# all its days leaves none.
+# Σ value by channel of spans (kpi, start, end): the channel totals of the KPIs with spans
+# holding all their data (ids -1, -2, … in the order given), and the signed pieces of the
+# others (the KPI's channel totals, months of the channel rollup, days of the rows: see
+# mktplan.store.query.channel_pieces), one range scan each, added up per span and channel.
+# Rows inside the window only: a month less all its days leaves none.
 CHANNEL_SUMS = """
-SELECT i.id, t.channel, t.total
-FROM unnest(%(inside)s::int[], %(inside_kpis)s::text[]) AS i(id, kpi)
+SELECT -i.id, t.channel, t.total
+FROM unnest(%(inside)s::text[]) WITH ORDINALITY AS i(kpi, id)
 JOIN observation_channel_total t ON t.plan_id = %(plan)s AND t.kpi = i.kpi
 UNION ALL
 SELECT p.id, s.channel, sum(s.total * p.sign)
@@ -436,11 +436,12 @@ class PgObservations:
             return sums
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [s.kpi for s in wanted])
-            inside: list[int] = []
+            inside: dict[str, list[Span]] = {}  # the spans holding all their KPI's data
             # (span, kpi, kind, first, last, sign) of each piece of the other spans
             pieces: list[tuple[int, str, str, dt.date | None, dt.date | None, int]] = []
             cut: dict[tuple[dt.date, dt.date, dt.date, dt.date], list[Piece]] = {}
-            for i, (kpi, start, end) in enumerate(wanted):
+            for i, span in enumerate(wanted):
+                kpi, start, end = span
                 kpi_totals = totals.get(kpi)
                 if kpi_totals is None:  # no data at all
                     continue
@@ -448,7 +449,7 @@ class PgObservations:
                 if key not in cut:
                     cut[key] = channel_pieces(*key)
                 if cut[key] == [TOTAL]:
-                    inside.append(i)
+                    inside.setdefault(kpi, []).append(span)
                     continue
                 pieces.extend((i, kpi, *_piece_dates(piece), piece.sign) for piece in cut[key])
             if not inside and not pieces:
@@ -457,16 +458,27 @@ class PgObservations:
                 CHANNEL_SUMS,
                 {
                     "plan": self._plan,
-                    "inside": inside,
-                    "inside_kpis": [wanted[i].kpi for i in inside],
+                    "inside": list(inside),  # each KPI's totals read once
                     **{
                         name: [p[k] for p in pieces]
                         for k, name in enumerate(("id", "kpi", "kind", "a", "b", "sign"))
                     },
                 },
             )
+            whole: dict[str, dict[str, Decimal]] = {}
+            kpis = list(inside)
             for sid, channel, total in cur.fetchall():
-                sums.setdefault(wanted[int(sid)], {})[channel] = from_micro(int(total))
+                value = from_micro(int(total))
+                if sid < 0:
+                    whole.setdefault(kpis[-int(sid) - 1], {})[channel] = value
+                else:
+                    sums.setdefault(wanted[int(sid)], {})[channel] = value
+            for kpi, kpi_spans in inside.items():
+                for span in kpi_spans:
+                    if kpi in whole:
+                        sums[span] = dict(whole[kpi])
+        # in the order asked (the statement answers the spans of all the data first)
+        return {span: sums[span] for span in wanted if span in sums}
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
