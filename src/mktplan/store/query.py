@@ -316,14 +316,19 @@ class SqlObservations:
         }
         stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
         scanned: list[Window] = []
+        # the day ranges summed for each scanned window (its own days, or the days of data
+        # outside it when fewer: the window is then its KPI's totals less them)
+        parts: list[tuple[int, str, str, str]] = []  # (scanned window, kpi, first, last)
+        less: dict[int, tuple[int, int, int]] = {}  # scanned window: (n, whole, rest) totals
         for window in windows:
-            found = totals.get(window[0])
+            kpi, start, end = window
+            found = totals.get(kpi)
             if found is None:  # no data at all
                 continue
             first, last, count, whole, rest, low, high = found
-            if window[2] < first or window[1] > last:  # none of its data
+            if end < first or start > last:  # none of its data
                 continue
-            if window[1] <= first and last <= window[2]:  # all of it
+            if start <= first and last <= end:  # all of it
                 asked = window in extremes
                 stats[window] = _Stats(
                     rows=int(count),
@@ -333,15 +338,30 @@ class SqlObservations:
                     low=int(low) if asked else None,
                     high=int(high) if asked else None,
                 )
-            else:
-                scanned.append(window)
+                continue
+            number = len(scanned)
+            scanned.append(window)
+            inside = (min(end, last) - max(start, first)).days + 1
+            if window in extremes or inside <= (last - first).days + 1 - inside:
+                parts.append((number, kpi, start.isoformat(), end.isoformat()))
+                continue
+            less[number] = (int(count), int(whole), int(rest))
+            if start > first:
+                parts.append((number, kpi, first.isoformat(), (start - DAY).isoformat()))
+            if end < last:
+                parts.append((number, kpi, (end + DAY).isoformat(), last.isoformat()))
         if not scanned:
             return stats
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS mk_span (id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, "
             "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL)"
         )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS mk_span_part (id INTEGER PRIMARY KEY, "
+            "span INTEGER NOT NULL, kpi TEXT NOT NULL, start TEXT NOT NULL, stop TEXT NOT NULL)"
+        )
         conn.execute("DELETE FROM mk_span")
+        conn.execute("DELETE FROM mk_span_part")
         conn.executemany(
             "INSERT INTO mk_span (id, kpi, start, stop, extremes) VALUES (?, ?, ?, ?, ?)",
             [
@@ -349,20 +369,21 @@ class SqlObservations:
                 for i, w in enumerate(scanned)
             ],
         )
-        join = (
-            "FROM mk_span w JOIN observation_day d "
-            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop"
+        conn.executemany(
+            "INSERT INTO mk_span_part (span, kpi, start, stop) VALUES (?, ?, ?, ?)", parts
         )
-        seek = (
-            "(SELECT {} FROM observation_day x "
-            "WHERE x.plan_id = ?1 AND x.kpi = w.kpi AND x.date BETWEEN w.start AND w.stop)"
-        )
+        sums = [[0, 0, 0] for _ in scanned]  # (n, whole, rest) of each window's parts
         try:
-            sums = conn.execute(
-                f"SELECT w.id, sum(d.n), sum(d.whole), sum(d.rest), {seek.format('min(x.date)')}, "
-                f"{seek.format('max(x.date)')} {join} GROUP BY w.id",
+            for wid, count, whole, rest in conn.execute(
+                "SELECT p.span, sum(d.n), sum(d.whole), sum(d.rest) FROM mk_span_part p "
+                "JOIN observation_day d ON d.plan_id = ?1 AND d.kpi = p.kpi "
+                "AND d.date BETWEEN p.start AND p.stop GROUP BY p.id",
                 (self._plan,),
-            ).fetchall()
+            ):
+                found_sums = sums[wid]
+                found_sums[0] += int(count)
+                found_sums[1] += int(whole)
+                found_sums[2] += int(rest)
         except sqlite3.OperationalError as exc:
             if not _is_overflow(exc):
                 raise
@@ -372,17 +393,33 @@ class SqlObservations:
             bounds = {
                 wid: (low, high)
                 for wid, low, high in conn.execute(
-                    f"SELECT w.id, min(d.low), max(d.high) {join} WHERE w.extremes GROUP BY w.id",
+                    "SELECT w.id, min(d.low), max(d.high) FROM mk_span w JOIN observation_day d "
+                    "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
+                    "WHERE w.extremes GROUP BY w.id",
                     (self._plan,),
                 )
             }
-        for wid, count, whole, rest, first, last in sums:
+        seek = (
+            "(SELECT {} FROM observation_day x "
+            "WHERE x.plan_id = ?1 AND x.kpi = w.kpi AND x.date BETWEEN w.start AND w.stop)"
+        )
+        for wid, first, last in conn.execute(
+            f"SELECT w.id, {seek.format('min(x.date)')}, {seek.format('max(x.date)')} "  # noqa: S608
+            "FROM mk_span w",
+            (self._plan,),
+        ):
+            if first is None:  # no day of data in the window
+                continue
+            count, whole, rest = sums[wid]
+            if wid in less:
+                all_count, all_whole, all_rest = less[wid]
+                count, whole, rest = all_count - count, all_whole - whole, all_rest - rest
             low, high = bounds.get(wid, (None, None))
             stats[scanned[wid]] = _Stats(
-                rows=int(count),
+                rows=count,
                 first=dt.date.fromisoformat(first),
                 last=dt.date.fromisoformat(last),
-                total=int(whole) * MICRO + int(rest),
+                total=whole * MICRO + rest,
                 low=None if low is None else int(low),
                 high=None if high is None else int(high),
             )
