@@ -994,40 +994,40 @@ def _periods(
     keep_trend: bool = True,
 ) -> _Periods:
     """The trend of ``qid`` over ``windows`` (empty unless ``keep_trend``), this period, the
-    previous one and the change between them."""
+    previous one and the change between them. Without a trend (all but the first rows of the
+    evaluation table) only the two periods' values are computed: no target curve."""
 
     start = figures.plan.plan.period.start
     kpi = figures.refs[qid].kpi
     due = kpi.due or figures.plan.plan.period.end
-    curve = None
-    if cumulative and kpi.target is not None and day_number(start, due) > 0:
-        curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
+    actuals = {w: figures.value(qid, w) for w in windows}
+    trend: list[PeriodValue] = []
+    if keep_trend:
+        curve = None
+        if cumulative and kpi.target is not None and day_number(start, due) > 0:
+            curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
 
-    def planned(day: dt.date) -> Decimal | None:
-        if curve is None:
-            return None if cumulative else kpi.target
-        return at_most_six(curve.at(day_number(start, day)))
+        def planned(day: dt.date) -> Decimal | None:
+            if curve is None:
+                return None if cumulative else kpi.target
+            return at_most_six(curve.at(day_number(start, day)))
 
-    trend = [
-        PeriodValue(
-            w.start,
-            w.end,
-            figures.value(qid, w),
-            figures.value(qid, _Window(start, w.end)) if keep_trend else None,
-            planned(w.end),
-        )
-        for w in windows
-    ]
-    by_end = {(p.end, p.start): p for p in trend}
-    if not keep_trend:
-        trend = []
+        trend = [
+            PeriodValue(
+                w.start,
+                w.end,
+                actuals[w],
+                figures.value(qid, _Window(start, w.end)),
+                planned(w.end),
+            )
+            for w in windows
+        ]
 
     def one(first: dt.date, last: dt.date) -> PeriodValue:
         window = _Window(max(first, start), min(last, due))
         if window.empty:
             return PeriodValue(first, last, None)
-        found = by_end.get((window.end, window.start))
-        return PeriodValue(window.start, window.end, found.actual if found else None)
+        return PeriodValue(window.start, window.end, actuals.get(window))
 
     current, previous = one(*steps[0]), one(*steps[1])
     change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
