@@ -24,6 +24,7 @@ from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
+DAY = dt.timedelta(days=1)
 
 # A report groups up to 28,000 (kpi, channel) sums of 250,000 rollup rows in one statement:
 # with the default 4 MB that hash spilled into sorted runs on disk; 64 MB keeps it in memory
@@ -59,6 +60,25 @@ CROSS JOIN LATERAL (
     FROM observation_day d
     WHERE d.plan_id = %s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop) AS s
 WHERE s.n IS NOT NULL"""
+
+# Rows and Σ value of each (kpi, start, stop) range of days that holds some.
+PART_SUMS = """
+SELECT p.id, s.n, s.total
+FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS p(kpi, start, stop, id)
+CROSS JOIN LATERAL (
+    SELECT sum(d.n) AS n, sum(d.total) AS total FROM observation_day d
+    WHERE d.plan_id = %s AND d.kpi = p.kpi AND d.date BETWEEN p.start AND p.stop) AS s
+WHERE s.n IS NOT NULL"""
+
+# The first and last day with data of each (kpi, start, stop) window (two index seeks).
+WINDOW_DAYS = """
+SELECT w.id,
+    (SELECT min(d.date) FROM observation_day d
+     WHERE d.plan_id = %(plan)s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop),
+    (SELECT max(d.date) FROM observation_day d
+     WHERE d.plan_id = %(plan)s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop)
+FROM unnest(%(kpis)s::text[], %(starts)s::date[], %(stops)s::date[])
+    WITH ORDINALITY AS w(kpi, start, stop, id)"""
 
 # The lowest and highest daily value of each window that asks for min or max.
 WINDOW_EXTREMES = """
@@ -207,26 +227,36 @@ class PgObservations:
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [w[0] for w in windows])
             # a window holding every day of its KPI's data is the KPI's totals row, one
-            # holding none of them has no stats; the others are a range scan of their days
+            # holding none of them has no stats; the others are a range scan of their days,
+            # or of the days of data outside them when fewer (and no min or max is asked):
+            # the KPI's totals less those
             stats: dict[Window, tuple[Any, ...]] = {}
             bounds: dict[Window, tuple[Any, Any]] = {}
             scanned: list[Window] = []
+            less: list[Window] = []
+            asked_extremes = set(extremes)
             for window in windows:
                 kpi_totals = totals.get(window[0])
                 if kpi_totals is None:
                     continue
+                _, start, end = window
                 first, last, count, total, low, high = kpi_totals
-                if window[2] < first or window[1] > last:  # none of its data
+                if end < first or start > last:  # none of its data
                     continue
-                if window[1] <= first and last <= window[2]:
+                inside = (min(end, last) - max(start, first)).days + 1
+                if start <= first and last <= end:
                     stats[window] = (count, first, last, total)
                     bounds[window] = (low, high)
-                else:
+                elif window in asked_extremes or inside <= (last - first).days + 1 - inside:
                     scanned.append(window)
+                else:
+                    less.append(window)
             if scanned:
                 cur.execute(WINDOW_STATS, (*_columns(scanned), self._plan))
                 stats.update((scanned[int(row[0]) - 1], row[1:]) for row in cur.fetchall())
-            wanted = set(extremes)
+            if less:
+                stats.update(self._totals_less_outside(cur, less, totals))
+            wanted = asked_extremes
             extremes = [w for w in scanned if w in wanted]
             if extremes:  # min and max cost a numeric comparison per day row: only if asked
                 cur.execute(WINDOW_EXTREMES, (*_columns(extremes), self._plan))
@@ -268,6 +298,47 @@ class PgObservations:
                     raise AssertionError(f"unhandled request {req}")
                 out[req] = AggResult(value, int(count), first, last)
         return out
+
+    def _totals_less_outside(
+        self, cur: psycopg.Cursor[Any], windows: Sequence[Window], totals: dict[str, _KpiTotals]
+    ) -> dict[Window, tuple[Any, ...]]:
+        """(rows, first, last, Σ value) of each window that cuts its KPI's data: the KPI's
+        totals less the days of data before and after the window, and the window's first and
+        last days by two index seeks."""
+        parts: list[tuple[int, str, dt.date, dt.date]] = []  # (window, kpi, first, last)
+        for i, (kpi, start, end) in enumerate(windows):
+            first, last = totals[kpi][0], totals[kpi][1]
+            if start > first:
+                parts.append((i, kpi, first, start - DAY))
+            if end < last:
+                parts.append((i, kpi, end + DAY, last))
+        outside: dict[int, list[int]] = {}
+        cur.execute(
+            PART_SUMS,
+            ([p[1] for p in parts], [p[2] for p in parts], [p[3] for p in parts], self._plan),
+        )
+        for pid, count, total in cur.fetchall():
+            found = outside.setdefault(parts[int(pid) - 1][0], [0, 0])
+            found[0] += int(count)
+            found[1] += int(total)
+        kpis, starts, stops = _columns(windows)
+        cur.execute(
+            WINDOW_DAYS, {"plan": self._plan, "kpis": kpis, "starts": starts, "stops": stops}
+        )
+        stats: dict[Window, tuple[Any, ...]] = {}
+        for wid, first, last in cur.fetchall():
+            if first is None:  # no day of data in the window
+                continue
+            window = windows[int(wid) - 1]
+            count, total = outside.get(int(wid) - 1, (0, 0))
+            kpi_totals = totals[window[0]]
+            stats[window] = (
+                int(kpi_totals[2]) - count,
+                first,
+                last,
+                int(kpi_totals[3]) - total,
+            )
+        return stats
 
     def _kpi_totals(self, cur: psycopg.Cursor[Any], kpis: Sequence[str]) -> dict[str, _KpiTotals]:
         """(first, last, rows, Σ value, low, high) of each of ``kpis`` that has data; inside
