@@ -339,6 +339,41 @@ def test_a_span_is_cut_into_the_fewest_rollup_rows() -> None:
     ]
 
 
+def _covered(pieces: list[Piece], first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """How many times each day of the data ``first`` … ``last`` is counted by ``pieces``."""
+    counted: dict[dt.date, int] = {}
+    day = first
+    while day <= last:
+        month = day.isoformat()[:7]
+        for kind, a, b, sign in pieces:
+            if (
+                kind == "total"
+                or (kind == "months" and a <= month <= b)
+                or (kind == "days" and a <= day.isoformat() <= b)
+            ):
+                counted[day] = counted.get(day, 0) + sign
+        day += dt.timedelta(days=1)
+    return {d: n for d, n in counted.items() if n}
+
+
+@given(
+    st.dates(dt.date(2023, 11, 1), dt.date(2024, 4, 30)),
+    st.integers(0, 200),
+    st.dates(dt.date(2023, 12, 1), dt.date(2024, 3, 31)),
+    st.integers(0, 120),
+)
+def test_the_pieces_of_a_span_count_each_day_of_data_in_it_once(
+    start: dt.date, length: int, first: dt.date, span: int
+) -> None:
+    end, last = start + dt.timedelta(days=length), first + dt.timedelta(days=span)
+    wanted = {
+        first + dt.timedelta(days=n): 1
+        for n in range(span + 1)
+        if start <= first + dt.timedelta(days=n) <= end
+    }
+    assert _covered(channel_pieces(start, end, first, last), first, last) == wanted
+
+
 def test_latest_dates_are_the_last_days_of_the_kpi_totals(backend: Backend) -> None:
     june = [dt.date(2024, 6, n) for n in (1, 5, 3)]
     rows = [Observation("k", june[0], D(1), "a"), Observation("k", june[1], D(2), "b")]
