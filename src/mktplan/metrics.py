@@ -619,10 +619,8 @@ class _Channels:
         if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
             return []
         total = actual
-        if (
-            len(found) == 1 and self.figures.refs[qid].kpi.formula is None
-        ):  # measured: the sums are the values
-            # (stored sums, with at most six places already)
+        if len(found) == 1 and self.figures.refs[qid].kpi.formula is None:
+            # measured: the sums are the values (stored sums, with at most six places already)
             sums = with_data[0]
             parts = shares(sums.values(), total) if cumulative else [None] * len(sums)
             rows = [

@@ -90,11 +90,11 @@ def _cost(pieces: Sequence[Piece]) -> int:
 def channel_pieces(start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> list[Piece]:
     """The signed pieces whose channel sums add up to those of the days ``start`` … ``end``
     of a KPI whose data lies within ``first`` … ``last`` (its totals row): none when the
-    window holds none of its data, its totals when it holds all; otherwise whichever reads
-    fewer rollup rows and rows of the window's own pieces, or the totals less the pieces of
-    the data before and after the window. A report's windows mostly start at the plan
-    start and end at a due date inside the data: the totals less the months after the due
-    date are fewer rows than the months before it when the due date is late."""
+    window holds none of its data, its totals when it holds all; otherwise the window's own
+    pieces or the totals less the pieces of the data before and after it, whichever reads
+    fewer rollup rows and rows. A report's windows mostly run from the plan start to a due
+    date: when that date is late in the data, the months after it are fewer than those
+    before it."""
     lo, hi = max(start, first), min(end, last)
     if hi < lo:
         return []
