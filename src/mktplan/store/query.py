@@ -729,8 +729,7 @@ class SqlObservations:
                 (self._plan,),
             )
             for wid, whole, rest in cur:
-                total = from_micro(int(whole) * MICRO + int(rest))
-                totals[wid] = totals.get(wid, ZERO) + total
+                totals[wid] = totals.get(wid, ZERO) + _decimal(int(whole), int(rest))
         return [totals.get(i) for i in range(len(windows))]
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
