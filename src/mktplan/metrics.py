@@ -444,17 +444,21 @@ def evaluate(
     )
     kpis = []
     for ref in refs.values():
-        qid, window = ref.qualified, kpi_window(ref.kpi)
-        result = _kpi_result(plan, figures, ref, window, as_of, latest, qid in cumulative)
+        qid = ref.qualified
+        periods = _periods(
+            figures, qid, trend_windows[qid], steps, qid in cumulative, keep_trend=qid in trended
+        )
         kpis.append(
-            _with_periods(
-                result,
+            _kpi_result(
+                plan,
                 figures,
-                trend_windows[qid],
-                steps,
+                ref,
+                kpi_window(ref.kpi),
+                as_of,
+                latest,
                 qid in cumulative,
-                keep_trend=qid in trended,
-                by_channel=channels.kpi_split(result, window, qid in cumulative),
+                periods=periods,
+                channels=channels,
             )
         )
     modules = _modules(plan, figures, spend_window)
@@ -600,20 +604,23 @@ class _Channels:
             self._roles[key] = totals
         return self._roles[key]
 
-    def kpi_split(self, kpi: KpiResult, window: _Window, cumulative: bool) -> list[ChannelValue]:
-        """Per channel actual and share of ``kpi``; empty without channel data. A level (a
-        ratio formula) is split only when every measured input has channel data."""
-        leaves = self.figures.leaves(kpi.id)
-        if kpi.actual is None or window.empty or not self.summed(leaves):
+    def kpi_split(
+        self, qid: str, actual: Decimal | None, window: _Window, cumulative: bool
+    ) -> list[ChannelValue]:
+        """Per channel actual and share of ``qid``, whose ``actual`` over the window is
+        given; empty without channel data. A level (a ratio formula) is split only when
+        every measured input has channel data."""
+        leaves = self.figures.leaves(qid)
+        if actual is None or window.empty or not self.summed(leaves):
             return []
         found = [self.leaf(q, window) for q in leaves]
         with_data = [sums for sums in found if sums is not None]
         named = [any(channel for channel in sums) for sums in with_data]
         if not any(named) or (not cumulative and not (len(with_data) == len(found) and all(named))):
             return []
-        total = kpi.actual
-        if len(found) == 1 and kpi.formula is None:  # measured: the sums are the values
-            # (stored sums, with at most six places already)
+        total = actual
+        if len(found) == 1 and self.figures.refs[qid].kpi.formula is None:
+            # measured: the sums are the values (stored sums, with at most six places already)
             sums = with_data[0]
             parts = shares(sums.values(), total) if cumulative else [None] * len(sums)
             rows = [
@@ -626,7 +633,7 @@ class _Channels:
             rows.sort(key=attrgetter("actual"), reverse=True)
             return rows
         channels = {channel for sums in with_data for channel in sums}
-        values = {channel: self.value(kpi.id, window, channel) for channel in channels}
+        values = {channel: self.value(qid, window, channel) for channel in channels}
         rows = [
             ChannelValue(
                 channel,
@@ -966,64 +973,63 @@ def _combine(a: AggResult, b: AggResult) -> AggResult:
     )
 
 
-def _with_periods(
-    result: KpiResult,
+class _Periods(NamedTuple):
+    """A KPI's trend, this period, the previous one and the change between them."""
+
+    current: PeriodValue
+    previous: PeriodValue
+    change: Change
+    trend: list[PeriodValue]
+
+
+def _periods(
     figures: _Figures,
+    qid: str,
     windows: Sequence[_Window],
     steps: Sequence[tuple[dt.date, dt.date]],
     cumulative: bool,
     *,
     keep_trend: bool = True,
-    by_channel: list[ChannelValue] | None = None,
-) -> KpiResult:
-    """``result`` with its trend, this period, the previous one and the change between them
-    (and its channel split, when given: one copy of the result instead of two)."""
+) -> _Periods:
+    """The trend of ``qid`` over ``windows`` (empty unless ``keep_trend``), this period, the
+    previous one and the change between them. Without a trend (all but the first rows of the
+    evaluation table) only the two periods' values are computed: no target curve."""
 
     start = figures.plan.plan.period.start
-    kpi = figures.refs[result.id].kpi
+    kpi = figures.refs[qid].kpi
     due = kpi.due or figures.plan.plan.period.end
-    curve = None
-    if cumulative and kpi.target is not None and day_number(start, due) > 0:
-        curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
+    actuals = {w: figures.value(qid, w) for w in windows}
+    trend: list[PeriodValue] = []
+    if keep_trend:
+        curve = None
+        if cumulative and kpi.target is not None and day_number(start, due) > 0:
+            curve = TargetCurve.of(start, due, kpi.target, checkpoint_values(kpi))
 
-    def planned(day: dt.date) -> Decimal | None:
-        if curve is None:
-            return None if cumulative else kpi.target
-        return at_most_six(curve.at(day_number(start, day)))
+        def planned(day: dt.date) -> Decimal | None:
+            if curve is None:
+                return None if cumulative else kpi.target
+            return at_most_six(curve.at(day_number(start, day)))
 
-    trend = [
-        PeriodValue(
-            w.start,
-            w.end,
-            figures.value(result.id, w),
-            figures.value(result.id, _Window(start, w.end)) if keep_trend else None,
-            planned(w.end),
-        )
-        for w in windows
-    ]
-    by_end = {(p.end, p.start): p for p in trend}
-    if not keep_trend:
-        trend = []
+        trend = [
+            PeriodValue(
+                w.start,
+                w.end,
+                actuals[w],
+                figures.value(qid, _Window(start, w.end)),
+                planned(w.end),
+            )
+            for w in windows
+        ]
 
     def one(first: dt.date, last: dt.date) -> PeriodValue:
-        limit = figures.refs[result.id].kpi.due or figures.plan.plan.period.end
-        window = _Window(max(first, start), min(last, limit))
+        window = _Window(max(first, start), min(last, due))
         if window.empty:
             return PeriodValue(first, last, None)
-        found = by_end.get((window.end, window.start))
-        return PeriodValue(window.start, window.end, found.actual if found else None)
+        return PeriodValue(window.start, window.end, actuals.get(window))
 
     current, previous = one(*steps[0]), one(*steps[1])
-    return replace(
-        result,
-        period=current,
-        previous_period=previous,
-        change=period_change(
-            current.actual, previous.actual, percent=figures.refs[result.id].kpi.is_percent
-        ),
-        trend=trend,
-        by_channel=result.by_channel if by_channel is None else by_channel,
-    )
+    change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
+    return _Periods(current, previous, change, trend)
 
 
 def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:
@@ -1053,7 +1059,12 @@ def _kpi_result(
     as_of: dt.date,
     latest: dict[str, dt.date],
     cumulative: bool,
+    *,
+    periods: _Periods,
+    channels: _Channels,
 ) -> KpiResult:
+    """The KPI's figures over ``window``, with its ``periods`` and channel split: built once
+    (a copy per KPI with ``dataclasses.replace`` cost 4 % of evaluate)."""
     kpi = ref.kpi
     start = plan.plan.period.start
     due = kpi.due or plan.plan.period.end
@@ -1127,6 +1138,11 @@ def _kpi_result(
         stale=stale,
         last_date=last_date,
         observations=used[0].count if kpi.formula is None else 0,
+        by_channel=channels.kpi_split(ref.qualified, actual, window, cumulative),
+        period=periods.current,
+        previous_period=periods.previous,
+        change=periods.change,
+        trend=periods.trend,
     )
 
 

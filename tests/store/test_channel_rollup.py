@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mktplan.observations import AggRequest, MemoryObservations, Observation, Span
 from mktplan.store import ObservationStore, Store, open_store, schema
+from mktplan.store.query import Piece, channel_pieces
 from tests.conftest import Backend
 from tests.store.helpers import batch, channel_sums, obs, old_store
 
@@ -281,18 +282,96 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_channel_totals(backend: B
             "k": {"a": D(3080)},  # all of k's days: its totals
             "j": {"b": D(1010)},
         }
-        # one day short of k's data: k from months and days; j still wholly inside
+        # one day short of k's data: k's totals less that day; j still wholly inside
         assert channel_sums(sql, ["k", "j"], days[1], days[-1]) == {
-            "k": {"a": D(2079)},
+            "k": {"a": D(3079)},
+            "j": {"b": D(1010)},
+        }
+        # February and March: two months of k's rollup, fewer than its totals less the
+        # months around them (3 + … + 62 = 1950); all of j's days, its totals
+        assert channel_sums(sql, ["k", "j"], days[2], days[61]) == {
+            "k": {"a": D(1950)},
             "j": {"b": D(1010)},
         }
         with sql as held:  # inside a report's snapshot (PostgreSQL reads the spans once)
             assert channel_sums(held, ["j"], days[1], days[-1]) == {"j": {"b": D(1010)}}
             assert channel_sums(held, ["k", "j"], days[1], days[-1]) == {
-                "k": {"a": D(2079)},
+                "k": {"a": D(3079)},
                 "j": {"b": D(1010)},
             }
             assert channel_sums(held, ["k", "x"], days[0], days[-1]) == {"k": {"a": D(3080)}}
+
+
+def test_a_span_is_cut_into_the_fewest_rollup_rows() -> None:
+    first, last = dt.date(2025, 1, 1), dt.date(2025, 9, 7)  # a KPI's data days
+
+    def cut(start: str, end: str) -> list[Piece]:
+        return channel_pieces(dt.date.fromisoformat(start), dt.date.fromisoformat(end), first, last)
+
+    assert cut("2024-12-01", "2025-12-31") == [("total", "", "", 1)]  # all of the data
+    assert cut("2025-01-01", "2025-09-07") == [("total", "", "", 1)]
+    assert cut("2025-09-08", "2025-12-31") == []  # none of it
+    # a due date early in the data: the months before it, then its days
+    assert cut("2025-01-01", "2025-03-04") == [
+        ("months", "2025-01", "2025-02", 1),
+        ("days", "2025-03-01", "2025-03-04", 1),
+    ]
+    # late in the data: the totals less the rest of its month (August less its first
+    # 20 days would be 21 rows) and less September, whose seven days of data are all in
+    # its month of the rollup
+    assert cut("2025-01-01", "2025-08-20") == [
+        ("total", "", "", 1),
+        ("months", "2025-09", "2025-09", -1),
+        ("days", "2025-08-21", "2025-08-31", -1),
+    ]
+    # September's days are those up to the last day of data: 3 inside, 4 after
+    assert cut("2025-01-01", "2025-09-03") == [
+        ("total", "", "", 1),
+        ("days", "2025-09-04", "2025-09-07", -1),
+    ]
+    # a week in the middle: its days
+    assert cut("2025-05-12", "2025-05-18") == [("days", "2025-05-12", "2025-05-18", 1)]
+    # most of a month: the month less its other days
+    assert cut("2025-05-02", "2025-05-30") == [
+        ("months", "2025-05", "2025-05", 1),
+        ("days", "2025-05-01", "2025-05-01", -1),
+        ("days", "2025-05-31", "2025-05-31", -1),
+    ]
+
+
+def _covered(pieces: list[Piece], first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """How many times each day of the data ``first`` … ``last`` is counted by ``pieces``."""
+    counted: dict[dt.date, int] = {}
+    day = first
+    while day <= last:
+        month = day.isoformat()[:7]
+        for kind, a, b, sign in pieces:
+            if (
+                kind == "total"
+                or (kind == "months" and a <= month <= b)
+                or (kind == "days" and a <= day.isoformat() <= b)
+            ):
+                counted[day] = counted.get(day, 0) + sign
+        day += dt.timedelta(days=1)
+    return {d: n for d, n in counted.items() if n}
+
+
+@given(
+    st.dates(dt.date(2023, 11, 1), dt.date(2024, 4, 30)),
+    st.integers(0, 200),
+    st.dates(dt.date(2023, 12, 1), dt.date(2024, 3, 31)),
+    st.integers(0, 120),
+)
+def test_the_pieces_of_a_span_count_each_day_of_data_in_it_once(
+    start: dt.date, length: int, first: dt.date, span: int
+) -> None:
+    end, last = start + dt.timedelta(days=length), first + dt.timedelta(days=span)
+    wanted = {
+        first + dt.timedelta(days=n): 1
+        for n in range(span + 1)
+        if start <= first + dt.timedelta(days=n) <= end
+    }
+    assert _covered(channel_pieces(start, end, first, last), first, last) == wanted
 
 
 def test_latest_dates_are_the_last_days_of_the_kpi_totals(backend: Backend) -> None:
@@ -344,6 +423,25 @@ def test_a_window_holding_all_of_a_kpis_data_reads_its_kpi_totals(backend: Backe
         assert [found[a].count for a in asked] == [64, 64, 64, 64, 63, 63, 63, 63]
         assert found[asked[0]].first == days[0]
         assert found[asked[0]].last == days[-1]
+        # a sum one day short: the totals less that day (fewer day rows than its own 63)
+        short = [AggRequest("k", days[1], days[-1]), AggRequest("k", days[0], days[-2], "mean")]
+        found = sql.aggregate(short)
+        assert [found[a].value for a in short] == [D(3079), D(3016) / 63]
+        assert [(found[a].count, found[a].first, found[a].last) for a in short] == [
+            (63, days[1], days[-1]),
+            (63, days[0], days[-2]),
+        ]
+        # a window after the last day of the totals (moved back by hand) holds none of the
+        # KPI's data: no statement looks for its days
+        store.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE observation_kpi_total SET last = '2024-03-31'"
+            if backend.name == "sqlite"
+            else "UPDATE observation_kpi_total SET last = DATE '2024-03-31'"
+        )
+        after = [AggRequest("k", days[-2], days[-1], how) for how in ("sum", "last", "max")]
+        found = sql.aggregate(after)
+        assert [found[a].value for a in after] == [None, None, None]
+        assert [found[a].count for a in after] == [0, 0, 0]
 
 
 DAY0 = dt.date(2024, 1, 20)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from mktplan.observations import AggRequest, MemoryObservations, Observation
 from mktplan.store import open_store
+from mktplan.store.query import _decimal
+from mktplan.store.records import MICRO, from_micro
 from tests.conftest import Backend
 from tests.store.helpers import batch, channel_sums, obs
 
@@ -96,6 +98,23 @@ def test_sql_answers_equal_the_reference(
         assert sql.is_empty() == (not first and not second)
 
 
+def test_window_sums_add_the_kpis_sums_as_decimals_in_the_order_given(backend: Backend) -> None:
+    day = dt.date(2024, 6, 1)
+    rows = [
+        Observation("a", day, Decimal("1.5"), "web"),
+        Observation("a", day, Decimal(1), "shop"),
+        Observation("b", day, Decimal("2.5"), "web"),
+        Observation("c", day + dt.timedelta(days=1), Decimal(3)),
+    ]
+    with open_store(backend.new()) as store:
+        store.ingest("p", [batch(rows)])
+        windows = [(day, day), (day, day + dt.timedelta(days=6)), (day - dt.timedelta(days=1),) * 2]
+        found = store.query("p").window_sums(["b", "a", "b", "missing"], windows)
+        # Σ of each KPI (2.5 and 2.5), added as Decimals: 5.0, as the metrics add a role's
+        # KPIs; c is not asked for; no data the day before
+        assert [str(v) for v in found] == ["5.0", "5.0", "None"]
+
+
 def test_weighted_mean_joins_on_date_and_channel(backend: Backend) -> None:
     data = [
         obs("rate", 1, "2.5", "web"),
@@ -144,3 +163,14 @@ def test_weighted_mean_beyond_64_bits_is_close(backend: Backend) -> None:
     assert value is not None
     assert expected == Decimal("3500000000000")
     assert value == pytest.approx(expected, rel=Decimal("1e-12"))
+
+
+@given(st.integers(-(10**30), 10**30), st.one_of(st.just(0), st.integers(-(10**9), 10**9)))
+def test_a_sum_in_whole_units_and_remainders_is_the_decimal_from_micro_gives(
+    whole: int, rest: int
+) -> None:
+    found = _decimal(whole, rest)
+    assert (str(found), found.as_tuple()) == (
+        str(expected := from_micro(whole * MICRO + rest)),
+        expected.as_tuple(),
+    )

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store import failures
@@ -24,6 +24,8 @@ from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 READ_CACHE_KIB = 64 * 1024  # page cache of a report's read snapshot
+DAY = dt.timedelta(days=1)
+ZERO = Decimal(0)  # the start of a sum of Decimals, as sum() starts
 
 
 class _Stats(NamedTuple):
@@ -48,48 +50,110 @@ def _is_overflow(exc: sqlite3.Error) -> bool:
 
 
 def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if day.month == 12:  # (the calendar's last month has no next one)
+        return day.replace(day=31)
+    return day.replace(month=day.month + 1, day=1) - DAY
 
 
-def _channel_pieces(start: dt.date, end: dt.date) -> list[tuple[str, str, str, str]]:
-    """(``months`` or ``days``, first, last, sign) whose signed sums make up start … end:
-    whole months of the rollup, and for a partial month at an edge either its days inside
-    the window from the rows or, when fewer, the month less its days outside."""
+PieceKind = Literal["total", "months", "days"]
+
+
+class Piece(NamedTuple):
+    """One signed part of a span's channel sums: the KPI's channel totals
+    (``observation_channel_total``), the months ``first`` … ``last`` ('YYYY-MM') of the
+    channel rollup (``observation_channel_month``) or the days ``first`` … ``last`` (ISO
+    dates) of the rows."""
+
+    kind: PieceKind
+    first: str
+    last: str
+    sign: int  # 1 or -1
+
+
+TOTAL = Piece("total", "", "", 1)
+PIECE_KINDS: dict[PieceKind, int] = {"total": 0, "months": 1, "days": 2}  # in temp tables
+
+
+def _cost(pieces: Sequence[Piece]) -> int:
+    """Rollup rows or row days read per channel: a month or a day each, the totals one."""
+    cost = 0
+    for kind, first, last, _ in pieces:
+        if kind == "total":
+            cost += 1
+        elif kind == "months":
+            cost += (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+        else:
+            cost += (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
+    return cost
+
+
+def channel_pieces(start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> list[Piece]:
+    """The signed pieces whose channel sums add up to those of the days ``start`` … ``end``
+    of a KPI whose data lies within ``first`` … ``last`` (its totals row): none when the
+    window holds none of its data, its totals when it holds all; otherwise the window's own
+    pieces or the totals less the pieces of the data before and after it, whichever reads
+    fewer rollup rows and rows. A report's windows mostly run from the plan start to a due
+    date: when that date is late in the data, the months after it are fewer than those
+    before it."""
+    lo, hi = max(start, first), min(end, last)
+    if hi < lo:
+        return []
+    if (lo, hi) == (first, last):
+        return [TOTAL]
+    inside = _range_pieces(lo, hi, first, last, 1)
+    outside = [TOTAL]
+    if lo > first:
+        outside += _range_pieces(first, lo - DAY, first, last, -1)
+    if hi < last:
+        outside += _range_pieces(hi + DAY, last, first, last, -1)
+    return inside if _cost(inside) <= _cost(outside) else outside
+
+
+def _range_pieces(
+    start: dt.date, end: dt.date, first: dt.date, last: dt.date, sign: int
+) -> list[Piece]:
+    """Pieces (with ``sign``) of the days ``start`` … ``end`` of data lying within ``first``
+    … ``last``: the months whose data days all lie in the range from the rollup, and for a
+    month cut by an edge either its data days inside the range from the rows or, when fewer,
+    the month less its data days outside. Consecutive months are one piece."""
     if end < start:
         return []
-    pieces: list[tuple[str, str, str, str]] = []
+    months: list[dt.date] = []
+    days: list[Piece] = []
     month = start.replace(day=1)
-    while month <= end:
-        last = _month_end(month)
-        lo, hi = max(month, start), min(last, end)
-        key = month.isoformat()[:7]
-        if (lo, hi) == (month, last):
-            pieces.append(("months", key, key, ""))
-        elif (hi - lo).days + 1 <= (last - month).days + 1 - ((hi - lo).days + 1):
-            pieces.append(("days", lo.isoformat(), hi.isoformat(), ""))
+    while True:
+        month_last = _month_end(month)
+        # the month's data days, and those of the range
+        held_lo, held_hi = max(month, first), min(month_last, last)
+        lo, hi = max(month, start), min(month_last, end)
+        inside = (hi - lo).days + 1
+        if (lo, hi) == (held_lo, held_hi):
+            months.append(month)
+        elif inside <= (held_hi - held_lo).days + 1 - inside + 1:
+            days.append(Piece("days", lo.isoformat(), hi.isoformat(), sign))
         else:
-            pieces.append(("months", key, key, ""))
-            if lo > month:
-                pieces.append(
-                    ("days", month.isoformat(), (lo - dt.timedelta(days=1)).isoformat(), "-")
-                )
-            if hi < last:
-                pieces.append(
-                    ("days", (hi + dt.timedelta(days=1)).isoformat(), last.isoformat(), "-")
-                )
-        month = last + dt.timedelta(days=1)
-    return _merged(pieces)
+            months.append(month)
+            if lo > held_lo:
+                days.append(Piece("days", held_lo.isoformat(), (lo - DAY).isoformat(), -sign))
+            if hi < held_hi:
+                days.append(Piece("days", (hi + DAY).isoformat(), held_hi.isoformat(), -sign))
+        if month_last >= end:
+            break
+        month = month_last + DAY
+    runs: list[list[dt.date]] = []
+    for month in months:  # consecutive months as one range of the rollup
+        if runs and (month.year - runs[-1][-1].year) * 12 + month.month - runs[-1][-1].month == 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    ranges = [Piece("months", r[0].isoformat()[:7], r[-1].isoformat()[:7], sign) for r in runs]
+    return ranges + days
 
 
-def _merged(pieces: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
-    """Consecutive whole-month pieces joined into one range."""
-    out: list[tuple[str, str, str, str]] = []
-    for piece in pieces:
-        if out and piece[0] == out[-1][0] == "months" and piece[3] == out[-1][3] == "":
-            out[-1] = ("months", out[-1][1], piece[2], "")
-        else:
-            out.append(piece)
-    return out
+def _decimal(whole: int, rest: int) -> Decimal:
+    """The ``Decimal`` of a sum kept as whole units and micro-unit remainders, as
+    :func:`from_micro` gives it (directly when a whole number: most channel sums are counts)."""
+    return Decimal(whole) if rest == 0 else from_micro(whole * MICRO + rest)
 
 
 class SqlObservations:
@@ -234,53 +298,92 @@ class SqlObservations:
         self, conn: sqlite3.Connection, windows: Sequence[Window], extremes: set[Window]
     ) -> dict[Window, _Stats | None] | None:
         """Stats of every window over the daily rollup (observation_day): a window costs a
-        range scan over its days, not its rows. One statement sums every window and finds its
-        first and last dates by two index seeks (not a step per day row), and min and max are
-        read only for the windows in ``extremes``: each aggregate is a step per day row, and a
-        2,000-KPI report has about 27,000 windows over 970,000 day rows. A window that holds
-        every day of its KPI's data reads the KPI's totals (``observation_kpi_total``) instead.
-        None when a sum would pass 64 bits (the caller then scans the rows)."""
+        range scan over its days, not its rows. Each KPI's totals (``observation_kpi_total``:
+        first and last day, count, Σ, lowest and highest daily value) are read first: a window
+        holding none of its KPI's data days has no stats and one holding all of them is its
+        KPI's totals row, without a statement (in a report as of the plan end, most windows
+        are one or the other). One statement sums every other window and finds its first and
+        last dates by two index seeks (not a step per day row), and min and max are read only
+        for the windows in ``extremes``: each aggregate is a step per day row. None when a sum
+        would pass 64 bits (the caller then scans the rows)."""
+        totals = {
+            str(kpi): (dt.date.fromisoformat(first), dt.date.fromisoformat(last), *figures)
+            for kpi, first, last, *figures in conn.execute(
+                "SELECT kpi, first, last, n, whole, rest, low, high FROM observation_kpi_total "
+                "WHERE plan_id = ?",
+                (self._plan,),
+            )
+        }
+        stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
+        scanned: list[Window] = []
+        # the day ranges summed for each scanned window (its own days, or the days of data
+        # outside it when fewer: the window is then its KPI's totals less them)
+        parts: list[tuple[int, str, str, str]] = []  # (scanned window, kpi, first, last)
+        less: dict[int, tuple[int, int, int]] = {}  # scanned window: (n, whole, rest) totals
+        for window in windows:
+            kpi, start, end = window
+            found = totals.get(kpi)
+            if found is None:  # no data at all
+                continue
+            first, last, count, whole, rest, low, high = found
+            if end < first or start > last:  # none of its data
+                continue
+            if start <= first and last <= end:  # all of it
+                asked = window in extremes
+                stats[window] = _Stats(
+                    rows=int(count),
+                    first=first,
+                    last=last,
+                    total=int(whole) * MICRO + int(rest),
+                    low=int(low) if asked else None,
+                    high=int(high) if asked else None,
+                )
+                continue
+            number = len(scanned)
+            scanned.append(window)
+            inside = (min(end, last) - max(start, first)).days + 1
+            if window in extremes or inside <= (last - first).days + 1 - inside:
+                parts.append((number, kpi, start.isoformat(), end.isoformat()))
+                continue
+            less[number] = (int(count), int(whole), int(rest))
+            if start > first:
+                parts.append((number, kpi, first.isoformat(), (start - DAY).isoformat()))
+            if end < last:
+                parts.append((number, kpi, (end + DAY).isoformat(), last.isoformat()))
+        if not scanned:
+            return stats
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS mk_span (id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, "
-            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL, "
-            "inside INTEGER NOT NULL DEFAULT 0)"
+            "start TEXT NOT NULL, stop TEXT NOT NULL, extremes INTEGER NOT NULL)"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS mk_span_part (id INTEGER PRIMARY KEY, "
+            "span INTEGER NOT NULL, kpi TEXT NOT NULL, start TEXT NOT NULL, stop TEXT NOT NULL)"
         )
         conn.execute("DELETE FROM mk_span")
+        conn.execute("DELETE FROM mk_span_part")
         conn.executemany(
             "INSERT INTO mk_span (id, kpi, start, stop, extremes) VALUES (?, ?, ?, ?, ?)",
             [
                 (i, w[0], w[1].isoformat(), w[2].isoformat(), w in extremes)
-                for i, w in enumerate(windows)
+                for i, w in enumerate(scanned)
             ],
         )
-        # a window holding every day of its KPI's data is the KPI's totals row
-        conn.execute(
-            "UPDATE mk_span AS w SET inside = 1 WHERE EXISTS (SELECT 1 FROM "
-            "observation_kpi_total t WHERE t.plan_id = ?1 AND t.kpi = w.kpi "
-            "AND t.first >= w.start AND t.last <= w.stop)",
-            (self._plan,),
+        conn.executemany(
+            "INSERT INTO mk_span_part (span, kpi, start, stop) VALUES (?, ?, ?, ?)", parts
         )
-        whole_kpis = conn.execute(
-            "SELECT w.id, t.n, t.whole, t.rest, t.first, t.last, t.low, t.high "
-            "FROM mk_span w JOIN observation_kpi_total t ON t.plan_id = ?1 AND t.kpi = w.kpi "
-            "WHERE w.inside",
-            (self._plan,),
-        ).fetchall()
-        join = (
-            "FROM mk_span w JOIN observation_day d "
-            "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
-            "AND NOT w.inside"
-        )
-        seek = (
-            "(SELECT {} FROM observation_day x "
-            "WHERE x.plan_id = ?1 AND x.kpi = w.kpi AND x.date BETWEEN w.start AND w.stop)"
-        )
+        sums = [[0, 0, 0] for _ in scanned]  # (n, whole, rest) of each window's parts
         try:
-            sums = conn.execute(
-                f"SELECT w.id, sum(d.n), sum(d.whole), sum(d.rest), {seek.format('min(x.date)')}, "
-                f"{seek.format('max(x.date)')} {join} GROUP BY w.id",
+            for wid, count, whole, rest in conn.execute(
+                "SELECT p.span, sum(d.n), sum(d.whole), sum(d.rest) FROM mk_span_part p "
+                "JOIN observation_day d ON d.plan_id = ?1 AND d.kpi = p.kpi "
+                "AND d.date BETWEEN p.start AND p.stop GROUP BY p.id",
                 (self._plan,),
-            ).fetchall()
+            ):
+                found_sums = sums[wid]
+                found_sums[0] += int(count)
+                found_sums[1] += int(whole)
+                found_sums[2] += int(rest)
         except sqlite3.OperationalError as exc:
             if not _is_overflow(exc):
                 raise
@@ -290,29 +393,33 @@ class SqlObservations:
             bounds = {
                 wid: (low, high)
                 for wid, low, high in conn.execute(
-                    f"SELECT w.id, min(d.low), max(d.high) {join} WHERE w.extremes GROUP BY w.id",
+                    "SELECT w.id, min(d.low), max(d.high) FROM mk_span w JOIN observation_day d "
+                    "ON d.plan_id = ?1 AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop "
+                    "WHERE w.extremes GROUP BY w.id",
                     (self._plan,),
                 )
             }
-        stats: dict[Window, _Stats | None] = dict.fromkeys(windows)
-        for wid, count, whole, rest, first, last, low, high in whole_kpis:
-            window = windows[wid]
-            stats[window] = _Stats(
-                rows=int(count),
-                first=dt.date.fromisoformat(first),
-                last=dt.date.fromisoformat(last),
-                total=int(whole) * MICRO + int(rest),
-                low=int(low) if window in extremes else None,
-                high=int(high) if window in extremes else None,
-            )
-        for wid, count, whole, rest, first, last in sums:
-            window = windows[wid]
+        seek = (
+            "(SELECT {} FROM observation_day x "
+            "WHERE x.plan_id = ?1 AND x.kpi = w.kpi AND x.date BETWEEN w.start AND w.stop)"
+        )
+        for wid, first, last in conn.execute(
+            f"SELECT w.id, {seek.format('min(x.date)')}, {seek.format('max(x.date)')} "  # noqa: S608
+            "FROM mk_span w",
+            (self._plan,),
+        ):
+            if first is None:  # no day of data in the window
+                continue
+            count, whole, rest = sums[wid]
+            if wid in less:
+                all_count, all_whole, all_rest = less[wid]
+                count, whole, rest = all_count - count, all_whole - whole, all_rest - rest
             low, high = bounds.get(wid, (None, None))
-            stats[window] = _Stats(
-                rows=int(count),
+            stats[scanned[wid]] = _Stats(
+                rows=count,
                 first=dt.date.fromisoformat(first),
                 last=dt.date.fromisoformat(last),
-                total=int(whole) * MICRO + int(rest),
+                total=whole * MICRO + rest,
                 low=None if low is None else int(low),
                 high=None if high is None else int(high),
             )
@@ -447,88 +554,143 @@ class SqlObservations:
         """Σ value of each (kpi, start, end) span by channel ('' for observations without
         one); a span without observations is left out.
 
-        A span holding all its KPI's data (its first and last days, from the KPI's totals
-        ``observation_kpi_total``) is read from the channel totals
-        (``observation_channel_total``). The others from pieces of their window: months from
-        the channel rollup (``observation_channel_month``), the days of a partial month at
-        either edge from the rows, or, when fewer, that whole month from the rollup less its
-        days outside the window. The same few statements for all the spans of a report,
-        however many windows they have: the spans and pieces go to temporary tables."""
+        Each span is cut into signed pieces by :func:`channel_pieces`, knowing its KPI's
+        first and last days (``observation_kpi_total``): a span holding all the KPI's data
+        is its channel totals (``observation_channel_total``), read as they are; the others
+        add up totals, months of the channel rollup (``observation_channel_month``) and days
+        of the rows, whichever are fewer. The same few statements for all the spans of a
+        report, however many windows they have: the spans and the pieces of each distinct
+        (window, data days) go to temporary tables."""
         wanted = list(dict.fromkeys(spans))
-        ranges = {window: i for i, window in enumerate(dict.fromkeys(s[1:] for s in wanted))}
         sums: dict[Span, dict[str, Decimal]] = {}
-        found: list[tuple[int, str, int, int]] = []  # (span id, channel, whole, rest)
         with self._snapshot() as conn:
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS mk_chan_span (id INTEGER PRIMARY KEY, "
-                "kpi TEXT NOT NULL, range INTEGER NOT NULL, inside INTEGER NOT NULL)"
-            )
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS mk_chan_piece (range INTEGER NOT NULL, "
-                "months INTEGER NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, "
-                "sign INTEGER NOT NULL)"
-            )
-            conn.execute(
-                "CREATE INDEX IF NOT EXISTS temp.mk_chan_piece_range ON mk_chan_piece (range)"
-            )
-            conn.execute("DELETE FROM mk_chan_span")
-            conn.execute("DELETE FROM mk_chan_piece")
-            # the spans of KPIs with data (a totals row), marked when all of it lies inside
-            conn.executemany(
-                "INSERT INTO mk_chan_span (id, kpi, range, inside) "
-                "SELECT ?1, kpi, ?3, first >= ?4 AND last <= ?5 FROM observation_kpi_total "
-                "WHERE plan_id = ?6 AND kpi = ?2",
-                [
-                    (i, kpi, ranges[(start, end)], start.isoformat(), end.isoformat(), self._plan)
-                    for i, (kpi, start, end) in enumerate(wanted)
-                ],
-            )
-            found.extend(
-                conn.execute(
-                    "SELECT s.id, t.channel, t.whole, t.rest "
-                    "FROM mk_chan_span s CROSS JOIN observation_channel_total t "
-                    "ON t.plan_id = ? AND t.kpi = s.kpi WHERE s.inside",
+            bounds = {
+                str(kpi): (str(first), str(last))
+                for kpi, first, last in conn.execute(
+                    "SELECT kpi, first, last FROM observation_kpi_total WHERE plan_id = ?",
                     (self._plan,),
                 )
-            )
-            windows = list(ranges)
-            conn.executemany(
-                "INSERT INTO mk_chan_piece (range, months, first, last, sign) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (r, what == "months", first, last, -1 if sign else 1)
-                    for (r,) in conn.execute(
-                        "SELECT DISTINCT range FROM mk_chan_span WHERE NOT inside"
-                    ).fetchall()
-                    for what, first, last, sign in _channel_pieces(*windows[r])
-                ],
-            )
-            # the signed pieces of every other span added up; CROSS JOIN: spans, then their
-            # pieces, then a range of the rollup or rows (the planner chose full scans)
-            found.extend(
-                (sid, channel, whole, rest)
-                for sid, channel, _, whole, rest in conn.execute(
-                    "SELECT id, channel, sum(n), sum(whole), sum(rest) FROM ("  # noqa: S608
-                    "SELECT s.id, c.channel, p.sign * c.n AS n, p.sign * c.whole AS whole, "
-                    "p.sign * c.rest AS rest FROM mk_chan_span s "
-                    "CROSS JOIN mk_chan_piece p ON p.range = s.range AND p.months "
-                    "CROSS JOIN observation_channel_month c ON c.plan_id = ?1 "
-                    "AND c.kpi = s.kpi AND c.month BETWEEN p.first AND p.last "
-                    "WHERE NOT s.inside UNION ALL "
-                    f"SELECT s.id, o.channel, p.sign, p.sign * (o.value / {MICRO}), "
-                    f"p.sign * (o.value % {MICRO}) FROM mk_chan_span s "
-                    "CROSS JOIN mk_chan_piece p ON p.range = s.range AND NOT p.months "
-                    "CROSS JOIN observation o ON o.plan_id = ?1 "
-                    "AND o.kpi = s.kpi AND o.date BETWEEN p.first AND p.last "
-                    "WHERE NOT s.inside) "
-                    # rows inside the window only: a month less all its days leaves none
-                    "GROUP BY id, channel HAVING sum(n) > 0",
+            }
+            whole: dict[str, list[Span]] = {}  # the spans holding all their KPI's data
+            cut: list[tuple[int, str, int]] = []  # (span id, kpi, cut id) of the others
+            # the pieces of each distinct (window, first and last day of data), numbered
+            cuts: dict[tuple[dt.date, dt.date, str, str], tuple[int, list[Piece]]] = {}
+            for i, span in enumerate(wanted):
+                kpi, start, end = span
+                held = bounds.get(kpi)
+                if held is None:  # no data at all
+                    continue
+                key = (start, end, *held)
+                if key not in cuts:
+                    days = map(dt.date.fromisoformat, held)
+                    cuts[key] = (len(cuts), channel_pieces(start, end, *days))
+                number, pieces = cuts[key]
+                if pieces == [TOTAL]:
+                    whole.setdefault(kpi, []).append(span)
+                elif pieces:
+                    cut.append((i, kpi, number))
+            if whole:
+                # each KPI's totals read once, however many of its spans hold all its data
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_whole_kpi (kpi TEXT PRIMARY KEY)")
+                conn.execute("DELETE FROM mk_whole_kpi")
+                conn.executemany("INSERT INTO mk_whole_kpi (kpi) VALUES (?)", [(k,) for k in whole])
+                totals: dict[str, dict[str, Decimal]] = {}
+                for kpi, channel, whole_units, rest in conn.execute(
+                    "SELECT k.kpi, t.channel, t.whole, t.rest "
+                    "FROM mk_whole_kpi k CROSS JOIN observation_channel_total t "
+                    "ON t.plan_id = ? AND t.kpi = k.kpi",
                     (self._plan,),
+                ):
+                    totals.setdefault(kpi, {})[channel] = _decimal(whole_units, rest)
+                for kpi, kpi_spans in whole.items():
+                    for span in kpi_spans:
+                        if kpi in totals:
+                            sums[span] = dict(totals[kpi])
+            if cut:
+                found = self._pieces_summed(
+                    conn,
+                    cut,
+                    [
+                        (number, PIECE_KINDS[p.kind], p.first, p.last, p.sign)
+                        for number, pieces in cuts.values()
+                        if pieces != [TOTAL]
+                        for p in pieces
+                    ],
                 )
+                for sid, channel, whole_units, rest in found:
+                    sums.setdefault(wanted[sid], {})[channel] = _decimal(whole_units, rest)
+        # in the order asked (the statements answer by kind of span)
+        return {span: sums[span] for span in wanted if span in sums}
+
+    def _pieces_summed(
+        self,
+        conn: sqlite3.Connection,
+        spans: Sequence[tuple[int, str, int]],
+        pieces: Sequence[tuple[int, int, str, str, int]],
+    ) -> list[tuple[int, str, int, int]]:
+        """(span id, channel, whole, rest) of each (span id, kpi, cut id) of ``spans``: the
+        signed sums of its cut's ``pieces`` (cut id, kind, first, last, sign), for the
+        channels with rows inside the span (a month less all its days leaves none)."""
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS mk_chan_span "
+            "(id INTEGER PRIMARY KEY, kpi TEXT NOT NULL, cut INTEGER NOT NULL)"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS mk_chan_piece (cut INTEGER NOT NULL, "
+            "kind INTEGER NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, "
+            "sign INTEGER NOT NULL)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS temp.mk_chan_piece_cut ON mk_chan_piece (cut, kind)"
+        )
+        conn.execute("DELETE FROM mk_chan_span")
+        conn.execute("DELETE FROM mk_chan_piece")
+        conn.executemany("INSERT INTO mk_chan_span (id, kpi, cut) VALUES (?, ?, ?)", spans)
+        conn.executemany(
+            "INSERT INTO mk_chan_piece (cut, kind, first, last, sign) VALUES (?, ?, ?, ?, ?)",
+            pieces,
+        )
+        # CROSS JOIN: spans, then their pieces, then a range of the totals, rollup or rows
+        # (the planner chose full scans)
+        part = (
+            "SELECT s.id, c.channel, p.sign * {n} AS n, p.sign * {whole} AS whole, "
+            "p.sign * {rest} AS rest FROM mk_chan_span s "
+            "CROSS JOIN mk_chan_piece p ON p.cut = s.cut AND p.kind = {kind} "
+            "CROSS JOIN {table} c ON c.plan_id = ?1 AND c.kpi = s.kpi{where}"
+        )
+        total = part.format(
+            n="c.n",
+            whole="c.whole",
+            rest="c.rest",
+            kind=PIECE_KINDS["total"],
+            table="observation_channel_total",
+            where="",
+        )
+        months = part.format(
+            n="c.n",
+            whole="c.whole",
+            rest="c.rest",
+            kind=PIECE_KINDS["months"],
+            table="observation_channel_month",
+            where=" AND c.month BETWEEN p.first AND p.last",
+        )
+        days = part.format(
+            n="1",
+            whole=f"(c.value / {MICRO})",
+            rest=f"(c.value % {MICRO})",
+            kind=PIECE_KINDS["days"],
+            table="observation",
+            where=" AND c.date BETWEEN p.first AND p.last",
+        )
+        return [
+            (sid, channel, whole, rest)
+            for sid, channel, _, whole, rest in conn.execute(
+                "SELECT id, channel, sum(n), sum(whole), sum(rest) FROM ("  # noqa: S608
+                f"{total} UNION ALL {months} UNION ALL {days}) "
+                "GROUP BY id, channel HAVING sum(n) > 0",
+                (self._plan,),
             )
-        for sid, channel, whole, rest in found:
-            sums.setdefault(wanted[sid], {})[channel] = from_micro(whole * MICRO + rest)
-        return sums
+        ]
 
     def window_sums(
         self, kpis: Sequence[str], windows: Sequence[tuple[dt.date, dt.date]]
@@ -536,13 +698,20 @@ class SqlObservations:
         """Σ value of every observation of ``kpis`` (each KPI once) in each window, in order;
         None for a window where none has one. The KPIs' sums are added in the order given,
         as ``Decimal`` s, like the sum of their ``aggregate`` answers. One statement over the
-        daily rollup: the weekly spend of 200 modules over a year is 53 windows, not 10,600."""
-        order = {kpi: i for i, kpi in enumerate(dict.fromkeys(kpis))}
-        found: dict[int, list[tuple[int, int]]] = {}
+        daily rollup: the weekly spend of 200 modules over a year is 53 windows, not 10,600;
+        its rows come by KPI in the order given, then by window (the order of the loops, no
+        sort), so each window's sum is added up as they arrive."""
+        totals: dict[int, Decimal] = {}
         with self._snapshot() as conn:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_kpi (kpi TEXT PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS mk_kpi "
+                "(position INTEGER PRIMARY KEY, kpi TEXT NOT NULL)"
+            )
             conn.execute("DELETE FROM mk_kpi")
-            conn.executemany("INSERT INTO mk_kpi (kpi) VALUES (?)", [(k,) for k in order])
+            conn.executemany(
+                "INSERT INTO mk_kpi (position, kpi) VALUES (?, ?)",
+                enumerate(dict.fromkeys(kpis)),
+            )
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS mk_range "
                 "(id INTEGER PRIMARY KEY, start TEXT NOT NULL, stop TEXT NOT NULL)"
@@ -553,19 +722,15 @@ class SqlObservations:
                 [(i, a.isoformat(), b.isoformat()) for i, (a, b) in enumerate(windows)],
             )
             cur = conn.execute(
-                "SELECT r.id, k.kpi, sum(d.whole), sum(d.rest) FROM mk_range r "
-                "CROSS JOIN mk_kpi k CROSS JOIN observation_day d ON d.plan_id = ? "
-                "AND d.kpi = k.kpi AND d.date BETWEEN r.start AND r.stop GROUP BY r.id, k.kpi",
+                "SELECT r.id, sum(d.whole), sum(d.rest) FROM mk_kpi k CROSS JOIN mk_range r "
+                "CROSS JOIN observation_day d ON d.plan_id = ? AND d.kpi = k.kpi "
+                "AND d.date BETWEEN r.start AND r.stop "
+                "GROUP BY k.position, r.id ORDER BY k.position, r.id",
                 (self._plan,),
             )
-            for wid, kpi, whole, rest in cur:
-                found.setdefault(wid, []).append((order[kpi], int(whole) * MICRO + int(rest)))
-        return [
-            sum((from_micro(total) for _, total in sorted(found[i])), Decimal(0))
-            if i in found
-            else None
-            for i in range(len(windows))
-        ]
+            for wid, whole, rest in cur:
+                totals[wid] = totals.get(wid, ZERO) + _decimal(int(whole), int(rest))
+        return [totals.get(i) for i in range(len(windows))]
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""

@@ -19,11 +19,12 @@ import psycopg
 
 from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store.postgres import failures
-from mktplan.store.query import _channel_pieces
+from mktplan.store.query import TOTAL, Piece, channel_pieces
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
+DAY = dt.timedelta(days=1)
 
 # A report groups up to 28,000 (kpi, channel) sums of 250,000 rollup rows in one statement:
 # with the default 4 MB that hash spilled into sorted runs on disk; 64 MB keeps it in memory
@@ -59,6 +60,25 @@ CROSS JOIN LATERAL (
     FROM observation_day d
     WHERE d.plan_id = %s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop) AS s
 WHERE s.n IS NOT NULL"""
+
+# Rows and Σ value of each (kpi, start, stop) range of days that holds some.
+PART_SUMS = """
+SELECT p.id, s.n, s.total
+FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS p(kpi, start, stop, id)
+CROSS JOIN LATERAL (
+    SELECT sum(d.n) AS n, sum(d.total) AS total FROM observation_day d
+    WHERE d.plan_id = %s AND d.kpi = p.kpi AND d.date BETWEEN p.start AND p.stop) AS s
+WHERE s.n IS NOT NULL"""
+
+# The first and last day with data of each (kpi, start, stop) window (two index seeks).
+WINDOW_DAYS = """
+SELECT w.id,
+    (SELECT min(d.date) FROM observation_day d
+     WHERE d.plan_id = %(plan)s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop),
+    (SELECT max(d.date) FROM observation_day d
+     WHERE d.plan_id = %(plan)s AND d.kpi = w.kpi AND d.date BETWEEN w.start AND w.stop)
+FROM unnest(%(kpis)s::text[], %(starts)s::date[], %(stops)s::date[])
+    WITH ORDINALITY AS w(kpi, start, stop, id)"""
 
 # The lowest and highest daily value of each window that asks for min or max.
 WINDOW_EXTREMES = """
@@ -100,24 +120,30 @@ SELECT kpi, first, last, n, total, low, high FROM observation_kpi_total
 WHERE plan_id = %s AND kpi = ANY(%s)"""
 
 
-# Σ value by channel of spans (kpi, start, end): the channel totals of the spans holding
-# all their KPI's data, and the signed month and edge-day pieces of the others, one range
-# scan each, added up per span and channel. Rows inside the window only: a month less all
-# its days leaves none.
+# Σ value by channel of spans (kpi, start, end): the channel totals of the KPIs with spans
+# holding all their data (ids -1, -2, … in the order given), and the signed pieces of the
+# others (the KPI's channel totals, months of the channel rollup, days of the rows: see
+# mktplan.store.query.channel_pieces), one range scan each, added up per span and channel.
+# Rows inside the window only: a month less all its days leaves none.
 CHANNEL_SUMS = """
-SELECT i.id, t.channel, t.total
-FROM unnest(%(inside)s::int[], %(inside_kpis)s::text[]) AS i(id, kpi)
+SELECT -i.id, t.channel, t.total
+FROM unnest(%(inside)s::text[]) WITH ORDINALITY AS i(kpi, id)
 JOIN observation_channel_total t ON t.plan_id = %(plan)s AND t.kpi = i.kpi
 UNION ALL
 SELECT p.id, s.channel, sum(s.total * p.sign)
-FROM unnest(%(id)s::int[], %(kpi)s::text[], %(months)s::bool[], %(a)s::date[], %(b)s::date[],
-            %(sign)s::int[]) AS p(id, kpi, months, a, b, sign)
+FROM unnest(%(id)s::int[], %(kpi)s::text[], %(kind)s::text[], %(a)s::date[], %(b)s::date[],
+            %(sign)s::int[]) AS p(id, kpi, kind, a, b, sign)
 CROSS JOIN LATERAL (
+    SELECT t.channel, t.n, t.total FROM observation_channel_total t
+    WHERE p.kind = 'total' AND t.plan_id = %(plan)s AND t.kpi = p.kpi
+    UNION ALL
     SELECT c.channel, c.n, c.total FROM observation_channel_month c
-    WHERE p.months AND c.plan_id = %(plan)s AND c.kpi = p.kpi AND c.month BETWEEN p.a AND p.b
+    WHERE p.kind = 'months' AND c.plan_id = %(plan)s AND c.kpi = p.kpi
+        AND c.month BETWEEN p.a AND p.b
     UNION ALL
     SELECT o.channel, 1, o.value FROM observation o
-    WHERE NOT p.months AND o.plan_id = %(plan)s AND o.kpi = p.kpi AND o.date BETWEEN p.a AND p.b
+    WHERE p.kind = 'days' AND o.plan_id = %(plan)s AND o.kpi = p.kpi
+        AND o.date BETWEEN p.a AND p.b
 ) AS s
 GROUP BY p.id, s.channel HAVING sum(s.n * p.sign) > 0"""
 
@@ -135,6 +161,16 @@ def _by_kpi(rows: Sequence[tuple[Any, ...]]) -> dict[str, _KpiTotals]:
 def _columns(windows: Sequence[Window]) -> tuple[list[str], list[dt.date], list[dt.date]]:
     """(kpi, start, stop) windows as three arrays, to unnest WITH ORDINALITY (ids from 1)."""
     return [w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows]
+
+
+def _piece_dates(piece: Piece) -> tuple[str, dt.date | None, dt.date | None]:
+    """A piece's kind and first and last days as the statement takes them (a month as its
+    first day, the totals without days)."""
+    if piece.kind == "total":
+        return piece.kind, None, None
+    if piece.kind == "months":
+        return piece.kind, _day(f"{piece.first}-01"), _day(f"{piece.last}-01")
+    return piece.kind, _day(piece.first), _day(piece.last)
 
 
 def _day(iso: str) -> dt.date:
@@ -190,25 +226,37 @@ class PgObservations:
         out: dict[AggRequest, AggResult] = {}
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [w[0] for w in windows])
-            # a window holding every day of its KPI's data is the KPI's totals row; the
-            # others (of KPIs with data) are a range scan of their days
+            # a window holding every day of its KPI's data is the KPI's totals row, one
+            # holding none of them has no stats; the others are a range scan of their days,
+            # or of the days of data outside them when fewer (and no min or max is asked):
+            # the KPI's totals less those
             stats: dict[Window, tuple[Any, ...]] = {}
             bounds: dict[Window, tuple[Any, Any]] = {}
             scanned: list[Window] = []
+            less: list[Window] = []
+            asked_extremes = set(extremes)
             for window in windows:
                 kpi_totals = totals.get(window[0])
                 if kpi_totals is None:
                     continue
+                _, start, end = window
                 first, last, count, total, low, high = kpi_totals
-                if window[1] <= first and last <= window[2]:
+                if end < first or start > last:  # none of its data
+                    continue
+                inside = (min(end, last) - max(start, first)).days + 1
+                if start <= first and last <= end:
                     stats[window] = (count, first, last, total)
                     bounds[window] = (low, high)
-                else:
+                elif window in asked_extremes or inside <= (last - first).days + 1 - inside:
                     scanned.append(window)
+                else:
+                    less.append(window)
             if scanned:
                 cur.execute(WINDOW_STATS, (*_columns(scanned), self._plan))
                 stats.update((scanned[int(row[0]) - 1], row[1:]) for row in cur.fetchall())
-            wanted = set(extremes)
+            if less:
+                stats.update(self._totals_less_outside(cur, less, totals))
+            wanted = asked_extremes
             extremes = [w for w in scanned if w in wanted]
             if extremes:  # min and max cost a numeric comparison per day row: only if asked
                 cur.execute(WINDOW_EXTREMES, (*_columns(extremes), self._plan))
@@ -250,6 +298,47 @@ class PgObservations:
                     raise AssertionError(f"unhandled request {req}")
                 out[req] = AggResult(value, int(count), first, last)
         return out
+
+    def _totals_less_outside(
+        self, cur: psycopg.Cursor[Any], windows: Sequence[Window], totals: dict[str, _KpiTotals]
+    ) -> dict[Window, tuple[Any, ...]]:
+        """(rows, first, last, Σ value) of each window that cuts its KPI's data: the KPI's
+        totals less the days of data before and after the window, and the window's first and
+        last days by two index seeks."""
+        parts: list[tuple[int, str, dt.date, dt.date]] = []  # (window, kpi, first, last)
+        for i, (kpi, start, end) in enumerate(windows):
+            first, last = totals[kpi][0], totals[kpi][1]
+            if start > first:
+                parts.append((i, kpi, first, start - DAY))
+            if end < last:
+                parts.append((i, kpi, end + DAY, last))
+        outside: dict[int, list[int]] = {}
+        cur.execute(
+            PART_SUMS,
+            ([p[1] for p in parts], [p[2] for p in parts], [p[3] for p in parts], self._plan),
+        )
+        for pid, count, total in cur.fetchall():
+            found = outside.setdefault(parts[int(pid) - 1][0], [0, 0])
+            found[0] += int(count)
+            found[1] += int(total)
+        kpis, starts, stops = _columns(windows)
+        cur.execute(
+            WINDOW_DAYS, {"plan": self._plan, "kpis": kpis, "starts": starts, "stops": stops}
+        )
+        stats: dict[Window, tuple[Any, ...]] = {}
+        for wid, first, last in cur.fetchall():
+            if first is None:  # no day of data in the window
+                continue
+            window = windows[int(wid) - 1]
+            count, total = outside.get(int(wid) - 1, (0, 0))
+            kpi_totals = totals[window[0]]
+            stats[window] = (
+                int(kpi_totals[2]) - count,
+                first,
+                last,
+                int(kpi_totals[3]) - total,
+            )
+        return stats
 
     def _kpi_totals(self, cur: psycopg.Cursor[Any], kpis: Sequence[str]) -> dict[str, _KpiTotals]:
         """(first, last, rows, Σ value, low, high) of each of ``kpis`` that has data; inside
@@ -406,12 +495,11 @@ class PgObservations:
         """Σ value of each (kpi, start, end) span by channel ('' for observations without
         one); a span without observations is left out.
 
-        A span holding all its KPI's data (its first and last days from
-        ``observation_kpi_total``) is read from the channel totals
-        (``observation_channel_total``). The others from the pieces of their window (see
-        :meth:`mktplan.store.query.SqlObservations.channel_sums`: whole months from
-        ``observation_channel_month``, edge days from the rows, or a whole edge month less its
-        days outside), added up with their signs by the server: one statement for every span
+        Each span is cut into signed pieces by :func:`mktplan.store.query.channel_pieces`,
+        knowing its KPI's first and last days (``observation_kpi_total``): a span holding
+        all the KPI's data is its channel totals (``observation_channel_total``); the others
+        add up totals, months of ``observation_channel_month`` and days of the rows,
+        whichever are fewer, with their signs, on the server: one statement for every span
         of a report, however many windows."""
         wanted = list(dict.fromkeys(spans))
         sums: dict[Span, dict[str, Decimal]] = {}
@@ -419,39 +507,49 @@ class PgObservations:
             return sums
         with self._snapshot() as cur:
             totals = self._kpi_totals(cur, [s.kpi for s in wanted])
-            inside: list[int] = []
-            # (span, kpi, months?, first, last, sign) of each piece of the other spans
-            pieces: list[tuple[int, str, bool, dt.date, dt.date, int]] = []
-            cut: dict[tuple[dt.date, dt.date], list[tuple[str, str, str, str]]] = {}
-            for i, (kpi, start, end) in enumerate(wanted):
+            inside: dict[str, list[Span]] = {}  # the spans holding all their KPI's data
+            # (span, kpi, kind, first, last, sign) of each piece of the other spans
+            pieces: list[tuple[int, str, str, dt.date | None, dt.date | None, int]] = []
+            cut: dict[tuple[dt.date, dt.date, dt.date, dt.date], list[Piece]] = {}
+            for i, span in enumerate(wanted):
+                kpi, start, end = span
                 kpi_totals = totals.get(kpi)
                 if kpi_totals is None:  # no data at all
                     continue
-                if start <= kpi_totals[0] and kpi_totals[1] <= end:
-                    inside.append(i)
+                key = (start, end, kpi_totals[0], kpi_totals[1])
+                if key not in cut:
+                    cut[key] = channel_pieces(*key)
+                if cut[key] == [TOTAL]:
+                    inside.setdefault(kpi, []).append(span)
                     continue
-                if (start, end) not in cut:
-                    cut[(start, end)] = _channel_pieces(start, end)
-                for what, first, last, sign in cut[(start, end)]:
-                    months = what == "months"
-                    a, b = (f"{first}-01", f"{last}-01") if months else (first, last)
-                    pieces.append((i, kpi, months, _day(a), _day(b), -1 if sign else 1))
+                pieces.extend((i, kpi, *_piece_dates(piece), piece.sign) for piece in cut[key])
             if not inside and not pieces:
                 return sums
             cur.execute(
                 CHANNEL_SUMS,
                 {
                     "plan": self._plan,
-                    "inside": inside,
-                    "inside_kpis": [wanted[i].kpi for i in inside],
+                    "inside": list(inside),  # each KPI's totals read once
                     **{
                         name: [p[k] for p in pieces]
-                        for k, name in enumerate(("id", "kpi", "months", "a", "b", "sign"))
+                        for k, name in enumerate(("id", "kpi", "kind", "a", "b", "sign"))
                     },
                 },
             )
+            whole: dict[str, dict[str, Decimal]] = {}
+            kpis = list(inside)
             for sid, channel, total in cur.fetchall():
-                sums.setdefault(wanted[int(sid)], {})[channel] = from_micro(int(total))
+                value = from_micro(int(total))
+                if sid < 0:
+                    whole.setdefault(kpis[-int(sid) - 1], {})[channel] = value
+                else:
+                    sums.setdefault(wanted[int(sid)], {})[channel] = value
+            for kpi, kpi_spans in inside.items():
+                for span in kpi_spans:
+                    if kpi in whole:
+                        sums[span] = dict(whole[kpi])
+        # in the order asked (the statement answers the spans of all the data first)
+        return {span: sums[span] for span in wanted if span in sums}
         return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
