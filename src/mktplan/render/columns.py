@@ -92,6 +92,13 @@ class Column(Generic[Row]):
         """Numbers are right-aligned in Markdown and the terminal."""
         return self.kind in ("kpi", "money", "fraction", "roi", "int", "number")
 
+    @property
+    def whole(self) -> bool:
+        """Numbers and dates: a terminal never wraps them. Their texts (digits, separators,
+        signs, ``%``, ``1:``, 万/亿, the percent points label) hold nothing a renderer
+        escapes, so tables do not escape them (a cache miss for each distinct number)."""
+        return self.right or self.kind in ("date", "datetime")
+
 
 @dataclass(frozen=True)
 class Table(Generic[Row]):
@@ -542,7 +549,16 @@ def _kpi_formatter(column: Column[Row], shown: Display) -> Callable[[Row], str]:
     if not column.difference:
         if unit_of is None:
             return lambda row: numbers.kpi_formatter(None, style)(get(row))
-        return lambda row: numbers.kpi_formatter(unit_of(row), style)(get(row))
+        by_unit: dict[str | None, Callable[[Decimal | None], str]] = {}  # no Style hashing
+
+        def kpi(row: Row) -> str:
+            unit = unit_of(row)
+            write = by_unit.get(unit)
+            if write is None:
+                write = by_unit[unit] = numbers.kpi_formatter(unit, style)
+            return write(get(row))
+
+        return kpi
     percent_points = shown.words["percent_points"]
 
     def difference(row: Row) -> str:
@@ -597,7 +613,12 @@ def text_table(
     :func:`fit` drops to make it readable there."""
     columns = table.shown(fmt)
     # column by column, each with its formatter made once, then turned into rows
-    texts = [list(map(escape, map(cell_formatter(c, shown), rows))) for c in columns]
+    texts = [
+        list(map(cell_formatter(c, shown), rows))
+        if c.whole
+        else list(map(escape, map(cell_formatter(c, shown), rows)))
+        for c in columns
+    ]
     codes = [  # the codes behind the coloured columns
         list(map(str, map(c.get, rows)))
         if c.kind in ("status", "severity", "action")
@@ -607,7 +628,7 @@ def text_table(
     out = TextTable(
         [header(c, shown, fmt) for c in columns],
         [c.right for c in columns],
-        [c.right or c.kind in ("date", "datetime") for c in columns],
+        [c.whole for c in columns],
         [list(row) for row in zip(*texts, strict=True)],
         [list(row) for row in zip(*codes, strict=True)],
         [c.key for c in columns],
