@@ -191,3 +191,25 @@ def test_the_report_is_encoded_by_the_c_encoder(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(json.encoder, "_make_iterencode", refused)
     doc = json.loads(render_json(sample_evaluation(daily_rows=50)))
     assert len(doc["daily"]) == 50
+
+
+def test_channel_rows_write_the_numbers_the_encoder_would() -> None:
+    """The channel rows' numbers are converted while the document is built (no call back
+    per value from the encoder): whole values as ints, others as floats, unknown as null,
+    the text exactly what encoding the Decimals writes."""
+    from mktplan.render.json import ReportEncoder
+
+    ev = sample_evaluation()
+    doc = report_document(ev)
+    rows = doc["kpis"][1]["by_channel"]
+    assert [type(r["actual"]) for r in rows] == [int, float]
+    assert rows[0]["share"] == 0.727545
+    assert doc["kpis"][2]["by_channel"][0]["share"] is None
+    as_decimals = [
+        {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+        for c in ev.kpis[1].by_channel
+    ]
+    assert json.dumps(rows, cls=ReportEncoder) == json.dumps(as_decimals, cls=ReportEncoder)
+    money = [[r["spend"], r["revenue"], r["roi"]] for r in doc["modules"][1]["by_channel"]]
+    assert money == [[50000, 200000.25, 4.000005], [25001.5, 62505, 2.5], [0, 0, None]]
+    assert [type(v) for v in money[0]] == [int, float, float]

@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import itertools
 import json
-import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -52,13 +51,9 @@ def _iso_date(day: dt.date) -> str:
 
 
 def decimal_number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number: int when integral, else the nearest float."""
-    number = float(value)  # first: most values of a report are not whole, and then it is
-    if not number.is_integer() and math.isfinite(number):
-        return number
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    """A Decimal as a JSON number: int when integral, else the nearest float. (One check
+    and one conversion: most of a report's values are counts, which are whole.)"""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
@@ -79,11 +74,21 @@ def trend_point(value: PeriodValue) -> dict[str, Any]:
     }
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """:func:`decimal_number`, ``None`` kept."""
+    return None if value is None else decimal_number(value)
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
-    """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
+    """The report as plain JSON-ready values: Decimals and dates unconverted, but for the
+    channel rows' numbers, which are JSON numbers already (int or float, as the encoder
+    would write them): most of a report's values, encoded then without a call back into
+    Python for each."""
     p = ev.plan
     b = ev.budget
     from mktplan.render import GENERATOR
+
+    number = _number
 
     doc: dict[str, Any] = {
         "generator": GENERATOR,
@@ -108,7 +113,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             {
                 **columns.KPIS.record(k),
                 "by_channel": [
-                    {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+                    {
+                        "channel": c.channel or None,
+                        "actual": number(c.actual),
+                        "share": number(c.share),
+                    }
                     for c in k.by_channel
                 ],
                 "period": period_value(k.period),
@@ -126,9 +135,9 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
                 "by_channel": [
                     {
                         "channel": c.channel or None,
-                        "spend": c.spend,
-                        "revenue": c.revenue,
-                        "roi": c.roi,
+                        "spend": number(c.spend),
+                        "revenue": number(c.revenue),
+                        "roi": number(c.roi),
                     }
                     for c in m.by_channel
                 ],
