@@ -99,10 +99,9 @@ def number(value: Decimal | int | None, places: int | None = None, shown: Style 
     if value is None:
         return MISSING
     d = value if type(value) is Decimal else Decimal(value)
-    if shown.wan and places is None and abs(d) >= WAN_FROM:
-        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
-        return f"{readable(d / scale)} {word}"
     if places is None:
+        if shown.wan and abs(d) >= WAN_FROM:
+            return _large(d, None)
         places = 0 if d == d.to_integral_value() else 2
     return _fixed(d, places)
 
@@ -110,11 +109,26 @@ def number(value: Decimal | int | None, places: int | None = None, shown: Style 
 def money(value: Decimal | int | None, shown: Style = PLAIN) -> str:
     """Money with thousands separators and 2 decimal places: ``375,000.00``; in 万/亿 style
     from 10,000 up: ``1,200.00 万``, ``3.20 亿``."""
-    if value is not None and shown.wan and abs(Decimal(value)) >= WAN_FROM:
-        d = Decimal(value)
-        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
-        return f"{number(d / scale, 2)} {word}"
-    return number(value, 2)
+    if value is None:
+        return MISSING
+    d = value if type(value) is Decimal else Decimal(value)
+    if shown.wan and abs(d) >= WAN_FROM:
+        return _large(d, 2)
+    return _fixed(d, 2)
+
+
+def _large(value: Decimal, places: int | None) -> str:
+    """A value from 10,000 up in 万 or 亿: with ``places`` decimals, or (None) at most two
+    with trailing zeros dropped."""
+    scale, word = (YI, "亿") if abs(value) >= YI else (WAN, "万")
+    scaled = value / scale
+    return f"{_trimmed(scaled) if places is None else _fixed(scaled, places)} {word}"
+
+
+def _trimmed(value: Decimal) -> str:
+    """At most two decimals, trailing zeros dropped: 1234.50 → ``1,234.5``, -0.001 → ``0``."""
+    text = _fixed(value, 2).rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def fraction(value: Decimal | None) -> str:
@@ -145,14 +159,12 @@ def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAI
         return "—"
     if unit == "ratio" and shown.roi:
         return roi_label(value)
-    if shown.wan and not is_percent(unit) and abs(Decimal(value)) >= WAN_FROM:
-        d = Decimal(value)
-        scale, word = (YI, "亿") if abs(d) >= YI else (WAN, "万")
-        return f"{readable(d / scale)} {word}"
-    text = _fixed(Decimal(value), 2).rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return f"{text}%" if is_percent(unit) else text
+    d = value if type(value) is Decimal else Decimal(value)
+    if is_percent(unit):
+        return f"{_trimmed(d)}%"
+    if shown.wan and abs(d) >= WAN_FROM:
+        return _large(d, None)
+    return _trimmed(d)
 
 
 def kpi_value(value: Decimal | None, unit: str | None, shown: Style = PLAIN) -> str:
