@@ -113,9 +113,9 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             {
                 **columns.KPIS.record(k),
                 "by_channel": [
-                    {
-                        "channel": c.channel or None,
+                    {  # keys in sorted order: no sorting when encoded
                         "actual": number(c.actual),
+                        "channel": c.channel or None,
                         "share": number(c.share),
                     }
                     for c in k.by_channel
@@ -133,11 +133,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             {
                 **columns.MODULES.record(m),
                 "by_channel": [
-                    {
+                    {  # keys in sorted order: no sorting when encoded
                         "channel": c.channel or None,
-                        "spend": number(c.spend),
                         "revenue": number(c.revenue),
                         "roi": number(c.roi),
+                        "spend": number(c.spend),
                     }
                     for c in m.by_channel
                 ],
@@ -217,11 +217,12 @@ def indented_json(doc: Any) -> str:
             doc, cls=ReportEncoder, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False
         )
     default = ReportEncoder().default
-    encoders: dict[int, Callable[[Any], str]] = {}
+    encoders: dict[tuple[int, bool], Callable[[Any], str]] = {}
 
-    def encoder(depth: int) -> Callable[[Any], str]:
-        """The C encoder of one container's items at ``depth``: value → text."""
-        found = encoders.get(depth)
+    def encoder(depth: int, sort_keys: bool = True) -> Callable[[Any], str]:
+        """The C encoder of one container's items at ``depth``: value → text. Without
+        ``sort_keys`` only for dicts whose keys are in sorted order already."""
+        found = encoders.get((depth, sort_keys))
         if found is None:
             chunks = make(
                 None,  # no circular check: the document is a tree built by report_document
@@ -230,11 +231,11 @@ def indented_json(doc: Any) -> str:
                 None,
                 ": ",
                 ",\n" + "  " * (depth + 1),
-                True,  # sort_keys
+                sort_keys,
                 False,  # skipkeys
                 False,  # allow_nan
             )
-            found = encoders[depth] = lambda value: "".join(chunks(value, 0))
+            found = encoders[depth, sort_keys] = lambda value: "".join(chunks(value, 0))
         return found
 
     slot = encoder(0)(_SLOT)
@@ -253,7 +254,7 @@ def indented_json(doc: Any) -> str:
             if not value:
                 return "[]"
             if _flat_dicts(value):
-                return _flat_records(encoder(depth + 1)(value), depth)
+                return _flat_records(encoder(depth + 1, not _sorted_alike(value))(value), depth)
             nested = [v for v in value if isinstance(v, _CONTAINERS)]
             shallow = (
                 [_SLOT if isinstance(v, _CONTAINERS) else v for v in value] if nested else value
@@ -284,6 +285,17 @@ def _flat_dicts(items: list[Any] | tuple[Any, ...]) -> bool:
         return False
     values = itertools.chain.from_iterable(map(dict.values, items))
     return not any(map(isinstance, values, itertools.repeat(_CONTAINERS)))
+
+
+def _sorted_alike(records: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether ``records`` (dicts) all hold the same text keys in the same, sorted order, as
+    the channel rows do: the encoder then need not sort each one's items (the sorting took
+    about as long as writing them)."""
+    keys = set(map(tuple, records))
+    if len(keys) != 1:
+        return False
+    (order,) = keys
+    return all(type(key) is str for key in order) and list(order) == sorted(order)
 
 
 def _flat_records(body: str, depth: int) -> str:
