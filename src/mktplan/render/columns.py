@@ -111,11 +111,18 @@ class Table(Generic[Row]):
 
     @functools.cached_property
     def _json(self) -> tuple[tuple[str, Callable[[Row], Any]], ...]:
-        return tuple((c.key, c.get) for c in self.columns if "json" in c.show)
+        # by key: the records' keys come in the order the JSON writer sorts them into, so a
+        # list of records is written without sorting each one
+        return tuple(sorted(((c.key, c.get) for c in self.columns if "json" in c.show), key=_first))
 
     def record(self, row: Row) -> dict[str, Any]:
-        """The row as the JSON document writes it: every JSON column's raw value."""
+        """The row as the JSON document writes it: every JSON column's raw value, keys in
+        sorted order."""
         return {key: get(row) for key, get in self._json}
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 def _unit(k: KpiResult) -> str | None:

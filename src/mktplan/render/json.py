@@ -65,12 +65,12 @@ def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
 
 def trend_point(value: PeriodValue) -> dict[str, Any]:
     """One period of a trend: ``{start, end, actual, cumulative, planned}``."""
-    return {
-        "start": value.start,
-        "end": value.end,
+    return {  # keys in sorted order: a trend is written without sorting each point
         "actual": value.actual,
         "cumulative": value.cumulative,
+        "end": value.end,
         "planned": value.planned,
+        "start": value.start,
     }
 
 
