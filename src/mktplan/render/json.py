@@ -284,7 +284,8 @@ def _flat_dicts(items: list[Any] | tuple[Any, ...]) -> bool:
     if set(map(type, items)) != {dict} or not all(items):
         return False
     values = itertools.chain.from_iterable(map(dict.values, items))
-    return not any(map(isinstance, values, itertools.repeat(_CONTAINERS)))
+    # the few types of the values, not each value (the encoder, too, goes by type)
+    return not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, values)))
 
 
 def _sorted_alike(records: list[Any] | tuple[Any, ...]) -> bool:
