@@ -2,7 +2,7 @@
 
 A column says what it holds (``key``: the JSON field name, ``label``: the i18n label key of
 its header), which kind of value it is (``kind``: how it is formatted as text by
-:func:`mktplan.render.numbers.cell_text` and typed in Excel), how to read it from a row
+:func:`cell_text` and typed in Excel), how to read it from a row
 (``get``: the raw value, a code or a number, as JSON writes it) and which renderers show it
 (``show``). Adding a column to a table is one entry here plus its labels in i18n.py.
 """
