@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -115,3 +116,35 @@ def test_a_rate_variance_is_in_percent_points_in_chinese() -> None:
     zh = render_markdown(sample_evaluation(), "zh")
     assert "| 5.0% | 2.1% | 42.0% | 2.9 个百分点 |" in zh
     assert "| 5.0% | 2.1% | 42.0% | 2.9 pt |" in render_markdown(sample_evaluation(), "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("hostile", [False, True])
+def test_number_and_date_cells_need_no_escaping(lang: str, hostile: bool) -> None:
+    """Tables leave the texts of number and date columns unescaped (``Column.whole``):
+    escaping them for Markdown or the terminal would change nothing, in either style."""
+    from mktplan.render import numbers
+
+    ev = sample_evaluation(hostile=hostile)
+    tables: list[tuple[columns.Table, Sequence[object]]] = [  # type: ignore[type-arg]
+        (columns.SUMMARY, ev.summary_kpis()),
+        (columns.TRACKING, ev.tracking),
+        (columns.KPIS, ev.kpis),
+        (columns.PERIOD, ev.kpis),
+        (columns.TASKS, ev.actions),
+        (columns.MODULES, ev.modules),
+        (columns.BUDGET_LINES, ev.budget.lines),
+        (columns.ALERTS, ev.alerts),
+    ]
+    for units in numbers.UNITS:
+        shown = columns.display(ev, lang, units)
+        for table, rows in tables:
+            for column in table.columns:
+                if not column.whole:
+                    continue
+                for row in rows:
+                    text = columns.cell_text(column, row, shown)
+                    assert numbers.md_cell(text) == text, (table.key, column.key, text)
+                    assert numbers.terminal_text(text) == text, (table.key, column.key, text)
+    points = labels(lang)["percent_points"].format("-1,234.5")
+    assert numbers.md_cell(points) == numbers.terminal_text(points) == points

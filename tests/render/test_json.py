@@ -174,6 +174,12 @@ def test_the_fast_writer_writes_the_bytes_of_json_dumps_indent_2() -> None:
         [[{"z": dt.date(2020, 1, 2), "y": True}, {"x": "},"}], [{"a": _SLOT}]],
         {"x": {"y": [{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"a": 5, "b": 6}]}},
         [{"a": 1}, {}],  # an empty record: not flat-records, the general path
+        # records with one key order are written unsorted only when that order is sorted
+        [{"b": 1, "a": 2}, {"b": 3, "a": 4}],
+        [{"a": 1, "b": 2}, {"b": 3, "a": 4}],
+        [{"a": 1, "b": 2}, {"a": 3, "b": 4}],
+        [{2: "x", 10: "y"}, {2: "z", 10: "w"}],  # sorted as numbers, not as texts
+        [{"10": "x", "2": "y"}, {"10": "z", "2": "w"}],
         [{"a": 1}, {"b": [1]}],
         [{"a": 1}, 2],
     ]
@@ -191,3 +197,27 @@ def test_the_report_is_encoded_by_the_c_encoder(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(json.encoder, "_make_iterencode", refused)
     doc = json.loads(render_json(sample_evaluation(daily_rows=50)))
     assert len(doc["daily"]) == 50
+
+
+def test_channel_rows_write_the_numbers_the_encoder_would() -> None:
+    """The channel rows' numbers are converted while the document is built (no call back
+    per value from the encoder): whole values as ints, others as floats, unknown as null,
+    the text exactly what encoding the Decimals writes."""
+    from mktplan.render.json import ReportEncoder
+
+    ev = sample_evaluation()
+    doc = report_document(ev)
+    rows = doc["kpis"][1]["by_channel"]
+    assert [type(r["actual"]) for r in rows] == [int, float]
+    assert rows[0]["share"] == 0.727545
+    assert doc["kpis"][2]["by_channel"][0]["share"] is None
+    as_decimals = [
+        {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+        for c in ev.kpis[1].by_channel
+    ]
+    assert json.dumps(rows, cls=ReportEncoder, sort_keys=True) == json.dumps(
+        as_decimals, cls=ReportEncoder, sort_keys=True
+    )
+    money = [[r["spend"], r["revenue"], r["roi"]] for r in doc["modules"][1]["by_channel"]]
+    assert money == [[50000, 200000.25, 4.000005], [25001.5, 62505, 2.5], [0, 0, None]]
+    assert [type(v) for v in money[0]] == [int, float, float]

@@ -134,3 +134,15 @@ def test_the_rounding_context_changes_no_text() -> None:
     assert numbers.number(D("0.125"), 2) == "0.13"  # half-up, not the context's half-even
     with numbers.rounding():
         assert numbers.number(D("0.125"), 2) == "0.13"
+
+
+def test_a_remembered_formatter_writes_each_value_as_the_formatter_does() -> None:
+    """``memoized`` keys its texts by value: 0 and -0 are one key but print differently,
+    and 0.5 and 0.50 are one key and print the same; NaN and None pass through."""
+    values = [D("0"), D("-0"), D("-0.00"), D("0.00"), D("0.5"), D("0.50"), D("-0.0004")]
+    values += [D("NaN"), None, D("0.5"), D("-0"), D("0")]
+    for order in (values, values[::-1]):
+        remembered = numbers.memoized(numbers.fraction)
+        with numbers.rounding():
+            assert [remembered(v) for v in order] == [numbers.fraction(v) for v in order]
+    assert numbers.fraction(D("-0")) == "-0.0%"  # the case a plain dict would get wrong

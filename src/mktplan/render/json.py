@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import itertools
 import json
-import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -52,13 +51,9 @@ def _iso_date(day: dt.date) -> str:
 
 
 def decimal_number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number: int when integral, else the nearest float."""
-    number = float(value)  # first: most values of a report are not whole, and then it is
-    if not number.is_integer() and math.isfinite(number):
-        return number
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    """A Decimal as a JSON number: int when integral, else the nearest float. (One check
+    and one conversion: most of a report's values are counts, which are whole.)"""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
@@ -70,20 +65,30 @@ def period_value(value: PeriodValue | None) -> dict[str, Any] | None:
 
 def trend_point(value: PeriodValue) -> dict[str, Any]:
     """One period of a trend: ``{start, end, actual, cumulative, planned}``."""
-    return {
-        "start": value.start,
-        "end": value.end,
+    return {  # keys in sorted order: a trend is written without sorting each point
         "actual": value.actual,
         "cumulative": value.cumulative,
+        "end": value.end,
         "planned": value.planned,
+        "start": value.start,
     }
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """:func:`decimal_number`, ``None`` kept."""
+    return None if value is None else decimal_number(value)
+
+
 def report_document(ev: Evaluation) -> dict[str, Any]:
-    """The report as plain JSON-ready values (Decimals and dates still unconverted)."""
+    """The report as plain JSON-ready values: Decimals and dates unconverted, but for the
+    channel rows' numbers, which are JSON numbers already (int or float, as the encoder
+    would write them): most of a report's values, encoded then without a call back into
+    Python for each."""
     p = ev.plan
     b = ev.budget
     from mktplan.render import GENERATOR
+
+    number = _number
 
     doc: dict[str, Any] = {
         "generator": GENERATOR,
@@ -108,7 +113,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             {
                 **columns.KPIS.record(k),
                 "by_channel": [
-                    {"channel": c.channel or None, "actual": c.actual, "share": c.share}
+                    {  # keys in sorted order: no sorting when encoded
+                        "actual": number(c.actual),
+                        "channel": c.channel or None,
+                        "share": number(c.share),
+                    }
                     for c in k.by_channel
                 ],
                 "period": period_value(k.period),
@@ -124,11 +133,11 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             {
                 **columns.MODULES.record(m),
                 "by_channel": [
-                    {
+                    {  # keys in sorted order: no sorting when encoded
                         "channel": c.channel or None,
-                        "spend": c.spend,
-                        "revenue": c.revenue,
-                        "roi": c.roi,
+                        "revenue": number(c.revenue),
+                        "roi": number(c.roi),
+                        "spend": number(c.spend),
                     }
                     for c in m.by_channel
                 ],
@@ -208,11 +217,12 @@ def indented_json(doc: Any) -> str:
             doc, cls=ReportEncoder, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False
         )
     default = ReportEncoder().default
-    encoders: dict[int, Callable[[Any], str]] = {}
+    encoders: dict[tuple[int, bool], Callable[[Any], str]] = {}
 
-    def encoder(depth: int) -> Callable[[Any], str]:
-        """The C encoder of one container's items at ``depth``: value → text."""
-        found = encoders.get(depth)
+    def encoder(depth: int, sort_keys: bool = True) -> Callable[[Any], str]:
+        """The C encoder of one container's items at ``depth``: value → text. Without
+        ``sort_keys`` only for dicts whose keys are in sorted order already."""
+        found = encoders.get((depth, sort_keys))
         if found is None:
             chunks = make(
                 None,  # no circular check: the document is a tree built by report_document
@@ -221,11 +231,11 @@ def indented_json(doc: Any) -> str:
                 None,
                 ": ",
                 ",\n" + "  " * (depth + 1),
-                True,  # sort_keys
+                sort_keys,
                 False,  # skipkeys
                 False,  # allow_nan
             )
-            found = encoders[depth] = lambda value: "".join(chunks(value, 0))
+            found = encoders[depth, sort_keys] = lambda value: "".join(chunks(value, 0))
         return found
 
     slot = encoder(0)(_SLOT)
@@ -244,7 +254,7 @@ def indented_json(doc: Any) -> str:
             if not value:
                 return "[]"
             if _flat_dicts(value):
-                return _flat_records(encoder(depth + 1)(value), depth)
+                return _flat_records(encoder(depth + 1, not _sorted_alike(value))(value), depth)
             nested = [v for v in value if isinstance(v, _CONTAINERS)]
             shallow = (
                 [_SLOT if isinstance(v, _CONTAINERS) else v for v in value] if nested else value
@@ -274,7 +284,19 @@ def _flat_dicts(items: list[Any] | tuple[Any, ...]) -> bool:
     if set(map(type, items)) != {dict} or not all(items):
         return False
     values = itertools.chain.from_iterable(map(dict.values, items))
-    return not any(map(isinstance, values, itertools.repeat(_CONTAINERS)))
+    # the few types of the values, not each value (the encoder, too, goes by type)
+    return not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, values)))
+
+
+def _sorted_alike(records: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether ``records`` (dicts) all hold the same text keys in the same, sorted order, as
+    the channel rows do: the encoder then need not sort each one's items (the sorting took
+    about as long as writing them)."""
+    keys = set(map(tuple, records))
+    if len(keys) != 1:
+        return False
+    (order,) = keys
+    return all(type(key) is str for key in order) and list(order) == sorted(order)
 
 
 def _flat_records(body: str, depth: int) -> str:

@@ -189,7 +189,9 @@ def kpi_channel_rows(
     each: written here rather than in the sandboxed template, whose attribute checks cost
     about a second for the 40,000 rows of a 2,000-KPI plan."""
     channels: dict[str, str] = {}  # a plan has few channels: escape each once
+    share = numbers.memoized(numbers.fraction)  # and a few thousand distinct shares
     lines: list[str] = []
+    append = lines.append
     for k in kpis:
         module = plan_label if k.module is None else module_names.get(k.module, k.module)
         head = f"| {numbers.md_cell(module)} | {numbers.md_cell(k.name)} | "
@@ -198,9 +200,7 @@ def kpi_channel_rows(
             name = channels.get(c.channel)
             if name is None:
                 name = channels[c.channel] = numbers.md_cell(c.channel) if c.channel else ""
-            lines.append(
-                f"{head}{name or no_channel} | {value(c.actual)} | {numbers.fraction(c.share)} |"
-            )
+            append(f"{head}{name or no_channel} | {value(c.actual)} | {share(c.share)} |")
     return "\n".join(lines)
 
 
