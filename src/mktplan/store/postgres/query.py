@@ -550,7 +550,6 @@ class PgObservations:
                         sums[span] = dict(whole[kpi])
         # in the order asked (the statement answers the spans of all the data first)
         return {span: sums[span] for span in wanted if span in sums}
-        return sums
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
