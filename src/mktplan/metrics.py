@@ -130,10 +130,10 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 
 def shares(values: Iterable[Decimal], total: Decimal) -> list[Decimal | None]:
     """``ratio(value, total)`` of each of ``values`` (a KPI's channel shares): the same
-    division and rounding, without two calls per value."""
+    division and rounding, the divisor checked once instead of per value."""
     if total == 0:
         return [None for _ in values]
-    return [(value / total).quantize(QUANTUM, ROUND_HALF_UP, WIDE) for value in values]
+    return [quantize(value / total) for value in values]
 
 
 def days_inclusive(first: dt.date, last: dt.date) -> int:
