@@ -206,11 +206,8 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted], *, alone: boo
 
 # SQLite's INTEGER range: a sum beyond it is SQLite's "integer overflow" (the recount in SQL
 # then raises it, and the store names it)
-_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
-
-
 def _fits(total: int) -> bool:
-    return _LOWEST <= total <= _HIGHEST
+    return -MAX_MICRO - 1 <= total <= MAX_MICRO
 
 
 def _whole_units(value: int) -> int:
