@@ -150,6 +150,39 @@ def _range_pieces(
     return ranges + days
 
 
+WindowRead = Literal["none", "all", "days", "outside"]
+
+
+def window_read(
+    start: dt.date, end: dt.date, first: dt.date, last: dt.date, *, extremes: bool
+) -> WindowRead:
+    """How ``aggregate`` answers the days ``start`` … ``end`` of a KPI whose data lies within
+    ``first`` … ``last`` (its totals row), on either backend: it holds ``none`` of the data,
+    or ``all`` of it (the totals row), or is read from its own ``days`` of the daily rollup,
+    or is the totals less the days of data ``outside`` it, when those are fewer and no min
+    or max is asked (``extremes``)."""
+    if end < first or start > last:
+        return "none"
+    if start <= first and last <= end:
+        return "all"
+    inside = (min(end, last) - max(start, first)).days + 1
+    if extremes or inside <= (last - first).days + 1 - inside:
+        return "days"
+    return "outside"
+
+
+def days_outside(
+    start: dt.date, end: dt.date, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """The days of data ``first`` … ``last`` before and after the window ``start`` … ``end``."""
+    days: list[tuple[dt.date, dt.date]] = []
+    if start > first:
+        days.append((first, start - DAY))
+    if end < last:
+        days.append((end + DAY, last))
+    return days
+
+
 def _decimal(whole: int, rest: int) -> Decimal:
     """The ``Decimal`` of a sum kept as whole units and micro-unit remainders, as
     :func:`from_micro` gives it (directly when a whole number: most channel sums are counts)."""
@@ -326,10 +359,11 @@ class SqlObservations:
             if found is None:  # no data at all
                 continue
             first, last, count, whole, rest, low, high = found
-            if end < first or start > last:  # none of its data
+            asked = window in extremes
+            read = window_read(start, end, first, last, extremes=asked)
+            if read == "none":
                 continue
-            if start <= first and last <= end:  # all of it
-                asked = window in extremes
+            if read == "all":
                 stats[window] = _Stats(
                     rows=int(count),
                     first=first,
@@ -341,15 +375,14 @@ class SqlObservations:
                 continue
             number = len(scanned)
             scanned.append(window)
-            inside = (min(end, last) - max(start, first)).days + 1
-            if window in extremes or inside <= (last - first).days + 1 - inside:
+            if read == "days":
                 parts.append((number, kpi, start.isoformat(), end.isoformat()))
                 continue
             less[number] = (int(count), int(whole), int(rest))
-            if start > first:
-                parts.append((number, kpi, first.isoformat(), (start - DAY).isoformat()))
-            if end < last:
-                parts.append((number, kpi, (end + DAY).isoformat(), last.isoformat()))
+            parts.extend(
+                (number, kpi, a.isoformat(), b.isoformat())
+                for a, b in days_outside(start, end, first, last)
+            )
         if not scanned:
             return stats
         conn.execute(

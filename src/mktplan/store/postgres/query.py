@@ -19,12 +19,11 @@ import psycopg
 
 from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store.postgres import failures
-from mktplan.store.query import TOTAL, Piece, channel_pieces
+from mktplan.store.query import TOTAL, Piece, channel_pieces, days_outside, window_read
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
 Conn = psycopg.Connection[Any]
-DAY = dt.timedelta(days=1)
 
 # A report groups up to 28,000 (kpi, channel) sums of 250,000 rollup rows in one statement:
 # with the default 4 MB that hash spilled into sorted runs on disk; 64 MB keeps it in memory
@@ -241,15 +240,13 @@ class PgObservations:
                     continue
                 _, start, end = window
                 first, last, count, total, low, high = kpi_totals
-                if end < first or start > last:  # none of its data
-                    continue
-                inside = (min(end, last) - max(start, first)).days + 1
-                if start <= first and last <= end:
+                read = window_read(start, end, first, last, extremes=window in asked_extremes)
+                if read == "all":
                     stats[window] = (count, first, last, total)
                     bounds[window] = (low, high)
-                elif window in asked_extremes or inside <= (last - first).days + 1 - inside:
+                elif read == "days":
                     scanned.append(window)
-                else:
+                elif read == "outside":
                     less.append(window)
             if scanned:
                 cur.execute(WINDOW_STATS, (*_columns(scanned), self._plan))
@@ -308,10 +305,7 @@ class PgObservations:
         parts: list[tuple[int, str, dt.date, dt.date]] = []  # (window, kpi, first, last)
         for i, (kpi, start, end) in enumerate(windows):
             first, last = totals[kpi][0], totals[kpi][1]
-            if start > first:
-                parts.append((i, kpi, first, start - DAY))
-            if end < last:
-                parts.append((i, kpi, end + DAY, last))
+            parts.extend((i, kpi, a, b) for a, b in days_outside(start, end, first, last))
         outside: dict[int, list[int]] = {}
         cur.execute(
             PART_SUMS,
