@@ -20,6 +20,7 @@ Python exits, the process exits the usual way.
 import _signal  # type: ignore[import-not-found]  # the C module behind `signal`: no stubs
 import gc
 import os
+import sys
 import types
 
 GC_THRESHOLD = (200_000, 30, 30)
@@ -51,15 +52,11 @@ def main() -> None:
 
 def _observed_by_nobody() -> bool:
     """Whether no profiler, tracer or debugger is set (cProfile writes its file at exit)."""
-    import sys
-
     return sys.getprofile() is None and sys.gettrace() is None
 
 
 def _flushed() -> bool:
     """Whether everything written to standard output and error reached them."""
-    import sys
-
     try:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
