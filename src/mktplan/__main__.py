@@ -10,6 +10,9 @@ process that makes millions of small objects and almost no cycles, and with Pyth
 the passes over the plan, the evaluation and the imported modules were a fifth of a
 2,000-KPI report's CPU time (docs/performance.md). mypy's build sets the same.
 
+An ingest starts reading its exports' bytes (their hash, see :mod:`mktplan.ingest.scan`) on
+a thread here, while the command line's libraries are imported on this one.
+
 Once the command is done and its output flushed, the process ends without tearing the
 interpreter down (:func:`os._exit`, as mypy's ``hard_exit``): freeing a big report's objects
 one by one took 0.07 s, and nothing is left to close (files, stores and threads end with their
@@ -39,6 +42,9 @@ def main() -> None:
     from mktplan import interrupt
 
     interrupt.install()
+    from mktplan.ingest.scan import start_early
+
+    start_early(sys.argv[1:])  # an ingest's exports are read beside the imports below
     from mktplan.cli import main as run_command_line
 
     try:

@@ -17,7 +17,7 @@ from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile, map_body
-from mktplan.ingest.pipeline import scan_file
+from mktplan.ingest.scan import scan_file
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
@@ -98,7 +98,7 @@ def both(plan: object, path: Path, source: str, size: int) -> tuple[MappedFile, 
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
-    _, quotes = scan_file(path, text=dialect.header.text)
+    quotes = scan_file(path).quotes
     body = read_body(dialect, layout.positions, layout.text_positions, quotes)
     whole = map_body(plan, dialect.header, layout, body)
     if dialect.skipped_above:  # said by map_table, whichever way it reads
@@ -115,7 +115,7 @@ def streams(plan: object, path: Path, source: str, size: int) -> bool:
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
-    _, quotes = scan_file(path, text=dialect.header.text)
+    quotes = scan_file(path).quotes
     header = dialect.header
 
     def blocks(as_text: set[int]):  # type: ignore[no-untyped-def]
@@ -301,7 +301,7 @@ def block_kinds(
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
-    _, quotes = scan_file(path, text=dialect.header.text)
+    quotes = scan_file(path).quotes
     names = dialect.header.headers
     numbers = [p for p in layout.positions if p not in layout.text_positions]
     bodies = csv_blocks(

@@ -94,7 +94,7 @@ def test_a_file_hashed_beside_the_plans_loading_is_known_by_its_bytes(
     assert "already ingested" in again.stdout
 
 
-def test_a_refused_file_leaves_no_hashing_thread_behind(tmp_path: Path) -> None:
+def test_a_refused_file_leaves_no_scanning_thread_behind(tmp_path: Path) -> None:
     from mktplan.errors import IngestError, MktplanError
     from mktplan.ingest.pipeline import ingest_files
 
@@ -104,13 +104,13 @@ def test_a_refused_file_leaves_no_hashing_thread_behind(tmp_path: Path) -> None:
     export.write_bytes(("date,kpi,value\n" + rows).encode() + b"\0" * (4 << 20))
     with pytest.raises(IngestError, match="zero bytes in a row"):
         ingest_files(plan, [export], store=tmp_path / "s.sqlite")
-    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-hash")]
+    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-scan")]
     # files are hashed from the start of the call: a plan that does not load stops that too
     broken = write(tmp_path, "broken.yaml", "plan: [\n")
     big = write(tmp_path, "big.csv", "date,kpi,value\n" + "2024-06-03,web.sales,1\n" * 2_000_000)
     with pytest.raises(MktplanError):
         ingest_files(broken, [big], store=tmp_path / "s.sqlite")
-    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-hash")]
+    assert not [t for t in threading.enumerate() if t.name.startswith("mktplan-scan")]
 
 
 @pytest.mark.parametrize(

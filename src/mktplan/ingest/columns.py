@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from mktplan.errors import IngestError
 from mktplan.i18n import msg
+from mktplan.ingest.scan import QuoteCount
 from mktplan.observations import SCALE
 
 if TYPE_CHECKING:
@@ -463,30 +464,6 @@ def _numpy(
 def pandas_body(frame: pd.DataFrame, positions: list[int], first_line: int) -> Body:
     """A body of the frame's columns at ``positions`` (columns named by position)."""
     return Body({p: PandasColumn(frame[p]) for p in positions}, len(frame), first_line)
-
-
-class QuoteCount:
-    """The double quotes of a file fed block by block: (in all, in its first line). The
-    pipeline feeds it from the pass that hashes the file, so the file is read once."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.first_line = 0
-        self._in_first_line = True
-
-    def feed(self, block: bytes) -> None:
-        if b'"' not in block:  # memchr: most exports quote nothing, and counting is slower
-            self._in_first_line = self._in_first_line and b"\n" not in block
-            return
-        self.total += block.count(b'"')
-        if self._in_first_line:
-            end = block.find(b"\n")
-            self.first_line += block[: None if end < 0 else end].count(b'"')
-            self._in_first_line = end < 0
-
-    @property
-    def counts(self) -> tuple[int, int]:
-        return self.total, self.first_line
 
 
 def count_quotes(path: str) -> tuple[int, int]:

@@ -26,9 +26,8 @@ import hashlib
 import json
 import stat
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +35,13 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError
 from mktplan.i18n import msg
-from mktplan.ingest.columns import QuoteCount
 from mktplan.ingest.combine import map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
-from mktplan.ingest.readers import ZIP_MAGIC, NulRun, binary_error
+from mktplan.ingest.readers import ZIP_MAGIC, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
+from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
 from mktplan.store.records import InputProblem
@@ -96,83 +95,17 @@ class IngestResult:
         return sum(f.mapped.rejected_rows for f in self.files)
 
 
-def scan_file(
-    path: Path, *, text: bool, name: str | None = None, hashed: bool = True
-) -> tuple[str, tuple[int, int]]:
-    """One read of a file's bytes: their hex sha256 ('' without ``hashed``: the caller
-    hashes them elsewhere, see :func:`file_sha256`), and their double quotes (for the CSV
-    reader, see :class:`~mktplan.ingest.columns.QuoteCount`). With ``text`` (a CSV), NUL
-    padding or binary data is refused on the way, before anything parses the rows."""
-    digest = hashlib.sha256()
-    quotes = QuoteCount()
-    nuls = NulRun()
+def scanned(path: Path, name: str, *, text: bool, scan: Future[FileScan] | None = None) -> FileScan:
+    """The file's scan (:mod:`~mktplan.ingest.scan`): ``scan``'s, taken beside the work
+    before, or read here. A CSV with NUL padding or binary data is refused here, before
+    anything parses its rows."""
     try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                if text and (found := nuls.feed(chunk)) is not None:
-                    raise binary_error(name or str(path), found, b"")
-                if hashed:
-                    digest.update(chunk)
-                quotes.feed(chunk)
-    except OSError as exc:
-        raise _unreadable(exc, name or str(path)) from None
-    return digest.hexdigest() if hashed else "", quotes.counts
-
-
-def file_sha256(path: Path, name: str, stop: threading.Event) -> str:
-    """The hex sha256 of a file's bytes, read a MiB at a time ('' once ``stop`` is set: the
-    ingest failed meanwhile). hashlib lets go of the GIL for each chunk, so this runs on the
-    other core while the plan loads and the file is sniffed."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                if stop.is_set():
-                    return ""
-                digest.update(chunk)
-    except OSError as exc:
-        raise _unreadable(exc, name) from None
-    return digest.hexdigest()
-
-
-def _unreadable(exc: OSError, name: str) -> IngestError:
-    return IngestError(msg("ingest.cannot_read_file", why=exc.strerror), file=name)
-
-
-class FileHashes:
-    """The sha256 of a call's regular files, hashed one after the other in a thread from the
-    start of the call, beside the plan's loading, the store's opening and the sniffing
-    (hashlib lets go of the GIL); :func:`parse_file` waits for a file's hash before reading
-    its rows. Pipes and devices are hashed from their copies in :func:`parse_file`. Closing
-    stops the thread at its next MiB (a call that failed)."""
-
-    def __init__(self, files: Sequence[Path]) -> None:
-        self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-hash")
-        self._hashes: dict[Path, Future[str]] = {}
-        for path in files:
-            if path not in self._hashes and _regular(path):
-                self._hashes[path] = self._pool.submit(file_sha256, path, str(path), self._stop)
-
-    def of(self, path: Path) -> Future[str] | None:
-        return self._hashes.get(path)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> FileHashes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False  # read_header says what is wrong with it
+        found = scan_file(path) if scan is None else scan.result()
+    except Unreadable as exc:
+        raise IngestError(msg("ingest.cannot_read_file", why=exc.why), file=name) from None
+    if text and found.nul_offset is not None:
+        raise binary_error(name, found.nul_offset, b"")
+    return found
 
 
 # A pipe or device given as an export (`cat week.csv | mktplan ingest plan /dev/stdin`) is
@@ -248,13 +181,13 @@ def parse_file(
     sheet: str | None = None,
     known: KnownFile | None = None,
     copy: Path | None = None,
-    hashed: Future[str] | None = None,
+    scan: Future[FileScan] | None = None,
 ) -> ParsedFile:
     """Read and map one export. ``encoding``/``sheet`` override the source's settings. When
     ``known`` says the store already holds these bytes under this mapping, the rows are not
     parsed at all: re-ingesting a file changes nothing, so it should cost next to nothing.
-    ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`); ``hashed``
-    their sha256 when :class:`FileHashes` is hashing them already."""
+    ``copy`` holds the bytes when ``path`` is a pipe (see :func:`copy_stream`); ``scan``
+    their scan when :class:`~mktplan.ingest.scan.FileScans` is taking it already."""
     source_config = plan.sources.get(source) if source else None
     bytes_at = copy or path
     streamed = copy is not None
@@ -273,11 +206,8 @@ def parse_file(
     text, file = dialect.header.text, dialect.header.file
     # the hash is taken before the rows are read: a hash beside the read slowed it (one more
     # thread at the GIL and the memory bus), measured at 5M rows
-    if hashed is None:
-        sha256, quotes = scan_file(bytes_at, text=text, name=file)
-    else:  # hashed beside the plan's loading and the sniffing (FileHashes)
-        _, quotes = scan_file(bytes_at, text=text, name=file, hashed=False)
-        sha256 = hashed.result()
+    found = scanned(bytes_at, file, text=text, scan=scan)
+    sha256, quotes = found.sha256, found.quotes
     if known is not None and known(sha256, digest):
         skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
@@ -322,7 +252,7 @@ def _parse_files(
     encoding: str | None,
     sheet: str | None,
     progress: Progress | None,
-    hashes: FileHashes,
+    scans: FileScans,
 ) -> list[ParsedFile]:
     """Parse every file; ``store``, when given, is asked file by file whether it holds the
     file already (then its rows are not even parsed)."""
@@ -351,7 +281,7 @@ def _parse_files(
                         sheet=sheet,
                         known=known,
                         copy=copy,
-                        hashed=hashes.of(path) if copy is None else None,
+                        scan=scans.of(path) if copy is None else None,
                     )
                 )
                 if copy is not None:
@@ -407,7 +337,7 @@ def ingest_files(
     from mktplan.store import resolve_store
 
     with ExitStack() as stack:
-        hashes = stack.enter_context(FileHashes(files))  # beside everything below
+        scans = stack.enter_context(FileScans(files))  # beside everything below
         plan = load_plan(plan_path, remember=not dry_run)
         location = resolve_store(store, plan_path)
         target = location
@@ -423,7 +353,7 @@ def ingest_files(
             encoding=encoding,
             sheet=sheet,
             progress=progress,
-            hashes=hashes,
+            scans=scans,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
             if not dry_run and location.exists():  # a refused ingest creates no store

@@ -40,6 +40,7 @@ from mktplan.ingest.columns import (
 from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import excel_guard, excel_rows, sheet_header
+from mktplan.ingest.scan import NUL_RUN, NulRun
 
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -90,35 +91,6 @@ class TableHeader:
 
 
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-# This many zero bytes in a row are padding or binary data, never text: a NUL character or a
-# few in a note are kept as written, and UTF-16 text has at most two zero bytes in a row.
-NUL_RUN = 256
-_NULS = b"\0" * NUL_RUN
-
-
-class NulRun:
-    """Finds the first run of :data:`NUL_RUN` zero bytes in a file fed chunk by chunk (runs
-    across chunks included), at the speed of ``bytes.find``."""
-
-    def __init__(self) -> None:
-        self.seen = 0
-        self.tail = b""
-        self.offset: int | None = None  # the file offset where the first run starts
-
-    def feed(self, chunk: bytes) -> int | None:
-        """Take the next chunk; the offset of the first run found so far, or None."""
-        if self.offset is None and b"\0" in chunk:
-            window = self.tail + chunk
-            found = window.find(_NULS)
-            if found >= 0:
-                self.offset = self.seen - len(self.tail) + found
-            self.tail = window[-(NUL_RUN - 1) :]
-        elif self.offset is None:  # no zero byte here (memchr): a run cannot span it
-            self.tail = b""
-        self.seen += len(chunk)
-        return self.offset
 
 
 def _bomless_utf16(head: bytes) -> bool:
@@ -321,7 +293,7 @@ def read_columns(
 
     A UTF-8 CSV is read by pyarrow when it reads cleanly; anything else (other encodings, a
     ragged row, a line break inside quotes) by pandas, whose errors name the line.
-    ``quotes`` is the file's :class:`~mktplan.ingest.columns.QuoteCount`, when the caller
+    ``quotes`` is the file's :class:`~mktplan.ingest.scan.QuoteCount`, when the caller
     counted them already."""
     with _named(header.location, header.file) if header.location else nullcontext():
         return _read_columns(header, positions, text_positions, quotes, end_line)
