@@ -17,10 +17,10 @@ from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile, map_body
-from mktplan.ingest.scan import scan_file
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
+from mktplan.ingest.scan import scan_file
 from mktplan.ingest.sniff import read_body, sniff
 from mktplan.plan.cache import load_plan
 from mktplan.store.records import SkippedRows
