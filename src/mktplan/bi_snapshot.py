@@ -3,9 +3,13 @@ the KPI lines of a report (see :mod:`mktplan.store.bi` for the tables and views)
 
 from __future__ import annotations
 
-from mktplan.evaluation import Evaluation
+from typing import TYPE_CHECKING
+
 from mktplan.plan.model import Plan
 from mktplan.store.bi import KpiDefinition, KpiOutcome, PlanDefinition
+
+if TYPE_CHECKING:  # an ingest records the plan's definitions without the evaluation's 25 ms
+    from mktplan.evaluation import Evaluation
 
 
 def plan_definition(plan: Plan) -> PlanDefinition:

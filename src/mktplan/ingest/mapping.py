@@ -48,9 +48,9 @@ from mktplan.ingest.readers import TableHeader, header_key
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
-from mktplan.render.numbers import is_currency
 from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
+from mktplan.vocab import is_currency
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
+from mktplan.vocab import is_currency as is_currency
 from mktplan.vocab import is_percent
 
 MISSING = "-"
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 Units = Literal["wan", "plain"]
 UNITS: tuple[Units, ...] = ("wan", "plain")
@@ -144,11 +144,6 @@ def points(value: Decimal | None) -> str:
     if value is None:
         return MISSING
     return f"{_fixed(value if type(value) is Decimal else Decimal(value), 1)}%"
-
-
-def is_currency(unit: str | None) -> bool:
-    """Whether a KPI unit is a currency code such as CNY."""
-    return unit is not None and bool(_CURRENCY.match(unit))
 
 
 def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAIN) -> str:
