@@ -42,9 +42,10 @@ def main() -> None:
     from mktplan import interrupt
 
     interrupt.install()
-    from mktplan.ingest.scan import start_early
+    if sys.argv[1:2] == ["ingest"]:  # its exports are read beside the imports below
+        from mktplan.ingest.scan import start_early
 
-    start_early(sys.argv[1:])  # an ingest's exports are read beside the imports below
+        start_early(sys.argv[1:])
     from mktplan.cli import main as run_command_line
 
     try:

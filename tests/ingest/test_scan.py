@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +133,17 @@ def test_an_ingest_through_the_entry_point_stores_the_bytes_hash(tmp_path: Path)
     assert stored == {hashlib.sha256(export.read_bytes()).hexdigest()}
     again = run_cli("ingest", plan, export, "--store", store)
     assert "already ingested" in again.stdout, again.output
+
+
+def test_only_an_ingest_starts_scanning_at_the_entry_point() -> None:
+    # `mktplan --help` and every other command start without the scan's imports
+    for args in (["--help"], ["report", "--help"], ["ingest", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "mktplan", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        imported = "mktplan.ingest.scan" in done.stderr
+        assert imported == (args[0] == "ingest"), args
