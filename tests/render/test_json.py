@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mktplan.render.json import decimal_number, render_json, report_document
 from tests.render.sample import sample_evaluation
@@ -135,6 +138,24 @@ def test_decimal_number_is_int_exactly_when_the_decimal_is_whole(text: str) -> N
     number = decimal_number(value)
     assert type(number) is (int if whole else float)
     assert number == (int(value) if whole else float(value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_decimal_number_is_the_int_or_the_float_of_the_decimal(value: D) -> None:
+    whole = value == value.to_integral_value()
+    try:
+        expected: int | float = int(value) if whole else float(value)
+    except OverflowError:  # pragma: no cover - no such value reaches a report
+        return
+    number = decimal_number(value)
+    assert type(number) is type(expected)
+    assert number == expected
+
+
+def test_decimal_number_of_nan_and_infinity_is_a_float_the_encoder_refuses() -> None:
+    assert math.isnan(decimal_number(D("NaN")))
+    assert decimal_number(D("-Infinity")) == -math.inf
 
 
 def _plain_dumps(doc: object) -> str:
