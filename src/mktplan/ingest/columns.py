@@ -274,8 +274,6 @@ class ArrowColumn:
         self._text_source = text_source
         self._as_written: pa.ChunkedArray[Any] | None = None
         self._factorized: tuple[Codes, list[str]] | None = None
-        # computed ahead by prepare(); each handed out once, as callers may change them
-        self._ready: dict[str, Any] = {}
 
     @property
     def kind(self) -> Kind:
@@ -284,46 +282,15 @@ class ArrowColumn:
     def __len__(self) -> int:
         return len(self._data)
 
-    def prepare(self) -> None:
-        """Compute ahead what mapping will ask of this column (the block reader calls it in
-        its worker thread, where numpy's loops run beside the mapping of the block before):
-        the micro-units of a float column, values and empty cells of an int column, the
-        codes of a text column."""
-        if self._kind == "float":
-            self._ready["micro_units"] = self._micro_units()
-        elif self._kind == "int":
-            self._ready["values"] = self._values()
-            self._ready["nulls"] = self._nulls()
-        else:
-            self.factorize()
-
     def values(self) -> npt.NDArray[Any]:
-        ready = self._ready.pop("values", None)
-        return self._values() if ready is None else cast(npt.NDArray[Any], ready)
-
-    def _values(self) -> npt.NDArray[Any]:
         if self._kind == "int":
             return _numpy(self._data, np.int64, 0)
         return _numpy(self._data, np.float64, np.nan)
 
     def nulls(self) -> npt.NDArray[np.bool_]:
-        ready = self._ready.pop("nulls", None)
-        return self._nulls() if ready is None else cast(npt.NDArray[np.bool_], ready)
-
-    def _nulls(self) -> npt.NDArray[np.bool_]:
         return _nulls(self._data)
 
     def micro_units(
-        self,
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-        ready = self._ready.pop("micro_units", None)
-        if ready is not None:
-            return cast(
-                tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]], ready
-            )
-        return self._micro_units()
-
-    def _micro_units(
         self,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Block by block straight from pyarrow's buffers, through two small scratch buffers
