@@ -49,6 +49,17 @@ def test_one_read_finds_the_hash_the_quotes_and_a_nul_run_across_chunks(
     assert scan_file(clean).nul_offset is None
 
 
+@pytest.mark.parametrize("size", [0, 1, 7, 8, 9, 17])
+def test_every_size_around_the_read_size_is_hashed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setattr(scan, "CHUNK", 8)  # reads of at most 8 bytes, fewer for a small file
+    data = bytes(range(65, 65 + size))
+    path = tmp_path / "a.csv"
+    path.write_bytes(data)
+    assert scan_file(path).sha256 == hashlib.sha256(data).hexdigest()
+
+
 def test_a_stopped_scan_hashes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan, "CHUNK", 10)
     path = tmp_path / "a.csv"

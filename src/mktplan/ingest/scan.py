@@ -99,18 +99,19 @@ class Unreadable(Exception):
 
 
 def scan_file(path: Path, stop: threading.Event | None = None) -> FileScan:
-    """Read ``path`` once, :data:`CHUNK` bytes at a time (stopping early, with an empty hash,
-    once ``stop`` is set); :class:`Unreadable` when the system refuses."""
+    """Read ``path`` once, up to :data:`CHUNK` bytes at a time (stopping early, with an empty
+    hash, once ``stop`` is set); :class:`Unreadable` when the system refuses."""
     digest = hashlib.sha256()
     quotes = QuoteCount()
     nuls = NulRun()
-    buffer = bytearray(CHUNK)
     try:
         with path.open("rb") as fh:
+            # no bigger than the file: a folder of small exports zeroes no 16 MiB each
+            buffer = bytearray(max(1, min(CHUNK, os.fstat(fh.fileno()).st_size + 1)))
             while read := fh.readinto(buffer):
                 if stop is not None and stop.is_set():
                     return FileScan("", quotes.counts, nuls.offset)
-                chunk = buffer if read == CHUNK else buffer[:read]
+                chunk = buffer if read == len(buffer) else buffer[:read]
                 digest.update(chunk)  # lets go of the GIL
                 quotes.feed(chunk)
                 nuls.feed(chunk)
@@ -239,7 +240,7 @@ class FileScans:
     """The scans of a call's regular files, one after the other on a thread from the start
     of the call (beside the plan's loading, the store's opening and the sniffing), or those
     the entry point started when the file is still the one it scanned. Pipes and devices are
-    scanned from their copies in the pipeline. Closing stops the thread at its next MiB (a
+    scanned from their copies in the pipeline. Closing stops the thread at its next read (a
     call that failed), early scans included."""
 
     def __init__(self, files: Sequence[Path]) -> None:
