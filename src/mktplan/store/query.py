@@ -183,6 +183,23 @@ def days_outside(
     return days
 
 
+def channel_answers(
+    wanted: Sequence[Span],
+    cut_sums: dict[Span, dict[str, Decimal]],
+    whole_spans: dict[str, list[Span]],
+    kpi_totals: dict[str, dict[str, Decimal]],
+) -> dict[Span, dict[str, Decimal]]:
+    """``channel_sums``' answer on either backend, in the order asked: each span holding all
+    its KPI's data gets (a copy of) that KPI's channel totals, read once per KPI, and the
+    others their summed pieces; a span without observations is left out."""
+    sums = dict(cut_sums)
+    for kpi, kpi_spans in whole_spans.items():
+        if kpi in kpi_totals:
+            for span in kpi_spans:
+                sums[span] = dict(kpi_totals[kpi])
+    return {span: sums[span] for span in wanted if span in sums}
+
+
 def _decimal(whole: int, rest: int) -> Decimal:
     """The ``Decimal`` of a sum kept as whole units and micro-unit remainders, as
     :func:`from_micro` gives it (directly when a whole number: most channel sums are counts)."""
@@ -622,12 +639,12 @@ class SqlObservations:
                     whole.setdefault(kpi, []).append(span)
                 elif pieces:
                     cut.append((i, kpi, number))
+            totals: dict[str, dict[str, Decimal]] = {}  # channel totals of those spans' KPIs
             if whole:
                 # each KPI's totals read once, however many of its spans hold all its data
                 conn.execute("CREATE TEMP TABLE IF NOT EXISTS mk_whole_kpi (kpi TEXT PRIMARY KEY)")
                 conn.execute("DELETE FROM mk_whole_kpi")
                 conn.executemany("INSERT INTO mk_whole_kpi (kpi) VALUES (?)", [(k,) for k in whole])
-                totals: dict[str, dict[str, Decimal]] = {}
                 for kpi, channel, whole_units, rest in conn.execute(
                     "SELECT k.kpi, t.channel, t.whole, t.rest "
                     "FROM mk_whole_kpi k CROSS JOIN observation_channel_total t "
@@ -635,10 +652,6 @@ class SqlObservations:
                     (self._plan,),
                 ):
                     totals.setdefault(kpi, {})[channel] = _decimal(whole_units, rest)
-                for kpi, kpi_spans in whole.items():
-                    for span in kpi_spans:
-                        if kpi in totals:
-                            sums[span] = dict(totals[kpi])
             if cut:
                 found = self._pieces_summed(
                     conn,
@@ -652,8 +665,7 @@ class SqlObservations:
                 )
                 for sid, channel, whole_units, rest in found:
                     sums.setdefault(wanted[sid], {})[channel] = _decimal(whole_units, rest)
-        # in the order asked (the statements answer by kind of span)
-        return {span: sums[span] for span in wanted if span in sums}
+        return channel_answers(wanted, sums, whole, totals)
 
     def _pieces_summed(
         self,

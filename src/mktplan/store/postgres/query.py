@@ -19,7 +19,14 @@ import psycopg
 
 from mktplan.observations import AggRequest, AggResult, Note, Span
 from mktplan.store.postgres import failures
-from mktplan.store.query import TOTAL, Piece, channel_pieces, days_outside, window_read
+from mktplan.store.query import (
+    TOTAL,
+    Piece,
+    channel_answers,
+    channel_pieces,
+    days_outside,
+    window_read,
+)
 from mktplan.store.records import MICRO, from_micro
 
 Window = tuple[str, dt.date, dt.date]  # (kpi, start, end)
@@ -538,12 +545,7 @@ class PgObservations:
                     whole.setdefault(kpis[-int(sid) - 1], {})[channel] = value
                 else:
                     sums.setdefault(wanted[int(sid)], {})[channel] = value
-            for kpi, kpi_spans in inside.items():
-                for span in kpi_spans:
-                    if kpi in whole:
-                        sums[span] = dict(whole[kpi])
-        # in the order asked (the statement answers the spans of all the data first)
-        return {span: sums[span] for span in wanted if span in sums}
+        return channel_answers(wanted, sums, inside, whole)
 
     def notes(self, start: dt.date, end: dt.date) -> list[Note]:
         """Non-empty notes in the window, sorted by date, kpi, channel and note text."""
