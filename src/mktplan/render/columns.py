@@ -555,7 +555,8 @@ def _kpi_formatter(column: Column[Row], shown: Display) -> Callable[[Row], str]:
     style = shown.style.difference if column.difference else shown.style
     if not column.difference:
         if unit_of is None:
-            return lambda row: numbers.kpi_formatter(None, style)(get(row))
+            write = numbers.kpi_formatter(None, style)
+            return lambda row: write(get(row))
         by_unit: dict[str | None, Callable[[Decimal | None], str]] = {}  # no Style hashing
 
         def kpi(row: Row) -> str:
