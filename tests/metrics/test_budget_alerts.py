@@ -70,7 +70,7 @@ def test_over_budget_and_forecast_over_budget_by_default() -> None:
     }
     assert {a.severity for a in found.values()} == {"warning"}
     a = found["budget.modules.a"]
-    assert (a.owner, a.module, a.respond_by) == ("Ann Wu", "a", dt.datetime(2024, 1, 6))
+    assert (a.owner, a.module, a.respond_by) == ("Ann Wu", "a", dt.datetime(2024, 1, 7))
     assert a.message == ""  # metrics writes numbers and codes; render.text the sentence
     assert (a.name, a.reference, a.gap) == ("Module a", D(400), D(125))
     assert alert_message(a, "en") == "Module Module a (a) spent 500 of its budget 400 (125%)"

@@ -210,7 +210,7 @@ def test_alerts_fire_sorted_with_owner_and_deadline(ev: Evaluation) -> None:
     first = ev.alerts[0]
     assert first.owner == "Ann Wu"
     assert first.actual == D("2.571429")
-    assert first.respond_by == dt.datetime(2024, 1, 7, 0, 0)  # as_of 00:00 + 48 h
+    assert first.respond_by == dt.datetime(2024, 1, 8, 0, 0)  # the end of as_of + 48 h
     assert alert_message(first, "en") == (
         "Conversion (web.cr) is 2.57%, 48.57% below target 5% (alert below 30%)"
     )
@@ -229,7 +229,7 @@ def test_plan_level_alert_goes_to_plan_owner() -> None:
         "ROI (roi) is 3, above 2",
     )
     assert alert_message(fired, "zh") == "ROI(roi)为 3，高于 2"
-    assert fired.respond_by == dt.datetime(2024, 1, 7)
+    assert fired.respond_by == dt.datetime(2024, 1, 8)
 
 
 def test_tracking_row(ev: Evaluation) -> None:

@@ -149,7 +149,7 @@ def test_launch_spot_checks_on_june_6() -> None:
     assert new_users.status == "off_track"
     assert [(a.kpi, a.rule) for a in ev.alerts] == [("online.new_users", "below_pace")]
     assert ev.alerts[0].owner == "赵强"
-    assert ev.alerts[0].respond_by == dt.datetime(2024, 6, 7, 0, 0)
+    assert ev.alerts[0].respond_by == dt.datetime(2024, 6, 8, 0, 0)
     actions = {a.name: (a.status, a.days_late) for a in ev.actions}
     assert actions["电商平台资源对接"] == ("delayed", 2)  # finished Jun 10, end Jun 8
     assert actions["物料设计定稿"] == ("done", 1)  # done, finished Jun 6, end Jun 5

@@ -202,7 +202,7 @@ def sample_evaluation(*, hostile: bool = False, daily_rows: int = 6) -> Evaluati
             message="Conversion rate 2.1 is 58 % below the target 5"
             + (" | +cmd" if hostile else ""),
             owner="Zhao Qiang",
-            respond_by=dt.datetime(2023, 8, 1, 0, 0),
+            respond_by=dt.datetime(2023, 8, 2, 0, 0),
             name="Conversion rate",
             reference=D("5"),
             unit="%",
@@ -217,7 +217,7 @@ def sample_evaluation(*, hostile: bool = False, daily_rows: int = 6) -> Evaluati
             severity="warning",
             message="Cost per new user 18.5 is 23 % above the target 15",
             owner=owner,
-            respond_by=dt.datetime(2023, 8, 1, 0, 0),
+            respond_by=dt.datetime(2023, 8, 2, 0, 0),
             name="Cost per new user",
             reference=D("15"),
             unit="CNY",

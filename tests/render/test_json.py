@@ -70,7 +70,7 @@ def test_numbers_are_json_numbers_and_unknowns_null() -> None:
 def test_dates_are_iso_strings() -> None:
     doc = json.loads(render_json(sample_evaluation()))
     assert doc["plan"]["as_of"] == "2023-07-31"
-    assert doc["alerts"][0]["respond_by"] == "2023-08-01T00:00:00"
+    assert doc["alerts"][0]["respond_by"] == "2023-08-02T00:00:00"
     assert doc["actions"][1]["finished"] == "2023-07-31"
 
 

@@ -65,7 +65,7 @@ def test_numbers_are_formatted_by_unit() -> None:
     assert "| 5.0% | 2.1% | 42.0% |" in text  # percent KPIs are in points
     assert "| 1:3.5 |" in text
     assert "| Contingency reserve | 45,000.00 (12.0%) |" in text
-    assert "| Zhao Qiang | 2023-08-01 00:00 |" in text  # alert owner and respond-by
+    assert "| Zhao Qiang | 2023-08-02 00:00 |" in text  # alert owner and respond-by
 
 
 def test_stale_kpis_say_so_and_plan_level_kpis_are_marked() -> None:

@@ -3,6 +3,7 @@ both example plans end to end (ingested into a store in a temporary folder)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -167,6 +168,16 @@ def test_out_folder_gets_the_cron_file_name(tmp_path: Path, store: Path) -> None
     )
     assert result.code == 0, result.output
     assert (reports / "q3-2023-growth-2023-07-31.xlsx").is_file()
+
+
+def test_default_as_of_is_yesterday_the_last_complete_day(tmp_path: Path, store: Path) -> None:
+    # a Monday run must not count Monday, a day without data yet (issue 11, as cron does)
+    reports = tmp_path / "reports"
+    result = run_cli("report", Q3, "--out", f"{reports}/", "--store", store, "-q")
+    assert result.code == 0, result.output
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    (written,) = reports.iterdir()
+    assert written.name == f"q3-2023-growth-{yesterday.isoformat()}.md"
 
 
 def test_format_follows_the_out_extension(tmp_path: Path, store: Path) -> None:

@@ -73,7 +73,7 @@ def cron(
     speaks = speak(choose_lang(lang, declared_lang(plan)))
     if lock_timeout is not None and lock_timeout < 0:
         raise UsageError(msg("ingest.negative_lock_timeout"))
-    cut = parse_as_of(as_of) if as_of is not None else dt.date.today() - dt.timedelta(days=1)
+    cut = parse_as_of(as_of)
     job = CronJob(
         plan=plan,
         inbox=inbox,

@@ -54,10 +54,17 @@ class FailOn(StrEnum):
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
+def last_complete_day() -> dt.date:
+    """The default as-of of `report` and `cron`: yesterday, the last complete day (a Monday
+    run that counted Monday would see a day without data and a false pace alert)."""
+    return dt.date.today() - dt.timedelta(days=1)
+
+
 def parse_as_of(value: str | None) -> dt.date:
-    """``--as-of`` as a date (today when absent); a UsageError names a bad value."""
+    """``--as-of`` as a date (the last complete day when absent); a UsageError names a bad
+    value."""
     if value is None:
-        return dt.date.today()
+        return last_complete_day()
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
@@ -298,7 +305,8 @@ def report(
         None,
         "--as-of",
         metavar="DATE",
-        help="Cut the data at this date, YYYY-MM-DD (default: today).",
+        help="Cut the data at the end of this date, YYYY-MM-DD (default: yesterday, the last "
+        "complete day).",
     ),
     output_format: ReportFormatOption | None = typer.Option(
         None,
