@@ -286,6 +286,8 @@ class DataIssue:
     since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
     count: int  # stale: KPIs affected; refused/skipped: rows
     days: int | None = None  # stale: days from the latest data to as_of
+    # stale: (id, name) of the KPIs without new data; the source's other KPIs may be current
+    kpis: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

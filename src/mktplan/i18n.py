@@ -197,7 +197,8 @@ EN: dict[str, str] = {
     "chart_line": "line {n}",
     "data_quality": "Data quality",
     "plan_changes": "Plan changes this period",
-    "issue_stale": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
+    "issue_stale": "source {source}: no new data for {kpis} since {since} ({days} days before as-of)",
+    "issue_more": "{names} and {more} more",
     "issue_refused": "source {source}: {count} row(s) refused since {since}",
     "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }
@@ -363,7 +364,8 @@ ZH: dict[str, str] = {
     "chart_line": "线{n}",
     "data_quality": "数据质量",
     "plan_changes": "本期计划变更",
-    "issue_stale": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
+    "issue_stale": "数据来源 {source}：{kpis}自 {since} 起无新数据（截至日期前 {days} 天）",
+    "issue_more": "{names}等 {count} 个指标",
     "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
     "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
 }

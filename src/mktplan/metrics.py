@@ -670,9 +670,9 @@ GRADED = ("on_track", "at_risk", "off_track")
 
 
 def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
-    """One issue per data source with stale measured KPIs: since their latest data, how
-    many KPIs, how many days before as_of; sorted by source. A KPI without a `source:` is
-    named by its id."""
+    """One issue per data source with stale measured KPIs: which ones, since their latest
+    data (none of them has any after it; the source's other KPIs may), how many days before
+    as_of; sorted by source. A KPI without a `source:` is named by its id."""
     found: dict[str, list[KpiResult]] = {}
     for k in kpis:
         if k.stale and k.formula is None:
@@ -682,7 +682,8 @@ def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
         dates = [k.last_date for k in found[source] if k.last_date is not None]
         since = max(dates, default=None)
         days = None if since is None else (as_of - since).days
-        issues.append(DataIssue("stale", source, since, len(found[source]), days))
+        stale = tuple((k.id, k.name) for k in found[source])
+        issues.append(DataIssue("stale", source, since, len(stale), days, stale))
     return issues
 
 

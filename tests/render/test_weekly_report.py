@@ -323,14 +323,52 @@ def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> No
     assert result.stdout.startswith(
         "# Marketing plan report: Weekly test\n\n"
         "> **Data quality**\n"
-        "> - source export: no new data since 2024-06-12 (18 days before as-of), "
-        "4 KPI(s) stale\n\n"
+        "> - source export: no new data for Sales, Visits, Orders and 1 more since 2024-06-12 "
+        "(18 days before as-of)\n\n"
     )
     doc = json.loads(run_cli("report", plan, "--as-of", "2024-06-30", "--format", "json").stdout)
     assert doc["data_issues"] == [
-        {"kind": "stale", "source": "export", "since": "2024-06-12", "count": 4, "days": 18}
+        {
+            "kind": "stale",
+            "source": "export",
+            "since": "2024-06-12",
+            "count": 4,
+            "days": 18,
+            "kpis": ["web.sales", "web.visits", "web.orders", "web.spend"],
+        }
     ]
     assert "> **Data quality**" not in report(plan, "--format", "md")  # fresh on 06-14
+
+
+def test_banner_names_only_the_stale_kpis_of_a_source_whose_others_are_current(
+    tmp_path: Path,
+) -> None:
+    # Sales has data to 06-28 (2 days before as-of), the others stop by 06-12: the source is
+    # not stale as a whole, so the banner names those KPIs, not "source export: no new data"
+    data = DATA.replace("2024-06-12,mini,300,500,15,200", "2024-06-12,mini,300,500,,")
+    data += "2024-06-28,app,50,,,\n"
+    plan = ingested_plan(tmp_path, PLAN, data)
+    for lang, line in (
+        (
+            "en",
+            "> - source export: no new data for Visits, Orders, Spend since 2024-06-12 "
+            "(18 days before as-of)",
+        ),
+        (
+            "zh",
+            "> - 数据来源 export：Visits、Orders、Spend自 2024-06-12 起无新数据（截至日期前 18 天）",
+        ),
+    ):
+        text = run_cli("report", plan, "--as-of", "2024-06-30", "-f", "md", "--lang", lang).stdout
+        assert line + "\n" in text
+    doc = json.loads(run_cli("report", plan, "--as-of", "2024-06-30", "--format", "json").stdout)
+    (issue,) = doc["data_issues"]
+    # orders and spend stop on 06-10 (the 06-12 row has none), visits on 06-12: none of them
+    # has data after 06-12
+    assert (issue["since"], issue["kpis"]) == (
+        "2024-06-12",
+        ["web.visits", "web.orders", "web.spend"],
+    )
 
 
 def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(

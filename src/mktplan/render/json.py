@@ -177,7 +177,14 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
     }
     doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
     doc["data_issues"] = [
-        {"kind": d.kind, "source": d.source, "since": d.since, "count": d.count, "days": d.days}
+        {
+            "kind": d.kind,
+            "source": d.source,
+            "since": d.since,
+            "count": d.count,
+            "days": d.days,
+            "kpis": [kpi for kpi, _ in d.kpis],
+        }
         for d in ev.data_issues
     ]
     doc["plan_changes"] = [

@@ -276,11 +276,25 @@ def charts(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> l
     return [dataclasses.replace(c, style=shown) for c in every]
 
 
+# stale KPIs named in a banner line before "and N more"
+NAMED_STALE = 3
+
+
 def data_issue_text(issue: DataIssue, lang: str) -> str:
-    """One line of the data-quality banner in ``lang``."""
-    return labels(lang)[f"issue_{issue.kind}"].format(
+    """One line of the data-quality banner in ``lang``: a stale source names its KPIs without
+    new data (not the source as a whole: its other KPIs may be current)."""
+    words = labels(lang)
+    names = [name for _, name in issue.kpis]
+    sep = "、" if lang == "zh" else ", "
+    kpis = sep.join(names[:NAMED_STALE])
+    if len(names) > NAMED_STALE:
+        kpis = words["issue_more"].format(
+            names=kpis, more=len(names) - NAMED_STALE, count=len(names)
+        )
+    return words[f"issue_{issue.kind}"].format(
         source=issue.source,
         since=numbers.date(issue.since),
         days=numbers.text(issue.days),
         count=issue.count,
+        kpis=kpis,
     )
