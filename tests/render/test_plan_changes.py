@@ -1,6 +1,7 @@
 """The weekly report lists the plan's changes of targets, budgets, owners and due dates during
 the current period, from git: the plan as committed before the period started against the
-working plan. No git or no repository: nothing, silently."""
+plan as committed by the period's end (the working plan for a period that ends today). No
+git or no repository: nothing, silently."""
 
 from __future__ import annotations
 
@@ -121,12 +122,33 @@ def test_chinese_report_names_the_changes_in_chinese(repo: Path) -> None:
     assert "- 策略模块 brand：负责人 Zhang Min → Wang Fang\n" in markdown
 
 
-def test_uncommitted_edits_count_as_the_working_plan(repo: Path) -> None:
+def test_a_commit_after_the_period_is_not_a_change_of_the_period(repo: Path) -> None:
+    # the week of 02-19 … 02-25 is reported after 02-27's commit: 130,000 → 150,000, as then
+    _commit(repo, mutate("target: 150000", "target: 170000", LATER), "2024-02-27T12:00:00")
     (repo / "plan.yaml").write_text(
+        mutate("target: 150000", "target: 180000", LATER), encoding="utf-8"
+    )  # nor an edit not committed yet
+    markdown = _report(repo, "--format", "md")
+    section = markdown.split("## Plan changes this period\n\n", 1)[1].split("\n\n", 1)[0]
+    assert sorted(section.splitlines()) == sorted(EN_LINES)
+    assert "- kpi brand.searches: target 130,000 → 150,000 (+20,000)" in section
+
+
+def test_uncommitted_edits_count_in_a_period_that_ends_today(tmp_path: Path) -> None:
+    import datetime as dt
+
+    _git(tmp_path, "init", "-q")
+    _commit(tmp_path, LATER, "2024-01-01T12:00:00")
+    (tmp_path / "plan.yaml").write_text(
         mutate("target: 150000", "target: 160000", LATER), encoding="utf-8"
     )
-    markdown = _report(repo, "--format", "md")
-    assert "- kpi brand.searches: target 130,000 → 160,000 (+30,000)\n" in markdown
+    today = dt.date.today().isoformat()
+    run = run_cli(
+        "report", "plan.yaml", "--as-of", today, "--allow-empty", "-q", "--format", "md",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.code == 0, run.output
+    assert "- kpi brand.searches: target 150,000 → 160,000 (+10,000)\n" in run.stdout
 
 
 def test_later_commits_of_other_files_do_not_hide_the_plan_before_the_period(
@@ -139,7 +161,7 @@ def test_later_commits_of_other_files_do_not_hide_the_plan_before_the_period(
     (tmp_path / "notes.txt").write_text("minutes\n", encoding="utf-8")
     _git(tmp_path, "add", "notes.txt", when="2024-02-15T12:00:00")
     _git(tmp_path, "commit", "-q", "-m", "notes", when="2024-02-15T12:00:00")
-    (tmp_path / "plan.yaml").write_text(LATER, encoding="utf-8")
+    _commit(tmp_path, LATER, "2024-02-20T12:00:00")
     section = _report(tmp_path, "--format", "md").split("## Plan changes this period\n\n", 1)[1]
     assert sorted(section.split("\n\n", 1)[0].splitlines()) == sorted(EN_LINES)
 

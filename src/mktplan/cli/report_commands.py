@@ -233,7 +233,8 @@ def _with_input_problems(evaluation: Evaluation, problems: list[OpenProblem]) ->
 
 def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Evaluation:
     """The evaluation with the plan's changes of targets, budgets, owners and due dates
-    during the current period, when the plan is in git (else as it is)."""
+    during the current period, when the plan is in git (else as it is): for a period that
+    ended before today, as committed by its end; else up to the working plan."""
     import dataclasses
 
     from mktplan.evaluation import PlanChange
@@ -242,7 +243,9 @@ def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Eval
     start = evaluation.plan.period_start
     if start is None:
         return evaluation
-    changes = plan_changes(path, loaded, start)
+    as_of = evaluation.plan.as_of
+    until = as_of + dt.timedelta(days=1) if as_of < dt.date.today() else None
+    changes = plan_changes(path, loaded, start, until)
     if not changes:
         return evaluation
     from mktplan.plan.diff import plain

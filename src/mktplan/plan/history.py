@@ -1,5 +1,6 @@
 """What changed in a plan during a period, from git: the plan as committed before the period
-started against the working plan, through `mktplan diff --rev`'s machinery. Anything that
+started against the plan at its end (as committed by then; the working plan for a period that
+ends today or later), through `mktplan diff --rev`'s machinery. Anything that
 stops the look-up (no git, not a repository, no commit that old, an invalid old version)
 means no changes to tell, never an error: the weekly report goes out regardless."""
 
@@ -35,24 +36,37 @@ def _commit_before(path: Path, day: dt.date) -> str | None:
     return sha if found.returncode == 0 and sha else None
 
 
-def plan_changes(path: Path, plan: Plan, since: dt.date) -> list[diff.Change]:
+def plan_changes(
+    path: Path, plan: Plan, since: dt.date, until: dt.date | None = None
+) -> list[diff.Change]:
     """Changes of targets, budgets, owners and due dates from the plan at ``path`` as
-    committed before ``since`` to ``plan`` (the working version); [] when git cannot say."""
+    committed before ``since`` to the plan as committed before ``until`` (the period's end:
+    a commit made after it is not a change of the period), or to ``plan`` (the working
+    version) without ``until``; [] when git cannot say."""
     directory = path.resolve().parent
     if not directory.is_dir():
         return []
     commit = _commit_before(path.resolve(), since)
     if commit is None:
         return []
+    last = None
+    if until is not None:
+        last = _commit_before(path.resolve(), until)
+        if last is None or last == commit:  # nothing committed in the period
+            return []
     from mktplan.plan import diff  # only now: most reports find no older plan to compare
 
     try:
         version = diff.read_at_rev(path, commit)
         before = diff.load_text_side(version.text, version.label, path.name)
+        after = plan
+        if last is not None:
+            then = diff.read_at_rev(path, last)
+            after = diff.load_text_side(then.text, then.label, path.name)
     except MktplanError:  # the plan did not exist then, or that version does not validate
         return []
     return [
         c
-        for c in diff.diff_plans(before, plan)
+        for c in diff.diff_plans(before, after)
         if c.kind is diff.Kind.changed and c.field in CHANGE_FIELDS
     ]
