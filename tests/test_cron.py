@@ -289,7 +289,12 @@ def test_fail_on_warning_prints_each_alert_with_kpi_and_owner(folders: Folders) 
     assert expected, "the example plan has alerts at 2023-07-31"
     assert result.returncode == 3
     for alert in expected:
-        assert f"{alert['severity']}: {alert['kpi']} (owner {alert['owner']}" in result.stderr
+        # the KPI by the name the report shows, the deadline to the minute (not ISO with T)
+        deadline = alert["respond_by"][:16].replace("T", " ")
+        line = (
+            f"{alert['severity']}: {alert['name']} (owner {alert['owner']}, respond by {deadline})"
+        )
+        assert line in result.stderr
     assert "mktplan cron: alerts at warning or worse; reports: " in result.stderr
 
 

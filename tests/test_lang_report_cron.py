@@ -204,5 +204,10 @@ def test_cron_reports_a_rejected_file_and_its_alerts_in_chinese(plan: Path) -> N
     assert len(alerts) == 4
     assert all(line.startswith(("严重：", "警告：")) for line in alerts), alerts
     assert all("（负责人 " in line and " 前响应）：" in line for line in alerts), alerts
+    # KPI names, not ids; the deadline to the minute, not ISO with a T
+    assert all("2023-08-02 00:00 前响应" in line and "T00:00" not in line for line in alerts)
+    assert alerts[0].startswith(
+        "严重：Negative comments（负责人 Zhang Min，2023-08-02 00:00 前响应）："
+    )
     reports = ", ".join(f"reports/q3-2023-growth-2023-07-31.{e}" for e in ("md", "xlsx", "json"))
     assert lines[-1] == f"mktplan cron: 存在警告及以上级别的预警；报告：{reports}"

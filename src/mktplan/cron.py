@@ -310,8 +310,18 @@ def report_files(job: CronJob, plan_id: str, fmt: str) -> list[Path]:
 
 def alert_lines(written: Sequence[Path], fail_on: str, lang: str = "en") -> list[str]:
     """One line per alert at ``fail_on`` or worse, read from the JSON report just written:
-    severity, KPI, owner, respond-by and the report's own sentence, in ``lang``."""
+    severity, KPI (its name, as the report shows it), owner, respond-by (to the minute) and
+    the report's own sentence, in ``lang``."""
+    import datetime as dt
     import json
+
+    from mktplan.render.numbers import timestamp
+
+    def deadline(value: object) -> str:
+        try:
+            return timestamp(dt.datetime.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
 
     reports = [p for p in written if p.suffix == ".json"]
     if not reports:
@@ -326,9 +336,9 @@ def alert_lines(written: Sequence[Path], fail_on: str, lang: str = "en") -> list
             "cron.alert_line",
             lang,
             severity=message(f"severity_{a['severity']}", lang),
-            kpi=a["kpi"],
+            kpi=a.get("name") or a["kpi"],
             owner=a["owner"],
-            respond_by=a["respond_by"],
+            respond_by=deadline(a["respond_by"]),
             text=a["message"],
         )
         for a in data.get("alerts", [])
