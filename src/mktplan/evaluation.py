@@ -301,6 +301,7 @@ class PlanChange:
     old: str | Decimal | dt.date | None
     new: str | Decimal | dt.date | None
     delta: Decimal | int | None = None
+    name: str | None = None  # the KPI's or module's name in the plan, shown before its id
 
 
 @dataclass(frozen=True)

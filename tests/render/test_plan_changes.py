@@ -74,10 +74,10 @@ def _report(where: Path, *args: str, env: dict[str, str] | None = None) -> str:
 
 
 EN_LINES = [
-    "- kpi brand.searches: target 130,000 → 150,000 (+20,000)",
-    "- kpi online.conversion: due 2024-03-31 → 2024-03-15 (-16 days)",
-    "- module online: budget 60,000 → 59,000 (-1,000)",
-    "- module brand: owner Zhang Min → Wang Fang",
+    "- kpi Brand searches (brand.searches): target 130,000 → 150,000 (+20,000)",
+    "- kpi Conversion (online.conversion): due 2024-03-31 → 2024-03-15 (-16 days)",
+    "- module Online (online): budget 60,000 → 59,000 (-1,000)",
+    "- module Brand (brand): owner Zhang Min → Wang Fang",
     "- budget: reserve 12,000 → 13,000 (+1,000)",
     "- line promotion: amount 60,000 → 59,000 (-1,000)",
 ]
@@ -113,13 +113,21 @@ def test_chinese_report_names_the_changes_in_chinese(repo: Path) -> None:
     markdown = _report(repo, "--format", "md", env={"MKTPLAN_LANG": "zh"})
     assert "## 本期计划变更\n\n" in markdown
     # numbers in the report's units: 万 by default in Chinese, plain on request
-    assert "- 关键指标 brand.searches：目标值 13 万 → 15 万（+2 万）\n" in markdown
+    assert (
+        "- 关键指标 Brand searches（brand.searches）：目标值 13 万 → 15 万（+2 万）\n" in markdown
+    )
     plain = _report(repo, "--format", "md", "--units", "plain", env={"MKTPLAN_LANG": "zh"})
-    assert "- 关键指标 brand.searches：目标值 130,000 → 150,000（+20,000）\n" in plain
+    assert (
+        "- 关键指标 Brand searches（brand.searches）：目标值 130,000 → 150,000（+20,000）\n"
+        in plain
+    )
     assert "- 预算行 promotion：金额 6 万 → 5.9 万（-1,000）\n" in markdown
     assert "- 总预算：应急预备金 1.2 万 → 1.3 万（+1,000）\n" in markdown
-    assert "- 关键指标 online.conversion：截止日期 2024-03-31 → 2024-03-15（-16 天）\n" in markdown
-    assert "- 策略模块 brand：负责人 Zhang Min → Wang Fang\n" in markdown
+    assert (
+        "- 关键指标 Conversion（online.conversion）：截止日期 2024-03-31 → 2024-03-15（-16 天）\n"
+        in markdown
+    )
+    assert "- 策略模块 Brand（brand）：负责人 Zhang Min → Wang Fang\n" in markdown
 
 
 def test_a_commit_after_the_period_is_not_a_change_of_the_period(repo: Path) -> None:
@@ -131,7 +139,7 @@ def test_a_commit_after_the_period_is_not_a_change_of_the_period(repo: Path) -> 
     markdown = _report(repo, "--format", "md")
     section = markdown.split("## Plan changes this period\n\n", 1)[1].split("\n\n", 1)[0]
     assert sorted(section.splitlines()) == sorted(EN_LINES)
-    assert "- kpi brand.searches: target 130,000 → 150,000 (+20,000)" in section
+    assert "- kpi Brand searches (brand.searches): target 130,000 → 150,000 (+20,000)" in section
 
 
 def test_uncommitted_edits_count_in_a_period_that_ends_today(tmp_path: Path) -> None:
@@ -148,7 +156,9 @@ def test_uncommitted_edits_count_in_a_period_that_ends_today(tmp_path: Path) -> 
         cwd=tmp_path,
     )  # fmt: skip
     assert run.code == 0, run.output
-    assert "- kpi brand.searches: target 150,000 → 160,000 (+10,000)\n" in run.stdout
+    assert (
+        "- kpi Brand searches (brand.searches): target 150,000 → 160,000 (+10,000)\n" in run.stdout
+    )
 
 
 def test_later_commits_of_other_files_do_not_hide_the_plan_before_the_period(

@@ -250,8 +250,19 @@ def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Eval
         return evaluation
     from mktplan.plan.diff import plain
 
+    names = {("module", m.id): m.name for m in loaded.modules}
+    names.update({("kpi", k.id): k.name for k in loaded.kpis})
+    names.update({("kpi", f"{m.id}.{k.id}"): k.name for m in loaded.modules for k in m.kpis})
     found = [
-        PlanChange(c.area.value, c.item, c.field, plain(c.old), plain(c.new), c.delta)
+        PlanChange(
+            c.area.value,
+            c.item,
+            c.field,
+            plain(c.old),
+            plain(c.new),
+            c.delta,
+            names.get((c.area.value, c.item)),
+        )
         for c in changes
     ]
     return dataclasses.replace(evaluation, plan_changes=found)

@@ -393,6 +393,7 @@ MESSAGES.update(
     {
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}：{field} {old} → {new}",
+        "weekly.named_item": "{name}（{id}）",
         "weekly.plan_change_delta": "{subject}：{field} {old} → {new}（{delta}）",
         "weekly.change_field.target": "目标值",
         "weekly.change_field.due": "截止日期",

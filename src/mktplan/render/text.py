@@ -68,10 +68,13 @@ def plan_change_line(change: PlanChange, lang: str, shown: numbers.Style = numbe
         delta = message("diff.days", lang, days=f"{change.delta:+d}", n=abs(change.delta))
     elif isinstance(change.delta, Decimal):
         delta = ("+" if change.delta >= 0 else "-") + _n(abs(change.delta), shown=shown)
+    item = item_label(change.item, lang)
+    if change.name and change.name != change.item:  # the name, as the report shows it
+        item = message("weekly.named_item", lang, name=change.name, id=change.item)
     return message(
         "weekly.plan_change_delta" if delta else "weekly.plan_change",
         lang,
-        subject=f"{area} {item_label(change.item, lang)}".strip(),
+        subject=f"{area} {item}".strip(),
         field=field,
         old=_shown(change.old, shown),
         new=_shown(change.new, shown),
