@@ -372,6 +372,20 @@ def test_cli_json_and_md(pair: tuple[Path, Path]) -> None:
     )
 
 
+def test_cli_in_chinese_names_the_fields_the_weekly_report_names(pair: tuple[Path, Path]) -> None:
+    md = run_cli("diff", *pair, "--format", "md", "--lang", "zh")
+    assert "| 关键指标 | online.sales | 目标值 | 1,300,000 | 1,400,000 | +100,000 (+7.7 %) |" in (
+        md.stdout
+    )
+    # a narrow terminal folds an id onto the next line, it never cuts it to "online.sa…"
+    table = run_cli("diff", *pair, "--lang", "zh", env={"COLUMNS": "60"})
+    assert table.code == 0, table.output
+    assert "…" not in table.stdout
+    assert "目标值" in table.stdout
+    cells = "".join(line.split("│")[2].strip() for line in table.stdout.splitlines() if "│" in line)
+    assert "online.sales" in cells
+
+
 def test_cli_invalid_side_exits_1_with_all_errors(tmp_path: Path) -> None:
     old = write(tmp_path / "old.yaml", BASE)
     bad = write(

@@ -90,7 +90,11 @@ def diff(
             table = Table(title=plan_diff.group_label(group, chosen), title_justify="left")
             for header, label in zip(plan_diff.HEADERS, plan_diff.headers(chosen), strict=True):
                 numeric = header == "change"
-                table.add_column(label, justify="right" if numeric else "left", no_wrap=numeric)
+                # ids, fields and values fold onto more lines in a narrow terminal, never cut
+                # to "online.sa…" or "1,3…"
+                table.add_column(
+                    label, justify="right" if numeric else "left", no_wrap=numeric, overflow="fold"
+                )
             for change in found:
                 table.add_row(*plan_diff.render_cells(change, chosen))
             out.print(table)

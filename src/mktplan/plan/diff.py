@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.i18n import Msg, message, msg
 from mktplan.plan.git import run_git
+from mktplan.plan.history import CHANGE_FIELDS
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 
@@ -603,14 +604,20 @@ def _cell(value: str) -> str:
 
 
 CAREFUL_MARK = "⚠"
+# fields with a name of their own in the messages (weekly.change_field.*): those of the
+# weekly report's plan changes
+NAMED_FIELDS = CHANGE_FIELDS
 
 
 def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, str, str]:
     """(area, item, field, old, new, change) as display text in ``lang``, shared by table
     and Markdown; a change to review carefully has its field marked ⚠. Field names stay as
-    the plan's YAML writes them."""
+    the plan's YAML writes them (that is what a reviewer finds in the file), except those the
+    weekly report names in ``lang`` too (zh: 目标值 for target)."""
     kind = message(f"diff.kind.{change.kind.value}", lang)
     what = change.field if change.kind is Kind.changed else kind
+    if change.kind is Kind.changed and lang != "en" and change.field in NAMED_FIELDS:
+        what = message(f"weekly.change_field.{change.field}", lang)
     if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
         what = f"{change.field} {kind}"
     if change.careful:
