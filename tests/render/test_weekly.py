@@ -28,3 +28,20 @@ def test_mermaid_labels_cannot_break_the_chart_or_the_fence() -> None:
     from mktplan.render.weekly import mermaid_text
 
     assert mermaid_text('Sales "Q3"\n```; x\\y') == "Sales 'Q3' ''', x/y"
+    # a renderer that reads labels as HTML sees no tag
+    assert mermaid_text("Leads <b>new</b>") == "Leads ‹b›new‹/b›"
+
+
+def test_a_chart_table_writes_values_as_the_kpi_tables_do() -> None:
+    from mktplan.render import numbers
+    from mktplan.render.weekly import Chart, Series
+
+    def first(unit: str, lang: str) -> str:
+        chart = Chart(
+            "ROI", unit, ["07-31"], [Series("bar", "ROI", [D("9.15")])], lang,
+            numbers.style(lang, None),
+        )  # fmt: skip
+        return chart.rows()[0][1]
+
+    assert first("ratio", "zh") == "1:9.15"  # ROI as 1:X in Chinese, as in the KPI table
+    assert first("ratio", "en") == "9.15"

@@ -286,13 +286,13 @@ def test_markdown_draws_a_burn_up_chart_with_its_data_table(plan: Path) -> None:
         "```\n\n"
         "| End | actual to date | target curve | forecast |\n"
         "|---|---:|---:|---:|\n"
-        "| 06-07 | 600 | 700 | 600 |\n"
-        "| 06-14 | 1,000 | 1,400 | 1,000 |\n"
-        "| 06-30 | - | 3,000 | 1,914.29 |\n"
+        "| 06-07 | 600.00 | 700.00 | 600.00 |\n"
+        "| 06-14 | 1,000.00 | 1,400.00 | 1,000.00 |\n"
+        "| 06-30 | - | 3,000.00 | 1,914.29 |\n"
     ) in text
     # spend: 300 + 100 in week 1, 200 + 200 in week 2, against 10,000 − 1,000
     assert "    bar [400, 800]\n    line [9000, 9000]\n" in text
-    assert "| 06-14 | 800 | 9,000 |" in text
+    assert "| 06-14 | 800.00 | 9,000.00 |" in text
 
 
 def test_json_trend_carries_the_planned_curve_and_the_spend_trend(plan: Path) -> None:

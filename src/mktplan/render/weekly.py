@@ -191,19 +191,21 @@ class Chart:
         return "\n".join(lines)
 
     def rows(self) -> list[list[str]]:
-        """The table under the chart: one row per x label, one column per series."""
-        return [
-            [x, *(numbers.number(s.values[i], None, self.style) for s in self.series)]
-            for i, x in enumerate(self.x)
-        ]
+        """The table under the chart: one row per x label, one column per series, each value
+        as the KPI tables write a value of the chart's unit (a ROI as 1:X in Chinese)."""
+        write = numbers.kpi_formatter(self.unit or None, self.style)
+        return [[x, *(write(s.values[i]) for s in self.series)] for i, x in enumerate(self.x)]
 
 
-_MERMAID_DROP = str.maketrans({"\n": " ", "\r": " ", "`": "'", '"': "'", "\\": "/", ";": ","})
+_MERMAID_DROP = str.maketrans(
+    {"\n": " ", "\r": " ", "`": "'", '"': "'", "\\": "/", ";": ",", "<": "‹", ">": "›"}
+)
 
 
 def mermaid_text(value: str) -> str:
     """Text safe inside a quoted Mermaid label: no quote, backtick (it could end the code
-    fence), backslash, semicolon or line break; control characters removed."""
+    fence), backslash, semicolon, angle bracket (renderers may read a label as HTML) or line
+    break; control characters removed."""
     return numbers.without_controls(value).translate(_MERMAID_DROP).strip()
 
 
