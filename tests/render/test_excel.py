@@ -382,3 +382,52 @@ def test_channel_sheet_reads_its_column_specification(workbook: Any) -> None:
     assert tmall[0].value == "Online channel conversion"  # the module by its name
     plan_level = [r for r in ws.iter_rows(min_row=2) if r[1].value == "roi"]
     assert all(r[0].value == "(plan)" for r in plan_level)
+
+
+# --- budget used coloured by overspend (issue 11) ------------------------------------------
+
+
+def _rules(ws: Any) -> dict[str, list[tuple[str, str]]]:
+    """Each conditional-format area of ``ws``: its (formula, fill colour) rules."""
+    return {
+        str(area.sqref): [(r.formula[0], str(r.dxf.fill.bgColor.rgb)[-6:]) for r in area.rules]
+        for area in ws.conditional_formatting
+    }
+
+
+def test_budget_used_is_coloured_by_overspend_not_by_attainment() -> None:
+    """A module at 120 % of its budget was green (≥ 90 %, the attainment colours). 31 of 92
+    days elapsed: 0.336957 × (2 − 0.9) = 0.3706527 → 0.370653 is the amber limit, 1 the red one."""
+    ev = sample_evaluation()
+    ev = dataclasses.replace(
+        ev,
+        plan=dataclasses.replace(ev.plan, time_elapsed=Decimal("0.336957")),
+        modules=[
+            dataclasses.replace(ev.modules[0], budget_used=Decimal("1.2")),
+            dataclasses.replace(ev.modules[1], budget_used=Decimal("0.3")),
+        ],
+    )
+    book = _load(render_xlsx(ev))
+    budget = book["Budget"]
+    assert budget["E1"].value == "Budget used"
+    assert _rules(budget) == {
+        "E2:E3": [
+            ("AND(ISNUMBER(E2),E2>1)", "FFC7CE"),  # over budget: red
+            ("AND(ISNUMBER(E2),E2>0.370653,E2<=1)", "FFEB9C"),  # ahead of the calendar
+        ]
+    }  # no green: spending little is no achievement
+    lines = book["Budget lines"]
+    assert lines["E1"].value == "Used"
+    assert list(_rules(lines).values()) == list(_rules(budget).values())
+    # without the time elapsed only overspend is marked
+    plain = _load(render_xlsx(sample_evaluation()))
+    assert list(_rules(plain["Budget"]).values()) == [[("AND(ISNUMBER(E2),E2>1)", "FFC7CE")]]
+
+
+def test_budget_used_limits_follow_the_plan_threshold() -> None:
+    from mktplan.render.excel import budget_used_limits
+
+    plan = sample_evaluation().plan
+    assert budget_used_limits(plan) == (Decimal(1), None)
+    half = dataclasses.replace(plan, time_elapsed=Decimal("0.5"), on_track=Decimal("0.8"))
+    assert budget_used_limits(half) == (Decimal(1), Decimal("0.6"))  # 0.5 × 1.2

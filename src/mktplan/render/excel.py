@@ -1,13 +1,15 @@
 """The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
 
-Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, By channel, Daily. Each
-has a bold, frozen header row, column widths from its content, number formats (money in the
-plan currency, fractions as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
-attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
-their own values), and native bar charts (attainment by KPI, spend vs budget by module).
-Text from plans and exports is always written as text: a leading = + - @ tab or CR gets a
-quote prefix and never becomes a formula. Workbook properties and zip timestamps are fixed,
-so the same evaluation gives the same bytes.
+Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, By channel, Daily,
+Period, Trend, Charts. Each has a bold, frozen header row, column widths from its content,
+number formats (money in the plan currency, fractions as percentages, percent-point KPIs as
+percentages, their differences in percent points), red/amber/green fills (a KPI row's
+status, attainment and pace cells all in the colour of its status; tasks and alerts by
+their own values; budget used by overspend, :func:`budget_used_limits`), and native bar
+charts (attainment by KPI, spend vs budget by module). Text from plans and exports is
+always written as text: a leading = + - @ tab or CR gets a quote prefix and never becomes
+a formula. Workbook properties and zip timestamps are fixed, so the same evaluation gives
+the same bytes.
 """
 
 from __future__ import annotations
@@ -304,9 +306,21 @@ def _status_rules(
         )
 
 
-def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
-    """Fill an attainment column by the plan's thresholds (default ≥ 90 % green, ≥ 70 %
-    amber, below red); blanks stay white."""
+def budget_used_limits(plan: PlanSummary) -> tuple[Decimal, Decimal | None]:
+    """Where "budget used" turns red and amber (fractions): red above 1 (over budget),
+    amber above the time elapsed × (2 − on_track), spending ahead of the calendar by more
+    than the margin a KPI may fall behind its pace and stay on track (10 % by default);
+    no amber limit while the time elapsed is unknown."""
+    if plan.time_elapsed is None:
+        return Decimal(1), None
+    ahead = plan.time_elapsed * (2 - plan.on_track)
+    return Decimal(1), ahead.quantize(Decimal("0.000001"))
+
+
+def _budget_used_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
+    """Fill a budget used column by overspend, not by the attainment colours: red over the
+    budget, amber ahead of the calendar (:func:`budget_used_limits`); blanks and the rest
+    stay white."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
@@ -314,12 +328,11 @@ def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None
         return
     area = f"{col}2:{col}{last_row}"
     first = f"{col}2"
-    green, amber = plan.on_track.normalize(), plan.at_risk.normalize()
-    for formula, colour in (
-        (f"AND(ISNUMBER({first}),{first}>={green})", GREEN),
-        (f"AND(ISNUMBER({first}),{first}>={amber},{first}<{green})", AMBER),
-        (f"AND(ISNUMBER({first}),{first}<{amber})", RED),
-    ):
+    over, ahead = budget_used_limits(plan)
+    rules = [(f"AND(ISNUMBER({first}),{first}>{over})", RED)]
+    if ahead is not None and ahead < over:
+        rules.append((f"AND(ISNUMBER({first}),{first}>{ahead.normalize()},{first}<={over})", AMBER))
+    for formula, colour in rules:
         ws.conditional_formatting.add(
             area,
             FormulaRule(
@@ -482,7 +495,7 @@ def build_workbook(
     budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
     ws = writer.add(Sheet(w["sheet_budget"], budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1
-    _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
+    _budget_used_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
         chart = _bar_chart(w["chart_spend"], writer.plain_money, w["module"], ev.plan.currency)
         chart.add_data(
@@ -501,7 +514,8 @@ def build_workbook(
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
         ws.add_chart(chart, f"{_letter(columns.MODULES, 'revenue_share', after=2)}2")
     line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
-    writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
+    ws = writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
+    _budget_used_rules(ws, _letter(columns.BUDGET_LINES, "used"), len(line_rows) + 1, ev.plan)
 
     task_cols, task_rows = _spec_sheet(columns.TASKS, ev.actions, shown)
     ws = writer.add(Sheet(w["sheet_tasks"], task_cols, task_rows, task_rows))
