@@ -431,3 +431,44 @@ def test_budget_used_limits_follow_the_plan_threshold() -> None:
     assert budget_used_limits(plan) == (Decimal(1), None)
     half = dataclasses.replace(plan, time_elapsed=Decimal("0.5"), on_track=Decimal("0.8"))
     assert budget_used_limits(half) == (Decimal(1), Decimal("0.6"))  # 0.5 × 1.2
+
+
+# --- differences of percentages in percent points (issue 11) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "signed", "plain"),
+    [
+        ("en", '+0.0" pt";-0.0" pt";0.0" pt"', '0.0" pt"'),
+        ("zh", '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"', '0.0" 个百分点"'),
+    ],
+)
+def test_changes_of_percent_kpis_are_points_as_markdown_writes_them(
+    lang: str, signed: str, plain: str
+) -> None:
+    """A change of 11.01 % → 14.69 % was stored 0.0368 as 0.0%: "3.7%" beside Markdown's
+    "+3.7 个百分点". Now the cell holds 3.68 points, shown "+3.7 pt" / "+3.7 个百分点"."""
+    import datetime as dt
+
+    from mktplan.evaluation import Change, PeriodValue
+
+    ev = sample_evaluation()
+    week = (dt.date(2023, 7, 25), dt.date(2023, 7, 31))
+    rate = dataclasses.replace(
+        ev.kpis[2],  # online.conversion_rate, unit %: target 5, actual 2.1
+        period=PeriodValue(*week, Decimal("14.69")),
+        previous_period=PeriodValue(dt.date(2023, 7, 18), dt.date(2023, 7, 24), Decimal("11.01")),
+        change=Change(Decimal("3.68"), None),
+        variance=Decimal("2.9"),  # 5 − 2.1
+    )
+    ev = dataclasses.replace(ev, kpis=[*ev.kpis[:2], rate, *ev.kpis[3:]])
+    book = _load(render_xlsx(ev, lang))
+    period = book.worksheets[9]
+    row = next(r for r in period.iter_rows(min_row=2) if r[2].value == "online.conversion_rate")
+    assert (row[3].value, row[3].number_format) == (pytest.approx(0.1101), "0.0%")
+    assert (row[4].value, row[4].number_format) == (pytest.approx(0.1469), "0.0%")
+    assert (row[5].value, row[5].number_format) == (pytest.approx(3.68), signed)
+    kpis = book.worksheets[2]
+    row = next(r for r in kpis.iter_rows(min_row=2) if r[1].value == "online.conversion_rate")
+    assert (row[7].value, row[7].number_format) == (pytest.approx(2.9), plain)  # variance
+    assert (row[5].value, row[5].number_format) == (pytest.approx(0.021), "0.0%")  # actual

@@ -52,6 +52,7 @@ class Column:
     wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
     status_fill: bool = False  # filled with the colour of its row's status
     difference: bool = False  # a difference of two values: a change of ROI is no 1:X
+    signed: bool = False  # a change: a leading + on a positive value
 
 
 # The colour of each KPI status: a row's status, attainment and pace cells all take it, so
@@ -157,7 +158,10 @@ class _Writer:
             amount, unit = value
             if amount is None:
                 return None
-            if is_percent(unit):  # percent points → a real Excel percentage
+            if is_percent(unit) and column.difference:  # percent points, as Markdown says
+                cell = WriteOnlyCell(ws, value=_number(amount))
+                cell.number_format = self.points_format(column.signed)
+            elif is_percent(unit):  # percent points → a real Excel percentage
                 cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
                 cell.number_format = "0.0%"
             elif numbers.is_currency(unit):
@@ -227,6 +231,14 @@ class _Writer:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
         return ws
 
+    def points_format(self, signed: bool) -> str:
+        """A difference of two percentages in percent points, labelled in the report
+        language as the Markdown report writes it: 0.5 → ``0.5 pt`` / ``0.5 个百分点``;
+        ``signed``: ``+0.5 pt`` (a change)."""
+        before, _, after = self.words["percent_points"].partition("{}")
+        shown = f'{_literal(before)}0.0{_literal(after)}'
+        return f"+{shown};-{shown};{shown}" if signed else shown
+
     def count_format(self, value: Any) -> str:
         """:func:`count_format`, in 万 from 10,000 up in that style."""
         plain = count_format(value)
@@ -238,6 +250,11 @@ class _Writer:
         if colour not in self.fills:
             self.fills[colour] = PatternFill("solid", start_color=colour, end_color=colour)
         return self.fills[colour]
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of a number format (quoted; nothing when empty)."""
+    return f'"{xml_safe(text).replace(chr(34), chr(39))}"' if text else ""
 
 
 def print_setup(ws: Any) -> None:
@@ -406,6 +423,7 @@ def _spec_sheet(
             c.wrap,
             c.status_fill,
             c.difference,
+            c.signed,
         )
         for c in spec
     ]
