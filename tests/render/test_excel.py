@@ -149,8 +149,8 @@ def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
     totals = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
     assert totals["Total budget"][1].value == 375000
     assert totals["Contingency reserve"][1].value == 45000
-    assert totals["Contingency reserve"][3].value == pytest.approx(0.12)
-    assert totals["Contingency reserve"][3].number_format == "0.0%"
+    assert totals["Contingency reserve"][2].value == pytest.approx(0.12)
+    assert totals["Contingency reserve"][2].number_format == "0.0%"
     for ws in workbook:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
@@ -342,7 +342,7 @@ def test_characters_xml_forbids_never_reach_the_workbook() -> None:
     ]
     assert texts
     assert not [t for t in texts if set(t) & set(XML_FORBIDDEN)]
-    facts = {row[0].value: row[4].value for row in book["Summary"].iter_rows() if row[0].value}
+    facts = {row[0].value: row[1].value for row in book["Summary"].iter_rows() if row[0].value}
     assert facts["Plan"] == "Q3 sample plan\ufffd\ufffd\ufffdx"  # noncharacters → U+FFFD
     daily = book["Daily"]
     assert daily["A2"].value.endswith("\ufffd\ufffd\ufffdx")
@@ -472,3 +472,120 @@ def test_changes_of_percent_kpis_are_points_as_markdown_writes_them(
     row = next(r for r in kpis.iter_rows(min_row=2) if r[1].value == "online.conversion_rate")
     assert (row[7].value, row[7].number_format) == (pytest.approx(2.9), plain)  # variance
     assert (row[5].value, row[5].number_format) == (pytest.approx(0.021), "0.0%")  # actual
+
+
+# --- the Summary sheet opens with what the Markdown report opens with (issue 11) -----------
+
+
+def _summarised(lang: str) -> Any:
+    """The sample with a summary, a stale source and a changed target, 31 of 92 days in."""
+    import datetime as dt
+
+    from mktplan.evaluation import DataIssue, PlanChange, ReportSummary
+
+    ev = sample_evaluation()
+    summary = ReportSummary(
+        graded=4,
+        on_track=1,
+        gap=None,
+        spent=Decimal("90000"),
+        budget=Decimal("330000"),
+        budget_used=Decimal("0.272727"),  # 90,000 ÷ 330,000
+        time_elapsed=Decimal("0.336957"),  # 31 ÷ 92
+        spend_forecast=None,
+        overspend=None,
+    )
+    ev = dataclasses.replace(
+        ev,
+        plan=dataclasses.replace(ev.plan, time_elapsed=Decimal("0.336957")),
+        summary=summary,
+        data_issues=[DataIssue("stale", "finance ledger", dt.date(2023, 7, 20), 1, 11)],
+        plan_changes=[
+            PlanChange(
+                "kpi", "online.sales", "target", Decimal(1000000), Decimal(1300000), Decimal(300000)
+            )
+        ],
+    )
+    return ev, _load(render_xlsx(ev, lang))
+
+
+def _under_table(ws: Any, table_rows: int) -> list[tuple[Any, ...]]:
+    """The Summary sheet's rows under its table (and the empty row after it), trailing
+    empty cells dropped."""
+    rows = []
+    for row in ws.iter_rows(min_row=table_rows + 3, values_only=True):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        rows.append(tuple(values))
+    return rows
+
+
+def test_summary_sheet_has_the_summary_banner_plan_changes_and_one_block_of_facts() -> None:
+    import datetime as dt
+
+    ev, book = _summarised("en")
+    ws = book["Summary"]
+    n = len(ev.summary_kpis())
+    assert ws.auto_filter.ref == f"A1:E{n + 1}"  # the filter covers the table only
+    assert _under_table(ws, n) == [
+        ("As of 2023-07-31, 1 of 4 KPIs are on track.",),
+        ("Spent 90,000.00 of 330,000.00 CNY (27.3%) with 33.7% of the time elapsed.",),
+        (),
+        ("Data quality",),
+        (
+            "source finance ledger: no new data since 2023-07-20 (11 days before as-of), "
+            "1 KPI(s) stale",
+        ),
+        (),
+        ("Plan changes this period",),
+        ("kpi online.sales: target 1,000,000 → 1,300,000 (+300,000)",),
+        (),
+        ("Item", "Value"),
+        ("Plan id", "q3-sample"),
+        ("Plan", "Q3 sample plan"),
+        ("Owner", "Chen Jing"),
+        ("Period", "2023-07-01 – 2023-09-30"),
+        ("As of", dt.datetime(2023, 7, 31)),
+        ("Days elapsed", "31 / 92"),
+        ("Time elapsed", 0.336957),
+        ("Tracking cycle", "weekly"),
+        ("Currency", "CNY"),
+        ("Total budget", 375000),
+        ("Contingency reserve", 45000, 0.12, "Reserve share"),
+        ("Allocated to modules", 280000),
+        ("Spent", 100002, 0.303036, "of the budget less the reserve"),  # 100,002 ÷ 330,000
+        ("Remaining", 274998),  # 375,000 − 100,002
+    ]
+    facts = {r[0].value: r for r in ws.iter_rows(min_row=n + 3) if r[0].value}
+    assert facts["Time elapsed"][1].number_format == "0.0%"  # a real percentage: 33.7%
+    assert facts["As of"][1].number_format == "yyyy-mm-dd"
+    assert facts["Spent"][1].number_format == '"¥"#,##0.00'
+    assert facts["Spent"][2].number_format == "0.0%"
+    assert facts["Item"][0].font.b and facts["Data quality"][0].font.b
+
+
+def test_summary_sheet_sentences_are_the_markdown_reports_in_chinese() -> None:
+    from mktplan.i18n import summary_sentences
+    from mktplan.render import numbers
+    from mktplan.render.text import plan_change_line
+    from mktplan.render.weekly import data_issue_text
+
+    ev, book = _summarised("zh")
+    ws = book["效果评估"]
+    rows = _under_table(ws, len(ev.summary_kpis()))
+    assert rows[:8] == [
+        ("截至2023-07-31，4个指标中1个正常。",),
+        ("预算已花费9.00 万 / 33.00 万 CNY（27.3%），时间进度33.7%。",),
+        (),
+        ("数据质量",),
+        ("数据来源 finance ledger：自 2023-07-20 起无新数据（截至日期前 11 天），1 个指标数据过期",),
+        (),
+        ("本期计划变更",),
+        ("关键指标 online.sales：目标值 100 万 → 130 万（+30 万）",),
+    ]
+    shown = numbers.style("zh")  # the same functions write the Markdown report's lines
+    assert [r[0] for r in rows[:2]] == summary_sentences(ev, "zh", shown)
+    assert rows[4][0] == data_issue_text(ev.data_issues[0], "zh")
+    assert rows[7][0] == plan_change_line(ev.plan_changes[0], "zh", shown)
+    assert ("时间进度", 0.336957) in rows

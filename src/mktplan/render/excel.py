@@ -67,7 +67,6 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
     row_fills: Sequence[str | None] = ()  # colour of the status_fill cells of row 1, 2, …
-    main_rows: int | None = None  # rows of the sheet's main table (the autofilter), else all
 
 
 def xml_safe(text: str) -> str:
@@ -227,8 +226,7 @@ class _Writer:
                         cell.fill = self.fill(colour)
             ws.append(cells)
             written = index + 1
-        main = written if sheet.main_rows is None else sheet.main_rows
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{written + 1}"
         return ws
 
     def points_format(self, signed: bool) -> str:
@@ -411,6 +409,76 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
     return value
 
 
+Fact = tuple[str, Kind, Any, Any, str | None]  # label, kind, value, share, note
+
+
+def _facts(ev: Evaluation, w: dict[str, str]) -> list[Fact]:
+    """The plan facts of the Summary sheet, one row each: label, the value and its kind,
+    a fraction beside it and what that fraction is of."""
+    p, b = ev.plan, ev.budget
+    return [
+        (w["plan_id"], "text", p.id, None, None),
+        (w["plan_name"], "text", p.name, None, None),
+        (w["plan_owner"], "text", p.owner, None, None),
+        (w["period"], "text", f"{p.start.isoformat()} – {p.end.isoformat()}", None, None),
+        (w["as_of"], "date", p.as_of, None, None),
+        (w["days_elapsed"], "text", f"{p.days_elapsed} / {p.days_total}", None, None),
+        (w["time_elapsed"], "fraction", p.time_elapsed, None, None),
+        (w["cadence"], "label", w.get(f"cadence_{p.cadence}", p.cadence), None, None),
+        (w["currency"], "text", p.currency, None, None),
+        (w["total"], "money", b.total, None, None),
+        (w["reserve"], "money", b.reserve, b.reserve_share, w["reserve_share"]),
+        (w["allocated"], "money", b.allocated, None, None),
+        (w["spent"], "money", b.spent, b.used, w["spent_share_of"]),
+        (w["remaining"], "money", b.remaining, None, None),
+    ]
+
+
+def _add_summary_notes(
+    writer: _Writer, ws: Any, ev: Evaluation, lang: str, shown: numbers.Style
+) -> None:
+    """Under the Summary sheet's table, each part after an empty row: the summary sentences,
+    the data-quality banner, the plan's changes this period (each by the functions that
+    write them in Markdown, one line a row) and the plan facts in one block (item, value,
+    share of, note)."""
+    from mktplan.i18n import summary_sentences
+    from mktplan.render.text import plan_change_line
+    from mktplan.render.weekly import data_issue_text
+
+    w = writer.words
+
+    def heading(*texts: str) -> list[Any]:
+        cells = [writer.text_cell(ws, text) for text in texts]
+        for cell in cells:
+            cell.font = writer.bold
+        return cells
+
+    parts: list[list[list[Any]]] = []
+    sentences = summary_sentences(ev, lang, shown)
+    if sentences:
+        parts.append([[writer.text_cell(ws, s)] for s in sentences])
+    if ev.data_issues:
+        lines = [[writer.text_cell(ws, data_issue_text(i, lang))] for i in ev.data_issues]
+        parts.append([heading(w["data_quality"]), *lines])
+    if ev.plan_changes:
+        changes = [[writer.text_cell(ws, plan_change_line(c, lang, shown))] for c in ev.plan_changes]
+        parts.append([heading(w["plan_changes"]), *changes])
+    facts = [
+        [
+            writer.text_cell(ws, label),
+            writer.cell(ws, Column(label, kind), value),
+            writer.cell(ws, Column(label, "fraction"), share),
+            None if note is None else writer.text_cell(ws, note),
+        ]
+        for label, kind, value, share, note in _facts(ev, w)
+    ]
+    parts.append([heading(w["item"], w["value"]), *facts])
+    for part in parts:
+        ws.append([])
+        for row in part:
+            ws.append(row)
+
+
 def _spec_sheet(
     table: columns.Table[Row], rows: Sequence[Row], shown: columns.Display
 ) -> tuple[list[Column], list[list[Any]]]:
@@ -456,33 +524,20 @@ def build_workbook(
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
-    # Summary: the evaluation table, then the plan facts and budget totals under it.
+    # Summary: the evaluation table, then under it what the Markdown report opens with (the
+    # summary sentences, the data-quality banner, the plan's changes) and the plan facts.
     summary_kpis = ev.summary_kpis()
     summary_cols, summary_rows = _spec_sheet(columns.SUMMARY, summary_kpis, shown)
-    facts: list[list[Any]] = [
-        [w["plan_id"], None, None, None, p.id],
-        [w["plan_name"], None, None, None, p.name],
-        [w["plan_owner"], None, None, None, p.owner],
-        [w["period"], None, None, None, f"{p.start.isoformat()} – {p.end.isoformat()}"],
-        [w["as_of"], None, None, None, p.as_of.isoformat()],
-        [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
-        [w["currency"], None, None, None, p.currency],
-        [w["total"], (b.total, p.currency), None, None, None],
-        [w["reserve"], (b.reserve, p.currency), None, b.reserve_share, w["reserve_share"]],
-        [w["allocated"], (b.allocated, p.currency), None, None, None],
-        [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
-        [w["remaining"], None, (b.remaining, p.currency), None, None],
-    ]
-    writer.add(
+    ws = writer.add(
         Sheet(
             w["sheet_summary"],
             summary_cols,
-            [*summary_rows, [None] * 5, *facts],
-            [*summary_rows, *facts],
+            summary_rows,
+            [*summary_rows, *([label, None, None, None, None] for label, *_ in _facts(ev, w))],
             [STATUS_COLOURS.get(k.status) for k in summary_kpis],
-            main_rows=len(summary_rows),
         )
     )
+    _add_summary_notes(writer, ws, ev, lang, shown.style)
 
     tracking_cols, tracking_rows = _spec_sheet(columns.TRACKING, ev.tracking, shown)
     writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
