@@ -26,6 +26,7 @@ SHEETS = [
     "Daily",
     "Period",
     "Trend",
+    "Charts",  # the sample's KPIs with a target give an attainment chart
 ]
 
 
@@ -112,6 +113,8 @@ def test_every_sheet_has_an_autofilter_and_prints_landscape_fitted_to_width(
     workbook: Any,
 ) -> None:
     for ws in workbook:
+        if ws.title == "Charts":  # blocks of chart data, not one table
+            continue
         width = len([h for h in _header(ws) if h is not None])
         assert ws.auto_filter.ref is not None, ws.title
         first, last = ws.auto_filter.ref.split(":")
@@ -176,8 +179,9 @@ def test_column_widths_are_set(workbook: Any) -> None:
 
 def test_status_fills_and_charts(workbook: Any) -> None:
     assert len(workbook["Tasks"].conditional_formatting) >= 1
-    assert len(workbook["KPIs"]._charts) == 1
+    assert len(workbook["KPIs"]._charts) == 0  # attainment is charted on the Charts sheet
     assert len(workbook["Budget"]._charts) == 1
+    assert len(workbook["Charts"]._charts) == 1
 
 
 STATUS_FILL = {"on_track": "C6EFCE", "at_risk": "FFEB9C", "off_track": "FFC7CE"}
@@ -224,12 +228,29 @@ def test_charts_are_native_bar_charts() -> None:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(render_xlsx(sample_evaluation()))) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 2
-        xml = archive.read(charts[0]).decode()
-    assert "<barChart>" in xml
-    assert "<f>'KPIs'!$G$2:$G$7</f>" in xml  # attainment of the six KPIs
-    assert "<f>'KPIs'!$C$2:$C$7</f>" in xml  # by KPI name  # attainment column of the KPI sheet
+        xml = "".join(archive.read(name).decode() for name in charts)
+    assert xml.count("<barChart>") == 2
+    assert "<f>'Budget'!$C$2:$C$3</f>" in xml  # budget and spend of the two modules
+    # attainment of the four KPIs with a target and data, not of all six (two empty bars)
+    assert "<f>'Charts'!$B$4:$B$7</f>" in xml
+
+
+def test_attainment_chart_leaves_out_kpis_without_a_target_or_data() -> None:
+    """"Attainment by KPI" drew all 22 KPI rows of the example, 12 of them empty bars."""
+    from tests.render.test_excel_charts import category_ref, cells, charts_by_title, series
+
+    ev = sample_evaluation()
+    no_target = dataclasses.replace(ev.kpis[0], target=None, attainment=None, status="no_target")
+    no_data = dataclasses.replace(ev.kpis[2], attainment=None, actual=None, status="no_data")
+    ev = dataclasses.replace(ev, kpis=[no_target, ev.kpis[1], no_data, *ev.kpis[3:]])
+    book = _load(render_xlsx(ev))
+    chart = charts_by_title(book, "Charts")["Attainment by KPI"]
+    # roi has no target now, the conversion rate no data; followers and reads had neither
+    assert series(book, chart) == [("Attainment", [0.317189, 0.810811])]
+    assert cells(book, category_ref(chart.series[0])) == ["Online sales", "Cost per new user"]
+    assert book["Charts"]["B4"].number_format == "0.0%"
 
 
 def test_daily_sheet_rows(workbook: Any) -> None:
@@ -285,7 +306,7 @@ def test_empty_evaluation_still_has_every_sheet() -> None:
         sample_evaluation(), kpis=[], modules=[], alerts=[], actions=[], tracking=[], daily=[]
     )
     wb = _load(render_xlsx(ev))
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == SHEETS[:-1]  # no KPI, no chart: no Charts sheet
     assert wb["Daily"].max_row == 1
 
 

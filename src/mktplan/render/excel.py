@@ -6,10 +6,10 @@ number formats (money in the plan currency, fractions as percentages, percent-po
 percentages, their differences in percent points), red/amber/green fills (a KPI row's
 status, attainment and pace cells all in the colour of its status; tasks and alerts by
 their own values; budget used by overspend, :func:`budget_used_limits`), and native bar
-charts (attainment by KPI, spend vs budget by module). Text from plans and exports is
-always written as text: a leading = + - @ tab or CR gets a quote prefix and never becomes
-a formula. Workbook properties and zip timestamps are fixed, so the same evaluation gives
-the same bytes.
+charts (spend vs budget by module on the Budget sheet; the others on the Charts sheet,
+:mod:`mktplan.render.excel_charts`). Text from plans and exports is always written as
+text: a leading = + - @ tab or CR gets a quote prefix and never becomes a formula. Workbook
+properties and zip timestamps are fixed, so the same evaluation gives the same bytes.
 """
 
 from __future__ import annotations
@@ -543,7 +543,7 @@ def build_workbook(
     writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
 
     kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
-    ws = writer.add(
+    writer.add(
         Sheet(
             w["sheet_kpis"],
             kpi_cols,
@@ -552,19 +552,6 @@ def build_workbook(
             [STATUS_COLOURS.get(k.status) for k in ev.kpis],
         )
     )
-    last = len(kpi_rows) + 1
-    if kpi_rows:
-        chart = _bar_chart(w["chart_attainment"], "0%", w["kpi"], w["attainment"])
-        attainment = _position(columns.KPIS, "attainment")
-        chart.add_data(
-            Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(
-            Reference(ws, min_col=_position(columns.KPIS, "name"), min_row=2, max_row=last)
-        )
-        chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
-        ws.add_chart(chart, "Q2")
-
     budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
     ws = writer.add(Sheet(w["sheet_budget"], budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1

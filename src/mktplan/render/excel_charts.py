@@ -2,11 +2,11 @@
 
 One block per chart, top to bottom: a bold header row, then its data rows (the numbers
 each series references), with the chart anchored to the right of its block. The charts:
-a burn-up per chart KPI (plan-level KPIs with a target and data, at most 8: cumulative
-actual as bars, the target curve and the forecast as lines, the same data as the Markdown
-charts), the spend burn, and this period against the previous one per summary KPI with
-data (the first 8), one bar chart per unit (counts, money and percentages do not share an
-axis).
+attainment by KPI (the KPIs with a target and data), a burn-up per chart KPI (plan-level
+KPIs with a target and data, at most 8: cumulative actual as bars, the target curve and
+the forecast as lines, the same data as the Markdown charts), the spend burn, and this
+period against the previous one per summary KPI with data in both periods (the first 8),
+one bar chart per unit (counts, money and percentages do not share an axis).
 Titles, axes and headers are in the report language.
 """
 
@@ -53,6 +53,7 @@ class ChartBlock:
     unit: str | None
     x_title: str
     y_title: str
+    fraction: bool = False  # values are fractions (attainment: 1.2 = 120 %), not in ``unit``
 
 
 def _has_data(kpi: KpiResult) -> bool:
@@ -80,10 +81,31 @@ def _unit_group(unit: str | None) -> str:
     return ""
 
 
+def attainment_block(ev: Evaluation, lang: str) -> ChartBlock | None:
+    """Attainment by KPI over the KPIs with a target and an attainment (the others would be
+    empty bars), in plan order; None when there is none."""
+    words = labels(lang)
+    graded = [k for k in ev.kpis if k.target is not None and k.attainment is not None]
+    if not graded:
+        return None
+    return ChartBlock(
+        title=words["chart_attainment"],
+        style="bars",
+        headers=[words["kpi"], words["attainment"]],
+        rows=[[k.name, k.attainment] for k in graded],
+        unit=None,
+        x_title=words["kpi"],
+        y_title=words["attainment"],
+        fraction=True,
+    )
+
+
 def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
     """Every chart of the Charts sheet with its data, in sheet order."""
     words = labels(lang)
-    blocks = [
+    attainment = attainment_block(ev, lang)
+    blocks = [] if attainment is None else [attainment]
+    blocks += [
         _from_chart(burnup_chart(ev, k, lang), "burnup", words["period_end"])
         for k in chart_kpis(ev)
         if _has_data(k)
@@ -95,10 +117,12 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
     before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
     this = period_label(p, "current", lang, p.period_start, p.period_end)
     groups: dict[str, list[KpiResult]] = {}
-    compared = [  # plan-level KPIs first; a chart of hundreds of bars is read by nobody
+    # KPIs with a value in both periods: a bar beside a gap compares nothing. Plan-level
+    # KPIs first; a chart of hundreds of bars is read by nobody.
+    compared = [
         k
         for k in ev.summary_kpis()
-        if any(v is not None and v.actual is not None for v in (k.previous_period, k.period))
+        if all(v is not None and v.actual is not None for v in (k.previous_period, k.period))
     ][:CHART_KPIS]
     for k in compared:
         groups.setdefault(_unit_group(k.unit), []).append(k)
@@ -176,12 +200,13 @@ def add_charts_sheet(writer: _Writer, ev: Evaluation, lang: str) -> Any:
             cell.fill = writer.header_fill
             header.append(cell)
         ws.append(header)
-        value_column = Column("", "kpi")
         for data in block.rows:
             category = writer.text_cell(ws, data[0])
-            ws.append(
-                [category, *(writer.cell(ws, value_column, (v, block.unit)) for v in data[1:])]
-            )
+            if block.fraction:
+                values = [writer.cell(ws, Column("", "fraction"), v) for v in data[1:]]
+            else:
+                values = [writer.cell(ws, Column("", "kpi"), (v, block.unit)) for v in data[1:]]
+            ws.append([category, *values])
         used = len(block.rows) + 1
         # the block is as tall as its chart, so no chart covers the next block's data
         height = max(math.ceil(_height(block) / ROW_CM) + 2, used + 2)
@@ -203,7 +228,7 @@ def _chart(writer: _Writer, ws: Any, block: ChartBlock, first: int) -> Any:
     last = first + len(block.rows)
     series = len(block.headers) - 1
     values = [v for r in block.rows for v in r[1:]]
-    y_format = _value_format(writer, block.unit, values)
+    y_format = "0%" if block.fraction else _value_format(writer, block.unit, values)
     if y_format == "0.0%":
         y_format = "0%"
     categories = Reference(ws, min_col=1, min_row=first + 1, max_row=last)
