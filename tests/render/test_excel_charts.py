@@ -195,3 +195,90 @@ def test_this_period_vs_last_compares_only_kpis_with_data_in_both_periods() -> N
     blocks = chart_blocks(dataclasses.replace(ev, kpis=kpis), "en")
     compared = [b for b in blocks if b.title.startswith("This period")]
     assert [r for b in compared for r in b.rows] == [["Both", Decimal(4), Decimal(5)]]
+
+
+def _with_roi_trend() -> Any:
+    """The sample with its plan-level ROI (target 3) reported in two weeks: 1:2.5 then 1:3.5
+    (cumulative 1:3), so it gets a burn-up chart and a this-vs-last chart of ratios."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from mktplan.evaluation import Change, PeriodValue
+    from tests.render.sample import sample_evaluation
+
+    ev = sample_evaluation()
+    last = PeriodValue(dt.date(2023, 7, 18), dt.date(2023, 7, 24), Decimal("2.5"), Decimal("2.5"))
+    this = PeriodValue(dt.date(2023, 7, 25), dt.date(2023, 7, 31), Decimal("3.5"), Decimal(3))
+    roi = dataclasses.replace(
+        ev.kpis[0], trend=[last, this], previous_period=last, period=this, change=Change(1, None)
+    )
+    return dataclasses.replace(ev, kpis=[roi, *ev.kpis[1:]])
+
+
+def test_units_and_ratios_read_in_the_report_language() -> None:
+    """A Chinese workbook titled a chart "本期与上期对比 (ratio)" with a y-axis "ratio", its
+    单位 column said count and ratio, and the ROI axis read 2.50 where the cells say 1:2.5."""
+    import io
+
+    from mktplan.render.excel import render_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(_with_roi_trend(), "zh")))
+    charts = charts_by_title(wb, "图表")
+    compared = charts["本期与上期对比 (比值)"]
+    assert text(compared.y_axis.title) == "比值"
+    assert compared.y_axis.numFmt.formatCode == '"1:"0.0#'
+    assert [values for _, values in series(wb, compared)] == [[2.5], [3.5]]
+    burnup = charts["Return on marketing spend"]
+    assert text(burnup.y_axis.title) == "比值"
+    assert burnup.y_axis.numFmt.formatCode == '"1:"0.0#'
+    ratios = [c for row in wb["图表"].iter_rows() for c in row if c.value in (2.5, 3.5)]
+    assert ratios and {c.number_format for c in ratios} == {'"1:"0.0#'}  # 1:2.5, 1:3.5
+    kpis = wb["关键指标"]
+    assert kpis["D1"].value == "单位"
+    units = {row[1].value: row[3].value for row in kpis.iter_rows(min_row=2)}
+    assert units == {
+        "roi": "比值",
+        "online.sales": "CNY",
+        "online.conversion_rate": "%",
+        "offline.cac": "CNY",
+        "brand.followers": "数量",
+        "brand.reads": "数量",
+    }
+
+
+def test_units_keep_their_english_names_in_english() -> None:
+    import io
+
+    from mktplan.render.excel import render_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(_with_roi_trend(), "en")))
+    compared = charts_by_title(wb, "Charts")["This period vs the previous one (ratio)"]
+    assert text(compared.y_axis.title) == "ratio"
+    assert compared.y_axis.numFmt.formatCode == "#,##0.00"  # 1:X is the Chinese style
+    assert [row[3].value for row in wb["KPIs"].iter_rows(min_row=2)] == [
+        "ratio",
+        "CNY",
+        "%",
+        "CNY",
+        "count",
+        "count",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "en", "zh"),
+    [
+        ("count", "count", "数量"),
+        ("ratio", "ratio", "比值"),
+        ("%", "%", "%"),
+        ("pct", "%", "%"),
+        ("CNY", "CNY", "CNY"),
+        ("人", "人", "人"),  # the plan's own word, as written
+        (None, "", ""),
+    ],
+)
+def test_unit_label(unit: str | None, en: str, zh: str) -> None:
+    from mktplan.render.numbers import unit_label
+
+    assert (unit_label(unit, "en"), unit_label(unit, "zh")) == (en, zh)

@@ -382,6 +382,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "line": "text",
     "channel": "text",
     "flag": "label",
+    "unit": "label",
     "kpi": "kpi",
     "money": "money",
     "fraction": "fraction",
@@ -402,6 +403,8 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
+    if column.kind == "unit":
+        return numbers.unit_label(value, shown.lang) or None
     if column.kind in ("line", "channel"):
         return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):

@@ -60,7 +60,9 @@ def _has_data(kpi: KpiResult) -> bool:
     return any(p.cumulative is not None for p in kpi.trend)
 
 
-def _from_chart(chart: Chart, style: Literal["burnup", "bars"], x_title: str) -> ChartBlock:
+def _from_chart(
+    chart: Chart, style: Literal["burnup", "bars"], x_title: str, lang: str
+) -> ChartBlock:
     return ChartBlock(
         title=chart.title,
         style=style,
@@ -68,7 +70,7 @@ def _from_chart(chart: Chart, style: Literal["burnup", "bars"], x_title: str) ->
         rows=[[x, *(s.values[i] for s in chart.series)] for i, x in enumerate(chart.x)],
         unit=chart.unit or None,
         x_title=x_title,
-        y_title=chart.unit,
+        y_title=numbers.unit_label(chart.unit or None, lang),
     )
 
 
@@ -106,13 +108,13 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
     attainment = attainment_block(ev, lang)
     blocks = [] if attainment is None else [attainment]
     blocks += [
-        _from_chart(burnup_chart(ev, k, lang), "burnup", words["period_end"])
+        _from_chart(burnup_chart(ev, k, lang), "burnup", words["period_end"], lang)
         for k in chart_kpis(ev)
         if _has_data(k)
     ]
     spend = spend_chart(ev, lang)
     if spend is not None and any(v is not None for v in spend.series[0].values):
-        blocks.append(_from_chart(spend, "burnup", words["period_end"]))
+        blocks.append(_from_chart(spend, "burnup", words["period_end"], lang))
     p = ev.plan
     before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
     this = period_label(p, "current", lang, p.period_start, p.period_end)
@@ -128,7 +130,7 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
         groups.setdefault(_unit_group(k.unit), []).append(k)
     for group, kpis in groups.items():
         unit = kpis[0].unit if group else None
-        shown_unit = "%" if group == "%" else group
+        shown_unit = numbers.unit_label(unit, lang)  # 比值, not ratio, in Chinese
         title = words["chart_period_compare"]
         blocks.append(
             ChartBlock(
@@ -156,10 +158,14 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
 
 
 def _value_format(writer: _Writer, unit: str | None, values: Sequence[Any]) -> str:
+    from mktplan.render.excel import ROI_FORMAT
+
     if is_percent(unit):
         return "0.0%"
     if numbers.is_currency(unit):
         return str(writer.plain_money)
+    if unit == "ratio" and writer.style.roi:  # ROI as 1:X, as the cells beside it
+        return ROI_FORMAT
     whole = all(v is None or Decimal(v) == Decimal(v).to_integral_value() for v in values)
     return "#,##0" if whole else "#,##0.00"
 
