@@ -238,7 +238,7 @@ def test_charts_are_native_bar_charts() -> None:
 
 
 def test_attainment_chart_leaves_out_kpis_without_a_target_or_data() -> None:
-    """"Attainment by KPI" drew all 22 KPI rows of the example, 12 of them empty bars."""
+    """The attainment chart drew all 22 KPI rows of the example, 12 of them empty bars."""
     from tests.render.test_excel_charts import category_ref, cells, charts_by_title, series
 
     ev = sample_evaluation()
@@ -583,7 +583,8 @@ def test_summary_sheet_has_the_summary_banner_plan_changes_and_one_block_of_fact
     assert facts["As of"][1].number_format == "yyyy-mm-dd"
     assert facts["Spent"][1].number_format == '"¥"#,##0.00'
     assert facts["Spent"][2].number_format == "0.0%"
-    assert facts["Item"][0].font.b and facts["Data quality"][0].font.b
+    assert facts["Item"][0].font.b
+    assert facts["Data quality"][0].font.b
 
 
 def test_summary_sheet_sentences_are_the_markdown_reports_in_chinese() -> None:
@@ -600,7 +601,9 @@ def test_summary_sheet_sentences_are_the_markdown_reports_in_chinese() -> None:
         ("预算已花费9.00 万 / 33.00 万 CNY（27.3%），时间进度33.7%。",),
         (),
         ("数据质量",),
-        ("数据来源 finance ledger：自 2023-07-20 起无新数据（截至日期前 11 天），1 个指标数据过期",),
+        (
+            "数据来源 finance ledger：自 2023-07-20 起无新数据（截至日期前 11 天），1 个指标数据过期",
+        ),
         (),
         ("本期计划变更",),
         ("关键指标 online.sales：目标值 100 万 → 130 万（+30 万）",),

@@ -187,7 +187,9 @@ def test_this_period_vs_last_compares_only_kpis_with_data_in_both_periods() -> N
     gap = PeriodValue(dt.date(2023, 7, 18), dt.date(2023, 7, 24), None)
     sales = ev.kpis[1]  # online.sales, CNY, in the evaluation table
     kpis = [
-        dataclasses.replace(sales, id="online.both", name="Both", period=this, previous_period=last),
+        dataclasses.replace(
+            sales, id="online.both", name="Both", period=this, previous_period=last
+        ),
         dataclasses.replace(sales, id="online.now", name="Now only", period=this),
         dataclasses.replace(sales, id="online.gap", name="Gap", period=this, previous_period=gap),
         dataclasses.replace(sales, id="online.was", name="Was only", previous_period=last),
@@ -233,7 +235,8 @@ def test_units_and_ratios_read_in_the_report_language() -> None:
     assert text(burnup.y_axis.title) == "比值"
     assert burnup.y_axis.numFmt.formatCode == '"1:"0.0#'
     ratios = [c for row in wb["图表"].iter_rows() for c in row if c.value in (2.5, 3.5)]
-    assert ratios and {c.number_format for c in ratios} == {'"1:"0.0#'}  # 1:2.5, 1:3.5
+    assert ratios
+    assert {c.number_format for c in ratios} == {'"1:"0.0#'}  # 1:2.5, 1:3.5
     kpis = wb["关键指标"]
     assert kpis["D1"].value == "单位"
     units = {row[1].value: row[3].value for row in kpis.iter_rows(min_row=2)}

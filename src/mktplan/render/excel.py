@@ -234,7 +234,7 @@ class _Writer:
         language as the Markdown report writes it: 0.5 → ``0.5 pt`` / ``0.5 个百分点``;
         ``signed``: ``+0.5 pt`` (a change)."""
         before, _, after = self.words["percent_points"].partition("{}")
-        shown = f'{_literal(before)}0.0{_literal(after)}'
+        shown = f"{_literal(before)}0.0{_literal(after)}"
         return f"+{shown};-{shown};{shown}" if signed else shown
 
     def count_format(self, value: Any) -> str:
@@ -464,7 +464,9 @@ def _add_summary_notes(
         lines = [[writer.text_cell(ws, data_issue_text(i, lang))] for i in ev.data_issues]
         parts.append([heading(w["data_quality"]), *lines])
     if ev.plan_changes:
-        changes = [[writer.text_cell(ws, plan_change_line(c, lang, shown))] for c in ev.plan_changes]
+        changes = [
+            [writer.text_cell(ws, plan_change_line(c, lang, shown))] for c in ev.plan_changes
+        ]
         parts.append([heading(w["plan_changes"]), *changes])
     facts = [
         [
