@@ -26,6 +26,7 @@ SHEETS = [
     "Daily",
     "Period",
     "Trend",
+    "Charts",  # the sample's KPIs with a target give an attainment chart
 ]
 
 
@@ -112,6 +113,8 @@ def test_every_sheet_has_an_autofilter_and_prints_landscape_fitted_to_width(
     workbook: Any,
 ) -> None:
     for ws in workbook:
+        if ws.title == "Charts":  # blocks of chart data, not one table
+            continue
         width = len([h for h in _header(ws) if h is not None])
         assert ws.auto_filter.ref is not None, ws.title
         first, last = ws.auto_filter.ref.split(":")
@@ -149,8 +152,8 @@ def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
     totals = {r[0].value: r for r in summary.iter_rows(min_row=2) if r[0].value}
     assert totals["Total budget"][1].value == 375000
     assert totals["Contingency reserve"][1].value == 45000
-    assert totals["Contingency reserve"][3].value == pytest.approx(0.12)
-    assert totals["Contingency reserve"][3].number_format == "0.0%"
+    assert totals["Contingency reserve"][2].value == pytest.approx(0.12)
+    assert totals["Contingency reserve"][2].number_format == "0.0%"
     for ws in workbook:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
@@ -176,8 +179,9 @@ def test_column_widths_are_set(workbook: Any) -> None:
 
 def test_status_fills_and_charts(workbook: Any) -> None:
     assert len(workbook["Tasks"].conditional_formatting) >= 1
-    assert len(workbook["KPIs"]._charts) == 1
+    assert len(workbook["KPIs"]._charts) == 0  # attainment is charted on the Charts sheet
     assert len(workbook["Budget"]._charts) == 1
+    assert len(workbook["Charts"]._charts) == 1
 
 
 STATUS_FILL = {"on_track": "C6EFCE", "at_risk": "FFEB9C", "off_track": "FFC7CE"}
@@ -224,12 +228,29 @@ def test_charts_are_native_bar_charts() -> None:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(render_xlsx(sample_evaluation()))) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 2
-        xml = archive.read(charts[0]).decode()
-    assert "<barChart>" in xml
-    assert "<f>'KPIs'!$G$2:$G$7</f>" in xml  # attainment of the six KPIs
-    assert "<f>'KPIs'!$C$2:$C$7</f>" in xml  # by KPI name  # attainment column of the KPI sheet
+        xml = "".join(archive.read(name).decode() for name in charts)
+    assert xml.count("<barChart>") == 2
+    assert "<f>'Budget'!$C$2:$C$3</f>" in xml  # budget and spend of the two modules
+    # attainment of the four KPIs with a target and data, not of all six (two empty bars)
+    assert "<f>'Charts'!$B$4:$B$7</f>" in xml
+
+
+def test_attainment_chart_leaves_out_kpis_without_a_target_or_data() -> None:
+    """The attainment chart drew all 22 KPI rows of the example, 12 of them empty bars."""
+    from tests.render.test_excel_charts import category_ref, cells, charts_by_title, series
+
+    ev = sample_evaluation()
+    no_target = dataclasses.replace(ev.kpis[0], target=None, attainment=None, status="no_target")
+    no_data = dataclasses.replace(ev.kpis[2], attainment=None, actual=None, status="no_data")
+    ev = dataclasses.replace(ev, kpis=[no_target, ev.kpis[1], no_data, *ev.kpis[3:]])
+    book = _load(render_xlsx(ev))
+    chart = charts_by_title(book, "Charts")["Attainment by KPI"]
+    # roi has no target now, the conversion rate no data; followers and reads had neither
+    assert series(book, chart) == [("Attainment", [0.317189, 0.810811])]
+    assert cells(book, category_ref(chart.series[0])) == ["Online sales", "Cost per new user"]
+    assert book["Charts"]["B4"].number_format == "0.0%"
 
 
 def test_daily_sheet_rows(workbook: Any) -> None:
@@ -285,7 +306,7 @@ def test_empty_evaluation_still_has_every_sheet() -> None:
         sample_evaluation(), kpis=[], modules=[], alerts=[], actions=[], tracking=[], daily=[]
     )
     wb = _load(render_xlsx(ev))
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == SHEETS[:-1]  # no KPI, no chart: no Charts sheet
     assert wb["Daily"].max_row == 1
 
 
@@ -342,7 +363,7 @@ def test_characters_xml_forbids_never_reach_the_workbook() -> None:
     ]
     assert texts
     assert not [t for t in texts if set(t) & set(XML_FORBIDDEN)]
-    facts = {row[0].value: row[4].value for row in book["Summary"].iter_rows() if row[0].value}
+    facts = {row[0].value: row[1].value for row in book["Summary"].iter_rows() if row[0].value}
     assert facts["Plan"] == "Q3 sample plan\ufffd\ufffd\ufffdx"  # noncharacters → U+FFFD
     daily = book["Daily"]
     assert daily["A2"].value.endswith("\ufffd\ufffd\ufffdx")
@@ -382,3 +403,213 @@ def test_channel_sheet_reads_its_column_specification(workbook: Any) -> None:
     assert tmall[0].value == "Online channel conversion"  # the module by its name
     plan_level = [r for r in ws.iter_rows(min_row=2) if r[1].value == "roi"]
     assert all(r[0].value == "(plan)" for r in plan_level)
+
+
+# --- budget used coloured by overspend (issue 11) ------------------------------------------
+
+
+def _rules(ws: Any) -> dict[str, list[tuple[str, str]]]:
+    """Each conditional-format area of ``ws``: its (formula, fill colour) rules."""
+    return {
+        str(area.sqref): [(r.formula[0], str(r.dxf.fill.bgColor.rgb)[-6:]) for r in area.rules]
+        for area in ws.conditional_formatting
+    }
+
+
+def test_budget_used_is_coloured_by_overspend_not_by_attainment() -> None:
+    """A module at 120 % of its budget was green (≥ 90 %, the attainment colours). 31 of 92
+    days elapsed: 0.336957 × (2 − 0.9) = 0.3706527 → 0.370653 is the amber limit, 1 the red one."""
+    ev = sample_evaluation()
+    ev = dataclasses.replace(
+        ev,
+        plan=dataclasses.replace(ev.plan, time_elapsed=Decimal("0.336957")),
+        modules=[
+            dataclasses.replace(ev.modules[0], budget_used=Decimal("1.2")),
+            dataclasses.replace(ev.modules[1], budget_used=Decimal("0.3")),
+        ],
+    )
+    book = _load(render_xlsx(ev))
+    budget = book["Budget"]
+    assert budget["E1"].value == "Budget used"
+    assert _rules(budget) == {
+        "E2:E3": [
+            ("AND(ISNUMBER(E2),E2>1)", "FFC7CE"),  # over budget: red
+            ("AND(ISNUMBER(E2),E2>0.370653,E2<=1)", "FFEB9C"),  # ahead of the calendar
+        ]
+    }  # no green: spending little is no achievement
+    lines = book["Budget lines"]
+    assert lines["E1"].value == "Used"
+    assert list(_rules(lines).values()) == list(_rules(budget).values())
+    # without the time elapsed only overspend is marked
+    plain = _load(render_xlsx(sample_evaluation()))
+    assert list(_rules(plain["Budget"]).values()) == [[("AND(ISNUMBER(E2),E2>1)", "FFC7CE")]]
+
+
+def test_budget_used_limits_follow_the_plan_threshold() -> None:
+    from mktplan.render.excel import budget_used_limits
+
+    plan = sample_evaluation().plan
+    assert budget_used_limits(plan) == (Decimal(1), None)
+    half = dataclasses.replace(plan, time_elapsed=Decimal("0.5"), on_track=Decimal("0.8"))
+    assert budget_used_limits(half) == (Decimal(1), Decimal("0.6"))  # 0.5 × 1.2
+
+
+# --- differences of percentages in percent points (issue 11) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "signed", "plain"),
+    [
+        ("en", '+0.0" pt";-0.0" pt";0.0" pt"', '0.0" pt"'),
+        ("zh", '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"', '0.0" 个百分点"'),
+    ],
+)
+def test_changes_of_percent_kpis_are_points_as_markdown_writes_them(
+    lang: str, signed: str, plain: str
+) -> None:
+    """A change of 11.01 % → 14.69 % was stored 0.0368 as 0.0%: "3.7%" beside Markdown's
+    "+3.7 个百分点". Now the cell holds 3.68 points, shown "+3.7 pt" / "+3.7 个百分点"."""
+    import datetime as dt
+
+    from mktplan.evaluation import Change, PeriodValue
+
+    ev = sample_evaluation()
+    week = (dt.date(2023, 7, 25), dt.date(2023, 7, 31))
+    rate = dataclasses.replace(
+        ev.kpis[2],  # online.conversion_rate, unit %: target 5, actual 2.1
+        period=PeriodValue(*week, Decimal("14.69")),
+        previous_period=PeriodValue(dt.date(2023, 7, 18), dt.date(2023, 7, 24), Decimal("11.01")),
+        change=Change(Decimal("3.68"), None),
+        variance=Decimal("2.9"),  # 5 − 2.1
+    )
+    ev = dataclasses.replace(ev, kpis=[*ev.kpis[:2], rate, *ev.kpis[3:]])
+    book = _load(render_xlsx(ev, lang))
+    period = book.worksheets[9]
+    row = next(r for r in period.iter_rows(min_row=2) if r[2].value == "online.conversion_rate")
+    assert (row[3].value, row[3].number_format) == (pytest.approx(0.1101), "0.0%")
+    assert (row[4].value, row[4].number_format) == (pytest.approx(0.1469), "0.0%")
+    assert (row[5].value, row[5].number_format) == (pytest.approx(3.68), signed)
+    kpis = book.worksheets[2]
+    row = next(r for r in kpis.iter_rows(min_row=2) if r[1].value == "online.conversion_rate")
+    assert (row[7].value, row[7].number_format) == (pytest.approx(2.9), plain)  # variance
+    assert (row[5].value, row[5].number_format) == (pytest.approx(0.021), "0.0%")  # actual
+
+
+# --- the Summary sheet opens with what the Markdown report opens with (issue 11) -----------
+
+
+def _summarised(lang: str) -> Any:
+    """The sample with a summary, a stale source and a changed target, 31 of 92 days in."""
+    import datetime as dt
+
+    from mktplan.evaluation import DataIssue, PlanChange, ReportSummary
+
+    ev = sample_evaluation()
+    summary = ReportSummary(
+        graded=4,
+        on_track=1,
+        gap=None,
+        spent=Decimal("90000"),
+        budget=Decimal("330000"),
+        budget_used=Decimal("0.272727"),  # 90,000 ÷ 330,000
+        time_elapsed=Decimal("0.336957"),  # 31 ÷ 92
+        spend_forecast=None,
+        overspend=None,
+    )
+    ev = dataclasses.replace(
+        ev,
+        plan=dataclasses.replace(ev.plan, time_elapsed=Decimal("0.336957")),
+        summary=summary,
+        data_issues=[DataIssue("stale", "finance ledger", dt.date(2023, 7, 20), 1, 11)],
+        plan_changes=[
+            PlanChange(
+                "kpi", "online.sales", "target", Decimal(1000000), Decimal(1300000), Decimal(300000)
+            )
+        ],
+    )
+    return ev, _load(render_xlsx(ev, lang))
+
+
+def _under_table(ws: Any, table_rows: int) -> list[tuple[Any, ...]]:
+    """The Summary sheet's rows under its table (and the empty row after it), trailing
+    empty cells dropped."""
+    rows = []
+    for row in ws.iter_rows(min_row=table_rows + 3, values_only=True):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        rows.append(tuple(values))
+    return rows
+
+
+def test_summary_sheet_has_the_summary_banner_plan_changes_and_one_block_of_facts() -> None:
+    import datetime as dt
+
+    ev, book = _summarised("en")
+    ws = book["Summary"]
+    n = len(ev.summary_kpis())
+    assert ws.auto_filter.ref == f"A1:E{n + 1}"  # the filter covers the table only
+    assert _under_table(ws, n) == [
+        ("As of 2023-07-31, 1 of 4 KPIs are on track.",),
+        ("Spent 90,000.00 of 330,000.00 CNY (27.3%) with 33.7% of the time elapsed.",),
+        (),
+        ("Data quality",),
+        (
+            "source finance ledger: no new data since 2023-07-20 (11 days before as-of), "
+            "1 KPI(s) stale",
+        ),
+        (),
+        ("Plan changes this period",),
+        ("kpi online.sales: target 1,000,000 → 1,300,000 (+300,000)",),
+        (),
+        ("Item", "Value"),
+        ("Plan id", "q3-sample"),
+        ("Plan", "Q3 sample plan"),
+        ("Owner", "Chen Jing"),
+        ("Period", "2023-07-01 – 2023-09-30"),
+        ("As of", dt.datetime(2023, 7, 31)),
+        ("Days elapsed", "31 / 92"),
+        ("Time elapsed", 0.336957),
+        ("Tracking cycle", "weekly"),
+        ("Currency", "CNY"),
+        ("Total budget", 375000),
+        ("Contingency reserve", 45000, 0.12, "Reserve share"),
+        ("Allocated to modules", 280000),
+        ("Spent", 100002, 0.303036, "of the budget less the reserve"),  # 100,002 ÷ 330,000
+        ("Remaining", 274998),  # 375,000 − 100,002
+    ]
+    facts = {r[0].value: r for r in ws.iter_rows(min_row=n + 3) if r[0].value}
+    assert facts["Time elapsed"][1].number_format == "0.0%"  # a real percentage: 33.7%
+    assert facts["As of"][1].number_format == "yyyy-mm-dd"
+    assert facts["Spent"][1].number_format == '"¥"#,##0.00'
+    assert facts["Spent"][2].number_format == "0.0%"
+    assert facts["Item"][0].font.b
+    assert facts["Data quality"][0].font.b
+
+
+def test_summary_sheet_sentences_are_the_markdown_reports_in_chinese() -> None:
+    from mktplan.i18n import summary_sentences
+    from mktplan.render import numbers
+    from mktplan.render.text import plan_change_line
+    from mktplan.render.weekly import data_issue_text
+
+    ev, book = _summarised("zh")
+    ws = book["效果评估"]
+    rows = _under_table(ws, len(ev.summary_kpis()))
+    assert rows[:8] == [
+        ("截至2023-07-31，4个指标中1个正常。",),
+        ("预算已花费9.00 万 / 33.00 万 CNY（27.3%），时间进度33.7%。",),
+        (),
+        ("数据质量",),
+        (
+            "数据来源 finance ledger：自 2023-07-20 起无新数据（截至日期前 11 天），1 个指标数据过期",
+        ),
+        (),
+        ("本期计划变更",),
+        ("关键指标 online.sales：目标值 100 万 → 130 万（+30 万）",),
+    ]
+    shown = numbers.style("zh")  # the same functions write the Markdown report's lines
+    assert [r[0] for r in rows[:2]] == summary_sentences(ev, "zh", shown)
+    assert rows[4][0] == data_issue_text(ev.data_issues[0], "zh")
+    assert rows[7][0] == plan_change_line(ev.plan_changes[0], "zh", shown)
+    assert ("时间进度", 0.336957) in rows

@@ -525,6 +525,9 @@ MESSAGES.update(
         "weekly.change_field.total": "total budget",
         "weekly.change_field.reserve": "reserve",
         "weekly.change_field.amount": "amount",
+        # KPI units by their code (numbers.unit_label): a unit column, a chart's axis
+        "unit.count": "count",
+        "unit.ratio": "ratio",
     }
 )
 

@@ -402,6 +402,8 @@ MESSAGES.update(
         "weekly.change_field.total": "总预算",
         "weekly.change_field.reserve": "应急预备金",
         "weekly.change_field.amount": "金额",
+        "unit.count": "数量",
+        "unit.ratio": "比值",
     }
 )
 

@@ -39,7 +39,7 @@ Format = Literal["md", "table", "xlsx", "json"]
 # severity, action: codes shown by their translated label; flag: a bool shown as the
 # column's own label when true; channel: a channel, '' shown as "(no channel)"; kpi: a
 # value in the row's KPI unit; money: in the plan currency; fraction: 1.2 = 120 %; roi:
-# revenue ÷ spend shown as 1:X; int, number: counts.
+# revenue ÷ spend shown as 1:X; int, number: counts; unit: a KPI unit code in words.
 Kind = Literal[
     "text",
     "module",
@@ -58,6 +58,7 @@ Kind = Literal[
     "number",
     "date",
     "datetime",
+    "unit",
 ]
 Row = TypeVar("Row")
 
@@ -136,7 +137,7 @@ KPIS: Table[KpiResult] = Table(
         Column("module", "module", "module", lambda k: k.module),
         Column("id", "kpi_id", "text", lambda k: k.id, SHEET_AND_JSON),
         Column("name", "kpi", "text", lambda k: k.name),
-        Column("unit", "unit", "text", lambda k: k.unit, SHEET_AND_JSON),
+        Column("unit", "unit", "unit", lambda k: k.unit, SHEET_AND_JSON),
         Column("aggregation", "aggregation", "text", lambda k: k.aggregation, JSON_ONLY),
         Column("formula", "formula", "text", lambda k: k.formula, JSON_ONLY),
         Column("better", "better", "text", lambda k: k.better, JSON_ONLY),
@@ -446,6 +447,7 @@ class Display:
     module_names: dict[str | None, str]
     periods: dict[str, str] = field(default_factory=dict)  # "current": "week 2 (06-08 – 06-14)"
     style: numbers.Style = numbers.PLAIN  # 万/亿 and 1:X
+    lang: str = "en"  # of what the catalogue writes (numbers.unit_label)
 
 
 def display(ev: Evaluation, lang: str, units: numbers.Units | None = None) -> Display:
@@ -457,7 +459,7 @@ def display(ev: Evaluation, lang: str, units: numbers.Units | None = None) -> Di
         "current": period_label(p, "current", lang, p.period_start, p.period_end),
         "previous": period_label(p, "previous", lang, p.previous_start, p.previous_end),
     }
-    return Display(words, names, periods, numbers.style(lang, units))
+    return Display(words, names, periods, numbers.style(lang, units), lang)
 
 
 def header(column: Column[Row], shown: Display, fmt: Format) -> str:
@@ -529,6 +531,8 @@ def _known_value_writer(column: Column[Row], shown: Display) -> Callable[[Any, R
         return lambda value, _: numbers.date(value)
     if kind == "datetime":
         return lambda value, _: numbers.timestamp(value)
+    if kind == "unit":
+        return lambda value, _: numbers.unit_label(value, shown.lang)
     if kind == "flag":
         flag = words[column.label]
         return lambda value, _: flag if value else numbers.MISSING

@@ -1,13 +1,15 @@
 """The Excel workbook of a report (openpyxl, write-only so 100,000 daily rows stay fast).
 
-Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, By channel, Daily. Each
-has a bold, frozen header row, column widths from its content, number formats (money in the
-plan currency, fractions as percentages, percent-point KPIs as percentages), red/amber/green fills (a KPI row's status,
-attainment and pace cells all in the colour of its status; tasks, alerts and budget used by
-their own values), and native bar charts (attainment by KPI, spend vs budget by module).
-Text from plans and exports is always written as text: a leading = + - @ tab or CR gets a
-quote prefix and never becomes a formula. Workbook properties and zip timestamps are fixed,
-so the same evaluation gives the same bytes.
+Sheets: Summary, Tracking, KPIs, Budget, Budget lines, Tasks, Alerts, By channel, Daily,
+Period, Trend, Charts. Each has a bold, frozen header row, column widths from its content,
+number formats (money in the plan currency, fractions as percentages, percent-point KPIs as
+percentages, their differences in percent points), red/amber/green fills (a KPI row's
+status, attainment and pace cells all in the colour of its status; tasks and alerts by
+their own values; budget used by overspend, :func:`budget_used_limits`), and native bar
+charts (spend vs budget by module on the Budget sheet; the others on the Charts sheet,
+:mod:`mktplan.render.excel_charts`). Text from plans and exports is always written as
+text: a leading = + - @ tab or CR gets a quote prefix and never becomes a formula. Workbook
+properties and zip timestamps are fixed, so the same evaluation gives the same bytes.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Column:
     wrap: bool = False  # long prose (targets, plans, causes) wraps inside the column width
     status_fill: bool = False  # filled with the colour of its row's status
     difference: bool = False  # a difference of two values: a change of ROI is no 1:X
+    signed: bool = False  # a change: a leading + on a positive value
 
 
 # The colour of each KPI status: a row's status, attainment and pace cells all take it, so
@@ -64,7 +67,6 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     sample: Sequence[Sequence[Any]]  # rows used to size the columns
     row_fills: Sequence[str | None] = ()  # colour of the status_fill cells of row 1, 2, …
-    main_rows: int | None = None  # rows of the sheet's main table (the autofilter), else all
 
 
 def xml_safe(text: str) -> str:
@@ -155,7 +157,10 @@ class _Writer:
             amount, unit = value
             if amount is None:
                 return None
-            if is_percent(unit):  # percent points → a real Excel percentage
+            if is_percent(unit) and column.difference:  # percent points, as Markdown says
+                cell = WriteOnlyCell(ws, value=_number(amount))
+                cell.number_format = self.points_format(column.signed)
+            elif is_percent(unit):  # percent points → a real Excel percentage
                 cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
                 cell.number_format = "0.0%"
             elif numbers.is_currency(unit):
@@ -221,9 +226,16 @@ class _Writer:
                         cell.fill = self.fill(colour)
             ws.append(cells)
             written = index + 1
-        main = written if sheet.main_rows is None else sheet.main_rows
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{main + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{written + 1}"
         return ws
+
+    def points_format(self, signed: bool) -> str:
+        """A difference of two percentages in percent points, labelled in the report
+        language as the Markdown report writes it: 0.5 → ``0.5 pt`` / ``0.5 个百分点``;
+        ``signed``: ``+0.5 pt`` (a change)."""
+        before, _, after = self.words["percent_points"].partition("{}")
+        shown = f"{_literal(before)}0.0{_literal(after)}"
+        return f"+{shown};-{shown};{shown}" if signed else shown
 
     def count_format(self, value: Any) -> str:
         """:func:`count_format`, in 万 from 10,000 up in that style."""
@@ -236,6 +248,11 @@ class _Writer:
         if colour not in self.fills:
             self.fills[colour] = PatternFill("solid", start_color=colour, end_color=colour)
         return self.fills[colour]
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of a number format (quoted; nothing when empty)."""
+    return f'"{xml_safe(text).replace(chr(34), chr(39))}"' if text else ""
 
 
 def print_setup(ws: Any) -> None:
@@ -304,9 +321,21 @@ def _status_rules(
         )
 
 
-def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
-    """Fill an attainment column by the plan's thresholds (default ≥ 90 % green, ≥ 70 %
-    amber, below red); blanks stay white."""
+def budget_used_limits(plan: PlanSummary) -> tuple[Decimal, Decimal | None]:
+    """Where "budget used" turns red and amber (fractions): red above 1 (over budget),
+    amber above the time elapsed × (2 − on_track), spending ahead of the calendar by more
+    than the margin a KPI may fall behind its pace and stay on track (10 % by default);
+    no amber limit while the time elapsed is unknown."""
+    if plan.time_elapsed is None:
+        return Decimal(1), None
+    ahead = plan.time_elapsed * (2 - plan.on_track)
+    return Decimal(1), ahead.quantize(Decimal("0.000001"))
+
+
+def _budget_used_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
+    """Fill a budget used column by overspend, not by the attainment colours: red over the
+    budget, amber ahead of the calendar (:func:`budget_used_limits`); blanks and the rest
+    stay white."""
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
 
@@ -314,12 +343,11 @@ def _fraction_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None
         return
     area = f"{col}2:{col}{last_row}"
     first = f"{col}2"
-    green, amber = plan.on_track.normalize(), plan.at_risk.normalize()
-    for formula, colour in (
-        (f"AND(ISNUMBER({first}),{first}>={green})", GREEN),
-        (f"AND(ISNUMBER({first}),{first}>={amber},{first}<{green})", AMBER),
-        (f"AND(ISNUMBER({first}),{first}<{amber})", RED),
-    ):
+    over, ahead = budget_used_limits(plan)
+    rules = [(f"AND(ISNUMBER({first}),{first}>{over})", RED)]
+    if ahead is not None and ahead < over:
+        rules.append((f"AND(ISNUMBER({first}),{first}>{ahead.normalize()},{first}<={over})", AMBER))
+    for formula, colour in rules:
         ws.conditional_formatting.add(
             area,
             FormulaRule(
@@ -354,6 +382,7 @@ _SHEET_KINDS: dict[str, Kind] = {
     "line": "text",
     "channel": "text",
     "flag": "label",
+    "unit": "label",
     "kpi": "kpi",
     "money": "money",
     "fraction": "fraction",
@@ -374,11 +403,85 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
         return shown.module_names.get(value, value)
     if column.kind == "flag":
         return shown.words[column.label] if value else None
+    if column.kind == "unit":
+        return numbers.unit_label(value, shown.lang) or None
     if column.kind in ("line", "channel"):
         return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):
         return shown.words.get(f"{column.kind}_{value}", str(value))
     return value
+
+
+Fact = tuple[str, Kind, Any, Any, str | None]  # label, kind, value, share, note
+
+
+def _facts(ev: Evaluation, w: dict[str, str]) -> list[Fact]:
+    """The plan facts of the Summary sheet, one row each: label, the value and its kind,
+    a fraction beside it and what that fraction is of."""
+    p, b = ev.plan, ev.budget
+    return [
+        (w["plan_id"], "text", p.id, None, None),
+        (w["plan_name"], "text", p.name, None, None),
+        (w["plan_owner"], "text", p.owner, None, None),
+        (w["period"], "text", f"{p.start.isoformat()} – {p.end.isoformat()}", None, None),
+        (w["as_of"], "date", p.as_of, None, None),
+        (w["days_elapsed"], "text", f"{p.days_elapsed} / {p.days_total}", None, None),
+        (w["time_elapsed"], "fraction", p.time_elapsed, None, None),
+        (w["cadence"], "label", w.get(f"cadence_{p.cadence}", p.cadence), None, None),
+        (w["currency"], "text", p.currency, None, None),
+        (w["total"], "money", b.total, None, None),
+        (w["reserve"], "money", b.reserve, b.reserve_share, w["reserve_share"]),
+        (w["allocated"], "money", b.allocated, None, None),
+        (w["spent"], "money", b.spent, b.used, w["spent_share_of"]),
+        (w["remaining"], "money", b.remaining, None, None),
+    ]
+
+
+def _add_summary_notes(
+    writer: _Writer, ws: Any, ev: Evaluation, lang: str, shown: numbers.Style
+) -> None:
+    """Under the Summary sheet's table, each part after an empty row: the summary sentences,
+    the data-quality banner, the plan's changes this period (each by the functions that
+    write them in Markdown, one line a row) and the plan facts in one block (item, value,
+    share of, note)."""
+    from mktplan.i18n import summary_sentences
+    from mktplan.render.text import plan_change_line
+    from mktplan.render.weekly import data_issue_text
+
+    w = writer.words
+
+    def heading(*texts: str) -> list[Any]:
+        cells = [writer.text_cell(ws, text) for text in texts]
+        for cell in cells:
+            cell.font = writer.bold
+        return cells
+
+    parts: list[list[list[Any]]] = []
+    sentences = summary_sentences(ev, lang, shown)
+    if sentences:
+        parts.append([[writer.text_cell(ws, s)] for s in sentences])
+    if ev.data_issues:
+        lines = [[writer.text_cell(ws, data_issue_text(i, lang))] for i in ev.data_issues]
+        parts.append([heading(w["data_quality"]), *lines])
+    if ev.plan_changes:
+        changes = [
+            [writer.text_cell(ws, plan_change_line(c, lang, shown))] for c in ev.plan_changes
+        ]
+        parts.append([heading(w["plan_changes"]), *changes])
+    facts = [
+        [
+            writer.text_cell(ws, label),
+            writer.cell(ws, Column(label, kind), value),
+            writer.cell(ws, Column(label, "fraction"), share),
+            None if note is None else writer.text_cell(ws, note),
+        ]
+        for label, kind, value, share, note in _facts(ev, w)
+    ]
+    parts.append([heading(w["item"], w["value"]), *facts])
+    for part in parts:
+        ws.append([])
+        for row in part:
+            ws.append(row)
 
 
 def _spec_sheet(
@@ -393,6 +496,7 @@ def _spec_sheet(
             c.wrap,
             c.status_fill,
             c.difference,
+            c.signed,
         )
         for c in spec
     ]
@@ -425,39 +529,26 @@ def build_workbook(
     action_colours = {"action_done": GREEN, "action_in_progress": AMBER, "action_delayed": RED}
     p, b = ev.plan, ev.budget
 
-    # Summary: the evaluation table, then the plan facts and budget totals under it.
+    # Summary: the evaluation table, then under it what the Markdown report opens with (the
+    # summary sentences, the data-quality banner, the plan's changes) and the plan facts.
     summary_kpis = ev.summary_kpis()
     summary_cols, summary_rows = _spec_sheet(columns.SUMMARY, summary_kpis, shown)
-    facts: list[list[Any]] = [
-        [w["plan_id"], None, None, None, p.id],
-        [w["plan_name"], None, None, None, p.name],
-        [w["plan_owner"], None, None, None, p.owner],
-        [w["period"], None, None, None, f"{p.start.isoformat()} – {p.end.isoformat()}"],
-        [w["as_of"], None, None, None, p.as_of.isoformat()],
-        [w["days_elapsed"], None, None, None, f"{p.days_elapsed} / {p.days_total}"],
-        [w["currency"], None, None, None, p.currency],
-        [w["total"], (b.total, p.currency), None, None, None],
-        [w["reserve"], (b.reserve, p.currency), None, b.reserve_share, w["reserve_share"]],
-        [w["allocated"], (b.allocated, p.currency), None, None, None],
-        [w["spent"], None, (b.spent, p.currency), b.used, w["spent_share_of"]],
-        [w["remaining"], None, (b.remaining, p.currency), None, None],
-    ]
-    writer.add(
+    ws = writer.add(
         Sheet(
             w["sheet_summary"],
             summary_cols,
-            [*summary_rows, [None] * 5, *facts],
-            [*summary_rows, *facts],
+            summary_rows,
+            [*summary_rows, *([label, None, None, None, None] for label, *_ in _facts(ev, w))],
             [STATUS_COLOURS.get(k.status) for k in summary_kpis],
-            main_rows=len(summary_rows),
         )
     )
+    _add_summary_notes(writer, ws, ev, lang, shown.style)
 
     tracking_cols, tracking_rows = _spec_sheet(columns.TRACKING, ev.tracking, shown)
     writer.add(Sheet(w["sheet_tracking"], tracking_cols, tracking_rows, tracking_rows))
 
     kpi_cols, kpi_rows = _spec_sheet(columns.KPIS, ev.kpis, shown)
-    ws = writer.add(
+    writer.add(
         Sheet(
             w["sheet_kpis"],
             kpi_cols,
@@ -466,23 +557,10 @@ def build_workbook(
             [STATUS_COLOURS.get(k.status) for k in ev.kpis],
         )
     )
-    last = len(kpi_rows) + 1
-    if kpi_rows:
-        chart = _bar_chart(w["chart_attainment"], "0%", w["kpi"], w["attainment"])
-        attainment = _position(columns.KPIS, "attainment")
-        chart.add_data(
-            Reference(ws, min_col=attainment, min_row=1, max_row=last), titles_from_data=True
-        )
-        chart.set_categories(
-            Reference(ws, min_col=_position(columns.KPIS, "name"), min_row=2, max_row=last)
-        )
-        chart.height = min(60.0, max(7.5, 0.6 * len(kpi_rows)))  # cm; huge plans scroll
-        ws.add_chart(chart, "Q2")
-
     budget_cols, module_rows = _spec_sheet(columns.MODULES, ev.modules, shown)
     ws = writer.add(Sheet(w["sheet_budget"], budget_cols, module_rows, module_rows))
     last = len(module_rows) + 1
-    _fraction_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
+    _budget_used_rules(ws, _letter(columns.MODULES, "budget_used"), last, ev.plan)
     if module_rows:
         chart = _bar_chart(w["chart_spend"], writer.plain_money, w["module"], ev.plan.currency)
         chart.add_data(
@@ -501,7 +579,8 @@ def build_workbook(
         chart.height = min(60.0, max(7.5, 1.0 * len(module_rows)))
         ws.add_chart(chart, f"{_letter(columns.MODULES, 'revenue_share', after=2)}2")
     line_cols, line_rows = _spec_sheet(columns.BUDGET_LINES, b.lines, shown)
-    writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
+    ws = writer.add(Sheet(w["sheet_budget_lines"], line_cols, line_rows, line_rows))
+    _budget_used_rules(ws, _letter(columns.BUDGET_LINES, "used"), len(line_rows) + 1, ev.plan)
 
     task_cols, task_rows = _spec_sheet(columns.TASKS, ev.actions, shown)
     ws = writer.add(Sheet(w["sheet_tasks"], task_cols, task_rows, task_rows))

@@ -2,11 +2,11 @@
 
 One block per chart, top to bottom: a bold header row, then its data rows (the numbers
 each series references), with the chart anchored to the right of its block. The charts:
-a burn-up per chart KPI (plan-level KPIs with a target and data, at most 8: cumulative
-actual as bars, the target curve and the forecast as lines, the same data as the Markdown
-charts), the spend burn, and this period against the previous one per summary KPI with
-data (the first 8), one bar chart per unit (counts, money and percentages do not share an
-axis).
+attainment by KPI (the KPIs with a target and data), a burn-up per chart KPI (plan-level
+KPIs with a target and data, at most 8: cumulative actual as bars, the target curve and
+the forecast as lines, the same data as the Markdown charts), the spend burn, and this
+period against the previous one per summary KPI with data in both periods (the first 8),
+one bar chart per unit (counts, money and percentages do not share an axis).
 Titles, axes and headers are in the report language.
 """
 
@@ -53,13 +53,16 @@ class ChartBlock:
     unit: str | None
     x_title: str
     y_title: str
+    fraction: bool = False  # values are fractions (attainment: 1.2 = 120 %), not in ``unit``
 
 
 def _has_data(kpi: KpiResult) -> bool:
     return any(p.cumulative is not None for p in kpi.trend)
 
 
-def _from_chart(chart: Chart, style: Literal["burnup", "bars"], x_title: str) -> ChartBlock:
+def _from_chart(
+    chart: Chart, style: Literal["burnup", "bars"], x_title: str, lang: str
+) -> ChartBlock:
     return ChartBlock(
         title=chart.title,
         style=style,
@@ -67,7 +70,7 @@ def _from_chart(chart: Chart, style: Literal["burnup", "bars"], x_title: str) ->
         rows=[[x, *(s.values[i] for s in chart.series)] for i, x in enumerate(chart.x)],
         unit=chart.unit or None,
         x_title=x_title,
-        y_title=chart.unit,
+        y_title=numbers.unit_label(chart.unit or None, lang),
     )
 
 
@@ -80,31 +83,54 @@ def _unit_group(unit: str | None) -> str:
     return ""
 
 
+def attainment_block(ev: Evaluation, lang: str) -> ChartBlock | None:
+    """Attainment by KPI over the KPIs with a target and an attainment (the others would be
+    empty bars), in plan order; None when there is none."""
+    words = labels(lang)
+    graded = [k for k in ev.kpis if k.target is not None and k.attainment is not None]
+    if not graded:
+        return None
+    return ChartBlock(
+        title=words["chart_attainment"],
+        style="bars",
+        headers=[words["kpi"], words["attainment"]],
+        rows=[[k.name, k.attainment] for k in graded],
+        unit=None,
+        x_title=words["kpi"],
+        y_title=words["attainment"],
+        fraction=True,
+    )
+
+
 def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
     """Every chart of the Charts sheet with its data, in sheet order."""
     words = labels(lang)
-    blocks = [
-        _from_chart(burnup_chart(ev, k, lang), "burnup", words["period_end"])
+    attainment = attainment_block(ev, lang)
+    blocks = [] if attainment is None else [attainment]
+    blocks += [
+        _from_chart(burnup_chart(ev, k, lang), "burnup", words["period_end"], lang)
         for k in chart_kpis(ev)
         if _has_data(k)
     ]
     spend = spend_chart(ev, lang)
     if spend is not None and any(v is not None for v in spend.series[0].values):
-        blocks.append(_from_chart(spend, "burnup", words["period_end"]))
+        blocks.append(_from_chart(spend, "burnup", words["period_end"], lang))
     p = ev.plan
     before = period_label(p, "previous", lang, p.previous_start, p.previous_end)
     this = period_label(p, "current", lang, p.period_start, p.period_end)
     groups: dict[str, list[KpiResult]] = {}
-    compared = [  # plan-level KPIs first; a chart of hundreds of bars is read by nobody
+    # KPIs with a value in both periods: a bar beside a gap compares nothing. Plan-level
+    # KPIs first; a chart of hundreds of bars is read by nobody.
+    compared = [
         k
         for k in ev.summary_kpis()
-        if any(v is not None and v.actual is not None for v in (k.previous_period, k.period))
+        if all(v is not None and v.actual is not None for v in (k.previous_period, k.period))
     ][:CHART_KPIS]
     for k in compared:
         groups.setdefault(_unit_group(k.unit), []).append(k)
     for group, kpis in groups.items():
         unit = kpis[0].unit if group else None
-        shown_unit = "%" if group == "%" else group
+        shown_unit = numbers.unit_label(unit, lang)  # 比值, not ratio, in Chinese
         title = words["chart_period_compare"]
         blocks.append(
             ChartBlock(
@@ -132,10 +158,14 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
 
 
 def _value_format(writer: _Writer, unit: str | None, values: Sequence[Any]) -> str:
+    from mktplan.render.excel import ROI_FORMAT
+
     if is_percent(unit):
         return "0.0%"
     if numbers.is_currency(unit):
         return str(writer.plain_money)
+    if unit == "ratio" and writer.style.roi:  # ROI as 1:X, as the cells beside it
+        return ROI_FORMAT
     whole = all(v is None or Decimal(v) == Decimal(v).to_integral_value() for v in values)
     return "#,##0" if whole else "#,##0.00"
 
@@ -176,12 +206,13 @@ def add_charts_sheet(writer: _Writer, ev: Evaluation, lang: str) -> Any:
             cell.fill = writer.header_fill
             header.append(cell)
         ws.append(header)
-        value_column = Column("", "kpi")
         for data in block.rows:
             category = writer.text_cell(ws, data[0])
-            ws.append(
-                [category, *(writer.cell(ws, value_column, (v, block.unit)) for v in data[1:])]
-            )
+            if block.fraction:
+                values = [writer.cell(ws, Column("", "fraction"), v) for v in data[1:]]
+            else:
+                values = [writer.cell(ws, Column("", "kpi"), (v, block.unit)) for v in data[1:]]
+            ws.append([category, *values])
         used = len(block.rows) + 1
         # the block is as tall as its chart, so no chart covers the next block's data
         height = max(math.ceil(_height(block) / ROW_CM) + 2, used + 2)
@@ -203,7 +234,7 @@ def _chart(writer: _Writer, ws: Any, block: ChartBlock, first: int) -> Any:
     last = first + len(block.rows)
     series = len(block.headers) - 1
     values = [v for r in block.rows for v in r[1:]]
-    y_format = _value_format(writer, block.unit, values)
+    y_format = "0%" if block.fraction else _value_format(writer, block.unit, values)
     if y_format == "0.0%":
         y_format = "0%"
     categories = Reference(ws, min_col=1, min_row=first + 1, max_row=last)

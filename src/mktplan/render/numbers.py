@@ -211,6 +211,24 @@ def roi_label(roi: Decimal | None) -> str:
     return f"1:{text}"
 
 
+UNIT_CODES = ("count", "ratio")  # KPI units named in the message catalogue: unit.count, …
+
+
+def unit_label(unit: str | None, lang: str) -> str:
+    """A KPI unit as a report in ``lang`` names it (a unit column, a chart's axis or title):
+    ``count`` → "count" / "数量", ``ratio`` → "ratio" / "比值"; percent units as ``%``;
+    currency codes and units of the plan's own words as written; "" without a unit."""
+    if unit is None:
+        return ""
+    if is_percent(unit):
+        return "%"
+    if unit in UNIT_CODES:
+        from mktplan.i18n import message
+
+        return message(f"unit.{unit}", lang)
+    return unit
+
+
 def date(value: dt.date | None) -> str:
     """ISO date, ``-`` when unknown."""
     return MISSING if value is None else value.isoformat()
