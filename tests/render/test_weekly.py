@@ -45,3 +45,20 @@ def test_a_chart_table_writes_values_as_the_kpi_tables_do() -> None:
 
     assert first("ratio", "zh") == "1:9.15"  # ROI as 1:X in Chinese, as in the KPI table
     assert first("ratio", "en") == "9.15"
+
+
+def test_a_chart_axis_names_its_unit_in_the_report_language() -> None:
+    from mktplan.render import numbers
+    from mktplan.render.weekly import Chart, Series
+
+    def axis(unit: str, lang: str) -> str:
+        chart = Chart(
+            "ROI", unit, ["07-31"], [Series("bar", "ROI", [D("9.15")])], lang,
+            numbers.style(lang, None),
+        )  # fmt: skip
+        (line,) = [x for x in chart.mermaid().splitlines() if "y-axis" in x]
+        return line.strip()
+
+    assert axis("ratio", "zh") == 'y-axis "比值"'
+    assert axis("ratio", "en") == 'y-axis "ratio"'
+    assert axis("CNY", "zh") == 'y-axis "CNY"'

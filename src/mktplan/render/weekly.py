@@ -182,7 +182,7 @@ class Chart:
             "xychart-beta",
             f'    title "{mermaid_text(self.title)}: {mermaid_text(named)}"',
             f"    x-axis [{', '.join(chr(34) + mermaid_text(x) + chr(34) for x in self.x)}]",
-            f'    y-axis "{mermaid_text(self.unit)}"',
+            f'    y-axis "{mermaid_text(numbers.unit_label(self.unit or None, self.lang))}"',
         ]
         for s in self.series:
             values = ", ".join(_plain(v) for v in s.values)
