@@ -274,6 +274,7 @@ class ReportSummary:
     time_elapsed: Decimal | None  # fraction
     spend_forecast: Decimal | None  # spend projected to the plan end
     overspend: Decimal | None  # spend_forecast − budget when positive
+    text: str | None = None  # the paragraph in the report's language (render.text.localize)
 
 
 @dataclass(frozen=True)

@@ -452,3 +452,32 @@ def test_the_report_says_when_the_trend_is_capped(
         md = run_cli("report", plan, "--format", "md", "--lang", lang, *common)
         assert md.code in (0, 3), md.output
         assert (sentence in md.stdout) is capped, md.stdout
+
+
+def test_json_carries_the_summary_numbers_and_its_text(plan: Path) -> None:
+    summary = document(plan)["summary"]
+    # spend 400 + 400 of 10,000 − 1,000; 14 of 30 days; conversion 2.833…% of 5 % at a
+    # pace of 0.566667 (expected 5 %: a level), app's conversion 40/1000 → 10/500
+    assert {k: v for k, v in summary.items() if k not in ("text", "gap")} == {
+        "graded": 3,
+        "on_track": 0,
+        "spent": 800,
+        "budget": 9000,
+        "budget_used": 0.088889,
+        "time_elapsed": 0.466667,
+        "spend_forecast": 1714.285714,
+        "overspend": None,
+    }
+    assert summary["gap"] == {
+        "kpi": "web.cr",
+        "name": "Conversion",
+        "owner": "Wang Fang",
+        "status": "off_track",
+        "measure": "pace",
+        "score": 0.566667,
+        "channel": {"channel": "app", "previous": 4, "current": 2, "change": -2},
+    }
+    # the paragraph the Markdown report opens with, in the report's language
+    assert summary["text"] in report(plan, "--format", "md")
+    zh = document(plan, "--lang", "zh")["summary"]["text"]
+    assert zh.startswith("截至2024-06-14，3个指标中0个正常。")

@@ -176,6 +176,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
         ],
     }
     doc["spend_trend"] = [trend_point(t) for t in ev.spend_trend]
+    doc["summary"] = summary_document(ev)
     doc["data_issues"] = [
         {
             "kind": d.kind,
@@ -201,6 +202,45 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
     if ev.daily:
         doc["daily"] = [{"kpi": d.kpi, "date": d.date, "value": d.value} for d in ev.daily]
     return doc
+
+
+def summary_document(ev: Evaluation) -> dict[str, Any] | None:
+    """The summary paragraph's numbers and codes (docs/metrics.md, "Summary paragraph") and
+    its text in the report's language; None for an evaluation without one."""
+    s = ev.summary
+    if s is None:
+        return None
+    gap = s.gap
+    drop = gap.channel if gap is not None else None
+    return {
+        "text": s.text,
+        "graded": s.graded,
+        "on_track": s.on_track,
+        "gap": None
+        if gap is None
+        else {
+            "kpi": gap.kpi,
+            "name": gap.name,
+            "owner": gap.owner,
+            "status": gap.status,
+            "measure": gap.measure,
+            "score": gap.score,
+            "channel": None
+            if drop is None
+            else {
+                "channel": drop.channel,
+                "previous": drop.previous,
+                "current": drop.current,
+                "change": drop.change,
+            },
+        },
+        "spent": s.spent,
+        "budget": s.budget,
+        "budget_used": s.budget_used,
+        "time_elapsed": s.time_elapsed,
+        "spend_forecast": s.spend_forecast,
+        "overspend": s.overspend,
+    }
 
 
 def render_json(ev: Evaluation) -> str:

@@ -17,9 +17,9 @@ from mktplan.vocab import is_percent
 
 
 def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> Evaluation:
-    """``ev`` with every alert's ``message`` and the tracking table's actual and variance
-    texts written in ``lang``, numbers in the ``shown`` style (万, 1:X). A row that names no
-    key KPIs keeps its texts as they are."""
+    """``ev`` with every alert's ``message``, the tracking table's actual and variance texts
+    and the summary paragraph written in ``lang``, numbers in the ``shown`` style (万, 1:X).
+    A row that names no key KPIs keeps its texts as they are."""
     alerts = [dataclasses.replace(a, message=alert_message(a, lang, shown)) for a in ev.alerts]
     kpis = {k.id: k for k in ev.kpis}
     tracking = [
@@ -32,7 +32,12 @@ def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) ->
         else row
         for row in ev.tracking
     ]
-    return dataclasses.replace(ev, alerts=alerts, tracking=tracking)
+    summary = ev.summary
+    if summary is not None:
+        from mktplan.render.weekly import summary_paragraph
+
+        summary = dataclasses.replace(summary, text=summary_paragraph(ev, lang, shown))
+    return dataclasses.replace(ev, alerts=alerts, tracking=tracking, summary=summary)
 
 
 def tracking_actual(kpis: list[KpiResult], shown: numbers.Style = numbers.PLAIN) -> str:
