@@ -137,7 +137,7 @@ class ModuleResult:
     budget_used: Decimal | None  # spend ÷ budget
     spend_share: Decimal | None  # module spend ÷ plan spend (贡献度)
     revenue_share: Decimal | None
-    roi_label: str | None = None  # ROI as the templates write it: "1:3.5"
+    roi_label: str | None = None  # ROI as the templates write it, "1:3.5" (render.text.localize)
     spend_forecast: Decimal | None = None  # spend projected to the plan end (recent run rate)
     # per channel, spend descending then channel; empty without channel data
     by_channel: list[ModuleChannel] = field(default_factory=list)

@@ -52,7 +52,6 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
-from mktplan.vocab import is_percent
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 # Rounding to six places needs as many digits as the number has: enough for any value a
@@ -139,25 +138,6 @@ def shares(values: Iterable[Decimal], total: Decimal) -> list[Decimal | None]:
 def days_inclusive(first: dt.date, last: dt.date) -> int:
     """Calendar days from ``first`` through ``last``, both counted; 0 when last < first."""
     return max(0, (last - first).days + 1)
-
-
-def format_number(value: Decimal | None, unit: str | None = None) -> str:
-    """A value as people read it: thousands separators, at most two decimals, ``%`` for
-    percent units, "—" when unknown. Deterministic: the same value gives the same text."""
-    if value is None:
-        return "—"
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP, context=WIDE):,.2f}"
-    text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    if is_percent(unit):
-        return f"{text}%"
-    return text
-
-
-def roi_label(roi: Decimal | None) -> str | None:
-    """ROI as the templates write it: 3.5 → "1:3.5"; None when unknown."""
-    return None if roi is None else f"1:{format_number(roi)}"
 
 
 RECENT_DAYS = 7  # the forecast's run rate looks at this many days up to as-of
@@ -1220,7 +1200,6 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
                 budget_used=ratio(spend, module.budget),
                 spend_share=ratio(spend, plan_spend),
                 revenue_share=ratio(revenue, plan_revenue),
-                roi_label=roi_label(roi),
                 spend_forecast=_spend_forecast(plan, window, spend, recent),
             )
         )
@@ -1552,9 +1531,7 @@ __all__ = [
     "at_most_six",
     "days_inclusive",
     "evaluate",
-    "format_number",
     "quantize",
     "ratio",
-    "roi_label",
     "unreportable_numbers",
 ]

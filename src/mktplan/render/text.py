@@ -17,8 +17,8 @@ from mktplan.vocab import is_percent
 
 
 def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> Evaluation:
-    """``ev`` with every alert's ``message``, the tracking table's actual and variance texts
-    and the summary paragraph written in ``lang``, numbers in the ``shown`` style (万, 1:X).
+    """``ev`` with every alert's ``message``, the tracking table's actual and variance texts,
+    each module's ``roi_label`` and the summary paragraph written in ``lang``, numbers in the ``shown`` style (万, 1:X).
     A row that names no key KPIs keeps its texts as they are."""
     alerts = [dataclasses.replace(a, message=alert_message(a, lang, shown)) for a in ev.alerts]
     kpis = {k.id: k for k in ev.kpis}
@@ -32,12 +32,19 @@ def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) ->
         else row
         for row in ev.tracking
     ]
+    # ROI as the templates write it (1:3.5), for a team template's context
+    modules = [
+        dataclasses.replace(m, roi_label=None if m.roi is None else numbers.roi_label(m.roi))
+        for m in ev.modules
+    ]
     summary = ev.summary
     if summary is not None:
         from mktplan.render.weekly import summary_paragraph
 
         summary = dataclasses.replace(summary, text=summary_paragraph(ev, lang, shown))
-    return dataclasses.replace(ev, alerts=alerts, tracking=tracking, summary=summary)
+    return dataclasses.replace(
+        ev, alerts=alerts, tracking=tracking, modules=modules, summary=summary
+    )
 
 
 def tracking_actual(kpis: list[KpiResult], shown: numbers.Style = numbers.PLAIN) -> str:
