@@ -444,56 +444,58 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
     summary = ev.summary
     if summary is None:
         return []
-    zh = lang == "zh"
     out: list[str] = []
     as_of = ev.plan.as_of.isoformat()
     if summary.graded == 0:
-        out.append(
-            f"截至{as_of}，尚无有数据的目标指标。"
-            if zh
-            else f"As of {as_of} no KPI with a target has data yet."
-        )
-    elif zh:
-        out.append(f"截至{as_of}，{summary.graded}个指标中{summary.on_track}个正常。")
+        out.append(message("summary.none_graded", lang, as_of=as_of))
     else:
-        out.append(f"As of {as_of}, {summary.on_track} of {summary.graded} KPIs are on track.")
+        out.append(
+            message(
+                "summary.standing",
+                lang,
+                as_of=as_of,
+                graded=summary.graded,
+                on_track=summary.on_track,
+            )
+        )
+    end = message("summary.end", lang)
     gap = summary.gap
     if gap is not None:
-        score = numbers.fraction(gap.score)
-        status = labels(lang)[f"status_{gap.status}"]
-        if zh:
-            measure = "进度达成" if gap.measure == "pace" else "达成率"
-            text = f"差距最大的是{gap.name}（负责人{gap.owner}），{measure}{score}，{status}"
-        else:
-            measure = "of its pace" if gap.measure == "pace" else "of its target"
-            text = (
-                f"Furthest behind is {gap.name} (owner {gap.owner}) at {score} {measure}, {status}"
-            )
+        text = message(
+            "summary.gap",
+            lang,
+            name=gap.name,
+            owner=gap.owner,
+            score=numbers.fraction(gap.score),
+            measure=message(f"summary.gap.{gap.measure}", lang),
+            status=labels(lang)[f"status_{gap.status}"],
+        )
         drop = gap.channel
         if drop is not None:
-            before = numbers.kpi_value(drop.previous, gap.unit, shown)
-            now = numbers.kpi_value(drop.current, gap.unit, shown)
-            if zh:
-                text += f"；本期降幅最大的渠道是{drop.channel}（{before} → {now}）"
-            else:
-                text += f"; channel {drop.channel} fell most this period ({before} → {now})"
-        out.append(text + ("。" if zh else "."))
-    spent = numbers.money(summary.spent, shown)
-    budget = numbers.money(summary.budget, shown)
-    used = numbers.fraction(summary.budget_used)
-    elapsed = numbers.fraction(summary.time_elapsed)
-    currency = ev.plan.currency
-    if zh:
-        text = f"预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}"
-        if summary.overspend is not None:
-            text += f"；按近期速度预计超支{numbers.money(summary.overspend, shown)} {currency}"
-        out.append(text + "。")
-    else:
-        text = f"Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
-        if summary.overspend is not None:
-            text += (
-                f"; at the recent rate spend is forecast to pass the budget by "
-                f"{numbers.money(summary.overspend, shown)} {currency}"
+            text += message(
+                "summary.channel_drop",
+                lang,
+                channel=drop.channel,
+                before=numbers.kpi_value(drop.previous, gap.unit, shown),
+                now=numbers.kpi_value(drop.current, gap.unit, shown),
             )
-        out.append(text + ".")
+        out.append(text + end)
+    currency = ev.plan.currency
+    text = message(
+        "summary.burn",
+        lang,
+        spent=numbers.money(summary.spent, shown),
+        budget=numbers.money(summary.budget, shown),
+        currency=currency,
+        used=numbers.fraction(summary.budget_used),
+        elapsed=numbers.fraction(summary.time_elapsed),
+    )
+    if summary.overspend is not None:
+        text += message(
+            "summary.overspend",
+            lang,
+            overspend=numbers.money(summary.overspend, shown),
+            currency=currency,
+        )
+    out.append(text + end)
     return out

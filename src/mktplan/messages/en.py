@@ -514,6 +514,20 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
+        # the summary paragraph (i18n.summary_sentences): at most three sentences
+        "summary.none_graded": "As of {as_of} no KPI with a target has data yet.",
+        "summary.standing": "As of {as_of}, {on_track} of {graded} KPIs are on track.",
+        "summary.gap": "Furthest behind is {name} (owner {owner}) at {score} {measure}, {status}",
+        "summary.gap.pace": "of its pace",
+        "summary.gap.attainment": "of its target",
+        "summary.channel_drop": "; channel {channel} fell most this period ({before} → {now})",
+        "summary.burn": (
+            "Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
+        ),
+        "summary.overspend": (
+            "; at the recent rate spend is forecast to pass the budget by {overspend} {currency}"
+        ),
+        "summary.end": ".",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}: {field} {old} → {new}",
         "weekly.named_item": "{name} ({id})",

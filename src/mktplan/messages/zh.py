@@ -391,6 +391,16 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
+        # the summary paragraph (i18n.summary_sentences): at most three sentences
+        "summary.none_graded": "截至{as_of}，尚无有数据的目标指标。",
+        "summary.standing": "截至{as_of}，{graded}个指标中{on_track}个正常。",
+        "summary.gap": "差距最大的是{name}（负责人{owner}），{measure}{score}，{status}",
+        "summary.gap.pace": "进度达成",
+        "summary.gap.attainment": "达成率",
+        "summary.channel_drop": "；本期降幅最大的渠道是{channel}（{before} → {now}）",
+        "summary.burn": "预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}",
+        "summary.overspend": "；按近期速度预计超支{overspend} {currency}",
+        "summary.end": "。",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}：{field} {old} → {new}",
         "weekly.named_item": "{name}（{id}）",
