@@ -993,6 +993,11 @@ MESSAGES.update(
         "ingest.in_plan": "the plan",
         "ingest.no_kpi_for_column": "{where} has no KPI {kpi!r} to take this column",
         "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
+        "ingest.rate_rows": (
+            "{count} rows for rate {kpi!r} with the same date, channel, line and ref: a rate is "
+            "not averaged; export one row per date and channel (rows with different refs add "
+            "up), or give the KPI a `weight:` exported in the same rows"
+        ),
     }
 )
 MESSAGES["ingest.reading"] = "reading {name}"

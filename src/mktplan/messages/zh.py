@@ -770,6 +770,11 @@ MESSAGES.update(
         "ingest.in_plan": "计划",
         "ingest.no_kpi_for_column": "{where}中没有可接收此列的指标 {kpi!r}",
         "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
+        "ingest.rate_rows": (
+            "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同：比率不做平均；"
+            "请每个日期和渠道导出一行（ref 不同的行会相加），或为该指标设置 `weight:`，"
+            "并在同一行中导出权重"
+        ),
     }
 )
 MESSAGES["ingest.reading"] = "正在读取 {name}"
