@@ -765,6 +765,13 @@ MESSAGES.update(
         "ingest.header_row_beyond.hint": (
             "give the line number of the header row as a text editor shows it"
         ),
+        "ingest.ambiguous_lower_header": (
+            "the column {column!r} is ambiguous: the two-level header on lines {upper}–{lower} "
+            "has it under more than one upper header ({choices})"
+        ),
+        "ingest.ambiguous_lower_header.hint": (
+            "map it by both headers, as `upper/lower` (e.g. `{example}`), so it names one column"
+        ),
         "ingest.table_label": "{number}{named} (header on line {line})",
         "ingest.table_list": "{first}; {rest}",
         "ingest.several_tables": "the file holds {n} tables: {found}",
