@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -389,19 +391,42 @@ def test_too_few_fields_fall_back_to_pandas_which_pads_them(tmp_path: Path) -> N
 
 
 def test_a_quoted_line_break_goes_to_pandas(tmp_path: Path) -> None:
-    """Text holding a line break is read by pandas: a record over several lines is where
-    pyarrow's and pandas' line counting part, and pandas' is what rejects report."""
+    """Text holding a line break is read by pandas, and rows stay file lines: a record over
+    two lines is followed by an empty row (like a blank line), so the next record is on
+    line 4, as a text editor shows it (it was said to be on line 3)."""
     for name, data in {
         "lf.csv": b'date,m,n\n2024-06-01,1,"a\nb"\n2024-06-02,2,c\n',
         "crlf.csv": b'date,m,n\r\n2024-06-01,1,"a\r\nb"\r\n2024-06-02,2,c\r\n',
+        "cr.csv": b'date,m,n\r2024-06-01,1,"a\rb"\r2024-06-02,2,c\r',
     }.items():
         path = tmp_path / name
         path.write_bytes(data)
         assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
         body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
         assert isinstance(body[2], PandasColumn)
-        assert body.size == 2
-        assert row_texts(body[2])[0] in ("a\nb", "a\r\nb")
+        assert (body.first_line, body.size) == (2, 3), name
+        texts = row_texts(body[2])
+        assert texts[0] in ("a\nb", "a\r\nb", "a\rb")
+        assert texts[1:] == ["", "c"]
+        assert row_texts(body[0]) == ["2024-06-01", "", "2024-06-02"]
+
+
+def test_a_quoted_line_break_below_a_title_and_above_another_table(tmp_path: Path) -> None:
+    """The table-reading path (a header below line 1, an end line) counts lines too: a note
+    of three lines puts the next record two lines lower, and the rows past the table's end
+    (pandas counted records) are not read as the table's."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        '标题\ndate,m,n\n2024-06-01,1,"x\ny\nz"\n2024-06-02,2,c\n\n其他\ndate,m,n\n'
+        "2024-06-09,9,q\n".encode("gbk")
+    )
+    header = replace(readers.read_header(path, encoding="gbk"), headers=("date", "m", "n"), line=2)
+    body = readers.read_columns(header, [0, 1, 2], {0, 2}, end_line=7)
+    assert (body.first_line, body.size) == (3, 4)  # lines 3–6, the blank line 7 not read
+    assert row_texts(body[0]) == ["2024-06-01", "", "", "2024-06-02"]
+    assert row_texts(body[2])[3] == "c"
+    body = readers.read_columns(header, [0, 1, 2], {0, 2})  # to the end of the file
+    assert row_texts(body[0])[3:] == ["2024-06-02", "", "其他", "date", "2024-06-09"]
 
 
 def test_a_quoted_line_break_across_a_block_boundary(tmp_path: Path) -> None:
@@ -422,7 +447,7 @@ def test_a_quoted_line_break_across_a_block_boundary(tmp_path: Path) -> None:
     assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     body = readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
     assert isinstance(body[2], PandasColumn)
-    assert body.size == rows
+    assert body.size == rows + 9  # the note's nine further lines are empty rows
     assert body[2].texts(np.array([rows - 4]))[0] == note
     assert readers.parse_numbers(body[1]).micro.sum() == (rows + 1) * 1_000_000
 
@@ -623,8 +648,12 @@ def test_any_table_reads_the_same_with_both_readers(
     path = write_csv(tmp_path / "prop.csv", header, rows, encoding="utf-8-sig" if bom else "utf-8")
     positions = list(range(len(header)))
     body = readers.read_columns(readers.read_header(path), positions, {0, 1})
-    assert body.size == len(rows)
-    assert row_texts(body[1]) == [r[1] for r in rows]
+    # a row whose cells hold line breaks is followed by an empty row per further file line
+    expected = []
+    for row in rows:
+        expected += [row[1]] + [""] * sum(len(re.findall(r"\r\n|\r|\n", c)) for c in row)
+    assert body.size == len(expected)
+    assert row_texts(body[1]) == expected
     if any("\n" in r[1] or "\r" in r[1] for r in rows):
         # text over several lines is pandas' to read (line numbers)
         assert all(isinstance(c, PandasColumn) for c in body.columns.values())

@@ -11,6 +11,7 @@ import pytest
 
 from mktplan.ingest import readers
 from mktplan.ingest.columns import ArrowColumn, PandasColumn
+from mktplan.store import open_store
 from tests.conftest import run_cli
 from tests.ingest.shapes import PLAN, stored, write_plan
 
@@ -135,3 +136,46 @@ def test_a_header_not_found_is_named_by_its_first_non_blank_line(tmp_path: Path)
     assert run.code == 1
     assert "x.csv:3" in run.stderr
     assert "line 3 was taken as the header" in run.stderr
+
+
+# Google Ads by day, a campaign name over two lines (lines 2–3), a bad cost on line 4, totals
+# rows on lines 5 and 6
+MULTI_LINE = (
+    'Day,Campaign,Cost,Clicks\n2025-10-01,"multi\nline",1,1\n2025-10-02,B,xx,2\n'
+    "Summary,,1,3\nTOTALS,,1,3\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "title"), [("utf-8", ""), ("gbk", ""), ("gbk", "谷歌广告 日报\n")]
+)
+def test_a_value_over_two_lines_keeps_the_lines_below_it_file_lines(
+    tmp_path: Path, encoding: str, title: str
+) -> None:
+    """Rejected, skipped and stored rows name the line a text editor shows, below a value
+    that spans lines too (pandas counted records: 'xx' was said to be on line 3)."""
+    below = title.count("\n")  # a title line moves everything down by one
+    write_plan(tmp_path)
+    (tmp_path / "g.csv").write_bytes((title + MULTI_LINE).encode(encoding))
+    ingest = ("ingest", "shapes.yaml", "g.csv", "--source", "google", "--store", "s.sqlite")
+    run = run_cli(*ingest, cwd=tmp_path)
+    assert run.code == 1
+    assert run.stderr.startswith(f"error g.csv:{4 + below} Cost: 'xx': not a number")
+    run = run_cli(*ingest, "--skip-invalid", cwd=tmp_path)
+    assert run.code == 0, run.output
+    assert f"skipped line {5 + below}: a totals row (Day: 'Summary')" in run.stdout
+    assert f"skipped line {6 + below}: a totals row (Day: 'TOTALS')" in run.stdout
+    rejects = (tmp_path / "g.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[1].startswith(f"g.csv,{4 + below},Cost,xx,")
+    with open_store(str(tmp_path / "s.sqlite")) as store:
+        rows = {
+            (o.observation.kpi, o.observation.date.isoformat()): o.row_number
+            for o in store.observations("shapes")
+        }
+    assert rows == {
+        ("ads.clicks", "2025-10-01"): 2 + below,
+        ("ads.spend", "2025-10-01"): 2 + below,
+        ("ads.clicks", "2025-10-02"): 4 + below,  # its cost was rejected, its clicks kept
+    }
+    run = run_cli("log", "shapes.yaml", "--store", "s.sqlite", cwd=tmp_path)
+    assert f"skipped line {6 + below}: a totals row (Day: 'TOTALS')" in run.stdout

@@ -241,6 +241,10 @@ def test_a_two_level_header_of_merged_cells(tmp_path: Path) -> None:
         ("ads.sales", "2025-10-01", ""): Decimal(30),
         ("ads.clicks", "2025-10-01", ""): Decimal(3),
     }
+    # the title alone is skipped: row 2 is the header's upper row, not a title
+    assert "skipped line 1: above the header on line 2 (titles or date ranges)" in run.stdout
+    run = run_cli("log", plan, "--store", store)
+    assert "skipped line 1: above the header on line 2 (titles or date ranges)" in run.stdout
 
 
 def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
@@ -253,6 +257,52 @@ def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
     run = run_cli("ingest", plan, export, "--source", "two_level", "--store", store)
     assert run.code == 0, run.output
     assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(10)
+    assert "skipped" not in run.stdout  # line 1 is the header's upper line
+    run = run_cli("log", plan, "--store", store)
+    assert "skipped" not in run.stdout
+
+
+AMBIGUOUS = PLAN + (
+    "  ambiguous:\n    date: 日期\n    module: ads\n    columns: {消耗: spend, 点击: clicks}\n"
+)
+
+
+def test_a_lower_name_under_two_upper_ones_is_said_to_be_ambiguous(tmp_path: Path) -> None:
+    write_plan(tmp_path, AMBIGUOUS)
+    store = tmp_path / "s.sqlite"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["日期", "推广", None, "成交", None])
+    sheet.append([None, "消耗", "点击", "成交金额", "消耗"])
+    sheet.append(["2025-10-01", 10, 3, 30, 99])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("D1:E1")
+    workbook.save(tmp_path / "qc.xlsx")
+    run = run_cli("ingest", "shapes.yaml", "qc.xlsx", "--source", "ambiguous", "--store", store,
+                  cwd=tmp_path)  # fmt: skip
+    assert run.code == 1
+    # it said: source 'ambiguous' needs column '日期', which the file lacks
+    assert run.stderr == (
+        "mktplan: qc.xlsx:2 消耗: the column '消耗' is ambiguous: the two-level header on lines "
+        "1–2 has it under more than one upper header ('推广/消耗', '成交/消耗') Hint: map it "
+        "by both headers, as `upper/lower` (e.g. `推广/消耗`), so it names one column.\n"
+    )
+    assert not store.exists()
+
+
+def test_an_ambiguous_lower_name_in_csv_in_chinese(tmp_path: Path) -> None:
+    write_plan(tmp_path, AMBIGUOUS)
+    store = tmp_path / "s.sqlite"
+    write(tmp_path, "qc.csv", "日期,推广,,成交,\n,消耗,点击,成交金额,消耗\n2025-10-01,10,3,30,99\n")
+    run = run_cli("ingest", "shapes.yaml", "qc.csv", "--source", "ambiguous", "--store", store,
+                  "--lang", "zh", cwd=tmp_path)  # fmt: skip
+    assert run.code == 1
+    assert run.stderr == (
+        "mktplan: qc.csv:2 消耗: 列 '消耗' 有歧义：第 1–2 行的两级表头中，它位于多个上级表头之下"
+        "（'推广/消耗'、'成交/消耗'） 提示：请写成 `上级/下级`（例如 `推广/消耗`），使它只指向一列。\n"
+    )
 
 
 def test_a_trailing_delimiter_on_every_line_keeps_the_file_readable(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def map_table(
         mapped = map_body(plan, dialect.header, layout, body, digest)
     if not dialect.skipped_above:
         return mapped
-    above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
+    above = SkippedRows(1, dialect.first_header_line - 1, dialect.skipped_above)
     return replace(mapped, skipped=(above, *mapped.skipped))
 
 

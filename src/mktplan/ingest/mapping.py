@@ -3,8 +3,9 @@ its :class:`~mktplan.ingest.layout.Layout` to observations: long format (date, k
 and plan-mapped wide exports (a plan `sources:` entry), with every rejected cell reported by
 line and column.
 
-Within one file, rows that land on the same (kpi, date, channel) are combined by the KPI's
-aggregation before they reach the store:
+Within one file, rows that land on the same (kpi, date, channel, budget line, ref) are
+combined by the KPI's aggregation before they reach the store (rows that differ in line or
+ref stay apart, whatever the aggregation: the store adds them up before aggregating):
 
 * sum — summed;  max / min — the largest / smallest;
 * last — the value of the last such row in the file (the latest reading wins);
@@ -82,9 +83,9 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class MappedFile:
-    """A file's rows as observations unique per (kpi, date, channel), each with the 1-based
-    line of its first row (as store :data:`~mktplan.store.records.Row` tuples), and every
-    rejected row."""
+    """A file's rows as observations unique per (kpi, date, channel, line, ref), each with the
+    1-based line of its first row (as store :data:`~mktplan.store.records.Row` tuples), and
+    every rejected row."""
 
     layout: str
     rows_read: int
@@ -887,9 +888,9 @@ def _combine(
     notes_joiner: str = "; ",
 ) -> list[Row]:
     """Group cells by (kpi, date, channel, budget line, ref) with each KPI's aggregation;
-    rejected rows are left out. Rows that differ in line or ref stay apart (they add up in
-    the store); a rate (mean) has neither and is combined per date and channel by weight.
-    A grain rejection (a rate without weight) drops its rows and regroups."""
+    rejected rows are left out. Rows that differ in line or ref stay apart, a rate's (mean)
+    included: the store adds them up before any aggregation. A rate's rows with the same
+    whole key are combined by weight; a grain rejection (no weight) drops them and regroups."""
     none = (np.zeros(len(days), dtype=np.intp), [""])
     channel_codes, channel_names = channels or none
     line_codes, line_names = lines or none
@@ -898,15 +899,13 @@ def _combine(
     per_line = len(ref_names)
     per_channel = len(line_names) * per_line
     # key = ((day × channels + channel) × lines + line) × refs + ref, in the store's key order
-    keys_plain = days.view(np.int64) * width
-    keys_plain += channel_codes
-    if per_channel == 1:  # one line and one ref (none): their codes are all 0
-        keys_all = keys_plain
-    else:
-        keys_plain *= per_channel
-        keys_all = keys_plain + line_codes * per_line + ref_codes
+    keys = days.view(np.int64) * width
+    keys += channel_codes
+    if per_channel > 1:  # else one line and one ref (none): their codes are all 0
+        keys *= per_channel
+        keys += line_codes * per_line + ref_codes
 
-    caches: tuple[dict[int, _Groups], dict[int, _Groups]] = ({}, {})
+    cache: dict[int, _Groups] = {}
     for _ in range(2):
         rows: list[Row] = []
         grain_rejects = 0
@@ -915,7 +914,6 @@ def _combine(
         for qid in sorted(cells.pos):
             kpi = kpis[qid]
             is_rate = kpi.aggregation == "mean"
-            keys, cache = (keys_plain, caches[1]) if is_rate else (keys_all, caches[0])
             pos = _joined(cells.pos[qid])
             micro = _joined(cells.micro[qid])
             if not every_row_usable:
@@ -933,15 +931,11 @@ def _combine(
                 weighted, bad_keys = _weighted(qid, kpi, refs, table, counts, cells, valid, rejects)
                 if bad_keys:
                     for key in bad_keys:
+                        count = int(counts[key])
                         for p in table.loc[table["key"] == key, "pos"].tolist():
                             header = _value_header(layout, names, qid)
                             rejects.add(
-                                p,
-                                header,
-                                "",
-                                f"{int(counts[key])} rows for rate {qid!r} on the same date and "
-                                "channel: a rate is not averaged; export one row per date and "
-                                "channel, or give the KPI a `weight:` exported in the same rows",
+                                p, header, "", msg("ingest.rate_rows", count=count, kpi=qid)
                             )
                     grain_rejects += 1
                     continue
@@ -967,9 +961,9 @@ def _combine(
                     channel_of,
                     [int(v) for v in values.tolist()],
                     group_notes,
-                    none_of if is_rate else [line_names[c] or None for c in line_part.tolist()],
+                    [line_names[c] or None for c in line_part.tolist()],
                     (groups.first + first_line).tolist(),
-                    none_of if is_rate else [ref_names[c] or None for c in ref_part.tolist()],
+                    [ref_names[c] or None for c in ref_part.tolist()],
                     strict=False,
                 )
             )

@@ -331,5 +331,10 @@ def _read_columns(
             return fast
     # a header on line 1 is read with pandas' header=0: see read_csv_pandas
     plain = header.line == 1 and end_line is None
-    frame = read_csv_pandas(header) if plain else read_table_pandas(header, end_line)
+    spans = quotes is None or quotes[0] > 0  # without a '"' no value holds a line break
+    frame = (
+        read_csv_pandas(header, may_span_lines=spans)
+        if plain
+        else read_table_pandas(header, end_line, may_span_lines=spans)
+    )
     return pandas_body(frame, positions, header.line + 1)

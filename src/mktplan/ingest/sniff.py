@@ -36,6 +36,8 @@ from mktplan.ingest.readers import (
 from mktplan.store.records import skip_reason
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mktplan.plan.model import Source
 
 HEADER_WINDOW = 50  # lines searched for the header
@@ -87,11 +89,17 @@ class Dialect:
     table: str = ""  # the chosen table's Table.label when the file holds several (digest only)
     rows: tuple[tuple[str, ...], ...] | None = None  # xlsx: every row of the sheet as text
     aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
+    upper_line: int | None = None  # two-level header: the line of its upper cells
 
     @property
     def header_line(self) -> int:
-        """The header's file line (CSV) or sheet row (xlsx)."""
+        """The header's file line (CSV) or sheet row (xlsx); a two-level header's lower line."""
         return self.header.line
+
+    @property
+    def first_header_line(self) -> int:
+        """The header's first line: a two-level header's upper line, which is not skipped."""
+        return self.header_line if self.upper_line is None else self.upper_line
 
     def reading(self) -> dict[str, str]:
         """Everything besides the bytes and the source's options that decides what is read:
@@ -241,6 +249,7 @@ class TwoLevel:
     line: int
     names: tuple[str, ...]
     aliases: tuple[tuple[str, int], ...]
+    lower: tuple[str, ...] = ()  # the lower cells, one per name
 
 
 def _two_level(upper: tuple[str, ...], lower: tuple[str, ...], line: int) -> TwoLevel:
@@ -260,13 +269,12 @@ def _two_level(upper: tuple[str, ...], lower: tuple[str, ...], line: int) -> Two
     aliases = tuple(
         (low, i) for i, low in enumerate(below) if low and keys.count(header_key(low)) == 1
     )
-    return TwoLevel(line, names, aliases)
+    return TwoLevel(line, names, aliases, tuple(below))
 
 
-def _find_two_level(records: list[Record], wanted: list[str]) -> TwoLevel | None:
-    """The first pair of lines within the window whose names (literal, `上级/下级`, or a
-    unique lower name) hold every wanted column."""
-    keys = set(map(header_key, wanted))
+def _two_level_pairs(records: list[Record]) -> Iterator[tuple[TwoLevel, set[str]]]:
+    """Each pair of lines within the window that may be a two-level header, and the keys of
+    the names a column may be mapped by (literal, `上级/下级`, or a unique lower name)."""
     window = records[:HEADER_WINDOW]
     for (_, upper), (line, lower) in itertools.pairwise(window):
         if not any(upper) or not any(lower):
@@ -274,9 +282,48 @@ def _find_two_level(records: list[Record], wanted: list[str]) -> TwoLevel | None
         found = _two_level(upper, lower, line)
         names = {header_key(n) for n in found.names} | {header_key(a) for a, _ in found.aliases}
         names |= {header_key(c) for c in upper if c}
+        yield found, names
+
+
+def _find_two_level(records: list[Record], wanted: list[str]) -> TwoLevel | None:
+    """The first pair of lines within the window whose names hold every wanted column."""
+    keys = set(map(header_key, wanted))
+    for found, names in _two_level_pairs(records):
         if keys <= names:
             return found
     return None
+
+
+def _ambiguous_lower(records: list[Record], wanted: list[str], file: str) -> None:
+    """Refuse a two-level header that holds every wanted column but one or more by a lower
+    name found under several upper ones (成交/消耗 and 推广/消耗 for `消耗`): which was
+    meant is anyone's guess, and the missing-column message would name the wrong one."""
+    keys = set(map(header_key, wanted))
+    for found, names in _two_level_pairs(records):
+        lower = [header_key(c) for c in found.lower]
+        unclear = [w for w in wanted if header_key(w) not in names and header_key(w) in lower]
+        if not unclear or not keys <= names | {header_key(w) for w in unclear}:
+            continue
+        column = unclear[0]
+        choices = [
+            n for n, low in zip(found.names, lower, strict=True) if low == header_key(column)
+        ]
+        listed: str | Msg = repr(shorten(choices[-1]))
+        for choice in reversed(choices[:-1]):  # 'a', 'b' (「、」 in zh)
+            listed = msg("ingest.skip.list", first=repr(shorten(choice)), rest=listed)
+        raise IngestError(
+            msg(
+                "ingest.ambiguous_lower_header",
+                column=shorten(column),
+                upper=found.line - 1,
+                lower=found.line,
+                choices=listed,
+            ),
+            file=file,
+            line=found.line,
+            path=shorten(column),
+            hint=msg("ingest.ambiguous_lower_header.hint", example=shorten(choices[0])),
+        )
 
 
 def _looks_like_header(cells: tuple[str, ...]) -> bool:
@@ -424,6 +471,9 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
             if two_level is not None:
                 found = (delimiter, split, two_level.line)
                 break
+        else:
+            for _, split in candidates:
+                _ambiguous_lower(split, wanted, header.file)
     if found is None:
         # the closest line: what a missing-columns message names as taken for the header
         scored = [
@@ -455,8 +505,11 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     )
     headers = chosen.headers
     aliases: tuple[tuple[str, int], ...] = ()
+    upper_line = None
     if two_level is not None and chosen.header_line == two_level.line:
         headers, aliases = two_level.names, two_level.aliases
+        upper_line = two_level.line - 1
+    first_line = chosen.header_line if upper_line is None else upper_line
     # a sheet's rows run to its widest column; a CSV's width is what its lines hold
     while header.excel and headers and not headers[-1]:
         headers = headers[:-1]
@@ -469,12 +522,11 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     return Dialect(
         table_header,
         end_line=chosen.end_line,
-        skipped_above=(
-            _describe(records, chosen.header_line, tables) if chosen.header_line > 1 else ""
-        ),
+        skipped_above=_describe(records, first_line, tables) if first_line > 1 else "",
         table=label,
         rows=rows,
         aliases=aliases,
+        upper_line=upper_line,
     )
 
 

@@ -783,6 +783,13 @@ MESSAGES.update(
         "ingest.header_row_beyond.hint": (
             "give the line number of the header row as a text editor shows it"
         ),
+        "ingest.ambiguous_lower_header": (
+            "the column {column!r} is ambiguous: the two-level header on lines {upper}–{lower} "
+            "has it under more than one upper header ({choices})"
+        ),
+        "ingest.ambiguous_lower_header.hint": (
+            "map it by both headers, as `upper/lower` (e.g. `{example}`), so it names one column"
+        ),
         "ingest.table_label": "{number}{named} (header on line {line})",
         "ingest.table_list": "{first}; {rest}",
         "ingest.several_tables": "the file holds {n} tables: {found}",
@@ -1011,6 +1018,11 @@ MESSAGES.update(
         "ingest.in_plan": "the plan",
         "ingest.no_kpi_for_column": "{where} has no KPI {kpi!r} to take this column",
         "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
+        "ingest.rate_rows": (
+            "{count} rows for rate {kpi!r} with the same date, channel, line and ref: a rate is "
+            "not averaged; export one row per date and channel (rows with different refs add "
+            "up), or give the KPI a `weight:` exported in the same rows"
+        ),
     }
 )
 MESSAGES["ingest.reading"] = "reading {name}"

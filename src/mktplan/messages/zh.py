@@ -610,6 +610,10 @@ MESSAGES.update(
         "ingest.header_row_beyond.hint": "写出表头所在的行号，与文本编辑器显示的一致",
         "ingest.table_label": "{number}{named}（表头在第 {line} 行）",
         "ingest.table_list": "{first}；{rest}",
+        "ingest.ambiguous_lower_header": (
+            "列 {column!r} 有歧义：第 {upper}–{lower} 行的两级表头中，它位于多个上级表头之下（{choices}）"
+        ),
+        "ingest.ambiguous_lower_header.hint": "请写成 `上级/下级`（例如 `{example}`），使它只指向一列",
         "ingest.several_tables": "文件中有 {n} 个表格：{found}",
         "ingest.several_tables.hint": (
             "在数据来源中用 `table:` 选择其一（标题或序号），例如 table: {example}；"
@@ -783,6 +787,11 @@ MESSAGES.update(
         "ingest.in_plan": "计划",
         "ingest.no_kpi_for_column": "{where}中没有可接收此列的指标 {kpi!r}",
         "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
+        "ingest.rate_rows": (
+            "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同：比率不做平均；"
+            "请每个日期和渠道导出一行（ref 不同的行会相加），或为该指标设置 `weight:`，"
+            "并在同一行中导出权重"
+        ),
     }
 )
 MESSAGES["ingest.reading"] = "正在读取 {name}"

@@ -1,11 +1,15 @@
 """The read stage for CSV that pyarrow does not read cleanly (other encodings, ragged rows,
 line breaks inside quotes, a table below other tables): pandas' C parser, every cell as the
-text written."""
+text written. Row i of a frame read here is the file line below the header + i, as a text
+editor numbers lines: a record whose quoted value spans lines is followed by an empty row for
+each further line, as blank lines are (and, like them, is no row of data)."""
 
 from __future__ import annotations
 
 import warnings
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import msg
@@ -50,9 +54,28 @@ def pandas_csv(
     )
 
 
-def read_csv_pandas(header: TableHeader) -> pd.DataFrame:
+def _line_per_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with an empty row after each record for every further file line it spans (a
+    line break inside a quoted value), so that rows count file lines."""
+    extra = np.zeros(len(frame), dtype=np.int64)
+    for position in frame.columns:  # every column is text (dtype=str)
+        column = frame[position]
+        hit = column.str.contains("\n", regex=False, na=False)
+        hit |= column.str.contains("\r", regex=False, na=False)
+        if hit.any():  # CRLF, LF or a bare CR: each ends one line, as the sniffer counts them
+            extra[hit.to_numpy()] += column[hit].str.count(r"\r\n|\r|\n").to_numpy(np.int64)
+    if not extra.any():
+        return frame
+    shift = np.concatenate(([0], np.cumsum(extra)[:-1]))
+    spread = frame.set_axis(np.arange(len(frame), dtype=np.int64) + shift)
+    return spread.reindex(range(len(frame) + int(extra.sum())), fill_value="")
+
+
+def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.DataFrame:
     """The whole CSV body by pandas' C parser as text, columns named by position: values are
-    parsed by :func:`parse_numbers` from the text as written, never from pandas' floats."""
+    parsed by :func:`parse_numbers` from the text as written, never from pandas' floats.
+    ``may_span_lines``: False when the file holds no double quote, so no value can hold a
+    line break (the caller counted them)."""
     import pandas as pd
 
     try:
@@ -79,12 +102,15 @@ def read_csv_pandas(header: TableHeader) -> pd.DataFrame:
             width = range(len(header.headers))
             return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
         raise IngestError(msg("ingest.csv_unreadable", why=str(exc)), file=header.file) from None
-    return frame
+    return _line_per_row(frame) if may_span_lines else frame
 
 
-def read_table_pandas(header: TableHeader, end_line: int | None) -> pd.DataFrame:
+def read_table_pandas(
+    header: TableHeader, end_line: int | None, *, may_span_lines: bool = True
+) -> pd.DataFrame:
     """The lines of a CSV's table below its header on ``header.line``, up to ``end_line``,
-    by pandas' C parser as text (the lines above are skipped unparsed)."""
+    by pandas' C parser as text (the lines above are skipped unparsed); ``may_span_lines``
+    as in :func:`read_csv_pandas`."""
     import pandas as pd
 
     first = header.line + 1
@@ -103,4 +129,9 @@ def read_table_pandas(header: TableHeader, end_line: int | None) -> pd.DataFrame
             file=header.file,
             hint=msg("ingest.table_unreadable.hint", delimiter=header.delimiter),
         ) from None
-    return frame.fillna("")
+    frame = frame.fillna("")
+    if not may_span_lines:
+        return frame
+    # nrows counts records: with one over several lines, the rows past end_line are not its
+    spread = _line_per_row(frame)
+    return spread if end_line is None else spread.iloc[: end_line - first]
