@@ -104,6 +104,22 @@ def test_rejected_rows_leave_the_store_untouched(tmp_path: Path) -> None:
     assert not (tmp_path / "bad.rejects.csv").exists()
 
 
+def test_dry_run_with_skip_invalid_says_what_would_be_skipped(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    bad = write(
+        tmp_path, "mixed.csv", "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-40,web.sales,1\n"
+    )
+    run = run_cli("ingest", plan, bad, "--store", store, "--skip-invalid", "--dry-run")
+    assert run.code == 0, run.output
+    assert "1 row would be rejected and skipped; no rejects file written (dry run)" in run.stdout
+    assert not (tmp_path / "mixed.rejects.csv").exists()
+    zh = run_cli(
+        "ingest", plan, bad, "--store", store, "--skip-invalid", "--dry-run", "--lang", "zh"
+    )
+    assert "1 行将被拒收并跳过；未写入拒收文件（试运行）" in zh.stdout
+
+
 def test_skip_invalid_stores_good_rows_and_writes_rejects(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"

@@ -98,9 +98,11 @@ def _print_summary(result: IngestResult, lang: str) -> None:
     for f in result.outcome.files:
         out.print(_file_line(f, lang), markup=False)
     if result.rejected_rows:
-        where = ", ".join(map(str, result.rejects_files)) or message("ingest.not_written", lang)
+        where = ", ".join(map(str, result.rejects_files))
         out.print(
-            message("ingest.rejected_skipped", lang, rows=result.rejected_rows, where=where),
+            message("ingest.rejected_skipped", lang, rows=result.rejected_rows, where=where)
+            if where
+            else message("ingest.rejected_skipped_dry", lang, rows=result.rejected_rows),
             markup=False,
         )
     if result.outcome.dry_run:

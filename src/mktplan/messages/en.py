@@ -491,7 +491,10 @@ MESSAGES.update(
         "ingest.lines": "lines {first}–{last}",
         "ingest.skipped": "skipped {where}: {reason}",
         "ingest.more_skipped": "… and {n} more skipped (`--format json` lists all)",
-        "ingest.not_written": "not written (dry run)",
+        "ingest.rejected_skipped_dry": (
+            "{rows} {rows:plural/row/rows} would be rejected and skipped; no rejects file "
+            "written (dry run)"
+        ),
         "ingest.rejected_skipped": (
             "{rows} {rows:plural/row/rows} rejected and skipped; listed in {where}"
         ),

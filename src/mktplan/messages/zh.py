@@ -372,7 +372,7 @@ MESSAGES.update(
         "ingest.lines": "第 {first}–{last} 行",
         "ingest.skipped": "跳过{where}：{reason}",
         "ingest.more_skipped": "… 另外跳过 {n} 处（`--format json` 列出全部）",
-        "ingest.not_written": "未写入（试运行）",
+        "ingest.rejected_skipped_dry": "{rows} 行将被拒收并跳过；未写入拒收文件（试运行）",
         "ingest.rejected_skipped": "{rows} 行被拒收并跳过；列在 {where}",
         "ingest.dry_run": "试运行：没有写入 {store}",
         "ingest.stored": "导入批次 {run} 已存入 {store}",
