@@ -58,6 +58,17 @@ def test_checkpoints_as_values_and_shares_validate(tmp_path: Path) -> None:
         (SALES, "{2023-08-10: 1400000}", "is 1400000, outside 0 … the target 1300000"),
         (
             SALES,
+            "{2023-07-15: 40%, 2023-08-31: 60%}",
+            "checkpoint 2023-08-31 of KPI 'online.sales' is 780000, but 2023-08-31 is its due "
+            "date, where the target 1300000 is planned",
+        ),
+        (
+            SALES,
+            "{2023-08-31: 1299999}",
+            "checkpoint 2023-08-31 of KPI 'online.sales' is 1299999, but 2023-08-31 is its due",
+        ),
+        (
+            SALES,
             "{2023-08-10: lots}",
             "checkpoint 2023-08-10 of KPI 'online.sales' is 'lots', neither a number nor a share",
         ),
@@ -71,3 +82,44 @@ def test_invalid_checkpoints_are_errors(
     assert message in result.output
     assert "plan.yaml:" in result.output  # with the line
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("on_due", ["100%", "1300000", "100 %"])
+def test_a_checkpoint_on_the_due_date_equal_to_the_target_validates(
+    tmp_path: Path, on_due: str
+) -> None:
+    plan = plan_with(tmp_path, SALES, f"{{2023-07-15: 40%, 2023-08-31: {on_due}}}")
+    result = run_cli("validate", plan)
+    assert result.code == 0, result.output
+
+
+def test_a_checkpoint_on_the_due_date_below_the_target_names_its_line_and_hint(
+    tmp_path: Path,
+) -> None:
+    # the curve ends at (due, 1,300,000): a 60 % (780,000) checkpoint there would be ignored
+    text = Q3.replace(
+        SALES, f"{SALES}\n        checkpoints: {{2023-07-15: 40%,\n          2023-08-31: 60%}},", 1
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, "utf-8")
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if "2023-08-31: 60%" in ln)
+    result = run_cli("validate", path)
+    assert result.code == 1, result.output
+    assert (
+        f"plan.yaml:{line} modules[1].kpis[0].checkpoints.2023-08-31: checkpoint" in result.output
+    )
+    assert "hint: the target curve ends at (due date, target)" in result.output
+    zh = run_cli("validate", "--lang", "zh", path)
+    assert "2023-08-31 是它的截止日期，计划值就是目标值 1300000" in zh.output
+    assert "提示：目标曲线终点是（截止日期，目标值）" in zh.output
+
+
+def test_without_a_due_date_the_plan_end_is_where_the_curve_ends(tmp_path: Path) -> None:
+    # no `due`: the curve ends at the plan end, 2023-09-30; 90 % of 1,300,000 is 1,170,000
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        Q3.replace(SALES, "target: 1300000, checkpoints: {2023-09-30: 90%},", 1), "utf-8"
+    )
+    result = run_cli("validate", path)
+    assert result.code == 1, result.output
+    assert "checkpoint 2023-09-30 of KPI 'online.sales' is 1170000, but 2023-09-30" in result.output

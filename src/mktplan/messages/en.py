@@ -369,6 +369,15 @@ MESSAGES: dict[str, str] = {
         "a checkpoint is the cumulative value planned by that date, at most the target "
         "(at most 100%)"
     ),
+    "validate.checkpoint_on_due": (
+        "checkpoint {day} of KPI {kpi!r} is {value}, but {day} is its due date, where the "
+        "target {target} is planned"
+    ),
+    "validate.checkpoint_on_due.hint": (
+        "the target curve ends at (due date, target): change the target to the value planned "
+        "for the due date, or move the checkpoint earlier; on the due date only the target "
+        "itself (100%) may stand"
+    ),
     "validate.checkpoint_decreasing": (
         "checkpoint {day} of KPI {kpi!r} ({value}) is below the one of {previous_day} ({previous})"
     ),

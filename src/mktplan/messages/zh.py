@@ -267,6 +267,13 @@ MESSAGES: dict[str, str] = {
     "validate.checkpoint_out_of_range.hint": (
         "阶段目标是到该日期计划达到的累计值，最多等于目标值（最多 100%）"
     ),
+    "validate.checkpoint_on_due": (
+        "KPI {kpi!r} 在 {day} 的阶段目标为 {value}，但 {day} 是它的截止日期，计划值就是目标值 {target}"
+    ),
+    "validate.checkpoint_on_due.hint": (
+        "目标曲线终点是（截止日期，目标值）：把目标值改成截止日期的计划值，或把这个阶段目标移到"
+        "更早的日期；截止日期上只能写目标值本身（100%）"
+    ),
     "validate.checkpoint_decreasing": (
         "KPI {kpi!r} 在 {day} 的阶段目标（{value}）低于 {previous_day} 的（{previous}）"
     ),

@@ -6,10 +6,12 @@ and one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from mktplan.errors import Finding, Severity
 from mktplan.i18n import Msg, msg
@@ -741,12 +743,14 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             continue
         due = kpi.due or ctx.plan.plan.period.end
         previous: tuple[object, Decimal] | None = None
+        written = _written_keys(ctx.loaded.data, loc)
         for day, raw in sorted(kpi.checkpoints.items()):
+            at = (*loc, written[day]) if day in written else loc
             try:
                 share = checkpoint_share(raw)
             except ValueError:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg("validate.checkpoint_not_number", day=day, kpi=ref.qualified, raw=raw),
                     msg("validate.checkpoint_not_number.hint"),
                     code="invalid_checkpoints",
@@ -755,7 +759,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             value = Decimal(raw) if share is None else kpi.target * share / 100
             if not start <= day <= due:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_outside",
                         day=day,
@@ -768,7 +772,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                 )
             if value < 0 or value > kpi.target:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_out_of_range",
                         day=day,
@@ -779,9 +783,23 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                     msg("validate.checkpoint_out_of_range.hint"),
                     code="invalid_checkpoints",
                 )
+            elif day == due and value != kpi.target:
+                # the curve ends at (due, target): a different value there would be ignored
+                yield ctx.finding(
+                    at,
+                    msg(
+                        "validate.checkpoint_on_due",
+                        day=day,
+                        kpi=ref.qualified,
+                        value=f"{value.normalize():f}",
+                        target=f"{kpi.target.normalize():f}",
+                    ),
+                    msg("validate.checkpoint_on_due.hint"),
+                    code="invalid_checkpoints",
+                )
             if previous is not None and value < previous[1]:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_decreasing",
                         day=day,
@@ -797,6 +815,23 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 
 
 RULES.append(checkpoints)
+
+
+def _written_keys(data: Any, loc: Loc) -> dict[dt.date, str]:
+    """The keys of the mapping at ``loc`` in the plan as written, by the date each names
+    (`2024-01-06` written so), for findings that point at one checkpoint's line."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    found: dict[dt.date, str] = {}
+    for key in data if isinstance(data, dict) else ():
+        try:
+            found[dt.date.fromisoformat(str(key))] = str(key)
+        except ValueError:
+            continue
+    return found
 
 
 _CUMULATIVE: weakref.WeakKeyDictionary[Context, set[str]] = weakref.WeakKeyDictionary()
