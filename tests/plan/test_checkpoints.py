@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from mktplan.plan.loader import load_yaml_file
+from mktplan.plan.model import Plan
 from tests.conftest import PLANS, run_cli
 
 Q3 = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
@@ -123,3 +128,59 @@ def test_without_a_due_date_the_plan_end_is_where_the_curve_ends(tmp_path: Path)
     result = run_cli("validate", path)
     assert result.code == 1, result.output
     assert "checkpoint 2023-09-30 of KPI 'online.sales' is 1170000, but 2023-09-30" in result.output
+
+
+def test_each_bad_checkpoint_is_one_error_at_its_date_all_at_once(tmp_path: Path) -> None:
+    # 1e400 is past the store's bounds, null is no value: both reported, once each, in the
+    # same run, at the dates as written (no Python repr, no pydantic union member names)
+    plan = plan_with(tmp_path, SALES, "{2023-07-15: 1e400, 2023-07-20: null, 2023-08-10: 1}")
+    result = run_cli("validate", "--format", "json", plan)
+    assert result.code == 1, result.output
+    errors = json.loads(result.stdout)["errors"]
+    where = "modules[1].kpis[0].checkpoints"
+    assert [(e["path"], e["message"], e["hint"]) for e in errors] == [
+        (
+            f"{where}.2023-07-15",
+            "checkpoints 1E+400 is out of range: mktplan stores values up to a trillion "
+            "(1,000,000,000,000) either way, so a report could not add it up",
+            "check for extra zeros or an exponent such as 1e27; write the number the plan means",
+        ),
+        (
+            f"{where}.2023-07-20",
+            "this checkpoint is null, neither a number nor a share of the target",
+            "write a cumulative value (150000) or a share of the target (15%)",
+        ),
+    ]
+    assert all(e["line"] == errors[0]["line"] for e in errors)
+
+
+def test_bad_checkpoints_speak_the_users_language(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path, SALES, "{2023-07-15: 1e400, 2023-07-20: null, 2023-07-25: true}")
+    result = run_cli("validate", "--lang", "zh", plan)
+    assert result.code == 1, result.output
+    out = result.output
+    assert "checkpoints.2023-07-15: checkpoints 1E+400 超出范围" in out
+    assert "checkpoints.2023-07-20: 这个阶段目标是 null，既不是数字，也不是目标值的比例" in out
+    assert "checkpoints.2023-07-25: 这个阶段目标是 true，既不是数字，也不是目标值的比例" in out
+    assert "提示：写累计值（150000）或目标值的比例（15%）" in out
+    assert "（3 个错误，0 个警告）" in out
+    for leak in ("datetime.date", "decimal", "constrained-str", "None", "True"):
+        assert leak not in out
+
+
+def test_an_infinite_checkpoint_is_named_as_such(tmp_path: Path) -> None:
+    result = run_cli("validate", plan_with(tmp_path, SALES, "{2023-07-15: .inf}"))
+    assert result.code == 1, result.output
+    assert "checkpoints.2023-07-15: Infinity is not a finite number for 'checkpoints'" in (
+        result.output
+    )
+
+
+def test_numeric_checkpoints_survive_the_plan_cache() -> None:
+    # the cache stores plans as JSON, where a decimal is text: it must read back as a number
+    plan = Plan.model_validate(load_yaml_file(PLANS / "2025-11-double11.yaml").data)
+    again = Plan.model_validate_json(plan.model_dump_json())
+    assert again == plan
+    douyin = next(k for m in again.modules if m.id == "douyin" for k in m.kpis if k.checkpoints)
+    assert douyin.checkpoints is not None
+    assert douyin.checkpoints[dt.date(2025, 10, 31)] == Decimal(600000)

@@ -356,6 +356,9 @@ MESSAGES: dict[str, str] = {
     "validate.checkpoint_not_number.hint": (
         "write a cumulative value (150000) or a share of the target (15%)"
     ),
+    "validate.checkpoint_not_a_value": (
+        "this checkpoint is {value}, neither a number nor a share of the target"
+    ),
     "validate.checkpoint_outside": (
         "checkpoint {day} of KPI {kpi!r} lies outside its window {start} … {due}"
     ),

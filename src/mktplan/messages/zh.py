@@ -257,6 +257,7 @@ MESSAGES: dict[str, str] = {
         "KPI {kpi!r} 在 {day} 的阶段目标是 {raw!r}，既不是数字，也不是目标值的比例"
     ),
     "validate.checkpoint_not_number.hint": "写累计值（150000）或目标值的比例（15%）",
+    "validate.checkpoint_not_a_value": "这个阶段目标是 {value}，既不是数字，也不是目标值的比例",
     "validate.checkpoint_outside": (
         "KPI {kpi!r} 在 {day} 的阶段目标不在其时间窗 {start} … {due} 内"
     ),

@@ -30,8 +30,9 @@ _MONEY_FIELDS = frozenset({"budget", "total", "reserve", "lines", "reserve_range
 def error_loc(error: Any) -> Loc:
     """The field path of a pydantic error, with the field a model-level error names."""
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-    if error["type"] == "out_of_range":  # raised for a whole model: add its field
-        loc = (*loc, *str(error.get("ctx", {}).get("field", "")).split("\x00"))
+    field = str(error.get("ctx", {}).get("field", ""))
+    if error["type"] == "out_of_range" and field:  # raised for a whole model: add its field
+        loc = (*loc, *field.split("\x00"))
     return loc
 
 
@@ -122,7 +123,10 @@ def _patch(data: Any, loc: Loc, kind: str) -> bool:
         if kind == "extra_forbidden":
             parent.pop(last, None)
             return True
-        _model, info = _field_at(loc)
+        model, info = _field_at(loc)
+        if model is None and kind in ("invalid_checkpoints", "out_of_range"):
+            parent.pop(last, None)  # one bad checkpoint: the others still get checked
+            return True
         if info is None:
             return False
         if not info.is_required():

@@ -212,7 +212,8 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             msg("validate.bad_id", value=_shown(value), field=field_name),
             msg("validate.hint_ids"),
         )
-    if kind == "out_of_range":
+    if kind == "out_of_range" or isinstance(context.get("text"), Msg):
+        # raised by the model with its catalogue sentences (plan/bounds.py, checkpoints)
         text = context.get("text")
         shown_hint = context.get("hint_text") or str(context.get("hint", "")) or None
         return (text if isinstance(text, Msg) else str(error["msg"])), shown_hint
