@@ -112,3 +112,23 @@ def test_validate_path_does_not_import_pandas_or_openpyxl(tmp_path: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+def test_allowed_values_are_joined_by_the_languages_own_or(tmp_path: Path) -> None:
+    text = mutate("  cadence: weekly\n", "  cadence: hourly\n  lang: fr\n")
+    text = mutate("severity: critical}", "severity: loud}", text)
+    text += "budget_alerts: {over_budget: loud}\n"
+    bad = write(tmp_path, text)
+    en = run_cli("validate", bad)
+    assert en.code == 1
+    assert "hint: use one of 'daily', 'weekly' or 'monthly'" in en.stdout
+    assert "hint: use one of 'en' or 'zh'" in en.stdout
+    assert "hint: use one of 'info', 'warning' or 'critical'" in en.stdout
+    assert "hint: use one of 'info', 'warning', 'critical' or 'off'" in en.stdout
+    zh = run_cli("validate", "--lang", "zh", bad)
+    assert zh.code == 1
+    assert "提示：可选值：'daily', 'weekly' 或 'monthly'" in zh.stdout
+    assert "提示：可选值：'en' 或 'zh'" in zh.stdout
+    assert "提示：可选值：'info', 'warning' 或 'critical'" in zh.stdout
+    assert "提示：可选值：'info', 'warning', 'critical' 或 'off'" in zh.stdout
+    assert " or " not in zh.stdout

@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "validate.hint_add_field_top": "add `{field}:` under the top level; see docs/plan-format.md",
     "validate.not_allowed": "{value} is not allowed for {field!r}",
     "validate.hint_use_one_of": "use one of {expected}",
+    "validate.choices": "{head} or {last}",
     "validate.bad_date": "{value} is not a valid date for {field!r}",
     "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
     "validate.hint_dates": (

@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "validate.hint_add_field_top": "在最外层添加 `{field}:`；参见 docs/plan-format.md",
     "validate.not_allowed": "{field!r} 不允许取值 {value}",
     "validate.hint_use_one_of": "可选值：{expected}",
+    "validate.choices": "{head} 或 {last}",
     "validate.bad_date": "{value} 不是 {field!r} 的有效日期",
     "validate.bad_date_why": "{value} 不是 {field!r} 的有效日期（{why}）",
     "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",

@@ -188,7 +188,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if kind == "literal_error":
         return (
             msg("validate.not_allowed", value=_shown(value), field=field_name),
-            msg("validate.hint_use_one_of", expected=context.get("expected", "")),
+            msg("validate.hint_use_one_of", expected=_choices(str(context.get("expected", "")))),
         )
     if kind.startswith(("date_", "datetime_")):
         reason = str(error["msg"]).partition(", ")[2]
@@ -240,6 +240,15 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+def _choices(expected: str) -> Msg | str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") joined by the language's own
+    "or" (或), as a catalogue clause."""
+    head, _or, last = expected.rpartition(" or ")
+    if not head:
+        return expected
+    return msg("validate.choices", head=head, last=last)
 
 
 def _reading_order(finding: Finding) -> tuple[int, int]:
