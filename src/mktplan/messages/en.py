@@ -334,6 +334,28 @@ MESSAGES: dict[str, str] = {
     "validate.source_column_formula.hint": (
         "formula KPIs are computed from their inputs; map the inputs instead"
     ),
+    "validate.source_problem": "source {source!r}: {why}",
+    "validate.source_scale_not_a_number": (
+        "scale {word} is not a number or one of K, M, 千, 万, 亿"
+    ),
+    "validate.source_scale_not_positive": "scale {word} must be above 0",
+    "validate.source_date_format_unreadable": (
+        "date_format {format!r} is not a strftime pattern Python can read dates with"
+    ),
+    "validate.source_date_format_lacks": (
+        "date_format {format!r} reads no {part}, so no cell can give a whole date"
+    ),
+    "validate.source_date_format.hint": (
+        "write strftime codes for the day, month and year as the export writes them: %d, %m or "
+        "%b, %Y or %y — e.g. %m/%d/%Y, %d.%m.%Y, %b %d, %Y (no %-d)"
+    ),
+    "validate.date_part_day": "day",
+    "validate.date_part_month": "month",
+    "validate.date_part_year": "year",
+    "validate.source_table_from_one": "table {table} is no table; tables are numbered from 1",
+    "validate.source_table_from_one.hint": (
+        "write `table: 1` for the first table of the file, or the table's title"
+    ),
     "validate.department_owner": (
         "{what} is owned by {owner!r}, which looks like a department or team, not a person"
     ),

@@ -243,6 +243,24 @@ MESSAGES: dict[str, str] = {
     "validate.source_column_unknown.hint": "映射到所分配模块的 KPI 编号，或 `module.kpi`",
     "validate.source_column_formula": "数据来源 {source!r} 把列 {column!r} 映射到公式 KPI {kpis}",
     "validate.source_column_formula.hint": "公式 KPI 由其输入计算得出；请映射输入指标",
+    "validate.source_problem": "数据来源 {source!r}：{why}",
+    "validate.source_scale_not_a_number": "scale {word} 不是数字，也不是 K、M、千、万、亿 之一",
+    "validate.source_scale_not_positive": "scale {word} 必须大于 0",
+    "validate.source_date_format_unreadable": (
+        "date_format {format!r} 不是 Python 能用来读取日期的 strftime 格式"
+    ),
+    "validate.source_date_format_lacks": (
+        "date_format {format!r} 没有读取{part}，任何单元格都得不到完整日期"
+    ),
+    "validate.source_date_format.hint": (
+        "按导出文件的写法写出日、月、年的 strftime 代码：%d、%m 或 %b、%Y 或 %y，"
+        "例如 %m/%d/%Y、%Y年%m月%d日、%b %d, %Y（不要用 %-d）"
+    ),
+    "validate.date_part_day": "日",
+    "validate.date_part_month": "月",
+    "validate.date_part_year": "年",
+    "validate.source_table_from_one": "没有第 {table} 个表格；表格从 1 开始编号",
+    "validate.source_table_from_one.hint": "文件中的第一个表格写作 `table: 1`，或写表格的标题",
     "validate.department_owner": "{what} 的负责人是 {owner!r}，看起来是部门或团队，而不是个人",
     "validate.department_owner.hint": "写出对此负责的那一个人（负责人）；团队列在 `collaborators` 下",
     "validate.no_approvals": "计划没有审批记录；尚未签批",

@@ -70,6 +70,10 @@ RULES = """\
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
+- **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a
+  strftime pattern naming a day, a month and a year in codes Python reads back (`%d`, not
+  `%-d`); `table:` a title or a number from 1; `channel` (or `line`) read from a column or
+  given in `fixed:`, not both. Ingest reads files by these same rules.
 - **Checkpoints** (phased targets, `checkpoints: {2025-10-31: 15%, 2025-11-10: 650000}`):
   only on cumulative KPIs (`aggregation: sum`, or a formula that only adds or subtracts
   such KPIs) that have a `target`; each a cumulative value or a share of the target, dated

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from mktplan.errors import Finding, Severity
+from mktplan.errors import Finding, InvalidValue, Severity
 from mktplan.i18n import Msg, msg
-from mktplan.plan import formula, plausible
+from mktplan.plan import formula, plausible, sources
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
@@ -642,6 +642,47 @@ def references(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def source_options(ctx: Context) -> Iterator[Finding]:
+    """A source's options by the rules ingest reads files with (:mod:`mktplan.plan.sources`):
+    each `scale:` a factor, `date_format:` a whole date, `table:` from 1, and channel or
+    line read from a column or fixed, not both."""
+    for name, source in ctx.plan.sources.items():
+        loc = ("sources", name)
+        for header, word in (source.scale or {}).items():
+            try:
+                sources.scale_factor(word)
+            except InvalidValue as exc:
+                yield ctx.finding(
+                    (*loc, "scale", header),
+                    msg("validate.source_problem", source=name, why=exc.text),
+                    msg("ingest.bad_scale.hint"),
+                    code="invalid_source",
+                )
+        if source.date_format is not None and (
+            problem := sources.date_format_problem(source.date_format)
+        ):
+            yield ctx.finding(
+                (*loc, "date_format"),
+                msg("validate.source_problem", source=name, why=problem),
+                msg("validate.source_date_format.hint"),
+                code="invalid_source",
+            )
+        if problem := sources.table_problem(source.table):
+            yield ctx.finding(
+                (*loc, "table"),
+                msg("validate.source_problem", source=name, why=problem),
+                msg("validate.source_table_from_one.hint"),
+                code="invalid_source",
+            )
+        for kind, column in sources.given_twice(source):
+            yield ctx.finding(
+                (*loc, "fixed", kind),
+                msg("ingest.column_and_fixed", source=name, kind=kind, column=column),
+                msg("ingest.column_and_fixed.hint", kind=kind),
+                code="invalid_source",
+            )
+
+
 _DEPARTMENT = re.compile(
     r"(?:部|部门|部門|中心|团队|團隊|小组|小組|事业部|委员会|办公室)$"
     r"|\b(?:marketing|sales|team|department|dept|division|office|group|committee|agency)\b",
@@ -695,6 +736,7 @@ RULES: list[Rule] = [
     dates_in_period,
     formulas,
     references,
+    source_options,
     approvals,
     owners_are_people,
     plausible.percent_targets,
