@@ -77,6 +77,13 @@ MESSAGES: dict[str, str] = {
     "validate.not_allowed": "{value} is not allowed for {field!r}",
     "validate.hint_use_one_of": "use one of {expected}",
     "validate.choices": "{head} or {last}",
+    "validate.fits_no_type": "{value} for {field!r} is not {kinds}",
+    "validate.kinds_or": "{head} or {last}",
+    "validate.kind_number": "a number",
+    "validate.kind_whole_number": "a whole number",
+    "validate.kind_text": "text",
+    "validate.kind_date": "a date",
+    "validate.kind_other": "a value of the right kind",
     "validate.bad_date": "{value} is not a valid date for {field!r}",
     "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
     "validate.hint_dates": (
