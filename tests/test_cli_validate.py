@@ -112,3 +112,56 @@ def test_validate_path_does_not_import_pandas_or_openpyxl(tmp_path: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+def test_allowed_values_are_joined_by_the_languages_own_or(tmp_path: Path) -> None:
+    text = mutate("  cadence: weekly\n", "  cadence: hourly\n  lang: fr\n")
+    text = mutate("severity: critical}", "severity: loud}", text)
+    text += "budget_alerts: {over_budget: loud}\n"
+    bad = write(tmp_path, text)
+    en = run_cli("validate", bad)
+    assert en.code == 1
+    assert "hint: use one of 'daily', 'weekly' or 'monthly'" in en.stdout
+    assert "hint: use one of 'en' or 'zh'" in en.stdout
+    assert "hint: use one of 'info', 'warning' or 'critical'" in en.stdout
+    assert "hint: use one of 'info', 'warning', 'critical' or 'off'" in en.stdout
+    zh = run_cli("validate", "--lang", "zh", bad)
+    assert zh.code == 1
+    assert "提示：可选值：'daily', 'weekly' 或 'monthly'" in zh.stdout
+    assert "提示：可选值：'en' 或 'zh'" in zh.stdout
+    assert "提示：可选值：'info', 'warning' 或 'critical'" in zh.stdout
+    assert "提示：可选值：'info', 'warning', 'critical' 或 'off'" in zh.stdout
+    assert " or " not in zh.stdout
+
+
+def test_a_value_that_fits_none_of_a_fields_types_is_one_error_at_the_field(
+    tmp_path: Path,
+) -> None:
+    # `table` is a title or a number and `scale` values a number or a word: pydantic fails
+    # such a value once per type and names the types in the path (table.int, ….decimal)
+    text = mutate(
+        "    columns: {Sales: sales, Visitors: visitors}\n",
+        "    columns: {Sales: sales, Visitors: visitors}\n    table: [1]\n"
+        "    scale: {Sales: null}\n",
+    )
+    bad = write(tmp_path, text)
+    run = run_cli("validate", "--format", "json", bad)
+    assert run.code == 1
+    errors = json.loads(run.stdout)["errors"]
+    assert [(e["path"], e["line"], e["message"], e["hint"]) for e in errors] == [
+        (
+            "sources.shop_daily.table",
+            line_of(text, "    table:"),
+            "[1] for 'table' is not text or a whole number",
+            "write `table: 1` for the first table of the file, or the table's title",
+        ),
+        (
+            "sources.shop_daily.scale.Sales",
+            line_of(text, "    scale:"),
+            "null for 'Sales' is not a number or text",
+            "write scale: {Header: 1000} or K, M, 千, 万, 亿",
+        ),
+    ]
+    zh = run_cli("validate", "--lang", "zh", bad).stdout
+    assert "sources.shop_daily.table: 'table' 的值 [1] 不是文字或整数" in zh
+    assert "sources.shop_daily.scale.Sales: 'Sales' 的值 null 不是数字或文字" in zh

@@ -106,6 +106,23 @@ def test_chinese_starter_is_in_chinese(tmp_path: Path) -> None:
     assert sum(bool(cjk.search(c)) for c in comments) >= 0.8 * len(comments)
 
 
+def test_chinese_starter_says_lang_zh_so_every_command_speaks_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "zh.yaml"
+    assert run_cli("init", path, "--lang", "zh").code == 0
+    assert Plan.model_validate(load_yaml_file(path).data).plan.lang == "zh"
+    result = run_cli("validate", path)  # no --lang, no MKTPLAN_LANG: the plan's own lang
+    assert result.code == 0, result.output
+    assert "检查了 1 个计划：1 个有效，0 个无效" in result.stdout
+
+
+def test_english_starter_needs_no_lang(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    assert run_cli("init", path, "--lang", "en").code == 0
+    assert Plan.model_validate(load_yaml_file(path).data).plan.lang is None
+    assert "lang:" not in path.read_text("utf-8")
+    assert "1 plan checked: 1 valid, 0 invalid" in run_cli("validate", path).stdout
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text("mine", encoding="utf-8")

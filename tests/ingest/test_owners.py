@@ -66,14 +66,14 @@ def test_the_same_source_restates_its_own_values(tmp_path: Path) -> None:
     assert stored(store)[("ads.sales", "2025-10-01", "天猫")] == Decimal(150)
 
 
-def test_a_fixed_channel_beside_a_channel_column_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_fixed_channel_beside_a_channel_column_makes_the_plan_invalid(tmp_path: Path) -> None:
     plan_text = SHOPS.replace(
         "    fixed: {channel: 京东}\n", "    fixed: {channel: 京东}\n    channel: 店铺\n"
     )
     plan = write_plan(tmp_path, plan_text)
     export = write(tmp_path, "jd.csv", "日期,店铺,成交金额,花费\n2025-10-01,a,1,1\n")
     run = run_cli("ingest", plan, export, "-s", "jd", "--store", tmp_path / "s.sqlite")
-    assert run.code == 2
+    assert run.code == 1  # validate's rule (plan/sources.py): the plan is refused as it loads
     assert "gives both a channel column ('店铺') and a fixed channel" in run.stderr
 
 

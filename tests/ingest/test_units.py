@@ -126,11 +126,12 @@ def test_a_source_scale_multiplies_a_column(tmp_path: Path) -> None:
     assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(3)
 
 
-def test_a_bad_scale_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_bad_scale_makes_the_plan_invalid(tmp_path: Path) -> None:
+    # the plan's own check (validate's rule, plan/sources.py) refuses it before any file is read
     plan = write_plan(tmp_path, PLAN.replace("scale: {Clicks (K): K}", "scale: {Clicks (K): lots}"))
     export = write(tmp_path, "k.csv", "date,Clicks (K),Spend\n2025-10-01,1.25,3\n")
     run = run_cli("ingest", plan, export, "--source", "scaled", "--store", tmp_path / "s")
-    assert run.code == 2
+    assert run.code == 1
     assert "scale 'lots' is not a number or one of K, M, 千, 万, 亿" in run.stderr
 
 

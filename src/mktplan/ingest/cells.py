@@ -23,6 +23,8 @@ from mktplan.errors import InvalidValue
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
+from mktplan.plan.sources import HEADER_SCALES
+from mktplan.plan.sources import scale_factor as scale_factor  # the rule validate uses too
 
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
@@ -137,17 +139,6 @@ ISO_CODES = frozenset(
 )
 # Cell units: 1.2万 = 12,000, 0.12亿 = 12,000,000, 3w = 30,000.
 CELL_SCALES: dict[str, int] = {"万": 10**4, "w": 10**4, "亿": 10**8}
-# Header units inside brackets: 销售额(万元), 花费(千元), (亿元), 曝光(万).
-HEADER_SCALES: dict[str, int] = {
-    "千": 10**3,
-    "万": 10**4,
-    "十万": 10**5,
-    "百万": 10**6,
-    "千万": 10**7,
-    "亿": 10**8,
-}
-# `scale:` words of a source column, besides plain numbers.
-SCALE_WORDS: dict[str, int] = {"k": 10**3, "m": 10**6, "mm": 10**6, "b": 10**9, **HEADER_SCALES}
 
 
 def currency_of(token: str, expected: str) -> str | None:
@@ -212,29 +203,6 @@ def header_unit(header: str, expected: str) -> HeaderUnit:
             continue
         found = HeaderUnit(scale, currency_of(rest, expected) if rest else None, inner)
     return found
-
-
-def scale_factor(word: str | int | float | Decimal) -> Fraction:
-    """A source's `scale:` value as an exact factor: a number (1000, 0.01) or K, M, 千, 万, 亿.
-    Raises ValueError with a reason."""
-    if isinstance(word, (int, Decimal)) and not isinstance(word, bool):
-        factor = Fraction(word)
-    elif isinstance(word, float):
-        factor = Fraction(Decimal(repr(word)))
-    else:
-        text = normalize_text(str(word)).casefold()
-        if text in SCALE_WORDS:
-            factor = Fraction(SCALE_WORDS[text])
-        else:
-            try:
-                factor = Fraction(Decimal(text))
-            except (InvalidOperation, ValueError):
-                raise ValueError(
-                    f"scale {word!r} is not a number or one of K, M, 千, 万, 亿"
-                ) from None
-    if factor <= 0:
-        raise ValueError(f"scale {word!r} must be above 0")
-    return factor
 
 
 # --- single values -------------------------------------------------------------------------

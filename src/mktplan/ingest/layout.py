@@ -14,6 +14,7 @@ from mktplan.ingest.readers import TableHeader, header_key
 from mktplan.ingest.sniff import Dialect, wanted_columns
 from mktplan.plan.model import Plan, Source
 from mktplan.plan.refs import kpi_refs
+from mktplan.plan.sources import given_twice
 
 LONG_FORMAT = "long"
 LONG_REQUIRED = ("date", "kpi", "value")
@@ -224,13 +225,12 @@ def _check_period(name: str, source: Source, header: TableHeader, header_line: i
 
 
 def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
-    fixed = source.fixed
-    for kind, column in (("channel", source.channel), ("line", source.line)):
-        if fixed is not None and getattr(fixed, kind) is not None and column is not None:
-            raise UsageError(
-                msg("ingest.column_and_fixed", source=name, kind=kind, column=column),
-                hint=msg("ingest.column_and_fixed.hint", kind=kind),
-            )
+    if twice := given_twice(source):
+        kind, column = twice[0]
+        raise UsageError(
+            msg("ingest.column_and_fixed", source=name, kind=kind, column=column),
+            hint=msg("ingest.column_and_fixed.hint", kind=kind),
+        )
 
     def at(h: str | None) -> int | None:
         return found[header_key(h)] if h else None

@@ -76,6 +76,14 @@ MESSAGES: dict[str, str] = {
     "validate.hint_add_field_top": "add `{field}:` under the top level; see docs/plan-format.md",
     "validate.not_allowed": "{value} is not allowed for {field!r}",
     "validate.hint_use_one_of": "use one of {expected}",
+    "validate.choices": "{head} or {last}",
+    "validate.fits_no_type": "{value} for {field!r} is not {kinds}",
+    "validate.kinds_or": "{head} or {last}",
+    "validate.kind_number": "a number",
+    "validate.kind_whole_number": "a whole number",
+    "validate.kind_text": "text",
+    "validate.kind_date": "a date",
+    "validate.kind_other": "a value of the right kind",
     "validate.bad_date": "{value} is not a valid date for {field!r}",
     "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
     "validate.hint_dates": (
@@ -333,6 +341,28 @@ MESSAGES: dict[str, str] = {
     "validate.source_column_formula.hint": (
         "formula KPIs are computed from their inputs; map the inputs instead"
     ),
+    "validate.source_problem": "source {source!r}: {why}",
+    "validate.source_scale_not_a_number": (
+        "scale {word} is not a number or one of K, M, 千, 万, 亿"
+    ),
+    "validate.source_scale_not_positive": "scale {word} must be above 0",
+    "validate.source_date_format_unreadable": (
+        "date_format {format!r} is not a strftime pattern Python can read dates with"
+    ),
+    "validate.source_date_format_lacks": (
+        "date_format {format!r} reads no {part}, so no cell can give a whole date"
+    ),
+    "validate.source_date_format.hint": (
+        "write strftime codes for the day, month and year as the export writes them: %d, %m or "
+        "%b, %Y or %y — e.g. %m/%d/%Y, %d.%m.%Y, %b %d, %Y (no %-d)"
+    ),
+    "validate.date_part_day": "day",
+    "validate.date_part_month": "month",
+    "validate.date_part_year": "year",
+    "validate.source_table_from_one": "table {table} is no table; tables are numbered from 1",
+    "validate.source_table_from_one.hint": (
+        "write `table: 1` for the first table of the file, or the table's title"
+    ),
     "validate.department_owner": (
         "{what} is owned by {owner!r}, which looks like a department or team, not a person"
     ),
@@ -356,6 +386,9 @@ MESSAGES: dict[str, str] = {
     "validate.checkpoint_not_number.hint": (
         "write a cumulative value (150000) or a share of the target (15%)"
     ),
+    "validate.checkpoint_not_a_value": (
+        "this checkpoint is {value}, neither a number nor a share of the target"
+    ),
     "validate.checkpoint_outside": (
         "checkpoint {day} of KPI {kpi!r} lies outside its window {start} … {due}"
     ),
@@ -368,6 +401,15 @@ MESSAGES: dict[str, str] = {
     "validate.checkpoint_out_of_range.hint": (
         "a checkpoint is the cumulative value planned by that date, at most the target "
         "(at most 100%)"
+    ),
+    "validate.checkpoint_on_due": (
+        "checkpoint {day} of KPI {kpi!r} is {value}, but {day} is its due date, where the "
+        "target {target} is planned"
+    ),
+    "validate.checkpoint_on_due.hint": (
+        "the target curve ends at (due date, target): change the target to the value planned "
+        "for the due date, or move the checkpoint earlier; on the due date only the target "
+        "itself (100%) may stand"
     ),
     "validate.checkpoint_decreasing": (
         "checkpoint {day} of KPI {kpi!r} ({value}) is below the one of {previous_day} ({previous})"

@@ -60,6 +60,14 @@ MESSAGES: dict[str, str] = {
     "validate.hint_add_field_top": "在最外层添加 `{field}:`；参见 docs/plan-format.md",
     "validate.not_allowed": "{field!r} 不允许取值 {value}",
     "validate.hint_use_one_of": "可选值：{expected}",
+    "validate.choices": "{head} 或 {last}",
+    "validate.fits_no_type": "{field!r} 的值 {value} 不是{kinds}",
+    "validate.kinds_or": "{head}或{last}",
+    "validate.kind_number": "数字",
+    "validate.kind_whole_number": "整数",
+    "validate.kind_text": "文字",
+    "validate.kind_date": "日期",
+    "validate.kind_other": "正确类型的值",
     "validate.bad_date": "{value} 不是 {field!r} 的有效日期",
     "validate.bad_date_why": "{value} 不是 {field!r} 的有效日期（{why}）",
     "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",
@@ -242,6 +250,24 @@ MESSAGES: dict[str, str] = {
     "validate.source_column_unknown.hint": "映射到所分配模块的 KPI 编号，或 `module.kpi`",
     "validate.source_column_formula": "数据来源 {source!r} 把列 {column!r} 映射到公式 KPI {kpis}",
     "validate.source_column_formula.hint": "公式 KPI 由其输入计算得出；请映射输入指标",
+    "validate.source_problem": "数据来源 {source!r}：{why}",
+    "validate.source_scale_not_a_number": "scale {word} 不是数字，也不是 K、M、千、万、亿 之一",
+    "validate.source_scale_not_positive": "scale {word} 必须大于 0",
+    "validate.source_date_format_unreadable": (
+        "date_format {format!r} 不是 Python 能用来读取日期的 strftime 格式"
+    ),
+    "validate.source_date_format_lacks": (
+        "date_format {format!r} 没有读取{part}，任何单元格都得不到完整日期"
+    ),
+    "validate.source_date_format.hint": (
+        "按导出文件的写法写出日、月、年的 strftime 代码：%d、%m 或 %b、%Y 或 %y，"
+        "例如 %m/%d/%Y、%Y年%m月%d日、%b %d, %Y（不要用 %-d）"
+    ),
+    "validate.date_part_day": "日",
+    "validate.date_part_month": "月",
+    "validate.date_part_year": "年",
+    "validate.source_table_from_one": "没有第 {table} 个表格；表格从 1 开始编号",
+    "validate.source_table_from_one.hint": "文件中的第一个表格写作 `table: 1`，或写表格的标题",
     "validate.department_owner": "{what} 的负责人是 {owner!r}，看起来是部门或团队，而不是个人",
     "validate.department_owner.hint": "写出对此负责的那一个人（负责人）；团队列在 `collaborators` 下",
     "validate.no_approvals": "计划没有审批记录；尚未签批",
@@ -257,6 +283,7 @@ MESSAGES: dict[str, str] = {
         "KPI {kpi!r} 在 {day} 的阶段目标是 {raw!r}，既不是数字，也不是目标值的比例"
     ),
     "validate.checkpoint_not_number.hint": "写累计值（150000）或目标值的比例（15%）",
+    "validate.checkpoint_not_a_value": "这个阶段目标是 {value}，既不是数字，也不是目标值的比例",
     "validate.checkpoint_outside": (
         "KPI {kpi!r} 在 {day} 的阶段目标不在其时间窗 {start} … {due} 内"
     ),
@@ -266,6 +293,13 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.checkpoint_out_of_range.hint": (
         "阶段目标是到该日期计划达到的累计值，最多等于目标值（最多 100%）"
+    ),
+    "validate.checkpoint_on_due": (
+        "KPI {kpi!r} 在 {day} 的阶段目标为 {value}，但 {day} 是它的截止日期，计划值就是目标值 {target}"
+    ),
+    "validate.checkpoint_on_due.hint": (
+        "目标曲线终点是（截止日期，目标值）：把目标值改成截止日期的计划值，或把这个阶段目标移到"
+        "更早的日期；截止日期上只能写目标值本身（100%）"
     ),
     "validate.checkpoint_decreasing": (
         "KPI {kpi!r} 在 {day} 的阶段目标（{value}）低于 {previous_day} 的（{previous}）"

@@ -26,10 +26,10 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 
-def _refuse(message: Msg, hint: Msg) -> PydanticCustomError:
+def refuse(message: Msg, hint: Msg, kind: str = "out_of_range") -> PydanticCustomError:
     """The error pydantic reports, carrying the catalogue sentences for the finding."""
     return PydanticCustomError(
-        "out_of_range",
+        kind,
         message.render("en"),
         {"hint": hint.render("en"), "field": "", "text": message, "hint_text": hint},
     )
@@ -39,12 +39,12 @@ def check_number(name: str, value: Decimal) -> None:
     """Refuse a value that the store cannot hold or that rounds to nothing in it."""
     size = abs(value)
     if size > MAX_AMOUNT:
-        raise _refuse(
+        raise refuse(
             msg("bounds.too_large", name=name, value=value.normalize(), max=f"{MAX_AMOUNT:,}"),
             msg("bounds.too_large.hint"),
         )
     if 0 < size < MIN_AMOUNT:
-        raise _refuse(
+        raise refuse(
             msg("bounds.too_small", name=name, value=value.normalize()),
             msg("bounds.too_small.hint"),
         )
@@ -53,7 +53,7 @@ def check_number(name: str, value: Decimal) -> None:
 def check_date(name: str, value: dt.date) -> None:
     """Refuse a date outside the years plans are written for."""
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise _refuse(
+        raise refuse(
             msg(
                 "bounds.date_outside",
                 name=name,
@@ -79,7 +79,7 @@ def check_model(model: BaseModel) -> None:
                 for key, item in value.items():
                     if type(item) is Decimal:
                         try:
-                            check_number(f"{name} {key!r}:", item)
+                            check_number(f"{name} {_shown_key(key)}:", item)
                         except PydanticCustomError as exc:
                             raise _at(exc, f"{name}\x00{key}") from None
         except PydanticCustomError as exc:
@@ -90,3 +90,8 @@ def check_model(model: BaseModel) -> None:
 
 def _at(exc: PydanticCustomError, field: str) -> PydanticCustomError:
     return PydanticCustomError(exc.type, exc.message(), {**(exc.context or {}), "field": field})
+
+
+def _shown_key(key: object) -> str:
+    """A mapping key as the plan writes it: a date as 2024-01-05, text quoted."""
+    return key.isoformat() if isinstance(key, dt.date) else repr(key)

@@ -70,11 +70,18 @@ RULES = """\
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
+- **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a
+  strftime pattern naming a day, a month and a year in codes Python reads back (`%d`, not
+  `%-d`); `table:` a title or a number from 1; `channel` (or `line`) read from a column or
+  given in `fixed:`, not both. Ingest reads files by these same rules.
 - **Checkpoints** (phased targets, `checkpoints: {2025-10-31: 15%, 2025-11-10: 650000}`):
   only on cumulative KPIs (`aggregation: sum`, or a formula that only adds or subtracts
   such KPIs) that have a `target`; each a cumulative value or a share of the target, dated
-  from the plan start to the KPI's `due`, never decreasing, at most the target. The report
-  paces the KPI along the piecewise-linear curve through them (see metrics.md).
+  from the plan start to the KPI's `due`, never decreasing, at most the target. The curve
+  ends at (`due`, target), or at (plan end, target) without `due`: a checkpoint on that day
+  must equal the target (`100%`), any other value there is an error (change the target or
+  move the checkpoint earlier). The report paces the KPI along the piecewise-linear curve
+  through them (see metrics.md).
 - **Ranges**: every amount, target, baseline and alert value lies within ±1,000,000,000,000
   (a trillion: the store keeps values as 64-bit integers of millionths and reports add
   them up) and is 0 or at least 0.000001; every date lies in 2000–2099;

@@ -14,6 +14,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 
@@ -85,6 +89,51 @@ PercentPoints = Annotated[
     BeforeValidator(_percent),
     Field(ge=0, allow_inf_nan=False, description="Percent points: `30%` or 30 mean 30 %."),
 ]
+
+
+def _checkpoint_value(
+    value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+) -> Any:
+    """One checkpoint: a number within the store's bounds, or text (a share such as `15%`,
+    read by the checkpoints rule). Refused here, one error per checkpoint at its own date,
+    so a bad value is named once (not once per member of the union it failed) and beside
+    the other checkpoints' errors."""
+    try:
+        checked = handler(value)
+    except ValidationError:
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise bounds.refuse(
+                msg("validate.not_finite", value=str(value), field="checkpoints"),
+                msg("validate.hint_plain_number"),
+                "invalid_checkpoints",
+            ) from None
+        raise bounds.refuse(
+            msg("validate.checkpoint_not_a_value", value=_as_yaml(value)),
+            msg("validate.checkpoint_not_number.hint"),
+            "invalid_checkpoints",
+        ) from None
+    if info.mode == "json" and isinstance(checked, str):
+        # JSON (the plan cache) writes a decimal as text: a plain number there is a number
+        try:
+            number = Decimal(checked)
+        except ArithmeticError:
+            return checked
+        checked = number if number.is_finite() else checked
+    if isinstance(checked, Decimal):
+        bounds.check_number("checkpoints", checked)
+    return checked
+
+
+def _as_yaml(value: Any) -> str:
+    """A loaded value as YAML writes it: null, true, [1] (not Python's None, True)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+CheckpointValue = Annotated[Decimal | str, WrapValidator(_checkpoint_value)]
 
 
 class StrictModel(BaseModel):
@@ -227,7 +276,7 @@ class Kpi(StrictModel):
     better: Better = Field(
         default="higher", description="lower for costs: attainment = target / actual."
     )
-    checkpoints: dict[dt.date, Decimal | str] | None = Field(
+    checkpoints: dict[dt.date, CheckpointValue] | None = Field(
         default=None,
         description="Phased target of a cumulative KPI: date → cumulative value, or share of "
         'the target ("15%"), reached by the end of that date.',

@@ -28,11 +28,39 @@ _MONEY_FIELDS = frozenset({"budget", "total", "reserve", "lines", "reserve_range
 
 
 def error_loc(error: Any) -> Loc:
-    """The field path of a pydantic error, with the field a model-level error names."""
+    """The field path of a pydantic error, with the field a model-level error names, without
+    the union member pydantic appends (`table.int`, `scale.Sales.constrained-str`)."""
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-    if error["type"] == "out_of_range":  # raised for a whole model: add its field
-        loc = (*loc, *str(error.get("ctx", {}).get("field", "")).split("\x00"))
+    cut = union_member_at(loc)
+    if cut is not None:
+        return loc[:cut]
+    field = str(error.get("ctx", {}).get("field", ""))
+    if error["type"] == "out_of_range" and field:  # raised for a whole model: add its field
+        loc = (*loc, *field.split("\x00"))
     return loc
+
+
+def union_member_at(loc: Loc) -> int | None:
+    """The position in ``loc`` of the union member's tag pydantic names when a value fits
+    none of a union's types (`int` in `sources.x.table.int`), or None."""
+    current: Any = Plan
+    for position, part in enumerate(loc):
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        args = typing.get_args(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        elif origin in (typing.Union, types.UnionType):
+            return position
+        elif origin is list and args:
+            current = args[0]
+        elif origin is dict and len(args) == 2:
+            current = args[1]
+        else:
+            return None
+    return None
 
 
 def model_at(loc: Loc) -> type[BaseModel] | None:
@@ -122,7 +150,10 @@ def _patch(data: Any, loc: Loc, kind: str) -> bool:
         if kind == "extra_forbidden":
             parent.pop(last, None)
             return True
-        _model, info = _field_at(loc)
+        model, info = _field_at(loc)
+        if model is None:
+            parent.pop(last, None)  # a bad item of a mapping (a checkpoint, a scale): the rest
+            return True  # still get checked
         if info is None:
             return False
         if not info.is_required():

@@ -6,14 +6,16 @@ and one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
-from mktplan.errors import Finding, Severity
+from mktplan.errors import Finding, InvalidValue, Severity
 from mktplan.i18n import Msg, msg
-from mktplan.plan import formula, plausible
+from mktplan.plan import formula, plausible, sources
 from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
@@ -640,6 +642,47 @@ def references(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def source_options(ctx: Context) -> Iterator[Finding]:
+    """A source's options by the rules ingest reads files with (:mod:`mktplan.plan.sources`):
+    each `scale:` a factor, `date_format:` a whole date, `table:` from 1, and channel or
+    line read from a column or fixed, not both."""
+    for name, source in ctx.plan.sources.items():
+        loc = ("sources", name)
+        for header, word in (source.scale or {}).items():
+            try:
+                sources.scale_factor(word)
+            except InvalidValue as exc:
+                yield ctx.finding(
+                    (*loc, "scale", header),
+                    msg("validate.source_problem", source=name, why=exc.text),
+                    msg("ingest.bad_scale.hint"),
+                    code="invalid_source",
+                )
+        if source.date_format is not None and (
+            problem := sources.date_format_problem(source.date_format)
+        ):
+            yield ctx.finding(
+                (*loc, "date_format"),
+                msg("validate.source_problem", source=name, why=problem),
+                msg("validate.source_date_format.hint"),
+                code="invalid_source",
+            )
+        if problem := sources.table_problem(source.table):
+            yield ctx.finding(
+                (*loc, "table"),
+                msg("validate.source_problem", source=name, why=problem),
+                msg("validate.source_table_from_one.hint"),
+                code="invalid_source",
+            )
+        for kind, column in sources.given_twice(source):
+            yield ctx.finding(
+                (*loc, "fixed", kind),
+                msg("ingest.column_and_fixed", source=name, kind=kind, column=column),
+                msg("ingest.column_and_fixed.hint", kind=kind),
+                code="invalid_source",
+            )
+
+
 _DEPARTMENT = re.compile(
     r"(?:部|部门|部門|中心|团队|團隊|小组|小組|事业部|委员会|办公室)$"
     r"|\b(?:marketing|sales|team|department|dept|division|office|group|committee|agency)\b",
@@ -693,6 +736,7 @@ RULES: list[Rule] = [
     dates_in_period,
     formulas,
     references,
+    source_options,
     approvals,
     owners_are_people,
     plausible.percent_targets,
@@ -741,12 +785,14 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             continue
         due = kpi.due or ctx.plan.plan.period.end
         previous: tuple[object, Decimal] | None = None
+        written = _written_keys(ctx.loaded.data, loc)
         for day, raw in sorted(kpi.checkpoints.items()):
+            at = (*loc, written[day]) if day in written else loc
             try:
                 share = checkpoint_share(raw)
             except ValueError:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg("validate.checkpoint_not_number", day=day, kpi=ref.qualified, raw=raw),
                     msg("validate.checkpoint_not_number.hint"),
                     code="invalid_checkpoints",
@@ -755,7 +801,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             value = Decimal(raw) if share is None else kpi.target * share / 100
             if not start <= day <= due:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_outside",
                         day=day,
@@ -768,7 +814,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                 )
             if value < 0 or value > kpi.target:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_out_of_range",
                         day=day,
@@ -779,9 +825,23 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                     msg("validate.checkpoint_out_of_range.hint"),
                     code="invalid_checkpoints",
                 )
+            elif day == due and value != kpi.target:
+                # the curve ends at (due, target): a different value there would be ignored
+                yield ctx.finding(
+                    at,
+                    msg(
+                        "validate.checkpoint_on_due",
+                        day=day,
+                        kpi=ref.qualified,
+                        value=f"{value.normalize():f}",
+                        target=f"{kpi.target.normalize():f}",
+                    ),
+                    msg("validate.checkpoint_on_due.hint"),
+                    code="invalid_checkpoints",
+                )
             if previous is not None and value < previous[1]:
                 yield ctx.finding(
-                    loc,
+                    at,
                     msg(
                         "validate.checkpoint_decreasing",
                         day=day,
@@ -797,6 +857,23 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 
 
 RULES.append(checkpoints)
+
+
+def _written_keys(data: Any, loc: Loc) -> dict[dt.date, str]:
+    """The keys of the mapping at ``loc`` in the plan as written, by the date each names
+    (`2024-01-06` written so), for findings that point at one checkpoint's line."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    found: dict[dt.date, str] = {}
+    for key in data if isinstance(data, dict) else ():
+        try:
+            found[dt.date.fromisoformat(str(key))] = str(key)
+        except ValueError:
+            continue
+    return found
 
 
 _CUMULATIVE: weakref.WeakKeyDictionary[Context, set[str]] = weakref.WeakKeyDictionary()

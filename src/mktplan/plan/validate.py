@@ -16,7 +16,7 @@ from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
-from mktplan.plan.partial import error_loc, model_at, partial_findings
+from mktplan.plan.partial import error_loc, model_at, partial_findings, union_member_at
 from mktplan.suggest import Suggester
 
 
@@ -119,12 +119,29 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
                 close = [key]
             if close:
                 renamed.add((*loc[:-1], close[0]))
+    # A value that fits none of a union's types fails once per type: one finding says so.
+    members: dict[Loc, list[str]] = {}
+    for error in errors:
+        raw = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+        cut = union_member_at(raw)
+        if cut is not None:
+            members.setdefault(raw[:cut], []).append(str(raw[cut]))
     for error in errors:
         loc = error_loc(error)
         if error["type"] == "missing" and loc in renamed:
             continue
         kind = error["type"]
-        message, hint = _explain(error, loc)
+        message: Msg | str
+        hint: Msg | str | None
+        if loc in members:
+            tags = members[loc]
+            if not tags:
+                continue  # told already, with the union's first error
+            message, hint = _fits_no_type(error.get("input"), loc, tags)
+            members[loc] = []
+            kind = "invalid_type"
+        else:
+            message, hint = _explain(error, loc)
         mark = loaded.mark(loc)
         findings.append(
             Finding.of(
@@ -138,6 +155,44 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             )
         )
     return findings
+
+
+# the kind of value each union member pydantic tags an error with stands for
+_MEMBER_KINDS = {
+    "decimal": "validate.kind_number",
+    "float": "validate.kind_number",
+    "int": "validate.kind_whole_number",
+    "str": "validate.kind_text",
+    "constrained-str": "validate.kind_text",
+    "date": "validate.kind_date",
+}
+# what to write instead, by the field holding the union
+_UNION_HINTS = {"table": "validate.source_table_from_one.hint", "scale": "ingest.bad_scale.hint"}
+
+
+def _as_yaml(value: object) -> str:
+    """A loaded value as YAML writes it: null, true, 12.5, 'text'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return _shown(value)
+
+
+def _fits_no_type(value: object, loc: Loc, tags: list[str]) -> tuple[Msg, Msg | None]:
+    """The one finding for a value that fits none of a union's types (tagged ``tags``)."""
+    kinds = list(dict.fromkeys(msg(_MEMBER_KINDS[t]) for t in tags if t in _MEMBER_KINDS))
+    if not kinds:
+        kinds = [msg("validate.kind_other")]
+    listed = kinds[0]
+    for kind in kinds[1:]:
+        listed = msg("validate.kinds_or", head=listed, last=kind)
+    field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    hint_key = next((_UNION_HINTS[p] for p in reversed(loc) if p in _UNION_HINTS), None)
+    return (
+        msg("validate.fits_no_type", value=_as_yaml(value), field=field_name, kinds=listed),
+        msg(hint_key) if hint_key else None,
+    )
 
 
 # pydantic's limits on numbers: the catalogue code and the context entry naming the limit
@@ -188,7 +243,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if kind == "literal_error":
         return (
             msg("validate.not_allowed", value=_shown(value), field=field_name),
-            msg("validate.hint_use_one_of", expected=context.get("expected", "")),
+            msg("validate.hint_use_one_of", expected=_choices(str(context.get("expected", "")))),
         )
     if kind.startswith(("date_", "datetime_")):
         reason = str(error["msg"]).partition(", ")[2]
@@ -212,7 +267,8 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             msg("validate.bad_id", value=_shown(value), field=field_name),
             msg("validate.hint_ids"),
         )
-    if kind == "out_of_range":
+    if kind == "out_of_range" or isinstance(context.get("text"), Msg):
+        # raised by the model with its catalogue sentences (plan/bounds.py, checkpoints)
         text = context.get("text")
         shown_hint = context.get("hint_text") or str(context.get("hint", "")) or None
         return (text if isinstance(text, Msg) else str(error["msg"])), shown_hint
@@ -239,6 +295,15 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+def _choices(expected: str) -> Msg | str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") joined by the language's own
+    "or" (或), as a catalogue clause."""
+    head, _or, last = expected.rpartition(" or ")
+    if not head:
+        return expected
+    return msg("validate.choices", head=head, last=last)
 
 
 def _reading_order(finding: Finding) -> tuple[int, int]:
