@@ -357,7 +357,9 @@ def test_example_xlsx(plan: Path, as_of: str, store: Path, tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("plan", "as_of"), EXAMPLES)
 def test_example_table(plan: Path, as_of: str, store: Path) -> None:
-    result = run_cli("report", plan, "--as-of", as_of, "--format", "table", "--store", store)
+    result = run_cli(
+        "report", plan, "--as-of", as_of, "--format", "table", "--lang", "en", "--store", store
+    )
     assert result.code == 0, result.output
     for title in ("Summary", "Strategy tracking", "KPIs", "Tasks"):
         assert title in result.stdout
