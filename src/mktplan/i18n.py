@@ -199,6 +199,7 @@ EN: dict[str, str] = {
     "plan_changes": "Plan changes this period",
     "issue_stale": "source {source}: no new data for {kpis} since {since} ({days} days before as-of)",
     "issue_more": "{names} and {more} more",
+    "issue_stale_unnamed": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
     "issue_refused": "source {source}: {count} row(s) refused since {since}",
     "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }
@@ -366,6 +367,7 @@ ZH: dict[str, str] = {
     "plan_changes": "本期计划变更",
     "issue_stale": "数据来源 {source}：{kpis}自 {since} 起无新数据（截至日期前 {days} 天）",
     "issue_more": "{names}等 {count} 个指标",
+    "issue_stale_unnamed": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
     "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
     "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
 }

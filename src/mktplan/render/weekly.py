@@ -284,7 +284,8 @@ NAMED_STALE = 3
 
 def data_issue_text(issue: DataIssue, lang: str) -> str:
     """One line of the data-quality banner in ``lang``: a stale source names its KPIs without
-    new data (not the source as a whole: its other KPIs may be current)."""
+    new data (not the source as a whole: its other KPIs may be current), or how many when
+    the issue does not name them."""
     words = labels(lang)
     names = [name for _, name in issue.kpis]
     sep = "、" if lang == "zh" else ", "
@@ -293,7 +294,8 @@ def data_issue_text(issue: DataIssue, lang: str) -> str:
         kpis = words["issue_more"].format(
             names=kpis, more=len(names) - NAMED_STALE, count=len(names)
         )
-    return words[f"issue_{issue.kind}"].format(
+    kind = "stale_unnamed" if issue.kind == "stale" and not names else issue.kind
+    return words[f"issue_{kind}"].format(
         source=issue.source,
         since=numbers.date(issue.since),
         days=numbers.text(issue.days),
