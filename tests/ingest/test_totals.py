@@ -82,14 +82,45 @@ def test_google_total_rows_including_subtotals_are_skipped(tmp_path: Path) -> No
         ("总计:", True),
         ("小计(华东)", True),
         ("汇总", True),
+        ("TOTALS", True),
+        ("Total - Search", True),
+        ("Total – Search", True),
+        ("total (all campaigns)", True),
+        ("合计（含税）", True),
+        ("汇总：全部", True),
+        ("總計", True),
+        ("  Total  ", True),
         ("Totally Fit", False),
-        ("Summary Sale Campaign", True),  # matched by prefix, as documented
+        ("Total Wine & More - Search", False),
+        ("Summary Sale 2025", False),
+        ("Summary Sale Campaign", False),
+        ("合计金额", False),
         ("Summer", False),
         ("天猫", False),
     ],
 )
 def test_totals_labels(label: str, is_total: bool) -> None:
     assert is_totals_label(label) is is_total
+
+
+def test_campaigns_named_like_a_label_stay_data(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "tw.csv",
+        "Day,Campaign,Cost,Clicks\n"
+        "2025-10-01,Brand,10,1\n"
+        "2025-10-01,Total Wine & More - Search,25,4\n"
+        "2025-10-01,Summary Sale 2025,7,2\n"
+        "2025-10-01,Total: Search,42,7\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    assert values[("ads.spend", "2025-10-01", "Total Wine & More - Search")] == Decimal(25)
+    assert values[("ads.spend", "2025-10-01", "Summary Sale 2025")] == Decimal(7)
+    assert sum(v for (k, _, _), v in values.items() if k == "ads.spend") == Decimal(42)
+    assert run.stdout.count("a totals row") == 1
 
 
 META = (
