@@ -16,7 +16,7 @@ import pytest
 from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
-from mktplan.ingest.mapping import MappedFile, map_body
+from mktplan.ingest.mapping import MappedFile, map_body, unmapped_columns
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
@@ -99,7 +99,10 @@ def both(plan: object, path: Path, source: str, size: int) -> tuple[MappedFile, 
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
     quotes = scan_file(path).quotes
-    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+    # read whole as map_table does, with the unmapped columns it reads
+    unmapped = unmapped_columns(dialect.header, layout)
+    positions = sorted([*layout.positions, *unmapped])
+    body = read_body(dialect, positions, layout.text_positions | set(unmapped), quotes)
     whole = map_body(plan, dialect.header, layout, body)
     if dialect.skipped_above:  # said by map_table, whichever way it reads
         above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)

@@ -207,3 +207,44 @@ def test_a_ledger_invoice_equal_to_the_others_of_its_day_is_no_summary_row(
     with Store.open(store) as opened:
         refs = {(s.observation.ref, s.observation.value) for s in opened.observations("shapes")}
     assert refs == {("INV-1", 100), ("INV-2", 50), ("INV-3", 150)}
+
+
+GOOGLE_DAYS_SOURCE = """\
+  google_days:                     # Google Ads by day, no channel
+    date: Day
+    module: ads
+    columns: {Cost: spend, Clicks: clicks}
+"""
+
+
+# --- a totals label in the first column -----------------------------------------------------
+
+GOOGLE_DAYS = (
+    "Campaign report\n"
+    '"October 1, 2025 - October 2, 2025"\n'
+    "Campaign status,Campaign,Day,Currency code,Cost,Clicks\n"
+    "Enabled,Search | Brand,2025-10-01,CNY,12.00,3\n"
+    "Enabled,Display,2025-10-02,CNY,8.00,2\n"
+    "Total: Campaigns, --, --,CNY,20.00,5\n"
+    "Total: Account,,,CNY,20.00,5\n"
+    "Total: Search,,,CNY,12.00,3\n"
+    "Total: Display,,,CNY,8.00,2\n"
+)
+
+
+@pytest.mark.parametrize("source", ["google", "google_days"])
+def test_google_total_rows_labelled_in_the_first_column_are_skipped(
+    tmp_path: Path, source: str
+) -> None:
+    plan, store = write_plan(tmp_path, PLAN + GOOGLE_DAYS_SOURCE), tmp_path / "s.sqlite"
+    export = write(tmp_path, "gday.csv", GOOGLE_DAYS)
+    run = run_cli("ingest", plan, export, "--source", source, "--store", store)
+    assert run.code == 0, run.output
+    assert "2 rows read" in run.stdout
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == Decimal(20)
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.clicks") == Decimal(5)
+    assert "skipped line 6: a totals row (Campaign status: 'Total: Campaigns')" in run.stdout
+    log = run_cli("log", plan, "--store", store, "--format", "json")
+    [file] = json.loads(log.stdout)["runs"][0]["files"]
+    totals = [s["first_line"] for s in file["skipped"] if "totals row" in s["reason"]]
+    assert totals == [6, 7, 8, 9]

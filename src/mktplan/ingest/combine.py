@@ -39,6 +39,7 @@ from mktplan.ingest.mapping import (
     SummaryFacts,
     map_block,
     map_body,
+    unmapped_columns,
 )
 from mktplan.ingest.read import ColumnIsText, NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
@@ -80,7 +81,9 @@ def map_table(
         except NotStreamable:
             mapped = None
     if mapped is None:
-        body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+        unmapped = unmapped_columns(dialect.header, layout)
+        positions = sorted([*layout.positions, *unmapped])
+        body = read_body(dialect, positions, layout.text_positions | set(unmapped), quotes)
         mapped = map_body(plan, dialect.header, layout, body, digest)
     if not dialect.skipped_above:
         return mapped
@@ -96,7 +99,8 @@ def _block_reader(
     block_rows: int,
 ) -> Blocks | None:
     header = dialect.header
-    positions, text_positions = layout.positions, layout.text_positions
+    first = unmapped_columns(header, layout)
+    positions, text_positions = sorted([*layout.positions, *first]), layout.text_positions
     if header.parquet:
         return lambda _: parquet_blocks(
             header.readable, header.headers, positions, text_positions, header.file, block_rows
@@ -113,7 +117,7 @@ def _block_reader(
         header,
         dialect.header_line,
         positions,
-        text_positions | as_text,
+        text_positions | as_text | set(first),
         quotes,
         block_bytes,
     )

@@ -289,10 +289,12 @@ def map_block(
     source = layout.source
     period = (plan.plan.period.start, plan.plan.period.end)
 
-    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said
+    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said. The
+    # first column counts too, mapped or not: Google Ads writes "Total: Account" there
     skip = np.zeros(size, dtype=np.bool_)
     skipped: list[tuple[int, str]] = []
-    for labelled in (layout.date, layout.kpi, layout.route, layout.channel):
+    first_column = 0 if 0 in body.columns else None
+    for labelled in (first_column, layout.date, layout.kpi, layout.route, layout.channel):
         if labelled is None or body[labelled].kind != "text":
             continue
         position = labelled
@@ -458,6 +460,15 @@ def _parse_metrics(
                 ) from None
         parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
     return parsed
+
+
+def unmapped_columns(header: TableHeader, layout: Layout) -> list[int]:
+    """Columns the layout does not map that the map stage reads as text, to tell totals rows
+    from data: the first (Google Ads writes "Total: Account" there, with Day and Campaign
+    blank). None of a Parquet file: its typed columns carry no such rows."""
+    if header.parquet or not header.headers or 0 in layout.positions:
+        return []
+    return [0]
 
 
 @dataclass(frozen=True)
@@ -1159,4 +1170,5 @@ __all__ = [
     "RejectedRow",
     "map_block",
     "map_body",
+    "unmapped_columns",
 ]
