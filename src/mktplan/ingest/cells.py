@@ -62,6 +62,21 @@ def is_totals_label(raw: str) -> bool:
     return _TOTALS_LABEL.fullmatch(normalize_text(raw).casefold()) is not None
 
 
+def is_name(raw: str) -> bool:
+    """Whether a cell names something (an ad, a campaign, a status) rather than holding a
+    number, a date or no value: text with a letter that reads as neither."""
+    text = normalize_text(raw)
+    if not any(ch.isalpha() for ch in text) or text.casefold() in NO_VALUE:
+        return False
+    for read in (parse_value, parse_date):
+        try:
+            read(text)
+        except ValueError:
+            continue
+        return False
+    return True
+
+
 # --- currencies and scale ----------------------------------------------------------------
 
 # The usual spellings of a currency in exports (NFKC-folded and case-folded: ￥ is ¥, US$ us$).
