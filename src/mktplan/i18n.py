@@ -199,7 +199,9 @@ EN: dict[str, str] = {
     "plan_changes": "Plan changes this period",
     "issue_stale": "source {source}: no new data for {kpis} since {since} ({days} days before as-of)",
     "issue_more": "{names} and {more} more",
-    "issue_stale_unnamed": "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale",
+    "issue_stale_unnamed": (
+        "source {source}: no new data since {since} ({days} days before as-of), {count} KPI(s) stale"
+    ),
     "issue_refused": "source {source}: {count} row(s) refused since {since}",
     "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
 }

@@ -16,7 +16,7 @@ import pytest
 from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
-from mktplan.ingest.mapping import MappedFile, map_body
+from mktplan.ingest.mapping import MappedFile, map_body, named_by_unmapped, unmapped_columns
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
@@ -99,7 +99,10 @@ def both(plan: object, path: Path, source: str, size: int) -> tuple[MappedFile, 
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
     quotes = scan_file(path).quotes
-    body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+    # read whole as map_table does: a wide table with its unmapped columns
+    unmapped = unmapped_columns(dialect.header, layout, every=layout.kpi is None)
+    positions = sorted([*layout.positions, *unmapped])
+    body = read_body(dialect, positions, layout.text_positions | set(unmapped), quotes)
     whole = map_body(plan, dialect.header, layout, body)
     if dialect.skipped_above:  # said by map_table, whichever way it reads
         above = SkippedRows(1, dialect.header_line - 1, dialect.skipped_above)
@@ -198,19 +201,35 @@ def test_a_summary_row_in_a_late_block_hands_over_to_the_whole_read(tmp_path: Pa
     assert not streams(plan, export, "ads", 1024)
 
 
-def test_a_summary_row_first_in_its_day_without_identifying_columns(tmp_path: Path) -> None:
+def test_a_summary_row_without_identifying_columns_is_told_by_its_unmapped_names(
+    tmp_path: Path,
+) -> None:
+    # `bare` maps no column naming a row: the unmapped campaign names do (the channel column,
+    # x throughout, names nothing). Such a table is read whole, with every column.
     body = "".join(
         f"2025-01-{1 + i // 100:02d},c{i},x,{i % 10},0,{i % 3},1,1.5,1,\n" for i in range(300)
     )
     day_two = range(100, 200)
-    summary = f"2025-01-02,all,x,{sum(i % 10 for i in day_two)},0,{sum(i % 3 for i in day_two)},1,1.5,1,\n"
+    sums = f"{sum(i % 10 for i in day_two)},0,{sum(i % 3 for i in day_two)},1,1.5,1,\n"
     lines = body.splitlines(keepends=True)
-    lines.insert(100, summary)
+    lines.insert(100, f"2025-01-02,,x,{sums}")
     plan, export = setup(tmp_path, HEADER + "".join(lines))
     whole, blocks = both(plan, export, "bare", 700)
     same(whole, blocks)
     assert [s.first for s in whole.skipped] == [102]
-    assert not streams(plan, export, "bare", 700)
+    from mktplan.plan.model import Plan
+
+    assert isinstance(plan, Plan)
+    dialect = sniff(export, plan.sources["bare"])
+    assert named_by_unmapped(plan, dialect.header, choose_layout(plan, dialect, "bare"))
+    # named ("all"), the same row is data: 450 + 450 spend on 2025-01-02
+    lines[100] = f"2025-01-02,all,x,{sums}"
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    whole, blocks = both(plan, export, "bare", 700)
+    same(whole, blocks)
+    assert whole.skipped == ()
+    spend = {r[1]: r[3] for r in whole.rows if r[0] == "ads.spend"}
+    assert spend["2025-01-02"] == 900_000_000  # micro-units
 
 
 def test_day_month_order_is_read_from_the_whole_column(tmp_path: Path) -> None:

@@ -82,14 +82,45 @@ def test_google_total_rows_including_subtotals_are_skipped(tmp_path: Path) -> No
         ("总计:", True),
         ("小计(华东)", True),
         ("汇总", True),
+        ("TOTALS", True),
+        ("Total - Search", True),
+        ("Total – Search", True),
+        ("total (all campaigns)", True),
+        ("合计（含税）", True),
+        ("汇总：全部", True),
+        ("總計", True),
+        ("  Total  ", True),
         ("Totally Fit", False),
-        ("Summary Sale Campaign", True),  # matched by prefix, as documented
+        ("Total Wine & More - Search", False),
+        ("Summary Sale 2025", False),
+        ("Summary Sale Campaign", False),
+        ("合计金额", False),
         ("Summer", False),
         ("天猫", False),
     ],
 )
 def test_totals_labels(label: str, is_total: bool) -> None:
     assert is_totals_label(label) is is_total
+
+
+def test_campaigns_named_like_a_label_stay_data(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "tw.csv",
+        "Day,Campaign,Cost,Clicks\n"
+        "2025-10-01,Brand,10,1\n"
+        "2025-10-01,Total Wine & More - Search,25,4\n"
+        "2025-10-01,Summary Sale 2025,7,2\n"
+        "2025-10-01,Total: Search,42,7\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    assert values[("ads.spend", "2025-10-01", "Total Wine & More - Search")] == Decimal(25)
+    assert values[("ads.spend", "2025-10-01", "Summary Sale 2025")] == Decimal(7)
+    assert sum(v for (k, _, _), v in values.items() if k == "ads.spend") == Decimal(42)
+    assert run.stdout.count("a totals row") == 1
 
 
 META = (
@@ -176,3 +207,128 @@ def test_a_ledger_invoice_equal_to_the_others_of_its_day_is_no_summary_row(
     with Store.open(store) as opened:
         refs = {(s.observation.ref, s.observation.value) for s in opened.observations("shapes")}
     assert refs == {("INV-1", 100), ("INV-2", 50), ("INV-3", 150)}
+
+
+# --- unlabelled summary rows: only rows with every name cell empty ------------------------
+
+EXTRA_SOURCES = """\
+  meta_note:                       # Meta by ad, the ad name kept as a note, no channel
+    date: Reporting starts
+    module: ads
+    note: Ad name
+    columns: {Amount spent (CNY): spend, Impressions: reach, Link clicks: clicks}
+  google_days:                     # Google Ads by day, no channel
+    date: Day
+    module: ads
+    columns: {Cost: spend, Clicks: clicks}
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("plain", "date,spend\n2025-10-01,100\n2025-10-02,200\n2025-10-03,300\n"),
+        (
+            "spend_sales",
+            "date,spend,sales\n2025-10-01,100,10\n2025-10-02,200,25\n2025-10-03,300,30\n",
+        ),
+    ],
+)
+def test_a_dated_row_of_a_file_without_names_is_data_even_when_it_is_the_sum(
+    tmp_path: Path, source: str, text: str
+) -> None:
+    # 300 = 100 + 200, but the row is named by its date: a day's figure, never a summary
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    run = run_cli(
+        "ingest", plan, write(tmp_path, "d.csv", text), "--source", source, "--store", store
+    )
+    assert run.code == 0, run.output
+    assert "3 rows read" in run.stdout
+    assert "skipped" not in run.stdout
+    assert stored(store)[("ads.spend", "2025-10-03", "")] == Decimal(300)
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == Decimal(600)
+
+
+def test_an_undated_unnamed_row_that_sums_the_file_is_a_summary_row(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "d.csv", "date,spend\n2025-10-01,100\n2025-10-02,200\n,300\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 4: a summary row" in run.stdout
+    assert sum(stored(store).values()) == Decimal(300)
+
+
+def test_a_named_row_is_data_when_the_name_is_only_a_note(tmp_path: Path) -> None:
+    # Ad3's 10.00 / 90 / 3 equal Ad1 + Ad2 of its day, but Ad3 names an ad
+    plan, store = write_plan(tmp_path, PLAN + EXTRA_SOURCES), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "meta5.csv",
+        "Reporting starts,Ad name,Campaign name,Amount spent (CNY),Impressions,Link clicks\n"
+        "2025-10-01,Ad1,C1,10.00,100,3\n"
+        "2025-10-01,Ad2,C1,0,0,0\n"
+        "2025-10-01,Ad3,C2,10.00,90,3\n"
+        "2025-10-02,Ad1,C1,7.00,70,2\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta_note", "--store", store)
+    assert run.code == 0, run.output
+    assert "4 rows read" in run.stdout
+    assert "skipped" not in run.stdout
+    values = stored(store)
+    assert values[("ads.spend", "2025-10-01", "")] == Decimal(20)
+    assert values[("ads.reach", "2025-10-01", "")] == Decimal(190)
+    assert values[("ads.clicks", "2025-10-01", "")] == Decimal(6)
+
+
+def test_meta_summary_row_with_a_shared_setting_filled_is_still_skipped(tmp_path: Path) -> None:
+    # as in Meta's .xlsx: the summary row's names are empty, but its attribution setting (the
+    # same in every row, so it names nothing) and its dates are filled
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "meta.csv",
+        "Reporting starts,Reporting ends,Ad name,Ad delivery,Attribution setting,"
+        "Amount spent (CNY),Reach,Link clicks\n"
+        "2025-10-05,2025-10-31,,,7-day click,30.50,900,7\n"
+        "2025-10-05,2025-10-31,Ad one,active,7-day click,10.25,500,3\n"
+        "2025-10-05,2025-10-31,Ad two,inactive,7-day click,20.25,600,4\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta_no_names", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 2: a summary row" in run.stdout
+    values = stored(store)
+    assert values[("ads.spend", "2025-10-05", "")] == Decimal("30.5")
+    assert values[("ads.reach", "2025-10-05", "")] == Decimal(1100)
+
+
+# --- a totals label in the first column -----------------------------------------------------
+
+GOOGLE_DAYS = (
+    "Campaign report\n"
+    '"October 1, 2025 - October 2, 2025"\n'
+    "Campaign status,Campaign,Day,Currency code,Cost,Clicks\n"
+    "Enabled,Search | Brand,2025-10-01,CNY,12.00,3\n"
+    "Enabled,Display,2025-10-02,CNY,8.00,2\n"
+    "Total: Campaigns, --, --,CNY,20.00,5\n"
+    "Total: Account,,,CNY,20.00,5\n"
+    "Total: Search,,,CNY,12.00,3\n"
+    "Total: Display,,,CNY,8.00,2\n"
+)
+
+
+@pytest.mark.parametrize("source", ["google", "google_days"])
+def test_google_total_rows_labelled_in_the_first_column_are_skipped(
+    tmp_path: Path, source: str
+) -> None:
+    plan, store = write_plan(tmp_path, PLAN + EXTRA_SOURCES), tmp_path / "s.sqlite"
+    export = write(tmp_path, "gday.csv", GOOGLE_DAYS)
+    run = run_cli("ingest", plan, export, "--source", source, "--store", store)
+    assert run.code == 0, run.output
+    assert "2 rows read" in run.stdout
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == Decimal(20)
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.clicks") == Decimal(5)
+    assert "skipped line 6: a totals row (Campaign status: 'Total: Campaigns')" in run.stdout
+    log = run_cli("log", plan, "--store", store, "--format", "json")
+    [file] = json.loads(log.stdout)["runs"][0]["files"]
+    totals = [s["first_line"] for s in file["skipped"] if "totals row" in s["reason"]]
+    assert totals == [6, 7, 8, 9]

@@ -46,23 +46,37 @@ def is_no_value(raw: str) -> bool:
 
 # --- totals rows -------------------------------------------------------------------------
 
-# Matched by prefix, case-insensitively: "Total: Search", "Grand total", "合计(6/5)". A Latin
-# label must end there or go on with a non-letter, so "Totally Fit" stays a campaign.
-TOTALS_LATIN = ("grand total", "totals", "total", "summary")
-TOTALS_CJK = ("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總")
+# Matched case-insensitively when the cell is the label alone, or the label, optional spaces
+# and then ":", "(", "-" or "–" (full-width forms fold to these): "Total: Search", "Grand
+# total", "合计（6/5）". A campaign that starts with a label ("Total Wine & More - Search",
+# "Summary Sale 2025", "Totally Fit") stays data.
+TOTALS_LABELS = (
+    *("grand total", "totals", "total", "summary"),
+    *("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總"),
+)
+_TOTALS_LABEL = re.compile(
+    "(?:" + "|".join(map(re.escape, TOTALS_LABELS)) + r")\s*(?:[:(\-–].*)?", re.DOTALL
+)
 
 
 def is_totals_label(raw: str) -> bool:
     """Whether a cell labels a totals or subtotal row (Total, Total: Search, 合计, 小计 …)."""
-    text = normalize_text(raw).casefold()
-    if text.startswith(TOTALS_CJK):
-        return True
-    for prefix in TOTALS_LATIN:
-        if text.startswith(prefix):
-            rest = text[len(prefix) :]
-            if not rest or not rest[0].isalpha():
-                return True
-    return False
+    return _TOTALS_LABEL.fullmatch(normalize_text(raw).casefold()) is not None
+
+
+def is_name(raw: str) -> bool:
+    """Whether a cell names something (an ad, a campaign, a status) rather than holding a
+    number, a date or no value: text with a letter that reads as neither."""
+    text = normalize_text(raw)
+    if not any(ch.isalpha() for ch in text) or text.casefold() in NO_VALUE:
+        return False
+    for read in (parse_value, parse_date):
+        try:
+            read(text)
+        except ValueError:
+            continue
+        return False
+    return True
 
 
 # --- currencies and scale ----------------------------------------------------------------

@@ -12,10 +12,12 @@ whole table can decide is decided from facts each block hands on, and checked:
   column would makes the table be mapped whole;
 * unlabelled summary rows (Meta's) are looked for with every day's totals, with the float
   tolerances of the whole table's first look: when a row may be one, the table is mapped
-  whole, where it is checked exactly, skipped and said as usual. Where candidates are rows
-  with empty identifying cells, blocks sum their days only from the first candidate on (the
-  sums are a fifth of the map's time); a candidate whose day has rows in an earlier block
-  then makes the table be mapped whole;
+  whole, where it is checked exactly, skipped and said as usual. Candidates are rows with
+  every mapped naming cell empty (channel, routing, line, ref, note); blocks sum their days
+  only from the first candidate on (the sums are a fifth of the map's time), and a candidate
+  whose day has rows in an earlier block then makes the table be mapped whole. A source that
+  maps no naming column is mapped whole from the start when the file has unmapped columns:
+  which of them name rows is known only from the whole table;
 * a rate (a `mean` KPI) whose day and channel spread over two blocks needs every row's
   weight: the table is mapped whole.
 
@@ -39,6 +41,8 @@ from mktplan.ingest.mapping import (
     SummaryFacts,
     map_block,
     map_body,
+    named_by_unmapped,
+    unmapped_columns,
 )
 from mktplan.ingest.read import ColumnIsText, NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
@@ -72,7 +76,8 @@ def map_table(
     when the caller has them already."""
     digest = config_digest or layout.digest(plan)
     keep_freed_memory()  # each block's arrays reuse the last one's memory
-    blocks = _block_reader(dialect, layout, quotes, block_bytes, block_rows)
+    whole = named_by_unmapped(plan, dialect.header, layout)
+    blocks = None if whole else _block_reader(dialect, layout, quotes, block_bytes, block_rows)
     mapped = None
     if blocks is not None:
         try:
@@ -80,7 +85,11 @@ def map_table(
         except NotStreamable:
             mapped = None
     if mapped is None:
-        body = read_body(dialect, layout.positions, layout.text_positions, quotes)
+        # read whole, a wide table is read with its unmapped columns: they tell data rows
+        # from a summary row exactly (blocks read only the first, for totals labels)
+        unmapped = unmapped_columns(dialect.header, layout, every=layout.kpi is None)
+        positions = sorted([*layout.positions, *unmapped])
+        body = read_body(dialect, positions, layout.text_positions | set(unmapped), quotes)
         mapped = map_body(plan, dialect.header, layout, body, digest)
     if not dialect.skipped_above:
         return mapped
@@ -96,7 +105,8 @@ def _block_reader(
     block_rows: int,
 ) -> Blocks | None:
     header = dialect.header
-    positions, text_positions = layout.positions, layout.text_positions
+    first = unmapped_columns(header, layout, every=False)
+    positions, text_positions = sorted([*layout.positions, *first]), layout.text_positions
     if header.parquet:
         return lambda _: parquet_blocks(
             header.readable, header.headers, positions, text_positions, header.file, block_rows
@@ -113,7 +123,7 @@ def _block_reader(
         header,
         dialect.header_line,
         positions,
-        text_positions | as_text,
+        text_positions | as_text | set(first),
         quotes,
         block_bytes,
     )
@@ -282,23 +292,9 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
                 known[i] += total
     file_count = sum(day_counts.values())
     file_totals = [sum(f.file_totals[i] for f in blocks) for i in range(width)]
+    # every row a candidate (the mapped names empty throughout) is looked at too: the whole
+    # read, with the unmapped columns, may tell them apart
     candidates = [c for facts in blocks for c in facts.candidates]
-    if blocks[0].labelled:
-        rows = sum(facts.rows for facts in blocks)
-        if len(candidates) == rows:  # every row: no row stands out as the summary
-            return False
-    else:  # the first and last live row of each day and of the file
-        live = sorted((c for c in candidates if c.day is not None), key=lambda c: c.line)
-        if not live:
-            return False
-        firsts: dict[int, int] = {}
-        lasts: dict[int, int] = {}
-        for c in live:
-            if c.day is not None:
-                firsts.setdefault(c.day, c.line)
-                lasts[c.day] = c.line
-        ends = {live[0].line, live[-1].line, *firsts.values(), *lasts.values()}
-        candidates = [c for c in live if c.line in ends]
     if file_count < 2:
         return False
     for c in candidates:

@@ -37,6 +37,7 @@ from mktplan.ingest.cells import (
     ParsedNumbers,
     currency_of,
     header_unit,
+    is_name,
     is_no_value,
     is_totals_label,
     parse_dates,
@@ -290,10 +291,12 @@ def map_block(
     source = layout.source
     period = (plan.plan.period.start, plan.plan.period.end)
 
-    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said
+    # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said. The
+    # first column counts too, mapped or not: Google Ads writes "Total: Account" there
     skip = np.zeros(size, dtype=np.bool_)
     skipped: list[tuple[int, str]] = []
-    for labelled in (layout.date, layout.kpi, layout.route, layout.channel):
+    first_column = 0 if 0 in body.columns else None
+    for labelled in (first_column, layout.date, layout.kpi, layout.route, layout.channel):
         if labelled is None or body[labelled].kind != "text":
             continue
         position = labelled
@@ -323,7 +326,7 @@ def map_block(
         no_date = np.array([is_no_value(t) for t in date_texts] or [True], dtype=np.bool_)
         undated = no_date[date_codes] & ~dates.ok
         found = _summary_candidates(
-            plan, layout, body, parsed, refs, dates.days, dates.ok, blank | skip, undated, whole
+            plan, layout, body, parsed, refs, dates.ok, blank | skip, undated, whole
         )
         if whole:
             summary = _summary_rows(found, dates.days, size)
@@ -469,7 +472,43 @@ class _Candidates:
     sums: list[ParsedNumbers]
     live: npt.NDArray[np.bool_]
     candidates: npt.NDArray[np.bool_]
-    labelled: bool  # candidates found by empty identifying cells, not by place
+
+
+def _sum_columns(plan: Plan, layout: Layout, refs: dict[str, KpiRef]) -> list[int]:
+    """The positions of a wide layout's columns of `sum` KPIs (none of a formula)."""
+    found = [(p, _column_kpi(plan, layout, kpi_id, refs)) for p, kpi_id in layout.metrics]
+    return [p for p, f in found if f and f[1].aggregation == "sum" and not f[1].formula]
+
+
+def _identifying(layout: Layout) -> list[int]:
+    """The mapped columns that name a row: channel, routing, budget line, ref and note."""
+    found = (layout.channel, layout.route, layout.line, layout.ref, layout.note)
+    return [p for p in found if p is not None]
+
+
+def unmapped_columns(header: TableHeader, layout: Layout, *, every: bool) -> list[int]:
+    """Columns the layout does not map that the map stage reads as text, to tell totals and
+    summary rows from data: the first (Google Ads writes "Total: Account" there, with Day and
+    Campaign blank) and, with ``every``, all of them (an unlabelled summary row has every
+    name cell empty). None of a Parquet file: its typed columns carry no such rows."""
+    if header.parquet:
+        return []
+    mapped = set(layout.positions)
+    wanted = range(len(header.headers) if every else min(1, len(header.headers)))
+    return [p for p in wanted if p not in mapped]
+
+
+def named_by_unmapped(plan: Plan, header: TableHeader, layout: Layout) -> bool:
+    """Whether only unmapped columns can tell the table's data rows from an unlabelled
+    summary row: a wide layout with `sum` KPIs that maps none of the columns naming a row,
+    in a file that has other columns. Such a table is mapped whole, with all its columns
+    (the columns that name rows are known only from the whole table)."""
+    return (
+        layout.kpi is None
+        and not _identifying(layout)
+        and bool(_sum_columns(plan, layout, kpi_refs(plan)))
+        and bool(unmapped_columns(header, layout, every=True))
+    )
 
 
 def _summary_candidates(
@@ -478,49 +517,43 @@ def _summary_candidates(
     body: Body,
     parsed: dict[int, ParsedNumbers],
     refs: dict[str, KpiRef],
-    days: npt.NDArray[np.datetime64],
     dates_ok: npt.NDArray[np.bool_],
     blank: npt.NDArray[np.bool_],
     undated: npt.NDArray[np.bool_],
     whole: bool,
 ) -> _Candidates | None:
-    """Candidates for unlabelled summary rows (Meta's: identifying cells empty): rows whose
-    channel, routing, line and ref cells are all empty while others' are not (their date may
-    be empty too: then they are compared with the file); without such columns, the first and
-    last row of a day or of the file (of the block, when not ``whole``). None: no row of the
+    """Candidates for unlabelled summary rows (Meta's: every name cell empty). The cells that
+    name a row are the mapped channel, routing, budget-line, ref and note cells, and the
+    unmapped columns the body holds that name at least two different things (ad names, not
+    Meta's one attribution setting, nor numbers or dates). A candidate has all of them empty;
+    a dated one only when such columns exist (a row is then named by its date alone: data),
+    an undated one (its date cell empty) is compared with the whole file. None: no row of the
     table can be one."""
     size = body.size
-    sums = []
-    for position, kpi_id in layout.metrics:
-        found = _column_kpi(plan, layout, kpi_id, refs)
-        if found and found[1].aggregation == "sum" and not found[1].formula:
-            sums.append(parsed[position])
+    sums = [parsed[p] for p in _sum_columns(plan, layout, refs)]
     live = ~blank & dates_ok
     if not sums or (whole and live.sum() < 2):
         return None
-    ident = [p for p in (layout.channel, layout.route, layout.line, layout.ref) if p is not None]
-    if ident:
-        empty = np.ones(size, dtype=np.bool_)
-        for position in ident:
-            codes, uniques = body[position].factorize()
-            none = np.array([is_no_value(u) for u in uniques] or [True], dtype=np.bool_)
-            empty &= none[codes]
-        # Meta's monthly summary row has no month either: it may sum up the whole file
-        candidates = (live | (undated & ~blank)) & empty
-        if whole and (candidates.all() or not candidates.any()):
-            return None
-        return _Candidates(sums, live, candidates, labelled=True)
-    candidates = np.zeros(size, dtype=np.bool_)
-    rows = np.flatnonzero(live)
-    if len(rows):
-        candidates[rows[0]] = candidates[rows[-1]] = True
-        key, width = _day_keys(days, live)
-        first = np.full(width, size, dtype=np.int64)
-        last = np.full(width, -1, dtype=np.int64)
-        np.minimum.at(first, key[rows], rows)
-        np.maximum.at(last, key[rows], rows)
-        candidates[first[first < size]] = candidates[last[last >= 0]] = True
-    return _Candidates(sums, live, candidates, labelled=False)
+    rows = ~blank & (live | undated)
+    mapped = set(layout.positions)
+    ident = _identifying(layout)
+    for position, column in body.columns.items():
+        if position in mapped or column.kind != "text":
+            continue
+        codes, uniques = column.factorize()
+        named = np.array([is_name(u) for u in uniques] or [False], dtype=np.bool_)
+        if len(np.unique(codes[rows & named[codes]])) >= 2:
+            ident.append(position)
+    empty = np.ones(size, dtype=np.bool_)
+    for position in ident:
+        codes, uniques = body[position].factorize()
+        none = np.array([is_no_value(u) for u in uniques] or [True], dtype=np.bool_)
+        empty &= none[codes]
+    # Meta's monthly summary row has no month either: it may sum up the whole file
+    candidates = rows & empty & (undated | live & bool(ident))
+    if whole and (candidates.all() or not candidates.any()):
+        return None
+    return _Candidates(sums, live, candidates)
 
 
 def _summary_rows(
@@ -566,7 +599,6 @@ class SummaryFacts:
     candidates (see :func:`_summary_candidates`)."""
 
     rows: int
-    labelled: bool
     day_counts: dict[int, int]
     day_totals: dict[int, list[float]] | None  # None: not summed (see map_block)
     file_totals: list[float]
@@ -595,7 +627,7 @@ def _summary_facts(
         low = int(day_of[live].min()) if live.any() else 0
     counts = np.bincount(key if every else key[live], minlength=width)
     rows = np.flatnonzero(found.candidates)
-    by_day = by_day or not found.labelled or bool(len(rows))
+    by_day = by_day or bool(len(rows))
     totals: list[list[float]] = [[] for _ in range(width)]
     file_totals: list[float] = []
     for numbers in found.sums:
@@ -624,7 +656,6 @@ def _summary_facts(
     )
     return SummaryFacts(
         size,
-        found.labelled,
         {low + k: int(counts[k]) for k in occupied},
         {low + k: totals[k] for k in occupied} if by_day else None,
         file_totals,
@@ -1153,4 +1184,6 @@ __all__ = [
     "RejectedRow",
     "map_block",
     "map_body",
+    "named_by_unmapped",
+    "unmapped_columns",
 ]
