@@ -81,6 +81,33 @@ def test_a_currency_column_in_another_currency_rejects_the_row(tmp_path: Path) -
     assert run.code == 0, run.output
 
 
+def test_a_currency_column_is_checked_against_its_money_kpis_currency(tmp_path: Path) -> None:
+    # a Meta account billed in UAH, mapped to a KPI in UAH, in a CNY plan: the currency
+    # column must say UAH, as the money cells and a (UAH) header are read in UAH
+    text = PLAN.replace(
+        "      - {id: spend, name: Spend, unit: CNY, role: spend, source: export}",
+        "      - {id: spend, name: Spend, unit: CNY, role: spend, source: export}\n"
+        "      - {id: spend_uah, name: Spend UAH, unit: UAH, source: meta}",
+    ) + (
+        "  meta_uah:\n    date: date\n    module: ads\n    currency: Currency\n"
+        "    columns: {Amount spent (UAH): spend_uah}\n"
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    good = write(tmp_path, "u.csv", "date,Currency,Amount spent (UAH)\n2025-10-01,UAH,160.65\n")
+    run = run_cli("ingest", plan, good, "--source", "meta_uah", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {("ads.spend_uah", "2025-10-01", ""): Decimal("160.65")}
+    bad = write(tmp_path, "v.csv", "date,Currency,Amount spent (UAH)\n2025-10-02,CNY,5\n")
+    run = run_cli("ingest", plan, bad, "--source", "meta_uah", "--store", store)
+    assert run.code == 1
+    assert (
+        "v.csv:2 Currency: 'CNY': a row in CNY, but the KPIs of its money columns are in UAH"
+        in run.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("cell", "value"),
     [

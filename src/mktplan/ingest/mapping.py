@@ -357,7 +357,10 @@ def map_block(
             ),
         )
     if layout.currency is not None:
-        _check_currency_column(plan, body, layout.currency, names, blank, rejects)
+        expected = _money_currency(plan, layout, refs)
+        _check_currency_column(
+            expected, expected != plan.plan.currency, body, layout.currency, names, blank, rejects
+        )
 
     fixed = source.fixed if source else None
     channels = _text_codes(body, layout.channel)
@@ -733,16 +736,32 @@ def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], 
     return equal > 0 and equal >= below
 
 
+def _money_currency(plan: Plan, layout: Layout, refs: dict[str, KpiRef]) -> str:
+    """The currency a source's currency column must name: that of the money KPIs its columns
+    feed when they share one (a Meta account billed in UAH, mapped to a KPI in UAH), else the
+    plan's, as a money cell is read in its KPI's currency (:func:`_parse_metrics`)."""
+    found = {
+        kpi.unit
+        for _, kpi_id in layout.metrics
+        if (column := _column_kpi(plan, layout, kpi_id, refs)) is not None
+        for kpi in (column[1],)
+        if kpi.unit and is_currency(kpi.unit)
+    }
+    return found.pop() if len(found) == 1 else plan.plan.currency
+
+
 def _check_currency_column(
-    plan: Plan,
+    expected: str,
+    of_kpis: bool,
     body: Body,
     position: int,
     names: tuple[str, ...],
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
 ) -> None:
-    """A row whose currency column names another currency than the plan's is rejected."""
-    expected = plan.plan.currency
+    """A row whose currency column names another currency than ``expected`` (the source's
+    money KPIs', see :func:`_money_currency`; ``of_kpis`` when that is not the plan's) is
+    rejected."""
     codes, uniques = body[position].factorize()
     for code, text in enumerate(uniques):
         if is_no_value(text):
@@ -751,7 +770,11 @@ def _check_currency_column(
         if found == expected:
             continue
         reason = (
-            msg("ingest.row_currency", found=found, expected=expected)
+            msg(
+                "ingest.row_currency_kpis" if of_kpis else "ingest.row_currency",
+                found=found,
+                expected=expected,
+            )
             if found
             else msg("ingest.not_a_currency", expected=expected)
         )

@@ -1057,6 +1057,10 @@ MESSAGES.update(
             "a row in {found}, but the plan's money is in {expected}; export the report in "
             "{expected}"
         ),
+        "ingest.row_currency_kpis": (
+            "a row in {found}, but the KPIs of its money columns are in {expected}; export the "
+            "report in {expected}"
+        ),
         "ingest.not_a_currency": "not a currency; the plan's money is in {expected}",
         "ingest.no_route": "no module for this value; the source routes: {known}",
         "ingest.in_module": "module {module!r}",

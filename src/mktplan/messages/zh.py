@@ -815,6 +815,9 @@ MESSAGES.update(
         "ingest.percent_for_unit": "这是百分比，但 {kpi!r} 的单位是 {unit}；请按指标的单位写数值",
         "ingest.unit_not_set": "未设置",
         "ingest.row_currency": "这一行以 {found} 计，但计划的金额以 {expected} 计；请以 {expected} 导出报表",
+        "ingest.row_currency_kpis": (
+            "这一行以 {found} 计，但其金额列对应的指标以 {expected} 计；请以 {expected} 导出报表"
+        ),
         "ingest.not_a_currency": "不是货币；计划的金额以 {expected} 计",
         "ingest.no_route": "此值没有对应的模块；数据来源的模块分配：{known}",
         "ingest.in_module": "模块 {module!r}",
