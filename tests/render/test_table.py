@@ -144,8 +144,7 @@ def test_every_line_fits_the_console_and_no_header_or_number_is_cut(lang: str, w
     ev = sample_evaluation()
     text = render_table_text(ev, lang, width=width)
     assert "…" not in text
-    body = text.splitlines()[3:]  # the header lines wrap as prose
-    assert max(cell_len(line.rstrip()) for line in body) <= width
+    assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= width
     words = labels(lang)
     shown = columns.display(ev, lang)
     for spec, rows in ((columns.KPIS, ev.kpis), (columns.MODULES, ev.modules)):
@@ -177,4 +176,42 @@ def test_priorities_drop_the_highest_first_until_the_table_fits() -> None:
     wide = columns.text_table(columns.KPIS, ev.kpis, "table", shown, str, 1000)
     assert wide.keys == every.keys
     narrow = columns.text_table(columns.KPIS, ev.kpis, "table", shown, str, 20)
-    assert narrow.keys == ["module", "name", "target", "actual", "attainment", "pace", "status"]
+    assert narrow.keys == ["name", "target", "actual", "attainment", "pace", "status"]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Gift redemptions stale", 11, ["Gift", "redemptions", "stale"]),  # never "redemption|s"
+        ("a b c", 3, ["a b", "c"]),
+        # CJK between any two characters, a CJK character two cells
+        ("差距最大的是订单数", 8, ["差距最大", "的是订单", "数"]),
+        # no line starts with closing punctuation; 万 stays with its number
+        ("负责人赵强），进度", 6, ["负责人", "赵", "强），", "进度"]),
+        ("7.50 万 → 80.00 万", 9, ["7.50 万 →", "80.00 万"]),
+        # a KPI id in brackets goes to the next line whole
+        ("订单数(tmall.orders)为 9,600", 14, ["订单数", "(tmall.orders)", "为 9,600"]),
+        ("line\nbreak kept", 20, ["line", "break kept"]),
+        ("abcdefgh", 3, ["abc", "def", "gh"]),  # wider than the column: cut, the last resort
+    ],
+)
+def test_wrap_breaks_between_words(text: str, width: int, lines: list[str]) -> None:
+    assert table.wrap(text, width) == lines
+
+
+def test_a_pipe_is_80_columns_wide_unless_columns_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """rich takes the width of a terminal on stdin or stderr when stdout is a pipe: a report
+    piped to a file was as wide as the terminal that started it."""
+    import io
+
+    from rich.console import Console
+
+    pipe = Console(file=io.StringIO(), width=200)  # as rich measures a terminal on stdin
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert table.report_width(pipe) == 80
+    monkeypatch.setenv("COLUMNS", "100")
+    assert table.report_width(pipe) == 100
+    terminal = Console(file=io.StringIO(), width=120, force_terminal=True)
+    assert table.report_width(terminal) == 120
