@@ -101,7 +101,7 @@ def test_bundled_examples_fit_80_columns_without_a_word_cut(
     whole = set(WORDS.findall(_report(store, name, lang, 1000)))
     words = {w for w in WORDS.findall(narrow) if set(w) != {"─"}}  # not the rules
     assert words - whole == set()
-    for section in ("summary", "kpis", "tasks"):
+    for section in ("summary", "trend_section", "period_section", "kpis", "tasks"):
         assert labels(lang)[section] in narrow
     if name == "q3-2023-growth" and lang == "en":
         for word in ("Engagements", "registrations", "partnerships", "(brand.negative_comments)"):

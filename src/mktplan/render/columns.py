@@ -31,7 +31,7 @@ from mktplan.evaluation import (
 from mktplan.i18n import labels
 from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
-from mktplan.render.weekly import period_label
+from mktplan.render.weekly import period_label, recent_trend, sparkline, trend_kpis, trend_numbers
 from mktplan.vocab import is_percent
 
 Format = Literal["md", "table", "xlsx", "json"]
@@ -66,6 +66,7 @@ SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
 SHEET: frozenset[Format] = frozenset({"xlsx"})  # a sheet of its own; JSON nests these values
 TABLES: frozenset[Format] = frozenset({"md", "table", "xlsx"})  # not in the JSON document
+TERMINAL: frozenset[Format] = frozenset({"table"})
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,48 @@ TREND: Table[TrendRow] = Table(
     ],
 )
 
+
+@dataclass(frozen=True)
+class TrendLine:
+    """A row of the compact trend (趋势) the Markdown template writes with the weekly
+    filters: an evaluation-table KPI, its latest periods as a sparkline and as numbers."""
+
+    kpi: KpiResult
+    spark: str
+    values: str
+    time_elapsed: Decimal | None
+
+
+def trend_lines(ev: Evaluation, shown: numbers.Style) -> list[TrendLine]:
+    """The compact trend's rows: the evaluation table's KPIs that have a trend."""
+    return [
+        TrendLine(k, sparkline(recent_trend(k)), trend_numbers(k, shown), ev.plan.time_elapsed)
+        for k in trend_kpis(ev)
+        if k.trend
+    ]
+
+
+# The compact trend in a terminal (the Markdown's is trend.md.j2): the numbers go first in
+# a narrow terminal, the sparkline keeps their shape; the time elapsed, the same on every
+# row, next.
+COMPACT_TREND: Table[TrendLine] = Table(
+    "trend_lines",
+    "trend_section",
+    [
+        Column("name", "dimension", "text", lambda r: r.kpi.name, TERMINAL),
+        Column("spark", "trend", "text", lambda r: r.spark, TERMINAL),
+        Column("values", "trend_values", "text", lambda r: r.values, TERMINAL, priority=2),
+        Column("attainment", "attainment", "fraction", lambda r: r.kpi.attainment, TERMINAL),
+        Column(
+            "time_elapsed",
+            "time_elapsed",
+            "fraction",
+            lambda r: r.time_elapsed,
+            TERMINAL,
+            priority=1,
+        ),
+    ],
+)
 
 # Rules whose threshold is percent points: how far from the target or the pace line.
 PERCENT_RULES = frozenset({"below_target", "above_target", "below_pace"})

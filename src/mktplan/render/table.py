@@ -353,21 +353,40 @@ def _facts(facts: list[str], width: int | None) -> Text:
     return Text("\n".join(lines))
 
 
+def _list(title: str, items: list[str], width: int | None, style: str = "italic") -> Text:
+    """A heading and one "- " line per item, wrapped."""
+    from rich.text import Text
+
+    return Text("\n").join(
+        [_prose(title, width, style), *(_prose(item, width, indent="- ") for item in items)]
+    )
+
+
 def report_renderables(
     ev: Evaluation,
     lang: str = "en",
     units: numbers.Units | None = None,
     width: int | None = None,
 ) -> list[RenderableType]:
-    """The report's sections as rich renderables, in the Markdown report's order; given a
-    console ``width``, the text wrapped to it and each table without the columns it cannot
-    fit (by their priority)."""
+    """The report's sections as rich renderables, in the Markdown report's order (without its
+    charts and channel tables); given a console ``width``, the text wrapped to it and each
+    table without the columns it cannot fit (by their priority)."""
+    from rich.text import Text
+
+    from mktplan.render.text import plan_change_line
+    from mktplan.render.weekly import data_issue_text, summary_paragraph
+
     w = labels(lang)
     p, b = ev.plan, ev.budget
     shown = columns.display(ev, lang, units)
     style = shown.style
 
     out: list[RenderableType] = [_prose(f"{w['report_title']}: {_plain(p.name)}", width, "bold")]
+    if ev.data_issues:
+        issues = [data_issue_text(issue, lang) for issue in ev.data_issues]
+        out.append(_list(w["data_quality"], issues, width, "bold yellow"))
+    if ev.summary is not None:
+        out.append(_prose(summary_paragraph(ev, lang, style), width))
     facts = [
         f"{w['plan_id']} {_plain(p.id)}",
         f"{w['plan_owner']} {_plain(p.owner)}",
@@ -379,6 +398,29 @@ def report_renderables(
 
     summary = columns.text_table(columns.SUMMARY, ev.summary_kpis(), "table", shown, _plain, width)
     out.append(_section(w["summary"], summary, width).renderable())
+    if ev.plan_changes:
+        changes = [plan_change_line(c, lang, style) for c in ev.plan_changes]
+        out.append(_list(w["plan_changes"], changes, width))
+
+    trends = columns.trend_lines(ev, style)
+    trend = columns.text_table(columns.COMPACT_TREND, trends, "table", shown, _plain, width)
+    out.append(_section(w["trend_section"], trend, width).renderable())
+    if p.trend_of > p.trend_shown:
+        capped = w["trend_capped"].format(
+            shown=numbers.number(p.trend_shown), of=numbers.number(p.trend_of)
+        )
+        out.append(_prose(capped, width))
+
+    periods = (
+        f"{w['this_period']}: {shown.periods['current']} · "
+        f"{w['previous_period']}: {shown.periods['previous']}"
+    )
+    out.append(
+        Text("\n").join([_prose(w["period_section"], width, "italic"), _prose(periods, width)])
+    )
+    period = columns.text_table(columns.PERIOD, ev.summary_kpis(), "table", shown, _plain, width)
+    out.append(_section("", period, width).renderable())
+
     tracking = columns.text_table(columns.TRACKING, ev.tracking, "table", shown, _plain, width)
     out.append(_section(w["tracking"], tracking, width).renderable())
 
@@ -423,8 +465,6 @@ def report_renderables(
         alerts = columns.text_table(columns.ALERTS, ev.alerts, "table", shown, _plain, width)
         out.append(_section(w["alerts"], alerts, width).renderable())
     else:
-        from rich.text import Text
-
         out.append(Text.assemble((w["alerts"], "bold"), f": {w['no_alerts']}"))
     return out
 
