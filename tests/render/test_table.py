@@ -80,16 +80,20 @@ def _section(text: str, title: str) -> list[str]:
     return text.split(f"\n{title}\n", 1)[1].split("\n\n", 1)[0].splitlines()
 
 
-def test_long_tables_fit_a_terminal_by_cutting_text_columns(
+def test_long_tables_fit_a_terminal_by_wrapping_text_columns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Long tables cut text to fit ("Return on mark…"); they wrap it at words now, as the
+    short tables do."""
     from rich.cells import cell_len
 
     monkeypatch.setattr(table, "RICH_ROWS", 0)
     ev = sample_evaluation()
     kpis = _section(_terminal_text(ev, "en", 75), "KPIs")
     assert all(cell_len(line) <= 75 for line in kpis)
-    assert any("…" in line for line in kpis)
+    assert not any("…" in line for line in kpis)
+    assert _cells(kpis[2]) == ["Return on", "3.00", "3.50", "116.7%", "-", "on track"]
+    assert _cells(kpis[3]) == ["marketing spend"]
     assert "412,345.68" in "\n".join(kpis)  # numbers are never cut
     assert "Attainment" in "\n".join(kpis)  # nor headers
 
@@ -97,8 +101,8 @@ def test_long_tables_fit_a_terminal_by_cutting_text_columns(
 def test_long_tables_keep_every_text_where_they_cannot_fit_or_go_to_a_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Too narrow a terminal to fit: cutting text would lose it for nothing, so lines wrap.
-    A file (or a pipe) has no width to fit: nothing is cut or cropped there either."""
+    """A narrow terminal and a file (written 60 columns wide here) alike: text wraps at
+    words (Chinese between characters), nothing is cut or cropped."""
     monkeypatch.setattr(table, "RICH_ROWS", 0)
     ev = sample_evaluation()
     narrow = "\n".join(_section(_terminal_text(ev, "zh", 60), "关键指标(KPI)"))

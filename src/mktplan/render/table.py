@@ -48,6 +48,8 @@ def wrap(text: str, width: int) -> list[str]:
     from rich.cells import cell_len
 
     width = max(1, width)
+    if text.isprintable() and cell_len(text) <= width:  # most cells: one line as it is
+        return [text]
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
@@ -160,19 +162,22 @@ class _Section:
             )
         return table
 
-    def _widths(self) -> list[int] | None:
+    def _widths(self, texts: list[list[str]] | None = None) -> list[int] | None:
         """Column widths that fit the console: each column its least width (what
         columns.fit counted on), the room left shared one cell at a time among the columns
         whose text is wider. When even the least widths do not fit (the columns that stay
         in any width, or a very long word), the widest text columns narrow and their
-        longest words are cut: the lines still fit. None when no width is known."""
+        longest words are cut: the lines still fit. None when no width is known. ``texts``:
+        the rows' texts as they will be drawn (default: as added)."""
         from rich.cells import cell_len
 
         if self.width is None or len(self.least) != len(self.headers):
             return None
+        if texts is None:
+            texts = [[cell.plain for cell in row] for row in self.rows]
         room = self.width - columns.frame_width(len(self.headers))
         widths = [  # numbers whole, those of rows added since (the budget totals) too
-            max([least] + [cell_len(r[i].plain) for r in self.rows])
+            max([least] + [cell_len(r[i]) for r in texts])
             if i in self.whole or i in self.right
             else least
             for i, least in enumerate(self.least)
@@ -183,10 +188,7 @@ class _Section:
                 break
             widths[max(text, key=lambda i: widths[i])] -= 1
         wanted = [
-            max(
-                [cell_len(h)]
-                + [cell_len(line) for r in self.rows for line in r[i].plain.split("\n")]
-            )
+            max([cell_len(h)] + [cell_len(line) for r in texts for line in r[i].split("\n")])
             for i, h in enumerate(self.headers)
         ]
         spare = room - sum(widths)
@@ -205,49 +207,36 @@ class _Section:
 
 
 class _AlignedTable:
-    """A long table as aligned lines: columns as wide as their widest cell, text columns
-    narrowed (cut with …) until the table fits the console; numbers right-aligned."""
+    """A long table as aligned lines: the widths of the short tables' layout (or each column
+    as wide as its widest cell when no width is known), text wrapped at words, numbers
+    right-aligned; drawn as segments, which rich only writes."""
 
     def __init__(self, section: _Section) -> None:
         self.section = section
+        # a row a line unless a text needs more: line breaks and tabs in a cell as spaces
+        self.texts = [[_one_line(cell.plain) for cell in row] for row in section.rows]
 
-    def _widths(self, width: int | None) -> list[int]:
-        """Each column as wide as its widest cell. Given a console ``width``, text columns are
-        narrowed (never below 8) to fit it, and only if they can: a table that cannot fit
-        anyway keeps its text whole rather than lose it for nothing."""
+    def _widths(self) -> list[int]:
         from rich.cells import cell_len
 
-        section = self.section
-        widths = [cell_len(h) for h in section.headers]
-        for row in section.rows:
-            for index, cell in enumerate(row):
-                widths[index] = max(widths[index], cell_len(_one_line(cell.plain)))
-        if width is None:
-            return widths
-        # a text column narrows to 8 cells, never below its header: headers stay whole
-        floors = [
-            w if i in section.right else min(w, max(8, cell_len(section.headers[i])))
-            for i, w in enumerate(widths)
-        ]
-        if sum(floors) + 2 * (len(widths) - 1) > width:
-            return widths
-        while sum(widths) + 2 * (len(widths) - 1) > width:
-            widest = max(
-                (i for i in range(len(widths)) if widths[i] > floors[i]),
-                key=lambda i: widths[i],
-            )
-            widths[widest] -= 1
+        fitted = self.section._widths(self.texts)
+        if fitted is not None:
+            return fitted
+        widths = [cell_len(h) for h in self.section.headers]
+        for row in self.texts:
+            for index, text in enumerate(row):
+                widths[index] = max(widths[index], cell_len(text))
         return widths
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Segments, not Texts: rich then only writes them (no wrapping to work out)."""
-        from rich.cells import cell_len, set_cell_size
+        from rich.cells import cell_len
         from rich.segment import Segment
         from rich.style import Style
 
         section = self.section
-        # a terminal gets the table narrowed to its width; a file or a pipe gets every text whole
-        widths = self._widths(options.max_width if console.is_terminal else None)
+        widths = self._widths()
+        fixed = section.whole | section.right  # numbers and dates: never wrapped
         styles: dict[str, Style] = {}
 
         def style_of(name: str) -> Style:
@@ -255,22 +244,25 @@ class _AlignedTable:
                 styles[name] = console.get_style(name) if name else Style.null()
             return styles[name]
 
-        def fit(text: str, width: int, right: bool) -> str:
-            text = _one_line(text)
-            if cell_len(text) > width:
-                return set_cell_size(text, width - 1) + "…"
-            pad = " " * (width - cell_len(text))
-            return pad + text if right else text + pad
+        def pad(text: str, width: int, right: bool) -> str:
+            space = " " * max(0, width - cell_len(text))
+            return space + text if right else text + space
 
-        def line(cells: list[tuple[str, str]]) -> Iterator[Segment]:
-            for index, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
-                if index:
-                    yield Segment("  ")
-                yield Segment(fit(text, width, index in section.right), style_of(style))
-            yield Segment.line()
+        def lines(cells: list[tuple[str, str]], header: bool = False) -> Iterator[Segment]:
+            wrapped = [  # a header wraps at words in every column
+                [text] if index in fixed and not header else wrap(text, width)
+                for index, ((text, _), width) in enumerate(zip(cells, widths, strict=True))
+            ]
+            for at in range(max(len(w) for w in wrapped)):
+                for index, (parts, (_, style)) in enumerate(zip(wrapped, cells, strict=True)):
+                    if index:
+                        yield Segment("  ")
+                    text = parts[at] if at < len(parts) else ""
+                    yield Segment(pad(text, widths[index], index in section.right), style_of(style))
+                yield Segment.line()
 
-        def cells_of(row: list[Text]) -> list[tuple[str, str]]:
-            return [(cell.plain, str(cell.style or "")) for cell in row]
+        def cells_of(row: list[Text], texts: list[str]) -> list[tuple[str, str]]:
+            return [(text, str(cell.style or "")) for cell, text in zip(row, texts, strict=True)]
 
         rule = [
             Segment("─" * (sum(widths) + 2 * (len(widths) - 1)), style_of("dim")),
@@ -279,12 +271,12 @@ class _AlignedTable:
         if section.title:
             yield Segment(section.title, style_of("italic"))
             yield Segment.line()
-        yield from line([(header, "bold") for header in section.headers])
+        yield from lines([(header, "bold") for header in section.headers], header=True)
         yield from rule
-        for index, row in enumerate(section.rows):
+        for index, (row, texts) in enumerate(zip(section.rows, self.texts, strict=True)):
             if index in section.breaks and index:
                 yield from rule
-            yield from line(cells_of(row))
+            yield from lines(cells_of(row, texts))
 
 
 # line breaks, tabs and other control characters as spaces: they would break the alignment
