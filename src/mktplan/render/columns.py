@@ -31,7 +31,7 @@ from mktplan.evaluation import (
 from mktplan.i18n import labels
 from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
-from mktplan.render.weekly import period_label
+from mktplan.render.weekly import period_label, recent_trend, sparkline, trend_kpis, trend_numbers
 from mktplan.vocab import is_percent
 
 Format = Literal["md", "table", "xlsx", "json"]
@@ -67,6 +67,7 @@ SHEET_AND_JSON: frozenset[Format] = frozenset({"xlsx", "json"})
 JSON_ONLY: frozenset[Format] = frozenset({"json"})
 SHEET: frozenset[Format] = frozenset({"xlsx"})  # a sheet of its own; JSON nests these values
 TABLES: frozenset[Format] = frozenset({"md", "table", "xlsx"})  # not in the JSON document
+TERMINAL: frozenset[Format] = frozenset({"table"})
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ KPIS: Table[KpiResult] = Table(
     "kpis",
     "kpis",
     [
-        Column("module", "module", "module", lambda k: k.module),
+        # the last column an 80-column terminal drops: the KPI's name says what it is
+        Column("module", "module", "module", lambda k: k.module, priority=1),
         Column("id", "kpi_id", "text", lambda k: k.id, SHEET_AND_JSON),
         Column("name", "kpi", "text", lambda k: k.name),
         Column("unit", "unit", "unit", lambda k: k.unit, SHEET_AND_JSON),
@@ -153,11 +155,11 @@ KPIS: Table[KpiResult] = Table(
             lambda k: k.variance,
             unit=_unit,
             difference=True,
-            priority=2,
+            priority=3,
         ),
-        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit, priority=3),
+        Column("expected", "expected", "kpi", lambda k: k.expected, unit=_unit, priority=4),
         Column("pace", "pace", "fraction", lambda k: k.pace, status_fill=True),
-        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit, priority=1),
+        Column("forecast", "forecast", "kpi", lambda k: k.forecast, unit=_unit, priority=2),
         Column(
             "status",
             "status",
@@ -167,7 +169,7 @@ KPIS: Table[KpiResult] = Table(
             status_fill=True,
         ),
         Column("stale", "stale", "flag", lambda k: k.stale, SHEET_AND_JSON),
-        Column("last_date", "last_data", "date", lambda k: k.last_date, priority=4),
+        Column("last_date", "last_data", "date", lambda k: k.last_date, priority=5),
         Column("source", "source", "text", lambda k: k.source, SHEET_AND_JSON),
         Column("observations", "observations", "int", lambda k: k.observations, JSON_ONLY),
     ],
@@ -223,7 +225,8 @@ TRACKING: Table[TrackingRow] = Table(
     ],
 )
 
-# The task tracking table (任务跟踪表). A terminal drops the start date and the budget.
+# The task tracking table (任务跟踪表). A terminal drops the budget, the start date, then the
+# actual finish (the status says done).
 TASKS: Table[ActionResult] = Table(
     "actions",
     "tasks",
@@ -233,11 +236,11 @@ TASKS: Table[ActionResult] = Table(
         Column("owner", "owner", "text", lambda a: a.owner),
         Column("start", "start", "date", lambda a: a.start, priority=2),
         Column("end", "planned_finish", "date", lambda a: a.end),
-        Column("finished", "actual_finish", "date", lambda a: a.finished),
+        Column("finished", "actual_finish", "date", lambda a: a.finished, priority=1),
         Column("status", "status", "action", lambda a: a.status),
         Column("days_late", "days_late", "int", lambda a: a.days_late),
         Column("issue", "issue", "text", lambda a: a.issue),
-        Column("budget", "budget_col", "money", lambda a: a.budget, priority=1),
+        Column("budget", "budget_col", "money", lambda a: a.budget, priority=3),
     ],
 )
 
@@ -409,6 +412,48 @@ TREND: Table[TrendRow] = Table(
     ],
 )
 
+
+@dataclass(frozen=True)
+class TrendLine:
+    """A row of the compact trend (趋势) the Markdown template writes with the weekly
+    filters: an evaluation-table KPI, its latest periods as a sparkline and as numbers."""
+
+    kpi: KpiResult
+    spark: str
+    values: str
+    time_elapsed: Decimal | None
+
+
+def trend_lines(ev: Evaluation, shown: numbers.Style) -> list[TrendLine]:
+    """The compact trend's rows: the evaluation table's KPIs that have a trend."""
+    return [
+        TrendLine(k, sparkline(recent_trend(k)), trend_numbers(k, shown), ev.plan.time_elapsed)
+        for k in trend_kpis(ev)
+        if k.trend
+    ]
+
+
+# The compact trend in a terminal (the Markdown's is trend.md.j2): the numbers go first in
+# a narrow terminal, the sparkline keeps their shape; the time elapsed, the same on every
+# row, next.
+COMPACT_TREND: Table[TrendLine] = Table(
+    "trend_lines",
+    "trend_section",
+    [
+        Column("name", "dimension", "text", lambda r: r.kpi.name, TERMINAL),
+        Column("spark", "trend", "text", lambda r: r.spark, TERMINAL),
+        Column("values", "trend_values", "text", lambda r: r.values, TERMINAL, priority=2),
+        Column("attainment", "attainment", "fraction", lambda r: r.kpi.attainment, TERMINAL),
+        Column(
+            "time_elapsed",
+            "time_elapsed",
+            "fraction",
+            lambda r: r.time_elapsed,
+            TERMINAL,
+            priority=1,
+        ),
+    ],
+)
 
 # Rules whose threshold is percent points: how far from the target or the pace line.
 PERCENT_RULES = frozenset({"below_target", "above_target", "below_pace"})
@@ -649,17 +694,29 @@ def text_table(
     return out if width is None else fit(out, width)
 
 
-# A prose column is given room for its longest word up to this; longer words fold.
-PROSE_WIDTH = 12
+# A prose column is given room for its longest word up to this (a KPI id in an alert
+# message: "(offline.gift_redemptions)"); only longer words (links, paths) are cut.
+PROSE_WIDTH = 30
+# A prose column is worth its room in a narrow terminal with this many cells for a line: an
+# owner's two names, a status with its note on one line.
+PROSE_LINE = 12
 # A Chinese header keeps up to this many cells on one line (进度达成, 实际完成值).
 CJK_HEADER = 10
 _CJK = re.compile(r"[\u2e80-\uffff]")
-# Where text may wrap: between words of Latin text, or between any two CJK characters.
-_WORDS = re.compile(r"[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+# What a terminal keeps on one line: a word of Latin text (broken before "(", so a KPI id
+# in brackets goes to the next line whole) with the 万 or 亿 of a number, or one CJK
+# character; closing punctuation stays with what it closes and opening with what it opens,
+# so no line starts with "）" or ",".
+_OPEN = "（《「『【〈("
+_CLOSE = "，。；：、！？）》」』】〉),.;:!?%"
+WORDS = re.compile(
+    rf"[{_OPEN}]*(?:[^\s\u2e80-\uffff(]+(?: [万亿](?![\u2e80-\u9fff]))?|[\u2e80-\uffff]|\S)"
+    rf"[{re.escape(_CLOSE)}]*"
+)
 
 
 def _longest_word(text: str) -> int:
-    return max((numbers.display_width(w) for w in _WORDS.findall(text)), default=0)
+    return max((numbers.display_width(w) for w in WORDS.findall(text)), default=0)
 
 
 def needed_width(table: TextTable, index: int) -> int:
@@ -676,18 +733,28 @@ def needed_width(table: TextTable, index: int) -> int:
     return max(header, cells)
 
 
+def wanted_width(table: TextTable, index: int) -> int:
+    """Terminal cells column ``index`` wants before a narrow terminal drops columns to give
+    it: :func:`needed_width`, and prose its longest line up to PROSE_LINE."""
+    needed = needed_width(table, index)
+    if table.whole[index]:
+        return needed
+    longest = max((numbers.display_width(row[index]) for row in table.rows), default=0)
+    return max(needed, min(longest, PROSE_LINE))
+
+
 def frame_width(columns: int) -> int:
     """Terminal cells a table's frame takes beside its columns' text: two between two
-    columns (padding and a blank separator), one at either edge."""
-    return 2 * columns
+    columns (padding and a blank separator), none at the edges."""
+    return 2 * max(0, columns - 1)
 
 
 def fit(table: TextTable, width: int) -> TextTable:
     """``table`` readable in ``width`` terminal cells: while its columns (each as wide as
-    :func:`needed_width`, and the frame) are wider, drop the column of the highest priority
+    :func:`wanted_width`, and the frame) are wider, drop the column of the highest priority
     (the rightmost on a tie); columns of priority 0 always stay, and wrap when even they
     are too wide."""
-    needed = [needed_width(table, i) for i in range(len(table.headers))]  # once: 2,000 rows
+    needed = [wanted_width(table, i) for i in range(len(table.headers))]  # once: 2,000 rows
     while True:
         total = sum(needed) + frame_width(len(needed))
         droppable = [i for i, p in enumerate(table.priorities) if p > 0]

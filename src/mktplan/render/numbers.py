@@ -242,6 +242,8 @@ def timestamp(value: dt.datetime | None) -> str:
 def display_width(value: str) -> int:
     """Terminal cells ``value`` takes on its longest line: CJK and other wide characters
     take two."""
+    if value.isascii():  # most cells: one cell a character, without a table lookup each
+        return max(map(len, value.split("\n")))
     import unicodedata
 
     return max(

@@ -89,21 +89,22 @@ def recent_trend(kpi: KpiResult) -> list[Decimal | None]:
     return [p.actual for p in kpi.trend[-TREND_PERIODS:]]
 
 
+def trend_numbers(kpi: KpiResult, shown: numbers.Style = numbers.PLAIN) -> str:
+    """The actuals of :func:`recent_trend` in the KPI's unit: ``9.15 → 8.86 → 5.58``."""
+    return " → ".join(numbers.kpi_value(v, kpi.unit, shown) for v in recent_trend(kpi))
+
+
 def weekly_filters(
     lang: str, shown: numbers.Style = numbers.PLAIN
 ) -> dict[str, Callable[..., Any]]:
     """The filters of period.md.j2 and trend.md.j2, in ``lang``, numbers in ``shown``."""
-
-    def trend_numbers(kpi: KpiResult) -> str:
-        return " → ".join(numbers.kpi_value(v, kpi.unit, shown) for v in recent_trend(kpi))
-
     return {
         "plan_change": lambda change: plan_change_line(change, lang, shown),
         "summary_paragraph": lambda ev: summary_paragraph(ev, lang, shown),
         "charts": lambda ev: charts(ev, lang, shown),
         "data_issue": lambda issue: data_issue_text(issue, lang),
         "spark": lambda kpi: sparkline(recent_trend(kpi)),
-        "trend_numbers": trend_numbers,
+        "trend_numbers": lambda kpi: trend_numbers(kpi, shown),
         "change_value": lambda kpi: change_value(kpi.change, kpi.unit, lang, shown),
         "change_relative": lambda kpi: change_relative(kpi.change),
         "this_period": lambda plan: period_label(
