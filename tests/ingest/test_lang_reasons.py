@@ -28,7 +28,7 @@ EXPECTED = {
         "week or a month is not a day's value; export by day, or declare the source's "
         "`period: week` or `period: month`",
         "error a.csv:4 date: '2024': a year, not a day: a row standing for a whole year is not "
-        "a day's value",
+        "a day's value; export by day",
         "error a.csv:5 value: '1e20': too large: values must stay below 1,000,000,000,000",
     ],
     "zh": [
@@ -36,7 +36,7 @@ EXPECTED = {
         "或把此列映射到以 USD 计的指标",
         "错误 a.csv:3 date: '2024-01-01 - 2024-01-07'：这是日期区间：代表一周或一个月的一行不是"
         "某一天的数值；请按天导出，或在数据来源中声明 `period: week` 或 `period: month`",
-        "错误 a.csv:4 date: '2024'：这是年份，不是日期：代表全年的一行不是某一天的数值",
+        "错误 a.csv:4 date: '2024'：这是年份，不是日期：代表全年的一行不是某一天的数值；请按天导出",
         "错误 a.csv:5 value: '1e20'：数值太大：必须小于 1,000,000,000,000",
     ],
 }
@@ -62,7 +62,9 @@ def test_the_rejects_file_keeps_english_reasons(tmp_path: Path) -> None:
     with (tmp_path / "a.rejects.csv").open(encoding="utf-8") as fh:
         reasons = [row["reason"] for row in csv.DictReader(fh)]
     assert reasons[3] == "too large: values must stay below 1,000,000,000,000"
-    assert reasons[2] == "a year, not a day: a row standing for a whole year is not a day's value"
+    assert reasons[2] == (
+        "a year, not a day: a row standing for a whole year is not a day's value; export by day"
+    )
 
 
 @pytest.mark.parametrize(

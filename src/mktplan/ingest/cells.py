@@ -475,10 +475,6 @@ _MONTH = r"([a-z]+)\.?"
 _MONTH_FIRST = re.compile(rf"{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", re.I)
 _DAY_FIRST = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+{_MONTH}(?:,?[\s-]+(\d{{4}}))?", re.I)
 _RANGE = re.compile(r"(.+?\d)\s*(?:\s[-–—]\s|[~至到]|\sto\s)\s*(.*\d.*)", re.I)
-DATE_HINT = (
-    "write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or 6/10 (the order "
-    "read from the column), or set the source's `date_format:`"
-)
 
 Period = tuple[dt.date, dt.date]
 
@@ -530,7 +526,7 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
         if ranges:
             return _read_date(ranged.group(1).strip(), excel)
         raise InvalidValue(msg("ingest.date_range"))
-    raise InvalidValue(msg("ingest.not_a_date", hint=DATE_HINT))
+    raise InvalidValue(msg("ingest.not_a_date"))
 
 
 def parse_date(raw: str, *, excel: bool = False) -> dt.date:

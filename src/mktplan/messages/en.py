@@ -638,7 +638,11 @@ MESSAGES.update(
             "negative"
         ),
         "ingest.no_date": "no date",
-        "ingest.not_a_date": "not a date; {hint}",
+        "ingest.not_a_date": (
+            "not a date; write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or "
+            "6/10 (the order read from the column) or set the source's `date_format:`; a column "
+            'that numbers periods (GA4\'s "Nth day") holds no dates: export with a date per row'
+        ),
         "ingest.not_calendar_date": "not a calendar date ({why})",
         "ingest.no_kpi_id": "no KPI id",
         "ingest.unknown_kpi": "unknown KPI {kpi!r}",
@@ -778,7 +782,7 @@ MESSAGES.update(
             "{currency} first, or map the column to a KPI in {found}"
         ),
         "ingest.year_not_day": (
-            "a year, not a day: a row standing for a whole year is not a day's value"
+            "a year, not a day: a row standing for a whole year is not a day's value; export by day"
         ),
         "ingest.date_range": (
             "a date range: a row standing for a week or a month is not a day's value; export by "

@@ -492,7 +492,11 @@ MESSAGES.update(
         "ingest.rejected_cell": "{value!r}：{why}",
         "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
         "ingest.no_date": "没有日期",
-        "ingest.not_a_date": "不是日期；请写作 2024-06-10、2024/6/10 或 2024年6月10日",
+        "ingest.not_a_date": (
+            "不是日期；请写作 2024-06-10、2024/6/10、2024年6月10日、20240610、Oct 1, 2023 或 6/10"
+            "（日月顺序按整列判断），或设置数据来源的 `date_format:`；给时段编号的列（GA4 的"
+            "“Nth day”）不含日期：请导出每行带日期的报表"
+        ),
         "ingest.not_calendar_date": "日历上不存在这一天（{why}）",
         "ingest.no_kpi_id": "没有指标编号",
         "ingest.unknown_kpi": "未知指标 {kpi!r}",
@@ -607,7 +611,7 @@ MESSAGES.update(
             "这是 {found} 金额，但此列的指标以 {currency} 计；请先换算成 {currency}，"
             "或把此列映射到以 {found} 计的指标"
         ),
-        "ingest.year_not_day": "这是年份，不是日期：代表全年的一行不是某一天的数值",
+        "ingest.year_not_day": "这是年份，不是日期：代表全年的一行不是某一天的数值；请按天导出",
         "ingest.date_range": (
             "这是日期区间：代表一周或一个月的一行不是某一天的数值；请按天导出，"
             "或在数据来源中声明 `period: week` 或 `period: month`"
