@@ -330,16 +330,16 @@ def test_chinese_terminal_report_has_the_weekly_sections_in_chinese(weekly_plan:
             "en",
             [
                 "Data quality",
-                "- source export: no new data since 2024-06-12 (18 days before as-of), 4 KPI(s)",
-                "  stale",
+                "- source export: no new data for Sales, Visits, Orders and 1 more since",
+                "  2024-06-12 (18 days before as-of)",
             ],
         ),
         (
             "zh",
             [
                 "数据质量",
-                "- 数据来源 export：自 2024-06-12 起无新数据（截至日期前 18 天），4 个指标数据过",
-                "  期",
+                "- 数据来源 export：Sales、Visits、Orders等 4 个指标自 2024-06-12 起无新数据（截",
+                "  至日期前 18 天）",
             ],
         ),
     ],

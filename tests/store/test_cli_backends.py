@@ -44,6 +44,8 @@ def _ingest_and_report(plans: Path, env: dict[str, str]) -> tuple[list[str], lis
                 "ingest",
                 plans / plan,
                 *(plans / a if a.endswith(".csv") else a for a in args),
+                "--lang",
+                "en",  # the summaries are compared in English (双11 says lang: zh)
                 env=env,
             )
             assert run.code == 0, run.output
