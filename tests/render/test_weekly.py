@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from mktplan.evaluation import Change
-from mktplan.render.weekly import change_relative, change_value, sparkline
+from mktplan.render.weekly import Chart, change_relative, change_value, sparkline
 
 
 def test_sparkline_spans_lowest_to_highest() -> None:
@@ -32,31 +32,25 @@ def test_mermaid_labels_cannot_break_the_chart_or_the_fence() -> None:
     assert mermaid_text("Leads <b>new</b>") == "Leads ‹b›new‹/b›"
 
 
-def test_a_chart_table_writes_values_as_the_kpi_tables_do() -> None:
+def _roi_chart(unit: str, lang: str) -> Chart:
+    """One bar of 9.15 in ``unit``, in ``lang``'s style."""
     from mktplan.render import numbers
-    from mktplan.render.weekly import Chart, Series
+    from mktplan.render.weekly import Series
 
-    def first(unit: str, lang: str) -> str:
-        chart = Chart(
-            "ROI", unit, ["07-31"], [Series("bar", "ROI", [D("9.15")])], lang,
-            numbers.style(lang, None),
-        )  # fmt: skip
-        return chart.rows()[0][1]
+    return Chart(
+        "ROI", unit, ["07-31"], [Series("bar", "ROI", [D("9.15")])], lang, numbers.style(lang, None)
+    )
 
-    assert first("ratio", "zh") == "1:9.15"  # ROI as 1:X in Chinese, as in the KPI table
-    assert first("ratio", "en") == "9.15"
+
+def test_a_chart_table_writes_values_as_the_kpi_tables_do() -> None:
+    # ROI as 1:X in Chinese, as in the KPI table
+    assert _roi_chart("ratio", "zh").rows()[0][1] == "1:9.15"
+    assert _roi_chart("ratio", "en").rows()[0][1] == "9.15"
 
 
 def test_a_chart_axis_names_its_unit_in_the_report_language() -> None:
-    from mktplan.render import numbers
-    from mktplan.render.weekly import Chart, Series
-
     def axis(unit: str, lang: str) -> str:
-        chart = Chart(
-            "ROI", unit, ["07-31"], [Series("bar", "ROI", [D("9.15")])], lang,
-            numbers.style(lang, None),
-        )  # fmt: skip
-        (line,) = [x for x in chart.mermaid().splitlines() if "y-axis" in x]
+        (line,) = [x for x in _roi_chart(unit, lang).mermaid().splitlines() if "y-axis" in x]
         return line.strip()
 
     assert axis("ratio", "zh") == 'y-axis "比值"'
