@@ -433,8 +433,21 @@ def message(key: str, lang: str = "en", /, **params: object) -> str:
     same language); a key missing in ``lang`` falls back to English."""
     texts = catalogue(lang)
     template = texts.get(key) or catalogue("en")[key]
-    values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    values = {k: _rendered(v, lang) for k, v in params.items()}
     return _FORMATTER.format(template, **values)
+
+
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+
+
+def _rendered(value: object, lang: str) -> object:
+    """A parameter as its sentence names it: a clause in ``lang``, a tuple of clauses as a
+    list in ``lang`` (a, b / a、b), anything else as it is."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, Msg) for v in value):
+        return LIST_SEPARATOR.get(lang, ", ").join(v.render(lang) for v in value)
+    return value
 
 
 def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> list[str]:

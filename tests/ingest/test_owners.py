@@ -55,6 +55,35 @@ def test_another_source_writing_the_same_key_is_refused_naming_both(
     assert stored(store)[("ads.sales", "2025-10-01", "")] == Decimal(300)
 
 
+def test_a_long_format_file_clashing_with_a_source_is_told_to_add_a_channel_column(
+    tmp_path: Path,
+) -> None:
+    # a long-format file has no `sources:` entry to give a fixed channel: the hint says what
+    # it can do, in the language setting
+    plan, store = write_plan(tmp_path, SHOPS), tmp_path / "s.sqlite"
+    assert (
+        run_cli(
+            "ingest", plan, write(tmp_path, "t.csv", DAYS), "-s", "tmall_bare", "--store", store
+        ).code
+        == 0
+    )
+    long = write(tmp_path, "l.csv", "date,kpi,value\n2025-10-01,ads.sales,5\n")
+    run = run_cli("ingest", plan, long, "--store", store)
+    assert run.code == 1
+    assert (
+        "source 'long' would replace 1 value stored by source 'tmall_bare' "
+        "(ads.sales on 2025-10-01); nothing was stored" in run.stderr
+    )
+    assert "give the long-format file a channel column (date,kpi,value,channel)" in run.stderr
+    assert "sources: {long" not in run.stderr
+    zh = run_cli("ingest", plan, long, "--store", store, "--lang", "zh")
+    assert (
+        "数据来源 'long' 将替换数据来源 'tmall_bare' 已存入的 1 个值（ads.sales 2025-10-01）"
+        in zh.stderr
+    )
+    assert "请给长表格式文件加一列渠道" in zh.stderr
+
+
 def test_the_same_source_restates_its_own_values(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path, SHOPS), tmp_path / "s.sqlite"
     first = write(tmp_path, "a.csv", DAYS)

@@ -15,8 +15,9 @@ from mktplan.ingest.sniff import Dialect, wanted_columns
 from mktplan.plan.model import Plan, Source
 from mktplan.plan.refs import kpi_refs
 from mktplan.plan.sources import given_twice
+from mktplan.store.records import LONG_SOURCE
 
-LONG_FORMAT = "long"
+LONG_FORMAT = LONG_SOURCE
 LONG_REQUIRED = ("date", "kpi", "value")
 LONG_OPTIONAL = ("channel", "note", "line", "ref")
 

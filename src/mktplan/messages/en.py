@@ -1061,6 +1061,26 @@ MESSAGES.update(
             "a row in {found}, but the plan's money is in {expected}; export the report in "
             "{expected}"
         ),
+        "store.owner_clash": (
+            "source {source!r} would replace {n} {n:plural/value/values} stored by source "
+            "{other!r} ({named}); nothing was stored"
+        ),
+        "store.owner_clash_more": (
+            "source {source!r} would replace {n} {n:plural/value/values} stored by source "
+            "{other!r} ({named} and {more} more); nothing was stored"
+        ),
+        "store.owner_clash_day": "{kpi} on {day}",
+        "store.owner_clash_channel": "{kpi} on {day} in channel {channel}",
+        "store.owner_clash.hint": (
+            "if both sources are right, give each its own channel (in the plan: sources: "
+            "{{{source}: {{fixed: {{channel: ...}}}}}}) so their values sit side by side; to "
+            "replace them on purpose, ingest again with --force"
+        ),
+        "store.owner_clash_long.hint": (
+            "if both are right, give the long-format file a channel column "
+            "(date,kpi,value,channel) so its values sit beside the source's; to replace them on "
+            "purpose, ingest again with --force"
+        ),
         "ingest.row_currency_kpis": (
             "a row in {found}, but the KPIs of its money columns are in {expected}; export the "
             "report in {expected}"

@@ -819,6 +819,24 @@ MESSAGES.update(
         "ingest.percent_for_unit": "这是百分比，但 {kpi!r} 的单位是 {unit}；请按指标的单位写数值",
         "ingest.unit_not_set": "未设置",
         "ingest.row_currency": "这一行以 {found} 计，但计划的金额以 {expected} 计；请以 {expected} 导出报表",
+        "store.owner_clash": (
+            "数据来源 {source!r} 将替换数据来源 {other!r} 已存入的 {n} 个值（{named}）；没有存入任何数据"
+        ),
+        "store.owner_clash_more": (
+            "数据来源 {source!r} 将替换数据来源 {other!r} 已存入的 {n} 个值（{named} 等，另有 {more} 个）；"
+            "没有存入任何数据"
+        ),
+        "store.owner_clash_day": "{kpi} {day}",
+        "store.owner_clash_channel": "{kpi} {day} 渠道 {channel}",
+        "store.owner_clash.hint": (
+            "如果两个数据来源都正确，请给每个来源指定自己的渠道（在计划中写 sources: "
+            "{{{source}: {{fixed: {{channel: ...}}}}}}），让数值并列存放；如要有意替换，请加 --force "
+            "重新导入"
+        ),
+        "store.owner_clash_long.hint": (
+            "如果两者都正确，请给长表格式文件加一列渠道（date,kpi,value,channel），让数值与该数据来源的"
+            "并列存放；如要有意替换，请加 --force 重新导入"
+        ),
         "ingest.row_currency_kpis": (
             "这一行以 {found} 计，但其金额列对应的指标以 {expected} 计；请以 {expected} 导出报表"
         ),

@@ -143,6 +143,10 @@ def _stored_sentence(reason: str) -> Msg | None:
     return sentence
 
 
+# the source of a long-format file (date,kpi,value…), which names no source of the plan
+LONG_SOURCE = "long"
+
+
 @dataclass(frozen=True)
 class SkippedRows:
     """Lines of an input file left out on purpose (a totals row, the title lines above the

@@ -20,8 +20,10 @@ from operator import itemgetter
 from typing import TypeVar
 
 from mktplan.errors import StoreError
+from mktplan.i18n import msg
 from mktplan.store import reads, schema
 from mktplan.store.records import (
+    LONG_SOURCE,
     MAX_MICRO,
     MICRO,
     FileBatch,
@@ -537,17 +539,28 @@ def owner_clash(
     if not clashes:
         return None
     other = str(owners.get(int(str(clashes[0][OLD_FILE]))))
-    named = ", ".join(
-        f"{kpi} on {day}" + (f" in channel {channel}" if channel else "")
+    named = [
+        msg("store.owner_clash_channel", kpi=kpi, day=day, channel=channel)
+        if channel
+        else msg("store.owner_clash_day", kpi=kpi, day=day)
         for _, kpi, day, channel, *_ in clashes[:OWNERS_NAMED]
-    )
-    more = f" and {len(clashes) - OWNERS_NAMED} more" if len(clashes) > OWNERS_NAMED else ""
+    ]
+    more = len(clashes) - OWNERS_NAMED
     return StoreError(
-        f"source {batch.source!r} would replace {len(clashes)} value"
-        f"{'s' * (len(clashes) != 1)} stored by source {other!r} ({named}{more}); "
-        "nothing was stored",
+        msg(
+            "store.owner_clash_more" if more > 0 else "store.owner_clash",
+            source=batch.source,
+            other=other,
+            n=len(clashes),
+            named=tuple(named),
+            more=more,
+        ),
         file=batch.name,
-        hint=f"if both sources are right, give each its own channel (in the plan: "
-        f"sources: {{{batch.source}: {{fixed: {{channel: ...}}}}}}) so their values sit side "
-        "by side; to replace them on purpose, ingest again with --force",
+        # a long-format file has no source to give a fixed channel: it names channels per row
+        hint=msg(
+            "store.owner_clash_long.hint"
+            if batch.source == LONG_SOURCE
+            else "store.owner_clash.hint",
+            source=batch.source,
+        ),
     )
