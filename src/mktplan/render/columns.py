@@ -304,33 +304,70 @@ class ChannelRow:
         return found.channel if found is not None else ""
 
 
+def channel_parts(ev: Evaluation) -> tuple[list[ChannelRow], list[ChannelRow]]:
+    """Every KPI's channels, and every module's, in plan order."""
+    return (
+        [ChannelRow(k.module, k, c, None) for k in ev.kpis for c in k.by_channel],
+        [ChannelRow(m.id, None, None, c) for m in ev.modules for c in m.by_channel],
+    )
+
+
 def channel_rows(ev: Evaluation) -> list[ChannelRow]:
     """Every KPI's channels, then every module's, in plan order."""
-    return [ChannelRow(k.module, k, c, None) for k in ev.kpis for c in k.by_channel] + [
-        ChannelRow(m.id, None, None, c) for m in ev.modules for c in m.by_channel
-    ]
+    kpis, modules = channel_parts(ev)
+    return kpis + modules
 
 
 def _channel_unit(r: ChannelRow) -> str | None:
     return r.kpi.unit if r.kpi is not None else None
 
 
-# The channel view (分渠道): JSON nests these values in the KPI and module records.
+# The channel view (分渠道): Markdown writes its KPIs' and its modules' rows as two tables,
+# the workbook both in one sheet (CHANNELS, the columns of the two in order); JSON nests
+# these values in the KPI and module records.
+SHEET_AND_MD: frozenset[Format] = frozenset({"xlsx", "md"})
+_CHANNEL_MODULE: Column[ChannelRow] = Column(
+    "module", "module", "module", lambda r: r.module, SHEET_AND_MD
+)
+_CHANNEL: Column[ChannelRow] = Column(
+    "channel", "channel", "channel", lambda r: r.channel, SHEET_AND_MD
+)
+KPI_CHANNELS: Table[ChannelRow] = Table(
+    "kpi_channels",
+    "kpis_by_channel",
+    [
+        _CHANNEL_MODULE,
+        Column("kpi", "kpi_id", "text", lambda r: r.kpi and r.kpi.id, SHEET),
+        Column("name", "kpi", "text", lambda r: r.kpi and r.kpi.name, SHEET_AND_MD),
+        _CHANNEL,
+        Column(
+            "actual",
+            "actual",
+            "kpi",
+            lambda r: r.value and r.value.actual,
+            SHEET_AND_MD,
+            _channel_unit,
+        ),
+        Column("share", "share", "fraction", lambda r: r.value and r.value.share, SHEET_AND_MD),
+    ],
+)
+MODULE_CHANNELS: Table[ChannelRow] = Table(
+    "module_channels",
+    "modules_by_channel",
+    [
+        _CHANNEL_MODULE,
+        _CHANNEL,
+        Column("spend", "spend", "money", lambda r: r.money and r.money.spend, SHEET_AND_MD),
+        Column("revenue", "revenue", "money", lambda r: r.money and r.money.revenue, SHEET_AND_MD),
+        Column("roi", "roi", "roi", lambda r: r.money and r.money.roi, SHEET_AND_MD),
+    ],
+)
 CHANNELS: Table[ChannelRow] = Table(
     "by_channel",
     "by_channel",
     [
-        Column("module", "module", "module", lambda r: r.module, SHEET),
-        Column("kpi", "kpi_id", "text", lambda r: r.kpi and r.kpi.id, SHEET),
-        Column("name", "kpi", "text", lambda r: r.kpi and r.kpi.name, SHEET),
-        Column("channel", "channel", "channel", lambda r: r.channel, SHEET),
-        Column(
-            "actual", "actual", "kpi", lambda r: r.value and r.value.actual, SHEET, _channel_unit
-        ),
-        Column("share", "share", "fraction", lambda r: r.value and r.value.share, SHEET),
-        Column("spend", "spend", "money", lambda r: r.money and r.money.spend, SHEET),
-        Column("revenue", "revenue", "money", lambda r: r.money and r.money.revenue, SHEET),
-        Column("roi", "roi", "roi", lambda r: r.money and r.money.roi, SHEET),
+        *KPI_CHANNELS.columns,
+        *(c for c in MODULE_CHANNELS.columns if c not in KPI_CHANNELS.columns),
     ],
 )
 
@@ -566,8 +603,9 @@ def _known_value_writer(column: Column[Row], shown: Display) -> Callable[[Any, R
     kind, words, style = column.kind, shown.words, shown.style
     if kind == "money":
         return lambda value, _: numbers.money(value, style)
-    if kind == "fraction":
-        return lambda value, _: numbers.fraction(value)
+    if kind == "fraction":  # shares repeat: 36,000 channel rows hold about 3,000
+        fraction = numbers.memoized(numbers.fraction)
+        return lambda value, _: fraction(value)
     if kind == "roi":
         return lambda value, _: numbers.roi_label(value)
     if kind in ("int", "number"):
@@ -669,11 +707,13 @@ def text_table(
     """The table's cells as texts; given a terminal ``width``, without the columns that
     :func:`fit` drops to make it readable there."""
     columns = table.shown(fmt)
-    # column by column, each with its formatter made once, then turned into rows
+    # column by column, each with its formatter made once, then turned into rows; a text
+    # escaped once per table however often it repeats (a module's name on its KPIs' rows)
+    escaped = _once(escape)
     texts = [
         list(map(cell_formatter(c, shown), rows))
         if c.whole
-        else list(map(escape, map(cell_formatter(c, shown), rows)))
+        else list(map(escaped, map(cell_formatter(c, shown), rows)))
         for c in columns
     ]
     codes = [  # the codes behind the coloured columns
@@ -692,6 +732,19 @@ def text_table(
         [c.priority for c in columns],
     )
     return out if width is None else fit(out, width)
+
+
+def _once(escape: Callable[[str], str]) -> Callable[[str], str]:
+    """``escape`` remembering its answer for each text, for one table."""
+    seen: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = escape(text)
+        return found
+
+    return once
 
 
 # A prose column is given room for its longest word up to this (a KPI id in an alert

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mktplan.errors import ReportError
-from mktplan.evaluation import Evaluation, KpiResult, ModuleResult
+from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.i18n import labels, msg
 from mktplan.render import columns, numbers
 from mktplan.render.weekly import weekly_filters
@@ -178,53 +178,12 @@ def _environment(
     return env
 
 
-def kpi_channel_rows(
-    kpis: list[KpiResult],
-    no_channel: str,
-    module_names: dict[str, str],
-    plan_label: str,
-    shown: numbers.Style = numbers.PLAIN,
-) -> str:
-    """The rows of the KPIs-by-channel table (module, KPI, channel, actual, share), one line
-    each: written here rather than in the sandboxed template, whose attribute checks cost
-    about a second for the 40,000 rows of a 2,000-KPI plan."""
-    channels: dict[str, str] = {}  # a plan has few channels: escape each once
-    share = numbers.memoized(numbers.fraction)  # and a few thousand distinct shares
-    lines: list[str] = []
-    append = lines.append
-    for k in kpis:
-        module = plan_label if k.module is None else module_names.get(k.module, k.module)
-        head = f"| {numbers.md_cell(module)} | {numbers.md_cell(k.name)} | "
-        value = numbers.kpi_formatter(k.unit, shown)
-        for c in k.by_channel:
-            name = channels.get(c.channel)
-            if name is None:
-                name = channels[c.channel] = numbers.md_cell(c.channel) if c.channel else ""
-            append(f"{head}{name or no_channel} | {value(c.actual)} | {share(c.share)} |")
-    return "\n".join(lines)
-
-
-def module_channel_rows(
-    modules: list[ModuleResult], no_channel: str, shown: numbers.Style = numbers.PLAIN
-) -> str:
-    """The rows of the modules-by-channel table (module, channel, spend, revenue, ROI)."""
-    lines: list[str] = []
-    for m in modules:
-        head = f"| {numbers.md_cell(m.name)} | "
-        for c in m.by_channel:
-            channel = numbers.md_cell(c.channel) if c.channel else no_channel
-            lines.append(
-                f"{head}{channel} | {numbers.money(c.spend, shown)} | {numbers.money(c.revenue, shown)} | "
-                f"{numbers.roi_label(c.roi)} |"
-            )
-    return "\n".join(lines)
-
-
 def report_tables(
     ev: Evaluation, lang: str, units: numbers.Units | None = None
 ) -> dict[str, columns.TextTable]:
     """Each report table as Markdown-safe texts, from its column specification."""
     shown = columns.display(ev, lang, units)
+    channels = columns.channel_parts(ev)
     return {
         "summary": columns.text_table(
             columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
@@ -239,6 +198,12 @@ def report_tables(
         ),
         "period": columns.text_table(
             columns.PERIOD, ev.summary_kpis(), "md", shown, numbers.md_cell
+        ),
+        "kpi_channels": columns.text_table(
+            columns.KPI_CHANNELS, channels[0], "md", shown, numbers.md_cell
+        ),
+        "module_channels": columns.text_table(
+            columns.MODULE_CHANNELS, channels[1], "md", shown, numbers.md_cell
         ),
     }
 
@@ -286,12 +251,6 @@ def render_markdown(
     plan_label = labels(lang)["plan_level"]
     env.filters["module_name"] = lambda value: (
         plan_label if value is None else module_names.get(value, value)
-    )
-    env.filters["kpi_channel_rows"] = lambda kpis, no_channel: kpi_channel_rows(
-        kpis, no_channel, module_names, plan_label, shown
-    )
-    env.filters["module_channel_rows"] = lambda modules, no_channel: module_channel_rows(
-        modules, no_channel, shown
     )
     where = str(template) if template is not None else name
     try:
