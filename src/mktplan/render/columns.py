@@ -470,23 +470,24 @@ def trend_lines(ev: Evaluation, shown: numbers.Style) -> list[TrendLine]:
     ]
 
 
-# The compact trend in a terminal (the Markdown's is trend.md.j2): the numbers go first in
-# a narrow terminal, the sparkline keeps their shape; the time elapsed, the same on every
-# row, next.
+# The compact trend (Markdown and terminal; the workbook has a Trend sheet of every period):
+# in a narrow terminal the numbers go first, the sparkline keeps their shape; the time
+# elapsed, the same on every row, next.
+MD_AND_TERMINAL: frozenset[Format] = frozenset({"md", "table"})
 COMPACT_TREND: Table[TrendLine] = Table(
     "trend_lines",
     "trend_section",
     [
-        Column("name", "dimension", "text", lambda r: r.kpi.name, TERMINAL),
-        Column("spark", "trend", "text", lambda r: r.spark, TERMINAL),
-        Column("values", "trend_values", "text", lambda r: r.values, TERMINAL, priority=2),
-        Column("attainment", "attainment", "fraction", lambda r: r.kpi.attainment, TERMINAL),
+        Column("name", "dimension", "text", lambda r: r.kpi.name, MD_AND_TERMINAL),
+        Column("spark", "trend", "text", lambda r: r.spark, MD_AND_TERMINAL),
+        Column("values", "trend_values", "text", lambda r: r.values, MD_AND_TERMINAL, priority=2),
+        Column("attainment", "attainment", "fraction", lambda r: r.kpi.attainment, MD_AND_TERMINAL),
         Column(
             "time_elapsed",
             "time_elapsed",
             "fraction",
             lambda r: r.time_elapsed,
-            TERMINAL,
+            MD_AND_TERMINAL,
             priority=1,
         ),
     ],

@@ -199,6 +199,13 @@ def report_tables(
         "period": columns.text_table(
             columns.PERIOD, ev.summary_kpis(), "md", shown, numbers.md_cell
         ),
+        "trend": columns.text_table(
+            columns.COMPACT_TREND,
+            columns.trend_lines(ev, shown.style),
+            "md",
+            shown,
+            numbers.md_cell,
+        ),
         "kpi_channels": columns.text_table(
             columns.KPI_CHANNELS, channels[0], "md", shown, numbers.md_cell
         ),
