@@ -199,7 +199,10 @@ def test_brief_names_the_forecast_overspend_and_lists_alerts(tmp_path: Path) -> 
     assert "\n\nAlerts:\n- [warning] Module Web (web) is forecast to spend 1,714.29" in text
     zh = report(path, "--format", "brief", "--lang", "zh")
     assert "按近期速度预计超支814.29 CNY。" in zh
-    assert "\n\n风险预警:\n- [警告] " in zh
+    assert "\n\n风险预警：\n- [警告] " in zh
+    # the owner and the deadline as each language writes them: the end of 06-14 + 24 h
+    assert text.rstrip().endswith("(Wang Fang, respond by 2024-06-16 00:00)")
+    assert zh.rstrip().endswith("（负责人 Wang Fang，2024-06-16 00:00 前响应）")
 
 
 def test_markdown_opens_with_the_summary_paragraph(plan: Path) -> None:

@@ -575,6 +575,8 @@ MESSAGES.update(
         "summary.end": ".",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}: {field} {old} → {new}",
+        "weekly.brief_section": "{title}:",
+        "weekly.brief_alert": "- [{severity}] {message} ({owner}, respond by {deadline})",
         "weekly.named_item": "{name} ({id})",
         "weekly.plan_change_delta": "{subject}: {field} {old} → {new} ({delta})",
         "weekly.change_field.target": "target",

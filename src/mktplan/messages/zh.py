@@ -437,6 +437,8 @@ MESSAGES.update(
         "summary.end": "。",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}：{field} {old} → {new}",
+        "weekly.brief_section": "{title}：",
+        "weekly.brief_alert": "- [{severity}] {message}（负责人 {owner}，{deadline} 前响应）",
         "weekly.named_item": "{name}（{id}）",
         "weekly.plan_change_delta": "{subject}：{field} {old} → {new}（{delta}）",
         "weekly.change_field.target": "目标值",

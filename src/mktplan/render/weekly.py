@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSummary
-from mktplan.i18n import labels, summary_sentences
+from mktplan.i18n import labels, message, summary_sentences
 from mktplan.render import numbers
 from mktplan.render.text import localize, plan_change_line
 from mktplan.vocab import is_percent
@@ -130,16 +130,21 @@ def render_brief(ev: Evaluation, lang: str, units: numbers.Units | None = None) 
     lines = [summary_paragraph(ev, lang, shown)]
     if ev.plan_changes:
         lines.append("")
-        lines.append(f"{words['plan_changes']}:")
+        lines.append(message("weekly.brief_section", lang, title=words["plan_changes"]))
         lines += [f"- {plan_change_line(c, lang, shown)}" for c in ev.plan_changes]
     if ev.alerts:
         lines.append("")
-        lines.append(f"{words['alerts']}:")
+        lines.append(message("weekly.brief_section", lang, title=words["alerts"]))
         for a in ev.alerts:
-            severity = words.get(f"severity_{a.severity}", a.severity)
-            deadline = numbers.timestamp(a.respond_by)
             lines.append(
-                f"- [{severity}] {a.message} ({a.owner}, {words['respond_by']} {deadline})"
+                message(
+                    "weekly.brief_alert",
+                    lang,
+                    severity=words.get(f"severity_{a.severity}", a.severity),
+                    message=a.message,
+                    owner=a.owner,
+                    deadline=numbers.timestamp(a.respond_by),
+                )
             )
     return "\n".join(numbers.without_controls(line) for line in lines) + "\n"
 
