@@ -1411,9 +1411,7 @@ def _respond_by(as_of: dt.date, hours: int) -> dt.datetime:
     """The end of ``as_of`` (the data is cut there) plus the plan's response hours; the last
     minute of the calendar (9999-12-31 23:59) when that lies beyond it."""
     try:
-        return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) + dt.timedelta(
-            hours=hours
-        )
+        return dt.datetime.combine(as_of, dt.time()) + dt.timedelta(days=1, hours=hours)
     except OverflowError:
         return dt.datetime.max.replace(second=0, microsecond=0)
 

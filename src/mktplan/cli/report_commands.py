@@ -249,10 +249,10 @@ def _with_plan_changes(evaluation: Evaluation, loaded: Plan, path: Path) -> Eval
     if not changes:
         return evaluation
     from mktplan.plan.diff import plain
+    from mktplan.plan.refs import kpi_refs
 
     names = {("module", m.id): m.name for m in loaded.modules}
-    names.update({("kpi", k.id): k.name for k in loaded.kpis})
-    names.update({("kpi", f"{m.id}.{k.id}"): k.name for m in loaded.modules for k in m.kpis})
+    names.update({("kpi", qid): ref.kpi.name for qid, ref in kpi_refs(loaded).items()})
     found = [
         PlanChange(
             c.area.value,

@@ -604,9 +604,6 @@ def _cell(value: str) -> str:
 
 
 CAREFUL_MARK = "⚠"
-# fields with a name of their own in the messages (weekly.change_field.*): those of the
-# weekly report's plan changes
-NAMED_FIELDS = CHANGE_FIELDS
 
 
 def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, str, str]:
@@ -616,7 +613,8 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
     weekly report names in ``lang`` too (zh: 目标值 for target)."""
     kind = message(f"diff.kind.{change.kind.value}", lang)
     what = change.field if change.kind is Kind.changed else kind
-    if change.kind is Kind.changed and lang != "en" and change.field in NAMED_FIELDS:
+    # the weekly report's plan-change fields have names of their own (weekly.change_field.*)
+    if change.kind is Kind.changed and lang != "en" and change.field in CHANGE_FIELDS:
         what = message(f"weekly.change_field.{change.field}", lang)
     if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
         what = f"{change.field} {kind}"

@@ -18,8 +18,8 @@ from mktplan.vocab import is_percent
 
 def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> Evaluation:
     """``ev`` with every alert's ``message``, the tracking table's actual and variance texts,
-    each module's ``roi_label`` and the summary paragraph written in ``lang``, numbers in the ``shown`` style (万, 1:X).
-    A row that names no key KPIs keeps its texts as they are."""
+    each module's ``roi_label`` and the summary paragraph written in ``lang``, numbers in the
+    ``shown`` style (万, 1:X). A row that names no key KPIs keeps its texts as they are."""
     alerts = [dataclasses.replace(a, message=alert_message(a, lang, shown)) for a in ev.alerts]
     kpis = {k.id: k for k in ev.kpis}
     tracking = [

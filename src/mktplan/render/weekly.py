@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mktplan.evaluation import Change, DataIssue, Evaluation, KpiResult, PlanSummary
-from mktplan.i18n import labels, message, summary_sentences
+from mktplan.i18n import LIST_SEPARATOR, labels, message, summary_sentences
 from mktplan.render import numbers
 from mktplan.render.text import localize, plan_change_line
 from mktplan.vocab import is_percent
@@ -294,8 +294,7 @@ def data_issue_text(issue: DataIssue, lang: str) -> str:
     the issue does not name them."""
     words = labels(lang)
     names = [name for _, name in issue.kpis]
-    sep = "、" if lang == "zh" else ", "
-    kpis = sep.join(names[:NAMED_STALE])
+    kpis = LIST_SEPARATOR.get(lang, ", ").join(names[:NAMED_STALE])
     if len(names) > NAMED_STALE:
         kpis = words["issue_more"].format(
             names=kpis, more=len(names) - NAMED_STALE, count=len(names)
