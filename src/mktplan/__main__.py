@@ -20,21 +20,24 @@ commands). Under a profiler, a coverage tool or a debugger, which write their fi
 Python exits, the process exits the usual way.
 """
 
+# The handler is set before anything else runs here: `_signal` and `os` are loaded by the
+# interpreter's start already (two lookups), while even a built-in module's first import
+# (gc) took long enough for a Ctrl-C to land in it, with a traceback through this file.
 import _signal  # type: ignore[import-not-found]  # the C module behind `signal`: no stubs
-import gc
 import os
-import sys
-import types
-
-GC_THRESHOLD = (200_000, 30, 30)
 
 
-def _interrupted_at_start(signum: int, frame: types.FrameType | None) -> None:
+def _interrupted_at_start(signum: int, frame: object) -> None:
     os.write(2, b"mktplan: interrupted\n")  # interrupt.MESSAGE, not importable yet
     os._exit(130)
 
 
 _signal.signal(_signal.SIGINT, _interrupted_at_start)
+
+import gc  # noqa: E402  (after the handler, see above)
+import sys  # noqa: E402
+
+GC_THRESHOLD = (200_000, 30, 30)
 
 
 def main() -> None:
