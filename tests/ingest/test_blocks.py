@@ -4,9 +4,12 @@ of dates, a rate over two blocks), the blocks hand over to the whole read."""
 
 from __future__ import annotations
 
+import hashlib
 import random
+from concurrent.futures import Future
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pyarrow.csv as pcsv
@@ -17,10 +20,11 @@ from mktplan.errors import IngestError
 from mktplan.ingest.combine import map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile, map_body, named_by_unmapped, unmapped_columns
+from mktplan.ingest.pipeline import ParsedFile
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.csv_arrow import csv_blocks
 from mktplan.ingest.read.parquet import parquet_blocks
-from mktplan.ingest.scan import scan_file
+from mktplan.ingest.scan import FileScan, scan_file
 from mktplan.ingest.sniff import read_body, sniff
 from mktplan.plan.cache import load_plan
 from mktplan.store.records import SkippedRows
@@ -118,7 +122,6 @@ def streams(plan: object, path: Path, source: str, size: int) -> bool:
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
-    quotes = scan_file(path).quotes
     header = dialect.header
 
     def blocks(as_text: set[int]):  # type: ignore[no-untyped-def]
@@ -131,7 +134,6 @@ def streams(plan: object, path: Path, source: str, size: int) -> bool:
             dialect.header_line,
             layout.positions,
             layout.text_positions | as_text,
-            quotes,
             size,
         )
 
@@ -320,11 +322,10 @@ def block_kinds(
     assert isinstance(plan, Plan)
     dialect = sniff(path, plan.sources[source])
     layout = choose_layout(plan, dialect, source)
-    quotes = scan_file(path).quotes
     names = dialect.header.headers
     numbers = [p for p in layout.positions if p not in layout.text_positions]
     bodies = csv_blocks(
-        dialect.header, dialect.header_line, layout.positions, layout.text_positions, quotes, size
+        dialect.header, dialect.header_line, layout.positions, layout.text_positions, size
     )
     return [(body.first_line, {names[p]: body[p].kind for p in numbers}) for body in bodies]
 
@@ -407,3 +408,189 @@ def test_invalid_utf8_in_an_unmapped_column_refuses_the_file(tmp_path: Path) -> 
     assert "not valid utf-8" in run.stderr
     assert "Traceback" not in run.output
     assert not (tmp_path / "s.db").exists()
+
+
+# --- quotes, piece by piece --------------------------------------------------------------
+# The block reader knows nothing of the file's quotes before it reads (a big export's hash is
+# still being taken): each piece says whether it holds a quote.
+
+
+def test_quotes_late_in_the_file_are_found_by_their_piece(tmp_path: Path) -> None:
+    lines = export_rows(2000)
+    for i in range(1500, 2000, 50):  # quoted cells in the last quarter only, a comma inside
+        lines[i] = with_cell(lines[i], 1, '"c,1"')
+    lines[1990] = with_cell(lines[1990], 9, '"said ""hi"""\n')
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    for size in (700, 4096):
+        whole, blocks = both(plan, export, "ads", size)
+        same(whole, blocks)
+        assert streams(plan, export, "ads", size)
+    notes = {r[4] for r in blocks.rows if r[4]}
+    assert any('said "hi"' in note for note in notes)
+
+
+@pytest.mark.parametrize("row", [300, 1998])  # mid-file (a long run of odd lines), last piece
+def test_a_quote_that_never_closes_hands_over_to_the_whole_read(tmp_path: Path, row: int) -> None:
+    # pyarrow would run the cell on to the end of the file, swallowing the rows after it
+    lines = export_rows(2000)
+    lines[row] = with_cell(lines[row], 9, '"never closed\n')
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    assert not streams(plan, export, "ads", 700)
+    from mktplan.plan.model import Plan
+
+    assert isinstance(plan, Plan)
+    dialect = sniff(export, plan.sources["ads"])
+    layout = choose_layout(plan, dialect, "ads")
+    with pytest.raises(NotStreamable):
+        map_table(plan, dialect, layout, None, block_bytes=700, whole=False)
+    with pytest.raises(IngestError) as whole:  # the whole read says where, as before
+        map_table(plan, dialect, layout, None, scan_file(export).quotes, block_bytes=700)
+    assert whole.value.message
+
+
+def test_a_header_cell_over_two_lines_hands_over_to_the_whole_read(tmp_path: Path) -> None:
+    header = HEADER.replace("campaign", '"camp\naign"')
+    plan, export = setup(tmp_path, header + "".join(export_rows(500)))
+    assert not streams(plan, export, "ads", 700)
+    whole, blocks = both(plan, export, "ads", 700)
+    same(whole, blocks)
+
+
+def pieces_of(path: Path, header_line: int, size: int) -> list[tuple[bytes, bool]]:
+    """The block reader's pieces of a file, as bytes, with whether each holds a quote."""
+    from mktplan.ingest.read.csv_arrow import _pieces
+
+    return [(bytes(piece), quoted) for piece, quoted in _pieces(path, header_line, size)]
+
+
+def test_pieces_start_outside_quotes_and_say_whether_they_hold_one(tmp_path: Path) -> None:
+    body = '1,a\n2,"b\nb"\n3,c\n' * 40 + "4,d\n" * 200
+    path = tmp_path / "q.csv"
+    path.write_text("n,t\n" + body, encoding="utf-8")
+    pieces = pieces_of(path, 1, 64)
+    assert b"".join(p for p, _ in pieces) == body.encode()
+    for piece, quoted in pieces:
+        assert piece.count(b'"') % 2 == 0  # no piece ends inside a quoted value
+        assert quoted == (b'"' in piece)
+    assert pieces[0][1]
+    assert not pieces[-1][1]
+
+
+def test_a_header_over_two_lines_or_a_quote_never_closed_stops_the_pieces(
+    tmp_path: Path,
+) -> None:
+    # the body below line 1 starts inside the header's quoted cell, and its one other quote
+    # would make its count even: only the lines above it tell
+    path = tmp_path / "q.csv"
+    path.write_text('n,"t\nt"\n' + "1,a\n" * 100 + '2,"b\n', encoding="utf-8")
+    with pytest.raises(NotStreamable):
+        pieces_of(path, 1, 1 << 20)
+    path.write_text('n,"t\nt"\n' + "1,a\n" * 100, encoding="utf-8")
+    assert len(pieces_of(path, 2, 64)) > 1  # both lines above it: fine
+    path.write_text("n,t\n" + "1,a\n" * 100 + '2,"b\n3,c\n', encoding="utf-8")
+    with pytest.raises(NotStreamable):  # the last piece: pyarrow would read it as one cell
+        pieces_of(path, 1, 1 << 20)
+
+
+def test_a_quote_never_closed_stops_the_pieces_within_a_few_pieces(tmp_path: Path) -> None:
+    # without a line end outside quotes, the unfinished line would grow to the end of the file
+    import tracemalloc
+
+    path = tmp_path / "q.csv"
+    path.write_text('n,t\n1,"a\n' + "2,b\n" * 500_000, encoding="utf-8")  # 2 MB after it
+    tracemalloc.start()
+    try:
+        with pytest.raises(NotStreamable):
+            pieces_of(path, 1, 4096)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200_000
+
+
+# --- rows read beside the file's scan ----------------------------------------------------
+# A big export's hash outlasts the set-up: its rows are read meanwhile, and nothing is kept
+# before the scan has finished (the store may hold the file, the scan may find NUL padding).
+
+
+class LateScan(Future[FileScan]):
+    """A file's real scan that says it is still running the first ``pending`` times it is
+    asked whether it is done."""
+
+    def __init__(self, path: Path, pending: int) -> None:
+        super().__init__()
+        self.set_result(scan_file(path))
+        self.pending = pending
+
+    def done(self) -> bool:
+        if self.pending:
+            self.pending -= 1
+            return False
+        return super().done()
+
+
+def parse_beside(
+    monkeypatch: pytest.MonkeyPatch, plan: object, path: Path, scan: Future[FileScan] | None, **kw
+) -> tuple[ParsedFile, list[int]]:
+    """``parse_file`` in blocks of 4 KiB: (the parsed file, the blocks mapped, by size)."""
+    from mktplan.ingest import combine, pipeline
+
+    mapped: list[int] = []
+    real_block = combine.map_block
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        mapped.append(args[3].size)
+        return real_block(*args, **kwargs)
+
+    monkeypatch.setattr(combine, "map_block", counted)
+    monkeypatch.setattr(pipeline, "map_table", partial(combine.map_table, block_bytes=4096))
+    parsed = pipeline.parse_file(plan, path, source="ads", scan=scan, **kw)  # type: ignore[arg-type]
+    return parsed, mapped
+
+
+def test_rows_are_read_beside_a_scan_still_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan, export = setup(tmp_path, HEADER + "".join(export_rows(3000)))
+    after, _ = parse_beside(monkeypatch, plan, export, None)
+    beside, blocks = parse_beside(monkeypatch, plan, export, LateScan(export, 10**6))
+    assert len(blocks) > 10  # read block by block, the scan said running every time
+    assert beside == after
+    assert beside.sha256 == hashlib.sha256(export.read_bytes()).hexdigest()
+
+
+def test_a_file_the_store_holds_is_read_no_further_once_its_scan_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan, export = setup(tmp_path, HEADER + "".join(export_rows(3000)))
+    sha256 = hashlib.sha256(export.read_bytes()).hexdigest()
+    asked: list[str] = []
+
+    def known(found: str, digest: str) -> bool:
+        asked.append(found)
+        return found == sha256
+
+    # running when the call starts and at the first block; done at the second
+    parsed, blocks = parse_beside(monkeypatch, plan, export, LateScan(export, 2), known=known)
+    assert asked == [sha256]
+    assert len(blocks) == 1
+    assert parsed.sha256 == sha256
+    assert (parsed.mapped.rows, parsed.mapped.rows_read) == ((), 0)  # "already ingested"
+    unknown, blocks = parse_beside(
+        monkeypatch, plan, export, LateScan(export, 2), known=lambda found, digest: False
+    )
+    assert len(blocks) > 10
+    assert unknown.mapped.rows_read == 3000
+
+
+@pytest.mark.parametrize("pending", [1, 10**6])  # done at the first block, or at the end
+def test_nul_padding_found_by_the_scan_refuses_a_file_read_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pending: int
+) -> None:
+    plan, export = setup(tmp_path, HEADER + "".join(export_rows(3000)))
+    export.write_bytes(export.read_bytes() + b"\0" * 4096)
+    with pytest.raises(IngestError) as refused:
+        parse_beside(monkeypatch, plan, export, LateScan(export, pending))
+    with pytest.raises(IngestError) as scanned_first:
+        parse_beside(monkeypatch, plan, export, None)
+    assert refused.value.message == scanned_first.value.message

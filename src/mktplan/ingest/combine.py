@@ -69,21 +69,29 @@ def map_table(
     *,
     block_bytes: int = BLOCK_BYTES,
     block_rows: int = BLOCK_ROWS,
+    whole: bool = True,
+    stream: bool = True,
+    between: Callable[[], None] | None = None,
 ) -> MappedFile:
     """Read the dialect's table through ``layout`` into observations: block by block where
     the format allows it (a UTF-8 CSV pyarrow reads cleanly, a Parquet file), else whole.
     ``config_digest`` and ``quotes``: ``layout.digest(plan)`` and the file's quote count,
-    when the caller has them already."""
+    when the caller has them already (the whole read uses the count). With ``whole`` false,
+    :class:`NotStreamable` instead of a whole read; with ``stream`` false, no block reading
+    (it failed before); ``between`` is called before each block is mapped (it may raise to
+    stop the read)."""
     digest = config_digest or layout.digest(plan)
     keep_freed_memory()  # each block's arrays reuse the last one's memory
-    whole = named_by_unmapped(plan, dialect.header, layout)
-    blocks = None if whole else _block_reader(dialect, layout, quotes, block_bytes, block_rows)
+    by_unmapped = not stream or named_by_unmapped(plan, dialect.header, layout)
+    blocks = None if by_unmapped else _block_reader(dialect, layout, block_bytes, block_rows)
     mapped = None
     if blocks is not None:
         try:
-            mapped = map_blocks(plan, dialect, layout, digest, blocks)
+            mapped = map_blocks(plan, dialect, layout, digest, _calling(between, blocks))
         except NotStreamable:
             mapped = None
+    if mapped is None and not whole:
+        raise NotStreamable
     if mapped is None:
         # read whole, a wide table is read with its unmapped columns: they tell data rows
         # from a summary row exactly (blocks read only the first, for totals labels)
@@ -97,12 +105,22 @@ def map_table(
     return replace(mapped, skipped=(above, *mapped.skipped))
 
 
+def _calling(between: Callable[[], None] | None, blocks: Blocks) -> Blocks:
+    """``blocks`` with ``between`` called before each block is handed on."""
+    if between is None:
+        return blocks
+    hook = between
+
+    def called(as_text: set[int]) -> Iterator[Body]:
+        for body in blocks(as_text):
+            hook()
+            yield body
+
+    return called
+
+
 def _block_reader(
-    dialect: Dialect,
-    layout: Layout,
-    quotes: tuple[int, int] | None,
-    block_bytes: int,
-    block_rows: int,
+    dialect: Dialect, layout: Layout, block_bytes: int, block_rows: int
 ) -> Blocks | None:
     header = dialect.header
     first = unmapped_columns(header, layout, every=False)
@@ -116,7 +134,6 @@ def _block_reader(
         or dialect.rows is not None
         or dialect.end_line is not None
         or header.encoding not in ("utf-8", "utf-8-sig")
-        or quotes is None
     ):
         return None
     return lambda as_text: csv_blocks(
@@ -124,7 +141,6 @@ def _block_reader(
         dialect.header_line,
         positions,
         text_positions | as_text | set(first),
-        quotes,
         block_bytes,
     )
 

@@ -37,7 +37,8 @@ from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.combine import map_table
 from mktplan.ingest.layout import choose_layout
-from mktplan.ingest.mapping import MappedFile
+from mktplan.ingest.mapping import Layout, MappedFile
+from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, binary_error
 from mktplan.ingest.rejects import rejects_path, write_rejects
@@ -204,16 +205,63 @@ def parse_file(
     # identity: the bytes' hash and the reading's digest; known ones are not read again
     digest = ingest_digest(layout.digest(plan), dialect)
     text, file = dialect.header.text, dialect.header.file
-    # the hash is taken before the rows are read: a hash beside the read slowed it (one more
-    # thread at the GIL and the memory bus), measured at 5M rows
+    skipped = MappedFile(layout.name, 0, (), (), 0, digest)
+    if scan is not None and not scan.done():  # a big export: its scan outlasted the set-up
+        beside = _read_beside_scan(plan, dialect, layout, digest, scan, known)
+        if beside is not None:
+            found, mapped = beside
+            return ParsedFile(path, found.sha256, mapped or skipped, streamed)
     found = scanned(bytes_at, file, text=text, scan=scan)
     sha256, quotes = found.sha256, found.quotes
     if known is not None and known(sha256, digest):
-        skipped = MappedFile(layout.name, 0, (), (), 0, digest)
         return ParsedFile(path, sha256, skipped, streamed)
     # read → cells → map → combine, block by block
-    mapped = map_table(plan, dialect, layout, digest, quotes)
+    mapped = map_table(plan, dialect, layout, digest, quotes, stream=scan is None or scan.done())
     return ParsedFile(path, sha256, mapped, streamed)
+
+
+class _Known(Exception):
+    """The store holds the file being read (found once its scan finished)."""
+
+
+def _read_beside_scan(
+    plan: Plan,
+    dialect: Dialect,
+    layout: Layout,
+    digest: str,
+    scan: Future[FileScan],
+    known: KnownFile | None,
+) -> tuple[FileScan, MappedFile | None] | None:
+    """Read a file's rows block by block while its scan is still running, and its scan: the
+    mapped file, or None when the store turned out to hold it (the read stops at the next
+    block once the scan has finished). None instead of the pair when the file cannot be read
+    block by block: it is read whole once its scan is done, as any file.
+
+    A big export's hash outlasts the imports and the plan it is taken beside (1.17 GB take
+    1.4 s of one core here), and its rows used to wait for it: a second of one idle core at 20M
+    rows. The block reader needs nothing of the scan (it finds quotes piece by piece), and
+    nothing is written before both are done: NUL padding found by the scan still refuses the
+    file (a block reader stops on such bytes, and the whole read waits for the scan)."""
+    header = dialect.header
+    done: list[FileScan] = []
+
+    def check(*, wait: bool) -> None:
+        if done or not (wait or scan.done()):
+            return
+        done.append(scanned(header.readable, header.file, text=header.text, scan=scan))
+        if known is not None and known(done[0].sha256, digest):
+            raise _Known
+
+    try:
+        mapped = map_table(
+            plan, dialect, layout, digest, whole=False, between=lambda: check(wait=False)
+        )
+        check(wait=True)  # the rest of the scan
+    except NotStreamable:
+        return None
+    except _Known:
+        return done[0], None
+    return done[0], mapped
 
 
 def rejection_error(files: Sequence[ParsedFile]) -> IngestError:

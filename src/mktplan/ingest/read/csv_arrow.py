@@ -1,9 +1,14 @@
 """UTF-8 CSV bodies read by pyarrow's streaming reader, block by block: it parses the next
 blocks on both cores while the last one is mapped, and memory holds a few blocks, never the
 file. The same trust rules as the whole-file reader (:func:`~mktplan.ingest.columns.
-arrow_body`): quotes decide whether values may hold line breaks, and anything pyarrow does not
-read cleanly (a ragged row, invalid UTF-8, a line break inside a value) stops the stream, so
-the file is read whole by the reader that says what is wrong, with the line."""
+arrow_body`), piece by piece: a piece's quotes decide whether its values may hold line breaks,
+and anything pyarrow does not read cleanly (a ragged row, invalid UTF-8, a line break inside a
+value, a quote that never closes) stops the stream, so the file is read whole by the reader
+that says what is wrong, with the line.
+
+The stream needs nothing from a read of the whole file before it (the file's quote count was
+once such a thing): a big export's rows are read while its hash is still being taken
+(:mod:`mktplan.ingest.pipeline`)."""
 
 from __future__ import annotations
 
@@ -26,7 +31,6 @@ def csv_blocks(
     header_line: int,
     positions: list[int],
     text_positions: set[int],
-    quotes: tuple[int, int],
     block_bytes: int,
 ) -> Iterator[Body]:
     """The columns at ``positions`` of the table below ``header_line``, in blocks; the other
@@ -42,42 +46,28 @@ def csv_blocks(
     ahead, never more (pyarrow's own streaming reader parses ahead without bound)."""
     import pyarrow as pa
 
-    total, in_header = quotes
-    # a header with an odd count has a cell over two lines
-    if total % 2 or in_header % 2:
-        raise NotStreamable
     width = len(header.headers)
     numbers = {p for p in positions if p not in text_positions}
-    # Without quotes no value holds a line break, so the columns the layout does not read
-    # are not converted: pyarrow still splits every row into all its cells (a ragged row
-    # still fails), and each piece's bytes are checked as UTF-8 at once instead of cell by
-    # cell (invalid UTF-8 anywhere hands over to the whole read, as before).
-    only_mapped = not total and len(positions) < width
-    parse = _parser(
-        header.delimiter,
-        width,
-        positions,
-        numbers,
-        text_positions,
-        quoted=total > 0,
-        only_mapped=only_mapped,
-    )
+    parse = _parser(header.delimiter, width, positions, numbers, text_positions)
     ints: frozenset[int] = frozenset()  # number columns read as int64 (see _whole_numbers)
     first_line = header_line + 1
-    pieces = _pieces(header.readable, header_line, block_bytes, quoted=total > 0)
+    pieces = _pieces(header.readable, header_line, block_bytes)
 
-    def read_next(ints: frozenset[int]) -> tuple[Any, frozenset[int], dict[int, Column]] | None:
+    def read_next(
+        ints: frozenset[int],
+    ) -> tuple[Any, frozenset[int], dict[int, Column], bool] | None:
         # In the worker: reading and parsing the bytes, nothing more. The parse of the pieces
         # one after the other is what the stream waits for: the micro-units and codes of a
         # block are worked out by the mapping on the main thread, which had time to spare
         # (a 5M-row ingest 0.15 s faster than with them here). One worker, so the generator
         # is never run by two threads at once.
-        piece = next(pieces, None)
-        if piece is None:
+        found = next(pieces, None)
+        if found is None:
             return None
-        table, ints = parse(piece, ints)
+        piece, quoted = found
+        table, ints = parse(piece, ints, quoted=quoted)
         columns = {p: ArrowColumn(table.column(_name(p)), _as_text(p)) for p in positions}
-        return table, ints, cast(dict[int, Column], columns)
+        return table, ints, cast(dict[int, Column], columns), quoted
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktplan-csv") as ahead:
         pending = ahead.submit(read_next, ints)
@@ -91,12 +81,12 @@ def csv_blocks(
                 raise NotStreamable from None
             if done is None:
                 return
-            table, ints, columns = done
+            table, ints, columns, quoted = done
             if first:  # the columns of whole numbers: int64 from the next piece on
                 ints = _whole_numbers(table, numbers)
                 first = False
             pending = ahead.submit(read_next, ints)
-            if total and any(
+            if quoted and any(
                 _holds_line_break(table.column(_name(i))) for i in range(width) if i not in numbers
             ):
                 raise NotStreamable  # a value over several lines: lines are not rows
@@ -114,13 +104,16 @@ def _parser(
     positions: list[int],
     numbers: set[int],
     text_positions: set[int],
-    *,
-    quoted: bool,
-    only_mapped: bool,
-) -> Callable[[memoryview, frozenset[int]], tuple[Any, frozenset[int]]]:
+) -> Callable[..., tuple[Any, frozenset[int]]]:
     """A function that parses a piece with pyarrow, the number columns in ``ints`` as int64
     (the others float64): (table, the columns it read as int64). A column of whole numbers
-    that holds a decimal in this piece is read as float64 here and from now on."""
+    that holds a decimal in this piece is read as float64 here and from now on.
+
+    A piece without a double quote has no value over two lines, so its lines are its rows and
+    the columns the layout does not read are not converted: pyarrow still splits every row
+    into all its cells (a ragged row still fails), and the piece's bytes are checked as UTF-8
+    at once instead of cell by cell (invalid UTF-8 anywhere hands over to the whole read). A
+    quoted piece is parsed with line breaks allowed in values, every column converted."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -131,22 +124,28 @@ def _parser(
         for i, name in enumerate(names)
     }
     read_options = pcsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 21)
-    parse_options = pcsv.ParseOptions(
-        delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=quoted
-    )
-    include = [names[p] for p in positions] if only_mapped else []
+    parse_options = {
+        quoted: pcsv.ParseOptions(
+            delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=quoted
+        )
+        for quoted in (False, True)
+    }
+    some = len(positions) < width  # unquoted pieces convert only the columns read
 
-    def convert(ints: frozenset[int]) -> Any:
+    def convert(ints: frozenset[int], only_mapped: bool) -> Any:
         return pcsv.ConvertOptions(
             column_types={**types, **{names[p]: pa.int64() for p in ints}},
-            include_columns=include,
+            include_columns=[names[p] for p in positions] if only_mapped else [],
             null_values=[""],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             check_utf8=not only_mapped,  # only_mapped: the piece is checked whole
         )
 
-    def parse(piece: memoryview, ints: frozenset[int]) -> tuple[Any, frozenset[int]]:
+    def parse(
+        piece: memoryview, ints: frozenset[int], *, quoted: bool
+    ) -> tuple[Any, frozenset[int]]:
+        only_mapped = some and not quoted
         if only_mapped:
             _check_utf8(piece)
         if ints and _may_hold_hex(piece):
@@ -156,8 +155,8 @@ def _parser(
                 table = pcsv.read_csv(
                     cast(Any, pa.BufferReader(piece)),
                     read_options=read_options,
-                    parse_options=parse_options,
-                    convert_options=convert(ints),
+                    parse_options=parse_options[quoted],
+                    convert_options=convert(ints, only_mapped),
                 )
             except pa.ArrowInvalid as exc:
                 found = _FAILED_COLUMN.search(str(exc))
@@ -218,18 +217,28 @@ def _may_hold_hex(piece: memoryview) -> bool:
     return data.find(b"x") >= 0 or data.find(b"X") >= 0
 
 
-def _pieces(
-    path: Path, header_line: int, block_bytes: int, *, quoted: bool
-) -> Iterator[memoryview]:
-    """The bytes below line ``header_line``, cut at line ends (outside quotes when the file
-    has quotes) into pieces of about ``block_bytes``. Each piece is read into the buffer of
-    the one before: ask for the next piece only when done with the last (pyarrow copies what
-    it parses). A fresh 16 MiB buffer a piece cost 6 ms of page faults and zeroing, a third of
-    the read. Lines ended by a bare CR are not cut here: :class:`NotStreamable`."""
+# A line this many pieces long holds a quote that never closes (or is no CSV line at all):
+# the stream stops there instead of holding the rest of the file in memory.
+LONGEST_LINE_PIECES = 4
+
+
+def _pieces(path: Path, header_line: int, block_bytes: int) -> Iterator[tuple[memoryview, bool]]:
+    """The bytes below line ``header_line``, cut at line ends outside quotes into pieces of
+    about ``block_bytes``, each with whether it holds a double quote. Each piece is read into
+    the buffer of the one before: ask for the next piece only when done with the last (pyarrow
+    copies what it parses). A fresh 16 MiB buffer a piece cost 6 ms of page faults and zeroing,
+    a third of the read.
+
+    Every piece starts outside quotes: the lines above the body hold an even number of them
+    (an odd count is a header cell over two lines), and a piece ends after a line end with an
+    even number before it in the piece. :class:`NotStreamable` for a quote that never closes
+    (the last piece's count is odd, or no line end outside quotes in
+    :data:`LONGEST_LINE_PIECES` pieces) and for lines ended by a bare CR."""
     try:
         with path.open("rb") as fh:
             rest = b""
             skip = header_line
+            above = 0  # double quotes in the lines above the body
             buffer = bytearray()
             while True:
                 if len(buffer) < len(rest) + block_bytes:  # the first, or a long line
@@ -245,18 +254,26 @@ def _pieces(
                     end = buffer.find(b"\n", start, size)
                     if end < 0:
                         break
+                    above += buffer.count(b'"', start, end)
                     start = end + 1
                     skip -= 1
+                if not skip and above % 2:
+                    raise NotStreamable  # a header cell over two lines
+                quoted = buffer.find(b'"', start, size) >= 0  # memchr: the usual file has none
                 if not read:
                     if not skip and start < size:
-                        yield memoryview(buffer)[start:size]
+                        if quoted and buffer.count(b'"', start, size) % 2:
+                            raise NotStreamable  # a quote that never closes
+                        yield memoryview(buffer)[start:size], quoted
                     return
                 cut = 0 if skip else _cut(buffer, start, size, quoted=quoted)
                 if cut <= start:
+                    if size - start > LONGEST_LINE_PIECES * block_bytes:
+                        raise NotStreamable
                     rest = bytes(buffer[start:size])
                     continue
                 rest = bytes(buffer[cut:size])
-                yield memoryview(buffer)[start:cut]
+                yield memoryview(buffer)[start:cut], quoted and buffer.find(b'"', start, cut) >= 0
     except OSError:
         raise NotStreamable from None
 
