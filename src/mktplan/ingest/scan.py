@@ -1,7 +1,9 @@
-"""One read of each export's bytes before its rows are read: their sha256 (the file's identity
-in the store: a file ingested before is not parsed again), their double quotes (whether a
-value may hold a line break, for the CSV readers) and the first run of NUL bytes (padding or
-binary data, refused before anything parses the rows).
+"""One read of each export's bytes beside the reading of its rows: their sha256 (the file's
+identity in the store: a file ingested before is not parsed again), their double quotes
+(whether a value may hold a line break, for the whole-file CSV readers) and the first run of
+NUL bytes (padding or binary data: the file is refused). A scan done before the rows are read
+(the usual export, scanned while the imports load) settles all three first; a big export's
+rows are read block by block while its scan goes on (:mod:`mktplan.ingest.pipeline`).
 
 The read runs on a thread of its own: hashlib and the file reads let go of the GIL, so it
 takes the other core while the main thread works. For `mktplan ingest` it starts from the
