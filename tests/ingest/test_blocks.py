@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from mktplan.errors import IngestError
-from mktplan.ingest.combine import map_blocks, map_table
+from mktplan.ingest.combine import map_block, map_blocks, map_table
 from mktplan.ingest.layout import choose_layout
 from mktplan.ingest.mapping import MappedFile, map_body, named_by_unmapped, unmapped_columns
 from mktplan.ingest.pipeline import ParsedFile
@@ -513,6 +513,9 @@ def test_a_quote_never_closed_stops_the_pieces_within_a_few_pieces(tmp_path: Pat
 # before the scan has finished (the store may hold the file, the scan may find NUL padding).
 
 
+_MAP_BLOCK = map_block
+
+
 class LateScan(Future[FileScan]):
     """A file's real scan that says it is still running the first ``pending`` times it is
     asked whether it is done."""
@@ -536,7 +539,7 @@ def parse_beside(
     from mktplan.ingest import combine, pipeline
 
     mapped: list[int] = []
-    real_block = combine.map_block
+    real_block = _MAP_BLOCK  # not a wrapper of an earlier call
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         mapped.append(args[3].size)
@@ -594,3 +597,16 @@ def test_nul_padding_found_by_the_scan_refuses_a_file_read_beside_it(
     with pytest.raises(IngestError) as scanned_first:
         parse_beside(monkeypatch, plan, export, None)
     assert refused.value.message == scanned_first.value.message
+
+
+def test_a_file_that_cannot_be_read_in_blocks_beside_its_scan_is_read_whole_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = export_rows(3000)
+    lines[2900] = with_cell(lines[2900], 9, '"a note\nover two lines"\n')  # lines are not rows
+    plan, export = setup(tmp_path, HEADER + "".join(lines))
+    after, blocks_after = parse_beside(monkeypatch, plan, export, None)
+    beside, blocks_beside = parse_beside(monkeypatch, plan, export, LateScan(export, 10**6))
+    assert beside == after
+    assert blocks_beside == blocks_after  # the blocks up to the quoted line break, once
+    assert len(blocks_after) > 10

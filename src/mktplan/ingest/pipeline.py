@@ -206,17 +206,19 @@ def parse_file(
     digest = ingest_digest(layout.digest(plan), dialect)
     text, file = dialect.header.text, dialect.header.file
     skipped = MappedFile(layout.name, 0, (), (), 0, digest)
+    blocks_tried = False
     if scan is not None and not scan.done():  # a big export: its scan outlasted the set-up
         beside = _read_beside_scan(plan, dialect, layout, digest, scan, known)
         if beside is not None:
             found, mapped = beside
             return ParsedFile(path, found.sha256, mapped or skipped, streamed)
+        blocks_tried = True  # and given up: read whole
     found = scanned(bytes_at, file, text=text, scan=scan)
     sha256, quotes = found.sha256, found.quotes
     if known is not None and known(sha256, digest):
         return ParsedFile(path, sha256, skipped, streamed)
     # read → cells → map → combine, block by block
-    mapped = map_table(plan, dialect, layout, digest, quotes, stream=scan is None or scan.done())
+    mapped = map_table(plan, dialect, layout, digest, quotes, stream=not blocks_tried)
     return ParsedFile(path, sha256, mapped, streamed)
 
 
