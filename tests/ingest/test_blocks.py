@@ -610,3 +610,18 @@ def test_a_file_that_cannot_be_read_in_blocks_beside_its_scan_is_read_whole_once
     assert beside == after
     assert blocks_beside == blocks_after  # the blocks up to the quoted line break, once
     assert len(blocks_after) > 10
+
+
+def test_a_piece_is_cut_after_its_last_line_end_outside_quotes(tmp_path: Path) -> None:
+    # against the plain definition: the last line end with an even number of quotes before it
+    from mktplan.ingest.read.csv_arrow import _cut
+
+    rng = random.Random(11)  # noqa: S311 - test data, not secrets
+    for _ in range(2000):
+        data = bytearray(
+            b"".join(rng.choice([b"a", b",", b'"', b"\n", b"bb"]) for _ in range(rng.randrange(40)))
+        )
+        start = rng.randrange(len(data) + 1)
+        ends = [i for i in range(start, len(data)) if data[i : i + 1] == b"\n"]
+        even = [i for i in ends if data.count(b'"', start, i) % 2 == 0]
+        assert _cut(data, start, len(data), quoted=True) == (even[-1] + 1 if even else start)

@@ -290,13 +290,22 @@ def _bare_cr(data: bytearray, low: int, high: int) -> bool:
 
 def _cut(data: bytearray, start: int, size: int, *, quoted: bool) -> int:
     """Where to cut ``data[start:size]`` (which starts at a line): after its last line end
-    outside quotes (an even number of quotes before it), or ``start`` when there is none."""
+    outside quotes (an even number of quotes before it), or ``start`` when there is none.
+    Line ends with no quote between them have the same count before them, so the walk back
+    jumps from quote to quote (the line end before the last quote, with the count less the
+    quotes between): one pass over the bytes, however many lines a stray quote (``55" TV``)
+    leaves behind it."""
     end = data.rfind(b"\n", start, size)
-    if not quoted:
+    if not quoted or end < 0:
         return end + 1 if end >= 0 else start
-    while end >= 0 and data.count(b'"', start, end) % 2:
-        end = data.rfind(b"\n", start, end)
-    return end + 1 if end >= 0 else start
+    before = data.count(b'"', start, end)
+    while before % 2:
+        earlier = data.rfind(b"\n", start, data.rfind(b'"', start, end))
+        if earlier < 0:
+            return start
+        before -= data.count(b'"', earlier, end)
+        end = earlier
+    return end + 1
 
 
 def _raise_for(exc: Any, numbers: set[int]) -> Any:
