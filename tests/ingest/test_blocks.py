@@ -546,6 +546,7 @@ def parse_beside(
         return real_block(*args, **kwargs)
 
     monkeypatch.setattr(combine, "map_block", counted)
+    monkeypatch.setattr(pipeline, "BESIDE_SCAN_BYTES", 0)  # small files too
     monkeypatch.setattr(pipeline, "map_table", partial(combine.map_table, block_bytes=4096))
     parsed = pipeline.parse_file(plan, path, source="ads", scan=scan, **kw)  # type: ignore[arg-type]
     return parsed, mapped
@@ -625,3 +626,45 @@ def test_a_piece_is_cut_after_its_last_line_end_outside_quotes(tmp_path: Path) -
         ends = [i for i in range(start, len(data)) if data[i : i + 1] == b"\n"]
         even = [i for i in ends if data.count(b'"', start, i) % 2 == 0]
         assert _cut(data, start, len(data), quoted=True) == (even[-1] + 1 if even else start)
+
+
+@pytest.mark.parametrize("note", ["", '"over\ntwo lines"'])  # streams, or read whole
+def test_a_quoted_title_over_two_lines_above_the_header_keeps_the_first_row(
+    tmp_path: Path, note: str
+) -> None:
+    # the whole readers skipped the lines above the header as records: the title's two lines
+    # are one, so the first row of data went with them
+    rows = [f"2025-01-0{d},c1,search,{d}.00,{d},{d},{d},{d}.5,{d},\n" for d in (1, 2, 3)]
+    rows[2] = rows[2].rstrip("\n") + note + "\n"
+    plan, export = setup(tmp_path, '"Report\nweek 1"\n' + HEADER + "".join(rows))
+    whole, blocks = both(plan, export, "ads", 700)
+    same(whole, blocks)
+    spend = sorted((r[1], r[3], r[6]) for r in whole.rows if r[0] == "ads.spend")
+    assert spend == [
+        ("2025-01-01", 1_000_000, 4),
+        ("2025-01-02", 2_000_000, 5),
+        ("2025-01-03", 3_000_000, 6),
+    ]
+    assert whole.rows_read == 3
+
+
+def test_a_small_export_waits_for_its_scan_so_a_known_one_is_never_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mktplan.ingest import pipeline
+
+    plan, export = setup(tmp_path, HEADER + "".join(export_rows(3000)))
+    assert export.stat().st_size < pipeline.BESIDE_SCAN_BYTES
+
+    def must_not_parse(*_: object, **__: object) -> object:
+        raise AssertionError("a file the store holds was parsed")
+
+    monkeypatch.setattr(pipeline, "map_table", must_not_parse)
+    parsed = pipeline.parse_file(
+        plan,  # type: ignore[arg-type]
+        export,
+        source="ads",
+        scan=LateScan(export, 10**6),  # still running, whenever asked
+        known=lambda found, digest: True,
+    )
+    assert parsed.mapped.rows_read == 0

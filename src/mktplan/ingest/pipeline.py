@@ -207,7 +207,7 @@ def parse_file(
     text, file = dialect.header.text, dialect.header.file
     skipped = MappedFile(layout.name, 0, (), (), 0, digest)
     blocks_tried = False
-    if scan is not None and not scan.done():  # a big export: its scan outlasted the set-up
+    if scan is not None and not scan.done() and _size(bytes_at) >= BESIDE_SCAN_BYTES:
         beside = _read_beside_scan(plan, dialect, layout, digest, scan, known)
         if beside is not None:
             found, mapped = beside
@@ -220,6 +220,19 @@ def parse_file(
     # read → cells → map → combine, block by block
     mapped = map_table(plan, dialect, layout, digest, quotes, stream=not blocks_tried)
     return ParsedFile(path, sha256, mapped, streamed)
+
+
+# Exports at least this big are read beside their scan when it is still running (a big export:
+# the scan outlasted the set-up). A smaller one waits for it, a few hundredths of a second at
+# most, so that a file the store holds is never parsed, whatever the thread timing.
+BESIDE_SCAN_BYTES = 1 << 26
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the scan says why
 
 
 class _Known(Exception):

@@ -37,7 +37,11 @@ from mktplan.ingest.columns import (
     arrow_body,
     pandas_body,
 )
-from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
+from mktplan.ingest.read.csv_pandas import (
+    read_csv_pandas,
+    read_table_pandas,
+    records_above_body,
+)
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import excel_guard, excel_rows, sheet_header
 from mktplan.ingest.scan import NUL_RUN, NulRun
@@ -317,7 +321,8 @@ def _read_columns(
         return pandas_body(frame, positions, header.line + 1)
     if header.parquet:
         return parquet_body(path, header.headers, positions, text_positions, header.file)
-    if header.encoding in ("utf-8", "utf-8-sig") and end_line is None:
+    lines_are_records = header.line <= 1 or records_above_body(header) == header.line
+    if header.encoding in ("utf-8", "utf-8-sig") and end_line is None and lines_are_records:
         fast = arrow_body(
             str(path),
             header.delimiter,
