@@ -668,3 +668,15 @@ def test_a_small_export_waits_for_its_scan_so_a_known_one_is_never_parsed(
         known=lambda found, digest: True,
     )
     assert parsed.mapped.rows_read == 0
+
+
+def test_a_bare_cr_that_ends_a_read_stops_the_pieces(tmp_path: Path) -> None:
+    # the 64th byte, the last of the first read, is a CR with no LF after it
+    data = b"n,t\n" + b"1,a\n" * 14 + b"2,b" + b"\r" + b"3,c\n" + b"4,d\n" * 40
+    assert data[63:65] == b"\r3"
+    path = tmp_path / "cr.csv"
+    path.write_bytes(data)
+    with pytest.raises(NotStreamable):
+        pieces_of(path, 1, 64)
+    path.write_bytes(data.replace(b"\r3", b"\r\n3"))  # a CRLF split by the read: fine
+    assert b"".join(p for p, _ in pieces_of(path, 1, 64)) == data.replace(b"\r3", b"\r\n3")[4:]

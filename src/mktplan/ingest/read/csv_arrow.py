@@ -247,7 +247,8 @@ def _pieces(path: Path, header_line: int, block_bytes: int) -> Iterator[tuple[me
                 buffer[: len(rest)] = rest
                 read = fh.readinto(memoryview(buffer)[len(rest) : len(rest) + block_bytes])
                 size = len(rest) + read
-                if _bare_cr(buffer, len(rest), size):
+                # from the unfinished line's last byte: a CR that ended the last read
+                if _bare_cr(buffer, max(0, len(rest) - 1), size):
                     raise NotStreamable
                 start = 0
                 while skip:
