@@ -82,8 +82,11 @@ def map_table(
     stop the read)."""
     digest = config_digest or layout.digest(plan)
     keep_freed_memory()  # each block's arrays reuse the last one's memory
-    by_unmapped = not stream or named_by_unmapped(plan, dialect.header, layout)
-    blocks = None if by_unmapped else _block_reader(dialect, layout, block_bytes, block_rows)
+    blocks = (
+        _block_reader(dialect, layout, block_bytes, block_rows)
+        if stream and not named_by_unmapped(plan, dialect.header, layout)
+        else None
+    )
     mapped = None
     if blocks is not None:
         try:

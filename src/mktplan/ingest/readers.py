@@ -37,11 +37,7 @@ from mktplan.ingest.columns import (
     arrow_body,
     pandas_body,
 )
-from mktplan.ingest.read.csv_pandas import (
-    read_csv_pandas,
-    read_table_pandas,
-    records_above_body,
-)
+from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import excel_guard, excel_rows, sheet_header
 from mktplan.ingest.scan import NUL_RUN, NulRun
@@ -74,6 +70,16 @@ class TableHeader:
     # else the first non-blank line until sniff finds the table's header (Parquet: 1, the
     # rows numbered as a sheet of the table would number them)
     line: int = field(kw_only=True)
+    # CSV: the records on the lines down to the header's, when a quoted value over two lines
+    # above it makes them fewer than its line (sniff counts them; None: one a line)
+    records_above: int | None = field(default=None, kw_only=True)
+
+    @property
+    def skip_records(self) -> int:
+        """The records above the body: what pandas' ``skiprows`` and pyarrow's ``skip_rows``
+        count. With a quoted title over two lines above the header, skipping ``line``
+        records ate the first row of data."""
+        return self.line if self.records_above is None else self.records_above
 
     @property
     def text(self) -> bool:
@@ -321,7 +327,7 @@ def _read_columns(
         return pandas_body(frame, positions, header.line + 1)
     if header.parquet:
         return parquet_body(path, header.headers, positions, text_positions, header.file)
-    lines_are_records = header.line <= 1 or records_above_body(header) == header.line
+    lines_are_records = header.skip_records == header.line
     if header.encoding in ("utf-8", "utf-8-sig") and end_line is None and lines_are_records:
         fast = arrow_body(
             str(path),

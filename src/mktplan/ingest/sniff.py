@@ -513,11 +513,14 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     # a sheet's rows run to its widest column; a CSV's width is what its lines hold
     while header.excel and headers and not headers[-1]:
         headers = headers[:-1]
+    # records, not lines, are what the readers skip: a quoted title over two lines is one
+    above = sum(1 for ln, _ in records if ln <= chosen.header_line)
     table_header = replace(
         header,
         headers=headers,
         delimiter=delimiter or header.delimiter,
         line=chosen.header_line,
+        records_above=None if header.excel or above == chosen.header_line else above,
     )
     return Dialect(
         table_header,

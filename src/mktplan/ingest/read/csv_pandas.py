@@ -6,8 +6,6 @@ each further line, as blank lines are (and, like them, is no row of data)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import warnings
 from typing import TYPE_CHECKING
 
@@ -119,7 +117,7 @@ def read_table_pandas(
     try:
         frame = pandas_csv(
             header,
-            skiprows=records_above_body(header),
+            skiprows=header.skip_records,
             nrows=None if end_line is None else end_line - first,
         )
     except pd.errors.EmptyDataError:
@@ -137,17 +135,3 @@ def read_table_pandas(
     # nrows counts records: with one over several lines, the rows past end_line are not its
     spread = _line_per_row(frame)
     return spread if end_line is None else spread.iloc[: end_line - first]
-
-
-def records_above_body(header: TableHeader) -> int:
-    """The records on the file lines down to the header's: what pandas' ``skiprows`` and
-    pyarrow's ``skip_rows`` count. A quoted title over two lines above the header is one
-    record on two lines: skipping ``header.line`` records ate the first row of data. Counted
-    by Python's csv reader, which reads quotes as both parsers do (only at a cell's start)."""
-    if header.line <= 1:
-        return header.line
-    with open(header.readable, encoding=header.encoding, newline="", errors="replace") as fh:
-        text = "".join(fh.readline() for _ in range(header.line))
-    if '"' not in text:  # no value over two lines: a line is a record
-        return header.line
-    return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=header.delimiter))
