@@ -17,6 +17,8 @@ from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 from mktplan.i18n import message, msg
 
 if TYPE_CHECKING:
+    import threading
+
     from mktplan.evaluation import Evaluation, PeriodKind
     from mktplan.plan.model import Plan
     from mktplan.render.numbers import Units
@@ -152,18 +154,24 @@ def _import_quietly(modules: tuple[str, ...]) -> None:
             continue
 
 
-def _warm_renderer(fmt: ReportFormatOption) -> None:
+def _warm_renderer(fmt: ReportFormatOption) -> threading.Thread:
     """Import the renderer on a second thread while the store is read: SQLite and PostgreSQL
     answer without holding Python's lock, so on a machine with two cores the imports cost
     almost nothing instead of following the evaluation (the 10M-observation Markdown report's
     time after its evaluation: 0.77 s → 0.51 s, median of 8). The modules the renderers
-    share with the evaluation are imported before it starts, and Python's import locks keep
-    a module the main thread asks for meanwhile imported once."""
+    share with the evaluation are imported before it starts, and the evaluation imports
+    nothing: the caller joins the thread before the main thread imports again. Two threads
+    importing at once, modules that import each other (render.weekly and render.text), is
+    where Python 3.11's import-deadlock detection can raise for a deadlock that is none; a
+    report ended in "internal error" once in CI, its message cut off, with the main thread
+    importing the renderer while this thread did."""
     import threading
 
-    threading.Thread(
+    thread = threading.Thread(
         target=_import_quietly, args=(_RENDERER_MODULES[fmt],), name="mktplan-warm", daemon=True
-    ).start()
+    )
+    thread.start()
+    return thread
 
 
 def _evaluate(
@@ -191,10 +199,13 @@ def _evaluate(
             with opened.query(loaded.plan.id) as observations:
                 found = None
                 if not observations.is_empty():
-                    _warm_renderer(fmt)
-                    found = evaluate(
-                        loaded, observations, cut, include_daily=include_daily, period=kind
-                    )
+                    warming = _warm_renderer(fmt)
+                    try:
+                        found = evaluate(
+                            loaded, observations, cut, include_daily=include_daily, period=kind
+                        )
+                    finally:
+                        warming.join()  # no two threads importing at once (see above)
             if found is not None:
                 return _with_input_problems(found, opened.open_problems(loaded.plan.id)), True
             why = msg("report.store_empty", store=str(location), plan=loaded.plan.id)
