@@ -376,6 +376,44 @@ def test_a_rejected_file_wins_over_a_store_that_could_not_be_used(folders: Folde
     assert names(folders.inbox) == [".mktplan-cron.lock", "b-week.csv"]
 
 
+def test_the_lock_timeout_reaches_each_ingest_and_each_report_up_to_5_s(
+    folders: Folders, tmp_path: Path
+) -> None:
+    """Every step cron runs, as it ran it (through $MKTPLAN): --lock-timeout goes to each
+    ingest as given and to each report at most 5 s, the report's own default wait."""
+    folders.store = str(tmp_path / "store.sqlite")
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "week.csv")
+    calls = tmp_path / "calls.jsonl"
+    wrapper = tmp_path / "wrapper.py"
+    wrapper.write_text(
+        "import json, runpy, sys\n"
+        f"with open({str(calls)!r}, 'a', encoding='utf-8') as out:\n"
+        "    out.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+        "sys.argv = ['mktplan', *sys.argv[1:]]\n"
+        "runpy.run_module('mktplan', run_name='__main__')\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_COLOR": "1", "MKTPLAN": f"{sys.executable} {wrapper}"}
+    env.pop("MKTPLAN_STORE", None)
+
+    def steps(timeout: str) -> dict[str, list[str]]:
+        calls.unlink(missing_ok=True)
+        args = [*folders.args(Q3, "2023-07-31"), "--lock-timeout", timeout]
+        command = [sys.executable, "-m", "mktplan", "cron", *map(str, args)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        assert done.returncode in (0, 3), done.stderr
+        found: dict[str, list[str]] = {}
+        for line in calls.read_text(encoding="utf-8").splitlines():
+            argv = json.loads(line)
+            if "--lock-timeout" in argv:
+                found.setdefault(argv[0], []).append(argv[argv.index("--lock-timeout") + 1])
+        return found
+
+    assert steps("30") == {"ingest": ["30"], "report": ["5", "5", "5"]}
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "again.csv")
+    assert steps("0.5") == {"ingest": ["0.5"], "report": ["0.5", "0.5", "0.5"]}
+
+
 def test_a_store_from_a_newer_mktplan_keeps_the_inbox_and_exits_4(
     folders: Folders, backend: Backend
 ) -> None:

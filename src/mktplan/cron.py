@@ -116,7 +116,8 @@ class CronJob:
     speaks: str = "en"  # the language of the run's own lines
     units: str | None = None  # wan | plain (default: wan in Chinese)
     fail_on: str = "critical"
-    lock_timeout: float | None = None  # --lock-timeout of every ingest (None: ingest's own)
+    # --lock-timeout of every ingest (None: ingest's own), and of each report up to its own 5 s
+    lock_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,10 @@ def run_cron(job: CronJob) -> int:
     options += told
     if args.units is not None:
         options += ["--units", args.units]
+    if args.lock_timeout is not None:  # a shorter wait holds for saving the results too
+        from mktplan.store.bi import RESULTS_WAIT
+
+        options += ["--lock-timeout", f"{min(args.lock_timeout, RESULTS_WAIT):g}"]
     alerts = False
     written: list[Path] = []
     for fmt in REPORT_FORMATS:

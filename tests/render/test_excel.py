@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -315,17 +314,15 @@ def test_money_format_follows_the_plan_currency(currency: str, fmt: str) -> None
     assert money_format(currency) == fmt
 
 
-def test_hundred_thousand_daily_rows_are_fast(tmp_path: Path) -> None:
-    ev = sample_evaluation(daily_rows=100_000)
-    started = time.perf_counter()
-    data = render_xlsx(ev)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 15, f"{elapsed:.1f} s for 100,000 daily rows"
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+def test_every_daily_row_is_written(tmp_path: Path) -> None:
+    """Twenty thousand daily rows, each in the sheet (their speed, at 100,000 rows, is
+    bench/run's `report-xlsx`, not a timed test)."""
+    ev = sample_evaluation(daily_rows=20_000)
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(ev)), read_only=True)
     rows = list(wb["Daily"].iter_rows(values_only=True))
-    assert len(rows) == 100_001
+    assert len(rows) == 20_001
     assert rows[-1][0] == "brand.spend"
-    assert rows[-1][3] == pytest.approx((1000 + 99_999) / 4)
+    assert rows[-1][3] == pytest.approx((1000 + 19_999) / 4)
 
 
 # --- characters XML 1.0 forbids (issue 14, item 10) ---------------------------------------

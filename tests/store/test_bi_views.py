@@ -94,6 +94,30 @@ def test_a_report_during_an_ingest_does_not_wait_for_it(tmp_path: Path, backend:
         assert "the KPI results were not saved in the store" in report.stderr
 
 
+def test_a_report_waits_its_lock_timeout_to_save_the_results(tmp_path: Path) -> None:
+    """SQLite's write lock held by an ingest: the report is written, and saving its results
+    waits --lock-timeout seconds (default 5) before it says they were not saved."""
+    store = str(tmp_path / "store.sqlite")
+    plan = PLANS / f"{PLAN}.yaml"
+    assert run_cli("ingest", plan, PLANS / f"{PLAN}.actuals.csv", "--store", store).code == 0
+    report = ["report", plan, "--as-of", "2023-07-31", "--format", "json", "--store", store]
+    with hold_write_lock(store):
+        waited = run_cli(*report, "--lock-timeout", "0.2")
+    assert waited.code == 0, waited.output
+    assert json.loads(waited.stdout)["kpis"]
+    assert "the KPI results were not saved in the store" in waited.stderr
+    assert "gave up after waiting 0.2 s" in waited.stderr
+    with open_store(store) as opened:
+        assert rows(opened, "SELECT count(*) FROM kpi_result") == [(0,)]
+    negative = run_cli(*report, "--lock-timeout", "-1")
+    assert negative.code == 2, negative.output
+    assert "--lock-timeout must be 0 or more seconds" in negative.output
+    saved = run_cli(*report, "--lock-timeout", "0")  # nobody holds it now: no wait needed
+    assert saved.code == 0, saved.output
+    with open_store(store) as opened:
+        assert rows(opened, "SELECT count(*) FROM kpi_result") != [(0,)]
+
+
 def test_a_refused_or_failed_report_leaves_the_results_as_they_were(
     tmp_path: Path, backend: Backend
 ) -> None:

@@ -96,9 +96,12 @@ def _choose_format(
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
 
 
-def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool) -> None:
-    """Leave the written report's KPI lines in the store for BI views; a store this user may
-    only read keeps the previous ones (the report itself is written)."""
+def _record_results(
+    location: StoreLocation, evaluation: Evaluation, quiet: bool, wait: float
+) -> None:
+    """Leave the written report's KPI lines in the store for BI views, waiting up to ``wait``
+    seconds for an ingest holding it; a store this user may only read, or one held past the
+    wait, keeps the previous ones (the report itself is written)."""
     from mktplan.bi_snapshot import kpi_outcomes
     from mktplan.cli.output import error_console, spoken
     from mktplan.errors import StoreError
@@ -106,7 +109,7 @@ def _record_results(location: StoreLocation, evaluation: Evaluation, quiet: bool
     results = kpi_outcomes(evaluation)
     try:
         with location.open() as opened:
-            opened.record_results(evaluation.plan.id, evaluation.plan.as_of, results)
+            opened.record_results(evaluation.plan.id, evaluation.plan.as_of, results, wait=wait)
     except StoreError as exc:
         if not quiet:
             error_console().print(
@@ -391,6 +394,14 @@ def report(
         help="Replace an existing --out file even when it is not a report mktplan wrote "
         "(never the plan, the store or the template).",
     ),
+    lock_timeout: float | None = typer.Option(
+        None,
+        "--lock-timeout",
+        metavar="SECONDS",
+        help="Seconds to wait for an ingest holding the store before the KPI results for BI "
+        "views are left unsaved (default: 5); the report itself never waits.",
+        show_default=False,
+    ),
 ) -> None:
     """Report a plan: evaluation, strategy tracking table, KPIs, budget vs actual, tasks, alerts.
 
@@ -403,6 +414,8 @@ def report(
 
     speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
+    if lock_timeout is not None and lock_timeout < 0:
+        raise UsageError(msg("ingest.negative_lock_timeout"))
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
         raise UsageError(msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint"))
@@ -450,7 +463,10 @@ def report(
             units=units,
         )
         if from_store:  # after writing: a refused or failed report leaves the store as it was
-            _record_results(location, evaluation, quiet)
+            from mktplan.store.bi import RESULTS_WAIT
+
+            wait = RESULTS_WAIT if lock_timeout is None else lock_timeout
+            _record_results(location, evaluation, quiet, wait)
     except (decimal.DecimalException, OverflowError) as exc:  # a number no renderer can hold
         from mktplan.errors import ReportError
 

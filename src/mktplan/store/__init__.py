@@ -249,11 +249,16 @@ class Store(ClosesConnection):
             conn.executemany(bi.insert_kpis("?"), kpis)
 
     def record_results(
-        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+        self,
+        plan_id: str,
+        as_of: dt.date,
+        results: Sequence[bi.KpiOutcome],
+        *,
+        wait: float = bi.RESULTS_WAIT,
     ) -> None:
         """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
         rows = bi.result_rows(plan_id, as_of, tuple(results), schema.utc_now())
-        with self._write(wait=min(self.lock_timeout, bi.RESULTS_WAIT)) as conn:
+        with self._write(wait=wait) as conn:
             conn.execute(
                 "DELETE FROM kpi_result WHERE plan_id = ? AND as_of = ?",
                 (plan_id, as_of.isoformat()),

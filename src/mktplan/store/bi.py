@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from mktplan.store.records import to_micro
 
-# Seconds `report` waits for an ingest holding the store before it gives up saving its KPI
-# results (the report itself never waits: it reads a snapshot).
+# Seconds `report` waits by default (`--lock-timeout`) for an ingest holding the store before
+# it gives up saving its KPI results (the report itself never waits: it reads a snapshot).
 RESULTS_WAIT = 5.0
 
 # ruff: noqa: S608  # every statement here is built from this module's constants only

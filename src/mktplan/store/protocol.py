@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from mktplan.observations import ObservationQuery
-from mktplan.store.bi import KpiOutcome, PlanDefinition
+from mktplan.store.bi import RESULTS_WAIT, KpiOutcome, PlanDefinition
 from mktplan.store.records import (
     FileBatch,
     IngestOutcome,
@@ -119,8 +119,16 @@ class ObservationStore(Protocol):
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
         ...
 
-    def record_results(self, plan_id: str, as_of: dt.date, results: Sequence[KpiOutcome]) -> None:
-        """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
+    def record_results(
+        self,
+        plan_id: str,
+        as_of: dt.date,
+        results: Sequence[KpiOutcome],
+        *,
+        wait: float = RESULTS_WAIT,
+    ) -> None:
+        """Replace the KPI results reported for the plan at ``as_of`` (for BI views), waiting
+        up to ``wait`` seconds for an ingest holding the store."""
         ...
 
     def export_rows(

@@ -258,11 +258,15 @@ class PostgresStore(ClosesConnection):
                     copy.write_row(row)
 
     def record_results(
-        self, plan_id: str, as_of: dt.date, results: Sequence[bi.KpiOutcome]
+        self,
+        plan_id: str,
+        as_of: dt.date,
+        results: Sequence[bi.KpiOutcome],
+        *,
+        wait: float = bi.RESULTS_WAIT,
     ) -> None:
         """Replace the KPI results reported for the plan at ``as_of`` (for BI views)."""
         rows = bi.result_rows(plan_id, as_of, tuple(results), dt.datetime.now(dt.UTC))
-        wait = min(self.lock_timeout, bi.RESULTS_WAIT)
         with failures.translated(self.where, wait), self._conn.transaction():
             cur = self._conn.cursor()
             cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(wait * 1000))}ms'")
