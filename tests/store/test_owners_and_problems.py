@@ -14,6 +14,7 @@ import pytest
 from mktplan.errors import StoreError
 from mktplan.observations import AggRequest
 from mktplan.store import ObservationStore, open_store
+from mktplan.store.bi import KpiDefinition, PlanDefinition
 from mktplan.store.records import InputProblem, SkippedRows
 from tests.conftest import Backend
 from tests.store.helpers import batch, obs
@@ -101,3 +102,61 @@ def test_refused_and_skipped_rows_stay_open_until_the_next_accepted_ingest(
     store.ingest("p", [batch([obs("b", 2, "1")], name="other.csv")])
     assert [p.source for p in store.open_problems("p")] == ["ledger.csv"]
     assert [(p.source, p.rows) for p in store.open_problems("q")] == [("web", 9)]
+
+
+def _definition(name: str) -> PlanDefinition:
+    kpi = KpiDefinition(
+        "web.a", "web", "Web", "王芳", name, None, "sum", "higher", None, None, Decimal(10), None
+    )
+    return PlanDefinition("p", "Plan", "王芳", "CNY", *JUNE, (kpi,))
+
+
+def _logged(store: ObservationStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The input-problem log and the KPI definitions as the store holds them."""
+    cur = store.connection.cursor()  # type: ignore[attr-defined]
+    problems = cur.execute("SELECT file, kind, rows FROM input_problem ORDER BY file").fetchall()
+    kpis = cur.execute("SELECT kpi, name FROM kpi_definition ORDER BY kpi").fetchall()
+    return [tuple(r) for r in problems], [tuple(r) for r in kpis]
+
+
+def test_an_ingest_logs_its_skipped_rows_and_the_plan_in_its_own_transaction(
+    store: ObservationStore,
+) -> None:
+    """The skipped rows' log and the KPI definitions are written with the values, stamped
+    with the run's end (so they are open after it), or not at all: a dry run and a refused
+    ingest leave neither."""
+    skipped = [InputProblem("w1.csv", "web", "skipped", "invalid", 2)]
+    store.ingest(
+        "p",
+        [batch([obs("a", 1, "1")], source="web", name="w1.csv")],
+        dry_run=True,
+        skipped=skipped,
+        definition=_definition("Visits"),
+    )
+    assert _logged(store) == ([], [])
+    clash = batch([obs("a", 1, "1"), obs("a", 1, "2")], source="web", name="twice.csv")
+    with pytest.raises(StoreError):  # one key twice in a file: nothing is stored
+        store.ingest("p", [clash], skipped=skipped, definition=_definition("Visits"))
+    assert _logged(store) == ([], [])
+    store.ingest(
+        "p",
+        [batch([obs("a", 1, "1")], source="web", name="w1.csv")],
+        skipped=skipped,
+        definition=_definition("Visits"),
+    )
+    assert _logged(store) == ([("w1.csv", "skipped", 2)], [("web.a", "Visits")])
+    (problem,) = store.open_problems("p")  # logged at the run's end: open after it
+    assert (problem.source, problem.kind, problem.rows) == ("web", "skipped", 2)
+    cur = store.connection.cursor()  # type: ignore[attr-defined]
+    (finished,) = cur.execute("SELECT max(finished_at) FROM ingest_run").fetchone()
+    if isinstance(finished, str):  # SQLite keeps ISO text
+        finished = dt.datetime.fromisoformat(finished)
+    assert problem.since == finished
+    # the next accepted ingest of the source closes it, and a renamed KPI replaces its name
+    store.ingest(
+        "p",
+        [batch([obs("a", 2, "1")], source="web", name="w2.csv")],
+        definition=_definition("Site visits"),
+    )
+    assert store.open_problems("p") == []
+    assert _logged(store)[1] == [("web.a", "Site visits")]

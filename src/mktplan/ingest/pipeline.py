@@ -425,6 +425,8 @@ def ingest_files(
         # before the commit: rows stored while their rejects are lost would never be listed
         # again, as a re-run finds the file already ingested
         written = [] if dry_run else _write_rejects_files(parsed)
+        from mktplan.bi_snapshot import plan_definition
+
         opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
         outcome = opened.ingest(
             plan.plan.id,
@@ -432,13 +434,9 @@ def ingest_files(
             dry_run=dry_run,
             command=command,
             force=force,
+            skipped=input_problems(parsed, "skipped"),
+            definition=plan_definition(plan),  # what BI views name the KPIs by, at ingest
         )
-        if not dry_run:
-            opened.record_problems(plan.plan.id, input_problems(parsed, "skipped"))
-            # what BI views name the KPIs by (the plan as it was at ingest)
-            from mktplan.bi_snapshot import plan_definition
-
-            opened.record_plan(plan_definition(plan))
     return IngestResult(outcome, tuple(parsed), tuple(written), location)
 
 

@@ -154,9 +154,13 @@ class Store(ClosesConnection):
         dry_run: bool = False,
         command: str = "",
         force: bool = False,
+        skipped: Sequence[InputProblem] = (),
+        definition: bi.PlanDefinition | None = None,
     ) -> IngestOutcome:
         """Write every batch in one transaction and say per file what was new, changed and
-        unchanged. With ``dry_run`` the same counts are computed and everything is rolled back.
+        unchanged; the ``skipped`` rows' log entries and the plan's KPI ``definition`` go in
+        the same transaction, so a killed ingest never keeps the values without them. With
+        ``dry_run`` the same counts are computed and everything is rolled back.
         A file ingested before is left alone (it changes nothing) unless ``force`` re-applies
         its values, e.g. to undo a later correction.
 
@@ -174,7 +178,12 @@ class Store(ClosesConnection):
             files = tuple(
                 upsert.apply_batch(conn, plan_id, run_id, batch, force=force) for batch in batches
             )
-            upsert.finish_run(conn, run_id, schema.utc_now())
+            finished = schema.utc_now()
+            upsert.finish_run(conn, run_id, finished)
+            if not dry_run:
+                _log_problems(conn, plan_id, skipped, finished)
+                if definition is not None:
+                    _replace_plan(conn, definition, finished)
             conn.execute("ROLLBACK" if dry_run else "COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -190,14 +199,9 @@ class Store(ClosesConnection):
             return
         conn = self._conn
         with self._translated(reading=False):
-            at = schema.utc_now().isoformat()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany(
-                    "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
-                )
+                _log_problems(conn, plan_id, problems, schema.utc_now())
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
@@ -242,11 +246,8 @@ class Store(ClosesConnection):
 
     def record_plan(self, plan: bi.PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
-        head, kpis = bi.plan_rows(plan, schema.utc_now())
         with self._write() as conn:
-            conn.execute("DELETE FROM kpi_definition WHERE plan_id = ?", (plan.plan_id,))
-            conn.execute(bi.upsert_plan("?"), head)
-            conn.executemany(bi.insert_kpis("?"), kpis)
+            _replace_plan(conn, plan, schema.utc_now())
 
     def record_results(
         self,
@@ -328,3 +329,22 @@ class Store(ClosesConnection):
             return reads.content_digest(
                 lambda sql, params, _name: self._conn.execute(sql, params), reads.SQLITE, plan_id
             )
+
+
+def _log_problems(
+    conn: sqlite3.Connection, plan_id: str, problems: Sequence[InputProblem], at: dt.datetime
+) -> None:
+    """Log input files' refused or skipped rows at ``at``, in the caller's transaction."""
+    conn.executemany(
+        "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(plan_id, at.isoformat(), p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
+    )
+
+
+def _replace_plan(conn: sqlite3.Connection, plan: bi.PlanDefinition, at: dt.datetime) -> None:
+    """Replace the plan's KPI definitions, recorded at ``at``, in the caller's transaction."""
+    head, kpis = bi.plan_rows(plan, at)
+    conn.execute("DELETE FROM kpi_definition WHERE plan_id = ?", (plan.plan_id,))
+    conn.execute(bi.upsert_plan("?"), head)
+    conn.executemany(bi.insert_kpis("?"), kpis)

@@ -88,9 +88,13 @@ class ObservationStore(Protocol):
         dry_run: bool = False,
         command: str = "",
         force: bool = False,
+        skipped: Sequence[InputProblem] = (),
+        definition: PlanDefinition | None = None,
     ) -> IngestOutcome:
         """Every batch in one transaction (rolled back with ``dry_run``); concurrent ingests
-        wait for each other up to the store's lock timeout."""
+        wait for each other up to the store's lock timeout. In the same transaction: the
+        ``skipped`` rows' log entries, stamped with the run's end (see
+        :meth:`record_problems`), and the plan's KPI definitions (see :meth:`record_plan`)."""
         ...
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool: ...

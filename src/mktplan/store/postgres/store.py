@@ -181,9 +181,12 @@ class PostgresStore(ClosesConnection):
         dry_run: bool = False,
         command: str = "",
         force: bool = False,
+        skipped: Sequence[InputProblem] = (),
+        definition: bi.PlanDefinition | None = None,
     ) -> IngestOutcome:
         """Write every batch in one transaction holding the store's advisory lock and say per
-        file what was new, changed and unchanged; ``dry_run`` rolls it back."""
+        file what was new, changed and unchanged; the ``skipped`` rows' log entries and the
+        plan's KPI ``definition`` go in the same transaction. ``dry_run`` rolls it back."""
         if not plan_id:
             raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         files: tuple[FileOutcome, ...] = ()
@@ -199,12 +202,15 @@ class PostgresStore(ClosesConnection):
                     ).fetchone()
                     run_id = int(row[0]) if row else 0
                     files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
+                    finished = dt.datetime.now(dt.UTC)
                     cur.execute(
-                        "UPDATE ingest_run SET finished_at = %s WHERE id = %s",
-                        (dt.datetime.now(dt.UTC), run_id),
+                        "UPDATE ingest_run SET finished_at = %s WHERE id = %s", (finished, run_id)
                     )
                     if dry_run:
                         raise _DryRunDone
+                    _log_problems(cur, plan_id, skipped, finished)
+                    if definition is not None:
+                        _replace_plan(cur, definition, finished)
             except _DryRunDone:
                 pass
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
@@ -233,13 +239,8 @@ class PostgresStore(ClosesConnection):
         """Log refused or skipped rows of input files (counts and codes, never values)."""
         if not problems:
             return
-        at = dt.datetime.now(dt.UTC)
         with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
-            )
+            _log_problems(cur, plan_id, problems, dt.datetime.now(dt.UTC))
 
     def open_problems(self, plan_id: str) -> list[OpenProblem]:
         """Refused and skipped rows per source (the file name for long-format files) logged
@@ -249,13 +250,8 @@ class PostgresStore(ClosesConnection):
 
     def record_plan(self, plan: bi.PlanDefinition) -> None:
         """Replace the plan's snapshot of KPI definitions (for BI views)."""
-        head, kpis = bi.plan_rows(plan, dt.datetime.now(dt.UTC))
         with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
-            cur.execute("DELETE FROM kpi_definition WHERE plan_id = %s", (plan.plan_id,))
-            cur.execute(bi.upsert_plan("%s"), head)
-            with cur.copy(f"COPY kpi_definition ({bi.KPI_COLUMNS}) FROM STDIN") as copy:
-                for row in kpis:  # a plan of 2,000 KPIs: COPY, not 2,000 INSERTs
-                    copy.write_row(row)
+            _replace_plan(cur, plan, dt.datetime.now(dt.UTC))
 
     def record_results(
         self,
@@ -338,6 +334,28 @@ class PostgresStore(ClosesConnection):
         with self._conn.cursor(name=name) as cur:  # streamed, not loaded
             cur.execute(sql, params)
             yield from cur
+
+
+def _log_problems(
+    cur: Cursor, plan_id: str, problems: Sequence[InputProblem], at: dt.datetime
+) -> None:
+    """Log input files' refused or skipped rows at ``at``, in the caller's transaction."""
+    if problems:
+        cur.executemany(
+            "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
+        )
+
+
+def _replace_plan(cur: Cursor, plan: bi.PlanDefinition, at: dt.datetime) -> None:
+    """Replace the plan's KPI definitions, recorded at ``at``, in the caller's transaction."""
+    head, kpis = bi.plan_rows(plan, at)
+    cur.execute("DELETE FROM kpi_definition WHERE plan_id = %s", (plan.plan_id,))
+    cur.execute(bi.upsert_plan("%s"), head)
+    with cur.copy(f"COPY kpi_definition ({bi.KPI_COLUMNS}) FROM STDIN") as copy:
+        for row in kpis:  # a plan of 2,000 KPIs: COPY, not 2,000 INSERTs
+            copy.write_row(row)
 
 
 def _copy_observations(cur: Cursor, rows: Sequence[tuple[object, ...]]) -> None:
