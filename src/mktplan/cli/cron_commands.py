@@ -7,11 +7,15 @@ from pathlib import Path
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.options import (
+    LangChoice,
+    check_lock_timeout,
+    choose_lang,
+    declared_lang,
+    lang_option,
+)
 from mktplan.cli.output import speak
 from mktplan.cli.report_commands import FailOn, ReportUnits, parse_as_of
-from mktplan.errors import UsageError
-from mktplan.i18n import msg
 
 
 @app.command()
@@ -71,8 +75,7 @@ def cron(
     from mktplan.cron import CronJob, run_cron
 
     speaks = speak(choose_lang(lang, declared_lang(plan)))
-    if lock_timeout is not None and lock_timeout < 0:
-        raise UsageError(msg("ingest.negative_lock_timeout"))
+    check_lock_timeout(lock_timeout)
     cut = parse_as_of(as_of)
     job = CronJob(
         plan=plan,

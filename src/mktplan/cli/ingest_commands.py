@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.options import (
+    LangChoice,
+    check_lock_timeout,
+    choose_lang,
+    declared_lang,
+    lang_option,
+)
 from mktplan.cli.output import console, error_console, format_error, format_finding, speak, spoken
 from mktplan.errors import EXIT_INVALID, EXIT_OK, IngestError, UsageError
 from mktplan.i18n import message, msg
@@ -187,8 +193,7 @@ def ingest(
         return
     if not files:
         raise UsageError(msg("ingest.no_files"), hint=msg("ingest.no_files.hint"))
-    if lock_timeout < 0:
-        raise UsageError(msg("ingest.negative_lock_timeout"))
+    check_lock_timeout(lock_timeout)
     from mktplan.ingest.pipeline import ingest_files
 
     progress, bar = (None, nullcontext()) if quiet else _progress_bar(files, chosen)

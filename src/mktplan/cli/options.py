@@ -1,4 +1,5 @@
-"""Options every command shares, declared once: the language setting."""
+"""Options every command shares, declared once: the language setting, and the check of
+`--lock-timeout`."""
 
 from __future__ import annotations
 
@@ -58,3 +59,18 @@ def declared_lang(plan: Path, data: object = None) -> str | None:
         return None
     found = _DECLARED.search(text)
     return found[1] if found else None
+
+
+# The longest wait the stores can be told: SQLite's busy_timeout and PostgreSQL's
+# lock_timeout are 32-bit counts of milliseconds.
+MAX_LOCK_TIMEOUT = 2_147_483
+
+
+def check_lock_timeout(seconds: float | None) -> None:
+    """A usage error unless ``seconds`` (a --lock-timeout) is a wait the stores can keep:
+    from 0 to :data:`MAX_LOCK_TIMEOUT` seconds (NaN and infinity are not)."""
+    if seconds is not None and not 0 <= seconds <= MAX_LOCK_TIMEOUT:
+        from mktplan.errors import UsageError
+        from mktplan.i18n import msg
+
+        raise UsageError(msg("cli.lock_timeout_range", most=MAX_LOCK_TIMEOUT, given=f"{seconds:g}"))

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from mktplan.cli import app
-from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
+from mktplan.cli.options import (
+    LangChoice,
+    check_lock_timeout,
+    choose_lang,
+    declared_lang,
+    lang_option,
+)
 from mktplan.errors import EXIT_ALERTS, EXIT_OK, UsageError
 from mktplan.i18n import message, msg
 
@@ -414,8 +420,7 @@ def report(
 
     speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
-    if lock_timeout is not None and lock_timeout < 0:
-        raise UsageError(msg("ingest.negative_lock_timeout"))
+    check_lock_timeout(lock_timeout)
     fmt = _choose_format(output_format, out, sys.stdout.isatty())
     if fmt is ReportFormatOption.brief and out is not None:
         raise UsageError(msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint"))

@@ -958,7 +958,9 @@ MESSAGES.update(
 
 MESSAGES["ingest.no_files"] = "no export files given"
 MESSAGES["ingest.no_files.hint"] = "mktplan ingest PLAN FILE... (or --history to list runs)"
-MESSAGES["ingest.negative_lock_timeout"] = "--lock-timeout must be 0 or more seconds"
+MESSAGES["cli.lock_timeout_range"] = (
+    "--lock-timeout must be a number of seconds from 0 to {most} (about 24 days), not {given}"
+)
 
 MESSAGES.update(
     {

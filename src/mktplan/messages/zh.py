@@ -753,7 +753,9 @@ MESSAGES.update(
 
 MESSAGES["ingest.no_files"] = "没有给出导出文件"
 MESSAGES["ingest.no_files.hint"] = "mktplan ingest 计划 文件...（或用 --history 列出导入批次）"
-MESSAGES["ingest.negative_lock_timeout"] = "--lock-timeout 必须是 0 或更多秒"
+MESSAGES["cli.lock_timeout_range"] = (
+    "--lock-timeout 必须是 0 到 {most} 之间的秒数（约 24 天），不能是 {given}"
+)
 
 MESSAGES.update(
     {
