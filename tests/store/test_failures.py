@@ -52,11 +52,16 @@ def garbage_in_pages(store: Path) -> None:
 
 
 def edit(store: Path, *statements: str) -> None:
+    """A hand edit by sqlite3; one that SQLite refuses is rolled back and its connection closed
+    (left open, its transaction held the write lock, and each report then waited 5 s to save
+    its results)."""
     conn = sqlite3.connect(store)
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def assert_damaged(ran: Run, store: Path) -> None:
