@@ -19,7 +19,7 @@ def test_ingest_refuses_a_wait_the_store_cannot_keep(tmp_path: Path, given: str)
     store = tmp_path / "store.sqlite"
     run = run_cli("ingest", Q3, ACTUALS, "--store", store, "--lock-timeout", given)
     assert run.code == 2, run.output
-    shown = f"{float(given):g}"
+    shown = f"{float(given):.15g}"  # 2147484, not 2.14748e+06
     assert (
         f"--lock-timeout must be a number of seconds from 0 to 2147483 (about 24 days), not {shown}"
     ) in run.stderr

@@ -178,7 +178,7 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
     lang = args.speaks
     handed = ["--lang", args.lang] if args.lang is not None else []
     if args.lock_timeout is not None:
-        handed += ["--lock-timeout", f"{args.lock_timeout:g}"]
+        handed += ["--lock-timeout", f"{args.lock_timeout:.15g}"]
     files = inbox_files(args.inbox)
     for index, file in enumerate(files):
         source = source_for(file.name, sources)
@@ -277,7 +277,7 @@ def run_cron(job: CronJob) -> int:
     if args.lock_timeout is not None:  # a shorter wait holds for saving the results too
         from mktplan.store.bi import RESULTS_WAIT
 
-        options += ["--lock-timeout", f"{min(args.lock_timeout, RESULTS_WAIT):g}"]
+        options += ["--lock-timeout", f"{min(args.lock_timeout, RESULTS_WAIT):.15g}"]
     alerts = False
     written: list[Path] = []
     for fmt in REPORT_FORMATS:

@@ -120,6 +120,18 @@ def test_merge_keys_are_refused() -> None:
     assert "merge keys" in info.value.message
 
 
+@pytest.mark.parametrize("escape", ["\\0", "\\x00", "\\u0000"])
+def test_a_nul_written_by_an_escape_is_refused_at_its_line(escape: str) -> None:
+    """The file holds no NUL byte, but a double-quoted escape writes one into the value:
+    PostgreSQL cannot store it (every ingest of the plan would then fail on the export)."""
+    with pytest.raises(PlanError) as info:
+        load_yaml_text(f'plan:\n  id: a\n  name: "Sales{escape}"\n', "nul.yaml")
+    assert info.value.message.startswith("a quoted value writes a NUL character")
+    assert (info.value.line, info.value.column) == (3, 9)
+    # other escapes, and a backslash in single quotes, are text as written
+    assert load_yaml_text("a: \"x\\ty\"\nb: '\\0'\n", "ok.yaml").data == {"a": "x\ty", "b": "\\0"}
+
+
 def test_malformed_yaml_names_the_line() -> None:
     with pytest.raises(PlanError) as info:
         load_yaml_text("plan:\n  id: a\n  name: [unclosed\nbudget: 1\n", "bad.yaml")

@@ -73,4 +73,6 @@ def check_lock_timeout(seconds: float | None) -> None:
         from mktplan.errors import UsageError
         from mktplan.i18n import msg
 
-        raise UsageError(msg("cli.lock_timeout_range", most=MAX_LOCK_TIMEOUT, given=f"{seconds:g}"))
+        raise UsageError(
+            msg("cli.lock_timeout_range", most=MAX_LOCK_TIMEOUT, given=f"{seconds:.15g}")
+        )

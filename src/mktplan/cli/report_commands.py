@@ -404,8 +404,9 @@ def report(
         None,
         "--lock-timeout",
         metavar="SECONDS",
-        help="Seconds to wait for an ingest holding the store before the KPI results for BI "
-        "views are left unsaved (default: 5); the report itself never waits.",
+        help="Seconds to wait for the store's write lock (an ingest holding a SQLite store) "
+        "before leaving the KPI results for BI views unsaved (default: 5); the report is "
+        "written either way.",
         show_default=False,
     ),
 ) -> None:

@@ -18,6 +18,9 @@ MESSAGES: dict[str, str] = {
     "file.not_utf8": "the {what} file is not UTF-8 (byte {byte} at offset {offset})",
     "file.not_utf8.hint": "save the file as UTF-8; most editors offer it under 'Save with encoding'",
     "file.nul_bytes": "the {what} file contains NUL bytes; it is not a text file",
+    "yaml.nul_escape": "a quoted value writes a NUL character (an escape such as \\0 or \\x00); "
+    "no store can keep it",
+    "yaml.nul_escape.hint": "remove the escape from the value",
     "file.empty": "the plan file is empty",
     "file.empty.hint": "start from `mktplan init plan.yaml`, which writes a commented starter plan",
     "yaml.too_many_values": (

@@ -15,6 +15,8 @@ MESSAGES: dict[str, str] = {
     "file.not_utf8": "计划文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）",
     "file.not_utf8.hint": "把文件另存为 UTF-8；多数编辑器在“编码保存”中提供此选项",
     "file.nul_bytes": "计划文件含有 NUL 字节，不是文本文件",
+    "yaml.nul_escape": "带引号的值写出了 NUL 字符（\\0 或 \\x00 这样的转义），数据库无法保存",
+    "yaml.nul_escape.hint": "删掉值里的这个转义",
     "file.empty": "计划文件是空的",
     "file.empty.hint": "从 `mktplan init plan.yaml --lang zh` 开始，它会写出带注释的示例计划",
     "yaml.too_many_values": "文档展开后超过 {max} 个值（别名炸弹，或文件远大于任何计划）",

@@ -92,6 +92,17 @@ class _Builder:
                 hint=msg("yaml.too_many_values.hint"),
             )
 
+    def _text(self, event: Any) -> str:
+        """A scalar that is text. The file holds no NUL (it is refused as not text), but a
+        double-quoted escape (\\0, \\x00, \\u0000) can write one: no store keeps it (PostgreSQL
+        refuses it in text), so the plan is refused here, at its line."""
+        text: str = event.value
+        if event.style == '"' and "\x00" in text:
+            raise self.fail(
+                msg("yaml.nul_escape"), event.start_mark, hint=msg("yaml.nul_escape.hint")
+            )
+        return text
+
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
@@ -104,9 +115,9 @@ class _Builder:
                 if found is _NO_KEY:  # values repeat (units, dates): resolve each once
                     found = self._plain[text] = self._core_value(event)
                 return found
-            return event.value
+            return self._text(event)
         if tag == _STR_TAG:
-            return event.value
+            return self._text(event)
         if tag in _CORE_TAGS:
             value: Any = self._core_value(event)
             if tag == _FLOAT_TAG and type(value) is int:
