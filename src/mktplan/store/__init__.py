@@ -244,11 +244,6 @@ class Store(ClosesConnection):
         with self._translated():
             return reads.observations(self._conn, reads.SQLITE, plan_id)
 
-    def record_plan(self, plan: bi.PlanDefinition) -> None:
-        """Replace the plan's snapshot of KPI definitions (for BI views)."""
-        with self._write() as conn:
-            _replace_plan(conn, plan, schema.utc_now())
-
     def record_results(
         self,
         plan_id: str,

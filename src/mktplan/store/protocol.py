@@ -94,7 +94,8 @@ class ObservationStore(Protocol):
         """Every batch in one transaction (rolled back with ``dry_run``); concurrent ingests
         wait for each other up to the store's lock timeout. In the same transaction: the
         ``skipped`` rows' log entries, stamped with the run's end (see
-        :meth:`record_problems`), and the plan's KPI definitions (see :meth:`record_plan`)."""
+        :meth:`record_problems`), and the plan's KPI definitions for BI views, replacing
+        those of the ingest before."""
         ...
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool: ...
@@ -117,10 +118,6 @@ class ObservationStore(Protocol):
     def open_problems(self, plan_id: str) -> list[OpenProblem]:
         """Refused and skipped rows per source (the file name for long-format files) logged
         at or after the source's last accepted ingest (the report's data-quality banner)."""
-        ...
-
-    def record_plan(self, plan: PlanDefinition) -> None:
-        """Replace the plan's snapshot of KPI definitions (for BI views)."""
         ...
 
     def record_results(

@@ -248,11 +248,6 @@ class PostgresStore(ClosesConnection):
         with self._translated():
             return reads.open_problems(self._conn, POSTGRES, plan_id)
 
-    def record_plan(self, plan: bi.PlanDefinition) -> None:
-        """Replace the plan's snapshot of KPI definitions (for BI views)."""
-        with self._translated(), self._conn.transaction(), self._conn.cursor() as cur:
-            _replace_plan(cur, plan, dt.datetime.now(dt.UTC))
-
     def record_results(
         self,
         plan_id: str,
