@@ -363,18 +363,40 @@ def test_too_many_fields_is_refused_with_the_line(tmp_path: Path) -> None:
     path.write_bytes(b"date,m,n\n2024-06-01,1,a\n2024-06-02,2,b,extra\n")
     assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
     header = readers.read_header(path)
-    with pytest.raises(IngestError, match="cannot read the CSV") as info:
+    with pytest.raises(IngestError) as info:
         readers.read_columns(header, [0, 1, 2], {0, 2})
-    assert "Expected 3 fields in line 3, saw 4" in str(info.value)
+    assert str(info.value) == "4 fields where the header has 3; field 4 is 'extra'"
+    assert info.value.line == 3
     assert "as many fields as the header" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # pandas counts records: a quoted value over two lines above made it say line 3
+        (b'date,m,n\n2024-06-01,1,"a\nb"\n2024-06-02,2,b,extra\n', 4),
+        # ... and blank lines: it said line 4
+        (b"date,m,n\n2024-06-01,1,a\n\n\n2024-06-02,2,b,extra\n", 5),
+        (b'date,m,n\r\n2024-06-01,1,"a\r\n\r\nb"\r\n\r\n2024-06-02,2,b,x,y\r\n', 6),
+    ],
+)
+def test_a_row_with_too_many_fields_is_named_by_its_file_line(
+    tmp_path: Path, text: bytes, line: int
+) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_bytes(text)
+    with pytest.raises(IngestError, match="fields where the header has 3; field 4 is ") as info:
+        readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
+    assert info.value.line == line
 
 
 def test_too_many_fields_in_the_first_row_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_bytes(b"date,m,n\n2024-06-01,1,a,extra\n2024-06-02,2,b\n")
     assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
-    with pytest.raises(IngestError, match="cannot read the CSV"):
+    with pytest.raises(IngestError, match="4 fields where the header has 3") as info:
         readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
+    assert info.value.line == 2
 
 
 def test_too_few_fields_fall_back_to_pandas_which_pads_them(tmp_path: Path) -> None:

@@ -179,3 +179,25 @@ def test_a_value_over_two_lines_keeps_the_lines_below_it_file_lines(
     }
     run = run_cli("log", "shapes.yaml", "--store", "s.sqlite", cwd=tmp_path)
     assert f"skipped line {6 + below}: a totals row (Day: 'TOTALS')" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"), [("utf-8", ","), ("gbk", ","), ("utf-16", "\t")]
+)
+def test_a_row_with_too_many_fields_below_a_title_is_named_by_its_file_line(
+    tmp_path: Path, encoding: str, delimiter: str
+) -> None:
+    """pandas names such a row by its record count below the skipped lines (here 2, for a
+    row on line 7); the message names the file line and the extra field."""
+    write_plan(tmp_path)
+    table = MULTI_LINE.replace("B,xx,2", "B,8,741.3,2").replace(",", delimiter)
+    text = '谷歌广告\n"2025-10-01 –\n2025-10-31"\n' + table
+    (tmp_path / "g.csv").write_bytes(text.encode(encoding))
+    ingest = ("ingest", "shapes.yaml", "g.csv", "--source", "google", "--store", "s.sqlite")
+    run = run_cli(*ingest, cwd=tmp_path)
+    assert run.code == 1
+    assert run.stderr.startswith(
+        "mktplan: g.csv:7: 5 fields where the header has 4; field 5 is '2'"
+    ), run.stderr
+    assert f"quote values that hold the delimiter {delimiter!r}" in run.stderr
+    assert not (tmp_path / "s.sqlite").exists() or stored(tmp_path / "s.sqlite") == {}

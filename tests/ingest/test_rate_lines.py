@@ -110,7 +110,11 @@ def test_the_same_line_and_ref_twice_in_one_file_is_still_too_fine(tmp_path: Pat
         "give the KPI a `weight:` exported in the same rows"
     )
     errors = [line for line in ran.stderr.splitlines() if line.startswith("error")]
-    assert errors == [f"error dup.csv:2 value: {reason}", f"error dup.csv:3 value: {reason}"]
+    # each names its rate cell as written
+    assert errors == [
+        f"error dup.csv:2 value: '1200': {reason}",
+        f"error dup.csv:3 value: '100': {reason}",
+    ]
     ran = run_cli(
         "ingest", "plan.yaml", export, "--store", "s.sqlite", "--skip-invalid", cwd=tmp_path
     )
@@ -127,7 +131,7 @@ def test_the_rate_reason_in_chinese(tmp_path: Path) -> None:
     )
     assert ran.code == 1
     assert ran.stderr.splitlines()[0] == (
-        "错误 dup.csv:2 value: 比率指标 'a.mn' 有 2 行的日期、渠道、line 和 ref 都相同："
+        "错误 dup.csv:2 value: '1'：比率指标 'a.mn' 有 2 行的日期、渠道、line 和 ref 都相同："
         "比率不做平均；请每个日期和渠道导出一行（ref 不同的行会相加），或为该指标设置 "
         "`weight:`，并在同一行中导出权重"
     )

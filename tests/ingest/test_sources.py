@@ -127,6 +127,53 @@ def test_rate_without_weight_is_rejected_at_finer_grain(plan: Plan, tmp_path: Pa
     assert by_key(mapped.observations) == {("web.cr", "2024-06-03", ""): Decimal(4)}
 
 
+@pytest.mark.parametrize(
+    ("weights", "why", "visits"),
+    [
+        # one row's weight is no value: its mean cannot be weighted
+        (("1000", "-"), "its weight 'web.visits' is empty or not a number in some of them", 1000),
+        (("0", "0"), "their weights 'web.visits' add up to 0: their weighted mean is undefined", 0),
+    ],
+)
+def test_a_rate_whose_rows_cannot_be_weighted_refuses_its_cells_alone(
+    plan: Plan, tmp_path: Path, weights: tuple[str, str], why: str, visits: int
+) -> None:
+    text = (
+        "日期,渠道,平台,访问,点击率,销售额,备注\n"
+        f"2024-06-05,线上,wx,{weights[0]},2.0%,100,\n"
+        f"2024-06-05,线上,wx,{weights[1]},4.0%,200,\n"
+        "2024-06-06,线上,wx,10,5.0%,1,\n"
+    )
+    mapped = parse_file(plan, write(tmp_path, "d.csv", text), source="daily").mapped
+    assert [(r.line, r.column, r.value) for r in mapped.rejects] == [
+        (2, "点击率", "2.0%"),
+        (3, "点击率", "4.0%"),
+    ]
+    assert all(why in r.reason for r in mapped.rejects)
+    assert "2 rows for rate 'web.ctr' with the same date, channel, line and ref" in (
+        mapped.rejects[0].reason
+    )
+    # --skip-invalid keeps the rows' other cells: only the rate's cells go
+    assert by_key(mapped.observations) == {
+        ("web.visits", "2024-06-05", "wx"): Decimal(visits),
+        ("web.sales", "2024-06-05", "wx"): Decimal(300),
+        ("web.visits", "2024-06-06", "wx"): Decimal(10),
+        ("web.ctr", "2024-06-06", "wx"): Decimal(5),
+        ("web.sales", "2024-06-06", "wx"): Decimal(1),
+    }
+
+
+def test_a_rate_whose_weight_is_not_in_its_rows_says_so(plan: Plan, tmp_path: Path) -> None:
+    # long rows hold one KPI each: the weight (web.visits) is never in the rate's rows
+    text = (
+        "date,kpi,value\n2024-06-02,web.ctr,3%\n2024-06-02,web.ctr,5%\n2024-06-02,web.visits,10\n"
+    )
+    mapped = parse_file(plan, write(tmp_path, "r.csv", text)).mapped
+    assert [(r.line, r.value) for r in mapped.rejects] == [(2, "3%"), (3, "5%")]
+    assert "its weight 'web.visits' is not in these rows" in mapped.rejects[0].reason
+    assert by_key(mapped.observations) == {("web.visits", "2024-06-02", ""): Decimal(10)}
+
+
 def test_every_rejection_reason_with_line_and_column(plan: Plan, tmp_path: Path) -> None:
     text = (
         "date,kpi,value\n"
@@ -229,7 +276,7 @@ def test_xlsx_export(plan: Plan, tmp_path: Path) -> None:
 
 def test_bad_csv_structure_and_encoding(plan: Plan, tmp_path: Path) -> None:
     ragged = write(tmp_path, "r.csv", "date,kpi,value\n2024-06-02,nps,1,2,3\n")
-    with pytest.raises(IngestError, match="cannot read the CSV"):
+    with pytest.raises(IngestError, match="5 fields where the header has 3; field 4 is '2'"):
         parse_file(plan, ragged)
     mixed = tmp_path / "m.csv"
     mixed.write_bytes(

@@ -394,6 +394,7 @@ def map_block(
         first_line,
         layout,
         names,
+        lambda qid, p: _raw_value(body, layout, qid, p),
         "; " if whole else _DISTINCT,
     )
     rejected_rows = len({item[0] for item in rejects.items})
@@ -939,12 +940,15 @@ def _combine(
     first_line: int,
     layout: Layout,
     names: tuple[str, ...],
+    raw: Callable[[str, int], str],
     notes_joiner: str = "; ",
 ) -> list[Row]:
     """Group cells by (kpi, date, channel, budget line, ref) with each KPI's aggregation;
     rejected rows are left out. Rows that differ in line or ref stay apart, a rate's (mean)
     included: the store adds them up before any aggregation. A rate's rows with the same
-    whole key are combined by weight; a grain rejection (no weight) drops them and regroups."""
+    whole key are combined by weight; when they cannot be (no weight in the rows, a weight
+    missing, weights adding up to 0) each of their rate cells is refused (``raw``: a KPI's
+    cell as written, by row), and the rows' other cells stay."""
     none = (np.zeros(len(days), dtype=np.intp), [""])
     channel_codes, channel_names = channels or none
     line_codes, line_names = lines or none
@@ -960,69 +964,65 @@ def _combine(
         keys += line_codes * per_line + ref_codes
 
     cache: dict[int, _Groups] = {}
-    for _ in range(2):
-        rows: list[Row] = []
-        grain_rejects = 0
-        usable = valid & ~rejects.bad
-        every_row_usable = bool(usable.all())
-        for qid in sorted(cells.pos):
-            kpi = kpis[qid]
-            is_rate = kpi.aggregation == "mean"
-            pos = _joined(cells.pos[qid])
-            micro = _joined(cells.micro[qid])
-            if not every_row_usable:
-                keep = usable[pos]
-                pos, micro = pos[keep], micro[keep]
-            if not len(pos):
-                continue
-            groups = _grouping(pos, keys, cache)
-            values: npt.NDArray[Any]
-            if is_rate:
-                import pandas as pd  # rates combined by weight: rare, and not worth the import
+    rows: list[Row] = []
+    usable = valid & ~rejects.bad
+    every_row_usable = bool(usable.all())
+    for qid in sorted(cells.pos):
+        kpi = kpis[qid]
+        pos = _joined(cells.pos[qid])
+        micro = _joined(cells.micro[qid])
+        if not every_row_usable:
+            keep = usable[pos]
+            pos, micro = pos[keep], micro[keep]
+        if not len(pos):
+            continue
+        groups = _grouping(pos, keys, cache)
+        values: npt.NDArray[Any]
+        if kpi.aggregation == "mean":
+            import pandas as pd  # rates combined by weight: rare, and not worth the import
 
-                table = pd.DataFrame({"key": keys[pos], "pos": pos, "micro": micro})
-                counts = pd.Series(groups.count, index=groups.keys)
-                weighted, bad_keys = _weighted(qid, kpi, refs, table, counts, cells, valid, rejects)
-                if bad_keys:
-                    for key in bad_keys:
-                        count = int(counts[key])
-                        for p in table.loc[table["key"] == key, "pos"].tolist():
-                            header = _value_header(layout, names, qid)
-                            rejects.add(
-                                p, header, "", msg("ingest.rate_rows", count=count, kpi=qid)
-                            )
-                    grain_rejects += 1
+            table = pd.DataFrame({"key": keys[pos], "pos": pos, "micro": micro})
+            counts = pd.Series(groups.count, index=groups.keys)
+            weight = _weight_of(qid, kpi, refs, layout)
+            weighted, refused = _weighted(qid, weight, table, counts, cells)
+            if refused:  # each of their rate cells is refused; the rows' other cells stay
+                header = _value_header(layout, names, qid)
+                for key, reason in refused.items():
+                    for p in table.loc[table["key"] == key, "pos"].tolist():
+                        rejects.add(p, header, raw(qid, p), reason, row=False)
+                keep = ~np.isin(keys[pos], list(refused))
+                pos, micro = pos[keep], micro[keep]
+                if not len(pos):
                     continue
-                values = weighted.reindex(groups.keys).to_numpy(dtype=object)
-            else:
-                values = groups.aggregate(kpi.aggregation, micro)
-            day_part, rest = np.divmod(groups.keys, width * per_channel)
-            channel_part, rest = np.divmod(rest, per_channel)
-            line_part, ref_part = np.divmod(rest, per_line)
-            iso_days = np.datetime_as_string(day_part.astype("datetime64[D]"), unit="D").tolist()
-            channel_of = [channel_names[c] for c in channel_part.tolist()]
-            none_of: list[str | None] = [None] * len(groups.keys)
-            group_notes = none_of
-            if notes is not None:  # most exports carry none
-                order = np.lexsort((pos, keys[pos]))
-                sorted_keys, sorted_pos = keys[pos][order], pos[order]
-                by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, notes_joiner)
-                group_notes = [by_key_notes.get(k) for k in groups.keys.tolist()]
-            rows.extend(
-                zip(
-                    itertools.repeat(qid),
-                    iso_days,
-                    channel_of,
-                    [int(v) for v in values.tolist()],
-                    group_notes,
-                    [line_names[c] or None for c in line_part.tolist()],
-                    (groups.first + first_line).tolist(),
-                    [ref_names[c] or None for c in ref_part.tolist()],
-                    strict=False,
-                )
+                groups = _grouping(pos, keys, cache)
+            values = weighted.reindex(groups.keys).to_numpy(dtype=object)
+        else:
+            values = groups.aggregate(kpi.aggregation, micro)
+        day_part, rest = np.divmod(groups.keys, width * per_channel)
+        channel_part, rest = np.divmod(rest, per_channel)
+        line_part, ref_part = np.divmod(rest, per_line)
+        iso_days = np.datetime_as_string(day_part.astype("datetime64[D]"), unit="D").tolist()
+        channel_of = [channel_names[c] for c in channel_part.tolist()]
+        none_of: list[str | None] = [None] * len(groups.keys)
+        group_notes = none_of
+        if notes is not None:  # most exports carry none
+            order = np.lexsort((pos, keys[pos]))
+            sorted_keys, sorted_pos = keys[pos][order], pos[order]
+            by_key_notes = _group_texts(sorted_keys, sorted_pos, notes, notes_joiner)
+            group_notes = [by_key_notes.get(k) for k in groups.keys.tolist()]
+        rows.extend(
+            zip(
+                itertools.repeat(qid),
+                iso_days,
+                channel_of,
+                [int(v) for v in values.tolist()],
+                group_notes,
+                [line_names[c] or None for c in line_part.tolist()],
+                (groups.first + first_line).tolist(),
+                [ref_names[c] or None for c in ref_part.tolist()],
+                strict=False,
             )
-        if not grain_rejects:
-            return rows
+        )
     return rows
 
 
@@ -1030,14 +1030,27 @@ def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:
+def _value_position(layout: Layout, qid: str) -> int | None:
+    """The column a KPI's values come from: the long format's value column, or the wide
+    column mapped to the KPI (None: no column of this layout)."""
     if layout.value is not None:
-        return names[layout.value]
+        return layout.value
     bare = qid.rsplit(".", 1)[-1]
     for position, kpi_id in layout.metrics:
         if kpi_id in (qid, bare):
-            return names[position]
-    return ""
+            return position
+    return None
+
+
+def _raw_value(body: Body, layout: Layout, qid: str, p: int) -> str:
+    """A KPI's cell of row ``p`` as written ('' when the layout has no column for it)."""
+    position = _value_position(layout, qid)
+    return "" if position is None else body[position].raw(p)
+
+
+def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:
+    position = _value_position(layout, qid)
+    return "" if position is None else names[position]
 
 
 _INT64_MAX = np.iinfo(np.int64).max
@@ -1146,57 +1159,85 @@ def _group_texts(
     return {k: joiner.join(v) for k, v in found.items()}
 
 
+def _weight_of(
+    qid: str, kpi: Kpi, refs: dict[str, KpiRef], layout: Layout
+) -> tuple[str | None, bool]:
+    """A rate's weight KPI (qualified id, or None without a `weight:`) and whether the layout
+    exports it in the rate's own rows: a wide column beside it (a long row holds one KPI)."""
+    if kpi.weight is None:
+        return None, False
+    weight_id = resolve_name(kpi.weight, refs[qid].module, refs)
+    if weight_id is None:  # pragma: no cover - validate refuses a weight naming no KPI
+        return None, False
+    return weight_id, layout.kpi is None and _value_position(layout, weight_id) is not None
+
+
 def _weighted(
     qid: str,
-    kpi: Kpi,
-    refs: dict[str, KpiRef],
+    weight: tuple[str | None, bool],
     table: pd.DataFrame,
     count: pd.Series[Any],
     cells: _Cells,
-    valid: npt.NDArray[np.bool_],
-    rejects: _Rejects,
-) -> tuple[pd.Series[Any], list[int]]:
+) -> tuple[pd.Series[Any], dict[int, Msg]]:
     """Mean KPIs: single rows as they are; several rows weighted by the weight KPI's value in
-    the same rows. Returns values by key and the keys that cannot be combined."""
+    the same rows (``weight``: as :func:`_weight_of` gives it). Returns values by key, and the
+    keys whose rows cannot be combined, each with the reason."""
     import pandas as pd
 
     single = table.groupby("key", sort=True)["micro"].last()
     multi_keys = count[count > 1].index.tolist()
     if not multi_keys:
-        return single, []
-    weight_id = resolve_name(kpi.weight, refs[qid].module, refs) if kpi.weight is not None else None
+        return single, {}
+    refused: dict[int, Msg] = {}
+    weight_id, exported = weight
+    if weight_id is None or not exported:
+        for key in multi_keys:
+            refused[key] = (
+                msg("ingest.rate_rows", count=int(count[key]), kpi=qid)
+                if weight_id is None
+                else msg(
+                    "ingest.rate_rows_weight_absent",
+                    count=int(count[key]),
+                    kpi=qid,
+                    weight=weight_id,
+                )
+            )
+        return single.drop(multi_keys), refused
     weights: dict[int, int] = {}
-    if weight_id is not None and weight_id in cells.pos:
+    if weight_id in cells.pos:
         w_pos = np.concatenate(cells.pos[weight_id])
         w_micro = np.concatenate(cells.micro[weight_id])
         weights = dict(zip(w_pos.tolist(), w_micro.tolist(), strict=True))
     out: dict[int, int] = {}
     partial: dict[int, list[int]] = {}
-    bad: list[int] = []
     multi = table[table["key"].isin(multi_keys)]
     for key, pos, micro in zip(
         multi["key"].tolist(), multi["pos"].tolist(), multi["micro"].tolist(), strict=True
     ):
-        weight = weights.get(pos)
-        if weight is None:
-            bad.append(key)
+        row_weight = weights.get(pos)  # None: its weight cell is empty or not a number
+        if row_weight is None:
+            refused[key] = msg(
+                "ingest.rate_rows_weight_missing", count=int(count[key]), kpi=qid, weight=weight_id
+            )
             continue
         sums = partial.setdefault(key, [0, 0])
-        sums[0] += micro * weight
-        sums[1] += weight
+        sums[0] += micro * row_weight
+        sums[1] += row_weight
     for key, (num, den) in partial.items():
+        if key in refused:
+            continue
         if den == 0:
-            bad.append(key)
-        elif key not in bad:
-            mean = (Decimal(num) / Decimal(den)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-            out[key] = int(mean)
+            refused[key] = msg(
+                "ingest.rate_rows_weight_zero", count=int(count[key]), kpi=qid, weight=weight_id
+            )
+            continue
+        mean = (Decimal(num) / Decimal(den)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        out[key] = int(mean)
     merged = dict(zip(single.index.tolist(), single.tolist(), strict=True))
     merged.update(out)
-    bad = sorted(set(bad))
-    for key in bad:
+    for key in refused:
         merged.pop(key, None)
-    del valid, rejects
-    return pd.Series(merged, dtype=object), bad
+    return pd.Series(merged, dtype=object), refused
 
 
 __all__ = [

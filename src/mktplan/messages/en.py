@@ -1002,6 +1002,9 @@ MESSAGES.update(
         "ingest.invalid_encoding.hint": (
             "pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8"
         ),
+        "ingest.too_many_fields": (
+            "{count} fields where the header has {width}; field {field} is {extra!r}"
+        ),
         "ingest.csv_unreadable": "cannot read the CSV: {why}",
         "ingest.xlsx_unreadable": "not a readable .xlsx workbook ({why})",
         "ingest.xlsx_unreadable.hint": "open it in Excel and save it again as .xlsx, or export CSV",
@@ -1098,6 +1101,21 @@ MESSAGES.update(
         "ingest.in_plan": "the plan",
         "ingest.no_kpi_for_column": "{where} has no KPI {kpi!r} to take this column",
         "ingest.formula_column": "{kpi!r} is a formula KPI; it cannot be ingested",
+        "ingest.rate_rows_weight_absent": (
+            "{count} rows for rate {kpi!r} with the same date, channel, line and ref, and its "
+            "weight {weight!r} is not in these rows: a rate is not averaged; export {weight!r} "
+            "as a column beside it, or one row per date and channel"
+        ),
+        "ingest.rate_rows_weight_missing": (
+            "{count} rows for rate {kpi!r} with the same date, channel, line and ref, and its "
+            "weight {weight!r} is empty or not a number in some of them: fill in every row's "
+            "{weight!r}, or export one row per date and channel"
+        ),
+        "ingest.rate_rows_weight_zero": (
+            "{count} rows for rate {kpi!r} with the same date, channel, line and ref, and their "
+            "weights {weight!r} add up to 0: their weighted mean is undefined; correct the "
+            "weights, or export one row per date and channel"
+        ),
         "ingest.rate_rows": (
             "{count} rows for rate {kpi!r} with the same date, channel, line and ref: a rate is "
             "not averaged; export one row per date and channel (rows with different refs add "

@@ -782,6 +782,7 @@ MESSAGES.update(
         "ingest.header_unreadable.hint": "表头行必须写出各列的名称，例如 date,kpi,value",
         "ingest.invalid_encoding": "文件不是有效的 {encoding}（数据块中第 {byte} 字节）",
         "ingest.invalid_encoding.hint": "加上正确的 --encoding，例如 --encoding gb18030 或 --encoding utf-8",
+        "ingest.too_many_fields": "有 {count} 个字段，而表头只有 {width} 个；第 {field} 个字段是 {extra!r}",
         "ingest.csv_unreadable": "无法读取 CSV：{why}",
         "ingest.xlsx_unreadable": "不是可读的 .xlsx 工作簿（{why}）",
         "ingest.xlsx_unreadable.hint": "在 Excel 中打开并重新另存为 .xlsx，或导出 CSV",
@@ -852,6 +853,18 @@ MESSAGES.update(
         "ingest.in_plan": "计划",
         "ingest.no_kpi_for_column": "{where}中没有可接收此列的指标 {kpi!r}",
         "ingest.formula_column": "{kpi!r} 是公式指标；不能导入",
+        "ingest.rate_rows_weight_absent": (
+            "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同，而其权重 {weight!r} "
+            "不在这些行中：比率不做平均；请把 {weight!r} 作为一列与之一同导出，或每个日期和渠道导出一行"
+        ),
+        "ingest.rate_rows_weight_missing": (
+            "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同，而其中部分行的权重 "
+            "{weight!r} 为空或不是数字：请填写每一行的 {weight!r}，或每个日期和渠道导出一行"
+        ),
+        "ingest.rate_rows_weight_zero": (
+            "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同，而它们的权重 "
+            "{weight!r} 合计为 0：无法计算加权平均；请更正权重，或每个日期和渠道导出一行"
+        ),
         "ingest.rate_rows": (
             "比率指标 {kpi!r} 有 {count} 行的日期、渠道、line 和 ref 都相同：比率不做平均；"
             "请每个日期和渠道导出一行（ref 不同的行会相加），或为该指标设置 `weight:`，"

@@ -6,6 +6,8 @@ each further line, as blank lines are (and, like them, is no row of data)."""
 
 from __future__ import annotations
 
+import csv
+import re
 import warnings
 from typing import TYPE_CHECKING
 
@@ -92,6 +94,7 @@ def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.D
             hint=msg("ingest.invalid_encoding.hint"),
         ) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        _raise_wide_record(header, 1, None, exc)
         raise IngestError(
             msg("ingest.csv_unreadable", why=str(exc).rstrip("\n")),
             file=header.file,
@@ -124,6 +127,7 @@ def read_table_pandas(
         width = range(len(header.headers))
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        _raise_wide_record(header, header.skip_records, end_line, exc)
         raise IngestError(
             msg("ingest.table_unreadable", line=header.line, why=shorten(str(exc).rstrip("\n"))),
             file=header.file,
@@ -135,3 +139,64 @@ def read_table_pandas(
     # nrows counts records: with one over several lines, the rows past end_line are not its
     spread = _line_per_row(frame)
     return spread if end_line is None else spread.iloc[: end_line - first]
+
+
+# pandas' C parser on a row with more fields than the header; its "line" counts records
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+
+
+def _raise_wide_record(
+    header: TableHeader, records_above: int, end_line: int | None, exc: Exception
+) -> None:
+    """When pandas refused a row for its extra fields, the :class:`IngestError` that names
+    the row's file line (pandas counts records: a quoted value over two lines, or a blank
+    line, above the row made its number wrong), the field count and the first extra field;
+    else nothing (the caller says what pandas said)."""
+    import pandas as pd
+
+    # a too-long first row is a warning, with no line in it
+    if not (isinstance(exc, pd.errors.ParserWarning) or _TOO_MANY_FIELDS.search(str(exc))):
+        return
+    found = _wide_record(header, records_above, end_line)
+    if found is None:  # pragma: no cover - Python's csv module and pandas' parser agree
+        return
+    line, fields = found
+    width = len(header.headers)
+    raise IngestError(
+        msg(
+            "ingest.too_many_fields",
+            count=len(fields),
+            width=width,
+            field=width + 1,
+            extra=shorten(fields[width]),
+        ),
+        file=header.file,
+        line=line,
+        hint=msg("ingest.table_unreadable.hint", delimiter=header.delimiter),
+    ) from None
+
+
+def _wide_record(
+    header: TableHeader, records_above: int, end_line: int | None
+) -> tuple[int, list[str]] | None:
+    """The file line where the first record below the ``records_above`` records (the header's
+    included) starts that has more fields than the header, and its fields; lines are counted
+    as a text editor counts them (each line of a quoted value over several lines, and blank
+    lines). None when Python's csv module finds no such record up to ``end_line``."""
+    width = len(header.headers)
+    try:
+        with header.readable.open(encoding=header.encoding, newline="") as text:
+            records = csv.reader(text, delimiter=header.delimiter)
+            for _ in range(records_above):
+                next(records, None)
+            while True:
+                start = records.line_num + 1
+                if end_line is not None and start >= end_line:
+                    return None
+                fields = next(records, None)
+                if fields is None:
+                    return None
+                if len(fields) > width:
+                    return start, fields
+    except (OSError, UnicodeError, csv.Error):  # pragma: no cover - pandas read it this far
+        return None
