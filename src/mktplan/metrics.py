@@ -203,6 +203,7 @@ class _Figures:
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
+        self._exact: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
         self._how: dict[str, tuple[Aggregation, str | None]] = {}
         self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
@@ -300,47 +301,60 @@ class _Figures:
         return self.results.get(self.request(qid, window), _EMPTY)
 
     def value(self, qid: str, window: _Window) -> Decimal | None:
-        """The KPI's value in its own unit over the window; None when unknown."""
+        """The KPI's value in its own unit over the window, with at most six decimals (as
+        reported); None when unknown."""
         key = (qid, window.start, window.end)
         if key not in self._values:
-            self._values[key] = self._compute(qid, window)
+            exact = self.exact(qid, window)
+            self._values[key] = None if exact is None else at_most_six(exact)
         return self._values[key]
+
+    def exact(self, qid: str, window: _Window) -> Decimal | None:
+        """The KPI's value before it is rounded to six decimals: what formulas compute with,
+        so that 3 × (1 ÷ 3) is 1, not 0.999999 (a weighted mean or a quotient has more)."""
+        key = (qid, window.start, window.end)
+        if key not in self._exact:
+            self._exact[key] = self._compute(qid, window)
+        return self._exact[key]
 
     def _compute(self, qid: str, window: _Window) -> Decimal | None:
         ref = self.refs[qid]
         if ref.kpi.formula is None:
-            raw = self.result(qid, window).value
-            return None if raw is None else at_most_six(raw)
+            return self.result(qid, window).value
 
         def resolve(name: str) -> Decimal | None:
             resolved = resolve_name(name, ref.module, self.refs)
             if resolved is None:
                 return None
             if resolved in KEYWORDS:
-                return self.role_total(resolved, ref.module, window)
+                return self.role_total(resolved, ref.module, window, exact=True)
             return self.plain(resolved, window)
 
         result = formula.evaluate(self.tree(qid), resolve)
         if result is None:
             return None
-        return at_most_six(result * HUNDRED if ref.kpi.is_percent else result)
+        return result * HUNDRED if ref.kpi.is_percent else result
 
     def plain(self, qid: str, window: _Window) -> Decimal | None:
-        """The value as a formula sees it: percent points become a ratio."""
-        value = self.value(qid, window)
+        """The value as a formula sees it, unrounded: percent points become a ratio."""
+        value = self.exact(qid, window)
         if value is None or not self.refs[qid].kpi.is_percent:
             return value
         return value / HUNDRED
 
-    def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
-        """Σ of the role KPIs in scope that have data; None when none has any."""
+    def role_total(
+        self, role: str, module: Module | None, window: _Window, *, exact: bool = False
+    ) -> Decimal | None:
+        """Σ of the role KPIs in scope that have data, with at most six decimals (``exact``:
+        unrounded, as formulas use it); None when none has any."""
         key = (role, module.id if module else None, window.start, window.end)
         if key not in self._role_totals:  # every formula naming the role shares it
             values = [
-                v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
+                v for q in self.role_kpis(role, module) if (v := self.exact(q, window)) is not None
             ]
             self._role_totals[key] = sum(values, Decimal(0)) if values else None
-        return self._role_totals[key]
+        total = self._role_totals[key]
+        return total if exact or total is None else at_most_six(total)
 
 
 def evaluate(
