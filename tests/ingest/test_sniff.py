@@ -158,6 +158,57 @@ def test_a_blank_line_inside_the_data_is_no_new_table(tmp_path: Path) -> None:
     assert len(stored(store)) == 2
 
 
+def _sheet(path: Path, rows: list[list[object]]) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_blank_row_above_a_row_with_empty_last_cells_is_no_new_table(tmp_path: Path) -> None:
+    """A sheet leaves a row's empty last cells out: below a blank row, such a data row is
+    narrower than the header, yet no new table (as the same CSV lines are not)."""
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    rows: list[list[object]] = [
+        ["date", "spend", "note"],
+        ["2025-10-01", 1, "a"],
+        [],
+        ["2025-10-02", 2],  # its note cell left out
+        ["2025-10-03", 3, "c"],
+    ]
+    export = _sheet(tmp_path / "b.xlsx", rows)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert len(stored(store)) == 3
+    csv = write(tmp_path, "b.csv", "date,spend,note\n2025-10-01,1,a\n\n2025-10-02,2\n")
+    run = run_cli("ingest", plan, csv, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_narrower_header_below_a_blank_row_starts_a_new_table(tmp_path: Path, kind: str) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    rows: list[list[object]] = [
+        ["date", "spend", "note"],
+        ["2025-10-01", 1, "a"],
+        [],
+        ["channel", "visits"],
+        ["web", 3],
+    ]
+    if kind == "xlsx":
+        export = _sheet(tmp_path / "t.xlsx", rows)
+    else:
+        text = "".join(",".join(str(c) for c in row) + "\n" for row in rows)
+        export = write(tmp_path, "t.csv", text)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "the file holds 2 tables" in run.stderr
+    assert "(header on line 4)" in run.stderr
+
+
 def test_header_row_overrides_the_search(tmp_path: Path) -> None:
     plan_text = PLAN.replace(
         "    columns: {spend: spend}\n", "    columns: {spend: spend}\n    header_row: 3\n", 1

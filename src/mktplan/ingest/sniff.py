@@ -333,12 +333,15 @@ def _looks_like_header(cells: tuple[str, ...]) -> bool:
 
 
 def _breaks(after: list[Record], i: int, width: int) -> bool:
-    """Whether the blank line ``after[i]`` ends a table: the next line has another width
-    (a CSV title), or is a title above a header."""
+    """Whether the blank line ``after[i]`` ends a table: the next line is wider than the
+    header, or narrower and a title or a header (a data row may be narrower: a sheet leaves
+    a row's empty last cells out), or is a title above a header."""
     if i + 1 >= len(after) or not any(after[i + 1][1]):
         return False
     following = after[i + 1][1]
-    if len(following) != width:
+    if len(following) > width:
+        return True
+    if len(following) < width and (_is_title(following) or _looks_like_header(following)):
         return True
     return _is_title(following) and i + 2 < len(after) and _looks_like_header(after[i + 2][1])
 
