@@ -378,6 +378,8 @@ def test_too_many_fields_is_refused_with_the_line(tmp_path: Path) -> None:
         # ... and blank lines: it said line 4
         (b"date,m,n\n2024-06-01,1,a\n\n\n2024-06-02,2,b,extra\n", 5),
         (b'date,m,n\r\n2024-06-01,1,"a\r\n\r\nb"\r\n\r\n2024-06-02,2,b,x,y\r\n', 6),
+        # a quoted cell longer than Python's csv module reads by default (131,072)
+        (b'date,m,n\n2024-06-01,1,"' + b"x" * 200_000 + b'\ny"\n\n2024-06-02,2,b,extra\n', 5),
     ],
 )
 def test_a_row_with_too_many_fields_is_named_by_its_file_line(

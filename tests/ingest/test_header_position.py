@@ -201,3 +201,21 @@ def test_a_row_with_too_many_fields_below_a_title_is_named_by_its_file_line(
     ), run.stderr
     assert f"quote values that hold the delimiter {delimiter!r}" in run.stderr
     assert not (tmp_path / "s.sqlite").exists() or stored(tmp_path / "s.sqlite") == {}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_too_wide_first_row_below_a_title_is_refused_not_cut(
+    tmp_path: Path, encoding: str
+) -> None:
+    """pandas only warns about a first row wider than the header, and cuts it: 8,741.3
+    unquoted was stored as 8."""
+    write_plan(tmp_path)
+    text = "店铺 日报\nDay,Campaign,Cost,Clicks\n2025-10-01,A,8,741.3,2\n2025-10-02,B,2,1\n"
+    (tmp_path / "g.csv").write_bytes(text.encode(encoding))
+    ingest = ("ingest", "shapes.yaml", "g.csv", "--source", "google", "--store", "s.sqlite")
+    run = run_cli(*ingest, cwd=tmp_path)
+    assert run.code == 1, run.output
+    assert run.stderr.startswith(
+        "mktplan: g.csv:3: 5 fields where the header has 4; field 5 is '2'"
+    ), run.stderr
+    assert not (tmp_path / "s.sqlite").exists() or stored(tmp_path / "s.sqlite") == {}

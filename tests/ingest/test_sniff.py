@@ -179,25 +179,34 @@ def test_a_blank_row_above_a_row_with_empty_last_cells_is_no_new_table(tmp_path:
         ["2025-10-02", 2],  # its note cell left out
         ["2025-10-03", 3, "c"],
     ]
-    export = _sheet(tmp_path / "b.xlsx", rows)
-    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    run = run_cli("ingest", plan, _sheet(tmp_path / "b.xlsx", rows), "--source", "plain",
+                  "--store", store)  # fmt: skip
     assert run.code == 0, run.output
     assert len(stored(store)) == 3
-    csv = write(tmp_path, "b.csv", "date,spend,note\n2025-10-01,1,a\n\n2025-10-02,2\n")
-    run = run_cli("ingest", plan, csv, "--source", "plain", "--store", store)
+    # a date written as text with slashes, the spend left empty as well as the note
+    rows = [["date", "note", "spend"], ["2025-10-01", "ok", 1], [], ["2025/10/02", "paused"]]
+    run = run_cli("ingest", plan, _sheet(tmp_path / "c.xlsx", rows), "--source", "plain",
+                  "--store", tmp_path / "c.sqlite")  # fmt: skip
+    assert run.code == 0, run.output
+    csv = write(tmp_path, "b.csv", "date,spend,note\n2025-10-01,1,a\n\n2025-10-02,2,\n")
+    run = run_cli("ingest", plan, csv, "--source", "plain", "--store", tmp_path / "d.sqlite")
     assert run.code == 0, run.output
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_a_narrower_header_below_a_blank_row_starts_a_new_table(tmp_path: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    "second",
+    [
+        [["channel", "visits"], ["web", 3]],
+        # a year-over-year header: '2025' reads as a number, yet 'Date' is no date
+        [["Date", "2025"], ["2025-10-01", 500]],
+    ],
+)
+def test_a_narrower_header_below_a_blank_row_starts_a_new_table(
+    tmp_path: Path, kind: str, second: list[list[object]]
+) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
-    rows: list[list[object]] = [
-        ["date", "spend", "note"],
-        ["2025-10-01", 1, "a"],
-        [],
-        ["channel", "visits"],
-        ["web", 3],
-    ]
+    rows: list[list[object]] = [["date", "spend", "note"], ["2025-10-01", 1, "a"], [], *second]
     if kind == "xlsx":
         export = _sheet(tmp_path / "t.xlsx", rows)
     else:

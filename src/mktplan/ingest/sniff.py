@@ -332,21 +332,47 @@ def _looks_like_header(cells: tuple[str, ...]) -> bool:
     return len(filled) >= 2 and not any(re.fullmatch(r"[\d.,%$¥ -]+", c) for c in filled)
 
 
-def _breaks(after: list[Record], i: int, width: int) -> bool:
-    """Whether the blank line ``after[i]`` ends a table: the next line is wider than the
-    header, or narrower and a title or a header (a data row may be narrower: a sheet leaves
-    a row's empty last cells out), or is a title above a header."""
+def _breaks(after: list[Record], i: int, width: int, *, ragged: bool) -> bool:
+    """Whether the blank line ``after[i]`` ends a table: the next line has another width
+    (a CSV title), or is a title above a header. ``ragged``: a sheet's rows, which leave
+    their empty last cells out, so a data row may be narrower than the header: a narrower
+    line ends the table only when it is a title or does not read as the data row above the
+    blank (see :func:`_same_kinds`)."""
     if i + 1 >= len(after) or not any(after[i + 1][1]):
         return False
     following = after[i + 1][1]
-    if len(following) > width:
+    length = len(_trimmed(following)) if ragged else len(following)
+    if length > width or (length < width and not ragged):
         return True
-    if len(following) < width and (_is_title(following) or _looks_like_header(following)):
-        return True
+    if length < width:
+        above = next((cells for _, cells in reversed(after[:i]) if any(cells)), None)
+        return _is_title(following) or above is None or not _same_kinds(following, above)
     return _is_title(following) and i + 2 < len(after) and _looks_like_header(after[i + 2][1])
 
 
-def _tables(records: list[Record], header_line: int) -> list[Table]:
+def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+_NUMBER_LIKE = re.compile(r"[\d.,:/%$¥￥ +-]+")
+
+
+def _same_kinds(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
+    """Whether every filled cell of ``row`` is of the kind (number or date, or text) of the
+    filled cell above it, at least one such pair: a data row of the same table, not a header
+    ('Date' over a date, 'Visits' over a number)."""
+    pairs = [
+        (bool(_NUMBER_LIKE.fullmatch(c)), bool(_NUMBER_LIKE.fullmatch(a)))
+        for c, a in zip(row, above, strict=False)
+        if c and a
+    ]
+    return bool(pairs) and all(x == y for x, y in pairs)
+
+
+def _tables(records: list[Record], header_line: int, *, ragged: bool = False) -> list[Table]:
     """The tables from ``header_line`` on: a new one starts at a repeated header, or at a
     blank line followed by a title or by a line of another width than the header."""
     by_line = dict(records)
@@ -359,7 +385,8 @@ def _tables(records: list[Record], header_line: int) -> list[Table]:
     while i < len(after):
         line, cells = after[i]
         repeated = tuple(header_key(c) for c in cells) == keys
-        if repeated or (not any(cells) and _breaks(after, i, len(header))):
+        width = len(_trimmed(header)) if ragged else len(header)
+        if repeated or (not any(cells) and _breaks(after, i, width, ragged=ragged)):
             end = line  # the table ends before the blank or title lines above the next header
             if repeated:
                 j = i - 1
@@ -499,8 +526,8 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         else:
             records = _split(text, delimiter)
             tables = _tables(records, line) if records else []
-    else:
-        tables = _tables(records, line) if records else []
+    else:  # a sheet leaves each row's empty last cells out
+        tables = _tables(records, line, ragged=True) if records else []
     chosen, label = (
         _pick(tables, source.table if source else None, header.file)
         if tables

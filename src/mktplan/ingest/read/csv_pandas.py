@@ -118,15 +118,18 @@ def read_table_pandas(
 
     first = header.line + 1
     try:
-        frame = pandas_csv(
-            header,
-            skiprows=header.skip_records,
-            nrows=None if end_line is None else end_line - first,
-        )
+        with warnings.catch_warnings():
+            # a too-long first row only warns, and pandas cuts it: as wrong as any other
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pandas_csv(
+                header,
+                skiprows=header.skip_records,
+                nrows=None if end_line is None else end_line - first,
+            )
     except pd.errors.EmptyDataError:
         width = range(len(header.headers))
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
         _raise_wide_record(header, header.skip_records, end_line, exc)
         raise IngestError(
             msg("ingest.table_unreadable", line=header.line, why=shorten(str(exc).rstrip("\n"))),
@@ -184,6 +187,8 @@ def _wide_record(
     as a text editor counts them (each line of a quoted value over several lines, and blank
     lines). None when Python's csv module finds no such record up to ``end_line``."""
     width = len(header.headers)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a note of 10 MB is a cell as any other
     try:
         with header.readable.open(encoding=header.encoding, newline="") as text:
             records = csv.reader(text, delimiter=header.delimiter)
@@ -200,3 +205,5 @@ def _wide_record(
                     return start, fields
     except (OSError, UnicodeError, csv.Error):  # pragma: no cover - pandas read it this far
         return None
+    finally:
+        csv.field_size_limit(limit)
