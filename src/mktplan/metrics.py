@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -79,6 +80,18 @@ def at_most_six(value: Decimal) -> Decimal:
     if isinstance(exponent, int) and exponent < -6:
         return quantize(value)
     return value
+
+
+def reported(value: Fraction) -> Decimal:
+    """An exact value as a report gives it: with its own decimals when it has at most six,
+    else rounded half-up to six (a tie away from zero, as ``ROUND_HALF_UP``)."""
+    numerator, denominator = value.numerator, value.denominator
+    if 1_000_000 % denominator == 0:  # at most six decimals: exact
+        return WIDE.divide(Decimal(numerator), Decimal(denominator))
+    whole, rest = divmod(abs(numerator) * 1_000_000, denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-6, context=WIDE)
 
 
 # The magnitudes a report computes with: money and targets beyond them (a slipped exponent)
@@ -203,7 +216,7 @@ class _Figures:
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
-        self._exact: dict[tuple[str, dt.date, dt.date], Decimal | None] = {}
+        self._exact: dict[tuple[str, dt.date, dt.date], Fraction | None] = {}
         self._roles: dict[tuple[str, str | None], list[str]] = {}
         self._how: dict[str, tuple[Aggregation, str | None]] = {}
         self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
@@ -305,11 +318,15 @@ class _Figures:
         reported); None when unknown."""
         key = (qid, window.start, window.end)
         if key not in self._values:
-            exact = self.exact(qid, window)
-            self._values[key] = None if exact is None else at_most_six(exact)
+            if self.refs[qid].kpi.formula is None:
+                raw = self.result(qid, window).value
+                self._values[key] = None if raw is None else at_most_six(raw)
+            else:
+                exact = self.exact(qid, window)
+                self._values[key] = None if exact is None else reported(exact)
         return self._values[key]
 
-    def exact(self, qid: str, window: _Window) -> Decimal | None:
+    def exact(self, qid: str, window: _Window) -> Fraction | None:
         """The KPI's value before it is rounded to six decimals: what formulas compute with,
         so that 3 × (1 ÷ 3) is 1, not 0.999999 (a weighted mean or a quotient has more)."""
         key = (qid, window.start, window.end)
@@ -317,44 +334,56 @@ class _Figures:
             self._exact[key] = self._compute(qid, window)
         return self._exact[key]
 
-    def _compute(self, qid: str, window: _Window) -> Decimal | None:
+    def _compute(self, qid: str, window: _Window) -> Fraction | None:
         ref = self.refs[qid]
         if ref.kpi.formula is None:
-            return self.result(qid, window).value
+            raw = self.result(qid, window).value
+            return None if raw is None else Fraction(raw)
 
-        def resolve(name: str) -> Decimal | None:
+        def resolve(name: str) -> Fraction | None:
             resolved = resolve_name(name, ref.module, self.refs)
             if resolved is None:
                 return None
             if resolved in KEYWORDS:
-                return self.role_total(resolved, ref.module, window, exact=True)
+                return self.role_exact(resolved, ref.module, window)
             return self.plain(resolved, window)
 
         result = formula.evaluate(self.tree(qid), resolve)
         if result is None:
             return None
-        return result * HUNDRED if ref.kpi.is_percent else result
+        return result * 100 if ref.kpi.is_percent else result
 
-    def plain(self, qid: str, window: _Window) -> Decimal | None:
+    def plain(self, qid: str, window: _Window) -> Fraction | None:
         """The value as a formula sees it, unrounded: percent points become a ratio."""
         value = self.exact(qid, window)
         if value is None or not self.refs[qid].kpi.is_percent:
             return value
-        return value / HUNDRED
+        return value / 100
 
-    def role_total(
-        self, role: str, module: Module | None, window: _Window, *, exact: bool = False
-    ) -> Decimal | None:
-        """Σ of the role KPIs in scope that have data, with at most six decimals (``exact``:
-        unrounded, as formulas use it); None when none has any."""
+    def role_total(self, role: str, module: Module | None, window: _Window) -> Decimal | None:
+        """Σ of the role KPIs in scope that have data, each as reported (so a module's spend
+        is the sum of the rows listed); None when none has any."""
         key = (role, module.id if module else None, window.start, window.end)
         if key not in self._role_totals:  # every formula naming the role shares it
             values = [
-                v for q in self.role_kpis(role, module) if (v := self.exact(q, window)) is not None
+                v for q in self.role_kpis(role, module) if (v := self.value(q, window)) is not None
             ]
             self._role_totals[key] = sum(values, Decimal(0)) if values else None
-        total = self._role_totals[key]
-        return total if exact or total is None else at_most_six(total)
+        return self._role_totals[key]
+
+    def role_exact(self, role: str, module: Module | None, window: _Window) -> Fraction | None:
+        """:meth:`role_total` as formulas use it: the role KPIs' unrounded values. Measured
+        KPIs other than rates are stored sums of values with six decimals at most, so their
+        total is the reported one (and may be known without their aggregations)."""
+        kpis = self.role_kpis(role, module)
+        if all(
+            self.refs[q].kpi.formula is None and self.refs[q].kpi.aggregation != "mean"
+            for q in kpis
+        ):
+            total = self.role_total(role, module, window)
+            return None if total is None else Fraction(total)
+        values = [v for q in kpis if (v := self.exact(q, window)) is not None]
+        return sum(values, Fraction(0)) if values else None
 
 
 def evaluate(
@@ -551,21 +580,21 @@ class _Channels:
     def leaf(self, qid: str, window: _Window) -> dict[str, Decimal] | None:
         return self.sums.get((qid, window.start, window.end))
 
-    def value(self, qid: str, window: _Window, channel: str) -> Decimal | None:
-        """The KPI's value in one channel, in its own unit, computed as its total is: a
+    def value(self, qid: str, window: _Window, channel: str) -> Fraction | None:
+        """The KPI's exact value in one channel, in its own unit, computed as its total is: a
         measured input's channel sum (0 in a channel where it has no data but others do)."""
         ref = self.figures.refs[qid]
         if ref.kpi.formula is None:
             sums = self.leaf(qid, window)
-            return None if sums is None else sums.get(channel, Decimal(0))
+            return None if sums is None else Fraction(sums.get(channel, Decimal(0)))
 
-        def plain(q: str) -> Decimal | None:
+        def plain(q: str) -> Fraction | None:
             value = self.value(q, window, channel)
             if value is None or not self.figures.refs[q].kpi.is_percent:
                 return value
-            return value / HUNDRED
+            return value / 100
 
-        def resolve(name: str) -> Decimal | None:
+        def resolve(name: str) -> Decimal | Fraction | None:
             resolved = resolve_name(name, ref.module, self.figures.refs)
             if resolved is None:
                 return None
@@ -577,7 +606,7 @@ class _Channels:
         result = formula.evaluate(self.figures.tree(qid), resolve)
         if result is None:
             return None
-        return result * HUNDRED if ref.kpi.is_percent else result
+        return result * 100 if ref.kpi.is_percent else result
 
     def role_sums(
         self, role: str, module: Module | None, window: _Window
@@ -631,7 +660,7 @@ class _Channels:
         rows = [
             ChannelValue(
                 channel,
-                actual := None if value is None else at_most_six(value),
+                actual := None if value is None else reported(value),
                 ratio(actual, total) if cumulative else None,
             )
             for channel, value in values.items()

@@ -39,11 +39,13 @@ modules:
 """
 
 
-def _kpis(tmp_path: Path, *rows: tuple[str, int, str]) -> dict[str, KpiResult]:
+def _kpis(
+    tmp_path: Path, *rows: tuple[str, int, str] | tuple[str, int, str, str]
+) -> dict[str, KpiResult]:
     path = tmp_path / "plan.yaml"
     path.write_text(PLAN, encoding="utf-8")
     data = MemoryObservations(
-        [Observation(kpi, dt.date(2024, 1, day), Decimal(value)) for kpi, day, value in rows]
+        [Observation(r[0], dt.date(2024, 1, r[1]), Decimal(r[2]), *r[3:]) for r in rows]
     )
     ev = evaluate(load_plan(path, remember=False), data, dt.date(2024, 1, 3))
     return {k.id: k for k in ev.kpis}
@@ -70,3 +72,23 @@ def test_a_weighted_mean_enters_a_formula_unrounded(tmp_path: Path) -> None:
     assert kpis["web.ctr"].actual == Decimal("1.666667")
     # clicks = 5/3 % × 3,000 = 50 exactly (1.666667 % × 3,000 would be 50.00001)
     assert kpis["web.clicks"].actual == 50
+
+
+def test_a_result_on_a_half_millionth_is_rounded_up(tmp_path: Path) -> None:
+    # 3 × (5 ÷ 384) = 0.0390625 exactly: half-up gives 0.039063 (a 28-digit decimal
+    # 0.03906249999… would have given 0.039062)
+    kpis = _kpis(tmp_path, ("web.visits", 1, "384"), ("web.orders", 1, "5"))
+    assert kpis["web.cr"].actual == Decimal("0.013021")
+    assert kpis["web.x"].actual == Decimal("0.039063")
+
+
+def test_each_channel_of_a_formula_is_exact_too(tmp_path: Path) -> None:
+    kpis = _kpis(
+        tmp_path,
+        ("web.visits", 1, "3", "a"),
+        ("web.orders", 1, "1", "a"),
+        ("web.visits", 1, "384", "b"),
+        ("web.orders", 1, "5", "b"),
+    )
+    by_channel = {c.channel: c.actual for c in kpis["web.x"].by_channel}
+    assert by_channel == {"a": 1, "b": Decimal("0.039063")}

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
+from fractions import Fraction
 
 from mktplan.errors import InvalidValue
 from mktplan.i18n import Msg, msg
@@ -186,12 +187,14 @@ def names(node: Node) -> list[str]:
     return found
 
 
-def evaluate(node: Node, resolve: Callable[[str], Decimal | None]) -> Decimal | None:
-    """The value of a formula, or None when an input is unknown or a divisor is zero."""
+def evaluate(node: Node, resolve: Callable[[str], Decimal | Fraction | None]) -> Fraction | None:
+    """The exact value of a formula, a fraction (3 × (1 ÷ 3) is 1, not 0.999…), or None when
+    an input is unknown or a divisor is zero. Inputs are taken exactly as given."""
     if isinstance(node, Number):
-        return node.value
+        return Fraction(node.value)
     if isinstance(node, Name):
-        return resolve(node.name)
+        value = resolve(node.name)
+        return None if value is None else Fraction(value)
     if isinstance(node, Negate):
         inner = evaluate(node.operand, resolve)
         return None if inner is None else -inner
@@ -199,15 +202,12 @@ def evaluate(node: Node, resolve: Callable[[str], Decimal | None]) -> Decimal | 
     right = evaluate(node.right, resolve)
     if left is None or right is None:
         return None
-    try:
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        if node.op == "*":
-            return left * right
-        if right == 0:
-            return None
-        return left / right
-    except (InvalidOperation, DivisionByZero):
+    if node.op == "+":
+        return left + right
+    if node.op == "-":
+        return left - right
+    if node.op == "*":
+        return left * right
+    if right == 0:
         return None
+    return left / right
