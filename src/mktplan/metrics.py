@@ -55,6 +55,7 @@ from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
+MILLIONTHS = 10**6  # units of QUANTUM in 1
 # Rounding to six places needs as many digits as the number has: enough for any value a
 # float can hold (10^308) and six places more; the default context (28 digits) is not.
 WIDE = Context(prec=400)
@@ -86,9 +87,9 @@ def reported(value: Fraction) -> Decimal:
     """An exact value as a report gives it: with its own decimals when it has at most six,
     else rounded half-up to six (a tie away from zero, as ``ROUND_HALF_UP``)."""
     numerator, denominator = value.numerator, value.denominator
-    if 1_000_000 % denominator == 0:  # at most six decimals: exact
+    if MILLIONTHS % denominator == 0:  # at most six decimals: exact
         return WIDE.divide(Decimal(numerator), Decimal(denominator))
-    whole, rest = divmod(abs(numerator) * 1_000_000, denominator)
+    whole, rest = divmod(abs(numerator) * MILLIONTHS, denominator)
     if 2 * rest >= denominator:
         whole += 1
     return Decimal(-whole if numerator < 0 else whole).scaleb(-6, context=WIDE)

@@ -987,11 +987,10 @@ def _combine(
             weighted, refused = _weighted(qid, weight, table, counts, cells)
             if refused:  # each of their rate cells is refused; the rows' other cells stay
                 header = _value_header(layout, names, qid)
-                for key, reason in refused.items():
-                    for p in table.loc[table["key"] == key, "pos"].tolist():
-                        rejects.add(p, header, raw(qid, p), reason, row=False)
-                keep = ~np.isin(keys[pos], list(refused))
-                pos, micro = pos[keep], micro[keep]
+                hit = table["key"].isin(list(refused)).to_numpy()  # table row i is pos[i]
+                for key, p in zip(keys[pos[hit]].tolist(), pos[hit].tolist(), strict=True):
+                    rejects.add(p, header, raw(qid, p), refused[key], row=False)
+                pos, micro = pos[~hit], micro[~hit]
                 if not len(pos):
                     continue
                 groups = _grouping(pos, keys, cache)

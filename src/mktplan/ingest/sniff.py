@@ -381,11 +381,11 @@ def _tables(records: list[Record], header_line: int, *, ragged: bool = False) ->
     tables: list[Table] = []
     start, start_title, start_headers = header_line, _title_above(records, header_line), header
     after = [(line, cells) for line, cells in records if line > header_line]
+    width = len(_trimmed(header)) if ragged else len(header)
     i = 0
     while i < len(after):
         line, cells = after[i]
         repeated = tuple(header_key(c) for c in cells) == keys
-        width = len(_trimmed(header)) if ragged else len(header)
         if repeated or (not any(cells) and _breaks(after, i, width, ragged=ragged)):
             end = line  # the table ends before the blank or title lines above the next header
             if repeated:
