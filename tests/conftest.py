@@ -82,16 +82,29 @@ def pg_server_url() -> Iterator[str]:
     if given:
         yield given
         return
-    import pgserver  # the dev extra installs it; scripts/bootstrap installs the dev extra
-
     # not under pytest's basetemp: a concurrent pytest session prunes old numbered folders
     # there, which would delete the data directory under the running server
     data = Path(tempfile.mkdtemp(prefix="mktplan-test-pg-"))
-    server = pgserver.get_server(data, cleanup_mode="stop")
+    # pgserver takes its lock file's folder from platformdirs' user runtime folder when it is
+    # imported, which warns (once per worker) where XDG_RUNTIME_DIR is unset, as in containers
+    # and cron: give the import a private one
+    runtime = (
+        None if os.environ.get("XDG_RUNTIME_DIR") else tempfile.mkdtemp(prefix="mktplan-test-run-")
+    )
+    if runtime is not None:
+        os.environ["XDG_RUNTIME_DIR"] = runtime
     try:
-        yield str(server.get_uri())
+        import pgserver  # the dev extra installs it; scripts/bootstrap installs the dev extra
+
+        server = pgserver.get_server(data, cleanup_mode="stop")
+        try:
+            yield str(server.get_uri())
+        finally:
+            server.cleanup()
     finally:
-        server.cleanup()
+        if runtime is not None:
+            os.environ.pop("XDG_RUNTIME_DIR", None)
+            shutil.rmtree(runtime, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
 
 
