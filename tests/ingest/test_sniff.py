@@ -158,6 +158,19 @@ def test_a_blank_line_inside_the_data_is_no_new_table(tmp_path: Path) -> None:
     assert len(stored(store)) == 2
 
 
+def test_a_data_row_of_us_dates_and_yen_after_a_blank_is_no_new_header(tmp_path: Path) -> None:
+    """After a blank line and a row with one filled cell (a day without values), a row of
+    "10/23/2025" and "￥2" is data: dates and money in any spelling are not header names."""
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "b.csv", "date,spend\n10/21/2025,1\n\n10/22/2025,\n10/23/2025,￥2\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-21", ""): Decimal(1),
+        ("ads.spend", "2025-10-23", ""): Decimal(2),
+    }
+
+
 def _sheet(path: Path, rows: list[list[object]]) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active

@@ -326,10 +326,15 @@ def _ambiguous_lower(records: list[Record], wanted: list[str], file: str) -> Non
         )
 
 
+# a cell that reads as a number or a date ("1,234", "2.1%", "￥35,000", "10/21", "2025-10-01 12:30")
+_NUMBER_LIKE = re.compile(r"[\d.,:/%$¥￥ +-]+")
+
+
 def _looks_like_header(cells: tuple[str, ...]) -> bool:
-    """At least two non-empty cells, none of them a number: a header, not a data row."""
+    """At least two non-empty cells, none of them a number or a date (:data:`_NUMBER_LIKE`):
+    a header, not a data row."""
     filled = [c for c in cells if c]
-    return len(filled) >= 2 and not any(re.fullmatch(r"[\d.,%$¥ -]+", c) for c in filled)
+    return len(filled) >= 2 and not any(_NUMBER_LIKE.fullmatch(c) for c in filled)
 
 
 def _breaks(after: list[Record], i: int, width: int, *, ragged: bool) -> bool:
@@ -355,9 +360,6 @@ def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
     while end and not cells[end - 1]:
         end -= 1
     return cells[:end]
-
-
-_NUMBER_LIKE = re.compile(r"[\d.,:/%$¥￥ +-]+")
 
 
 def _same_kinds(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
