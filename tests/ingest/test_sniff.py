@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from mktplan.ingest.cells import is_name, reads_as_data
 from tests.conftest import run_cli
 from tests.ingest.shapes import PLAN, stored, write, write_plan
 
@@ -158,17 +159,50 @@ def test_a_blank_line_inside_the_data_is_no_new_table(tmp_path: Path) -> None:
     assert len(stored(store)) == 2
 
 
-def test_a_data_row_of_us_dates_and_yen_after_a_blank_is_no_new_header(tmp_path: Path) -> None:
-    """After a blank line and a row with one filled cell (a day without values), a row of
-    "10/23/2025" and "￥2" is data: dates and money in any spelling are not header names."""
+@pytest.mark.parametrize(
+    ("days", "last", "value"),
+    [
+        (("10/21/2025", "10/22/2025", "10/23/2025"), "￥2", Decimal(2)),
+        (('"Oct 21, 2025"', '"Oct 22, 2025"', '"Oct 23, 2025"'), "1.2万", Decimal(12000)),
+        (("10月21日", "10月22日", "10月23日"), "35元", Decimal(35)),
+        (("2025-10-21", "2025-10-22", "2025-10-23T10:00:00Z"), "CN¥2", Decimal(2)),
+    ],
+)
+def test_a_data_row_of_dates_and_money_after_a_blank_is_no_new_header(
+    tmp_path: Path, days: tuple[str, str, str], last: str, value: Decimal
+) -> None:
+    """After a blank line and a row with one filled cell (a day without values), a row whose
+    cells read as a date and an amount in any spelling the cell parsers take is data, not the
+    header of a second table."""
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
-    export = write(tmp_path, "b.csv", "date,spend\n10/21/2025,1\n\n10/22/2025,\n10/23/2025,￥2\n")
-    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    text = f"date,spend\n{days[0]},1\n\n{days[1]},\n{days[2]},{last}\n"
+    run = run_cli(
+        "ingest", plan, write(tmp_path, "b.csv", text), "--source", "plain", "--store", store
+    )
     assert run.code == 0, run.output
     assert stored(store) == {
         ("ads.spend", "2025-10-21", ""): Decimal(1),
-        ("ads.spend", "2025-10-23", ""): Decimal(2),
+        ("ads.spend", "2025-10-23", ""): value,
     }
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        *("1,234", "2.1%", "￥35,000", "1.2万", "US$2", "-", "N/A"),
+        *("10/21/2025", "10/21", "10月21日", "Oct 21", "Oct 21, 2025"),
+        *("2023-04-21T14:51:11+0300", "20251021"),
+    ],
+)
+def test_numbers_dates_and_no_values_read_as_data_not_names(cell: str) -> None:
+    assert reads_as_data(cell)
+    assert not is_name(cell)
+
+
+@pytest.mark.parametrize("cell", ["Date", "Amount spent (CNY)", "消耗", "Summer Sale 2025", "Oct"])
+def test_header_names_and_ad_names_are_names(cell: str) -> None:
+    assert not reads_as_data(cell)
+    assert is_name(cell)
 
 
 def _sheet(path: Path, rows: list[list[object]]) -> Path:

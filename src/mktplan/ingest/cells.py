@@ -66,15 +66,25 @@ def is_totals_label(raw: str) -> bool:
 
 def is_name(raw: str) -> bool:
     """Whether a cell names something (an ad, a campaign, a status) rather than holding a
-    number, a date or no value: text with a letter that reads as neither."""
+    number, a date or no value: text with a letter that reads as none of them."""
     text = normalize_text(raw)
-    if not any(ch.isalpha() for ch in text) or text.casefold() in NO_VALUE:
-        return False
-    for read in (parse_value, parse_date):
-        try:
-            read(text)
-        except ValueError:
-            continue
+    return any(ch.isalpha() for ch in text) and not reads_as_data(text)
+
+
+def reads_as_data(raw: str) -> bool:
+    """Whether a cell reads as a number (in any currency or scale: "￥35,000", "1.2万"), as
+    no value ("-", "N/A"), or as a date, its year or day/month order left open included
+    ("10/21/2025", "10月21日", "Oct 21"): a value of a data row, never a name or a header."""
+    text = normalize_text(raw)
+    try:
+        parse_value(text)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        _read_date(text, excel=False)
+    except ValueError:
         return False
     return True
 

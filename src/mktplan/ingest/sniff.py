@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
+from mktplan.ingest.cells import reads_as_data
 from mktplan.ingest.columns import Body, pandas_body
 from mktplan.ingest.read.xlsx import excel_rows
 from mktplan.ingest.readers import (
@@ -326,15 +327,22 @@ def _ambiguous_lower(records: list[Record], wanted: list[str], file: str) -> Non
         )
 
 
-# a cell that reads as a number or a date ("1,234", "2.1%", "￥35,000", "10/21", "2025-10-01 12:30")
-_NUMBER_LIKE = re.compile(r"[\d.,:/%$¥￥ +-]+")
+# Cells of numbers and signs that no cell parser reads as one value: times ("12:30"), ranges
+# ("1-3", "2023-2024"), a lone "%" or "+/-".
+_NUMBER_SHAPED = re.compile(r"[\d.,:/%$¥￥ +-]+")
+
+
+def _is_data(cell: str) -> bool:
+    """Whether a filled cell holds data (a number, a date or no value, as the cell parsers
+    read them: :func:`~mktplan.ingest.cells.reads_as_data`) rather than a name."""
+    return bool(_NUMBER_SHAPED.fullmatch(cell)) or reads_as_data(cell)
 
 
 def _looks_like_header(cells: tuple[str, ...]) -> bool:
-    """At least two non-empty cells, none of them a number or a date (:data:`_NUMBER_LIKE`):
-    a header, not a data row."""
+    """At least two non-empty cells, none of them data (:func:`_is_data`): a header, not a
+    data row."""
     filled = [c for c in cells if c]
-    return len(filled) >= 2 and not any(_NUMBER_LIKE.fullmatch(c) for c in filled)
+    return len(filled) >= 2 and not any(_is_data(c) for c in filled)
 
 
 def _breaks(after: list[Record], i: int, width: int, *, ragged: bool) -> bool:
@@ -366,11 +374,7 @@ def _same_kinds(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     """Whether every filled cell of ``row`` is of the kind (number or date, or text) of the
     filled cell above it, at least one such pair: a data row of the same table, not a header
     ('Date' over a date, 'Visits' over a number)."""
-    pairs = [
-        (bool(_NUMBER_LIKE.fullmatch(c)), bool(_NUMBER_LIKE.fullmatch(a)))
-        for c, a in zip(row, above, strict=False)
-        if c and a
-    ]
+    pairs = [(_is_data(c), _is_data(a)) for c, a in zip(row, above, strict=False) if c and a]
     return bool(pairs) and all(x == y for x, y in pairs)
 
 
