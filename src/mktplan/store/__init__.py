@@ -48,6 +48,7 @@ from mktplan.store.records import (
     OpenProblem,
     StoredObservation,
     from_micro,
+    problem_log,
     to_micro,
 )
 
@@ -330,11 +331,7 @@ def _log_problems(
     conn: sqlite3.Connection, plan_id: str, problems: Sequence[InputProblem], at: dt.datetime
 ) -> None:
     """Log input files' refused or skipped rows at ``at``, in the caller's transaction."""
-    conn.executemany(
-        "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(plan_id, at.isoformat(), p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
-    )
+    conn.executemany(*problem_log("?", plan_id, problems, at.isoformat()))
 
 
 def _replace_plan(conn: sqlite3.Connection, plan: bi.PlanDefinition, at: dt.datetime) -> None:

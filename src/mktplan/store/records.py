@@ -249,6 +249,19 @@ class InputProblem:
     rows: int
 
 
+def problem_log(
+    mark: str, plan_id: str, problems: Sequence[InputProblem], at: object
+) -> tuple[str, list[tuple[object, ...]]]:
+    """The statement and its rows that log ``problems`` at ``at`` (as the backend stores a
+    time) in either store; ``mark`` is the backend's parameter mark."""
+    marks = ", ".join([mark] * 7)
+    sql = (
+        "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "  # noqa: S608
+        f"VALUES ({marks})"
+    )
+    return sql, [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems]
+
+
 @dataclass(frozen=True)
 class OpenProblem:
     """Refused or skipped rows of a source since its last accepted ingest."""

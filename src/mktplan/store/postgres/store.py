@@ -44,6 +44,7 @@ from mktplan.store.records import (
     InputProblem,
     OpenProblem,
     StoredObservation,
+    problem_log,
 )
 from mktplan.store.schema import Migration
 
@@ -336,11 +337,7 @@ def _log_problems(
 ) -> None:
     """Log input files' refused or skipped rows at ``at``, in the caller's transaction."""
     if problems:
-        cur.executemany(
-            "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems],
-        )
+        cur.executemany(*problem_log("%s", plan_id, problems, at))
 
 
 def _replace_plan(cur: Cursor, plan: bi.PlanDefinition, at: dt.datetime) -> None:
