@@ -33,6 +33,7 @@ modules:
       - {id: orders, name: Orders, unit: count, source: shop}
       - {id: cr, name: CR, unit: ratio, formula: orders / visits}
       - {id: x, name: X, unit: ratio, formula: cr * 3, target: 1}
+      - {id: pct, name: CR %, unit: "%", formula: orders / visits, target: 20}
       - {id: impressions, name: Impressions, unit: count, source: ads}
       - {id: ctr, name: CTR, unit: "%", aggregation: mean, weight: impressions, source: ads}
       - {id: clicks, name: Clicks, unit: count, formula: ctr * impressions}
@@ -92,3 +93,14 @@ def test_each_channel_of_a_formula_is_exact_too(tmp_path: Path) -> None:
     )
     by_channel = {c.channel: c.actual for c in kpis["web.x"].by_channel}
     assert by_channel == {"a": 1, "b": Decimal("0.039063")}
+
+
+def test_what_is_derived_from_a_value_uses_it_as_reported(tmp_path: Path) -> None:
+    # 190 ÷ 957 = 19.8537095… %, reported as 19.85371; the attainment is computed from
+    # the reported value, as a reader of the report or its workbook would: 19.85371 ÷ 20 =
+    # 0.9926855 → 0.992686 (the unrounded value would give 0.992685). docs/metrics.md
+    kpis = _kpis(tmp_path, ("web.visits", 1, "957"), ("web.orders", 1, "190"))
+    pct = kpis["web.pct"]
+    assert pct.actual == Decimal("19.85371")
+    assert (pct.attainment, pct.pace) == (Decimal("0.992686"), Decimal("0.992686"))
+    assert pct.variance == Decimal("0.14629")
