@@ -180,6 +180,33 @@ def test_the_rejects_file_defuses_formulas(tmp_path: Path) -> None:
     assert not any(v.startswith(tuple("=+-@\t\r")) for r in listed for v in r.values())
 
 
+def test_two_exports_with_one_rejects_file_keep_both_their_rows(tmp_path: Path) -> None:
+    import csv
+
+    plan = write_plan(tmp_path)
+    export = write(tmp_path, "week.csv", MIXED)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "kpi", "value"])
+    sheet.append(["2024-06-04", "web.sales", 50])
+    sheet.append(["2024-06-05", "web.visit", 9])
+    book.save(tmp_path / "week.xlsx")
+    run = run_cli(
+        "ingest",
+        plan,
+        export,
+        tmp_path / "week.xlsx",
+        "--store",
+        tmp_path / "s.sqlite",
+        "--skip-invalid",
+    )
+    assert run.code == 0, run.output
+    assert f"2 rows rejected and skipped; listed in {tmp_path / 'week.rejects.csv'}\n" in run.stdout
+    with (tmp_path / "week.rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = [(Path(r["file"]).name, r["line"], r["value"]) for r in csv.DictReader(fh)]
+    assert listed == [("week.csv", "3", "web.sale"), ("week.xlsx", "3", "web.visit")]
+
+
 def test_the_rejects_file_replaces_a_symlink_and_never_writes_through_it(
     tmp_path: Path,
 ) -> None:

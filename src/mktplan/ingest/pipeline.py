@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -37,7 +38,7 @@ from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.combine import map_table
 from mktplan.ingest.layout import choose_layout
-from mktplan.ingest.mapping import Layout, MappedFile
+from mktplan.ingest.mapping import Layout, MappedFile, RejectedRow
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, binary_error
@@ -358,8 +359,10 @@ def _parse_files(
 
 
 def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
-    """Each file's rejected rows into its rejects file; the files written."""
-    written: list[Path] = []
+    """Each file's rejected rows into its rejects file; the files written. Files whose
+    rejects file is the same (week.csv and week.xlsx: week.rejects.csv) share it, each row
+    naming its file, so one never overwrites the other's."""
+    by_target: dict[Path, tuple[Path, list[RejectedRow]]] = {}
     for f in parsed:
         if f.mapped.rejects:
             if f.streamed:
@@ -369,9 +372,11 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
                     hint=msg("ingest.rejects_in_pipe.hint"),
                 )
             target = rejects_path(f.path)
-            write_rejects(target, f.mapped.rejects)
-            written.append(target)
-    return written
+            key = Path(os.path.realpath(target))
+            by_target.setdefault(key, (target, []))[1].extend(f.mapped.rejects)
+    for target, rejects in by_target.values():
+        write_rejects(target, rejects)
+    return [target for target, _ in by_target.values()]
 
 
 @_no_cyclic_gc()

@@ -1,5 +1,6 @@
 """The rejects file: rows ``--skip-invalid`` left out, written beside the input as
-`<stem>.rejects.csv` for a person to open in a spreadsheet program."""
+`<stem>.rejects.csv` for a person to open in a spreadsheet program (exports that share a
+stem in one call share the file, each row naming its file)."""
 
 from __future__ import annotations
 
