@@ -47,6 +47,41 @@ def test_utf16_with_tabs_like_googles_excel_csv(tmp_path: Path, encoding: str, b
     assert stored(store)[("ads.clicks", "2025-10-01", "Brand")] == Decimal(3)
 
 
+@pytest.mark.parametrize(("given", "codec"), [("utf-16", "utf-16"), ("UTF32", "utf-32")])
+def test_an_encoding_that_needs_a_byte_order_mark_on_a_file_without_one(
+    tmp_path: Path, given: str, codec: str
+) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "g.csv"
+    export.write_bytes(GOOGLE.encode(f"{codec}-le"))  # no mark: Python cannot decode it
+    run = run_cli(
+        "ingest", plan, export, "--source", "google", "--encoding", given, "--store", store
+    )
+    assert run.code == 1, run.output
+    assert f"g.csv: encoding '{given}' needs a byte-order mark" in run.stderr
+    assert f"{codec}-le or {codec}-be" in run.stderr
+    assert "internal error" not in run.output
+    assert not store.exists()
+    fixed = run_cli(
+        "ingest", plan, export, "--source", "google", "--encoding", f"{codec}-le", "--store", store
+    )
+    assert fixed.code == 0, fixed.output
+    assert stored(store)[("ads.clicks", "2025-10-01", "Brand")] == Decimal(3)
+
+
+def test_a_utf16_file_with_its_mark_read_as_another_encoding_is_refused(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "g.csv"
+    export.write_bytes(codecs.BOM_UTF16_LE + GOOGLE.encode("utf-16-le"))
+    run = run_cli(
+        "ingest", plan, export, "--source", "google", "--encoding", "gbk", "--store", store
+    )
+    assert run.code == 1, run.output
+    assert "starts with a UTF-16 byte-order mark, but encoding 'gbk' was given" in run.stderr
+    assert "drop --encoding" in run.stderr
+    assert not store.exists()
+
+
 def test_ga4_comment_block_and_semicolons(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(

@@ -129,6 +129,13 @@ def binary_error(file: str, offset: int, head: bytes) -> IngestError:
     )
 
 
+# The codecs that take their byte order from a mark at the start, and the marks they accept
+_BYTE_ORDER_MARKS: dict[str, tuple[bytes, ...]] = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
 def detect_encoding(sample: bytes) -> str:
     """The codec of a CSV sample: utf-8-sig (BOM), utf-16 (BOM), utf-8, else gb18030."""
     if sample.startswith(codecs.BOM_UTF8):
@@ -226,13 +233,27 @@ def _read_header(
         ) from None
     if encoding:
         try:
-            codecs.lookup(encoding)
+            codec = codecs.lookup(encoding).name
         except LookupError:
             raise IngestError(
                 msg("ingest.unknown_encoding", encoding=encoding),
                 file=str(path),
                 hint=msg("ingest.unknown_encoding.hint"),
             ) from None
+        if sample and not sample.startswith(_BYTE_ORDER_MARKS.get(codec, b"")):
+            # Python's utf-16 and utf-32 need the mark to know the byte order
+            raise IngestError(
+                msg("ingest.no_byte_order_mark", encoding=encoding),
+                file=str(path),
+                hint=msg("ingest.no_byte_order_mark.hint", codec=codec),
+            )
+        if sample.startswith(_BYTE_ORDER_MARKS["utf-16"]) and not codec.startswith("utf-"):
+            # every other byte zero: read as GBK or Latin-1 it is noise, never an error
+            raise IngestError(
+                msg("ingest.utf16_marked", encoding=encoding),
+                file=str(path),
+                hint=msg("ingest.utf16_marked.hint"),
+            )
     offset = NulRun().feed(sample)
     if offset is not None or sample.startswith(ZIP_MAGIC):
         raise binary_error(str(path), offset or 0, sample)

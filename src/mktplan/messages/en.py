@@ -986,6 +986,21 @@ MESSAGES.update(
             "the file looks like UTF-16 without a byte-order mark (every other byte is zero)"
         ),
         "ingest.utf16.hint": "pass --encoding utf-16-le (or utf-16-be)",
+        "ingest.utf16_marked": (
+            "the file starts with a UTF-16 byte-order mark, but encoding {encoding!r} was given"
+        ),
+        "ingest.utf16_marked.hint": (
+            "drop --encoding (or the source's encoding:): a file with a byte-order mark is read "
+            "by it"
+        ),
+        "ingest.no_byte_order_mark": (
+            "encoding {encoding!r} needs a byte-order mark at the start of the file, and this "
+            "file has none"
+        ),
+        "ingest.no_byte_order_mark.hint": (
+            "name the byte order instead (--encoding, or the source's encoding:): {codec}-le "
+            "or {codec}-be"
+        ),
         "ingest.empty_file": "the file is empty or has no header row",
         "ingest.empty_file.hint": "the first line names the columns, e.g. date,kpi,value",
         "ingest.header_row_blank": "header_row {row} is blank or beyond the end of the file",

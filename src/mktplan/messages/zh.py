@@ -772,6 +772,12 @@ MESSAGES.update(
         "ingest.unknown_encoding.hint": "请用 utf-8、utf-8-sig、gbk 或 gb18030",
         "ingest.utf16": "文件看起来是没有字节顺序标记的 UTF-16（每隔一个字节为零）",
         "ingest.utf16.hint": "加上 --encoding utf-16-le（或 utf-16-be）",
+        "ingest.utf16_marked": "文件开头是 UTF-16 字节顺序标记，但指定的编码是 {encoding!r}",
+        "ingest.utf16_marked.hint": "去掉 --encoding（或数据源的 encoding:）：带字节顺序标记的文件会按标记读取",
+        "ingest.no_byte_order_mark": "编码 {encoding!r} 要求文件开头有字节顺序标记，而此文件没有",
+        "ingest.no_byte_order_mark.hint": (
+            "请改为写明字节顺序（--encoding 或数据源的 encoding:）：{codec}-le 或 {codec}-be"
+        ),
         "ingest.empty_file": "文件是空的，或没有表头行",
         "ingest.empty_file.hint": "第一行写出各列的名称，例如 date,kpi,value",
         "ingest.header_row_blank": "header_row {row} 是空行，或超出了文件末尾",
