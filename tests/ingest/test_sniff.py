@@ -33,6 +33,18 @@ def test_title_and_date_range_lines_above_the_header_are_skipped(tmp_path: Path)
     assert "2 rows read" in run.stdout
 
 
+def test_without_source_the_hint_names_a_source_whose_header_is_below_titles(
+    tmp_path: Path,
+) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "g.csv", GOOGLE)
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 1, run.output
+    assert "not long format" in run.stderr
+    assert "Hint: pass --source google." in run.stderr  # its header is on line 3
+    assert not store.exists()
+
+
 @pytest.mark.parametrize(
     ("encoding", "bom"),
     [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mktplan.errors import IngestError, UsageError, shorten
@@ -91,12 +92,24 @@ def _source_missing(source: Source, found: dict[str, int]) -> list[str]:
     return [h for h in wanted_columns(source) if header_key(h) not in found]
 
 
-def choose_layout(plan: Plan, dialect: Dialect, source_name: str | None) -> Layout:
+def source_fits(source: Source, dialect: Dialect) -> bool:
+    """Whether the dialect's table has every column ``source`` reads."""
+    return not _source_missing(source, _positions(dialect.header.headers, dialect.aliases))
+
+
+def choose_layout(
+    plan: Plan,
+    dialect: Dialect,
+    source_name: str | None,
+    fitting: Callable[[], list[str]] | None = None,
+) -> Layout:
     """The layout of the dialect's table (see :func:`_choose_layout`), refusing a file in
     which a column the layout reads is named twice: which of the two was meant is anyone's
-    guess."""
+    guess. ``fitting``: the plan's sources whose columns the file holds, each looking for its
+    header where it is (asked only when no source is given and the file is not long format;
+    without it, the sources whose columns are on the long format's header line)."""
     header, header_line = dialect.header, dialect.header_line
-    layout = _choose_layout(plan, header, source_name, header_line, dialect.aliases)
+    layout = _choose_layout(plan, header, source_name, header_line, dialect.aliases, fitting)
     seen: dict[str, int] = {}
     for position, name in enumerate(header.headers):
         key = header_key(name)
@@ -118,7 +131,12 @@ def choose_layout(plan: Plan, dialect: Dialect, source_name: str | None) -> Layo
 
 
 def _choose_layout(
-    plan: Plan, header: TableHeader, source_name: str | None, header_line: int, aliases: Aliases
+    plan: Plan,
+    header: TableHeader,
+    source_name: str | None,
+    header_line: int,
+    aliases: Aliases,
+    fitting: Callable[[], list[str]] | None,
 ) -> Layout:
     """The layout of a file: the named source (a long-format file that lacks the source's
     columns stays long, so one call can mix both), else long format by its header; otherwise an
@@ -173,7 +191,11 @@ def _choose_layout(
             line=found.get("line"),
             ref=found.get("ref"),
         )
-    matching = [name for name, src in plan.sources.items() if not _source_missing(src, found)]
+    matching = (
+        fitting()
+        if fitting is not None
+        else [name for name, src in plan.sources.items() if not _source_missing(src, found)]
+    )
     if matching:
         options: str | Msg = ""
         for name in sorted(matching, reverse=True):

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from mktplan.errors import IngestError
 from mktplan.i18n import msg
 from mktplan.ingest.combine import map_table
-from mktplan.ingest.layout import choose_layout
+from mktplan.ingest.layout import choose_layout, source_fits
 from mktplan.ingest.mapping import Layout, MappedFile, RejectedRow
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
@@ -201,8 +201,14 @@ def parse_file(
         sheet=sheet or (source_config.sheet if source_config else None),
         name=str(path) if streamed else None,
     )
+
     # layout: header + plan → which columns mean what
-    layout = choose_layout(plan, dialect, source)
+    def fitting() -> list[str]:  # no source given, not long format: which source would do
+        return sources_fitting(
+            plan, bytes_at, encoding=encoding, sheet=sheet, name=dialect.header.file
+        )
+
+    layout = choose_layout(plan, dialect, source, fitting)
     # identity: the bytes' hash and the reading's digest; known ones are not read again
     digest = ingest_digest(layout.digest(plan), dialect)
     text, file = dialect.header.text, dialect.header.file
@@ -221,6 +227,29 @@ def parse_file(
     # read → cells → map → combine, block by block
     mapped = map_table(plan, dialect, layout, digest, quotes, stream=not blocks_tried)
     return ParsedFile(path, sha256, mapped, streamed)
+
+
+def sources_fitting(
+    plan: Plan, path: Path, *, encoding: str | None, sheet: str | None, name: str
+) -> list[str]:
+    """The plan's sources whose columns the file holds, each sniffing for its own header (it
+    may lie below titles, or in one of several tables): what to suggest for a file given
+    without ``--source``. A source under which the file cannot be read does not fit."""
+    found = []
+    for source_name, config in plan.sources.items():
+        try:
+            dialect = sniff(
+                path,
+                config,
+                encoding=encoding or config.encoding,
+                sheet=sheet or config.sheet,
+                name=name,
+            )
+        except IngestError:
+            continue
+        if source_fits(config, dialect):
+            found.append(source_name)
+    return found
 
 
 # Exports at least this big are read beside their scan when it is still running (a big export:
