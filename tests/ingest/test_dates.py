@@ -167,3 +167,61 @@ def test_a_year_in_the_date_column_is_refused_as_no_day(tmp_path: Path) -> None:
     code, err, _ = _ingest(tmp_path, ["2025"])  # Klaviyo's campaign report grouped by year
     assert code == 1
     assert "a year, not a day" in err
+
+
+# Meta Ads Manager: "Reporting starts" and "Reporting ends" on every row; equal in a daily
+# breakdown, the whole range in a report without one (its lifetime)
+META_SPANS = (
+    "Reporting starts,Reporting ends,Ad name,Amount spent (CNY),Reach,Link clicks\n"
+    ",,,30.00,300,30\n"  # the summary row
+    "2025-10-01,2025-10-01,Ad A,10.00,100,10\n"
+    "2025-10-01,2025-10-31,Ad B,20.00,200,20\n"  # a month on one row
+    "2025-10-05,2025-10-04,Ad C,1.00,1,1\n"  # ends before it starts
+)
+
+
+def test_a_row_that_covers_more_days_than_its_source_reads_is_refused(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "m.csv", META_SPANS)
+    run = run_cli("ingest", plan, export, "--source", "meta", "--store", store)
+    assert run.code == 1
+    assert (
+        "m.csv:4 Reporting ends: '2025-10-31': the row covers 2025-10-01 … 2025-10-31 "
+        "(31 days), not one day: export by day (Meta Ads Manager: Breakdown › By time › Day)"
+    ) in run.stderr
+    assert "m.csv:5 Reporting ends: '2025-10-04': the row ends on 2025-10-04, before it " in (
+        run.stderr
+    )
+    assert "m.csv:3" not in run.stderr  # a row of one day
+    assert not store.exists()
+    skipped = run_cli(
+        "ingest", plan, export, "--source", "meta", "--store", store, "--skip-invalid"
+    )
+    assert skipped.code == 0, skipped.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", "Ad A"): 10,
+        ("ads.reach", "2025-10-01", "Ad A"): 100,
+        ("ads.clicks", "2025-10-01", "Ad A"): 10,
+    }
+
+
+def test_a_weekly_source_takes_rows_of_a_week_and_refuses_longer_ones(tmp_path: Path) -> None:
+    weekly = PLAN + (
+        "  weekly_meta:\n    date: Reporting starts\n    module: ads\n    channel: Ad name\n"
+        "    columns: {Amount spent (CNY): spend}\n    period: week\n"
+    )
+    plan, store = write_plan(tmp_path, weekly), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "w.csv",
+        "Reporting starts,Reporting ends,Ad name,Amount spent (CNY)\n"
+        "2025-10-06,2025-10-12,Ad A,7.00\n"
+        "2025-10-06,2025-10-19,Ad B,14.00\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "weekly_meta", "--store", store)
+    assert run.code == 1
+    assert "w.csv:3 Reporting ends: '2025-10-19': the row covers 2025-10-06 … 2025-10-19 " in (
+        run.stderr
+    )
+    assert "more than a week" in run.stderr
+    assert "w.csv:2" not in run.stderr

@@ -282,16 +282,17 @@ def test_a_named_row_is_data_when_the_name_is_only_a_note(tmp_path: Path) -> Non
 
 def test_meta_summary_row_with_a_shared_setting_filled_is_still_skipped(tmp_path: Path) -> None:
     # as in Meta's .xlsx: the summary row's names are empty, but its attribution setting (the
-    # same in every row, so it names nothing) and its dates are filled
+    # same in every row, so it names nothing) and its dates are filled (a day: a row of a
+    # longer span is refused, see test_dates)
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(
         tmp_path,
         "meta.csv",
         "Reporting starts,Reporting ends,Ad name,Ad delivery,Attribution setting,"
         "Amount spent (CNY),Reach,Link clicks\n"
-        "2025-10-05,2025-10-31,,,7-day click,30.50,900,7\n"
-        "2025-10-05,2025-10-31,Ad one,active,7-day click,10.25,500,3\n"
-        "2025-10-05,2025-10-31,Ad two,inactive,7-day click,20.25,600,4\n",
+        "2025-10-05,2025-10-05,,,7-day click,30.50,900,7\n"
+        "2025-10-05,2025-10-05,Ad one,active,7-day click,10.25,500,3\n"
+        "2025-10-05,2025-10-05,Ad two,inactive,7-day click,20.25,600,4\n",
     )
     run = run_cli("ingest", plan, export, "--source", "meta_no_names", "--store", store)
     assert run.code == 0, run.output

@@ -41,18 +41,19 @@ class Layout:
     module: str | None = None  # wide: the fixed module
     source: Source | None = None
     currency: int | None = None  # wide: a column naming each row's currency
+    end: int | None = None  # wide: the last day of each row, beside a date column of first days
 
     @property
     def positions(self) -> list[int]:
         found = [self.date, self.kpi, self.value, self.channel, self.note, self.line, self.ref]
         found.append(self.route)
-        found += [p for p, _ in self.metrics] + [self.currency]
+        found += [p for p, _ in self.metrics] + [self.currency, self.end]
         return sorted({p for p in found if p is not None})
 
     @property
     def text_positions(self) -> set[int]:
         found = {self.date, self.kpi, self.channel, self.note, self.line, self.ref, self.route}
-        found.add(self.currency)
+        found |= {self.currency, self.end}
         return {p for p in found if p is not None}
 
     def digest(self, plan: Plan) -> str:
@@ -61,12 +62,14 @@ class Layout:
             ref_id: [ref.kpi.unit, ref.kpi.aggregation, ref.kpi.weight, bool(ref.kpi.formula)]
             for ref_id, ref in sorted(kpi_refs(plan).items())
         }
-        document = {
+        document: dict[str, object] = {
             "layout": self.name,
             "source": self.source.model_dump(mode="json") if self.source else None,
             "period": [plan.plan.period.start.isoformat(), plan.plan.period.end.isoformat()],
             "kpis": kpis,
         }
+        if self.end is not None:  # its rows' spans are checked: such a file is read again
+            document["end"] = True
         text = json.dumps(document, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -235,6 +238,29 @@ PERIOD_HEADERS = frozenset(
 )
 
 
+# A date column of first days, and the names of the column beside it that gives each row's
+# last day (Meta Ads Manager: "Reporting starts", "Reporting ends"; its API: date_start,
+# date_stop), as header_key compares them.
+ROW_ENDS = {
+    "reporting starts": ("reporting ends",),
+    "start date": ("end date",),
+    "date start": ("date stop", "date end"),
+    "date_start": ("date_stop", "date_end"),
+    "start": ("end",),
+    "开始日期": ("结束日期", "截止日期"),
+    "开始时间": ("结束时间",),
+    "起始日期": ("结束日期", "截止日期"),
+}
+
+
+def _end_column(date: str, found: dict[str, int]) -> int | None:
+    """The column that gives each row's last day, beside the date column ``date``."""
+    for name in ROW_ENDS.get(header_key(date), ()):
+        if name in found:
+            return found[name]
+    return None
+
+
 def _check_period(name: str, source: Source, header: TableHeader, header_line: int) -> None:
     """A source whose date column names weeks or months must say so with `period:`."""
     if source.period == "day" and header_key(source.date) in PERIOD_HEADERS:
@@ -271,4 +297,5 @@ def _source_layout(name: str, source: Source, found: dict[str, int]) -> Layout:
         module=source.module,
         source=source,
         currency=at(source.currency),
+        end=_end_column(source.date, found),
     )

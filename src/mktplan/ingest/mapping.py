@@ -34,6 +34,7 @@ from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import (
     DateOrder,
+    ParsedDates,
     ParsedNumbers,
     currency_of,
     header_unit,
@@ -55,7 +56,11 @@ from mktplan.suggest import close_kpis
 from mktplan.vocab import is_currency
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
+
+    from mktplan.plan.model import Source
 
 
 @dataclass(frozen=True)
@@ -356,6 +361,8 @@ def map_block(
                 end=str(plan.plan.period.end),
             ),
         )
+    if layout.end is not None and source is not None:
+        _check_spans(body, layout, names, dates, blank, rejects, header.excel, source, period)
     if layout.currency is not None:
         expected = _money_currency(plan, layout, refs)
         _check_currency_column(
@@ -410,6 +417,52 @@ def map_block(
         ),
     )
     return mapped, BlockFacts(dates.order, summary_facts)
+
+
+# The most days one row of a source may cover, by the source's period
+LONGEST_ROW = {"day": 1, "week": 7, "month": 31}
+
+
+def _check_spans(
+    body: Body,
+    layout: Layout,
+    names: tuple[str, ...],
+    dates: ParsedDates,
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+    excel: bool,
+    source: Source,
+    period: tuple[dt.date, dt.date],
+) -> None:
+    """Refuse the rows whose last day (the end column beside the date column: Meta's
+    "Reporting ends") says they cover more days than one row of the source may: a lifetime
+    or monthly row of a daily export would put every figure of its span on its first day.
+    An end cell that is no date is left alone: the column is not mapped."""
+    assert layout.end is not None
+    column = body[layout.end]
+    ends = parse_dates(
+        column,
+        excel=excel,
+        date_format=source.date_format,
+        period=period,
+        ranges=source.period != "day",
+    )
+    both = dates.ok & ends.ok & ~blank
+    if not both.any():
+        return
+    span = (ends.days - dates.days).astype(np.int64) + 1
+    bad = both & ((span < 1) | (span > LONGEST_ROW[source.period]))
+    header = names[layout.end]
+    for p in np.flatnonzero(bad).tolist():
+        first, last = str(dates.days[p]), str(ends.days[p])
+        reason = (
+            msg("ingest.row_ends_before_it_starts", first=first, last=last)
+            if span[p] < 1
+            else msg(
+                f"ingest.row_spans_days.{source.period}", first=first, last=last, days=int(span[p])
+            )
+        )
+        rejects.add(p, header, column.raw(p), reason)
 
 
 def _column_kpi(

@@ -956,6 +956,18 @@ MESSAGES.update(
         "ingest.bad_scale": "source {source!r}: {why}",
         "ingest.bad_scale.hint": "write scale: {{Header: 1000}} or K, M, 千, 万, 亿",
         "ingest.outside_period": "outside the plan period {start} … {end}",
+        "ingest.row_spans_days.day": (
+            "the row covers {first} … {last} ({days} days), not one day: export by day (Meta Ads "
+            "Manager: Breakdown › By time › Day), or declare the source's `period: week` or "
+            "`month` for weekly or monthly rows"
+        ),
+        "ingest.row_spans_days.week": (
+            "the row covers {first} … {last} ({days} days), more than a week: export by week"
+        ),
+        "ingest.row_spans_days.month": (
+            "the row covers {first} … {last} ({days} days), more than a month: export by month"
+        ),
+        "ingest.row_ends_before_it_starts": "the row ends on {last}, before it starts on {first}",
     }
 )
 
