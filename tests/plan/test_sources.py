@@ -141,6 +141,24 @@ def test_validate_names_each_bad_source_option_with_file_line_field_and_hint(
     }
 
 
+@pytest.mark.parametrize(
+    ("entry", "kind", "zh"),
+    [("", "empty", "空值"), (" shop.csv", "text", "文本"), (" [a, b]", "a list", "列表")],
+)
+def test_a_source_that_is_no_mapping_is_named_in_yaml_words(
+    tmp_path: Path, entry: str, kind: str, zh: str
+) -> None:
+    text = mutate("  shop_daily:\n    date: Date\n" + SOURCE, f"  shop_daily:{entry}\n")
+    path = write(tmp_path, text)
+    result = run_cli("validate", path)
+    assert result.code == 1, result.output
+    assert f"sources.shop_daily: 'shop_daily' must be a mapping of fields, not {kind}\n" in (
+        result.stdout
+    )
+    assert "Type" not in result.stdout  # never Python's NoneType, str, list
+    assert f"不是 {zh}" in run_cli("validate", "--lang", "zh", path).stdout
+
+
 def test_bad_source_options_in_chinese(tmp_path: Path) -> None:
     path, _text = _bad_sources(tmp_path)
     out = run_cli("validate", "--lang", "zh", path).stdout

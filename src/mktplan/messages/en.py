@@ -117,6 +117,12 @@ MESSAGES: dict[str, str] = {
     "validate.not_mapping": "{field!r} must be a mapping of fields, not {type}",
     "validate.hint_mapping": "write `key: value` pairs, indented under this field",
     "validate.not_list": "{field!r} must be a list",
+    "validate.kind.empty": "empty",
+    "validate.kind.bool": "true or false",
+    "validate.kind.number": "a number",
+    "validate.kind.date": "a date",
+    "validate.kind.list": "a list",
+    "validate.kind.text": "text",
     "validate.hint_list": "write each item on its own line starting with '- '",
     "validate.pydantic_field": "{field!r}: {why}",
     "validate.hint_owner": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -279,7 +280,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
         return str(cause if cause is not None else error["msg"]), hint
     if kind in ("model_type", "dict_type"):
         return (
-            msg("validate.not_mapping", field=field_name or "the plan", type=type(value).__name__),
+            msg("validate.not_mapping", field=field_name or "the plan", type=_yaml_kind(value)),
             hint or msg("validate.hint_mapping"),
         )
     if kind == "list_type":
@@ -295,6 +296,21 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+def _yaml_kind(value: object) -> Msg:
+    """What a YAML value is, in the plan writer's words (not Python's ``NoneType``)."""
+    if value is None:
+        return msg("validate.kind.empty")
+    if isinstance(value, bool):
+        return msg("validate.kind.bool")
+    if isinstance(value, int | float | Decimal):
+        return msg("validate.kind.number")
+    if isinstance(value, dt.date):
+        return msg("validate.kind.date")
+    if isinstance(value, list | tuple):
+        return msg("validate.kind.list")
+    return msg("validate.kind.text")
 
 
 def _choices(expected: str) -> Msg | str:
