@@ -123,8 +123,11 @@ def test_an_sqlite_database_of_something_else_is_refused(tmp_path: Path) -> None
     conn.execute("CREATE TABLE customers (id INTEGER)")
     conn.commit()
     conn.close()
+    before = path.read_bytes()
     with pytest.raises(StoreUnavailable, match=r"other tables: \['customers'\]"):
         Store.open(path)
+    assert path.read_bytes() == before  # not even switched to WAL: its journal mode is its own
+    assert not path.with_name("other.db-wal").exists()
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:

@@ -484,7 +484,7 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
     try:
         with failures.translated(path, lock_timeout):
-            mode = _setup(conn, lock_timeout)
+            mode = _setup(conn, lock_timeout, path)
     except StoreError:
         conn.close()
         raise
@@ -498,13 +498,15 @@ def connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _setup(conn: sqlite3.Connection, lock_timeout: float) -> str:
-    """Apply the connection settings; return the journal mode now in force."""
+def _setup(conn: sqlite3.Connection, lock_timeout: float, path: Path) -> str:
+    """Apply the connection settings; return the journal mode now in force. A database of
+    other tables is refused before anything is set: switching it to WAL would change a file
+    that is not ours (its journal mode is kept in the file)."""
     deadline = time.monotonic() + lock_timeout
     while True:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            current_version(conn, path)  # not a store: refused here, the file untouched
             # switching a new file to WAL can report "locked" at once, without the busy
             # handler, while another process does the same: retry until lock_timeout
             row = conn.execute("PRAGMA journal_mode = WAL").fetchone()
