@@ -138,6 +138,26 @@ def test_reingest_with_the_right_encoding_replaces_garbled_notes(
     assert stored_notes(store)[("web.sales", "2024-06-03")] == note
 
 
+def test_a_file_name_that_is_not_utf8_is_stored_and_logged(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    good = write(
+        tmp_path, os.fsdecode(b"week-\xff.csv"), "date,kpi,value\n2024-06-02,web.sales,1\n"
+    )
+    run = run_cli("ingest", plan, good, "--store", store)
+    assert run.code == 0, run.output
+    assert "internal error" not in run.output
+    with Store.open(store) as opened:
+        (last,) = opened.runs("ingest-test")
+    assert "week-\ufffd.csv" in last.command
+    assert [f.name for f in last.files] == [str(tmp_path / "week-\ufffd.csv")]
+    bad = write(tmp_path, os.fsdecode(b"bad-\xfd.csv"), MIXED)
+    refused = run_cli("ingest", plan, bad, "--store", store)
+    assert refused.code == 1, refused.output
+    assert "internal error" not in refused.output
+    assert "1 row rejected" in refused.stderr
+
+
 # --- the rejects file -------------------------------------------------------------------
 
 MIXED = "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,web.sale,7\n"

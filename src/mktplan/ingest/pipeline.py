@@ -46,7 +46,7 @@ from mktplan.ingest.rejects import rejects_path, write_rejects
 from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
-from mktplan.store.records import InputProblem
+from mktplan.store.records import InputProblem, storable_text
 
 if TYPE_CHECKING:
     from mktplan.store import FileBatch, IngestOutcome, StoreLocation
@@ -72,7 +72,7 @@ class ParsedFile:
         from mktplan.store import FileBatch
 
         return FileBatch(
-            name=self.name,
+            name=storable_text(self.name),
             sha256=self.sha256,
             source=self.mapped.layout,
             config_digest=self.mapped.config_digest,
@@ -466,7 +466,7 @@ def ingest_files(
             plan.plan.id,
             [f.batch() for f in parsed],
             dry_run=dry_run,
-            command=command,
+            command=storable_text(command),
             force=force,
             skipped=input_problems(parsed, "skipped"),
             definition=plan_definition(plan),  # what BI views name the KPIs by, at ingest
@@ -493,7 +493,7 @@ def input_problems(files: Sequence[ParsedFile], kind: str) -> list[InputProblem]
     """The files with rejected rows as log entries: counts and finding codes, no values."""
     return [
         InputProblem(
-            file=f.name,
+            file=storable_text(f.name),
             source=f.mapped.layout,
             kind=kind,
             reason=",".join(sorted({r.as_finding().code for r in f.mapped.rejects})),

@@ -95,6 +95,15 @@ def observation_of(row: Row) -> Observation:
 SkipParam = str | int | list[str]
 
 
+def storable_text(text: str) -> str:
+    """``text`` as a store can keep it: a file name or command line whose bytes are not UTF-8
+    (Python holds them as lone surrogates, which neither SQLite nor PostgreSQL accepts) with
+    each such byte as U+FFFD."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def skip_reason(code: str, **params: SkipParam) -> str:
     """The stored form of a skipped row's reason: catalogue ``code`` naming ``params``."""
     return json.dumps(
