@@ -96,9 +96,17 @@ CASES = [
         "unknown_encoding",
         "date,kpi,value\n",
         ["--encoding", "latin-9x"],
-        1,
-        "mktplan: a.csv: unknown encoding 'latin-9x' Hint: use utf-8, utf-8-sig, gbk or gb18030.",
-        "mktplan: a.csv: 未知编码 'latin-9x' 提示：请用 utf-8、utf-8-sig、gbk 或 gb18030。",
+        2,  # the option is wrong, whatever the file
+        "mktplan: unknown encoding 'latin-9x' Hint: use utf-8, utf-8-sig, gbk or gb18030.",
+        "mktplan: 未知编码 'latin-9x' 提示：请用 utf-8、utf-8-sig、gbk 或 gb18030。",
+    ),
+    (
+        "no_text_encoding",
+        "date,kpi,value\n",
+        ["--encoding", "rot13"],  # bytes to bytes, like hex and zlib
+        2,
+        "mktplan: 'rot13' is no encoding of text files Hint: use utf-8, utf-8-sig, gbk or gb18030.",
+        "mktplan: 'rot13' 不是文本文件的编码 提示：请用 utf-8、utf-8-sig、gbk 或 gb18030。",
     ),
 ]
 

@@ -159,6 +159,25 @@ def test_a_source_that_is_no_mapping_is_named_in_yaml_words(
     assert f"不是 {zh}" in run_cli("validate", "--lang", "zh", path).stdout
 
 
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [("klingon", "unknown encoding 'klingon'"), ("hex", "'hex' is no encoding of text files")],
+)
+def test_a_source_encoding_that_cannot_read_text_is_refused_by_validate(
+    tmp_path: Path, encoding: str, why: str
+) -> None:
+    text = mutate(SOURCE, SOURCE + f"    encoding: {encoding}\n")
+    result = run_cli("validate", "--format", "json", write(tmp_path, text))
+    assert result.code == 1, result.output
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["path"], error["line"]) == (
+        "sources.shop_daily.encoding",
+        line_of(text, "encoding"),
+    )
+    assert error["message"] == f"source 'shop_daily': {why}"
+    assert error["hint"] == "use utf-8, utf-8-sig, gbk or gb18030"
+
+
 def test_bad_source_options_in_chinese(tmp_path: Path) -> None:
     path, _text = _bad_sources(tmp_path)
     out = run_cli("validate", "--lang", "zh", path).stdout

@@ -194,6 +194,11 @@ def ingest(
     if not files:
         raise UsageError(msg("ingest.no_files"), hint=msg("ingest.no_files.hint"))
     check_lock_timeout(lock_timeout)
+    if encoding is not None:
+        from mktplan.plan.sources import encoding_problem
+
+        if problem := encoding_problem(encoding):
+            raise UsageError(problem, hint=msg("ingest.unknown_encoding.hint"))
     from mktplan.ingest.pipeline import ingest_files
 
     progress, bar = (None, nullcontext()) if quiet else _progress_bar(files, chosen)

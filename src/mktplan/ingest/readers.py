@@ -41,6 +41,7 @@ from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import excel_guard, excel_rows, sheet_header
 from mktplan.ingest.scan import NUL_RUN, NulRun
+from mktplan.plan.sources import encoding_problem
 
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -232,14 +233,9 @@ def _read_header(
             msg("ingest.cannot_read_file", why=exc.strerror), file=str(path)
         ) from None
     if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise IngestError(
-                msg("ingest.unknown_encoding", encoding=encoding),
-                file=str(path),
-                hint=msg("ingest.unknown_encoding.hint"),
-            ) from None
+        if problem := encoding_problem(encoding):
+            raise IngestError(problem, file=str(path), hint=msg("ingest.unknown_encoding.hint"))
+        codec = codecs.lookup(encoding).name
         if sample and not sample.startswith(_BYTE_ORDER_MARKS.get(codec, b"")):
             # Python's utf-16 and utf-32 need the mark to know the byte order
             raise IngestError(

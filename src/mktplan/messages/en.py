@@ -1000,6 +1000,7 @@ MESSAGES.update(
         "ingest.xls.hint": "save the export as .xlsx or CSV",
         "ingest.unknown_encoding": "unknown encoding {encoding!r}",
         "ingest.unknown_encoding.hint": "use utf-8, utf-8-sig, gbk or gb18030",
+        "ingest.not_text_encoding": "{encoding!r} is no encoding of text files",
         "ingest.utf16": (
             "the file looks like UTF-16 without a byte-order mark (every other byte is zero)"
         ),

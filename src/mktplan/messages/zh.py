@@ -783,6 +783,7 @@ MESSAGES.update(
         "ingest.xls.hint": "把导出文件另存为 .xlsx 或 CSV",
         "ingest.unknown_encoding": "未知编码 {encoding!r}",
         "ingest.unknown_encoding.hint": "请用 utf-8、utf-8-sig、gbk 或 gb18030",
+        "ingest.not_text_encoding": "{encoding!r} 不是文本文件的编码",
         "ingest.utf16": "文件看起来是没有字节顺序标记的 UTF-16（每隔一个字节为零）",
         "ingest.utf16.hint": "加上 --encoding utf-16-le（或 utf-16-be）",
         "ingest.utf16_marked": "文件开头是 UTF-16 字节顺序标记，但指定的编码是 {encoding!r}",

@@ -644,8 +644,8 @@ def references(ctx: Context) -> Iterator[Finding]:
 
 def source_options(ctx: Context) -> Iterator[Finding]:
     """A source's options by the rules ingest reads files with (:mod:`mktplan.plan.sources`):
-    each `scale:` a factor, `date_format:` a whole date, `table:` from 1, and channel or
-    line read from a column or fixed, not both."""
+    each `scale:` a factor, `date_format:` a whole date, `encoding:` a text codec, `table:`
+    from 1, and channel or line read from a column or fixed, not both."""
     for name, source in ctx.plan.sources.items():
         loc = ("sources", name)
         for header, word in (source.scale or {}).items():
@@ -665,6 +665,13 @@ def source_options(ctx: Context) -> Iterator[Finding]:
                 (*loc, "date_format"),
                 msg("validate.source_problem", source=name, why=problem),
                 msg("validate.source_date_format.hint"),
+                code="invalid_source",
+            )
+        if source.encoding is not None and (problem := sources.encoding_problem(source.encoding)):
+            yield ctx.finding(
+                (*loc, "encoding"),
+                msg("validate.source_problem", source=name, why=problem),
+                msg("ingest.unknown_encoding.hint"),
                 code="invalid_source",
             )
         if problem := sources.table_problem(source.table):

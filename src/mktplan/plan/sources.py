@@ -7,6 +7,7 @@ No I/O and no numpy: `validate` imports this and stays fast.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -69,6 +70,24 @@ def date_format_problem(date_format: str) -> Msg | None:
     ):
         if not same:
             return msg("validate.source_date_format_lacks", format=date_format, part=part)
+    return None
+
+
+def encoding_problem(encoding: str) -> Msg | None:
+    """Why ``encoding`` (`--encoding`, a source's `encoding:`) cannot read a text file, or
+    None: a codec Python knows that turns bytes into text and can mark what it cannot read
+    (not rot13, hex or zlib, which turn bytes into bytes; not idna or undefined)."""
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        return msg("ingest.unknown_encoding", encoding=encoding)
+    if not getattr(codec, "_is_text_encoding", True):
+        return msg("ingest.not_text_encoding", encoding=encoding)
+    try:  # its own bytes for a letter read back (a UTF-16 codec's begin with the mark)
+        letter, _ = codec.encode("a")
+        codecs.getincrementaldecoder(codec.name)(errors="replace").decode(letter, final=True)
+    except (UnicodeError, ValueError, TypeError):
+        return msg("ingest.not_text_encoding", encoding=encoding)
     return None
 
 
