@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import PLANS, ROOT
+from tests.conftest import PLANS, ROOT, Backend
 
 # CPython's own start (site, runpy, the package's parent import) runs before the first line
 # of mktplan: a SIGINT there is reported by the interpreter, with frames of its own only
@@ -161,3 +161,65 @@ def test_under_a_profiler_the_process_exits_the_usual_way(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert stats.stat().st_size > 0
+
+
+# A Ctrl-C that lands while an ingest commits, or just after: the changes are stored, and the
+# line must say so (it said "interrupted", which the README reads as rolled back). Sent from
+# the hold that guards the commit, so it lands there every time.
+_AT_COMMIT = """
+import os, signal, sys
+from mktplan import interrupt
+from mktplan.cli import main
+
+started = interrupt.Hold.start
+
+def start_then_interrupt(self):
+    started(self)
+    os.kill(os.getpid(), signal.SIGINT)
+
+interrupt.Hold.start = start_then_interrupt
+sys.argv = ["mktplan", *sys.argv[1:]]
+main()
+"""
+
+
+def _ingest_interrupted_at_commit(store: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    plan = PLANS / "q3-2023-growth.yaml"
+    export = PLANS / "q3-2023-growth.actuals.csv"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _AT_COMMIT,
+            "ingest",
+            str(plan),
+            str(export),
+            "--store",
+            store,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def test_an_interrupt_at_the_commit_says_the_ingest_was_stored(backend: Backend) -> None:
+    from mktplan.store import open_store
+
+    store = backend.new()
+    ran = _ingest_interrupted_at_commit(store)
+    assert ran.returncode == 130, ran.stderr
+    assert ran.stderr == "mktplan: interrupted after its changes were stored\n"
+    with open_store(store) as opened:
+        assert len(opened.observations("q3-2023-growth")) == 539
+        assert len(opened.runs("q3-2023-growth")) == 1
+
+
+def test_an_interrupt_at_a_dry_runs_rollback_says_nothing_was_stored(tmp_path: Path) -> None:
+    # SQLite's dry run ends with a ROLLBACK under the same hold (PostgreSQL's leaves the
+    # transaction by an exception, with no hold: an interrupt there says "interrupted" too)
+    ran = _ingest_interrupted_at_commit(str(tmp_path / "s.sqlite"), "--dry-run")
+    assert ran.returncode == 130, ran.stderr
+    assert ran.stderr == "mktplan: interrupted\n"

@@ -42,9 +42,43 @@ class _Armed:
 
 armed = _Armed()
 
+# Said instead of MESSAGE once a command's changes are committed: nothing was rolled back
+STORED_MESSAGE = "mktplan: interrupted after its changes were stored"
+stored_changes = False  # the running command's changes are committed (see Hold)
+
+
+class Hold:
+    """An interrupt held back over a commit, so that the user is told the truth: a Ctrl-C
+    landing while the commit runs, or just after it, is raised once it is over, and then
+    says the changes were stored when they were. :meth:`start` right before the commit,
+    :meth:`end` after it, or :meth:`fail` on the way out of a failed one (its error is what
+    to show)."""
+
+    held = False
+    pending = False
+
+    def start(self) -> None:
+        Hold.held, Hold.pending = True, False
+
+    def end(self, *, stored: bool) -> None:
+        """The commit is over: ``stored`` says whether it kept the changes."""
+        global stored_changes
+        Hold.held = False
+        if stored:
+            stored_changes = True
+        if Hold.pending:
+            Hold.pending = False
+            raise Interrupted
+
+    def fail(self) -> None:
+        Hold.held = Hold.pending = False
+
 
 def _on_interrupt(signum: int, frame: types.FrameType | None) -> None:
     if armed.active:
+        if Hold.held:
+            Hold.pending = True  # raised when the commit is over
+            return
         raise Interrupted
     os.write(2, f"{MESSAGE}\n".encode())
     os._exit(EXIT_INTERRUPTED)

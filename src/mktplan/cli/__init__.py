@@ -94,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         with interrupt.armed:
             _run(args)
     except interrupt.Interrupted:
-        print(interrupt.MESSAGE, file=sys.stderr)
+        stored = interrupt.stored_changes
+        print(interrupt.STORED_MESSAGE if stored else interrupt.MESSAGE, file=sys.stderr)
         sys.exit(interrupt.EXIT_INTERRUPTED)
     finally:
         if argv is None:  # the process ends here: skip the garbage collector's last full

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from mktplan import interrupt
 from mktplan.errors import StoreError
 from mktplan.i18n import msg
 from mktplan.store import bi, failures, reads, schema, upsert
@@ -185,7 +186,14 @@ class Store(ClosesConnection):
                 _log_problems(conn, plan_id, skipped, finished)
                 if definition is not None:
                     _replace_plan(conn, definition, finished)
-            conn.execute("ROLLBACK" if dry_run else "COMMIT")
+            hold = interrupt.Hold()
+            hold.start()  # a Ctrl-C now is told whether the commit kept the changes
+            try:
+                conn.execute("ROLLBACK" if dry_run else "COMMIT")
+            except BaseException:
+                hold.fail()
+                raise
+            hold.end(stored=not dry_run)
         except sqlite3.Error as exc:
             self._rollback()
             raise failures.explain(self.path, exc, self.lock_timeout) from None

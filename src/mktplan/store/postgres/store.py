@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg
 
+from mktplan import interrupt
 from mktplan.errors import StoreError
 from mktplan.i18n import msg
 from mktplan.store import bi, reads, upsert
@@ -192,28 +193,36 @@ class PostgresStore(ClosesConnection):
             raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         files: tuple[FileOutcome, ...] = ()
         run_id = 0
-        with self._translated():
-            try:
-                with self._conn.transaction(), self._conn.cursor() as cur:
-                    _lock(cur, self.lock_timeout)
-                    row = cur.execute(
-                        "INSERT INTO ingest_run (plan_id, started_at, command) "
-                        "VALUES (%s, %s, %s) RETURNING id",
-                        (plan_id, dt.datetime.now(dt.UTC), command),
-                    ).fetchone()
-                    run_id = int(row[0]) if row else 0
-                    files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
-                    finished = dt.datetime.now(dt.UTC)
-                    cur.execute(
-                        "UPDATE ingest_run SET finished_at = %s WHERE id = %s", (finished, run_id)
-                    )
-                    if dry_run:
-                        raise _DryRunDone
-                    _log_problems(cur, plan_id, skipped, finished)
-                    if definition is not None:
-                        _replace_plan(cur, definition, finished)
-            except _DryRunDone:
-                pass
+        hold = interrupt.Hold()  # started before the commit that ends the transaction
+        try:
+            with self._translated():
+                try:
+                    with self._conn.transaction(), self._conn.cursor() as cur:
+                        _lock(cur, self.lock_timeout)
+                        row = cur.execute(
+                            "INSERT INTO ingest_run (plan_id, started_at, command) "
+                            "VALUES (%s, %s, %s) RETURNING id",
+                            (plan_id, dt.datetime.now(dt.UTC), command),
+                        ).fetchone()
+                        run_id = int(row[0]) if row else 0
+                        files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
+                        finished = dt.datetime.now(dt.UTC)
+                        cur.execute(
+                            "UPDATE ingest_run SET finished_at = %s WHERE id = %s",
+                            (finished, run_id),
+                        )
+                        if dry_run:
+                            raise _DryRunDone
+                        _log_problems(cur, plan_id, skipped, finished)
+                        if definition is not None:
+                            _replace_plan(cur, definition, finished)
+                        hold.start()  # a Ctrl-C now is told whether the commit kept the changes
+                except _DryRunDone:
+                    pass
+        except BaseException:
+            hold.fail()
+            raise
+        hold.end(stored=not dry_run)
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
