@@ -477,26 +477,34 @@ def test_a_quoted_line_break_across_a_block_boundary(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "line"),
     [
-        b'date,m,n\n2024-06-01,1,"oops\n2024-06-02,3,\n2024-06-03,4,\n',
-        b'date,m,n\n2024-06-01,1,a\n2024-06-02,3,"never closed',
-        b'date,m,n\n2024-06-01,"1\n2024-06-02,3,b\n',
+        (b'date,m,n\n2024-06-01,1,"oops\n2024-06-02,3,\n2024-06-03,4,\n', 2),
+        (b'date,m,n\n2024-06-01,1,a\n2024-06-02,3,"never closed', 3),
+        (b'date,m,n\n2024-06-01,"1\n2024-06-02,3,b\n', 2),
         # a stray quote in an unquoted cell makes the count even (found in review)
-        b'date,m,n\n2024-06-01,1,5" screen\n2024-06-02,3,"oops\n2024-06-03,4,x\n2024-06-04,7,y\n',
+        (
+            b'date,m,n\n2024-06-01,1,5" screen\n2024-06-02,3,"oops\n2024-06-03,4,x\n'
+            b"2024-06-04,7,y\n",
+            3,
+        ),
+        # pandas counts records: a value over two lines above must not shift the line
+        (b'date,m,n\n2024-06-01,1,"two\nlines"\n2024-06-02,3,"oops\n2024-06-03,4,x\n', 4),
     ],
-    ids=["in-a-note-mid-file", "in-the-last-row", "in-a-value", "after-a-stray-quote"],
+    ids=["in-a-note-mid-file", "in-the-last-row", "in-a-value", "after-a-stray-quote", "below"],
 )
 def test_a_quote_that_never_closes_is_refused_not_read_to_the_end(
-    tmp_path: Path, data: bytes
+    tmp_path: Path, data: bytes, line: int
 ) -> None:
     """pyarrow lets an unclosed quote run to the end of the file, swallowing the rows after
-    it; such a file goes to pandas, which refuses it with the line."""
+    it; such a file goes to pandas, and is refused naming the line where the quote opens."""
     path = tmp_path / "open-quote.csv"
     path.write_bytes(data)
     assert arrow_body(str(path), ",", 3, [0, 1, 2], {0, 2}, header_line=1) is None
-    with pytest.raises(IngestError, match="cannot read the CSV"):
+    with pytest.raises(IngestError, match="never closed") as refused:
         readers.read_columns(readers.read_header(path), [0, 1, 2], {0, 2})
+    assert refused.value.line == line
+    assert refused.value.hint is not None
 
 
 def test_a_header_cell_over_two_lines_is_one_record_as_pandas_reads_it(tmp_path: Path) -> None:

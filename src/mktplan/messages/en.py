@@ -860,6 +860,13 @@ MESSAGES.update(
         "ingest.table_not_found": "the source's table {table!r} is not in the file; it holds: {found}",
         "ingest.table_not_found.hint": "give `table:` as one of these titles or numbers",
         "ingest.table_unreadable": "cannot read the table below line {line}: {why}",
+        "ingest.open_quote": (
+            "a double quote opened in the row on this line is never closed: the rest of the "
+            "file would be one value"
+        ),
+        "ingest.open_quote.hint": (
+            'close the quote, or write a quote inside a quoted value twice ("")'
+        ),
         "ingest.table_unreadable.hint": (
             "every row needs as many fields as the header; quote values that hold the "
             "delimiter {delimiter!r}"

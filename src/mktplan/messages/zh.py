@@ -670,6 +670,8 @@ MESSAGES.update(
         "ingest.table_not_found": "文件中没有数据来源指定的表格 {table!r}；文件中有：{found}",
         "ingest.table_not_found.hint": "`table:` 写作上面列出的标题或序号之一",
         "ingest.table_unreadable": "无法读取第 {line} 行以下的表格：{why}",
+        "ingest.open_quote": "这一行的记录里有一个双引号始终没有闭合：文件其余部分会变成一个值",
+        "ingest.open_quote.hint": '闭合该引号，或在带引号的值里把引号写两遍（""）',
         "ingest.table_unreadable.hint": "每行的字段数必须与表头相同；含有分隔符 {delimiter!r} 的值要加引号",
     }
 )

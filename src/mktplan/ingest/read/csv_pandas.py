@@ -95,6 +95,7 @@ def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.D
         ) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         _raise_wide_record(header, 1, None, exc)
+        _raise_open_quote(header, exc)
         raise IngestError(
             msg("ingest.csv_unreadable", why=str(exc).rstrip("\n")),
             file=header.file,
@@ -131,6 +132,7 @@ def read_table_pandas(
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
         _raise_wide_record(header, header.skip_records, end_line, exc)
+        _raise_open_quote(header, exc)
         raise IngestError(
             msg("ingest.table_unreadable", line=header.line, why=shorten(str(exc).rstrip("\n"))),
             file=header.file,
@@ -142,6 +144,28 @@ def read_table_pandas(
     # nrows counts records: with one over several lines, the rows past end_line are not its
     spread = _line_per_row(frame)
     return spread if end_line is None else spread.iloc[: end_line - first]
+
+
+def _raise_open_quote(header: TableHeader, exc: Exception) -> None:
+    """When pandas ran into the file's end inside a quoted value, the :class:`IngestError`
+    that names the file line of the record where that quote opened (pandas' "row" counts
+    records, not lines); else nothing."""
+    if "EOF inside string" not in str(exc):
+        return
+    line = 1
+    with open(header.readable, encoding=header.encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=header.delimiter, strict=True)
+        try:
+            for _ in reader:
+                line = reader.line_num + 1  # where the next record starts
+        except csv.Error:
+            pass  # the record starting on ``line`` holds the quote that never closes
+    raise IngestError(
+        msg("ingest.open_quote"),
+        file=header.file,
+        line=line,
+        hint=msg("ingest.open_quote.hint"),
+    ) from None
 
 
 # pandas' C parser on a row with more fields than the header; its "line" counts records
