@@ -144,6 +144,10 @@ def test_rejected_file_moves_aside_with_its_error(folders: Folders) -> None:
     assert names(folders.reports) == [
         f"q3-2023-growth-2023-07-31.{ext}" for ext in ("json", "md", "xlsx")
     ]
+    # the refusal is logged in the store: the reports' data-quality banner names it
+    issues = json.loads((folders.reports / "q3-2023-growth-2023-07-31.json").read_text("utf-8"))
+    refused = [i for i in issues["data_issues"] if i["kind"] == "refused"]
+    assert [(Path(i["source"]).name, i["count"]) for i in refused] == [("b-broken.csv", 2)]
 
 
 def test_second_run_with_an_empty_inbox_rewrites_the_reports(folders: Folders) -> None:

@@ -183,7 +183,10 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
     for index, file in enumerate(files):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
-        result = run(["ingest", "-q", *store, *extra, *handed, str(args.plan), str(file)])
+        # a refusal is logged in the store: the weekly report's banner names it
+        result = run(
+            ["ingest", "-q", "--log-refusal", *store, *extra, *handed, str(args.plan), str(file)]
+        )
         if result.returncode == EXIT_STORE:
             after = len(files) - index - 1
             key = "cron.store_unavailable_more" if after else "cron.store_unavailable"

@@ -158,6 +158,25 @@ def test_a_file_name_that_is_not_utf8_is_stored_and_logged(tmp_path: Path) -> No
     assert "1 row rejected" in refused.stderr
 
 
+def test_a_refused_ingest_leaves_the_store_byte_for_byte_as_it_was(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    good = write(tmp_path, "good.csv", "date,kpi,value\n2024-06-02,web.sales,1\n")
+    assert run_cli("ingest", plan, good, "--store", store).code == 0
+    before = hashlib.sha256(store.read_bytes()).hexdigest()
+    bad = write(tmp_path, "mixed.csv", MIXED)
+    refused = run_cli("ingest", plan, bad, "--store", store)
+    assert refused.code == 1, refused.output
+    assert "nothing was stored" in refused.stderr
+    assert hashlib.sha256(store.read_bytes()).hexdigest() == before
+    logged = run_cli("ingest", plan, bad, "--store", store, "--log-refusal")  # as cron runs it
+    assert logged.code == 1, logged.output
+    from tests.store.helpers import select
+
+    assert select(str(store), "SELECT file, kind FROM input_problem") == [(str(bad), "refused")]
+    assert stored_values(store) == {("web.sales", "2024-06-02"): "1"}
+
+
 # --- the rejects file -------------------------------------------------------------------
 
 MIXED = "date,kpi,value\n2024-06-02,web.sales,100\n2024-06-03,web.sale,7\n"

@@ -400,7 +400,13 @@ def test_banner_names_refused_then_skipped_rows_until_the_next_accepted_ingest(
         return text.split("\n\n")[1]
 
     assert run_cli("ingest", path, good, "--source", "web", "-q", env=env).code == 0
-    assert run_cli("ingest", path, bad, "--source", "web", "-q", env=env).code == 1  # refused
+    # refused by hand: the store stays exactly as it was, nothing logged
+    assert run_cli("ingest", path, bad, "--source", "web", "-q", env=env).code == 1
+    assert select(store, "SELECT count(*) FROM input_problem") == [(0,)]
+    assert "Data quality" not in report(path, "--format", "md", "--lang", "en", env=env)
+    # refused with --log-refusal (as cron runs it): logged for the banner
+    logging = ("--source", "web", "-q", "--log-refusal")
+    assert run_cli("ingest", path, bad, *logging, env=env).code == 1
     assert banner() == f"> **Data quality**\n> - source web: 1 row(s) refused since {today}"
     # counts and codes only, never the values
     logged = select(store, "SELECT file, source, kind, reason, rows FROM input_problem")

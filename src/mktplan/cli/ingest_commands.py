@@ -166,6 +166,13 @@ def ingest(
         "--force",
         help="Re-apply files ingested before (normally a no-op), e.g. to undo a later correction.",
     ),
+    log_refusal: bool = typer.Option(
+        False,
+        "--log-refusal",
+        help="On a refusal, log the file's rejected-row counts in the store for the report's "
+        "data-quality banner (cron does); without it a refused ingest leaves the store as it "
+        "was.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (cron)."),
     lock_timeout: float = typer.Option(
         600.0, "--lock-timeout", help="Seconds to wait for another ingest holding the store."
@@ -214,6 +221,7 @@ def ingest(
                 sheet=sheet,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
+                log_refusal=log_refusal,
                 lock_timeout=lock_timeout,
                 command=command,
                 progress=progress,

@@ -419,6 +419,7 @@ def ingest_files(
     sheet: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    log_refusal: bool = False,
     lock_timeout: float = 600.0,
     command: str = "",
     progress: Progress | None = None,
@@ -427,8 +428,10 @@ def ingest_files(
     """Ingest ``files`` into the store of ``plan_path`` as one transaction.
 
     Raises :class:`IngestError` (with every rejected row as findings) when a row is bad and
-    ``skip_invalid`` is off; the store is not opened then. With ``dry_run`` the store reports
-    what would change and nothing is written, rejects files included.
+    ``skip_invalid`` is off; the store is left as it was, or with ``log_refusal`` (cron) gets
+    the refusal's log entry for the report's data-quality banner (counts and codes, no
+    values). With ``dry_run`` the store reports what would change and nothing is written,
+    rejects files included.
     """
     from mktplan.plan.cache import load_plan
     from mktplan.store import resolve_store
@@ -453,7 +456,7 @@ def ingest_files(
             scans=scans,
         )
         if not skip_invalid and any(f.mapped.rejects for f in parsed):
-            if not dry_run and location.exists():  # a refused ingest creates no store
+            if log_refusal and not dry_run and location.exists():  # and creates no store
                 _log_refusal(location, plan.plan.id, parsed, lock_timeout)
             raise rejection_error(parsed)
         # before the commit: rows stored while their rejects are lost would never be listed

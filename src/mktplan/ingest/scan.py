@@ -186,7 +186,17 @@ INGEST_VALUE_OPTIONS = frozenset(
     {"--source", "-s", "--store", "--encoding", "--sheet", "--lock-timeout", "--lang"}
 )
 INGEST_FLAGS = frozenset(
-    {"--dry-run", "--skip-invalid", "--force", "--quiet", "-q", "--history", "--help", "-h"}
+    {
+        "--dry-run",
+        "--skip-invalid",
+        "--log-refusal",
+        "--force",
+        "--quiet",
+        "-q",
+        "--history",
+        "--help",
+        "-h",
+    }
 )
 
 
