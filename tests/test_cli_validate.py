@@ -165,3 +165,12 @@ def test_a_value_that_fits_none_of_a_fields_types_is_one_error_at_the_field(
     zh = run_cli("validate", "--lang", "zh", bad).stdout
     assert "sources.shop_daily.table: 'table' 的值 [1] 不是文字或整数" in zh
     assert "sources.shop_daily.scale.Sales: 'Sales' 的值 null 不是数字或文字" in zh
+
+
+def test_digits_joined_by_underscores_are_text_not_a_number(tmp_path: Path) -> None:
+    text = mutate("total: 100000", "total: 100_000")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    line = line_of(text, "total: 100_000")
+    assert f":{line} budget.total: 100_000 is text, not a number, for 'total'" in run.stdout
+    assert "hint: write 100000, without _ between the digits" in run.stdout

@@ -57,7 +57,7 @@ def test_identical_plans_have_no_changes() -> None:
 
 def test_comments_and_layout_are_not_changes() -> None:
     reformatted = edit(
-        ("reserve: 45000            # 12 % contingency, held back for shocks", "reserve: 45_000"),
+        ("reserve: 45000            # 12 % contingency, held back for shocks", "reserve: 45000.00"),
         (
             "period: {start: 2023-07-01, end: 2023-09-30}",
             "period:\n    start: 2023-07-01\n    end: 2023-09-30",

@@ -94,6 +94,10 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.not_finite": "{value} is not a finite number for {field!r}",
     "validate.not_a_number": "{value} is not a number for {field!r}",
+    "validate.number_underscore": (
+        "{value} is text, not a number, for {field!r}: YAML reads digits joined by _ as text"
+    ),
+    "validate.number_underscore.hint": "write {number}, without _ between the digits",
     "validate.hint_plain_number": (
         "write a plain number such as 35000 or 12.5, without units or thousands commas"
     ),

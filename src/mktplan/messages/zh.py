@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",
     "validate.not_finite": "{value} 不是 {field!r} 的有限数值",
     "validate.not_a_number": "{value} 不是 {field!r} 的数字",
+    "validate.number_underscore": "{field!r} 的值 {value} 是文字而不是数字：YAML 把用 _ 连接的数字读作文字",
+    "validate.number_underscore.hint": "写作 {number}，数字之间不加 _",
     "validate.hint_plain_number": "写一个纯数字，例如 35000 或 12.5，不带单位和千位分隔符",
     "validate.hint_roi": "ROI 目标写作每投入 1 的回报：{written} 写作 {number}（纯数字，不带冒号）",
     "validate.hint_ratio": "把比例 {written} 写成一个数：{number}（即 1:{number}）",

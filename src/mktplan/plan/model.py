@@ -20,6 +20,7 @@ from pydantic import (
     WrapValidator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from mktplan.errors import InvalidValue
 from mktplan.i18n import msg
@@ -42,7 +43,42 @@ Identifier = Annotated[
     Field(description="A short id: letters, digits and underscores, not starting with a digit."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6)]
+
+
+def _no_digit_groups(value: Any, info: ValidationInfo) -> Any:
+    """Refuse text such as `375_000`: YAML 1.2 reads it as text, not a number, but Python's
+    Decimal() and int() (and so pydantic) would read it as 375000. Plain quoted numbers
+    ("375000") stay accepted."""
+    if isinstance(value, str) and (error := _digit_groups(value, info.field_name or "")):
+        raise error
+    return value
+
+
+def _digit_groups(text: str, field: str) -> PydanticCustomError | None:
+    """The error for text that is a number only with its `_` digit separators taken out
+    (`375_000`, `1_000.5`, `30_0%`), or None."""
+    written = text.strip()
+    if "_" not in written:
+        return None
+    plain = written.replace("_", "")
+    try:
+        Decimal(plain.removesuffix("%").removesuffix("％").strip())
+    except ArithmeticError:
+        return None  # not a number either way: the type's own error says so
+    return bounds.refuse(
+        msg("validate.number_underscore", value=written, field=field),
+        msg("validate.number_underscore.hint", number=plain),
+        "number_underscore",
+    )
+
+
+# A number as YAML writes it: a YAML number, or text that is a plain number ("35000")
+Number = Annotated[Decimal, BeforeValidator(_no_digit_groups)]
+WholeNumber = Annotated[int, BeforeValidator(_no_digit_groups)]
+# (the check goes after the constraints, so that the JSON Schema keeps them as minimum, …)
+Money = Annotated[
+    Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6), BeforeValidator(_no_digit_groups)
+]
 
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
@@ -87,6 +123,7 @@ def _percent(value: Any) -> Any:
 PercentPoints = Annotated[
     Decimal,
     BeforeValidator(_percent),
+    BeforeValidator(_no_digit_groups),  # runs first: `3_0%` as written
     Field(ge=0, allow_inf_nan=False, description="Percent points: `30%` or 30 mean 30 %."),
 ]
 
@@ -98,6 +135,8 @@ def _checkpoint_value(
     read by the checkpoints rule). Refused here, one error per checkpoint at its own date,
     so a bad value is named once (not once per member of the union it failed) and beside
     the other checkpoints' errors."""
+    if isinstance(value, str) and (error := _digit_groups(value, "checkpoints")):
+        raise error
     try:
         checked = handler(value)
     except ValidationError:
@@ -165,10 +204,10 @@ class Approval(StrictModel):
 
 
 class StatusThresholds(StrictModel):
-    on_track: Decimal = Field(
+    on_track: Number = Field(
         default=Decimal("0.9"), gt=0, description="Pace or attainment at or above: on track."
     )
-    at_risk: Decimal = Field(
+    at_risk: Number = Field(
         default=Decimal("0.7"), gt=0, description="At or above (below on_track): at risk."
     )
 
@@ -208,7 +247,7 @@ class PlanInfo(StrictModel):
         default_factory=StatusThresholds,
         description="Where a KPI turns from on track to at risk to off track.",
     )
-    alert_response_hours: int = Field(
+    alert_response_hours: WholeNumber = Field(
         default=24,
         gt=0,
         le=24 * 366,
@@ -222,8 +261,8 @@ class PlanInfo(StrictModel):
 
 
 class ReserveRange(StrictModel):
-    min: Decimal = Field(default=Decimal(10), ge=0, le=100, description="Percent of total.")
-    max: Decimal = Field(default=Decimal(15), ge=0, le=100, description="Percent of total.")
+    min: Number = Field(default=Decimal(10), ge=0, le=100, description="Percent of total.")
+    max: Number = Field(default=Decimal(15), ge=0, le=100, description="Percent of total.")
 
 
 class Budget(StrictModel):
@@ -249,12 +288,12 @@ class Kpi(StrictModel):
         default=None,
         description="Computed from other KPIs: ids, numbers, spend, revenue, + - * / and ().",
     )
-    target: Decimal | None = Field(
+    target: Number | None = Field(
         default=None,
         allow_inf_nan=False,
         description="The number to reach by `due`, in the KPI's unit (percent points for %).",
     )
-    baseline: Decimal | None = Field(
+    baseline: Number | None = Field(
         default=None,
         allow_inf_nan=False,
         description="Where the KPI stood before the plan; a target over 10× it is a warning.",
@@ -363,9 +402,8 @@ class Source(StrictModel):
         description="The export's text encoding when detection guesses wrong (e.g. gbk).",
     )
     sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
-    header_row: int | None = Field(
+    header_row: Annotated[int, Field(ge=1), BeforeValidator(_no_digit_groups)] | None = Field(
         default=None,
-        ge=1,
         description="The header's line (CSV) or row (xlsx), when it is not the first line "
         "within the first 50 that holds the date and mapped columns.",
     )
@@ -413,8 +451,8 @@ class Alert(StrictModel):
     below_pace: PercentPoints | None = Field(
         default=None, description="Fires when actual is this many percent behind the pace line."
     )
-    above: Decimal | None = Field(default=None, description="Fires when actual exceeds this value.")
-    below: Decimal | None = Field(
+    above: Number | None = Field(default=None, description="Fires when actual exceeds this value.")
+    below: Number | None = Field(
         default=None, description="Fires when actual falls below this value."
     )
     severity: AlertSeverity = Field(

@@ -40,6 +40,10 @@ def scale_factor(word: str | int | float | Decimal) -> Fraction:
     else:
         text = unicodedata.normalize("NFKC", str(word)).strip().casefold()
     shown = repr(word) if isinstance(word, str) else text  # 'lots', or -1 as written
+    if "_" in text:  # YAML 1.2 reads 1_000 as text; Python's Decimal() would read 1000
+        raise InvalidValue(
+            msg("validate.number_underscore", value=text, field="scale"),
+        )
     if text in SCALE_WORDS:
         factor = Fraction(SCALE_WORDS[text])
     else:

@@ -1,0 +1,90 @@
+"""Single values the model reads: numbers and dates mean what YAML 1.2 says they mean, and a
+refused value is named in YAML's words (null, true, 375_000), never Python's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mktplan.errors import Finding
+from mktplan.plan.validate import check_plan_file
+from tests.plan.plans import line_of, mutate, write
+
+PYTHON_WORDS = ("None", "True", "False", "Decimal(", "NoneType", "String should", "Input should")
+
+
+def only_error(tmp_path: Path, text: str) -> Finding:
+    result = check_plan_file(write(tmp_path, text))
+    assert result.plan is None
+    [error] = result.errors
+    for word in PYTHON_WORDS:
+        assert word not in error.message
+    assert error.hint
+    return error
+
+
+# --- numbers written with _ between digits: text in YAML 1.2, not the number ---------------
+
+UNDERSCORES = [
+    ("total: 100000", "total: 100_000", "budget.total", "100000"),
+    ("total: 100000", 'total: "100_000"', "budget.total", "100000"),
+    ("labour: 28000", "labour: 28_000", "budget.lines.labour", "28000"),
+    ("    budget: 60000", "    budget: 60_000", "modules[0].budget", "60000"),
+    ("budget: 50000, status", "budget: 50_000, status", "modules[0].actions[0].budget", "50000"),
+    ("target: 130000,", "target: 130_000,", "modules[1].kpis[0].target", "130000"),
+    ("baseline: 100000", "baseline: 1_00_000", "modules[1].kpis[0].baseline", "100000"),
+    ("below_target: 30%", "below_target: 3_0%", "alerts[0].below_target", "30%"),
+    (
+        "currency: CNY",
+        "currency: CNY\n  alert_response_hours: 4_8",
+        "plan.alert_response_hours",
+        "48",
+    ),
+    (
+        "currency: CNY",
+        "currency: CNY\n  status_thresholds: {on_track: 0.9_5}",
+        "plan.status_thresholds.on_track",
+        "0.95",
+    ),
+    (
+        "source: index}",
+        "source: index, checkpoints: {2024-02-01: 11_000}}",
+        "modules[1].kpis[0].checkpoints.2024-02-01",
+        "11000",
+    ),
+    (
+        "source: index}",
+        "source: index, checkpoints: {2024-02-01: 1_0%}}",
+        "modules[1].kpis[0].checkpoints.2024-02-01",
+        "10%",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "meant"), UNDERSCORES)
+def test_a_number_with_underscores_is_text_not_that_number(
+    tmp_path: Path, old: str, new: str, path: str, meant: str
+) -> None:
+    text = mutate(old, new)
+    error = only_error(tmp_path, text)
+    assert error.path == path
+    assert error.line == line_of(text, new.splitlines()[-1].strip())
+    assert "is text, not a number" in error.message
+    assert error.hint == f"write {meant}, without _ between the digits"
+
+
+def test_a_scale_with_underscores_is_refused(tmp_path: Path) -> None:
+    old = "columns: {Sales: sales, Visitors: visitors}"
+    text = mutate(old, old + "\n    scale: {Sales: 1_000}")
+    [error] = check_plan_file(write(tmp_path, text)).errors
+    assert error.line == line_of(text, "scale: {Sales: 1_000}")
+    assert error.path == "sources.shop_daily.scale.Sales"
+    assert "1_000 is text, not a number" in error.message
+
+
+def test_a_quoted_plain_number_is_still_read_as_that_number(tmp_path: Path) -> None:
+    result = check_plan_file(write(tmp_path, mutate("total: 100000", 'total: "100000"')))
+    assert result.valid
+    assert result.plan is not None
+    assert result.plan.budget.total == 100000
