@@ -174,3 +174,12 @@ def test_digits_joined_by_underscores_are_text_not_a_number(tmp_path: Path) -> N
     line = line_of(text, "total: 100_000")
     assert f":{line} budget.total: 100_000 is text, not a number, for 'total'" in run.stdout
     assert "hint: write 100000, without _ between the digits" in run.stdout
+
+
+def test_a_number_is_not_read_as_a_date(tmp_path: Path) -> None:
+    text = mutate("due: 2024-03-31, source: index", "due: 1711843200, source: index")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    line = line_of(text, "due: 1711843200")
+    assert f":{line} modules[1].kpis[0].due: 1711843200 is a number, not a date" in run.stdout
+    assert "hint: write the date as YYYY-MM-DD: 2024-03-31, if that is the day meant" in run.stdout

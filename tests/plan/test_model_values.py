@@ -88,3 +88,28 @@ def test_a_quoted_plain_number_is_still_read_as_that_number(tmp_path: Path) -> N
     assert result.valid
     assert result.plan is not None
     assert result.plan.budget.total == 100000
+
+
+# --- numbers where a date belongs: never a Unix timestamp -----------------------------------
+
+DATE_NUMBERS = [
+    ("due: 2024-03-31, source: index", "due: 1711843200, source: index", "2024-03-31"),
+    ("due: 2024-03-31, source: index", "due: 20240331, source: index", "2024-03-31"),
+    ("due: 2024-03-31, source: index", 'due: "20240331", source: index', "2024-03-31"),
+    ("start: 2024-01-01", "start: 0", None),
+    ("date: 2024-02-01, module", "date: 1.5, module", None),
+    ("end: 2024-02-28, budget", "end: 1709078400.0, budget", "2024-02-28"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "meant"), DATE_NUMBERS)
+def test_a_number_is_not_a_date(tmp_path: Path, old: str, new: str, meant: str | None) -> None:
+    text = mutate(old, new)
+    error = only_error(tmp_path, text)
+    assert error.line == line_of(text, new)
+    written = new.partition(": ")[2].split(",")[0].strip('"')
+    assert error.message.startswith(f"{written} is a number, not a date, for ")
+    if meant:
+        assert error.hint == f"write the date as YYYY-MM-DD: {meant}, if that is the day meant"
+    else:
+        assert error.hint.startswith("write dates as YYYY-MM-DD")

@@ -94,6 +94,8 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.not_finite": "{value} is not a finite number for {field!r}",
     "validate.not_a_number": "{value} is not a number for {field!r}",
+    "validate.date_is_number": "{value} is a number, not a date, for {field!r}",
+    "validate.date_is_number.hint": "write the date as YYYY-MM-DD: {date}, if that is the day meant",
     "validate.number_underscore": (
         "{value} is text, not a number, for {field!r}: YAML reads digits joined by _ as text"
     ),

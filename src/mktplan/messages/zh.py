@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",
     "validate.not_finite": "{value} 不是 {field!r} 的有限数值",
     "validate.not_a_number": "{value} 不是 {field!r} 的数字",
+    "validate.date_is_number": "{field!r} 的值 {value} 是数字而不是日期",
+    "validate.date_is_number.hint": "日期写作 YYYY-MM-DD：如果指的是那一天，写作 {date}",
     "validate.number_underscore": "{field!r} 的值 {value} 是文字而不是数字：YAML 把用 _ 连接的数字读作文字",
     "validate.number_underscore.hint": "写作 {number}，数字之间不加 _",
     "validate.hint_plain_number": "写一个纯数字，例如 35000 或 12.5，不带单位和千位分隔符",

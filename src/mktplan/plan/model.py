@@ -3,6 +3,7 @@ across fields (sums, dates, references, SMART) live in :mod:`mktplan.plan.rules`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -79,6 +80,47 @@ WholeNumber = Annotated[int, BeforeValidator(_no_digit_groups)]
 Money = Annotated[
     Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6), BeforeValidator(_no_digit_groups)
 ]
+
+
+def _not_a_number(value: Any, info: ValidationInfo) -> Any:
+    """Refuse a number where a date belongs: pydantic would read 1696032000 as a Unix
+    timestamp (2023-09-30) and 0 as 1970-01-01, which no YAML tool does."""
+    number: Decimal | None = None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = Decimal(value.strip())  # "20230930": text of digits, read as a timestamp
+    if number is None:
+        return value
+    written = str(value).strip()
+    meant = _date_meant(number)
+    raise bounds.refuse(
+        msg("validate.date_is_number", value=written, field=info.field_name or ""),
+        msg("validate.date_is_number.hint", date=meant.isoformat())
+        if meant
+        else msg("validate.hint_dates"),
+        "number_not_date",
+    )
+
+
+def _date_meant(number: Decimal) -> dt.date | None:
+    """The date a number probably stands for: 20230930 (YYYYMMDD) or a Unix timestamp of a
+    midnight (1696032000) within the years a plan can cover; None when it is neither."""
+    if not number.is_finite() or number != number.to_integral_value() or number < 0:
+        return None
+    whole = int(number)
+    digits = str(whole)
+    candidates: list[dt.date] = []
+    if len(digits) == 8:
+        with contextlib.suppress(ValueError):  # 20231331 is no day
+            candidates.append(dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])))
+    if whole % 86400 == 0 and whole < 10**11:
+        candidates.append(dt.date(1970, 1, 1) + dt.timedelta(days=whole // 86400))
+    return next((day for day in candidates if bounds.FIRST_DAY <= day <= bounds.LAST_DAY), None)
+
+
+# A date as YAML writes it, YYYY-MM-DD; never a number
+Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
@@ -188,19 +230,19 @@ class StrictModel(BaseModel):
 
 
 class Period(StrictModel):
-    start: dt.date = Field(description="First day of the plan, YYYY-MM-DD.")
-    end: dt.date = Field(description="Last day of the plan, inclusive.")
+    start: Day = Field(description="First day of the plan, YYYY-MM-DD.")
+    end: Day = Field(description="Last day of the plan, inclusive.")
 
 
 class Milestone(StrictModel):
-    date: dt.date = Field(description="The day of the milestone, inside the plan period.")
+    date: Day = Field(description="The day of the milestone, inside the plan period.")
     name: Text = Field(description="What is reached on that day.")
 
 
 class Approval(StrictModel):
     role: Text = Field(description="Who approves, e.g. department head (部门负责人), management.")
     name: Text = Field(description="The approver's name.")
-    date: dt.date = Field(description="The day of approval; an undated approval is no approval.")
+    date: Day = Field(description="The day of approval; an undated approval is no approval.")
 
 
 class StatusThresholds(StrictModel):
@@ -298,7 +340,7 @@ class Kpi(StrictModel):
         allow_inf_nan=False,
         description="Where the KPI stood before the plan; a target over 10× it is a warning.",
     )
-    due: dt.date | None = Field(
+    due: Day | None = Field(
         default=None, description="The deadline (完成时限) for the target, inside the plan period."
     )
     aggregation: Aggregation = Field(
@@ -315,7 +357,7 @@ class Kpi(StrictModel):
     better: Better = Field(
         default="higher", description="lower for costs: attainment = target / actual."
     )
-    checkpoints: dict[dt.date, CheckpointValue] | None = Field(
+    checkpoints: dict[Day, CheckpointValue] | None = Field(
         default=None,
         description="Phased target of a cumulative KPI: date → cumulative value, or share of "
         'the target ("15%"), reached by the end of that date.',
@@ -332,8 +374,8 @@ class Action(StrictModel):
     collaborators: list[str] = Field(
         default_factory=list, description="Helpers and collaborating teams (协作部门)."
     )
-    start: dt.date = Field(description="Planned start, inside the plan period.")
-    end: dt.date = Field(description="Planned finish (计划完成时间), inside the plan period.")
+    start: Day = Field(description="Planned start, inside the plan period.")
+    end: Day = Field(description="Planned finish (计划完成时间), inside the plan period.")
     budget: Money | None = Field(
         default=None,
         description="Money for this action; the actions of a module stay within its budget.",
@@ -342,7 +384,7 @@ class Action(StrictModel):
         default="planned",
         description="Task status (状态); past `end` and not done is reported as delayed.",
     )
-    finished: dt.date | None = Field(default=None, description="Actual finish date (实际完成时间).")
+    finished: Day | None = Field(default=None, description="Actual finish date (实际完成时间).")
     issue: str | None = Field(default=None, description="Problem if delayed (问题描述).")
 
 
@@ -471,7 +513,7 @@ class Alert(StrictModel):
 
 
 class Review(StrictModel):
-    date: dt.date = Field(description="The day of the review meeting, inside the plan period.")
+    date: Day = Field(description="The day of the review meeting, inside the plan period.")
     module: Identifier | None = Field(default=None, description="The module reviewed.")
     kpi: str | None = Field(default=None, description="The KPI discussed, as `module.kpi`.")
     cause: str | None = Field(default=None, description="Why actual differs (偏差原因分析).")
