@@ -113,3 +113,62 @@ def test_a_number_is_not_a_date(tmp_path: Path, old: str, new: str, meant: str |
         assert error.hint == f"write the date as YYYY-MM-DD: {meant}, if that is the day meant"
     else:
         assert error.hint.startswith("write dates as YYYY-MM-DD")
+
+
+def test_a_number_as_a_checkpoint_date_is_refused(tmp_path: Path) -> None:
+    text = mutate("source: index}", "source: index, checkpoints: {20240201: 11000}}")
+    error = only_error(tmp_path, text)
+    assert error.path == "modules[1].kpis[0].checkpoints[20240201]"
+    assert error.message == "20240201 is a number, not a date, for 'checkpoints'"
+
+
+def test_a_true_date_is_still_refused_as_not_a_date(tmp_path: Path) -> None:
+    error = only_error(tmp_path, mutate("date: 2024-02-01, module", "date: true, module"))
+    assert "not a number" not in error.message
+
+
+# --- refused values named in YAML's words, with a hint ---------------------------------------
+
+
+@pytest.mark.parametrize("written", ["name: null", "name: ~", 'name: ""', "name:", "name: '  '"])
+def test_an_empty_name_is_empty(tmp_path: Path, written: str) -> None:
+    text = mutate("name: Test plan", written)
+    error = only_error(tmp_path, text)
+    assert (error.path, error.line) == ("plan.name", line_of(text, written))
+    assert error.message == "'name' is empty"
+    assert error.hint == "write its value after `name:`"
+
+
+def test_a_boolean_where_text_belongs_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
+    text = mutate("    name: Online", "    name: true")
+    error = only_error(tmp_path, text)
+    assert error.message == "true is not text for 'name'"
+    assert '"true"' in (error.hint or "")
+
+
+def test_an_owner_true_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
+    error = only_error(tmp_path, mutate("owner: Chen Jing", "owner: true"))
+    assert error.message == "true is not text for 'owner'"
+
+
+def test_a_null_key_is_named_at_its_own_line(tmp_path: Path) -> None:
+    text = mutate("    labour: 28000", "    ~: 28000")
+    error = only_error(tmp_path, text)
+    assert (error.path, error.line) == ("budget.lines.null", line_of(text, "~: 28000"))
+    assert error.message == "a key under 'lines' is empty (null)"
+
+
+def test_a_boolean_key_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
+    text = mutate("    labour: 28000", "    true: 28000")
+    error = only_error(tmp_path, text)
+    assert (error.path, error.line) == ("budget.lines.true", line_of(text, "true: 28000"))
+    assert error.message == "the key true under 'lines' is not text"
+
+
+def test_too_many_decimal_places_is_a_number_with_too_many_places(tmp_path: Path) -> None:
+    text = mutate("total: 100000", "total: 100000.0000000000000000000001")
+    error = only_error(tmp_path, text)
+    assert error.message == (
+        "100000.0000000000000000000001 has more than 6 decimal places for 'total'"
+    )
+    assert "at most 6 decimal places" in (error.hint or "")

@@ -94,12 +94,28 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.not_finite": "{value} is not a finite number for {field!r}",
     "validate.not_a_number": "{value} is not a number for {field!r}",
-    "validate.date_is_number": "{value} is a number, not a date, for {field!r}",
-    "validate.date_is_number.hint": "write the date as YYYY-MM-DD: {date}, if that is the day meant",
+    "validate.too_many_places": ("{value} has more than {limit} decimal places for {field!r}"),
+    "validate.too_many_places.hint": (
+        "round it to at most {limit} decimal places (millionths are the finest amount kept)"
+    ),
+    "validate.too_many_digits": "{value} has more than {limit} digits for {field!r}",
+    "validate.too_many_digits.hint": "write it with at most {limit} digits",
+    "validate.empty_field": "{field!r} is empty",
+    "validate.empty_field.hint": "write its value after `{field}:`",
+    "validate.key_empty": "a key under {field!r} is empty (null)",
+    "validate.key_empty.hint": "write a name before the colon: `null`, `~` or nothing there is no name",
+    "validate.key_not_text": "the key {key} under {field!r} is not text",
+    "validate.key_not_text.hint": 'put the key in quotes if it is meant as text: "{key}"',
+    "validate.string_type.bool_hint": (
+        'YAML reads true/false/yes-no words as true or false: put text in quotes, e.g. "true"'
+    ),
+    "validate.string_type.number_hint": 'put text that looks like a number in quotes: "2024"',
     "validate.number_underscore": (
         "{value} is text, not a number, for {field!r}: YAML reads digits joined by _ as text"
     ),
     "validate.number_underscore.hint": "write {number}, without _ between the digits",
+    "validate.date_is_number": "{value} is a number, not a date, for {field!r}",
+    "validate.date_is_number.hint": "write the date as YYYY-MM-DD: {date}, if that is the day meant",
     "validate.hint_plain_number": (
         "write a plain number such as 35000 or 12.5, without units or thousands commas"
     ),

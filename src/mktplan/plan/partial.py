@@ -27,10 +27,17 @@ ROUNDS = 8  # patching uncovers nested required fields one level at a time
 _MONEY_FIELDS = frozenset({"budget", "total", "reserve", "lines", "reserve_range"})
 
 
+KEY = "[key]"  # the last part of a pydantic error's loc when a mapping's key is refused
+
+
 def error_loc(error: Any) -> Loc:
     """The field path of a pydantic error, with the field a model-level error names, without
-    the union member pydantic appends (`table.int`, `scale.Sales.constrained-str`)."""
+    the union member pydantic appends (`table.int`, `scale.Sales.constrained-str`). A refused
+    mapping key ends the path as the plan holds it (pydantic's loc names a null key 'None'
+    and a true key 1)."""
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
+    if loc and loc[-1] == KEY:
+        return (*loc[:-2], error["input"])
     cut = union_member_at(loc)
     if cut is not None:
         return loc[:cut]
@@ -43,6 +50,8 @@ def error_loc(error: Any) -> Loc:
 def union_member_at(loc: Loc) -> int | None:
     """The position in ``loc`` of the union member's tag pydantic names when a value fits
     none of a union's types (`int` in `sources.x.table.int`), or None."""
+    if KEY in loc:
+        return None  # a refused key: no key of a plan's mappings is a union
     current: Any = Plan
     for position, part in enumerate(loc):
         current = _unwrap(current)

@@ -27,11 +27,21 @@ def format_loc(loc: Loc) -> str:
     """('modules', 0, 'goal') → 'modules[0].goal'."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            shown = _key_as_yaml(part)
+            out += f".{shown}" if out else shown
     return out
+
+
+def _key_as_yaml(part: object) -> str:
+    """A mapping key as YAML writes it: null, true (a null or boolean key is refused)."""
+    if part is None:
+        return "null"
+    if isinstance(part, bool):
+        return str(part).lower()
+    return str(part)
 
 
 class Context:

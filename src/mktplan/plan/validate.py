@@ -17,7 +17,13 @@ from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
 from mktplan.plan.model import Plan
-from mktplan.plan.partial import error_loc, model_at, partial_findings, union_member_at
+from mktplan.plan.partial import (
+    KEY,
+    error_loc,
+    model_at,
+    partial_findings,
+    union_member_at,
+)
 from mktplan.suggest import Suggester
 
 
@@ -72,7 +78,11 @@ def _plain(number: Decimal) -> str:
 
 
 def _shown(value: object) -> str:
-    """A value as the plan wrote it: numbers plain (12.5, 1E+27), text quoted."""
+    """A value as the plan wrote it: numbers plain (12.5, 1E+27), text quoted, null, true."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
@@ -134,7 +144,9 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         kind = error["type"]
         message: Msg | str
         hint: Msg | str | None
-        if loc in members:
+        if error["loc"][-1] == KEY:  # a refused key: named by its mapping, at the key's line
+            message, hint = _explain_key(error, loc)
+        elif loc in members:
             tags = members[loc]
             if not tags:
                 continue  # told already, with the union's first error
@@ -171,13 +183,7 @@ _MEMBER_KINDS = {
 _UNION_HINTS = {"table": "validate.source_table_from_one.hint", "scale": "ingest.bad_scale.hint"}
 
 
-def _as_yaml(value: object) -> str:
-    """A loaded value as YAML writes it: null, true, 12.5, 'text'."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return _shown(value)
+_as_yaml = _shown
 
 
 def _fits_no_type(value: object, loc: Loc, tags: list[str]) -> tuple[Msg, Msg | None]:
@@ -207,6 +213,16 @@ _LIMITS = {
 
 # pydantic error types explained by the catalogue code `validate.<type>`
 TYPE_ERRORS = ("string_type", "bool_type", "bool_parsing", "int_type")
+
+
+# what to write instead when a value YAML read as a number or a yes/no is not text
+_TYPE_HINTS: dict[str, dict[type, Msg]] = {
+    "string_type": {
+        bool: msg("validate.string_type.bool_hint"),
+        int: msg("validate.string_type.number_hint"),
+        Decimal: msg("validate.string_type.number_hint"),
+    }
+}
 
 
 def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
@@ -258,6 +274,22 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             msg("validate.not_finite", value=_shown(value), field=field_name),
             msg("validate.hint_plain_number"),
         )
+    if kind == "decimal_max_places":
+        return (
+            msg(
+                "validate.too_many_places",
+                value=_shown(value),
+                field=field_name,
+                limit=context.get("decimal_places"),
+            ),
+            msg("validate.too_many_places.hint", limit=context.get("decimal_places")),
+        )
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        limit = context.get("max_digits", context.get("whole_digits"))
+        return (
+            msg("validate.too_many_digits", value=_shown(value), field=field_name, limit=limit),
+            msg("validate.too_many_digits.hint", limit=limit),
+        )
     if kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
         return (
             msg("validate.not_a_number", value=_shown(value), field=field_name),
@@ -288,14 +320,34 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if kind in _LIMITS:
         code, name = _LIMITS[kind]
         return msg(code, value=_shown(value), field=field_name, limit=context.get(name)), hint
+    if (kind == "string_type" and value is None) or kind == "string_too_short":
+        # `name:` with nothing after it, `name: null`, `name: ""`: all say nothing
+        return (
+            msg("validate.empty_field", field=field_name),
+            hint or msg("validate.empty_field.hint", field=field_name),
+        )
     if kind in TYPE_ERRORS:
         return (
-            msg("validate." + kind, value=_shown(value), field=field_name),
-            hint,
+            msg("validate." + kind, value=_as_yaml(value), field=field_name),
+            hint or _TYPE_HINTS.get(kind, {}).get(type(value)),
         )
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+def _explain_key(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
+    """The message and hint of a refused mapping key at ``loc`` (the key is its last part)."""
+    mapping = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+    key = error.get("input")
+    if error["type"] == "string_type":
+        if key is None:
+            return msg("validate.key_empty", field=mapping), msg("validate.key_empty.hint")
+        return (
+            msg("validate.key_not_text", key=_as_yaml(key), field=mapping),
+            msg("validate.key_not_text.hint", key=_as_yaml(key)),
+        )
+    return _explain(error, loc[:-1])
 
 
 def _yaml_kind(value: object) -> Msg:
