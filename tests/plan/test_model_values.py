@@ -172,3 +172,14 @@ def test_too_many_decimal_places_is_a_number_with_too_many_places(tmp_path: Path
         "100000.0000000000000000000001 has more than 6 decimal places for 'total'"
     )
     assert "at most 6 decimal places" in (error.hint or "")
+
+
+@pytest.mark.parametrize("start", ["2024-1-1", "0", "2024-02-30"])
+def test_a_refused_period_start_is_not_replaced_by_an_invented_date(
+    tmp_path: Path, start: str
+) -> None:
+    text = mutate("start: 2024-01-01", f"start: {start}")
+    text = mutate("date: 2023-12-20", "date: 2024-01-20", text)  # approved after the start
+    result = check_plan_file(write(tmp_path, text))
+    assert [f.path for f in result.findings] == ["plan.period.start"]
+    assert "2000-01-01" not in " ".join(f"{f.message} {f.hint}" for f in result.findings)

@@ -6,7 +6,7 @@ are patched where the model refused them (an unknown field dropped, a bad option
 left to its default, a bad required value replaced by a neutral placeholder), the model is
 built from the patched data, every rule runs on it, and only findings that cannot be
 caused by a patch are kept: nothing at, inside or directly above a patched place, and no
-budget sums or period checks when money or the period itself was patched.
+budget sums or rule that reads the period when money or the period itself was patched.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def partial_findings(data: Any, errors: list[Any], loaded: LoadedYaml) -> list[F
     if any(part in _MONEY_FIELDS for loc in patched for part in loc if isinstance(part, str)):
         skipped.add(rules.budget_sums)
     if any(loc[:2] == ("plan", "period") or loc == ("plan",) for loc in patched):
-        skipped.add(rules.dates_in_period)
+        skipped.update(rules.READS_PERIOD)
     ctx = rules.Context(plan, loaded)
     kept: list[Finding] = []
     for rule in rules.RULES:

@@ -875,6 +875,12 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 
 RULES.append(checkpoints)
 
+# The rules that read the plan period: when the model refused it, they are not run on the
+# placeholder that stands in for it (no "after the plan started on 2000-01-01").
+READS_PERIOD: frozenset[Rule] = frozenset(
+    {dates_in_period, checkpoints, plausible.approvals_before_start}
+)
+
 
 def _written_keys(data: Any, loc: Loc) -> dict[dt.date, str]:
     """The keys of the mapping at ``loc`` in the plan as written, by the date each names
