@@ -45,6 +45,32 @@ def test_duplicate_key_is_refused_with_both_lines() -> None:
     assert "first at line 2" in info.value.message
 
 
+@pytest.mark.parametrize(
+    ("mapping", "first", "second"),
+    [
+        ("{1: a, true: b}", "1", "true"),
+        ("{1: a, 1.0: b}", "1", "1.0"),
+        ("{0: a, false: b}", "0", "false"),
+    ],
+)
+def test_keys_yaml_holds_apart_are_not_called_duplicates(
+    mapping: str, first: str, second: str
+) -> None:
+    with pytest.raises(PlanError) as info:
+        load_yaml_text(f"k:\n  x: 1\n  y: {mapping}\n", "keys.yaml")
+    assert info.value.line == 3
+    assert info.value.message == (
+        f"the keys {first} (line 3) and {second} are different in YAML but one key to mktplan"
+    )
+    assert f'"{second}"' in str(info.value.hint)
+
+
+def test_a_duplicate_null_key_is_named_as_yaml_writes_it() -> None:
+    with pytest.raises(PlanError) as info:
+        load_yaml_text("k: {null: 1, ~: 2}\n", "dup.yaml")
+    assert info.value.message == "duplicate key null (first at line 1)"
+
+
 def test_duplicate_key_in_flow_mapping() -> None:
     with pytest.raises(PlanError) as info:
         load_yaml_text("k: {a: 1, a: 2}\n", "dup.yaml")

@@ -39,8 +39,16 @@ MESSAGES: dict[str, str] = {
         "write the number the plan means; money and targets are far shorter"
     ),
     "yaml.complex_key": "a mapping key must be a plain value, not a list or mapping",
-    "yaml.duplicate_key": "duplicate key {key!r}",
-    "yaml.duplicate_key_at": "duplicate key {key!r} (first at line {first})",
+    "yaml.duplicate_key": "duplicate key {key}",
+    "yaml.duplicate_key_at": "duplicate key {key} (first at line {first})",
+    "yaml.equal_keys": ("the keys {first} and {key} are different in YAML but one key to mktplan"),
+    "yaml.equal_keys_at": (
+        "the keys {first} (line {line}) and {key} are different in YAML but one key to mktplan"
+    ),
+    "yaml.equal_keys.hint": (
+        'keys here are names or dates, not numbers or true/false: quote them ("{key}") or '
+        "rename one"
+    ),
     "yaml.duplicate_key.hint": "each key may appear once in a mapping; merge the two entries",
     "yaml.unknown_alias": "unknown alias *{alias}",
     "yaml.too_deep": "the document nests deeper than {depth} levels",

@@ -149,6 +149,30 @@ class _Builder:
                 hint=msg("yaml.too_many_digits.hint"),
             ) from None
 
+    def _duplicate_key(
+        self, container: dict[Any, Any], loc: Loc, key: Any, start: YamlMark
+    ) -> PlanError:
+        """The error for ``key`` met again in ``container``. Python holds 1, 1.0 and true (or
+        0 and false) as one key where YAML holds them apart: that is said, not "duplicate"."""
+        first = self.marks.get((*loc, key))
+        earlier = next(k for k in container if k == key)
+        if type(earlier) is not type(key):
+            shown = {"key": _key_text(key), "first": _key_text(earlier)}
+            return self.fail(
+                msg("yaml.equal_keys_at", **shown, line=first.line)
+                if first
+                else msg("yaml.equal_keys", **shown),
+                start,
+                hint=msg("yaml.equal_keys.hint", key=_key_text(key)),
+            )
+        return self.fail(
+            msg("yaml.duplicate_key_at", key=_key_text(key), first=first.line)
+            if first
+            else msg("yaml.duplicate_key", key=_key_text(key)),
+            start,
+            hint=msg("yaml.duplicate_key.hint"),
+        )
+
     def build(self, events: Any) -> Any:
         """Consume the events of one document and return its value."""
         # Each frame: [container, loc, pending_key, anchor, start_index_of_nodes, start_mark]
@@ -173,14 +197,7 @@ class _Builder:
                 if isinstance(value, (dict, list)):
                     raise self.fail(msg("yaml.complex_key"), start)
                 if value in container:
-                    first = self.marks.get((*loc, value))
-                    raise self.fail(
-                        msg("yaml.duplicate_key_at", key=value, first=first.line)
-                        if first
-                        else msg("yaml.duplicate_key", key=value),
-                        start,
-                        hint=msg("yaml.duplicate_key.hint"),
-                    )
+                    raise self._duplicate_key(container, loc, value, start)
                 frame[2] = value
                 self.marks[(*loc, value)] = Mark(start.line + 1, start.column + 1)
                 return
@@ -274,6 +291,15 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN = frozenset({".nan", ".NaN", ".NAN"})
 # only a plain scalar starting with one of these can be anything but text
 _MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
+def _key_text(key: Any) -> str:
+    """A scalar key as YAML writes it: null, true, 1.0, 'text' (not None, True, Decimal)."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return repr(key) if isinstance(key, str) else str(key)
 
 
 def _core_value(text: str) -> Any:
