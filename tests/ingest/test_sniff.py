@@ -150,6 +150,28 @@ def test_two_tables_are_refused_naming_them(tmp_path: Path) -> None:
     assert not store.exists()
 
 
+def test_the_hint_for_several_tables_names_one_that_holds_the_sources_columns(
+    tmp_path: Path,
+) -> None:
+    # GA4 writes several report cards into one CSV; only the second holds the mapped columns,
+    # below the 50 lines the header is looked for in
+    plan, store = write_plan(tmp_path, SUITE_PLAN), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "ga4.csv",
+        "# Report CSV Export\n# Start date: 20251001\nDate,Users\n"
+        + "".join(f"202510{d:02},5\n" for d in range(1, 32))
+        + "".join(f"202511{d:02},3\n" for d in range(1, 31))  # the header search's 50 lines
+        + "\n"
+        "# Start date: 20251001\nDate,Primary\n20251001,138\n20251002,117\n\n"
+        "# Start date: 20251001\nDate,Sessions\n20251001,9\n20251002,4\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "visits", "--store", store)
+    assert run.code == 1
+    assert "the file holds 3 tables" in run.stderr
+    assert "e.g. table: 2;" in run.stderr  # not the first table, which lacks the columns
+
+
 @pytest.mark.parametrize(
     ("table", "values"),
     [

@@ -431,15 +431,26 @@ def _title_above(records: list[Record], header_line: int) -> str:
     return ""
 
 
-def _pick(tables: list[Table], table: str | int | None, file: str) -> tuple[Table, str]:
+def _pick(
+    tables: list[Table], table: str | int | None, file: str, wanted: list[str]
+) -> tuple[Table, str]:
     if table is None:
         if len(tables) == 1:
             return tables[0], ""
+        # the example: the first table holding the source's columns (GA4 writes several)
+        number, example = next(
+            (
+                (n, t)
+                for n, t in enumerate(tables, start=1)
+                if _holds(t.headers, wanted) == len(wanted)
+            ),
+            (1, tables[0]),
+        )
         raise IngestError(
             msg("ingest.several_tables", n=len(tables), found=_listed(tables)),
             file=file,
             line=tables[1].header_line,
-            hint=msg("ingest.several_tables.hint", example=repr(shorten(tables[0].title) or 1)),
+            hint=msg("ingest.several_tables.hint", example=repr(shorten(example.title) or number)),
         )
     for number, candidate in enumerate(tables, start=1):
         if (isinstance(table, int) and table == number) or (
@@ -535,7 +546,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     else:  # a sheet leaves each row's empty last cells out
         tables = _tables(records, line, ragged=True) if records else []
     chosen, label = (
-        _pick(tables, source.table if source else None, header.file)
+        _pick(tables, source.table if source else None, header.file, wanted)
         if tables
         else (Table("", line, None, header.headers), "")
     )
