@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -31,16 +31,20 @@ class Run:
 
 
 def run_cli(
-    *args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
 ) -> Run:
-    """Run the real entry point in a subprocess, as a user would."""
+    """Run the real entry point in a subprocess, as a user would; ``prefix`` is a command
+    that runs it (setpriv, to drop root's right to read any file)."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     full_env.pop("MKTPLAN_STORE", None)
     full_env.pop("MKTPLAN_LANG", None)  # a test names the language it expects
     if env:
         full_env.update(env)
     proc = subprocess.run(
-        [sys.executable, "-m", "mktplan", *map(str, args)],
+        [*prefix, sys.executable, "-m", "mktplan", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -20,14 +20,20 @@ from mktplan.cli.report_commands import FailOn, ReportUnits, parse_as_of
 
 @app.command()
 def cron(
-    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
-    inbox: Path = typer.Argument(..., help="Folder where new exports arrive.", show_default=False),
-    done: Path = typer.Argument(..., help="Ingested files are moved here.", show_default=False),
+    plan: Path = typer.Argument(
+        ..., readable=False, help="The plan YAML file.", show_default=False
+    ),
+    inbox: Path = typer.Argument(
+        ..., readable=False, help="Folder where new exports arrive.", show_default=False
+    ),
+    done: Path = typer.Argument(
+        ..., readable=False, help="Ingested files are moved here.", show_default=False
+    ),
     rejected: Path = typer.Argument(
-        ..., help="Rejected files and their .error.txt go here.", show_default=False
+        ..., readable=False, help="Rejected files and their .error.txt go here.", show_default=False
     ),
     reports: Path = typer.Argument(
-        ..., help="Folder for the .md, .xlsx and .json reports.", show_default=False
+        ..., readable=False, help="Folder for the .md, .xlsx and .json reports.", show_default=False
     ),
     store: str | None = typer.Option(
         None,

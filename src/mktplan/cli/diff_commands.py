@@ -24,9 +24,14 @@ class DiffFormat(StrEnum):
 @app.command()
 def diff(
     old: Path = typer.Argument(
-        ..., help="The old plan file (or, with --rev, the plan to compare).", show_default=False
+        ...,
+        readable=False,
+        help="The old plan file (or, with --rev, the plan to compare).",
+        show_default=False,
     ),
-    new: Path | None = typer.Argument(None, help="The new plan file.", show_default=False),
+    new: Path | None = typer.Argument(
+        None, readable=False, help="The new plan file.", show_default=False
+    ),
     rev: str | None = typer.Option(
         None, "--rev", help="Compare the plan with its version at this git revision."
     ),

@@ -132,9 +132,12 @@ def _print_rejections(exc: IngestError) -> None:
 
 @app.command()
 def ingest(
-    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    plan: Path = typer.Argument(
+        ..., readable=False, help="The plan YAML file.", show_default=False
+    ),
     files: list[Path] = typer.Argument(
         None,
+        readable=False,
         help="Export files: CSV (any of , ; TAB) or .xlsx; /dev/stdin or <(...) for a pipe.",
         show_default=False,
     ),
@@ -309,7 +312,9 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat, lang
 
 @app.command()
 def log(
-    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    plan: Path = typer.Argument(
+        ..., readable=False, help="The plan YAML file.", show_default=False
+    ),
     store: str | None = typer.Option(
         None, "--store", help="SQLite file or PostgreSQL URI (default: as for ingest)."
     ),

@@ -32,7 +32,7 @@ def _gh_escape(value: str, *, prop: bool) -> str:
 @app.command()
 def validate(
     plans: list[Path] = typer.Argument(
-        ..., help="One or more plan YAML files.", show_default=False
+        ..., readable=False, help="One or more plan YAML files.", show_default=False
     ),
     output_format: ValidateFormat = typer.Option(
         ValidateFormat.text,
@@ -146,7 +146,9 @@ def schema() -> None:
 
 @app.command()
 def init(
-    path: Path = typer.Argument(..., help="Where to write the starter plan.", show_default=False),
+    path: Path = typer.Argument(
+        ..., readable=False, help="Where to write the starter plan.", show_default=False
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     lang: LangChoice | None = lang_option(),
 ) -> None:

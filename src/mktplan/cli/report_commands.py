@@ -334,7 +334,9 @@ def _write(
 
 @app.command()
 def report(
-    plan: Path = typer.Argument(..., help="The plan YAML file.", show_default=False),
+    plan: Path = typer.Argument(
+        ..., readable=False, help="The plan YAML file.", show_default=False
+    ),
     as_of: str | None = typer.Option(
         None,
         "--as-of",
@@ -375,7 +377,10 @@ def report(
         show_default=False,
     ),
     template: Path | None = typer.Option(
-        None, "--template", help="Your own Jinja2 Markdown template (includes from its folder)."
+        None,
+        "--template",
+        help="Your own Jinja2 Markdown template (includes from its folder).",
+        readable=False,
     ),
     store: str | None = typer.Option(
         None,

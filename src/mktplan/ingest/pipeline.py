@@ -104,7 +104,11 @@ def scanned(path: Path, name: str, *, text: bool, scan: Future[FileScan] | None 
     try:
         found = scan_file(path) if scan is None else scan.result()
     except Unreadable as exc:
-        raise IngestError(msg("ingest.cannot_read_file", why=exc.why), file=name) from None
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.why),
+            file=name,
+            hint=msg("ingest.cannot_read_file.hint"),
+        ) from None
     if text and found.nul_offset is not None:
         raise binary_error(name, found.nul_offset, b"")
     return found

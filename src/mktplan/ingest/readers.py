@@ -175,11 +175,20 @@ def detect_delimiter(lines: list[str]) -> str:
 
 
 def _check_readable(path: Path) -> None:
-    if not path.exists():
+    try:
+        exists = path.exists()
+        is_dir = exists and path.is_dir()
+    except OSError as exc:  # a folder on the way this user may not open
+        raise IngestError(
+            msg("ingest.cannot_read_file", why=exc.strerror or str(exc)),
+            file=str(path),
+            hint=msg("ingest.cannot_read_file.hint"),
+        ) from None
+    if not exists:
         raise IngestError(
             msg("ingest.export_missing"), file=str(path), hint=msg("ingest.export_missing.hint")
         )
-    if path.is_dir():
+    if is_dir:
         raise IngestError(msg("ingest.export_is_directory"), file=str(path))
 
 
@@ -230,7 +239,9 @@ def _read_header(
             sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
         raise IngestError(
-            msg("ingest.cannot_read_file", why=exc.strerror), file=str(path)
+            msg("ingest.cannot_read_file", why=exc.strerror),
+            file=str(path),
+            hint=msg("ingest.cannot_read_file.hint"),
         ) from None
     if encoding:
         if problem := encoding_problem(encoding):

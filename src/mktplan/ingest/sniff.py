@@ -144,7 +144,9 @@ def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
             sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
         raise IngestError(
-            msg("ingest.cannot_read_file", why=exc.strerror), file=header.file
+            msg("ingest.cannot_read_file", why=exc.strerror),
+            file=header.file,
+            hint=msg("ingest.cannot_read_file.hint"),
         ) from None
     text = codecs.getincrementaldecoder(header.encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")

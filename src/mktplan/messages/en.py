@@ -15,6 +15,9 @@ MESSAGES: dict[str, str] = {
     "file.too_large": "{what} file is {size} bytes, larger than any plan",
     "file.over_limit": "{what} file is over {max} bytes, larger than any plan",
     "file.unreadable": "cannot read the {what} file: {why}",
+    "file.unreadable.hint": (
+        "check that the user running mktplan may read the file and open its folders (ls -l)"
+    ),
     "file.not_utf8": "the {what} file is not UTF-8 (byte {byte} at offset {offset})",
     "file.not_utf8.hint": "save the file as UTF-8; most editors offer it under 'Save with encoding'",
     "file.nul_bytes": "the {what} file contains NUL bytes; it is not a text file",
@@ -905,6 +908,9 @@ MESSAGES.update(
 )
 
 MESSAGES["ingest.cannot_read_file"] = "cannot read the file: {why}"
+MESSAGES["ingest.cannot_read_file.hint"] = (
+    "check that the user running mktplan may read the file and open its folders (ls -l)"
+)
 MESSAGES["ingest.export_missing"] = "the file does not exist"
 MESSAGES["ingest.export_missing.hint"] = "check the path"
 MESSAGES["ingest.export_is_directory"] = "this is a directory, not an export"

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "file.too_large": "计划文件有 {size} 字节，超过任何计划的大小",
     "file.over_limit": "计划文件超过 {max} 字节，超过任何计划的大小",
     "file.unreadable": "无法读取计划文件：{why}",
+    "file.unreadable.hint": "检查运行 mktplan 的用户能否读取该文件并进入其所在文件夹（ls -l）",
     "file.not_utf8": "计划文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）",
     "file.not_utf8.hint": "把文件另存为 UTF-8；多数编辑器在“编码保存”中提供此选项",
     "file.nul_bytes": "计划文件含有 NUL 字节，不是文本文件",
@@ -696,6 +697,9 @@ MESSAGES.update(
 )
 
 MESSAGES["ingest.cannot_read_file"] = "无法读取文件：{why}"
+MESSAGES["ingest.cannot_read_file.hint"] = (
+    "检查运行 mktplan 的用户能否读取该文件并进入其所在文件夹（ls -l）"
+)
 MESSAGES["ingest.export_missing"] = "文件不存在"
 MESSAGES["ingest.export_missing.hint"] = "检查路径"
 MESSAGES["ingest.export_is_directory"] = "这是一个文件夹，不是导出文件"

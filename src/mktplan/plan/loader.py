@@ -404,11 +404,20 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
 def read_text_file(path: Path, *, what: str = "plan") -> str:
     """Read a UTF-8 text file with errors a user can act on."""
     name = str(path)
-    if not path.exists():
+    try:
+        exists = path.exists()
+        is_dir = exists and path.is_dir()
+    except OSError as exc:  # a folder on the way this user may not open
+        raise PlanError(
+            msg("file.unreadable", what=what, why=exc.strerror or str(exc)),
+            file=name,
+            hint=msg("file.unreadable.hint"),
+        ) from None
+    if not exists:
         raise PlanError(
             msg("file.not_found", what=what), file=name, hint=msg("file.not_found.hint")
         )
-    if path.is_dir():
+    if is_dir:
         raise PlanError(
             msg("file.is_directory", what=what), file=name, hint=msg("file.is_directory.hint")
         )
@@ -419,7 +428,9 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
         raw = read_at_most(path, MAX_BYTES)  # a device or pipe has no size to check first
     except OSError as exc:
         raise PlanError(
-            msg("file.unreadable", what=what, why=exc.strerror or str(exc)), file=name
+            msg("file.unreadable", what=what, why=exc.strerror or str(exc)),
+            file=name,
+            hint=msg("file.unreadable.hint"),
         ) from None
     return decode_text(raw, name, what=what)
 
