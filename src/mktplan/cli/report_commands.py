@@ -81,6 +81,26 @@ def parse_as_of(value: str | None) -> dt.date:
         ) from None
 
 
+def _check_template(template: Path) -> None:
+    """A UsageError when ``--template`` names nothing, a folder, or a device or pipe (whose
+    reading could block); a file that cannot be read is left for the renderer to name."""
+    import stat
+
+    try:
+        mode = template.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        code = "report.template_missing"
+    except OSError:  # no permission on a folder on the way: the renderer says so
+        return
+    else:
+        if stat.S_ISREG(mode):
+            return
+        code = (
+            "report.template_is_directory" if stat.S_ISDIR(mode) else "report.template_not_regular"
+        )
+    raise UsageError(msg(code), file=str(template), hint=msg(f"{code}.hint"))
+
+
 def _choose_format(
     explicit: ReportFormatOption | None, out: str | None, stdout_is_tty: bool
 ) -> ReportFormatOption:
@@ -437,12 +457,7 @@ def report(
             raise UsageError(
                 msg("report.template_md_only"), hint=msg("report.template_md_only.hint")
             )
-        if not template.is_file():
-            raise UsageError(
-                msg("report.template_missing"),
-                file=str(template),
-                hint=msg("report.template_missing.hint"),
-            )
+        _check_template(template)
 
     from mktplan.plan.cache import load_plan
     from mktplan.store import resolve_store
