@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PLANS, run_cli
 
 Q3 = PLANS / "q3-2023-growth.yaml"
 
 
-def _report(tmp_path: Path, *args: str | os.PathLike[str]) -> tuple[int, str]:
-    result = run_cli(
-        "report", Q3, "--as-of", "2023-07-31", "--store", tmp_path / "none.sqlite", *args
-    )
+def _report(
+    tmp_path: Path, *args: str | os.PathLike[str], as_of: str = "2023-07-31"
+) -> tuple[int, str]:
+    result = run_cli("report", Q3, "--as-of", as_of, "--store", tmp_path / "none.sqlite", *args)
     assert "Traceback" not in result.output
     assert "internal error" not in result.output
     return result.code, result.stderr
@@ -51,3 +53,33 @@ def test_a_missing_template_still_does_not_exist(tmp_path: Path) -> None:
     code, stderr = _report(tmp_path, "--format", "md", "--template", tmp_path / "nope.md.j2")
     assert code == 2, stderr
     assert "the template file does not exist" in stderr
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-05", "1899-12-31", "9999-12-31"])
+def test_an_as_of_outside_the_range_is_a_usage_error_naming_it(tmp_path: Path, day: str) -> None:
+    result = run_cli("report", Q3, "--as-of", day, "--store", tmp_path / "none.sqlite")
+    assert result.code == 2, result.output
+    assert f"--as-of must be a date from 1900-01-01 to 9998-12-31, not '{day}'" in result.stderr
+    assert "OverflowError" not in result.output
+    assert "exponent" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cron_refuses_an_as_of_outside_the_range(tmp_path: Path) -> None:
+    folders = [tmp_path / name for name in ("inbox", "done", "rejected", "reports")]
+    for folder in folders:
+        folder.mkdir()
+    store = tmp_path / "s.sqlite"
+    result = run_cli("cron", Q3, *folders, "--store", store, "--as-of", "0001-01-01")
+    assert result.code == 2, result.output
+    assert "--as-of must be a date from 1900-01-01 to 9998-12-31" in result.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "9998-12-31"])
+@pytest.mark.parametrize("fmt", ["md", "json", "table", "brief"])
+def test_the_first_and_last_as_of_report(tmp_path: Path, day: str, fmt: str) -> None:
+    code, stderr = _report(
+        tmp_path, "--format", fmt, "--allow-empty", "--period", "month", as_of=day
+    )
+    assert code == 0, stderr

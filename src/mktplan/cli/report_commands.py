@@ -68,17 +68,35 @@ def last_complete_day() -> dt.date:
     return dt.date.today() - dt.timedelta(days=1)
 
 
+# The as-of dates a report can be computed for: plans lie in 2000–2099 (plan.bounds), and
+# the trend steps back and forward whole periods from the as-of, which near year 1 or 9999
+# leaves the calendar (OverflowError); a century's margin on each side is plenty.
+FIRST_AS_OF = dt.date(1900, 1, 1)
+LAST_AS_OF = dt.date(9998, 12, 31)
+
+
 def parse_as_of(value: str | None) -> dt.date:
     """``--as-of`` as a date (the last complete day when absent); a UsageError names a bad
-    value."""
+    value, or a date outside :data:`FIRST_AS_OF` … :data:`LAST_AS_OF`."""
     if value is None:
         return last_complete_day()
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
             msg("report.bad_as_of", value=value), hint=msg("report.bad_as_of.hint")
         ) from None
+    if not FIRST_AS_OF <= day <= LAST_AS_OF:
+        raise UsageError(
+            msg(
+                "report.as_of_range",
+                first=FIRST_AS_OF.isoformat(),
+                last=LAST_AS_OF.isoformat(),
+                value=value,
+            ),
+            hint=msg("report.as_of_range.hint"),
+        )
+    return day
 
 
 def _check_template(template: Path) -> None:

@@ -701,6 +701,10 @@ MESSAGES.update(
         # report: its own usage errors, refusals and lines
         "report.bad_as_of": "--as-of must be a date like 2023-07-31, not {value!r}",
         "report.bad_as_of.hint": "write the date as YYYY-MM-DD",
+        "report.as_of_range": "--as-of must be a date from {first} to {last}, not {value!r}",
+        "report.as_of_range.hint": (
+            "plans lie in 2000–2099: give a day in or after the plan's period, like 2023-07-31"
+        ),
         "report.format_from_name": "cannot tell the format from the file name {out!r}",
         "report.format_from_name.hint": (
             "pass --format md|xlsx|json|table or use .md, .xlsx, .json or .txt"

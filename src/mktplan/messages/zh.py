@@ -541,6 +541,8 @@ MESSAGES.update(
         # report：命令本身的用法错误、拒绝和输出行
         "report.bad_as_of": "--as-of 必须是 2023-07-31 这样的日期，而不是 {value!r}",
         "report.bad_as_of.hint": "日期写作 YYYY-MM-DD",
+        "report.as_of_range": "--as-of 必须是 {first} 到 {last} 之间的日期，而不是 {value!r}",
+        "report.as_of_range.hint": "计划的日期在 2000–2099 年之间：给出计划期间内或之后的一天，如 2023-07-31",
         "report.format_from_name": "无法从文件名 {out!r} 判断报告格式",
         "report.format_from_name.hint": (
             "加上 --format md|xlsx|json|table，或使用 .md、.xlsx、.json、.txt 扩展名"
