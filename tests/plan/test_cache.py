@@ -3,7 +3,9 @@ changes what load_plan returns or refuses, and never makes a load fail."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,13 @@ def test_a_file_too_large_to_be_a_plan_is_not_read_into_memory(
     monkeypatch.setattr(validate, "check_plan_file", spy)
     cache.check_and_remember(plan_copy)
     assert seen == [None]  # the loader's own size check then refuses the file
+
+
+def test_a_pipe_in_place_of_an_entry_is_left_alone(plan_copy: Path) -> None:
+    expected = load_plan(plan_copy)
+    (entry,) = entries(plan_copy)
+    entry.unlink()
+    os.mkfifo(entry)
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) is None  # not read: no writer
+    assert load_plan(plan_copy) == expected
+    assert stat.S_ISFIFO(os.lstat(entry).st_mode)  # not replaced by the rename

@@ -42,7 +42,7 @@ from mktplan.ingest.mapping import Layout, MappedFile, RejectedRow
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, binary_error
-from mktplan.ingest.rejects import rejects_path, write_rejects
+from mktplan.ingest.rejects import check_rejects_target, rejects_path, write_rejects
 from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
@@ -407,6 +407,8 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
             target = rejects_path(f.path)
             key = Path(os.path.realpath(target))
             by_target.setdefault(key, (target, []))[1].extend(f.mapped.rejects)
+    for target, _ in by_target.values():  # every target before the first is written
+        check_rejects_target(target)
     for target, rejects in by_target.values():
         write_rejects(target, rejects)
     return [target for target, _ in by_target.values()]

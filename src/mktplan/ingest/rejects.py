@@ -21,12 +21,28 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
+def check_rejects_target(path: Path) -> None:
+    """An IngestError when ``path`` is (or links to) a device, a pipe or a socket: renaming
+    the rejects file over it would replace it."""
+    from mktplan.file_kinds import special_kind
+
+    kind = special_kind(path)
+    if kind is not None:
+        raise IngestError(
+            msg("ingest.rejects_not_regular", kind=kind),
+            file=str(path),
+            hint=msg("ingest.rejects_not_regular.hint"),
+        )
+
+
 def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
     """file,line,column,value,reason — UTF-8 with BOM so spreadsheet programs open it right.
 
     Cells that a spreadsheet would run as a formula (``=cmd|…``) are written as text. The file
     is written to a temporary file in the same folder and renamed over ``path``: a reader
-    never sees half a file, and a symlink at ``path`` is replaced, never written through."""
+    never sees half a file, and a symlink at ``path`` is replaced, never written through.
+    A device, a pipe or a socket at ``path`` is refused (:func:`check_rejects_target`)."""
+    check_rejects_target(path)
     folder = path.parent
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

@@ -15,6 +15,11 @@ MESSAGES: dict[str, str] = {
     "file.too_large": "{what} file is {size} bytes, larger than any plan",
     "file.over_limit": "{what} file is over {max} bytes, larger than any plan",
     "file.unreadable": "cannot read the {what} file: {why}",
+    "file.kind.char_device": "a character device",
+    "file.kind.block_device": "a block device",
+    "file.kind.fifo": "a named pipe (FIFO)",
+    "file.kind.socket": "a socket",
+    "file.kind.other": "not a regular file",
     "file.unreadable.hint": (
         "check that the user running mktplan may read the file and open its folders (ls -l)"
     ),
@@ -769,6 +774,14 @@ MESSAGES.update(
             "the file"
         ),
         "report.out_is_directory": "the output path is a directory",
+        "report.out_not_regular": (
+            "--out names {kind}, not a regular file; the report is written to a new file "
+            "renamed over its path, which would replace it, so nothing was written"
+        ),
+        "report.out_not_regular.hint": (
+            "name a regular file or a folder such as reports/, or leave out --out to print "
+            "the report (md, json) to standard output"
+        ),
         "report.out_is_directory.hint": "end it with / or name a file",
         "report.cannot_write": "cannot write the report: {why}",
         "report.cannot_write.hint": "check the folder exists and is writable",
@@ -1128,6 +1141,14 @@ MESSAGES.update(
             "save the export to a file and ingest the file with --skip-invalid"
         ),
         "ingest.rejects_unwritable": "cannot write the rejects file: {why}; nothing was stored",
+        "ingest.rejects_not_regular": (
+            "the rejects file's path is {kind}, not a regular file; writing the rejects file "
+            "would replace it, so nothing was stored or written"
+        ),
+        "ingest.rejects_not_regular.hint": (
+            "rename the export (its rejected rows go to <name>.rejects.csv beside it), or "
+            "ingest without --skip-invalid"
+        ),
         "ingest.rejects_unwritable.hint": (
             "make the input's folder writable (and the rejects path a plain file), or ingest "
             "without --skip-invalid"

@@ -12,6 +12,11 @@ MESSAGES: dict[str, str] = {
     "file.too_large": "计划文件有 {size} 字节，超过任何计划的大小",
     "file.over_limit": "计划文件超过 {max} 字节，超过任何计划的大小",
     "file.unreadable": "无法读取计划文件：{why}",
+    "file.kind.char_device": "字符设备",
+    "file.kind.block_device": "块设备",
+    "file.kind.fifo": "命名管道（FIFO）",
+    "file.kind.socket": "套接字",
+    "file.kind.other": "非普通文件",
     "file.unreadable.hint": "检查运行 mktplan 的用户能否读取该文件并进入其所在文件夹（ls -l）",
     "file.not_utf8": "计划文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）",
     "file.not_utf8.hint": "把文件另存为 UTF-8；多数编辑器在“编码保存”中提供此选项",
@@ -594,6 +599,13 @@ MESSAGES.update(
         "report.out_not_own": "--out 指向一个已存在、但不是 mktplan 写出的报告的文件；已保持原样",
         "report.out_not_own.hint": "换一个文件名或指定文件夹（例如 reports/），或加上 --force 替换该文件",
         "report.out_is_directory": "输出路径是一个文件夹",
+        "report.out_not_regular": (
+            "--out 指向{kind}，不是普通文件；报告先写成新文件再改名到该路径，会把它替换掉，"
+            "所以没有写出任何内容"
+        ),
+        "report.out_not_regular.hint": (
+            "写出普通文件名或 reports/ 这样的文件夹，或去掉 --out，把报告（md、json）输出到标准输出"
+        ),
         "report.out_is_directory.hint": "以 / 结尾，或写出文件名",
         "report.cannot_write": "无法写出报告：{why}",
         "report.cannot_write.hint": "检查文件夹是否存在且可写",
@@ -858,6 +870,13 @@ MESSAGES.update(
         "ingest.rejects_in_pipe": "管道中有行被拒收，而管道没有可写拒收文件的文件夹；没有存入任何数据",
         "ingest.rejects_in_pipe.hint": "把导出内容存成文件，再用 --skip-invalid 导入该文件",
         "ingest.rejects_unwritable": "无法写入拒收文件：{why}；没有存入任何数据",
+        "ingest.rejects_not_regular": (
+            "拒收文件的路径是{kind}，不是普通文件；写出拒收文件会把它替换掉，"
+            "所以没有存入也没有写出任何内容"
+        ),
+        "ingest.rejects_not_regular.hint": (
+            "给导出文件改名（拒收的行写入它旁边的 <文件名>.rejects.csv），或不加 --skip-invalid 导入"
+        ),
         "ingest.rejects_unwritable.hint": (
             "让输入文件所在的文件夹可写（拒收文件路径须是普通文件），或不加 --skip-invalid 导入"
         ),

@@ -86,6 +86,8 @@ def lookup(plan_path: Path, data: bytes) -> Plan | None:
     if entry is None:
         return None
     try:
+        if not entry.is_file():  # none yet, or a pipe whose reading would wait forever
+            return None
         return Plan.model_validate_json(entry.read_bytes())
     except (OSError, ValidationError, ValueError):
         return None
@@ -101,6 +103,8 @@ def store(plan_path: Path, data: bytes, plan: Plan) -> None:
         if Plan.model_validate_json(text) != plan:  # pragma: no cover - a model that does
             return  # not round-trip through JSON is never cached
         entry.parent.mkdir(parents=True, exist_ok=True)
+        if entry.exists() and not entry.is_file():  # a device or pipe the rename would replace
+            return
         # a private temporary name, created with the umask's permissions (not 0600), so a
         # cache folder shared by a team stays readable to it; renamed into place atomically
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

@@ -176,7 +176,9 @@ def check_target(path: Path, protected: Sequence[tuple[str, Path]], *, force: bo
     """Refuse to write the report to ``path`` when it is one of the ``protected`` files
     (what, path; what is plan, store, journal or template: a report.protected.* code), even
     with ``force``; or, without ``force``, when it exists and is not a report mktplan wrote.
-    Raises ReportError."""
+    Refused with ``force`` too: a path that is a device, a pipe or a socket (renaming the
+    report over it would replace it). Raises ReportError."""
+    _refuse_special(path)
     for what, other in protected:
         if _same_file(path, other):
             raise ReportError(
@@ -192,6 +194,19 @@ def check_target(path: Path, protected: Sequence[tuple[str, Path]], *, force: bo
         )
 
 
+def _refuse_special(path: Path) -> None:
+    """A ReportError when ``path`` is (or links to) a device, a pipe or a socket."""
+    from mktplan.file_kinds import special_kind
+
+    kind = special_kind(path)
+    if kind is not None:
+        raise ReportError(
+            msg("report.out_not_regular", kind=kind),
+            file=str(path),
+            hint=msg("report.out_not_regular.hint"),
+        )
+
+
 def _same_file(path: Path, other: Path) -> bool:
     """Whether two paths name one file (through links too); a missing file names nothing."""
     try:
@@ -202,7 +217,8 @@ def _same_file(path: Path, other: Path) -> bool:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and os.replace,
-    so readers never see a half-written report. Creates missing parent folders."""
+    so readers never see a half-written report. Creates missing parent folders. Refuses a
+    directory, and a device, a pipe or a socket, which the rename would replace."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
@@ -211,6 +227,7 @@ def write_atomic(path: Path, data: bytes) -> None:
                 file=str(path),
                 hint=msg("report.out_is_directory.hint"),
             )
+        _refuse_special(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise ReportError(
