@@ -88,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     other exception is turned into a one-paragraph message here.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    _replace_what_the_terminal_cannot_show()
     if argv is None:
         interrupt.install()  # already done by mktplan.__main__; not by an older entry script
     try:
@@ -100,6 +101,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         if argv is None:  # the process ends here: skip the garbage collector's last full
             gc.freeze()  # pass over every object (0.1 s after a 2,000-KPI ingest)
+
+
+# Text of every kind mktplan prints: Chinese messages and plans, ✓, …, –, €.
+_SAMPLE = "中文✓…–€"
+_FAILING = ("strict", "surrogateescape")
+
+
+def _replace_what_the_terminal_cannot_show() -> None:
+    """Let standard output and error write what their encoding cannot hold as \\uXXXX
+    escapes (PYTHONIOENCODING=ascii, a C locale's terminal) instead of failing with
+    UnicodeEncodeError: the message stays whole and readable."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        # surrogateescape (a C locale's default) fails on any character outside the
+        # encoding too; another handler (PYTHONIOENCODING=ascii:replace) is the user's choice
+        if not encoding or getattr(stream, "errors", "strict") not in _FAILING:
+            continue
+        try:
+            _SAMPLE.encode(encoding)
+        except UnicodeEncodeError:
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except LookupError:
+            continue
 
 
 def _run(args: list[str]) -> None:
