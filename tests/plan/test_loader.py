@@ -422,3 +422,17 @@ def test_yaml_mistakes_people_make_are_explained(
     assert message in run.stdout
     assert f"hint: {hint}" in run.stdout
     assert "missing required field" not in run.stdout  # one finding per mistake
+
+
+def test_nel_ls_and_ps_are_characters_of_a_value_not_line_breaks() -> None:
+    # YAML 1.2 (spec 5.4) reads U+0085, U+2028 and U+2029 as ordinary characters; PyYAML,
+    # by YAML 1.1, broke the plain value at them ("could not find expected ':'")
+    text = 'audience: Women\u202825-35\nnote: "a\u2029b"\nname: x\x85y\nowner: Li Na\n'
+    loaded = load_yaml_text(text, "plan.yaml")
+    assert loaded.data == {
+        "audience": "Women\u202825-35",
+        "note": "a\u2029b",
+        "name": "x\x85y",
+        "owner": "Li Na",
+    }
+    assert loaded.marks[("owner",)].line == 4  # no extra lines counted

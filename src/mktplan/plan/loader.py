@@ -66,13 +66,21 @@ class LoadedYaml:
         return self.marks.get(())
 
 
+# NEL, LS and PS: line breaks to YAML 1.1 and so to PyYAML, ordinary characters to YAML 1.2
+# (spec 5.4), as text pasted from a web page or a chat may hold them. They are read through
+# stand-ins from a private-use plane, then put back in every scalar.
+_NON_BREAKS = "\x85\u2028\u2029"
+_STAND_INS = "\U000f0085\U000f2028\U000f2029"
+
+
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, restore: dict[int, int] | None = None) -> None:
         self.file = file
         self.marks: dict[Loc, Mark] = {}
         self.nodes = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
         self._plain: dict[str, Any] = {}  # plain scalar -> its core-schema value (immutable)
+        self._restore = restore  # stand-ins back to the characters they stand for
 
     def fail(self, message: Msg, mark: YamlMark, hint: Msg | None = None) -> PlanError:
         return PlanError(
@@ -104,6 +112,8 @@ class _Builder:
         return text
 
     def scalar(self, event: Any) -> Any:
+        if self._restore is not None:
+            event.value = event.value.translate(self._restore)
         tag = event.tag
         if tag is None or tag == "!":
             # a plain scalar is resolved by the core schema; quoted or `!`-tagged is text
@@ -370,9 +380,14 @@ def explain_mistake(text: str, line: int) -> tuple[int, Msg, Msg] | None:
 
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document; raise :class:`PlanError` with a location on any problem."""
-    builder = _Builder(file)
+    restore = None
+    parsed = text
+    if any(c in text for c in _NON_BREAKS) and not any(c in text for c in _STAND_INS):
+        parsed = text.translate(str.maketrans(_NON_BREAKS, _STAND_INS))
+        restore = str.maketrans(_STAND_INS, _NON_BREAKS)
+    builder = _Builder(file, restore)
     try:
-        events = yaml.parse(text, Loader=_PARSER)
+        events = yaml.parse(parsed, Loader=_PARSER)
         data = builder.build(events)
         # A second document in the same file is almost always a mistake.
         for event in events:
