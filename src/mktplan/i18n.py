@@ -478,15 +478,28 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
     end = message("summary.end", lang)
     gap = summary.gap
     if gap is not None:
-        text = message(
-            "summary.gap",
-            lang,
-            name=gap.name,
-            owner=gap.owner,
-            score=numbers.fraction(gap.score),
-            measure=message(f"summary.gap.{gap.measure}", lang),
-            status=labels(lang)[f"status_{gap.status}"],
-        )
+        status = labels(lang)[f"status_{gap.status}"]
+        kpi = next((k for k in ev.kpis if k.id == gap.kpi), None)
+        if gap.score is None and kpi is not None:  # no quotient ranks it (a target of 0)
+            text = message(
+                "summary.gap.unscored",
+                lang,
+                name=gap.name,
+                owner=gap.owner,
+                side=message(f"summary.gap.{'above' if kpi.better == 'lower' else 'below'}", lang),
+                target=numbers.kpi_value(kpi.target, gap.unit, shown),
+                status=status,
+            )
+        else:
+            text = message(
+                "summary.gap",
+                lang,
+                name=gap.name,
+                owner=gap.owner,
+                score=numbers.fraction(gap.score),
+                measure=message(f"summary.gap.{gap.measure}", lang),
+                status=status,
+            )
         drop = gap.channel
         if drop is not None:
             text += message(

@@ -1103,7 +1103,7 @@ def _kpi_result(
     attainment = None
     variance = None
     if actual is not None and target is not None:
-        attainment = ratio(target, actual) if lower else ratio(actual, target)
+        attainment = _score(target, actual) if lower else _score(actual, target)
         variance = target - actual
 
     expected = pace = forecast = None
@@ -1118,7 +1118,7 @@ def _kpi_result(
         elif not cumulative:
             expected = target  # a level is graded against the target itself, never prorated
     if actual is not None and expected is not None:
-        pace = ratio(expected, actual) if lower else ratio(actual, expected)
+        pace = _score(expected, actual) if lower else _score(actual, expected)
     if actual is not None and not window.empty:
         if curve is None:
             forecast = actual if not cumulative else None
@@ -1201,6 +1201,14 @@ def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
     if latest is None or as_of > (kpi.due or plan.plan.period.end):
         return False
     return (as_of - latest).days > STALE_AFTER_DAYS[plan.plan.cadence]
+
+
+def _score(numerator: Decimal, divisor: Decimal) -> Decimal | None:
+    """Attainment or pace: ``numerator ÷ divisor``, unknown unless the divisor is above 0. A
+    quotient by 0 or a negative number ranks nothing: a `better: lower` cost of −2 (refunds
+    beyond it) against 4 would be −200 %, below every KPI that missed its target; such a KPI
+    is graded by the plain comparison instead (see :func:`_grade`)."""
+    return ratio(numerator, divisor) if divisor > 0 else None
 
 
 def _grade(

@@ -112,6 +112,36 @@ def test_zero_cost_with_better_lower_is_on_track() -> None:
     assert complaints.status == "on_track"
 
 
+def test_a_better_lower_kpi_below_zero_is_graded_by_the_plain_comparison() -> None:
+    # refunds beyond the complaints' count make no sense, but a net cost does go below 0:
+    # 10 ÷ −2 = −500 % would rank it below every KPI that missed its target
+    data = MemoryObservations([obs("web.complaints", 1, "-2")])
+    ev = evaluate(small_plan(), data, AS_OF)
+    complaints = kpi(ev, "web.complaints")
+    assert (complaints.attainment, complaints.pace) == (None, None)
+    assert complaints.status == "on_track"  # −2 is within the allowance of 5 so far
+    assert ev.summary.gap is None or ev.summary.gap.kpi != "web.complaints"
+
+
+def test_the_summary_names_an_unscored_kpi_by_its_side_of_the_target() -> None:
+    from mktplan.i18n import summary_sentences
+    from mktplan.plan.model import Plan
+
+    document = small_plan().model_dump(exclude_unset=True)
+    for module in document["modules"]:
+        for k in module["kpis"]:
+            if k["id"] == "sales":
+                k["target"] = D(0)  # a target of 0: no quotient ranks the KPI
+    data = MemoryObservations([obs("web.sales", 1, "-20")])
+    ev = evaluate(Plan.model_validate(document), data, AS_OF)
+    assert ev.summary.gap is not None
+    assert ev.summary.gap.score is None
+    english = " ".join(summary_sentences(ev, "en"))
+    assert "), below its target 0.00, off track." in english
+    assert " at - " not in english
+    assert "低于目标值 0.00，偏离" in " ".join(summary_sentences(ev, "zh"))
+
+
 def test_status_no_target_and_no_data(ev: Evaluation) -> None:
     assert kpi(ev, "web.visits").status == "no_target"
     signups = kpi(ev, "web.signups")

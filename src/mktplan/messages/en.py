@@ -612,6 +612,9 @@ MESSAGES.update(
         "summary.gap": "Furthest behind is {name} (owner {owner}) at {score} {measure}, {status}",
         "summary.gap.pace": "of its pace",
         "summary.gap.attainment": "of its target",
+        "summary.gap.unscored": "Furthest behind is {name} (owner {owner}), {side} its target {target}, {status}",
+        "summary.gap.below": "below",
+        "summary.gap.above": "above",
         "summary.channel_drop": "; channel {channel} fell most this period ({before} → {now})",
         "summary.burn": (
             "Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
