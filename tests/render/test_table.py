@@ -25,6 +25,18 @@ def test_terminal_report_has_every_section_and_numbers() -> None:
     assert "at risk, stale" in text
 
 
+def test_the_share_of_budget_used_sits_beside_the_budget_less_the_reserve() -> None:
+    ev = sample_evaluation()
+    b = ev.budget
+    text = render_table_text(ev, "en", width=400)
+    rows = {line.split("  ")[0].strip(): line for line in text.splitlines()}
+    used = f"{float(b.used) * 100:.1f}%"
+    assert used not in rows["Total budget"]  # used is of total − reserve, not of the total
+    assert used in rows["Budget less the reserve"]
+    assert f"{b.total - b.reserve:,.2f}" in rows["Budget less the reserve"]
+    assert "扣除应急预备金后的预算" in render_table_text(ev, "zh", width=400)
+
+
 def test_markup_in_plan_text_is_printed_literally() -> None:
     ev = sample_evaluation()
     ev = dataclasses.replace(ev, plan=dataclasses.replace(ev.plan, name="[bold red]Q3[/]"))

@@ -420,17 +420,19 @@ def report_renderables(
     out.append(_section(w["kpis"], kpis, width).renderable())
 
     modules = columns.text_table(columns.MODULES, ev.modules, "table", shown, _plain)
-    totals = [  # the plan totals under the modules, fitted to the width with them
+    totals = [  # the plan totals under the modules, fitted to the width with them; the
+        # share used is of the budget less the reserve, on that row (metrics.md, "Budget")
+        {"budget": numbers.money(b.total, style)},
+        {"budget": numbers.money(b.reserve, style)},
         {
-            "budget": numbers.money(b.total, style),
+            "budget": numbers.money(b.total - b.reserve, style),
             "spend": numbers.money(b.spent, style),
             "budget_used": numbers.fraction(b.used),
         },
-        {"budget": numbers.money(b.reserve, style)},
         {"budget": numbers.money(b.remaining, style)},
     ]
     blank: list[str | None] = [None] * len(modules.keys)
-    totals_labels = (w["total"], w["reserve"], w["remaining"])
+    totals_labels = (w["total"], w["reserve"], w["less_reserve"], w["remaining"])
     with_totals = dataclasses.replace(
         modules,
         rows=[
