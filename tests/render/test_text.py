@@ -84,5 +84,5 @@ def test_tracking_texts_are_written_by_the_report_in_its_language(tmp_path: Path
     assert en[online]["actual"] == (
         "Online sales: 1,761,176.29 / 1,300,000; Conversion rate: 3.54% / 5%"
     )
-    assert en[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46%"
+    assert en[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46 pt"
     assert zh[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46 个百分点"

@@ -11,7 +11,7 @@ import functools
 from decimal import Decimal
 
 from mktplan.evaluation import AlertResult, Evaluation, KpiResult, PlanChange
-from mktplan.i18n import message
+from mktplan.i18n import labels, message
 from mktplan.render import numbers
 from mktplan.vocab import is_percent
 
@@ -58,11 +58,12 @@ def tracking_actual(kpis: list[KpiResult], shown: numbers.Style = numbers.PLAIN)
 def tracking_variance(
     kpis: list[KpiResult], lang: str, shown: numbers.Style = numbers.PLAIN
 ) -> str:
-    """ "Sales: 887,654.32; …": target − actual; a percent KPI's in 个百分点 in Chinese."""
+    """ "Sales: 887,654.32; …": target − actual; a percent KPI's in percent points (0.31 pt,
+    0.31 个百分点), as every difference of percentages is written (metrics.md)."""
 
     def gap(k: KpiResult) -> str:
-        if lang == "zh" and k.variance is not None and is_percent(k.unit):
-            return f"{_n(k.variance, shown=shown)} 个百分点"
+        if k.variance is not None and is_percent(k.unit):
+            return labels(lang)["percent_points"].format(_n(k.variance, shown=shown))
         return _n(k.variance, k.unit, shown=shown.difference)
 
     return "; ".join(f"{k.name}: {gap(k)}" for k in kpis)
