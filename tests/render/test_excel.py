@@ -140,6 +140,21 @@ def test_counts_have_no_trailing_dot(workbook: Any) -> None:
     assert counted
 
 
+def test_the_summary_sheet_says_stale_as_markdown_does(workbook: Any) -> None:
+    ev = sample_evaluation()
+    stale = {k.name for k in ev.summary_kpis() if k.stale}
+    assert stale  # the sample has one
+    comments = {
+        r[0].value: r[-1].value for r in workbook["Summary"].iter_rows(min_row=2, max_col=5)
+    }
+    for name in stale:
+        assert str(comments[name]).endswith(", stale"), name
+    # the KPIs sheet has a column of its own for it: its status cells stay plain labels
+    kpis = workbook["KPIs"]
+    status = _header(kpis).index("Status")
+    assert all("stale" not in str(r[status].value) for r in kpis.iter_rows(min_row=2))
+
+
 def test_budget_figures_are_numbers_so_sums_work(workbook: Any) -> None:
     """The plan totals and line amounts were written as text under the Owner column."""
     lines = workbook["Budget lines"]

@@ -394,8 +394,11 @@ _SHEET_KINDS: dict[str, Kind] = {
 }
 
 
-def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) -> Any:
-    """A cell's value as the sheet stores it: numbers and dates typed, codes as labels."""
+def _sheet_value(
+    column: columns.Column[Row], row: Row, shown: columns.Display, *, noted: bool = False
+) -> Any:
+    """A cell's value as the sheet stores it: numbers and dates typed, codes as labels (with
+    the column's note, "stale", when ``noted``)."""
     value = column.get(row)
     if column.kind == "kpi":
         return (value, None if column.unit is None else column.unit(row))
@@ -408,7 +411,10 @@ def _sheet_value(column: columns.Column[Row], row: Row, shown: columns.Display) 
     if column.kind in ("line", "channel"):
         return columns.cell_text(column, row, shown)
     if column.kind in ("status", "severity", "action", "rule"):
-        return shown.words.get(f"{column.kind}_{value}", str(value))
+        label = shown.words.get(f"{column.kind}_{value}", str(value))
+        if noted and column.note is not None and column.note(row):
+            return f"{label}, {shown.words['stale']}"
+        return label
     return value
 
 
@@ -500,7 +506,11 @@ def _spec_sheet(
         )
         for c in spec
     ]
-    return sheet_columns, [[_sheet_value(c, row, shown) for c in spec] for row in rows]
+    # a status column notes "stale" in its cell (as Markdown does) unless the sheet has a
+    # column of its own for it (the KPIs sheet)
+    flagged = any(c.kind == "flag" and c.label == "stale" for c in spec)
+    values = [[_sheet_value(c, row, shown, noted=not flagged) for c in spec] for row in rows]
+    return sheet_columns, values
 
 
 def _position(table: columns.Table[Row], key: str) -> int:
