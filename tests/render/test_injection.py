@@ -77,3 +77,18 @@ def test_terminal_output_carries_no_control_characters(hostile: tuple[Path, Path
 )
 def test_md_cell(raw: str, cell: str) -> None:
     assert numbers.md_cell(raw) == cell
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("Sales\n---\n# Injected", "Sales --- # Injected"),  # no rule, no heading of its own
+        ('Total "sales"\r\n  line2 ] x', 'Total "sales" line2 \\] x'),
+        ("one line <b>", "one line &lt;b&gt;"),
+        (None, "-"),
+    ],
+)
+def test_md_text_keeps_a_name_inside_its_line(raw: str | None, text: str) -> None:
+    # headings, list items and the summary paragraph: a line break in a plan's name started
+    # a heading, a rule or a paragraph of its own
+    assert numbers.md_text(raw) == text

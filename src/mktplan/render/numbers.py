@@ -278,24 +278,34 @@ def without_controls(value: str) -> str:
     return _CONTROLS.sub("", out)
 
 
+def _md_escaped(value: object) -> str:
+    """Text from a plan or an export with HTML and link syntax escaped and control
+    characters removed; line breaks kept, as LF."""
+    return without_controls(text(value)).replace("\\", "\\\\").translate(_MD_ESCAPES)
+
+
 def md_text(value: object) -> str:
-    """Text from a plan or an export as literal Markdown text (``text`` filter): HTML and
-    link syntax escaped, control characters removed, ``-`` for None."""
-    out = without_controls(text(value)).replace("\\", "\\\\")
-    return out.translate(_MD_ESCAPES)
+    """Text from a plan or an export as literal Markdown text inside a line (``text``
+    filter: a heading, a list item, a paragraph): as :func:`_md_escaped`, with line breaks
+    and the blanks around them as one space (a name over two lines would start a heading or
+    a rule of its own), ``-`` for None."""
+    out = _md_escaped(value)
+    return _LINE_BREAKS.sub(" ", out) if "\n" in out else out
+
+
+_LINE_BREAKS = re.compile(r"[ ]*\n\s*")
 
 
 def md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: as :func:`md_text`, ``|`` escaped, line breaks
-    as ``<br>``."""
+    """Text safe inside a Markdown table cell: as :func:`_md_escaped`, ``|`` escaped, line
+    breaks as ``<br>``."""
     if type(value) is str:  # the same names and words fill thousands of cells
         return _md_cell_text(value)
     return _md_cell(value)
 
 
 def _md_cell(value: object) -> str:
-    out = md_text(value).replace("|", "\\|").strip()
-    return out.replace("\n", "<br>")
+    return _md_escaped(value).replace("|", "\\|").strip().replace("\n", "<br>")
 
 
 _md_cell_text = functools.lru_cache(maxsize=8192)(_md_cell)
