@@ -518,7 +518,7 @@ MESSAGES.update(
 MESSAGES.update(
     {
         # mktplan diff
-        "diff.md_heading": "### mktplan diff: `{old}` → `{new}`",
+        "diff.md_heading": "### mktplan diff: {old} → {new}",
         "diff.summary": "{n} {n:plural/change/changes}: {areas}",
         "diff.area_count": "{n} {area}",
         "diff.list_separator": ", ",

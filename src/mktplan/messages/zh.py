@@ -379,7 +379,7 @@ MESSAGES.update(
 MESSAGES.update(
     {
         # mktplan diff
-        "diff.md_heading": "### mktplan 计划变更：`{old}` → `{new}`",
+        "diff.md_heading": "### mktplan 计划变更：{old} → {new}",
         "diff.summary": "{n} 处变更：{areas}",
         "diff.area_count": "{area} {n}",
         "diff.list_separator": "、",

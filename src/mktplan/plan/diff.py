@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from mktplan.plan.git import run_git
 from mktplan.plan.history import CHANGE_FIELDS
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
+from mktplan.render.numbers import md_cell, without_controls
 
 Value = str | Decimal | dt.date | None
 
@@ -598,9 +600,27 @@ def load_text_side(text: str, label: str, name: str) -> Plan:
     return _plan_or_raise(dataclasses.replace(result, file=label, findings=relabelled), label)
 
 
+# `@name` or `@org/team` where GitHub would link and notify it (not inside `a@b.com`)
+_MENTION = re.compile(r"(?<![\w@])@(?=\w)")
+_JOINER = "\u2060"  # WORD JOINER: invisible, and GitHub's mention pattern stops at it
+
+
 def _cell(value: str) -> str:
-    """Markdown table cell: pipes escaped, newlines folded."""
-    return value.replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell as the report writes one (:func:`md_cell`: HTML, links and
+    images escaped, ``|`` escaped, line breaks as ``<br>``), and @mentions defused: the
+    diff is posted as a pull-request comment, where `@team` from a plan would notify."""
+    if not value.strip():  # an empty cell stays empty (md_cell writes "-" for no value)
+        return ""
+    return _MENTION.sub("@" + _JOINER, md_cell(value))
+
+
+def _code_span(label: str) -> str:
+    """``label`` (a path or REV:path) as one inline code span, whatever backticks or line
+    breaks it holds: inside it no tag, link or mention is rendered."""
+    text = without_controls(label).replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 CAREFUL_MARK = "⚠"
@@ -715,7 +735,8 @@ def groups(diff: PlanDiff) -> list[tuple[Group, list[Change]]]:
 def to_markdown(diff: PlanDiff, lang: str = "en") -> str:
     """A pull-request comment in ``lang``: a heading, a summary line, one table per group of
     changes (what they affect), and the budget totals before and after."""
-    heading = message("diff.md_heading", lang, old=diff.old_label, new=diff.new_label)
+    old, new = _code_span(diff.old_label), _code_span(diff.new_label)
+    heading = message("diff.md_heading", lang, old=old, new=new)
     lines = [heading, "", summary(diff, lang)]
     for group, found in groups(diff):
         lines += [
