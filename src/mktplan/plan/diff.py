@@ -381,15 +381,61 @@ def _entry_key(model: BaseModel) -> str:
     return type(model).__name__.lower()
 
 
-def _keyed(entries: Sequence[BaseModel]) -> dict[str, BaseModel]:
-    seen: dict[str, int] = {}
-    keyed: dict[str, BaseModel] = {}
-    for entry in entries:
-        key = _entry_key(entry)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        keyed[key + (f" (#{n + 1})" if n else "")] = entry
-    return keyed
+def _shape(model: BaseModel) -> object:
+    """What tells apart entries that share a key: an alert's conditions (below_target or
+    below_pace on the same KPI), an action's owner (two "Ads" actions); None otherwise."""
+    if isinstance(model, Alert):
+        return tuple(name for name, _ in model.conditions())
+    if isinstance(model, Action):
+        return model.owner
+    return None
+
+
+Pair = tuple[str, BaseModel | None, BaseModel | None]
+
+
+def _pair_up(old: list[BaseModel], new: list[BaseModel]) -> list[tuple[int, int]]:
+    """Indexes (into old, into new) of the entries that are one entry across versions, among
+    entries that share a key: equal entries first (a reordering is no change), then entries
+    of the same shape, then the rest in order."""
+    pairs: list[tuple[int, int]] = []
+    free_old, free_new = list(range(len(old))), list(range(len(new)))
+    for same in (lambda a, b: a == b, lambda a, b: _shape(a) == _shape(b), lambda a, b: True):
+        for i in list(free_old):
+            j = next((j for j in free_new if same(old[i], new[j])), None)
+            if j is not None:
+                pairs.append((i, j))
+                free_old.remove(i)
+                free_new.remove(j)
+    return pairs
+
+
+def _matched(old: Sequence[BaseModel], new: Sequence[BaseModel]) -> Iterator[Pair]:
+    """The entries of two versions of a list, matched by content, not position: by key
+    (:func:`_entry_key`), and among entries sharing a key by :func:`_pair_up`. An entry whose
+    key repeats is named by its place among them (`key (#2)`), in the new list if it is
+    there, else in the old one; keys in the old order, then keys only the new side has."""
+    old_groups: dict[str, list[BaseModel]] = {}
+    new_groups: dict[str, list[BaseModel]] = {}
+    for entries, groups in ((old, old_groups), (new, new_groups)):
+        for entry in entries:
+            groups.setdefault(_entry_key(entry), []).append(entry)
+    for key in _union_order(list(old_groups), list(new_groups)):
+        before, after = old_groups.get(key, []), new_groups.get(key, [])
+        pairs = _pair_up(before, after)
+        paired_old = {i for i, _ in pairs}
+        paired_new = {j: i for i, j in pairs}
+        for j, entry in enumerate(after):
+            i = paired_new.get(j)
+            yield _nth(key, j), None if i is None else before[i], entry
+        for i, entry in enumerate(before):
+            if i not in paired_old:
+                yield _nth(key, i), entry, None
+
+
+def _nth(key: str, index: int) -> str:
+    """The name of the entry at ``index`` among those sharing ``key``: `key`, `key (#2)`."""
+    return key + (f" (#{index + 1})" if index else "")
 
 
 def _entry_item(area: Area, parent: str, key: str) -> str:
@@ -403,10 +449,8 @@ def _entry_item(area: Area, parent: str, key: str) -> str:
 def _entries(
     area: Area, parent: str, old: Sequence[BaseModel], new: Sequence[BaseModel]
 ) -> Iterator[Change]:
-    old_by_key, new_by_key = _keyed(old), _keyed(new)
-    for key in _union_order(list(old_by_key), list(new_by_key)):
+    for key, before, after in _matched(old, new):
         item = _entry_item(area, parent, key)
-        before, after = old_by_key.get(key), new_by_key.get(key)
         if before is None and after is not None:
             yield Change(area, item, "", Kind.added, None, _describe(after))
             yield from _added_children(after, item)
@@ -462,9 +506,7 @@ def _sublist(
 ) -> Iterator[Change]:
     """A list of entries inside an entry (a KPI's checkpoints, …): matched by key, each
     change named `field[key].subfield`."""
-    old_by_key, new_by_key = _keyed(old), _keyed(new)
-    for key in _union_order(list(old_by_key), list(new_by_key)):
-        before, after = old_by_key.get(key), new_by_key.get(key)
+    for key, before, after in _matched(old, new):
         if before is None and after is not None:
             yield Change(area, item, f"{field}[{key}]", Kind.added, None, _describe(after))
         elif after is None and before is not None:
