@@ -91,7 +91,9 @@ _MAPPING = frozenset(
         "cadence",
     }
 )
-_GRADING = frozenset({"better", "alert_response_hours", "status_thresholds", "reserve_range"})
+_GRADING = frozenset(
+    {"better", "alert_response_hours", "status_thresholds", "reserve_range", "budget_alerts"}
+)
 _PEOPLE = frozenset({"owner", "collaborators"})
 # Changes that alter past numbers or grades: a reviewer must look twice.
 _CAREFUL = frozenset({"formula", "aggregation", "weight", "role", "unit", "better"})
@@ -557,6 +559,11 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
             changes.extend(_named(_DICT_AREAS[name], before, after))
         elif _is_entries(before) and _is_entries(after):  # a new list of entries
             changes.extend(_sublist(Area.plan, name, name, before, after))
+        elif isinstance(before, BaseModel) and isinstance(after, BaseModel):
+            # a block of settings (budget_alerts): each field named `budget_alerts.over_budget`
+            changes.extend(_walk(Area.plan, "plan", before, after, f"{name}."))
+        elif isinstance(before, dict) or isinstance(after, dict):
+            changes.extend(_mapping(Area.plan, "plan", name, before or {}, after or {}))
         else:  # a new top-level field of the plan: compared as a value
             changes.append(
                 Change(Area.plan, name, "", Kind.changed, _as_value(before), _as_value(after))
