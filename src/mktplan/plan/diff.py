@@ -95,6 +95,12 @@ _GRADING = frozenset(
     {"better", "alert_response_hours", "status_thresholds", "reserve_range", "budget_alerts"}
 )
 _PEOPLE = frozenset({"owner", "collaborators"})
+# The group of an added or removed entry: the first whose fields the entry has a value in.
+_ENTRY_GROUPS = (
+    (_MONEY, Group.money),
+    (_TARGETS - {"status"}, Group.targets),
+    (_PEOPLE, Group.people),
+)
 # Changes that alter past numbers or grades: a reviewer must look twice.
 _CAREFUL = frozenset({"formula", "aggregation", "weight", "role", "unit", "better"})
 
@@ -118,10 +124,25 @@ class Change:
     kind: Kind
     old: Shown
     new: Shown
+    # an added or removed entry: the fields it has a value in (a module's include "role" when
+    # one of its KPIs has a role), which decide its group and whether it is careful
+    carries: frozenset[str] = frozenset()
+
+    @property
+    def _whole_entry(self) -> bool:
+        """An added or removed module, KPI or action (not a field inside one)."""
+        return (
+            self.kind is not Kind.changed
+            and not self.field
+            and self.area in (Area.module, Area.kpi, Area.action)
+        )
 
     @property
     def group(self) -> Group:
-        """What the change affects: grading, data mapping, targets and dates, money, people."""
+        """What the change affects: grading, data mapping, targets and dates, money, people.
+        An added or removed module, KPI or action goes where its weightiest field would:
+        money if it has a budget, else targets and dates if it has a target, due date or
+        dates, else people (an owner), else data mapping."""
         head = self.field.split(".")[0]
         if self.area is Area.source:
             return Group.mapping
@@ -131,6 +152,11 @@ class Change:
             return Group.people
         if self.area is Area.milestone:
             return Group.targets
+        if self._whole_entry:
+            for heads, group in _ENTRY_GROUPS:
+                if self.carries & heads:
+                    return group
+            return Group.mapping
         if self.item in _GRADING or head in _GRADING:
             return Group.grading
         if self.area is Area.budget or head in _MONEY:
@@ -150,6 +176,11 @@ class Change:
         head = self.field.split(".")[0]
         if self.area is Area.source or "checkpoint" in self.field or "checkpoint" in self.item:
             return True
+        if self._whole_entry and self.area is not Area.action:
+            # a removed module or KPI takes its reported numbers and grades (and, renamed,
+            # its stored data) out of the report; a KPI with a role re-totals spend,
+            # revenue and ROI of its module and the plan
+            return self.kind is Kind.removed or "role" in self.carries
         if self.item == "status_thresholds":
             return True
         return self.area is Area.kpi and self.kind is Kind.changed and head in _CAREFUL
@@ -454,12 +485,23 @@ def _entries(
     for key, before, after in _matched(old, new):
         item = _entry_item(area, parent, key)
         if before is None and after is not None:
-            yield Change(area, item, "", Kind.added, None, _describe(after))
+            yield Change(area, item, "", Kind.added, None, _describe(after), _carried(after))
             yield from _added_children(after, item)
         elif after is None and before is not None:
-            yield Change(area, item, "", Kind.removed, _describe(before), None)
+            yield Change(area, item, "", Kind.removed, _describe(before), None, _carried(before))
         elif before is not None and after is not None:
             yield from _walk(area, item, before, after)
+
+
+def _carried(model: BaseModel) -> frozenset[str]:
+    """The fields ``model`` has a value in; a module adds "role" if one of its KPIs has one."""
+    names = {name for name in type(model).model_fields if getattr(model, name) not in _EMPTY}
+    if isinstance(model, Module) and any(k.role is not None for k in model.kpis):
+        names.add("role")
+    return frozenset(names)
+
+
+_EMPTY: tuple[object, ...] = (None, [], {}, "")
 
 
 def _added_children(model: BaseModel, item: str) -> Iterator[Change]:
