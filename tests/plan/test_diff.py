@@ -469,7 +469,30 @@ def test_cli_rev_path_not_at_revision(repo: Path) -> None:
     newer = write(repo / "plans" / "new.yaml", BASE)
     result = run_cli("diff", newer, "--rev", "HEAD")
     assert result.code == 2
-    assert "plans/new.yaml does not exist at revision 'HEAD'" in result.stderr
+    assert "plans/new.yaml is not in revision 'HEAD' under this path" in result.stderr
+    # the hint is true whether the plan was added later, misspelt or renamed
+    assert "added after HEAD, or is misspelt" in result.stderr
+    assert "git show HEAD:OLD_PATH > old.yaml" in result.stderr
+
+
+def test_cli_rev_follows_a_rename(repo: Path) -> None:
+    git(repo, "mv", "plans/q3.yaml", "plans/2023-q3.yaml")
+    renamed = repo / "plans" / "2023-q3.yaml"
+    write(renamed, edit(("  owner: Zhou Yun\n", "  owner: Li Na\n")))
+    git(repo, "commit", "-q", "-am", "rename and edit")
+    result = run_cli("diff", renamed, "--rev", "HEAD~1", "--format", "json")
+    assert result.code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["old"] == "HEAD~1:plans/q3.yaml"
+    assert [(c["item"], c["field"], c["old"], c["new"]) for c in document["changes"]] == [
+        ("offline", "owner", "Zhou Yun", "Li Na")
+    ]
+
+
+def test_cli_rev_follows_a_rename_not_yet_committed(repo: Path) -> None:
+    git(repo, "mv", "plans/q3.yaml", "plans/2023-q3.yaml")
+    result = run_cli("diff", repo / "plans" / "2023-q3.yaml", "--rev", "HEAD", "--exit-code")
+    assert (result.code, result.output) == (0, "")
 
 
 def test_cli_rev_outside_git(tmp_path: Path) -> None:

@@ -672,9 +672,11 @@ MESSAGES.update(
         "diff.unknown_rev.hint": (
             "name a commit, branch or tag that exists, e.g. --rev HEAD~1 or --rev main"
         ),
-        "diff.not_at_rev": "{path} does not exist at revision {rev!r}",
+        "diff.not_at_rev": "{path} is not in revision {rev!r} under this path",
         "diff.not_at_rev.hint": (
-            "the plan was added later; pick a later revision or compare two files"
+            "the plan was added after {rev}, or is misspelt; if it was renamed or copied"
+            " from another file, compare two files: git show {rev}:OLD_PATH > old.yaml,"
+            " then mktplan diff old.yaml {path}"
         ),
         "diff.not_utf8": "{label} is not UTF-8",
         "diff.not_utf8.hint": "plans are UTF-8 text files",

@@ -517,8 +517,11 @@ MESSAGES.update(
         "diff.not_a_repo.hint": "改为比较两个文件：mktplan diff OLD.yaml NEW.yaml",
         "diff.unknown_rev": "未知的版本 {rev!r}",
         "diff.unknown_rev.hint": "写出存在的提交、分支或标签，例如 --rev HEAD~1 或 --rev main",
-        "diff.not_at_rev": "版本 {rev!r} 中不存在 {path}",
-        "diff.not_at_rev.hint": "计划是后来才添加的；选择更晚的版本，或比较两个文件",
+        "diff.not_at_rev": "版本 {rev!r} 中此路径下没有 {path}",
+        "diff.not_at_rev.hint": (
+            "计划是 {rev} 之后才添加的，或路径拼写有误；若由其他文件改名或复制而来，请比较两个文件："
+            "git show {rev}:旧路径 > old.yaml，再运行 mktplan diff old.yaml {path}"
+        ),
         "diff.not_utf8": "{label} 不是 UTF-8 编码",
         "diff.not_utf8.hint": "计划是 UTF-8 文本文件",
     }

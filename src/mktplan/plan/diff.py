@@ -665,12 +665,15 @@ def read_at_rev(path: Path, rev: str) -> GitVersion:
     if resolved.returncode != 0:
         raise UsageError(msg("diff.unknown_rev", rev=rev), hint=msg("diff.unknown_rev.hint"))
     shown = run_git(["show", f"{rev}:{relative}"], root)
+    if shown.returncode != 0 and (before := _renamed_from(root, rev, relative)) is not None:
+        relative = before  # renamed or moved since: compare with the file it was then
+        shown = run_git(["show", f"{rev}:{relative}"], root)
     label = f"{rev}:{relative}"
     if shown.returncode != 0:
         raise UsageError(
             msg("diff.not_at_rev", path=relative, rev=rev),
             file=str(path),
-            hint=msg("diff.not_at_rev.hint"),
+            hint=msg("diff.not_at_rev.hint", path=relative, rev=rev),
         )
     try:
         text = shown.stdout.decode("utf-8-sig")
@@ -679,6 +682,20 @@ def read_at_rev(path: Path, rev: str) -> GitVersion:
             msg("diff.not_utf8", label=label), file=label, hint=msg("diff.not_utf8.hint")
         ) from None
     return GitVersion(text, label)
+
+
+def _renamed_from(root: Path, rev: str, relative: str) -> str | None:
+    """The path ``relative`` had at ``rev``, when git sees the file renamed or moved between
+    ``rev`` and the working tree (``git diff -M``, as ``git log --follow`` finds renames)."""
+    found = run_git(["diff", "-z", "-M", "--name-status", "--diff-filter=R", rev, "--"], root)
+    if found.returncode != 0:
+        return None
+    fields = found.stdout.decode("utf-8", "surrogateescape").split("\0")
+    # -z writes each rename as three fields: R<similarity>, the old path, the new path
+    for at in range(0, len(fields) - 2, 3):
+        if fields[at].startswith("R") and fields[at + 2] == relative:
+            return fields[at + 1]
+    return None
 
 
 def load_text_side(text: str, label: str, name: str) -> Plan:
