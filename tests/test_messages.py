@@ -77,6 +77,7 @@ def test_every_code_built_from_a_name_has_both_texts() -> None:
     built += [f"diff.header.{h}" for h in diff.HEADERS]
     built += [f"diff.total_header.{h}" for h in diff.TOTAL_HEADERS]
     built += [f"weekly.change_field.{f}" for f in history.CHANGE_FIELDS]
+    built += [f"diff.field.{f}" for f in diff.FIELD_NAMES]
     built += [f"validate.{kind}" for kind in validate.TYPE_ERRORS]
     assert sorted(c for c in built if c not in en.MESSAGES or c not in zh.MESSAGES) == []
     assert {k for k in en.MESSAGES if k.startswith("diff.total.")} == set(diff.TOTAL_KEYS.values())

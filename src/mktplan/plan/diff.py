@@ -22,8 +22,8 @@ from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.i18n import Msg, message, msg
+from mktplan.plan import model as plan_model
 from mktplan.plan.git import run_git
-from mktplan.plan.history import CHANGE_FIELDS
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 from mktplan.render.numbers import md_cell, without_controls
@@ -736,16 +736,14 @@ CAREFUL_MARK = "⚠"
 
 def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, str, str]:
     """(area, item, field, old, new, change) as display text in ``lang``, shared by table
-    and Markdown; a change to review carefully has its field marked ⚠. Field names stay as
-    the plan's YAML writes them (that is what a reviewer finds in the file), except those the
-    weekly report names in ``lang`` too (zh: 目标值 for target)."""
+    and Markdown; a change to review carefully has its field marked ⚠. Field names are the
+    YAML's in English and translated in Chinese (:func:`field_label`: 目标值 for target, as
+    the weekly report names it)."""
     kind = message(f"diff.kind.{change.kind.value}", lang)
-    what = change.field if change.kind is Kind.changed else kind
-    # the weekly report's plan-change fields have names of their own (weekly.change_field.*)
-    if change.kind is Kind.changed and lang != "en" and change.field in CHANGE_FIELDS:
-        what = message(f"weekly.change_field.{change.field}", lang)
+    field = field_label(change.field, lang)
+    what = field if change.kind is Kind.changed else kind
     if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
-        what = f"{change.field} {kind}"
+        what = f"{field} {kind}"
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old, lang)
@@ -754,6 +752,43 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
     )
     area = message(f"diff.area.{change.area.value}", lang)
     return (area, item_label(change.item, lang), what, old, new, change.delta_text(lang))
+
+
+def _model_fields() -> tuple[frozenset[str], frozenset[str]]:
+    """Every field name of the plan's models, and those whose values are mappings keyed by
+    the plan's own words (`columns`, `lines`, `checkpoints`, …)."""
+    names: set[str] = set()
+    keyed: set[str] = set()
+    for model in vars(plan_model).values():
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for name, info in model.model_fields.items():
+                names.add(name)
+                if "dict[" in str(info.annotation):
+                    keyed.add(name)
+    return frozenset(names), frozenset(keyed)
+
+
+FIELD_NAMES, _KEYED_FIELDS = _model_fields()
+_SEGMENT = re.compile(r"([^.\[]*)(\[[^\]]*\])?\.?")
+
+
+def field_label(field: str, lang: str = "en") -> str:
+    """A change's dotted field in ``lang``: each field name translated (zh: 预算告警.超预算
+    for budget_alerts.over_budget), the plan's own keys (a column header, a budget line,
+    a checkpoint date) left as written. In English, the YAML's names."""
+    if lang == "en" or not field:
+        return field
+    out: list[str] = []
+    after_keyed = False
+    for name, index in _SEGMENT.findall(field):
+        if not name and not index:
+            continue
+        shown = name
+        if name in FIELD_NAMES and not after_keyed:
+            shown = message(f"diff.field.{name}", lang)
+        out.append(shown + index)
+        after_keyed = name in _KEYED_FIELDS and not index
+    return ".".join(out)
 
 
 LINE_PREFIX = "line "  # a budget line's item: `line promotion` (JSON keeps it so)
