@@ -357,6 +357,16 @@ def test_cli_changed_table_and_exit_codes(pair: tuple[Path, Path]) -> None:
     assert run_cli("diff", *pair, "--exit-code").code == 1
 
 
+def test_cli_table_shows_plan_text_as_written_not_as_rich_markup(tmp_path: Path) -> None:
+    old = write(tmp_path / "old.yaml", BASE)
+    name = next(line for line in BASE.splitlines() if line.startswith("  name: "))
+    new = write(tmp_path / "new.yaml", edit((name, '  name: "[bold red]Q3[/] \\e[2Jplan"')))
+    result = run_cli("diff", old, new, env={"COLUMNS": "200"})
+    assert result.code == 0, result.output
+    assert "[bold red]Q3[/] [2Jplan" in result.stdout  # its markup shown, its ESC dropped
+    assert "\x1b" not in result.stdout
+
+
 def test_cli_json_and_md(pair: tuple[Path, Path]) -> None:
     result = run_cli("diff", *pair, "--format", "json")
     assert result.code == 0

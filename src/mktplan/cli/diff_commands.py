@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -88,9 +89,16 @@ def diff(
         typer.echo(plan_diff.to_markdown(result, chosen), nl=False)
     else:
         from rich.table import Table
+        from rich.text import Text
+
+        from mktplan.render.numbers import without_controls
+
+        def cells(values: Sequence[str]) -> list[Text]:
+            # plan text is shown as written: "[bold]…" is no rich markup, ESC no command
+            return [Text(without_controls(v)) for v in values]
 
         out = console()
-        out.print(f"{result.old_label} → {result.new_label}", soft_wrap=True)
+        out.print(f"{result.old_label} → {result.new_label}", soft_wrap=True, markup=False)
         for group, found in plan_diff.groups(result):
             table = Table(title=plan_diff.group_label(group, chosen), title_justify="left")
             for header, label in zip(plan_diff.HEADERS, plan_diff.headers(chosen), strict=True):
@@ -101,7 +109,7 @@ def diff(
                     label, justify="right" if numeric else "left", no_wrap=numeric, overflow="fold"
                 )
             for change in found:
-                table.add_row(*plan_diff.render_cells(change, chosen))
+                table.add_row(*cells(plan_diff.render_cells(change, chosen)))
             out.print(table)
         totals = Table(title=message("diff.budget_totals", chosen), title_justify="left")
         for header, label in zip(
@@ -109,7 +117,7 @@ def diff(
         ):
             totals.add_column(label, justify="left" if header == "budget" else "right")
         for total in result.totals:
-            totals.add_row(*plan_diff.render_total(total, chosen))
+            totals.add_row(*cells(plan_diff.render_total(total, chosen)))
         out.print(totals)
-        out.print(plan_diff.summary(result, chosen), soft_wrap=True)
+        out.print(plan_diff.summary(result, chosen), soft_wrap=True, markup=False)
     raise typer.Exit(EXIT_INVALID if exit_code else EXIT_OK)
