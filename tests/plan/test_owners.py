@@ -19,6 +19,37 @@ def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "owner",
+    [
+        "张三和李四",
+        "张三 和 李四",
+        "王芳与李雷",
+        "周云及王芳",
+        "欧阳娜娜和李四",
+        "张三丰与李四",
+        "Li Hua 和 王芳",
+    ],
+)
+def test_names_joined_by_he_yu_ji_are_two_owners(tmp_path: Path, owner: str) -> None:
+    plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:24 modules[0].owner: {owner!r} names more than one owner" in run.stdout
+
+
+# 和, 与 and 及 are also characters of names: 和平 is a common given name, 和 a surname
+@pytest.mark.parametrize(
+    "owner",
+    ["张和平", "刘和平", "和珅", "和凝", "王与之", "沈与求", "李及", "欧阳和平", "孙和", "与之"],
+)
+def test_a_name_with_he_yu_ji_in_it_is_one_owner(tmp_path: Path, owner: str) -> None:
+    run = run_cli(
+        "validate", write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    )
+    assert run.code == 0, run.stdout
+
+
+@pytest.mark.parametrize(
     "owner", ["周云", "Zhao Qiang", "欧阳娜娜", "Mary-Jane O'Neil", "渠道组 孙丽"]
 )
 def test_one_person_is_fine(tmp_path: Path, owner: str) -> None:

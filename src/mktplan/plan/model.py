@@ -127,7 +127,7 @@ _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队�
 
 
 def _one_person(value: Any) -> Any:
-    """An owner is one person: a list, or a name joined with 'and', ',', '/', '、' is two."""
+    """An owner is one person: a list, or names joined with 'and', ',', '/', '、', 和 is two."""
     if isinstance(value, (list, tuple)):
         raise InvalidValue(msg("validate.owner_list", n=len(value)))
     if isinstance(value, str):
@@ -136,10 +136,33 @@ def _one_person(value: Any) -> Any:
             raise InvalidValue(msg("validate.owner_empty"))
         # 周云 王芳: two Chinese names side by side are two people (渠道组 孙丽 is one, of a team)
         names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
-        if len(names) > 1 or re.search(r"[,，、/;；&+]|\band\b|\bund\b|和|与|及", stripped):
+        if (
+            len(names) > 1
+            or re.search(r"[,，、/;；&+]|\band\b|\bund\b", stripped)
+            or any(_joins_two_names(token) for token in stripped.split())
+        ):
             raise InvalidValue(msg("validate.owner_several", owner=stripped))
         return stripped
     return value
+
+
+_LONGEST_NAME = 4  # 欧阳娜娜: a compound surname and a two-character given name
+
+
+def _joins_two_names(token: str) -> bool:
+    """Whether 和, 与 or 及 in ``token`` (text without spaces) joins two names: 张三和李四 is two
+    people, but 张和平, 和珅 and 王与之 are one each, the character part of the name. It joins
+    when both sides are names of two or more characters, or when the token is longer than
+    one name; standing alone between spaces (张三 和 李四) it always does."""
+    if token in {"和", "与", "及"}:
+        return True
+    for at, char in enumerate(token):
+        if char not in "和与及" or at == 0 or at == len(token) - 1:
+            continue  # 和珅: a character of the name, not a conjunction
+        before, after = token[:at], token[at + 1 :]
+        if (len(before) >= 2 and len(after) >= 2) or len(token) > _LONGEST_NAME:
+            return True
+    return False
 
 
 Owner = Annotated[
