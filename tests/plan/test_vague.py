@@ -114,6 +114,50 @@ def test_an_event_named_goal_fails_validate_with_the_reason(tmp_path: Path) -> N
     assert "双11, 618, Q3, 2025 say when, not how much" in run.stdout
 
 
+# M.D sale days say when, like 双11 and 618: 9.9, 3.8, 5.20, 7.7, 8.8 ...
+MONTH_DAY_NAMED = [
+    "9.9 促销",
+    "3.8 女神节",
+    "3·8 妇女节活动",
+    "7.7 大促",
+    "8.8 会员日",
+    "10.1 黄金周特卖",
+    "9.9",
+    "7.7 sale",
+    "Win the 9.9 shopping festival",
+]
+
+
+@pytest.mark.parametrize("goal", MONTH_DAY_NAMED)
+def test_a_month_day_sale_date_does_not_make_a_goal_measurable(goal: str) -> None:
+    reason = vague_reason(goal)
+    assert reason is not None
+    assert "no number apart from dates" in reason
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "9.9 促销 GMV 300 万元",
+        "3.8 女神节新增会员 5000 人",
+        "转化率 3.8%",
+        "客单价 9.9 元",
+        "Rating 4.8 by 30 June",
+        "ROI 3.5 by Q3",
+    ],
+)
+def test_month_day_goals_with_a_quantity_pass(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+@pytest.mark.parametrize("goal", ["9.9 促销", "3.8 女神节", "11.11 大促"])
+def test_a_month_day_goal_fails_validate_as_a_double_11_does(tmp_path: Path, goal: str) -> None:
+    text = mutate("goal: Brand keyword searches +30 % by 31 March 2024", f'goal: "{goal}"')
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert f"modules[1].goal: module 'brand': the goal '{goal}' is not measurable" in run.stdout
+
+
 def test_a_bare_number_is_a_quantity_only_when_it_is_a_kpi_target() -> None:
     from decimal import Decimal
 

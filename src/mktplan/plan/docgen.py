@@ -54,8 +54,9 @@ RULES = """\
 
 - **SMART goals**: every module's `goal` names a quantity — a number with its unit or noun
   (`5 %`, `70 万元`, `2,000 registrations`), a sign (`+30`) or one of the module's KPI
-  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025) say
-  when, not how much — and is not a known vague phrase
+  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025, and
+  a month.day sale day such as `9.9 促销` or `3.8 女神节`) say when, not how much — and is
+  not a known vague phrase
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,

@@ -33,6 +33,14 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
 ]
 
+# M.D as shops name their sale days (9.9, 3.8, 5.20, 7.7, 12.12): month 1-12, day 1-31
+_MONTH_DAY = r"(?<![\d.,])(?:1[0-2]|0?[1-9])\s*[.·]\s*(?:3[01]|[12]\d|0?[1-9])(?![\d.,])"
+_EVENT_WORDS = (
+    r"节|節|女王|女神|妇女|婦女|大促|促销|促銷|购物|購物|活动|活動|期间|期間|狂欢|狂歡|特卖|特賣"
+    r"|秒杀|秒殺|会员日|會員日|店庆|店慶|专场|專場|黄金周|黃金周|国庆|國慶"
+    r"|sale\b|day\b|festival|shopping|promo"
+)
+
 # Shopping festivals and other events named by numbers: 双11 is a date, not a target.
 _EVENT_PATTERNS = [
     re.compile(r"双\s*(?:11|12|十一|十二)|双旦"),
@@ -42,9 +50,9 @@ _EVENT_PATTERNS = [
         r"|(?!festival|sale|shopping|day|event|campaign)[a-z]))",
         re.I,
     ),
-    re.compile(
-        r"(?<![\d.])3\s*[.·]\s*8(?![\d])\s*(?=节|女王|妇女|婦女|大促|购物|活动|期间|sale|day)", re.I
-    ),
+    # a month.day beside an event word (9.9 促销, 3.8 女神节, 7.7 sale) or alone: a date
+    re.compile(rf"{_MONTH_DAY}\s*(?=(?:{_EVENT_WORDS}))", re.I),
+    re.compile(rf"^\s*{_MONTH_DAY}\s*$"),
     # a bare year; "2000 new registrations" is a quantity
     re.compile(
         r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%％])(?!\s*(?:[万萬亿億元人次个個单件位倍]|[a-z]))", re.I
