@@ -75,3 +75,50 @@ def test_a_column_routed_to_two_modules_with_a_formula_kpi_is_one_finding(tmp_pa
     assert run.code == 1
     assert run.stdout.count("maps column 'Conv' to 'online.conversion', a formula KPI") == 1
     assert "(1 error," in run.stdout
+
+
+OVER = ("budget: 50000, status", "budget: 70000, status")  # online's actions: 70,000 of 60,000
+ONLINE_OVER = "modules[0].actions: actions of module 'online' plan 70,000, more than its budget"
+
+
+def test_a_reserve_that_is_not_a_number_hides_no_action_budget_sum(tmp_path: Path) -> None:
+    plan = write(tmp_path, mutate("reserve: 12000", "reserve: lots", mutate(*OVER)))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:13 budget.reserve: 'lots' is not a number for 'reserve'" in run.stdout
+    assert f"{plan}:33 {ONLINE_OVER} 60,000" in run.stdout
+    # the sums that add the reserve are not worked out from its placeholder
+    assert "the reserve is" not in run.stdout
+    assert "budget lines" not in run.stdout
+    assert "(2 errors" in run.stdout
+
+
+def test_a_total_that_is_not_a_number_hides_no_action_budget_sum(tmp_path: Path) -> None:
+    plan = write(tmp_path, mutate("total: 100000", "total: lots", mutate(*OVER)))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:33 {ONLINE_OVER} 60,000" in run.stdout
+    assert "(2 errors" in run.stdout
+
+
+def test_a_bad_action_date_hides_no_action_budget_sum(tmp_path: Path) -> None:
+    text = mutate("start: 2024-01-05", "start: 2024-13-05", mutate(*OVER))
+    plan = write(tmp_path, text)
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert "'2024-13-05' is not a valid date for 'start'" in run.stdout
+    assert f"{plan}:33 {ONLINE_OVER} 60,000" in run.stdout
+    assert "(2 errors" in run.stdout
+
+
+def test_a_bad_action_budget_hides_only_its_own_module_sum(tmp_path: Path) -> None:
+    text = mutate("budget: 50000, status", "budget: lots, status")
+    text = mutate("budget: 20000}", "budget: 30000}", text)  # brand: 30,000 of 28,000
+    text = mutate("reserve: 12000", "reserve: 5000", text)
+    plan = write(tmp_path, text)
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert "'lots' is not a number for 'budget'" in run.stdout
+    assert "actions of module 'brand' plan 30,000, more than its budget 28,000" in run.stdout
+    assert f"{plan}:13 budget.reserve: the reserve is 5.0 % of the total" in run.stdout
+    assert "module 'online' plan" not in run.stdout

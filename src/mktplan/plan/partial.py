@@ -5,13 +5,15 @@ goal, the reserve and the formula typos behind it until it was fixed. Here the p
 are patched where the model refused them (an unknown field dropped, a bad optional value
 left to its default, a bad required value replaced by a neutral placeholder), the model is
 built from the patched data, every rule runs on it, and only findings that cannot be
-caused by a patch are kept: nothing at, inside or directly above a patched place, and no
-budget sums or rule that reads the period when money or the period itself was patched.
+caused by a patch are kept: nothing at, inside or directly above a patched place, no
+budget sum that adds a patched amount, and no rule that reads the period when the period
+itself was patched.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
 from typing import Any
@@ -24,7 +26,6 @@ from mktplan.plan.loader import LoadedYaml, Loc
 from mktplan.plan.model import Plan
 
 ROUNDS = 8  # patching uncovers nested required fields one level at a time
-_MONEY_FIELDS = frozenset({"budget", "total", "reserve", "lines", "reserve_range"})
 
 
 KEY = "[key]"  # the last part of a pydantic error's loc when a mapping's key is refused
@@ -209,8 +210,6 @@ def partial_findings(data: Any, errors: list[Any], loaded: LoadedYaml) -> list[F
         return []
     paths = [_path(loc) for loc in patched]
     skipped: set[rules.Rule] = set()
-    if any(part in _MONEY_FIELDS for loc in patched for part in loc if isinstance(part, str)):
-        skipped.add(rules.budget_sums)
     if any(loc[:2] == ("plan", "period") or loc == ("plan",) for loc in patched):
         skipped.update(rules.READS_PERIOD)
     ctx = rules.Context(plan, loaded)
@@ -218,9 +217,31 @@ def partial_findings(data: Any, errors: list[Any], loaded: LoadedYaml) -> list[F
     for rule in rules.RULES:
         if rule in skipped:
             continue
+        reads = rules.READS_MONEY.get(rule)
+        if reads is not None:  # a budget sum: kept unless a number it adds was patched
+            kept.extend(f for f in rule(ctx) if not _reads_patched(f.path, reads, patched))
+            continue
         kept.extend(
             finding
             for finding in rule(ctx)
             if not any(_related(finding.path, patch) for patch in paths)
         )
     return kept
+
+
+_MODULE = re.compile(r"modules\[(\d+)\]")
+
+
+def _reads_patched(path: str, reads: tuple[Loc, ...], patched: list[Loc]) -> bool:
+    """Whether a budget finding at ``path`` reads a patched value: a patch at, inside or
+    above one of ``reads`` (see :data:`rules.READS_MONEY`; "#" is the module at ``path``)."""
+    named = _MODULE.match(path)
+    module = int(named[1]) if named else None
+    for read in reads:
+        pattern = tuple(module if part == "#" and module is not None else part for part in read)
+        for loc in patched:
+            if all(
+                want in ("*", "#") or want == part for want, part in zip(pattern, loc, strict=False)
+            ):
+                return True
+    return False

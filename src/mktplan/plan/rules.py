@@ -109,7 +109,8 @@ def smart_goals(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def budget_sums(ctx: Context) -> Iterator[Finding]:
+def reserve_share(ctx: Context) -> Iterator[Finding]:
+    """The reserve (应急预备金) within `reserve_range` percent of the total."""
     budget = ctx.plan.budget
     total, reserve = budget.total, budget.reserve
     low, high = budget.reserve_range.min, budget.reserve_range.max
@@ -140,6 +141,11 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
                 ),
                 code="reserve_out_of_range",
             )
+
+
+def budget_overrun(ctx: Context) -> Iterator[Finding]:
+    """Module budgets and the reserve within the total."""
+    total, reserve = ctx.plan.budget.total, ctx.plan.budget.reserve
     allocated = sum((mod.budget or Decimal(0) for mod in ctx.plan.modules), Decimal(0))
     if allocated + reserve > total:
         yield ctx.finding(
@@ -154,6 +160,12 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
             msg("validate.budget_overrun.hint", cut=_money(allocated + reserve - total)),
             code="budget_overrun",
         )
+
+
+def budget_lines(ctx: Context) -> Iterator[Finding]:
+    """Budget lines and the reserve add up to the total."""
+    budget = ctx.plan.budget
+    total, reserve = budget.total, budget.reserve
     if budget.lines is not None:
         lines = sum(budget.lines.values(), Decimal(0))
         if lines + reserve != total:
@@ -175,6 +187,10 @@ def budget_sums(ctx: Context) -> Iterator[Finding]:
                 ),
                 code="lines_mismatch",
             )
+
+
+def action_budgets(ctx: Context) -> Iterator[Finding]:
+    """A module's action budgets within its budget, and planning at least half of it."""
     for m, module in enumerate(ctx.plan.modules):
         planned = sum((a.budget or Decimal(0) for a in module.actions), Decimal(0))
         if module.budget is None:
@@ -749,7 +765,10 @@ RULES: list[Rule] = [
     smart_goals,
     unique_ids,
     kpi_fields,
-    budget_sums,
+    reserve_share,
+    budget_overrun,
+    budget_lines,
+    action_budgets,
     dates_in_period,
     formulas,
     references,
@@ -874,6 +893,16 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
 
 
 RULES.append(checkpoints)
+
+# The money each budget rule reads ("*" any item, "#" the module a finding names): when the
+# model refused one of these, the rule's findings are not kept, but the other budget rules
+# still run (a reserve that is not a number hides no action budgets over their module's).
+READS_MONEY: dict[Rule, tuple[Loc, ...]] = {
+    reserve_share: (("budget", "total"), ("budget", "reserve"), ("budget", "reserve_range")),
+    budget_overrun: (("budget", "total"), ("budget", "reserve"), ("modules", "*", "budget")),
+    budget_lines: (("budget", "total"), ("budget", "reserve"), ("budget", "lines")),
+    action_budgets: (("modules", "#", "budget"), ("modules", "#", "actions", "*", "budget")),
+}
 
 # The rules that read the plan period: when the model refused it, they are not run on the
 # placeholder that stands in for it (no "after the plan started on 2000-01-01").
