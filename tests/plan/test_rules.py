@@ -308,6 +308,29 @@ def test_reserve_bounds_are_configurable(tmp_path: Path) -> None:
     assert errors_of(tmp_path, text) == []
 
 
+@pytest.mark.parametrize(
+    ("reserve", "labour", "en", "zh"),
+    [
+        ("9999.99", "28000.01", "the reserve is 9.99999 % of the total", "总预算的 9.99999 %"),
+        ("15000.01", "24999.99", "the reserve is 15.00001 % of the total", "总预算的 15.00001 %"),
+        ("9000", "31000", "the reserve is 9.0 % of the total", "总预算的 9.0 %"),
+    ],
+)
+def test_a_reserve_just_outside_its_range_is_not_rounded_into_it(
+    tmp_path: Path, reserve: str, labour: str, en: str, zh: str
+) -> None:
+    text = mutate(
+        "reserve: 12000\n  lines:\n    promotion: 60000\n    labour: 28000",
+        f"reserve: {reserve}\n  lines:\n    promotion: 60000\n    labour: {labour}",
+    )
+    plan = write(tmp_path, text)
+    assert (
+        f"budget.reserve: {en}; it must be between 10 % and 15 %"
+        in run_cli("validate", plan).stdout
+    )
+    assert zh in run_cli("validate", "--lang", "zh", plan).stdout
+
+
 def test_formula_cycle_is_an_error(tmp_path: Path) -> None:
     text = mutate(
         "{id: orders, name: Orders, unit: count, source: shop}",

@@ -81,8 +81,16 @@ class Context:
 Rule = Callable[[Context], Iterator[Finding]]
 
 
-def _pct(part: Decimal, whole: Decimal) -> Decimal:
-    return (part * 100 / whole).quantize(Decimal("0.1")) if whole else Decimal(0)
+def _pct_outside(part: Decimal, whole: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """``part`` as percent of ``whole`` outside ``low``..``high`` percent, with one decimal,
+    or as many more as it takes to show it outside (9.99999, not 10.0 "between 10 and 15")."""
+    share = part * 100 / whole
+    places = Decimal("0.1")
+    shown = share.quantize(places)
+    while low <= shown <= high and places > Decimal("1e-20"):
+        places /= 10
+        shown = share.quantize(places)
+    return shown
 
 
 def _money(value: Decimal) -> str:
@@ -128,7 +136,7 @@ def reserve_share(ctx: Context) -> Iterator[Finding]:
                 ("budget", "reserve"),
                 msg(
                     "validate.reserve_out_of_range",
-                    share=_pct(reserve, total),
+                    share=_pct_outside(reserve, total, low, high),
                     low=low,
                     high=high,
                 ),
