@@ -3,12 +3,14 @@ refused value is named in YAML's words (null, true, 375_000), never Python's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from mktplan.errors import Finding
 from mktplan.plan.validate import check_plan_file
+from tests.conftest import run_cli
 from tests.plan.plans import line_of, mutate, write
 
 PYTHON_WORDS = ("None", "True", "False", "Decimal(", "NoneType", "String should", "Input should")
@@ -183,3 +185,65 @@ def test_a_refused_period_start_is_not_replaced_by_an_invented_date(
     result = check_plan_file(write(tmp_path, text))
     assert [f.path for f in result.findings] == ["plan.period.start"]
     assert "2000-01-01" not in " ".join(f"{f.message} {f.hint}" for f in result.findings)
+
+
+# every error has a hint (README), and the hint speaks of the field it is about
+@pytest.mark.parametrize(
+    ("old", "new", "path", "hint"),
+    [
+        (
+            "budget: 60000\n",
+            "budget: -5\n",
+            "modules[0].budget",
+            "write `budget` as an amount of money, 0 or more, in the plan's currency",
+        ),
+        (
+            "budget: 50000,",
+            "budget: -5,",
+            "modules[0].actions[0].budget",
+            "write `budget` as an amount of money, 0 or more",
+        ),
+        (
+            "below_target: 30%",
+            "below_target: -5",
+            "alerts[0].below_target",
+            "write how many percent, 0 or more: `below_target: 30%` (or 30) means 30 %",
+        ),
+        (
+            "total: 100000",
+            "total: 100000%",
+            "budget.total",
+            "write 100000 if that is the amount: `total` is money in the plan's currency, not a"
+            " percentage",
+        ),
+        (
+            "reserve: 12000",
+            "reserve: 12%",
+            "budget.reserve",
+            "write 12 if that is the amount: `reserve` is money",
+        ),
+        (
+            "reserve: 12000",
+            "reserve: 12000\n  reserve_range: {min: 10, max: 150}",
+            "budget.reserve_range.max",
+            "write a number of at most 100",
+        ),
+    ],
+)
+def test_a_value_out_of_range_has_a_hint_about_its_field(
+    tmp_path: Path, old: str, new: str, path: str, hint: str
+) -> None:
+    error = only_error(tmp_path, mutate(old, new))
+    assert error.path == path
+    assert hint in error.hint
+    assert "percent points" not in error.hint  # the percent-KPI hint is for KPIs only
+
+
+def test_a_negative_budget_has_a_hint_in_json_and_in_chinese(tmp_path: Path) -> None:
+    plan = write(tmp_path, mutate("budget: 60000\n", "budget: -5\n"))
+    report = json.loads(run_cli("validate", "--format", "json", plan).stdout)
+    hints = [f["hint"] for f in report["errors"]]
+    assert hints
+    assert None not in hints
+    zh = run_cli("validate", "--lang", "zh", plan).stdout
+    assert "`budget` 写金额，0 或以上" in zh

@@ -148,6 +148,20 @@ MESSAGES: dict[str, str] = {
         'write {number} for {written}: a KPI with `unit: "%"` counts in percent points'
     ),
     "validate.hint_grouped": "write {number}: no currency sign and no thousands separators",
+    "validate.hint_money_percent": (
+        "write {number} if that is the amount: `{field}` is money in the plan's currency, not a"
+        " percentage (12 % of a total of 100000 is 12000)"
+    ),
+    "validate.hint_money_not_negative": (
+        "write `{field}` as an amount of money, 0 or more, in the plan's currency (e.g. 35000)"
+    ),
+    "validate.hint_alert_percent": (
+        "write how many percent, 0 or more: `{field}: 30%` (or 30) means 30 %"
+    ),
+    "validate.hint_at_least": "write a number of at least {limit}",
+    "validate.hint_greater_than": "write a number greater than {limit}",
+    "validate.hint_at_most": "write a number of at most {limit}",
+    "validate.hint_less_than": "write a number less than {limit}",
     "validate.bad_id": "{value} is not a valid {field!r}",
     "validate.hint_ids": (
         "ids use letters, digits and underscores and start with a letter, e.g. online_sales"

@@ -106,6 +106,16 @@ MESSAGES: dict[str, str] = {
     "validate.hint_scaled": "{written} 写作 {number}：数字要完整写出，单位写在 KPI 的 `unit:` 中",
     "validate.hint_percent": '{written} 写作 {number}：`unit: "%"` 的 KPI 以百分点计数',
     "validate.hint_grouped": "写作 {number}：不带货币符号和千位分隔符",
+    "validate.hint_money_percent": (
+        "若金额就是 {number}，写作 {number}：`{field}` 是以计划币种计的金额，不是百分比"
+        "（总预算 100000 的 12 % 写作 12000）"
+    ),
+    "validate.hint_money_not_negative": "`{field}` 写金额，0 或以上，以计划的币种计（如 35000）",
+    "validate.hint_alert_percent": "写百分之几，0 或以上：`{field}: 30%`（或 30）表示 30 %",
+    "validate.hint_at_least": "写一个不小于 {limit} 的数",
+    "validate.hint_greater_than": "写一个大于 {limit} 的数",
+    "validate.hint_at_most": "写一个不大于 {limit} 的数",
+    "validate.hint_less_than": "写一个小于 {limit} 的数",
     "validate.bad_id": "{value} 不是有效的 {field!r}",
     "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",
     "validate.not_mapping": "{field!r} 必须是字段映射，而不是 {type}",

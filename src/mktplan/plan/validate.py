@@ -202,13 +202,34 @@ def _fits_no_type(value: object, loc: Loc, tags: list[str]) -> tuple[Msg, Msg | 
     )
 
 
-# pydantic's limits on numbers: the catalogue code and the context entry naming the limit
+# pydantic's limits on numbers: the catalogue code, the context entry naming the limit, and
+# the hint saying what to write
 _LIMITS = {
-    "greater_than": ("validate.greater_than", "gt"),
-    "greater_than_equal": ("validate.greater_than_equal", "ge"),
-    "less_than": ("validate.less_than", "lt"),
-    "less_than_equal": ("validate.less_than_equal", "le"),
+    "greater_than": ("validate.greater_than", "gt", "validate.hint_greater_than"),
+    "greater_than_equal": ("validate.greater_than_equal", "ge", "validate.hint_at_least"),
+    "less_than": ("validate.less_than", "lt", "validate.hint_less_than"),
+    "less_than_equal": ("validate.less_than_equal", "le", "validate.hint_at_most"),
 }
+
+# the alert thresholds, in percent points (Alert's PercentPoints fields)
+_ALERT_PERCENTS = frozenset({"below_target", "above_target", "below_pace"})
+
+
+def _is_money(loc: Loc) -> bool:
+    """Whether ``loc`` is an amount of money: budget total, reserve and lines, a module's or
+    an action's budget."""
+    if loc[:1] == ("budget",):
+        return len(loc) >= 2 and loc[1] in ("total", "reserve", "lines")
+    return loc[:1] == ("modules",) and loc[-1] == "budget"
+
+
+def _limit_hint(loc: Loc, field_name: str, kind: str, limit: object) -> Msg:
+    """What to write instead of a number beyond a field's limit."""
+    if kind == "greater_than_equal" and _is_money(loc):
+        return msg("validate.hint_money_not_negative", field=field_name)
+    if kind == "greater_than_equal" and field_name in _ALERT_PERCENTS:
+        return msg("validate.hint_alert_percent", field=field_name)
+    return msg(_LIMITS[kind][2], limit=limit)
 
 
 # pydantic error types explained by the catalogue code `validate.<type>`
@@ -291,10 +312,13 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             msg("validate.too_many_digits.hint", limit=limit),
         )
     if kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
-        return (
-            msg("validate.not_a_number", value=_shown(value), field=field_name),
-            number_message(value),
-        )
+        hint = number_message(value)
+        percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+        if percent and _is_money(loc):  # not hint_percent: that speaks of percent KPIs
+            hint = msg(
+                "validate.hint_money_percent", number=_plain(Decimal(percent[1])), field=field_name
+            )
+        return msg("validate.not_a_number", value=_shown(value), field=field_name), hint
     if kind == "string_pattern_mismatch":
         return (
             msg("validate.bad_id", value=_shown(value), field=field_name),
@@ -318,8 +342,12 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if kind == "list_type":
         return msg("validate.not_list", field=field_name), msg("validate.hint_list")
     if kind in _LIMITS:
-        code, name = _LIMITS[kind]
-        return msg(code, value=_shown(value), field=field_name, limit=context.get(name)), hint
+        code, name, _hint = _LIMITS[kind]
+        limit = context.get(name)
+        return (
+            msg(code, value=_shown(value), field=field_name, limit=limit),
+            hint or _limit_hint(loc, field_name, kind, limit),
+        )
     if (kind == "string_type" and value is None) or kind == "string_too_short":
         # `name:` with nothing after it, `name: null`, `name: ""`: all say nothing
         return (
