@@ -195,3 +195,67 @@ def test_main_fields_carry_english_descriptions(schema: dict[str, Any]) -> None:
     assert (
         "one accountable person" in schema["$defs"]["Module"]["properties"]["owner"]["description"]
     )
+
+
+# pydantic's own constraint names; JSON Schema ignores them, so editors would accept the value
+NON_STANDARD = {"ge", "gt", "le", "lt", "multiple_of", "decimal_places", "max_digits"}
+
+
+def _keys(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {k for value in node.values() for k in _keys(value)}
+    if isinstance(node, list):
+        return {k for value in node for k in _keys(value)}
+    return set()
+
+
+def test_limits_are_standard_keywords(schema: dict[str, Any]) -> None:
+    assert _keys(schema) & NON_STANDARD == set()
+    below = json.dumps(schema["$defs"]["Alert"]["properties"]["below_target"])
+    assert '"minimum": 0' in below
+
+
+@pytest.mark.parametrize("value", [-5, "-5", "-5%"])
+@pytest.mark.parametrize("field", ["below_target", "above_target", "below_pace"])
+def test_a_negative_alert_percentage_is_rejected_as_validate_does(
+    schema: dict[str, Any], field: str, value: Any
+) -> None:
+    data = load(PLANS / "q3-2023-growth.yaml")
+    data["alerts"][0] = {"kpi": "online.conversion_rate", field: value}
+    errors = schema_errors(schema, data, schema, "$")
+    assert [e.split(":", 1)[0] for e in errors] == [f"$.alerts[0].{field}"]
+
+
+@pytest.mark.parametrize("value", [30, "30%", "30 ％", "+12.5"])
+def test_an_alert_percentage_may_carry_a_percent_sign(schema: dict[str, Any], value: Any) -> None:
+    data = load(PLANS / "q3-2023-growth.yaml")
+    data["alerts"][0]["below_target"] = value
+    assert schema_errors(schema, data, schema, "$") == []
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        (("budget", "reserve"), "12000%"),
+        (("budget", "total"), "100000%"),
+        (("budget", "total"), "-5"),
+        (("modules", 0, "budget"), "80000％"),
+    ],
+)
+def test_money_with_a_percent_sign_or_a_minus_is_rejected_as_validate_does(
+    schema: dict[str, Any], where: tuple[str | int, ...], value: str
+) -> None:
+    data = load(PLANS / "q3-2023-growth.yaml")
+    parent = data
+    for part in where[:-1]:
+        parent = parent[part]
+    parent[where[-1]] = value
+    errors = schema_errors(schema, data, schema, "$")
+    path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+    assert [e.split(":", 1)[0] for e in errors] == [path]
+
+
+def test_money_as_plain_number_text_is_still_accepted(schema: dict[str, Any]) -> None:
+    data = load(PLANS / "q3-2023-growth.yaml")
+    data["budget"]["reserve"] = str(data["budget"]["reserve"])
+    assert schema_errors(schema, data, schema, "$") == []

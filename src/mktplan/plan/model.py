@@ -18,6 +18,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     WrapValidator,
     model_validator,
 )
@@ -185,11 +186,25 @@ def _percent(value: Any) -> Any:
     return value
 
 
+# text a percentage field reads: 30, 30%, 30 %, +30％ (never negative)
+PERCENT_TEXT = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*[%％]?\s*$"
+_PERCENT_POINTS = "Percent points: `30%` or 30 mean 30 %."
+
 PercentPoints = Annotated[
     Decimal,
     BeforeValidator(_percent),
     BeforeValidator(_no_digit_groups),  # runs first: `3_0%` as written
-    Field(ge=0, allow_inf_nan=False, description="Percent points: `30%` or 30 mean 30 %."),
+    Field(ge=0, allow_inf_nan=False, description=_PERCENT_POINTS),
+    # stated in full: pydantic would put `ge` beside the union, a key JSON Schema ignores
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": PERCENT_TEXT},
+            ],
+            "description": _PERCENT_POINTS,
+        }
+    ),
 ]
 
 
