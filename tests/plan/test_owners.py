@@ -97,3 +97,17 @@ def test_a_department_as_owner_is_a_warning(
     assert f"warning {plan}:{line} " in run.stdout
     assert f"{what}, which looks like a department or team, not a person" in run.stdout
     assert run_cli("validate", "--strict", plan).code == 1
+
+
+@pytest.mark.parametrize("owner", ["市场部", "Marketing team", "品牌中心"])
+def test_a_department_as_the_plan_owner_is_a_warning(tmp_path: Path, owner: str) -> None:
+    plan = write(tmp_path, mutate("  owner: Chen Jing\n", f"  owner: {owner}\n"))
+    run = run_cli("validate", plan)
+    assert run.code == 0
+    assert (
+        f"warning {plan}:4 plan.owner: the plan is owned by {owner!r}, which looks like a"
+        " department or team, not a person" in run.stdout
+    )
+    assert "the one person who answers for the whole plan" in run.stdout
+    assert run_cli("validate", "--strict", plan).code == 1
+    assert "计划 的负责人是" in run_cli("validate", "--lang", "zh", plan).stdout

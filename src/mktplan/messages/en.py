@@ -430,6 +430,10 @@ MESSAGES: dict[str, str] = {
     "validate.department_owner.hint": (
         "name the one person who answers for it (负责人); list the team under `collaborators`"
     ),
+    "validate.department_owner.plan_hint": (
+        "name the one person who answers for the whole plan (负责人); teams go under a module's"
+        " or an action's `collaborators`"
+    ),
     "validate.no_approvals": "the plan has no approvals (审批); it has not been signed off",
     "validate.no_approvals.hint": (
         "add `approvals:` with role, name and date for the department head and management"

@@ -313,6 +313,9 @@ MESSAGES: dict[str, str] = {
     "validate.source_table_from_one.hint": "文件中的第一个表格写作 `table: 1`，或写表格的标题",
     "validate.department_owner": "{what} 的负责人是 {owner!r}，看起来是部门或团队，而不是个人",
     "validate.department_owner.hint": "写出对此负责的那一个人（负责人）；团队列在 `collaborators` 下",
+    "validate.department_owner.plan_hint": (
+        "写出对整个计划负责的那一个人（负责人）；团队列在模块或任务的 `collaborators` 下"
+    ),
     "validate.no_approvals": "计划没有审批记录；尚未签批",
     "validate.no_approvals.hint": "添加 `approvals:`，写明部门负责人和管理层的角色、姓名和日期",
     "validate.checkpoints_on_level": "KPI {kpi!r} 设置了阶段目标，但它是存量指标，不可累加",

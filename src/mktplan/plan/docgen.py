@@ -62,7 +62,8 @@ RULES = """\
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,
   `周云 王芳`, `张三和李四`, a list: all refused; `渠道组 孙丽` is one person of a team, and
   和, 与 or 及 inside one name — `张和平`, `和珅`, `王与之` — is part of it); helpers go under
-  `collaborators`. A department or team as the owner (`市场部`, `Marketing`) is a warning.
+  `collaborators`. A department or team as the owner of the plan, a module or an action
+  (`市场部`, `Marketing`) is a warning.
 - **Budget**: `reserve` within `reserve_range` percent of `total`; module budgets +
   reserve ≤ total; `lines` + reserve = total when lines are given; a module's action budgets
   within its budget. Warning when actions plan less than half a module's budget.

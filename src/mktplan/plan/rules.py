@@ -732,7 +732,19 @@ _DEPARTMENT = re.compile(
 
 
 def owners_are_people(ctx: Context) -> Iterator[Finding]:
-    """A department (市场部, Marketing) owning a module or an action: a person answers for it."""
+    """A department (市场部, Marketing) owning the plan, a module or an action: a person
+    answers for it."""
+    if _DEPARTMENT.search(ctx.plan.plan.owner):
+        yield ctx.warning(
+            ("plan", "owner"),
+            msg(
+                "validate.department_owner",
+                what=msg("validate.what_the_plan"),
+                owner=ctx.plan.plan.owner,
+            ),
+            msg("validate.department_owner.plan_hint"),  # the plan has no `collaborators`
+            code="department_owner",
+        )
     for m, module in enumerate(ctx.plan.modules):
         owned: list[tuple[Loc, str, Msg]] = [
             (
