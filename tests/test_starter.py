@@ -130,3 +130,15 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert result.code == 2
     assert "exists" in result.stderr
     assert path.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_init_onto_a_directory_says_it_is_one_at_once(tmp_path: Path, force: list[str]) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    result = run_cli("init", folder, *force)
+    assert result.code == 2
+    assert f"mktplan: {folder}: this is a directory" in result.stderr
+    assert "exists already" not in result.stderr
+    assert "--force" not in result.stderr  # it would not help
+    assert list(folder.iterdir()) == []

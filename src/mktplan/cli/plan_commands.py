@@ -159,10 +159,11 @@ def init(
     from importlib.resources import files
 
     chosen = speak(choose_lang(lang))
-    if path.exists() and not force:
-        raise UsageError(msg("init.exists"), file=str(path), hint=msg("init.exists.hint"))
+    # a directory first: --force would not help, so "pass --force" would send the user astray
     if path.is_dir():
         raise UsageError(msg("init.directory"), file=str(path), hint=msg("init.directory.hint"))
+    if path.exists() and not force:
+        raise UsageError(msg("init.exists"), file=str(path), hint=msg("init.exists.hint"))
     text = files("mktplan").joinpath("templates", f"starter.{chosen}.yaml").read_text("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
