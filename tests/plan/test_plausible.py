@@ -54,6 +54,22 @@ def test_a_goal_in_chinese_units_matches_its_target(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "goal",
+    [
+        "Brand keyword searches +30 % by 31 March 2024",
+        "Brand keyword searches +30,000 by 31 March 2024",
+        "2024 年 3 月 31 日前品牌词搜索量增加 3 万次",
+    ],
+)
+def test_a_goal_may_name_the_change_over_the_baseline(tmp_path: Path, goal: str) -> None:
+    # brand.searches: baseline 100,000, target 130,000: +30 % or +30,000
+    text = mutate("goal: Brand keyword searches +30 % by 31 March 2024", f"goal: {goal}")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 0
+    assert "(0 errors, 0 warnings)" in run.stdout
+
+
+@pytest.mark.parametrize(
     ("goal", "numbers"),
     [
         ("6 月 20 日前线上销售额达到 70 万元,新增用户 1.6 万", [Decimal(700000), Decimal(16000)]),

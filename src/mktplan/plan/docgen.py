@@ -94,8 +94,8 @@ RULES = """\
   whose actions leave more than half its budget unplanned, a plan without approvals, a
   department as an owner, a percent KPI whose target looks like a fraction (`0.28` where 28
   was meant), a goal whose numbers (read with 万/亿, million and %: "70 万元" is 700,000)
-  match none of its module's KPI targets nor their change over the baseline, and an approval
-  dated after the plan started.
+  match none of its module's KPI targets nor their change over the baseline (in percent,
+  "+30 %", or in units, "增加 30 万元"), and an approval dated after the plan started.
 """
 
 

@@ -50,7 +50,8 @@ def goal_numbers(goal: str) -> list[Decimal]:
 
 def _module_targets(module: Module) -> list[Decimal]:
     """The numbers a goal may name for this module: each KPI's target, and its change over
-    the baseline in percent ("+30 %" for 1,300,000 over 1,000,000)."""
+    the baseline in percent ("+30 %" for 1,300,000 over 1,000,000) and in units ("增加 30
+    万元", 300,000)."""
     found: list[Decimal] = []
     for kpi in module.kpis:
         if kpi.target is None:
@@ -58,6 +59,8 @@ def _module_targets(module: Module) -> list[Decimal]:
         found.append(kpi.target)
         if kpi.baseline:
             found.append(abs(kpi.target - kpi.baseline) * 100 / abs(kpi.baseline))
+        if kpi.baseline is not None and kpi.target != kpi.baseline:
+            found.append(abs(kpi.target - kpi.baseline))
     return found
 
 
