@@ -216,18 +216,19 @@ def test_diff_describes_added_and_removed_entries_in_the_language(tmp_path: Path
         "en": [
             "| alert | online.conversion | removed | below_target 30 (critical) |  |  |",
             "| alert | brand.searches | added |  | below_target 20 (warning) |  |",
+            # the KPI carries a target: under targets and dates, before the money group
+            "| kpi | brand.mentions | added |  | Mentions, target 1,000 count, due 2024-03-31 |  |",
             "| budget | line labour | removed | 28,000 |  |  |",
             "| budget | line staff | added |  | 28,000 |  |",
             "| action | online: Banner | added |  | Sun Li, 2024-02-01 – 2024-02-10, budget 1,000 |  |",
-            "| kpi | brand.mentions | added |  | Mentions, target 1,000 count, due 2024-03-31 |  |",
         ],
         "zh": [
             "| 预警 | online.conversion | 删除 | below_target 30（严重） |  |  |",
             "| 预警 | brand.searches | 新增 |  | below_target 20（警告） |  |",
+            "| 关键指标 | brand.mentions | 新增 |  | Mentions，目标 1,000 count，截止 2024-03-31 |  |",
             "| 预算 | 预算行 labour | 删除 | 28,000 |  |  |",
             "| 预算 | 预算行 staff | 新增 |  | 28,000 |  |",
             "| 任务 | online: Banner | 新增 |  | Sun Li，2024-02-01 – 2024-02-10，预算 1,000 |  |",
-            "| 关键指标 | brand.mentions | 新增 |  | Mentions，目标 1,000 count，截止 2024-03-31 |  |",
         ],
     }
     for lang, expected in rows.items():

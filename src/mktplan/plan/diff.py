@@ -768,7 +768,10 @@ def _model_fields() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(names), frozenset(keyed)
 
 
-FIELD_NAMES, _KEYED_FIELDS = _model_fields()
+_MODEL_FIELDS, _KEYED_FIELDS = _model_fields()
+# every field a change can name: the models' own, and a budget line's `amount`, which the
+# plan writes as the line's value (`lines: {promotion: 60000}`)
+FIELD_NAMES = _MODEL_FIELDS | {"amount"}
 _SEGMENT = re.compile(r"([^.\[]*)(\[[^\]]*\])?\.?")
 
 
