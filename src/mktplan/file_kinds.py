@@ -7,6 +7,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from mktplan.errors import MktplanError
 from mktplan.i18n import Msg, msg
 
 _KINDS = (
@@ -31,3 +32,11 @@ def special_kind(path: Path) -> Msg | None:
         if test(mode):
             return msg(code)
     return msg("file.kind.other")
+
+
+def refuse_special(path: Path, error: type[MktplanError], code: str) -> None:
+    """Raise ``error`` with the message ``code`` (and its ``.hint``) naming what ``path`` is,
+    when it is (or links to) a device, a pipe or a socket: a rename over it would replace it."""
+    kind = special_kind(path)
+    if kind is not None:
+        raise error(msg(code, kind=kind), file=str(path), hint=msg(f"{code}.hint"))

@@ -24,15 +24,9 @@ def rejects_path(path: Path) -> Path:
 def check_rejects_target(path: Path) -> None:
     """An IngestError when ``path`` is (or links to) a device, a pipe or a socket: renaming
     the rejects file over it would replace it."""
-    from mktplan.file_kinds import special_kind
+    from mktplan.file_kinds import refuse_special
 
-    kind = special_kind(path)
-    if kind is not None:
-        raise IngestError(
-            msg("ingest.rejects_not_regular", kind=kind),
-            file=str(path),
-            hint=msg("ingest.rejects_not_regular.hint"),
-        )
+    refuse_special(path, IngestError, "ingest.rejects_not_regular")
 
 
 def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:

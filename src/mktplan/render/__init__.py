@@ -196,15 +196,9 @@ def check_target(path: Path, protected: Sequence[tuple[str, Path]], *, force: bo
 
 def _refuse_special(path: Path) -> None:
     """A ReportError when ``path`` is (or links to) a device, a pipe or a socket."""
-    from mktplan.file_kinds import special_kind
+    from mktplan.file_kinds import refuse_special
 
-    kind = special_kind(path)
-    if kind is not None:
-        raise ReportError(
-            msg("report.out_not_regular", kind=kind),
-            file=str(path),
-            hint=msg("report.out_not_regular.hint"),
-        )
+    refuse_special(path, ReportError, "report.out_not_regular")
 
 
 def _same_file(path: Path, other: Path) -> bool:
