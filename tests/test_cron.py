@@ -170,7 +170,32 @@ def test_invalid_plan_leaves_the_inbox_alone(folders: Folders, tmp_path: Path) -
     assert result.returncode == 1
     assert "not valid" in result.stderr
     assert names(folders.inbox) == ["a.csv"]
-    assert names(folders.done) == []
+    # "a broken plan stops the run before any file is touched": no folder is made either
+    assert not folders.done.exists()
+    assert not folders.rejected.exists()
+    assert not folders.reports.exists()
+
+
+def test_a_reports_path_that_is_a_file_is_said_once(folders: Folders) -> None:
+    folders.reports.write_text("not a folder", encoding="utf-8")
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    assert result.returncode == 1
+    assert f"the reports folder {folders.reports} is not a folder" in result.stderr
+    assert "File exists" not in result.stderr  # no report was tried into it
+    assert names(folders.done) == ["a.csv"]  # the ingest still happened
+
+
+def test_a_wide_export_without_its_source_in_the_name_is_told_to_be_renamed(
+    folders: Folders,
+) -> None:
+    plan = PLANS / "2024-06-launch.yaml"
+    shutil.copy(PLANS / "2024-06-launch.daily.gbk.csv", folders.inbox / "week24-daily.csv")
+    result = run_cron(*folders.args(plan, "2024-06-16"))
+    assert result.returncode == 1
+    error = (folders.rejected / "week24-daily.csv.error.txt").read_text(encoding="utf-8")
+    assert "pass --source daily_report" in error  # ingest's own hint, as it said it
+    assert "rename it week24-daily.daily_report.csv" in error  # what cron can act on
 
 
 def test_overlapping_run_is_refused(folders: Folders) -> None:

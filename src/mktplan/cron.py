@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -215,14 +216,24 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
             code=result.returncode,
             stamp=stamp,
         )
+        tail = ""
+        hinted = [] if source else [n for n in _SOURCE_HINT.findall(output) if n in sources]
+        if hinted:  # "pass --source X" cannot be done here: the file's name can say it
+            stem, dot, suffix = file.name.rpartition(".")
+            renamed = f"{stem}.{hinted[0]}.{suffix}" if dot else f"{file.name}.{hinted[0]}"
+            tail = "\n" + message("cron.source_by_name", lang, source=hinted[0], name=renamed)
         try:
-            Path(f"{moved}.error.txt").write_text(f"{head}\n\n{output}", encoding="utf-8")
+            Path(f"{moved}.error.txt").write_text(f"{head}\n\n{output}{tail}", encoding="utf-8")
         except OSError as exc:
             line = said(lang, "cron.error_file_failed", file=moved, why=reason(exc))
             problems.append(f"{line}\n{output.rstrip()}")
             continue
         problems.append(said(lang, "cron.rejected", file=moved))
     return InboxRun(problems)
+
+
+# ingest's hint to pass a source (English or Chinese): under cron the file's name picks it
+_SOURCE_HINT = re.compile(r"--source ([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def run_cron(job: CronJob) -> int:
@@ -232,20 +243,10 @@ def run_cron(job: CronJob) -> int:
     if not args.inbox.is_dir():
         print(said(lang, "cron.inbox_not_folder", inbox=args.inbox), file=sys.stderr)
         return EXIT_USAGE
-    # an unusable folder is reported and the rest of the run still happens
-    problems = [
-        problem
-        for folder, role in (
-            (args.done, "done"),
-            (args.rejected, "rejected"),
-            (args.reports, "reports"),
-        )
-        if (problem := prepare_folder(folder, role, lang)) is not None
-    ]
     store = ["--store", args.store] if args.store else []
     told = ["--lang", args.lang] if args.lang is not None else []
 
-    # A broken plan would reject every file; say so once and leave the inbox alone.
+    # A broken plan would reject every file; say so once and touch nothing.
     checked = run(["validate", "-q", *told, str(args.plan)])
     if checked.returncode != 0:
         sys.stderr.write(checked.stdout + checked.stderr)
@@ -256,10 +257,19 @@ def run_cron(job: CronJob) -> int:
 
     loaded = load_plan(args.plan)  # valid: checked just above
     stopped: str | None = None  # the line saying the store could not be used
+    problems: list[str] = []
+    reports_ready = True
     with exclusive(args.inbox) as locked:
-        if locked is False:
+        if locked is False:  # another run holds the inbox: nothing is touched
             print(said(lang, "cron.locked"), file=sys.stderr)
             return EXIT_FAILED
+        # an unusable folder is reported and the rest of the run still happens
+        for folder, role in ((args.done, "done"), (args.rejected, "rejected")):
+            if (problem := prepare_folder(folder, role, lang)) is not None:
+                problems.append(problem)
+        if (problem := prepare_folder(args.reports, "reports", lang)) is not None:
+            problems.append(problem)
+            reports_ready = False  # said once here, not again by each report
         if isinstance(locked, str):  # a read-only inbox: nothing could be moved out of it
             problems.append(said(lang, "cron.cannot_lock", inbox=args.inbox, why=locked))
         else:
@@ -283,7 +293,7 @@ def run_cron(job: CronJob) -> int:
         options += ["--lock-timeout", f"{min(args.lock_timeout, RESULTS_WAIT):.15g}"]
     alerts = False
     written: list[Path] = []
-    for fmt in REPORT_FORMATS:
+    for fmt in REPORT_FORMATS if reports_ready else ():
         out = f"{args.reports}{os.sep}"
         result = run(["report", str(args.plan), "--format", fmt, "--out", out, *options])
         if result.returncode == EXIT_ALERTS:

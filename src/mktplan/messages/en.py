@@ -826,6 +826,10 @@ MESSAGES.update(
             "{name}: rejected by mktplan ingest ({how}, exit {code}) at {stamp}"
         ),
         "cron.long_format": "long format",
+        "cron.source_by_name": (
+            "Under mktplan cron a file goes through the source its name holds: rename it "
+            "{name} (`.{source}.` before the extension), and drop it into the inbox again."
+        ),
         "cron.error_file_failed": "rejected {file}; cannot write its .error.txt: {why}",
         "cron.rejected": "rejected {file} (see {file}.error.txt)",
         "cron.plan_invalid": "the plan {plan} is not valid; nothing ingested",

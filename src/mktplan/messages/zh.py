@@ -640,6 +640,10 @@ MESSAGES.update(
         "cron.rejected_not_moved": "{file} 被拒收且仍留在收件文件夹：无法移到 {folder}：{why}",
         "cron.error_file_head": "{name}：被 mktplan ingest 拒收（{how}，退出码 {code}），时间 {stamp}",
         "cron.long_format": "长表格式",
+        "cron.source_by_name": (
+            "在 mktplan cron 中，文件按其名称中的数据来源读取：请改名为 {name}"
+            "（扩展名前加 `.{source}.`），再放回收件箱。"
+        ),
         "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
         "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
         "cron.plan_invalid": "计划 {plan} 无效；没有导入任何文件",
