@@ -121,3 +121,26 @@ def test_a_store_without_the_plans_data_is_refused(tmp_path: Path, backend: Back
     )
     assert allowed.code == 0, allowed.output
     assert allowed.stdout.startswith("# Marketing plan report")
+
+
+def test_a_store_password_is_never_kept_in_the_run_log(backend: Backend) -> None:
+    import re
+
+    store = backend.new()
+    if backend.server is not None:  # the test server trusts its user: any password will do
+        store = re.sub(r"^(postgresql://[^:@/]*)@", r"\1:s3cret@", store)
+    plan = PLANS / "q3-2023-growth.yaml"
+    export = PLANS / "q3-2023-growth.actuals.csv"
+    run = run_cli("ingest", plan, export, "--store", store, "-q")
+    assert run.code == 0, run.output
+    for fmt in ("text", "json"):
+        log = run_cli("log", plan, "--store", store, "--format", fmt)
+        assert log.code == 0, log.output
+        assert "s3cret" not in log.stdout
+        assert "mktplan ingest" in log.stdout
+    if backend.server is not None:
+        from tests.store.helpers import select
+
+        (command,) = select(store.replace(":s3cret@", "@"), "SELECT command FROM ingest_run")
+        assert ":***@" in command[0]
+        assert "s3cret" not in command[0]

@@ -258,7 +258,7 @@ def _run_document(run: IngestRun) -> dict[str, object]:
         "id": run.id,
         "plan": run.plan_id,
         "started_at": run.started_at.isoformat(),
-        "command": run.command,
+        "command": _masked(run.command),
         "files": [
             {
                 "name": f.name,
@@ -305,7 +305,8 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat, lang
         return
     for run in runs:
         when = run.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        out.print(message("log.run", lang, id=run.id, when=when, command=run.command), markup=False)
+        command = _masked(run.command)
+        out.print(message("log.run", lang, id=run.id, when=when, command=command), markup=False)
         for f in run.files:
             out.print(textwrap.indent(_file_line(f, lang), "    "), markup=False)
 
@@ -329,3 +330,11 @@ def log(
     """
     _show_log(plan, store, output_format, speak(choose_lang(lang, declared_lang(plan))))
     raise typer.Exit(EXIT_OK)
+
+
+def _masked(command: str) -> str:
+    """A logged command line as `log` shows it: a store URL's password as *** (ingest
+    stores it so; a store written before it did may hold one)."""
+    from mktplan.store.locate import mask_command
+
+    return mask_command(command)

@@ -46,6 +46,7 @@ from mktplan.ingest.rejects import check_rejects_target, rejects_path, write_rej
 from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
+from mktplan.store.locate import mask_command
 from mktplan.store.records import InputProblem, storable_text
 
 if TYPE_CHECKING:
@@ -475,7 +476,7 @@ def ingest_files(
             plan.plan.id,
             [f.batch() for f in parsed],
             dry_run=dry_run,
-            command=storable_text(command),
+            command=storable_text(mask_command(command)),  # no --store URL's password
             force=force,
             skipped=input_problems(parsed, "skipped"),
             definition=plan_definition(plan),  # what BI views name the KPIs by, at ingest

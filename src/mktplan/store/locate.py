@@ -29,6 +29,19 @@ def mask_password(value: str) -> str:
     )
 
 
+def mask_command(command: str) -> str:
+    """A command line as the run log keeps and shows it: each argument's URI password (a
+    ``--store postgresql://user:secret@…``) as ``***``."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:  # not a shell line: mask what reads as one value
+        return mask_password(command)
+    masked = [mask_password(word) for word in words]
+    return command if masked == words else shlex.join(masked)
+
+
 @dataclass(frozen=True)
 class SqliteLocation:
     """A SQLite store file (created on first ingest)."""
