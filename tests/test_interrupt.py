@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PLANS, ROOT, Backend
 
 # CPython's own start (site, runpy, the package's parent import) runs before the first line
@@ -223,3 +225,22 @@ def test_an_interrupt_at_a_dry_runs_rollback_says_nothing_was_stored(tmp_path: P
     ran = _ingest_interrupted_at_commit(str(tmp_path / "s.sqlite"), "--dry-run")
     assert ran.returncode == 130, ran.stderr
     assert ran.stderr == "mktplan: interrupted\n"
+
+
+def test_an_error_raised_while_an_interrupt_unwinds_is_told_as_the_interrupt() -> None:
+    # a Ctrl-C in the middle of psycopg's pipelined write: the rollback that follows fails
+    # ("cannot exit pipeline mode while busy"), and that error must not be told as an
+    # unreachable store (exit 4) in place of the interrupt (exit 130)
+    from mktplan.interrupt import Interrupted
+    from mktplan.store.postgres.store import _interrupted
+
+    def rollback_fails() -> None:
+        try:
+            raise Interrupted
+        except Interrupted:
+            raise OSError("cannot exit pipeline mode while busy") from None
+
+    with pytest.raises(OSError, match="pipeline mode") as failed:
+        rollback_fails()
+    assert _interrupted(failed.value)
+    assert not _interrupted(OSError("the server closed the connection"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -140,6 +141,22 @@ def migrate(
     return version
 
 
+# psycopg logs what it ignores (a rollback on a broken connection) as warnings, which Python's
+# last-resort handler would print beside mktplan's one message
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a Ctrl-C (:class:`~mktplan.interrupt.Interrupted`)
+    was being handled, however many errors were raised in between."""
+    seen: BaseException | None = exc.__context__
+    while seen is not None:
+        if isinstance(seen, interrupt.Interrupted):
+            return True
+        seen = seen.__context__
+    return False
+
+
 class PostgresStore(ClosesConnection):
     """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
 
@@ -219,8 +236,13 @@ class PostgresStore(ClosesConnection):
                         hold.start()  # a Ctrl-C now is told whether the commit kept the changes
                 except _DryRunDone:
                     pass
-        except BaseException:
+        except BaseException as exc:
             hold.fail()
+            if not isinstance(exc, interrupt.Interrupted) and _interrupted(exc):
+                # a Ctrl-C in the middle of a pipelined write: the rollback that followed
+                # failed ("cannot exit pipeline mode while busy"), and that failure would be
+                # told as an unreachable store, exit 4; the transaction is gone all the same
+                raise interrupt.Interrupted from None
             raise
         hold.end(stored=not dry_run)
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
