@@ -421,13 +421,22 @@ def test_utf16_without_a_bom_is_named_with_the_encoding_to_pass(tmp_path: Path) 
     assert "2 rows read; 2 new" in again.stdout
 
 
-def test_a_few_nul_characters_in_a_note_are_text(tmp_path: Path) -> None:
+def test_a_nul_character_in_a_note_refuses_its_row_on_either_store(tmp_path: Path) -> None:
+    # PostgreSQL keeps no text with a NUL: refused row by row for both kinds of store, so
+    # --skip-invalid stores the rest (at the insert it failed the whole call)
     plan = write_plan(tmp_path)
     store = tmp_path / "s.sqlite"
-    export = write(tmp_path, "nul.csv", "date,kpi,value,note\n2024-06-03,web.sales,1,a\0\0b\n")
+    export = write(
+        tmp_path,
+        "nul.csv",
+        "date,kpi,value,note\n2024-06-02,web.sales,2,fine\n2024-06-03,web.sales,1,a\0\0b\n",
+    )
     run = run_cli("ingest", plan, export, "--store", store)
-    assert run.code == 0, run.output
-    assert stored_notes(store)[("web.sales", "2024-06-03")] == "a\0\0b"
+    assert run.code == 1, run.output
+    assert "nul.csv:3 note: 'a\\x00\\x00b': holds a NUL character" in run.stderr
+    skipped = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert skipped.code == 0, skipped.output
+    assert stored_notes(store) == {("web.sales", "2024-06-02"): "fine"}
 
 
 def test_a_stream_longer_than_the_limit_is_cut_off_with_a_message(

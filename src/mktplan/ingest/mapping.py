@@ -363,6 +363,9 @@ def map_block(
         )
     if layout.end is not None and source is not None:
         _check_spans(body, layout, names, dates, blank, rejects, header.excel, source, period)
+    for free_text in (layout.channel, layout.note, layout.line, layout.ref):
+        if free_text is not None and body[free_text].kind == "text":
+            _refuse_nul(body, free_text, names, blank, rejects)
     if layout.currency is not None:
         expected = _money_currency(plan, layout, refs)
         _check_currency_column(
@@ -417,6 +420,26 @@ def map_block(
         ),
     )
     return mapped, BlockFacts(dates.order, summary_facts)
+
+
+def _refuse_nul(
+    body: Body,
+    position: int,
+    names: tuple[str, ...],
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+) -> None:
+    """Refuse the rows whose text cell in ``position`` (a note, channel, line or ref) holds a
+    NUL character: PostgreSQL keeps no text with one, so a store of either kind refuses it
+    here, row by row (``--skip-invalid`` stores the other rows), not at the insert, which
+    failed the whole call. Each distinct text is looked at once."""
+    column = body[position]
+    codes, uniques = column.factorize()
+    holding = [i for i, text in enumerate(uniques) if "\x00" in text]
+    if not holding:
+        return
+    for p in np.flatnonzero(np.isin(codes, holding) & ~blank).tolist():
+        rejects.add(p, names[position], column.raw(p), msg("ingest.nul_in_text"))
 
 
 # The most days one row of a source may cover, by the source's period

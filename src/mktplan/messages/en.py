@@ -1065,6 +1065,9 @@ MESSAGES.update(
             "the row covers {first} … {last} ({days} days), more than a month: export by month"
         ),
         "ingest.row_ends_before_it_starts": "the row ends on {last}, before it starts on {first}",
+        "ingest.nul_in_text": (
+            "holds a NUL character (a zero byte), which no store keeps in text: remove it"
+        ),
     }
 )
 
