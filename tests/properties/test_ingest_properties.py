@@ -151,7 +151,9 @@ def junk_text(draw: st.DrawFn, *, allow_nul: bool) -> str:
 SNIFFED_ROWS = 5
 
 
-def note_text(draw: st.DrawFn, *, allow_nul: bool, huge: bool = False) -> str:
+def note_text(
+    draw: st.DrawFn, *, allow_nul: bool, huge: bool = False, unmapped: bool = False
+) -> str:
     """A free-text cell: empty, short random text, or a very long line: with ``huge`` far
     longer than the sniffer's 1 MiB sample (Chinese first, so a GB18030 file is still
     recognised), else up to 20,000 characters (one past the csv field limit among the sniffed
@@ -163,7 +165,10 @@ def note_text(draw: st.DrawFn, *, allow_nul: bool, huge: bool = False) -> str:
         return ""
     alphabet = st.characters(codec="utf-8", exclude_categories=["Cs"])
     text = draw(st.text(alphabet=alphabet, max_size=20))
-    return text if allow_nul else "".join(c for c in text if c >= " " or c in "\t\n\r")
+    if allow_nul:  # control characters; a NUL only in a column no one reads: a note with
+        # one refuses its row (test_a_nul_character_in_a_note_refuses_its_row_on_either_store)
+        return text if unmapped else text.replace("\x00", "")
+    return "".join(c for c in text if c >= " " or c in "\t\n\r")
 
 
 def line_endings(draw: st.DrawFn) -> list[str]:
@@ -215,7 +220,7 @@ def long_cells(
         ),
         "channel": draw(st.sampled_from(CHANNEL_SPELLINGS[row.channel])),
         "note": note_text(draw, allow_nul=allow_nul, huge=huge),
-        "spare": note_text(draw, allow_nul=allow_nul),
+        "spare": note_text(draw, allow_nul=allow_nul, unmapped=True),
     }
 
 
