@@ -231,8 +231,7 @@ def test_an_error_raised_while_an_interrupt_unwinds_is_told_as_the_interrupt() -
     # a Ctrl-C in the middle of psycopg's pipelined write: the rollback that follows fails
     # ("cannot exit pipeline mode while busy"), and that error must not be told as an
     # unreachable store (exit 4) in place of the interrupt (exit 130)
-    from mktplan.interrupt import Interrupted
-    from mktplan.store.postgres.store import _interrupted
+    from mktplan.interrupt import Interrupted, _while_interrupted
 
     def rollback_fails() -> None:
         try:
@@ -242,5 +241,5 @@ def test_an_error_raised_while_an_interrupt_unwinds_is_told_as_the_interrupt() -
 
     with pytest.raises(OSError, match="pipeline mode") as failed:
         rollback_fails()
-    assert _interrupted(failed.value)
-    assert not _interrupted(OSError("the server closed the connection"))
+    assert _while_interrupted(failed.value)
+    assert not _while_interrupted(OSError("the server closed the connection"))

@@ -48,30 +48,59 @@ stored_changes = False  # the running command's changes are committed (see Hold)
 
 
 class Hold:
-    """An interrupt held back over a commit, so that the user is told the truth: a Ctrl-C
-    landing while the commit runs, or just after it, is raised once it is over, and then
-    says the changes were stored when they were. :meth:`start` right before the commit,
-    :meth:`end` after it, or :meth:`fail` on the way out of a failed one (its error is what
-    to show)."""
+    """An interrupt held back over a commit, so that the user is told the truth::
+
+        with interrupt.Hold(stored=not dry_run) as hold:
+            ...                      # the writes; a Ctrl-C here is raised at once
+            hold.start()             # right before the commit
+            commit()
+
+    A Ctrl-C landing while the commit runs, or just after it, is raised once the block is
+    over, and then says the changes were stored when they were (``stored``, once the block
+    ended without an error). A block that fails shows its own error, unless that error was
+    raised while a Ctrl-C unwound it (a rollback that failed after the interrupt: psycopg's
+    "cannot exit pipeline mode while busy"), which is the interrupt."""
 
     held = False
     pending = False
 
+    def __init__(self, *, stored: bool) -> None:
+        self.stored = stored
+
+    def __enter__(self) -> Hold:
+        return self
+
     def start(self) -> None:
         Hold.held, Hold.pending = True, False
 
-    def end(self, *, stored: bool) -> None:
-        """The commit is over: ``stored`` says whether it kept the changes."""
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
         global stored_changes
-        Hold.held = False
-        if stored:
+        pending = Hold.pending
+        Hold.held = Hold.pending = False
+        if exc is not None:
+            if not isinstance(exc, Interrupted) and _while_interrupted(exc):
+                raise Interrupted from None
+            return
+        if self.stored:
             stored_changes = True
-        if Hold.pending:
-            Hold.pending = False
+        if pending:
             raise Interrupted
 
-    def fail(self) -> None:
-        Hold.held = Hold.pending = False
+
+def _while_interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while an :class:`Interrupted` was being handled, however
+    many errors were raised in between."""
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, Interrupted):
+            return True
+        seen = seen.__context__
+    return False
 
 
 def _on_interrupt(signum: int, frame: types.FrameType | None) -> None:

@@ -186,14 +186,9 @@ class Store(ClosesConnection):
                 _log_problems(conn, plan_id, skipped, finished)
                 if definition is not None:
                     _replace_plan(conn, definition, finished)
-            hold = interrupt.Hold()
-            hold.start()  # a Ctrl-C now is told whether the commit kept the changes
-            try:
+            with interrupt.Hold(stored=not dry_run) as hold:
+                hold.start()  # a Ctrl-C now is told whether the commit kept the changes
                 conn.execute("ROLLBACK" if dry_run else "COMMIT")
-            except BaseException:
-                hold.fail()
-                raise
-            hold.end(stored=not dry_run)
         except sqlite3.Error as exc:
             self._rollback()
             raise failures.explain(self.path, exc, self.lock_timeout) from None

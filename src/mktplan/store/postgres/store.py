@@ -146,17 +146,6 @@ def migrate(
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised while a Ctrl-C (:class:`~mktplan.interrupt.Interrupted`)
-    was being handled, however many errors were raised in between."""
-    seen: BaseException | None = exc.__context__
-    while seen is not None:
-        if isinstance(seen, interrupt.Interrupted):
-            return True
-        seen = seen.__context__
-    return False
-
-
 class PostgresStore(ClosesConnection):
     """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
 
@@ -210,41 +199,31 @@ class PostgresStore(ClosesConnection):
             raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         files: tuple[FileOutcome, ...] = ()
         run_id = 0
-        hold = interrupt.Hold()  # started before the commit that ends the transaction
-        try:
-            with self._translated():
-                try:
-                    with self._conn.transaction(), self._conn.cursor() as cur:
-                        _lock(cur, self.lock_timeout)
-                        row = cur.execute(
-                            "INSERT INTO ingest_run (plan_id, started_at, command) "
-                            "VALUES (%s, %s, %s) RETURNING id",
-                            (plan_id, dt.datetime.now(dt.UTC), command),
-                        ).fetchone()
-                        run_id = int(row[0]) if row else 0
-                        files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
-                        finished = dt.datetime.now(dt.UTC)
-                        cur.execute(
-                            "UPDATE ingest_run SET finished_at = %s WHERE id = %s",
-                            (finished, run_id),
-                        )
-                        if dry_run:
-                            raise _DryRunDone
-                        _log_problems(cur, plan_id, skipped, finished)
-                        if definition is not None:
-                            _replace_plan(cur, definition, finished)
-                        hold.start()  # a Ctrl-C now is told whether the commit kept the changes
-                except _DryRunDone:
-                    pass
-        except BaseException as exc:
-            hold.fail()
-            if not isinstance(exc, interrupt.Interrupted) and _interrupted(exc):
-                # a Ctrl-C in the middle of a pipelined write: the rollback that followed
-                # failed ("cannot exit pipeline mode while busy"), and that failure would be
-                # told as an unreachable store, exit 4; the transaction is gone all the same
-                raise interrupt.Interrupted from None
-            raise
-        hold.end(stored=not dry_run)
+        # the commit ends the transaction's block; a Ctrl-C over it is told truly
+        with interrupt.Hold(stored=not dry_run) as hold, self._translated():
+            try:
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    _lock(cur, self.lock_timeout)
+                    row = cur.execute(
+                        "INSERT INTO ingest_run (plan_id, started_at, command) "
+                        "VALUES (%s, %s, %s) RETURNING id",
+                        (plan_id, dt.datetime.now(dt.UTC), command),
+                    ).fetchone()
+                    run_id = int(row[0]) if row else 0
+                    files = tuple(_apply_batch(cur, plan_id, run_id, b, force) for b in batches)
+                    finished = dt.datetime.now(dt.UTC)
+                    cur.execute(
+                        "UPDATE ingest_run SET finished_at = %s WHERE id = %s",
+                        (finished, run_id),
+                    )
+                    if dry_run:
+                        raise _DryRunDone
+                    _log_problems(cur, plan_id, skipped, finished)
+                    if definition is not None:
+                        _replace_plan(cur, definition, finished)
+                    hold.start()  # a Ctrl-C now is told whether the commit kept the changes
+            except _DryRunDone:
+                pass
         return IngestOutcome(run_id=None if dry_run else run_id, dry_run=dry_run, files=files)
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool:
