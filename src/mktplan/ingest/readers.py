@@ -104,10 +104,17 @@ class TableHeader:
 ZIP_MAGIC = b"PK\x03\x04"
 
 
+# The codecs that take their byte order from a mark at the start, and the marks they accept
+_BYTE_ORDER_MARKS: dict[str, tuple[bytes, ...]] = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
 def _bomless_utf16(head: bytes) -> bool:
     """Whether text starts as UTF-16 without its BOM does: zero bytes on one side of each
     pair only."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith(_BYTE_ORDER_MARKS["utf-16"]):
         return False
     sample = head[:4096]
     even, odd = sample[0::2], sample[1::2]
@@ -130,18 +137,11 @@ def binary_error(file: str, offset: int, head: bytes) -> IngestError:
     )
 
 
-# The codecs that take their byte order from a mark at the start, and the marks they accept
-_BYTE_ORDER_MARKS: dict[str, tuple[bytes, ...]] = {
-    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
-    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
-}
-
-
 def detect_encoding(sample: bytes) -> str:
     """The codec of a CSV sample: utf-8-sig (BOM), utf-16 (BOM), utf-8, else gb18030."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith(_BYTE_ORDER_MARKS["utf-16"]):
         return "utf-16"
     for encoding in ("utf-8", "gb18030"):
         try:
