@@ -530,3 +530,70 @@ def test_a_huge_table_title_is_cut_in_the_message(tmp_path: Path) -> None:
     assert "the file holds 2 tables" in run.stderr
     assert "(100,000 characters)" in run.stderr
     assert len(run.stderr) < 2_000
+
+
+@pytest.mark.parametrize("memo", ['"\n"', '"0\n"'])
+def test_a_row_cut_off_inside_quotes_at_the_end_of_the_sniffed_sample_ends_no_table(
+    tmp_path: Path, memo: str
+) -> None:
+    # the sniffer looks for tables in the first MiB; a row cut off there inside its quotes
+    # (its line break taken for the row's end), after a blank line, was taken for a title
+    # (the rows below it silently left unread) or for the header of a second table (a
+    # valid file refused)
+    huge = "备注" * 400_000  # 2.4 MB: the row crosses the end of the sample
+    lines = [
+        "date,memo,spend,note",
+        "2025-10-01,date as paid,1,",  # the header's first name again: every line looked at
+        "",
+        f"2025-10-02,{memo},2,{huge}",
+        "2025-10-03,,3,",
+        "",
+        "2025-10-04,,4,",
+    ]
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "cut.csv", "\n".join(lines) + "\n")
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", f"2025-10-0{day}", ""): Decimal(day) for day in range(1, 5)
+    }
+
+
+def test_a_line_cut_off_at_the_end_of_the_sample_with_old_mac_line_ends_ends_no_table(
+    tmp_path: Path,
+) -> None:
+    # lines ended by CR alone: the sample was cut at its last LF (there is none), so a
+    # line cut off by the sample's end after a blank line read as a narrower table
+    lines = ["date,memo,spend,note", "2025-10-01,date as paid,0,"]
+    lines += ["2025-10-01," + "x" * 1000 + ",1,"] * 1020
+    text = "\r".join(lines) + "\r"
+    pad = (1 << 20) - 20 - len(text) - len("2025-10-01,,1,\r\r")
+    text += f"2025-10-01,{'y' * pad},1,\r\r" + "2025-10-02," + "z" * 100 + ",2,\r2025-10-03,,3,\r"
+    assert len(text.encode()) > 1 << 20 > text.index("z")
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "mac.csv", text)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", ""): Decimal(1021),
+        ("ads.spend", "2025-10-02", ""): Decimal(2),
+        ("ads.spend", "2025-10-03", ""): Decimal(3),
+    }
+
+
+@pytest.mark.parametrize("end", ["\n", "\r", "\r\n"])
+def test_two_tables_are_found_whatever_the_line_ends(tmp_path: Path, end: str) -> None:
+    # with old Mac line ends (CR alone) the blank line between the tables went unseen and
+    # the second table's header was read as a ragged row of the first
+    text = (
+        '"Facebook visits"\n"Date","Primary"\n"2025-10-01","138"\n"2025-10-02","117"\n\n'
+        '"Weekly"\n"Week","Primary","Reach"\n"2025-10-02","5","7"\n'
+    )
+    plan, store = write_plan(tmp_path, SUITE_PLAN), tmp_path / "s.sqlite"
+    export = write(tmp_path, "v.csv", text.replace("\n", end))
+    run = run_cli("ingest", plan, export, "--source", "visits", "--store", store)
+    assert run.code == 1
+    assert (
+        "the file holds 2 tables: 1 'Facebook visits' (header on line 2); "
+        "2 'Weekly' (header on line 7)" in run.stderr
+    )

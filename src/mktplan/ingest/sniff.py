@@ -137,8 +137,9 @@ def wanted_columns(source: Source | None) -> list[str]:
 LONG_COLUMNS = ("date", "kpi", "value")
 
 
-def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
-    """The sampled lines of a CSV as text, and its ``sep=`` hint's delimiter ('' when none)."""
+def _sample_text(path: Path, header: TableHeader) -> tuple[str, str, bool]:
+    """The sampled lines of a CSV as text, its ``sep=`` hint's delimiter ('' when none), and
+    whether the sample stops before the end of the file (its last record may be cut off)."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
@@ -150,24 +151,28 @@ def _sample_text(path: Path, header: TableHeader) -> tuple[str, str]:
         ) from None
     text = codecs.getincrementaldecoder(header.encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
-    if len(sample) == SAMPLE_BYTES:  # the last sampled line may be cut off
-        text = text[: text.rfind("\n") + 1] or text
-    first = text.split("\n", 1)[0].strip("\r")
+    cut = len(sample) == SAMPLE_BYTES
+    if cut:  # the last sampled line may be cut off
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text
+    first = _LINE_END.split(text, maxsplit=1)[0]
     hint = _SEP_HINT.fullmatch(first)
-    return text, hint.group(1) if hint else ""
+    return text, hint.group(1) if hint else "", cut
 
 
-def _head(text: str, lines: int) -> str:
-    """The first ``lines`` lines of ``text``."""
-    end = -1
-    for _ in range(lines):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return text
-    return text[: end + 1]
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-_BLANK_LINE = re.compile(r"\n[ \t,;\r]*\n")
+def _head(text: str, lines: int) -> tuple[str, bool]:
+    """The first ``lines`` lines of ``text`` (CR, LF or CRLF each end one), and whether that
+    is less than the whole of it."""
+    ends = _LINE_END.finditer(text)
+    end = next(itertools.islice(ends, lines - 1, None), None)
+    if end is None or end.end() == len(text):
+        return text, False
+    return text[: end.end()], True
+
+
+_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t,;]*(?:\r\n|\r|\n)")
 
 
 def _one_table(text: str, header: tuple[str, ...]) -> bool:
@@ -177,7 +182,12 @@ def _one_table(text: str, header: tuple[str, ...]) -> bool:
     return bool(first) and not _BLANK_LINE.search(text) and text.count(first) == 1
 
 
-def _split(text: str, delimiter: str) -> list[Record]:
+def _split(text: str, delimiter: str, *, cut: bool) -> list[Record]:
+    """The records of ``text``, each with its first line. ``cut``: ``text`` stops before the
+    end of the file, so its last record may be part of one (cut inside a quoted field, a line
+    break in it taken for the end: ``"\\n`` read as an empty cell) and is left out: a partial
+    record taken for a title or a narrower line would end the table there, and the rows
+    below it would never be read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[Record] = []
     line = 1
@@ -186,8 +196,8 @@ def _split(text: str, delimiter: str) -> list[Record]:
             records.append((line, tuple(c.strip() for c in cells)))
             line = reader.line_num + 1
     except csv.Error:
-        pass  # a broken quote late in the sample: the readers say what is wrong
-    return records
+        return records  # a broken quote late in the sample: the readers say what is wrong
+    return records[:-1] if cut else records
 
 
 def _holds(cells: tuple[str, ...], wanted: list[str]) -> int:
@@ -493,9 +503,9 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         sheet_rows, _ = excel_rows(path, header.sheet)
         rows = tuple(tuple(c.strip() for c in r) for r in sheet_rows)
         candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
-        order, text = [""], ""
+        order, text, cut = [""], "", False
     else:
-        text, hinted = _sample_text(path, header)
+        text, hinted, cut = _sample_text(path, header)
         order = list(dict.fromkeys([hinted] if hinted else [header.delimiter, ",", "\t", ";"]))
         candidates = []
     # the first delimiter under which some line holds the wanted columns (else long format's);
@@ -505,7 +515,8 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     for names in (wanted, list(LONG_COLUMNS)) if wanted else (list(LONG_COLUMNS),):
         for n, delimiter in enumerate(order):
             if n == len(candidates):  # the lines the header may be on; the rest if needed
-                candidates.append((delimiter, _split(_head(text, window), delimiter)))
+                head, head_cut = _head(text, window)
+                candidates.append((delimiter, _split(head, delimiter, cut=cut or head_cut)))
             split = candidates[n][1]
             line = _find_header(split, names, header_row, header.file)
             if line is not None:
@@ -543,7 +554,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
             title = _title_above(records, line)
             tables = [Table(title, line, None, by_line[line])]
         else:
-            records = _split(text, delimiter)
+            records = _split(text, delimiter, cut=cut)
             tables = _tables(records, line) if records else []
     else:  # a sheet leaves each row's empty last cells out
         tables = _tables(records, line, ragged=True) if records else []
