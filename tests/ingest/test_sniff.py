@@ -597,3 +597,22 @@ def test_two_tables_are_found_whatever_the_line_ends(tmp_path: Path, end: str) -
         "the file holds 2 tables: 1 'Facebook visits' (header on line 2); "
         "2 'Weekly' (header on line 7)" in run.stderr
     )
+
+
+def test_titles_at_the_end_of_the_sniffed_sample_do_not_end_the_table(tmp_path: Path) -> None:
+    # a blank line and titles as the last lines of the first MiB, the next header beyond it:
+    # the table was taken to end at the blank line and the second table was silently never
+    # read; now the title lines are read as rows (refused: nothing is lost)
+    lines = ["date,memo,spend,note", "2025-10-01,date as paid,0,"]
+    lines += ["2025-10-01," + "x" * 1000 + ",1,"] * 1020
+    text = "\n".join(lines) + "\n"
+    titles = "\nWeek 2\nBy channel\n"
+    pad = (1 << 20) - 2 - len(text) - len("2025-10-01,,1,\n") - len(titles)
+    text += f"2025-10-01,{'y' * pad},1,\n{titles}date,memo,spend,note\n2025-10-05,,5,\n"
+    assert text.index("By channel") < 1 << 20 < text.index("2025-10-05")
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "weeks.csv", text)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1, run.output
+    assert "weeks.csv:1025 date: 'Week 2': not a date" in run.output
+    assert not store.exists()

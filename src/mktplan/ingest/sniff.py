@@ -390,9 +390,14 @@ def _same_kinds(row: tuple[str, ...], above: tuple[str, ...]) -> bool:
     return bool(pairs) and all(x == y for x, y in pairs)
 
 
-def _tables(records: list[Record], header_line: int, *, ragged: bool = False) -> list[Table]:
+def _tables(
+    records: list[Record], header_line: int, *, ragged: bool = False, cut: bool = False
+) -> list[Table]:
     """The tables from ``header_line`` on: a new one starts at a repeated header, or at a
-    blank line followed by a title or by a line of another width than the header."""
+    blank line followed by a title or by a line of another width than the header. ``cut``:
+    the records are a sample that stops before the end of the file, so titles at its end
+    may stand above a header beyond it: they do not end the table (read as rows, they are
+    refused or skipped as totals, never silently the end of the data)."""
     by_line = dict(records)
     header = by_line[header_line]
     keys = tuple(header_key(c) for c in header)
@@ -411,10 +416,12 @@ def _tables(records: list[Record], header_line: int, *, ragged: bool = False) ->
                 while j >= 0 and _is_title(after[j][1]):
                     end = after[j][0]
                     j -= 1
-            tables.append(Table(start_title, start, end, start_headers))
             k = i if repeated else i + 1  # the next header: the repeated line, or after titles
             while k < len(after) and _is_title(after[k][1]):
                 k += 1
+            if k >= len(after) and cut:
+                break
+            tables.append(Table(start_title, start, end, start_headers))
             if k >= len(after):
                 return tables
             start, start_headers = after[k][0], after[k][1]
@@ -555,7 +562,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
             tables = [Table(title, line, None, by_line[line])]
         else:
             records = _split(text, delimiter, cut=cut)
-            tables = _tables(records, line) if records else []
+            tables = _tables(records, line, cut=cut) if records else []
     else:  # a sheet leaves each row's empty last cells out
         tables = _tables(records, line, ragged=True) if records else []
     chosen, label = (
