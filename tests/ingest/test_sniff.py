@@ -616,3 +616,21 @@ def test_titles_at_the_end_of_the_sniffed_sample_do_not_end_the_table(tmp_path: 
     assert run.code == 1, run.output
     assert "weeks.csv:1025 date: 'Week 2': not a date" in run.output
     assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "one"),
+    [
+        ("date,spend\r\n2025-10-01,1\r\n", True),  # a CRLF is one line end, not a blank line
+        ("date,spend\n2025-10-01,1\n", True),
+        ("date,spend\r2025-10-01,1\r", True),
+        ("date,spend\r\n\r\n2025-10-01,1\r\n", False),
+        ("date,spend\r\r2025-10-01,1\r", False),
+        ("date,spend\n,\n2025-10-01,1\n", False),
+    ],
+)
+def test_a_sample_without_blank_lines_is_one_table_at_a_glance(text: str, one: bool) -> None:
+    # the cheap look that spares splitting the whole sample into records
+    from mktplan.ingest.sniff import _one_table
+
+    assert _one_table(text, ("date", "spend")) is one

@@ -172,7 +172,8 @@ def _head(text: str, lines: int) -> tuple[str, bool]:
     return text[: end.end()], True
 
 
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t,;]*(?:\r\n|\r|\n)")
+# a line end (a CR of a CRLF is none by itself), cells of nothing, and another line end
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t,;]*(?:\r|\n)")
 
 
 def _one_table(text: str, header: tuple[str, ...]) -> bool:
