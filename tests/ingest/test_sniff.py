@@ -634,3 +634,26 @@ def test_a_sample_without_blank_lines_is_one_table_at_a_glance(text: str, one: b
     from mktplan.ingest.sniff import _one_table
 
     assert _one_table(text, ("date", "spend")) is one
+
+
+@pytest.mark.parametrize("skip", [[], ["--skip-invalid"]])
+@pytest.mark.parametrize("titles", ["", "\nWeek 2\n"])
+def test_a_table_that_starts_below_the_first_mib_is_refused_at_its_header(
+    tmp_path: Path, skip: list[str], titles: str
+) -> None:
+    # tables are looked for in the first MiB; a second one further down reached the mapping
+    # as rows, and with --skip-invalid its header was rejected and its rows summed with the
+    # first table's (1,100 + 5 stored as 1,105)
+    rows = "".join(["2025-10-01," + "x" * 1000 + ",1,\n"] * 1100)
+    text = f"date,memo,spend,note\n{rows}{titles}date,memo,spend,note\n2025-10-01,,5,\n"
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "far.csv", text)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store, *skip)
+    assert run.code == 1, run.output
+    line = 1102 + titles.count("\n")
+    assert (
+        f"far.csv:{line}: this line repeats the date column's header 'date': another table "
+        "starts here" in run.stderr
+    )
+    assert "tables are never summed together" in run.stderr
+    assert not store.exists()

@@ -45,7 +45,7 @@ from mktplan.ingest.cells import (
     parse_numbers,
     scale_factor,
 )
-from mktplan.ingest.columns import MICRO, Body
+from mktplan.ingest.columns import MICRO, Body, Column
 from mktplan.ingest.layout import LONG_FORMAT, Layout
 from mktplan.ingest.readers import TableHeader, header_key
 from mktplan.observations import Observation
@@ -344,6 +344,7 @@ def map_block(
     blank |= skip
     rows_read = int(size - blank.sum())
 
+    _refuse_repeated_header(dates.errors, date_column, date_header, source, blank, rejects)
     for p, reason in dates.errors.items():
         if not blank[p]:
             rejects.add(p, date_header, date_column.raw(p), reason)
@@ -420,6 +421,29 @@ def map_block(
         ),
     )
     return mapped, BlockFacts(dates.order, summary_facts)
+
+
+def _refuse_repeated_header(
+    errors: dict[int, str | Msg],
+    date_column: Column,
+    date_header: str,
+    source: Source | None,
+    blank: npt.NDArray[np.bool_],
+    rejects: _Rejects,
+) -> None:
+    """Refuse the file at a row whose date cell is the date column's own header: another
+    table starts there. The sniffer finds tables in the file's first MiB; one that starts
+    further down reaches the mapping as rows, and --skip-invalid would otherwise reject its
+    header and sum its rows with the table above (tables are never summed together)."""
+    names = {header_key(date_header), header_key(source.date if source else "date")}
+    for p in errors:
+        if not blank[p] and header_key(date_column.raw(p)) in names:
+            raise IngestError(
+                msg("ingest.table_further_down", name=shorten(date_column.raw(p).strip())),
+                file=rejects.file,
+                line=rejects.first_line + p,
+                hint=msg("ingest.table_further_down.hint"),
+            )
 
 
 def _refuse_nul(

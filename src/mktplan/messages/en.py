@@ -938,6 +938,14 @@ MESSAGES.update(
             "pick one with `table:` in the source (its title or its number), e.g. "
             "table: {example}; tables are never summed together"
         ),
+        "ingest.table_further_down": (
+            "this line repeats the date column's header {name!r}: another table starts here, "
+            "below the file's first MiB, where tables are looked for"
+        ),
+        "ingest.table_further_down.hint": (
+            "tables are never summed together: save each table as a file of its own, or cut "
+            "the file above this line"
+        ),
         "ingest.table_not_found": "the source's table {table!r} is not in the file; it holds: {found}",
         "ingest.table_not_found.hint": "give `table:` as one of these titles or numbers",
         "ingest.table_unreadable": "cannot read the table below line {line}: {why}",

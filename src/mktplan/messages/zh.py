@@ -728,6 +728,11 @@ MESSAGES.update(
             "在数据来源中用 `table:` 选择其一（标题或序号），例如 table: {example}；"
             "多个表格不会相加"
         ),
+        "ingest.table_further_down": (
+            "这一行重复了日期列的表头 {name!r}：这里开始了另一个表格，位于文件的前 1 MiB 之后"
+            "（只在前 1 MiB 中查找表格）"
+        ),
+        "ingest.table_further_down.hint": "多个表格不会相加：请把每个表格另存为单独的文件，或在这一行之上截断文件",
         "ingest.table_not_found": "文件中没有数据来源指定的表格 {table!r}；文件中有：{found}",
         "ingest.table_not_found.hint": "`table:` 写作上面列出的标题或序号之一",
         "ingest.table_unreadable": "无法读取第 {line} 行以下的表格：{why}",
