@@ -69,6 +69,9 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 _EMPTY = AggResult(None, 0, None, None)
 
+# Aggregations whose value over one day is the sum of the day's channels (see _daily).
+SUMMED = frozenset({"sum", "last"})
+
 
 def quantize(value: Decimal) -> Decimal:
     """``value`` rounded half-up to six decimal places."""
@@ -400,7 +403,8 @@ def evaluate(
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
     ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
-    ``include_daily``, ``daily_totals``.
+    ``include_daily``, ``daily_totals`` and one more ``aggregate`` for the days of KPIs
+    that are not summed over channels (means, max, min).
     """
     info = plan.plan
     start, end = info.period.start, info.period.end
@@ -533,7 +537,7 @@ def evaluate(
             for r in plan.reviews
             if r.date <= as_of
         ],
-        daily=_daily(data, latest, spend_window) if include_daily else [],
+        daily=_daily(figures, data, latest, spend_window) if include_daily else [],
         summary=summary,
         data_issues=stale_sources(kpis, as_of),
         spend_trend=[
@@ -1566,13 +1570,28 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _daily(data: ObservationQuery, latest: dict[str, dt.date], window: _Window) -> list[DailyValue]:
+def _daily(
+    figures: _Figures, data: ObservationQuery, latest: dict[str, dt.date], window: _Window
+) -> list[DailyValue]:
+    """Each KPI's value on each day with data: its aggregation over the day's channels. A
+    sum or a last value adds its channels up; a mean (a rate), a max or a min does not (CTR
+    2 % and 1 % in two channels is no 3 %), so those days are aggregated like any window."""
     if window.empty or not latest:
         return []
-    return [
-        DailyValue(kpi, day, value)
-        for kpi, day, value in data.daily_totals(sorted(latest), window.start, window.end)
-    ]
+    totals = data.daily_totals(sorted(latest), window.start, window.end)
+    by_day: dict[tuple[str, dt.date], AggRequest] = {}
+    for kpi, day, _ in totals:
+        ref = figures.refs.get(kpi)
+        if ref is not None and ref.kpi.formula is None and ref.kpi.aggregation not in SUMMED:
+            by_day[(kpi, day)] = figures.request(kpi, _Window(day, day))
+    found = data.aggregate(list(by_day.values())) if by_day else {}
+    daily: list[DailyValue] = []
+    for kpi, day, total in totals:
+        request = by_day.get((kpi, day))
+        value = total if request is None else found[request].value
+        if value is not None:  # a weighted mean on a day without its weight has none
+            daily.append(DailyValue(kpi, day, at_most_six(value)))
+    return daily
 
 
 __all__ = [
