@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from mktplan.metrics import evaluate
+from mktplan.observations import MemoryObservations, Observation
 
 from .plans import AS_OF, day, small_data, small_plan
 
@@ -41,3 +42,20 @@ def test_sums_and_last_values_still_add_up_their_channels() -> None:
     # 120 + 60 on Jan 3: a level's value on a day is Σ over its channels that day
     assert _daily("web.visits")[0] == (day(1), D(500))
     assert _daily("web.followers") == [(day(1), D(150)), (day(3), D(180))]
+
+
+def test_a_threshold_is_met_from_exactly_its_value_and_grades_the_reported_score() -> None:
+    # web.followers (last, a level) against its target 500: 450 is 0.9 = on_track, 350 is
+    # 0.7 = at_risk, 349.9999 is 0.6999998 → reported 0.700000: at_risk;
+    # 449.9999 is 0.8999998 → reported 0.900000: on_track (docs/metrics.md, "Status")
+    def graded(value: str) -> tuple[Decimal | None, str]:
+        data = MemoryObservations([Observation("web.followers", day(1), D(value))])
+        k = next(k for k in evaluate(small_plan(), data, AS_OF).kpis if k.id == "web.followers")
+        return k.attainment, k.status
+
+    assert graded("450") == (D("0.9"), "on_track")
+    assert graded("449.9999") == (D("0.900000"), "on_track")
+    assert graded("449.9") == (D("0.8998"), "at_risk")
+    assert graded("350") == (D("0.7"), "at_risk")
+    assert graded("349.9999") == (D("0.700000"), "at_risk")
+    assert graded("349.99") == (D("0.69998"), "off_track")
