@@ -205,3 +205,23 @@ def test_no_repository_or_no_git_means_silently_nothing(tmp_path: Path, repo: Pa
     assert no_git.code == 0
     assert no_git.stderr == ""
     assert "Plan changes" not in no_git.stdout
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Shanghai"])
+def test_a_commit_belongs_to_the_day_it_was_made_where_it_was_made(
+    tmp_path: Path, zone: str
+) -> None:
+    # Monday 07:00 in Beijing is Sunday 23:00 UTC: on a cron host keeping UTC the change was
+    # taken for last week's (the commit before the period) and this week listed nothing
+    _git(tmp_path, "init", "-q")
+    _commit(tmp_path, EARLIER, "2024-02-10T12:00:00+08:00")
+    _commit(tmp_path, LATER, "2024-02-19T07:00:00+08:00")
+    env = {"TZ": zone}
+    markdown = _report(tmp_path, "--format", "md", env=env)
+    section = markdown.split("## Plan changes this period\n\n", 1)[1].split("\n\n", 1)[0]
+    assert sorted(section.splitlines()) == sorted(EN_LINES)
+    # and Sunday 23:30 in Los Angeles is last week's, although it is Monday in UTC already
+    later = mutate("target: 150000", "target: 170000", LATER)
+    _commit(tmp_path, later, "2024-02-25T23:30:00-08:00")
+    before_next = _report(tmp_path, "--format", "md", "--as-of", "2024-03-03", env=env)
+    assert "target 150,000 → 170,000" not in before_next

@@ -24,16 +24,23 @@ CHANGE_FIELDS = frozenset({"target", "due", "owner", "budget", "total", "reserve
 def _commit_before(path: Path, day: dt.date) -> str | None:
     """The last commit made before ``day`` began that touched the plan, or None (no git, no
     repository, the plan not committed then): the plan as committed before ``day`` is the
-    plan at that commit."""
+    plan at that commit. A commit's day is its date where it was made (its committer date in
+    its own time zone), not on the machine that runs the report: a plan committed on Monday
+    07:00 in Beijing is a change of Monday's week on a cron host that keeps UTC too."""
     try:
-        found = run_git(
-            ["rev-list", "-1", f"--before={day.isoformat()} 00:00:00", "HEAD", "--", path.name],
-            path.parent,
-        )
+        found = run_git(["log", "--format=%H %cI", "HEAD", "--", path.name], path.parent)
     except MktplanError:
         return None
-    sha = found.stdout.decode("ascii", "replace").strip()
-    return sha if found.returncode == 0 and sha else None
+    if found.returncode != 0:
+        return None
+    for line in found.stdout.decode("ascii", "replace").splitlines():
+        sha, _, when = line.partition(" ")
+        try:
+            if dt.date.fromisoformat(when[:10]) < day:
+                return sha
+        except ValueError:
+            continue
+    return None
 
 
 def plan_changes(
