@@ -333,3 +333,41 @@ def test_google_total_rows_labelled_in_the_first_column_are_skipped(
     [file] = json.loads(log.stdout)["runs"][0]["files"]
     totals = [s["first_line"] for s in file["skipped"] if "totals row" in s["reason"]]
     assert totals == [6, 7, 8, 9]
+
+
+def test_a_totals_row_of_a_budget_line_column_is_skipped(tmp_path: Path) -> None:
+    # a spend sheet by budget line with a 合计 line below: it was stored as a line named
+    # 合计, doubling the day's spend (300 for 150)
+    plan_text = PLAN + (
+        "  by_line:\n    date: 日期\n    module: ads\n    line: 费用类别\n"
+        "    columns: {花费: spend}\n"
+    )
+    plan, store = write_plan(tmp_path, plan_text), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "lines.csv",
+        "日期,费用类别,花费\n2025-10-01,推广费,100\n2025-10-01,物料费,50\n2025-10-01,合计,150\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "by_line", "--store", store)
+    assert run.code == 0, run.output
+    with Store.open(store) as opened:
+        lines = {s.observation.line: s.observation.value for s in opened.observations("shapes")}
+    assert lines == {"推广费": Decimal(100), "物料费": Decimal(50)}
+    assert "skipped line 4: a totals row (费用类别: '合计')" in run.stdout
+
+
+def test_a_note_in_the_first_column_that_reads_like_a_label_is_a_note(tmp_path: Path) -> None:
+    # the first column's totals labels are Google's "Total: Account"; in a note column,
+    # "小计" is someone's remark and the row is data
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "noted.csv",
+        "note,date,kpi,value\n小计,2025-10-01,ads.spend,5\nTotal,2025-10-02,ads.spend,7\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("ads.spend", "2025-10-01", ""): Decimal(5),
+        ("ads.spend", "2025-10-02", ""): Decimal(7),
+    }

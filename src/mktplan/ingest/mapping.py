@@ -297,11 +297,20 @@ def map_block(
     period = (plan.plan.period.start, plan.plan.period.end)
 
     # totals and subtotal rows (合计, Total: Search) are never data: skipped, and said. The
-    # first column counts too, mapped or not: Google Ads writes "Total: Account" there
+    # first column counts too, mapped or not (Google Ads writes "Total: Account" there),
+    # unless it is the note or reference column: free text someone wrote, where "小计" is
+    # a remark, not a label
     skip = np.zeros(size, dtype=np.bool_)
     skipped: list[tuple[int, str]] = []
-    first_column = 0 if 0 in body.columns else None
-    for labelled in (first_column, layout.date, layout.kpi, layout.route, layout.channel):
+    first_column = 0 if 0 in body.columns and 0 not in (layout.note, layout.ref) else None
+    for labelled in (
+        first_column,
+        layout.date,
+        layout.kpi,
+        layout.route,
+        layout.channel,
+        layout.line,
+    ):
         if labelled is None or body[labelled].kind != "text":
             continue
         position = labelled
