@@ -602,7 +602,7 @@ def test_two_tables_are_found_whatever_the_line_ends(tmp_path: Path, end: str) -
 def test_titles_at_the_end_of_the_sniffed_sample_do_not_end_the_table(tmp_path: Path) -> None:
     # a blank line and titles as the last lines of the first MiB, the next header beyond it:
     # the table was taken to end at the blank line and the second table was silently never
-    # read; now the title lines are read as rows (refused: nothing is lost)
+    # read; now the title lines are read as rows and the header below them refuses the file
     lines = ["date,memo,spend,note", "2025-10-01,date as paid,0,"]
     lines += ["2025-10-01," + "x" * 1000 + ",1,"] * 1020
     text = "\n".join(lines) + "\n"
@@ -614,7 +614,7 @@ def test_titles_at_the_end_of_the_sniffed_sample_do_not_end_the_table(tmp_path: 
     export = write(tmp_path, "weeks.csv", text)
     run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
     assert run.code == 1, run.output
-    assert "weeks.csv:1025 date: 'Week 2': not a date" in run.output
+    assert "weeks.csv:1027: this line repeats the date column's header 'date'" in run.stderr
     assert not store.exists()
 
 
