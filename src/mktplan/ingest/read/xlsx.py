@@ -129,6 +129,31 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+# workbook.xml names the sheets and defined names: far below this in any real workbook
+MAX_WORKBOOK_PART = 16 << 20
+
+# fullCalcOnLoad="1" (or "true") on the workbook's calcPr, any namespace prefix
+_FULL_CALC_ON_LOAD = re.compile(
+    rb"<(?:[\w.-]+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']"
+)
+
+
+def _calculated_on_opening(path: Path) -> bool:
+    """Whether the workbook asks to be calculated in full when it is opened: its writer
+    (XlsxWriter, openpyxl, ...) saved its formulas without computing them, so a saved result
+    (XlsxWriter's 0, a value an edit made stale) is not what Excel shows. Excel clears the
+    flag when it saves. openpyxl reads it as set when it is absent: workbook.xml is read here."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.lower().endswith("workbook.xml")]
+        for name in sorted(names, key=lambda n: n != "xl/workbook.xml"):
+            with archive.open(name) as part:
+                if _FULL_CALC_ON_LOAD.search(part.read(MAX_WORKBOOK_PART)):
+                    return True
+    return False
+
+
 def _load_workbook(path: Path, *, data_only: bool) -> Any:
     """A read-only workbook, without openpyxl's warnings about styles and extensions it
     ignores (they say nothing about the data and would reach the user's terminal)."""
@@ -139,10 +164,20 @@ def _load_workbook(path: Path, *, data_only: bool) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
 
 
-def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) -> list[Any]:
-    """``body`` (every row from row 1) with the formula text in place of empty cells whose
-    formula has no saved result (files written by scripts): a value that is not there must
-    not pass for "no value"."""
+def _uncalculated_formulas(
+    path: Path,
+    sheet: str,
+    body: list[tuple[str, ...]],
+    empty_texts: set[tuple[int, int]],
+    *,
+    recalculated: bool,
+) -> list[Any]:
+    """``body`` (every row from row 1) with the formula text in place of the cells whose
+    formula has no saved result (files written by scripts), or of every formula cell when
+    the workbook is ``recalculated`` on opening (see :func:`_calculated_on_opening`): a
+    value that is not there must pass neither for "no value" nor for the writer's 0.
+    ``empty_texts`` (row index, column index) are formulas whose saved result is the empty
+    text (``=IF(…,"",…)``, saved by Excel as ``t="str"`` with an empty value): no value."""
 
     workbook = _load_workbook(path, data_only=False)
     try:
@@ -150,11 +185,13 @@ def _uncalculated_formulas(path: Path, sheet: str, body: list[tuple[str, ...]]) 
         worksheet.reset_dimensions()  # never trust the dimension record (see _open_sheet)
         rows = worksheet.iter_rows()
         out: list[Any] = []
-        for texts, cells in zip(body, rows, strict=False):
+        for r, (texts, cells) in enumerate(zip(body, rows, strict=False)):
             fixed = list(texts)
             for i, cell in enumerate(cells):
                 value = cell.value
-                if i < len(fixed) and not fixed[i] and isinstance(value, str) and value[:1] == "=":
+                if not (i < len(fixed) and isinstance(value, str) and value[:1] == "="):
+                    continue
+                if recalculated or (not fixed[i] and (r, i) not in empty_texts):
                     fixed[i] = value
             out.append(tuple(fixed))
         return out
@@ -264,9 +301,19 @@ def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], s
     try:
         worksheet = _open_sheet(workbook, path, sheet)
         name = str(worksheet.title)
-        rows = [_row_texts(row) for row in worksheet.iter_rows()]
+        rows: list[tuple[str, ...]] = []
+        empty_texts: set[tuple[int, int]] = set()  # openpyxl reads an empty <v/> as None
+        for r, row in enumerate(worksheet.iter_rows()):
+            rows.append(_row_texts(row))
+            empty_texts.update(
+                (r, i)
+                for i, cell in enumerate(row)
+                if cell.value is None and getattr(cell, "data_type", "") == "str"
+            )
         if _has_formulas(path):
-            rows = _uncalculated_formulas(path, name, rows)
+            rows = _uncalculated_formulas(
+                path, name, rows, empty_texts, recalculated=_calculated_on_opening(path)
+            )
         return rows, name
     finally:
         workbook.close()

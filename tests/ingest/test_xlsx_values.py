@@ -1,0 +1,125 @@
+"""What the cells of an .xlsx export mean: the value stored is the one Excel shows, or the
+cell is refused; never another number with exit 0. Workbooks are built with openpyxl and,
+where a writer other than Excel saves what openpyxl cannot (XlsxWriter's cached 0, Excel's
+empty text result), patched as that writer saves them."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from mktplan.store import Store
+from tests.conftest import run_cli
+from tests.ingest.helpers import write_plan
+
+SHEET = "xl/worksheets/sheet1.xml"
+BOOK = "xl/workbook.xml"
+# what Excel writes: no fullCalcOnLoad, the saved results are what it shows
+EXCEL_CALC = b'<calcPr calcId="191029"/>'
+OPENPYXL_CALC = b'<calcPr calcId="124519" fullCalcOnLoad="1" />'
+
+
+def workbook(path: Path, rows: list[list[Any]], formats: dict[str, str] | None = None) -> Path:
+    """A long-format workbook (header date, kpi, value) of ``rows``; ``formats`` maps a cell
+    such as "C2" to its number format."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["date", "kpi", "value"])
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    book.save(path)
+    return path
+
+
+def patched(path: Path, parts: dict[str, list[tuple[bytes, bytes]]]) -> Path:
+    """``path`` with each part's (old, new) replacements made, each old text found once."""
+    with zipfile.ZipFile(path) as archive:
+        contents = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    for name, replacements in parts.items():
+        for old, new in replacements:
+            assert contents[name].count(old) == 1, (name, old)
+            contents[name] = contents[name].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return path
+
+
+def stored(store: Path) -> dict[tuple[str, str], Decimal]:
+    with Store.open(store) as opened:
+        return {
+            (s.observation.kpi, s.observation.date.isoformat()): s.observation.value
+            for s in opened.observations("ingest-test")
+        }
+
+
+def test_formula_results_a_writer_left_for_excel_to_compute_are_refused(tmp_path: Path) -> None:
+    # XlsxWriter saves every formula's result as 0 and sets fullCalcOnLoad="1", so that Excel
+    # computes them on opening: Excel shows 12500 where the file holds 0
+    plan = write_plan(tmp_path)
+    book = workbook(
+        tmp_path / "xlsxwriter.xlsx",
+        [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]],
+    )
+    patched(book, {SHEET: [(b"<f>C2*12.5</f><v />", b"<f>C2*12.5</f><v>0</v>")]})
+    assert OPENPYXL_CALC in zipfile.ZipFile(book).read(BOOK)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 1, run.output
+    assert "xlsxwriter.xlsx:3 value: '=C2*12.5': a formula without a saved result" in run.output
+    assert not store.exists()
+
+
+def test_formula_results_excel_saved_are_stored(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    book = workbook(
+        tmp_path / "excel.xlsx",
+        [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]],
+    )
+    patched(
+        book,
+        {
+            SHEET: [(b"<f>C2*12.5</f><v />", b"<f>C2*12.5</f><v>12500</v>")],
+            BOOK: [(OPENPYXL_CALC, EXCEL_CALC)],
+        },
+    )
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("web.visits", "2024-06-01"): Decimal(1000),
+        ("web.sales", "2024-06-01"): Decimal(12500),
+    }
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_no_value(tmp_path: Path) -> None:
+    # =IF(C2>0,"",…) as Excel saves it: t="str" and an empty <v/>; Excel shows an empty cell,
+    # and opening and saving the file (the advice for an unsaved result) changes nothing
+    plan = write_plan(tmp_path)
+    book = workbook(
+        tmp_path / "blank.xlsx",
+        [["2024-06-01", "web.sales", 100], ["2024-06-02", "web.sales", '=IF(C2>0,"",1)']],
+    )
+    patched(
+        book,
+        {
+            SHEET: [
+                (
+                    b'<c r="C3"><f>IF(C2&gt;0,"",1)</f><v /></c>',
+                    b'<c r="C3" t="str"><f>IF(C2&gt;0,"",1)</f><v></v></c>',
+                )
+            ],
+            BOOK: [(OPENPYXL_CALC, EXCEL_CALC)],
+        },
+    )
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {("web.sales", "2024-06-01"): Decimal(100)}
