@@ -123,3 +123,35 @@ def test_a_formula_whose_saved_result_is_empty_text_is_no_value(tmp_path: Path) 
     run = run_cli("ingest", plan, book, "--store", store)
     assert run.code == 0, run.output
     assert stored(store) == {("web.sales", "2024-06-01"): Decimal(100)}
+
+
+def test_a_number_formatted_in_another_currency_is_refused_as_its_text_would_be(
+    tmp_path: Path,
+) -> None:
+    # "$1,234.50" typed into a CSV is refused in a CNY plan; the same shown by a number format
+    # was stored as 1234.5 CNY
+    plan = write_plan(tmp_path)
+    rows: list[list[Any]] = [["2024-06-0" + str(day), "web.sales", 1234.5] for day in range(1, 10)]
+    formats = {
+        "C2": '"$"#,##0.00',
+        "C3": "[$$-409]#,##0.00",
+        "C4": "[$€-2] #,##0.00",
+        "C5": "$#,##0.00",
+        # the plan's currency, shown
+        "C6": '"¥"#,##0.00',
+        "C7": "[$¥-804]#,##0.00",
+        "C8": '#,##0.00"元"',
+        # built-in currency format 7: the currency of the computer that opens the file
+        "C9": '"$"#,##0.00_);("$"#,##0.00)',
+    }
+    book = workbook(tmp_path / "usd.xlsx", rows, formats)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    rejects = (tmp_path / "usd.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[1] for line in rejects] == ["2", "3", "4", "5"]
+    assert "a value in USD, but this column's KPI is in CNY" in rejects[0]
+    assert "a value in EUR, but this column's KPI is in CNY" in rejects[2]
+    assert stored(store) == {
+        ("web.sales", f"2024-06-0{day}"): Decimal("1234.5") for day in range(5, 10)
+    }

@@ -4,6 +4,7 @@ guards against damaged workbooks, zip bombs and uncalculated formulas."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import msg
+from mktplan.ingest.cells import currency_of, normalize_text
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:
@@ -28,12 +30,15 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
     if isinstance(value, (int, float)):
         # a 100 % cell is stored as 1 and read back as an int: the format decides, not the type
         exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        # "$"#,##0.00 shows $1,234.50: the currency goes with the number, as in a CSV cell
+        unit = _format_currency(number_format or "")
+        shown = f"{unit} " if unit else ""
         percent = _percent_format(number_format or "")
         if percent == "scaled":
-            return f"{(exact * 100).normalize():f}%"
+            return f"{shown}{(exact * 100).normalize():f}%"
         if percent == "literal":
-            return f"{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
-        return f"{exact:f}"
+            return f"{shown}{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
+        return f"{shown}{exact:f}"
     return str(value)
 
 
@@ -46,6 +51,35 @@ def _percent_format(number_format: str) -> str:
     if "%" not in number_format:
         return ""
     return "scaled" if "%" in _FORMAT_LITERALS.sub("", number_format) else "literal"
+
+
+# The pieces of a number format that Excel shows as written: "quoted text", \escaped
+# characters, a [$symbol-locale] currency, and runs of characters that are no format code
+# (the $ of $#,##0); paddings (_x), fills (*x) and [conditions] or [colours] show nothing.
+_FORMAT_TEXT = re.compile(
+    r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[\$(?P<symbol>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].?'
+    r"|(?P<bare>[^\"\\\[_*\d#?.,;%@/\s()+\-:!^&'~{}<>=]+)",
+    re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _format_currency(number_format: str) -> str:
+    """The currency a number format shows beside its numbers, as a cell would write it (its
+    ISO code; "¥" as written, which means CNY or JPY by the plan), or "" for none.
+
+    The built-in currency formats (ids 5-8, 42, 44) show the currency of the computer that
+    opens the file ($ in the US, ¥ in China): they say nothing about the number."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    if number_format in {BUILTIN_FORMATS[i] for i in (5, 6, 7, 8, 42, 44)}:
+        return ""
+    for found in _FORMAT_TEXT.finditer(number_format):
+        token = next((t for t in found.group("quoted", "escaped", "symbol", "bare") if t), "")
+        code = currency_of(token, "") if token.strip() else None
+        if code is not None:
+            return "¥" if normalize_text(token) == "¥" else code
+    return ""
 
 
 # A workbook's parts may inflate to at most this in all (a zip bomb is refused before any
