@@ -1,19 +1,23 @@
-"""What the cells of an .xlsx export mean: the value stored is the one Excel shows, or the
-cell is refused; never another number with exit 0. Workbooks are built with openpyxl and,
-where a writer other than Excel saves what openpyxl cannot (XlsxWriter's cached 0, Excel's
-empty text result), patched as that writer saves them."""
+"""What the cells of .xlsx and Parquet exports mean: the value stored is the one Excel shows
+(or the Parquet schema holds), or the cell is refused; never another number with exit 0.
+Workbooks are built with openpyxl and, where a writer other than Excel saves what openpyxl
+cannot (XlsxWriter's cached 0, Excel's empty text result), patched as that writer saves them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from mktplan.store import Store
 from tests.conftest import run_cli
+from tests.ingest import shapes
 from tests.ingest.helpers import write_plan
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -154,4 +158,21 @@ def test_a_number_formatted_in_another_currency_is_refused_as_its_text_would_be(
     assert "a value in EUR, but this column's KPI is in CNY" in rejects[2]
     assert stored(store) == {
         ("web.sales", f"2024-06-0{day}"): Decimal("1234.5") for day in range(5, 10)
+    }
+
+
+def test_a_float32_parquet_column_is_read_as_the_decimals_it_holds(tmp_path: Path) -> None:
+    # float32 150000.12 is the binary 150000.125: pyarrow, DuckDB and Spark show 150000.12,
+    # and 2.1 (binary 2.0999999…) was already read as 2.1; one column, one rule
+    plan, store = shapes.write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = tmp_path / "f32.parquet"
+    days = [dt.date(2025, 10, day) for day in (1, 2, 3, 4)]
+    sales = pa.array([150000.12, 2.1, 1234567.89, None], type=pa.float32())
+    pq.write_table(pa.table({"date": days, "sales": sales}), export)
+    run = run_cli("ingest", plan, export, "--source", "plain_sales", "--store", store)
+    assert run.code == 0, run.output
+    assert shapes.stored(store) == {
+        ("ads.sales", "2025-10-01", ""): Decimal("150000.12"),
+        ("ads.sales", "2025-10-02", ""): Decimal("2.1"),
+        ("ads.sales", "2025-10-03", ""): Decimal("1234567.9"),
     }

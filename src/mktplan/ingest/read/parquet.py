@@ -4,8 +4,10 @@ on line 2), so rejects and skipped rows name rows the same way for every format.
 
 Typed columns are handed on as the CSV reader hands them on: numbers as float64 (with their
 exact text for the rare cell whose float is not provably the decimal, and for integers beyond
-what a float holds), dates as ISO text (a timestamp with a time zone as the day it was in that
-zone, as the date is written in a CSV), everything else as text.
+what a float holds), float32 and decimal numbers as the text of the decimal they hold (the
+shortest that reads back, as pyarrow prints them), dates as ISO text (a timestamp with a time
+zone as the day it was in that zone, as the date is written in a CSV), everything else as
+text.
 """
 
 from __future__ import annotations
@@ -83,7 +85,9 @@ def _column(data: pa.ChunkedArray[Any], header: str, file: str, *, text: bool) -
     import pyarrow as pa
 
     kind = data.type
-    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    # a float32 (or float16) holds the decimal it was given only to its own precision:
+    # 150000.12 is the binary 150000.125, which as a float64 looks exact; its text is not
+    numeric = pa.types.is_integer(kind) or kind == pa.float64()
     if text or not numeric:
         return ArrowColumn(_chunked(_texts(data, header, file)))
 
