@@ -176,3 +176,39 @@ def test_a_float32_parquet_column_is_read_as_the_decimals_it_holds(tmp_path: Pat
         ("ads.sales", "2025-10-02", ""): Decimal("2.1"),
         ("ads.sales", "2025-10-03", ""): Decimal("1234567.9"),
     }
+
+
+def test_a_date_and_a_channel_merged_over_rows_are_read_on_each_row(tmp_path: Path) -> None:
+    # a daily report with the day merged over its channels' rows (and a channel over two
+    # days): Excel shows them on every row, the file holds them in the first; a number
+    # merged over rows is one value, counted once
+    plan = write_plan(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["日期", "渠道", "平台", "访问", "点击率", "销售额", "备注"])
+    sheet.append(["2024-06-10", "线上", "wx", 100, 0.021, 1000, "KOL"])
+    sheet.append([None, "门店", "店A", None, None, 2000, None])
+    sheet.append(["2024-06-11", "线上", "wx", 300, None, 3000, None])
+    sheet.append([None, None, "wx", 400, None, None, None])
+    for cells in ("A2:A3", "A4:A5", "B4:B5", "F4:F5"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "merged.xlsx")
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, tmp_path / "merged.xlsx", "--source", "daily", "--store", store)
+    assert run.code == 0, run.output
+    with Store.open(store) as opened:
+        found = {
+            (s.observation.kpi, s.observation.date.isoformat(), s.observation.channel): (
+                s.observation.value
+            )
+            for s in opened.observations("ingest-test")
+        }
+    assert found == {
+        ("web.visits", "2024-06-10", "wx"): Decimal(100),
+        ("web.ctr", "2024-06-10", "wx"): Decimal("0.021"),
+        ("web.sales", "2024-06-10", "wx"): Decimal(1000),
+        ("shop.sales", "2024-06-10", "店A"): Decimal(2000),
+        ("web.visits", "2024-06-11", "wx"): Decimal(700),
+        ("web.sales", "2024-06-11", "wx"): Decimal(3000),
+    }

@@ -39,7 +39,13 @@ from mktplan.ingest.columns import (
 )
 from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
-from mktplan.ingest.read.xlsx import excel_guard, excel_rows, sheet_header
+from mktplan.ingest.read.xlsx import (
+    excel_guard,
+    excel_rows,
+    fill_merged,
+    merged_down,
+    sheet_header,
+)
 from mktplan.ingest.scan import NUL_RUN, NulRun
 from mktplan.plan.sources import encoding_problem
 
@@ -349,6 +355,7 @@ def _read_columns(
         import pandas as pd
 
         rows, _ = excel_rows(path, header.sheet)
+        rows = fill_merged(rows, merged_down(path, header.sheet), text_positions, header.line)
         below = rows[header.line : None if end_line is None else end_line - 1]  # [0]: row 1
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in below]
         frame = pd.DataFrame(body, columns=positions, dtype=object)

@@ -25,7 +25,7 @@ from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import reads_as_data
 from mktplan.ingest.columns import Body, pandas_body
-from mktplan.ingest.read.xlsx import excel_rows
+from mktplan.ingest.read.xlsx import excel_rows, fill_merged, merged_down
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
     TableHeader,
@@ -37,7 +37,7 @@ from mktplan.ingest.readers import (
 from mktplan.store.records import skip_reason
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from mktplan.plan.model import Source
 
@@ -616,6 +616,10 @@ def read_body(
 
     first = dialect.header_line + 1
     stop = None if dialect.end_line is None else dialect.end_line - 1
-    selected = dialect.rows[dialect.header_line : stop]
+    rows: Sequence[tuple[str, ...]] = dialect.rows
+    if dialect.header.excel:
+        merged = merged_down(dialect.header.readable, dialect.header.sheet)
+        rows = fill_merged(rows, merged, text_positions, dialect.header_line)
+    selected = rows[dialect.header_line : stop]
     cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
     return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)

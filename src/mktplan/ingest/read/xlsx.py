@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -272,6 +272,71 @@ def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], st
     """Every row of a sheet as texts, row 1 first (blank rows kept: ``rows[n - 1]`` is row
     ``n``), and the sheet's name. Where the header is, is sniff's to find."""
     return excel_guard(path, lambda: _read_sheet(path, sheet))
+
+
+# <mergeCell ref="A2:A5"/>, any namespace prefix
+_MERGE_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']"
+    rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7}):\$?([A-Za-z]{1,3})\$?([0-9]{1,7})[\"']"
+)
+
+
+def merged_down(path: Path, sheet: str | None) -> list[tuple[int, int, int]]:
+    """The merged cells of a sheet that span rows, as (column, first row, last row): a
+    0-based column (the range's first) and 1-based rows. Excel shows such a cell's text on
+    every row it spans; the file holds it in the first row only."""
+    return excel_guard(path, lambda: _merged_down(path, sheet))
+
+
+def _merged_down(path: Path, sheet: str | None) -> list[tuple[int, int, int]]:
+    import zipfile
+
+    from openpyxl.utils.cell import column_index_from_string
+
+    workbook = _load_workbook(path, data_only=True)
+    try:
+        part = getattr(_open_sheet(workbook, path, sheet), "_worksheet_path", None)
+    finally:
+        workbook.close()
+    if not isinstance(part, str):  # pragma: no cover - openpyxl's read-only sheets name it
+        return []
+    found: list[tuple[int, int, int]] = []
+    with zipfile.ZipFile(path) as archive, archive.open(part) as source:
+        tail = b""
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            window = tail + chunk
+            end = 0
+            for match in _MERGE_CELL.finditer(window):
+                first, last = int(match.group(2)), int(match.group(4))
+                if last > first:
+                    column = column_index_from_string(match.group(1).decode().upper()) - 1
+                    found.append((column, first, last))
+                end = match.end()
+            tail = window[max(end, len(window) - 200) :]  # a tag cut at the chunk's end
+    return found
+
+
+def fill_merged(
+    rows: Sequence[tuple[str, ...]],
+    merged: list[tuple[int, int, int]],
+    text_positions: set[int],
+    header_line: int,
+) -> list[tuple[str, ...]]:
+    """``rows`` (row 1 first) with the text of a cell merged down over rows below the header
+    repeated on each of them, as Excel shows it: a date or channel merged over a day's rows.
+    Only text columns (date, channel, route, note, line, ref): a number merged over rows is
+    one value, counted once, in its first row."""
+    filled = list(rows)
+    for column, first, last in merged:
+        if column not in text_positions or first <= header_line or first > len(filled):
+            continue
+        top = filled[first - 1]
+        text = top[column] if column < len(top) else ""
+        for number in range(first + 1, min(last, len(filled)) + 1):
+            row = filled[number - 1]
+            if column < len(row) and not row[column]:
+                filled[number - 1] = (*row[:column], text, *row[column + 1 :])
+    return filled
 
 
 def _open_sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
