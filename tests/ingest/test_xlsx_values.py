@@ -212,3 +212,26 @@ def test_a_date_and_a_channel_merged_over_rows_are_read_on_each_row(tmp_path: Pa
         ("web.visits", "2024-06-11", "wx"): Decimal(700),
         ("web.sales", "2024-06-11", "wx"): Decimal(3000),
     }
+
+
+def test_a_unit_a_number_format_writes_after_the_number_scales_it(tmp_path: Path) -> None:
+    # 0.0"万" shows 1.2 as 1.2万: 12,000, as the text 1.2万 is; 0!.0,"万" shows 12345 as
+    # 1.2万 by dividing it for the eye: the value is 12345 already
+    plan = write_plan(tmp_path)
+    rows: list[list[Any]] = [
+        ["2024-06-01", "web.sales", 1.2],
+        ["2024-06-02", "web.sales", 3.9],
+        ["2024-06-03", "web.sales", 12345],
+        ["2024-06-04", "web.sales", 1200],
+    ]
+    formats = {"C2": '0.0"万"', "C3": '#,##0.0"万元"', "C4": '0!.0,"万"', "C5": '#,##0.0,"K"'}
+    book = workbook(tmp_path / "wan.xlsx", rows, formats)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("web.sales", "2024-06-01"): Decimal(12000),
+        ("web.sales", "2024-06-02"): Decimal(39000),
+        ("web.sales", "2024-06-03"): Decimal(12345),
+        ("web.sales", "2024-06-04"): Decimal(1200),
+    }

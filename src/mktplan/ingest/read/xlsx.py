@@ -38,7 +38,7 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
             return f"{shown}{(exact * 100).normalize():f}%"
         if percent == "literal":
             return f"{shown}{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
-        return f"{shown}{exact:f}"
+        return f"{shown}{exact:f}{_format_scale(number_format or '')}"
     return str(value)
 
 
@@ -80,6 +80,30 @@ def _format_currency(number_format: str) -> str:
         if code is not None:
             return "¥" if normalize_text(token) == "¥" else code
     return ""
+
+
+_SCALE_WORDS = frozenset({"万", "亿", "万元", "亿元"})
+# Excel's ways to show a number divided: a comma after the last digit placeholder (0.0,
+# shows 1200 as 1.2) and a literal point among the digits (0!.0000 shows 12345 as 1.2345)
+_DIVIDED = re.compile(r"[0#?],+(?![0#?,])")
+_LITERAL_POINT = ("!.", "\\.", '"."')
+
+
+@functools.lru_cache(maxsize=256)
+def _format_scale(number_format: str) -> str:
+    """万 or 亿 (with 元) when a number format writes it after the number as it is
+    (0.0"万" shows 1.2 as 1.2万, which means 12,000), else "". A format that divides the
+    number first (0!.0,"万" shows 12345 as 1.2万) shows a value that is whole already."""
+    words = [
+        token.strip()
+        for found in _FORMAT_TEXT.finditer(number_format)
+        for token in found.group("quoted", "escaped")
+        if token
+    ]
+    scale = next((w for w in words if w in _SCALE_WORDS), "")
+    if not scale or any(point in number_format for point in _LITERAL_POINT):
+        return ""
+    return "" if _DIVIDED.search(_FORMAT_LITERALS.sub("", number_format)) else scale
 
 
 # A workbook's parts may inflate to at most this in all (a zip bomb is refused before any
