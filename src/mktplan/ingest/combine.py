@@ -141,7 +141,7 @@ def _block_reader(
         return None
     return lambda as_text: csv_blocks(
         header,
-        dialect.header_line,
+        header.last_line,
         positions,
         text_positions | as_text | set(first),
         block_bytes,

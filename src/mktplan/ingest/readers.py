@@ -80,6 +80,14 @@ class TableHeader:
     # CSV: the records on the lines down to the header's, when a quoted value over two lines
     # above it makes them fewer than its line (sniff counts them; None: one a line)
     records_above: int | None = field(default=None, kw_only=True)
+    # CSV: the file lines the header spans, more than one when a quoted header cell holds a
+    # line break (Excel's "销售额\n(元)"); the body starts below its last line
+    span: int = field(default=1, kw_only=True)
+
+    @property
+    def last_line(self) -> int:
+        """The header's last file line: the body's first row is on the line below it."""
+        return self.line + self.span - 1
 
     @property
     def skip_records(self) -> int:
@@ -371,7 +379,7 @@ def _read_columns(
             positions,
             text_positions,
             quotes,
-            header_line=header.line,
+            header_line=header.last_line,
         )
         if fast is not None:
             return fast
@@ -383,4 +391,4 @@ def _read_columns(
         if plain
         else read_table_pandas(header, end_line, may_span_lines=spans)
     )
-    return pandas_body(frame, positions, header.line + 1)
+    return pandas_body(frame, positions, header.last_line + 1)

@@ -201,6 +201,16 @@ def _split(text: str, delimiter: str, *, cut: bool) -> list[Record]:
     return records[:-1] if cut else records
 
 
+def _span(records: list[Record], line: int) -> int:
+    """The file lines of the record on ``line``: up to the next record's, more than one when
+    a quoted cell of it holds a line break (else the line breaks left in its cells)."""
+    below = next((ln for ln, _ in records if ln > line), None)
+    if below is not None:
+        return below - line
+    cells = dict(records).get(line, ())
+    return 1 + sum(len(_LINE_END.findall(c)) for c in cells)
+
+
 def _holds(cells: tuple[str, ...], wanted: list[str]) -> int:
     keys = {header_key(c) for c in cells}
     return sum(header_key(w) in keys for w in wanted)
@@ -551,6 +561,8 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         ]
         best = max(scored, default=(0, 0, -1, 0))
         if not best[0] or best[2] == -1:  # the layout names what is missing from the header
+            if candidates and not header.excel:  # or reads below it: its last line, then
+                header = replace(header, span=_span(candidates[0][1], header.line))
             return Dialect(header, rows=rows)
         delimiter, records = candidates[best[3]]
         line = -best[2]
@@ -589,6 +601,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         delimiter=delimiter or header.delimiter,
         line=chosen.header_line,
         records_above=None if header.excel or above == chosen.header_line else above,
+        span=1 if header.excel else _span(records, chosen.header_line),
     )
     return Dialect(
         table_header,

@@ -112,12 +112,12 @@ def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.D
 def read_table_pandas(
     header: TableHeader, end_line: int | None, *, may_span_lines: bool = True
 ) -> pd.DataFrame:
-    """The lines of a CSV's table below its header on ``header.line``, up to ``end_line``,
-    by pandas' C parser as text (the lines above are skipped unparsed); ``may_span_lines``
-    as in :func:`read_csv_pandas`."""
+    """The lines of a CSV's table below its header (on ``header.line`` to
+    ``header.last_line``), up to ``end_line``, by pandas' C parser as text (the records above
+    are skipped unparsed); ``may_span_lines`` as in :func:`read_csv_pandas`."""
     import pandas as pd
 
-    first = header.line + 1
+    first = header.last_line + 1
     try:
         with warnings.catch_warnings():
             # a too-long first row only warns, and pandas cuts it: as wrong as any other
