@@ -106,3 +106,36 @@ def test_a_mapped_header_cell_over_two_lines_reads_the_rows_below_its_last_line(
         ("ads.clicks", "2025-10-03"): (4, 5),
         ("ads.spend", "2025-10-03"): (2, 5),
     }
+
+
+def test_a_formula_without_a_saved_result_in_prefixed_sheet_xml_is_a_rejected_row(
+    tmp_path: Path,
+) -> None:
+    """The Open XML SDK writes a sheet's elements with a prefix (`<x:f>`): the formula was
+    not seen, its empty cell read as no value and the row's spend silently left out."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    write_plan(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["date", "spend"], ["2025-10-01", 5], ["2025-10-02", "=2+3"]):
+        sheet.append(row)
+    book.save(tmp_path / "plain.xlsx")
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain:
+        parts = {name: plain.read(name) for name in plain.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    assert main in xml
+    xml = re.sub(r"<(/?)([A-Za-z]+)", r"<\1x:\2", xml).replace(main, main.replace("=", ":x=", 1))
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(tmp_path / "x.xlsx", "w") as prefixed:
+        for name, data in parts.items():
+            prefixed.writestr(name, data)
+    ingest = ("ingest", "shapes.yaml", "x.xlsx", "--source", "plain", "--store", "s.sqlite")
+    run = run_cli(*ingest, cwd=tmp_path)
+    assert run.code == 1, run.output
+    assert "x.xlsx:3 spend: '=2+3': a formula without a saved result" in run.stderr

@@ -170,8 +170,14 @@ def _damage(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+# A formula element's start, as Excel writes it (`<f>`, `<f t="shared" …>`) or with a
+# namespace prefix, as the Open XML SDK does (`<x:f>`): all the same length, for the tail.
+_FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
+
+
 def _has_formulas(path: Path) -> bool:
-    """Whether any sheet of the workbook holds a formula (a streamed look at the sheet XML)."""
+    """Whether any sheet of the workbook holds a formula (a streamed look at the sheet XML;
+    a false alarm only costs :func:`_uncalculated_formulas` a second read)."""
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
@@ -181,7 +187,7 @@ def _has_formulas(path: Path) -> bool:
                     tail = b""
                     for chunk in iter(lambda: part.read(1 << 20), b""):
                         window = tail + chunk
-                        if b"<f>" in window or b"<f " in window:
+                        if any(tag in window for tag in _FORMULA_TAGS):
                             return True
                         tail = chunk[-3:]
     return False
