@@ -285,6 +285,8 @@ def test_bad_csv_structure_and_encoding(plan: Plan, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="not valid utf-8") as info:
         parse_file(plan, mixed)
     assert "--encoding" in (info.value.hint or "")
+    assert info.value.line == 70002  # the line of the first bytes that are not UTF-8
+    assert f"at byte {15 + 17 * 70000 + 2:,} of the file" in str(info.value)
 
 
 def test_example_exports_land_exactly(launch_plan: Path, q3_plan: Path) -> None:

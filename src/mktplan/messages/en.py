@@ -1134,7 +1134,7 @@ MESSAGES.update(
         "ingest.header_unreadable.hint": (
             "the header line must name the columns, e.g. date,kpi,value"
         ),
-        "ingest.invalid_encoding": "the file is not valid {encoding} (byte {byte} of a chunk)",
+        "ingest.invalid_encoding": "not valid {encoding}: the bytes {found} at byte {byte} of the file",
         "ingest.invalid_encoding.hint": (
             "pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8"
         ),

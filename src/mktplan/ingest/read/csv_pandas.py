@@ -6,6 +6,7 @@ each further line, as blank lines are (and, like them, is no row of data)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import warnings
@@ -87,12 +88,9 @@ def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.D
             # header=0 with names, not header=None + skiprows=1: after a line ended by a
             # bare CR, skiprows swallows the next character (an empty first cell)
             frame = pandas_csv(header, header_row=0)
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            msg("ingest.invalid_encoding", encoding=header.encoding, byte=exc.start),
-            file=header.file,
-            hint=msg("ingest.invalid_encoding.hint"),
-        ) from None
+    except UnicodeDecodeError:
+        _raise_undecodable(header)
+        raise
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         _raise_wide_record(header, 1, None, exc)
         _raise_open_quote(header, exc)
@@ -131,6 +129,8 @@ def read_table_pandas(
         width = range(len(header.headers))
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            _raise_undecodable(header)
         _raise_wide_record(header, header.skip_records, end_line, exc)
         _raise_open_quote(header, exc)
         raise IngestError(
@@ -144,6 +144,46 @@ def read_table_pandas(
     # nrows counts records: with one over several lines, the rows past end_line are not its
     spread = _line_per_row(frame)
     return spread if end_line is None else spread.iloc[: end_line - first]
+
+
+def _raise_undecodable(header: TableHeader) -> None:
+    """The :class:`IngestError` for a file that is not in its encoding, naming the line and
+    the byte (from the file's start) of its first undecodable bytes: pandas only says where
+    they are in its chunk. Returns when the file decodes after all (a read error elsewhere)."""
+    decoder = codecs.getincrementaldecoder(header.encoding)()
+    offset, line = 0, 1
+    pending_cr = False  # a CR at a chunk's end: a line end, unless an LF follows it
+    with header.readable.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                text = chunk[: exc.start].decode(header.encoding, errors="ignore")
+                line += _line_ends(text, pending_cr)
+                bad = chunk[exc.start : exc.start + 4]
+                raise IngestError(
+                    msg(
+                        "ingest.invalid_encoding",
+                        encoding=header.encoding,
+                        byte=f"{offset + exc.start:,}",
+                        found=bad.hex(" "),
+                    ),
+                    file=header.file,
+                    line=line,
+                    hint=msg("ingest.invalid_encoding.hint"),
+                ) from None
+            line += _line_ends(text, pending_cr)
+            pending_cr = text.endswith("\r")
+            offset += len(chunk)
+
+
+def _line_ends(text: str, pending_cr: bool) -> int:
+    """The line ends in ``text`` (CRLF, LF or a bare CR each one), less one when it starts
+    with the LF of a CRLF whose CR ended the text before it."""
+    return len(_LINE_END.findall(text)) - (pending_cr and text.startswith("\n"))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _raise_open_quote(header: TableHeader, exc: Exception) -> None:
