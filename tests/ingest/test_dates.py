@@ -205,6 +205,28 @@ def test_a_row_that_covers_more_days_than_its_source_reads_is_refused(tmp_path: 
     }
 
 
+def test_a_row_longer_than_a_month_is_not_told_to_declare_a_period(tmp_path: Path) -> None:
+    # Meta's lifetime report (2023-04-14 … 2024-03-11 on every row): no `period:` fits it
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "life.csv",
+        "Reporting starts,Reporting ends,Ad name,Amount spent (CNY),Reach,Link clicks\n"
+        "2025-10-01,2025-12-31,Ad A,10.00,100,10\n"
+        "2025-10-01,2025-10-31,Ad B,20.00,200,20\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta", "--store", store)
+    assert run.code == 1
+    assert (
+        "life.csv:2 Reporting ends: '2025-12-31': the row covers 2025-10-01 … 2025-12-31 "
+        "(92 days), not one day: export by day (Meta Ads Manager: Breakdown › By time › Day)\n"
+    ) in run.stderr
+    assert (
+        "(31 days), not one day: export by day (Meta Ads Manager: Breakdown › By time › "
+        "Day), or declare the source's `period: week` or `month`" in run.stderr
+    )
+
+
 def test_a_weekly_source_takes_rows_of_a_week_and_refuses_longer_ones(tmp_path: Path) -> None:
     weekly = PLAN + (
         "  weekly_meta:\n    date: Reporting starts\n    module: ads\n    channel: Ad name\n"

@@ -515,7 +515,13 @@ def _check_spans(
             msg("ingest.row_ends_before_it_starts", first=first, last=last)
             if span[p] < 1
             else msg(
-                f"ingest.row_spans_days.{source.period}", first=first, last=last, days=int(span[p])
+                # a week or a month is a period a source may declare; a longer row (Meta's
+                # lifetime, 333 days) is no such thing: only a daily export helps
+                f"ingest.row_spans_days.{source.period}"
+                + (".long" if source.period == "day" and span[p] > 31 else ""),
+                first=first,
+                last=last,
+                days=int(span[p]),
             )
         )
         rejects.add(p, header, column.raw(p), reason)

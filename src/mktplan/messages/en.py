@@ -1066,6 +1066,10 @@ MESSAGES.update(
             "Manager: Breakdown › By time › Day), or declare the source's `period: week` or "
             "`month` for weekly or monthly rows"
         ),
+        "ingest.row_spans_days.day.long": (
+            "the row covers {first} … {last} ({days} days), not one day: export by day (Meta Ads "
+            "Manager: Breakdown › By time › Day)"
+        ),
         "ingest.row_spans_days.week": (
             "the row covers {first} … {last} ({days} days), more than a week: export by week"
         ),

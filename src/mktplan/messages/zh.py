@@ -831,6 +831,10 @@ MESSAGES.update(
             "该行覆盖 {first} … {last}（{days} 天），不是一天：请按天导出（Meta 广告管理工具："
             "细分 › 按时间 › 天），周或月数据请在数据来源中声明 `period: week` 或 `month`"
         ),
+        "ingest.row_spans_days.day.long": (
+            "该行覆盖 {first} … {last}（{days} 天），不是一天：请按天导出（Meta 广告管理工具："
+            "细分 › 按时间 › 天）"
+        ),
         "ingest.row_spans_days.week": "该行覆盖 {first} … {last}（{days} 天），超过一周：请按周导出",
         "ingest.row_spans_days.month": "该行覆盖 {first} … {last}（{days} 天），超过一个月：请按月导出",
         "ingest.row_ends_before_it_starts": "该行结束于 {last}，早于开始日期 {first}",
