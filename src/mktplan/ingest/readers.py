@@ -43,7 +43,6 @@ from mktplan.ingest.read.xlsx import (
     excel_guard,
     excel_rows,
     fill_merged,
-    merged_down,
     sheet_header,
 )
 from mktplan.ingest.scan import NUL_RUN, NulRun
@@ -362,8 +361,8 @@ def _read_columns(
     if header.excel:
         import pandas as pd
 
-        rows, _ = excel_rows(path, header.sheet)
-        rows = fill_merged(rows, merged_down(path, header.sheet), text_positions, header.line)
+        rows, _, merged = excel_rows(path, header.sheet)
+        rows = fill_merged(rows, merged, text_positions, header.line)
         below = rows[header.line : None if end_line is None else end_line - 1]  # [0]: row 1
         body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in below]
         frame = pd.DataFrame(body, columns=positions, dtype=object)

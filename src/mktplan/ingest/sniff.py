@@ -25,7 +25,7 @@ from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import reads_as_data
 from mktplan.ingest.columns import Body, pandas_body
-from mktplan.ingest.read.xlsx import excel_rows, fill_merged, merged_down
+from mktplan.ingest.read.xlsx import Merged, excel_rows, fill_merged
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
     TableHeader,
@@ -89,6 +89,7 @@ class Dialect:
     skipped_above: str = ""  # what the lines above the header were (records.skip_reason)
     table: str = ""  # the chosen table's Table.label when the file holds several (digest only)
     rows: tuple[tuple[str, ...], ...] | None = None  # xlsx: every row of the sheet as text
+    merged: Merged = ()  # xlsx: the sheet's cells merged down over rows
     aliases: tuple[tuple[str, int], ...] = ()  # two-level header: unique lower names
     upper_line: int | None = None  # two-level header: the line of its upper cells
 
@@ -515,10 +516,11 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         return Dialect(header)
     path = header.readable
     rows: tuple[tuple[str, ...], ...] | None = None
+    merged: Merged = ()
     header_row = source.header_row if source else None
     wanted = wanted_columns(source)
     if header.excel:
-        sheet_rows, _ = excel_rows(path, header.sheet)
+        sheet_rows, _, merged = excel_rows(path, header.sheet)
         rows = tuple(tuple(c.strip() for c in r) for r in sheet_rows)
         candidates = [("", [(i, r) for i, r in enumerate(rows, start=1)])]
         order, text, cut = [""], "", False
@@ -563,7 +565,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         if not best[0] or best[2] == -1:  # the layout names what is missing from the header
             if candidates and not header.excel:  # or reads below it: its last line, then
                 header = replace(header, span=_span(candidates[0][1], header.line))
-            return Dialect(header, rows=rows)
+            return Dialect(header, rows=rows, merged=merged)
         delimiter, records = candidates[best[3]]
         line = -best[2]
     else:
@@ -609,6 +611,7 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
         skipped_above=_describe(records, first_line, tables) if first_line > 1 else "",
         table=label,
         rows=rows,
+        merged=merged,
         aliases=aliases,
         upper_line=upper_line,
     )
@@ -631,8 +634,7 @@ def read_body(
     stop = None if dialect.end_line is None else dialect.end_line - 1
     rows: Sequence[tuple[str, ...]] = dialect.rows
     if dialect.header.excel:
-        merged = merged_down(dialect.header.readable, dialect.header.sheet)
-        rows = fill_merged(rows, merged, text_positions, dialect.header_line)
+        rows = fill_merged(rows, dialect.merged, text_positions, dialect.header_line)
     selected = rows[dialect.header_line : stop]
     cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
     return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)

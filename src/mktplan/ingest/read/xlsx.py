@@ -298,9 +298,13 @@ def excel_guard(path: Path, read: Callable[[], _T]) -> _T:
         ) from None
 
 
-def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+Merged = tuple[tuple[int, int, int], ...]  # (0-based column, first row, last row)
+
+
+def excel_rows(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str, Merged]:
     """Every row of a sheet as texts, row 1 first (blank rows kept: ``rows[n - 1]`` is row
-    ``n``), and the sheet's name. Where the header is, is sniff's to find."""
+    ``n``), the sheet's name, and its cells merged down over rows (see :func:`fill_merged`).
+    Where the header is, is sniff's to find."""
     return excel_guard(path, lambda: _read_sheet(path, sheet))
 
 
@@ -311,25 +315,14 @@ _MERGE_CELL = re.compile(
 )
 
 
-def merged_down(path: Path, sheet: str | None) -> list[tuple[int, int, int]]:
-    """The merged cells of a sheet that span rows, as (column, first row, last row): a
-    0-based column (the range's first) and 1-based rows. Excel shows such a cell's text on
-    every row it spans; the file holds it in the first row only."""
-    return excel_guard(path, lambda: _merged_down(path, sheet))
-
-
-def _merged_down(path: Path, sheet: str | None) -> list[tuple[int, int, int]]:
+def _merged_down(path: Path, part: str) -> Merged:
+    """The merged cells of the sheet in the workbook's ``part`` that span rows, as (column,
+    first row, last row): a 0-based column (the range's first) and 1-based rows. Excel shows
+    such a cell's text on every row it spans; the file holds it in the first row only."""
     import zipfile
 
     from openpyxl.utils.cell import column_index_from_string
 
-    workbook = _load_workbook(path, data_only=True)
-    try:
-        part = getattr(_open_sheet(workbook, path, sheet), "_worksheet_path", None)
-    finally:
-        workbook.close()
-    if not isinstance(part, str):  # pragma: no cover - openpyxl's read-only sheets name it
-        return []
     found: list[tuple[int, int, int]] = []
     with zipfile.ZipFile(path) as archive, archive.open(part) as source:
         tail = b""
@@ -343,12 +336,12 @@ def _merged_down(path: Path, sheet: str | None) -> list[tuple[int, int, int]]:
                     found.append((column, first, last))
                 end = match.end()
             tail = window[max(end, len(window) - 200) :]  # a tag cut at the chunk's end
-    return found
+    return tuple(found)
 
 
 def fill_merged(
     rows: Sequence[tuple[str, ...]],
-    merged: list[tuple[int, int, int]],
+    merged: Merged,
     text_positions: set[int],
     header_line: int,
 ) -> list[tuple[str, ...]]:
@@ -425,7 +418,7 @@ def sheet_header(
         workbook.close()
 
 
-def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str]:
+def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], str, Merged]:
     workbook = _load_workbook(path, data_only=True)
     try:
         worksheet = _open_sheet(workbook, path, sheet)
@@ -443,6 +436,7 @@ def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], s
             rows = _uncalculated_formulas(
                 path, name, rows, empty_texts, recalculated=_calculated_on_opening(path)
             )
-        return rows, name
+        part = getattr(worksheet, "_worksheet_path", None)  # openpyxl's read-only sheets
+        return rows, name, _merged_down(path, part) if isinstance(part, str) else ()
     finally:
         workbook.close()
