@@ -85,11 +85,13 @@ class Finding:
             hint=self.hint_text.render(lang) if self.hint_text is not None else self.hint,
         )
 
-    def location(self) -> str:
-        """`file:line path` as far as it is known."""
+    def location(self, through: int | None = None) -> str:
+        """`file:line path` as far as it is known; `file:line–through path` for the same
+        finding on several lines."""
         where = self.file or ""
         if self.line is not None:
-            where = f"{where}:{self.line}" if where else f"line {self.line}"
+            lines = f"{self.line}–{through}" if through not in (None, self.line) else self.line
+            where = f"{where}:{lines}" if where else f"line {lines}"
         if self.path:
             where = f"{where} {self.path}" if where else self.path
         return where

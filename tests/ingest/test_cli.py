@@ -358,3 +358,19 @@ def test_the_summary_names_a_dozen_kpis_then_counts_the_rest(tmp_path: Path) -> 
     assert f"m.k{KPIS_NAMED - 1:04d} and {4000 - KPIS_NAMED} more" in line
     assert f"m.k{KPIS_NAMED:04d}" not in line
     assert len(line) < 400
+
+
+def test_the_same_problem_on_consecutive_rows_is_said_once(tmp_path: Path) -> None:
+    # a report grouped by year: every row refused for the same '2024' (Klaviyo's export)
+    plan = write_plan(tmp_path)
+    rows = "".join(f"2024,web.sales,{n}\n" for n in range(97))
+    bad = write(tmp_path, "yearly.csv", "date,kpi,value\n" + rows + "2024-06-31,web.sales,1\n")
+    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "yearly.csv:2–98 date: '2024': a year, not a day" in run.stderr
+    assert run.stderr.count("'2024'") == 1
+    assert "(the same on 97 rows)" in run.stderr
+    assert "yearly.csv:99 date: '2024-06-31'" in run.stderr  # another problem: its own line
+    assert "98 rows rejected" in run.stderr
+    zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
+    assert "（共 97 行相同）" in zh.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 import sys
@@ -22,10 +23,12 @@ from mktplan.cli.options import (
     lang_option,
 )
 from mktplan.cli.output import console, error_console, format_error, format_finding, speak, spoken
-from mktplan.errors import EXIT_INVALID, EXIT_OK, IngestError, UsageError
+from mktplan.errors import EXIT_INVALID, EXIT_OK, Finding, IngestError, UsageError
 from mktplan.i18n import message, msg
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mktplan.ingest.pipeline import IngestResult, Progress
     from mktplan.store import FileOutcome, IngestRun
     from mktplan.store.records import SkippedRows
@@ -122,12 +125,29 @@ def _print_summary(result: IngestResult, lang: str) -> None:
 
 def _print_rejections(exc: IngestError) -> None:
     err = error_console()
-    for finding in exc.findings[:MAX_LISTED]:
-        err.print(format_finding(finding), soft_wrap=True)
-    hidden = len(exc.findings) - MAX_LISTED
+    runs = _runs(exc.findings)
+    for finding, through, rows in runs[:MAX_LISTED]:
+        err.print(format_finding(finding, through=through, rows=rows), soft_wrap=True)
+    hidden = sum(rows for _, _, rows in runs[MAX_LISTED:])
     if hidden > 0:
         err.print(message("ingest.more_problems", spoken(), n=hidden), markup=False)
     err.print(format_error(exc), soft_wrap=True)
+
+
+def _runs(findings: Sequence[Finding]) -> list[tuple[Finding, int | None, int]]:
+    """The findings with the same problem on consecutive rows said once: (the first, the
+    last row's line, how many rows). A year-grouped export refused on each of its 97 rows
+    for the same '2024' is one line, not 50 and "47 more"."""
+    runs: list[tuple[Finding, int | None, int]] = []
+    for finding in findings:
+        if runs:
+            first, last, rows = runs[-1]
+            same = dataclasses.replace(finding, line=first.line) == first
+            if same and finding.line is not None and last is not None and finding.line > last:
+                runs[-1] = (first, finding.line, rows + 1)
+                continue
+        runs.append((finding, finding.line, 1))
+    return runs
 
 
 @app.command()

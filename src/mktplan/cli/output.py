@@ -44,9 +44,12 @@ def error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def format_finding(finding: Finding, lang: str | None = None) -> Text:
+def format_finding(
+    finding: Finding, lang: str | None = None, *, through: int | None = None, rows: int = 1
+) -> Text:
     """`file:line path: message` and an indented hint, as one styled block, in ``lang`` (the
-    command's language when not given)."""
+    command's language when not given). ``through`` and ``rows``: the same finding on
+    ``rows`` rows from its line through that one (`file:2–98 Date: … (97 rows)`)."""
     from rich.text import Text
 
     from mktplan.i18n import message
@@ -58,10 +61,12 @@ def format_finding(finding: Finding, lang: str | None = None) -> Text:
         text.append(message("cli.error", lang) + " ", style="bold red")
     else:
         text.append(message("cli.warning", lang) + " ", style="bold yellow")
-    where = finding.location()
+    where = finding.location(through)
     if where:
         text.append(f"{where}: ", style="bold")
     text.append(finding.message)
+    if rows > 1:
+        text.append(message("cli.same_in_rows", lang, n=rows))  # its own space, or none
     if finding.hint:
         text.append("\n    " + message("cli.hint_label", lang), style="cyan")
         text.append(finding.hint)

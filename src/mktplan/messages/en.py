@@ -512,6 +512,7 @@ MESSAGES.update(
         # the command line
         "cli.error": "error",
         "cli.warning": "warning",
+        "cli.same_in_rows": " (the same on {n} rows)",
         "cli.hint_label": "hint: ",
         "cli.error_hint": " Hint: {hint}.",
         "cli.ok": "ok",

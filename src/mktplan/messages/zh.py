@@ -370,6 +370,7 @@ MESSAGES.update(
         # the command line
         "cli.error": "错误",
         "cli.warning": "警告",
+        "cli.same_in_rows": "（共 {n} 行相同）",
         "cli.hint_label": "提示：",
         "cli.error_hint": " 提示：{hint}。",
         "cli.ok": "通过",
