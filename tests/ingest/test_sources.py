@@ -286,7 +286,28 @@ def test_bad_csv_structure_and_encoding(plan: Plan, tmp_path: Path) -> None:
         parse_file(plan, mixed)
     assert "--encoding" in (info.value.hint or "")
     assert info.value.line == 70002  # the line of the first bytes that are not UTF-8
-    assert f"at byte {15 + 17 * 70000 + 2:,} of the file" in str(info.value)
+    assert f"at byte offset {15 + 17 * 70000 + 2:,}" in str(info.value)
+
+
+def test_bad_bytes_after_a_character_cut_by_a_mib_are_named_where_they_are(
+    plan: Plan, tmp_path: Path
+) -> None:
+    # the search reads a MiB at a time: a 3-byte character across the first MiB's end made
+    # the line and the offset of a later bad byte come out wrong (the decoder's held bytes)
+    row = "2024-06-01,nps,1,访访访访访访访访访访\n".encode()  # 47 bytes
+    for pad in range(3):  # a header whose length makes the first MiB end in a character
+        head = b"date,kpi,value,note" + b" " * pad + b"\n"
+        rows = ((1 << 20) - len(head)) // len(row) + 1
+        body = head + row * rows
+        if 0x80 <= body[1 << 20] < 0xC0:
+            break
+    assert 0x80 <= body[1 << 20] < 0xC0
+    path = tmp_path / "cut.csv"
+    path.write_bytes(body + b"2024-06-02,nps,2,ok\xff\n2024-06-03,nps,3,\n")
+    with pytest.raises(IngestError, match="not valid utf-8") as info:
+        parse_file(plan, path, encoding="utf-8")
+    assert info.value.line == rows + 2
+    assert f"the bytes ff 0a 32 30 at byte offset {len(body) + 19:,}" in str(info.value)
 
 
 def test_example_exports_land_exactly(launch_plan: Path, q3_plan: Path) -> None:

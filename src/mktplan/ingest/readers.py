@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,7 @@ from mktplan.ingest.columns import (
     arrow_body,
     pandas_body,
 )
-from mktplan.ingest.read.csv_pandas import read_csv_pandas, read_table_pandas
+from mktplan.ingest.read.csv_pandas import LINE_END, read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import (
     excel_guard,
@@ -282,7 +281,7 @@ def _read_header(
     chosen_encoding = encoding or detect_encoding(sample)
     text = codecs.getincrementaldecoder(chosen_encoding)(errors="replace").decode(sample)
     text = text.removeprefix("\ufeff")
-    all_lines = _LINE_END.split(text)
+    all_lines = LINE_END.split(text)
     if len(sample) == SAMPLE_BYTES and len(all_lines) > 1:
         all_lines = all_lines[:-1]  # the last sampled line may be cut off
     # file lines, numbered from 1: ``header_row``, else the first with something on it
@@ -328,7 +327,6 @@ def _read_header(
 
 
 # what ends a line, as the CSV readers count lines (CRLF, LF, or a bare CR)
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def read_columns(

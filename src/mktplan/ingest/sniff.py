@@ -25,6 +25,7 @@ from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import reads_as_data
 from mktplan.ingest.columns import Body, pandas_body
+from mktplan.ingest.read.csv_pandas import LINE_END
 from mktplan.ingest.read.xlsx import Merged, excel_rows, fill_merged
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
@@ -155,18 +156,15 @@ def _sample_text(path: Path, header: TableHeader) -> tuple[str, str, bool]:
     cut = len(sample) == SAMPLE_BYTES
     if cut:  # the last sampled line may be cut off
         text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1] or text
-    first = _LINE_END.split(text, maxsplit=1)[0]
+    first = LINE_END.split(text, maxsplit=1)[0]
     hint = _SEP_HINT.fullmatch(first)
     return text, hint.group(1) if hint else "", cut
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _head(text: str, lines: int) -> tuple[str, bool]:
     """The first ``lines`` lines of ``text`` (CR, LF or CRLF each end one), and whether that
     is less than the whole of it."""
-    ends = _LINE_END.finditer(text)
+    ends = LINE_END.finditer(text)
     end = next(itertools.islice(ends, lines - 1, None), None)
     if end is None or end.end() == len(text):
         return text, False
@@ -209,7 +207,7 @@ def _span(records: list[Record], line: int) -> int:
     if below is not None:
         return below - line
     cells = dict(records).get(line, ())
-    return 1 + sum(len(_LINE_END.findall(c)) for c in cells)
+    return 1 + sum(len(LINE_END.findall(c)) for c in cells)
 
 
 def _holds(cells: tuple[str, ...], wanted: list[str]) -> int:

@@ -1139,7 +1139,7 @@ MESSAGES.update(
         "ingest.header_unreadable.hint": (
             "the header line must name the columns, e.g. date,kpi,value"
         ),
-        "ingest.invalid_encoding": "not valid {encoding}: the bytes {found} at byte {byte} of the file",
+        "ingest.invalid_encoding": "not valid {encoding}: the bytes {found} at byte offset {byte}",
         "ingest.invalid_encoding.hint": (
             "pass the right --encoding, e.g. --encoding gb18030 or --encoding utf-8"
         ),

@@ -877,7 +877,7 @@ MESSAGES.update(
         "ingest.unknown_file_encoding.hint": "加上 --encoding，例如 --encoding gb18030",
         "ingest.header_unreadable": "无法读取表头行：{why}",
         "ingest.header_unreadable.hint": "表头行必须写出各列的名称，例如 date,kpi,value",
-        "ingest.invalid_encoding": "不是有效的 {encoding}：文件第 {byte} 字节处的字节 {found}",
+        "ingest.invalid_encoding": "不是有效的 {encoding}：字节偏移 {byte} 处的字节 {found}",
         "ingest.invalid_encoding.hint": "加上正确的 --encoding，例如 --encoding gb18030 或 --encoding utf-8",
         "ingest.too_many_fields": "有 {count} 个字段，而表头只有 {width} 个；第 {field} 个字段是 {extra!r}",
         "ingest.csv_unreadable": "无法读取 CSV：{why}",

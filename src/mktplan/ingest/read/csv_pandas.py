@@ -10,7 +10,7 @@ import codecs
 import csv
 import re
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from mktplan.i18n import msg
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# A file line ends at a CRLF, an LF or a bare CR, as editors and the csv module count them
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 if TYPE_CHECKING:
     from mktplan.ingest.readers import TableHeader
@@ -66,7 +69,7 @@ def _line_per_row(frame: pd.DataFrame) -> pd.DataFrame:
         hit = column.str.contains("\n", regex=False, na=False)
         hit |= column.str.contains("\r", regex=False, na=False)
         if hit.any():  # CRLF, LF or a bare CR: each ends one line, as the sniffer counts them
-            extra[hit.to_numpy()] += column[hit].str.count(r"\r\n|\r|\n").to_numpy(np.int64)
+            extra[hit.to_numpy()] += column[hit].str.count(LINE_END.pattern).to_numpy(np.int64)
     if not extra.any():
         return frame
     shift = np.concatenate(([0], np.cumsum(extra)[:-1]))
@@ -88,9 +91,8 @@ def read_csv_pandas(header: TableHeader, *, may_span_lines: bool = True) -> pd.D
             # header=0 with names, not header=None + skiprows=1: after a line ended by a
             # bare CR, skiprows swallows the next character (an empty first cell)
             frame = pandas_csv(header, header_row=0)
-    except UnicodeDecodeError:
-        _raise_undecodable(header)
-        raise
+    except UnicodeDecodeError as exc:
+        _raise_undecodable(header, exc)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         _raise_wide_record(header, 1, None, exc)
         _raise_open_quote(header, exc)
@@ -130,7 +132,7 @@ def read_table_pandas(
         return pd.DataFrame({p: pd.Series([], dtype=object) for p in width})
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
         if isinstance(exc, UnicodeDecodeError):
-            _raise_undecodable(header)
+            _raise_undecodable(header, exc)
         _raise_wide_record(header, header.skip_records, end_line, exc)
         _raise_open_quote(header, exc)
         raise IngestError(
@@ -146,27 +148,29 @@ def read_table_pandas(
     return spread if end_line is None else spread.iloc[: end_line - first]
 
 
-def _raise_undecodable(header: TableHeader) -> None:
+def _raise_undecodable(header: TableHeader, error: UnicodeDecodeError) -> NoReturn:
     """The :class:`IngestError` for a file that is not in its encoding, naming the line and
-    the byte (from the file's start) of its first undecodable bytes: pandas only says where
-    they are in its chunk. Returns when the file decodes after all (a read error elsewhere)."""
+    the byte offset (from the file's start) of its first undecodable bytes: pandas' ``error``
+    only says where they are in its chunk (and is what is said if the file decodes here)."""
     decoder = codecs.getincrementaldecoder(header.encoding)()
-    offset, line = 0, 1
+    offset, line = 0, 1  # offset: of the chunk read next
     pending_cr = False  # a CR at a chunk's end: a line end, unless an LF follows it
     with header.readable.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            # a character cut at the chunk's end waits in the decoder: the positions of an
+            # error count from its first byte
+            data = decoder.getstate()[0] + chunk
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                text = chunk[: exc.start].decode(header.encoding, errors="ignore")
+                text = data[: exc.start].decode(header.encoding, errors="replace")
                 line += _line_ends(text, pending_cr)
-                bad = chunk[exc.start : exc.start + 4]
                 raise IngestError(
                     msg(
                         "ingest.invalid_encoding",
                         encoding=header.encoding,
-                        byte=f"{offset + exc.start:,}",
-                        found=bad.hex(" "),
+                        byte=f"{offset + len(chunk) - len(data) + exc.start:,}",
+                        found=data[exc.start : exc.start + 4].hex(" "),
                     ),
                     file=header.file,
                     line=line,
@@ -175,15 +179,17 @@ def _raise_undecodable(header: TableHeader) -> None:
             line += _line_ends(text, pending_cr)
             pending_cr = text.endswith("\r")
             offset += len(chunk)
+    raise IngestError(
+        msg("ingest.csv_unreadable", why=str(error)),
+        file=header.file,
+        hint=msg("ingest.invalid_encoding.hint"),
+    ) from None
 
 
 def _line_ends(text: str, pending_cr: bool) -> int:
     """The line ends in ``text`` (CRLF, LF or a bare CR each one), less one when it starts
     with the LF of a CRLF whose CR ended the text before it."""
-    return len(_LINE_END.findall(text)) - (pending_cr and text.startswith("\n"))
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
+    return len(LINE_END.findall(text)) - (pending_cr and text.startswith("\n"))
 
 
 def _raise_open_quote(header: TableHeader, exc: Exception) -> None:
