@@ -404,7 +404,8 @@ def evaluate(
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
     ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
     ``include_daily``, ``daily_totals`` and one more ``aggregate`` for the days of KPIs
-    that are not summed over channels (means, max, min).
+    that are not summed over channels (means, max, min; a weighted mean costs the store one
+    query per KPI and day).
     """
     info = plan.plan
     start, end = info.period.start, info.period.end
