@@ -15,6 +15,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mktplan.ingest.read.xlsx import _FORMAT_TEXT, _format_currency, _format_scale
 from mktplan.store import Store
 from tests.conftest import run_cli
 from tests.ingest import shapes
@@ -234,4 +235,35 @@ def test_a_unit_a_number_format_writes_after_the_number_scales_it(tmp_path: Path
         ("web.sales", "2024-06-02"): Decimal(39000),
         ("web.sales", "2024-06-03"): Decimal(12345),
         ("web.sales", "2024-06-04"): Decimal(1200),
+    }
+
+
+def test_a_crafted_number_format_is_read_in_linear_time() -> None:
+    # "[$" repeated without a closing "]" made the format pattern try every split of the
+    # run: minutes for one 5 KB file. A broken pattern hangs this test rather than failing it
+    hostile = ["0" + "[$" * 10_000, "[" * 20_000, "[$" + "a" * 20_000, "[$-" * 7_000]
+    for number_format in hostile:
+        list(_FORMAT_TEXT.finditer(number_format))
+        _format_currency(number_format)
+        _format_scale(number_format)
+    assert _format_currency("[$$-409]#,##0.00") == "USD"
+    assert _format_currency("[$€-2] #,##0.00") == "EUR"
+    assert _format_currency("[$¥-804]#,##0.00") == "¥"
+    assert _format_currency("[Red][$-804]0;[$£-809]0") == "GBP"
+
+
+def test_a_number_format_longer_than_excel_allows_says_nothing(tmp_path: Path) -> None:
+    # Excel refuses a format beyond 255 characters: such a file was crafted, and its format
+    # neither scales the number nor gives it a currency
+    plan = write_plan(tmp_path)
+    rows: list[list[Any]] = [["2024-06-01", "web.sales", 1.2], ["2024-06-02", "web.sales", 3]]
+    padding = "_)" * 130
+    formats = {"C2": '0.0"万"' + padding, "C3": '"$"0' + padding}
+    book = workbook(tmp_path / "long.xlsx", rows, formats)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("web.sales", "2024-06-01"): Decimal("1.2"),
+        ("web.sales", "2024-06-02"): Decimal(3),
     }

@@ -30,19 +30,25 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
     if isinstance(value, (int, float)):
         # a 100 % cell is stored as 1 and read back as an int: the format decides, not the type
         exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        # Excel refuses a format beyond 255 characters: a longer one is crafted, and means nothing
+        shape = number_format or ""
+        shape = shape if len(shape) <= MAX_NUMBER_FORMAT else ""
         # "$"#,##0.00 shows $1,234.50: the currency goes with the number, as in a CSV cell
-        unit = _format_currency(number_format or "")
+        unit = _format_currency(shape)
         shown = f"{unit} " if unit else ""
-        percent = _percent_format(number_format or "")
+        percent = _percent_format(shape)
         if percent == "scaled":
             return f"{shown}{(exact * 100).normalize():f}%"
         if percent == "literal":
             return f"{shown}{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
-        return f"{shown}{exact:f}{_format_scale(number_format or '')}"
+        return f"{shown}{exact:f}{_format_scale(shape)}"
     return str(value)
 
 
-_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+MAX_NUMBER_FORMAT = 255  # Excel's limit on a number format's length
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]\[]*\]')
 
 
 def _percent_format(number_format: str) -> str:
@@ -56,8 +62,11 @@ def _percent_format(number_format: str) -> str:
 # The pieces of a number format that Excel shows as written: "quoted text", \escaped
 # characters, a [$symbol-locale] currency, and runs of characters that are no format code
 # (the $ of $#,##0); paddings (_x), fills (*x) and [conditions] or [colours] show nothing.
+# No bracket holds another, so a run of unclosed "[$" cannot be split in many ways and
+# matching stays linear (the former [^\]-]*[^\]]* took minutes on "[$" * 6000).
 _FORMAT_TEXT = re.compile(
-    r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[\$(?P<symbol>[^\]-]*)[^\]]*\]|\[[^\]]*\]|[_*].?'
+    r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[\$(?P<symbol>[^\]\[-]*)(?:-[^\]\[]*)?\]|\[[^\]\[]*\]'
+    r"|[_*].?"
     r"|(?P<bare>[^\"\\\[_*\d#?.,;%@/\s()+\-:!^&'~{}<>=]+)",
     re.DOTALL,
 )
