@@ -267,3 +267,34 @@ def test_a_number_format_longer_than_excel_allows_says_nothing(tmp_path: Path) -
         ("web.sales", "2024-06-01"): Decimal("1.2"),
         ("web.sales", "2024-06-02"): Decimal(3),
     }
+
+
+def test_a_channel_merged_down_in_the_sheets_last_column_is_read_on_each_row(
+    tmp_path: Path,
+) -> None:
+    # openpyxl (and Excel) leave the covered cells out: rows 3 and 4 end before column G,
+    # and were stored with no channel
+    plan = write_plan(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["日期", "渠道", "访问", "点击率", "销售额", "备注", "平台"])
+    sheet.append(["2024-06-01", "线上", 100, None, None, None, "天猫"])
+    sheet.append(["2024-06-02", "线上", 200])
+    sheet.append(["2024-06-03", "线上", 300])
+    sheet.merge_cells("G2:G4")
+    book.save(tmp_path / "last.xlsx")
+    assert b'r="G3"' not in zipfile.ZipFile(tmp_path / "last.xlsx").read(SHEET)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, tmp_path / "last.xlsx", "--source", "daily", "--store", store)
+    assert run.code == 0, run.output
+    with Store.open(store) as opened:
+        found = {
+            (s.observation.date.isoformat(), s.observation.channel): s.observation.value
+            for s in opened.observations("ingest-test")
+        }
+    assert found == {
+        ("2024-06-01", "天猫"): Decimal(100),
+        ("2024-06-02", "天猫"): Decimal(200),
+        ("2024-06-03", "天猫"): Decimal(300),
+    }

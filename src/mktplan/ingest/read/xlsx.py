@@ -365,8 +365,11 @@ def fill_merged(
         top = filled[first - 1]
         text = top[column] if column < len(top) else ""
         for number in range(first + 1, min(last, len(filled)) + 1):
+            # the covered cells are left out of the file: in a sheet's last column, the rows
+            # below the first end before it
             row = filled[number - 1]
-            if column < len(row) and not row[column]:
+            row = (*row, *("",) * (column + 1 - len(row)))
+            if not row[column]:
                 filled[number - 1] = (*row[:column], text, *row[column + 1 :])
     return filled
 
