@@ -15,7 +15,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mktplan.ingest.read.xlsx import _FORMAT_TEXT, _format_currency, _format_scale
+from mktplan.ingest.read.xlsx import _FORMAT_TEXT, _format_currency, _format_scale, _merged_down
 from mktplan.store import Store
 from tests.conftest import run_cli
 from tests.ingest import shapes
@@ -298,3 +298,61 @@ def test_a_channel_merged_down_in_the_sheets_last_column_is_read_on_each_row(
         ("2024-06-02", "天猫"): Decimal(200),
         ("2024-06-03", "天猫"): Decimal(300),
     }
+
+
+def test_merge_tags_in_a_cells_text_or_a_comment_merge_nothing(tmp_path: Path) -> None:
+    # <mergeCell …> written in a CDATA cell text, or in a comment, is no merge: only the
+    # <mergeCells> after the sheet data are; a note merged C2:C4 filled the channel down
+    plan = write_plan(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["日期", "渠道", "平台", "访问", "点击率", "销售额", "备注"])
+    sheet.append(["2024-06-01", "线上", "wx", 100, None, None, "NOTE"])
+    sheet.append(["2024-06-02", "线上", None, 200])
+    sheet.append(["2024-06-03", "线上", None, 300])
+    book.save(tmp_path / "cdata.xlsx")
+    fake = b'<mergeCell ref="C2:C4"/>'
+    patched(
+        tmp_path / "cdata.xlsx",
+        {
+            SHEET: [
+                (
+                    b'<c r="G2" t="inlineStr"><is><t>NOTE</t></is></c>',
+                    b'<c r="G2" t="inlineStr"><is><t><![CDATA['
+                    + fake
+                    + b"<mergeCell " * 2_000
+                    + b"]]></t></is></c>",
+                ),
+                (b"</sheetData>", b"</sheetData><!-- " + fake + b" -->"),
+            ]
+        },
+    )
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, tmp_path / "cdata.xlsx", "--source", "daily", "--store", store)
+    assert run.code == 0, run.output
+    with Store.open(store) as opened:
+        found = {
+            (s.observation.date.isoformat(), s.observation.channel): s.observation.value
+            for s in opened.observations("ingest-test")
+        }
+    assert found == {
+        ("2024-06-01", "wx"): Decimal(100),
+        ("2024-06-02", ""): Decimal(200),
+        ("2024-06-03", ""): Decimal(300),
+    }
+
+
+def test_merged_cells_are_found_wherever_the_chunks_of_sheet_xml_cut_them(tmp_path: Path) -> None:
+    # the sheet XML is read 1 MiB at a time: a tag, a comment or the end of the sheet data
+    # cut at a chunk's end is read whole
+    data = b'<c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+    ending = b'</sheetData><!-- <mergeCell ref="B2:B9"/> --><mergeCells count="1">'
+    merge = b'<mergeCell ref="A2:A5"/></mergeCells></worksheet>'
+    for cut in range(0, len(ending) + len(merge), 3):
+        head = b"<worksheet><sheetData>" + data * ((1 << 20) // len(data))
+        head += b" " * ((1 << 20) - len(head) % (1 << 20) - cut)
+        book = tmp_path / f"cut{cut}.xlsx"
+        with zipfile.ZipFile(book, "w") as archive:
+            archive.writestr(SHEET, head + ending + merge)
+        assert _merged_down(book, SHEET) == ((0, 2, 5),), cut
