@@ -356,3 +356,25 @@ def test_merged_cells_are_found_wherever_the_chunks_of_sheet_xml_cut_them(tmp_pa
         with zipfile.ZipFile(book, "w") as archive:
             archive.writestr(SHEET, head + ending + merge)
         assert _merged_down(book, SHEET) == ((0, 2, 5),), cut
+
+
+def test_a_yen_sign_with_the_japanese_locale_is_japanese_yen(tmp_path: Path) -> None:
+    # [$¥-411] is how Excel writes yen for ja-JP: 1234.5 JPY was stored as 1234.5 CNY,
+    # since a bare ¥ means the plan's currency; the Chinese locales' ¥ is still yuan
+    plan = write_plan(tmp_path)
+    rows: list[list[Any]] = [["2024-06-0" + str(day), "web.sales", 1234.5] for day in (1, 2, 3)]
+    formats = {"C2": "[$¥-411]#,##0.0", "C3": "[$¥-804]#,##0.0", "C4": '"¥"#,##0.0'}
+    book = workbook(tmp_path / "jpy.xlsx", rows, formats)
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    rejects = (tmp_path / "jpy.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[1] for line in rejects] == ["2"]
+    assert "a value in JPY, but this column's KPI is in CNY" in rejects[0]
+    assert stored(store) == {
+        ("web.sales", "2024-06-02"): Decimal("1234.5"),
+        ("web.sales", "2024-06-03"): Decimal("1234.5"),
+    }
+    for chinese in ("804", "1004", "404", "c04", "1404"):
+        assert _format_currency(f"[$¥-{chinese}]0") == "¥"
+    assert _format_currency("[$¥-80411]0") == "JPY"

@@ -65,7 +65,7 @@ def _percent_format(number_format: str) -> str:
 # No bracket holds another, so a run of unclosed "[$" cannot be split in many ways and
 # matching stays linear (the former [^\]-]*[^\]]* took minutes on "[$" * 6000).
 _FORMAT_TEXT = re.compile(
-    r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[\$(?P<symbol>[^\]\[-]*)(?:-[^\]\[]*)?\]|\[[^\]\[]*\]'
+    r'"(?P<quoted>[^"]*)"?|\\(?P<escaped>.)|\[\$(?P<symbol>[^\]\[-]*)(?:-(?P<locale>[^\]\[]*))?\]|\[[^\]\[]*\]'
     r"|[_*].?"
     r"|(?P<bare>[^\"\\\[_*\d#?.,;%@/\s()+\-:!^&'~{}<>=]+)",
     re.DOTALL,
@@ -75,7 +75,8 @@ _FORMAT_TEXT = re.compile(
 @functools.lru_cache(maxsize=256)
 def _format_currency(number_format: str) -> str:
     """The currency a number format shows beside its numbers, as a cell would write it (its
-    ISO code; "¥" as written, which means CNY or JPY by the plan), or "" for none.
+    ISO code; "¥" as written, which means CNY or JPY by the plan, unless the format's locale
+    is Japanese: [$¥-411] is JPY), or "" for none.
 
     The built-in currency formats (ids 5-8, 42, 44) show the currency of the computer that
     opens the file ($ in the US, ¥ in China): they say nothing about the number."""
@@ -87,8 +88,24 @@ def _format_currency(number_format: str) -> str:
         token = next((t for t in found.group("quoted", "escaped", "symbol", "bare") if t), "")
         code = currency_of(token, "") if token.strip() else None
         if code is not None:
-            return "¥" if normalize_text(token) == "¥" else code
+            if normalize_text(token) != "¥":
+                return code
+            # [$¥-411] is Japanese yen, [$¥-804] Chinese yuan; a bare ¥ is the plan's
+            japanese = _locale_id(found.group("locale") or "") == _JAPANESE
+            return "JPY" if japanese else "¥"
     return ""
+
+
+_JAPANESE = 0x411  # the Windows locale id of ja-JP
+
+
+def _locale_id(text: str) -> int | None:
+    """The Windows locale id of a format's [$symbol-locale]: its low 16 bits (the higher
+    ones choose a calendar or digits), or None when it is no hexadecimal number."""
+    try:
+        return int(text, 16) & 0xFFFF if text.isascii() and text.isalnum() else None
+    except ValueError:
+        return None
 
 
 _SCALE_WORDS = frozenset({"万", "亿", "万元", "亿元"})
