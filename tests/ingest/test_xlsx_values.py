@@ -378,3 +378,56 @@ def test_a_yen_sign_with_the_japanese_locale_is_japanese_yen(tmp_path: Path) -> 
     for chinese in ("804", "1004", "404", "c04", "1404"):
         assert _format_currency(f"[$¥-{chinese}]0") == "¥"
     assert _format_currency("[$¥-80411]0") == "JPY"
+
+
+def test_a_scale_a_number_format_writes_is_read_as_a_cell_would_read_it(tmp_path: Path) -> None:
+    # 0.0"万次" shows 1.2 as 1.2万次, which no cell reads: refused, not stored as 1.2;
+    # 0"w" shows 3 as 3w (30,000); 0"万"0000 writes 万 among the digits, scaling nothing;
+    # a negative number is shown by the format's second section
+    plan = write_plan(tmp_path)
+    rows: list[list[Any]] = [
+        ["2024-06-0" + str(day), 1, value] for day, value in enumerate((1.2, 3, 12, -2, 5), start=1)
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["day", "Sales", "Visits"])
+    for row in rows:
+        sheet.append(row)
+    formats = {
+        "C2": '0.0"万次"',
+        "C3": '0"w"',
+        "C4": '0"万"0000',
+        "C5": '0"万";-0',
+        "C6": '0;-0"万"',
+    }
+    for cell, number_format in formats.items():
+        sheet[cell].number_format = number_format
+    book.save(tmp_path / "wan.xlsx")
+    store = tmp_path / "s.sqlite"
+    run = run_cli(
+        "ingest",
+        plan,
+        tmp_path / "wan.xlsx",
+        "--source",
+        "web_only",
+        "--store",
+        store,
+        "--skip-invalid",
+    )
+    assert run.code == 0, run.output
+    rejects = (tmp_path / "wan.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[1] for line in rejects] == ["2"]
+    assert "1.2万次" in rejects[0]
+    with Store.open(store) as opened:
+        visits = {
+            s.observation.date.isoformat(): s.observation.value
+            for s in opened.observations("ingest-test")
+            if s.observation.kpi == "web.visits"
+        }
+    assert visits == {
+        "2024-06-02": Decimal(30000),
+        "2024-06-03": Decimal(12),
+        "2024-06-04": Decimal(-2),
+        "2024-06-05": Decimal(5),
+    }

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import msg
-from mktplan.ingest.cells import currency_of, normalize_text
+from mktplan.ingest.cells import CELL_SCALES, currency_of, normalize_text
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:
@@ -41,7 +41,7 @@ def _excel_cell_text(value: Any, number_format: str) -> str:
             return f"{shown}{(exact * 100).normalize():f}%"
         if percent == "literal":
             return f"{shown}{exact.normalize():f}%"  # 0.0"%" shows 2.1 as 2.1%: no scaling
-        return f"{shown}{exact:f}{_format_scale(shape)}"
+        return f"{shown}{exact:f}{_format_scale(shape, exact < 0)}"
     return str(value)
 
 
@@ -108,28 +108,52 @@ def _locale_id(text: str) -> int | None:
         return None
 
 
-_SCALE_WORDS = frozenset({"万", "亿", "万元", "亿元"})
+# The units a cell may write after its number that scale it (cells.CELL_SCALES: 万, 亿, w),
+# as they start a format's text after its last digit placeholder
+_SCALE_STARTS = tuple(CELL_SCALES)
 # Excel's ways to show a number divided: a comma after the last digit placeholder (0.0,
 # shows 1200 as 1.2) and a literal point among the digits (0!.0000 shows 12345 as 1.2345)
 _DIVIDED = re.compile(r"[0#?],+(?![0#?,])")
 _LITERAL_POINT = ("!.", "\\.", '"."')
+_DIGIT = re.compile(r"[0#?]")  # a digit placeholder, outside the texts _FORMAT_TEXT finds
+# what may hide a ";" that does not separate a format's sections
+_SECTION_PIECES = re.compile(r'"[^"]*"?|\\.|\[[^\]\[]*\]|[_*].|;', re.DOTALL)
+
+
+def _format_section(number_format: str, negative: bool) -> str:
+    """The section of a number format that shows a positive (or zero) or a ``negative``
+    number: positive;negative;zero;text, the first serving all when it is alone."""
+    sections, start = [], 0
+    for piece in _SECTION_PIECES.finditer(number_format):
+        if piece.group() == ";":
+            sections.append(number_format[start : piece.start()])
+            start = piece.end()
+    sections.append(number_format[start:])
+    return sections[1] if negative and len(sections) > 1 else sections[0]
 
 
 @functools.lru_cache(maxsize=256)
-def _format_scale(number_format: str) -> str:
-    """万 or 亿 (with 元) when a number format writes it after the number as it is
-    (0.0"万" shows 1.2 as 1.2万, which means 12,000), else "". A format that divides the
-    number first (0!.0,"万" shows 12345 as 1.2万) shows a value that is whole already."""
-    words = [
-        token.strip()
-        for found in _FORMAT_TEXT.finditer(number_format)
-        for token in found.group("quoted", "escaped")
-        if token
-    ]
-    scale = next((w for w in words if w in _SCALE_WORDS), "")
-    if not scale or any(point in number_format for point in _LITERAL_POINT):
+def _format_scale(number_format: str, negative: bool = False) -> str:
+    """The text a number format writes after the number as it is, when that text starts
+    with a unit that scales a cell (万, 亿, w): 0.0"万" shows 1.2 as 1.2万, which means
+    12,000, and "万元" or "万次" are handed to the cell parser as written, which reads the
+    first and refuses the second. Else "": a format that divides the number first (0!.0,"万"
+    shows 12345 as 1.2万) shows a value that is whole already, and 0"万"0000 writes 万
+    between the digits."""
+    section = _format_section(number_format, negative)
+    after: list[str] = []  # the texts after the last digit placeholder so far
+    at = 0
+    for found in _FORMAT_TEXT.finditer(section):
+        if _DIGIT.search(section, at, found.start()):
+            after = []
+        at = found.end()
+        after.append(next((t for t in found.group("quoted", "escaped", "bare") if t), ""))
+    shown = "" if _DIGIT.search(section, at) else "".join(after).strip()
+    if not normalize_text(shown).casefold().startswith(_SCALE_STARTS):
         return ""
-    return "" if _DIVIDED.search(_FORMAT_LITERALS.sub("", number_format)) else scale
+    if any(point in section for point in _LITERAL_POINT):
+        return ""
+    return "" if _DIVIDED.search(_FORMAT_LITERALS.sub("", section)) else shown
 
 
 # A workbook's parts may inflate to at most this in all (a zip bomb is refused before any
