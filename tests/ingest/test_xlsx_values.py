@@ -431,3 +431,29 @@ def test_a_scale_a_number_format_writes_is_read_as_a_cell_would_read_it(tmp_path
         "2024-06-04": Decimal(-2),
         "2024-06-05": Decimal(5),
     }
+
+
+def test_only_the_workbook_part_the_package_names_asks_for_recalculation(tmp_path: Path) -> None:
+    # any part ending in workbook.xml was read: a stale copy beside the real workbook (here
+    # customXml/workbook.xml) refused the results Excel saved as unsaved
+    plan = write_plan(tmp_path)
+    book = workbook(
+        tmp_path / "decoy.xlsx",
+        [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]],
+    )
+    patched(
+        book,
+        {
+            SHEET: [(b"<f>C2*12.5</f><v />", b"<f>C2*12.5</f><v>12500</v>")],
+            BOOK: [(OPENPYXL_CALC, EXCEL_CALC)],
+        },
+    )
+    with zipfile.ZipFile(book, "a") as archive:
+        archive.writestr("customXml/workbook.xml", b"<workbook>" + OPENPYXL_CALC + b"</workbook>")
+    store = tmp_path / "s.sqlite"
+    run = run_cli("ingest", plan, book, "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store) == {
+        ("web.visits", "2024-06-01"): Decimal(1000),
+        ("web.sales", "2024-06-01"): Decimal(12500),
+    }

@@ -260,12 +260,33 @@ def _calculated_on_opening(path: Path) -> bool:
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist() if n.lower().endswith("workbook.xml")]
-        for name in sorted(names, key=lambda n: n != "xl/workbook.xml"):
-            with archive.open(name) as part:
-                if _FULL_CALC_ON_LOAD.search(part.read(MAX_WORKBOOK_PART)):
-                    return True
-    return False
+        name = _workbook_part(archive)
+        if name not in archive.namelist():
+            return False
+        with archive.open(name) as part:
+            return _FULL_CALC_ON_LOAD.search(part.read(MAX_WORKBOOK_PART)) is not None
+
+
+# the package relationship naming the workbook part: <Relationship Type="…/officeDocument"
+# Target="xl/workbook.xml"/>, its attributes in any order
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^<>]*>")
+_OFFICE_DOCUMENT = re.compile(rb"\bType\s*=\s*[\"'][^\"']*/officeDocument[\"']")
+_TARGET = re.compile(rb"\bTarget\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def _workbook_part(archive: Any) -> str:
+    """The workbook part _rels/.rels names as the package's office document, as openpyxl
+    finds it; xl/workbook.xml when the package names none."""
+    try:
+        with archive.open("_rels/.rels") as rels:
+            text = rels.read(MAX_WORKBOOK_PART)
+    except KeyError:
+        return "xl/workbook.xml"
+    for tag in _RELATIONSHIP.findall(text):
+        target = _TARGET.search(tag)
+        if _OFFICE_DOCUMENT.search(tag) and target:
+            return target.group(1).decode("utf-8", "replace").lstrip("/")
+    return "xl/workbook.xml"
 
 
 def _load_workbook(path: Path, *, data_only: bool) -> Any:
