@@ -557,14 +557,16 @@ def _read_sheet(path: Path, sheet: str | None) -> tuple[list[tuple[str, ...]], s
         name = str(worksheet.title)
         rows: list[tuple[str, ...]] = []
         empty_texts: set[tuple[int, int]] = set()  # openpyxl reads an empty <v/> as None
+        formulas = _has_formulas(path)  # else no cell's result needs a second look
         for r, row in enumerate(worksheet.iter_rows()):
             rows.append(_row_texts(row))
-            empty_texts.update(
-                (r, i)
-                for i, cell in enumerate(row)
-                if cell.value is None and getattr(cell, "data_type", "") == "str"
-            )
-        if _has_formulas(path):
+            if formulas:
+                empty_texts.update(
+                    (r, i)
+                    for i, cell in enumerate(row)
+                    if cell.value is None and getattr(cell, "data_type", "") == "str"
+                )
+        if formulas:
             rows = _uncalculated_formulas(
                 path, name, rows, empty_texts, recalculated=_calculated_on_opening(path)
             )
