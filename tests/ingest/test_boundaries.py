@@ -4,6 +4,7 @@ skipped and stored rows name the line a text editor shows."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,18 @@ TWO_LINE_HEADER = (
     "Total: Account,,1,3,\n"
     "2025-10-03,C,2,4,{note}\n"
 )
+
+
+def stored_lines(store: Path) -> dict[tuple[str, str], tuple[Decimal, int]]:
+    """(KPI, day) → (value, the file line it was read from)."""
+    with open_store(str(store)) as opened:
+        return {
+            (o.observation.kpi, o.observation.date.isoformat()): (
+                o.observation.value,
+                o.row_number,
+            )
+            for o in opened.observations("shapes")
+        }
 
 
 @pytest.mark.parametrize(
@@ -53,14 +66,7 @@ def test_a_header_over_two_lines_keeps_the_rows_below_it_on_their_file_lines(
     assert f"skipped line {5 + below}: a totals row" in run.stdout
     rejects = (tmp_path / "g.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rejects[1].startswith(f"g.csv,{4 + below},Cost,xx,")
-    with open_store(str(tmp_path / "s.sqlite")) as store:
-        rows = {
-            (o.observation.kpi, o.observation.date.isoformat()): (
-                o.observation.value,
-                o.row_number,
-            )
-            for o in store.observations("shapes")
-        }
+    rows = stored_lines(tmp_path / "s.sqlite")
     assert rows == {
         ("ads.clicks", "2025-10-01"): (1, 3 + below),
         ("ads.spend", "2025-10-01"): (1, 3 + below),
@@ -91,14 +97,7 @@ def test_a_mapped_header_cell_over_two_lines_reads_the_rows_below_its_last_line(
     assert run.stderr.startswith("error g.csv:4 Cost: 'xx': not a number"), run.stderr
     run = run_cli(*ingest, "--skip-invalid", cwd=tmp_path)
     assert run.code == 0, run.output
-    with open_store(str(tmp_path / "s.sqlite")) as store:
-        rows = {
-            (o.observation.kpi, o.observation.date.isoformat()): (
-                o.observation.value,
-                o.row_number,
-            )
-            for o in store.observations("shapes")
-        }
+    rows = stored_lines(tmp_path / "s.sqlite")
     assert rows == {
         ("ads.clicks", "2025-10-01"): (1, 3),
         ("ads.spend", "2025-10-01"): (1, 3),

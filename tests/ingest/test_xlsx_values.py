@@ -57,12 +57,19 @@ def patched(path: Path, parts: dict[str, list[tuple[bytes, bytes]]]) -> Path:
     return path
 
 
-def stored(store: Path) -> dict[tuple[str, str], Decimal]:
+def observed(store: Path) -> dict[tuple[str, str, str], Decimal]:
+    """(KPI, day, channel) → value of everything stored."""
     with Store.open(store) as opened:
         return {
-            (s.observation.kpi, s.observation.date.isoformat()): s.observation.value
+            (s.observation.kpi, s.observation.date.isoformat(), s.observation.channel): (
+                s.observation.value
+            )
             for s in opened.observations("ingest-test")
         }
+
+
+def stored(store: Path) -> dict[tuple[str, str], Decimal]:
+    return {(kpi, day): value for (kpi, day, _), value in observed(store).items()}
 
 
 def test_formula_results_a_writer_left_for_excel_to_compute_are_refused(tmp_path: Path) -> None:
@@ -198,13 +205,7 @@ def test_a_date_and_a_channel_merged_over_rows_are_read_on_each_row(tmp_path: Pa
     store = tmp_path / "s.sqlite"
     run = run_cli("ingest", plan, tmp_path / "merged.xlsx", "--source", "daily", "--store", store)
     assert run.code == 0, run.output
-    with Store.open(store) as opened:
-        found = {
-            (s.observation.kpi, s.observation.date.isoformat(), s.observation.channel): (
-                s.observation.value
-            )
-            for s in opened.observations("ingest-test")
-        }
+    found = observed(store)
     assert found == {
         ("web.visits", "2024-06-10", "wx"): Decimal(100),
         ("web.ctr", "2024-06-10", "wx"): Decimal("0.021"),
@@ -288,11 +289,7 @@ def test_a_channel_merged_down_in_the_sheets_last_column_is_read_on_each_row(
     store = tmp_path / "s.sqlite"
     run = run_cli("ingest", plan, tmp_path / "last.xlsx", "--source", "daily", "--store", store)
     assert run.code == 0, run.output
-    with Store.open(store) as opened:
-        found = {
-            (s.observation.date.isoformat(), s.observation.channel): s.observation.value
-            for s in opened.observations("ingest-test")
-        }
+    found = {(day, channel): value for (_, day, channel), value in observed(store).items()}
     assert found == {
         ("2024-06-01", "天猫"): Decimal(100),
         ("2024-06-02", "天猫"): Decimal(200),
@@ -331,11 +328,7 @@ def test_merge_tags_in_a_cells_text_or_a_comment_merge_nothing(tmp_path: Path) -
     store = tmp_path / "s.sqlite"
     run = run_cli("ingest", plan, tmp_path / "cdata.xlsx", "--source", "daily", "--store", store)
     assert run.code == 0, run.output
-    with Store.open(store) as opened:
-        found = {
-            (s.observation.date.isoformat(), s.observation.channel): s.observation.value
-            for s in opened.observations("ingest-test")
-        }
+    found = {(day, channel): value for (_, day, channel), value in observed(store).items()}
     assert found == {
         ("2024-06-01", "wx"): Decimal(100),
         ("2024-06-02", ""): Decimal(200),
@@ -419,12 +412,7 @@ def test_a_scale_a_number_format_writes_is_read_as_a_cell_would_read_it(tmp_path
     rejects = (tmp_path / "wan.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert [line.split(",")[1] for line in rejects] == ["2"]
     assert "1.2万次" in rejects[0]
-    with Store.open(store) as opened:
-        visits = {
-            s.observation.date.isoformat(): s.observation.value
-            for s in opened.observations("ingest-test")
-            if s.observation.kpi == "web.visits"
-        }
+    visits = {day: value for (kpi, day, _), value in observed(store).items() if kpi == "web.visits"}
     assert visits == {
         "2024-06-02": Decimal(30000),
         "2024-06-03": Decimal(12),
