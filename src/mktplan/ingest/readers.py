@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +39,7 @@ from mktplan.ingest.columns import (
 from mktplan.ingest.read.csv_pandas import LINE_END, read_csv_pandas, read_table_pandas
 from mktplan.ingest.read.parquet import is_parquet, parquet_body, parquet_header
 from mktplan.ingest.read.xlsx import (
+    Merged,
     excel_guard,
     excel_rows,
     fill_merged,
@@ -326,9 +327,6 @@ def _read_header(
     )
 
 
-# what ends a line, as the CSV readers count lines (CRLF, LF, or a bare CR)
-
-
 def read_columns(
     header: TableHeader,
     positions: list[int],
@@ -348,6 +346,26 @@ def read_columns(
         return _read_columns(header, positions, text_positions, quotes, end_line)
 
 
+def sheet_body(
+    rows: Sequence[tuple[str, ...]],
+    merged: Merged,
+    header_line: int,
+    end_line: int | None,
+    positions: list[int],
+    text_positions: set[int],
+) -> Body:
+    """The body of a sheet's table: its ``rows`` (row 1 first) below the header's row up to
+    ``end_line``, the text cells merged down over rows filled in (:func:`fill_merged`), the
+    columns at ``positions``."""
+    import pandas as pd
+
+    filled = fill_merged(rows, merged, text_positions, header_line)
+    below = filled[header_line : None if end_line is None else end_line - 1]  # [0]: row 1
+    cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in below]
+    frame = pd.DataFrame(cells, columns=positions, dtype=object)
+    return pandas_body(frame, positions, header_line + 1)
+
+
 def _read_columns(
     header: TableHeader,
     positions: list[int],
@@ -357,14 +375,8 @@ def _read_columns(
 ) -> Body:
     path = header.readable
     if header.excel:
-        import pandas as pd
-
         rows, _, merged = excel_rows(path, header.sheet)
-        rows = fill_merged(rows, merged, text_positions, header.line)
-        below = rows[header.line : None if end_line is None else end_line - 1]  # [0]: row 1
-        body = [tuple(r[i] if i < len(r) else "" for i in positions) for r in below]
-        frame = pd.DataFrame(body, columns=positions, dtype=object)
-        return pandas_body(frame, positions, header.line + 1)
+        return sheet_body(rows, merged, header.line, end_line, positions, text_positions)
     if header.parquet:
         return parquet_body(path, header.headers, positions, text_positions, header.file)
     lines_are_records = header.skip_records == header.line

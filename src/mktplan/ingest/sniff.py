@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import reads_as_data
-from mktplan.ingest.columns import Body, pandas_body
+from mktplan.ingest.columns import Body
 from mktplan.ingest.read.csv_pandas import LINE_END
-from mktplan.ingest.read.xlsx import Merged, excel_rows, fill_merged
+from mktplan.ingest.read.xlsx import Merged, excel_rows
 from mktplan.ingest.readers import (
     SAMPLE_BYTES,
     TableHeader,
@@ -34,11 +34,12 @@ from mktplan.ingest.readers import (
     header_key,
     read_columns,
     read_header,
+    sheet_body,
 )
 from mktplan.store.records import skip_reason
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     from mktplan.plan.model import Source
 
@@ -626,13 +627,11 @@ def read_body(
     the table's end)."""
     if dialect.rows is None:
         return read_columns(dialect.header, positions, text_positions, quotes, dialect.end_line)
-    import pandas as pd
-
-    first = dialect.header_line + 1
-    stop = None if dialect.end_line is None else dialect.end_line - 1
-    rows: Sequence[tuple[str, ...]] = dialect.rows
-    if dialect.header.excel:
-        rows = fill_merged(rows, dialect.merged, text_positions, dialect.header_line)
-    selected = rows[dialect.header_line : stop]
-    cells = [tuple(r[i] if i < len(r) else "" for i in positions) for r in selected]
-    return pandas_body(pd.DataFrame(cells, columns=positions, dtype=object), positions, first)
+    return sheet_body(
+        dialect.rows,
+        dialect.merged,
+        dialect.header_line,
+        dialect.end_line,
+        positions,
+        text_positions,
+    )

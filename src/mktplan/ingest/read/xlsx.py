@@ -476,8 +476,8 @@ def fill_merged(
 ) -> list[tuple[str, ...]]:
     """``rows`` (row 1 first) with the text of a cell merged down over rows below the header
     repeated on each of them, as Excel shows it: a date or channel merged over a day's rows.
-    Only text columns (date, channel, route, note, line, ref): a number merged over rows is
-    one value, counted once, in its first row."""
+    Only the columns in ``text_positions`` (every column read as text): a number merged over
+    rows is one value, counted once, in its first row."""
     filled = list(rows)
     for column, first, last in merged:
         if column not in text_positions or first <= header_line or first > len(filled):
