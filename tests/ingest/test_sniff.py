@@ -344,6 +344,10 @@ def test_header_row_overrides_the_search(tmp_path: Path) -> None:
     run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
     assert run.code == 0, run.output
     assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal(4)
+    # line 1 is a row of cells, not a title: the summary says what was passed over
+    assert "skipped lines 1–2: above the header on line 3 (rows of several cells, titles" in (
+        run.stdout
+    )
 
 
 def test_missing_columns_name_the_line_taken_as_the_header(tmp_path: Path) -> None:

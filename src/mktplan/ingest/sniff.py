@@ -238,8 +238,10 @@ def _describe(records: list[Record], header_line: int, tables: list[Table]) -> s
             kind = "ingest.skip.kind.comments"
         elif not any(cells):
             kind = "ingest.skip.kind.blank"
-        else:
+        elif _is_title(cells):
             kind = "ingest.skip.kind.titles"
+        else:  # several cells: rows `header_row:` passes over (data, an older header)
+            kind = "ingest.skip.kind.rows"
         if kind not in kinds:
             kinds.append(kind)
     return skip_reason("ingest.skip.above_header", line=header_line, kinds=kinds)

@@ -1007,6 +1007,7 @@ MESSAGES.update(
         "ingest.skip.kind.blank": "blank lines",
         "ingest.skip.kind.other_table": "another table",
         "ingest.skip.kind.titles": "titles or date ranges",
+        "ingest.skip.kind.rows": "rows of several cells",
     }
 )
 

@@ -785,6 +785,7 @@ MESSAGES.update(
         "ingest.skip.kind.blank": "空行",
         "ingest.skip.kind.other_table": "另一个表格",
         "ingest.skip.kind.titles": "标题或日期范围",
+        "ingest.skip.kind.rows": "多个单元格的行",
     }
 )
 
