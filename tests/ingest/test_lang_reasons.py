@@ -22,8 +22,8 @@ ROWS = (
 
 EXPECTED = {
     "en": [
-        "error a.csv:2 value: 'US$100': a value in USD, but this column's KPI is in CNY; "
-        "convert it to CNY first, or map the column to a KPI in USD",
+        "error a.csv:2 value: 'US$100': a value in USD, but 'online.sales' is in CNY; "
+        "convert it to CNY first, or give it to a KPI in USD",
         "error a.csv:3 date: '2024-01-01 - 2024-01-07': a date range: a row standing for a "
         "week or a month is not a day's value; export by day, or declare the source's "
         "`period: week` or `period: month`",
@@ -32,8 +32,8 @@ EXPECTED = {
         "error a.csv:5 value: '1e20': too large: values must stay below 1,000,000,000,000",
     ],
     "zh": [
-        "错误 a.csv:2 value: 'US$100'：这是 USD 金额，但此列的指标以 CNY 计；请先换算成 CNY，"
-        "或把此列映射到以 USD 计的指标",
+        "错误 a.csv:2 value: 'US$100'：这是 USD 金额，但 'online.sales' 以 CNY 计；"
+        "请先换算成 CNY，或记入以 USD 计的指标",
         "错误 a.csv:3 date: '2024-01-01 - 2024-01-07'：这是日期区间：代表一周或一个月的一行不是"
         "某一天的数值；请按天导出，或在数据来源中声明 `period: week` 或 `period: month`",
         "错误 a.csv:4 date: '2024'：这是年份，不是日期：代表全年的一行不是某一天的数值；请按天导出",

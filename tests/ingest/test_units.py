@@ -60,6 +60,77 @@ def test_a_usd_plan_takes_dollars(tmp_path: Path) -> None:
     assert "a value in CNY, but this column's KPI is in USD" in run.stderr
 
 
+@pytest.mark.parametrize("cell", ["¥5", "5元", "$5", "RMB 5"])
+def test_money_in_a_kpi_that_is_not_money_is_an_error_naming_the_unit(
+    tmp_path: Path, cell: str
+) -> None:
+    """Money in a count column is a column mapped to the wrong KPI, not a count: the cell is
+    refused naming the KPI's unit (the plan's own currency included), in wide and long files."""
+    plan = write_plan(
+        tmp_path,
+        PLAN.replace(
+            "  plain:\n",
+            "  counts:\n    date: date\n    module: ads\n    columns: {clicks: clicks}\n  plain:\n",
+            1,
+        ),
+    )
+    store = tmp_path / "s.sqlite"
+    wide = write(tmp_path, "w.csv", f'date,clicks\n2025-10-01,"{cell}"\n2025-10-02,7\n')
+    run = run_cli("ingest", plan, wide, "--source", "counts", "--store", store)
+    assert run.code == 1
+    assert f"w.csv:2 clicks: '{cell}': a value in" in run.stderr
+    assert "for 'ads.clicks', whose unit is count" in run.stderr
+    assert "this column's KPI is in CNY" not in run.stderr
+    long = write(tmp_path, "l.csv", f'date,kpi,value\n2025-10-01,ads.clicks,"{cell}"\n')
+    run = run_cli("ingest", plan, long, "--store", store)
+    assert run.code == 1
+    assert "l.csv:2 value" in run.stderr
+    assert "whose unit is count" in run.stderr
+    assert not store.exists()
+    run = run_cli("ingest", plan, wide, "--source", "counts", "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    assert stored(store) == {("ads.clicks", "2025-10-02", ""): Decimal(7)}
+
+
+def test_a_long_files_money_is_checked_against_its_rows_kpi(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "l.csv",
+        "date,kpi,value\n2025-10-01,ads.spend,¥5\n2025-10-02,ads.spend,$5\n"
+        "2025-10-03,ads.clicks,3\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 1
+    assert "l.csv:3 value: '$5': a value in USD, but 'ads.spend' is in CNY" in run.stderr
+    assert "l.csv:2" not in run.stderr
+
+
+@pytest.mark.parametrize("unit", ["RMB", "元", "¥", "元/次", "CNY per click"])
+def test_a_money_unit_in_any_usual_spelling_takes_the_plans_money(
+    tmp_path: Path, unit: str
+) -> None:
+    plan = write_plan(
+        tmp_path,
+        PLAN.replace(
+            "{id: spend, name: Spend, unit: CNY", f"{{id: spend, name: Spend, unit: '{unit}'", 1
+        ),
+    )
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, "p.csv", 'date,spend\n2025-10-01,"￥1,234.5"\n2025-10-02,5元\n')
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-01", "")] == Decimal("1234.5")
+    dollars = write(tmp_path, "d.csv", "date,spend\n2025-10-03,$5\n")
+    run = run_cli("ingest", plan, dollars, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "a value in USD, but this column's KPI is in CNY" in run.stderr
+    # a currency column names the KPI's currency by its code
+    coded = write(tmp_path, "c.csv", "date,Currency,Spend\n2025-10-04,CNY,5\n")
+    run = run_cli("ingest", plan, coded, "--source", "with_currency", "--store", store)
+    assert run.code == 0, run.output
+
+
 def test_a_money_column_header_in_another_currency_refuses_the_file(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(tmp_path, "m.csv", "date,Amount spent (USD)\n2025-10-01,5\n")

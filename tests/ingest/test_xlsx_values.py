@@ -162,8 +162,8 @@ def test_a_number_formatted_in_another_currency_is_refused_as_its_text_would_be(
     assert run.code == 0, run.output
     rejects = (tmp_path / "usd.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert [line.split(",")[1] for line in rejects] == ["2", "3", "4", "5"]
-    assert "a value in USD, but this column's KPI is in CNY" in rejects[0]
-    assert "a value in EUR, but this column's KPI is in CNY" in rejects[2]
+    assert "a value in USD, but 'web.sales' is in CNY" in rejects[0]
+    assert "a value in EUR, but 'web.sales' is in CNY" in rejects[2]
     assert stored(store) == {
         ("web.sales", f"2024-06-0{day}"): Decimal("1234.5") for day in range(5, 10)
     }
@@ -363,7 +363,7 @@ def test_a_yen_sign_with_the_japanese_locale_is_japanese_yen(tmp_path: Path) -> 
     assert run.code == 0, run.output
     rejects = (tmp_path / "jpy.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert [line.split(",")[1] for line in rejects] == ["2"]
-    assert "a value in JPY, but this column's KPI is in CNY" in rejects[0]
+    assert "a value in JPY, but 'web.sales' is in CNY" in rejects[0]
     assert stored(store) == {
         ("web.sales", "2024-06-02"): Decimal("1234.5"),
         ("web.sales", "2024-06-03"): Decimal("1234.5"),

@@ -179,6 +179,24 @@ def currency_of(token: str, expected: str) -> str | None:
     return text.upper() if text.upper() in ISO_CODES else None
 
 
+# A KPI unit's parts: 元/次, CNY per click, 成本(元)
+_UNIT_PARTS = re.compile(r"[\s/()（）]+|\bper\b", re.IGNORECASE)
+
+
+def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
+    """The currency a KPI's values are in: the plan's when the KPI has no unit, else the one
+    its unit names in any usual spelling, alone or with a scale or a per-thing (CNY, 元, RMB,
+    ¥, 万元, 元/次, USD per click); None when the unit names none (count, %, ratio, 次)."""
+    text = (unit or "").strip()
+    if not text:
+        return plan_currency
+    for part in (text, *_UNIT_PARTS.split(text)):
+        for scale in ("", *CELL_SCALES, "千", "百万"):
+            if part.startswith(scale) and (found := currency_of(part[len(scale) :], plan_currency)):
+                return found
+    return None
+
+
 def _suffix_unit(token: str, expected: str) -> tuple[int, str | None]:
     """A unit after a number: (scale, currency) of 万, 万元, 亿元, w, 元, usd …; raises
     ValueError for anything else."""
@@ -335,22 +353,31 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
 @dataclass(frozen=True)
 class ParsedNumbers:
     """A column of numbers: ``micro`` (value × 10^6) where ``present``; ``percent`` marks
-    cells written with a % sign; ``errors`` maps row positions to the reason a cell failed."""
+    cells written with a % sign; ``errors`` maps row positions to the reason a cell failed;
+    ``currencies`` holds the currency written in each cell (None: none), or is None when no
+    cell of the column names one."""
 
     micro: npt.NDArray[np.int64]
     present: npt.NDArray[np.bool_]
     percent: npt.NDArray[np.bool_]
     errors: dict[int, str | Msg]
+    currencies: npt.NDArray[np.object_] | None = None
 
 
 def parse_numbers(
-    column: Column, *, currency: str = "", scale: Fraction = Fraction(1)
+    column: Column,
+    *,
+    currency: str = "",
+    scale: Fraction = Fraction(1),
+    check_currency: bool = True,
 ) -> ParsedNumbers:
     """Parse one export column (inferred ints, floats, or texts) into micro-units.
 
-    ``currency``: the code this column's money is in; a cell written in another currency is
-    an error naming both (none given: any currency passes). ``scale``: the column's factor
-    (from its header or the source), applied exactly to cells without a unit of their own."""
+    ``currency``: the code this column's money is in (what ¥ or $ stand for first); with
+    ``check_currency``, a cell written in another currency is an error naming both (none
+    given: any currency passes), else each cell's currency is only recorded, for the caller
+    to judge by the KPI of its row. ``scale``: the column's factor (from its header or the
+    source), applied exactly to cells without a unit of their own."""
     size = len(column)
     percent = np.zeros(size, dtype=np.bool_)
     errors: dict[int, str | Msg] = {}
@@ -374,8 +401,11 @@ def parse_numbers(
         rest = np.flatnonzero(~present)
         texts = column.texts(rest)
     own_unit = np.zeros(size, dtype=np.bool_)
-    _parse_rest(texts, rest, micro, present, percent, errors, own_unit, currency, scale)
-    return _scaled(ParsedNumbers(micro, present, percent, errors), scale, ~own_unit)
+    currencies = _parse_rest(
+        texts, rest, micro, present, percent, errors, own_unit, currency, scale, check_currency
+    )
+    parsed = ParsedNumbers(micro, present, percent, errors, currencies)
+    return _scaled(parsed, scale, ~own_unit)
 
 
 def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]) -> ParsedNumbers:
@@ -396,7 +426,7 @@ def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]
             micro[p] = 0
             continue
         micro[p] = whole
-    return ParsedNumbers(micro, present, parsed.percent, errors)
+    return ParsedNumbers(micro, present, parsed.percent, errors, parsed.currencies)
 
 
 def _parse_rest(
@@ -409,16 +439,19 @@ def _parse_rest(
     own_unit: npt.NDArray[np.bool_],
     currency: str,
     scale: Fraction,
-) -> None:
+    check_currency: bool,
+) -> npt.NDArray[np.object_] | None:
     """The slow path: each distinct odd text parsed once, results spread back by code, with
-    the column's ``scale`` applied (``own_unit`` marks them: scaled already)."""
+    the column's ``scale`` applied (``own_unit`` marks them: scaled already). Returns the
+    currency written in each cell of the column (None when no cell names one)."""
     if len(positions) == 0:
-        return
+        return None
     codes, uniques = factorize_objects(texts)
     u_micro = np.zeros(len(uniques), dtype=np.int64)
     u_present = np.zeros(len(uniques), dtype=np.bool_)
     u_percent = np.zeros(len(uniques), dtype=np.bool_)
     u_scaled = np.zeros(len(uniques), dtype=np.bool_)
+    u_currency: list[str | None] = [None] * len(uniques)
     u_error: list[str | Msg | None] = [None] * len(uniques)
     for i, raw in enumerate(uniques):
         try:
@@ -426,23 +459,30 @@ def _parse_rest(
         except ValueError as exc:
             u_error[i] = reason_of(exc)
             continue
-        if currency and cell.currency is not None and cell.currency != currency:
-            u_error[i] = msg("ingest.currency_mismatch", found=cell.currency, currency=currency)
+        found = cell.currency
+        if check_currency and currency and found is not None and found != currency:
+            u_error[i] = msg("ingest.currency_mismatch", found=found, currency=currency)
             continue
         if cell.value is not None:
             u_micro[i] = int(cell.value.scaleb(SCALE))
             u_present[i] = True
             u_percent[i] = cell.percent
             u_scaled[i] = True
+            u_currency[i] = found
     micro[positions] = u_micro[codes]
     present[positions] = u_present[codes]
     percent[positions] = u_percent[codes]
     own_unit[positions] = u_scaled[codes]
+    currencies: npt.NDArray[np.object_] | None = None
+    if any(c is not None for c in u_currency):
+        currencies = np.full(len(micro), None, dtype=object)
+        currencies[positions] = np.array(u_currency, dtype=object)[codes]
     bad_codes = {i for i, e in enumerate(u_error) if e is not None}
     if bad_codes:
         for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
             if code in bad_codes:
                 errors[position] = u_error[code] or ""
+    return currencies
 
 
 # --- dates -----------------------------------------------------------------------------------

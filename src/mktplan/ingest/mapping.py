@@ -41,6 +41,7 @@ from mktplan.ingest.cells import (
     is_name,
     is_no_value,
     is_totals_label,
+    kpi_currency,
     parse_dates,
     parse_numbers,
     scale_factor,
@@ -53,7 +54,6 @@ from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
-from mktplan.vocab import is_currency
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -204,6 +204,43 @@ def _percent_rule(kpi: Kpi) -> str:
     if kpi.is_percent:
         return "points"
     return "fraction" if (kpi.unit or "").strip().lower() == "ratio" else "reject"
+
+
+def _apply_units(
+    kpi: Kpi,
+    qid: str,
+    header: str,
+    pos: npt.NDArray[np.int64],
+    numbers: ParsedNumbers,
+    whole: bool,
+    raw: Callable[[int], str],
+    rejects: _Rejects,
+    plan_currency: str,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(positions, micro-units) of a KPI's cells at ``pos`` that are kept (``whole``: ``pos``
+    is every row of the column): a cell written in a currency is rejected unless the KPI is
+    money in that currency (or has no unit and the currency is the plan's); percentages are
+    rescaled or rejected (see :func:`_percent_rule`)."""
+    micro = numbers.micro if whole else numbers.micro[pos]
+    pct = numbers.percent if whole else numbers.percent[pos]
+    if numbers.currencies is not None:
+        written = numbers.currencies[pos]
+        money = written != None  # noqa: E711 - elementwise: the cells that name a currency
+        if money.any():
+            expected = kpi_currency(kpi.unit, plan_currency)
+            bad = money if expected is None else money & (written != expected)
+            for p, found in zip(pos[bad].tolist(), written[bad].tolist(), strict=True):
+                reason = (
+                    msg("ingest.money_for_unit", found=found, kpi=qid, unit=kpi.unit)
+                    if expected is None
+                    else msg(
+                        "ingest.currency_mismatch_kpi", found=found, kpi=qid, currency=expected
+                    )
+                )
+                rejects.add(p, header, raw(p), reason, row=False)
+            if bad.any():
+                pos, micro, pct = pos[~bad], micro[~bad], pct[~bad]
+    return _apply_percent(kpi, qid, header, pos, micro, pct, raw, rejects)
 
 
 def _apply_percent(
@@ -554,9 +591,10 @@ def _parse_metrics(
         name = header.headers[position]
         found = _column_kpi(plan, layout, kpi_id, refs)
         unit = found[1].unit if found else None
-        currency = unit if unit and is_currency(unit) else plan.plan.currency
+        money = kpi_currency(unit, plan.plan.currency)  # None: a cell's currency is refused
+        currency = money or plan.plan.currency
         declared = header_unit(name, currency)
-        if found and is_currency(unit) and declared.currency not in (None, currency):
+        if found and unit and money and declared.currency not in (None, money):
             raise IngestError(
                 msg(
                     "ingest.column_currency",
@@ -579,7 +617,9 @@ def _parse_metrics(
                     msg("ingest.bad_scale", source=layout.name, why=str(exc)),
                     hint=msg("ingest.bad_scale.hint"),
                 ) from None
-        parsed[position] = parse_numbers(body[position], currency=currency, scale=factor)
+        parsed[position] = parse_numbers(
+            body[position], currency=currency, scale=factor, check_currency=money is not None
+        )
     return parsed
 
 
@@ -857,11 +897,11 @@ def _money_currency(plan: Plan, layout: Layout, refs: dict[str, KpiRef]) -> str:
     feed when they share one (a Meta account billed in UAH, mapped to a KPI in UAH), else the
     plan's, as a money cell is read in its KPI's currency (:func:`_parse_metrics`)."""
     found = {
-        kpi.unit
+        money
         for _, kpi_id in layout.metrics
         if (column := _column_kpi(plan, layout, kpi_id, refs)) is not None
         for kpi in (column[1],)
-        if kpi.unit and is_currency(kpi.unit)
+        if kpi.unit and (money := kpi_currency(kpi.unit, plan.plan.currency))
     }
     return found.pop() if len(found) == 1 else plan.plan.currency
 
@@ -912,7 +952,8 @@ def _map_long(
         raise ValueError("long format needs kpi and value columns")
     codes, uniques = body[layout.kpi].factorize()
     resolved = [_resolve_long(u, refs) for u in uniques]
-    numbers = parse_numbers(body[layout.value], currency=currency)
+    # each value's currency is judged by its row's KPI (a KPI in another unit takes none)
+    numbers = parse_numbers(body[layout.value], currency=currency, check_currency=False)
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():
@@ -937,15 +978,8 @@ def _map_long(
             continue
         rows = rows[numbers.present[rows]]
         pos = rows.astype(np.int64)
-        pos, micro = _apply_percent(
-            refs[qid].kpi,
-            qid,
-            value_header,
-            pos,
-            numbers.micro[rows],
-            numbers.percent[rows],
-            value_raw,
-            rejects,
+        pos, micro = _apply_units(
+            refs[qid].kpi, qid, value_header, pos, numbers, False, value_raw, rejects, currency
         )
         cells.add(qid, pos, micro)
 
@@ -1020,16 +1054,16 @@ def _map_wide(
                 for p in rows.tolist():
                     rejects.add(p, header, raw(p), reason, row=False)
                 continue
-            whole = rows is every_row
-            rows, micro = _apply_percent(
+            rows, micro = _apply_units(
                 refs[qid].kpi,
                 qid,
                 header,
                 rows,
-                numbers.micro if whole else numbers.micro[rows],
-                numbers.percent if whole else numbers.percent[rows],
+                numbers,
+                rows is every_row,
                 raw,
                 rejects,
+                plan.plan.currency,
             )
             cells.add(qid, rows, micro)
 

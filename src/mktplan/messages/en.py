@@ -1213,6 +1213,14 @@ MESSAGES.update(
         "ingest.two_units": "more than one unit in one value",
         "ingest.money_and_percent": "a value cannot be both money and a percentage",
         "ingest.invalid_number": "not a number",
+        "ingest.money_for_unit": (
+            "a value in {found} for {kpi!r}, whose unit is {unit}; give the value to a KPI in "
+            "{found}, or write the number without a currency"
+        ),
+        "ingest.currency_mismatch_kpi": (
+            "a value in {found}, but {kpi!r} is in {currency}; convert it to {currency} first, "
+            "or give it to a KPI in {found}"
+        ),
         "ingest.percent_for_unit": (
             "a percentage for {kpi!r}, whose unit is {unit}; write the number in the KPI's unit"
         ),

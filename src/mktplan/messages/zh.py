@@ -928,6 +928,14 @@ MESSAGES.update(
         "ingest.two_units": "一个数值中有多个单位",
         "ingest.money_and_percent": "一个数值不能既是金额又是百分比",
         "ingest.invalid_number": "不是数字",
+        "ingest.money_for_unit": (
+            "这是 {found} 金额，但 {kpi!r} 的单位是 {unit}；请把它记入以 {found} 计的指标，"
+            "或去掉数值中的货币符号"
+        ),
+        "ingest.currency_mismatch_kpi": (
+            "这是 {found} 金额，但 {kpi!r} 以 {currency} 计；请先换算成 {currency}，"
+            "或记入以 {found} 计的指标"
+        ),
         "ingest.percent_for_unit": "这是百分比，但 {kpi!r} 的单位是 {unit}；请按指标的单位写数值",
         "ingest.unit_not_set": "未设置",
         "ingest.row_currency": "这一行以 {found} 计，但计划的金额以 {expected} 计；请以 {expected} 导出报表",
