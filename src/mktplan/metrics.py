@@ -775,7 +775,9 @@ def _summary(
 def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> ChannelDrop | None:
     """The channel whose value of ``kpi`` fell most from the previous period to this one;
     None when no channel fell, or the KPI is built from other than sums (a channel's level or
-    mean would need the rows themselves)."""
+    mean would need the rows themselves). An input with data in a period but none in a
+    channel counts 0 there, as in the channel view: a channel whose orders stopped has a
+    rate of 0."""
     periods = (kpi.previous_period, kpi.period)
     if any(p is None or p.actual is None for p in periods):
         return None  # without a value in both periods, no channel has one either
@@ -799,9 +801,12 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
             one._roles = figures._roles
             one._how = figures._how
             for leaf in leaves:
-                total = part.get(leaf, {}).get(channel)
-                if total is not None:  # value() reads the sum only, not the row count
-                    one.results[figures.request(leaf, window)] = AggResult(total, 0, None, None)
+                by_channel = part.get(leaf)
+                if by_channel is None:  # no data in the period at all: unknown, as the total
+                    continue
+                # value() reads the sum only, not the row count
+                total = by_channel.get(channel, Decimal(0))
+                one.results[figures.request(leaf, window)] = AggResult(total, 0, None, None)
             values.append(one.value(kpi.id, window))
         before, now = values
         if before is None or now is None or now >= before:

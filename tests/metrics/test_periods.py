@@ -10,7 +10,7 @@ from mktplan.evaluation import Change, ChannelDrop, Evaluation, KpiResult, Perio
 from mktplan.metrics import evaluate, period_length, period_steps
 from mktplan.observations import MemoryObservations, Observation
 
-from .plans import AS_OF, day, small_data, small_plan
+from .plans import AS_OF, day, obs, small_data, small_plan
 
 D = Decimal
 
@@ -149,6 +149,28 @@ def test_summary_names_the_channel_whose_rate_fell_most() -> None:
     assert summary.gap.kpi == "web.cr"  # 36 ÷ 1,400 = 2.571429 % of 5 % → 0.514286
     # channel a: 10 ÷ 100 = 10 % on Jan 2 → 6 ÷ 300 = 2 % on Jan 3; b: 1 % → 2 % (rose)
     assert summary.gap.channel == ChannelDrop("a", D(10), D(2), D(-8))
+
+
+def test_summary_counts_a_channel_without_orders_as_a_rate_of_zero() -> None:
+    # channel a: 10 of 100 visits on Jan 2, then 300 visits and no order rows on Jan 3:
+    # 10 % → 0 %, as the channel view counts it; b: 1 % → 2 % (rose). The channel whose
+    # orders stopped is the one that fell most, not a channel left out.
+    data = MemoryObservations(
+        [
+            obs("web.visits", 2, "100", "a"),
+            obs("web.orders", 2, "10", "a"),
+            obs("web.visits", 2, "100", "b"),
+            obs("web.orders", 2, "1", "b"),
+            obs("web.visits", 3, "300", "a"),
+            obs("web.visits", 3, "100", "b"),
+            obs("web.orders", 3, "2", "b"),
+        ]
+    )
+    summary = evaluate(small_plan(), data, day(3), period="day").summary
+    assert summary is not None
+    assert summary.gap is not None
+    assert summary.gap.kpi == "web.cr"  # 13 ÷ 600 = 2.166667 % of 5 %
+    assert summary.gap.channel == ChannelDrop("a", D(10), D(0), D(-10))
 
 
 def test_spend_trend_is_the_plan_spend_per_period_against_the_budget() -> None:
