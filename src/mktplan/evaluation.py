@@ -238,12 +238,13 @@ class DailyValue:
 
 @dataclass(frozen=True)
 class ChannelDrop:
-    """The channel whose actual fell most from the previous period to this one."""
+    """The channel whose actual moved most the wrong way from the previous period to this
+    one: fell most, or rose most for a `better: lower` KPI."""
 
     channel: str
     previous: Decimal  # the KPI's value in that channel, in its unit
     current: Decimal
-    change: Decimal  # current − previous (negative)
+    change: Decimal  # current − previous (negative; positive for a `better: lower` KPI)
 
 
 @dataclass(frozen=True)

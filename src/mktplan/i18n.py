@@ -505,7 +505,7 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
         drop = gap.channel
         if drop is not None:
             text += message(
-                "summary.channel_drop",
+                "summary.channel_rise" if drop.change > 0 else "summary.channel_drop",
                 lang,
                 channel=drop.channel,
                 before=numbers.kpi_value(drop.previous, gap.unit, shown),

@@ -773,11 +773,11 @@ def _summary(
 
 
 def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> ChannelDrop | None:
-    """The channel whose value of ``kpi`` fell most from the previous period to this one;
-    None when no channel fell, or the KPI is built from other than sums (a channel's level or
-    mean would need the rows themselves). An input with data in a period but none in a
-    channel counts 0 there, as in the channel view: a channel whose orders stopped has a
-    rate of 0."""
+    """The channel whose value of ``kpi`` moved most the wrong way from the previous period
+    to this one: fell most, or rose most for a `better: lower` KPI (a cost); None when no
+    channel did, or the KPI is built from other than sums (a channel's level or mean would
+    need the rows themselves). An input with data in a period but none in a channel counts
+    0 there, as in the channel view: a channel whose orders stopped has a rate of 0."""
     periods = (kpi.previous_period, kpi.period)
     if any(p is None or p.actual is None for p in periods):
         return None  # without a value in both periods, no channel has one either
@@ -791,6 +791,7 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
         for w in windows
     ]
     channels = sorted({c for part in sums for by in part.values() for c in by} - {""})
+    worse = -1 if figures.refs[kpi.id].kpi.better == "lower" else 1  # a fall is worse
     found: ChannelDrop | None = None
     for channel in channels:
         values: list[Decimal | None] = []
@@ -809,9 +810,9 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
                 one.results[figures.request(leaf, window)] = AggResult(total, 0, None, None)
             values.append(one.value(kpi.id, window))
         before, now = values
-        if before is None or now is None or now >= before:
+        if before is None or now is None or (now - before) * worse >= 0:
             continue
-        if found is None or now - before < found.change:
+        if found is None or (now - before) * worse < found.change * worse:
             found = ChannelDrop(channel, before, now, now - before)
     return found
 

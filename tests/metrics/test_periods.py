@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from mktplan.evaluation import Change, ChannelDrop, Evaluation, KpiResult, PeriodValue
+from mktplan.i18n import summary_sentences
 from mktplan.metrics import evaluate, period_length, period_steps
 from mktplan.observations import MemoryObservations, Observation
 
@@ -171,6 +172,30 @@ def test_summary_counts_a_channel_without_orders_as_a_rate_of_zero() -> None:
     assert summary.gap is not None
     assert summary.gap.kpi == "web.cr"  # 13 ÷ 600 = 2.166667 % of 5 %
     assert summary.gap.channel == ChannelDrop("a", D(10), D(0), D(-10))
+
+
+def test_summary_names_the_channel_whose_cost_rose_most() -> None:
+    # cost per order (better: lower) 200 ÷ 40 = 5 against 4 → 0.8, at risk. Channel a went
+    # from 60 ÷ 10 = 6 to 80 ÷ 10 = 8 (worse), b from 4 to 2 (better): a is named, as rising.
+    data = MemoryObservations(
+        [
+            obs("web.spend", 2, "60", "a"),
+            obs("web.orders", 2, "10", "a"),
+            obs("web.spend", 2, "40", "b"),
+            obs("web.orders", 2, "10", "b"),
+            obs("web.spend", 3, "80", "a"),
+            obs("web.orders", 3, "10", "a"),
+            obs("web.spend", 3, "20", "b"),
+            obs("web.orders", 3, "10", "b"),
+        ]
+    )
+    ev = evaluate(small_plan(), data, day(3), period="day")
+    assert ev.summary is not None
+    assert ev.summary.gap is not None
+    assert (ev.summary.gap.kpi, ev.summary.gap.score) == ("web.cpa", D("0.8"))
+    assert ev.summary.gap.channel == ChannelDrop("a", D(6), D(8), D(2))
+    assert "channel a rose most this period (6.00 → 8.00)" in summary_sentences(ev, "en")[1]
+    assert "本期升幅最大的渠道是a（6.00 → 8.00）" in summary_sentences(ev, "zh")[1]
 
 
 def test_spend_trend_is_the_plan_spend_per_period_against_the_budget() -> None:

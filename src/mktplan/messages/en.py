@@ -635,6 +635,7 @@ MESSAGES.update(
         "summary.gap.below": "below",
         "summary.gap.above": "above",
         "summary.channel_drop": "; channel {channel} fell most this period ({before} → {now})",
+        "summary.channel_rise": "; channel {channel} rose most this period ({before} → {now})",
         "summary.burn": (
             "Spent {spent} of {budget} {currency} ({used}) with {elapsed} of the time elapsed"
         ),

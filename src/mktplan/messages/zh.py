@@ -482,6 +482,7 @@ MESSAGES.update(
         "summary.gap.below": "低于",
         "summary.gap.above": "高于",
         "summary.channel_drop": "；本期降幅最大的渠道是{channel}（{before} → {now}）",
+        "summary.channel_rise": "；本期升幅最大的渠道是{channel}（{before} → {now}）",
         "summary.burn": "预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}",
         "summary.overspend": "；按近期速度预计超支{overspend} {currency}",
         "summary.end": "。",
