@@ -1412,6 +1412,14 @@ MESSAGES.update(
         "store.pg.refused_value.hint": (
             "nothing was written; correct that value in the export and ingest it again"
         ),
+        "store.pg.value_too_long": (
+            "the store {store} refused a value of the input as too long to be kept: {detail}"
+        ),
+        "store.pg.value_too_long.hint": (
+            "nothing was written; a channel, budget line or ref of a row is too long (the key "
+            "of an observation holds at most about 2,700 bytes): shorten it in the export and "
+            "ingest it again"
+        ),
         "store.pg.other_tables": (
             "the store {store} is not a mktplan store: its schema holds other tables ({tables})"
         ),

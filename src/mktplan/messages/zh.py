@@ -1090,6 +1090,11 @@ MESSAGES.update(
         "store.pg.failed.hint": "没有写入任何数据；请查看服务器日志了解原因",
         "store.pg.refused_value": "数据库 {store} 拒收了导入文件中的一个值：{detail}",
         "store.pg.refused_value.hint": "没有写入任何数据；请在导出文件中改正该值后重新导入",
+        "store.pg.value_too_long": "数据库 {store} 拒收了导入文件中一个过长的值：{detail}",
+        "store.pg.value_too_long.hint": (
+            "没有写入任何数据；某行的渠道、预算行或 ref 过长（一条观测值的键最多约 2,700 字节）："
+            "请在导出文件中缩短后重新导入"
+        ),
         "store.pg.other_tables": "数据库 {store} 不是 mktplan 数据库：其 schema 中有其他表（{tables}）",
         "store.pg.other_tables.hint": (
             "给 mktplan 一个独立的数据库，或在 URI 中加上 ?options=-csearch_path%3Dmktplan "

@@ -47,6 +47,15 @@ def explain(where: str, exc: psycopg.Error, lock_timeout: float) -> StoreError:
             file=where,
             hint=msg("store.pg.refused_value.hint"),
         )
+    if isinstance(exc, pg.ProgramLimitExceeded):
+        # SQLSTATE 54000 is an OperationalError in psycopg, but it is a value of the input
+        # too big for the server (a channel, budget line or ref past the index's 2,704
+        # bytes): exit 4 kept such an export in cron's inbox, holding back every later file
+        return StoreError(
+            msg("store.pg.value_too_long", store=where, detail=_first_line(exc)),
+            file=where,
+            hint=msg("store.pg.value_too_long.hint"),
+        )
     if isinstance(exc, psycopg.OperationalError):
         return StoreUnusable(
             msg("store.pg.unreachable", store=where, detail=_first_line(exc)),
