@@ -161,6 +161,42 @@ def test_second_run_with_an_empty_inbox_rewrites_the_reports(folders: Folders) -
     assert again.stdout == ""
 
 
+def test_an_export_named_like_an_option_in_the_inbox_given_as_dot_is_ingested(
+    folders: Folders,
+) -> None:
+    # cron run from inside its inbox: "." / "-w27.csv" is the path "-w27.csv", which the
+    # ingest step read as an option (exit 2), so a good export was rejected unread
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "-w27.csv")
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("MKTPLAN_STORE", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mktplan",
+            "cron",
+            PLANS / "q3-2023-growth.yaml",
+            ".",
+            folders.done,
+            folders.rejected,
+            folders.reports,
+            "--store",
+            folders.store,
+            "--as-of",
+            "2023-07-31",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folders.inbox,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode in (0, 3), result.stderr
+    assert names(folders.rejected) == []
+    assert names(folders.done) == ["-w27.csv"]
+
+
 def test_invalid_plan_leaves_the_inbox_alone(folders: Folders, tmp_path: Path) -> None:
     plan = tmp_path / "bad.yaml"
     text = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")

@@ -54,6 +54,8 @@ def mktplan_command() -> list[str]:
 
 def run(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
+    # callers put "--" before the paths: an inbox given as "." makes `-w27.csv` a path that
+    # read as an option, so a good export was rejected unread (exit 2)
     return subprocess.run(  # noqa: S603  (our own command, no shell)
         [*mktplan_command(), *args], capture_output=True, text=True, env=env, check=False
     )
@@ -186,7 +188,17 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
         extra = ["--source", source] if source else []
         # a refusal is logged in the store: the weekly report's banner names it
         result = run(
-            ["ingest", "-q", "--log-refusal", *store, *extra, *handed, str(args.plan), str(file)]
+            [
+                "ingest",
+                "-q",
+                "--log-refusal",
+                *store,
+                *extra,
+                *handed,
+                "--",
+                str(args.plan),
+                str(file),
+            ]
         )
         if result.returncode == EXIT_STORE:
             after = len(files) - index - 1
@@ -247,7 +259,7 @@ def run_cron(job: CronJob) -> int:
     told = ["--lang", args.lang] if args.lang is not None else []
 
     # A broken plan would reject every file; say so once and touch nothing.
-    checked = run(["validate", "-q", *told, str(args.plan)])
+    checked = run(["validate", "-q", *told, "--", str(args.plan)])
     if checked.returncode != 0:
         sys.stderr.write(checked.stdout + checked.stderr)
         print(said(lang, "cron.plan_invalid", plan=args.plan), file=sys.stderr)
@@ -295,7 +307,7 @@ def run_cron(job: CronJob) -> int:
     written: list[Path] = []
     for fmt in REPORT_FORMATS if reports_ready else ():
         out = f"{args.reports}{os.sep}"
-        result = run(["report", str(args.plan), "--format", fmt, "--out", out, *options])
+        result = run(["report", "--format", fmt, "--out", out, *options, "--", str(args.plan)])
         if result.returncode == EXIT_ALERTS:
             alerts = True
         elif result.returncode != EXIT_OK:
