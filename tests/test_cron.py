@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -91,6 +92,37 @@ def test_free_name_never_overwrites(tmp_path: Path) -> None:
     assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv"
     (tmp_path / "a.csv").write_text("old", encoding="utf-8")
     assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv.1"
+
+
+def test_a_file_that_cannot_be_moved_leaves_no_copy_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another disk (no rename), and an inbox whose sticky bit keeps another user's file:
+    # shutil.move copied the file, failed to delete it, and left the copy in DONE, one more
+    # (`a.csv.1`, `a.csv.2` …) on every run while the file stayed in the inbox
+    inbox, done = tmp_path / "inbox", tmp_path / "done"
+    inbox.mkdir()
+    done.mkdir()
+    export = inbox / "a.csv"
+    export.write_text("date,kpi,value\n", encoding="utf-8")
+    real_unlink = os.unlink
+
+    def no_rename(src: object, dst: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    def unlink(path: object, **kwargs: object) -> None:
+        if Path(str(path)) == export:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        real_unlink(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", no_rename)
+    monkeypatch.setattr(os, "unlink", unlink)
+    for _ in range(2):
+        moved = cron.move_to(export, done)
+        assert isinstance(moved, str)
+        assert "Operation not permitted" in moved
+    assert names(inbox) == ["a.csv"]
+    assert names(done) == []
 
 
 def test_weekly_run_on_the_launch_exports(folders: Folders, backend: Backend) -> None:

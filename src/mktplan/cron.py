@@ -157,11 +157,21 @@ def prepare_folder(folder: Path, role: str, lang: str = "en") -> str | None:
 
 
 def move_to(file: Path, folder: Path) -> Path | str:
-    """Move ``file`` into ``folder`` under a free name: the new path, or why it stayed."""
+    """Move ``file`` into ``folder`` under a free name: the new path, or why it stayed (then
+    nothing of it is left in ``folder``)."""
     try:
         target = free_name(folder, file.name)
+    except OSError as exc:
+        return reason(exc)
+    try:
         shutil.move(file, target)
     except OSError as exc:
+        # shutil.move copies when it cannot rename (another disk, or a shared inbox whose
+        # sticky bit keeps another user's file) and then may fail to delete the original:
+        # the copy, whole or cut short, must go, or every run left one more beside it
+        if file.exists():
+            with contextlib.suppress(OSError):
+                target.unlink()
         return reason(exc)
     return target
 
