@@ -90,11 +90,17 @@ def free_name(folder: Path, name: str) -> Path:
 def exclusive(inbox: Path) -> Iterator[bool | str]:
     """Hold a lock so two overlapping cron runs never ingest the same file twice: True when
     held, False when another run holds it, a message when the lock file cannot be made."""
+    lock = inbox / ".mktplan-cron.lock"
     try:
-        handle = open(inbox / ".mktplan-cron.lock", "a", encoding="utf-8")  # noqa: SIM115
+        handle = open(lock, "a", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
-        yield reason(exc)
-        return
+        # a lock file another user left (root ran the crontab line once to try it) cannot be
+        # opened for writing, but flock needs no more than reading it
+        try:
+            handle = open(lock, encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            yield reason(exc)
+            return
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
