@@ -230,6 +230,24 @@ def test_a_lock_file_another_user_left_does_not_stop_the_run(folders: Folders) -
     assert names(folders.done) == ["a.csv"]
 
 
+def test_a_rejected_file_whose_name_is_not_utf8_gets_its_error_file(folders: Folders) -> None:
+    # 坏.csv in GBK, as a zip made on a Chinese Windows unpacks: writing its name into the
+    # .error.txt as strict UTF-8 was an internal error that left it empty and wrote no report
+    name = os.fsdecode("坏".encode("gbk") + b".csv")
+    (folders.inbox / name).write_text(BROKEN, encoding="utf-8")
+    shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / "a.csv")
+    result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"))
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    assert names(folders.rejected) == [name, f"{name}.error.txt"]
+    error = (folders.rejected / f"{name}.error.txt").read_text(encoding="utf-8")
+    assert "\\udcbb\\udcb5.csv" in error
+    assert "rejected" in error
+    assert names(folders.reports) == [
+        f"q3-2023-growth-2023-07-31.{ext}" for ext in ("json", "md", "xlsx")
+    ]
+
+
 def test_invalid_plan_leaves_the_inbox_alone(folders: Folders, tmp_path: Path) -> None:
     plan = tmp_path / "bad.yaml"
     text = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")

@@ -251,7 +251,11 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
             renamed = f"{stem}.{hinted[0]}.{suffix}" if dot else f"{file.name}.{hinted[0]}"
             tail = "\n" + message("cron.source_by_name", lang, source=hinted[0], name=renamed)
         try:
-            Path(f"{moved}.error.txt").write_text(f"{head}\n\n{output}{tail}", encoding="utf-8")
+            # a file name that is not UTF-8 (GBK bytes from a zip) is written as \udcXX escapes:
+            # strict UTF-8 crashed the run here, leaving the .error.txt empty and no report
+            Path(f"{moved}.error.txt").write_text(
+                f"{head}\n\n{output}{tail}", encoding="utf-8", errors="backslashreplace"
+            )
         except OSError as exc:
             line = said(lang, "cron.error_file_failed", file=moved, why=reason(exc))
             problems.append(f"{line}\n{output.rstrip()}")
