@@ -439,6 +439,27 @@ def test_a_nul_character_in_a_note_refuses_its_row_on_either_store(tmp_path: Pat
     assert stored_notes(store) == {("web.sales", "2024-06-02"): "fine"}
 
 
+def test_a_channel_too_long_for_a_key_refuses_its_row_on_either_store(tmp_path: Path) -> None:
+    # PostgreSQL indexes at most 2,704 bytes of a key: bounded for both kinds of store
+    plan = write_plan(tmp_path)
+    store = tmp_path / "s.sqlite"
+    fits, long = "渠" * 166, "渠" * 167  # 498 and 501 bytes in UTF-8
+    export = write(
+        tmp_path,
+        "long.csv",
+        f"date,kpi,value,channel,note\n2024-06-02,web.sales,2,{fits},{long}\n"
+        f"2024-06-03,web.sales,1,{long},\n",
+    )
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 1, run.output
+    assert "long.csv:3 channel" in run.stderr
+    assert "too long: 501 bytes in UTF-8" in run.stderr
+    assert "long.csv:2" not in run.stderr  # a long note is no key
+    skipped = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert skipped.code == 0, skipped.output
+    assert stored_notes(store) == {("web.sales", "2024-06-02"): long}
+
+
 def test_a_stream_longer_than_the_limit_is_cut_off_with_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

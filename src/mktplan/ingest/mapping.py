@@ -412,7 +412,7 @@ def map_block(
         _check_spans(body, layout, names, dates, blank, rejects, header.excel, source, period)
     for free_text in (layout.channel, layout.note, layout.line, layout.ref):
         if free_text is not None and body[free_text].kind == "text":
-            _refuse_nul(body, free_text, names, blank, rejects)
+            _refuse_unkept_text(body, free_text, names, blank, rejects, free_text != layout.note)
     if layout.currency is not None:
         expected = _money_currency(plan, layout, refs)
         _check_currency_column(
@@ -492,24 +492,39 @@ def _refuse_repeated_header(
             )
 
 
-def _refuse_nul(
+# The most UTF-8 bytes a channel, budget line or ref may hold: the three together with the
+# longest plan and KPI ids stay below the 2,704 bytes of a PostgreSQL index entry (the
+# observation's key), whatever the characters (500 letters, about 166 Chinese characters)
+LONGEST_KEY_TEXT = 500
+
+
+def _refuse_unkept_text(
     body: Body,
     position: int,
     names: tuple[str, ...],
     blank: npt.NDArray[np.bool_],
     rejects: _Rejects,
+    key: bool,
 ) -> None:
-    """Refuse the rows whose text cell in ``position`` (a note, channel, line or ref) holds a
-    NUL character: PostgreSQL keeps no text with one, so a store of either kind refuses it
-    here, row by row (``--skip-invalid`` stores the other rows), not at the insert, which
-    failed the whole call. Each distinct text is looked at once."""
+    """Refuse the rows whose text cell in ``position`` (a note, or with ``key`` a channel,
+    line or ref: part of an observation's key) no store of either kind can keep: a NUL
+    character (PostgreSQL keeps no text with one), or a key text over
+    :data:`LONGEST_KEY_TEXT` bytes (too long for PostgreSQL's index). Refused here, row by
+    row (``--skip-invalid`` stores the other rows), for SQLite too, so both stores hold the
+    same; not at the insert, which failed the whole call. Each distinct text is looked at
+    once."""
     column = body[position]
     codes, uniques = column.factorize()
-    holding = [i for i, text in enumerate(uniques) if "\x00" in text]
-    if not holding:
+    reasons: dict[int, Msg] = {}
+    for i, text in enumerate(uniques):
+        if "\x00" in text:
+            reasons[i] = msg("ingest.nul_in_text")
+        elif key and (size := len(text.encode("utf-8", "surrogatepass"))) > LONGEST_KEY_TEXT:
+            reasons[i] = msg("ingest.key_text_too_long", size=f"{size:,}", most=LONGEST_KEY_TEXT)
+    if not reasons:
         return
-    for p in np.flatnonzero(np.isin(codes, holding) & ~blank).tolist():
-        rejects.add(p, names[position], column.raw(p), msg("ingest.nul_in_text"))
+    for p in np.flatnonzero(np.isin(codes, list(reasons)) & ~blank).tolist():
+        rejects.add(p, names[position], column.raw(p), reasons[int(codes[p])])
 
 
 # The most days one row of a source may cover, by the source's period

@@ -1080,6 +1080,10 @@ MESSAGES.update(
             "the row covers {first} … {last} ({days} days), more than a month: export by month"
         ),
         "ingest.row_ends_before_it_starts": "the row ends on {last}, before it starts on {first}",
+        "ingest.key_text_too_long": (
+            "too long: {size} bytes in UTF-8, and a channel, budget line or ref holds at most "
+            "{most} (about a third as many Chinese characters); shorten it"
+        ),
         "ingest.nul_in_text": (
             "holds a NUL character (a zero byte), which no store keeps in text: remove it"
         ),

@@ -841,6 +841,9 @@ MESSAGES.update(
         "ingest.row_spans_days.week": "该行覆盖 {first} … {last}（{days} 天），超过一周：请按周导出",
         "ingest.row_spans_days.month": "该行覆盖 {first} … {last}（{days} 天），超过一个月：请按月导出",
         "ingest.row_ends_before_it_starts": "该行结束于 {last}，早于开始日期 {first}",
+        "ingest.key_text_too_long": (
+            "过长：UTF-8 编码 {size} 字节，渠道、预算行或 ref 最多 {most} 字节（约三分之一数量的汉字）；请缩短"
+        ),
         "ingest.nul_in_text": "含有 NUL 字符（零字节），存储无法保存这样的文本：请删除它",
     }
 )
