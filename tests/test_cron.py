@@ -492,6 +492,39 @@ def test_a_rejected_file_wins_over_a_store_that_could_not_be_used(folders: Folde
     assert names(folders.inbox) == [".mktplan-cron.lock", "b-week.csv"]
 
 
+@pytest.mark.parametrize("how", ["SIGKILL", "exit 130"])
+def test_a_killed_ingest_leaves_its_file_and_the_rest_in_the_inbox(
+    folders: Folders, tmp_path: Path, how: str
+) -> None:
+    """An ingest killed (out of memory, a shutdown) or interrupted judged nothing and stored
+    nothing: its file is no reject, and it and the files after it wait for the next run."""
+    ingested = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", folders.store)
+    assert ingested.code == 0, ingested.output
+    for name in ("a-week.csv", "b-week.csv"):
+        shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / name)
+    wrapper = tmp_path / "wrapper.py"
+    stop = "os.kill(os.getpid(), signal.SIGKILL)" if how == "SIGKILL" else "os._exit(130)"
+    wrapper.write_text(
+        "import os, runpy, signal, sys\n"
+        f"if sys.argv[1] == 'ingest':\n    {stop}\n"
+        "sys.argv = ['mktplan', *sys.argv[1:]]\n"
+        "runpy.run_module('mktplan', run_name='__main__')\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_COLOR": "1", "MKTPLAN": f"{sys.executable} {wrapper}"}
+    env.pop("MKTPLAN_STORE", None)
+    command = [sys.executable, "-m", "mktplan", "cron", *map(str, folders.args(Q3, "2023-07-31"))]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 4, done.stderr
+    assert (
+        f"the ingest of {folders.inbox / 'a-week.csv'} was stopped ({how}: out of memory, "
+        "a shutdown or an interrupt) before it judged the file; nothing of it was stored, and "
+        "it and the 1 file after it stay in the inbox for the next run"
+    ) in done.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "a-week.csv", "b-week.csv"]
+    assert not folders.rejected.exists() or names(folders.rejected) == []
+
+
 def test_the_lock_timeout_reaches_each_ingest_and_each_report_up_to_5_s(
     folders: Folders, tmp_path: Path
 ) -> None:

@@ -30,6 +30,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -39,6 +40,7 @@ from typing import Any
 
 from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from mktplan.i18n import message
+from mktplan.interrupt import EXIT_INTERRUPTED
 
 EXIT_FAILED = EXIT_INVALID
 REPORT_FORMATS = ("md", "xlsx", "json")
@@ -132,7 +134,8 @@ class CronJob:
 @dataclass(frozen=True)
 class InboxRun:
     """What ingesting the inbox left to say: one message per problem, and the line saying
-    that the store could not be used (the files from then on stay in the inbox), if so."""
+    why the files from then on stay in the inbox (the store could not be used, or an ingest
+    was killed before it judged its file), if so: the run then exits 4, try again."""
 
     problems: list[str]
     store_unavailable: str | None = None
@@ -221,6 +224,17 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
             key = "cron.store_unavailable_more" if after else "cron.store_unavailable"
             why = one_line(f"{result.stdout}{result.stderr}")
             return InboxRun(problems, said(lang, key, file=file, after=after, why=why))
+        if result.returncode < 0 or result.returncode == EXIT_INTERRUPTED:
+            # killed (out of memory, a shutdown) or interrupted: the file was not judged and
+            # nothing of it was stored, so it is no reject; the rest waits for the next run
+            after = len(files) - index - 1
+            key = "cron.ingest_stopped_more" if after else "cron.ingest_stopped"
+            how = (
+                signal.Signals(-result.returncode).name
+                if result.returncode < 0 and -result.returncode in _SIGNALS
+                else f"exit {result.returncode}"
+            )
+            return InboxRun(problems, said(lang, key, file=file, after=after, how=how))
         if result.returncode == 0:
             moved = move_to(file, args.done)
             if isinstance(moved, str):
@@ -263,6 +277,8 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
         problems.append(said(lang, "cron.rejected", file=moved))
     return InboxRun(problems)
 
+
+_SIGNALS = {int(s) for s in signal.Signals}
 
 # ingest's hint to pass a source (English or Chinese): under cron the file's name picks it
 _SOURCE_HINT = re.compile(r"--source ([A-Za-z_][A-Za-z0-9_]*)")

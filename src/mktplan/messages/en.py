@@ -840,6 +840,16 @@ MESSAGES.update(
         "cron.report_failed": "the {format} report failed",
         "cron.alerts": "alerts at {level} or worse; reports: {files}",
         "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
+        "cron.ingest_stopped": (
+            "the ingest of {file} was stopped ({how}: out of memory, a shutdown or an "
+            "interrupt) before it judged the file; nothing of it was stored, and it stays in "
+            "the inbox for the next run"
+        ),
+        "cron.ingest_stopped_more": (
+            "the ingest of {file} was stopped ({how}: out of memory, a shutdown or an "
+            "interrupt) before it judged the file; nothing of it was stored, and it and the "
+            "{after} {after:plural/file/files} after it stay in the inbox for the next run"
+        ),
         "cron.store_unavailable": (
             "the store could not be used, so {file} stays in the inbox for the next run: {why}"
         ),

@@ -654,6 +654,14 @@ MESSAGES.update(
         "cron.report_failed": "{format} 报告生成失败",
         "cron.alerts": "存在{level}及以上级别的预警；报告：{files}",
         "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
+        "cron.ingest_stopped": (
+            "{file} 的导入在判定文件之前被中止（{how}：内存不足、关机或中断）；没有存入任何数据，"
+            "它留在收件文件夹，下次运行时再导入"
+        ),
+        "cron.ingest_stopped_more": (
+            "{file} 的导入在判定文件之前被中止（{how}：内存不足、关机或中断）；没有存入任何数据，"
+            "它及其后的 {after} 个文件留在收件文件夹，下次运行时再导入"
+        ),
         "cron.store_unavailable": "数据库无法使用，{file} 留在收件文件夹，下次运行时再导入：{why}",
         "cron.store_unavailable_more": (
             "数据库无法使用，{file} 及其后的 {after} 个文件留在收件文件夹，下次运行时再导入：{why}"
