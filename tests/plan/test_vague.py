@@ -166,3 +166,53 @@ def test_a_bare_number_is_a_quantity_only_when_it_is_a_kpi_target() -> None:
     assert vague_reason("Reach NPS 60", [Decimal(60)]) is None
     assert vague_reason("NPS 60 points") is None
     assert vague_reason("GMV +30") is None
+
+
+# Time written beside Chinese text, spans of time and groups of people say when, where or
+# who, not how much: Q1完成 was read as the quantity "1 完成", 3 个月内 as "3 个月".
+TIME_SPANS_AND_GROUPS = [
+    "增强品牌曝光度，Q1完成",
+    "Q1内提升品牌知名度",
+    "H1提升品牌知名度",
+    "提升品牌知名度，2026Q1完成",
+    "3个月内提升品牌知名度",
+    "30天内提升品牌知名度",
+    "提升品牌知名度，第12周",
+    "提升品牌知名度，3.31前完成",
+    "Improve brand awareness within 3 months",
+    "Improve brand awareness in 90 days",
+    "Grow brand awareness among Gen Z in tier-1 cities",
+    "提升品牌在95后中的知名度",
+]
+
+
+@pytest.mark.parametrize("goal", TIME_SPANS_AND_GROUPS)
+def test_time_spans_and_groups_do_not_make_a_goal_measurable(goal: str) -> None:
+    assert vague_reason(goal) is not None
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Q1完成 2,000 注册",
+        "3个月内新增会员 5000 人",
+        "Reach 5000 users in 30 days",
+        "30天留存率从 15% 到 20%",
+        "销售额 3.31前达到 100 万",
+        "95后新增会员 5000 人",
+        "tier-1 cities sales 500 万元",
+    ],
+)
+def test_time_spans_and_groups_beside_a_quantity_pass(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+def test_a_q1_goal_in_chinese_fails_validate(tmp_path: Path) -> None:
+    text = mutate(
+        "goal: Brand keyword searches +30 % by 31 March 2024", "goal: 增强品牌曝光度，Q1完成"
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert (
+        "modules[1].goal: module 'brand': the goal '增强品牌曝光度，Q1完成' is vague" in run.stdout
+    )

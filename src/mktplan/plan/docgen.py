@@ -54,9 +54,10 @@ RULES = """\
 
 - **SMART goals**: every module's `goal` names a quantity — a number with its unit or noun
   (`5 %`, `70 万元`, `2,000 registrations`), a sign (`+30`) or one of the module's KPI
-  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025, and
-  a month.day sale day such as `9.9 促销` or `3.8 女神节`) say when, not how much — and is
-  not a known vague phrase
+  targets; numbers that are part of a date or an event name (双11, 618, 520, Q3, 2025,
+  `Q1完成`, a month.day sale day or deadline such as `9.9 促销`, `3.8 女神节` or `3.31 前`),
+  of a span of time (`within 3 months`, `30 天内`, `第 12 周`) or of a group (`tier-1`,
+  `95后`) say when or who, not how much — and is not a known vague phrase
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,

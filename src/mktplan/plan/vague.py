@@ -25,12 +25,25 @@ _DATE_PATTERNS = [
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:\s*,?\s*\d{{4}})?\b", re.I),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*\d{{4}})?\b", re.I),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b", re.I),
-    re.compile(r"\b(?:Q[1-4]|H[12]|FY)\s*'?\d{2,4}\b|\b\d{4}\s*(?:Q[1-4]|H[12])\b", re.I),
-    re.compile(r"\bQ[1-4]\b|\bH[12]\b", re.I),
+    # ASCII edges, not \b: Chinese characters are word characters, so \b fails in "Q1完成"
+    re.compile(
+        r"(?<![A-Za-z0-9])(?:Q[1-4]|H[12]|FY)\s*'?\d{2,4}(?![A-Za-z0-9])"
+        r"|(?<![A-Za-z0-9])\d{4}\s*(?:Q[1-4]|H[12])(?![A-Za-z0-9])",
+        re.I,
+    ),
+    re.compile(r"(?<![A-Za-z0-9])(?:Q[1-4]|H[12])(?![A-Za-z0-9])", re.I),
     re.compile(r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号號])?"),
     re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?(?:\s*[前底末初中])?"),
     re.compile(r"第?[一二三四1-4]\s*季度"),
     re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
+    # a span of time says by when, not how much: "within 3 months", "30 天内", "第 12 周"
+    re.compile(
+        r"\b(?:within|in|over|for|during|next|the\s+next)\s+(?:the\s+next\s+)?\d{1,3}\s*-?\s*"
+        r"(?:days?|weeks?|months?|quarters?|years?)\b",
+        re.I,
+    ),
+    re.compile(r"\d{1,3}\s*(?:个|個)?\s*(?:天|日|周|週|星期|月|季度|年)\s*(?:之|以)?\s*[内內]"),
+    re.compile(r"第\s*\d{1,2}\s*[周週]"),
 ]
 
 # M.D as shops name their sale days (9.9, 3.8, 5.20, 7.7, 12.12): month 1-12, day 1-31
@@ -53,6 +66,11 @@ _EVENT_PATTERNS = [
     # a month.day beside an event word (9.9 促销, 3.8 女神节, 7.7 sale) or alone: a date
     re.compile(rf"{_MONTH_DAY}\s*(?=(?:{_EVENT_WORDS}))", re.I),
     re.compile(rf"^\s*{_MONTH_DAY}\s*$"),
+    # a month.day deadline: 3.31 前, 6.30 之前, 12.31 截止
+    re.compile(rf"{_MONTH_DAY}\s*(?=(?:之前|以前|前|截止|为止|為止))"),
+    # numbers that say who or where, not how much: tier-1 cities, 一线城市, the 95后 cohort
+    re.compile(r"(?<![A-Za-z0-9])tier[\s-]?[1-5](?![0-9])|[1-5]\s*线(?=城市)", re.I),
+    re.compile(r"(?<![\d.,])\d{2}\s*[后後](?!\d)"),
     # a bare year; "2000 new registrations" is a quantity
     re.compile(
         r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%％])(?!\s*(?:[万萬亿億元人次个個单件位倍]|[a-z]))", re.I
@@ -129,7 +147,8 @@ VAGUE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 
 def strip_dates(text: str) -> str:
-    """``text`` without its dates, periods and number-named events (双11, 618, Q3, 2025)."""
+    """``text`` without its dates, periods, spans of time and number-named events and groups
+    (双11, 618, Q3, 2025, within 3 months, 30 天内, tier-1, 95后)."""
     for pattern in _DATE_PATTERNS:
         text = pattern.sub(" ", text)
     for pattern in _EVENT_PATTERNS:
