@@ -34,6 +34,28 @@ def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
     assert f"{plan}:24 modules[0].owner: {owner!r} names more than one owner" in run.stdout
 
 
+# "and others" names several people, however it is written
+@pytest.mark.parametrize("owner", ["张三等", "张三等人", "Li Hua et al.", "Li Hua etc."])
+def test_a_name_and_others_as_owner_is_an_error(tmp_path: Path, owner: str) -> None:
+    plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:24 modules[0].owner: {owner!r} names more than one owner" in run.stdout
+
+
+# a draft's placeholder is no owner: nobody is accountable yet
+@pytest.mark.parametrize(
+    ("written", "owner"),
+    [("TBD", "TBD"), ("待定", "待定"), ('"-"', "-"), ("N/A", "N/A"), ("Unassigned", "Unassigned"),
+     ("无", "无"), ("未定", "未定"), ("none", "none")],
+)  # fmt: skip
+def test_a_placeholder_owner_is_an_error(tmp_path: Path, written: str, owner: str) -> None:
+    plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {written}\n"))
+    run = run_cli("validate", plan)
+    assert run.code == 1
+    assert f"{plan}:24 modules[0].owner: {owner!r} is a placeholder, not an owner" in run.stdout
+
+
 # 和, 与 and 及 are also characters of names: 和平 is a common given name, 和 a surname
 @pytest.mark.parametrize(
     "owner",

@@ -187,6 +187,9 @@ MESSAGES: dict[str, str] = {
         "{n} owners given; a module or action has exactly one accountable owner"
     ),
     "validate.owner_empty": "the owner is empty; name the one person accountable",
+    "validate.owner_placeholder": (
+        "{owner!r} is a placeholder, not an owner; name the one person accountable"
+    ),
     "validate.owner_several": (
         "{owner!r} names more than one owner; exactly one person is accountable"
     ),

@@ -135,6 +135,7 @@ MESSAGES: dict[str, str] = {
     "validate.hint_date": "日期写作 YYYY-MM-DD",
     "validate.owner_list": "给出了 {n} 个负责人；一个模块或任务只有一个负责人",
     "validate.owner_empty": "负责人为空；写出唯一负责的那个人",
+    "validate.owner_placeholder": "{owner!r} 是占位写法，不是负责人；写出唯一负责的那个人",
     "validate.owner_several": "{owner!r} 写了不止一个负责人；只能有一个人负责",
     "bounds.too_large": (
         "{name} {value} 超出范围：mktplan 存储的数值正负都不超过一万亿（{max}），报告无法汇总"

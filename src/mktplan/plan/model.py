@@ -126,21 +126,36 @@ Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
 
+# what a template or a draft holds where nobody is accountable yet
+_PLACEHOLDER_OWNERS = frozenset(
+    {
+        "-", "--", "—", "–", "/", "?", "？", "tbd", "tba", "tbc", "n/a", "na", "none", "nobody",
+        "unassigned", "unknown", "todo", "xxx", "待定", "未定", "待分配", "待确认", "待確認",
+        "无", "無", "暂无", "暫無", "未知", "某某", "空缺",
+    }
+)  # fmt: skip
+# "and others": 张三等, 张三等人, Zhang San et al., Zhang San etc.
+_AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|\bet\s+al\b\.?$|\betc\b\.?$", re.I)
+
 
 def _one_person(value: Any) -> Any:
-    """An owner is one person: a list, or names joined with 'and', ',', '/', '、', 和 is two."""
+    """An owner is one person: a list, or names joined with 'and', ',', '/', '、', 和 is two,
+    张三等 (and others) is several, and TBD, 待定 or - is nobody."""
     if isinstance(value, (list, tuple)):
         raise InvalidValue(msg("validate.owner_list", n=len(value)))
     if isinstance(value, str):
         stripped = value.strip()
         if not stripped:
             raise InvalidValue(msg("validate.owner_empty"))
+        if stripped.casefold().strip(".()（）[]") in _PLACEHOLDER_OWNERS:
+            raise InvalidValue(msg("validate.owner_placeholder", owner=stripped))
         # 周云 王芳: two Chinese names side by side are two people (渠道组 孙丽 is one, of a team)
         names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
         if (
             len(names) > 1
             or re.search(r"[,，、/;；&+]|\band\b|\bund\b", stripped)
             or any(_joins_two_names(token) for token in stripped.split())
+            or _AND_OTHERS.search(stripped)
         ):
             raise InvalidValue(msg("validate.owner_several", owner=stripped))
         return stripped
