@@ -184,3 +184,29 @@ def test_numeric_checkpoints_survive_the_plan_cache() -> None:
     douyin = next(k for m in again.modules if m.id == "douyin" for k in m.kpis if k.checkpoints)
     assert douyin.checkpoints is not None
     assert douyin.checkpoints[dt.date(2025, 10, 31)] == Decimal(600000)
+
+
+def test_a_checkpoint_written_with_a_midnight_time_is_not_folded_into_its_day(
+    tmp_path: Path,
+) -> None:
+    # pydantic read '2023-07-15 00:00:00' as 2023-07-15, so the two keys became one and the
+    # 15 % checkpoint was dropped without a word
+    plan = plan_with(tmp_path, SALES, "{2023-07-15: 15%, 2023-07-15 00:00:00: 40%}")
+    result = run_cli("validate", plan)
+    assert result.code == 1
+    assert (
+        "checkpoints.2023-07-15 00:00:00: '2023-07-15 00:00:00' has a time of day; "
+        "'checkpoints' takes a date alone" in result.output
+    )
+    assert "hint: write the day alone, as YYYY-MM-DD: 2023-07-15" in result.output
+
+
+@pytest.mark.parametrize("written", ["2023-08-31 00:00:00", "2023-08-31T00:00:00Z"])
+def test_a_due_date_with_a_time_is_refused_like_any_other_time(
+    tmp_path: Path, written: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(Q3.replace(SALES, f"target: 1300000, due: '{written}',", 1), "utf-8")
+    result = run_cli("validate", path)
+    assert result.code == 1
+    assert f"'{written}' has a time of day; 'due' takes a date alone" in result.output

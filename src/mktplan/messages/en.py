@@ -131,6 +131,8 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.number_underscore.hint": "write {number}, without _ between the digits",
     "validate.date_is_number": "{value} is a number, not a date, for {field!r}",
+    "validate.date_with_time": "{value!r} has a time of day; {field!r} takes a date alone",
+    "validate.date_with_time.hint": "write the day alone, as YYYY-MM-DD: {date}",
     "validate.date_is_number.hint": "write the date as YYYY-MM-DD: {date}, if that is the day meant",
     "validate.hint_plain_number": (
         "write a plain number such as 35000 or 12.5, without units or thousands commas"

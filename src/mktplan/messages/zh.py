@@ -99,6 +99,8 @@ MESSAGES: dict[str, str] = {
     "validate.number_underscore": "{field!r} 的值 {value} 是文字而不是数字：YAML 把用 _ 连接的数字读作文字",
     "validate.number_underscore.hint": "写作 {number}，数字之间不加 _",
     "validate.date_is_number": "{field!r} 的值 {value} 是数字而不是日期",
+    "validate.date_with_time": "{value!r} 带有时刻；{field!r} 只写日期",
+    "validate.date_with_time.hint": "只写日期，格式 YYYY-MM-DD：{date}",
     "validate.date_is_number.hint": "日期写作 YYYY-MM-DD：如果指的是那一天，写作 {date}",
     "validate.hint_plain_number": "写一个纯数字，例如 35000 或 12.5，不带单位和千位分隔符",
     "validate.hint_roi": "ROI 目标写作每投入 1 的回报：{written} 写作 {number}（纯数字，不带冒号）",

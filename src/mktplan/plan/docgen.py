@@ -35,7 +35,8 @@ you type: see [editors.md](editors.md). Worked examples: `plans/q3-2023-growth.y
 Conventions:
 
 - Dates are `YYYY-MM-DD`; a number is never a date (`due: 20230930` or a Unix timestamp
-  such as `1696032000` is an error). Money is a plain number in the plan's `currency`, no
+  such as `1696032000` is an error), nor is a date with a time (`2023-09-30 00:00:00`,
+  `2023-09-30T00:00:00Z`). Money is a plain number in the plan's `currency`, no
   thousands separators (`35000`, not `35,000` or `35_000`: YAML reads `35_000` as text).
 - Ids use letters, digits and underscores and do not start with a digit. A module's KPI is
   written `module.kpi` from outside its module; plan-level KPIs keep their bare id.

@@ -120,8 +120,24 @@ def _date_meant(number: Decimal) -> dt.date | None:
     return next((day for day in candidates if bounds.FIRST_DAY <= day <= bounds.LAST_DAY), None)
 
 
-# A date as YAML writes it, YYYY-MM-DD; never a number
-Day = Annotated[dt.date, BeforeValidator(_not_a_number)]
+_DAY_WITH_TIME = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[Tt ]\s*\d.*")
+
+
+def _no_time_of_day(value: Any, info: ValidationInfo) -> Any:
+    """Refuse a date written with a time: pydantic reads `2024-06-01 00:00:00` (any midnight)
+    as the day but refuses every other time, and two checkpoints written `2024-06-01` and
+    `2024-06-01 00:00:00` became one key, the other silently dropped."""
+    if isinstance(value, str) and (found := _DAY_WITH_TIME.fullmatch(value)):
+        raise bounds.refuse(
+            msg("validate.date_with_time", value=value.strip(), field=info.field_name or ""),
+            msg("validate.date_with_time.hint", date=found[1]),
+            "day_with_time",
+        )
+    return value
+
+
+# A date as YAML writes it, YYYY-MM-DD; never a number, never with a time of day
+Day = Annotated[dt.date, BeforeValidator(_not_a_number), BeforeValidator(_no_time_of_day)]
 
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
