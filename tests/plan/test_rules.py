@@ -386,3 +386,27 @@ def test_warning_no_approvals_and_strict(tmp_path: Path) -> None:
     strict = run_cli("validate", "--strict", path)
     assert strict.code == 1
     assert "no approvals" in strict.stdout
+
+
+def test_a_gap_finer_than_a_cent_is_shown_exactly(tmp_path: Path) -> None:
+    # the amounts were rounded to the cent: "come to 100,000, not the total 100,000" and
+    # "remove 0 across the lines" for a gap of 0.000001
+    text = mutate("labour: 28000", "labour: 28000.000001")
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert (
+        "budget lines (88,000.000001) plus the reserve (12,000) come to 100,000.000001, "
+        "not the total 100,000" in run.stdout
+    )
+    assert "hint: remove 0.000001 across the lines" in run.stdout
+
+
+def test_the_reserve_hint_names_amounts_inside_the_range(tmp_path: Path) -> None:
+    # 10 % of 333,333.33 is 33,333.333: the hint said 33,333.33, itself below 10 %
+    text = mutate(
+        "total: 100000\n  reserve: 12000\n  lines:\n    promotion: 60000\n    labour: 28000",
+        "total: 333333.33\n  reserve: 20000\n  lines:\n    promotion: 60000\n    labour: 253333.33",
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "hint: set reserve between 33,333.34 and 49,999.99" in run.stdout

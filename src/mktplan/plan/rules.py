@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from mktplan.errors import Finding, InvalidValue, Severity
@@ -94,7 +94,14 @@ def _pct_outside(part: Decimal, whole: Decimal, low: Decimal, high: Decimal) -> 
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """An amount as written in a message: to the cent, or exactly when it has finer digits
+    (a gap of 0.000001 is "0.000001", never "0")."""
+    if value == value.quantize(_CENT):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value.normalize():,f}"
+
+
+_CENT = Decimal("0.01")
 
 
 def smart_goals(ctx: Context) -> Iterator[Finding]:
@@ -131,7 +138,11 @@ def reserve_share(ctx: Context) -> Iterator[Finding]:
     elif total > 0:
         share = reserve * 100 / total
         if not low <= share <= high:
-            lo_amount, hi_amount = total * low / 100, total * high / 100
+            # to the cent inside the range: 10 % of 333,333.33 is 33,333.333, so 33,333.34
+            lo_amount = (total * low / 100).quantize(_CENT, rounding=ROUND_CEILING)
+            hi_amount = (total * high / 100).quantize(_CENT, rounding=ROUND_FLOOR)
+            if lo_amount > hi_amount:  # a range narrower than a cent: the exact bounds
+                lo_amount, hi_amount = total * low / 100, total * high / 100
             yield ctx.finding(
                 ("budget", "reserve"),
                 msg(
