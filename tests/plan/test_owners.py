@@ -130,3 +130,12 @@ def test_a_department_as_the_plan_owner_is_a_warning(tmp_path: Path, owner: str)
     assert "the one person who answers for the whole plan" in run.stdout
     assert run_cli("validate", "--strict", plan).code == 1
     assert "计划 的负责人是" in run_cli("validate", "--lang", "zh", plan).stdout
+
+
+def test_a_placeholder_owner_hides_no_other_finding(tmp_path: Path) -> None:
+    text = mutate("    owner: Zhao Qiang\n", "    owner: TBD\n")
+    text = mutate("formula: orders / visitors", "formula: orderz / visitors", text)
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "'TBD' is a placeholder, not an owner" in run.stdout
+    assert "formula refers to 'orderz'" in run.stdout

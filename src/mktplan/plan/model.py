@@ -142,11 +142,12 @@ Day = Annotated[dt.date, BeforeValidator(_not_a_number), BeforeValidator(_no_tim
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队隊心])")
 
-# what a template or a draft holds where nobody is accountable yet
+# what a template or a draft holds where nobody is accountable yet (not "unknown": the
+# text partial.py puts in place of a refused value, which must pass)
 _PLACEHOLDER_OWNERS = frozenset(
     {
         "-", "--", "—", "–", "/", "?", "？", "tbd", "tba", "tbc", "n/a", "na", "none", "nobody",
-        "unassigned", "unknown", "todo", "xxx", "待定", "未定", "待分配", "待确认", "待確認",
+        "unassigned", "todo", "xxx", "待定", "未定", "待分配", "待确认", "待確認",
         "无", "無", "暂无", "暫無", "未知", "某某", "空缺",
     }
 )  # fmt: skip
