@@ -3,7 +3,9 @@ which cell starts are read as a formula or a command (CSV/formula injection)."""
 
 from __future__ import annotations
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# with their full-width forms: Excel in a Chinese or Japanese locale takes ＝1+1 typed into a
+# cell for the formula =1+1, so an edited cell would run it
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def reads_as_formula(text: str) -> bool:

@@ -625,3 +625,20 @@ def test_summary_sheet_sentences_are_the_markdown_reports_in_chinese() -> None:
     assert rows[4][0] == data_issue_text(ev.data_issues[0], "zh")
     assert rows[7][0] == plan_change_line(ev.plan_changes[0], "zh", shown)
     assert ("时间进度", 0.336957) in rows
+
+
+def test_full_width_formula_starts_keep_their_quote_prefix() -> None:
+    # Excel in a Chinese locale reads ＝ typed into a cell as =: without the quote prefix,
+    # editing the cell turned ＝HYPERLINK(...) into a live formula
+    texts = ('＝HYPERLINK("http://evil.example","x")', "＋1+1", "－1+1", "＠SUM(A1:A2)")
+    ev = sample_evaluation()
+    kpis = [dataclasses.replace(k, name=texts[i % len(texts)]) for i, k in enumerate(ev.kpis)]
+    wb = _load(render_xlsx(dataclasses.replace(ev, kpis=kpis)))
+    seen: set[str] = set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in "＝＋－＠":
+                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate}"
+                    seen.add(cell.value)
+    assert set(texts) <= seen
