@@ -247,3 +247,19 @@ def test_a_negative_budget_has_a_hint_in_json_and_in_chinese(tmp_path: Path) -> 
     assert None not in hints
     zh = run_cli("validate", "--lang", "zh", plan).stdout
     assert "`budget` 写金额，0 或以上" in zh
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        # the hint said "ids use letters, digits and underscores", which usd already does
+        ("currency: CNY", "currency: usd", "write the currency's ISO 4217 code in capitals"),
+        ("id: test-plan", "id: 'q1 growth'", "a plan id uses letters, digits, '-', '_' and '.'"),
+    ],
+)
+def test_a_currency_or_plan_id_off_its_pattern_gets_its_own_hint(
+    tmp_path: Path, old: str, new: str, hint: str
+) -> None:
+    run = run_cli("validate", write(tmp_path, mutate(old, new)))
+    assert run.code == 1
+    assert f"hint: {hint}" in run.stdout

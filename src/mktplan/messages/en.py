@@ -165,6 +165,11 @@ MESSAGES: dict[str, str] = {
     "validate.hint_at_most": "write a number of at most {limit}",
     "validate.hint_less_than": "write a number less than {limit}",
     "validate.bad_id": "{value} is not a valid {field!r}",
+    "validate.hint_currency": "write the currency's ISO 4217 code in capitals, e.g. CNY or USD",
+    "validate.hint_plan_id": (
+        "a plan id uses letters, digits, '-', '_' and '.', starting with a letter or digit, "
+        "e.g. 2026-q1-growth"
+    ),
     "validate.hint_ids": (
         "ids use letters, digits and underscores and start with a letter, e.g. online_sales"
     ),

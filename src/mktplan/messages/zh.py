@@ -119,6 +119,8 @@ MESSAGES: dict[str, str] = {
     "validate.hint_at_most": "写一个不大于 {limit} 的数",
     "validate.hint_less_than": "写一个小于 {limit} 的数",
     "validate.bad_id": "{value} 不是有效的 {field!r}",
+    "validate.hint_currency": "货币写 ISO 4217 代码（大写），例如 CNY 或 USD",
+    "validate.hint_plan_id": "计划编号由字母、数字、-、_ 和 . 组成，以字母或数字开头，例如 2026-q1-growth",
     "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",
     "validate.not_mapping": "{field!r} 必须是字段映射，而不是 {type}",
     "validate.hint_mapping": "在此字段下缩进写出 `键: 值`",

@@ -320,10 +320,14 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             )
         return msg("validate.not_a_number", value=_shown(value), field=field_name), hint
     if kind == "string_pattern_mismatch":
-        return (
-            msg("validate.bad_id", value=_shown(value), field=field_name),
-            msg("validate.hint_ids"),
-        )
+        # currency and the plan's id have patterns of their own: the id hint misled them
+        if field_name == "currency":
+            pattern_hint = msg("validate.hint_currency")
+        elif loc == ("plan", "id"):
+            pattern_hint = msg("validate.hint_plan_id")
+        else:
+            pattern_hint = msg("validate.hint_ids")
+        return msg("validate.bad_id", value=_shown(value), field=field_name), pattern_hint
     if kind == "out_of_range" or isinstance(context.get("text"), Msg):
         # raised by the model with its catalogue sentences (plan/bounds.py, checkpoints)
         text = context.get("text")
