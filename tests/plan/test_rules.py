@@ -258,6 +258,30 @@ BROKEN: list[tuple[str, str, str, str, str, str]] = [
         "period:",
     ),
     (
+        "rate-summed",
+        "      - {id: visitors, name: Visitors, unit: count, source: shop}\n",
+        '      - {id: visitors, name: Visitors, unit: "%", source: shop}\n',
+        "rate_summed",
+        "modules[0].kpis[1]",
+        "id: visitors",
+    ),
+    (
+        "ratio-summed-explicitly",
+        "      - {id: visitors, name: Visitors, unit: count, source: shop}\n",
+        "      - {id: visitors, name: Visitors, unit: ratio, aggregation: sum, source: shop}\n",
+        "rate_summed",
+        "modules[0].kpis[1].aggregation",
+        "id: visitors",
+    ),
+    (
+        "scaled-unit",
+        "      - {id: sales, name: Sales, unit: CNY,",
+        "      - {id: sales, name: Sales, unit: 万元,",
+        "scaled_unit",
+        "modules[0].kpis[0].unit",
+        "id: sales",
+    ),
+    (
         "typo-field",
         "    owner: Zhao Qiang\n",
         "    ownr: Zhao Qiang\n",
@@ -410,3 +434,25 @@ def test_the_reserve_hint_names_amounts_inside_the_range(tmp_path: Path) -> None
     run = run_cli("validate", write(tmp_path, text))
     assert run.code == 1
     assert "hint: set reserve between 33,333.34 and 49,999.99" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "unit", ["万元", "千元", "亿元", "万", "万次", "k USD", "M", "百万人", "K$"]
+)
+def test_a_scaled_unit_is_an_error(tmp_path: Path, unit: str) -> None:
+    text = mutate(
+        "      - {id: searches, name: Brand searches, unit: count,",
+        f"      - {{id: searches, name: Brand searches, unit: '{unit}',",
+    )
+    finding = only_error(tmp_path, text)
+    assert finding.code == "scaled_unit"
+    assert "100万 is 1000000" in str(finding.hint)
+
+
+@pytest.mark.parametrize("unit", ["count", "CNY", "元", "元/次", "km", "次", "ratio"])
+def test_a_unit_without_a_scale_passes(tmp_path: Path, unit: str) -> None:
+    text = mutate(
+        "      - {id: searches, name: Brand searches, unit: count,",
+        f"      - {{id: searches, name: Brand searches, unit: '{unit}', aggregation: last,",
+    )
+    assert errors_of(tmp_path, text) == []

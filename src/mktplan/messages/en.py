@@ -230,6 +230,7 @@ MESSAGES: dict[str, str] = {
     "formula.dunder": "{name!r}: names starting with '__' are not allowed",
     "formula.not_operator": "{op} is not an operator here",
     "formula.ends_early": "the formula ends where a value was expected",
+    "formula.divide_by_zero": "a division by 0, which has no value on any day",
     "formula.call": "function calls such as {name}(…) are not allowed",
     "formula.too_deep": "parentheses nest deeper than {depth} levels",
     "formula.unclosed": "a '(' is not closed",
@@ -321,6 +322,23 @@ MESSAGES: dict[str, str] = {
     "validate.what_the_plan": "the plan",
     "validate.duplicate_id": "{what} id {id!r} is used twice (first at {first})",
     "validate.duplicate_id.hint": "ids must be unique; rename one of them",
+    "validate.scaled_unit": (
+        "KPI {kpi!r} has the scaled unit {unit!r}, but actuals are always read in whole units "
+        "(1.2万 in an export is 12,000), so its target and actuals would differ by the scale"
+    ),
+    "validate.scaled_unit.hint": (
+        "write the unit without its scale (CNY, count) and the target in whole units: "
+        "100万 is 1000000"
+    ),
+    "validate.rate_summed": (
+        "KPI {kpi!r} is a rate ({unit}) whose daily values would be added up (aggregation "
+        "sum, the default): 2 % and 3 % on two days would read 5 %"
+    ),
+    "validate.rate_summed.hint": (
+        "set `aggregation: last` for a level (a growth rate, a satisfaction score), `mean` "
+        "with `weight:` for a rate per row, or write it as a formula of sums "
+        "(`formula: orders / visitors`)"
+    ),
     "validate.missing_unit": "KPI {kpi!r} has no unit",
     "validate.missing_unit.hint": 'add `unit:` such as count, CNY or "%"',
     "validate.missing_source": "KPI {kpi!r} has no data source (数据来源)",

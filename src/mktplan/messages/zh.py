@@ -161,6 +161,7 @@ MESSAGES: dict[str, str] = {
     "formula.dunder": "{name!r}：不允许以 '__' 开头的名称",
     "formula.not_operator": "{op} 在这里不是运算符",
     "formula.ends_early": "公式在应有数值处结束了",
+    "formula.divide_by_zero": "除以 0，任何一天都没有数值",
     "formula.call": "不允许 {name}(…) 这样的函数调用",
     "formula.too_deep": "括号嵌套超过 {depth} 层",
     "formula.unclosed": "有一个 '(' 没有闭合",
@@ -240,6 +241,19 @@ MESSAGES: dict[str, str] = {
     "validate.what_the_plan": "计划",
     "validate.duplicate_id": "{what} 编号 {id!r} 重复使用（第一次在 {first}）",
     "validate.duplicate_id.hint": "编号必须唯一；给其中一个改名",
+    "validate.scaled_unit": (
+        "KPI {kpi!r} 的单位 {unit!r} 带数量级，但实际值一律按个位读取（导出中的 1.2万 即 12,000），"
+        "目标与实际值会相差这个数量级"
+    ),
+    "validate.scaled_unit.hint": "单位去掉数量级（CNY、count），目标按个位写：100万 写作 1000000",
+    "validate.rate_summed": (
+        "KPI {kpi!r} 是比率（{unit}），每天的数值会被相加（aggregation 为 sum，即默认值）："
+        "两天的 2% 和 3% 会得出 5%"
+    ),
+    "validate.rate_summed.hint": (
+        "水平值（增长率、满意度）设 `aggregation: last`，按行计的比率设 `mean` 并给出 `weight:`，"
+        "或写成求和量的公式（`formula: orders / visitors`）"
+    ),
     "validate.missing_unit": "KPI {kpi!r} 没有单位",
     "validate.missing_unit.hint": '添加 `unit:`，例如 count、CNY 或 "%"',
     "validate.missing_source": "KPI {kpi!r} 没有数据来源",

@@ -75,6 +75,12 @@ RULES = """\
 - **References**: KPI ids unique in their module, module ids unique; every KPI named in a
   formula, `weight`, alert, review or source exists; a non-formula KPI has `unit` and
   `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
+- **Units**: a unit with a scale (`万元`, `千元`, `万次`, `k USD`, `M`) is an error: actuals
+  are read in whole units (`1.2万` in an export is 12,000), so write `unit: CNY` or `count`
+  and the target in whole units (100万 is 1000000). A measured rate (`unit: "%"` or `ratio`)
+  is never added up over days or channels: `aggregation: sum`, the default, is an error for
+  it (use `last` for a level, `mean` with `weight:` for a rate per row, or a formula of
+  sums).
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors.
 - **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a

@@ -123,7 +123,11 @@ class _Parser:
             self.take()
             if (nxt := self.peek()) and nxt[1] in "*/" and nxt[0] == "op":
                 raise FormulaError(msg("formula.not_operator", op=f"{tok[1]}{nxt[1]}"), nxt[2])
-            node = Binary(tok[1], node, self.factor())
+            at = nxt[2] if nxt else len(self.text)
+            right = self.factor()
+            if tok[1] == "/" and isinstance(right, Number) and right.value == 0:
+                raise FormulaError(msg("formula.divide_by_zero"), at)
+            node = Binary(tok[1], node, right)
         return node
 
     def factor(self) -> Node:

@@ -372,16 +372,43 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
         )
 
 
+# A unit that counts in tens of thousands, thousands, millions … of something (万元, 千元,
+# 万次, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's target
+# and its actuals would differ by the scale
+_SCALED_UNIT = re.compile(
+    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|k|m|mn|thousands?|millions?)\s*"
+    r"(?:元|圆|次|人次|人|个|個|件|单|單|笔|筆|[a-z]{3}|[$¥￥€£])?",
+    re.IGNORECASE,
+)
+
+
 def kpi_fields(ctx: Context) -> Iterator[Finding]:
     for ref in ctx.refs.values():
         kpi = ref.kpi
+        unit = (kpi.unit or "").strip()
+        if unit and _SCALED_UNIT.fullmatch(unit):
+            yield ctx.finding(
+                (*ref.loc, "unit"),
+                msg("validate.scaled_unit", kpi=ref.qualified, unit=unit),
+                msg("validate.scaled_unit.hint"),
+                code="scaled_unit",
+            )
         if kpi.formula is None:
-            if not (kpi.unit or "").strip():
+            if not unit:
                 yield ctx.finding(
                     ref.loc,
                     msg("validate.missing_unit", kpi=ref.qualified),
                     msg("validate.missing_unit.hint"),
                     code="missing_unit",
+                )
+            elif kpi.aggregation == "sum" and (kpi.is_percent or unit.casefold() == "ratio"):
+                # domain rule: a rate is never added up across days or channels
+                given = "aggregation" in kpi.model_fields_set
+                yield ctx.finding(
+                    (*ref.loc, "aggregation") if given else ref.loc,
+                    msg("validate.rate_summed", kpi=ref.qualified, unit=unit),
+                    msg("validate.rate_summed.hint"),
+                    code="rate_summed",
                 )
             if not (kpi.source or "").strip():
                 yield ctx.finding(
