@@ -675,7 +675,9 @@ def test_budget_totals_before_and_after(tmp_path: Path) -> None:
     assert run.code == 0
     assert "| total budget | 375,000 | 380,000 | +5,000 |" in run.stdout
     assert "| reserve | 45,000 | 50,000 | +5,000 |" in run.stdout
-    assert "| reserve % | 12 % | 13.2 % | +1.2 % |" in run.stdout
+    assert "| reserve % | 12 % | 13.2 % | +1.2 pt |" in run.stdout  # points, not a ratio
+    zh = run_cli("diff", old, new, "--format", "md", "--lang", "zh")
+    assert "| 12 % | 13.2 % | +1.2 个百分点 |" in zh.stdout
     assert "| allocated to modules | 330,000 | 330,000 |  |" in run.stdout
     assert "| unallocated | 0 | 0 |  |" in run.stdout
     table = run_cli("diff", old, new)

@@ -21,7 +21,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
-from mktplan.i18n import Msg, message, msg
+from mktplan.i18n import Msg, labels, message, msg
 from mktplan.plan import model as plan_model
 from mktplan.plan.git import run_git
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
@@ -841,9 +841,13 @@ TOTAL_KEYS = {
 
 
 def render_total(total: Total, lang: str = "en") -> tuple[str, str, str, str]:
-    unit = " %" if total.name.endswith("%") else ""
+    share = total.name.endswith("%")
+    unit = " %" if share else ""
     delta = total.new - total.old
-    change = "" if not delta else f"{'+' if delta > 0 else '-'}{format_value(abs(delta))}{unit}"
+    # a share's change is in percent points, as every difference of percentages (metrics.md)
+    size = format_value(abs(delta))
+    size = labels(lang)["percent_points"].format(size) if share else size
+    change = "" if not delta else f"{'+' if delta > 0 else '-'}{size}"
     key = TOTAL_KEYS.get(total.name)
     return (
         message(key, lang) if key else total.name,
