@@ -127,6 +127,23 @@ def test_rate_without_weight_is_rejected_at_finer_grain(plan: Plan, tmp_path: Pa
     assert by_key(mapped.observations) == {("web.cr", "2024-06-03", ""): Decimal(4)}
 
 
+def test_rows_of_a_rate_that_agree_need_no_weight(plan: Plan, tmp_path: Path) -> None:
+    """Meta's inactive ads: CTR 0 on 0 visits each. Weights adding up to 0 leave no mean to
+    take, but rows that hold the same value have it; rows that differ are refused (above)."""
+    text = (
+        "日期,渠道,平台,访问,点击率,销售额,备注\n"
+        "2024-06-05,线上,wx,0,0%,0,\n"
+        "2024-06-05,线上,wx,0,0%,0,\n"
+        "2024-06-05,线上,wx,-,0%,0,\n"
+    )
+    mapped = parse_file(plan, write(tmp_path, "d.csv", text), source="daily").mapped
+    assert [(r.line, r.value) for r in mapped.rejects] == [(2, "0%"), (3, "0%"), (4, "0%")]
+    agreeing = write(tmp_path, "e.csv", text.replace("wx,-,0%", "wx,0,0%"))
+    mapped = parse_file(plan, agreeing, source="daily").mapped
+    assert not mapped.rejects
+    assert by_key(mapped.observations)[("web.ctr", "2024-06-05", "wx")] == Decimal(0)
+
+
 @pytest.mark.parametrize(
     ("weights", "why", "visits"),
     [

@@ -1373,6 +1373,7 @@ def _weighted(
         weights = dict(zip(w_pos.tolist(), w_micro.tolist(), strict=True))
     out: dict[int, int] = {}
     partial: dict[int, list[int]] = {}
+    values: dict[int, set[int]] = {}  # the rows' own values, for weights that add up to 0
     multi = table[table["key"].isin(multi_keys)]
     for key, pos, micro in zip(
         multi["key"].tolist(), multi["pos"].tolist(), multi["micro"].tolist(), strict=True
@@ -1386,10 +1387,16 @@ def _weighted(
         sums = partial.setdefault(key, [0, 0])
         sums[0] += micro * row_weight
         sums[1] += row_weight
+        values.setdefault(key, set()).add(micro)
     for key, (num, den) in partial.items():
         if key in refused:
             continue
         if den == 0:
+            # rows that agree need no weights (Meta's inactive ads: CPM 0 on 0 impressions
+            # each); rows that differ have no mean
+            if len(values[key]) == 1:
+                out[key] = values[key].pop()
+                continue
             refused[key] = msg(
                 "ingest.rate_rows_weight_zero", count=int(count[key]), kpi=qid, weight=weight_id
             )
