@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mktplan.ingest.cells import header_unit, parse_cell, scale_factor
+from mktplan.ingest.cells import header_unit, kpi_currency, parse_cell, scale_factor
 from tests.conftest import run_cli
 from tests.ingest.shapes import PLAN, stored, write, write_plan
 
@@ -106,7 +106,9 @@ def test_a_long_files_money_is_checked_against_its_rows_kpi(tmp_path: Path) -> N
     assert "l.csv:2" not in run.stderr
 
 
-@pytest.mark.parametrize("unit", ["RMB", "元", "¥", "元/次", "CNY per click"])
+@pytest.mark.parametrize(
+    "unit", ["RMB", "元", "¥", "元/次", "CNY per click", "人民币元", "yuan", "score", "分值"]
+)
 def test_a_money_unit_in_any_usual_spelling_takes_the_plans_money(
     tmp_path: Path, unit: str
 ) -> None:
@@ -243,3 +245,37 @@ def test_units_read_from_headers_and_cells() -> None:
         parse_cell("12abc", "CNY")
     with pytest.raises(ValueError, match="both money and a percentage"):
         parse_cell("¥5%", "CNY")
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "currency"),
+    [
+        ("Rs.5", "5", "INR"),  # the abbreviation's dot is no decimal point: not 0.5
+        ("Rs. 1,234.50", "1234.5", "INR"),
+        ("-Rs.5", "-5", "INR"),
+        ("5 Rs.", "5", "INR"),
+        ("5 грн.", "5", "UAH"),
+        ("5 dollars", "5", "USD"),
+        ("$.5", "0.5", "USD"),
+    ],
+)
+def test_currency_words_and_abbreviations_in_cells(cell: str, value: str, currency: str) -> None:
+    read = parse_cell(cell, "INR")
+    assert (read.value, read.currency) == (Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("dollars per click", "USD"),
+        ("US dollars", "USD"),
+        ("hryvnia", "UAH"),
+        ("元/千次展示", "CNY"),
+        ("count", None),
+        ("%", None),
+        ("次", None),
+        ("score", "CNY"),  # a unit mktplan does not know reads money in the plan's currency
+    ],
+)
+def test_the_currency_a_kpi_unit_names(unit: str, expected: str | None) -> None:
+    assert kpi_currency(unit, "CNY") == expected

@@ -25,6 +25,7 @@ from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
 from mktplan.plan.sources import HEADER_SCALES
 from mktplan.plan.sources import scale_factor as scale_factor  # the rule validate uses too
+from mktplan.vocab import is_percent
 
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
@@ -94,16 +95,16 @@ def reads_as_data(raw: str) -> bool:
 # The usual spellings of a currency in exports (NFKC-folded and case-folded: ￥ is ¥, US$ us$).
 # "¥" is both CNY and JPY: it means the plan's currency when that is one of them.
 CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "CNY": ("¥", "元", "cny", "cn¥", "rmb", "rmb¥", "人民币", "yuan"),
-    "USD": ("$", "us$", "usd", "us dollar"),
-    "EUR": ("€", "eur"),
-    "GBP": ("£", "gbp"),
-    "JPY": ("¥", "円", "jpy", "jp¥"),
+    "CNY": ("¥", "元", "cny", "cn¥", "rmb", "rmb¥", "人民币", "人民币元", "yuan"),
+    "USD": ("$", "us$", "usd", "us dollar", "us dollars", "dollar", "dollars", "美元"),
+    "EUR": ("€", "eur", "euro", "euros", "欧元"),
+    "GBP": ("£", "gbp", "pound", "pounds", "英镑"),
+    "JPY": ("¥", "円", "jpy", "jp¥", "yen", "日元"),
     "HKD": ("hk$", "hkd", "港币", "港元"),
     "TWD": ("nt$", "twd"),
-    "INR": ("₹", "inr", "rs", "rs."),
-    "UAH": ("₴", "uah", "грн"),
-    "KRW": ("₩", "krw"),
+    "INR": ("₹", "inr", "rs", "rs.", "rupee", "rupees"),
+    "UAH": ("₴", "uah", "грн", "грн.", "hryvnia", "hryvnias"),
+    "KRW": ("₩", "krw", "won", "韩元"),
 }
 # ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
 # not money in ABC
@@ -183,14 +184,35 @@ def currency_of(token: str, expected: str) -> str | None:
 _UNIT_PARTS = re.compile(r"[\s/()（）]+|\bper\b", re.IGNORECASE)
 
 
+# KPI units that are surely not money: a currency written in their cells is refused
+NOT_MONEY_UNITS = frozenset(
+    {
+        "count", "ratio", "x", "times", "次", "次数", "人", "人次", "个", "個", "件", "单", "單",
+        "笔", "筆", "people", "users", "visitors", "clicks", "views", "impressions", "orders",
+        "visits", "sessions", "items", "units", "pcs",
+    }
+)  # fmt: skip
+
+
 def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
-    """The currency a KPI's values are in: the plan's when the KPI has no unit, else the one
-    its unit names in any usual spelling, alone or with a scale or a per-thing (CNY, 元, RMB,
-    ¥, 万元, 元/次, USD per click); None when the unit names none (count, %, ratio, 次)."""
+    """The currency a KPI's values are in: the one its unit names in any usual spelling,
+    alone or with a scale or a per-thing (CNY, 元, RMB, ¥, dollars, 万元, 元/次, USD per
+    click); None when the unit is surely not money (count, %, ratio, 次: see
+    :data:`NOT_MONEY_UNITS`); else, with no unit or one mktplan does not know, the plan's."""
     text = (unit or "").strip()
     if not text:
         return plan_currency
-    for part in (text, *_UNIT_PARTS.split(text)):
+    if (found := unit_currency(text, plan_currency)) is not None:
+        return found
+    if is_percent(text) or text.casefold() in NOT_MONEY_UNITS:
+        return None
+    return plan_currency
+
+
+def unit_currency(unit: str | None, plan_currency: str) -> str | None:
+    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none."""
+    text = (unit or "").strip()
+    for part in (text, *_UNIT_PARTS.split(text)) if text else ():
         for scale in ("", *CELL_SCALES, "千", "百万"):
             if part.startswith(scale) and (found := currency_of(part[len(scale) :], plan_currency)):
                 return found
@@ -253,7 +275,8 @@ def header_unit(header: str, expected: str) -> HeaderUnit:
 # write big numbers; the same text pandas and pyarrow read as a number)
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _LEADING_UNIT = re.compile(r"([^\d\s.,+\-]+)\s*")
-_TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+)$")
+# an abbreviation's dot belongs to it: 5 грн., 5 Rs.
+_TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+\.?)$")
 
 
 @dataclass(frozen=True)
@@ -306,10 +329,14 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
             negative = text[0] == "-"
             text = text[1:].strip()
         if lead := _LEADING_UNIT.match(text):
-            code = currency_of(lead.group(1), currency)
+            token, rest = lead.group(1), text[lead.end() :]
+            # an abbreviation's dot belongs to it: Rs.5 is 5 rupees, not 0.5
+            if rest.startswith(".") and currency_of(f"{token}.", currency) is not None:
+                token, rest = f"{token}.", rest[1:].lstrip()
+            code = currency_of(token, currency)
             if code is None or found is not None:
                 raise InvalidValue(msg("ingest.not_a_number"))
-            found, text = code, text[lead.end() :]
+            found, text = code, rest
         if trail := _TRAILING_UNIT.search(text):
             own, code = _suffix_unit(trail.group(1), currency)
             if (code is not None and found is not None) or (own != 1 and factor != 1):

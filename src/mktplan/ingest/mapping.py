@@ -45,6 +45,7 @@ from mktplan.ingest.cells import (
     parse_dates,
     parse_numbers,
     scale_factor,
+    unit_currency,
 )
 from mktplan.ingest.columns import MICRO, Body, Column
 from mktplan.ingest.layout import LONG_FORMAT, Layout
@@ -609,7 +610,8 @@ def _parse_metrics(
         money = kpi_currency(unit, plan.plan.currency)  # None: a cell's currency is refused
         currency = money or plan.plan.currency
         declared = header_unit(name, currency)
-        if found and unit and money and declared.currency not in (None, money):
+        named = unit_currency(unit, plan.plan.currency)  # a header is checked against it
+        if found and named and declared.currency not in (None, named):
             raise IngestError(
                 msg(
                     "ingest.column_currency",
