@@ -54,3 +54,16 @@ def test_without_skip_invalid_one_bad_cell_still_refuses_the_file(tmp_path: Path
     assert run.code == 1
     assert "w.csv:2 sales: 'x': not a number" in run.stderr
     assert not store.exists()
+
+
+def test_a_file_with_no_good_cell_is_not_told_to_skip_the_bad_ones(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path, WIDE), tmp_path / "s.sqlite"
+    header = "date,shop,spend,sales,clicks\n"
+    bad = write(tmp_path, "b.csv", f"{header}2025-10-01,a,12abc,x,\n2025-10-02,a,-x,,-y\n")
+    run = run_cli("ingest", plan, bad, "-s", "wide", "--store", store)
+    assert run.code == 1
+    assert "--skip-invalid would store nothing" in run.stderr
+    some = write(tmp_path, "c.csv", f"{header}2025-10-01,a,12abc,x,\n2025-10-02,a,5,,\n")
+    run = run_cli("ingest", plan, some, "-s", "wide", "--store", store)
+    assert run.code == 1
+    assert "pass --skip-invalid to store the good rows" in run.stderr

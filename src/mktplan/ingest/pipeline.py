@@ -322,7 +322,12 @@ def rejection_error(files: Sequence[ParsedFile]) -> IngestError:
     return IngestError(
         msg("ingest.rows_rejected", rows=lines, files=", ".join(bad_files)),
         file=bad_files[0] if len(bad_files) == 1 else None,
-        hint=msg("ingest.rows_rejected.hint"),
+        # --skip-invalid stores the good cells: not worth saying when there are none
+        hint=msg(
+            "ingest.rows_rejected.hint"
+            if any(f.mapped.rows for f in files)
+            else "ingest.rows_rejected_all.hint"
+        ),
         findings=[r.as_finding() for r in rows],
     )
 

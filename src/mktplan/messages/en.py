@@ -640,6 +640,10 @@ MESSAGES.update(
         "ingest.rows_rejected": (
             "{rows} {rows:plural/row/rows} rejected in {files}; nothing was stored"
         ),
+        "ingest.rows_rejected_all.hint": (
+            "no row holds a value that could be stored, so --skip-invalid would store "
+            "nothing: fix the rows listed above (or the source's mapping)"
+        ),
         "ingest.rows_rejected.hint": (
             "fix the rows listed above, or pass --skip-invalid to store the good rows and "
             "write the rejected ones to <file>.rejects.csv"

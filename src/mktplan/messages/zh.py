@@ -478,6 +478,9 @@ MESSAGES.update(
         "ingest.stored": "导入批次 {run} 已存入 {store}",
         "ingest.more_problems": "… 另有 {n} 个问题未列出",
         "ingest.rows_rejected": "{files} 中 {rows} 行被拒收；没有存入任何数据",
+        "ingest.rows_rejected_all.hint": (
+            "没有任何一行含有可存入的数值，加 --skip-invalid 也不会存入数据：请修正上面列出的行（或数据来源的映射）"
+        ),
         "ingest.rows_rejected.hint": (
             "修正上面列出的行，或加 --skip-invalid 只存入正确的行，并把被拒收的行写入 "
             "<文件>.rejects.csv"
