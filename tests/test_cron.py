@@ -492,37 +492,77 @@ def test_a_rejected_file_wins_over_a_store_that_could_not_be_used(folders: Folde
     assert names(folders.inbox) == [".mktplan-cron.lock", "b-week.csv"]
 
 
-@pytest.mark.parametrize("how", ["SIGKILL", "exit 130"])
-def test_a_killed_ingest_leaves_its_file_and_the_rest_in_the_inbox(
-    folders: Folders, tmp_path: Path, how: str
-) -> None:
-    """An ingest killed (out of memory, a shutdown) or interrupted judged nothing and stored
-    nothing: its file is no reject, and it and the files after it wait for the next run."""
-    ingested = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", folders.store)
-    assert ingested.code == 0, ingested.output
-    for name in ("a-week.csv", "b-week.csv"):
-        shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / name)
+def run_cron_with_ingest(
+    folders: Folders, tmp_path: Path, stop: str
+) -> subprocess.CompletedProcess[str]:
+    """The weekly run, its ingest of a-week.csv stopped by ``stop`` (Python run instead of it,
+    with ``argv`` the ingest's arguments); every other step as usual."""
     wrapper = tmp_path / "wrapper.py"
-    stop = "os.kill(os.getpid(), signal.SIGKILL)" if how == "SIGKILL" else "os._exit(130)"
     wrapper.write_text(
         "import os, runpy, signal, sys\n"
-        f"if sys.argv[1] == 'ingest':\n    {stop}\n"
-        "sys.argv = ['mktplan', *sys.argv[1:]]\n"
+        "argv = sys.argv[1:]\n"
+        f"if argv[0] == 'ingest' and argv[-1].endswith('a-week.csv'):\n    {stop}\n"
+        "sys.argv = ['mktplan', *argv]\n"
         "runpy.run_module('mktplan', run_name='__main__')\n",
         encoding="utf-8",
     )
     env = {**os.environ, "NO_COLOR": "1", "MKTPLAN": f"{sys.executable} {wrapper}"}
     env.pop("MKTPLAN_STORE", None)
     command = [sys.executable, "-m", "mktplan", "cron", *map(str, folders.args(Q3, "2023-07-31"))]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    assert done.returncode == 4, done.stderr
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def inbox_of_two_weeks(folders: Folders) -> None:
+    ingested = run_cli("ingest", Q3, PLANS / "q3-2023-growth.actuals.csv", "--store", folders.store)
+    assert ingested.code == 0, ingested.output  # so the reports have data
+    for name in ("a-week.csv", "b-week.csv"):
+        shutil.copy(PLANS / "q3-2023-growth.actuals.csv", folders.inbox / name)
+
+
+def test_a_killed_ingest_leaves_its_file_in_the_inbox_and_the_rest_go_on(
+    folders: Folders, tmp_path: Path
+) -> None:
+    """Killed (out of memory, a shutdown): its file was not judged, so it is no reject; it
+    waits for the next run, and the files after it are not held back."""
+    inbox_of_two_weeks(folders)
+    done = run_cron_with_ingest(folders, tmp_path, "os.kill(os.getpid(), signal.SIGKILL)")
+    assert done.returncode == 1, done.stderr  # a human may want to look
     assert (
-        f"the ingest of {folders.inbox / 'a-week.csv'} was stopped ({how}: out of memory, "
-        "a shutdown or an interrupt) before it judged the file; nothing of it was stored, and "
-        "it and the 1 file after it stay in the inbox for the next run"
+        f"the ingest of {folders.inbox / 'a-week.csv'} was killed (SIGKILL: out of memory, a "
+        "shutdown) before it finished; the file stays in the inbox for the next run"
+    ) in done.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "a-week.csv"]
+    assert names(folders.done) == ["b-week.csv"]
+    assert not folders.rejected.exists() or names(folders.rejected) == []
+
+
+def test_an_interrupted_ingest_leaves_its_file_and_the_rest_in_the_inbox(
+    folders: Folders, tmp_path: Path
+) -> None:
+    inbox_of_two_weeks(folders)
+    done = run_cron_with_ingest(folders, tmp_path, "os._exit(130)")
+    assert done.returncode == 4, done.stderr  # try again
+    assert (
+        f"the ingest of {folders.inbox / 'a-week.csv'} was interrupted before it stored "
+        "anything, so it and the 1 file after it stay in the inbox for the next run"
     ) in done.stderr
     assert names(folders.inbox) == [".mktplan-cron.lock", "a-week.csv", "b-week.csv"]
-    assert not folders.rejected.exists() or names(folders.rejected) == []
+
+
+def test_an_ingest_interrupted_after_it_stored_counts_as_ingested(
+    folders: Folders, tmp_path: Path
+) -> None:
+    inbox_of_two_weeks(folders)
+    stored = (
+        "sys.argv = ['mktplan', *argv]\n    try:\n"
+        "        runpy.run_module('mktplan', run_name='__main__')\n"
+        "    except SystemExit:\n        pass\n"
+        "    from mktplan.interrupt import STORED_MESSAGE\n"
+        "    print(STORED_MESSAGE, file=sys.stderr)\n    os._exit(130)"
+    )
+    done = run_cron_with_ingest(folders, tmp_path, stored)
+    assert done.returncode == 3, done.stderr  # the plan's critical alert, nothing else
+    assert names(folders.done) == ["a-week.csv", "b-week.csv"]
 
 
 def test_the_lock_timeout_reaches_each_ingest_and_each_report_up_to_5_s(

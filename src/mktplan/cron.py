@@ -40,7 +40,7 @@ from typing import Any
 
 from mktplan.errors import EXIT_ALERTS, EXIT_INVALID, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from mktplan.i18n import message
-from mktplan.interrupt import EXIT_INTERRUPTED
+from mktplan.interrupt import EXIT_INTERRUPTED, STORED_MESSAGE
 
 EXIT_FAILED = EXIT_INVALID
 REPORT_FORMATS = ("md", "xlsx", "json")
@@ -185,6 +185,16 @@ def move_to(file: Path, folder: Path) -> Path | str:
     return target
 
 
+def _rest_stays(
+    problems: list[str], lang: str, key: str, files: list[Path], index: int, why: str
+) -> InboxRun:
+    """The inbox run up to ``files[index]``, which stays in the inbox with every file after
+    it, and the line saying so (``key``, its ``_more`` form when files follow)."""
+    after = len(files) - index - 1
+    line = said(lang, f"{key}_more" if after else key, file=files[index], after=after, why=why)
+    return InboxRun(problems, line)
+
+
 def one_line(output: str) -> str:
     """mktplan's message on one line, without its leading `mktplan: `."""
     text = " ".join(output.split())
@@ -194,8 +204,10 @@ def one_line(output: str) -> str:
 def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun:
     """Ingest every inbox file on its own and move it aside; the problems, one message each.
     A file that cannot be moved stays in the inbox: ingesting it again changes nothing.
-    When the store cannot be used (exit 4) the file and all later ones stay in the inbox,
-    untouched, and no further ingest is tried: each would meet the same store."""
+    When the store cannot be used (exit 4), or the ingest was interrupted before it stored,
+    the file and all later ones stay in the inbox, untouched, and no further ingest is
+    tried: each would meet the same store (or the same stop). A killed ingest leaves its
+    file in the inbox and the rest go on."""
     problems: list[str] = []
     lang = args.speaks
     handed = ["--lang", args.lang] if args.lang is not None else []
@@ -219,23 +231,25 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
                 str(file),
             ]
         )
+        said_by_ingest = one_line(f"{result.stdout}{result.stderr}")
         if result.returncode == EXIT_STORE:
-            after = len(files) - index - 1
-            key = "cron.store_unavailable_more" if after else "cron.store_unavailable"
-            why = one_line(f"{result.stdout}{result.stderr}")
-            return InboxRun(problems, said(lang, key, file=file, after=after, why=why))
-        if result.returncode < 0 or result.returncode == EXIT_INTERRUPTED:
-            # killed (out of memory, a shutdown) or interrupted: the file was not judged and
-            # nothing of it was stored, so it is no reject; the rest waits for the next run
-            after = len(files) - index - 1
-            key = "cron.ingest_stopped_more" if after else "cron.ingest_stopped"
-            how = (
-                signal.Signals(-result.returncode).name
-                if result.returncode < 0 and -result.returncode in _SIGNALS
-                else f"exit {result.returncode}"
+            return _rest_stays(
+                problems, lang, "cron.store_unavailable", files, index, said_by_ingest
             )
-            return InboxRun(problems, said(lang, key, file=file, after=after, how=how))
-        if result.returncode == 0:
+        if result.returncode == EXIT_INTERRUPTED and STORED_MESSAGE not in result.stderr:
+            # interrupted before its commit: nothing stored, nothing judged; the run is being
+            # stopped too, most likely (Ctrl-C reaches the whole group)
+            return _rest_stays(problems, lang, "cron.ingest_interrupted", files, index, "")
+        if result.returncode < 0:
+            # killed (out of memory, a shutdown): the file was not judged, and it may or may
+            # not have been stored; it stays for the next run, which ingests or recognises
+            # it, and the files after it go on (they are not what was wrong)
+            how = signal.Signals(-result.returncode).name if -result.returncode in _SIGNALS else ""
+            problems.append(
+                said(lang, "cron.ingest_killed", file=file, how=how or result.returncode)
+            )
+            continue
+        if result.returncode in (0, EXIT_INTERRUPTED):  # 130 here: stopped after it stored
             moved = move_to(file, args.done)
             if isinstance(moved, str):
                 problems.append(
