@@ -31,6 +31,11 @@ def test_title_and_date_range_lines_above_the_header_are_skipped(tmp_path: Path)
     assert stored(store)[("ads.spend", "2025-10-02", "Brand")] == Decimal(8)
     assert "skipped lines 1–2: above the header on line 3 (titles or date ranges)" in run.stdout
     assert "2 rows read" in run.stdout
+    # a preamble of several cells (`Date range:,from,to`) is a title when the header is found
+    spread = write(tmp_path, "h.csv", GOOGLE.replace('"October', 'Date range:,"October', 1))
+    run = run_cli("ingest", plan, spread, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    assert "above the header on line 3 (titles or date ranges)" in run.stdout
 
 
 def test_without_source_the_hint_names_a_source_whose_header_is_below_titles(

@@ -79,13 +79,13 @@ def test_money_in_a_kpi_that_is_not_money_is_an_error_naming_the_unit(
     run = run_cli("ingest", plan, wide, "--source", "counts", "--store", store)
     assert run.code == 1
     assert f"w.csv:2 clicks: '{cell}': a value in" in run.stderr
-    assert "for 'ads.clicks', whose unit is count" in run.stderr
+    assert "for 'ads.clicks', whose unit 'count' names no currency" in run.stderr
     assert "this column's KPI is in CNY" not in run.stderr
     long = write(tmp_path, "l.csv", f'date,kpi,value\n2025-10-01,ads.clicks,"{cell}"\n')
     run = run_cli("ingest", plan, long, "--store", store)
     assert run.code == 1
     assert "l.csv:2 value" in run.stderr
-    assert "whose unit is count" in run.stderr
+    assert "whose unit 'count' names no currency" in run.stderr
     assert not store.exists()
     run = run_cli("ingest", plan, wide, "--source", "counts", "--store", store, "--skip-invalid")
     assert run.code == 0, run.output
@@ -107,7 +107,7 @@ def test_a_long_files_money_is_checked_against_its_rows_kpi(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    "unit", ["RMB", "元", "¥", "元/次", "CNY per click", "人民币元", "yuan", "score", "分值"]
+    "unit", ["RMB", "元", "¥", "元/次", "CNY per click", "人民币元", "元人民币", "yuan"]
 )
 def test_a_money_unit_in_any_usual_spelling_takes_the_plans_money(
     tmp_path: Path, unit: str
@@ -274,7 +274,10 @@ def test_currency_words_and_abbreviations_in_cells(cell: str, value: str, curren
         ("count", None),
         ("%", None),
         ("次", None),
-        ("score", "CNY"),  # a unit mktplan does not know reads money in the plan's currency
+        ("美元/次", "USD"),
+        ("元人民币", "CNY"),
+        ("UV", None),
+        ("score", None),  # no currency named: no money
     ],
 )
 def test_the_currency_a_kpi_unit_names(unit: str, expected: str | None) -> None:

@@ -437,8 +437,10 @@ def test_the_reserve_hint_names_amounts_inside_the_range(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "unit", ["万元", "千元", "亿元", "万", "万次", "k USD", "M", "百万人", "K$"]
-)
+    "unit",
+    ["万元", "千元", "亿元", "万", "万次", "k USD", "M", "百万人", "万美元", "万UV", "万 PV",
+     "十亿", "bn", "w", "k users", "USD k", "$M"],
+)  # fmt: skip
 def test_a_scaled_unit_is_an_error(tmp_path: Path, unit: str) -> None:
     text = mutate(
         "      - {id: searches, name: Brand searches, unit: count,",
@@ -449,10 +451,42 @@ def test_a_scaled_unit_is_an_error(tmp_path: Path, unit: str) -> None:
     assert "100万 is 1000000" in str(finding.hint)
 
 
-@pytest.mark.parametrize("unit", ["count", "CNY", "元", "元/次", "km", "次", "ratio"])
+@pytest.mark.parametrize(
+    "unit",
+    ["count", "CNY", "元", "元/次", "km", "次", "ratio", "KOLs", "MQLs", "MAU", "mins", "kcal",
+     "千克", "元/千次"],
+)  # fmt: skip
 def test_a_unit_without_a_scale_passes(tmp_path: Path, unit: str) -> None:
     text = mutate(
         "      - {id: searches, name: Brand searches, unit: count,",
         f"      - {{id: searches, name: Brand searches, unit: '{unit}', aggregation: last,",
     )
     assert errors_of(tmp_path, text) == []
+
+
+def test_a_formula_may_have_a_scaled_unit(tmp_path: Path) -> None:
+    roi = "  - {id: roi, name: ROI, unit: ratio, formula: revenue / spend, target: 3, due: 2024-03-31}"
+    assert roi in VALID
+    text = VALID.replace(
+        roi, f"{roi}\n  - {{id: sales_wan, name: Sales, unit: 万元, formula: revenue / 10000}}"
+    )
+    assert errors_of(tmp_path, text) == []
+
+
+def test_a_rate_summed_on_purpose_is_told_so(tmp_path: Path) -> None:
+    text = mutate(
+        "      - {id: visitors, name: Visitors, unit: count, source: shop}\n",
+        '      - {id: visitors, name: Visitors, unit: "%", aggregation: sum, source: shop}\n',
+    )
+    finding = only_error(tmp_path, text)
+    assert "(aggregation sum):" in str(finding.message)
+    assert "the default" not in str(finding.message)
+
+
+def test_a_fixed_channel_too_long_for_the_store_key_is_an_error(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "    module: online\n", f"    module: online\n    fixed: {{channel: {'渠' * 167}}}\n", 1
+    )
+    finding = only_error(tmp_path, text)
+    assert finding.path.endswith(".fixed.channel")
+    assert "501 bytes in UTF-8" in str(finding.message)

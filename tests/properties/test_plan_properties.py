@@ -48,12 +48,15 @@ def valid_plans(draw: st.DrawFn) -> dict[str, Any]:
         kpis: list[dict[str, Any]] = []
         for k in range(n_kpis):
             due = START + dt.timedelta(days=draw(st.integers(min_value=0, max_value=days - 1)))
+            unit = draw(st.sampled_from(["count", "CNY", "%"]))
+            # a rate is never summed (validate refuses it): any other aggregation
+            ways = ["last", "max", "min", "mean"] + ([] if unit == "%" else ["sum"])
             kpi: dict[str, Any] = {
                 "id": f"k{k}",
                 "name": f"KPI {k}",
-                "unit": draw(st.sampled_from(["count", "CNY", "%"])),
+                "unit": unit,
                 "source": "back end",
-                "aggregation": draw(st.sampled_from(["sum", "last", "max", "min", "mean"])),
+                "aggregation": draw(st.sampled_from(ways)),
             }
             if k == 0 or draw(st.booleans()):
                 kpi["target"] = draw(st.integers(min_value=1, max_value=10**7))

@@ -25,7 +25,6 @@ from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
 from mktplan.plan.sources import HEADER_SCALES
 from mktplan.plan.sources import scale_factor as scale_factor  # the rule validate uses too
-from mktplan.vocab import is_percent
 
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
@@ -184,29 +183,26 @@ def currency_of(token: str, expected: str) -> str | None:
 _UNIT_PARTS = re.compile(r"[\s/()（）]+|\bper\b", re.IGNORECASE)
 
 
-# KPI units that are surely not money: a currency written in their cells is refused
-NOT_MONEY_UNITS = frozenset(
-    {
-        "count", "ratio", "x", "times", "次", "次数", "人", "人次", "个", "個", "件", "单", "單",
-        "笔", "筆", "people", "users", "visitors", "clicks", "views", "impressions", "orders",
-        "visits", "sessions", "items", "units", "pcs",
-    }
-)  # fmt: skip
-
-
 def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
-    """The currency a KPI's values are in: the one its unit names in any usual spelling,
-    alone or with a scale or a per-thing (CNY, 元, RMB, ¥, dollars, 万元, 元/次, USD per
-    click); None when the unit is surely not money (count, %, ratio, 次: see
-    :data:`NOT_MONEY_UNITS`); else, with no unit or one mktplan does not know, the plan's."""
+    """The currency a KPI's values are in: the plan's when the KPI has no unit, else the one
+    its unit names in any usual spelling, alone or with a scale or a per-thing (CNY, 元, RMB,
+    ¥, dollars, 万元, 元/次, USD per click); None when the unit names none (count, %, ratio,
+    次, UV, score): such a KPI is no money, and a currency in its cells is refused."""
     text = (unit or "").strip()
-    if not text:
-        return plan_currency
-    if (found := unit_currency(text, plan_currency)) is not None:
-        return found
-    if is_percent(text) or text.casefold() in NOT_MONEY_UNITS:
-        return None
-    return plan_currency
+    return unit_currency(text, plan_currency) if text else plan_currency
+
+
+# Chinese spellings of a currency inside a longer unit (元人民币, 美元/次): longest first, so
+# 美元 is USD before 元 is CNY
+_CJK_SPELLINGS = sorted(
+    (
+        (spelling, code)
+        for code, spellings in CURRENCY_SPELLINGS.items()
+        for spelling in spellings
+        if not spelling.isascii() and any("\u4e00" <= c <= "\u9fff" for c in spelling)
+    ),
+    key=lambda pair: -len(pair[0]),
+)
 
 
 def unit_currency(unit: str | None, plan_currency: str) -> str | None:
@@ -216,6 +212,11 @@ def unit_currency(unit: str | None, plan_currency: str) -> str | None:
         for scale in ("", *CELL_SCALES, "千", "百万"):
             if part.startswith(scale) and (found := currency_of(part[len(scale) :], plan_currency)):
                 return found
+        for spelling, code in _CJK_SPELLINGS:
+            if part.startswith(spelling) or part.endswith(spelling):
+                return (
+                    plan_currency if spelling in CURRENCY_SPELLINGS.get(plan_currency, ()) else code
+                )
     return None
 
 

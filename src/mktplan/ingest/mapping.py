@@ -55,6 +55,7 @@ from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
+from mktplan.vocab import LONGEST_KEY_TEXT, is_ratio, key_text_bytes
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -204,7 +205,7 @@ def _percent_rule(kpi: Kpi) -> str:
     """'points' keeps 2.1% as 2.1, 'fraction' makes it 0.021, 'reject' refuses it."""
     if kpi.is_percent:
         return "points"
-    return "fraction" if (kpi.unit or "").strip().lower() == "ratio" else "reject"
+    return "fraction" if is_ratio(kpi.unit) else "reject"
 
 
 def _apply_units(
@@ -493,12 +494,6 @@ def _refuse_repeated_header(
             )
 
 
-# The most UTF-8 bytes a channel, budget line or ref may hold: the three together with the
-# longest plan and KPI ids stay below the 2,704 bytes of a PostgreSQL index entry (the
-# observation's key), whatever the characters (500 letters, about 166 Chinese characters)
-LONGEST_KEY_TEXT = 500
-
-
 def _refuse_unkept_text(
     body: Body,
     position: int,
@@ -520,8 +515,13 @@ def _refuse_unkept_text(
     for i, text in enumerate(uniques):
         if "\x00" in text:
             reasons[i] = msg("ingest.nul_in_text")
-        elif key and (size := len(text.encode("utf-8", "surrogatepass"))) > LONGEST_KEY_TEXT:
-            reasons[i] = msg("ingest.key_text_too_long", size=f"{size:,}", most=LONGEST_KEY_TEXT)
+        elif key and (size := key_text_bytes(text)) > LONGEST_KEY_TEXT:
+            reasons[i] = msg(
+                "ingest.key_text_too_long",
+                size=f"{size:,}",
+                most=LONGEST_KEY_TEXT,
+                chinese=LONGEST_KEY_TEXT // 3,
+            )
     if not reasons:
         return
     for p in np.flatnonzero(np.isin(codes, list(reasons)) & ~blank).tolist():

@@ -221,9 +221,13 @@ def _is_title(cells: tuple[str, ...]) -> bool:
     return sum(bool(c) for c in cells) <= 1
 
 
-def _describe(records: list[Record], header_line: int, tables: list[Table]) -> str:
+def _describe(
+    records: list[Record], header_line: int, tables: list[Table], given: bool = False
+) -> str:
     """What the lines above the header are (``tables``: the file's, one of them the chosen
-    one), in the stored form of a skipped row's reason."""
+    one), in the stored form of a skipped row's reason; ``given``: the source's `header_row:`
+    put the header there, so a line of several cells above it is a row it passes over (an
+    exporter's preamble, `Date range:,…,…`, is a title when the header was found)."""
     kinds: list[str] = []
     others = [t for t in tables if t.header_line < header_line]
     for line, cells in records:
@@ -238,10 +242,10 @@ def _describe(records: list[Record], header_line: int, tables: list[Table]) -> s
             kind = "ingest.skip.kind.comments"
         elif not any(cells):
             kind = "ingest.skip.kind.blank"
-        elif _is_title(cells):
-            kind = "ingest.skip.kind.titles"
-        else:  # several cells: rows `header_row:` passes over (data, an older header)
+        elif given and not _is_title(cells):  # data or an older header passed over
             kind = "ingest.skip.kind.rows"
+        else:
+            kind = "ingest.skip.kind.titles"
         if kind not in kinds:
             kinds.append(kind)
     return skip_reason("ingest.skip.above_header", line=header_line, kinds=kinds)
@@ -609,7 +613,11 @@ def _sniff(header: TableHeader, source: Source | None) -> Dialect:
     return Dialect(
         table_header,
         end_line=chosen.end_line,
-        skipped_above=_describe(records, first_line, tables) if first_line > 1 else "",
+        skipped_above=(
+            _describe(records, first_line, tables, given=header_row is not None)
+            if first_line > 1
+            else ""
+        ),
         table=label,
         rows=rows,
         merged=merged,

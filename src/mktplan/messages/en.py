@@ -231,6 +231,7 @@ MESSAGES: dict[str, str] = {
     "formula.not_operator": "{op} is not an operator here",
     "formula.ends_early": "the formula ends where a value was expected",
     "formula.divide_by_zero": "a division by 0, which has no value on any day",
+    "formula.divide_by_zero.hint": "divide by the KPI or number meant (orders / visitors)",
     "formula.call": "function calls such as {name}(…) are not allowed",
     "formula.too_deep": "parentheses nest deeper than {depth} levels",
     "formula.unclosed": "a '(' is not closed",
@@ -322,17 +323,22 @@ MESSAGES: dict[str, str] = {
     "validate.what_the_plan": "the plan",
     "validate.duplicate_id": "{what} id {id!r} is used twice (first at {first})",
     "validate.duplicate_id.hint": "ids must be unique; rename one of them",
+    "validate.fixed_too_long.hint": "shorten the source's fixed {kind}: a name, not a text",
     "validate.scaled_unit": (
         "KPI {kpi!r} has the scaled unit {unit!r}, but actuals are always read in whole units "
         "(1.2万 in an export is 12,000), so its target and actuals would differ by the scale"
     ),
     "validate.scaled_unit.hint": (
-        "write the unit without its scale (CNY, count) and the target in whole units: "
-        "100万 is 1000000"
+        "write the unit without its scale (the currency or count alone) and the target in "
+        "whole units: 100万 is 1000000"
     ),
     "validate.rate_summed": (
         "KPI {kpi!r} is a rate ({unit}) whose daily values would be added up (aggregation "
         "sum, the default): 2 % and 3 % on two days would read 5 %"
+    ),
+    "validate.rate_summed_given": (
+        "KPI {kpi!r} is a rate ({unit}) whose daily values would be added up (aggregation "
+        "sum): 2 % and 3 % on two days would read 5 %"
     ),
     "validate.rate_summed.hint": (
         "set `aggregation: last` for a level (a growth rate, a satisfaction score), `mean` "
@@ -872,14 +878,17 @@ MESSAGES.update(
         "cron.report_failed": "the {format} report failed",
         "cron.alerts": "alerts at {level} or worse; reports: {files}",
         "cron.alert_line": "{severity}: {kpi} (owner {owner}, respond by {respond_by}): {text}",
-        "cron.ingest_stopped": (
-            "the ingest of {file} was stopped ({how}: out of memory, a shutdown or an "
-            "interrupt) before it judged the file; nothing of it was stored, and it stays in "
+        "cron.ingest_killed": (
+            "the ingest of {file} was killed ({how}: out of memory, a shutdown) before it "
+            "finished; the file stays in the inbox for the next run, which ingests it, or "
+            "recognises it if it was stored"
+        ),
+        "cron.ingest_interrupted": (
+            "the ingest of {file} was interrupted before it stored anything, so it stays in "
             "the inbox for the next run"
         ),
-        "cron.ingest_stopped_more": (
-            "the ingest of {file} was stopped ({how}: out of memory, a shutdown or an "
-            "interrupt) before it judged the file; nothing of it was stored, and it and the "
+        "cron.ingest_interrupted_more": (
+            "the ingest of {file} was interrupted before it stored anything, so it and the "
             "{after} {after:plural/file/files} after it stay in the inbox for the next run"
         ),
         "cron.store_unavailable": (
@@ -1124,7 +1133,7 @@ MESSAGES.update(
         "ingest.row_ends_before_it_starts": "the row ends on {last}, before it starts on {first}",
         "ingest.key_text_too_long": (
             "too long: {size} bytes in UTF-8, and a channel, budget line or ref holds at most "
-            "{most} (about a third as many Chinese characters); shorten it"
+            "{most} bytes (about {chinese} Chinese characters); shorten it"
         ),
         "ingest.nul_in_text": (
             "holds a NUL character (a zero byte), which no store keeps in text: remove it"
@@ -1261,8 +1270,9 @@ MESSAGES.update(
         "ingest.money_and_percent": "a value cannot be both money and a percentage",
         "ingest.invalid_number": "not a number",
         "ingest.money_for_unit": (
-            "a value in {found} for {kpi!r}, whose unit is {unit}; give the value to a KPI in "
-            "{found}, or write the number without a currency"
+            "a value in {found} for {kpi!r}, whose unit {unit!r} names no currency; give the "
+            "value to a KPI in {found}, write the number without a currency, or, if the KPI "
+            "is money, name its currency in its unit (USD, USD per click, 元/次)"
         ),
         "ingest.currency_mismatch_kpi": (
             "a value in {found}, but {kpi!r} is in {currency}; convert it to {currency} first, "
@@ -1462,9 +1472,9 @@ MESSAGES.update(
             "the store {store} refused a value of the input as too long to be kept: {detail}"
         ),
         "store.pg.value_too_long.hint": (
-            "nothing was written; a channel, budget line or ref of a row is too long (the key "
-            "of an observation holds at most about 2,700 bytes): shorten it in the export and "
-            "ingest it again"
+            "nothing was written; a channel, budget line or ref is too long (the key of an "
+            "observation holds at most about 2,700 bytes): shorten it where it comes from (the "
+            "export, or the store being copied) and try again"
         ),
         "store.pg.other_tables": (
             "the store {store} is not a mktplan store: its schema holds other tables ({tables})"

@@ -162,6 +162,7 @@ MESSAGES: dict[str, str] = {
     "formula.not_operator": "{op} 在这里不是运算符",
     "formula.ends_early": "公式在应有数值处结束了",
     "formula.divide_by_zero": "除以 0，任何一天都没有数值",
+    "formula.divide_by_zero.hint": "改为除以想要的 KPI 或数字（orders / visitors）",
     "formula.call": "不允许 {name}(…) 这样的函数调用",
     "formula.too_deep": "括号嵌套超过 {depth} 层",
     "formula.unclosed": "有一个 '(' 没有闭合",
@@ -241,14 +242,18 @@ MESSAGES: dict[str, str] = {
     "validate.what_the_plan": "计划",
     "validate.duplicate_id": "{what} 编号 {id!r} 重复使用（第一次在 {first}）",
     "validate.duplicate_id.hint": "编号必须唯一；给其中一个改名",
+    "validate.fixed_too_long.hint": "缩短数据来源的固定 {kind}：它是名称，不是一段文字",
     "validate.scaled_unit": (
         "KPI {kpi!r} 的单位 {unit!r} 带数量级，但实际值一律按个位读取（导出中的 1.2万 即 12,000），"
         "目标与实际值会相差这个数量级"
     ),
-    "validate.scaled_unit.hint": "单位去掉数量级（CNY、count），目标按个位写：100万 写作 1000000",
+    "validate.scaled_unit.hint": "单位去掉数量级（只写货币或 count），目标按个位写：100万 写作 1000000",
     "validate.rate_summed": (
         "KPI {kpi!r} 是比率（{unit}），每天的数值会被相加（aggregation 为 sum，即默认值）："
         "两天的 2% 和 3% 会得出 5%"
+    ),
+    "validate.rate_summed_given": (
+        "KPI {kpi!r} 是比率（{unit}），每天的数值会被相加（aggregation 为 sum）：两天的 2% 和 3% 会得出 5%"
     ),
     "validate.rate_summed.hint": (
         "水平值（增长率、满意度）设 `aggregation: last`，按行计的比率设 `mean` 并给出 `weight:`，"
@@ -676,13 +681,13 @@ MESSAGES.update(
         "cron.report_failed": "{format} 报告生成失败",
         "cron.alerts": "存在{level}及以上级别的预警；报告：{files}",
         "cron.alert_line": "{severity}：{kpi}（负责人 {owner}，{respond_by} 前响应）：{text}",
-        "cron.ingest_stopped": (
-            "{file} 的导入在判定文件之前被中止（{how}：内存不足、关机或中断）；没有存入任何数据，"
-            "它留在收件文件夹，下次运行时再导入"
+        "cron.ingest_killed": (
+            "{file} 的导入在完成前被终止（{how}：内存不足或关机）；文件留在收件文件夹，"
+            "下次运行时导入，若已存入则会被识别"
         ),
-        "cron.ingest_stopped_more": (
-            "{file} 的导入在判定文件之前被中止（{how}：内存不足、关机或中断）；没有存入任何数据，"
-            "它及其后的 {after} 个文件留在收件文件夹，下次运行时再导入"
+        "cron.ingest_interrupted": "{file} 的导入在存入任何数据前被中断，它留在收件文件夹，下次运行时再导入",
+        "cron.ingest_interrupted_more": (
+            "{file} 的导入在存入任何数据前被中断，它及其后的 {after} 个文件留在收件文件夹，下次运行时再导入"
         ),
         "cron.store_unavailable": "数据库无法使用，{file} 留在收件文件夹，下次运行时再导入：{why}",
         "cron.store_unavailable_more": (
@@ -872,7 +877,7 @@ MESSAGES.update(
         "ingest.row_spans_days.month": "该行覆盖 {first} … {last}（{days} 天），超过一个月：请按月导出",
         "ingest.row_ends_before_it_starts": "该行结束于 {last}，早于开始日期 {first}",
         "ingest.key_text_too_long": (
-            "过长：UTF-8 编码 {size} 字节，渠道、预算行或 ref 最多 {most} 字节（约三分之一数量的汉字）；请缩短"
+            "过长：UTF-8 编码 {size} 字节，渠道、预算行或 ref 最多 {most} 字节（约 {chinese} 个汉字）；请缩短"
         ),
         "ingest.nul_in_text": "含有 NUL 字符（零字节），存储无法保存这样的文本：请删除它",
     }
@@ -963,8 +968,8 @@ MESSAGES.update(
         "ingest.money_and_percent": "一个数值不能既是金额又是百分比",
         "ingest.invalid_number": "不是数字",
         "ingest.money_for_unit": (
-            "这是 {found} 金额，但 {kpi!r} 的单位是 {unit}；请把它记入以 {found} 计的指标，"
-            "或去掉数值中的货币符号"
+            "这是 {found} 金额，但 {kpi!r} 的单位 {unit!r} 不是货币；请把它记入以 {found} 计的指标、"
+            "去掉数值中的货币符号，或者若该指标是金额，在其单位中写明货币（CNY、元/次、USD per click）"
         ),
         "ingest.currency_mismatch_kpi": (
             "这是 {found} 金额，但 {kpi!r} 以 {currency} 计；请先换算成 {currency}，"
@@ -1125,8 +1130,8 @@ MESSAGES.update(
         "store.pg.refused_value.hint": "没有写入任何数据；请在导出文件中改正该值后重新导入",
         "store.pg.value_too_long": "数据库 {store} 拒收了导入文件中一个过长的值：{detail}",
         "store.pg.value_too_long.hint": (
-            "没有写入任何数据；某行的渠道、预算行或 ref 过长（一条观测值的键最多约 2,700 字节）："
-            "请在导出文件中缩短后重新导入"
+            "没有写入任何数据；某个渠道、预算行或 ref 过长（一条观测值的键最多约 2,700 字节）："
+            "请在其来源处（导出文件或被复制的数据库）缩短后重试"
         ),
         "store.pg.other_tables": "数据库 {store} 不是 mktplan 数据库：其 schema 中有其他表（{tables}）",
         "store.pg.other_tables.hint": (

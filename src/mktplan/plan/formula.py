@@ -34,9 +34,10 @@ class FormulaError(InvalidValue):
     """A formula that does not fit the grammar; `position` is a 0-based offset, ``text`` the
     catalogue sentence saying why."""
 
-    def __init__(self, text: Msg, position: int) -> None:
+    def __init__(self, text: Msg, position: int, hint: Msg | None = None) -> None:
         super().__init__(text)
         self.position = position
+        self.hint = hint  # how to fix it, when the grammar's own hint does not say
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,11 @@ class _Parser:
                 raise FormulaError(msg("formula.not_operator", op=f"{tok[1]}{nxt[1]}"), nxt[2])
             at = nxt[2] if nxt else len(self.text)
             right = self.factor()
-            if tok[1] == "/" and isinstance(right, Number) and right.value == 0:
-                raise FormulaError(msg("formula.divide_by_zero"), at)
+            zero = right.operand if isinstance(right, Negate) else right  # x / -0 too
+            if tok[1] == "/" and isinstance(zero, Number) and zero.value == 0:
+                raise FormulaError(
+                    msg("formula.divide_by_zero"), at, msg("formula.divide_by_zero.hint")
+                )
             node = Binary(tok[1], node, right)
         return node
 

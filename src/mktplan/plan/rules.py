@@ -21,6 +21,7 @@ from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import vague_message
 from mktplan.suggest import Suggester
+from mktplan.vocab import LONGEST_KEY_TEXT, is_ratio, key_text_bytes
 
 
 def format_loc(loc: Loc) -> str:
@@ -373,11 +374,14 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 
 
 # A unit that counts in tens of thousands, thousands, millions … of something (万元, 千元,
-# 万次, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's target
-# and its actuals would differ by the scale
+# 万次, 万UV, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's
+# target and its actuals would differ by the scale. A Chinese scale starts the unit (not 千克,
+# 千米, 千瓦, units of their own); a Latin one stands alone or before a space (k, M, k users:
+# not KOLs, MAU, mins, kcal)
 _SCALED_UNIT = re.compile(
-    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|k|m|mn|thousands?|millions?)\s*"
-    r"(?:元|圆|次|人次|人|个|個|件|单|單|笔|筆|[a-z]{3}|[$¥￥€£])?",
+    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)(?![克米瓦])\s*\S*"
+    r"|(?:k|m|mn|bn|w|thousands?|millions?|billions?)(?:\s+\S.*)?"
+    r"|(?:[$¥￥€£]|[A-Z]{3})\s*(?:k|m|mn|bn|thousands?|millions?|billions?)",
     re.IGNORECASE,
 )
 
@@ -386,7 +390,8 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
     for ref in ctx.refs.values():
         kpi = ref.kpi
         unit = (kpi.unit or "").strip()
-        if unit and _SCALED_UNIT.fullmatch(unit):
+        # a formula's unit may be scaled: `sales / 10000` in 万元 is computed in it
+        if unit and kpi.formula is None and _SCALED_UNIT.fullmatch(unit):
             yield ctx.finding(
                 (*ref.loc, "unit"),
                 msg("validate.scaled_unit", kpi=ref.qualified, unit=unit),
@@ -401,12 +406,16 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                     msg("validate.missing_unit.hint"),
                     code="missing_unit",
                 )
-            elif kpi.aggregation == "sum" and (kpi.is_percent or unit.casefold() == "ratio"):
+            elif kpi.aggregation == "sum" and (kpi.is_percent or is_ratio(unit)):
                 # domain rule: a rate is never added up across days or channels
                 given = "aggregation" in kpi.model_fields_set
                 yield ctx.finding(
                     (*ref.loc, "aggregation") if given else ref.loc,
-                    msg("validate.rate_summed", kpi=ref.qualified, unit=unit),
+                    msg(
+                        "validate.rate_summed_given" if given else "validate.rate_summed",
+                        kpi=ref.qualified,
+                        unit=unit,
+                    ),
                     msg("validate.rate_summed.hint"),
                     code="rate_summed",
                 )
@@ -490,7 +499,7 @@ def formulas(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 loc,
                 msg("validate.bad_formula", kpi=ref.qualified, formula=text, reason=exc.text),
-                msg("validate.bad_formula.hint"),
+                exc.hint or msg("validate.bad_formula.hint"),
                 code="bad_formula",
             )
             continue
@@ -760,6 +769,25 @@ def source_options(ctx: Context) -> Iterator[Finding]:
                 msg("ingest.column_and_fixed.hint", kind=kind),
                 code="invalid_source",
             )
+        fixed = source.fixed
+        for kind, value in (("channel", fixed.channel), ("line", fixed.line)) if fixed else ():
+            if value is not None and (size := key_text_bytes(value)) > LONGEST_KEY_TEXT:
+                # the limit ingest holds an export's cells to (PostgreSQL's key index)
+                yield ctx.finding(
+                    (*loc, "fixed", kind),
+                    msg(
+                        "validate.source_problem",
+                        source=name,
+                        why=msg(
+                            "ingest.key_text_too_long",
+                            size=f"{size:,}",
+                            most=LONGEST_KEY_TEXT,
+                            chinese=LONGEST_KEY_TEXT // 3,
+                        ),
+                    ),
+                    msg("validate.fixed_too_long.hint", kind=kind),
+                    code="invalid_source",
+                )
 
 
 _DEPARTMENT = re.compile(

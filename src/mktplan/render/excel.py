@@ -28,7 +28,7 @@ from mktplan.i18n import labels
 from mktplan.render import XLSX_KEYWORDS, columns, numbers
 from mktplan.render.columns import Row
 from mktplan.spreadsheet_text import FORMULA_STARTS
-from mktplan.vocab import is_percent
+from mktplan.vocab import is_percent, is_ratio
 
 Kind = Literal[
     "text", "money", "fraction", "int", "number", "roi", "date", "datetime", "kpi", "label"
@@ -170,7 +170,7 @@ class _Writer:
                 cell = WriteOnlyCell(ws, value=_number(amount))
                 cell.number_format = (
                     (ROI_FORMAT if self.style.roi and not column.difference else "#,##0.00")
-                    if unit == "ratio"
+                    if is_ratio(unit)
                     else self.count_format(amount)
                 )
             return cell

@@ -29,7 +29,7 @@ from mktplan.render.weekly import (
     period_label,
     spend_chart,
 )
-from mktplan.vocab import is_percent
+from mktplan.vocab import is_percent, is_ratio
 
 if TYPE_CHECKING:
     from mktplan.render.excel import _Writer
@@ -78,7 +78,7 @@ def _unit_group(unit: str | None) -> str:
     """KPIs whose values can share an axis: percentages, each currency, ratios, counts."""
     if is_percent(unit):
         return "%"
-    if numbers.is_currency(unit) or unit == "ratio":
+    if numbers.is_currency(unit) or is_ratio(unit):
         return str(unit)
     return ""
 
@@ -164,7 +164,7 @@ def _value_format(writer: _Writer, unit: str | None, values: Sequence[Any]) -> s
         return "0.0%"
     if numbers.is_currency(unit):
         return str(writer.plain_money)
-    if unit == "ratio" and writer.style.roi:  # ROI as 1:X, as the cells beside it
+    if is_ratio(unit) and writer.style.roi:  # ROI as 1:X, as the cells beside it
         return ROI_FORMAT
     whole = all(v is None or Decimal(v) == Decimal(v).to_integral_value() for v in values)
     return "#,##0" if whole else "#,##0.00"

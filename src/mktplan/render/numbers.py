@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
 from mktplan.vocab import is_currency as is_currency
-from mktplan.vocab import is_percent
+from mktplan.vocab import is_percent, is_ratio
 
 MISSING = "-"
 
@@ -152,7 +152,7 @@ def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAI
     万/亿 style from 10,000 up (``1,200 万``), ratios as 1:X in the 1:X style."""
     if value is None:
         return "—"
-    if unit == "ratio" and shown.roi:
+    if is_ratio(unit) and shown.roi:
         return roi_label(value)
     d = value if type(value) is Decimal else Decimal(value)
     if is_percent(unit):
@@ -177,7 +177,7 @@ def kpi_formatter(unit: str | None, shown: Style = PLAIN) -> Callable[[Decimal |
         return points
     if is_currency(unit):
         return lambda value: money(value, shown)
-    if unit == "ratio":
+    if is_ratio(unit):
         return roi_label if shown.roi else lambda value: number(value, 2)
     return lambda value: number(value, None, shown)
 
