@@ -216,3 +216,51 @@ def test_a_q1_goal_in_chinese_fails_validate(tmp_path: Path) -> None:
     assert (
         "modules[1].goal: module 'brand': the goal '增强品牌曝光度，Q1完成' is vague" in run.stdout
     )
+
+
+# A quantity beside a quarter, or a number before 后 that is no birth cohort, is still a
+# quantity: c0be7cf's patterns took "Q1 300" for a quarter and year, 2000名 for a year and
+# 50 后备 for the cohort "50后", and refused these goals as having no number.
+QUANTITIES_BESIDE_TIMES_AND_GROUPS = [
+    "Q1 300万销售额",
+    "Q1 10家新店开业",
+    "Q1新增2000名会员",
+    "招募 50 后备达人",
+]
+
+
+@pytest.mark.parametrize("goal", QUANTITIES_BESIDE_TIMES_AND_GROUPS)
+def test_a_quantity_beside_a_quarter_or_a_cohort_like_number_passes(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Q3'24 提升品牌知名度",
+        "FY25 brand relaunch",
+        "FY 2025 brand relaunch",
+        "Q1 2025 提升品牌知名度",
+        "提升品牌在00后中的知名度",
+        "提升品牌在 05 後中的知名度",
+    ],
+)
+def test_quarters_with_a_year_and_cohorts_still_do_not_make_a_goal_measurable(goal: str) -> None:
+    assert vague_reason(goal) is not None
+
+
+# each goal in a module whose KPI target is the goal's number, as validate reads a plan
+@pytest.mark.parametrize(
+    ("goal", "target"),
+    [("Q1 300万销售额", "3000000"), ("Q1 10家新店开业", "10"), ("Q1新增2000名会员", "2000"),
+     ("招募 50 后备达人", "50")],
+)  # fmt: skip
+def test_quantities_beside_times_and_groups_pass_validate(
+    tmp_path: Path, goal: str, target: str
+) -> None:
+    text = mutate("goal: Brand keyword searches +30 % by 31 March 2024", f"goal: {goal}")
+    text = mutate("target: 130000, baseline: 100000", f"target: {target}", text)
+    run = run_cli("validate", write(tmp_path, text))
+    assert "vague_goal" not in run.stdout
+    assert "modules[1].goal" not in run.stdout
+    assert run.code == 0, run.stdout

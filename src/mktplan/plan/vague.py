@@ -18,6 +18,9 @@ _MONTHS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 
+# A number before a measure word counts something (2000名会员, 2000 家门店): not a year
+_COUNTED = r"(?!\s*[万萬亿億元人次个個单單件位倍名家份台条條篇场場户戶项項张張套笔筆辆輛所间間])"
+
 # Dates and periods: they make a goal time-bound, not measurable.
 _DATE_PATTERNS = [
     re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"),  # 2023-07-31, 2023/7/31
@@ -25,10 +28,13 @@ _DATE_PATTERNS = [
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:\s*,?\s*\d{{4}})?\b", re.I),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*\d{{4}})?\b", re.I),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b", re.I),
-    # ASCII edges, not \b: Chinese characters are word characters, so \b fails in "Q1完成"
+    # ASCII edges, not \b: Chinese characters are word characters, so \b fails in "Q1完成".
+    # Only a 19xx/20xx year may stand apart (FY 2025); a 2-digit one is glued (Q3'24, FY25),
+    # since in "Q1 300万" and "Q1 10家" the number after the space is the quantity.
     re.compile(
-        r"(?<![A-Za-z0-9])(?:Q[1-4]|H[12]|FY)\s*'?\d{2,4}(?![A-Za-z0-9])"
-        r"|(?<![A-Za-z0-9])\d{4}\s*(?:Q[1-4]|H[12])(?![A-Za-z0-9])",
+        rf"(?<![A-Za-z0-9])(?:Q[1-4]|H[12]|FY)(?:\s*'?(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}"
+        r"|'?\d{2})(?![A-Za-z0-9])"
+        r"|(?<![A-Za-z0-9])(?:19|20)\d{2}\s*(?:Q[1-4]|H[12])(?![A-Za-z0-9])",
         re.I,
     ),
     re.compile(r"(?<![A-Za-z0-9])(?:Q[1-4]|H[12])(?![A-Za-z0-9])", re.I),
@@ -70,11 +76,11 @@ _EVENT_PATTERNS = [
     re.compile(rf"{_MONTH_DAY}\s*(?=(?:之前|以前|前|截止|为止|為止))"),
     # numbers that say who or where, not how much: tier-1 cities, 一线城市, the 95后 cohort
     re.compile(r"(?<![A-Za-z0-9])tier[\s-]?[1-5](?![0-9])|[1-5]\s*线(?=城市)", re.I),
-    re.compile(r"(?<![\d.,])\d{2}\s*[后後](?!\d)"),
+    # a cohort is a decade or a half (80后, 95后, 00后); 后备, 后续 … begin a word, so in
+    # "50 后备达人" 50 is a count
+    re.compile(r"(?<![\d.,])[0-9][05]\s*[后後](?![\d备備续續期台臺端面勤])"),
     # a bare year; "2000 new registrations" is a quantity
-    re.compile(
-        r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%％])(?!\s*(?:[万萬亿億元人次个個单件位倍]|[a-z]))", re.I
-    ),
+    re.compile(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}(?!\s*[a-z])", re.I),
 ]
 
 _NUMBER = re.compile(
