@@ -249,11 +249,19 @@ def test_quarters_with_a_year_and_cohorts_still_do_not_make_a_goal_measurable(go
     assert vague_reason(goal) is not None
 
 
+def test_a_kpi_target_written_as_a_span_of_time_is_a_quantity() -> None:
+    from decimal import Decimal
+
+    goal = "Cut time to first order to within 7 days"
+    assert vague_reason(goal, [Decimal(7)]) is None
+    assert vague_reason(goal) is not None
+
+
 # each goal in a module whose KPI target is the goal's number, as validate reads a plan
 @pytest.mark.parametrize(
     ("goal", "target"),
     [("Q1 300万销售额", "3000000"), ("Q1 10家新店开业", "10"), ("Q1新增2000名会员", "2000"),
-     ("招募 50 后备达人", "50")],
+     ("招募 50 后备达人", "50"), ("Cut time to first order to within 7 days", "7")],
 )  # fmt: skip
 def test_quantities_beside_times_and_groups_pass_validate(
     tmp_path: Path, goal: str, target: str

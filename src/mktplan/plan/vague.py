@@ -42,7 +42,11 @@ _DATE_PATTERNS = [
     re.compile(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号號])?(?:\s*[前底末初中])?"),
     re.compile(r"第?[一二三四1-4]\s*季度"),
     re.compile(r"\b(?:by|in|before|until|till|of|during|for|end)\s+(?:19|20)\d{2}\b", re.I),
-    # a span of time says by when, not how much: "within 3 months", "30 天内", "第 12 周"
+]
+
+# A span of time says by when, not how much: "within 3 months", "30 天内", "第 12 周";
+# unless it is the KPI's target ("to within 7 days" for a time-to-first-order KPI)
+_SPAN_PATTERNS = [
     re.compile(
         r"\b(?:within|in|over|for|during|next|the\s+next)\s+(?:the\s+next\s+)?\d{1,3}\s*-?\s*"
         r"(?:days?|weeks?|months?|quarters?|years?)\b",
@@ -152,10 +156,12 @@ VAGUE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def strip_dates(text: str) -> str:
-    """``text`` without its dates, periods, spans of time and number-named events and groups
-    (双11, 618, Q3, 2025, within 3 months, 30 天内, tier-1, 95后)."""
+def strip_dates(text: str, *, spans: bool = True) -> str:
+    """``text`` without its dates, periods, spans of time (unless ``spans`` is False) and
+    number-named events and groups (双11, 618, Q3, 2025, within 3 months, 30 天内, tier-1, 95后)."""
     for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    for pattern in _SPAN_PATTERNS if spans else ():
         text = pattern.sub(" ", text)
     for pattern in _EVENT_PATTERNS:
         text = pattern.sub(" ", text)
@@ -166,26 +172,32 @@ _DIGITS = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 _SIGNS = frozenset("+-±×xX¥￥$€£")
 
 
-def names_quantity(text: str, targets: Iterable[Decimal] = ()) -> bool:
+def names_quantity(text: str) -> bool:
     """Whether ``text`` (dates and events taken out) names a quantity: a number with its unit
-    or noun ("5 %", "70 万元", "2,000 registrations"), a sign or currency ("+30", "¥500"), a
-    number equal to one of ``targets`` (the module's KPI targets), or a number in words."""
-    wanted = set(targets)
+    or noun ("5 %", "70 万元", "2,000 registrations"), a sign or currency ("+30", "¥500") or
+    a number in words."""
     for match in _DIGITS.finditer(text):
         after = text[match.end() :].lstrip()[:1]
         before = text[: match.start()].rstrip()[-1:]
         if (after and (after.isalnum() or after in "%％")) or (before and before in _SIGNS):
             return True
-        if wanted and Decimal(match.group(0).replace(",", "").replace("，", "")) in wanted:
-            return True
     return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
+
+
+def names_target(text: str, targets: Iterable[Decimal]) -> bool:
+    """Whether a number in ``text`` equals one of ``targets`` (the module's KPI targets)."""
+    wanted = set(targets)
+    return bool(wanted) and any(
+        Decimal(match.group(0).replace(",", "").replace("，", "")) in wanted
+        for match in _DIGITS.finditer(text)
+    )
 
 
 def vague_message(goal: str, targets: Iterable[Decimal] = ()) -> Msg | None:
     """Why ``goal`` is not measurable, as a catalogue sentence, or None when it names a
-    quantity (see :func:`names_quantity`; ``targets`` are the module's KPI targets)."""
-    without_dates = strip_dates(goal)
-    if names_quantity(without_dates, targets):
+    quantity (see :func:`names_quantity`) or one of ``targets``, the module's KPI targets,
+    which may be a span of time ("within 7 days")."""
+    if names_quantity(strip_dates(goal)) or names_target(strip_dates(goal, spans=False), targets):
         return None
     for pattern, label in VAGUE_PATTERNS:
         match = pattern.search(goal)
