@@ -35,7 +35,9 @@ def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
 
 
 # "and others" names several people, however it is written
-@pytest.mark.parametrize("owner", ["张三等", "张三等人", "Li Hua et al.", "Li Hua etc."])
+@pytest.mark.parametrize(
+    "owner", ["张三等", "张三等人", "Li Hua et al.", "Li Hua etc.", "Li Hua et al", "Li Hua etc"]
+)
 def test_a_name_and_others_as_owner_is_an_error(tmp_path: Path, owner: str) -> None:
     plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
     run = run_cli("validate", plan)
@@ -47,13 +49,23 @@ def test_a_name_and_others_as_owner_is_an_error(tmp_path: Path, owner: str) -> N
 @pytest.mark.parametrize(
     ("written", "owner"),
     [("TBD", "TBD"), ("待定", "待定"), ('"-"', "-"), ("N/A", "N/A"), ("Unassigned", "Unassigned"),
-     ("无", "无"), ("未定", "未定"), ("none", "none")],
+     ("无", "无"), ("未定", "未定"), ("none", "none"), ("N.A.", "N.A.")],
 )  # fmt: skip
 def test_a_placeholder_owner_is_an_error(tmp_path: Path, written: str, owner: str) -> None:
     plan = write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {written}\n"))
     run = run_cli("validate", plan)
     assert run.code == 1
     assert f"{plan}:24 modules[0].owner: {owner!r} is a placeholder, not an owner" in run.stdout
+
+
+# Na (娜) is a common given name and Tba can be one: neither is a placeholder; a lone Etc
+# follows no name, so it is not "and others"
+@pytest.mark.parametrize("owner", ["Na", "Tba", "Etc", "Etc."])
+def test_a_name_like_a_placeholder_or_etc_is_one_owner(tmp_path: Path, owner: str) -> None:
+    run = run_cli(
+        "validate", write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
+    )
+    assert run.code == 0, run.stdout
 
 
 # 和, 与 and 及 are also characters of names: 和平 is a common given name, 和 a surname

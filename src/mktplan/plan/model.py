@@ -146,13 +146,14 @@ _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?<![组組部室科处處队�
 # text partial.py puts in place of a refused value, which must pass)
 _PLACEHOLDER_OWNERS = frozenset(
     {
-        "-", "--", "—", "–", "/", "?", "？", "tbd", "tba", "tbc", "n/a", "na", "none", "nobody",
+        "-", "--", "—", "–", "/", "?", "？", "tbd", "tbc", "n/a", "n.a", "none", "nobody",
         "unassigned", "todo", "xxx", "待定", "未定", "待分配", "待确认", "待確認",
         "无", "無", "暂无", "暫無", "未知", "某某", "空缺",
     }
 )  # fmt: skip
-# "and others": 张三等, 张三等人, Zhang San et al., Zhang San etc.
-_AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|\bet\s+al\b\.?$|\betc\b\.?$", re.I)
+# "and others" after a name: 张三等, 张三等人, Zhang San et al., Zhang San etc. (a lone Etc
+# follows no name)
+_AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|(?<=\S)\s+(?:et\s+al|etc)\b\.?$", re.I)
 
 
 def _one_person(value: Any) -> Any:
