@@ -46,6 +46,28 @@ def test_starter_validates_without_errors_or_warnings(starter: tuple[str, Path])
     assert result.code == 0
 
 
+DAILY = {
+    "en": "Date,Channel,Visitors,Orders,Sales,Registrations,Remark\n"
+    "2026-01-05,Online shop,200,20,4000,,\n2026-03-05,Store,,,,35,booth\n",
+    "zh": "日期,渠道,访客数,订单数,销售额(元),新增注册,异常说明\n"
+    "2026-01-05,电商,200,20,4000,,\n2026-03-05,门店,,,,35,设点\n",
+}
+
+
+def test_the_starters_daily_report_takes_a_row_of_each_module(
+    starter: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Its source routes store rows to the offline module: they must have a column there."""
+    lang, path = starter
+    export = tmp_path / "daily.csv"
+    export.write_text(DAILY[lang], encoding="utf-8")
+    run = run_cli(
+        "ingest", path, export, "--source", "daily_report", "--store", tmp_path / "s.sqlite"
+    )
+    assert run.code == 0, run.output
+    assert "offline.registrations, online.orders, online.sales, online.visitors" in run.stdout
+
+
 def test_starter_teaches_the_rules_of_a_good_plan(starter: tuple[str, Path]) -> None:
     _, path = starter
     plan = Plan.model_validate(load_yaml_file(path).data)

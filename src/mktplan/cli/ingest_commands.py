@@ -207,10 +207,10 @@ def ingest(
 ) -> None:
     """Merge exports into the store: all files in one transaction, or none on a bad row.
 
-    Long format (date,kpi,value[,channel,note,line]) is recognised by its header; wide
+    Long format (date,kpi,value[,channel,note,line,ref]) is recognised by its header; wide
     exports go through a plan source with --source. Re-ingesting a file read the same way
-    (same --sheet, --encoding, --source) changes nothing; a later value for the same KPI,
-    date and channel replaces the earlier one.
+    (same --sheet, --encoding, --source) changes nothing; a later value of the same source
+    for the same KPI, date, channel, budget line and ref replaces the earlier one.
     Exit 0 stored, 1 rejected rows or unreadable input, 2 usage, 4 the store could not be
     used (locked past --lock-timeout, full, damaged, newer): nothing stored, run again later.
 
