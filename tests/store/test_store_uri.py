@@ -120,3 +120,28 @@ def test_windows_drive_and_plain_paths_stay_paths(tmp_path: Path) -> None:
     assert resolve_store(None, tmp_path / "plan.yaml") == SqliteLocation(
         tmp_path / ".mktplan" / "store.sqlite"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "environ", "timeout"),
+    [
+        ("postgresql://mk:p%40ss@db.example:5433/marketing?sslmode=require", {}, "15"),
+        ("host=db.example dbname=marketing", {}, "15"),
+        ("postgresql://mk@db.example/marketing?connect_timeout=3", {}, "3"),  # its own
+        ("postgresql://mk@db.example/marketing", {"PGCONNECT_TIMEOUT": "5"}, None),  # libpq's
+    ],
+)
+def test_a_server_that_never_answers_is_given_up_on(
+    url: str, environ: dict[str, str], timeout: str | None
+) -> None:
+    """libpq waits as long as the network lets it (about two minutes for a host that drops
+    packets), at each step of a cron run: mktplan asks for 15 s unless told otherwise."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from mktplan.store.postgres.store import with_connect_timeout
+
+    given = conninfo_to_dict(with_connect_timeout(url, environ))
+    assert given.get("connect_timeout") == timeout
+    assert given["host"] == "db.example"
+    if "p%40ss" in url:
+        assert given["password"] == "p@ss"  # noqa: S105 - the rest of the URI as it was

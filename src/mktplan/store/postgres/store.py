@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
 from psycopg import errors as pg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from mktplan import interrupt
 from mktplan.errors import StoreError
@@ -146,6 +148,24 @@ def migrate(
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
+# Seconds to wait for a server to answer at all: libpq waits as long as the network lets it
+# (about two minutes for a host that drops packets), each step of a cron run again
+CONNECT_TIMEOUT = 15
+
+
+def with_connect_timeout(url: str, environ: Mapping[str, str] = os.environ) -> str:
+    """``url`` with libpq's connect_timeout of :data:`CONNECT_TIMEOUT` seconds, unless it
+    or PGCONNECT_TIMEOUT sets its own (a malformed URI is left as it is, for the connection
+    to refuse with its own message)."""
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.Error:
+        return url
+    if "connect_timeout" in given or environ.get("PGCONNECT_TIMEOUT"):
+        return url
+    return make_conninfo(url, connect_timeout=CONNECT_TIMEOUT)
+
+
 class PostgresStore(ClosesConnection):
     """An open PostgreSQL store. Use :meth:`open`; close it (or use ``with``) when done."""
 
@@ -160,7 +180,9 @@ class PostgresStore(ClosesConnection):
     def open(cls, url: str, *, lock_timeout: float = 600.0) -> PostgresStore:
         where = mask_password(url)
         with failures.translated(where, lock_timeout):
-            conn = psycopg.connect(url, autocommit=True, application_name="mktplan")
+            conn = psycopg.connect(
+                with_connect_timeout(url), autocommit=True, application_name="mktplan"
+            )
         try:
             with failures.translated(where, lock_timeout):
                 migrate(conn, where, lock_timeout)
