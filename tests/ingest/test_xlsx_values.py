@@ -445,3 +445,14 @@ def test_only_the_workbook_part_the_package_names_asks_for_recalculation(tmp_pat
         ("web.visits", "2024-06-01"): Decimal(1000),
         ("web.sales", "2024-06-01"): Decimal(12500),
     }
+
+
+def test_a_number_excel_formatted_as_a_date_says_so(tmp_path: Path) -> None:
+    """GA4's "Event count per user" 3.95 saved under `mmm-yy` is the date Mar-95: refused
+    with what happened and how to export it, not a bare "not a number"."""
+    plan = write_plan(tmp_path)
+    book = workbook(tmp_path / "d.xlsx", [["2024-06-05", "web.sales", 34759]], {"C2": "mmm-yy"})
+    run = run_cli("ingest", plan, book, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "d.xlsx:2 value: '1995-03-01': a date where a number belongs" in run.stderr
+    assert "format the column as numbers" in run.stderr

@@ -348,6 +348,8 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     if percent and found:
         raise InvalidValue(msg("ingest.money_and_percent"))
     if not _NUMBER.fullmatch(text):
+        if _DATE.fullmatch(text):  # Excel shows 3.95 in a date format as Mar-95
+            raise InvalidValue(msg("ingest.date_not_number"))
         raise InvalidValue(msg("ingest.not_a_number"))
     mantissa, _, exponent = text.replace(",", "").lower().partition("e")
     if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999

@@ -1135,6 +1135,11 @@ MESSAGES.update(
             "too long: {size} bytes in UTF-8, and a channel, budget line or ref holds at most "
             "{most} bytes (about {chinese} Chinese characters); shorten it"
         ),
+        "ingest.date_not_number": (
+            "a date where a number belongs: the export's program may have formatted a number "
+            "as a date (Excel shows 3.95 as Mar-95); format the column as numbers and export "
+            "it again"
+        ),
         "ingest.nul_in_text": (
             "holds a NUL character (a zero byte), which no store keeps in text: remove it"
         ),

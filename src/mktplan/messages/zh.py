@@ -879,6 +879,10 @@ MESSAGES.update(
         "ingest.key_text_too_long": (
             "过长：UTF-8 编码 {size} 字节，渠道、预算行或 ref 最多 {most} 字节（约 {chinese} 个汉字）；请缩短"
         ),
+        "ingest.date_not_number": (
+            "这里应是数值却是日期：导出软件可能把数值设成了日期格式（Excel 会把 3.95 显示为 Mar-95）；"
+            "请把该列设为数值格式后重新导出"
+        ),
         "ingest.nul_in_text": "含有 NUL 字符（零字节），存储无法保存这样的文本：请删除它",
     }
 )
