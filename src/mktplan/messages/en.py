@@ -123,7 +123,7 @@ MESSAGES: dict[str, str] = {
     "validate.key_not_text": "the key {key} under {field!r} is not text",
     "validate.key_not_text.hint": 'put the key in quotes if it is meant as text: "{key}"',
     "validate.string_type.bool_hint": (
-        'YAML reads true/false/yes-no words as true or false: put text in quotes, e.g. "true"'
+        'YAML reads true and false as yes-or-no values: put text in quotes, e.g. "true"'
     ),
     "validate.string_type.number_hint": 'put text that looks like a number in quotes: "2024"',
     "validate.number_underscore": (
