@@ -145,3 +145,13 @@ def test_a_server_that_never_answers_is_given_up_on(
     assert given["host"] == "db.example"
     if "p%40ss" in url:
         assert given["password"] == "p@ss"  # noqa: S105 - the rest of the URI as it was
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_store_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    # it named the current folder: "the store path . is a directory", exit 4 (try again)
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(PLANS / "q3-2023-growth.yaml", plan)
+    run = run_cli("report", plan, "--store", value)
+    assert run.code == 2, run.output
+    assert "--store is empty: it names no store" in run.stderr

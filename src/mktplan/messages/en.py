@@ -1431,6 +1431,7 @@ MESSAGES.update(
         "store.dry_run_copy": "cannot copy the store {path} for the dry run: {detail}",
         "store.dry_run_copy.hint": "check the free space in the temporary directory (TMPDIR)",
         # store: where it is (store/locate.py, store/postgres/__init__.py)
+        "store.empty": "{where} is empty: it names no store",
         "store.unknown_uri": (
             "{where} {value!r} looks like a URI ({scheme}:), which mktplan cannot open: a "
             "store is a SQLite file or a PostgreSQL database"

@@ -1099,6 +1099,7 @@ MESSAGES.update(
         "store.dry_run_copy": "无法为试运行复制数据库 {path}：{detail}",
         "store.dry_run_copy.hint": "检查临时文件夹（TMPDIR）的剩余空间",
         # store：数据库的位置(store/locate.py、store/postgres/__init__.py)
+        "store.empty": "{where} 为空：没有指定数据库",
         "store.unknown_uri": (
             "{where} {value!r} 看起来是一个 URI（{scheme}:），mktplan 无法打开："
             "数据库只能是 SQLite 文件或 PostgreSQL 数据库"

@@ -80,7 +80,10 @@ def locate(value: str, where: str = "--store") -> StoreLocation:
     """The location ``value`` names: a libpq URI (postgresql:// or postgres://) or a path.
 
     Raises UsageError for any other URI-like value, and for a PostgreSQL URI when the driver
-    (the ``postgres`` extra) is not installed."""
+    (the ``postgres`` extra) is not installed, and for an empty value (``--store ""``,
+    which named the current folder)."""
+    if not value.strip():
+        raise UsageError(msg("store.empty", where=where), hint=msg("store.unknown_uri.hint"))
     found = _URI.match(value)
     if found is None:
         return SqliteLocation(Path(value).expanduser())
