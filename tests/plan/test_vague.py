@@ -272,3 +272,24 @@ def test_quantities_beside_times_and_groups_pass_validate(
     assert "vague_goal" not in run.stdout
     assert "modules[1].goal" not in run.stdout
     assert run.code == 0, run.stdout
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Increase sales by twenty percent by June 2024",
+        "Reach one million followers by 31 March",
+        "Open five new stores by June",
+        "Grow revenue tenfold",
+        "A two-fold rise in leads",
+    ],
+)
+def test_english_numbers_in_words_are_quantities(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+@pytest.mark.parametrize(
+    "goal", ["Become one of the leading brands", "Be the one brand people love", "Scaffold CRM"]
+)
+def test_one_and_words_ending_in_fold_are_no_quantity(goal: str) -> None:
+    assert vague_reason(goal) is not None
