@@ -268,7 +268,7 @@ ZH: dict[str, str] = {
     "revenue": "收入",
     "roi": "投入产出比(ROI)",
     "budget_used": "预算使用率",
-    "spent_share_of": "占总预算扣除应急预备金",
+    "spent_share_of": "占扣除应急预备金后的预算",
     "less_reserve": "扣除应急预备金后的预算",
     "spend_forecast": "花费预测",
     "spend_share": "花费占比",
