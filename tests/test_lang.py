@@ -226,8 +226,8 @@ def test_diff_describes_added_and_removed_entries_in_the_language(tmp_path: Path
             "| 预警 | online.conversion | 删除 | below_target 30（严重） |  |  |",
             "| 预警 | brand.searches | 新增 |  | below_target 20（警告） |  |",
             "| 关键指标 | brand.mentions | 新增 |  | Mentions，目标 1,000 count，截止 2024-03-31 |  |",
-            "| 预算 | 预算行 labour | 删除 | 28,000 |  |  |",
-            "| 预算 | 预算行 staff | 新增 |  | 28,000 |  |",
+            "| 预算 | 预算科目 labour | 删除 | 28,000 |  |  |",
+            "| 预算 | 预算科目 staff | 新增 |  | 28,000 |  |",
             "| 任务 | online: Banner | 新增 |  | Sun Li，2024-02-01 – 2024-02-10，预算 1,000 |  |",
         ],
     }

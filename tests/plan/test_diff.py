@@ -197,7 +197,7 @@ def test_modules_added_and_removed() -> None:
     )
     assert (
         described.render("zh")
-        == "Content marketing，负责人 Wu Fang，预算 20,000，4 个指标，1 项行动"
+        == "Content marketing，负责人 Wu Fang，预算 20,000，4 个指标，1 项任务"
     )
     # A removed module is one line, not one per KPI: the reviewer reads the module row.
     assert len(removed) == 1

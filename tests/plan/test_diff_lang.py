@@ -52,9 +52,9 @@ def test_english_keeps_the_yaml_names(tmp_path: Path) -> None:
 
 
 def test_nested_fields_translate_names_not_keys() -> None:
-    assert field_label("budget_alerts.over_budget", "zh") == "预算告警.超预算"
+    assert field_label("budget_alerts.over_budget", "zh") == "预算预警.超预算"
     assert field_label("columns.Sales", "zh") == "列映射.Sales"
-    assert field_label("lines.promotion", "zh") == "预算行.promotion"
+    assert field_label("lines.promotion", "zh") == "预算科目.promotion"
     assert field_label("columns.Sales", "en") == "columns.Sales"
 
 

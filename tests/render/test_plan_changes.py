@@ -121,8 +121,8 @@ def test_chinese_report_names_the_changes_in_chinese(repo: Path) -> None:
         "- 关键指标 Brand searches（brand.searches）：目标值 130,000 → 150,000（+20,000）\n"
         in plain
     )
-    assert "- 预算行 promotion：金额 6 万 → 5.9 万（-1,000）\n" in markdown
-    assert "- 总预算：应急预备金 1.2 万 → 1.3 万（+1,000）\n" in markdown
+    assert "- 预算科目 promotion：金额 6 万 → 5.9 万（-1,000）\n" in markdown
+    assert "- 预算：应急预备金 1.2 万 → 1.3 万（+1,000）\n" in markdown
     assert (
         "- 关键指标 Conversion（online.conversion）：截止日期 2024-03-31 → 2024-03-15（-16 天）\n"
         in markdown

@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "validate.hint_less_than": "写一个小于 {limit} 的数",
     "validate.bad_id": "{value} 不是有效的 {field!r}",
     "validate.hint_currency": "货币写 ISO 4217 代码（大写），例如 CNY 或 USD",
-    "validate.hint_plan_id": "计划编号由字母、数字、-、_ 和 . 组成，以字母或数字开头，例如 2026-q1-growth",
+    "validate.hint_plan_id": "活动编号由字母、数字、-、_ 和 . 组成，以字母或数字开头，例如 2026-q1-growth",
     "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",
     "validate.not_mapping": "{field!r} 必须是字段映射，而不是 {type}",
     "validate.hint_mapping": "在此字段下缩进写出 `键: 值`",
@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "formula.empty": "公式为空",
     # the rules
     "validate.vague_goal": (
-        "模块 {module!r}：{reason}。SMART 目标应具体、可衡量、可实现、相关且有时限："
+        "模块 {module!r}：{reason}。SMART 目标应具体、可衡量、可达成、具有相关性和时限性："
         "包含指标、数值、单位和日期"
     ),
     "validate.vague_goal.hint": (
@@ -273,7 +273,7 @@ MESSAGES: dict[str, str] = {
     "validate.weight_not_mean": "KPI {kpi!r} 设置了权重，但汇总方式是 {aggregation!r}",
     "validate.weight_not_mean.hint": "权重只适用于 `aggregation: mean`",
     "validate.target_far_from_baseline": "KPI {kpi!r} 的目标 {target} 超过基线值 {baseline} 的 10 倍",
-    "validate.target_far_from_baseline.hint": "检查是否多写了一位；可实现的目标也是 SMART 的一部分",
+    "validate.target_far_from_baseline.hint": "检查是否多写了一位；目标可达成也是 SMART 的要求",
     "validate.bad_formula": "KPI {kpi!r}：公式 {formula!r}：{reason}",
     "validate.bad_formula.hint": "公式只能使用 KPI 编号、数字、spend、revenue、+ - * / 和括号",
     "validate.formula_unknown": "KPI {kpi!r}：公式引用了 {name!r}，但它不是 KPI{suggestion}",
@@ -671,7 +671,7 @@ MESSAGES.update(
         "cron.long_format": "长表格式",
         "cron.source_by_name": (
             "在 mktplan cron 中，文件按其名称中的数据来源读取：请改名为 {name}"
-            "（扩展名前加 `.{source}.`），再放回收件箱。"
+            "（扩展名前加 `.{source}.`），再放回收件文件夹。"
         ),
         "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
         "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
@@ -698,15 +698,15 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
-        # diff：新增或删除条目的一行说明，以及预算行的名称
+        # diff：新增或删除条目的一行说明，以及预算科目的名称
         "diff.describe.target": "目标 {value}",
         "diff.describe.due": "截止 {date}",
         "diff.describe.budget": "预算 {value}",
         "diff.describe.owner": "负责人 {owner}",
         "diff.describe.kpis": "{n} 个指标",
-        "diff.describe.actions": "{n} 项行动",
+        "diff.describe.actions": "{n} 项任务",
         "diff.describe.alert": "{conditions}（{severity}）",
-        "diff.budget_line": "预算行 {line}",
+        "diff.budget_line": "预算科目 {line}",
     }
 )
 
@@ -786,7 +786,7 @@ MESSAGES["ingest.cannot_read_file.hint"] = (
 MESSAGES["ingest.export_missing"] = "文件不存在"
 MESSAGES["ingest.export_missing.hint"] = "检查路径"
 MESSAGES["ingest.export_is_directory"] = "这是一个文件夹，不是导出文件"
-MESSAGES["diff.budget_item"] = "总预算"
+MESSAGES["diff.budget_item"] = "预算"
 
 MESSAGES.update(
     {
@@ -877,13 +877,13 @@ MESSAGES.update(
         "ingest.row_spans_days.month": "该行覆盖 {first} … {last}（{days} 天），超过一个月：请按月导出",
         "ingest.row_ends_before_it_starts": "该行结束于 {last}，早于开始日期 {first}",
         "ingest.key_text_too_long": (
-            "过长：UTF-8 编码 {size} 字节，渠道、预算行或 ref 最多 {most} 字节（约 {chinese} 个汉字）；请缩短"
+            "过长：UTF-8 编码 {size} 字节，渠道、预算科目或 ref 最多 {most} 字节（约 {chinese} 个汉字）；请缩短"
         ),
         "ingest.date_not_number": (
             "这里应是数值却是日期：导出软件可能把数值设成了日期格式（Excel 会把 3.95 显示为 Mar-95）；"
             "请把该列设为数值格式后重新导出"
         ),
-        "ingest.nul_in_text": "含有 NUL 字符（零字节），存储无法保存这样的文本：请删除它",
+        "ingest.nul_in_text": "含有 NUL 字符（零字节），数据库无法保存这样的文本：请删除它",
     }
 )
 
@@ -908,10 +908,10 @@ MESSAGES.update(
         "ingest.utf16": "文件看起来是没有字节顺序标记的 UTF-16（每隔一个字节为零）",
         "ingest.utf16.hint": "加上 --encoding utf-16-le（或 utf-16-be）",
         "ingest.utf16_marked": "文件开头是 UTF-16 字节顺序标记，但指定的编码是 {encoding!r}",
-        "ingest.utf16_marked.hint": "去掉 --encoding（或数据源的 encoding:）：带字节顺序标记的文件会按标记读取",
+        "ingest.utf16_marked.hint": "去掉 --encoding（或数据来源的 encoding:）：带字节顺序标记的文件会按标记读取",
         "ingest.no_byte_order_mark": "编码 {encoding!r} 要求文件开头有字节顺序标记，而此文件没有",
         "ingest.no_byte_order_mark.hint": (
-            "请改为写明字节顺序（--encoding 或数据源的 encoding:）：{codec}-le 或 {codec}-be"
+            "请改为写明字节顺序（--encoding 或数据来源的 encoding:）：{codec}-le 或 {codec}-be"
         ),
         "ingest.empty_file": "文件是空的，或没有表头行",
         "ingest.empty_file.hint": "第一行写出各列的名称，例如 date,kpi,value",
@@ -1094,7 +1094,7 @@ MESSAGES.update(
             "当前 mktplan 只支持到版本 {newest}）"
         ),
         "store.newer_schema.hint": "升级 mktplan，或用 --store 指向另一个数据库",
-        "store.no_plan_id": "没有计划编号，无法导入",
+        "store.no_plan_id": "计划没有活动编号，无法导入",
         "store.no_plan_id.hint": "在计划中写上 `id:`",
         "store.dry_run_copy": "无法为试运行复制数据库 {path}：{detail}",
         "store.dry_run_copy.hint": "检查临时文件夹（TMPDIR）的剩余空间",
@@ -1135,7 +1135,7 @@ MESSAGES.update(
         "store.pg.refused_value.hint": "没有写入任何数据；请在导出文件中改正该值后重新导入",
         "store.pg.value_too_long": "数据库 {store} 拒收了导入文件中一个过长的值：{detail}",
         "store.pg.value_too_long.hint": (
-            "没有写入任何数据；某个渠道、预算行或 ref 过长（一条观测值的键最多约 2,700 字节）："
+            "没有写入任何数据；某个渠道、预算科目或 ref 过长（一条观测值的键最多约 2,700 字节）："
             "请在其来源处（导出文件或被复制的数据库）缩短后重试"
         ),
         "store.pg.other_tables": "数据库 {store} 不是 mktplan 数据库：其 schema 中有其他表（{tables}）",
@@ -1191,8 +1191,8 @@ MESSAGES.update(
         "diff.field.above_target": "高于目标",
         "diff.field.actions": "任务",
         "diff.field.aggregation": "汇总方式",
-        "diff.field.alert_response_hours": "告警响应时限（小时）",
-        "diff.field.alerts": "告警",
+        "diff.field.alert_response_hours": "预警响应时限（小时）",
+        "diff.field.alerts": "预警",
         "diff.field.amount": "金额",
         "diff.field.approvals": "审批",
         "diff.field.at_risk": "风险阈值",
@@ -1204,8 +1204,8 @@ MESSAGES.update(
         "diff.field.below_target": "低于目标",
         "diff.field.better": "优化方向",
         "diff.field.budget": "预算",
-        "diff.field.budget_alerts": "预算告警",
-        "diff.field.cadence": "数据周期",
+        "diff.field.budget_alerts": "预算预警",
+        "diff.field.cadence": "跟踪周期",
         "diff.field.cause": "偏差原因",
         "diff.field.channel": "渠道",
         "diff.field.checkpoints": "阶段目标",
@@ -1229,8 +1229,8 @@ MESSAGES.update(
         "diff.field.kpi": "关键指标",
         "diff.field.kpis": "关键指标",
         "diff.field.lang": "语言",
-        "diff.field.line": "预算行",
-        "diff.field.lines": "预算行",
+        "diff.field.line": "预算科目",
+        "diff.field.lines": "预算科目",
         "diff.field.max": "上限",
         "diff.field.measure": "优化措施",
         "diff.field.message": "提示文字",

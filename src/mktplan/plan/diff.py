@@ -776,7 +776,7 @@ _SEGMENT = re.compile(r"([^.\[]*)(\[[^\]]*\])?\.?")
 
 
 def field_label(field: str, lang: str = "en") -> str:
-    """A change's dotted field in ``lang``: each field name translated (zh: 预算告警.超预算
+    """A change's dotted field in ``lang``: each field name translated (zh: 预算预警.超预算
     for budget_alerts.over_budget), the plan's own keys (a column header, a budget line,
     a checkpoint date) left as written. In English, the YAML's names."""
     if lang == "en" or not field:
@@ -799,7 +799,7 @@ BUDGET_ITEM = "budget"  # the plan's budget block itself (total, reserve)
 
 
 def item_label(item: str, lang: str = "en") -> str:
-    """The item a change names, in ``lang``: a budget line reads `预算行 promotion` in zh."""
+    """The item a change names, in ``lang``: a budget line reads `预算科目 promotion` in zh."""
     if item.startswith(LINE_PREFIX):
         return message("diff.budget_line", lang, line=item.removeprefix(LINE_PREFIX))
     if item == BUDGET_ITEM:
