@@ -261,7 +261,7 @@ def test_plan_level_alert_goes_to_plan_owner() -> None:
         None,
         "ROI (roi) is 3, above 2",
     )
-    assert alert_message(fired, "zh") == "ROI(roi)为 3，高于 2"
+    assert alert_message(fired, "zh") == "ROI（roi）为 3，高于 2"
     assert fired.respond_by == dt.datetime(2024, 1, 8)
 
 

@@ -324,14 +324,21 @@ def test_chinese_terminal_report_has_the_weekly_sections_in_chinese(weekly_plan:
         lines[2]
         == "截至2024-06-14，3个指标中0个正常。差距最大的是Conversion（负责人Wang Fang），进"
     )
-    assert lines[3].startswith("度达成56.7%，偏离；")
+    assert lines[3].startswith("度达成率56.7%，偏离；")
     blocks = _blocks(text)
     assert _cells(blocks["趋势"][2]) == ["GMV", "█▁", "600.00 → 400.00", "33.3%", "46.7%"]
     assert (
         blocks["本期与上期(环比)"][0] == "本期: 第2周 (06-08 – 06-14) · 上期: 第1周 (06-01 – 06-07)"
     )
     period = _after(text, "本期与上期(环比)")
-    assert _cells(period[0]) == ["策略模块", "关键指标(KPI)", "上期", "本期", "环比", "环比增幅"]
+    assert _cells(period[0]) == [
+        "策略模块",
+        "关键指标(KPI)",
+        "上期",
+        "本期",
+        "环比增减",
+        "环比增幅",
+    ]
     assert _cells(period[4]) == ["Web", "Conversion", "3.0%", "2.5%", "-0.5 个百分点", "-"]
 
 

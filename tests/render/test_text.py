@@ -41,7 +41,7 @@ def test_a_target_alert_in_both_languages() -> None:
         "Conversion (web.cr) is 2.57%, 48.57% below target 5% (alert below 30%)"
     )
     assert alert_message(_alert(), "zh") == (
-        "Conversion(web.cr)为 2.57%，比目标 5% 低 48.57%(预警线：低于目标 30%)"
+        "Conversion（web.cr）为 2.57%，比目标 5% 低 48.57%（预警线：低于目标 30%）"
     )
 
 

@@ -142,7 +142,7 @@ def test_markdown_shows_the_period_table_and_trend_in_english(plan: Path) -> Non
 def test_markdown_shows_the_period_table_and_trend_in_chinese(plan: Path) -> None:
     text = report(plan, "--format", "md", "--lang", "zh")
     assert "本期: 第2周 (06-08 – 06-14) · 上期: 第1周 (06-01 – 06-07)" in text
-    assert "| 上期 | 本期 | 环比 | 环比增幅 |" in text
+    assert "| 上期 | 本期 | 环比增减 | 环比增幅 |" in text
     assert "| Web | Conversion | 3.0% | 2.5% | -0.5 个百分点 | - |" in text
     assert "| 达成率 | 时间进度 |" in text
 
@@ -181,7 +181,7 @@ def test_brief_prints_the_summary_in_chinese(plan: Path) -> None:
     text = report(plan, "--format", "brief", "--lang", "zh")
     assert text == (
         "截至2024-06-14，3个指标中0个正常。差距最大的是Conversion（负责人Wang Fang），"
-        "进度达成56.7%，偏离；本期降幅最大的渠道是app（4.0% → 2.0%）。"
+        "进度达成率56.7%，偏离；本期降幅最大的渠道是app（4.0% → 2.0%）。"
         "预算已花费800.00 / 9,000.00 CNY（8.9%），时间进度46.7%。\n"
     )
 
@@ -198,7 +198,7 @@ def test_brief_names_the_forecast_overspend_and_lists_alerts(tmp_path: Path) -> 
     assert "Spent 800.00 of 900.00 CNY (88.9%)" in text
     assert "\n\nAlerts:\n- [warning] Module Web (web) is forecast to spend 1,714.29" in text
     zh = report(path, "--format", "brief", "--lang", "zh")
-    assert "按近期速度预计超支814.29 CNY。" in zh
+    assert "按近期花费速度预计超支814.29 CNY。" in zh
     assert "\n\n风险预警：\n- [警告] " in zh
     # the owner and the deadline as each language writes them: the end of 06-14 + 24 h
     assert text.rstrip().endswith("(Wang Fang, respond by 2024-06-16 00:00)")
@@ -230,7 +230,7 @@ def test_workbook_has_period_and_trend_sheets_with_numbers(plan: Path, tmp_path:
     assert header[3:] == [
         "上期 第1周 (06-01 – 06-07)",
         "本期 第2周 (06-08 – 06-14)",
-        "环比",
+        "环比增减",
         "环比增幅",
     ]
     sales = next(r for r in period.iter_rows(min_row=2, values_only=True) if r[2] == "web.sales")
@@ -456,7 +456,7 @@ def test_the_report_says_when_the_trend_is_capped(
             f"Trends of the first 50 of the {rows} KPIs of the evaluation table: a report "
             "computes at most 50.",
         ),
-        ("zh", f"仅列出效果评估表前 50 个指标的趋势(共 {rows} 个):每份报告最多计算 50 个。"),
+        ("zh", f"仅列出效果评估表前 50 个指标的趋势（共 {rows} 个）：每份报告最多计算 50 个。"),
     ):
         md = run_cli("report", plan, "--format", "md", "--lang", lang, *common)
         assert md.code in (0, 3), md.output

@@ -220,19 +220,19 @@ MESSAGES: dict[str, str] = {
     "validate.swap_start_end": "交换开始和结束日期",
     "validate.plan_period": "计划周期 {start} – {end}",
     "validate.move_between": "移到 {start} 与 {end} 之间",
-    "validate.kpi_due_outside": "KPI {kpi!r} 的截止日期 {due} 不在{span}内",
+    "validate.kpi_due_outside": "KPI {kpi!r} 的截止日期 {due} 超出{span}",
     "validate.kpi_due_outside.hint": "把截止日期设在 {start} 与 {end} 之间",
-    "validate.action_start_outside": "任务 {action!r} 开始于 {day}，不在{span}内",
-    "validate.action_end_outside": "任务 {action!r} 结束于 {day}，不在{span}内",
+    "validate.action_start_outside": "任务 {action!r} 开始于 {day}，超出{span}",
+    "validate.action_end_outside": "任务 {action!r} 结束于 {day}，超出{span}",
     "validate.action_inverted": "任务 {action!r} 的结束日期（{end}）早于开始日期（{start}）",
     "validate.action_finished_early": (
         "任务 {action!r} 的实际完成日期（{finished}）早于开始日期（{start}）"
     ),
     "validate.action_finished_early.hint": "检查实际完成日期",
-    "validate.milestone_outside": "里程碑 {milestone!r}（{date}）不在{span}内",
-    "validate.review_outside": "{date} 的复盘不在{span}内",
+    "validate.milestone_outside": "里程碑 {milestone!r}（{date}）超出{span}",
+    "validate.review_outside": "{date} 的复盘超出{span}",
     "validate.review_outside.hint": "把日期设在 {start} 与 {end} 之间",
-    "validate.approval_after_end": "{name} 的审批日期为 {date}，晚于计划结束",
+    "validate.approval_after_end": "{name}的审批日期为 {date}，晚于计划结束",
     "validate.approval_after_end.hint": "审批应在计划开始前或执行期间",
     "validate.what_module": "模块",
     "validate.what_plan_kpi": "计划级 KPI",
@@ -383,7 +383,7 @@ MESSAGES: dict[str, str] = {
         "KPI {kpi!r} 以百分点计数，但目标值为 {target}：即 {target} %，而不是 {meant} %"
     ),
     "validate.percent_as_fraction.hint": "{meant} % 写作 {meant}（百分比 KPI 以百分点计数）",
-    "validate.late_approval": "{name} 的审批日期为 {date}，晚于计划开始日期 {start}",
+    "validate.late_approval": "{name}的审批日期为 {date}，晚于计划开始日期 {start}",
     "validate.late_approval.hint": "计划应在开始前获批；检查日期，或记录延迟审批的原因",
     "plan.not_valid": "计划无效：{first}",
     "plan.not_valid_more": "计划无效：{first}（另有 {more} 个问题；运行 `mktplan validate {plan}`）",
@@ -500,10 +500,10 @@ MESSAGES.update(
 MESSAGES.update(
     {
         # the summary paragraph (i18n.summary_sentences): at most three sentences
-        "summary.none_graded": "截至{as_of}，尚无有数据的目标指标。",
+        "summary.none_graded": "截至{as_of}，设有目标的指标都还没有数据。",
         "summary.standing": "截至{as_of}，{graded}个指标中{on_track}个正常。",
         "summary.gap": "差距最大的是{name}（负责人{owner}），{measure}{score}，{status}",
-        "summary.gap.pace": "进度达成",
+        "summary.gap.pace": "进度达成率",
         "summary.gap.attainment": "达成率",
         "summary.gap.unscored": "差距最大的是{name}（负责人{owner}），{side}目标值 {target}，{status}",
         "summary.gap.below": "低于",
@@ -511,7 +511,7 @@ MESSAGES.update(
         "summary.channel_drop": "；本期降幅最大的渠道是{channel}（{before} → {now}）",
         "summary.channel_rise": "；本期升幅最大的渠道是{channel}（{before} → {now}）",
         "summary.burn": "预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}",
-        "summary.overspend": "；按近期速度预计超支{overspend} {currency}",
+        "summary.overspend": "；按近期花费速度预计超支{overspend} {currency}",
         "summary.end": "。",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}：{field} {old} → {new}",
@@ -792,17 +792,17 @@ MESSAGES.update(
     {
         # 报告中的预警句子(render/text.py)
         "alert.budget_line": "预算科目 {name} ",
-        "alert.module": "模块 {name}({code})",
-        "alert.over_budget": "{subject}已花费 {actual}，超出预算 {budget}(为预算的 {share})",
+        "alert.module": "模块 {name}（{code}）",
+        "alert.over_budget": "{subject}已花费 {actual}，超出预算 {budget}（为预算的 {share}）",
         "alert.forecast_over_budget": (
-            "{subject}预计到 {end} 花费 {actual}，超出预算 {budget}(目前已花费 {spent})"
+            "{subject}预计到 {end} 花费 {actual}，超出预算 {budget}（目前已花费 {spent}）"
         ),
-        "alert.subject": "{name}({kpi})为 {actual}",
+        "alert.subject": "{name}（{kpi}）为 {actual}",
         "alert.gap_all": "全部",
-        "alert.below_target": "{subject}，比目标 {reference} 低 {gap}(预警线：低于目标 {threshold})",
-        "alert.above_target": "{subject}，比目标 {reference} 高 {gap}(预警线：高于目标 {threshold})",
+        "alert.below_target": "{subject}，比目标 {reference} 低 {gap}（预警线：低于目标 {threshold}）",
+        "alert.above_target": "{subject}，比目标 {reference} 高 {gap}（预警线：高于目标 {threshold}）",
         "alert.below_pace": (
-            "{subject}，比进度线 {reference} 低 {gap}(预警线：低于进度线 {threshold})"
+            "{subject}，比进度线 {reference} 低 {gap}（预警线：低于进度线 {threshold}）"
         ),
         "alert.above": "{subject}，高于 {threshold}",
         "alert.below": "{subject}，低于 {threshold}",
