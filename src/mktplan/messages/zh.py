@@ -256,7 +256,7 @@ MESSAGES: dict[str, str] = {
         "KPI {kpi!r} 是比率（{unit}），每天的数值会被相加（aggregation 为 sum）：两天的 2% 和 3% 会得出 5%"
     ),
     "validate.rate_summed.hint": (
-        "水平值（增长率、满意度）设 `aggregation: last`，按行计的比率设 `mean` 并给出 `weight:`，"
+        "存量指标（增长率、满意度）设 `aggregation: last`，按行计的比率设 `mean` 并给出 `weight:`，"
         "或写成求和量的公式（`formula: orders / visitors`）"
     ),
     "validate.missing_unit": "KPI {kpi!r} 没有单位",
