@@ -167,6 +167,18 @@ def test_a_boolean_key_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
     assert error.message == "the key true under 'lines' is not text"
 
 
+def test_a_number_with_a_comma_in_a_one_line_mapping_says_why_it_became_a_key(
+    tmp_path: Path,
+) -> None:
+    # YAML ends the value at the comma: target 130 and a key 000 (the number 0), which
+    # pydantic refused as "Keys should be strings", in English in a Chinese report too
+    text = mutate("target: 130000,", "target: 130,000,")
+    error = only_error(tmp_path, text)
+    assert error.message == "the key 0 under 'kpis' is not text"
+    assert "`target: 5,000000` makes 000000 a key" in str(error.hint)
+    assert error.line == line_of(text, "target: 130,000,")
+
+
 def test_too_many_decimal_places_is_a_number_with_too_many_places(tmp_path: Path) -> None:
     text = mutate("total: 100000", "total: 100000.0000000000000000000001")
     error = only_error(tmp_path, text)

@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
     "validate.empty_field.hint": "write its value after `{field}:`",
     "validate.key_empty": "a key under {field!r} is empty (null)",
     "validate.key_empty.hint": "write a name before the colon: `null`, `~` or nothing there is no name",
+    "validate.key_number.hint": (
+        "inside `{{…}}` a comma ends a value, so `target: 5,000000` makes 000000 a key: write "
+        'numbers without commas (5000000), or quote the key if it is meant as text: "{key}"'
+    ),
     "validate.key_not_text": "the key {key} under {field!r} is not text",
     "validate.key_not_text.hint": 'put the key in quotes if it is meant as text: "{key}"',
     "validate.string_type.bool_hint": (
@@ -454,7 +458,7 @@ MESSAGES: dict[str, str] = {
     "validate.date_part_day": "day",
     "validate.date_part_month": "month",
     "validate.date_part_year": "year",
-    "validate.source_table_from_one": "table {table} is no table; tables are numbered from 1",
+    "validate.source_table_from_one": "there is no table {table}: tables are numbered from 1",
     "validate.source_table_from_one.hint": (
         "write `table: 1` for the first table of the file, or the table's title"
     ),

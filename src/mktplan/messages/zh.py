@@ -92,6 +92,10 @@ MESSAGES: dict[str, str] = {
     "validate.empty_field.hint": "在 `{field}:` 后面写上它的值",
     "validate.key_empty": "{field!r} 下有一个键为空（null）",
     "validate.key_empty.hint": "在冒号前写上名称：`null`、`~` 或空白都不是名称",
+    "validate.key_number.hint": (
+        "在 `{{…}}` 里逗号会结束一个值，`target: 5,000000` 会把 000000 当成键：数字不要写千分位逗号"
+        '（写 5000000），若键本是文字请加引号："{key}"'
+    ),
     "validate.key_not_text": "{field!r} 下的键 {key} 不是文字",
     "validate.key_not_text.hint": '如果键是文字，请加引号："{key}"',
     "validate.string_type.bool_hint": 'YAML 把 true/false 读作真假值：文字请加引号，例如 "true"',

@@ -144,7 +144,7 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
         kind = error["type"]
         message: Msg | str
         hint: Msg | str | None
-        if error["loc"][-1] == KEY:  # a refused key: named by its mapping, at the key's line
+        if error["loc"][-1] == KEY or kind == "invalid_key":  # a refused key, by its mapping
             message, hint = _explain_key(error, loc)
         elif loc in members:
             tags = members[loc]
@@ -372,13 +372,15 @@ def _explain_key(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     """The message and hint of a refused mapping key at ``loc`` (the key is its last part)."""
     mapping = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
     key = error.get("input")
-    if error["type"] == "string_type":
+    if error["type"] in ("string_type", "invalid_key"):
         if key is None:
             return msg("validate.key_empty", field=mapping), msg("validate.key_empty.hint")
-        return (
-            msg("validate.key_not_text", key=_as_yaml(key), field=mapping),
-            msg("validate.key_not_text.hint", key=_as_yaml(key)),
-        )
+        if isinstance(key, int | float | Decimal) and not isinstance(key, bool):
+            # `target: 5,000000` in `{…}`: YAML splits at the comma, and 000000 is a key
+            hint = msg("validate.key_number.hint", key=_as_yaml(key))
+        else:
+            hint = msg("validate.key_not_text.hint", key=_as_yaml(key))
+        return msg("validate.key_not_text", key=_as_yaml(key), field=mapping), hint
     return _explain(error, loc[:-1])
 
 
