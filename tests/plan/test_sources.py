@@ -123,7 +123,7 @@ def test_validate_names_each_bad_source_option_with_file_line_field_and_hint(
         ),
         f"{where}.table": (
             line_of(text, "    table: 0"),
-            "source 'shop_daily': table 0 is no table; tables are numbered from 1",
+            "source 'shop_daily': there is no table 0: tables are numbered from 1",
             "write `table: 1` for the first table of the file, or the table's title",
         ),
         f"{where}.date_format": (
