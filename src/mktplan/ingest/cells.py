@@ -103,7 +103,7 @@ CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "TWD": ("nt$", "twd"),
     "INR": ("₹", "inr", "rs", "rs.", "rupee", "rupees"),
     "UAH": ("₴", "uah", "грн", "грн.", "hryvnia", "hryvnias"),
-    "KRW": ("₩", "krw", "won", "韩元"),
+    "KRW": ("₩", "krw", "韩元"),  # not "won": "deals won" is a count
 }
 # ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
 # not money in ABC
