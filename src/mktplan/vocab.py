@@ -4,6 +4,7 @@ of mktplan's own."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Units that mean percent points (2.1 = 2.1 %): what a plan may write after `unit:`.
 PERCENT_UNITS = frozenset({"%", "％", "percent", "pct"})
@@ -19,12 +20,10 @@ def is_ratio(unit: str | None) -> bool:
     return unit is not None and unit.strip().casefold() == "ratio"
 
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
 def is_currency(unit: str | None) -> bool:
-    """Whether a KPI unit is a currency code such as CNY."""
-    return unit is not None and bool(_CURRENCY.match(unit))
+    """Whether a KPI unit is money: it names a currency in any usual spelling (CNY, RMB, 元,
+    ¥, dollars, 元/次, USD per click; see :func:`unit_currency`)."""
+    return unit_currency(unit, "") is not None
 
 
 # The most UTF-8 bytes a channel, budget line or ref may hold: the three together with the
@@ -37,3 +36,134 @@ def key_text_bytes(text: str) -> int:
     """The bytes a channel, budget line or ref takes in the store's key, as it is stored
     (without the spaces around it): see :data:`LONGEST_KEY_TEXT`."""
     return len(text.strip().encode("utf-8", "surrogatepass"))
+
+
+# --- currencies ----------------------------------------------------------------------------
+
+# The usual spellings of a currency in exports (NFKC-folded and case-folded: ￥ is ¥, US$ us$).
+# "¥" is both CNY and JPY: it means the plan's currency when that is one of them.
+CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "CNY": ("¥", "元", "cny", "cn¥", "rmb", "rmb¥", "人民币", "人民币元", "yuan"),
+    "USD": ("$", "us$", "usd", "us dollar", "us dollars", "dollar", "dollars", "美元"),
+    "EUR": ("€", "eur", "euro", "euros", "欧元"),
+    "GBP": ("£", "gbp", "pound", "pounds", "英镑"),
+    "JPY": ("¥", "円", "jpy", "jp¥", "yen", "日元"),
+    "HKD": ("hk$", "hkd", "港币", "港元"),
+    "TWD": ("nt$", "twd"),
+    "INR": ("₹", "inr", "rs", "rs.", "rupee", "rupees"),
+    "UAH": ("₴", "uah", "грн", "грн.", "hryvnia", "hryvnias"),
+    "KRW": ("₩", "krw", "韩元"),  # not "won": "deals won" is a count
+}
+# ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
+# not money in ABC
+ISO_CODES = frozenset(
+    [
+        "AED",
+        "ARS",
+        "AUD",
+        "BDT",
+        "BGN",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CZK",
+        "DKK",
+        "EGP",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JPY",
+        "KES",
+        "KRW",
+        "KZT",
+        "MOP",
+        "MXN",
+        "MYR",
+        "NGN",
+        "NOK",
+        "NZD",
+        "PEN",
+        "PHP",
+        "PKR",
+        "PLN",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TRY",
+        "TWD",
+        "UAH",
+        "USD",
+        "VND",
+        "ZAR",
+    ]
+)
+# Scales a unit may start with before its currency (万元, 千元, 百万美元)
+_UNIT_SCALES = ("", "万", "w", "亿", "千", "百万")
+
+
+def currency_of(token: str, expected: str) -> str | None:
+    """The ISO code a currency token stands for (the ``expected`` currency when it is one of
+    its spellings), or None when the token is no currency."""
+    text = unicodedata.normalize("NFKC", token).strip().casefold()
+    if not text:
+        return None
+    if text in CURRENCY_SPELLINGS.get(expected, ()) or text == expected.casefold():
+        return expected
+    for code, spellings in CURRENCY_SPELLINGS.items():
+        if text in spellings:
+            return code
+    return text.upper() if text.upper() in ISO_CODES else None
+
+
+# A KPI unit's parts: 元/次, CNY per click, 成本(元)
+_UNIT_PARTS = re.compile(r"[\s/()（）]+|\bper\b", re.IGNORECASE)
+
+
+def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
+    """The currency a KPI's values are in: the plan's when the KPI has no unit, else the one
+    its unit names in any usual spelling, alone or with a scale or a per-thing (CNY, 元, RMB,
+    ¥, dollars, 万元, 元/次, USD per click); None when the unit names none (count, %, ratio,
+    次, UV, score): such a KPI is no money, and a currency in its cells is refused."""
+    text = (unit or "").strip()
+    return unit_currency(text, plan_currency) if text else plan_currency
+
+
+# Chinese spellings of a currency inside a longer unit (元人民币, 美元/次): longest first, so
+# 美元 is USD before 元 is CNY
+_CJK_SPELLINGS = sorted(
+    (
+        (spelling, code)
+        for code, spellings in CURRENCY_SPELLINGS.items()
+        for spelling in spellings
+        if not spelling.isascii() and any("\u4e00" <= c <= "\u9fff" for c in spelling)
+    ),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def unit_currency(unit: str | None, plan_currency: str) -> str | None:
+    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none."""
+    text = (unit or "").strip()
+    for part in (text, *_UNIT_PARTS.split(text)) if text else ():
+        for scale in _UNIT_SCALES:
+            if part.startswith(scale) and (found := currency_of(part[len(scale) :], plan_currency)):
+                return found
+        for spelling, code in _CJK_SPELLINGS:
+            if part.startswith(spelling) or part.endswith(spelling):
+                return (
+                    plan_currency if spelling in CURRENCY_SPELLINGS.get(plan_currency, ()) else code
+                )
+    return None

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mktplan.ingest.cells import header_unit, kpi_currency, parse_cell, scale_factor
+from mktplan.ingest.cells import header_unit, parse_cell, scale_factor
+from mktplan.vocab import kpi_currency
 from tests.conftest import run_cli
 from tests.ingest.shapes import PLAN, stored, write, write_plan
 

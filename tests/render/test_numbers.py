@@ -146,3 +146,15 @@ def test_a_remembered_formatter_writes_each_value_as_the_formatter_does() -> Non
         with numbers.rounding():
             assert [remembered(v) for v in order] == [numbers.fraction(v) for v in order]
     assert numbers.fraction(D("-0")) == "-0.0%"  # the case a plain dict would get wrong
+
+
+@pytest.mark.parametrize("unit", ["元", "RMB", "美元/次", "USD per click", "dollars"])
+def test_a_money_unit_in_any_spelling_is_shown_as_money(unit: str) -> None:
+    # one rule of what money is, the one ingest reads cells by (vocab.unit_currency)
+    assert numbers.kpi_formatter(unit)(D(1234)) == numbers.kpi_formatter("CNY")(D(1234))
+
+
+@pytest.mark.parametrize("unit", ["PCS", "UV", "次"])
+def test_a_unit_naming_no_currency_is_no_money(unit: str) -> None:
+    assert not numbers.is_currency(unit)
+    assert numbers.kpi_formatter(unit)(D(1234)) == numbers.kpi_formatter("count")(D(1234))

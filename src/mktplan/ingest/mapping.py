@@ -36,16 +36,13 @@ from mktplan.ingest.cells import (
     DateOrder,
     ParsedDates,
     ParsedNumbers,
-    currency_of,
     header_unit,
     is_name,
     is_no_value,
     is_totals_label,
-    kpi_currency,
     parse_dates,
     parse_numbers,
     scale_factor,
-    unit_currency,
 )
 from mktplan.ingest.columns import MICRO, Body, Column
 from mktplan.ingest.layout import LONG_FORMAT, Layout
@@ -55,7 +52,14 @@ from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KpiRef, kpi_refs, resolve_name
 from mktplan.store.records import Row, SkippedRows, observation_of, skip_reason
 from mktplan.suggest import close_kpis
-from mktplan.vocab import LONGEST_KEY_TEXT, is_ratio, key_text_bytes
+from mktplan.vocab import (
+    LONGEST_KEY_TEXT,
+    currency_of,
+    is_ratio,
+    key_text_bytes,
+    kpi_currency,
+    unit_currency,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
