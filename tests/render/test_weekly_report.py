@@ -205,6 +205,23 @@ def test_brief_names_the_forecast_overspend_and_lists_alerts(tmp_path: Path) -> 
     assert zh.rstrip().endswith("（负责人 Wang Fang，2024-06-16 00:00 前响应）")
 
 
+def test_brief_keeps_each_alert_on_one_line_whatever_the_names_hold(tmp_path: Path) -> None:
+    # a module name and an owner written over two lines (YAML "\\n") split the alert's line
+    path = tmp_path / "plan.yaml"
+    small = PLAN.replace("total: 10000", "total: 1000").replace("reserve: 1000", "reserve: 100")
+    small = small.replace("name: Web\n", 'name: "Web\\n  shop"\n')
+    small = small.replace("owner: Wang Fang", 'owner: "Wang\\nFang"')
+    path.write_text(small.replace("budget: 9000", "budget: 900"), encoding="utf-8")
+    (tmp_path / "web.csv").write_text(DATA, encoding="utf-8")
+    assert run_cli("ingest", path, tmp_path / "web.csv", "--source", "web", "-q").code == 0
+    text = report(path, "--format", "brief", "--lang", "en")
+    paragraph, alerts = text.split("\n\nAlerts:\n")
+    assert "\n" not in paragraph
+    assert alerts.count("\n") == 1  # one alert, one line
+    assert alerts.startswith("- [warning] Module Web shop (web) is forecast to spend 1,714.29")
+    assert alerts.endswith("(Wang Fang, respond by 2024-06-16 00:00)\n")
+
+
 def test_markdown_opens_with_the_summary_paragraph(plan: Path) -> None:
     text = report(plan, "--format", "md", "--lang", "zh")
     assert text.startswith("# 营销计划报告: Weekly test\n\n截至2024-06-14，3个指标中0个正常。")

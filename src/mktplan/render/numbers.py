@@ -311,6 +311,14 @@ def _md_cell(value: object) -> str:
 _md_cell_text = functools.lru_cache(maxsize=8192)(_md_cell)
 
 
+def one_line(value: str) -> str:
+    """``value`` on one line: without control characters, each line break (and the blanks
+    around it) as one space, so a name written over two lines cannot split a line that is
+    meant as one (an alert of the brief)."""
+    out = without_controls(value)
+    return _LINE_BREAKS.sub(" ", out).strip(" ") if "\n" in out else out
+
+
 def terminal_text(value: object) -> str:
     """Any value as text for a terminal: as :func:`text`, without control characters."""
     return without_controls(text(value))

@@ -146,7 +146,9 @@ def render_brief(ev: Evaluation, lang: str, units: numbers.Units | None = None) 
                     deadline=numbers.timestamp(a.respond_by),
                 )
             )
-    return "\n".join(numbers.without_controls(line) for line in lines) + "\n"
+    # one line per alert (docs/metrics.md): a line break in a name, an owner or a plan's
+    # alert message would start a line of its own
+    return "\n".join(numbers.one_line(line) for line in lines) + "\n"
 
 
 CHART_KPIS = 8  # burn-up charts: plan-level KPIs with a target, at most this many
