@@ -172,3 +172,28 @@ def test_an_error_inside_a_team_template_is_the_templates(tmp_path: Path) -> Non
     with pytest.raises(ReportError, match="the template failed: ZeroDivisionError") as info:
         render_markdown(sample_evaluation(), "en", broken)
     assert info.value.file == str(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("line one\n\n{{ 1 / 0 }}\n", "the template failed: ZeroDivisionError"),
+        ("line one\n\n{{ plan.no_such_field }}\n", "no attribute 'no_such_field'"),
+        ("line one\n\n{{ ev.kpis[999] }}\n", "no element 999"),
+    ],
+)
+def test_an_error_while_rendering_names_the_templates_line(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    broken = _write(tmp_path / "broken.md.j2", text)
+    with pytest.raises(ReportError, match=error) as info:
+        render_markdown(sample_evaluation(), "en", broken)
+    assert (info.value.file, info.value.line) == (str(broken), 3)
+
+
+def test_an_error_in_an_included_template_names_that_file_and_line(tmp_path: Path) -> None:
+    part = _write(tmp_path / "team" / "part.md.j2", "a\nb\n{{ ev.no_such_field }}\n")
+    main = _write(tmp_path / "team" / "weekly.md.j2", "# {{ plan.id }}\n{% include 'part.md.j2' %}")
+    with pytest.raises(ReportError, match="no_such_field") as info:
+        render_markdown(sample_evaluation(), "en", main)
+    assert (info.value.file, info.value.line) == (str(part), 3)

@@ -265,7 +265,7 @@ def render_markdown(
     except jinja2.TemplateNotFound as exc:
         raise ReportError(
             msg("template.not_found", name=str(exc.name)),
-            file=where,
+            **_failing_line(exc, folder, where),
             hint=msg("template.not_found.hint"),
         ) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -278,12 +278,14 @@ def render_markdown(
     except jinja2.exceptions.SecurityError as exc:
         raise ReportError(
             msg("template.unsafe", detail=str(exc)),
-            file=where,
+            **_failing_line(exc, folder, where),
             hint=msg("template.unsafe.hint"),
         ) from None
     except (jinja2.UndefinedError, TypeError) as exc:
         raise ReportError(
-            msg("template.error", detail=str(exc)), file=where, hint=msg("template.error.hint")
+            msg("template.error", detail=str(exc)),
+            **_failing_line(exc, folder, where),
+            hint=msg("template.error.hint"),
         ) from None
     except UnicodeDecodeError:
         raise ReportError(
@@ -300,6 +302,26 @@ def render_markdown(
     except Exception as exc:  # anything else a template's own expressions raise is its error
         raise ReportError(
             msg("template.failed", kind=type(exc).__name__, detail=str(exc)),
-            file=where,
+            **_failing_line(exc, folder, where),
             hint=msg("template.failed.hint"),
         ) from None
+
+
+def _failing_line(exc: BaseException, folder: Path, where: str) -> dict[str, Any]:
+    """``file`` and ``line`` of the template line that raised ``exc`` while rendering (an
+    included template's own file and line): Jinja rewrites the traceback so that each
+    template frame carries its file and line. ``where`` alone when no frame is a template's."""
+    import traceback
+
+    root = os.path.realpath(folder)
+    found: dict[str, Any] = {"file": where}
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".py") or filename.startswith("<"):
+            continue  # Python code (mktplan's filters, Jinja itself), or a compiled string
+        real = os.path.realpath(filename)
+        if os.path.commonpath([root, real]) == root:
+            # the main template by the name it was given; an included one by its path
+            main = real == os.path.realpath(folder / Path(where).name)
+            found = {"file": where if main else filename, "line": line}
+    return found
