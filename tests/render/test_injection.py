@@ -92,3 +92,23 @@ def test_md_text_keeps_a_name_inside_its_line(raw: str | None, text: str) -> Non
     # headings, list items and the summary paragraph: a line break in a plan's name started
     # a heading, a rule or a paragraph of its own
     assert numbers.md_text(raw) == text
+
+
+@pytest.mark.parametrize(
+    "bidi",
+    ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069"],
+)
+def test_bidi_overrides_cannot_reorder_the_rest_of_a_line(bidi: str) -> None:
+    # an RLO in a KPI name turned the figures after it on the same terminal line, brief line
+    # or summary paragraph around (18,023.81 shown as 18.320,81)
+    name = f"Spend {bidi}override"
+    assert numbers.terminal_text(name) == "Spend override"
+    assert numbers.one_line(name) == "Spend override"
+    assert numbers.md_text(name) == "Spend override"
+    assert numbers.md_cell(name) == "Spend override"
+
+
+def test_bidi_marks_and_right_to_left_text_stay() -> None:
+    text = "مرحبا \u200fעברית\u200e 2024"
+    assert numbers.terminal_text(text) == text
+    assert numbers.md_cell(text) == text

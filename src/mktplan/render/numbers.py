@@ -268,8 +268,11 @@ def text(value: object) -> str:
 # backslash-escaped (no link or image, so no `javascript:` link and no remote image).
 _MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
 # C0 and C1 control characters but line breaks: in a terminal ESC and CSI start commands
-# (clear the screen, set the title, hide text), in Markdown they are never meant.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# (clear the screen, set the title, hide text), in Markdown they are never meant. With them
+# the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one in a name
+# reorders the rest of its line or paragraph, the other columns' numbers included (an RLO
+# shows 18,023.81 as 18.320,81); the marks LRM and RLM, which reorder nothing, stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def without_controls(value: str) -> str:
