@@ -197,3 +197,5 @@ def test_an_error_in_an_included_template_names_that_file_and_line(tmp_path: Pat
     with pytest.raises(ReportError, match="no_such_field") as info:
         render_markdown(sample_evaluation(), "en", main)
     assert (info.value.file, info.value.line) == (str(part), 3)
+    assert info.value.hint is not None
+    assert "summary_kpis, tables" in info.value.hint  # every value a template sees

@@ -1532,7 +1532,7 @@ MESSAGES.update(
         "template.unsafe.hint": "templates may only read the report values",
         "template.error": "template error: {detail}",
         "template.error.hint": (
-            "template values: ev, plan, L, lang, summary_kpis; see the bundled report.md.j2"
+            "template values: ev, plan, L, lang, summary_kpis, tables; see the bundled report.md.j2"
         ),
         "template.not_utf8": "the template is not UTF-8 text",
         "template.not_utf8.hint": "save it as UTF-8",

@@ -1178,7 +1178,7 @@ MESSAGES.update(
         "template.unsafe": "模板尝试了不安全的操作：{detail}",
         "template.unsafe.hint": "模板只能读取报告中的数值",
         "template.error": "模板错误：{detail}",
-        "template.error.hint": "模板可用的值：ev、plan、L、lang、summary_kpis；参见内置的 report.md.j2",
+        "template.error.hint": "模板可用的值：ev、plan、L、lang、summary_kpis、tables；参见内置的 report.md.j2",
         "template.not_utf8": "模板不是 UTF-8 文本",
         "template.not_utf8.hint": "请把它存为 UTF-8",
         "template.unreadable": "无法读取模板：{why}",
