@@ -112,3 +112,10 @@ def test_bidi_marks_and_right_to_left_text_stay() -> None:
     text = "مرحبا \u200fעברית\u200e 2024"
     assert numbers.terminal_text(text) == text
     assert numbers.md_cell(text) == text
+
+
+def test_unicode_line_separators_are_line_breaks_like_lf() -> None:
+    # kept as characters by YAML 1.2; a viewer may break the line there, splitting an alert
+    # of the brief or a Markdown heading, so they are read as the line breaks they stand for
+    assert numbers.one_line("Web\u2028shop\u2029sales") == "Web shop sales"
+    assert numbers.md_cell("a\u2028b") == "a<br>b"

@@ -276,8 +276,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066
 
 
 def without_controls(value: str) -> str:
-    """``value`` without control characters; tabs become spaces, CR and CR LF become LF."""
+    """``value`` without control characters; tabs become spaces, CR, CR LF and the Unicode
+    line and paragraph separators (text pasted from a web page: YAML 1.2 keeps them as
+    characters) become LF."""
     out = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if "\u2028" in out or "\u2029" in out:
+        out = out.replace("\u2028", "\n").replace("\u2029", "\n")
     return _CONTROLS.sub("", out)
 
 
