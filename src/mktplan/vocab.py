@@ -46,7 +46,7 @@ CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "CNY": ("¥", "元", "cny", "cn¥", "rmb", "rmb¥", "人民币", "人民币元", "yuan"),
     "USD": ("$", "us$", "usd", "us dollar", "us dollars", "dollar", "dollars", "美元"),
     "EUR": ("€", "eur", "euro", "euros", "欧元"),
-    "GBP": ("£", "gbp", "pound", "pounds", "英镑"),
+    "GBP": ("£", "gbp", "英镑"),  # not "pounds": a weight
     "JPY": ("¥", "円", "jpy", "jp¥", "yen", "日元"),
     "HKD": ("hk$", "hkd", "港币", "港元"),
     "TWD": ("nt$", "twd"),
@@ -128,21 +128,24 @@ def currency_of(token: str, expected: str) -> str | None:
     return text.upper() if text.upper() in ISO_CODES else None
 
 
-# A KPI unit's parts: 元/次, CNY per click, 成本(元)
-_UNIT_PARTS = re.compile(r"[\s/()（）]+|\bper\b", re.IGNORECASE)
+# What a KPI unit's money is read from: the part before its first / or "per" (元/次 is
+# money, 次/元 is not), and any part in brackets (cost per click (USD))
+_PER = re.compile(r"/|\bper\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+_UNIT_PARTS = re.compile(r"[\s()（）]+")
 
 
 def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
     """The currency a KPI's values are in: the plan's when the KPI has no unit, else the one
     its unit names in any usual spelling, alone or with a scale or a per-thing (CNY, 元, RMB,
     ¥, dollars, 万元, 元/次, USD per click); None when the unit names none (count, %, ratio,
-    次, UV, score): such a KPI is no money, and a currency in its cells is refused."""
+    次, UV, score, 次/元): such a KPI is no money, and a currency in its cells is refused."""
     text = (unit or "").strip()
     return unit_currency(text, plan_currency) if text else plan_currency
 
 
-# Chinese spellings of a currency inside a longer unit (元人民币, 美元/次): longest first, so
-# 美元 is USD before 元 is CNY
+# Chinese spellings of a currency (元, 人民币, 美元): a unit part that is one, or one and then
+# another (元人民币), or one before a scale's noun, names it; 单元 and 元件 do not
 _CJK_SPELLINGS = sorted(
     (
         (spelling, code)
@@ -152,17 +155,29 @@ _CJK_SPELLINGS = sorted(
     ),
     key=lambda pair: -len(pair[0]),
 )
+_SPELLED = frozenset(s for spellings in CURRENCY_SPELLINGS.values() for s in spellings)
 
 
 def unit_currency(unit: str | None, plan_currency: str) -> str | None:
-    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none."""
+    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none.
+    An ISO code that is no usual spelling counts written in capitals only (TRY, not try)."""
     text = (unit or "").strip()
-    for part in (text, *_UNIT_PARTS.split(text)) if text else ():
+    if not text:
+        return None
+    numerator = _PER.split(text, maxsplit=1)[0]
+    parts = [*_UNIT_PARTS.split(numerator), *_BRACKETED.findall(text)]
+    for part in (p.strip() for p in parts):
         for scale in _UNIT_SCALES:
-            if part.startswith(scale) and (found := currency_of(part[len(scale) :], plan_currency)):
+            if not part.startswith(scale) or not (rest := part[len(scale) :]):
+                continue
+            folded = unicodedata.normalize("NFKC", rest).casefold()
+            if folded not in _SPELLED and rest != rest.upper():
+                continue  # a word that happens to be a code: try, pen, cad
+            if found := currency_of(rest, plan_currency):
                 return found
         for spelling, code in _CJK_SPELLINGS:
-            if part.startswith(spelling) or part.endswith(spelling):
+            after = part[len(spelling) :] if part.startswith(spelling) else None
+            if after is not None and (not after or after in _SPELLED):
                 return (
                     plan_currency if spelling in CURRENCY_SPELLINGS.get(plan_currency, ()) else code
                 )

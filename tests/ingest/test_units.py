@@ -278,8 +278,27 @@ def test_currency_words_and_abbreviations_in_cells(cell: str, value: str, curren
         ("美元/次", "USD"),
         ("元人民币", "CNY"),
         ("UV", None),
+        ("次/元", None),  # clicks per yuan: a count, its money in the denominator
+        ("clicks per dollar", None),
+        ("cost per click (USD)", "USD"),
+        ("单元", None),
+        ("try", None),  # a word, not the lira
+        ("TRY", "TRY"),
+        ("pounds", None),  # a weight
         ("score", None),  # no currency named: no money
     ],
 )
 def test_the_currency_a_kpi_unit_names(unit: str, expected: str | None) -> None:
     assert kpi_currency(unit, "CNY") == expected
+
+
+@pytest.mark.parametrize("cell", ["Mar-95", "3/1/1995", "1995-03-01", "1995年3月1日", "March 1995"])
+def test_a_date_in_a_number_column_says_so(cell: str) -> None:
+    # Excel shows 3.95 formatted as a date as Mar-95, and a CSV it saves holds that text
+    with pytest.raises(ValueError, match="a date where a number belongs"):
+        parse_cell(cell, "CNY")
+
+
+@pytest.mark.parametrize(("cell", "value"), [("20240101", "20240101"), ("Rs .5", "0.5")])
+def test_numbers_that_look_like_dates_or_abbreviations_stay_numbers(cell: str, value: str) -> None:
+    assert parse_cell(cell, "INR").value == Decimal(value)

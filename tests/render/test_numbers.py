@@ -158,3 +158,16 @@ def test_a_money_unit_in_any_spelling_is_shown_as_money(unit: str) -> None:
 def test_a_unit_naming_no_currency_is_no_money(unit: str) -> None:
     assert not numbers.is_currency(unit)
     assert numbers.kpi_formatter(unit)(D(1234)) == numbers.kpi_formatter("count")(D(1234))
+
+
+def test_a_workbook_shows_money_in_the_currency_its_unit_names() -> None:
+    """A USD-per-click KPI in a CNY plan is not ¥ (the plan's symbol is for its own money),
+    and a count per yuan is no money at all."""
+    from mktplan.render.excel import _Writer, money_format
+
+    writer = _Writer("CNY", {}, numbers.PLAIN)
+    assert writer.money_of("元/次") == money_format("CNY")
+    assert writer.money_of("USD per click") == money_format("USD")
+    assert writer.money_of("USD per click") != writer.money
+    assert writer.money_of("次/元") is None
+    assert writer.money_of("count") is None

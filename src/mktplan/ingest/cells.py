@@ -175,6 +175,33 @@ def parse_value(raw: str) -> tuple[Decimal | None, bool]:
 
 
 def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> CellValue:
+    """The number a cell means, as :class:`CellValue` (see :func:`_parse_cell`); a cell that
+    is no number but reads as a date says so (a number Excel formatted as a date: 3.95 shown
+    as Mar-95, or saved in a CSV as 3/1/1995)."""
+    try:
+        return _parse_cell(raw, currency, scale)
+    except InvalidValue as exc:
+        if exc.text.key == "ingest.not_a_number" and _reads_as_date(normalize_text(raw)):
+            raise InvalidValue(msg("ingest.date_not_number")) from None
+        raise
+
+
+# Mar-95, March 1995: a month and a year, as Excel shows a date formatted mmm-yy
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?[\s-]+(\d{2}|\d{4})", re.IGNORECASE)
+
+
+def _reads_as_date(text: str) -> bool:
+    """Whether ``text`` is written as a date (with its year, or a month and a day)."""
+    if (found := _MONTH_YEAR.fullmatch(text)) and found.group(1).lower() in _MONTHS:
+        return True
+    try:
+        _read_date(text, excel=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> CellValue:
     """The number a cell means, as :class:`CellValue`; ``currency`` is the code that bare
     symbols such as ¥ stand for first; ``scale`` the column's factor, for a cell without a
     unit of its own (applied before rounding to six decimals).
@@ -207,8 +234,9 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
             text = text[1:].strip()
         if lead := _LEADING_UNIT.match(text):
             token, rest = lead.group(1), text[lead.end() :]
-            # an abbreviation's dot belongs to it: Rs.5 is 5 rupees, not 0.5
-            if rest.startswith(".") and currency_of(f"{token}.", currency) is not None:
+            # an abbreviation's dot belongs to it: Rs.5 is 5 rupees, not 0.5 (Rs .5 is 0.5)
+            glued = lead.end() == len(token)
+            if glued and rest.startswith(".") and currency_of(f"{token}.", currency) is not None:
                 token, rest = f"{token}.", rest[1:].lstrip()
             code = currency_of(token, currency)
             if code is None or found is not None:
@@ -224,8 +252,6 @@ def parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> C
     if percent and found:
         raise InvalidValue(msg("ingest.money_and_percent"))
     if not _NUMBER.fullmatch(text):
-        if _DATE.fullmatch(text):  # Excel shows 3.95 in a date format as Mar-95
-            raise InvalidValue(msg("ingest.date_not_number"))
         raise InvalidValue(msg("ingest.not_a_number"))
     mantissa, _, exponent = text.replace(",", "").lower().partition("e")
     if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999

@@ -121,8 +121,8 @@ MESSAGES: dict[str, str] = {
     "validate.key_empty": "a key under {field!r} is empty (null)",
     "validate.key_empty.hint": "write a name before the colon: `null`, `~` or nothing there is no name",
     "validate.key_number.hint": (
-        "inside `{{…}}` a comma ends a value, so `target: 5,000000` makes 000000 a key: write "
-        'numbers without commas (5000000), or quote the key if it is meant as text: "{key}"'
+        'quote the key if it is meant as text: "{key}"; inside `{{…}}` a comma ends a value, '
+        "so `target: 5,000000` makes 000000 a key: write numbers there without commas"
     ),
     "validate.key_not_text": "the key {key} under {field!r} is not text",
     "validate.key_not_text.hint": 'put the key in quotes if it is meant as text: "{key}"',

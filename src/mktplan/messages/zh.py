@@ -93,8 +93,8 @@ MESSAGES: dict[str, str] = {
     "validate.key_empty": "{field!r} 下有一个键为空（null）",
     "validate.key_empty.hint": "在冒号前写上名称：`null`、`~` 或空白都不是名称",
     "validate.key_number.hint": (
-        "在 `{{…}}` 里逗号会结束一个值，`target: 5,000000` 会把 000000 当成键：数字不要写千分位逗号"
-        '（写 5000000），若键本是文字请加引号："{key}"'
+        '若键本是文字请加引号："{key}"；在 `{{…}}` 里逗号会结束一个值，`target: 5,000000` '
+        "会把 000000 当成键：那里的数字不要写千分位逗号"
     ),
     "validate.key_not_text": "{field!r} 下的键 {key} 不是文字",
     "validate.key_not_text.hint": '如果键是文字，请加引号："{key}"',

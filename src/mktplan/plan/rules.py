@@ -376,13 +376,13 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 # A unit that counts in tens of thousands, thousands, millions … of something (万元, 千元,
 # 万次, 万UV, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's
 # target and its actuals would differ by the scale. A Chinese scale starts the unit (not 千克,
-# 千米, 千瓦, units of their own); a Latin one stands alone or before a space (k, M, k users:
-# not KOLs, MAU, mins, kcal)
+# 千米, 千瓦, 千卡, units of their own, nor 百分点 or 十分制); a Latin one stands alone or
+# before a space (k, M, k users: not KOLs, MAU, mins, kcal, nor m, metres), or after a
+# currency written in capitals (USD k: not item, week)
 _SCALED_UNIT = re.compile(
-    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)(?![克米瓦])\s*\S*"
-    r"|(?:k|m|mn|bn|w|thousands?|millions?|billions?)(?:\s+\S.*)?"
-    r"|(?:[$¥￥€£]|[A-Z]{3})\s*(?:k|m|mn|bn|thousands?|millions?|billions?)",
-    re.IGNORECASE,
+    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)(?![克米瓦卡分])\s*\S*"
+    r"|(?:[kKMw]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?"
+    r"|(?:[$¥￥€£]|[A-Z]{3})\s*(?:[kKM]|(?i:mn|bn|thousands?|millions?|billions?))"
 )
 
 

@@ -87,17 +87,20 @@ _EVENT_PATTERNS = [
     re.compile(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}(?!\s*[a-z])", re.I),
 ]
 
-# English numbers in words: two to ninety (not "one", which is "one of the leading brands"),
-# one/a hundred, thousand, million, billion, a dozen, tenfold, twice
+# English numbers in words: two to ninety and zero (not "one", which is "one of the leading
+# brands"), before a noun or percent as a digit would be (not "two-way", "seven-day"),
+# twenty-five; one/a hundred, thousand, million, billion; a dozen; tenfold, two-fold
 _WORDS = (
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    r"|ninety"
+    r"zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety"
 )
 _NUMBER = re.compile(
-    r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍|double|triple|half"
-    rf"|\b(?:{_WORDS})\b|\b(?:one|a)\s+(?:hundred|thousand|million|billion)\b"
-    rf"|\b(?:dozen|twice|(?:{_WORDS}|hundred|thousand)-?fold)\b",
+    r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
+    r"|double|triple|quadruple|half"
+    rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?(?=\s*(?:%|[a-z0-9]))(?!-)"
+    r"|\b(?:one|a)\s+(?:hundred|thousand|million|billion)\b"
+    rf"|\b(?:dozen|(?:{_WORDS}|hundred|thousand)-?fold)\b",
     re.I,
 )
 

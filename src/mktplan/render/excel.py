@@ -28,7 +28,7 @@ from mktplan.i18n import labels
 from mktplan.render import XLSX_KEYWORDS, columns, numbers
 from mktplan.render.columns import Row
 from mktplan.spreadsheet_text import FORMULA_STARTS
-from mktplan.vocab import is_percent, is_ratio
+from mktplan.vocab import is_percent, is_ratio, unit_currency
 
 Kind = Literal[
     "text", "money", "fraction", "int", "number", "roi", "date", "datetime", "kpi", "label"
@@ -120,13 +120,29 @@ class _Writer:
 
         self.wb = Workbook(write_only=True)
         self.words = words
+        self.currency = currency
         self.money = money_format(currency, shown.wan)
         self.plain_money = money_format(currency)  # chart axes
+        self._monies: dict[tuple[str, bool], str] = {}
         self.style = shown
         self.bold = Font(bold=True)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.fills: dict[str, Any] = {}
+
+    def money_of(self, unit: str | None, *, plain: bool = False) -> str | None:
+        """The number format of a KPI's money, in the currency its unit names (the plan's
+        symbol only for the plan's currency: a USD-per-click KPI in a CNY plan is not ¥);
+        None when the unit is no money. ``plain``: without 万 (chart axes)."""
+        code = unit_currency(unit, self.currency)
+        if code is None:
+            return None
+        if code == self.currency:
+            return self.plain_money if plain else self.money
+        key = (code, plain)
+        if key not in self._monies:
+            self._monies[key] = money_format(code, self.style.wan and not plain)
+        return self._monies[key]
 
     def text_cell(self, ws: Any, value: object) -> Any:
         """A cell that holds ``value`` as text, whatever it starts with."""
@@ -163,9 +179,9 @@ class _Writer:
             elif is_percent(unit):  # percent points → a real Excel percentage
                 cell = WriteOnlyCell(ws, value=_number(Decimal(amount) / 100))
                 cell.number_format = "0.0%"
-            elif numbers.is_currency(unit):
+            elif (money := self.money_of(unit)) is not None:
                 cell = WriteOnlyCell(ws, value=_number(amount))
-                cell.number_format = self.money
+                cell.number_format = money
             else:
                 cell = WriteOnlyCell(ws, value=_number(amount))
                 cell.number_format = (
@@ -670,7 +686,7 @@ def _add_daily(writer: _Writer, ev: Evaluation, w: dict[str, str]) -> _DailyRows
     def value_format(unit: str | None, value: Decimal) -> str:
         if is_percent(unit):
             return "0.0%"
-        return writer.money if numbers.is_currency(unit) else writer.count_format(value)
+        return writer.money_of(unit) or writer.count_format(value)
 
     epoch = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
     rows = [

@@ -162,8 +162,8 @@ def _value_format(writer: _Writer, unit: str | None, values: Sequence[Any]) -> s
 
     if is_percent(unit):
         return "0.0%"
-    if numbers.is_currency(unit):
-        return str(writer.plain_money)
+    if (money := writer.money_of(unit, plain=True)) is not None:
+        return money
     if is_ratio(unit) and writer.style.roi:  # ROI as 1:X, as the cells beside it
         return ROI_FORMAT
     whole = all(v is None or Decimal(v) == Decimal(v).to_integral_value() for v in values)
