@@ -110,8 +110,8 @@ ISO_CODES = frozenset(
         "ZAR",
     ]
 )
-# Scales a unit may start with before its currency (万元, 千元, 百万美元)
-_UNIT_SCALES = ("", "万", "w", "亿", "千", "百万")
+# Scales a unit may start with before its currency (万元, 千元, 百万美元, 十万元)
+_UNIT_SCALES = ("", "万", "w", "亿", "千", "百万", "十万", "千万", "百")
 
 
 def currency_of(token: str, expected: str) -> str | None:
@@ -128,11 +128,12 @@ def currency_of(token: str, expected: str) -> str | None:
     return text.upper() if text.upper() in ISO_CODES else None
 
 
-# What a KPI unit's money is read from: the part before its first / or "per" (元/次 is
-# money, 次/元 is not), and any part in brackets (cost per click (USD))
-_PER = re.compile(r"/|\bper\b", re.IGNORECASE)
-_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
-_UNIT_PARTS = re.compile(r"[\s()（）]+")
+# What a KPI unit's money is read from: the part before its first / or "per" or 每 (元/次 is
+# money), and any part in brackets (cost per click (USD)); a unit whose money is only after
+# the /, its denominator (次/元, clicks per dollar), is a count per unit of money, no money
+_PER = re.compile(r"/|\bper\b|每", re.IGNORECASE)
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_UNIT_PARTS = re.compile(r"[\s(),;:]+")
 
 
 def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
@@ -144,8 +145,9 @@ def kpi_currency(unit: str | None, plan_currency: str) -> str | None:
     return unit_currency(text, plan_currency) if text else plan_currency
 
 
-# Chinese spellings of a currency (元, 人民币, 美元): a unit part that is one, or one and then
-# another (元人民币), or one before a scale's noun, names it; 单元 and 元件 do not
+# Chinese spellings of a currency (元, 人民币, 美元), longest first so 美元 is USD before 元 is
+# CNY: a unit part that starts with one (元人民币, 元/次) or ends with one (客单价元) names it,
+# but for the words below
 _CJK_SPELLINGS = sorted(
     (
         (spelling, code)
@@ -155,30 +157,46 @@ _CJK_SPELLINGS = sorted(
     ),
     key=lambda pair: -len(pair[0]),
 )
+_NOT_MONEY_WORDS = frozenset({"单元", "公元", "元件", "元素", "元旦", "元宵"})
 _SPELLED = frozenset(s for spellings in CURRENCY_SPELLINGS.values() for s in spellings)
+# ISO codes that are also English words: a currency in a unit only in capitals (TRY, not try)
+_WORD_CODES = frozenset({"all", "cad", "cop", "mop", "pen", "php", "ron", "rub", "try"})
 
 
 def unit_currency(unit: str | None, plan_currency: str) -> str | None:
-    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none.
-    An ISO code that is no usual spelling counts written in capitals only (TRY, not try)."""
-    text = (unit or "").strip()
+    """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none."""
+    text = unicodedata.normalize("NFKC", unit or "").strip()  # ／ and （） as / and ()
     if not text:
         return None
-    numerator = _PER.split(text, maxsplit=1)[0]
-    parts = [*_UNIT_PARTS.split(numerator), *_BRACKETED.findall(text)]
-    for part in (p.strip() for p in parts):
+    numerator, *rest = _PER.split(text, maxsplit=1)
+    for where in (numerator, *_BRACKETED.findall(text)):
+        if (found := _named(_PER.split(where, maxsplit=1)[0], plan_currency)) is not None:
+            return found
+    if rest and _named(rest[0], plan_currency) is not None and not _named_in(rest[0], text):
+        return None  # money only as the denominator: a count per yuan
+    return _named(text, plan_currency)  # cost per lead in USD: anywhere else
+
+
+def _named_in(denominator: str, text: str) -> bool:
+    """Whether ``denominator`` holds more than a currency (cost/click USD, not 次/元)."""
+    return any(_named(part, "") is None for part in _UNIT_PARTS.split(denominator) if part.strip())
+
+
+def _named(text: str, plan_currency: str) -> str | None:
+    """The currency one of ``text``'s parts names, or None."""
+    for part in (p for p in _UNIT_PARTS.split(text) if p):
         for scale in _UNIT_SCALES:
             if not part.startswith(scale) or not (rest := part[len(scale) :]):
                 continue
-            folded = unicodedata.normalize("NFKC", rest).casefold()
-            if folded not in _SPELLED and rest != rest.upper():
+            if rest.casefold() in _WORD_CODES and rest != rest.upper():
                 continue  # a word that happens to be a code: try, pen, cad
             if found := currency_of(rest, plan_currency):
                 return found
+        if part in _NOT_MONEY_WORDS:
+            continue
         for spelling, code in _CJK_SPELLINGS:
             after = part[len(spelling) :] if part.startswith(spelling) else None
-            if after is not None and (not after or after in _SPELLED):
-                return (
-                    plan_currency if spelling in CURRENCY_SPELLINGS.get(plan_currency, ()) else code
-                )
+            if (after is not None and (not after or after in _SPELLED)) or part.endswith(spelling):
+                mine = spelling in CURRENCY_SPELLINGS.get(plan_currency, ())
+                return plan_currency if mine else code
     return None

@@ -285,6 +285,13 @@ def test_currency_words_and_abbreviations_in_cells(cell: str, value: str, curren
         ("try", None),  # a word, not the lira
         ("TRY", "TRY"),
         ("pounds", None),  # a weight
+        ("sgd", "SGD"),  # a code in any case, but for codes that are words
+        ("cost per click (元/次)", "CNY"),
+        ("cost per lead in USD", "USD"),
+        ("元／次", "CNY"),  # a Chinese input method's slash
+        ("元每单", "CNY"),
+        ("客单价元", "CNY"),
+        ("十万元", "CNY"),
         ("score", None),  # no currency named: no money
     ],
 )
@@ -296,6 +303,12 @@ def test_the_currency_a_kpi_unit_names(unit: str, expected: str | None) -> None:
 def test_a_date_in_a_number_column_says_so(cell: str) -> None:
     # Excel shows 3.95 formatted as a date as Mar-95, and a CSV it saves holds that text
     with pytest.raises(ValueError, match="a date where a number belongs"):
+        parse_cell(cell, "CNY")
+
+
+@pytest.mark.parametrize("cell", ["1/2", "12-15", "24/7", "13/45"])
+def test_fractions_and_ranges_are_no_dates(cell: str) -> None:
+    with pytest.raises(ValueError, match="not a number"):
         parse_cell(cell, "CNY")
 
 

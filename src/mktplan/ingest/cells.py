@@ -191,14 +191,21 @@ _MONTH_YEAR = re.compile(r"([a-z]+)\.?[\s-]+(\d{2}|\d{4})", re.IGNORECASE)
 
 
 def _reads_as_date(text: str) -> bool:
-    """Whether ``text`` is written as a date (with its year, or a month and a day)."""
-    if (found := _MONTH_YEAR.fullmatch(text)) and found.group(1).lower() in _MONTHS:
+    """Whether ``text`` is written as a date: with a month's name (Mar-95, Oct 1, 2023,
+    10月21日), or numbers with a year (1995-03-01, 3/1/1995, even 2024-13-45); not numbers
+    alone such as 1/2, 12-15 or 24/7, which may be fractions or ranges."""
+    if (month := _MONTH_YEAR.fullmatch(text)) and month.group(1).lower() in _MONTHS:
         return True
     try:
-        _read_date(text, excel=False)
+        found = _read_date(text, excel=False)
+    except InvalidValue as exc:
+        return exc.text.key == "ingest.not_calendar_date"
     except ValueError:
         return False
-    return True
+    if isinstance(found, dt.date):
+        return True
+    parts = (found.first, found.second)
+    return not found.numeric or (found.year is not None and min(parts) <= 12 and max(parts) <= 31)
 
 
 def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> CellValue:

@@ -381,8 +381,9 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 # currency written in capitals (USD k: not item, week)
 _SCALED_UNIT = re.compile(
     r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)(?![克米瓦卡分])\s*\S*"
-    r"|(?:[kKMw]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?"
-    r"|(?:[$¥￥€£]|[A-Z]{3})\s*(?:[kKM]|(?i:mn|bn|thousands?|millions?|billions?))"
+    r"|(?:[kKMwW]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?|m\s+\S.*"
+    r"|(?:[$¥￥€£]|[A-Z]{3}|(?i:usd|cny|rmb|eur|gbp|hkd|jpy))\s*"
+    r"(?:[kKmM]|(?i:mn|bn|thousands?|millions?|billions?))"
 )
 
 

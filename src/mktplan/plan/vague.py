@@ -89,7 +89,7 @@ _EVENT_PATTERNS = [
 
 # English numbers in words: two to ninety and zero (not "one", which is "one of the leading
 # brands"), before a noun or percent as a digit would be (not "two-way", "seven-day"),
-# twenty-five; one/a hundred, thousand, million, billion; a dozen; tenfold, two-fold
+# twenty-five; one/a hundred, thousand, million, billion; a dozen; twice; tenfold, two-fold
 _WORDS = (
     r"zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
@@ -98,9 +98,9 @@ _WORDS = (
 _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
     r"|double|triple|quadruple|half"
-    rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?(?=\s*(?:%|[a-z0-9]))(?!-)"
+    rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?\b(?=\s*(?:%|[a-z0-9]))(?!-)"
     r"|\b(?:one|a)\s+(?:hundred|thousand|million|billion)\b"
-    rf"|\b(?:dozen|(?:{_WORDS}|hundred|thousand)-?fold)\b",
+    rf"|\b(?:dozen|twice|(?:{_WORDS}|hundred|thousand)-?fold)\b",
     re.I,
 )
 
