@@ -454,7 +454,8 @@ def test_a_scaled_unit_is_an_error(tmp_path: Path, unit: str) -> None:
 @pytest.mark.parametrize(
     "unit",
     ["count", "CNY", "元", "元/次", "km", "次", "ratio", "KOLs", "MQLs", "MAU", "mins", "kcal",
-     "千克", "元/千次", "百分点", "十分制", "千卡", "item", "week", "team", "m"],
+     "千克", "元/千次", "百分点", "十分制", "千卡", "item", "week", "team", "m", "百度指数",
+     "千川消耗"],
 )  # fmt: skip
 def test_a_unit_without_a_scale_passes(tmp_path: Path, unit: str) -> None:
     text = mutate(

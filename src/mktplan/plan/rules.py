@@ -375,12 +375,15 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 
 # A unit that counts in tens of thousands, thousands, millions … of something (万元, 千元,
 # 万次, 万UV, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's
-# target and its actuals would differ by the scale. A Chinese scale starts the unit (not 千克,
-# 千米, 千瓦, 千卡, units of their own, nor 百分点 or 十分制); a Latin one stands alone or
+# target and its actuals would differ by the scale. A Chinese scale starts the unit, alone or
+# before money, a counter or a code (万元, 万次, 万UV: not 千克, 百分点, 百度指数, 千川消耗,
+# words of their own); a Latin one stands alone or
 # before a space (k, M, k users: not KOLs, MAU, mins, kcal, nor m, metres), or after a
 # currency written in capitals (USD k: not item, week)
 _SCALED_UNIT = re.compile(
-    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)(?![克米瓦卡分])\s*\S*"
+    r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)\s*"
+    r"(?:[\u4e00-\u9fff]{0,2}元|人民币|人次|[次人个個件单單份台条條笔筆篇粉户家张張项項场場]|"
+    r"[A-Za-z]{2,}|[$¥￥€£])?(?:\s*/.*)?"
     r"|(?:[kKMwW]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?|m\s+\S.*"
     r"|(?:[$¥￥€£]|[A-Z]{3}|(?i:usd|cny|rmb|eur|gbp|hkd|jpy))\s*"
     r"(?:[kKmM]|(?i:mn|bn|thousands?|millions?|billions?))"
