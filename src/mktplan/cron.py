@@ -135,7 +135,7 @@ class CronJob:
 class InboxRun:
     """What ingesting the inbox left to say: one message per problem, and the line saying
     why the files from then on stay in the inbox (the store could not be used, or an ingest
-    was killed before it judged its file), if so: the run then exits 4, try again."""
+    was interrupted before it stored anything), if so: the run then exits 4, try again."""
 
     problems: list[str]
     store_unavailable: str | None = None
