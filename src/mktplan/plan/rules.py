@@ -377,9 +377,8 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 # 万次, 万UV, k USD, M): exports are read in whole units (1.2万 is 12,000), so such a KPI's
 # target and its actuals would differ by the scale. A Chinese scale starts the unit, alone or
 # before money, a counter or a code (万元, 万次, 万UV: not 千克, 百分点, 百度指数, 千川消耗,
-# words of their own); a Latin one stands alone or
-# before a space (k, M, k users: not KOLs, MAU, mins, kcal, nor m, metres), or after a
-# currency written in capitals (USD k: not item, week)
+# words of their own); a Latin one stands alone or before a space (k, M, k users: not KOLs,
+# MAU, mins, kcal, nor m, metres), or after a currency (USD k, $m: not item, week)
 _SCALED_UNIT = re.compile(
     r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)\s*"
     r"(?:[\u4e00-\u9fff]{0,2}元|人民币|人次|[次人个個件单單份台条條笔筆篇粉户家张張项項场場]|"
