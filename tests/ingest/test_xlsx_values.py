@@ -89,26 +89,34 @@ def test_formula_results_a_writer_left_for_excel_to_compute_are_refused(tmp_path
     assert not store.exists()
 
 
-def test_formula_results_excel_saved_are_stored(tmp_path: Path) -> None:
-    plan = write_plan(tmp_path)
+def excel_saved(path: Path) -> Path:
+    """A workbook as Excel saves it: visits 1000 and sales `=C2*12.5` with its result 12500
+    saved, and no fullCalcOnLoad."""
     book = workbook(
-        tmp_path / "excel.xlsx",
-        [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]],
+        path, [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]]
     )
-    patched(
+    return patched(
         book,
         {
             SHEET: [(b"<f>C2*12.5</f><v />", b"<f>C2*12.5</f><v>12500</v>")],
             BOOK: [(OPENPYXL_CALC, EXCEL_CALC)],
         },
     )
-    store = tmp_path / "s.sqlite"
+
+
+def assert_excel_results_stored(plan: Path, book: Path, store: Path) -> None:
     run = run_cli("ingest", plan, book, "--store", store)
     assert run.code == 0, run.output
     assert stored(store) == {
         ("web.visits", "2024-06-01"): Decimal(1000),
         ("web.sales", "2024-06-01"): Decimal(12500),
     }
+
+
+def test_formula_results_excel_saved_are_stored(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    book = excel_saved(tmp_path / "excel.xlsx")
+    assert_excel_results_stored(plan, book, tmp_path / "s.sqlite")
 
 
 def test_a_formula_whose_saved_result_is_empty_text_is_no_value(tmp_path: Path) -> None:
@@ -425,26 +433,10 @@ def test_only_the_workbook_part_the_package_names_asks_for_recalculation(tmp_pat
     # any part ending in workbook.xml was read: a stale copy beside the real workbook (here
     # customXml/workbook.xml) refused the results Excel saved as unsaved
     plan = write_plan(tmp_path)
-    book = workbook(
-        tmp_path / "decoy.xlsx",
-        [["2024-06-01", "web.visits", 1000], ["2024-06-01", "web.sales", "=C2*12.5"]],
-    )
-    patched(
-        book,
-        {
-            SHEET: [(b"<f>C2*12.5</f><v />", b"<f>C2*12.5</f><v>12500</v>")],
-            BOOK: [(OPENPYXL_CALC, EXCEL_CALC)],
-        },
-    )
+    book = excel_saved(tmp_path / "decoy.xlsx")
     with zipfile.ZipFile(book, "a") as archive:
         archive.writestr("customXml/workbook.xml", b"<workbook>" + OPENPYXL_CALC + b"</workbook>")
-    store = tmp_path / "s.sqlite"
-    run = run_cli("ingest", plan, book, "--store", store)
-    assert run.code == 0, run.output
-    assert stored(store) == {
-        ("web.visits", "2024-06-01"): Decimal(1000),
-        ("web.sales", "2024-06-01"): Decimal(12500),
-    }
+    assert_excel_results_stored(plan, book, tmp_path / "s.sqlite")
 
 
 def test_a_number_excel_formatted_as_a_date_says_so(tmp_path: Path) -> None:
