@@ -10,6 +10,11 @@ import unicodedata
 PERCENT_UNITS = frozenset({"%", "％", "percent", "pct"})
 
 
+def normalize_text(raw: str) -> str:
+    """NFKC-folded and stripped: full-width digits, ￥, ％, ／ and （） become ASCII forms."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
 def is_percent(unit: str | None) -> bool:
     """Whether a KPI unit means percent points: ``%``, ``％``, ``percent`` or ``pct``."""
     return unit is not None and unit.strip() in PERCENT_UNITS
@@ -117,7 +122,7 @@ _UNIT_SCALES = ("", "万", "w", "亿", "千", "百万", "十万", "千万", "百
 def currency_of(token: str, expected: str) -> str | None:
     """The ISO code a currency token stands for (the ``expected`` currency when it is one of
     its spellings), or None when the token is no currency."""
-    text = unicodedata.normalize("NFKC", token).strip().casefold()
+    text = normalize_text(token).casefold()
     if not text:
         return None
     if text in CURRENCY_SPELLINGS.get(expected, ()) or text == expected.casefold():
@@ -165,7 +170,7 @@ _WORD_CODES = frozenset({"all", "cad", "cop", "mop", "pen", "php", "ron", "rub",
 
 def unit_currency(unit: str | None, plan_currency: str) -> str | None:
     """The currency a KPI unit names (see :func:`kpi_currency`), or None when it names none."""
-    text = unicodedata.normalize("NFKC", unit or "").strip()  # ／ and （） as / and ()
+    text = normalize_text(unit or "")  # ／ and （） as / and ()
     if not text:
         return None
     numerator, *rest = _PER.split(text, maxsplit=1)

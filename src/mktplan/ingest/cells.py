@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -25,7 +24,7 @@ from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
 from mktplan.plan.sources import HEADER_SCALES
 from mktplan.plan.sources import scale_factor as scale_factor  # the rule validate uses too
-from mktplan.vocab import CURRENCY_SPELLINGS, ISO_CODES, currency_of
+from mktplan.vocab import CURRENCY_SPELLINGS, ISO_CODES, currency_of, normalize_text
 
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
@@ -34,11 +33,6 @@ MAX_VALUE = Decimal(10) ** MAX_DIGITS
 NO_VALUE = frozenset(
     {"", "-", "--", "—", "——", "–", "/", "n/a", "na", "#n/a", "null", "none", "nan"}
 )
-
-
-def normalize_text(raw: str) -> str:
-    """NFKC-folded and stripped: full-width digits, ￥, ％ and （） become ASCII forms."""
-    return unicodedata.normalize("NFKC", raw).strip()
 
 
 def is_no_value(raw: str) -> bool:

@@ -26,7 +26,6 @@ from mktplan.ingest.cells import NO_VALUE as NO_VALUE
 from mktplan.ingest.cells import ParsedDates as ParsedDates
 from mktplan.ingest.cells import ParsedNumbers as ParsedNumbers
 from mktplan.ingest.cells import is_no_value as is_no_value
-from mktplan.ingest.cells import normalize_text
 from mktplan.ingest.cells import parse_date as parse_date
 from mktplan.ingest.cells import parse_dates as parse_dates
 from mktplan.ingest.cells import parse_numbers as parse_numbers
@@ -47,6 +46,7 @@ from mktplan.ingest.read.xlsx import (
 )
 from mktplan.ingest.scan import NUL_RUN, NulRun
 from mktplan.plan.sources import encoding_problem
+from mktplan.vocab import normalize_text
 
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import msg
-from mktplan.ingest.cells import CELL_SCALES, normalize_text
-from mktplan.vocab import currency_of
+from mktplan.ingest.cells import CELL_SCALES
+from mktplan.vocab import currency_of, normalize_text
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:
