@@ -177,14 +177,15 @@ def unit_currency(unit: str | None, plan_currency: str) -> str | None:
     for where in (numerator, *_BRACKETED.findall(text)):
         if (found := _named(_PER.split(where, maxsplit=1)[0], plan_currency)) is not None:
             return found
-    if rest and _named(rest[0], plan_currency) is not None and not _named_in(rest[0], text):
+    if rest and _only_money(rest[0]):
         return None  # money only as the denominator: a count per yuan
     return _named(text, plan_currency)  # cost per lead in USD: anywhere else
 
 
-def _named_in(denominator: str, text: str) -> bool:
-    """Whether ``denominator`` holds more than a currency (cost/click USD, not 次/元)."""
-    return any(_named(part, "") is None for part in _UNIT_PARTS.split(denominator) if part.strip())
+def _only_money(denominator: str) -> bool:
+    """Whether every part of ``denominator`` names a currency (次/元; not cost/click USD)."""
+    parts = [part for part in _UNIT_PARTS.split(denominator) if part.strip()]
+    return bool(parts) and all(_named(part, "") is not None for part in parts)
 
 
 def _named(text: str, plan_currency: str) -> str | None:
@@ -200,8 +201,9 @@ def _named(text: str, plan_currency: str) -> str | None:
         if part in _NOT_MONEY_WORDS:
             continue
         for spelling, code in _CJK_SPELLINGS:
-            after = part[len(spelling) :] if part.startswith(spelling) else None
-            if (after is not None and (not after or after in _SPELLED)) or part.endswith(spelling):
+            if part.endswith(spelling) or (
+                part.startswith(spelling) and part[len(spelling) :] in _SPELLED
+            ):
                 mine = spelling in CURRENCY_SPELLINGS.get(plan_currency, ())
                 return plan_currency if mine else code
     return None
