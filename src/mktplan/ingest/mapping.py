@@ -58,7 +58,6 @@ from mktplan.vocab import (
     is_ratio,
     key_text_bytes,
     kpi_currency,
-    unit_currency,
 )
 
 if TYPE_CHECKING:
@@ -614,7 +613,7 @@ def _parse_metrics(
         money = kpi_currency(unit, plan.plan.currency)  # None: a cell's currency is refused
         currency = money or plan.plan.currency
         declared = header_unit(name, currency)
-        named = unit_currency(unit, plan.plan.currency)  # a header is checked against it
+        named = money if (unit or "").strip() else None  # a header's is checked against it
         if found and named and declared.currency not in (None, named):
             raise IngestError(
                 msg(
