@@ -231,11 +231,10 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
                 str(file),
             ]
         )
-        said_by_ingest = one_line(f"{result.stdout}{result.stderr}")
+        output = f"{result.stdout}{result.stderr}"
         if result.returncode == EXIT_STORE:
-            return _rest_stays(
-                problems, lang, "cron.store_unavailable", files, index, said_by_ingest
-            )
+            why = one_line(output)
+            return _rest_stays(problems, lang, "cron.store_unavailable", files, index, why)
         if result.returncode == EXIT_INTERRUPTED and STORED_MESSAGE not in result.stderr:
             # interrupted before its commit: nothing stored, nothing judged; the run is being
             # stopped too, most likely (Ctrl-C reaches the whole group)
@@ -256,7 +255,6 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
                     said(lang, "cron.ingested_not_moved", file=file, folder=args.done, why=moved)
                 )
             continue
-        output = f"{result.stdout}{result.stderr}"
         moved = move_to(file, args.rejected)
         if isinstance(moved, str):
             line = said(lang, "cron.rejected_not_moved", file=file, folder=args.rejected, why=moved)
