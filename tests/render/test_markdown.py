@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from mktplan.errors import ReportError
 from mktplan.i18n import LANGS, labels
@@ -143,6 +144,49 @@ def test_markdown_is_not_escaped_but_html_is(tmp_path: Path) -> None:
     assert render_markdown(ev, "en", md) == "<b>Q3 & more</b>"
     assert render_markdown(ev, "en", html) == "&lt;b&gt;Q3 &amp; more&lt;/b&gt;"
     assert render_markdown(ev, "en", plain_html) == "&lt;b&gt;Q3 &amp; more&lt;/b&gt;"
+
+
+def test_html_templates_escape_plan_text_once(tmp_path: Path) -> None:
+    # Markdown's escapes (entities, backslashes before brackets) would show in an HTML page
+    # as "&amp;lt;" and "\\["; an HTML template's text, cells and tables are HTML-escaped once
+    name = "<b>Q3 & [more]</b>\nnext"
+    ev = dataclasses.replace(
+        sample_evaluation(),
+        plan=dataclasses.replace(sample_evaluation().plan, name=name),
+    )
+    page = _write(
+        tmp_path / "r.html.j2",
+        "<h1>{{ plan.name | text }}</h1><p>{{ plan.name | cell }}</p>\n"
+        "{% for row in tables.modules.rows %}{{ row[0] }};{% endfor %}\n\n"  # trim_blocks eats one
+        "{{ tables.alerts | html_table }}",
+    )
+    md = _write(tmp_path / "r.md.j2", "{{ plan.name | text }} {{ plan.name | cell }}")
+    out = render_markdown(ev, "en", page)
+    first, modules, table = out.split("\n", 2)
+    assert first == (
+        "<h1>&lt;b&gt;Q3 &amp; [more]&lt;/b&gt; next</h1>"
+        "<p>&lt;b&gt;Q3 &amp; [more]&lt;/b&gt;<br>next</p>"
+    )
+    module_names = [m.name for m in ev.modules]
+    assert modules.split(";")[:-1] == [str(escape(n)).replace("\n", "<br>") for n in module_names]
+    assert table.startswith("<table>\n<thead>\n<tr><th>")
+    assert table.count("<tr>") == len(ev.alerts) + 1
+    assert table.endswith("</tbody>\n</table>")
+    assert "&amp;amp;" not in out
+    assert "&amp;lt;" not in out
+    # Markdown templates keep Markdown's escapes
+    assert render_markdown(ev, "en", md) == (
+        "&lt;b&gt;Q3 &amp; \\[more\\]&lt;/b&gt; next &lt;b&gt;Q3 &amp; \\[more\\]&lt;/b&gt;<br>next"
+    )
+
+
+def test_html_table_escapes_hostile_cells(tmp_path: Path) -> None:
+    ev = sample_evaluation(hostile=True)
+    page = _write(tmp_path / "r.html", "{{ tables.kpis | html_table }}")
+    out = render_markdown(ev, "en", page)
+    assert "<script" not in out.lower()
+    assert "<img" not in out.lower()
+    assert out.count("<tr>") == len(ev.kpis) + 1
 
 
 def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from mktplan.evaluation import (
     ActionResult,
@@ -33,6 +33,9 @@ from mktplan.metrics import UNASSIGNED
 from mktplan.render import numbers
 from mktplan.render.weekly import period_label, recent_trend, sparkline, trend_kpis, trend_numbers
 from mktplan.vocab import is_percent
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 Format = Literal["md", "table", "xlsx", "json"]
 # text: prose from the plan or an export; module: a module id shown by its name; status,
@@ -817,6 +820,27 @@ def fit(table: TextTable, width: int) -> TextTable:
         index = max(droppable, key=lambda i: (table.priorities[i], i))
         table = table.without(index)
         del needed[index]
+
+
+def html_table(table: TextTable) -> Markup:
+    """An HTML table (for HTML templates, whose ``tables`` hold HTML-escaped cells): a
+    header row, one row per table row, numbers right-aligned."""
+    from markupsafe import Markup
+
+    def row(plain: Markup, right: Markup, cells: Sequence[str]) -> Markup:
+        return Markup("<tr>{}</tr>").format(
+            Markup("").join(
+                (right if at_right else plain).format(cell)
+                for cell, at_right in zip(cells, table.right, strict=True)
+            )
+        )
+
+    head = row(Markup("<th>{}</th>"), Markup('<th style="text-align:right">{}</th>'), table.headers)
+    plain, right = Markup("<td>{}</td>"), Markup('<td style="text-align:right">{}</td>')
+    body = Markup("\n").join(row(plain, right, cells) for cells in table.rows)
+    return Markup("<table>\n<thead>\n{}\n</thead>\n<tbody>\n{}\n</tbody>\n</table>").format(
+        head, body
+    )
 
 
 def markdown_table(table: TextTable) -> str:

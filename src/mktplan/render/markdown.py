@@ -70,10 +70,12 @@ def _folder_loader(folder: Path) -> jinja2.BaseLoader:
 
 
 def markdown_filters(
-    lang: str, shown: numbers.Style = numbers.PLAIN
+    lang: str, shown: numbers.Style = numbers.PLAIN, html: bool = False
 ) -> dict[str, Callable[..., str]]:
     """The formatting filters templates use; labels are resolved in ``lang``, numbers are
-    written in the ``shown`` style (万/亿, 1:X)."""
+    written in the ``shown`` style (万/亿, 1:X). ``html``: the template is autoescaped HTML,
+    so ``text`` and ``cell`` escape for HTML (once: Markdown's backslashes and entities would
+    show) and ``html_table`` writes a table."""
     words = labels(lang)
 
     def status(value: str) -> str:
@@ -92,9 +94,10 @@ def markdown_filters(
         "roi": numbers.roi_label,
         "date": numbers.date,
         "ts": numbers.timestamp,
-        "text": numbers.md_text,
-        "cell": numbers.md_cell,
+        "text": numbers.html_text if html else numbers.md_text,
+        "cell": numbers.html_cell if html else numbers.md_cell,
         "md_table": columns.markdown_table,
+        "html_table": columns.html_table,
         "status": status,
         "comment": comment,
         "action_status": lambda value: words.get(f"action_{value}", str(value)),
@@ -154,69 +157,66 @@ def _bytecode_cache(environment: type[jinja2.Environment]) -> jinja2.BytecodeCac
         return None
 
 
+def _escaped(name: str) -> bool:
+    """Whether a template of this file name is autoescaped (HTML or XML)."""
+    return name.lower().endswith(tuple(f".{ext}" for ext in ESCAPED_EXTENSIONS))
+
+
 def _environment(
-    loader: jinja2.BaseLoader, lang: str, shown: numbers.Style = numbers.PLAIN
+    loader: jinja2.BaseLoader,
+    lang: str,
+    shown: numbers.Style = numbers.PLAIN,
+    html: bool = False,
 ) -> jinja2.Environment:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
         loader=loader,
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=ESCAPED_EXTENSIONS,
-            disabled_extensions=(),
-            default_for_string=False,
-            default=False,
-        ),
+        autoescape=lambda name: name is not None and _escaped(name),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(SandboxedEnvironment),
         **_SYNTAX,
     )
-    env.filters.update(markdown_filters(lang, shown))
+    env.filters.update(markdown_filters(lang, shown, html))
     env.filters.update(weekly_filters(lang, shown))
     return env
 
 
 def report_tables(
-    ev: Evaluation, lang: str, units: numbers.Units | None = None
+    ev: Evaluation, lang: str, units: numbers.Units | None = None, html: bool = False
 ) -> dict[str, columns.TextTable]:
-    """Each report table as Markdown-safe texts, from its column specification."""
+    """Each report table as Markdown-safe texts (``html``: HTML-escaped ones), from its
+    column specification."""
     shown = columns.display(ev, lang, units)
+    cell: Callable[[str], str] = numbers.html_cell if html else numbers.md_cell
     channels = columns.channel_parts(ev)
     return {
-        "summary": columns.text_table(
-            columns.SUMMARY, ev.summary_kpis(), "md", shown, numbers.md_cell
-        ),
-        "tracking": columns.text_table(columns.TRACKING, ev.tracking, "md", shown, numbers.md_cell),
-        "tasks": columns.text_table(columns.TASKS, ev.actions, "md", shown, numbers.md_cell),
-        "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, numbers.md_cell),
-        "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, numbers.md_cell),
-        "alerts": columns.text_table(columns.ALERTS, ev.alerts, "md", shown, numbers.md_cell),
-        "lines": columns.text_table(
-            columns.BUDGET_LINES, ev.budget.lines, "md", shown, numbers.md_cell
-        ),
-        "period": columns.text_table(
-            columns.PERIOD, ev.summary_kpis(), "md", shown, numbers.md_cell
-        ),
+        "summary": columns.text_table(columns.SUMMARY, ev.summary_kpis(), "md", shown, cell),
+        "tracking": columns.text_table(columns.TRACKING, ev.tracking, "md", shown, cell),
+        "tasks": columns.text_table(columns.TASKS, ev.actions, "md", shown, cell),
+        "kpis": columns.text_table(columns.KPIS, ev.kpis, "md", shown, cell),
+        "modules": columns.text_table(columns.MODULES, ev.modules, "md", shown, cell),
+        "alerts": columns.text_table(columns.ALERTS, ev.alerts, "md", shown, cell),
+        "lines": columns.text_table(columns.BUDGET_LINES, ev.budget.lines, "md", shown, cell),
+        "period": columns.text_table(columns.PERIOD, ev.summary_kpis(), "md", shown, cell),
         "trend": columns.text_table(
             columns.COMPACT_TREND,
             columns.trend_lines(ev, shown.style),
             "md",
             shown,
-            numbers.md_cell,
+            cell,
         ),
-        "kpi_channels": columns.text_table(
-            columns.KPI_CHANNELS, channels[0], "md", shown, numbers.md_cell
-        ),
+        "kpi_channels": columns.text_table(columns.KPI_CHANNELS, channels[0], "md", shown, cell),
         "module_channels": columns.text_table(
-            columns.MODULE_CHANNELS, channels[1], "md", shown, numbers.md_cell
+            columns.MODULE_CHANNELS, channels[1], "md", shown, cell
         ),
     }
 
 
 def template_context(
-    ev: Evaluation, lang: str, units: numbers.Units | None = None
+    ev: Evaluation, lang: str, units: numbers.Units | None = None, html: bool = False
 ) -> dict[str, Any]:
     """What a template sees: ``ev`` (the Evaluation), ``plan``, ``L`` (labels), ``lang``,
     ``summary_kpis`` (plan-level KPIs, then module KPIs with a target) and ``tables`` (each
@@ -229,7 +229,7 @@ def template_context(
         "L": labels(lang),
         "lang": lang,
         "summary_kpis": summary,
-        "tables": report_tables(ev, lang, units),
+        "tables": report_tables(ev, lang, units, html),
     }
 
 
@@ -253,7 +253,8 @@ def render_markdown(
         else (template.parent, template.name)
     )
     shown = numbers.style(lang, units)
-    env = _environment(_folder_loader(folder), lang, shown)
+    html = _escaped(name)
+    env = _environment(_folder_loader(folder), lang, shown, html)
     module_names = {m.id: m.name for m in ev.modules}
     plan_label = labels(lang)["plan_level"]
     env.filters["module_name"] = lambda value: (
@@ -261,7 +262,7 @@ def render_markdown(
     )
     where = str(template) if template is not None else name
     try:
-        return env.get_template(name).render(template_context(ev, lang, units))
+        return env.get_template(name).render(template_context(ev, lang, units, html))
     except jinja2.TemplateNotFound as exc:
         raise ReportError(
             msg("template.not_found", name=str(exc.name)),

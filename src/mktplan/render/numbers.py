@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 from mktplan.vocab import is_currency as is_currency
 from mktplan.vocab import is_percent, is_ratio
@@ -316,6 +319,24 @@ def _md_cell(value: object) -> str:
 
 
 _md_cell_text = functools.lru_cache(maxsize=8192)(_md_cell)
+
+
+def html_text(value: object) -> Markup:
+    """Text from a plan or an export inside a line of an HTML template (its ``text``
+    filter): ``&``, ``<``, ``>`` and quotes as entities, control characters removed, line
+    breaks as one space; Markup, so the template's autoescaping leaves it as it is."""
+    from markupsafe import escape
+
+    out = without_controls(text(value))
+    return escape(_LINE_BREAKS.sub(" ", out) if "\n" in out else out)
+
+
+def html_cell(value: object) -> Markup:
+    """Text from a plan or an export in a cell of an HTML template (its ``cell`` filter and
+    its ``tables``): as :func:`html_text`, line breaks as ``<br>``."""
+    from markupsafe import Markup, escape
+
+    return Markup("<br>").join(escape(without_controls(text(value)).strip()).split("\n"))
 
 
 def one_line(value: str) -> str:
