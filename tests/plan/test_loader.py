@@ -243,7 +243,7 @@ def test_inf_and_nan_are_numbers_by_the_core_schema() -> None:
 def test_an_infinite_budget_is_an_error_not_a_crash(tmp_path: Path) -> None:
     run = run_cli("validate", write(tmp_path, mutate("total: 100000", "total: .inf")))
     assert run.code == 1
-    assert ":12 budget.total: Infinity is not a finite number for 'total'" in run.stdout
+    assert ":12 budget.total: .inf is not a finite number for 'total'" in run.stdout
 
 
 def test_explicit_core_tags_and_other_tags() -> None:

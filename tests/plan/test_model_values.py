@@ -148,6 +148,29 @@ def test_a_boolean_where_text_belongs_is_named_as_yaml_writes_it(tmp_path: Path)
     assert '"true"' in (error.hint or "")
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1e3", "1e3"),  # not 1E+3
+        ("0x1F", "0x1F"),  # not 31
+        ("0o17", "0o17"),  # not 15
+        ("TRUE", "TRUE"),  # not true
+        ("+12.50", "+12.50"),
+    ],
+)
+def test_a_value_that_is_not_text_is_quoted_as_the_plan_wrote_it(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    text = mutate("    name: Online", f"    name: {written}  # a comment")
+    error = only_error(tmp_path, text)
+    assert error.message == f"{shown} is not text for 'name'"
+
+
+def test_a_value_in_a_one_line_mapping_is_quoted_as_written(tmp_path: Path) -> None:
+    error = only_error(tmp_path, mutate("target: 130000,", "target: TRUE,"))
+    assert error.message == "TRUE is not a number for 'target'"
+
+
 def test_an_owner_true_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
     error = only_error(tmp_path, mutate("owner: Chen Jing", "owner: true"))
     assert error.message == "true is not text for 'owner'"

@@ -18,6 +18,7 @@ means to mktplan exactly what it means to every YAML tool.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,6 +55,31 @@ class LoadedYaml:
     data: Any
     file: str
     marks: dict[Loc, Mark] = field(default_factory=dict)
+    text: str = ""  # the document's source, for quoting a value as it was written
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        """The source's lines as YAML counts them (NEL, LS and PS are no line breaks)."""
+        return re.split(r"\r\n|\r|\n", self.text)
+
+    def written(self, loc: Loc, value: object) -> str | None:
+        """How the plan wrote ``value``, the plain scalar (a number, true, null) at ``loc``
+        (``1e3`` rather than 1E+3, ``0x1F`` rather than 31), or None when ``loc`` has no
+        mark of its own or the text there does not read as ``value``."""
+        mark = self.marks.get(loc)
+        if mark is None or isinstance(value, str):
+            return None
+        lines = self._lines
+        if not 0 < mark.line <= len(lines):
+            return None
+        found = _PLAIN_TOKEN.match(lines[mark.line - 1], mark.column - 1)
+        if found is None:
+            return None
+        try:
+            read = _core_value(found.group())
+        except ValueError:
+            return None
+        return found.group() if type(read) is type(value) and read == value else None
 
     def mark(self, loc: Loc) -> Mark | None:
         """The mark of ``loc`` or of its nearest ancestor that has one."""
@@ -65,6 +91,10 @@ class LoadedYaml:
             probe = probe[:-1]
         return self.marks.get(())
 
+
+# A plain scalar that is no text (a number, true, null) as written: up to a blank, a comment
+# or a flow collection's punctuation.
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
 
 # NEL, LS and PS: line breaks to YAML 1.1 and so to PyYAML, ordinary characters to YAML 1.2
 # (spec 5.4), as text pasted from a web page or a chat may hold them. They are read through
@@ -413,7 +443,7 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         raise PlanError(msg("yaml.invalid", problem=str(exc)), file=file) from None
     except RecursionError:
         raise PlanError(msg("yaml.too_deep", depth=MAX_DEPTH), file=file) from None
-    return LoadedYaml(data=data, file=file, marks=builder.marks)
+    return LoadedYaml(data=data, file=file, marks=builder.marks, text=text)
 
 
 def read_text_file(path: Path, *, what: str = "plan") -> str:

@@ -150,11 +150,12 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             tags = members[loc]
             if not tags:
                 continue  # told already, with the union's first error
-            message, hint = _fits_no_type(error.get("input"), loc, tags)
+            value = error.get("input")
+            message, hint = _fits_no_type(value, loc, tags, loaded.written(loc, value))
             members[loc] = []
             kind = "invalid_type"
         else:
-            message, hint = _explain(error, loc)
+            message, hint = _explain(error, loc, loaded.written(loc, error.get("input")))
         mark = loaded.mark(loc)
         findings.append(
             Finding.of(
@@ -186,8 +187,11 @@ _UNION_HINTS = {"table": "validate.source_table_from_one.hint", "scale": "ingest
 _as_yaml = _shown
 
 
-def _fits_no_type(value: object, loc: Loc, tags: list[str]) -> tuple[Msg, Msg | None]:
-    """The one finding for a value that fits none of a union's types (tagged ``tags``)."""
+def _fits_no_type(
+    value: object, loc: Loc, tags: list[str], written: str | None = None
+) -> tuple[Msg, Msg | None]:
+    """The one finding for a value that fits none of a union's types (tagged ``tags``);
+    ``written``: the value as the plan wrote it, when known."""
     kinds = list(dict.fromkeys(msg(_MEMBER_KINDS[t]) for t in tags if t in _MEMBER_KINDS))
     if not kinds:
         kinds = [msg("validate.kind_other")]
@@ -197,7 +201,12 @@ def _fits_no_type(value: object, loc: Loc, tags: list[str]) -> tuple[Msg, Msg | 
     field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     hint_key = next((_UNION_HINTS[p] for p in reversed(loc) if p in _UNION_HINTS), None)
     return (
-        msg("validate.fits_no_type", value=_as_yaml(value), field=field_name, kinds=listed),
+        msg(
+            "validate.fits_no_type",
+            value=written or _as_yaml(value),
+            field=field_name,
+            kinds=listed,
+        ),
         msg(hint_key) if hint_key else None,
     )
 
@@ -246,13 +255,17 @@ _TYPE_HINTS: dict[str, dict[type, Msg]] = {
 }
 
 
-def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
-    """The message and hint of one pydantic error at ``loc``, as catalogue sentences."""
+def _explain(
+    error: Any, loc: Loc, written: str | None = None
+) -> tuple[Msg | str, Msg | str | None]:
+    """The message and hint of one pydantic error at ``loc``, as catalogue sentences;
+    ``written``: the value as the plan wrote it, when known."""
     kind = error["type"]
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     hint_key = _FIELD_HINTS.get(field_name)
     hint: Msg | str | None = msg(hint_key) if hint_key else None
     value = error.get("input")
+    shown = written or _shown(value)
     context = error.get("ctx", {})
     if kind == "extra_forbidden":
         model = model_at(loc[:-1])
@@ -280,26 +293,26 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
         )
     if kind == "literal_error":
         return (
-            msg("validate.not_allowed", value=_shown(value), field=field_name),
+            msg("validate.not_allowed", value=shown, field=field_name),
             msg("validate.hint_use_one_of", expected=_choices(str(context.get("expected", "")))),
         )
     if kind.startswith(("date_", "datetime_")):
         reason = str(error["msg"]).partition(", ")[2]
         if reason:
-            text = msg("validate.bad_date_why", value=_shown(value), field=field_name, why=reason)
+            text = msg("validate.bad_date_why", value=shown, field=field_name, why=reason)
         else:
-            text = msg("validate.bad_date", value=_shown(value), field=field_name)
+            text = msg("validate.bad_date", value=shown, field=field_name)
         return text, msg("validate.hint_dates")
     if kind == "finite_number":
         return (
-            msg("validate.not_finite", value=_shown(value), field=field_name),
+            msg("validate.not_finite", value=shown, field=field_name),
             msg("validate.hint_plain_number"),
         )
     if kind == "decimal_max_places":
         return (
             msg(
                 "validate.too_many_places",
-                value=_shown(value),
+                value=shown,
                 field=field_name,
                 limit=context.get("decimal_places"),
             ),
@@ -308,7 +321,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
     if kind in ("decimal_max_digits", "decimal_whole_digits"):
         limit = context.get("max_digits", context.get("whole_digits"))
         return (
-            msg("validate.too_many_digits", value=_shown(value), field=field_name, limit=limit),
+            msg("validate.too_many_digits", value=shown, field=field_name, limit=limit),
             msg("validate.too_many_digits.hint", limit=limit),
         )
     if kind.startswith("decimal_") or kind in ("float_parsing", "int_parsing", "float_type"):
@@ -318,7 +331,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             hint = msg(
                 "validate.hint_money_percent", number=_plain(Decimal(percent[1])), field=field_name
             )
-        return msg("validate.not_a_number", value=_shown(value), field=field_name), hint
+        return msg("validate.not_a_number", value=shown, field=field_name), hint
     if kind == "string_pattern_mismatch":
         # currency and the plan's id have patterns of their own: the id hint misled them
         if field_name == "currency":
@@ -327,7 +340,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
             pattern_hint = msg("validate.hint_plan_id")
         else:
             pattern_hint = msg("validate.hint_ids")
-        return msg("validate.bad_id", value=_shown(value), field=field_name), pattern_hint
+        return msg("validate.bad_id", value=shown, field=field_name), pattern_hint
     if kind == "out_of_range" or isinstance(context.get("text"), Msg):
         # raised by the model with its catalogue sentences (plan/bounds.py, checkpoints)
         text = context.get("text")
@@ -349,7 +362,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
         code, name, _hint = _LIMITS[kind]
         limit = context.get(name)
         return (
-            msg(code, value=_shown(value), field=field_name, limit=limit),
+            msg(code, value=shown, field=field_name, limit=limit),
             hint or _limit_hint(loc, field_name, kind, limit),
         )
     if (kind == "string_type" and value is None) or kind == "string_too_short":
@@ -360,7 +373,7 @@ def _explain(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
         )
     if kind in TYPE_ERRORS:
         return (
-            msg("validate." + kind, value=_as_yaml(value), field=field_name),
+            msg("validate." + kind, value=shown, field=field_name),
             hint or _TYPE_HINTS.get(kind, {}).get(type(value)),
         )
     if field_name:
