@@ -157,9 +157,12 @@ def _bytecode_cache(environment: type[jinja2.Environment]) -> jinja2.BytecodeCac
         return None
 
 
+_ESCAPED_ENDINGS = tuple(f".{ext}" for ext in ESCAPED_EXTENSIONS)
+
+
 def _escaped(name: str) -> bool:
     """Whether a template of this file name is autoescaped (HTML or XML)."""
-    return name.lower().endswith(tuple(f".{ext}" for ext in ESCAPED_EXTENSIONS))
+    return name.lower().endswith(_ESCAPED_ENDINGS)
 
 
 def _environment(

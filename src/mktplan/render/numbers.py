@@ -299,11 +299,15 @@ def md_text(value: object) -> str:
     filter: a heading, a list item, a paragraph): as :func:`_md_escaped`, with line breaks
     and the blanks around them as one space (a name over two lines would start a heading or
     a rule of its own), ``-`` for None."""
-    out = _md_escaped(value)
-    return _LINE_BREAKS.sub(" ", out) if "\n" in out else out
+    return _on_one_line(_md_escaped(value))
 
 
 _LINE_BREAKS = re.compile(r"[ ]*\n\s*")
+
+
+def _on_one_line(out: str) -> str:
+    """``out`` with each line break and the blanks around it as one space."""
+    return _LINE_BREAKS.sub(" ", out) if "\n" in out else out
 
 
 def md_cell(value: object) -> str:
@@ -327,8 +331,7 @@ def html_text(value: object) -> Markup:
     breaks as one space; Markup, so the template's autoescaping leaves it as it is."""
     from markupsafe import escape
 
-    out = without_controls(text(value))
-    return escape(_LINE_BREAKS.sub(" ", out) if "\n" in out else out)
+    return escape(_on_one_line(without_controls(text(value))))
 
 
 def html_cell(value: object) -> Markup:

@@ -186,6 +186,7 @@ _INSERT = (
     "file_id, row_number) VALUES "
 )
 _ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_ONE = _INSERT + _ROW
 # rows bound to one INSERT statement: 990 parameters, within SQLite's oldest limit of 999
 ROWS_PER_INSERT = 99
 _INSERT_MANY = _INSERT + ", ".join([_ROW] * ROWS_PER_INSERT)
@@ -211,7 +212,7 @@ def insert_new(conn: sqlite3.Connection, rows: Sequence[Inserted], *, alone: boo
     whole = len(ordered) - len(ordered) % ROWS_PER_INSERT
     if whole:  # ROWS_PER_INSERT rows a statement: 40 % less time than a statement a row
         conn.executemany(_INSERT_MANY, _flat_groups(ordered[:whole], ROWS_PER_INSERT))
-    conn.executemany(_INSERT + _ROW, ordered[whole:])
+    conn.executemany(_INSERT_ONE, ordered[whole:])
     spans = []
     for (plan_id, kpi), group in groupby(ordered, key=itemgetter(0, 1)):
         days = [row[2] for row in group]
