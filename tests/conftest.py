@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import io
+import json
+import locale
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +21,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+# imported before the commands' environment is taken (command_env below): their imports set
+# two start-up settings (OpenBLAS's threads, pydantic's plugins) that every command sets too
+import mktplan.cli
+import mktplan.ingest  # noqa: F401
+from tests.forkserver import needs_fresh_start
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
@@ -30,29 +43,122 @@ class Run:
         return self.stdout + self.stderr
 
 
+COMMAND_TIMEOUT = 300  # seconds
+
+
 def run_cli(
     *args: str | os.PathLike[str],
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     prefix: Sequence[str] = (),
 ) -> Run:
-    """Run the real entry point in a subprocess, as a user would; ``prefix`` is a command
+    """Run the real entry point in a process of its own, as a user would (forked from one
+    that has imported mktplan already, see tests/forkserver.py); ``prefix`` is a command
     that runs it (setpriv, to drop root's right to read any file)."""
-    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    full_env.pop("MKTPLAN_STORE", None)
-    full_env.pop("MKTPLAN_LANG", None)  # a test names the language it expects
-    if env:
-        full_env.update(env)
+    full_env = command_env(env)
+    forked = not (prefix or _FORKS.fresh or needs_fresh_start(_FORKS.env, full_env))
+    if forked and _FORKS.lock.acquire(blocking=False):
+        try:
+            return _FORKS.run([str(arg) for arg in args], cwd or Path.cwd(), full_env)
+        finally:
+            _FORKS.lock.release()
     proc = subprocess.run(
         [*prefix, sys.executable, "-m", "mktplan", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
         env=full_env,
-        timeout=300,
+        timeout=COMMAND_TIMEOUT,
         check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a command a test runs: this one's, without colour, 200 columns
+    wide, with no store or language of the tester's own."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    full_env.pop("MKTPLAN_STORE", None)
+    full_env.pop("MKTPLAN_LANG", None)  # a test names the language it expects
+    if env:
+        full_env.update(env)
+    return full_env
+
+
+class _ForkServer:
+    """This test process's tests/forkserver.py, started at its first command."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.env = command_env()
+        self.fresh = os.environ.get("MKTPLAN_TEST_FRESH") == "1" or not hasattr(os, "fork")
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.folder: Path | None = None
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
+        proc = self._started()
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        assert self.folder is not None
+        out, err = self.folder / "stdout", self.folder / "stderr"
+        request = {
+            "args": args,
+            "cwd": str(cwd),
+            "env": env,
+            "stdout": str(out),
+            "stderr": str(err),
+        }
+        proc.stdin.write(json.dumps(request).encode() + b"\n")
+        proc.stdin.flush()
+        pid = int(self._answer(proc, "pid", None))
+        try:
+            code = int(self._answer(proc, "exit", COMMAND_TIMEOUT))
+        except subprocess.TimeoutExpired:
+            os.kill(pid, signal.SIGKILL)
+            self._answer(proc, "exit", None)
+            raise
+        return Run(code, _text(out.read_bytes()), _text(err.read_bytes()))
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.proc is not None and self.proc.poll() is None:
+            return self.proc
+        self.folder = Path(tempfile.mkdtemp(prefix="mktplan-test-forks-"))
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("forkserver.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            env=self.env,
+        )
+        atexit.register(self.close)
+        return self.proc
+
+    @staticmethod
+    def _answer(proc: subprocess.Popen[bytes], word: str, timeout: float | None) -> str:
+        assert proc.stdout is not None
+        if timeout is not None and not select.select([proc.stdout], [], [], timeout)[0]:
+            raise subprocess.TimeoutExpired(word, timeout)
+        line = proc.stdout.readline().decode()
+        if not line.startswith(word + " "):
+            raise RuntimeError(f"tests/forkserver.py answered {line!r}, not {word}")
+        return line.split(" ", 1)[1]
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _text(data: bytes) -> str:
+    """Bytes as ``subprocess.run(text=True)`` reads them: the locale's encoding, universal
+    newlines."""
+    encoding = locale.getpreferredencoding(False)
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
+
+
+_FORKS = _ForkServer()
 
 
 @pytest.fixture
