@@ -44,6 +44,7 @@ class Run:
 
 
 COMMAND_TIMEOUT = 300  # seconds
+START_TIMEOUT = 120  # seconds for tests/forkserver.py to start (its imports) and fork
 
 
 def run_cli(
@@ -86,69 +87,88 @@ def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
 
 
 class _ForkServer:
-    """This test process's tests/forkserver.py, started at its first command."""
+    """This test process's tests/forkserver.py, started at its first command (and again
+    after anything went wrong with it)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.env = command_env()
         self.fresh = os.environ.get("MKTPLAN_TEST_FRESH") == "1" or not hasattr(os, "fork")
         self.proc: subprocess.Popen[bytes] | None = None
-        self.folder: Path | None = None
+        self.folder = Path(tempfile.mkdtemp(prefix="mktplan-test-forks-"))
+        atexit.register(self.close)
 
     def run(self, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
+        files = {name: self.folder / name for name in ("stdout", "stderr", "failed")}
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        request = {"args": args, "cwd": str(cwd.absolute()), "env": env}
+        request.update({name: str(path) for name, path in files.items()})
         proc = self._started()
-        assert proc.stdin is not None
-        assert proc.stdout is not None
-        assert self.folder is not None
-        out, err = self.folder / "stdout", self.folder / "stderr"
-        request = {
-            "args": args,
-            "cwd": str(cwd),
-            "env": env,
-            "stdout": str(out),
-            "stderr": str(err),
-        }
-        proc.stdin.write(json.dumps(request).encode() + b"\n")
-        proc.stdin.flush()
-        pid = int(self._answer(proc, "pid", None))
         try:
-            code = int(self._answer(proc, "exit", COMMAND_TIMEOUT))
-        except subprocess.TimeoutExpired:
-            os.kill(pid, signal.SIGKILL)
-            self._answer(proc, "exit", None)
+            _write_all(proc, json.dumps(request).encode() + b"\n")
+            pid = int(self._answer(proc, "pid", START_TIMEOUT))
+            try:
+                code = int(self._answer(proc, "exit", COMMAND_TIMEOUT))
+            except subprocess.TimeoutExpired:
+                os.kill(pid, signal.SIGKILL)
+                raise
+        except BaseException:  # a timeout, Ctrl-C, a server gone: start a new one next time
+            self._stop()
             raise
-        return Run(code, _text(out.read_bytes()), _text(err.read_bytes()))
+        if files["failed"].exists():
+            raise RuntimeError(
+                f"the forked command could not start:\n{files['failed'].read_text()}"
+            )
+        return Run(code, _text(files["stdout"].read_bytes()), _text(files["stderr"].read_bytes()))
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self.proc is not None and self.proc.poll() is None:
             return self.proc
-        self.folder = Path(tempfile.mkdtemp(prefix="mktplan-test-forks-"))
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("forkserver.py"))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            cwd=ROOT,
-            env=self.env,
-        )
-        atexit.register(self.close)
+        with open(self.folder / "server.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("forkserver.py"))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                bufsize=0,  # unbuffered: a line read is never more than the line
+                cwd=ROOT,
+                env=self.env,
+            )
         return self.proc
 
-    @staticmethod
-    def _answer(proc: subprocess.Popen[bytes], word: str, timeout: float | None) -> str:
+    def _answer(self, proc: subprocess.Popen[bytes], word: str, timeout: float) -> str:
         assert proc.stdout is not None
-        if timeout is not None and not select.select([proc.stdout], [], [], timeout)[0]:
+        if not select.select([proc.stdout], [], [], timeout)[0]:
             raise subprocess.TimeoutExpired(word, timeout)
         line = proc.stdout.readline().decode()
         if not line.startswith(word + " "):
-            raise RuntimeError(f"tests/forkserver.py answered {line!r}, not {word}")
+            log = (self.folder / "server.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"tests/forkserver.py answered {line!r}, not {word}:\n{log}")
         return line.split(" ", 1)[1]
+
+    def _stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
     def close(self) -> None:
         if self.proc is not None and self.proc.stdin is not None:
             self.proc.stdin.close()
-            self.proc.wait(timeout=30)
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_all(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    assert proc.stdin is not None
+    view = memoryview(data)
+    while view:
+        written = proc.stdin.write(view)
+        view = view[written or 0 :]
 
 
 def _text(data: bytes) -> str:

@@ -126,3 +126,21 @@ def test_reports_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
             seeded = [run_cli(*args, env={"PYTHONHASHSEED": seed}) for seed in ("1", "2")]
             assert seeded[0].code in (0, 3), seeded[0].output
             assert seeded[0] == seeded[1]
+
+
+def test_a_command_that_cannot_start_is_an_error_not_the_last_output(tmp_path: Path) -> None:
+    assert run_cli("--version").code == 0
+    with pytest.raises(RuntimeError, match="could not start"):
+        run_cli("validate", Q3, cwd=tmp_path / "no-such-folder")
+    with pytest.raises(RuntimeError, match="could not start"):
+        run_cli("validate", Q3, env={"MKTPLAN_X": "nul\0byte"})
+    assert run_cli("validate", Q3).code == 0
+
+
+def test_a_relative_folder_is_the_tests_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "plan.yaml").write_bytes(Q3.read_bytes())
+    assert run_cli("validate", "plan.yaml", cwd=Path("sub")).code == 0
