@@ -374,3 +374,23 @@ def test_the_same_problem_on_consecutive_rows_is_said_once(tmp_path: Path) -> No
     assert "98 rows rejected" in run.stderr
     zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
     assert "（共 97 行相同）" in zh.stderr
+
+
+def test_cells_refused_for_one_reason_are_one_line_from_the_first_text_to_the_last(
+    tmp_path: Path,
+) -> None:
+    # GA4's "Date + hour" without a date_format, then its "Nth day" (periods, not dates)
+    plan = write_plan(tmp_path)
+    hours = "".join(f"20240602{hour:02d},web.sales,{hour}\n" for hour in range(10, 21))
+    periods = "".join(f"{n:04d},web.sales,1\n" for n in range(6))
+    bad = write(tmp_path, "ga4.csv", "date,kpi,value\n" + hours + periods)
+    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "ga4.csv:2–12 date: '2024060210' … '2024060220': a date and an hour" in run.stderr
+    assert '`date_format: "%Y%m%d%H"`' in run.stderr
+    assert "(the same on 11 rows)" in run.stderr
+    assert "ga4.csv:13–18 date: '0000' … '0005': a number, not a date" in run.stderr
+    assert "Nth day" in run.stderr
+    assert run.stderr.count("error ") == 2
+    zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
+    assert "'2024060210' … '2024060220'：是日期加小时" in zh.stderr

@@ -72,13 +72,14 @@ def test_the_rejects_file_keeps_english_reasons(tmp_path: Path) -> None:
     [
         (
             "en",
-            "error b.csv:2 date: '01/02/2024': day/month order cannot be told: no day in this "
-            "column is above 12; set the source's `date_format:`, e.g. %m/%d/%Y or %d/%m/%Y",
+            "error b.csv:2–3 date: '01/02/2024' … '03/04/2024': day/month order cannot be "
+            "told: no day in this column is above 12; set the source's `date_format:`, e.g. "
+            "%m/%d/%Y or %d/%m/%Y (the same on 2 rows)",
         ),
         (
             "zh",
-            "错误 b.csv:2 date: '01/02/2024'：无法判断日/月顺序：此列没有大于 12 的日；请设置数据"
-            "来源的 `date_format:`，例如 %m/%d/%Y 或 %d/%m/%Y",
+            "错误 b.csv:2–3 date: '01/02/2024' … '03/04/2024'：无法判断日/月顺序：此列没有大于 "
+            "12 的日；请设置数据来源的 `date_format:`，例如 %m/%d/%Y 或 %d/%m/%Y（共 2 行相同）",
         ),
     ],
 )

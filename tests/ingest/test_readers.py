@@ -104,7 +104,19 @@ def test_parse_date_excel_serial_only_for_excel() -> None:
         parse_date("45453")
 
 
-@pytest.mark.parametrize(("raw", "why"), [("2024-02-30", "calendar"), ("June 10", "not a date")])
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("2024-02-30", "calendar"),
+        ("June 10", "not a date on its own"),
+        ("2024041623", "a date and an hour"),  # GA4's dateHour
+        ("2024041624", "not a date; write"),  # no hour 24
+        ("2024023012", "not a date; write"),  # no 30 February
+        ("0027", "a number, not a date"),  # GA4's "Nth day"
+        ("7", "a number, not a date"),
+        ("1234567890", "not a date; write"),
+    ],
+)
 def test_parse_date_rejects(raw: str, why: str) -> None:
     with pytest.raises(ValueError, match=why):
         parse_date(raw)

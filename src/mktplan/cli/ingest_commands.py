@@ -24,7 +24,7 @@ from mktplan.cli.options import (
 )
 from mktplan.cli.output import console, error_console, format_error, format_finding, speak, spoken
 from mktplan.errors import EXIT_INVALID, EXIT_OK, Finding, IngestError, UsageError
-from mktplan.i18n import message, msg
+from mktplan.i18n import Msg, message, msg
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -137,17 +137,66 @@ def _print_rejections(exc: IngestError) -> None:
 def _runs(findings: Sequence[Finding]) -> list[tuple[Finding, int | None, int]]:
     """The findings with the same problem on consecutive rows said once: (the first, the
     last row's line, how many rows). A year-grouped export refused on each of its 97 rows
-    for the same '2024' is one line, not 50 and "47 more"."""
+    for the same '2024' is one line, not 50 and "47 more"; dates refused for a reason of
+    their whole column with different texts ('0000' … '0027', GA4's "Nth day") are one line
+    naming the first and the last text."""
     runs: list[tuple[Finding, int | None, int]] = []
     for finding in findings:
         if runs:
             first, last, rows = runs[-1]
-            same = dataclasses.replace(finding, line=first.line) == first
-            if same and finding.line is not None and last is not None and finding.line > last:
-                runs[-1] = (first, finding.line, rows + 1)
-                continue
+            if last is not None and finding.line is not None and finding.line > last:
+                if dataclasses.replace(finding, line=first.line) == first:
+                    runs[-1] = (first, finding.line, rows + 1)
+                    continue
+                if (why := _cell_reason(finding)) is not None and why == _cell_reason(first):
+                    value = _cell_value(finding)
+                    runs[-1] = (_cells_between(first, value), finding.line, rows + 1)
+                    continue
         runs.append((finding, finding.line, 1))
     return runs
+
+
+# Reasons that a date column as a whole gives: its rows are refused together, whatever
+# each one's text (a bad number or a rate's duplicate rows stay one line each)
+_COLUMN_REASONS = frozenset(
+    {
+        "ingest.date_and_hour",
+        "ingest.period_number",
+        "ingest.year_not_day",
+        "ingest.date_range",
+        "ingest.date_incomplete",
+        "ingest.date_order_unknown",
+        "ingest.no_year",
+        "ingest.year_ambiguous",
+    }
+)
+
+
+def _cell_reason(finding: Finding) -> tuple[object, ...] | None:
+    """What a finding of a cell refused for its date column's reason says apart from the
+    cell's text and line: its place and its reason; None for any other finding."""
+    text = finding.text
+    if text is None or text.key not in ("ingest.rejected_cell", "ingest.rejected_cells"):
+        return None
+    why = dict(text.params)["why"]
+    if not isinstance(why, Msg) or why.key not in _COLUMN_REASONS:
+        return None
+    return (finding.file, finding.path, finding.code, finding.severity, finding.hint, why)
+
+
+def _cell_value(finding: Finding) -> object:
+    assert finding.text is not None
+    params = dict(finding.text.params)
+    return params["value"] if finding.text.key == "ingest.rejected_cell" else params["last"]
+
+
+def _cells_between(first: Finding, last: object) -> Finding:
+    """The finding of a run of refused cells, from the first's text to ``last``."""
+    assert first.text is not None
+    params = dict(first.text.params)
+    start = params["value"] if first.text.key == "ingest.rejected_cell" else params["first"]
+    sentence = msg("ingest.rejected_cells", first=start, last=last, why=params["why"])
+    return dataclasses.replace(first, message=sentence.render("en"), text=sentence)
 
 
 @app.command()

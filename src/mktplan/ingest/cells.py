@@ -428,6 +428,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_HOUR = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)([01]\d|2[0-3])")
 _EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's leap-year bug
 # 11/17/2025 or 17/11/2025 (also with . or -), and 10/21 without a year
@@ -509,7 +510,22 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
         if ranges:
             return _read_date(ranged.group(1).strip(), excel)
         raise InvalidValue(msg("ingest.date_range"))
-    raise InvalidValue(msg("ingest.not_a_date"))
+    raise InvalidValue(msg(_not_a_date(text)))
+
+
+def _not_a_date(text: str) -> str:
+    """Why a text that is no date is none: an hour after the date (GA4's `dateHour`), a
+    period's number (GA4's "Nth day"), or anything else."""
+    if hour := _DATE_HOUR.fullmatch(text):
+        year, month, day, _ = (int(part) for part in hour.groups())
+        try:
+            _calendar(year, month, day)
+        except InvalidValue:
+            return "ingest.not_a_date"
+        return "ingest.date_and_hour"
+    if text.isascii() and text.isdigit() and len(text) <= 4:
+        return "ingest.period_number"
+    return "ingest.not_a_date"
 
 
 def parse_date(raw: str, *, excel: bool = False) -> dt.date:

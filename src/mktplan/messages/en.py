@@ -749,6 +749,7 @@ MESSAGES.update(
     {
         # ingest: the most common reasons a row or cell is refused
         "ingest.rejected_cell": "{value!r}: {why}",
+        "ingest.rejected_cells": "{first!r} … {last!r}: {why}",
         "ingest.not_a_number": (
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
             "negative"
@@ -756,8 +757,15 @@ MESSAGES.update(
         "ingest.no_date": "no date",
         "ingest.not_a_date": (
             "not a date; write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or "
-            "6/10 (the order read from the column) or set the source's `date_format:`; a column "
-            'that numbers periods (GA4\'s "Nth day") holds no dates: export with a date per row'
+            "6/10 (the order read from the column) or set the source's `date_format:`"
+        ),
+        "ingest.date_and_hour": (
+            "a date and an hour (YYYYMMDDHH), not a date; set the source's "
+            '`date_format: "%Y%m%d%H"` (each hour\'s row then counts on its day)'
+        ),
+        "ingest.period_number": (
+            'a number, not a date: a column that numbers periods (GA4\'s "Nth day") holds no '
+            "dates; export the report with a date per row (GA4: add the dimension Date)"
         ),
         "ingest.not_calendar_date": "not a calendar date ({why})",
         "ingest.no_kpi_id": "no KPI id",

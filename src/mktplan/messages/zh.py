@@ -577,12 +577,20 @@ MESSAGES.update(
     {
         # ingest: the most common reasons a row or cell is refused
         "ingest.rejected_cell": "{value!r}：{why}",
+        "ingest.rejected_cells": "{first!r} … {last!r}：{why}",
         "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
         "ingest.no_date": "没有日期",
         "ingest.not_a_date": (
             "不是日期；请写作 2024-06-10、2024/6/10、2024年6月10日、20240610、Oct 1, 2023 或 6/10"
-            "（日月顺序按整列判断），或设置数据来源的 `date_format:`；给时段编号的列（GA4 的"
-            "“Nth day”）不含日期：请导出每行带日期的报表"
+            "（日月顺序按整列判断），或设置数据来源的 `date_format:`"
+        ),
+        "ingest.date_and_hour": (
+            '是日期加小时（YYYYMMDDHH），不是日期；请设置数据来源的 `date_format: "%Y%m%d%H"`'
+            "（每小时一行的数据计入当天）"
+        ),
+        "ingest.period_number": (
+            "是数字，不是日期：给时段编号的列（GA4 的“Nth day”）不含日期；请导出每行带日期的报表"
+            "（GA4：添加维度 Date）"
         ),
         "ingest.not_calendar_date": "日历上不存在这一天（{why}）",
         "ingest.no_kpi_id": "没有指标编号",
