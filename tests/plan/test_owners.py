@@ -25,6 +25,13 @@ from tests.plan.plans import mutate, write
         "欧阳娜娜和李四",
         "张三丰与李四",
         "Li Hua 和 王芳",
+        # a second person who helps is a second owner
+        "Zhang Min (with Li Hua)",
+        "Li Hua with Zhao Qiang",
+        "Li Hua AND Zhao Qiang",
+        "张敏（李华协助）",
+        "张敏 协同 李华",
+        "张敏、李华共同负责",
     ],
 )
 def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
@@ -60,7 +67,7 @@ def test_a_placeholder_owner_is_an_error(tmp_path: Path, written: str, owner: st
 
 # Na (娜) is a common given name and Tba can be one: neither is a placeholder; a lone Etc
 # follows no name, so it is not "and others"
-@pytest.mark.parametrize("owner", ["Na", "Tba", "Etc", "Etc."])
+@pytest.mark.parametrize("owner", ["Na", "Tba", "Etc", "Etc.", "Jane Smith", "Keith Withers"])
 def test_a_name_like_a_placeholder_or_etc_is_one_owner(tmp_path: Path, owner: str) -> None:
     run = run_cli(
         "validate", write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))

@@ -156,9 +156,14 @@ _PLACEHOLDER_OWNERS = frozenset(
 _AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|(?<=\S)\s+(?:et\s+al|etc)\b\.?$", re.I)
 
 
+# names joined by a separator or a word: Li Hua and Zhao Qiang, Zhang Min (with Li Hua),
+# 张敏（李华协助）, 张敏 协同 李华
+_JOINED = re.compile(r"[,，、/;；&+]|\b(?:and|und|with)\b|协助|协同|配合|共同负责", re.I)
+
+
 def _one_person(value: Any) -> Any:
-    """An owner is one person: a list, or names joined with 'and', ',', '/', '、', 和 is two,
-    张三等 (and others) is several, and TBD, 待定 or - is nobody."""
+    """An owner is one person: a list, or names joined with 'and', 'with', ',', '/', '、',
+    和 or 协助 is two, 张三等 (and others) is several, and TBD, 待定 or - is nobody."""
     if isinstance(value, (list, tuple)):
         raise InvalidValue(msg("validate.owner_list", n=len(value)))
     if isinstance(value, str):
@@ -171,7 +176,7 @@ def _one_person(value: Any) -> Any:
         names = [t for t in stripped.split() if _CHINESE_NAME.fullmatch(t)]
         if (
             len(names) > 1
-            or re.search(r"[,，、/;；&+]|\band\b|\bund\b", stripped)
+            or _JOINED.search(stripped)
             or any(_joins_two_names(token) for token in stripped.split())
             or _AND_OTHERS.search(stripped)
         ):
