@@ -64,7 +64,8 @@ RULES = """\
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,
-  `周云 王芳`, `张三和李四`, `张三等`, `Li Hua et al.`, a list: all refused; `渠道组 孙丽` is
+  `周云 王芳`, `张三和李四`, `张三等`, `Li Hua et al.`, `Zhang Min (with Li Hua)`,
+  `张敏（李华协助）`, a list: all refused; `渠道组 孙丽` is
   one person of a team, and 和, 与 or 及 inside one name — `张和平`, `和珅`, `王与之` — is part
   of it); a placeholder (`TBD`, `待定`, `-`, `N/A`, `无`) is no owner and refused too; helpers
   go under `collaborators`. A department or team as the owner of the plan, a module or an action
