@@ -21,7 +21,7 @@ from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import vague_message
 from mktplan.suggest import Suggester
-from mktplan.vocab import LONGEST_KEY_TEXT, is_ratio, key_text_bytes
+from mktplan.vocab import LONGEST_KEY_TEXT, MEASURE_WORDS, is_ratio, key_text_bytes
 
 
 def format_loc(loc: Loc) -> str:
@@ -381,7 +381,7 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 # MAU, mins, kcal, nor m, metres), or after a currency (USD k, $m: not item, week)
 _SCALED_UNIT = re.compile(
     r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)\s*"
-    r"(?:[\u4e00-\u9fff]{0,2}元|人民币|人次|[次人个個件单單份台条條笔筆篇粉户家张張项項场場]|"
+    rf"(?:[\u4e00-\u9fff]{{0,2}}元|人民币|人次|{MEASURE_WORDS}|"
     r"[A-Za-z]{2,}|[$¥￥€£])?(?:\s*/.*)?"
     r"|(?:[kKMwW]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?|m\s+\S.*"
     r"|(?:[$¥￥€£]|[A-Z]{3}|(?i:usd|cny|rmb|eur|gbp|hkd|jpy))\s*"

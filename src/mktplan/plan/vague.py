@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from mktplan.i18n import Msg, msg
+from mktplan.vocab import MEASURE_WORDS
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -19,7 +20,7 @@ _MONTHS = (
 )
 
 # A number before a measure word counts something (2000名会员, 2000 家门店): not a year
-_COUNTED = r"(?!\s*[万萬亿億元人次个個单單件位倍名家份台条條篇场場户戶项項张張套笔筆辆輛所间間])"
+_COUNTED = rf"(?!\s*(?:[万萬亿億元]|{MEASURE_WORDS}))"
 
 # Dates and periods: they make a goal time-bound, not measurable.
 _DATE_PATTERNS = [
