@@ -226,6 +226,7 @@ QUANTITIES_BESIDE_TIMES_AND_GROUPS = [
     "Q1 10家新店开业",
     "Q1新增2000名会员",
     "招募 50 后备达人",
+    "Q3 新增 2025粉丝",  # 粉, as the scaled-unit check counts it (vocab.MEASURE_WORDS)
 ]
 
 
