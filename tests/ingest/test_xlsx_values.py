@@ -448,3 +448,31 @@ def test_a_number_excel_formatted_as_a_date_says_so(tmp_path: Path) -> None:
     assert run.code == 1
     assert "d.xlsx:2 value: '1995-03-01': a date where a number belongs" in run.stderr
     assert "format the column as numbers" in run.stderr
+
+
+def test_a_formula_error_cell_is_refused_as_one_and_na_is_no_value(tmp_path: Path) -> None:
+    # Excel shows #DIV/0!, #REF! … where a formula failed: refused, saying so (not "not a
+    # number"); #N/A, a lookup that found nothing, is no value, as it is in a CSV
+    plan = write_plan(tmp_path)
+    errors = ["#DIV/0!", "#REF!", "#VALUE!", "#NAME?"]
+    rows: list[list[Any]] = [["2024-06-01", "web.sales", "#N/A"]]
+    rows += [[f"2024-06-0{day}", "web.sales", error] for day, error in enumerate(errors, 2)]
+    book = workbook(tmp_path / "errors.xlsx", rows)
+    opened = openpyxl.load_workbook(book)
+    sheet = opened.active
+    assert sheet is not None
+    for row in range(2, 3 + len(errors)):
+        sheet.cell(row=row, column=3).data_type = "e"  # error cells, t="e", as Excel saves them
+    opened.save(book)
+    run = run_cli("ingest", plan, book, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    for line, error in enumerate(errors, 3):
+        assert (
+            f"errors.xlsx:{line} value: {error!r}: the spreadsheet's formula failed" in run.stderr
+        )
+    assert "errors.xlsx:2" not in run.stderr
+    assert "not a number" not in run.stderr
+    csv = tmp_path / "errors.csv"
+    csv.write_text("date,kpi,value\n2024-06-02,web.sales,#div/0!\n", encoding="utf-8")
+    zh = run_cli("ingest", plan, csv, "--store", tmp_path / "s.sqlite", "--lang", "zh")
+    assert "errors.csv:2 value: '#div/0!'：表格中此单元格的公式出错" in zh.stderr

@@ -35,6 +35,13 @@ NO_VALUE = frozenset(
 )
 
 
+# What a spreadsheet shows in a cell whose formula failed (#N/A, a lookup that found
+# nothing, is "no value" above)
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+
 def is_no_value(raw: str) -> bool:
     return normalize_text(raw).casefold() in NO_VALUE
 
@@ -216,6 +223,8 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
         return CellValue(None)
     if text.startswith("="):
         raise InvalidValue(msg("ingest.unsaved_formula"))
+    if text.upper() in EXCEL_ERRORS:
+        raise InvalidValue(msg("ingest.excel_error"))
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative = True

@@ -754,6 +754,10 @@ MESSAGES.update(
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
             "negative"
         ),
+        "ingest.excel_error": (
+            "the spreadsheet's formula failed in this cell: fix it in the sheet and export "
+            "again, or write - where the day has no value"
+        ),
         "ingest.no_date": "no date",
         "ingest.not_a_date": (
             "not a date; write 2024-06-10, 2024/6/10, 2024年6月10日, 20240610, Oct 1, 2023 or "

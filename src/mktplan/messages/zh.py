@@ -579,6 +579,7 @@ MESSAGES.update(
         "ingest.rejected_cell": "{value!r}：{why}",
         "ingest.rejected_cells": "{first!r} … {last!r}：{why}",
         "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
+        "ingest.excel_error": "表格中此单元格的公式出错：请在表格中修正后重新导出，当天没有数值的写 -",
         "ingest.no_date": "没有日期",
         "ingest.not_a_date": (
             "不是日期；请写作 2024-06-10、2024/6/10、2024年6月10日、20240610、Oct 1, 2023 或 6/10"
