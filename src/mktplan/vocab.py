@@ -8,7 +8,8 @@ import unicodedata
 
 # Chinese measure words: what follows a number that counts things (3000人, 12场, 2023笔),
 # as a regex character class; a number before one is a count, not a year or a scale alone.
-MEASURE_WORDS = "[人次个個单單件位倍名家份台条條篇场場户戶项項张張套笔筆辆輛所间間粉]"
+# Not 粉 (followers): 万粉 is a scaled unit, but "2024粉丝大幅增长" names a year, not 2,024 fans.
+MEASURE_WORDS = "[人次个個单單件位倍名家份台条條篇场場户戶项項张張套笔筆辆輛所间間]"
 
 # Units that mean percent points (2.1 = 2.1 %): what a plan may write after `unit:`.
 PERCENT_UNITS = frozenset({"%", "％", "percent", "pct"})

@@ -394,3 +394,36 @@ def test_cells_refused_for_one_reason_are_one_line_from_the_first_text_to_the_la
     assert run.stderr.count("error ") == 2
     zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
     assert "'2024060210' … '2024060220'：是日期加小时" in zh.stderr
+
+
+def test_different_texts_fold_only_over_consecutive_lines_and_a_wrong_month_is_one_line(
+    tmp_path: Path,
+) -> None:
+    plan = write_plan(tmp_path)
+    july = "".join(f"2024-07-{day:02d},web.sales,{day}\n" for day in range(1, 32))
+    stray = "0005,web.sales,1\n2024-06-02,web.sales,1\n0900,web.sales,1\n"
+    bad = write(tmp_path, "july.csv", "date,kpi,value\n" + july + stray)
+    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "july.csv:2–32 date: '2024-07-01' … '2024-07-31': outside the plan period" in run.stderr
+    assert "(the same on 31 rows)" in run.stderr
+    # two stray period numbers with a good row between them: a line each, no span
+    assert "july.csv:33 date: '0005': a number, not a date" in run.stderr
+    assert "july.csv:35 date: '0900': a number, not a date" in run.stderr
+
+
+def test_a_formula_error_in_a_date_or_channel_cell_is_refused_as_one(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path)
+    export = write(
+        tmp_path,
+        "errors.csv",
+        "日期,渠道,平台,访问,点击率,销售额,备注\n"
+        "#REF!,线上,天猫,10,1%,100,\n"
+        "2024-06-02,线上,#NAME?,10,1%,100,\n"
+        "2024-06-03,线上,天猫,10,1%,100,#VALUE!\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "daily", "--store", tmp_path / "s.sqlite")
+    assert run.code == 1
+    assert "errors.csv:2 日期: '#REF!': the spreadsheet's formula failed" in run.stderr
+    assert "errors.csv:3 平台: '#NAME?': the spreadsheet's formula failed" in run.stderr
+    assert "errors.csv:4" not in run.stderr  # a note keeps any text

@@ -66,9 +66,16 @@ def test_a_placeholder_owner_is_an_error(tmp_path: Path, written: str, owner: st
 
 
 # Na (娜) is a common given name and Tba can be one: neither is a placeholder; a lone Etc
-# follows no name, so it is not "and others"
-@pytest.mark.parametrize("owner", ["Na", "Tba", "Etc", "Etc.", "Jane Smith", "Keith Withers"])
-def test_a_name_like_a_placeholder_or_etc_is_one_owner(tmp_path: Path, owner: str) -> None:
+# follows no name, so it is not "and others"; with, And, 协同 or 配合 inside a name or a
+# team's name joins nobody
+@pytest.mark.parametrize(
+    "owner",
+    ["Na", "Tba", "Etc", "Etc.", "Jane Smith", "Keith Withers", "Randy And",
+     "张协同", "品牌协同组 孙丽", "市场部配合组 王芳"],
+)  # fmt: skip
+def test_a_name_like_a_placeholder_or_a_joining_word_is_one_owner(
+    tmp_path: Path, owner: str
+) -> None:
     run = run_cli(
         "validate", write(tmp_path, mutate("    owner: Zhao Qiang\n", f"    owner: {owner}\n"))
     )

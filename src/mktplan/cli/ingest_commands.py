@@ -137,9 +137,9 @@ def _print_rejections(exc: IngestError) -> None:
 def _runs(findings: Sequence[Finding]) -> list[tuple[Finding, int | None, int]]:
     """The findings with the same problem on consecutive rows said once: (the first, the
     last row's line, how many rows). A year-grouped export refused on each of its 97 rows
-    for the same '2024' is one line, not 50 and "47 more"; dates refused for a reason of
-    their whole column with different texts ('0000' … '0027', GA4's "Nth day") are one line
-    naming the first and the last text."""
+    for the same '2024' is one line, not 50 and "47 more"; dates on consecutive lines refused
+    for a reason of their whole column with different texts ('0000' … '0027', GA4's "Nth
+    day"; a month outside the plan) are one line naming the first and the last text."""
     runs: list[tuple[Finding, int | None, int]] = []
     for finding in findings:
         if runs:
@@ -148,7 +148,9 @@ def _runs(findings: Sequence[Finding]) -> list[tuple[Finding, int | None, int]]:
                 if dataclasses.replace(finding, line=first.line) == first:
                     runs[-1] = (first, finding.line, rows + 1)
                     continue
-                if (why := _cell_reason(finding)) is not None and why == _cell_reason(first):
+                consecutive = finding.line == last + 1  # different texts: a span without gaps
+                why = _cell_reason(finding) if consecutive else None
+                if why is not None and why == _cell_reason(first):
                     value = _cell_value(finding)
                     runs[-1] = (_cells_between(first, value), finding.line, rows + 1)
                     continue
@@ -166,8 +168,11 @@ _COLUMN_REASONS = frozenset(
         "ingest.date_range",
         "ingest.date_incomplete",
         "ingest.date_order_unknown",
+        "ingest.date_order_mixed",
+        "ingest.date_format_mismatch",
         "ingest.no_year",
         "ingest.year_ambiguous",
+        "ingest.outside_period",
     }
 )
 

@@ -523,8 +523,11 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
 
 
 def _not_a_date(text: str) -> str:
-    """Why a text that is no date is none: an hour after the date (GA4's `dateHour`), a
-    period's number (GA4's "Nth day"), or anything else."""
+    """Why a text that is no date is none: a spreadsheet's formula error, an hour after the
+    date (GA4's `dateHour`), a period's number (GA4's "Nth day", a week number), or anything
+    else."""
+    if text.upper() in EXCEL_ERRORS:
+        return "ingest.excel_error"
     if hour := _DATE_HOUR.fullmatch(text):
         year, month, day, _ = (int(part) for part in hour.groups())
         try:

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import (
+    EXCEL_ERRORS,
     DateOrder,
     ParsedDates,
     ParsedNumbers,
@@ -518,6 +519,8 @@ def _refuse_unkept_text(
     for i, text in enumerate(uniques):
         if "\x00" in text:
             reasons[i] = msg("ingest.nul_in_text")
+        elif key and text.strip().upper() in EXCEL_ERRORS:
+            reasons[i] = msg("ingest.excel_error")  # a channel '#NAME?' is no channel
         elif key and (size := key_text_bytes(text)) > LONGEST_KEY_TEXT:
             reasons[i] = msg(
                 "ingest.key_text_too_long",

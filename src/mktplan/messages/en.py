@@ -764,12 +764,14 @@ MESSAGES.update(
             "6/10 (the order read from the column) or set the source's `date_format:`"
         ),
         "ingest.date_and_hour": (
-            "a date and an hour (YYYYMMDDHH), not a date; set the source's "
-            '`date_format: "%Y%m%d%H"` (each hour\'s row then counts on its day)'
+            "a date and an hour (YYYYMMDDHH), not a date: export by day (GA4: the dimension "
+            'Date), or, in a source whose KPIs add up, set `date_format: "%Y%m%d%H"` (each '
+            "hour's row then adds to its day; a rate's hours are not averaged)"
         ),
         "ingest.period_number": (
-            'a number, not a date: a column that numbers periods (GA4\'s "Nth day") holds no '
-            "dates; export the report with a date per row (GA4: add the dimension Date)"
+            "a number, not a date: a column that numbers days, weeks or periods (GA4's "
+            '"Nth day", a week number) holds no dates; export the report with a date per row '
+            "(GA4: the dimension Date)"
         ),
         "ingest.not_calendar_date": "not a calendar date ({why})",
         "ingest.no_kpi_id": "no KPI id",

@@ -586,12 +586,12 @@ MESSAGES.update(
             "（日月顺序按整列判断），或设置数据来源的 `date_format:`"
         ),
         "ingest.date_and_hour": (
-            '是日期加小时（YYYYMMDDHH），不是日期；请设置数据来源的 `date_format: "%Y%m%d%H"`'
-            "（每小时一行的数据计入当天）"
+            "是日期加小时（YYYYMMDDHH），不是日期：请按天导出（GA4：维度 Date）；数据来源的指标可以"
+            '相加时，也可设置 `date_format: "%Y%m%d%H"`（每小时一行的数据加到当天；比率不会按小时平均）'
         ),
         "ingest.period_number": (
-            "是数字，不是日期：给时段编号的列（GA4 的“Nth day”）不含日期；请导出每行带日期的报表"
-            "（GA4：添加维度 Date）"
+            "是数字，不是日期：给天、周或时段编号的列（GA4 的“Nth day”、周序号）不含日期；"
+            "请导出每行带日期的报表（GA4：维度 Date）"
         ),
         "ingest.not_calendar_date": "日历上不存在这一天（{why}）",
         "ingest.no_kpi_id": "没有指标编号",

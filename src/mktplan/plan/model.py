@@ -157,8 +157,14 @@ _AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|(?<=\S)\s+(?:et\s+al|etc)\b\.?$", r
 
 
 # names joined by a separator or a word: Li Hua and Zhao Qiang, Zhang Min (with Li Hua),
-# 张敏（李华协助）, 张敏 协同 李华
-_JOINED = re.compile(r"[,，、/;；&+]|\b(?:and|und|with)\b|协助|协同|配合|共同负责", re.I)
+# 张敏（李华协助）, 张敏 协同 李华, 张敏李华共同负责; not the word inside a name or a team's
+# name (张协同, 品牌协同组 孙丽), nor a name that is the word with a capital (Randy And)
+_JOINED = re.compile(
+    r"[,，、/;；&+]|\b(?:and|und|with|AND|WITH)\b"
+    r"|[(（][^)）]*(?:协助|协同|配合)[^)）]*[)）]"
+    r"|(?:^|\s)(?:协助|协同|配合)(?:\s|$)"
+    r"|共同负责"
+)
 
 
 def _one_person(value: Any) -> Any:

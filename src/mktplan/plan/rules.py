@@ -381,7 +381,7 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
 # MAU, mins, kcal, nor m, metres), or after a currency (USD k, $m: not item, week)
 _SCALED_UNIT = re.compile(
     r"(?:十|百|千|万|萬|十万|百万|千万|亿|億|十亿|十億)\s*"
-    rf"(?:[\u4e00-\u9fff]{{0,2}}元|人民币|人次|{MEASURE_WORDS}|"
+    rf"(?:[\u4e00-\u9fff]{{0,2}}元|人民币|人次|{MEASURE_WORDS}|粉|"
     r"[A-Za-z]{2,}|[$¥￥€£])?(?:\s*/.*)?"
     r"|(?:[kKMwW]|(?i:mn|bn|thousands?|millions?|billions?))(?:\s+\S.*)?|m\s+\S.*"
     r"|(?:[$¥￥€£]|[A-Z]{3}|(?i:usd|cny|rmb|eur|gbp|hkd|jpy))\s*"
