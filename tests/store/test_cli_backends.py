@@ -144,3 +144,24 @@ def test_a_store_password_is_never_kept_in_the_run_log(backend: Backend) -> None
         (command,) = select(store.replace(":s3cret@", "@"), "SELECT command FROM ingest_run")
         assert ":***@" in command[0]
         assert "s3cret" not in command[0]
+
+
+def test_runs_are_numbered_without_gaps_after_dry_and_refused_runs(
+    tmp_path: Path, backend: Backend
+) -> None:
+    # PostgreSQL's identity spent a number on every rolled-back run: `log` then showed runs
+    # 1 and 3, as if one had been deleted
+    store = backend.new()
+    plan = PLANS / "q3-2023-growth.yaml"
+    actuals = PLANS / "q3-2023-growth.actuals.csv"
+    assert run_cli("ingest", plan, actuals, "--store", store, "--dry-run").code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kpi,value\n2023-07-03,online.sales,x\n", encoding="utf-8")
+    assert run_cli("ingest", plan, bad, "--store", store).code == 1
+    first = run_cli("ingest", plan, actuals, "--store", store)
+    assert "ingest run 1 stored" in first.stdout, first.output
+    assert run_cli("ingest", plan, actuals, "--store", store, "--force", "--dry-run").code == 0
+    second = run_cli("ingest", plan, actuals, "--store", store, "--force")
+    assert "ingest run 2 stored" in second.stdout, second.output
+    log = run_cli("log", plan, "--store", store, "--format", "json")
+    assert [run["id"] for run in json.loads(log.stdout)["runs"]] == [2, 1]

@@ -226,9 +226,13 @@ class PostgresStore(ClosesConnection):
             try:
                 with self._conn.transaction(), self._conn.cursor() as cur:
                     _lock(cur, self.lock_timeout)
+                    # the next number after the last run kept, as SQLite numbers them: the
+                    # lock makes it this call's alone, and a dry or failed run rolled back
+                    # leaves no gap (an identity's value would be spent for good)
                     row = cur.execute(
-                        "INSERT INTO ingest_run (plan_id, started_at, command) "
-                        "VALUES (%s, %s, %s) RETURNING id",
+                        "INSERT INTO ingest_run (id, plan_id, started_at, command) "
+                        "SELECT coalesce(max(id), 0) + 1, %s, %s, %s FROM ingest_run "
+                        "RETURNING id",
                         (plan_id, dt.datetime.now(dt.UTC), command),
                     ).fetchone()
                     run_id = int(row[0]) if row else 0
