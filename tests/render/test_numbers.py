@@ -82,6 +82,13 @@ def test_wan_and_yi_from_ten_thousand_up() -> None:
     assert number(D(320000000), None, zh) == "3.2 亿"  # counts: at most 2 decimals
     assert number(D(654532), None, zh) == "65.45 万"
     assert money(D("9999.5"), zh) == "9,999.50"  # below 1 万: as it is
+    # the unit of the value as shown (two decimals, half up), never "10,000.00" of the one below
+    assert money(D("9999.994"), zh) == "9,999.99"
+    assert money(D("9999.995"), zh) == "1.00 万"
+    assert money(D("99999949.99"), zh) == "9,999.99 万"
+    assert money(D("99999999.999"), zh) == "1.00 亿"
+    assert number(D("99999950"), None, zh) == "1 亿"
+    assert money(D("-99999999.999"), zh) == "-1.00 亿"
     assert money(D("-250000"), zh) == "-25.00 万"
     assert money(D("12000000"), style("zh", "plain")) == "12,000,000.00"
     assert money(D("12000000"), style("en")) == "12,000,000.00"

@@ -30,6 +30,10 @@ WAN = Decimal(10_000)  # 万
 YI = Decimal(100_000_000)  # 亿
 _HUNDRED = Decimal(100)  # a fraction in percent
 WAN_FROM = WAN  # smaller values stay as they are: 9,999.00, not 1.00 万
+# The unit is chosen by the value as it is shown, at two decimals, half up: 9,999.995 shows
+# as 1.00 万 (not "10,000.00"), 99,999,950 as 1.00 亿 (not "10,000.00 万")
+_WAN_SHOWN = WAN_FROM - Decimal("0.005")
+_YI_SHOWN = YI - WAN * Decimal("0.005")
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def number(value: Decimal | int | None, places: int | None = None, shown: Style 
         return MISSING
     d = value if type(value) is Decimal else Decimal(value)
     if places is None:
-        if shown.wan and abs(d) >= WAN_FROM:
+        if shown.wan and abs(d) >= _WAN_SHOWN:
             return _large(d, None)
         places = 0 if d == d.to_integral_value() else 2
     return _fixed(d, places)
@@ -115,15 +119,15 @@ def money(value: Decimal | int | None, shown: Style = PLAIN) -> str:
     if value is None:
         return MISSING
     d = value if type(value) is Decimal else Decimal(value)
-    if shown.wan and abs(d) >= WAN_FROM:
+    if shown.wan and abs(d) >= _WAN_SHOWN:
         return _large(d, 2)
     return _fixed(d, 2)
 
 
 def _large(value: Decimal, places: int | None) -> str:
-    """A value from 10,000 up in 万 or 亿: with ``places`` decimals, or (None) at most two
-    with trailing zeros dropped."""
-    scale, word = (YI, "亿") if abs(value) >= YI else (WAN, "万")
+    """A value from 10,000 up in 万 or 亿: with ``places`` (2) decimals, or (None) at most
+    two with trailing zeros dropped."""
+    scale, word = (YI, "亿") if abs(value) >= _YI_SHOWN else (WAN, "万")
     scaled = value / scale
     return f"{_trimmed(scaled) if places is None else _fixed(scaled, places)} {word}"
 
