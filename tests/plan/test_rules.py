@@ -467,6 +467,20 @@ def test_a_unit_without_a_scale_passes(tmp_path: Path, unit: str) -> None:
     assert errors_of(tmp_path, text) == []
 
 
+def test_a_unit_longer_than_any_scaled_one_is_not_matched(tmp_path: Path) -> None:
+    # the pattern backtracks in square time over spaces (万, 50,000 spaces and x took 5 s),
+    # so units beyond _LONGEST_SCALED_UNIT characters are not matched: 万 … UV is then no
+    # scaled unit, as no real unit is that long
+    from mktplan.plan.rules import _LONGEST_SCALED_UNIT
+
+    unit = "万" + " " * _LONGEST_SCALED_UNIT + "UV"
+    text = mutate(
+        "      - {id: searches, name: Brand searches, unit: count,",
+        f"      - {{id: searches, name: Brand searches, unit: '{unit}', aggregation: last,",
+    )
+    assert errors_of(tmp_path, text) == []
+
+
 def test_a_formula_may_have_a_scaled_unit(tmp_path: Path) -> None:
     roi = "  - {id: roi, name: ROI, unit: ratio, formula: revenue / spend, target: 3, due: 2024-03-31}"
     assert roi in VALID

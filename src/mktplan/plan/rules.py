@@ -389,12 +389,18 @@ _SCALED_UNIT = re.compile(
 )
 
 
+# Longer units are not looked at: the pattern's spaces and "/ …" tail backtrack in square
+# time, seconds for a unit of 50,000 spaces (万 followed by a word is at most a few dozen)
+_LONGEST_SCALED_UNIT = 200
+
+
 def kpi_fields(ctx: Context) -> Iterator[Finding]:
     for ref in ctx.refs.values():
         kpi = ref.kpi
         unit = (kpi.unit or "").strip()
         # a formula's unit may be scaled: `sales / 10000` in 万元 is computed in it
-        if unit and kpi.formula is None and _SCALED_UNIT.fullmatch(unit):
+        scaled = len(unit) <= _LONGEST_SCALED_UNIT and _SCALED_UNIT.fullmatch(unit)
+        if unit and kpi.formula is None and scaled:
             yield ctx.finding(
                 (*ref.loc, "unit"),
                 msg("validate.scaled_unit", kpi=ref.qualified, unit=unit),
