@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mktplan.store import Store
-from tests.conftest import PLANS, run_cli
+from tests.conftest import PLANS, Run, run_cli
 from tests.ingest.helpers import write, write_plan
 
 DAILY = PLANS / "2024-06-launch.daily.gbk.csv"
@@ -362,49 +362,48 @@ def test_the_summary_names_a_dozen_kpis_then_counts_the_rest(tmp_path: Path) -> 
 
 def test_the_same_problem_on_consecutive_rows_is_said_once(tmp_path: Path) -> None:
     # a report grouped by year: every row refused for the same '2024' (Klaviyo's export)
-    plan = write_plan(tmp_path)
     rows = "".join(f"2024,web.sales,{n}\n" for n in range(97))
-    bad = write(tmp_path, "yearly.csv", "date,kpi,value\n" + rows + "2024-06-31,web.sales,1\n")
-    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
-    assert run.code == 1
+    run = _long_refused(tmp_path, "yearly.csv", rows + "2024-06-31,web.sales,1\n")
     assert "yearly.csv:2–98 date: '2024': a year, not a day" in run.stderr
     assert run.stderr.count("'2024'") == 1
     assert "(the same on 97 rows)" in run.stderr
     assert "yearly.csv:99 date: '2024-06-31'" in run.stderr  # another problem: its own line
     assert "98 rows rejected" in run.stderr
-    zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
+    zh = _long_refused(tmp_path, "yearly.csv", rows, "--lang", "zh")
     assert "（共 97 行相同）" in zh.stderr
+
+
+def _long_refused(tmp_path: Path, name: str, rows: str, *args: str) -> Run:
+    """The refusal of a long-format export of ``rows`` (ingest exits 1)."""
+    export = write(tmp_path, name, "date,kpi,value\n" + rows)
+    run = run_cli("ingest", write_plan(tmp_path), export, "--store", tmp_path / "s.sqlite", *args)
+    assert run.code == 1, run.output
+    return run
 
 
 def test_cells_refused_for_one_reason_are_one_line_from_the_first_text_to_the_last(
     tmp_path: Path,
 ) -> None:
     # GA4's "Date + hour" without a date_format, then its "Nth day" (periods, not dates)
-    plan = write_plan(tmp_path)
     hours = "".join(f"20240602{hour:02d},web.sales,{hour}\n" for hour in range(10, 21))
     periods = "".join(f"{n:04d},web.sales,1\n" for n in range(6))
-    bad = write(tmp_path, "ga4.csv", "date,kpi,value\n" + hours + periods)
-    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
-    assert run.code == 1
+    run = _long_refused(tmp_path, "ga4.csv", hours + periods)
     assert "ga4.csv:2–12 date: '2024060210' … '2024060220': a date and an hour" in run.stderr
     assert '`date_format: "%Y%m%d%H"`' in run.stderr
     assert "(the same on 11 rows)" in run.stderr
     assert "ga4.csv:13–18 date: '0000' … '0005': a number, not a date" in run.stderr
     assert "Nth day" in run.stderr
     assert run.stderr.count("error ") == 2
-    zh = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite", env={"MKTPLAN_LANG": "zh"})
+    zh = _long_refused(tmp_path, "ga4.csv", hours + periods, "--lang", "zh")
     assert "'2024060210' … '2024060220'：是日期加小时" in zh.stderr
 
 
 def test_different_texts_fold_only_over_consecutive_lines_and_a_wrong_month_is_one_line(
     tmp_path: Path,
 ) -> None:
-    plan = write_plan(tmp_path)
     july = "".join(f"2024-07-{day:02d},web.sales,{day}\n" for day in range(1, 32))
     stray = "0005,web.sales,1\n2024-06-02,web.sales,1\n0900,web.sales,1\n"
-    bad = write(tmp_path, "july.csv", "date,kpi,value\n" + july + stray)
-    run = run_cli("ingest", plan, bad, "--store", tmp_path / "s.sqlite")
-    assert run.code == 1
+    run = _long_refused(tmp_path, "july.csv", july + stray)
     assert "july.csv:2–32 date: '2024-07-01' … '2024-07-31': outside the plan period" in run.stderr
     assert "(the same on 31 rows)" in run.stderr
     # two stray period numbers with a good row between them: a line each, no span
