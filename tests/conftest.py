@@ -54,7 +54,7 @@ def run_cli(
     prefix: Sequence[str] = (),
 ) -> Run:
     """Run the real entry point in a process of its own, as a user would (forked from one
-    that has imported mktplan already, see tests/forkserver.py); ``prefix`` is a command
+    that has imported the libraries already, see tests/forkserver.py); ``prefix`` is a command
     that runs it (setpriv, to drop root's right to read any file)."""
     full_env = command_env(env)
     forked = not (prefix or _FORKS.fresh or needs_fresh_start(_FORKS.env, full_env))
@@ -63,12 +63,22 @@ def run_cli(
             return _FORKS.run([str(arg) for arg in args], cwd or Path.cwd(), full_env)
         finally:
             _FORKS.lock.release()
+    return run_fresh(*args, cwd=cwd, env=full_env, prefix=prefix)
+
+
+def run_fresh(
+    *args: str | os.PathLike[str],
+    cwd: Path | None,
+    env: dict[str, str],
+    prefix: Sequence[str] = (),
+) -> Run:
+    """Run the entry point in a new interpreter, ``python -m mktplan``, with exactly ``env``."""
     proc = subprocess.run(
         [*prefix, sys.executable, "-m", "mktplan", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=full_env,
+        env=env,
         timeout=COMMAND_TIMEOUT,
         check=False,
     )

@@ -1,5 +1,5 @@
-"""A process that has imported mktplan once and forks a copy of itself for each command a
-test runs (``conftest.run_cli``), instead of a new interpreter per command.
+"""A process that has imported the libraries once and forks a copy of itself for each
+command a test runs (``conftest.run_cli``), instead of a new interpreter per command.
 
 Each command still runs in a process of its own, through the real entry point (the
 ``mktplan.__main__`` module, run as ``python -m mktplan`` runs it), with its own working

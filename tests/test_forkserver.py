@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import _FORKS, PLANS, Run, command_env, run_cli
+from tests.conftest import _FORKS, PLANS, Run, command_env, run_cli, run_fresh
 from tests.forkserver import needs_fresh_start
 
 Q3 = PLANS / "q3-2023-growth.yaml"
 
 
 def fresh(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Run:
-    proc = subprocess.run(
-        [sys.executable, "-m", "mktplan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=command_env(env),
-        timeout=120,
-        check=False,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return run_fresh(*args, cwd=cwd, env=command_env(env))
 
 
 def forked(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Run:

@@ -151,8 +151,7 @@ def _runs(findings: Sequence[Finding]) -> list[tuple[Finding, int | None, int]]:
                 consecutive = finding.line == last + 1  # different texts: a span without gaps
                 why = _cell_reason(finding) if consecutive else None
                 if why is not None and why == _cell_reason(first):
-                    value = _cell_value(finding)
-                    runs[-1] = (_cells_between(first, value), finding.line, rows + 1)
+                    runs[-1] = (_cells_between(first, finding), finding.line, rows + 1)
                     continue
         runs.append((finding, finding.line, 1))
     return runs
@@ -189,18 +188,20 @@ def _cell_reason(finding: Finding) -> tuple[object, ...] | None:
     return (finding.file, finding.path, finding.code, finding.severity, finding.hint, why)
 
 
-def _cell_value(finding: Finding) -> object:
+def _cell_texts(finding: Finding) -> tuple[object, object, object]:
+    """A refused cell's finding (or a run's) as (first text, last text, reason)."""
     assert finding.text is not None
     params = dict(finding.text.params)
-    return params["value"] if finding.text.key == "ingest.rejected_cell" else params["last"]
+    if finding.text.key == "ingest.rejected_cell":
+        return params["value"], params["value"], params["why"]
+    return params["first"], params["last"], params["why"]
 
 
-def _cells_between(first: Finding, last: object) -> Finding:
-    """The finding of a run of refused cells, from the first's text to ``last``."""
-    assert first.text is not None
-    params = dict(first.text.params)
-    start = params["value"] if first.text.key == "ingest.rejected_cell" else params["first"]
-    sentence = msg("ingest.rejected_cells", first=start, last=last, why=params["why"])
+def _cells_between(first: Finding, last: Finding) -> Finding:
+    """The finding of a run of refused cells, from the first's text to the last's."""
+    start, _, why = _cell_texts(first)
+    _, end, _ = _cell_texts(last)
+    sentence = msg("ingest.rejected_cells", first=start, last=end, why=why)
     return dataclasses.replace(first, message=sentence.render("en"), text=sentence)
 
 

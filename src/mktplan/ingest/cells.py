@@ -46,6 +46,11 @@ def is_no_value(raw: str) -> bool:
     return normalize_text(raw).casefold() in NO_VALUE
 
 
+def is_excel_error(raw: str) -> bool:
+    """Whether a cell holds a spreadsheet's formula error (:data:`EXCEL_ERRORS`)."""
+    return normalize_text(raw).upper() in EXCEL_ERRORS
+
+
 # --- totals rows -------------------------------------------------------------------------
 
 # Matched case-insensitively when the cell is the label alone, or the label, optional spaces

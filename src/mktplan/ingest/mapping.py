@@ -33,11 +33,11 @@ import numpy.typing as npt
 from mktplan.errors import Finding, IngestError, UsageError, shorten
 from mktplan.i18n import Msg, msg
 from mktplan.ingest.cells import (
-    EXCEL_ERRORS,
     DateOrder,
     ParsedDates,
     ParsedNumbers,
     header_unit,
+    is_excel_error,
     is_name,
     is_no_value,
     is_totals_label,
@@ -519,7 +519,7 @@ def _refuse_unkept_text(
     for i, text in enumerate(uniques):
         if "\x00" in text:
             reasons[i] = msg("ingest.nul_in_text")
-        elif key and text.strip().upper() in EXCEL_ERRORS:
+        elif key and is_excel_error(text):
             reasons[i] = msg("ingest.excel_error")  # a channel '#NAME?' is no channel
         elif key and (size := key_text_bytes(text)) > LONGEST_KEY_TEXT:
             reasons[i] = msg(

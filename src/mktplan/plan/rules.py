@@ -399,8 +399,8 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
         kpi = ref.kpi
         unit = (kpi.unit or "").strip()
         # a formula's unit may be scaled: `sales / 10000` in 万元 is computed in it
-        scaled = len(unit) <= _LONGEST_SCALED_UNIT and _SCALED_UNIT.fullmatch(unit)
-        if unit and kpi.formula is None and scaled:
+        short = 0 < len(unit) <= _LONGEST_SCALED_UNIT
+        if short and kpi.formula is None and _SCALED_UNIT.fullmatch(unit):
             yield ctx.finding(
                 (*ref.loc, "unit"),
                 msg("validate.scaled_unit", kpi=ref.qualified, unit=unit),
