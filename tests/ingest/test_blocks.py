@@ -203,6 +203,28 @@ def test_a_summary_row_in_a_late_block_hands_over_to_the_whole_read(tmp_path: Pa
     assert not streams(plan, export, "ads", 1024)
 
 
+def test_a_refused_cell_on_a_summary_rows_day_hands_over_to_the_whole_read(
+    tmp_path: Path,
+) -> None:
+    # the summary row's clicks no longer add up once a row of its day has a refused clicks
+    # cell: its spend and sales still do, and the whole read (which leaves that column out of
+    # the comparison) skips it, as the blocks must
+    rows = [
+        f"2025-01-{1 + i % 3:02d},c{i},ch{i % 5},{i}.00,{i},{i % 7},1,1.5,1,\n" for i in range(600)
+    ]
+    day_one = [i for i in range(600) if i % 3 == 0]
+    summary = (
+        f"2025-01-01,,,{sum(day_one)}.00,{sum(day_one)},{sum(i % 7 for i in day_one)},1,1.5,1,\n"
+    )
+    rows[300] = rows[300].replace(",ch0,300.00,300,6,", ",ch0,300.00,300,#REF!,")
+    assert "#REF!" in rows[300]
+    plan, export = setup(tmp_path, HEADER + "".join(rows) + summary)
+    whole, blocks = both(plan, export, "ads", 1024)
+    same(whole, blocks)
+    assert [s.first for s in whole.skipped] == [602]
+    assert not streams(plan, export, "ads", 1024)
+
+
 def test_a_summary_row_without_identifying_columns_is_told_by_its_unmapped_names(
     tmp_path: Path,
 ) -> None:

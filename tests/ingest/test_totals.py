@@ -145,6 +145,26 @@ def test_meta_summary_row_is_skipped_not_doubled(tmp_path: Path, source: str) ->
     assert "skipped line 2: a summary row" in run.stdout
 
 
+@pytest.mark.parametrize("source", ["meta", "meta_no_names"])
+def test_a_summary_row_whose_day_has_a_refused_cell_is_still_skipped(
+    tmp_path: Path, source: str
+) -> None:
+    # with --skip-invalid, Ad two's clicks (#REF!) are refused: the clicks of the others are
+    # then not known, so the summary row is told by its spend and reach alone, and skipped
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "meta.csv", META.replace("20.25,600,4", "20.25,600,#REF!"))
+    run = run_cli("ingest", plan, export, "--source", source, "--skip-invalid", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 2: a summary row" in run.stdout
+    values = stored(store)
+    day = [(k, v) for (k, d, _), v in values.items() if d == "2025-10-05"]
+    assert sum(v for k, v in day if k == "ads.spend") == Decimal("30.5")
+    assert sum(v for k, v in day if k == "ads.clicks") == Decimal(3)
+    rejects = (tmp_path / "meta.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "#REF!" in rejects
+    assert rejects.count("\n") == 2  # the header and the refused cell, not the summary row
+
+
 def test_a_row_with_empty_names_that_is_no_sum_is_kept(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(

@@ -294,7 +294,7 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     values near the totals of the other rows of its day or of the file, with the generous
     float tolerances of :func:`~mktplan.ingest.mapping._may_sum_up` (the whole read then
     checks it exactly). A candidate whose day has rows in a block that did not sum its days
-    may be one too."""
+    may be one too, and so may any candidate when a cell of a sum column was refused."""
     day_counts: dict[int, int] = {}
     day_totals: dict[int, list[float]] = {}
     unsummed: set[int] = set()  # days with rows in a block that did not sum its days
@@ -314,8 +314,10 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     # every row a candidate (the mapped names empty throughout) is looked at too: the whole
     # read, with the unmapped columns, may tell them apart
     candidates = [c for facts in blocks for c in facts.candidates]
-    if file_count < 2:
+    if file_count < 2 or not candidates:
         return False
+    if any(facts.refused for facts in blocks):
+        return True  # a refused cell leaves its column's sums unknown: the whole read decides
     for c in candidates:
         scopes = [(file_count, file_totals)]
         if c.day is not None:

@@ -786,6 +786,7 @@ class SummaryFacts:
     file_totals: list[float]
     candidates: tuple[SummaryCandidate, ...]
     candidate_count: int
+    refused: bool  # a live row's cell of a sum column was refused (see _unknown_sums)
 
 
 def _summary_facts(
@@ -843,6 +844,7 @@ def _summary_facts(
         file_totals,
         candidates,
         len(rows),
+        any(bool(live[list(n.errors)].any()) for n in found.sums if n.errors),
     )
 
 
@@ -886,24 +888,45 @@ def _may_sum_up(
         value = np.where(numbers.present[idx], numbers.micro[idx], 0).astype(np.float64)
         total = group[key[idx]] - np.where(kept[idx], value, 0)
         slack = count + 1e-9 * np.abs(total) + 1
-        is_equal = (value != 0) & (np.abs(value - total) <= slack)
-        is_below = (value != 0) & ~is_equal & (value > 0) & (value < total + slack)
+        compared = (value != 0) & ~_unknown_sums(numbers, live, key, width, idx)
+        is_equal = compared & (np.abs(value - total) <= slack)
+        is_below = compared & ~is_equal & (value > 0) & (value < total + slack)
         equal += is_equal
         below += is_below
-        bad |= (value != 0) & ~is_equal & ~is_below
+        bad |= compared & ~is_equal & ~is_below
     likely = np.zeros(len(days), dtype=np.bool_)
     likely[idx[(count >= 2) & ~bad & (equal > 0) & (equal >= below)]] = True
     return likely
 
 
+def _unknown_sums(
+    numbers: ParsedNumbers,
+    live: npt.NDArray[np.bool_],
+    key: npt.NDArray[np.int64],
+    width: int,
+    idx: npt.NDArray[np.intp],
+) -> npt.NDArray[np.bool_]:
+    """Per candidate at ``idx``, whether another live row of its group (by ``key``) holds a
+    cell of this column that was refused (``--skip-invalid``): the sum of its others is then
+    not known, and the column is not compared (its total without the cell would tell a
+    summary row from data wrongly)."""
+    if not numbers.errors:
+        return np.zeros(len(idx), dtype=np.bool_)
+    failed = np.zeros(len(live), dtype=np.bool_)
+    failed[list(numbers.errors)] = True
+    failed &= live
+    return np.bincount(key[failed], minlength=width)[key[idx]] - failed[idx] > 0
+
+
 def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
     """Whether ``row``'s non-zero values equal the sums over ``scope``: at least half of them
     exactly (a micro-unit per row of slack, for exports that round to more decimals), the
-    others below their sums (de-duplicated counts such as reach)."""
+    others below their sums (de-duplicated counts such as reach). A column with a refused
+    cell in ``scope`` is not compared: its sum is not known."""
     equal = below = 0
     for numbers in sums:
         value = int(numbers.micro[row]) if numbers.present[row] else 0
-        if value == 0:
+        if value == 0 or any(scope[p] for p in numbers.errors):
             continue
         total = sum(numbers.micro[scope & numbers.present].tolist())
         if abs(value - total) <= count:
