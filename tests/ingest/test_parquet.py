@@ -115,6 +115,47 @@ def test_an_unlabelled_summary_row_in_parquet_is_skipped(tmp_path: Path) -> None
     assert sum(v for (k, _, _), v in values.items() if k == "ads.spend") == Decimal(30)
 
 
+def test_parquet_totals_and_summary_rows_in_unmapped_text_columns_are_skipped(
+    tmp_path: Path,
+) -> None:
+    # the CSV a spreadsheet saves as Parquet keeps Google's "Total: Account" in the unmapped
+    # first column, and Meta's summary row with its ad name (unmapped here) empty
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write_parquet(
+        tmp_path,
+        "google.parquet",
+        {
+            "Campaign status": ["Enabled", "Enabled", "Total: Account"],
+            "Day": ["2025-10-01", "2025-10-02", "2025-10-02"],
+            "Campaign": ["Brand", "Brand", None],
+            "Cost": [1.0, 2.0, 10.0],
+            "Clicks": [1, 2, 30],
+        },
+    )
+    run = run_cli("ingest", plan, export, "--source", "google", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 4: a totals row (Campaign status: 'Total: Account')" in run.stdout
+    assert sum(v for (k, _, _), v in stored(store).items() if k == "ads.spend") == Decimal(3)
+    store = tmp_path / "meta.sqlite"
+    export = write_parquet(
+        tmp_path,
+        "meta.parquet",
+        {
+            "Reporting starts": ["2025-10-01"] * 3 + ["2025-10-02"],
+            "Ad name": [None, "Ad 1", "Ad 2", "Ad 1"],
+            "Ad id": [None, 11, 12, 11],  # numbers name nothing: the ad name does
+            "Amount spent (CNY)": [3.0, 1.0, 2.0, 5.0],
+            "Reach": [3, 1, 2, 5],
+            "Link clicks": [3, 1, 2, 5],
+        },
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta_no_names", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 2: a summary row" in run.stdout
+    spend = {d: v for (k, d, _), v in stored(store).items() if k == "ads.spend"}
+    assert spend == {"2025-10-01": Decimal(3), "2025-10-02": Decimal(5)}
+
+
 def test_a_rejected_parquet_row_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     good = write(tmp_path, "good.csv", "date,spend\n2025-10-01,5\n")

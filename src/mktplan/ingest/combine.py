@@ -294,7 +294,8 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     values near the totals of the other rows of its day or of the file, with the generous
     float tolerances of :func:`~mktplan.ingest.mapping._may_sum_up` (the whole read then
     checks it exactly). A candidate whose day has rows in a block that did not sum its days
-    may be one too, and so may any candidate when a cell of a sum column was refused."""
+    may be one too. A column with a refused cell among the rows of a scope is not compared
+    there, as the whole read does."""
     day_counts: dict[int, int] = {}
     day_totals: dict[int, list[float]] = {}
     unsummed: set[int] = set()  # days with rows in a block that did not sum its days
@@ -314,24 +315,30 @@ def _summary_found(blocks: list[SummaryFacts]) -> bool:
     # every row a candidate (the mapped names empty throughout) is looked at too: the whole
     # read, with the unmapped columns, may tell them apart
     candidates = [c for facts in blocks for c in facts.candidates]
-    if file_count < 2 or not candidates:
+    if file_count < 2:
         return False
-    if any(facts.refused for facts in blocks):
-        return True  # a refused cell leaves its column's sums unknown: the whole read decides
+    # per sum column, the days with a refused cell: that column's sums are not known there
+    refused = [frozenset().union(*(f.refused[i] for f in blocks)) for i in range(width)]
     for c in candidates:
         scopes = [(file_count, file_totals)]
         if c.day is not None:
             if c.day in unsummed:
                 return True
             scopes.insert(0, (day_counts.get(c.day, 0), day_totals.get(c.day, [0.0] * width)))
-        for count, totals in scopes:
+        for scope, (count, totals) in enumerate(scopes):
             others = count - (c.day is not None)
             own = [
                 v if c.day is not None and p else 0
                 for v, p in zip(c.values, c.present, strict=True)
             ]
             rest = [t - o for t, o in zip(totals, own, strict=True)]
-            if others >= 2 and _may_sum_up(c.values, rest, others):
+            by_day = scope == 0 and c.day is not None
+            # a column with a refused cell in the scope is not compared (its sum is unknown)
+            values = tuple(
+                0 if (c.day in days if by_day else bool(days)) else v
+                for v, days in zip(c.values, refused, strict=True)
+            )
+            if others >= 2 and _may_sum_up(values, rest, others):
                 return True
     return False
 

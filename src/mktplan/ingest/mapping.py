@@ -672,12 +672,12 @@ def unmapped_columns(header: TableHeader, layout: Layout, *, every: bool) -> lis
     """Columns the layout does not map that the map stage reads as text, to tell totals and
     summary rows from data: the first (Google Ads writes "Total: Account" there, with Day and
     Campaign blank) and, with ``every``, all of them (an unlabelled summary row has every
-    name cell empty). None of a Parquet file: its typed columns carry no such rows."""
-    if header.parquet:
-        return []
+    name cell empty). Of a Parquet file only its text columns: a typed number or date column
+    holds no label and names no row."""
     mapped = set(layout.positions)
+    texts = header.text_columns
     wanted = range(len(header.headers) if every else min(1, len(header.headers)))
-    return [p for p in wanted if p not in mapped]
+    return [p for p in wanted if p not in mapped and (texts is None or p in texts)]
 
 
 def named_by_unmapped(plan: Plan, header: TableHeader, layout: Layout) -> bool:
@@ -786,7 +786,8 @@ class SummaryFacts:
     file_totals: list[float]
     candidates: tuple[SummaryCandidate, ...]
     candidate_count: int
-    refused: bool  # a live row's cell of a sum column was refused (see _unknown_sums)
+    # per sum column, the days of live rows whose cell of it was refused (see _unknown_sums)
+    refused: tuple[frozenset[int], ...]
 
 
 def _summary_facts(
@@ -844,8 +845,18 @@ def _summary_facts(
         file_totals,
         candidates,
         len(rows),
-        any(bool(live[list(n.errors)].any()) for n in found.sums if n.errors),
+        tuple(_refused_days(n, live, day_of) for n in found.sums),
     )
+
+
+def _refused_days(
+    numbers: ParsedNumbers, live: npt.NDArray[np.bool_], day_of: npt.NDArray[np.int64]
+) -> frozenset[int]:
+    """The days of the live rows whose cell in ``numbers`` was refused."""
+    if not numbers.errors:
+        return frozenset()
+    rows = np.array(list(numbers.errors), dtype=np.intp)
+    return frozenset(day_of[rows[live[rows]]].tolist())
 
 
 # A table read in blocks keeps at most this many summary-row candidates per block; more (a

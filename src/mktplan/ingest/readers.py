@@ -82,6 +82,9 @@ class TableHeader:
     # CSV: the file lines the header spans, more than one when a quoted header cell holds a
     # line break (Excel's "销售额\n(元)"); the body starts below its last line
     span: int = field(default=1, kw_only=True)
+    # Parquet: the positions of its text columns (a typed number or date column holds no
+    # totals label and names no row); None: any column may hold text
+    text_columns: frozenset[int] | None = field(default=None, kw_only=True)
 
     @property
     def last_line(self) -> int:
@@ -243,8 +246,10 @@ def _read_header(
         line, found, chosen = excel_guard(path, lambda: sheet_header(path, sheet, header_row))
         return TableHeader(str(path), found, "", "", True, chosen, line=line)
     if is_parquet(path):
-        headers = parquet_header(path, str(path))
-        return TableHeader(str(path), headers, "", "", False, None, parquet=True, line=1)
+        headers, texts = parquet_header(path, str(path))
+        return TableHeader(
+            str(path), headers, "", "", False, None, parquet=True, line=1, text_columns=texts
+        )
     if path.suffix.lower() == ".xls":
         raise IngestError(msg("ingest.xls"), file=str(path), hint=msg("ingest.xls.hint"))
     try:
