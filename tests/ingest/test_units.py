@@ -207,7 +207,7 @@ def test_a_unit_in_the_header_scales_the_column(tmp_path: Path) -> None:
         tmp_path,
         "store.csv",
         "日期,销售额（万元）,花费(千元)\n2025-10-01,3.9,1.5\n2025-10-02,0.0001234,2\n"
-        "2025-10-03,2万,-\n",
+        "2025-10-03,2万,-\n2025-10-04,1.5元,800元\n2025-10-05,¥1.5,2 人民币元\n",
     )
     run = run_cli("ingest", plan, export, "--source", "store_sheet", "--store", store)
     assert run.code == 0, run.output
@@ -216,6 +216,11 @@ def test_a_unit_in_the_header_scales_the_column(tmp_path: Path) -> None:
     assert values[("ads.sales", "2025-10-02", "")] == Decimal("1.234")
     assert values[("ads.sales", "2025-10-03", "")] == Decimal(20000)  # its own unit wins
     assert values[("ads.spend", "2025-10-01", "")] == Decimal(1500)
+    # 元 names the unit (as against 万元): the cell is in yuan; a currency sign names none
+    assert values[("ads.sales", "2025-10-04", "")] == Decimal("1.5")
+    assert values[("ads.spend", "2025-10-04", "")] == Decimal(800)
+    assert values[("ads.sales", "2025-10-05", "")] == Decimal(15000)
+    assert values[("ads.spend", "2025-10-05", "")] == Decimal(2)
 
 
 def test_a_source_scale_multiplies_a_column(tmp_path: Path) -> None:

@@ -117,6 +117,10 @@ def _suffix_unit(token: str, expected: str) -> tuple[int, str | None]:
     return 1, found
 
 
+# A money word that names the unit itself (元 as against 万元): a cell ending in one keeps
+# it, as 2万 does, in a column whose header scales (销售额(万元) holding 1.5元 is 1.5)
+_WHOLE_UNITS = ("元", "円")
+
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 
 
@@ -165,7 +169,8 @@ _TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+\.?)$")
 @dataclass(frozen=True)
 class CellValue:
     """A number cell read: its value (None: no value), whether it was a percentage, the
-    currency written in it (None: none), and whether it carried its own scale (万, 亿, w)."""
+    currency written in it (None: none), and whether it carried its own scale (万, 亿, w, or a
+    元 that names the unit itself)."""
 
     value: Decimal | None
     percent: bool = False
@@ -239,6 +244,7 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
         text = text[:-1].strip()
     found: str | None = None
     factor = 1
+    whole_units = False  # a trailing 元 (or 円): the cell is in yuan, whatever the column's scale
     signed = False
     for _ in range(2):  # sign and currency come in either order: -¥1,200 or ¥-1,200
         if text.startswith(("+", "-")):  # not `text[:1] in "+-"`: "" is in every string
@@ -263,6 +269,7 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
                 raise InvalidValue(msg("ingest.two_units"))
             factor = max(factor, own)
             found = code or found
+            whole_units = own == 1 and trail.group(1).rstrip(".").endswith(_WHOLE_UNITS)
             text = text[: trail.start()]
     if percent and found:
         raise InvalidValue(msg("ingest.money_and_percent"))
@@ -272,7 +279,7 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
     if len(exponent.lstrip("+-").lstrip("0")) > 6:  # beyond Decimal: 1e99999999999999999999
         if exponent.startswith("-") or not mantissa.strip("0."):
             zero = Decimal(0).quantize(Decimal(1).scaleb(-SCALE))  # rounds to zero
-            return CellValue(zero, percent, found, factor != 1)
+            return CellValue(zero, percent, found, factor != 1 or whole_units)
         raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
     try:
         value = Decimal(text.replace(",", ""))
@@ -282,7 +289,7 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
             raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
         if factor != 1:
             value *= factor
-        elif scale != 1:
+        elif scale != 1 and not whole_units:
             value = value * scale.numerator / scale.denominator
         if value.adjusted() < -SCALE - 1:  # below half a micro-unit: rounds to zero
             value = Decimal(0)
@@ -291,7 +298,7 @@ def _parse_cell(raw: str, currency: str = "", scale: Fraction = Fraction(1)) -> 
         raise InvalidValue(msg("ingest.invalid_number")) from None
     if abs(value) >= MAX_VALUE:  # 999999999999.9999999 rounds up to the limit
         raise InvalidValue(msg("ingest.too_large", max=f"{MAX_VALUE:,}"))
-    return CellValue(-value if negative else value, percent, found, factor != 1)
+    return CellValue(-value if negative else value, percent, found, factor != 1 or whole_units)
 
 
 # --- number columns ------------------------------------------------------------------------
