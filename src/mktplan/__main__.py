@@ -38,6 +38,7 @@ import gc  # noqa: E402  (after the handler, see above)
 import sys  # noqa: E402
 
 GC_THRESHOLD = (200_000, 30, 30)
+EXIT_PIPE = 141  # mktplan.errors.EXIT_PIPE, not imported before the entry's own imports
 
 
 def main() -> None:
@@ -55,9 +56,12 @@ def main() -> None:
         run_command_line()
     except SystemExit as done:
         code = 0 if done.code is None else done.code
-        if isinstance(code, int) and _observed_by_nobody() and _flushed():
-            os._exit(code)
-        raise  # a message for an exit code, or a stream that cannot take more: Python's way
+        flushed = _flushed()
+        if isinstance(code, int) and _observed_by_nobody():
+            # output its reader closed (`| head -1`) ends a command that did its work with
+            # 141, as shells report it, not 1 ("invalid input"); a failure keeps its own code
+            os._exit(code if flushed or code != 0 else EXIT_PIPE)
+        raise  # a message for an exit code, or a profiler's file to write: Python's way
 
 
 def _observed_by_nobody() -> bool:

@@ -22,6 +22,9 @@ EXIT_ALERTS = 3
 # the store could not be used (locked too long, disk full, server down, damaged, newer):
 # nothing was written and the input was not judged, so running again later may succeed
 EXIT_STORE = 4
+# standard output was closed by its reader (`mktplan report | head -1`): 128 + SIGPIPE, as
+# shells report a command the closed pipe ended; what went to files and the store stands
+EXIT_PIPE = 141
 
 
 class Severity(StrEnum):

@@ -19,7 +19,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer  # after the setting above: typer imports pydantic
 
 from mktplan import __version__, interrupt
-from mktplan.errors import EXIT_INVALID, MktplanError
+from mktplan.errors import EXIT_INVALID, EXIT_PIPE, MktplanError
 
 app = typer.Typer(
     add_completion=True,
@@ -138,7 +138,7 @@ def _run(args: list[str]) -> None:
         print(interrupt.MESSAGE, file=sys.stderr)
         sys.exit(interrupt.EXIT_INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(EXIT_INVALID)
+        sys.exit(EXIT_PIPE)
     except OSError as exc:  # the system refused a path: too long, no permission, disk full
         where = f"{str(exc.filename)[:200]}: " if exc.filename else ""
         print(

@@ -11,7 +11,7 @@ import typer
 
 from mktplan.cli import app
 from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
-from mktplan.cli.output import console, error_console, format_finding, speak
+from mktplan.cli.output import console, error_console, format_finding, speak, write_stdout
 from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
 from mktplan.i18n import message, msg
 
@@ -84,9 +84,11 @@ def diff(
     if not result.changed:
         raise typer.Exit(EXIT_OK)
     if output_format is DiffFormat.json:
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+        write_stdout(
+            json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
     elif output_format is DiffFormat.md:
-        typer.echo(plan_diff.to_markdown(result, chosen), nl=False)
+        write_stdout(plan_diff.to_markdown(result, chosen))
     else:
         from rich.table import Table
         from rich.text import Text

@@ -22,7 +22,16 @@ from mktplan.cli.options import (
     declared_lang,
     lang_option,
 )
-from mktplan.cli.output import console, error_console, format_error, format_finding, speak, spoken
+from mktplan.cli.output import (
+    console,
+    error_console,
+    format_error,
+    format_finding,
+    speak,
+    spoken,
+    stdout_is_terminal,
+    write_stdout,
+)
 from mktplan.errors import EXIT_INVALID, EXIT_OK, Finding, IngestError, UsageError
 from mktplan.i18n import Msg, message, msg
 
@@ -51,7 +60,7 @@ def _progress_bar(
         total = sum(p.stat().st_size for p in files if p.is_file())
     except OSError:
         return None, nullcontext()
-    if not sys.stdout.isatty() or total < PROGRESS_BYTES:
+    if not stdout_is_terminal() or total < PROGRESS_BYTES:
         return None, nullcontext()
     from rich.progress import Progress as RichProgress
 
@@ -373,7 +382,7 @@ def _show_log(plan_path: Path, store: str | None, output_format: LogFormat, lang
             "store": str(path),
             "runs": [_run_document(r) for r in runs],
         }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+        write_stdout(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         return
     if not runs:
         out.print(message("log.no_runs", lang, plan=plan.plan.id, store=str(path)), markup=False)

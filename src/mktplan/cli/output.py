@@ -6,10 +6,12 @@ need not pay for it (17 ms)."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from mktplan.errors import Finding, MktplanError, Severity
+from mktplan.errors import EXIT_PIPE, Finding, MktplanError, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,18 +32,60 @@ def spoken() -> str:
     return _SPOKEN[0]
 
 
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (not when it is closed: `>&-`)."""
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output; a closed one (`>&-`) is a pipe its reader closed."""
+    try:
+        if sys.stdout is None:
+            raise BrokenPipeError("standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        closed_pipe()
+
+
+def closed_pipe() -> NoReturn:
+    """End the command whose standard output's reader closed the pipe: exit 141 (click and
+    rich would exit 1, which says "invalid input"), nothing more written there."""
+    import os
+
+    if sys.stdout is not None:
+        with contextlib.suppress(OSError, ValueError):  # a stream of a test, not a file
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(EXIT_PIPE)
+
+
 @cache
 def console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    return _console(stderr=False)
 
 
 @cache
 def error_console() -> Console:
+    return _console(stderr=True)
+
+
+# rich's own width when it knows none (COLUMNS=0 made it print nothing at all, errors too)
+_FALLBACK_WIDTH = 80
+
+
+def _console(*, stderr: bool) -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            closed_pipe()
+
+    made = _Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if made.width < 1:
+        made.width = _FALLBACK_WIDTH
+    return made
 
 
 def format_finding(

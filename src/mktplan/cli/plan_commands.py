@@ -11,7 +11,7 @@ import typer
 
 from mktplan.cli import app
 from mktplan.cli.options import LangChoice, choose_lang, declared_lang, lang_option
-from mktplan.cli.output import console, format_finding, speak
+from mktplan.cli.output import console, format_finding, speak, write_stdout
 from mktplan.errors import EXIT_INVALID, EXIT_OK, UsageError
 from mktplan.i18n import message, msg
 
@@ -81,7 +81,7 @@ def validate(
             "warnings": [w for f in files for w in f["warnings"]],  # type: ignore[attr-defined]
             "files": files,
         }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))
+        write_stdout(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     elif output_format is ValidateFormat.github:
         for r in results:
             for finding in r.findings:
@@ -96,7 +96,7 @@ def validate(
                 shown = finding.message
                 if finding.hint:
                     shown += message("validate.github_hint", summary_lang, hint=finding.hint)
-                typer.echo(f"::{level} {','.join(props)}::{_gh_escape(shown, prop=False)}")
+                write_stdout(f"::{level} {','.join(props)}::{_gh_escape(shown, prop=False)}\n")
     else:
         from rich.text import Text
 
@@ -140,7 +140,9 @@ def schema() -> None:
     """
     from mktplan.plan.schema import plan_json_schema
 
-    typer.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2, sort_keys=True))
+    write_stdout(
+        json.dumps(plan_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     raise typer.Exit(EXIT_OK)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -339,7 +338,7 @@ def _write(
     units: ReportUnits | None = None,
 ) -> None:
     """Print the report, or write it to ``out`` unless that would destroy another file."""
-    from mktplan.cli.output import console
+    from mktplan.cli.output import console, write_stdout
     from mktplan.render import FORMATS, check_target, output_path, render_report, write_atomic
 
     chosen_units: Units | None = None
@@ -349,8 +348,7 @@ def _write(
     if fmt is ReportFormatOption.brief:
         from mktplan.render.weekly import render_brief
 
-        sys.stdout.write(render_brief(evaluation, lang.value, chosen_units))
-        sys.stdout.flush()
+        write_stdout(render_brief(evaluation, lang.value, chosen_units))
         return
     if fmt is ReportFormatOption.table and out is None:
         from mktplan.render.table import print_report
@@ -360,8 +358,7 @@ def _write(
     kind = next(f for f in FORMATS if f == fmt.value)
     data = render_report(evaluation, kind, lang=lang.value, template=template, units=chosen_units)
     if out is None:
-        sys.stdout.write(data.decode("utf-8"))
-        sys.stdout.flush()
+        write_stdout(data.decode("utf-8"))
         return
     target = output_path(out, evaluation, kind)
     check_target(target, protected, force=force)
@@ -460,12 +457,12 @@ def report(
 
     Example: mktplan report plans/q3-2023-growth.yaml --as-of 2023-07-31 --out reports/
     """
-    from mktplan.cli.output import error_console, speak
+    from mktplan.cli.output import error_console, speak, stdout_is_terminal
 
     speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
     check_lock_timeout(lock_timeout)
-    fmt = _choose_format(output_format, out, sys.stdout.isatty())
+    fmt = _choose_format(output_format, out, stdout_is_terminal())
     if fmt is ReportFormatOption.brief and out is not None:
         raise UsageError(msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint"))
     if fmt is ReportFormatOption.xlsx and out is None:
