@@ -136,3 +136,47 @@ def test_sources_on_other_budget_lines_sit_side_by_side_and_the_same_line_is_own
     restated = run_cli("ingest", plan, other, "-s", "fees", "--store", store)
     assert restated.code == 0, restated.output
     assert "0 new, 1 changed" in restated.stdout
+
+
+def test_a_refused_first_ingest_leaves_no_store_behind(tmp_path: Path) -> None:
+    # the clash is between two files of one call, found in the store's transaction: the
+    # store (and the folders made for it) that the call created goes again
+    plan = write_plan(tmp_path, SHOPS)
+    tmall = write(tmp_path, "t.csv", DAYS)
+    long = write(tmp_path, "l.csv", "date,kpi,value\n2025-10-01,ads.sales,5\n")
+    store = tmp_path / "new" / "folder" / "s.sqlite"
+    run = run_cli("ingest", plan, tmall, long, "-s", "tmall_bare", "--store", store)
+    assert run.code == 1, run.output
+    assert "nothing was stored" in run.stderr
+    assert not (tmp_path / "new").exists()
+    # a store that was there stays, as it was
+    assert run_cli("ingest", plan, tmall, "-s", "tmall_bare", "--store", store).code == 0
+    before = stored(store)
+    run = run_cli("ingest", plan, long, "--store", store)
+    assert run.code == 1, run.output
+    assert stored(store) == before
+
+
+def test_a_store_that_cannot_be_used_judges_nothing_and_writes_no_rejects_file(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    plan, store = write_plan(tmp_path, SHOPS), tmp_path / "s.sqlite"
+    assert run_cli("ingest", plan, write(tmp_path, "a.csv", DAYS), "-s", "tmall_bare",
+                   "--store", store).code == 0  # fmt: skip
+    week = write(tmp_path, "week.csv", "日期,成交金额\n2025-10-03,7\n2025-10-04,x\n")
+    earlier = tmp_path / "week.rejects.csv"
+    earlier.write_text("an earlier run's rejects\n", encoding="utf-8")
+    holder = sqlite3.connect(store)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another ingest holds the store
+        run = run_cli("ingest", plan, week, "-s", "jd_bare", "--store", store,
+                      "--skip-invalid", "--lock-timeout", "0.2")  # fmt: skip
+    finally:
+        holder.close()
+    assert run.code == 4, run.output
+    assert earlier.read_text(encoding="utf-8") == "an earlier run's rejects\n"
+    run = run_cli("ingest", plan, week, "-s", "jd_bare", "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    assert "week.csv,3,成交金额,x," in earlier.read_text(encoding="utf-8-sig")

@@ -29,7 +29,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -448,45 +448,96 @@ def ingest_files(
     from mktplan.plan.cache import load_plan
     from mktplan.store import resolve_store
 
-    with ExitStack() as stack:
-        scans = stack.enter_context(FileScans(files))  # beside everything below
-        plan = load_plan(plan_path, remember=not dry_run)
-        location = resolve_store(store, plan_path)
-        target = location
-        if dry_run:  # a dry run writes nothing: the store says where it may ingest instead
-            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            target = location.for_dry_run(scratch, lock_timeout=lock_timeout)
-        parsed = _parse_files(
-            plan,
-            files,
-            store=target if target.exists() and not force else None,
-            lock_timeout=lock_timeout,
-            source=source,
-            encoding=encoding,
-            sheet=sheet,
-            progress=progress,
-            scans=scans,
-        )
-        if not skip_invalid and any(f.mapped.rejects for f in parsed):
-            if log_refusal and not dry_run and location.exists():  # and creates no store
-                _log_refusal(location, plan.plan.id, parsed, lock_timeout)
-            raise rejection_error(parsed)
-        # before the commit: rows stored while their rejects are lost would never be listed
-        # again, as a re-run finds the file already ingested
-        written = [] if dry_run else _write_rejects_files(parsed)
-        from mktplan.bi_snapshot import plan_definition
+    location = resolve_store(store, plan_path)
+    created = _NewStore(location, dry_run)
+    try:
+        with ExitStack() as stack:
+            scans = stack.enter_context(FileScans(files))  # beside everything below
+            plan = load_plan(plan_path, remember=not dry_run)
+            target = location
+            if dry_run:  # a dry run writes nothing: the store says where it may ingest instead
+                scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                target = location.for_dry_run(scratch, lock_timeout=lock_timeout)
+            parsed = _parse_files(
+                plan,
+                files,
+                store=target if target.exists() and not force else None,
+                lock_timeout=lock_timeout,
+                source=source,
+                encoding=encoding,
+                sheet=sheet,
+                progress=progress,
+                scans=scans,
+            )
+            if not skip_invalid and any(f.mapped.rejects for f in parsed):
+                if log_refusal and not dry_run and location.exists():  # and creates no store
+                    _log_refusal(location, plan.plan.id, parsed, lock_timeout)
+                raise rejection_error(parsed)
+            from mktplan.bi_snapshot import plan_definition
 
-        opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
-        outcome = opened.ingest(
-            plan.plan.id,
-            [f.batch() for f in parsed],
-            dry_run=dry_run,
-            command=storable_text(mask_command(command)),  # no --store URL's password
-            force=force,
-            skipped=input_problems(parsed, "skipped"),
-            definition=plan_definition(plan),  # what BI views name the KPIs by, at ingest
-        )
-    return IngestResult(outcome, tuple(parsed), tuple(written), location)
+            written: list[Path] = []
+
+            def write_rejects() -> None:
+                # before the commit: rows stored while their rejects are lost would never be
+                # listed again, as a re-run finds the file already ingested; and after the lock
+                # is taken: a store that cannot be used judges nothing
+                written.extend(_write_rejects_files(parsed))
+
+            opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
+            try:
+                outcome = opened.ingest(
+                    plan.plan.id,
+                    [f.batch() for f in parsed],
+                    dry_run=dry_run,
+                    command=storable_text(mask_command(command)),  # no --store URL's password
+                    force=force,
+                    skipped=input_problems(parsed, "skipped"),
+                    definition=plan_definition(plan),  # what BI views name the KPIs by, at ingest
+                    before_commit=write_rejects,
+                )
+            except Exception:  # not committed: the rejects of an ingest that did not happen go
+                for path in written:  # (an interrupt may come after the commit: they stay)
+                    path.unlink(missing_ok=True)
+                raise
+        return IngestResult(outcome, tuple(parsed), tuple(written), location)
+    except Exception:
+        created.remove_if_unused()
+        raise
+
+
+class _NewStore:
+    """A SQLite store this call may create: one that a refused ingest created is removed
+    again (with its folder, when made for it), so a refusal leaves no store behind where
+    there was none. Only while it holds no run: another process may have ingested into it
+    since."""
+
+    def __init__(self, location: StoreLocation, dry_run: bool) -> None:
+        from mktplan.store.locate import SqliteLocation
+
+        path = location.path if isinstance(location, SqliteLocation) else None
+        fresh = not dry_run and path is not None and not os.path.lexists(path)
+        self.location = location if fresh else None
+        self.folders = [p for p in path.parents if not p.exists()] if fresh and path else []
+
+    def remove_if_unused(self) -> None:
+        import sqlite3
+
+        from mktplan.store.locate import SqliteLocation
+
+        if not isinstance(self.location, SqliteLocation) or not self.location.path.is_file():
+            return
+        try:
+            with closing(sqlite3.connect(self.location.path, timeout=0)) as conn:
+                conn.execute("BEGIN IMMEDIATE")  # no ingest writes into it meanwhile
+                if conn.execute("SELECT count(*) FROM ingest_run").fetchone()[0]:
+                    return
+                for name in self.location.files():
+                    name.unlink(missing_ok=True)
+        except (sqlite3.Error, OSError):
+            return  # in use, or not ours to remove: left as it is
+        for folder in self.folders:  # the innermost first
+            with suppress(OSError):  # not empty: something else is in it
+                folder.rmdir()
 
 
 def _log_refusal(

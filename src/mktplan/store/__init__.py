@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -158,11 +158,14 @@ class Store(ClosesConnection):
         force: bool = False,
         skipped: Sequence[InputProblem] = (),
         definition: bi.PlanDefinition | None = None,
+        before_commit: Callable[[], None] | None = None,
     ) -> IngestOutcome:
         """Write every batch in one transaction and say per file what was new, changed and
         unchanged; the ``skipped`` rows' log entries and the plan's KPI ``definition`` go in
         the same transaction, so a killed ingest never keeps the values without them. With
-        ``dry_run`` the same counts are computed and everything is rolled back.
+        ``dry_run`` the same counts are computed and everything is rolled back; else
+        ``before_commit`` is called just before the commit, the lock held (what it raises
+        rolls back).
         A file ingested before is left alone (it changes nothing) unless ``force`` re-applies
         its values, e.g. to undo a later correction.
 
@@ -186,6 +189,8 @@ class Store(ClosesConnection):
                 _log_problems(conn, plan_id, skipped, finished)
                 if definition is not None:
                     _replace_plan(conn, definition, finished)
+                if before_commit is not None:
+                    before_commit()
             with interrupt.Hold(stored=not dry_run) as hold:
                 hold.start()  # a Ctrl-C now is told whether the commit kept the changes
                 conn.execute("ROLLBACK" if dry_run else "COMMIT")

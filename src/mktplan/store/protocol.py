@@ -9,7 +9,7 @@ never test which engine it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -90,12 +90,15 @@ class ObservationStore(Protocol):
         force: bool = False,
         skipped: Sequence[InputProblem] = (),
         definition: PlanDefinition | None = None,
+        before_commit: Callable[[], None] | None = None,
     ) -> IngestOutcome:
         """Every batch in one transaction (rolled back with ``dry_run``); concurrent ingests
         wait for each other up to the store's lock timeout. In the same transaction: the
         ``skipped`` rows' log entries, stamped with the run's end (see
         :meth:`record_problems`), and the plan's KPI definitions for BI views, replacing
-        those of the ingest before."""
+        those of the ingest before. ``before_commit`` is called once everything is written
+        and the lock held, just before the commit (not on a dry run); what it raises rolls
+        the transaction back."""
         ...
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -213,10 +213,12 @@ class PostgresStore(ClosesConnection):
         force: bool = False,
         skipped: Sequence[InputProblem] = (),
         definition: bi.PlanDefinition | None = None,
+        before_commit: Callable[[], None] | None = None,
     ) -> IngestOutcome:
         """Write every batch in one transaction holding the store's advisory lock and say per
         file what was new, changed and unchanged; the ``skipped`` rows' log entries and the
-        plan's KPI ``definition`` go in the same transaction. ``dry_run`` rolls it back."""
+        plan's KPI ``definition`` go in the same transaction. ``dry_run`` rolls it back;
+        else ``before_commit`` is called just before the commit (what it raises rolls back)."""
         if not plan_id:
             raise StoreError(msg("store.no_plan_id"), hint=msg("store.no_plan_id.hint"))
         files: tuple[FileOutcome, ...] = ()
@@ -247,6 +249,8 @@ class PostgresStore(ClosesConnection):
                     _log_problems(cur, plan_id, skipped, finished)
                     if definition is not None:
                         _replace_plan(cur, definition, finished)
+                    if before_commit is not None:
+                        before_commit()
                     hold.start()  # a Ctrl-C now is told whether the commit kept the changes
             except _DryRunDone:
                 pass
