@@ -26,6 +26,8 @@ OUT_OF_RANGE = [
     ("date: 2023-12-20}", "date: 1899-12-20}", 9, "date 1899-12-20 is outside 2000–2099"),
     ("below_target: 30%", "below_target: 1e40", 54, "below_target 1E+40 is out of range"),
     ("cadence: weekly", "alert_response_hours: 1000000000000", 7, "it must be at most 8784"),
+    # past the decimal context's exponent: abs() overflowed, an internal error
+    ("budget: 60000", "budget: 1e99999999", 25, "budget 1E+99999999 is out of range"),
 ]
 
 

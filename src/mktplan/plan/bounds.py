@@ -37,17 +37,26 @@ def refuse(message: Msg, hint: Msg, kind: str = "out_of_range") -> PydanticCusto
 
 def check_number(name: str, value: Decimal) -> None:
     """Refuse a value that the store cannot hold or that rounds to nothing in it."""
-    size = abs(value)
+    size = value.copy_abs()  # no arithmetic: abs() overflows the context on 1e99999999
     if size > MAX_AMOUNT:
         raise refuse(
-            msg("bounds.too_large", name=name, value=value.normalize(), max=f"{MAX_AMOUNT:,}"),
+            msg("bounds.too_large", name=name, value=_shown(value), max=f"{MAX_AMOUNT:,}"),
             msg("bounds.too_large.hint"),
         )
     if 0 < size < MIN_AMOUNT:
         raise refuse(
-            msg("bounds.too_small", name=name, value=value.normalize()),
+            msg("bounds.too_small", name=name, value=_shown(value)),
             msg("bounds.too_small.hint"),
         )
+
+
+def _shown(value: Decimal) -> str:
+    """A number as a message shows it: without trailing zeros, or as written when that
+    would overflow the decimal context (1e99999999)."""
+    try:
+        return str(value.normalize())
+    except ArithmeticError:
+        return str(value)
 
 
 def check_date(name: str, value: dt.date) -> None:
