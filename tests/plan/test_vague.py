@@ -44,6 +44,10 @@ MEASURABLE = [
     "2000 new registrations by July",
     "复购率从 15% 提升到 20%",
     "销售额翻一番",
+    "3月31日前话题阅读量增长百分之三十",
+    "Halve the cost per lead by 31 March 2024",
+    "3月31日前获客成本降低一半",
+    "获客成本减半",
 ]
 
 

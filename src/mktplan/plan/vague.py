@@ -98,7 +98,8 @@ _WORDS = (
 )
 _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
-    r"|double|triple|quadruple|half"
+    r"|百分之[零〇一二两兩三四五六七八九十百点點]+|一半|[减減]半"
+    r"|double|triple|quadruple|half|halve[sd]?"
     rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?\b(?=\s*(?:%|[a-z0-9]))(?!-)"
     r"|\b(?:one|a)\s+(?:hundred|thousand|million|billion)\b"
     rf"|\b(?:dozen|twice|(?:{_WORDS}|hundred|thousand)-?fold)\b",
