@@ -77,9 +77,11 @@ def _lock(cur: Cursor, lock_timeout: float) -> None:
         if not row or not row[0]:
             raise pg.LockNotAvailable("the store's advisory lock is held")
         return
+    # for the rest of the transaction too: once the advisory lock is ours, only a session
+    # outside mktplan (LOCK TABLE, VACUUM FULL) can make a statement wait, and such a wait
+    # ends as the store's lock would (exit 4), not after hours
     cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(lock_timeout * 1000))}ms'")
     cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, LOCK_STORE))
-    cur.execute("SET LOCAL lock_timeout = 0")  # the lock is ours: nothing else should wait
 
 
 def current_version(conn: Conn, where: str) -> int:
