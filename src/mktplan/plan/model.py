@@ -160,7 +160,7 @@ _AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|(?<=\S)\s+(?:et\s+al|etc)\b\.?$", r
 # 张敏（李华协助）, 张敏 协同 李华, 张敏李华共同负责; not the word inside a name or a team's
 # name (张协同, 品牌协同组 孙丽), nor a name that is the word with a capital (Randy And)
 _JOINED = re.compile(
-    r"[,，、/;；&+|／｜＆＋\n]|\b(?:and|und|with|or|AND|WITH|OR)\b"
+    r"[,，、/;；&+／＆＋]|\b(?:and|und|with|or|AND|WITH|OR)\b"
     r"|[(（][^)）]*(?:协助|协同|配合)[^)）]*[)）]"
     r"|(?:^|\s)(?:协助|协同|配合)(?:\s|$)"
     r"|共同负责"
@@ -169,7 +169,7 @@ _JOINED = re.compile(
 
 def _one_person(value: Any) -> Any:
     """An owner is one person: a list, or names joined with 'and', 'or', 'with', ',', '/' (or
-    its full-width form), '|', a line break, '、',
+    its full-width form), '、',
     和 or 协助 is two, 张三等 (and others) is several, and TBD, 待定 or - is nobody."""
     if isinstance(value, (list, tuple)):
         raise InvalidValue(msg("validate.owner_list", n=len(value)))
