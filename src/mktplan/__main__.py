@@ -38,7 +38,6 @@ import gc  # noqa: E402  (after the handler, see above)
 import sys  # noqa: E402
 
 GC_THRESHOLD = (200_000, 30, 30)
-EXIT_PIPE = 141  # mktplan.errors.EXIT_PIPE, not imported before the entry's own imports
 
 
 def main() -> None:
@@ -55,6 +54,8 @@ def main() -> None:
     try:
         run_command_line()
     except SystemExit as done:
+        from mktplan.errors import EXIT_PIPE  # imported by the command line already
+
         code = 0 if done.code is None else done.code
         flushed = _flushed()
         if isinstance(code, int) and _observed_by_nobody():

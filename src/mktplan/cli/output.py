@@ -39,9 +39,9 @@ def stdout_is_terminal() -> bool:
 
 def write_stdout(text: str) -> None:
     """Write ``text`` to standard output; a closed one (`>&-`) is a pipe its reader closed."""
+    if sys.stdout is None:
+        closed_pipe()
     try:
-        if sys.stdout is None:
-            raise BrokenPipeError("standard output is closed")
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:

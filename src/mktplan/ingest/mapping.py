@@ -845,18 +845,14 @@ def _summary_facts(
         file_totals,
         candidates,
         len(rows),
-        tuple(_refused_days(n, live, day_of) for n in found.sums),
+        tuple(frozenset(day_of[_refused_rows(n, live)].tolist()) for n in found.sums),
     )
 
 
-def _refused_days(
-    numbers: ParsedNumbers, live: npt.NDArray[np.bool_], day_of: npt.NDArray[np.int64]
-) -> frozenset[int]:
-    """The days of the live rows whose cell in ``numbers`` was refused."""
-    if not numbers.errors:
-        return frozenset()
-    rows = np.array(list(numbers.errors), dtype=np.intp)
-    return frozenset(day_of[rows[live[rows]]].tolist())
+def _refused_rows(numbers: ParsedNumbers, live: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """The live rows whose cell in ``numbers`` was refused (``--skip-invalid``)."""
+    rows = np.fromiter(numbers.errors, dtype=np.intp, count=len(numbers.errors))
+    return rows[live[rows]]
 
 
 # A table read in blocks keeps at most this many summary-row candidates per block; more (a
@@ -921,11 +917,8 @@ def _unknown_sums(
     cell of this column that was refused (``--skip-invalid``): the sum of its others is then
     not known, and the column is not compared (its total without the cell would tell a
     summary row from data wrongly)."""
-    if not numbers.errors:
-        return np.zeros(len(idx), dtype=np.bool_)
     failed = np.zeros(len(live), dtype=np.bool_)
-    failed[list(numbers.errors)] = True
-    failed &= live
+    failed[_refused_rows(numbers, live)] = True
     return np.bincount(key[failed], minlength=width)[key[idx]] - failed[idx] > 0
 
 

@@ -514,28 +514,28 @@ class _NewStore:
     def __init__(self, location: StoreLocation, dry_run: bool) -> None:
         from mktplan.store.locate import SqliteLocation
 
-        path = location.path if isinstance(location, SqliteLocation) else None
-        fresh = not dry_run and path is not None and not os.path.lexists(path)
-        self.location = location if fresh else None
-        self.folders = [p for p in path.parents if not p.exists()] if fresh and path else []
+        self.store: SqliteLocation | None = None
+        self.folders: list[Path] = []  # the folders made for it, the innermost first
+        if dry_run or not isinstance(location, SqliteLocation) or os.path.lexists(location.path):
+            return
+        self.store = location
+        self.folders = [p for p in location.path.parents if not p.exists()]
 
     def remove_if_unused(self) -> None:
         import sqlite3
 
-        from mktplan.store.locate import SqliteLocation
-
-        if not isinstance(self.location, SqliteLocation) or not self.location.path.is_file():
+        if self.store is None or not self.store.path.is_file():
             return
         try:
-            with closing(sqlite3.connect(self.location.path, timeout=0)) as conn:
+            with closing(sqlite3.connect(self.store.path, timeout=0)) as conn:
                 conn.execute("BEGIN IMMEDIATE")  # no ingest writes into it meanwhile
                 if conn.execute("SELECT count(*) FROM ingest_run").fetchone()[0]:
                     return
-                for name in self.location.files():
+                for name in self.store.files():
                     name.unlink(missing_ok=True)
         except (sqlite3.Error, OSError):
             return  # in use, or not ours to remove: left as it is
-        for folder in self.folders:  # the innermost first
+        for folder in self.folders:
             with suppress(OSError):  # not empty: something else is in it
                 folder.rmdir()
 

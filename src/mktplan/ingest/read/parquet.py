@@ -48,17 +48,17 @@ def parquet_header(path: Path, file: str) -> tuple[tuple[str, ...], frozenset[in
     """The column names of a Parquet file (its header), and the positions of its text
     columns (strings, dictionary-coded or not): only they can hold a totals label or name
     a row."""
-    import pyarrow as pa
-
     schema = _open(path, file).schema_arrow
     names = tuple(str(n) for n in schema.names)
     if not names:
         raise IngestError(msg("ingest.parquet.no_columns"), file=file, hint=_HINT)
-    texts = frozenset(i for i, f in enumerate(schema) if _is_text(f.type, pa))
+    texts = frozenset(i for i, f in enumerate(schema) if _is_text(f.type))
     return names, texts
 
 
-def _is_text(kind: Any, pa: Any) -> bool:
+def _is_text(kind: Any) -> bool:
+    import pyarrow as pa
+
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
