@@ -917,6 +917,8 @@ def _unknown_sums(
     cell of this column that was refused (``--skip-invalid``): the sum of its others is then
     not known, and the column is not compared (its total without the cell would tell a
     summary row from data wrongly)."""
+    if not numbers.errors:  # the usual case: no work over the rows
+        return np.zeros(len(idx), dtype=np.bool_)
     failed = np.zeros(len(live), dtype=np.bool_)
     failed[_refused_rows(numbers, live)] = True
     return np.bincount(key[failed], minlength=width)[key[idx]] - failed[idx] > 0
