@@ -258,6 +258,12 @@ def test_explicit_core_tags_and_other_tags() -> None:
     assert "not allowed" in info.value.message
 
 
+def test_the_non_specific_tag_makes_a_scalar_text() -> None:
+    # YAML 1.2 (6.9.1): `!` resolves a scalar to text; PyYAML resolves it as if plain
+    data = load_yaml_text("a: ! 2024\nb: ! true\nc: ! null\nd: ! [1]\ne: 2024\n", "f").data
+    assert data == {"a": "2024", "b": "true", "c": "null", "d": [1], "e": 2024}
+
+
 def test_a_number_of_thousands_of_digits_is_a_plan_error_not_a_crash(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as info:
         load_yaml_text("k: " + "9" * 5000 + "\n", "f")

@@ -147,7 +147,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             # a plain scalar is resolved by the core schema; quoted or `!`-tagged is text
-            if event.implicit[0] and event.style in (None, ""):  # plain: C gives ""
+            # (YAML 1.2, 6.9.1: `! 2024` is the text 2024; PyYAML resolves it as if plain)
+            if tag is None and event.implicit[0] and event.style in (None, ""):  # C: ""
                 text = event.value
                 if text and text[0] not in _MAYBE_NOT_TEXT:  # most values are text
                     return text
