@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from mktplan.plan.loader import load_yaml_file
+from mktplan.plan.validate import check_plan_file
 from tests.conftest import PLANS, run_cli
 
 EXAMPLES = sorted(PLANS.glob("*.yaml"))
@@ -259,3 +260,73 @@ def test_money_as_plain_number_text_is_still_accepted(schema: dict[str, Any]) ->
     data = load(PLANS / "q3-2023-growth.yaml")
     data["budget"]["reserve"] = str(data["budget"]["reserve"])
     assert schema_errors(schema, data, schema, "$") == []
+
+
+# --- text where a number belongs: the schema and validate read the same values as numbers --
+
+GROWTH = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+LAUNCH = (PLANS / "2024-06-launch.yaml").read_text(encoding="utf-8")
+# (plan, text to replace, its replacement with {} for the value, field path, plain value)
+NUMBER_FIELDS = [
+    (GROWTH, "total: 375000", "total: {}", "budget.total", "375000"),
+    (GROWTH, "reserve: 45000 ", "reserve: {} ", "budget.reserve", "45000"),
+    (GROWTH, "target: 3  ", "target: {}  ", "kpis[0].target", "3"),
+    (GROWTH, "above: 50,", "above: {},", "alerts[2].above", "50"),
+    (GROWTH, "below_target: 30%", "below_target: {}", "alerts[0].below_target", "30"),
+    (
+        GROWTH,
+        "cadence: weekly",
+        "cadence: weekly\n  status_thresholds: {{on_track: {}}}",
+        "plan.status_thresholds.on_track",
+        "0.95",
+    ),
+    (
+        GROWTH,
+        "target: 5000000, due: 2023-07-31,",
+        "target: 5000000, due: 2023-07-31, checkpoints: {{2023-07-15: {}}},",
+        "modules[0].kpis[1].checkpoints.2023-07-15",
+        "15",  # a value, or with % a share of the target
+    ),
+    (
+        LAUNCH,
+        "      销售额(元): sales\n",
+        "      销售额(元): sales\n    scale: {{销售额(元): {}}}\n",
+        "sources.daily_report.scale.销售额(元)",
+        "1",
+    ),
+]
+
+
+def _spellings(plain: str) -> list[str]:
+    """Text that may or may not stand for ``plain``: quoted as YAML writes text."""
+    wide = plain.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    arabic = plain.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    exponent = f"{plain}e0"
+    grouped = plain[0] + "_" + plain[1:] if len(plain) > 1 else plain + "_0"
+    texts = [plain, f"+{plain}", f"-{plain}", f"{plain}%", f" {plain} ", exponent, wide]
+    texts += [arabic, grouped, "lots", "K", "万", "1e3"]
+    return [f'"{text}"' for text in texts] + [f"! {plain}", f"! {exponent}"]
+
+
+CASES = [
+    (plan, old, new.format(value), path, value)
+    for plan, old, new, path, plain in NUMBER_FIELDS
+    for value in _spellings(plain)
+]
+
+
+@pytest.mark.parametrize(
+    ("plan", "old", "new", "path", "value"), CASES, ids=[f"{c[3]}={c[4]}" for c in CASES]
+)
+def test_text_is_a_number_to_validate_exactly_when_the_schema_says_so(
+    schema: dict[str, Any], tmp_path: Path, plan: str, old: str, new: str, path: str, value: str
+) -> None:
+    """An editor checking a plan with the schema and `mktplan validate` agree on every
+    spelling: what one reads as a number the other does too, nothing more (`"1e5"`, `"３０"`,
+    `"1_000"` and `! 30` are text to YAML, so to both)."""
+    assert plan.count(old) == 1
+    file = tmp_path / "plan.yaml"
+    file.write_text(plan.replace(old, new), encoding="utf-8")
+    errors = [finding for finding in check_plan_file(file).errors if finding.path == path]
+    refused = schema_errors(schema, load(file), schema, "$")
+    assert bool(errors) == bool(refused), (errors, refused)

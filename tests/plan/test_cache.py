@@ -46,6 +46,19 @@ def test_cached_plan_equals_a_fresh_load(
     assert load_plan(plan_path) == fresh
 
 
+def test_numbers_written_with_an_exponent_come_back_from_the_cache(plan_copy: Path) -> None:
+    # the cache's JSON writes 1E+6 as text, which a plan may not (`"1e6"` is text to YAML)
+    text = plan_copy.read_text(encoding="utf-8").replace(
+        "target: 5000000, due: 2023-07-31,",
+        "target: 5e6, due: 2023-07-31, checkpoints: {2023-07-15: 2.5e6, 2023-07-20: 60%},",
+    )
+    plan_copy.write_text(text, encoding="utf-8")
+    fresh = check_plan_file(plan_copy).plan
+    assert fresh is not None
+    assert load_plan(plan_copy) == fresh
+    assert cache.lookup(plan_copy, plan_copy.read_bytes()) == fresh
+
+
 def test_an_edited_plan_is_checked_afresh(plan_copy: Path) -> None:
     load_plan(plan_copy)
     text = plan_copy.read_text(encoding="utf-8")

@@ -3,7 +3,9 @@ refused value is named in YAML's words (null, true, 375_000), never Python's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,53 @@ def test_a_quoted_plain_number_is_still_read_as_that_number(tmp_path: Path) -> N
     assert result.valid
     assert result.plan is not None
     assert result.plan.budget.total == 100000
+
+
+# --- text that Python reads as a number and YAML does not: full-width digits, exponents --
+
+UNREAD_NUMBERS = [
+    ('total: "１０００００"', "budget.total", "full-width digits", "100000"),
+    ('total: "١٠٠٠٠٠"', "budget.total", "other scripts", "100000"),
+    ('total: "1e5"', "budget.total", "with an exponent", "100000"),
+    ("total: ! 1E5", "budget.total", "with an exponent", "100000"),
+    ('total: "1e99999"', "budget.total", "with an exponent", None),
+]
+
+
+@pytest.mark.parametrize(("new", "path", "reason", "meant"), UNREAD_NUMBERS)
+def test_text_that_only_python_reads_as_a_number_is_refused(
+    tmp_path: Path, new: str, path: str, reason: str, meant: str | None
+) -> None:
+    text = mutate("total: 100000", new)
+    error = only_error(tmp_path, text)
+    assert (error.path, error.line) == (path, line_of(text, new))
+    assert "is text, not a number, for 'total'" in error.message
+    assert reason in error.message
+    assert error.hint == (f"write {meant}" if meant else error.hint)
+    assert meant or "plain number" in (error.hint or "")
+
+
+def test_full_width_digits_are_refused_in_chinese_too(tmp_path: Path) -> None:
+    text = mutate("below_target: 30%", 'below_target: "３０%"')
+    run = run_cli("validate", "--lang", "zh", write(tmp_path, text))
+    assert run.code == 1
+    assert "'below_target' 的值 ３０% 是文字而不是数字" in run.stdout
+    assert "写作 30%" in run.stdout
+
+
+@pytest.mark.parametrize("written", ['"1000"', "! 1000", "1000"])
+def test_a_checkpoint_quoted_or_tagged_text_is_the_plain_number_it_spells(
+    tmp_path: Path, written: str
+) -> None:
+    # as in every number field; before, quoted it was "neither a number nor a share"
+    old = "source: index}"
+    result = check_plan_file(
+        write(tmp_path, mutate(old, f"source: index, checkpoints: {{2024-02-01: {written}}}}}"))
+    )
+    assert result.errors == []
+    assert result.plan is not None
+    [kpi] = [k for k in result.plan.modules[1].kpis if k.checkpoints]
+    assert kpi.checkpoints == {dt.date(2024, 2, 1): Decimal(1000)}
 
 
 # --- numbers where a date belongs: never a Unix timestamp -----------------------------------

@@ -134,6 +134,15 @@ MESSAGES: dict[str, str] = {
         "{value} is text, not a number, for {field!r}: YAML reads digits joined by _ as text"
     ),
     "validate.number_underscore.hint": "write {number}, without _ between the digits",
+    "validate.number_digits": (
+        "{value} is text, not a number, for {field!r}: YAML and editors read only the digits "
+        "0-9 as a number, not full-width digits or those of other scripts"
+    ),
+    "validate.number_exponent": (
+        "{value} is text, not a number, for {field!r}: written as text (in quotes or after `!`),"
+        " a number with an exponent is not read as one by YAML or editors"
+    ),
+    "validate.number_text.hint": "write {number}",
     "validate.date_is_number": "{value} is a number, not a date, for {field!r}",
     "validate.date_with_time": "{value!r} has a time of day; {field!r} takes a date alone",
     "validate.date_with_time.hint": "write the day alone, as YYYY-MM-DD: {date}",

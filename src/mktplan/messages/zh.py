@@ -102,6 +102,13 @@ MESSAGES: dict[str, str] = {
     "validate.string_type.number_hint": '像数字的文字请加引号，例如 "2024"',
     "validate.number_underscore": "{field!r} 的值 {value} 是文字而不是数字：YAML 把用 _ 连接的数字读作文字",
     "validate.number_underscore.hint": "写作 {number}，数字之间不加 _",
+    "validate.number_digits": (
+        "{field!r} 的值 {value} 是文字而不是数字：YAML 和编辑器只把半角数字 0-9 读作数字，全角数字和其他文字的数字不算"
+    ),
+    "validate.number_exponent": (
+        "{field!r} 的值 {value} 是文字而不是数字：写成文字（加引号或在 ! 之后）的指数写法，YAML 和编辑器都不读作数字"
+    ),
+    "validate.number_text.hint": "写作 {number}",
     "validate.date_is_number": "{field!r} 的值 {value} 是数字而不是日期",
     "validate.date_with_time": "{value!r} 带有时刻；{field!r} 只写日期",
     "validate.date_with_time.hint": "只写日期，格式 YYYY-MM-DD：{date}",

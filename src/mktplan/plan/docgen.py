@@ -43,7 +43,10 @@ Conventions:
 - A percent KPI (`unit: "%"`) is written in percent points: `target: 5` means 5 %.
 - Plans are read by the YAML 1.2 core schema, as editors read them: `yes`/`no`/`on`/`off`
   are text, `0100000` is 100000, `1e6` is a number, and `1:3.5` is text (an ROI target is
-  written `3.5`). Unquoted dates are read as dates wherever the field is a date.
+  written `3.5`). Unquoted dates are read as dates wherever the field is a date. Quoted
+  (or tagged `!`), digits 0-9 with a sign or a decimal point still count as that number
+  (`"35000"`, `! 35000`); other quoted text does not, though Python would read it as one:
+  `"1e5"`, full-width `"３５０００"`, `"35_000"` are errors where a number belongs.
 - Unknown fields are errors (with a "did you mean" for near misses); what `mktplan validate`
   checks across fields (SMART goals, sums, dates, references) is listed at the end.
 """

@@ -47,39 +47,62 @@ Identifier = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
-def _no_digit_groups(value: Any, info: ValidationInfo) -> Any:
-    """Refuse text such as `375_000`: YAML 1.2 reads it as text, not a number, but Python's
-    Decimal() and int() (and so pydantic) would read it as 375000. Plain quoted numbers
-    ("375000") stay accepted."""
-    if isinstance(value, str) and (error := _digit_groups(value, info.field_name or "")):
+def _plain_number_text(value: Any, info: ValidationInfo) -> Any:
+    """Refuse text that Python reads as a number but YAML and editors read as text (not in
+    JSON, the plan cache, where a decimal is written as text: `1E+6`)."""
+    if info.mode == "json":
+        return value
+    if isinstance(value, str) and (error := unread_number(value, info.field_name or "")):
         raise error
     return value
 
 
-def _digit_groups(text: str, field: str) -> PydanticCustomError | None:
-    """The error for text that is a number only with its `_` digit separators taken out
-    (`375_000`, `1_000.5`, `30_0%`), or None."""
+# Text a number field reads as its number: what the JSON Schema's patterns allow (digits 0-9,
+# a sign, a decimal point; `%` where the field takes one). Python's Decimal() and int() read
+# more: `1e5`, `375_000`, full-width `３０`, Arabic-Indic `٣٠`, all text to YAML and editors.
+DIGITS_WRITTEN = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_NUMBER_WRITTEN = re.compile(rf"[+-]?{DIGITS_WRITTEN}")
+
+
+def unread_number(text: str, field: str) -> PydanticCustomError | None:
+    """The error for text that is a number to Python but not to YAML or an editor (`375_000`,
+    `"1e5"`, `３０%`), or None: plain quoted numbers ("375000", "30%") are read as numbers,
+    and text that is no number at all is left to the field's own error."""
     written = text.strip()
-    if "_" not in written:
+    body = written.removesuffix("%").removesuffix("％").rstrip()
+    if _NUMBER_WRITTEN.fullmatch(body):
         return None
-    plain = written.replace("_", "")
     try:
-        Decimal(plain.removesuffix("%").removesuffix("％").strip())
+        number = Decimal(body.replace("_", ""))
     except ArithmeticError:
         return None  # not a number either way: the type's own error says so
+    if not number.is_finite():
+        return None  # "Infinity": refused as not finite, with its own hint
+    percent = "%" if body != written else ""
+    if "_" in body:
+        return bounds.refuse(
+            msg("validate.number_underscore", value=written, field=field),
+            msg("validate.number_underscore.hint", number=written.replace("_", "")),
+            "number_underscore",
+        )
+    digits = "".join(c for c in body if c.isdigit())
+    reason = "validate.number_digits" if not digits.isascii() else "validate.number_exponent"
+    plain = format(number, "f") if -12 <= number.adjusted() <= 15 else None
     return bounds.refuse(
-        msg("validate.number_underscore", value=written, field=field),
-        msg("validate.number_underscore.hint", number=plain),
-        "number_underscore",
+        msg(reason, value=written, field=field),
+        msg("validate.number_text.hint", number=plain + percent)
+        if plain is not None
+        else msg("validate.hint_plain_number"),
+        "number_text",
     )
 
 
 # A number as YAML writes it: a YAML number, or text that is a plain number ("35000")
-Number = Annotated[Decimal, BeforeValidator(_no_digit_groups)]
-WholeNumber = Annotated[int, BeforeValidator(_no_digit_groups)]
+Number = Annotated[Decimal, BeforeValidator(_plain_number_text)]
+WholeNumber = Annotated[int, BeforeValidator(_plain_number_text)]
 # (the check goes after the constraints, so that the JSON Schema keeps them as minimum, …)
 Money = Annotated[
-    Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6), BeforeValidator(_no_digit_groups)
+    Decimal, Field(ge=0, allow_inf_nan=False, decimal_places=6), BeforeValidator(_plain_number_text)
 ]
 
 
@@ -232,13 +255,13 @@ def _percent(value: Any) -> Any:
 
 
 # text a percentage field reads: 30, 30%, 30 %, +30％ (never negative)
-PERCENT_TEXT = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*[%％]?\s*$"
+PERCENT_TEXT = rf"^\s*\+?{DIGITS_WRITTEN}\s*[%％]?\s*$"
 _PERCENT_POINTS = "Percent points: `30%` or 30 mean 30 %."
 
 PercentPoints = Annotated[
     Decimal,
     BeforeValidator(_percent),
-    BeforeValidator(_no_digit_groups),  # runs first: `3_0%` as written
+    BeforeValidator(_plain_number_text),  # runs first: `3_0%` as written
     Field(ge=0, allow_inf_nan=False, description=_PERCENT_POINTS),
     # stated in full: pydantic would put `ge` beside the union, a key JSON Schema ignores
     WithJsonSchema(
@@ -260,8 +283,7 @@ def _checkpoint_value(
     read by the checkpoints rule). Refused here, one error per checkpoint at its own date,
     so a bad value is named once (not once per member of the union it failed) and beside
     the other checkpoints' errors."""
-    if isinstance(value, str) and (error := _digit_groups(value, "checkpoints")):
-        raise error
+    _plain_number_text(value, info)
     try:
         checked = handler(value)
     except ValidationError:
@@ -276,8 +298,11 @@ def _checkpoint_value(
             msg("validate.checkpoint_not_number.hint"),
             "invalid_checkpoints",
         ) from None
-    if info.mode == "json" and isinstance(checked, str):
-        # JSON (the plan cache) writes a decimal as text: a plain number there is a number
+    if isinstance(checked, str) and (
+        # quoted, a plain number is that number, as in every number field; JSON (the plan
+        # cache) writes every decimal as text, `1E+6` included
+        info.mode == "json" or _NUMBER_WRITTEN.fullmatch(checked.strip())
+    ):
         try:
             number = Decimal(checked)
         except ArithmeticError:
@@ -297,7 +322,18 @@ def _as_yaml(value: Any) -> str:
     return repr(value)
 
 
-CheckpointValue = Annotated[Decimal | str, WrapValidator(_checkpoint_value)]
+CheckpointValue = Annotated[
+    Decimal | str,
+    WrapValidator(_checkpoint_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": PERCENT_TEXT},
+            ]
+        }
+    ),
+]
 
 
 class StrictModel(BaseModel):
@@ -527,7 +563,7 @@ class Source(StrictModel):
         description="The export's text encoding when detection guesses wrong (e.g. gbk).",
     )
     sheet: str | None = Field(default=None, description="Excel sheet name (default: the first).")
-    header_row: Annotated[int, Field(ge=1), BeforeValidator(_no_digit_groups)] | None = Field(
+    header_row: Annotated[int, Field(ge=1), BeforeValidator(_plain_number_text)] | None = Field(
         default=None,
         description="The header's line (CSV) or row (xlsx), when it is not the first line "
         "within the first 50 that holds the date and mapped columns.",

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from mktplan.plan.model import Plan
+from mktplan.plan.model import DIGITS_WRITTEN, Plan
+from mktplan.plan.sources import SCALE_WORDS
 
 SCHEMA_ID = "https://mktplan.invalid/schema/plan.json"
 
-# pydantic lets a string stand for a Decimal ("12.5"); editors should still flag `total: lots`.
-NUMBER_TEXT = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*[%％]?\s*$"
-# a number that is at least 0 (money, the reserve range): no minus, and no % sign, which
-# validate refuses there (`reserve: 12000%`); percentages state their own (PERCENT_TEXT)
-UNSIGNED_TEXT = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*$"
+# pydantic lets a string stand for a Decimal ("12.5"); editors should still flag `total: lots`,
+# and validate reads as a number only the text these patterns allow (model.unread_number).
+SIGNED_TEXT = rf"^\s*[+-]?{DIGITS_WRITTEN}\s*$"
+# a number that is at least 0 (money, the reserve range): no minus; `%` is refused there too
+# (`reserve: 12000%`); percentages and checkpoints state their own patterns in the model
+UNSIGNED_TEXT = rf"^\s*\+?{DIGITS_WRITTEN}\s*$"
+
+
+def _scale_text() -> str:
+    """A source's `scale:` as text: a number, exponent allowed, or a scale word in any case."""
+    words = sorted(SCALE_WORDS, key=len, reverse=True)
+    either = "|".join(
+        "".join(f"[{c}{c.upper()}]" if c.isascii() and c.isalpha() else c for c in word)
+        for word in words
+    )
+    return rf"^\s*(?:\+?{DIGITS_WRITTEN}(?:[eE][+-]?[0-9]+)?|{either})\s*$"
 
 
 def _numbers_as_text(node: Any) -> None:
@@ -21,10 +33,11 @@ def _numbers_as_text(node: Any) -> None:
         options = node.get("anyOf")
         numbers = [o for o in options or () if isinstance(o, dict) and o.get("type") == "number"]
         if isinstance(options, list) and numbers:
-            unsigned = all(o.get("minimum", -1) >= 0 for o in numbers)
+            lowest = [o.get("minimum", o.get("exclusiveMinimum", -1)) for o in numbers]
+            unsigned = all(bound is not None and bound >= 0 for bound in lowest)
             for option in options:
                 if option == {"type": "string"}:
-                    option["pattern"] = UNSIGNED_TEXT if unsigned else NUMBER_TEXT
+                    option["pattern"] = UNSIGNED_TEXT if unsigned else SIGNED_TEXT
         for value in node.values():
             _numbers_as_text(value)
     elif isinstance(node, list):
@@ -40,4 +53,12 @@ def plan_json_schema() -> dict[str, Any]:
         "one owner, a SMART goal, KPIs and actions, export sources, alerts and reviews."
     )
     _numbers_as_text(schema)
+    scale = schema["$defs"]["Source"]["properties"]["scale"]
+    [values] = [option for option in scale["anyOf"] if option.get("type") == "object"]
+    values["additionalProperties"] = {
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": _scale_text()},
+        ]
+    }
     return schema

@@ -37,6 +37,9 @@ def scale_factor(word: str | int | float | Decimal) -> Fraction:
         text = str(word)
     elif isinstance(word, float):
         text = repr(word)
+    elif isinstance(word, str) and not all(c.isascii() for c in word if c.isdigit()):
+        # `１０００` is text to YAML, and so here: only its words (万, Ｋ) are normalized
+        raise InvalidValue(msg("validate.number_digits", value=word.strip(), field="scale"))
     else:
         text = unicodedata.normalize("NFKC", str(word)).strip().casefold()
     shown = repr(word) if isinstance(word, str) else text  # 'lots', or -1 as written
