@@ -95,12 +95,49 @@ def test_google_total_rows_including_subtotals_are_skipped(tmp_path: Path) -> No
         ("Summary Sale 2025", False),
         ("Summary Sale Campaign", False),
         ("合计金额", False),
+        ("Subtotal", True),
+        ("Subtotal: Search", True),
+        ("Sub-total (East)", True),
         ("Summer", False),
         ("天猫", False),
     ],
 )
 def test_totals_labels(label: str, is_total: bool) -> None:
     assert is_totals_label(label) is is_total
+
+
+# Excel's Data > Subtotal on a daily report: a "<group> 汇总" row below each group and 总计
+EXCEL_SUBTOTALS = (
+    "日期,计划名称,消耗,成交金额,点击\n"
+    "2025-10-21,搜索,100.50,300,10\n"
+    "2025-10-22,搜索,50,200,5\n"
+    ",搜索 汇总,150.50,500,15\n"
+    "2025-10-21,信息流,10,30,1\n"
+    ",信息流汇总,10,30,1\n"
+    "2025-10-21,Search,1,1,1\n"
+    "2025-10-21,Search Total,1,1,1\n"
+    "2025-10-21,Colgate Total,7,7,7\n"
+    ",总计,161.50,531,17\n"
+)
+
+
+def test_excel_subtotal_rows_are_skipped_not_stored_as_channels(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "subtotals.csv", EXCEL_SUBTOTALS)
+    run = run_cli("ingest", plan, export, "--source", "qianchuan", "--store", store)
+    assert run.code == 0, run.output
+    values = stored(store)
+    spend = {(d, c): v for (k, d, c), v in values.items() if k == "ads.spend"}
+    assert spend == {
+        ("2025-10-21", "搜索"): Decimal("100.5"),
+        ("2025-10-22", "搜索"): Decimal(50),
+        ("2025-10-21", "信息流"): Decimal(10),
+        ("2025-10-21", "Search"): Decimal(1),
+        # no "Colgate" row beside it: a campaign's name, not a subtotal
+        ("2025-10-21", "Colgate Total"): Decimal(7),
+    }
+    assert "skipped line 4: a totals row (计划名称: '搜索 汇总')" in run.stdout
+    assert "skipped line 8: a totals row (计划名称: 'Search Total')" in run.stdout
 
 
 def test_campaigns_named_like_a_label_stay_data(tmp_path: Path) -> None:

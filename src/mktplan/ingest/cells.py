@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -57,18 +58,40 @@ def is_excel_error(raw: str) -> bool:
 # and then ":", "(", "-" or "–" (full-width forms fold to these): "Total: Search", "Grand
 # total", "合计（6/5）". A campaign that starts with a label ("Total Wine & More - Search",
 # "Summary Sale 2025", "Totally Fit") stays data.
+_CJK_TOTALS = ("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總")
 TOTALS_LABELS = (
-    *("grand total", "totals", "total", "summary"),
-    *("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總"),
+    *("grand total", "subtotal", "sub-total", "sub total", "totals", "total", "summary"),
+    *_CJK_TOTALS,
 )
 _TOTALS_LABEL = re.compile(
     "(?:" + "|".join(map(re.escape, TOTALS_LABELS)) + r")\s*(?:[:(\-–].*)?", re.DOTALL
+)
+# Excel's Subtotal command writes its label after the group's: "搜索 汇总", "Search Total"
+# (a space before an English word; none needed before a Chinese one).
+_SUBTOTAL_OF = re.compile(
+    r"(.*?\S)(?:\s*(?:" + "|".join(_CJK_TOTALS) + r")|\s+(?:sub-?\s?total|totals?))",
+    re.DOTALL,
 )
 
 
 def is_totals_label(raw: str) -> bool:
     """Whether a cell labels a totals or subtotal row (Total, Total: Search, 合计, 小计 …)."""
     return _TOTALS_LABEL.fullmatch(normalize_text(raw).casefold()) is not None
+
+
+def totals_labels(cells: Sequence[str]) -> list[bool]:
+    """Which of a column's distinct cells label a totals or subtotal row: a totals label
+    (:func:`is_totals_label`), or another cell of the same column followed by a totals word,
+    as Excel's Subtotal writes it (`搜索 汇总` below the 搜索 rows, `Search Total`). The
+    other cell must be there: a campaign named "Colgate Total" stays data unless a
+    "Colgate" row stands beside it."""
+    folded = [normalize_text(cell).casefold() for cell in cells]
+    labels = [_TOTALS_LABEL.fullmatch(text) is not None for text in folded]
+    named = {text for text, label in zip(folded, labels, strict=True) if text and not label}
+    for i, text in enumerate(folded):
+        if not labels[i] and (found := _SUBTOTAL_OF.fullmatch(text)) and found[1] in named:
+            labels[i] = True
+    return labels
 
 
 def is_name(raw: str) -> bool:

@@ -40,10 +40,10 @@ from mktplan.ingest.cells import (
     is_excel_error,
     is_name,
     is_no_value,
-    is_totals_label,
     parse_dates,
     parse_numbers,
     scale_factor,
+    totals_labels,
 )
 from mktplan.ingest.columns import MICRO, Body, Column
 from mktplan.ingest.layout import LONG_FORMAT, Layout
@@ -358,7 +358,7 @@ def map_block(
             continue
         position = labelled
         codes, uniques = body[position].factorize()
-        labels = np.array([is_totals_label(u) for u in uniques] or [False], dtype=np.bool_)
+        labels = np.array(totals_labels(uniques) or [False], dtype=np.bool_)
         hit = labels[codes] & ~blank & ~skip
         for p in np.flatnonzero(hit).tolist():
             label = shorten(uniques[codes[p]].strip())
