@@ -366,9 +366,29 @@ def test_an_impossible_date_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert "internal error" not in run.output
     assert (
         f"{path}:5 plan.period.start: '2024-02-30' is not a valid date for 'start' "
-        "(day value is outside expected range)"
+        "(that month has no such day)"
     ) in run.stdout
     assert "missing.yaml" in run.stdout  # the other file is still checked
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2024-13-01", "月份不在 01-12 之间"),
+        ('"２０２４-02-01"', "年份里有 0-9 以外的字符"),
+        ("2024-2-1", "太短：月和日各写两位"),
+        ('"2024-02-01x"', "日期后面还有别的字符"),
+    ],
+)
+def test_why_a_date_is_unreadable_is_said_in_the_plans_language(
+    tmp_path: Path, written: str, why: str
+) -> None:
+    # pydantic's reasons are English sentences: each known one is the catalogue's
+    text = mutate("{start: 2024-01-01, end: 2024-03-31}", f"{{start: {written}, end: 2024-03-31}}")
+    run = run_cli("validate", "--lang", "zh", write(tmp_path, text))
+    assert run.code == 1
+    value = written.strip('"')
+    assert f"plan.period.start: '{value}' 不是 'start' 的有效日期（{why}）" in run.stdout
 
 
 @pytest.mark.parametrize(

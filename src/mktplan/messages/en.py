@@ -105,6 +105,15 @@ MESSAGES: dict[str, str] = {
     "validate.kind_other": "a value of the right kind",
     "validate.bad_date": "{value} is not a valid date for {field!r}",
     "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
+    "validate.date_why.day": "that month has no such day",
+    "validate.date_why.month": "the month is not 01-12",
+    "validate.date_why.year": "the year holds something other than the digits 0-9",
+    "validate.date_why.month_digits": "the month holds something other than the digits 0-9",
+    "validate.date_why.day_digits": "the day holds something other than the digits 0-9",
+    "validate.date_why.separator": "its parts are not separated by `-`",
+    "validate.date_why.short": "too short: the month and the day take two digits each",
+    "validate.date_why.long": "too long",
+    "validate.date_why.after": "something follows the day",
     "validate.hint_dates": (
         "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
     ),

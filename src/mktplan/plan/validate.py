@@ -299,7 +299,10 @@ def _explain(
     if kind.startswith(("date_", "datetime_")):
         reason = str(error["msg"]).partition(", ")[2]
         if reason:
-            text = msg("validate.bad_date_why", value=shown, field=field_name, why=reason)
+            why = next(
+                (msg(key) for start, key in _DATE_REASONS if reason.startswith(start)), reason
+            )
+            text = msg("validate.bad_date_why", value=shown, field=field_name, why=why)
         else:
             text = msg("validate.bad_date", value=shown, field=field_name)
         return text, msg("validate.hint_dates")
@@ -379,6 +382,21 @@ def _explain(
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+# pydantic's (speedate's) reasons for a date it cannot read, in the catalogue's words
+_DATE_REASONS = (
+    ("day value is outside", "validate.date_why.day"),
+    ("month value is outside", "validate.date_why.month"),
+    ("invalid character in year", "validate.date_why.year"),
+    ("invalid character in month", "validate.date_why.month_digits"),
+    ("invalid character in day", "validate.date_why.day_digits"),
+    ("invalid date separator", "validate.date_why.separator"),
+    ("input is too short", "validate.date_why.short"),
+    ("input is too long", "validate.date_why.long"),
+    ("invalid datetime separator", "validate.date_why.after"),
+    ("unexpected extra characters", "validate.date_why.after"),
+)
 
 
 def _explain_key(error: Any, loc: Loc) -> tuple[Msg | str, Msg | str | None]:
