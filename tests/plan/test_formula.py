@@ -39,14 +39,29 @@ def test_division_by_zero_and_missing_inputs_are_unknown() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["orders / 0", "orders / 0.00", "(a + b) / 0 * 100", "orders / -0"]
+    "text",
+    [
+        "orders / 0",
+        "orders / 0.00",
+        "(a + b) / 0 * 100",
+        "orders / -0",
+        "reads / (1 - 1)",
+        "reads / (2 * 0)",
+        "reads / (1 / 2 - 0.5)",
+        "reads / 2 / 0",
+    ],
 )
 def test_a_division_by_a_written_zero_is_refused(text: str) -> None:
     # no day can give it a value: a typo, said at validate rather than "no data" all plan long
     with pytest.raises(formula.FormulaError, match="a division by 0") as raised:
         formula.parse(text)
-    assert text[raised.value.position] in "0-"
+    assert text[raised.value.position] in "0-("
     assert raised.value.hint is not None  # says what to divide by, not the grammar
+
+
+@pytest.mark.parametrize("text", ["reads / (1 - 2)", "reads / (a - 1)", "reads / (0 + b)"])
+def test_a_divisor_of_numbers_that_is_not_zero_or_holds_a_name_is_fine(text: str) -> None:
+    assert formula.names(formula.parse(text))[0] == "reads"
 
 
 @pytest.mark.parametrize(

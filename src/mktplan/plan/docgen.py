@@ -89,7 +89,8 @@ RULES = """\
   it (use `last` for a level, `mean` with `weight:` for a rate per row, or a formula of
   sums).
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
-  parsed (never evaluated as Python); cycles between formula KPIs are errors.
+  parsed (never evaluated as Python); cycles between formula KPIs are errors, and so is a
+  division by numbers that make 0 (`/ 0`, `/ (1 - 1)`).
 - **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a
   strftime pattern naming a day, a month and a year in codes Python reads back (`%d`, not
   `%-d`); `table:` a title or a number from 1; `channel` (or `line`) read from a column or

@@ -126,8 +126,8 @@ class _Parser:
                 raise FormulaError(msg("formula.not_operator", op=f"{tok[1]}{nxt[1]}"), nxt[2])
             at = nxt[2] if nxt else len(self.text)
             right = self.factor()
-            zero = right.operand if isinstance(right, Negate) else right  # x / -0 too
-            if tok[1] == "/" and isinstance(zero, Number) and zero.value == 0:
+            # x / 0, x / -0 and x / (1 - 1): a divisor of numbers alone that makes 0
+            if tok[1] == "/" and not names(right) and evaluate(right, _no_names) == 0:
                 raise FormulaError(
                     msg("formula.divide_by_zero"), at, msg("formula.divide_by_zero.hint")
                 )
@@ -175,6 +175,10 @@ def parse(text: str) -> Node:
     if rest is not None:
         raise FormulaError(msg("formula.unexpected", token=rest[1], position=rest[2] + 1), rest[2])
     return node
+
+
+def _no_names(name: str) -> None:
+    """The resolver of an expression without names (never called)."""
 
 
 def names(node: Node) -> list[str]:
