@@ -256,6 +256,13 @@ def test_log_and_history(tmp_path: Path) -> None:
     history = run_cli("ingest", plan, "--history", "--store", store)
     assert history.code == 0
     assert "run 1" in history.stdout
+    # files beside --history were silently not ingested: a usage error, the store untouched
+    more = write(tmp_path, "b.csv", "date,kpi,value\n2024-06-03,web.sales,50\n")
+    refused = run_cli("ingest", plan, more, "--history", "--store", store)
+    assert refused.code == 2
+    assert "--history lists the ingest runs and reads no files" in refused.output
+    assert "b.csv would not be ingested" in refused.output
+    assert "run 2" not in run_cli("log", plan, "--store", store).stdout
 
 
 def test_store_defaults_to_env_then_beside_plan(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from mktplan.cli.output import (
     stdout_is_terminal,
     write_stdout,
 )
-from mktplan.errors import EXIT_INVALID, EXIT_OK, Finding, IngestError, UsageError
+from mktplan.errors import EXIT_INVALID, EXIT_OK, Finding, IngestError, UsageError, shorten
 from mktplan.i18n import Msg, message, msg
 
 if TYPE_CHECKING:
@@ -283,6 +283,12 @@ def ingest(
     """
     chosen = speak(choose_lang(lang, declared_lang(plan)))
     if history:
+        if files:
+            named = ", ".join(str(file) for file in files)
+            raise UsageError(
+                msg("ingest.history_with_files", files=shorten(named)),
+                hint=msg("ingest.history_with_files.hint"),
+            )
         _show_log(plan, store, LogFormat.text, chosen)
         return
     if not files:

@@ -1184,6 +1184,13 @@ MESSAGES.update(
 
 MESSAGES["ingest.no_files"] = "no export files given"
 MESSAGES["ingest.no_files.hint"] = "mktplan ingest PLAN FILE... (or --history to list runs)"
+MESSAGES["ingest.history_with_files"] = (
+    "--history lists the ingest runs and reads no files: {files} would not be ingested"
+)
+MESSAGES["ingest.history_with_files.hint"] = (
+    "run `mktplan ingest PLAN FILE...` to ingest, and `mktplan log PLAN` (or --history "
+    "without files) to list the runs"
+)
 MESSAGES["cli.lock_timeout_range"] = (
     "--lock-timeout must be a number of seconds from 0 to {most} (about 24 days), not {given}"
 )

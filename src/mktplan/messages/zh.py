@@ -918,6 +918,10 @@ MESSAGES.update(
 
 MESSAGES["ingest.no_files"] = "没有给出导出文件"
 MESSAGES["ingest.no_files.hint"] = "mktplan ingest 计划 文件...（或用 --history 列出导入批次）"
+MESSAGES["ingest.history_with_files"] = "--history 只列出导入批次，不读文件：{files} 不会被导入"
+MESSAGES["ingest.history_with_files.hint"] = (
+    "导入用 `mktplan ingest 计划 文件...`，列出批次用 `mktplan log 计划`（或不带文件的 --history）"
+)
 MESSAGES["cli.lock_timeout_range"] = (
     "--lock-timeout 必须是 0 到 {most} 之间的秒数（约 24 天），不能是 {given}"
 )
