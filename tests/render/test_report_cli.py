@@ -45,6 +45,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("--format", "json", "--template", "x.md.j2"), "--template applies to --format md only"),
         (("--template", "missing.md.j2"), "the template file does not exist"),
         (("--out", "report.csv"), "cannot tell the format from the file name 'report.csv'"),
+        (
+            ("--format", "md", "--out", "r.json"),
+            "--format md does not match 'r.json', a file name for the json format",
+        ),
+        (
+            ("--format", "json", "--out", "r.xlsx"),
+            "--format json does not match 'r.xlsx', a file name for the xlsx format",
+        ),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:

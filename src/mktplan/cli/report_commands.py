@@ -121,20 +121,31 @@ def _check_template(template: Path) -> None:
 def _choose_format(
     explicit: ReportFormatOption | None, out: str | None, stdout_is_tty: bool
 ) -> ReportFormatOption:
-    """The explicit --format, else the --out file's extension, else table on a TTY, else md."""
-    if explicit is not None:
-        return explicit
+    """The explicit --format, else the --out file's extension, else table on a TTY, else md.
+    An explicit format that the file's extension contradicts (`-f md -o r.json`) is a usage
+    error: a JSON or workbook reader would fail on it later; text formats share .md/.txt."""
     if out is not None:
         from mktplan.render import FORMAT_OF_SUFFIX, is_directory_target
 
         if not is_directory_target(out):
             found = FORMAT_OF_SUFFIX.get(Path(out).suffix.lower())
+            text = {"md", "table", "brief"}
+            if explicit is not None:
+                if found is not None and found != explicit and not {found, explicit} <= text:
+                    raise UsageError(
+                        msg("report.format_against_name", out=out, format=explicit, found=found),
+                        hint=msg("report.format_against_name.hint", format=explicit, found=found),
+                    )
+                return explicit
             if found is None:
                 raise UsageError(
                     msg("report.format_from_name", out=out),
                     hint=msg("report.format_from_name.hint"),
                 )
             return ReportFormatOption(found)
+    if explicit is not None:
+        return explicit
+    if out is not None:
         return ReportFormatOption.md
     return ReportFormatOption.table if stdout_is_tty else ReportFormatOption.md
 
@@ -384,7 +395,8 @@ def report(
         "--format",
         "-f",
         help="md, xlsx, json, table, or brief (summary and alerts as short lines) (default: "
-        "from --out's extension; table on a terminal, else md).",
+        "from --out's extension, which must not name another format; table on a terminal, "
+        "else md).",
         show_default=False,
     ),
     out: str | None = typer.Option(

@@ -809,6 +809,12 @@ MESSAGES.update(
         "report.as_of_range.hint": (
             "plans lie in 2000–2099: give a day in or after the plan's period, like 2023-07-31"
         ),
+        "report.format_against_name": (
+            "--format {format} does not match {out!r}, a file name for the {found} format"
+        ),
+        "report.format_against_name.hint": (
+            "drop --format to write {found}, or give the file the extension of {format}"
+        ),
         "report.format_from_name": "cannot tell the format from the file name {out!r}",
         "report.format_from_name.hint": (
             "pass --format md|xlsx|json|table or use .md, .xlsx, .json or .txt"

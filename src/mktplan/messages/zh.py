@@ -625,6 +625,8 @@ MESSAGES.update(
         "report.bad_as_of.hint": "日期写作 YYYY-MM-DD",
         "report.as_of_range": "--as-of 必须是 {first} 到 {last} 之间的日期，而不是 {value!r}",
         "report.as_of_range.hint": "计划的日期在 2000–2099 年之间：给出计划期间内或之后的一天，如 2023-07-31",
+        "report.format_against_name": "--format {format} 与文件名 {out!r} 不符：该文件名表示 {found} 报告",
+        "report.format_against_name.hint": "去掉 --format 即写成 {found}，或把文件扩展名改成 {format} 的",
         "report.format_from_name": "无法从文件名 {out!r} 判断报告格式",
         "report.format_from_name.hint": (
             "加上 --format md|xlsx|json|table，或使用 .md、.xlsx、.json、.txt 扩展名"
