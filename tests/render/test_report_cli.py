@@ -63,6 +63,25 @@ def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> No
     assert list(tmp_path.iterdir()) == []  # nothing written, not even the store
 
 
+def test_out_dash_is_standard_output_not_a_file_named_dash(store: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "report",
+        Q3,
+        "--store",
+        store,
+        "--as-of",
+        "2023-07-31",
+        "-f",
+        "json",
+        "-o",
+        "-",
+        cwd=tmp_path,
+    )
+    assert result.code == 0, result.output
+    assert json.loads(result.stdout)["plan"]["id"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("report", Q3, "--lang", "fr", "--store", tmp_path / "s.sqlite")
     assert result.code == 2

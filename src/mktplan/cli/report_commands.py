@@ -404,8 +404,8 @@ def report(
         "--out",
         "-o",
         metavar="PATH",
-        help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>. "
-        "Default: standard output (required for xlsx).",
+        help="A file, or a folder (existing, or ending in /) for <plan-id>-<as-of>.<ext>; "
+        "- for standard output, the default (not for xlsx).",
     ),
     lang: LangChoice | None = lang_option(),
     units: ReportUnits | None = typer.Option(
@@ -474,6 +474,8 @@ def report(
     speak(choose_lang(lang, declared_lang(plan)))
     cut = parse_as_of(as_of)
     check_lock_timeout(lock_timeout)
+    if out == "-":  # the shell convention for standard output (./- names a file "-")
+        out = None
     fmt = _choose_format(output_format, out, stdout_is_terminal())
     if fmt is ReportFormatOption.brief and out is not None:
         raise UsageError(msg("report.brief_stdout_only"), hint=msg("report.brief_stdout_only.hint"))
