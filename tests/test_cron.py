@@ -303,6 +303,30 @@ def test_missing_inbox_is_a_usage_error(tmp_path: Path) -> None:
     assert run_cron().returncode == 2
 
 
+@pytest.mark.parametrize(
+    ("done", "rejected", "reports", "said"),
+    [
+        ("inbox", "rejected", "reports", "the inbox and done folders are one folder"),
+        ("done", "done/", "reports", "the done and rejected folders are one folder"),
+        ("done", "rejected", "inbox/../inbox", "the inbox and reports folders are one folder"),
+    ],
+)
+def test_two_roles_in_one_folder_are_a_usage_error_that_touches_nothing(
+    folders: Folders, done: str, rejected: str, reports: str, said: str
+) -> None:
+    # reports written into the inbox were ingested (and rejected) the next week; files
+    # "moved" to the inbox as done stayed there
+    root = folders.inbox.parent
+    fill_inbox(folders)
+    before = names(folders.inbox)
+    result = run_cron(PLANS / "q3-2023-growth.yaml", folders.inbox, root / done,
+                      root / rejected, root / reports, "--store", folders.store)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr
+    assert names(folders.inbox) == before
+    assert not Path(folders.store).exists()
+
+
 BROKEN = "date,kpi,value\n2023-07-03,online.sales,lots\n"
 
 

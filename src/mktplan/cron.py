@@ -152,6 +152,33 @@ def said(lang: str, key: str, /, **params: object) -> str:
     return "mktplan cron: " + message(key, lang, **params)
 
 
+def same_folders(job: CronJob, lang: str) -> str | None:
+    """The usage error for two of the job's folders that are one (`inbox/ inbox/ …`): files
+    moved to done would stay in the inbox, reports written there would be ingested next
+    week, and rejected files would be mixed with done ones. None when all four differ."""
+    seen: dict[Path, str] = {}
+    for folder, role in (
+        (job.inbox, "inbox"),
+        (job.done, "done"),
+        (job.rejected, "rejected"),
+        (job.reports, "reports"),
+    ):
+        try:
+            key = folder.resolve()
+        except OSError:  # a symlink loop: prepare_folder says what is wrong with it
+            continue
+        if key in seen:
+            return said(
+                lang,
+                "cron.same_folder",
+                first=message(f"cron.role.{seen[key]}", lang),
+                second=message(f"cron.role.{role}", lang),
+                folder=folder,
+            )
+        seen[key] = role
+    return None
+
+
 def prepare_folder(folder: Path, role: str, lang: str = "en") -> str | None:
     """Create ``folder`` (``role`` done, rejected or reports) if needed; a message in ``lang``
     when it cannot be used (None when it can)."""
@@ -302,6 +329,9 @@ def run_cron(job: CronJob) -> int:
     lang = job.speaks
     if not args.inbox.is_dir():
         print(said(lang, "cron.inbox_not_folder", inbox=args.inbox), file=sys.stderr)
+        return EXIT_USAGE
+    if (same := same_folders(args, lang)) is not None:
+        print(same, file=sys.stderr)
         return EXIT_USAGE
     store = ["--store", args.store] if args.store else []
     told = ["--lang", args.lang] if args.lang is not None else []

@@ -893,6 +893,11 @@ MESSAGES.update(
         "report.cannot_finish.hint": "check there is space and the folder is writable",
         # cron: the weekly run's own lines (each after `mktplan cron: `)
         "cron.inbox_not_folder": "inbox {inbox} is not a folder",
+        "cron.role.inbox": "inbox",
+        "cron.same_folder": (
+            "the {first} and {second} folders are one folder, {folder}: give each its own "
+            "(done/ and rejected/ may sit inside the inbox)"
+        ),
         "cron.role.done": "done",
         "cron.role.rejected": "rejected",
         "cron.role.reports": "reports",

@@ -691,6 +691,11 @@ MESSAGES.update(
         "report.cannot_finish.hint": "检查磁盘空间，以及文件夹是否可写",
         # cron：每周任务自己的输出行（都跟在 `mktplan cron: ` 之后）
         "cron.inbox_not_folder": "收件文件夹 {inbox} 不是文件夹",
+        "cron.role.inbox": "收件",
+        "cron.same_folder": (
+            "{first}文件夹和{second}文件夹是同一个文件夹 {folder}："
+            "请各用各的（已导入/、被拒收/ 可以放在收件文件夹里）"
+        ),
         "cron.role.done": "已导入",
         "cron.role.rejected": "被拒收",
         "cron.role.reports": "报告",
