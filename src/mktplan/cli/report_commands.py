@@ -240,6 +240,7 @@ def _evaluate(
     quiet: bool,
     allow_empty: bool,
     period: ReportPeriod | None = None,
+    wait: float | None = None,
 ) -> tuple[Evaluation, bool]:
     """The plan evaluated against its observations in the store at ``location``, and
     whether there were any; a ReportError when there are none, unless ``allow_empty``."""
@@ -250,7 +251,9 @@ def _evaluate(
     include_daily = fmt is ReportFormatOption.xlsx
     kind: PeriodKind | None = None if period is None else period.value
     if location.exists():  # a directory or a device is refused by opening it, not ignored
-        with location.open() as opened:
+        # --lock-timeout bounds the reads too: on PostgreSQL, a table another session
+        # locked (LOCK TABLE, VACUUM FULL) is waited for that long, then exit 4
+        with location.open() if wait is None else location.open(lock_timeout=wait) as opened:
             # one read transaction for every query, so an ingest committing meanwhile cannot
             # mix two states of the store into one report
             with opened.query(loaded.plan.id) as observations:
@@ -458,7 +461,8 @@ def report(
         metavar="SECONDS",
         help="Seconds to wait for the store's write lock (an ingest holding a SQLite store) "
         "before leaving the KPI results for BI views unsaved (default: 5); the report is "
-        "written either way.",
+        "written either way. On PostgreSQL also the longest wait for a table another "
+        "session locked before the report can read it (default: 600), then exit 4.",
         show_default=False,
     ),
 ) -> None:
@@ -502,7 +506,7 @@ def report(
         protected.append(("template", template))
     try:
         evaluation, from_store = _evaluate(
-            loaded, plan, location, cut, fmt, quiet, allow_empty, period
+            loaded, plan, location, cut, fmt, quiet, allow_empty, period, lock_timeout
         )
         evaluation = _with_plan_changes(evaluation, loaded, plan)
         chosen = LangChoice(speak(choose_lang(lang, loaded.plan.lang)))

@@ -80,8 +80,15 @@ def _lock(cur: Cursor, lock_timeout: float) -> None:
     # for the rest of the transaction too: once the advisory lock is ours, only a session
     # outside mktplan (LOCK TABLE, VACUUM FULL) can make a statement wait, and such a wait
     # ends as the store's lock would (exit 4), not after hours
-    cur.execute(f"SET LOCAL lock_timeout = '{max(1, round(lock_timeout * 1000))}ms'")
+    cur.execute(_lock_timeout_setting(lock_timeout, local=True))
     cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, LOCK_STORE))
+
+
+def _lock_timeout_setting(lock_timeout: float, *, local: bool) -> str:
+    """`SET [LOCAL] lock_timeout` to ``lock_timeout`` seconds; 0 (no wait) is 1 ms, since
+    PostgreSQL's 0 waits without end."""
+    scope = "LOCAL " if local else ""
+    return f"SET {scope}lock_timeout = '{max(1, round(lock_timeout * 1000))}ms'"
 
 
 def current_version(conn: Conn, where: str) -> int:
@@ -187,6 +194,10 @@ class PostgresStore(ClosesConnection):
             )
         try:
             with failures.translated(where, lock_timeout):
+                # every statement of the session, a report's reads included: a table that a
+                # session outside mktplan locked (LOCK TABLE, VACUUM FULL) is waited for as
+                # the store's lock is, then exit 4, never without end
+                conn.execute(_lock_timeout_setting(lock_timeout, local=False))
                 migrate(conn, where, lock_timeout)
         except BaseException:
             conn.close()
