@@ -191,6 +191,15 @@ TIME_SPANS_AND_GROUPS = [
     "Improve brand awareness in 90 days",
     "Grow brand awareness among Gen Z in tier-1 cities",
     "提升品牌在95后中的知名度",
+    # an age band says who, not how much
+    "提升25-35岁女性的品牌知名度",
+    "提升 25~35 岁女性的品牌知名度",
+    "提升18岁以上用户的品牌知名度",
+    "Raise brand awareness among women aged 25-35",
+    "Raise brand awareness among women 25-35",
+    "Raise awareness among 25-35 year-olds",
+    "Increase engagement of 18–24-year-olds",
+    "Improve brand awareness among ages 18+",
 ]
 
 
@@ -209,6 +218,11 @@ def test_time_spans_and_groups_do_not_make_a_goal_measurable(goal: str) -> None:
         "销售额 3.31前达到 100 万",
         "95后新增会员 5000 人",
         "tier-1 cities sales 500 万元",
+        "25-35岁女性会员新增 5000 人",
+        "提升25-35岁女性的品牌知名度至30%",
+        "Women aged 25-35: brand recall from 20% to 30%",
+        "Sell 2,000 kits to 18–24-year-olds",
+        "Grow sales 20-30% among women 25-35",
     ],
 )
 def test_time_spans_and_groups_beside_a_quantity_pass(goal: str) -> None:

@@ -274,8 +274,9 @@ MESSAGES: dict[str, str] = {
         "and the goal names no number"
     ),
     "validate.no_quantity": (
-        "the goal {goal!r} is not measurable: it names no number apart from dates and "
-        "event names (双11, 618, Q3, 2025 say when, not how much)"
+        "the goal {goal!r} is not measurable: it names no number apart from dates, event "
+        "names and groups (双11, 618, Q3, 2025 say when, 95后, 25-35岁, tier-1 say who, "
+        "not how much)"
     ),
     "validate.no_measurable_kpi": (
         "module {module!r} has no KPI with a numeric target and a due date, so its goal "

@@ -202,8 +202,8 @@ MESSAGES: dict[str, str] = {
         "目标 {goal!r} 含糊：{phrase!r} 是常见的不可衡量说法（{label}），且目标中没有数值"
     ),
     "validate.no_quantity": (
-        "目标 {goal!r} 不可衡量：除了日期和活动名称外没有任何数值"
-        "（双11、618、Q3、2025 说明的是时间，不是多少）"
+        "目标 {goal!r} 不可衡量：除了日期、活动名称和人群外没有任何数值"
+        "（双11、618、Q3、2025 说明的是时间，95后、25-35岁、一线城市说明的是人群，不是多少）"
     ),
     "validate.no_measurable_kpi": "模块 {module!r} 没有同时带数值目标和截止日期的 KPI，目标无法衡量",
     "validate.no_measurable_kpi.hint": (

@@ -84,6 +84,19 @@ _EVENT_PATTERNS = [
     # a cohort is a decade or a half (80后, 95后, 00后); 后备, 后续 … begin a word, so in
     # "50 后备达人" 50 is a count
     re.compile(r"(?<![\d.,])[0-9][05]\s*[后後](?![\d备備续續期台臺端面勤])"),
+    # an age band says who (25-35岁女性, 18岁以上, women aged 25-35, 18–24-year-olds), not
+    # how much: "提升25-35岁女性的品牌知名度" is still a vague goal
+    re.compile(
+        r"(?<![\d.,])\d{1,2}\s*(?:[-–—~～至到]\s*\d{1,2}\s*)?(?:周岁|週歲|岁|歲)(?:及?以[上下])?"
+    ),
+    re.compile(
+        r"\b(?:aged?|ages)\s+\d{1,2}(?:\s*(?:[-–—]|to)\s*\d{1,2}|\s*\+|\s+and\s+(?:over|up"
+        r"|above|under|older|younger))?(?![\d.,%％])"
+        r"|(?<![\d.,])\d{1,2}\s*(?:(?:[-–—]|to)\s*\d{1,2}\s*)?\+?[-\s]*(?:years?|yrs?)[-\s]*olds?\b"
+        r"|\b(?:women|men|females?|males?|adults|mothers|moms|mums|parents|students)\s+"
+        r"\d{1,2}\s*[-–—]\s*\d{1,2}(?![\d.,%％])",
+        re.I,
+    ),
     # a bare year; "2000 new registrations" is a quantity
     re.compile(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}(?!\s*[a-z])", re.I),
 ]
