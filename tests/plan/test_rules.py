@@ -507,3 +507,47 @@ def test_a_fixed_channel_too_long_for_the_store_key_is_an_error(tmp_path: Path) 
     finding = only_error(tmp_path, text)
     assert finding.path.endswith(".fixed.channel")
     assert "501 bytes in UTF-8" in str(finding.message)
+
+
+@pytest.mark.parametrize("unit", ["USD", "$", "美元", "USD/month"])
+def test_a_spend_or_revenue_kpi_in_another_currency_is_refused(tmp_path: Path, unit: str) -> None:
+    # it was added to the CNY spend as it stood: 100 USD + 100 CNY = 200 CNY, ROI on track
+    line = "{id: spend, name: Spend, unit: CNY, role: spend, source: ledger}"
+    text = VALID.replace(line, line.replace("unit: CNY", f'unit: "{unit}"'), 1)
+    errors = check_plan_file(write(tmp_path, text)).errors
+    [error] = [f for f in errors if f.code == "role_other_currency"]
+    assert error.path == "modules[0].kpis[4].unit"
+    assert "has `role: spend`" in error.message
+    assert "mktplan converts no currency" in error.message
+    assert "record it in CNY" in str(error.hint)
+
+
+@pytest.mark.parametrize("unit", ["CNY", "元", "RMB", "¥", "count"])
+def test_a_spend_kpi_in_the_plans_currency_or_without_one_is_fine(
+    tmp_path: Path, unit: str
+) -> None:
+    line = "{id: spend, name: Spend, unit: CNY, role: spend, source: ledger}"
+    text = VALID.replace(line, line.replace("unit: CNY", f'unit: "{unit}"'), 1)
+    codes = {f.code for f in check_plan_file(write(tmp_path, text)).errors}
+    assert "role_other_currency" not in codes
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["orders / visitors * 100", "100 * orders / visitors", "(orders * 100) / visitors"],
+)
+def test_a_percent_formula_times_100_is_refused(tmp_path: Path, written: str) -> None:
+    # it read 100 times too high: 300 % for a 3 % conversion, "on track" at 6,000 %
+    text = VALID.replace("formula: orders / visitors, target", f"formula: {written}, target", 1)
+    [error] = check_plan_file(write(tmp_path, text)).errors
+    assert (error.code, error.path) == ("percent_times_100", "modules[0].kpis[3].formula")
+    assert "multiplies by 100" in error.message
+
+
+@pytest.mark.parametrize(
+    "written", ["orders / visitors", "orders / (visitors * 100)", "orders / 100"]
+)
+def test_a_percent_formula_dividing_by_100_is_no_such_error(tmp_path: Path, written: str) -> None:
+    text = VALID.replace("formula: orders / visitors, target", f"formula: {written}, target", 1)
+    codes = {f.code for f in check_plan_file(write(tmp_path, text)).errors}
+    assert "percent_times_100" not in codes

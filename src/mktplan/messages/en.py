@@ -386,6 +386,21 @@ MESSAGES: dict[str, str] = {
     "validate.weight_unknown.hint": (
         "name a KPI of the same module (or `module.kpi`) whose values weight the mean"
     ),
+    "validate.role_other_currency": (
+        "KPI {kpi!r} has `role: {role}` and unit {unit!r}, which is {currency}: {role} is "
+        "added up with the plan's other {role} KPIs in {plan}, and mktplan converts no currency"
+    ),
+    "validate.role_other_currency.hint": (
+        "record it in {plan} (the amount your finance ledger books), or drop `role:` and "
+        "track it as a KPI of its own"
+    ),
+    "validate.percent_times_100": (
+        'KPI {kpi!r} has unit "%" and its formula {formula!r} multiplies by 100: a % '
+        "formula is its ratio times 100 already, so this one would read 100 times too high"
+    ),
+    "validate.percent_times_100.hint": (
+        "write the ratio alone (orders / visits); mktplan shows 0.03 as 3 %"
+    ),
     "validate.weight_not_mean": "KPI {kpi!r} has a weight but aggregation {aggregation!r}",
     "validate.weight_not_mean.hint": "a weight applies to `aggregation: mean` only",
     "validate.target_far_from_baseline": (

@@ -290,6 +290,18 @@ MESSAGES: dict[str, str] = {
     "validate.did_you_mean": "；是不是想写 {name!r}？",
     "validate.weight_unknown": "KPI {kpi!r} 以 {weight!r} 加权，但它不是 KPI{suggestion}",
     "validate.weight_unknown.hint": "写出同一模块（或 `module.kpi`）中用于加权平均的 KPI",
+    "validate.role_other_currency": (
+        "KPI {kpi!r} 设置了 `role: {role}`，单位 {unit!r} 是 {currency}：{role} 会和计划里其他 {role} "
+        "KPI 以 {plan} 相加，mktplan 不做币种换算"
+    ),
+    "validate.role_other_currency.hint": (
+        "按 {plan} 记录（以财务入账金额为准），或去掉 `role:`，把它作为单独的 KPI 跟踪"
+    ),
+    "validate.percent_times_100": (
+        'KPI {kpi!r} 的单位是 "%"，其公式 {formula!r} 乘了 100：% 公式本身就是比值乘以 100，'
+        "这样会比实际高 100 倍"
+    ),
+    "validate.percent_times_100.hint": "只写比值（orders / visits）；mktplan 会把 0.03 显示为 3 %",
     "validate.weight_not_mean": "KPI {kpi!r} 设置了权重，但汇总方式是 {aggregation!r}",
     "validate.weight_not_mean.hint": "权重只适用于 `aggregation: mean`",
     "validate.target_far_from_baseline": "KPI {kpi!r} 的目标 {target} 超过基线值 {baseline} 的 10 倍",

@@ -87,10 +87,12 @@ RULES = """\
   and the target in whole units (100万 is 1000000). A measured rate (`unit: "%"` or `ratio`)
   is never added up over days or channels: `aggregation: sum`, the default, is an error for
   it (use `last` for a level, `mean` with `weight:` for a rate per row, or a formula of
-  sums).
+  sums). A `role: spend` or `role: revenue` KPI whose unit names another currency than the
+  plan's (`USD` in a CNY plan) is an error: roles are added up, and no currency is converted.
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors, and so is a
-  division by numbers that make 0 (`/ 0`, `/ (1 - 1)`).
+  division by numbers that make 0 (`/ 0`, `/ (1 - 1)`). A `unit: "%"` formula is its ratio
+  times 100 already: one that multiplies by 100 (`orders / visits * 100`) is an error.
 - **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a
   strftime pattern naming a day, a month and a year in codes Python reads back (`%d`, not
   `%-d`); `table:` a title or a number from 1; `channel` (or `line`) read from a column or

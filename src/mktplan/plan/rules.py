@@ -21,7 +21,13 @@ from mktplan.plan.model import Module, Plan
 from mktplan.plan.refs import KEYWORDS, kpi_refs, resolve_name
 from mktplan.plan.vague import vague_message
 from mktplan.suggest import Suggester
-from mktplan.vocab import LONGEST_KEY_TEXT, MEASURE_WORDS, is_ratio, key_text_bytes
+from mktplan.vocab import (
+    LONGEST_KEY_TEXT,
+    MEASURE_WORDS,
+    is_ratio,
+    key_text_bytes,
+    kpi_currency,
+)
 
 
 def format_loc(loc: Loc) -> str:
@@ -435,6 +441,30 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                     msg("validate.missing_source.hint"),
                     code="missing_source",
                 )
+        if kpi.role is not None:
+            money = kpi_currency(unit, ctx.plan.plan.currency)
+            if money is not None and money != ctx.plan.plan.currency:
+                # spend and revenue are added up with the other role KPIs, in the plan's money
+                yield ctx.finding(
+                    (*ref.loc, "unit"),
+                    msg(
+                        "validate.role_other_currency",
+                        kpi=ref.qualified,
+                        role=kpi.role,
+                        unit=unit,
+                        currency=money,
+                        plan=ctx.plan.plan.currency,
+                    ),
+                    msg("validate.role_other_currency.hint", plan=ctx.plan.plan.currency),
+                    code="role_other_currency",
+                )
+        if kpi.formula is not None and kpi.is_percent and _times_100(kpi.formula):
+            yield ctx.finding(
+                (*ref.loc, "formula"),
+                msg("validate.percent_times_100", kpi=ref.qualified, formula=kpi.formula),
+                msg("validate.percent_times_100.hint"),
+                code="percent_times_100",
+            )
         if kpi.weight is not None:
             target = resolve_name(kpi.weight, ref.module, ctx.refs)
             if target is not None and target not in KEYWORDS and ctx.refs[target].kpi.formula:
@@ -476,6 +506,25 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                     msg("validate.target_far_from_baseline.hint"),
                     code="target_far_from_baseline",
                 )
+
+
+def _times_100(text: str) -> bool:
+    """Whether a formula multiplies its value by 100 (`orders / visits * 100`,
+    `100 * orders / visits`): a `%` formula is its ratio times 100 already."""
+    try:
+        node = formula.parse(text)
+    except formula.FormulaError:
+        return False  # the formulas rule says what is wrong
+    factors = [node]
+    while factors:
+        part = factors.pop()
+        if isinstance(part, formula.Number) and part.value == 100:
+            return True
+        if isinstance(part, formula.Binary) and part.op in "*/":
+            factors.append(part.left)
+            if part.op == "*":
+                factors.append(part.right)
+    return False
 
 
 def _did_you_mean(name: str, module: Module | None, ctx: Context) -> Msg | str:
