@@ -375,6 +375,18 @@ class _Figures:
             self._role_totals[key] = sum(values, Decimal(0)) if values else None
         return self._role_totals[key]
 
+    def fetch(self, data: ObservationQuery, qids: Sequence[str], window: _Window) -> None:
+        """Make the values of ``qids`` over ``window`` known where the report's batch of
+        aggregations did not ask for them (the budget's lines)."""
+        wanted = [r for q in qids for r in self.requests(q, window) if r not in self.results]
+        if not wanted:
+            return
+        self.results.update(data.aggregate(wanted))
+        for q in qids:  # values worked out before the fetch were unknown
+            for key in (q, *self.leaves(q)):
+                self._values.pop((key, window.start, window.end), None)
+                self._exact.pop((key, window.start, window.end), None)
+
     def role_exact(self, role: str, module: Module | None, window: _Window) -> Fraction | None:
         """:meth:`role_total` as formulas use it: the role KPIs' unrounded values. Measured
         KPIs other than rates are stored sums of values with six decimals at most, so their
@@ -402,7 +414,8 @@ def evaluate(
     ``period`` (day, week, month; default: the plan's cadence) sets the comparison periods.
 
     Pure: the only calls on ``data`` are one batched ``aggregate``, ``latest_dates``,
-    ``sums_by_line`` (the window and its last 7 days), ``notes`` and, with
+    ``sums_by_line`` (the window and its last 7 days; for spend KPIs that are not summed,
+    their latest days and one more ``aggregate``), ``notes`` and, with
     ``include_daily``, ``daily_totals`` and one more ``aggregate`` for the days of KPIs
     that are not summed over channels (means, max, min; a weighted mean costs the store one
     query per KPI and day).
@@ -541,18 +554,7 @@ def evaluate(
         daily=_daily(figures, data, latest, spend_window) if include_daily else [],
         summary=summary,
         data_issues=stale_sources(kpis, as_of),
-        spend_trend=[
-            PeriodValue(
-                w.start,
-                w.end,
-                figures.role_total("spend", None, w),
-                figures.role_total("spend", None, _Window(start, w.end)),
-                budget.total - budget.reserve,
-            )
-            for w in plan_windows
-        ]
-        if figures.role_kpis("spend", None)
-        else [],
+        spend_trend=_spend_trend(figures, plan_windows, start, budget.total - budget.reserve),
     )
 
 
@@ -1294,9 +1296,9 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     by_line: dict[str, Decimal] = {}
     recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
-        by_line = data.sums_by_line(spend_kpis, window.start, window.end)
+        by_line = _spend_by_line(figures, data, spend_kpis, window)
         last_days = _recent(window)
-        recent = data.sums_by_line(spend_kpis, last_days.start, last_days.end)
+        recent = _spend_by_line(figures, data, spend_kpis, last_days, since=window.start)
 
     def forecast(name: str, line_spent: Decimal) -> Decimal | None:
         return _spend_forecast(plan, window, line_spent, recent.get(name, Decimal(0)))
@@ -1330,6 +1332,73 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
         used=ratio(spent, budget.total - budget.reserve),
         lines=lines,
     )
+
+
+def _spend_trend(
+    figures: _Figures, windows: Sequence[_Window], start: dt.date, budget: Decimal
+) -> list[PeriodValue]:
+    """The plan's spend per period and to date. A `last` spend KPI (spend to date) stands
+    for its level: a period's spend is then the rise of the total to date over the period,
+    not the level itself."""
+    spend = figures.role_kpis("spend", None)
+    if not spend:
+        return []
+    to_date = {w.end: figures.role_total("spend", None, _Window(start, w.end)) for w in windows}
+    levels = any(
+        figures.refs[q].kpi.formula is None and figures.refs[q].kpi.aggregation == "last"
+        for q in spend
+    )
+    out = []
+    for w in windows:
+        actual = figures.role_total("spend", None, w)
+        if levels and actual is not None:
+            now, before = to_date[w.end], to_date.get(w.start - dt.timedelta(days=1))
+            actual = None if now is None else now - (before or Decimal(0))
+        out.append(PeriodValue(w.start, w.end, actual, to_date[w.end], budget))
+    return out
+
+
+def _spend_by_line(
+    figures: _Figures,
+    data: ObservationQuery,
+    kpis: Sequence[str],
+    window: _Window,
+    *,
+    since: dt.date | None = None,
+) -> dict[str, Decimal]:
+    """The spend of ``kpis`` over ``window`` by budget line ('' for none), adding up to
+    their role total. A summed KPI's rows are added by line; a `last` one (spend to date, as
+    ad platforms report it) counts its lines on its latest date in the window, less those on
+    its latest date before the window when ``since`` (the spend window's start) is given, for
+    the spend *in* a recent window; a formula counts as spend without a line."""
+    summed = [
+        q
+        for q in kpis
+        if figures.refs[q].kpi.formula is None and figures.refs[q].kpi.aggregation == "sum"
+    ]
+    by_line = data.sums_by_line(summed, window.start, window.end) if summed else {}
+    rest = [q for q in kpis if q not in summed]
+    figures.fetch(data, rest, window)
+    earlier = _Window(since, window.start - dt.timedelta(days=1)) if since is not None else None
+    if earlier is not None and not earlier.empty:
+        figures.fetch(data, rest, earlier)
+
+    def add(line: str, value: Decimal) -> None:
+        by_line[line] = by_line.get(line, Decimal(0)) + value
+
+    for q in rest:
+        kpi = figures.refs[q].kpi
+        if kpi.formula is None and kpi.aggregation == "last":
+            for span, sign in ((window, 1), (earlier, -1)):
+                day = None if span is None or span.empty else figures.result(q, span).last
+                if day is not None:
+                    for line, value in data.sums_by_line([q], day, day).items():
+                        add(line, sign * value)
+            continue
+        amount = figures.value(q, window)
+        if amount is not None:
+            add("", amount)
+    return by_line
 
 
 def _budget_alerts(

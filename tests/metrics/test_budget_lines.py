@@ -1,0 +1,135 @@
+"""Budget lines add up to the spend: a spend KPI reported as spend to date (`aggregation:
+last`) counts its latest day, not every day's running total, and spend computed by a
+formula counts as unassigned. Worked out by hand; on the reference observations and on a
+real SQLite store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mktplan.metrics import evaluate
+from mktplan.observations import MemoryObservations, Observation
+from mktplan.plan.model import Plan
+from tests.conftest import run_cli
+
+D = Decimal
+AS_OF = dt.date(2024, 1, 5)
+
+
+def plan(*spend: dict[str, Any]) -> Plan:
+    return Plan.model_validate(
+        {
+            "plan": {
+                "id": "lines",
+                "name": "Lines",
+                "owner": "Pat Lee",
+                "period": {"start": "2024-01-01", "end": "2024-01-20"},
+                "cadence": "daily",
+            },
+            "budget": {"total": 1000, "reserve": 100, "lines": {"ads": 600, "people": 300}},
+            "modules": [
+                {
+                    "id": "web",
+                    "name": "Web",
+                    "owner": "Ann Wu",
+                    "budget": 900,
+                    "goal": "Sales of 1000 CNY by 20 January 2024",
+                    "kpis": [
+                        {"id": "clicks", "name": "Clicks", "unit": "count", "source": "ads"},
+                        *spend,
+                    ],
+                }
+            ],
+        }
+    )
+
+
+TO_DATE = {"id": "spend", "name": "Spend to date", "unit": "CNY", "role": "spend",
+           "aggregation": "last", "source": "ads"}  # fmt: skip
+# the ad platform's spend since launch, by line ads, each day
+RUNNING = [100, 150, 200, 260, 300]
+
+
+def running_total() -> list[Observation]:
+    return [
+        Observation("web.spend", dt.date(2024, 1, n), D(v), line="ads")
+        for n, v in enumerate(RUNNING, start=1)
+    ]
+
+
+def test_spend_to_date_counts_its_latest_day_in_its_line() -> None:
+    ev = evaluate(plan(TO_DATE), MemoryObservations(running_total()), AS_OF)
+    assert ev.budget.spent == D(300)
+    lines = {x.line: x.spent for x in ev.budget.lines}
+    assert lines == {"ads": D(300), "people": D(0)}  # was 1,010: every day's total summed
+    assert [a.rule for a in ev.alerts] == ["forecast_over_budget"] * 2  # not over_budget
+    # the spend trend's periods are the rises of the total: 100, 50, 50, 60, 40
+    assert [(p.actual, p.cumulative) for p in ev.spend_trend] == [
+        (D(100), D(100)),
+        (D(50), D(150)),
+        (D(50), D(200)),
+        (D(60), D(260)),
+        (D(40), D(300)),
+    ]
+
+
+def test_a_recent_window_counts_the_rise_of_spend_to_date() -> None:
+    # as of Jan 12: the last 7 days (Jan 6-12) hold the rise from 300 (Jan 5) to 440 (Jan 12)
+    rows = [*running_total(), Observation("web.spend", dt.date(2024, 1, 12), D(440), line="ads")]
+    ev = evaluate(plan(TO_DATE), MemoryObservations(rows), dt.date(2024, 1, 12))
+    [ads] = [x for x in ev.budget.lines if x.line == "ads"]
+    assert ads.spent == D(440)
+    # 440 spent, 140 in the last 7 days: 20 a day for the 8 days left
+    assert ads.forecast == D(600)
+
+
+def test_spend_from_a_formula_is_unassigned_and_the_lines_add_up() -> None:
+    cpc = {"id": "cpc", "name": "CPC", "unit": "CNY", "aggregation": "mean",
+           "weight": "clicks", "source": "ads"}  # fmt: skip
+    formula = {"id": "ad_spend", "name": "Ad spend", "unit": "CNY", "role": "spend",
+               "formula": "cpc * clicks"}  # fmt: skip
+    staff = {"id": "staff", "name": "Staff", "unit": "CNY", "role": "spend", "source": "hr"}
+    rows = [
+        Observation("web.clicks", dt.date(2024, 1, 1), D(20)),
+        Observation("web.cpc", dt.date(2024, 1, 1), D(2)),
+        Observation("web.staff", dt.date(2024, 1, 2), D(60), line="people"),
+    ]
+    ev = evaluate(plan(cpc, formula, staff), MemoryObservations(rows), AS_OF)
+    assert ev.budget.spent == D(100)  # 2 × 20 + 60
+    assert [(x.line, x.spent) for x in ev.budget.lines] == [
+        ("ads", D(0)),
+        ("people", D(60)),
+        ("unassigned", D(40)),  # was missing: the lines said 60 of 100
+    ]
+
+
+@pytest.fixture
+def spend_to_date_store(tmp_path: Path) -> tuple[Path, Path]:
+    text = (Path(__file__).parent / "budget_lines_plan.yaml").read_text(encoding="utf-8")
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text, encoding="utf-8")
+    data = tmp_path / "spend.csv"
+    data.write_text(
+        "date,kpi,value,line\n"
+        + "".join(f"2024-01-0{n},web.spend,{v},ads\n" for n, v in enumerate(RUNNING, start=1)),
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.sqlite"
+    assert run_cli("ingest", plan_file, data, "--store", store).code == 0
+    return plan_file, store
+
+
+def test_the_report_from_a_store_says_the_same(spend_to_date_store: tuple[Path, Path]) -> None:
+    plan_file, store = spend_to_date_store
+    run = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "-f", "json")
+    assert run.code == 0, run.output
+    budget = json.loads(run.stdout)["budget"]
+    assert budget["spent"] == 300
+    assert {x["line"]: x["spent"] for x in budget["lines"]} == {"ads": 300, "people": 0}
+    assert [p["actual"] for p in json.loads(run.stdout)["spend_trend"]] == [100, 50, 50, 60, 40]
