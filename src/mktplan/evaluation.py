@@ -283,7 +283,7 @@ class DataIssue:
     """A data-quality problem the report's banner names: a source whose data are stale, or
     (from the store's log) an input refused or rows skipped since its last accepted ingest."""
 
-    kind: Literal["stale", "refused", "skipped"]
+    kind: Literal["stale", "refused", "skipped", "rate_channels"]
     source: str  # the plan's data source (KPI `source:`), or the export file's name
     since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
     count: int  # stale: KPIs affected; refused/skipped: rows

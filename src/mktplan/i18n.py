@@ -205,6 +205,11 @@ EN: dict[str, str] = {
     ),
     "issue_refused": "source {source}: {count} row(s) refused since {since}",
     "issue_skipped": "source {source}: {count} row(s) skipped since {since}",
+    "issue_rate_channels": (
+        "source {source}: {kpis} has values of {count} channels on {since}; a rate cannot be "
+        "added up or averaged across channels, so it has no value there: record its numerator "
+        "and denominator and make it a formula, or one channel"
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -374,6 +379,10 @@ ZH: dict[str, str] = {
     "issue_stale_unnamed": "数据来源 {source}：自 {since} 起无新数据（截至日期前 {days} 天），{count} 个指标数据过期",
     "issue_refused": "数据来源 {source}：自 {since} 起 {count} 行被拒收",
     "issue_skipped": "数据来源 {source}：自 {since} 起 {count} 行被跳过",
+    "issue_rate_channels": (
+        "数据来源 {source}：{kpis}在 {since} 有 {count} 个渠道的数值；比率不能跨渠道相加或平均，"
+        "因此这里没有数值：请记录其分子和分母并改为公式，或只保留一个渠道"
+    ),
 }
 
 LABELS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}

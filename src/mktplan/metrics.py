@@ -53,6 +53,7 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
+from mktplan.vocab import is_ratio
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 MILLIONTHS = 10**6  # units of QUANTUM in 1
@@ -473,6 +474,7 @@ def evaluate(
                 wanted.update(dict.fromkeys(figures.requests(qid, window)))
                 wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
+    mixed = _rate_levels_of_channels(figures, data)
     running = {q: trend_windows[q] for q in trended}
     _add_running_sums(figures, running, start)
     if not spend_known:
@@ -553,7 +555,7 @@ def evaluate(
         ],
         daily=_daily(figures, data, latest, spend_window) if include_daily else [],
         summary=summary,
-        data_issues=stale_sources(kpis, as_of),
+        data_issues=stale_sources(kpis, as_of) + mixed,
         spend_trend=_spend_trend(figures, plan_windows, start, budget.total - budget.reserve),
     )
 
@@ -698,6 +700,49 @@ class _Channels:
 
 
 GRADED = ("on_track", "at_risk", "off_track")
+
+
+def is_rate_level(kpi: Kpi) -> bool:
+    """Whether a measured KPI is a rate read as a level (`unit: "%"` or `ratio` with
+    `aggregation: last`): the values of several channels on one day cannot be added up,
+    nor averaged (a rate is recomputed from its numerator and denominator)."""
+    return (
+        kpi.formula is None and kpi.aggregation == "last" and (kpi.is_percent or is_ratio(kpi.unit))
+    )
+
+
+def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[DataIssue]:
+    """Unknown, rather than the channels' sum, is the value of a rate level whose latest day
+    in a window has several channels (two stores' satisfaction of 60 % and 62 % is no
+    122 %); one issue per KPI names the day and the channels, latest first."""
+    asked: dict[AggRequest, list[AggRequest]] = {}
+    for req, res in figures.results.items():
+        ref = figures.refs.get(req.kpi)
+        if ref is None or res.value is None or res.last is None or req.how != "last":
+            continue
+        if is_rate_level(ref.kpi):
+            day = AggRequest(req.kpi, res.last, res.last, "sum")
+            asked.setdefault(day, []).append(req)
+    if not asked:
+        return []
+    counts = data.aggregate(list(asked))
+    worst: dict[str, tuple[dt.date, int]] = {}
+    for day, requests in asked.items():
+        channels = counts[day].count
+        if channels < 2:
+            continue
+        for req in requests:
+            res = figures.results[req]
+            figures.results[req] = AggResult(None, res.count, res.first, res.last)
+        if day.kpi not in worst or worst[day.kpi][0] < day.start:
+            worst[day.kpi] = (day.start, channels)
+    issues = []
+    for qid in sorted(worst):
+        kpi = figures.refs[qid].kpi
+        since, channels = worst[qid]
+        named = ((qid, kpi.name),)
+        issues.append(DataIssue("rate_channels", kpi.source or qid, since, channels, None, named))
+    return issues
 
 
 def stale_sources(kpis: Sequence[KpiResult], as_of: dt.date) -> list[DataIssue]:
@@ -1651,20 +1696,28 @@ def _daily(
 ) -> list[DailyValue]:
     """Each KPI's value on each day with data: its aggregation over the day's channels. A
     sum or a last value adds its channels up; a mean (a rate), a max or a min does not (CTR
-    2 % and 1 % in two channels is no 3 %), so those days are aggregated like any window."""
+    2 % and 1 % in two channels is no 3 %), so those days are aggregated like any window,
+    and a rate read as a level has no value on a day of several channels."""
     if window.empty or not latest:
         return []
     totals = data.daily_totals(sorted(latest), window.start, window.end)
     by_day: dict[tuple[str, dt.date], AggRequest] = {}
+    levels: set[str] = set()
     for kpi, day, _ in totals:
         ref = figures.refs.get(kpi)
-        if ref is not None and ref.kpi.formula is None and ref.kpi.aggregation not in SUMMED:
+        if ref is None or ref.kpi.formula is not None:
+            continue
+        if is_rate_level(ref.kpi):
+            levels.add(kpi)
+        if ref.kpi.aggregation not in SUMMED or kpi in levels:
             by_day[(kpi, day)] = figures.request(kpi, _Window(day, day))
     found = data.aggregate(list(by_day.values())) if by_day else {}
     daily: list[DailyValue] = []
     for kpi, day, total in totals:
         request = by_day.get((kpi, day))
         value = total if request is None else found[request].value
+        if kpi in levels and request is not None and found[request].count > 1:
+            value = None  # a rate of several channels: not their sum (see above)
         if value is not None:  # a weighted mean on a day without its weight has none
             daily.append(DailyValue(kpi, day, at_most_six(value)))
     return daily
