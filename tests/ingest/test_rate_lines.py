@@ -1,7 +1,8 @@
 """A rate (`aggregation: mean`) keeps its rows' budget line and ref at ingest, like every
 other KPI: the store sums the lines and refs of a date × channel before the mean sees one
 value there (docs/metrics.md, "Aggregation over days and channels"). Only rows with the same
-date, channel, line and ref in one file are still too fine for a rate."""
+date, channel, line and ref in one file are still too fine for a rate, and a percent or ratio
+KPI is refused rows of several lines or refs on one date and channel: they would add up."""
 
 from __future__ import annotations
 
@@ -135,3 +136,64 @@ def test_the_rate_reason_in_chinese(tmp_path: Path) -> None:
         "比率不做平均；请每个日期和渠道导出一行（ref 不同的行会相加），或为该指标设置 "
         "`weight:`，并在同一行中导出权重"
     )
+
+
+# --- a percent or ratio KPI: its lines and refs are never added up ---------------------------
+
+RATES = PLAN + (
+    "      - {id: imps, name: Impressions, unit: count, source: ads}\n"
+    '      - {id: ctr, name: CTR, unit: "%", aggregation: mean, weight: imps, source: ads}\n'
+    "      - {id: roi, name: ROI, unit: ratio, aggregation: last, source: ads}\n"
+)
+
+
+def _rates(tmp_path: Path, text: str, *args: str) -> tuple[int, str]:
+    (tmp_path / "plan.yaml").write_text(RATES, encoding="utf-8")
+    (tmp_path / "r.csv").write_text(HEAD + text, encoding="utf-8")
+    ran = run_cli("ingest", "plan.yaml", "r.csv", "--store", "s.sqlite", *args, cwd=tmp_path)
+    return ran.code, ran.output
+
+
+def test_a_rate_of_two_budget_lines_on_one_day_and_channel_is_refused(tmp_path: Path) -> None:
+    # the store added CTR 2 % + 3 % (each on 1,000 impressions) up to 5 %, on track at 3 %
+    code, output = _rates(
+        tmp_path,
+        "2024-01-01,a.imps,1000,web,search,\n"
+        "2024-01-01,a.ctr,2%,web,search,\n"
+        "2024-01-01,a.imps,1000,web,display,\n"
+        "2024-01-01,a.ctr,3%,web,display,\n",
+    )
+    assert code == 1
+    assert "r.csv:3 value: '2%': 'a.ctr' is a rate, and this row (line 'search')" in output
+    assert "map that column as the source's `channel:`" in output
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_skip_invalid_keeps_the_other_cells_and_refs_count_too(tmp_path: Path) -> None:
+    code, output = _rates(
+        tmp_path,
+        "2024-01-01,a.imps,1000,web,search,\n"
+        "2024-01-01,a.roi,1.5,web,,INV-1\n"
+        "2024-01-01,a.roi,2.5,web,,INV-2\n"
+        "2024-01-02,a.roi,2,web,,INV-3\n",
+        "--skip-invalid",
+    )
+    assert code == 0, output
+    assert "2 rows rejected and skipped" in output
+    rejected = (tmp_path / "r.rejects.csv").read_text(encoding="utf-8")
+    assert "'a.roi' is a rate, and this row (ref 'INV-1')" in rejected
+    report = run_cli(
+        "report", "plan.yaml", "--store", "s.sqlite", "--as-of", "2024-01-02", "-f", "json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    actual = {k["id"]: k["actual"] for k in json.loads(report.stdout)["kpis"]}
+    assert (actual["a.imps"], actual["a.roi"]) == (1000, 2)  # Jan 2's one ref: kept
+
+
+def test_one_line_a_day_and_channel_is_fine_for_a_rate(tmp_path: Path) -> None:
+    # a source's fixed line (推广费) gives every row the same line: nothing is added up
+    code, output = _rates(
+        tmp_path,
+        "2024-01-01,a.roi,1.5,web,推广费,\n2024-01-01,a.roi,2.5,app,推广费,\n",
+    )
+    assert code == 0, output

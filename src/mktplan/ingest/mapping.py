@@ -1177,6 +1177,17 @@ def _combine(
             pos, micro = pos[keep], micro[keep]
         if not len(pos):
             continue
+        if per_channel > 1 and kpi.formula is None and (kpi.is_percent or is_ratio(kpi.unit)):
+            split = _split_rate(keys[pos], per_channel)
+            if split.any():  # each such cell is refused; the rows' other cells stay
+                header = _value_header(layout, names, qid)
+                for p in pos[split].tolist():
+                    shown = _parts_of(p, line_codes, line_names, ref_codes, ref_names)
+                    reason = msg("ingest.rate_split", kpi=qid, parts=shown)
+                    rejects.add(p, header, raw(qid, p), reason, row=False)
+                pos, micro = pos[~split], micro[~split]
+                if not len(pos):
+                    continue
         groups = _grouping(pos, keys, cache)
         values: npt.NDArray[Any]
         if kpi.aggregation == "mean":
@@ -1246,6 +1257,33 @@ def _raw_value(body: Body, layout: Layout, qid: str, p: int) -> str:
     """A KPI's cell of row ``p`` as written ('' when the layout has no column for it)."""
     position = _value_position(layout, qid)
     return "" if position is None else body[position].raw(p)
+
+
+def _split_rate(keys: npt.NDArray[np.int64], per_channel: int) -> npt.NDArray[np.bool_]:
+    """Which of a rate's cells (by key) share their date and channel with a cell of another
+    budget line or ref: the store adds those up (2 % + 3 % is no rate of the two lines)."""
+    whole = np.unique(keys)
+    day_channel, count = np.unique(whole // per_channel, return_counts=True)
+    shared = day_channel[count > 1]
+    if not len(shared):
+        return np.zeros(len(keys), dtype=np.bool_)
+    return np.isin(keys // per_channel, shared)
+
+
+def _parts_of(
+    p: int,
+    line_codes: npt.NDArray[np.intp],
+    line_names: list[str],
+    ref_codes: npt.NDArray[np.intp],
+    ref_names: list[str],
+) -> str:
+    """The budget line and ref of row ``p`` as a refusal names them: `line 'search'`."""
+    parts = [
+        f"{kind} {names[codes[p]]!r}"
+        for kind, codes, names in (("line", line_codes, line_names), ("ref", ref_codes, ref_names))
+        if names[codes[p]]
+    ]
+    return ", ".join(parts) or "no line"
 
 
 def _value_header(layout: Layout, names: tuple[str, ...], qid: str) -> str:

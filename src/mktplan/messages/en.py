@@ -1406,6 +1406,12 @@ MESSAGES.update(
             "weights {weight!r} add up to 0: their weighted mean is undefined; correct the "
             "weights, or export one row per date and channel"
         ),
+        "ingest.rate_split": (
+            "{kpi!r} is a rate, and this row ({parts}) shares its date and channel with rows "
+            "of other budget lines or refs: their values would be added up (2 % + 3 % is no "
+            "rate of the two); map that column as the source's `channel:` (each line then a "
+            "channel of its own), or record the rate's numerator and denominator"
+        ),
         "ingest.rate_rows": (
             "{count} rows for rate {kpi!r} with the same date, channel, line and ref: a rate is "
             "not averaged; export one row per date and channel (rows with different refs add "
