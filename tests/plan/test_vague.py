@@ -119,7 +119,7 @@ def test_an_event_named_goal_fails_validate_with_the_reason(tmp_path: Path) -> N
         "modules[1].goal: module 'brand': the goal '全力冲刺双11,打造爆款' is not measurable"
         in (run.stdout)
     )
-    assert "双11, 618, Q3, 2025 say when, not how much" in run.stdout
+    assert "双11, 618, Q3, 2025 say when, 95后, 25-35岁, tier-1 say who, not how much" in run.stdout
 
 
 # M.D sale days say when, like 双11 and 618: 9.9, 3.8, 5.20, 7.7, 8.8 ...
