@@ -353,7 +353,14 @@ class _Figures:
                 return self.role_exact(resolved, ref.module, window)
             return self.plain(resolved, window)
 
-        result = formula.evaluate(self.tree(qid), resolve)
+        tree = self.tree(qid)
+        result = formula.evaluate(tree, resolve)
+        if result is None and formula.is_sum(tree):
+            # a sum of KPIs is the sum of those with data, as `revenue` is of its KPIs: the
+            # stores that have not sold yet do not blank the plan's total
+            known = {name: resolve(name) for name in formula.names(tree)}
+            if any(value is not None for value in known.values()):
+                result = formula.evaluate(tree, lambda name: known[name] or Fraction(0))
         if result is None:
             return None
         return result * 100 if ref.kpi.is_percent else result

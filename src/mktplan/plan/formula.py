@@ -199,6 +199,13 @@ def names(node: Node) -> list[str]:
     return found
 
 
+def is_sum(node: Node) -> bool:
+    """Whether a formula only adds names up (`online.sales + offline.sales`)."""
+    if isinstance(node, Name):
+        return True
+    return isinstance(node, Binary) and node.op == "+" and is_sum(node.left) and is_sum(node.right)
+
+
 def evaluate(node: Node, resolve: Callable[[str], Decimal | Fraction | None]) -> Fraction | None:
     """The exact value of a formula, a fraction (3 × (1 ÷ 3) is 1, not 0.999…), or None when
     an input is unknown or a divisor is zero. Inputs are taken exactly as given."""
