@@ -554,7 +554,18 @@ def _read_date(text: str, excel: bool, ranges: bool = False) -> dt.date | _DayMo
         if ranges:
             return _read_date(ranged.group(1).strip(), excel)
         raise InvalidValue(msg("ingest.date_range"))
+    if week := _ISO_WEEK.fullmatch(text):  # 2024-W01: the week's Monday (or the day given)
+        if not ranges:
+            raise InvalidValue(msg("ingest.date_range"))
+        year, number, weekday = int(week[1]), int(week[2]), int(week[3] or 1)
+        try:
+            return dt.date.fromisocalendar(year, number, weekday)
+        except ValueError:
+            raise InvalidValue(msg("ingest.not_a_date")) from None
     raise InvalidValue(msg(_not_a_date(text)))
+
+
+_ISO_WEEK = re.compile(r"((?:19|20)\d\d)-?w(\d{1,2})(?:-?([1-7]))?", re.IGNORECASE)
 
 
 def _not_a_date(text: str) -> str:

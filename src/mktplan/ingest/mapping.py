@@ -402,6 +402,8 @@ def map_block(
             rejects.add(p, date_header, date_column.raw(p), reason)
     start = np.datetime64(plan.plan.period.start, "D")
     end = np.datetime64(plan.plan.period.end, "D")
+    if source is not None and source.period != "day":
+        _from_plan_start(dates, blank, start, source.period)
     outside = dates.ok & ~blank & ((dates.days < start) | (dates.days > end))
     for p in np.flatnonzero(outside).tolist():
         rejects.add(
@@ -473,6 +475,27 @@ def map_block(
         ),
     )
     return mapped, BlockFacts(dates.order, summary_facts)
+
+
+def _from_plan_start(
+    dates: ParsedDates,
+    blank: npt.NDArray[np.bool_],
+    start: np.datetime64,
+    period: str,
+) -> None:
+    """Move a week or month that began before the plan but reaches into it (a weekly export's
+    Monday before a Wednesday start) to the plan's first day, in full: refused as outside the
+    period, it took the plan's first days with it (or, alone, the whole file)."""
+    early = dates.ok & ~blank & (dates.days < start)
+    if not early.any():
+        return
+    days = dates.days[early]
+    if period == "week":
+        after = days + np.timedelta64(7, "D")
+    else:  # the next month's first day
+        after = (days.astype("datetime64[M]") + np.timedelta64(1, "M")).astype("datetime64[D]")
+    reaching = np.flatnonzero(early)[after > start]
+    dates.days[reaching] = start
 
 
 def _refuse_repeated_header(
