@@ -1531,11 +1531,23 @@ def _budget_alerts(
 
 def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
     closed = action.status in ("done", "cancelled")
+    finished = action.finished
     status = "delayed" if not closed and as_of > action.end else action.status
     if action.status == "cancelled":
         late = 0  # a cancelled action has no finish to be late for
-    elif action.finished is not None:
-        late = (action.finished - action.end).days
+    elif finished is not None and finished > as_of:
+        # a report for a day before the action was finished: it was still open that day
+        finished = None
+        status = (
+            "delayed"
+            if as_of > action.end
+            else "in_progress"
+            if as_of >= action.start
+            else "planned"
+        )
+        late = (as_of - action.end).days
+    elif finished is not None:
+        late = (finished - action.end).days
     elif not closed:
         late = (as_of - action.end).days
     else:
@@ -1547,7 +1559,7 @@ def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
         status=status,
         start=action.start,
         end=action.end,
-        finished=action.finished,
+        finished=finished,
         budget=action.budget,
         issue=action.issue,
         days_late=max(0, late),

@@ -230,6 +230,28 @@ def test_actions_delayed_and_days_late(ev: Evaluation) -> None:
     assert ev.actions[1].issue == "agency late"
 
 
+@pytest.mark.parametrize(
+    ("as_of", "status", "late", "finished"),
+    [
+        (2, "in_progress", 0, None),  # Launch runs Jan 1-3
+        (3, "in_progress", 0, None),  # its last day: still under way, not "done" yet
+        (4, "done", 1, day(4)),  # finished on Jan 4, a day after its end
+    ],
+)
+def test_an_action_finished_after_as_of_was_still_open_that_day(
+    as_of: int, status: str, late: int, finished: dt.date | None
+) -> None:
+    # a report for Jan 3 said "done" (and 1 day late) of an action finished on Jan 4
+    ev = evaluate(small_plan(), small_data(), day(as_of))
+    launch = ev.actions[0]
+    assert (launch.name, launch.status, launch.days_late, launch.finished) == (
+        "Launch",
+        status,
+        late,
+        finished,
+    )
+
+
 def test_alerts_fire_sorted_with_owner_and_deadline(ev: Evaluation) -> None:
     got = [(a.severity, a.kpi, a.rule, a.threshold) for a in ev.alerts]
     assert got == [
