@@ -532,8 +532,9 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
         elapsed=numbers.fraction(summary.time_elapsed),
     )
     if summary.overspend is not None:
+        already = summary.spent > summary.budget  # no forecast: it has happened
         text += message(
-            "summary.overspend",
+            "summary.overspent" if already else "summary.overspend",
             lang,
             overspend=numbers.money(summary.overspend, shown),
             currency=currency,

@@ -806,8 +806,14 @@ def _summary(
             channel=_channel_drop(figures, data, worst),
         )
     working = budget.total - budget.reserve
-    recent = figures.role_total("spend", None, _recent(spend_window))
-    has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
+    spend_ids = figures.role_kpis("spend", None)
+    has_spend = bool(spend_ids) and not spend_window.empty
+    recent: Decimal | None = None
+    if has_spend:  # the spend *in* the last days, a spend to date's rise included
+        lines = _spend_by_line(
+            figures, data, spend_ids, _recent(spend_window), since=spend_window.start
+        )
+        recent = sum(lines.values(), Decimal(0)) if lines else None
     forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
     over = forecast - working if forecast is not None and forecast > working else None
     return ReportSummary(
@@ -1535,8 +1541,8 @@ def _action(module: Module, action: Action, as_of: dt.date) -> ActionResult:
     status = "delayed" if not closed and as_of > action.end else action.status
     if action.status == "cancelled":
         late = 0  # a cancelled action has no finish to be late for
-    elif finished is not None and finished > as_of:
-        # a report for a day before the action was finished: it was still open that day
+    elif action.status == "done" and finished is not None and finished > as_of:
+        # a report for a day before the action was done: it was still open that day
         finished = None
         status = (
             "delayed"

@@ -87,6 +87,8 @@ def test_a_recent_window_counts_the_rise_of_spend_to_date() -> None:
     assert ads.spent == D(440)
     # 440 spent, 140 in the last 7 days: 20 a day for the 8 days left
     assert ads.forecast == D(600)
+    # the summary's forecast alike (it took the level 440 for the recent spend: 942.86, over)
+    assert (ev.summary.spend_forecast, ev.summary.overspend) == (D(600), None)
 
 
 def test_spend_from_a_formula_is_unassigned_and_the_lines_add_up() -> None:
@@ -133,3 +135,22 @@ def test_the_report_from_a_store_says_the_same(spend_to_date_store: tuple[Path, 
     assert budget["spent"] == 300
     assert {x["line"]: x["spent"] for x in budget["lines"]} == {"ads": 300, "people": 0}
     assert [p["actual"] for p in json.loads(run.stdout)["spend_trend"]] == [100, 50, 50, 60, 40]
+
+
+def test_the_summary_says_spend_is_over_once_it_is(tmp_path: Path) -> None:
+    # spend to date reached 950 of the 900 usable by the plan's end: over, not "forecast to"
+    text = (Path(__file__).parent / "budget_lines_plan.yaml").read_text(encoding="utf-8")
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text, encoding="utf-8")
+    data = tmp_path / "spend.csv"
+    data.write_text("date,kpi,value,line\n2024-01-05,web.spend,300,ads\n"
+                    "2024-01-20,web.spend,950,ads\n", encoding="utf-8")  # fmt: skip
+    store = tmp_path / "s.sqlite"
+    assert run_cli("ingest", plan_file, data, "--store", store).code == 0
+    run = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-25", "-f", "md")
+    assert "spend is over the budget by 50.00 CNY" in run.stdout
+    assert "forecast to pass the budget" not in run.stdout
+    early = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "-f", "json")
+    summary = json.loads(early.stdout)["summary"]
+    # Jan 1-5: 300 spent, all of it in the last 7 days; 15 days left at 60 a day: 1,200
+    assert (summary["spend_forecast"], summary["overspend"]) == (1200, 300)

@@ -718,6 +718,7 @@ MESSAGES.update(
         "summary.overspend": (
             "; at the recent rate spend is forecast to pass the budget by {overspend} {currency}"
         ),
+        "summary.overspent": "; spend is over the budget by {overspend} {currency}",
         "summary.end": ".",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}: {field} {old} → {new}",

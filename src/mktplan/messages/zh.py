@@ -544,6 +544,7 @@ MESSAGES.update(
         "summary.channel_rise": "；本期升幅最大的渠道是{channel}（{before} → {now}）",
         "summary.burn": "预算已花费{spent} / {budget} {currency}（{used}），时间进度{elapsed}",
         "summary.overspend": "；按近期花费速度预计超支{overspend} {currency}",
+        "summary.overspent": "；花费已超出预算{overspend} {currency}",
         "summary.end": "。",
         # the weekly report's plan changes
         "weekly.plan_change": "{subject}：{field} {old} → {new}",
