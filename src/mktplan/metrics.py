@@ -512,7 +512,7 @@ def evaluate(
                 channels=channels,
             )
         )
-    modules = _modules(plan, figures, spend_window)
+    modules = _modules(plan, figures, data, spend_window)
     modules = [
         replace(m, by_channel=channels.module_split(module, spend_window))
         for m, module in zip(modules, plan.modules, strict=True)
@@ -713,9 +713,7 @@ def is_rate_level(kpi: Kpi) -> bool:
     """Whether a measured KPI is a rate read as a level (`unit: "%"` or `ratio` with
     `aggregation: last`): the values of several channels on one day cannot be added up,
     nor averaged (a rate is recomputed from its numerator and denominator)."""
-    return (
-        kpi.formula is None and kpi.aggregation == "last" and (kpi.is_percent or is_ratio(kpi.unit))
-    )
+    return _to_date(kpi) and (kpi.is_percent or is_ratio(kpi.unit))
 
 
 def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[DataIssue]:
@@ -1298,7 +1296,9 @@ def _grade(
     return "off_track"
 
 
-def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResult]:
+def _modules(
+    plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window
+) -> list[ModuleResult]:
     plan_spend = figures.role_total("spend", None, window)
     plan_revenue = figures.role_total("revenue", None, window)
     out: list[ModuleResult] = []
@@ -1306,7 +1306,14 @@ def _modules(plan: Plan, figures: _Figures, window: _Window) -> list[ModuleResul
         spend = figures.role_total("spend", module, window)
         revenue = figures.role_total("revenue", module, window)
         roi = ratio(revenue, spend)
-        recent = figures.role_total("spend", module, _recent(window)) if spend is not None else None
+        recent = None
+        spend_ids = figures.role_kpis("spend", module)
+        if spend is not None and any(_to_date(figures.refs[q].kpi) for q in spend_ids):
+            # the spend in the last days is a spend to date's rise, not its level
+            lines = _spend_by_line(figures, data, spend_ids, _recent(window), since=window.start)
+            recent = sum(lines.values(), Decimal(0)) if lines else None
+        elif spend is not None:
+            recent = figures.role_total("spend", module, _recent(window))
         out.append(
             ModuleResult(
                 id=module.id,
@@ -1402,10 +1409,7 @@ def _spend_trend(
     if not spend:
         return []
     to_date = {w.end: figures.role_total("spend", None, _Window(start, w.end)) for w in windows}
-    levels = any(
-        figures.refs[q].kpi.formula is None and figures.refs[q].kpi.aggregation == "last"
-        for q in spend
-    )
+    levels = any(_to_date(figures.refs[q].kpi) for q in spend)
     out = []
     for w in windows:
         actual = figures.role_total("spend", None, w)
@@ -1414,6 +1418,11 @@ def _spend_trend(
             actual = None if now is None else now - (before or Decimal(0))
         out.append(PeriodValue(w.start, w.end, actual, to_date[w.end], budget))
     return out
+
+
+def _to_date(kpi: Kpi) -> bool:
+    """Whether a measured KPI is reported as a running total (`aggregation: last`)."""
+    return kpi.formula is None and kpi.aggregation == "last"
 
 
 def _spend_by_line(
@@ -1446,7 +1455,7 @@ def _spend_by_line(
 
     for q in rest:
         kpi = figures.refs[q].kpi
-        if kpi.formula is None and kpi.aggregation == "last":
+        if _to_date(kpi):
             for span, sign in ((window, 1), (earlier, -1)):
                 day = None if span is None or span.empty else figures.result(q, span).last
                 if day is not None:

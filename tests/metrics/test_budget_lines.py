@@ -89,6 +89,8 @@ def test_a_recent_window_counts_the_rise_of_spend_to_date() -> None:
     assert ads.forecast == D(600)
     # the summary's forecast alike (it took the level 440 for the recent spend: 942.86, over)
     assert (ev.summary.spend_forecast, ev.summary.overspend) == (D(600), None)
+    [web] = ev.modules  # and the module's, for its budget alert
+    assert web.spend_forecast == D(600)
 
 
 def test_spend_from_a_formula_is_unassigned_and_the_lines_add_up() -> None:
