@@ -1456,11 +1456,15 @@ def _spend_by_line(
     for q in rest:
         kpi = figures.refs[q].kpi
         if _to_date(kpi):
-            for span, sign in ((window, 1), (earlier, -1)):
-                day = None if span is None or span.empty else figures.result(q, span).last
-                if day is not None:
-                    for line, value in data.sums_by_line([q], day, day).items():
-                        add(line, sign * value)
+            day = None if window.empty else figures.result(q, window).last
+            if day is None:
+                continue  # nothing reported in the window: no spend in it either
+            for line, value in data.sums_by_line([q], day, day).items():
+                add(line, value)
+            before = None if earlier is None or earlier.empty else figures.result(q, earlier)
+            if before is not None and before.last is not None:
+                for line, value in data.sums_by_line([q], before.last, before.last).items():
+                    add(line, -value)
             continue
         amount = figures.value(q, window)
         if amount is not None:

@@ -156,3 +156,11 @@ def test_the_summary_says_spend_is_over_once_it_is(tmp_path: Path) -> None:
     summary = json.loads(early.stdout)["summary"]
     # Jan 1-5: 300 spent, all of it in the last 7 days; 15 days left at 60 a day: 1,200
     assert (summary["spend_forecast"], summary["overspend"]) == (1200, 300)
+
+
+def test_no_report_in_the_recent_days_is_no_recent_spend() -> None:
+    # as of Jan 14 the last 7 days (Jan 8-14) have no report: the rise is 0, not -300
+    ev = evaluate(plan(TO_DATE), MemoryObservations(running_total()), dt.date(2024, 1, 14))
+    [ads] = [x for x in ev.budget.lines if x.line == "ads"]
+    assert (ads.spent, ads.forecast) == (D(300), D(300))
+    assert ev.summary.spend_forecast == D(300)
