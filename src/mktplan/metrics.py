@@ -720,20 +720,19 @@ def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[
     """Unknown, rather than the channels' sum, is the value of a rate level whose latest day
     in a window has several channels (two stores' satisfaction of 60 % and 62 % is no
     122 %); one issue per KPI names the day and the channels, latest first."""
-    asked: dict[AggRequest, list[AggRequest]] = {}
+    asked: dict[Span, list[AggRequest]] = {}
     for req, res in figures.results.items():
         ref = figures.refs.get(req.kpi)
         if ref is None or res.value is None or res.last is None or req.how != "last":
             continue
         if is_rate_level(ref.kpi):
-            day = AggRequest(req.kpi, res.last, res.last, "sum")
-            asked.setdefault(day, []).append(req)
+            asked.setdefault(Span(req.kpi, res.last, res.last), []).append(req)
     if not asked:
         return []
-    counts = data.aggregate(list(asked))
+    by_channel = data.channel_sums(list(asked))
     worst: dict[str, tuple[dt.date, int]] = {}
     for day, requests in asked.items():
-        channels = counts[day].count
+        channels = len(by_channel.get(day, {}))
         if channels < 2:
             continue
         for req in requests:
