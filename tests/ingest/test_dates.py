@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mktplan.ingest.cells import parse_date
-from tests.conftest import run_cli
+from tests.conftest import Run, run_cli
 from tests.ingest.shapes import PLAN, stored, write, write_plan
 
 
@@ -123,34 +123,35 @@ def test_weekly_rows_are_refused_unless_the_source_says_period_week(tmp_path: Pa
     assert {d for _, d, _ in stored(store)} == {"2025-10-06", "2025-10-13"}
 
 
+def _weekly(tmp_path: Path, name: str, rows: str) -> tuple[Path, Run]:
+    """The store and the run ingesting ``rows`` with a plan's `period: week` source."""
+    plan = write_plan(tmp_path, WEEKLY + "    period: week\n")
+    store = tmp_path / "s.sqlite"
+    export = write(tmp_path, name, "Week,Sessions\n" + rows)
+    return store, run_cli("ingest", plan, export, "--source", "weekly", "--store", store)
+
+
 def test_a_week_that_began_before_the_plan_counts_on_its_first_day(tmp_path: Path) -> None:
     # the plan starts on Wednesday 2025-10-01; a weekly export's first row is Monday 09-29:
     # it was refused as outside the period, and with it the whole file
-    plan = write_plan(tmp_path, WEEKLY + "    period: week\n")
-    store = tmp_path / "s.sqlite"
-    export = write(tmp_path, "w.csv", "Week,Sessions\n2025-09-29,700\n2025-10-06,900\n")
-    run = run_cli("ingest", plan, export, "--source", "weekly", "--store", store)
+    store, run = _weekly(tmp_path, "w.csv", "2025-09-29,700\n2025-10-06,900\n")
     assert run.code == 0, run.output
     values = {d: v for (_, d, _), v in stored(store).items()}
     assert values == {"2025-10-01": 700, "2025-10-06": 900}  # in full, on the plan's first day
     # a week that ended before the plan is still outside it
-    early = write(tmp_path, "e.csv", "Week,Sessions\n2025-09-22,500\n")
-    run = run_cli("ingest", plan, early, "--source", "weekly", "--store", store)
+    _, run = _weekly(tmp_path, "e.csv", "2025-09-22,500\n")
     assert run.code == 1
     assert "e.csv:2 Week: '2025-09-22': outside the plan period" in run.stderr
 
 
 def test_iso_week_labels_are_read_in_a_weekly_source(tmp_path: Path) -> None:
-    plan = write_plan(tmp_path, WEEKLY + "    period: week\n")
-    store = tmp_path / "s.sqlite"
-    export = write(tmp_path, "w.csv", "Week,Sessions\n2025-W40,700\n2025-W41,900\n2025w42-3,5\n")
-    run = run_cli("ingest", plan, export, "--source", "weekly", "--store", store)
+    store, run = _weekly(tmp_path, "w.csv", "2025-W40,700\n2025-W41,900\n2025w42-3,5\n")
     assert run.code == 0, run.output
     # W40's Monday is 09-29, before the plan: its first day; W41 is Monday 10-06; W42-3 10-15
     assert {d for _, d, _ in stored(store)} == {"2025-10-01", "2025-10-06", "2025-10-15"}
     daily = write_plan(tmp_path, PLAN + "  daily:\n    date: Week\n    module: ads\n"
                        "    columns: {Sessions: clicks}\n")  # fmt: skip
-    run = run_cli("ingest", daily, export, "--source", "daily", "--store", store)
+    run = run_cli("ingest", daily, tmp_path / "w.csv", "--source", "daily", "--store", store)
     assert run.code == 1
     assert "the date column 'Week' holds weeks or months" in run.stderr
 
