@@ -37,6 +37,13 @@ from tests.plan.plans import mutate, write
         "Ann ＆ Bob",
         "张敏＋李华",
         "Ann or Bob",
+        # 或 (or), 跟 (with), and a named backup or deputy
+        "张敏或李华",
+        "张敏跟李华",
+        "Zhang Min (Li Hua backup)",
+        "Zhang Min (deputy Li Hua)",
+        "张敏（李华备份）",
+        "张敏（B角 李华）",
     ],
 )
 def test_two_people_as_owner_are_an_error(tmp_path: Path, owner: str) -> None:
@@ -87,10 +94,24 @@ def test_a_name_like_a_placeholder_or_a_joining_word_is_one_owner(
     assert run.code == 0, run.stdout
 
 
-# 和, 与 and 及 are also characters of names: 和平 is a common given name, 和 a surname
+# 和, 与, 及, 或 and 跟 are also characters of names: 和平 is a common given name, 和 a surname
 @pytest.mark.parametrize(
     "owner",
-    ["张和平", "刘和平", "和珅", "和凝", "王与之", "沈与求", "李及", "欧阳和平", "孙和", "与之"],
+    [
+        "张和平",
+        "刘和平",
+        "和珅",
+        "和凝",
+        "王与之",
+        "沈与求",
+        "李及",
+        "欧阳和平",
+        "孙和",
+        "与之",
+        "跟华",
+        "王或",
+        "Alice Deputy",
+    ],
 )
 def test_a_name_with_he_yu_ji_in_it_is_one_owner(tmp_path: Path, owner: str) -> None:
     run = run_cli(

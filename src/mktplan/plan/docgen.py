@@ -68,10 +68,10 @@ RULES = """\
   ("raise brand awareness", "提升品牌知名度", …); every module has a KPI with a numeric
   `target` and a `due` date.
 - **Owners**: exactly one person per module, action and plan (`A and B`, `A/B`, `A、B`,
-  `周云 王芳`, `张三和李四`, `张三等`, `Li Hua et al.`, `Zhang Min (with Li Hua)`,
-  `张敏（李华协助）`, a list: all refused; `渠道组 孙丽` is
-  one person of a team, and 和, 与 or 及 inside one name — `张和平`, `和珅`, `王与之` — is part
-  of it); a placeholder (`TBD`, `待定`, `-`, `N/A`, `无`) is no owner and refused too; helpers
+  `周云 王芳`, `张三和李四`, `张敏或李华`, `张三等`, `Li Hua et al.`, `Zhang Min (with Li Hua)`,
+  `Zhang Min (Li Hua backup)`, `张敏（李华协助）`, a list: all refused; `渠道组 孙丽` is
+  one person of a team, and 和, 与, 及, 或 or 跟 inside one name — `张和平`, `和珅`, `王与之` —
+  is part of it); a placeholder (`TBD`, `待定`, `-`, `N/A`, `无`) is no owner and refused too; helpers
   go under `collaborators`. A department or team as the owner of the plan, a module or an action
   (`市场部`, `Marketing`) is a warning.
 - **Budget**: `reserve` within `reserve_range` percent of `total`; module budgets +
