@@ -203,6 +203,32 @@ TIME_SPANS_AND_GROUPS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "ROI达到1:3",
+        "投入产出比 1：3.5",
+        "ROI of 1:4 on paid social",
+        "进入品类前三名",
+        "天猫类目排名进入前十",
+        "开设三家快闪门店",
+        "举办五场线下活动",
+        "成为细分市场第一名",
+    ],
+)
+def test_ratios_ranks_and_counts_in_chinese_numerals_are_quantities(goal: str) -> None:
+    # they were called unmeasurable: a ratio has no unit after it, 三家 no digit
+    assert vague_reason(goal) is None
+
+
+@pytest.mark.parametrize(
+    "goal", ["打造一个有影响力的品牌", "提升品牌知名度，9:30", "提升品牌知名度，前"]
+)
+def test_a_lone_one_a_time_of_day_or_a_bare_qian_are_no_quantity(goal: str) -> None:
+    # 一个 is "a"; 9:30 a time of day, said when, not how much
+    assert vague_reason(goal) is not None
+
+
 @pytest.mark.parametrize("goal", TIME_SPANS_AND_GROUPS)
 def test_time_spans_and_groups_do_not_make_a_goal_measurable(goal: str) -> None:
     assert vague_reason(goal) is not None

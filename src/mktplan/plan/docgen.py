@@ -59,7 +59,8 @@ RULES = """\
 - **SMART goals**: every module's `goal` names a quantity — a number with its unit or noun
   (`5 %`, `70 万元`, `2,000 registrations`, `Q1 300万`, `2000名会员`), a number in words
   (`翻一番`, `三成`, `百分之三十`, `减半`, `twenty percent`, `one million`, `tenfold`, `halve`;
-  not a lone `one`), a sign
+  not a lone `one`), a count or rank in Chinese numerals (`三家门店`, `前三名`, `前十`,
+  `第一名`; not `一个`, "a"), a ratio (`ROI 1:3`; not a time of day, `10:00`), a sign
   (`+30`) or one of the module's KPI targets, even as a span of time (`within 7 days` for a target of 7);
   numbers that are part of a date or an event name (双11, 618, 520, Q3, FY25, 2025, `Q1完成`,
   a month.day sale day or deadline such as `9.9 促销`, `3.8 女神节` or `3.31 前`), of a span
