@@ -532,11 +532,12 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
         elapsed=numbers.fraction(summary.time_elapsed),
     )
     if summary.overspend is not None:
-        already = summary.spent > summary.budget  # no forecast: it has happened
+        already = summary.spent > summary.budget  # no forecast: it has happened, by this much
+        over = summary.spent - summary.budget if already else summary.overspend
         text += message(
             "summary.overspent" if already else "summary.overspend",
             lang,
-            overspend=numbers.money(summary.overspend, shown),
+            overspend=numbers.money(over, shown),
             currency=currency,
         )
     out.append(text + end)

@@ -152,6 +152,13 @@ def test_the_summary_says_spend_is_over_once_it_is(tmp_path: Path) -> None:
     run = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-25", "-f", "md")
     assert "spend is over the budget by 50.00 CNY" in run.stdout
     assert "forecast to pass the budget" not in run.stdout
+    # before the plan's end the forecast goes further, but what is over is the spend's 50
+    mid = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-20", "-f", "md")
+    assert "spend is over the budget by 50.00 CNY" in mid.stdout
+    data.write_text("date,kpi,value,line\n2024-01-10,web.spend,950,ads\n", encoding="utf-8")
+    assert run_cli("ingest", plan_file, data, "--store", store).code == 0
+    ten = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-10", "-f", "md")
+    assert "spend is over the budget by 50.00 CNY" in ten.stdout  # not the forecast's excess
     early = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "-f", "json")
     summary = json.loads(early.stdout)["summary"]
     # Jan 1-5: 300 spent, all of it in the last 7 days; 15 days left at 60 a day: 1,200
