@@ -197,28 +197,3 @@ def test_one_line_a_day_and_channel_is_fine_for_a_rate(tmp_path: Path) -> None:
         "2024-01-01,a.roi,1.5,web,推广费,\n2024-01-01,a.roi,2.5,app,推广费,\n",
     )
     assert code == 0, output
-
-
-# --- a budget line as the plan spells it ----------------------------------------------------
-
-LINED = (
-    PLAN.replace("  reserve: 100\n", "  reserve: 100\n  lines: {media: 600, labour: 300}\n")
-    + "      - {id: spend, name: Spend, unit: CNY, role: spend, source: ledger}\n"
-)
-
-
-def test_a_budget_line_in_another_case_or_width_is_the_plans_line(tmp_path: Path) -> None:
-    # `Media` beside the plan's `media` was a line of its own: the budget table said media 0
-    (tmp_path / "plan.yaml").write_text(LINED, encoding="utf-8")
-    (tmp_path / "s.csv").write_text(
-        HEAD + "2024-01-01,a.spend,100,,Media,\n2024-01-01,a.spend,50,,ＬＡＢＯＵＲ,\n"
-        "2024-01-02,a.spend,20,,Events,\n",
-        encoding="utf-8",
-    )
-    _ingest(tmp_path, "s.csv")
-    report = run_cli(
-        "report", "plan.yaml", "--store", "s.sqlite", "--as-of", "2024-01-02", "-f", "json",
-        cwd=tmp_path,
-    )  # fmt: skip
-    lines = {x["line"]: x["spent"] for x in json.loads(report.stdout)["budget"]["lines"]}
-    assert lines == {"media": 100, "labour": 50, "Events": 20}  # a line the plan lacks stays

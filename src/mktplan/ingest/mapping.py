@@ -59,7 +59,6 @@ from mktplan.vocab import (
     is_ratio,
     key_text_bytes,
     kpi_currency,
-    normalize_text,
 )
 
 if TYPE_CHECKING:
@@ -183,28 +182,18 @@ class _Rejects:
 TextCodes = tuple[npt.NDArray[np.intp], list[str]]
 
 
-def _text_codes(
-    body: Body, position: int | None, spelling: dict[str, str] | None = None
-) -> TextCodes | None:
+def _text_codes(body: Body, position: int | None) -> TextCodes | None:
     """A text column stripped, with "-", "N/A" and the like as '': (code per row, distinct
     cleaned texts in sorted order); each distinct cell is cleaned once. Sorted, so that
-    observations grouped by (date, code) reach the store in its key order. ``spelling`` maps
-    a text's folded form (:func:`folded`) to the plan's spelling of it."""
+    observations grouped by (date, code) reach the store in its key order."""
     if position is None:
         return None
     codes, uniques = body[position].factorize()
     cleaned = ["" if is_no_value(u) else u.strip() for u in uniques]
-    if spelling:
-        cleaned = [spelling.get(folded(c), c) for c in cleaned]
     names = sorted(set(cleaned)) or [""]
     index = {name: i for i, name in enumerate(names)}
     clean_codes = np.array([index[c] for c in cleaned], dtype=np.intp)
     return clean_codes[codes], names
-
-
-def folded(text: str) -> str:
-    """A name as compared with the plan's: NFKC, case folded, stripped."""
-    return normalize_text(text).casefold()
 
 
 def _texts(body: Body, position: int | None) -> npt.NDArray[Any] | None:
@@ -443,11 +432,9 @@ def map_block(
     if fixed is not None and fixed.channel is not None:
         channels = (np.zeros(size, dtype=np.intp), [fixed.channel])
     notes = _texts(body, layout.note)
-    # a budget line as the plan spells it: `Media` or `ＭＥＤＩＡ` in an export is its `media`
-    planned = {folded(name): name for name in plan.budget.lines or {}}
-    lines = _text_codes(body, layout.line, planned)
+    lines = _text_codes(body, layout.line)
     if fixed is not None and fixed.line is not None:
-        lines = (np.zeros(size, dtype=np.intp), [planned.get(folded(fixed.line), fixed.line)])
+        lines = (np.zeros(size, dtype=np.intp), [fixed.line])
     documents = _text_codes(body, layout.ref)
 
     cells = _Cells()
