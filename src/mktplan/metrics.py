@@ -53,7 +53,7 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
-from mktplan.vocab import is_ratio
+from mktplan.vocab import is_ratio, normalize_text
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 MILLIONTHS = 10**6  # units of QUANTUM in 1
@@ -1360,9 +1360,12 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     by_line: dict[str, Decimal] = {}
     recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
-        by_line = _spend_by_line(figures, data, spend_kpis, window)
+        spelled = {_folded(name): name for name in budget.lines or {}}
+        by_line = _as_planned(_spend_by_line(figures, data, spend_kpis, window), spelled)
         last_days = _recent(window)
-        recent = _spend_by_line(figures, data, spend_kpis, last_days, since=window.start)
+        recent = _as_planned(
+            _spend_by_line(figures, data, spend_kpis, last_days, since=window.start), spelled
+        )
 
     def forecast(name: str, line_spent: Decimal) -> Decimal | None:
         return _spend_forecast(plan, window, line_spent, recent.get(name, Decimal(0)))
@@ -1396,6 +1399,21 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
         used=ratio(spent, budget.total - budget.reserve),
         lines=lines,
     )
+
+
+def _folded(name: str) -> str:
+    """A budget line's name as compared with the plan's: NFKC, case folded, stripped."""
+    return normalize_text(name).casefold()
+
+
+def _as_planned(by_line: dict[str, Decimal], spelled: dict[str, str]) -> dict[str, Decimal]:
+    """Spend by line, a line written otherwise than the plan spells it (`Media`, `ＭＥＤＩＡ`
+    for `media`) counted under the plan's line: it was a line of its own, the plan's at 0."""
+    out: dict[str, Decimal] = {}
+    for line, amount in by_line.items():
+        name = spelled.get(_folded(line), line) if line else line
+        out[name] = out.get(name, Decimal(0)) + amount
+    return out
 
 
 def _spend_trend(

@@ -171,3 +171,23 @@ def test_no_report_in_the_recent_days_is_no_recent_spend() -> None:
     [ads] = [x for x in ev.budget.lines if x.line == "ads"]
     assert (ads.spent, ads.forecast) == (D(300), D(300))
     assert ev.summary.spend_forecast == D(300)
+
+
+def test_a_line_written_in_another_case_or_width_counts_under_the_plans_line() -> None:
+    # `Media` beside the plan's `media` was a line of its own, and media showed 0 spent;
+    # the stored keys stay as written, so a correction of `Media` still replaces `Media`
+    spend = {"id": "spend", "name": "Spend", "unit": "CNY", "role": "spend", "source": "ads"}
+    lined = plan(spend)
+    data = lined.model_dump()
+    data["budget"]["lines"] = {"media": 600, "labour": 300}
+    rows = [
+        Observation("web.spend", dt.date(2024, 1, 1), D(100), line="Media"),
+        Observation("web.spend", dt.date(2024, 1, 2), D(50), line="ＬＡＢＯＵＲ"),
+        Observation("web.spend", dt.date(2024, 1, 3), D(20), line="Events"),
+    ]
+    ev = evaluate(Plan.model_validate(data), MemoryObservations(rows), AS_OF)
+    assert [(x.line, x.spent) for x in ev.budget.lines] == [
+        ("media", D(100)),
+        ("labour", D(50)),
+        ("Events", D(20)),  # a line the plan lacks is shown as written
+    ]
