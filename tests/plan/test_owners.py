@@ -41,7 +41,7 @@ from tests.plan.plans import mutate, write
         "张敏或李华",
         "张敏跟李华",
         "Zhang Min (Li Hua backup)",
-        "Zhang Min (deputy Li Hua)",
+        "Zhang Min (Backup Li Hua)",
         "张敏（李华备份）",
         "张敏（B角 李华）",
     ],
@@ -83,7 +83,9 @@ def test_a_placeholder_owner_is_an_error(tmp_path: Path, written: str, owner: st
 @pytest.mark.parametrize(
     "owner",
     ["Na", "Tba", "Etc", "Etc.", "Jane Smith", "Keith Withers", "Randy And",
-     "张协同", "品牌协同组 孙丽", "市场部配合组 王芳"],
+     "张协同", "品牌协同组 孙丽", "市场部配合组 王芳",
+     # 跟进 and 跟踪 are words of a team's name, a deputy head one person's title
+     "销售跟进组 孙丽", "订单跟踪组 王芳", "Li Hua (deputy head)"],
 )  # fmt: skip
 def test_a_name_like_a_placeholder_or_a_joining_word_is_one_owner(
     tmp_path: Path, owner: str

@@ -214,6 +214,8 @@ TIME_SPANS_AND_GROUPS = [
         "开设三家快闪门店",
         "举办五场线下活动",
         "成为细分市场第一名",
+        "投入产出比达到1:10",  # a ratio, though 1:10 could be a time of day
+        "ROI 达到 1:25",
     ],
 )
 def test_ratios_ranks_and_counts_in_chinese_numerals_are_quantities(goal: str) -> None:
@@ -222,7 +224,16 @@ def test_ratios_ranks_and_counts_in_chinese_numerals_are_quantities(goal: str) -
 
 
 @pytest.mark.parametrize(
-    "goal", ["打造一个有影响力的品牌", "提升品牌知名度，9:30", "提升品牌知名度，前"]
+    "goal",
+    [
+        "打造一个有影响力的品牌",
+        "提升品牌知名度，9:30",
+        "提升品牌知名度，前",
+        # spans of time in Chinese numerals say when, not how much
+        "三个月内提升品牌知名度",
+        "前两周提升品牌曝光",
+        "前十天提升品牌知名度",
+    ],
 )
 def test_a_lone_one_a_time_of_day_or_a_bare_qian_are_no_quantity(goal: str) -> None:
     # 一个 is "a"; 9:30 a time of day, said when, not how much

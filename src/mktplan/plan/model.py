@@ -184,7 +184,7 @@ _AND_OTHERS = re.compile(r"(?<=\S\S)等人?$|(?<=\S)\s+(?:et\s+al|etc)\b\.?$", r
 # name (张协同, 品牌协同组 孙丽), nor a name that is the word with a capital (Randy And)
 _JOINED = re.compile(
     r"[,，、/;；&+／＆＋]|\b(?:and|und|with|or|AND|WITH|OR)\b"
-    r"|[(（][^)）]*(?:协助|协同|配合|备份|替补|B角|backup|back-up|deputy|co-owner)[^)）]*[)）]"
+    r"|[(（][^)）]*(?:协助|协同|配合|备份|替补|B角|(?i:backup|back-up|co-owner))[^)）]*[)）]"
     r"|(?:^|\s)(?:协助|协同|配合)(?:\s|$)"
     r"|共同负责"
 )
@@ -219,16 +219,21 @@ _LONGEST_NAME = 4  # 欧阳娜娜: a compound surname and a two-character given 
 
 
 def _joins_two_names(token: str) -> bool:
-    """Whether 和, 与, 及, 或 or 跟 in ``token`` (text without spaces) joins two names: 张三和李四, 张三或李四 are two
-    people, but 张和平, 和珅 and 王与之 are one each, the character part of the name. It joins
-    when both sides are names of two or more characters, or when the token is longer than
-    one name; standing alone between spaces (张三 和 李四) it always does."""
+    """Whether 和, 与, 及, 或 or 跟 in ``token`` (text without spaces) joins two names: 张三和李四
+    and 张三或李四 are two people, but 张和平, 和珅 and 王与之 are one each, the character part
+    of the name. It joins when both sides are names of two or more characters, or when the
+    token is longer than one name; 跟 only between two names (跟进 and 跟踪 are words of
+    teams' names: 销售跟进组); standing alone between spaces (张三 和 李四) it always does."""
     if token in {"和", "与", "及", "或", "跟"}:
         return True
     for at, char in enumerate(token):
         if char not in "和与及或跟" or at == 0 or at == len(token) - 1:
             continue  # 和珅: a character of the name, not a conjunction
         before, after = token[:at], token[at + 1 :]
+        if char == "跟":
+            if _CHINESE_NAME.fullmatch(before) and _CHINESE_NAME.fullmatch(after):
+                return True
+            continue
         if (len(before) >= 2 and len(after) >= 2) or len(token) > _LONGEST_NAME:
             return True
     return False

@@ -113,8 +113,11 @@ _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
     # a count or a rank in Chinese numerals: 三家门店, 五场活动, 前三名, 前十, 第一名 (not
     # 一个, "a": 打造一个品牌 names no quantity)
+    # (not a span of time: 三个月内, 前两周, 前三天 say when)
     rf"|(?:[二两兩三四五六七八九十百千]|一[十百千])[一二两兩三四五六七八九十百千]*\s*{MEASURE_WORDS}"
-    r"|前[一二两兩三四五六七八九十]+(?:名|位|强|強)?|第[一二三四五六七八九十]+[名位]"
+    r"(?!\s*(?:月|星期|小时|小時|钟|鐘|季度|工作日|周|週|天|年))"
+    r"|前[一二两兩三四五六七八九十]+(?:名|位|强|強|(?![一二两兩三四五六七八九十个個天日周週月年季小时時期]))"
+    r"|第[一二三四五六七八九十]+[名位]"
     r"|百分之[零〇一二两兩三四五六七八九十百点點]+|一半|[减減]半"
     r"|double|triple|quadruple|half|halve[sd]?"
     rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?\b(?=\s*(?:%|[a-z0-9]))(?!-)"
@@ -206,14 +209,17 @@ _SIGNS = frozenset("+-±×xX¥￥$€£")
 # a ratio (ROI 1:3, 投入产出比 1：3.5), not a time of day (10:00)
 _RATIO = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)(?![\d.:])")
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])[:：][0-5]\d")
+_RATIO_WORD = re.compile(r"(?:roi|roas|ratio|比|率).{0,6}$", re.IGNORECASE | re.DOTALL)
 
 
 def names_quantity(text: str) -> bool:
     """Whether ``text`` (dates and events taken out) names a quantity: a number with its unit
     or noun ("5 %", "70 万元", "2,000 registrations"), a ratio ("ROI 1:3"), a sign or currency
     ("+30", "¥500") or a number in words."""
-    if any(not _TIME.fullmatch(m.group(0).replace(" ", "")) for m in _RATIO.finditer(text)):
-        return True
+    for ratio in _RATIO.finditer(text):
+        time = _TIME.fullmatch(ratio.group(0).replace(" ", ""))
+        if not time or _RATIO_WORD.search(text[: ratio.start()]):
+            return True  # ROI 1:10 is a ratio, though 1:10 could be a time of day
     for match in _DIGITS.finditer(text):
         after = text[match.end() :].lstrip()[:1]
         before = text[: match.start()].rstrip()[-1:]
