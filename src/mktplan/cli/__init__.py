@@ -19,7 +19,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer  # after the setting above: typer imports pydantic
 
 from mktplan import __version__, interrupt
-from mktplan.errors import EXIT_INVALID, EXIT_PIPE, MktplanError
+from mktplan.errors import EXIT_INVALID, EXIT_PIPE, EXIT_USAGE, MktplanError
 
 app = typer.Typer(
     add_completion=True,
@@ -129,8 +129,27 @@ def _replace_what_the_terminal_cannot_show() -> None:
 
 
 def _run(args: list[str]) -> None:
+    from typer._click import exceptions as click  # the click that typer carries
+
     try:
-        app(args=args, prog_name="mktplan", standalone_mode=True)
+        # not standalone: click's usage errors come here, to be said in one paragraph in
+        # the user's language (click prints three English lines), and a broken pipe keeps
+        # its own exit code
+        code = app(args=args, prog_name="mktplan", standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:  # `mktplan report` alone: its help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        from mktplan.cli.usage import usage_message
+
+        print(usage_message(exc, args), file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:  # a file typer itself could not open
+        print(f"mktplan: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        print(interrupt.MESSAGE, file=sys.stderr)
+        sys.exit(interrupt.EXIT_INTERRUPTED)
     except MktplanError as exc:
         _print_error(exc)
         sys.exit(exc.exit_code)
@@ -156,3 +175,6 @@ def _run(args: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INVALID)
+    # typer.Exit(code) is returned when not standalone; every run ends in SystemExit, as
+    # click's standalone mode ended it (the entry point leaves by os._exit on it)
+    sys.exit(code if isinstance(code, int) else 0)
