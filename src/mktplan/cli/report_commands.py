@@ -461,8 +461,9 @@ def report(
         metavar="SECONDS",
         help="Seconds to wait for the store's write lock (an ingest holding a SQLite store) "
         "before leaving the KPI results for BI views unsaved (default: 5); the report is "
-        "written either way. On PostgreSQL also the longest wait for a table another "
-        "session locked before the report can read it (default: 600), then exit 4.",
+        "written either way. Also the longest wait to open and read the store (default: "
+        "600): an upgrade of a SQLite store's schema, or a table another session locked on "
+        "PostgreSQL; past it, exit 4.",
         show_default=False,
     ),
 ) -> None:
