@@ -551,3 +551,42 @@ def test_a_percent_formula_dividing_by_100_is_no_such_error(tmp_path: Path, writ
     text = VALID.replace("formula: orders / visitors, target", f"formula: {written}, target", 1)
     codes = {f.code for f in check_plan_file(write(tmp_path, text)).errors}
     assert "percent_times_100" not in codes
+
+
+RATE_SOURCES = VALID.replace(
+    "source: index}",
+    'source: index}\n      - {id: ctr, name: CTR, unit: "%", aggregation: mean, source: ads}',
+    1,
+)
+
+
+def _rate_warnings(tmp_path: Path, sources: str) -> list[Finding]:
+    text = RATE_SOURCES.replace("sources:\n", sources, 1)  # before the plan's shop_daily
+    found = check_plan_file(write(tmp_path, text))
+    assert found.errors == [], found.errors
+    return [w for w in found.warnings if w.code == "rate_by_line"]
+
+
+def test_a_rate_from_a_source_with_a_line_column_is_a_warning(tmp_path: Path) -> None:
+    # rows of several lines on one day and channel were added up (CTR 2 % + 3 % = 5 %)
+    [warning] = _rate_warnings(
+        tmp_path,
+        "sources:\n  ads:\n    date: Day\n    module: brand\n    line: Campaign type\n"
+        "    columns: {CTR: ctr}\n",
+    )
+    assert warning.path == "sources.ads.line"
+    assert "KPI 'brand.ctr' is a rate" in warning.message
+    assert "map 'Campaign type' as the source's `channel:`" in str(warning.hint)
+
+
+def test_a_rate_from_sources_with_different_fixed_lines_is_a_warning(tmp_path: Path) -> None:
+    one = "    date: Day\n    module: brand\n    columns: {CTR: ctr}\n"
+    [warning] = _rate_warnings(
+        tmp_path,
+        f"sources:\n  a:\n{one}    fixed: {{line: search}}\n  b:\n{one}",
+    )
+    assert "its sources store it under different budget lines (a: search, b: -)" in (
+        warning.message
+    )
+    same = f"sources:\n  a:\n{one}    fixed: {{line: search}}\n  b:\n{one}    fixed: {{line: search}}\n"
+    assert _rate_warnings(tmp_path, same) == []

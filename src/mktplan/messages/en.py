@@ -401,6 +401,23 @@ MESSAGES: dict[str, str] = {
     "validate.percent_times_100.hint": (
         "write the ratio alone (orders / visits); mktplan shows 0.03 as 3 %"
     ),
+    "validate.rate_line_column": (
+        "KPI {kpi!r} is a rate, and source {source!r} gives its column {column!r} the budget "
+        "line of column {line!r}: a day and channel's lines are added up, and rates of two "
+        "lines are no sum (2 % + 3 % is not 5 %)"
+    ),
+    "validate.rate_line_column.hint": (
+        "map {line!r} as the source's `channel:` (each line then a channel of its own, where "
+        "a weighted rate is a ratio of sums), or record the rate's numerator and denominator"
+    ),
+    "validate.rate_lines_of_sources": (
+        "KPI {kpi!r} is a rate, and its sources store it under different budget lines "
+        "({sources}): a day and channel's lines are added up, and rates of two lines are no sum"
+    ),
+    "validate.rate_lines_of_sources.hint": (
+        "give those sources a fixed `channel:` each instead of a line, or record the rate's "
+        "numerator and denominator"
+    ),
     "validate.weight_not_mean": "KPI {kpi!r} has a weight but aggregation {aggregation!r}",
     "validate.weight_not_mean.hint": "a weight applies to `aggregation: mean` only",
     "validate.target_far_from_baseline": (

@@ -302,6 +302,19 @@ MESSAGES: dict[str, str] = {
         "这样会比实际高 100 倍"
     ),
     "validate.percent_times_100.hint": "只写比值（orders / visits）；mktplan 会把 0.03 显示为 3 %",
+    "validate.rate_line_column": (
+        "KPI {kpi!r} 是比率，来源 {source!r} 用 {line!r} 列给它的 {column!r} 列分预算科目：同一天同一渠道"
+        "的各科目会相加，而两个科目的比率相加没有意义（2% + 3% 不是 5%）"
+    ),
+    "validate.rate_line_column.hint": (
+        "把 {line!r} 映射为来源的 `channel:`（每个科目各为一个渠道，加权比率按分子分母之和计算），"
+        "或记录该比率的分子和分母"
+    ),
+    "validate.rate_lines_of_sources": (
+        "KPI {kpi!r} 是比率，它的各来源把它记在不同的预算科目下（{sources}）：同一天同一渠道的各科目"
+        "会相加，而两个科目的比率相加没有意义"
+    ),
+    "validate.rate_lines_of_sources.hint": "改为给这些来源各设一个固定的 `channel:`，或记录该比率的分子和分母",
     "validate.weight_not_mean": "KPI {kpi!r} 设置了权重，但汇总方式是 {aggregation!r}",
     "validate.weight_not_mean.hint": "权重只适用于 `aggregation: mean`",
     "validate.target_far_from_baseline": "KPI {kpi!r} 的目标 {target} 超过基线值 {baseline} 的 10 倍",

@@ -90,6 +90,9 @@ RULES = """\
   it (use `last` for a level, `mean` with `weight:` for a rate per row, or a formula of
   sums). A `role: spend` or `role: revenue` KPI whose unit names another currency than the
   plan's (`USD` in a CNY plan) is an error: roles are added up, and no currency is converted.
+  A rate that sources would store under budget lines — a source's `line:` column, or sources
+  with different fixed lines — is a warning: a day and channel's lines are added up, and two
+  lines' rates are no sum (map such a column as `channel:`).
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors, and so is a
   division by numbers that make 0 (`/ 0`, `/ (1 - 1)`). A `unit: "%"` formula is its ratio

@@ -748,10 +748,7 @@ def references(ctx: Context) -> Iterator[Finding]:
             else:
                 routed.append(mod)
         for header, kpi_id in source.columns.items():
-            if "." in kpi_id or not routed:
-                targets = [kpi_id] if kpi_id in ctx.refs else []
-            else:
-                targets = [q for mod in routed if (q := f"{mod.id}.{kpi_id}") in ctx.refs]
+            targets = _targets(ctx, routed, kpi_id)
             if not targets:
                 yield ctx.finding(
                     (*loc, "columns", header),
@@ -779,6 +776,53 @@ def references(ctx: Context) -> Iterator[Finding]:
                     ),
                     msg("validate.source_column_formula.hint"),
                 )
+
+
+def _targets(ctx: Context, routed: list[Module], kpi_id: str) -> list[str]:
+    """The qualified KPIs a source's column names: in each module it routes to, or as given."""
+    if "." in kpi_id or not routed:
+        return [kpi_id] if kpi_id in ctx.refs else []
+    return [q for mod in routed if (q := f"{mod.id}.{kpi_id}") in ctx.refs]
+
+
+def rates_by_line(ctx: Context) -> Iterator[Finding]:
+    """A percent or ratio KPI that sources would store under budget lines: from a line
+    column, or from sources with different fixed lines (or one with and one without). The
+    store adds up a day and channel's lines, and a rate of two lines is no sum (CTR 2 % on
+    search and 3 % on display is no 5 %); ingest refuses such rows within one file, not
+    across files. A warning: lines that never share a day and channel are fine."""
+    lines: dict[str, dict[str, str | None]] = {}  # rate KPI → source → its fixed line
+    for name, source in ctx.plan.sources.items():
+        routed = [
+            mod
+            for mid in [source.module, *(source.modules or {}).values()]
+            if mid is not None and (mod := ctx.plan.module(mid)) is not None
+        ]
+        fixed = source.fixed.line if source.fixed else None
+        for header, kpi_id in source.columns.items():
+            for qid in _targets(ctx, routed, kpi_id):
+                kpi = ctx.refs[qid].kpi
+                if kpi.formula is not None or not (kpi.is_percent or is_ratio(kpi.unit)):
+                    continue
+                if source.line is not None:
+                    yield ctx.warning(
+                        ("sources", name, "line"),
+                        msg("validate.rate_line_column", kpi=qid, source=name, column=header,
+                            line=source.line),
+                        msg("validate.rate_line_column.hint", line=source.line),
+                        code="rate_by_line",
+                    )  # fmt: skip
+                    continue
+                lines.setdefault(qid, {})[name] = fixed
+    for qid, by_source in sorted(lines.items()):
+        if len(set(by_source.values())) > 1:
+            shown = ", ".join(f"{n}: {line or '-'}" for n, line in sorted(by_source.items()))
+            yield ctx.warning(
+                (*ctx.refs[qid].loc, "unit"),
+                msg("validate.rate_lines_of_sources", kpi=qid, sources=shown),
+                msg("validate.rate_lines_of_sources.hint"),
+                code="rate_by_line",
+            )
 
 
 def source_options(ctx: Context) -> Iterator[Finding]:
@@ -916,6 +960,7 @@ RULES: list[Rule] = [
     dates_in_period,
     formulas,
     references,
+    rates_by_line,
     source_options,
     approvals,
     owners_are_people,
