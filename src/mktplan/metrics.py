@@ -53,7 +53,7 @@ from mktplan.plan import formula
 from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
-from mktplan.vocab import is_ratio, normalize_text
+from mktplan.vocab import folded
 
 QUANTUM = Decimal("0.000001")  # six places: exact to a millionth of a fraction or a cent
 MILLIONTHS = 10**6  # units of QUANTUM in 1
@@ -713,7 +713,7 @@ def is_rate_level(kpi: Kpi) -> bool:
     """Whether a measured KPI is a rate read as a level (`unit: "%"` or `ratio` with
     `aggregation: last`): the values of several channels on one day cannot be added up,
     nor averaged (a rate is recomputed from its numerator and denominator)."""
-    return _to_date(kpi) and (kpi.is_percent or is_ratio(kpi.unit))
+    return _to_date(kpi) and kpi.is_rate
 
 
 def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[DataIssue]:
@@ -730,7 +730,7 @@ def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[
     if not asked:
         return []
     by_channel = data.channel_sums(list(asked))
-    worst: dict[str, tuple[dt.date, int]] = {}
+    latest: dict[str, tuple[dt.date, int]] = {}
     for day, requests in asked.items():
         channels = len(by_channel.get(day, {}))
         if channels < 2:
@@ -738,12 +738,12 @@ def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[
         for req in requests:
             res = figures.results[req]
             figures.results[req] = AggResult(None, res.count, res.first, res.last)
-        if day.kpi not in worst or worst[day.kpi][0] < day.start:
-            worst[day.kpi] = (day.start, channels)
+        if day.kpi not in latest or latest[day.kpi][0] < day.start:
+            latest[day.kpi] = (day.start, channels)
     issues = []
-    for qid in sorted(worst):
+    for qid in sorted(latest):
         kpi = figures.refs[qid].kpi
-        since, channels = worst[qid]
+        since, channels = latest[qid]
         named = ((qid, kpi.name),)
         issues.append(DataIssue("rate_channels", kpi.source or qid, since, channels, None, named))
     return issues
@@ -803,14 +803,8 @@ def _summary(
             channel=_channel_drop(figures, data, worst),
         )
     working = budget.total - budget.reserve
-    spend_ids = figures.role_kpis("spend", None)
-    has_spend = bool(spend_ids) and not spend_window.empty
-    recent: Decimal | None = None
-    if has_spend:  # the spend *in* the last days, a spend to date's rise included
-        lines = _spend_by_line(
-            figures, data, spend_ids, _recent(spend_window), since=spend_window.start
-        )
-        recent = sum(lines.values(), Decimal(0)) if lines else None
+    has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
+    recent = _recent_spend(figures, data, None, spend_window) if has_spend else None
     forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
     over = forecast - working if forecast is not None and forecast > working else None
     return ReportSummary(
@@ -1305,14 +1299,7 @@ def _modules(
         spend = figures.role_total("spend", module, window)
         revenue = figures.role_total("revenue", module, window)
         roi = ratio(revenue, spend)
-        recent = None
-        spend_ids = figures.role_kpis("spend", module)
-        if spend is not None and any(_to_date(figures.refs[q].kpi) for q in spend_ids):
-            # the spend in the last days is a spend to date's rise, not its level
-            lines = _spend_by_line(figures, data, spend_ids, _recent(window), since=window.start)
-            recent = sum(lines.values(), Decimal(0)) if lines else None
-        elif spend is not None:
-            recent = figures.role_total("spend", module, _recent(window))
+        recent = _recent_spend(figures, data, module, window) if spend is not None else None
         out.append(
             ModuleResult(
                 id=module.id,
@@ -1360,7 +1347,7 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     by_line: dict[str, Decimal] = {}
     recent: dict[str, Decimal] = {}
     if spend_kpis and not window.empty:
-        spelled = {_folded(name): name for name in budget.lines or {}}
+        spelled = {folded(name): name for name in budget.lines or {}}
         by_line = _as_planned(_spend_by_line(figures, data, spend_kpis, window), spelled)
         last_days = _recent(window)
         recent = _as_planned(
@@ -1401,17 +1388,12 @@ def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Wind
     )
 
 
-def _folded(name: str) -> str:
-    """A budget line's name as compared with the plan's: NFKC, case folded, stripped."""
-    return normalize_text(name).casefold()
-
-
 def _as_planned(by_line: dict[str, Decimal], spelled: dict[str, str]) -> dict[str, Decimal]:
     """Spend by line, a line written otherwise than the plan spells it (`Media`, `ＭＥＤＩＡ`
     for `media`) counted under the plan's line: it was a line of its own, the plan's at 0."""
     out: dict[str, Decimal] = {}
     for line, amount in by_line.items():
-        name = spelled.get(_folded(line), line) if line else line
+        name = spelled.get(folded(line), line) if line else line
         out[name] = out.get(name, Decimal(0)) + amount
     return out
 
@@ -1435,6 +1417,18 @@ def _spend_trend(
             actual = None if now is None else now - (before or Decimal(0))
         out.append(PeriodValue(w.start, w.end, actual, to_date[w.end], budget))
     return out
+
+
+def _recent_spend(
+    figures: _Figures, data: ObservationQuery, module: Module | None, window: _Window
+) -> Decimal | None:
+    """The spend of ``module`` (the plan's with None) in the last days of ``window``, for its
+    forecast: a spend to date's rise over them, not its level."""
+    spend = figures.role_kpis("spend", module)
+    if not any(_to_date(figures.refs[q].kpi) for q in spend):
+        return figures.role_total("spend", module, _recent(window))
+    lines = _spend_by_line(figures, data, spend, _recent(window), since=window.start)
+    return sum(lines.values(), Decimal(0)) if lines else None
 
 
 def _to_date(kpi: Kpi) -> bool:

@@ -20,6 +20,12 @@ def normalize_text(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip()
 
 
+def folded(raw: str) -> str:
+    """A name as names are compared: NFKC, stripped and case folded (`ＭＥＤＩＡ`, `Media` and
+    `media` are one)."""
+    return normalize_text(raw).casefold()
+
+
 def is_percent(unit: str | None) -> bool:
     """Whether a KPI unit means percent points: ``%``, ``％``, ``percent`` or ``pct``."""
     return unit is not None and unit.strip() in PERCENT_UNITS
@@ -127,7 +133,7 @@ _UNIT_SCALES = ("", "万", "w", "亿", "千", "百万", "十万", "千万", "百
 def currency_of(token: str, expected: str) -> str | None:
     """The ISO code a currency token stands for (the ``expected`` currency when it is one of
     its spellings), or None when the token is no currency."""
-    text = normalize_text(token).casefold()
+    text = folded(token)
     if not text:
         return None
     if text in CURRENCY_SPELLINGS.get(expected, ()) or text == expected.casefold():

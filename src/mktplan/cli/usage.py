@@ -19,7 +19,7 @@ def usage_message(exc: click.UsageError, args: Sequence[str]) -> str:
     """The one-paragraph message for ``exc``, raised for the command line ``args``."""
     lang = _lang(args)
     command = exc.ctx.command_path if exc.ctx is not None else "mktplan"
-    unknown = exc.message.startswith("No such command")
+    unknown = _NO_SUCH_COMMAND.match(exc.message) is not None
     if command == "mktplan" and args and not args[0].startswith("-") and not unknown:
         command = f"mktplan {args[0]}"  # an option's missing value fails before the command
     return message("cli.usage", lang, command=command, what=_what(exc))

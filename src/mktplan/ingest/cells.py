@@ -25,7 +25,7 @@ from mktplan.ingest.columns import MICRO, Column, exact_micro, factorize_objects
 from mktplan.observations import SCALE
 from mktplan.plan.sources import HEADER_SCALES
 from mktplan.plan.sources import scale_factor as scale_factor  # the rule validate uses too
-from mktplan.vocab import CURRENCY_SPELLINGS, ISO_CODES, currency_of, normalize_text
+from mktplan.vocab import CURRENCY_SPELLINGS, ISO_CODES, currency_of, folded, normalize_text
 
 # Largest |value| kept: int64 micro-units leave room for summing many rows of a file.
 MAX_DIGITS = 12
@@ -44,7 +44,7 @@ EXCEL_ERRORS = frozenset(
 
 
 def is_no_value(raw: str) -> bool:
-    return normalize_text(raw).casefold() in NO_VALUE
+    return folded(raw) in NO_VALUE
 
 
 def is_excel_error(raw: str) -> bool:
@@ -76,7 +76,7 @@ _SUBTOTAL_OF = re.compile(
 
 def is_totals_label(raw: str) -> bool:
     """Whether a cell labels a totals or subtotal row (Total, Total: Search, 合计, 小计 …)."""
-    return _TOTALS_LABEL.fullmatch(normalize_text(raw).casefold()) is not None
+    return _TOTALS_LABEL.fullmatch(folded(raw)) is not None
 
 
 def totals_labels(cells: Sequence[str]) -> list[bool]:
@@ -85,10 +85,10 @@ def totals_labels(cells: Sequence[str]) -> list[bool]:
     as Excel's Subtotal writes it (`搜索 汇总` below the 搜索 rows, `Search Total`). The
     other cell must be there: a campaign named "Colgate Total" stays data unless a
     "Colgate" row stands beside it."""
-    folded = [normalize_text(cell).casefold() for cell in cells]
-    labels = [_TOTALS_LABEL.fullmatch(text) is not None for text in folded]
-    named = {text for text, label in zip(folded, labels, strict=True) if text and not label}
-    for i, text in enumerate(folded):
+    texts = [folded(cell) for cell in cells]
+    labels = [_TOTALS_LABEL.fullmatch(text) is not None for text in texts]
+    named = {text for text, label in zip(texts, labels, strict=True) if text and not label}
+    for i, text in enumerate(texts):
         if not labels[i] and (found := _SUBTOTAL_OF.fullmatch(text)) and found[1] in named:
             labels[i] = True
     return labels
@@ -128,7 +128,7 @@ CELL_SCALES: dict[str, int] = {"万": 10**4, "w": 10**4, "亿": 10**8}
 def _suffix_unit(token: str, expected: str) -> tuple[int, str | None]:
     """A unit after a number: (scale, currency) of 万, 万元, 亿元, w, 元, usd …; raises
     ValueError for anything else."""
-    text = normalize_text(token).casefold()
+    text = folded(token)
     if text in CELL_SCALES:
         return CELL_SCALES[text], None
     for word, factor in CELL_SCALES.items():

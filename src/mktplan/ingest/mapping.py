@@ -1200,7 +1200,7 @@ def _combine(
             pos, micro = pos[keep], micro[keep]
         if not len(pos):
             continue
-        if per_channel > 1 and kpi.formula is None and (kpi.is_percent or is_ratio(kpi.unit)):
+        if per_channel > 1 and kpi.formula is None and kpi.is_rate:
             split = _split_rate(keys[pos], per_channel)
             if split.any():  # each such cell is refused; the rows' other cells stay
                 header = _value_header(layout, names, qid)

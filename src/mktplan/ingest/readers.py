@@ -46,7 +46,7 @@ from mktplan.ingest.read.xlsx import (
 )
 from mktplan.ingest.scan import NUL_RUN, NulRun
 from mktplan.plan.sources import encoding_problem
-from mktplan.vocab import normalize_text
+from mktplan.vocab import folded
 
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -54,7 +54,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 def header_key(raw: str) -> str:
     """How headers are compared: NFKC, stripped, case-folded, BOM removed."""
-    return normalize_text(raw.replace("\ufeff", "")).casefold()
+    return folded(raw.replace("\ufeff", ""))
 
 
 # --- files -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 from mktplan.errors import InvalidValue
 from mktplan.i18n import msg
 from mktplan.plan import bounds
-from mktplan.vocab import is_percent
+from mktplan.vocab import is_percent, is_ratio
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -490,6 +490,11 @@ class Kpi(StrictModel):
     @property
     def is_percent(self) -> bool:
         return is_percent(self.unit)
+
+    @property
+    def is_rate(self) -> bool:
+        """A rate (`unit: "%"` or `ratio`): never added up across days, channels or lines."""
+        return self.is_percent or is_ratio(self.unit)
 
 
 class Action(StrictModel):

@@ -24,7 +24,6 @@ from mktplan.suggest import Suggester
 from mktplan.vocab import (
     LONGEST_KEY_TEXT,
     MEASURE_WORDS,
-    is_ratio,
     key_text_bytes,
     kpi_currency,
 )
@@ -421,7 +420,7 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                     msg("validate.missing_unit.hint"),
                     code="missing_unit",
                 )
-            elif kpi.aggregation == "sum" and (kpi.is_percent or is_ratio(unit)):
+            elif kpi.aggregation == "sum" and kpi.is_rate:
                 # domain rule: a rate is never added up across days or channels
                 given = "aggregation" in kpi.model_fields_set
                 yield ctx.finding(
@@ -802,7 +801,7 @@ def rates_by_line(ctx: Context) -> Iterator[Finding]:
         for header, kpi_id in source.columns.items():
             for qid in _targets(ctx, routed, kpi_id):
                 kpi = ctx.refs[qid].kpi
-                if kpi.formula is not None or not (kpi.is_percent or is_ratio(kpi.unit)):
+                if kpi.formula is not None or not kpi.is_rate:
                     continue
                 if source.line is not None:
                     yield ctx.warning(

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from mktplan.errors import IngestError, shorten
 from mktplan.i18n import msg
 from mktplan.ingest.cells import CELL_SCALES
-from mktplan.vocab import currency_of, normalize_text
+from mktplan.vocab import currency_of, folded, normalize_text
 
 
 def _excel_cell_text(value: Any, number_format: str) -> str:
@@ -150,7 +150,7 @@ def _format_scale(number_format: str, negative: bool = False) -> str:
         at = found.end()
         after.append(next((t for t in found.group("quoted", "escaped", "bare") if t), ""))
     shown = "" if _DIGIT.search(section, at) else "".join(after).strip()
-    if not normalize_text(shown).casefold().startswith(_SCALE_STARTS):
+    if not folded(shown).startswith(_SCALE_STARTS):
         return ""
     if any(point in section for point in _LITERAL_POINT):
         return ""
