@@ -197,3 +197,28 @@ def test_one_line_a_day_and_channel_is_fine_for_a_rate(tmp_path: Path) -> None:
         "2024-01-01,a.roi,1.5,web,推广费,\n2024-01-01,a.roi,2.5,app,推广费,\n",
     )
     assert code == 0, output
+
+
+def test_a_rate_split_by_line_across_files_is_refused(tmp_path: Path) -> None:
+    # each file alone is fine; the second's CTR beside the first's would read 2 % + 3 %
+    code, output = _rates(tmp_path, "2024-01-01,a.ctr,2%,web,search,\n")
+    assert code == 0, output
+    before = (tmp_path / "s.sqlite").read_bytes()
+    (tmp_path / "b.csv").write_text(
+        HEAD + "2024-01-01,a.imps,1000,web,display,\n2024-01-01,a.ctr,3%,web,display,\n",
+        encoding="utf-8",
+    )
+    ran = run_cli("ingest", "plan.yaml", "b.csv", "--store", "s.sqlite", cwd=tmp_path)
+    assert ran.code == 1
+    assert ran.output.startswith(
+        "mktplan: b.csv:3 a.ctr: 'a.ctr' is a rate, and this file gives it on 2024-01-01 in "
+        "channel web under budget line 'display', while the store holds it for that day and "
+        "channel under budget line 'search' (from r.csv)"
+    )
+    assert "Traceback" not in ran.output
+    assert (tmp_path / "s.sqlite").read_bytes() == before
+    # the same line corrects it
+    (tmp_path / "c.csv").write_text(HEAD + "2024-01-01,a.ctr,4%,web,search,\n", encoding="utf-8")
+    ran = run_cli("ingest", "plan.yaml", "c.csv", "--store", "s.sqlite", cwd=tmp_path)
+    assert ran.code == 0, ran.output
+    assert "0 new, 1 changed" in ran.output

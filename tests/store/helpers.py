@@ -23,6 +23,7 @@ def batch(
     config: str = "cfg",
     source: str = "long",
     sha256: str | None = None,
+    rates: frozenset[str] = frozenset(),
 ) -> FileBatch:
     """A batch whose sha256 is derived from its content unless given."""
     digest = sha256 or hashlib.sha256(repr(list(observations)).encode()).hexdigest()
@@ -34,6 +35,7 @@ def batch(
         rows_read=len(observations),
         observations=list(observations),
         row_numbers=list(range(2, len(observations) + 2)),
+        rates=rates,
     )
 
 

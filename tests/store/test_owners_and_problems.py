@@ -62,6 +62,44 @@ def test_another_source_replaces_nothing_unless_forced(store: ObservationStore) 
     assert value(store, "a", 1) == Decimal(8)  # jd's 5 in no channel, jd's 3 in channel jd
 
 
+def test_a_rate_under_another_line_than_stored_is_refused(store: ObservationStore) -> None:
+    # CTR 2 % on line search, then 3 % on line display for the same day and channel: the
+    # store would add them up to 5 %; a file of the same line corrects, a count adds up
+    rates = frozenset({"ctr"})
+    first = [obs("ctr", 1, "2", "web", line="search"), obs("clicks", 1, "5", "web", line="search")]
+    store.ingest("p", [batch(first, name="a.csv", rates=rates)])
+    digest = store.content_digest()
+    other = [
+        obs("clicks", 1, "7", "web", line="display"),
+        obs("ctr", 1, "3", "web", line="display"),
+    ]
+    for dry_run, force in ((True, False), (False, False), (False, True)):
+        with pytest.raises(StoreError) as info:
+            store.ingest(
+                "p", [batch(other, name="b.csv", rates=rates)], dry_run=dry_run, force=force
+            )
+        assert info.value.message == (
+            "'ctr' is a rate, and this file gives it on 2024-06-01 in channel web under budget "
+            "line 'display', while the store holds it for that day and channel under budget "
+            "line 'search' (from a.csv): the two would be added up (2 % + 3 % is no rate of the "
+            "two); nothing was stored"
+        )
+        assert (info.value.file, info.value.line, info.value.path) == ("b.csv", 3, "ctr")
+        assert "`channel:`" in (info.value.hint or "")
+    assert store.content_digest() == digest
+    corrected = [obs("ctr", 1, "4", "web", line="search"), obs("ctr", 1, "3", "app", line="x")]
+    (outcome,) = store.ingest("p", [batch(corrected, name="c.csv", rates=rates)]).files
+    assert (outcome.new, outcome.changed) == (1, 1)
+    (counts,) = store.ingest("p", [batch(other[:1], name="d.csv", rates=rates)]).files
+    assert counts.new == 1
+    assert (value(store, "ctr", 1), value(store, "clicks", 1)) == (Decimal(7), Decimal(12))
+    # a ref is split alike, and a KPI that is no rate is not judged
+    with pytest.raises(StoreError, match="under ref 'INV-2'"):
+        refs = [replace(obs("ctr", 1, "1", "app"), ref="INV-2")]
+        store.ingest("p", [batch(refs, name="e.csv", rates=rates)])
+    store.ingest("p", [batch([obs("ctr", 1, "1", "app", line="y")], name="f.csv")])
+
+
 def test_the_lines_a_file_skipped_stay_with_its_ingest(store: ObservationStore) -> None:
     skipped = (SkippedRows(1, 2, "title lines above the header"), SkippedRows(9, 9, "totals row"))
     export = replace(batch([obs("a", 1, "1")], name="w.csv"), skipped=skipped)

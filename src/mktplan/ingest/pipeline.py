@@ -69,7 +69,8 @@ class ParsedFile:
     def name(self) -> str:
         return str(self.path)
 
-    def batch(self) -> FileBatch:
+    def batch(self, rates: frozenset[str] = frozenset()) -> FileBatch:
+        """The file for the store; ``rates``: the plan's measured rate KPIs (see FileBatch)."""
         from mktplan.store import FileBatch
 
         return FileBatch(
@@ -80,6 +81,7 @@ class ParsedFile:
             rows_read=self.mapped.rows_read,
             rows=self.mapped.rows,
             skipped=self.mapped.skipped,
+            rates=rates,
         )
 
 
@@ -483,11 +485,12 @@ def ingest_files(
                 # is taken: a store that cannot be used judges nothing
                 written.extend(_write_rejects_files(parsed))
 
+            rates = _rates(plan)
             opened = stack.enter_context(target.open(lock_timeout=lock_timeout))
             try:
                 outcome = opened.ingest(
                     plan.plan.id,
-                    [f.batch() for f in parsed],
+                    [f.batch(rates) for f in parsed],
                     dry_run=dry_run,
                     command=storable_text(mask_command(command)),  # no --store URL's password
                     force=force,
@@ -503,6 +506,15 @@ def ingest_files(
     except Exception:
         created.remove_if_unused()
         raise
+
+
+def _rates(plan: Plan) -> frozenset[str]:
+    """The plan's measured KPIs that are rates (see FileBatch.rates)."""
+    from mktplan.plan.refs import kpi_refs
+
+    return frozenset(
+        qid for qid, ref in kpi_refs(plan).items() if ref.kpi.is_rate and ref.kpi.formula is None
+    )
 
 
 class _NewStore:

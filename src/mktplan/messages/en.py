@@ -1398,6 +1398,21 @@ MESSAGES.update(
             "{other!r} ({named} and {more} more); nothing was stored"
         ),
         "store.owner_clash_day": "{kpi} on {day}",
+        "store.rate_split": (
+            "{kpi!r} is a rate, and this file gives it on {day}{where} under {parts}, while the store "
+            "holds it for that day and channel under {other} (from {file}): the two would be "
+            "added up (2 % + 3 % is no rate of the two); nothing was stored"
+        ),
+        "store.rate_split_line": "budget line {line!r}",
+        "store.rate_split_ref": "ref {ref!r}",
+        "store.rate_split_channel": " in channel {channel}",
+        "store.rate_split_none": "no budget line or ref",
+        "store.rate_split.hint": (
+            "give the rate the same budget line and ref as the stored value (the file then "
+            "corrects it), map the column that tells the lines apart as the source's "
+            "`channel:` (each line a channel of its own), or record the rate's numerator and "
+            "denominator"
+        ),
         "store.owner_clash_channel": "{kpi} on {day} in channel {channel}",
         "store.owner_clash.hint": (
             "if both sources are right, give each its own channel (in the plan: sources: "

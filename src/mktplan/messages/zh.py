@@ -1066,6 +1066,18 @@ MESSAGES.update(
             "没有存入任何数据"
         ),
         "store.owner_clash_day": "{kpi} {day}",
+        "store.rate_split": (
+            "{kpi!r} 是比率，本文件给出 {day}{where} 的值，记在 {parts} 下，而存储中同一天同一渠道的值记在 "
+            "{other} 下（来自 {file}）：两者会被相加（2% + 3% 不是两者的比率）；没有存入任何数据"
+        ),
+        "store.rate_split_line": "预算科目 {line!r}",
+        "store.rate_split_ref": "ref {ref!r}",
+        "store.rate_split_channel": " 渠道 {channel}",
+        "store.rate_split_none": "无预算科目和 ref",
+        "store.rate_split.hint": (
+            "请让该比率使用与已存值相同的预算科目和 ref（本文件即为更正），或把区分科目的列映射为来源的 "
+            "`channel:`（每个科目各为一个渠道），或记录该比率的分子和分母"
+        ),
         "store.owner_clash_channel": "{kpi} {day} 渠道 {channel}",
         "store.owner_clash.hint": (
             "如果两个数据来源都正确，请给每个来源指定自己的渠道（在计划中写 sources: "

@@ -788,8 +788,9 @@ def rates_by_line(ctx: Context) -> Iterator[Finding]:
     """A percent or ratio KPI that sources would store under budget lines: from a line
     column, or from sources with different fixed lines (or one with and one without). The
     store adds up a day and channel's lines, and a rate of two lines is no sum (CTR 2 % on
-    search and 3 % on display is no 5 %); ingest refuses such rows within one file, not
-    across files. A warning: lines that never share a day and channel are fine."""
+    search and 3 % on display is no 5 %); ingest refuses such rows, in one file or across
+    files, so the plan is told before a weekly file is. A warning: lines that never share a
+    day and channel are fine."""
     lines: dict[str, dict[str, str | None]] = {}  # rate KPI → source → its fixed line
     for name, source in ctx.plan.sources.items():
         routed = [

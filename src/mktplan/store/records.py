@@ -194,6 +194,9 @@ class FileBatch:
     row_numbers: Sequence[int] = ()  # parallel to observations: first source row (1-based)
     rows: Sequence[Row] | None = None
     skipped: tuple[SkippedRows, ...] = ()  # totals rows and lines above the header
+    # the plan's measured KPIs that are rates (`%` or `ratio`): a rate's values of one date
+    # and channel are never split by budget line or ref, as the store adds those up
+    rates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import TypeVar
 
 from mktplan.errors import StoreError
-from mktplan.i18n import msg
+from mktplan.i18n import Msg, msg
 from mktplan.store import reads, schema
 from mktplan.store.records import (
     LONG_SOURCE,
@@ -408,7 +408,9 @@ def apply_batch(
             raise
         new = count
     else:
-        diff = compare(plan_id, file_id, prepared.keyed(batch.name), _stored(conn, plan_id, spans))
+        rows, stored = prepared.keyed(batch.name), _stored(conn, plan_id, spans)
+        check_rate_split(conn, reads.SQLITE, batch, rows, stored)
+        diff = compare(plan_id, file_id, rows, stored)
         if diff.history and not force:
             check_owners(conn, reads.SQLITE, batch, diff.history)
         new, changed, unchanged = len(diff.inserts), len(diff.updates), diff.unchanged
@@ -536,6 +538,65 @@ def check_owners(
     clash = owner_clash(batch, history, owners)
     if clash is not None:
         raise clash
+
+
+def check_rate_split(
+    db: reads.Executes,
+    d: reads.Dialect,
+    batch: FileBatch,
+    rows: Mapping[Key, tuple[Content, int]],
+    stored: Mapping[Key, tuple[Content, int, int]],
+) -> None:
+    """Refuse the batch when a rate's new value would sit beside a stored one of the same
+    date and channel under another budget line or ref: the store adds those up (a CTR of
+    2 % on one line and 3 % on another reads as 5 %). Within one file the reader refuses
+    such rows; this is the same rule across files (``--force`` does not lift it)."""
+    if not batch.rates:
+        return
+    held: dict[tuple[str, str, str], Key] = {}
+    for key in stored:
+        if key[0] in batch.rates:
+            held.setdefault(key[:3], key)
+    if not held:
+        return
+    for key, (_, row) in rows.items():
+        other = held.get(key[:3])
+        if other is None or key in stored:
+            continue
+        found = next(
+            iter(
+                db.execute(
+                    f"SELECT name FROM ingest_file WHERE id = {d.mark}",  # noqa: S608
+                    (stored[other][1],),
+                )
+            ),
+            None,
+        )
+        kpi, day, channel, *_ = key
+        raise StoreError(
+            msg(
+                "store.rate_split",
+                kpi=kpi,
+                day=day,
+                where=msg("store.rate_split_channel", channel=channel) if channel else "",
+                parts=_line_and_ref(key),
+                other=_line_and_ref(other),
+                file=str(found[0]) if found else "?",
+            ),
+            file=batch.name,
+            line=row,
+            path=kpi,
+            hint=msg("store.rate_split.hint"),
+        )
+
+
+def _line_and_ref(key: Key) -> tuple[Msg, ...]:
+    """A key's budget line and ref as a refusal names them: `line 'search'`, or none."""
+    _, _, _, line, ref = key
+    parts = [msg("store.rate_split_line", line=line)] if line else []
+    if ref:
+        parts.append(msg("store.rate_split_ref", ref=ref))
+    return tuple(parts) or (msg("store.rate_split_none"),)
 
 
 def replaced_files(history: Sequence[tuple[object, ...]]) -> list[int]:

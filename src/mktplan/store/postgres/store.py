@@ -491,6 +491,7 @@ def _apply_batch(
     else:
         rows = prepared.keyed(batch.name)
         stored = _stored(cur, plan_id, spans) if rows else {}
+        upsert.check_rate_split(cur, POSTGRES, batch, rows, stored)
         diff = upsert.compare(plan_id, file_id, rows, stored)
         history, updates = diff.history, diff.updates
         if history and not force:
