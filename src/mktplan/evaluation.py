@@ -96,6 +96,9 @@ class KpiResult:
     id: str  # qualified: module.kpi, or the bare plan-level id
     module: str | None  # module id, None at plan level
     name: str
+    # the name where no module column says which: a module KPI whose name another KPI of
+    # the plan shares is named with its module's name (线上渠道 · 销售额), else its name
+    label: str
     unit: str | None
     aggregation: str
     formula: str | None

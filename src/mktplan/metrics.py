@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -225,6 +226,16 @@ class _Figures:
         self._roles: dict[tuple[str, str | None], list[str]] = {}
         self._how: dict[str, tuple[Aggregation, str | None]] = {}
         self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
+        names = Counter(ref.kpi.name for ref in refs.values())
+        self.shared_names = {name for name, n in names.items() if n > 1}
+
+    def label(self, ref: KpiRef) -> str:
+        """The KPI's name, with its module's when another KPI of the plan has the same
+        name (see KpiResult.label)."""
+        name = ref.kpi.name
+        if ref.module is None or name not in self.shared_names:
+            return name
+        return f"{ref.module.name} · {name}"
 
     def tree(self, qid: str) -> formula.Node:
         if qid not in self._trees:
@@ -793,7 +804,7 @@ def _summary(
         ref = figures.refs[worst.id]
         gap = Gap(
             kpi=worst.id,
-            name=worst.name,
+            name=worst.label,
             module=worst.module,
             owner=ref.module.owner if ref.module else plan.plan.owner,
             unit=worst.unit,
@@ -1206,6 +1217,7 @@ def _kpi_result(
         id=ref.qualified,
         module=ref.module.id if ref.module else None,
         name=kpi.name,
+        label=figures.label(ref),
         unit=kpi.unit,
         aggregation=kpi.aggregation,
         formula=kpi.formula,
@@ -1623,7 +1635,7 @@ def _alerts(
                     message="",
                     owner=owner,
                     respond_by=respond_by,
-                    name=result.name,
+                    name=result.label,
                     reference=reference,
                     unit=result.unit,
                     gap=gap,

@@ -57,6 +57,7 @@ def _kpi(
         id=kid if module is None else f"{module}.{kid}",
         module=module,
         name=name,
+        label=name,
         unit=unit,
         aggregation="sum",
         formula=None,

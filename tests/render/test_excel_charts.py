@@ -162,7 +162,12 @@ def test_this_period_vs_last_compares_at_most_eight_kpis() -> None:
     before = PeriodValue(dt.date(2023, 7, 18), dt.date(2023, 7, 24), Decimal(4))
     kpis = [
         dataclasses.replace(
-            ev.kpis[1], id=f"online.k{i}", name=f"K{i}", period=week, previous_period=before
+            ev.kpis[1],
+            id=f"online.k{i}",
+            name=f"K{i}",
+            label=f"K{i}",
+            period=week,
+            previous_period=before,
         )
         for i in range(12)
     ]
@@ -188,11 +193,15 @@ def test_this_period_vs_last_compares_only_kpis_with_data_in_both_periods() -> N
     sales = ev.kpis[1]  # online.sales, CNY, in the evaluation table
     kpis = [
         dataclasses.replace(
-            sales, id="online.both", name="Both", period=this, previous_period=last
+            sales, id="online.both", name="Both", label="Both", period=this, previous_period=last
         ),
-        dataclasses.replace(sales, id="online.now", name="Now only", period=this),
-        dataclasses.replace(sales, id="online.gap", name="Gap", period=this, previous_period=gap),
-        dataclasses.replace(sales, id="online.was", name="Was only", previous_period=last),
+        dataclasses.replace(sales, id="online.now", name="Now only", label="Now only", period=this),
+        dataclasses.replace(
+            sales, id="online.gap", name="Gap", label="Gap", period=this, previous_period=gap
+        ),
+        dataclasses.replace(
+            sales, id="online.was", name="Was only", label="Was only", previous_period=last
+        ),
     ]
     blocks = chart_blocks(dataclasses.replace(ev, kpis=kpis), "en")
     compared = [b for b in blocks if b.title.startswith("This period")]

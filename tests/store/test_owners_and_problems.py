@@ -94,9 +94,9 @@ def test_a_rate_under_another_line_than_stored_is_refused(store: ObservationStor
     assert counts.new == 1
     assert (value(store, "ctr", 1), value(store, "clicks", 1)) == (Decimal(7), Decimal(12))
     # a ref is split alike, and a KPI that is no rate is not judged
+    refs = batch([replace(obs("ctr", 1, "1", "app"), ref="INV-2")], name="e.csv", rates=rates)
     with pytest.raises(StoreError, match="under ref 'INV-2'"):
-        refs = [replace(obs("ctr", 1, "1", "app"), ref="INV-2")]
-        store.ingest("p", [batch(refs, name="e.csv", rates=rates)])
+        store.ingest("p", [refs])
     store.ingest("p", [batch([obs("ctr", 1, "1", "app", line="y")], name="f.csv")])
 
 

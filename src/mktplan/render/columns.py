@@ -185,7 +185,7 @@ SUMMARY: Table[KpiResult] = Table(
     "summary",
     "summary",
     [
-        Column("name", "dimension", "text", lambda k: k.name, TABLES),
+        Column("name", "dimension", "text", lambda k: k.label, TABLES),
         Column("target", "target", "kpi", lambda k: k.target, TABLES, _unit),
         Column("actual", "actual", "kpi", lambda k: k.actual, TABLES, _unit),
         Column(
@@ -481,7 +481,7 @@ COMPACT_TREND: Table[TrendLine] = Table(
     "trend_lines",
     "trend_section",
     [
-        Column("name", "dimension", "text", lambda r: r.kpi.name, MD_AND_TERMINAL),
+        Column("name", "dimension", "text", lambda r: r.kpi.label, MD_AND_TERMINAL),
         Column("spark", "trend", "text", lambda r: r.spark, MD_AND_TERMINAL),
         Column("values", "trend_values", "text", lambda r: r.values, MD_AND_TERMINAL, priority=2),
         Column("attainment", "attainment", "fraction", lambda r: r.kpi.attainment, MD_AND_TERMINAL),

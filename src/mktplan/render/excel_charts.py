@@ -94,7 +94,7 @@ def attainment_block(ev: Evaluation, lang: str) -> ChartBlock | None:
         title=words["chart_attainment"],
         style="bars",
         headers=[words["kpi"], words["attainment"]],
-        rows=[[k.name, k.attainment] for k in graded],
+        rows=[[k.label, k.attainment] for k in graded],
         unit=None,
         x_title=words["kpi"],
         y_title=words["attainment"],
@@ -143,7 +143,7 @@ def chart_blocks(ev: Evaluation, lang: str) -> list[ChartBlock]:
                 ],
                 rows=[
                     [
-                        k.name,
+                        k.label,
                         k.previous_period.actual if k.previous_period else None,
                         k.period.actual if k.period else None,
                     ]

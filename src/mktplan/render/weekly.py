@@ -248,7 +248,7 @@ def burnup_chart(ev: Evaluation, kpi: KpiResult, lang: str) -> Chart:
         forecast.append(kpi.forecast)
     unit = kpi.unit or ""
     return Chart(
-        title=kpi.name,
+        title=kpi.label,
         unit=unit,
         x=x,
         series=[
