@@ -218,6 +218,24 @@ def test_a_row_with_empty_names_that_is_no_sum_is_kept(tmp_path: Path) -> None:
     assert "skipped" not in run.stdout
 
 
+def test_an_unnamed_row_whose_money_is_below_the_sum_is_kept(tmp_path: Path) -> None:
+    # an unattributed sale of 5.00 beside 10.25 and 20.25 whose reach and clicks match the
+    # others' sums by chance: money is never de-duplicated, so it is no summary row
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(
+        tmp_path,
+        "meta.csv",
+        "Reporting starts,Ad name,Amount spent (CNY),Reach,Link clicks\n"
+        "2025-10-05,,5,1100,7\n"
+        "2025-10-05,Ad one,10.25,500,3\n"
+        "2025-10-05,Ad two,20.25,600,4\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "meta", "--store", store)
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-05", "")] == Decimal(5)
+    assert "skipped" not in run.stdout
+
+
 def test_a_file_of_one_totals_row_is_not_refused(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(tmp_path, "qc.csv", "日期,计划名称,消耗,成交金额,点击\n2025-10-21,合计,1,2,3\n")

@@ -677,6 +677,9 @@ class _Candidates:
     sums: list[ParsedNumbers]
     live: npt.NDArray[np.bool_]
     candidates: npt.NDArray[np.bool_]
+    # per sum column, whether it is money: a summary row's money equals the rows' sum (only
+    # a count such as reach is de-duplicated, below it)
+    money: tuple[bool, ...]
 
 
 def _sum_columns(plan: Plan, layout: Layout, refs: dict[str, KpiRef]) -> list[int]:
@@ -735,7 +738,8 @@ def _summary_candidates(
     an undated one (its date cell empty) is compared with the whole file. None: no row of the
     table can be one."""
     size = body.size
-    sums = [parsed[p] for p in _sum_columns(plan, layout, refs)]
+    positions = _sum_columns(plan, layout, refs)
+    sums = [parsed[p] for p in positions]
     live = ~blank & dates_ok
     if not sums or (whole and live.sum() < 2):
         return None
@@ -758,7 +762,15 @@ def _summary_candidates(
     candidates = rows & empty & (undated | live & bool(ident))
     if whole and (candidates.all() or not candidates.any()):
         return None
-    return _Candidates(sums, live, candidates)
+    kpis = dict(layout.metrics)
+    money = tuple(_is_money(plan, layout, kpis[p], refs) for p in positions)
+    return _Candidates(sums, live, candidates, money)
+
+
+def _is_money(plan: Plan, layout: Layout, kpi_id: str, refs: dict[str, KpiRef]) -> bool:
+    column = _column_kpi(plan, layout, kpi_id, refs)
+    unit = column[1].unit if column is not None else None
+    return bool(unit and kpi_currency(unit, plan.plan.currency))
 
 
 def _summary_rows(
@@ -780,7 +792,7 @@ def _summary_rows(
         others[c] = False
         for scope in (others & (days == days[c]) if live[c] else others, others):
             count = int(scope.sum())
-            if count >= 2 and _sums_up(sums, c, scope, count):
+            if count >= 2 and _sums_up(sums, c, scope, count, found.money):
                 summary[c] = True
                 break
     return summary
@@ -947,20 +959,27 @@ def _unknown_sums(
     return np.bincount(key[failed], minlength=width)[key[idx]] - failed[idx] > 0
 
 
-def _sums_up(sums: list[ParsedNumbers], row: int, scope: npt.NDArray[np.bool_], count: int) -> bool:
+def _sums_up(
+    sums: list[ParsedNumbers],
+    row: int,
+    scope: npt.NDArray[np.bool_],
+    count: int,
+    money: tuple[bool, ...],
+) -> bool:
     """Whether ``row``'s non-zero values equal the sums over ``scope``: at least half of them
     exactly (a micro-unit per row of slack, for exports that round to more decimals), the
-    others below their sums (de-duplicated counts such as reach). A column with a refused
+    others below their sums (de-duplicated counts such as reach; never ``money``: a row of
+    5.00 beside rows of 10.00 and 20.00 is a sale, not their sum). A column with a refused
     cell in ``scope`` is not compared: its sum is not known."""
     equal = below = 0
-    for numbers in sums:
+    for numbers, is_money in zip(sums, money, strict=True):
         value = int(numbers.micro[row]) if numbers.present[row] else 0
         if value == 0 or any(scope[p] for p in numbers.errors):
             continue
         total = sum(numbers.micro[scope & numbers.present].tolist())
         if abs(value - total) <= count:
             equal += 1
-        elif 0 < value < total:
+        elif 0 < value < total and not is_money:
             below += 1
         else:
             return False
