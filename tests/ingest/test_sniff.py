@@ -666,3 +666,48 @@ def test_a_table_that_starts_below_the_first_mib_is_refused_at_its_header(
     )
     assert "tables are never summed together" in run.stderr
     assert not store.exists()
+
+
+# read in blocks, or whole (an unmapped column may tell a summary row from data)
+@pytest.mark.parametrize("extra", ["", ";campaign"])
+def test_one_separator_before_three_digits_is_ambiguous_in_a_semicolon_file(
+    tmp_path: Path, extra: str
+) -> None:
+    # European spreadsheets save 1,234 for 1.234 and 1.234 for 1234: either reading of such a
+    # cell may be a thousand times off, so it is refused; 0.125, 1234 and 1,234,567 are not
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    cells = ["1,234", "1.234", "12,345", "¥1.234"]
+    named = ";a" if extra else ""
+    export = write(
+        tmp_path,
+        "eu.csv",
+        f"date;spend{extra}\n"
+        + "".join(f"20251001;{c}{named}\n" for c in cells)
+        + f"20251002;0.125{named}\n20251002;1234{named}\n20251003;1,234,567{named}\n",
+    )
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    for line, cell in enumerate(cells, start=2):
+        assert f"eu.csv:{line} spend: {cell!r}: ambiguous in a file separated by semicolons" in (
+            run.stderr
+        )
+    assert run.stderr.count("ambiguous") == len(cells)
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store, "--skip-invalid")
+    assert run.code == 0, run.output
+    assert stored(store)[("ads.spend", "2025-10-02", "")] == Decimal("1234.125")
+    assert stored(store)[("ads.spend", "2025-10-03", "")] == Decimal(1234567)
+    # a column pyarrow would read as floats throughout is judged as written too: 1.230 is
+    # no 1.23 there
+    floats = write(tmp_path, "f.csv", f"date;spend{extra}\n20251001;1.230{named}\n")
+    run = run_cli("ingest", plan, floats, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "f.csv:2 spend: '1.230': ambiguous" in run.stderr
+
+
+def test_a_thousands_group_never_starts_with_zero(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "z.csv", 'date,spend\n20251001,"0,125"\n20251002,"1,250"\n')
+    run = run_cli("ingest", plan, export, "--source", "plain", "--store", store)
+    assert run.code == 1
+    assert "z.csv:2 spend: '0,125': not a number" in run.stderr
+    assert "z.csv:3" not in run.stderr

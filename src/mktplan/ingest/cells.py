@@ -183,7 +183,11 @@ def header_unit(header: str, expected: str) -> HeaderUnit:
 
 # 1,234.50 with thousands separators, or a plain 1234.5 / .5 / 5. / 1.2E+5 (as spreadsheets
 # write big numbers; the same text pandas and pyarrow read as a number)
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# (a group never starts with 0: 0,125 is no thousand)
+_NUMBER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# one separator before three digits: in a file separated by semicolons (a spreadsheet set to
+# a European language) 1,234 may be 1.234 and 1.234 may be 1234 (see parse_numbers)
+_ONE_GROUP = re.compile(r"[^\d.,]*[1-9]\d{0,2}[.,]\d{3}[^\d.,]*")
 _LEADING_UNIT = re.compile(r"([^\d\s.,+\-]+)\s*")
 # an abbreviation's dot belongs to it: 5 грн., 5 Rs.
 _TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+\.?)$")
@@ -347,6 +351,7 @@ def parse_numbers(
     currency: str = "",
     scale: Fraction = Fraction(1),
     check_currency: bool = True,
+    semicolons: bool = False,
 ) -> ParsedNumbers:
     """Parse one export column (inferred ints, floats, or texts) into micro-units.
 
@@ -354,7 +359,10 @@ def parse_numbers(
     ``check_currency``, a cell written in another currency is an error naming both (none
     given: any currency passes), else each cell's currency is only recorded, for the caller
     to judge by the KPI of its row. ``scale``: the column's factor (from its header or the
-    source), applied exactly to cells without a unit of their own."""
+    source), applied exactly to cells without a unit of their own. ``semicolons``: the
+    column is from a file separated by semicolons, read as text, where a number with one
+    separator before three digits (1,234 or 1.234) is refused as ambiguous: European
+    spreadsheets write the comma as the decimal point and the point between thousands."""
     size = len(column)
     percent = np.zeros(size, dtype=np.bool_)
     errors: dict[int, str | Msg] = {}
@@ -381,8 +389,26 @@ def parse_numbers(
     currencies = _parse_rest(
         texts, rest, micro, present, percent, errors, own_unit, currency, scale, check_currency
     )
+    if semicolons:
+        _refuse_one_group(column, micro, present, errors)
     parsed = ParsedNumbers(micro, present, percent, errors, currencies)
     return _scaled(parsed, scale, ~own_unit)
+
+
+def _refuse_one_group(
+    column: Column,
+    micro: npt.NDArray[np.int64],
+    present: npt.NDArray[np.bool_],
+    errors: dict[int, str | Msg],
+) -> None:
+    """The cells of ``column`` read as numbers that are ambiguous in a file separated by
+    semicolons (see :func:`parse_numbers`) become errors."""
+    positions = np.flatnonzero(present)
+    for p, text in zip(positions.tolist(), column.texts(positions), strict=True):
+        if _ONE_GROUP.fullmatch(normalize_text(text)):
+            errors[p] = msg("ingest.separator_ambiguous")
+            present[p] = False
+            micro[p] = 0
 
 
 def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]) -> ParsedNumbers:

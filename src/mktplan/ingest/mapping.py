@@ -440,7 +440,17 @@ def map_block(
     cells = _Cells()
     kpis_by_id: dict[str, Kpi] = {ref_id: ref.kpi for ref_id, ref in refs.items()}
     if layout.kpi is not None and layout.value is not None:
-        _map_long(body, layout, names, refs, blank, rejects, cells, plan.plan.currency)
+        _map_long(
+            body,
+            layout,
+            names,
+            refs,
+            blank,
+            rejects,
+            cells,
+            plan.plan.currency,
+            semicolons=header.delimiter == ";",
+        )
     else:
         _map_wide(plan, body, layout, names, refs, blank, rejects, cells, parsed)
 
@@ -664,7 +674,11 @@ def _parse_metrics(
                     hint=msg("ingest.bad_scale.hint"),
                 ) from None
         parsed[position] = parse_numbers(
-            body[position], currency=currency, scale=factor, check_currency=money is not None
+            body[position],
+            currency=currency,
+            scale=factor,
+            check_currency=money is not None,
+            semicolons=header.delimiter == ";",
         )
     return parsed
 
@@ -1041,13 +1055,16 @@ def _map_long(
     rejects: _Rejects,
     cells: _Cells,
     currency: str,
+    semicolons: bool,
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
     codes, uniques = body[layout.kpi].factorize()
     resolved = [_resolve_long(u, refs) for u in uniques]
     # each value's currency is judged by its row's KPI (a KPI in another unit takes none)
-    numbers = parse_numbers(body[layout.value], currency=currency, check_currency=False)
+    numbers = parse_numbers(
+        body[layout.value], currency=currency, check_currency=False, semicolons=semicolons
+    )
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():

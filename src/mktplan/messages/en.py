@@ -812,6 +812,12 @@ MESSAGES.update(
         # ingest: the most common reasons a row or cell is refused
         "ingest.rejected_cell": "{value!r}: {why}",
         "ingest.rejected_cells": "{first!r} … {last!r}: {why}",
+        "ingest.separator_ambiguous": (
+            "ambiguous in a file separated by semicolons, as spreadsheets set to a European "
+            "language save them: there 1,234 is one point two three four and 1.234 is a "
+            "thousand two hundred and thirty-four; export the numbers without thousands "
+            "separators, or the file separated by commas"
+        ),
         "ingest.not_a_number": (
             "not a number; write e.g. 1234, 1,234.50, 2.1%, ¥35,000, 1.2万 or (1,200) for a "
             "negative"

@@ -630,6 +630,10 @@ MESSAGES.update(
         # ingest: the most common reasons a row or cell is refused
         "ingest.rejected_cell": "{value!r}：{why}",
         "ingest.rejected_cells": "{first!r} … {last!r}：{why}",
+        "ingest.separator_ambiguous": (
+            "在以分号分隔的文件中含义不明：欧洲语言设置的表格软件把逗号当作小数点、把点当作千位分隔符"
+            "（1,234 是 1.234，1.234 是 1234）；请导出不带千位分隔符的数字，或以逗号分隔的文件"
+        ),
         "ingest.not_a_number": "不是数字；请写作 1234、1,234.50、2.1%、¥35,000、1.2万，负数写作 (1,200)",
         "ingest.excel_error": "表格中此单元格的公式出错：请在表格中修正后重新导出，当天没有数值的写 -",
         "ingest.no_date": "没有日期",
