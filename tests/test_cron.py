@@ -92,6 +92,65 @@ def test_inbox_skips_hidden_and_partial_files(tmp_path: Path) -> None:
     assert [p.name for p in cron.inbox_files(tmp_path)] == ["a.xlsx", "b.csv"]
 
 
+def test_a_file_still_changing_is_left_for_the_next_run(tmp_path: Path) -> None:
+    # a.csv was written 2 s ago, b.csv an hour ago, c.csv 3 s ago and changes while the run
+    # waits for the others to be 10 s old: only a and b are ingested now
+    now = 1_000_000.0
+    files = []
+    for name, age in (("a.csv", 2), ("b.csv", 3600), ("c.csv", 3)):
+        file = tmp_path / name
+        file.write_text("x", encoding="utf-8")
+        os.utime(file, (now - age, now - age))
+        files.append(file)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        (tmp_path / "c.csv").write_text("x,y", encoding="utf-8")  # the upload goes on
+
+    ready, busy = cron.settled_files(files, 10, clock=lambda: now, sleep=sleep)
+    assert ([p.name for p in ready], [p.name for p in busy]) == (["a.csv", "b.csv"], ["c.csv"])
+    assert slept == [8]
+    # files all older than the settle time are not waited for; 0 waits for none
+    assert cron.settled_files(files[1:2], 10, clock=lambda: now, sleep=sleep) == ([files[1]], [])
+    assert cron.settled_files(files, 0, clock=lambda: now, sleep=sleep) == (files, [])
+    assert slept == [8]
+
+
+def test_cron_leaves_an_upload_in_progress_in_the_inbox(folders: Folders) -> None:
+    import threading
+
+    upload = folders.inbox / "a.csv"
+    whole = (PLANS / "q3-2023-growth.actuals.csv").read_text(encoding="utf-8")
+    lines = whole.splitlines(keepends=True)
+    stop = threading.Event()
+
+    def write() -> None:  # a row every 0.3 s, as a slow upload writes, until the run is over
+        with upload.open("w", encoding="utf-8") as out:
+            for line in lines:
+                out.write(line)
+                out.flush()
+                if stop.wait(0.3):
+                    return
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"), "--settle", 3)
+    finally:
+        stop.set()
+        writer.join()
+    # nothing ingested yet: the reports say there is no store (exit 1)
+    assert result.stderr.startswith(f"mktplan cron: left {upload} in the inbox: it changed in")
+    assert "in the last 3 s, so it is still being written; the next run takes it" in result.stderr
+    assert names(folders.inbox) == [".mktplan-cron.lock", "a.csv"]
+    upload.write_text(whole, encoding="utf-8")  # the upload done
+    result = run_cron(*folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31"), "--settle", 0)
+    assert result.returncode == 3, result.stderr  # the example plan's critical alerts
+    assert "left" not in result.stderr
+    assert names(folders.done) == ["a.csv"]
+
+
 def test_free_name_never_overwrites(tmp_path: Path) -> None:
     assert cron.free_name(tmp_path, "a.csv") == tmp_path / "a.csv"
     (tmp_path / "a.csv").write_text("old", encoding="utf-8")

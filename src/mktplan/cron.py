@@ -2,6 +2,9 @@
 the reports.
 
 - Each file in INBOX (sorted by name; hidden and *.part/*.tmp files are left alone) is
+  first let settle: when one changed within the last ``--settle`` seconds (10), the run waits
+  until it is that old, and a file that changed meanwhile (an upload still being written)
+  stays in the inbox for the next run, in one line saying so. Each settled file is
   ingested on its own by `mktplan ingest -q` in a process of its own, so one bad or huge
   file cannot take the rest of the run down: with `--source NAME` when the file name
   contains `.NAME.` for a source NAME declared in the plan (`week23.daily_report.csv`),
@@ -33,8 +36,9 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +80,38 @@ def inbox_files(inbox: Path) -> list[Path]:
         for p in inbox.iterdir()
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(SKIPPED_SUFFIXES)
     )
+
+
+def settled_files(
+    files: list[Path],
+    settle: float,
+    *,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[list[Path], list[Path]]:
+    """(the files that did not change for ``settle`` seconds, those still changing): when a
+    file changed more recently, wait until it is ``settle`` seconds old (at most ``settle``)
+    and look again; a file whose size or time changed meanwhile is being written (an upload
+    that pauses between chunks), and a read of it now would store a part of it."""
+    if settle <= 0 or not files:
+        return files, []
+
+    def state(file: Path) -> tuple[int, int] | None:
+        try:
+            found = file.stat()
+        except OSError:  # gone meanwhile: its ingest says so
+            return None
+        return found.st_size, found.st_mtime_ns
+
+    before = {file: state(file) for file in files}
+    now = clock()
+    ages = [now - s[1] / 1e9 for s in before.values() if s is not None]
+    youngest = min(ages, default=settle)
+    if youngest >= settle:
+        return files, []
+    sleep(min(settle, settle - youngest))
+    busy = [file for file in files if state(file) != before[file]]
+    return [file for file in files if file not in busy], busy
 
 
 def free_name(folder: Path, name: str) -> Path:
@@ -129,6 +165,7 @@ class CronJob:
     fail_on: str = "critical"
     # --lock-timeout of every ingest (None: ingest's own), and of each report up to its own 5 s
     lock_timeout: float | None = None
+    settle: float = 10.0  # seconds an inbox file must stay unchanged (see settled_files)
 
 
 @dataclass(frozen=True)
@@ -139,6 +176,8 @@ class InboxRun:
 
     problems: list[str]
     store_unavailable: str | None = None
+    # files left for the next run as they were still being written, one line each
+    waiting: tuple[str, ...] = ()
 
 
 def reason(exc: OSError) -> str:
@@ -234,13 +273,24 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
     When the store cannot be used (exit 4), or the ingest was interrupted before it stored,
     the file and all later ones stay in the inbox, untouched, and no further ingest is
     tried: each would meet the same store (or the same stop). A killed ingest leaves its
-    file in the inbox and the rest go on."""
+    file in the inbox and the rest go on. A file still being written stays for the next run
+    (see :func:`settled_files`)."""
+    files, busy = settled_files(inbox_files(args.inbox), args.settle)
+    lang = args.speaks
+    waiting = tuple(
+        said(lang, "cron.still_written", file=file, settle=f"{args.settle:g}") for file in busy
+    )
+    return replace(_ingest_files(args, store, sources, files), waiting=waiting)
+
+
+def _ingest_files(
+    args: CronJob, store: list[str], sources: set[str], files: list[Path]
+) -> InboxRun:
     problems: list[str] = []
     lang = args.speaks
     handed = ["--lang", args.lang] if args.lang is not None else []
     if args.lock_timeout is not None:
         handed += ["--lock-timeout", f"{args.lock_timeout:.15g}"]
-    files = inbox_files(args.inbox)
     for index, file in enumerate(files):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
@@ -366,6 +416,8 @@ def run_cron(job: CronJob) -> int:
             ingested = ingest_inbox(args, store, set(loaded.sources))
             problems += ingested.problems
             stopped = ingested.store_unavailable
+            for line in ingested.waiting:  # not a failure: the next run takes them
+                print(line, file=sys.stderr)
 
     # 1 (a file or a step needs a human) wins over 4 (the store: try again), 4 over 3
     failed = bool(problems)

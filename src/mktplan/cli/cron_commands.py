@@ -68,6 +68,15 @@ def cron(
         "at most 5 s, to save its KPI results for BI views.",
         show_default=False,
     ),
+    settle: float = typer.Option(
+        10.0,
+        "--settle",
+        min=0,
+        metavar="SECONDS",
+        envvar="MKTPLAN_CRON_SETTLE",
+        help="A file changed within these seconds is waited for; one still changing (an "
+        "upload being written) stays in INBOX for the next run.",
+    ),
 ) -> None:
     """Ingest every new export in INBOX, move it to DONE or REJECTED, then write the reports.
 
@@ -96,5 +105,6 @@ def cron(
         units=units.value if units is not None else None,
         fail_on=fail_on.value,
         lock_timeout=lock_timeout,
+        settle=settle,
     )
     raise typer.Exit(run_cron(job))

@@ -969,6 +969,10 @@ MESSAGES.update(
         ),
         "cron.error_file_failed": "rejected {file}; cannot write its .error.txt: {why}",
         "cron.rejected": "rejected {file} (see {file}.error.txt)",
+        "cron.still_written": (
+            "left {file} in the inbox: it changed in the last {settle} s, so it is still being "
+            "written; the next run takes it"
+        ),
         "cron.plan_invalid": "the plan {plan} is not valid; nothing ingested",
         "cron.locked": "another run holds the inbox lock; skipped",
         "cron.cannot_lock": "cannot lock the inbox {inbox}, so nothing was ingested: {why}",

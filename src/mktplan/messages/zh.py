@@ -751,6 +751,7 @@ MESSAGES.update(
         ),
         "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
         "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
+        "cron.still_written": "{file} 留在收件文件夹：它在最近 {settle} 秒内仍有变化，仍在写入；下次运行时再导入",
         "cron.plan_invalid": "计划 {plan} 无效；没有导入任何文件",
         "cron.locked": "另一次运行持有收件文件夹的锁；本次跳过",
         "cron.cannot_lock": "无法锁定收件文件夹 {inbox}，因此没有导入任何文件：{why}",
