@@ -277,7 +277,9 @@ class ReportSummary:
     budget_used: Decimal | None  # spent ÷ budget (fraction)
     time_elapsed: Decimal | None  # fraction
     spend_forecast: Decimal | None  # spend projected to the plan end
-    overspend: Decimal | None  # spend_forecast − budget when positive
+    # spent − budget once spend has passed the budget, else spend_forecast − budget when
+    # positive: the figure the summary sentence says
+    overspend: Decimal | None
     text: str | None = None  # the paragraph in the report's language (render.text.localize)
 
 

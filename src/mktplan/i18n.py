@@ -532,12 +532,13 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
         elapsed=numbers.fraction(summary.time_elapsed),
     )
     if summary.overspend is not None:
-        already = summary.spent > summary.budget  # no forecast: it has happened, by this much
-        over = summary.spent - summary.budget if already else summary.overspend
+        # spent − budget once the spend has passed it (no forecast: it has happened), else
+        # the forecast's excess; metrics puts the figure in ``overspend`` either way
+        already = summary.spent > summary.budget
         text += message(
             "summary.overspent" if already else "summary.overspend",
             lang,
-            overspend=numbers.money(over, shown),
+            overspend=numbers.money(summary.overspend, shown),
             currency=currency,
         )
     out.append(text + end)

@@ -215,9 +215,13 @@ class _Figures:
     ratio (percent points ÷ 100), so ``ctr * impressions`` is clicks.
     """
 
-    def __init__(self, plan: Plan, refs: dict[str, KpiRef]) -> None:
+    def __init__(
+        self, plan: Plan, refs: dict[str, KpiRef], cumulative: frozenset[str] = frozenset()
+    ) -> None:
         self.plan = plan
         self.refs = refs
+        self.cumulative = cumulative  # qualified ids of the cumulative KPIs
+        self._uses_rise: dict[str, bool] = {}
         self.results: dict[AggRequest, AggResult] = {}
         self._trees: dict[str, formula.Node] = {}
         self._leaves: dict[str, tuple[str, ...]] = {}
@@ -279,6 +283,32 @@ class _Figures:
                     found.update(dict.fromkeys(self.leaves(dep)))
                 self._leaves[qid] = tuple(found)
         return self._leaves[qid]
+
+    def rises(self, qid: str) -> bool:
+        """Whether the KPI's value over a window is the rise of its cumulative value: a
+        cumulative formula that subtracts (a sum of KPIs is the sum of those with data)."""
+        return (
+            qid in self.cumulative
+            and self.refs[qid].kpi.formula is not None
+            and not formula.is_sum(self.tree(qid))
+        )
+
+    def rise_windows(self, qid: str, window: _Window) -> tuple[_Window, ...]:
+        """The windows from the plan start through the day before ``window`` and through its
+        end, whose values give the value of ``qid`` (or of a formula it uses) over ``window``
+        as a rise; none for a window from the plan start."""
+        start = self.plan.plan.period.start
+        if window.empty or window.start <= start or not self.uses_rise(qid):
+            return ()
+        return _Window(start, window.start - dt.timedelta(days=1)), _Window(start, window.end)
+
+    def uses_rise(self, qid: str) -> bool:
+        """Whether the KPI or a formula it is computed from :meth:`rises`."""
+        if qid not in self._uses_rise:
+            self._uses_rise[qid] = self.refs[qid].kpi.formula is not None and (
+                self.rises(qid) or any(self.uses_rise(dep) for dep in self.inputs(qid))
+            )
+        return self._uses_rise[qid]
 
     def request(self, qid: str, window: _Window) -> AggRequest:
         how = self._how.get(qid)
@@ -355,6 +385,14 @@ class _Figures:
         if ref.kpi.formula is None:
             raw = self.result(qid, window).value
             return None if raw is None else Fraction(raw)
+        start = self.plan.plan.period.start
+        if not window.empty and window.start > start and self.rises(qid):
+            # the rise of the cumulative value, known even when an input has no rows in the
+            # window (no spend this week: the net still rose with the sales)
+            before = self.exact(qid, _Window(start, window.start - dt.timedelta(days=1)))
+            now = None if before is None else self.exact(qid, _Window(start, window.end))
+            if before is not None and now is not None:
+                return now - before
 
         def resolve(name: str) -> Fraction | None:
             resolved = resolve_name(name, ref.module, self.refs)
@@ -442,24 +480,30 @@ def evaluate(
     info = plan.plan
     start, end = info.period.start, info.period.end
     refs = kpi_refs(plan)
-    figures = _Figures(plan, refs)
+    cumulative = frozenset(cumulative_ids(plan, refs))
+    figures = _Figures(plan, refs, cumulative)
     spend_window = _Window(start, min(as_of, end))
 
     def kpi_window(kpi: Kpi) -> _Window:
         return _Window(start, min(as_of, kpi.due or end))
 
-    cumulative = cumulative_ids(plan, refs)
+    def rise_requests(qid: str, window: _Window) -> list[AggRequest]:
+        # a subtracting formula's value over a window is the rise of its cumulative value
+        return [r for w in figures.rise_windows(qid, window) for r in figures.needed(qid, w)]
+
     wanted: dict[AggRequest, None] = {}
     for qid, ref in refs.items():
         window = kpi_window(ref.kpi)
         wanted.update(dict.fromkeys(figures.requests(qid, window)))
         if qid in cumulative:
             wanted.update(dict.fromkeys(figures.requests(qid, _recent(window))))
+            wanted.update(dict.fromkeys(rise_requests(qid, _recent(window))))
     for role in KEYWORDS:
         for qid in figures.role_kpis(role, None):
             wanted.update(dict.fromkeys(figures.requests(qid, spend_window)))
     for qid in figures.role_kpis("spend", None):  # the recent run rate of spend forecasts
         wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
+        wanted.update(dict.fromkeys(rise_requests(qid, _recent(spend_window))))
     kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
     length = period_length(kind, as_of)
     steps = period_steps(start, end, as_of, length)
@@ -482,8 +526,10 @@ def evaluate(
     for qid, windows in trend_windows.items():
         for window in windows:
             wanted.update(dict.fromkeys(figures.needed(qid, window)))
-            if qid in trended:
+            if qid in trended:  # its rises come from the running sums (_add_running_sums)
                 wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
+            else:
+                wanted.update(dict.fromkeys(rise_requests(qid, window)))
     spend_ids = figures.role_kpis("spend", None)
     spend_known = bool(plan_windows) and _role_known(figures, "spend", plan_windows, start)
     if not spend_known:
@@ -718,6 +764,7 @@ class _Channels:
 
 
 GRADED = ("on_track", "at_risk", "off_track")
+WORST_FIRST = {"off_track": 0, "at_risk": 1, "on_track": 2}  # the summary's furthest behind
 
 
 def is_rate_level(kpi: Kpi) -> bool:
@@ -798,9 +845,15 @@ def _summary(
     def score(k: KpiResult) -> Decimal | None:
         return k.pace if k.pace is not None else k.attainment
 
+    def rank(k: KpiResult) -> tuple[int, bool, Decimal]:
+        # a worse status first (off track before at risk), then the lowest score, a KPI
+        # without one (a target of 0) after the scored ones of its status; min keeps plan order
+        measured = score(k)
+        return (WORST_FIRST[k.status], measured is None, measured or Decimal(0))
+
     gap = None
     if behind:
-        worst = min(behind, key=lambda k: (score(k) is None, score(k) or Decimal(0)))
+        worst = min(behind, key=rank)
         ref = figures.refs[worst.id]
         gap = Gap(
             kpi=worst.id,
@@ -817,7 +870,11 @@ def _summary(
     has_spend = bool(figures.role_kpis("spend", None)) and not spend_window.empty
     recent = _recent_spend(figures, data, None, spend_window) if has_spend else None
     forecast = _spend_forecast(plan, spend_window, budget.spent, recent) if has_spend else None
-    over = forecast - working if forecast is not None and forecast > working else None
+    over = None  # what the sentence says is over: the spend's excess once it has passed
+    if has_spend and budget.spent > working:
+        over = budget.spent - working
+    elif forecast is not None and forecast > working:
+        over = forecast - working
     return ReportSummary(
         graded=len(graded),
         on_track=sum(1 for k in graded if k.status == "on_track"),

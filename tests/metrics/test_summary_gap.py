@@ -1,0 +1,116 @@
+"""The summary's "furthest behind" KPI: a worse status always wins (off track before at risk),
+then the lowest score, a KPI without a score (a target of 0: no quotient ranks it) after the
+scored ones of its status, then plan order (docs/metrics.md, "Summary paragraph"; QA37 D2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from mktplan.evaluation import Evaluation
+from mktplan.i18n import summary_sentences
+from mktplan.metrics import evaluate
+from mktplan.observations import MemoryObservations, Observation
+from mktplan.plan.model import Plan
+
+D = Decimal
+AS_OF = dt.date(2025, 4, 13)  # day 7 of 21
+
+
+def plan(*extra: dict[str, Any]) -> Plan:
+    return Plan.model_validate(
+        {
+            "plan": {
+                "id": "gap",
+                "name": "Gap",
+                "owner": "Chen Jing",
+                "period": {"start": "2025-04-07", "end": "2025-04-27"},
+                "cadence": "weekly",
+            },
+            "budget": {"total": 1000, "reserve": 100},
+            "modules": [
+                {
+                    "id": "m",
+                    "name": "Module M",
+                    "owner": "Zhao Qiang",
+                    "budget": 900,
+                    "goal": "Cost per order at most 10 CNY by 27 April 2025",
+                    "kpis": [
+                        {"id": "spend", "name": "Spend", "unit": "CNY", "role": "spend",
+                         "source": "ledger"},
+                        {"id": "orders", "name": "Orders", "unit": "count", "source": "shop"},
+                        {"id": "sales", "name": "Sales", "unit": "CNY", "role": "revenue",
+                         "source": "shop"},
+                        {"id": "cpa", "name": "CPA", "unit": "CNY", "formula": "spend / orders",
+                         "target": 10, "better": "lower", "due": "2025-04-27"},
+                        {"id": "net", "name": "Net", "unit": "CNY", "formula": "sales - spend",
+                         "target": 0, "due": "2025-04-27"},
+                        *extra,
+                    ],
+                }
+            ],
+        }
+    )  # fmt: skip
+
+
+ROWS = [
+    Observation("m.spend", dt.date(2025, 4, 7), D("36.000001")),
+    Observation("m.orders", dt.date(2025, 4, 7), D(3)),
+    Observation("m.sales", dt.date(2025, 4, 8), D(10)),
+]
+
+
+def summary_of(p: Plan) -> Evaluation:
+    return evaluate(p, MemoryObservations(ROWS), AS_OF)
+
+
+def test_an_off_track_kpi_without_a_score_is_behind_an_at_risk_one() -> None:
+    ev = summary_of(plan())
+    statuses = {k.id: (k.status, k.pace) for k in ev.kpis if k.target is not None}
+    # CPA 36.000001 ÷ 3 = 12 against 10 (lower): 10 ÷ 12 = 0.833333, at risk; Net
+    # 10 − 36.000001 = −26.000001 against a target (and pace line) of 0: off track, no score
+    assert statuses == {"m.cpa": ("at_risk", D("0.833333")), "m.net": ("off_track", None)}
+    assert ev.summary is not None
+    assert ev.summary.gap is not None
+    assert (ev.summary.gap.kpi, ev.summary.gap.status, ev.summary.gap.score) == (
+        "m.net",
+        "off_track",
+        None,
+    )
+    english = " ".join(summary_sentences(ev, "en"))
+    assert "Furthest behind is Net (owner Zhao Qiang), below its target 0.00, off track." in english
+    assert "CPA" not in english
+
+
+def test_within_a_status_a_scored_kpi_comes_before_an_unscored_one() -> None:
+    # orders: 3 of a line at 100 × 7 ÷ 21 = 33.333333 → pace 0.09, off track with a score
+    orders = {"id": "reach", "name": "Reach", "unit": "count", "formula": "orders",
+              "target": 100, "due": "2025-04-27"}  # fmt: skip
+    ev = summary_of(plan(orders))
+    assert ev.summary is not None
+    assert ev.summary.gap is not None
+    assert (ev.summary.gap.kpi, ev.summary.gap.status, ev.summary.gap.score) == (
+        "m.reach",
+        "off_track",
+        D("0.09"),
+    )
+
+
+def test_within_a_status_the_lowest_score_comes_first() -> None:
+    # two at risk (Net left out): CPA at 0.833333 and cost per sale 36.000001 ÷ 10 = 3.6
+    # against 2.7 → 2.7 ÷ 3.6 = 0.75
+    cps = {"id": "cps", "name": "Cost per sale", "unit": "CNY", "formula": "spend / sales",
+           "target": "2.7", "better": "lower", "due": "2025-04-27"}  # fmt: skip
+    p = plan(cps)
+    document = p.model_dump(exclude_unset=True)
+    [module] = document["modules"]
+    module["kpis"] = [k for k in module["kpis"] if k["id"] != "net"]
+    ev = summary_of(Plan.model_validate(document))
+    assert ev.summary is not None
+    assert ev.summary.gap is not None
+    assert (ev.summary.gap.kpi, ev.summary.gap.status, ev.summary.gap.score) == (
+        "m.cps",
+        "at_risk",
+        D("0.75"),
+    )
