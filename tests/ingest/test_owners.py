@@ -157,6 +157,9 @@ def test_a_refused_first_ingest_leaves_no_store_behind(tmp_path: Path) -> None:
     assert stored(store) == before
 
 
+EARLIER = "file,line,column,value,reason\nweek.csv,3,成交金额,y,an earlier run's reject\n"
+
+
 def test_a_store_that_cannot_be_used_judges_nothing_and_writes_no_rejects_file(
     tmp_path: Path,
 ) -> None:
@@ -167,7 +170,7 @@ def test_a_store_that_cannot_be_used_judges_nothing_and_writes_no_rejects_file(
                    "--store", store).code == 0  # fmt: skip
     week = write(tmp_path, "week.csv", "日期,成交金额\n2025-10-03,7\n2025-10-04,x\n")
     earlier = tmp_path / "week.rejects.csv"
-    earlier.write_text("an earlier run's rejects\n", encoding="utf-8")
+    earlier.write_text(EARLIER, encoding="utf-8")
     holder = sqlite3.connect(store)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another ingest holds the store
@@ -176,7 +179,7 @@ def test_a_store_that_cannot_be_used_judges_nothing_and_writes_no_rejects_file(
     finally:
         holder.close()
     assert run.code == 4, run.output
-    assert earlier.read_text(encoding="utf-8") == "an earlier run's rejects\n"
+    assert earlier.read_text(encoding="utf-8") == EARLIER
     run = run_cli("ingest", plan, week, "-s", "jd_bare", "--store", store, "--skip-invalid")
     assert run.code == 0, run.output
     assert "week.csv,3,成交金额,x," in earlier.read_text(encoding="utf-8-sig")

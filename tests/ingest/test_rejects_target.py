@@ -63,3 +63,46 @@ def test_write_rejects_refuses_a_pipe_itself(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="not a regular file"):
         write_rejects(fifo, [row])
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_an_input_at_the_rejects_path_is_refused_and_kept(tmp_path: Path) -> None:
+    # mixed.rejects.csv is an export of its own, ingested in the same call: the rejects of
+    # mixed.csv would have replaced it after it was stored, its provenance then gone
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "mixed.csv", MIXED)
+    other = write(tmp_path, "mixed.rejects.csv", "date,kpi,value\n2024-06-03,web.sales,5\n")
+    for files in ((export, other), (other, export)):
+        run = run_cli("ingest", plan, *files, "--store", store, "--skip-invalid")
+        assert run.code == 1, run.output
+        assert f"{other}: this is where the rows this ingest rejects would be written" in run.stderr
+        assert "one of the files being ingested" in run.stderr
+        assert other.read_text(encoding="utf-8") == "date,kpi,value\n2024-06-03,web.sales,5\n"
+        assert not store.exists()
+    # a file mktplan did not write there is kept too, though not an input
+    run = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
+    assert run.code == 1
+    assert "a file mktplan did not write (a rejects file starts with the line" in run.stderr
+    assert not store.exists()
+
+
+def test_a_rejects_file_no_longer_true_is_removed_after_a_clean_ingest(tmp_path: Path) -> None:
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "mixed.csv", MIXED)
+    rejects = tmp_path / "mixed.rejects.csv"
+    assert run_cli("ingest", plan, export, "--store", store, "--skip-invalid").code == 0
+    assert "2024-06-40" in rejects.read_text(encoding="utf-8-sig")
+    # a dry run and a refused ingest leave it; an ingest that stores the row removes it
+    fixed = MIXED.replace("2024-06-40", "2024-06-04")
+    write(tmp_path, "mixed.csv", fixed.replace("100", "x"))
+    assert run_cli("ingest", plan, export, "--store", store).code == 1
+    write(tmp_path, "mixed.csv", fixed)
+    assert run_cli("ingest", plan, export, "--store", store, "--dry-run").code == 0
+    assert rejects.exists()
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert run.code == 0, run.output
+    assert not rejects.exists()
+    # one that names another file stays
+    rejects.write_text("file,line,column,value,reason\nother.csv,2,value,x,bad\n", encoding="utf-8")
+    write(tmp_path, "mixed.csv", fixed.replace("100", "101"))
+    assert run_cli("ingest", plan, export, "--store", store).code == 0
+    assert rejects.exists()

@@ -42,7 +42,12 @@ from mktplan.ingest.mapping import Layout, MappedFile, RejectedRow
 from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, binary_error
-from mktplan.ingest.rejects import check_rejects_target, rejects_path, write_rejects
+from mktplan.ingest.rejects import (
+    check_rejects_target,
+    rejects_path,
+    stale_rejects,
+    write_rejects,
+)
 from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
@@ -404,6 +409,7 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
     rejects file is the same (week.csv and week.xlsx: week.rejects.csv) share it, each row
     naming its file, so one never overwrites the other's."""
     by_target: dict[Path, tuple[Path, list[RejectedRow]]] = {}
+    inputs = frozenset(Path(os.path.realpath(f.path)) for f in parsed if not f.streamed)
     for f in parsed:
         if f.mapped.rejects:
             if f.streamed:
@@ -416,7 +422,7 @@ def _write_rejects_files(parsed: Sequence[ParsedFile]) -> list[Path]:
             key = Path(os.path.realpath(target))
             by_target.setdefault(key, (target, []))[1].extend(f.mapped.rejects)
     for target, _ in by_target.values():  # every target before the first is written
-        check_rejects_target(target)
+        check_rejects_target(target, inputs)
     for target, rejects in by_target.values():
         write_rejects(target, rejects)
     return [target for target, _ in by_target.values()]
@@ -502,10 +508,25 @@ def ingest_files(
                 for path in written:  # (an interrupt may come after the commit: they stay)
                     path.unlink(missing_ok=True)
                 raise
+            if not dry_run:
+                _remove_stale_rejects(parsed, written)
         return IngestResult(outcome, tuple(parsed), tuple(written), location)
     except Exception:
         created.remove_if_unused()
         raise
+
+
+def _remove_stale_rejects(parsed: Sequence[ParsedFile], written: list[Path]) -> None:
+    """After the commit: a rejects file left by an earlier ingest of files this one stored
+    without a rejected row is removed (see :func:`~mktplan.ingest.rejects.stale_rejects`)."""
+    clean = {f.name for f in parsed if not f.mapped.rejects and not f.streamed}
+    kept = {Path(os.path.realpath(p)) for p in written}
+    for f in parsed:
+        target = rejects_path(f.path)
+        ours = Path(os.path.realpath(target)) in kept
+        if f.name in clean and not ours and stale_rejects(target, clean):
+            with suppress(OSError):  # stored all the same; the file only misleads
+                target.unlink()
 
 
 def _rates(plan: Plan) -> frozenset[str]:

@@ -21,12 +21,53 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
-def check_rejects_target(path: Path) -> None:
-    """An IngestError when ``path`` is (or links to) a device, a pipe or a socket: renaming
-    the rejects file over it would replace it."""
+HEADER = ("file", "line", "column", "value", "reason")
+
+
+def check_rejects_target(path: Path, inputs: frozenset[Path] = frozenset()) -> None:
+    """An IngestError when ``path`` is (or links to) a device, a pipe or a socket, is one of
+    the call's ``inputs`` (real paths: an export named `week.rejects.csv` beside `week.csv`),
+    or is a file (not a symlink) that mktplan did not write as a rejects file: renaming the
+    rejects file over it would replace it."""
     from mktplan.file_kinds import refuse_special
 
     refuse_special(path, IngestError, "ingest.rejects_not_regular")
+    if Path(os.path.realpath(path)) in inputs:
+        raise IngestError(
+            msg("ingest.rejects_is_input"),
+            file=str(path),
+            hint=msg("ingest.rejects_is_input.hint"),
+        )
+    # a symlink is replaced, its target untouched: only a file itself would be lost
+    if path.is_file() and not path.is_symlink() and not is_rejects_file(path):
+        raise IngestError(
+            msg("ingest.rejects_not_ours", header=",".join(HEADER)),
+            file=str(path),
+            hint=msg("ingest.rejects_is_input.hint"),
+        )
+
+
+def is_rejects_file(path: Path) -> bool:
+    """Whether ``path`` starts as a rejects file mktplan writes (its header line)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh), None) == list(HEADER)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+
+
+def stale_rejects(path: Path, clean: set[str]) -> bool:
+    """Whether ``path`` is a rejects file mktplan wrote whose rows all name files in
+    ``clean`` (files this ingest stored without a rejected row): it lists rows that are no
+    longer rejected, and a person could enter them again by hand."""
+    if not path.is_file() or not is_rejects_file(path):
+        return False
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))[1:]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return all(row and row[0] in clean for row in rows)
 
 
 def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
@@ -48,7 +89,7 @@ def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:
             os.umask(umask)
             os.fchmod(fh.fileno(), 0o666 & ~umask)  # an ordinary new file, not mkstemp's 0600
             writer = csv.writer(fh)
-            writer.writerow(("file", "line", "column", "value", "reason"))
+            writer.writerow(HEADER)
             for r in rejects:
                 writer.writerow(
                     (

@@ -1354,6 +1354,20 @@ MESSAGES.update(
             "save the export to a file and ingest the file with --skip-invalid"
         ),
         "ingest.rejects_unwritable": "cannot write the rejects file: {why}; nothing was stored",
+        "ingest.rejects_is_input": (
+            "this is where the rows this ingest rejects would be written, and it is one of "
+            "the files being ingested: writing the rejects would replace it, so nothing was "
+            "stored or written"
+        ),
+        "ingest.rejects_not_ours": (
+            "this is where the rows this ingest rejects would be written, and it is a file "
+            "mktplan did not write (a rejects file starts with the line {header}): writing "
+            "the rejects would replace it, so nothing was stored or written"
+        ),
+        "ingest.rejects_is_input.hint": (
+            "rename that file (an export named like a rejects file), or move it out of the "
+            "folder, and ingest again"
+        ),
         "ingest.rejects_not_regular": (
             "the rejects file's path is {kind}, not a regular file; writing the rejects file "
             "would replace it, so nothing was stored or written"

@@ -1029,6 +1029,16 @@ MESSAGES.update(
         "ingest.rejects_in_pipe": "管道中有行被拒收，而管道没有可写拒收文件的文件夹；没有存入任何数据",
         "ingest.rejects_in_pipe.hint": "把导出内容存成文件，再用 --skip-invalid 导入该文件",
         "ingest.rejects_unwritable": "无法写入拒收文件：{why}；没有存入任何数据",
+        "ingest.rejects_is_input": (
+            "本次导入拒收的行将写到这里，而它正是本次导入的文件之一：写入拒收行会替换它，因此没有存入或写出任何数据"
+        ),
+        "ingest.rejects_not_ours": (
+            "本次导入拒收的行将写到这里，而它不是 mktplan 写出的文件（拒收文件以 {header} 这一行开头）："
+            "写入拒收行会替换它，因此没有存入或写出任何数据"
+        ),
+        "ingest.rejects_is_input.hint": (
+            "请给该文件改名（像拒收文件一样命名的导出文件），或把它移出该文件夹，再重新导入"
+        ),
         "ingest.rejects_not_regular": (
             "拒收文件的路径是{kind}，不是普通文件；写出拒收文件会把它替换掉，"
             "所以没有存入也没有写出任何内容"
