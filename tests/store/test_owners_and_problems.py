@@ -126,11 +126,15 @@ def test_refused_and_skipped_rows_stay_open_until_the_next_accepted_ingest(
     )
     store.record_problems("q", [InputProblem("x.csv", "web", "refused", "invalid", 9)])
     store.record_problems("p", [])  # nothing to log is no transaction
+    first = store.open_problems("p")
+    # w2.csv refused again on the next run (cron's inbox): its rows count once, the latest
+    store.record_problems("p", [InputProblem("w2.csv", "web", "refused", "rejected_row", 5)])
     found = store.open_problems("p")
     assert [(p.source, p.kind, p.rows) for p in found] == [
         ("ledger.csv", "skipped", 4),  # a long-format file is named by itself
-        ("web", "refused", 3),
+        ("web", "refused", 7),
     ]
+    assert [p.since for p in found] == [p.since for p in first]
     assert all(before <= p.since <= dt.datetime.now(dt.UTC) for p in found)
     assert found[1].since.tzinfo is not None
     # web's next accepted ingest closes its refusals; the ledger's stay open

@@ -203,15 +203,21 @@ def observations(db: Executes, d: Dialect, plan_id: str) -> list[StoredObservati
 
 def open_problems(db: Executes, d: Dialect, plan_id: str) -> list[OpenProblem]:
     """Refused and skipped rows per source (the file name for long-format files) logged
-    at or after the source's last accepted ingest, oldest first per source and kind."""
+    at or after the source's last accepted ingest, oldest first per source and kind. A file
+    refused on several runs (a cron job's inbox, the file dropped again unchanged) counts
+    its rows of the latest, not of every run."""
     rows = db.execute(
-        "SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label, "  # noqa: S608
-        "p.kind, min(p.at), sum(p.rows) FROM input_problem p "
-        f"WHERE p.plan_id = {d.mark} AND p.at >= coalesce(("
+        "SELECT label, kind, min(first_at), sum(rows) FROM ("  # noqa: S608
+        " SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label,"
+        " p.kind, p.rows, p.at, min(p.at) OVER file_kind AS first_at,"
+        " max(p.at) OVER file_kind AS last_at FROM input_problem p"
+        f" WHERE p.plan_id = {d.mark} AND p.at >= coalesce(("
         " SELECT max(r.finished_at) FROM ingest_file f JOIN ingest_run r ON r.id = f.run_id"
         " WHERE r.plan_id = p.plan_id AND f.source = p.source"
         " AND (p.source <> 'long' OR f.name = p.file)"
-        f"), {d.earliest}) GROUP BY label, p.kind ORDER BY label, p.kind",
+        f"), {d.earliest})"
+        " WINDOW file_kind AS (PARTITION BY p.source, p.file, p.kind)"
+        ") latest WHERE at = last_at GROUP BY label, kind ORDER BY label, kind",
         (plan_id,),
     )
     return [
