@@ -45,6 +45,19 @@ def test_a_target_alert_in_both_languages() -> None:
     )
 
 
+def test_an_actual_that_reads_like_its_threshold_gets_the_decimals_that_tell_them_apart() -> None:
+    # 1.495 % below a threshold of 1.5 % read "is 1.5%, below 1.5%"
+    below = _alert(rule="below", threshold=D("1.5"), actual=D("1.495"), reference=None, gap=None)
+    assert alert_message(below, "en") == "Conversion (web.cr) is 1.495%, below 1.500%"
+    near = _alert(actual=D("4.9999"), reference=D(5), gap=D("-0.002"))
+    assert alert_message(near, "en").startswith("Conversion (web.cr) is 4.9999%, 0% below")
+    assert "below target 5.0000%" in alert_message(near, "en")
+    money = _alert(rule="above", unit="CNY", threshold=D(1000), actual=D("1000.004"), gap=None)
+    assert alert_message(money, "en") == "Conversion (web.cr) is 1,000.004, above 1,000.000"
+    apart = _alert(rule="below", threshold=D("1.5"), actual=D("1.4"), reference=None, gap=None)
+    assert alert_message(apart, "en") == "Conversion (web.cr) is 1.4%, below 1.5%"
+
+
 def test_the_plans_own_message_comes_first() -> None:
     assert alert_message(_alert(note="Check the landing page"), "en").startswith(
         "Check the landing page: Conversion (web.cr) is 2.57%"

@@ -146,11 +146,35 @@ def _alert_sentence(a: AlertResult, lang: str, shown: numbers.Style) -> str:
             end=numbers.date(a.until),
             spent=n(a.spent),
         )
+    # the value the actual is compared with: the threshold itself, or the target/pace line
+    other = a.reference if a.rule in _GAP_RULES else a.threshold
+    actual, compared = _apart(a.actual, other, a.unit, shown)
     return message(
         _ALERT_KEYS[a.rule],
         lang,
-        subject=message("alert.subject", lang, name=a.name, kpi=a.kpi, actual=n(a.actual, a.unit)),
+        subject=message("alert.subject", lang, name=a.name, kpi=a.kpi, actual=actual),
         gap=n(abs(a.gap), "%") if a.gap is not None else message("alert.gap_all", lang),
-        reference=n(a.reference, a.unit),
-        threshold=n(a.threshold, "%" if a.rule in _GAP_RULES else a.unit),
+        reference=compared if a.rule in _GAP_RULES else n(a.reference, a.unit),
+        threshold=n(a.threshold, "%") if a.rule in _GAP_RULES else compared,
     )
+
+
+def _apart(
+    value: Decimal | None, other: Decimal | None, unit: str | None, shown: numbers.Style
+) -> tuple[str, str]:
+    """``value`` and ``other`` as a sentence writes them, with as many more decimals as tell
+    them apart when they differ but read alike ("1.5%, below 1.5%" is 1.495 % below 1.5 %:
+    "1.495%, below 1.500%")."""
+    first, second = _n(value, unit, shown=shown), _n(other, unit, shown=shown)
+    if first != second or value is None or other is None or value == other:
+        return first, second
+    places = next(
+        (
+            p
+            for p in range(1, 6)
+            if value.quantize(Decimal(1).scaleb(-p)) != other.quantize(Decimal(1).scaleb(-p))
+        ),
+        6,
+    )
+    sign = "%" if is_percent(unit) else ""
+    return f"{value:,.{places}f}{sign}", f"{other:,.{places}f}{sign}"
