@@ -462,8 +462,15 @@ def test_budget_used_limits_follow_the_plan_threshold() -> None:
 
     plan = sample_evaluation().plan
     assert budget_used_limits(plan) == (Decimal(1), None)
-    half = dataclasses.replace(plan, time_elapsed=Decimal("0.5"), on_track=Decimal("0.8"))
+    half = dataclasses.replace(
+        plan, days_elapsed=15, days_total=30, time_elapsed=Decimal("0.5"), on_track=Decimal("0.8")
+    )
     assert budget_used_limits(half) == (Decimal(1), Decimal("0.6"))  # 0.5 × 1.2
+    # 23 of 30 days × 1.1 = 0.84333…: from the days, not from the rounded 0.766667 (0.843334
+    # used is ahead of it, and amber)
+    late = dataclasses.replace(half, days_elapsed=23, time_elapsed=Decimal("0.766667"))
+    late = dataclasses.replace(late, on_track=Decimal("0.9"))
+    assert budget_used_limits(late) == (Decimal(1), Decimal("0.843333333333"))
 
 
 # --- differences of percentages in percent points (issue 11) -------------------------------

@@ -20,7 +20,8 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from mktplan.evaluation import Evaluation, PlanSummary
@@ -342,10 +343,14 @@ def budget_used_limits(plan: PlanSummary) -> tuple[Decimal, Decimal | None]:
     amber above the time elapsed × (2 − on_track), spending ahead of the calendar by more
     than the margin a KPI may fall behind its pace and stay on track (10 % by default);
     no amber limit while the time elapsed is unknown."""
-    if plan.time_elapsed is None:
+    if plan.time_elapsed is None or plan.days_total <= 0:
         return Decimal(1), None
-    ahead = plan.time_elapsed * (2 - plan.on_track)
-    return Decimal(1), ahead.quantize(Decimal("0.000001"))
+    # from the days, not the rounded time elapsed: 23 of 30 days × 1.1 is 0.8433…, and the
+    # rounded 0.766667 × 1.1 = 0.843334 left a module at 0.843334 plain; twelve places,
+    # rounded down, keep every six-place budget used on its side of the exact limit
+    exact = Fraction(plan.days_elapsed, plan.days_total) * Fraction(2 - plan.on_track)
+    ahead = Decimal(exact.numerator) / Decimal(exact.denominator)
+    return Decimal(1), ahead.quantize(Decimal(1).scaleb(-12), rounding=ROUND_DOWN)
 
 
 def _budget_used_rules(ws: Any, col: str, last_row: int, plan: PlanSummary) -> None:
