@@ -430,7 +430,8 @@ def _rules(ws: Any) -> dict[str, list[tuple[str, str]]]:
 
 def test_budget_used_is_coloured_by_overspend_not_by_attainment() -> None:
     """A module at 120 % of its budget was green (≥ 90 %, the attainment colours). 31 of 92
-    days elapsed: 0.336957 × (2 − 0.9) = 0.3706527 → 0.370653 is the amber limit, 1 the red one."""
+    days elapsed: 31 ÷ 92 × (2 − 0.9) = 0.3706521739… → 0.370652173913 (twelve places, down) is
+    the amber limit, 1 the red one."""
     ev = sample_evaluation()
     ev = dataclasses.replace(
         ev,
@@ -446,7 +447,7 @@ def test_budget_used_is_coloured_by_overspend_not_by_attainment() -> None:
     assert _rules(budget) == {
         "E2:E3": [
             ("AND(ISNUMBER(E2),E2>1)", "FFC7CE"),  # over budget: red
-            ("AND(ISNUMBER(E2),E2>0.370653,E2<=1)", "FFEB9C"),  # ahead of the calendar
+            ("AND(ISNUMBER(E2),E2>0.370652173913,E2<=1)", "FFEB9C"),  # ahead of the calendar
         ]
     }  # no green: spending little is no achievement
     lines = book["Budget lines"]
