@@ -505,8 +505,11 @@ def evaluate(
         wanted.update(dict.fromkeys(figures.requests(qid, _recent(spend_window))))
         wanted.update(dict.fromkeys(rise_requests(qid, _recent(spend_window))))
     kind: PeriodKind = period or PERIOD_OF_CADENCE[info.cadence]
-    length = period_length(kind, as_of)
-    steps = period_steps(start, end, as_of, length)
+    # periods end at as-of, or at the plan end once as-of is past it: a report after the
+    # campaign compares its last week with the week before, not one day with seven
+    anchor = min(as_of, end)
+    length = period_length(kind, anchor)
+    steps = period_steps(start, end, anchor, length)
     trended = trend_ids(refs)
     trend_windows = {
         qid: _trend_windows(plan, ref.kpi, steps if qid in trended else steps[:2])
@@ -596,7 +599,7 @@ def evaluate(
                 Decimal(days_inclusive(start, min(as_of, end))), Decimal(days_inclusive(start, end))
             ),
             period=kind,
-            period_number=period_number(start, as_of, length),
+            period_number=period_number(start, anchor, length),
             **_plan_periods(start, end, steps),
             trend_shown=len(trended),
             trend_of=len(_evaluation_rows(refs)),

@@ -96,13 +96,27 @@ def test_time_elapsed_is_days_elapsed_over_days_total() -> None:
     assert ev.plan.time_elapsed == D("0.5")  # 5 of 10 days
 
 
-def test_a_report_long_after_the_plan_skips_the_empty_periods() -> None:
+def test_a_report_long_after_the_plan_compares_its_last_periods() -> None:
+    # this period is the plan's last day, not Dec 31 (no data: a change of one day against
+    # nothing, or against a whole period, says nothing)
     late = dt.date(2024, 12, 31)
     ev = evaluate(small_plan(), small_data(), late, period="day")
     sales = kpi(ev, "web.sales")
-    assert sales.period == PeriodValue(late, late, None)
     assert [p.start for p in sales.trend] == [day(n) for n in range(1, 11)]
     assert sales.trend[-1].cumulative == D(1499)
+    assert sales.period == PeriodValue(day(10), day(10), sales.trend[-1].actual)
+    assert sales.previous_period == PeriodValue(day(9), day(9), sales.trend[-2].actual)
+    assert ev.plan.period_number == 10
+    # a week: Jan 4–10 against Dec 28–Jan 3 (clipped to Jan 1–3), not Dec 25–31 against
+    # Dec 18–24
+    weekly = kpi(evaluate(small_plan(), small_data(), late, period="week"), "web.sales")
+    this, before = weekly.period, weekly.previous_period
+    assert this is not None
+    assert before is not None
+    assert ((this.start, this.end), (before.start, before.end)) == (
+        (day(4), day(10)),
+        (day(1), day(3)),
+    )
 
 
 def test_month_length_is_the_days_since_the_same_day_a_month_before() -> None:
