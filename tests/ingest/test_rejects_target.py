@@ -81,28 +81,31 @@ def test_an_input_at_the_rejects_path_is_refused_and_kept(tmp_path: Path) -> Non
     # a file mktplan did not write there is kept too, though not an input
     run = run_cli("ingest", plan, export, "--store", store, "--skip-invalid")
     assert run.code == 1
-    assert "a file mktplan did not write (a rejects file starts with the line" in run.stderr
+    assert "does not start as mktplan's rejects files do (a UTF-8 line file,line," in run.stderr
     assert not store.exists()
 
 
-def test_a_rejects_file_no_longer_true_is_removed_after_a_clean_ingest(tmp_path: Path) -> None:
+def test_a_clean_ingest_says_an_earlier_rejects_file_is_there_and_keeps_it(
+    tmp_path: Path,
+) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(tmp_path, "mixed.csv", MIXED)
     rejects = tmp_path / "mixed.rejects.csv"
     assert run_cli("ingest", plan, export, "--store", store, "--skip-invalid").code == 0
-    assert "2024-06-40" in rejects.read_text(encoding="utf-8-sig")
-    # a dry run and a refused ingest leave it; an ingest that stores the row removes it
-    fixed = MIXED.replace("2024-06-40", "2024-06-04")
-    write(tmp_path, "mixed.csv", fixed.replace("100", "x"))
-    assert run_cli("ingest", plan, export, "--store", store).code == 1
-    write(tmp_path, "mixed.csv", fixed)
-    assert run_cli("ingest", plan, export, "--store", store, "--dry-run").code == 0
-    assert rejects.exists()
+    earlier = rejects.read_text(encoding="utf-8-sig")
+    assert "2024-06-40" in earlier
+    said = f"{rejects} lists rows an earlier ingest with --skip-invalid rejected; this one"
+    # the same file again is not read (already ingested): nothing is said of its rejects
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert (run.code, said in run.stdout) == (0, False)
+    # the file corrected is read and stores every row: the rejects file is named, and kept
+    write(tmp_path, "mixed.csv", MIXED.replace("2024-06-40", "2024-06-04"))
     run = run_cli("ingest", plan, export, "--store", store)
     assert run.code == 0, run.output
-    assert not rejects.exists()
-    # one that names another file stays
+    assert said in run.stdout
+    assert rejects.read_text(encoding="utf-8-sig") == earlier
+    # not for a rejects file that names other files only
     rejects.write_text("file,line,column,value,reason\nother.csv,2,value,x,bad\n", encoding="utf-8")
-    write(tmp_path, "mixed.csv", fixed.replace("100", "101"))
-    assert run_cli("ingest", plan, export, "--store", store).code == 0
-    assert rejects.exists()
+    write(tmp_path, "mixed.csv", MIXED.replace("2024-06-40", "2024-06-05"))
+    run = run_cli("ingest", plan, export, "--store", store)
+    assert (run.code, "lists rows an earlier" in run.stdout) == (0, False)

@@ -123,6 +123,8 @@ def _print_summary(result: IngestResult, lang: str) -> None:
             else message("ingest.rejected_skipped_dry", lang, rows=result.rejected_rows),
             markup=False,
         )
+    for path in result.earlier_rejects:
+        out.print(message("ingest.earlier_rejects", lang, path=str(path)), markup=False)
     if result.outcome.dry_run:
         out.print(message("ingest.dry_run", lang, store=str(result.store)), markup=False)
     else:

@@ -44,8 +44,8 @@ from mktplan.ingest.read.parquet import PARQUET_MAGIC
 from mktplan.ingest.readers import ZIP_MAGIC, binary_error
 from mktplan.ingest.rejects import (
     check_rejects_target,
+    earlier_rejects,
     rejects_path,
-    stale_rejects,
     write_rejects,
 )
 from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_file
@@ -99,6 +99,8 @@ class IngestResult:
     files: tuple[ParsedFile, ...]
     rejects_files: tuple[Path, ...]
     store: StoreLocation  # str() shows it without a password
+    # rejects files of earlier ingests beside files this one stored without a rejected row
+    earlier_rejects: tuple[Path, ...] = ()
 
     @property
     def rejected_rows(self) -> int:
@@ -508,25 +510,30 @@ def ingest_files(
                 for path in written:  # (an interrupt may come after the commit: they stay)
                     path.unlink(missing_ok=True)
                 raise
-            if not dry_run:
-                _remove_stale_rejects(parsed, written)
-        return IngestResult(outcome, tuple(parsed), tuple(written), location)
+            earlier = () if dry_run else _earlier_rejects(parsed, written, outcome)
+        return IngestResult(outcome, tuple(parsed), tuple(written), location, earlier)
     except Exception:
         created.remove_if_unused()
         raise
 
 
-def _remove_stale_rejects(parsed: Sequence[ParsedFile], written: list[Path]) -> None:
-    """After the commit: a rejects file left by an earlier ingest of files this one stored
-    without a rejected row is removed (see :func:`~mktplan.ingest.rejects.stale_rejects`)."""
-    clean = {f.name for f in parsed if not f.mapped.rejects and not f.streamed}
+def _earlier_rejects(
+    parsed: Sequence[ParsedFile], written: list[Path], outcome: IngestOutcome
+) -> tuple[Path, ...]:
+    """The rejects files an earlier ``--skip-invalid`` left beside files this ingest read and
+    stored without a rejected row: the ingest says so, as their rows may be stored now (or,
+    for another plan, not); it never removes them (see
+    :func:`~mktplan.ingest.rejects.earlier_rejects`)."""
+    read = {f.name for f in outcome.files if not f.already_ingested}
+    clean = {f.name for f in parsed if not f.mapped.rejects and not f.streamed and f.name in read}
     kept = {Path(os.path.realpath(p)) for p in written}
+    found: dict[Path, None] = {}
     for f in parsed:
         target = rejects_path(f.path)
         ours = Path(os.path.realpath(target)) in kept
-        if f.name in clean and not ours and stale_rejects(target, clean):
-            with suppress(OSError):  # stored all the same; the file only misleads
-                target.unlink()
+        if f.name in clean and not ours and earlier_rejects(target, f.name):
+            found[target] = None
+    return tuple(found)
 
 
 def _rates(plan: Plan) -> frozenset[str]:

@@ -56,18 +56,16 @@ def is_rejects_file(path: Path) -> bool:
         return False
 
 
-def stale_rejects(path: Path, clean: set[str]) -> bool:
-    """Whether ``path`` is a rejects file mktplan wrote whose rows all name files in
-    ``clean`` (files this ingest stored without a rejected row): it lists rows that are no
-    longer rejected, and a person could enter them again by hand."""
+def earlier_rejects(path: Path, name: str) -> bool:
+    """Whether ``path`` is a rejects file mktplan wrote that lists rows of the file ``name``
+    (as the user gave it): an earlier ``--skip-invalid`` ingest of it rejected them."""
     if not path.is_file() or not is_rejects_file(path):
         return False
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))[1:]
+            return any(row and row[0] == name for row in csv.reader(fh))
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
-    return all(row and row[0] in clean for row in rows)
 
 
 def write_rejects(path: Path, rejects: Sequence[RejectedRow]) -> None:

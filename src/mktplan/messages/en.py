@@ -705,6 +705,10 @@ MESSAGES.update(
         "ingest.rejected_skipped": (
             "{rows} {rows:plural/row/rows} rejected and skipped; listed in {where}"
         ),
+        "ingest.earlier_rejects": (
+            "{path} lists rows an earlier ingest with --skip-invalid rejected; this one "
+            "rejected none: delete it once those rows are dealt with"
+        ),
         "ingest.dry_run": "dry run: nothing written to {store}",
         "ingest.stored": "ingest run {run} stored in {store}",
         "ingest.more_problems": "… and {n} more {n:plural/problem/problems} not listed",
@@ -1360,9 +1364,10 @@ MESSAGES.update(
             "stored or written"
         ),
         "ingest.rejects_not_ours": (
-            "this is where the rows this ingest rejects would be written, and it is a file "
-            "mktplan did not write (a rejects file starts with the line {header}): writing "
-            "the rejects would replace it, so nothing was stored or written"
+            "this is where the rows this ingest rejects would be written, and the file there "
+            "does not start as mktplan's rejects files do (a UTF-8 line {header}; one saved "
+            "again by a spreadsheet program may not): writing the rejects would replace it, "
+            "so nothing was stored or written"
         ),
         "ingest.rejects_is_input.hint": (
             "rename that file (an export named like a rejects file), or move it out of the "

@@ -534,6 +534,9 @@ MESSAGES.update(
         "ingest.more_skipped": "… 另外跳过 {n} 处（`--format json` 列出全部）",
         "ingest.rejected_skipped_dry": "{rows} 行将被拒收并跳过；未写入拒收文件（试运行）",
         "ingest.rejected_skipped": "{rows} 行被拒收并跳过；列在 {where}",
+        "ingest.earlier_rejects": (
+            "{path} 列出的是先前一次 --skip-invalid 导入拒收的行；本次导入没有拒收任何行：处理完这些行后请删除该文件"
+        ),
         "ingest.dry_run": "试运行：没有写入 {store}",
         "ingest.stored": "导入批次 {run} 已存入 {store}",
         "ingest.more_problems": "… 另有 {n} 个问题未列出",
@@ -1033,8 +1036,8 @@ MESSAGES.update(
             "本次导入拒收的行将写到这里，而它正是本次导入的文件之一：写入拒收行会替换它，因此没有存入或写出任何数据"
         ),
         "ingest.rejects_not_ours": (
-            "本次导入拒收的行将写到这里，而它不是 mktplan 写出的文件（拒收文件以 {header} 这一行开头）："
-            "写入拒收行会替换它，因此没有存入或写出任何数据"
+            "本次导入拒收的行将写到这里，而该文件的开头不像 mktplan 写出的拒收文件（以 UTF-8 的 {header} "
+            "这一行开头；用表格软件另存过的可能不是）：写入拒收行会替换它，因此没有存入或写出任何数据"
         ),
         "ingest.rejects_is_input.hint": (
             "请给该文件改名（像拒收文件一样命名的导出文件），或把它移出该文件夹，再重新导入"
