@@ -115,6 +115,20 @@ def test_a_file_still_changing_is_left_for_the_next_run(tmp_path: Path) -> None:
     assert cron.settled_files(files[1:2], 10, clock=lambda: now, sleep=sleep) == ([files[1]], [])
     assert cron.settled_files(files, 0, clock=lambda: now, sleep=sleep) == (files, [])
     assert slept == [8]
+    # a file removed during the wait is neither ready nor still being written
+
+    def remove(seconds: float) -> None:
+        (tmp_path / "a.csv").unlink()
+
+    assert cron.settled_files(files, 10, clock=lambda: now, sleep=remove) == (files[1:], [])
+
+
+def test_settle_is_bounded(folders: Folders) -> None:
+    args = folders.args(PLANS / "q3-2023-growth.yaml", "2023-07-31")
+    for bad in ("inf", "-1", "3601"):
+        result = run_cron(*args, "--settle", bad)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_cron_leaves_an_upload_in_progress_in_the_inbox(folders: Folders) -> None:

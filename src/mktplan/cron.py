@@ -110,8 +110,11 @@ def settled_files(
     if youngest >= settle:
         return files, []
     sleep(min(settle, settle - youngest))
-    busy = [file for file in files if state(file) != before[file]]
-    return [file for file in files if file not in busy], busy
+    after = {file: state(file) for file in files}
+    # a file gone meanwhile is neither: nothing is left of it to ingest or to wait for
+    busy = [file for file in files if after[file] not in (before[file], None)]
+    ready = [file for file in files if after[file] is not None and file not in busy]
+    return ready, busy
 
 
 def free_name(folder: Path, name: str) -> Path:

@@ -72,10 +72,11 @@ def cron(
         10.0,
         "--settle",
         min=0,
+        max=3600,
         metavar="SECONDS",
         envvar="MKTPLAN_CRON_SETTLE",
-        help="A file changed within these seconds is waited for; one still changing (an "
-        "upload being written) stays in INBOX for the next run.",
+        help="A file changed within these seconds is waited for (at most an hour); one "
+        "still changing (an upload being written) stays in INBOX for the next run.",
     ),
 ) -> None:
     """Ingest every new export in INBOX, move it to DONE or REJECTED, then write the reports.
