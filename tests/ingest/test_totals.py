@@ -236,6 +236,22 @@ def test_an_unnamed_row_whose_money_is_below_the_sum_is_kept(tmp_path: Path) -> 
     assert "skipped" not in run.stdout
 
 
+@pytest.mark.parametrize("summary", ["30.49", "30.50", "30.51"])
+def test_a_summary_row_whose_money_is_off_by_rounding_is_still_skipped(
+    tmp_path: Path, summary: str
+) -> None:
+    # ads rounded to cents each: the summary's spend may differ from their sum by half a
+    # cent a row either way (30.50 for 10.25 + 20.25), its counts equal
+    plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
+    export = write(tmp_path, "meta.csv", META.replace("30.50,900,7", f"{summary},1100,7"))
+    run = run_cli("ingest", plan, export, "--source", "meta", "--store", store)
+    assert run.code == 0, run.output
+    assert "skipped line 2: a summary row" in run.stdout
+    values = stored(store)
+    spend = sum(v for (k, d, _), v in values.items() if k == "ads.spend" and d == "2025-10-05")
+    assert spend == Decimal("30.5")
+
+
 def test_a_file_of_one_totals_row_is_not_refused(tmp_path: Path) -> None:
     plan, store = write_plan(tmp_path), tmp_path / "s.sqlite"
     export = write(tmp_path, "qc.csv", "日期,计划名称,消耗,成交金额,点击\n2025-10-21,合计,1,2,3\n")

@@ -35,6 +35,7 @@ from typing import cast
 from mktplan.ingest.cells import DateOrder
 from mktplan.ingest.columns import Body, keep_freed_memory
 from mktplan.ingest.mapping import (
+    HALF_UNIT_MOST,
     Layout,
     MappedFile,
     RejectedRow,
@@ -348,7 +349,7 @@ def _may_sum_up(values: tuple[int, ...], totals: list[float], count: int) -> boo
     for value, total in zip(values, totals, strict=True):
         if value == 0:
             continue
-        slack = count + 1e-9 * abs(total) + 1
+        slack = count * HALF_UNIT_MOST + 1e-9 * abs(total) + 1  # money rounded per row
         if abs(value - total) <= slack:
             equal += 1
         elif 0 < value < total + slack:

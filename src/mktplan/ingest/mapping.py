@@ -943,7 +943,8 @@ def _may_sum_up(
         group = np.bincount(key[kept], weights=numbers.micro[kept], minlength=width)
         value = np.where(numbers.present[idx], numbers.micro[idx], 0).astype(np.float64)
         total = group[key[idx]] - np.where(kept[idx], value, 0)
-        slack = count + 1e-9 * np.abs(total) + 1
+        # generous: money rounded per row may be off by half a unit a row (see _sums_up)
+        slack = count * HALF_UNIT_MOST + 1e-9 * np.abs(total) + 1
         compared = (value != 0) & ~_unknown_sums(numbers, live, key, width, idx)
         is_equal = compared & (np.abs(value - total) <= slack)
         is_below = compared & ~is_equal & (value > 0) & (value < total + slack)
@@ -990,14 +991,32 @@ def _sums_up(
         value = int(numbers.micro[row]) if numbers.present[row] else 0
         if value == 0 or any(scope[p] for p in numbers.errors):
             continue
-        total = sum(numbers.micro[scope & numbers.present].tolist())
-        if abs(value - total) <= count:
+        summed = numbers.micro[scope & numbers.present].tolist()
+        total = sum(summed)
+        # money rounded per row (33.34 + 33.34 + 33.33 under a summary of 100.00): half a
+        # unit of its last written place a row
+        slack = count * max(1, _half_unit([value, *summed])) if is_money else count
+        if abs(value - total) <= slack:
             equal += 1
         elif 0 < value < total and not is_money:
             below += 1
         else:
             return False
     return equal > 0 and equal >= below
+
+
+# the most a money cell rounded per row may be off, in micro-units: half a whole unit
+HALF_UNIT_MOST = MICRO // 2
+
+
+def _half_unit(micro: list[int]) -> int:
+    """Half the unit of the last decimal place the values are written to, in micro-units,
+    at most half a whole unit: 5,000 for cents (12.34), 500,000 for whole yuan."""
+    unit: int = MICRO
+    for value in micro:
+        while unit > 1 and value % unit:
+            unit //= 10
+    return unit // 2
 
 
 def _money_currency(plan: Plan, layout: Layout, refs: dict[str, KpiRef]) -> str:
