@@ -216,7 +216,7 @@ def test_migration_5_backfills_the_rollup_of_a_version_4_store(tmp_path: Path) -
         conn.execute(schema.ROLLUP_ALL)
         conn.commit()
     with Store.open(path) as store:
-        assert store.schema_version() == schema.latest_version() == 11
+        assert store.schema_version() == schema.latest_version() == 12
         conn = store.connection
         assert conn.execute(ROLLUP).fetchall() == [
             ("p", "k", "", "2024-07", 1, 2, 0),

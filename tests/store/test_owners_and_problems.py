@@ -127,8 +127,12 @@ def test_refused_and_skipped_rows_stay_open_until_the_next_accepted_ingest(
     store.record_problems("q", [InputProblem("x.csv", "web", "refused", "invalid", 9)])
     store.record_problems("p", [])  # nothing to log is no transaction
     first = store.open_problems("p")
-    # w2.csv refused again on the next run (cron's inbox): its rows count once, the latest
-    store.record_problems("p", [InputProblem("w2.csv", "web", "refused", "rejected_row", 5)])
+    # w2.csv refused again unchanged (dropped into cron's inbox once more): its rows count
+    # once; another w3.csv (a vendor's weekly file of one name) counts beside the first
+    store.record_problems("p", [InputProblem("w2.csv", "web", "refused", "rejected_row", 1)])
+    store.record_problems(
+        "p", [InputProblem("w3.csv", "web", "refused", "rejected_row", 4, sha256="b" * 64)]
+    )
     found = store.open_problems("p")
     assert [(p.source, p.kind, p.rows) for p in found] == [
         ("ledger.csv", "skipped", 4),  # a long-format file is named by itself

@@ -201,7 +201,7 @@ def test_a_version_6_store_gets_its_channel_and_kpi_totals_back_filled(url: str)
         conn.execute("DROP TABLE observation_channel_total, observation_kpi_total")
         conn.execute("DELETE FROM schema_version WHERE version > 6")
     with open_store(url) as store:
-        assert store.schema_version() == schema.latest_version() == 7
+        assert store.schema_version() == schema.latest_version() == 8
         assert totals_agree(store)
         assert store.connection.execute(PG_KPI_TOTALS).fetchall() == [
             # first and last day, day-channel rows, Σ value, lowest and highest of them

@@ -260,7 +260,7 @@ def test_a_version_4_store_gets_the_skipped_lines_table_and_keeps_its_observatio
     old_store(path, 4, [("k", "2024-06-01", "a", 5_000_000, "creative")])
     with Store.open(path) as store:
         conn = store.connection
-        assert store.schema_version() == schema.latest_version() == 11
+        assert store.schema_version() == schema.latest_version() == 12
         ddl = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'ingest_skipped'"
         ).fetchone()[0]

@@ -604,6 +604,7 @@ def input_problems(files: Sequence[ParsedFile], kind: str) -> list[InputProblem]
             kind=kind,
             reason=",".join(sorted({r.as_finding().code for r in f.mapped.rejects})),
             rows=f.mapped.rejected_rows,
+            sha256=f.sha256,
         )
         for f in files
         if f.mapped.rejects

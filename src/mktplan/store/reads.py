@@ -204,8 +204,9 @@ def observations(db: Executes, d: Dialect, plan_id: str) -> list[StoredObservati
 def open_problems(db: Executes, d: Dialect, plan_id: str) -> list[OpenProblem]:
     """Refused and skipped rows per source (the file name for long-format files) logged
     at or after the source's last accepted ingest, oldest first per source and kind. A file
-    refused on several runs (a cron job's inbox, the file dropped again unchanged) counts
-    its rows of the latest, not of every run."""
+    refused again unchanged (a cron job's inbox, the file dropped in once more) counts its
+    rows once; files of one name and other contents (a vendor's weekly `export.csv`) each
+    count."""
     rows = db.execute(
         "SELECT label, kind, min(first_at), sum(rows) FROM ("  # noqa: S608
         " SELECT CASE WHEN p.source = 'long' THEN p.file ELSE p.source END AS label,"
@@ -216,7 +217,7 @@ def open_problems(db: Executes, d: Dialect, plan_id: str) -> list[OpenProblem]:
         " WHERE r.plan_id = p.plan_id AND f.source = p.source"
         " AND (p.source <> 'long' OR f.name = p.file)"
         f"), {d.earliest})"
-        " WINDOW file_kind AS (PARTITION BY p.source, p.file, p.kind)"
+        " WINDOW file_kind AS (PARTITION BY p.source, p.file, p.sha256, p.kind)"
         ") latest WHERE at = last_at GROUP BY label, kind ORDER BY label, kind",
         (plan_id,),
     )

@@ -259,6 +259,7 @@ class InputProblem:
     kind: str  # refused | skipped
     reason: str  # the rejected rows' finding codes, e.g. "invalid"
     rows: int
+    sha256: str = ""  # of the file's bytes: a file refused again unchanged counts once
 
 
 def problem_log(
@@ -266,12 +267,14 @@ def problem_log(
 ) -> tuple[str, list[tuple[object, ...]]]:
     """The statement and its rows that log ``problems`` at ``at`` (as the backend stores a
     time) in either store; ``mark`` is the backend's parameter mark."""
-    marks = ", ".join([mark] * 7)
+    marks = ", ".join([mark] * 8)
     sql = (
-        "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows) "  # noqa: S608
+        "INSERT INTO input_problem (plan_id, at, file, source, kind, reason, rows, sha256) "  # noqa: S608
         f"VALUES ({marks})"
     )
-    return sql, [(plan_id, at, p.file, p.source, p.kind, p.reason, p.rows) for p in problems]
+    return sql, [
+        (plan_id, at, p.file, p.source, p.kind, p.reason, p.rows, p.sha256) for p in problems
+    ]
 
 
 @dataclass(frozen=True)

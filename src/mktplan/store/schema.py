@@ -422,6 +422,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             + "; END",
         ),
     ),
+    Migration(
+        12,
+        "the bytes' hash of each refused or skipped file, so a file refused again unchanged "
+        "counts once in the report's data-quality banner",
+        ("ALTER TABLE input_problem ADD COLUMN sha256 TEXT NOT NULL DEFAULT ''",),
+    ),
 )
 
 # Recount the daily rollup of one KPI over a date range from its observations: what

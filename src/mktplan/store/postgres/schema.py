@@ -348,6 +348,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                 FOR EACH STATEMENT EXECUTE FUNCTION observation_totals_recount()""",
         ),
     ),
+    Migration(
+        8,
+        "the bytes' hash of each refused or skipped file, so a file refused again unchanged "
+        "counts once in the report's data-quality banner",
+        (
+            "ALTER TABLE input_problem "
+            "ADD COLUMN IF NOT EXISTS sha256 text COLLATE \"C\" NOT NULL DEFAULT ''",
+        ),
+    ),
 )
 
 
