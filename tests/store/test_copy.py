@@ -9,6 +9,7 @@ import psycopg
 
 from mktplan.store import open_store
 from mktplan.store.copy import contents_digest
+from mktplan.store.records import InputProblem
 from tests.conftest import PLANS, Backend, run_cli
 from tests.store.helpers import batch, obs
 from tests.store.test_channel_rollup import totals_agree
@@ -33,6 +34,8 @@ def test_a_store_copied_to_postgres_and_back_keeps_everything(
     with open_store(laptop) as store:  # a second plan, with a correction (history)
         store.ingest("other-plan", [batch([obs("a", 2, "7", note="late")], name="1.csv")])
         store.ingest("other-plan", [batch([obs("a", 2, "8")], name="2.csv")])
+        refused = InputProblem("3.csv", "long", "refused", "invalid", 2, sha256="c" * 64)
+        store.record_problems("other-plan", [refused])  # with the file's hash
     expected_report = report(laptop)  # also leaves KPI results and definitions behind
     pg = Backend("postgres", tmp_path, pg_server_url, [])
     try:
@@ -56,6 +59,9 @@ def test_a_store_copied_to_postgres_and_back_keeps_everything(
             for plan in ("q3-2023-growth", "other-plan"):
                 assert a.observations(plan) == b.observations(plan)
             assert a.history_count() == b.history_count() == 1
+            assert a.open_problems("other-plan") == b.open_problems("other-plan") != []
+            hashes = b.export_rows("input_problem", ("sha256",), "id")
+            assert list(hashes) == [("c" * 64,)]
         assert report(team) == expected_report
         with open_store(team) as b:  # new ids continue after the copied ones
             outcome = b.ingest("other-plan", [batch([obs("a", 3, "1")], name="next.csv")])

@@ -53,7 +53,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ),
     (
         "input_problem",
-        ("id", "plan_id", "at", "file", "source", "kind", "reason", "rows"),
+        ("id", "plan_id", "at", "file", "source", "kind", "reason", "rows", "sha256"),
         "id",
     ),
     (
