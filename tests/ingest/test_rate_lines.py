@@ -222,3 +222,13 @@ def test_a_rate_split_by_line_across_files_is_refused(tmp_path: Path) -> None:
     ran = run_cli("ingest", "plan.yaml", "c.csv", "--store", "s.sqlite", cwd=tmp_path)
     assert ran.code == 0, ran.output
     assert "0 new, 1 changed" in ran.output
+    # --force moves it to the other line
+    ran = run_cli("ingest", "plan.yaml", "b.csv", "--store", "s.sqlite", "--force", cwd=tmp_path)
+    assert ran.code == 0, ran.output
+    assert "2 new, 1 changed" in ran.output
+    report = run_cli(
+        "report", "plan.yaml", "--store", "s.sqlite", "--as-of", "2024-01-01", "-f", "json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    actual = {k["id"]: k["actual"] for k in json.loads(report.stdout)["kpis"]}
+    assert actual["a.ctr"] == 3

@@ -18,6 +18,7 @@ from mktplan.store.bi import KpiDefinition, PlanDefinition
 from mktplan.store.records import InputProblem, SkippedRows
 from tests.conftest import Backend
 from tests.store.helpers import batch, obs
+from tests.store.test_channel_rollup import totals_agree
 
 JUNE = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
 
@@ -73,11 +74,9 @@ def test_a_rate_under_another_line_than_stored_is_refused(store: ObservationStor
         obs("clicks", 1, "7", "web", line="display"),
         obs("ctr", 1, "3", "web", line="display"),
     ]
-    for dry_run, force in ((True, False), (False, False), (False, True)):
+    for dry_run in (True, False):
         with pytest.raises(StoreError) as info:
-            store.ingest(
-                "p", [batch(other, name="b.csv", rates=rates)], dry_run=dry_run, force=force
-            )
+            store.ingest("p", [batch(other, name="b.csv", rates=rates)], dry_run=dry_run)
         assert info.value.message == (
             "'ctr' is a rate, and this file gives it on 2024-06-01 in channel web under budget "
             "line 'display', while the store holds it for that day and channel under budget "
@@ -98,6 +97,23 @@ def test_a_rate_under_another_line_than_stored_is_refused(store: ObservationStor
     with pytest.raises(StoreError, match="under ref 'INV-2'"):
         store.ingest("p", [refs])
     store.ingest("p", [batch([obs("ctr", 1, "1", "app", line="y")], name="f.csv")])
+
+
+def test_force_moves_a_rate_to_another_line(store: ObservationStore) -> None:
+    # a rate stored without a line, then restated under one (a source given `fixed: {line:
+    # …}`): refused, and with --force the old values are replaced, kept in the history
+    rates = frozenset({"ctr"})
+    old = [obs("ctr", 1, "2", "web"), obs("ctr", 1, "9", "web", line="events"), obs("ctr", 2, "4")]
+    store.ingest("p", [batch(old, name="a.csv", rates=rates)])
+    moved = batch([obs("ctr", 1, "3", "web", line="search")], name="b.csv", rates=rates)
+    with pytest.raises(StoreError, match="under no budget line or ref"):
+        store.ingest("p", [moved])
+    history = store.history_count()
+    (outcome,) = store.ingest("p", [moved], force=True).files
+    assert (outcome.new, outcome.changed) == (1, 2)
+    assert (value(store, "ctr", 1), value(store, "ctr", 2)) == (Decimal(3), Decimal(4))
+    assert store.history_count() == history + 2
+    assert totals_agree(store)
 
 
 def test_the_lines_a_file_skipped_stay_with_its_ingest(store: ObservationStore) -> None:

@@ -409,11 +409,13 @@ def apply_batch(
         new = count
     else:
         rows, stored = prepared.keyed(batch.name), _stored(conn, plan_id, spans)
-        check_rate_split(conn, reads.SQLITE, batch, rows, stored)
+        beside = check_rate_split(conn, reads.SQLITE, batch, rows, stored, force=force)
         diff = compare(plan_id, file_id, rows, stored)
         if diff.history and not force:
             check_owners(conn, reads.SQLITE, batch, diff.history)
         new, changed, unchanged = len(diff.inserts), len(diff.updates), diff.unchanged
+        remove_split(conn, plan_id, file_id, beside, stored)
+        changed += len(beside)
         insert_new(conn, diff.inserts)
         replace_changed(conn, diff.history, diff.updates)
     conn.execute(
@@ -546,48 +548,95 @@ def check_rate_split(
     batch: FileBatch,
     rows: Mapping[Key, tuple[Content, int]],
     stored: Mapping[Key, tuple[Content, int, int]],
-) -> None:
-    """Refuse the batch when a rate's new value would sit beside a stored one of the same
-    date and channel under another budget line or ref: the store adds those up (a CTR of
-    2 % on one line and 3 % on another reads as 5 %). Within one file the reader refuses
-    such rows; this is the same rule across files (``--force`` does not lift it)."""
+    *,
+    force: bool = False,
+) -> list[Key]:
+    """The stored keys a batch's rates would sit beside under another budget line or ref on
+    the same date and channel: the store adds those up (a CTR of 2 % on one line and 3 % on
+    another reads as 5 %). Within one file the reader refuses such rows; across files the
+    batch is refused, or with ``force`` those stored values are to be replaced (a rate moved
+    from no line to a line: see :func:`remove_split`)."""
     if not batch.rates:
-        return
-    held: dict[tuple[str, str, str], Key] = {}
+        return []
+    held: dict[tuple[str, str, str], list[Key]] = {}
     for key in stored:
         if key[0] in batch.rates:
-            held.setdefault(key[:3], key)
+            held.setdefault(key[:3], []).append(key)
     if not held:
-        return
+        return []
+    beside: dict[Key, None] = {}
     for key, (_, row) in rows.items():
-        other = held.get(key[:3])
-        if other is None or key in stored:
+        others = [other for other in held.get(key[:3], ()) if other != key and other not in rows]
+        if not others:
             continue
-        found = next(
-            iter(
-                db.execute(
-                    f"SELECT name FROM ingest_file WHERE id = {d.mark}",  # noqa: S608
-                    (stored[other][1],),
-                )
-            ),
-            None,
-        )
-        kpi, day, channel, *_ = key
-        raise StoreError(
-            msg(
-                "store.rate_split",
-                kpi=kpi,
-                day=day,
-                where=msg("store.rate_split_channel", channel=channel) if channel else "",
-                parts=_line_and_ref(key),
-                other=_line_and_ref(other),
-                file=str(found[0]) if found else "?",
-            ),
-            file=batch.name,
-            line=row,
-            path=kpi,
-            hint=msg("store.rate_split.hint"),
-        )
+        if not force:
+            raise _rate_split_error(db, d, batch, key, row, others[0], stored[others[0]][1])
+        beside.update(dict.fromkeys(others))
+    return list(beside)
+
+
+def _rate_split_error(
+    db: reads.Executes,
+    d: reads.Dialect,
+    batch: FileBatch,
+    key: Key,
+    row: int,
+    other: Key,
+    file_id: int,
+) -> StoreError:
+    found = next(
+        iter(db.execute(f"SELECT name FROM ingest_file WHERE id = {d.mark}", (file_id,))),  # noqa: S608
+        None,
+    )
+    kpi, day, channel, *_ = key
+    return StoreError(
+        msg(
+            "store.rate_split",
+            kpi=kpi,
+            day=day,
+            where=msg("store.rate_split_channel", channel=channel) if channel else "",
+            parts=_line_and_ref(key),
+            other=_line_and_ref(other),
+            file=str(found[0]) if found else "?",
+        ),
+        file=batch.name,
+        line=row,
+        path=kpi,
+        hint=msg("store.rate_split.hint"),
+    )
+
+
+def split_history(
+    plan_id: str, file_id: int, keys: Sequence[Key], stored: Mapping[Key, tuple[Content, int, int]]
+) -> list[tuple[object, ...]]:
+    """The observation_history rows of the stored rate values ``keys`` that a forced batch
+    (the file ``file_id``) removes (see :func:`check_rate_split`)."""
+    history: list[tuple[object, ...]] = []
+    for key in keys:
+        (value, note), old_file, old_row = stored[key]
+        history.append((plan_id, *key, value, note, old_file, old_row, file_id))
+    return history
+
+
+def remove_split(
+    conn: sqlite3.Connection,
+    plan_id: str,
+    file_id: int,
+    keys: Sequence[Key],
+    stored: Mapping[Key, tuple[Content, int, int]],
+) -> None:
+    """Keep the stored rate values ``keys`` in observation_history and remove them: the
+    delete triggers recount their days' rollups."""
+    conn.executemany(
+        "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
+        "note, file_id, row_number, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        split_history(plan_id, file_id, keys, stored),
+    )
+    conn.executemany(
+        "DELETE FROM observation WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ? "
+        "AND line = ? AND ref = ?",
+        [(plan_id, *key) for key in keys],
+    )
 
 
 def _line_and_ref(key: Key) -> tuple[Msg, ...]:

@@ -491,12 +491,20 @@ def _apply_batch(
     else:
         rows = prepared.keyed(batch.name)
         stored = _stored(cur, plan_id, spans) if rows else {}
-        upsert.check_rate_split(cur, POSTGRES, batch, rows, stored)
+        beside = upsert.check_rate_split(cur, POSTGRES, batch, rows, stored, force=force)
         diff = upsert.compare(plan_id, file_id, rows, stored)
         history, updates = diff.history, diff.updates
         if history and not force:
             upsert.check_owners(cur, POSTGRES, batch, history)
         new, changed, unchanged = len(diff.inserts), len(updates), diff.unchanged
+        if beside:  # a forced rate moved to another line: the old values kept in history
+            history = [*history, *upsert.split_history(plan_id, file_id, beside, stored)]
+            cur.executemany(
+                "DELETE FROM observation WHERE plan_id = %s AND kpi = %s AND date = %s "
+                "AND channel = %s AND line = %s AND ref = %s",
+                [(plan_id, *key) for key in beside],
+            )
+            changed += len(beside)
         _copy_observations(cur, diff.inserts)
         if history:
             cur.executemany(
