@@ -10,10 +10,12 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from mktplan.evaluation import AlertResult
+from mktplan.render.numbers import Style
 from mktplan.render.text import alert_message
 from tests.conftest import PLANS, run_cli
 
 Q3 = PLANS / "q3-2023-growth.yaml"
+ROI_STYLE = Style(roi=True)
 
 
 def _alert(**changes: object) -> AlertResult:
@@ -54,6 +56,8 @@ def test_an_actual_that_reads_like_its_threshold_gets_the_decimals_that_tell_the
     assert "below target 5.0000%" in alert_message(near, "en")
     money = _alert(rule="above", unit="CNY", threshold=D(1000), actual=D("1000.004"), gap=None)
     assert alert_message(money, "en") == "Conversion (web.cr) is 1,000.004, above 1,000.000"
+    roi = _alert(rule="below", unit="ratio", threshold=D(3), actual=D("2.996"), gap=None)
+    assert alert_message(roi, "en", ROI_STYLE) == "Conversion (web.cr) is 1:2.996, below 1:3.000"
     apart = _alert(rule="below", threshold=D("1.5"), actual=D("1.4"), reference=None, gap=None)
     assert alert_message(apart, "en") == "Conversion (web.cr) is 1.4%, below 1.5%"
 

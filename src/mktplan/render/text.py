@@ -13,7 +13,7 @@ from decimal import Decimal
 from mktplan.evaluation import AlertResult, Evaluation, KpiResult, PlanChange
 from mktplan.i18n import labels, message
 from mktplan.render import numbers
-from mktplan.vocab import is_percent
+from mktplan.vocab import is_percent, is_ratio
 
 
 def localize(ev: Evaluation, lang: str, shown: numbers.Style = numbers.PLAIN) -> Evaluation:
@@ -176,5 +176,7 @@ def _apart(
         ),
         6,
     )
+    if is_ratio(unit) and shown.roi:  # 1:X as the report writes ROI
+        return f"1:{value:,.{places}f}", f"1:{other:,.{places}f}"
     sign = "%" if is_percent(unit) else ""
     return f"{value:,.{places}f}{sign}", f"{other:,.{places}f}{sign}"
