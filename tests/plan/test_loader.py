@@ -462,3 +462,64 @@ def test_nel_ls_and_ps_are_characters_of_a_value_not_line_breaks() -> None:
         "owner": "Li Na",
     }
     assert loaded.marks[("owner",)].line == 4  # no extra lines counted
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", b"\xff\xfe"),  # Notepad's "Unicode"
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+        ("utf-32-be", b"\x00\x00\xfe\xff"),
+    ],
+)
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    # YAML 1.2 (spec 5.2) reads them; they were refused as "not UTF-8 (byte 0xff at offset 0)"
+    text = mutate(
+        "goal: Online sales of 500,000 CNY by 31 March 2024",
+        "goal: Improve brand awareness",
+        VALID.replace("\n", "\r\n"),
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(bom + text.encode(encoding))
+    assert load_yaml_file(path).data["plan"]["name"] == "Test plan"
+    run = run_cli("validate", path)
+    assert run.code == 1
+    line = text.splitlines().index("    goal: Improve brand awareness") + 1
+    assert f"{path}:{line} modules[0].goal: module 'online': the goal" in run.stdout
+    assert "UTF-8" not in run.stdout
+
+
+def test_invalid_utf16_after_its_bom_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"\xff\xfe" + "a: 1\nb: 2\n".encode("utf-16-le") + b"\x00\xdc")
+    with pytest.raises(PlanError) as info:
+        load_yaml_file(path)
+    assert info.value.message == (
+        "the plan file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+        "(at byte offset 22)"
+    )
+    assert info.value.line == 3
+
+
+@pytest.mark.parametrize("key", ["goal", "name", "definition"])
+def test_a_colon_and_space_in_a_text_value_says_to_quote_it(tmp_path: Path, key: str) -> None:
+    # "mapping values are not allowed in this context" said nothing of the colon in the goal
+    text = (
+        "plan:\n  id: t\n  name: T\nmodules:\n  - id: m\n"
+        f"    {key}: Sales up 30% (vs. Q2): 1.3M\n    owner: Li Na\n"
+    )
+    path = write(tmp_path, text)
+    run = run_cli("validate", path)
+    assert run.code == 1
+    assert (
+        f"{path}:6: the value of `{key}:` holds a colon and a space (Sales up 30% (vs. Q2): 1.3M)"
+    ) in run.stdout
+    assert f'hint: quote it: `{key}: "Sales up 30% (vs. Q2): 1.3M"`' in run.stdout
+    assert "mapping values are not allowed" not in run.stdout
+
+
+def test_a_colon_in_another_field_keeps_the_parsers_message(tmp_path: Path) -> None:
+    path = write(tmp_path, "plan:\n  id: t\n  owner: a: b\n")
+    run = run_cli("validate", path)
+    assert "not valid YAML: mapping values are not allowed" in run.stdout

@@ -97,3 +97,43 @@ def test_the_contract_plans_are_free_of_warnings() -> None:
         run = run_cli("validate", "--strict", "--lang", "en", plan)  # 双11 says lang: zh
         assert run.code == 0, run.stdout
         assert "0 warnings" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("goal", "numbers"),
+    [
+        ("双11当天GMV破亿", [100000000]),
+        ("年度GMV过亿", [100000000]),
+        ("GMV上亿", [100000000]),
+        ("年底前粉丝过万", [10000]),
+        ("粉丝破万", [10000]),
+        ("年底前GMV破千万", [10000000]),
+        ("Boost 3C category sales to 500万", [5000000]),  # 3C is a name, not 3
+    ],
+)
+def test_goal_numbers_read_a_round_figure_passed(goal: str, numbers: list[int]) -> None:
+    assert goal_numbers(goal) == [Decimal(n) for n in numbers]
+
+
+def test_a_round_figure_passed_matches_its_target(tmp_path: Path) -> None:
+    text = mutate("goal: Online sales of 500,000 CNY by 31 March 2024", "goal: 线上销售额破亿")
+    text = mutate("role: revenue, target: 500000,", "role: revenue, target: 100000000,", text)
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 0, run.stdout
+    assert "(0 errors, 0 warnings)" in run.stdout
+    text = mutate("goal: 线上销售额破亿", "goal: 线上销售额破万", text)
+    _warns(tmp_path, text, "the goal names 10000, which matches none of its KPI targets")
+
+
+def test_a_goal_refused_as_vague_gets_no_target_warning(tmp_path: Path) -> None:
+    # the 5 of 5-star is no target: one finding, the vague goal, not also "the goal names 5"
+    text = mutate(
+        "goal: Online sales of 500,000 CNY by 31 March 2024",
+        "goal: Increase the number of 5-star reviews",
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "the goal 'Increase the number of 5-star reviews' is not measurable" in run.stdout
+    assert "goal_target_mismatch" not in run.stdout
+    assert "the goal names 5" not in run.stdout
+    assert "(1 error, 0 warnings)" in run.stdout

@@ -590,3 +590,78 @@ def test_a_rate_from_sources_with_different_fixed_lines_is_a_warning(tmp_path: P
     )
     same = f"sources:\n  a:\n{one}    fixed: {{line: search}}\n  b:\n{one}    fixed: {{line: search}}\n"
     assert _rate_warnings(tmp_path, same) == []
+
+
+@pytest.mark.parametrize(("written", "code"), [("RMB", "CNY"), ("YEN", "JPY")])
+def test_a_plan_currency_named_by_another_name_is_refused_with_its_iso_code(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    # RMB was taken as a currency of its own: every CNY, 元 or ¥ spend KPI was "another currency"
+    text = mutate("currency: CNY", f"currency: {written}")
+    finding = only_error(tmp_path, text)
+    assert (finding.path, finding.line, finding.code) == ("plan.currency", 6, "currency_not_iso")
+    assert f"{written!r} is not an ISO 4217 currency code: it is a name of {code}" in (
+        finding.message
+    )
+    assert str(finding.hint).startswith(f"write {code}, its ISO 4217 code")
+
+
+def test_a_plan_currency_that_is_no_iso_code_is_refused(tmp_path: Path) -> None:
+    finding = only_error(tmp_path, mutate("currency: CNY", "currency: XYZ"))
+    assert (finding.path, finding.code) == ("plan.currency", "currency_not_iso")
+    assert "'XYZ' is not an ISO 4217 currency code" in finding.message
+    assert "ISO 4217 code in capitals" in str(finding.hint)
+
+
+def test_a_lowercase_currency_alias_is_told_its_iso_code(tmp_path: Path) -> None:
+    finding = only_error(tmp_path, mutate("currency: CNY", "currency: rmb"))
+    assert finding.path == "plan.currency"
+    assert str(finding.hint).startswith("write CNY, its ISO 4217 code")
+
+
+@pytest.mark.parametrize("currency", ["CNY", "USD", "EUR", "JPY", "HKD"])
+def test_iso_plan_currencies_are_accepted(tmp_path: Path, currency: str) -> None:
+    text = mutate("currency: CNY", f"currency: {currency}")
+    codes = {f.code for f in check_plan_file(write(tmp_path, text)).errors}
+    assert "currency_not_iso" not in codes
+
+
+def test_the_currency_error_in_chinese(tmp_path: Path) -> None:
+    run = run_cli(
+        "validate", "--lang", "zh", write(tmp_path, mutate("currency: CNY", "currency: RMB"))
+    )
+    assert run.code == 1
+    assert "'RMB' 不是 ISO 4217 货币代码，而是 CNY 的别称" in run.stdout
+    assert "写 CNY（ISO 4217 代码）" in run.stdout
+
+
+@pytest.mark.parametrize("name", ["应急预备金", "contingency"])
+def test_the_reserve_listed_as_a_budget_line_is_pointed_at(tmp_path: Path, name: str) -> None:
+    # "remove 12,000 across the lines" sent people hunting: the line repeating it is the fault
+    text = mutate("    labour: 28000\n", f"    labour: 28000\n    {name}: 12000\n")
+    finding = only_error(tmp_path, text)
+    assert (finding.path, finding.code) == (f"budget.lines.{name}", "lines_mismatch")
+    assert finding.line == line_of(text, f"{name}: 12000")
+    assert finding.message == (
+        f"budget line {name!r} (12,000) is the reserve listed again: lines plus the reserve "
+        "come to 112,000, not the total 100,000"
+    )
+    assert str(finding.hint).startswith(f"remove the line {name!r}: the reserve is")
+
+
+def test_a_line_named_as_the_reserve_is_chosen_among_equal_amounts(tmp_path: Path) -> None:
+    text = mutate(
+        "    labour: 28000\n", "    labour: 16000\n    events: 12000\n    备用金: 12000\n"
+    )
+    finding = only_error(tmp_path, text)
+    assert finding.path == "budget.lines.备用金"
+
+
+def test_an_excess_of_the_reserve_without_such_a_line_keeps_the_sum_message(
+    tmp_path: Path,
+) -> None:
+    text = mutate("    labour: 28000\n", "    labour: 40000\n")
+    finding = only_error(tmp_path, text)
+    assert finding.path == "budget.lines"
+    assert "come to 112,000, not the total 100,000" in finding.message
+    assert str(finding.hint) == "remove 12,000 across the lines"

@@ -366,3 +366,126 @@ def test_english_numbers_in_words_are_quantities(goal: str) -> None:
 )
 def test_one_compounds_and_words_ending_in_fold_are_no_quantity(goal: str) -> None:
     assert vague_reason(goal) is not None
+
+
+# QA round 37: a round figure passed (破亿, 过万) is a number; 破亿 is 100,000,000
+@pytest.mark.parametrize(
+    "goal",
+    ["双11当天GMV破亿", "年度GMV过亿", "GMV上亿", "年底前粉丝过万", "粉丝破万", "年底前GMV破千万"],
+)
+def test_a_round_figure_passed_is_a_quantity(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+# Digits inside a product or jargon name are no quantity: the goal is still vague
+NAMES_WITH_DIGITS = [
+    "Improve B2B lead quality",
+    "Improve 5G package adoption",
+    "提升O2O转化",
+    "Boost 3C category sales",
+    "Omnichannel growth across 1P and 3P",
+    "Improve engagement on TikTok in 2H",
+    "Grow K12 enrollments",
+    "Grow COVID-19 recovery sales",
+    "Web3 brand awareness",
+    "增加3C品类销量",
+    "提升iPhone15销量",
+    "提升H5页面转化",
+]
+
+
+@pytest.mark.parametrize("goal", NAMES_WITH_DIGITS)
+def test_digits_in_a_name_do_not_make_a_goal_measurable(goal: str) -> None:
+    assert vague_reason(goal) is not None
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Reach 50k sign-ups by Dec 31",
+        "Get to 1M followers by Q4",
+        "GMV 2.5bn by FY end",
+        "年底前GMV达到5000w",
+        "3x ROAS on Meta",
+        "GMV 10万",
+        "Rank top 3 for sunscreen on Baidu by July",
+        "Top3 in category by Q4",
+        "ROAS 4+ by end of Q4",
+        "Lift CTR by 0.5pp by Q4",
+        "Win back 1.5k lapsed customers by Dec 31",
+        "Q4 pipeline $2.5MM",
+        "$250K pipeline by Q4",
+        "Rank 1st in category",
+        "GMV2000万",
+        "10W+阅读的笔记 20 篇",
+        "Increase awareness of 4K TVs",  # K is a thousand: may stay
+        "Grow B2B leads to 500 by Q4",
+        "Boost 3C category sales to 500万",
+    ],
+)
+def test_magnitudes_units_and_ranks_glued_to_digits_stay_quantities(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Double down on social",
+        "Double-digit revenue growth in H2",
+        "Double digits growth on Tmall",
+        "two-digit growth",
+        "实现两位数增长",
+        "Grow sales in the second half",
+        "Improve brand awareness on behalf of the group",
+        "Work with a third-party agency",
+    ],
+)
+def test_idioms_with_number_words_are_no_quantity(goal: str) -> None:
+    assert vague_reason(goal) is not None
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Double sales by Q4",
+        "Double newsletter subscribers by year end",
+        "销售额翻一番",
+        "Triple webinar sign-ups by 31 Dec",
+        "Cut CPL by half by Q4",
+        "Cut CPL by a third by Q4",
+        "Cut CPL by a quarter by Q4",
+        "Cut CAC by one-fifth",
+        "Two-thirds of leads qualified",
+        "12月底前获客成本降低三分之一",
+        "天猫防晒类目排名第一",
+        "天猫防晒类目排名第1",
+        "小红书热榜位列第三",
+    ],
+)
+def test_doubling_fractions_and_ranks_are_quantities(goal: str) -> None:
+    assert vague_reason(goal) is None
+
+
+def test_a_goal_cut_by_a_comment_says_so(tmp_path: Path) -> None:
+    # `#` after a space starts a YAML comment: the goal read as "Be", refused without a why
+    text = mutate(
+        "goal: Online sales of 500,000 CNY by 31 March 2024",
+        "goal: Be #1 on Tmall for sunscreen by 11.11",
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "the goal 'Be' is not measurable" in run.stdout
+    assert (
+        "hint: ` #` starts a comment in YAML, so only 'Be' was read: quote the goal, "
+        '`goal: "Be #1 on Tmall for sunscreen by 11.11"`'
+    ) in run.stdout
+
+
+def test_a_quoted_goal_with_a_hash_gets_the_usual_hint(tmp_path: Path) -> None:
+    text = mutate(
+        "goal: Online sales of 500,000 CNY by 31 March 2024", 'goal: "Raise awareness #brand"'
+    )
+    run = run_cli("validate", write(tmp_path, text))
+    assert run.code == 1
+    assert "starts a comment" not in run.stdout
+    assert "hint: rewrite it measurably" in run.stdout

@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
     ),
     "file.not_utf8": "the {what} file is not UTF-8 (byte {byte} at offset {offset})",
     "file.not_utf8.hint": "save the file as UTF-8; most editors offer it under 'Save with encoding'",
+    "file.bad_unicode": (
+        "the {what} file starts with a {encoding} byte-order mark but is not valid {encoding} "
+        "(at byte offset {offset})"
+    ),
     "file.nul_bytes": "the {what} file contains NUL bytes; it is not a text file",
     "yaml.nul_escape": "a quoted value writes a NUL character (an escape such as \\0 or \\x00); "
     "no store can keep it",
@@ -76,6 +80,10 @@ MESSAGES: dict[str, str] = {
     "yaml.reserved_start.hint": "quote it: `{fixed}`",
     "yaml.two_documents": "the file holds more than one YAML document",
     "yaml.two_documents.hint": "a plan file holds one plan; remove the '---' separator",
+    "yaml.colon_in_value": (
+        "the value of `{field}:` holds a colon and a space ({value}): YAML reads it as another "
+        "key and value, and is not valid here"
+    ),
     "yaml.invalid": "not valid YAML: {problem}",
     "yaml.invalid.hint": "check indentation, colons and quotes on this line and the one before",
     # the plan model
@@ -188,6 +196,14 @@ MESSAGES: dict[str, str] = {
     "validate.hint_less_than": "write a number less than {limit}",
     "validate.bad_id": "{value} is not a valid {field!r}",
     "validate.hint_currency": "write the currency's ISO 4217 code in capitals, e.g. CNY or USD",
+    "validate.currency_alias": (
+        "{value!r} is not an ISO 4217 currency code: it is a name of {code}, and KPIs in {code} "
+        "would count as another currency"
+    ),
+    "validate.currency_alias.hint": (
+        "write {code}, its ISO 4217 code (KPI units may still say {value})"
+    ),
+    "validate.currency_unknown": "{value!r} is not an ISO 4217 currency code",
     "validate.hint_plan_id": (
         "a plan id uses letters, digits, '-', '_' and '.', starting with a letter or digit, "
         "e.g. 2026-q1-growth"
@@ -269,6 +285,9 @@ MESSAGES: dict[str, str] = {
         'rewrite it measurably, e.g. "brand keyword searches +30 % by 30 Sep 2023" or '
         '"9 月 30 日前品牌词搜索量提升 30%"; the numbers are checked by the module\'s KPIs'
     ),
+    "validate.cut_by_comment.hint": (
+        "` #` starts a comment in YAML, so only {value!r} was read: quote the goal, `{fixed}`"
+    ),
     "validate.vague_phrase": (
         "the goal {goal!r} is vague: {phrase!r} is a known unmeasurable phrasing ({label}) "
         "and the goal names no number"
@@ -303,6 +322,14 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.lines_mismatch.hint_add": "add {amount} across the lines",
     "validate.lines_mismatch.hint_remove": "remove {amount} across the lines",
+    "validate.reserve_listed_as_line": (
+        "budget line {line!r} ({amount}) is the reserve listed again: lines plus the reserve "
+        "come to {sum}, not the total {total}"
+    ),
+    "validate.reserve_listed_as_line.hint": (
+        "remove the line {line!r}: the reserve is `budget.reserve` and is not listed under "
+        "`lines`, which add up to the total minus the reserve"
+    ),
     "validate.module_without_budget": (
         "module {module!r} has no budget but its actions plan {planned}"
     ),
@@ -1440,7 +1467,8 @@ MESSAGES.update(
             "give the rate the same budget line and ref as the stored value (the file then "
             "corrects it), map the column that tells the lines apart as the source's "
             "`channel:` (each line a channel of its own), or record the rate's numerator and "
-            "denominator"
+            "denominator; to move the rate to this line on purpose, ingest again with --force "
+            "(the stored value is kept in the history)"
         ),
         "store.owner_clash_channel": "{kpi} on {day} in channel {channel}",
         "store.owner_clash.hint": (

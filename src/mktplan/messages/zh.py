@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "file.unreadable.hint": "检查运行 mktplan 的用户能否读取该文件并进入其所在文件夹（ls -l）",
     "file.not_utf8": "计划文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）",
     "file.not_utf8.hint": "把文件另存为 UTF-8；多数编辑器在“编码保存”中提供此选项",
+    "file.bad_unicode": "计划文件以 {encoding} 字节顺序标记开头，但不是有效的 {encoding}（字节偏移 {offset} 处）",
     "file.nul_bytes": "计划文件含有 NUL 字节，不是文本文件",
     "yaml.nul_escape": "带引号的值写出了 NUL 字符（\\0 或 \\x00 这样的转义），数据库无法保存",
     "yaml.nul_escape.hint": "删掉值里的这个转义",
@@ -55,6 +56,9 @@ MESSAGES: dict[str, str] = {
     "yaml.reserved_start.hint": "加上引号：`{fixed}`",
     "yaml.two_documents": "文件中有不止一个 YAML 文档",
     "yaml.two_documents.hint": "一个计划文件只放一个计划；删除 '---' 分隔线",
+    "yaml.colon_in_value": (
+        "`{field}:` 的值含有冒号加空格（{value}）：YAML 把它读作另一个键和值，此处无效"
+    ),
     "yaml.invalid": "不是有效的 YAML：{problem}",
     "yaml.invalid.hint": "检查这一行和上一行的缩进、冒号和引号",
     # the plan model
@@ -140,6 +144,11 @@ MESSAGES: dict[str, str] = {
     "validate.hint_less_than": "写一个小于 {limit} 的数",
     "validate.bad_id": "{value} 不是有效的 {field!r}",
     "validate.hint_currency": "货币写 ISO 4217 代码（大写），例如 CNY 或 USD",
+    "validate.currency_alias": (
+        "{value!r} 不是 ISO 4217 货币代码，而是 {code} 的别称；以 {code} 计的 KPI 会被当作另一种货币"
+    ),
+    "validate.currency_alias.hint": "写 {code}（ISO 4217 代码）；KPI 单位仍可写 {value}",
+    "validate.currency_unknown": "{value!r} 不是 ISO 4217 货币代码",
     "validate.hint_plan_id": "活动编号由字母、数字、-、_ 和 . 组成，以字母或数字开头，例如 2026-q1-growth",
     "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",
     "validate.not_mapping": "{field!r} 必须是字段映射，而不是 {type}",
@@ -198,6 +207,9 @@ MESSAGES: dict[str, str] = {
         '改写为可衡量的目标，例如 "9 月 30 日前品牌词搜索量提升 30%" 或 '
         '"brand keyword searches +30 % by 30 Sep 2023"；其中的数值由模块的 KPI 检验'
     ),
+    "validate.cut_by_comment.hint": (
+        "在 YAML 中 ` #` 开始注释，所以只读到了 {value!r}：给目标加上引号，`{fixed}`"
+    ),
     "validate.vague_phrase": (
         "目标 {goal!r} 含糊：{phrase!r} 是常见的不可衡量说法（{label}），且目标中没有数值"
     ),
@@ -226,6 +238,12 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.lines_mismatch.hint_add": "在各科目中共增加 {amount}",
     "validate.lines_mismatch.hint_remove": "在各科目中共减少 {amount}",
+    "validate.reserve_listed_as_line": (
+        "预算科目 {line!r}（{amount}）重复列出了应急预备金：科目加预备金共 {sum}，不等于总预算 {total}"
+    ),
+    "validate.reserve_listed_as_line.hint": (
+        "删除科目 {line!r}：预备金写在 `budget.reserve`，不列入 `lines`；各科目之和等于总预算减预备金"
+    ),
     "validate.module_without_budget": "模块 {module!r} 没有预算，但其任务计划花费 {planned}",
     "validate.module_without_budget.hint": "给模块写上 `budget:`，至少等于其任务预算之和",
     "validate.actions_over_budget": (
@@ -1094,7 +1112,8 @@ MESSAGES.update(
         "store.rate_split_none": "无预算科目和 ref",
         "store.rate_split.hint": (
             "请让该比率使用与已存值相同的预算科目和 ref（本文件即为更正），或把区分科目的列映射为来源的 "
-            "`channel:`（每个科目各为一个渠道），或记录该比率的分子和分母"
+            "`channel:`（每个科目各为一个渠道），或记录该比率的分子和分母；如确要把该比率移到本科目下，"
+            "请加 --force 重新导入（已存值保留在历史记录中）"
         ),
         "store.owner_clash_channel": "{kpi} {day} 渠道 {channel}",
         "store.owner_clash.hint": (

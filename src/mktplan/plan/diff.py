@@ -24,6 +24,7 @@ from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.i18n import Msg, labels, message, msg
 from mktplan.plan import model as plan_model
 from mktplan.plan.git import run_git
+from mktplan.plan.loader import text_of
 from mktplan.plan.model import Action, Alert, Kpi, Module, Plan
 from mktplan.plan.validate import PlanCheck, check_plan_file
 from mktplan.render.numbers import md_cell, without_controls
@@ -676,7 +677,7 @@ def read_at_rev(path: Path, rev: str) -> GitVersion:
             hint=msg("diff.not_at_rev.hint", path=relative, rev=rev),
         )
     try:
-        text = shown.stdout.decode("utf-8-sig")
+        text = text_of(shown.stdout)
     except UnicodeDecodeError:
         raise PlanError(
             msg("diff.not_utf8", label=label), file=label, hint=msg("diff.not_utf8.hint")

@@ -81,6 +81,11 @@ class LoadedYaml:
             return None
         return found.group() if type(read) is type(value) and read == value else None
 
+    def source_line(self, line: int) -> str | None:
+        """The text of the 1-based ``line`` of the source, or None past its end."""
+        lines = self._lines
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
     def mark(self, loc: Loc) -> Mark | None:
         """The mark of ``loc`` or of its nearest ancestor that has one."""
         probe = tuple(loc)
@@ -409,6 +414,32 @@ def explain_mistake(text: str, line: int) -> tuple[int, Msg, Msg] | None:
     return None
 
 
+# a text field whose plain value holds ": " (goal: Sales up 30% (vs. Q2): 1.3M)
+_TEXT_WITH_COLON = re.compile(
+    r"^(\s*(?:-\s+)?)(goal|name|definition|audience|background|issue)(\s*:\s+)"
+    r"([^'\"\s{\[].*?:\s.*?)\s*$"
+)
+
+
+def explain_colon_in_value(text: str, line: int) -> tuple[int, Msg, Msg] | None:
+    """(line, message, hint) when YAML's "mapping values are not allowed" at ``line`` comes
+    from a colon and a space inside a text field's unquoted value; None otherwise."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    found = _TEXT_WITH_COLON.match(lines[line - 1])
+    if found is None:
+        return None
+    value = found[4]
+    quote = "'" if '"' in value else '"'
+    fixed = f"{found[2]}{found[3]}{quote}{value}{quote}"
+    return (
+        line,
+        msg("yaml.colon_in_value", field=found[2], value=value),
+        msg("yaml.reserved_start.hint", fixed=fixed.strip()),
+    )
+
+
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document; raise :class:`PlanError` with a location on any problem."""
     restore = None
@@ -433,7 +464,11 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         problem = exc.problem or "malformed YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        explained = explain_mistake(text, mark.line + 1) if mark else None
+        explained = None
+        if mark and (exc.problem or "").startswith("mapping values are not allowed"):
+            explained = explain_colon_in_value(text, mark.line + 1)
+        if mark and explained is None:
+            explained = explain_mistake(text, mark.line + 1)
         if explained is not None:
             line, message, hint = explained
             raise PlanError(message, file=file, line=line, hint=hint) from None
@@ -481,18 +516,51 @@ def read_text_file(path: Path, *, what: str = "plan") -> str:
     return decode_text(raw, name, what=what)
 
 
+# Byte-order marks and the encodings they announce, UTF-32 first: its little-endian mark
+# begins with UTF-16's. YAML 1.2 (spec 5.2) reads all of them; Notepad's "Unicode" is UTF-16.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def encoding_of(raw: bytes) -> tuple[str, int]:
+    """The encoding a text file's bytes are in, by their byte-order mark (UTF-8 without
+    one), and the mark's length in bytes."""
+    return next(((codec, len(bom)) for bom, codec in _BOMS if raw.startswith(bom)), ("utf-8", 0))
+
+
+def text_of(raw: bytes) -> str:
+    """The text of a file's bytes, decoded by their byte-order mark (UTF-8 without one) and
+    the mark dropped; raises UnicodeDecodeError."""
+    codec, skip = encoding_of(raw)
+    return raw[skip:].decode(codec)
+
+
 def decode_text(raw: bytes, name: str, *, what: str = "plan") -> str:
-    """The text of a file's bytes (UTF-8, BOM dropped), or a PlanError a user can act on."""
+    """The text of a file's bytes (UTF-8, or UTF-16 or UTF-32 with a byte-order mark; the mark
+    dropped), or a PlanError a user can act on."""
     if len(raw) > MAX_BYTES:
         raise PlanError(msg("file.over_limit", what=what, max=f"{MAX_BYTES:,}"), file=name)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    codec, skip = encoding_of(raw)
+    body = raw[skip:]
     try:
-        text = raw.decode("utf-8")
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = body[: exc.start].decode(codec, "replace").count("\n") + 1
+        offset = skip + exc.start
+        if codec != "utf-8":
+            raise PlanError(
+                msg("file.bad_unicode", what=what, encoding=codec[:6].upper(), offset=offset),
+                file=name,
+                line=line,
+                hint=msg("file.not_utf8.hint"),
+            ) from None
         raise PlanError(
-            msg("file.not_utf8", what=what, byte=f"0x{raw[exc.start]:02x}", offset=exc.start),
+            msg("file.not_utf8", what=what, byte=f"0x{raw[offset]:02x}", offset=offset),
             file=name,
             line=line,
             hint=msg("file.not_utf8.hint"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from mktplan.errors import InvalidValue
 from mktplan.i18n import msg
 from mktplan.plan import bounds
-from mktplan.vocab import is_percent, is_ratio
+from mktplan.vocab import CURRENCY_SPELLINGS, ISO_4217, is_percent, is_ratio
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -378,6 +379,31 @@ class StatusThresholds(StrictModel):
     )
 
 
+def currency_named(text: str) -> str | None:
+    """The ISO 4217 code ``text`` is another name of (RMB, rmb: CNY), or None."""
+    folded = text.strip().casefold()
+    return next((code for code, names in CURRENCY_SPELLINGS.items() if folded in names), None)
+
+
+def _iso_currency(value: str) -> str:
+    """Refuse a code that is no ISO 4217 code: RMB would be taken as a currency of its own,
+    and every KPI in CNY, 元 or ¥ refused as "another currency"."""
+    if value in ISO_4217:
+        return value
+    code = currency_named(value)
+    if code is not None:
+        raise bounds.refuse(
+            msg("validate.currency_alias", value=value, code=code),
+            msg("validate.currency_alias.hint", value=value, code=code),
+            kind="currency_not_iso",
+        )
+    raise bounds.refuse(
+        msg("validate.currency_unknown", value=value),
+        msg("validate.hint_currency"),
+        kind="currency_not_iso",
+    )
+
+
 class PlanInfo(StrictModel):
     id: Annotated[str, StringConstraints(pattern=PLAN_ID_PATTERN, max_length=80)] = Field(
         description="The plan's registered id (活动编号); keys its data in the store."
@@ -387,9 +413,9 @@ class PlanInfo(StrictModel):
     period: Period = Field(
         description="The plan period; every due date, action and review falls inside it."
     )
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
-        default="CNY", description="ISO 4217 code of all money in the plan."
-    )
+    currency: Annotated[
+        str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_currency)
+    ] = Field(default="CNY", description="ISO 4217 code of all money in the plan.")
     cadence: Cadence = Field(
         default="weekly", description="How often data arrive; older data are reported stale."
     )

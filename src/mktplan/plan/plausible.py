@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mktplan.errors import Finding
 from mktplan.i18n import msg
 from mktplan.plan.model import Module
-from mktplan.plan.vague import strip_dates
+from mktplan.plan.vague import strip_dates, strip_names, vague_message
 
 if TYPE_CHECKING:
     from mktplan.plan.rules import Context
@@ -31,20 +31,33 @@ _QUANTITY = re.compile(
     r"(?![a-z])\s*([%％])?",
     re.I,
 )
+# a round figure passed: 破亿 is 100,000,000, 过万 10,000, 破千万 10,000,000, 过千 1,000
+_PASSED = re.compile(r"[破过過上]([十百千]?)([万萬亿億])|[破过過]([千百])(?!度)")
+_DIGIT_SCALES = {
+    "": 1, "十": 10, "百": 100, "千": 1_000, "万": 10_000, "萬": 10_000,
+    "亿": 10**8, "億": 10**8,
+}  # fmt: skip
 TOLERANCE = Decimal("0.005")  # "1.3 million" for 1,296,000 is the same number
 
 
 def goal_numbers(goal: str) -> list[Decimal]:
     """The quantities a goal names, in units: "70 万元" is 700000, "1.6 万" 16000, "5 %" 5.
-    Dates and event names (by 31 July 2023, 双11) are not quantities."""
+    破亿 is 100000000, 过万 10000. Dates, event names (by 31 July 2023, 双11) and names with
+    digits (B2B, 5G) are not quantities."""
     numbers: list[Decimal] = []
-    for match in _QUANTITY.finditer(strip_dates(goal)):
+    text = strip_names(strip_dates(goal))
+    for match in _QUANTITY.finditer(text):
         try:
             value = Decimal(match[1].replace(",", "").replace("，", ""))
         except InvalidOperation:  # pragma: no cover - the pattern admits digits only
             continue
         scale = _SCALES.get((match[2] or "").lower(), Decimal(1))
         numbers.append(value * scale)
+    for passed in _PASSED.finditer(text):
+        if passed[2]:  # 破千万: 千 times 万
+            numbers.append(Decimal(_DIGIT_SCALES[passed[1]] * _DIGIT_SCALES[passed[2]]))
+        else:
+            numbers.append(Decimal(_DIGIT_SCALES[passed[3]]))
     return numbers
 
 
@@ -78,6 +91,8 @@ def goals_match_targets(ctx: Context) -> Iterator[Finding]:
         targets = _module_targets(module)
         if not said or not targets:
             continue  # a goal without numbers is the SMART rule's finding
+        if vague_message(module.goal, targets) is not None:
+            continue  # refused as not measurable: its numbers are no target to compare
         if not any(_close(number, target) for number in said for target in targets):
             shown = ", ".join(_plain(t) for t in targets[:5])
             yield ctx.warning(

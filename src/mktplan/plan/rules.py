@@ -117,7 +117,8 @@ def smart_goals(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 ("modules", m, "goal"),
                 msg("validate.vague_goal", module=module.id, reason=reason),
-                msg("validate.vague_goal.hint"),
+                _cut_by_comment(ctx, ("modules", m, "goal"), module.goal)
+                or msg("validate.vague_goal.hint"),
                 code="vague_goal",
             )
         if not any(k.target is not None and k.due is not None for k in module.kpis):
@@ -128,6 +129,22 @@ def smart_goals(ctx: Context) -> Iterator[Finding]:
                 msg("validate.no_measurable_kpi.hint"),
                 code="no_measurable_kpi",
             )
+
+
+def _cut_by_comment(ctx: Context, loc: Loc, value: str) -> Msg | None:
+    """The hint for a plain value that ` #` cut short (`goal: Be #1 on Tmall` reads as "Be"),
+    or None when the value's line holds no comment after it."""
+    mark = ctx.loaded.marks.get(loc)
+    source = ctx.loaded.source_line(mark.line) if mark else None
+    if mark is None or source is None:
+        return None
+    rest = source[mark.column - 1 :]
+    if not rest.startswith(value) or not re.match(r"[ \t]+#", rest[len(value) :]):
+        return None  # quoted, or no comment: the value is as written
+    written = rest.rstrip()
+    quote = "'" if '"' in written else '"'
+    key = str(loc[-1])
+    return msg("validate.cut_by_comment.hint", value=value, fixed=f"{key}: {quote}{written}{quote}")
 
 
 def reserve_share(ctx: Context) -> Iterator[Finding]:
@@ -195,6 +212,21 @@ def budget_lines(ctx: Context) -> Iterator[Finding]:
         lines = sum(budget.lines.values(), Decimal(0))
         if lines + reserve != total:
             gap = total - reserve - lines
+            listed = _reserve_line(budget.lines, reserve) if -gap == reserve else None
+            if listed is not None:
+                yield ctx.finding(
+                    ("budget", "lines", listed),
+                    msg(
+                        "validate.reserve_listed_as_line",
+                        line=listed,
+                        amount=_money(reserve),
+                        sum=_money(lines + reserve),
+                        total=_money(total),
+                    ),
+                    msg("validate.reserve_listed_as_line.hint", line=listed),
+                    code="lines_mismatch",
+                )
+                return
             yield ctx.finding(
                 ("budget", "lines"),
                 msg(
@@ -212,6 +244,18 @@ def budget_lines(ctx: Context) -> Iterator[Finding]:
                 ),
                 code="lines_mismatch",
             )
+
+
+# how a budget line that is the reserve is named: 应急预备金, 预备金, 备用金, contingency
+_RESERVE_NAME = re.compile(r"预备|預備|备用|備用|应急|應急|储备|儲備|reserve|contingenc", re.I)
+
+
+def _reserve_line(lines: dict[str, Decimal], reserve: Decimal) -> str | None:
+    """The budget line that repeats the reserve (its amount, a reserve's name first), or
+    None when no line's amount is the reserve."""
+    same = [name for name, amount in lines.items() if reserve and amount == reserve]
+    named = [name for name in same if _RESERVE_NAME.search(str(name))]
+    return next(iter(named or same), None)
 
 
 def action_budgets(ctx: Context) -> Iterator[Finding]:

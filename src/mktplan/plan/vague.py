@@ -115,11 +115,22 @@ _NUMBER = re.compile(
     # 一个, "a": 打造一个品牌 names no quantity)
     # (not a span of time: 三个月内, 前两周, 前三天 say when)
     rf"|(?:[二两兩三四五六七八九十百千]|一[十百千])[一二两兩三四五六七八九十百千]*\s*{MEASURE_WORDS}"
-    r"(?!\s*(?:月|星期|小时|小時|钟|鐘|季度|工作日|周|週|天|年))"
+    # (nor a number of digits: 两位数增长 is "double-digit growth")
+    r"(?!\s*(?:月|星期|小时|小時|钟|鐘|季度|工作日|周|週|天|年|数|數))"
     r"|前[一二两兩三四五六七八九十]+(?:名|位|强|強|(?![一二两兩三四五六七八九十个個天日周週月年季小时時期]))"
     r"|第[一二三四五六七八九十]+[名位]"
     r"|百分之[零〇一二两兩三四五六七八九十百点點]+|一半|[减減]半"
-    r"|double|triple|quadruple|half|halve[sd]?"
+    # a fraction: 三分之一, by a third, one-fifth, two-thirds (not a third party)
+    r"|[一二两兩三四五六七八九十]+分之[一二两兩三四五六七八九十]+"
+    r"|\b(?:by|to|of|than)\s+(?:a|one)[\s-]+(?:third|quarter|fifth|tenth)\b(?![\s-]*part)"
+    r"|\b(?:one|two|three|four)[\s-](?:thirds?|quarters|fifths?|tenths?)\b(?![\s-]*part)"
+    # a round figure passed: 破亿, 过亿, 上亿 (100,000,000), 破万, 过万, 上万, 破千万, 过千
+    r"|[破过過上](?:[十百千](?=[万萬亿億]))?[万萬亿億]|[破过過][千百](?!度)"
+    # a rank: 排名第一, 位列第三 (as 第一名)
+    r"|(?:排名|排行|位列|位居|名列)\s*第?\s*[一二三四五六七八九十]+"
+    # not idioms: double down, double-digit, the second half (a period), half-year
+    r"|\b(?:double|triple|quadruple)\b(?![\s-]*(?:down|digits?|check|click)\b)"
+    r"|(?<!first\s)(?<!second\s)\bhalf\b(?![\s-]*(?:years?|yearly|term|time)\b)|\bhalve[sd]?\b"
     rf"|\b(?:{_WORDS})(?:-(?:one|{_WORDS}))?\b(?=\s*(?:%|[a-z0-9]))(?!-)"
     r"|\b(?:one|a)\s+(?:hundred|thousand|million|billion)\b"
     rf"|\b(?:dozen|twice|(?:{_WORDS}|hundred|thousand)-?fold)\b",
@@ -205,17 +216,52 @@ def strip_dates(text: str, *, spans: bool = True) -> str:
 _DIGITS = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 _SIGNS = frozenset("+-±×xX¥￥$€£")
 
+# A digit glued to letters is part of a name (B2B, O2O, 5G, 3C, 1P, K12, Web3, COVID-19, 2H,
+# H5), unless the letters are a magnitude, a unit or an ordinal (50k, 1M, 2.5bn, 5000w, 3x,
+# 0.5pp, 24h, 1st) or say a rank (top3, No1); a letter prefix before digits and a Chinese
+# unit or a sign (GMV2000万, NPS50+, CTR2%) names the metric, not the thing.
+_GLUED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+-(?=\d))?(?:[A-Za-z0-9]|(?<=\d)[.,](?=\d))+")
+_MEASURED = re.compile(r"((?i:top|no|x)-?)?\d+(?:[.,]\d+)*([A-Za-z]*)")
+_MAGNITUDES = frozenset(
+    {"", "k", "K", "m", "M", "mm", "MM", "mn", "bn", "b", "w", "W", "kw", "x", "X"}
+    | {"pp", "ppt", "pt", "pts", "bp", "bps", "pct", "st", "nd", "rd", "th"}
+    | {"h", "hr", "hrs", "min", "mins", "s", "sec", "secs", "ms", "kg", "g", "km", "ml"}
+)
+_METRIC_NUMBER = re.compile(r"[A-Za-z]+-?\d+(?:[.,]\d+)*")
+_UNIT_AFTER = re.compile(rf"[万萬亿億千百元块塊倍成%％+:：]|{MEASURE_WORDS}")
+
+
+def _is_name(text: str, token: re.Match[str]) -> bool:
+    """Whether ``token``, letters and digits glued together in ``text``, is a name."""
+    word = token.group()
+    if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
+        return False
+    if token.start() and text[token.start() - 1] in _SIGNS:
+        return False  # $2B, +5k: an amount
+    measured = _MEASURED.fullmatch(word)
+    if measured and measured[2] in _MAGNITUDES:
+        return False
+    after = text[token.end() : token.end() + 1]
+    return not (_METRIC_NUMBER.fullmatch(word) and after and _UNIT_AFTER.match(after))
+
+
+def strip_names(text: str) -> str:
+    """``text`` without the names that hold digits (B2B, 5G, 3C, K12, Web3, COVID-19)."""
+    return _GLUED.sub(lambda m: " " if _is_name(text, m) else m.group(), text)
+
 
 # a ratio (ROI 1:3, 投入产出比 1：3.5), not a time of day (10:00)
 _RATIO = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)(?![\d.:])")
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])[:：][0-5]\d")
 _RATIO_WORD = re.compile(r"(?:roi|roas|ratio|比|率).{0,6}$", re.IGNORECASE | re.DOTALL)
+_RANKED = re.compile(r"(?:排名|排行|位列|位居|名列)\s*第?\s*$")
 
 
 def names_quantity(text: str) -> bool:
     """Whether ``text`` (dates and events taken out) names a quantity: a number with its unit
     or noun ("5 %", "70 万元", "2,000 registrations"), a ratio ("ROI 1:3"), a sign or currency
-    ("+30", "¥500") or a number in words."""
+    ("+30", "¥500") or a number in words. Digits in a name (B2B, 5G, Web3) are none."""
+    text = strip_names(text)
     for ratio in _RATIO.finditer(text):
         time = _TIME.fullmatch(ratio.group(0).replace(" ", ""))
         if not time or _RATIO_WORD.search(text[: ratio.start()]):
@@ -225,6 +271,10 @@ def names_quantity(text: str) -> bool:
         before = text[: match.start()].rstrip()[-1:]
         if (after and (after.isalnum() or after in "%％")) or (before and before in _SIGNS):
             return True
+        if after == "+" and _RATIO_WORD.search(text[: match.start()]):
+            return True  # ROAS 4+: at least 4
+        if _RANKED.search(text[: match.start()]):
+            return True  # 排名第1, as 排名第一
     return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
 
 
@@ -233,7 +283,7 @@ def names_target(text: str, targets: Iterable[Decimal]) -> bool:
     wanted = set(targets)
     return bool(wanted) and any(
         Decimal(match.group(0).replace(",", "").replace("，", "")) in wanted
-        for match in _DIGITS.finditer(text)
+        for match in _DIGITS.finditer(strip_names(text))
     )
 
 

@@ -16,7 +16,7 @@ from mktplan.i18n import Msg, msg
 from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
-from mktplan.plan.model import Plan
+from mktplan.plan.model import Plan, currency_named
 from mktplan.plan.partial import (
     KEY,
     error_loc,
@@ -338,7 +338,13 @@ def _explain(
     if kind == "string_pattern_mismatch":
         # currency and the plan's id have patterns of their own: the id hint misled them
         if field_name == "currency":
-            pattern_hint = msg("validate.hint_currency")
+            # usd is USD in small letters; rmb is no code at all: name the code it stands for
+            code = currency_named(value) if isinstance(value, str) else None
+            pattern_hint = (
+                msg("validate.currency_alias.hint", value=value, code=code)
+                if code and code != str(value).strip().upper()
+                else msg("validate.hint_currency")
+            )
         elif loc == ("plan", "id"):
             pattern_hint = msg("validate.hint_plan_id")
         else:
