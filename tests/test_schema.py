@@ -168,6 +168,21 @@ def test_wrong_types_are_rejected(schema: dict[str, Any]) -> None:
     }
 
 
+@pytest.mark.parametrize(("currency", "valid"), [("CNY", True), ("LKR", True), ("RMB", False)])
+def test_the_currency_is_an_iso_code_as_validate_says(
+    schema: dict[str, Any], currency: str, valid: bool, tmp_path: Path
+) -> None:
+    data = load(PLANS / "q3-2023-growth.yaml")
+    data["plan"]["currency"] = currency
+    assert (schema_errors(schema, data, schema, "$") == []) is valid
+    text = (PLANS / "q3-2023-growth.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text.replace("currency: CNY", f"currency: {currency}"), encoding="utf-8")
+    found = run_cli("validate", "-q", "--format", "json", plan)
+    codes = {f["code"] for f in json.loads(found.stdout)["errors"]}
+    assert ("currency_not_iso" not in codes) is valid
+
+
 def test_string_budget_is_rejected(schema: dict[str, Any]) -> None:
     data = load(PLANS / "q3-2023-growth.yaml")
     data["budget"]["total"] = "a lot"

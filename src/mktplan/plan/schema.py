@@ -6,6 +6,7 @@ from typing import Any
 
 from mktplan.plan.model import DIGITS_WRITTEN, Plan
 from mktplan.plan.sources import SCALE_WORDS
+from mktplan.vocab import ISO_4217
 
 SCHEMA_ID = "https://mktplan.invalid/schema/plan.json"
 
@@ -53,6 +54,8 @@ def plan_json_schema() -> dict[str, Any]:
         "one owner, a SMART goal, KPIs and actions, export sources, alerts and reviews."
     )
     _numbers_as_text(schema)
+    # an ISO 4217 code, as validate checks it (RMB is a name of CNY, no code)
+    schema["$defs"]["PlanInfo"]["properties"]["currency"]["enum"] = sorted(ISO_4217)
     scale = schema["$defs"]["Source"]["properties"]["scale"]
     [values] = [option for option in scale["anyOf"] if option.get("type") == "object"]
     values["additionalProperties"] = {
