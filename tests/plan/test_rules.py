@@ -553,6 +553,47 @@ def test_a_percent_formula_dividing_by_100_is_no_such_error(tmp_path: Path, writ
     assert "percent_times_100" not in codes
 
 
+@pytest.mark.parametrize(
+    ("written", "unit", "said"),
+    [
+        ("orders / sales", '"%"', "gives a count per unit of money"),
+        ("sales + orders", '"%"', "adds or subtracts money and a count"),
+        ("orders + visitors", "CNY", "gives a count"),
+        ("sales / orders", "ratio", "gives money per count"),
+    ],
+)
+def test_a_formula_whose_units_do_not_make_its_kpis_is_a_warning(
+    tmp_path: Path, written: str, unit: str, said: str
+) -> None:
+    text = VALID.replace(
+        'unit: "%", formula: orders / visitors,', f"unit: {unit}, formula: {written},", 1
+    )
+    result = check_plan_file(write(tmp_path, text))
+    [warning] = [f for f in result.findings if f.code == "formula_units"]
+    assert (warning.severity, warning.path) == (Severity.WARNING, "modules[0].kpis[3].formula")
+    assert said in warning.message
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("orders / visitors", '"%"'),
+        ("(sales - spend) / sales", '"%"'),
+        ("revenue / spend", "ratio"),
+        ("sales / orders", "CNY"),
+        ("spend / orders * 1000", "元/千次"),
+        ("orders / visitors * visitors", "count"),
+        ("sales - spend", "CNY"),
+    ],
+)
+def test_formulas_whose_units_agree_are_fine(tmp_path: Path, written: str, unit: str) -> None:
+    text = VALID.replace(
+        'unit: "%", formula: orders / visitors,', f"unit: {unit}, formula: {written},", 1
+    )
+    codes = {f.code for f in check_plan_file(write(tmp_path, text)).findings}
+    assert "formula_units" not in codes
+
+
 RATE_SOURCES = VALID.replace(
     "source: index}",
     'source: index}\n      - {id: ctr, name: CTR, unit: "%", aggregation: mean, source: ads}',

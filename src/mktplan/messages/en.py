@@ -203,6 +203,22 @@ MESSAGES: dict[str, str] = {
     "validate.currency_alias.hint": (
         "write {code}, its ISO 4217 code (KPI units may still say {value})"
     ),
+    "validate.formula_mixes_units": (
+        "the formula {formula!r} of KPI {kpi!r} adds or subtracts {left} and {right}"
+    ),
+    "validate.formula_unit_mismatch": (
+        "KPI {kpi!r} is in {unit!r}, but its formula {formula!r} gives {found}"
+    ),
+    "validate.formula_units.hint": (
+        "check the formula's names and the KPIs' units: a % or ratio divides like by like "
+        "(orders / visits), money comes from money (spend / clicks is a cost per click)"
+    ),
+    "validate.dimension.rate": "a rate (a pure number)",
+    "validate.dimension.money": "money",
+    "validate.dimension.count": "a count",
+    "validate.dimension.money_per": "money per count",
+    "validate.dimension.count_per_money": "a count per unit of money",
+    "validate.dimension.other": "a product of money and counts",
     "validate.currency_unknown": "{value!r} is not an ISO 4217 currency code",
     "validate.hint_plan_id": (
         "a plan id uses letters, digits, '-', '_' and '.', starting with a letter or digit, "

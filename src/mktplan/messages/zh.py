@@ -148,6 +148,18 @@ MESSAGES: dict[str, str] = {
         "{value!r} 不是 ISO 4217 货币代码，而是 {code} 的别称；以 {code} 计的 KPI 会被当作另一种货币"
     ),
     "validate.currency_alias.hint": "写 {code}（ISO 4217 代码）；KPI 单位仍可写 {value}",
+    "validate.formula_mixes_units": "KPI {kpi!r} 的公式 {formula!r} 把{left}与{right}相加或相减",
+    "validate.formula_unit_mismatch": "KPI {kpi!r} 的单位是 {unit!r}，但其公式 {formula!r} 得出的是{found}",
+    "validate.formula_units.hint": (
+        "请检查公式中的名称和各 KPI 的单位：百分比或比率是同类相除（订单数 / 访客数），金额由金额得出"
+        "（花费 / 点击数 是每次点击成本）"
+    ),
+    "validate.dimension.rate": "比率（纯数值）",
+    "validate.dimension.money": "金额",
+    "validate.dimension.count": "数量",
+    "validate.dimension.money_per": "每单位数量的金额",
+    "validate.dimension.count_per_money": "每单位金额的数量",
+    "validate.dimension.other": "金额与数量之积",
     "validate.currency_unknown": "{value!r} 不是 ISO 4217 货币代码",
     "validate.hint_plan_id": "活动编号由字母、数字、-、_ 和 . 组成，以字母或数字开头，例如 2026-q1-growth",
     "validate.hint_ids": "编号由字母、数字和下划线组成，以字母开头，例如 online_sales",

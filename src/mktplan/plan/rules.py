@@ -689,6 +689,126 @@ def _cycles(ctx: Context, graph: dict[str, list[str]]) -> Iterator[Finding]:
                 stack.append((child, iter(graph[child])))
 
 
+# A formula's dimension: (power of money, power of counts); None for a bare number, which
+# takes the dimension it is added to or multiplied with
+Dimension = tuple[int, int]
+RATE: Dimension = (0, 0)
+_PER_UNIT = re.compile(r"/|／|\bper\b|每", re.IGNORECASE)
+
+
+class _Mixed(Exception):
+    """A formula adds or subtracts values of two dimensions (money + a count)."""
+
+    def __init__(self, left: Dimension, right: Dimension) -> None:
+        self.left, self.right = left, right
+
+
+def _dimension_of(ctx: Context, qid: str) -> Dimension | None:
+    """A KPI's (or the keywords') dimension by its unit; None when its unit says none."""
+    if qid in KEYWORDS:
+        return (1, 0)  # the plan's spend or revenue
+    kpi = ctx.refs[qid].kpi
+    unit = (kpi.unit or "").strip()
+    if not unit:
+        return None
+    if kpi.is_rate:
+        return RATE
+    if kpi_currency(unit, ctx.plan.plan.currency) is not None:
+        return (1, -1) if _PER_UNIT.search(unit) else (1, 0)  # 元/次 is money per count
+    return (0, 1)
+
+
+def _dimension(ctx: Context, node: formula.Node, module: Module | None) -> Dimension | None:
+    """The dimension of a formula's value (see Dimension); _Mixed when it adds or subtracts
+    two dimensions; None when it cannot be told (a name without a unit)."""
+    if isinstance(node, formula.Number):
+        return None
+    if isinstance(node, formula.Name):
+        resolved = resolve_name(node.name, module, ctx.refs)
+        if resolved is None:
+            raise LookupError(node.name)  # the formulas rule says it
+        return _dimension_of(ctx, resolved)
+    if isinstance(node, formula.Negate):
+        return _dimension(ctx, node.operand, module)
+    left = _dimension(ctx, node.left, module)
+    right = _dimension(ctx, node.right, module)
+    if node.op in "+-":
+        if left is not None and right is not None and left != right:
+            raise _Mixed(left, right)
+        return left if left is not None else right
+    if left is None or right is None:
+        if isinstance(node.left, formula.Number) or isinstance(node.right, formula.Number):
+            found = left if left is not None else right
+            if node.op == "/" and isinstance(node.left, formula.Number) and found is not None:
+                return (-found[0], -found[1])
+            return found
+        raise LookupError("unit")
+    sign = 1 if node.op == "*" else -1
+    return (left[0] + sign * right[0], left[1] + sign * right[1])
+
+
+def _dimension_text(dimension: Dimension) -> Msg:
+    known = {
+        (0, 0): "rate",
+        (1, 0): "money",
+        (0, 1): "count",
+        (1, -1): "money_per",
+        (-1, 1): "count_per_money",
+    }
+    return msg(f"validate.dimension.{known.get(dimension, 'other')}")
+
+
+def formula_units(ctx: Context) -> Iterator[Finding]:
+    """A formula whose units do not make its KPI's unit: money added to a count, a `%` that
+    divides a count by money, a money KPI that is a count (a warning: units name things
+    loosely, and a formula may mean what they do not say)."""
+    for ref in ctx.refs.values():
+        kpi = ref.kpi
+        if kpi.formula is None or not (kpi.unit or "").strip():
+            continue
+        try:
+            found = _dimension(ctx, formula.parse(kpi.formula), ref.module)
+        except formula.FormulaError:
+            continue  # the formulas rule says what is wrong
+        except LookupError:
+            continue  # a name without a unit: nothing to tell
+        except _Mixed as mixed:
+            yield ctx.warning(
+                (*ref.loc, "formula"),
+                msg(
+                    "validate.formula_mixes_units",
+                    kpi=ref.qualified,
+                    formula=kpi.formula,
+                    left=_dimension_text(mixed.left),
+                    right=_dimension_text(mixed.right),
+                ),
+                msg("validate.formula_units.hint"),
+                code="formula_units",
+            )
+            continue
+        wanted = _dimension_of(ctx, ref.qualified)
+        if found is None or wanted is None:
+            continue
+        fits = (
+            found == RATE
+            if wanted == RATE
+            else found[0] == wanted[0]  # money, or a count: what it is per may vary
+        )
+        if not fits:
+            yield ctx.warning(
+                (*ref.loc, "formula"),
+                msg(
+                    "validate.formula_unit_mismatch",
+                    kpi=ref.qualified,
+                    formula=kpi.formula,
+                    unit=kpi.unit,
+                    found=_dimension_text(found),
+                ),
+                msg("validate.formula_units.hint"),
+                code="formula_units",
+            )
+
+
 def references(ctx: Context) -> Iterator[Finding]:
     module_ids = {m.id for m in ctx.plan.modules}
     for i, alert in enumerate(ctx.plan.alerts):
@@ -1003,6 +1123,7 @@ RULES: list[Rule] = [
     action_budgets,
     dates_in_period,
     formulas,
+    formula_units,
     references,
     rates_by_line,
     source_options,
