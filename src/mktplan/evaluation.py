@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-KpiStatus = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
+# on/at/off track while a KPI runs; achieved or missed from its due date on (final)
+KpiStatus = Literal[
+    "on_track", "at_risk", "off_track", "achieved", "missed", "no_target", "no_data"
+]
 ActionState = Literal["planned", "in_progress", "done", "delayed", "cancelled"]
 Severity = Literal["info", "warning", "critical"]
 PeriodKind = Literal["day", "week", "month"]
@@ -269,7 +272,7 @@ class Gap:
 class ReportSummary:
     """What the summary paragraph says, as numbers and codes (the sentences are i18n's)."""
 
-    graded: int  # rows of the evaluation table with a status on/at/off track
+    graded: int  # rows of the evaluation table with a status on/at/off track or final
     on_track: int
     gap: Gap | None
     spent: Decimal
@@ -280,6 +283,8 @@ class ReportSummary:
     # spent − budget once spend has passed the budget, else spend_forecast − budget when
     # positive: the figure the summary sentence says
     overspend: Decimal | None
+    finished: int = 0  # of the graded, those past their due date (achieved or missed)
+    achieved: int = 0
     text: str | None = None  # the paragraph in the report's language (render.text.localize)
 
 

@@ -150,6 +150,8 @@ EN: dict[str, str] = {
     "status_on_track": "on track",
     "status_at_risk": "at risk",
     "status_off_track": "off track",
+    "status_achieved": "achieved",
+    "status_missed": "missed",
     "status_no_target": "no target",
     "status_no_data": "no data",
     # action status
@@ -331,6 +333,8 @@ ZH: dict[str, str] = {
     "status_on_track": "正常",
     "status_at_risk": "有风险",
     "status_off_track": "偏离",
+    "status_achieved": "已达成",
+    "status_missed": "未达成",
     "status_no_target": "无目标",
     "status_no_data": "无数据",
     "action_planned": "未开始",
@@ -477,13 +481,24 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
     if summary.graded == 0:
         out.append(message("summary.none_graded", lang, as_of=as_of))
     else:
+        running = summary.graded - summary.finished
+        key = (
+            "summary.standing"
+            if not summary.finished
+            else "summary.standing_final"
+            if not running
+            else "summary.standing_both"
+        )
         out.append(
             message(
-                "summary.standing",
+                key,
                 lang,
                 as_of=as_of,
                 graded=summary.graded,
                 on_track=summary.on_track,
+                running=running,
+                finished=summary.finished,
+                achieved=summary.achieved,
             )
         )
     end = message("summary.end", lang)

@@ -766,8 +766,10 @@ class _Channels:
         return sorted(rows, key=lambda r: (-r.spend, r.channel))
 
 
-GRADED = ("on_track", "at_risk", "off_track")
-WORST_FIRST = {"off_track": 0, "at_risk": 1, "on_track": 2}  # the summary's furthest behind
+GRADED = ("on_track", "at_risk", "off_track", "achieved", "missed")
+FINAL = ("achieved", "missed")
+# the summary's furthest behind: a running KPI before a finished one that missed
+WORST_FIRST = {"off_track": 0, "at_risk": 1, "missed": 2, "on_track": 3, "achieved": 3}
 
 
 def is_rate_level(kpi: Kpi) -> bool:
@@ -843,14 +845,15 @@ def _summary(
         k for k in kpis if k.module is not None and k.target is not None
     ]
     graded = [k for k in rows if k.status in GRADED]
-    behind = [k for k in graded if k.status != "on_track"]
+    behind = [k for k in graded if k.status not in ("on_track", "achieved")]
 
     def score(k: KpiResult) -> Decimal | None:
         return k.pace if k.pace is not None else k.attainment
 
     def rank(k: KpiResult) -> tuple[int, bool, Decimal]:
-        # a worse status first (off track before at risk), then the lowest score, a KPI
-        # without one (a target of 0) after the scored ones of its status; min keeps plan order
+        # a worse status first (off track before at risk, a running KPI before one that
+        # missed), then the lowest score, a KPI without one (a target of 0) after the scored
+        # ones of its status; min keeps plan order
         measured = score(k)
         return (WORST_FIRST[k.status], measured is None, measured or Decimal(0))
 
@@ -881,6 +884,8 @@ def _summary(
     return ReportSummary(
         graded=len(graded),
         on_track=sum(1 for k in graded if k.status == "on_track"),
+        finished=sum(1 for k in graded if k.status in FINAL),
+        achieved=sum(1 for k in graded if k.status == "achieved"),
         gap=gap,
         spent=budget.spent,
         budget=working,
@@ -1267,6 +1272,8 @@ def _kpi_result(
         status = "no_data"
     elif cumulative and expected is not None and as_of < due:
         status = _grade(plan, pace, actual, expected, lower)
+    elif as_of >= due:  # its time is up: the target was met or it was not
+        status = _final(attainment, actual, target, lower)
     else:
         status = _grade(plan, attainment, actual, target, lower)
 
@@ -1359,6 +1366,14 @@ def _grade(
     if score >= thresholds.at_risk:
         return "at_risk"
     return "off_track"
+
+
+def _final(score: Decimal | None, actual: Decimal, target: Decimal, lower: bool) -> KpiStatus:
+    """achieved / missed for a KPI whose due date has come: its attainment (rounded to six
+    places, as reported) reaches 1, or without one the plain comparison with the target."""
+    if score is None:
+        return "achieved" if (actual <= target if lower else actual >= target) else "missed"
+    return "achieved" if score >= 1 else "missed"
 
 
 def _modules(

@@ -88,7 +88,7 @@ def test_expected_is_capped_at_target_after_due(ev: Evaluation) -> None:
     assert leads.expected == D(100)  # 100 × 5 ÷ 4 = 125, capped at the target
     assert leads.pace == D("0.6")
     assert leads.forecast == D(60)  # 60 × 4 ÷ 4: the window ended
-    assert leads.status == "off_track"  # due passed: attainment 0.6 decides
+    assert leads.status == "missed"  # due passed: 0.6 of the target, its time up
 
 
 def test_better_lower_attainment_and_pace(ev: Evaluation) -> None:

@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
+import pytest
+
 from mktplan.evaluation import Evaluation, KpiResult
 from mktplan.metrics import TargetCurve, evaluate
 from mktplan.observations import MemoryObservations, Observation
@@ -135,7 +137,18 @@ def test_after_due_a_cumulative_kpi_is_graded_on_attainment() -> None:
     sales = result(ev, "a.sales")
     assert (sales.actual, sales.expected, sales.pace) == (D(500), D(1000), D("0.5"))
     assert sales.forecast == D(500)  # due: nothing left to forecast
-    assert sales.status == "off_track"
+    assert sales.status == "missed"  # its time is up: met or not, no longer "off track"
+
+
+@pytest.mark.parametrize(("actual", "status"), [("999.99", "missed"), ("1000", "achieved")])
+def test_from_its_due_date_a_kpi_is_achieved_or_missed(actual: str, status: str) -> None:
+    # 90 % is "on track" while the KPI runs; once due, 99.999 % of the target is missed
+    data = rows("a.sales", {10: actual})
+    ev = evaluate(plan(), MemoryObservations(data), day(10))
+    assert result(ev, "a.sales").status == status
+    # the day before its due date the same KPI is paced
+    before = evaluate(plan(), MemoryObservations(rows("a.sales", {9: actual})), day(9))
+    assert result(before, "a.sales").status == "on_track"
 
 
 def test_forecast_uses_the_last_seven_days_and_whole_counts() -> None:

@@ -487,6 +487,8 @@ def test_json_carries_the_summary_numbers_and_its_text(plan: Path) -> None:
     assert {k: v for k, v in summary.items() if k not in ("text", "gap")} == {
         "graded": 3,
         "on_track": 0,
+        "finished": 0,
+        "achieved": 0,
         "spent": 800,
         "budget": 9000,
         "budget_used": 0.088889,

@@ -778,6 +778,14 @@ MESSAGES.update(
         # the summary paragraph (i18n.summary_sentences): at most three sentences
         "summary.none_graded": "As of {as_of} no KPI with a target has data yet.",
         "summary.standing": "As of {as_of}, {on_track} of {graded} KPIs are on track.",
+        "summary.standing_final": (
+            "As of {as_of}, every KPI is past its due date: {achieved} of {finished} achieved "
+            "the target."
+        ),
+        "summary.standing_both": (
+            "As of {as_of}, {on_track} of {running} running KPIs are on track, and "
+            "{achieved} of {finished} past their due date achieved the target."
+        ),
         "summary.gap": "Furthest behind is {name} (owner {owner}) at {score} {measure}, {status}",
         "summary.gap.pace": "of its pace",
         "summary.gap.attainment": "of its target",

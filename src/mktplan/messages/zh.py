@@ -590,6 +590,11 @@ MESSAGES.update(
         # the summary paragraph (i18n.summary_sentences): at most three sentences
         "summary.none_graded": "截至{as_of}，设有目标的指标都还没有数据。",
         "summary.standing": "截至{as_of}，{graded}个指标中{on_track}个正常。",
+        "summary.standing_final": "截至{as_of}，所有指标均已到期：{finished}个中{achieved}个达成目标。",
+        "summary.standing_both": (
+            "截至{as_of}，进行中的{running}个指标中{on_track}个正常，已到期的{finished}个中"
+            "{achieved}个达成目标。"
+        ),
         "summary.gap": "差距最大的是{name}（负责人{owner}），{measure}{score}，{status}",
         "summary.gap.pace": "进度达成率",
         "summary.gap.attainment": "达成率",

@@ -58,7 +58,13 @@ class Column:
 
 # The colour of each KPI status: a row's status, attainment and pace cells all take it, so
 # no cell contradicts the status beside it (the score behind it is pace or attainment).
-STATUS_COLOURS = {"on_track": GREEN, "at_risk": AMBER, "off_track": RED}
+STATUS_COLOURS = {
+    "on_track": GREEN,
+    "at_risk": AMBER,
+    "off_track": RED,
+    "achieved": GREEN,
+    "missed": RED,
+}
 
 
 @dataclass(frozen=True)

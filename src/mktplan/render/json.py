@@ -216,6 +216,8 @@ def summary_document(ev: Evaluation) -> dict[str, Any] | None:
         "text": s.text,
         "graded": s.graded,
         "on_track": s.on_track,
+        "finished": s.finished,
+        "achieved": s.achieved,
         "gap": None
         if gap is None
         else {

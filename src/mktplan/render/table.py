@@ -20,6 +20,8 @@ _STATUS_STYLE = {
     "on_track": "green",
     "at_risk": "yellow",
     "off_track": "red",
+    "achieved": "green",
+    "missed": "red",
     "done": "green",
     "in_progress": "yellow",
     "delayed": "red",
