@@ -847,8 +847,8 @@ def _summary(
     graded = [k for k in rows if k.status in GRADED]
     behind = [k for k in graded if k.status not in ("on_track", "achieved")]
 
-    def score(k: KpiResult) -> Decimal | None:
-        return k.pace if k.pace is not None else k.attainment
+    def score(k: KpiResult) -> Decimal | None:  # a finished KPI by its attainment
+        return k.pace if k.pace is not None and k.status not in FINAL else k.attainment
 
     def rank(k: KpiResult) -> tuple[int, bool, Decimal]:
         # a worse status first (off track before at risk, a running KPI before one that
@@ -869,7 +869,7 @@ def _summary(
             unit=worst.unit,
             status=worst.status,
             score=score(worst),
-            measure="pace" if worst.pace is not None else "attainment",
+            measure="attainment" if worst.pace is None or worst.status in FINAL else "pace",
             channel=_channel_drop(figures, data, worst),
         )
     working = budget.total - budget.reserve
@@ -1277,8 +1277,8 @@ def _kpi_result(
     else:
         status = _grade(plan, attainment, actual, target, lower)
 
-    stale = start <= as_of <= due and any(
-        _aged(plan, figures.refs[leaf].kpi, latest.get(leaf), as_of) for leaf in leaves
+    stale = start <= as_of and any(  # through its due date at the most (see _aged)
+        _aged(plan, figures.refs[leaf].kpi, latest.get(leaf), min(as_of, due)) for leaf in leaves
     )
     return KpiResult(
         id=ref.qualified,
@@ -1337,11 +1337,14 @@ def _forecast(
 
 
 def _aged(plan: Plan, kpi: Kpi, latest: dt.date | None, as_of: dt.date) -> bool:
-    """A measured KPI still running at ``as_of`` whose latest observation is older than the
-    plan's cadence allows; a KPI that never had data is no_data, not stale."""
-    if latest is None or as_of > (kpi.due or plan.plan.period.end):
+    """A measured KPI whose latest observation is older than the plan's cadence allows
+    before ``as_of``, or before its due date once that has passed (a closing report whose
+    data stopped two months before the end says so); a KPI that never had data is no_data,
+    not stale."""
+    if latest is None:
         return False
-    return (as_of - latest).days > STALE_AFTER_DAYS[plan.plan.cadence]
+    until = min(as_of, kpi.due or plan.plan.period.end)
+    return (until - latest).days > STALE_AFTER_DAYS[plan.plan.cadence]
 
 
 def _score(numerator: Decimal, divisor: Decimal) -> Decimal | None:

@@ -176,6 +176,22 @@ def test_stale_against_daily_cadence(ev: Evaluation) -> None:
     assert kpi(weekly, "web.followers").stale is False  # 2 days ≤ 7
 
 
+def test_a_kpi_whose_data_stopped_before_its_due_date_stays_stale_after_it() -> None:
+    # leads (due Jan 4) had data on Jan 1 only: a report of Jan 9 (past the due date, and
+    # past the plan's end for the sales, whose data stopped on Jan 4 of 10) still says the
+    # figures are not complete; leads with data through Jan 4 are not stale
+    data = MemoryObservations(
+        [obs("web.leads", 1, "30"), obs("web.sales", 4, "100"), obs("web.sales", 2, "50")]
+    )
+    late = evaluate(small_plan(), data, dt.date(2024, 1, 20))
+    assert (kpi(late, "web.leads").stale, kpi(late, "web.sales").stale) == (True, True)
+    issues = {i.source: i for i in late.data_issues if i.kind == "stale"}
+    assert {k for i in issues.values() for k, _ in i.kpis} >= {"web.leads", "web.sales"}
+    done = MemoryObservations([obs("web.leads", 4, "30"), obs("web.sales", 10, "100")])
+    finished = evaluate(small_plan(), done, dt.date(2024, 1, 20))
+    assert (kpi(finished, "web.leads").stale, kpi(finished, "web.sales").stale) == (False, False)
+
+
 def test_plan_level_formula_uses_whole_plan_spend_and_revenue(ev: Evaluation) -> None:
     roi = kpi(ev, "roi")
     assert roi.actual == D(3)  # revenue 500+250 ÷ spend 180+70

@@ -114,3 +114,33 @@ def test_within_a_status_the_lowest_score_comes_first() -> None:
         "at_risk",
         D("0.75"),
     )
+
+
+def test_a_running_kpi_behind_comes_before_one_that_missed_and_a_miss_is_by_attainment() -> None:
+    # reach (due Apr 10, 3 of 100 orders: missed at 3 %) beside the running Net (off track)
+    # and CPA (at risk): a running KPI, which can still be acted on, is named first; with
+    # only the missed KPI left, it is named by its attainment ("of its target"), not a pace
+    early = {"id": "reach", "name": "Reach", "unit": "count", "formula": "orders",
+             "target": 100, "due": "2025-04-10"}  # fmt: skip
+    p = plan(early)
+    ev = summary_of(p)
+    statuses = {k.id: k.status for k in ev.kpis if k.target is not None}
+    assert statuses == {"m.cpa": "at_risk", "m.net": "off_track", "m.reach": "missed"}
+    assert ev.summary is not None
+    assert ev.summary.gap is not None
+    assert ev.summary.gap.kpi == "m.net"
+    assert (ev.summary.finished, ev.summary.achieved) == (1, 0)
+    english = " ".join(summary_sentences(ev, "en"))
+    assert "2 of 2 running KPIs" not in english
+    assert "0 of 2 running KPIs are on track, and 0 of 1 past their due date" in english
+    document = p.model_dump(exclude_unset=True)
+    [module] = document["modules"]
+    module["kpis"] = [k for k in module["kpis"] if k["id"] not in ("net", "cpa")]
+    only = summary_of(Plan.model_validate(document))
+    assert only.summary is not None
+    assert only.summary.gap is not None
+    assert (only.summary.gap.kpi, only.summary.gap.measure) == ("m.reach", "attainment")
+    assert "at 3.0% of its target, missed" in " ".join(summary_sentences(only, "en"))
+    assert "every KPI is past its due date: 0 of 1 achieved" in " ".join(
+        summary_sentences(only, "en")
+    )
