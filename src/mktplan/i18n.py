@@ -99,6 +99,10 @@ EN: dict[str, str] = {
     "by_module": "By module",
     # channel view
     "by_channel": "By channel",
+    "no_channels": (
+        "None: no KPI's data names a channel (an export's channel column mapped as "
+        "`channel:` splits its values by channel)."
+    ),
     "kpis_by_channel": "KPIs by channel",
     "modules_by_channel": "Modules by channel",
     "channel": "Channel",
@@ -288,6 +292,7 @@ ZH: dict[str, str] = {
     "planned": "计划",
     "by_module": "按模块",
     "by_channel": "按渠道",
+    "no_channels": "无：没有任何指标的数据标明渠道（把导出表的渠道列映射为 `channel:` 即可按渠道拆分）。",
     "kpis_by_channel": "各渠道关键指标",
     "modules_by_channel": "各渠道策略模块",
     "channel": "渠道",
