@@ -596,7 +596,7 @@ def test_summary_sheet_has_the_summary_banner_plan_changes_and_one_block_of_fact
         ("Contingency reserve", 45000, 0.12, "Reserve share"),
         ("Allocated to modules", 280000),
         ("Spent", 100002, 0.303036, "of the budget less the reserve"),  # 100,002 ÷ 330,000
-        ("Remaining", 274998),  # 375,000 − 100,002
+        ("Remaining (reserve included)", 274998),  # 375,000 − 100,002
     ]
     facts = {r[0].value: r for r in ws.iter_rows(min_row=n + 3) if r[0].value}
     assert facts["Time elapsed"][1].number_format == "0.0%"  # a real percentage: 33.7%

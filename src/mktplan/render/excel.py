@@ -466,7 +466,7 @@ def _facts(ev: Evaluation, w: dict[str, str]) -> list[Fact]:
         (w["reserve"], "money", b.reserve, b.reserve_share, w["reserve_share"]),
         (w["allocated"], "money", b.allocated, None, None),
         (w["spent"], "money", b.spent, b.used, w["spent_share_of"]),
-        (w["remaining"], "money", b.remaining, None, None),
+        (w["remaining_total"], "money", b.remaining, None, None),
     ]
 
 

@@ -434,7 +434,7 @@ def report_renderables(
         {"budget": numbers.money(b.remaining, style)},
     ]
     blank: list[str | None] = [None] * len(modules.keys)
-    totals_labels = (w["total"], w["reserve"], w["less_reserve"], w["remaining"])
+    totals_labels = (w["total"], w["reserve"], w["less_reserve"], w["remaining_total"])
     with_totals = dataclasses.replace(
         modules,
         rows=[
