@@ -574,6 +574,20 @@ def test_a_formula_whose_units_do_not_make_its_kpis_is_a_warning(
     assert said in warning.message
 
 
+def test_money_per_thing_and_money_go_together(tmp_path: Path) -> None:
+    # CAC written 元/人, LTV in CNY: LTV / CAC is a ratio, (LTV - CAC) / CAC a percentage
+    extra = (
+        "      - {id: ltv, name: LTV, unit: CNY, source: crm}\n"
+        '      - {id: cac, name: CAC, unit: "元/人", source: crm}\n'
+        "      - {id: ltv_cac, name: LTV to CAC, unit: ratio, formula: ltv / cac}\n"
+        '      - {id: payback, name: Payback, unit: "%", formula: (ltv - cac) / cac}\n'
+    )
+    line = "      - {id: spend, name: Spend, unit: CNY, role: spend, source: ledger}\n"
+    text = VALID.replace(line, line + extra, 1)
+    codes = {f.code for f in check_plan_file(write(tmp_path, text)).findings}
+    assert "formula_units" not in codes
+
+
 @pytest.mark.parametrize(
     ("written", "unit"),
     [
@@ -584,6 +598,8 @@ def test_a_formula_whose_units_do_not_make_its_kpis_is_a_warning(
         ("spend / orders * 1000", "元/千次"),
         ("orders / visitors * visitors", "count"),
         ("sales - spend", "CNY"),
+        ("visitors / spend", "次/元"),  # a count per unit of money
+        ("visitors / spend * 1000", "visitors per 1000 CNY"),
     ],
 )
 def test_formulas_whose_units_agree_are_fine(tmp_path: Path, written: str, unit: str) -> None:

@@ -107,7 +107,11 @@ RULES = """\
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors, and so is a
   division by numbers that make 0 (`/ 0`, `/ (1 - 1)`). A `unit: "%"` formula is its ratio
-  times 100 already: one that multiplies by 100 (`orders / visits * 100`) is an error.
+  times 100 already: one that multiplies by 100 (`orders / visits * 100`) is an error. A
+  formula whose power of money does not make its KPI's unit is a warning (`formula_units`):
+  money added to a count (`sales + orders`), a `%` that divides a count by money
+  (`orders / sales`), a money KPI built from counts; `元/人` is money per count and `次/元`
+  a count per unit of money.
 - **Sources**: each `scale:` value a number above 0 or K, M, 千, 万, 亿; `date_format:` a
   strftime pattern naming a day, a month and a year in codes Python reads back (`%d`, not
   `%-d`); `table:` a title or a number from 1; `channel` (or `line`) read from a column or

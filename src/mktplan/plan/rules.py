@@ -713,8 +713,14 @@ def _dimension_of(ctx: Context, qid: str) -> Dimension | None:
         return None
     if kpi.is_rate:
         return RATE
-    if kpi_currency(unit, ctx.plan.plan.currency) is not None:
-        return (1, -1) if _PER_UNIT.search(unit) else (1, 0)  # 元/次 is money per count
+    currency = ctx.plan.plan.currency
+    per = _PER_UNIT.split(unit, maxsplit=1)
+    if len(per) == 2:
+        before, after = (re.sub(r"[\d.,]+", " ", part) for part in per)  # not the scale
+        if kpi_currency(before, currency) is None and kpi_currency(after, currency):
+            return (-1, 1)  # 次/元, leads per 1000 CNY: a count per unit of money
+    if kpi_currency(unit, currency) is not None:
+        return (1, -1) if per[1:] else (1, 0)  # 元/次 is money per count
     return (0, 1)
 
 
@@ -732,8 +738,8 @@ def _dimension(ctx: Context, node: formula.Node, module: Module | None) -> Dimen
         return _dimension(ctx, node.operand, module)
     left = _dimension(ctx, node.left, module)
     right = _dimension(ctx, node.right, module)
-    if node.op in "+-":
-        if left is not None and right is not None and left != right:
+    if node.op in "+-":  # money with money (per order or not), the rest with the rest
+        if left is not None and right is not None and left[0] != right[0]:
             raise _Mixed(left, right)
         return left if left is not None else right
     if left is None or right is None:
@@ -759,9 +765,9 @@ def _dimension_text(dimension: Dimension) -> Msg:
 
 
 def formula_units(ctx: Context) -> Iterator[Finding]:
-    """A formula whose units do not make its KPI's unit: money added to a count, a `%` that
-    divides a count by money, a money KPI that is a count (a warning: units name things
-    loosely, and a formula may mean what they do not say)."""
+    """A formula whose units do not make its KPI's unit, by the power of money in each: money
+    added to a count, a `%` that divides a count by money, a money KPI that is a count (a
+    warning: units name things loosely, and a formula may mean what they do not say)."""
     for ref in ctx.refs.values():
         kpi = ref.kpi
         if kpi.formula is None or not (kpi.unit or "").strip():
@@ -789,12 +795,9 @@ def formula_units(ctx: Context) -> Iterator[Finding]:
         wanted = _dimension_of(ctx, ref.qualified)
         if found is None or wanted is None:
             continue
-        fits = (
-            found == RATE
-            if wanted == RATE
-            else found[0] == wanted[0]  # money, or a count: what it is per may vary
-        )
-        if not fits:
+        # the power of money decides: what a count or money is per varies with the names
+        # (CAC in 元/人, LTV in CNY: LTV / CAC is a ratio)
+        if found[0] != wanted[0]:
             yield ctx.warning(
                 (*ref.loc, "formula"),
                 msg(
