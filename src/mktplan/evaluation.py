@@ -285,6 +285,7 @@ class ReportSummary:
     overspend: Decimal | None
     finished: int = 0  # of the graded, those past their due date (achieved or missed)
     achieved: int = 0
+    running: int = 0  # rows of the evaluation table before their due date, graded or not
     text: str | None = None  # the paragraph in the report's language (render.text.localize)
 
 

@@ -488,14 +488,15 @@ def summary_sentences(ev: Evaluation, lang: str, shown: Style | None = None) -> 
     if summary.graded == 0:
         out.append(message("summary.none_graded", lang, as_of=as_of))
     else:
-        running = summary.graded - summary.finished
-        key = (
-            "summary.standing"
-            if not summary.finished
-            else "summary.standing_final"
-            if not running
-            else "summary.standing_both"
-        )
+        running = summary.graded - summary.finished  # running KPIs graded (with data)
+        if not summary.finished:
+            key = "summary.standing"
+        elif running:
+            key = "summary.standing_both"
+        elif summary.running:  # the running ones have no data yet
+            key = "summary.standing_finished_only"
+        else:
+            key = "summary.standing_final"
         out.append(
             message(
                 key,

@@ -886,6 +886,7 @@ def _summary(
         on_track=sum(1 for k in graded if k.status == "on_track"),
         finished=sum(1 for k in graded if k.status in FINAL),
         achieved=sum(1 for k in graded if k.status == "achieved"),
+        running=sum(1 for k in rows if as_of < (k.due or plan.plan.period.end)),
         gap=gap,
         spent=budget.spent,
         budget=working,
@@ -908,6 +909,8 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
     periods = (kpi.previous_period, kpi.period)
     if any(p is None or p.actual is None for p in periods):
         return None  # without a value in both periods, no channel has one either
+    if _cut_short(kpi.period, kpi.previous_period):
+        return None  # fewer days than the period before (see _cut_short)
     windows = [_Window(p.start, p.end) for p in periods if p is not None]
     leaves = figures.leaves(kpi.id)
     if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
@@ -1191,8 +1194,19 @@ def _periods(
         return PeriodValue(window.start, window.end, actuals.get(window))
 
     current, previous = one(*steps[0]), one(*steps[1])
-    change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
+    if _cut_short(current, previous):  # 5 days to the KPI's due date against 7: no change
+        change = period_change(None, None, percent=kpi.is_percent)
+    else:
+        change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
     return _Periods(current, previous, change, trend)
+
+
+def _cut_short(current: PeriodValue | None, previous: PeriodValue | None) -> bool:
+    """Whether this period was cut shorter than the previous one (at the KPI's due date): a
+    change between them, or a channel's, compares fewer days with more."""
+    if current is None or previous is None:
+        return False
+    return (current.end - current.start) < (previous.end - previous.start)
 
 
 def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:
@@ -1364,19 +1378,28 @@ def _grade(
     if score is None:
         meets = actual <= reference if lower else actual >= reference
         return "on_track" if meets else "off_track"
-    if score >= thresholds.on_track:
+    if _shown(score) >= thresholds.on_track:
         return "on_track"
-    if score >= thresholds.at_risk:
+    if _shown(score) >= thresholds.at_risk:
         return "at_risk"
     return "off_track"
 
 
+# scores are graded as the reports show them: percentages to one place, rounded half up
+SHOWN = Decimal("0.001")
+
+
+def _shown(score: Decimal) -> Decimal:
+    """A score as a report writes it (99.96 % is shown 100.0 %): the status beside it agrees."""
+    return score.quantize(SHOWN, rounding=ROUND_HALF_UP)
+
+
 def _final(score: Decimal | None, actual: Decimal, target: Decimal, lower: bool) -> KpiStatus:
-    """achieved / missed for a KPI whose due date has come: its attainment (rounded to six
-    places, as reported) reaches 1, or without one the plain comparison with the target."""
+    """achieved / missed for a KPI whose due date has come: its attainment as shown (see
+    _shown) reaches 100.0 %, or without one the plain comparison with the target."""
     if score is None:
         return "achieved" if (actual <= target if lower else actual >= target) else "missed"
-    return "achieved" if score >= 1 else "missed"
+    return "achieved" if _shown(score) >= 1 else "missed"
 
 
 def _modules(

@@ -46,8 +46,9 @@ def test_sums_and_last_values_still_add_up_their_channels() -> None:
 
 def test_a_threshold_is_met_from_exactly_its_value_and_grades_the_reported_score() -> None:
     # web.followers (last, a level) against its target 500: 450 is 0.9 = on_track, 350 is
-    # 0.7 = at_risk, 349.9999 is 0.6999998 → reported 0.700000: at_risk;
-    # 449.9999 is 0.8999998 → reported 0.900000: on_track (docs/metrics.md, "Status")
+    # 0.7 = at_risk; a score is graded as shown, a percentage to one place (docs/metrics.md,
+    # "Status"): 449.9 is 0.8998, shown 90.0 %: on_track; 449.7 is 0.8994, shown 89.9 %:
+    # at_risk; 349.99 is 0.69998, shown 70.0 %: at_risk; 349.7 (69.9 %) is off_track
     def graded(value: str) -> tuple[Decimal | None, str]:
         data = MemoryObservations([Observation("web.followers", day(1), D(value))])
         k = next(k for k in evaluate(small_plan(), data, AS_OF).kpis if k.id == "web.followers")
@@ -55,7 +56,9 @@ def test_a_threshold_is_met_from_exactly_its_value_and_grades_the_reported_score
 
     assert graded("450") == (D("0.9"), "on_track")
     assert graded("449.9999") == (D("0.900000"), "on_track")
-    assert graded("449.9") == (D("0.8998"), "at_risk")
+    assert graded("449.9") == (D("0.8998"), "on_track")
+    assert graded("449.7") == (D("0.8994"), "at_risk")
     assert graded("350") == (D("0.7"), "at_risk")
     assert graded("349.9999") == (D("0.700000"), "at_risk")
-    assert graded("349.99") == (D("0.69998"), "off_track")
+    assert graded("349.99") == (D("0.69998"), "at_risk")
+    assert graded("349.7") == (D("0.6994"), "off_track")

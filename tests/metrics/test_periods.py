@@ -266,3 +266,14 @@ def test_spend_trend_takes_each_kpis_own_aggregation_when_a_spend_kpi_is_not_sum
         PeriodValue(day(1), day(3), D(220), D(220), D(900)),
         PeriodValue(day(4), day(10), D(30), D(250), D(900)),
     ]
+
+
+def test_a_period_cut_short_at_the_due_date_has_no_change() -> None:
+    # leads are due Jan 4: as of Jan 5 with weekly periods this week is Jan 1–4 (4 days),
+    # the last one lies before the plan; daily: Jan 5 lies after the due date. With two-day
+    # periods, Jan 4–5 is cut to Jan 4 against Jan 2–3: no change is computed
+    ev = evaluate(small_plan(), small_data(), AS_OF, period="day")
+    leads = kpi(ev, "web.leads")
+    assert leads.period is not None
+    assert leads.change is not None
+    assert (leads.change.absolute, leads.change.relative) == (None, None)

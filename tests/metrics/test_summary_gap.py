@@ -144,3 +144,28 @@ def test_a_running_kpi_behind_comes_before_one_that_missed_and_a_miss_is_by_atta
     assert "every KPI is past its due date: 0 of 1 achieved" in " ".join(
         summary_sentences(only, "en")
     )
+
+
+def test_the_standing_says_when_the_running_kpis_have_no_data_yet() -> None:
+    # reach is due Apr 10 (missed); CPA and Net run to Apr 27 with no data before Apr 13's
+    # rows... here none at all: "every KPI is past its due date" would be false
+    early = {"id": "reach", "name": "Reach", "unit": "count", "formula": "orders",
+             "target": 100, "due": "2025-04-10"}  # fmt: skip
+    only_orders = [Observation("m.orders", dt.date(2025, 4, 7), D(3))]
+    ev = evaluate(plan(early), MemoryObservations(only_orders), AS_OF)
+    english = " ".join(summary_sentences(ev, "en"))
+    assert "0 of 1 KPIs past their due date achieved the target; the running ones" in english
+    assert "every KPI" not in english
+
+
+def test_a_score_is_graded_as_the_report_shows_it() -> None:
+    # 99.96 % of the target is shown 100.0 %: achieved, as shown, not "100.0 %, missed"
+    early = {"id": "reach", "name": "Reach", "unit": "count", "formula": "orders",
+             "target": 2500, "due": "2025-04-10"}  # fmt: skip
+    rows = [Observation("m.orders", dt.date(2025, 4, 7), D(2499))]
+    ev = evaluate(plan(early), MemoryObservations(rows), AS_OF)
+    reach = next(k for k in ev.kpis if k.id == "m.reach")
+    assert (reach.attainment, reach.status) == (D("0.9996"), "achieved")
+    rows = [Observation("m.orders", dt.date(2025, 4, 7), D(2498))]  # 99.92 %: 99.9 %
+    ev = evaluate(plan(early), MemoryObservations(rows), AS_OF)
+    assert next(k for k in ev.kpis if k.id == "m.reach").status == "missed"

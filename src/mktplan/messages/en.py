@@ -782,6 +782,10 @@ MESSAGES.update(
             "As of {as_of}, every KPI is past its due date: {achieved} of {finished} achieved "
             "the target."
         ),
+        "summary.standing_finished_only": (
+            "As of {as_of}, {achieved} of {finished} KPIs past their due date achieved the "
+            "target; the running ones have no data yet."
+        ),
         "summary.standing_both": (
             "As of {as_of}, {on_track} of {running} running KPIs are on track, and "
             "{achieved} of {finished} past their due date achieved the target."

@@ -591,6 +591,9 @@ MESSAGES.update(
         "summary.none_graded": "截至{as_of}，设有目标的指标都还没有数据。",
         "summary.standing": "截至{as_of}，{graded}个指标中{on_track}个正常。",
         "summary.standing_final": "截至{as_of}，所有指标均已到期：{finished}个中{achieved}个达成目标。",
+        "summary.standing_finished_only": (
+            "截至{as_of}，已到期的{finished}个指标中{achieved}个达成目标；进行中的指标尚无数据。"
+        ),
         "summary.standing_both": (
             "截至{as_of}，进行中的{running}个指标中{on_track}个正常，已到期的{finished}个中"
             "{achieved}个达成目标。"

@@ -437,7 +437,8 @@ class PlanInfo(StrictModel):
     )
     status_thresholds: StatusThresholds = Field(
         default_factory=StatusThresholds,
-        description="Where a KPI turns from on track to at risk to off track.",
+        description="Where a running KPI turns from on track to at risk to off track (from "
+        "its due date on it is achieved at 100 % of its target, else missed).",
     )
     alert_response_hours: WholeNumber = Field(
         default=24,
