@@ -70,8 +70,7 @@ CURRENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "UAH": ("₴", "uah", "грн", "грн.", "hryvnia", "hryvnias"),
     "KRW": ("₩", "krw", "韩元"),  # not "won": "deals won" is a count
 }
-# ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
-# not money in ABC
+
 # Every active ISO 4217 currency code (funds and precious-metal codes such as XAU left out):
 # what a plan's `currency:` may be. ISO_CODES below are the ones read inside units and cells.
 ISO_4217 = frozenset(
@@ -247,6 +246,8 @@ ISO_4217 = frozenset(
     ]
 )
 
+# ISO 4217 codes recognised in cells and headers besides the spellings above: "12abc" is
+# not money in ABC
 ISO_CODES = frozenset(
     [
         "AED",

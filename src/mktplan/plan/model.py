@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from mktplan.errors import InvalidValue
 from mktplan.i18n import msg
 from mktplan.plan import bounds
-from mktplan.vocab import CURRENCY_SPELLINGS, ISO_4217, is_percent, is_ratio
+from mktplan.vocab import ISO_4217, currency_of, is_percent, is_ratio
 
 Aggregation = Literal["sum", "last", "max", "min", "mean"]
 Role = Literal["spend", "revenue"]
@@ -379,18 +379,12 @@ class StatusThresholds(StrictModel):
     )
 
 
-def currency_named(text: str) -> str | None:
-    """The ISO 4217 code ``text`` is another name of (RMB, rmb: CNY), or None."""
-    folded = text.strip().casefold()
-    return next((code for code, names in CURRENCY_SPELLINGS.items() if folded in names), None)
-
-
 def _iso_currency(value: str) -> str:
     """Refuse a code that is no ISO 4217 code: RMB would be taken as a currency of its own,
     and every KPI in CNY, 元 or ¥ refused as "another currency"."""
     if value in ISO_4217:
         return value
-    code = currency_named(value)
+    code = currency_of(value, "")  # RMB is a name of CNY
     if code is not None:
         raise bounds.refuse(
             msg("validate.currency_alias", value=value, code=code),

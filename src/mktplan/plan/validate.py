@@ -16,7 +16,7 @@ from mktplan.i18n import Msg, msg
 from mktplan.plan import rules
 from mktplan.plan.cache import load_plan
 from mktplan.plan.loader import LoadedYaml, Loc, load_yaml_file
-from mktplan.plan.model import Plan, currency_named
+from mktplan.plan.model import Plan
 from mktplan.plan.partial import (
     KEY,
     error_loc,
@@ -25,6 +25,7 @@ from mktplan.plan.partial import (
     union_member_at,
 )
 from mktplan.suggest import Suggester
+from mktplan.vocab import currency_of
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ def _explain(
         # currency and the plan's id have patterns of their own: the id hint misled them
         if field_name == "currency":
             # usd is USD in small letters; rmb is no code at all: name the code it stands for
-            code = currency_named(value) if isinstance(value, str) else None
+            code = currency_of(value, "") if isinstance(value, str) else None
             pattern_hint = (
                 msg("validate.currency_alias.hint", value=value, code=code)
                 if code and code != str(value).strip().upper()
