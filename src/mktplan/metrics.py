@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -221,6 +222,7 @@ class _Figures:
         self.plan = plan
         self.refs = refs
         self.cumulative = cumulative  # qualified ids of the cumulative KPIs
+        self._rises: dict[str, bool] = {}
         self._uses_rise: dict[str, bool] = {}
         self.results: dict[AggRequest, AggResult] = {}
         self._trees: dict[str, formula.Node] = {}
@@ -230,8 +232,13 @@ class _Figures:
         self._roles: dict[tuple[str, str | None], list[str]] = {}
         self._how: dict[str, tuple[Aggregation, str | None]] = {}
         self._role_totals: dict[tuple[str, str | None, dt.date, dt.date], Decimal | None] = {}
-        names = Counter(ref.kpi.name for ref in refs.values())
-        self.shared_names = {name for name, n in names.items() if n > 1}
+
+    @cached_property
+    def shared_names(self) -> frozenset[str]:
+        """Names more than one KPI of the plan has (counted once, when a label asks: the
+        channel drop builds a _Figures per channel and window and names nothing)."""
+        names = Counter(ref.kpi.name for ref in self.refs.values())
+        return frozenset(name for name, n in names.items() if n > 1)
 
     def label(self, ref: KpiRef) -> str:
         """The KPI's name, with its module's when another KPI of the plan has the same
@@ -286,21 +293,30 @@ class _Figures:
 
     def rises(self, qid: str) -> bool:
         """Whether the KPI's value over a window is the rise of its cumulative value: a
-        cumulative formula that subtracts (a sum of KPIs is the sum of those with data)."""
-        return (
-            qid in self.cumulative
-            and self.refs[qid].kpi.formula is not None
-            and not formula.is_sum(self.tree(qid))
-        )
+        cumulative formula that subtracts (a sum of KPIs is the sum of those with data);
+        asked for every formula value, so told once per KPI."""
+        if qid not in self._rises:
+            self._rises[qid] = (
+                qid in self.cumulative
+                and self.refs[qid].kpi.formula is not None
+                and not formula.is_sum(self.tree(qid))
+            )
+        return self._rises[qid]
+
+    def to_date(self, window: _Window) -> tuple[_Window, _Window] | None:
+        """The windows from the plan start through the day before ``window`` and through its
+        end: a cumulative value's rise over ``window`` is the second's less the first's;
+        None for a window from the plan start (or empty)."""
+        start = self.plan.plan.period.start
+        if window.empty or window.start <= start:
+            return None
+        return _Window(start, window.start - dt.timedelta(days=1)), _Window(start, window.end)
 
     def rise_windows(self, qid: str, window: _Window) -> tuple[_Window, ...]:
-        """The windows from the plan start through the day before ``window`` and through its
-        end, whose values give the value of ``qid`` (or of a formula it uses) over ``window``
-        as a rise; none for a window from the plan start."""
-        start = self.plan.plan.period.start
-        if window.empty or window.start <= start or not self.uses_rise(qid):
-            return ()
-        return _Window(start, window.start - dt.timedelta(days=1)), _Window(start, window.end)
+        """The windows (see :meth:`to_date`) whose values give the value of ``qid`` (or of a
+        formula it uses) over ``window`` as a rise; none when it uses no rise."""
+        found = self.to_date(window)
+        return found if found is not None and self.uses_rise(qid) else ()
 
     def uses_rise(self, qid: str) -> bool:
         """Whether the KPI or a formula it is computed from :meth:`rises`."""
@@ -385,12 +401,12 @@ class _Figures:
         if ref.kpi.formula is None:
             raw = self.result(qid, window).value
             return None if raw is None else Fraction(raw)
-        start = self.plan.plan.period.start
-        if not window.empty and window.start > start and self.rises(qid):
+        spans = self.to_date(window) if self.rises(qid) else None
+        if spans is not None:
             # the rise of the cumulative value, known even when an input has no rows in the
             # window (no spend this week: the net still rose with the sales)
-            before = self.exact(qid, _Window(start, window.start - dt.timedelta(days=1)))
-            now = None if before is None else self.exact(qid, _Window(start, window.end))
+            before = self.exact(qid, spans[0])
+            now = None if before is None else self.exact(qid, spans[1])
             if before is not None and now is not None:
                 return now - before
 
@@ -1378,9 +1394,10 @@ def _grade(
     if score is None:
         meets = actual <= reference if lower else actual >= reference
         return "on_track" if meets else "off_track"
-    if _shown(score) >= thresholds.on_track:
+    shown = _shown(score)
+    if shown >= thresholds.on_track:
         return "on_track"
-    if _shown(score) >= thresholds.at_risk:
+    if shown >= thresholds.at_risk:
         return "at_risk"
     return "off_track"
 
