@@ -59,11 +59,12 @@ def is_rejects_file(path: Path) -> bool:
 def earlier_rejects(path: Path, name: str) -> bool:
     """Whether ``path`` is a rejects file mktplan wrote that lists rows of the file ``name``
     (as the user gave it): an earlier ``--skip-invalid`` ingest of it rejected them."""
-    if not path.is_file() or not is_rejects_file(path):
+    if not path.is_file():
         return False
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            return any(row and row[0] == name for row in csv.reader(fh))
+            rows = csv.reader(fh)
+            return next(rows, None) == list(HEADER) and any(r and r[0] == name for r in rows)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
 

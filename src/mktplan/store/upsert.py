@@ -414,10 +414,11 @@ def apply_batch(
         if diff.history and not force:
             check_owners(conn, reads.SQLITE, batch, diff.history)
         new, changed, unchanged = len(diff.inserts), len(diff.updates), diff.unchanged
-        remove_split(conn, plan_id, file_id, beside, stored)
+        remove_split(conn, plan_id, beside)  # a forced rate moved to another line
         changed += len(beside)
         insert_new(conn, diff.inserts)
-        replace_changed(conn, diff.history, diff.updates)
+        history = [*diff.history, *split_history(plan_id, file_id, beside, stored)]
+        replace_changed(conn, history, diff.updates)
     conn.execute(
         "UPDATE ingest_file SET new = ?, changed = ?, unchanged = ? WHERE id = ?",
         (new, changed, unchanged, file_id),
@@ -618,20 +619,9 @@ def split_history(
     return history
 
 
-def remove_split(
-    conn: sqlite3.Connection,
-    plan_id: str,
-    file_id: int,
-    keys: Sequence[Key],
-    stored: Mapping[Key, tuple[Content, int, int]],
-) -> None:
-    """Keep the stored rate values ``keys`` in observation_history and remove them: the
-    delete triggers recount their days' rollups."""
-    conn.executemany(
-        "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
-        "note, file_id, row_number, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        split_history(plan_id, file_id, keys, stored),
-    )
+def remove_split(conn: sqlite3.Connection, plan_id: str, keys: Sequence[Key]) -> None:
+    """Remove the stored rate values ``keys`` (their history rows are written with the
+    batch's, see :func:`split_history`): the delete triggers recount their days' rollups."""
     conn.executemany(
         "DELETE FROM observation WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ? "
         "AND line = ? AND ref = ?",
