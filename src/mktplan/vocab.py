@@ -369,6 +369,20 @@ def unit_currency(unit: str | None, plan_currency: str) -> str | None:
     return _named(text, plan_currency)  # cost per lead in USD: anywhere else
 
 
+def unit_dimension(unit: str, plan_currency: str) -> tuple[int, int]:
+    """What a unit that is no rate measures, as (power of money, power of counts): money
+    (CNY, 万元) (1, 0), money per count (元/次) (1, -1), a count per amount of money (次/元,
+    leads per 1000 CNY: the scale aside) (-1, 1), anything else a count (0, 1)."""
+    per = _PER.split(normalize_text(unit), maxsplit=1)
+    if len(per) == 2:
+        before, after = (re.sub(r"[\d.,]+", " ", part) for part in per)  # not the scale
+        if kpi_currency(before, plan_currency) is None and kpi_currency(after, plan_currency):
+            return (-1, 1)
+    if kpi_currency(unit, plan_currency) is not None:
+        return (1, -1) if len(per) == 2 else (1, 0)
+    return (0, 1)
+
+
 def _only_money(denominator: str) -> bool:
     """Whether every part of ``denominator`` names a currency (次/元; not cost/click USD)."""
     parts = [part for part in _UNIT_PARTS.split(denominator) if part.strip()]

@@ -26,6 +26,7 @@ from mktplan.vocab import (
     MEASURE_WORDS,
     key_text_bytes,
     kpi_currency,
+    unit_dimension,
 )
 
 
@@ -693,7 +694,6 @@ def _cycles(ctx: Context, graph: dict[str, list[str]]) -> Iterator[Finding]:
 # takes the dimension it is added to or multiplied with
 Dimension = tuple[int, int]
 RATE: Dimension = (0, 0)
-_PER_UNIT = re.compile(r"/|／|\bper\b|每", re.IGNORECASE)
 
 
 class _Mixed(Exception):
@@ -711,17 +711,7 @@ def _dimension_of(ctx: Context, qid: str) -> Dimension | None:
     unit = (kpi.unit or "").strip()
     if not unit:
         return None
-    if kpi.is_rate:
-        return RATE
-    currency = ctx.plan.plan.currency
-    per = _PER_UNIT.split(unit, maxsplit=1)
-    if len(per) == 2:
-        before, after = (re.sub(r"[\d.,]+", " ", part) for part in per)  # not the scale
-        if kpi_currency(before, currency) is None and kpi_currency(after, currency):
-            return (-1, 1)  # 次/元, leads per 1000 CNY: a count per unit of money
-    if kpi_currency(unit, currency) is not None:
-        return (1, -1) if per[1:] else (1, 0)  # 元/次 is money per count
-    return (0, 1)
+    return RATE if kpi.is_rate else unit_dimension(unit, ctx.plan.plan.currency)
 
 
 def _dimension(ctx: Context, node: formula.Node, module: Module | None) -> Dimension | None:
