@@ -73,13 +73,13 @@ def test_over_budget_and_forecast_over_budget_by_default() -> None:
     assert (a.owner, a.module, a.respond_by) == ("Ann Wu", "a", dt.datetime(2024, 1, 7))
     assert a.message == ""  # metrics writes numbers and codes; render.text the sentence
     assert (a.name, a.reference, a.gap) == ("Module a", D(400), D(125))
-    assert alert_message(a, "en") == "Module Module a (a) spent 500 of its budget 400 (125%)"
-    assert alert_message(a, "zh") == "模块 Module a（a）已花费 500，超出预算 400（为预算的 125%）"
+    assert alert_message(a, "en") == "Module Module a (a) spent 500.00 of its budget 400.00 (125%)"
+    assert alert_message(a, "zh") == "模块 Module a（a）已花费 500.00，超出预算 400.00（为预算的 125%）"
     line = found["budget.lines.people"]
     assert (line.owner, line.module) == ("Pat Lee", None)
     assert alert_message(line, "en") == (
-        "Budget line people is forecast to spend 500 by 2024-01-10, over its budget 450 "
-        "(spent 250 so far)"
+        "Budget line people is forecast to spend 500.00 by 2024-01-10, over its budget 450.00 "
+        "(spent 250.00 so far)"
     )
     assert {m.id: m.spend_forecast for m in ev.modules} == {"a": D(1000), "b": D(500)}
 

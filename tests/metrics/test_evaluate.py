@@ -314,10 +314,10 @@ def test_tracking_row(ev: Evaluation) -> None:
     assert web.key_kpis[:3] == ("web.cr", "web.sales", "web.followers")
     (written,) = [r for r in localize(ev, "en").tracking if r.module == "Web shop"]
     assert written.actual.startswith(
-        "Conversion: 2.57% / 5%; Sales: 500 / 1,000; Followers: 180 / 500"
+        "Conversion: 2.57% / 5%; Sales: 500.00 / 1,000.00; Followers: 180 / 500"
     )
     assert "Signups: — / 50" in written.actual
-    assert written.variance.startswith("Conversion: 2.43 pt; Sales: 500; Followers: 320")
+    assert written.variance.startswith("Conversion: 2.43 pt; Sales: 500.00; Followers: 320")
     # reviews latest first (the Jan 8 one is after as_of), then ingested notes
     assert web.cause == "2024-01-04: cause B; 2024-01-02: cause A; 2024-01-02 Visits (a): outage"
     assert web.measure == "2024-01-02: fix A"

@@ -99,7 +99,7 @@ def test_tracking_texts_are_written_by_the_report_in_its_language(tmp_path: Path
     zh = json.loads(run_cli(*common, "--lang", "zh").stdout)["tracking"]
     online = next(i for i, row in enumerate(en) if row["module"] == "Online channel conversion")
     assert en[online]["actual"] == (
-        "Online sales: 1,761,176.29 / 1,300,000; Conversion rate: 3.54% / 5%"
+        "Online sales: 1,761,176.29 / 1,300,000.00; Conversion rate: 3.54% / 5%"
     )
     assert en[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46 pt"
     assert zh[online]["variance"] == "Online sales: -461,176.29; Conversion rate: 1.46 个百分点"

@@ -156,7 +156,9 @@ def points(value: Decimal | None) -> str:
 def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAIN) -> str:
     """A value inside a sentence: thousands separators, at most two decimals (trailing
     zeros dropped), ``%`` for percent units, "—" when unknown: 1234.50 → ``1,234.5``; in
-    万/亿 style from 10,000 up (``1,200 万``), ratios as 1:X in the 1:X style."""
+    万/亿 style from 10,000 up (``1,200 万``), ratios as 1:X in the 1:X style. Money keeps
+    its cents as the tables write it (``137,535.60``, ``1,200.00 万``): a sentence never
+    shows another figure than the table beside it."""
     if value is None:
         return "—"
     if is_ratio(unit) and shown.roi:
@@ -164,6 +166,8 @@ def readable(value: Decimal | None, unit: str | None = None, shown: Style = PLAI
     d = value if type(value) is Decimal else Decimal(value)
     if is_percent(unit):
         return f"{_trimmed(d)}%"
+    if is_currency(unit):
+        return money(d, shown)
     if shown.wan and abs(d) >= WAN_FROM:
         return _large(d, None)
     return _trimmed(d)

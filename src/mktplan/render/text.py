@@ -140,11 +140,11 @@ def _alert_sentence(a: AlertResult, lang: str, shown: numbers.Style) -> str:
             f"alert.{a.rule}",
             lang,
             subject=subject,
-            actual=n(a.actual),
-            budget=n(a.reference),
+            actual=n(a.actual, a.unit),
+            budget=n(a.reference, a.unit),
             share=n(a.gap, "%"),
             end=numbers.date(a.until),
-            spent=n(a.spent),
+            spent=n(a.spent, a.unit),
         )
     # the value the actual is compared with: the threshold itself, or the target/pace line
     other = a.reference if a.rule in _GAP_RULES else a.threshold
