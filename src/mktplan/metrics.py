@@ -925,8 +925,8 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
     periods = (kpi.previous_period, kpi.period)
     if any(p is None or p.actual is None for p in periods):
         return None  # without a value in both periods, no channel has one either
-    if _cut_short(kpi.period, kpi.previous_period):
-        return None  # fewer days than the period before (see _cut_short)
+    if kpi.id in figures.cumulative and _uneven(kpi.period, kpi.previous_period):
+        return None  # a sum over fewer or more days than the period before (see _uneven)
     windows = [_Window(p.start, p.end) for p in periods if p is not None]
     leaves = figures.leaves(kpi.id)
     if any(figures.request(leaf, windows[0]).how != "sum" for leaf in leaves):
@@ -1210,19 +1210,22 @@ def _periods(
         return PeriodValue(window.start, window.end, actuals.get(window))
 
     current, previous = one(*steps[0]), one(*steps[1])
-    if _cut_short(current, previous):  # 5 days to the KPI's due date against 7: no change
+    if cumulative and _uneven(current, previous):  # 5 days to the due date against 7
         change = period_change(None, None, percent=kpi.is_percent)
     else:
         change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
     return _Periods(current, previous, change, trend)
 
 
-def _cut_short(current: PeriodValue | None, previous: PeriodValue | None) -> bool:
-    """Whether this period was cut shorter than the previous one (at the KPI's due date): a
-    change between them, or a channel's, compares fewer days with more."""
+def _uneven(current: PeriodValue | None, previous: PeriodValue | None) -> bool:
+    """Whether the two periods hold different numbers of days: this one cut short at the
+    KPI's due date, or the previous one at the plan start (a plan starting on a Friday: its
+    first week is 2 days). A cumulative KPI's change between them, or a channel's, would
+    compare a sum over fewer days with one over more (+250 % for a steady 100 a day); a
+    level (a rate, a mean, a value to date) compares as well over any days."""
     if current is None or previous is None:
         return False
-    return (current.end - current.start) < (previous.end - previous.start)
+    return (current.end - current.start) != (previous.end - previous.start)
 
 
 def period_change(current: Decimal | None, previous: Decimal | None, *, percent: bool) -> Change:

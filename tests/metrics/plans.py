@@ -251,53 +251,56 @@ def obs(
 
 
 def small_data() -> MemoryObservations:
-    return MemoryObservations(
-        [
-            # visits and orders: two channels, three days
-            obs("web.visits", 1, "100", "a"),
-            obs("web.visits", 1, "400", "b"),
-            obs("web.visits", 2, "100", "a", note="outage"),
-            obs("web.visits", 2, "400", "b"),
-            obs("web.visits", 3, "300", "a"),
-            obs("web.visits", 3, "100", "b"),
-            obs("web.orders", 1, "10", "a"),
-            obs("web.orders", 1, "4", "b"),
-            obs("web.orders", 2, "10", "a"),
-            obs("web.orders", 2, "4", "b"),
-            obs("web.orders", 3, "6", "a"),
-            obs("web.orders", 3, "2", "b"),
-            obs("web.sales", 1, "100"),
-            obs("web.sales", 2, "200"),
-            obs("web.sales", 3, "150"),
-            obs("web.sales", 4, "50"),
-            obs("web.sales", 7, "999"),  # after as_of: ignored
-            obs("web.spend", 1, "40", line="ads"),
-            obs("web.spend", 2, "60", line="ads"),
-            obs("web.spend", 3, "50", line="people"),
-            obs("web.spend", 4, "30"),
-            obs("web.followers", 1, "100", "a"),
-            obs("web.followers", 1, "50", "b"),
-            obs("web.followers", 3, "120", "a"),
-            obs("web.followers", 3, "60", "b"),
-            obs("web.impressions", 1, "1000", "a"),
-            obs("web.impressions", 1, "3000", "b"),
-            obs("web.ctr", 1, "2", "a"),
-            obs("web.ctr", 1, "1", "b"),
-            obs("web.peak", 1, "5", "a"),
-            obs("web.peak", 1, "9", "b"),
-            obs("web.peak", 2, "7", "a"),
-            obs("web.low", 1, "5", "a"),
-            obs("web.low", 1, "9", "b"),
-            obs("web.low", 2, "7", "a"),
-            obs("web.avg", 1, "5", "a"),
-            obs("web.avg", 1, "9", "b"),
-            obs("web.avg", 2, "7", "a"),
-            obs("web.complaints", 1, "3"),
-            obs("web.complaints", 2, "4"),
-            obs("web.leads", 1, "30"),
-            obs("web.leads", 2, "30"),
-            obs("web.leads", 5, "50"),  # after the KPI's due date: ignored
-            obs("shop.spend", 2, "70", line="events"),
-            obs("shop.sales", 3, "250", note="shop note"),
-        ]
-    )
+    return MemoryObservations(small_rows())
+
+
+def small_rows() -> list[Observation]:
+    """The small plan's observations (see the tests for the numbers)."""
+    return [
+        # visits and orders: two channels, three days
+        obs("web.visits", 1, "100", "a"),
+        obs("web.visits", 1, "400", "b"),
+        obs("web.visits", 2, "100", "a", note="outage"),
+        obs("web.visits", 2, "400", "b"),
+        obs("web.visits", 3, "300", "a"),
+        obs("web.visits", 3, "100", "b"),
+        obs("web.orders", 1, "10", "a"),
+        obs("web.orders", 1, "4", "b"),
+        obs("web.orders", 2, "10", "a"),
+        obs("web.orders", 2, "4", "b"),
+        obs("web.orders", 3, "6", "a"),
+        obs("web.orders", 3, "2", "b"),
+        obs("web.sales", 1, "100"),
+        obs("web.sales", 2, "200"),
+        obs("web.sales", 3, "150"),
+        obs("web.sales", 4, "50"),
+        obs("web.sales", 7, "999"),  # after as_of: ignored
+        obs("web.spend", 1, "40", line="ads"),
+        obs("web.spend", 2, "60", line="ads"),
+        obs("web.spend", 3, "50", line="people"),
+        obs("web.spend", 4, "30"),
+        obs("web.followers", 1, "100", "a"),
+        obs("web.followers", 1, "50", "b"),
+        obs("web.followers", 3, "120", "a"),
+        obs("web.followers", 3, "60", "b"),
+        obs("web.impressions", 1, "1000", "a"),
+        obs("web.impressions", 1, "3000", "b"),
+        obs("web.ctr", 1, "2", "a"),
+        obs("web.ctr", 1, "1", "b"),
+        obs("web.peak", 1, "5", "a"),
+        obs("web.peak", 1, "9", "b"),
+        obs("web.peak", 2, "7", "a"),
+        obs("web.low", 1, "5", "a"),
+        obs("web.low", 1, "9", "b"),
+        obs("web.low", 2, "7", "a"),
+        obs("web.avg", 1, "5", "a"),
+        obs("web.avg", 1, "9", "b"),
+        obs("web.avg", 2, "7", "a"),
+        obs("web.complaints", 1, "3"),
+        obs("web.complaints", 2, "4"),
+        obs("web.leads", 1, "30"),
+        obs("web.leads", 2, "30"),
+        obs("web.leads", 5, "50"),  # after the KPI's due date: ignored
+        obs("shop.spend", 2, "70", line="events"),
+        obs("shop.sales", 3, "250", note="shop note"),
+    ]

@@ -74,7 +74,10 @@ def test_over_budget_and_forecast_over_budget_by_default() -> None:
     assert a.message == ""  # metrics writes numbers and codes; render.text the sentence
     assert (a.name, a.reference, a.gap) == ("Module a", D(400), D(125))
     assert alert_message(a, "en") == "Module Module a (a) spent 500.00 of its budget 400.00 (125%)"
-    assert alert_message(a, "zh") == "模块 Module a（a）已花费 500.00，超出预算 400.00（为预算的 125%）"
+    assert (
+        alert_message(a, "zh")
+        == "模块 Module a（a）已花费 500.00，超出预算 400.00（为预算的 125%）"
+    )
     line = found["budget.lines.people"]
     assert (line.owner, line.module) == ("Pat Lee", None)
     assert alert_message(line, "en") == (

@@ -11,7 +11,7 @@ from mktplan.i18n import summary_sentences
 from mktplan.metrics import evaluate, period_length, period_steps
 from mktplan.observations import MemoryObservations, Observation
 
-from .plans import AS_OF, day, obs, small_data, small_plan
+from .plans import AS_OF, day, obs, small_data, small_plan, small_rows
 
 D = Decimal
 
@@ -64,7 +64,8 @@ def test_week_trend_steps_back_from_as_of_and_the_first_week_is_partial() -> Non
     # current week Jan 4–10: 50 + 999; previous Dec 28–Jan 3 clipped to Jan 1–3: 450
     assert sales.period == PeriodValue(day(4), day(10), D(1049))
     assert sales.previous_period == PeriodValue(day(1), day(3), D(450))
-    assert sales.change == Change(D(599), D("1.331111"))  # 599 ÷ 450
+    # 7 days against the 3 of a first week cut at the plan start: no change (see below)
+    assert sales.change == Change(None, None)
     assert sales.trend == [
         PeriodValue(day(1), day(3), D(450), D(450), D(300)),  # target curve 1,000 × 3 ÷ 10
         PeriodValue(day(4), day(10), D(1049), D(1499), D(1000)),
@@ -277,3 +278,38 @@ def test_a_period_cut_short_at_the_due_date_has_no_change() -> None:
     assert leads.period is not None
     assert leads.change is not None
     assert (leads.change.absolute, leads.change.relative) == (None, None)
+
+
+def test_a_first_period_cut_short_at_the_plan_start_has_no_change_for_sums() -> None:
+    # as of Jan 9, weekly: this week is Jan 3–9, the previous one Dec 27 – Jan 2 cut to the
+    # plan's Jan 1–2. A steady 100 a day is 700 against 200: not +250 %, no change. The
+    # conversion rate (a level: 2 % every day) compares as well over 2 days as over 7
+    steady = [obs("web.sales", n, "100", "a") for n in range(1, 10)]
+    steady += [obs("web.visits", n, "50", "a") for n in range(1, 10)]
+    steady += [obs("web.orders", n, "1", "a") for n in range(1, 10)]
+    ev = evaluate(small_plan(), MemoryObservations(steady), day(9), period="week")
+    sales = kpi(ev, "web.sales")
+    assert sales.previous_period == PeriodValue(day(1), day(2), D(200))
+    assert sales.period == PeriodValue(day(3), day(9), D(700))
+    assert sales.change == Change(None, None)
+    cr = kpi(ev, "web.cr")
+    assert cr.previous_period is not None
+    assert cr.previous_period.actual == D(2)
+    assert cr.change == Change(D(0), None)
+
+
+def test_a_rate_keeps_its_change_against_a_shorter_period() -> None:
+    # as of Jan 10, weekly: Jan 4–10 against Jan 1–3 (the first week, cut at the plan start).
+    # Sales are a sum: no change. The conversion rate is a level: Jan 4–10 has no orders or
+    # visits in the small data, so it has no value and no change either; Jan 1–3 is
+    # 36 ÷ 1400 = 2.571429 %. With a visit and an order on Jan 4 it is 1 ÷ 1 = 100 %: a change
+    # of 97.428571 points against the 3 days before
+    more = MemoryObservations(
+        [*small_rows(), obs("web.visits", 4, "1", "a"), obs("web.orders", 4, "1", "a")]
+    )
+    ev = evaluate(small_plan(), more, day(10), period="week")
+    cr = kpi(ev, "web.cr")
+    assert cr.previous_period == PeriodValue(day(1), day(3), D("2.571429"))
+    assert cr.period == PeriodValue(day(4), day(10), D(100))
+    assert cr.change == Change(D("97.428571"), None)
+    assert kpi(ev, "web.sales").change == Change(None, None)
