@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
@@ -319,12 +319,37 @@ class _Figures:
         return found if found is not None and self.uses_rise(qid) else ()
 
     def uses_rise(self, qid: str) -> bool:
-        """Whether the KPI or a formula it is computed from :meth:`rises`."""
+        """Whether the KPI or a formula it is computed from :meth:`rises`, or it is computed
+        from a :meth:`flow_to_date` KPI."""
         if qid not in self._uses_rise:
             self._uses_rise[qid] = self.refs[qid].kpi.formula is not None and (
-                self.rises(qid) or any(self.uses_rise(dep) for dep in self.inputs(qid))
+                self.rises(qid)
+                or any(self.flow_to_date(dep) or self.uses_rise(dep) for dep in self.inputs(qid))
             )
         return self._uses_rise[qid]
+
+    def flow_to_date(self, qid: str) -> bool:
+        """Whether a measured KPI is spend or revenue exported as a running total (a role
+        KPI with `aggregation: last`, as ad platforms report spend to date): inside a
+        formula, its value over a window is the money spent or earned *in* it, the rise of
+        the running total, not the total at the window's end (a week's ROI is the week's
+        revenue ÷ the week's spend, not ÷ all the spend so far)."""
+        kpi = self.refs[qid].kpi
+        return kpi.role is not None and _to_date(kpi)
+
+    def _rise(
+        self, window: _Window, value: Callable[[_Window], Fraction | None]
+    ) -> Fraction | None:
+        """The rise over ``window`` of a running total read by ``value``; the total itself
+        over a window from the plan start. Nothing before the window counts as 0."""
+        spans = self.to_date(window)
+        if spans is None:
+            return value(window)
+        now = value(spans[1])
+        if now is None:
+            return None
+        before = value(spans[0])
+        return now - (before or 0)
 
     def request(self, qid: str, window: _Window) -> AggRequest:
         how = self._how.get(qid)
@@ -415,7 +440,13 @@ class _Figures:
             if resolved is None:
                 return None
             if resolved in KEYWORDS:
+                if any(self.flow_to_date(q) for q in self.role_kpis(resolved, ref.module)):
+                    role = resolved
+                    return self._rise(window, lambda w: self.role_exact(role, ref.module, w))
                 return self.role_exact(resolved, ref.module, window)
+            if self.flow_to_date(resolved):
+                found = resolved
+                return self._rise(window, lambda w: self.plain(found, w))
             return self.plain(resolved, window)
 
         tree = self.tree(qid)

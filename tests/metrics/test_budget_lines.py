@@ -191,3 +191,35 @@ def test_a_line_written_in_another_case_or_width_counts_under_the_plans_line() -
         ("labour", D(50)),
         ("Events", D(20)),  # a line the plan lacks is shown as written
     ]
+
+
+def test_a_periods_roi_divides_by_the_spend_in_the_period_not_the_spend_so_far() -> None:
+    # daily periods, as of Jan 5: sales of 300 a day, spend to date 100, 150, 200, 260, 300.
+    # ROI on Jan 5 = 300 ÷ (300 − 260) = 7.5 and on Jan 4 = 300 ÷ (260 − 200) = 5 (it read
+    # 300 ÷ 300 = 1 and 300 ÷ 260); sales per spend of the KPI itself (named, not the role)
+    # alike; the ROI to date stays 1,500 ÷ 300 = 5. Profit (`revenue - spend`) on Jan 5 is
+    # 300 − 40 = 260 (it read 300 − 300 = 0)
+    roi = {"id": "roi", "name": "ROI", "unit": "ratio", "formula": "revenue / spend",
+           "target": 4, "due": "2024-01-20"}  # fmt: skip
+    per = {"id": "per", "name": "Sales per spend", "unit": "ratio",
+           "formula": "sales / spend"}  # fmt: skip
+    net = {"id": "net", "name": "Profit", "unit": "CNY", "formula": "revenue - spend"}
+    sales = {"id": "sales", "name": "Sales", "unit": "CNY", "role": "revenue", "source": "shop"}
+    rows = running_total() + [
+        Observation("web.sales", dt.date(2024, 1, n), D(300)) for n in range(1, 6)
+    ]
+    ev = evaluate(
+        plan(TO_DATE, sales, roi, per, net), MemoryObservations(rows), AS_OF, period="day"
+    )
+    by_id = {k.id: k for k in ev.kpis}
+    for qid in ("web.roi", "web.per"):
+        kpi = by_id[qid]
+        assert kpi.actual == D(5)
+        assert kpi.period is not None
+        assert kpi.previous_period is not None
+        assert (kpi.period.actual, kpi.previous_period.actual) == (D("7.5"), D(5))
+    assert [p.actual for p in by_id["web.roi"].trend] == [D(3), D(6), D(6), D(5), D("7.5")]
+    net_kpi = by_id["web.net"]
+    assert net_kpi.actual == D(1200)
+    assert net_kpi.period is not None
+    assert net_kpi.period.actual == D(260)
