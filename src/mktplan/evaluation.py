@@ -294,13 +294,15 @@ class DataIssue:
     """A data-quality problem the report's banner names: a source whose data are stale, or
     (from the store's log) an input refused or rows skipped since its last accepted ingest."""
 
-    kind: Literal["stale", "refused", "skipped", "rate_channels"]
+    kind: Literal["stale", "refused", "skipped", "rate_channels", "lagging_channels"]
     source: str  # the plan's data source (KPI `source:`), or the export file's name
     since: dt.date | None  # stale: the latest data; refused/skipped: the first such run
     count: int  # stale: KPIs affected; refused/skipped: rows
     days: int | None = None  # stale: days from the latest data to as_of
     # stale: (id, name) of the KPIs without new data; the source's other KPIs may be current
     kpis: tuple[tuple[str, str], ...] = ()
+    # lagging_channels: the channels with values before ``since`` and none on it
+    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

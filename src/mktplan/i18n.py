@@ -217,6 +217,11 @@ EN: dict[str, str] = {
         "added up or averaged across channels, so it has no value there: record its numerator "
         "and denominator and make it a formula, or one channel"
     ),
+    "issue_lagging_channels": (
+        "source {source}: {kpis} has no value from {channels} on {since}, its latest day, "
+        "though they reported in the week before; its total (the latest day's) leaves them "
+        "out: ingest their data for {since}"
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -393,6 +398,10 @@ ZH: dict[str, str] = {
     "issue_rate_channels": (
         "数据来源 {source}：{kpis}在 {since} 有 {count} 个渠道的数值；比率不能跨渠道相加或平均，"
         "因此这里没有数值：请记录其分子和分母并改为公式，或只保留一个渠道"
+    ),
+    "issue_lagging_channels": (
+        "数据来源 {source}：{kpis}在最新一天 {since} 没有 {channels} 的数值，"
+        "但这些渠道前一周有数据；其合计（最新一天的）不含这些渠道：请导入它们 {since} 的数据"
     ),
 }
 

@@ -589,6 +589,9 @@ def evaluate(
                 wanted.update(dict.fromkeys(_cumulative_requests(figures, qid, start, window)))
     figures.results = data.aggregate(list(wanted)) if wanted else {}
     mixed = _rate_levels_of_channels(figures, data)
+    mixed += _lagging_channels(
+        figures, data, {ref.qualified: kpi_window(ref.kpi) for ref in refs.values()}
+    )
     running = {q: trend_windows[q] for q in trended}
     _add_running_sums(figures, running, start)
     if not spend_known:
@@ -856,6 +859,50 @@ def _rate_levels_of_channels(figures: _Figures, data: ObservationQuery) -> list[
         since, channels = latest[qid]
         named = ((qid, kpi.name),)
         issues.append(DataIssue("rate_channels", kpi.source or qid, since, channels, None, named))
+    return issues
+
+
+# A channel that reported this many days before a level's latest day, and not on it, lags
+LAG_DAYS = 7
+
+
+def _lagging_channels(
+    figures: _Figures, data: ObservationQuery, windows: dict[str, _Window]
+) -> list[DataIssue]:
+    """The channels a level reported as of its latest day (`aggregation: last`: spend to
+    date, followers) leaves out: those with values in the :data:`LAG_DAYS` days before that
+    day and none on it. The level is the total of its latest day, so one platform's export
+    a day late made spend to date fall by that platform's whole total: said, never silent.
+    One issue per KPI of its actual window (a rate level has its own, rate_channels)."""
+    days: dict[str, tuple[Span, Span]] = {}
+    for qid, window in windows.items():
+        kpi = figures.refs[qid].kpi
+        if not _to_date(kpi) or is_rate_level(kpi):
+            continue
+        last = figures.result(qid, window).last
+        if last is None or last <= window.start:
+            continue
+        before = Span(qid, max(window.start, last - dt.timedelta(days=LAG_DAYS)), last)
+        days[qid] = (Span(qid, last, last), before._replace(end=last - dt.timedelta(days=1)))
+    if not days:
+        return []
+    sums = data.channel_sums([span for pair in days.values() for span in pair])
+    issues = []
+    for qid, (on, before) in days.items():
+        missing = sorted(set(sums.get(before, {})) - set(sums.get(on, {})) - {""})
+        if missing:
+            kpi = figures.refs[qid].kpi
+            issues.append(
+                DataIssue(
+                    "lagging_channels",
+                    kpi.source or qid,
+                    on.start,
+                    len(missing),
+                    None,
+                    ((qid, figures.label(figures.refs[qid])),),
+                    tuple(missing),
+                )
+            )
     return issues
 
 
@@ -1490,7 +1537,9 @@ def _spend_forecast(
     plan: Plan, window: _Window, spent: Decimal | None, recent: Decimal | None
 ) -> Decimal | None:
     """Spend projected to the plan end: spent + the recent days' spend × days left ÷ recent
-    days (the forecast rule on a straight curve); the spend itself once the plan is over."""
+    days (the forecast rule on a straight curve); the spend itself once the plan is over.
+    Spend never runs backwards: recent spend below 0 (a spend to date that fell, one
+    platform's export late; refunds beyond the spend) projects no more spend, not less."""
     if spent is None or window.empty:
         return None
     start, end = plan.plan.period.start, plan.plan.period.end
@@ -1501,7 +1550,7 @@ def _spend_forecast(
     if left <= 0:
         return spent
     days = last - (day_number(start, _recent(window).start) - 1)
-    return at_most_six(spent + (recent or Decimal(0)) * left / days)
+    return at_most_six(spent + max(recent or Decimal(0), Decimal(0)) * left / days)
 
 
 def _budget(plan: Plan, figures: _Figures, data: ObservationQuery, window: _Window) -> BudgetResult:

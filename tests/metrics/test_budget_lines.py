@@ -223,3 +223,78 @@ def test_a_periods_roi_divides_by_the_spend_in_the_period_not_the_spend_so_far()
     assert net_kpi.actual == D(1200)
     assert net_kpi.period is not None
     assert net_kpi.period.actual == D(260)
+
+
+def test_a_platform_a_day_late_is_named_and_the_forecast_never_runs_backwards() -> None:
+    # spend to date: google 100 a day from Jan 1 (100 … 500 on Jan 5), meta 200 a day through
+    # Jan 4 (800) and nothing on Jan 5. As of Jan 5 the level is Jan 5's total, 500 (google
+    # alone): the banner names meta; the recent rise is 500 − 0 … but the 7 days' spend fell
+    # from 300 + 0 (Jan 1's total before: none) — the module's forecast is at least the spend
+    rows = [
+        Observation("web.spend", dt.date(2024, 1, n), D(100 * n), "google", line="ads")
+        for n in range(1, 6)
+    ] + [
+        Observation("web.spend", dt.date(2024, 1, n), D(200 * n), "meta", line="ads")
+        for n in range(1, 5)
+    ]
+    ev = evaluate(plan(TO_DATE), MemoryObservations(rows), AS_OF)
+    assert ev.budget.spent == D(500)
+    [issue] = [i for i in ev.data_issues if i.kind == "lagging_channels"]
+    assert (issue.source, issue.since, issue.count, issue.channels) == (
+        "ads",
+        AS_OF,
+        1,
+        ("meta",),
+    )
+    assert issue.kpis == (("web.spend", "Spend to date"),)
+    [web] = ev.modules
+    assert web.spend_forecast is not None
+    assert web.spend_forecast >= D(500)
+    # a day later meta's export arrives: 1,000 + 600 = 1,600, and the banner is gone
+    rows.append(Observation("web.spend", AS_OF, D(1000), "meta", line="ads"))
+    later = evaluate(plan(TO_DATE), MemoryObservations(rows), AS_OF)
+    assert later.budget.spent == D(1500)
+    assert not [i for i in later.data_issues if i.kind == "lagging_channels"]
+
+
+def test_the_forecast_of_a_spend_to_date_that_fell_is_the_spend_itself() -> None:
+    # running total 300 on Jan 2, 100 on Jan 9 (a platform dropped out): as of Jan 9 the last
+    # 7 days (Jan 3–9) rose by 100 − 300 = −200; the forecast stays at the 100 spent, not
+    # 100 − 200 × 11 ÷ 7 = −214.29
+    rows = [
+        Observation("web.spend", dt.date(2024, 1, 2), D(300), line="ads"),
+        Observation("web.spend", dt.date(2024, 1, 9), D(100), line="ads"),
+    ]
+    ev = evaluate(plan(TO_DATE), MemoryObservations(rows), dt.date(2024, 1, 9))
+    [web] = ev.modules
+    [ads] = [x for x in ev.budget.lines if x.line == "ads"]
+    assert (ev.budget.spent, web.spend_forecast, ev.summary.spend_forecast) == (
+        D(100),
+        D(100),
+        D(100),
+    )
+    assert ads.forecast == D(100)
+
+
+def test_a_late_platform_is_named_by_the_report_from_a_store(tmp_path: Path) -> None:
+    # the SQLite store answers the same question (its channel sums): google and meta report
+    # spend to date daily, meta's Jan 5 row is not in yet; both languages name meta
+    text = (Path(__file__).parent / "budget_lines_plan.yaml").read_text(encoding="utf-8")
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text, encoding="utf-8")
+    data = tmp_path / "spend.csv"
+    rows = [f"2024-01-0{n},web.spend,{100 * n},google,ads\n" for n in range(1, 6)]
+    rows += [f"2024-01-0{n},web.spend,{200 * n},meta,ads\n" for n in range(1, 5)]
+    data.write_text("date,kpi,value,channel,line\n" + "".join(rows), encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    assert run_cli("ingest", plan_file, data, "--store", store).code == 0
+    run = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "-f", "json")
+    assert run.code == 0, run.output
+    issues = [i for i in json.loads(run.stdout)["data_issues"] if i["kind"] == "lagging_channels"]
+    assert issues == [
+        {"kind": "lagging_channels", "source": "ads", "since": "2024-01-05", "count": 1,
+         "days": None, "kpis": ["web.spend"], "channels": ["meta"]}
+    ]  # fmt: skip
+    for lang, words in (("en", "has no value from meta on 2024-01-05"), ("zh", "没有 meta 的数值")):
+        md = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "--lang", lang)
+        assert words in md.stdout, md.output

@@ -113,7 +113,7 @@ def test_the_report_from_a_store_says_the_same_in_both_languages(tmp_path: Path)
     issues = [i for i in report["data_issues"] if i["kind"] == "rate_channels"]
     assert issues == [
         {"kind": "rate_channels", "source": "survey", "since": "2024-01-03", "count": 2,
-         "days": None, "kpis": ["m.satisfaction"]}
+         "days": None, "kpis": ["m.satisfaction"], "channels": []}
     ]  # fmt: skip
     md = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-03", "--lang", "zh")
     assert (

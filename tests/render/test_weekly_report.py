@@ -355,6 +355,7 @@ def test_banner_names_the_stale_source_since_when_and_how_much(plan: Path) -> No
             "count": 4,
             "days": 18,
             "kpis": ["web.sales", "web.visits", "web.orders", "web.spend"],
+            "channels": [],
         }
     ]
     assert "> **Data quality**" not in report(plan, "--format", "md")  # fresh on 06-14

@@ -185,6 +185,7 @@ def report_document(ev: Evaluation) -> dict[str, Any]:
             "count": d.count,
             "days": d.days,
             "kpis": [kpi for kpi, _ in d.kpis],
+            "channels": list(d.channels),
         }
         for d in ev.data_issues
     ]

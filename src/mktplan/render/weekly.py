@@ -308,4 +308,5 @@ def data_issue_text(issue: DataIssue, lang: str) -> str:
         days=numbers.text(issue.days),
         count=issue.count,
         kpis=kpis,
+        channels=LIST_SEPARATOR.get(lang, ", ").join(issue.channels),
     )
