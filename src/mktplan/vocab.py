@@ -11,8 +11,14 @@ import unicodedata
 # Not 粉 (followers): 万粉 is a scaled unit, but "2024粉丝大幅增长" names a year, not 2,024 fans.
 MEASURE_WORDS = "[人次个個单單件位倍名家份台条條篇场場户戶项項张張套笔筆辆輛所间間]"
 
-# Units that mean percent points (2.1 = 2.1 %): what a plan may write after `unit:`.
-PERCENT_UNITS = frozenset({"%", "％", "percent", "pct"})
+# Units that mean percent points (2.1 = 2.1 %): what a plan may write after `unit:`, compared
+# NFKC-folded and case folded (`Percent`, `PCT`, `％` are `%`)
+PERCENT_UNITS = frozenset(
+    {
+        "%", "percent", "percents", "pct", "percentage", "percentages",
+        "percent points", "percentage points", "百分比", "百分点", "百分點", "百分率",
+    }
+)  # fmt: skip
 
 
 def normalize_text(raw: str) -> str:
@@ -27,8 +33,9 @@ def folded(raw: str) -> str:
 
 
 def is_percent(unit: str | None) -> bool:
-    """Whether a KPI unit means percent points: ``%``, ``％``, ``percent`` or ``pct``."""
-    return unit is not None and unit.strip() in PERCENT_UNITS
+    """Whether a KPI unit means percent points: ``%``, ``％``, ``percent``, ``pct``,
+    ``percentage``, ``百分比`` (any case: ``Percent``, ``PCT``; see :data:`PERCENT_UNITS`)."""
+    return unit is not None and " ".join(folded(unit).split()) in PERCENT_UNITS
 
 
 def is_ratio(unit: str | None) -> bool:

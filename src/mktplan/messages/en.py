@@ -1827,3 +1827,74 @@ MESSAGES.update(
         "diff.field.weight": "weight",
     }
 )
+
+# validate: units, rates, thresholds and fractions that would give wrong numbers later
+MESSAGES.update(
+    {
+        "validate.unit_like_percent": (
+            "KPI {kpi!r} has unit {unit!r}, which is not read as percent: its values and "
+            "target are plain numbers (a formula's ratio 0.04 stays 0.04, not 4 %)"
+        ),
+        "validate.unit_like_percent.hint": 'did you mean `unit: "%"`? (percent points: 5 is 5 %)',
+        "validate.rates_added": (
+            "KPI {kpi!r}: the formula {formula!r} adds up the rates {rates}: a sum or an "
+            "average of rates is no rate of the whole (2 % on one channel and 3 % on another "
+            "is not 5 %, nor 2.5 % unless both had as many visitors)"
+        ),
+        "validate.rates_added.hint": (
+            "recompute the rate from sums of its counts, e.g. paying users ÷ visitors: "
+            "(online.orders + offline.orders) / (online.visitors + offline.visitors); a "
+            "difference of two rates (a.rate - b.rate, in points) is fine"
+        ),
+        "validate.rate_mean_unweighted": (
+            "KPI {kpi!r} is a rate ({unit}) with `aggregation: mean` and no `weight:`: its "
+            "days' and channels' rates are averaged as if each had as many visitors (2 % of "
+            "100 and 4 % of 900 visitors is 3.8 %, not 3 %)"
+        ),
+        "validate.rate_mean_unweighted.hint": (
+            "add `weight:` naming the KPI that counts its denominator (`weight: visitors`), or "
+            "compute it as a formula of sums (`formula: orders / visitors`)"
+        ),
+        "validate.status_thresholds_inverted": (
+            "status_thresholds: at_risk {at_risk} is above on_track {on_track}: a KPI would "
+            "be on track before it is at risk"
+        ),
+        "validate.status_thresholds_inverted.hint": (
+            "at_risk is the lower bound: swap them (on_track: {at_risk}, at_risk: {on_track})"
+        ),
+        "validate.status_threshold_percent": (
+            "status_thresholds: {field} is {value}, but thresholds are fractions of the pace "
+            "or target (0.9 is 90 %): {value} would ask for {value} times the target"
+        ),
+        "validate.status_threshold_percent.hint": "write {meant} for {value} %",
+        "validate.status_threshold_above_one": (
+            "status_thresholds: {field} is {value}, above 1: thresholds are fractions of the "
+            "pace or target (0.9 is 90 %), and a KPI exactly on its target would not be on "
+            "track"
+        ),
+        "validate.status_threshold_above_one.hint": ("write a fraction from 0 to 1 (0.9 for 90 %)"),
+        "validate.source_routed_qualified": (
+            "source {source!r} picks each row's module by column {column!r}, but maps column "
+            "{header!r} to {kpi!r}, a KPI of one module: every row's value would land in "
+            "module {module!r}, whichever module the row names"
+        ),
+        "validate.source_routed_qualified.hint": (
+            "write the bare id ({bare!r}), so each row's module gets its own value; a column "
+            "for one module only belongs in a source with `module: {module}`"
+        ),
+        "validate.checkpoint_as_fraction": (
+            "checkpoint {day} of KPI {kpi!r} is {value} ({unit}) of a target of {target}: "
+            "that is {value}, not {meant} % of the target"
+        ),
+        "validate.checkpoint_as_fraction.hint": (
+            "write a share of the target with %: `{day}: {meant}%`"
+        ),
+        "validate.alert_percent_as_fraction": (
+            "alert {condition} on {kpi!r} is {value}: that is {value} %, not {meant} %"
+        ),
+        "validate.alert_percent_as_fraction.hint": (
+            "alert thresholds count in percent points: write {meant} (or {meant}%) for "
+            "{meant} %, or {value}% if {value} % is meant"
+        ),
+    }
+)

@@ -1416,3 +1416,67 @@ MESSAGES.update(
         "diff.field.weight": "权重",
     }
 )
+
+# validate: units, rates, thresholds and fractions that would give wrong numbers later
+MESSAGES.update(
+    {
+        "validate.unit_like_percent": (
+            "KPI {kpi!r} 的单位 {unit!r} 不会被读作百分比：其数值和目标都是普通数字"
+            "（公式算出的比值 0.04 仍是 0.04，而不是 4 %）"
+        ),
+        "validate.unit_like_percent.hint": '是否想写 `unit: "%"`？（以百分点计：5 即 5 %）',
+        "validate.rates_added": (
+            "KPI {kpi!r}：公式 {formula!r} 把比率 {rates} 相加：比率之和或平均值不是整体的比率"
+            "（一个渠道 2 %、另一个 3 %，合计不是 5 %，除非两者访客相同也不是 2.5 %）"
+        ),
+        "validate.rates_added.hint": (
+            "用各计数之和重新计算比率，例如付费用户 ÷ 访客："
+            "(online.orders + offline.orders) / (online.visitors + offline.visitors)；"
+            "两个比率之差（a.rate - b.rate，以百分点计）可以"
+        ),
+        "validate.rate_mean_unweighted": (
+            "KPI {kpi!r} 是比率（{unit}），设了 `aggregation: mean` 却没有 `weight:`：各天各渠道的"
+            "比率会被简单平均，仿佛访客数相同（100 个访客的 2 % 与 900 个访客的 4 % 合计是 3.8 %，"
+            "不是 3 %）"
+        ),
+        "validate.rate_mean_unweighted.hint": (
+            "加上 `weight:`，指向计其分母的 KPI（`weight: visitors`），"
+            "或写成求和量的公式（`formula: orders / visitors`）"
+        ),
+        "validate.status_thresholds_inverted": (
+            "status_thresholds：at_risk {at_risk} 高于 on_track {on_track}：KPI 会先正常再有风险"
+        ),
+        "validate.status_thresholds_inverted.hint": (
+            "at_risk 是下限：交换两者（on_track: {at_risk}，at_risk: {on_track}）"
+        ),
+        "validate.status_threshold_percent": (
+            "status_thresholds：{field} 为 {value}，但阈值是进度或目标的比例（0.9 即 90 %）："
+            "{value} 意味着要求达到目标的 {value} 倍"
+        ),
+        "validate.status_threshold_percent.hint": "{value} % 写作 {meant}",
+        "validate.status_threshold_above_one": (
+            "status_thresholds：{field} 为 {value}，大于 1：阈值是进度或目标的比例（0.9 即 90 %），"
+            "恰好达到目标的 KPI 也不算正常"
+        ),
+        "validate.status_threshold_above_one.hint": "写 0 到 1 之间的比例（90 % 写作 0.9）",
+        "validate.source_routed_qualified": (
+            "来源 {source!r} 按列 {column!r} 为每行选择模块，却把列 {header!r} 映射到 {kpi!r}，"
+            "这是某一个模块的 KPI：无论该行属于哪个模块，其数值都会记入模块 {module!r}"
+        ),
+        "validate.source_routed_qualified.hint": (
+            "写不带模块的 id（{bare!r}），让每行记入其所属模块；只属于一个模块的列应放在"
+            "设了 `module: {module}` 的来源中"
+        ),
+        "validate.checkpoint_as_fraction": (
+            "KPI {kpi!r} 的检查点 {day} 为 {value}（{unit}），目标为 {target}："
+            "即 {value}，而不是目标的 {meant} %"
+        ),
+        "validate.checkpoint_as_fraction.hint": "目标的比例要带 % 写：`{day}: {meant}%`",
+        "validate.alert_percent_as_fraction": (
+            "{kpi!r} 上的预警 {condition} 为 {value}：即 {value} %，而不是 {meant} %"
+        ),
+        "validate.alert_percent_as_fraction.hint": (
+            "预警阈值以百分点计：{meant} % 写作 {meant}（或 {meant}%）；若确指 {value} %，写 {value}%"
+        ),
+    }
+)

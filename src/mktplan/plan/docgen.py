@@ -45,7 +45,9 @@ Conventions:
   starts a comment and `: ` a new key.
 - Ids use letters, digits and underscores and do not start with a digit. A module's KPI is
   written `module.kpi` from outside its module; plan-level KPIs keep their bare id.
-- A percent KPI (`unit: "%"`) is written in percent points: `target: 5` means 5 %.
+- A percent KPI (`unit: "%"`) is written in percent points: `target: 5` means 5 %. `%`,
+  `percent`, `pct`, `percentage`, `百分比` and `百分点` are percent in any case (`Percent`,
+  `PCT`); `ratio` is a fraction (0.05 is 5 %).
 - Plans are read by the YAML 1.2 core schema, as editors read them: `yes`/`no`/`on`/`off`
   are text, `0100000` is 100000, `1e6` is a number, and `1:3.5` is text (an ROI target is
   written `3.5`). Unquoted dates are read as dates wherever the field is a date. Quoted
@@ -89,11 +91,15 @@ RULES = """\
   reserve ≤ total; `lines` + reserve = total when lines are given (the reserve is not
   listed among the lines: a line repeating it is named in the error); a module's action budgets
   within its budget. Warning when actions plan less than half a module's budget.
+- **Status thresholds**: `status_thresholds` are fractions of the pace or target (0.9 is
+  90 %): each at most 1 (`90` is refused: write `0.9`), and `at_risk` not above `on_track`.
 - **Dates**: period start ≤ end; KPI `due`, action `start`/`end`, milestones and reviews
   inside the period; approvals not after the end.
 - **References**: KPI ids unique in their module, module ids unique; every KPI named in a
   formula, `weight`, alert, review or source exists; a non-formula KPI has `unit` and
-  `source`; sources map to KPIs of the modules they route to, never to formula KPIs.
+  `source`; sources map to KPIs of the modules they route to, never to formula KPIs: a
+  source that picks each row's module (`module_by:`) maps columns to bare ids (`new_users`),
+  never to one module's KPI (`online.new_users` would take every row's value).
 - **Units**: a unit with a scale (`万元`, `千元`, `万次`, `k USD`, `M`) is an error: actuals
   are read in whole units (`1.2万` in an export is 12,000), so write `unit: CNY` or `count`
   and the target in whole units (100万 is 1000000). A measured rate (`unit: "%"` or `ratio`)
@@ -103,11 +109,18 @@ RULES = """\
   plan's (`USD` in a CNY plan) is an error: roles are added up, and no currency is converted.
   A rate that sources would store under budget lines — a source's `line:` column, or sources
   with different fixed lines — is a warning: a day and channel's lines are added up, and two
-  lines' rates are no sum (map such a column as `channel:`).
+  lines' rates are no sum (map such a column as `channel:`). A rate with `aggregation: mean`
+  and no `weight:` is a warning: its rows' rates are averaged as if each had as many
+  visitors (name the denominator's KPI in `weight:`, or write a formula of sums).
 - **Formulas**: numbers, KPI ids, `spend`, `revenue`, `+ - * /` and parentheses only,
   parsed (never evaluated as Python); cycles between formula KPIs are errors, and so is a
   division by numbers that make 0 (`/ 0`, `/ (1 - 1)`). A `unit: "%"` formula is its ratio
-  times 100 already: one that multiplies by 100 (`orders / visits * 100`) is an error. A
+  times 100 already: one that multiplies by 100 (`orders / visits * 100`, and in disguise,
+  `orders / (visits / 100)`, `x * 10 * 10`, `/ 0.01`: its constant factor is 100) is an
+  error. A formula that adds up two rates (`%` or `ratio` KPIs), or averages them
+  (`(a.rate + b.rate) / 2`), is an error: a rate of the whole is a formula of sums
+  (paying users ÷ visitors); a difference of two rates (`a.rate - b.rate`, in points) is
+  fine. A
   formula whose power of money does not make its KPI's unit is a warning (`formula_units`):
   money added to a count (`sales + orders`), a `%` that divides a count by money
   (`orders / sales`), a money KPI built from counts; `元/人` is money per count and `次/元`
@@ -131,10 +144,13 @@ RULES = """\
 - **Warnings** (exit 0 unless `--strict`): a target more than 10× its baseline, a module
   whose actions leave more than half its budget unplanned, a plan without approvals, a
   department as an owner, a percent KPI whose target looks like a fraction (`0.28` where 28
-  was meant), a measurable goal whose numbers (read with 万/亿, million and %: "70 万元" is
-  700,000, "破亿" 100,000,000) match none of its module's KPI targets nor their change over
-  the baseline (in percent, "+30 %", or in units, "增加 30 万元"), and an approval dated
-  after the plan started.
+  was meant), an alert's `below_target`, `above_target` or `below_pace` written as a
+  fraction (`0.3` where 30 was meant; `0.3%` written so is meant), a checkpoint below 1 on a
+  target above 1 (`0.15` of 6,000,000 CNY, where `15%` was meant), a unit that looks like
+  percent but is none of its spellings (`percnt`, `% of users`), a measurable goal whose
+  numbers (read with 万/亿, million and %: "70 万元" is 700,000, "破亿" 100,000,000) match
+  none of its module's KPI targets nor their change over the baseline (in percent, "+30 %",
+  or in units, "增加 30 万元"), and an approval dated after the plan started.
 """
 
 

@@ -206,6 +206,49 @@ def is_sum(node: Node) -> bool:
     return isinstance(node, Binary) and node.op == "+" and is_sum(node.left) and is_sum(node.right)
 
 
+def summands(node: Node) -> list[tuple[int, Node]]:
+    """The terms a formula adds, each with its sign (1 or -1): `a - (b - c)` is (1, a),
+    (-1, b), (1, c); a formula that adds nothing is its one term."""
+    if isinstance(node, Negate):
+        return [(-sign, term) for sign, term in summands(node.operand)]
+    if isinstance(node, Binary) and node.op in "+-":
+        flip = 1 if node.op == "+" else -1
+        right = [(flip * sign, term) for sign, term in summands(node.right)]
+        return [*summands(node.left), *right]
+    return [(1, node)]
+
+
+def constant_factor(node: Node) -> Fraction | None:
+    """The number a formula's names are multiplied by, exactly: 100 for `orders / (visits /
+    100)`, `orders * 10 * 10 / visits` and `orders / visits / 0.01`; the common factor of
+    terms added up (`(a + b) * 100`); None when the terms differ (`a + 2 * b`), a bare number
+    is added (`a + 1`), or the formula names nothing."""
+    if isinstance(node, Number):
+        return None  # a number alone: no names to scale
+    if isinstance(node, Name):
+        return Fraction(1)
+    if isinstance(node, Negate):
+        inner = constant_factor(node.operand)
+        return None if inner is None else -inner
+    if node.op in "+-":
+        left, right = constant_factor(node.left), constant_factor(node.right)
+        if left is None or right is None or abs(left) != abs(right):
+            return None
+        return abs(left)
+    if not names(node):
+        return None
+    sides: list[Fraction] = []
+    for side in (node.left, node.right):
+        # a part without names is its value (`x * (10 * 10)`), else its own factor
+        found = evaluate(side, _no_names) if not names(side) else constant_factor(side)
+        if found is None:
+            return None
+        sides.append(found)
+    if node.op == "*":
+        return sides[0] * sides[1]
+    return None if sides[1] == 0 else sides[0] / sides[1]
+
+
 def evaluate(node: Node, resolve: Callable[[str], Decimal | Fraction | None]) -> Fraction | None:
     """The exact value of a formula, a fraction (3 × (1 ÷ 3) is 1, not 0.999…), or None when
     an input is unknown or a divisor is zero. Inputs are taken exactly as given."""

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from mktplan.errors import Finding
 from mktplan.i18n import msg
 from mktplan.plan.model import Module
 from mktplan.plan.vague import strip_dates, strip_names, vague_message
+from mktplan.vocab import folded
 
 if TYPE_CHECKING:
     from mktplan.plan.rules import Context
@@ -123,6 +125,70 @@ def percent_targets(ctx: Context) -> Iterator[Finding]:
                 msg("validate.percent_as_fraction.hint", meant=_plain(target * 100)),
                 code="percent_as_fraction",
             )
+
+
+# what a unit says when its writer meant percent, though it is none of the percent spellings
+_PERCENT_LIKE = re.compile(r"[%％]|percent(?!ile)|pct|百分")
+_PERCENT_WORDS = ("percent", "percentage", "pct")
+
+
+def percent_like_units(ctx: Context) -> Iterator[Finding]:
+    """A unit that looks like percent but is not read as one (`percnt`, `% of users`,
+    `百分数值`): its values are plain numbers, and a rate formula's 0.04 stays 0.04."""
+    for ref in ctx.refs.values():
+        unit = (ref.kpi.unit or "").strip()
+        if not unit or ref.kpi.is_rate:
+            continue
+        word = folded(unit)
+        if _PERCENT_LIKE.search(word) or get_close_matches(word, _PERCENT_WORDS, cutoff=0.75):
+            yield ctx.warning(
+                (*ref.loc, "unit"),
+                msg("validate.unit_like_percent", kpi=ref.qualified, unit=unit),
+                msg("validate.unit_like_percent.hint"),
+                code="unit_like_percent",
+            )
+
+
+_ALERT_PERCENTS = ("below_target", "above_target", "below_pace")
+
+
+def alert_thresholds_as_fractions(ctx: Context) -> Iterator[Finding]:
+    """An alert threshold in percent points written as a fraction (`below_target: 0.3` for
+    30 %), as :func:`percent_targets` tells a KPI target; `0.3%` written so is meant."""
+    for i, alert in enumerate(ctx.plan.alerts):
+        for condition in _ALERT_PERCENTS:
+            value = getattr(alert, condition)
+            if value is None or not 0 < value < 1:
+                continue
+            written = _written(ctx.loaded.data, ("alerts", i, condition))
+            if isinstance(written, str) and written.strip().endswith(("%", "％")):
+                continue
+            yield ctx.warning(
+                ("alerts", i, condition),
+                msg(
+                    "validate.alert_percent_as_fraction",
+                    condition=condition,
+                    kpi=alert.kpi,
+                    value=_plain(value),
+                    meant=_plain(value * 100),
+                ),
+                msg(
+                    "validate.alert_percent_as_fraction.hint",
+                    value=_plain(value),
+                    meant=_plain(value * 100),
+                ),
+                code="alert_percent_as_fraction",
+            )
+
+
+def _written(data: object, loc: tuple[str | int, ...]) -> object:
+    """The value at ``loc`` in the plan as loaded from YAML, or None."""
+    for part in loc:
+        try:
+            data = data[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def approvals_before_start(ctx: Context) -> Iterator[Finding]:

@@ -186,6 +186,57 @@ def reserve_share(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def status_thresholds(ctx: Context) -> Iterator[Finding]:
+    """`status_thresholds` as fractions of the pace or target (0.9 is 90 %), at most 1 each,
+    at_risk not above on_track: checked as `reserve_range` is (bounds and order are errors)."""
+    thresholds = ctx.plan.plan.status_thresholds
+    loc: Loc = ("plan", "status_thresholds")
+    above_one = False
+    for name in ("on_track", "at_risk"):
+        value: Decimal = getattr(thresholds, name)
+        if value <= 1:
+            continue
+        above_one = True
+        if 10 <= value <= 100:  # 90 for 90 %
+            yield ctx.finding(
+                (*loc, name),
+                msg("validate.status_threshold_percent", field=name, value=_plain(value)),
+                msg(
+                    "validate.status_threshold_percent.hint",
+                    value=_plain(value),
+                    meant=_plain(value / 100),
+                ),
+                code="invalid_status_thresholds",
+            )
+        else:
+            yield ctx.finding(
+                (*loc, name),
+                msg("validate.status_threshold_above_one", field=name, value=_plain(value)),
+                msg("validate.status_threshold_above_one.hint"),
+                code="invalid_status_thresholds",
+            )
+    if not above_one and thresholds.at_risk > thresholds.on_track:
+        yield ctx.finding(
+            (*loc, "at_risk"),
+            msg(
+                "validate.status_thresholds_inverted",
+                at_risk=_plain(thresholds.at_risk),
+                on_track=_plain(thresholds.on_track),
+            ),
+            msg(
+                "validate.status_thresholds_inverted.hint",
+                at_risk=_plain(thresholds.at_risk),
+                on_track=_plain(thresholds.on_track),
+            ),
+            code="invalid_status_thresholds",
+        )
+
+
+def _plain(value: Decimal) -> str:
+    """A number as a plan writes it: 0.9, 90 (not 9E+1, 0.90)."""
+    return f"{value.normalize():f}"
+
+
 def budget_overrun(ctx: Context) -> Iterator[Finding]:
     """Module budgets and the reserve within the total."""
     total, reserve = ctx.plan.budget.total, ctx.plan.budget.reserve
@@ -509,6 +560,14 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
                 msg("validate.percent_times_100.hint"),
                 code="percent_times_100",
             )
+        if kpi.is_rate and kpi.aggregation == "mean" and kpi.weight is None:
+            # domain rule 2: a rate is recomputed from its counts, never averaged plainly
+            yield ctx.warning(
+                (*ref.loc, "aggregation"),
+                msg("validate.rate_mean_unweighted", kpi=ref.qualified, unit=unit),
+                msg("validate.rate_mean_unweighted.hint"),
+                code="rate_mean_unweighted",
+            )
         if kpi.weight is not None:
             target = resolve_name(kpi.weight, ref.module, ctx.refs)
             if target is not None and target not in KEYWORDS and ctx.refs[target].kpi.formula:
@@ -554,7 +613,8 @@ def kpi_fields(ctx: Context) -> Iterator[Finding]:
 
 def _times_100(text: str) -> bool:
     """Whether a formula multiplies its value by 100 (`orders / visits * 100`,
-    `100 * orders / visits`): a `%` formula is its ratio times 100 already."""
+    `100 * orders / visits`, or in disguise: `orders / (visits / 100)`, `x * 10 * 10`,
+    `x / 0.01`): a `%` formula is its ratio times 100 already."""
     try:
         node = formula.parse(text)
     except formula.FormulaError:
@@ -568,7 +628,7 @@ def _times_100(text: str) -> bool:
             factors.append(part.left)
             if part.op == "*":
                 factors.append(part.right)
-    return False
+    return formula.constant_factor(node) in (100, -100)
 
 
 def _did_you_mean(name: str, module: Module | None, ctx: Context) -> Msg | str:
@@ -654,6 +714,72 @@ def formulas(ctx: Context) -> Iterator[Finding]:
                 deps.extend(scope_refs)
         graph[ref.qualified] = deps
     yield from _cycles(ctx, graph)
+
+
+def rates_added(ctx: Context) -> Iterator[Finding]:
+    """A formula that adds up (or averages) two rates, `a.rate + b.rate` or `(a.rate +
+    b.rate) / 2`: domain rule 2, rates are recomputed from their counts. A difference of two
+    rates (`a.rate - b.rate`, a change in points) is no sum and passes."""
+    for ref in ctx.refs.values():
+        if ref.kpi.formula is None:
+            continue
+        try:
+            tree = formula.parse(ref.kpi.formula)
+        except formula.FormulaError:
+            continue  # the formulas rule says what is wrong
+        added = _rates_added(ctx, tree, ref.module)
+        if added:
+            yield ctx.finding(
+                (*ref.loc, "formula"),
+                msg(
+                    "validate.rates_added",
+                    kpi=ref.qualified,
+                    formula=ref.kpi.formula,
+                    rates=", ".join(added),
+                ),
+                msg("validate.rates_added.hint"),
+                code="rates_added",
+            )
+
+
+def _rates_added(ctx: Context, node: formula.Node, module: Module | None) -> list[str]:
+    """The rate KPIs that one sum in ``node`` adds with the same sign (two or more), or []."""
+    if isinstance(node, formula.Negate):
+        return _rates_added(ctx, node.operand, module)
+    if not isinstance(node, formula.Binary):
+        return []
+    if node.op in "+-":
+        by_sign: dict[int, list[str]] = {1: [], -1: []}
+        for sign, term in formula.summands(node):
+            if (rate := _rate_term(ctx, term, module)) is not None:
+                by_sign[sign].append(rate)
+        for rates in by_sign.values():
+            if len(rates) >= 2:
+                return rates
+        parts = [term for _, term in formula.summands(node)]
+    else:
+        parts = [node.left, node.right]
+    for part in parts:
+        if found := _rates_added(ctx, part, module):
+            return found
+    return []
+
+
+def _rate_term(ctx: Context, node: formula.Node, module: Module | None) -> str | None:
+    """The rate KPI a summand is, alone or scaled by numbers (`a.rate`, `a.rate * 0.5`,
+    `a.rate / 2`), or None."""
+    if isinstance(node, formula.Negate):
+        return _rate_term(ctx, node.operand, module)
+    if isinstance(node, formula.Name):
+        qid = resolve_name(node.name, module, ctx.refs)
+        rate = qid is not None and qid not in KEYWORDS and ctx.refs[qid].kpi.is_rate
+        return qid if rate else None
+    if isinstance(node, formula.Binary) and node.op in "*/":
+        if isinstance(node.right, formula.Number):
+            return _rate_term(ctx, node.left, module)
+        if node.op == "*" and isinstance(node.left, formula.Number):
+            return _rate_term(ctx, node.right, module)
+    return None
 
 
 def _cycles(ctx: Context, graph: dict[str, list[str]]) -> Iterator[Finding]:
@@ -905,6 +1031,22 @@ def references(ctx: Context) -> Iterator[Finding]:
                 routed.append(mod)
         for header, kpi_id in source.columns.items():
             targets = _targets(ctx, routed, kpi_id)
+            owner, dot, bare = kpi_id.rpartition(".")
+            if source.module_by and source.modules and dot and kpi_id in ctx.refs:
+                # each row picks its module: a module's KPI would take every row's value
+                yield ctx.finding(
+                    (*loc, "columns", header),
+                    msg(
+                        "validate.source_routed_qualified",
+                        source=name,
+                        column=source.module_by,
+                        header=header,
+                        kpi=kpi_id,
+                        module=owner,
+                    ),
+                    msg("validate.source_routed_qualified.hint", bare=bare, module=owner),
+                    code="source_routed_qualified",
+                )
             if not targets:
                 yield ctx.finding(
                     (*loc, "columns", header),
@@ -1111,11 +1253,13 @@ RULES: list[Rule] = [
     unique_ids,
     kpi_fields,
     reserve_share,
+    status_thresholds,
     budget_overrun,
     budget_lines,
     action_budgets,
     dates_in_period,
     formulas,
+    rates_added,
     formula_units,
     references,
     rates_by_line,
@@ -1123,6 +1267,8 @@ RULES: list[Rule] = [
     approvals,
     owners_are_people,
     plausible.percent_targets,
+    plausible.percent_like_units,
+    plausible.alert_thresholds_as_fractions,
     plausible.goals_match_targets,
     plausible.approvals_before_start,
 ]
@@ -1169,6 +1315,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
         due = kpi.due or ctx.plan.plan.period.end
         previous: tuple[object, Decimal] | None = None
         written = _written_keys(ctx.loaded.data, loc)
+        told_fraction = False
         for day, raw in sorted(kpi.checkpoints.items()):
             at = (*loc, written[day]) if day in written else loc
             try:
@@ -1182,6 +1329,23 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             value = Decimal(raw) if share is None else kpi.target * share / 100
+            if share is None and 0 < value < 1 < kpi.target and not told_fraction:
+                # 0.15 of a 6,000,000 CNY target: a share written as a fraction (15%)
+                told_fraction = True
+                yield ctx.warning(
+                    at,
+                    msg(
+                        "validate.checkpoint_as_fraction",
+                        day=day,
+                        kpi=ref.qualified,
+                        value=_plain(value),
+                        unit=kpi.unit or "",
+                        target=_plain(kpi.target),
+                        meant=_plain(value * 100),
+                    ),
+                    msg("validate.checkpoint_as_fraction.hint", day=day, meant=_plain(value * 100)),
+                    code="checkpoint_as_fraction",
+                )
             if not start <= day <= due:
                 yield ctx.finding(
                     at,

@@ -61,7 +61,7 @@ _SPAN_PATTERNS = [
 _MONTH_DAY = r"(?<![\d.,])(?:1[0-2]|0?[1-9])\s*[.·]\s*(?:3[01]|[12]\d|0?[1-9])(?![\d.,])"
 _EVENT_WORDS = (
     r"节|節|女王|女神|妇女|婦女|大促|促销|促銷|购物|購物|活动|活動|期间|期間|狂欢|狂歡|特卖|特賣"
-    r"|秒杀|秒殺|会员日|會員日|店庆|店慶|专场|專場|黄金周|黃金周|国庆|國慶"
+    r"|秒杀|秒殺|会员日|會員日|店庆|店慶|专场|專場|黄金周|黃金周|国庆|國慶|晚会|晚會"
     r"|sale\b|day\b|festival|shopping|promo"
 )
 
@@ -79,8 +79,38 @@ _EVENT_PATTERNS = [
     re.compile(rf"^\s*{_MONTH_DAY}\s*$"),
     # a month.day deadline: 3.31 前, 6.30 之前, 12.31 截止
     re.compile(rf"{_MONTH_DAY}\s*(?=(?:之前|以前|前|截止|为止|為止))"),
-    # numbers that say who or where, not how much: tier-1 cities, 一线城市, the 95后 cohort
-    re.compile(r"(?<![A-Za-z0-9])tier[\s-]?[1-5](?![0-9])|[1-5]\s*线(?=城市)", re.I),
+    # numbers that say who or where, not how much: tier-1 cities, tier 1 and 2 cities,
+    # 2nd-tier cities, 一线城市, the 95后 cohort
+    re.compile(
+        r"(?<![A-Za-z0-9])tier[\s-]?[1-5](?:\s*(?:,|/|&|and|or|to|-)\s*[1-5])*(?![0-9])"
+        r"|(?<![A-Za-z0-9])[1-5](?:st|nd|rd|th)[\s-]*tier\b|[1-5]\s*线(?=城市)",
+        re.I,
+    ),
+    # a month-day after by, on, before (by 11-11; not 10-15 %, a range of a quantity)
+    re.compile(
+        r"\b(?:by|on|before|until|till)\s+(?:1[0-2]|0?[1-9])-(?:3[01]|[12]\d|0?[1-9])"
+        r"(?!\s*[\d.,%％-])(?!\s*[a-z])",
+        re.I,
+    ),
+    # an ordinal that names an occasion or a day: the 3rd anniversary, the 30th of September
+    re.compile(
+        r"\b\d{1,3}(?:st|nd|rd|th)[\s-]*(?:anniversary|birthday|edition|season|generation)\b"
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)\s+of\s+(?:{_MONTHS})\b",
+        re.I,
+    ),
+    # a season's collection (Spring 2024, SS25, AW 2024)
+    re.compile(r"\b(?:spring|summer|autumn|fall|winter|ss|aw|fw)\s*'?(?:19|20)?\d{2}\b", re.I),
+    # a product's or a release's number: the iPhone 16 launch, Mate 60 上市, version 2.0,
+    # 2.0 版本, v3 (not eBay 500 orders: a count)
+    re.compile(
+        r"\b(?:[a-z]+[A-Z][A-Za-z]*|Galaxy|Pixel|Mate|Model|Xbox|PlayStation)\s+\d{1,3}"
+        r"(?=\s*(?:(?i:launch|release|debut|premiere|pro|max|plus|ultra|mini|series)\b"
+        r"|上市|发布|發布|首发|首發|新品|$|[,，。;；)）]))"
+        r"|\b[Vv]ersion\s+\d{1,3}(?:\.\d+)*(?![\d.,%％])"
+        r"|(?<![\d.,])\d{1,3}(?:\.\d+)+\s*(?=版|version)|\b[vV]\d{1,3}(?:\.\d+)*\b"
+    ),
+    # a holiday's length: 国庆7天长假, 5 天假期
+    re.compile(r"\d{1,2}\s*[天日]\s*(?=小?长假|小?長假|假期|连假|連假|黄金周|黃金周)"),
     # a cohort is a decade or a half (80后, 95后, 00后); 后备, 后续 … begin a word, so in
     # "50 后备达人" 50 is a count
     re.compile(r"(?<![\d.,])[0-9][05]\s*[后後](?![\d备備续續期台臺端面勤])"),
