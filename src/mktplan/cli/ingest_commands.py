@@ -253,7 +253,11 @@ def ingest(
     force: bool = typer.Option(
         False,
         "--force",
-        help="Re-apply files ingested before (normally a no-op), e.g. to undo a later correction.",
+        help=(
+            "Re-apply files ingested before (normally a no-op), e.g. to undo a later "
+            "correction; replace what another source, or an earlier reading of the same "
+            "bytes, stored for the same keys."
+        ),
     ),
     log_refusal: bool = typer.Option(
         False,

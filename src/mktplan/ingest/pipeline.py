@@ -178,10 +178,21 @@ def ingest_digest(mapping_digest: str, dialect: Dialect) -> str:
     """The identity of an ingest besides the file's bytes: the mapping (source with all its
     reading options, KPI definitions) and how the bytes were read (encoding, delimiter, sheet,
     the header's line and the table chosen). Another --sheet or --encoding reads other rows
-    from the same bytes, so it is never "already ingested"."""
-    document = {"mapping": mapping_digest, **dialect.reading()}
+    from the same bytes, so it is never "already ingested". The sheet and table are named
+    apart too (:func:`~mktplan.store.upsert.with_part`): another sheet or table of the same
+    bytes is other data, while another reading of the same sheet or table is refused as long
+    as the earlier one's values are stored (see :func:`~mktplan.store.upsert.other_reads`)."""
+    from mktplan.store.upsert import with_part
+
+    reading = dialect.reading()
+    document = {"mapping": mapping_digest, **reading}
     text = json.dumps(document, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    part = ""
+    if reading["sheet"] or reading["table"]:
+        named = json.dumps([reading["sheet"], reading["table"]], ensure_ascii=False)
+        part = hashlib.sha256(named.encode("utf-8")).hexdigest()[:16]
+    return with_part(digest, part)
 
 
 # Asks the store whether (sha256, config digest) was ingested for this plan before.

@@ -1509,6 +1509,28 @@ MESSAGES.update(
             "(date,kpi,value,channel) so its values sit beside the source's; to replace them on "
             "purpose, ingest again with --force"
         ),
+        "store.reread": (
+            "this export's bytes were ingested before, read another way ({earlier}); read now "
+            "(source {source!r}), its values would be added beside the {n} "
+            "{n:plural/value/values} of that read which this one does not replace, and reports "
+            "would count the export twice; nothing was stored"
+        ),
+        "store.reread_more": (
+            "this export's bytes were ingested before, read other ways ({earlier} and {more} "
+            "more {more:plural/read/reads}); read now (source {source!r}), its values would be "
+            "added beside the {n} {n:plural/value/values} of those reads which this one does not "
+            "replace, and reports would count the export twice; nothing was stored"
+        ),
+        "store.reread_earlier": (
+            "run {run} of {when} as {name}, source {source!r}: {n} {n:plural/value/values} "
+            "still stored"
+        ),
+        "store.reread.hint": (
+            "if the earlier read was wrong (another --encoding, --sheet or --source, or a "
+            "source mapping changed since), ingest again with --force: this read then replaces "
+            "the values the earlier one stored (they are kept in the store's history); to keep "
+            "the earlier read, leave this file out or ingest it as it was read then"
+        ),
         "ingest.row_currency_kpis": (
             "a row in {found}, but the KPIs of its money columns are in {expected}; export the "
             "report in {expected}"

@@ -1145,6 +1145,22 @@ MESSAGES.update(
             "如果两者都正确，请给长表格式文件加一列渠道（date,kpi,value,channel），让数值与该数据来源的"
             "并列存放；如要有意替换，请加 --force 重新导入"
         ),
+        "store.reread": (
+            "这些内容此前已按另一种方式读取并导入（{earlier}）；这次按数据来源 {source!r} 读取，"
+            "会与那次读取留下、这次不会替换的 {n} 个值并列存放，报告会把这份导出重复计算；"
+            "没有存入任何数据"
+        ),
+        "store.reread_more": (
+            "这些内容此前已按另一种方式读取并导入（{earlier} 等，另有 {more} 次）；这次按数据来源 "
+            "{source!r} 读取，会与那些读取留下、这次不会替换的 {n} 个值并列存放，报告会把这份导出"
+            "重复计算；没有存入任何数据"
+        ),
+        "store.reread_earlier": "批次 {run}（{when}），文件 {name}，数据来源 {source!r}：仍存有 {n} 个值",
+        "store.reread.hint": (
+            "如果那次读取有误（--encoding、--sheet 或 --source 不同，或此后改过数据来源的映射），"
+            "请加 --force 重新导入：这次读取会替换那次存入的值（旧值保留在存储的历史中）；"
+            "如要保留那次的读取，请不要导入本文件，或按那次的方式导入"
+        ),
         "ingest.row_currency_kpis": (
             "这一行以 {found} 计，但其金额列对应的指标以 {expected} 计；请以 {expected} 导出报表"
         ),

@@ -98,7 +98,10 @@ class ObservationStore(Protocol):
         :meth:`record_problems`), and the plan's KPI definitions for BI views, replacing
         those of the ingest before. ``before_commit`` is called once everything is written
         and the lock held, just before the commit (not on a dry run); what it raises rolls
-        the transaction back."""
+        the transaction back. A batch whose bytes an earlier ingest of the plan read another
+        way (another config digest) is refused with StoreError while values of that read
+        which the batch does not rewrite are stored; with ``force`` those are removed
+        (kept in the history as replaced by the batch's file, counted as changed)."""
         ...
 
     def already_ingested(self, plan_id: str, sha256: str, config_digest: str) -> bool: ...

@@ -7,17 +7,21 @@ Each file's observations are compared with the stored ones of the same KPIs in t
 date range (fetched by key range, not the whole store): new keys are inserted, changed ones
 are copied to ``observation_history`` and replaced, unchanged ones are left alone (they keep
 the provenance of the file that first gave that value).
+
+The same bytes read another way before (another source, encoding, sheet or mapping) are
+refused while values of that read which the file does not rewrite are stored; ``force``
+removes those values instead (see :func:`replace_other_reads`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, groupby, islice
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from mktplan.errors import StoreError
 from mktplan.i18n import Msg, msg
@@ -397,6 +401,11 @@ def apply_batch(
             skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
+    if earlier is None:  # values an earlier read of these bytes another way left: refused,
+        # or with force removed (counted as changed), never counted beside this read's
+        changed = replace_other_reads(
+            conn, reads.SQLITE, plan_id, file_id, batch, lambda: prepared.keyed(batch.name), force
+        )
     if earlier is not None:
         unchanged = count or earlier[0]
     elif prepared.fresh is not None and not _stored(conn, plan_id, spans):
@@ -413,7 +422,8 @@ def apply_batch(
         diff = compare(plan_id, file_id, rows, stored)
         if diff.history and not force:
             check_owners(conn, reads.SQLITE, batch, diff.history)
-        new, changed, unchanged = len(diff.inserts), len(diff.updates), diff.unchanged
+        new, unchanged = len(diff.inserts), diff.unchanged
+        changed += len(diff.updates)
         remove_split(conn, plan_id, beside)  # a forced rate moved to another line
         changed += len(beside)
         insert_new(conn, diff.inserts)
@@ -680,3 +690,171 @@ def owner_clash(
             source=batch.source,
         ),
     )
+
+
+# --- the same bytes read another way ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EarlierRead:
+    """An earlier ingest of a file's bytes into the same plan that read them another way
+    (another source, encoding, sheet or mapping: another config digest) and stored values."""
+
+    file_id: int
+    run_id: int
+    started_at: dt.datetime  # UTC, the run's start
+    name: str  # the file as that ingest named it
+    source: str
+
+
+@dataclass(frozen=True)
+class OtherReads:
+    """The values earlier reads of a batch's bytes stored that the batch does not rewrite
+    (their keys are not the batch's): kept, they would sit beside the batch's values and the
+    report would count the export twice."""
+
+    reads: tuple[EarlierRead, ...]  # the reads that left such values, oldest first
+    left: dict[Key, tuple[Content, int, int]]  # key -> (content, file id, row number)
+
+    def count(self, file_id: int) -> int:
+        return sum(1 for _, old_file, _ in self.left.values() if old_file == file_id)
+
+
+# A config digest names the part of the bytes a read took (a workbook's sheet, one of the
+# tables of a file holding several) after this mark: another part of the same bytes is other
+# data, never a re-read of it. A digest without it took the only table of a text file (or
+# was written before parts were named, and is then compared with such reads only).
+PART_MARK = "/"
+
+
+def with_part(digest: str, part: str) -> str:
+    """``digest`` naming the part of the bytes read (``part`` empty: the only table)."""
+    return f"{digest}{PART_MARK}{part}" if part else digest
+
+
+def read_part(config_digest: str) -> str:
+    """The part of the bytes a read took, as :func:`with_part` named it ('' for none)."""
+    _, mark, part = config_digest.rpartition(PART_MARK)
+    return part if mark else ""
+
+
+class Writes(reads.Executes, Protocol):
+    """A connection or cursor that also runs one statement over many parameter rows."""
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]], /) -> object: ...
+
+
+def other_reads(
+    db: reads.Executes,
+    d: reads.Dialect,
+    plan_id: str,
+    batch: FileBatch,
+    keys: Callable[[], Container[Key]],
+) -> OtherReads | None:
+    """What earlier reads of the batch's bytes (same plan, sha256 and part of the bytes,
+    another config digest) left stored outside the batch's ``keys`` (called only when there
+    were such reads), or None. Each earlier read's rows are fetched by its KPIs and dates
+    (the key's index), not by scanning the store."""
+    m = d.mark
+    part = read_part(batch.config_digest)
+    found = [
+        row[1:]
+        for row in db.execute(
+            "SELECT f.config_digest, f.id, f.run_id, r.started_at, f.name, f.source, "  # noqa: S608
+            "f.first_date, f.last_date, f.kpis FROM ingest_file f "
+            "JOIN ingest_run r ON r.id = f.run_id "
+            f"WHERE f.sha256 = {m} AND r.plan_id = {m} AND f.config_digest <> {m} "
+            f"AND f.already_ingested = {d.false} AND f.first_date IS NOT NULL ORDER BY f.id",
+            (batch.sha256, plan_id, batch.config_digest),
+        )
+        if read_part(str(row[0])) == part
+    ]
+    if not found:
+        return None
+    rewritten = keys()
+    left: dict[Key, tuple[Content, int, int]] = {}
+    earlier: list[EarlierRead] = []
+    for file_id, run_id, started, name, source, first, last, kpis in found:
+        before = len(left)
+        for kpi in filter(None, str(kpis).split("\n")):
+            for day, channel, line, ref, value, note, row in db.execute(
+                f"SELECT {d.day_text}, channel, line, ref, value, note, row_number "  # noqa: S608
+                f"FROM observation WHERE plan_id = {m} AND kpi = {m} "
+                f"AND date BETWEEN {m} AND {m} AND file_id = {m}",
+                (plan_id, kpi, first, last, file_id),
+            ):
+                key = (kpi, str(day), str(channel), str(line or ""), str(ref or ""))
+                if key not in rewritten:
+                    left[key] = ((int(value), note), int(file_id), int(row))
+        if len(left) > before:
+            moment = d.moment(started)
+            earlier.append(EarlierRead(int(file_id), int(run_id), moment, str(name), str(source)))
+    return OtherReads(tuple(earlier), left) if left else None
+
+
+READS_NAMED = 3  # earlier reads named in the refusal
+
+
+def other_reads_error(batch: FileBatch, found: OtherReads) -> StoreError:
+    """The refusal of a batch whose bytes an earlier ingest read another way: naming that
+    ingest (run, time, source, file) and how many of its values would stay beside the
+    batch's; ``--force`` replaces them."""
+    named = tuple(
+        msg(
+            "store.reread_earlier",
+            run=r.run_id,
+            when=r.started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            source=r.source,
+            name=r.name,
+            n=found.count(r.file_id),
+        )
+        for r in found.reads[:READS_NAMED]
+    )
+    more = len(found.reads) - READS_NAMED
+    return StoreError(
+        msg(
+            "store.reread_more" if more > 0 else "store.reread",
+            source=batch.source,
+            earlier=named,
+            more=more,
+            n=len(found.left),
+        ),
+        file=batch.name,
+        hint=msg("store.reread.hint"),
+    )
+
+
+def replace_other_reads(
+    db: Writes,
+    d: reads.Dialect,
+    plan_id: str,
+    file_id: int,
+    batch: FileBatch,
+    keys: Callable[[], Container[Key]],
+    force: bool,
+) -> int:
+    """Refuse a batch whose bytes an earlier ingest of the plan read another way, when values
+    of that read that the batch does not rewrite are still stored (see :func:`other_reads`);
+    with ``force`` remove them instead, each kept in observation_history as replaced by the
+    batch's file ``file_id`` (the delete triggers recount their days' rollups). The number of
+    values removed (counted as changed: the file replaced them)."""
+    found = other_reads(db, d, plan_id, batch, keys)
+    if found is None:
+        return 0
+    if not force:
+        raise other_reads_error(batch, found)
+    m = d.mark
+    gone = list(found.left)
+    for chunk in chunked(split_history(plan_id, file_id, gone, found.left)):
+        db.executemany(
+            "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "  # noqa: S608
+            f"note, file_id, row_number, replaced_by) VALUES ({', '.join([m] * 11)})",
+            chunk,
+        )
+    for keys_chunk in chunked([(plan_id, *key) for key in gone]):
+        db.executemany(
+            f"DELETE FROM observation WHERE plan_id = {m} AND kpi = {m} AND date = {m} "  # noqa: S608
+            f"AND channel = {m} AND line = {m} AND ref = {m}",
+            keys_chunk,
+        )
+    return len(gone)

@@ -478,6 +478,11 @@ def _apply_batch(
             upsert.skipped_rows(file_id, batch),
         )
     new = changed = unchanged = 0
+    if earlier is None:  # values an earlier read of these bytes another way left: refused,
+        # or with force removed (counted as changed), never counted beside this read's
+        changed = upsert.replace_other_reads(
+            cur, POSTGRES, plan_id, file_id, batch, lambda: prepared.keyed(batch.name), force
+        )
     if earlier is not None:
         unchanged = count or earlier[0]
     elif prepared.fresh is not None and not _any_stored(cur, plan_id, spans):
@@ -496,7 +501,8 @@ def _apply_batch(
         history, updates = diff.history, diff.updates
         if history and not force:
             upsert.check_owners(cur, POSTGRES, batch, history)
-        new, changed, unchanged = len(diff.inserts), len(updates), diff.unchanged
+        new, unchanged = len(diff.inserts), diff.unchanged
+        changed += len(updates)
         if beside:  # a forced rate moved to another line: the old values kept in history
             history = [*history, *upsert.split_history(plan_id, file_id, beside, stored)]
             cur.executemany(
