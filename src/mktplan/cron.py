@@ -117,6 +117,19 @@ def settled_files(
     return ready, busy
 
 
+FileIdentity = tuple[int, int, int, int]
+
+
+def identity(file: Path) -> FileIdentity | None:
+    """What tells one file under ``file``'s name from another written there later: device,
+    inode, size and modification time (None when it is gone)."""
+    try:
+        found = file.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+
+
 def free_name(folder: Path, name: str) -> Path:
     """`folder/name`, or `folder/name.N` when a file of that name was moved there before."""
     target = folder / name
@@ -255,13 +268,13 @@ def move_to(file: Path, folder: Path) -> Path | str:
 
 
 def _rest_stays(
-    problems: list[str], lang: str, key: str, files: list[Path], index: int, why: str
+    so_far: InboxRun, lang: str, key: str, files: list[Path], index: int, why: str
 ) -> InboxRun:
-    """The inbox run up to ``files[index]``, which stays in the inbox with every file after
-    it, and the line saying so (``key``, its ``_more`` form when files follow)."""
+    """The inbox run ``so_far``, up to ``files[index]``, which stays in the inbox with every file
+    after it, and the line saying so (``key``, its ``_more`` form when files follow)."""
     after = len(files) - index - 1
     line = said(lang, f"{key}_more" if after else key, file=files[index], after=after, why=why)
-    return InboxRun(problems, line)
+    return replace(so_far, store_unavailable=line)
 
 
 def one_line(output: str) -> str:
@@ -277,19 +290,22 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
     the file and all later ones stay in the inbox, untouched, and no further ingest is
     tried: each would meet the same store (or the same stop). A killed ingest leaves its
     file in the inbox and the rest go on. A file still being written stays for the next run
-    (see :func:`settled_files`)."""
+    (see :func:`settled_files`), and so does one replaced or rewritten while it was ingested:
+    only the file the ingest read is moved."""
     files, busy = settled_files(inbox_files(args.inbox), args.settle)
     lang = args.speaks
     waiting = tuple(
         said(lang, "cron.still_written", file=file, settle=f"{args.settle:g}") for file in busy
     )
-    return replace(_ingest_files(args, store, sources, files), waiting=waiting)
+    ingested = _ingest_files(args, store, sources, files)
+    return replace(ingested, waiting=waiting + ingested.waiting)
 
 
 def _ingest_files(
     args: CronJob, store: list[str], sources: set[str], files: list[Path]
 ) -> InboxRun:
     problems: list[str] = []
+    waiting: list[str] = []  # files replaced while they were ingested
     lang = args.speaks
     handed = ["--lang", args.lang] if args.lang is not None else []
     if args.lock_timeout is not None:
@@ -297,6 +313,9 @@ def _ingest_files(
     for index, file in enumerate(files):
         source = source_for(file.name, sources)
         extra = ["--source", source] if source else []
+        # the file the ingest reads: a new export renamed onto its name meanwhile (as rsync,
+        # SFTP clients and mail rules deliver) must not be moved aside unread
+        read = identity(file)
         # a refusal is logged in the store: the weekly report's banner names it
         result = run(
             [
@@ -314,11 +333,13 @@ def _ingest_files(
         output = f"{result.stdout}{result.stderr}"
         if result.returncode == EXIT_STORE:
             why = one_line(output)
-            return _rest_stays(problems, lang, "cron.store_unavailable", files, index, why)
+            so_far = InboxRun(problems, waiting=tuple(waiting))
+            return _rest_stays(so_far, lang, "cron.store_unavailable", files, index, why)
         if result.returncode == EXIT_INTERRUPTED and STORED_MESSAGE not in result.stderr:
             # interrupted before its commit: nothing stored, nothing judged; the run is being
             # stopped too, most likely (Ctrl-C reaches the whole group)
-            return _rest_stays(problems, lang, "cron.ingest_interrupted", files, index, "")
+            so_far = InboxRun(problems, waiting=tuple(waiting))
+            return _rest_stays(so_far, lang, "cron.ingest_interrupted", files, index, "")
         if result.returncode < 0:
             # killed (out of memory, a shutdown): the file was not judged, and it may or may
             # not have been stored; it stays for the next run, which ingests or recognises
@@ -327,6 +348,16 @@ def _ingest_files(
             problems.append(
                 said(lang, "cron.ingest_killed", file=file, how=how or result.returncode)
             )
+            continue
+        now = identity(file)
+        if read is not None and now is not None and now != read:
+            # replaced or rewritten while it was ingested: what is there now was not read, so
+            # it stays for the next run (which recognises it if it is the same export)
+            line = said(lang, "cron.replaced_while_ingested", file=file)
+            if result.returncode in (0, EXIT_INTERRUPTED):
+                waiting.append(line)
+            else:  # the export it replaced was refused: a human should still hear of it
+                problems.append(f"{line}\n{output.rstrip()}")
             continue
         if result.returncode in (0, EXIT_INTERRUPTED):  # 130 here: stopped after it stored
             moved = move_to(file, args.done)
@@ -367,7 +398,7 @@ def _ingest_files(
             problems.append(f"{line}\n{output.rstrip()}")
             continue
         problems.append(said(lang, "cron.rejected", file=moved))
-    return InboxRun(problems)
+    return InboxRun(problems, waiting=tuple(waiting))
 
 
 _SIGNALS = {int(s) for s in signal.Signals}

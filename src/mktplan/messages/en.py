@@ -1028,6 +1028,10 @@ MESSAGES.update(
         ),
         "cron.error_file_failed": "rejected {file}; cannot write its .error.txt: {why}",
         "cron.rejected": "rejected {file} (see {file}.error.txt)",
+        "cron.replaced_while_ingested": (
+            "left {file} in the inbox: a new file took its name while it was being ingested; "
+            "the next run takes it"
+        ),
         "cron.still_written": (
             "left {file} in the inbox: it changed in the last {settle} s, so it is still being "
             "written; the next run takes it"

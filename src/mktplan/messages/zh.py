@@ -792,6 +792,7 @@ MESSAGES.update(
         ),
         "cron.error_file_failed": "已拒收 {file}；无法写出它的 .error.txt：{why}",
         "cron.rejected": "已拒收 {file}（见 {file}.error.txt）",
+        "cron.replaced_while_ingested": "{file} 留在收件文件夹：导入期间有新文件以同名写入；下次运行时再导入",
         "cron.still_written": "{file} 留在收件文件夹：它在最近 {settle} 秒内仍有变化，仍在写入；下次运行时再导入",
         "cron.plan_invalid": "计划 {plan} 无效；没有导入任何文件",
         "cron.locked": "另一次运行持有收件文件夹的锁；本次跳过",
