@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -55,16 +55,21 @@ def is_excel_error(raw: str) -> bool:
 # --- totals rows -------------------------------------------------------------------------
 
 # Matched case-insensitively when the cell is the label alone, or the label, optional spaces
-# and then ":", "(", "-" or "–" (full-width forms fold to these): "Total: Search", "Grand
-# total", "合计（6/5）". A campaign that starts with a label ("Total Wine & More - Search",
-# "Summary Sale 2025", "Totally Fit") stays data.
+# and then ":", "(", or a "-" or "–" that a space follows (full-width forms fold to these):
+# "Total: Search", "Total - Search", "Grand total", "合计（6/5）". A campaign that starts with
+# a label ("Total Wine & More - Search", "Summary Sale 2025", "Totally Fit") stays data, and
+# so does one whose dash joins an English label to a word ("Total-Body Workout"; "合计-华东"
+# is a label).
 _CJK_TOTALS = ("合计", "合計", "总计", "總計", "小计", "小計", "汇总", "匯總")
 TOTALS_LABELS = (
     *("grand total", "subtotal", "sub-total", "sub total", "totals", "total", "summary"),
     *_CJK_TOTALS,
 )
 _TOTALS_LABEL = re.compile(
-    "(?:" + "|".join(map(re.escape, TOTALS_LABELS)) + r")\s*(?:[:(\-–].*)?", re.DOTALL
+    "(?:" + "|".join(map(re.escape, TOTALS_LABELS)) + r")\s*(?:[:(].*|[\-–](?:\s.*)?)?"
+    # Chinese writes no space after a dash, and no name goes on from 合计 as "Total-Body" does
+    "|(?:" + "|".join(_CJK_TOTALS) + r")\s*[\-–].*",
+    re.DOTALL,
 )
 # Excel's Subtotal command writes its label after the group's: "搜索 汇总", "Search Total"
 # (a space before an English word; none needed before a Chinese one).
@@ -188,6 +193,9 @@ _NUMBER = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)
 # one separator before three digits: in a file separated by semicolons (a spreadsheet set to
 # a European language) 1,234 may be 1.234 and 1.234 may be 1234 (see parse_numbers)
 _ONE_GROUP = re.compile(r"[^\d.,]*[1-9]\d{0,2}[.,]\d{3}[^\d.,]*")
+# a number only a spreadsheet set to a European language writes, which is no number here:
+# a decimal comma (2,5, 0,125, 1.234,56) or points between thousands (1.234.567)
+_DECIMAL_COMMA = re.compile(r"[^\d.,]*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)[^\d.,]*")
 _LEADING_UNIT = re.compile(r"([^\d\s.,+\-]+)\s*")
 # an abbreviation's dot belongs to it: 5 грн., 5 Rs.
 _TRAILING_UNIT = re.compile(r"\s*([^\d\s.,+\-]+\.?)$")
@@ -336,13 +344,15 @@ class ParsedNumbers:
     """A column of numbers: ``micro`` (value × 10^6) where ``present``; ``percent`` marks
     cells written with a % sign; ``errors`` maps row positions to the reason a cell failed;
     ``currencies`` holds the currency written in each cell (None: none), or is None when no
-    cell of the column names one."""
+    cell of the column names one; ``decimal_commas``: a refused cell is written as a
+    spreadsheet set to a European language writes numbers (2,5 or 1.234,56)."""
 
     micro: npt.NDArray[np.int64]
     present: npt.NDArray[np.bool_]
     percent: npt.NDArray[np.bool_]
     errors: dict[int, str | Msg]
     currencies: npt.NDArray[np.object_] | None = None
+    decimal_commas: bool = False
 
 
 def parse_numbers(
@@ -386,29 +396,34 @@ def parse_numbers(
         rest = np.flatnonzero(~present)
         texts = column.texts(rest)
     own_unit = np.zeros(size, dtype=np.bool_)
-    currencies = _parse_rest(
+    currencies, decimal_commas = _parse_rest(
         texts, rest, micro, present, percent, errors, own_unit, currency, scale, check_currency
     )
+    parsed = ParsedNumbers(micro, present, percent, errors, currencies, decimal_commas)
     if semicolons:
-        _refuse_one_group(column, micro, present, errors)
-    parsed = ParsedNumbers(micro, present, percent, errors, currencies)
+        parsed = refuse_one_group(column, parsed)
     return _scaled(parsed, scale, ~own_unit)
 
 
-def _refuse_one_group(
-    column: Column,
-    micro: npt.NDArray[np.int64],
-    present: npt.NDArray[np.bool_],
-    errors: dict[int, str | Msg],
-) -> None:
-    """The cells of ``column`` read as numbers that are ambiguous in a file separated by
-    semicolons (see :func:`parse_numbers`) become errors."""
-    positions = np.flatnonzero(present)
-    for p, text in zip(positions.tolist(), column.texts(positions), strict=True):
-        if _ONE_GROUP.fullmatch(normalize_text(text)):
-            errors[p] = msg("ingest.separator_ambiguous")
-            present[p] = False
-            micro[p] = 0
+def refuse_one_group(column: Column, parsed: ParsedNumbers) -> ParsedNumbers:
+    """``parsed`` (the numbers of ``column``) with the cells that hold one separator before
+    three digits (1,234 or 1.234) refused as ambiguous: where a spreadsheet set to a European
+    language may have written the file (separated by semicolons; or by tabs, with decimal
+    commas in it), 1,234 may be 1.234 and 1.234 may be 1234."""
+    positions = np.flatnonzero(parsed.present)
+    ambiguous = [
+        p
+        for p, text in zip(positions.tolist(), column.texts(positions), strict=True)
+        if _ONE_GROUP.fullmatch(normalize_text(text))
+    ]
+    if not ambiguous:
+        return parsed
+    micro, present, errors = parsed.micro.copy(), parsed.present.copy(), dict(parsed.errors)
+    for p in ambiguous:
+        errors[p] = msg("ingest.separator_ambiguous")
+        present[p] = False
+        micro[p] = 0
+    return replace(parsed, micro=micro, present=present, errors=errors)
 
 
 def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]) -> ParsedNumbers:
@@ -429,7 +444,7 @@ def _scaled(parsed: ParsedNumbers, scale: Fraction, apply: npt.NDArray[np.bool_]
             micro[p] = 0
             continue
         micro[p] = whole
-    return ParsedNumbers(micro, present, parsed.percent, errors, parsed.currencies)
+    return replace(parsed, micro=micro, present=present, errors=errors)
 
 
 def _parse_rest(
@@ -443,12 +458,14 @@ def _parse_rest(
     currency: str,
     scale: Fraction,
     check_currency: bool,
-) -> npt.NDArray[np.object_] | None:
+) -> tuple[npt.NDArray[np.object_] | None, bool]:
     """The slow path: each distinct odd text parsed once, results spread back by code, with
     the column's ``scale`` applied (``own_unit`` marks them: scaled already). Returns the
-    currency written in each cell of the column (None when no cell names one)."""
+    currency written in each cell of the column (None when no cell names one), and whether a
+    refused cell is written with a decimal comma (see :data:`_DECIMAL_COMMA`)."""
     if len(positions) == 0:
-        return None
+        return None, False
+    decimal_commas = False
     codes, uniques = factorize_objects(texts)
     u_micro = np.zeros(len(uniques), dtype=np.int64)
     u_present = np.zeros(len(uniques), dtype=np.bool_)
@@ -461,6 +478,7 @@ def _parse_rest(
             cell = parse_cell(raw, currency, scale)
         except ValueError as exc:
             u_error[i] = reason_of(exc)
+            decimal_commas = decimal_commas or bool(_DECIMAL_COMMA.fullmatch(normalize_text(raw)))
             continue
         found = cell.currency
         if check_currency and currency and found is not None and found != currency:
@@ -485,7 +503,7 @@ def _parse_rest(
         for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
             if code in bad_codes:
                 errors[position] = u_error[code] or ""
-    return currencies
+    return currencies, decimal_commas
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -704,6 +722,21 @@ def _in_period(month: int, day: int, period: Period | None) -> dt.date:
     return fits[0]
 
 
+# the reader writes each real .xlsx date cell as its ISO day (see read/xlsx.py)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _real_date(text: str) -> dt.date | None:
+    """The day of an .xlsx cell written as an ISO day, as every real date cell is; None for
+    any other text. An ISO day typed as text is read the same way: it cannot be misread."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def parse_dates(
     column: Column,
     *,
@@ -713,8 +746,9 @@ def parse_dates(
     ranges: bool = False,
 ) -> ParsedDates:
     """Parse a date column; each distinct text is read once. ``date_format`` (strftime) reads
-    every cell; otherwise numeric day/month dates take their order from the column as a
-    whole, and dates without a year the year inside ``period``."""
+    every cell but an .xlsx sheet's real date cells (with ``excel``), which are their day;
+    otherwise numeric day/month dates take their order from the column as a whole, and dates
+    without a year the year inside ``period``."""
     codes, uniques = column.factorize()
     u_days = np.zeros(len(uniques), dtype="datetime64[D]")
     u_ok = np.zeros(len(uniques), dtype=np.bool_)
@@ -726,6 +760,9 @@ def parse_dates(
             u_error[i] = msg("ingest.no_date")
             continue
         if date_format:
+            if excel and (real := _real_date(text)) is not None:
+                found[i] = real  # a date cell is its day: the format is for dates typed as text
+                continue
             try:
                 found[i] = dt.datetime.strptime(text, date_format).date()
             except ValueError:

@@ -42,6 +42,7 @@ from mktplan.ingest.cells import (
     is_no_value,
     parse_dates,
     parse_numbers,
+    refuse_one_group,
     scale_factor,
     totals_labels,
 )
@@ -449,7 +450,7 @@ def map_block(
             rejects,
             cells,
             plan.plan.currency,
-            semicolons=header.delimiter == ";",
+            delimiter=header.delimiter,
         )
     else:
         _map_wide(plan, body, layout, names, refs, blank, rejects, cells, parsed)
@@ -680,7 +681,21 @@ def _parse_metrics(
             check_currency=money is not None,
             semicolons=header.delimiter == ";",
         )
-    return parsed
+    return _decimal_commas_refused(header.delimiter, body, parsed)
+
+
+def _decimal_commas_refused(
+    delimiter: str, body: Body, parsed: dict[int, ParsedNumbers]
+) -> dict[int, ParsedNumbers]:
+    """``parsed`` (columns of ``body`` by position), with the cells holding one separator
+    before three digits refused as ambiguous when the file is separated by tabs and a column
+    holds a number written with a decimal comma: Excel's "Unicode Text" and Google Ads'
+    "Excel CSV" are tab-separated in every language, and where a decimal comma shows the
+    spreadsheet's language, 1,234 is 1.234 and 1.234 is 1234 (a file separated by semicolons
+    refuses them always, see :func:`parse_numbers`)."""
+    if delimiter != "\t" or not any(p.decimal_commas for p in parsed.values()):
+        return parsed
+    return {position: refuse_one_group(body[position], p) for position, p in parsed.items()}
 
 
 @dataclass(frozen=True)
@@ -1074,7 +1089,7 @@ def _map_long(
     rejects: _Rejects,
     cells: _Cells,
     currency: str,
-    semicolons: bool,
+    delimiter: str,
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
@@ -1082,8 +1097,9 @@ def _map_long(
     resolved = [_resolve_long(u, refs) for u in uniques]
     # each value's currency is judged by its row's KPI (a KPI in another unit takes none)
     numbers = parse_numbers(
-        body[layout.value], currency=currency, check_currency=False, semicolons=semicolons
+        body[layout.value], currency=currency, check_currency=False, semicolons=delimiter == ";"
     )
+    numbers = _decimal_commas_refused(delimiter, body, {layout.value: numbers})[layout.value]
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():

@@ -872,8 +872,9 @@ MESSAGES.update(
         "ingest.rejected_cell": "{value!r}: {why}",
         "ingest.rejected_cells": "{first!r} … {last!r}: {why}",
         "ingest.separator_ambiguous": (
-            "ambiguous in a file separated by semicolons, as spreadsheets set to a European "
-            "language save them: there 1,234 is one point two three four and 1.234 is a "
+            "ambiguous in a file separated by semicolons, or by tabs with decimal commas in "
+            "it, as spreadsheets set to a European language save them: there 1,234 is one "
+            "point two three four and 1.234 is a "
             "thousand two hundred and thirty-four; export the numbers without thousands "
             "separators, or the file separated by commas"
         ),
