@@ -404,9 +404,38 @@ def test_two_tables_of_one_file_through_two_sources_are_no_reread(tmp_path: Path
 
 
 def test_a_digest_names_the_part_of_the_bytes_read() -> None:
-    from mktplan.store.upsert import read_part, with_part
+    from mktplan.store.records import read_part, with_part
 
     assert read_part("0123abcd") == ""
     assert read_part(with_part("0123abcd", "")) == ""
     assert read_part(with_part("0123abcd", "beef")) == "beef"
     assert with_part("0123abcd", "") == "0123abcd"  # a CSV's only table: as before
+
+
+def test_two_sources_reading_other_columns_of_one_file_are_no_reread(
+    tmp_path: Path, backend: Backend
+) -> None:
+    # a ledger read by two sources, each its own column (its own KPI): neither re-reads the
+    # other, both stay stored (a first version refused the second, and --force deleted the
+    # first one's values)
+    store = backend.new()
+    plan = write_plan(tmp_path, channel=False)
+    plan.write_text(
+        plan.read_text(encoding="utf-8")
+        + "  cost_col:\n    date: Date\n    module: ads\n    columns: {Cost: spend}\n"
+        + "  sales_col:\n    date: Date\n    module: ads\n    columns: {Revenue: sales}\n",
+        encoding="utf-8",
+    )
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("Date,Cost,Revenue\n2025-01-02,100.00,450.00\n", encoding="utf-8")
+    assert ingest(plan, ledger, store, "--source", "cost_col").code == 0
+    run = ingest(plan, ledger, store, "--source", "sales_col")
+    assert run.code == 0, run.output
+    assert stored(store) == [
+        ("ads.sales", "2025-01-02", "", "450"),
+        ("ads.spend", "2025-01-02", "", "100"),
+    ]
+    again = ingest(plan, ledger, store, "--source", "cost_col")
+    assert again.code == 0, again.output
+    assert "already ingested" in again.stdout + again.stderr
+    assert len(stored(store)) == 2

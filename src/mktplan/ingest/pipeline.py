@@ -52,7 +52,7 @@ from mktplan.ingest.scan import FileScan, FileScans, NulRun, Unreadable, scan_fi
 from mktplan.ingest.sniff import Dialect, sniff
 from mktplan.plan.model import Plan
 from mktplan.store.locate import mask_command
-from mktplan.store.records import InputProblem, storable_text
+from mktplan.store.records import InputProblem, storable_text, with_part
 
 if TYPE_CHECKING:
     from mktplan.store import FileBatch, IngestOutcome, StoreLocation
@@ -179,10 +179,9 @@ def ingest_digest(mapping_digest: str, dialect: Dialect) -> str:
     reading options, KPI definitions) and how the bytes were read (encoding, delimiter, sheet,
     the header's line and the table chosen). Another --sheet or --encoding reads other rows
     from the same bytes, so it is never "already ingested". The sheet and table are named
-    apart too (:func:`~mktplan.store.upsert.with_part`): another sheet or table of the same
+    apart too (:func:`~mktplan.store.records.with_part`): another sheet or table of the same
     bytes is other data, while another reading of the same sheet or table is refused as long
     as the earlier one's values are stored (see :func:`~mktplan.store.upsert.other_reads`)."""
-    from mktplan.store.upsert import with_part
 
     reading = dialect.reading()
     document = {"mapping": mapping_digest, **reading}

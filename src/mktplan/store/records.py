@@ -285,3 +285,21 @@ class OpenProblem:
     kind: str  # refused | skipped
     since: dt.datetime  # UTC, the first such ingest
     rows: int
+
+
+# A config digest names the part of the bytes a read took (a workbook's sheet, one of the
+# tables of a file holding several) after this mark: another part of the same bytes is other
+# data, never a re-read of it. A digest without it took the only table of a text file (or
+# was written before parts were named, and is then compared with such reads only).
+PART_MARK = "/"
+
+
+def with_part(digest: str, part: str) -> str:
+    """``digest`` naming the part of the bytes read (``part`` empty: the only table)."""
+    return f"{digest}{PART_MARK}{part}" if part else digest
+
+
+def read_part(config_digest: str) -> str:
+    """The part of the bytes a read took, as :func:`with_part` named it ('' for none)."""
+    _, mark, part = config_digest.rpartition(PART_MARK)
+    return part if mark else ""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, groupby, islice
 from operator import itemgetter
@@ -34,6 +34,7 @@ from mktplan.store.records import (
     FileOutcome,
     Row,
     observation_of,
+    read_part,
     to_micro,
 )
 
@@ -720,24 +721,6 @@ class OtherReads:
         return sum(1 for _, old_file, _ in self.left.values() if old_file == file_id)
 
 
-# A config digest names the part of the bytes a read took (a workbook's sheet, one of the
-# tables of a file holding several) after this mark: another part of the same bytes is other
-# data, never a re-read of it. A digest without it took the only table of a text file (or
-# was written before parts were named, and is then compared with such reads only).
-PART_MARK = "/"
-
-
-def with_part(digest: str, part: str) -> str:
-    """``digest`` naming the part of the bytes read (``part`` empty: the only table)."""
-    return f"{digest}{PART_MARK}{part}" if part else digest
-
-
-def read_part(config_digest: str) -> str:
-    """The part of the bytes a read took, as :func:`with_part` named it ('' for none)."""
-    _, mark, part = config_digest.rpartition(PART_MARK)
-    return part if mark else ""
-
-
 class Writes(reads.Executes, Protocol):
     """A connection or cursor that also runs one statement over many parameter rows."""
 
@@ -749,12 +732,14 @@ def other_reads(
     d: reads.Dialect,
     plan_id: str,
     batch: FileBatch,
-    keys: Callable[[], Container[Key]],
+    keys: Callable[[], Collection[Key]],
 ) -> OtherReads | None:
     """What earlier reads of the batch's bytes (same plan, sha256 and part of the bytes,
     another config digest) left stored outside the batch's ``keys`` (called only when there
-    were such reads), or None. Each earlier read's rows are fetched by its KPIs and dates
-    (the key's index), not by scanning the store."""
+    were such reads), or None. Only the KPIs the batch writes count: two sources may read
+    other columns of one file (a ledger's brand and online sales), and neither re-reads the
+    other. Each earlier read's rows are fetched by its KPIs and dates (the key's index), not
+    by scanning the store."""
     m = d.mark
     part = read_part(batch.config_digest)
     found = [
@@ -772,11 +757,12 @@ def other_reads(
     if not found:
         return None
     rewritten = keys()
+    written = {key[0] for key in rewritten}
     left: dict[Key, tuple[Content, int, int]] = {}
     earlier: list[EarlierRead] = []
     for file_id, run_id, started, name, source, first, last, kpis in found:
         before = len(left)
-        for kpi in filter(None, str(kpis).split("\n")):
+        for kpi in filter(written.__contains__, str(kpis).split("\n")):
             for day, channel, line, ref, value, note, row in db.execute(
                 f"SELECT {d.day_text}, channel, line, ref, value, note, row_number "  # noqa: S608
                 f"FROM observation WHERE plan_id = {m} AND kpi = {m} "
@@ -830,7 +816,7 @@ def replace_other_reads(
     plan_id: str,
     file_id: int,
     batch: FileBatch,
-    keys: Callable[[], Container[Key]],
+    keys: Callable[[], Collection[Key]],
     force: bool,
 ) -> int:
     """Refuse a batch whose bytes an earlier ingest of the plan read another way, when values
