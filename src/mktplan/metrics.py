@@ -52,7 +52,7 @@ from mktplan.observations import (
     Span,
 )
 from mktplan.plan import formula
-from mktplan.plan.cumulative import checkpoint_values, cumulative_ids
+from mktplan.plan.cumulative import additive_names, checkpoint_values, cumulative_ids
 from mktplan.plan.model import Action, Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, kpi_refs, resolve_name
 from mktplan.vocab import folded
@@ -341,15 +341,30 @@ class _Figures:
         self, window: _Window, value: Callable[[_Window], Fraction | None]
     ) -> Fraction | None:
         """The rise over ``window`` of a running total read by ``value``; the total itself
-        over a window from the plan start. Nothing before the window counts as 0."""
+        over a window from the plan start. Nothing before the window counts as 0. A total
+        that fell is unknown, not a negative flow: a running total only falls when a channel
+        is missing from its latest day (one platform's export late, named by the report's
+        banner), and a week's ROI of −6.00 would be read as a fact."""
         spans = self.to_date(window)
         if spans is None:
             return value(window)
         now = value(spans[1])
         if now is None:
             return None
-        before = value(spans[0])
-        return now - (before or 0)
+        rise = now - (value(spans[0]) or 0)
+        return rise if rise >= 0 else None
+
+    def flows(self, qid: str) -> bool:
+        """Whether a formula adds or subtracts spend or revenue reported to date (see
+        :meth:`flow_to_date`): its value over a period is then a sum of flows, and a period
+        of another length than the one before it has no change, as for a cumulative KPI
+        (``ads.spend + events.spend``, ``revenue - spend``)."""
+        kpi = self.refs[qid].kpi
+        return (
+            kpi.formula is not None
+            and self.uses_rise(qid)
+            and additive_names(self.tree(qid)) is not None
+        )
 
     def request(self, qid: str, window: _Window) -> AggRequest:
         how = self._how.get(qid)
@@ -607,7 +622,13 @@ def evaluate(
     for ref in refs.values():
         qid = ref.qualified
         periods = _periods(
-            figures, qid, trend_windows[qid], steps, qid in cumulative, keep_trend=qid in trended
+            figures,
+            qid,
+            trend_windows[qid],
+            steps,
+            qid in cumulative,
+            keep_trend=qid in trended,
+            sums=qid in cumulative or figures.flows(qid),
         )
         kpis.append(
             _kpi_result(
@@ -894,13 +915,12 @@ def _lagging_channels(
             kpi = figures.refs[qid].kpi
             issues.append(
                 DataIssue(
-                    "lagging_channels",
-                    kpi.source or qid,
-                    on.start,
-                    len(missing),
-                    None,
-                    ((qid, figures.label(figures.refs[qid])),),
-                    tuple(missing),
+                    kind="lagging_channels",
+                    source=kpi.source or qid,
+                    since=on.start,
+                    count=len(missing),
+                    kpis=((qid, figures.label(figures.refs[qid])),),
+                    channels=tuple(missing),
                 )
             )
     return issues
@@ -1003,7 +1023,8 @@ def _channel_drop(figures: _Figures, data: ObservationQuery, kpi: KpiResult) -> 
     periods = (kpi.previous_period, kpi.period)
     if any(p is None or p.actual is None for p in periods):
         return None  # without a value in both periods, no channel has one either
-    if kpi.id in figures.cumulative and _uneven(kpi.period, kpi.previous_period):
+    summed = kpi.id in figures.cumulative or figures.flows(kpi.id)
+    if summed and _uneven(kpi.period, kpi.previous_period):
         return None  # a sum over fewer or more days than the period before (see _uneven)
     windows = [_Window(p.start, p.end) for p in periods if p is not None]
     leaves = figures.leaves(kpi.id)
@@ -1250,6 +1271,7 @@ def _periods(
     cumulative: bool,
     *,
     keep_trend: bool = True,
+    sums: bool | None = None,
 ) -> _Periods:
     """The trend of ``qid`` over ``windows`` (empty unless ``keep_trend``), this period, the
     previous one and the change between them. Without a trend (all but the first rows of the
@@ -1288,7 +1310,7 @@ def _periods(
         return PeriodValue(window.start, window.end, actuals.get(window))
 
     current, previous = one(*steps[0]), one(*steps[1])
-    if cumulative and _uneven(current, previous):  # 5 days to the due date against 7
+    if (cumulative if sums is None else sums) and _uneven(current, previous):  # 5 against 7
         change = period_change(None, None, percent=kpi.is_percent)
     else:
         change = period_change(current.actual, previous.actual, percent=kpi.is_percent)
@@ -1616,7 +1638,7 @@ def _spend_trend(
 ) -> list[PeriodValue]:
     """The plan's spend per period and to date. A `last` spend KPI (spend to date) stands
     for its level: a period's spend is then the rise of the total to date over the period,
-    not the level itself."""
+    not the level itself; unknown when the total fell (see :meth:`_Figures._rise`)."""
     spend = figures.role_kpis("spend", None)
     if not spend:
         return []
@@ -1627,7 +1649,8 @@ def _spend_trend(
         actual = figures.role_total("spend", None, w)
         if levels and actual is not None:
             now, before = to_date[w.end], to_date.get(w.start - dt.timedelta(days=1))
-            actual = None if now is None else now - (before or Decimal(0))
+            rise = None if now is None else now - (before or Decimal(0))
+            actual = None if rise is None or rise < 0 else rise  # fell: a channel missing
         out.append(PeriodValue(w.start, w.end, actual, to_date[w.end], budget))
     return out
 

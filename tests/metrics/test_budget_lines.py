@@ -298,3 +298,36 @@ def test_a_late_platform_is_named_by_the_report_from_a_store(tmp_path: Path) -> 
     for lang, words in (("en", "has no value from meta on 2024-01-05"), ("zh", "没有 meta 的数值")):
         md = run_cli("report", plan_file, "--store", store, "--as-of", "2024-01-05", "--lang", lang)
         assert words in md.stdout, md.output
+
+
+def test_a_running_total_that_fell_gives_no_flow_and_a_sum_of_flows_no_uneven_change() -> None:
+    # spend to date 100 a day through Jan 8 (800), then 300 on Jan 9 (a platform missing):
+    # as of Jan 9, daily periods, the ROI of Jan 9 (sales 300 ÷ a "rise" of −500) is unknown,
+    # not −0.6, and so is the spend trend's Jan 9; weekly, Jan 3–9 against the plan's first
+    # 2 days, the profit (revenue − spend, a sum of flows) has no change (+250 % before)
+    rows = [
+        Observation("web.spend", dt.date(2024, 1, n), D(100 * n), line="ads") for n in range(1, 9)
+    ]
+    rows += [Observation("web.spend", dt.date(2024, 1, 9), D(300), line="ads")]
+    rows += [Observation("web.sales", dt.date(2024, 1, n), D(300)) for n in range(1, 10)]
+    roi = {"id": "roi", "name": "ROI", "unit": "ratio", "formula": "revenue / spend"}
+    net = {"id": "net", "name": "Profit", "unit": "CNY", "formula": "revenue - spend"}
+    sales = {"id": "sales", "name": "Sales", "unit": "CNY", "role": "revenue", "source": "shop"}
+    kpis = plan(TO_DATE, sales, roi, net)
+    daily = evaluate(kpis, MemoryObservations(rows), dt.date(2024, 1, 9), period="day")
+    by_id = {k.id: k for k in daily.kpis}
+    assert by_id["web.roi"].period is not None
+    assert by_id["web.roi"].period.actual is None
+    assert by_id["web.roi"].previous_period is not None
+    assert by_id["web.roi"].previous_period.actual == D(3)  # 300 ÷ (800 − 700)
+    assert daily.spend_trend[-1].actual is None
+    weekly = evaluate(
+        kpis, MemoryObservations(rows[:8] + rows[9:]), dt.date(2024, 1, 8), period="week"
+    )
+    profit = {k.id: k for k in weekly.kpis}["web.net"]
+    # Jan 2–8 against Jan 1: 7 × 300 − 700 = 1,400 against 300 − 100 = 200
+    assert profit.period is not None
+    assert profit.previous_period is not None
+    assert (profit.previous_period.actual, profit.period.actual) == (D(200), D(1400))
+    assert profit.change is not None
+    assert (profit.change.absolute, profit.change.relative) == (None, None)

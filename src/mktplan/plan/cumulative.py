@@ -18,14 +18,14 @@ from mktplan.plan.model import Kpi, Module, Plan
 from mktplan.plan.refs import KEYWORDS, KpiRef, resolve_name
 
 
-def _additive_names(node: formula.Node) -> list[str] | None:
+def additive_names(node: formula.Node) -> list[str] | None:
     """The names of a formula made only of names, + and - (unary too); None otherwise."""
     if isinstance(node, formula.Name):
         return [node.name]
     if isinstance(node, formula.Negate):
-        return _additive_names(node.operand)
+        return additive_names(node.operand)
     if isinstance(node, formula.Binary) and node.op in "+-":
-        left, right = _additive_names(node.left), _additive_names(node.right)
+        left, right = additive_names(node.left), additive_names(node.right)
         return None if left is None or right is None else left + right
     return None
 
@@ -55,7 +55,7 @@ def cumulative_ids(plan: Plan, refs: dict[str, KpiRef]) -> set[str]:
             found = ref.kpi.aggregation == "sum"
         else:
             try:
-                names = _additive_names(formula.parse(text))
+                names = additive_names(formula.parse(text))
             except formula.FormulaError:
                 names = None
             found = names is not None
