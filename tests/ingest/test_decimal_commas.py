@@ -112,3 +112,25 @@ def test_a_comma_separated_file_is_not_judged_by_a_decimal_comma(tmp_path: Path)
     run = run_cli("ingest", plan, export, "--source", "google", "--store", store, "--skip-invalid")
     assert run.code == 0, run.output
     assert stored(store)[("ads.spend", "2025-10-01", "a")] == Decimal(1234)
+
+
+def test_blocks_read_a_late_decimal_comma_as_the_whole_file_does(tmp_path: Path) -> None:
+    """The evidence is the file's: a decimal comma in the last block refuses the 1,234 of
+    the first ones too (read block by block, they were stored as 1234 under
+    --skip-invalid)."""
+    from mktplan.ingest.combine import map_table
+    from mktplan.ingest.layout import choose_layout
+    from mktplan.ingest.scan import scan_file
+    from mktplan.ingest.sniff import sniff
+    from mktplan.plan.cache import load_plan
+
+    rows = [(f"2025-10-{1 + i % 28:02d}", f"c{i}", "1,234", "3") for i in range(2400)]
+    export = write(tmp_path, "de.tsv", tsv([*rows, ("2025-10-29", "z", "2,5", "3")]))
+    plan = load_plan(write_plan(tmp_path))
+    dialect = sniff(export, plan.sources["google"])
+    layout = choose_layout(plan, dialect, "google")
+    quotes = scan_file(export).quotes
+    whole = map_table(plan, dialect, layout, None, quotes, block_bytes=1 << 24)
+    blocks = map_table(plan, dialect, layout, None, quotes, block_bytes=4096, block_rows=4096)
+    assert len(whole.rejects) == len(blocks.rejects) == 2401
+    assert blocks == whole

@@ -728,7 +728,8 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _real_date(text: str) -> dt.date | None:
     """The day of an .xlsx cell written as an ISO day, as every real date cell is; None for
-    any other text. An ISO day typed as text is read the same way: it cannot be misread."""
+    any other text. An ISO day typed as text is read the same way (a `date_format` that
+    puts the day before the month, `%Y-%d-%m`, is then not asked)."""
     if not _ISO_DAY.fullmatch(text):
         return None
     try:

@@ -48,6 +48,7 @@ from mktplan.ingest.cells import (
 )
 from mktplan.ingest.columns import MICRO, Body, Column
 from mktplan.ingest.layout import LONG_FORMAT, Layout
+from mktplan.ingest.read import NotStreamable
 from mktplan.ingest.readers import TableHeader, header_key
 from mktplan.observations import Observation
 from mktplan.plan.model import Kpi, Module, Plan
@@ -379,7 +380,7 @@ def map_block(
     parsed: dict[int, ParsedNumbers] = {}
     summary_facts: SummaryFacts | None = None
     if layout.kpi is None:
-        parsed = _parse_metrics(plan, header, layout, body, refs)
+        parsed = _parse_metrics(plan, header, layout, body, refs, whole=whole)
         date_codes, date_texts = date_column.factorize()
         no_date = np.array([is_no_value(t) for t in date_texts] or [True], dtype=np.bool_)
         undated = no_date[date_codes] & ~dates.ok
@@ -451,6 +452,7 @@ def map_block(
             cells,
             plan.plan.currency,
             delimiter=header.delimiter,
+            whole=whole,
         )
     else:
         _map_wide(plan, body, layout, names, refs, blank, rejects, cells, parsed)
@@ -634,7 +636,13 @@ def _column_kpi(
 
 
 def _parse_metrics(
-    plan: Plan, header: TableHeader, layout: Layout, body: Body, refs: dict[str, KpiRef]
+    plan: Plan,
+    header: TableHeader,
+    layout: Layout,
+    body: Body,
+    refs: dict[str, KpiRef],
+    *,
+    whole: bool,
 ) -> dict[int, ParsedNumbers]:
     """Every value column of a wide layout parsed, in its KPI's currency and at its scale (a
     unit in the header such as (万元), or the source's `scale:`). A money column whose header
@@ -681,20 +689,24 @@ def _parse_metrics(
             check_currency=money is not None,
             semicolons=header.delimiter == ";",
         )
-    return _decimal_commas_refused(header.delimiter, body, parsed)
+    return _decimal_commas_refused(header.delimiter, body, parsed, whole=whole)
 
 
 def _decimal_commas_refused(
-    delimiter: str, body: Body, parsed: dict[int, ParsedNumbers]
+    delimiter: str, body: Body, parsed: dict[int, ParsedNumbers], *, whole: bool
 ) -> dict[int, ParsedNumbers]:
     """``parsed`` (columns of ``body`` by position), with the cells holding one separator
     before three digits refused as ambiguous when the file is separated by tabs and a column
     holds a number written with a decimal comma: Excel's "Unicode Text" and Google Ads'
     "Excel CSV" are tab-separated in every language, and where a decimal comma shows the
     spreadsheet's language, 1,234 is 1.234 and 1.234 is 1234 (a file separated by semicolons
-    refuses them always, see :func:`parse_numbers`)."""
+    refuses them always, see :func:`parse_numbers`). The evidence belongs to the whole file:
+    a block that shows it (not ``whole``) hands the file to the whole read, so that no block
+    before or after it reads 1,234 as 1234 (blocks are a way to read, never an answer)."""
     if delimiter != "\t" or not any(p.decimal_commas for p in parsed.values()):
         return parsed
+    if not whole:
+        raise NotStreamable
     return {position: refuse_one_group(body[position], p) for position, p in parsed.items()}
 
 
@@ -1090,6 +1102,8 @@ def _map_long(
     cells: _Cells,
     currency: str,
     delimiter: str,
+    *,
+    whole: bool,
 ) -> None:
     if layout.kpi is None or layout.value is None:
         raise ValueError("long format needs kpi and value columns")
@@ -1099,7 +1113,9 @@ def _map_long(
     numbers = parse_numbers(
         body[layout.value], currency=currency, check_currency=False, semicolons=delimiter == ";"
     )
-    numbers = _decimal_commas_refused(delimiter, body, {layout.value: numbers})[layout.value]
+    numbers = _decimal_commas_refused(delimiter, body, {layout.value: numbers}, whole=whole)[
+        layout.value
+    ]
     value_header = names[layout.value]
     value_raw = body[layout.value].raw
     for p, reason in numbers.errors.items():
