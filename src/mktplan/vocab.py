@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 # Chinese measure words: what follows a number that counts things (3000人, 12场, 2023笔),
 # as a regex character class; a number before one is a count, not a year or a scale alone.
@@ -415,3 +416,8 @@ def _named(text: str, plan_currency: str) -> str | None:
                 mine = spelling in CURRENCY_SPELLINGS.get(plan_currency, ())
                 return plan_currency if mine else code
     return None
+
+
+def plain_number(value: Decimal) -> str:
+    """A number as a plan writes it, every digit kept: 0.9, 90, 0.125 (not 9E+1, 0.90)."""
+    return f"{value.normalize():f}"

@@ -1895,11 +1895,11 @@ MESSAGES.update(
         ),
         "validate.status_threshold_percent.hint": "write {meant} for {value} %",
         "validate.status_threshold_above_one": (
-            "status_thresholds: {field} is {value}, above 1: thresholds are fractions of the "
-            "pace or target (0.9 is 90 %), and a KPI exactly on its target would not be on "
-            "track"
+            "status_thresholds: {field} is {value}: thresholds are fractions of the pace or "
+            "target (0.9 is 90 %; 1.05 asks a KPI to run 5 % ahead), so {value} would call "
+            "every KPI off track"
         ),
-        "validate.status_threshold_above_one.hint": ("write a fraction from 0 to 1 (0.9 for 90 %)"),
+        "validate.status_threshold_above_one.hint": "write a fraction: 0.9 for 90 %",
         "validate.source_routed_qualified": (
             "source {source!r} picks each row's module by column {column!r}, but maps column "
             "{header!r} to {kpi!r}, a KPI of one module: every row's value would land in "

@@ -1472,10 +1472,10 @@ MESSAGES.update(
         ),
         "validate.status_threshold_percent.hint": "{value} % 写作 {meant}",
         "validate.status_threshold_above_one": (
-            "status_thresholds：{field} 为 {value}，大于 1：阈值是进度或目标的比例（0.9 即 90 %），"
-            "恰好达到目标的 KPI 也不算正常"
+            "status_thresholds：{field} 为 {value}：阈值是进度或目标的比例（0.9 即 90 %；"
+            "1.05 要求领先 5 %），{value} 会让所有 KPI 都偏离目标"
         ),
-        "validate.status_threshold_above_one.hint": "写 0 到 1 之间的比例（90 % 写作 0.9）",
+        "validate.status_threshold_above_one.hint": "写作比例：90 % 写作 0.9",
         "validate.source_routed_qualified": (
             "来源 {source!r} 按列 {column!r} 为每行选择模块，却把列 {header!r} 映射到 {kpi!r}，"
             "这是某一个模块的 KPI：无论该行属于哪个模块，其数值都会记入模块 {module!r}"

@@ -17,7 +17,7 @@ from mktplan.errors import Finding
 from mktplan.i18n import msg
 from mktplan.plan.model import Module
 from mktplan.plan.vague import strip_dates, strip_names, vague_message
-from mktplan.vocab import folded
+from mktplan.vocab import folded, plain_number
 
 if TYPE_CHECKING:
     from mktplan.plan.rules import Context
@@ -79,7 +79,8 @@ def _module_targets(module: Module) -> list[Decimal]:
     return found
 
 
-def _plain(number: Decimal) -> str:
+def _rounded(number: Decimal) -> str:
+    """A number a goal says, to the cent (goals write 1.5 million, not 1,500,000.004)."""
     return f"{number.quantize(Decimal('0.01')).normalize():f}"
 
 
@@ -96,13 +97,13 @@ def goals_match_targets(ctx: Context) -> Iterator[Finding]:
         if vague_message(module.goal, targets) is not None:
             continue  # refused as not measurable: its numbers are no target to compare
         if not any(_close(number, target) for number in said for target in targets):
-            shown = ", ".join(_plain(t) for t in targets[:5])
+            shown = ", ".join(_rounded(t) for t in targets[:5])
             yield ctx.warning(
                 ("modules", m, "goal"),
                 msg(
                     "validate.goal_target_mismatch",
                     module=module.id,
-                    said=", ".join(_plain(n) for n in said),
+                    said=", ".join(_rounded(n) for n in said),
                     targets=shown,
                 ),
                 msg("validate.goal_target_mismatch.hint"),
@@ -119,10 +120,10 @@ def percent_targets(ctx: Context) -> Iterator[Finding]:
                 msg(
                     "validate.percent_as_fraction",
                     kpi=ref.qualified,
-                    target=_plain(target),
-                    meant=_plain(target * 100),
+                    target=plain_number(target),
+                    meant=plain_number(target * 100),
                 ),
-                msg("validate.percent_as_fraction.hint", meant=_plain(target * 100)),
+                msg("validate.percent_as_fraction.hint", meant=plain_number(target * 100)),
                 code="percent_as_fraction",
             )
 
@@ -169,13 +170,13 @@ def alert_thresholds_as_fractions(ctx: Context) -> Iterator[Finding]:
                     "validate.alert_percent_as_fraction",
                     condition=condition,
                     kpi=alert.kpi,
-                    value=_plain(value),
-                    meant=_plain(value * 100),
+                    value=plain_number(value),
+                    meant=plain_number(value * 100),
                 ),
                 msg(
                     "validate.alert_percent_as_fraction.hint",
-                    value=_plain(value),
-                    meant=_plain(value * 100),
+                    value=plain_number(value),
+                    meant=plain_number(value * 100),
                 ),
                 code="alert_percent_as_fraction",
             )

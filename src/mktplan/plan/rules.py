@@ -26,6 +26,7 @@ from mktplan.vocab import (
     MEASURE_WORDS,
     key_text_bytes,
     kpi_currency,
+    plain_number,
     unit_dimension,
 )
 
@@ -186,55 +187,56 @@ def reserve_share(ctx: Context) -> Iterator[Finding]:
             )
 
 
+# A status threshold from here on is a percentage written for a fraction, or no threshold
+STATUS_THRESHOLD_MAX = 10
+
+
 def status_thresholds(ctx: Context) -> Iterator[Finding]:
-    """`status_thresholds` as fractions of the pace or target (0.9 is 90 %), at most 1 each,
-    at_risk not above on_track: checked as `reserve_range` is (bounds and order are errors)."""
+    """`status_thresholds` as fractions of the pace or target (0.9 is 90 %; 1.05 asks a KPI
+    to run ahead), at_risk not above on_track: checked as `reserve_range` is (bounds and
+    order are errors). From 10 on a threshold is a percentage written for a fraction (90 for
+    0.9) or no threshold at all: every KPI would be off track."""
     thresholds = ctx.plan.plan.status_thresholds
     loc: Loc = ("plan", "status_thresholds")
-    above_one = False
+    too_high = False
     for name in ("on_track", "at_risk"):
         value: Decimal = getattr(thresholds, name)
-        if value <= 1:
+        if value < STATUS_THRESHOLD_MAX:
             continue
-        above_one = True
-        if 10 <= value <= 100:  # 90 for 90 %
+        too_high = True
+        if value <= 100:  # 90 for 90 %
             yield ctx.finding(
                 (*loc, name),
-                msg("validate.status_threshold_percent", field=name, value=_plain(value)),
+                msg("validate.status_threshold_percent", field=name, value=plain_number(value)),
                 msg(
                     "validate.status_threshold_percent.hint",
-                    value=_plain(value),
-                    meant=_plain(value / 100),
+                    value=plain_number(value),
+                    meant=plain_number(value / 100),
                 ),
                 code="invalid_status_thresholds",
             )
         else:
             yield ctx.finding(
                 (*loc, name),
-                msg("validate.status_threshold_above_one", field=name, value=_plain(value)),
+                msg("validate.status_threshold_above_one", field=name, value=plain_number(value)),
                 msg("validate.status_threshold_above_one.hint"),
                 code="invalid_status_thresholds",
             )
-    if not above_one and thresholds.at_risk > thresholds.on_track:
+    if not too_high and thresholds.at_risk > thresholds.on_track:
         yield ctx.finding(
             (*loc, "at_risk"),
             msg(
                 "validate.status_thresholds_inverted",
-                at_risk=_plain(thresholds.at_risk),
-                on_track=_plain(thresholds.on_track),
+                at_risk=plain_number(thresholds.at_risk),
+                on_track=plain_number(thresholds.on_track),
             ),
             msg(
                 "validate.status_thresholds_inverted.hint",
-                at_risk=_plain(thresholds.at_risk),
-                on_track=_plain(thresholds.on_track),
+                at_risk=plain_number(thresholds.at_risk),
+                on_track=plain_number(thresholds.on_track),
             ),
             code="invalid_status_thresholds",
         )
-
-
-def _plain(value: Decimal) -> str:
-    """A number as a plan writes it: 0.9, 90 (not 9E+1, 0.90)."""
-    return f"{value.normalize():f}"
 
 
 def budget_overrun(ctx: Context) -> Iterator[Finding]:
@@ -717,7 +719,7 @@ def formulas(ctx: Context) -> Iterator[Finding]:
 
 
 def rates_added(ctx: Context) -> Iterator[Finding]:
-    """A formula that adds up (or averages) two rates, `a.rate + b.rate` or `(a.rate +
+    """A warning for a formula that adds up (or averages) two rates, `a.rate + b.rate` or `(a.rate +
     b.rate) / 2`: domain rule 2, rates are recomputed from their counts. A difference of two
     rates (`a.rate - b.rate`, a change in points) is no sum and passes."""
     for ref in ctx.refs.values():
@@ -729,7 +731,7 @@ def rates_added(ctx: Context) -> Iterator[Finding]:
             continue  # the formulas rule says what is wrong
         added = _rates_added(ctx, tree, ref.module)
         if added:
-            yield ctx.finding(
+            yield ctx.warning(
                 (*ref.loc, "formula"),
                 msg(
                     "validate.rates_added",
@@ -1338,12 +1340,16 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
                         "validate.checkpoint_as_fraction",
                         day=day,
                         kpi=ref.qualified,
-                        value=_plain(value),
+                        value=plain_number(value),
                         unit=kpi.unit or "",
-                        target=_plain(kpi.target),
-                        meant=_plain(value * 100),
+                        target=plain_number(kpi.target),
+                        meant=plain_number(value * 100),
                     ),
-                    msg("validate.checkpoint_as_fraction.hint", day=day, meant=_plain(value * 100)),
+                    msg(
+                        "validate.checkpoint_as_fraction.hint",
+                        day=day,
+                        meant=plain_number(value * 100),
+                    ),
                     code="checkpoint_as_fraction",
                 )
             if not start <= day <= due:

@@ -25,7 +25,7 @@ from mktplan.plan.partial import (
     union_member_at,
 )
 from mktplan.suggest import Suggester
-from mktplan.vocab import currency_of
+from mktplan.vocab import currency_of, plain_number
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,6 @@ _GROUPED = re.compile(
 )
 
 
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
-
-
 def _shown(value: object) -> str:
     """A value as the plan wrote it: numbers plain (12.5, 1E+27), text quoted, null, true."""
     if value is None:
@@ -96,18 +92,20 @@ def number_message(value: object) -> Msg:
     if ratio := _RATIO.fullmatch(value):
         left, right = Decimal(ratio[1]), Decimal(ratio[2])
         if left == 1:
-            return msg("validate.hint_roi", number=_plain(right), written=written)
+            return msg("validate.hint_roi", number=plain_number(right), written=written)
         if left:
-            per_one = _plain((right / left).quantize(Decimal("0.0001")))
+            per_one = plain_number((right / left).quantize(Decimal("0.0001")))
             return msg("validate.hint_ratio", number=per_one, written=written)
     if scaled := _SCALED.fullmatch(value):
         number = Decimal(scaled[1]) * _SCALES[scaled[2]]
-        return msg("validate.hint_scaled", number=_plain(number), written=written)
+        return msg("validate.hint_scaled", number=plain_number(number), written=written)
     if percent := _PERCENT.fullmatch(value):
-        return msg("validate.hint_percent", number=_plain(Decimal(percent[1])), written=written)
+        return msg(
+            "validate.hint_percent", number=plain_number(Decimal(percent[1])), written=written
+        )
     if grouped := _GROUPED.fullmatch(value):
         number = Decimal(grouped[1].replace(",", "").replace("，", ""))
-        return msg("validate.hint_grouped", number=_plain(number))
+        return msg("validate.hint_grouped", number=plain_number(number))
     return generic
 
 
@@ -333,7 +331,9 @@ def _explain(
         percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
         if percent and _is_money(loc):  # not hint_percent: that speaks of percent KPIs
             hint = msg(
-                "validate.hint_money_percent", number=_plain(Decimal(percent[1])), field=field_name
+                "validate.hint_money_percent",
+                number=plain_number(Decimal(percent[1])),
+                field=field_name,
             )
         return msg("validate.not_a_number", value=shown, field=field_name), hint
     if kind == "string_pattern_mismatch":
