@@ -304,7 +304,8 @@ def test_a_refused_period_start_is_not_replaced_by_an_invented_date(
             "reserve: 12000",
             "reserve: 12%",
             "budget.reserve",
-            "write 12 if that is the amount: `reserve` is money",
+            "write 12000 for 12 % of the budget total (12 % of 100000 is 12000), or 12 if that "
+            "is the amount: `reserve` is money",
         ),
         (
             "reserve: 12000",

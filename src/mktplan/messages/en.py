@@ -113,6 +113,12 @@ MESSAGES: dict[str, str] = {
     "validate.kind_other": "a value of the right kind",
     "validate.bad_date": "{value} is not a valid date for {field!r}",
     "validate.bad_date_why": "{value} is not a valid date for {field!r} ({why})",
+    "validate.no_modules": "`modules` is empty: a plan needs at least one module",
+    "validate.no_modules.hint": (
+        "write at least one module under `modules:`, in place of `[]`: `- id: online` with "
+        "name, owner, goal and kpis (see docs/plan-format.md)"
+    ),
+    "validate.list_too_short": "{field!r} needs at least {limit} entries",
     "validate.date_why.day": "that month has no such day",
     "validate.date_why.month": "the month is not 01-12",
     "validate.date_why.year": "the year holds something other than the digits 0-9",
@@ -121,6 +127,13 @@ MESSAGES: dict[str, str] = {
     "validate.date_why.separator": "its parts are not separated by `-`",
     "validate.date_why.short": "too short: the month and the day take two digits each",
     "validate.date_why.long": "too long",
+    "validate.date_why.day_first": "the day comes first",
+    "validate.date_why.space": "a space before or after the date",
+    "validate.hint_date_space": "write it without the space: {date}",
+    "validate.hint_date_order": "write it as YYYY-MM-DD, the year first: {date}",
+    "validate.hint_date_order_either": (
+        "write it as YYYY-MM-DD, the year first: {date}, or {other} if the month comes first"
+    ),
     "validate.date_why.after": "something follows the day",
     "validate.hint_dates": (
         "write dates as YYYY-MM-DD, e.g. 2024-06-20, a day that exists in the calendar"
@@ -182,7 +195,12 @@ MESSAGES: dict[str, str] = {
     "validate.hint_grouped": "write {number}: no currency sign and no thousands separators",
     "validate.hint_money_percent": (
         "write {number} if that is the amount: `{field}` is money in the plan's currency, not a"
-        " percentage (12 % of a total of 100000 is 12000)"
+        " percentage"
+    ),
+    "validate.hint_money_percent_of_total": (
+        "write {amount} for {number} % of the budget total ({number} % of {total} is {amount}),"
+        " or {number} if that is the amount: `{field}` is money in the plan's currency, not a"
+        " percentage"
     ),
     "validate.hint_money_not_negative": (
         "write `{field}` as an amount of money, 0 or more, in the plan's currency (e.g. 35000)"
@@ -497,6 +515,14 @@ MESSAGES: dict[str, str] = {
     "validate.alert_no_target.hint": (
         "give the KPI a target, or use `above:`/`below:` with a value"
     ),
+    "validate.alert_always": (
+        "alert on {kpi!r} fires on every value: each condition fires on its own, and every "
+        "value is above {above} or below {below}"
+    ),
+    "validate.alert_always.hint": (
+        "to watch outside a band, make `above:` the upper bound (above: {below}, below: "
+        "{above}); to watch one side, keep one condition"
+    ),
     "validate.alert_pace_on_level": (
         "alert below_pace on {kpi!r}: a level has no pace line (its pace is its attainment)"
     ),
@@ -510,6 +536,14 @@ MESSAGES: dict[str, str] = {
         "review refers to KPI {kpi!r}, which does not exist{suggestion}"
     ),
     "validate.review_unknown_kpi.hint": "name the KPI as `module.kpi`",
+    "validate.review_other_module": (
+        "review of module {module!r} is about KPI {kpi!r}, a KPI of module {kpi_module!r}: "
+        "the report lists it under both modules"
+    ),
+    "validate.review_other_module.hint": (
+        "write `module: {kpi_module}` if the review is about that module, or name a KPI of "
+        "the module reviewed"
+    ),
     "validate.source_without_map": (
         "source {source!r} routes rows by {column!r} but has no `modules:` map"
     ),

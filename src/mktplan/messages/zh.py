@@ -85,6 +85,12 @@ MESSAGES: dict[str, str] = {
     "validate.kind_other": "正确类型的值",
     "validate.bad_date": "{value} 不是 {field!r} 的有效日期",
     "validate.bad_date_why": "{value} 不是 {field!r} 的有效日期（{why}）",
+    "validate.no_modules": "`modules` 为空：计划至少需要一个模块",
+    "validate.no_modules.hint": (
+        "把 `[]` 换成至少一个模块：`- id: online`，并写 name、owner、goal 和 kpis"
+        "（见 docs/plan-format.md）"
+    ),
+    "validate.list_too_short": "{field!r} 至少需要 {limit} 项",
     "validate.date_why.day": "该月没有这一天",
     "validate.date_why.month": "月份不在 01-12 之间",
     "validate.date_why.year": "年份里有 0-9 以外的字符",
@@ -93,6 +99,11 @@ MESSAGES: dict[str, str] = {
     "validate.date_why.separator": "年月日之间不是用 `-` 分隔",
     "validate.date_why.short": "太短：月和日各写两位",
     "validate.date_why.long": "太长",
+    "validate.date_why.day_first": "日在前，年在后",
+    "validate.date_why.space": "日期前后有空格",
+    "validate.hint_date_space": "去掉空格：{date}",
+    "validate.hint_date_order": "按 YYYY-MM-DD 写，年份在前：{date}",
+    "validate.hint_date_order_either": "按 YYYY-MM-DD 写，年份在前：{date}；若月份在前则为 {other}",
     "validate.date_why.after": "日期后面还有别的字符",
     "validate.hint_dates": "日期写作 YYYY-MM-DD，例如 2024-06-20，且必须是日历上存在的日子",
     "validate.not_finite": "{value} 不是 {field!r} 的有限数值",
@@ -134,7 +145,10 @@ MESSAGES: dict[str, str] = {
     "validate.hint_grouped": "写作 {number}：不带货币符号和千位分隔符",
     "validate.hint_money_percent": (
         "若金额就是 {number}，写作 {number}：`{field}` 是以计划币种计的金额，不是百分比"
-        "（总预算 100000 的 12 % 写作 12000）"
+    ),
+    "validate.hint_money_percent_of_total": (
+        "若指总预算的 {number} %，写作 {amount}（{total} 的 {number} % 是 {amount}）；"
+        "若金额就是 {number}，写作 {number}：`{field}` 是以计划币种计的金额，不是百分比"
     ),
     "validate.hint_money_not_negative": "`{field}` 写金额，0 或以上，以计划的币种计（如 35000）",
     "validate.hint_alert_percent": "写百分之几，0 或以上：`{field}: 30%`（或 30）表示 30 %",
@@ -369,6 +383,12 @@ MESSAGES: dict[str, str] = {
     ),
     "validate.alert_no_target": "预警 {condition} 针对 {kpi!r}，但它没有目标值",
     "validate.alert_no_target.hint": "给该 KPI 设目标值，或改用带数值的 `above:`/`below:`",
+    "validate.alert_always": (
+        "针对 {kpi!r} 的预警对任何数值都会触发：每个条件单独触发，而任何数值都高于 {above} 或低于 {below}"
+    ),
+    "validate.alert_always.hint": (
+        "要在区间之外预警，`above:` 应为上限（above: {below}，below: {above}）；只看一侧则保留一个条件"
+    ),
     "validate.alert_pace_on_level": (
         "预警 below_pace 针对 {kpi!r}：存量指标没有进度线（它的进度就是达成率）"
     ),
@@ -380,6 +400,12 @@ MESSAGES: dict[str, str] = {
     "validate.review_unknown_module": "复盘引用的模块 {module!r} 不存在",
     "validate.review_unknown_kpi": "复盘引用的 KPI {kpi!r} 不存在{suggestion}",
     "validate.review_unknown_kpi.hint": "KPI 写作 `module.kpi`",
+    "validate.review_other_module": (
+        "模块 {module!r} 的复盘讨论的是 KPI {kpi!r}，它属于模块 {kpi_module!r}：报告会在两个模块下都列出这条复盘"
+    ),
+    "validate.review_other_module.hint": (
+        "若复盘针对该模块，写 `module: {kpi_module}`；否则改为所复盘模块的 KPI"
+    ),
     "validate.source_without_map": "数据来源 {source!r} 按 {column!r} 分配行，但没有 `modules:` 映射",
     "validate.source_without_map.hint": "添加 `modules: {{单元格值: 模块编号}}`",
     "validate.source_without_module_by": "数据来源 {source!r} 有 `modules:` 映射，但没有 `module_by:` 列",

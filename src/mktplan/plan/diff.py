@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from mktplan.errors import Finding, PlanError, UsageError
 from mktplan.i18n import Msg, labels, message, msg
+from mktplan.plan import formula
 from mktplan.plan import model as plan_model
 from mktplan.plan.git import run_git
 from mktplan.plan.loader import text_of
@@ -37,11 +38,13 @@ class Description:
     """The one-line description of an added or removed entry: catalogue clauses (and plain
     ``field value`` pairs, named as the YAML writes them), joined in the reader's language."""
 
-    parts: tuple[Msg | str, ...]
+    parts: tuple[Msg | str | Description, ...]
+    label: str = ""  # a field's YAML name before its list of parts: `columns 曝光量 → impressions`
 
     def render(self, lang: str = "en") -> str:
         sep = "，" if lang == "zh" else ", "
-        return sep.join(p.render(lang) if isinstance(p, Msg) else p for p in self.parts)
+        text = sep.join(p if isinstance(p, str) else p.render(lang) for p in self.parts)
+        return f"{self.label} {text}" if self.label else text
 
     def __str__(self) -> str:  # the JSON and other stable places keep the English
         return self.render("en")
@@ -317,6 +320,27 @@ def json_value(value: Shown | int) -> str | int | float | None:
     return value
 
 
+def _shown(value: object) -> Shown:
+    """A side of a change as a reviewer reads it: a block of settings as its ``field value``
+    pairs (`line promotion`), a mapping as `key → value` pairs, anything else as a value."""
+    if isinstance(value, BaseModel):
+        return _describe(value)
+    if isinstance(value, dict):
+        return _describe_mapping(value)
+    return _as_value(value)
+
+
+def _describe_mapping(mapping: dict[object, object], label: str = "") -> Description:
+    """`曝光量 → impressions, 点击量 → clicks`: a mapping's keys and values, in its order."""
+    return Description(
+        tuple(
+            f"{format_value(_as_value(key))} → {format_value(_shown(value))}"
+            for key, value in mapping.items()
+        ),
+        label,
+    )
+
+
 def _as_value(value: object) -> Value:
     if value is None or isinstance(value, (str, Decimal, dt.date)):
         return value
@@ -378,10 +402,16 @@ def _describe(model: BaseModel) -> Description:
         return _describe_module(model)
     if isinstance(model, Alert):
         return _describe_alert(model)
-    parts: list[Msg | str] = []
+    parts: list[Msg | str | Description] = []
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if value not in (None, [], {}) and not isinstance(value, BaseModel):
+        if value in (None, [], {}):
+            continue
+        if isinstance(value, dict):
+            parts.append(_describe_mapping(value, name))
+        elif isinstance(value, BaseModel):
+            parts.append(dataclasses.replace(_describe(value), label=name))
+        else:
             parts.append(f"{name} {format_value(_as_value(value))}")
     return Description(tuple(parts))
 
@@ -520,7 +550,7 @@ def _walk(
     lists of entries and named mappings are matched by key."""
     for name in type(new).model_fields:
         before, after = getattr(old, name), getattr(new, name)
-        if before == after:
+        if before == after or (name == "formula" and _same_formula(before, after)):
             continue
         if name in _LIST_AREAS and isinstance(after, list) and isinstance(before, list):
             parent = item if area is Area.module else ""
@@ -537,9 +567,18 @@ def _walk(
         elif isinstance(before, dict) or isinstance(after, dict):
             yield from _mapping(area, item, f"{prefix}{name}", before or {}, after or {})
         else:
-            yield Change(
-                area, item, f"{prefix}{name}", Kind.changed, _as_value(before), _as_value(after)
-            )
+            yield Change(area, item, f"{prefix}{name}", Kind.changed, _shown(before), _shown(after))
+
+
+def _same_formula(old: object, new: object) -> bool:
+    """Whether two formulas compute the same: equal parsed trees (spacing, brackets that
+    change nothing and `×` for `*` are no change)."""
+    if not isinstance(old, str) or not isinstance(new, str):
+        return False
+    try:
+        return formula.parse(old) == formula.parse(new)
+    except formula.FormulaError:
+        return False
 
 
 def _is_entries(value: object) -> bool:
@@ -570,8 +609,8 @@ def _mapping(
         kind = Kind.added if key not in old else Kind.removed if key not in new else Kind.changed
         if area is Area.budget and field == "lines":  # a budget line reads as an item
             yield Change(area, f"{LINE_PREFIX}{key}", "amount", kind, before, after)
-        else:
-            yield Change(area, item, f"{field}.{key}", Kind.changed, before, after)
+        else:  # a key added or removed (a checkpoint moved a day) reads as one, not as "–"
+            yield Change(area, item, f"{field}.{key}", kind, before, after)
 
 
 def _named(area: Area, old: dict[str, BaseModel], new: dict[str, BaseModel]) -> Iterator[Change]:
@@ -743,8 +782,8 @@ def render_cells(change: Change, lang: str = "en") -> tuple[str, str, str, str, 
     kind = message(f"diff.kind.{change.kind.value}", lang)
     field = field_label(change.field, lang)
     what = field if change.kind is Kind.changed else kind
-    if change.kind is not Kind.changed and "[" in change.field:  # an entry inside an entry
-        what = f"{field} {kind}"
+    if change.kind is not Kind.changed and change.field and change.field != "amount":
+        what = f"{field} {kind}"  # an entry inside an entry, a key of a mapping
     if change.careful:
         what = f"{CAREFUL_MARK} {what}"
     old = "" if change.old is None and change.kind is Kind.added else format_value(change.old, lang)

@@ -953,6 +953,17 @@ def references(ctx: Context) -> Iterator[Finding]:
                 msg("validate.alert_no_condition"),
                 msg("validate.alert_no_condition.hint"),
             )
+        values = dict(conditions)
+        if "above" in values and "below" in values and values["above"] <= values["below"]:
+            # each condition fires on its own (metrics._alerts): every value is above the
+            # one or below the other
+            above, below = plain_number(values["above"]), plain_number(values["below"])
+            yield ctx.finding(
+                (*loc, "above"),
+                msg("validate.alert_always", kpi=alert.kpi, above=above, below=below),
+                msg("validate.alert_always.hint", above=above, below=below),
+                code="alert_always",
+            )
         if ref is not None:
             for name, _ in conditions:
                 if (
@@ -988,6 +999,24 @@ def references(ctx: Context) -> Iterator[Finding]:
                 ),
                 msg("validate.review_unknown_kpi.hint"),
                 code="unknown_kpi",
+            )
+        reviewed = ctx.refs.get(review.kpi) if review.kpi is not None else None
+        if (
+            reviewed is not None
+            and reviewed.module is not None
+            and review.module in module_ids
+            and reviewed.module.id != review.module
+        ):
+            yield ctx.warning(
+                ("reviews", i, "kpi"),
+                msg(
+                    "validate.review_other_module",
+                    kpi=review.kpi,
+                    module=review.module,
+                    kpi_module=reviewed.module.id,
+                ),
+                msg("validate.review_other_module.hint", kpi_module=reviewed.module.id),
+                code="review_other_module",
             )
     for name, source in ctx.plan.sources.items():
         loc = ("sources", name)

@@ -65,6 +65,9 @@ _EVENT_WORDS = (
     r"|sale\b|day\b|festival|shopping|promo"
 )
 
+# a bare year; "2000 new registrations" is a quantity (and so is a KPI's target of 2000)
+_BARE_YEAR = re.compile(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}(?!\s*[a-z])", re.I)
+
 # Shopping festivals and other events named by numbers: 双11 is a date, not a target.
 _EVENT_PATTERNS = [
     re.compile(r"双\s*(?:11|12|十一|十二)|双旦"),
@@ -127,8 +130,7 @@ _EVENT_PATTERNS = [
         r"\d{1,2}\s*[-–—]\s*\d{1,2}(?![\d.,%％])",
         re.I,
     ),
-    # a bare year; "2000 new registrations" is a quantity
-    re.compile(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,%％]){_COUNTED}(?!\s*[a-z])", re.I),
+    _BARE_YEAR,
 ]
 
 # English numbers in words: two to ninety and zero (not "one", which is "one of the leading
@@ -141,6 +143,8 @@ _WORDS = (
 )
 _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
+    # an amount of money in Chinese numerals: 十五元, 二十块 (not 一元化, 二元论)
+    r"|(?:[二两兩三四五六七八九十百千]|一[十百千])[一二两兩三四五六七八九十百千]*\s*[元块塊](?![化论論])"
     # a count or a rank in Chinese numerals: 三家门店, 五场活动, 前三名, 前十, 第一名 (not
     # 一个, "a": 打造一个品牌 names no quantity)
     # (not a span of time: 三个月内, 前两周, 前三天 say when)
@@ -158,6 +162,12 @@ _NUMBER = re.compile(
     r"|[破过過上](?:[十百千](?=[万萬亿億]))?[万萬亿億]|[破过過][千百](?!度)"
     # a rank: 排名第一, 位列第三 (as 第一名)
     r"|(?:排名|排行|位列|位居|名列)\s*第?\s*[一二三四五六七八九十]+"
+    # a rank in English: rank first, ranked second, the number one brand (not "first-party",
+    # "the first week", "customers come first": a rank needs its verb or "number")
+    r"|\b(?:rank(?:s|ed|ing)?|place[sd]?|finish(?:es|ed)?)\s+(?:(?:in\s+)?the\s+)?"
+    r"(?:first|second|third|top\s+(?:three|five|ten))\b(?!-)"
+    r"|\b(?:be|become|becoming|remain|stay)\s+(?:the\s+)?number\s+(?:one|two|three)\b(?!-)"
+    r"|\bnumber\s+(?:one|two|three)\s+(?:brand|player|seller|shop|store|spot|position|in)\b"
     # not idioms: double down, double-digit, the second half (a period), half-year
     r"|\b(?:double|triple|quadruple)\b(?![\s-]*(?:down|digits?|check|click)\b)"
     r"|(?<!first\s)(?<!second\s)\bhalf\b(?![\s-]*(?:years?|yearly|term|time)\b)|\bhalve[sd]?\b"
@@ -284,6 +294,8 @@ def strip_names(text: str) -> str:
 _RATIO = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)(?![\d.:])")
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])[:：][0-5]\d")
 _RATIO_WORD = re.compile(r"(?:roi|roas|ratio|比|率).{0,6}$", re.IGNORECASE | re.DOTALL)
+# a 4.8-star store rating (not 5-star hotels: a kind of hotel, no quantity)
+_RATED = re.compile(r"-stars?(?:[\s-]+[\w'’]+){0,2}?[\s-]+(?:ratings?|scores?)\b", re.IGNORECASE)
 _RANKED = re.compile(r"(?:排名|排行|位列|位居|名列)\s*第?\s*$")
 
 
@@ -305,6 +317,8 @@ def names_quantity(text: str) -> bool:
             return True  # ROAS 4+: at least 4
         if _RANKED.search(text[: match.start()]):
             return True  # 排名第1, as 排名第一
+        if _RATED.match(text, match.end()):
+            return True  # a 4.8-star rating, a 5-point lift
     return bool(_NUMBER.search(_DIGITS.sub(" ", text)))
 
 
@@ -317,11 +331,23 @@ def names_target(text: str, targets: Iterable[Decimal]) -> bool:
     )
 
 
+def strip_dates_but_bare_years(text: str) -> str:
+    """``text`` without its dates and events, as :func:`strip_dates` with ``spans=False``,
+    but keeping a number that only looks like a year (2000 with no unit after it): a goal
+    reaching a KPI's target of 2000 names the target, not the year 2000."""
+    for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    for pattern in _EVENT_PATTERNS:
+        if pattern is not _BARE_YEAR:
+            text = pattern.sub(" ", text)
+    return text
+
+
 def vague_message(goal: str, targets: Iterable[Decimal] = ()) -> Msg | None:
     """Why ``goal`` is not measurable, as a catalogue sentence, or None when it names a
     quantity (see :func:`names_quantity`) or one of ``targets``, the module's KPI targets,
     which may be a span of time ("within 7 days")."""
-    if names_quantity(strip_dates(goal)) or names_target(strip_dates(goal, spans=False), targets):
+    if names_quantity(strip_dates(goal)) or names_target(strip_dates_but_bare_years(goal), targets):
         return None
     for pattern, label in VAGUE_PATTERNS:
         match = pattern.search(goal)

@@ -154,7 +154,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             members[loc] = []
             kind = "invalid_type"
         else:
-            message, hint = _explain(error, loc, loaded.written(loc, error.get("input")))
+            written = loaded.written(loc, error.get("input"))
+            message, hint = _explain(error, loc, written, _budget_total(loaded.data))
         mark = loaded.mark(loc)
         findings.append(
             Finding.of(
@@ -168,6 +169,16 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             )
         )
     return findings
+
+
+def _budget_total(data: object) -> Decimal | None:
+    """The plan's budget total as written, when it is a number: what a percentage of it is."""
+    budget = data.get("budget") if isinstance(data, dict) else None
+    total = budget.get("total") if isinstance(budget, dict) else None
+    if isinstance(total, bool) or not isinstance(total, int | float | Decimal):
+        return None
+    value = Decimal(str(total))
+    return value if value.is_finite() and value > 0 else None
 
 
 # the kind of value each union member pydantic tags an error with stands for
@@ -255,10 +266,11 @@ _TYPE_HINTS: dict[str, dict[type, Msg]] = {
 
 
 def _explain(
-    error: Any, loc: Loc, written: str | None = None
+    error: Any, loc: Loc, written: str | None = None, total: Decimal | None = None
 ) -> tuple[Msg | str, Msg | str | None]:
     """The message and hint of one pydantic error at ``loc``, as catalogue sentences;
-    ``written``: the value as the plan wrote it, when known."""
+    ``written``: the value as the plan wrote it, when known; ``total``: the plan's budget
+    total, when it is a number (a percentage of money is worked out from it)."""
     kind = error["type"]
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     hint_key = _FIELD_HINTS.get(field_name)
@@ -297,6 +309,15 @@ def _explain(
         )
     if kind.startswith(("date_", "datetime_")):
         reason = str(error["msg"]).partition(", ")[2]
+        spaced = isinstance(value, str) and value != value.strip() and _ISO_DAY.fullmatch(value)
+        if spaced:  # speedate counts the space as a digit short or one too many
+            why: Msg | str = msg("validate.date_why.space")
+            text = msg("validate.bad_date_why", value=shown, field=field_name, why=why)
+            return text, msg("validate.hint_date_space", date=value.strip())
+        day_first = _day_first_hint(value)
+        if day_first is not None:
+            why = msg("validate.date_why.day_first")
+            return msg("validate.bad_date_why", value=shown, field=field_name, why=why), day_first
         if reason:
             why = next(
                 (msg(key) for start, key in _DATE_REASONS if reason.startswith(start)), reason
@@ -330,10 +351,19 @@ def _explain(
         hint = number_message(value)
         percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
         if percent and _is_money(loc):  # not hint_percent: that speaks of percent KPIs
-            hint = msg(
-                "validate.hint_money_percent",
-                number=plain_number(Decimal(percent[1])),
-                field=field_name,
+            share = Decimal(percent[1])
+            hint = (
+                msg(
+                    "validate.hint_money_percent_of_total",
+                    number=plain_number(share),
+                    field=field_name,
+                    total=plain_number(total),
+                    amount=plain_number(total * share / 100),
+                )
+                if total is not None and loc[:2] != ("budget", "total")
+                else msg(
+                    "validate.hint_money_percent", number=plain_number(share), field=field_name
+                )
             )
         return msg("validate.not_a_number", value=shown, field=field_name), hint
     if kind == "string_pattern_mismatch":
@@ -366,6 +396,13 @@ def _explain(
             msg("validate.not_mapping", field=field_name or "the plan", type=_yaml_kind(value)),
             hint or msg("validate.hint_mapping"),
         )
+    if kind == "too_short" and loc == ("modules",):
+        return msg("validate.no_modules"), msg("validate.no_modules.hint")
+    if kind == "too_short":
+        return (
+            msg("validate.list_too_short", field=field_name, limit=context.get("min_length")),
+            hint,
+        )
     if kind == "list_type":
         return msg("validate.not_list", field=field_name), msg("validate.hint_list")
     if kind in _LIMITS:
@@ -389,6 +426,33 @@ def _explain(
     if field_name:
         return msg("validate.pydantic_field", field=field_name, why=error["msg"]), hint
     return str(error["msg"]), hint
+
+
+# a date as the plan should write it, with spaces around it (`"2023-07-31 "` in quotes)
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+# a day written day first: 31-07-2023, 31/07/2023, 31.07.2023
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})\s*")
+
+
+def _day_first_hint(value: object) -> Msg | None:
+    """The hint for a date written day first (31-07-2023): the same day as YYYY-MM-DD, both
+    readings when the first two parts could each be the month (07-08-2023)."""
+    found = _DAY_FIRST.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    first, second, year = int(found[1]), int(found[3]), int(found[4])
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.append(dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    readings = list(dict.fromkeys(readings))
+    if not readings:
+        return None
+    if len(readings) == 1:
+        return msg("validate.hint_date_order", date=readings[0])
+    return msg("validate.hint_date_order_either", date=readings[0], other=readings[1])
 
 
 # pydantic's (speedate's) reasons for a date it cannot read, in the catalogue's words
