@@ -1,4 +1,4 @@
-"""QA round 38, plan review: what `diff` shows a reviewer (no Python reprs, formulas compared
+"""Plan review: what `diff` shows a reviewer (no Python reprs, formulas compared
 by what they compute, a moved checkpoint as removed and added), measurable goals that were
 refused, a review naming another module's KPI, an alert that fires on every value, and
 messages that point at the real cause."""

@@ -1,4 +1,4 @@
-"""Plans that validated but gave wrong numbers later (QA round 38): percent spelt otherwise,
+"""Plans that validated but gave wrong numbers later: percent spelt otherwise,
 rates added or averaged, status thresholds in percent or swapped, a routed source naming
 one module's KPI, fractions where shares or percent points belong, a `%` formula times 100
 in disguise."""
