@@ -88,8 +88,21 @@ def test_source_is_picked_from_the_file_name() -> None:
 def test_inbox_skips_hidden_and_partial_files(tmp_path: Path) -> None:
     for name in ("b.csv", "a.xlsx", ".lock", "c.csv.part", "d.tmp"):
         (tmp_path / name).write_text("x", encoding="utf-8")
+        os.utime(tmp_path / name, ns=(1_000_000_000, 1_000_000_000))  # one time: by name
     (tmp_path / "sub").mkdir()
     assert [p.name for p in cron.inbox_files(tmp_path)] == ["a.xlsx", "b.csv"]
+
+
+def test_inbox_files_come_in_the_order_they_arrived(tmp_path: Path) -> None:
+    # a correction dropped after its original is ingested after it, and so wins: by name,
+    # "week 1 (corrected)" (a space) came before "week 1." (a dot) and the original won
+    for name, second in (("week 1.cost.csv", 100), ("week 1 (corrected).cost.csv", 200)):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+        os.utime(tmp_path / name, ns=(second * 10**9, second * 10**9))
+    assert [p.name for p in cron.inbox_files(tmp_path)] == [
+        "week 1.cost.csv",
+        "week 1 (corrected).cost.csv",
+    ]
 
 
 def test_a_file_still_changing_is_left_for_the_next_run(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """`mktplan cron`: the unattended weekly run. Ingest every new export in an inbox, then write
 the reports.
 
-- Each file in INBOX (sorted by name; hidden and *.part/*.tmp files are left alone) is
-  first let settle: when one changed within the last ``--settle`` seconds (10), the run waits
-  until it is that old, and a file that changed meanwhile (an upload still being written)
-  stays in the inbox for the next run, in one line saying so. Each settled file is
+- Each file in INBOX (in the order the files arrived: by modification time, then name;
+  hidden and *.part/*.tmp files are left alone) is first let settle: when one changed
+  within the last ``--settle`` seconds (10), the run waits until it is that old, and a file
+  that changed meanwhile (an upload still being written) stays in the inbox for the next
+  run, in one line saying so. Each settled file is
   ingested on its own by `mktplan ingest -q` in a process of its own, so one bad or huge
   file cannot take the rest of the run down: with `--source NAME` when the file name
   contains `.NAME.` for a source NAME declared in the plan (`week23.daily_report.csv`),
@@ -75,11 +76,23 @@ def source_for(name: str, sources: set[str]) -> str | None:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    return sorted(
+    """The inbox's exports in the order they arrived: by modification time, then by name.
+    Within one run a later file replaces the values of an earlier one (a correction), and a
+    correction arrives after what it corrects: in name order "week 1 (corrected).csv" came
+    before "week 1.csv" (a space sorts before a dot), and the stale original won."""
+    found = [
         p
         for p in inbox.iterdir()
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(SKIPPED_SUFFIXES)
-    )
+    ]
+    return sorted(found, key=_arrival)
+
+
+def _arrival(file: Path) -> tuple[int, str]:
+    try:
+        return file.stat().st_mtime_ns, file.name
+    except OSError:  # gone meanwhile: its ingest says so
+        return 0, file.name
 
 
 def settled_files(
