@@ -323,12 +323,7 @@ def replace_changed(
     """Keep the replaced rows in observation_history, overwrite them, then recount the daily
     and channel rollups of the days they fall on, one statement per KPI (as
     :func:`insert_new` does)."""
-    for chunk in chunked(history):
-        conn.executemany(
-            "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
-            "note, file_id, row_number, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            chunk,
-        )
+    write_history(conn, reads.SQLITE, history)
     for chunk in chunked(updates):
         conn.executemany(
             "UPDATE observation SET value = ?, note = ?, file_id = ?, row_number = ? "
@@ -425,7 +420,7 @@ def apply_batch(
             check_owners(conn, reads.SQLITE, batch, diff.history)
         new, unchanged = len(diff.inserts), diff.unchanged
         changed += len(diff.updates)
-        remove_split(conn, plan_id, beside)  # a forced rate moved to another line
+        delete_keys(conn, reads.SQLITE, plan_id, beside)  # a forced rate moved to another line
         changed += len(beside)
         insert_new(conn, diff.inserts)
         history = [*diff.history, *split_history(plan_id, file_id, beside, stored)]
@@ -567,7 +562,7 @@ def check_rate_split(
     the same date and channel: the store adds those up (a CTR of 2 % on one line and 3 % on
     another reads as 5 %). Within one file the reader refuses such rows; across files the
     batch is refused, or with ``force`` those stored values are to be replaced (a rate moved
-    from no line to a line: see :func:`remove_split`)."""
+    from no line to a line: see :func:`delete_keys`)."""
     if not batch.rates:
         return []
     held: dict[tuple[str, str, str], list[Key]] = {}
@@ -628,16 +623,6 @@ def split_history(
         (value, note), old_file, old_row = stored[key]
         history.append((plan_id, *key, value, note, old_file, old_row, file_id))
     return history
-
-
-def remove_split(conn: sqlite3.Connection, plan_id: str, keys: Sequence[Key]) -> None:
-    """Remove the stored rate values ``keys`` (their history rows are written with the
-    batch's, see :func:`split_history`): the delete triggers recount their days' rollups."""
-    conn.executemany(
-        "DELETE FROM observation WHERE plan_id = ? AND kpi = ? AND date = ? AND channel = ? "
-        "AND line = ? AND ref = ?",
-        [(plan_id, *key) for key in keys],
-    )
 
 
 def _line_and_ref(key: Key) -> tuple[Msg, ...]:
@@ -829,18 +814,30 @@ def replace_other_reads(
         return 0
     if not force:
         raise other_reads_error(batch, found)
-    m = d.mark
     gone = list(found.left)
-    for chunk in chunked(split_history(plan_id, file_id, gone, found.left)):
+    write_history(db, d, split_history(plan_id, file_id, gone, found.left))
+    delete_keys(db, d, plan_id, gone)
+    return len(gone)
+
+
+def write_history(db: Writes, d: reads.Dialect, rows: Iterable[tuple[object, ...]]) -> None:
+    """Keep replaced or removed values in observation_history: rows of (plan id, the key,
+    value, note, file id, row number, the replacing file's id)."""
+    for chunk in chunked(rows):
         db.executemany(
             "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "  # noqa: S608
-            f"note, file_id, row_number, replaced_by) VALUES ({', '.join([m] * 11)})",
+            f"note, file_id, row_number, replaced_by) VALUES ({', '.join([d.mark] * 11)})",
             chunk,
         )
-    for keys_chunk in chunked([(plan_id, *key) for key in gone]):
+
+
+def delete_keys(db: Writes, d: reads.Dialect, plan_id: str, keys: Sequence[Key]) -> None:
+    """Remove the stored values of ``keys`` (their history rows written beside, see
+    :func:`write_history`): the delete triggers recount their days' rollups."""
+    m = d.mark
+    for chunk in chunked([(plan_id, *key) for key in keys]):
         db.executemany(
             f"DELETE FROM observation WHERE plan_id = {m} AND kpi = {m} AND date = {m} "  # noqa: S608
             f"AND channel = {m} AND line = {m} AND ref = {m}",
-            keys_chunk,
+            chunk,
         )
-    return len(gone)

@@ -505,20 +505,11 @@ def _apply_batch(
         changed += len(updates)
         if beside:  # a forced rate moved to another line: the old values kept in history
             history = [*history, *upsert.split_history(plan_id, file_id, beside, stored)]
-            cur.executemany(
-                "DELETE FROM observation WHERE plan_id = %s AND kpi = %s AND date = %s "
-                "AND channel = %s AND line = %s AND ref = %s",
-                [(plan_id, *key) for key in beside],
-            )
+            upsert.delete_keys(cur, POSTGRES, plan_id, beside)
             changed += len(beside)
         _copy_observations(cur, diff.inserts)
         if history:
-            cur.executemany(
-                "INSERT INTO observation_history (plan_id, kpi, date, channel, line, ref, value, "
-                "note, file_id, row_number, replaced_by) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                history,
-            )
+            upsert.write_history(cur, POSTGRES, history)
             cur.executemany(
                 "UPDATE observation SET value = %s, note = %s, file_id = %s, row_number = %s "
                 "WHERE plan_id = %s AND kpi = %s AND date = %s AND channel = %s AND line = %s "
