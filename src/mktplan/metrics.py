@@ -1495,14 +1495,19 @@ def _grade(
     (a zero divisor) the plain comparison decides: meeting the reference is on track."""
     thresholds = plan.plan.status_thresholds
     if score is None:
-        meets = actual <= reference if lower else actual >= reference
-        return "on_track" if meets else "off_track"
+        return "on_track" if _meets(actual, reference, lower) else "off_track"
     shown = _shown(score)
     if shown >= thresholds.on_track:
         return "on_track"
     if shown >= thresholds.at_risk:
         return "at_risk"
     return "off_track"
+
+
+def _meets(actual: Decimal, reference: Decimal, lower: bool) -> bool:
+    """Whether ``actual`` is at least ``reference``, or at most for a `better: lower` KPI:
+    what decides a status without a score (a zero divisor)."""
+    return actual <= reference if lower else actual >= reference
 
 
 # scores are graded as the reports show them: percentages to one place, rounded half up
@@ -1518,7 +1523,7 @@ def _final(score: Decimal | None, actual: Decimal, target: Decimal, lower: bool)
     """achieved / missed for a KPI whose due date has come: its attainment as shown (see
     _shown) reaches 100.0 %, or without one the plain comparison with the target."""
     if score is None:
-        return "achieved" if (actual <= target if lower else actual >= target) else "missed"
+        return "achieved" if _meets(actual, target, lower) else "missed"
     return "achieved" if _shown(score) >= 1 else "missed"
 
 
