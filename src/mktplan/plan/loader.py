@@ -81,6 +81,17 @@ class LoadedYaml:
             return None
         return found.group() if type(read) is type(value) and read == value else None
 
+    def at(self, loc: Loc) -> Any:
+        """The value at ``loc`` in the document as loaded (before the model reads it), or
+        None when there is none."""
+        data = self.data
+        for part in loc:
+            try:
+                data = data[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return data
+
     def source_line(self, line: int) -> str | None:
         """The text of the 1-based ``line`` of the source, or None past its end."""
         lines = self._lines

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mktplan.errors import Finding
 from mktplan.i18n import msg
 from mktplan.plan.model import Module
-from mktplan.plan.vague import strip_dates, strip_names, vague_message
+from mktplan.plan.vague import PASSED_FIGURE, strip_dates, strip_names, vague_message
 from mktplan.vocab import folded, plain_number
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ _QUANTITY = re.compile(
     r"(?![a-z])\s*([%％])?",
     re.I,
 )
-# a round figure passed: 破亿 is 100,000,000, 过万 10,000, 破千万 10,000,000, 过千 1,000
-_PASSED = re.compile(r"[破过過上]([十百千]?)([万萬亿億])|[破过過]([千百])(?!度)")
 _DIGIT_SCALES = {
     "": 1, "十": 10, "百": 100, "千": 1_000, "万": 10_000, "萬": 10_000,
     "亿": 10**8, "億": 10**8,
@@ -55,7 +53,7 @@ def goal_numbers(goal: str) -> list[Decimal]:
             continue
         scale = _SCALES.get((match[2] or "").lower(), Decimal(1))
         numbers.append(value * scale)
-    for passed in _PASSED.finditer(text):
+    for passed in PASSED_FIGURE.finditer(text):
         if passed[2]:  # 破千万: 千 times 万
             numbers.append(Decimal(_DIGIT_SCALES[passed[1]] * _DIGIT_SCALES[passed[2]]))
         else:
@@ -161,7 +159,7 @@ def alert_thresholds_as_fractions(ctx: Context) -> Iterator[Finding]:
             value = getattr(alert, condition)
             if value is None or not 0 < value < 1:
                 continue
-            written = _written(ctx.loaded.data, ("alerts", i, condition))
+            written = ctx.loaded.at(("alerts", i, condition))
             if isinstance(written, str) and written.strip().endswith(("%", "％")):
                 continue
             yield ctx.warning(
@@ -180,16 +178,6 @@ def alert_thresholds_as_fractions(ctx: Context) -> Iterator[Finding]:
                 ),
                 code="alert_percent_as_fraction",
             )
-
-
-def _written(data: object, loc: tuple[str | int, ...]) -> object:
-    """The value at ``loc`` in the plan as loaded from YAML, or None."""
-    for part in loc:
-        try:
-            data = data[part]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def approvals_before_start(ctx: Context) -> Iterator[Finding]:

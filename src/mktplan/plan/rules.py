@@ -58,6 +58,18 @@ class Context:
         self.loaded = loaded
         self.refs = kpi_refs(plan)
         self.suggester: Suggester | None = None
+        self._trees: dict[str, formula.Node | None] = {}
+
+    def tree(self, qid: str) -> formula.Node | None:
+        """The parsed formula of the KPI ``qid``, parsed once for every rule that reads it;
+        None without a formula or when it does not parse (the formulas rule says why)."""
+        if qid not in self._trees:
+            text = self.refs[qid].kpi.formula
+            try:
+                self._trees[qid] = None if text is None else formula.parse(text)
+            except formula.FormulaError:
+                self._trees[qid] = None
+        return self._trees[qid]
 
     def finding(
         self,
@@ -719,16 +731,13 @@ def formulas(ctx: Context) -> Iterator[Finding]:
 
 
 def rates_added(ctx: Context) -> Iterator[Finding]:
-    """A warning for a formula that adds up (or averages) two rates, `a.rate + b.rate` or `(a.rate +
-    b.rate) / 2`: domain rule 2, rates are recomputed from their counts. A difference of two
-    rates (`a.rate - b.rate`, a change in points) is no sum and passes."""
+    """A warning for a formula that adds up (or averages) two rates, `a.rate + b.rate` or
+    `(a.rate + b.rate) / 2`: domain rule 2, rates are recomputed from their counts. A
+    difference of two rates (`a.rate - b.rate`, a change in points) is no sum and passes."""
     for ref in ctx.refs.values():
-        if ref.kpi.formula is None:
-            continue
-        try:
-            tree = formula.parse(ref.kpi.formula)
-        except formula.FormulaError:
-            continue  # the formulas rule says what is wrong
+        tree = ctx.tree(ref.qualified)
+        if tree is None:
+            continue  # no formula, or the formulas rule says what is wrong
         added = _rates_added(ctx, tree, ref.module)
         if added:
             yield ctx.warning(
@@ -888,12 +897,11 @@ def formula_units(ctx: Context) -> Iterator[Finding]:
     warning: units name things loosely, and a formula may mean what they do not say)."""
     for ref in ctx.refs.values():
         kpi = ref.kpi
-        if kpi.formula is None or not (kpi.unit or "").strip():
-            continue
+        tree = ctx.tree(ref.qualified)
+        if tree is None or not (kpi.unit or "").strip():
+            continue  # no formula, or the formulas rule says what is wrong
         try:
-            found = _dimension(ctx, formula.parse(kpi.formula), ref.module)
-        except formula.FormulaError:
-            continue  # the formulas rule says what is wrong
+            found = _dimension(ctx, tree, ref.module)
         except LookupError:
             continue  # a name without a unit: nothing to tell
         except _Mixed as mixed:
@@ -1345,7 +1353,7 @@ def checkpoints(ctx: Context) -> Iterator[Finding]:
             continue
         due = kpi.due or ctx.plan.plan.period.end
         previous: tuple[object, Decimal] | None = None
-        written = _written_keys(ctx.loaded.data, loc)
+        written = _written_keys(ctx.loaded.at(loc))
         told_fraction = False
         for day, raw in sorted(kpi.checkpoints.items()):
             at = (*loc, written[day]) if day in written else loc
@@ -1457,14 +1465,9 @@ READS_PERIOD: frozenset[Rule] = frozenset(
 )
 
 
-def _written_keys(data: Any, loc: Loc) -> dict[dt.date, str]:
-    """The keys of the mapping at ``loc`` in the plan as written, by the date each names
-    (`2024-01-06` written so), for findings that point at one checkpoint's line."""
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return {}
+def _written_keys(data: Any) -> dict[dt.date, str]:
+    """The keys of a mapping of the plan as written (see :meth:`LoadedYaml.at`), by the date
+    each names (`2024-01-06` written so), for findings that point at one checkpoint's line."""
     found: dict[dt.date, str] = {}
     for key in data if isinstance(data, dict) else ():
         try:

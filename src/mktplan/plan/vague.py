@@ -141,6 +141,9 @@ _WORDS = (
     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
     r"|eighty|ninety"
 )
+# A round figure passed, the figure's digit and scale as groups (1-2: 破千万; 3: 过千):
+# 破亿, 过亿, 上亿 are 100,000,000, 破万 10,000, 破千万 10,000,000, 过千 1,000 (not 过千度)
+PASSED_FIGURE = re.compile(r"[破过過上]([十百千]?)([万萬亿億])|[破过過]([千百])(?!度)")
 _NUMBER = re.compile(
     r"\d|[一二两兩三四五六七八九十百千万萬亿億]+\s*(?:[万萬亿億千百倍成]|个百分点|個百分點|%)|翻[一两兩]?番|翻倍"
     # an amount of money in Chinese numerals: 十五元, 二十块 (not 一元化, 二元论)
@@ -159,7 +162,7 @@ _NUMBER = re.compile(
     r"|\b(?:by|to|of|than)\s+(?:a|one)[\s-]+(?:third|quarter|fifth|tenth)\b(?![\s-]*part)"
     r"|\b(?:one|two|three|four)[\s-](?:thirds?|quarters|fifths?|tenths?)\b(?![\s-]*part)"
     # a round figure passed: 破亿, 过亿, 上亿 (100,000,000), 破万, 过万, 上万, 破千万, 过千
-    r"|[破过過上](?:[十百千](?=[万萬亿億]))?[万萬亿億]|[破过過][千百](?!度)"
+    rf"|{PASSED_FIGURE.pattern}"
     # a rank: 排名第一, 位列第三 (as 第一名)
     r"|(?:排名|排行|位列|位居|名列)\s*第?\s*[一二三四五六七八九十]+"
     # a rank in English: rank first, ranked second, the number one brand (not "first-party",

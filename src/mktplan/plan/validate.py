@@ -155,7 +155,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
             kind = "invalid_type"
         else:
             written = loaded.written(loc, error.get("input"))
-            message, hint = _explain(error, loc, written, _budget_total(loaded.data))
+            total = _budget_total(loaded.at(("budget", "total")))
+            message, hint = _explain(error, loc, written, total)
         mark = loaded.mark(loc)
         findings.append(
             Finding.of(
@@ -171,10 +172,8 @@ def _pydantic_findings(exc: ValidationError, loaded: LoadedYaml) -> list[Finding
     return findings
 
 
-def _budget_total(data: object) -> Decimal | None:
+def _budget_total(total: object) -> Decimal | None:
     """The plan's budget total as written, when it is a number: what a percentage of it is."""
-    budget = data.get("budget") if isinstance(data, dict) else None
-    total = budget.get("total") if isinstance(budget, dict) else None
     if isinstance(total, bool) or not isinstance(total, int | float | Decimal):
         return None
     value = Decimal(str(total))
