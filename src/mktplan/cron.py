@@ -130,19 +130,6 @@ def settled_files(
     return ready, busy
 
 
-FileIdentity = tuple[int, int, int, int]
-
-
-def identity(file: Path) -> FileIdentity | None:
-    """What tells one file under ``file``'s name from another written there later: device,
-    inode, size and modification time (None when it is gone)."""
-    try:
-        found = file.stat()
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
-
-
 def free_name(folder: Path, name: str) -> Path:
     """`folder/name`, or `folder/name.N` when a file of that name was moved there before."""
     target = folder / name
@@ -317,6 +304,10 @@ def ingest_inbox(args: CronJob, store: list[str], sources: set[str]) -> InboxRun
 def _ingest_files(
     args: CronJob, store: list[str], sources: set[str], files: list[Path]
 ) -> InboxRun:
+    # a file as ingest's scan knows it (imported here: hashlib and threads are no concern of
+    # a run that finds its inbox empty)
+    from mktplan.ingest.scan import file_identity
+
     problems: list[str] = []
     waiting: list[str] = []  # files replaced while they were ingested
     lang = args.speaks
@@ -328,7 +319,7 @@ def _ingest_files(
         extra = ["--source", source] if source else []
         # the file the ingest reads: a new export renamed onto its name meanwhile (as rsync,
         # SFTP clients and mail rules deliver) must not be moved aside unread
-        read = identity(file)
+        read = file_identity(file)
         # a refusal is logged in the store: the weekly report's banner names it
         result = run(
             [
@@ -362,7 +353,7 @@ def _ingest_files(
                 said(lang, "cron.ingest_killed", file=file, how=how or result.returncode)
             )
             continue
-        now = identity(file)
+        now = file_identity(file)
         if read is not None and now is not None and now != read:
             # replaced or rewritten while it was ingested: what is there now was not read, so
             # it stays for the next run (which recognises it if it is the same export)

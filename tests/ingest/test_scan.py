@@ -110,7 +110,7 @@ def test_an_early_scan_is_taken_over_while_the_file_is_the_one_scanned(tmp_path:
     changed = tmp_path / "changed.csv"
     changed.write_bytes(b"date,kpi,value\n2024-06-03,a,1\n")
     start_early(["ingest", "plan.yaml", str(same), str(changed), str(tmp_path / "none.csv")])
-    early_same = scan._early[scan._identity(same)]  # type: ignore[index]
+    early_same = scan._early[scan.file_identity(same)]  # type: ignore[index]
     assert len(scan._early) == 2  # a missing file is left to the reader
     changed.write_bytes(b"date,kpi,value\n2024-06-03,a,22\n")  # another size: other bytes
     with FileScans([same, changed]) as scans:

@@ -123,11 +123,12 @@ def scan_file(path: Path, stop: threading.Event | None = None) -> FileScan:
 
 
 # A file as scanned: the same device, inode, size and modification time mean the same bytes
-# for a scan taken moments before (the ingest reads them again, as it always has).
-_Identity = tuple[int, int, int, int]
+# for a scan taken moments before (the ingest reads them again, as it always has); cron moves
+# an export only while its name still holds the file its ingest read.
+FileIdentity = tuple[int, int, int, int]
 
 
-def _identity(path: Path) -> _Identity | None:
+def file_identity(path: Path) -> FileIdentity | None:
     """The identity of a regular file; None for anything else (a pipe is read once only, by
     the pipeline's copy) or a path the system refuses (the reader says why)."""
     try:
@@ -177,7 +178,7 @@ class _Scanner:
 
 
 # Scans started by the entry point, by identity (see start_early)
-_early: dict[_Identity, Future[FileScan]] = {}
+_early: dict[FileIdentity, Future[FileScan]] = {}
 _early_scanner: _Scanner | None = None
 
 # `mktplan ingest`'s options: those that take a value and the flags (a test holds these to
@@ -241,7 +242,7 @@ def start_early(argv: Sequence[str]) -> None:
     scanner = _Scanner("mktplan-scan-early")
     for name in ingest_exports(argv):
         path = Path(name)
-        identity = _identity(path)
+        identity = file_identity(path)
         if identity is not None and identity not in _early:
             _early[identity] = scanner.submit(path)
     _early_scanner = scanner
@@ -259,7 +260,7 @@ class FileScans:
         self._scanner = _Scanner("mktplan-scan")
         self._scans: dict[Path, Future[FileScan]] = {}
         for path in files:
-            identity = _identity(path)
+            identity = file_identity(path)
             if path in self._scans or identity is None:
                 continue
             early = _early.pop(identity, None)
