@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from functools import cached_property
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from mktplan.evaluation import (
     ActionResult,
@@ -349,10 +349,7 @@ class _Figures:
         if spans is None:
             return value(window)
         now = value(spans[1])
-        if now is None:
-            return None
-        rise = now - (value(spans[0]) or 0)
-        return rise if rise >= 0 else None
+        return None if now is None else _risen(now, value(spans[0]))
 
     def flows(self, qid: str) -> bool:
         """Whether a formula adds or subtracts spend or revenue reported to date (see
@@ -836,6 +833,9 @@ class _Channels:
         ]
         return sorted(rows, key=lambda r: (-r.spend, r.channel))
 
+
+# a running total's values: Decimal as reported, Fraction inside formulas
+_N = TypeVar("_N", Decimal, Fraction)
 
 GRADED = ("on_track", "at_risk", "off_track", "achieved", "missed")
 FINAL = ("achieved", "missed")
@@ -1560,6 +1560,14 @@ def _modules(
     return out
 
 
+def _risen(now: _N, before: _N | None) -> _N | None:
+    """How far a running total rose from ``before`` (nothing before: 0) to ``now``; None when
+    it fell, as it does when a channel is missing from its latest day (see
+    :meth:`_Figures._rise`): unknown, never a negative flow."""
+    rise = now - (before or 0)
+    return rise if rise >= 0 else None
+
+
 def _spend_forecast(
     plan: Plan, window: _Window, spent: Decimal | None, recent: Decimal | None
 ) -> Decimal | None:
@@ -1654,8 +1662,7 @@ def _spend_trend(
         actual = figures.role_total("spend", None, w)
         if levels and actual is not None:
             now, before = to_date[w.end], to_date.get(w.start - dt.timedelta(days=1))
-            rise = None if now is None else now - (before or Decimal(0))
-            actual = None if rise is None or rise < 0 else rise  # fell: a channel missing
+            actual = None if now is None else _risen(now, before)
         out.append(PeriodValue(w.start, w.end, actual, to_date[w.end], budget))
     return out
 
